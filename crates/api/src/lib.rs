@@ -1,0 +1,147 @@
+//! The JSON shapes newsterm's HTTP API speaks, shared by the server that
+//! writes them and the clients (CLI, TUI, benchmarks) that read them.
+//!
+//! Only plain data lives here: no I/O and no behaviour beyond
+//! conversions, so a shape change shows up as a compile error on both
+//! sides of the wire.
+
+use newsterm_story::{Priority, Story, StoryId};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Answer to a publish (`POST /api/stories`) or revision (`PUT`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishAck {
+    pub id: StoryId,
+    pub revision: u32,
+    /// The revision's place on the wire.
+    pub seq: u64,
+}
+
+/// One line of the live wire: what a headline monitor shows.
+///
+/// This is the `data` of every `event: story` on `/api/stream`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    pub seq: u64,
+    pub id: StoryId,
+    pub revision: u32,
+    pub headline: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published: OffsetDateTime,
+    pub priority: Priority,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub language: String,
+    /// Top topic code, once tagging has assigned one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+}
+
+impl Headline {
+    pub fn of(story: &Story) -> Headline {
+        Headline {
+            seq: story.seq,
+            id: story.id,
+            revision: story.revision,
+            headline: story.content.headline.clone(),
+            published: story.content.published,
+            priority: story.content.priority,
+            source: story.content.source.clone(),
+            language: story.content.language.clone(),
+            topic: story
+                .tags
+                .fields
+                .get("top_topic")
+                .and_then(|t| t.as_str())
+                .map(str::to_string),
+        }
+    }
+}
+
+/// `GET /api/search` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// Stories matching the query in all (not only this page).
+    pub total: u64,
+    pub hits: Vec<SearchHit>,
+    /// Pass as `cursor=` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub id: StoryId,
+    pub revision: u32,
+    pub headline: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published: OffsetDateTime,
+    pub priority: Priority,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub score: f32,
+    /// Matched text with `<b>…</b>` around each hit term; HTML-escaped.
+    pub snippet: String,
+}
+
+/// One entry of `GET /api/stories/{id}/revisions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevisionInfo {
+    pub revision: u32,
+    pub seq: u64,
+    pub headline: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received: OffsetDateTime,
+}
+
+/// Every error answer: `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable (`invalid_story`, `invalid_query`, …).
+    pub code: String,
+    /// Says what is wrong in words, naming the field or position.
+    pub message: String,
+}
+
+/// `data` of an `event: lagged` on the stream: the subscriber fell too
+/// far behind and was dropped; reconnect with `since=resume_from`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lagged {
+    pub resume_from: u64,
+}
+
+/// `GET /healthz` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub stories: u64,
+    pub last_seq: u64,
+    pub indexed_seq: u64,
+}
+
+/// `POST /api/import` answer: what a batch of JSON lines became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ImportReport {
+    pub imported: u64,
+    /// Lines not imported, each with its 1-based line number in the
+    /// request body and the reason.
+    #[serde(default)]
+    pub rejected: Vec<LineError>,
+    /// Wire sequences of the first and last story imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seq: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seq: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineError {
+    pub line: u64,
+    pub error: String,
+}

@@ -1,0 +1,431 @@
+//! A typed client for a newsterm server's HTTP API, used by the CLI, the
+//! terminal UI and the benchmarks.
+//!
+//! Every call maps one endpoint; server errors come back as
+//! [`ClientError::Api`] carrying the server's own code and message, so a
+//! CLI can print exactly what the server said. [`Client::stream`] follows
+//! the live wire over server-sent events and reconnects by itself,
+//! resuming after the last sequence number it saw, so a reader never
+//! misses a headline across a dropped connection.
+
+mod sse;
+
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use newsterm_api::{ErrorBody, Headline, Health, Lagged, PublishAck, RevisionInfo, SearchResponse};
+use newsterm_story::Story;
+use serde::de::DeserializeOwned;
+
+pub use sse::{SseEvent, SseParser};
+
+/// The server a client talks to when none is named.
+pub const DEFAULT_SERVER: &str = "http://127.0.0.1:7171";
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server answered with an error body.
+    #[error("{message} ({code}, HTTP {status})")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// The server could not be reached or the connection broke.
+    #[error("cannot reach newsterm server at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The server answered something this client cannot read.
+    #[error("unexpected answer from server: {0}")]
+    Protocol(String),
+    #[error("invalid server URL `{0}`: expected http://host:port")]
+    BadUrl(String),
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest first.
+    Time,
+}
+
+impl Sort {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Time => "time",
+        }
+    }
+}
+
+/// What the live stream delivers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamEvent {
+    /// The stream is (re)connected and delivering.
+    Connected,
+    /// A new story or revision landed on the wire.
+    Story(Headline),
+    /// The server dropped this subscriber for falling behind; the client
+    /// reconnects from `resume_from` by itself.
+    Lagged(Lagged),
+    /// The connection broke; the client retries after a short pause.
+    Disconnected(String),
+}
+
+/// A cheap-to-clone handle on one server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client for the server at `base_url` (e.g. `http://127.0.0.1:7171`).
+    pub fn new(base_url: &str) -> Result<Client, ClientError> {
+        let base = base_url.trim().trim_end_matches('/').to_string();
+        let rest = base
+            .strip_prefix("http://")
+            .ok_or_else(|| ClientError::BadUrl(base_url.to_string()))?;
+        if rest.is_empty() || rest.contains(char::is_whitespace) {
+            return Err(ClientError::BadUrl(base_url.to_string()));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .tcp_nodelay(true)
+            .build()
+            .map_err(|source| ClientError::Connect {
+                url: base.clone(),
+                source,
+            })?;
+        Ok(Client { base, http })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Publishes a new story; `content_type` is `text/markdown` or
+    /// `application/json` (ninjs).
+    pub async fn publish(
+        &self,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<PublishAck, ClientError> {
+        let req = self
+            .http
+            .post(self.url("/api/stories"))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        self.send_json(req).await
+    }
+
+    /// Publishes a new revision of story `id`.
+    pub async fn revise(
+        &self,
+        id: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<PublishAck, ClientError> {
+        let req = self
+            .http
+            .put(self.url(&format!("/api/stories/{}", encode(id))))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        self.send_json(req).await
+    }
+
+    /// The latest revision of a story, or revision `revision`.
+    pub async fn story(&self, id: &str, revision: Option<u32>) -> Result<Story, ClientError> {
+        let mut req = self
+            .http
+            .get(self.url(&format!("/api/stories/{}", encode(id))));
+        if let Some(r) = revision {
+            req = req.query(&[("rev", r)]);
+        }
+        self.send_json(req).await
+    }
+
+    /// A story rendered by the server as `markdown` or `ninjs`.
+    pub async fn story_formatted(
+        &self,
+        id: &str,
+        revision: Option<u32>,
+        format: &str,
+    ) -> Result<String, ClientError> {
+        let mut req = self
+            .http
+            .get(self.url(&format!("/api/stories/{}", encode(id))))
+            .query(&[("format", format)]);
+        if let Some(r) = revision {
+            req = req.query(&[("rev", r)]);
+        }
+        let resp = self.send(req).await?;
+        resp.text()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    pub async fn revisions(&self, id: &str) -> Result<Vec<RevisionInfo>, ClientError> {
+        let req = self
+            .http
+            .get(self.url(&format!("/api/stories/{}/revisions", encode(id))));
+        self.send_json(req).await
+    }
+
+    pub async fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        sort: Sort,
+        cursor: Option<&str>,
+    ) -> Result<SearchResponse, ClientError> {
+        let mut req = self.http.get(self.url("/api/search")).query(&[
+            ("q", query),
+            ("sort", sort.as_str()),
+            ("limit", &limit.to_string()),
+        ]);
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        self.send_json(req).await
+    }
+
+    /// Top stories now, best first.
+    pub async fn top(&self, limit: usize) -> Result<Vec<Headline>, ClientError> {
+        let req = self
+            .http
+            .get(self.url("/api/top"))
+            .query(&[("limit", limit)]);
+        self.send_json(req).await
+    }
+
+    /// The latest headlines, newest first, optionally filtered by a query.
+    pub async fn headlines(
+        &self,
+        query: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Headline>, ClientError> {
+        let mut req = self
+            .http
+            .get(self.url("/api/headlines"))
+            .query(&[("limit", limit)]);
+        if let Some(q) = query {
+            req = req.query(&[("q", q)]);
+        }
+        self.send_json(req).await
+    }
+
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.send_json(self.http.get(self.url("/healthz"))).await
+    }
+
+    /// Follows the live wire: every new story or revision matching
+    /// `query`, starting after `since` (or from now).
+    ///
+    /// The stream never ends by itself: on a broken connection it yields
+    /// [`StreamEvent::Disconnected`], waits, and resumes after the last
+    /// sequence number delivered, so no headline is missed or repeated.
+    pub fn stream(
+        &self,
+        query: Option<&str>,
+        since: Option<u64>,
+    ) -> impl Stream<Item = Result<StreamEvent, ClientError>> + Send + 'static {
+        let state = StreamState {
+            client: self.clone(),
+            query: query.map(str::to_string),
+            last_seq: since,
+            body: None,
+            parser: SseParser::default(),
+            pending: std::collections::VecDeque::new(),
+            backoff: Duration::from_millis(100),
+        };
+        futures_util::stream::unfold(state, |mut st| async move {
+            let item = st.next_event().await;
+            Some((item, st))
+        })
+    }
+
+    /// Opens the event stream once, without reconnecting; the building
+    /// block of [`Client::stream`], exposed for benchmarks that measure a
+    /// single connection.
+    pub async fn open_stream(
+        &self,
+        query: Option<&str>,
+        since: Option<u64>,
+    ) -> Result<reqwest::Response, ClientError> {
+        let mut req = self
+            .http
+            .get(self.url("/api/stream"))
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        if let Some(q) = query {
+            req = req.query(&[("q", q)]);
+        }
+        if let Some(s) = since {
+            req = req.query(&[("since", s)]);
+        }
+        self.send(req).await
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, ClientError> {
+        let resp = req.send().await.map_err(|source| ClientError::Connect {
+            url: self.base.clone(),
+            source,
+        })?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let text = resp.text().await.unwrap_or_default();
+        Err(match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => ClientError::Api {
+                status: status.as_u16(),
+                code: body.error.code,
+                message: body.error.message,
+            },
+            Err(_) => ClientError::Api {
+                status: status.as_u16(),
+                code: "http_error".into(),
+                message: text.chars().take(300).collect(),
+            },
+        })
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, ClientError> {
+        let resp = self.send(req).await?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+}
+
+type ByteStream =
+    std::pin::Pin<Box<dyn Stream<Item = Result<bytes::Bytes, reqwest::Error>> + Send>>;
+
+struct StreamState {
+    client: Client,
+    query: Option<String>,
+    last_seq: Option<u64>,
+    body: Option<ByteStream>,
+    parser: SseParser,
+    pending: std::collections::VecDeque<StreamEvent>,
+    backoff: Duration,
+}
+
+impl StreamState {
+    async fn next_event(&mut self) -> Result<StreamEvent, ClientError> {
+        loop {
+            if let Some(ev) = self.pending.pop_front() {
+                return Ok(ev);
+            }
+            let Some(body) = self.body.as_mut() else {
+                match self
+                    .client
+                    .open_stream(self.query.as_deref(), self.last_seq)
+                    .await
+                {
+                    Ok(resp) => {
+                        self.body = Some(Box::pin(resp.bytes_stream()));
+                        self.parser = SseParser::default();
+                        self.backoff = Duration::from_millis(100);
+                        return Ok(StreamEvent::Connected);
+                    }
+                    // A query the server rejects will never succeed: say so once.
+                    Err(
+                        e @ ClientError::Api {
+                            status: 400..=499, ..
+                        },
+                    ) => return Err(e),
+                    Err(e) => {
+                        tokio::time::sleep(self.backoff).await;
+                        self.backoff = (self.backoff * 2).min(Duration::from_secs(5));
+                        return Ok(StreamEvent::Disconnected(e.to_string()));
+                    }
+                }
+            };
+            match body.next().await {
+                Some(Ok(chunk)) => {
+                    for ev in self.parser.feed(&chunk) {
+                        if let Some(ev) = self.interpret(ev)? {
+                            self.pending.push_back(ev);
+                        }
+                    }
+                }
+                Some(Err(e)) => {
+                    self.body = None;
+                    return Ok(StreamEvent::Disconnected(e.to_string()));
+                }
+                None => {
+                    self.body = None;
+                    return Ok(StreamEvent::Disconnected("server closed the stream".into()));
+                }
+            }
+        }
+    }
+
+    fn interpret(&mut self, ev: SseEvent) -> Result<Option<StreamEvent>, ClientError> {
+        match ev.event.as_deref() {
+            Some("story") | None => {
+                let h: Headline = serde_json::from_str(&ev.data)
+                    .map_err(|e| ClientError::Protocol(format!("bad story event: {e}")))?;
+                // Resume point for reconnects: the server numbers events by wire seq.
+                self.last_seq = Some(h.seq);
+                Ok(Some(StreamEvent::Story(h)))
+            }
+            Some("lagged") => {
+                let l: Lagged = serde_json::from_str(&ev.data)
+                    .map_err(|e| ClientError::Protocol(format!("bad lagged event: {e}")))?;
+                self.last_seq = Some(l.resume_from);
+                self.body = None;
+                Ok(Some(StreamEvent::Lagged(l)))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Percent-encodes a path segment; story ids are ULIDs, but a user may
+/// type anything and it must reach the server as one segment.
+fn encode(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_urls_that_are_not_http() {
+        assert!(Client::new("ftp://x").is_err());
+        assert!(Client::new("http://").is_err());
+        assert!(Client::new("http://127.0.0.1:7171/").is_ok());
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(encode("01ABC"), "01ABC");
+        assert_eq!(encode("a/b c"), "a%2Fb%20c");
+    }
+}

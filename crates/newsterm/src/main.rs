@@ -1,0 +1,230 @@
+//! `newsterm`: the command line. Each subcommand is a thin shell over a
+//! library crate: `serve` over newsterm-server, the client commands over
+//! newsterm-client, `tui` over newsterm-tui.
+
+mod commands;
+mod corpus;
+mod demo;
+mod reindex;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "newsterm",
+    version,
+    about = "A self-hostable real-time news terminal"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where client commands find the server.
+#[derive(clap::Args, Clone)]
+pub struct ServerArg {
+    /// URL of the newsterm server.
+    #[arg(long, env = "NEWSTERM_SERVER", default_value = newsterm_client::DEFAULT_SERVER)]
+    pub server: String,
+}
+
+/// Where the server keeps its store and index.
+#[derive(clap::Args, Clone)]
+pub struct DataArg {
+    /// Data directory (store and search index).
+    #[arg(long, env = "NEWSTERM_DATA", default_value = "newsterm-data")]
+    pub data: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server: API, live stream and search over a data directory.
+    Serve {
+        #[command(flatten)]
+        data: DataArg,
+        /// Address to listen on (loopback by default: publishing is not
+        /// authenticated yet).
+        #[arg(long, default_value = newsterm_server::DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Publish stories from Markdown or ninjs files (one story a file).
+    Publish {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Publish the file as a new revision of this story.
+        #[arg(long, value_name = "ID")]
+        update: Option<String>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Bulk-import a JSON-lines file (one story a line).
+    Import {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Lines sent per request.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        file: PathBuf,
+    },
+    /// Search the archive.
+    Search {
+        #[command(flatten)]
+        server: ServerArg,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Order: relevance or time (newest first).
+        #[arg(long, default_value = "relevance")]
+        sort: String,
+        /// Print the raw JSON answer.
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
+    /// Show one story.
+    Show {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Revision to show (default: the latest).
+        #[arg(long)]
+        rev: Option<u32>,
+        /// text (default), markdown, ninjs or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        id: String,
+    },
+    /// Print headlines as they land, optionally filtered by a query.
+    Watch {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Start after this wire sequence number (replays what came since).
+        #[arg(long)]
+        since: Option<u64>,
+        query: Vec<String>,
+    },
+    /// Open the terminal UI.
+    Tui {
+        #[command(flatten)]
+        server: ServerArg,
+    },
+    /// Run a live demo: an embedded server, the bundled Wikinews archive,
+    /// a replayed wire and the terminal UI.
+    Demo {
+        /// Data directory (default: a fresh temporary one, removed on exit).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+        /// Seconds between replayed stories (on average).
+        #[arg(long, default_value_t = 1.5)]
+        interval: f64,
+        /// Do not open the terminal UI: print the wire instead.
+        #[arg(long)]
+        no_tui: bool,
+        /// Stop after replaying this many stories (default: all).
+        #[arg(long)]
+        stories: Option<usize>,
+    },
+    /// Rebuild the search index from the store (stop the server first).
+    Reindex {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { data, listen } => {
+            init_logging("info");
+            commands::serve(data.data, listen).await
+        }
+        Command::Publish {
+            server,
+            update,
+            files,
+        } => commands::publish(&server.server, update.as_deref(), &files).await,
+        Command::Import {
+            server,
+            batch,
+            file,
+        } => commands::import(&server.server, &file, batch).await,
+        Command::Search {
+            server,
+            limit,
+            sort,
+            json,
+            query,
+        } => commands::search(&server.server, &query.join(" "), limit, &sort, json).await,
+        Command::Show {
+            server,
+            rev,
+            format,
+            id,
+        } => commands::show(&server.server, &id, rev, &format).await,
+        Command::Watch {
+            server,
+            since,
+            query,
+        } => commands::watch(&server.server, &query.join(" "), since).await,
+        Command::Tui { server } => {
+            let client = newsterm_client::Client::new(&server.server)?;
+            newsterm_tui::run(client).await?;
+            Ok(())
+        }
+        Command::Demo {
+            data,
+            listen,
+            interval,
+            no_tui,
+            stories,
+        } => {
+            init_logging(if no_tui { "info" } else { "warn" });
+            demo::run(demo::DemoOptions {
+                data,
+                listen,
+                interval,
+                tui: !no_tui,
+                stories,
+            })
+            .await
+        }
+        Command::Reindex { data } => {
+            init_logging("warn");
+            tokio::task::spawn_blocking(move || reindex::run(&data.data)).await?
+        }
+    }
+}

@@ -1,0 +1,442 @@
+//! The HTTP API end to end, against a real `newsterm serve` on loopback.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Server, health, http, markdown_story, publish, wait_indexed};
+use newsterm_api::{ErrorBody, RevisionInfo, SearchResponse};
+use newsterm_story::{Format, Story};
+use time::OffsetDateTime;
+
+const FULL_MARKDOWN: &str = r#"---
+headline: "Ceasefire talks resume in Geneva: \"last chance\", envoy says"
+source: Example Wire
+published: 2024-05-01T12:30:00Z
+updated: 2024-05-01T14:00:00Z
+priority: urgent
+byline: Jane Roe and Ana Diaz
+dateline: GENEVA
+caption: Delegates arrive at the Palais des Nations on Wednesday.
+credit: Example Wire / Photo Desk
+url: https://example.org/stories/ceasefire-talks
+lang: en
+keywords: [diplomacy, ceasefire]
+---
+• Envoys from both sides meet for the first time since March
+• The UN calls the round "the last chance" for a truce
+
+Negotiators returned to Geneva on Wednesday for a new round of talks.
+
+## What is on the table
+
+A 30-day truce, prisoner exchanges and aid corridors — "nothing less", said one délégué.
+"#;
+
+async fn get_text(url: &str) -> (u16, String) {
+    let resp = http().get(url).send().await.expect("GET");
+    let status = resp.status().as_u16();
+    (status, resp.text().await.expect("body"))
+}
+
+fn parse(format: Format, text: &str) -> newsterm_story::ParsedStory {
+    format
+        .parse(text.as_bytes(), OffsetDateTime::now_utc())
+        .unwrap_or_else(|e| panic!("server output does not parse back as {format}: {e}\n{text}"))
+}
+
+#[tokio::test]
+async fn markdown_and_ninjs_round_trip_and_revisions_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    let original = parse(Format::Markdown, FULL_MARKDOWN).content;
+
+    let ack = publish(url, "text/markdown", FULL_MARKDOWN).await;
+    assert_eq!(ack.revision, 1);
+    for format in [Format::Markdown, Format::Ninjs] {
+        let (status, text) = get_text(&format!(
+            "{url}/api/stories/{}?format={}",
+            ack.id,
+            format.as_str()
+        ))
+        .await;
+        assert_eq!(status, 200);
+        let back = parse(format, &text);
+        assert_eq!(back.content, original, "{format} output lost a field");
+        assert_eq!(back.id, Some(ack.id));
+        assert_eq!(back.revision, Some(1));
+    }
+
+    // The same story sent as ninjs comes back equal in both forms.
+    let ninjs = Format::Ninjs.render(&original);
+    let ack2 = publish(url, "application/json", ninjs).await;
+    assert_ne!(ack2.id, ack.id);
+    assert_eq!(ack2.seq, ack.seq + 1);
+    for format in [Format::Markdown, Format::Ninjs] {
+        let (_, text) = get_text(&format!(
+            "{url}/api/stories/{}?format={}",
+            ack2.id,
+            format.as_str()
+        ))
+        .await;
+        assert_eq!(parse(format, &text).content, original);
+    }
+
+    // Revise the first story: revision 2 is served, revision 1 stays.
+    let revised_md = FULL_MARKDOWN.replace(
+        "Ceasefire talks resume in Geneva",
+        "Ceasefire agreed in Geneva",
+    );
+    let resp = http()
+        .put(format!("{url}/api/stories/{}", ack.id))
+        .header("content-type", "text/markdown")
+        .body(revised_md)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let rev: newsterm_api::PublishAck = resp.json().await.unwrap();
+    assert_eq!((rev.id, rev.revision, rev.seq), (ack.id, 2, ack2.seq + 1));
+
+    let latest: Story = http()
+        .get(format!("{url}/api/stories/{}", ack.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(latest.revision, 2);
+    assert!(latest.content.headline.starts_with("Ceasefire agreed"));
+    let first: Story = http()
+        .get(format!("{url}/api/stories/{}?rev=1", ack.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first.content, original);
+    let revs: Vec<RevisionInfo> = http()
+        .get(format!("{url}/api/stories/{}/revisions", ack.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        revs.iter().map(|r| r.revision).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+
+    let (status, text) = get_text(&format!("{url}/api/stories/{}?rev=3", ack.id)).await;
+    assert_eq!(status, 404, "{text}");
+}
+
+async fn search_ids(url: &str, q: &str) -> BTreeSet<String> {
+    let resp = http()
+        .get(format!("{url}/api/search"))
+        .query(&[("q", q), ("limit", "100")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "query {q:?}");
+    let body: SearchResponse = resp.json().await.unwrap();
+    assert_eq!(body.total as usize, body.hits.len(), "query {q:?}");
+    body.hits.into_iter().map(|h| h.id.to_string()).collect()
+}
+
+#[tokio::test]
+async fn search_finds_exactly_the_expected_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    let stories = [
+        (
+            "quake",
+            "Earthquake strikes northern Japan",
+            "Tokyo Wire",
+            "2024-01-10",
+            "urgent",
+            "TOKYO",
+            "en",
+            "A strong earthquake shook the coast near Sendai.",
+        ),
+        (
+            "floods",
+            "Floods force thousands from homes",
+            "River News",
+            "2024-02-15",
+            "normal",
+            "DHAKA",
+            "en",
+            "Heavy monsoon rain flooded the delta.",
+        ),
+        (
+            "election",
+            "Voters head to the polls in a tight election",
+            "Tokyo Wire",
+            "2024-03-01",
+            "normal",
+            "OSAKA",
+            "en",
+            "The central bank stayed silent as voters queued.",
+        ),
+        (
+            "bank",
+            "Central bank raises rates again",
+            "Money Desk",
+            "2024-03-20",
+            "flash",
+            "FRANKFURT",
+            "en",
+            "The bank raised its main rate by a quarter point.",
+        ),
+        (
+            "french",
+            "La banque centrale relève ses taux",
+            "Money Desk",
+            "2024-03-21",
+            "normal",
+            "PARIS",
+            "fr",
+            "La banque a relevé son taux directeur.",
+        ),
+        (
+            "quake2",
+            "Aftershocks rattle Sendai",
+            "River News",
+            "2024-01-11",
+            "normal",
+            "SENDAI",
+            "en",
+            "Aftershock after aftershock hit the region.",
+        ),
+    ];
+    let mut ids = std::collections::HashMap::new();
+    let mut last = 0;
+    for (key, headline, source, published, priority, dateline, lang, body) in stories {
+        let md = format!(
+            "---\nheadline: {headline}\nsource: {source}\npublished: {published}\npriority: {priority}\ndateline: {dateline}\nlang: {lang}\nbyline: Staff of {source}\n---\n\n{body}\n"
+        );
+        let ack = publish(url, "text/markdown", md).await;
+        ids.insert(key, ack.id.to_string());
+        last = ack.seq;
+    }
+    wait_indexed(url, last).await;
+    let set = |keys: &[&str]| -> BTreeSet<String> { keys.iter().map(|k| ids[k].clone()).collect() };
+
+    assert_eq!(search_ids(url, "earthquake").await, set(&["quake"]));
+    assert_eq!(search_ids(url, "aftershock*").await, set(&["quake2"]));
+    assert_eq!(
+        search_ids(url, "\"central bank\"").await,
+        set(&["election", "bank"])
+    );
+    assert_eq!(search_ids(url, "bank NOT election").await, set(&["bank"]));
+    assert_eq!(
+        search_ids(url, "earthquake OR floods").await,
+        set(&["quake", "floods"])
+    );
+    assert_eq!(
+        search_ids(url, "source:\"Tokyo Wire\"").await,
+        set(&["quake", "election"])
+    );
+    assert_eq!(search_ids(url, "lang:fr").await, set(&["french"]));
+    assert_eq!(search_ids(url, "priority:flash").await, set(&["bank"]));
+    assert_eq!(search_ids(url, "place:sendai").await, set(&["quake2"]));
+    assert_eq!(
+        search_ids(url, "byline:money").await,
+        set(&["bank", "french"])
+    );
+    assert_eq!(
+        search_ids(url, "published:[2024-01-01 TO 2024-01-31]").await,
+        set(&["quake", "quake2"])
+    );
+    assert_eq!(
+        search_ids(url, "published:>=2024-03-01 AND source:\"money desk\"").await,
+        set(&["bank", "french"])
+    );
+    assert_eq!(search_ids(url, "tsunami").await, set(&[]));
+
+    // Time sort is newest published first, and pages cover every hit once.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut req = http().get(format!("{url}/api/search")).query(&[
+            ("q", "published:>=2024-01-01"),
+            ("sort", "time"),
+            ("limit", "2"),
+        ]);
+        if let Some(c) = &cursor {
+            req = req.query(&[("cursor", c.as_str())]);
+        }
+        let page: SearchResponse = req.send().await.unwrap().json().await.unwrap();
+        assert_eq!(page.total, 6);
+        seen.extend(page.hits.iter().map(|h| h.published));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 6);
+    assert!(
+        seen.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {seen:?}"
+    );
+
+    // Snippets highlight the matched word.
+    let resp: SearchResponse = http()
+        .get(format!("{url}/api/search?q=monsoon"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        resp.hits[0].snippet.contains("<b>monsoon</b>"),
+        "{}",
+        resp.hits[0].snippet
+    );
+}
+
+async fn expect_error(resp: reqwest::Response, status: u16, code: &str, words: &[&str]) {
+    assert_eq!(resp.status().as_u16(), status);
+    let body: ErrorBody = resp.json().await.expect("error body is JSON");
+    assert_eq!(body.error.code, code, "{}", body.error.message);
+    for w in words {
+        assert!(
+            body.error
+                .message
+                .to_lowercase()
+                .contains(&w.to_lowercase()),
+            "message {:?} should mention {w:?}",
+            body.error.message
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_a_named_problem_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    let ack = publish(
+        url,
+        "text/markdown",
+        markdown_story("Baseline story", "baseline"),
+    )
+    .await;
+    let before = health(url).await;
+
+    let post = |ct: &'static str, body: Vec<u8>| {
+        http()
+            .post(format!("{url}/api/stories"))
+            .header("content-type", ct)
+            .body(body)
+            .send()
+    };
+    expect_error(
+        post(
+            "application/json",
+            b"{\"uri\": \"x\",\n \"headlines\": [}".to_vec(),
+        )
+        .await
+        .unwrap(),
+        400,
+        "malformed_input",
+        &["line 2", "column"],
+    )
+    .await;
+    expect_error(
+        post(
+            "application/json",
+            br#"{"uri":"urn:x","headlines":[{"role":"main","value":"Hi"}],"urgency":"high"}"#
+                .to_vec(),
+        )
+        .await
+        .unwrap(),
+        400,
+        "schema_violation",
+        &["urgency"],
+    )
+    .await;
+    expect_error(
+        post(
+            "text/markdown",
+            b"---\nsource: Wire\n---\n\nBody only.\n".to_vec(),
+        )
+        .await
+        .unwrap(),
+        400,
+        "invalid_story",
+        &["headline"],
+    )
+    .await;
+    let mut huge = markdown_story("Huge", "huge").into_bytes();
+    huge.extend(std::iter::repeat_n(b'a', 10 * 1024 * 1024));
+    expect_error(
+        post("text/markdown", huge).await.unwrap(),
+        413,
+        "body_too_large",
+        &["limit"],
+    )
+    .await;
+    let mut bad_utf8 = markdown_story("Bad bytes", "bytes").into_bytes();
+    bad_utf8.extend([0xff, 0xfe, b'\n']);
+    expect_error(
+        post("text/markdown", bad_utf8).await.unwrap(),
+        400,
+        "malformed_input",
+        &["UTF-8"],
+    )
+    .await;
+    expect_error(
+        post("image/png", b"x".to_vec()).await.unwrap(),
+        415,
+        "unknown_format",
+        &["image/png"],
+    )
+    .await;
+    // A revision of a story that does not exist.
+    let resp = http()
+        .put(format!("{url}/api/stories/01J0000000000000000000000Z"))
+        .header("content-type", "text/markdown")
+        .body(markdown_story("Ghost", "ghost"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(resp, 404, "not_found", &["does not exist"]).await;
+    let resp = http()
+        .get(format!("{url}/api/search?q=%22unclosed"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(resp, 400, "invalid_query", &["position"]).await;
+    let resp = http()
+        .get(format!("{url}/api/stories/not-an-id"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(resp, 400, "invalid_id", &["not-an-id"]).await;
+
+    let after = health(url).await;
+    assert_eq!(
+        after.stories, before.stories,
+        "a refused request stored a story"
+    );
+    assert_eq!(
+        after.last_seq, before.last_seq,
+        "a refused request took a wire number"
+    );
+    // And the server still serves.
+    let next = publish(
+        url,
+        "text/markdown",
+        markdown_story("After the storm", "after"),
+    )
+    .await;
+    assert_eq!(next.seq, ack.seq + 1);
+}

@@ -1,0 +1,120 @@
+//! Shared by the end-to-end tests: a real `newsterm serve` on a loopback
+//! port over a temporary data directory, and small HTTP helpers.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use newsterm_api::{Health, PublishAck};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_newsterm");
+
+/// A `newsterm serve` child process, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub url: String,
+    pub data: PathBuf,
+}
+
+impl Server {
+    pub fn start(data: &Path) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn newsterm serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read listening line");
+        let url = line
+            .trim()
+            .strip_prefix("newsterm listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line from serve: {line:?}"))
+            .to_string();
+        Server {
+            child,
+            url,
+            data: data.to_path_buf(),
+        }
+    }
+
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM, then wait for a clean exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().expect("wait for server")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Body>) -> PublishAck {
+    let resp = http()
+        .post(format!("{url}/api/stories"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("publish request");
+    let status = resp.status();
+    let text = resp.text().await.expect("publish body");
+    assert_eq!(status, 201, "publish failed: {text}");
+    serde_json::from_str(&text).expect("publish ack")
+}
+
+pub async fn health(url: &str) -> Health {
+    http()
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .expect("healthz")
+        .json()
+        .await
+        .expect("healthz json")
+}
+
+/// Waits (bounded) until the search index has committed `seq`.
+pub async fn wait_indexed(url: &str, seq: u64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let h = health(url).await;
+        if h.indexed_seq >= seq {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "index stuck at seq {} (want {seq})",
+            h.indexed_seq
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A minimal Markdown story with a unique word in its body.
+pub fn markdown_story(headline: &str, word: &str) -> String {
+    format!(
+        "---\nheadline: \"{headline}\"\nsource: Test Wire\npublished: 2024-05-01T12:00:00Z\n---\n\nThe body mentions {word} once.\n"
+    )
+}

@@ -1,0 +1,182 @@
+//! Compiling a [`newsterm_query::Query`] into tantivy queries.
+
+use std::ops::Bound;
+
+use newsterm_query::{Field, Query};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query as TantivyQuery,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DateTime, Term};
+
+use crate::schema::Fields;
+
+/// How much more a match in the headline counts than one in the bullets
+/// or body, for words without a field.
+const HEADLINE_BOOST: f32 = 2.0;
+
+type Compiled = Box<dyn TantivyQuery>;
+
+/// The tantivy query matching exactly the stories `query` matches.
+pub(crate) fn compile(query: &Query, fields: &Fields) -> Compiled {
+    match query {
+        Query::All => Box::new(AllQuery),
+        Query::Term { field, text } => on_field(*field, fields, |f| term(f, *field, text)),
+        Query::Prefix { field, text } => on_field(*field, fields, |f| prefix(f, text)),
+        Query::Phrase { field, terms } => on_field(*field, fields, |f| phrase(f, *field, terms)),
+        Query::DateRange { from, to } => date_range(fields.published, *from, *to),
+        Query::And(items) => {
+            let mut clauses: Vec<(Occur, Compiled)> = items
+                .iter()
+                .map(|item| match item {
+                    Query::Not(inner) => (Occur::MustNot, compile(inner, fields)),
+                    positive => (Occur::Must, compile(positive, fields)),
+                })
+                .collect();
+            if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        }
+        Query::Or(items) if items.is_empty() => Box::new(EmptyQuery),
+        Query::Or(items) => Box::new(BooleanQuery::new(
+            items
+                .iter()
+                .map(|item| (Occur::Should, compile(item, fields)))
+                .collect(),
+        )),
+        // Tantivy's MustNot only removes matches, so a negation on its own
+        // removes from everything.
+        Query::Not(inner) => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, Box::new(AllQuery)),
+            (Occur::MustNot, compile(inner, fields)),
+        ])),
+    }
+}
+
+/// `build` on the field's index field, or on each of headline, bullets
+/// and body for [`Field::Text`].
+fn on_field(
+    field: Field,
+    fields: &Fields,
+    build: impl Fn(tantivy::schema::Field) -> Compiled,
+) -> Compiled {
+    if let Some(index_field) = fields.get(field) {
+        return build(index_field);
+    }
+    let parts = Field::TEXT_PARTS
+        .iter()
+        .filter_map(|&part| fields.get(part).map(|f| (part, f)))
+        .map(|(part, f)| {
+            let query = build(f);
+            let query: Compiled = if part == Field::Headline {
+                Box::new(BoostQuery::new(query, HEADLINE_BOOST))
+            } else {
+                query
+            };
+            (Occur::Should, query)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(parts))
+}
+
+fn term(index_field: tantivy::schema::Field, field: Field, text: &str) -> Compiled {
+    // Keyword fields index no frequencies: a value is there or not.
+    let record = if field.is_keyword() {
+        IndexRecordOption::Basic
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    Box::new(TermQuery::new(
+        Term::from_field_text(index_field, text),
+        record,
+    ))
+}
+
+/// Every term starting with `text`, as the range [text, successor): exact,
+/// with no pattern syntax for the text to break.
+fn prefix(index_field: tantivy::schema::Field, text: &str) -> Compiled {
+    let lower = Bound::Included(Term::from_field_text(index_field, text));
+    let upper = match prefix_successor(text) {
+        Some(next) => Bound::Excluded(Term::from_field_text(index_field, &next)),
+        None => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(lower, upper))
+}
+
+/// The smallest string greater than every string starting with `prefix`,
+/// or `None` when there is none (an empty prefix, or only `char::MAX`).
+fn prefix_successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last as u32 + 1 {
+            0xD800 => 0xE000,
+            n => n,
+        };
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+fn phrase(index_field: tantivy::schema::Field, field: Field, terms: &[String]) -> Compiled {
+    if field.is_keyword() {
+        return term(index_field, field, &terms.join(" "));
+    }
+    match terms {
+        [] => Box::new(EmptyQuery),
+        [one] => term(index_field, field, one),
+        _ => Box::new(PhraseQuery::new(
+            terms
+                .iter()
+                .map(|t| Term::from_field_text(index_field, t))
+                .collect(),
+        )),
+    }
+}
+
+fn date_range(
+    published: tantivy::schema::Field,
+    from: Option<time::OffsetDateTime>,
+    to: Option<time::OffsetDateTime>,
+) -> Compiled {
+    let bound = |t: Option<time::OffsetDateTime>, inclusive: bool| match t {
+        None => Bound::Unbounded,
+        Some(t) => {
+            let term = Term::from_field_date(published, DateTime::from_utc(t));
+            if inclusive {
+                Bound::Included(term)
+            } else {
+                Bound::Excluded(term)
+            }
+        }
+    };
+    if from.is_none() && to.is_none() {
+        return Box::new(AllQuery);
+    }
+    Box::new(RangeQuery::new(bound(from, true), bound(to, false)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_successor_bounds_exactly_the_strings_with_the_prefix() {
+        assert_eq!(prefix_successor("pu").as_deref(), Some("pv"));
+        assert_eq!(prefix_successor("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_successor("\u{D7FF}").as_deref(), Some("\u{E000}"));
+        assert_eq!(prefix_successor(""), None);
+        assert_eq!(prefix_successor("\u{10FFFF}"), None);
+        let upper = prefix_successor("pu").unwrap_or_default();
+        for inside in ["pu", "pub", "pu\u{10FFFF}", "puzzle"] {
+            assert!(inside >= "pu" && inside < upper.as_str(), "{inside}");
+        }
+        for outside in ["pt", "pv", "p", "q"] {
+            assert!(!(outside >= "pu" && outside < upper.as_str()), "{outside}");
+        }
+    }
+}

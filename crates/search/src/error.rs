@@ -1,0 +1,38 @@
+//! What can go wrong with the search index.
+
+use std::path::PathBuf;
+
+/// Why the index could not be opened, written or searched.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index on disk was built with another schema or analyzer;
+    /// [`crate::SearchIndex::open_or_recreate`] rebuilds it from empty.
+    #[error("the search index in {} was built by another version of newsterm and must be rebuilt", .path.display())]
+    SchemaMismatch { path: PathBuf },
+    /// A `cursor` that this index did not hand out, or one made for the
+    /// other sort order.
+    #[error("invalid cursor `{0}`: pass back the next_cursor of the previous page unchanged")]
+    InvalidCursor(String),
+    #[error("search index I/O error in {}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("search index error: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A stored document lacks something every document has.
+    #[error("search index document is damaged: {0}")]
+    Damaged(String),
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        SearchError::Index(e.into())
+    }
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Index(e.into())
+    }
+}

@@ -1,0 +1,145 @@
+//! The index schema, and how a story becomes an index document.
+
+use newsterm_query::{Field, indexed_time, normalize_keyword, story_values};
+use newsterm_story::Story;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FAST, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::{DateTime, TantivyDocument};
+
+use crate::analyzer::ANALYZER;
+
+/// Handles of every field in the schema.
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    /// Normalized story id: the key revisions replace each other by.
+    pub id: tantivy::schema::Field,
+    /// The id as a number, split in two for u64 fast fields: the time
+    /// sort's tie-breaker.
+    pub id_hi: tantivy::schema::Field,
+    pub id_lo: tantivy::schema::Field,
+    pub revision: tantivy::schema::Field,
+    pub seq: tantivy::schema::Field,
+    pub published: tantivy::schema::Field,
+    /// The source as written, for hits (the `source` field is normalized).
+    pub source_name: tantivy::schema::Field,
+    pub headline: tantivy::schema::Field,
+    pub bullets: tantivy::schema::Field,
+    pub body: tantivy::schema::Field,
+    byline: tantivy::schema::Field,
+    place: tantivy::schema::Field,
+    person: tantivy::schema::Field,
+    org: tantivy::schema::Field,
+    keyword: tantivy::schema::Field,
+    source: tantivy::schema::Field,
+    lang: tantivy::schema::Field,
+    pub priority: tantivy::schema::Field,
+    topic: tantivy::schema::Field,
+    country: tantivy::schema::Field,
+}
+
+pub(crate) const PUBLISHED: &str = "published";
+pub(crate) const ID_HI: &str = "id_hi";
+pub(crate) const ID_LO: &str = "id_lo";
+
+impl Fields {
+    /// The schema of a newsterm index and its field handles.
+    pub fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = |stored: bool| {
+            let options = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            id_hi: b.add_u64_field(ID_HI, FAST),
+            id_lo: b.add_u64_field(ID_LO, FAST),
+            revision: b.add_u64_field("revision", STORED),
+            seq: b.add_u64_field("seq", FAST | STORED),
+            published: b.add_date_field(
+                PUBLISHED,
+                DateOptions::from(INDEXED | FAST | STORED)
+                    .set_precision(DateTimePrecision::Seconds),
+            ),
+            source_name: b.add_text_field("source_name", STORED),
+            headline: b.add_text_field("headline", text(true)),
+            bullets: b.add_text_field("bullets", text(true)),
+            body: b.add_text_field("body", text(true)),
+            byline: b.add_text_field("byline", text(false)),
+            place: b.add_text_field("place", text(false)),
+            person: b.add_text_field("person", text(false)),
+            org: b.add_text_field("org", text(false)),
+            keyword: b.add_text_field("keyword", text(false)),
+            source: b.add_text_field("source", STRING),
+            lang: b.add_text_field("lang", STRING),
+            priority: b.add_text_field("priority", STRING | STORED),
+            topic: b.add_text_field("topic", STRING),
+            country: b.add_text_field("country", STRING),
+        };
+        (b.build(), fields)
+    }
+
+    /// The index field holding a query field; `None` for [`Field::Text`],
+    /// which stands for [`Field::TEXT_PARTS`].
+    pub fn get(&self, field: Field) -> Option<tantivy::schema::Field> {
+        Some(match field {
+            Field::Text => return None,
+            Field::Headline => self.headline,
+            Field::Bullets => self.bullets,
+            Field::Body => self.body,
+            Field::Byline => self.byline,
+            Field::Place => self.place,
+            Field::Person => self.person,
+            Field::Org => self.org,
+            Field::Keyword => self.keyword,
+            Field::Source => self.source,
+            Field::Lang => self.lang,
+            Field::Priority => self.priority,
+            Field::Id => self.id,
+            Field::Topic => self.topic,
+            Field::Country => self.country,
+        })
+    }
+
+    /// The index document for a story's latest revision.
+    pub fn document(&self, story: &Story) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        for value in story_values(story) {
+            if let Some(field) = self.get(value.field) {
+                doc.add_text(field, &value.text);
+            }
+        }
+        let id = u128::from(ulid_of(story));
+        doc.add_u64(self.id_hi, (id >> 64) as u64);
+        doc.add_u64(self.id_lo, id as u64);
+        doc.add_u64(self.revision, u64::from(story.revision));
+        doc.add_u64(self.seq, story.seq);
+        doc.add_date(
+            self.published,
+            DateTime::from_utc(indexed_time(story.content.published)),
+        );
+        if let Some(source) = &story.content.source {
+            doc.add_text(self.source_name, source);
+        }
+        doc
+    }
+}
+
+/// The normalized id a story is stored under in the `id` field.
+pub(crate) fn id_key(id: &newsterm_story::StoryId) -> String {
+    normalize_keyword(&id.to_string())
+}
+
+fn ulid_of(story: &Story) -> ulid::Ulid {
+    // A StoryId always prints as a valid ULID, so this never falls back.
+    ulid::Ulid::from_string(&story.id.to_string()).unwrap_or_default()
+}

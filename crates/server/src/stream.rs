@@ -1,0 +1,252 @@
+//! The live wire over HTTP: server-sent events (`/api/stream`) and
+//! WebSocket (`/api/ws`). Both run the same [`Session`]: a resuming
+//! subscriber first drains its backlog from the store, then follows the
+//! wire, and every event after its resume point arrives once, in order.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use newsterm_wire::{Recv, Resume, Subscriber};
+use serde::Deserialize;
+
+use crate::engine::{Engine, WireItem};
+use crate::error::ApiError;
+use crate::matcher::StoryMatcher;
+use crate::routes::AppState;
+
+/// How often an idle stream sends a keep-alive, so proxies and clients
+/// can tell a quiet wire from a dead connection.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+/// Revisions read from the store per backlog page.
+const BACKLOG_PAGE: usize = 500;
+
+#[derive(Deserialize)]
+pub struct StreamParams {
+    q: Option<String>,
+    since: Option<u64>,
+}
+
+/// What a session produces next.
+enum Frame {
+    Story(Arc<WireItem>),
+    KeepAlive,
+    /// Dropped for falling behind; resume after this sequence.
+    Lagged(u64),
+}
+
+enum Phase {
+    Backlog(Resume<Arc<WireItem>>),
+    Live(Subscriber<Arc<WireItem>>),
+    Done,
+}
+
+struct Session {
+    engine: Arc<Engine>,
+    matcher: Option<Arc<StoryMatcher>>,
+    phase: Phase,
+    queue: VecDeque<Arc<WireItem>>,
+    keepalive: tokio::time::Interval,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+}
+
+impl Session {
+    fn open(
+        st: &AppState,
+        params: StreamParams,
+        last_event_id: Option<u64>,
+    ) -> Result<Self, ApiError> {
+        let matcher = match params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => Some(Arc::new(StoryMatcher::new(Engine::parse_query(q)?))),
+            None => None,
+        };
+        let wire = st.engine.wire();
+        // A resume point past the wire's end (a store that was reset) means
+        // "from now", not "skip the next N stories".
+        let phase = match last_event_id.or(params.since) {
+            Some(since) => Phase::Backlog(wire.resume(since.min(wire.last_seq()))),
+            None => Phase::Live(wire.subscribe()),
+        };
+        let mut keepalive = tokio::time::interval(KEEPALIVE);
+        keepalive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        keepalive.reset();
+        Ok(Session {
+            engine: st.engine.clone(),
+            matcher,
+            phase,
+            queue: VecDeque::new(),
+            keepalive,
+            shutdown: st.shutdown.clone(),
+        })
+    }
+
+    /// The next frame, or `None` when the stream should end.
+    async fn next(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(item) = self.queue.pop_front() {
+                return Some(Frame::Story(item));
+            }
+            if *self.shutdown.borrow() {
+                return None;
+            }
+            match &mut self.phase {
+                Phase::Done => return None,
+                Phase::Backlog(resume) => {
+                    let engine = self.engine.clone();
+                    let matcher = self.matcher.clone();
+                    let after = resume.position();
+                    let page = tokio::task::spawn_blocking(move || {
+                        engine.backlog(after, BACKLOG_PAGE, matcher.as_deref())
+                    })
+                    .await;
+                    match page {
+                        Ok(Ok((items, Some(last)))) => {
+                            resume.delivered(last);
+                            self.queue.extend(items);
+                        }
+                        Ok(Ok((_, None))) => {
+                            let Phase::Backlog(resume) =
+                                std::mem::replace(&mut self.phase, Phase::Done)
+                            else {
+                                return None;
+                            };
+                            self.phase = Phase::Live(resume.live());
+                        }
+                        Ok(Err(e)) => {
+                            tracing::error!(error = %e, "stream backlog read failed");
+                            return None;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "stream backlog task failed");
+                            return None;
+                        }
+                    }
+                }
+                Phase::Live(sub) => {
+                    tokio::select! {
+                        biased;
+                        _ = self.shutdown.changed() => return None,
+                        r = sub.recv() => match r {
+                            Recv::Event(ev) => {
+                                self.keepalive.reset();
+                                let item = &ev.payload;
+                                if self.matcher.as_ref().is_none_or(|m| m.matches(&item.story)) {
+                                    return Some(Frame::Story(item.clone()));
+                                }
+                            }
+                            Recv::Lagged { resume_from } => {
+                                self.phase = Phase::Done;
+                                return Some(Frame::Lagged(resume_from));
+                            }
+                            Recv::Closed => return None,
+                        },
+                        _ = self.keepalive.tick() => return Some(Frame::KeepAlive),
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn last_event_id(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    match headers.get("last-event-id") {
+        None => Ok(None),
+        Some(v) => v
+            .to_str()
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_parameter",
+                    "Last-Event-ID must be a wire sequence number",
+                )
+            }),
+    }
+}
+
+/// `GET /api/stream`: server-sent events.
+pub async fn sse(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<StreamParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params?;
+    let session = Session::open(&st, params, last_event_id(&headers)?)?;
+    let frames = futures_util::stream::unfold(session, |mut s| async move {
+        let frame = s.next().await?;
+        let bytes = match frame {
+            Frame::Story(item) => item.sse.clone(),
+            Frame::KeepAlive => Bytes::from_static(b": keep-alive\n\n"),
+            Frame::Lagged(resume_from) => {
+                s.phase = Phase::Done;
+                Bytes::from(format!(
+                    "event: lagged\ndata: {{\"resume_from\":{resume_from}}}\n\n"
+                ))
+            }
+        };
+        Some((Ok::<_, Infallible>(bytes), s))
+    });
+    // A comment first, so the client sees the stream open at once.
+    let opening = futures_util::stream::once(async {
+        Ok::<_, Infallible>(Bytes::from_static(b": newsterm wire\n\n"))
+    });
+    use futures_util::StreamExt;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        Body::from_stream(opening.chain(frames)),
+    )
+        .into_response())
+}
+
+/// `GET /api/ws`: the same events over WebSocket, one JSON text message
+/// each: `{"event":"story","seq":N,"data":{…}}`, or
+/// `{"event":"lagged","resume_from":N}` before the server closes.
+pub async fn websocket(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    params: Result<Query<StreamParams>, QueryRejection>,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ApiError> {
+    let Query(params) = params?;
+    let session = Session::open(&st, params, last_event_id(&headers)?)?;
+    Ok(upgrade.on_upgrade(move |socket| run_websocket(socket, session)))
+}
+
+async fn run_websocket(mut socket: WebSocket, mut session: Session) {
+    loop {
+        tokio::select! {
+            frame = session.next() => {
+                let msg = match frame {
+                    Some(Frame::Story(item)) => Message::Text(item.ws.clone()),
+                    Some(Frame::KeepAlive) => Message::Ping(Bytes::new()),
+                    Some(Frame::Lagged(resume_from)) => {
+                        let text = format!("{{\"event\":\"lagged\",\"resume_from\":{resume_from}}}");
+                        let _ = socket.send(Message::Text(text.into())).await;
+                        break;
+                    }
+                    None => break,
+                };
+                if socket.send(msg).await.is_err() {
+                    return;
+                }
+            }
+            incoming = socket.recv() => match incoming {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+    let _ = socket.send(Message::Close(None)).await;
+}

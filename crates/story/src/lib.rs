@@ -1,0 +1,35 @@
+//! The story: newsterm's one data model, the rules it keeps, and the forms
+//! it is read from and written to.
+//!
+//! Every input form fills a [`StoryDraft`] and calls
+//! [`StoryDraft::validate`], which is the only way to make a
+//! [`StoryContent`]; a stored revision is a [`Story`]. The forms are:
+//!
+//! - [`markdown`]: Markdown with a YAML front-matter header;
+//! - [`ninjs`]: IPTC ninjs 2.x JSON, validated against the IPTC schemas;
+//! - [`jsonl`]: one JSON object a line, for bulk import.
+//!
+//! Parsers return a [`ParsedStory`]; renderers take anything that turns
+//! into a [`StoryView`]; [`Format`] picks Markdown or ninjs by content
+//! type, file extension or content.
+//!
+//! This crate does no I/O: it turns bytes into stories and back.
+
+pub mod error;
+pub mod format;
+pub mod jsonl;
+pub mod markdown;
+pub mod model;
+pub mod ninjs;
+
+mod html;
+mod plaintext;
+#[cfg(test)]
+mod test_data;
+
+pub use error::{FieldError, StoryError};
+pub use format::{Format, ParsedStory, StoryView};
+pub use model::{
+    Block, Priority, Story, StoryContent, StoryDraft, StoryId, Tags, format_time, limits,
+    parse_time,
+};

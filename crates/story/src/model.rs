@@ -1,0 +1,643 @@
+//! The story as newsterm keeps it, and the rules every story obeys.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use ulid::Ulid;
+
+use crate::error::{FieldError, StoryError};
+
+/// Limits a story must keep. They bound memory per request and keep one
+/// story from starving the store, the index and every subscriber.
+pub mod limits {
+    /// Characters in a headline.
+    pub const HEADLINE_CHARS: usize = 300;
+    /// Bullet highlights under the headline.
+    pub const BULLETS: usize = 4;
+    /// Characters in one bullet, caption, credit, byline, dateline or source.
+    pub const LINE_CHARS: usize = 1_000;
+    /// Characters in a URL.
+    pub const URL_CHARS: usize = 2_048;
+    /// Bytes of body text (paragraphs and subheads together).
+    pub const BODY_BYTES: usize = 2 * 1024 * 1024;
+    /// Paragraphs and subheads in a body.
+    pub const BODY_BLOCKS: usize = 10_000;
+    /// Publisher keywords.
+    pub const KEYWORDS: usize = 64;
+}
+
+/// A story's identity: a ULID, so ids sort by the time they were minted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoryId(Ulid);
+
+impl StoryId {
+    /// Mints a new id for a story first seen now.
+    pub fn new() -> Self {
+        StoryId(Ulid::new())
+    }
+
+    /// Milliseconds since the Unix epoch encoded in the id.
+    pub fn timestamp_ms(&self) -> u64 {
+        self.0.timestamp_ms()
+    }
+}
+
+impl Default for StoryId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for StoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl FromStr for StoryId {
+    type Err = StoryError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ulid::from_string(s.trim())
+            .map(StoryId)
+            .map_err(|_| StoryError::InvalidId(s.chars().take(64).collect()))
+    }
+}
+
+impl Serialize for StoryId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for StoryId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How urgently a story must reach readers.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// A first short alert: a headline, often before any text exists.
+    Flash,
+    /// Breaking news that readers must see now.
+    Urgent,
+    /// Everything else.
+    #[default]
+    Normal,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [Priority::Flash, Priority::Urgent, Priority::Normal];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Priority::Flash => "flash",
+            Priority::Urgent => "urgent",
+            Priority::Normal => "normal",
+        }
+    }
+
+    /// IPTC urgency (1 highest … 9 lowest) for this priority.
+    pub fn iptc_urgency(&self) -> u8 {
+        match self {
+            Priority::Flash => 1,
+            Priority::Urgent => 2,
+            Priority::Normal => 5,
+        }
+    }
+
+    /// The priority an IPTC urgency maps to: 1 flash, 2–3 urgent, else normal.
+    pub fn from_iptc_urgency(urgency: f64) -> Priority {
+        if urgency <= 1.0 {
+            Priority::Flash
+        } else if urgency <= 3.0 {
+            Priority::Urgent
+        } else {
+            Priority::Normal
+        }
+    }
+
+    /// True for flash and urgent stories, the ones FIRST shows.
+    pub fn is_breaking(&self) -> bool {
+        !matches!(self, Priority::Normal)
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Priority {
+    type Err = StoryError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "flash" => Ok(Priority::Flash),
+            "urgent" => Ok(Priority::Urgent),
+            "normal" | "routine" => Ok(Priority::Normal),
+            _ => Err(StoryError::field(
+                "priority",
+                format!("`{}` is not one of flash, urgent, normal", truncate(s, 40)),
+            )),
+        }
+    }
+}
+
+/// One block of a story's body, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "text", rename_all = "lowercase")]
+pub enum Block {
+    /// A paragraph of running text (the first one is the lede).
+    Paragraph(String),
+    /// A short subhead splitting the body into sections.
+    Subhead(String),
+}
+
+impl Block {
+    pub fn text(&self) -> &str {
+        match self {
+            Block::Paragraph(t) | Block::Subhead(t) => t,
+        }
+    }
+}
+
+/// Enrichment computed by newsterm (never supplied by a publisher).
+///
+/// Empty until tagging runs; kept as its own type so stored stories can
+/// grow new kinds of tags without a schema change.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tags {
+    #[serde(flatten)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Tags {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+}
+
+/// What a publisher says about a story: everything but its identity.
+///
+/// A `StoryContent` can only be made through [`StoryDraft::validate`]
+/// (or by a format parser that calls it), so one that exists is known to
+/// keep every rule in [`limits`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryContent {
+    pub headline: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bullets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<Block>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub byline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// BCP 47 language tag, lower-cased primary subtag (e.g. `en`, `pt-br`).
+    pub language: String,
+    #[serde(default)]
+    pub priority: Priority,
+    #[serde(with = "time::serde::rfc3339")]
+    pub published: OffsetDateTime,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub updated: Option<OffsetDateTime>,
+    /// Keywords the publisher attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+/// Fields as a parser found them, before the rules are checked.
+///
+/// Every input form (Markdown, ninjs, JSON lines, feeds) fills one of
+/// these and calls [`StoryDraft::validate`], so the rules live in one place.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryDraft {
+    pub headline: Option<String>,
+    pub bullets: Vec<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub body: Vec<Block>,
+    pub byline: Option<String>,
+    pub dateline: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub priority: Option<Priority>,
+    /// As written; parsed by [`parse_time`] during validation.
+    pub published: Option<String>,
+    pub updated: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+impl StoryDraft {
+    /// Checks every rule and returns the content, or every problem found.
+    ///
+    /// `now` fills `published` when the draft has none.
+    pub fn validate(self, now: OffsetDateTime) -> Result<StoryContent, StoryError> {
+        let mut errors = Vec::new();
+        let headline = match self.headline.map(|h| h.trim().to_string()) {
+            Some(h) if !h.is_empty() => {
+                check_line("headline", &h, limits::HEADLINE_CHARS, &mut errors);
+                h
+            }
+            _ => {
+                errors.push(FieldError::new(
+                    "headline",
+                    "is required and must not be empty",
+                ));
+                String::new()
+            }
+        };
+        let bullets: Vec<String> = self
+            .bullets
+            .into_iter()
+            .map(|b| b.trim().to_string())
+            .filter(|b| !b.is_empty())
+            .collect();
+        if bullets.len() > limits::BULLETS {
+            errors.push(FieldError::new(
+                "bullets",
+                format!(
+                    "has {} highlights; at most {} are allowed",
+                    bullets.len(),
+                    limits::BULLETS
+                ),
+            ));
+        }
+        for b in &bullets {
+            check_line("bullets", b, limits::LINE_CHARS, &mut errors);
+        }
+        let caption = optional_line("caption", self.caption, limits::LINE_CHARS, &mut errors);
+        let credit = optional_line("credit", self.credit, limits::LINE_CHARS, &mut errors);
+        let byline = optional_line("byline", self.byline, limits::LINE_CHARS, &mut errors);
+        let dateline = optional_line("dateline", self.dateline, limits::LINE_CHARS, &mut errors);
+        let source = optional_line("source", self.source, limits::LINE_CHARS, &mut errors);
+        let url = optional_line("url", self.url, limits::URL_CHARS, &mut errors);
+        if let Some(u) = &url
+            && (!(u.starts_with("http://") || u.starts_with("https://")) || u.contains(' '))
+        {
+            errors.push(FieldError::new(
+                "url",
+                format!("`{}` is not an http(s) URL", truncate(u, 80)),
+            ));
+        }
+        let body: Vec<Block> = self
+            .body
+            .into_iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(t) => {
+                    let t = t.trim().to_string();
+                    (!t.is_empty()).then_some(Block::Paragraph(t))
+                }
+                Block::Subhead(t) => {
+                    let t = t.trim().to_string();
+                    (!t.is_empty()).then_some(Block::Subhead(t))
+                }
+            })
+            .collect();
+        let body_bytes: usize = body.iter().map(|b| b.text().len()).sum();
+        if body_bytes > limits::BODY_BYTES {
+            errors.push(FieldError::new(
+                "body",
+                format!(
+                    "is {body_bytes} bytes; the limit is {} bytes",
+                    limits::BODY_BYTES
+                ),
+            ));
+        }
+        if body.len() > limits::BODY_BLOCKS {
+            errors.push(FieldError::new(
+                "body",
+                format!(
+                    "has {} paragraphs and subheads; the limit is {}",
+                    body.len(),
+                    limits::BODY_BLOCKS
+                ),
+            ));
+        }
+        for b in &body {
+            if let Block::Subhead(t) = b {
+                check_line("body", t, limits::LINE_CHARS, &mut errors);
+            }
+        }
+        let language = match self.language.map(|l| l.trim().to_ascii_lowercase()) {
+            None => "en".to_string(),
+            Some(l) if is_language_tag(&l) => l,
+            Some(l) => {
+                errors.push(FieldError::new(
+                    "language",
+                    format!(
+                        "`{}` is not a language tag such as en or pt-br",
+                        truncate(&l, 40)
+                    ),
+                ));
+                l
+            }
+        };
+        let published = match self.published.as_deref().map(str::trim) {
+            None | Some("") => now,
+            Some(p) => parse_time(p).unwrap_or_else(|e| {
+                errors.push(FieldError::new("published", e));
+                now
+            }),
+        };
+        let updated = match self.updated.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => match parse_time(p) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    errors.push(FieldError::new("updated", e));
+                    None
+                }
+            },
+        };
+        let keywords: Vec<String> = self
+            .keywords
+            .into_iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect();
+        if keywords.len() > limits::KEYWORDS {
+            errors.push(FieldError::new(
+                "keywords",
+                format!(
+                    "has {}; at most {} are allowed",
+                    keywords.len(),
+                    limits::KEYWORDS
+                ),
+            ));
+        }
+        for k in &keywords {
+            check_line("keywords", k, limits::LINE_CHARS, &mut errors);
+        }
+        if !errors.is_empty() {
+            return Err(StoryError::Invalid(errors));
+        }
+        Ok(StoryContent {
+            headline,
+            bullets,
+            caption,
+            credit,
+            body,
+            byline,
+            dateline,
+            source,
+            url,
+            language,
+            priority: self.priority.unwrap_or_default(),
+            published,
+            updated,
+            keywords,
+        })
+    }
+}
+
+impl From<StoryContent> for StoryDraft {
+    fn from(c: StoryContent) -> Self {
+        StoryDraft {
+            headline: Some(c.headline),
+            bullets: c.bullets,
+            caption: c.caption,
+            credit: c.credit,
+            body: c.body,
+            byline: c.byline,
+            dateline: c.dateline,
+            source: c.source,
+            url: c.url,
+            language: Some(c.language),
+            priority: Some(c.priority),
+            published: Some(format_time(c.published)),
+            updated: c.updated.map(format_time),
+            keywords: c.keywords,
+        }
+    }
+}
+
+/// One stored revision of a story: identity, content and enrichment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: StoryId,
+    /// 1 for the first publication, then +1 for each update.
+    pub revision: u32,
+    /// Position of this revision on the wire (gap-free, global).
+    pub seq: u64,
+    #[serde(flatten)]
+    pub content: StoryContent,
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub tags: Tags,
+    /// When newsterm accepted this revision.
+    #[serde(with = "time::serde::rfc3339")]
+    pub received: OffsetDateTime,
+}
+
+impl Story {
+    /// Paragraphs and subheads as plain text, one block per line.
+    pub fn body_text(&self) -> String {
+        let mut out = String::new();
+        for b in &self.content.body {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(b.text());
+        }
+        out
+    }
+}
+
+/// Parses RFC 3339 (`2024-05-01T12:00:00Z`, with or without seconds or
+/// offset) or a bare date (`2024-05-01`, taken as midnight UTC).
+pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    let s = s.trim();
+    if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
+        return Ok(t);
+    }
+    let date_fmt = time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = time::Date::parse(s, &date_fmt) {
+        return Ok(d.midnight().assume_utc());
+    }
+    let no_secs =
+        time::macros::format_description!("[year]-[month]-[day][first [T][ ]][hour]:[minute]");
+    if let Ok(t) = time::PrimitiveDateTime::parse(s, &no_secs) {
+        return Ok(t.assume_utc());
+    }
+    let no_zone = time::macros::format_description!(
+        "[year]-[month]-[day][first [T][ ]][hour]:[minute]:[second]"
+    );
+    if let Ok(t) = time::PrimitiveDateTime::parse(s, &no_zone) {
+        return Ok(t.assume_utc());
+    }
+    Err(format!(
+        "`{}` is not a time: use RFC 3339 such as 2024-05-01T12:00:00Z, or a date such as 2024-05-01",
+        truncate(s, 60)
+    ))
+}
+
+/// Formats a time as RFC 3339 in UTC, the form every output uses.
+pub fn format_time(t: OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+fn is_language_tag(l: &str) -> bool {
+    let mut parts = l.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn check_line(field: &'static str, value: &str, max_chars: usize, errors: &mut Vec<FieldError>) {
+    if value.contains(['\n', '\r']) {
+        errors.push(FieldError::new(field, "must be a single line"));
+    }
+    let n = value.chars().count();
+    if n > max_chars {
+        errors.push(FieldError::new(
+            field,
+            format!("is {n} characters; the limit is {max_chars}"),
+        ));
+    }
+}
+
+fn optional_line(
+    field: &'static str,
+    value: Option<String>,
+    max_chars: usize,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
+    let v = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())?;
+    check_line(field, &v, max_chars, errors);
+    Some(v)
+}
+
+pub(crate) fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+    }
+
+    #[test]
+    fn missing_headline_is_named() {
+        let err = StoryDraft::default().validate(now()).unwrap_err();
+        assert!(err.to_string().contains("headline"), "{err}");
+    }
+
+    #[test]
+    fn multi_line_headline_is_rejected() {
+        let d = StoryDraft {
+            headline: Some("one\ntwo".into()),
+            ..Default::default()
+        };
+        let err = d.validate(now()).unwrap_err();
+        assert!(err.to_string().contains("single line"), "{err}");
+    }
+
+    #[test]
+    fn five_bullets_are_too_many() {
+        let d = StoryDraft {
+            headline: Some("h".into()),
+            bullets: vec!["a".into(); 5],
+            ..Default::default()
+        };
+        assert!(
+            d.validate(now())
+                .unwrap_err()
+                .to_string()
+                .contains("bullets")
+        );
+    }
+
+    #[test]
+    fn bad_time_names_field_and_value() {
+        let d = StoryDraft {
+            headline: Some("h".into()),
+            published: Some("yesterday".into()),
+            ..Default::default()
+        };
+        let msg = d.validate(now()).unwrap_err().to_string();
+        assert!(
+            msg.contains("published") && msg.contains("yesterday"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn defaults_fill_language_priority_and_time() {
+        let c = StoryDraft {
+            headline: Some("  Quake hits coast ".into()),
+            ..Default::default()
+        }
+        .validate(now())
+        .unwrap();
+        assert_eq!(c.headline, "Quake hits coast");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.priority, Priority::Normal);
+        assert_eq!(c.published, now());
+    }
+
+    #[test]
+    fn times_parse_in_several_forms() {
+        assert_eq!(
+            parse_time("2024-05-01").unwrap(),
+            parse_time("2024-05-01T00:00:00Z").unwrap()
+        );
+        assert_eq!(
+            parse_time("2024-05-01 12:30").unwrap(),
+            parse_time("2024-05-01T12:30:00+00:00").unwrap()
+        );
+        assert!(parse_time("2024-13-01").is_err());
+    }
+
+    #[test]
+    fn story_id_round_trips_and_rejects_garbage() {
+        let id = StoryId::new();
+        assert_eq!(id.to_string().parse::<StoryId>().unwrap(), id);
+        assert!("not-an-id".parse::<StoryId>().is_err());
+    }
+
+    #[test]
+    fn urgency_maps_both_ways() {
+        for p in Priority::ALL {
+            assert_eq!(Priority::from_iptc_urgency(p.iptc_urgency() as f64), p);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Where tests find the real third-party data kept beside the repository.
+
+use std::path::{Path, PathBuf};
+
+/// The `shared/data` folder beside the repository clone.
+pub(crate) fn shared_data() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let candidates = [
+        manifest.join("../../../shared/data"),
+        manifest.join("../../shared/data"),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| {
+            panic!(
+                "test data not found: expected the shared/data folder beside the repository, at {} or {}",
+                candidates[0].display(),
+                candidates[1].display()
+            )
+        })
+}

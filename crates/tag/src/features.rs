@@ -1,0 +1,315 @@
+//! Token features for the entity sequence tagger.
+//!
+//! A feature is a template id plus a few strings, hashed to 32 bits; the model is a
+//! table from those hashes to per-tag weights. Training and tagging go through the
+//! same [`DocView::features`], so what the model learned is what it sees.
+
+use std::collections::HashSet;
+
+use crate::gazetteer::{GazMark, Gazetteer};
+use crate::token::{self, Token};
+
+/// Person titles and roles that come right before a name.
+pub(crate) const TITLE_WORDS: &[&str] = &[
+    "president", "vice", "prime", "minister", "secretary", "senator", "sen.", "rep.",
+    "representative", "congressman", "congresswoman", "governor", "gov.", "mayor", "chancellor",
+    "king", "queen", "prince", "princess", "pope", "judge", "justice", "general", "gen.",
+    "colonel", "col.", "major", "captain", "capt.", "lieutenant", "lt.", "sergeant", "sgt.",
+    "admiral", "commander", "dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "professor",
+    "prof.", "ceo", "chairman", "chairwoman", "chair", "director", "ambassador", "spokesman",
+    "spokeswoman", "spokesperson", "coach", "rev.", "reverend", "father", "sister", "sheikh",
+    "ayatollah", "archbishop", "bishop", "cardinal", "lord", "sir", "dame", "deputy", "premier",
+    "emir", "sultan", "commissioner", "chief", "inspector", "detective", "officer", "leader",
+    "president-elect", "founder", "executive", "manager", "attorney", "lawyer", "author",
+    "editor", "reporter", "correspondent", "analyst", "economist", "professor", "scientist",
+    "researcher", "biologist", "astronaut", "administrator", "superintendent", "councillor",
+    "councilman", "councilwoman", "chancellor", "dean", "rabbi", "imam", "pastor", "saint",
+    "st.", "auditor", "treasurer", "speaker", "senator-elect", "candidate", "nominee",
+    "player", "striker", "midfielder", "defender", "goalkeeper", "driver", "singer", "actor",
+    "actress", "director-general", "secretary-general", "mp", "mep", "chairperson", "head",
+];
+
+// Template ids: each feature string is hashed together with one of these.
+const T_BIAS: u8 = 0;
+const T_WORD: u8 = 1;
+const T_SHAPE: u8 = 2;
+const T_SHORT_SHAPE: u8 = 3;
+const T_PREFIX: u8 = 4;
+const T_SUFFIX: u8 = 5;
+const T_PREV_WORD: u8 = 6;
+const T_NEXT_WORD: u8 = 7;
+const T_PREV2_WORD: u8 = 8;
+const T_NEXT2_WORD: u8 = 9;
+const T_PREV_SHAPE: u8 = 10;
+const T_NEXT_SHAPE: u8 = 11;
+const T_PREV_WORD_WORD: u8 = 12;
+const T_WORD_NEXT_WORD: u8 = 13;
+const T_SENT_START_SHAPE: u8 = 14;
+const T_PREV_TAG: u8 = 15;
+const T_PREV2_PREV_TAG: u8 = 16;
+const T_PREV_TAG_WORD: u8 = 17;
+const T_PREV_TAG_SHAPE: u8 = 18;
+const T_GAZ: u8 = 19;
+const T_PREV_GAZ: u8 = 20;
+const T_NEXT_GAZ: u8 = 21;
+const T_PREV_TITLE: u8 = 22;
+const T_TITLE: u8 = 23;
+const T_LOWER_ELSEWHERE: u8 = 24;
+const T_HISTORY: u8 = 25;
+const T_LEN_SHAPE: u8 = 26;
+const T_PREV_WORD_SHAPE: u8 = 27;
+const T_SHAPE_NEXT_SHAPE: u8 = 28;
+const T_CAPS_ELSEWHERE: u8 = 29;
+const T_GAZ_PREV_TAG: u8 = 30;
+
+/// FNV-1a over the template id and the parts, folded to 32 bits.
+fn hash(template: u8, parts: &[&[u8]]) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(template);
+    h = h.wrapping_mul(0x100_0000_01b3);
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        h ^= 0xff; // separator, so ("ab","c") differs from ("a","bc")
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    (h ^ (h >> 32)) as u32
+}
+
+/// Word shape: `Xxxx`, `dd,ddd`, `X.X.`; runs longer than four are cut to four.
+fn shape(word: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    let mut run = 0;
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if s == last {
+            run += 1;
+        } else {
+            run = 1;
+            last = s;
+        }
+        if run <= 4 {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Shape with every run collapsed to one character: `Xx`, `d,d`, `X.X.`.
+fn short_shape(shape: &str) -> String {
+    let mut out = String::new();
+    let mut last = '\0';
+    for c in shape.chars() {
+        if c != last {
+            out.push(c);
+            last = c;
+        }
+    }
+    out
+}
+
+fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Everything about one document that the features need, computed once.
+pub(crate) struct DocView<'t> {
+    pub text: &'t str,
+    pub tokens: Vec<Token>,
+    pub lower: Vec<String>,
+    shapes: Vec<String>,
+    short_shapes: Vec<String>,
+    pub sent_start: Vec<bool>,
+    pub gaz: Vec<GazMark>,
+    title: Vec<bool>,
+    lower_elsewhere: Vec<bool>,
+    caps_elsewhere: Vec<bool>,
+}
+
+impl<'t> DocView<'t> {
+    pub fn new(text: &'t str, gazetteer: &Gazetteer) -> DocView<'t> {
+        let tokens = token::tokenize(text);
+        let mut sent_start = vec![false; tokens.len()];
+        for s in token::sentences(text, &tokens) {
+            sent_start[s.start] = true;
+        }
+        let lower: Vec<String> = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
+        let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text(text))).collect();
+        let short_shapes = shapes.iter().map(|s| short_shape(s)).collect();
+        let title = lower.iter().map(|w| TITLE_WORDS.contains(&w.as_str())).collect();
+        // Document-level casing: a capitalised word also written in lower case elsewhere
+        // is probably an ordinary word; one capitalised mid-sentence elsewhere is a name.
+        let mut lowercase_forms: HashSet<&str> = HashSet::new();
+        let mut midcaps_forms: HashSet<&str> = HashSet::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let w = t.text(text);
+            if w.chars().next().is_some_and(char::is_lowercase) {
+                lowercase_forms.insert(lower[i].as_str());
+            } else if is_capitalized(w) && !sent_start[i] {
+                midcaps_forms.insert(lower[i].as_str());
+            }
+        }
+        let mut lower_elsewhere = vec![false; tokens.len()];
+        let mut caps_elsewhere = vec![false; tokens.len()];
+        for (i, t) in tokens.iter().enumerate() {
+            if is_capitalized(t.text(text)) {
+                lower_elsewhere[i] = lowercase_forms.contains(lower[i].as_str());
+                caps_elsewhere[i] = midcaps_forms.contains(lower[i].as_str());
+            }
+        }
+        let gaz = gazetteer.mark_tokens(text, &tokens);
+        DocView {
+            text,
+            tokens,
+            lower,
+            shapes,
+            short_shapes,
+            sent_start,
+            gaz,
+            title,
+            lower_elsewhere,
+            caps_elsewhere,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    pub fn word(&self, i: usize) -> &str {
+        self.tokens[i].text(self.text)
+    }
+
+    /// Whether token `i` is capitalised (starts with an upper-case letter).
+    pub fn is_capitalized(&self, i: usize) -> bool {
+        is_capitalized(self.word(i))
+    }
+
+    /// Fills `out` with the feature hashes of token `i`, given the tags already chosen
+    /// for the two tokens before it and what this word was tagged earlier in the
+    /// document (`history`, a tag-type id, if any).
+    pub fn features(&self, i: usize, prev: u8, prev2: u8, history: Option<u8>, out: &mut Vec<u32>) {
+        out.clear();
+        let n = self.len();
+        let w = self.lower[i].as_bytes();
+        let sh = self.shapes[i].as_bytes();
+        let ssh = self.short_shapes[i].as_bytes();
+        let word_at = |j: isize| -> &[u8] {
+            if j < 0 {
+                b"<s>"
+            } else if j as usize >= n {
+                b"</s>"
+            } else {
+                self.lower[j as usize].as_bytes()
+            }
+        };
+        let shape_at = |j: isize| -> &[u8] {
+            if j < 0 || j as usize >= n {
+                b"<>"
+            } else {
+                self.short_shapes[j as usize].as_bytes()
+            }
+        };
+        let ii = i as isize;
+        out.push(hash(T_BIAS, &[]));
+        out.push(hash(T_WORD, &[w]));
+        out.push(hash(T_SHAPE, &[sh]));
+        out.push(hash(T_SHORT_SHAPE, &[ssh]));
+        let lw = &self.lower[i];
+        for k in 1..=3 {
+            if let Some((idx, _)) = lw.char_indices().nth(k) {
+                out.push(hash(T_PREFIX, &[&lw.as_bytes()[..idx]]));
+            }
+        }
+        let nchars = lw.chars().count();
+        for k in 1..=4 {
+            if nchars > k {
+                if let Some((idx, _)) = lw.char_indices().nth(nchars - k) {
+                    out.push(hash(T_SUFFIX, &[&lw.as_bytes()[idx..]]));
+                }
+            }
+        }
+        let len_bucket: &[u8] = match nchars {
+            1 => b"1",
+            2 => b"2",
+            3 => b"3",
+            4..=6 => b"4-6",
+            _ => b"7+",
+        };
+        out.push(hash(T_LEN_SHAPE, &[len_bucket, ssh]));
+        out.push(hash(T_PREV_WORD, &[word_at(ii - 1)]));
+        out.push(hash(T_NEXT_WORD, &[word_at(ii + 1)]));
+        out.push(hash(T_PREV2_WORD, &[word_at(ii - 2)]));
+        out.push(hash(T_NEXT2_WORD, &[word_at(ii + 2)]));
+        out.push(hash(T_PREV_SHAPE, &[shape_at(ii - 1)]));
+        out.push(hash(T_NEXT_SHAPE, &[shape_at(ii + 1)]));
+        out.push(hash(T_PREV_WORD_WORD, &[word_at(ii - 1), w]));
+        out.push(hash(T_WORD_NEXT_WORD, &[w, word_at(ii + 1)]));
+        out.push(hash(T_PREV_WORD_SHAPE, &[word_at(ii - 1), ssh]));
+        out.push(hash(T_SHAPE_NEXT_SHAPE, &[ssh, shape_at(ii + 1)]));
+        let start: &[u8] = if self.sent_start[i] { b"1" } else { b"0" };
+        out.push(hash(T_SENT_START_SHAPE, &[start, ssh]));
+        out.push(hash(T_PREV_TAG, &[&[prev]]));
+        out.push(hash(T_PREV2_PREV_TAG, &[&[prev2, prev]]));
+        out.push(hash(T_PREV_TAG_WORD, &[&[prev], w]));
+        out.push(hash(T_PREV_TAG_SHAPE, &[&[prev], ssh]));
+        let g = self.gaz[i];
+        for kind in g.kinds() {
+            out.push(hash(T_GAZ, &[&[kind, g.position()]]));
+            out.push(hash(T_GAZ_PREV_TAG, &[&[kind, g.position(), prev]]));
+        }
+        if i > 0 {
+            for kind in self.gaz[i - 1].kinds() {
+                out.push(hash(T_PREV_GAZ, &[&[kind]]));
+            }
+            if self.title[i - 1] {
+                out.push(hash(T_PREV_TITLE, &[ssh]));
+            }
+        }
+        if i + 1 < n {
+            for kind in self.gaz[i + 1].kinds() {
+                out.push(hash(T_NEXT_GAZ, &[&[kind]]));
+            }
+        }
+        if self.title[i] {
+            out.push(hash(T_TITLE, &[ssh]));
+        }
+        if self.lower_elsewhere[i] {
+            out.push(hash(T_LOWER_ELSEWHERE, &[start]));
+        }
+        if self.caps_elsewhere[i] {
+            out.push(hash(T_CAPS_ELSEWHERE, &[start]));
+        }
+        if let Some(h) = history {
+            out.push(hash(T_HISTORY, &[&[h]]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_describe_capitalisation_and_digits() {
+        assert_eq!(shape("Washington"), "Xxxxx");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert_eq!(short_shape(&shape("300,000")), "d,d");
+    }
+
+    #[test]
+    fn hashing_separates_parts_and_templates() {
+        assert_ne!(hash(1, &[b"ab", b"c"]), hash(1, &[b"a", b"bc"]));
+        assert_ne!(hash(1, &[b"paris"]), hash(2, &[b"paris"]));
+    }
+}

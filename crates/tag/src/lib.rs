@@ -1,0 +1,1 @@
+//! newsterm-tag (being written)

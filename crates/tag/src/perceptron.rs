@@ -1,0 +1,339 @@
+//! The averaged perceptron behind entity tagging: BIO tags over PERSON, ORG, LOC and
+//! MISC, decoded greedily left to right with the previous tags as features.
+//!
+//! Shipped model format (gzipped): the magic `NTNER1\n\0`, then little-endian `u32`
+//! tag count, `u32` row count, `f32` scale, then per feature row a `u32` feature hash,
+//! a `u16` mask of the tags with a non-zero weight and one `i16` weight (times the
+//! scale) per set bit.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{Read, Write};
+
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
+
+use crate::error::TagError;
+use crate::features::DocView;
+
+/// O, then B and I for each of [`TYPES`].
+pub(crate) const NTAGS: usize = 9;
+/// Entity types the model tags; tag `2k+1` is B- and `2k+2` is I- of `TYPES[k]`.
+pub(crate) const TYPES: [&str; 4] = ["PERSON", "ORG", "LOC", "MISC"];
+/// The "tag" before the first token of a sentence.
+const START: u8 = NTAGS as u8;
+const MAGIC: &[u8; 8] = b"NTNER1\n\0";
+
+/// 0 for O, else 1 + index into [`TYPES`].
+pub(crate) fn tag_type(tag: u8) -> u8 {
+    if tag == 0 || tag >= START { 0 } else { tag.div_ceil(2) }
+}
+
+pub(crate) fn is_begin(tag: u8) -> bool {
+    tag % 2 == 1 && tag < START
+}
+
+/// Tag for a type id (1-based) at the beginning or inside of a span.
+pub(crate) fn tag_of(type_id: u8, begin: bool) -> u8 {
+    if type_id == 0 { 0 } else if begin { type_id * 2 - 1 } else { type_id * 2 }
+}
+
+/// BIO well-formedness: an I- tag continues a span of its own type.
+fn allowed(prev: u8, tag: u8) -> bool {
+    tag == 0 || is_begin(tag) || (prev != START && prev != 0 && tag_type(prev) == tag_type(tag))
+}
+
+fn best_allowed(scores: &[f32; NTAGS], prev: u8) -> u8 {
+    let mut best = 0u8;
+    let mut best_score = f32::NEG_INFINITY;
+    for (t, &s) in scores.iter().enumerate() {
+        let t = t as u8;
+        if s > best_score && allowed(prev, t) {
+            best = t;
+            best_score = s;
+        }
+    }
+    best
+}
+
+/// Feature keys are already hashes: spread them over 64 bits and use them as they are.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type KeyMap<V> = HashMap<u32, V, BuildHasherDefault<KeyHasher>>;
+
+/// Walks a document left to right; `choose` turns each token's features and the
+/// previous tag into that token's tag.
+fn walk(view: &DocView, mut choose: impl FnMut(usize, &[u32], u8) -> u8) -> Vec<u8> {
+    let n = view.len();
+    let mut tags: Vec<u8> = Vec::with_capacity(n);
+    // What each capitalised word was tagged last time it was seen in this document.
+    let mut history: HashMap<&str, u8> = HashMap::new();
+    let mut feats = Vec::with_capacity(64);
+    for i in 0..n {
+        let (prev, prev2) = if view.sent_start[i] {
+            (START, START)
+        } else {
+            let p2 = if i >= 2 && !view.sent_start[i - 1] { tags[i - 2] } else { START };
+            (tags[i - 1], p2)
+        };
+        let cap = view.is_capitalized(i);
+        let lower = view.lower[i].as_str();
+        let hist = if cap { history.get(lower).copied() } else { None };
+        view.features(i, prev, prev2, hist, &mut feats);
+        let t = choose(i, &feats, prev);
+        if cap {
+            history.insert(lower, tag_type(t));
+        }
+        tags.push(t);
+    }
+    tags
+}
+
+/// A trained model: per-feature weight rows.
+pub(crate) struct Model {
+    rows: KeyMap<u32>,
+    weights: Vec<[f32; NTAGS]>,
+}
+
+impl Model {
+    fn score(&self, feats: &[u32]) -> [f32; NTAGS] {
+        let mut s = [0f32; NTAGS];
+        for f in feats {
+            if let Some(&r) = self.rows.get(f) {
+                let w = &self.weights[r as usize];
+                for t in 0..NTAGS {
+                    s[t] += w[t];
+                }
+            }
+        }
+        s
+    }
+
+    /// Tags every token of the document.
+    pub fn tag(&self, view: &DocView) -> Vec<u8> {
+        walk(view, |_, feats, prev| best_allowed(&self.score(feats), prev))
+    }
+
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Reads a model written by [`Model::to_gz`].
+    pub fn from_gz(gz: &[u8]) -> Result<Model, TagError> {
+        let bad = |reason: &str| TagError::Corrupt { what: "entity model", reason: reason.into() };
+        let mut raw = Vec::new();
+        GzDecoder::new(gz).read_to_end(&mut raw).map_err(|e| bad(&e.to_string()))?;
+        let mut r = raw.as_slice();
+        let mut take = |n: usize| -> Result<&[u8], TagError> {
+            if r.len() < n {
+                return Err(bad("truncated"));
+            }
+            let (head, tail) = r.split_at(n);
+            r = tail;
+            Ok(head)
+        };
+        if take(8)? != MAGIC {
+            return Err(bad("not a newsterm entity model"));
+        }
+        let u32_at = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        if u32_at(take(4)?) as usize != NTAGS {
+            return Err(bad("tag count differs from this build"));
+        }
+        let nrows = u32_at(take(4)?) as usize;
+        let scale = f32::from_bits(u32_at(take(4)?));
+        let mut rows = KeyMap::default();
+        rows.reserve(nrows);
+        let mut weights = Vec::with_capacity(nrows);
+        for _ in 0..nrows {
+            let key = u32_at(take(4)?);
+            let m = take(2)?;
+            let mask = u16::from_le_bytes([m[0], m[1]]);
+            let mut w = [0f32; NTAGS];
+            for (t, wt) in w.iter_mut().enumerate() {
+                if mask & (1 << t) != 0 {
+                    let b = take(2)?;
+                    *wt = f32::from(i16::from_le_bytes([b[0], b[1]])) * scale;
+                }
+            }
+            rows.insert(key, weights.len() as u32);
+            weights.push(w);
+        }
+        Ok(Model { rows, weights })
+    }
+
+    /// Writes the model, weights quantised to 16 bits; rows whose every weight rounds
+    /// to zero are left out.
+    pub fn to_gz(&self) -> Result<Vec<u8>, TagError> {
+        let max = self
+            .weights
+            .iter()
+            .flat_map(|w| w.iter())
+            .fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / f32::from(i16::MAX) } else { 1.0 };
+        let mut keys: Vec<(u32, u32)> = self.rows.iter().map(|(k, r)| (*k, *r)).collect();
+        keys.sort_unstable();
+        let mut body = Vec::new();
+        let mut nrows = 0u32;
+        for (key, r) in keys {
+            let q: Vec<i16> = self.weights[r as usize]
+                .iter()
+                .map(|w| (w / scale).round() as i16)
+                .collect();
+            let mask = q.iter().enumerate().fold(0u16, |m, (t, v)| if *v != 0 { m | 1 << t } else { m });
+            if mask == 0 {
+                continue;
+            }
+            nrows += 1;
+            body.extend_from_slice(&key.to_le_bytes());
+            body.extend_from_slice(&mask.to_le_bytes());
+            for v in q.iter().filter(|v| **v != 0) {
+                body.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+        let io = |e: std::io::Error| TagError::Io { what: "entity model".into(), source: e };
+        enc.write_all(MAGIC).map_err(io)?;
+        enc.write_all(&(NTAGS as u32).to_le_bytes()).map_err(io)?;
+        enc.write_all(&nrows.to_le_bytes()).map_err(io)?;
+        enc.write_all(&scale.to_bits().to_le_bytes()).map_err(io)?;
+        enc.write_all(&body).map_err(io)?;
+        enc.finish().map_err(io)
+    }
+}
+
+#[derive(Clone)]
+struct TrainRow {
+    w: [f32; NTAGS],
+    total: [f64; NTAGS],
+    stamp: [u64; NTAGS],
+}
+
+/// Online training with weight averaging (Collins 2002), the tagger's own guesses as
+/// history (so training sees the errors tagging will make).
+pub(crate) struct Trainer {
+    rows: KeyMap<TrainRow>,
+    step: u64,
+}
+
+impl Trainer {
+    pub fn new() -> Trainer {
+        Trainer { rows: KeyMap::default(), step: 0 }
+    }
+
+    fn score(&self, feats: &[u32]) -> [f32; NTAGS] {
+        let mut s = [0f32; NTAGS];
+        for f in feats {
+            if let Some(r) = self.rows.get(f) {
+                for t in 0..NTAGS {
+                    s[t] += r.w[t];
+                }
+            }
+        }
+        s
+    }
+
+    fn update(&mut self, feats: &[u32], truth: u8, guess: u8) {
+        let step = self.step;
+        for &f in feats {
+            let row = self.rows.entry(f).or_insert(TrainRow {
+                w: [0.0; NTAGS],
+                total: [0.0; NTAGS],
+                stamp: [0; NTAGS],
+            });
+            for (t, delta) in [(truth as usize, 1.0f32), (guess as usize, -1.0)] {
+                row.total[t] += f64::from(row.w[t]) * (step - row.stamp[t]) as f64;
+                row.stamp[t] = step;
+                row.w[t] += delta;
+            }
+        }
+    }
+
+    /// Trains on one document; returns how many tokens the guess got right.
+    pub fn train_doc(&mut self, view: &DocView, gold: &[u8]) -> usize {
+        let mut correct = 0;
+        walk(view, |i, feats, prev| {
+            self.step += 1;
+            let guess = best_allowed(&self.score(feats), prev);
+            if guess != gold[i] {
+                self.update(feats, gold[i], guess);
+            } else {
+                correct += 1;
+            }
+            guess
+        });
+        correct
+    }
+
+    /// The averaged weights.
+    pub fn finish(self) -> Model {
+        let step = self.step.max(1);
+        let mut rows = KeyMap::default();
+        let mut weights = Vec::new();
+        for (key, r) in self.rows {
+            let mut w = [0f32; NTAGS];
+            for t in 0..NTAGS {
+                let total = r.total[t] + f64::from(r.w[t]) * (step - r.stamp[t]) as f64;
+                w[t] = (total / step as f64) as f32;
+            }
+            if w.iter().any(|x| x.abs() > 1e-4) {
+                rows.insert(key, weights.len() as u32);
+                weights.push(w);
+            }
+        }
+        Model { rows, weights }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bio_constraints_forbid_inside_without_begin() {
+        let per_i = tag_of(1, false);
+        let per_b = tag_of(1, true);
+        let org_i = tag_of(2, false);
+        assert!(!allowed(START, per_i));
+        assert!(!allowed(0, per_i));
+        assert!(allowed(per_b, per_i));
+        assert!(!allowed(per_b, org_i));
+        assert_eq!(tag_type(org_i), 2);
+    }
+
+    #[test]
+    fn model_survives_a_round_trip_through_its_file_format() {
+        let mut rows = KeyMap::default();
+        rows.insert(42u32, 0u32);
+        rows.insert(7u32, 1u32);
+        let mut a = [0f32; NTAGS];
+        a[1] = 2.5;
+        a[3] = -1.0;
+        let mut b = [0f32; NTAGS];
+        b[0] = 0.5;
+        let model = Model { rows, weights: vec![a, b] };
+        let bytes = model.to_gz().unwrap_or_default();
+        let back = Model::from_gz(&bytes).map_err(|e| e.to_string());
+        let back = back.as_ref().map(|m| (m.len(), m.score(&[42]), m.score(&[7, 42])));
+        let (len, s42, both) = back.unwrap_or((0, [0.0; NTAGS], [0.0; NTAGS]));
+        assert_eq!(len, 2);
+        assert!((s42[1] - 2.5).abs() < 1e-3 && (s42[3] + 1.0).abs() < 1e-3);
+        assert!((both[0] - 0.5).abs() < 1e-3);
+        assert!(Model::from_gz(b"not gzip").is_err());
+    }
+}

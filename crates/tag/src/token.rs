@@ -1,0 +1,233 @@
+//! Splitting text into tokens and sentences.
+//!
+//! Token boundaries follow the conventions of the entity gold data (Universal
+//! Dependencies style): possessive `'s` is its own token, `U.S.` and initials keep
+//! their period, `%` and currency signs stand alone, hyphenated words stay whole.
+
+use std::ops::Range;
+
+/// One token: byte offsets into the text (for slicing) and char offsets (for output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub cstart: usize,
+    pub cend: usize,
+    /// A line break lies between this token and the previous one.
+    pub newline_before: bool,
+    /// Any whitespace lies between this token and the previous one.
+    pub space_before: bool,
+}
+
+impl Token {
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Words that keep a trailing period as part of the token.
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Gen", "Lt",
+    "Col", "Sgt", "Capt", "Cmdr", "Adm", "Gov", "Sen", "Rep", "Rev", "Mt", "Ft", "Jan", "Feb",
+    "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "No", "Nos", "Dept",
+    "Univ", "approx", "Messrs", "Pres", "Hon", "Gov't", "Bros", "Ave", "Blvd",
+];
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Whether `c` joins the word characters on either side of it into one token.
+fn joins(prev: char, c: char, next: char) -> bool {
+    match c {
+        '-' | '\u{2011}' => true,
+        '.' => true,
+        '\'' | '\u{2019}' => prev.is_alphabetic() && next.is_alphabetic(),
+        ',' | ':' => prev.is_ascii_digit() && next.is_ascii_digit(),
+        '&' => prev.is_uppercase() && next.is_uppercase(),
+        _ => false,
+    }
+}
+
+fn keeps_period(word: &[char]) -> bool {
+    if word.len() == 1 && word[0].is_alphabetic() {
+        return true; // an initial: "John F. Kennedy"
+    }
+    if word.contains(&'.') {
+        // "U.S", "e.g", "Ph.D": every piece short and alphabetic.
+        return word
+            .split(|c| *c == '.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.iter().all(|c| c.is_alphabetic()));
+    }
+    let s: String = word.iter().collect();
+    ABBREVIATIONS.contains(&s.as_str())
+}
+
+/// Splits `text` into tokens.
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let n = chars.len();
+    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let ch = |i: usize| chars[i].1;
+    let mut tokens = Vec::with_capacity(n / 5 + 1);
+    let mut newline = false;
+    let mut space = false;
+    let mut i = 0;
+    while i < n {
+        let c = ch(i);
+        if c.is_whitespace() {
+            newline |= c == '\n' || c == '\u{2029}';
+            space = true;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        if c.is_alphanumeric() {
+            loop {
+                if end < n && ch(end).is_alphanumeric() {
+                    end += 1;
+                } else if end + 1 < n
+                    && ch(end + 1).is_alphanumeric()
+                    && joins(ch(end - 1), ch(end), ch(end + 1))
+                {
+                    end += 2;
+                } else {
+                    break;
+                }
+            }
+            // Possessive 's is a token of its own, as in the gold data.
+            if end - start > 2
+                && matches!(ch(end - 1), 's' | 'S')
+                && is_apostrophe(ch(end - 2))
+                && ch(end - 3).is_alphanumeric()
+            {
+                end -= 2;
+            } else if end < n && ch(end) == '.' {
+                let word: Vec<char> = (start..end).map(ch).collect();
+                if keeps_period(&word) {
+                    end += 1;
+                }
+            }
+        } else if is_apostrophe(c)
+            && end < n
+            && matches!(ch(end), 's' | 'S')
+            && (end + 1 >= n || !ch(end + 1).is_alphanumeric())
+            && start > 0
+            && ch(start - 1).is_alphanumeric()
+        {
+            end += 1; // the split-off possessive
+        }
+        tokens.push(Token {
+            start: byte_at(start),
+            end: byte_at(end),
+            cstart: start,
+            cend: end,
+            newline_before: newline,
+            space_before: space,
+        });
+        newline = false;
+        space = false;
+        i = end;
+    }
+    tokens
+}
+
+fn is_closing(s: &str) -> bool {
+    matches!(s, "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]")
+}
+
+/// Groups tokens into sentences (ranges of token indices). A line break always ends a
+/// sentence: headlines, datelines and list items are sentences of their own.
+pub(crate) fn sentences(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        if i > start && tokens[i].newline_before {
+            out.push(start..i);
+            start = i;
+        }
+        let t = tokens[i].text(text);
+        if matches!(t, "." | "!" | "?") {
+            let mut end = i + 1;
+            while end < tokens.len()
+                && !tokens[end].space_before
+                && is_closing(tokens[end].text(text))
+            {
+                end += 1;
+            }
+            let next_starts = tokens.get(end).is_none_or(|n| {
+                let s = n.text(text);
+                n.newline_before
+                    || s.chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || !c.is_alphanumeric())
+            });
+            if next_starts {
+                out.push(start..end);
+                start = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if start < tokens.len() {
+        out.push(start..tokens.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.text(text)).collect()
+    }
+
+    #[test]
+    fn splits_possessives_and_keeps_abbreviations() {
+        assert_eq!(
+            words("Obama's U.S. visit cost $5.5 million, Mr. Roe's aide said."),
+            vec![
+                "Obama", "'s", "U.S.", "visit", "cost", "$", "5.5", "million", ",", "Mr.", "Roe",
+                "'s", "aide", "said", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_hyphenated_names_and_numbers_whole() {
+        assert_eq!(
+            words("Bailey-Ross counted 300,000 people (15%) in AT&T's don't-care list"),
+            vec![
+                "Bailey-Ross", "counted", "300,000", "people", "(", "15", "%", ")", "in", "AT&T",
+                "'s", "don't-care", "list"
+            ]
+        );
+    }
+
+    #[test]
+    fn char_offsets_count_scalars_not_bytes() {
+        let text = "Café Zürich said";
+        let toks = tokenize(text);
+        assert_eq!((toks[1].cstart, toks[1].cend), (5, 11));
+        assert_eq!(toks[1].text(text), "Zürich");
+    }
+
+    #[test]
+    fn sentences_end_at_periods_and_line_breaks() {
+        let text = "Headline here\n\nHe left. \"We won.\" She said Mr. Roe came.";
+        let toks = tokenize(text);
+        let sents: Vec<String> = sentences(text, &toks)
+            .into_iter()
+            .map(|r| text[toks[r.start].start..toks[r.end - 1].end].to_string())
+            .collect();
+        assert_eq!(
+            sents,
+            vec!["Headline here", "He left.", "\"We won.\"", "She said Mr. Roe came."]
+        );
+    }
+}

@@ -1,0 +1,881 @@
+//! The terminal's state machine: keys and arriving data in, fetches out.
+//!
+//! Nothing here does I/O. [`App::handle_key`] turns a key into the
+//! [`Command`]s the runner must carry out, and [`App::apply`] takes what
+//! came back as an [`Update`]. That keeps every behaviour a user sees
+//! testable without a terminal or a server.
+
+use newsterm_api::{Headline, RevisionInfo, SearchResponse};
+use newsterm_story::{Story, StoryId};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use time::OffsetDateTime;
+
+use crate::function::{self, Function};
+use crate::reader::Reader;
+use crate::rows::{Cursor, Row, WIRE_CAPACITY, Wire};
+
+/// Lines the screen spends around a list: status bar, column header,
+/// message line and command line. The reader has no column header.
+pub(crate) const CHROME_LINES: u16 = 4;
+/// Longest command line accepted; a query longer than this is a paste gone wrong.
+const INPUT_LIMIT: usize = 256;
+
+/// Something the runner must fetch or do; its answer comes back as an [`Update`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// The latest headlines (newest first), to fill the monitor before live
+    /// ones arrive. Answered by [`Update::Headlines`].
+    Headlines { query: Option<String> },
+    /// Replace the live subscription with one for `query` (everything when
+    /// `None`). Answered by a stream of [`Update::Headline`] and
+    /// [`Update::Connection`].
+    Subscribe { query: Option<String> },
+    /// One page of archive search; `cursor` is `None` for the first page.
+    /// Answered by [`Update::SearchResults`].
+    Search {
+        query: String,
+        cursor: Option<String>,
+    },
+    /// Top stories now. Answered by [`Update::TopStories`].
+    Top,
+    /// A story, at a revision or the latest. Answered by [`Update::Story`].
+    OpenStory { id: StoryId, revision: Option<u32> },
+    /// A story's revision history. Answered by [`Update::Revisions`].
+    Revisions { id: StoryId },
+    /// Leave the terminal.
+    Quit,
+}
+
+/// Something that arrived for the app: data, a failure, or the time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// A headline from the live subscription.
+    Headline(Headline),
+    /// The latest headlines for the monitor's query.
+    Headlines {
+        query: Option<String>,
+        headlines: Vec<Headline>,
+    },
+    SearchResults {
+        query: String,
+        cursor: Option<String>,
+        response: SearchResponse,
+    },
+    TopStories(Vec<Headline>),
+    /// Boxed: a story is large and rare next to the headlines sharing the channel.
+    Story(Box<Story>),
+    Revisions {
+        id: StoryId,
+        revisions: Vec<RevisionInfo>,
+    },
+    /// A fetch failed; the text is shown to the user as is.
+    Error(String),
+    Connection(Connection),
+    /// The time now, for the status-bar clock and row dates.
+    Clock(OffsetDateTime),
+}
+
+/// The live subscription's state, shown in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Connection {
+    #[default]
+    Connecting,
+    Live,
+    /// Lost; the client is reconnecting. The text says why it was lost.
+    Reconnecting(String),
+    /// The server refused the subscription; no live headlines until the
+    /// user picks another query.
+    Stopped(String),
+}
+
+/// The list under the reader and help: which function's rows are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum View {
+    Monitor,
+    First,
+    Search,
+    Top,
+}
+
+#[derive(Debug)]
+pub(crate) struct Monitor {
+    pub query: Option<String>,
+    pub wire: Wire,
+    /// Waiting for the backfill of the latest headlines.
+    pub loading: bool,
+    pub cursor: Cursor,
+    /// FIRST shows a subset of the same wire, with its own selection.
+    pub first_cursor: Cursor,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct SearchView {
+    pub query: String,
+    pub rows: Vec<Row>,
+    pub total: u64,
+    pub next_cursor: Option<String>,
+    /// The page being fetched: `Some(None)` for the first one.
+    pub pending: Option<Option<String>>,
+    pub cursor: Cursor,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct TopView {
+    pub rows: Vec<Row>,
+    pub loading: bool,
+    pub cursor: Cursor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// Everything the terminal shows, and how keys and data change it.
+#[derive(Debug)]
+pub struct App {
+    pub(crate) view: View,
+    pub(crate) monitor: Monitor,
+    pub(crate) search: SearchView,
+    pub(crate) top: TopView,
+    pub(crate) reader: Option<Reader>,
+    pub(crate) help: bool,
+    pub(crate) input: String,
+    pub(crate) message: Option<Message>,
+    pub(crate) connection: Connection,
+    pub(crate) now: OffsetDateTime,
+    /// Terminal size, so paging moves by what is actually on screen.
+    pub(crate) size: (u16, u16),
+}
+
+impl Default for App {
+    fn default() -> Self {
+        App::new()
+    }
+}
+
+impl App {
+    /// The live monitor of all headlines, empty until [`App::start`]'s
+    /// commands are answered.
+    pub fn new() -> App {
+        App {
+            view: View::Monitor,
+            monitor: Monitor {
+                query: None,
+                wire: Wire::new(WIRE_CAPACITY),
+                loading: false,
+                cursor: Cursor::default(),
+                first_cursor: Cursor::default(),
+            },
+            search: SearchView::default(),
+            top: TopView::default(),
+            reader: None,
+            help: false,
+            input: String::new(),
+            message: None,
+            connection: Connection::Connecting,
+            now: OffsetDateTime::now_utc(),
+            size: (80, 24),
+        }
+    }
+
+    /// What to fetch to fill the first screen: the latest headlines, then
+    /// the live stream.
+    pub fn start(&mut self) -> Vec<Command> {
+        self.monitor.loading = true;
+        let query = self.monitor.query.clone();
+        vec![
+            Command::Subscribe {
+                query: query.clone(),
+            },
+            Command::Headlines { query },
+        ]
+    }
+
+    /// Tells the app the terminal's size, so paging and scrolling match the screen.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+    }
+
+    /// Arrows, PgUp/PgDn, Home/End always navigate; printable keys type
+    /// into the command line, except `j`/`k`/`?` (and `[`/`]` in the
+    /// reader) when it is empty, since no function starts with those.
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('c') if ctrl => vec![Command::Quit],
+            KeyCode::Char('u') if ctrl => {
+                self.input.clear();
+                Vec::new()
+            }
+            KeyCode::Esc => {
+                self.back();
+                Vec::new()
+            }
+            KeyCode::Enter => self.go(),
+            KeyCode::Backspace => {
+                self.input.pop();
+                Vec::new()
+            }
+            KeyCode::Up => self.navigate(Nav::Lines(-1)),
+            KeyCode::Down => self.navigate(Nav::Lines(1)),
+            KeyCode::PageUp => self.navigate(Nav::Pages(-1)),
+            KeyCode::PageDown => self.navigate(Nav::Pages(1)),
+            KeyCode::Home => self.navigate(Nav::Home),
+            KeyCode::End => self.navigate(Nav::End),
+            KeyCode::Char(c) if !ctrl => self.type_char(c),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Takes data, a failure or the time. Answers that no longer match what
+    /// is on screen (a search replaced by another, a story closed) are
+    /// dropped.
+    pub fn apply(&mut self, update: Update) {
+        match update {
+            Update::Headline(h) => {
+                if let Some(reader) = &mut self.reader
+                    && reader.id == h.id
+                {
+                    reader.newest = reader.newest.max(h.revision);
+                }
+                self.monitor.wire.upsert(Row::from(&h));
+            }
+            Update::Headlines { query, headlines } => {
+                if query == self.monitor.query {
+                    for h in &headlines {
+                        self.monitor.wire.upsert(Row::from(h));
+                    }
+                    self.monitor.loading = false;
+                }
+            }
+            Update::SearchResults {
+                query,
+                cursor,
+                response,
+            } => self.receive_search(query, cursor, response),
+            Update::TopStories(headlines) => {
+                self.top.rows = headlines.iter().map(Row::from).collect();
+                self.top.loading = false;
+            }
+            Update::Story(story) => {
+                if let Some(reader) = &mut self.reader {
+                    reader.receive_story(*story);
+                }
+            }
+            Update::Revisions { id, revisions } => {
+                if let Some(reader) = &mut self.reader {
+                    reader.receive_revisions(id, revisions);
+                }
+            }
+            Update::Error(text) => self.fail(text),
+            Update::Connection(c) => self.connection = c,
+            Update::Clock(now) => self.now = now,
+        }
+    }
+
+    fn type_char(&mut self, c: char) -> Vec<Command> {
+        if self.input.is_empty() {
+            match c {
+                'j' => return self.navigate(Nav::Lines(1)),
+                'k' => return self.navigate(Nav::Lines(-1)),
+                '?' => {
+                    self.help = true;
+                    return Vec::new();
+                }
+                '[' | ']' if self.reader.is_some() && !self.help => {
+                    return self.switch_revision(if c == '[' { -1 } else { 1 });
+                }
+                ' ' => return Vec::new(),
+                _ => {}
+            }
+        }
+        if self.input.chars().count() < INPUT_LIMIT {
+            self.input.push(c);
+        }
+        Vec::new()
+    }
+
+    /// Esc: close help, else close the reader, else clear the command
+    /// line, else return from another list to the monitor.
+    fn back(&mut self) {
+        self.message = None;
+        if self.help {
+            self.help = false;
+        } else if self.reader.is_some() {
+            self.reader = None;
+        } else if !self.input.is_empty() {
+            self.input.clear();
+        } else if self.view != View::Monitor {
+            self.view = View::Monitor;
+        }
+    }
+
+    /// Enter (GO): run the typed function, or open the selected row.
+    fn go(&mut self) -> Vec<Command> {
+        if self.input.trim().is_empty() {
+            self.input.clear();
+            if self.help || self.reader.is_some() {
+                return Vec::new();
+            }
+            let selected = {
+                let (rows, cursor) = self.list();
+                cursor.selected_id(&rows)
+            };
+            return match selected {
+                Some(id) => self.open(id, None),
+                None => Vec::new(),
+            };
+        }
+        match function::parse(&self.input) {
+            Ok(f) => {
+                self.input.clear();
+                self.message = None;
+                self.run(f)
+            }
+            Err(text) => {
+                // The line stays so a typo can be fixed rather than retyped.
+                self.message = Some(Message {
+                    text,
+                    is_error: true,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn run(&mut self, f: Function) -> Vec<Command> {
+        if f == Function::Help {
+            self.help = true;
+            return Vec::new();
+        }
+        self.help = false;
+        self.reader = None;
+        match f {
+            Function::Top => {
+                self.view = View::Top;
+                self.top.loading = true;
+                vec![Command::Top]
+            }
+            Function::Monitor { query } => {
+                self.view = View::Monitor;
+                self.tune(query)
+            }
+            Function::First => {
+                self.view = View::First;
+                self.tune(None)
+            }
+            Function::Search { query } => {
+                self.view = View::Search;
+                self.search = SearchView {
+                    query: query.clone(),
+                    pending: Some(None),
+                    ..SearchView::default()
+                };
+                vec![Command::Search {
+                    query,
+                    cursor: None,
+                }]
+            }
+            Function::Open(id) => self.open(id, None),
+            Function::Quit => vec![Command::Quit],
+            Function::Help => Vec::new(),
+        }
+    }
+
+    /// Points the live monitor at `query`, re-subscribing only if it changed.
+    fn tune(&mut self, query: Option<String>) -> Vec<Command> {
+        if query == self.monitor.query {
+            return Vec::new();
+        }
+        let m = &mut self.monitor;
+        m.query = query.clone();
+        m.wire.clear();
+        m.loading = true;
+        m.cursor = Cursor::default();
+        m.first_cursor = Cursor::default();
+        vec![
+            Command::Subscribe {
+                query: query.clone(),
+            },
+            Command::Headlines { query },
+        ]
+    }
+
+    fn open(&mut self, id: StoryId, revision: Option<u32>) -> Vec<Command> {
+        self.reader = Some(Reader::new(id, revision));
+        vec![
+            Command::OpenStory { id, revision },
+            Command::Revisions { id },
+        ]
+    }
+
+    fn switch_revision(&mut self, step: i32) -> Vec<Command> {
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        match reader.neighbour_revision(step) {
+            Some(revision) => {
+                reader.wanted = Some(revision);
+                vec![Command::OpenStory {
+                    id: reader.id,
+                    revision: Some(revision),
+                }]
+            }
+            None => {
+                self.message = Some(Message {
+                    text: if step < 0 {
+                        "this is the first revision".into()
+                    } else {
+                        "this is the latest revision".into()
+                    },
+                    is_error: false,
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    fn navigate(&mut self, nav: Nav) -> Vec<Command> {
+        let page = usize::from(self.size.1.saturating_sub(CHROME_LINES)).max(1);
+        if self.help {
+            return Vec::new();
+        }
+        if let Some(reader) = &mut self.reader {
+            let (width, page) = reader_viewport(self.size);
+            let last = reader.lines(width).len().saturating_sub(page);
+            reader.scroll = match nav {
+                Nav::Lines(n) => reader.scroll.saturating_add_signed(n),
+                Nav::Pages(n) => reader.scroll.saturating_add_signed(n * page as isize),
+                Nav::Home => 0,
+                Nav::End => last,
+            }
+            .min(last);
+            return Vec::new();
+        }
+        let view = self.view;
+        let (rows, cursor) = match view {
+            View::Monitor => (
+                visible(self.monitor.wire.rows(), false),
+                &mut self.monitor.cursor,
+            ),
+            View::First => (
+                visible(self.monitor.wire.rows(), true),
+                &mut self.monitor.first_cursor,
+            ),
+            View::Top => (self.top.rows.iter().collect(), &mut self.top.cursor),
+            View::Search => (self.search.rows.iter().collect(), &mut self.search.cursor),
+        };
+        let at = cursor.selected_index(&rows);
+        let target = match nav {
+            Nav::Lines(n) => at.saturating_add_signed(n),
+            Nav::Pages(n) => at.saturating_add_signed(n * page as isize),
+            Nav::Home => 0,
+            Nav::End => usize::MAX,
+        };
+        cursor.move_to(&rows, target, page);
+        let past_end = target >= rows.len() && matches!(nav, Nav::Lines(1..) | Nav::Pages(1..));
+        if view == View::Search && past_end {
+            return self.next_search_page();
+        }
+        Vec::new()
+    }
+
+    /// Asks for the next page of search results, once, if there is one.
+    fn next_search_page(&mut self) -> Vec<Command> {
+        let s = &mut self.search;
+        match (&s.next_cursor, &s.pending) {
+            (Some(next), None) => {
+                s.pending = Some(Some(next.clone()));
+                vec![Command::Search {
+                    query: s.query.clone(),
+                    cursor: Some(next.clone()),
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn receive_search(&mut self, query: String, cursor: Option<String>, response: SearchResponse) {
+        let s = &mut self.search;
+        if s.query != query || s.pending.as_ref() != Some(&cursor) {
+            return;
+        }
+        if cursor.is_none() {
+            s.rows.clear();
+            s.cursor = Cursor::default();
+        }
+        for hit in response.hits {
+            // Pages can overlap when stories land between requests.
+            if !s.rows.iter().any(|r| r.id == hit.id) {
+                s.rows.push(Row::from(hit));
+            }
+        }
+        s.total = response.total;
+        s.next_cursor = response.next_cursor;
+        s.pending = None;
+    }
+
+    fn fail(&mut self, text: String) {
+        // Whatever was loading will not arrive: stop saying "loading".
+        self.monitor.loading = false;
+        self.top.loading = false;
+        self.search.pending = None;
+        if let Some(reader) = &mut self.reader {
+            match &reader.story {
+                None => self.reader = None,
+                Some(story) => reader.wanted = Some(story.revision),
+            }
+        }
+        self.message = Some(Message {
+            text,
+            is_error: true,
+        });
+    }
+
+    /// The rows of the list on screen and its cursor.
+    pub(crate) fn list(&self) -> (Vec<&Row>, &Cursor) {
+        match self.view {
+            View::Monitor => (
+                visible(self.monitor.wire.rows(), false),
+                &self.monitor.cursor,
+            ),
+            View::First => (
+                visible(self.monitor.wire.rows(), true),
+                &self.monitor.first_cursor,
+            ),
+            View::Top => (self.top.rows.iter().collect(), &self.top.cursor),
+            View::Search => (self.search.rows.iter().collect(), &self.search.cursor),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Nav {
+    Lines(isize),
+    Pages(isize),
+    Home,
+    End,
+}
+
+/// Columns and lines of reader text on a terminal of `size`: the reader
+/// keeps a one-column margin each side.
+pub(crate) fn reader_viewport(size: (u16, u16)) -> (usize, usize) {
+    (
+        usize::from(size.0.saturating_sub(2)).max(1),
+        usize::from(size.1.saturating_sub(CHROME_LINES - 1)).max(1),
+    )
+}
+
+fn visible(rows: &[Row], breaking_only: bool) -> Vec<&Row> {
+    rows.iter()
+        .filter(|r| !breaking_only || r.priority.is_breaking())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{enter, headline, key, monitor, revision_info, story};
+    use newsterm_api::SearchHit;
+    use newsterm_story::Priority;
+
+    fn hit(n: u32) -> SearchHit {
+        let h = headline(u64::from(n), Priority::Normal, &format!("Gaza story {n}"));
+        SearchHit {
+            id: h.id,
+            revision: 1,
+            headline: h.headline,
+            published: h.published,
+            priority: h.priority,
+            source: h.source,
+            score: 1.0,
+            snippet: format!("<b>Gaza</b> story {n}"),
+        }
+    }
+
+    fn page(from: u32, to: u32, next: Option<&str>) -> SearchResponse {
+        SearchResponse {
+            total: 100,
+            hits: (from..to).map(hit).collect(),
+            next_cursor: next.map(str::to_string),
+        }
+    }
+
+    fn selected_headline(app: &App) -> Option<String> {
+        let (rows, cursor) = app.list();
+        rows.get(cursor.selected_index(&rows))
+            .map(|r| r.headline.clone())
+    }
+
+    #[test]
+    fn start_subscribes_and_backfills_the_monitor() {
+        let mut app = App::new();
+        assert_eq!(
+            app.start(),
+            vec![
+                Command::Subscribe { query: None },
+                Command::Headlines { query: None }
+            ]
+        );
+    }
+
+    #[test]
+    fn typing_nse_and_enter_searches() {
+        let mut app = monitor(vec![]);
+        let commands = enter(&mut app, "NSE gaza");
+        assert_eq!(
+            commands,
+            vec![Command::Search {
+                query: "gaza".into(),
+                cursor: None
+            }]
+        );
+        assert_eq!(app.view, View::Search);
+        assert!(app.input.is_empty());
+    }
+
+    #[test]
+    fn letters_type_even_j_and_k_once_a_line_is_started() {
+        let mut app = monitor(
+            (1..=5)
+                .map(|n| headline(n, Priority::Normal, "x"))
+                .collect(),
+        );
+        // On an empty line j moves the selection instead of typing.
+        app.handle_key(key(KeyCode::Char('j')));
+        assert!(app.input.is_empty());
+        assert_eq!(app.list().1.selected_index(&app.list().0), 1);
+        let commands = enter(&mut app, "nse jakarta");
+        assert_eq!(
+            commands,
+            vec![Command::Search {
+                query: "jakarta".into(),
+                cursor: None
+            }]
+        );
+    }
+
+    #[test]
+    fn live_headline_goes_on_top_and_the_selection_stays_on_its_story() {
+        let mut app = monitor(
+            (1..=30)
+                .map(|n| headline(n, Priority::Normal, &format!("story {n}")))
+                .collect(),
+        );
+        for _ in 0..3 {
+            app.handle_key(key(KeyCode::Down));
+        }
+        assert_eq!(selected_headline(&app).as_deref(), Some("story 27"));
+
+        app.apply(Update::Headline(headline(31, Priority::Normal, "story 31")));
+        let (rows, _) = app.list();
+        assert_eq!(rows[0].headline, "story 31");
+        assert_eq!(selected_headline(&app).as_deref(), Some("story 27"));
+        // And Enter opens that story, not whatever now sits in its old place.
+        let (rows, cursor) = app.list();
+        let id = rows[cursor.selected_index(&rows)].id;
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::OpenStory { id, revision: None },
+                Command::Revisions { id }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_revision_on_the_wire_replaces_the_old_row() {
+        let first = headline(1, Priority::Normal, "Dam bursts");
+        let mut app = monitor(vec![first.clone(), headline(2, Priority::Normal, "other")]);
+        let mut revised = first.clone();
+        revised.seq = 3;
+        revised.revision = 2;
+        revised.headline = "Dam bursts, thousands flee".into();
+        app.apply(Update::Headline(revised));
+        let (rows, _) = app.list();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].revision, rows[0].headline.as_str()),
+            (2, "Dam bursts, thousands flee")
+        );
+    }
+
+    #[test]
+    fn first_shows_only_flash_and_urgent() {
+        let mut app = monitor(vec![
+            headline(1, Priority::Normal, "calm"),
+            headline(2, Priority::Urgent, "urgent one"),
+            headline(3, Priority::Flash, "flash one"),
+        ]);
+        assert!(
+            enter(&mut app, "first").is_empty(),
+            "already on the unfiltered wire"
+        );
+        app.apply(Update::Headline(headline(
+            4,
+            Priority::Normal,
+            "calm again",
+        )));
+        let shown: Vec<&str> = app.list().0.iter().map(|r| r.headline.as_str()).collect();
+        assert_eq!(shown, vec!["flash one", "urgent one"]);
+    }
+
+    #[test]
+    fn n_with_a_query_resubscribes_and_ignores_the_old_backfill() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "old")]);
+        let commands = enter(&mut app, "N ukraine");
+        let query = Some("ukraine".to_string());
+        assert_eq!(
+            commands,
+            vec![
+                Command::Subscribe {
+                    query: query.clone()
+                },
+                Command::Headlines {
+                    query: query.clone()
+                }
+            ]
+        );
+        assert!(app.list().0.is_empty(), "rows of the old query are gone");
+        app.apply(Update::Headlines {
+            query: None,
+            headlines: vec![headline(2, Priority::Normal, "late, unfiltered")],
+        });
+        assert!(app.list().0.is_empty());
+        app.apply(Update::Headlines {
+            query,
+            headlines: vec![headline(3, Priority::Normal, "Kyiv")],
+        });
+        assert_eq!(app.list().0.len(), 1);
+        // Asking for the same monitor again costs nothing.
+        assert!(enter(&mut app, "n ukraine").is_empty());
+    }
+
+    #[test]
+    fn search_pages_on_past_the_end_and_drops_stale_answers() {
+        let mut app = monitor(vec![]);
+        enter(&mut app, "NSE gaza");
+        // An answer to a search the user has since replaced.
+        app.apply(Update::SearchResults {
+            query: "rafah".into(),
+            cursor: None,
+            response: page(90, 95, None),
+        });
+        assert!(app.list().0.is_empty());
+        app.apply(Update::SearchResults {
+            query: "gaza".into(),
+            cursor: None,
+            response: page(0, 10, Some("c1")),
+        });
+        assert_eq!(app.list().0.len(), 10);
+        assert!(app.handle_key(key(KeyCode::End)).is_empty());
+        let more = app.handle_key(key(KeyCode::PageDown));
+        assert_eq!(
+            more,
+            vec![Command::Search {
+                query: "gaza".into(),
+                cursor: Some("c1".into())
+            }]
+        );
+        assert!(
+            app.handle_key(key(KeyCode::Down)).is_empty(),
+            "one request at a time"
+        );
+        app.apply(Update::SearchResults {
+            query: "gaza".into(),
+            cursor: Some("c1".into()),
+            response: page(10, 15, None),
+        });
+        let (rows, _) = app.list();
+        assert_eq!(rows.len(), 15);
+        assert_eq!(rows[14].headline, "Gaza story 14");
+        assert_eq!(selected_headline(&app).as_deref(), Some("Gaza story 9"));
+    }
+
+    #[test]
+    fn a_typed_story_id_opens_it_and_brackets_walk_revisions() {
+        let mut app = monitor(vec![]);
+        let id = StoryId::new();
+        assert_eq!(
+            enter(&mut app, &id.to_string()),
+            vec![
+                Command::OpenStory { id, revision: None },
+                Command::Revisions { id }
+            ]
+        );
+        app.apply(Update::Story(Box::new(story(id, 3))));
+        app.apply(Update::Revisions {
+            id,
+            revisions: (1..=3).map(revision_info).collect(),
+        });
+        assert!(
+            app.handle_key(key(KeyCode::Char(']'))).is_empty(),
+            "3 is the latest"
+        );
+        assert_eq!(
+            app.handle_key(key(KeyCode::Char('['))),
+            vec![Command::OpenStory {
+                id,
+                revision: Some(2)
+            }]
+        );
+        // The latest revision answering late must not replace the one asked for.
+        app.apply(Update::Story(Box::new(story(id, 3))));
+        app.apply(Update::Story(Box::new(story(id, 2))));
+        let shown = app
+            .reader
+            .as_ref()
+            .and_then(|r| r.story.as_ref())
+            .map(|s| s.revision);
+        assert_eq!(shown, Some(2));
+    }
+
+    #[test]
+    fn esc_walks_back_reader_then_command_line_then_monitor() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "one")]);
+        enter(&mut app, "TOP");
+        app.apply(Update::TopStories(vec![headline(
+            2,
+            Priority::Normal,
+            "top",
+        )]));
+        app.handle_key(key(KeyCode::Enter));
+        assert!(app.reader.is_some());
+        app.handle_key(key(KeyCode::Char('N')));
+        app.handle_key(key(KeyCode::Esc));
+        assert!(app.reader.is_none(), "first Esc closes the reader");
+        assert_eq!(app.view, View::Top);
+        app.handle_key(key(KeyCode::Esc));
+        assert!(app.input.is_empty(), "second Esc clears the command line");
+        assert_eq!(app.view, View::Top);
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Monitor);
+    }
+
+    #[test]
+    fn failed_fetches_explain_themselves_and_close_an_empty_reader() {
+        let mut app = monitor(vec![]);
+        enter(&mut app, &StoryId::new().to_string());
+        app.apply(Update::Error("story not found".into()));
+        assert!(app.reader.is_none());
+        assert_eq!(
+            app.message.as_ref().map(|m| (m.text.as_str(), m.is_error)),
+            Some(("story not found", true))
+        );
+    }
+
+    #[test]
+    fn quitting_by_function_or_ctrl_c() {
+        let mut app = monitor(vec![]);
+        assert_eq!(enter(&mut app, "q"), vec![Command::Quit]);
+        assert_eq!(
+            app.handle_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            vec![Command::Quit]
+        );
+    }
+}

@@ -1,0 +1,32 @@
+//! newsterm's terminal UI: a live headline monitor, archive search, top
+//! stories and a story reader, driven from a command line of function
+//! mnemonics (`N`, `NSE <query>`, `TOP`, `FIRST`, a story id…) where
+//! Enter is GO.
+//!
+//! The core is pure: [`App`] takes keys ([`App::handle_key`]) and arriving
+//! data ([`App::apply`]) and says what to fetch ([`Command`]); [`render`]
+//! draws it. [`run`] wires that to a real terminal and a
+//! [`newsterm_client::Client`].
+
+mod app;
+#[cfg(test)]
+mod fixtures;
+mod function;
+mod reader;
+mod render;
+mod rows;
+mod runner;
+mod theme;
+mod wrap;
+
+pub use app::{App, Command, Connection, Update};
+pub use render::render;
+pub use runner::run;
+
+/// Why the terminal UI stopped other than by the user quitting.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    /// The terminal could not be set up, drawn on, or read from.
+    #[error("terminal error: {0}")]
+    Terminal(#[from] std::io::Error),
+}

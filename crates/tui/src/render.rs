@@ -1,0 +1,606 @@
+//! Drawing the app: status bar, the list, reader or help in the middle,
+//! a message line, and the command line at the bottom.
+//!
+//! Lists truncate with `…` rather than wrap so one story is one line, and
+//! every line fits 80 columns.
+
+use newsterm_story::Priority;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use time::OffsetDateTime;
+
+use crate::app::{App, Connection, View, reader_viewport};
+use crate::function;
+use crate::rows::Row;
+use crate::theme;
+use crate::wrap::{fit, truncate, width};
+
+/// Draws the whole screen for `app`.
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    frame.buffer_mut().set_style(area, theme::BASE);
+    let [status, main, message, prompt] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    frame.render_widget(status_line(app, status.width), status);
+    if app.help {
+        frame.render_widget(Paragraph::new(help_lines(main.width)), main);
+    } else if app.reader.is_some() {
+        render_reader(app, frame, main);
+    } else {
+        render_list(app, frame, main);
+    }
+    frame.render_widget(message_line(app, message.width), message);
+    render_prompt(app, frame, prompt);
+}
+
+fn status_line(app: &App, cols: u16) -> Line<'static> {
+    let label = if app.help {
+        "HELP".to_string()
+    } else if let Some(reader) = &app.reader {
+        format!("READ {}", reader.id)
+    } else {
+        match app.view {
+            View::Monitor => match &app.monitor.query {
+                Some(q) => format!("N {q}"),
+                None => "N".to_string(),
+            },
+            View::First => "FIRST".to_string(),
+            View::Search => format!("NSE {}", app.search.query),
+            View::Top => "TOP".to_string(),
+        }
+    };
+    let (rows, _) = app.list();
+    let count = match app.view {
+        View::Search => format!(
+            "{} of {}",
+            thousands(rows.len() as u64),
+            thousands(app.search.total)
+        ),
+        View::First => format!("{} flash/urgent", thousands(rows.len() as u64)),
+        View::Monitor | View::Top => format!("{} stories", thousands(rows.len() as u64)),
+    };
+    let connection = match &app.connection {
+        Connection::Connecting => "○ connecting",
+        Connection::Live => "● live",
+        Connection::Reconnecting(_) => "○ reconnecting",
+        Connection::Stopped(_) => "✕ not live",
+    };
+    let now = app.now.to_offset(time::UtcOffset::UTC);
+    let right = format!(
+        "{connection}  {count}  {:02}:{:02}:{:02} UTC ",
+        now.hour(),
+        now.minute(),
+        now.second()
+    );
+    let left_cols = usize::from(cols).saturating_sub(width(&right));
+    Line::from(vec![
+        Span::styled(
+            fit(&format!(" {label}"), left_cols),
+            theme::STATUS.add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(truncate(&right, usize::from(cols)), theme::STATUS),
+    ])
+}
+
+fn render_list(app: &App, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let cols = usize::from(area.width);
+    let source_cols = if cols >= 120 { 18 } else { 12 };
+    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let heading = row_text("UTC", "PRI", "SOURCE", "HEADLINE", source_cols);
+    frame.render_widget(
+        Line::styled(fit(&heading, cols), theme::DIM.add_modifier(Modifier::BOLD)),
+        header,
+    );
+
+    let (rows, cursor) = app.list();
+    if rows.is_empty() {
+        frame.render_widget(Line::styled(empty_list_text(app), theme::DIM), body);
+        return;
+    }
+    let height = usize::from(body.height);
+    let (first, selected) = cursor.window(&rows, height);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, row)| {
+            let style = theme::priority(row.priority);
+            let style = if i == selected {
+                theme::selected(style)
+            } else {
+                style
+            };
+            Line::styled(fit(&list_row(row, app.now, source_cols), cols), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+fn empty_list_text(app: &App) -> String {
+    match app.view {
+        View::Monitor if app.monitor.loading => "loading the latest headlines…".into(),
+        View::Monitor => match &app.monitor.query {
+            Some(q) => format!("no headlines match {q} yet; new ones appear here as they land"),
+            None => "no headlines yet; new ones appear here as they land".into(),
+        },
+        View::First if app.monitor.loading => "loading the latest headlines…".into(),
+        View::First => "no flash or urgent headlines yet; they appear here as they land".into(),
+        View::Search if app.search.pending.is_some() => "searching…".into(),
+        View::Search => format!("no stories match {}", app.search.query),
+        View::Top if app.top.loading => "loading top stories…".into(),
+        View::Top => "no top stories right now".into(),
+    }
+}
+
+/// `HH:MM · PRIORITY · SOURCE · rN Headline`, before fitting to the screen.
+fn list_row(row: &Row, now: OffsetDateTime, source_cols: usize) -> String {
+    let priority = match row.priority {
+        Priority::Flash => "FLASH",
+        Priority::Urgent => "URGENT",
+        // Most stories are normal: a blank column lets the others stand out.
+        Priority::Normal => "",
+    };
+    let headline = if row.revision > 1 {
+        format!("r{} {}", row.revision, row.headline)
+    } else {
+        row.headline.clone()
+    };
+    row_text(
+        &short_time(row.published, now),
+        priority,
+        row.source.as_deref().unwrap_or("—"),
+        &headline,
+        source_cols,
+    )
+}
+
+fn row_text(
+    time: &str,
+    priority: &str,
+    source: &str,
+    headline: &str,
+    source_cols: usize,
+) -> String {
+    format!(
+        "{} · {} · {} · {headline}",
+        fit(time, 5),
+        fit(priority, 6),
+        fit(source, source_cols)
+    )
+}
+
+/// `HH:MM` for today (UTC), `MM-DD` for older stories.
+fn short_time(t: OffsetDateTime, now: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    if t.date() == now.to_offset(time::UtcOffset::UTC).date() {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    } else {
+        format!("{:02}-{:02}", u8::from(t.month()), t.day())
+    }
+}
+
+fn render_reader(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(reader) = &app.reader else { return };
+    let (cols, _) = reader_viewport((area.width, area.height));
+    let lines = reader.lines(cols);
+    let height = usize::from(area.height);
+    let scroll = reader.scroll.min(lines.len().saturating_sub(height));
+    let text: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    let inner = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    frame.render_widget(Paragraph::new(text), inner);
+}
+
+fn help_lines(cols: u16) -> Vec<Line<'static>> {
+    let cols = usize::from(cols);
+    let mut lines = vec![Line::styled(
+        truncate(
+            " Functions: type one on the command line, Enter is GO (case does not matter)",
+            cols,
+        ),
+        theme::BOLD,
+    )];
+    for (name, what) in function::HELP {
+        lines.push(Line::styled(
+            truncate(&format!("   {} {what}", fit(name, 13)), cols),
+            theme::BASE,
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(" Keys", theme::BOLD));
+    let keys = [
+        (
+            "↑ ↓  j k",
+            "select a row or scroll (j/k when the command line is empty)",
+        ),
+        (
+            "PgUp PgDn",
+            "page; Home/End jump; PgDn past the last NSE hit loads more",
+        ),
+        (
+            "Enter",
+            "run the command line; on an empty line open the selected row",
+        ),
+        ("Esc", "back: help/reader → list → clear command line → N"),
+        ("[  ]", "in a story: older / newer revision"),
+        ("Ctrl-U", "clear the command line"),
+        ("Ctrl-C", "quit"),
+    ];
+    for (key, what) in keys {
+        lines.push(Line::styled(
+            truncate(&format!("   {} {what}", fit(key, 13)), cols),
+            theme::BASE,
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(vec![
+        Span::styled(" Times are UTC. ", theme::DIM),
+        Span::styled("FLASH", theme::priority(Priority::Flash)),
+        Span::styled(" red, ", theme::DIM),
+        Span::styled("URGENT", theme::priority(Priority::Urgent)),
+        Span::styled(" bold; r2 marks a story's second revision.", theme::DIM),
+    ]));
+    lines
+}
+
+fn message_line(app: &App, cols: u16) -> Line<'static> {
+    let cols = usize::from(cols);
+    if let Some(m) = &app.message {
+        let style = if m.is_error {
+            theme::ERROR
+        } else {
+            theme::BOLD
+        };
+        return Line::styled(truncate(&format!(" {}", m.text), cols), style);
+    }
+    let hint = if app.help {
+        " Esc back".to_string()
+    } else if let Some(reader) = &app.reader {
+        let (text_cols, height) = reader_viewport((cols as u16, app.size.1));
+        let total = reader.lines(text_cols).len();
+        let shown = (reader.scroll + height).min(total);
+        format!(" ↑↓ PgUp PgDn scroll · [ ] revisions · Esc back   {shown}/{total}")
+    } else {
+        if app.view == View::Search {
+            let (rows, cursor) = app.list();
+            let snippet = rows
+                .get(cursor.selected_index(&rows))
+                .and_then(|r| r.snippet.as_deref());
+            if let Some(snippet) = snippet {
+                return snippet_line(snippet, cols);
+            }
+        }
+        " ↑↓ select · Enter open · Esc back · ? help · Ctrl-C quit".to_string()
+    };
+    Line::styled(truncate(&hint, cols), theme::DIM)
+}
+
+/// A search snippet with its `<b>` matches in bold, as one line.
+fn snippet_line(snippet: &str, cols: usize) -> Line<'static> {
+    let mut spans = vec![Span::styled(" ", theme::DIM)];
+    let mut used = 1;
+    let mut bold = false;
+    let mut rest = snippet;
+    while !rest.is_empty() && used < cols {
+        let next_tag = [("<b>", true), ("</b>", false)]
+            .into_iter()
+            .filter_map(|(tag, opens)| rest.find(tag).map(|at| (at, tag.len(), opens)))
+            .min_by_key(|&(at, _, _)| at);
+        let (piece, after, next_bold) = match next_tag {
+            Some((at, len, opens)) => (&rest[..at], &rest[at + len..], opens),
+            None => (rest, "", bold),
+        };
+        let text = truncate(&unescape_html(&piece.replace('\n', " ")), cols - used);
+        used += width(&text);
+        let style: Style = if bold { theme::BOLD } else { theme::DIM };
+        spans.push(Span::styled(text, style));
+        bold = next_bold;
+        rest = after;
+    }
+    Line::from(spans)
+}
+
+/// Undoes the escaping the server applies to snippets.
+fn unescape_html(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+fn render_prompt(app: &App, frame: &mut Frame, area: Rect) {
+    const PROMPT: &str = "GO> ";
+    let room = usize::from(area.width).saturating_sub(PROMPT.len() + 1);
+    // Show the end of a long line: that is where the user is typing.
+    let mut shown = app.input.as_str();
+    while width(shown) > room {
+        let mut chars = shown.chars();
+        chars.next();
+        shown = chars.as_str();
+    }
+    frame.render_widget(
+        Line::from(vec![
+            Span::styled(PROMPT, theme::BOLD),
+            Span::styled(shown.to_string(), theme::BASE),
+        ]),
+        area,
+    );
+    let x = area.x + (PROMPT.len() + width(shown)) as u16;
+    if x < area.right() {
+        frame.set_cursor_position((x, area.y));
+    }
+}
+
+/// `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Update;
+    use crate::fixtures::{
+        draw, enter, headline, key, monitor, noon, revision_info, row_of, screen, story,
+    };
+    use newsterm_story::StoryId;
+    use ratatui::crossterm::event::KeyCode;
+
+    fn wire() -> App {
+        let mut revised = headline(3, Priority::Normal, "Parliament passes budget");
+        revised.revision = 2;
+        monitor(vec![
+            headline(1, Priority::Normal, "Markets open higher"),
+            headline(2, Priority::Urgent, "Storm makes landfall"),
+            revised,
+            headline(4, Priority::Flash, "Earthquake strikes capital"),
+        ])
+    }
+
+    #[test]
+    fn monitor_lists_newest_first_with_priority_styles_at_80x24() {
+        let mut app = wire();
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(
+            lines[0].contains(" N ") && lines[0].contains("12:00:00 UTC"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[0].contains("4 stories"));
+        assert!(lines[1].starts_with("UTC"), "the header says times are UTC");
+        let flash = row_of(&lines, "Earthquake strikes capital");
+        let revised = row_of(&lines, "r2 Parliament passes budget");
+        let urgent = row_of(&lines, "Storm makes landfall");
+        let normal = row_of(&lines, "Markets open higher");
+        assert!(flash < revised && revised < urgent && urgent < normal);
+        assert!(
+            lines[flash].starts_with("12:04 · FLASH  · Wikinews"),
+            "{}",
+            lines[flash]
+        );
+
+        let cell = |row: usize| &buffer[(40, row as u16)];
+        assert_eq!(cell(flash).fg, theme::RED);
+        assert_eq!(cell(urgent).fg, theme::BRIGHT_AMBER);
+        assert!(cell(urgent).modifier.contains(Modifier::BOLD));
+        assert_eq!(cell(normal).fg, theme::AMBER);
+        assert_eq!(cell(normal).bg, ratatui::style::Color::Black);
+        // The newest row is selected until the user moves.
+        assert!(cell(flash).modifier.contains(Modifier::REVERSED));
+        assert!(!cell(normal).modifier.contains(Modifier::REVERSED));
+        assert!(lines[23].starts_with("GO>"));
+    }
+
+    #[test]
+    fn long_headlines_are_cut_with_an_ellipsis_not_wrapped() {
+        let long = "A very long headline ".repeat(10);
+        let mut app = monitor(vec![headline(1, Priority::Normal, &long)]);
+        let lines = screen(&draw(&mut app, 80, 24));
+        let row = row_of(&lines, "A very long headline");
+        assert!(lines[row].ends_with('…'), "{}", lines[row]);
+        assert!(!lines[row + 1].contains("headline"), "no second line");
+    }
+
+    #[test]
+    fn larger_screens_fit_more_rows_and_wider_sources() {
+        let headlines = (1..=60)
+            .map(|n| {
+                let mut h = headline(n, Priority::Normal, &format!("Story number {n}"));
+                h.source = Some("Agence France-Presse".into());
+                h
+            })
+            .collect();
+        let mut app = monitor(headlines);
+        let small = screen(&draw(&mut app, 80, 24));
+        let large = screen(&draw(&mut app, 160, 50));
+        let count = |lines: &[String]| lines.iter().filter(|l| l.contains("Story number")).count();
+        assert_eq!(count(&small), 20);
+        assert_eq!(count(&large), 46);
+        assert!(large[2].contains("Agence France-Pre") && !small[2].contains("Agence France-Pre"));
+        assert!(large[2].contains("Story number 60"));
+    }
+
+    #[test]
+    fn reader_shows_the_whole_story_and_its_revisions() {
+        let mut app = wire();
+        let id = StoryId::new();
+        enter(&mut app, &id.to_string());
+        app.apply(Update::Story(Box::new(story(id, 2))));
+        app.apply(Update::Revisions {
+            id,
+            revisions: (1..=3).map(revision_info).collect(),
+        });
+        let buffer = draw(&mut app, 80, 40);
+        let lines = screen(&buffer);
+        let text = lines.join("\n");
+        for expected in [
+            "Dam bursts upstream of Kherson (rev 2)",
+            "• Thousands evacuated along the river",
+            "Flooded streets near the port",
+            "Photo: Jane Roe",
+            "John Doe · KHERSON · Wikinews · published 2024-05-03 12:00 UTC",
+            "revision 2 (of 3)",
+            "https://en.wikinews.org/wiki/Dam",
+            "Officials said the water rose overnight.",
+            "Evacuations",
+            "Keywords: floods · Ukraine",
+            "▸ r2",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+        }
+        assert!(lines[0].contains(&format!("READ {id}")));
+        let headline_row = row_of(&lines, "Dam bursts upstream");
+        assert!(
+            buffer[(2, headline_row as u16)]
+                .modifier
+                .contains(Modifier::BOLD)
+        );
+        let subhead_row = row_of(&lines, "Evacuations");
+        let subhead = &buffer[(2, subhead_row as u16)];
+        assert!(subhead.modifier.contains(Modifier::UNDERLINED));
+        let body_row = row_of(&lines, "Officials said");
+        assert!(
+            !buffer[(2, body_row as u16)]
+                .modifier
+                .contains(Modifier::UNDERLINED)
+        );
+        assert!(subhead_row > body_row && subhead_row < row_of(&lines, "Buses left"));
+    }
+
+    #[test]
+    fn reader_scrolls_on_a_small_screen() {
+        let mut app = wire();
+        let id = StoryId::new();
+        enter(&mut app, &id.to_string());
+        app.apply(Update::Story(Box::new(story(id, 1))));
+        let before = screen(&draw(&mut app, 40, 12));
+        assert!(before[1].contains("Dam bursts"));
+        app.handle_key(key(KeyCode::PageDown));
+        let after = screen(&draw(&mut app, 40, 12));
+        assert!(!after.iter().any(|l| l.contains("Dam bursts upstream")));
+        app.handle_key(key(KeyCode::Home));
+        assert_eq!(screen(&draw(&mut app, 40, 12)), before);
+    }
+
+    #[test]
+    fn help_lists_the_functions() {
+        let mut app = wire();
+        app.handle_key(key(KeyCode::Char('?')));
+        let text = screen(&draw(&mut app, 80, 24)).join("\n");
+        for function in [
+            "N <query>",
+            "NSE <query>",
+            "FIRST",
+            "TOP",
+            "<story id>",
+            "Esc",
+        ] {
+            assert!(text.contains(function), "missing {function}:\n{text}");
+        }
+        app.handle_key(key(KeyCode::Esc));
+        let text = screen(&draw(&mut app, 80, 24)).join("\n");
+        assert!(
+            text.contains("Earthquake strikes capital"),
+            "Esc returns to the monitor"
+        );
+    }
+
+    #[test]
+    fn first_screen_hides_normal_stories() {
+        let mut app = wire();
+        enter(&mut app, "FIRST");
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(lines[0].contains("FIRST") && lines[0].contains("2 flash/urgent"));
+        row_of(&lines, "Earthquake strikes capital");
+        row_of(&lines, "Storm makes landfall");
+        assert!(!lines.iter().any(|l| l.contains("Markets open higher")));
+    }
+
+    #[test]
+    fn unknown_function_is_reported_in_red() {
+        let mut app = wire();
+        enter(&mut app, "XYZZY");
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(
+            lines[22].contains("unknown function XYZZY"),
+            "{}",
+            lines[22]
+        );
+        assert_eq!(buffer[(3, 22)].fg, theme::RED);
+        assert!(lines[23].contains("XYZZY"), "the line stays for fixing");
+        row_of(&lines, "Earthquake strikes capital");
+    }
+
+    #[test]
+    fn search_results_show_the_selected_snippet() {
+        let mut app = wire();
+        enter(&mut app, "NSE gaza");
+        assert!(screen(&draw(&mut app, 80, 24))[2].contains("searching…"));
+        let h = headline(9, Priority::Normal, "Aid reaches Gaza");
+        app.apply(Update::SearchResults {
+            query: "gaza".into(),
+            cursor: None,
+            response: newsterm_api::SearchResponse {
+                total: 1,
+                hits: vec![newsterm_api::SearchHit {
+                    id: h.id,
+                    revision: 1,
+                    headline: h.headline,
+                    published: noon() - time::Duration::days(3),
+                    priority: h.priority,
+                    source: h.source,
+                    score: 2.0,
+                    snippet: "trucks entered <b>Gaza</b> &amp; Rafah".into(),
+                }],
+                next_cursor: None,
+            },
+        });
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[0].contains("NSE gaza") && lines[0].contains("1 of 1"));
+        assert!(
+            lines[2].starts_with("04-30 ·"),
+            "older stories show their date: {}",
+            lines[2]
+        );
+        assert_eq!(lines[22], " trucks entered Gaza & Rafah");
+        assert!(
+            buffer[(16, 22)].modifier.contains(Modifier::BOLD),
+            "the match is bold"
+        );
+    }
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
