@@ -13,7 +13,9 @@ mod sse;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use newsterm_api::{ErrorBody, Headline, Health, Lagged, PublishAck, RevisionInfo, SearchResponse};
+use newsterm_api::{
+    ErrorBody, Headline, Health, ImportReport, Lagged, PublishAck, RevisionInfo, SearchResponse,
+};
 use newsterm_story::Story;
 use serde::de::DeserializeOwned;
 
@@ -140,6 +142,17 @@ impl Client {
             .http
             .put(self.url(&format!("/api/stories/{}", encode(id))))
             .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        self.send_json(req).await
+    }
+
+    /// Bulk-imports JSON lines (one story a line); line numbers in the
+    /// answer count from the first line of `body`.
+    pub async fn import(&self, body: Vec<u8>) -> Result<ImportReport, ClientError> {
+        let req = self
+            .http
+            .post(self.url("/api/import"))
+            .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
             .body(body);
         self.send_json(req).await
     }

@@ -124,7 +124,6 @@ pub async fn import(server: &str, file: &Path, batch: usize) -> Result<()> {
     let mut first_line = 1u64;
     let mut line_no = 0u64;
     let started = std::time::Instant::now();
-    let http = reqwest::Client::new();
     for line in reader.split(b'\n') {
         let line = line.with_context(|| format!("cannot read {}", file.display()))?;
         line_no += 1;
@@ -133,14 +132,14 @@ pub async fn import(server: &str, file: &Path, batch: usize) -> Result<()> {
         chunk.push(b'\n');
         chunk_lines += 1;
         if chunk_lines >= batch {
-            send_import(&http, &client, &mut chunk, first_line, &mut total).await?;
+            send_import(&client, &mut chunk, first_line, &mut total).await?;
             bar.set_message(format!("{} stories", total.imported));
             chunk_lines = 0;
             first_line = line_no + 1;
         }
     }
     if chunk_lines > 0 {
-        send_import(&http, &client, &mut chunk, first_line, &mut total).await?;
+        send_import(&client, &mut chunk, first_line, &mut total).await?;
     }
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -164,30 +163,15 @@ pub async fn import(server: &str, file: &Path, batch: usize) -> Result<()> {
 /// Sends one chunk of lines to `/api/import` and folds the answer into
 /// `total`, turning chunk-relative line numbers into file line numbers.
 async fn send_import(
-    http: &reqwest::Client,
     client: &Client,
     chunk: &mut Vec<u8>,
     first_line: u64,
     total: &mut ImportReport,
 ) -> Result<()> {
-    let body = std::mem::take(chunk);
-    let resp = http
-        .post(format!("{}/api/import", client.base_url()))
-        .header("content-type", "application/x-ndjson")
-        .body(body)
-        .send()
+    let report = client
+        .import(std::mem::take(chunk))
         .await
-        .with_context(|| format!("cannot reach newsterm server at {}", client.base_url()))?;
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
-    if !status.is_success() {
-        let message = serde_json::from_str::<newsterm_api::ErrorBody>(&text)
-            .map(|b| b.error.message)
-            .unwrap_or(text);
-        bail!("import failed (HTTP {status}): {message}");
-    }
-    let report: ImportReport =
-        serde_json::from_str(&text).context("unexpected answer from /api/import")?;
+        .context("import failed")?;
     total.imported += report.imported;
     total.first_seq = total.first_seq.or(report.first_seq);
     total.last_seq = report.last_seq.or(total.last_seq);

@@ -94,17 +94,16 @@ async fn import_archive(client: &Client, lines: &[String]) -> Result<()> {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let http = reqwest::Client::new();
     for chunk in lines.chunks(50) {
-        let body = chunk.join("\n");
-        let resp = http
-            .post(format!("{}/api/import", client.base_url()))
-            .header("content-type", "application/x-ndjson")
-            .body(body)
-            .send()
+        let body = chunk
+            .iter()
+            .map(|l| with_short_source(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let report = client
+            .import(body.into_bytes())
             .await
-            .context("demo server did not answer the import")?;
-        let report: newsterm_api::ImportReport = resp.json().await?;
+            .context("demo server did not take the archive")?;
         for e in report.rejected {
             bar.println(format!("skipped archive line: {}", e.error));
         }
@@ -112,6 +111,18 @@ async fn import_archive(client: &Client, lines: &[String]) -> Result<()> {
     }
     bar.finish_and_clear();
     Ok(())
+}
+
+/// The corpus records each article's provenance in `source`; on the
+/// monitor the source is simply Wikinews (the provenance is in NOTICE).
+fn with_short_source(line: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(mut v) => {
+            v["source"] = serde_json::Value::from("Wikinews");
+            v.to_string()
+        }
+        Err(_) => line.to_string(),
+    }
 }
 
 /// Publishes each article as if it landed now. Every fourth one is

@@ -129,6 +129,18 @@ enum Command {
         #[arg(long)]
         stories: Option<usize>,
     },
+    /// Measure publish, import and fan-out on this machine (use a release build).
+    Bench {
+        /// all, floor, publish, import or fanout.
+        #[arg(default_value = "all")]
+        which: String,
+        /// Only this many subscribers (fan-out).
+        #[arg(long)]
+        subscribers: Option<usize>,
+        /// One JSON object a line instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Rebuild the search index from the store (stop the server first).
     Reindex {
         #[command(flatten)]
@@ -221,6 +233,31 @@ async fn run(cli: Cli) -> Result<()> {
                 stories,
             })
             .await
+        }
+        Command::Bench {
+            which,
+            subscribers,
+            json,
+        } => {
+            let which = match which.as_str() {
+                "all" => newsterm_bench::Which::All,
+                "floor" => newsterm_bench::Which::Floor,
+                "publish" => newsterm_bench::Which::Publish,
+                "import" => newsterm_bench::Which::Import,
+                "fanout" => newsterm_bench::Which::Fanout,
+                other => anyhow::bail!(
+                    "unknown benchmark `{other}`: use all, floor, publish, import or fanout"
+                ),
+            };
+            let config = newsterm_bench::BenchConfig {
+                which,
+                corpus: corpus::wikinews_lines()?,
+                subscribers,
+                json,
+                scratch: std::env::temp_dir(),
+            };
+            tokio::task::spawn_blocking(move || newsterm_bench::run(&config)).await??;
+            Ok(())
         }
         Command::Reindex { data } => {
             init_logging("warn");

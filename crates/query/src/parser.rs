@@ -115,14 +115,14 @@ fn lex(chars: &[char]) -> Result<Vec<Lexeme>, QueryError> {
                     i = close + 1;
                     Some(Kind::Range(chars[start + 1..close].iter().collect()))
                 }
-                '(' | ')' | '"' => lex_punctuation(chars, &mut i)?,
+                '(' | ')' | '"' => Some(lex_punctuation(chars, &mut i)?),
                 _ => {
                     i = word_end(chars, i);
                     Some(Kind::Word(chars[start..i].iter().collect()))
                 }
             }
         } else if matches!(c, '(' | ')' | '"') {
-            lex_punctuation(chars, &mut i)?
+            Some(lex_punctuation(chars, &mut i)?)
         } else if matches!(c, '-' | '+')
             && chars
                 .get(i + 1)
@@ -163,7 +163,8 @@ fn lex(chars: &[char]) -> Result<Vec<Lexeme>, QueryError> {
     Ok(out)
 }
 
-fn lex_punctuation(chars: &[char], i: &mut usize) -> Result<Option<Kind>, QueryError> {
+/// Lexes `(`, `)` or a quoted phrase (with an optional `*` after it).
+fn lex_punctuation(chars: &[char], i: &mut usize) -> Result<Kind, QueryError> {
     let start = *i;
     let kind = match chars[start] {
         '(' => Kind::Open,
@@ -174,11 +175,11 @@ fn lex_punctuation(chars: &[char], i: &mut usize) -> Result<Option<Kind>, QueryE
             let text = chars[start + 1..close].iter().collect();
             let star = chars.get(close + 1) == Some(&'*');
             *i = close + 1 + usize::from(star);
-            return Ok(Some(Kind::Phrase { text, star }));
+            return Ok(Kind::Phrase { text, star });
         }
     };
     *i = start + 1;
-    Ok(Some(kind))
+    Ok(kind)
 }
 
 fn find(chars: &[char], from: usize, wanted: char) -> Option<usize> {

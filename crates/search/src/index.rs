@@ -2,7 +2,7 @@
 //! writer, any number of concurrent searches.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -41,7 +41,8 @@ pub enum Sort {
     /// Best match first (BM25; ties newest first).
     #[default]
     Relevance,
-    /// Newest `published` first (ties by story id, newest first).
+    /// Newest `published` first (ties by story id, newest first); hits
+    /// carry a score of 0.
     Time,
 }
 
@@ -72,7 +73,6 @@ impl Default for SearchOptions {
 /// writes are serialized inside, and searches run concurrently with them
 /// on the last committed state.
 pub struct SearchIndex {
-    path: PathBuf,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -112,7 +112,6 @@ impl SearchIndex {
         let writer = index.writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)?;
         let indexed_seq = seq_from_payload(index.load_metas()?.payload.as_deref());
         Ok(SearchIndex {
-            path: dir.to_path_buf(),
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -184,11 +183,6 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The directory the index lives in.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Runs a query: one page of hits, the total number of matches, and a
     /// cursor to the next page when there is one.
     pub fn search(
@@ -238,11 +232,13 @@ impl SearchIndex {
         let more = ranked.len() > limit;
         ranked.truncate(limit);
 
-        let snippets = Snippets::new(&searcher, query, &self.fields)?;
         let mut hits = Vec::with_capacity(ranked.len());
-        for (rank, address) in &ranked {
-            let doc: TantivyDocument = searcher.doc(*address)?;
-            hits.push(self.hit(&doc, rank.score, &snippets)?);
+        if !ranked.is_empty() {
+            let snippets = Snippets::new(&searcher, query, &self.fields)?;
+            for (rank, address) in &ranked {
+                let doc: TantivyDocument = searcher.doc(*address)?;
+                hits.push(self.hit(&doc, rank.score, &snippets)?);
+            }
         }
         let next_cursor = match ranked.last() {
             Some((last, _)) if more => Some(
@@ -344,4 +340,778 @@ fn remove_index_files(dir: &Path) -> Result<(), SearchError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    use std::time::Instant;
+
+    use newsterm_query::{Field, parse};
+    use newsterm_story::{Block, StoryDraft, Tags};
+    use time::OffsetDateTime;
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn now() -> OffsetDateTime {
+        datetime!(2024-06-01 0:00 UTC)
+    }
+
+    fn draft(headline: &str, body: &str, published: &str) -> StoryDraft {
+        StoryDraft {
+            headline: Some(headline.into()),
+            body: vec![Block::Paragraph(body.into())],
+            published: Some(published.into()),
+            ..Default::default()
+        }
+    }
+
+    fn story(seq: u64, draft: StoryDraft, tags: serde_json::Value) -> Story {
+        let fields = match tags {
+            serde_json::Value::Object(map) => map,
+            _ => Default::default(),
+        };
+        Story {
+            id: StoryId::new(),
+            revision: 1,
+            seq,
+            content: draft.validate(now()).expect("test stories are valid"),
+            tags: Tags { fields },
+            received: now(),
+        }
+    }
+
+    /// Ten hand-made stories, each with a short name.
+    fn corpus() -> Vec<(&'static str, Story)> {
+        let none = serde_json::Value::Null;
+        let drafts = vec![
+            (
+                "oil",
+                StoryDraft {
+                    source: Some("Example Wire".into()),
+                    priority: Some(Priority::Urgent),
+                    dateline: Some("LONDON".into()),
+                    byline: Some("Ana Lima".into()),
+                    keywords: vec!["Energy".into()],
+                    ..draft(
+                        "Oil prices surge as OPEC cuts output",
+                        "Crude oil rose sharply on Monday after the cartel announced cuts.",
+                        "2024-05-01T10:00:00Z",
+                    )
+                },
+                none.clone(),
+            ),
+            (
+                "gas",
+                StoryDraft {
+                    source: Some("Reuters".into()),
+                    dateline: Some("BRUSSELS".into()),
+                    ..draft(
+                        "Gas prices fall in Europe",
+                        "Natural gas fell for a third week as storage filled.",
+                        "2024-05-02T08:00:00Z",
+                    )
+                },
+                none.clone(),
+            ),
+            (
+                "quake",
+                StoryDraft {
+                    source: Some("example-wire".into()),
+                    priority: Some(Priority::Flash),
+                    dateline: Some("LISBON".into()),
+                    byline: Some("João Silva".into()),
+                    bullets: vec!["No casualties reported".into()],
+                    ..draft(
+                        "Earthquake hits Lisbon coast",
+                        "A magnitude 6 earthquake struck off the coast before dawn.",
+                        "2024-04-15T04:00:00Z",
+                    )
+                },
+                none.clone(),
+            ),
+            (
+                "election_fr",
+                StoryDraft {
+                    source: Some("Agence France-Presse".into()),
+                    language: Some("fr".into()),
+                    dateline: Some("PARIS".into()),
+                    ..draft(
+                        "Élection présidentielle : premier tour",
+                        "Les électeurs votent dimanche dans toute la France.",
+                        "2024-04-21T06:00:00Z",
+                    )
+                },
+                none.clone(),
+            ),
+            (
+                "putin",
+                StoryDraft {
+                    dateline: Some("MOSCOW".into()),
+                    ..draft(
+                        "Putin's visit to Beijing",
+                        "The Russian president arrived for two days of talks.",
+                        "2024-05-16T09:00:00Z",
+                    )
+                },
+                serde_json::json!({
+                    "person": ["Vladimir Putin", "Xi Jinping"],
+                    "place": ["Beijing"],
+                    "country": ["CN", "RU"],
+                    "topic": ["politics"],
+                }),
+            ),
+            (
+                "election_us",
+                StoryDraft {
+                    source: Some("Reuters".into()),
+                    ..draft(
+                        "Presidential race heats up",
+                        "The election campaign turned to the economy.",
+                        "2024-03-01T12:00:00Z",
+                    )
+                },
+                none.clone(),
+            ),
+            (
+                "stocks",
+                draft(
+                    "Stocks rally on tech earnings",
+                    "Tech shares rose while bond prices held steady.",
+                    "2024-05-01T15:00:00Z",
+                ),
+                none.clone(),
+            ),
+            (
+                "bank",
+                draft(
+                    "Central bank holds rates",
+                    "The central bank kept interest rates unchanged.",
+                    "2024-01-10T13:00:00Z",
+                ),
+                none.clone(),
+            ),
+            (
+                "flood",
+                StoryDraft {
+                    priority: Some(Priority::Urgent),
+                    ..draft(
+                        "Flood warning for river towns",
+                        "Officials said <script>alert(1)</script> a.b* (C++) [regex] flood.",
+                        "2024-02-20T18:00:00Z",
+                    )
+                },
+                none.clone(),
+            ),
+            (
+                "oilgas",
+                draft(
+                    "Prices of oil and gas",
+                    "A year-end look at energy markets.",
+                    "2023-12-31T23:59:59Z",
+                ),
+                none,
+            ),
+        ];
+        drafts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, d, tags))| (name, story(i as u64 + 1, d, tags)))
+            .collect()
+    }
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        index: SearchIndex,
+        stories: Vec<(&'static str, Story)>,
+    }
+
+    impl Fixture {
+        fn new() -> Fixture {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let index = SearchIndex::open(dir.path()).expect("open");
+            let stories = corpus();
+            for (_, s) in &stories {
+                index.index_story(s).expect("index");
+            }
+            index.commit(stories.len() as u64).expect("commit");
+            Fixture {
+                _dir: dir,
+                index,
+                stories,
+            }
+        }
+
+        fn name(&self, id: StoryId) -> &'static str {
+            self.stories
+                .iter()
+                .find(|(_, s)| s.id == id)
+                .map_or("?", |(n, _)| n)
+        }
+
+        fn names(&self, response: &SearchResponse) -> Vec<&'static str> {
+            response.hits.iter().map(|h| self.name(h.id)).collect()
+        }
+
+        fn run(&self, query: &Query, opts: &SearchOptions) -> SearchResponse {
+            self.index.search(query, opts).expect("search")
+        }
+
+        /// The names of every story `query` finds.
+        fn find(&self, query: &str) -> BTreeSet<&'static str> {
+            let parsed = parse(query).expect(query);
+            let all = SearchOptions {
+                limit: 100,
+                ..Default::default()
+            };
+            let response = self.run(&parsed, &all);
+            assert_eq!(response.total as usize, response.hits.len(), "{query}");
+            self.names(&response).into_iter().collect()
+        }
+    }
+
+    fn set(names: &[&'static str]) -> BTreeSet<&'static str> {
+        names.iter().copied().collect()
+    }
+
+    #[test]
+    fn words_phrases_and_prefixes() {
+        let f = Fixture::new();
+        assert_eq!(f.find("oil"), set(&["oil", "oilgas"]));
+        assert_eq!(f.find("OIL Prices"), set(&["oil", "oilgas"]));
+        assert_eq!(f.find("\"oil prices\""), set(&["oil"]));
+        assert_eq!(f.find("\"prices oil\""), set(&[]));
+        assert_eq!(f.find("elect*"), set(&["election_fr", "election_us"]));
+        assert_eq!(f.find("election"), set(&["election_fr", "election_us"]));
+        assert_eq!(f.find("putin"), set(&["putin"]));
+        assert_eq!(f.find("casualties"), set(&["quake"]));
+        assert_eq!(f.find("nothingmatches"), set(&[]));
+    }
+
+    #[test]
+    fn field_filters() {
+        let f = Fixture::new();
+        assert_eq!(f.find("source:\"Example Wire\""), set(&["oil", "quake"]));
+        assert_eq!(f.find("source:EXAMPLE-WIRE"), set(&["oil", "quake"]));
+        assert_eq!(f.find("source:example"), set(&[]));
+        assert_eq!(f.find("source:exa*"), set(&["oil", "quake"]));
+        assert_eq!(
+            f.find("source:\"agence france presse\""),
+            set(&["election_fr"])
+        );
+        assert_eq!(f.find("lang:fr"), set(&["election_fr"]));
+        assert_eq!(f.find("priority:urgent"), set(&["oil", "flood"]));
+        assert_eq!(f.find("priority:flash"), set(&["quake"]));
+        assert_eq!(f.find("byline:lima"), set(&["oil"]));
+        assert_eq!(f.find("byline:\"joao silva\""), set(&["quake"]));
+        assert_eq!(f.find("place:lisbon"), set(&["quake"]));
+        assert_eq!(f.find("place:beijing"), set(&["putin"]));
+        assert_eq!(
+            f.find("place:(moscow OR paris)"),
+            set(&["putin", "election_fr"])
+        );
+        assert_eq!(f.find("person:\"vladimir putin\""), set(&["putin"]));
+        assert_eq!(
+            f.find("person:\"putin xi\""),
+            set(&[]),
+            "phrases stay inside one tag"
+        );
+        assert_eq!(f.find("country:cn topic:politics"), set(&["putin"]));
+        assert_eq!(f.find("keyword:energy"), set(&["oil"]));
+        assert_eq!(f.find("headline:gas"), set(&["gas", "oilgas"]));
+        assert_eq!(f.find("body:gas"), set(&["gas"]));
+        assert_eq!(f.find("bullets:casualties"), set(&["quake"]));
+        let id = f.stories[1].1.id;
+        assert_eq!(f.find(&format!("id:{id}")), set(&["gas"]));
+    }
+
+    #[test]
+    fn date_ranges() {
+        let f = Fixture::new();
+        assert_eq!(f.find("published:2024-05-01"), set(&["oil", "stocks"]));
+        assert_eq!(
+            f.find("published:[2024-04-01 TO 2024-04-30]"),
+            set(&["quake", "election_fr"])
+        );
+        assert_eq!(f.find("published:<2024-01-01"), set(&["oilgas"]));
+        assert_eq!(f.find("published:<=2023-12-31T23:59:59Z"), set(&["oilgas"]));
+        assert_eq!(f.find("published:<2023-12-31T23:59:59Z"), set(&[]));
+        assert_eq!(f.find("published:>=2024-05-02"), set(&["gas", "putin"]));
+        assert_eq!(
+            f.find("published:>2024-05-01T10:00:00Z"),
+            set(&["stocks", "gas", "putin"])
+        );
+        assert_eq!(
+            f.find("prices published:[* TO 2024-05-01]"),
+            set(&["oil", "stocks", "oilgas"])
+        );
+    }
+
+    #[test]
+    fn boolean_operators_and_pure_negation() {
+        let f = Fixture::new();
+        assert_eq!(f.find("oil OR gas"), set(&["oil", "gas", "oilgas"]));
+        assert_eq!(f.find("prices -oil"), set(&["gas", "stocks"]));
+        assert_eq!(f.find("prices AND NOT (oil OR gas)"), set(&["stocks"]));
+        assert_eq!(
+            f.find("-prices"),
+            set(&[
+                "quake",
+                "election_fr",
+                "putin",
+                "election_us",
+                "bank",
+                "flood"
+            ])
+        );
+        assert_eq!(
+            f.find("NOT source:reuters NOT priority:normal"),
+            set(&["oil", "quake", "flood"])
+        );
+        assert_eq!(f.find("oil OR -prices").len(), 8);
+        assert_eq!(f.find("").len(), 10);
+        assert_eq!(f.find("-*"), set(&[]));
+    }
+
+    #[test]
+    fn a_new_revision_replaces_the_old_text() {
+        let f = Fixture::new();
+        let mut revised = f.stories[2].1.clone();
+        revised.revision = 2;
+        revised.seq = 11;
+        revised.content.headline = "Strong earthquake hits Lisbon".into();
+        revised.content.body = vec![Block::Paragraph("Buildings shook across the city.".into())];
+        f.index.index_story(&revised).unwrap();
+        f.index.commit(11).unwrap();
+        assert_eq!(f.find("coast"), set(&[]));
+        assert_eq!(f.find("strong buildings"), set(&["quake"]));
+        assert_eq!(f.index.num_docs(), 10);
+        let hits = f
+            .run(&parse("strong").unwrap(), &SearchOptions::default())
+            .hits;
+        assert_eq!(hits[0].revision, 2);
+        assert_eq!(hits[0].headline, "Strong earthquake hits Lisbon");
+    }
+
+    #[test]
+    fn time_sort_is_newest_first_and_relevance_ties_too() {
+        let f = Fixture::new();
+        let mut expected: Vec<&Story> = f.stories.iter().map(|(_, s)| s).collect();
+        expected.sort_by_key(|s| std::cmp::Reverse(s.content.published));
+        let expected: Vec<&str> = expected.iter().map(|s| f.name(s.id)).collect();
+        let latest = f.index.latest(&Query::All, 100).unwrap();
+        assert_eq!(f.names(&latest), expected);
+        let by_relevance = f.run(
+            &Query::All,
+            &SearchOptions {
+                limit: 100,
+                ..Default::default()
+            },
+        );
+        assert_eq!(f.names(&by_relevance), expected);
+    }
+
+    #[test]
+    fn relevance_puts_headline_matches_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let body_only = story(
+            1,
+            draft(
+                "Markets today",
+                "Traders watched the drought.",
+                "2024-05-02",
+            ),
+            serde_json::Value::Null,
+        );
+        let in_headline = story(
+            2,
+            draft("Drought deepens", "Farmers wait for rain.", "2024-05-01"),
+            serde_json::Value::Null,
+        );
+        index.index_story(&body_only).unwrap();
+        index.index_story(&in_headline).unwrap();
+        index.commit(2).unwrap();
+        let hits = index
+            .search(&parse("drought").unwrap(), &SearchOptions::default())
+            .unwrap()
+            .hits;
+        assert_eq!(
+            hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+            [in_headline.id, body_only.id]
+        );
+        assert!(hits[0].score > hits[1].score);
+    }
+
+    fn page_through(f: &Fixture, query: &Query, sort: Sort, limit: usize) -> Vec<StoryId> {
+        let mut seen = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = f.run(
+                query,
+                &SearchOptions {
+                    limit,
+                    sort,
+                    cursor,
+                },
+            );
+            assert!(page.hits.len() <= limit);
+            assert_eq!(page.total, 10);
+            seen.extend(page.hits.iter().map(|h| h.id));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => return seen,
+            }
+        }
+    }
+
+    #[test]
+    fn cursor_paging_yields_every_hit_once() {
+        let f = Fixture::new();
+        for sort in [Sort::Time, Sort::Relevance] {
+            for limit in [1, 3, 4, 10, 11] {
+                let paged = page_through(&f, &Query::All, sort, limit);
+                let whole = f.run(
+                    &Query::All,
+                    &SearchOptions {
+                        limit: 100,
+                        sort,
+                        cursor: None,
+                    },
+                );
+                let whole: Vec<StoryId> = whole.hits.iter().map(|h| h.id).collect();
+                assert_eq!(paged, whole, "{sort:?} by {limit}");
+            }
+        }
+    }
+
+    #[test]
+    fn time_cursor_is_stable_when_new_stories_arrive() {
+        let f = Fixture::new();
+        let opts = SearchOptions {
+            limit: 4,
+            sort: Sort::Time,
+            cursor: None,
+        };
+        let first = f.run(&Query::All, &opts);
+        let newer = story(
+            11,
+            draft("Breaking late news", "Just in.", "2024-05-31"),
+            serde_json::Value::Null,
+        );
+        f.index.index_story(&newer).unwrap();
+        f.index.commit(11).unwrap();
+        let mut ids: Vec<StoryId> = first.hits.iter().map(|h| h.id).collect();
+        let mut cursor = first.next_cursor;
+        while let Some(c) = cursor {
+            let page = f.run(
+                &Query::All,
+                &SearchOptions {
+                    cursor: Some(c),
+                    ..opts.clone()
+                },
+            );
+            ids.extend(page.hits.iter().map(|h| h.id));
+            cursor = page.next_cursor;
+        }
+        let unique: BTreeSet<StoryId> = ids.iter().copied().collect();
+        assert_eq!(ids.len(), 10);
+        assert_eq!(unique.len(), 10);
+        assert!(!unique.contains(&newer.id));
+    }
+
+    #[test]
+    fn cursors_from_elsewhere_are_refused() {
+        let f = Fixture::new();
+        let page = f.run(
+            &Query::All,
+            &SearchOptions {
+                limit: 2,
+                sort: Sort::Time,
+                cursor: None,
+            },
+        );
+        let wrong_sort = SearchOptions {
+            cursor: page.next_cursor,
+            ..Default::default()
+        };
+        assert!(matches!(
+            f.index.search(&Query::All, &wrong_sort),
+            Err(SearchError::InvalidCursor(_))
+        ));
+        let garbage = SearchOptions {
+            cursor: Some("zzz".into()),
+            ..Default::default()
+        };
+        assert!(matches!(
+            f.index.search(&Query::All, &garbage),
+            Err(SearchError::InvalidCursor(_))
+        ));
+        let too_deep = SearchOptions {
+            cursor: Some(format!("r{}", MAX_RELEVANCE_OFFSET + 1)),
+            ..Default::default()
+        };
+        assert!(matches!(
+            f.index.search(&Query::All, &too_deep),
+            Err(SearchError::InvalidCursor(_))
+        ));
+    }
+
+    #[test]
+    fn snippets_highlight_matches_and_escape_html() {
+        let f = Fixture::new();
+        let hits = f
+            .run(&parse("earthquake").unwrap(), &SearchOptions::default())
+            .hits;
+        assert!(
+            hits[0].snippet.contains("<b>earthquake</b>"),
+            "{}",
+            hits[0].snippet
+        );
+        // The word is only in the headline and bullets: they stand in.
+        let hits = f
+            .run(&parse("casualties").unwrap(), &SearchOptions::default())
+            .hits;
+        assert_eq!(hits[0].snippet, "No <b>casualties</b> reported");
+        let hits = f
+            .run(&parse("flood").unwrap(), &SearchOptions::default())
+            .hits;
+        let snippet = &hits[0].snippet;
+        assert!(
+            snippet.contains("&lt;script&gt;") && !snippet.contains("<script>"),
+            "{snippet}"
+        );
+        assert!(snippet.contains("<b>flood</b>"), "{snippet}");
+        let hits = f
+            .run(&parse("electeur*").unwrap(), &SearchOptions::default())
+            .hits;
+        assert!(
+            hits[0].snippet.contains("<b>électeurs</b>"),
+            "{}",
+            hits[0].snippet
+        );
+        // Nothing to highlight: the start of the body.
+        let hits = f
+            .run(&parse("priority:flash").unwrap(), &SearchOptions::default())
+            .hits;
+        assert!(
+            hits[0].snippet.starts_with("A magnitude 6 earthquake"),
+            "{}",
+            hits[0].snippet
+        );
+    }
+
+    #[test]
+    fn hits_carry_what_a_result_list_shows() {
+        let f = Fixture::new();
+        let hit = &f
+            .run(&parse("opec").unwrap(), &SearchOptions::default())
+            .hits[0];
+        let oil = &f.stories[0].1;
+        assert_eq!(hit.id, oil.id);
+        assert_eq!(hit.revision, 1);
+        assert_eq!(hit.headline, oil.content.headline);
+        assert_eq!(hit.published, oil.content.published);
+        assert_eq!(hit.priority, Priority::Urgent);
+        assert_eq!(hit.source.as_deref(), Some("Example Wire"));
+        assert!(hit.score > 0.0);
+    }
+
+    #[test]
+    fn hostile_terms_are_taken_literally() {
+        let f = Fixture::new();
+        for text in ["a.b", ".*", "(c++", "[regex]", "\\", "fl"] {
+            for query in [
+                Query::Prefix {
+                    field: Field::Text,
+                    text: text.into(),
+                },
+                Query::Term {
+                    field: Field::Body,
+                    text: text.into(),
+                },
+                Query::Prefix {
+                    field: Field::Source,
+                    text: text.into(),
+                },
+            ] {
+                let found = f.run(&query, &SearchOptions::default());
+                let expected = usize::from(
+                    text == "fl"
+                        && matches!(
+                            query,
+                            Query::Prefix {
+                                field: Field::Text,
+                                ..
+                            }
+                        ),
+                );
+                assert_eq!(found.total as usize, expected, "{query:?}");
+            }
+        }
+        assert_eq!(f.find("(C++) \"a.b\" [regex]"), set(&["flood"]));
+    }
+
+    #[test]
+    fn a_limit_of_zero_only_counts() {
+        let f = Fixture::new();
+        let page = f.run(
+            &parse("prices").unwrap(),
+            &SearchOptions {
+                limit: 0,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            (page.total, page.hits.len(), page.next_cursor),
+            (4, 0, None)
+        );
+    }
+
+    #[test]
+    fn indexed_seq_survives_reopening_and_clear_resets_it() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let index = SearchIndex::open(dir.path()).unwrap();
+            assert_eq!(index.indexed_seq(), 0);
+            for (_, s) in corpus() {
+                index.index_story(&s).unwrap();
+            }
+            index.commit(41).unwrap();
+            // Nothing new: the commit still records the sequence.
+            index.commit(42).unwrap();
+            assert_eq!(index.indexed_seq(), 42);
+        }
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.indexed_seq(), 42);
+        assert_eq!(index.num_docs(), 10);
+        index.clear().unwrap();
+        assert_eq!((index.indexed_seq(), index.num_docs()), (0, 0));
+    }
+
+    #[test]
+    fn uncommitted_stories_are_not_searchable() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let s = story(
+            1,
+            draft("Pending story", "Text.", "2024-05-01"),
+            serde_json::Value::Null,
+        );
+        index.index_story(&s).unwrap();
+        assert_eq!(
+            index
+                .search(&parse("pending").unwrap(), &SearchOptions::default())
+                .unwrap()
+                .total,
+            0
+        );
+        index.commit(1).unwrap();
+        assert_eq!(
+            index
+                .search(&parse("pending").unwrap(), &SearchOptions::default())
+                .unwrap()
+                .total,
+            1
+        );
+    }
+
+    #[test]
+    fn another_schema_is_reported_and_can_be_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = dir.path().join("notes.txt");
+        std::fs::write(&keep, "not the index's").unwrap();
+        {
+            let mut builder = tantivy::schema::Schema::builder();
+            builder.add_text_field("title", tantivy::schema::TEXT);
+            Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        }
+        assert!(matches!(
+            SearchIndex::open(dir.path()),
+            Err(SearchError::SchemaMismatch { .. })
+        ));
+        let (index, reset) = SearchIndex::open_or_recreate(dir.path()).unwrap();
+        assert!(reset);
+        assert_eq!((index.num_docs(), index.indexed_seq()), (0, 0));
+        assert!(keep.exists());
+        drop(index);
+        let (_, reset) = SearchIndex::open_or_recreate(dir.path()).unwrap();
+        assert!(!reset);
+    }
+
+    #[test]
+    fn searches_run_while_another_thread_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = Arc::new(SearchIndex::open(dir.path()).unwrap());
+        let writer = {
+            let index = Arc::clone(&index);
+            std::thread::spawn(move || {
+                for seq in 1..=50u64 {
+                    let s = story(
+                        seq,
+                        draft("Concurrent wire story", "Body.", "2024-05-01"),
+                        serde_json::Value::Null,
+                    );
+                    index.index_story(&s).unwrap();
+                    if seq.is_multiple_of(10) {
+                        index.commit(seq).unwrap();
+                    }
+                }
+            })
+        };
+        let query = parse("concurrent").unwrap();
+        let mut last = 0;
+        while !writer.is_finished() {
+            let total = index
+                .search(&query, &SearchOptions::default())
+                .unwrap()
+                .total;
+            assert!(
+                total >= last && total.is_multiple_of(10),
+                "{total} after {last}"
+            );
+            last = total;
+        }
+        writer.join().unwrap();
+        assert_eq!(
+            index
+                .search(&query, &SearchOptions::default())
+                .unwrap()
+                .total,
+            50
+        );
+    }
+
+    #[test]
+    fn indexing_a_thousand_stories_takes_well_under_a_second_or_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open(dir.path()).unwrap();
+        let body = "The quick brown fox jumps over the lazy dog near the river bank. ".repeat(20);
+        let stories: Vec<Story> = (1..=1_000u64)
+            .map(|seq| {
+                story(
+                    seq,
+                    draft(
+                        &format!("Story number {seq} about markets"),
+                        &body,
+                        "2024-05-01",
+                    ),
+                    serde_json::Value::Null,
+                )
+            })
+            .collect();
+        let start = Instant::now();
+        for s in &stories {
+            index.index_story(s).unwrap();
+        }
+        index.commit(1_000).unwrap();
+        let elapsed = start.elapsed();
+        println!(
+            "indexed and committed 1,000 stories in {elapsed:?} ({:.0} stories/s, debug build)",
+            1_000.0 / elapsed.as_secs_f64()
+        );
+        assert_eq!(index.num_docs(), 1_000);
+    }
 }

@@ -98,76 +98,214 @@ impl GazMark {
 /// Well-known organisations: (name as written, canonical name). Acronyms map to their
 /// expansion so that "the UN" and "the United Nations" are one organisation.
 pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
-    ("UN", "United Nations"), ("U.N.", "United Nations"), ("United Nations", "United Nations"),
+    ("UN", "United Nations"),
+    ("U.N.", "United Nations"),
+    ("United Nations", "United Nations"),
     ("NATO", "North Atlantic Treaty Organization"),
-    ("North Atlantic Treaty Organization", "North Atlantic Treaty Organization"),
-    ("EU", "European Union"), ("E.U.", "European Union"), ("European Union", "European Union"),
-    ("OSCE", "Organization for Security and Co-operation in Europe"),
-    ("WHO", "World Health Organization"), ("World Health Organization", "World Health Organization"),
-    ("IMF", "International Monetary Fund"), ("International Monetary Fund", "International Monetary Fund"),
-    ("World Bank", "World Bank"), ("WTO", "World Trade Organization"),
+    (
+        "North Atlantic Treaty Organization",
+        "North Atlantic Treaty Organization",
+    ),
+    ("EU", "European Union"),
+    ("E.U.", "European Union"),
+    ("European Union", "European Union"),
+    (
+        "OSCE",
+        "Organization for Security and Co-operation in Europe",
+    ),
+    ("WHO", "World Health Organization"),
+    ("World Health Organization", "World Health Organization"),
+    ("IMF", "International Monetary Fund"),
+    ("International Monetary Fund", "International Monetary Fund"),
+    ("World Bank", "World Bank"),
+    ("WTO", "World Trade Organization"),
     ("World Trade Organization", "World Trade Organization"),
     ("OPEC", "Organization of the Petroleum Exporting Countries"),
-    ("ASEAN", "Association of Southeast Asian Nations"), ("African Union", "African Union"),
-    ("UNESCO", "UNESCO"), ("UNICEF", "UNICEF"), ("UNHCR", "UNHCR"),
+    ("ASEAN", "Association of Southeast Asian Nations"),
+    ("African Union", "African Union"),
+    ("UNESCO", "UNESCO"),
+    ("UNICEF", "UNICEF"),
+    ("UNHCR", "UNHCR"),
     ("IAEA", "International Atomic Energy Agency"),
-    ("International Atomic Energy Agency", "International Atomic Energy Agency"),
-    ("ICC", "International Criminal Court"), ("International Criminal Court", "International Criminal Court"),
-    ("FBI", "Federal Bureau of Investigation"), ("CIA", "Central Intelligence Agency"),
-    ("NSA", "National Security Agency"), ("NASA", "NASA"), ("ESA", "European Space Agency"),
-    ("FIFA", "FIFA"), ("IOC", "International Olympic Committee"), ("BBC", "BBC"), ("CNN", "CNN"),
-    ("Associated Press", "Associated Press"), ("AFP", "Agence France-Presse"),
-    ("Reuters", "Reuters"), ("EPA", "Environmental Protection Agency"),
-    ("FDA", "Food and Drug Administration"), ("CDC", "Centers for Disease Control and Prevention"),
-    ("SEC", "Securities and Exchange Commission"), ("Federal Reserve", "Federal Reserve"),
-    ("ECB", "European Central Bank"), ("European Central Bank", "European Central Bank"),
-    ("European Commission", "European Commission"), ("European Parliament", "European Parliament"),
-    ("Hamas", "Hamas"), ("Hezbollah", "Hezbollah"), ("Taliban", "Taliban"),
-    ("al-Qaeda", "al-Qaeda"), ("Al-Qaeda", "al-Qaeda"), ("Islamic State", "Islamic State"),
-    ("ISIS", "Islamic State"), ("ISIL", "Islamic State"), ("Red Cross", "Red Cross"),
-    ("Amnesty International", "Amnesty International"), ("Human Rights Watch", "Human Rights Watch"),
-    ("Greenpeace", "Greenpeace"), ("Pentagon", "Pentagon"), ("Kremlin", "Kremlin"),
-    ("White House", "White House"), ("Wikinews", "Wikinews"), ("Wikipedia", "Wikipedia"),
-    ("Google", "Google"), ("Apple", "Apple"), ("Microsoft", "Microsoft"), ("Amazon", "Amazon"),
-    ("Facebook", "Facebook"), ("Twitter", "Twitter"), ("Airbus", "Airbus"), ("Boeing", "Boeing"),
-    ("General Motors", "General Motors"), ("GM", "General Motors"), ("Toyota", "Toyota"),
-    ("Congress", "Congress"), ("Senate", "Senate"), ("Parliament", "Parliament"),
-    ("Supreme Court", "Supreme Court"), ("Labour Party", "Labour Party"),
-    ("Conservative Party", "Conservative Party"), ("Democratic Party", "Democratic Party"),
-    ("Republican Party", "Republican Party"), ("G7", "G7"), ("G8", "G8"), ("G20", "G20"),
-    ("Dow Jones", "Dow Jones"), ("Nasdaq", "Nasdaq"), ("NASDAQ", "Nasdaq"),
-    ("New York Stock Exchange", "New York Stock Exchange"), ("NYSE", "New York Stock Exchange"),
+    (
+        "International Atomic Energy Agency",
+        "International Atomic Energy Agency",
+    ),
+    ("ICC", "International Criminal Court"),
+    (
+        "International Criminal Court",
+        "International Criminal Court",
+    ),
+    ("FBI", "Federal Bureau of Investigation"),
+    ("CIA", "Central Intelligence Agency"),
+    ("NSA", "National Security Agency"),
+    ("NASA", "NASA"),
+    ("ESA", "European Space Agency"),
+    ("FIFA", "FIFA"),
+    ("IOC", "International Olympic Committee"),
+    ("BBC", "BBC"),
+    ("CNN", "CNN"),
+    ("Associated Press", "Associated Press"),
+    ("AFP", "Agence France-Presse"),
+    ("Reuters", "Reuters"),
+    ("EPA", "Environmental Protection Agency"),
+    ("FDA", "Food and Drug Administration"),
+    ("CDC", "Centers for Disease Control and Prevention"),
+    ("SEC", "Securities and Exchange Commission"),
+    ("Federal Reserve", "Federal Reserve"),
+    ("ECB", "European Central Bank"),
+    ("European Central Bank", "European Central Bank"),
+    ("European Commission", "European Commission"),
+    ("European Parliament", "European Parliament"),
+    ("Hamas", "Hamas"),
+    ("Hezbollah", "Hezbollah"),
+    ("Taliban", "Taliban"),
+    ("al-Qaeda", "al-Qaeda"),
+    ("Al-Qaeda", "al-Qaeda"),
+    ("Islamic State", "Islamic State"),
+    ("ISIS", "Islamic State"),
+    ("ISIL", "Islamic State"),
+    ("Red Cross", "Red Cross"),
+    ("Amnesty International", "Amnesty International"),
+    ("Human Rights Watch", "Human Rights Watch"),
+    ("Greenpeace", "Greenpeace"),
+    ("Pentagon", "Pentagon"),
+    ("Kremlin", "Kremlin"),
+    ("White House", "White House"),
+    ("Wikinews", "Wikinews"),
+    ("Wikipedia", "Wikipedia"),
+    ("Google", "Google"),
+    ("Apple", "Apple"),
+    ("Microsoft", "Microsoft"),
+    ("Amazon", "Amazon"),
+    ("Facebook", "Facebook"),
+    ("Twitter", "Twitter"),
+    ("Airbus", "Airbus"),
+    ("Boeing", "Boeing"),
+    ("General Motors", "General Motors"),
+    ("GM", "General Motors"),
+    ("Toyota", "Toyota"),
+    ("Congress", "Congress"),
+    ("Senate", "Senate"),
+    ("Parliament", "Parliament"),
+    ("Supreme Court", "Supreme Court"),
+    ("Labour Party", "Labour Party"),
+    ("Conservative Party", "Conservative Party"),
+    ("Democratic Party", "Democratic Party"),
+    ("Republican Party", "Republican Party"),
+    ("G7", "G7"),
+    ("G8", "G8"),
+    ("G20", "G20"),
+    ("Dow Jones", "Dow Jones"),
+    ("Nasdaq", "Nasdaq"),
+    ("NASDAQ", "Nasdaq"),
+    ("New York Stock Exchange", "New York Stock Exchange"),
+    ("NYSE", "New York Stock Exchange"),
 ];
 
 /// Regions that are not countries, states or cities: (name, ISO country or "").
 const REGIONS: &[(&str, &str)] = &[
-    ("Middle East", ""), ("West Bank", "PS"), ("Gaza Strip", "PS"), ("Balkans", ""),
-    ("Caucasus", ""), ("Kashmir", ""), ("Crimea", "UA"), ("Donbas", "UA"), ("Darfur", "SD"),
-    ("Siberia", "RU"), ("Scandinavia", ""), ("Latin America", ""), ("Central America", ""),
-    ("Western Europe", ""), ("Eastern Europe", ""), ("Southeast Asia", ""), ("Central Asia", ""),
-    ("East Asia", ""), ("South Asia", ""), ("Sub-Saharan Africa", ""), ("North Africa", ""),
-    ("West Africa", ""), ("East Africa", ""), ("Persian Gulf", ""), ("Sahel", ""),
-    ("Horn of Africa", ""), ("Arctic", ""), ("Antarctic", ""), ("Pacific", ""), ("Atlantic", ""),
-    ("Mediterranean", ""), ("Caribbean", ""), ("England", "GB"), ("Scotland", "GB"),
-    ("Wales", "GB"), ("Northern Ireland", "GB"), ("Tibet", "CN"), ("Kurdistan", ""),
-    ("Catalonia", "ES"), ("Quebec", "CA"), ("Ontario", "CA"), ("British Columbia", "CA"),
-    ("Alberta", "CA"), ("Bavaria", "DE"), ("Silicon Valley", "US"), ("Midwest", "US"),
-    ("New England", "US"), ("Sinai", "EG"), ("Golan Heights", ""), ("Patagonia", ""),
-    ("Amazon basin", ""), ("Himalayas", ""), ("Alps", ""), ("Punjab", ""), ("Bengal", ""),
-    ("Hokkaido", "JP"), ("Okinawa", "JP"), ("Tasmania", "AU"), ("Queensland", "AU"),
-    ("New South Wales", "AU"), ("Victoria", "AU"), ("Sicily", "IT"), ("Sardinia", "IT"),
-    ("Corsica", "FR"), ("Normandy", "FR"), ("Brittany", "FR"), ("Flanders", "BE"),
-    ("Wallonia", "BE"), ("Andalusia", "ES"), ("Galicia", ""), ("Lombardy", "IT"),
-    ("Tuscany", "IT"), ("Xinjiang", "CN"), ("Guangdong", "CN"), ("Sichuan", "CN"),
+    ("Middle East", ""),
+    ("West Bank", "PS"),
+    ("Gaza Strip", "PS"),
+    ("Balkans", ""),
+    ("Caucasus", ""),
+    ("Kashmir", ""),
+    ("Crimea", "UA"),
+    ("Donbas", "UA"),
+    ("Darfur", "SD"),
+    ("Siberia", "RU"),
+    ("Scandinavia", ""),
+    ("Latin America", ""),
+    ("Central America", ""),
+    ("Western Europe", ""),
+    ("Eastern Europe", ""),
+    ("Southeast Asia", ""),
+    ("Central Asia", ""),
+    ("East Asia", ""),
+    ("South Asia", ""),
+    ("Sub-Saharan Africa", ""),
+    ("North Africa", ""),
+    ("West Africa", ""),
+    ("East Africa", ""),
+    ("Persian Gulf", ""),
+    ("Sahel", ""),
+    ("Horn of Africa", ""),
+    ("Arctic", ""),
+    ("Antarctic", ""),
+    ("Pacific", ""),
+    ("Atlantic", ""),
+    ("Mediterranean", ""),
+    ("Caribbean", ""),
+    ("England", "GB"),
+    ("Scotland", "GB"),
+    ("Wales", "GB"),
+    ("Northern Ireland", "GB"),
+    ("Tibet", "CN"),
+    ("Kurdistan", ""),
+    ("Catalonia", "ES"),
+    ("Quebec", "CA"),
+    ("Ontario", "CA"),
+    ("British Columbia", "CA"),
+    ("Alberta", "CA"),
+    ("Bavaria", "DE"),
+    ("Silicon Valley", "US"),
+    ("Midwest", "US"),
+    ("New England", "US"),
+    ("Sinai", "EG"),
+    ("Golan Heights", ""),
+    ("Patagonia", ""),
+    ("Amazon basin", ""),
+    ("Himalayas", ""),
+    ("Alps", ""),
+    ("Punjab", ""),
+    ("Bengal", ""),
+    ("Hokkaido", "JP"),
+    ("Okinawa", "JP"),
+    ("Tasmania", "AU"),
+    ("Queensland", "AU"),
+    ("New South Wales", "AU"),
+    ("Victoria", "AU"),
+    ("Sicily", "IT"),
+    ("Sardinia", "IT"),
+    ("Corsica", "FR"),
+    ("Normandy", "FR"),
+    ("Brittany", "FR"),
+    ("Flanders", "BE"),
+    ("Wallonia", "BE"),
+    ("Andalusia", "ES"),
+    ("Galicia", ""),
+    ("Lombardy", "IT"),
+    ("Tuscany", "IT"),
+    ("Xinjiang", "CN"),
+    ("Guangdong", "CN"),
+    ("Sichuan", "CN"),
 ];
 
 /// Extra ways of writing a country that the name lists lack: (ISO code, name).
 const COUNTRY_ALIASES: &[(&str, &str)] = &[
-    ("US", "U.S."), ("US", "U.S.A."), ("US", "America"), ("US", "United States"),
-    ("GB", "Britain"), ("GB", "U.K."), ("GB", "UK"), ("NL", "Holland"), ("MM", "Burma"),
-    ("CI", "Ivory Coast"), ("CZ", "Czech Republic"), ("TR", "Turkey"), ("KR", "South Korea"),
-    ("KP", "North Korea"), ("CD", "DR Congo"), ("CD", "DRC"), ("AE", "UAE"), ("VA", "Vatican"),
-    ("PS", "Palestine"), ("SZ", "Swaziland"), ("MK", "Macedonia"), ("CV", "Cape Verde"),
+    ("US", "U.S."),
+    ("US", "U.S.A."),
+    ("US", "America"),
+    ("US", "United States"),
+    ("GB", "Britain"),
+    ("GB", "U.K."),
+    ("GB", "UK"),
+    ("NL", "Holland"),
+    ("MM", "Burma"),
+    ("CI", "Ivory Coast"),
+    ("CZ", "Czech Republic"),
+    ("TR", "Turkey"),
+    ("KR", "South Korea"),
+    ("KP", "North Korea"),
+    ("CD", "DR Congo"),
+    ("CD", "DRC"),
+    ("AE", "UAE"),
+    ("VA", "Vatican"),
+    ("PS", "Palestine"),
+    ("SZ", "Swaziland"),
+    ("MK", "Macedonia"),
+    ("CV", "Cape Verde"),
 ];
 
 /// The place gazetteer with its matching automaton.
@@ -181,7 +319,10 @@ pub(crate) struct Gazetteer {
 }
 
 fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
-    TagError::Corrupt { what, reason: reason.into() }
+    TagError::Corrupt {
+        what,
+        reason: reason.into(),
+    }
 }
 
 fn gunzip_lines(what: &'static str, gz: &[u8]) -> Result<Vec<String>, TagError> {
@@ -265,12 +406,17 @@ impl Gazetteer {
             }
         }
         let mut demonyms: Vec<(String, u32)> = Vec::new();
-        for line in gunzip_lines("country names", country_names_gz)?.iter().skip(1) {
+        for line in gunzip_lines("country names", country_names_gz)?
+            .iter()
+            .skip(1)
+        {
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 5 {
                 return Err(corrupt("country names", format!("short row: {line}")));
             }
-            let Some(&ci) = countries.get(f[0]) else { continue };
+            let Some(&ci) = countries.get(f[0]) else {
+                continue;
+            };
             for name in f[1].split('|').filter(|a| !a.is_empty()) {
                 aliases.push((name.to_string(), ci));
             }
@@ -367,13 +513,20 @@ impl Gazetteer {
             }
             e.kinds = kinds;
         }
-        let mut patterns: Vec<(&str, u32)> = by_name.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let mut patterns: Vec<(&str, u32)> =
+            by_name.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         patterns.sort_by_key(|p| p.1);
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(patterns.iter().map(|p| p.0))
             .map_err(|e| corrupt("gazetteer automaton", e.to_string()))?;
-        Ok(Gazetteer { places, entries, by_name, automaton, countries })
+        Ok(Gazetteer {
+            places,
+            entries,
+            by_name,
+            automaton,
+            countries,
+        })
     }
 
     /// The name entry for exactly this surface form, if any.
@@ -432,8 +585,10 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
 
     let read = |name: &str| -> Result<Vec<String>, TagError> {
         let path = src.join(name);
-        let file = std::fs::File::open(&path)
-            .map_err(|e| TagError::Io { what: path.display().to_string(), source: e })?;
+        let file = std::fs::File::open(&path).map_err(|e| TagError::Io {
+            what: path.display().to_string(),
+            source: e,
+        })?;
         let reader: Box<dyn Read> = if name.ends_with(".gz") {
             Box::new(GzDecoder::new(file))
         } else {
@@ -442,9 +597,13 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         BufReader::new(reader)
             .lines()
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TagError::Io { what: path.display().to_string(), source: e })
+            .map_err(|e| TagError::Io {
+                what: path.display().to_string(),
+                source: e,
+            })
     };
-    let mut out = String::from("kind\tgeonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\taliases\n");
+    let mut out =
+        String::from("kind\tgeonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\taliases\n");
     let mut capitals: HashMap<String, String> = HashMap::new();
     for line in read("countries.tsv")?.iter().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -462,7 +621,10 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         if f.len() < 10 {
             continue;
         }
-        out.push_str(&format!("K\t{}\t{}\t\t\t{}\t{}\t{}\t\n", f[9], f[1], f[2], f[3], f[8]));
+        out.push_str(&format!(
+            "K\t{}\t{}\t\t\t{}\t{}\t{}\t\n",
+            f[9], f[1], f[2], f[3], f[8]
+        ));
     }
     let cities = read("cities15000.tsv.gz")?;
     // US states carry no coordinates in the source: use the population-weighted centre
@@ -483,12 +645,19 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
                 s.2 += pop;
             }
         }
-        let kind = if capitals.contains_key(f[0]) { "P" } else { "T" };
+        let kind = if capitals.contains_key(f[0]) {
+            "P"
+        } else {
+            "T"
+        };
         // Alternate names are noisy; keep the ASCII ones of big cities only (exonyms
         // such as "Peking", "Bombay"), not those of every small town.
         let aliases: Vec<&str> = if pop >= 1_000_000.0 {
             f[8].split('|')
-                .filter(|a| a.len() >= 4 && a.is_ascii() && !a.contains(' ') || a.contains(' ') && a.is_ascii() && a.len() >= 6)
+                .filter(|a| {
+                    a.len() >= 4 && a.is_ascii() && !a.contains(' ')
+                        || a.contains(' ') && a.is_ascii() && a.len() >= 6
+                })
                 .filter(|a| !a.ends_with(" City") && !a.ends_with(" Shi"))
                 .collect()
         } else {
@@ -496,7 +665,14 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         };
         city_rows.push_str(&format!(
             "{kind}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-            f[0], f[1], f[4], f[5], f[2], f[3], f[6], aliases.join("|")
+            f[0],
+            f[1],
+            f[4],
+            f[5],
+            f[2],
+            f[3],
+            f[6],
+            aliases.join("|")
         ));
     }
     for line in read("us_states.tsv")?.iter().skip(1) {
@@ -505,10 +681,15 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
             continue;
         }
         let (lat, lon, pop) = match state_sums.get(f[0]) {
-            Some(&(la, lo, p)) if p > 0.0 => (format!("{:.4}", la / p), format!("{:.4}", lo / p), p as u64),
+            Some(&(la, lo, p)) if p > 0.0 => {
+                (format!("{:.4}", la / p), format!("{:.4}", lo / p), p as u64)
+            }
             _ => (String::new(), String::new(), 0),
         };
-        out.push_str(&format!("S\t{}\t{}\tUS\t{}\t{lat}\t{lon}\t{pop}\t\n", f[3], f[1], f[0]));
+        out.push_str(&format!(
+            "S\t{}\t{}\tUS\t{}\t{lat}\t{lon}\t{pop}\t\n",
+            f[3], f[1], f[0]
+        ));
     }
     out.push_str(&city_rows);
 
@@ -520,7 +701,9 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         }
         let mut variants: Vec<&str> = vec![f[2], f[3]];
         variants.extend(f[4].split('|').filter(|a| {
-            a.chars().count() >= 3 && a.chars().next().is_some_and(char::is_uppercase) && a.is_ascii()
+            a.chars().count() >= 3
+                && a.chars().next().is_some_and(char::is_uppercase)
+                && a.is_ascii()
         }));
         variants.dedup();
         let mut dems: Vec<String> = Vec::new();
@@ -534,13 +717,23 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
                 dems.push(format!("{d}s"));
             }
         }
-        names.push_str(&format!("{}\t{}\t{}\t{}\t{}\n", f[0], variants.join("|"), dems.join("|"), f[8], f[9]));
+        names.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            f[0],
+            variants.join("|"),
+            dems.join("|"),
+            f[8],
+            f[9]
+        ));
     }
     let gz = |s: &str| -> Result<Vec<u8>, TagError> {
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
         enc.write_all(s.as_bytes())
             .and_then(|_| enc.finish())
-            .map_err(|e| TagError::Io { what: "gzip".into(), source: e })
+            .map_err(|e| TagError::Io {
+                what: "gzip".into(),
+                source: e,
+            })
     };
     Ok((gz(&out)?, gz(&names)?))
 }

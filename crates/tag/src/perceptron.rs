@@ -27,7 +27,11 @@ const MAGIC: &[u8; 8] = b"NTNER1\n\0";
 
 /// 0 for O, else 1 + index into [`TYPES`].
 pub(crate) fn tag_type(tag: u8) -> u8 {
-    if tag == 0 || tag >= START { 0 } else { tag.div_ceil(2) }
+    if tag == 0 || tag >= START {
+        0
+    } else {
+        tag.div_ceil(2)
+    }
 }
 
 pub(crate) fn is_begin(tag: u8) -> bool {
@@ -36,7 +40,13 @@ pub(crate) fn is_begin(tag: u8) -> bool {
 
 /// Tag for a type id (1-based) at the beginning or inside of a span.
 pub(crate) fn tag_of(type_id: u8, begin: bool) -> u8 {
-    if type_id == 0 { 0 } else if begin { type_id * 2 - 1 } else { type_id * 2 }
+    if type_id == 0 {
+        0
+    } else if begin {
+        type_id * 2 - 1
+    } else {
+        type_id * 2
+    }
 }
 
 /// BIO well-formedness: an I- tag continues a span of its own type.
@@ -89,12 +99,20 @@ fn walk(view: &DocView, mut choose: impl FnMut(usize, &[u32], u8) -> u8) -> Vec<
         let (prev, prev2) = if view.sent_start[i] {
             (START, START)
         } else {
-            let p2 = if i >= 2 && !view.sent_start[i - 1] { tags[i - 2] } else { START };
+            let p2 = if i >= 2 && !view.sent_start[i - 1] {
+                tags[i - 2]
+            } else {
+                START
+            };
             (tags[i - 1], p2)
         };
         let cap = view.is_capitalized(i);
         let lower = view.lower[i].as_str();
-        let hist = if cap { history.get(lower).copied() } else { None };
+        let hist = if cap {
+            history.get(lower).copied()
+        } else {
+            None
+        };
         view.features(i, prev, prev2, hist, &mut feats);
         let t = choose(i, &feats, prev);
         if cap {
@@ -127,7 +145,9 @@ impl Model {
 
     /// Tags every token of the document.
     pub fn tag(&self, view: &DocView) -> Vec<u8> {
-        walk(view, |_, feats, prev| best_allowed(&self.score(feats), prev))
+        walk(view, |_, feats, prev| {
+            best_allowed(&self.score(feats), prev)
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -136,9 +156,14 @@ impl Model {
 
     /// Reads a model written by [`Model::to_gz`].
     pub fn from_gz(gz: &[u8]) -> Result<Model, TagError> {
-        let bad = |reason: &str| TagError::Corrupt { what: "entity model", reason: reason.into() };
+        let bad = |reason: &str| TagError::Corrupt {
+            what: "entity model",
+            reason: reason.into(),
+        };
         let mut raw = Vec::new();
-        GzDecoder::new(gz).read_to_end(&mut raw).map_err(|e| bad(&e.to_string()))?;
+        GzDecoder::new(gz)
+            .read_to_end(&mut raw)
+            .map_err(|e| bad(&e.to_string()))?;
         let mut r = raw.as_slice();
         let mut take = |n: usize| -> Result<&[u8], TagError> {
             if r.len() < n {
@@ -185,7 +210,11 @@ impl Model {
             .iter()
             .flat_map(|w| w.iter())
             .fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 { max / f32::from(i16::MAX) } else { 1.0 };
+        let scale = if max > 0.0 {
+            max / f32::from(i16::MAX)
+        } else {
+            1.0
+        };
         let mut keys: Vec<(u32, u32)> = self.rows.iter().map(|(k, r)| (*k, *r)).collect();
         keys.sort_unstable();
         let mut body = Vec::new();
@@ -195,7 +224,10 @@ impl Model {
                 .iter()
                 .map(|w| (w / scale).round() as i16)
                 .collect();
-            let mask = q.iter().enumerate().fold(0u16, |m, (t, v)| if *v != 0 { m | 1 << t } else { m });
+            let mask = q
+                .iter()
+                .enumerate()
+                .fold(0u16, |m, (t, v)| if *v != 0 { m | 1 << t } else { m });
             if mask == 0 {
                 continue;
             }
@@ -207,7 +239,10 @@ impl Model {
             }
         }
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        let io = |e: std::io::Error| TagError::Io { what: "entity model".into(), source: e };
+        let io = |e: std::io::Error| TagError::Io {
+            what: "entity model".into(),
+            source: e,
+        };
         enc.write_all(MAGIC).map_err(io)?;
         enc.write_all(&(NTAGS as u32).to_le_bytes()).map_err(io)?;
         enc.write_all(&nrows.to_le_bytes()).map_err(io)?;
@@ -233,7 +268,10 @@ pub(crate) struct Trainer {
 
 impl Trainer {
     pub fn new() -> Trainer {
-        Trainer { rows: KeyMap::default(), step: 0 }
+        Trainer {
+            rows: KeyMap::default(),
+            step: 0,
+        }
     }
 
     fn score(&self, feats: &[u32]) -> [f32; NTAGS] {
@@ -326,10 +364,15 @@ mod tests {
         a[3] = -1.0;
         let mut b = [0f32; NTAGS];
         b[0] = 0.5;
-        let model = Model { rows, weights: vec![a, b] };
+        let model = Model {
+            rows,
+            weights: vec![a, b],
+        };
         let bytes = model.to_gz().unwrap_or_default();
         let back = Model::from_gz(&bytes).map_err(|e| e.to_string());
-        let back = back.as_ref().map(|m| (m.len(), m.score(&[42]), m.score(&[7, 42])));
+        let back = back
+            .as_ref()
+            .map(|m| (m.len(), m.score(&[42]), m.score(&[7, 42])));
         let (len, s42, both) = back.unwrap_or((0, [0.0; NTAGS], [0.0; NTAGS]));
         assert_eq!(len, 2);
         assert!((s42[1] - 2.5).abs() < 1e-3 && (s42[3] + 1.0).abs() < 1e-3);

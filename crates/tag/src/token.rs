@@ -203,8 +203,19 @@ mod tests {
         assert_eq!(
             words("Bailey-Ross counted 300,000 people (15%) in AT&T's don't-care list"),
             vec![
-                "Bailey-Ross", "counted", "300,000", "people", "(", "15", "%", ")", "in", "AT&T",
-                "'s", "don't-care", "list"
+                "Bailey-Ross",
+                "counted",
+                "300,000",
+                "people",
+                "(",
+                "15",
+                "%",
+                ")",
+                "in",
+                "AT&T",
+                "'s",
+                "don't-care",
+                "list"
             ]
         );
     }
@@ -227,7 +238,12 @@ mod tests {
             .collect();
         assert_eq!(
             sents,
-            vec!["Headline here", "He left.", "\"We won.\"", "She said Mr. Roe came."]
+            vec![
+                "Headline here",
+                "He left.",
+                "\"We won.\"",
+                "She said Mr. Roe came."
+            ]
         );
     }
 }

@@ -1,0 +1,165 @@
+//! Benchmarks that print figures, run by `newsterm bench` on a release
+//! build: publish and import throughput over HTTP, publish → subscriber
+//! latency over SSE at several subscriber counts, and the floor every
+//! latency should be read against — one loopback TCP round trip and one
+//! socket write on the same machine, measured in the same run.
+//!
+//! Each benchmark starts its own server in this process, on a fresh
+//! temporary data directory and a loopback port, with its own runtime
+//! threads, so figures do not depend on anything left running. Results are
+//! printed as a table, or with `--json` as one JSON object a line.
+//!
+//! This crate measures; it asserts nothing. Timing is never a test.
+
+mod fanout;
+mod floor;
+mod report;
+mod throughput;
+
+use std::path::PathBuf;
+
+pub use report::{Figure, Report};
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    pub which: Which,
+    /// Stories (JSON lines, as in the bundled corpus) to publish.
+    pub corpus: Vec<String>,
+    /// Only this subscriber count (fan-out); `None` runs every size.
+    pub subscribers: Option<usize>,
+    /// Print JSON lines instead of tables.
+    pub json: bool,
+    /// Where temporary data directories go.
+    pub scratch: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    All,
+    Floor,
+    Publish,
+    Import,
+    Fanout,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("bench server: {0}")]
+    Server(#[from] newsterm_server::ServerError),
+    #[error("bench client: {0}")]
+    Client(#[from] newsterm_client::ClientError),
+    #[error("bench I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("bench HTTP: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Runs the chosen benchmarks, printing each result as it is measured.
+pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
+    let mut report = Report::new(config.json);
+    report.machine();
+    let floor = floor::measure()?;
+    report.add(floor.rtt.clone());
+    report.add(floor.write.clone());
+    if matches!(config.which, Which::All | Which::Publish) {
+        for fig in throughput::publish(config)? {
+            report.add(fig);
+        }
+    }
+    if matches!(config.which, Which::All | Which::Import) {
+        report.add(throughput::import(config)?);
+    }
+    if matches!(config.which, Which::All | Which::Fanout) {
+        let sizes = match config.subscribers {
+            Some(n) => vec![n],
+            None => vec![1, 100, 1000],
+        };
+        for n in sizes {
+            report.add(fanout::sse(config, n, &floor)?);
+        }
+    }
+    Ok(report)
+}
+
+/// A fresh server on its own runtime, stopped and cleaned up on drop.
+pub(crate) struct BenchServer {
+    pub url: String,
+    pub engine: std::sync::Arc<newsterm_server::Engine>,
+    stop: Option<tokio::sync::watch::Sender<bool>>,
+    runtime: Option<tokio::runtime::Runtime>,
+    server: Option<newsterm_server::RunningServer>,
+    dir: PathBuf,
+}
+
+impl BenchServer {
+    pub fn start(scratch: &std::path::Path, name: &str) -> Result<BenchServer, BenchError> {
+        let dir = scratch.join(format!("newsterm-bench-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        // The server gets its own worker threads, as a separate process
+        // would; the clients run on the caller's runtime.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("bench-server")
+            .enable_all()
+            .build()?;
+        let server = runtime.block_on(newsterm_server::start(newsterm_server::ServerConfig {
+            data_dir: dir.clone(),
+            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        }))?;
+        Ok(BenchServer {
+            url: server.url(),
+            engine: server.engine().clone(),
+            stop: Some(server.stopper()),
+            runtime: Some(runtime),
+            server: Some(server),
+            dir,
+        })
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        if let (Some(stop), Some(rt), Some(server)) =
+            (self.stop.take(), self.runtime.take(), self.server.take())
+        {
+            let _ = stop.send(true);
+            let _ = rt.block_on(server.wait());
+            rt.shutdown_timeout(std::time::Duration::from_secs(2));
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Stories as Markdown, ready to POST, cycling through the corpus.
+pub(crate) fn markdown_stories(corpus: &[String], n: usize) -> Vec<String> {
+    let now = time::OffsetDateTime::now_utc();
+    let parsed: Vec<_> = corpus
+        .iter()
+        .filter_map(|l| newsterm_story::jsonl::parse_line(l, now).ok())
+        .collect();
+    if parsed.is_empty() {
+        return vec![];
+    }
+    (0..n)
+        .map(|i| {
+            let mut c = parsed[i % parsed.len()].content.clone();
+            c.headline = format!("{} #{i}", c.headline);
+            newsterm_story::Format::Markdown.render(&c)
+        })
+        .collect()
+}
+
+pub(crate) fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}

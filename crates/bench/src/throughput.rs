@@ -1,0 +1,126 @@
+//! Publish and import throughput over HTTP, against a fresh server.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::report::{Figure, Percentiles, r1};
+use crate::{BenchConfig, BenchError, BenchServer, markdown_stories, progress};
+
+const PUBLISHES: usize = 4_000;
+const IMPORT_LINES: usize = 40_000;
+const IMPORT_BATCH: usize = 1_000;
+
+/// Stories/s for one publisher sending one story at a time, then for 8
+/// publishers at once (whose writes the engine groups into shared
+/// transactions).
+pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
+    let rt = tokio::runtime::Runtime::new()?;
+    let stories = Arc::new(markdown_stories(&config.corpus, PUBLISHES));
+    if stories.is_empty() {
+        return Err(BenchError::Failed("no stories in the corpus".into()));
+    }
+    let mut figures = Vec::new();
+    for clients in [1usize, 8] {
+        let server = BenchServer::start(&config.scratch, "publish")?;
+        let bar = progress(PUBLISHES as u64, &format!("publish, {clients} client(s)"));
+        let (secs, mut lat) = rt.block_on(async {
+            let http = reqwest::Client::new();
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for c in 0..clients {
+                let http = http.clone();
+                let url = format!("{}/api/stories", server.url);
+                let stories = stories.clone();
+                let bar = bar.clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut lat = Vec::new();
+                    for s in stories.iter().skip(c).step_by(clients) {
+                        let t = Instant::now();
+                        let resp = http
+                            .post(&url)
+                            .header("content-type", "text/markdown")
+                            .body(s.clone())
+                            .send()
+                            .await?;
+                        if resp.status() != 201 {
+                            return Err(BenchError::Failed(format!(
+                                "publish answered {}",
+                                resp.status()
+                            )));
+                        }
+                        lat.push(t.elapsed());
+                        bar.inc(1);
+                    }
+                    Ok::<_, BenchError>(lat)
+                }));
+            }
+            let mut all = Vec::new();
+            for t in tasks {
+                all.extend(t.await.map_err(|e| BenchError::Failed(e.to_string()))??);
+            }
+            Ok::<_, BenchError>((started.elapsed().as_secs_f64(), all))
+        })?;
+        bar.finish_and_clear();
+        let p = Percentiles::of(&mut lat);
+        figures.push(
+            Figure::new("publish")
+                .with("clients", clients as u64)
+                .with("stories", PUBLISHES as u64)
+                .with("stories_per_s", r1(PUBLISHES as f64 / secs))
+                .with("ack_p50_us", r1(p.p50))
+                .with("ack_p99_us", r1(p.p99)),
+        );
+        drop(server);
+    }
+    Ok(figures)
+}
+
+/// Stories/s through `POST /api/import` in batches of 1,000 lines, as
+/// `newsterm import` sends them.
+pub fn import(config: &BenchConfig) -> Result<Figure, BenchError> {
+    let rt = tokio::runtime::Runtime::new()?;
+    if config.corpus.is_empty() {
+        return Err(BenchError::Failed("no stories in the corpus".into()));
+    }
+    let lines: Vec<&String> = config.corpus.iter().cycle().take(IMPORT_LINES).collect();
+    let bodies: Vec<String> = lines
+        .chunks(IMPORT_BATCH)
+        .map(|c| c.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n"))
+        .collect();
+    let server = BenchServer::start(&config.scratch, "import")?;
+    let bar = progress(IMPORT_LINES as u64, "import");
+    let (secs, imported) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let started = Instant::now();
+        let mut imported = 0u64;
+        for body in bodies {
+            let report: newsterm_api::ImportReport = http
+                .post(format!("{}/api/import", server.url))
+                .body(body)
+                .send()
+                .await?
+                .json()
+                .await?;
+            imported += report.imported;
+            bar.inc(IMPORT_BATCH as u64);
+        }
+        Ok::<_, BenchError>((started.elapsed().as_secs_f64(), imported))
+    })?;
+    bar.finish_and_clear();
+    // The figure is for stored and acknowledged stories; indexing goes on
+    // in the background, so report how long it took to catch up too.
+    let t = Instant::now();
+    let last = server.engine.wire().last_seq();
+    while server.engine.indexed_seq() < last {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let index_lag = t.elapsed().as_secs_f64();
+    Ok(Figure::new("import")
+        .with("stories", imported)
+        .with("stories_per_s", r1(imported as f64 / secs))
+        .with("indexed_after_s", r1(secs + index_lag))
+        .with(
+            "indexed_stories_per_s",
+            r1(imported as f64 / (secs + index_lag)),
+        ))
+}

@@ -1,0 +1,73 @@
+//! Rebuilds the shipped tagging data: the compact gazetteer and topic files and the
+//! entity model, from ../shared/data (or the folder given as the first argument).
+//! Trains only on documents whose licence allows commercial use.
+//!
+//! cargo run --release -p newsterm-tag --example train [-- SHARED_DATA [EPOCHS]]
+
+use std::fs;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use newsterm_tag::Tagger;
+use newsterm_tag::eval::{self, GoldDoc};
+use newsterm_tag::training::{self, TrainOptions};
+
+fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, Box<dyn std::error::Error>> {
+    let file = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(eval::read_gold(BufReader::new(file))?)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut args = std::env::args().skip(1);
+    let shared: PathBuf = args
+        .next()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate_dir.join("../../../shared/data"));
+    let epochs: usize = match args.next() {
+        Some(e) => e.parse()?,
+        None => TrainOptions::default().epochs,
+    };
+    let out_dir = crate_dir.join("data");
+
+    let t0 = Instant::now();
+    let data = training::build_data(&shared)?;
+    fs::write(out_dir.join("places.tsv.gz"), &data.places)?;
+    fs::write(out_dir.join("country_names.tsv.gz"), &data.country_names)?;
+    fs::write(out_dir.join("mediatopics.tsv.gz"), &data.topics)?;
+    println!("gazetteer and topics built in {:.2?}", t0.elapsed());
+
+    let mut docs = Vec::new();
+    for name in ["gum_train.jsonl", "wikigold.jsonl"] {
+        docs.extend(read_docs(&shared.join("ner-train").join(name))?);
+    }
+    let usable = docs.iter().filter(|d| !d.noncommercial).count();
+    println!(
+        "{} training documents, {} usable commercially (the others are skipped)",
+        docs.len(),
+        usable
+    );
+
+    let options = TrainOptions {
+        epochs,
+        ..TrainOptions::default()
+    };
+    let t0 = Instant::now();
+    let model = training::train(&docs, &data, &options, |epoch, acc| {
+        println!("epoch {epoch:>2}: token accuracy {acc:.4}");
+    })?;
+    fs::write(out_dir.join("ner_model.bin.gz"), &model)?;
+    println!(
+        "model: {} bytes gzipped, trained in {:.2?}",
+        model.len(),
+        t0.elapsed()
+    );
+
+    let tagger = Tagger::from_data(&model, &data.places, &data.country_names, &data.topics)?;
+    for name in ["gum_wikinews_ner.jsonl", "meantime_nerc.jsonl"] {
+        let gold = read_docs(&shared.join("ner").join(name))?;
+        println!("\n{name}\n{}", eval::evaluate(&tagger, &gold));
+    }
+    Ok(())
+}

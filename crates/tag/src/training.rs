@@ -1,0 +1,160 @@
+//! Building the shipped data: the compact gazetteer and topic files from
+//! `shared/data`, and the entity model from gold training documents. Run by
+//! `cargo run --release -p newsterm-tag --example train`.
+
+use std::path::Path;
+
+use crate::error::TagError;
+use crate::eval::GoldDoc;
+use crate::features::DocView;
+use crate::gazetteer::{self, Gazetteer};
+use crate::perceptron::{TYPES, Trainer, tag_of};
+use crate::topics;
+
+/// The data files shipped beside the model (each gzipped).
+pub struct DataFiles {
+    /// GeoNames places (`places.tsv.gz`).
+    pub places: Vec<u8>,
+    /// mledoze country names and demonyms (`country_names.tsv.gz`).
+    pub country_names: Vec<u8>,
+    /// Active IPTC Media Topics (`mediatopics.tsv.gz`).
+    pub topics: Vec<u8>,
+}
+
+/// Builds the gazetteer and topic files from `shared/data` (its `gazetteer/` and
+/// `iptc/` folders).
+pub fn build_data(shared_data: &Path) -> Result<DataFiles, TagError> {
+    let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"))?;
+    let topics = topics::build_file(&shared_data.join("iptc").join("mediatopics.tsv"))?;
+    Ok(DataFiles {
+        places,
+        country_names,
+        topics,
+    })
+}
+
+/// How to train.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    /// Seed of the per-epoch document shuffle, so that runs are reproducible.
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 12,
+            seed: 7,
+        }
+    }
+}
+
+/// Gold BIO tags for the tokens of a document. Nested gold spans are flattened by
+/// keeping the longest; GUM's place-like organisations train as LOC, as they are
+/// scored; OTHER trains as O.
+fn gold_tags(view: &DocView, doc: &GoldDoc) -> Vec<u8> {
+    let mut spans: Vec<(usize, usize, u8)> = doc
+        .entities
+        .iter()
+        .filter_map(|e| {
+            let name = match (e.kind.as_str(), e.gpe) {
+                ("ORG", true) => "LOC",
+                ("PER", _) => "PERSON",
+                (k, _) => k,
+            };
+            let t = TYPES.iter().position(|x| *x == name)? as u8 + 1;
+            Some((e.start, e.end, t))
+        })
+        .collect();
+    // Longest first, so that "New York Press" wins over the "New York" inside it; at
+    // equal extent a name type beats MISC.
+    spans.sort_by_key(|s| (std::cmp::Reverse(s.1 - s.0), s.2));
+    let mut tags = vec![0u8; view.len()];
+    for (start, end, t) in spans {
+        // Tokens mostly inside the span.
+        let inside: Vec<usize> = (0..view.len())
+            .filter(|&i| {
+                let tok = &view.tokens[i];
+                let overlap = tok.cend.min(end).saturating_sub(tok.cstart.max(start));
+                overlap * 2 > tok.cend - tok.cstart
+            })
+            .collect();
+        if inside.is_empty() || inside.iter().any(|&i| tags[i] != 0) {
+            continue;
+        }
+        for (k, &i) in inside.iter().enumerate() {
+            tags[i] = tag_of(t, k == 0);
+        }
+    }
+    tags
+}
+
+/// A small deterministic generator for the shuffle (no dependency for one use).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// Trains the entity model on the documents whose licence allows commercial use and
+/// returns it in the shipped format. `on_epoch` hears each epoch's token accuracy.
+pub fn train(
+    docs: &[GoldDoc],
+    data: &DataFiles,
+    options: &TrainOptions,
+    mut on_epoch: impl FnMut(usize, f64),
+) -> Result<Vec<u8>, TagError> {
+    let gaz = Gazetteer::from_gz(&data.places, &data.country_names)?;
+    let usable: Vec<&GoldDoc> = docs.iter().filter(|d| !d.noncommercial).collect();
+    let prepared: Vec<(DocView, Vec<u8>)> = usable
+        .iter()
+        .map(|d| {
+            let view = DocView::new(&d.text, &gaz);
+            let tags = gold_tags(&view, d);
+            (view, tags)
+        })
+        .collect();
+    let total: usize = prepared.iter().map(|p| p.1.len()).sum();
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    let mut rng = SplitMix(options.seed);
+    let mut trainer = Trainer::new();
+    for epoch in 0..options.epochs {
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        let mut correct = 0;
+        for &k in &order {
+            let (view, tags) = &prepared[k];
+            correct += trainer.train_doc(view, tags);
+        }
+        on_epoch(epoch + 1, correct as f64 / total.max(1) as f64);
+    }
+    trainer.finish().to_gz()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shuffle_generator_is_deterministic() {
+        let a: Vec<u64> = {
+            let mut r = SplitMix(1);
+            (0..3).map(|_| r.next()).collect()
+        };
+        let b: Vec<u64> = {
+            let mut r = SplitMix(1);
+            (0..3).map(|_| r.next()).collect()
+        };
+        assert_eq!(a, b);
+        assert_ne!(a[0], a[1]);
+    }
+}
