@@ -123,6 +123,9 @@ pub struct Health {
     pub stories: u64,
     pub last_seq: u64,
     pub indexed_seq: u64,
+    /// Live stream subscribers (SSE and WebSocket) attached right now.
+    #[serde(default)]
+    pub subscribers: u64,
 }
 
 /// `POST /api/import` answer: what a batch of JSON lines became.

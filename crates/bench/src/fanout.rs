@@ -1,78 +1,143 @@
-//! Publish → subscriber latency over SSE: N subscribers on loopback, one
-//! publisher sending stories at a steady pace, and for every delivery the
-//! time from the publisher starting its POST to the subscriber reading the
-//! event off its socket. That span includes the durable SQLite commit
-//! (store first, then fan-out), which the publish ack figures isolate.
+//! Publish → subscriber latency: N subscribers on loopback, one publisher
+//! sending stories at a steady pace, and for every delivery the time from
+//! the publisher starting its publish to the subscriber reading the event
+//! off its socket.
+//!
+//! newsterm is measured over SSE and WebSocket, as a separate `newsterm
+//! serve` process (as a reader would meet it), and beside it, in the same
+//! run, NATS core pub/sub (Debian's `nats-server`, driven by async-nats)
+//! carrying the same payloads to the same number of subscribers. A
+//! newsterm publish is an HTTP request whose story is parsed, validated
+//! and committed durably to SQLite before fan-out; a NATS publish is
+//! fire-and-forget with no storage, so the comparison is of everything a
+//! reader waits for in each system.
 
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::mpsc;
 
 use crate::floor::Floor;
 use crate::report::{Figure, Percentiles, r1};
-use crate::{BenchConfig, BenchError, BenchServer, markdown_stories};
+use crate::{BenchConfig, BenchError, markdown_stories};
 
-/// Stories published per run after the warm-up.
-fn stories_for(subscribers: usize) -> usize {
-    if subscribers >= 1000 { 100 } else { 300 }
+/// How subscribers are reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Sse,
+    Ws,
+    Nats,
 }
-const WARMUP: usize = 10;
 
-pub fn sse(config: &BenchConfig, subscribers: usize, floor: &Floor) -> Result<Figure, BenchError> {
-    raise_fd_limit(subscribers * 2 + 256);
-    let server = BenchServer::start(&config.scratch, "fanout")?;
+impl Transport {
+    fn name(self) -> &'static str {
+        match self {
+            Transport::Sse => "sse",
+            Transport::Ws => "ws",
+            Transport::Nats => "nats",
+        }
+    }
+}
+
+pub const SIZES: [usize; 4] = [1, 100, 1_000, 10_000];
+const WARMUP: usize = 10;
+/// Subscribers connecting at once, to stay inside the listen backlog.
+const CONNECT_AT_ONCE: usize = 200;
+const NATS_SUBJECT: &str = "newsterm.bench.wire";
+
+fn stories_for(subscribers: usize) -> usize {
+    match subscribers {
+        0..=100 => 300,
+        101..=1_000 => 100,
+        _ => 40,
+    }
+}
+
+/// Leave time for the fan-out to finish between stories, so the figure is
+/// latency and not a queue building up.
+fn pace(subscribers: usize) -> Duration {
+    Duration::from_micros(2_000 + 15 * subscribers as u64)
+}
+
+/// Runs every transport at every size (or the one size asked for).
+pub fn run(config: &BenchConfig, floor: &Floor) -> Result<Vec<Figure>, BenchError> {
+    let sizes: Vec<usize> = match config.subscribers {
+        Some(n) => vec![n],
+        None => SIZES.to_vec(),
+    };
+    raise_fd_limit(sizes.iter().max().copied().unwrap_or(1) + 512);
+    let nats = NatsServer::start(&config.scratch);
+    if let Err(why) = &nats {
+        eprintln!("note: NATS peer not measured: {why}");
+    }
+    let mut figures = Vec::new();
+    for &n in &sizes {
+        let server = ServerProcess::start(&config.server_exe, &config.scratch)?;
+        for transport in [Transport::Sse, Transport::Ws] {
+            figures.push(measure(config, floor, transport, &server.url, n)?);
+        }
+        drop(server);
+        if let Ok(nats) = &nats {
+            figures.push(measure(config, floor, Transport::Nats, &nats.url, n)?);
+        }
+    }
+    Ok(figures)
+}
+
+type Received = Vec<(u64, Instant)>;
+
+fn measure(
+    config: &BenchConfig,
+    floor: &Floor,
+    transport: Transport,
+    url: &str,
+    subscribers: usize,
+) -> Result<Figure, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
     let total = stories_for(subscribers) + WARMUP;
     let stories = markdown_stories(&config.corpus, total);
-    let addr = server.url.trim_start_matches("http://").to_string();
-    // Leave the fan-out time to finish between stories, so the figure is
-    // latency, not a queue building up.
-    let pace = Duration::from_micros(2_000 + 20 * subscribers as u64);
     let bar = crate::progress(
         total as u64,
-        &format!("fan-out to {subscribers} SSE subscriber(s)"),
+        &format!("{} fan-out to {subscribers}", transport.name()),
     );
-
     let (sent, received) = rt.block_on(async {
+        // Every subscriber reports (seq, arrival) pairs on its own channel.
         let mut subs = Vec::with_capacity(subscribers);
-        for _ in 0..subscribers {
-            let mut s = TcpStream::connect(&addr).await?;
-            s.set_nodelay(true)?;
-            s.write_all(
-                format!(
-                    "GET /api/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            )
-            .await?;
-            subs.push(tokio::spawn(read_events(s, total)));
-        }
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while server.engine.wire().subscriber_count() < subscribers {
-            if Instant::now() > deadline {
-                return Err(BenchError::Failed("subscribers did not all connect".into()));
+        let (ready_tx, mut ready_rx) = mpsc::channel::<()>(subscribers.max(1));
+        let mut started = 0;
+        while started < subscribers {
+            let batch = CONNECT_AT_ONCE.min(subscribers - started);
+            for _ in 0..batch {
+                let url = url.to_string();
+                let ready = ready_tx.clone();
+                subs.push(tokio::spawn(async move {
+                    match transport {
+                        Transport::Sse => sse_subscriber(&url, total, ready).await,
+                        Transport::Ws => ws_subscriber(&url, total, ready).await,
+                        Transport::Nats => nats_subscriber(&url, total, ready).await,
+                    }
+                }));
             }
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            for _ in 0..batch {
+                tokio::time::timeout(Duration::from_secs(60), ready_rx.recv())
+                    .await
+                    .map_err(|_| BenchError::Failed("subscribers did not connect".into()))?;
+            }
+            started += batch;
         }
-        let http = reqwest::Client::new();
-        let url = format!("{}/api/stories", server.url);
-        let mut sent: HashMap<u64, Instant> = HashMap::new();
-        for story in stories {
-            let t = Instant::now();
-            let ack: newsterm_api::PublishAck = http
-                .post(&url)
-                .header("content-type", "text/markdown")
-                .body(story)
-                .send()
-                .await?
-                .json()
-                .await?;
-            sent.insert(ack.seq, t);
-            bar.inc(1);
-            tokio::time::sleep(pace).await;
+        if transport != Transport::Nats {
+            wait_for_subscribers(url, subscribers).await?;
         }
+        let sent = match transport {
+            Transport::Nats => publish_nats(url, &stories, subscribers, &bar).await?,
+            _ => publish_http(url, stories, subscribers, &bar).await?,
+        };
         let mut received = Vec::with_capacity(subscribers);
         for s in subs {
             received.push(s.await.map_err(|e| BenchError::Failed(e.to_string()))??);
@@ -80,12 +145,30 @@ pub fn sse(config: &BenchConfig, subscribers: usize, floor: &Floor) -> Result<Fi
         Ok::<_, BenchError>((sent, received))
     })?;
     bar.finish_and_clear();
+    rt.shutdown_timeout(Duration::from_secs(2));
+    Ok(summarize(
+        floor,
+        transport,
+        subscribers,
+        total,
+        &sent,
+        &received,
+    ))
+}
 
+fn summarize(
+    floor: &Floor,
+    transport: Transport,
+    subscribers: usize,
+    total: usize,
+    sent: &HashMap<u64, Instant>,
+    received: &[Received],
+) -> Figure {
     let first_seq = sent.keys().min().copied().unwrap_or(0);
     let mut latencies = Vec::new();
     let mut spread: HashMap<u64, (Instant, Instant)> = HashMap::new();
-    let mut missing = 0usize;
-    for sub in &received {
+    let mut missed = 0usize;
+    for sub in received {
         let mut got = 0;
         for &(seq, at) in sub {
             if seq < first_seq + WARMUP as u64 {
@@ -99,46 +182,141 @@ pub fn sse(config: &BenchConfig, subscribers: usize, floor: &Floor) -> Result<Fi
                 e.1 = e.1.max(at);
             }
         }
-        missing += (total - WARMUP).saturating_sub(got);
+        missed += (total - WARMUP).saturating_sub(got);
     }
     let p = Percentiles::of(&mut latencies);
-    // The cost of each extra delivery: the time from the first subscriber
-    // having a story to the last having it, shared among the others.
-    let per_delivery_us = if subscribers > 1 {
-        let mean: f64 = spread
-            .values()
-            .map(|(a, b)| b.duration_since(*a).as_secs_f64() * 1e6)
-            .sum::<f64>()
-            / spread.len().max(1) as f64;
-        mean / (subscribers - 1) as f64
-    } else {
-        f64::NAN
-    };
     let mut fig = Figure::new("fanout")
-        .with("transport", "sse")
+        .with("transport", transport.name())
         .with("subscribers", subscribers as u64)
         .with("stories", (total - WARMUP) as u64)
         .with("p50_us", r1(p.p50))
         .with("p99_us", r1(p.p99))
         .with("max_us", r1(p.max))
         .with("p50_x_rtt", r1(p.p50 / floor.rtt_p50_us))
-        .with("p99_x_rtt", r1(p.p99 / floor.rtt_p99_us))
-        .with("missed", missing as u64);
+        .with("missed", missed as u64);
     if subscribers > 1 {
+        // The cost of each extra delivery: from the first subscriber having
+        // a story to the last having it, shared among the others.
+        let mean = spread
+            .values()
+            .map(|(a, b)| b.duration_since(*a).as_secs_f64() * 1e6)
+            .sum::<f64>()
+            / spread.len().max(1) as f64;
+        let per = mean / (subscribers - 1) as f64;
         fig = fig
-            .with("per_delivery_us", (per_delivery_us * 100.0).round() / 100.0)
-            .with("per_delivery_x_write", r1(per_delivery_us / floor.write_us));
+            .with("per_delivery_us", (per * 100.0).round() / 100.0)
+            .with("per_delivery_x_write", r1(per / floor.write_us));
     }
-    drop(server);
-    Ok(fig)
+    fig
 }
 
-/// Reads an SSE response and notes when each event's `id:` line arrived.
-async fn read_events(mut s: TcpStream, want: usize) -> Result<Vec<(u64, Instant)>, BenchError> {
+/// The server counts its live subscribers in `/healthz`; start publishing
+/// only when every one is attached to the wire.
+async fn wait_for_subscribers(url: &str, n: usize) -> Result<(), BenchError> {
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let h: newsterm_api::Health = http
+            .get(format!("{url}/healthz"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        if h.subscribers as usize >= n {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(BenchError::Failed(format!(
+                "only {} of {n} subscribers attached",
+                h.subscribers
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn publish_http(
+    url: &str,
+    stories: Vec<String>,
+    subscribers: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<HashMap<u64, Instant>, BenchError> {
+    let http = reqwest::Client::new();
+    let endpoint = format!("{url}/api/stories");
+    let mut sent = HashMap::new();
+    for story in stories {
+        let t = Instant::now();
+        let ack: newsterm_api::PublishAck = http
+            .post(&endpoint)
+            .header("content-type", "text/markdown")
+            .body(story)
+            .send()
+            .await?
+            .json()
+            .await?;
+        sent.insert(ack.seq, t);
+        bar.inc(1);
+        tokio::time::sleep(pace(subscribers)).await;
+    }
+    Ok(sent)
+}
+
+/// NATS gets the same bytes a newsterm subscriber gets: the headline
+/// event, prefixed by its sequence number.
+async fn publish_nats(
+    url: &str,
+    stories: &[String],
+    subscribers: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<HashMap<u64, Instant>, BenchError> {
+    let client = async_nats::connect(url)
+        .await
+        .map_err(|e| BenchError::Failed(format!("NATS connect: {e}")))?;
+    let mut sent = HashMap::new();
+    for (i, story) in stories.iter().enumerate() {
+        let seq = i as u64 + 1;
+        let headline = story
+            .lines()
+            .find(|l| l.starts_with("headline:"))
+            .unwrap_or("");
+        let payload = format!(
+            "{seq} {{\"seq\":{seq},\"id\":\"01J00000000000000000000000\",\"revision\":1,\"headline\":{:?},\"published\":\"2026-01-01T00:00:00Z\",\"priority\":\"normal\",\"source\":\"Wikinews\",\"language\":\"en\"}}",
+            headline
+        );
+        let t = Instant::now();
+        client
+            .publish(NATS_SUBJECT, payload.into())
+            .await
+            .map_err(|e| BenchError::Failed(format!("NATS publish: {e}")))?;
+        client
+            .flush()
+            .await
+            .map_err(|e| BenchError::Failed(format!("NATS flush: {e}")))?;
+        sent.insert(seq, t);
+        bar.inc(1);
+        tokio::time::sleep(pace(subscribers)).await;
+    }
+    Ok(sent)
+}
+
+async fn sse_subscriber(
+    url: &str,
+    want: usize,
+    ready: mpsc::Sender<()>,
+) -> Result<Received, BenchError> {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).await?;
+    s.set_nodelay(true)?;
+    s.write_all(
+        format!("GET /api/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
+            .as_bytes(),
+    )
+    .await?;
     let mut seen = Vec::with_capacity(want);
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; 16 * 1024];
     let mut carry: Vec<u8> = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let mut announced = false;
     while seen.len() < want {
         let n = match tokio::time::timeout_at(deadline.into(), s.read(&mut buf)).await {
             Ok(Ok(0)) | Err(_) => break,
@@ -146,17 +324,16 @@ async fn read_events(mut s: TcpStream, want: usize) -> Result<Vec<(u64, Instant)
             Ok(Err(e)) => return Err(e.into()),
         };
         let now = Instant::now();
+        if !announced {
+            // The response head has arrived: this subscriber is attached.
+            let _ = ready.send(()).await;
+            announced = true;
+        }
         carry.extend_from_slice(&buf[..n]);
-        // Events are whole lines; keep any partial line for the next read.
         let cut = carry.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         for line in carry[..cut].split(|&b| b == b'\n') {
-            if let Some(rest) = line.strip_prefix(b"id: ") {
-                if let Some(seq) = std::str::from_utf8(rest)
-                    .ok()
-                    .and_then(|s| s.trim().parse::<u64>().ok())
-                {
-                    seen.push((seq, now));
-                }
+            if let Some(seq) = line.strip_prefix(b"id: ").and_then(parse_u64) {
+                seen.push((seq, now));
             }
         }
         carry.drain(..cut);
@@ -164,8 +341,165 @@ async fn read_events(mut s: TcpStream, want: usize) -> Result<Vec<(u64, Instant)
     Ok(seen)
 }
 
-/// 1,000 subscribers need twice as many sockets as the usual soft limit
-/// allows; raise it toward the hard limit.
+async fn ws_subscriber(
+    url: &str,
+    want: usize,
+    ready: mpsc::Sender<()>,
+) -> Result<Received, BenchError> {
+    let ws_url = format!("{}/api/ws", url.replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url)
+        .await
+        .map_err(|e| BenchError::Failed(format!("WebSocket connect: {e}")))?;
+    let _ = ready.send(()).await;
+    let mut seen = Vec::with_capacity(want);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while seen.len() < want {
+        let msg = match tokio::time::timeout_at(deadline.into(), ws.next()).await {
+            Ok(Some(Ok(m))) => m,
+            _ => break,
+        };
+        let now = Instant::now();
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            let seq = text
+                .as_str()
+                .split_once("\"seq\":")
+                .and_then(|(_, rest)| parse_u64(rest.split(',').next().unwrap_or("").as_bytes()));
+            if let Some(seq) = seq {
+                seen.push((seq, now));
+            }
+        }
+    }
+    Ok(seen)
+}
+
+async fn nats_subscriber(
+    url: &str,
+    want: usize,
+    ready: mpsc::Sender<()>,
+) -> Result<Received, BenchError> {
+    let client = async_nats::connect(url)
+        .await
+        .map_err(|e| BenchError::Failed(format!("NATS connect: {e}")))?;
+    let mut sub = client
+        .subscribe(NATS_SUBJECT)
+        .await
+        .map_err(|e| BenchError::Failed(format!("NATS subscribe: {e}")))?;
+    // The subscription is registered with the server once a flush returns.
+    client
+        .flush()
+        .await
+        .map_err(|e| BenchError::Failed(format!("NATS flush: {e}")))?;
+    let _ = ready.send(()).await;
+    let mut seen = Vec::with_capacity(want);
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while seen.len() < want {
+        let msg = match tokio::time::timeout_at(deadline.into(), sub.next()).await {
+            Ok(Some(m)) => m,
+            _ => break,
+        };
+        let now = Instant::now();
+        let head = msg.payload.split(|&b| b == b' ').next().unwrap_or(&[]);
+        if let Some(seq) = parse_u64(head) {
+            seen.push((seq, now));
+        }
+    }
+    Ok(seen)
+}
+
+fn parse_u64(bytes: &[u8]) -> Option<u64> {
+    std::str::from_utf8(bytes).ok()?.trim().parse().ok()
+}
+
+/// A `newsterm serve` child on a fresh data directory, killed on drop.
+struct ServerProcess {
+    child: Child,
+    url: String,
+    dir: std::path::PathBuf,
+}
+
+impl ServerProcess {
+    fn start(exe: &Path, scratch: &Path) -> Result<ServerProcess, BenchError> {
+        let dir = scratch.join(format!("newsterm-bench-fanout-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut child = Command::new(exe)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(&dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| BenchError::Failed("no stdout from newsterm serve".into()))?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let url = line
+            .trim()
+            .strip_prefix("newsterm listening on ")
+            .ok_or_else(|| BenchError::Failed(format!("newsterm serve said {line:?}")))?
+            .to_string();
+        Ok(ServerProcess { child, url, dir })
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Debian's nats-server on a free loopback port, killed on drop.
+struct NatsServer {
+    child: Child,
+    url: String,
+}
+
+impl NatsServer {
+    fn start(_scratch: &Path) -> Result<NatsServer, String> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let child = Command::new("nats-server")
+            .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|_| {
+                "nats-server is not installed (apt-get install nats-server)".to_string()
+            })?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                return Err("nats-server did not start listening".into());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let version = Command::new("nats-server")
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default();
+        eprintln!("peer: {version} on 127.0.0.1:{port}");
+        Ok(NatsServer {
+            child,
+            url: format!("nats://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Many subscribers need more sockets than the usual soft limit allows;
+/// raise it toward the hard limit.
 fn raise_fd_limit(want: usize) {
     // SAFETY: getrlimit/setrlimit only read and write the struct passed.
     unsafe {

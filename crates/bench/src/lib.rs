@@ -32,6 +32,9 @@ pub struct BenchConfig {
     pub json: bool,
     /// Where temporary data directories go.
     pub scratch: PathBuf,
+    /// The `newsterm` binary, run as a separate server process for the
+    /// fan-out benchmark (as NATS is).
+    pub server_exe: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,12 +76,8 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
         report.add(throughput::import(config)?);
     }
     if matches!(config.which, Which::All | Which::Fanout) {
-        let sizes = match config.subscribers {
-            Some(n) => vec![n],
-            None => vec![1, 100, 1000],
-        };
-        for n in sizes {
-            report.add(fanout::sse(config, n, &floor)?);
+        for fig in fanout::run(config, &floor)? {
+            report.add(fig);
         }
     }
     Ok(report)

@@ -255,6 +255,7 @@ async fn run(cli: Cli) -> Result<()> {
                 subscribers,
                 json,
                 scratch: std::env::temp_dir(),
+                server_exe: std::env::current_exe()?,
             };
             tokio::task::spawn_blocking(move || newsterm_bench::run(&config)).await??;
             Ok(())

@@ -23,7 +23,7 @@ use bytes::Bytes;
 use newsterm_api::Headline;
 use newsterm_query::Query;
 use newsterm_search::SearchIndex;
-use newsterm_store::{Reader, StoreError, Write, Writer};
+use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
 use newsterm_story::{Story, StoryId};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
@@ -34,7 +34,7 @@ use crate::matcher::StoryMatcher;
 /// Most writes the writer puts in one transaction.
 const MAX_BATCH: usize = 2048;
 /// Longest a story waits before the indexer commits it.
-const INDEX_COMMIT_EVERY: Duration = Duration::from_millis(200);
+const INDEX_COMMIT_EVERY: Duration = Duration::from_millis(500);
 /// Most stories the indexer takes before committing regardless.
 const INDEX_MAX_PENDING: usize = 20_000;
 
@@ -124,6 +124,7 @@ pub struct Engine {
     ingest: std::sync::Mutex<Option<mpsc::Sender<IngestRequest>>>,
     indexed_seq: Arc<AtomicU64>,
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    checkpointer: std::sync::Mutex<Option<Checkpointer>>,
     data_dir: PathBuf,
 }
 
@@ -146,6 +147,7 @@ impl Engine {
         })?;
         let writer = Writer::open(&store_path(data_dir))?;
         let reader = Arc::new(Reader::open(&store_path(data_dir), 4)?);
+        let checkpointer = Checkpointer::start(&store_path(data_dir), Duration::from_secs(1))?;
         let index = Arc::new(SearchIndex::open(&index_path(data_dir))?);
         let start_seq = writer.last_seq();
         let wire = Wire::new(start_seq, newsterm_wire::DEFAULT_CAPACITY);
@@ -176,6 +178,7 @@ impl Engine {
             ingest: std::sync::Mutex::new(Some(ingest_tx)),
             indexed_seq,
             threads: std::sync::Mutex::new(vec![writer_thread, indexer]),
+            checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             data_dir: data_dir.to_path_buf(),
         }))
     }
@@ -236,6 +239,9 @@ impl Engine {
         };
         for t in threads {
             let _ = t.join();
+        }
+        if let Ok(mut c) = self.checkpointer.lock() {
+            c.take();
         }
     }
 

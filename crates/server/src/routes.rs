@@ -367,5 +367,6 @@ async fn health(State(st): State<AppState>) -> Result<Json<Health>, ApiError> {
         stories,
         last_seq: st.engine.wire().last_seq(),
         indexed_seq: st.engine.indexed_seq(),
+        subscribers: st.engine.wire().subscriber_count() as u64,
     }))
 }

@@ -47,6 +47,8 @@ pub enum StoreError {
     Corrupt { seq: u64, message: String },
     #[error("store error: {0}")]
     Sqlite(rusqlite::Error),
+    #[error("cannot start the checkpoint thread: {0}")]
+    Thread(std::io::Error),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -105,6 +107,10 @@ impl Writer {
         // durable before it returns, which is what an acknowledgement promises.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Checkpoints copy the WAL into the database and fsync it; done
+        // inside a commit they stall that publish for milliseconds. The
+        // [`Checkpointer`] runs them on its own connection instead.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS stories (
@@ -232,6 +238,48 @@ impl Writer {
             params![json, seq as i64],
         )?;
         Ok(())
+    }
+}
+
+/// Moves the WAL into the database file in the background, off the
+/// publish path, every `every`. Stops when dropped.
+pub struct Checkpointer {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    pub fn start(path: &Path, every: std::time::Duration) -> Result<Checkpointer, StoreError> {
+        let conn = open_conn(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let (stop, rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("newsterm-checkpoint".into())
+            .spawn(move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
+                    // PASSIVE never waits for the writer or readers; what it
+                    // cannot copy now it copies next time.
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                        if !matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy) {
+                            eprintln!("newsterm: WAL checkpoint failed: {e}");
+                        }
+                    }
+                }
+                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            })
+            .map_err(StoreError::Thread)?;
+        Ok(Checkpointer {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
