@@ -224,29 +224,39 @@ pub async fn websocket(
     Ok(upgrade.on_upgrade(move |socket| run_websocket(socket, session)))
 }
 
-async fn run_websocket(mut socket: WebSocket, mut session: Session) {
-    loop {
-        tokio::select! {
-            frame = session.next() => {
-                let msg = match frame {
-                    Some(Frame::Story(item)) => Message::Text(item.ws.clone()),
-                    Some(Frame::KeepAlive) => Message::Ping(Bytes::new()),
-                    Some(Frame::Lagged(resume_from)) => {
-                        let text = format!("{{\"event\":\"lagged\",\"resume_from\":{resume_from}}}");
-                        let _ = socket.send(Message::Text(text.into())).await;
-                        break;
-                    }
-                    None => break,
-                };
-                if socket.send(msg).await.is_err() {
-                    return;
-                }
+async fn run_websocket(socket: WebSocket, mut session: Session) {
+    use futures_util::{SinkExt, StreamExt};
+    let (mut sink, mut incoming) = socket.split();
+    // Reading runs on its own task, so the send loop waits on one future
+    // only; it reports when the client closes or the connection breaks.
+    let (closed_tx, mut closed) = tokio::sync::oneshot::channel::<()>();
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(msg)) = incoming.next().await {
+            if matches!(msg, Message::Close(_)) {
+                break;
             }
-            incoming = socket.recv() => match incoming {
-                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
-                Some(Ok(_)) => {}
-            },
+        }
+        let _ = closed_tx.send(());
+    });
+    loop {
+        let frame = tokio::select! {
+            frame = session.next() => frame,
+            _ = &mut closed => break,
+        };
+        let msg = match frame {
+            Some(Frame::Story(item)) => Message::Text(item.ws.clone()),
+            Some(Frame::KeepAlive) => Message::Ping(Bytes::new()),
+            Some(Frame::Lagged(resume_from)) => {
+                let text = format!("{{\"event\":\"lagged\",\"resume_from\":{resume_from}}}");
+                let _ = sink.send(Message::Text(text.into())).await;
+                break;
+            }
+            None => break,
+        };
+        if sink.send(msg).await.is_err() {
+            break;
         }
     }
-    let _ = socket.send(Message::Close(None)).await;
+    let _ = sink.send(Message::Close(None)).await;
+    reader.abort();
 }
