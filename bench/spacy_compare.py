@@ -11,6 +11,9 @@ Label mapping (the same as `newsterm_tag::eval`):
   ...) is not scored, as newsterm's NORP (demonyms) is not.
 
 Usage: spacy_compare.py GOLD.jsonl [--model NAME] [--passes N] [--full-pipeline]
+                        [--against OURS.json]
+With --against (a report printed by `cargo run --release -p newsterm-tag --example eval --
+GOLD.jsonl --json`), prints both systems side by side instead of spaCy's JSON.
 """
 
 import argparse
@@ -93,6 +96,27 @@ def report(counts, words, seconds, name):
             "words_per_sec": words / seconds if seconds else 0.0}
 
 
+def side_by_side(gold_path, theirs, ours):
+    def cells(rep, t):
+        row = rep["types"][t]
+        e, l = row["exact"], row["lenient"]
+        return f"{row['pred']:>5} {e['p']:6.3f} {e['r']:6.3f} {e['f1']:6.3f} {l['f1']:6.3f}"
+
+    print(f"gold: {gold_path}  ({ours['words']} words)")
+    print(f"{'':<7} {'':>5} | {theirs['system'][:36]:<36} | {ours['system'][:36]:<36}")
+    head = f"{'pred':>5} {'P':>6} {'R':>6} {'F1':>6} {'F1~':>6}"
+    print(f"{'type':<7} {'gold':>5} | {head:<36} | {head:<36}")
+    print("-" * 91)
+    for t in TYPES + ("ALL",):
+        name = "micro" if t == "ALL" else t
+        gold = ours["types"][t]["gold"]
+        print(f"{name:<7} {gold:>5} | {cells(theirs, t):<36} | {cells(ours, t):<36}")
+    ratio = ours["words_per_sec"] / theirs["words_per_sec"] if theirs["words_per_sec"] else float("inf")
+    print(f"{'words/s':<13} | {theirs['words_per_sec']:>36,.0f} | {ours['words_per_sec']:>36,.0f}")
+    print(f"speed: newsterm-tag is {ratio:.1f}x spaCy; exact micro-F1 {ours['types']['ALL']['exact']['f1']:.3f} "
+          f"vs {theirs['types']['ALL']['exact']['f1']:.3f}  (P/R/F1 exact span+type, F1~ lenient overlap)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("gold")
@@ -100,6 +124,7 @@ def main():
     ap.add_argument("--passes", type=int, default=3, help="timing passes; the fastest is kept")
     ap.add_argument("--full-pipeline", action="store_true",
                     help="time the whole pipeline instead of only tok2vec+ner")
+    ap.add_argument("--against", help="newsterm-tag eval JSON to print side by side")
     args = ap.parse_args()
 
     import spacy  # noqa: F401  (imported for its version below)
@@ -134,8 +159,13 @@ def main():
                 pred.add((e.start_char, e.end_char, t))
         pairs.append((gold, pred))
     rep = report(score(pairs), words, best, f"spaCy {spacy.__version__} {nlp.meta.get('name')}-{nlp.meta.get('version')}")
-    json.dump(rep, sys.stdout)
-    sys.stdout.write("\n")
+    if args.against:
+        with open(args.against, encoding="utf-8") as f:
+            ours = json.load(f)
+        side_by_side(args.gold, rep, ours)
+    else:
+        json.dump(rep, sys.stdout)
+        sys.stdout.write("\n")
 
 
 if __name__ == "__main__":

@@ -49,12 +49,7 @@ impl Headline {
             priority: story.content.priority,
             source: story.content.source.clone(),
             language: story.content.language.clone(),
-            topic: story
-                .tags
-                .fields
-                .get("top_topic")
-                .and_then(|t| t.as_str())
-                .map(str::to_string),
+            topic: story.tags.top_topic().map(str::to_string),
         }
     }
 }
@@ -147,4 +142,25 @@ pub struct ImportReport {
 pub struct LineError {
     pub line: u64,
     pub error: String,
+}
+
+/// `GET /api/entities` answer: the most mentioned entities of one kind,
+/// each counted once per story (latest revisions only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityFacets {
+    /// `person`, `org`, `place` or `topic`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub entities: Vec<EntityCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityCount {
+    /// Canonical name (topics: the code).
+    pub name: String,
+    /// Topic label, a place's country code, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stories mentioning it.
+    pub count: u64,
 }

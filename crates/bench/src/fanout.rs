@@ -193,6 +193,7 @@ fn summarize(
         .with("p99_us", r1(p.p99))
         .with("max_us", r1(p.max))
         .with("p50_x_rtt", r1(p.p50 / floor.rtt_p50_us))
+        .with("p99_x_rtt", r1(p.p99 / floor.rtt_p99_us))
         .with("missed", missed as u64);
     if subscribers > 1 {
         // The cost of each extra delivery: from the first subscriber having
@@ -213,7 +214,7 @@ fn summarize(
 /// The server counts its live subscribers in `/healthz`; start publishing
 /// only when every one is attached to the wire.
 async fn wait_for_subscribers(url: &str, n: usize) -> Result<(), BenchError> {
-    let http = reqwest::Client::new();
+    let http = newsterm_client::http();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let h: newsterm_api::Health = http
@@ -241,7 +242,7 @@ async fn publish_http(
     subscribers: usize,
     bar: &indicatif::ProgressBar,
 ) -> Result<HashMap<u64, Instant>, BenchError> {
-    let http = reqwest::Client::new();
+    let http = newsterm_client::http();
     let endpoint = format!("{url}/api/stories");
     let mut sent = HashMap::new();
     for story in stories {

@@ -11,6 +11,7 @@
 //!
 //! This crate measures; it asserts nothing. Timing is never a test.
 
+mod alerts;
 mod fanout;
 mod floor;
 mod report;
@@ -28,6 +29,8 @@ pub struct BenchConfig {
     pub corpus: Vec<String>,
     /// Only this subscriber count (fan-out); `None` runs every size.
     pub subscribers: Option<usize>,
+    /// Only this many standing alerts (alerts); `None` runs every size.
+    pub alerts: Option<usize>,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.
@@ -44,6 +47,7 @@ pub enum Which {
     Publish,
     Import,
     Fanout,
+    Alerts,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +83,9 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
         for fig in fanout::run(config, &floor)? {
             report.add(fig);
         }
+    }
+    if matches!(config.which, Which::All | Which::Alerts) {
+        alerts::run(config, &mut report)?;
     }
     Ok(report)
 }

@@ -24,7 +24,7 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
         let server = BenchServer::start(&config.scratch, "publish")?;
         let bar = progress(PUBLISHES as u64, &format!("publish, {clients} client(s)"));
         let (secs, mut lat) = rt.block_on(async {
-            let http = reqwest::Client::new();
+            let http = newsterm_client::http();
             let started = Instant::now();
             let mut tasks = Vec::new();
             for c in 0..clients {
@@ -90,7 +90,7 @@ pub fn import(config: &BenchConfig) -> Result<Figure, BenchError> {
     let server = BenchServer::start(&config.scratch, "import")?;
     let bar = progress(IMPORT_LINES as u64, "import");
     let (secs, imported) = rt.block_on(async {
-        let http = reqwest::Client::new();
+        let http = newsterm_client::http();
         let started = Instant::now();
         let mut imported = 0u64;
         for body in bodies {

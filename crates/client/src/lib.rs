@@ -14,12 +14,35 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use newsterm_api::{
-    ErrorBody, Headline, Health, ImportReport, Lagged, PublishAck, RevisionInfo, SearchResponse,
+    EntityFacets, ErrorBody, Headline, Health, ImportReport, Lagged, PublishAck, RevisionInfo,
+    SearchResponse,
 };
 use newsterm_story::Story;
 use serde::de::DeserializeOwned;
 
 pub use sse::{SseEvent, SseParser};
+
+/// Makes ring the process's TLS crypto provider, once.
+///
+/// reqwest is built with `rustls-no-provider` so that exactly one crypto
+/// backend (ring, which the feed fetcher and NATS client use too) is
+/// compiled; every reqwest client in the process needs a provider
+/// installed before it is built. Idempotent and cheap.
+pub fn install_tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only when another provider was installed first, which is
+        // just as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// A plain reqwest client, for callers that speak HTTP beside the typed
+/// [`Client`] (bulk uploads, benchmarks, tests).
+pub fn http() -> reqwest::Client {
+    install_tls_provider();
+    reqwest::Client::new()
+}
 
 /// The server a client talks to when none is named.
 pub const DEFAULT_SERVER: &str = "http://127.0.0.1:7171";
@@ -97,6 +120,7 @@ impl Client {
         if rest.is_empty() || rest.contains(char::is_whitespace) {
             return Err(ClientError::BadUrl(base_url.to_string()));
         }
+        install_tls_provider();
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
@@ -234,6 +258,29 @@ impl Client {
             .query(&[("limit", limit)]);
         if let Some(q) = query {
             req = req.query(&[("q", q)]);
+        }
+        self.send_json(req).await
+    }
+
+    /// The most mentioned entities of `kind` (`person`, `org`, `place`,
+    /// `topic`), optionally among stories matching `query` and published
+    /// since `since` (RFC 3339 or a date).
+    pub async fn entities(
+        &self,
+        kind: &str,
+        query: Option<&str>,
+        since: Option<&str>,
+        limit: usize,
+    ) -> Result<EntityFacets, ClientError> {
+        let mut req = self
+            .http
+            .get(self.url("/api/entities"))
+            .query(&[("type", kind), ("limit", &limit.to_string())]);
+        if let Some(q) = query {
+            req = req.query(&[("q", q)]);
+        }
+        if let Some(s) = since {
+            req = req.query(&[("since", s)]);
         }
         self.send_json(req).await
     }

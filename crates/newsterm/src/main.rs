@@ -6,6 +6,7 @@ mod commands;
 mod corpus;
 mod demo;
 mod reindex;
+mod tagging;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -131,12 +132,15 @@ enum Command {
     },
     /// Measure publish, import and fan-out on this machine (use a release build).
     Bench {
-        /// all, floor, publish, import or fanout.
+        /// all, floor, publish, import, fanout or alerts.
         #[arg(default_value = "all")]
         which: String,
         /// Only this many subscribers (fan-out).
         #[arg(long)]
         subscribers: Option<usize>,
+        /// Only this many standing alerts (alerts).
+        #[arg(long)]
+        alerts: Option<usize>,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -145,11 +149,24 @@ enum Command {
     Reindex {
         #[command(flatten)]
         data: DataArg,
+        /// Tag every story again with this build's tagger first.
+        #[arg(long)]
+        retag: bool,
+    },
+    /// Tag JSON lines `{"id","text"}` from stdin; write tags as JSON lines.
+    Tag,
+    /// Score the tagger against gold entity annotations (JSON lines).
+    EvalTags {
+        gold: PathBuf,
+        /// Print one JSON object instead of the table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    newsterm_client::install_tls_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -237,6 +254,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Bench {
             which,
             subscribers,
+            alerts,
             json,
         } => {
             let which = match which.as_str() {
@@ -245,14 +263,16 @@ async fn run(cli: Cli) -> Result<()> {
                 "publish" => newsterm_bench::Which::Publish,
                 "import" => newsterm_bench::Which::Import,
                 "fanout" => newsterm_bench::Which::Fanout,
+                "alerts" => newsterm_bench::Which::Alerts,
                 other => anyhow::bail!(
-                    "unknown benchmark `{other}`: use all, floor, publish, import or fanout"
+                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout or alerts"
                 ),
             };
             let config = newsterm_bench::BenchConfig {
                 which,
                 corpus: corpus::wikinews_lines()?,
                 subscribers,
+                alerts,
                 json,
                 scratch: std::env::temp_dir(),
                 server_exe: std::env::current_exe()?,
@@ -260,9 +280,13 @@ async fn run(cli: Cli) -> Result<()> {
             tokio::task::spawn_blocking(move || newsterm_bench::run(&config)).await??;
             Ok(())
         }
-        Command::Reindex { data } => {
+        Command::Reindex { data, retag } => {
             init_logging("warn");
-            tokio::task::spawn_blocking(move || reindex::run(&data.data)).await?
+            tokio::task::spawn_blocking(move || reindex::run(&data.data, retag)).await?
+        }
+        Command::Tag => tokio::task::spawn_blocking(tagging::tag_stdin).await?,
+        Command::EvalTags { gold, json } => {
+            tokio::task::spawn_blocking(move || tagging::eval(&gold, json)).await?
         }
     }
 }

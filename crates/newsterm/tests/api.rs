@@ -245,7 +245,13 @@ async fn search_finds_exactly_the_expected_stories() {
     );
     assert_eq!(search_ids(url, "lang:fr").await, set(&["french"]));
     assert_eq!(search_ids(url, "priority:flash").await, set(&["bank"]));
-    assert_eq!(search_ids(url, "place:sendai").await, set(&["quake2"]));
+    // place: is the dateline (quake2) and the places tagging found in the
+    // text ("near Sendai" in quake's body).
+    assert_eq!(
+        search_ids(url, "place:sendai").await,
+        set(&["quake", "quake2"])
+    );
+    assert_eq!(search_ids(url, "place:dhaka").await, set(&["floods"]));
     assert_eq!(
         search_ids(url, "byline:money").await,
         set(&["bank", "french"])

@@ -41,7 +41,7 @@ async fn read_stories(
 }
 
 async fn open(url: &str, last_event_id: Option<u64>) -> reqwest::Response {
-    let mut req = reqwest::Client::new().get(format!("{url}/api/stream"));
+    let mut req = common::http().get(format!("{url}/api/stream"));
     if let Some(id) = last_event_id {
         req = req.header("Last-Event-ID", id.to_string());
     }

@@ -5,21 +5,10 @@
 use std::borrow::Cow;
 
 use newsterm_story::Story;
-use serde_json::Value;
+use newsterm_story::tags::EntityType;
 
 use crate::analysis::normalize_keyword;
 use crate::field::Field;
-
-/// Keys of `story.tags.fields` read for tag-fed fields. Each may hold a
-/// string, or an array of strings or of objects with a `"name"` string.
-const TAG_FIELDS: [(&str, Field); 6] = [
-    ("place", Field::Place),
-    ("person", Field::Person),
-    ("org", Field::Org),
-    ("keyword", Field::Keyword),
-    ("topic", Field::Topic),
-    ("country", Field::Country),
-];
 
 /// One value of one field of a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,14 +47,35 @@ pub fn story_values(story: &Story) -> Vec<FieldValue<'_>> {
     }
     push_keyword(&mut values, Field::Id, &story.id.to_string());
 
-    for (key, field) in TAG_FIELDS {
-        for value in story.tags.fields.get(key).into_iter().flat_map(tag_strings) {
-            if field.is_keyword() {
-                push_keyword(&mut values, field, value);
-            } else {
-                values.push(text(field, value));
-            }
-        }
+    // Tags: people, organizations and places by their canonical names
+    // (a demonym counts as its country), countries by ISO code, topics by
+    // code (IPTC qcodes and newsterm's mnemonics alike).
+    let tags = &story.tags;
+    values.extend(
+        tags.names(EntityType::Person)
+            .into_iter()
+            .map(|n| text(Field::Person, n)),
+    );
+    values.extend(
+        tags.names(EntityType::Org)
+            .into_iter()
+            .map(|n| text(Field::Org, n)),
+    );
+    values.extend(
+        tags.names(EntityType::Loc)
+            .into_iter()
+            .map(|n| text(Field::Place, n)),
+    );
+    values.extend(
+        tags.names(EntityType::Norp)
+            .into_iter()
+            .map(|n| text(Field::Place, n)),
+    );
+    for code in tags.countries() {
+        push_keyword(&mut values, Field::Country, code);
+    }
+    for topic in &tags.topics {
+        push_keyword(&mut values, Field::Topic, &topic.code);
     }
     values
 }
@@ -87,27 +97,14 @@ fn push_keyword(values: &mut Vec<FieldValue<'_>>, field: Field, raw: &str) {
     }
 }
 
-fn tag_strings(value: &Value) -> Vec<&str> {
-    fn one(value: &Value) -> Option<&str> {
-        match value {
-            Value::String(s) => Some(s),
-            Value::Object(o) => o.get("name").and_then(Value::as_str),
-            _ => None,
-        }
-    }
-    match value {
-        Value::Array(items) => items.iter().filter_map(one).collect(),
-        other => one(other).into_iter().collect(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use newsterm_story::tags::{Entity, Topic};
     use newsterm_story::{Block, Priority, StoryDraft, StoryId, Tags};
     use time::macros::datetime;
 
-    fn story(tags: serde_json::Value) -> Story {
+    fn story(tags: Tags) -> Story {
         let content = StoryDraft {
             headline: Some("Quake hits coast".into()),
             bullets: vec!["Magnitude 6".into()],
@@ -124,16 +121,12 @@ mod tests {
         }
         .validate(datetime!(2024-05-01 12:00 UTC))
         .unwrap();
-        let fields = match tags {
-            Value::Object(map) => map,
-            _ => Default::default(),
-        };
         Story {
             id: StoryId::new(),
             revision: 1,
             seq: 1,
             content,
-            tags: Tags { fields },
+            tags,
             received: datetime!(2024-05-01 12:00 UTC),
         }
     }
@@ -148,7 +141,7 @@ mod tests {
 
     #[test]
     fn content_fills_text_and_keyword_fields() {
-        let s = story(Value::Null);
+        let s = story(Tags::default());
         let values = story_values(&s);
         assert_eq!(of(&values, Field::Headline), ["Quake hits coast"]);
         assert_eq!(of(&values, Field::Body), ["First para.", "Aftermath"]);
@@ -160,18 +153,46 @@ mod tests {
         assert!(of(&values, Field::Person).is_empty());
     }
 
+    fn entity(kind: EntityType, canonical: &str, country: Option<&str>) -> Entity {
+        Entity {
+            start: 0,
+            end: 1,
+            kind,
+            text: canonical.into(),
+            canonical: canonical.into(),
+            lat: None,
+            lon: None,
+            country: country.map(str::to_string),
+            geonames_id: None,
+            role: None,
+        }
+    }
+
     #[test]
-    fn tags_feed_their_fields_in_any_tolerated_shape() {
-        let s = story(serde_json::json!({
-            "person": ["Vladimir Putin", {"name": "Joe Biden"}, 42],
-            "place": "Kyiv",
-            "country": ["UA"],
-            "topic": {"code": "x"},
-        }));
+    fn tags_feed_people_orgs_places_countries_and_topics() {
+        let tags = Tags {
+            language: "en".into(),
+            tagged: true,
+            entities: vec![
+                entity(EntityType::Person, "Vladimir Putin", None),
+                entity(EntityType::Person, "Vladimir Putin", None),
+                entity(EntityType::Org, "United Nations", None),
+                entity(EntityType::Loc, "Kyiv", Some("UA")),
+                entity(EntityType::Norp, "Russia", Some("RU")),
+            ],
+            topics: vec![Topic {
+                code: "CONFLICT".into(),
+                label: "War and conflict".into(),
+                score: 0.9,
+            }],
+            ..Tags::default()
+        };
+        let s = story(tags);
         let values = story_values(&s);
-        assert_eq!(of(&values, Field::Person), ["Vladimir Putin", "Joe Biden"]);
-        assert_eq!(of(&values, Field::Place), ["LISBON", "Kyiv"]);
-        assert_eq!(of(&values, Field::Country), ["ua"]);
-        assert!(of(&values, Field::Topic).is_empty());
+        assert_eq!(of(&values, Field::Person), ["Vladimir Putin"]);
+        assert_eq!(of(&values, Field::Org), ["United Nations"]);
+        assert_eq!(of(&values, Field::Place), ["LISBON", "Kyiv", "Russia"]);
+        assert_eq!(of(&values, Field::Country), ["ua", "ru"]);
+        assert_eq!(of(&values, Field::Topic), ["conflict"]);
     }
 }

@@ -50,6 +50,7 @@ mod dates;
 mod document;
 mod field;
 mod folding;
+pub mod matcher;
 mod parser;
 
 pub use analysis::{MAX_TOKEN_BYTES, Token, Tokens, normalize_keyword, tokenize};
@@ -57,4 +58,5 @@ pub use ast::Query;
 pub use dates::indexed_time;
 pub use document::{FieldValue, story_values};
 pub use field::{Field, FieldKind};
+pub use matcher::{Document, matches};
 pub use parser::{MAX_DEPTH, MAX_QUERY_CHARS, MIN_PREFIX_CHARS, QueryError, parse};

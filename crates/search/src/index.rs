@@ -368,17 +368,66 @@ mod tests {
         }
     }
 
-    fn story(seq: u64, draft: StoryDraft, tags: serde_json::Value) -> Story {
-        let fields = match tags {
-            serde_json::Value::Object(map) => map,
-            _ => Default::default(),
+    /// Tags as the tagger would make them, from a compact spec:
+    /// `{"person": [...], "org": [...], "place": [...], "country": [...],
+    /// "topic": [...]}`; countries go to the places in order, any left
+    /// over to demonym entities.
+    fn tags_of(spec: &serde_json::Value) -> Tags {
+        use newsterm_story::tags::{Entity, EntityType, Topic};
+        let names = |key: &str| -> Vec<String> {
+            spec.get(key)
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
         };
+        let entity = |kind, name: &str, country: Option<String>| Entity {
+            start: 0,
+            end: 1,
+            kind,
+            text: name.into(),
+            canonical: name.into(),
+            lat: None,
+            lon: None,
+            country,
+            geonames_id: None,
+            role: None,
+        };
+        let mut countries = names("country").into_iter();
+        let mut tags = Tags::default();
+        for (key, kind) in [("person", EntityType::Person), ("org", EntityType::Org)] {
+            for n in names(key) {
+                tags.entities.push(entity(kind, &n, None));
+            }
+        }
+        for n in names("place") {
+            tags.entities
+                .push(entity(EntityType::Loc, &n, countries.next()));
+        }
+        for c in countries {
+            tags.entities
+                .push(entity(EntityType::Norp, &c, Some(c.clone())));
+        }
+        for code in names("topic") {
+            tags.topics.push(Topic {
+                code,
+                label: String::new(),
+                score: 1.0,
+            });
+        }
+        tags
+    }
+
+    fn story(seq: u64, draft: StoryDraft, tags: serde_json::Value) -> Story {
         Story {
             id: StoryId::new(),
             revision: 1,
             seq,
             content: draft.validate(now()).expect("test stories are valid"),
-            tags: Tags { fields },
+            tags: tags_of(&tags),
             received: now(),
         }
     }

@@ -24,7 +24,7 @@ use newsterm_api::Headline;
 use newsterm_query::Query;
 use newsterm_search::SearchIndex;
 use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
-use newsterm_story::{Story, StoryId};
+use newsterm_story::{Story, StoryContent, StoryId, Tags};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
@@ -74,6 +74,8 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] newsterm_search::SearchError),
+    #[error("cannot load the tagger: {0}")]
+    Tagger(#[from] newsterm_tag::TagError),
     #[error("cannot start {0} thread: {1}")]
     Thread(&'static str, std::io::Error),
 }
@@ -118,6 +120,7 @@ struct IngestRequest {
 
 /// The running engine. Shared by every request handler.
 pub struct Engine {
+    tagger: newsterm_tag::Tagger,
     reader: Arc<Reader>,
     index: Arc<SearchIndex>,
     wire: Wire<Arc<WireItem>>,
@@ -145,6 +148,7 @@ impl Engine {
             path: data_dir.to_path_buf(),
             source,
         })?;
+        let tagger = newsterm_tag::Tagger::load()?;
         let writer = Writer::open(&store_path(data_dir))?;
         let reader = Arc::new(Reader::open(&store_path(data_dir), 4)?);
         let checkpointer = Checkpointer::start(&store_path(data_dir), Duration::from_secs(1))?;
@@ -172,6 +176,7 @@ impl Engine {
                 .map_err(|e| EngineError::Thread("writer", e))?
         };
         Ok(Arc::new(Engine {
+            tagger,
             reader,
             index,
             wire,
@@ -181,6 +186,16 @@ impl Engine {
             checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             data_dir: data_dir.to_path_buf(),
         }))
+    }
+
+    /// Tags a story's content: CPU work, so callers run it off the async
+    /// workers (the blocking pool or their own threads).
+    pub fn tag(&self, content: &StoryContent) -> Tags {
+        tag_content(&self.tagger, content)
+    }
+
+    pub fn tagger(&self) -> &newsterm_tag::Tagger {
+        &self.tagger
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -266,6 +281,11 @@ impl Engine {
     /// Top stories now: breaking first, then fresh, from the latest few
     /// hundred stories on the wire.
     pub fn top(&self, limit: usize) -> Result<Vec<Headline>, StoreError> {
+        Ok(self.top_stories(limit)?.iter().map(Headline::of).collect())
+    }
+
+    /// The stories [`Engine::top`] ranks, whole.
+    pub fn top_stories(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
         let now = OffsetDateTime::now_utc();
         let mut scored: Vec<(f64, Story)> = self
             .reader
@@ -274,11 +294,7 @@ impl Engine {
             .map(|s| (top_score(&s, now), s))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.seq.cmp(&a.1.seq)));
-        Ok(scored
-            .into_iter()
-            .take(limit)
-            .map(|(_, s)| Headline::of(&s))
-            .collect())
+        Ok(scored.into_iter().take(limit).map(|(_, s)| s).collect())
     }
 
     /// Parses a query in the search language.
@@ -291,6 +307,17 @@ impl Drop for Engine {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// Tags a story's [`StoryContent::tagging_text`]: the headline, then the
+/// rest, so spans point into that text.
+pub fn tag_content(tagger: &newsterm_tag::Tagger, content: &StoryContent) -> Tags {
+    let text = content.tagging_text();
+    let rest = text
+        .get(content.headline.len()..)
+        .unwrap_or("")
+        .trim_start_matches('\n');
+    tagger.tag_story(&content.headline, rest)
 }
 
 /// Priority weight × freshness (half-life six hours since newsterm

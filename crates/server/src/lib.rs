@@ -9,6 +9,7 @@
 
 pub mod engine;
 mod error;
+pub mod feeds;
 mod matcher;
 pub mod routes;
 mod stream;
@@ -109,9 +110,22 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         })?;
     let addr = listener.local_addr()?;
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let feeds = match feeds::Feeds::open(&engine) {
+        Ok(f) => {
+            let poller = f.poller.clone();
+            let stop = stop_rx.clone();
+            tokio::spawn(async move { poller.run(stop).await });
+            Some(f)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "feed sources unavailable; serving without them");
+            None
+        }
+    };
     let state = routes::AppState {
         engine: engine.clone(),
         shutdown: stop_rx.clone(),
+        feeds,
     };
     let app = routes::router(state);
     let mut signal = stop_rx;

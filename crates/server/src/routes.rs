@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use newsterm_api::{Headline, Health, ImportReport, LineError, PublishAck, RevisionInfo};
 use newsterm_search::{SearchOptions, Sort};
-use newsterm_store::Write;
-use newsterm_story::{Format, StoryContent, StoryId, jsonl};
+use newsterm_store::{MentionKind, Write};
+use newsterm_story::{Format, StoryContent, StoryId, Tags, jsonl};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -25,6 +25,11 @@ use crate::stream;
 
 /// Largest story request body, in bytes.
 pub const STORY_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// How much of a story request the server reads before giving up on it.
+/// Bodies between this and [`STORY_BODY_LIMIT`] are read to the end and
+/// refused with a 413 the client can see; cutting a client off mid-send
+/// would leave it with a broken pipe instead of the reason.
+const STORY_READ_LIMIT: usize = 16 * 1024 * 1024;
 /// Largest bulk-import request body, in bytes.
 pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// Most results one search page returns.
@@ -37,23 +42,28 @@ pub struct AppState {
     /// Flips to true when the server starts shutting down, so long-lived
     /// streams close and let the graceful shutdown finish.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Feed sources and their poller; `None` if `sources.db` could not be
+    /// opened (the rest of the server still serves).
+    pub feeds: Option<crate::feeds::Feeds>,
 }
 
 pub fn router(state: AppState) -> Router {
     let stories = Router::new()
         .route("/api/stories", post(publish))
         .route("/api/stories/{id}", get(get_story).put(revise))
-        .layer(DefaultBodyLimit::max(STORY_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(STORY_READ_LIMIT));
     let import = Router::new()
         .route("/api/import", post(import))
         .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT));
     Router::new()
         .merge(stories)
         .merge(import)
+        .merge(crate::feeds::routes())
         .route("/api/stories/{id}/revisions", get(revisions))
         .route("/api/search", get(search))
         .route("/api/headlines", get(headlines))
         .route("/api/top", get(top))
+        .route("/api/entities", get(entities))
         .route("/api/stream", get(stream::sse))
         .route("/api/ws", get(stream::websocket))
         .route("/healthz", get(health))
@@ -94,9 +104,9 @@ async fn publish(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<PublishAck>), ApiError> {
-    let body = body.map_err(|e| ApiError::body(e, STORY_BODY_LIMIT))?;
-    let content = parse_off_thread(headers, body).await?;
-    let ack = ingest_one(&st.engine, Write::New(content)).await?;
+    let body = story_body(body)?;
+    let (content, tags) = parse_and_tag(&st.engine, headers, body).await?;
+    let ack = ingest_one(&st.engine, Write::New(content, tags)).await?;
     Ok((StatusCode::CREATED, Json(ack)))
 }
 
@@ -107,22 +117,43 @@ async fn revise(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PublishAck>, ApiError> {
     let id: StoryId = id.parse()?;
-    let body = body.map_err(|e| ApiError::body(e, STORY_BODY_LIMIT))?;
-    let content = parse_off_thread(headers, body).await?;
+    let body = story_body(body)?;
+    let (content, tags) = parse_and_tag(&st.engine, headers, body).await?;
     Ok(Json(
-        ingest_one(&st.engine, Write::Revise(id, content)).await?,
+        ingest_one(&st.engine, Write::Revise(id, content, tags)).await?,
     ))
 }
 
-/// Parsing and schema validation are CPU work; big bodies go to the
-/// blocking pool so they never stall the connections sharing this worker.
-async fn parse_off_thread(headers: HeaderMap, body: Bytes) -> Result<StoryContent, ApiError> {
-    if body.len() < 64 * 1024 {
-        return parse_story(&headers, &body);
+fn story_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    let body = body.map_err(|e| ApiError::body(e, STORY_BODY_LIMIT))?;
+    if body.len() > STORY_BODY_LIMIT {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "request body is {} bytes, over the limit of {STORY_BODY_LIMIT} bytes",
+                body.len()
+            ),
+        ));
     }
-    tokio::task::spawn_blocking(move || parse_story(&headers, &body))
-        .await
-        .map_err(|e| ApiError::internal(format!("parser failed: {e}")))?
+    Ok(body)
+}
+
+/// Parsing, schema validation and tagging are CPU work: they run on the
+/// blocking pool so they never stall the connections sharing this worker.
+async fn parse_and_tag(
+    engine: &Arc<Engine>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StoryContent, Tags), ApiError> {
+    let engine = engine.clone();
+    tokio::task::spawn_blocking(move || {
+        let content = parse_story(&headers, &body)?;
+        let tags = engine.tag(&content);
+        Ok((content, tags))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("parser failed: {e}")))?
 }
 
 async fn ingest_one(engine: &Engine, write: Write) -> Result<PublishAck, ApiError> {
@@ -281,6 +312,84 @@ async fn headlines(
 }
 
 #[derive(Deserialize)]
+struct EntityParams {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    q: Option<String>,
+    since: Option<String>,
+    limit: Option<usize>,
+}
+
+/// Stories a facet looks at when it is narrowed by a query: the most
+/// recent matches.
+const FACET_STORIES: usize = 1000;
+
+/// Entity facets: the most mentioned people, organizations, places or
+/// topics, each counted once per story, optionally among the stories a
+/// query finds and since a date.
+async fn entities(
+    State(st): State<AppState>,
+    params: Result<Query<EntityParams>, QueryRejection>,
+) -> Result<Json<newsterm_api::EntityFacets>, ApiError> {
+    let Query(p) = params?;
+    let kind_name = p.kind.as_deref().unwrap_or("");
+    let kind = MentionKind::parse(kind_name).ok_or_else(|| {
+        ApiError::bad_request(
+            "bad_parameter",
+            format!(
+                "type `{}` is not person, org, place or topic",
+                kind_name.chars().take(40).collect::<String>()
+            ),
+        )
+    })?;
+    let since = p
+        .since
+        .as_deref()
+        .map(|s| {
+            newsterm_story::parse_time(s)
+                .map_err(|e| ApiError::bad_request("bad_parameter", format!("since {e}")))
+        })
+        .transpose()?;
+    let query = match p.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => Some(Engine::parse_query(q)?),
+        None => None,
+    };
+    let limit = p.limit.unwrap_or(20).clamp(1, MAX_PAGE);
+    let engine = st.engine.clone();
+    let counts = tokio::task::spawn_blocking(move || {
+        let among = match query {
+            Some(q) => {
+                let opts = SearchOptions {
+                    limit: FACET_STORIES,
+                    sort: Sort::Time,
+                    cursor: None,
+                };
+                let hits = engine.index().search(&q, &opts).map_err(search_error)?;
+                Some(hits.hits.into_iter().map(|h| h.id).collect::<Vec<_>>())
+            }
+            None => None,
+        };
+        engine
+            .reader()
+            .mention_counts(kind, since, among.as_deref(), limit)
+            .map_err(ApiError::from)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    Ok(Json(newsterm_api::EntityFacets {
+        kind: kind.as_str().to_string(),
+        entities: counts
+            .into_iter()
+            .map(|c| newsterm_api::EntityCount {
+                name: c.name,
+                detail: c.detail,
+                count: c.count,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize)]
 struct TopParams {
     limit: Option<usize>,
 }
@@ -306,15 +415,21 @@ async fn import(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportReport>, ApiError> {
     let body = body.map_err(|e| ApiError::body(e, IMPORT_BODY_LIMIT))?;
-    let (writes, mut rejected) = tokio::task::spawn_blocking(move || parse_import(&body))
+    let engine = st.engine.clone();
+    let (writes, mut rejected) = tokio::task::spawn_blocking(move || parse_import(&engine, &body))
         .await
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let results = st
         .engine
-        .ingest(writes.iter().map(|(_, c)| Write::New(c.clone())).collect())
+        .ingest(
+            writes
+                .iter()
+                .map(|(_, c, t)| Write::New(c.clone(), t.clone()))
+                .collect(),
+        )
         .await?;
     let mut report = ImportReport::default();
-    for ((line, _), result) in writes.iter().zip(results) {
+    for ((line, _, _), result) in writes.iter().zip(results) {
         match result {
             Ok(story) => {
                 report.imported += 1;
@@ -332,7 +447,9 @@ async fn import(
     Ok(Json(report))
 }
 
-fn parse_import(body: &[u8]) -> (Vec<(u64, StoryContent)>, Vec<LineError>) {
+/// Parses every line, then tags the good ones on every core: tagging is
+/// most of an import's CPU time.
+fn parse_import(engine: &Engine, body: &[u8]) -> (Vec<(u64, StoryContent, Tags)>, Vec<LineError>) {
     let now = OffsetDateTime::now_utc();
     let mut writes = Vec::new();
     let mut rejected = Vec::new();
@@ -354,6 +471,25 @@ fn parse_import(body: &[u8]) -> (Vec<(u64, StoryContent)>, Vec<LineError>) {
             Err(error) => rejected.push(LineError { line, error }),
         }
     }
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = writes.len().div_ceil(workers).max(1);
+    let tagged = std::thread::scope(|scope| {
+        let handles: Vec<_> = writes
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|(_, c)| engine.tag(c)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect::<Vec<_>>()
+    });
+    let writes = writes
+        .into_iter()
+        .zip(tagged)
+        .map(|((line, content), tags)| (line, content, tags))
+        .collect();
     (writes, rejected)
 }
 

@@ -62,13 +62,102 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// One write asked of the store.
+/// One write asked of the store: content and the tags found in it.
 #[derive(Debug, Clone)]
 pub enum Write {
     /// A story seen for the first time; the store mints its id.
-    New(StoryContent),
+    New(StoryContent, Tags),
     /// A new revision of an existing story.
-    Revise(StoryId, StoryContent),
+    Revise(StoryId, StoryContent, Tags),
+}
+
+/// Which entities a facet counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    Person,
+    Org,
+    Place,
+    Topic,
+}
+
+impl MentionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionKind::Person => "person",
+            MentionKind::Org => "org",
+            MentionKind::Place => "place",
+            MentionKind::Topic => "topic",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MentionKind> {
+        [
+            MentionKind::Person,
+            MentionKind::Org,
+            MentionKind::Place,
+            MentionKind::Topic,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One row of a facet: a name, what else is known of it, and in how many
+/// stories it appears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionCount {
+    pub name: String,
+    pub detail: Option<String>,
+    pub count: u64,
+}
+
+/// The distinct (kind, name, detail) mentions of a story's tags, which the
+/// facets count.
+fn mentions(tags: &Tags) -> Vec<(MentionKind, String, Option<String>)> {
+    use newsterm_story::tags::EntityType;
+    let mut out: Vec<(MentionKind, String, Option<String>)> = Vec::new();
+    for e in &tags.entities {
+        let kind = match e.kind {
+            EntityType::Person => MentionKind::Person,
+            EntityType::Org => MentionKind::Org,
+            EntityType::Loc | EntityType::Norp => MentionKind::Place,
+        };
+        if !out.iter().any(|(k, n, _)| *k == kind && *n == e.canonical) {
+            out.push((kind, e.canonical.clone(), e.country.clone()));
+        }
+    }
+    for t in &tags.topics {
+        if !out
+            .iter()
+            .any(|(k, n, _)| *k == MentionKind::Topic && *n == t.code)
+        {
+            out.push((MentionKind::Topic, t.code.clone(), Some(t.label.clone())));
+        }
+    }
+    out
+}
+
+fn replace_mentions(
+    tx: &rusqlite::Connection,
+    id: &str,
+    published: OffsetDateTime,
+    tags: &Tags,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
+        .execute([id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO mentions (story_id, kind, name, detail, published) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (kind, name, detail) in mentions(tags) {
+        insert.execute(params![
+            id,
+            kind.as_str(),
+            name,
+            detail,
+            published.unix_timestamp()
+        ])?;
+    }
+    Ok(())
 }
 
 /// A revision's place in a story's history.
@@ -127,7 +216,16 @@ impl Writer {
                  tags TEXT NOT NULL DEFAULT '{}',
                  UNIQUE (id, revision)
              );
-             CREATE INDEX IF NOT EXISTS stories_latest ON stories (latest_seq);",
+             CREATE INDEX IF NOT EXISTS stories_latest ON stories (latest_seq);
+             CREATE TABLE IF NOT EXISTS mentions (
+                 story_id TEXT NOT NULL,
+                 kind TEXT NOT NULL,
+                 name TEXT NOT NULL,
+                 detail TEXT,
+                 published INTEGER NOT NULL,
+                 PRIMARY KEY (story_id, kind, name)
+             ) WITHOUT ROWID;
+             CREATE INDEX IF NOT EXISTS mentions_by_kind ON mentions (kind, published);",
         )?;
         let version: Option<i64> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
@@ -176,7 +274,7 @@ impl Writer {
             let mut find =
                 tx.prepare_cached("SELECT latest_revision FROM stories WHERE id = ?1")?;
             let mut insert_rev = tx.prepare_cached(
-                "INSERT INTO revisions (seq, id, revision, received, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO revisions (seq, id, revision, received, content, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             let mut upsert_story = tx.prepare_cached(
                 "INSERT INTO stories (id, latest_revision, latest_seq) VALUES (?1, ?2, ?3)
@@ -184,13 +282,13 @@ impl Writer {
                                                 latest_seq = excluded.latest_seq",
             )?;
             for write in writes {
-                let (id, revision, content) = match write {
-                    Write::New(content) => (StoryId::new(), 1, content),
-                    Write::Revise(id, content) => {
+                let (id, revision, content, tags) = match write {
+                    Write::New(content, tags) => (StoryId::new(), 1, content, tags),
+                    Write::Revise(id, content, tags) => {
                         let latest: Option<u32> =
                             find.query_row([id.to_string()], |r| r.get(0)).optional()?;
                         match latest {
-                            Some(r) => (id, r + 1, content),
+                            Some(r) => (id, r + 1, content, tags),
                             None => {
                                 results.push(Err(StoreError::NotFound(id)));
                                 continue;
@@ -199,25 +297,29 @@ impl Writer {
                     }
                 };
                 seq += 1;
-                let json = serde_json::to_string(&content).map_err(|e| StoreError::Corrupt {
+                let corrupt = |e: serde_json::Error| StoreError::Corrupt {
                     seq,
                     message: e.to_string(),
-                })?;
+                };
+                let json = serde_json::to_string(&content).map_err(corrupt)?;
+                let tags_json = serde_json::to_string(&tags).map_err(corrupt)?;
                 let id_text = id.to_string();
                 insert_rev.execute(params![
                     seq as i64,
                     id_text,
                     revision,
                     unix_nanos(received),
-                    json
+                    json,
+                    tags_json
                 ])?;
                 upsert_story.execute(params![id_text, revision, seq as i64])?;
+                replace_mentions(&tx, &id_text, content.published, &tags)?;
                 results.push(Ok(Story {
                     id,
                     revision,
                     seq,
                     content,
-                    tags: Tags::default(),
+                    tags,
                     received,
                 }));
             }
@@ -227,16 +329,34 @@ impl Writer {
         Ok(results)
     }
 
-    /// Replaces the enrichment stored with one revision (re-tagging).
-    pub fn set_tags(&mut self, seq: u64, tags: &Tags) -> Result<(), StoreError> {
-        let json = serde_json::to_string(tags).map_err(|e| StoreError::Corrupt {
-            seq,
+    /// Replaces the tags stored with one revision (re-tagging), and the
+    /// story's facet mentions when it is the latest revision.
+    pub fn set_tags(&mut self, story: &Story) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&story.tags).map_err(|e| StoreError::Corrupt {
+            seq: story.seq,
             message: e.to_string(),
         })?;
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "UPDATE revisions SET tags = ?1 WHERE seq = ?2",
-            params![json, seq as i64],
+            params![json, story.seq as i64],
         )?;
+        let latest: Option<i64> = tx
+            .query_row(
+                "SELECT latest_seq FROM stories WHERE id = ?1",
+                [story.id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if latest == Some(story.seq as i64) {
+            replace_mentions(
+                &tx,
+                &story.id.to_string(),
+                story.content.published,
+                &story.tags,
+            )?;
+        }
+        tx.commit()?;
         Ok(())
     }
 }
@@ -419,6 +539,41 @@ impl Reader {
         })
     }
 
+    /// The most mentioned names of `kind` among latest revisions published
+    /// at or after `since`, optionally only among the stories `among`.
+    pub fn mention_counts(
+        &self,
+        kind: MentionKind,
+        since: Option<OffsetDateTime>,
+        among: Option<&[StoryId]>,
+        limit: usize,
+    ) -> Result<Vec<MentionCount>, StoreError> {
+        let since = since.map_or(i64::MIN, |t| t.unix_timestamp());
+        let among_json = among.map(|ids| {
+            serde_json::Value::from(ids.iter().map(|i| i.to_string()).collect::<Vec<_>>())
+                .to_string()
+        });
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT name, MAX(detail), COUNT(*) AS n FROM mentions
+                 WHERE kind = ?1 AND published >= ?2
+                   AND (?3 IS NULL OR story_id IN (SELECT value FROM json_each(?3)))
+                 GROUP BY name ORDER BY n DESC, name LIMIT ?4",
+            )?;
+            let rows = stmt.query_map(
+                params![kind.as_str(), since, among_json, limit as i64],
+                |r| {
+                    Ok(MentionCount {
+                        name: r.get(0)?,
+                        detail: r.get(1)?,
+                        count: r.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )?;
+            rows.map(|r| r.map_err(StoreError::from)).collect()
+        })
+    }
+
     /// Calls `f` with the latest revision of every story, in sequence
     /// order, in pages: what a re-index walks.
     pub fn for_each_latest(
@@ -520,16 +675,23 @@ mod tests {
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
         let first = w
-            .append(vec![Write::New(content("Flash: quake"))], now)
+            .append(
+                vec![Write::New(content("Flash: quake"), Tags::default())],
+                now,
+            )
             .unwrap();
         let story = first.into_iter().next().unwrap().unwrap();
         assert_eq!((story.revision, story.seq), (1, 1));
         let res = w
             .append(
                 vec![
-                    Write::Revise(story.id, content("Quake of magnitude 7 hits coast")),
-                    Write::Revise(StoryId::new(), content("nobody")),
-                    Write::New(content("Other story")),
+                    Write::Revise(
+                        story.id,
+                        content("Quake of magnitude 7 hits coast"),
+                        Tags::default(),
+                    ),
+                    Write::Revise(StoryId::new(), content("nobody"), Tags::default()),
+                    Write::New(content("Other story"), Tags::default()),
                 ],
                 now,
             )
@@ -570,14 +732,19 @@ mod tests {
         {
             let mut w = Writer::open(&path).unwrap();
             w.append(
-                vec![Write::New(content("a")), Write::New(content("b"))],
+                vec![
+                    Write::New(content("a"), Tags::default()),
+                    Write::New(content("b"), Tags::default()),
+                ],
                 now,
             )
             .unwrap();
         }
         let mut w = Writer::open(&path).unwrap();
         assert_eq!(w.last_seq(), 2);
-        let s = w.append(vec![Write::New(content("c"))], now).unwrap();
+        let s = w
+            .append(vec![Write::New(content("c"), Tags::default())], now)
+            .unwrap();
         assert_eq!(s[0].as_ref().unwrap().seq, 3);
     }
 
@@ -598,7 +765,10 @@ mod tests {
         .validate(OffsetDateTime::now_utc())
         .unwrap();
         let s = w
-            .append(vec![Write::New(c.clone())], OffsetDateTime::now_utc())
+            .append(
+                vec![Write::New(c.clone(), Tags::default())],
+                OffsetDateTime::now_utc(),
+            )
             .unwrap()
             .remove(0)
             .unwrap();
@@ -606,11 +776,77 @@ mod tests {
     }
 
     #[test]
+    fn facets_count_each_story_once_and_follow_revisions() {
+        use newsterm_story::tags::{Entity, EntityType};
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let person = |name: &str| Entity {
+            start: 0,
+            end: 1,
+            kind: EntityType::Person,
+            text: name.into(),
+            canonical: name.into(),
+            lat: None,
+            lon: None,
+            country: None,
+            geonames_id: None,
+            role: None,
+        };
+        let tags = |names: &[&str]| Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: names.iter().map(|n| person(n)).collect(),
+            ..Tags::default()
+        };
+        let res = w
+            .append(
+                vec![
+                    Write::New(content("a"), tags(&["Ana Lima", "Ana Lima", "Bo Chen"])),
+                    Write::New(content("b"), tags(&["Ana Lima"])),
+                ],
+                now,
+            )
+            .unwrap();
+        let b = res[1].as_ref().unwrap().id;
+        let counts = r
+            .mention_counts(MentionKind::Person, None, None, 10)
+            .unwrap();
+        assert_eq!(
+            counts
+                .iter()
+                .map(|c| (c.name.as_str(), c.count))
+                .collect::<Vec<_>>(),
+            vec![("Ana Lima", 2), ("Bo Chen", 1)]
+        );
+        // A revision replaces the story's mentions; a filter by story keeps only those.
+        w.append(
+            vec![Write::Revise(b, content("b2"), tags(&["Bo Chen"]))],
+            now,
+        )
+        .unwrap();
+        let counts = r
+            .mention_counts(MentionKind::Person, None, Some(&[b]), 10)
+            .unwrap();
+        assert_eq!(
+            counts
+                .iter()
+                .map(|c| (c.name.as_str(), c.count))
+                .collect::<Vec<_>>(),
+            vec![("Bo Chen", 1)]
+        );
+        assert!(
+            r.mention_counts(MentionKind::Org, None, None, 10)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn for_each_latest_visits_each_story_once() {
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
         let writes = (0..25)
-            .map(|i| Write::New(content(&format!("s{i}"))))
+            .map(|i| Write::New(content(&format!("s{i}")), Tags::default()))
             .collect();
         let ids: Vec<StoryId> = w
             .append(writes, now)
@@ -618,8 +854,11 @@ mod tests {
             .into_iter()
             .map(|s| s.unwrap().id)
             .collect();
-        w.append(vec![Write::Revise(ids[3], content("s3 v2"))], now)
-            .unwrap();
+        w.append(
+            vec![Write::Revise(ids[3], content("s3 v2"), Tags::default())],
+            now,
+        )
+        .unwrap();
         let mut seen = Vec::new();
         r.for_each_latest(7, |s| {
             seen.push(s.content.headline);

@@ -138,6 +138,9 @@ pub struct StoryView<'a> {
     pub content: &'a StoryContent,
     pub id: Option<StoryId>,
     pub revision: Option<u32>,
+    /// Tags found by newsterm, written where the form has a place for
+    /// them (ninjs people, organisations, places and subjects).
+    pub tags: Option<&'a crate::tags::Tags>,
 }
 
 impl<'a> From<&'a Story> for StoryView<'a> {
@@ -146,6 +149,7 @@ impl<'a> From<&'a Story> for StoryView<'a> {
             content: &story.content,
             id: Some(story.id),
             revision: Some(story.revision),
+            tags: Some(&story.tags),
         }
     }
 }
@@ -156,6 +160,7 @@ impl<'a> From<&'a ParsedStory> for StoryView<'a> {
             content: &story.content,
             id: story.id,
             revision: story.revision,
+            tags: None,
         }
     }
 }
@@ -166,6 +171,7 @@ impl<'a> From<&'a StoryContent> for StoryView<'a> {
             content,
             id: None,
             revision: None,
+            tags: None,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod jsonl;
 pub mod markdown;
 pub mod model;
 pub mod ninjs;
+pub mod tags;
 
 mod html;
 mod plaintext;
@@ -30,6 +31,6 @@ mod test_data;
 pub use error::{FieldError, StoryError};
 pub use format::{Format, ParsedStory, StoryView};
 pub use model::{
-    Block, Priority, Story, StoryContent, StoryDraft, StoryId, Tags, format_time, limits,
-    parse_time,
+    Block, Priority, Story, StoryContent, StoryDraft, StoryId, format_time, limits, parse_time,
 };
+pub use tags::Tags;

@@ -376,6 +376,7 @@ mod tests {
             content: &content,
             id: Some(StoryId::new()),
             revision: Some(7),
+            tags: None,
         };
         let md = render(view);
         let back = parse(&md, now()).unwrap_or_else(|e| panic!("{e}\n{md}"));

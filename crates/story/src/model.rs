@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use ulid::Ulid;
 
 use crate::error::{FieldError, StoryError};
+use crate::tags::Tags;
 
 /// Limits a story must keep. They bound memory per request and keep one
 /// story from starving the store, the index and every subscriber.
@@ -171,22 +172,6 @@ impl Block {
     }
 }
 
-/// Enrichment computed by newsterm (never supplied by a publisher).
-///
-/// Empty until tagging runs; kept as its own type so stored stories can
-/// grow new kinds of tags without a schema change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Tags {
-    #[serde(flatten)]
-    pub fields: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Tags {
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
-    }
-}
-
 /// What a publisher says about a story: everything but its identity.
 ///
 /// A `StoryContent` can only be made through [`StoryDraft::validate`]
@@ -226,6 +211,23 @@ pub struct StoryContent {
     /// Keywords the publisher attached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+}
+
+impl StoryContent {
+    /// See [`Story::tagging_text`].
+    pub fn tagging_text(&self) -> String {
+        let mut out = self.headline.clone();
+        let blocks = self
+            .bullets
+            .iter()
+            .map(String::as_str)
+            .chain(self.body.iter().map(Block::text));
+        for b in blocks {
+            out.push_str("\n\n");
+            out.push_str(b);
+        }
+        out
+    }
 }
 
 /// Fields as a parser found them, before the rules are checked.
@@ -453,6 +455,13 @@ pub struct Story {
 }
 
 impl Story {
+    /// The text tagging reads and every tag span points into: the
+    /// headline, then each bullet, paragraph and subhead, separated by
+    /// blank lines.
+    pub fn tagging_text(&self) -> String {
+        self.content.tagging_text()
+    }
+
     /// Paragraphs and subheads as plain text, one block per line.
     pub fn body_text(&self) -> String {
         let mut out = String::new();

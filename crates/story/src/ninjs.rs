@@ -32,8 +32,13 @@
 //! `main`. HTML keeps paragraphs, headings (as subheads), line breaks,
 //! divisions and list items and drops other tags; `text/plain` splits
 //! paragraphs at blank lines; a body without a content type is sniffed.
-//! Line breaks inside one-line fields read as spaces. newsterm's tags are
-//! not written yet.
+//! Line breaks inside one-line fields read as spaces.
+//!
+//! newsterm's tags are written, never read: people, organisations and
+//! places go to `people`, `organisations` and `places` (`rel:
+//! "mentioned"`; places with a GeoNames URI and a GeoJSON point), topics to
+//! `subjects` (`rel: "about"`; IPTC Media Topics with their concept URI,
+//! newsterm's mnemonic codes as `literal: "newsterm:CODE"`).
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -46,6 +51,7 @@ use time::OffsetDateTime;
 use crate::error::StoryError;
 use crate::format::{ParsedStory, StoryView};
 use crate::model::{Block, Priority, StoryDraft, StoryId, format_time, truncate};
+use crate::tags::{EntityType, Tags};
 use crate::{html, plaintext};
 
 /// Reads a ninjs 2.x document. `now` fills `published` when it has no time.
@@ -263,6 +269,29 @@ struct Document {
     renditions: Vec<Rendition>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     subjects: Vec<Subject>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    people: Vec<Mention>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    organisations: Vec<Mention>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    places: Vec<Mention>,
+}
+
+/// A person, organisation or place newsterm found in the story. Read
+/// input ignores these: tags are newsterm's own, never a publisher's.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct Mention {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    literal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    geojson: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -309,8 +338,68 @@ struct Subject {
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    literal: Option<String>,
 }
 
+/// Topics as ninjs subjects: IPTC Media Topics with their concept URI,
+/// newsterm's mnemonic codes as literals.
+fn topic_subjects(tags: &Tags) -> impl Iterator<Item = Subject> + '_ {
+    tags.topics
+        .iter()
+        .map(|t| match t.code.strip_prefix("medtop:") {
+            Some(n) => Subject {
+                name: Some(t.label.clone()),
+                rel: Some(REL_ABOUT.to_string()),
+                uri: Some(format!("http://cv.iptc.org/newscodes/mediatopic/{n}")),
+                literal: None,
+            },
+            None => Subject {
+                name: Some(t.label.clone()),
+                rel: Some(REL_ABOUT.to_string()),
+                uri: None,
+                literal: Some(format!("newsterm:{}", t.code)),
+            },
+        })
+}
+
+/// Distinct entities of one kind, with GeoNames URIs and GeoJSON points
+/// for places.
+fn mentions(tags: Option<&Tags>, kind: EntityType) -> Vec<Mention> {
+    let Some(tags) = tags else {
+        return Vec::new();
+    };
+    let mut out: Vec<Mention> = Vec::new();
+    for e in tags.entities.iter().filter(|e| e.kind == kind) {
+        if out
+            .iter()
+            .any(|m| m.name.as_deref() == Some(e.canonical.as_str()))
+        {
+            continue;
+        }
+        let geojson = match (e.lat, e.lon) {
+            (Some(lat), Some(lon)) if lat.is_finite() && lon.is_finite() => {
+                Some(serde_json::json!({"type": "Point", "coordinates": [lon, lat]}))
+            }
+            _ => None,
+        };
+        out.push(Mention {
+            name: Some(e.canonical.clone()),
+            rel: Some(REL_MENTIONED.to_string()),
+            uri: e
+                .geonames_id
+                .map(|id| format!("https://sws.geonames.org/{id}/")),
+            literal: e.role.clone(),
+            geojson,
+        });
+    }
+    out
+}
+
+const REL_ABOUT: &str = "about";
+const REL_MENTIONED: &str = "mentioned";
 const ROLE_MAIN: &str = "main";
 const ROLE_HIGHLIGHT: &str = "highlight";
 const ROLE_CAPTION: &str = "caption";
@@ -436,8 +525,13 @@ impl Document {
                 .map(|k| Subject {
                     name: Some(k.clone()),
                     rel: Some(REL_KEYWORD.to_string()),
+                    ..Subject::default()
                 })
+                .chain(view.tags.into_iter().flat_map(topic_subjects))
                 .collect(),
+            people: mentions(view.tags, EntityType::Person),
+            organisations: mentions(view.tags, EntityType::Org),
+            places: mentions(view.tags, EntityType::Loc),
         }
     }
 
@@ -611,6 +705,7 @@ mod tests {
             content: &content,
             id: Some(StoryId::new()),
             revision: Some(3),
+            tags: None,
         };
         let json = render(view);
         let value: Value = serde_json::from_str(&json).unwrap();
@@ -624,6 +719,75 @@ mod tests {
         assert_eq!(back.content, content, "{json}");
         assert_eq!(back.id, view.id);
         assert_eq!(back.revision, Some(3));
+    }
+
+    #[test]
+    fn tags_are_written_as_people_organisations_places_and_subjects() {
+        use crate::tags::{Entity, Topic};
+        let content = full_content();
+        let entity = |kind, name: &str, geo: Option<(f64, f64, u32)>| Entity {
+            start: 0,
+            end: 1,
+            kind,
+            text: name.into(),
+            canonical: name.into(),
+            lat: geo.map(|g| g.0),
+            lon: geo.map(|g| g.1),
+            country: None,
+            geonames_id: geo.map(|g| g.2),
+            role: None,
+        };
+        let tags = Tags {
+            language: "en".into(),
+            tagged: true,
+            entities: vec![
+                entity(EntityType::Person, "Ana Rojas", None),
+                entity(EntityType::Org, "Red Cross", None),
+                entity(
+                    EntityType::Loc,
+                    "Antofagasta",
+                    Some((-23.65, -70.4, 3899539)),
+                ),
+            ],
+            topics: vec![
+                Topic {
+                    code: "medtop:06000000".into(),
+                    label: "environment".into(),
+                    score: 0.7,
+                },
+                Topic {
+                    code: "DISASTER".into(),
+                    label: "Disasters".into(),
+                    score: 0.9,
+                },
+            ],
+            ..Tags::default()
+        };
+        let view = StoryView {
+            content: &content,
+            id: Some(StoryId::new()),
+            revision: Some(1),
+            tags: Some(&tags),
+        };
+        let json = render(view);
+        let value: Value = serde_json::from_str(&json).unwrap();
+        validate(&value, Version::V2_2).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        assert_eq!(value["people"][0]["name"], "Ana Rojas");
+        assert_eq!(value["organisations"][0]["name"], "Red Cross");
+        assert_eq!(
+            value["places"][0]["uri"],
+            "https://sws.geonames.org/3899539/"
+        );
+        assert_eq!(value["places"][0]["geojson"]["coordinates"][0], -70.4);
+        let subjects = value["subjects"].as_array().unwrap();
+        assert!(
+            subjects
+                .iter()
+                .any(|s| s["uri"] == "http://cv.iptc.org/newscodes/mediatopic/06000000")
+        );
+        assert!(subjects.iter().any(|s| s["literal"] == "newsterm:DISASTER"));
+        // Reading it back takes the content, not newsterm's own tags.
+        assert_eq!(parse(&json, now()).unwrap().content, content);
     }
 
     #[test]

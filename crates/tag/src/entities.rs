@@ -145,11 +145,12 @@ fn role_before(view: &DocView, first: usize) -> Option<(usize, String)> {
     while start > 0 && !view.sent_start[start] {
         let j = start - 1;
         let w = view.lower[j].as_str();
+        let modifier = ROLE_MODIFIERS.contains(&w) && !matches!(w, "of" | "the" | "and" | "for");
+        // A demonym in front of a title belongs to the role: "Russian Foreign Minister".
+        let nationality = view.gaz[j].has(kind::DEMONYM) && has_title;
         if is_title(view, j) {
             has_title = true;
-        } else if ROLE_MODIFIERS.contains(&w) && !matches!(w, "of" | "the" | "and" | "for") {
-        } else if view.gaz[j].has(kind::DEMONYM) && has_title {
-        } else {
+        } else if !(modifier || nationality) {
             break;
         }
         start = j;
@@ -195,10 +196,12 @@ impl EntityTagger<'_> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
         let mut roles: HashMap<usize, String> = HashMap::new();
+        retype_companies(view, &mut spans);
         self.strip_titles(view, &mut spans, &mut roles);
         self.add_gazetteer_spans(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.link_people(view, &mut spans);
+        propagate(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         for s in &spans {
             if TYPES[s.type_id as usize - 1] == "PERSON" {
@@ -261,11 +264,22 @@ impl EntityTagger<'_> {
             {
                 end += 1;
             }
-            let free = covered[i..end].iter().all(|c| !c);
             let entry = self.gazetteer.entry(g.entry);
+            let strong_place = g.has(kind::COUNTRY) || g.has(kind::STATE) || g.has(kind::CONTINENT);
+            // A well-known organisation's name beats whatever the model made of the
+            // words inside it ("General Motors" is no general called Motors).
+            if entry.org.is_some() && !strong_place && view.is_capitalized(i) {
+                let inside = |s: &Span| s.first >= i && s.end <= end;
+                let spills = spans
+                    .iter()
+                    .any(|s| s.first < end && i < s.end && !inside(s));
+                if !spills {
+                    spans.retain(|s| !inside(s));
+                    covered[i..end].iter_mut().for_each(|c| *c = false);
+                }
+            }
+            let free = covered[i..end].iter().all(|c| !c);
             if free && view.is_capitalized(i) {
-                let strong_place =
-                    g.has(kind::COUNTRY) || g.has(kind::STATE) || g.has(kind::CONTINENT);
                 if entry.org.is_some() && !strong_place {
                     spans.push(Span {
                         first: i,
@@ -322,8 +336,8 @@ impl EntityTagger<'_> {
             }
             covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
         }
-        for i in 0..view.len() {
-            if !covered[i]
+        for (i, &taken) in covered.iter().enumerate() {
+            if !taken
                 && view.is_capitalized(i)
                 && name_parts.contains(view.word(i))
                 && !view.lower_is_common(i)
@@ -417,10 +431,10 @@ impl EntityTagger<'_> {
                 role: None,
             };
             if s.type_id == person {
-                if s.end - s.first == 1 {
-                    if let Some(full) = full_names.get(text) {
-                        e.canonical = full.to_string();
-                    }
+                if s.end - s.first == 1
+                    && let Some(full) = full_names.get(text)
+                {
+                    e.canonical = full.to_string();
                 }
                 e.role = roles.get(&s.first).cloned();
             } else if s.type_id == org {
@@ -433,11 +447,10 @@ impl EntityTagger<'_> {
                 } else if let Some(place) = entry
                     .and_then(|en| self.pick_place(&en.places, &context_countries, &context_states))
                 {
-                    // A country acting as an agent ("Sweden said") is still a place.
-                    if matches!(place.kind, PlaceKind::Country) {
-                        e.kind = EntityType::Loc;
-                        self.fill_place(&mut e, place);
-                    }
+                    // A country or city acting as an agent ("Sweden said", "Moscow
+                    // denied") is still a place to a reader.
+                    e.kind = EntityType::Loc;
+                    self.fill_place(&mut e, place);
                 }
             } else if s.type_id == loc {
                 e.kind = EntityType::Loc;
@@ -463,7 +476,6 @@ impl EntityTagger<'_> {
                 e.kind = EntityType::Norp;
                 self.fill_place(&mut e, &self.gazetteer.places[ci as usize]);
             }
-            let _ = s.from_rule;
             out.push(e);
         }
         out
@@ -507,6 +519,128 @@ impl EntityTagger<'_> {
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(p, _)| p)
     }
+}
+
+/// Last words that make a name a company's or an institution's.
+const ORG_SUFFIXES: &[&str] = &[
+    "inc",
+    "inc.",
+    "corp",
+    "corp.",
+    "corporation",
+    "ltd",
+    "ltd.",
+    "llc",
+    "plc",
+    "co.",
+    "company",
+    "group",
+    "ag",
+    "sa",
+    "spa",
+    "gmbh",
+    "nv",
+    "n.v.",
+    "holdings",
+    "motors",
+    "airlines",
+    "airways",
+    "bank",
+    "university",
+    "institute",
+    "party",
+    "association",
+    "foundation",
+    "agency",
+    "council",
+    "committee",
+    "commission",
+    "ministry",
+    "department",
+    "organization",
+    "organisation",
+    "fund",
+    "union",
+    "club",
+    "fc",
+    "news",
+    "times",
+    "post",
+    "press",
+    "magazine",
+    "records",
+    "studios",
+];
+
+/// A PERSON span ending in a corporate or institutional word is an organisation.
+fn retype_companies(view: &DocView, spans: &mut [Span]) {
+    let person = type_id("PERSON");
+    for s in spans
+        .iter_mut()
+        .filter(|s| s.type_id == person && s.end - s.first >= 2)
+    {
+        if ORG_SUFFIXES.contains(&view.lower[s.end - 1].as_str()) {
+            s.type_id = type_id("ORG");
+        }
+    }
+}
+
+/// One name, one type within a story: a name the model tagged somewhere is tagged
+/// wherever else it occurs untagged, with the type it was given most often.
+fn propagate(view: &DocView, spans: &mut Vec<Span>) {
+    let misc = type_id("MISC");
+    let mut votes: HashMap<Vec<&str>, [usize; TYPES.len() + 1]> = HashMap::new();
+    for s in spans.iter().filter(|s| !s.from_rule) {
+        let words: Vec<&str> = (s.first..s.end).map(|i| view.word(i)).collect();
+        votes.entry(words).or_default()[s.type_id as usize] += 1;
+    }
+    let mut by_first: HashMap<&str, Vec<(Vec<&str>, u8)>> = HashMap::new();
+    for (words, counts) in votes {
+        let Some((t, _)) = counts.iter().enumerate().max_by_key(|(_, c)| **c) else {
+            continue;
+        };
+        // A lone capitalised word at a sentence start or in lower case elsewhere is
+        // too likely an ordinary word to tag on this evidence alone.
+        if t as u8 == misc {
+            continue;
+        }
+        by_first.entry(words[0]).or_default().push((words, t as u8));
+    }
+    let mut covered = vec![false; view.len()];
+    for s in spans.iter() {
+        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+    }
+    let mut added = Vec::new();
+    let mut i = 0;
+    while i < view.len() {
+        let mut advanced = false;
+        if !covered[i]
+            && let Some(cands) = by_first.get(view.word(i))
+        {
+            for (words, t) in cands {
+                let end = i + words.len();
+                let fits = end <= view.len()
+                    && (i..end).all(|j| !covered[j] && view.word(j) == words[j - i])
+                    && (words.len() > 1 || !(view.sent_start[i] || view.lower_is_common(i)));
+                if fits {
+                    added.push(Span {
+                        first: i,
+                        end,
+                        type_id: *t,
+                        from_rule: true,
+                    });
+                    i = end;
+                    advanced = true;
+                    break;
+                }
+            }
+        }
+        if !advanced {
+            i += 1;
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
 }
 
 fn strip_article(s: &str) -> &str {

@@ -100,7 +100,6 @@ pub(crate) const TITLE_WORDS: &[&str] = &[
     "correspondent",
     "analyst",
     "economist",
-    "professor",
     "scientist",
     "researcher",
     "biologist",
@@ -110,7 +109,6 @@ pub(crate) const TITLE_WORDS: &[&str] = &[
     "councillor",
     "councilman",
     "councilwoman",
-    "chancellor",
     "dean",
     "rabbi",
     "imam",
@@ -157,8 +155,6 @@ const T_PREV_WORD_WORD: u8 = 12;
 const T_WORD_NEXT_WORD: u8 = 13;
 const T_SENT_START_SHAPE: u8 = 14;
 const T_PREV_TAG: u8 = 15;
-const T_PREV2_PREV_TAG: u8 = 16;
-const T_PREV_TAG_WORD: u8 = 17;
 const T_PREV_TAG_SHAPE: u8 = 18;
 const T_GAZ: u8 = 19;
 const T_PREV_GAZ: u8 = 20;
@@ -171,7 +167,6 @@ const T_LEN_SHAPE: u8 = 26;
 const T_PREV_WORD_SHAPE: u8 = 27;
 const T_SHAPE_NEXT_SHAPE: u8 = 28;
 const T_CAPS_ELSEWHERE: u8 = 29;
-const T_GAZ_PREV_TAG: u8 = 30;
 
 /// FNV-1a over the template id and the parts, folded to 32 bits.
 fn hash(template: u8, parts: &[&[u8]]) -> u32 {
@@ -300,6 +295,11 @@ impl<'t> DocView<'t> {
         self.tokens.len()
     }
 
+    /// Index of the first token that starts at or after char offset `c`.
+    pub fn token_at(&self, c: usize) -> usize {
+        self.tokens.partition_point(|t| t.cstart < c)
+    }
+
     pub fn word(&self, i: usize) -> &str {
         self.tokens[i].text(self.text)
     }
@@ -315,10 +315,10 @@ impl<'t> DocView<'t> {
         is_capitalized(self.word(i))
     }
 
-    /// Fills `out` with the feature hashes of token `i`, given the tags already chosen
-    /// for the two tokens before it and what this word was tagged earlier in the
-    /// document (`history`, a tag-type id, if any).
-    pub fn features(&self, i: usize, prev: u8, prev2: u8, history: Option<u8>, out: &mut Vec<u32>) {
+    /// Fills `out` with the hashes of the features of token `i` that do not depend on
+    /// the tag before it; `history` is what this word was tagged earlier in the
+    /// document (a tag-type id), if anything.
+    pub fn features(&self, i: usize, history: Option<u8>, out: &mut Vec<u32>) {
         out.clear();
         let n = self.len();
         let w = self.lower[i].as_bytes();
@@ -353,10 +353,10 @@ impl<'t> DocView<'t> {
         }
         let nchars = lw.chars().count();
         for k in 1..=4 {
-            if nchars > k {
-                if let Some((idx, _)) = lw.char_indices().nth(nchars - k) {
-                    out.push(hash(T_SUFFIX, &[&lw.as_bytes()[idx..]]));
-                }
+            if nchars > k
+                && let Some((idx, _)) = lw.char_indices().nth(nchars - k)
+            {
+                out.push(hash(T_SUFFIX, &[&lw.as_bytes()[idx..]]));
             }
         }
         let len_bucket: &[u8] = match nchars {
@@ -379,14 +379,9 @@ impl<'t> DocView<'t> {
         out.push(hash(T_SHAPE_NEXT_SHAPE, &[ssh, shape_at(ii + 1)]));
         let start: &[u8] = if self.sent_start[i] { b"1" } else { b"0" };
         out.push(hash(T_SENT_START_SHAPE, &[start, ssh]));
-        out.push(hash(T_PREV_TAG, &[&[prev]]));
-        out.push(hash(T_PREV2_PREV_TAG, &[&[prev2, prev]]));
-        out.push(hash(T_PREV_TAG_WORD, &[&[prev], w]));
-        out.push(hash(T_PREV_TAG_SHAPE, &[&[prev], ssh]));
         let g = self.gaz[i];
         for kind in g.kinds() {
             out.push(hash(T_GAZ, &[&[kind, g.position()]]));
-            out.push(hash(T_GAZ_PREV_TAG, &[&[kind, g.position(), prev]]));
         }
         if i > 0 {
             for kind in self.gaz[i - 1].kinds() {
@@ -413,6 +408,18 @@ impl<'t> DocView<'t> {
         if let Some(h) = history {
             out.push(hash(T_HISTORY, &[&[h]]));
         }
+    }
+
+    /// The features of token `i` that depend on the tag before it: the transition,
+    /// and the transition with this token's shape.
+    pub fn transition_features(&self, i: usize, prev: u8) -> [u32; 2] {
+        [
+            hash(T_PREV_TAG, &[&[prev]]),
+            hash(
+                T_PREV_TAG_SHAPE,
+                &[&[prev], self.short_shapes[i].as_bytes()],
+            ),
+        ]
     }
 }
 

@@ -314,8 +314,6 @@ pub(crate) struct Gazetteer {
     entries: Vec<NameEntry>,
     by_name: HashMap<String, u32>,
     automaton: AhoCorasick,
-    /// Country place index by ISO code.
-    countries: HashMap<String, u32>,
 }
 
 fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
@@ -481,7 +479,13 @@ impl Gazetteer {
         }
         for (d, ci) in &demonyms {
             let e = entry_for(d, &mut entries);
-            entries[e as usize].demonym_of = Some(*ci);
+            // "French" is France's demonym before the French Southern Territories'.
+            let slot = &mut entries[e as usize].demonym_of;
+            if slot
+                .is_none_or(|old| places[old as usize].population < places[*ci as usize].population)
+            {
+                *slot = Some(*ci);
+            }
         }
         for (name, canonical) in KNOWN_ORGS {
             let e = entry_for(name, &mut entries);
@@ -525,7 +529,6 @@ impl Gazetteer {
             entries,
             by_name,
             automaton,
-            countries,
         })
     }
 
@@ -539,11 +542,6 @@ impl Gazetteer {
 
     pub fn entry(&self, i: u32) -> &NameEntry {
         &self.entries[i as usize]
-    }
-
-    /// The country entry for an ISO code.
-    pub fn country(&self, iso2: &str) -> Option<u32> {
-        self.countries.get(iso2).copied()
     }
 
     /// Marks every token covered by a gazetteer name that starts and ends on token
@@ -637,13 +635,13 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
             continue;
         }
         let pop: f64 = f[6].parse().unwrap_or(0.0);
-        if f[4] == "US" {
-            if let (Ok(lat), Ok(lon)) = (f[2].parse::<f64>(), f[3].parse::<f64>()) {
-                let s = state_sums.entry(f[5].to_string()).or_default();
-                s.0 += lat * pop;
-                s.1 += lon * pop;
-                s.2 += pop;
-            }
+        if f[4] == "US"
+            && let (Ok(lat), Ok(lon)) = (f[2].parse::<f64>(), f[3].parse::<f64>())
+        {
+            let s = state_sums.entry(f[5].to_string()).or_default();
+            s.0 += lat * pop;
+            s.1 += lon * pop;
+            s.2 += pop;
         }
         let kind = if capitals.contains_key(f[0]) {
             "P"

@@ -13,8 +13,13 @@ mod entities;
 pub mod error;
 pub mod eval;
 mod features;
+mod figures;
 mod gazetteer;
+mod highlights;
+mod jsonl;
+mod language;
 mod perceptron;
+mod quotes;
 mod token;
 pub mod topics;
 pub mod training;
@@ -23,6 +28,7 @@ pub use annotations::{
     Annotations, Entity, EntityType, Figure, FigureKind, Highlight, Quote, QuoteKind, Topic,
 };
 pub use error::TagError;
+pub use jsonl::{MAX_LINE_BYTES, Summary, tag_jsonl};
 
 use entities::EntityTagger;
 use features::DocView;
@@ -38,7 +44,18 @@ pub struct Tagger {
     topics: TopicModel,
 }
 
+/// The shipped data, compiled in so that the binary needs no files at run time.
+const MODEL: &[u8] = include_bytes!("../data/ner_model.bin.gz");
+const PLACES: &[u8] = include_bytes!("../data/places.tsv.gz");
+const COUNTRY_NAMES: &[u8] = include_bytes!("../data/country_names.tsv.gz");
+const MEDIA_TOPICS: &[u8] = include_bytes!("../data/mediatopics.tsv.gz");
+
 impl Tagger {
+    /// Loads the shipped model, gazetteer and topics.
+    pub fn load() -> Result<Tagger, TagError> {
+        Tagger::from_data(MODEL, PLACES, COUNTRY_NAMES, MEDIA_TOPICS)
+    }
+
     /// Builds a tagger from data files in the shipped formats (all gzipped): the entity
     /// model, `places.tsv.gz`, `country_names.tsv.gz` and `mediatopics.tsv.gz`.
     pub fn from_data(
@@ -54,30 +71,328 @@ impl Tagger {
         })
     }
 
-    /// Tags one text (a headline, a blank line and the body, as stories are written).
+    /// Tags one text (for a story: the headline, a blank line, then the body).
     pub fn tag(&self, text: &str) -> Annotations {
+        self.annotate(text, 0)
+    }
+
+    /// Tags a story given as headline and body. Offsets refer to the text
+    /// `headline + "\n\n" + body`; headline words weigh double for topics.
+    pub fn tag_story(&self, headline: &str, body: &str) -> Annotations {
+        let text = format!("{headline}\n\n{body}");
+        self.annotate(&text, headline.len())
+    }
+
+    /// `headline_bytes`: how much of the start of `text` is headline.
+    fn annotate(&self, text: &str, headline_bytes: usize) -> Annotations {
+        let language = language::detect(text);
+        if language != "en" {
+            return Annotations {
+                language: language.to_string(),
+                tagged: false,
+                ..Annotations::default()
+            };
+        }
         let view = DocView::new(text, &self.gazetteer);
+        let sentences = token::sentences(text, &view.tokens);
         let entities = EntityTagger {
             model: &self.model,
             gazetteer: &self.gazetteer,
         }
         .entities(&view);
+        let quotes = quotes::quotes(&view, &sentences, &entities);
+        let figures = figures::figures(&view);
+        let highlights = highlights::highlights(&view, &sentences, &entities, &figures);
+        // Names are not topic evidence: "European Union" says nothing about unions.
+        let mut in_name = vec![false; view.len()];
+        for e in &entities {
+            for (i, t) in view.tokens.iter().enumerate().skip(view.token_at(e.start)) {
+                if t.cstart >= e.end {
+                    break;
+                }
+                in_name[i] = true;
+            }
+        }
+        let mut headline_words = 0;
         let words: Vec<String> = (0..view.len())
             .filter(|&i| {
-                view.word(i)
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
+                !in_name[i]
+                    && view
+                        .word(i)
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric)
             })
+            .inspect(|&i| headline_words += usize::from(view.tokens[i].end <= headline_bytes))
             .map(|i| topics::stem(view.word(i)))
             .collect();
-        let topics = self.topics.topics(&words, 0);
+        let topics = self.topics.topics(&words, headline_words);
         Annotations {
-            language: "en".into(),
+            language: language.to_string(),
             tagged: true,
             entities,
+            quotes,
+            figures,
             topics,
-            ..Annotations::default()
+            highlights,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn tagger() -> &'static Tagger {
+        static TAGGER: OnceLock<Tagger> = OnceLock::new();
+        TAGGER.get_or_init(|| Tagger::load().expect("shipped data loads"))
+    }
+
+    fn entity<'a>(ann: &'a Annotations, text: &str) -> Option<&'a Entity> {
+        ann.entities.iter().find(|e| e.text == text)
+    }
+
+    const STORY: &str = "Ruritania and Borduria resume talks in Geneva\n\n\
+        Foreign Minister Jane Halloway of Ruritania met Bordurian officials in Geneva on Monday. \
+        \"We are ready to discuss a ceasefire, but not at any price,\" Halloway told reporters. \
+        Russian troops have massed near the border, and more than 300,000 people have fled the fighting, \
+        according to the United Nations. About 70 percent of the refugees are children. \
+        The European Union pledged $5.5 million in aid, Halloway said.";
+
+    #[test]
+    fn a_title_becomes_the_role_and_stays_out_of_the_name() {
+        let ann = tagger().tag(STORY);
+        let jane = entity(&ann, "Jane Halloway").expect("the full name is a PERSON");
+        assert_eq!(jane.kind, EntityType::Person);
+        assert_eq!(jane.role.as_deref(), Some("Foreign Minister"));
+        assert!(entity(&ann, "Foreign Minister Jane Halloway").is_none());
+    }
+
+    #[test]
+    fn a_surname_mention_resolves_to_the_full_name() {
+        let ann = tagger().tag(STORY);
+        let later: Vec<&Entity> = ann
+            .entities
+            .iter()
+            .filter(|e| e.text == "Halloway")
+            .collect();
+        assert!(!later.is_empty());
+        assert!(
+            later
+                .iter()
+                .all(|e| e.kind == EntityType::Person && e.canonical == "Jane Halloway")
+        );
+    }
+
+    #[test]
+    fn demonyms_resolve_to_their_country() {
+        let ann = tagger().tag(STORY);
+        let russian = entity(&ann, "Russian").expect("demonym found");
+        assert_eq!(russian.kind, EntityType::Norp);
+        assert_eq!(russian.canonical, "Russia");
+        assert_eq!(russian.country.as_deref(), Some("RU"));
+        assert!(russian.lat.is_some() && russian.lon.is_some());
+    }
+
+    #[test]
+    fn places_carry_gazetteer_data() {
+        let ann = tagger().tag(STORY);
+        let geneva = entity(&ann, "Geneva").expect("city found");
+        assert_eq!(geneva.kind, EntityType::Loc);
+        assert_eq!(geneva.country.as_deref(), Some("CH"));
+        assert!(geneva.geonames_id.is_some());
+        let lat = geneva.lat.unwrap_or_default();
+        assert!((46.0..46.5).contains(&lat), "Geneva's latitude, got {lat}");
+    }
+
+    #[test]
+    fn ambiguous_place_names_follow_the_story_context() {
+        let alone = tagger().tag("Protesters gathered in Paris on Saturday, police said.");
+        assert_eq!(
+            entity(&alone, "Paris").and_then(|e| e.country.as_deref()),
+            Some("FR")
+        );
+        let texas = tagger()
+            .tag("A tornado struck Paris, Texas, on Saturday, destroying homes across Texas.");
+        assert_eq!(
+            entity(&texas, "Paris").and_then(|e| e.country.as_deref()),
+            Some("US")
+        );
+
+        let state = tagger().tag("Flooding hit Atlanta and Savannah in Georgia, where the governor declared an emergency.");
+        let georgia = entity(&state, "Georgia").expect("Georgia found");
+        assert_eq!(georgia.country.as_deref(), Some("US"));
+        let country = tagger().tag(
+            "Protesters filled the streets of Tbilisi as Georgia's parliament voted on the law.",
+        );
+        assert_eq!(
+            entity(&country, "Georgia").and_then(|e| e.country.as_deref()),
+            Some("GE")
+        );
+    }
+
+    #[test]
+    fn quotes_get_their_speakers() {
+        let ann = tagger().tag(STORY);
+        let direct = ann
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Direct)
+            .expect("direct quote");
+        assert!(direct.text.starts_with("We are ready"));
+        assert_eq!(direct.speaker.as_deref(), Some("Jane Halloway"));
+        let reported = ann
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Reported && q.text.contains("pledged"));
+        assert_eq!(
+            reported.and_then(|q| q.speaker.as_deref()),
+            Some("Jane Halloway")
+        );
+    }
+
+    #[test]
+    fn figures_have_values_units_and_what_they_count() {
+        let ann = tagger().tag(STORY);
+        let find = |t: &str| ann.figures.iter().find(|f| f.text == t);
+        let people = find("300,000").expect("count");
+        assert_eq!(
+            (people.kind, people.value, people.what.as_deref()),
+            (FigureKind::Count, 300_000.0, Some("people"))
+        );
+        let share = find("70 percent").expect("percentage");
+        assert_eq!(
+            (share.kind, share.what.as_deref()),
+            (FigureKind::Percent, Some("refugees"))
+        );
+        let money = find("$5.5 million").expect("money");
+        assert_eq!(
+            (money.kind, money.value, money.unit.as_deref()),
+            (FigureKind::Money, 5_500_000.0, Some("USD"))
+        );
+    }
+
+    #[test]
+    fn topics_follow_the_story() {
+        let war = tagger().tag(STORY);
+        let codes: Vec<&str> = war.topics.iter().map(|t| t.code.as_str()).collect();
+        assert!(codes.contains(&"CONFLICT"), "{codes:?}");
+        assert!(codes.contains(&"medtop:16000000"), "{codes:?}");
+        assert!(!codes.contains(&"SPORT"));
+        let vote = tagger().tag(
+            "Voters head to the polls\n\nMillions of voters cast their ballots on Sunday in a presidential election. \
+             The two candidates campaigned until late on Saturday, and polling stations close at 8 pm.",
+        );
+        let top = vote.topics.first().map(|t| t.code.as_str());
+        assert!(
+            vote.topics.iter().any(|t| t.code == "ELECTION"),
+            "{:?}",
+            vote.topics
+        );
+        assert!(vote.topics.iter().all(|t| (0.0..=1.0).contains(&t.score)));
+        assert_ne!(top, Some("CONFLICT"));
+    }
+
+    #[test]
+    fn highlights_are_two_or_three_sentences_in_story_order() {
+        let ann = tagger().tag(STORY);
+        assert!(
+            (2..=3).contains(&ann.highlights.len()),
+            "{:?}",
+            ann.highlights
+        );
+        assert!(ann.highlights.windows(2).all(|w| w[0].start < w[1].start));
+        assert!(
+            ann.highlights[0]
+                .text
+                .starts_with("Foreign Minister Jane Halloway")
+        );
+        assert!(ann.highlights.iter().all(|h| !h.text.contains('\n')));
+    }
+
+    #[test]
+    fn other_languages_are_detected_and_left_untagged() {
+        let ann = tagger().tag("Le gouvernement a annoncé lundi que les négociations avec les syndicats ont échoué à Paris.");
+        assert_eq!(ann.language, "fr");
+        assert!(!ann.tagged);
+        assert!(ann.entities.is_empty());
+        assert!(tagger().tag(STORY).tagged);
+    }
+
+    #[test]
+    fn offsets_count_chars_not_bytes() {
+        let text = "Café owners in Zürich said Angela Merkel visited Berlin.";
+        let ann = tagger().tag(text);
+        let chars: Vec<char> = text.chars().collect();
+        assert!(!ann.entities.is_empty());
+        for e in &ann.entities {
+            assert_eq!(chars[e.start..e.end].iter().collect::<String>(), e.text);
+        }
+        assert!(entity(&ann, "Berlin").is_some());
+    }
+
+    #[test]
+    fn tag_story_offsets_cover_headline_and_body() {
+        let ann = tagger().tag_story(
+            "Storm hits Atlanta",
+            "A storm hit Atlanta on Tuesday, killing three people.",
+        );
+        let text = "Storm hits Atlanta\n\nA storm hit Atlanta on Tuesday, killing three people.";
+        let chars: Vec<char> = text.chars().collect();
+        for e in &ann.entities {
+            assert_eq!(chars[e.start..e.end].iter().collect::<String>(), e.text);
+        }
+        assert!(
+            ann.entities
+                .iter()
+                .any(|e| e.start > 20 && e.text == "Atlanta")
+        );
+    }
+
+    #[test]
+    fn the_jsonl_contract_reports_bad_lines_and_carries_on() {
+        let mut input = Vec::new();
+        input.extend_from_slice(b"{\"id\":\"a\",\"text\":\"Angela Merkel visited Paris.\"}\n");
+        input.extend_from_slice(b"not json\n\n");
+        input.extend_from_slice(b"\xff\xfe\n");
+        input.extend_from_slice(b"{\"id\":7}\n");
+        let big = "The minister visited Paris and said the talks went well. ".repeat(18_000);
+        input.extend_from_slice(
+            serde_json::json!({"id": "big", "text": big})
+                .to_string()
+                .as_bytes(),
+        );
+        input.push(b'\n');
+        let mut out = Vec::new();
+        let summary = tag_jsonl(tagger(), input.as_slice(), &mut out).expect("in-memory I/O");
+        assert_eq!((summary.lines, summary.tagged, summary.errors), (5, 2, 3));
+        let lines: Vec<serde_json::Value> = out
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).expect("every output line is JSON"))
+            .collect();
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[0]["id"], "a");
+        assert!(
+            lines[0]["entities"]
+                .as_array()
+                .is_some_and(|e| !e.is_empty())
+        );
+        assert_eq!(lines[1]["line"], 2);
+        assert_eq!(lines[2]["line"], 4);
+        assert!(
+            lines[2]["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("UTF-8"))
+        );
+        assert_eq!(lines[3]["line"], 5);
+        assert_eq!(lines[4]["id"], "big");
+        assert!(big.len() > 1_000_000);
+        assert!(
+            lines[4]["entities"]
+                .as_array()
+                .is_some_and(|e| e.len() >= 18_000)
+        );
     }
 }

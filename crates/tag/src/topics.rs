@@ -640,7 +640,11 @@ impl TopicModel {
         };
         for (i, c) in concepts.iter().enumerate() {
             for part in label_parts(&c.label) {
-                if !GENERIC_PARTS.contains(&stem(&part).as_str()) {
+                // Acronyms ("AIDS") would match ordinary words ("aid") once lower-cased.
+                let acronym = part
+                    .split_whitespace()
+                    .any(|w| w.len() > 1 && w.chars().all(|c| c.is_uppercase()));
+                if !acronym && !GENERIC_PARTS.contains(&stem(&part).as_str()) {
                     add(&part, Target::Concept(i));
                 }
             }
@@ -676,6 +680,7 @@ impl TopicModel {
             let mut advance = 1;
             if let Some(list) = self.phrases.get(&words[i]) {
                 let mut matched_len = None;
+                let mut bumped: Vec<usize> = Vec::new();
                 for (rest, target) in list {
                     let fits = words.len() > i + rest.len()
                         && rest.iter().enumerate().all(|(k, s)| words[i + 1 + k] == *s);
@@ -683,16 +688,26 @@ impl TopicModel {
                         continue;
                     }
                     matched_len = Some(rest.len());
-                    match *target {
-                        Target::Concept(c) => {
-                            let mut cur = Some(c);
-                            while let Some(k) = cur {
-                                concept_hits[k] += weight;
-                                cur = self.concepts[k].parent;
-                            }
+                    // A cue is evidence for its Media Topic and every ancestor; a
+                    // mnemonic's cue counts for the Media Topic it maps to as well.
+                    let concept = match *target {
+                        Target::Concept(c) => Some(c),
+                        Target::Mnemonic(m) => {
+                            mnemonic_hits[m] += weight;
+                            self.mnemonic_concept[m]
                         }
-                        Target::Mnemonic(m) => mnemonic_hits[m] += weight,
+                    };
+                    let mut cur = concept;
+                    while let Some(k) = cur {
+                        bumped.push(k);
+                        cur = self.concepts[k].parent;
                     }
+                }
+                // Words that are both a label and a cue count once per topic.
+                bumped.sort_unstable();
+                bumped.dedup();
+                for k in bumped {
+                    concept_hits[k] += weight;
                 }
                 if let Some(l) = matched_len {
                     advance = l + 1;
@@ -735,11 +750,11 @@ impl TopicModel {
             .iter()
             .enumerate()
             .map(|(m, (code, label, _, _))| {
-                let via = self.mnemonic_concept[m].map_or(0.0, |c| concept_hits[c]);
+                let hits = self.mnemonic_concept[m].map_or(mnemonic_hits[m], |c| concept_hits[c]);
                 Topic {
                     code: code.to_string(),
                     label: label.to_string(),
-                    score: score(mnemonic_hits[m] + via),
+                    score: score(hits),
                 }
             })
             .filter(|t| t.score >= THRESHOLD)

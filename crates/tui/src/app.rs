@@ -5,11 +5,12 @@
 //! came back as an [`Update`]. That keeps every behaviour a user sees
 //! testable without a terminal or a server.
 
-use newsterm_api::{Headline, RevisionInfo, SearchResponse};
+use newsterm_api::{EntityCount, Headline, RevisionInfo, SearchResponse};
 use newsterm_story::{Story, StoryId};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use time::OffsetDateTime;
 
+use crate::entities::{self, EntityKind, EntityList, EntityPage, Focus};
 use crate::function::{self, Function};
 use crate::reader::Reader;
 use crate::rows::{Cursor, Row, WIRE_CAPACITY, Wire};
@@ -38,6 +39,15 @@ pub enum Command {
     },
     /// Top stories now. Answered by [`Update::TopStories`].
     Top,
+    /// The newest stories in the archive matching `query` (one page,
+    /// newest first). Answered by [`Update::LatestStories`].
+    LatestStories { query: String },
+    /// The most mentioned entities of `kind`, among the stories matching
+    /// `query` when there is one. Answered by [`Update::Entities`].
+    Entities {
+        kind: EntityKind,
+        query: Option<String>,
+    },
     /// A story, at a revision or the latest. Answered by [`Update::Story`].
     OpenStory { id: StoryId, revision: Option<u32> },
     /// A story's revision history. Answered by [`Update::Revisions`].
@@ -62,6 +72,15 @@ pub enum Update {
         response: SearchResponse,
     },
     TopStories(Vec<Headline>),
+    LatestStories {
+        query: String,
+        response: SearchResponse,
+    },
+    Entities {
+        kind: EntityKind,
+        query: Option<String>,
+        entities: Vec<EntityCount>,
+    },
     /// Boxed: a story is large and rare next to the headlines sharing the channel.
     Story(Box<Story>),
     Revisions {
@@ -95,6 +114,10 @@ pub(crate) enum View {
     First,
     Search,
     Top,
+    /// `PPL`, `ORG`, `GEO` or `NI` alone.
+    Entities,
+    /// `PPL <name>`, `ORG <name>`, `GEO <place>`.
+    Entity,
 }
 
 #[derive(Debug)]
@@ -139,6 +162,9 @@ pub struct App {
     pub(crate) monitor: Monitor,
     pub(crate) search: SearchView,
     pub(crate) top: TopView,
+    pub(crate) entity_list: EntityList,
+    /// The entity page; there whenever the view is [`View::Entity`].
+    pub(crate) page: Option<EntityPage>,
     pub(crate) reader: Option<Reader>,
     pub(crate) help: bool,
     pub(crate) input: String,
@@ -170,6 +196,8 @@ impl App {
             },
             search: SearchView::default(),
             top: TopView::default(),
+            entity_list: EntityList::new(EntityKind::Person),
+            page: None,
             reader: None,
             help: false,
             input: String::new(),
@@ -227,6 +255,8 @@ impl App {
             KeyCode::PageDown => self.navigate(Nav::Pages(1)),
             KeyCode::Home => self.navigate(Nav::Home),
             KeyCode::End => self.navigate(Nav::End),
+            KeyCode::Left => self.navigate(Nav::Columns(-1)),
+            KeyCode::Right => self.navigate(Nav::Columns(1)),
             KeyCode::Char(c) if !ctrl => self.type_char(c),
             _ => Vec::new(),
         }
@@ -261,6 +291,29 @@ impl App {
             Update::TopStories(headlines) => {
                 self.top.rows = headlines.iter().map(Row::from).collect();
                 self.top.loading = false;
+            }
+            Update::LatestStories { query, response } => {
+                if let Some(page) = &mut self.page {
+                    page.receive_stories(&query, response);
+                }
+            }
+            Update::Entities {
+                kind,
+                query: None,
+                entities,
+            } => {
+                if self.entity_list.kind == kind {
+                    self.entity_list.receive(entities);
+                }
+            }
+            Update::Entities {
+                kind,
+                query: Some(query),
+                entities,
+            } => {
+                if let Some(page) = &mut self.page {
+                    page.receive_related(kind, &query, entities);
+                }
             }
             Update::Story(story) => {
                 if let Some(reader) = &mut self.reader {
@@ -301,7 +354,8 @@ impl App {
     }
 
     /// Esc: close help, else close the reader, else clear the command
-    /// line, else return from another list to the monitor.
+    /// line, else return from an entity page to the list it was opened
+    /// from, else from another list to the monitor.
     fn back(&mut self) {
         self.message = None;
         if self.help {
@@ -310,6 +364,11 @@ impl App {
             self.reader = None;
         } else if !self.input.is_empty() {
             self.input.clear();
+        } else if let (View::Entity, Some(kind)) =
+            (self.view, self.page.as_ref().and_then(|p| p.back))
+            && kind == self.entity_list.kind
+        {
+            self.view = View::Entities;
         } else if self.view != View::Monitor {
             self.view = View::Monitor;
         }
@@ -322,14 +381,7 @@ impl App {
             if self.help || self.reader.is_some() {
                 return Vec::new();
             }
-            let selected = {
-                let (rows, cursor) = self.list();
-                cursor.selected_id(&rows)
-            };
-            return match selected {
-                Some(id) => self.open(id, None),
-                None => Vec::new(),
-            };
+            return self.open_selected();
         }
         match function::parse(&self.input) {
             Ok(f) => {
@@ -345,6 +397,44 @@ impl App {
                 });
                 Vec::new()
             }
+        }
+    }
+
+    /// Enter on an empty line: the selected story opens in the reader, the
+    /// selected entity on its page (a topic, in its live monitor).
+    fn open_selected(&mut self) -> Vec<Command> {
+        let entity = match self.view {
+            View::Entities => self
+                .entity_list
+                .selected()
+                .map(|e| (self.entity_list.kind, e.name.clone())),
+            View::Entity => self
+                .page
+                .as_ref()
+                .and_then(EntityPage::selected_related)
+                .map(|(kind, e)| (kind, e.name.clone())),
+            _ => None,
+        };
+        if let Some((kind, name)) = entity {
+            return self.run(match kind {
+                EntityKind::Topic => Function::Topic { code: name },
+                kind => Function::Entity { kind, name },
+            });
+        }
+        let in_grid = self
+            .page
+            .as_ref()
+            .is_some_and(|p| self.view == View::Entity && p.focus != Focus::Stories);
+        if in_grid {
+            return Vec::new();
+        }
+        let selected = {
+            let (rows, cursor) = self.list();
+            cursor.selected_id(&rows)
+        };
+        match selected {
+            Some(id) => self.open(id, None),
+            None => Vec::new(),
         }
     }
 
@@ -380,6 +470,36 @@ impl App {
                     query,
                     cursor: None,
                 }]
+            }
+            Function::Topic { code } => {
+                if !code.contains(':') && !entities::is_known_topic(&code) {
+                    self.message = Some(Message {
+                        text: format!("{code} is not a topic code newsterm assigns; NI lists them"),
+                        is_error: false,
+                    });
+                }
+                self.view = View::Monitor;
+                self.tune(Some(format!("topic:{code}")))
+            }
+            Function::Entities(kind) => {
+                self.view = View::Entities;
+                self.entity_list = EntityList::new(kind);
+                vec![Command::Entities { kind, query: None }]
+            }
+            Function::Entity { kind, name } => {
+                let back = (self.view == View::Entities).then_some(self.entity_list.kind);
+                let page = EntityPage::new(kind, name, back);
+                let query = page.query.clone();
+                self.view = View::Entity;
+                self.page = Some(page);
+                let mut commands = vec![Command::LatestStories {
+                    query: query.clone(),
+                }];
+                commands.extend(EntityKind::ALL.map(|kind| Command::Entities {
+                    kind,
+                    query: Some(query.clone()),
+                }));
+                commands
             }
             Function::Open(id) => self.open(id, None),
             Function::Quit => vec![Command::Quit],
@@ -453,9 +573,26 @@ impl App {
                 Nav::Pages(n) => reader.scroll.saturating_add_signed(n * page as isize),
                 Nav::Home => 0,
                 Nav::End => last,
+                Nav::Columns(_) => reader.scroll,
             }
             .min(last);
             return Vec::new();
+        }
+        match self.view {
+            View::Entities => {
+                let list = &mut self.entity_list;
+                let len = list.entries.len();
+                let at = list.selection.index;
+                if let Some(target) = nav.target(at, page) {
+                    list.selection.move_to(len, target, page);
+                }
+                return Vec::new();
+            }
+            View::Entity => {
+                self.navigate_page(nav);
+                return Vec::new();
+            }
+            _ => {}
         }
         let view = self.view;
         let (rows, cursor) = match view {
@@ -469,13 +606,11 @@ impl App {
             ),
             View::Top => (self.top.rows.iter().collect(), &mut self.top.cursor),
             View::Search => (self.search.rows.iter().collect(), &mut self.search.cursor),
+            View::Entities | View::Entity => return Vec::new(),
         };
         let at = cursor.selected_index(&rows);
-        let target = match nav {
-            Nav::Lines(n) => at.saturating_add_signed(n),
-            Nav::Pages(n) => at.saturating_add_signed(n * page as isize),
-            Nav::Home => 0,
-            Nav::End => usize::MAX,
+        let Some(target) = nav.target(at, page) else {
+            return Vec::new();
         };
         cursor.move_to(&rows, target, page);
         let past_end = target >= rows.len() && matches!(nav, Nav::Lines(1..) | Nav::Pages(1..));
@@ -483,6 +618,42 @@ impl App {
             return self.next_search_page();
         }
         Vec::new()
+    }
+
+    /// Moves on an entity page: through its stories, down into the grid
+    /// of related entities below them, and across the grid's columns.
+    fn navigate_page(&mut self, nav: Nav) {
+        let main = usize::from(self.size.1.saturating_sub(CHROME_LINES - 1));
+        let Some(page) = &mut self.page else { return };
+        let (story_rows, related_rows) = page.heights(main);
+        match (page.focus, nav) {
+            (Focus::Stories, Nav::Columns(_)) => {}
+            (Focus::Stories, nav) => {
+                let rows: Vec<&Row> = page.stories.iter().collect();
+                let at = page.cursor.selected_index(&rows);
+                let down = matches!(nav, Nav::Lines(1..) | Nav::Pages(1..));
+                if down && at + 1 >= rows.len() {
+                    page.enter_grid();
+                } else if let Some(target) = nav.target(at, story_rows.max(1)) {
+                    page.cursor.move_to(&rows, target, story_rows.max(1));
+                }
+            }
+            (Focus::Related { .. }, Nav::Columns(step)) => page.move_column(step),
+            (Focus::Related { .. }, Nav::Lines(n)) => {
+                page.move_in_grid(n);
+            }
+            (Focus::Related { .. }, Nav::Pages(n)) => {
+                page.move_in_grid(n * related_rows as isize);
+            }
+            (Focus::Related { .. }, Nav::End) => {
+                page.move_in_grid(isize::MAX);
+            }
+            (Focus::Related { .. }, Nav::Home) => {
+                page.focus = Focus::Stories;
+                let rows: Vec<&Row> = page.stories.iter().collect();
+                page.cursor.move_to(&rows, 0, story_rows.max(1));
+            }
+        }
     }
 
     /// Asks for the next page of search results, once, if there is one.
@@ -525,6 +696,10 @@ impl App {
         self.monitor.loading = false;
         self.top.loading = false;
         self.search.pending = None;
+        self.entity_list.fail();
+        if let Some(page) = &mut self.page {
+            page.fail();
+        }
         if let Some(reader) = &mut self.reader {
             match &reader.story {
                 None => self.reader = None,
@@ -550,6 +725,12 @@ impl App {
             ),
             View::Top => (self.top.rows.iter().collect(), &self.top.cursor),
             View::Search => (self.search.rows.iter().collect(), &self.search.cursor),
+            View::Entity => match &self.page {
+                Some(page) => (page.stories.iter().collect(), &page.cursor),
+                None => (Vec::new(), &Cursor::HEAD),
+            },
+            // Entities, not stories: see `entity_list`.
+            View::Entities => (Vec::new(), &Cursor::HEAD),
         }
     }
 }
@@ -560,6 +741,22 @@ enum Nav {
     Pages(isize),
     Home,
     End,
+    /// Left or right: across the columns of an entity page's grid.
+    Columns(isize),
+}
+
+impl Nav {
+    /// The row to move to from row `at` with pages `page` rows long;
+    /// `None` for moves that are not up or down.
+    fn target(self, at: usize, page: usize) -> Option<usize> {
+        Some(match self {
+            Nav::Lines(n) => at.saturating_add_signed(n),
+            Nav::Pages(n) => at.saturating_add_signed(n * page as isize),
+            Nav::Home => 0,
+            Nav::End => usize::MAX,
+            Nav::Columns(_) => return None,
+        })
+    }
 }
 
 /// Columns and lines of reader text on a terminal of `size`: the reader
@@ -580,7 +777,7 @@ fn visible(rows: &[Row], breaking_only: bool) -> Vec<&Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{enter, headline, key, monitor, revision_info, story};
+    use crate::fixtures::{count, enter, headline, key, monitor, revision_info, story};
     use newsterm_api::SearchHit;
     use newsterm_story::Priority;
 
@@ -866,6 +1063,189 @@ mod tests {
         assert_eq!(
             app.message.as_ref().map(|m| (m.text.as_str(), m.is_error)),
             Some(("story not found", true))
+        );
+    }
+
+    fn facets(app: &mut App, kind: EntityKind, query: Option<&str>, entries: Vec<EntityCount>) {
+        app.apply(Update::Entities {
+            kind,
+            query: query.map(str::to_string),
+            entities: entries,
+        });
+    }
+
+    #[test]
+    fn ni_with_a_code_tunes_the_monitor_to_that_topic() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "old")]);
+        let topic = Some("topic:CONFLICT".to_string());
+        assert_eq!(
+            enter(&mut app, "ni conflict"),
+            vec![
+                Command::Subscribe {
+                    query: topic.clone()
+                },
+                Command::Headlines { query: topic }
+            ]
+        );
+        assert_eq!(app.view, View::Monitor);
+        assert!(app.message.is_none(), "a known code needs no comment");
+        enter(&mut app, "NI CONFLCT");
+        let hint = app.message.as_ref().map(|m| (m.text.as_str(), m.is_error));
+        assert!(
+            matches!(hint, Some((text, false)) if text.contains("CONFLCT") && text.contains("NI lists")),
+            "{hint:?}"
+        );
+    }
+
+    #[test]
+    fn ni_alone_lists_topics_and_enter_watches_one() {
+        let mut app = monitor(vec![]);
+        assert_eq!(
+            enter(&mut app, "NI"),
+            vec![Command::Entities {
+                kind: EntityKind::Topic,
+                query: None
+            }]
+        );
+        facets(
+            &mut app,
+            EntityKind::Topic,
+            None,
+            vec![
+                count("ELECTION", 30, Some("elections")),
+                count("MARKETS", 12, None),
+            ],
+        );
+        app.handle_key(key(KeyCode::Down));
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::Subscribe {
+                    query: Some("topic:MARKETS".into())
+                },
+                Command::Headlines {
+                    query: Some("topic:MARKETS".into())
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn ppl_alone_lists_people_and_enter_opens_a_page_esc_returns() {
+        let mut app = monitor(vec![]);
+        assert_eq!(
+            enter(&mut app, "ppl"),
+            vec![Command::Entities {
+                kind: EntityKind::Person,
+                query: None
+            }]
+        );
+        // People arriving for a list the user has left are not shown.
+        facets(
+            &mut app,
+            EntityKind::Org,
+            None,
+            vec![count("NATO", 3, None)],
+        );
+        assert!(app.entity_list.entries.is_empty());
+        facets(
+            &mut app,
+            EntityKind::Person,
+            None,
+            vec![count("Jane Roe", 40, None), count("John Doe", 12, None)],
+        );
+        app.handle_key(key(KeyCode::Char('j')));
+        let query = "person:\"John Doe\"".to_string();
+        let mut expected = vec![Command::LatestStories {
+            query: query.clone(),
+        }];
+        expected.extend(EntityKind::ALL.map(|kind| Command::Entities {
+            kind,
+            query: Some(query.clone()),
+        }));
+        assert_eq!(app.handle_key(key(KeyCode::Enter)), expected);
+        assert_eq!(app.view, View::Entity);
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Entities, "back to the people list");
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Monitor);
+    }
+
+    #[test]
+    fn an_entity_page_opens_stories_and_related_entities() {
+        let mut app = monitor(vec![]);
+        enter(&mut app, "GEO Kyiv");
+        let query = "place:\"Kyiv\"".to_string();
+        app.apply(Update::LatestStories {
+            query: query.clone(),
+            response: page(0, 2, None),
+        });
+        facets(
+            &mut app,
+            EntityKind::Place,
+            Some(&query),
+            vec![count("Kyiv", 2, Some("UA")), count("Lviv", 1, Some("UA"))],
+        );
+        facets(
+            &mut app,
+            EntityKind::Topic,
+            Some(&query),
+            vec![count("CONFLICT", 2, None)],
+        );
+        // Enter on the newest story reads it.
+        let story_id = app.page.as_ref().map(|p| p.stories[0].id);
+        let commands = app.handle_key(key(KeyCode::Enter));
+        assert_eq!(
+            commands.first(),
+            story_id
+                .map(|id| Command::OpenStory { id, revision: None })
+                .as_ref()
+        );
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(
+            app.view,
+            View::Entity,
+            "Esc from the story returns to the page"
+        );
+
+        // Past the last story, the selection goes into the grid: the
+        // places column first: no people or orgs came back.
+        for _ in 0..2 {
+            app.handle_key(key(KeyCode::Down));
+        }
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::LatestStories {
+                    query: "place:\"Lviv\"".into()
+                },
+                Command::Entities {
+                    kind: EntityKind::Person,
+                    query: Some("place:\"Lviv\"".into())
+                },
+                Command::Entities {
+                    kind: EntityKind::Org,
+                    query: Some("place:\"Lviv\"".into())
+                },
+                Command::Entities {
+                    kind: EntityKind::Place,
+                    query: Some("place:\"Lviv\"".into())
+                },
+                Command::Entities {
+                    kind: EntityKind::Topic,
+                    query: Some("place:\"Lviv\"".into())
+                },
+            ]
+        );
+        // A late answer for Kyiv's page must not fill Lviv's.
+        app.apply(Update::LatestStories {
+            query,
+            response: page(0, 5, None),
+        });
+        assert!(
+            app.page
+                .as_ref()
+                .is_some_and(|p| p.stories.is_empty() && p.loading)
         );
     }
 

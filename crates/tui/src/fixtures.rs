@@ -1,6 +1,7 @@
 //! Headlines, stories and screens for the tests.
 
-use newsterm_api::{Headline, RevisionInfo};
+use newsterm_api::{EntityCount, Headline, RevisionInfo};
+use newsterm_story::tags::{Entity, EntityType, Figure, FigureKind, Quote, QuoteKind, Topic};
 use newsterm_story::{Block, Priority, Story, StoryContent, StoryId, Tags};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -59,6 +60,103 @@ pub fn story(id: StoryId, revision: u32) -> Story {
         },
         tags: Tags::default(),
         received: noon(),
+    }
+}
+
+pub fn entity(kind: EntityType, text: &str, canonical: &str) -> Entity {
+    Entity {
+        start: 0,
+        end: 1,
+        kind,
+        text: text.into(),
+        canonical: canonical.into(),
+        lat: None,
+        lon: None,
+        country: None,
+        geonames_id: None,
+        role: None,
+    }
+}
+
+/// The fixture story, tagged: a minister, the UN, Kyiv and a demonym,
+/// two quotes, two figures and two topics.
+pub fn tagged_story(id: StoryId) -> Story {
+    let mut s = story(id, 1);
+    let mut minister = entity(EntityType::Person, "Jane Roe", "Jane Roe");
+    minister.role = Some("Foreign Minister".into());
+    let mut kyiv = entity(EntityType::Loc, "Kyiv", "Kyiv");
+    kyiv.country = Some("UA".into());
+    let mut ukrainian = entity(EntityType::Norp, "Ukrainian", "Ukraine");
+    ukrainian.country = Some("UA".into());
+    s.tags = Tags {
+        language: "en".into(),
+        tagged: true,
+        entities: vec![
+            entity(EntityType::Person, "Roe", "Jane Roe"),
+            minister,
+            entity(EntityType::Org, "UN", "United Nations"),
+            kyiv,
+            ukrainian,
+        ],
+        quotes: vec![
+            Quote {
+                start: 0,
+                end: 1,
+                text: "We will rebuild every bridge".into(),
+                speaker: Some("Jane Roe".into()),
+                kind: QuoteKind::Direct,
+            },
+            Quote {
+                start: 2,
+                end: 3,
+                text: "the dam had been weakened for months".into(),
+                speaker: Some("United Nations".into()),
+                kind: QuoteKind::Reported,
+            },
+        ],
+        figures: vec![
+            Figure {
+                start: 0,
+                end: 1,
+                text: "300,000".into(),
+                kind: FigureKind::Count,
+                value: 300_000.0,
+                unit: None,
+                what: Some("people".into()),
+            },
+            Figure {
+                start: 0,
+                end: 1,
+                text: "70 percent".into(),
+                kind: FigureKind::Percent,
+                value: 70.0,
+                unit: Some("%".into()),
+                what: Some("the city".into()),
+            },
+        ],
+        topics: vec![
+            Topic {
+                code: "medtop:06000000".into(),
+                label: "environment".into(),
+                score: 0.9,
+            },
+            Topic {
+                code: "DISASTER".into(),
+                label: "disasters and accidents".into(),
+                score: 0.8,
+            },
+        ],
+        highlights: Vec::new(),
+    };
+    s
+}
+
+/// A facet entry: `name` in `count` stories.
+pub fn count(name: &str, count: u64, detail: Option<&str>) -> EntityCount {
+    EntityCount {
+        name: name.into(),
+        detail: detail.map(str::to_string),
+        count,
     }
 }
 

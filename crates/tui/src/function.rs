@@ -6,6 +6,8 @@
 
 use newsterm_story::StoryId;
 
+use crate::entities::{EntityKind, clean_name};
+
 /// What the user asked for by pressing Enter (GO).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Function {
@@ -17,6 +19,12 @@ pub(crate) enum Function {
     First,
     /// `NSE <query>`: archive search.
     Search { query: String },
+    /// `NI <code>`: the live monitor of one topic.
+    Topic { code: String },
+    /// `PPL`, `ORG`, `GEO` or `NI` alone: the most mentioned of a kind.
+    Entities(EntityKind),
+    /// `PPL <name>`, `ORG <name>`, `GEO <place>`: a page about one entity.
+    Entity { kind: EntityKind, name: String },
     /// A story id: open the reader.
     Open(StoryId),
     /// `?`, `HELP`.
@@ -27,24 +35,39 @@ pub(crate) enum Function {
 
 /// Functions of the product that this terminal does not offer yet; naming
 /// them gets a "not available" rather than an "unknown" message.
-const PLANNED: [&str; 7] = ["NI", "READ", "ALRT", "PPL", "ORG", "GEO", "CN"];
+const PLANNED: [&str; 4] = ["READ", "ALRT", "SRC", "CN"];
 
-/// One line of the help screen per function, in the order shown.
-pub(crate) const HELP: [(&str, &str); 8] = [
-    ("N, NH", "live headline monitor, newest on top"),
+/// One line of the help screen per function, in the order shown; the
+/// screen must fit 80×24, so related functions share a line.
+pub(crate) const HELP: [(&str, &str); 10] = [
     (
-        "N <query>",
-        "live monitor filtered by a query, e.g. N source:BBC",
+        "N, N <query>",
+        "live headlines, newest on top; a query filters: N source:BBC",
     ),
     ("FIRST", "flash and urgent headlines only, as they land"),
     ("TOP", "top stories now"),
     (
         "NSE <query>",
-        "search the archive: words, \"phrases\", source:, place:, AND/OR/NOT",
+        "search the archive: words, \"phrases\", person:, place:, OR",
+    ),
+    (
+        "NI <code>",
+        "live headlines on one topic, e.g. NI CONFLICT; NI lists codes",
+    ),
+    (
+        "PPL <name>",
+        "a person: latest stories, and who and what comes up with them",
+    ),
+    ("ORG, GEO <name>", "the same for an organization or a place"),
+    (
+        "PPL, ORG, GEO",
+        "alone: the most mentioned people, organizations or places",
     ),
     ("<story id>", "open a story by its 26-character id"),
-    ("HELP, ?", "this screen"),
-    ("Q, QUIT", "leave the terminal (Ctrl-C works too)"),
+    (
+        "HELP, ?",
+        "this screen; Q or QUIT leaves (Ctrl-C works too)",
+    ),
 ];
 
 /// Reads one command line; the error says what is wrong in words.
@@ -72,6 +95,25 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
             }),
             None => Err("NSE needs a query, e.g. NSE gaza".into()),
         },
+        "NI" => match arg {
+            None => Ok(Function::Entities(EntityKind::Topic)),
+            Some(code) => topic_code(code).map(|code| Function::Topic { code }),
+        },
+        "PPL" | "ORG" | "GEO" => {
+            let kind = match mnemonic.as_str() {
+                "PPL" => EntityKind::Person,
+                "ORG" => EntityKind::Org,
+                _ => EntityKind::Place,
+            };
+            match arg.map(clean_name) {
+                None => Ok(Function::Entities(kind)),
+                Some(name) if name.is_empty() => Err(format!(
+                    "{mnemonic} needs a name, e.g. {mnemonic} {}",
+                    example(kind)
+                )),
+                Some(name) => Ok(Function::Entity { kind, name }),
+            }
+        }
         "?" | "HELP" => no_argument(Function::Help),
         "Q" | "QUIT" => no_argument(Function::Quit),
         m if PLANNED.contains(&m) => Err(format!("{m} is not available in this terminal yet")),
@@ -82,6 +124,31 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
                 crate::wrap::truncate(name, 30)
             )),
         },
+    }
+}
+
+/// A topic code as the index holds it: newsterm's short codes in capitals
+/// (`conflict` → `CONFLICT`), IPTC qcodes (`medtop:16000000`) as typed.
+fn topic_code(arg: &str) -> Result<String, String> {
+    let is_code_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.');
+    if !arg.chars().all(is_code_char) {
+        return Err(format!(
+            "NI takes one topic code, e.g. NI CONFLICT, not `{}`; NI alone lists them",
+            crate::wrap::truncate(arg, 30)
+        ));
+    }
+    Ok(if arg.contains(':') {
+        arg.to_string()
+    } else {
+        arg.to_ascii_uppercase()
+    })
+}
+
+fn example(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "Jane Roe",
+        EntityKind::Org => "United Nations",
+        EntityKind::Place | EntityKind::Topic => "Kyiv",
     }
 }
 
@@ -128,5 +195,41 @@ mod tests {
         assert!(parse("NSE").unwrap_err().contains("needs a query"));
         assert!(parse("TOP stories").unwrap_err().contains("no argument"));
         assert!(parse("alrt").unwrap_err().contains("not available"));
+        assert!(parse("SRC").unwrap_err().contains("not available"));
+        assert!(parse("PPL \"\"").unwrap_err().contains("needs a name"));
+        let bad_code = parse("NI war OR peace").unwrap_err();
+        assert!(bad_code.contains("one topic code"), "{bad_code}");
+    }
+
+    #[test]
+    fn tag_functions_take_a_name_or_list_alone() {
+        assert_eq!(
+            parse("ni conflict"),
+            Ok(Function::Topic {
+                code: "CONFLICT".into()
+            })
+        );
+        assert_eq!(
+            parse("NI medtop:16000000"),
+            Ok(Function::Topic {
+                code: "medtop:16000000".into()
+            })
+        );
+        assert_eq!(parse("ni"), Ok(Function::Entities(EntityKind::Topic)));
+        assert_eq!(parse("Geo"), Ok(Function::Entities(EntityKind::Place)));
+        assert_eq!(
+            parse("ppl  Jane   Roe"),
+            Ok(Function::Entity {
+                kind: EntityKind::Person,
+                name: "Jane Roe".into()
+            })
+        );
+        assert_eq!(
+            parse("ORG \"United Nations\""),
+            Ok(Function::Entity {
+                kind: EntityKind::Org,
+                name: "United Nations".into()
+            })
+        );
     }
 }

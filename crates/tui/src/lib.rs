@@ -1,7 +1,9 @@
-//! newsterm's terminal UI: a live headline monitor, archive search, top
-//! stories and a story reader, driven from a command line of function
-//! mnemonics (`N`, `NSE <query>`, `TOP`, `FIRST`, a story id…) where
-//! Enter is GO.
+//! newsterm's terminal UI: a live headline monitor (also by topic),
+//! archive search, top stories, pages about people, organizations and
+//! places, and a story reader with its tags, driven from a command line
+//! of function mnemonics (`N`, `NSE <query>`, `TOP`, `FIRST`, `NI <code>`,
+//! `PPL <name>`, `ORG <name>`, `GEO <place>`, a story id…) where Enter
+//! is GO.
 //!
 //! The core is pure: [`App`] takes keys ([`App::handle_key`]) and arriving
 //! data ([`App::apply`]) and says what to fetch ([`Command`]); [`render`]
@@ -9,6 +11,7 @@
 //! [`newsterm_client::Client`].
 
 mod app;
+mod entities;
 #[cfg(test)]
 mod fixtures;
 mod function;
@@ -20,6 +23,7 @@ mod theme;
 mod wrap;
 
 pub use app::{App, Command, Connection, Update};
+pub use entities::EntityKind;
 pub use render::render;
 pub use runner::run;
 

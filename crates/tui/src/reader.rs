@@ -5,13 +5,14 @@
 //! far the text scrolls: the lines are the same ones drawn.
 
 use newsterm_api::RevisionInfo;
+use newsterm_story::tags::{EntityType, FigureKind, QuoteKind, Tags};
 use newsterm_story::{Block, Story, StoryId};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use time::OffsetDateTime;
 
 use crate::theme;
-use crate::wrap::{truncate, wrap};
+use crate::wrap::{fit, truncate, wrap};
 
 #[derive(Debug)]
 pub(crate) struct Reader {
@@ -150,20 +151,7 @@ impl Reader {
                 "          ",
             );
         }
-        let tags = tag_summary(story);
-        if !tags.is_empty() {
-            if c.keywords.is_empty() {
-                out.push(Line::default());
-            }
-            push_wrapped(
-                &mut out,
-                &format!("Tags: {tags}"),
-                width,
-                theme::DIM,
-                "",
-                "      ",
-            );
-        }
+        push_tags(&mut out, &story.tags, width);
         self.push_revisions(&mut out, story.revision, width);
         out
     }
@@ -262,33 +250,141 @@ pub(crate) fn datetime(t: OffsetDateTime) -> String {
     )
 }
 
-/// Tags as one line: `places: Kyiv, Lviv; topics: conflict`. Tagging stores
-/// free-form JSON, so only the plain values (strings, and names of objects)
-/// are shown.
-fn tag_summary(story: &Story) -> String {
-    story
-        .tags
-        .fields
+/// Columns the label of a tag section takes ("Organizations ").
+const TAG_LABEL_COLS: usize = 14;
+
+/// The story's tags under it, one labelled section per kind, empty ones
+/// left out: people with their roles, organizations, places with their
+/// country, topics with their labels, quotes with their speakers, and
+/// figures with what they count.
+fn push_tags(out: &mut Vec<Line<'static>>, tags: &Tags, width: usize) {
+    if !tags.tagged {
+        if !tags.language.is_empty() {
+            out.push(Line::default());
+            let note = format!("not tagged (language {})", tags.language);
+            push_labeled(out, "Tags", &note, width, theme::DIM);
+        }
+        return;
+    }
+    let mut sections: Vec<(&str, Vec<String>)> = vec![
+        ("People", people(tags)),
+        ("Organizations", distinct(tags, &[EntityType::Org], false)),
+        (
+            "Places",
+            distinct(tags, &[EntityType::Loc, EntityType::Norp], true),
+        ),
+    ];
+    // Newsterm's short codes first: they are what `NI` takes.
+    let mut topics: Vec<_> = tags.topics.iter().collect();
+    topics.sort_by_key(|t| !t.is_mnemonic());
+    sections.push((
+        "Topics",
+        topics
+            .iter()
+            .map(|t| format!("{} ({})", t.code, t.label))
+            .collect(),
+    ));
+    let figures = tags.figures.iter().map(|f| match (f.kind, &f.what) {
+        (FigureKind::Count, Some(what)) => format!("{} {what}", f.text),
+        (FigureKind::Percent, Some(what)) => format!("{} of {what}", f.text),
+        (_, Some(what)) => format!("{} ({what})", f.text),
+        (_, None) => f.text.clone(),
+    });
+    let figures: Vec<String> = figures.collect();
+    let quotes: Vec<String> = tags
+        .quotes
         .iter()
-        .filter_map(|(key, value)| {
-            // A value is a name, an object with a `name`, or a list of those.
-            let items = value
-                .as_array()
-                .map_or(std::slice::from_ref(value), Vec::as_slice);
-            let names: Vec<&str> = items
-                .iter()
-                .filter_map(|v| v.as_str().or_else(|| v.get("name")?.as_str()))
-                .collect();
-            (!names.is_empty()).then(|| format!("{key}: {}", names.join(", ")))
+        .map(|q| {
+            let text = match q.kind {
+                QuoteKind::Direct => format!("“{}”", q.text.trim()),
+                QuoteKind::Reported => q.text.trim().to_string(),
+            };
+            match (&q.speaker, q.kind) {
+                (Some(who), QuoteKind::Direct) => format!("{text} — {who}"),
+                (Some(who), QuoteKind::Reported) => format!("{text} — {who} (reported)"),
+                (None, _) => text,
+            }
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect();
+    if sections.iter().all(|(_, items)| items.is_empty()) && quotes.is_empty() && figures.is_empty()
+    {
+        return;
+    }
+    out.push(Line::default());
+    for (label, items) in sections {
+        if !items.is_empty() {
+            push_labeled(out, label, &items.join(" · "), width, theme::BASE);
+        }
+    }
+    // One quote per line: they are sentences, not names.
+    for (i, quote) in quotes.iter().enumerate() {
+        let label = if i == 0 { "Quotes" } else { "" };
+        push_labeled(out, label, quote, width, theme::BASE);
+    }
+    if !figures.is_empty() {
+        push_labeled(out, "Figures", &figures.join(" · "), width, theme::BASE);
+    }
+}
+
+/// People by name, each with the role the story gives them.
+fn people(tags: &Tags) -> Vec<String> {
+    tags.names(EntityType::Person)
+        .into_iter()
+        .map(|name| {
+            let role = tags
+                .entities
+                .iter()
+                .filter(|e| e.kind == EntityType::Person && e.canonical == name)
+                .find_map(|e| e.role.as_deref());
+            match role {
+                Some(role) => format!("{name} ({role})"),
+                None => name.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Distinct names of entities of `kinds`, in order of first mention,
+/// with their country code when `with_country`.
+fn distinct(tags: &Tags, kinds: &[EntityType], with_country: bool) -> Vec<String> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for e in tags.entities.iter().filter(|e| kinds.contains(&e.kind)) {
+        if names.contains(&e.canonical.as_str()) {
+            continue;
+        }
+        names.push(&e.canonical);
+        // A later mention may be the one resolved to a country.
+        let country = tags
+            .entities
+            .iter()
+            .filter(|o| kinds.contains(&o.kind) && o.canonical == e.canonical)
+            .find_map(|o| o.country.as_deref());
+        out.push(match country {
+            Some(c) if with_country => format!("{} ({c})", e.canonical),
+            _ => e.canonical.clone(),
+        });
+    }
+    out
+}
+
+/// `text` wrapped beside a bold `label`, continuation lines indented
+/// under the text so the labels stand in a column.
+fn push_labeled(out: &mut Vec<Line<'static>>, label: &str, text: &str, width: usize, style: Style) {
+    let text_width = width.saturating_sub(TAG_LABEL_COLS).max(1);
+    for (i, line) in wrap(text, text_width).into_iter().enumerate() {
+        let label = if i == 0 { label } else { "" };
+        out.push(Line::from(vec![
+            Span::styled(fit(label, TAG_LABEL_COLS), theme::BOLD),
+            Span::styled(line, style),
+        ]));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{revision_info, story};
+    use crate::fixtures::{entity, revision_info, story, tagged_story};
 
     fn text(lines: &[Line]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
@@ -335,23 +431,80 @@ mod tests {
     }
 
     #[test]
-    fn tags_show_names_of_any_shape() {
+    fn tags_show_under_the_story_section_by_section() {
         let id = StoryId::new();
-        let mut s = story(id, 1);
-        let tags = serde_json::json!({
-            "places": ["Kyiv", {"name": "Lviv", "lat": 49.8}],
-            "topic": "conflict",
-            "score": 0.9
-        });
-        if let serde_json::Value::Object(fields) = tags {
-            s.tags.fields = fields;
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(tagged_story(id));
+        let lines = text(&reader.lines(78));
+        for expected in [
+            "People        Jane Roe (Foreign Minister)",
+            "Organizations United Nations",
+            "Places        Kyiv (UA) · Ukraine (UA)",
+            // Wrapped at 78 columns, the continuation under the text.
+            "Topics        DISASTER (disasters and accidents) · medtop:06000000",
+            "              (environment)",
+            "Quotes        “We will rebuild every bridge” — Jane Roe",
+            "              the dam had been weakened for months — United Nations (reported)",
+            "Figures       300,000 people · 70 percent of the city",
+        ] {
+            assert!(
+                lines.iter().any(|l| l == expected),
+                "no `{expected}` in {lines:#?}"
+            );
         }
+        let people = lines.iter().position(|l| l.starts_with("People"));
+        let body = lines.iter().position(|l| l.contains("Buses left"));
+        assert!(people > body, "tags come after the story text");
+    }
+
+    #[test]
+    fn tags_wrap_under_their_text_and_skip_empty_sections() {
+        let id = StoryId::new();
+        let mut s = tagged_story(id);
+        s.tags.quotes.clear();
+        s.tags.figures.clear();
+        s.tags.entities.retain(|e| e.kind == EntityType::Loc);
+        s.tags.entities.extend((1..=12).map(|n| {
+            let name = format!("Village{n}");
+            entity(EntityType::Loc, &name, &name)
+        }));
         let mut reader = Reader::new(id, None);
         reader.receive_story(s);
-        let lines = text(&reader.lines(100));
+        let lines = text(&reader.lines(40));
+        let places = lines
+            .iter()
+            .position(|l| l.starts_with("Places"))
+            .expect("a places section");
         assert!(
-            lines.contains(&"Tags: places: Kyiv, Lviv; topic: conflict".to_string()),
+            lines[places + 1].starts_with("              Village"),
             "{lines:#?}"
         );
+        assert!(lines.iter().all(|l| crate::wrap::width(l) <= 40));
+        for absent in ["People", "Organizations", "Quotes", "Figures"] {
+            assert!(
+                !lines.iter().any(|l| l.starts_with(absent)),
+                "{absent}: {lines:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_untagged_language_says_so() {
+        let id = StoryId::new();
+        let mut s = story(id, 1);
+        s.tags.language = "de".into();
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(s);
+        let lines = text(&reader.lines(78));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "Tags          not tagged (language de)"),
+            "{lines:#?}"
+        );
+        // A story never tagged at all says nothing about tags.
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(story(id, 1));
+        assert!(!text(&reader.lines(78)).iter().any(|l| l.contains("tagged")));
     }
 }

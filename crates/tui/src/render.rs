@@ -13,6 +13,7 @@ use ratatui::widgets::Paragraph;
 use time::OffsetDateTime;
 
 use crate::app::{App, Connection, View, reader_viewport};
+use crate::entities::{EntityKind, EntityPage, Focus};
 use crate::function;
 use crate::rows::Row;
 use crate::theme;
@@ -34,8 +35,12 @@ pub fn render(app: &App, frame: &mut Frame) {
         frame.render_widget(Paragraph::new(help_lines(main.width)), main);
     } else if app.reader.is_some() {
         render_reader(app, frame, main);
+    } else if app.view == View::Entities {
+        render_entity_list(app, frame, main);
+    } else if let (View::Entity, Some(page)) = (app.view, &app.page) {
+        render_page(app, page, frame, main);
     } else {
-        render_list(app, frame, main);
+        render_list(app, frame, main, true);
     }
     frame.render_widget(message_line(app, message.width), message);
     render_prompt(app, frame, prompt);
@@ -49,12 +54,21 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
     } else {
         match app.view {
             View::Monitor => match &app.monitor.query {
-                Some(q) => format!("N {q}"),
+                // `NI CONFLICT` is how the user asked for it.
+                Some(q) => match q.strip_prefix("topic:") {
+                    Some(code) if !code.contains(char::is_whitespace) => format!("NI {code}"),
+                    _ => format!("N {q}"),
+                },
                 None => "N".to_string(),
             },
             View::First => "FIRST".to_string(),
             View::Search => format!("NSE {}", app.search.query),
             View::Top => "TOP".to_string(),
+            View::Entities => app.entity_list.kind.mnemonic().to_string(),
+            View::Entity => match &app.page {
+                Some(page) => format!("{} {}", page.kind.mnemonic(), page.name),
+                None => String::new(),
+            },
         }
     };
     let (rows, _) = app.list();
@@ -66,6 +80,15 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
         ),
         View::First => format!("{} flash/urgent", thousands(rows.len() as u64)),
         View::Monitor | View::Top => format!("{} stories", thousands(rows.len() as u64)),
+        View::Entities => format!(
+            "{} {}",
+            thousands(app.entity_list.entries.len() as u64),
+            app.entity_list.kind.plural()
+        ),
+        View::Entity => format!(
+            "{} stories",
+            thousands(app.page.as_ref().map_or(0, |p| p.total))
+        ),
     };
     let connection = match &app.connection {
         Connection::Connecting => "○ connecting",
@@ -90,14 +113,25 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
     ])
 }
 
-fn render_list(app: &App, frame: &mut Frame, area: Rect) {
+/// The list of story rows on screen, with the selected one reversed
+/// when `highlight` (an entity page moves it off its stories).
+fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
     if area.height == 0 {
         return;
     }
     let cols = usize::from(area.width);
-    let source_cols = if cols >= 120 { 18 } else { 12 };
+    // Only the wire carries a story's topic; search hits do not.
+    let topics = matches!(app.view, View::Monitor | View::First | View::Top);
+    let columns = Columns {
+        source: match (cols >= 120, topics) {
+            (true, _) => 18,
+            (false, true) => 10,
+            (false, false) => 12,
+        },
+        topic: topics,
+    };
     let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let heading = row_text("UTC", "PRI", "SOURCE", "HEADLINE", source_cols);
+    let heading = row_text("UTC", "PRI", "SOURCE", Some("TOPIC"), "HEADLINE", columns);
     frame.render_widget(
         Line::styled(fit(&heading, cols), theme::DIM.add_modifier(Modifier::BOLD)),
         header,
@@ -117,12 +151,12 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, row)| {
             let style = theme::priority(row.priority);
-            let style = if i == selected {
+            let style = if i == selected && highlight {
                 theme::selected(style)
             } else {
                 style
             };
-            Line::styled(fit(&list_row(row, app.now, source_cols), cols), style)
+            Line::styled(fit(&list_row(row, app.now, columns), cols), style)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
@@ -141,11 +175,170 @@ fn empty_list_text(app: &App) -> String {
         View::Search => format!("no stories match {}", app.search.query),
         View::Top if app.top.loading => "loading top stories…".into(),
         View::Top => "no top stories right now".into(),
+        View::Entities if app.entity_list.loading => {
+            format!(
+                "loading the most mentioned {}…",
+                app.entity_list.kind.plural()
+            )
+        }
+        View::Entities => format!("no {} tagged yet", app.entity_list.kind.plural()),
+        View::Entity => match &app.page {
+            Some(p) if p.loading => format!("loading stories about {}…", p.name),
+            Some(p) => format!("no stories mention {}", p.name),
+            None => String::new(),
+        },
     }
 }
 
-/// `HH:MM · PRIORITY · SOURCE · rN Headline`, before fitting to the screen.
-fn list_row(row: &Row, now: OffsetDateTime, source_cols: usize) -> String {
+/// `PPL`, `ORG`, `GEO`, `NI` alone: entities with their story counts,
+/// most mentioned first.
+fn render_entity_list(app: &App, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let cols = usize::from(area.width);
+    let list = &app.entity_list;
+    let [header, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let singular = match list.kind {
+        EntityKind::Person => "PERSON",
+        EntityKind::Org => "ORGANIZATION",
+        EntityKind::Place => "PLACE (COUNTRY)",
+        EntityKind::Topic => "TOPIC",
+    };
+    frame.render_widget(
+        Line::styled(
+            fit(&format!("{:>7} · {singular}", "STORIES"), cols),
+            theme::DIM.add_modifier(Modifier::BOLD),
+        ),
+        header,
+    );
+    if list.entries.is_empty() {
+        frame.render_widget(Line::styled(empty_list_text(app), theme::DIM), body);
+        return;
+    }
+    let height = usize::from(body.height);
+    let (first, selected) = list.selection.window(list.entries.len(), height);
+    let lines: Vec<Line> = list
+        .entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, e)| {
+            let count = if e.count > 0 {
+                thousands(e.count)
+            } else {
+                String::new()
+            };
+            let label = match (list.kind, &e.detail) {
+                (EntityKind::Topic, Some(label)) => format!("{} {label}", fit(&e.name, 10)),
+                _ => entity_label(list.kind, &e.name, e.detail.as_deref()),
+            };
+            let style = if i == selected {
+                theme::selected(theme::BASE)
+            } else {
+                theme::BASE
+            };
+            Line::styled(fit(&format!("{count:>7} · {label}"), cols), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// How an entity reads in a list: places with their country code.
+fn entity_label(kind: EntityKind, name: &str, detail: Option<&str>) -> String {
+    match (kind, detail) {
+        (EntityKind::Place, Some(country)) => format!("{name} ({country})"),
+        _ => name.to_string(),
+    }
+}
+
+/// An entity page: its latest stories on top, and below them four
+/// columns of the people, organizations, places and topics its stories
+/// also mention.
+fn render_page(app: &App, page: &EntityPage, frame: &mut Frame, area: Rect) {
+    let (story_rows, related_rows) = page.heights(usize::from(area.height));
+    let [stories, grid] = Layout::vertical([
+        Constraint::Length(story_rows as u16 + 1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    render_list(app, frame, stories, page.focus == Focus::Stories);
+    if grid.height == 0 {
+        return;
+    }
+    let cols = usize::from(grid.width);
+    let width = |column: usize| {
+        let base = cols / EntityKind::ALL.len();
+        // The last column takes what division leaves over.
+        if column + 1 == EntityKind::ALL.len() {
+            cols - base * column
+        } else {
+            base
+        }
+    };
+    let heading: String = EntityKind::ALL
+        .iter()
+        .enumerate()
+        .map(|(column, kind)| fit(&kind.plural().to_uppercase(), width(column)))
+        .collect();
+    let mut lines = vec![Line::styled(
+        heading,
+        theme::DIM.add_modifier(Modifier::BOLD),
+    )];
+    let (focus_column, focus_row) = match page.focus {
+        Focus::Related { column, row } => (Some(column), row),
+        Focus::Stories => (None, 0),
+    };
+    let first = (focus_row + 1).saturating_sub(related_rows);
+    for row in first..first + related_rows {
+        let spans = EntityKind::ALL
+            .iter()
+            .enumerate()
+            .map(|(column, &kind)| {
+                let w = width(column);
+                let related = &page.related[column];
+                let Some(e) = related.entries.get(row) else {
+                    let note = match (row, related.loading) {
+                        (0, true) => "loading…",
+                        (0, false) => "—",
+                        _ => "",
+                    };
+                    return Span::styled(fit(note, w), theme::DIM);
+                };
+                let label = entity_label(kind, &e.name, e.detail.as_deref());
+                let count = format!("{:>5} ", thousands(e.count));
+                let text = if w > count.len() + 2 {
+                    format!("{}{count}", fit(&label, w - count.len()))
+                } else {
+                    fit(&label, w)
+                };
+                let style = if focus_column == Some(column) && focus_row == row {
+                    theme::selected(theme::BASE)
+                } else {
+                    theme::BASE
+                };
+                Span::styled(text, style)
+            })
+            .collect::<Vec<_>>();
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), grid);
+}
+
+/// Widths of a story list's columns.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    source: usize,
+    /// Whether the list shows each story's topic code.
+    topic: bool,
+}
+
+/// Columns a topic code gets: `CONFLICT`, `DIPLOMAC…`.
+const TOPIC_COLS: usize = 8;
+
+/// `HH:MM · PRIORITY · SOURCE · TOPIC · rN Headline`, before fitting to the screen.
+fn list_row(row: &Row, now: OffsetDateTime, columns: Columns) -> String {
     let priority = match row.priority {
         Priority::Flash => "FLASH",
         Priority::Urgent => "URGENT",
@@ -161,8 +354,9 @@ fn list_row(row: &Row, now: OffsetDateTime, source_cols: usize) -> String {
         &short_time(row.published, now),
         priority,
         row.source.as_deref().unwrap_or("—"),
+        Some(row.topic.as_deref().unwrap_or("")),
         &headline,
-        source_cols,
+        columns,
     )
 }
 
@@ -170,14 +364,19 @@ fn row_text(
     time: &str,
     priority: &str,
     source: &str,
+    topic: Option<&str>,
     headline: &str,
-    source_cols: usize,
+    columns: Columns,
 ) -> String {
+    let topic = match topic {
+        Some(t) if columns.topic => format!("{} · ", fit(t, TOPIC_COLS)),
+        _ => String::new(),
+    };
     format!(
-        "{} · {} · {} · {headline}",
+        "{} · {} · {} · {topic}{headline}",
         fit(time, 5),
         fit(priority, 6),
-        fit(source, source_cols)
+        fit(source, columns.source)
     )
 }
 
@@ -206,6 +405,9 @@ fn render_reader(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text), inner);
 }
 
+/// Columns the help screen gives a function's or a key's name.
+const HELP_NAME_COLS: usize = 15;
+
 fn help_lines(cols: u16) -> Vec<Line<'static>> {
     let cols = usize::from(cols);
     let mut lines = vec![Line::styled(
@@ -217,7 +419,7 @@ fn help_lines(cols: u16) -> Vec<Line<'static>> {
     )];
     for (name, what) in function::HELP {
         lines.push(Line::styled(
-            truncate(&format!("   {} {what}", fit(name, 13)), cols),
+            truncate(&format!("   {} {what}", fit(name, HELP_NAME_COLS)), cols),
             theme::BASE,
         ));
     }
@@ -236,18 +438,23 @@ fn help_lines(cols: u16) -> Vec<Line<'static>> {
             "Enter",
             "run the command line; on an empty line open the selected row",
         ),
-        ("Esc", "back: help/reader → list → clear command line → N"),
+        (
+            "← →",
+            "on a PPL/ORG/GEO page: across the columns of related names",
+        ),
+        (
+            "Esc",
+            "back: help/reader → command line → PPL/ORG/GEO list → N",
+        ),
         ("[  ]", "in a story: older / newer revision"),
         ("Ctrl-U", "clear the command line"),
-        ("Ctrl-C", "quit"),
     ];
     for (key, what) in keys {
         lines.push(Line::styled(
-            truncate(&format!("   {} {what}", fit(key, 13)), cols),
+            truncate(&format!("   {} {what}", fit(key, HELP_NAME_COLS)), cols),
             theme::BASE,
         ));
     }
-    lines.push(Line::default());
     lines.push(Line::from(vec![
         Span::styled(" Times are UTC. ", theme::DIM),
         Span::styled("FLASH", theme::priority(Priority::Flash)),
@@ -285,7 +492,11 @@ fn message_line(app: &App, cols: u16) -> Line<'static> {
                 return snippet_line(snippet, cols);
             }
         }
-        " ↑↓ select · Enter open · Esc back · ? help · Ctrl-C quit".to_string()
+        if app.view == View::Entity {
+            " ↑↓ select · ←→ columns · Enter open · Esc back · ? help".to_string()
+        } else {
+            " ↑↓ select · Enter open · Esc back · ? help · Ctrl-C quit".to_string()
+        }
     };
     Line::styled(truncate(&hint, cols), theme::DIM)
 }
@@ -366,8 +577,10 @@ mod tests {
     use super::*;
     use crate::Update;
     use crate::fixtures::{
-        draw, enter, headline, key, monitor, noon, revision_info, row_of, screen, story,
+        count, draw, enter, headline, key, monitor, noon, revision_info, row_of, screen, story,
+        tagged_story,
     };
+    use newsterm_api::Headline;
     use newsterm_story::StoryId;
     use ratatui::crossterm::event::KeyCode;
 
@@ -595,6 +808,216 @@ mod tests {
             buffer[(16, 22)].modifier.contains(Modifier::BOLD),
             "the match is bold"
         );
+    }
+
+    fn with_topic(seq: u64, priority: Priority, text: &str, topic: Option<&str>) -> Headline {
+        let mut h = headline(seq, priority, text);
+        h.topic = topic.map(str::to_string);
+        h
+    }
+
+    #[test]
+    fn monitor_shows_each_story_top_topic_within_80_columns() {
+        let mut app = monitor(vec![
+            with_topic(
+                1,
+                Priority::Normal,
+                "Talks resume in Geneva",
+                Some("DIPLOMACY"),
+            ),
+            with_topic(
+                2,
+                Priority::Normal,
+                "Shelling resumes overnight",
+                Some("CONFLICT"),
+            ),
+            with_topic(3, Priority::Normal, "Local fair opens", None),
+        ]);
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(lines[1].contains("· TOPIC    ·"), "{}", lines[1]);
+        let conflict = row_of(&lines, "Shelling resumes");
+        assert_eq!(
+            lines[conflict],
+            "12:02 ·        · Wikinews   · CONFLICT · Shelling resumes overnight"
+        );
+        let long = row_of(&lines, "Talks resume");
+        assert!(
+            lines[long].contains("· DIPLOMA… · Talks"),
+            "{}",
+            lines[long]
+        );
+        let none = row_of(&lines, "Local fair");
+        assert!(
+            lines[none].contains("·          · Local fair"),
+            "{}",
+            lines[none]
+        );
+        // Search hits carry no topic: no empty column there.
+        enter(&mut app, "NSE fair");
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(!lines[1].contains("TOPIC"), "{}", lines[1]);
+    }
+
+    #[test]
+    fn ni_code_is_named_in_the_status_bar() {
+        let mut app = wire();
+        enter(&mut app, "ni election");
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(lines[0].starts_with(" NI ELECTION "), "{}", lines[0]);
+        assert!(lines[2].contains("loading"), "{}", lines[2]);
+    }
+
+    #[test]
+    fn reader_shows_the_story_tags_at_80x24() {
+        let mut app = wire();
+        let id = StoryId::new();
+        enter(&mut app, &id.to_string());
+        app.apply(Update::Story(Box::new(tagged_story(id))));
+        app.handle_key(key(KeyCode::End));
+        let lines = screen(&draw(&mut app, 80, 24));
+        for expected in [
+            " People        Jane Roe (Foreign Minister)",
+            " Places        Kyiv (UA) · Ukraine (UA)",
+            " Quotes        “We will rebuild every bridge” — Jane Roe",
+            " Figures       300,000 people · 70 percent of the city",
+        ] {
+            row_of(&lines, expected);
+        }
+        assert!(lines.iter().all(|l| width(l) <= 80));
+    }
+
+    #[test]
+    fn ni_alone_lists_codes_in_the_news_first() {
+        let mut app = wire();
+        enter(&mut app, "NI");
+        assert!(screen(&draw(&mut app, 80, 24))[2].contains("loading the most mentioned topics"));
+        app.apply(Update::Entities {
+            kind: EntityKind::Topic,
+            query: None,
+            entities: vec![
+                count("ELECTION", 1234, Some("elections")),
+                count("CONFLICT", 30, Some("war and armed conflict")),
+            ],
+        });
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[0].starts_with(" NI ") && lines[0].contains("24 topics"));
+        assert_eq!(lines[2], "  1,234 · ELECTION   elections");
+        assert_eq!(lines[3], "     30 · CONFLICT   war and armed conflict");
+        row_of(&lines, "        · TERROR     terrorism");
+        assert!(buffer[(12, 2)].modifier.contains(Modifier::REVERSED));
+        assert!(!buffer[(12, 3)].modifier.contains(Modifier::REVERSED));
+    }
+
+    /// A PPL page with `n` stories, two people and a place with it.
+    fn person_page(n: u32) -> App {
+        let mut app = wire();
+        enter(&mut app, "PPL Jane Roe");
+        let query = "person:\"Jane Roe\"".to_string();
+        let hits = (0..n)
+            .map(|i| {
+                let h = headline(u64::from(i), Priority::Normal, &format!("Roe story {i}"));
+                newsterm_api::SearchHit {
+                    id: h.id,
+                    revision: 1,
+                    headline: h.headline,
+                    published: h.published,
+                    priority: h.priority,
+                    source: h.source,
+                    score: 1.0,
+                    snippet: String::new(),
+                }
+            })
+            .collect();
+        app.apply(Update::LatestStories {
+            query: query.clone(),
+            response: newsterm_api::SearchResponse {
+                total: 120,
+                hits,
+                next_cursor: None,
+            },
+        });
+        let related = [
+            (
+                EntityKind::Person,
+                vec![count("Jane Roe", 120, None), count("John Doe", 14, None)],
+            ),
+            (EntityKind::Org, vec![]),
+            (EntityKind::Place, vec![count("Kyiv", 1234, Some("UA"))]),
+        ];
+        for (kind, entities) in related {
+            app.apply(Update::Entities {
+                kind,
+                query: Some(query.clone()),
+                entities,
+            });
+        }
+        app
+    }
+
+    #[test]
+    fn entity_page_shows_stories_over_the_company_they_keep() {
+        let mut app = person_page(30);
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[0].starts_with(" PPL Jane Roe ") && lines[0].contains("120 stories"));
+        assert!(lines[2].contains("Roe story 0"));
+        let grid = row_of(&lines, "PEOPLE");
+        assert_eq!(
+            lines[grid],
+            "PEOPLE              ORGANIZATIONS       PLACES              TOPICS"
+        );
+        assert_eq!(
+            lines[grid + 1],
+            "John Doe         14 —                   Kyiv (UA)     1,234 loading…"
+        );
+        assert!(grid > 10, "most of the page is stories: {grid}");
+        assert!(buffer[(30, 2)].modifier.contains(Modifier::REVERSED));
+
+        // End, then down: out of the stories into the grid, across to places.
+        app.handle_key(key(KeyCode::End));
+        app.handle_key(key(KeyCode::Down));
+        app.handle_key(key(KeyCode::Right));
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        let grid = row_of(&lines, "PEOPLE");
+        assert!(
+            lines[grid - 1].contains("Roe story 29"),
+            "scrolled to the end"
+        );
+        assert!(
+            buffer[(42, grid as u16 + 1)]
+                .modifier
+                .contains(Modifier::REVERSED)
+        );
+        assert!(
+            !buffer[(2, grid as u16 + 1)]
+                .modifier
+                .contains(Modifier::REVERSED)
+        );
+        assert!(
+            !buffer[(30, grid as u16 - 1)]
+                .modifier
+                .contains(Modifier::REVERSED)
+        );
+        assert!(lines[22].contains("←→ columns"), "{}", lines[22]);
+    }
+
+    #[test]
+    fn help_fits_80x24_without_cutting_a_line() {
+        let mut app = wire();
+        app.handle_key(key(KeyCode::Char('?')));
+        let lines = screen(&draw(&mut app, 80, 24));
+        for needle in [
+            "NI <code>",
+            "PPL <name>",
+            "ORG, GEO <name>",
+            "← →",
+            "Times are UTC",
+        ] {
+            row_of(&lines, needle);
+        }
+        assert!(!lines[1..22].iter().any(|l| l.ends_with('…')), "{lines:#?}");
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub(crate) struct Row {
     pub published: OffsetDateTime,
     pub priority: Priority,
     pub source: Option<String>,
+    /// Top mnemonic topic code (`CONFLICT`); only the wire carries it.
+    pub topic: Option<String>,
     /// Search snippet with `<b>…</b>` around matched terms.
     pub snippet: Option<String>,
 }
@@ -34,6 +36,7 @@ impl From<&Headline> for Row {
             published: h.published,
             priority: h.priority,
             source: h.source.clone(),
+            topic: h.topic.clone(),
             snippet: None,
         }
     }
@@ -49,6 +52,7 @@ impl From<SearchHit> for Row {
             published: h.published,
             priority: h.priority,
             source: h.source,
+            topic: None,
             snippet: Some(h.snippet).filter(|s| !s.is_empty()),
         }
     }
@@ -112,6 +116,12 @@ pub(crate) struct Cursor {
 }
 
 impl Cursor {
+    /// At the head of a list, following it.
+    pub const HEAD: Cursor = Cursor {
+        selected: None,
+        first_shown: None,
+    };
+
     /// Index of the selected row in `rows`.
     pub fn selected_index(&self, rows: &[&Row]) -> usize {
         match self.selected {
@@ -160,7 +170,7 @@ fn position(rows: &[&Row], id: StoryId) -> Option<usize> {
 
 /// The first row to show so that `selected` is on screen and the pane is
 /// not left half empty when the list is long enough to fill it.
-fn scroll_to_show(first: usize, selected: usize, len: usize, height: usize) -> usize {
+pub(crate) fn scroll_to_show(first: usize, selected: usize, len: usize, height: usize) -> usize {
     let height = height.max(1);
     let mut first = first.min(len.saturating_sub(height));
     if selected < first {
@@ -184,6 +194,7 @@ mod tests {
             published: OffsetDateTime::UNIX_EPOCH,
             priority: Priority::Normal,
             source: None,
+            topic: None,
             snippet: None,
         }
     }

@@ -29,6 +29,10 @@ const BACKFILL: usize = 100;
 /// Search hits per page.
 const SEARCH_PAGE: usize = 50;
 const TOP_STORIES: usize = 50;
+/// Stories on an entity page.
+const LATEST_STORIES: usize = 50;
+/// Entities asked for per list or per column of an entity page.
+const ENTITIES: usize = 100;
 /// Most messages handled between two redraws, so a burst on the wire
 /// cannot freeze the screen.
 const BATCH: usize = 512;
@@ -202,6 +206,31 @@ impl Fetcher {
                 match client.top(TOP_STORIES).await {
                     Ok(headlines) => Update::TopStories(headlines),
                     Err(e) => Update::Error(format!("TOP: {e}")),
+                }
+            }),
+            Command::LatestStories { query } => self.fetch(async move {
+                match client
+                    .search(&query, LATEST_STORIES, Sort::Time, None)
+                    .await
+                {
+                    Ok(response) => Update::LatestStories { query, response },
+                    Err(e) => Update::Error(format!("stories for {query}: {e}")),
+                }
+            }),
+            Command::Entities { kind, query } => self.fetch(async move {
+                match client
+                    .entities(kind.as_str(), query.as_deref(), None, ENTITIES)
+                    .await
+                {
+                    Ok(facets) => Update::Entities {
+                        kind,
+                        query,
+                        entities: facets.entities,
+                    },
+                    Err(e) => Update::Error(match query {
+                        Some(q) => format!("{} mentioned with {q}: {e}", kind.plural()),
+                        None => format!("{}: {e}", kind.mnemonic()),
+                    }),
                 }
             }),
             Command::OpenStory { id, revision } => self.fetch(async move {

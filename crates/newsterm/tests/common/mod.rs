@@ -67,7 +67,7 @@ impl Drop for Server {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::new()
+    newsterm_client::http()
 }
 
 pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Body>) -> PublishAck {

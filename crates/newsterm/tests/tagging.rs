@@ -1,0 +1,238 @@
+//! Tagging end to end: a published story comes back with its people,
+//! places, quotes and topics; the tags are searchable fields and facets;
+//! `newsterm tag` and `reindex --retag` work from the command line.
+
+mod common;
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use common::{BIN, Server, http, publish, wait_indexed};
+use newsterm_api::{EntityFacets, SearchResponse};
+use newsterm_story::Story;
+use newsterm_story::tags::EntityType;
+
+const STORY: &str = r#"---
+headline: Ceasefire talks resume in Geneva
+source: Example Wire
+---
+Foreign Minister Annalena Baerbock met Ukrainian officials in Berlin on Monday.
+
+"We will not give up," Baerbock told reporters. The United Nations said 300,000 people had fled the fighting.
+"#;
+
+async fn search_total(url: &str, q: &str) -> u64 {
+    let resp: SearchResponse = http()
+        .get(format!("{url}/api/search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    resp.total
+}
+
+#[tokio::test]
+async fn published_stories_are_tagged_searchable_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    let ack = publish(url, "text/markdown", STORY).await;
+    let other = publish(
+        url,
+        "text/markdown",
+        "---\nheadline: Baerbock visits Paris\n---\n\nAnnalena Baerbock arrived in Paris on Tuesday.\n",
+    )
+    .await;
+    wait_indexed(url, other.seq).await;
+
+    let story: Story = http()
+        .get(format!("{url}/api/stories/{}", ack.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let tags = &story.tags;
+    assert!(tags.tagged);
+    assert_eq!(tags.language, "en");
+    let text: Vec<char> = story.tagging_text().chars().collect();
+    // One person, with the title kept as her role and the surname-only
+    // mention resolved to her.
+    let people: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .collect();
+    assert!(people.len() >= 2, "{people:?}");
+    assert!(
+        people.iter().all(|p| p.canonical == "Annalena Baerbock"),
+        "{people:?}"
+    );
+    assert!(
+        people
+            .iter()
+            .any(|p| p.role.as_deref() == Some("Foreign Minister"))
+    );
+    for e in &tags.entities {
+        let span: String = text[e.start..e.end].iter().collect();
+        assert_eq!(span, e.text, "span of {e:?} does not point at its text");
+    }
+    let berlin = tags
+        .entities
+        .iter()
+        .find(|e| e.canonical == "Berlin")
+        .expect("Berlin tagged");
+    assert_eq!(berlin.country.as_deref(), Some("DE"));
+    assert!(berlin.lat.is_some() && berlin.lon.is_some());
+    // The demonym counts as its country.
+    assert!(tags.countries().contains(&"UA"), "{:?}", tags.countries());
+    let quote = tags
+        .quotes
+        .iter()
+        .find(|q| q.text.contains("We will not give up"))
+        .expect("quote");
+    assert_eq!(quote.speaker.as_deref(), Some("Annalena Baerbock"));
+    assert!(tags.figures.iter().any(|f| f.value == 300_000.0));
+    assert!(
+        tags.topics
+            .iter()
+            .any(|t| t.code == "DIPLOMACY" || t.code == "CONFLICT"),
+        "{:?}",
+        tags.topics
+    );
+
+    // Tags are search fields.
+    assert_eq!(search_total(url, "person:baerbock").await, 2);
+    assert_eq!(search_total(url, "place:berlin").await, 1);
+    assert_eq!(search_total(url, "country:ua").await, 1);
+    assert_eq!(search_total(url, "org:\"united nations\"").await, 1);
+
+    // Facets count each story once, and narrow by query.
+    let facets: EntityFacets = http()
+        .get(format!("{url}/api/entities?type=person"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(facets.entities[0].name, "Annalena Baerbock");
+    assert_eq!(facets.entities[0].count, 2);
+    let places: EntityFacets = http()
+        .get(format!("{url}/api/entities?type=place&q=paris"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = places.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(
+        names.contains(&"Paris") && !names.contains(&"Berlin"),
+        "{names:?}"
+    );
+    let resp = http()
+        .get(format!("{url}/api/entities?type=colour"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+
+    // ninjs output carries the tags.
+    let ninjs: serde_json::Value = http()
+        .get(format!("{url}/api/stories/{}?format=ninjs", ack.id))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ninjs["people"][0]["name"], "Annalena Baerbock");
+    assert!(
+        ninjs["places"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["name"] == "Berlin"))
+    );
+}
+
+#[test]
+fn tag_command_reports_bad_lines_and_carries_on() {
+    let mut child = Command::new(BIN)
+        .arg("tag")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(
+            b"{\"id\":\"a\",\"text\":\"Protesters gathered in Madrid on Sunday.\"}\nnot json\n",
+        )
+        .unwrap();
+    stdin.write_all(&[0xff, 0xfe, b'\n']).unwrap();
+    stdin
+        .write_all(b"{\"id\":\"b\",\"text\":\"Shares fell 5 percent after the Federal Reserve raised rates.\"}\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["id"], "a");
+    assert!(
+        lines[0]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["canonical"] == "Madrid" && e["country"] == "ES")
+    );
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("JSON"));
+    assert_eq!(lines[2]["line"], 3);
+    assert!(lines[2]["error"].as_str().unwrap().contains("UTF-8"));
+    assert_eq!(lines[3]["id"], "b");
+    assert!(
+        lines[3]["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "percent")
+    );
+}
+
+#[tokio::test]
+async fn reindex_retag_fills_tags_of_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start(&data);
+    publish(&server.url, "text/markdown", STORY).await;
+    assert!(server.terminate().success());
+
+    let out = Command::new(BIN)
+        .args(["reindex", "--retag", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("re-tagged and reindexed 1 story"));
+
+    let server = Server::start(&data);
+    wait_indexed(&server.url, 1).await;
+    assert_eq!(
+        search_total(&server.url, "person:\"annalena baerbock\"").await,
+        1
+    );
+}

@@ -1,0 +1,204 @@
+//! What tagging finds in a story: people, organizations and places (places
+//! resolved to coordinates and a country), quotes with their speakers,
+//! figures, topics and highlights.
+//!
+//! The story model owns these types so every part of newsterm (store,
+//! index, API, terminal) reads the same tags; the tagger
+//! (`newsterm-tag`) fills them. Every span is a pair of Unicode scalar
+//! (char) offsets, end exclusive, into [`crate::Story::tagging_text`] — the
+//! headline, then each bullet, paragraph and subhead, separated by blank
+//! lines.
+
+use serde::{Deserialize, Serialize};
+
+/// Kind of named entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EntityType {
+    #[serde(rename = "PERSON")]
+    Person,
+    #[serde(rename = "ORG")]
+    Org,
+    /// Countries, cities, regions and other places (GPEs included).
+    #[serde(rename = "LOC")]
+    Loc,
+    /// A nationality or demonym ("Russian", "Syrians"), resolved to its
+    /// country: a mention of that country without being a place name.
+    #[serde(rename = "NORP")]
+    Norp,
+}
+
+impl EntityType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "PERSON",
+            EntityType::Org => "ORG",
+            EntityType::Loc => "LOC",
+            EntityType::Norp => "NORP",
+        }
+    }
+}
+
+/// One entity mention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub start: usize,
+    pub end: usize,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    pub text: String,
+    /// What the mention resolves to within the story: a person's full
+    /// name for a surname, an acronym's expansion, a place's gazetteer
+    /// name, a demonym's country.
+    pub canonical: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// ISO 3166-1 alpha-2 code of the place (or the demonym's country).
+    pub country: Option<String>,
+    pub geonames_id: Option<u32>,
+    /// A person's title or role as the story gives it ("Foreign
+    /// Minister"); never part of the name span.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// How a quote was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// Words between quotation marks.
+    Direct,
+    /// Attributed reported speech: "X said (that) …", "according to X, …".
+    Reported,
+}
+
+/// A quote and who said it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Canonical name of the speaker (a PERSON or ORG entity where found).
+    pub speaker: Option<String>,
+    pub kind: QuoteKind,
+}
+
+/// What a figure measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FigureKind {
+    /// A number of things: "300,000 people".
+    Count,
+    /// "70 percent", "15%".
+    Percent,
+    /// An amount with a currency: "$5.5 million", "€20".
+    Money,
+    /// A length of time: "three years".
+    Duration,
+}
+
+/// A number in the text with what it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub kind: FigureKind,
+    /// The value with any scale word applied ("5.5 million" → 5500000).
+    pub value: f64,
+    /// ISO 4217 currency for money, "%" for percentages, the time unit
+    /// for durations.
+    pub unit: Option<String>,
+    /// What is counted or measured: "people", "the vote".
+    pub what: Option<String>,
+}
+
+/// A topic of the story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    /// An IPTC Media Topic qcode (`medtop:16000000`) or one of newsterm's
+    /// mnemonic codes (`CONFLICT`).
+    pub code: String,
+    pub label: String,
+    /// Confidence in 0..=1.
+    pub score: f32,
+}
+
+impl Topic {
+    /// True for newsterm's short codes (`NI CONFLICT`), false for IPTC qcodes.
+    pub fn is_mnemonic(&self) -> bool {
+        !self.code.contains(':')
+    }
+}
+
+/// An extractive highlight: one sentence of the story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Highlight {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Everything tagging found in one revision. Empty until tagged.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Tags {
+    /// ISO 639-1 code of the detected language, or `und`; empty when the
+    /// story was never tagged.
+    #[serde(default)]
+    pub language: String,
+    /// False when the language is not one newsterm tags (only English
+    /// is); the lists are then empty.
+    #[serde(default)]
+    pub tagged: bool,
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+    #[serde(default)]
+    pub highlights: Vec<Highlight>,
+}
+
+impl Tags {
+    /// True for a story that was never tagged.
+    pub fn is_empty(&self) -> bool {
+        self.language.is_empty()
+            && !self.tagged
+            && self.entities.is_empty()
+            && self.topics.is_empty()
+    }
+
+    /// Distinct canonical names of the entities of one kind, in order of
+    /// first mention.
+    pub fn names(&self, kind: EntityType) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in self.entities.iter().filter(|e| e.kind == kind) {
+            if !out.contains(&e.canonical.as_str()) {
+                out.push(&e.canonical);
+            }
+        }
+        out
+    }
+
+    /// ISO country codes of every place and demonym mentioned.
+    pub fn countries(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for c in self.entities.iter().filter_map(|e| e.country.as_deref()) {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// The best-scoring mnemonic topic code (what the monitor shows).
+    pub fn top_topic(&self) -> Option<&str> {
+        self.topics
+            .iter()
+            .filter(|t| t.is_mnemonic())
+            .max_by(|a, b| a.score.total_cmp(&b.score))
+            .map(|t| t.code.as_str())
+    }
+}

@@ -1,0 +1,89 @@
+//! Prints the entity evaluation table for a gold JSONL file (the format of
+//! shared/data/ner/*.jsonl), using the shipped model.
+//!
+//! cargo run --release -p newsterm-tag --example eval -- GOLD.jsonl [--json] [--passes N] [--errors]
+//!
+//! `--json` prints the report as one JSON object (as bench/spacy_compare.py does);
+//! `--passes N` tags the documents N times and reports the fastest pass;
+//! `--errors` lists the spans that were missed or wrongly predicted.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::BufReader;
+use std::time::Instant;
+
+use newsterm_tag::Tagger;
+use newsterm_tag::eval::{self, Report};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut path = None;
+    let mut json = false;
+    let mut errors = false;
+    let mut passes = 1usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--errors" => errors = true,
+            "--passes" => passes = args.next().ok_or("--passes needs a number")?.parse()?,
+            _ => path = Some(a),
+        }
+    }
+    let path = path.ok_or("usage: eval GOLD.jsonl [--json] [--passes N] [--errors]")?;
+    let t0 = Instant::now();
+    let tagger = Tagger::load()?;
+    let load = t0.elapsed();
+    let docs = eval::read_gold(BufReader::new(
+        File::open(&path).map_err(|e| format!("{path}: {e}"))?,
+    ))?;
+    let mut best: Option<Report> = None;
+    for _ in 0..passes.max(1) {
+        let r = eval::evaluate(&tagger, &docs);
+        if best.as_ref().is_none_or(|b| r.seconds < b.seconds) {
+            best = Some(r);
+        }
+    }
+    let report = best.ok_or("no pass ran")?;
+    if json {
+        println!("{}", report.to_json("newsterm-tag"));
+        return Ok(());
+    }
+    println!("{path}\n{report}\nmodel loaded in {load:.2?}");
+    if errors {
+        for doc in &docs {
+            let ann = tagger.tag(&doc.text);
+            let chars: Vec<char> = doc.text.chars().collect();
+            let span = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+            let gold: HashSet<_> = doc
+                .entities
+                .iter()
+                .filter_map(|e| e.scored_type().map(|t| (e.start, e.end, t)))
+                .collect();
+            let pred: HashSet<_> = ann
+                .entities
+                .iter()
+                .filter(|e| eval::SCORED.contains(&e.kind))
+                .map(|e| (e.start, e.end, e.kind))
+                .collect();
+            for g in gold.difference(&pred) {
+                let near: Vec<String> = ann
+                    .entities
+                    .iter()
+                    .filter(|e| e.start < g.1 && g.0 < e.end)
+                    .map(|e| format!("{}:{:?}", e.kind.as_str(), e.text))
+                    .collect();
+                println!(
+                    "{}\tMISS\t{}\t{:?}\t{}",
+                    doc.id,
+                    g.2.as_str(),
+                    span(g.0, g.1),
+                    near.join(" ")
+                );
+            }
+            for p in pred.difference(&gold) {
+                println!("{}\tFALSE\t{}\t{:?}", doc.id, p.2.as_str(), span(p.0, p.1));
+            }
+        }
+    }
+    Ok(())
+}

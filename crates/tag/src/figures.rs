@@ -1,0 +1,253 @@
+//! Figures: counts, percentages, money and durations, each with its value and, where
+//! the text says it, what it counts.
+
+use crate::annotations::{Figure, FigureKind};
+use crate::features::DocView;
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "mar.",
+    "apr.",
+    "jun.",
+    "jul.",
+    "aug.",
+    "sep.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+];
+
+/// Words that end the description of what a number counts.
+const PHRASE_STOP: &[&str] = &[
+    "of", "in", "on", "at", "for", "to", "from", "by", "with", "and", "or", "but", "than", "said",
+    "says", "is", "are", "was", "were", "be", "been", "have", "has", "had", "who", "that", "which",
+    "the", "a", "an", "this", "these", "their", "his", "her", "its", "as", "per", "more", "less",
+    "will", "would", "could", "can", "may", "did", "do", "not", "each", "ago", "old", "later",
+    "earlier", "after", "before", "since", "into", "during", "when",
+];
+
+fn scale_of(word: &str) -> Option<f64> {
+    Some(match word {
+        "thousand" | "k" => 1e3,
+        "million" | "millions" | "m" | "mn" | "mln" => 1e6,
+        "billion" | "billions" | "bn" | "b" => 1e9,
+        "trillion" | "tn" => 1e12,
+        _ => return None,
+    })
+}
+
+fn number_word(word: &str) -> Option<f64> {
+    const WORDS: &[&str] = &[
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    ];
+    const TENS: &[&str] = &[
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = WORDS.iter().position(|w| *w == word) {
+        return Some(i as f64 + 2.0);
+    }
+    if let Some(i) = TENS.iter().position(|w| *w == word) {
+        return Some((i as f64 + 2.0) * 10.0);
+    }
+    match word {
+        "dozen" => Some(12.0),
+        "hundred" => Some(100.0),
+        _ => None,
+    }
+}
+
+fn currency_symbol(sym: &str, prefix: Option<&str>) -> Option<&'static str> {
+    Some(match (sym, prefix) {
+        ("$", Some("US")) | ("$", None) => "USD",
+        ("$", Some("A" | "AU")) => "AUD",
+        ("$", Some("C" | "CA")) => "CAD",
+        ("$", Some("NZ")) => "NZD",
+        ("$", Some("HK")) => "HKD",
+        ("$", Some("S")) => "SGD",
+        ("$", Some(_)) => "USD",
+        ("€", _) => "EUR",
+        ("£", _) => "GBP",
+        ("¥", _) => "JPY",
+        ("₹", _) => "INR",
+        ("₽", _) => "RUB",
+        ("₩", _) => "KRW",
+        _ => return None,
+    })
+}
+
+fn currency_word(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "dollar" | "dollars" | "usd" => "USD",
+        "euro" | "euros" | "eur" => "EUR",
+        "pound" | "pounds" | "gbp" => "GBP",
+        "yen" | "jpy" => "JPY",
+        "yuan" | "renminbi" | "cny" => "CNY",
+        "rupee" | "rupees" | "inr" => "INR",
+        "ruble" | "rubles" | "rouble" | "roubles" | "rub" => "RUB",
+        "franc" | "francs" | "chf" => "CHF",
+        _ => return None,
+    })
+}
+
+fn time_unit(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "second" | "seconds" => "second",
+        "minute" | "minutes" => "minute",
+        "hour" | "hours" => "hour",
+        "day" | "days" => "day",
+        "week" | "weeks" => "week",
+        "month" | "months" => "month",
+        "year" | "years" => "year",
+        "decade" | "decades" => "decade",
+        "century" | "centuries" => "century",
+        _ => return None,
+    })
+}
+
+fn parse_number(word: &str) -> Option<f64> {
+    if !word.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let plain: String = word.chars().filter(|c| *c != ',').collect();
+    plain.parse().ok()
+}
+
+/// Finds the figures of a document.
+pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
+    let n = view.len();
+    let lw = |i: usize| view.lower[i].as_str();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let (mut value, spelled) = match parse_number(view.word(i)) {
+            Some(v) => (v, false),
+            None => match number_word(lw(i)) {
+                Some(v) => (v, true),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
+        };
+        let mut first = i;
+        let mut last = i;
+        let mut currency = None;
+        // A currency sign (maybe with a country prefix) or code right before.
+        if i > 0 {
+            let prefix = (i >= 2 && !view.tokens[i - 1].space_before).then(|| view.word(i - 2));
+            if let Some(c) = currency_symbol(view.word(i - 1), prefix) {
+                currency = Some(c);
+                first = if prefix.is_some_and(|p| p.chars().all(char::is_uppercase)) {
+                    i - 2
+                } else {
+                    i - 1
+                };
+            } else if view.word(i - 1).len() == 3
+                && view.word(i - 1).chars().all(|c| c.is_ascii_uppercase())
+                && let Some(c) = currency_word(lw(i - 1))
+            {
+                currency = Some(c);
+                first = i - 1;
+            }
+        }
+        let near_month =
+            (i > 0 && MONTHS.contains(&lw(i - 1))) || (i + 1 < n && MONTHS.contains(&lw(i + 1)));
+        let looks_like_year =
+            !spelled && view.word(i).len() == 4 && (1800.0..=2100.0).contains(&value);
+        if currency.is_none() && (near_month || looks_like_year || view.word(i).contains(':')) {
+            i += 1;
+            continue;
+        }
+        if last + 1 < n
+            && let Some(s) = scale_of(lw(last + 1))
+        {
+            value *= s;
+            last += 1;
+        }
+        let next = |k: usize| (k < n).then(|| lw(k));
+        let kind;
+        let mut unit = currency.map(str::to_string);
+        let mut what_from = None;
+        if currency.is_some() {
+            kind = FigureKind::Money;
+        } else if let Some(c) = next(last + 1).and_then(currency_word) {
+            kind = FigureKind::Money;
+            unit = Some(c.to_string());
+            last += 1;
+        } else if next(last + 1) == Some("%") || next(last + 1) == Some("percent") {
+            kind = FigureKind::Percent;
+            unit = Some("%".into());
+            last += 1;
+            if next(last + 1) == Some("of") {
+                what_from = Some(last + 2);
+            }
+        } else if next(last + 1) == Some("per") && next(last + 2) == Some("cent") {
+            kind = FigureKind::Percent;
+            unit = Some("%".into());
+            last += 2;
+            if next(last + 1) == Some("of") {
+                what_from = Some(last + 2);
+            }
+        } else if let Some(u) = next(last + 1).and_then(time_unit) {
+            kind = FigureKind::Duration;
+            unit = Some(u.to_string());
+            last += 1;
+        } else if next(last + 1) == Some("of") && !spelled {
+            kind = FigureKind::Count;
+            what_from = Some(last + 2);
+        } else {
+            kind = FigureKind::Count;
+            what_from = Some(last + 1);
+        }
+        let what = what_from.and_then(|mut from| {
+            // "70 percent of the vote": the article is not what is counted.
+            if from < n && matches!(lw(from), "the" | "a" | "an" | "its" | "their" | "all") {
+                from += 1;
+            }
+            let mut end = from;
+            while end < n
+                && end - from < 3
+                && view
+                    .word(end)
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-')
+                && !PHRASE_STOP.contains(&lw(end))
+                && !view.sent_start[end]
+            {
+                end += 1;
+            }
+            (end > from)
+                .then(|| view.text[view.tokens[from].start..view.tokens[end - 1].end].to_string())
+        });
+        // A bare number with nothing counted is not a figure worth reporting.
+        if kind == FigureKind::Count && what.is_none() {
+            i = last + 1;
+            continue;
+        }
+        out.push(Figure {
+            start: view.tokens[first].cstart,
+            end: view.tokens[last].cend,
+            text: view.text[view.tokens[first].start..view.tokens[last].end].to_string(),
+            kind,
+            value,
+            unit,
+            what,
+        });
+        i = last + 1;
+    }
+    out
+}

@@ -1,0 +1,295 @@
+//! Quotes and their speakers: words between quotation marks, and attributed
+//! reported speech ("X said (that) …", "…, X told reporters", "according to X, …").
+
+use std::ops::Range;
+
+use crate::annotations::{Entity, EntityType, Quote, QuoteKind};
+use crate::features::DocView;
+
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "stated",
+    "states",
+    "announced",
+    "explained",
+    "claimed",
+    "warned",
+    "noted",
+    "argued",
+    "insisted",
+    "denied",
+    "confirmed",
+    "wrote",
+    "writes",
+    "asked",
+    "replied",
+    "commented",
+    "declared",
+    "admitted",
+    "stressed",
+    "urged",
+    "predicted",
+    "acknowledged",
+    "remarked",
+    "tweeted",
+    "maintained",
+    "suggested",
+];
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i"];
+
+/// Mentions located by token.
+struct Mention<'e> {
+    first: usize,
+    end: usize,
+    entity: &'e Entity,
+}
+
+/// Finds the quotes of a document whose entities are already known.
+pub(crate) fn quotes(
+    view: &DocView,
+    sentences: &[Range<usize>],
+    entities: &[Entity],
+) -> Vec<Quote> {
+    let mentions: Vec<Mention> = entities
+        .iter()
+        .filter(|e| matches!(e.kind, EntityType::Person | EntityType::Org))
+        .filter_map(|e| {
+            let first = view
+                .tokens
+                .binary_search_by_key(&e.start, |t| t.cstart)
+                .ok()?;
+            let last = view.tokens.binary_search_by_key(&e.end, |t| t.cend).ok()?;
+            Some(Mention {
+                first,
+                end: last + 1,
+                entity: e,
+            })
+        })
+        .collect();
+    let finder = SpeakerFinder {
+        view,
+        mentions: &mentions,
+    };
+    let mut out = Vec::new();
+    let mut quoted = vec![false; view.len()];
+
+    for (open, close) in quote_pairs(view) {
+        if close - open < 4 {
+            continue; // scare quotes and titles, not speech
+        }
+        quoted[open..=close].iter_mut().for_each(|q| *q = true);
+        let sent_of = |tok: usize| sentences.iter().position(|s| s.contains(&tok));
+        let speaker = sent_of(close)
+            .and_then(|k| finder.after(close + 1, sentences[k].end.min(close + 10)))
+            .or_else(|| {
+                let k = sent_of(open)?;
+                finder.before(sentences[k].start.max(open.saturating_sub(12)), open)
+            });
+        out.push(Quote {
+            start: view.tokens[open + 1].cstart,
+            end: view.tokens[close - 1].cend,
+            text: view.text[view.tokens[open + 1].start..view.tokens[close - 1].end].to_string(),
+            speaker,
+            kind: QuoteKind::Direct,
+        });
+    }
+
+    for s in sentences {
+        if s.len() < 5 || quoted[s.clone()].iter().any(|q| *q) {
+            continue;
+        }
+        if let Some(q) = finder.reported(s.clone()) {
+            out.push(q);
+        }
+    }
+    out.sort_by_key(|q| q.start);
+    out
+}
+
+/// Pairs of (opening, closing) quotation-mark token indexes. Curly quotes pair by
+/// direction; straight ones alternate. A paragraph break closes nothing: a quote left
+/// open at one is dropped.
+fn quote_pairs(view: &DocView) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    let mut open: Option<usize> = None;
+    for i in 0..view.len() {
+        if view.tokens[i].newline_before {
+            open = None;
+        }
+        match (view.word(i), open) {
+            ("\u{201c}", _) => open = Some(i),
+            ("\u{201d}" | "\"", Some(o)) => {
+                pairs.push((o, i));
+                open = None;
+            }
+            ("\"", None) => open = Some(i),
+            _ => {}
+        }
+    }
+    pairs
+}
+
+struct SpeakerFinder<'v, 'e> {
+    view: &'v DocView<'v>,
+    mentions: &'v [Mention<'e>],
+}
+
+impl SpeakerFinder<'_, '_> {
+    fn is_verb(&self, i: usize) -> bool {
+        SPEECH_VERBS.contains(&self.view.lower[i].as_str())
+    }
+
+    /// The mention covering token `i`.
+    fn mention_at(&self, i: usize) -> Option<&Mention<'_>> {
+        self.mentions.iter().find(|m| m.first <= i && i < m.end)
+    }
+
+    /// The most recent PERSON before token `i`: who "he" or "she" most likely is.
+    fn last_person_before(&self, i: usize) -> Option<String> {
+        self.mentions
+            .iter()
+            .rfind(|m| m.end <= i && m.entity.kind == EntityType::Person)
+            .map(|m| m.entity.canonical.clone())
+    }
+
+    /// The subject of the speech verb at `verb`: a mention ending right before it (maybe
+    /// across an appositive between commas), or a pronoun.
+    fn subject(&self, from: usize, verb: usize) -> Option<String> {
+        let view = self.view;
+        let mut j = verb;
+        // Skip an appositive: "Jane Roe, the foreign minister, said".
+        if j > from
+            && view.word(j - 1) == ","
+            && let Some(k) = (from..j - 1).rev().take(10).find(|&k| view.word(k) == ",")
+        {
+            j = k;
+        }
+        if j == from {
+            return None;
+        }
+        if let Some(m) = self.mention_at(j - 1) {
+            return Some(m.entity.canonical.clone());
+        }
+        if PRONOUNS.contains(&view.lower[j - 1].as_str())
+            && !matches!(view.lower[j - 1].as_str(), "we" | "i")
+        {
+            return self.last_person_before(j - 1);
+        }
+        None
+    }
+
+    /// Speaker named after a closing quote: `," said Roe` / `," Roe said` / `," he said`.
+    fn after(&self, from: usize, to: usize) -> Option<String> {
+        let view = self.view;
+        let to = to.min(view.len());
+        let verb = (from..to).find(|&i| self.is_verb(i))?;
+        if let Some(s) = self.subject(from, verb) {
+            return Some(s);
+        }
+        // Inverted: "said Jane Roe".
+        let next = verb + 1;
+        (next < view.len())
+            .then(|| self.mention_at(next))
+            .flatten()
+            .map(|m| m.entity.canonical.clone())
+    }
+
+    /// Speaker named before an opening quote: `Roe said: "…"`, `Roe told reporters "…"`.
+    fn before(&self, from: usize, to: usize) -> Option<String> {
+        let verb = (from..to).rev().find(|&i| self.is_verb(i))?;
+        self.subject(from, verb).or_else(|| {
+            let next = verb + 1;
+            (next < to)
+                .then(|| self.mention_at(next))
+                .flatten()
+                .map(|m| m.entity.canonical.clone())
+        })
+    }
+
+    /// Attributed reported speech in one sentence.
+    fn reported(&self, s: Range<usize>) -> Option<Quote> {
+        let view = self.view;
+        let text_of = |a: usize, b: usize| -> Option<(usize, usize, String)> {
+            // Trim punctuation at both ends.
+            let mut a = a;
+            let mut b = b;
+            while a < b && !view.word(a).chars().any(char::is_alphanumeric) {
+                a += 1;
+            }
+            while b > a && !view.word(b - 1).chars().any(char::is_alphanumeric) {
+                b -= 1;
+            }
+            (b - a >= 3).then(|| {
+                (
+                    view.tokens[a].cstart,
+                    view.tokens[b - 1].cend,
+                    view.text[view.tokens[a].start..view.tokens[b - 1].end].to_string(),
+                )
+            })
+        };
+        let quote = |(start, end, text): (usize, usize, String), speaker: String| Quote {
+            start,
+            end,
+            text,
+            speaker: Some(speaker),
+            kind: QuoteKind::Reported,
+        };
+        // "according to X, …" / "…, according to X."
+        if let Some(a) = (s.start..s.end.saturating_sub(1))
+            .find(|&i| view.lower[i] == "according" && view.lower[i + 1] == "to")
+        {
+            let m = self.mention_at(a + 2)?;
+            let speaker = m.entity.canonical.clone();
+            return if a == s.start {
+                let comma = (m.end..s.end).find(|&i| view.word(i) == ",")?;
+                text_of(comma + 1, s.end).map(|t| quote(t, speaker))
+            } else {
+                text_of(s.start, a).map(|t| quote(t, speaker))
+            };
+        }
+        let verb = (s.clone()).find(|&i| self.is_verb(i))?;
+        if let Some(speaker) = self.subject(s.start, verb) {
+            // "X said (that) …": the rest of the sentence, after any "reporters" object.
+            let mut from = verb + 1;
+            while from < s.end
+                && matches!(
+                    view.lower[from].as_str(),
+                    "reporters"
+                        | "journalists"
+                        | "that"
+                        | "on"
+                        | "in"
+                        | "a"
+                        | "the"
+                        | "news"
+                        | "conference"
+                        | "statement"
+                        | "interview"
+                        | ","
+                        | ":"
+                )
+            {
+                from += 1;
+            }
+            if verb + 2 < s.end && view.word(verb + 1) != "," {
+                return text_of(from, s.end).map(|t| quote(t, speaker));
+            }
+            // "…, X said." at the end of the sentence.
+            let subject_start = (s.start..verb).rev().find(|&i| view.word(i) == ",")?;
+            return text_of(s.start, subject_start).map(|t| quote(t, speaker));
+        }
+        // "…, said X."
+        let m = self.mention_at(verb + 1)?;
+        if verb > s.start && view.word(verb - 1) == "," {
+            return text_of(s.start, verb - 1).map(|t| quote(t, m.entity.canonical.clone()));
+        }
+        None
+    }
+}
