@@ -3,13 +3,14 @@
 //! own terms (the approach of Lucene Monitor / Luwak).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use newsterm_query::{Document, Field, Query};
 use newsterm_story::Story;
 
 use crate::alert::AlertId;
 use crate::presearch::{Key, Required, required};
-use crate::program::{self, Program, Vocabulary};
+use crate::program::{self, Node, Program, StoryTerms, Subject, Vocabulary, key};
 
 const FIELDS: usize = Field::ALL.len();
 
@@ -27,10 +28,12 @@ pub struct AlertIndex {
     alerts: Vec<Option<Entry>>,
     free: Vec<Slot>,
     slots: HashMap<AlertId, Slot>,
-    /// Per field: a required term → alerts indexed under it.
-    terms: [HashMap<Box<str>, Vec<Slot>>; FIELDS],
-    /// Per field: a required prefix → alerts indexed under it.
-    prefixes: [HashMap<Box<str>, Vec<Slot>>; FIELDS],
+    /// A required term ([`key`] of field and string) → alerts indexed
+    /// under it.
+    terms: HashMap<u64, Posting, BuildHasherDefault<KeyHasher>>,
+    /// A required prefix ([`key`] of field and string) → alerts indexed
+    /// under it.
+    prefixes: HashMap<u64, Posting, BuildHasherDefault<KeyHasher>>,
     /// Per field: byte length of required prefixes → how many, so a
     /// story's terms are cut only at lengths some alert asks for.
     prefix_lengths: [BTreeMap<usize, usize>; FIELDS],
@@ -38,10 +41,69 @@ pub struct AlertIndex {
     always: Vec<Slot>,
 }
 
+/// The alerts indexed under one term or prefix.
+#[derive(Debug, Default)]
+struct Posting {
+    /// Alerts whose query is that term (or any of several terms): finding
+    /// them is matching them, so their ids are kept right here and no
+    /// query is read. Most alerts are of this kind, and at a million
+    /// alerts reading each candidate's query is what costs.
+    exact: Vec<AlertId>,
+    /// Alerts whose query must be evaluated.
+    check: Vec<Slot>,
+}
+
+impl Posting {
+    fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.check.is_empty()
+    }
+}
+
+/// Hashes the [`key`]s of postings: numbers handed out in sequence, not
+/// chosen by users, so a multiplicative hash spreads them well and costs
+/// a multiplication instead of SipHash's rounds.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     id: AlertId,
     program: Program,
+}
+
+/// True when a story holding any required term of the program matches
+/// it: a term, a prefix, or an OR of them.
+fn is_exact(program: &[Node]) -> bool {
+    let leaf = |n: &Node| matches!(n, Node::Term { .. } | Node::Prefix { .. });
+    match program {
+        [only] => leaf(only),
+        [Node::Or { span }, rest @ ..] => rest.len() + 1 == *span as usize && rest.iter().all(leaf),
+        _ => false,
+    }
+}
+
+/// Where an alert is posted: its id when finding it is matching it, its
+/// slot when its query must be evaluated.
+#[derive(Clone, Copy)]
+enum Posted {
+    Exact(AlertId),
+    Check(Slot),
 }
 
 impl AlertIndex {
@@ -73,11 +135,16 @@ impl AlertIndex {
                 Slot::try_from(self.alerts.len() - 1).unwrap_or(Slot::MAX)
             }
         };
+        let posted = if is_exact(&program) {
+            Posted::Exact(id)
+        } else {
+            Posted::Check(slot)
+        };
         match required(&program, &self.vocab) {
             Required::Always => self.always.push(slot),
             Required::AnyOf(keys) => {
                 for key in keys {
-                    self.post(key, slot);
+                    self.post(key, posted);
                 }
             }
         }
@@ -93,13 +160,18 @@ impl AlertIndex {
         let Some(entry) = self.alerts.get_mut(slot as usize).and_then(Option::take) else {
             return false;
         };
+        let posted = if is_exact(&entry.program) {
+            Posted::Exact(id)
+        } else {
+            Posted::Check(slot)
+        };
         // The vocabulary never forgets, so the keys extracted now are the
         // ones the alert was posted under.
         match required(&entry.program, &self.vocab) {
-            Required::Always => unpost(&mut self.always, slot),
+            Required::Always => remove_from(&mut self.always, &slot),
             Required::AnyOf(keys) => {
                 for key in keys {
-                    self.unpost(key, slot);
+                    self.unpost(key, posted);
                 }
             }
         }
@@ -107,44 +179,43 @@ impl AlertIndex {
         true
     }
 
-    fn post(&mut self, key: Key, slot: Slot) {
-        match key {
-            Key::Term(field, sym) => {
-                let text = self.vocab.text(sym);
-                let list = self.terms[field as usize].entry(text.into()).or_default();
-                list.push(slot);
-            }
+    fn post(&mut self, required: Key, posted: Posted) {
+        let posting = match required {
+            Key::Term(field, sym) => self.terms.entry(key(field, sym)).or_default(),
             Key::Prefix(field, sym) => {
-                let text = self.vocab.text(sym);
-                let list = self.prefixes[field as usize]
-                    .entry(text.into())
-                    .or_default();
-                list.push(slot);
                 *self.prefix_lengths[field as usize]
-                    .entry(text.len())
+                    .entry(self.vocab.text(sym).len())
                     .or_default() += 1;
+                self.prefixes.entry(key(field, sym)).or_default()
             }
+        };
+        match posted {
+            Posted::Exact(id) => posting.exact.push(id),
+            Posted::Check(slot) => posting.check.push(slot),
         }
     }
 
-    fn unpost(&mut self, key: Key, slot: Slot) {
-        let (map, sym) = match key {
-            Key::Term(field, sym) => (&mut self.terms[field as usize], sym),
-            Key::Prefix(field, sym) => (&mut self.prefixes[field as usize], sym),
+    fn unpost(&mut self, required: Key, posted: Posted) {
+        let (postings, field, sym) = match required {
+            Key::Term(field, sym) => (&mut self.terms, field, sym),
+            Key::Prefix(field, sym) => (&mut self.prefixes, field, sym),
         };
-        let text = self.vocab.text(sym);
-        if let Some(list) = map.get_mut(text) {
-            unpost(list, slot);
-            if list.is_empty() {
-                map.remove(text);
+        if let Some(posting) = postings.get_mut(&key(field, sym)) {
+            match posted {
+                Posted::Exact(id) => remove_from(&mut posting.exact, &id),
+                Posted::Check(slot) => remove_from(&mut posting.check, &slot),
+            }
+            if posting.is_empty() {
+                postings.remove(&key(field, sym));
             }
         }
-        if let Key::Prefix(field, _) = key {
+        if let Key::Prefix(field, sym) = required {
+            let len = self.vocab.text(sym).len();
             let lengths = &mut self.prefix_lengths[field as usize];
-            if let Some(count) = lengths.get_mut(&text.len()) {
+            if let Some(count) = lengths.get_mut(&len) {
                 *count -= 1;
                 if *count == 0 {
-                    lengths.remove(&text.len());
+                    lengths.remove(&len);
                 }
             }
         }
@@ -158,61 +229,100 @@ impl AlertIndex {
     /// Like [`AlertIndex::match_story`], for a story already analyzed
     /// (analyze once, then match, stream-filter and fire from it).
     pub fn match_document(&self, doc: &Document) -> Vec<AlertId> {
-        let mut matched: Vec<AlertId> = self
-            .candidates(doc)
-            .into_iter()
-            .filter_map(|slot| self.alerts.get(slot as usize)?.as_ref())
-            .filter(|entry| program::matches(&entry.program, &self.vocab, doc))
-            .map(|entry| entry.id)
-            .collect();
+        let terms = StoryTerms::of(doc, &self.vocab);
+        let subject = Subject {
+            doc,
+            terms: &terms,
+            vocab: &self.vocab,
+        };
+        let found = self.candidates(&subject);
+        let mut matched = found.exact;
+        matched.extend(
+            found
+                .check
+                .into_iter()
+                .filter_map(|slot| self.alerts.get(slot as usize)?.as_ref())
+                .filter(|entry| program::matches(&entry.program, &subject))
+                .map(|entry| entry.id),
+        );
         matched.sort_unstable();
+        // An OR of terms, or a prefix, is found once per story term it
+        // matches.
+        matched.dedup();
         matched
     }
 
-    /// How many alerts [`AlertIndex::match_document`] evaluates for this
-    /// story: what the presearch leaves of [`AlertIndex::len`].
+    /// How many alerts [`AlertIndex::match_document`] finds by presearch
+    /// for this story, counting each once: what is left of
+    /// [`AlertIndex::len`] to consider.
     pub fn candidate_count(&self, doc: &Document) -> usize {
-        self.candidates(doc).len()
+        let terms = StoryTerms::of(doc, &self.vocab);
+        let mut found = self.candidates(&Subject {
+            doc,
+            terms: &terms,
+            vocab: &self.vocab,
+        });
+        found.exact.sort_unstable();
+        found.exact.dedup();
+        found.exact.len() + found.check.len()
     }
 
-    /// Slots of every alert that may match: those indexed under a term
-    /// or prefix of the story, and those with no required term. Probes
-    /// the story's few hundred distinct terms against the index, never
-    /// the index's terms against the story.
-    fn candidates(&self, doc: &Document) -> Vec<Slot> {
-        let mut found: Vec<Slot> = self.always.clone();
+    /// Every alert that may match: those indexed under a term or prefix
+    /// of the story, and those with no required term. Probes the story's
+    /// few hundred distinct terms against the index, never the index's
+    /// terms against the story.
+    fn candidates(&self, subject: &Subject<'_>) -> Candidates {
+        let mut found = Candidates {
+            exact: Vec::new(),
+            check: self.always.clone(),
+        };
+        for k in subject.terms.keys() {
+            if let Some(posting) = self.terms.get(k) {
+                found.add(posting);
+            }
+        }
         for field in Field::ALL {
-            let i = field as usize;
-            let terms = &self.terms[i];
-            let prefixes = &self.prefixes[i];
-            if terms.is_empty() && prefixes.is_empty() {
+            let lengths = &self.prefix_lengths[field as usize];
+            if lengths.is_empty() {
                 continue;
             }
-            for term in doc.terms(field) {
-                if let Some(list) = terms.get(term) {
-                    found.extend_from_slice(list);
-                }
-                for &len in self.prefix_lengths[i].keys() {
+            for term in subject.doc.terms(field) {
+                for &len in lengths.keys() {
                     if len > term.len() {
                         break;
                     }
-                    let Some(cut) = term.get(..len) else {
+                    let Some(sym) = term.get(..len).and_then(|cut| self.vocab.lookup(cut)) else {
                         continue;
                     };
-                    if let Some(list) = prefixes.get(cut) {
-                        found.extend_from_slice(list);
+                    if let Some(posting) = self.prefixes.get(&key(field, sym)) {
+                        found.add(posting);
                     }
                 }
             }
         }
-        found.sort_unstable();
-        found.dedup();
+        found.check.sort_unstable();
+        found.check.dedup();
         found
     }
 }
 
-fn unpost(list: &mut Vec<Slot>, slot: Slot) {
-    if let Some(at) = list.iter().position(|&s| s == slot) {
+/// What presearch finds for one story.
+struct Candidates {
+    /// Matching alerts, possibly repeated.
+    exact: Vec<AlertId>,
+    /// Alerts to evaluate, each once after [`AlertIndex::candidates`].
+    check: Vec<Slot>,
+}
+
+impl Candidates {
+    fn add(&mut self, posting: &Posting) {
+        self.exact.extend_from_slice(&posting.exact);
+        self.check.extend_from_slice(&posting.check);
+    }
+}
+
+fn remove_from<T: PartialEq>(list: &mut Vec<T>, item: &T) {
+    if let Some(at) = list.iter().position(|x| x == item) {
         list.swap_remove(at);
     }
 }
@@ -295,6 +405,18 @@ mod tests {
         assert_eq!(index.len(), 2);
         // A removed prefix alert's length no longer cuts story terms.
         assert!(index.prefix_lengths.iter().all(BTreeMap::is_empty));
+    }
+
+    #[test]
+    fn exact_alerts_are_found_once_however_many_terms_they_match() {
+        let index = index(&["elect*", "vote OR ballot OR elect*", "\"vote count\""]);
+        let s = story(
+            "Elected: vote and ballot count before election",
+            Priority::Normal,
+        );
+        assert_eq!(index.match_story(&s), ids(&[1, 2]));
+        let doc = Document::of(&s);
+        assert_eq!(index.candidate_count(&doc), 3);
     }
 
     #[test]

@@ -77,6 +77,11 @@ impl Vocabulary {
         sym
     }
 
+    /// The number of `text`, when some program uses it.
+    pub fn lookup(&self, text: &str) -> Option<Sym> {
+        self.syms.get(text).copied()
+    }
+
     pub fn text(&self, sym: Sym) -> &str {
         self.strings.get(sym as usize).map_or("", |s| s)
     }
@@ -93,6 +98,74 @@ impl Vocabulary {
             .get(number as usize)
             .copied()
             .unwrap_or((i64::MAX, i64::MIN))
+    }
+}
+
+/// A field and a vocabulary string as one number: an index key.
+pub(crate) fn key(field: Field, sym: Sym) -> u64 {
+    (field as u64) << 32 | u64::from(sym)
+}
+
+/// The terms of one story that the vocabulary knows, per field, as
+/// [`key`]s: what terms of programs are tested against, as integers.
+///
+/// Built once per story with one hash lookup per distinct term; a story
+/// term no alert uses can match no [`Node::Term`] and is left out.
+pub(crate) struct StoryTerms<'a> {
+    /// Sorted.
+    keys: Vec<u64>,
+    /// Positions of each key's term, in the order of `keys`.
+    positions: Vec<&'a [u32]>,
+}
+
+impl<'a> StoryTerms<'a> {
+    pub fn of(doc: &'a Document, vocab: &Vocabulary) -> StoryTerms<'a> {
+        let mut known: Vec<(u64, &'a [u32])> = Vec::new();
+        for field in Field::ALL {
+            known.extend(
+                doc.term_positions(field)
+                    .filter_map(|(t, p)| Some((key(field, vocab.lookup(t)?), p))),
+            );
+        }
+        known.sort_unstable_by_key(|&(k, _)| k);
+        let (keys, positions) = known.into_iter().unzip();
+        StoryTerms { keys, positions }
+    }
+
+    pub fn keys(&self) -> &[u64] {
+        &self.keys
+    }
+
+    fn contains(&self, field: Field, sym: Sym) -> bool {
+        self.keys.binary_search(&key(field, sym)).is_ok()
+    }
+
+    fn positions(&self, field: Field, sym: Sym) -> Option<&'a [u32]> {
+        let at = self.keys.binary_search(&key(field, sym)).ok()?;
+        self.positions.get(at).copied()
+    }
+
+    /// True when `words` occur at consecutive positions of the field.
+    fn has_phrase(&self, field: Field, words: &[Node]) -> bool {
+        let sym = |node: &Node| match *node {
+            Node::Word(sym) => Some(sym),
+            _ => None,
+        };
+        let Some((first, rest)) = words.split_first() else {
+            return false;
+        };
+        let Some(starts) = sym(first).and_then(|s| self.positions(field, s)) else {
+            return false;
+        };
+        starts.iter().any(|&start| {
+            rest.iter().zip(1u32..).all(|(word, offset)| {
+                let list = sym(word).and_then(|s| self.positions(field, s));
+                match (list, start.checked_add(offset)) {
+                    (Some(list), Some(p)) => list.binary_search(&p).is_ok(),
+                    _ => false,
+                }
+            })
+        })
     }
 }
 
@@ -180,11 +253,11 @@ fn ceil_seconds(t: OffsetDateTime) -> i64 {
 }
 
 /// Number of nodes in the subtree starting at `at`.
-pub(crate) fn span(nodes: &[Node], at: usize) -> usize {
+pub(crate) fn subtree_len(nodes: &[Node], at: usize) -> usize {
     match nodes.get(at) {
         Some(Node::And { span } | Node::Or { span }) => *span as usize,
         Some(Node::Phrase { words, .. }) => 1 + *words as usize,
-        Some(Node::Not) => 1 + span(nodes, at + 1),
+        Some(Node::Not) => 1 + subtree_len(nodes, at + 1),
         Some(_) => 1,
         None => 0,
     }
@@ -192,28 +265,29 @@ pub(crate) fn span(nodes: &[Node], at: usize) -> usize {
 
 /// Evaluates a program against a story, with the meaning of
 /// [`newsterm_query::matches`].
-pub(crate) fn matches(nodes: &[Node], vocab: &Vocabulary, doc: &Document) -> bool {
-    !nodes.is_empty() && eval(nodes, 0, vocab, doc)
+pub(crate) fn matches(nodes: &[Node], subject: &Subject<'_>) -> bool {
+    !nodes.is_empty() && eval(nodes, 0, subject)
 }
 
-fn eval(nodes: &[Node], at: usize, vocab: &Vocabulary, doc: &Document) -> bool {
+/// A story as programs see it: its analyzed document and its known terms.
+pub(crate) struct Subject<'a> {
+    pub doc: &'a Document,
+    pub terms: &'a StoryTerms<'a>,
+    pub vocab: &'a Vocabulary,
+}
+
+fn eval(nodes: &[Node], at: usize, subject: &Subject<'_>) -> bool {
+    let Subject { doc, terms, vocab } = *subject;
     let Some(node) = nodes.get(at) else {
         return false;
     };
     match *node {
         Node::All => true,
-        Node::Term { field, sym } => doc.contains(field, vocab.text(sym)),
+        Node::Term { field, sym } => terms.contains(field, sym),
         Node::Prefix { field, sym } => doc.contains_prefix(field, vocab.text(sym)),
         Node::Phrase { field, words } => {
             let end = (at + 1 + words as usize).min(nodes.len());
-            let words: Vec<&str> = nodes[at + 1..end]
-                .iter()
-                .map(|n| match n {
-                    Node::Word(sym) => vocab.text(*sym),
-                    _ => "",
-                })
-                .collect();
-            doc.contains_phrase(field, &words)
+            terms.has_phrase(field, &nodes[at + 1..end])
         }
         Node::Word(_) => false,
         Node::Published(range) => {
@@ -221,9 +295,9 @@ fn eval(nodes: &[Node], at: usize, vocab: &Vocabulary, doc: &Document) -> bool {
             let published = doc.published().unix_timestamp();
             from <= published && published < to
         }
-        Node::And { span } => children(nodes, at, span).all(|c| eval(nodes, c, vocab, doc)),
-        Node::Or { span } => children(nodes, at, span).any(|c| eval(nodes, c, vocab, doc)),
-        Node::Not => !eval(nodes, at + 1, vocab, doc),
+        Node::And { span } => children(nodes, at, span).all(|c| eval(nodes, c, subject)),
+        Node::Or { span } => children(nodes, at, span).any(|c| eval(nodes, c, subject)),
+        Node::Not => !eval(nodes, at + 1, subject),
     }
 }
 
@@ -236,13 +310,10 @@ pub(crate) fn children(nodes: &[Node], at: usize, span: u32) -> impl Iterator<It
             return None;
         }
         let child = next;
-        next += span_of_child(nodes, child);
+        // At least one, so a truncated program cannot loop forever.
+        next += subtree_len(nodes, child).max(1);
         Some(child)
     })
-}
-
-fn span_of_child(nodes: &[Node], at: usize) -> usize {
-    span(nodes, at).max(1)
 }
 
 #[cfg(test)]
@@ -270,6 +341,18 @@ mod tests {
         })
     }
 
+    fn run(program: &[Node], vocab: &Vocabulary, doc: &Document) -> bool {
+        let terms = StoryTerms::of(doc, vocab);
+        matches(
+            program,
+            &Subject {
+                doc,
+                terms: &terms,
+                vocab,
+            },
+        )
+    }
+
     #[test]
     fn programs_agree_with_the_query_matcher() {
         let doc = doc();
@@ -291,11 +374,7 @@ mod tests {
         ] {
             let query = newsterm_query::parse(text).unwrap();
             let program = compile(&query, &mut vocab);
-            assert_eq!(
-                matches(&program, &vocab, &doc),
-                doc.matches(&query),
-                "{text}"
-            );
+            assert_eq!(run(&program, &vocab, &doc), doc.matches(&query), "{text}");
         }
     }
 
@@ -324,7 +403,7 @@ mod tests {
             let query = Query::DateRange { from, to };
             let program = compile(&query, &mut vocab);
             assert_eq!(
-                matches(&program, &vocab, &doc),
+                run(&program, &vocab, &doc),
                 doc.matches(&query),
                 "{from:?} {to:?}"
             );

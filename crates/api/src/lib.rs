@@ -164,3 +164,105 @@ pub struct EntityCount {
     /// Stories mentioning it.
     pub count: u64,
 }
+
+/// A standing alert as `GET /api/alerts` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertInfo {
+    pub id: u64,
+    pub name: String,
+    /// The query in the search language, as written.
+    pub query: String,
+    pub delivery: AlertDelivery,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created: OffsetDateTime,
+}
+
+/// Where an alert's matches go. `POST /api/alerts` takes the same shape
+/// (with a webhook `secret`, which is never written back).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertDelivery {
+    /// The terminal's alert pane and `/api/stream?alerts=1`.
+    #[serde(default = "default_true")]
+    pub stream: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookTarget>,
+    /// The alert's Atom feed, `/feeds/alerts/{id}.atom`.
+    #[serde(default = "default_true")]
+    pub feed: bool,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookTarget {
+    pub url: String,
+    /// Only on input: signs each delivery (HMAC-SHA256).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Only on output: true while deliveries to this target keep failing.
+    #[serde(default)]
+    pub failing: bool,
+}
+
+/// The body of `POST /api/alerts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAlert {
+    pub name: String,
+    pub query: String,
+    #[serde(default = "default_delivery")]
+    pub delivery: AlertDelivery,
+}
+
+fn default_delivery() -> AlertDelivery {
+    AlertDelivery {
+        stream: true,
+        webhook: None,
+        feed: true,
+    }
+}
+
+/// One alert firing: the `data` of an `event: alert` on
+/// `/api/stream?alerts=1`, and an entry of `GET /api/alerts/{id}/hits`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertHit {
+    pub alert: u64,
+    pub name: String,
+    pub story: Headline,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// A polled feed source as `GET /api/sources` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub id: i64,
+    pub url: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Poll interval, e.g. `5m`.
+    pub every: String,
+    pub priority: Priority,
+    pub paused: bool,
+    pub status: SourceHealth,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SourceHealth {
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_success: Option<OffsetDateTime>,
+    /// The last poll's problem in words; absent after a clean poll.
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub consecutive_failures: u32,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub next_due: Option<OffsetDateTime>,
+    #[serde(default)]
+    pub items_seen: u64,
+    #[serde(default)]
+    pub items_new: u64,
+    #[serde(default)]
+    pub total_taken: u64,
+}

@@ -35,6 +35,7 @@ pub fn run(config: &BenchConfig, report: &mut Report) -> Result<(), BenchError> 
     if stories.is_empty() {
         return Err(BenchError::Failed("no stories in the corpus".into()));
     }
+    report.add(time_analysis(&stories));
     let vocab = Vocab::of(&stories);
     let sizes = match config.alerts {
         Some(n) => vec![n],
@@ -42,22 +43,29 @@ pub fn run(config: &BenchConfig, report: &mut Report) -> Result<(), BenchError> 
     };
     for n in sizes {
         let specs = generate(&vocab, n, n as u64);
-        let (index, load) = store_and_load(config, &specs)?;
-        let rss = rss_mb();
+        let queries: Vec<Query> = if n <= NAIVE_UP_TO {
+            specs
+                .iter()
+                .filter_map(|s| newsterm_query::parse(&s.query).ok())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let loaded = store_and_load(config, specs)?;
+        let index = loaded.index;
         let (samples, matched, candidates) = time_index(&index, &stories);
         report.add(
-            figure(n, "index", samples, rss)
-                .with("load_s", r1(load.as_secs_f64()))
+            figure(n, "index", samples, rss_mb())
+                .with("index_mb", r1(loaded.index_mb))
+                .with("load_ms", loaded.load.as_millis() as u64)
                 .with(
                     "candidates",
                     (candidates as f64 / (stories.len() * PASSES) as f64).round(),
-                ),
+                )
+                .with("matches", (matched as f64 / stories.len() as f64).round()),
         );
-        if n <= NAIVE_UP_TO {
-            let queries: Vec<Query> = specs
-                .iter()
-                .filter_map(|s| newsterm_query::parse(&s.query).ok())
-                .collect();
+        drop(index);
+        if !queries.is_empty() {
             let (samples, naive_matched) = time_naive(&queries, &stories);
             if naive_matched != matched {
                 return Err(BenchError::Failed(format!(
@@ -100,12 +108,17 @@ fn corpus_stories(corpus: &[String]) -> Vec<Story> {
         .collect()
 }
 
-/// Writes the alerts to a fresh store, then loads the index from it as a
-/// starting server does; returns the index and the load time.
-fn store_and_load(
-    config: &BenchConfig,
-    specs: &[AlertSpec],
-) -> Result<(AlertIndex, Duration), BenchError> {
+/// An index loaded from a store, as a starting server loads it.
+struct Loaded {
+    index: AlertIndex,
+    load: Duration,
+    /// Resident memory the load added: the index itself.
+    index_mb: f64,
+}
+
+/// Writes the alerts to a fresh store, forgets them, then loads the index
+/// from the store and measures what that took.
+fn store_and_load(config: &BenchConfig, specs: Vec<AlertSpec>) -> Result<Loaded, BenchError> {
     let dir = config
         .scratch
         .join(format!("newsterm-bench-alerts-{}", std::process::id()));
@@ -124,12 +137,33 @@ fn store_and_load(
             bar.inc(batch.len() as u64);
         }
         bar.finish_and_clear();
+        drop(specs);
+        release_free_memory();
+        let before = rss_mb();
         let started = Instant::now();
         let index = store.load_index().map_err(failed)?;
-        Ok((index, started.elapsed()))
+        let load = started.elapsed();
+        drop(store);
+        release_free_memory();
+        Ok(Loaded {
+            index,
+            load,
+            index_mb: rss_mb() - before,
+        })
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+/// Hands memory freed so far back to the OS, so resident memory measured
+/// next counts only what is live.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it takes no
+    // pointers and is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Per-story time to analyze and match; total matches and candidates.
@@ -156,6 +190,27 @@ fn time_index(index: &AlertIndex, stories: &[Story]) -> (Vec<Duration>, usize, u
     }
     bar.finish_and_clear();
     (samples, matched, candidates)
+}
+
+/// Analyzing a story alone (tokenizing every field), which every figure
+/// below includes: the floor under any number of alerts.
+fn time_analysis(stories: &[Story]) -> Figure {
+    let mut samples = Vec::with_capacity(stories.len() * PASSES);
+    for _ in 0..PASSES {
+        for story in stories {
+            let started = Instant::now();
+            let doc = Document::of(story);
+            samples.push(started.elapsed());
+            drop(doc);
+        }
+    }
+    let total: f64 = samples.iter().map(Duration::as_secs_f64).sum();
+    let count = samples.len() as f64;
+    let p = Percentiles::of(&mut samples);
+    Figure::new("analyze")
+        .with("median_us", r1(p.p50))
+        .with("p99_us", r1(p.p99))
+        .with("stories_per_s", (count / total).round())
 }
 
 /// Per-story time to analyze the story and evaluate every query.

@@ -2,7 +2,9 @@
 //! build: publish and import throughput over HTTP, publish → subscriber
 //! latency over SSE at several subscriber counts, and the floor every
 //! latency should be read against — one loopback TCP round trip and one
-//! socket write on the same machine, measured in the same run.
+//! socket write on the same machine, measured in the same run; and
+//! standing-alert matching per story with 1k to 1M alerts, against
+//! evaluating every alert.
 //!
 //! Each benchmark starts its own server in this process, on a fresh
 //! temporary data directory and a loopback port, with its own runtime

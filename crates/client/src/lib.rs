@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use newsterm_api::{
-    EntityFacets, ErrorBody, Headline, Health, ImportReport, Lagged, PublishAck, RevisionInfo,
-    SearchResponse,
+    AlertHit, AlertInfo, EntityFacets, ErrorBody, Headline, Health, ImportReport, Lagged, NewAlert,
+    PublishAck, RevisionInfo, SearchResponse, SourceInfo,
 };
 use newsterm_story::Story;
 use serde::de::DeserializeOwned;
@@ -281,6 +281,165 @@ impl Client {
         }
         if let Some(s) = since {
             req = req.query(&[("since", s)]);
+        }
+        self.send_json(req).await
+    }
+
+    pub async fn alerts(&self) -> Result<Vec<AlertInfo>, ClientError> {
+        self.send_json(self.http.get(self.url("/api/alerts"))).await
+    }
+
+    pub async fn add_alert(&self, alert: &NewAlert) -> Result<AlertInfo, ClientError> {
+        self.send_json(self.http.post(self.url("/api/alerts")).json(alert))
+            .await
+    }
+
+    pub async fn remove_alert(&self, id: u64) -> Result<(), ClientError> {
+        self.send(self.http.delete(self.url(&format!("/api/alerts/{id}"))))
+            .await
+            .map(|_| ())
+    }
+
+    /// The newest hits of one alert, or of all alerts, newest first.
+    pub async fn alert_hits(
+        &self,
+        id: Option<u64>,
+        limit: usize,
+    ) -> Result<Vec<AlertHit>, ClientError> {
+        let path = match id {
+            Some(id) => format!("/api/alerts/{id}/hits"),
+            None => "/api/alerts/hits".to_string(),
+        };
+        let req = self.http.get(self.url(&path)).query(&[("limit", limit)]);
+        self.send_json(req).await
+    }
+
+    /// Which of the latest stories a query would have fired on.
+    pub async fn test_alert(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<Headline>, ClientError> {
+        let req = self
+            .http
+            .get(self.url("/api/alerts/test"))
+            .query(&[("q", query), ("limit", &limit.to_string())]);
+        self.send_json(req).await
+    }
+
+    /// Alert hits as they fire (`/api/stream?alerts=1`), reconnecting by
+    /// itself; yields `None` items for keep-alives and reconnects.
+    pub fn alert_stream(
+        &self,
+    ) -> impl Stream<Item = Result<Option<AlertHit>, ClientError>> + Send + 'static {
+        let client = self.clone();
+        futures_util::stream::unfold(
+            (
+                client,
+                None::<ByteStream>,
+                SseParser::default(),
+                std::collections::VecDeque::new(),
+            ),
+            |(client, mut body, mut parser, mut pending)| async move {
+                loop {
+                    if let Some(hit) = pending.pop_front() {
+                        return Some((Ok(Some(hit)), (client, body, parser, pending)));
+                    }
+                    let Some(stream) = body.as_mut() else {
+                        let req = client
+                            .http
+                            .get(client.url("/api/stream"))
+                            .query(&[("alerts", "1")]);
+                        match client.send(req).await {
+                            Ok(resp) => {
+                                body = Some(Box::pin(resp.bytes_stream()));
+                                parser = SseParser::default();
+                                return Some((Ok(None), (client, body, parser, pending)));
+                            }
+                            Err(e) => {
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                                return Some((Err(e), (client, body, parser, pending)));
+                            }
+                        }
+                    };
+                    match stream.next().await {
+                        Some(Ok(chunk)) => {
+                            let hits = parser
+                                .feed(&chunk)
+                                .into_iter()
+                                .filter(|ev| ev.event.as_deref() == Some("alert"))
+                                .filter_map(|ev| serde_json::from_str::<AlertHit>(&ev.data).ok());
+                            pending.extend(hits);
+                        }
+                        _ => {
+                            body = None;
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                    }
+                }
+            },
+        )
+    }
+
+    pub async fn sources(&self) -> Result<Vec<SourceInfo>, ClientError> {
+        self.send_json(self.http.get(self.url("/api/sources")))
+            .await
+    }
+
+    /// Adds a feed source polled every `every` (e.g. `5m`).
+    pub async fn add_source(
+        &self,
+        url: &str,
+        name: Option<&str>,
+        every: Option<&str>,
+        priority: Option<&str>,
+    ) -> Result<SourceInfo, ClientError> {
+        let mut body = serde_json::json!({ "url": url });
+        if let Some(n) = name {
+            body["name"] = n.into();
+        }
+        if let Some(e) = every {
+            body["every"] = e.into();
+        }
+        if let Some(p) = priority {
+            body["priority"] = p.into();
+        }
+        self.send_json(self.http.post(self.url("/api/sources")).json(&body))
+            .await
+    }
+
+    /// `action` is `pause`, `resume` or `poll`; `poll` answers with what
+    /// the poll took, the others with the source.
+    pub async fn source_action(
+        &self,
+        id: i64,
+        action: &str,
+    ) -> Result<serde_json::Value, ClientError> {
+        let req = self
+            .http
+            .post(self.url(&format!("/api/sources/{id}/{}", encode(action))));
+        self.send_json(req).await
+    }
+
+    pub async fn remove_source(&self, id: i64) -> Result<(), ClientError> {
+        self.send(self.http.delete(self.url(&format!("/api/sources/{id}"))))
+            .await
+            .map(|_| ())
+    }
+
+    /// Imports one feed once: from a URL the server fetches, or from bytes.
+    pub async fn import_feed(
+        &self,
+        url: Option<&str>,
+        body: Vec<u8>,
+        source: Option<&str>,
+    ) -> Result<serde_json::Value, ClientError> {
+        let mut req = self.http.post(self.url("/api/import-feed")).body(body);
+        if let Some(u) = url {
+            req = req.query(&[("url", u)]);
+        }
+        if let Some(s) = source {
+            req = req.query(&[("source", s)]);
         }
         self.send_json(req).await
     }

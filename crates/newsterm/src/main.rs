@@ -6,6 +6,7 @@ mod commands;
 mod corpus;
 mod demo;
 mod reindex;
+mod standing;
 mod tagging;
 
 use std::net::SocketAddr;
@@ -29,7 +30,7 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 pub struct ServerArg {
     /// URL of the newsterm server.
-    #[arg(long, env = "NEWSTERM_SERVER", default_value = newsterm_client::DEFAULT_SERVER)]
+    #[arg(long, global = true, env = "NEWSTERM_SERVER", default_value = newsterm_client::DEFAULT_SERVER)]
     pub server: String,
 }
 
@@ -152,6 +153,29 @@ enum Command {
         /// Tag every story again with this build's tagger first.
         #[arg(long)]
         retag: bool,
+    },
+    /// Standing alerts: add, list, rm, test, hits.
+    Alert {
+        #[command(flatten)]
+        server: ServerArg,
+        #[command(subcommand)]
+        command: standing::AlertCommand,
+    },
+    /// Feed sources the server polls: add, list, rm, pause, resume, poll.
+    Source {
+        #[command(flatten)]
+        server: ServerArg,
+        #[command(subcommand)]
+        command: standing::SourceCommand,
+    },
+    /// Import one feed (file or URL) once.
+    ImportFeed {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Source name for its stories (default: the feed's title).
+        #[arg(long)]
+        source: Option<String>,
+        file_or_url: String,
     },
     /// Tag JSON lines `{"id","text"}` from stdin; write tags as JSON lines.
     Tag,
@@ -284,6 +308,13 @@ async fn run(cli: Cli) -> Result<()> {
             init_logging("warn");
             tokio::task::spawn_blocking(move || reindex::run(&data.data, retag)).await?
         }
+        Command::Alert { server, command } => standing::alert(&server.server, command).await,
+        Command::Source { server, command } => standing::source(&server.server, command).await,
+        Command::ImportFeed {
+            server,
+            source,
+            file_or_url,
+        } => standing::import_feed(&server.server, &file_or_url, source.as_deref()).await,
         Command::Tag => tokio::task::spawn_blocking(tagging::tag_stdin).await?,
         Command::EvalTags { gold, json } => {
             tokio::task::spawn_blocking(move || tagging::eval(&gold, json)).await?

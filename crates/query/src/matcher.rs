@@ -14,6 +14,8 @@
 //! half-open; a negation on its own matches every story its inner query
 //! does not.
 
+use std::collections::HashMap;
+
 use time::OffsetDateTime;
 
 use crate::analysis::tokenize;
@@ -47,25 +49,6 @@ struct FieldTerms {
 }
 
 impl FieldTerms {
-    fn from_occurrences(mut occurrences: Vec<(String, u32)>) -> FieldTerms {
-        occurrences.sort_unstable();
-        let mut out = FieldTerms::default();
-        for (term, position) in occurrences {
-            match out.terms.last() {
-                Some(last) if **last == *term => {
-                    if let Some(list) = out.positions.last_mut() {
-                        list.push(position);
-                    }
-                }
-                _ => {
-                    out.terms.push(term.into_boxed_str());
-                    out.positions.push(vec![position]);
-                }
-            }
-        }
-        out
-    }
-
     fn find(&self, term: &str) -> Option<usize> {
         self.terms.binary_search_by(|t| (**t).cmp(term)).ok()
     }
@@ -100,29 +83,72 @@ impl Document {
     /// Analyzes a story: text fields tokenized value by value, keyword
     /// fields as their normalized whole values.
     pub fn of(story: &newsterm_story::Story) -> Document {
-        let mut occurrences: [Vec<(String, u32)>; FIELDS] = Default::default();
+        // Each distinct string gets a number, so the occurrences sorted
+        // below are integers, not strings: a long story has thousands of
+        // tokens but only hundreds of distinct ones.
+        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut number = |text: String| -> u32 {
+            if let Some(&n) = numbers.get(&text) {
+                return n;
+            }
+            let n = u32::try_from(numbers.len()).unwrap_or(u32::MAX);
+            numbers.insert(text, n);
+            n
+        };
+        // (field, string number, position)
+        let mut occurrences: Vec<(u8, u32, u32)> = Vec::new();
         let mut position = 0u32;
         for value in story_values(story) {
             let field = value.field;
             if field.is_keyword() {
-                occurrences[field as usize].push((value.text.into_owned(), position));
+                let n = number(value.text.into_owned());
+                occurrences.push((field as u8, n, position));
                 position = position.saturating_add(2);
                 continue;
             }
             let merged = Field::TEXT_PARTS.contains(&field);
             for token in tokenize(&value.text) {
+                let n = number(token.text);
+                occurrences.push((field as u8, n, position));
                 if merged {
-                    occurrences[Field::Text as usize].push((token.text.clone(), position));
+                    occurrences.push((Field::Text as u8, n, position));
                 }
-                occurrences[field as usize].push((token.text, position));
                 position = position.saturating_add(1);
             }
             // The gap keeps a phrase from joining the end of one value to
             // the start of the next.
             position = position.saturating_add(1);
         }
+
+        // Renumber strings in sorted order, so sorting occurrences sorts
+        // each field's terms too.
+        let mut strings: Vec<(String, u32)> = numbers.into_iter().collect();
+        strings.sort_unstable();
+        let mut rank = vec![0u32; strings.len()];
+        for (r, (_, n)) in (0u32..).zip(&strings) {
+            rank[*n as usize] = r;
+        }
+        for occurrence in &mut occurrences {
+            occurrence.1 = rank[occurrence.1 as usize];
+        }
+        occurrences.sort_unstable();
+
+        let mut fields: [FieldTerms; FIELDS] = Default::default();
+        let mut last: Option<(u8, u32)> = None;
+        for (field, r, position) in occurrences {
+            let terms = &mut fields[usize::from(field)];
+            if last == Some((field, r)) {
+                if let Some(list) = terms.positions.last_mut() {
+                    list.push(position);
+                }
+            } else {
+                terms.terms.push(strings[r as usize].0.as_str().into());
+                terms.positions.push(vec![position]);
+                last = Some((field, r));
+            }
+        }
         Document {
-            fields: occurrences.map(FieldTerms::from_occurrences),
+            fields,
             published: indexed_time(story.content.published),
         }
     }
@@ -137,6 +163,19 @@ impl Document {
     /// normalized values for keyword fields.
     pub fn terms(&self, field: Field) -> impl ExactSizeIterator<Item = &str> {
         self.fields[field as usize].terms.iter().map(|t| &**t)
+    }
+
+    /// Like [`Document::terms`], each term with the ascending positions
+    /// where it occurs. Positions are only comparable within one field;
+    /// consecutive positions are consecutive tokens of one value, which
+    /// is what a phrase needs.
+    pub fn term_positions(&self, field: Field) -> impl ExactSizeIterator<Item = (&str, &[u32])> {
+        let terms = &self.fields[field as usize];
+        terms
+            .terms
+            .iter()
+            .zip(&terms.positions)
+            .map(|(t, p)| (&**t, p.as_slice()))
     }
 
     /// True when the field holds the token (text fields) or the whole

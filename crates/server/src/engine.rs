@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use newsterm_api::Headline;
-use newsterm_query::Query;
+use newsterm_query::{Document, Query};
 use newsterm_search::SearchIndex;
 use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
 use newsterm_story::{Story, StoryContent, StoryId, Tags};
@@ -29,7 +29,7 @@ use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::matcher::StoryMatcher;
+use crate::alerts::Alerts;
 
 /// Most writes the writer puts in one transaction.
 const MAX_BATCH: usize = 2048;
@@ -74,6 +74,8 @@ pub enum EngineError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] newsterm_search::SearchError),
+    #[error("cannot open the alerts: {0}")]
+    Alerts(String),
     #[error("cannot load the tagger: {0}")]
     Tagger(#[from] newsterm_tag::TagError),
     #[error("cannot start {0} thread: {1}")]
@@ -84,6 +86,9 @@ pub enum EngineError {
 /// for every transport, and what filters match against.
 pub struct WireItem {
     pub headline: Headline,
+    /// The story analyzed for query matching, made on first use and then
+    /// shared by every filtered subscriber.
+    doc: std::sync::OnceLock<Document>,
     /// A complete SSE event (`id:`, `event:`, `data:` and the blank line).
     pub sse: Bytes,
     /// The WebSocket message: `{"event":"story","seq":N,"data":{…}}`.
@@ -106,10 +111,20 @@ impl WireItem {
         .into();
         WireItem {
             headline,
+            doc: std::sync::OnceLock::new(),
             sse,
             ws,
             story,
         }
+    }
+}
+
+impl WireItem {
+    /// Whether `query` matches this revision, as a search would.
+    pub fn matches(&self, query: &Query) -> bool {
+        self.doc
+            .get_or_init(|| Document::of(&self.story))
+            .matches(query)
     }
 }
 
@@ -121,6 +136,7 @@ struct IngestRequest {
 /// The running engine. Shared by every request handler.
 pub struct Engine {
     tagger: newsterm_tag::Tagger,
+    alerts: Arc<Alerts>,
     reader: Arc<Reader>,
     index: Arc<SearchIndex>,
     wire: Wire<Arc<WireItem>>,
@@ -167,22 +183,33 @@ impl Engine {
                 .spawn(move || run_indexer(&index, &reader, start_seq, &indexed_seq, index_rx))
                 .map_err(|e| EngineError::Thread("indexer", e))?
         };
+        let alerts = Arc::new(Alerts::open(data_dir).map_err(EngineError::Alerts)?);
+        let (alert_tx, alert_rx) = std::sync::mpsc::channel::<Arc<Story>>();
+        let alerter = {
+            let alerts = alerts.clone();
+            let reader = reader.clone();
+            std::thread::Builder::new()
+                .name("newsterm-alerter".into())
+                .spawn(move || crate::alerts::run_alerter(&alerts, &reader, alert_rx))
+                .map_err(|e| EngineError::Thread("alerter", e))?
+        };
         let (ingest_tx, ingest_rx) = mpsc::channel::<IngestRequest>(4096);
         let writer_thread = {
             let wire = wire.clone();
             std::thread::Builder::new()
                 .name("newsterm-writer".into())
-                .spawn(move || run_writer(writer, ingest_rx, &wire, index_tx))
+                .spawn(move || run_writer(writer, ingest_rx, &wire, index_tx, alert_tx))
                 .map_err(|e| EngineError::Thread("writer", e))?
         };
         Ok(Arc::new(Engine {
             tagger,
+            alerts,
             reader,
             index,
             wire,
             ingest: std::sync::Mutex::new(Some(ingest_tx)),
             indexed_seq,
-            threads: std::sync::Mutex::new(vec![writer_thread, indexer]),
+            threads: std::sync::Mutex::new(vec![writer_thread, indexer, alerter]),
             checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             data_dir: data_dir.to_path_buf(),
         }))
@@ -192,6 +219,10 @@ impl Engine {
     /// workers (the blocking pool or their own threads).
     pub fn tag(&self, content: &StoryContent) -> Tags {
         tag_content(&self.tagger, content)
+    }
+
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
     }
 
     pub fn tagger(&self) -> &newsterm_tag::Tagger {
@@ -266,14 +297,14 @@ impl Engine {
         &self,
         after: u64,
         limit: usize,
-        filter: Option<&StoryMatcher>,
+        filter: Option<&Query>,
     ) -> Result<(Vec<Arc<WireItem>>, Option<u64>), StoreError> {
         let stories = self.reader.since(after, limit)?;
         let last = stories.last().map(|s| s.seq);
         let items = stories
             .into_iter()
-            .filter(|s| filter.is_none_or(|f| f.matches(s)))
             .map(|s| Arc::new(WireItem::of(Arc::new(s))))
+            .filter(|item| filter.is_none_or(|q| item.matches(q)))
             .collect();
         Ok((items, last))
     }
@@ -340,6 +371,7 @@ fn run_writer(
     mut rx: mpsc::Receiver<IngestRequest>,
     wire: &Wire<Arc<WireItem>>,
     index_tx: std::sync::mpsc::Sender<Arc<Story>>,
+    alert_tx: std::sync::mpsc::Sender<Arc<Story>>,
 ) {
     while let Some(first) = rx.blocking_recv() {
         let mut requests = vec![first];
@@ -364,8 +396,9 @@ fn run_writer(
                     Ok(story) => {
                         let story = Arc::new(story);
                         wire.publish(story.seq, Arc::new(WireItem::of(story.clone())));
-                        // The indexer only stops when the engine does.
+                        // The indexer and alerter only stop when the engine does.
                         let _ = index_tx.send(story.clone());
+                        let _ = alert_tx.send(story.clone());
                         Ok(story)
                     }
                     Err(e) => Err(IngestError::from(e)),

@@ -106,6 +106,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sources/{id}/poll", post(poll_source))
         .route("/api/import-feed", post(import_feed))
         .route("/feeds/{name}", get(serve_feed))
+        .route("/feeds/alerts/{name}", get(serve_alert_feed))
 }
 
 fn feeds(st: &AppState) -> Result<&Feeds, ApiError> {
@@ -297,11 +298,7 @@ async fn serve_feed(
     let kind = FeedKind::from_extension(ext).ok_or_else(|| {
         ApiError::not_found(format!("no feed format `.{ext}`: use .atom, .rss or .json"))
     })?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let base = format!("http://{host}");
+    let base = base_url(&headers);
     let engine = st.engine.clone();
     let (title, self_url, stories) = match stem {
         "top" => {
@@ -354,23 +351,90 @@ async fn serve_feed(
         story_url_base: Some(format!("{base}/api/stories/")),
         updated: None,
     };
-    let etag = newsterm_feed::etag(&meta, &stories);
+    Ok(feed_response(&headers, kind, &meta, &stories))
+}
+
+/// `/feeds/alerts/{id}.atom` (or `.rss`, `.json`): an alert's recent
+/// hits, newest first, each the revision that fired.
+async fn serve_alert_feed(
+    State(st): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (stem, ext) = name
+        .rsplit_once('.')
+        .ok_or_else(|| ApiError::not_found(format!("no feed `{name}`: try alerts/ID.atom")))?;
+    let kind = FeedKind::from_extension(ext).ok_or_else(|| {
+        ApiError::not_found(format!("no feed format `.{ext}`: use .atom, .rss or .json"))
+    })?;
+    let id: newsterm_alert::AlertId = stem
+        .parse()
+        .map_err(|e: newsterm_alert::AlertError| ApiError::bad_request(e.code(), e.to_string()))?;
+    let alert = st
+        .engine
+        .alerts()
+        .get(id)
+        .filter(|a| a.delivery.feed)
+        .ok_or_else(|| ApiError::not_found(format!("alert {id} has no feed")))?;
+    let engine = st.engine.clone();
+    let stories = tokio::task::spawn_blocking(move || -> Result<Vec<Story>, ApiError> {
+        let fired = engine
+            .alerts()
+            .recent(Some(id), FEED_ITEMS)
+            .map_err(|e| ApiError::internal(e.to_string()))?;
+        let mut stories = Vec::with_capacity(fired.len());
+        for f in fired {
+            if let Some(s) = engine.reader().revision(f.story, f.revision)? {
+                stories.push(s);
+            }
+        }
+        Ok(stories)
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let base = base_url(&headers);
+    let meta = FeedMeta {
+        title: format!("newsterm alert: {}", alert.name),
+        self_url: format!("{base}/feeds/alerts/{name}"),
+        alternate_url: None,
+        story_url_base: Some(format!("{base}/api/stories/")),
+        updated: None,
+    };
+    Ok(feed_response(&headers, kind, &meta, &stories))
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// The feed, or `304 Not Modified` when the reader's ETag still holds.
+fn feed_response(
+    headers: &HeaderMap,
+    kind: FeedKind,
+    meta: &FeedMeta,
+    stories: &[Story],
+) -> Response {
+    let etag = newsterm_feed::etag(meta, stories);
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
     if fresh {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let body = kind.render(&meta, &stories);
-    Ok((
+    let body = kind.render(meta, stories);
+    (
         [
             (header::CONTENT_TYPE, kind.content_type().to_string()),
             (header::ETAG, etag),
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }
 
 /// Percent-encodes a query for the feed's self link.

@@ -7,10 +7,10 @@
 //! confined to the network edge; store and index work runs on the
 //! engine's own threads or on the blocking pool.
 
+pub mod alerts;
 pub mod engine;
 mod error;
 pub mod feeds;
-mod matcher;
 pub mod routes;
 mod stream;
 
@@ -20,7 +20,6 @@ use std::sync::Arc;
 
 pub use engine::{Engine, EngineError, IngestError};
 pub use error::ApiError;
-pub use matcher::StoryMatcher;
 
 /// The address a server listens on unless told otherwise: loopback only,
 /// because publishing is not authenticated yet.

@@ -20,7 +20,6 @@ use time::OffsetDateTime;
 
 use crate::engine::Engine;
 use crate::error::ApiError;
-use crate::matcher::StoryMatcher;
 use crate::stream;
 
 /// Largest story request body, in bytes.
@@ -59,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stories)
         .merge(import)
         .merge(crate::feeds::routes())
+        .merge(crate::alerts::routes())
         .route("/api/stories/{id}/revisions", get(revisions))
         .route("/api/search", get(search))
         .route("/api/headlines", get(headlines))
@@ -293,7 +293,7 @@ async fn headlines(
     let Query(p) = params?;
     let limit = p.limit.unwrap_or(100).clamp(1, MAX_PAGE);
     let matcher = match p.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(StoryMatcher::new(Engine::parse_query(q)?)),
+        Some(q) => Some(Engine::parse_query(q)?),
         None => None,
     };
     let engine = st.engine.clone();
@@ -304,7 +304,11 @@ async fn headlines(
     Ok(Json(
         stories
             .iter()
-            .filter(|s| matcher.as_ref().is_none_or(|m| m.matches(s)))
+            .filter(|s| {
+                matcher
+                    .as_ref()
+                    .is_none_or(|q| newsterm_query::Document::of(s).matches(q))
+            })
             .take(limit)
             .map(Headline::of)
             .collect(),

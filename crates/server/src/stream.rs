@@ -19,8 +19,8 @@ use serde::Deserialize;
 
 use crate::engine::{Engine, WireItem};
 use crate::error::ApiError;
-use crate::matcher::StoryMatcher;
 use crate::routes::AppState;
+use newsterm_query::Query as SearchQuery;
 
 /// How often an idle stream sends a keep-alive, so proxies and clients
 /// can tell a quiet wire from a dead connection.
@@ -32,6 +32,9 @@ const BACKLOG_PAGE: usize = 500;
 pub struct StreamParams {
     q: Option<String>,
     since: Option<u64>,
+    /// `alerts=1`: the alert hits instead of the wire.
+    #[serde(default)]
+    alerts: Option<String>,
 }
 
 /// What a session produces next.
@@ -50,7 +53,7 @@ enum Phase {
 
 struct Session {
     engine: Arc<Engine>,
-    matcher: Option<Arc<StoryMatcher>>,
+    matcher: Option<Arc<SearchQuery>>,
     phase: Phase,
     queue: VecDeque<Arc<WireItem>>,
     keepalive: tokio::time::Interval,
@@ -64,7 +67,7 @@ impl Session {
         last_event_id: Option<u64>,
     ) -> Result<Self, ApiError> {
         let matcher = match params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            Some(q) => Some(Arc::new(StoryMatcher::new(Engine::parse_query(q)?))),
+            Some(q) => Some(Arc::new(Engine::parse_query(q)?)),
             None => None,
         };
         let wire = st.engine.wire();
@@ -137,7 +140,7 @@ impl Session {
                             Recv::Event(ev) => {
                                 self.keepalive.reset();
                                 let item = &ev.payload;
-                                if self.matcher.as_ref().is_none_or(|m| m.matches(&item.story)) {
+                                if self.matcher.as_ref().is_none_or(|q| item.matches(q)) {
                                     return Some(Frame::Story(item.clone()));
                                 }
                             }
@@ -179,6 +182,13 @@ pub async fn sse(
     params: Result<Query<StreamParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
+    if params
+        .alerts
+        .as_deref()
+        .is_some_and(|a| matches!(a, "1" | "true" | "yes"))
+    {
+        return Ok(alert_sse(&st));
+    }
     let session = Session::open(&st, params, last_event_id(&headers)?)?;
     let frames = futures_util::stream::unfold(session, |mut s| async move {
         let frame = s.next().await?;
@@ -208,6 +218,50 @@ pub async fn sse(
         Body::from_stream(opening.chain(frames)),
     )
         .into_response())
+}
+
+/// `GET /api/stream?alerts=1`: every alert hit as it fires, as `event:
+/// alert` with an [`newsterm_api::AlertHit`]. A subscriber that falls
+/// behind is told so and closed, like the wire's.
+fn alert_sse(st: &AppState) -> Response {
+    use tokio::sync::broadcast::error::RecvError;
+    let rx = st.engine.alerts().subscribe();
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.reset();
+    let state = (rx, keepalive, st.shutdown.clone(), false);
+    let frames = futures_util::stream::unfold(
+        state,
+        |(mut rx, mut keepalive, mut shutdown, done)| async move {
+            if done || *shutdown.borrow() {
+                return None;
+            }
+            let (bytes, done) = tokio::select! {
+                _ = shutdown.changed() => return None,
+                ev = rx.recv() => match ev {
+                    Ok(ev) => (ev.sse.clone(), false),
+                    Err(RecvError::Lagged(n)) => (
+                        Bytes::from(format!("event: lagged\ndata: {{\"missed\":{n}}}\n\n")),
+                        true,
+                    ),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = keepalive.tick() => (Bytes::from_static(b": keep-alive\n\n"), false),
+            };
+            Some((Ok::<_, Infallible>(bytes), (rx, keepalive, shutdown, done)))
+        },
+    );
+    let opening = futures_util::stream::once(async {
+        Ok::<_, Infallible>(Bytes::from_static(b": newsterm alerts\n\n"))
+    });
+    use futures_util::StreamExt;
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(opening.chain(frames)),
+    )
+        .into_response()
 }
 
 /// `GET /api/ws`: the same events over WebSocket, one JSON text message

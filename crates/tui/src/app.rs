@@ -5,21 +5,28 @@
 //! came back as an [`Update`]. That keeps every behaviour a user sees
 //! testable without a terminal or a server.
 
-use newsterm_api::{EntityCount, Headline, RevisionInfo, SearchResponse};
+use newsterm_api::{
+    AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SearchResponse, SourceInfo,
+};
 use newsterm_story::{Story, StoryId};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use time::OffsetDateTime;
 
+use crate::alerts::{AlertChange, AlertPane, AlertScreen, PANE_HITS, Selected};
 use crate::entities::{self, EntityKind, EntityList, EntityPage, Focus};
 use crate::function::{self, Function};
 use crate::reader::Reader;
 use crate::rows::{Cursor, Row, WIRE_CAPACITY, Wire};
+use crate::sources::{SourceChange, SourceList};
 
 /// Lines the screen spends around a list: status bar, column header,
 /// message line and command line. The reader has no column header.
 pub(crate) const CHROME_LINES: u16 = 4;
 /// Longest command line accepted; a query longer than this is a paste gone wrong.
 const INPUT_LIMIT: usize = 256;
+/// Shortest screen that gets an alert pane: below this the pane would
+/// crowd out the list it sits under.
+const PANE_MIN_HEIGHT: u16 = 16;
 
 /// Something the runner must fetch or do; its answer comes back as an [`Update`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +59,21 @@ pub enum Command {
     OpenStory { id: StoryId, revision: Option<u32> },
     /// A story's revision history. Answered by [`Update::Revisions`].
     Revisions { id: StoryId },
+    /// Follow alert hits as they fire, for as long as the terminal runs.
+    /// Answered by a stream of [`Update::AlertHit`] and
+    /// [`Update::AlertConnection`].
+    WatchAlerts,
+    /// The standing alerts and their latest hits. Answered by
+    /// [`Update::Alerts`].
+    Alerts,
+    /// Add or remove an alert, then list the alerts again. Answered by
+    /// [`Update::Alerts`] saying what was done.
+    ChangeAlert(AlertChange),
+    /// The feed sources with their health. Answered by [`Update::Sources`].
+    Sources,
+    /// Add, remove, pause, resume or poll a source, then list the sources
+    /// again. Answered by [`Update::Sources`] saying what was done.
+    ChangeSource(SourceChange),
     /// Leave the terminal.
     Quit,
 }
@@ -87,6 +109,21 @@ pub enum Update {
         id: StoryId,
         revisions: Vec<RevisionInfo>,
     },
+    /// An alert fired, live.
+    AlertHit(AlertHit),
+    /// The alert stream's state; hits stop while it is down.
+    AlertConnection(Connection),
+    /// `done` says what a [`Command::ChangeAlert`] did.
+    Alerts {
+        alerts: Vec<AlertInfo>,
+        hits: Vec<AlertHit>,
+        done: Option<String>,
+    },
+    /// `done` says what a [`Command::ChangeSource`] did.
+    Sources {
+        sources: Vec<SourceInfo>,
+        done: Option<String>,
+    },
     /// A fetch failed; the text is shown to the user as is.
     Error(String),
     Connection(Connection),
@@ -118,6 +155,10 @@ pub(crate) enum View {
     Entities,
     /// `PPL <name>`, `ORG <name>`, `GEO <place>`.
     Entity,
+    /// `ALRT`.
+    Alerts,
+    /// `SRC`.
+    Sources,
 }
 
 #[derive(Debug)]
@@ -166,6 +207,9 @@ pub struct App {
     /// The entity page; there whenever the view is [`View::Entity`].
     pub(crate) page: Option<EntityPage>,
     pub(crate) reader: Option<Reader>,
+    pub(crate) alert_pane: AlertPane,
+    pub(crate) alert_screen: AlertScreen,
+    pub(crate) sources: SourceList,
     pub(crate) help: bool,
     pub(crate) input: String,
     pub(crate) message: Option<Message>,
@@ -199,6 +243,9 @@ impl App {
             entity_list: EntityList::new(EntityKind::Person),
             page: None,
             reader: None,
+            alert_pane: AlertPane::default(),
+            alert_screen: AlertScreen::default(),
+            sources: SourceList::default(),
             help: false,
             input: String::new(),
             message: None,
@@ -209,7 +256,7 @@ impl App {
     }
 
     /// What to fetch to fill the first screen: the latest headlines, then
-    /// the live stream.
+    /// the live stream; and the alert hits, from now on.
     pub fn start(&mut self) -> Vec<Command> {
         self.monitor.loading = true;
         let query = self.monitor.query.clone();
@@ -218,6 +265,7 @@ impl App {
                 query: query.clone(),
             },
             Command::Headlines { query },
+            Command::WatchAlerts,
         ]
     }
 
@@ -325,6 +373,21 @@ impl App {
                     reader.receive_revisions(id, revisions);
                 }
             }
+            Update::AlertHit(hit) => {
+                let seen = self.view == View::Alerts && self.reader.is_none() && !self.help;
+                self.alert_screen.receive_live(hit.clone());
+                self.alert_pane.receive(hit, seen);
+            }
+            Update::AlertConnection(c) => self.alert_pane.connection = c,
+            Update::Alerts { alerts, hits, done } => {
+                self.alert_screen.receive(alerts, hits);
+                self.note(done);
+            }
+            Update::Sources { sources, done } => {
+                let height = self.list_height();
+                self.sources.receive(sources, height);
+                self.note(done);
+            }
             Update::Error(text) => self.fail(text),
             Update::Connection(c) => self.connection = c,
             Update::Clock(now) => self.now = now,
@@ -403,6 +466,16 @@ impl App {
     /// Enter on an empty line: the selected story opens in the reader, the
     /// selected entity on its page (a topic, in its live monitor).
     fn open_selected(&mut self) -> Vec<Command> {
+        match (self.view, self.alert_screen.selected()) {
+            (View::Alerts, Some(Selected::Hit(hit))) => return self.open(hit.story.id, None),
+            // An alert's query, live: what it would fire on from now.
+            (View::Alerts, Some(Selected::Alert(alert))) => {
+                let query = alert.query.clone();
+                return self.run(Function::Monitor { query: Some(query) });
+            }
+            (View::Alerts, None) | (View::Sources, _) => return Vec::new(),
+            _ => {}
+        }
         let entity = match self.view {
             View::Entities => self
                 .entity_list
@@ -501,6 +574,30 @@ impl App {
                 }));
                 commands
             }
+            Function::Alerts => {
+                self.view = View::Alerts;
+                self.alert_screen.loading = true;
+                self.alert_pane.unread = 0;
+                vec![Command::Alerts]
+            }
+            Function::ChangeAlert(change) => {
+                self.view = View::Alerts;
+                self.alert_screen.loading = true;
+                self.alert_pane.unread = 0;
+                self.working_on(&change);
+                vec![Command::ChangeAlert(change)]
+            }
+            Function::Sources => {
+                self.view = View::Sources;
+                self.sources.loading = true;
+                vec![Command::Sources]
+            }
+            Function::ChangeSource(change) => {
+                self.view = View::Sources;
+                self.sources.loading = true;
+                self.working_on(&change);
+                vec![Command::ChangeSource(change)]
+            }
             Function::Open(id) => self.open(id, None),
             Function::Quit => vec![Command::Quit],
             Function::Help => Vec::new(),
@@ -561,7 +658,7 @@ impl App {
     }
 
     fn navigate(&mut self, nav: Nav) -> Vec<Command> {
-        let page = usize::from(self.size.1.saturating_sub(CHROME_LINES)).max(1);
+        let page = self.list_height().max(1);
         if self.help {
             return Vec::new();
         }
@@ -592,6 +689,22 @@ impl App {
                 self.navigate_page(nav);
                 return Vec::new();
             }
+            View::Alerts => {
+                let height = self.main_height();
+                let screen = &mut self.alert_screen;
+                let (_, hit_rows) = screen.heights(height);
+                if let Some(target) = nav.target(screen.selected_index(), hit_rows.max(1)) {
+                    screen.move_to(target, height);
+                }
+                return Vec::new();
+            }
+            View::Sources => {
+                let list = &mut self.sources;
+                if let Some(target) = nav.target(list.selection.index, page) {
+                    list.selection.move_to(list.sources.len(), target, page);
+                }
+                return Vec::new();
+            }
             _ => {}
         }
         let view = self.view;
@@ -606,7 +719,7 @@ impl App {
             ),
             View::Top => (self.top.rows.iter().collect(), &mut self.top.cursor),
             View::Search => (self.search.rows.iter().collect(), &mut self.search.cursor),
-            View::Entities | View::Entity => return Vec::new(),
+            View::Entities | View::Entity | View::Alerts | View::Sources => return Vec::new(),
         };
         let at = cursor.selected_index(&rows);
         let Some(target) = nav.target(at, page) else {
@@ -623,7 +736,7 @@ impl App {
     /// Moves on an entity page: through its stories, down into the grid
     /// of related entities below them, and across the grid's columns.
     fn navigate_page(&mut self, nav: Nav) {
-        let main = usize::from(self.size.1.saturating_sub(CHROME_LINES - 1));
+        let main = self.main_height();
         let Some(page) = &mut self.page else { return };
         let (story_rows, related_rows) = page.heights(main);
         match (page.focus, nav) {
@@ -691,12 +804,58 @@ impl App {
         s.pending = None;
     }
 
+    /// Says a change is on its way: a poll can take seconds.
+    fn working_on(&mut self, change: &impl std::fmt::Display) {
+        self.message = Some(Message {
+            text: format!("{change}…"),
+            is_error: false,
+        });
+    }
+
+    /// Shows what a change did, when it says.
+    fn note(&mut self, done: Option<String>) {
+        if let Some(text) = done {
+            self.message = Some(Message {
+                text,
+                is_error: false,
+            });
+        }
+    }
+
+    /// Lines of the alert pane under the list on screen: none until a hit
+    /// arrives, and none over help, a story, or `ALRT` (which lists hits
+    /// itself).
+    pub(crate) fn alert_pane_lines(&self) -> u16 {
+        let hidden = self.help || self.reader.is_some() || self.view == View::Alerts;
+        if hidden || self.alert_pane.recent.is_empty() || self.size.1 < PANE_MIN_HEIGHT {
+            return 0;
+        }
+        1 + self.alert_pane.recent.len().min(PANE_HITS) as u16
+    }
+
+    /// Lines between the status bar and the message line, less the alert pane.
+    pub(crate) fn main_height(&self) -> usize {
+        usize::from(
+            self.size
+                .1
+                .saturating_sub(CHROME_LINES - 1)
+                .saturating_sub(self.alert_pane_lines()),
+        )
+    }
+
+    /// Rows of a list under its column header.
+    fn list_height(&self) -> usize {
+        self.main_height().saturating_sub(1)
+    }
+
     fn fail(&mut self, text: String) {
         // Whatever was loading will not arrive: stop saying "loading".
         self.monitor.loading = false;
         self.top.loading = false;
         self.search.pending = None;
         self.entity_list.fail();
+        self.alert_screen.fail();
+        self.sources.loading = false;
         if let Some(page) = &mut self.page {
             page.fail();
         }
@@ -729,8 +888,8 @@ impl App {
                 Some(page) => (page.stories.iter().collect(), &page.cursor),
                 None => (Vec::new(), &Cursor::HEAD),
             },
-            // Entities, not stories: see `entity_list`.
-            View::Entities => (Vec::new(), &Cursor::HEAD),
+            // Not stories: see `entity_list`, `alert_screen`, `sources`.
+            View::Entities | View::Alerts | View::Sources => (Vec::new(), &Cursor::HEAD),
         }
     }
 }
@@ -816,7 +975,8 @@ mod tests {
             app.start(),
             vec![
                 Command::Subscribe { query: None },
-                Command::Headlines { query: None }
+                Command::Headlines { query: None },
+                Command::WatchAlerts
             ]
         );
     }

@@ -1,6 +1,9 @@
 //! Headlines, stories and screens for the tests.
 
-use newsterm_api::{EntityCount, Headline, RevisionInfo};
+use newsterm_api::{
+    AlertDelivery, AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SourceHealth,
+    SourceInfo,
+};
 use newsterm_story::tags::{Entity, EntityType, Figure, FigureKind, Quote, QuoteKind, Topic};
 use newsterm_story::{Block, Priority, Story, StoryContent, StoryId, Tags};
 use ratatui::Terminal;
@@ -166,6 +169,44 @@ pub fn revision_info(revision: u32) -> RevisionInfo {
         seq: 40 + u64::from(revision),
         headline: format!("Dam bursts (rev {revision})"),
         received: noon() + time::Duration::minutes(i64::from(revision)),
+    }
+}
+
+/// Alert `id`, delivered to terminals and its feed.
+pub fn alert(id: u64, name: &str, query: &str) -> AlertInfo {
+    AlertInfo {
+        id,
+        name: name.into(),
+        query: query.into(),
+        delivery: AlertDelivery {
+            stream: true,
+            webhook: None,
+            feed: true,
+        },
+        created: noon(),
+    }
+}
+
+/// Alert `alert` firing on `story` as it was published.
+pub fn alert_hit(alert: u64, name: &str, story: Headline) -> AlertHit {
+    AlertHit {
+        alert,
+        name: name.into(),
+        at: story.published,
+        story,
+    }
+}
+
+/// A source at `url` polled every 5 minutes, never polled yet.
+pub fn source(id: i64, url: &str) -> SourceInfo {
+    SourceInfo {
+        id,
+        url: url.into(),
+        name: None,
+        every: "5m".into(),
+        priority: Priority::Normal,
+        paused: false,
+        status: SourceHealth::default(),
     }
 }
 

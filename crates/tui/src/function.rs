@@ -6,7 +6,9 @@
 
 use newsterm_story::StoryId;
 
+use crate::alerts::AlertChange;
 use crate::entities::{EntityKind, clean_name};
+use crate::sources::SourceChange;
 
 /// What the user asked for by pressing Enter (GO).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +27,14 @@ pub(crate) enum Function {
     Entities(EntityKind),
     /// `PPL <name>`, `ORG <name>`, `GEO <place>`: a page about one entity.
     Entity { kind: EntityKind, name: String },
+    /// `ALRT`: standing alerts and their recent hits.
+    Alerts,
+    /// `ALRT ADD <name> <query>`, `ALRT DEL <id>`.
+    ChangeAlert(AlertChange),
+    /// `SRC`: feed sources and their health.
+    Sources,
+    /// `SRC ADD <url> [every]`, `SRC DEL|PAUSE|RESUME|POLL <id>`.
+    ChangeSource(SourceChange),
     /// A story id: open the reader.
     Open(StoryId),
     /// `?`, `HELP`.
@@ -35,17 +45,19 @@ pub(crate) enum Function {
 
 /// Functions of the product that this terminal does not offer yet; naming
 /// them gets a "not available" rather than an "unknown" message.
-const PLANNED: [&str; 4] = ["READ", "ALRT", "SRC", "CN"];
+const PLANNED: [&str; 2] = ["READ", "CN"];
 
 /// One line of the help screen per function, in the order shown; the
 /// screen must fit 80×24, so related functions share a line.
-pub(crate) const HELP: [(&str, &str); 10] = [
+pub(crate) const HELP: [(&str, &str); 11] = [
     (
         "N, N <query>",
         "live headlines, newest on top; a query filters: N source:BBC",
     ),
-    ("FIRST", "flash and urgent headlines only, as they land"),
-    ("TOP", "top stories now"),
+    (
+        "FIRST, TOP",
+        "flash/urgent headlines as they land; TOP: top stories now",
+    ),
     (
         "NSE <query>",
         "search the archive: words, \"phrases\", person:, place:, OR",
@@ -62,6 +74,14 @@ pub(crate) const HELP: [(&str, &str); 10] = [
     (
         "PPL, ORG, GEO",
         "alone: the most mentioned people, organizations or places",
+    ),
+    (
+        "ALRT",
+        "alerts and their hits; ADD <name> <query>, DEL <id>",
+    ),
+    (
+        "SRC",
+        "feed sources; ADD <url> [every], DEL|PAUSE|RESUME|POLL <id>",
     ),
     ("<story id>", "open a story by its 26-character id"),
     (
@@ -114,6 +134,14 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
                 Some(name) => Ok(Function::Entity { kind, name }),
             }
         }
+        "ALRT" => match arg {
+            None => Ok(Function::Alerts),
+            Some(arg) => alert_change(arg).map(Function::ChangeAlert),
+        },
+        "SRC" => match arg {
+            None => Ok(Function::Sources),
+            Some(arg) => source_change(arg).map(Function::ChangeSource),
+        },
         "?" | "HELP" => no_argument(Function::Help),
         "Q" | "QUIT" => no_argument(Function::Quit),
         m if PLANNED.contains(&m) => Err(format!("{m} is not available in this terminal yet")),
@@ -141,6 +169,94 @@ fn topic_code(arg: &str) -> Result<String, String> {
         arg.to_string()
     } else {
         arg.to_ascii_uppercase()
+    })
+}
+
+/// `ADD <name> <query…>` or `DEL <id>`. A name is one word, or several
+/// in double quotes; the query is the rest of the line, as typed.
+fn alert_change(arg: &str) -> Result<AlertChange, String> {
+    const USAGE: &str = "ALRT ADD <name> <query>, e.g. ALRT ADD kyiv place:Kyiv, or ALRT DEL <id>";
+    let (verb, rest) = split_word(arg);
+    match verb.to_ascii_uppercase().as_str() {
+        "ADD" => {
+            let (name, query) = match rest.strip_prefix('"') {
+                Some(quoted) => match quoted.split_once('"') {
+                    Some((name, query)) => (clean_name(name), query.trim()),
+                    None => return Err("ALRT ADD: the name's closing \" is missing".into()),
+                },
+                None => {
+                    let (name, query) = split_word(rest);
+                    (name.to_string(), query)
+                }
+            };
+            if name.is_empty() || query.is_empty() {
+                return Err(format!("ALRT ADD needs a name and a query: {USAGE}"));
+            }
+            Ok(AlertChange::Add {
+                name,
+                query: query.to_string(),
+            })
+        }
+        "DEL" => id_argument("ALRT DEL", "ALRT", rest).map(|id| AlertChange::Remove { id }),
+        _ => Err(format!("ALRT alone lists alerts; to change them: {USAGE}")),
+    }
+}
+
+/// `ADD <url> [every]`, or `DEL`, `PAUSE`, `RESUME`, `POLL` with an id.
+fn source_change(arg: &str) -> Result<SourceChange, String> {
+    let (verb, rest) = split_word(arg);
+    let verb = verb.to_ascii_uppercase();
+    let id = || id_argument(&format!("SRC {verb}"), "SRC", rest);
+    match verb.as_str() {
+        "ADD" => {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            match words[..] {
+                [url] => Ok(SourceChange::Add {
+                    url: url.to_string(),
+                    every: None,
+                }),
+                [url, every] => Ok(SourceChange::Add {
+                    url: url.to_string(),
+                    every: Some(every.to_string()),
+                }),
+                _ => Err("SRC ADD takes a feed URL and how often to poll it, \
+                          e.g. SRC ADD https://example.org/feed.xml 5m"
+                    .into()),
+            }
+        }
+        "DEL" => id().map(|id| SourceChange::Remove { id }),
+        "PAUSE" => id().map(|id| SourceChange::Pause { id }),
+        "RESUME" => id().map(|id| SourceChange::Resume { id }),
+        "POLL" => id().map(|id| SourceChange::Poll { id }),
+        _ => Err(
+            "SRC alone lists sources; then SRC ADD <url> [every], or SRC DEL, PAUSE, RESUME \
+             or POLL <id>"
+                .into(),
+        ),
+    }
+}
+
+/// The first word of `s` and the rest, trimmed.
+fn split_word(s: &str) -> (&str, &str) {
+    match s.trim().split_once(char::is_whitespace) {
+        Some((word, rest)) => (word, rest.trim()),
+        None => (s.trim(), ""),
+    }
+}
+
+/// The id `function` takes: the number its listing (`ALRT`, `SRC`)
+/// shows; alert ids are unsigned, source ids signed.
+fn id_argument<T: std::str::FromStr>(
+    function: &str,
+    listing: &str,
+    arg: &str,
+) -> Result<T, String> {
+    arg.parse().map_err(|_| match arg {
+        "" => format!("{function} needs an id: the number {listing} lists"),
+        _ => format!(
+            "{function} takes an id, the number {listing} lists, not `{}`",
+            crate::wrap::truncate(arg, 30)
+        ),
     })
 }
 
@@ -194,11 +310,72 @@ mod tests {
         );
         assert!(parse("NSE").unwrap_err().contains("needs a query"));
         assert!(parse("TOP stories").unwrap_err().contains("no argument"));
-        assert!(parse("alrt").unwrap_err().contains("not available"));
-        assert!(parse("SRC").unwrap_err().contains("not available"));
+        assert!(parse("read").unwrap_err().contains("not available"));
         assert!(parse("PPL \"\"").unwrap_err().contains("needs a name"));
         let bad_code = parse("NI war OR peace").unwrap_err();
         assert!(bad_code.contains("one topic code"), "{bad_code}");
+    }
+
+    #[test]
+    fn alrt_adds_with_a_one_word_or_quoted_name_and_the_rest_as_query() {
+        assert_eq!(parse("alrt"), Ok(Function::Alerts));
+        assert_eq!(
+            parse("ALRT add kyiv place:Kyiv AND topic:CONFLICT"),
+            Ok(Function::ChangeAlert(AlertChange::Add {
+                name: "kyiv".into(),
+                query: "place:Kyiv AND topic:CONFLICT".into()
+            }))
+        );
+        assert_eq!(
+            parse("ALRT ADD \"Jane  watch\" person:\"Jane Roe\""),
+            Ok(Function::ChangeAlert(AlertChange::Add {
+                name: "Jane watch".into(),
+                query: "person:\"Jane Roe\"".into()
+            }))
+        );
+        assert_eq!(
+            parse("alrt del 12"),
+            Ok(Function::ChangeAlert(AlertChange::Remove { id: 12 }))
+        );
+        let no_query = parse("ALRT ADD lonely").unwrap_err();
+        assert!(no_query.contains("needs a name and a query"), "{no_query}");
+        let bad_id = parse("ALRT DEL kyiv").unwrap_err();
+        assert!(
+            bad_id.contains("takes an id") && bad_id.contains("kyiv"),
+            "{bad_id}"
+        );
+        assert!(parse("ALRT LIST").unwrap_err().contains("ALRT ADD"));
+    }
+
+    #[test]
+    fn src_takes_a_url_and_interval_or_a_verb_and_id() {
+        assert_eq!(parse("src"), Ok(Function::Sources));
+        assert_eq!(
+            parse("SRC ADD https://example.org/feed.xml 5m"),
+            Ok(Function::ChangeSource(SourceChange::Add {
+                url: "https://example.org/feed.xml".into(),
+                every: Some("5m".into())
+            }))
+        );
+        assert_eq!(
+            parse("src add http://x/rss"),
+            Ok(Function::ChangeSource(SourceChange::Add {
+                url: "http://x/rss".into(),
+                every: None
+            }))
+        );
+        for (line, change) in [
+            ("SRC DEL 3", SourceChange::Remove { id: 3 }),
+            ("src pause 3", SourceChange::Pause { id: 3 }),
+            ("Src Resume 3", SourceChange::Resume { id: 3 }),
+            ("SRC POLL 3", SourceChange::Poll { id: 3 }),
+        ] {
+            assert_eq!(parse(line), Ok(Function::ChangeSource(change)), "{line}");
+        }
+        assert!(parse("SRC ADD").unwrap_err().contains("feed URL"));
+        assert!(parse("SRC ADD a b c").unwrap_err().contains("feed URL"));
+        assert!(parse("SRC POLL").unwrap_err().contains("needs an id"));
+        assert!(parse("SRC KICK 3").unwrap_err().contains("SRC alone lists"));
     }
 
     #[test]

@@ -2,14 +2,16 @@
 //! archive search, top stories, pages about people, organizations and
 //! places, and a story reader with its tags, driven from a command line
 //! of function mnemonics (`N`, `NSE <query>`, `TOP`, `FIRST`, `NI <code>`,
-//! `PPL <name>`, `ORG <name>`, `GEO <place>`, a story id…) where Enter
-//! is GO.
+//! `PPL <name>`, `ORG <name>`, `GEO <place>`, `ALRT`, `SRC`, a story
+//! id…) where Enter is GO. Standing alerts fire into a pane under the
+//! lists and ring the terminal bell.
 //!
 //! The core is pure: [`App`] takes keys ([`App::handle_key`]) and arriving
 //! data ([`App::apply`]) and says what to fetch ([`Command`]); [`render`]
 //! draws it. [`run`] wires that to a real terminal and a
 //! [`newsterm_client::Client`].
 
+mod alerts;
 mod app;
 mod entities;
 #[cfg(test)]
@@ -19,13 +21,16 @@ mod reader;
 mod render;
 mod rows;
 mod runner;
+mod sources;
 mod theme;
 mod wrap;
 
+pub use alerts::AlertChange;
 pub use app::{App, Command, Connection, Update};
 pub use entities::EntityKind;
 pub use render::render;
 pub use runner::run;
+pub use sources::SourceChange;
 
 /// Why the terminal UI stopped other than by the user quitting.
 #[derive(Debug, thiserror::Error)]

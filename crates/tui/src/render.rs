@@ -2,7 +2,10 @@
 //! a message line, and the command line at the bottom.
 //!
 //! Lists truncate with `…` rather than wrap so one story is one line, and
-//! every line fits 80 columns.
+//! every line fits 80 columns. Once alerts fire, the newest of their hits
+//! sit in a pane under the list.
+
+mod standing;
 
 use newsterm_story::Priority;
 use ratatui::Frame;
@@ -23,9 +26,10 @@ use crate::wrap::{fit, truncate, width};
 pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     frame.buffer_mut().set_style(area, theme::BASE);
-    let [status, main, message, prompt] = Layout::vertical([
+    let [status, main, pane, message, prompt] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
+        Constraint::Length(app.alert_pane_lines()),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
@@ -39,9 +43,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_entity_list(app, frame, main);
     } else if let (View::Entity, Some(page)) = (app.view, &app.page) {
         render_page(app, page, frame, main);
+    } else if app.view == View::Alerts {
+        standing::render_alerts(app, frame, main);
+    } else if app.view == View::Sources {
+        standing::render_sources(app, frame, main);
     } else {
         render_list(app, frame, main, true);
     }
+    standing::render_alert_pane(app, frame, pane);
     frame.render_widget(message_line(app, message.width), message);
     render_prompt(app, frame, prompt);
 }
@@ -69,6 +78,8 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
                 Some(page) => format!("{} {}", page.kind.mnemonic(), page.name),
                 None => String::new(),
             },
+            View::Alerts => "ALRT".to_string(),
+            View::Sources => "SRC".to_string(),
         }
     };
     let (rows, _) = app.list();
@@ -89,6 +100,14 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
             "{} stories",
             thousands(app.page.as_ref().map_or(0, |p| p.total))
         ),
+        View::Alerts => plural(app.alert_screen.alerts.len(), "alert"),
+        View::Sources => match app.sources.failing() {
+            0 => plural(app.sources.sources.len(), "source"),
+            failing => format!(
+                "{}, {failing} failing",
+                plural(app.sources.sources.len(), "source")
+            ),
+        },
     };
     let connection = match &app.connection {
         Connection::Connecting => "○ connecting",
@@ -103,14 +122,35 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
         now.minute(),
         now.second()
     );
-    let left_cols = usize::from(cols).saturating_sub(width(&right));
+    // Unread alerts stand out, left of the rest, until the user opens ALRT.
+    let unread = match app.alert_pane.unread {
+        0 => String::new(),
+        n => format!(" {} ", plural(n, "new alert")),
+    };
+    let right = if unread.is_empty() {
+        right
+    } else {
+        format!(" {right}")
+    };
+    let cols = usize::from(cols);
+    let left_cols = cols.saturating_sub(width(&right) + width(&unread));
     Line::from(vec![
         Span::styled(
             fit(&format!(" {label}"), left_cols),
             theme::STATUS.add_modifier(Modifier::BOLD),
         ),
-        Span::styled(truncate(&right, usize::from(cols)), theme::STATUS),
+        Span::styled(truncate(&unread, cols), theme::UNREAD),
+        Span::styled(
+            truncate(&right, cols.saturating_sub(width(&unread))),
+            theme::STATUS,
+        ),
     ])
+}
+
+/// `1 alert`, `3 alerts`.
+fn plural(n: usize, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", thousands(n as u64))
 }
 
 /// The list of story rows on screen, with the selected one reversed
@@ -187,6 +227,10 @@ fn empty_list_text(app: &App) -> String {
             Some(p) => format!("no stories mention {}", p.name),
             None => String::new(),
         },
+        View::Alerts if app.alert_screen.loading => "loading alerts…".into(),
+        View::Alerts => "no alerts yet: ALRT ADD <name> <query> adds one".into(),
+        View::Sources if app.sources.loading => "loading feed sources…".into(),
+        View::Sources => "no feed sources yet: SRC ADD <url> [every] adds one".into(),
     }
 }
 
@@ -446,8 +490,10 @@ fn help_lines(cols: u16) -> Vec<Line<'static>> {
             "Esc",
             "back: help/reader → command line → PPL/ORG/GEO list → N",
         ),
-        ("[  ]", "in a story: older / newer revision"),
-        ("Ctrl-U", "clear the command line"),
+        (
+            "[ ]  Ctrl-U",
+            "older / newer revision in a story · Ctrl-U clears the line",
+        ),
     ];
     for (key, what) in keys {
         lines.push(Line::styled(
@@ -492,8 +538,22 @@ fn message_line(app: &App, cols: u16) -> Line<'static> {
                 return snippet_line(snippet, cols);
             }
         }
+        if app.view == View::Sources
+            && let Some(source) = app.sources.selected()
+            && let Some(error) = &source.status.last_error
+        {
+            return Line::styled(
+                truncate(&format!(" {}: {error}", source.id), cols),
+                theme::ERROR,
+            );
+        }
         if app.view == View::Entity {
             " ↑↓ select · ←→ columns · Enter open · Esc back · ? help".to_string()
+        } else if app.view == View::Alerts {
+            " Enter: a hit's story, an alert's live headlines · ALRT DEL <id> · Esc back"
+                .to_string()
+        } else if app.view == View::Sources {
+            " SRC POLL <id> polls now · SRC PAUSE, RESUME, DEL <id> · Esc back".to_string()
         } else {
             " ↑↓ select · Enter open · Esc back · ? help · Ctrl-C quit".to_string()
         }
@@ -577,9 +637,10 @@ mod tests {
     use super::*;
     use crate::Update;
     use crate::fixtures::{
-        count, draw, enter, headline, key, monitor, noon, revision_info, row_of, screen, story,
-        tagged_story,
+        alert, alert_hit, count, draw, enter, headline, key, monitor, noon, revision_info, row_of,
+        screen, source, story, tagged_story,
     };
+    use crate::{Command, Connection};
     use newsterm_api::Headline;
     use newsterm_story::StoryId;
     use ratatui::crossterm::event::KeyCode;
@@ -1012,12 +1073,273 @@ mod tests {
             "NI <code>",
             "PPL <name>",
             "ORG, GEO <name>",
+            "ALRT ",
+            "SRC ",
             "← →",
+            "Ctrl-U",
             "Times are UTC",
         ] {
             row_of(&lines, needle);
         }
         assert!(!lines[1..22].iter().any(|l| l.ends_with('…')), "{lines:#?}");
+    }
+
+    /// The monitor after hits of alert 1 (`kyiv`) on stories 1..=n, each
+    /// story published a minute after noon times its number.
+    fn alerted(n: u64) -> App {
+        let mut app = wire();
+        app.apply(Update::AlertConnection(Connection::Live));
+        for seq in 1..=n {
+            let story = headline(seq + 10, Priority::Normal, &format!("Kyiv story {seq}"));
+            app.apply(Update::AlertHit(alert_hit(1, "kyiv", story)));
+        }
+        app
+    }
+
+    #[test]
+    fn alert_hits_land_in_a_pane_over_the_command_line_at_80x24() {
+        let before = screen(&draw(&mut wire(), 80, 24));
+        assert!(
+            !before.iter().any(|l| l.contains("ALERTS")),
+            "no pane before a hit"
+        );
+        let mut app = alerted(5);
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[18].starts_with("ALERTS · "), "{lines:#?}");
+        assert_eq!(lines[19], "12:15 · kyiv         · Kyiv story 5");
+        assert_eq!(lines[21], "12:13 · kyiv         · Kyiv story 3");
+        assert!(
+            !lines.iter().any(|l| l.contains("Kyiv story 2")),
+            "the newest 3 only"
+        );
+        assert!(lines[23].starts_with("GO>"));
+        // The list gave up the pane's lines and still shows its stories.
+        row_of(&lines[..18], "Earthquake strikes capital");
+        assert!(lines[0].contains(" 5 new alerts "), "{}", lines[0]);
+        assert!(lines[0].ends_with("12:00:00 UTC"), "{}", lines[0]);
+        let count = lines[0].find(" 5 new alerts").unwrap_or(0) as u16 + 1;
+        assert_eq!(buffer[(count, 0)].bg, theme::RED);
+        assert!(lines.iter().all(|l| width(l) <= 80));
+    }
+
+    #[test]
+    fn the_pane_says_when_the_alert_stream_is_down() {
+        let mut app = alerted(1);
+        app.apply(Update::AlertConnection(Connection::Reconnecting(
+            "connection refused".into(),
+        )));
+        let lines = screen(&draw(&mut app, 80, 24));
+        let pane = row_of(&lines, "ALERTS");
+        assert!(
+            lines[pane].contains("alert stream down: connection refused"),
+            "{}",
+            lines[pane]
+        );
+    }
+
+    #[test]
+    fn alrt_lists_alerts_over_hits_clears_unread_and_opens_a_hit() {
+        let mut app = alerted(2);
+        assert_eq!(enter(&mut app, "ALRT"), vec![Command::Alerts]);
+        let mut hooked = alert(7, "jane", "person:\"Jane Roe\" AND NOT sport");
+        hooked.delivery.webhook = Some(newsterm_api::WebhookTarget {
+            url: "http://127.0.0.1:9/hook".into(),
+            secret: None,
+            failing: true,
+        });
+        let kyiv = headline(30, Priority::Urgent, "Kyiv fetched story");
+        let fetched = alert_hit(1, "kyiv", kyiv.clone());
+        app.apply(Update::Alerts {
+            alerts: vec![alert(1, "kyiv", "place:Kyiv"), hooked],
+            hits: vec![fetched],
+            done: None,
+        });
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[0].starts_with(" ALRT ") && lines[0].contains("2 alerts"));
+        assert!(!lines[0].contains("new alert"), "opening ALRT reads them");
+        assert_eq!(
+            lines[1],
+            "   ID · NAME         · QUERY                         · DELIVERY"
+        );
+        assert_eq!(
+            lines[2],
+            "    1 · kyiv         · place:Kyiv                    · tui feed"
+        );
+        assert_eq!(
+            lines[3],
+            "    7 · jane         · person:\"Jane Roe\" AND NOT sp… · tui webhook(failing) feed"
+        );
+        assert_eq!(buffer[(10, 3)].fg, theme::RED, "a failing webhook is red");
+        let hits = row_of(&lines, "LATEST HITS");
+        assert_eq!(hits, 4);
+        // Newest first: the fetched hit at 12:30, then the live ones.
+        assert_eq!(lines[5], "12:30 · kyiv         · Kyiv fetched story");
+        assert_eq!(lines[6], "12:12 · kyiv         · Kyiv story 2");
+        assert!(buffer[(30, 5)].modifier.contains(Modifier::REVERSED));
+        assert!(
+            !lines.iter().any(|l| l.starts_with("ALERTS")),
+            "no pane here"
+        );
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::OpenStory {
+                    id: kyiv.id,
+                    revision: None
+                },
+                Command::Revisions { id: kyiv.id }
+            ]
+        );
+        app.handle_key(key(KeyCode::Esc));
+        // Up from the newest hit: the alerts; Enter watches one live.
+        app.handle_key(key(KeyCode::Up));
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(lines[22].contains("ALRT DEL <id>"), "{}", lines[22]);
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::Subscribe {
+                    query: Some("person:\"Jane Roe\" AND NOT sport".into())
+                },
+                Command::Headlines {
+                    query: Some("person:\"Jane Roe\" AND NOT sport".into())
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hit_arriving_on_alrt_shows_at_once_and_is_not_unread() {
+        let mut app = wire();
+        enter(&mut app, "alrt");
+        app.apply(Update::Alerts {
+            alerts: vec![alert(1, "kyiv", "place:Kyiv")],
+            hits: Vec::new(),
+            done: None,
+        });
+        assert!(screen(&draw(&mut app, 80, 24))[4].contains("no hits yet"));
+        let story = headline(40, Priority::Flash, "Kyiv flash");
+        app.apply(Update::AlertHit(alert_hit(1, "kyiv", story)));
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert_eq!(lines[4], "12:40 · kyiv         · Kyiv flash");
+        assert_eq!(buffer[(30, 4)].fg, theme::RED, "a flash hit is red");
+        assert!(!lines[0].contains("new alert"));
+    }
+
+    #[test]
+    fn a_refused_alert_query_is_reported_with_the_server_position() {
+        let mut app = wire();
+        let commands = enter(&mut app, "ALRT ADD broken person:(");
+        assert_eq!(
+            commands,
+            vec![Command::ChangeAlert(crate::AlertChange::Add {
+                name: "broken".into(),
+                query: "person:(".into()
+            })]
+        );
+        assert!(screen(&draw(&mut app, 80, 24))[22].contains("ALRT ADD broken…"));
+        app.apply(Update::Error(
+            "ALRT ADD broken: unexpected end of query at position 8 (invalid_query, HTTP 400)"
+                .into(),
+        ));
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[22].contains("at position 8"), "{}", lines[22]);
+        assert_eq!(buffer[(2, 22)].fg, theme::RED);
+        assert!(lines[2].contains("no alerts yet"), "{}", lines[2]);
+    }
+
+    fn sources() -> Vec<newsterm_api::SourceInfo> {
+        let mut bbc = source(1, "https://feeds.bbci.co.uk/news/world/rss.xml");
+        bbc.name = Some("BBC World".into());
+        bbc.status.last_success = Some(noon() - time::Duration::minutes(3));
+        bbc.status.items_new = 4;
+        bbc.status.items_seen = 1234;
+        let mut broken = source(2, "http://127.0.0.1:9/broken.xml");
+        broken.status.last_success = Some(noon() - time::Duration::hours(5));
+        broken.status.last_error = Some("HTTP 500 Internal Server Error".into());
+        broken.status.consecutive_failures = 3;
+        let mut paused = source(3, "https://example.org/atom.xml");
+        paused.paused = true;
+        paused.every = "1h".into();
+        vec![bbc, broken, paused]
+    }
+
+    #[test]
+    fn src_lists_sources_with_their_health_and_failing_ones_in_red() {
+        let mut app = wire();
+        assert_eq!(enter(&mut app, "SRC"), vec![Command::Sources]);
+        assert!(screen(&draw(&mut app, 80, 24))[2].contains("loading feed sources"));
+        app.apply(Update::Sources {
+            sources: sources(),
+            done: None,
+        });
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert!(lines[0].starts_with(" SRC ") && lines[0].contains("3 sources, 1 failing"));
+        assert_eq!(
+            lines[1],
+            "  ID · SOURCE                      · EVERY · STATE      ·  LAST OK ·    NEW/SEEN"
+        );
+        assert_eq!(
+            lines[2],
+            "   1 · BBC World                   ·    5m · ok         ·   3m ago ·     4/1,234"
+        );
+        assert_eq!(
+            lines[3],
+            "   2 · http://127.0.0.1:9/broken.… ·    5m · failing ×3 ·   5h ago ·         0/0"
+        );
+        assert_eq!(
+            lines[4],
+            "   3 · https://example.org/atom.x… ·    1h · paused     ·    never ·         0/0"
+        );
+        assert_eq!(buffer[(10, 3)].fg, theme::RED);
+        assert_eq!(buffer[(10, 2)].fg, theme::AMBER);
+        assert!(lines[22].contains("SRC POLL <id>"), "{}", lines[22]);
+        // The selected failing source's error, in words, on the message line.
+        app.handle_key(key(KeyCode::Down));
+        let buffer = draw(&mut app, 80, 24);
+        assert_eq!(screen(&buffer)[22], " 2: HTTP 500 Internal Server Error");
+        assert_eq!(buffer[(4, 22)].fg, theme::RED);
+        // Wide screens give the error its own column.
+        let wide = screen(&draw(&mut app, 140, 30));
+        assert!(
+            wide[3].ends_with("· HTTP 500 Internal Server Error"),
+            "{}",
+            wide[3]
+        );
+    }
+
+    #[test]
+    fn src_poll_reports_what_the_poll_took_and_keeps_the_selection() {
+        let mut app = wire();
+        enter(&mut app, "SRC");
+        app.apply(Update::Sources {
+            sources: sources(),
+            done: None,
+        });
+        app.handle_key(key(KeyCode::Down));
+        assert_eq!(
+            enter(&mut app, "src poll 2"),
+            vec![Command::ChangeSource(crate::SourceChange::Poll { id: 2 })]
+        );
+        app.apply(Update::Sources {
+            sources: sources(),
+            done: Some(
+                "source 2 polled: 12 items: 3 new, 1 revised, 8 already seen, 0 failed".into(),
+            ),
+        });
+        let buffer = draw(&mut app, 80, 24);
+        let lines = screen(&buffer);
+        assert_eq!(
+            lines[22],
+            " source 2 polled: 12 items: 3 new, 1 revised, 8 already seen, 0 failed"
+        );
+        assert_ne!(buffer[(2, 22)].fg, theme::RED);
+        assert!(buffer[(10, 3)].modifier.contains(Modifier::REVERSED));
     }
 
     #[test]

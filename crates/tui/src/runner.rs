@@ -1,9 +1,9 @@
 //! The I/O around the app: the terminal, the keyboard, the server.
 //!
 //! One loop owns the [`App`]. Keys (read on their own thread, since
-//! crossterm's reader blocks), fetch results and live headlines (from
-//! tokio tasks) all arrive on one channel; the loop applies everything
-//! waiting, then draws once.
+//! crossterm's reader blocks), fetch results, live headlines and alert
+//! hits (from tokio tasks) all arrive on one channel; the loop applies
+//! everything waiting, then draws once.
 
 use std::io::Write;
 use std::pin::pin;
@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use newsterm_api::{AlertDelivery, NewAlert};
 use newsterm_client::{Client, ClientError, Sort, StreamEvent};
 use newsterm_story::Priority;
 use ratatui::DefaultTerminal;
@@ -21,8 +22,10 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use crate::TuiError;
+use crate::alerts::AlertChange;
 use crate::app::{App, Command, Connection, Update};
 use crate::render::render;
+use crate::sources::{SourceChange, poll_summary};
 
 /// Headlines fetched to fill the monitor before live ones arrive.
 const BACKFILL: usize = 100;
@@ -33,6 +36,11 @@ const TOP_STORIES: usize = 50;
 const LATEST_STORIES: usize = 50;
 /// Entities asked for per list or per column of an entity page.
 const ENTITIES: usize = 100;
+/// Recent hits the `ALRT` screen shows.
+const ALERT_HITS: usize = 50;
+/// Most bells rung between two redraws: a burst of hits is one event to
+/// the ear, and a hundred bells in a row only hold the terminal up.
+const BELLS_AT_ONCE: usize = 5;
 /// Most messages handled between two redraws, so a burst on the wire
 /// cannot freeze the screen.
 const BATCH: usize = 512;
@@ -61,6 +69,8 @@ enum Inbox {
     Resize(u16, u16),
     /// The answer to a fetch.
     Fetched(Update),
+    /// From the alert stream, which lives as long as the terminal.
+    Alert(Update),
     /// From the live subscription numbered `generation`.
     Live {
         generation: u64,
@@ -80,6 +90,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
         client,
         tx,
         live: None,
+        alerts: None,
         generation: 0,
     };
     let start = app.start();
@@ -94,7 +105,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
             _ = tick.tick() => Some(Inbox::Fetched(Update::Clock(OffsetDateTime::now_utc()))),
         };
         let mut next = first;
-        let mut bell = false;
+        let mut bells = 0;
         let mut handled = 0;
         while let Some(msg) = next {
             outcome = match msg {
@@ -114,9 +125,14 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
                     // Headlines still queued from a replaced subscription
                     // belong to another query.
                     if generation == io.generation {
-                        bell |= rings_bell(&update);
+                        bells += usize::from(rings_bell(&update));
                         app.apply(update);
                     }
+                    Ok(Flow::Continue)
+                }
+                Inbox::Alert(update) => {
+                    bells += usize::from(rings_bell(&update));
+                    app.apply(update);
                     Ok(Flow::Continue)
                 }
                 Inbox::InputFailed(e) => Err(TuiError::Terminal(e)),
@@ -127,16 +143,17 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
             }
             next = rx.try_recv().ok();
         }
-        if bell {
-            terminal.backend_mut().write_all(b"\x07")?;
+        if bells > 0 {
+            let ring = b"\x07".repeat(bells.min(BELLS_AT_ONCE));
+            terminal.backend_mut().write_all(&ring)?;
             terminal.backend_mut().flush()?;
         }
         if matches!(outcome, Ok(Flow::Quit)) {
             break;
         }
     }
-    if let Some(live) = io.live.take() {
-        live.abort();
+    for task in [io.live.take(), io.alerts.take()].into_iter().flatten() {
+        task.abort();
     }
     stop_input.store(true, Ordering::Relaxed);
     // The reader thread polls with a short timeout, so this returns promptly.
@@ -144,10 +161,14 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
     outcome.map(|_| ())
 }
 
-/// A flash landing live rings the terminal bell: the one story a reader
-/// must not miss while looking elsewhere.
+/// A flash landing live and every alert hit ring the terminal bell: the
+/// stories a reader must not miss while looking elsewhere.
 fn rings_bell(update: &Update) -> bool {
-    matches!(update, Update::Headline(h) if h.priority == Priority::Flash)
+    match update {
+        Update::Headline(h) => h.priority == Priority::Flash,
+        Update::AlertHit(_) => true,
+        _ => false,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,6 +182,8 @@ struct Fetcher {
     client: Client,
     tx: UnboundedSender<Inbox>,
     live: Option<JoinHandle<()>>,
+    /// The alert stream's task.
+    alerts: Option<JoinHandle<()>>,
     /// Numbers subscriptions so the loop can drop a replaced one's leftovers.
     generation: u64,
 }
@@ -245,6 +268,21 @@ impl Fetcher {
                     Err(e) => Update::Error(format!("revisions of {id}: {e}")),
                 }
             }),
+            Command::WatchAlerts => self.watch_alerts(),
+            Command::Alerts => self.fetch(async move { list_alerts(&client, None).await }),
+            Command::ChangeAlert(change) => self.fetch(async move {
+                match change_alert(&client, &change).await {
+                    Ok(done) => list_alerts(&client, Some(done)).await,
+                    Err(e) => Update::Error(format!("{change}: {e}")),
+                }
+            }),
+            Command::Sources => self.fetch(async move { list_sources(&client, None).await }),
+            Command::ChangeSource(change) => self.fetch(async move {
+                match change_source(&client, &change).await {
+                    Ok(done) => list_sources(&client, Some(done)).await,
+                    Err(e) => Update::Error(format!("{change}: {e}")),
+                }
+            }),
         }
         Flow::Continue
     }
@@ -255,6 +293,30 @@ impl Fetcher {
             // A closed channel means the terminal is shutting down.
             let _ = tx.send(Inbox::Fetched(work.await));
         });
+    }
+
+    /// Follows alert hits for the rest of the session. The client
+    /// reconnects by itself; each failed attempt reports why, so the pane
+    /// can say hits are not arriving.
+    fn watch_alerts(&mut self) {
+        if let Some(old) = self.alerts.take() {
+            old.abort();
+        }
+        let tx = self.tx.clone();
+        let stream = self.client.alert_stream();
+        self.alerts = Some(tokio::spawn(async move {
+            let mut stream = pin!(stream);
+            while let Some(event) = stream.next().await {
+                let update = match event {
+                    Ok(Some(hit)) => Update::AlertHit(hit),
+                    Ok(None) => Update::AlertConnection(Connection::Live),
+                    Err(e) => Update::AlertConnection(Connection::Reconnecting(e.to_string())),
+                };
+                if tx.send(Inbox::Alert(update)).is_err() {
+                    break;
+                }
+            }
+        }));
     }
 
     fn subscribe(&mut self, query: Option<String>) {
@@ -298,6 +360,86 @@ impl Fetcher {
             }
         }));
     }
+}
+
+/// The standing alerts and their latest hits; `done` says what a change
+/// did, and is kept in the error when the listing after it fails.
+async fn list_alerts(client: &Client, done: Option<String>) -> Update {
+    let (alerts, hits) = tokio::join!(client.alerts(), client.alert_hits(None, ALERT_HITS));
+    match (alerts, hits) {
+        (Ok(alerts), Ok(hits)) => Update::Alerts { alerts, hits, done },
+        (Err(e), _) | (_, Err(e)) => Update::Error(match done {
+            Some(done) => format!("{done}, but listing alerts failed: {e}"),
+            None => format!("ALRT: {e}"),
+        }),
+    }
+}
+
+/// Adds or removes an alert; says what was done.
+async fn change_alert(client: &Client, change: &AlertChange) -> Result<String, ClientError> {
+    Ok(match change {
+        AlertChange::Add { name, query } => {
+            let alert = client
+                .add_alert(&NewAlert {
+                    name: name.clone(),
+                    query: query.clone(),
+                    delivery: terminal_delivery(),
+                })
+                .await?;
+            format!("alert {} added: {} · {}", alert.id, alert.name, alert.query)
+        }
+        AlertChange::Remove { id } => {
+            client.remove_alert(*id).await?;
+            format!("alert {id} removed")
+        }
+    })
+}
+
+/// Alerts added from the terminal ring in terminals and keep a feed, as
+/// the CLI's do by default; webhooks take a URL and secret the CLI asks for.
+fn terminal_delivery() -> AlertDelivery {
+    AlertDelivery {
+        stream: true,
+        webhook: None,
+        feed: true,
+    }
+}
+
+async fn list_sources(client: &Client, done: Option<String>) -> Update {
+    match client.sources().await {
+        Ok(sources) => Update::Sources { sources, done },
+        Err(e) => Update::Error(match done {
+            Some(done) => format!("{done}, but listing sources failed: {e}"),
+            None => format!("SRC: {e}"),
+        }),
+    }
+}
+
+/// Carries out a change to the feed sources; says what was done.
+async fn change_source(client: &Client, change: &SourceChange) -> Result<String, ClientError> {
+    let action = |id: i64, action: &'static str| client.source_action(id, action);
+    Ok(match change {
+        SourceChange::Add { url, every } => {
+            let s = client.add_source(url, None, every.as_deref(), None).await?;
+            format!("source {} added: {}, polled every {}", s.id, s.url, s.every)
+        }
+        SourceChange::Remove { id } => {
+            client.remove_source(*id).await?;
+            format!("source {id} removed")
+        }
+        SourceChange::Pause { id } => {
+            action(*id, "pause").await?;
+            format!("source {id} paused")
+        }
+        SourceChange::Resume { id } => {
+            action(*id, "resume").await?;
+            format!("source {id} resumed")
+        }
+        SourceChange::Poll { id } => {
+            let report = action(*id, "poll").await?;
+            format!("source {id} polled: {}", poll_summary(&report))
+        }
+    })
 }
 
 fn spawn_input_reader(
@@ -345,12 +487,25 @@ mod tests {
     }
 
     #[test]
-    fn only_live_flashes_ring_the_bell() {
+    fn live_flashes_and_alert_hits_ring_the_bell() {
         assert!(rings_bell(&Update::Headline(headline(Priority::Flash))));
         assert!(!rings_bell(&Update::Headline(headline(Priority::Urgent))));
         assert!(!rings_bell(&Update::Headlines {
             query: None,
             headlines: vec![headline(Priority::Flash)],
+        }));
+        let hit = newsterm_api::AlertHit {
+            alert: 1,
+            name: "quiet".into(),
+            story: headline(Priority::Normal),
+            at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert!(rings_bell(&Update::AlertHit(hit.clone())));
+        // Fetched hits are history: listing them on ALRT is silent.
+        assert!(!rings_bell(&Update::Alerts {
+            alerts: Vec::new(),
+            hits: vec![hit],
+            done: None,
         }));
     }
 }

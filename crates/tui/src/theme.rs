@@ -25,6 +25,13 @@ pub const SUBHEAD: Style = Style::new()
     .fg(BRIGHT_AMBER)
     .add_modifier(Modifier::BOLD.union(Modifier::UNDERLINED));
 pub const ERROR: Style = Style::new().fg(RED).add_modifier(Modifier::BOLD);
+/// The unread-alert count in the status bar: it must catch the eye.
+pub const UNREAD: Style = Style::new()
+    .fg(Color::Black)
+    .bg(RED)
+    .add_modifier(Modifier::BOLD);
+/// A feed source whose last poll failed.
+pub const FAILING: Style = Style::new().fg(RED);
 pub const URL: Style = Style::new()
     .fg(AMBER)
     .add_modifier(Modifier::DIM.union(Modifier::UNDERLINED));

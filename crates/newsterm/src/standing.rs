@@ -1,0 +1,245 @@
+//! `newsterm alert …` and `newsterm source …`: the standing things a
+//! server keeps — alerts it matches every story against, feeds it polls —
+//! and `newsterm import-feed`.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use newsterm_api::{AlertDelivery, NewAlert, WebhookTarget};
+use newsterm_client::Client;
+
+use crate::commands::headline_line;
+
+#[derive(Subcommand)]
+pub enum AlertCommand {
+    /// Add an alert: a name and a query in the search language.
+    Add {
+        name: String,
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// POST each hit to this URL (signed with HMAC-SHA256).
+        #[arg(long)]
+        webhook: Option<String>,
+        /// The webhook's signing secret (a random one when absent).
+        #[arg(long, requires = "webhook")]
+        secret: Option<String>,
+        /// Do not show hits in terminals and on the alert stream.
+        #[arg(long)]
+        no_stream: bool,
+        /// Do not keep an Atom feed of the hits.
+        #[arg(long)]
+        no_feed: bool,
+    },
+    /// List alerts.
+    List,
+    /// Remove an alert.
+    Rm { id: u64 },
+    /// Show which of the latest stories a query would fire on.
+    Test {
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
+    /// Show the latest hits (of one alert, or of all).
+    Hits { id: Option<u64> },
+}
+
+#[derive(Subcommand)]
+pub enum SourceCommand {
+    /// Poll a feed (RSS, Atom, JSON Feed or ninjs) on a schedule.
+    Add {
+        url: String,
+        /// How often: 30s, 5m, 1h…
+        #[arg(long)]
+        every: Option<String>,
+        /// Shown as each story's source (default: the feed's title).
+        #[arg(long)]
+        name: Option<String>,
+        /// Priority of its stories: urgent or normal.
+        #[arg(long)]
+        priority: Option<String>,
+    },
+    /// List sources with their status.
+    List,
+    Rm {
+        id: i64,
+    },
+    Pause {
+        id: i64,
+    },
+    Resume {
+        id: i64,
+    },
+    /// Poll now and say what was taken.
+    Poll {
+        id: i64,
+    },
+}
+
+pub async fn alert(server: &str, cmd: AlertCommand) -> Result<()> {
+    let client = Client::new(server)?;
+    match cmd {
+        AlertCommand::Add {
+            name,
+            query,
+            webhook,
+            secret,
+            no_stream,
+            no_feed,
+        } => {
+            let alert = client
+                .add_alert(&NewAlert {
+                    name,
+                    query: query.join(" "),
+                    delivery: AlertDelivery {
+                        stream: !no_stream,
+                        webhook: webhook.map(|url| WebhookTarget {
+                            url,
+                            secret,
+                            failing: false,
+                        }),
+                        feed: !no_feed,
+                    },
+                })
+                .await?;
+            println!("alert {}\t{}\t{}", alert.id, alert.name, alert.query);
+        }
+        AlertCommand::List => {
+            for a in client.alerts().await? {
+                let mut to = Vec::new();
+                if a.delivery.stream {
+                    to.push("stream".to_string());
+                }
+                if let Some(w) = &a.delivery.webhook {
+                    to.push(format!(
+                        "webhook {}{}",
+                        w.url,
+                        if w.failing { " (failing)" } else { "" }
+                    ));
+                }
+                if a.delivery.feed {
+                    to.push(format!("feed /feeds/alerts/{}.atom", a.id));
+                }
+                println!("{}\t{}\t{}\t[{}]", a.id, a.name, a.query, to.join(", "));
+            }
+        }
+        AlertCommand::Rm { id } => {
+            client.remove_alert(id).await?;
+            println!("removed alert {id}");
+        }
+        AlertCommand::Test { query } => {
+            let hits = client.test_alert(&query.join(" "), 50).await?;
+            println!("{} of the latest stories match", hits.len());
+            for h in hits {
+                println!("{}", headline_line(&h));
+            }
+        }
+        AlertCommand::Hits { id } => {
+            for hit in client.alert_hits(id, 50).await? {
+                println!("{}\t{}", hit.name, headline_line(&hit.story));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
+    let client = Client::new(server)?;
+    match cmd {
+        SourceCommand::Add {
+            url,
+            every,
+            name,
+            priority,
+        } => {
+            let s = client
+                .add_source(&url, name.as_deref(), every.as_deref(), priority.as_deref())
+                .await?;
+            println!("source {}\t{}\tevery {}", s.id, s.url, s.every);
+        }
+        SourceCommand::List => {
+            for s in client.sources().await? {
+                let state = if s.paused {
+                    "paused".to_string()
+                } else if let Some(e) = &s.status.last_error {
+                    format!("failing ({} in a row): {e}", s.status.consecutive_failures)
+                } else if let Some(t) = s.status.last_success {
+                    format!("ok at {}", newsterm_story::format_time(t))
+                } else {
+                    "not polled yet".to_string()
+                };
+                println!(
+                    "{}\t{}\tevery {}\t{} new / {} seen, {} taken\t{}",
+                    s.id,
+                    s.name.as_deref().unwrap_or(&s.url),
+                    s.every,
+                    s.status.items_new,
+                    s.status.items_seen,
+                    s.status.total_taken,
+                    state
+                );
+            }
+        }
+        SourceCommand::Rm { id } => {
+            client.remove_source(id).await?;
+            println!("removed source {id}");
+        }
+        SourceCommand::Pause { id } => {
+            client.source_action(id, "pause").await?;
+            println!("paused source {id}");
+        }
+        SourceCommand::Resume { id } => {
+            client.source_action(id, "resume").await?;
+            println!("resumed source {id}");
+        }
+        SourceCommand::Poll { id } => {
+            let report = client.source_action(id, "poll").await?;
+            println!("{}", report_line(&report));
+        }
+    }
+    Ok(())
+}
+
+/// One line for a poll or import report.
+fn report_line(r: &serde_json::Value) -> String {
+    let n = |k: &str| r[k].as_u64().unwrap_or(0);
+    if r["not_modified"].as_bool() == Some(true) {
+        return "not modified since the last poll".into();
+    }
+    let failed = r["failed"].as_array().map_or(0, Vec::len);
+    format!(
+        "{} items: {} new, {} revised, {} already seen, {} failed",
+        n("items"),
+        n("new"),
+        n("revised"),
+        n("skipped_duplicate"),
+        failed
+    )
+}
+
+/// Imports one feed file or URL once, through the server.
+pub async fn import_feed(server: &str, input: &str, source: Option<&str>) -> Result<()> {
+    let client = Client::new(server)?;
+    let lower = input.to_ascii_lowercase();
+    let report = if lower.starts_with("http://") || lower.starts_with("https://") {
+        client.import_feed(Some(input), Vec::new(), source).await?
+    } else {
+        let bytes =
+            std::fs::read(Path::new(input)).with_context(|| format!("cannot read {input}"))?;
+        if bytes.is_empty() {
+            bail!("{input} is empty");
+        }
+        client.import_feed(None, bytes, source).await?
+    };
+    println!("{}", report_line(&report));
+    if let Some(failed) = report["failed"].as_array() {
+        for f in failed {
+            eprintln!(
+                "skipped {}: {}",
+                f["key"].as_str().unwrap_or("?"),
+                f["reason"].as_str().unwrap_or("?")
+            );
+        }
+    }
+    Ok(())
+}
