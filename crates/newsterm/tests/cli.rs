@@ -132,6 +132,7 @@ async fn publish_import_search_show_and_watch() {
         }
     }
     let _ = watch.kill();
+    let _ = watch.wait();
     assert!(
         printed.contains("URGENT") && printed.contains("Glacier retreat"),
         "{printed}"

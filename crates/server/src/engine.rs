@@ -128,9 +128,13 @@ impl WireItem {
     }
 }
 
+/// What an ingest answers: each write's stored revision or its error,
+/// or one error when nothing was stored.
+pub type IngestResult = Result<Vec<Result<Arc<Story>, IngestError>>, IngestError>;
+
 struct IngestRequest {
     writes: Vec<Write>,
-    reply: oneshot::Sender<Result<Vec<Result<Arc<Story>, IngestError>>, IngestError>>,
+    reply: oneshot::Sender<IngestResult>,
 }
 
 /// The running engine. Shared by every request handler.
@@ -235,10 +239,7 @@ impl Engine {
 
     /// Stores `writes` durably, then announces them. Resolves once the
     /// transaction is on disk.
-    pub async fn ingest(
-        &self,
-        writes: Vec<Write>,
-    ) -> Result<Vec<Result<Arc<Story>, IngestError>>, IngestError> {
+    pub async fn ingest(&self, writes: Vec<Write>) -> IngestResult {
         let tx = self
             .ingest
             .lock()

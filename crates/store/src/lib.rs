@@ -53,10 +53,10 @@ pub enum StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            if f.code == rusqlite::ErrorCode::DiskFull {
-                return StoreError::DiskFull;
-            }
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && f.code == rusqlite::ErrorCode::DiskFull
+        {
+            return StoreError::DiskFull;
         }
         StoreError::Sqlite(e)
     }
@@ -378,10 +378,14 @@ impl Checkpointer {
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
                     // PASSIVE never waits for the writer or readers; what it
                     // cannot copy now it copies next time.
-                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                        if !matches!(&e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy) {
-                            eprintln!("newsterm: WAL checkpoint failed: {e}");
-                        }
+                    let result = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    let busy = |e: &rusqlite::Error| {
+                        matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy)
+                    };
+                    if let Err(e) = result
+                        && !busy(&e)
+                    {
+                        tracing::warn!(error = %e, "WAL checkpoint failed");
                     }
                 }
                 let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
