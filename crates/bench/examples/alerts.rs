@@ -39,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),
+        feeds_dir: PathBuf::new(),
     };
     newsterm_bench::run(&config)?;
     Ok(())

@@ -15,6 +15,7 @@
 
 mod alerts;
 mod fanout;
+mod feeds;
 mod floor;
 mod report;
 mod throughput;
@@ -37,6 +38,8 @@ pub struct BenchConfig {
     pub json: bool,
     /// Where temporary data directories go.
     pub scratch: PathBuf,
+    /// Feed files for the feed benchmark (`../shared/data/feeds`).
+    pub feeds_dir: PathBuf,
     /// The `newsterm` binary, run as a separate server process for the
     /// fan-out benchmark (as NATS is).
     pub server_exe: PathBuf,
@@ -50,6 +53,7 @@ pub enum Which {
     Import,
     Fanout,
     Alerts,
+    Feeds,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +92,11 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
     }
     if matches!(config.which, Which::All | Which::Alerts) {
         alerts::run(config, &mut report)?;
+    }
+    if matches!(config.which, Which::All | Which::Feeds) {
+        for fig in feeds::run(config)? {
+            report.add(fig);
+        }
     }
     Ok(report)
 }

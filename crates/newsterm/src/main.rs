@@ -133,7 +133,7 @@ enum Command {
     },
     /// Measure publish, import and fan-out on this machine (use a release build).
     Bench {
-        /// all, floor, publish, import, fanout or alerts.
+        /// all, floor, publish, import, fanout, alerts or feeds.
         #[arg(default_value = "all")]
         which: String,
         /// Only this many subscribers (fan-out).
@@ -145,6 +145,9 @@ enum Command {
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
+        /// Feed files for the feed benchmark.
+        #[arg(long, default_value = "../shared/data/feeds")]
+        feeds: PathBuf,
     },
     /// Rebuild the search index from the store (stop the server first).
     Reindex {
@@ -280,6 +283,7 @@ async fn run(cli: Cli) -> Result<()> {
             subscribers,
             alerts,
             json,
+            feeds,
         } => {
             let which = match which.as_str() {
                 "all" => newsterm_bench::Which::All,
@@ -288,8 +292,9 @@ async fn run(cli: Cli) -> Result<()> {
                 "import" => newsterm_bench::Which::Import,
                 "fanout" => newsterm_bench::Which::Fanout,
                 "alerts" => newsterm_bench::Which::Alerts,
+                "feeds" => newsterm_bench::Which::Feeds,
                 other => anyhow::bail!(
-                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout or alerts"
+                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts or feeds"
                 ),
             };
             let config = newsterm_bench::BenchConfig {
@@ -299,6 +304,7 @@ async fn run(cli: Cli) -> Result<()> {
                 alerts,
                 json,
                 scratch: std::env::temp_dir(),
+                feeds_dir: feeds,
                 server_exe: std::env::current_exe()?,
             };
             tokio::task::spawn_blocking(move || newsterm_bench::run(&config)).await??;
