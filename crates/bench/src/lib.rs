@@ -83,7 +83,8 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
         }
     }
     if matches!(config.which, Which::All | Which::Import) {
-        report.add(throughput::import(config)?);
+        report.add(throughput::import(config, false)?);
+        report.add(throughput::import(config, true)?);
     }
     if matches!(config.which, Which::All | Which::Fanout) {
         for fig in fanout::run(config, &floor)? {

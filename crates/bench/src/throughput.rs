@@ -77,7 +77,7 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
 
 /// Stories/s through `POST /api/import` in batches of 1,000 lines, as
 /// `newsterm import` sends them.
-pub fn import(config: &BenchConfig) -> Result<Figure, BenchError> {
+pub fn import(config: &BenchConfig, tag: bool) -> Result<Figure, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
     if config.corpus.is_empty() {
         return Err(BenchError::Failed("no stories in the corpus".into()));
@@ -95,7 +95,7 @@ pub fn import(config: &BenchConfig) -> Result<Figure, BenchError> {
         let mut imported = 0u64;
         for body in bodies {
             let report: newsterm_api::ImportReport = http
-                .post(format!("{}/api/import", server.url))
+                .post(format!("{}/api/import?tag={tag}", server.url))
                 .body(body)
                 .send()
                 .await?
@@ -116,6 +116,7 @@ pub fn import(config: &BenchConfig) -> Result<Figure, BenchError> {
     }
     let index_lag = t.elapsed().as_secs_f64();
     Ok(Figure::new("import")
+        .with("tagging", if tag { "on" } else { "off" })
         .with("stories", imported)
         .with("stories_per_s", r1(imported as f64 / secs))
         .with("indexed_after_s", r1(secs + index_lag))

@@ -172,10 +172,14 @@ impl Client {
 
     /// Bulk-imports JSON lines (one story a line); line numbers in the
     /// answer count from the first line of `body`.
-    pub async fn import(&self, body: Vec<u8>) -> Result<ImportReport, ClientError> {
+    ///
+    /// With `tag` false the stories are stored untagged (fast archive
+    /// loads; `newsterm reindex --retag` tags them later).
+    pub async fn import(&self, body: Vec<u8>, tag: bool) -> Result<ImportReport, ClientError> {
         let req = self
             .http
             .post(self.url("/api/import"))
+            .query(&[("tag", tag)])
             .header(reqwest::header::CONTENT_TYPE, "application/x-ndjson")
             .body(body);
         self.send_json(req).await

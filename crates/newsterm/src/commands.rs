@@ -104,7 +104,7 @@ pub async fn publish(server: &str, update: Option<&str>, files: &[PathBuf]) -> R
     Ok(())
 }
 
-pub async fn import(server: &str, file: &Path, batch: usize) -> Result<()> {
+pub async fn import(server: &str, file: &Path, batch: usize, tag: bool) -> Result<()> {
     let client = Client::new(server)?;
     let size = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
@@ -132,14 +132,14 @@ pub async fn import(server: &str, file: &Path, batch: usize) -> Result<()> {
         chunk.push(b'\n');
         chunk_lines += 1;
         if chunk_lines >= batch {
-            send_import(&client, &mut chunk, first_line, &mut total).await?;
+            send_import(&client, &mut chunk, first_line, tag, &mut total).await?;
             bar.set_message(format!("{} stories", total.imported));
             chunk_lines = 0;
             first_line = line_no + 1;
         }
     }
     if chunk_lines > 0 {
-        send_import(&client, &mut chunk, first_line, &mut total).await?;
+        send_import(&client, &mut chunk, first_line, tag, &mut total).await?;
     }
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -166,10 +166,11 @@ async fn send_import(
     client: &Client,
     chunk: &mut Vec<u8>,
     first_line: u64,
+    tag: bool,
     total: &mut ImportReport,
 ) -> Result<()> {
     let report = client
-        .import(std::mem::take(chunk))
+        .import(std::mem::take(chunk), tag)
         .await
         .context("import failed")?;
     total.imported += report.imported;

@@ -101,7 +101,7 @@ async fn import_archive(client: &Client, lines: &[String]) -> Result<()> {
             .collect::<Vec<_>>()
             .join("\n");
         let report = client
-            .import(body.into_bytes())
+            .import(body.into_bytes(), true)
             .await
             .context("demo server did not take the archive")?;
         for e in report.rejected {

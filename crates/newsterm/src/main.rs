@@ -70,6 +70,10 @@ enum Command {
         /// Lines sent per request.
         #[arg(long, default_value_t = 1000)]
         batch: usize,
+        /// Store untagged (fast archive load; tag later with
+        /// `reindex --retag`).
+        #[arg(long)]
+        no_tag: bool,
         file: PathBuf,
     },
     /// Search the archive.
@@ -236,8 +240,9 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import {
             server,
             batch,
+            no_tag,
             file,
-        } => commands::import(&server.server, &file, batch).await,
+        } => commands::import(&server.server, &file, batch, !no_tag).await,
         Command::Search {
             server,
             limit,

@@ -210,11 +210,32 @@ fn tag_command_reports_bad_lines_and_carries_on() {
 }
 
 #[tokio::test]
-async fn reindex_retag_fills_tags_of_the_archive() {
+async fn an_archive_loaded_untagged_is_tagged_by_reindex_retag() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut server = Server::start(&data);
-    publish(&server.url, "text/markdown", STORY).await;
+    let jsonl = dir.path().join("archive.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"title\": \"Talks resume\", \"body\": \"Foreign Minister Annalena Baerbock met officials in Berlin.\"}\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["import", "--no-tag", "--server", &server.url])
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    wait_indexed(&server.url, 1).await;
+    assert_eq!(
+        search_total(&server.url, "person:baerbock").await,
+        0,
+        "imported untagged"
+    );
     assert!(server.terminate().success());
 
     let out = Command::new(BIN)
@@ -235,4 +256,5 @@ async fn reindex_retag_fills_tags_of_the_archive() {
         search_total(&server.url, "person:\"annalena baerbock\"").await,
         1
     );
+    assert_eq!(search_total(&server.url, "place:berlin").await, 1);
 }

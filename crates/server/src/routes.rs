@@ -411,18 +411,29 @@ async fn top(
     Ok(Json(top))
 }
 
+#[derive(Deserialize)]
+struct ImportParams {
+    /// `tag=false` stores the stories untagged, for loading an archive
+    /// fast and tagging it afterwards with `newsterm reindex --retag`.
+    tag: Option<bool>,
+}
+
 /// Bulk import: one JSON object a line. Lines that fail are reported
 /// with their line number; every other line is stored, in order, in one
 /// durable transaction.
 async fn import(
     State(st): State<AppState>,
+    params: Result<Query<ImportParams>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportReport>, ApiError> {
+    let Query(p) = params?;
+    let tag = p.tag.unwrap_or(true);
     let body = body.map_err(|e| ApiError::body(e, IMPORT_BODY_LIMIT))?;
     let engine = st.engine.clone();
-    let (writes, mut rejected) = tokio::task::spawn_blocking(move || parse_import(&engine, &body))
-        .await
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let (writes, mut rejected) =
+        tokio::task::spawn_blocking(move || parse_import(&engine, &body, tag))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?;
     let results = st
         .engine
         .ingest(
@@ -453,7 +464,11 @@ async fn import(
 
 /// Parses every line, then tags the good ones on every core: tagging is
 /// most of an import's CPU time.
-fn parse_import(engine: &Engine, body: &[u8]) -> (Vec<(u64, StoryContent, Tags)>, Vec<LineError>) {
+fn parse_import(
+    engine: &Engine,
+    body: &[u8],
+    tag: bool,
+) -> (Vec<(u64, StoryContent, Tags)>, Vec<LineError>) {
     let now = OffsetDateTime::now_utc();
     let mut writes = Vec::new();
     let mut rejected = Vec::new();
@@ -481,7 +496,11 @@ fn parse_import(engine: &Engine, body: &[u8]) -> (Vec<(u64, StoryContent, Tags)>
         let handles: Vec<_> = writes
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|(_, c)| engine.tag(c)).collect::<Vec<_>>())
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(_, c)| if tag { engine.tag(c) } else { Tags::default() })
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
         handles
