@@ -86,12 +86,16 @@ async fn alerts_fire_once_per_story_and_again_only_when_a_revision_changes_the_m
     assert_eq!(resp.status(), 201);
     let alert: AlertInfo = resp.json().await.unwrap();
 
-    // The alert stream, open before anything fires.
+    // The alert stream, open before anything fires, over SSE and WebSocket.
     let mut stream = http()
         .get(format!("{url}/api/stream?alerts=1"))
         .send()
         .await
         .unwrap();
+    let ws_url = format!("{}/api/ws?alerts=1", url.replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url)
+        .await
+        .expect("websocket");
 
     publish(url, "text/markdown", markdown_story("Markets calm", "calm")).await;
     let story = publish(
@@ -121,6 +125,19 @@ async fn alerts_fire_once_per_story_and_again_only_when_a_revision_changes_the_m
         }
     }
     assert_eq!(streamed.unwrap().story.id, story.id);
+    use futures_util::StreamExt;
+    let msg = loop {
+        let m = tokio::time::timeout(Duration::from_secs(20), ws.next())
+            .await
+            .expect("alert websocket quiet")
+            .expect("alert websocket ended")
+            .expect("alert websocket error");
+        if let tokio_tungstenite::tungstenite::Message::Text(t) = m {
+            break serde_json::from_str::<serde_json::Value>(&t).unwrap();
+        }
+    };
+    assert_eq!(msg["event"], "alert");
+    assert_eq!(msg["data"]["story"]["id"], story.id.to_string());
 
     // A revision that still matches does not fire again...
     revise(url, &story, markdown_story("Volcano erupts again", "lava")).await;

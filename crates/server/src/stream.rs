@@ -182,11 +182,7 @@ pub async fn sse(
     params: Result<Query<StreamParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
-    if params
-        .alerts
-        .as_deref()
-        .is_some_and(|a| matches!(a, "1" | "true" | "yes"))
-    {
+    if wants_alerts(&params) {
         return Ok(alert_sse(&st));
     }
     let session = Session::open(&st, params, last_event_id(&headers)?)?;
@@ -274,8 +270,56 @@ pub async fn websocket(
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
+    if wants_alerts(&params) {
+        let rx = st.engine.alerts().subscribe();
+        let shutdown = st.shutdown.clone();
+        return Ok(upgrade.on_upgrade(move |socket| run_alert_websocket(socket, rx, shutdown)));
+    }
     let session = Session::open(&st, params, last_event_id(&headers)?)?;
     Ok(upgrade.on_upgrade(move |socket| run_websocket(socket, session)))
+}
+
+fn wants_alerts(params: &StreamParams) -> bool {
+    params
+        .alerts
+        .as_deref()
+        .is_some_and(|a| matches!(a, "1" | "true" | "yes"))
+}
+
+/// Alert hits over WebSocket: `{"event":"alert","data":{…AlertHit…}}`.
+async fn run_alert_websocket(
+    socket: WebSocket,
+    mut rx: tokio::sync::broadcast::Receiver<Arc<crate::alerts::AlertEvent>>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio::sync::broadcast::error::RecvError;
+    let (mut sink, mut incoming) = socket.split();
+    loop {
+        let msg = tokio::select! {
+            _ = shutdown.changed() => break,
+            frame = incoming.next() => match frame {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            },
+            ev = rx.recv() => match ev {
+                Ok(ev) => {
+                    let data = serde_json::to_string(&ev.hit).unwrap_or_else(|_| "{}".into());
+                    Message::Text(format!("{{\"event\":\"alert\",\"data\":{data}}}").into())
+                }
+                Err(RecvError::Lagged(n)) => {
+                    let text = format!("{{\"event\":\"lagged\",\"missed\":{n}}}");
+                    let _ = sink.send(Message::Text(text.into())).await;
+                    break;
+                }
+                Err(RecvError::Closed) => break,
+            },
+        };
+        if sink.send(msg).await.is_err() {
+            return;
+        }
+    }
+    let _ = sink.send(Message::Close(None)).await;
 }
 
 async fn run_websocket(socket: WebSocket, mut session: Session) {
