@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use common::{BIN, Server, http, markdown_story, publish};
+use common::{BIN, Server, get_json, http, markdown_story, publish};
 use newsterm_api::{AlertHit, AlertInfo, ErrorBody, PublishAck};
 use newsterm_client::SseParser;
 
@@ -23,14 +23,7 @@ async fn add_alert(url: &str, body: serde_json::Value) -> reqwest::Response {
 }
 
 async fn hits(url: &str, id: u64) -> Vec<AlertHit> {
-    http()
-        .get(format!("{url}/api/alerts/{id}/hits"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(format!("{url}/api/alerts/{id}/hits")).await
 }
 
 /// Waits until the server has matched everything up to `seq` (hits are

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Server, health, http, markdown_story, publish, wait_indexed};
+use common::{Server, get_json, health, http, markdown_story, publish, wait_indexed};
 use newsterm_api::{ErrorBody, RevisionInfo, SearchResponse};
 use newsterm_story::{Format, Story};
 use time::OffsetDateTime;
@@ -99,33 +99,12 @@ async fn markdown_and_ninjs_round_trip_and_revisions_are_kept() {
     let rev: newsterm_api::PublishAck = resp.json().await.unwrap();
     assert_eq!((rev.id, rev.revision, rev.seq), (ack.id, 2, ack2.seq + 1));
 
-    let latest: Story = http()
-        .get(format!("{url}/api/stories/{}", ack.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let latest: Story = get_json(format!("{url}/api/stories/{}", ack.id)).await;
     assert_eq!(latest.revision, 2);
     assert!(latest.content.headline.starts_with("Ceasefire agreed"));
-    let first: Story = http()
-        .get(format!("{url}/api/stories/{}?rev=1", ack.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let first: Story = get_json(format!("{url}/api/stories/{}?rev=1", ack.id)).await;
     assert_eq!(first.content, original);
-    let revs: Vec<RevisionInfo> = http()
-        .get(format!("{url}/api/stories/{}/revisions", ack.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let revs: Vec<RevisionInfo> = get_json(format!("{url}/api/stories/{}/revisions", ack.id)).await;
     assert_eq!(
         revs.iter().map(|r| r.revision).collect::<Vec<_>>(),
         vec![1, 2]
@@ -293,14 +272,7 @@ async fn search_finds_exactly_the_expected_stories() {
     );
 
     // Snippets highlight the matched word.
-    let resp: SearchResponse = http()
-        .get(format!("{url}/api/search?q=monsoon"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let resp: SearchResponse = get_json(format!("{url}/api/search?q=monsoon")).await;
     assert!(
         resp.hits[0].snippet.contains("<b>monsoon</b>"),
         "{}",

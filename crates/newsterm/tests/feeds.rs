@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use common::{BIN, Server, health, http, markdown_story, publish, wait_indexed};
+use common::{BIN, Server, get_json, health, http, markdown_story, publish, wait_indexed};
 use newsterm_api::{Headline, SourceInfo};
 
 fn rss(items: &[(&str, &str, &str)]) -> String {
@@ -164,14 +164,7 @@ async fn sources_are_polled_deduplicated_revised_and_report_failures() {
     assert_eq!(ferry[0].revision, 2);
 
     // The list shows both sources, the broken one with its error in words.
-    let sources: Vec<SourceInfo> = http()
-        .get(format!("{url}/api/sources"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sources: Vec<SourceInfo> = get_json(format!("{url}/api/sources")).await;
     assert_eq!(sources.len(), 2);
     let broken = sources
         .iter()
@@ -274,14 +267,7 @@ async fn newsterm_feeds_are_read_by_newsboat() {
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
-    let json: serde_json::Value = http()
-        .get(format!("{url}/feeds/search.json?q=comet"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let json: serde_json::Value = get_json(format!("{url}/feeds/search.json?q=comet")).await;
     assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
     assert_eq!(json["items"].as_array().unwrap().len(), 2);
 

@@ -7,7 +7,7 @@ mod common;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use common::{BIN, Server, http, publish, wait_indexed};
+use common::{BIN, Server, get_json, http, publish, wait_indexed};
 use newsterm_api::{EntityFacets, SearchResponse};
 use newsterm_story::Story;
 use newsterm_story::tags::EntityType;
@@ -48,14 +48,7 @@ async fn published_stories_are_tagged_searchable_and_counted() {
     .await;
     wait_indexed(url, other.seq).await;
 
-    let story: Story = http()
-        .get(format!("{url}/api/stories/{}", ack.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let story: Story = get_json(format!("{url}/api/stories/{}", ack.id)).await;
     let tags = &story.tags;
     assert!(tags.tagged);
     assert_eq!(tags.language, "en");
@@ -112,24 +105,10 @@ async fn published_stories_are_tagged_searchable_and_counted() {
     assert_eq!(search_total(url, "org:\"united nations\"").await, 1);
 
     // Facets count each story once, and narrow by query.
-    let facets: EntityFacets = http()
-        .get(format!("{url}/api/entities?type=person"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let facets: EntityFacets = get_json(format!("{url}/api/entities?type=person")).await;
     assert_eq!(facets.entities[0].name, "Annalena Baerbock");
     assert_eq!(facets.entities[0].count, 2);
-    let places: EntityFacets = http()
-        .get(format!("{url}/api/entities?type=place&q=paris"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let places: EntityFacets = get_json(format!("{url}/api/entities?type=place&q=paris")).await;
     let names: Vec<&str> = places.entities.iter().map(|e| e.name.as_str()).collect();
     assert!(
         names.contains(&"Paris") && !names.contains(&"Berlin"),
@@ -143,14 +122,8 @@ async fn published_stories_are_tagged_searchable_and_counted() {
     assert_eq!(resp.status(), 400);
 
     // ninjs output carries the tags.
-    let ninjs: serde_json::Value = http()
-        .get(format!("{url}/api/stories/{}?format=ninjs", ack.id))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ninjs: serde_json::Value =
+        get_json(format!("{url}/api/stories/{}?format=ninjs", ack.id)).await;
     assert_eq!(ninjs["people"][0]["name"], "Annalena Baerbock");
     assert!(
         ninjs["places"]

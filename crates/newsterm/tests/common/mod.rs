@@ -70,6 +70,18 @@ pub fn http() -> reqwest::Client {
     newsterm_client::http()
 }
 
+/// GETs a URL and reads its JSON answer, failing the test on any error.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: impl reqwest::IntoUrl) -> T {
+    http()
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON answer")
+}
+
 pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Body>) -> PublishAck {
     let resp = http()
         .post(format!("{url}/api/stories"))
