@@ -95,6 +95,14 @@ impl Reader {
             for b in &c.bullets {
                 push_wrapped(&mut out, b, width, theme::BASE, "• ", "  ");
             }
+        } else if !story.tags.highlights.is_empty() {
+            // A story sent without bullets gets the tagger's extractive
+            // highlights in their place, dimmed and marked as made here.
+            out.push(Line::default());
+            out.push(Line::styled("highlights (newsterm):", theme::DIM));
+            for h in story.tags.highlights.iter().take(3) {
+                push_wrapped(&mut out, &h.text, width, theme::DIM, "• ", "  ");
+            }
         }
         if c.caption.is_some() || c.credit.is_some() {
             out.push(Line::default());
@@ -486,6 +494,40 @@ mod tests {
                 "{absent}: {lines:#?}"
             );
         }
+    }
+
+    #[test]
+    fn a_story_without_bullets_shows_the_tagger_highlights_instead() {
+        use newsterm_story::tags::Highlight;
+        let id = StoryId::new();
+        let mut s = story(id, 1);
+        s.content.bullets.clear();
+        s.tags.highlights = vec![Highlight {
+            start: 0,
+            end: 10,
+            text: "The river burst its banks overnight.".into(),
+        }];
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(s.clone());
+        let lines = text(&reader.lines(100));
+        assert!(
+            lines.contains(&"highlights (newsterm):".to_string()),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.contains(&"• The river burst its banks overnight.".to_string()),
+            "{lines:#?}"
+        );
+
+        // Publisher bullets win over highlights.
+        s.content.bullets = vec!["Bridge closed".into()];
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(s);
+        let lines = text(&reader.lines(100));
+        assert!(
+            !lines.iter().any(|l| l.contains("highlights (newsterm)")),
+            "{lines:#?}"
+        );
     }
 
     #[test]
