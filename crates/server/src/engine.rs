@@ -172,7 +172,16 @@ impl Engine {
         let writer = Writer::open(&store_path(data_dir))?;
         let reader = Arc::new(Reader::open(&store_path(data_dir), 4)?);
         let checkpointer = Checkpointer::start(&store_path(data_dir), Duration::from_secs(1))?;
-        let index = Arc::new(SearchIndex::open(&index_path(data_dir))?);
+        // An index built by another version (schema or analyzer changed)
+        // is started afresh; the indexer then rebuilds it from the store,
+        // which is the source of truth.
+        let (index, recreated) = SearchIndex::open_or_recreate(&index_path(data_dir))?;
+        if recreated {
+            tracing::warn!(
+                "search index was built by another version; rebuilding it from the store"
+            );
+        }
+        let index = Arc::new(index);
         let start_seq = writer.last_seq();
         let wire = Wire::new(start_seq, newsterm_wire::DEFAULT_CAPACITY);
         let indexed_seq = Arc::new(AtomicU64::new(index.indexed_seq()));
