@@ -78,6 +78,9 @@ pub struct SearchHit {
     pub score: f32,
     /// Matched text with `<b>…</b>` around each hit term; HTML-escaped.
     pub snippet: String,
+    /// Top topic code, as on the wire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
 }
 
 /// One entry of `GET /api/stories/{id}/revisions`.

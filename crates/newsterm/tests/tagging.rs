@@ -98,6 +98,10 @@ async fn published_stories_are_tagged_searchable_and_counted() {
         tags.topics
     );
 
+    // Search hits carry the story's top topic, as the wire does.
+    let hits: SearchResponse = get_json(format!("{url}/api/search?q=ceasefire")).await;
+    assert!(hits.hits[0].topic.is_some(), "{:?}", hits.hits[0]);
+
     // Tags are search fields.
     assert_eq!(search_total(url, "person:baerbock").await, 2);
     assert_eq!(search_total(url, "place:berlin").await, 1);

@@ -304,6 +304,7 @@ impl SearchIndex {
             source: text(f.source_name).map(str::to_string),
             score,
             snippet: snippets.of(doc),
+            topic: text(f.top_topic).map(str::to_string),
         })
     }
 

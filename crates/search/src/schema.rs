@@ -24,6 +24,8 @@ pub(crate) struct Fields {
     pub published: tantivy::schema::Field,
     /// The source as written, for hits (the `source` field is normalized).
     pub source_name: tantivy::schema::Field,
+    /// The story's top mnemonic topic, stored for hits.
+    pub top_topic: tantivy::schema::Field,
     pub headline: tantivy::schema::Field,
     pub bullets: tantivy::schema::Field,
     pub body: tantivy::schema::Field,
@@ -71,6 +73,7 @@ impl Fields {
                     .set_precision(DateTimePrecision::Seconds),
             ),
             source_name: b.add_text_field("source_name", STORED),
+            top_topic: b.add_text_field("top_topic", STORED),
             headline: b.add_text_field("headline", text(true)),
             bullets: b.add_text_field("bullets", text(true)),
             body: b.add_text_field("body", text(true)),
@@ -129,6 +132,9 @@ impl Fields {
         );
         if let Some(source) = &story.content.source {
             doc.add_text(self.source_name, source);
+        }
+        if let Some(topic) = story.tags.top_topic() {
+            doc.add_text(self.top_topic, topic);
         }
         doc
     }

@@ -951,6 +951,7 @@ mod tests {
             source: h.source,
             score: 1.0,
             snippet: format!("<b>Gaza</b> story {n}"),
+            topic: None,
         }
     }
 

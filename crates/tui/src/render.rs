@@ -160,8 +160,12 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
         return;
     }
     let cols = usize::from(area.width);
-    // Only the wire carries a story's topic; search hits do not.
-    let topics = matches!(app.view, View::Monitor | View::First | View::Top);
+    // Story lists show topics; the entity lists and pages have columns
+    // of their own.
+    let topics = matches!(
+        app.view,
+        View::Monitor | View::First | View::Top | View::Search
+    );
     let columns = Columns {
         source: match (cols >= 120, topics) {
             (true, _) => 18,
@@ -852,6 +856,7 @@ mod tests {
                     source: h.source,
                     score: 2.0,
                     snippet: "trucks entered <b>Gaza</b> &amp; Rafah".into(),
+                    topic: None,
                 }],
                 next_cursor: None,
             },
@@ -913,10 +918,10 @@ mod tests {
             "{}",
             lines[none]
         );
-        // Search hits carry no topic: no empty column there.
+        // Search results show the topic column too (hits carry it).
         enter(&mut app, "NSE fair");
         let lines = screen(&draw(&mut app, 80, 24));
-        assert!(!lines[1].contains("TOPIC"), "{}", lines[1]);
+        assert!(lines[1].contains("TOPIC"), "{}", lines[1]);
     }
 
     #[test]
@@ -987,6 +992,7 @@ mod tests {
                     source: h.source,
                     score: 1.0,
                     snippet: String::new(),
+                    topic: None,
                 }
             })
             .collect();

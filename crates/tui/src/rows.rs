@@ -20,7 +20,7 @@ pub(crate) struct Row {
     pub published: OffsetDateTime,
     pub priority: Priority,
     pub source: Option<String>,
-    /// Top mnemonic topic code (`CONFLICT`); only the wire carries it.
+    /// Top mnemonic topic code (`CONFLICT`).
     pub topic: Option<String>,
     /// Search snippet with `<b>…</b>` around matched terms.
     pub snippet: Option<String>,
@@ -52,7 +52,7 @@ impl From<SearchHit> for Row {
             published: h.published,
             priority: h.priority,
             source: h.source,
-            topic: None,
+            topic: h.topic,
             snippet: Some(h.snippet).filter(|s| !s.is_empty()),
         }
     }
