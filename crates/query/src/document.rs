@@ -155,16 +155,8 @@ mod tests {
 
     fn entity(kind: EntityType, canonical: &str, country: Option<&str>) -> Entity {
         Entity {
-            start: 0,
-            end: 1,
-            kind,
-            text: canonical.into(),
-            canonical: canonical.into(),
-            lat: None,
-            lon: None,
             country: country.map(str::to_string),
-            geonames_id: None,
-            role: None,
+            ..Entity::mention(kind, 0, 1, canonical)
         }
     }
 

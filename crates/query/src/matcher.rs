@@ -257,16 +257,8 @@ mod tests {
         .unwrap();
         // A tagged story: one person and one place in Portugal.
         let entity = |kind, name: &str, country: Option<&str>| newsterm_story::tags::Entity {
-            start: 0,
-            end: 1,
-            kind,
-            text: name.into(),
-            canonical: name.into(),
-            lat: None,
-            lon: None,
             country: country.map(str::to_string),
-            geonames_id: None,
-            role: None,
+            ..newsterm_story::tags::Entity::mention(kind, 0, 1, name)
         };
         let tags = Tags {
             language: "en".into(),

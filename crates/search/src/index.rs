@@ -386,16 +386,8 @@ mod tests {
                 .unwrap_or_default()
         };
         let entity = |kind, name: &str, country: Option<String>| Entity {
-            start: 0,
-            end: 1,
-            kind,
-            text: name.into(),
-            canonical: name.into(),
-            lat: None,
-            lon: None,
             country,
-            geonames_id: None,
-            role: None,
+            ..Entity::mention(kind, 0, 1, name)
         };
         let mut countries = names("country").into_iter();
         let mut tags = Tags::default();

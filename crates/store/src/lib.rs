@@ -784,18 +784,7 @@ mod tests {
         use newsterm_story::tags::{Entity, EntityType};
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
-        let person = |name: &str| Entity {
-            start: 0,
-            end: 1,
-            kind: EntityType::Person,
-            text: name.into(),
-            canonical: name.into(),
-            lat: None,
-            lon: None,
-            country: None,
-            geonames_id: None,
-            role: None,
-        };
+        let person = |name: &str| Entity::mention(EntityType::Person, 0, 1, name);
         let tags = |names: &[&str]| Tags {
             tagged: true,
             language: "en".into(),

@@ -726,16 +726,10 @@ mod tests {
         use crate::tags::{Entity, Topic};
         let content = full_content();
         let entity = |kind, name: &str, geo: Option<(f64, f64, u32)>| Entity {
-            start: 0,
-            end: 1,
-            kind,
-            text: name.into(),
-            canonical: name.into(),
             lat: geo.map(|g| g.0),
             lon: geo.map(|g| g.1),
-            country: None,
             geonames_id: geo.map(|g| g.2),
-            role: None,
+            ..Entity::mention(kind, 0, 1, name)
         };
         let tags = Tags {
             language: "en".into(),

@@ -61,6 +61,25 @@ pub struct Entity {
     pub role: Option<String>,
 }
 
+impl Entity {
+    /// A mention of `text` at `start..end`, not yet resolved: its
+    /// canonical name is the text itself, with no place or role.
+    pub fn mention(kind: EntityType, start: usize, end: usize, text: &str) -> Entity {
+        Entity {
+            start,
+            end,
+            kind,
+            text: text.to_string(),
+            canonical: text.to_string(),
+            lat: None,
+            lon: None,
+            country: None,
+            geonames_id: None,
+            role: None,
+        }
+    }
+}
+
 /// How a quote was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

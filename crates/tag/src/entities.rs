@@ -418,18 +418,7 @@ impl EntityTagger<'_> {
             let text = span_text(s);
             let t0 = &view.tokens[s.first];
             let t1 = &view.tokens[s.end - 1];
-            let mut e = Entity {
-                start: t0.cstart,
-                end: t1.cend,
-                kind: EntityType::Person,
-                text: text.to_string(),
-                canonical: text.to_string(),
-                lat: None,
-                lon: None,
-                country: None,
-                geonames_id: None,
-                role: None,
-            };
+            let mut e = Entity::mention(EntityType::Person, t0.cstart, t1.cend, text);
             if s.type_id == person {
                 if s.end - s.first == 1
                     && let Some(full) = full_names.get(text)

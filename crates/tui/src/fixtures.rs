@@ -68,16 +68,8 @@ pub fn story(id: StoryId, revision: u32) -> Story {
 
 pub fn entity(kind: EntityType, text: &str, canonical: &str) -> Entity {
     Entity {
-        start: 0,
-        end: 1,
-        kind,
-        text: text.into(),
         canonical: canonical.into(),
-        lat: None,
-        lon: None,
-        country: None,
-        geonames_id: None,
-        role: None,
+        ..Entity::mention(kind, 0, 1, text)
     }
 }
 

@@ -94,16 +94,8 @@ pub fn story(rng: &mut fastrand::Rng) -> Story {
     for _ in 0..rng.usize(0..=4) {
         let (kind, name, country) = ENTITIES[rng.usize(..ENTITIES.len())];
         tags.entities.push(Entity {
-            start: 0,
-            end: 0,
-            kind,
-            text: name.into(),
-            canonical: name.into(),
-            lat: None,
-            lon: None,
             country: country.map(str::to_string),
-            geonames_id: None,
-            role: None,
+            ..Entity::mention(kind, 0, 0, name)
         });
     }
     for _ in 0..rng.usize(0..=2) {
