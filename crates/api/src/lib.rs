@@ -124,6 +124,13 @@ pub struct Health {
     /// Live stream subscribers (SSE and WebSocket) attached right now.
     #[serde(default)]
     pub subscribers: u64,
+    /// Stored revisions waiting for the indexer (it reads any it misses
+    /// from the store, so this stays bounded).
+    #[serde(default)]
+    pub index_queue: u64,
+    /// Stored revisions waiting to be matched against standing alerts.
+    #[serde(default)]
+    pub alert_queue: u64,
 }
 
 /// `POST /api/import` answer: what a batch of JSON lines became.
@@ -237,6 +244,86 @@ pub struct AlertHit {
     pub at: OffsetDateTime,
 }
 
+/// The body of `POST /api/sources`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSource {
+    /// The feed's http(s) URL.
+    pub url: String,
+    /// Shown as each story's source; the feed's title when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Poll interval (`30s`, `5m`, `1h30m`); 15 minutes when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<String>,
+    /// Given to every story from this source; normal when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+/// The query of `POST /api/import-feed`: the feed is the request body,
+/// or fetched from `url`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ImportFeedParams {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Source name for its stories (default: the feed's title).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+/// What one poll (`POST /api/sources/{id}/poll`) or feed import
+/// (`POST /api/import-feed`) took.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PollReport {
+    /// The server answered `304 Not Modified`: nothing was read.
+    pub not_modified: bool,
+    /// Items in the feed.
+    pub items: u64,
+    /// Stored as new stories.
+    pub new: u64,
+    /// Stored as new revisions of stories taken before.
+    pub revised: u64,
+    /// Seen before with the same content, or repeated within the feed.
+    pub skipped_duplicate: u64,
+    #[serde(default)]
+    pub failed: Vec<ItemFailure>,
+    /// Changes made on the way in (future times set to now …).
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+impl PollReport {
+    /// The report in one line: counts, and the first failure's reason.
+    pub fn summary(&self) -> String {
+        if self.not_modified {
+            return "not modified since the last poll".into();
+        }
+        let mut line = format!(
+            "{} items: {} new, {} revised, {} already seen, {} failed",
+            self.items,
+            self.new,
+            self.revised,
+            self.skipped_duplicate,
+            self.failed.len()
+        );
+        if let Some(first) = self.failed.first() {
+            line.push_str("; first: ");
+            line.push_str(&first.reason);
+        }
+        line
+    }
+}
+
+/// A feed item that was not taken, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemFailure {
+    /// The item's de-duplication key (`id:…`, `link:…` or `hash:…`).
+    pub key: String,
+    pub reason: String,
+}
+
 /// A polled feed source as `GET /api/sources` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceInfo {
@@ -268,4 +355,41 @@ pub struct SourceHealth {
     pub items_new: u64,
     #[serde(default)]
     pub total_taken: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_poll_report_reads_as_counts_and_the_first_failure() {
+        let report = PollReport {
+            items: 12,
+            new: 3,
+            revised: 1,
+            skipped_duplicate: 7,
+            failed: vec![ItemFailure {
+                key: "id:9".into(),
+                reason: "no title or content".into(),
+            }],
+            ..PollReport::default()
+        };
+        assert_eq!(
+            report.summary(),
+            "12 items: 3 new, 1 revised, 7 already seen, 1 failed; first: no title or content"
+        );
+        let not_modified = PollReport {
+            not_modified: true,
+            ..PollReport::default()
+        };
+        assert_eq!(not_modified.summary(), "not modified since the last poll");
+        let two_new = PollReport {
+            new: 2,
+            ..PollReport::default()
+        };
+        assert_eq!(
+            two_new.summary(),
+            "0 items: 2 new, 0 revised, 0 already seen, 0 failed"
+        );
+    }
 }

@@ -105,7 +105,6 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
 /// A fresh server on its own runtime, stopped and cleaned up on drop.
 pub(crate) struct BenchServer {
     pub url: String,
-    pub engine: std::sync::Arc<newsterm_server::Engine>,
     stop: Option<tokio::sync::watch::Sender<bool>>,
     runtime: Option<tokio::runtime::Runtime>,
     server: Option<newsterm_server::RunningServer>,
@@ -124,17 +123,25 @@ impl BenchServer {
             .enable_all()
             .build()?;
         let server = runtime.block_on(newsterm_server::start(newsterm_server::ServerConfig {
-            data_dir: dir.clone(),
+            data_dir: newsterm_server::DataDir::new(&dir),
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         }))?;
         Ok(BenchServer {
             url: server.url(),
-            engine: server.engine().clone(),
             stop: Some(server.stopper()),
             runtime: Some(runtime),
             server: Some(server),
             dir,
         })
+    }
+}
+
+impl BenchServer {
+    /// How far the server's background work has got.
+    pub fn progress(&self) -> newsterm_server::Progress {
+        self.server
+            .as_ref()
+            .map_or_else(Default::default, newsterm_server::RunningServer::progress)
     }
 }
 

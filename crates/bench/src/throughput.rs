@@ -110,8 +110,8 @@ pub fn import(config: &BenchConfig, tag: bool) -> Result<Figure, BenchError> {
     // The figure is for stored and acknowledged stories; indexing goes on
     // in the background, so report how long it took to catch up too.
     let t = Instant::now();
-    let last = server.engine.wire().last_seq();
-    while server.engine.indexed_seq() < last {
+    let last = server.progress().last_seq;
+    while server.progress().indexed_seq < last {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let index_lag = t.elapsed().as_secs_f64();

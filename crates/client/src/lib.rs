@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use newsterm_api::{
-    AlertHit, AlertInfo, EntityFacets, ErrorBody, Headline, Health, ImportReport, Lagged, NewAlert,
-    PublishAck, RevisionInfo, SearchResponse, SourceInfo,
+    AlertHit, AlertInfo, EntityFacets, ErrorBody, Headline, Health, ImportFeedParams, ImportReport,
+    Lagged, NewAlert, NewSource, PollReport, PublishAck, RevisionInfo, SearchResponse, SourceInfo,
 };
 use newsterm_story::Story;
 use serde::de::DeserializeOwned;
@@ -390,39 +390,34 @@ impl Client {
             .await
     }
 
-    /// Adds a feed source polled every `every` (e.g. `5m`).
-    pub async fn add_source(
-        &self,
-        url: &str,
-        name: Option<&str>,
-        every: Option<&str>,
-        priority: Option<&str>,
-    ) -> Result<SourceInfo, ClientError> {
-        let mut body = serde_json::json!({ "url": url });
-        if let Some(n) = name {
-            body["name"] = n.into();
-        }
-        if let Some(e) = every {
-            body["every"] = e.into();
-        }
-        if let Some(p) = priority {
-            body["priority"] = p.into();
-        }
-        self.send_json(self.http.post(self.url("/api/sources")).json(&body))
+    /// Adds a feed source.
+    pub async fn add_source(&self, source: &NewSource) -> Result<SourceInfo, ClientError> {
+        self.send_json(self.http.post(self.url("/api/sources")).json(source))
             .await
     }
 
-    /// `action` is `pause`, `resume` or `poll`; `poll` answers with what
-    /// the poll took, the others with the source.
-    pub async fn source_action(
-        &self,
-        id: i64,
-        action: &str,
-    ) -> Result<serde_json::Value, ClientError> {
-        let req = self
-            .http
-            .post(self.url(&format!("/api/sources/{id}/{}", encode(action))));
-        self.send_json(req).await
+    /// Stops polling a source until it is resumed.
+    pub async fn pause_source(&self, id: i64) -> Result<SourceInfo, ClientError> {
+        self.send_json(
+            self.http
+                .post(self.url(&format!("/api/sources/{id}/pause"))),
+        )
+        .await
+    }
+
+    /// Polls a paused source again, from now.
+    pub async fn resume_source(&self, id: i64) -> Result<SourceInfo, ClientError> {
+        self.send_json(
+            self.http
+                .post(self.url(&format!("/api/sources/{id}/resume"))),
+        )
+        .await
+    }
+
+    /// Polls a source now and answers with what the poll took.
+    pub async fn poll_source(&self, id: i64) -> Result<PollReport, ClientError> {
+        self.send_json(self.http.post(self.url(&format!("/api/sources/{id}/poll"))))
+            .await
     }
 
     pub async fn remove_source(&self, id: i64) -> Result<(), ClientError> {
@@ -431,20 +426,18 @@ impl Client {
             .map(|_| ())
     }
 
-    /// Imports one feed once: from a URL the server fetches, or from bytes.
+    /// Imports one feed once: from the URL in `params` the server
+    /// fetches, or from `body`.
     pub async fn import_feed(
         &self,
-        url: Option<&str>,
+        params: &ImportFeedParams,
         body: Vec<u8>,
-        source: Option<&str>,
-    ) -> Result<serde_json::Value, ClientError> {
-        let mut req = self.http.post(self.url("/api/import-feed")).body(body);
-        if let Some(u) = url {
-            req = req.query(&[("url", u)]);
-        }
-        if let Some(s) = source {
-            req = req.query(&[("source", s)]);
-        }
+    ) -> Result<PollReport, ClientError> {
+        let req = self
+            .http
+            .post(self.url("/api/import-feed"))
+            .query(params)
+            .body(body);
         self.send_json(req).await
     }
 

@@ -41,7 +41,7 @@ pub use fetch::{FetchError, FetchOptions, FetchOutcome, Fetched, Fetcher, Valida
 pub use parse::{DEFAULT_MAX_BYTES, FeedFormat, FeedItem, ParseOptions, ParsedFeed, parse};
 pub use poller::{
     FeedInput, ImportOptions, IngestItem, ItemFailure, PollError, PollReport, Poller,
-    PollerOptions, Sink, SinkResult, import_feed,
+    PollerOptions, Sink, SinkError, SinkResult, import_feed,
 };
 pub use schedule::{Every, IntervalError, Source, SourceId, SourceSpec, SourceStatus};
 pub use sources::{NewSource, SourceStore, SourcesError};

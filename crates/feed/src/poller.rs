@@ -43,7 +43,21 @@ pub enum IngestItem {
 
 /// The sink's answer: per item, in order, the story id and revision it
 /// was stored as, or why not; or one error for the whole batch.
-pub type SinkResult = Result<Vec<Result<(StoryId, u32), String>>, String>;
+pub type SinkResult = Result<Vec<Result<(StoryId, u32), SinkError>>, SinkError>;
+
+/// Why a sink did not store an item (or, for the whole batch, anything).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SinkError {
+    /// The story an item revises is not in the store.
+    #[error("story {0} does not exist")]
+    StoryGone(StoryId),
+    #[error("the disk holding the store is full; nothing was stored")]
+    DiskFull,
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    #[error("store failure: {0}")]
+    Store(String),
+}
 
 /// Where new and changed items go: the server's ingest path. Any
 /// `Fn(Vec<IngestItem>) -> impl Future<Output = SinkResult>` is a sink.
@@ -69,7 +83,7 @@ pub enum PollError {
     #[error(transparent)]
     Feed(#[from] FeedError),
     #[error("could not store the items: {0}")]
-    Sink(String),
+    Sink(#[from] SinkError),
     #[error(transparent)]
     Sources(#[from] SourcesError),
     #[error("internal error: {0}")]
@@ -459,7 +473,10 @@ async fn ingest(
             }
             Some(Err(reason)) => {
                 clean = false;
-                report.failed.push(ItemFailure { key, reason });
+                report.failed.push(ItemFailure {
+                    key,
+                    reason: reason.to_string(),
+                });
             }
             None => report.failed.push(ItemFailure {
                 key,
@@ -757,10 +774,13 @@ mod tests {
         let server = test_server::start().await;
         let (_dir, store) = store();
         let id = add(&store, server.url("/feed.xml"));
-        let failing = |_items: Vec<IngestItem>| async { Err::<Vec<_>, _>("disk full".to_string()) };
+        let failing = |_items: Vec<IngestItem>| async { Err::<Vec<_>, _>(SinkError::DiskFull) };
         let poller = Poller::new(store.clone(), fetcher(), failing, PollerOptions::default());
         let e = poller.poll_now(id).await.unwrap_err();
-        assert_eq!(e.to_string(), "could not store the items: disk full");
+        assert_eq!(
+            e.to_string(),
+            "could not store the items: the disk holding the store is full; nothing was stored"
+        );
         let status = store.get(id).unwrap().status;
         assert_eq!(status.validators, Validators::default());
         let keys = vec!["id:1".to_string(), "id:2".to_string()];
@@ -773,7 +793,7 @@ mod tests {
                 .iter()
                 .map(|i| match i {
                     IngestItem::New(c) if c.headline.starts_with("First") => {
-                        Err("rejected".to_string())
+                        Err(SinkError::Store("rejected".to_string()))
                     }
                     _ => Ok((StoryId::new(), 1)),
                 })

@@ -14,7 +14,7 @@ use newsterm_story::{Block, Format, Story};
 
 pub async fn serve(data: PathBuf, listen: SocketAddr) -> Result<()> {
     let server = newsterm_server::start(newsterm_server::ServerConfig {
-        data_dir: data.clone(),
+        data_dir: newsterm_server::DataDir::new(&data),
         listen,
     })
     .await?;

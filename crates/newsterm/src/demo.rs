@@ -57,7 +57,7 @@ async fn run_in(
     limit: Option<usize>,
 ) -> Result<()> {
     let server = newsterm_server::start(newsterm_server::ServerConfig {
-        data_dir: data_dir.to_path_buf(),
+        data_dir: newsterm_server::DataDir::new(data_dir),
         listen,
     })
     .await?;

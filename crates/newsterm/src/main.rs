@@ -217,11 +217,15 @@ fn main() -> std::process::ExitCode {
     }
 }
 
+/// Logs go to stderr, in colour only when it is a terminal (a log file
+/// must not fill with escape codes).
 fn init_logging(default: &str) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

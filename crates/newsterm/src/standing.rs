@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use newsterm_api::{AlertDelivery, NewAlert, WebhookTarget};
+use newsterm_api::{AlertDelivery, ImportFeedParams, NewAlert, NewSource, WebhookTarget};
 use newsterm_client::Client;
 
 use crate::commands::headline_line;
@@ -55,9 +55,9 @@ pub enum SourceCommand {
         /// Shown as each story's source (default: the feed's title).
         #[arg(long)]
         name: Option<String>,
-        /// Priority of its stories: urgent or normal.
+        /// Priority of its stories: flash, urgent or normal.
         #[arg(long)]
-        priority: Option<String>,
+        priority: Option<newsterm_story::Priority>,
     },
     /// List sources with their status.
     List,
@@ -152,9 +152,13 @@ pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
             name,
             priority,
         } => {
-            let s = client
-                .add_source(&url, name.as_deref(), every.as_deref(), priority.as_deref())
-                .await?;
+            let new = NewSource {
+                url,
+                name,
+                every,
+                priority,
+            };
+            let s = client.add_source(&new).await?;
             println!("source {}\t{}\tevery {}", s.id, s.url, s.every);
         }
         SourceCommand::List => {
@@ -185,61 +189,42 @@ pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
             println!("removed source {id}");
         }
         SourceCommand::Pause { id } => {
-            client.source_action(id, "pause").await?;
+            client.pause_source(id).await?;
             println!("paused source {id}");
         }
         SourceCommand::Resume { id } => {
-            client.source_action(id, "resume").await?;
+            client.resume_source(id).await?;
             println!("resumed source {id}");
         }
         SourceCommand::Poll { id } => {
-            let report = client.source_action(id, "poll").await?;
-            println!("{}", report_line(&report));
+            println!("{}", client.poll_source(id).await?.summary());
         }
     }
     Ok(())
-}
-
-/// One line for a poll or import report.
-fn report_line(r: &serde_json::Value) -> String {
-    let n = |k: &str| r[k].as_u64().unwrap_or(0);
-    if r["not_modified"].as_bool() == Some(true) {
-        return "not modified since the last poll".into();
-    }
-    let failed = r["failed"].as_array().map_or(0, Vec::len);
-    format!(
-        "{} items: {} new, {} revised, {} already seen, {} failed",
-        n("items"),
-        n("new"),
-        n("revised"),
-        n("skipped_duplicate"),
-        failed
-    )
 }
 
 /// Imports one feed file or URL once, through the server.
 pub async fn import_feed(server: &str, input: &str, source: Option<&str>) -> Result<()> {
     let client = Client::new(server)?;
     let lower = input.to_ascii_lowercase();
+    let mut params = ImportFeedParams {
+        source: source.map(str::to_string),
+        ..ImportFeedParams::default()
+    };
     let report = if lower.starts_with("http://") || lower.starts_with("https://") {
-        client.import_feed(Some(input), Vec::new(), source).await?
+        params.url = Some(input.to_string());
+        client.import_feed(&params, Vec::new()).await?
     } else {
         let bytes =
             std::fs::read(Path::new(input)).with_context(|| format!("cannot read {input}"))?;
         if bytes.is_empty() {
             bail!("{input} is empty");
         }
-        client.import_feed(None, bytes, source).await?
+        client.import_feed(&params, bytes).await?
     };
-    println!("{}", report_line(&report));
-    if let Some(failed) = report["failed"].as_array() {
-        for f in failed {
-            eprintln!(
-                "skipped {}: {}",
-                f["key"].as_str().unwrap_or("?"),
-                f["reason"].as_str().unwrap_or("?")
-            );
-        }
+    println!("{}", report.summary());
+    for f in &report.failed {
+        eprintln!("skipped {}: {}", f.key, f.reason);
     }
     Ok(())
 }

@@ -418,3 +418,97 @@ async fn bad_input_is_refused_with_a_named_problem_and_stores_nothing() {
     .await;
     assert_eq!(next.seq, ack.seq + 1);
 }
+
+/// Text answers leave compressed when the client accepts it (feeds of 50
+/// stories are hundreds of kilobytes otherwise); the live stream never
+/// is, so each event leaves the moment it is written.
+#[tokio::test]
+async fn text_answers_are_compressed_and_streams_are_not() {
+    use std::io::Read;
+    // A client that leaves the encoding alone, to see what is on the wire.
+    newsterm_client::install_tls_provider();
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    for i in 0..20 {
+        publish(
+            url,
+            "text/markdown",
+            markdown_story(&format!("Compressible story number {i}"), "compressible"),
+        )
+        .await;
+    }
+    let plain = raw
+        .get(format!("{url}/feeds/top.atom"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+
+    let gzipped = raw
+        .get(format!("{url}/feeds/top.atom"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), 200);
+    assert_eq!(
+        gzipped
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.as_bytes()),
+        Some(&b"gzip"[..])
+    );
+    let compressed = gzipped.bytes().await.unwrap();
+    assert!(
+        compressed.len() * 3 < plain.len(),
+        "{} vs {}",
+        compressed.len(),
+        plain.len()
+    );
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(&compressed[..])
+        .read_to_end(&mut unpacked)
+        .unwrap();
+    assert_eq!(unpacked, plain, "the compressed feed is the same feed");
+
+    let stream = raw
+        .get(format!("{url}/api/stream"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert!(
+        stream.headers().get("content-encoding").is_none(),
+        "an event stream must not be compressed"
+    );
+}
+
+/// `/healthz` counts stories (not revisions) without scanning the store.
+#[tokio::test]
+async fn health_counts_stories_and_revisions_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let url = server.url.clone();
+    let a = publish(&url, "text/markdown", markdown_story("First", "one")).await;
+    publish(&url, "text/markdown", markdown_story("Second", "two")).await;
+    let resp = http()
+        .put(format!("{url}/api/stories/{}", a.id))
+        .header("content-type", "text/markdown")
+        .body(markdown_story("First, revised", "three"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let h = health(&url).await;
+    assert_eq!((h.stories, h.last_seq), (2, 3));
+    // The count survives a restart (it is read from the store at start).
+    server.terminate();
+    let server = Server::start(dir.path());
+    let h = health(&server.url).await;
+    assert_eq!((h.stories, h.last_seq), (2, 3));
+}

@@ -201,3 +201,35 @@ async fn reindex_rebuilds_the_index_from_the_store() {
         text(&out).0
     );
 }
+
+/// A server whose log goes to a file writes plain text, not terminal
+/// colour codes.
+#[test]
+fn serve_logs_to_a_file_without_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data"))
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("spawn newsterm serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("listening line");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().expect("server exits");
+    let written = std::fs::read_to_string(&log_path).unwrap();
+    assert!(written.contains("listening"), "no log written: {written:?}");
+    assert!(
+        !written.contains('\u{1b}'),
+        "escape codes in a log file: {written:?}"
+    );
+}

@@ -1,25 +1,26 @@
-//! The newsterm server: the HTTP API (axum) over the engine that stores,
-//! indexes and fans out every story.
+//! The newsterm server: the engine that stores, indexes, matches and fans
+//! out every story, under the HTTP API (axum) that serves it.
 //!
-//! The engine ([`engine`]) is where a story's path is decided: parse →
-//! store (durable) → wire and index → acknowledge. The HTTP layer
-//! ([`routes`], [`stream`]) only translates requests and answers. Async is
-//! confined to the network edge; store and index work runs on the
-//! engine's own threads or on the blocking pool.
+//! The layers run one way: [`engine`] (store, index, wire, the writer,
+//! indexer and alerter threads; no HTTP) below `http` (state, one module
+//! per resource, streaming), below this file, which starts and stops
+//! them. Async is confined to the network edge; store and index work runs
+//! on the engine's own threads or on the blocking pool.
+//!
+//! Other crates use [`start`] (a running server), [`reindex`] (offline
+//! maintenance of a data directory) and [`DataDir`].
 
-pub mod alerts;
-pub mod engine;
-mod error;
-pub mod feeds;
-pub mod routes;
-mod stream;
+mod engine;
+mod http;
+mod reindex;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use engine::{Engine, EngineError, IngestError};
-pub use error::ApiError;
+pub use engine::{DataDir, EngineError, Progress};
+pub use reindex::{ReindexError, ReindexReport, reindex};
+
+use engine::{Engine, Sources};
 
 /// The address a server listens on unless told otherwise: loopback only,
 /// because publishing is not authenticated yet.
@@ -28,10 +29,11 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:7171";
 /// Where a server keeps its data and where it listens.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    pub data_dir: PathBuf,
+    pub data_dir: DataDir,
     pub listen: SocketAddr,
 }
 
+/// Why a server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error(transparent)]
@@ -64,8 +66,10 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    pub fn engine(&self) -> &Arc<Engine> {
-        &self.engine
+    /// How far the engine's background work has got (what `/healthz`
+    /// reports), read without a request.
+    pub fn progress(&self) -> Progress {
+        self.engine.progress()
     }
 
     /// Asks the server to stop and waits until it has: streams closed,
@@ -98,6 +102,8 @@ impl RunningServer {
 /// starts serving in the background.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let data_dir = config.data_dir.clone();
+    // Blocking-pool threads run inside the runtime, which the webhook
+    // sender needs for its dispatcher.
     let engine = tokio::task::spawn_blocking(move || Engine::open(&data_dir))
         .await
         .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
@@ -109,24 +115,24 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
         })?;
     let addr = listener.local_addr()?;
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
-    let feeds = match feeds::Feeds::open(&engine) {
-        Ok(f) => {
-            let poller = f.poller.clone();
+    let sources = match Sources::open(&engine) {
+        Ok(s) => {
+            let poller = s.poller.clone();
             let stop = stop_rx.clone();
             tokio::spawn(async move { poller.run(stop).await });
-            Some(f)
+            Some(s)
         }
         Err(e) => {
             tracing::error!(error = %e, "feed sources unavailable; serving without them");
             None
         }
     };
-    let state = routes::AppState {
+    let state = http::AppState {
         engine: engine.clone(),
         shutdown: stop_rx.clone(),
-        feeds,
+        sources,
     };
-    let app = routes::router(state);
+    let app = http::router(state);
     let mut signal = stop_rx;
     let task = tokio::spawn(async move {
         axum::serve(listener, app)

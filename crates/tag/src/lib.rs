@@ -83,6 +83,18 @@ impl Tagger {
         self.annotate(&text, headline.len())
     }
 
+    /// Tags a story's content. Spans point into
+    /// [`StoryContent::tagging_text`]: the headline, then the bullets,
+    /// paragraphs and subheads, each after a blank line.
+    pub fn tag_content(&self, content: &newsterm_story::StoryContent) -> Annotations {
+        let text = content.tagging_text();
+        let rest = text
+            .get(content.headline.len()..)
+            .unwrap_or("")
+            .trim_start_matches('\n');
+        self.tag_story(&content.headline, rest)
+    }
+
     /// `headline_bytes`: how much of the start of `text` is headline.
     fn annotate(&self, text: &str, headline_bytes: usize) -> Annotations {
         let language = language::detect(text);

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use newsterm_api::{AlertDelivery, NewAlert};
+use newsterm_api::{AlertDelivery, NewAlert, NewSource};
 use newsterm_client::{Client, ClientError, Sort, StreamEvent};
 use newsterm_story::Priority;
 use ratatui::DefaultTerminal;
@@ -25,7 +25,7 @@ use crate::TuiError;
 use crate::alerts::AlertChange;
 use crate::app::{App, Command, Connection, Update};
 use crate::render::render;
-use crate::sources::{SourceChange, poll_summary};
+use crate::sources::SourceChange;
 
 /// Headlines fetched to fill the monitor before live ones arrive.
 const BACKFILL: usize = 100;
@@ -417,10 +417,15 @@ async fn list_sources(client: &Client, done: Option<String>) -> Update {
 
 /// Carries out a change to the feed sources; says what was done.
 async fn change_source(client: &Client, change: &SourceChange) -> Result<String, ClientError> {
-    let action = |id: i64, action: &'static str| client.source_action(id, action);
     Ok(match change {
         SourceChange::Add { url, every } => {
-            let s = client.add_source(url, None, every.as_deref(), None).await?;
+            let new = NewSource {
+                url: url.clone(),
+                name: None,
+                every: every.clone(),
+                priority: None,
+            };
+            let s = client.add_source(&new).await?;
             format!("source {} added: {}, polled every {}", s.id, s.url, s.every)
         }
         SourceChange::Remove { id } => {
@@ -428,16 +433,16 @@ async fn change_source(client: &Client, change: &SourceChange) -> Result<String,
             format!("source {id} removed")
         }
         SourceChange::Pause { id } => {
-            action(*id, "pause").await?;
+            client.pause_source(*id).await?;
             format!("source {id} paused")
         }
         SourceChange::Resume { id } => {
-            action(*id, "resume").await?;
+            client.resume_source(*id).await?;
             format!("source {id} resumed")
         }
         SourceChange::Poll { id } => {
-            let report = action(*id, "poll").await?;
-            format!("source {id} polled: {}", poll_summary(&report))
+            let report = client.poll_source(*id).await?;
+            format!("source {id} polled: {}", report.summary())
         }
     })
 }

@@ -7,7 +7,6 @@
 use std::fmt;
 
 use newsterm_api::SourceInfo;
-use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::entities::Selection;
@@ -38,31 +37,6 @@ impl fmt::Display for SourceChange {
             SourceChange::Poll { id } => write!(f, "SRC POLL {id}"),
         }
     }
-}
-
-/// A poll report (`POST /api/sources/{id}/poll`) in one line: `12 items:
-/// 3 new, 1 revised, 8 already seen, 0 failed`, with the first failure's
-/// reason when items were refused. Missing counts read as 0, so a server
-/// that reports less still gets a readable line.
-pub(crate) fn poll_summary(report: &Value) -> String {
-    if report["not_modified"].as_bool() == Some(true) {
-        return "not modified since the last poll".into();
-    }
-    let n = |key: &str| report[key].as_u64().unwrap_or(0);
-    let failed = report["failed"].as_array().map_or(&[][..], Vec::as_slice);
-    let mut line = format!(
-        "{} items: {} new, {} revised, {} already seen, {} failed",
-        n("items"),
-        n("new"),
-        n("revised"),
-        n("skipped_duplicate"),
-        failed.len()
-    );
-    if let Some(reason) = failed.first().and_then(|f| f["reason"].as_str()) {
-        line.push_str("; first: ");
-        line.push_str(reason);
-    }
-    line
 }
 
 /// Whether the source's last poll went wrong.
@@ -136,29 +110,6 @@ impl SourceList {
 mod tests {
     use super::*;
     use crate::fixtures::{noon, source};
-    use serde_json::json;
-
-    #[test]
-    fn a_poll_report_reads_as_counts_and_the_first_failure() {
-        let report = json!({
-            "not_modified": false, "items": 12, "new": 3, "revised": 1,
-            "skipped_duplicate": 7,
-            "failed": [{"key": "id:9", "reason": "no title or content"}],
-            "notes": []
-        });
-        assert_eq!(
-            poll_summary(&report),
-            "12 items: 3 new, 1 revised, 7 already seen, 1 failed; first: no title or content"
-        );
-        assert_eq!(
-            poll_summary(&json!({"not_modified": true, "items": 0})),
-            "not modified since the last poll"
-        );
-        assert_eq!(
-            poll_summary(&json!({"new": 2})),
-            "0 items: 2 new, 0 revised, 0 already seen, 0 failed"
-        );
-    }
 
     #[test]
     fn states_put_paused_and_failing_before_ok() {

@@ -8,19 +8,21 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::QueryRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use newsterm_query::Query as SearchQuery;
 use newsterm_wire::{Recv, Resume, Subscriber};
 use serde::Deserialize;
 
-use crate::engine::{Engine, WireItem};
-use crate::error::ApiError;
-use crate::routes::AppState;
-use newsterm_query::Query as SearchQuery;
+use super::search::optional_query;
+use super::{ApiError, AppState};
+use crate::engine::{AlertEvent, Engine, WireItem};
 
 /// How often an idle stream sends a keep-alive, so proxies and clients
 /// can tell a quiet wire from a dead connection.
@@ -28,8 +30,42 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 /// Revisions read from the store per backlog page.
 const BACKLOG_PAGE: usize = 500;
 
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/stream", get(sse))
+        .route("/api/ws", get(websocket))
+}
+
+/// One wire item framed for each transport, made once per item and shared
+/// by every session that sends it.
+struct Frames {
+    /// A complete SSE event (`id:`, `event:`, `data:` and the blank line).
+    sse: Bytes,
+    /// The WebSocket message: `{"event":"story","seq":N,"data":{…}}`.
+    ws: Utf8Bytes,
+}
+
+impl Frames {
+    fn of(item: &WireItem) -> Frames {
+        let json = String::from_utf8_lossy(&item.json);
+        let seq = item.headline.seq;
+        Frames {
+            sse: Bytes::from(format!("id: {seq}\nevent: story\ndata: {json}\n\n")),
+            ws: format!("{{\"event\":\"story\",\"seq\":{seq},\"data\":{json}}}").into(),
+        }
+    }
+
+    /// `item`'s frames, from its shared slot.
+    fn send<T>(item: &WireItem, pick: impl Fn(&Frames) -> T) -> T {
+        match item.encoded(Frames::of) {
+            Some(frames) => pick(frames),
+            None => pick(&Frames::of(item)),
+        }
+    }
+}
+
 #[derive(Deserialize)]
-pub struct StreamParams {
+pub(super) struct StreamParams {
     q: Option<String>,
     since: Option<u64>,
     /// `alerts=1`: the alert hits instead of the wire.
@@ -66,10 +102,7 @@ impl Session {
         params: StreamParams,
         last_event_id: Option<u64>,
     ) -> Result<Self, ApiError> {
-        let matcher = match params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            Some(q) => Some(Arc::new(Engine::parse_query(q)?)),
-            None => None,
-        };
+        let matcher = optional_query(params.q.as_deref())?.map(Arc::new);
         let wire = st.engine.wire();
         // A resume point past the wire's end (a store that was reset) means
         // "from now", not "skip the next N stories".
@@ -176,20 +209,20 @@ fn last_event_id(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
 }
 
 /// `GET /api/stream`: server-sent events.
-pub async fn sse(
+async fn sse(
     State(st): State<AppState>,
     headers: HeaderMap,
     params: Result<Query<StreamParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
     if wants_alerts(&params) {
-        return Ok(alert_sse(&st));
+        return Ok(alert_stream(&st));
     }
     let session = Session::open(&st, params, last_event_id(&headers)?)?;
     let frames = futures_util::stream::unfold(session, |mut s| async move {
         let frame = s.next().await?;
         let bytes = match frame {
-            Frame::Story(item) => item.sse.clone(),
+            Frame::Story(item) => Frames::send(&item, |f| f.sse.clone()),
             Frame::KeepAlive => Bytes::from_static(b": keep-alive\n\n"),
             Frame::Lagged(resume_from) => {
                 s.phase = Phase::Done;
@@ -219,7 +252,7 @@ pub async fn sse(
 /// `GET /api/stream?alerts=1`: every alert hit as it fires, as `event:
 /// alert` with an [`newsterm_api::AlertHit`]. A subscriber that falls
 /// behind is told so and closed, like the wire's.
-fn alert_sse(st: &AppState) -> Response {
+fn alert_stream(st: &AppState) -> Response {
     use tokio::sync::broadcast::error::RecvError;
     let rx = st.engine.alerts().subscribe();
     let mut keepalive = tokio::time::interval(KEEPALIVE);
@@ -234,7 +267,7 @@ fn alert_sse(st: &AppState) -> Response {
             let (bytes, done) = tokio::select! {
                 _ = shutdown.changed() => return None,
                 ev = rx.recv() => match ev {
-                    Ok(ev) => (ev.sse.clone(), false),
+                    Ok(ev) => (alert_sse(&ev), false),
                     Err(RecvError::Lagged(n)) => (
                         Bytes::from(format!("event: lagged\ndata: {{\"missed\":{n}}}\n\n")),
                         true,
@@ -263,7 +296,7 @@ fn alert_sse(st: &AppState) -> Response {
 /// `GET /api/ws`: the same events over WebSocket, one JSON text message
 /// each: `{"event":"story","seq":N,"data":{…}}`, or
 /// `{"event":"lagged","resume_from":N}` before the server closes.
-pub async fn websocket(
+async fn websocket(
     State(st): State<AppState>,
     headers: HeaderMap,
     params: Result<Query<StreamParams>, QueryRejection>,
@@ -289,7 +322,7 @@ fn wants_alerts(params: &StreamParams) -> bool {
 /// Alert hits over WebSocket: `{"event":"alert","data":{…AlertHit…}}`.
 async fn run_alert_websocket(
     socket: WebSocket,
-    mut rx: tokio::sync::broadcast::Receiver<Arc<crate::alerts::AlertEvent>>,
+    mut rx: tokio::sync::broadcast::Receiver<Arc<AlertEvent>>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     use futures_util::{SinkExt, StreamExt};
@@ -342,7 +375,7 @@ async fn run_websocket(socket: WebSocket, mut session: Session) {
             _ = &mut closed => break,
         };
         let msg = match frame {
-            Some(Frame::Story(item)) => Message::Text(item.ws.clone()),
+            Some(Frame::Story(item)) => Message::Text(Frames::send(&item, |f| f.ws.clone())),
             Some(Frame::KeepAlive) => Message::Ping(Bytes::new()),
             Some(Frame::Lagged(resume_from)) => {
                 let text = format!("{{\"event\":\"lagged\",\"resume_from\":{resume_from}}}");
@@ -357,4 +390,11 @@ async fn run_websocket(socket: WebSocket, mut session: Session) {
     }
     let _ = sink.send(Message::Close(None)).await;
     reader.abort();
+}
+
+/// An alert hit as an SSE event; its id is the wire sequence of the
+/// revision that fired.
+fn alert_sse(ev: &AlertEvent) -> Bytes {
+    let json = serde_json::to_string(&ev.hit).unwrap_or_else(|_| "{}".into());
+    Bytes::from(format!("id: {}\nevent: alert\ndata: {json}\n\n", ev.seq))
 }

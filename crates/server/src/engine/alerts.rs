@@ -1,0 +1,181 @@
+//! Standing alerts in the engine: kept in `alerts.db`, indexed in memory
+//! (`newsterm_alert::AlertIndex`), matched against every stored revision
+//! on the alerter thread — never on the publish path — and delivered to
+//! stream subscribers ([`Alerts::subscribe`]) and webhooks.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use newsterm_alert::{
+    Alert, AlertError, AlertId, AlertIndex, AlertSpec, AlertStore, Fired, TargetStatus,
+    WebhookConfig, WebhookSender,
+};
+use newsterm_api::{AlertHit, Headline};
+use newsterm_query::Document;
+use newsterm_store::Reader;
+use newsterm_story::Story;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+
+use super::EngineError;
+use super::handoff::{Follower, Next};
+
+/// How many alert events a stream subscriber may fall behind.
+const EVENT_CAPACITY: usize = 4096;
+
+/// One firing as every alert-stream subscriber receives it.
+pub struct AlertEvent {
+    /// The wire sequence of the revision that fired.
+    pub seq: u64,
+    pub hit: AlertHit,
+}
+
+pub struct Alerts {
+    store: AlertStore,
+    index: RwLock<AlertIndex>,
+    by_id: RwLock<HashMap<AlertId, Alert>>,
+    webhooks: WebhookSender,
+    events: broadcast::Sender<Arc<AlertEvent>>,
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Alerts {
+    /// Opens the alert store at `path` and loads every alert. Must run
+    /// inside a tokio runtime (the webhook sender spawns its dispatcher).
+    pub(super) fn open(path: &Path) -> Result<Alerts, EngineError> {
+        let store = AlertStore::open(path)?;
+        let index = store.load_index()?;
+        let by_id = store.list()?.into_iter().map(|a| (a.id, a)).collect();
+        let webhooks = WebhookSender::start(WebhookConfig::default())?;
+        let (events, _) = broadcast::channel(EVENT_CAPACITY);
+        Ok(Alerts {
+            store,
+            index: RwLock::new(index),
+            by_id: RwLock::new(by_id),
+            webhooks,
+            events,
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<AlertEvent>> {
+        self.events.subscribe()
+    }
+
+    pub fn add(&self, spec: AlertSpec) -> Result<Alert, AlertError> {
+        let alert = self.store.add(&spec, OffsetDateTime::now_utc())?;
+        write(&self.index).insert(alert.id, &alert.query);
+        write(&self.by_id).insert(alert.id, alert.clone());
+        Ok(alert)
+    }
+
+    pub fn remove(&self, id: AlertId) -> Result<bool, AlertError> {
+        let removed = self.store.remove(id)?;
+        write(&self.index).remove(id);
+        write(&self.by_id).remove(&id);
+        Ok(removed)
+    }
+
+    pub fn list(&self) -> Vec<Alert> {
+        let mut alerts: Vec<Alert> = read(&self.by_id).values().cloned().collect();
+        alerts.sort_by_key(|a| a.id);
+        alerts
+    }
+
+    pub fn get(&self, id: AlertId) -> Option<Alert> {
+        read(&self.by_id).get(&id).cloned()
+    }
+
+    /// How deliveries to a webhook target have gone lately.
+    pub fn webhook_status(&self, url: &str) -> Option<TargetStatus> {
+        self.webhooks.status(url)
+    }
+
+    pub fn recent(&self, id: Option<AlertId>, limit: usize) -> Result<Vec<Fired>, AlertError> {
+        self.store.recent_fired(id, limit)
+    }
+
+    /// Matches one stored revision and delivers what fires. An alert fires
+    /// once per story, and for a later revision only when that revision
+    /// changes whether it matches.
+    pub fn on_story(&self, story: &Story, previous: Option<&Story>) {
+        let doc = Document::of(story);
+        let before = previous.map(Document::of);
+        let ids = read(&self.index).firing(&doc, before.as_ref());
+        if ids.is_empty() {
+            return;
+        }
+        let at = OffsetDateTime::now_utc();
+        let fired: Vec<Fired> = ids
+            .into_iter()
+            .map(|alert| Fired {
+                alert,
+                story: story.id,
+                revision: story.revision,
+                seq: story.seq,
+                at,
+            })
+            .collect();
+        // The log drops repeats (a restart replaying the same revision).
+        let new = match self.store.record_fired(&fired) {
+            Ok(new) => new,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record fired alerts");
+                return;
+            }
+        };
+        let alerts = read(&self.by_id);
+        for f in new {
+            let Some(alert) = alerts.get(&f.alert) else {
+                continue;
+            };
+            if alert.delivery.stream {
+                let hit = AlertHit {
+                    alert: alert.id.0,
+                    name: alert.name.clone(),
+                    story: Headline::of(story),
+                    at: f.at,
+                };
+                // Nobody listening is fine.
+                let _ = self.events.send(Arc::new(AlertEvent { seq: f.seq, hit }));
+            }
+            if alert.delivery.webhook.is_some() && !self.webhooks.enqueue(alert, story) {
+                tracing::warn!(alert = %alert.id, "webhook queue full; delivery dropped");
+            }
+        }
+    }
+}
+
+/// The alerter thread: matches each stored revision the follower yields,
+/// reading the previous revision from the store when needed.
+pub(super) fn run_alerter(alerts: &Alerts, reader: &Reader, mut from_writer: Follower) {
+    loop {
+        let story = match from_writer.next(Duration::from_secs(3600)) {
+            Next::Story(story) => story,
+            Next::Idle => continue,
+            Next::Closed => break,
+        };
+        let previous = if story.revision > 1 {
+            reader
+                .revision(story.id, story.revision - 1)
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "cannot read the previous revision");
+                    None
+                })
+        } else {
+            None
+        };
+        alerts.on_story(&story, previous.as_ref());
+    }
+    tracing::debug!("alerter stopped");
+}

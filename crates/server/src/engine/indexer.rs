@@ -1,0 +1,62 @@
+//! The indexer thread: the only writer of the search index.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use newsterm_search::SearchIndex;
+
+use super::handoff::{Follower, Next};
+
+/// Longest a story waits before the indexer commits it.
+const COMMIT_EVERY: Duration = Duration::from_millis(500);
+/// Most stories the indexer takes before committing regardless.
+const MAX_PENDING: usize = 20_000;
+
+/// Indexes every revision the follower yields (first whatever the last
+/// commit lacks, read from the store), committing every [`COMMIT_EVERY`]
+/// or [`MAX_PENDING`] stories, and once more when the writer stops.
+pub(super) fn run(index: &SearchIndex, indexed_seq: &AtomicU64, mut from_writer: Follower) {
+    let mut pending = 0usize;
+    let mut oldest_pending: Option<Instant> = None;
+    loop {
+        let timeout = oldest_pending
+            .map(|t| COMMIT_EVERY.saturating_sub(t.elapsed()))
+            .unwrap_or(Duration::from_secs(3600));
+        match from_writer.next(timeout) {
+            Next::Story(story) => {
+                if let Err(e) = index.index_story(&story) {
+                    tracing::error!(error = %e, seq = story.seq, "cannot index story");
+                }
+                pending += 1;
+                let first = *oldest_pending.get_or_insert_with(Instant::now);
+                if pending >= MAX_PENDING || first.elapsed() >= COMMIT_EVERY {
+                    commit(index, from_writer.done(), indexed_seq);
+                    pending = 0;
+                    oldest_pending = None;
+                }
+            }
+            Next::Idle => {
+                if pending > 0 {
+                    commit(index, from_writer.done(), indexed_seq);
+                    pending = 0;
+                }
+                oldest_pending = None;
+            }
+            Next::Closed => {
+                if pending > 0 {
+                    commit(index, from_writer.done(), indexed_seq);
+                }
+                tracing::debug!("indexer stopped");
+                return;
+            }
+        }
+    }
+}
+
+fn commit(index: &SearchIndex, seq: u64, indexed_seq: &AtomicU64) {
+    match index.commit(seq) {
+        Ok(()) => indexed_seq.store(seq, Ordering::Release),
+        // The store still holds the stories: the next start catches up.
+        Err(e) => tracing::error!(error = %e, seq, "index commit failed"),
+    }
+}

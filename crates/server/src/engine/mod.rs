@@ -1,0 +1,369 @@
+//! The engine: the path every story takes from an accepted write to the
+//! store, the index, the alerts and the wire, and the reads served from
+//! them. It knows nothing of HTTP: the layer above turns requests into
+//! calls on [`Engine`] and its answers into responses.
+//!
+//! Three threads own the work that must not run on the async workers:
+//!
+//! - the **writer** ([`writer`]) owns the store's single `Writer`. It takes
+//!   whatever writes have queued up, appends them in one durable
+//!   transaction, then (in sequence order) publishes each to the wire,
+//!   hands it to the indexer and the alerter, and only then acknowledges
+//!   the writers. Store first, then fan-out: nothing is announced that a
+//!   crash could lose.
+//! - the **indexer** ([`indexer`]) owns index writes. It batches stories
+//!   and commits every few hundred milliseconds, recording the last
+//!   sequence it holds; on start it catches up from the store.
+//! - the **alerter** ([`alerts`]) matches every stored revision against
+//!   the standing alerts and delivers what fires.
+//!
+//! The indexer and alerter are fed through bounded hand-offs
+//! ([`handoff`]): the writer never waits for them, and one that falls
+//! behind reads what it missed from the store.
+//!
+//! Tagging is CPU work done by the caller before [`Engine::ingest`] (on
+//! the blocking pool), so every thread sees the same tags.
+
+mod alerts;
+mod handoff;
+mod indexer;
+mod sources;
+mod top;
+mod wire_item;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use newsterm_query::Query;
+use newsterm_search::SearchIndex;
+use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
+use newsterm_story::{Story, StoryContent, StoryId, Tags};
+use newsterm_wire::Wire;
+use tokio::sync::{mpsc, oneshot};
+
+pub use alerts::{AlertEvent, Alerts};
+pub use sources::{Sources, sink};
+pub use wire_item::WireItem;
+
+use handoff::Handoff;
+
+/// Revisions the indexer and the alerter may have queued before they are
+/// left to catch up from the store.
+const HANDOFF_CAPACITY: usize = 8192;
+
+/// The files of one data directory. Everything newsterm keeps lives in
+/// it; nothing else is read or written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir(PathBuf);
+
+impl DataDir {
+    pub fn new(path: impl Into<PathBuf>) -> DataDir {
+        DataDir(path.into())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// The SQLite store: every revision, the source of truth.
+    pub fn store(&self) -> PathBuf {
+        self.0.join("store.db")
+    }
+
+    /// The tantivy index, derived from the store.
+    pub fn index(&self) -> PathBuf {
+        self.0.join("index")
+    }
+
+    /// Standing alerts and their firings.
+    pub fn alerts(&self) -> PathBuf {
+        self.0.join("alerts.db")
+    }
+
+    /// Feed sources and the items taken from them.
+    pub fn sources(&self) -> PathBuf {
+        self.0.join("sources.db")
+    }
+}
+
+/// Why a write was not stored.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum IngestError {
+    #[error("story {0} does not exist")]
+    NotFound(StoryId),
+    #[error("the disk holding the store is full; nothing was stored")]
+    DiskFull,
+    #[error("the server is shutting down")]
+    ShuttingDown,
+    #[error("store failure: {0}")]
+    Store(String),
+}
+
+impl From<StoreError> for IngestError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(id) => IngestError::NotFound(id),
+            StoreError::DiskFull => IngestError::DiskFull,
+            other => IngestError::Store(other.to_string()),
+        }
+    }
+}
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] newsterm_search::SearchError),
+    #[error("cannot open the alerts: {0}")]
+    Alerts(#[from] newsterm_alert::AlertError),
+    #[error("cannot start the webhook sender: {0}")]
+    Webhooks(#[from] newsterm_alert::WebhookError),
+    #[error("cannot load the tagger: {0}")]
+    Tagger(#[from] newsterm_tag::TagError),
+    #[error("cannot start {0} thread: {1}")]
+    Thread(&'static str, std::io::Error),
+}
+
+/// What an ingest answers: each write's stored revision or its error,
+/// or one error when nothing was stored.
+pub type IngestResult = Result<Vec<Result<Arc<Story>, IngestError>>, IngestError>;
+
+/// Writes queued for the writer thread, with where to send the answer.
+pub(crate) struct IngestRequest {
+    writes: Vec<Write>,
+    reply: oneshot::Sender<IngestResult>,
+}
+
+/// How far the engine's background work has got, read without touching
+/// the store (what `/healthz` reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Distinct stories stored.
+    pub stories: u64,
+    /// Highest wire sequence stored and announced.
+    pub last_seq: u64,
+    /// Highest wire sequence the search index has committed.
+    pub indexed_seq: u64,
+    /// Revisions waiting in the indexer's hand-off queue.
+    pub index_queue: usize,
+    /// Revisions waiting in the alerter's hand-off queue.
+    pub alert_queue: usize,
+    /// Live stream subscribers.
+    pub subscribers: usize,
+}
+
+/// The running engine. Shared by every request handler.
+pub struct Engine {
+    tagger: newsterm_tag::Tagger,
+    alerts: Arc<Alerts>,
+    reader: Arc<Reader>,
+    index: Arc<SearchIndex>,
+    wire: Wire<Arc<WireItem>>,
+    ingest: std::sync::Mutex<Option<mpsc::Sender<IngestRequest>>>,
+    indexed_seq: Arc<AtomicU64>,
+    stories: Arc<AtomicU64>,
+    index_queue: handoff::Depth,
+    alert_queue: handoff::Depth,
+    threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    checkpointer: std::sync::Mutex<Option<Checkpointer>>,
+    data_dir: DataDir,
+}
+
+impl Engine {
+    /// Opens the store, index and alerts in `data_dir` (creating them) and
+    /// starts the writer, indexer and alerter threads. Must run inside a
+    /// tokio runtime (the webhook sender spawns its dispatcher).
+    pub fn open(data_dir: &DataDir) -> Result<Arc<Engine>, EngineError> {
+        std::fs::create_dir_all(data_dir.path()).map_err(|source| EngineError::DataDir {
+            path: data_dir.path().to_path_buf(),
+            source,
+        })?;
+        let tagger = newsterm_tag::Tagger::load()?;
+        let writer = Writer::open(&data_dir.store())?;
+        let reader = Arc::new(Reader::open(&data_dir.store(), 4)?);
+        let stories = Arc::new(AtomicU64::new(reader.story_count()?));
+        let checkpointer = Checkpointer::start(&data_dir.store(), Duration::from_secs(1))?;
+        // An index built by another version (schema or analyzer changed)
+        // is started afresh; the indexer then rebuilds it from the store,
+        // which is the source of truth.
+        let (index, recreated) = SearchIndex::open_or_recreate(&data_dir.index())?;
+        if recreated {
+            tracing::warn!(
+                "search index was built by another version; rebuilding it from the store"
+            );
+        }
+        let index = Arc::new(index);
+        let start_seq = writer.last_seq();
+        let wire = Wire::new(start_seq, newsterm_wire::DEFAULT_CAPACITY);
+        let indexed_seq = Arc::new(AtomicU64::new(index.indexed_seq()));
+
+        // The indexer starts from what its last commit holds and so
+        // catches up with whatever a crash left unindexed; the alerter
+        // starts from now (alerts are for news, not for the archive).
+        let (to_indexer, from_writer) =
+            Handoff::new(HANDOFF_CAPACITY, index.indexed_seq(), start_seq, &reader);
+        let index_queue = to_indexer.depth();
+        let indexer = {
+            let index = index.clone();
+            let indexed_seq = indexed_seq.clone();
+            std::thread::Builder::new()
+                .name("newsterm-indexer".into())
+                .spawn(move || indexer::run(&index, &indexed_seq, from_writer))
+                .map_err(|e| EngineError::Thread("indexer", e))?
+        };
+        let alerts = Arc::new(Alerts::open(&data_dir.alerts())?);
+        let (to_alerter, from_writer) =
+            Handoff::new(HANDOFF_CAPACITY, start_seq, start_seq, &reader);
+        let alert_queue = to_alerter.depth();
+        let alerter = {
+            let alerts = alerts.clone();
+            let reader = reader.clone();
+            std::thread::Builder::new()
+                .name("newsterm-alerter".into())
+                .spawn(move || alerts::run_alerter(&alerts, &reader, from_writer))
+                .map_err(|e| EngineError::Thread("alerter", e))?
+        };
+        let (ingest_tx, ingest_rx) = mpsc::channel::<IngestRequest>(4096);
+        let writer_thread = {
+            let fan_out = writer::FanOut {
+                wire: wire.clone(),
+                indexer: to_indexer,
+                alerter: to_alerter,
+                stories: stories.clone(),
+            };
+            std::thread::Builder::new()
+                .name("newsterm-writer".into())
+                .spawn(move || writer::run(writer, ingest_rx, &fan_out))
+                .map_err(|e| EngineError::Thread("writer", e))?
+        };
+        Ok(Arc::new(Engine {
+            tagger,
+            alerts,
+            reader,
+            index,
+            wire,
+            ingest: std::sync::Mutex::new(Some(ingest_tx)),
+            indexed_seq,
+            stories,
+            index_queue,
+            alert_queue,
+            threads: std::sync::Mutex::new(vec![writer_thread, indexer, alerter]),
+            checkpointer: std::sync::Mutex::new(Some(checkpointer)),
+            data_dir: data_dir.clone(),
+        }))
+    }
+
+    /// Tags a story's content: CPU work, so callers run it off the async
+    /// workers (the blocking pool or their own threads).
+    pub fn tag(&self, content: &StoryContent) -> Tags {
+        self.tagger.tag_content(content)
+    }
+
+    pub fn alerts(&self) -> &Alerts {
+        &self.alerts
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.data_dir
+    }
+
+    /// Stores `writes` durably, then announces them. Resolves once the
+    /// transaction is on disk.
+    pub async fn ingest(&self, writes: Vec<Write>) -> IngestResult {
+        let tx = self
+            .ingest
+            .lock()
+            .map_err(|_| IngestError::ShuttingDown)?
+            .clone()
+            .ok_or(IngestError::ShuttingDown)?;
+        let (reply, rx) = oneshot::channel();
+        tx.send(IngestRequest { writes, reply })
+            .await
+            .map_err(|_| IngestError::ShuttingDown)?;
+        rx.await.map_err(|_| IngestError::ShuttingDown)?
+    }
+
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    pub fn wire(&self) -> &Wire<Arc<WireItem>> {
+        &self.wire
+    }
+
+    /// Where the background work stands; O(1), no store access.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            stories: self.stories.load(Ordering::Acquire),
+            last_seq: self.wire.last_seq(),
+            indexed_seq: self.indexed_seq.load(Ordering::Acquire),
+            index_queue: self.index_queue.get(),
+            alert_queue: self.alert_queue.get(),
+            subscribers: self.wire.subscriber_count(),
+        }
+    }
+
+    /// Stops taking writes, lets queued ones finish, commits the index and
+    /// joins the threads. Idempotent.
+    pub fn shutdown(&self) {
+        if let Ok(mut tx) = self.ingest.lock() {
+            tx.take();
+        }
+        let threads = match self.threads.lock() {
+            Ok(mut t) => std::mem::take(&mut *t),
+            Err(_) => return,
+        };
+        for t in threads {
+            let _ = t.join();
+        }
+        if let Ok(mut c) = self.checkpointer.lock() {
+            c.take();
+        }
+    }
+
+    /// Stories matching `filter` from the store after `after`, in sequence
+    /// order, at most `limit` scanned: a resuming subscriber's backlog.
+    /// The second value is the last sequence scanned, `None` at the end.
+    pub fn backlog(
+        &self,
+        after: u64,
+        limit: usize,
+        filter: Option<&Query>,
+    ) -> Result<(Vec<Arc<WireItem>>, Option<u64>), StoreError> {
+        let stories = self.reader.since(after, limit)?;
+        let last = stories.last().map(|s| s.seq);
+        let items = stories
+            .into_iter()
+            .map(|s| Arc::new(WireItem::of(Arc::new(s))))
+            .filter(|item| filter.is_none_or(|q| item.matches(q)))
+            .collect();
+        Ok((items, last))
+    }
+
+    /// The top stories now, whole: see [`top`] for the ranking.
+    pub fn top_stories(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
+        Ok(top::rank(self.reader.recent(top::CANDIDATES)?, limit))
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

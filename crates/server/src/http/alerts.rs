@@ -1,0 +1,202 @@
+//! Standing alerts over HTTP: list, add, remove, recent hits and a dry
+//! run (`/api/alerts…`). Matching and delivery live in the engine.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use newsterm_alert::{Alert, AlertId, AlertSpec, Delivery, Webhook};
+use newsterm_api::{AlertDelivery, AlertHit, AlertInfo, Headline, NewAlert, WebhookTarget};
+use newsterm_query::Document;
+use serde::Deserialize;
+
+use super::{ApiError, AppState, blocking, page_size};
+use crate::engine::{Alerts, Engine};
+
+/// Latest stories a dry run (`/api/alerts/test`) looks through.
+const TEST_SCAN: usize = 1000;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/alerts", get(list).post(add))
+        .route("/api/alerts/hits", get(all_hits))
+        .route("/api/alerts/test", get(test))
+        .route("/api/alerts/{id}", get(get_one).delete(remove))
+        .route("/api/alerts/{id}/hits", get(hits))
+}
+
+fn alert_id(id: &str) -> Result<AlertId, ApiError> {
+    Ok(id.parse::<AlertId>()?)
+}
+
+async fn list(State(st): State<AppState>) -> Json<Vec<AlertInfo>> {
+    let alerts = st.engine.alerts();
+    Json(alerts.list().iter().map(|a| info(alerts, a)).collect())
+}
+
+async fn get_one(
+    State(st): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Json<AlertInfo>, ApiError> {
+    let id = alert_id(&id)?;
+    let alerts = st.engine.alerts();
+    let alert = alerts
+        .get(id)
+        .ok_or_else(|| ApiError::not_found(format!("alert {id} does not exist")))?;
+    Ok(Json(info(alerts, &alert)))
+}
+
+async fn add(
+    State(st): State<AppState>,
+    body: Result<Json<NewAlert>, JsonRejection>,
+) -> Result<(StatusCode, Json<AlertInfo>), ApiError> {
+    let Json(new) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
+    let webhook = match new.delivery.webhook {
+        None => None,
+        Some(w) => Some(Webhook {
+            url: w.url,
+            secret: match w.secret {
+                Some(s) => s,
+                None => Webhook::random_secret()
+                    .map_err(|e| ApiError::internal(format!("cannot make a secret: {e}")))?,
+            },
+        }),
+    };
+    let spec = AlertSpec {
+        name: new.name,
+        query: new.query,
+        delivery: Delivery {
+            stream: new.delivery.stream,
+            webhook,
+            feed: new.delivery.feed,
+        },
+    };
+    let engine = st.engine.clone();
+    let alert = blocking(move || engine.alerts().add(spec)).await?;
+    Ok((StatusCode::CREATED, Json(info(st.engine.alerts(), &alert))))
+}
+
+async fn remove(
+    State(st): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = alert_id(&id)?;
+    let engine = st.engine.clone();
+    let removed = blocking(move || engine.alerts().remove(id)).await?;
+    if removed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found(format!("alert {id} does not exist")))
+    }
+}
+
+#[derive(Deserialize)]
+struct HitParams {
+    limit: Option<usize>,
+}
+
+async fn hits(
+    State(st): State<AppState>,
+    UrlPath(id): UrlPath<String>,
+    params: Result<Query<HitParams>, QueryRejection>,
+) -> Result<Json<Vec<AlertHit>>, ApiError> {
+    let id = alert_id(&id)?;
+    if st.engine.alerts().get(id).is_none() {
+        return Err(ApiError::not_found(format!("alert {id} does not exist")));
+    }
+    let Query(p) = params?;
+    Ok(Json(hit_list(&st.engine, Some(id), p.limit).await?))
+}
+
+async fn all_hits(
+    State(st): State<AppState>,
+    params: Result<Query<HitParams>, QueryRejection>,
+) -> Result<Json<Vec<AlertHit>>, ApiError> {
+    let Query(p) = params?;
+    Ok(Json(hit_list(&st.engine, None, p.limit).await?))
+}
+
+/// Recent hits with their stories' headlines (as of the revision that
+/// fired), newest first.
+async fn hit_list(
+    engine: &Arc<Engine>,
+    id: Option<AlertId>,
+    limit: Option<usize>,
+) -> Result<Vec<AlertHit>, ApiError> {
+    let limit = page_size(limit, 50);
+    let engine = engine.clone();
+    blocking(move || {
+        let alerts = engine.alerts();
+        let fired = alerts.recent(id, limit)?;
+        let mut out = Vec::with_capacity(fired.len());
+        for f in fired {
+            let Some(story) = engine.reader().revision(f.story, f.revision)? else {
+                continue;
+            };
+            let name = alerts.get(f.alert).map(|a| a.name).unwrap_or_default();
+            out.push(AlertHit {
+                alert: f.alert.0,
+                name,
+                story: Headline::of(&story),
+                at: f.at,
+            });
+        }
+        Ok::<_, ApiError>(out)
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct TestParams {
+    #[serde(default)]
+    q: String,
+    limit: Option<usize>,
+}
+
+/// Which of the latest stories a query would fire on: how a user checks
+/// an alert before adding it.
+async fn test(
+    State(st): State<AppState>,
+    params: Result<Query<TestParams>, QueryRejection>,
+) -> Result<Json<Vec<Headline>>, ApiError> {
+    let Query(p) = params?;
+    if p.q.trim().is_empty() {
+        return Err(ApiError::bad_request("invalid_query", "the query is empty"));
+    }
+    let query = newsterm_query::parse(&p.q)?;
+    let limit = page_size(p.limit, 20);
+    let engine = st.engine.clone();
+    let stories = blocking(move || engine.reader().recent(TEST_SCAN)).await?;
+    Ok(Json(
+        stories
+            .iter()
+            .filter(|s| Document::of(s).matches(&query))
+            .take(limit)
+            .map(Headline::of)
+            .collect(),
+    ))
+}
+
+/// An alert as the API shows it: its webhook's secret never leaves the
+/// server, its recent delivery trouble does.
+fn info(alerts: &Alerts, alert: &Alert) -> AlertInfo {
+    AlertInfo {
+        id: alert.id.0,
+        name: alert.name.clone(),
+        query: alert.query_text.clone(),
+        delivery: AlertDelivery {
+            stream: alert.delivery.stream,
+            webhook: alert.delivery.webhook.as_ref().map(|w| WebhookTarget {
+                url: w.url.clone(),
+                secret: None,
+                failing: alerts.webhook_status(&w.url).is_some_and(|s| s.failing),
+            }),
+            feed: alert.delivery.feed,
+        },
+        created: alert.created,
+    }
+}

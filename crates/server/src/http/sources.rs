@@ -1,0 +1,193 @@
+//! Feed sources over HTTP (`/api/sources…`) and one-shot feed imports
+//! (`POST /api/import-feed`). Polling itself is the engine's.
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use newsterm_api::{ImportFeedParams, NewSource, PollReport, SourceHealth, SourceInfo};
+use newsterm_feed::{Every, FeedInput, ImportOptions, Source, SourceId, SourceStore};
+
+use super::{ApiError, AppState, blocking};
+use crate::engine::{Sources, sink};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/sources", get(list_sources).post(add_source))
+        .route("/api/sources/{id}", get(get_source).delete(remove_source))
+        .route("/api/sources/{id}/pause", post(pause_source))
+        .route("/api/sources/{id}/resume", post(resume_source))
+        .route("/api/sources/{id}/poll", post(poll_source))
+        .route("/api/import-feed", post(import_feed))
+}
+
+fn sources(st: &AppState) -> Result<&Sources, ApiError> {
+    st.sources.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "feeds_unavailable",
+            "feed sources could not be opened on this server",
+        )
+    })
+}
+
+fn source_id(id: &str) -> Result<SourceId, ApiError> {
+    id.parse::<SourceId>()
+        .map_err(|message| ApiError::bad_request("bad_parameter", message))
+}
+
+/// Runs a source-store call on the blocking pool.
+async fn with_store<T: Send + 'static>(
+    st: &AppState,
+    f: impl FnOnce(&SourceStore) -> Result<T, newsterm_feed::SourcesError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let store = sources(st)?.store.clone();
+    blocking(move || f(&store)).await
+}
+
+/// A source as the API shows it (its conditional-request validators stay
+/// on the server).
+fn info(source: Source) -> SourceInfo {
+    let status = source.status;
+    SourceInfo {
+        id: source.spec.id.0,
+        url: source.spec.url,
+        name: source.spec.name,
+        every: source.spec.every.to_string(),
+        priority: source.spec.priority,
+        paused: source.spec.paused,
+        status: SourceHealth {
+            last_success: status.last_success,
+            last_error: status.last_error,
+            consecutive_failures: status.consecutive_failures,
+            next_due: status.next_due,
+            items_seen: status.items_seen,
+            items_new: status.items_new,
+            total_taken: status.total_taken,
+        },
+    }
+}
+
+/// What a poll or import took, as the API shows it.
+fn report(r: newsterm_feed::PollReport) -> PollReport {
+    PollReport {
+        not_modified: r.not_modified,
+        items: r.items as u64,
+        new: r.new as u64,
+        revised: r.revised as u64,
+        skipped_duplicate: r.skipped_duplicate as u64,
+        failed: r
+            .failed
+            .into_iter()
+            .map(|f| newsterm_api::ItemFailure {
+                key: f.key,
+                reason: f.reason,
+            })
+            .collect(),
+        notes: r.notes,
+    }
+}
+
+async fn list_sources(State(st): State<AppState>) -> Result<Json<Vec<SourceInfo>>, ApiError> {
+    let list = with_store(&st, |s| s.list()).await?;
+    Ok(Json(list.into_iter().map(info).collect()))
+}
+
+async fn get_source(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<SourceInfo>, ApiError> {
+    let id = source_id(&id)?;
+    Ok(Json(info(with_store(&st, move |s| s.get(id)).await?)))
+}
+
+async fn add_source(
+    State(st): State<AppState>,
+    body: Result<Json<NewSource>, JsonRejection>,
+) -> Result<(StatusCode, Json<SourceInfo>), ApiError> {
+    let Json(new) = body?;
+    let every = match new.every.as_deref() {
+        Some(text) => text
+            .parse::<Every>()
+            .map_err(|e| ApiError::bad_request("bad_parameter", format!("every: {e}")))?,
+        None => Every::default(),
+    };
+    let new = newsterm_feed::NewSource {
+        url: new.url,
+        name: new.name,
+        every,
+        priority: new.priority.unwrap_or_default(),
+    };
+    let source = with_store(&st, move |s| s.add(&new)).await?;
+    sources(&st)?.poller.wake();
+    Ok((StatusCode::CREATED, Json(info(source))))
+}
+
+async fn remove_source(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = source_id(&id)?;
+    with_store(&st, move |s| s.remove(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn pause_source(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<SourceInfo>, ApiError> {
+    let id = source_id(&id)?;
+    Ok(Json(info(
+        with_store(&st, move |s| s.set_paused(id, true)).await?,
+    )))
+}
+
+async fn resume_source(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<SourceInfo>, ApiError> {
+    let id = source_id(&id)?;
+    let source = with_store(&st, move |s| s.set_paused(id, false)).await?;
+    sources(&st)?.poller.wake();
+    Ok(Json(info(source)))
+}
+
+async fn poll_source(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<PollReport>, ApiError> {
+    let id = source_id(&id)?;
+    let r = sources(&st)?.poller.poll_now(id).await?;
+    Ok(Json(report(r)))
+}
+
+/// Imports one feed once, from `?url=` or from the request body.
+async fn import_feed(
+    State(st): State<AppState>,
+    params: Result<Query<ImportFeedParams>, QueryRejection>,
+    body: Bytes,
+) -> Result<Json<PollReport>, ApiError> {
+    let Query(p) = params?;
+    let sources = sources(&st)?;
+    let input = match p.url.as_deref() {
+        Some(url) => FeedInput::Url(url),
+        None if !body.is_empty() => FeedInput::Bytes(&body),
+        None => {
+            return Err(ApiError::bad_request(
+                "bad_body",
+                "send the feed as the request body, or its address as ?url=",
+            ));
+        }
+    };
+    let options = ImportOptions {
+        source_name: p.source,
+        priority: p.priority.unwrap_or_default(),
+        store: Some(sources.store.clone()),
+    };
+    let sink = sink(st.engine.clone());
+    let r = newsterm_feed::import_feed(input, &sources.fetcher, &sink, options).await?;
+    Ok(Json(report(r)))
+}

@@ -1,0 +1,357 @@
+//! Stories: publish (`POST /api/stories`), revise (`PUT`), read one and
+//! its history, and bulk import (`POST /api/import`).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use newsterm_api::{ImportReport, LineError, PublishAck, RevisionInfo};
+use newsterm_store::Write;
+use newsterm_story::{Format, StoryContent, StoryId, Tags, jsonl};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::{ApiError, AppState, blocking};
+use crate::engine::Engine;
+
+/// Largest story request body, in bytes.
+pub const STORY_BODY_LIMIT: usize = 4 * 1024 * 1024;
+/// How much of a story request the server reads before giving up on it.
+/// Bodies between this and [`STORY_BODY_LIMIT`] are read to the end and
+/// refused with a 413 the client can see; cutting a client off mid-send
+/// would leave it with a broken pipe instead of the reason.
+const STORY_READ_LIMIT: usize = 16 * 1024 * 1024;
+/// Largest bulk-import request body, in bytes.
+pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+pub(super) fn routes() -> Router<AppState> {
+    let stories = Router::new()
+        .route("/api/stories", post(publish))
+        .route("/api/stories/{id}", get(get_story).put(revise))
+        .layer(DefaultBodyLimit::max(STORY_READ_LIMIT));
+    let import = Router::new()
+        .route("/api/import", post(import))
+        .layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT));
+    Router::new()
+        .merge(stories)
+        .merge(import)
+        .route("/api/stories/{id}/revisions", get(revisions))
+}
+
+/// Reads a story body in the form its `Content-Type` names, or the form
+/// its content shows when the header is absent.
+fn parse_story(headers: &HeaderMap, body: &[u8]) -> Result<StoryContent, ApiError> {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap_or("(not text)").to_string());
+    let format = match declared.as_deref() {
+        None => Format::detect(body).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unknown_format",
+                "cannot tell the story's form: send Content-Type text/markdown or application/json",
+            )
+        })?,
+        Some(ct) => Format::from_content_type(ct).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unknown_format",
+                format!(
+                    "Content-Type `{}` is not a story form: use text/markdown or application/json (ninjs)",
+                    ct.chars().take(80).collect::<String>()
+                ),
+            )
+        })?,
+    };
+    Ok(format.parse(body, OffsetDateTime::now_utc())?.content)
+}
+
+async fn publish(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<PublishAck>), ApiError> {
+    let body = story_body(body)?;
+    let (content, tags) = parse_and_tag(&st.engine, headers, body).await?;
+    let ack = ingest_one(&st.engine, Write::New(content, tags)).await?;
+    Ok((StatusCode::CREATED, Json(ack)))
+}
+
+async fn revise(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<PublishAck>, ApiError> {
+    let id: StoryId = id.parse()?;
+    let body = story_body(body)?;
+    let (content, tags) = parse_and_tag(&st.engine, headers, body).await?;
+    Ok(Json(
+        ingest_one(&st.engine, Write::Revise(id, content, tags)).await?,
+    ))
+}
+
+fn story_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    let body = body.map_err(|e| ApiError::body(e, STORY_BODY_LIMIT))?;
+    if body.len() > STORY_BODY_LIMIT {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!(
+                "request body is {} bytes, over the limit of {STORY_BODY_LIMIT} bytes",
+                body.len()
+            ),
+        ));
+    }
+    Ok(body)
+}
+
+/// Parsing, schema validation and tagging are CPU work: they run on the
+/// blocking pool so they never stall the connections sharing this worker.
+async fn parse_and_tag(
+    engine: &Arc<Engine>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StoryContent, Tags), ApiError> {
+    let engine = engine.clone();
+    blocking(move || {
+        let content = parse_story(&headers, &body)?;
+        let tags = engine.tag(&content);
+        Ok::<_, ApiError>((content, tags))
+    })
+    .await
+}
+
+async fn ingest_one(engine: &Engine, write: Write) -> Result<PublishAck, ApiError> {
+    let mut results = engine.ingest(vec![write]).await?;
+    let story = results
+        .pop()
+        .ok_or_else(|| ApiError::internal("store returned no result"))??;
+    Ok(PublishAck {
+        id: story.id,
+        revision: story.revision,
+        seq: story.seq,
+    })
+}
+
+#[derive(Deserialize)]
+struct StoryParams {
+    rev: Option<u32>,
+    format: Option<String>,
+}
+
+async fn get_story(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    params: Result<Query<StoryParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params?;
+    let id: StoryId = id.parse()?;
+    let format = params
+        .format
+        .as_deref()
+        .filter(|f| !f.eq_ignore_ascii_case("json"))
+        .map(str::parse::<Format>)
+        .transpose()?;
+    let engine = st.engine.clone();
+    let story = blocking(move || match params.rev {
+        Some(rev) => engine.reader().revision(id, rev),
+        None => engine.reader().latest(id),
+    })
+    .await?;
+    let story = story.ok_or_else(|| match params.rev {
+        Some(rev) => ApiError::not_found(format!("story {id} has no revision {rev}")),
+        None => ApiError::not_found(format!("story {id} does not exist")),
+    })?;
+    Ok(match format {
+        None => Json(story).into_response(),
+        Some(f) => ([(header::CONTENT_TYPE, f.content_type())], f.render(&story)).into_response(),
+    })
+}
+
+async fn revisions(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RevisionInfo>>, ApiError> {
+    let id: StoryId = id.parse()?;
+    let engine = st.engine.clone();
+    let revs = blocking(move || engine.reader().revisions(id)).await?;
+    if revs.is_empty() {
+        return Err(ApiError::not_found(format!("story {id} does not exist")));
+    }
+    Ok(Json(
+        revs.into_iter()
+            .map(|r| RevisionInfo {
+                revision: r.revision,
+                seq: r.seq,
+                headline: r.headline,
+                received: r.received,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct ImportParams {
+    /// `tag=false` stores the stories untagged, for loading an archive
+    /// fast and tagging it afterwards with `newsterm reindex --retag`.
+    tag: Option<bool>,
+}
+
+/// Bulk import: one JSON object a line. Lines that fail are reported
+/// with their line number; every other line is stored, in order, in one
+/// durable transaction.
+async fn import(
+    State(st): State<AppState>,
+    params: Result<Query<ImportParams>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<ImportReport>, ApiError> {
+    let Query(p) = params?;
+    let tag = p.tag.unwrap_or(true);
+    let body = body.map_err(|e| ApiError::body(e, IMPORT_BODY_LIMIT))?;
+    let engine = st.engine.clone();
+    let (lines, writes, mut rejected) = blocking(move || parse_import(&engine, &body, tag)).await?;
+    let results = st.engine.ingest(writes).await?;
+    let mut report = ImportReport::default();
+    for (line, result) in lines.into_iter().zip(results) {
+        match result {
+            Ok(story) => {
+                report.imported += 1;
+                report.first_seq.get_or_insert(story.seq);
+                report.last_seq = Some(story.seq);
+            }
+            Err(e) => rejected.push(LineError {
+                line,
+                error: e.to_string(),
+            }),
+        }
+    }
+    rejected.sort_by_key(|e| e.line);
+    report.rejected = rejected;
+    Ok(Json(report))
+}
+
+/// The good lines of an import as writes (with their line numbers, in the
+/// same order), and the bad lines with their reasons.
+type ParsedImport = (Vec<u64>, Vec<Write>, Vec<LineError>);
+
+/// Parses every line, then tags the good ones on every core: tagging is
+/// most of an import's CPU time. If tagging fails on any story the whole
+/// import fails and nothing is stored: a partial result could attach one
+/// story's tags to another.
+fn parse_import(engine: &Engine, body: &[u8], tag: bool) -> Result<ParsedImport, ApiError> {
+    let now = OffsetDateTime::now_utc();
+    let mut lines = Vec::new();
+    let mut contents = Vec::new();
+    let mut rejected = Vec::new();
+    for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
+        let line = i as u64 + 1;
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let parsed = std::str::from_utf8(raw)
+            .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))
+            .and_then(|text| {
+                jsonl::parse_line(text, now)
+                    .map(|p| p.content)
+                    .map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(content) => {
+                lines.push(line);
+                contents.push(content);
+            }
+            Err(error) => rejected.push(LineError { line, error }),
+        }
+    }
+    let tags = if tag {
+        tag_all(&contents, |c| engine.tag(c))?
+    } else {
+        vec![Tags::default(); contents.len()]
+    };
+    let writes = contents
+        .into_iter()
+        .zip(tags)
+        .map(|(content, tags)| Write::New(content, tags))
+        .collect();
+    Ok((lines, writes, rejected))
+}
+
+/// Tags every story, split across the machine's cores; the tags come back
+/// in the stories' order, one per story, or the request fails.
+fn tag_all(
+    contents: &[StoryContent],
+    tag: impl Fn(&StoryContent) -> Tags + Sync,
+) -> Result<Vec<Tags>, ApiError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = contents.len().div_ceil(workers).max(1);
+    let tag = &tag;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = contents
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(tag).collect::<Vec<_>>()))
+            .collect();
+        let mut tags = Vec::with_capacity(contents.len());
+        for handle in handles {
+            let part = handle.join().map_err(|_| {
+                ApiError::internal("tagging failed on a story of this import; nothing was stored")
+            })?;
+            tags.extend(part);
+        }
+        Ok(tags)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(n: usize) -> Vec<StoryContent> {
+        (0..n)
+            .map(|i| {
+                jsonl::parse_line(
+                    &format!(r#"{{"title":"Story {i}","body":"Text {i}."}}"#),
+                    OffsetDateTime::now_utc(),
+                )
+                .map(|p| p.content)
+                .expect("a valid line")
+            })
+            .collect()
+    }
+
+    /// The tags of story *i* name *i*, so a shift would show.
+    fn numbered(c: &StoryContent) -> Tags {
+        Tags {
+            language: c.headline.clone(),
+            ..Tags::default()
+        }
+    }
+
+    #[test]
+    fn tags_come_back_in_story_order() {
+        let stories = contents(9);
+        let tags = tag_all(&stories, numbered).expect("tagging works");
+        let got: Vec<&str> = tags.iter().map(|t| t.language.as_str()).collect();
+        let want: Vec<&str> = stories.iter().map(|c| c.headline.as_str()).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_panic_while_tagging_fails_the_whole_import() {
+        let stories = contents(9);
+        let result = tag_all(&stories, |c| {
+            assert!(c.headline != "Story 1", "tagger bug");
+            numbered(c)
+        });
+        let e = result.expect_err("a lost chunk must not pass as tagged");
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(e.message.contains("nothing was stored"), "{}", e.message);
+    }
+}
