@@ -108,7 +108,8 @@ fn expected_frequency(key: Key, vocab: &Vocabulary) -> f64 {
     let field_share = match field {
         Field::Lang | Field::Priority => 1_000_000.0,
         Field::Source | Field::Topic | Field::Country => 1_000.0,
-        Field::Id => 1.0,
+        // An event holds a handful of stories.
+        Field::Id | Field::Event => 1.0,
         Field::Text => 100.0,
         Field::Body => 80.0,
         Field::Headline | Field::Bullets | Field::Keyword => 10.0,

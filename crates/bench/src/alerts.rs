@@ -104,6 +104,10 @@ fn corpus_stories(corpus: &[String]) -> Vec<Story> {
             content: parsed.content,
             tags: Tags::default(),
             received: now,
+            kind: Default::default(),
+            note: None,
+            event: None,
+            duplicate_of: None,
         })
         .collect()
 }

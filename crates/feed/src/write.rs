@@ -461,6 +461,10 @@ mod tests {
                 ..Tags::default()
             },
             received: parse_time("2024-05-01T13:00:00Z").unwrap(),
+            kind: Default::default(),
+            note: None,
+            event: None,
+            duplicate_of: None,
         }
     }
 

@@ -46,6 +46,9 @@ pub fn story_values(story: &Story) -> Vec<FieldValue<'_>> {
         push_keyword(&mut values, field, value);
     }
     push_keyword(&mut values, Field::Id, &story.id.to_string());
+    if let Some(event) = story.event {
+        push_keyword(&mut values, Field::Event, &event.to_string());
+    }
 
     // Tags: people, organizations and places by their canonical names
     // (a demonym counts as its country), countries by ISO code, topics by
@@ -128,6 +131,10 @@ mod tests {
             content,
             tags,
             received: datetime!(2024-05-01 12:00 UTC),
+            kind: Default::default(),
+            note: None,
+            event: None,
+            duplicate_of: None,
         }
     }
 
@@ -151,6 +158,16 @@ mod tests {
         assert_eq!(of(&values, Field::Lang), ["en"]);
         assert_eq!(of(&values, Field::Id), [s.id.to_string().to_lowercase()]);
         assert!(of(&values, Field::Person).is_empty());
+        assert!(of(&values, Field::Event).is_empty());
+        let event = newsterm_story::EventId::new_at(datetime!(2024-05-01 12:00 UTC));
+        let grouped = Story {
+            event: Some(event),
+            ..s
+        };
+        assert_eq!(
+            of(&story_values(&grouped), Field::Event),
+            [event.to_string().to_lowercase()]
+        );
     }
 
     fn entity(kind: EntityType, canonical: &str, country: Option<&str>) -> Entity {

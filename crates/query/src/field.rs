@@ -27,6 +27,8 @@ pub enum Field {
     Id,
     Topic,
     Country,
+    /// The event a story was grouped into (`event:<id>`).
+    Event,
 }
 
 /// How a field's values are compared with a query's words.
@@ -41,7 +43,7 @@ pub enum FieldKind {
 
 impl Field {
     /// Every field, [`Field::Text`] first.
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 16] = [
         Field::Text,
         Field::Headline,
         Field::Bullets,
@@ -57,6 +59,7 @@ impl Field {
         Field::Id,
         Field::Topic,
         Field::Country,
+        Field::Event,
     ];
 
     /// The stored fields [`Field::Text`] searches.
@@ -80,6 +83,7 @@ impl Field {
             Field::Id => "id",
             Field::Topic => "topic",
             Field::Country => "country",
+            Field::Event => "event",
         }
     }
 
@@ -100,7 +104,8 @@ impl Field {
             | Field::Priority
             | Field::Id
             | Field::Topic
-            | Field::Country => FieldKind::Keyword,
+            | Field::Country
+            | Field::Event => FieldKind::Keyword,
             _ => FieldKind::Text,
         }
     }

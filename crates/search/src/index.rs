@@ -145,10 +145,12 @@ impl SearchIndex {
     /// Call in wire order: the last revision indexed is the one kept.
     /// Visible to searches after the next [`SearchIndex::commit`].
     pub fn index_story(&self, story: &Story) -> Result<(), SearchError> {
-        let doc = self.fields.document(story);
         let writer = self.writer();
         writer.delete_term(Term::from_field_text(self.fields.id, &id_key(&story.id)));
-        writer.add_document(doc)?;
+        // A withdrawn story leaves search: its revision only removes it.
+        if !story.is_withdrawn() {
+            writer.add_document(self.fields.document(story))?;
+        }
         Ok(())
     }
 
@@ -422,6 +424,10 @@ mod tests {
             content: draft.validate(now()).expect("test stories are valid"),
             tags: tags_of(&tags),
             received: now(),
+            kind: Default::default(),
+            note: None,
+            event: None,
+            duplicate_of: None,
         }
     }
 
@@ -735,6 +741,29 @@ mod tests {
             .hits;
         assert_eq!(hits[0].revision, 2);
         assert_eq!(hits[0].headline, "Strong earthquake hits Lisbon");
+    }
+
+    #[test]
+    fn events_are_searchable_and_a_withdrawal_leaves_search() {
+        let f = Fixture::new();
+        let event = newsterm_story::EventId::new_at(now());
+        let mut grouped = f.stories[2].1.clone();
+        grouped.revision = 2;
+        grouped.seq = 11;
+        grouped.event = Some(event);
+        f.index.index_story(&grouped).unwrap();
+        f.index.commit(11).unwrap();
+        assert_eq!(f.find(&format!("event:{event}")), set(&["quake"]));
+        let mut withdrawn = grouped.clone();
+        withdrawn.revision = 3;
+        withdrawn.seq = 12;
+        withdrawn.kind = newsterm_story::RevisionKind::Withdrawal;
+        withdrawn.note = Some("wrong town".into());
+        f.index.index_story(&withdrawn).unwrap();
+        f.index.commit(12).unwrap();
+        assert_eq!(f.find(&format!("event:{event}")), set(&[]));
+        assert_eq!(f.find("coast"), set(&[]));
+        assert_eq!(f.index.num_docs(), 9);
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub(crate) struct Fields {
     pub priority: tantivy::schema::Field,
     topic: tantivy::schema::Field,
     country: tantivy::schema::Field,
+    event: tantivy::schema::Field,
 }
 
 pub(crate) const PUBLISHED: &str = "published";
@@ -87,6 +88,7 @@ impl Fields {
             priority: b.add_text_field("priority", STRING | STORED),
             topic: b.add_text_field("topic", STRING),
             country: b.add_text_field("country", STRING),
+            event: b.add_text_field("event", STRING),
         };
         (b.build(), fields)
     }
@@ -110,6 +112,7 @@ impl Fields {
             Field::Id => self.id,
             Field::Topic => self.topic,
             Field::Country => self.country,
+            Field::Event => self.event,
         })
     }
 

@@ -21,17 +21,34 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use newsterm_story::{Story, StoryContent, StoryId, Tags};
+use newsterm_story::{EventId, RevisionKind, Story, StoryContent, StoryId, Tags};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use time::OffsetDateTime;
 
 const SCHEMA_VERSION: i64 = 1;
+
+/// What every read of a revision selects, `r` being `revisions` and `s`
+/// its row in `stories`, in the order [`row_to_raw`] reads.
+macro_rules! select_revision {
+    ($($rest:literal),*) => {
+        concat!(
+            "SELECT r.seq, r.id, r.revision, r.received, r.content, r.tags, r.kind, r.note, s.event, s.duplicate_of ",
+            $($rest),*
+        )
+    };
+}
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("story {0} does not exist")]
     NotFound(StoryId),
+    /// A withdrawn story takes no further revisions.
+    #[error("story {0} was withdrawn; it takes no further revisions")]
+    Withdrawn(StoryId),
+    /// A new story's id is already taken.
+    #[error("story {0} already exists")]
+    Exists(StoryId),
     /// The disk is full: the write was rolled back and nothing is stored.
     #[error("the disk holding the store is full; nothing was stored")]
     DiskFull,
@@ -69,6 +86,52 @@ pub enum Write {
     New(StoryContent, Tags),
     /// A new revision of an existing story.
     Revise(StoryId, StoryContent, Tags),
+    /// A revision with its kind, note and event decided by the caller.
+    Revision(Box<NewRevision>),
+    /// Withdraws a story: a new revision that repeats the latest one's
+    /// content and tags, marked a withdrawal with `reason`.
+    Withdraw { id: StoryId, reason: String },
+}
+
+/// A revision as the engine hands it over once it has grouped it.
+#[derive(Debug, Clone)]
+pub struct NewRevision {
+    /// The story. For a first revision the caller mints it, so that it
+    /// can link later stories to it before the write returns.
+    pub id: StoryId,
+    /// True for the story's first revision.
+    pub first: bool,
+    pub content: StoryContent,
+    pub tags: Tags,
+    pub kind: RevisionKind,
+    /// The correction's note (a withdrawal goes through [`Write::Withdraw`]).
+    pub note: Option<String>,
+    /// The story's event and the story it nearly repeats. A story keeps
+    /// the ones its first revision set; a later revision only fills them
+    /// in when the story had none (stored before it was grouped).
+    pub event: Option<EventId>,
+    pub duplicate_of: Option<StoryId>,
+}
+
+impl Write {
+    fn into_revision(self) -> Result<NewRevision, (StoryId, String)> {
+        let plain = |id, first, content, tags| NewRevision {
+            id,
+            first,
+            content,
+            tags,
+            kind: RevisionKind::Update,
+            note: None,
+            event: None,
+            duplicate_of: None,
+        };
+        match self {
+            Write::New(content, tags) => Ok(plain(StoryId::new(), true, content, tags)),
+            Write::Revise(id, content, tags) => Ok(plain(id, false, content, tags)),
+            Write::Revision(r) => Ok(*r),
+            Write::Withdraw { id, reason } => Err((id, reason)),
+        }
+    }
 }
 
 /// Which entities a facet counts.
@@ -167,6 +230,9 @@ pub struct RevisionEntry {
     pub seq: u64,
     pub headline: String,
     pub received: OffsetDateTime,
+    pub kind: RevisionKind,
+    /// The correction's note or the withdrawal's reason.
+    pub note: Option<String>,
 }
 
 /// The single writer. There must be exactly one per database: it owns the
@@ -227,6 +293,7 @@ impl Writer {
              ) WITHOUT ROWID;
              CREATE INDEX IF NOT EXISTS mentions_by_kind ON mentions (kind, published);",
         )?;
+        add_lifecycle_columns(&conn)?;
         let version: Option<i64> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
@@ -271,56 +338,134 @@ impl Writer {
         let mut seq = self.last_seq;
         let mut results = Vec::with_capacity(writes.len());
         {
-            let mut find =
-                tx.prepare_cached("SELECT latest_revision FROM stories WHERE id = ?1")?;
+            let mut find = tx.prepare_cached(
+                "SELECT s.latest_revision, r.kind
+                 FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = ?1",
+            )?;
+            let mut find_text = tx.prepare_cached(
+                "SELECT r.seq, r.kind, r.content, r.tags
+                 FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = ?1",
+            )?;
             let mut insert_rev = tx.prepare_cached(
-                "INSERT INTO revisions (seq, id, revision, received, content, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO revisions (seq, id, revision, received, content, tags, kind, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut upsert_story = tx.prepare_cached(
-                "INSERT INTO stories (id, latest_revision, latest_seq) VALUES (?1, ?2, ?3)
+                "INSERT INTO stories (id, latest_revision, latest_seq, event, duplicate_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET latest_revision = excluded.latest_revision,
-                                                latest_seq = excluded.latest_seq",
+                                                latest_seq = excluded.latest_seq,
+                                                event = COALESCE(stories.event, excluded.event),
+                                                duplicate_of = COALESCE(stories.duplicate_of, excluded.duplicate_of)
+                 RETURNING event, duplicate_of",
             )?;
             for write in writes {
-                let (id, revision, content, tags) = match write {
-                    Write::New(content, tags) => (StoryId::new(), 1, content, tags),
-                    Write::Revise(id, content, tags) => {
-                        let latest: Option<u32> =
-                            find.query_row([id.to_string()], |r| r.get(0)).optional()?;
-                        match latest {
-                            Some(r) => (id, r + 1, content, tags),
-                            None => {
-                                results.push(Err(StoreError::NotFound(id)));
-                                continue;
-                            }
+                let (rev, content_json, tags_json) = match write.into_revision() {
+                    Ok(rev) => (rev, None, None),
+                    Err((id, reason)) => {
+                        // A withdrawal repeats the latest text as stored, so
+                        // the history shows what was withdrawn.
+                        let latest: Option<(i64, Option<String>, String, String)> = find_text
+                            .query_row([id.to_string()], |r| {
+                                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                            })
+                            .optional()?;
+                        let Some((latest_seq, kind, content, tags)) = latest else {
+                            results.push(Err(StoreError::NotFound(id)));
+                            continue;
+                        };
+                        if kind.as_deref() == Some(RevisionKind::Withdrawal.as_str()) {
+                            results.push(Err(StoreError::Withdrawn(id)));
+                            continue;
                         }
+                        let (parsed_content, parsed_tags) =
+                            parse_texts(latest_seq as u64, &content, &tags)?;
+                        let rev = NewRevision {
+                            id,
+                            first: false,
+                            content: parsed_content,
+                            tags: parsed_tags,
+                            kind: RevisionKind::Withdrawal,
+                            note: Some(reason),
+                            event: None,
+                            duplicate_of: None,
+                        };
+                        (rev, Some(content), Some(tags))
                     }
+                };
+                let id_text = rev.id.to_string();
+                let latest: Option<(u32, Option<String>)> = find
+                    .query_row([&id_text], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let revision = match (rev.first, latest) {
+                    (true, None) => 1,
+                    (true, Some(_)) => {
+                        results.push(Err(StoreError::Exists(rev.id)));
+                        continue;
+                    }
+                    (false, None) => {
+                        results.push(Err(StoreError::NotFound(rev.id)));
+                        continue;
+                    }
+                    (false, Some((_, Some(kind)))) if kind == RevisionKind::Withdrawal.as_str() => {
+                        results.push(Err(StoreError::Withdrawn(rev.id)));
+                        continue;
+                    }
+                    (false, Some((r, _))) => r + 1,
                 };
                 seq += 1;
                 let corrupt = |e: serde_json::Error| StoreError::Corrupt {
                     seq,
                     message: e.to_string(),
                 };
-                let json = serde_json::to_string(&content).map_err(corrupt)?;
-                let tags_json = serde_json::to_string(&tags).map_err(corrupt)?;
-                let id_text = id.to_string();
+                let json = match content_json {
+                    Some(j) => j,
+                    None => serde_json::to_string(&rev.content).map_err(corrupt)?,
+                };
+                let tags_json = match tags_json {
+                    Some(j) => j,
+                    None => serde_json::to_string(&rev.tags).map_err(corrupt)?,
+                };
+                let kind = (!rev.kind.is_update()).then(|| rev.kind.as_str());
                 insert_rev.execute(params![
                     seq as i64,
                     id_text,
                     revision,
                     unix_nanos(received),
                     json,
-                    tags_json
+                    tags_json,
+                    kind,
+                    rev.note,
                 ])?;
-                upsert_story.execute(params![id_text, revision, seq as i64])?;
-                replace_mentions(&tx, &id_text, content.published, &tags)?;
+                let (event, duplicate_of): (Option<String>, Option<String>) = upsert_story
+                    .query_row(
+                        params![
+                            id_text,
+                            revision,
+                            seq as i64,
+                            rev.event.map(|e| e.to_string()),
+                            rev.duplicate_of.map(|d| d.to_string()),
+                        ],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?;
+                if rev.kind == RevisionKind::Withdrawal {
+                    // A withdrawn story is counted in no facet.
+                    tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
+                        .execute([&id_text])?;
+                } else {
+                    replace_mentions(&tx, &id_text, rev.content.published, &rev.tags)?;
+                }
                 results.push(Ok(Story {
-                    id,
+                    id: rev.id,
                     revision,
                     seq,
-                    content,
-                    tags,
+                    content: rev.content,
+                    tags: rev.tags,
                     received,
+                    kind: rev.kind,
+                    note: rev.note,
+                    event: parse_link(seq, event.as_deref())?,
+                    duplicate_of: parse_link(seq, duplicate_of.as_deref())?,
                 }));
             }
         }
@@ -451,10 +596,9 @@ impl Reader {
     /// The latest revision of a story.
     pub fn latest(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
         self.with(|c| {
-            c.prepare_cached(
-                "SELECT r.seq, r.id, r.revision, r.received, r.content, r.tags
-                 FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = ?1",
-            )?
+            c.prepare_cached(select_revision!(
+                "FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = ?1"
+            ))?
             .query_row([id.to_string()], row_to_raw)
             .optional()?
             .map(RawRow::into_story)
@@ -465,10 +609,9 @@ impl Reader {
     /// One revision of a story.
     pub fn revision(&self, id: StoryId, revision: u32) -> Result<Option<Story>, StoreError> {
         self.with(|c| {
-            c.prepare_cached(
-                "SELECT seq, id, revision, received, content, tags
-                 FROM revisions WHERE id = ?1 AND revision = ?2",
-            )?
+            c.prepare_cached(select_revision!(
+                "FROM revisions r JOIN stories s ON s.id = r.id WHERE r.id = ?1 AND r.revision = ?2"
+            ))?
             .query_row(params![id.to_string(), revision], row_to_raw)
             .optional()?
             .map(RawRow::into_story)
@@ -479,10 +622,9 @@ impl Reader {
     /// Every revision of a story, oldest first; empty if it does not exist.
     pub fn revisions(&self, id: StoryId) -> Result<Vec<RevisionEntry>, StoreError> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT seq, id, revision, received, content, tags
-                 FROM revisions WHERE id = ?1 ORDER BY revision",
-            )?;
+            let mut stmt = c.prepare_cached(select_revision!(
+                "FROM revisions r JOIN stories s ON s.id = r.id WHERE r.id = ?1 ORDER BY r.revision"
+            ))?;
             let rows = stmt.query_map([id.to_string()], row_to_raw)?;
             let mut out = Vec::new();
             for row in rows {
@@ -492,6 +634,8 @@ impl Reader {
                     seq: story.seq,
                     headline: story.content.headline,
                     received: story.received,
+                    kind: story.kind,
+                    note: story.note,
                 });
             }
             Ok(out)
@@ -503,8 +647,7 @@ impl Reader {
     pub fn since(&self, after: u64, limit: usize) -> Result<Vec<Story>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT seq, id, revision, received, content, tags
-                 FROM revisions WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                select_revision!("FROM revisions r JOIN stories s ON s.id = r.id WHERE r.seq > ?1 ORDER BY r.seq LIMIT ?2"),
             )?;
             let rows = stmt.query_map(params![after as i64, limit as i64], row_to_raw)?;
             rows.map(|r| r?.into_story()).collect()
@@ -516,11 +659,62 @@ impl Reader {
     pub fn recent(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT r.seq, r.id, r.revision, r.received, r.content, r.tags
-                 FROM stories s JOIN revisions r ON r.seq = s.latest_seq
-                 ORDER BY s.latest_seq DESC LIMIT ?1",
+                select_revision!("FROM stories s JOIN revisions r ON r.seq = s.latest_seq ORDER BY s.latest_seq DESC LIMIT ?1"),
             )?;
             let rows = stmt.query_map([limit as i64], row_to_raw)?;
+            rows.map(|r| r?.into_story()).collect()
+        })
+    }
+
+    /// The latest revision of the stories of one event, oldest first, at
+    /// most `limit` (withdrawn ones included: callers decide).
+    pub fn event_stories(&self, event: EventId, limit: usize) -> Result<Vec<Story>, StoreError> {
+        self.latest_where("s.event = ?1 ORDER BY s.rowid", &event.to_string(), limit)
+    }
+
+    /// The latest revision of the stories that nearly repeat `id` (other
+    /// sources carrying the same copy), oldest first.
+    pub fn duplicates_of(&self, id: StoryId, limit: usize) -> Result<Vec<Story>, StoreError> {
+        self.latest_where(
+            "s.duplicate_of = ?1 ORDER BY s.rowid",
+            &id.to_string(),
+            limit,
+        )
+    }
+
+    fn latest_where(
+        &self,
+        filter: &str,
+        arg: &str,
+        limit: usize,
+    ) -> Result<Vec<Story>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(&format!(
+                concat!(
+                    select_revision!(),
+                    "FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE {filter} LIMIT ?2"
+                ),
+                filter = filter
+            ))?;
+            let rows = stmt.query_map(params![arg, limit as i64], row_to_raw)?;
+            rows.map(|r| r?.into_story()).collect()
+        })
+    }
+
+    /// Withdrawals received at or after `since`, newest first, at most
+    /// `limit`: what feeds announce as deleted entries.
+    pub fn withdrawals(
+        &self,
+        since: OffsetDateTime,
+        limit: usize,
+    ) -> Result<Vec<Story>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(select_revision!(
+                "FROM revisions r JOIN stories s ON s.id = r.id
+                 WHERE r.kind = 'withdrawal' AND r.received >= ?1
+                 ORDER BY r.received DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(params![unix_nanos(since), limit as i64], row_to_raw)?;
             rows.map(|r| r?.into_story()).collect()
         })
     }
@@ -583,15 +777,24 @@ impl Reader {
     pub fn for_each_latest(
         &self,
         page: usize,
+        f: impl FnMut(Story) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.for_each_latest_after(0, page, f)
+    }
+
+    /// Like [`Reader::for_each_latest`], for the stories whose latest
+    /// revision came after wire sequence `after`: what the event grouper
+    /// reloads at start.
+    pub fn for_each_latest_after(
+        &self,
+        mut after: u64,
+        page: usize,
         mut f: impl FnMut(Story) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut after = 0u64;
         loop {
             let batch = self.with(|c| {
                 let mut stmt = c.prepare_cached(
-                    "SELECT r.seq, r.id, r.revision, r.received, r.content, r.tags
-                     FROM stories s JOIN revisions r ON r.seq = s.latest_seq
-                     WHERE s.latest_seq > ?1 ORDER BY s.latest_seq LIMIT ?2",
+                    select_revision!("FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.latest_seq > ?1 ORDER BY s.latest_seq LIMIT ?2"),
                 )?;
                 let rows = stmt.query_map(params![after as i64, page as i64], row_to_raw)?;
                 rows.map(|r| r?.into_story()).collect::<Result<Vec<_>, _>>()
@@ -614,6 +817,10 @@ struct RawRow {
     received: i64,
     content: String,
     tags: String,
+    kind: Option<String>,
+    note: Option<String>,
+    event: Option<String>,
+    duplicate_of: Option<String>,
 }
 
 fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -624,7 +831,34 @@ fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         received: r.get(3)?,
         content: r.get(4)?,
         tags: r.get(5)?,
+        kind: r.get(6)?,
+        note: r.get(7)?,
+        event: r.get(8)?,
+        duplicate_of: r.get(9)?,
     })
+}
+
+/// A stored revision's content and tags, from their JSON.
+fn parse_texts(seq: u64, content: &str, tags: &str) -> Result<(StoryContent, Tags), StoreError> {
+    let corrupt = |message: String| StoreError::Corrupt { seq, message };
+    let content: StoryContent =
+        serde_json::from_str(content).map_err(|e| corrupt(e.to_string()))?;
+    let tags: Tags = serde_json::from_str(tags).map_err(|e| corrupt(e.to_string()))?;
+    Ok((content, tags))
+}
+
+/// A stored event or story id (`stories.event`, `stories.duplicate_of`).
+fn parse_link<T: std::str::FromStr>(seq: u64, text: Option<&str>) -> Result<Option<T>, StoreError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.map(|t| {
+        t.parse::<T>().map_err(|e| StoreError::Corrupt {
+            seq,
+            message: e.to_string(),
+        })
+    })
+    .transpose()
 }
 
 impl RawRow {
@@ -632,11 +866,13 @@ impl RawRow {
         let seq = self.seq as u64;
         let corrupt = |message: String| StoreError::Corrupt { seq, message };
         let id: StoryId = self.id.parse().map_err(|e| corrupt(format!("{e}")))?;
-        let content: StoryContent =
-            serde_json::from_str(&self.content).map_err(|e| corrupt(e.to_string()))?;
-        let tags: Tags = serde_json::from_str(&self.tags).map_err(|e| corrupt(e.to_string()))?;
+        let (content, tags) = parse_texts(seq, &self.content, &self.tags)?;
         let received = OffsetDateTime::from_unix_timestamp_nanos(self.received as i128)
             .map_err(|e| corrupt(e.to_string()))?;
+        let kind = match self.kind.as_deref() {
+            None => RevisionKind::Update,
+            Some(k) => k.parse().map_err(|e| corrupt(format!("{e}")))?,
+        };
         Ok(Story {
             id,
             revision: self.revision,
@@ -644,8 +880,46 @@ impl RawRow {
             content,
             tags,
             received,
+            kind,
+            note: self.note,
+            event: parse_link(seq, self.event.as_deref())?,
+            duplicate_of: parse_link(seq, self.duplicate_of.as_deref())?,
         })
     }
+}
+
+/// Adds what the event grouping and the wire's lifecycle keep to a store
+/// made before they existed: the columns are nullable, so older rows read
+/// as plain updates of ungrouped stories.
+fn add_lifecycle_columns(conn: &Connection) -> Result<(), StoreError> {
+    let has = |table: &str, column: &str| -> Result<bool, StoreError> {
+        let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+        let names = stmt.query_map([], |r| r.get::<_, String>(1))?;
+        for name in names {
+            if name? == column {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    };
+    for (table, column) in [
+        ("revisions", "kind"),
+        ("revisions", "note"),
+        ("stories", "event"),
+        ("stories", "duplicate_of"),
+    ] {
+        if !has(table, column)? {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} TEXT"))?;
+        }
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS stories_event ON stories (event) WHERE event IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS stories_duplicate_of ON stories (duplicate_of)
+             WHERE duplicate_of IS NOT NULL;
+         CREATE INDEX IF NOT EXISTS revisions_withdrawn ON revisions (received)
+             WHERE kind = 'withdrawal';",
+    )?;
+    Ok(())
 }
 
 fn unix_nanos(t: OffsetDateTime) -> i64 {
@@ -860,5 +1134,236 @@ mod tests {
         .unwrap();
         assert_eq!(seen.len(), 25);
         assert_eq!(seen.last().map(String::as_str), Some("s3 v2"));
+    }
+
+    fn grouped(id: StoryId, first: bool, headline: &str, event: Option<EventId>) -> Write {
+        Write::Revision(Box::new(NewRevision {
+            id,
+            first,
+            content: content(headline),
+            tags: Tags::default(),
+            kind: RevisionKind::Update,
+            note: None,
+            event,
+            duplicate_of: None,
+        }))
+    }
+
+    #[test]
+    fn withdrawal_keeps_history_and_ends_the_story() {
+        use newsterm_story::tags::{Entity, EntityType};
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let tags = Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: vec![Entity::mention(EntityType::Person, 0, 3, "Ana Lima")],
+            ..Tags::default()
+        };
+        let id = w
+            .append(vec![Write::New(content("Minister resigns"), tags)], now)
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .id;
+        let res = w
+            .append(
+                vec![
+                    Write::Withdraw {
+                        id,
+                        reason: "The minister did not resign".into(),
+                    },
+                    Write::Withdraw {
+                        id: StoryId::new(),
+                        reason: "x".into(),
+                    },
+                ],
+                now,
+            )
+            .unwrap();
+        let withdrawn = res[0].as_ref().unwrap();
+        assert!(withdrawn.is_withdrawn());
+        assert_eq!((withdrawn.revision, withdrawn.seq), (2, 2));
+        assert_eq!(withdrawn.content.headline, "Minister resigns");
+        assert!(matches!(res[1], Err(StoreError::NotFound(_))));
+        let latest = r.latest(id).unwrap().unwrap();
+        assert_eq!(latest.kind, RevisionKind::Withdrawal);
+        assert_eq!(latest.note.as_deref(), Some("The minister did not resign"));
+        let history = r.revisions(id).unwrap();
+        assert_eq!(
+            history.iter().map(|h| h.kind).collect::<Vec<_>>(),
+            vec![RevisionKind::Update, RevisionKind::Withdrawal]
+        );
+        // Nothing more can be said of a withdrawn story, and it leaves the facets.
+        let again = w
+            .append(
+                vec![
+                    Write::Revise(id, content("Minister resigns after all"), Tags::default()),
+                    Write::Withdraw {
+                        id,
+                        reason: "twice".into(),
+                    },
+                ],
+                now,
+            )
+            .unwrap();
+        assert!(matches!(again[0], Err(StoreError::Withdrawn(_))));
+        assert!(matches!(again[1], Err(StoreError::Withdrawn(_))));
+        assert_eq!(w.last_seq(), 2, "refused writes take no number");
+        assert!(
+            r.mention_counts(MentionKind::Person, None, None, 10)
+                .unwrap()
+                .is_empty()
+        );
+        let since = now - time::Duration::minutes(1);
+        let gone: Vec<StoryId> = r
+            .withdrawals(since, 10)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(gone, vec![id]);
+    }
+
+    #[test]
+    fn corrections_carry_their_note() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let id = w
+            .append(
+                vec![Write::New(content("Toll rises to 40"), Tags::default())],
+                now,
+            )
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .id;
+        w.append(
+            vec![Write::Revision(Box::new(NewRevision {
+                id,
+                first: false,
+                content: content("Toll rises to 14"),
+                tags: Tags::default(),
+                kind: RevisionKind::Correction,
+                note: Some("An earlier version gave the toll as 40.".into()),
+                event: None,
+                duplicate_of: None,
+            }))],
+            now,
+        )
+        .unwrap();
+        let latest = r.latest(id).unwrap().unwrap();
+        assert_eq!(latest.kind, RevisionKind::Correction);
+        assert_eq!(
+            latest.note.as_deref(),
+            Some("An earlier version gave the toll as 40.")
+        );
+        assert_eq!(
+            r.revision(id, 1).unwrap().unwrap().kind,
+            RevisionKind::Update
+        );
+    }
+
+    #[test]
+    fn a_story_keeps_the_event_of_its_first_revision() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let quake = EventId::new_at(now);
+        let other = EventId::new_at(now);
+        let (a, b) = (StoryId::new(), StoryId::new());
+        let res = w
+            .append(
+                vec![
+                    grouped(a, true, "Quake hits coast", Some(quake)),
+                    Write::Revision(Box::new(NewRevision {
+                        duplicate_of: Some(a),
+                        ..match grouped(b, true, "Quake hits the coast", Some(quake)) {
+                            Write::Revision(r) => *r,
+                            _ => unreachable!(),
+                        }
+                    })),
+                    grouped(a, true, "same id again", None),
+                ],
+                now,
+            )
+            .unwrap();
+        assert_eq!(res[1].as_ref().unwrap().duplicate_of, Some(a));
+        assert!(matches!(res[2], Err(StoreError::Exists(_))));
+        // A later revision naming another event does not move the story.
+        let rev = w
+            .append(
+                vec![grouped(a, false, "Quake of 7.1 hits coast", Some(other))],
+                now,
+            )
+            .unwrap()
+            .remove(0)
+            .unwrap();
+        assert_eq!((rev.revision, rev.event), (2, Some(quake)));
+        // A plain revision (no event) keeps it too.
+        w.append(vec![Write::Revise(a, content("v3"), Tags::default())], now)
+            .unwrap();
+        assert_eq!(r.latest(a).unwrap().unwrap().event, Some(quake));
+        assert_eq!(r.revision(a, 1).unwrap().unwrap().event, Some(quake));
+        let members: Vec<StoryId> = r
+            .event_stories(quake, 10)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(members, vec![a, b]);
+        let dups: Vec<StoryId> = r
+            .duplicates_of(a, 10)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(dups, vec![b]);
+        let mut after = Vec::new();
+        r.for_each_latest_after(3, 10, |s| {
+            after.push(s.content.headline);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(after, vec!["v3"]);
+    }
+
+    #[test]
+    fn a_store_from_before_events_gains_their_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                 INSERT INTO meta VALUES ('schema', 1);
+                 CREATE TABLE stories (id TEXT PRIMARY KEY, latest_revision INTEGER NOT NULL,
+                                       latest_seq INTEGER NOT NULL);
+                 CREATE TABLE revisions (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
+                     revision INTEGER NOT NULL, received INTEGER NOT NULL, content TEXT NOT NULL,
+                     tags TEXT NOT NULL DEFAULT '{}', UNIQUE (id, revision));",
+            )
+            .unwrap();
+            let json = serde_json::to_string(&content("old story")).unwrap();
+            let id = StoryId::new().to_string();
+            c.execute(
+                "INSERT INTO revisions (seq, id, revision, received, content) VALUES (1, ?1, 1, 0, ?2)",
+                params![id, json],
+            )
+            .unwrap();
+            c.execute("INSERT INTO stories VALUES (?1, 1, 1)", [id])
+                .unwrap();
+        }
+        let mut w = Writer::open(&path).unwrap();
+        let r = Reader::open(&path, 1).unwrap();
+        let old = r.since(0, 10).unwrap().remove(0);
+        assert_eq!((old.kind, old.event), (RevisionKind::Update, None));
+        let e = EventId::new_at(OffsetDateTime::now_utc());
+        // An ungrouped story takes the event its next revision brings.
+        w.append(
+            vec![grouped(old.id, false, "old story, grouped", Some(e))],
+            OffsetDateTime::now_utc(),
+        )
+        .unwrap();
+        assert_eq!(r.latest(old.id).unwrap().unwrap().event, Some(e));
     }
 }

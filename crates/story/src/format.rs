@@ -8,6 +8,7 @@ use std::str::FromStr;
 use time::OffsetDateTime;
 
 use crate::error::{FieldError, StoryError};
+use crate::lifecycle::{EventId, RevisionKind};
 use crate::model::{Story, StoryContent, StoryDraft, StoryId};
 use crate::{markdown, ninjs};
 
@@ -141,6 +142,12 @@ pub struct StoryView<'a> {
     /// Tags found by newsterm, written where the form has a place for
     /// them (ninjs people, organisations, places and subjects).
     pub tags: Option<&'a crate::tags::Tags>,
+    /// The event the story reports (ninjs `events`).
+    pub event: Option<EventId>,
+    /// What the revision is, and its correction note or withdrawal
+    /// reason (ninjs `pubstatus` and `descriptions`).
+    pub kind: RevisionKind,
+    pub note: Option<&'a str>,
 }
 
 impl<'a> From<&'a Story> for StoryView<'a> {
@@ -150,6 +157,9 @@ impl<'a> From<&'a Story> for StoryView<'a> {
             id: Some(story.id),
             revision: Some(story.revision),
             tags: Some(&story.tags),
+            event: story.event,
+            kind: story.kind,
+            note: story.note.as_deref(),
         }
     }
 }
@@ -161,6 +171,9 @@ impl<'a> From<&'a ParsedStory> for StoryView<'a> {
             id: story.id,
             revision: story.revision,
             tags: None,
+            event: None,
+            kind: RevisionKind::Update,
+            note: None,
         }
     }
 }
@@ -172,6 +185,9 @@ impl<'a> From<&'a StoryContent> for StoryView<'a> {
             id: None,
             revision: None,
             tags: None,
+            event: None,
+            kind: RevisionKind::Update,
+            note: None,
         }
     }
 }

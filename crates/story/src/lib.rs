@@ -18,6 +18,7 @@
 pub mod error;
 pub mod format;
 pub mod jsonl;
+pub mod lifecycle;
 pub mod markdown;
 pub mod model;
 pub mod ninjs;
@@ -30,6 +31,7 @@ mod test_data;
 
 pub use error::{FieldError, StoryError};
 pub use format::{Format, ParsedStory, StoryView};
+pub use lifecycle::{EventId, RevisionKind};
 pub use model::{
     Block, Priority, Story, StoryContent, StoryDraft, StoryId, format_time, limits, parse_time,
 };

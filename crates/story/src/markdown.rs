@@ -377,6 +377,7 @@ mod tests {
             id: Some(StoryId::new()),
             revision: Some(7),
             tags: None,
+            ..StoryView::from(&content)
         };
         let md = render(view);
         let back = parse(&md, now()).unwrap_or_else(|e| panic!("{e}\n{md}"));

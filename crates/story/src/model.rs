@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use ulid::Ulid;
 
 use crate::error::{FieldError, StoryError};
+use crate::lifecycle::{EventId, RevisionKind};
 use crate::tags::Tags;
 
 /// Limits a story must keep. They bound memory per request and keep one
@@ -51,34 +52,43 @@ impl Default for StoryId {
     }
 }
 
-impl fmt::Display for StoryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
+/// Text forms of an id that wraps a ULID: its 26 characters in
+/// `Display`, `FromStr` (an error naming the bad text) and serde.
+macro_rules! ulid_text {
+    ($id:ident) => {
+        impl std::fmt::Display for $id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
 
-impl FromStr for StoryId {
-    type Err = StoryError;
+        impl std::str::FromStr for $id {
+            type Err = $crate::error::StoryError;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ulid::from_string(s.trim())
-            .map(StoryId)
-            .map_err(|_| StoryError::InvalidId(s.chars().take(64).collect()))
-    }
-}
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                ulid::Ulid::from_string(s.trim())
+                    .map($id)
+                    .map_err(|_| $crate::error::StoryError::InvalidId(s.chars().take(64).collect()))
+            }
+        }
 
-impl Serialize for StoryId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
+        impl serde::Serialize for $id {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
 
-impl<'de> Deserialize<'de> for StoryId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
+        impl<'de> serde::Deserialize<'de> for $id {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
 }
+pub(crate) use ulid_text;
+
+ulid_text!(StoryId);
 
 /// How urgently a story must reach readers.
 #[derive(
@@ -452,6 +462,20 @@ pub struct Story {
     /// When newsterm accepted this revision.
     #[serde(with = "time::serde::rfc3339")]
     pub received: OffsetDateTime,
+    /// What this revision is: an update (the first publication too), a
+    /// correction or a withdrawal.
+    #[serde(default, skip_serializing_if = "RevisionKind::is_update")]
+    pub kind: RevisionKind,
+    /// The correction's note or the withdrawal's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The event the story reports, once newsterm has grouped it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventId>,
+    /// The story whose text this one nearly repeats (another feed
+    /// carrying the same copy): readers see it folded into that one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<StoryId>,
 }
 
 impl Story {
@@ -460,6 +484,11 @@ impl Story {
     /// blank lines.
     pub fn tagging_text(&self) -> String {
         self.content.tagging_text()
+    }
+
+    /// True when this revision withdrew the story.
+    pub fn is_withdrawn(&self) -> bool {
+        self.kind == RevisionKind::Withdrawal
     }
 
     /// Paragraphs and subheads as plain text, one block per line.
@@ -520,7 +549,12 @@ fn is_language_tag(l: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-fn check_line(field: &'static str, value: &str, max_chars: usize, errors: &mut Vec<FieldError>) {
+pub(crate) fn check_line(
+    field: &'static str,
+    value: &str,
+    max_chars: usize,
+    errors: &mut Vec<FieldError>,
+) {
     if value.contains(['\n', '\r']) {
         errors.push(FieldError::new(field, "must be a single line"));
     }

@@ -24,6 +24,17 @@
 //! | published | `firstcreated` (input: else `versioncreated`) |
 //! | updated | `versioncreated`, written only when the story has an update time |
 //! | keywords | `subjects[]` `{name, rel: "keyword"}` (ninjs 2.x has no keywords property) |
+//! | event | `events[]` `{uri: "urn:newsterm:event:<ULID>", literal: "<ULID>", rel: "reports"}` (written, never read) |
+//! | correction note | `descriptions[]` with role `correction` (written, never read) |
+//! | withdrawal | `pubstatus: "canceled"` and `descriptions[]` with role `withdrawal` holding the reason (written, never read) |
+//!
+//! The event goes to ninjs's own `events` property, "something which
+//! happens in a planned or unplanned manner", and not to `subjects` (what
+//! a story is about in a vocabulary such as Media Topics, which an event
+//! made up by newsterm is not) nor to `associations` (whole embedded
+//! news objects, such as a picture). Its URI is stable: the same event
+//! id appears on every story grouped into it, so an integrator can group
+//! by it without knowing newsterm's API.
 //!
 //! On input, `versioncreated` becomes `updated` only when `firstcreated`
 //! is present too (otherwise it is the publication time), so a story
@@ -50,6 +61,7 @@ use time::OffsetDateTime;
 
 use crate::error::StoryError;
 use crate::format::{ParsedStory, StoryView};
+use crate::lifecycle::RevisionKind;
 use crate::model::{Block, Priority, StoryDraft, StoryId, format_time, truncate};
 use crate::tags::{EntityType, Tags};
 use crate::{html, plaintext};
@@ -243,6 +255,9 @@ struct Document {
     standard: Option<Standard>,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<String>,
+    /// Written, never read: a withdrawal is an act on newsterm's wire.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pubstatus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     firstcreated: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -275,6 +290,9 @@ struct Document {
     organisations: Vec<Mention>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     places: Vec<Mention>,
+    /// Written, never read: the event is newsterm's own grouping.
+    #[serde(skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    events: Vec<Subject>,
 }
 
 /// A person, organisation or place newsterm found in the story. Read
@@ -399,6 +417,10 @@ fn mentions(tags: Option<&Tags>, kind: EntityType) -> Vec<Mention> {
 }
 
 const REL_ABOUT: &str = "about";
+const REL_REPORTS: &str = "reports";
+const EVENT_URI_PREFIX: &str = "urn:newsterm:event:";
+const ROLE_CORRECTION: &str = "correction";
+const ROLE_WITHDRAWAL: &str = "withdrawal";
 const REL_MENTIONED: &str = "mentioned";
 const ROLE_MAIN: &str = "main";
 const ROLE_HIGHLIGHT: &str = "highlight";
@@ -475,6 +497,14 @@ impl Document {
                 .iter()
                 .map(|t| Text::new(ROLE_CREDIT, None, t.clone())),
         );
+        let lifecycle_role = match view.kind {
+            RevisionKind::Update => None,
+            RevisionKind::Correction => Some(ROLE_CORRECTION),
+            RevisionKind::Withdrawal => Some(ROLE_WITHDRAWAL),
+        };
+        if let (Some(role), Some(note)) = (lifecycle_role, view.note) {
+            descriptions.push(Text::new(role, None, note.to_string()));
+        }
         let bodies = if c.body.is_empty() {
             Vec::new()
         } else {
@@ -492,6 +522,7 @@ impl Document {
                 schema: Some(SCHEMA_URL_2_2.to_string()),
             }),
             version: view.revision.map(|r| r.to_string()),
+            pubstatus: (view.kind == RevisionKind::Withdrawal).then(|| "canceled".to_string()),
             firstcreated: Some(format_time(c.published)),
             versioncreated: c.updated.map(format_time),
             urgency: Some(Number::from(c.priority.iptc_urgency())),
@@ -532,6 +563,16 @@ impl Document {
             people: mentions(view.tags, EntityType::Person),
             organisations: mentions(view.tags, EntityType::Org),
             places: mentions(view.tags, EntityType::Loc),
+            events: view
+                .event
+                .iter()
+                .map(|e| Subject {
+                    name: None,
+                    rel: Some(REL_REPORTS.to_string()),
+                    uri: Some(format!("{EVENT_URI_PREFIX}{e}")),
+                    literal: Some(e.to_string()),
+                })
+                .collect(),
         }
     }
 
@@ -706,6 +747,7 @@ mod tests {
             id: Some(StoryId::new()),
             revision: Some(3),
             tags: None,
+            ..StoryView::from(&content)
         };
         let json = render(view);
         let value: Value = serde_json::from_str(&json).unwrap();
@@ -762,6 +804,7 @@ mod tests {
             id: Some(StoryId::new()),
             revision: Some(1),
             tags: Some(&tags),
+            ..StoryView::from(&content)
         };
         let json = render(view);
         let value: Value = serde_json::from_str(&json).unwrap();
@@ -782,6 +825,51 @@ mod tests {
         assert!(subjects.iter().any(|s| s["literal"] == "newsterm:DISASTER"));
         // Reading it back takes the content, not newsterm's own tags.
         assert_eq!(parse(&json, now()).unwrap().content, content);
+    }
+
+    #[test]
+    fn event_correction_and_withdrawal_are_written_as_ninjs_says() {
+        use crate::lifecycle::EventId;
+        let content = full_content();
+        let event = EventId::new_at(now());
+        let view = |kind, note| StoryView {
+            event: Some(event),
+            kind,
+            note,
+            ..StoryView::from(&content)
+        };
+        let corrected = render(view(
+            RevisionKind::Correction,
+            Some("An earlier version misspelled the town."),
+        ));
+        let value: Value = serde_json::from_str(&corrected).unwrap();
+        validate(&value, Version::V2_2).unwrap_or_else(|e| panic!("{e}\n{corrected}"));
+        assert_eq!(
+            value["events"][0]["uri"],
+            format!("urn:newsterm:event:{event}")
+        );
+        assert_eq!(value["events"][0]["literal"], event.to_string());
+        assert!(value.get("pubstatus").is_none());
+        let notes: Vec<&Value> = value["descriptions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["role"] == "correction")
+            .collect();
+        assert_eq!(notes[0]["value"], "An earlier version misspelled the town.");
+        let withdrawn = render(view(RevisionKind::Withdrawal, Some("Legal reasons")));
+        let value: Value = serde_json::from_str(&withdrawn).unwrap();
+        validate(&value, Version::V2_2).unwrap_or_else(|e| panic!("{e}\n{withdrawn}"));
+        assert_eq!(value["pubstatus"], "canceled");
+        assert!(
+            value["descriptions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["role"] == "withdrawal" && d["value"] == "Legal reasons")
+        );
+        // Notes and events are newsterm's, not content: reading back gives the content.
+        assert_eq!(parse(&withdrawn, now()).unwrap().content, content);
     }
 
     #[test]

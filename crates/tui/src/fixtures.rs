@@ -63,6 +63,10 @@ pub fn story(id: StoryId, revision: u32) -> Story {
         },
         tags: Tags::default(),
         received: noon(),
+        kind: Default::default(),
+        note: None,
+        event: None,
+        duplicate_of: None,
     }
 }
 

@@ -112,6 +112,10 @@ pub fn story(rng: &mut fastrand::Rng) -> Story {
         content,
         tags,
         received: published,
+        kind: Default::default(),
+        note: None,
+        event: None,
+        duplicate_of: None,
     }
 }
 

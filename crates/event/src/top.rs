@@ -1,0 +1,283 @@
+//! TOP: events ranked by what a reader must see first — priority,
+//! recency (halving every six hours), how many distinct sources carry
+//! them and how fast stories are arriving — and an event's summary.
+
+use newsterm_story::tags::EntityType;
+use newsterm_story::{EventId, Priority, Story, StoryId};
+use time::OffsetDateTime;
+
+use crate::grouper::{Grouper, MemberView};
+
+/// Stories per hour now against the event's own start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Velocity {
+    /// Stories published in the hour up to now.
+    pub last_hour: usize,
+    /// Stories published in the event's first hour.
+    pub first_hour: usize,
+}
+
+impl Velocity {
+    fn of(times: impl Iterator<Item = i64> + Clone, first: i64, now: i64) -> Velocity {
+        Velocity {
+            last_hour: times
+                .clone()
+                .filter(|t| *t > now - 3600 && *t <= now)
+                .count(),
+            first_hour: times.filter(|t| *t < first + 3600).count(),
+        }
+    }
+
+    /// `last_hour / first_hour`: above 1 an event is gathering pace.
+    pub fn ratio(&self) -> f64 {
+        self.last_hour as f64 / self.first_hour.max(1) as f64
+    }
+}
+
+/// One row of TOP: an event, with its latest story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopEvent {
+    pub event: EventId,
+    pub score: f64,
+    /// The event's best headline: the one most sources carried.
+    pub label: String,
+    /// The event's latest story.
+    pub latest: MemberView,
+    /// The highest priority among its stories of the last twelve hours.
+    pub priority: Priority,
+    pub stories: usize,
+    /// Distinct sources, in the order they first carried the event.
+    pub sources: Vec<String>,
+    pub first: OffsetDateTime,
+    pub last: OffsetDateTime,
+    pub velocity: Velocity,
+}
+
+/// Events last carried within this long before now are ranked.
+const TOP_WINDOW_SECS: i64 = 72 * 3600;
+const HALF_LIFE_HOURS: f64 = 6.0;
+
+fn weight(p: Priority) -> f64 {
+    match p {
+        Priority::Flash => 4.0,
+        Priority::Urgent => 2.5,
+        Priority::Normal => 1.0,
+    }
+}
+
+fn unix(t: OffsetDateTime) -> i64 {
+    t.unix_timestamp()
+}
+
+/// Distinct sources in order of first appearance (sources compared as
+/// search compares them: case and punctuation aside).
+fn distinct_sources<'a>(sources: impl Iterator<Item = Option<&'a str>>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for s in sources.flatten() {
+        let key = newsterm_query::normalize_keyword(s);
+        if !keys.contains(&key) {
+            keys.push(key);
+            out.push(s.to_string());
+        }
+    }
+    out
+}
+
+/// The best headline of an event: that of the story most other sources
+/// repeated (the wire copy everyone carried); among equals a full story
+/// before a flash, then the first.
+fn label<'a>(
+    members: impl Iterator<Item = (StoryId, &'a str, Priority, Option<StoryId>)> + Clone,
+) -> String {
+    let mut best: Option<(usize, bool, &str)> = None;
+    for (id, headline, priority, dup) in members.clone() {
+        if dup.is_some() {
+            continue;
+        }
+        let copies = members.clone().filter(|m| m.3 == Some(id)).count();
+        let full = priority != Priority::Flash;
+        if best.is_none_or(|(c, f, _)| (copies, full) > (c, f)) {
+            best = Some((copies, full, headline));
+        }
+    }
+    best.map(|b| b.2)
+        .or_else(|| members.clone().next().map(|m| m.1))
+        .unwrap_or_default()
+        .to_string()
+}
+
+impl Grouper {
+    /// TOP now: one row per event, best first. "Now" is the newest
+    /// publication time held, or `now` if that is later: an archive
+    /// replayed from the past ranks as it would have then.
+    pub fn top(&self, now: OffsetDateTime, limit: usize) -> Vec<TopEvent> {
+        let reference = unix(self.reference_time(now));
+        let mut rows: Vec<TopEvent> = self
+            .recent_events(reference - TOP_WINDOW_SECS)
+            .map(|(event, members)| rank(event, &members, reference))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.last.cmp(&a.last))
+                .then(a.event.cmp(&b.event))
+        });
+        rows.truncate(limit);
+        rows
+    }
+}
+
+fn rank(event: EventId, members: &[MemberView], reference: i64) -> TopEvent {
+    let times = members.iter().map(|m| unix(m.published));
+    let first = times.clone().min().unwrap_or(reference);
+    let last_t = times.clone().max().unwrap_or(reference);
+    let latest = members
+        .iter()
+        .max_by_key(|m| (m.published, members.iter().position(|x| x.id == m.id)))
+        .cloned()
+        .unwrap_or_else(|| members[0].clone());
+    let priority = members
+        .iter()
+        .filter(|m| unix(m.published) >= last_t - 12 * 3600)
+        .map(|m| m.priority)
+        .min()
+        .unwrap_or(Priority::Normal);
+    let sources = distinct_sources(members.iter().map(|m| m.source.as_deref()));
+    let velocity = Velocity::of(times, first, reference);
+    let age_hours = ((reference - last_t).max(0) as f64) / 3600.0;
+    let freshness = 0.5f64.powf(age_hours / HALF_LIFE_HOURS);
+    let carried = 1.0 + (sources.len().max(1) as f64).ln();
+    let pace = 1.0 + 0.1 * (velocity.last_hour.min(10) as f64);
+    TopEvent {
+        event,
+        score: weight(priority) * freshness * carried * pace,
+        label: label(
+            members
+                .iter()
+                .map(|m| (m.id, m.headline.as_str(), m.priority, m.duplicate_of)),
+        ),
+        latest,
+        priority,
+        stories: members.len(),
+        sources,
+        first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        last: OffsetDateTime::from_unix_timestamp(last_t).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        velocity,
+    }
+}
+
+/// A name with the number of the event's stories that mention it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameCount {
+    pub name: String,
+    pub count: usize,
+}
+
+/// Everything about one event, from its stored stories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventSummary {
+    pub event: EventId,
+    pub label: String,
+    pub first: OffsetDateTime,
+    pub last: OffsetDateTime,
+    /// Live stories, oldest first.
+    pub stories: Vec<MemberView>,
+    pub sources: Vec<String>,
+    pub people: Vec<NameCount>,
+    pub organisations: Vec<NameCount>,
+    pub places: Vec<NameCount>,
+    /// Topic codes.
+    pub topics: Vec<NameCount>,
+    pub velocity: Velocity,
+}
+
+/// Names kept in each list of a summary.
+const SUMMARY_NAMES: usize = 10;
+
+impl EventSummary {
+    /// Summarizes an event from the latest revisions of its stories
+    /// (withdrawn ones are left out); `None` when none is left.
+    /// Velocity counts the hour up to `reference` (see
+    /// [`Grouper::reference_time`]).
+    pub fn of(
+        event: EventId,
+        stories: &[Story],
+        reference: OffsetDateTime,
+    ) -> Option<EventSummary> {
+        let live: Vec<&Story> = stories.iter().filter(|s| !s.is_withdrawn()).collect();
+        if live.is_empty() {
+            return None;
+        }
+        let members: Vec<MemberView> = live
+            .iter()
+            .map(|s| MemberView {
+                id: s.id,
+                headline: s.content.headline.clone(),
+                source: s.content.source.clone(),
+                priority: s.content.priority,
+                published: s.content.published,
+                duplicate_of: s.duplicate_of,
+            })
+            .collect();
+        let times = members.iter().map(|m| unix(m.published));
+        let first = times.clone().min().unwrap_or(0);
+        let last = times.clone().max().unwrap_or(0);
+        let reference = unix(reference);
+        let count = |names: &mut Vec<NameCount>, name: &str| match names
+            .iter_mut()
+            .find(|n| n.name == name)
+        {
+            Some(n) => n.count += 1,
+            None => names.push(NameCount {
+                name: name.to_string(),
+                count: 1,
+            }),
+        };
+        let (mut people, mut organisations, mut places, mut topics) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for s in &live {
+            for n in s.tags.names(EntityType::Person) {
+                count(&mut people, n);
+            }
+            for n in s.tags.names(EntityType::Org) {
+                count(&mut organisations, n);
+            }
+            let mut story_places = s.tags.names(EntityType::Loc);
+            for n in s.tags.names(EntityType::Norp) {
+                if !story_places.contains(&n) {
+                    story_places.push(n);
+                }
+            }
+            for n in story_places {
+                count(&mut places, n);
+            }
+            let mut codes: Vec<&str> = s.tags.topics.iter().map(|t| t.code.as_str()).collect();
+            codes.dedup();
+            for c in codes {
+                count(&mut topics, c);
+            }
+        }
+        for list in [&mut people, &mut organisations, &mut places, &mut topics] {
+            list.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+            list.truncate(SUMMARY_NAMES);
+        }
+        Some(EventSummary {
+            event,
+            label: label(
+                members
+                    .iter()
+                    .map(|m| (m.id, m.headline.as_str(), m.priority, m.duplicate_of)),
+            ),
+            first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            last: OffsetDateTime::from_unix_timestamp(last).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            sources: distinct_sources(members.iter().map(|m| m.source.as_deref())),
+            velocity: Velocity::of(times, first, reference),
+            stories: members,
+            people,
+            organisations,
+            places,
+            topics,
+        })
+    }
+}
