@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use newsterm_sqlite::{Database, Synchronous};
 use newsterm_story::StoryId;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use time::OffsetDateTime;
@@ -13,28 +14,38 @@ use time::format_description::well_known::Rfc3339;
 use crate::alert::{Alert, AlertError, AlertId, AlertSpec, Delivery, Webhook};
 use crate::index::AlertIndex;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS alerts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    query TEXT NOT NULL,
-    stream INTEGER NOT NULL,
-    feed INTEGER NOT NULL,
-    webhook_url TEXT,
-    webhook_secret TEXT,
-    created TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS fired (
-    alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
-    story_id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    seq INTEGER NOT NULL,
-    fired_at TEXT NOT NULL,
-    PRIMARY KEY (alert_id, story_id, revision)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS fired_by_seq ON fired(seq);
-CREATE INDEX IF NOT EXISTS fired_by_alert ON fired(alert_id, seq);
-";
+/// `alerts.db`. Migrations are only ever appended.
+const DATABASE: Database = Database {
+    name: "alerts",
+    // WAL with NORMAL survives a process crash; only an OS crash can
+    // lose the last few hits, never a whole alert table.
+    synchronous: Synchronous::Normal,
+    foreign_keys: true,
+    migrations: &[
+        // 1: files made before schema versions lived in `user_version`
+        // already hold these tables, hence IF NOT EXISTS.
+        "CREATE TABLE IF NOT EXISTS alerts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            query TEXT NOT NULL,
+            stream INTEGER NOT NULL,
+            feed INTEGER NOT NULL,
+            webhook_url TEXT,
+            webhook_secret TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS fired (
+            alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+            story_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            fired_at TEXT NOT NULL,
+            PRIMARY KEY (alert_id, story_id, revision)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS fired_by_seq ON fired(seq);
+        CREATE INDEX IF NOT EXISTS fired_by_alert ON fired(alert_id, seq);",
+    ],
+};
 
 const ALERT_COLUMNS: &str = "id, name, query, stream, feed, webhook_url, webhook_secret, created";
 
@@ -58,22 +69,8 @@ pub struct AlertStore {
 impl AlertStore {
     /// Opens (creating if needed) the alerts file at `path`.
     pub fn open(path: &Path) -> Result<AlertStore, AlertError> {
-        let open = |source| AlertError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open)?;
-        // WAL with NORMAL survives a process crash; only an OS crash can
-        // lose the last few hits, never a whole alert table.
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(open)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open)?;
-        conn.execute_batch(SCHEMA).map_err(open)?;
         Ok(AlertStore {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(DATABASE.open(path)?),
         })
     }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use newsterm_sqlite::{Database, Synchronous};
 use newsterm_story::{Priority, StoryId, limits};
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
@@ -30,6 +31,9 @@ pub enum SourcesError {
     BadName(String),
     #[error("sources database {path}: {message}")]
     Database { path: PathBuf, message: String },
+    /// `sources.db` could not be opened, created or migrated.
+    #[error(transparent)]
+    Open(#[from] newsterm_sqlite::OpenError),
 }
 
 /// A source to add.
@@ -59,43 +63,39 @@ pub struct SourceStore {
     path: PathBuf,
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    url TEXT NOT NULL UNIQUE,
-    name TEXT,
-    every_secs INTEGER NOT NULL,
-    priority TEXT NOT NULL,
-    paused INTEGER NOT NULL DEFAULT 0,
-    added TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS seen (
-    scope TEXT NOT NULL,
-    key TEXT NOT NULL,
-    story_id TEXT NOT NULL,
-    hash TEXT NOT NULL,
-    PRIMARY KEY (scope, key)
-) WITHOUT ROWID;
-";
+/// `sources.db`. Migrations are only ever appended.
+const DATABASE: Database = Database {
+    name: "sources",
+    synchronous: Synchronous::Normal,
+    foreign_keys: false,
+    migrations: &[
+        // 1: files made before schema versions lived in `user_version`
+        // already hold these tables, hence IF NOT EXISTS.
+        "CREATE TABLE IF NOT EXISTS sources (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            url TEXT NOT NULL UNIQUE,
+            name TEXT,
+            every_secs INTEGER NOT NULL,
+            priority TEXT NOT NULL,
+            paused INTEGER NOT NULL DEFAULT 0,
+            added TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE IF NOT EXISTS seen (
+            scope TEXT NOT NULL,
+            key TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (scope, key)
+        ) WITHOUT ROWID;",
+    ],
+};
 
 impl SourceStore {
     /// Opens (creating) the database at `path`.
     pub fn open(path: &Path) -> Result<SourceStore, SourcesError> {
-        let db_err = |e: rusqlite::Error| SourcesError::Database {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
-        let conn = Connection::open(path).map_err(db_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(db_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(db_err)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(db_err)?;
-        conn.execute_batch(SCHEMA).map_err(db_err)?;
         Ok(SourceStore {
-            conn: Mutex::new(conn),
+            conn: Mutex::new(DATABASE.open(path)?),
             path: path.to_path_buf(),
         })
     }

@@ -17,15 +17,14 @@
 //!
 //! The store knows nothing of HTTP, the index or subscribers.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use newsterm_sqlite::{Access, Database, OpenError, Synchronous};
 use newsterm_story::{EventId, RevisionKind, Story, StoryContent, StoryId, Tags};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
-
-const SCHEMA_VERSION: i64 = 1;
 
 /// What every read of a revision selects, `r` being `revisions` and `s`
 /// its row in `stories`, in the order [`row_to_raw`] reads.
@@ -52,20 +51,28 @@ pub enum StoreError {
     /// The disk is full: the write was rolled back and nothing is stored.
     #[error("the disk holding the store is full; nothing was stored")]
     DiskFull,
-    #[error("store database {path}: {source}")]
-    Open {
-        path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
-    },
-    #[error("store database was written by a newer newsterm (schema {0}); upgrade newsterm")]
-    NewerSchema(i64),
+    /// The file could not be opened, created or migrated.
+    #[error(transparent)]
+    Open(OpenError),
     #[error("stored revision seq {seq} is unreadable: {message}")]
     Corrupt { seq: u64, message: String },
     #[error("store error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("cannot start the checkpoint thread: {0}")]
     Thread(std::io::Error),
+}
+
+impl From<OpenError> for StoreError {
+    fn from(e: OpenError) -> Self {
+        match e.sqlite() {
+            Some(rusqlite::Error::SqliteFailure(f, _))
+                if f.code == rusqlite::ErrorCode::DiskFull =>
+            {
+                StoreError::DiskFull
+            }
+            _ => StoreError::Open(e),
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -242,73 +249,56 @@ pub struct Writer {
     last_seq: u64,
 }
 
-fn open_conn(path: &Path, flags: OpenFlags) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    Ok(conn)
-}
+/// The story store's file. Migrations are only ever appended.
+const DATABASE: Database = Database {
+    name: "story store",
+    // FULL makes each commit durable before it returns, which is what an
+    // acknowledgement promises.
+    synchronous: Synchronous::Full,
+    foreign_keys: false,
+    migrations: &[
+        // 1: files made before schema versions lived in `user_version`
+        // already hold these tables, hence IF NOT EXISTS.
+        "CREATE TABLE IF NOT EXISTS stories (
+             id TEXT PRIMARY KEY,
+             latest_revision INTEGER NOT NULL,
+             latest_seq INTEGER NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS revisions (
+             seq INTEGER PRIMARY KEY,
+             id TEXT NOT NULL,
+             revision INTEGER NOT NULL,
+             received INTEGER NOT NULL,
+             content TEXT NOT NULL,
+             tags TEXT NOT NULL DEFAULT '{}',
+             UNIQUE (id, revision)
+         );
+         CREATE INDEX IF NOT EXISTS stories_latest ON stories (latest_seq);
+         CREATE TABLE IF NOT EXISTS mentions (
+             story_id TEXT NOT NULL,
+             kind TEXT NOT NULL,
+             name TEXT NOT NULL,
+             detail TEXT,
+             published INTEGER NOT NULL,
+             PRIMARY KEY (story_id, kind, name)
+         ) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS mentions_by_kind ON mentions (kind, published);",
+    ],
+};
 
 impl Writer {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Writer, StoreError> {
-        let conn = open_conn(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )?;
-        // WAL lets readers run beside the writer; FULL makes each commit
-        // durable before it returns, which is what an acknowledgement promises.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        let conn = DATABASE.open(path)?;
         // Checkpoints copy the WAL into the database and fsync it; done
         // inside a commit they stall that publish for milliseconds. The
         // [`Checkpointer`] runs them on its own connection instead.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS stories (
-                 id TEXT PRIMARY KEY,
-                 latest_revision INTEGER NOT NULL,
-                 latest_seq INTEGER NOT NULL
-             );
-             CREATE TABLE IF NOT EXISTS revisions (
-                 seq INTEGER PRIMARY KEY,
-                 id TEXT NOT NULL,
-                 revision INTEGER NOT NULL,
-                 received INTEGER NOT NULL,
-                 content TEXT NOT NULL,
-                 tags TEXT NOT NULL DEFAULT '{}',
-                 UNIQUE (id, revision)
-             );
-             CREATE INDEX IF NOT EXISTS stories_latest ON stories (latest_seq);
-             CREATE TABLE IF NOT EXISTS mentions (
-                 story_id TEXT NOT NULL,
-                 kind TEXT NOT NULL,
-                 name TEXT NOT NULL,
-                 detail TEXT,
-                 published INTEGER NOT NULL,
-                 PRIMARY KEY (story_id, kind, name)
-             ) WITHOUT ROWID;
-             CREATE INDEX IF NOT EXISTS mentions_by_kind ON mentions (kind, published);",
-        )?;
+        // Files from before the lifecycle columns; done outside the
+        // numbered migrations because some files got the columns before
+        // schema versions lived in user_version. New columns go in
+        // DATABASE.migrations.
         add_lifecycle_columns(&conn)?;
-        let version: Option<i64> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        match version {
-            None => {
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
-                    [SCHEMA_VERSION],
-                )?;
-            }
-            Some(v) if v > SCHEMA_VERSION => return Err(StoreError::NewerSchema(v)),
-            Some(_) => {}
-        }
         let last_seq: i64 =
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM revisions", [], |r| {
                 r.get(0)
@@ -515,7 +505,7 @@ pub struct Checkpointer {
 
 impl Checkpointer {
     pub fn start(path: &Path, every: std::time::Duration) -> Result<Checkpointer, StoreError> {
-        let conn = open_conn(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let conn = DATABASE.connect(path, Access::ReadWrite)?;
         let (stop, rx) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("newsterm-checkpoint".into())
@@ -563,11 +553,10 @@ impl Reader {
     pub fn open(path: &Path, connections: usize) -> Result<Reader, StoreError> {
         let conns = (0..connections.max(1))
             .map(|_| {
-                open_conn(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .map(Mutex::new)
+                DATABASE
+                    .connect(path, Access::ReadOnly)
+                    .map(Mutex::new)
+                    .map_err(StoreError::from)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Reader {
