@@ -34,11 +34,12 @@ mod html;
 mod test_data;
 #[cfg(test)]
 mod test_server;
-mod text;
 
 pub use error::FeedError;
 pub use fetch::{FetchError, FetchOptions, FetchOutcome, Fetched, Fetcher, Validators};
-pub use parse::{DEFAULT_MAX_BYTES, FeedFormat, FeedItem, ParseOptions, ParsedFeed, parse};
+pub use parse::{
+    DEFAULT_MAX_BYTES, FeedFormat, FeedItem, ItemError, ParseOptions, ParsedFeed, parse,
+};
 pub use poller::{
     FeedInput, ImportOptions, IngestItem, ItemFailure, PollError, PollReport, Poller,
     PollerOptions, Sink, SinkError, SinkResult, import_feed,

@@ -34,7 +34,7 @@
 //! content changed.
 
 use feed_rs::model::{Entry, Feed, FeedType, Person, Text};
-use newsterm_story::{Block, Priority, StoryContent, StoryDraft, format_time, limits};
+use newsterm_story::{Block, Priority, StoryContent, StoryDraft, StoryError, format_time, limits};
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime};
 
@@ -42,7 +42,7 @@ use crate::digest::digest;
 use crate::error::FeedError;
 use crate::guard::{self, Syntax};
 use crate::html;
-use crate::text::{collapse, sentences, truncate};
+use newsterm_story::text::{collapse, sentences, truncate};
 
 /// The default cap on a feed document: 10 MiB.
 pub const DEFAULT_MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -119,6 +119,24 @@ pub struct ParsedFeed {
     pub items: Vec<FeedItem>,
 }
 
+/// Why one item of a feed makes no story.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ItemError {
+    /// Nothing in the item could be its headline.
+    #[error("item has no title, summary or content to take a headline from")]
+    NoHeadline,
+    /// The item's story breaks a rule of the story model.
+    #[error(transparent)]
+    Invalid(#[from] StoryError),
+    /// A document of a ninjs feed does not read as ninjs.
+    #[error("ninjs document {number}: {error}")]
+    Ninjs {
+        /// 1-based place of the document in the feed.
+        number: usize,
+        error: StoryError,
+    },
+}
+
 /// One item of a feed: how to recognise it, and the story it makes — or
 /// why it makes none.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +146,7 @@ pub struct FeedItem {
     /// Changes exactly when what the item says changes.
     pub hash: String,
     /// The story, or why this item cannot be one (the rest still can).
-    pub content: Result<StoryContent, String>,
+    pub content: Result<StoryContent, ItemError>,
     /// Things changed on the way in, such as a future time set to now.
     pub notes: Vec<String>,
 }
@@ -184,14 +202,17 @@ fn ninjs_item(index: usize, doc: &Value, options: &ParseOptions) -> FeedItem {
     };
     let mut notes = Vec::new();
     let content = newsterm_story::ninjs::parse(&text, options.now)
-        .map_err(|e| format!("ninjs document {}: {e}", index + 1))
+        .map_err(|error| ItemError::Ninjs {
+            number: index + 1,
+            error,
+        })
         .and_then(|parsed| {
             let mut draft = StoryDraft::from(parsed.content);
             if draft.source.is_none() {
                 draft.source = options.source_name.clone();
             }
             clamp_future(&mut draft, options.now, &mut notes);
-            draft.validate(options.now).map_err(|e| e.to_string())
+            Ok(draft.validate(options.now)?)
         });
     FeedItem {
         key,
@@ -389,10 +410,10 @@ impl FeedContext<'_> {
         };
         let mut notes = Vec::new();
         let content = if draft.headline.is_none() {
-            Err("item has no title, summary or content to take a headline from".to_string())
+            Err(ItemError::NoHeadline)
         } else {
             clamp_future(&mut draft, now, &mut notes);
-            draft.validate(now).map_err(|e| e.to_string())
+            draft.validate(now).map_err(ItemError::from)
         };
         FeedItem {
             key,
@@ -949,7 +970,8 @@ mod tests {
             ["Mr. Li arrived in the U.S. on Monday. Talks start today."]
         );
         let e = feed.items[2].content.as_ref().unwrap_err();
-        assert!(e.contains("no title, summary or content"), "{e}");
+        assert_eq!(e, &ItemError::NoHeadline);
+        assert!(e.to_string().contains("no title, summary or content"), "{e}");
     }
 
     #[test]
@@ -992,7 +1014,8 @@ mod tests {
         assert_eq!(feed.items.len(), 3);
         assert_eq!(story(&feed.items[0]).headline, "Good one");
         let e = feed.items[1].content.as_ref().unwrap_err();
-        assert!(e.contains("body"), "{e}");
+        assert!(matches!(e, ItemError::Invalid(_)), "{e:?}");
+        assert!(e.to_string().contains("body"), "{e}");
         assert_eq!(story(&feed.items[2]).headline, "Good two");
     }
 
@@ -1113,6 +1136,7 @@ mod tests {
                 .content
                 .as_ref()
                 .unwrap_err()
+                .to_string()
                 .contains("ninjs document 2")
         );
         assert_eq!(story(&feed.items[2]).published, now());

@@ -426,7 +426,10 @@ async fn ingest(
                     .extend(notes.into_iter().map(|n| format!("{key}: {n}")));
                 good.push((key, hash, content));
             }
-            Err(reason) => report.failed.push(ItemFailure { key, reason }),
+            Err(reason) => report.failed.push(ItemFailure {
+                key,
+                reason: reason.to_string(),
+            }),
         }
     }
     let seen = match store {

@@ -27,7 +27,8 @@ pub struct FeedMeta {
     /// A page showing the same stories (the web UI), if any.
     pub alternate_url: Option<String>,
     /// Items whose story has no URL link to this prefix + the story id
-    /// (e.g. `http://host/api/stories/`), so every item has a link.
+    /// (e.g. `http://host/api/stories/`), so every item has a link. What
+    /// it serves is newsterm's JSON for the story, and Atom says so.
     pub story_url_base: Option<String>,
     /// When the feed last changed; the newest revision's time when absent.
     pub updated: Option<OffsetDateTime>,
@@ -95,12 +96,16 @@ fn feed_updated(meta: &FeedMeta, stories: &[Story]) -> OffsetDateTime {
         .unwrap_or_else(OffsetDateTime::now_utc)
 }
 
-fn link(meta: &FeedMeta, story: &Story) -> Option<String> {
-    story.content.url.clone().or_else(|| {
-        meta.story_url_base
+/// An item's link and the media type of what it opens: the story's own
+/// page, or else newsterm's JSON for the story.
+fn link(meta: &FeedMeta, story: &Story) -> Option<(String, &'static str)> {
+    match &story.content.url {
+        Some(url) => Some((url.clone(), "text/html")),
+        None => meta
+            .story_url_base
             .as_ref()
-            .map(|base| format!("{base}{}", story.id))
-    })
+            .map(|base| (format!("{base}{}", story.id), "application/json")),
+    }
 }
 
 /// A category: a term, and a human label when the term is a code.
@@ -219,9 +224,9 @@ fn atom(meta: &FeedMeta, stories: &[Story]) -> String {
         ));
         element(&mut x, 2, "updated", &format_time(s.received));
         element(&mut x, 2, "published", &format_time(c.published));
-        if let Some(href) = link(meta, s) {
+        if let Some((href, media_type)) = link(meta, s) {
             x.push_str(&format!(
-                "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+                "    <link rel=\"alternate\" type=\"{media_type}\" href=\"{}\"/>\n",
                 xml(&href)
             ));
         }
@@ -288,7 +293,7 @@ fn rss(meta: &FeedMeta, stories: &[Story]) -> String {
         let c = &s.content;
         x.push_str("  <item>\n");
         element(&mut x, 2, "title", &c.headline);
-        if let Some(href) = link(meta, s) {
+        if let Some((href, _)) = link(meta, s) {
             element(&mut x, 2, "link", &href);
         }
         x.push_str(&format!(
@@ -324,7 +329,7 @@ fn json_feed(meta: &FeedMeta, stories: &[Story]) -> String {
             });
             let obj = item.as_object_mut();
             if let Some(obj) = obj {
-                if let Some(href) = link(meta, s) {
+                if let Some((href, _)) = link(meta, s) {
                     obj.insert("url".into(), json!(href));
                 }
                 if let Some(sum) = summary(s) {
@@ -370,36 +375,15 @@ fn printable(text: &str) -> String {
     text.chars().filter(|&c| is_representable(c)).collect()
 }
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values (quick-xml's
+/// escaping), dropping what XML cannot carry.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars().filter(|&c| is_representable(c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(printable(text)).into_owned()
 }
 
 /// Escapes text for HTML (which is then escaped again as XML text).
 fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars().filter(|&c| is_representable(c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    newsterm_story::html::escape(&printable(text)).into_owned()
 }
 
 /// RFC 822/2822 date as RSS wants it, in UTC: `Tue, 07 May 2024 12:00:00 +0000`.
@@ -530,6 +514,18 @@ mod tests {
                 format!("http://127.0.0.1:7878/api/stories/{}", stories[1].id)
             );
         }
+        // Atom says what a link opens: the story's page, or newsterm's JSON.
+        let atom =
+            feed_rs::parser::parse(FeedKind::Atom.render(&meta(), &stories).as_bytes()).unwrap();
+        let types: Vec<Option<String>> = atom
+            .entries
+            .iter()
+            .map(|e| e.links[0].media_type.clone())
+            .collect();
+        assert_eq!(
+            types,
+            [Some("text/html".into()), Some("application/json".into())]
+        );
     }
 
     #[test]

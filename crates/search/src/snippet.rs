@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use newsterm_query::{Field, Query};
+use newsterm_story::text::truncate;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::termdict::TermDictionary;
@@ -66,7 +67,7 @@ impl Snippets {
         } else {
             body
         };
-        escape_html(&excerpt(&text, SNIPPET_CHARS))
+        quick_xml::escape::escape(truncate(&text, SNIPPET_CHARS)).into_owned()
     }
 }
 
@@ -142,51 +143,4 @@ fn expand_prefix(
 fn joined(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     let parts: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
     parts.join(" ")
-}
-
-/// The start of `text`, cut at a word boundary near `max_chars`.
-fn excerpt(text: &str, max_chars: usize) -> String {
-    let Some((cut, _)) = text.char_indices().nth(max_chars) else {
-        return text.to_string();
-    };
-    let head = &text[..cut];
-    let head = head
-        .rfind(char::is_whitespace)
-        .map_or(head, |space| &head[..space]);
-    format!("{}…", head.trim_end())
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpts_cut_at_a_word_and_mark_the_cut() {
-        let text = "alpha beta gamma delta";
-        assert_eq!(excerpt(text, 100), text);
-        assert_eq!(excerpt(text, 13), "alpha beta…");
-    }
-
-    #[test]
-    fn escaping_covers_markup_characters() {
-        assert_eq!(
-            escape_html(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"
-        );
-    }
 }

@@ -25,7 +25,7 @@ impl fmt::Display for FieldError {
 }
 
 /// Why a story could not be read or accepted.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoryError {
     /// The fields were read but break the story's rules.
     #[error("invalid story: {}", join(.0))]

@@ -13,26 +13,34 @@
 //! into a [`StoryView`]; [`Format`] picks Markdown or ninjs by content
 //! type, file extension or content.
 //!
+//! [`html`] is the one HTML reader (ninjs bodies, feed items) and
+//! [`text`] holds the plain-text rules (sentences, truncation) every crate
+//! shares.
+//!
 //! This crate does no I/O: it turns bytes into stories and back.
 
 pub mod error;
+pub mod form;
 pub mod format;
+pub mod html;
 pub mod jsonl;
 pub mod lifecycle;
 pub mod markdown;
 pub mod model;
 pub mod ninjs;
 pub mod tags;
+pub mod text;
 
-mod html;
 mod plaintext;
 #[cfg(test)]
 mod test_data;
 
 pub use error::{FieldError, StoryError};
-pub use format::{Format, ParsedStory, StoryView};
+pub use form::{ParsedStory, StoryView};
+pub use format::Format;
 pub use lifecycle::{EventId, RevisionKind};
 pub use model::{
-    Block, Priority, Story, StoryContent, StoryDraft, StoryId, format_time, limits, parse_time,
+    Block, Priority, Story, StoryContent, StoryDraft, StoryId, TimeError, format_time, limits,
+    parse_time,
 };
 pub use tags::Tags;

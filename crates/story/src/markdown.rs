@@ -46,7 +46,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::error::{FieldError, StoryError};
-use crate::format::{ParsedStory, StoryView, parse_priority, validate_with};
+use crate::form::{ParsedStory, StoryView, parse_priority, validate_with};
 use crate::model::{Block, StoryDraft, StoryId, format_time};
 
 /// Reads a Markdown story. `now` fills `published` when the header has none.
@@ -347,7 +347,7 @@ mod tests {
                 Block::Paragraph("• nor this".into()),
                 Block::Paragraph("* nor this".into()),
                 Block::Paragraph("--- nor a header line".into()),
-                Block::Paragraph("\\backslash first, and  two  spaces".into()),
+                Block::Paragraph("\\backslash first, and a\u{A0}no-break space".into()),
                 Block::Paragraph("#hashtag lede".into()),
                 Block::Subhead("### Third-level looking".into()),
                 Block::Paragraph("Last: \"quoted\" text.".into()),

@@ -10,6 +10,7 @@ use ulid::Ulid;
 use crate::error::{FieldError, StoryError};
 use crate::lifecycle::{EventId, RevisionKind};
 use crate::tags::Tags;
+use crate::text::{collapse_html_space, truncate};
 
 /// Limits a story must keep. They bound memory per request and keep one
 /// story from starving the store, the index and every subscriber.
@@ -318,13 +319,15 @@ impl StoryDraft {
         let body: Vec<Block> = self
             .body
             .into_iter()
+            // Runs of white space read as one space, as in HTML, so every
+            // form (ninjs HTML bodies included) gives the same text back.
             .filter_map(|b| match b {
                 Block::Paragraph(t) => {
-                    let t = t.trim().to_string();
+                    let t = collapse_html_space(&t);
                     (!t.is_empty()).then_some(Block::Paragraph(t))
                 }
                 Block::Subhead(t) => {
-                    let t = t.trim().to_string();
+                    let t = collapse_html_space(&t);
                     (!t.is_empty()).then_some(Block::Subhead(t))
                 }
             })
@@ -371,7 +374,7 @@ impl StoryDraft {
         let published = match self.published.as_deref().map(str::trim) {
             None | Some("") => now,
             Some(p) => parse_time(p).unwrap_or_else(|e| {
-                errors.push(FieldError::new("published", e));
+                errors.push(FieldError::new("published", e.to_string()));
                 now
             }),
         };
@@ -380,7 +383,7 @@ impl StoryDraft {
             Some(p) => match parse_time(p) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    errors.push(FieldError::new("updated", e));
+                    errors.push(FieldError::new("updated", e.to_string()));
                     None
                 }
             },
@@ -504,9 +507,17 @@ impl Story {
     }
 }
 
+/// A time written in none of the forms [`parse_time`] reads; carries the
+/// text (cut short).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{0}` is not a time: use RFC 3339 such as 2024-05-01T12:00:00Z, or a date such as 2024-05-01"
+)]
+pub struct TimeError(String);
+
 /// Parses RFC 3339 (`2024-05-01T12:00:00Z`, with or without seconds or
 /// offset) or a bare date (`2024-05-01`, taken as midnight UTC).
-pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
+pub fn parse_time(s: &str) -> Result<OffsetDateTime, TimeError> {
     use time::format_description::well_known::Rfc3339;
     let s = s.trim();
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
@@ -527,10 +538,7 @@ pub fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     if let Ok(t) = time::PrimitiveDateTime::parse(s, &no_zone) {
         return Ok(t.assume_utc());
     }
-    Err(format!(
-        "`{}` is not a time: use RFC 3339 such as 2024-05-01T12:00:00Z, or a date such as 2024-05-01",
-        truncate(s, 60)
-    ))
+    Err(TimeError(truncate(s, 60)))
 }
 
 /// Formats a time as RFC 3339 in UTC, the form every output uses.
@@ -580,22 +588,34 @@ fn optional_line(
     Some(v)
 }
 
-pub(crate) fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn now() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
+    }
+
+    #[test]
+    fn runs_of_white_space_in_the_body_read_as_one_space() {
+        let content = StoryDraft {
+            headline: Some("Body spacing".into()),
+            body: vec![
+                Block::Paragraph("  Two  spaces,\ttab\r\nand\u{A0}no-break ".into()),
+                Block::Subhead("Sub \t head".into()),
+                Block::Paragraph(" \t ".into()),
+            ],
+            ..StoryDraft::default()
+        }
+        .validate(OffsetDateTime::UNIX_EPOCH)
+        .unwrap();
+        assert_eq!(
+            content.body,
+            [
+                Block::Paragraph("Two spaces, tab and\u{A0}no-break".into()),
+                Block::Subhead("Sub head".into()),
+            ]
+        );
     }
 
     #[test]

@@ -60,10 +60,11 @@ use serde_json::{Number, Value};
 use time::OffsetDateTime;
 
 use crate::error::StoryError;
-use crate::format::{ParsedStory, StoryView};
+use crate::form::{ParsedStory, StoryView};
 use crate::lifecycle::RevisionKind;
-use crate::model::{Block, Priority, StoryDraft, StoryId, format_time, truncate};
+use crate::model::{Block, Priority, StoryDraft, StoryId, format_time};
 use crate::tags::{EntityType, Tags};
+use crate::text::truncate;
 use crate::{html, plaintext};
 
 /// Reads a ninjs 2.x document. `now` fills `published` when it has no time.
@@ -129,12 +130,13 @@ impl Version {
     }
 
     /// The validator for this version, built on first use and kept.
-    fn validator(self) -> &'static Result<Validator, String> {
-        static V2_0: LazyLock<Result<Validator, String>> =
+    fn validator(self) -> &'static Result<Validator, BundledSchemaError> {
+        type Built = LazyLock<Result<Validator, BundledSchemaError>>;
+        static V2_0: Built =
             LazyLock::new(|| build_validator(include_str!("../schemas/ninjs-schema_2.0.json")));
-        static V2_1: LazyLock<Result<Validator, String>> =
+        static V2_1: Built =
             LazyLock::new(|| build_validator(include_str!("../schemas/ninjs-schema_2.1.json")));
-        static V2_2: LazyLock<Result<Validator, String>> =
+        static V2_2: Built =
             LazyLock::new(|| build_validator(include_str!("../schemas/ninjs-schema_2.2.json")));
         match self {
             Version::V2_0 => &V2_0,
@@ -144,13 +146,25 @@ impl Version {
     }
 }
 
-fn build_validator(schema: &str) -> Result<Validator, String> {
-    let schema: Value = serde_json::from_str(schema).map_err(|e| e.to_string())?;
-    let geojson: Value = serde_json::from_str(GEOJSON_SCHEMA).map_err(|e| e.to_string())?;
+/// Why a schema compiled into newsterm did not load: a defect of the
+/// build, reported with every ninjs document it then cannot check.
+#[derive(Debug, thiserror::Error)]
+enum BundledSchemaError {
+    #[error("it is not JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("its GeoJSON reference did not resolve: {0}")]
+    Registry(String),
+    #[error("it does not compile: {0}")]
+    Compile(String),
+}
+
+fn build_validator(schema: &str) -> Result<Validator, BundledSchemaError> {
+    let schema: Value = serde_json::from_str(schema)?;
+    let geojson: Value = serde_json::from_str(GEOJSON_SCHEMA)?;
     let registry = Registry::new()
         .add(GEOJSON_URI, geojson)
         .and_then(|r| r.prepare())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| BundledSchemaError::Registry(e.to_string()))?;
     jsonschema::options()
         .offline()
         .with_registry(&registry)
@@ -158,7 +172,7 @@ fn build_validator(schema: &str) -> Result<Validator, String> {
         // and the IPTC test suite expects e.g. `"uri": "002-schema"` to pass.
         .should_validate_formats(false)
         .build(&schema)
-        .map_err(|e| e.to_string())
+        .map_err(|e| BundledSchemaError::Compile(e.to_string()))
 }
 
 /// The version a document declares, 2.2 when it declares none.
@@ -724,7 +738,7 @@ mod tests {
             body: vec![
                 Block::Paragraph("A magnitude 6.1 earthquake <struck> & shook.".into()),
                 Block::Subhead("Damage & \"response\"".into()),
-                Block::Paragraph("Two  spaces,\ttab and &amp; kept.".into()),
+                Block::Paragraph("A\u{A0}no-break space and &amp; kept.".into()),
                 Block::Paragraph("Last paragraph.".into()),
             ],
             byline: Some("Ana Rojas".into()),

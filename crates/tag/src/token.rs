@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use newsterm_story::text::{is_abbreviation, sentence_ends};
+
 /// One token: byte offsets into the text (for slicing) and char offsets (for output).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Token {
@@ -25,14 +27,6 @@ impl Token {
     }
 }
 
-/// Words that keep a trailing period as part of the token.
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Gen", "Lt",
-    "Col", "Sgt", "Capt", "Cmdr", "Adm", "Gov", "Sen", "Rep", "Rev", "Mt", "Ft", "Jan", "Feb",
-    "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "No", "Nos", "Dept",
-    "Univ", "approx", "Messrs", "Pres", "Hon", "Gov't", "Bros", "Ave", "Blvd",
-];
-
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
@@ -47,20 +41,6 @@ fn joins(prev: char, c: char, next: char) -> bool {
         '&' => prev.is_uppercase() && next.is_uppercase(),
         _ => false,
     }
-}
-
-fn keeps_period(word: &[char]) -> bool {
-    if word.len() == 1 && word[0].is_alphabetic() {
-        return true; // an initial: "John F. Kennedy"
-    }
-    if word.contains(&'.') {
-        // "U.S", "e.g", "Ph.D": every piece short and alphabetic.
-        return word
-            .split(|c| *c == '.')
-            .all(|p| !p.is_empty() && p.len() <= 3 && p.iter().all(|c| c.is_alphabetic()));
-    }
-    let s: String = word.iter().collect();
-    ABBREVIATIONS.contains(&s.as_str())
 }
 
 /// Splits `text` into tokens.
@@ -104,8 +84,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             {
                 end -= 2;
             } else if end < n && ch(end) == '.' {
-                let word: Vec<char> = (start..end).map(ch).collect();
-                if keeps_period(&word) {
+                if is_abbreviation(&text[byte_at(start)..byte_at(end)]) {
                     end += 1;
                 }
             }
@@ -133,45 +112,23 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
-fn is_closing(s: &str) -> bool {
-    matches!(s, "\"" | "\u{201d}" | "'" | "\u{2019}" | ")" | "]")
-}
-
-/// Groups tokens into sentences (ranges of token indices). A line break always ends a
-/// sentence: headlines, datelines and list items are sentences of their own.
+/// Groups tokens into sentences (ranges of token indices), cut where
+/// [`sentence_ends`] — the splitter the feed reader uses too — ends them.
+/// A line break always ends a sentence: headlines, datelines and list
+/// items are sentences of their own.
 pub(crate) fn sentences(text: &str, tokens: &[Token]) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    let mut ends = sentence_ends(text).into_iter().peekable();
     let mut start = 0;
-    let mut i = 0;
-    while i < tokens.len() {
-        if i > start && tokens[i].newline_before {
+    for (i, token) in tokens.iter().enumerate() {
+        let mut ended = false;
+        while ends.next_if(|&end| end <= token.start).is_some() {
+            ended = true;
+        }
+        if ended && i > start {
             out.push(start..i);
             start = i;
         }
-        let t = tokens[i].text(text);
-        if matches!(t, "." | "!" | "?") {
-            let mut end = i + 1;
-            while end < tokens.len()
-                && !tokens[end].space_before
-                && is_closing(tokens[end].text(text))
-            {
-                end += 1;
-            }
-            let next_starts = tokens.get(end).is_none_or(|n| {
-                let s = n.text(text);
-                n.newline_before
-                    || s.chars()
-                        .next()
-                        .is_some_and(|c| c.is_uppercase() || c.is_numeric() || !c.is_alphanumeric())
-            });
-            if next_starts {
-                out.push(start..end);
-                start = end;
-                i = end;
-                continue;
-            }
-        }
-        i += 1;
     }
     if start < tokens.len() {
         out.push(start..tokens.len());
