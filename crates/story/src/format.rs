@@ -1,5 +1,5 @@
-//! Which form a story is written in, and the shapes every form shares:
-//! [`ParsedStory`] out of a parser, [`StoryView`] into a renderer.
+//! Which form a story is written in: [`Format`] names one and hands
+//! bytes to its parser or a story to its renderer.
 
 use std::fmt;
 use std::path::Path;
@@ -7,9 +7,8 @@ use std::str::FromStr;
 
 use time::OffsetDateTime;
 
-use crate::error::{FieldError, StoryError};
-use crate::lifecycle::{EventId, RevisionKind};
-use crate::model::{Story, StoryContent, StoryDraft, StoryId};
+use crate::error::StoryError;
+use crate::form::{ParsedStory, StoryView};
 use crate::{markdown, ninjs};
 
 /// A story form a publisher can send and a reader can ask for.
@@ -119,79 +118,6 @@ impl FromStr for Format {
     }
 }
 
-/// What a parser read: validated content, plus the identity the input
-/// carried, if any.
-///
-/// `id` and `revision` are informational: they let a story read back from
-/// newsterm's own output be recognised, but the store decides both.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParsedStory {
-    pub content: StoryContent,
-    pub id: Option<StoryId>,
-    pub revision: Option<u32>,
-}
-
-/// What a renderer writes: content, and the identity to write with it
-/// when known. Made from a [`Story`], a [`ParsedStory`] or bare
-/// [`StoryContent`] with `.into()`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StoryView<'a> {
-    pub content: &'a StoryContent,
-    pub id: Option<StoryId>,
-    pub revision: Option<u32>,
-    /// Tags found by newsterm, written where the form has a place for
-    /// them (ninjs people, organisations, places and subjects).
-    pub tags: Option<&'a crate::tags::Tags>,
-    /// The event the story reports (ninjs `events`).
-    pub event: Option<EventId>,
-    /// What the revision is, and its correction note or withdrawal
-    /// reason (ninjs `pubstatus` and `descriptions`).
-    pub kind: RevisionKind,
-    pub note: Option<&'a str>,
-}
-
-impl<'a> From<&'a Story> for StoryView<'a> {
-    fn from(story: &'a Story) -> Self {
-        StoryView {
-            content: &story.content,
-            id: Some(story.id),
-            revision: Some(story.revision),
-            tags: Some(&story.tags),
-            event: story.event,
-            kind: story.kind,
-            note: story.note.as_deref(),
-        }
-    }
-}
-
-impl<'a> From<&'a ParsedStory> for StoryView<'a> {
-    fn from(story: &'a ParsedStory) -> Self {
-        StoryView {
-            content: &story.content,
-            id: story.id,
-            revision: story.revision,
-            tags: None,
-            event: None,
-            kind: RevisionKind::Update,
-            note: None,
-        }
-    }
-}
-
-impl<'a> From<&'a StoryContent> for StoryView<'a> {
-    fn from(content: &'a StoryContent) -> Self {
-        StoryView {
-            content,
-            id: None,
-            revision: None,
-            tags: None,
-            event: None,
-            kind: RevisionKind::Update,
-            note: None,
-        }
-    }
-}
-
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The text of `bytes`, or an error naming the offset (and line and
@@ -214,42 +140,6 @@ fn decode_utf8(bytes: &[u8], format: Format) -> Result<&str, StoryError> {
             column: Some(column),
         }
     })
-}
-
-/// Validates `draft`, reporting `extra` problems the parser found (fields
-/// it could not even put in the draft) together with the draft's own.
-pub(crate) fn validate_with(
-    draft: StoryDraft,
-    now: OffsetDateTime,
-    mut extra: Vec<FieldError>,
-) -> Result<StoryContent, StoryError> {
-    match draft.validate(now) {
-        Ok(content) if extra.is_empty() => Ok(content),
-        Ok(_) => Err(StoryError::Invalid(extra)),
-        Err(StoryError::Invalid(errors)) => {
-            extra.extend(errors);
-            Err(StoryError::Invalid(extra))
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// Collects a priority's parse error as a field error.
-pub(crate) fn parse_priority(
-    value: Option<&str>,
-    errors: &mut Vec<FieldError>,
-) -> Option<crate::model::Priority> {
-    match value?.parse() {
-        Ok(p) => Some(p),
-        Err(StoryError::Invalid(e)) => {
-            errors.extend(e);
-            None
-        }
-        Err(other) => {
-            errors.push(FieldError::new("priority", other.to_string()));
-            None
-        }
-    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::error::{FieldError, StoryError};
-use crate::format::{ParsedStory, parse_priority, validate_with};
+use crate::form::{ParsedStory, parse_priority, validate_with};
 use crate::model::{Block, StoryDraft, StoryId};
 use crate::plaintext;
 

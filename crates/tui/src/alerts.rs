@@ -9,7 +9,7 @@ use std::fmt;
 
 use newsterm_api::{AlertDelivery, AlertHit, AlertInfo};
 
-use crate::app::Connection;
+use crate::connection::Connection;
 use crate::rows::scroll_to_show;
 
 /// An alert to add or remove, as typed after `ALRT`.

@@ -13,6 +13,7 @@
 
 mod alerts;
 mod app;
+mod connection;
 mod entities;
 #[cfg(test)]
 mod fixtures;
@@ -26,7 +27,8 @@ mod theme;
 mod wrap;
 
 pub use alerts::AlertChange;
-pub use app::{App, Command, Connection, Update};
+pub use app::{App, Command, Update};
+pub use connection::Connection;
 pub use entities::EntityKind;
 pub use render::render;
 pub use runner::run;

@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 
 use super::{empty_list_text, short_time, thousands};
 use crate::alerts::delivery_label;
-use crate::app::{App, Connection};
+use crate::app::App;
+use crate::connection::Connection;
 use crate::sources::{age, is_failing, state};
 use crate::theme;
 use crate::wrap::{fit, width};
