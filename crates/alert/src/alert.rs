@@ -104,11 +104,10 @@ impl fmt::Debug for Webhook {
 impl Webhook {
     /// A fresh random secret (32 bytes from the OS, as hex) for a webhook
     /// whose owner did not choose one.
-    pub fn random_secret() -> std::io::Result<String> {
-        use std::io::Read;
+    pub fn random_secret() -> Result<String, getrandom::Error> {
         let mut bytes = [0u8; 32];
-        std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-        Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        getrandom::fill(&mut bytes)?;
+        Ok(hex::encode(bytes))
     }
 }
 
@@ -189,11 +188,9 @@ pub enum AlertError {
     InvalidId(String),
     #[error("alert store: {0}")]
     Storage(#[from] rusqlite::Error),
-    #[error("alert store {path}: {source}")]
-    Open {
-        path: std::path::PathBuf,
-        source: rusqlite::Error,
-    },
+    /// `alerts.db` could not be opened, created or migrated.
+    #[error(transparent)]
+    Open(#[from] newsterm_sqlite::OpenError),
     #[error("alert store holds a damaged row: {0}")]
     Damaged(String),
 }
@@ -217,7 +214,7 @@ impl AlertError {
             AlertError::InvalidQuery(_) => "invalid_query",
             AlertError::InvalidWebhook(_) => "invalid_webhook",
             AlertError::InvalidId(_) => "invalid_id",
-            AlertError::Storage(_) | AlertError::Open { .. } | AlertError::Damaged(_) => "storage",
+            AlertError::Storage(_) | AlertError::Open(_) | AlertError::Damaged(_) => "storage",
         }
     }
 }

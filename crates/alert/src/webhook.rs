@@ -20,8 +20,8 @@ use std::time::Duration;
 
 use newsterm_api::Headline;
 use newsterm_story::Story;
+use ring::hmac;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use crate::alert::Alert;
@@ -111,7 +111,7 @@ impl Shared {
             .is_some_and(|s| s.failing)
     }
 
-    fn record(&self, url: &str, outcome: Result<(), String>, failing_after: u32) {
+    fn record(&self, url: &str, outcome: Result<(), DeliveryError>, failing_after: u32) {
         let mut targets = self.targets.lock().unwrap_or_else(PoisonError::into_inner);
         let status = targets.entry(url.to_string()).or_default();
         match outcome {
@@ -127,7 +127,7 @@ impl Shared {
                     tracing::warn!(url, "webhook target marked failing: {e}");
                     status.failing = true;
                 }
-                status.last_error = Some(e);
+                status.last_error = Some(e.to_string());
             }
         }
     }
@@ -241,45 +241,21 @@ pub fn payload(alert: &Alert, story: &Story) -> Vec<u8> {
 /// The `X-Newsterm-Signature` value for `body`: `sha256=` and the hex
 /// HMAC-SHA256 (RFC 2104) of the body keyed with `secret`.
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    let mac = hmac_sha256(secret, body);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256=");
-    for byte in mac {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
+    format!("sha256={}", hex::encode(hmac::sign(&key, body)))
 }
 
 /// True when `header` is the signature of `body` under `secret`, compared
 /// in constant time: what a receiver checks.
 pub fn verify(secret: &[u8], body: &[u8], header: &str) -> bool {
-    let expected = signature(secret, body);
-    expected.len() == header.len()
-        && expected
-            .bytes()
-            .zip(header.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
-}
-
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|k| k ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
+    let Some(mac) = header
+        .strip_prefix("sha256=")
+        .and_then(|h| hex::decode(h).ok())
+    else {
+        return false;
+    };
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret);
+    hmac::verify(&key, body, &mac).is_ok()
 }
 
 /// Routes jobs to one worker per target, until every sender is gone.
@@ -329,18 +305,13 @@ async fn deliver_to_target(
         };
         let signed = signature(job.secret.as_bytes(), &job.body);
         let mut wait = config.first_retry;
-        let mut outcome = Err(String::new());
+        let mut outcome = Ok(());
         for attempt in 1..=attempts {
-            outcome = match post(&client, &job, &signed).await {
-                Ok(()) => Ok(()),
-                Err(Failure::Permanent(e)) => {
-                    outcome = Err(e);
-                    break;
-                }
-                Err(Failure::Transient(e)) => Err(e),
-            };
-            if outcome.is_ok() {
-                break;
+            outcome = post(&client, &job, &signed).await;
+            match &outcome {
+                Ok(()) => break,
+                Err(e) if !e.is_transient() => break,
+                Err(_) => {}
             }
             if attempt < attempts {
                 tokio::time::sleep(wait).await;
@@ -351,14 +322,33 @@ async fn deliver_to_target(
     }
 }
 
-enum Failure {
-    /// Worth retrying: no answer, a timeout, a 5xx, 408 or 429.
-    Transient(String),
-    /// The target refused the request itself (other 4xx).
-    Permanent(String),
+/// Why one delivery failed.
+#[derive(Debug, thiserror::Error)]
+enum DeliveryError {
+    /// No answer: refused, reset, timed out.
+    #[error("{0}")]
+    Unreachable(reqwest::Error),
+    /// The target answered with an error status.
+    #[error("answered {0}")]
+    Answered(reqwest::StatusCode),
 }
 
-async fn post(client: &reqwest::Client, job: &Job, signed: &str) -> Result<(), Failure> {
+impl DeliveryError {
+    /// Worth retrying: no answer, a 5xx, 408 or 429. Any other 4xx means
+    /// the target refused the request itself.
+    fn is_transient(&self) -> bool {
+        match self {
+            DeliveryError::Unreachable(_) => true,
+            DeliveryError::Answered(status) => {
+                !status.is_client_error()
+                    || *status == reqwest::StatusCode::REQUEST_TIMEOUT
+                    || *status == reqwest::StatusCode::TOO_MANY_REQUESTS
+            }
+        }
+    }
+}
+
+async fn post(client: &reqwest::Client, job: &Job, signed: &str) -> Result<(), DeliveryError> {
     let response = client
         .post(&job.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -366,17 +356,12 @@ async fn post(client: &reqwest::Client, job: &Job, signed: &str) -> Result<(), F
         .body(job.body.clone())
         .send()
         .await
-        .map_err(|e| Failure::Transient(e.to_string()))?;
+        .map_err(DeliveryError::Unreachable)?;
     let status = response.status();
     if status.is_success() {
         Ok(())
-    } else if status.is_client_error()
-        && status != reqwest::StatusCode::REQUEST_TIMEOUT
-        && status != reqwest::StatusCode::TOO_MANY_REQUESTS
-    {
-        Err(Failure::Permanent(format!("answered {status}")))
     } else {
-        Err(Failure::Transient(format!("answered {status}")))
+        Err(DeliveryError::Answered(status))
     }
 }
 
@@ -395,28 +380,29 @@ mod tests {
 
     const SECRET: &str = "s3cret";
 
-    fn hex(bytes: &[u8]) -> String {
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
     #[test]
-    fn hmac_matches_rfc_4231_vectors() {
+    fn signatures_match_rfc_4231_vectors() {
         // Test cases 1, 2 and 6 (a key longer than the block).
-        assert_eq!(
-            hex(&hmac_sha256(&[0x0b; 20], b"Hi There")),
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
-        );
-        assert_eq!(
-            hex(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert_eq!(
-            hex(&hmac_sha256(
+        let cases: [(&[u8], &[u8], &str); 3] = [
+            (
+                &[0x0b; 20],
+                b"Hi There",
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+            ),
+            (
+                b"Jefe",
+                b"what do ya want for nothing?",
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+            ),
+            (
                 &[0xaa; 131],
-                b"Test Using Larger Than Block-Size Key - Hash Key First"
-            )),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
+                b"Test Using Larger Than Block-Size Key - Hash Key First",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+            ),
+        ];
+        for (key, body, mac) in cases {
+            assert_eq!(signature(key, body), format!("sha256={mac}"));
+        }
     }
 
     #[test]
@@ -426,6 +412,8 @@ mod tests {
         assert!(!verify(b"k", b"body!", &sig));
         assert!(!verify(b"other", b"body", &sig));
         assert!(!verify(b"k", b"body", "sha256="));
+        assert!(!verify(b"k", b"body", &sig.replace("sha256=", "sha1=")));
+        assert!(!verify(b"k", b"body", &format!("{sig}00")));
     }
 
     fn alert(url: &str) -> Alert {

@@ -452,6 +452,17 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Why the NATS peer is not there to be measured.
+#[derive(Debug, thiserror::Error)]
+enum NatsUnavailable {
+    #[error("no free loopback port: {0}")]
+    Port(std::io::Error),
+    #[error("nats-server is not installed (apt-get install nats-server)")]
+    NotInstalled,
+    #[error("nats-server did not start listening")]
+    NotListening,
+}
+
 /// Debian's nats-server on a free loopback port, killed on drop.
 struct NatsServer {
     child: Child,
@@ -459,23 +470,21 @@ struct NatsServer {
 }
 
 impl NatsServer {
-    fn start(_scratch: &Path) -> Result<NatsServer, String> {
+    fn start(_scratch: &Path) -> Result<NatsServer, NatsUnavailable> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
+            .map_err(NatsUnavailable::Port)?
             .port();
         let child = Command::new("nats-server")
             .args(["-a", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|_| {
-                "nats-server is not installed (apt-get install nats-server)".to_string()
-            })?;
+            .map_err(|_| NatsUnavailable::NotInstalled)?;
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
-                return Err("nats-server did not start listening".into());
+                return Err(NatsUnavailable::NotListening);
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -23,6 +23,22 @@ pub fn indexed_time(t: OffsetDateTime) -> OffsetDateTime {
     t.replace_nanosecond(0).unwrap_or(t)
 }
 
+/// Why a `published:` value does not read as a date filter; the parser
+/// adds its position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum DateError {
+    #[error(transparent)]
+    NotATime(#[from] newsterm_story::TimeError),
+    #[error("a date range is written [FROM TO UNTIL], e.g. [2024-01-01 TO 2024-01-31]")]
+    RangeShape,
+    #[error("expected `TO` between the dates of a range, found `{0}`")]
+    MissingTo(String),
+    #[error("the date range ends before it starts")]
+    Backwards,
+    #[error("no time is after the end of the calendar")]
+    PastTheCalendar,
+}
+
 /// One end of a date filter as written.
 #[derive(Debug, Clone, Copy)]
 enum Point {
@@ -31,12 +47,14 @@ enum Point {
 }
 
 impl Point {
-    fn parse(text: &str) -> Result<Point, String> {
+    fn parse(text: &str) -> Result<Point, DateError> {
         let day_format = format_description!("[year]-[month]-[day]");
         if let Ok(day) = Date::parse(text, &day_format) {
             return Ok(Point::Day(day));
         }
-        newsterm_story::parse_time(text).map(|t| Point::Instant(indexed_time(t)))
+        Ok(Point::Instant(indexed_time(newsterm_story::parse_time(
+            text,
+        )?)))
     }
 
     /// First second the point covers.
@@ -58,7 +76,7 @@ impl Point {
 
 /// Parses what follows `published:`: a date or time, optionally behind
 /// `>`, `>=`, `<` or `<=`.
-pub(crate) fn parse_value(text: &str) -> Result<Bounds, String> {
+pub(crate) fn parse_value(text: &str) -> Result<Bounds, DateError> {
     let (op, rest) = ["<=", ">=", "<", ">"]
         .into_iter()
         .find_map(|op| text.strip_prefix(op).map(|rest| (op, rest)))
@@ -75,17 +93,13 @@ pub(crate) fn parse_value(text: &str) -> Result<Bounds, String> {
 }
 
 /// Parses the inside of `[FROM TO UNTIL]`, both ends inclusive, `*` open.
-pub(crate) fn parse_range(inner: &str) -> Result<Bounds, String> {
+pub(crate) fn parse_range(inner: &str) -> Result<Bounds, DateError> {
     let parts: Vec<&str> = inner.split_whitespace().collect();
     let [from, to_keyword, until] = parts[..] else {
-        return Err(
-            "a date range is written [FROM TO UNTIL], e.g. [2024-01-01 TO 2024-01-31]".into(),
-        );
+        return Err(DateError::RangeShape);
     };
     if to_keyword != "TO" {
-        return Err(format!(
-            "expected `TO` between the dates of a range, found `{to_keyword}`"
-        ));
+        return Err(DateError::MissingTo(to_keyword.to_string()));
     }
     let from = match from {
         "*" => None,
@@ -98,15 +112,13 @@ pub(crate) fn parse_range(inner: &str) -> Result<Bounds, String> {
     if let (Some(f), Some(u)) = (from, until)
         && f >= u
     {
-        return Err("the date range ends before it starts".into());
+        return Err(DateError::Backwards);
     }
     Ok((from, until))
 }
 
-fn end_of(point: Point) -> Result<OffsetDateTime, String> {
-    point
-        .end()
-        .ok_or_else(|| "no time is after the end of the calendar".to_string())
+fn end_of(point: Point) -> Result<OffsetDateTime, DateError> {
+    point.end().ok_or(DateError::PastTheCalendar)
 }
 
 /// Writes a range as a `published:` filter that parses back to the same
@@ -210,22 +222,31 @@ mod tests {
         assert!(
             parse_value("2024-13-01")
                 .unwrap_err()
+                .to_string()
                 .contains("2024-13-01")
         );
-        assert!(parse_value("yesterday").unwrap_err().contains("RFC 3339"));
+        assert!(
+            parse_value("yesterday")
+                .unwrap_err()
+                .to_string()
+                .contains("RFC 3339")
+        );
         assert!(
             parse_range("2024-01-01 2024-02-01")
                 .unwrap_err()
+                .to_string()
                 .contains("[FROM TO UNTIL]")
         );
         assert!(
             parse_range("2024-01-01 UNTIL 2024-02-01")
                 .unwrap_err()
+                .to_string()
                 .contains("`TO`")
         );
         assert!(
             parse_range("2024-02-01 TO 2024-01-01")
                 .unwrap_err()
+                .to_string()
                 .contains("before")
         );
     }

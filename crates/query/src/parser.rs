@@ -371,7 +371,7 @@ impl Parser {
             Kind::Range(inner) => match scope {
                 Scope::Published => dates::parse_range(&inner)
                     .map(date_range)
-                    .map_err(|m| error(value.pos, m)),
+                    .map_err(|e| error(value.pos, e.to_string())),
                 Scope::Field(_) => Err(error(
                     value.pos,
                     "`[… TO …]` ranges are only for published:",
@@ -391,7 +391,7 @@ fn word_query(word: &str, pos: usize, scope: Scope) -> Result<Query, QueryError>
         Scope::Published => {
             return dates::parse_value(word)
                 .map(date_range)
-                .map_err(|m| error(pos, m));
+                .map_err(|e| error(pos, e.to_string()));
         }
         Scope::Field(field) => field,
     };

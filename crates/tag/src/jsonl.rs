@@ -12,6 +12,19 @@ use serde::{Deserialize, Serialize};
 use crate::Tagger;
 use crate::annotations::Annotations;
 
+/// Why one input line was not tagged; written into its output line.
+#[derive(Debug, thiserror::Error)]
+enum BadLine {
+    #[error("line is longer than {MAX_LINE_BYTES} bytes")]
+    TooLong,
+    #[error("line is not valid UTF-8: {0}")]
+    Utf8(#[from] std::str::Utf8Error),
+    #[error("invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("no \"text\" (or \"headline\"/\"body\") field")]
+    NoText,
+}
+
 /// Longest input line accepted (a story of several megabytes still fits).
 pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -110,19 +123,15 @@ pub fn tag_jsonl(
             continue;
         }
         summary.lines += 1;
-        let result: Result<(serde_json::Value, Annotations, usize), String> = (|| {
+        let result: Result<(serde_json::Value, Annotations, usize), BadLine> = (|| {
             if !fits {
-                return Err(format!("line is longer than {MAX_LINE_BYTES} bytes"));
+                return Err(BadLine::TooLong);
             }
-            let line =
-                std::str::from_utf8(&buf).map_err(|e| format!("line is not valid UTF-8: {e}"))?;
-            let story: Input =
-                serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+            let line = std::str::from_utf8(&buf)?;
+            let story: Input = serde_json::from_str(line)?;
             let (ann, words) = match (story.text, story.headline, story.body) {
                 (Some(text), _, _) => (tagger.tag(&text), text.split_whitespace().count()),
-                (None, None, None) => {
-                    return Err("no \"text\" (or \"headline\"/\"body\") field".into());
-                }
+                (None, None, None) => return Err(BadLine::NoText),
                 (None, h, b) => {
                     let (h, b) = (h.unwrap_or_default(), b.unwrap_or_default());
                     let words = h.split_whitespace().count() + b.split_whitespace().count();
@@ -148,7 +157,7 @@ pub fn tag_jsonl(
                     &mut output,
                     &LineError {
                         line: line_no,
-                        error: &error,
+                        error: &error.to_string(),
                     },
                 )?;
                 summary.errors += 1;

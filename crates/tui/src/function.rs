@@ -90,8 +90,58 @@ pub(crate) const HELP: [(&str, &str); 11] = [
     ),
 ];
 
+/// What is wrong with a command line, in words the user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum FunctionError {
+    #[error("type a function, e.g. N, TOP or NSE <query>; HELP lists them all")]
+    Empty,
+    #[error("{0} takes no argument")]
+    TakesNoArgument(String),
+    #[error("NSE needs a query, e.g. NSE gaza")]
+    NeedsQuery,
+    #[error("{mnemonic} needs a name, e.g. {mnemonic} {example}")]
+    NeedsName {
+        mnemonic: String,
+        example: &'static str,
+    },
+    #[error("{0} is not available in this terminal yet")]
+    Planned(String),
+    #[error("unknown function {0}: type HELP for the list")]
+    Unknown(String),
+    #[error("NI takes one topic code, e.g. NI CONFLICT, not `{0}`; NI alone lists them")]
+    TopicCode(String),
+    #[error("ALRT ADD: the name's closing \" is missing")]
+    AlertNameUnclosed,
+    #[error("ALRT ADD needs a name and a query: {ALERT_USAGE}")]
+    AlertNameAndQuery,
+    #[error("ALRT alone lists alerts; to change them: {ALERT_USAGE}")]
+    AlertUsage,
+    #[error(
+        "SRC ADD takes a feed URL and how often to poll it, e.g. SRC ADD https://example.org/feed.xml 5m"
+    )]
+    SourceAdd,
+    #[error(
+        "SRC alone lists sources; then SRC ADD <url> [every], or SRC DEL, PAUSE, RESUME or POLL <id>"
+    )]
+    SourceUsage,
+    #[error("{function} needs an id: the number {listing} lists")]
+    NeedsId {
+        function: String,
+        listing: &'static str,
+    },
+    #[error("{function} takes an id, the number {listing} lists, not `{arg}`")]
+    BadId {
+        function: String,
+        listing: &'static str,
+        arg: String,
+    },
+}
+
+const ALERT_USAGE: &str =
+    "ALRT ADD <name> <query>, e.g. ALRT ADD kyiv place:Kyiv, or ALRT DEL <id>";
+
 /// Reads one command line; the error says what is wrong in words.
-pub(crate) fn parse(line: &str) -> Result<Function, String> {
+pub(crate) fn parse(line: &str) -> Result<Function, FunctionError> {
     let line = line.trim();
     let (name, arg) = match line.split_once(char::is_whitespace) {
         Some((name, rest)) => (name, Some(rest.trim()).filter(|r| !r.is_empty())),
@@ -100,10 +150,10 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
     let mnemonic = name.to_ascii_uppercase();
     let no_argument = |f: Function| match arg {
         None => Ok(f),
-        Some(_) => Err(format!("{mnemonic} takes no argument")),
+        Some(_) => Err(FunctionError::TakesNoArgument(mnemonic.clone())),
     };
     match mnemonic.as_str() {
-        "" => Err("type a function, e.g. N, TOP or NSE <query>; HELP lists them all".into()),
+        "" => Err(FunctionError::Empty),
         "TOP" => no_argument(Function::Top),
         "N" | "NH" => Ok(Function::Monitor {
             query: arg.map(str::to_string),
@@ -113,7 +163,7 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
             Some(q) => Ok(Function::Search {
                 query: q.to_string(),
             }),
-            None => Err("NSE needs a query, e.g. NSE gaza".into()),
+            None => Err(FunctionError::NeedsQuery),
         },
         "NI" => match arg {
             None => Ok(Function::Entities(EntityKind::Topic)),
@@ -127,10 +177,10 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
             };
             match arg.map(clean_name) {
                 None => Ok(Function::Entities(kind)),
-                Some(name) if name.is_empty() => Err(format!(
-                    "{mnemonic} needs a name, e.g. {mnemonic} {}",
-                    example(kind)
-                )),
+                Some(name) if name.is_empty() => Err(FunctionError::NeedsName {
+                    mnemonic: mnemonic.clone(),
+                    example: example(kind),
+                }),
                 Some(name) => Ok(Function::Entity { kind, name }),
             }
         }
@@ -144,26 +194,20 @@ pub(crate) fn parse(line: &str) -> Result<Function, String> {
         },
         "?" | "HELP" => no_argument(Function::Help),
         "Q" | "QUIT" => no_argument(Function::Quit),
-        m if PLANNED.contains(&m) => Err(format!("{m} is not available in this terminal yet")),
+        m if PLANNED.contains(&m) => Err(FunctionError::Planned(m.to_string())),
         _ => match (arg, name.parse::<StoryId>()) {
             (None, Ok(id)) if name.len() == 26 => Ok(Function::Open(id)),
-            _ => Err(format!(
-                "unknown function {}: type HELP for the list",
-                crate::wrap::truncate(name, 30)
-            )),
+            _ => Err(FunctionError::Unknown(crate::wrap::truncate(name, 30))),
         },
     }
 }
 
 /// A topic code as the index holds it: newsterm's short codes in capitals
 /// (`conflict` → `CONFLICT`), IPTC qcodes (`medtop:16000000`) as typed.
-fn topic_code(arg: &str) -> Result<String, String> {
+fn topic_code(arg: &str) -> Result<String, FunctionError> {
     let is_code_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_' | '.');
     if !arg.chars().all(is_code_char) {
-        return Err(format!(
-            "NI takes one topic code, e.g. NI CONFLICT, not `{}`; NI alone lists them",
-            crate::wrap::truncate(arg, 30)
-        ));
+        return Err(FunctionError::TopicCode(crate::wrap::truncate(arg, 30)));
     }
     Ok(if arg.contains(':') {
         arg.to_string()
@@ -174,15 +218,14 @@ fn topic_code(arg: &str) -> Result<String, String> {
 
 /// `ADD <name> <query…>` or `DEL <id>`. A name is one word, or several
 /// in double quotes; the query is the rest of the line, as typed.
-fn alert_change(arg: &str) -> Result<AlertChange, String> {
-    const USAGE: &str = "ALRT ADD <name> <query>, e.g. ALRT ADD kyiv place:Kyiv, or ALRT DEL <id>";
+fn alert_change(arg: &str) -> Result<AlertChange, FunctionError> {
     let (verb, rest) = split_word(arg);
     match verb.to_ascii_uppercase().as_str() {
         "ADD" => {
             let (name, query) = match rest.strip_prefix('"') {
                 Some(quoted) => match quoted.split_once('"') {
                     Some((name, query)) => (clean_name(name), query.trim()),
-                    None => return Err("ALRT ADD: the name's closing \" is missing".into()),
+                    None => return Err(FunctionError::AlertNameUnclosed),
                 },
                 None => {
                     let (name, query) = split_word(rest);
@@ -190,7 +233,7 @@ fn alert_change(arg: &str) -> Result<AlertChange, String> {
                 }
             };
             if name.is_empty() || query.is_empty() {
-                return Err(format!("ALRT ADD needs a name and a query: {USAGE}"));
+                return Err(FunctionError::AlertNameAndQuery);
             }
             Ok(AlertChange::Add {
                 name,
@@ -198,12 +241,12 @@ fn alert_change(arg: &str) -> Result<AlertChange, String> {
             })
         }
         "DEL" => id_argument("ALRT DEL", "ALRT", rest).map(|id| AlertChange::Remove { id }),
-        _ => Err(format!("ALRT alone lists alerts; to change them: {USAGE}")),
+        _ => Err(FunctionError::AlertUsage),
     }
 }
 
 /// `ADD <url> [every]`, or `DEL`, `PAUSE`, `RESUME`, `POLL` with an id.
-fn source_change(arg: &str) -> Result<SourceChange, String> {
+fn source_change(arg: &str) -> Result<SourceChange, FunctionError> {
     let (verb, rest) = split_word(arg);
     let verb = verb.to_ascii_uppercase();
     let id = || id_argument(&format!("SRC {verb}"), "SRC", rest);
@@ -219,20 +262,14 @@ fn source_change(arg: &str) -> Result<SourceChange, String> {
                     url: url.to_string(),
                     every: Some(every.to_string()),
                 }),
-                _ => Err("SRC ADD takes a feed URL and how often to poll it, \
-                          e.g. SRC ADD https://example.org/feed.xml 5m"
-                    .into()),
+                _ => Err(FunctionError::SourceAdd),
             }
         }
         "DEL" => id().map(|id| SourceChange::Remove { id }),
         "PAUSE" => id().map(|id| SourceChange::Pause { id }),
         "RESUME" => id().map(|id| SourceChange::Resume { id }),
         "POLL" => id().map(|id| SourceChange::Poll { id }),
-        _ => Err(
-            "SRC alone lists sources; then SRC ADD <url> [every], or SRC DEL, PAUSE, RESUME \
-             or POLL <id>"
-                .into(),
-        ),
+        _ => Err(FunctionError::SourceUsage),
     }
 }
 
@@ -248,15 +285,19 @@ fn split_word(s: &str) -> (&str, &str) {
 /// shows; alert ids are unsigned, source ids signed.
 fn id_argument<T: std::str::FromStr>(
     function: &str,
-    listing: &str,
+    listing: &'static str,
     arg: &str,
-) -> Result<T, String> {
+) -> Result<T, FunctionError> {
     arg.parse().map_err(|_| match arg {
-        "" => format!("{function} needs an id: the number {listing} lists"),
-        _ => format!(
-            "{function} takes an id, the number {listing} lists, not `{}`",
-            crate::wrap::truncate(arg, 30)
-        ),
+        "" => FunctionError::NeedsId {
+            function: function.to_string(),
+            listing,
+        },
+        _ => FunctionError::BadId {
+            function: function.to_string(),
+            listing,
+            arg: crate::wrap::truncate(arg, 30),
+        },
     })
 }
 
@@ -303,16 +344,36 @@ mod tests {
 
     #[test]
     fn mistakes_get_messages_that_name_them() {
-        let unknown = parse("FOO bar").unwrap_err();
+        let unknown = parse("FOO bar").unwrap_err().to_string();
         assert!(
             unknown.contains("FOO") && unknown.contains("HELP"),
             "{unknown}"
         );
-        assert!(parse("NSE").unwrap_err().contains("needs a query"));
-        assert!(parse("TOP stories").unwrap_err().contains("no argument"));
-        assert!(parse("read").unwrap_err().contains("not available"));
-        assert!(parse("PPL \"\"").unwrap_err().contains("needs a name"));
-        let bad_code = parse("NI war OR peace").unwrap_err();
+        assert!(
+            parse("NSE")
+                .unwrap_err()
+                .to_string()
+                .contains("needs a query")
+        );
+        assert!(
+            parse("TOP stories")
+                .unwrap_err()
+                .to_string()
+                .contains("no argument")
+        );
+        assert!(
+            parse("read")
+                .unwrap_err()
+                .to_string()
+                .contains("not available")
+        );
+        assert!(
+            parse("PPL \"\"")
+                .unwrap_err()
+                .to_string()
+                .contains("needs a name")
+        );
+        let bad_code = parse("NI war OR peace").unwrap_err().to_string();
         assert!(bad_code.contains("one topic code"), "{bad_code}");
     }
 
@@ -337,14 +398,19 @@ mod tests {
             parse("alrt del 12"),
             Ok(Function::ChangeAlert(AlertChange::Remove { id: 12 }))
         );
-        let no_query = parse("ALRT ADD lonely").unwrap_err();
+        let no_query = parse("ALRT ADD lonely").unwrap_err().to_string();
         assert!(no_query.contains("needs a name and a query"), "{no_query}");
-        let bad_id = parse("ALRT DEL kyiv").unwrap_err();
+        let bad_id = parse("ALRT DEL kyiv").unwrap_err().to_string();
         assert!(
             bad_id.contains("takes an id") && bad_id.contains("kyiv"),
             "{bad_id}"
         );
-        assert!(parse("ALRT LIST").unwrap_err().contains("ALRT ADD"));
+        assert!(
+            parse("ALRT LIST")
+                .unwrap_err()
+                .to_string()
+                .contains("ALRT ADD")
+        );
     }
 
     #[test]
@@ -372,10 +438,30 @@ mod tests {
         ] {
             assert_eq!(parse(line), Ok(Function::ChangeSource(change)), "{line}");
         }
-        assert!(parse("SRC ADD").unwrap_err().contains("feed URL"));
-        assert!(parse("SRC ADD a b c").unwrap_err().contains("feed URL"));
-        assert!(parse("SRC POLL").unwrap_err().contains("needs an id"));
-        assert!(parse("SRC KICK 3").unwrap_err().contains("SRC alone lists"));
+        assert!(
+            parse("SRC ADD")
+                .unwrap_err()
+                .to_string()
+                .contains("feed URL")
+        );
+        assert!(
+            parse("SRC ADD a b c")
+                .unwrap_err()
+                .to_string()
+                .contains("feed URL")
+        );
+        assert!(
+            parse("SRC POLL")
+                .unwrap_err()
+                .to_string()
+                .contains("needs an id")
+        );
+        assert!(
+            parse("SRC KICK 3")
+                .unwrap_err()
+                .to_string()
+                .contains("SRC alone lists")
+        );
     }
 
     #[test]
