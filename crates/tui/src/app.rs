@@ -13,6 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use time::OffsetDateTime;
 
 use crate::alerts::{AlertChange, AlertPane, AlertScreen, PANE_HITS, Selected};
+use crate::connection::Connection;
 use crate::entities::{self, EntityKind, EntityList, EntityPage, Focus};
 use crate::function::{self, Function};
 use crate::reader::Reader;
@@ -46,6 +47,8 @@ pub enum Command {
     },
     /// Top stories now. Answered by [`Update::TopStories`].
     Top,
+    /// How many stories the server holds. Answered by [`Update::StoryCount`].
+    StoryCount,
     /// The newest stories in the archive matching `query` (one page,
     /// newest first). Answered by [`Update::LatestStories`].
     LatestStories { query: String },
@@ -94,6 +97,11 @@ pub enum Update {
         response: SearchResponse,
     },
     TopStories(Vec<Headline>),
+    /// The stories the server holds, as of wire sequence `last_seq`.
+    StoryCount {
+        stories: u64,
+        last_seq: u64,
+    },
     LatestStories {
         query: String,
         response: SearchResponse,
@@ -131,19 +139,6 @@ pub enum Update {
     Clock(OffsetDateTime),
 }
 
-/// The live subscription's state, shown in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Connection {
-    #[default]
-    Connecting,
-    Live,
-    /// Lost; the client is reconnecting. The text says why it was lost.
-    Reconnecting(String),
-    /// The server refused the subscription; no live headlines until the
-    /// user picks another query.
-    Stopped(String),
-}
-
 /// The list under the reader and help: which function's rows are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum View {
@@ -164,6 +159,11 @@ pub(crate) enum View {
 #[derive(Debug)]
 pub(crate) struct Monitor {
     pub query: Option<String>,
+    /// Stories on the server, kept up to date from the unfiltered wire:
+    /// the monitor shows only the newest of them.
+    pub stories: Option<u64>,
+    /// The wire sequence `stories` counts up to.
+    pub counted_to: u64,
     pub wire: Wire,
     /// Waiting for the backfill of the latest headlines.
     pub loading: bool,
@@ -181,6 +181,8 @@ pub(crate) struct SearchView {
     /// The page being fetched: `Some(None)` for the first one.
     pub pending: Option<Option<String>>,
     pub cursor: Cursor,
+    /// The first page failed (an invalid query): there is no count to show.
+    pub failed: bool,
 }
 
 #[derive(Debug, Default)]
@@ -212,6 +214,9 @@ pub struct App {
     pub(crate) sources: SourceList,
     pub(crate) help: bool,
     pub(crate) input: String,
+    /// The command line holds a function that failed to parse: the next
+    /// character typed starts a new line, while Backspace edits the old.
+    pub(crate) input_failed: bool,
     pub(crate) message: Option<Message>,
     pub(crate) connection: Connection,
     pub(crate) now: OffsetDateTime,
@@ -233,6 +238,8 @@ impl App {
             view: View::Monitor,
             monitor: Monitor {
                 query: None,
+                stories: None,
+                counted_to: 0,
                 wire: Wire::new(WIRE_CAPACITY),
                 loading: false,
                 cursor: Cursor::default(),
@@ -248,6 +255,7 @@ impl App {
             sources: SourceList::default(),
             help: false,
             input: String::new(),
+            input_failed: false,
             message: None,
             connection: Connection::Connecting,
             now: OffsetDateTime::now_utc(),
@@ -266,6 +274,7 @@ impl App {
             },
             Command::Headlines { query },
             Command::WatchAlerts,
+            Command::StoryCount,
         ]
     }
 
@@ -286,6 +295,7 @@ impl App {
             KeyCode::Char('c') if ctrl => vec![Command::Quit],
             KeyCode::Char('u') if ctrl => {
                 self.input.clear();
+                self.input_failed = false;
                 Vec::new()
             }
             KeyCode::Esc => {
@@ -295,6 +305,7 @@ impl App {
             KeyCode::Enter => self.go(),
             KeyCode::Backspace => {
                 self.input.pop();
+                self.input_failed = false;
                 Vec::new()
             }
             KeyCode::Up => self.navigate(Nav::Lines(-1)),
@@ -321,7 +332,19 @@ impl App {
                 {
                     reader.newest = reader.newest.max(h.revision);
                 }
-                self.monitor.wire.upsert(Row::from(&h));
+                let m = &mut self.monitor;
+                if m.query.is_none()
+                    && h.seq > m.counted_to
+                    && let Some(stories) = &mut m.stories
+                {
+                    *stories += u64::from(h.revision == 1);
+                    m.counted_to = h.seq;
+                }
+                m.wire.upsert(Row::from(&h));
+            }
+            Update::StoryCount { stories, last_seq } => {
+                self.monitor.stories = Some(stories);
+                self.monitor.counted_to = last_seq;
             }
             Update::Headlines { query, headlines } => {
                 if query == self.monitor.query {
@@ -410,6 +433,9 @@ impl App {
                 _ => {}
             }
         }
+        if std::mem::take(&mut self.input_failed) {
+            self.input.clear();
+        }
         if self.input.chars().count() < INPUT_LIMIT {
             self.input.push(c);
         }
@@ -427,6 +453,7 @@ impl App {
             self.reader = None;
         } else if !self.input.is_empty() {
             self.input.clear();
+            self.input_failed = false;
         } else if let (View::Entity, Some(kind)) =
             (self.view, self.page.as_ref().and_then(|p| p.back))
             && kind == self.entity_list.kind
@@ -449,13 +476,16 @@ impl App {
         match function::parse(&self.input) {
             Ok(f) => {
                 self.input.clear();
+                self.input_failed = false;
                 self.message = None;
                 self.run(f)
             }
-            Err(text) => {
-                // The line stays so a typo can be fixed rather than retyped.
+            Err(e) => {
+                // The line stays so a typo can be fixed with Backspace
+                // rather than retyped; typing anything else starts afresh.
+                self.input_failed = true;
                 self.message = Some(Message {
-                    text,
+                    text: e.to_string(),
                     is_error: true,
                 });
                 Vec::new()
@@ -615,12 +645,16 @@ impl App {
         m.loading = true;
         m.cursor = Cursor::default();
         m.first_cursor = Cursor::default();
-        vec![
+        // The count followed only the unfiltered wire: ask again.
+        let recount = query.is_none().then_some(Command::StoryCount);
+        let mut commands = vec![
             Command::Subscribe {
                 query: query.clone(),
             },
             Command::Headlines { query },
-        ]
+        ];
+        commands.extend(recount);
+        commands
     }
 
     fn open(&mut self, id: StoryId, revision: Option<u32>) -> Vec<Command> {
@@ -852,7 +886,9 @@ impl App {
         // Whatever was loading will not arrive: stop saying "loading".
         self.monitor.loading = false;
         self.top.loading = false;
-        self.search.pending = None;
+        if self.search.pending.take() == Some(None) {
+            self.search.failed = true;
+        }
         self.entity_list.fail();
         self.alert_screen.fail();
         self.sources.loading = false;
@@ -977,7 +1013,8 @@ mod tests {
             vec![
                 Command::Subscribe { query: None },
                 Command::Headlines { query: None },
-                Command::WatchAlerts
+                Command::WatchAlerts,
+                Command::StoryCount
             ]
         );
     }
@@ -995,6 +1032,29 @@ mod tests {
         );
         assert_eq!(app.view, View::Search);
         assert!(app.input.is_empty());
+    }
+
+    #[test]
+    fn after_a_failed_command_typing_starts_a_new_line_and_backspace_edits_the_old() {
+        let mut app = monitor(vec![]);
+        assert!(enter(&mut app, "FOO").is_empty());
+        assert_eq!(app.input, "FOO", "the failed line stays to be fixed");
+        assert!(app.message.as_ref().is_some_and(|m| m.is_error));
+        let commands = enter(&mut app, "PPL x");
+        assert_eq!(app.view, View::Entity, "{commands:?}");
+        assert_eq!(app.page.as_ref().map(|p| p.name.as_str()), Some("x"));
+
+        assert!(enter(&mut app, "NSEE").is_empty());
+        app.handle_key(key(KeyCode::Backspace));
+        let commands = enter(&mut app, " gaza");
+        assert_eq!(
+            commands,
+            vec![Command::Search {
+                query: "gaza".into(),
+                cursor: None
+            }],
+            "Backspace edits the failed line"
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use time::OffsetDateTime;
 
-use crate::app::{App, Connection, View, reader_viewport};
+use crate::app::{App, View, reader_viewport};
+use crate::connection::Connection;
 use crate::entities::{EntityKind, EntityPage, Focus};
 use crate::function;
 use crate::rows::Row;
@@ -83,31 +84,37 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
         }
     };
     let (rows, _) = app.list();
+    let shown = rows.len() as u64;
     let count = match app.view {
-        View::Search => format!(
-            "{} of {}",
-            thousands(rows.len() as u64),
-            thousands(app.search.total)
-        ),
-        View::First => format!("{} flash/urgent", thousands(rows.len() as u64)),
-        View::Monitor | View::Top => format!("{} stories", thousands(rows.len() as u64)),
+        View::Search if app.search.failed => "search failed".to_string(),
+        View::Search => format!("{} of {}", thousands(shown), thousands(app.search.total)),
+        View::First => format!("{} flash/urgent", thousands(shown)),
+        // The monitor keeps the newest stories; the server holds them all.
+        View::Monitor => match app.monitor.stories {
+            Some(total) if app.monitor.query.is_none() && total > shown => {
+                format!(
+                    "{} of {}",
+                    thousands(shown),
+                    plural(total, "story", "stories")
+                )
+            }
+            _ => plural(shown, "story", "stories"),
+        },
+        View::Top => plural(shown, "top story", "top stories"),
         View::Entities => format!(
             "{} {}",
             thousands(app.entity_list.entries.len() as u64),
             app.entity_list.kind.plural()
         ),
-        View::Entity => format!(
-            "{} stories",
-            thousands(app.page.as_ref().map_or(0, |p| p.total))
-        ),
-        View::Alerts => plural(app.alert_screen.alerts.len(), "alert"),
-        View::Sources => match app.sources.failing() {
-            0 => plural(app.sources.sources.len(), "source"),
-            failing => format!(
-                "{}, {failing} failing",
-                plural(app.sources.sources.len(), "source")
-            ),
-        },
+        View::Entity => plural(app.page.as_ref().map_or(0, |p| p.total), "story", "stories"),
+        View::Alerts => plural(app.alert_screen.alerts.len() as u64, "alert", "alerts"),
+        View::Sources => {
+            let sources = plural(app.sources.sources.len() as u64, "source", "sources");
+            match app.sources.failing() {
+                0 => sources,
+                failing => format!("{sources}, {failing} failing"),
+            }
+        }
     };
     let connection = match &app.connection {
         Connection::Connecting => "○ connecting",
@@ -125,7 +132,7 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
     // Unread alerts stand out, left of the rest, until the user opens ALRT.
     let unread = match app.alert_pane.unread {
         0 => String::new(),
-        n => format!(" {} ", plural(n, "new alert")),
+        n => format!(" {} ", plural(n as u64, "new alert", "new alerts")),
     };
     let right = if unread.is_empty() {
         right
@@ -147,10 +154,9 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
     ])
 }
 
-/// `1 alert`, `3 alerts`.
-fn plural(n: usize, noun: &str) -> String {
-    let s = if n == 1 { "" } else { "s" };
-    format!("{} {noun}{s}", thousands(n as u64))
+/// `1 story`, `1,302 stories`.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// The list of story rows on screen, with the selected one reversed
@@ -166,7 +172,16 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
         app.view,
         View::Monitor | View::First | View::Top | View::Search
     );
+    let (rows, cursor) = app.list();
     let columns = Columns {
+        // As wide as the widest time in the list, so rows line up whether
+        // it holds only today's stories or last year's too.
+        time: rows
+            .iter()
+            .map(|r| width(&short_time(r.published, app.now)))
+            .max()
+            .unwrap_or(0)
+            .max(TIME_COLS),
         source: match (cols >= 120, topics) {
             (true, _) => 18,
             (false, true) => 10,
@@ -181,7 +196,6 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
         header,
     );
 
-    let (rows, cursor) = app.list();
     if rows.is_empty() {
         frame.render_widget(Line::styled(empty_list_text(app), theme::DIM), body);
         return;
@@ -216,6 +230,12 @@ fn empty_list_text(app: &App) -> String {
         View::First if app.monitor.loading => "loading the latest headlines…".into(),
         View::First => "no flash or urgent headlines yet; they appear here as they land".into(),
         View::Search if app.search.pending.is_some() => "searching…".into(),
+        View::Search if app.search.failed => {
+            format!(
+                "the search for {} failed; the reason is below",
+                app.search.query
+            )
+        }
         View::Search => format!("no stories match {}", app.search.query),
         View::Top if app.top.loading => "loading top stories…".into(),
         View::Top => "no top stories right now".into(),
@@ -377,6 +397,7 @@ fn render_page(app: &App, page: &EntityPage, frame: &mut Frame, area: Rect) {
 /// Widths of a story list's columns.
 #[derive(Debug, Clone, Copy)]
 struct Columns {
+    time: usize,
     source: usize,
     /// Whether the list shows each story's topic code.
     topic: bool,
@@ -422,19 +443,27 @@ fn row_text(
     };
     format!(
         "{} · {} · {} · {topic}{headline}",
-        fit(time, 5),
+        fit(time, columns.time),
         fit(priority, 6),
         fit(source, columns.source)
     )
 }
 
-/// `HH:MM` for today (UTC), `MM-DD` for older stories.
-fn short_time(t: OffsetDateTime, now: OffsetDateTime) -> String {
+/// Columns of the time column at least: `HH:MM`.
+const TIME_COLS: usize = 5;
+
+/// `19:04` for today (UTC), `15 Jul` earlier this year, `15 Jul 2024`
+/// for other years: a date never reads as a time, nor a year as this one.
+pub(crate) fn short_time(t: OffsetDateTime, now: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
-    if t.date() == now.to_offset(time::UtcOffset::UTC).date() {
+    let now = now.to_offset(time::UtcOffset::UTC);
+    let month = &t.month().to_string()[..3];
+    if t.date() == now.date() {
         format!("{:02}:{:02}", t.hour(), t.minute())
+    } else if t.year() == now.year() {
+        format!("{:02} {month}", t.day())
     } else {
-        format!("{:02}-{:02}", u8::from(t.month()), t.day())
+        format!("{:02} {month} {}", t.day(), t.year())
     }
 }
 
@@ -508,9 +537,9 @@ fn help_lines(cols: u16) -> Vec<Line<'static>> {
     lines.push(Line::from(vec![
         Span::styled(" Times are UTC. ", theme::DIM),
         Span::styled("FLASH", theme::priority(Priority::Flash)),
-        Span::styled(" red, ", theme::DIM),
+        Span::styled(" bold red, ", theme::DIM),
         Span::styled("URGENT", theme::priority(Priority::Urgent)),
-        Span::styled(" bold; r2 marks a story's second revision.", theme::DIM),
+        Span::styled(" bold bright amber; r2 = revision 2.", theme::DIM),
     ]));
     lines
 }
@@ -590,14 +619,10 @@ fn snippet_line(snippet: &str, cols: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Undoes the escaping the server applies to snippets.
-fn unescape_html(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+/// Undoes the escaping the server applies to snippets; a piece that does
+/// not unescape is shown as it came.
+fn unescape_html(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::unescape(s).unwrap_or(std::borrow::Cow::Borrowed(s))
 }
 
 fn render_prompt(app: &App, frame: &mut Frame, area: Rect) {
@@ -865,7 +890,7 @@ mod tests {
         let lines = screen(&buffer);
         assert!(lines[0].contains("NSE gaza") && lines[0].contains("1 of 1"));
         assert!(
-            lines[2].starts_with("04-30 ·"),
+            lines[2].starts_with("30 Apr ·"),
             "older stories show their date: {}",
             lines[2]
         );
@@ -1271,6 +1296,8 @@ mod tests {
         let mut paused = source(3, "https://example.org/atom.xml");
         paused.paused = true;
         paused.every = "1h".into();
+        // Paused after a failed poll: paused, not failing.
+        paused.status.last_error = Some("HTTP 404 Not Found".into());
         vec![bbc, broken, paused]
     }
 
@@ -1304,6 +1331,7 @@ mod tests {
         );
         assert_eq!(buffer[(10, 3)].fg, theme::RED);
         assert_eq!(buffer[(10, 2)].fg, theme::AMBER);
+        assert_eq!(buffer[(10, 4)].fg, theme::AMBER, "paused is not red");
         assert!(lines[22].contains("SRC POLL <id>"), "{}", lines[22]);
         // The selected failing source's error, in words, on the message line.
         app.handle_key(key(KeyCode::Down));
@@ -1353,5 +1381,96 @@ mod tests {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn older_dates_show_day_and_month_and_the_year_when_not_this_year() {
+        let at = |y: i32, m: time::Month, d: u8, h: u8| {
+            time::Date::from_calendar_date(y, m, d)
+                .unwrap()
+                .with_hms(h, 7, 0)
+                .unwrap()
+                .assume_utc()
+        };
+        assert_eq!(
+            short_time(at(2024, time::Month::May, 3, 9), noon()),
+            "09:07"
+        );
+        assert_eq!(
+            short_time(at(2024, time::Month::May, 2, 23), noon()),
+            "02 May"
+        );
+        assert_eq!(
+            short_time(at(2023, time::Month::July, 15, 19), noon()),
+            "15 Jul 2023"
+        );
+
+        let mut old = headline(1, Priority::Normal, "Archive story");
+        old.published = at(2023, time::Month::July, 15, 19);
+        let mut app = monitor(vec![old, headline(2, Priority::Normal, "Today's story")]);
+        let lines = screen(&draw(&mut app, 80, 24));
+        let today = &lines[row_of(&lines, "Today's story")];
+        let archive = &lines[row_of(&lines, "Archive story")];
+        assert!(today.starts_with("12:02       · "), "{today}");
+        assert!(archive.starts_with("15 Jul 2023 · "), "{archive}");
+    }
+
+    #[test]
+    fn the_status_bar_counts_what_the_server_holds_in_good_english() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "Only one")]);
+        let status = |app: &mut App| screen(&draw(app, 80, 24))[0].clone();
+        assert!(
+            status(&mut app).contains(" 1 story "),
+            "{}",
+            status(&mut app)
+        );
+        app.apply(Update::StoryCount {
+            stories: 302,
+            last_seq: 1,
+        });
+        assert!(
+            status(&mut app).contains(" 1 of 302 stories "),
+            "{}",
+            status(&mut app)
+        );
+        // A new story on the wire counts; a revision of one does not.
+        app.apply(Update::Headline(headline(2, Priority::Normal, "Second")));
+        let mut revision = headline(3, Priority::Normal, "Second, revised");
+        revision.revision = 2;
+        app.apply(Update::Headline(revision));
+        assert!(
+            status(&mut app).contains(" 3 of 303 stories "),
+            "{}",
+            status(&mut app)
+        );
+        assert_eq!(enter(&mut app, "TOP"), vec![Command::Top]);
+        app.apply(Update::TopStories(vec![headline(
+            4,
+            Priority::Normal,
+            "Top",
+        )]));
+        assert!(
+            status(&mut app).contains(" 1 top story "),
+            "{}",
+            status(&mut app)
+        );
+    }
+
+    #[test]
+    fn a_refused_search_says_so_instead_of_counting_nothing() {
+        let mut app = monitor(vec![]);
+        enter(&mut app, "NSE (unclosed");
+        app.apply(Update::Error(
+            "search: unbalanced parenthesis at position 1 (invalid_query, HTTP 400)".into(),
+        ));
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(lines[0].contains("search failed"), "{}", lines[0]);
+        assert!(!lines[0].contains("0 of 0"), "{}", lines[0]);
+        assert!(lines[2].contains("failed"), "{}", lines[2]);
+        assert!(
+            lines[22].contains("unbalanced parenthesis"),
+            "{}",
+            lines[22]
+        );
     }
 }

@@ -23,7 +23,8 @@ use tokio::task::JoinHandle;
 
 use crate::TuiError;
 use crate::alerts::AlertChange;
-use crate::app::{App, Command, Connection, Update};
+use crate::app::{App, Command, Update};
+use crate::connection::Connection;
 use crate::render::render;
 use crate::sources::SourceChange;
 
@@ -210,6 +211,15 @@ impl Fetcher {
                 match client.headlines(query.as_deref(), BACKFILL).await {
                     Ok(headlines) => Update::Headlines { query, headlines },
                     Err(e) => Update::Error(format!("latest headlines: {e}")),
+                }
+            }),
+            Command::StoryCount => self.fetch(async move {
+                match client.health().await {
+                    Ok(h) => Update::StoryCount {
+                        stories: h.stories,
+                        last_seq: h.last_seq,
+                    },
+                    Err(e) => Update::Error(format!("story count: {e}")),
                 }
             }),
             Command::Search { query, cursor } => self.fetch(async move {

@@ -39,9 +39,10 @@ impl fmt::Display for SourceChange {
     }
 }
 
-/// Whether the source's last poll went wrong.
+/// Whether the source is polled and its last poll went wrong: a paused
+/// source is not failing, whatever its last poll said.
 pub(crate) fn is_failing(s: &SourceInfo) -> bool {
-    s.status.last_error.is_some()
+    !s.paused && s.status.last_error.is_some()
 }
 
 /// A source's state in a word or two: `ok`, `paused`, `failing ×3`, or
@@ -123,6 +124,7 @@ mod tests {
         assert!(is_failing(&s));
         s.paused = true;
         assert_eq!(state(&s), "paused");
+        assert!(!is_failing(&s), "a paused source is not failing");
     }
 
     #[test]
