@@ -18,6 +18,7 @@ use newsterm_api::{
     Lagged, NewAlert, NewSource, PollReport, PublishAck, RevisionInfo, SearchResponse, SourceInfo,
 };
 use newsterm_story::Story;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 
 pub use sse::{SseEvent, SseParser};
@@ -57,13 +58,12 @@ pub enum ClientError {
         code: String,
         message: String,
     },
-    /// The server could not be reached or the connection broke.
-    #[error("cannot reach newsterm server at {url}: {source}")]
-    Connect {
-        url: String,
-        #[source]
-        source: reqwest::Error,
-    },
+    /// The server could not be reached or the connection broke. The
+    /// message names the server once and then the innermost reason
+    /// ("Connection refused"); reqwest's own message, which repeats the
+    /// request's URL, stays out of it and out of the error chain.
+    #[error("cannot reach newsterm server at {url}: {}", root_cause(.error))]
+    Connect { url: String, error: reqwest::Error },
     /// The server answered something this client cannot read.
     #[error("unexpected answer from server: {0}")]
     Protocol(String),
@@ -125,9 +125,9 @@ impl Client {
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
             .build()
-            .map_err(|source| ClientError::Connect {
+            .map_err(|error| ClientError::Connect {
                 url: base.clone(),
-                source,
+                error,
             })?;
         Ok(Client { base, http })
     }
@@ -493,9 +493,9 @@ impl Client {
     }
 
     async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, ClientError> {
-        let resp = req.send().await.map_err(|source| ClientError::Connect {
+        let resp = req.send().await.map_err(|error| ClientError::Connect {
             url: self.base.clone(),
-            source,
+            error,
         })?;
         let status = resp.status();
         if status.is_success() {
@@ -614,18 +614,26 @@ impl StreamState {
     }
 }
 
+/// The innermost error under `error`: what actually went wrong.
+fn root_cause(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// Bytes a path segment keeps as they are: RFC 3986's unreserved set.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes a path segment; story ids are ULIDs, but a user may
 /// type anything and it must reach the server as one segment.
 fn encode(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 #[cfg(test)]
@@ -643,5 +651,22 @@ mod tests {
     fn path_segments_are_encoded() {
         assert_eq!(encode("01ABC"), "01ABC");
         assert_eq!(encode("a/b c"), "a%2Fb%20c");
+        assert_eq!(encode("é?#"), "%C3%A9%3F%23");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_names_the_server_once_and_the_reason() {
+        // A port that was just free: nothing listens on it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}");
+        let err = Client::new(&url).unwrap().health().await.unwrap_err();
+        let message = err.to_string();
+        assert_eq!(message.matches(&url).count(), 1, "{message}");
+        assert!(message.to_lowercase().contains("refused"), "{message}");
+        assert!(std::error::Error::source(&err).is_none(), "{message}");
     }
 }

@@ -1,7 +1,8 @@
 //! `newsterm demo`: an embedded server on a local data directory, the
 //! bundled Wikinews archive imported, the newest articles replayed as a
-//! live wire (some urgent, some flashed first and filled in later, some
-//! revised), and the terminal UI open on it.
+//! live wire (breaking events flashed first and filled in later, other
+//! hard news urgent, some revised) that then keeps going with fresh
+//! revisions, and the terminal UI open on it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -77,7 +78,12 @@ async fn run_in(
     if let Some(n) = limit {
         replay.truncate(n);
     }
-    let wire = tokio::spawn(replay_wire(client.clone(), replay, interval));
+    let wire = tokio::spawn(replay_wire(
+        client.clone(),
+        replay,
+        interval,
+        limit.is_some(),
+    ));
 
     let outcome = if tui {
         newsterm_tui::run(client.clone()).await.map_err(Into::into)
@@ -125,44 +131,29 @@ fn with_short_source(line: &str) -> String {
     }
 }
 
-/// Publishes each article as if it landed now. Every fourth one is
-/// urgent; every seventh is first sent as a bare flash headline and
-/// filled in a few seconds later; every third gets a revision with
-/// highlights a little after it lands.
-async fn replay_wire(client: Client, lines: Vec<String>, interval: f64) -> Result<()> {
+/// Publishes each article as if it landed now, at a priority its news
+/// deserves ([`priority_for`]): a flash is first sent as a bare headline
+/// and filled in a few seconds later as urgent; every third story without
+/// highlights gets a revision with them a little after it lands. Then,
+/// unless `once`, the wire keeps going: the replayed stories come again,
+/// round after round, as fresh revisions of themselves.
+async fn replay_wire(client: Client, lines: Vec<String>, interval: f64, once: bool) -> Result<()> {
+    let tagger = newsterm_tag::Tagger::load()?;
     let mut later: Vec<(tokio::time::Instant, String, StoryContent)> = Vec::new();
+    let mut published: Vec<(String, StoryContent)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let pause = interval * (0.5 + fastrand::f64());
-        let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(pause.max(0.05));
-        // Send any revision that has come due while waiting.
-        loop {
-            later.sort_by_key(|(t, _, _)| *t);
-            match later.first() {
-                Some((t, _, _)) if *t <= deadline => {
-                    tokio::time::sleep_until(*t).await;
-                    let (_, id, content) = later.remove(0);
-                    let md = Format::Markdown.render(&content).into_bytes();
-                    let _ = client.revise(&id, md, "text/markdown").await;
-                }
-                _ => break,
-            }
-        }
-        tokio::time::sleep_until(deadline).await;
+        pause_sending_due(&client, interval, &mut later).await;
         let Ok(parsed) = jsonl::parse_line(line, OffsetDateTime::now_utc()) else {
             continue;
         };
         let mut story = parsed.content;
         story.published = OffsetDateTime::now_utc();
         story.source = Some("Wikinews".into());
-        story.priority = if i % 4 == 1 {
-            Priority::Urgent
-        } else {
-            Priority::Normal
-        };
+        let tags = newsterm_server::engine::tag_content(&tagger, &story);
+        story.priority = priority_for(&story.headline, tags.top_topic());
         let full = story.clone();
-        let first = if i % 7 == 3 {
+        let first = if story.priority == Priority::Flash {
             let mut flash = story.clone();
-            flash.priority = Priority::Flash;
             flash.body.clear();
             flash.bullets.clear();
             flash
@@ -178,22 +169,136 @@ async fn replay_wire(client: Client, lines: Vec<String>, interval: f64) -> Resul
         if first.priority == Priority::Flash {
             let mut filled = full.clone();
             filled.priority = Priority::Urgent;
-            later.push((now + Duration::from_secs(4), id.clone(), filled));
+            later.push((now + Duration::from_secs(4), id.clone(), filled.clone()));
+            published.push((id, filled));
         } else if i % 3 == 0 && full.bullets.is_empty() {
             let mut revised = full.clone();
             revised.bullets = lede_highlights(&full);
             revised.updated = Some(OffsetDateTime::now_utc());
             if !revised.bullets.is_empty() {
-                later.push((now + Duration::from_secs(9), id, revised));
+                later.push((now + Duration::from_secs(9), id.clone(), revised.clone()));
+                published.push((id, revised));
+            } else {
+                published.push((id, full));
             }
+        } else {
+            published.push((id, full));
         }
     }
-    for (t, id, content) in later {
+    for (t, id, content) in std::mem::take(&mut later) {
         tokio::time::sleep_until(t).await;
-        let md = Format::Markdown.render(&content).into_bytes();
-        let _ = client.revise(&id, md, "text/markdown").await;
+        revise(&client, &id, &content).await;
     }
-    Ok(())
+    if once || published.is_empty() {
+        return Ok(());
+    }
+    loop {
+        for (id, content) in &mut published {
+            pause_sending_due(&client, interval, &mut later).await;
+            content.updated = Some(OffsetDateTime::now_utc());
+            revise(&client, id, content).await;
+        }
+    }
+}
+
+/// Waits about `interval` seconds, sending the revisions in `later` that
+/// come due meanwhile.
+async fn pause_sending_due(
+    client: &Client,
+    interval: f64,
+    later: &mut Vec<(tokio::time::Instant, String, StoryContent)>,
+) {
+    let pause = interval * (0.5 + fastrand::f64());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs_f64(pause.max(0.05));
+    loop {
+        later.sort_by_key(|(t, _, _)| *t);
+        match later.first() {
+            Some((t, _, _)) if *t <= deadline => {
+                tokio::time::sleep_until(*t).await;
+                let (_, id, content) = later.remove(0);
+                revise(client, &id, &content).await;
+            }
+            _ => break,
+        }
+    }
+    tokio::time::sleep_until(deadline).await;
+}
+
+async fn revise(client: &Client, id: &str, content: &StoryContent) {
+    let md = Format::Markdown.render(content).into_bytes();
+    // A revision the demo server refuses is not worth stopping the wire for.
+    let _ = client.revise(id, md, "text/markdown").await;
+}
+
+/// Headline words that announce a breaking event.
+const BREAKING: &[&str] = &[
+    "earthquake",
+    "quake",
+    "tsunami",
+    "eruption",
+    "erupts",
+    "explosion",
+    "explodes",
+    "blast",
+    "bombing",
+    "bomb",
+    "attack",
+    "attacks",
+    "shooting",
+    "gunman",
+    "killed",
+    "kills",
+    "kill",
+    "dead",
+    "dies",
+    "crash",
+    "crashes",
+    "derails",
+    "hurricane",
+    "typhoon",
+    "cyclone",
+    "tornado",
+    "flood",
+    "floods",
+    "wildfire",
+    "coup",
+    "invades",
+];
+
+/// Topics that are hard news: urgent at least when they lead a story.
+const HARD_NEWS: &[&str] = &[
+    "CONFLICT",
+    "TERROR",
+    "DISASTER",
+    "DIPLOMACY",
+    "ELECTION",
+    "POLITICS",
+    "MARKETS",
+    "ECONOMY",
+    "CRIME",
+    "JUSTICE",
+    "WEATHER",
+];
+
+/// The priority a wire desk would give a story, from its headline and the
+/// tagger's top topic: flash only for a breaking event (a headline word
+/// such as "earthquake" or "killed" in a story about a disaster, terror
+/// or conflict), urgent for other hard news, normal for the rest — an
+/// interview or a feature never flashes.
+fn priority_for(headline: &str, top_topic: Option<&str>) -> Priority {
+    let lower = headline.to_lowercase();
+    let breaking = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| BREAKING.contains(&w));
+    let topic = top_topic.unwrap_or("");
+    let event_topic = matches!(topic, "DISASTER" | "TERROR" | "CONFLICT");
+    if breaking && event_topic {
+        Priority::Flash
+    } else if breaking || HARD_NEWS.contains(&topic) {
+        Priority::Urgent
+    } else {
+        Priority::Normal
+    }
 }
 
 /// Two highlights for a revision: the first sentences of the lede that
@@ -204,8 +309,7 @@ fn lede_highlights(story: &StoryContent) -> Vec<String> {
         .iter()
         .map(|b| b.text())
         .filter(|p| p.split_whitespace().count() > 8)
-        .flat_map(|p| p.split_inclusive(". "))
-        .map(str::trim)
+        .flat_map(newsterm_story::text::sentences)
         .filter(|s| s.len() > 30 && s.len() < 400)
         .take(2)
         .map(str::to_string)
@@ -221,6 +325,7 @@ async fn print_wire(client: &Client, wire: tokio::task::JoinHandle<Result<()>>) 
                 done??;
                 // Let the last revisions reach the screen.
                 tokio::time::sleep(Duration::from_millis(300)).await;
+                eprintln!("newsterm demo: the replayed wire has ended");
                 return Ok(());
             }
             event = stream.next() => match event {
@@ -229,6 +334,51 @@ async fn print_wire(client: &Client, wire: tokio::task::JoinHandle<Result<()>>) 
                 Some(Err(e)) => return Err(e.into()),
                 None => return Ok(()),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_breaking_events_flash_and_features_stay_normal() {
+        let cases = [
+            (
+                "Earthquake kills dozens in central Italy",
+                Some("DISASTER"),
+                Priority::Flash,
+            ),
+            (
+                "Suicide bombing at Kabul market, 30 dead",
+                Some("TERROR"),
+                Priority::Flash,
+            ),
+            (
+                "Parliament passes budget after all-night sitting",
+                Some("POLITICS"),
+                Priority::Urgent,
+            ),
+            ("Pop star dies at 67", Some("ARTS"), Priority::Urgent),
+            (
+                "Wikinews interviews chess grandmaster Magnus Carlsen",
+                Some("SPORT"),
+                Priority::Normal,
+            ),
+            (
+                "Baby finds illegal drugs in play area",
+                None,
+                Priority::Normal,
+            ),
+            (
+                "Attacker's novel wins literary prize",
+                Some("ARTS"),
+                Priority::Normal,
+            ),
+        ];
+        for (headline, topic, want) in cases {
+            assert_eq!(priority_for(headline, topic), want, "{headline}");
         }
     }
 }

@@ -88,7 +88,8 @@ enum Command {
         /// Print the raw JSON answer.
         #[arg(long)]
         json: bool,
-        #[arg(required = true, num_args = 1..)]
+        /// The query; words may start with `-` (`newsterm search -opec oil`).
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
     },
     /// Show one story.
@@ -110,6 +111,8 @@ enum Command {
         /// Start after this wire sequence number (replays what came since).
         #[arg(long)]
         since: Option<u64>,
+        /// The query; words may start with `-`.
+        #[arg(allow_hyphen_values = true)]
         query: Vec<String>,
     },
     /// Open the terminal UI.
@@ -131,7 +134,8 @@ enum Command {
         /// Do not open the terminal UI: print the wire instead.
         #[arg(long)]
         no_tui: bool,
-        /// Stop after replaying this many stories (default: all).
+        /// Replay only this many stories, once, then stop (default: all
+        /// of them, then keep sending them again as fresh revisions).
         #[arg(long)]
         stories: Option<usize>,
     },
@@ -334,5 +338,62 @@ async fn run(cli: Cli) -> Result<()> {
         Command::EvalTags { gold, json } => {
             tokio::task::spawn_blocking(move || tagging::eval(&gold, json)).await?
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("newsterm").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    }
+
+    #[test]
+    fn queries_may_start_with_a_hyphen() {
+        let Command::Search { query, limit, .. } = parse(&["search", "-covid"]).command else {
+            panic!("not a search");
+        };
+        assert_eq!((query, limit), (vec!["-covid".to_string()], 20));
+        let Command::Search { query, limit, .. } =
+            parse(&["search", "--limit", "5", "oil", "-opec"]).command
+        else {
+            panic!("not a search");
+        };
+        assert_eq!((query.join(" "), limit), ("oil -opec".to_string(), 5));
+        let Command::Watch { query, .. } = parse(&["watch", "-sport"]).command else {
+            panic!("not a watch");
+        };
+        assert_eq!(query, ["-sport"]);
+    }
+
+    #[test]
+    fn alert_options_after_a_negated_query_are_still_options() {
+        let Command::Alert {
+            command: standing::AlertCommand::Add { query, webhook, .. },
+            ..
+        } = parse(&[
+            "alert",
+            "add",
+            "quakes",
+            "earthquake -drill",
+            "--webhook",
+            "http://127.0.0.1:9000/hook",
+        ])
+        .command
+        else {
+            panic!("not an alert add");
+        };
+        assert_eq!(query, ["earthquake -drill"]);
+        assert_eq!(webhook.as_deref(), Some("http://127.0.0.1:9000/hook"));
+        let Command::Alert {
+            command: standing::AlertCommand::Test { query },
+            ..
+        } = parse(&["alert", "test", "-drill"]).command
+        else {
+            panic!("not an alert test");
+        };
+        assert_eq!(query, ["-drill"]);
     }
 }

@@ -16,7 +16,8 @@ pub enum AlertCommand {
     /// Add an alert: a name and a query in the search language.
     Add {
         name: String,
-        #[arg(required = true, num_args = 1..)]
+        /// The query; words may start with `-` (`quake -drill`).
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
         /// POST each hit to this URL (signed with HMAC-SHA256).
         #[arg(long)]
@@ -37,7 +38,8 @@ pub enum AlertCommand {
     Rm { id: u64 },
     /// Show which of the latest stories a query would fire on.
     Test {
-        #[arg(required = true, num_args = 1..)]
+        /// The query; words may start with `-`.
+        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
     },
     /// Show the latest hits (of one alert, or of all).
