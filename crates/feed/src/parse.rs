@@ -971,7 +971,10 @@ mod tests {
         );
         let e = feed.items[2].content.as_ref().unwrap_err();
         assert_eq!(e, &ItemError::NoHeadline);
-        assert!(e.to_string().contains("no title, summary or content"), "{e}");
+        assert!(
+            e.to_string().contains("no title, summary or content"),
+            "{e}"
+        );
     }
 
     #[test]

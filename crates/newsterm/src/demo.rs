@@ -149,7 +149,7 @@ async fn replay_wire(client: Client, lines: Vec<String>, interval: f64, once: bo
         let mut story = parsed.content;
         story.published = OffsetDateTime::now_utc();
         story.source = Some("Wikinews".into());
-        let tags = newsterm_server::engine::tag_content(&tagger, &story);
+        let tags = tagger.tag_content(&story);
         story.priority = priority_for(&story.headline, tags.top_topic());
         let full = story.clone();
         let first = if story.priority == Priority::Flash {

@@ -141,7 +141,9 @@ impl From<SourcesError> for ApiError {
             SourcesError::UnknownId(_) => (StatusCode::NOT_FOUND, "not_found"),
             SourcesError::BadUrl(_) => (StatusCode::BAD_REQUEST, "bad_url"),
             SourcesError::BadName(_) => (StatusCode::BAD_REQUEST, "bad_name"),
-            SourcesError::Database { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            SourcesError::Database { .. } | SourcesError::Open(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
         };
         ApiError::new(status, code, e.to_string())
     }
