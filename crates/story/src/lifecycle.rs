@@ -53,7 +53,7 @@ impl FromStr for RevisionKind {
                 "kind",
                 format!(
                     "`{}` is not one of update, correction, withdrawal",
-                    crate::model::truncate(s, 40)
+                    crate::text::truncate(s, 40)
                 ),
             )),
         }
