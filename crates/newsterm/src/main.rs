@@ -88,7 +88,8 @@ enum Command {
         /// Print the raw JSON answer.
         #[arg(long)]
         json: bool,
-        /// The query; words may start with `-` (`newsterm search -opec oil`).
+        /// The query; words may start with `-` (`newsterm search -opec oil`),
+        /// so options go before it.
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
     },
@@ -111,7 +112,7 @@ enum Command {
         /// Start after this wire sequence number (replays what came since).
         #[arg(long)]
         since: Option<u64>,
-        /// The query; words may start with `-`.
+        /// The query; words may start with `-`, so options go before it.
         #[arg(allow_hyphen_values = true)]
         query: Vec<String>,
     },
@@ -369,24 +370,26 @@ mod tests {
     }
 
     #[test]
-    fn alert_options_after_a_negated_query_are_still_options() {
-        let Command::Alert {
-            command: standing::AlertCommand::Add { query, webhook, .. },
-            ..
-        } = parse(&[
+    fn alert_options_after_the_query_are_still_options() {
+        let add = |args: &[&str]| match parse(args).command {
+            Command::Alert {
+                command: standing::AlertCommand::Add { query, webhook, .. },
+                ..
+            } => (query, webhook),
+            _ => panic!("not an alert add"),
+        };
+        let (query, webhook) = add(&[
             "alert",
             "add",
             "quakes",
             "earthquake -drill",
             "--webhook",
             "http://127.0.0.1:9000/hook",
-        ])
-        .command
-        else {
-            panic!("not an alert add");
-        };
+        ]);
         assert_eq!(query, ["earthquake -drill"]);
         assert_eq!(webhook.as_deref(), Some("http://127.0.0.1:9000/hook"));
+        let (query, _) = add(&["alert", "add", "quakes", "--", "-drill", "quake"]);
+        assert_eq!(query, ["-drill", "quake"]);
         let Command::Alert {
             command: standing::AlertCommand::Test { query },
             ..

@@ -16,8 +16,9 @@ pub enum AlertCommand {
     /// Add an alert: a name and a query in the search language.
     Add {
         name: String,
-        /// The query; words may start with `-` (`quake -drill`).
-        #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+        /// The query. Options may follow it, so a query whose first word
+        /// starts with `-` goes after `--`: `alert add quakes -- -drill quake`.
+        #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
         /// POST each hit to this URL (signed with HMAC-SHA256).
         #[arg(long)]
@@ -38,7 +39,7 @@ pub enum AlertCommand {
     Rm { id: u64 },
     /// Show which of the latest stories a query would fire on.
     Test {
-        /// The query; words may start with `-`.
+        /// The query; words may start with `-` (options go before it).
         #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
         query: Vec<String>,
     },
