@@ -190,9 +190,15 @@ pub enum AlertError {
     Storage(#[from] rusqlite::Error),
     /// `alerts.db` could not be opened, created or migrated.
     #[error(transparent)]
-    Open(#[from] newsterm_sqlite::OpenError),
+    Open(Box<newsterm_sqlite::OpenError>),
     #[error("alert store holds a damaged row: {0}")]
     Damaged(String),
+}
+
+impl From<newsterm_sqlite::OpenError> for AlertError {
+    fn from(e: newsterm_sqlite::OpenError) -> Self {
+        AlertError::Open(Box::new(e))
+    }
 }
 
 impl AlertError {

@@ -33,7 +33,13 @@ pub enum SourcesError {
     Database { path: PathBuf, message: String },
     /// `sources.db` could not be opened, created or migrated.
     #[error(transparent)]
-    Open(#[from] newsterm_sqlite::OpenError),
+    Open(Box<newsterm_sqlite::OpenError>),
+}
+
+impl From<newsterm_sqlite::OpenError> for SourcesError {
+    fn from(e: newsterm_sqlite::OpenError) -> Self {
+        SourcesError::Open(Box::new(e))
+    }
 }
 
 /// A source to add.

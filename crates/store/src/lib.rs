@@ -53,7 +53,7 @@ pub enum StoreError {
     DiskFull,
     /// The file could not be opened, created or migrated.
     #[error(transparent)]
-    Open(OpenError),
+    Open(Box<OpenError>),
     #[error("stored revision seq {seq} is unreadable: {message}")]
     Corrupt { seq: u64, message: String },
     #[error("store error: {0}")]
@@ -70,7 +70,7 @@ impl From<OpenError> for StoreError {
             {
                 StoreError::DiskFull
             }
-            _ => StoreError::Open(e),
+            _ => StoreError::Open(Box::new(e)),
         }
     }
 }

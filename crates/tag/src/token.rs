@@ -83,10 +83,11 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 && ch(end - 3).is_alphanumeric()
             {
                 end -= 2;
-            } else if end < n && ch(end) == '.' {
-                if is_abbreviation(&text[byte_at(start)..byte_at(end)]) {
-                    end += 1;
-                }
+            } else if end < n
+                && ch(end) == '.'
+                && is_abbreviation(&text[byte_at(start)..byte_at(end)])
+            {
+                end += 1;
             }
         } else if is_apostrophe(c)
             && end < n

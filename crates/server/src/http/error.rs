@@ -286,11 +286,7 @@ mod tests {
         assert_eq!(status(AlertError::InvalidWebhook("x".into())), 400);
         assert_eq!(status(AlertError::InvalidId("x".into())), 400);
         assert_eq!(status(AlertError::Storage(sqlite_error())), 500);
-        let open = AlertError::Open {
-            path: PathBuf::from("alerts.db"),
-            source: sqlite_error(),
-        };
-        assert_eq!(status(open), 500);
+        assert_eq!(status(AlertError::from(unopenable("alerts.db"))), 500);
         assert_eq!(status(AlertError::Damaged("x".into())), 500);
         assert_eq!(AlertId(1).0, 1);
     }
@@ -310,6 +306,16 @@ mod tests {
             message: "x".into(),
         };
         assert_eq!(status(db), 500);
+        assert_eq!(status(SourcesError::from(unopenable("sources.db"))), 500);
+    }
+
+    /// A database file that could not be created.
+    fn unopenable(file: &str) -> newsterm_sqlite::OpenError {
+        newsterm_sqlite::OpenError::Create {
+            name: "test",
+            path: PathBuf::from(file),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        }
     }
 
     #[test]
