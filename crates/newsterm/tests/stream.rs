@@ -3,13 +3,13 @@
 
 mod common;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{Server, markdown_story, publish};
+use common::{Server, health, import_lines, markdown_story, publish};
 use futures_util::StreamExt;
 use newsterm_api::Headline;
 use newsterm_client::SseParser;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Reads `n` story events from an open SSE response, returning their
 /// sequence numbers and headlines.
@@ -110,41 +110,241 @@ async fn subscriber_gets_every_story_in_order_and_resumes_without_loss_or_repeat
     assert_eq!(next[0].seq, fresh.seq, "no event may be delivered twice");
 }
 
-#[tokio::test]
-async fn a_subscriber_that_never_reads_does_not_hold_up_others() {
+/// Fails, naming the first difference, unless `seqs` is exactly
+/// `first..=last` in order.
+fn assert_run(seqs: &[u64], first: u64, last: u64, what: &str) {
+    let expected = first..=last;
+    if let Some((i, (got, want))) = seqs
+        .iter()
+        .zip(expected.clone())
+        .enumerate()
+        .find(|(_, (g, w))| **g != *w)
+    {
+        panic!("{what}: event {i} is seq {got}, expected {want}");
+    }
+    assert_eq!(
+        seqs.len() as u64,
+        expected.count() as u64,
+        "{what}: {} events for {first}..={last}",
+        seqs.len()
+    );
+}
+
+/// How far a subscriber may fall behind before the server drops it
+/// (README: "more than 8,192 events behind").
+const WIRE_CAPACITY: u64 = 8192;
+
+/// `n` JSON lines with long headlines and sources in a 3-byte script, so
+/// that every event is a few kilobytes and fills socket buffers quickly.
+fn bulky_lines(first: u64, n: u64) -> String {
+    let filler = "港口起重机停工码头罢工进入第三天".repeat(20);
+    (first..first + n)
+        .map(|i| {
+            let headline: String = format!("Bulk {i} {filler}").chars().take(300).collect();
+            let source: String = format!("Wire {filler}").chars().take(200).collect();
+            serde_json::json!({"title": headline, "source": source, "body": format!("Body {i}.")})
+                .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+/// The most a server can have written ahead of a reader that reads
+/// nothing: the kernel's largest TCP send buffer (`tcp_wmem`, Linux),
+/// plus a generous allowance for the HTTP layer's write buffer and the
+/// reader's tiny receive window.
+fn max_bytes_in_flight() -> u64 {
+    let wmem_max = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(2)?.parse::<u64>().ok())
+        .unwrap_or(4 << 20);
+    wmem_max + (2 << 20)
+}
+
+/// Decodes a chunked HTTP/1.1 response as it arrives.
+#[derive(Default)]
+struct Dechunker {
+    raw: Vec<u8>,
+    at: usize,
+    in_body: bool,
+    ended: bool,
+}
+
+impl Dechunker {
+    /// Takes more bytes and returns the body bytes they complete.
+    fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
+        self.raw.extend_from_slice(bytes);
+        let mut body = Vec::new();
+        if !self.in_body {
+            let Some(end) = self.raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+                return body;
+            };
+            let head = String::from_utf8_lossy(&self.raw[..end]).to_ascii_lowercase();
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            assert!(head.contains("transfer-encoding: chunked"), "{head}");
+            self.at = end + 4;
+            self.in_body = true;
+        }
+        while !self.ended {
+            let rest = &self.raw[self.at..];
+            let Some(line_end) = rest.windows(2).position(|w| w == b"\r\n") else {
+                break;
+            };
+            let size_text = String::from_utf8_lossy(&rest[..line_end]).into_owned();
+            let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+                .unwrap_or_else(|_| panic!("bad chunk size {size_text:?}"));
+            if size == 0 {
+                self.ended = true;
+                break;
+            }
+            let data = line_end + 2;
+            if rest.len() < data + size + 2 {
+                break;
+            }
+            body.extend_from_slice(&rest[data..data + size]);
+            self.at += data + size + 2;
+        }
+        // Keep memory flat over a long stream.
+        self.raw.drain(..self.at);
+        self.at = 0;
+        body
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_subscriber_is_told_where_to_resume_and_never_holds_up_anyone() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
     let url = server.url.clone();
-    let addr = url.trim_start_matches("http://").to_string();
+    let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse().unwrap();
+    let started = Instant::now();
 
-    // A raw connection that asks for the stream and then never reads.
-    let mut stalled = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    // Some history first, so "from now" is not the start of the wire.
+    let history = import_lines(&url, &bulky_lines(0, 40), false).await;
+    let joined_at = history.last_seq.unwrap();
+
+    // A subscriber with a tiny receive window that asks for the stream
+    // and then reads nothing: the server's writes to it soon block.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let mut stalled = socket.connect(addr).await.unwrap();
     stalled
         .write_all(format!("GET /api/stream HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
         .await
         .unwrap();
-
-    let mut resp = open(&url, None).await;
+    let mut live = open(&url, None).await;
     let mut parser = SseParser::default();
-    let big = "x".repeat(2000);
-    let publisher = {
-        let url = url.clone();
-        tokio::spawn(async move {
-            let mut seqs = Vec::new();
-            for i in 0..1500 {
-                let md = format!(
-                    "---\nheadline: Bulk {i} {}\n---\n\nBody {i}.\n",
-                    &big[..200]
-                );
-                seqs.push(publish(&url, "text/markdown", md).await.seq);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while health(&url).await.subscribers < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the stalled subscriber never attached"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Publish until the stalled subscriber must be more than the wire's
+    // capacity behind, whatever the sockets and the HTTP layer buffered
+    // for it. Each batch is acknowledged, and reaches the reading
+    // subscriber whole, while the stalled one holds its connection
+    // unread: a fan-out that waited for it would hang here.
+    const BATCH: u64 = 500;
+    let mut next = 40;
+    let mut last_seq = joined_at;
+    let mut smallest_event = u64::MAX;
+    loop {
+        let buffered_events = max_bytes_in_flight() / smallest_event.min(1 << 20);
+        if last_seq >= joined_at + WIRE_CAPACITY + buffered_events + BATCH {
+            break;
+        }
+        let report = tokio::time::timeout(
+            Duration::from_secs(60),
+            import_lines(&url, &bulky_lines(next, BATCH), false),
+        )
+        .await
+        .expect("publishing stalled behind a subscriber that does not read");
+        next += BATCH;
+        let (first, last) = (report.first_seq.unwrap(), report.last_seq.unwrap());
+        assert_eq!(first, last_seq + 1, "wire sequence has a gap");
+        let got = read_stories(&mut live, &mut parser, (last - first + 1) as usize).await;
+        let seqs: Vec<u64> = got.iter().map(|h| h.seq).collect();
+        assert_run(&seqs, first, last, "the reading subscriber");
+        for h in &got {
+            // The event's data alone; the frame around it only adds.
+            smallest_event = smallest_event.min(serde_json::to_string(h).unwrap().len() as u64);
+        }
+        last_seq = last;
+    }
+    println!(
+        "published {} stories of at least {smallest_event} bytes each in {:?}",
+        last_seq - joined_at,
+        started.elapsed()
+    );
+
+    // Now the stalled subscriber reads: the stories it was sent before it
+    // stalled, in order from where it joined, then `lagged` with the last
+    // one it got, then the end of the stream.
+    let mut dechunker = Dechunker::default();
+    let mut sse = SseParser::default();
+    let mut seen = Vec::new();
+    let mut resume_from = None;
+    let mut buf = vec![0u8; 256 * 1024];
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !dechunker.ended {
+        let n = tokio::time::timeout_at(deadline.into(), stalled.read(&mut buf))
+            .await
+            .expect("the stalled stream neither lagged nor ended")
+            .expect("read stalled stream");
+        assert!(
+            n > 0,
+            "server closed the connection before the stream ended"
+        );
+        for ev in sse.feed(&dechunker.feed(&buf[..n])) {
+            match ev.event.as_deref() {
+                Some("story") => {
+                    assert!(resume_from.is_none(), "a story after `lagged`");
+                    let seq = ev.id.unwrap().parse::<u64>().unwrap();
+                    assert!(
+                        seq < last_seq,
+                        "the stalled subscriber got every story: it never fell behind"
+                    );
+                    seen.push(seq);
+                }
+                Some("lagged") => {
+                    let lagged: newsterm_api::Lagged = serde_json::from_str(&ev.data).unwrap();
+                    resume_from = Some(lagged.resume_from);
+                }
+                _ => {}
             }
-            seqs
-        })
-    };
-    let got = read_stories(&mut resp, &mut parser, 1500).await;
-    let seqs = publisher.await.unwrap();
-    assert_eq!(got.iter().map(|h| h.seq).collect::<Vec<_>>(), seqs);
-    drop(stalled);
+        }
+    }
+    let resume_from = resume_from.expect("the stalled stream ended without `lagged`");
+    assert_run(
+        &seen,
+        joined_at + 1,
+        resume_from,
+        "before `lagged`, the stalled subscriber from where it joined",
+    );
+    assert!(
+        resume_from + WIRE_CAPACITY <= last_seq,
+        "lagged at {resume_from} of {last_seq}: it did not really fall behind"
+    );
+
+    // Resuming from `resume_from` delivers everything it missed, once.
+    let mut resumed = open(&url, Some(resume_from)).await;
+    let mut parser = SseParser::default();
+    let got = read_stories(&mut resumed, &mut parser, (last_seq - resume_from) as usize).await;
+    let seqs: Vec<u64> = got.iter().map(|h| h.seq).collect();
+    assert_run(
+        &seqs,
+        resume_from + 1,
+        last_seq,
+        "resumed from `resume_from`",
+    );
+    let fresh = publish(&url, "text/markdown", markdown_story("Fresh", "fresh")).await;
+    let next = read_stories(&mut resumed, &mut parser, 1).await;
+    assert_eq!(next[0].seq, fresh.seq, "no event may be delivered twice");
+    println!("whole test {:?}", started.elapsed());
 }
 
 #[tokio::test]

@@ -77,11 +77,17 @@ impl<T: Send + Sync + 'static> Wire<T> {
         self.tx.receiver_count()
     }
 
-    /// Starts following the wire from now.
+    /// Starts following the wire from now: after the last sequence
+    /// published so far, which is also where it resumes if it lags before
+    /// its first event.
     pub fn subscribe(&self) -> Subscriber<T> {
+        // Read before subscribing: every event above `start` is published
+        // after this load, so it either reaches the new receiver or makes
+        // it lag — and a lag resumes after `start`, losing none of them.
+        let start = self.last_seq();
         Subscriber {
             rx: self.tx.subscribe(),
-            last: None,
+            last: start,
         }
     }
 
@@ -94,7 +100,7 @@ impl<T: Send + Sync + 'static> Wire<T> {
         Resume {
             sub: Subscriber {
                 rx: self.tx.subscribe(),
-                last: Some(since),
+                last: since,
             },
         }
     }
@@ -116,9 +122,11 @@ pub enum Recv<T> {
 /// A live subscription.
 pub struct Subscriber<T> {
     rx: broadcast::Receiver<Arc<Event<T>>>,
-    /// Last sequence delivered (or the resume point); events at or below
-    /// it are skipped because the backlog already delivered them.
-    last: Option<u64>,
+    /// Last sequence delivered, or where the subscription started (the
+    /// wire's end when it was taken, or the resume point). Events at or
+    /// below it are skipped: they came before the subscription, or the
+    /// backlog already delivered them.
+    last: u64,
 }
 
 impl<T: Send + Sync + 'static> Subscriber<T> {
@@ -127,15 +135,15 @@ impl<T: Send + Sync + 'static> Subscriber<T> {
         loop {
             match self.rx.recv().await {
                 Ok(ev) => {
-                    if self.last.is_some_and(|last| ev.seq <= last) {
+                    if ev.seq <= self.last {
                         continue;
                     }
-                    self.last = Some(ev.seq);
+                    self.last = ev.seq;
                     return Recv::Event(ev);
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     return Recv::Lagged {
-                        resume_from: self.last.unwrap_or(0),
+                        resume_from: self.last,
                     };
                 }
                 Err(broadcast::error::RecvError::Closed) => return Recv::Closed,
@@ -143,8 +151,9 @@ impl<T: Send + Sync + 'static> Subscriber<T> {
         }
     }
 
-    /// The sequence number of the last event delivered, if any.
-    pub fn last_seq(&self) -> Option<u64> {
+    /// The sequence number of the last event delivered, or where the
+    /// subscription started if none was.
+    pub fn last_seq(&self) -> u64 {
         self.last
     }
 }
@@ -158,15 +167,15 @@ pub struct Resume<T> {
 impl<T: Send + Sync + 'static> Resume<T> {
     /// The sequence to read the backlog after.
     pub fn position(&self) -> u64 {
-        self.sub.last.unwrap_or(0)
+        self.sub.last
     }
 
     /// Records that the backlog delivered everything up to `seq`.
     ///
     /// Backlog pages must be read in order; call this after each one.
     pub fn delivered(&mut self, seq: u64) {
-        debug_assert!(self.sub.last.is_none_or(|l| seq >= l));
-        self.sub.last = Some(seq);
+        debug_assert!(seq >= self.sub.last);
+        self.sub.last = seq;
     }
 
     /// The backlog is drained: follow the live wire. Live events the
@@ -212,6 +221,39 @@ mod tests {
             assert!(matches!(busy.recv().await, Recv::Event(e) if e.seq == seq));
         }
         assert!(matches!(idle.recv().await, Recv::Lagged { resume_from: 0 }));
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_that_lags_before_its_first_event_resumes_where_it_joined() {
+        // The wire already carried 100 events when this subscriber joined;
+        // replaying those would flood it with the whole archive.
+        let wire = Wire::new(100, 4);
+        let mut late = wire.subscribe();
+        for seq in 101..=110 {
+            wire.publish(seq, ());
+        }
+        assert!(matches!(
+            late.recv().await,
+            Recv::Lagged { resume_from: 100 }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_lagging_subscriber_resumes_after_the_last_event_it_was_given() {
+        let wire = Wire::new(50, 4);
+        let mut slow = wire.subscribe();
+        wire.publish(51, ());
+        wire.publish(52, ());
+        for seq in 51..=52 {
+            assert!(matches!(slow.recv().await, Recv::Event(e) if e.seq == seq));
+        }
+        for seq in 53..=70 {
+            wire.publish(seq, ());
+        }
+        assert!(matches!(
+            slow.recv().await,
+            Recv::Lagged { resume_from: 52 }
+        ));
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use newsterm_api::{Health, PublishAck};
+use newsterm_api::{Health, ImportReport, PublishAck};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_newsterm");
 
@@ -129,4 +129,24 @@ pub fn markdown_story(headline: &str, word: &str) -> String {
     format!(
         "---\nheadline: \"{headline}\"\nsource: Test Wire\npublished: 2024-05-01T12:00:00Z\n---\n\nThe body mentions {word} once.\n"
     )
+}
+
+/// Imports JSON lines in one request (`tag=false` skips tagging, the
+/// quick way to put many stories on the wire), failing the test unless
+/// every line was taken.
+pub async fn import_lines(url: &str, lines: &str, tag: bool) -> ImportReport {
+    let resp = http()
+        .post(format!("{url}/api/import"))
+        .query(&[("tag", tag)])
+        .header("content-type", "application/x-ndjson")
+        .body(lines.to_string())
+        .send()
+        .await
+        .expect("import request");
+    let status = resp.status();
+    let text = resp.text().await.expect("import body");
+    assert_eq!(status, 200, "import failed: {text}");
+    let report: ImportReport = serde_json::from_str(&text).expect("import report");
+    assert!(report.rejected.is_empty(), "lines rejected: {text}");
+    report
 }
