@@ -1,5 +1,6 @@
 //! The real `newsterm tui` in a real terminal (tmux): type a function,
-//! press Enter, and read what a person would see.
+//! press Enter, and read what a person would see. One session covers the
+//! whole walk, so tmux and the TUI start once.
 
 mod common;
 
@@ -15,17 +16,29 @@ fn tmux(args: &[&str]) -> std::process::Output {
         .expect("tmux must be installed for this test (apt-get install tmux; .ci/run does)")
 }
 
-/// Polls the pane until it shows `needle` (or gives up after 20 s).
-fn wait_for_screen(session: &str, needle: &str) -> String {
+fn screen(session: &str) -> String {
+    let out = tmux(&["capture-pane", "-p", "-t", session]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Polls the pane until `ready` holds for what it shows, and returns that
+/// screen; fails with the last screen after 20 s.
+fn wait_for_screen(session: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let out = tmux(&["capture-pane", "-p", "-t", session]);
-        let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-        if screen.contains(needle) || Instant::now() > deadline {
-            return screen;
+        let shown = screen(session);
+        if ready(&shown) {
+            return shown;
         }
-        std::thread::sleep(Duration::from_millis(200));
+        assert!(Instant::now() < deadline, "never showed {what}:\n{shown}");
+        std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// The first line of the screen: the function on show and the
+/// connection state.
+fn header(screen: &str) -> &str {
+    screen.lines().next().unwrap_or("")
 }
 
 struct Session(String);
@@ -37,7 +50,7 @@ impl Drop for Session {
 }
 
 #[tokio::test]
-async fn nse_in_the_terminal_shows_the_matching_headline() {
+async fn the_terminal_searches_and_shows_stories_published_while_it_watches() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
     let url = server.url.clone();
@@ -76,35 +89,40 @@ async fn nse_in_the_terminal_shows_the_matching_headline() {
     );
 
     // The live monitor opens with the latest headlines.
-    let screen = wait_for_screen(&name, "Harvest festival returns");
-    assert!(
-        screen.contains("Harvest festival returns"),
-        "monitor:\n{screen}"
-    );
+    wait_for_screen(&name, "the monitor", |s| {
+        s.contains("Harvest festival returns") && s.contains("Airship fleet grounded")
+    });
 
+    // NSE shows only what matches: wait for the search screen itself, not
+    // for a headline the monitor already showed.
     tmux(&["send-keys", "-t", &name, "NSE zeppelin", "Enter"]);
-    let screen = wait_for_screen(&name, "Airship fleet grounded");
+    let shown = wait_for_screen(&name, "the NSE results", |s| {
+        header(s).contains("NSE zeppelin") && s.contains("Airship fleet grounded")
+    });
     assert!(
-        screen.contains("Airship fleet grounded"),
-        "search screen:\n{screen}"
-    );
-    assert!(
-        !screen.contains("Harvest festival returns"),
-        "search screen:\n{screen}"
+        !shown.contains("Harvest festival returns"),
+        "search screen:\n{shown}"
     );
 
-    // A story published now lands on the monitor without a keypress.
+    // Back on the monitor, once it is up and its stream is live, a story
+    // published now must appear with no key pressed: only the live stream
+    // can bring it (the monitor's fetch happened before it existed).
     tmux(&["send-keys", "-t", &name, "N", "Enter"]);
+    wait_for_screen(&name, "the live monitor", |s| {
+        let top = header(s);
+        !top.contains("NSE")
+            && top.contains("● live")
+            && s.contains("Harvest festival returns")
+            && s.contains("Airship fleet grounded")
+    });
     publish(
         &url,
         "text/markdown",
         markdown_story("Breaking: comet sighted", "comet"),
     )
     .await;
-    let screen = wait_for_screen(&name, "Breaking: comet sighted");
-    assert!(
-        screen.contains("Breaking: comet sighted"),
-        "live monitor:\n{screen}"
-    );
+    wait_for_screen(&name, "the story published after the screen was up", |s| {
+        s.contains("Breaking: comet sighted")
+    });
     drop(session);
 }
