@@ -27,6 +27,8 @@ pub mod schedule;
 pub mod sources;
 pub mod write;
 
+#[cfg(test)]
+mod conformance;
 mod digest;
 mod guard;
 mod html;

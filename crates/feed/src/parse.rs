@@ -629,10 +629,9 @@ fn bounded_key(kind: &str, value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::*;
-    use crate::test_data::feeds;
+    use crate::conformance::expect::python_string;
+    use crate::test_data::{feed_files as files, feeds};
 
     fn now() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
@@ -651,27 +650,6 @@ mod tests {
 
     fn story(item: &FeedItem) -> &StoryContent {
         item.content.as_ref().unwrap()
-    }
-
-    fn files(dir: &Path) -> Vec<PathBuf> {
-        let mut out = Vec::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d).unwrap() {
-                let p = entry.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("xml" | "json" | "rss" | "atom" | "rdf")
-                ) && !p.to_string_lossy().ends_with(".serde.json")
-                {
-                    out.push(p);
-                }
-            }
-        }
-        out.sort();
-        out
     }
 
     /// A `&name;`, `&#123;` or `&#x7B;` left undecoded in text.
@@ -810,30 +788,6 @@ mod tests {
         assert!(parsed > 1600, "only {parsed} well-formed cases parsed");
     }
 
-    /// The value of a Python string literal as feedparser's tests write it.
-    fn python_string(literal: &str) -> String {
-        let mut out = String::new();
-        let mut chars = literal.chars();
-        while let Some(c) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            let hex = |chars: &mut std::str::Chars<'_>, n: usize| {
-                let h: String = chars.take(n).collect();
-                char::from_u32(u32::from_str_radix(&h, 16).unwrap()).unwrap()
-            };
-            match chars.next() {
-                Some('x') => out.push(hex(&mut chars, 2)),
-                Some('u') => out.push(hex(&mut chars, 4)),
-                Some('U') => out.push(hex(&mut chars, 8)),
-                Some(other) => out.push(other),
-                None => {}
-            }
-        }
-        out
-    }
-
     #[test]
     fn feedparser_entity_cases_decode_to_the_expected_characters() {
         let mut compared = 0;
@@ -867,7 +821,9 @@ mod tests {
             match parse(text.as_bytes(), &options()) {
                 Ok(feed) => {
                     let title = feed.title.unwrap_or_default();
-                    assert_eq!(visible(&title), visible(&python_string(literal)), "{name}");
+                    let expected = python_string(literal)
+                        .unwrap_or_else(|| panic!("{name}: bad literal {literal}"));
+                    assert_eq!(visible(&title), visible(&expected), "{name}");
                     compared += 1;
                 }
                 // quick-xml refuses a few references XML forbids.
