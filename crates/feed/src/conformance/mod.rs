@@ -367,7 +367,8 @@ fn check_item(
     match (field, expected) {
         ("title" | "title_detail", Literal::Str(want)) => {
             let visible = visible_text(want);
-            let cut = |t: &str| crate::text::truncate(t, newsterm_story::limits::HEADLINE_CHARS);
+            let cut =
+                |t: &str| newsterm_story::text::truncate(t, newsterm_story::limits::HEADLINE_CHARS);
             // A plain-text title keeps its brackets; an HTML one is read.
             let wanted = [cut(&visible), cut(&collapse(want))];
             match story {

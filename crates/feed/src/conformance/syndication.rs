@@ -508,7 +508,7 @@ fn check(case: &Case, feed: &ParsedFeed) -> Vec<String> {
                 continue;
             }
             (Err(e), Some(h)) => {
-                expect(&at("story"), e.clone(), h.to_string());
+                expect(&at("story"), e.to_string(), h.to_string());
                 continue;
             }
         };
