@@ -59,6 +59,18 @@ pub struct Entity {
     /// Minister"); never part of the name span.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// One id per real thing, the same in every story, so that "US",
+    /// "U.S." and "America" count as one place: `geonames:6252001` for a
+    /// gazetteer place (a demonym takes its country's), `admin1:AU:victoria`
+    /// for a province the GeoNames files here give no id, `place:middle-east` for a
+    /// region without one point, `org:united-nations`, `person:jane-roe`.
+    /// Empty in tags written before ids existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    /// For a place (LOC) that has no point on the map, why: it is not in
+    /// the gazetteer, or it is a region spanning several countries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unresolved: Option<String>,
 }
 
 impl Entity {
@@ -76,7 +88,14 @@ impl Entity {
             country: None,
             geonames_id: None,
             role: None,
+            id: String::new(),
+            unresolved: None,
         }
+    }
+
+    /// Whether the mention has a point on the map.
+    pub fn is_mapped(&self) -> bool {
+        self.lat.is_some() && self.lon.is_some()
     }
 }
 
@@ -160,6 +179,11 @@ pub struct Highlight {
 /// Everything tagging found in one revision. Empty until tagged.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tags {
+    /// Version of the tagger that wrote these tags (0: written before
+    /// versions were recorded), so stories tagged by an older tagger can
+    /// be found and tagged again.
+    #[serde(default)]
+    pub version: u32,
     /// ISO 639-1 code of the detected language, or `und`; empty when the
     /// story was never tagged.
     #[serde(default)]
@@ -178,6 +202,11 @@ pub struct Tags {
     pub topics: Vec<Topic>,
     #[serde(default)]
     pub highlights: Vec<Highlight>,
+    /// The place of the story's dateline field ("VALPARAÍSO, Chile"),
+    /// resolved like any place; its span counts chars of the dateline,
+    /// not of the tagging text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dateline: Option<Entity>,
 }
 
 impl Tags {
@@ -189,11 +218,16 @@ impl Tags {
             && self.topics.is_empty()
     }
 
+    /// Every entity mention, the dateline's place first.
+    pub fn mentions(&self) -> impl Iterator<Item = &Entity> {
+        self.dateline.iter().chain(&self.entities)
+    }
+
     /// Distinct canonical names of the entities of one kind, in order of
-    /// first mention.
+    /// first mention (the dateline's place first).
     pub fn names(&self, kind: EntityType) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        for e in self.entities.iter().filter(|e| e.kind == kind) {
+        for e in self.mentions().filter(|e| e.kind == kind) {
             if !out.contains(&e.canonical.as_str()) {
                 out.push(&e.canonical);
             }
@@ -204,7 +238,7 @@ impl Tags {
     /// ISO country codes of every place and demonym mentioned.
     pub fn countries(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        for c in self.entities.iter().filter_map(|e| e.country.as_deref()) {
+        for c in self.mentions().filter_map(|e| e.country.as_deref()) {
             if !out.contains(&c) {
                 out.push(c);
             }

@@ -31,17 +31,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let out_dir = crate_dir.join("data");
 
-    let t0 = Instant::now();
-    let data = training::build_data(&shared)?;
-    fs::write(out_dir.join("places.tsv.gz"), &data.places)?;
-    fs::write(out_dir.join("country_names.tsv.gz"), &data.country_names)?;
-    fs::write(out_dir.join("mediatopics.tsv.gz"), &data.topics)?;
-    println!("gazetteer and topics built in {:.2?}", t0.elapsed());
-
     let mut docs = Vec::new();
     for name in ["gum_train.jsonl", "wikigold.jsonl"] {
         docs.extend(read_docs(&shared.join("ner-train").join(name))?);
     }
+    let t0 = Instant::now();
+    let data = training::build_data(&shared, &docs)?;
+    fs::write(out_dir.join("places.tsv.gz"), &data.places)?;
+    fs::write(out_dir.join("country_names.tsv.gz"), &data.country_names)?;
+    fs::write(out_dir.join("lexicon.tsv.gz"), &data.lexicon)?;
+    fs::write(out_dir.join("mediatopics.tsv.gz"), &data.topics)?;
+    println!(
+        "gazetteer, lexicon and topics built in {:.2?}",
+        t0.elapsed()
+    );
+
     let usable = docs.iter().filter(|d| !d.noncommercial).count();
     println!(
         "{} training documents, {} usable commercially (the others are skipped)",
@@ -64,7 +68,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t0.elapsed()
     );
 
-    let tagger = Tagger::from_data(&model, &data.places, &data.country_names, &data.topics)?;
+    let tagger = Tagger::from_data(&model, &data)?;
     for name in ["gum_wikinews_ner.jsonl", "meantime_nerc.jsonl"] {
         let gold = read_docs(&shared.join("ner").join(name))?;
         println!("\n{name}\n{}", eval::evaluate(&tagger, &gold));

@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use crate::annotations::{Entity, EntityType};
 use crate::features::{DocView, TITLE_WORDS};
-use crate::gazetteer::{Gazetteer, PlaceKind, kind};
-use crate::perceptron::{Model, TYPES, is_begin, tag_type};
+use crate::gazetteer::{Gazetteer, PlaceKind, kind, slug};
+use crate::perceptron::{Model, is_begin, tag_type};
+use crate::places::{Dateline, PlaceContext, strip_article};
 
 /// Words that may sit inside a title run before a name without being titles
 /// themselves: "Foreign Minister", "Vice President", "former Prime Minister".
@@ -81,7 +82,13 @@ const ROLE_MODIFIERS: &[&str] = &[
     "principal",
 ];
 
-/// A span of tokens with a type id (1-based index into [`TYPES`]).
+// Type ids: 1-based indexes into `perceptron::TYPES`.
+const PERSON: u8 = 1;
+const ORG: u8 = 2;
+const LOC: u8 = 3;
+const MISC: u8 = 4;
+
+/// A span of tokens with a type id.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     first: usize,
@@ -90,13 +97,6 @@ struct Span {
     type_id: u8,
     /// Set when a rule, not the model, found the span.
     from_rule: bool,
-}
-
-fn type_id(name: &str) -> u8 {
-    TYPES
-        .iter()
-        .position(|t| *t == name)
-        .map_or(0, |i| i as u8 + 1)
 }
 
 fn spans_from_tags(view: &DocView, tags: &[u8]) -> Vec<Span> {
@@ -134,7 +134,10 @@ pub(crate) struct EntityTagger<'a> {
 }
 
 fn is_title(view: &DocView, i: usize) -> bool {
-    TITLE_WORDS.contains(&view.lower[i].as_str())
+    // "DR Congo", "MS Estonia": short titles in capitals are something else.
+    let w = view.word(i);
+    let shouting = w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase());
+    TITLE_WORDS.contains(&view.lower[i].as_str()) && !(shouting && w != "CEO")
 }
 
 /// The title run right before token `first`: "Russian Foreign Minister" for
@@ -192,27 +195,33 @@ fn role_after(view: &DocView, end: usize) -> Option<String> {
 }
 
 impl EntityTagger<'_> {
-    pub fn entities(&self, view: &DocView) -> Vec<Entity> {
+    /// The entities of a document; `dateline` is the place of the story's dateline
+    /// field, if it has one, as context for the other places.
+    pub fn entities(&self, view: &DocView, dateline: Option<&Entity>) -> Vec<Entity> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
         let mut roles: HashMap<usize, String> = HashMap::new();
-        retype_companies(view, &mut spans);
         self.strip_titles(view, &mut spans, &mut roles);
+        self.retype_by_name(view, &mut spans);
         self.add_gazetteer_spans(view, &mut spans);
+        self.merge_branches(view, &mut spans);
+        let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.link_people(view, &mut spans);
+        self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
+        self.unify_types(view, &mut spans);
+        self.add_web_addresses(view, &mut spans);
+        self.repair_unknown_places(view, &mut spans);
         spans.sort_by_key(|s| s.first);
-        for s in &spans {
-            if TYPES[s.type_id as usize - 1] == "PERSON" {
-                if let Some((_, role)) = role_before(view, s.first) {
-                    roles.entry(s.first).or_insert(role);
-                } else if let Some(role) = role_after(view, s.end) {
-                    roles.entry(s.first).or_insert(role);
-                }
+        for s in spans.iter().filter(|s| s.type_id == PERSON) {
+            if let Some((_, role)) = role_before(view, s.first) {
+                roles.entry(s.first).or_insert(role);
+            } else if let Some(role) = role_after(view, s.end) {
+                roles.entry(s.first).or_insert(role);
             }
         }
-        self.resolve(view, &spans, &roles)
+        self.resolve(view, &spans, &roles, &datelines, dateline)
     }
 
     /// The model was trained on names without titles; when it still takes a title in
@@ -223,8 +232,7 @@ impl EntityTagger<'_> {
         spans: &mut Vec<Span>,
         roles: &mut HashMap<usize, String>,
     ) {
-        let person = type_id("PERSON");
-        for s in spans.iter_mut().filter(|s| s.type_id == person) {
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
             let mut first = s.first;
             while first + 1 < s.end
                 && (is_title(view, first)
@@ -242,6 +250,117 @@ impl EntityTagger<'_> {
         spans.retain(|s| s.first < s.end);
     }
 
+    /// Types that the words of a name decide, whatever the model made of it: a name
+    /// with an organisation's word in it ("University of Copenhagen", "Gazeta
+    /// Wyborcza", "Acme Holdings") or ending in a country ("Ford Australia") is an
+    /// organisation, a web address is one, a name ending in a place word ("Times
+    /// Square", "Heathrow Airport") is a place; celestial bodies are no places.
+    fn retype_by_name(&self, view: &DocView, spans: &mut Vec<Span>) {
+        spans.retain(|s| {
+            let text = span_text(view, s);
+            !(matches!(s.type_id, LOC | MISC) && self.gazetteer.is_celestial(text)
+                || s.end - s.first == 1 && PRONOUNS.contains(&text))
+        });
+        // "Wong Kwok-kin", "Lee Cheuk-yan": a hyphenated given name after a surname
+        // belongs to the name.
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            while s.end < view.len()
+                && !view.sent_start[s.end]
+                && is_hyphenated_given_name(view.word(s.end))
+            {
+                s.end += 1;
+            }
+        }
+        for s in spans.iter_mut() {
+            let last = view.lower[s.end - 1].as_str();
+            if MISC_WORDS.contains(&last) && s.end - s.first >= 2 && view.is_capitalized(s.end - 1)
+            {
+                s.type_id = MISC;
+                continue;
+            }
+            if PLACE_WORDS.contains(&last) && s.end - s.first >= 2 {
+                if s.type_id == ORG && !has_org_word(view, s.first, s.end - 1) {
+                    s.type_id = LOC;
+                }
+                continue;
+            }
+            if s.type_id == ORG {
+                continue;
+            }
+            let multi = s.end - s.first >= 2;
+            let person_name = s.type_id == PERSON
+                && multi
+                && view.gaz[s.first].has(kind::FIRST_NAME)
+                && s.end - s.first == 2;
+            let org_word = multi && !person_name && has_org_word(view, s.first, s.end);
+            let web = s.end - s.first == 1 && is_web_address(view.word(s.first));
+            if org_word || web || self.is_subsidiary(view, s) {
+                s.type_id = ORG;
+            }
+        }
+    }
+
+    /// "Ford Australia", "Orange Polska", "Air France": a name followed by a country
+    /// names a company's branch, unless the whole is a place ("South Africa"), the
+    /// first words only say which part of the country ("Southern Poland"), or they
+    /// are a place in that country ("Kyiv Ukraine").
+    fn is_subsidiary(&self, view: &DocView, s: &Span) -> bool {
+        if s.end - s.first < 2 || !view.is_capitalized(s.first) {
+            return false;
+        }
+        let gaz = self.gazetteer;
+        let last = s.end - 1;
+        let g = view.gaz[last];
+        if !(g.position() == 1 && g.has(kind::COUNTRY))
+            || gaz.find_place(span_text(view, s)).is_some()
+        {
+            return false;
+        }
+        let Some(country) = gaz.find_place(view.word(last)).and_then(|f| {
+            f.entry
+                .places
+                .iter()
+                .map(|&p| &gaz.places[p as usize])
+                .find(|p| p.kind == PlaceKind::Country)
+        }) else {
+            return false;
+        };
+        let head = &view.text[view.tokens[s.first].start..view.tokens[last - 1].end];
+        let in_country = gaz.find_place(head).is_some_and(|f| {
+            f.entry
+                .places
+                .iter()
+                .any(|&p| gaz.places[p as usize].country == country.country)
+        });
+        !crate::places::is_direction(view.word(s.first)) && !in_country
+    }
+
+    /// "Orange Polska" found as a name and a country side by side is one company's
+    /// branch (see [`Self::is_subsidiary`]).
+    fn merge_branches(&self, view: &DocView, spans: &mut Vec<Span>) {
+        spans.sort_by_key(|s| s.first);
+        let mut k = 0;
+        while k + 1 < spans.len() {
+            let (a, b) = (spans[k], spans[k + 1]);
+            let merged = Span {
+                first: a.first,
+                end: b.end,
+                type_id: ORG,
+                from_rule: false,
+            };
+            if a.end == b.first
+                && !view.tokens[b.first].newline_before
+                && a.type_id != MISC
+                && b.end - b.first == 1
+                && self.is_subsidiary(view, &merged)
+            {
+                spans[k] = merged;
+                spans.remove(k + 1);
+            }
+            k += 1;
+        }
+    }
+
     /// Demonyms become NORP; unmistakable place names and well-known organisations the
     /// model left untagged are added.
     fn add_gazetteer_spans(&self, view: &DocView, spans: &mut Vec<Span>) {
@@ -249,7 +368,6 @@ impl EntityTagger<'_> {
         for s in spans.iter() {
             covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
         }
-        let misc = type_id("MISC");
         let mut i = 0;
         while i < view.len() {
             let g = view.gaz[i];
@@ -265,10 +383,26 @@ impl EntityTagger<'_> {
                 end += 1;
             }
             let entry = self.gazetteer.entry(g.entry);
-            let strong_place = g.has(kind::COUNTRY) || g.has(kind::STATE) || g.has(kind::CONTINENT);
+            // Provinces share their names with people ("Isabel"): one needs the
+            // sentence to put something in it.
+            let us_state = || {
+                entry
+                    .places
+                    .iter()
+                    .any(|&p| self.gazetteer.places[p as usize].kind == PlaceKind::State)
+            };
+            let placed = end - i >= 2
+                || i.checked_sub(1)
+                    .is_some_and(|j| LOCATIVES.contains(&view.lower[j].as_str()));
+            let strong_place = g.has(kind::COUNTRY)
+                || g.has(kind::CONTINENT)
+                || g.has(kind::STATE) && (placed || us_state());
             // A well-known organisation's name beats whatever the model made of the
-            // words inside it ("General Motors" is no general called Motors).
-            if entry.org.is_some() && !strong_place && view.is_capitalized(i) {
+            // words inside it ("General Motors" is no general called Motors), and so
+            // does a country's name of several words ("DR Congo").
+            let org = entry.org.is_some() && !strong_place;
+            let country = g.has(kind::COUNTRY) && end - i >= 2;
+            if (org || country) && view.is_capitalized(i) {
                 let inside = |s: &Span| s.first >= i && s.end <= end;
                 let spills = spans
                     .iter()
@@ -280,25 +414,20 @@ impl EntityTagger<'_> {
             }
             let free = covered[i..end].iter().all(|c| !c);
             if free && view.is_capitalized(i) {
-                if entry.org.is_some() && !strong_place {
-                    spans.push(Span {
-                        first: i,
-                        end,
-                        type_id: type_id("ORG"),
-                        from_rule: true,
-                    });
-                } else if strong_place && !view.lower_is_common(i) {
-                    spans.push(Span {
-                        first: i,
-                        end,
-                        type_id: type_id("LOC"),
-                        from_rule: true,
-                    });
+                let type_id = if entry.org.is_some() && !strong_place {
+                    Some(ORG)
+                } else if strong_place && (end - i >= 2 || !view.lower_is_common(i)) {
+                    Some(LOC)
                 } else if entry.demonym_of.is_some() {
+                    Some(MISC)
+                } else {
+                    None
+                };
+                if let Some(type_id) = type_id {
                     spans.push(Span {
                         first: i,
                         end,
-                        type_id: misc,
+                        type_id,
                         from_rule: true,
                     });
                 }
@@ -307,18 +436,164 @@ impl EntityTagger<'_> {
         }
     }
 
+    /// One name, one type: every mention of a name takes the type it was given most
+    /// often, and a name the story calls an organisation somewhere ("the retailer
+    /// X", "X's shares") is one everywhere, unless it is a known place.
+    fn unify_types(&self, view: &DocView, spans: &mut [Span]) {
+        let mut votes: HashMap<&str, [usize; 5]> = HashMap::new();
+        let mut cued: HashSet<&str> = HashSet::new();
+        for s in spans.iter() {
+            let text = span_text(view, s);
+            if !s.from_rule {
+                votes.entry(text).or_default()[s.type_id as usize] += 1;
+            }
+            if org_cue(view, s) {
+                cued.insert(text);
+            }
+        }
+        for s in spans.iter_mut().filter(|s| !s.from_rule) {
+            let text = span_text(view, s);
+            if cued.contains(text) && self.gazetteer.find_place(text).is_none() {
+                s.type_id = ORG;
+                continue;
+            }
+            if let Some(counts) = votes.get(text)
+                && let Some((t, &c)) = counts.iter().enumerate().max_by_key(|(_, c)| **c)
+                && c > counts[s.type_id as usize]
+            {
+                s.type_id = t as u8;
+            }
+        }
+    }
+
+    /// Web addresses the model left untagged ("Index.hu reported") name sites.
+    fn add_web_addresses(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let mut covered = vec![false; view.len()];
+        for s in spans.iter() {
+            covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+        }
+        for i in (0..view.len()).filter(|&i| !covered[i]) {
+            if view.is_capitalized(i) && is_web_address(view.word(i)) {
+                spans.push(Span {
+                    first: i,
+                    end: i + 1,
+                    type_id: ORG,
+                    from_rule: true,
+                });
+            }
+        }
+    }
+
+    /// Datelines at the start of a paragraph ("GENEVA —", "VALPARAÍSO, Chile —",
+    /// "WASHINGTON (Reuters) -") are places whatever the model made of them.
+    fn datelines(&self, view: &DocView, spans: &mut Vec<Span>) -> Vec<(Span, Dateline)> {
+        let mut out = Vec::new();
+        for i in 0..view.len() {
+            if !(i == 0 || view.tokens[i].newline_before) {
+                continue;
+            }
+            let Some((place, qualifier)) = dateline_at(view, i) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            for (r, is_place) in [(Some(place), true), (qualifier, false)] {
+                let Some(r) = r else { continue };
+                spans.retain(|s| s.end <= r.start || s.first >= r.end);
+                let s = Span {
+                    first: r.start,
+                    end: r.end,
+                    type_id: LOC,
+                    from_rule: true,
+                };
+                spans.push(s);
+                found.push((s, is_place));
+            }
+            let text_of = |s: &Span| {
+                (
+                    view.tokens[s.first].cstart,
+                    view.tokens[s.end - 1].cend,
+                    span_text(view, s).to_string(),
+                )
+            };
+            if let Some(&(place, _)) = found.first() {
+                out.push((
+                    place,
+                    Dateline {
+                        place: text_of(&place),
+                        qualifier: found.get(1).map(|(q, _)| text_of(q)),
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    /// A place name the gazetteer does not know is often no place: a place run
+    /// into the name after it ("United States Hamdullah Mohib", a caption without
+    /// punctuation) is split, a person's name ("Alice Mak") is a person, and a lone
+    /// unknown word is kept as a place only where the sentence puts it somewhere
+    /// ("in Styles").
+    fn repair_unknown_places(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let gaz = self.gazetteer;
+        let mut added = Vec::new();
+        spans.retain_mut(|s| {
+            if s.type_id != LOC || s.from_rule || gaz.find_place(span_text(view, s)).is_some() {
+                return true;
+            }
+            let len = s.end - s.first;
+            if len == 1 {
+                let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
+                let after_comma_place = s.end + 1 < view.len()
+                    && view.word(s.end) == ","
+                    && gaz.qualifier_place(view.word(s.end + 1)).is_some();
+                return before.is_some_and(|w| LOCATIVES.contains(&w)) || after_comma_place;
+            }
+            let prefix = (s.first + 1..s.end).rev().find(|&k| {
+                let head = &view.text[view.tokens[s.first].start..view.tokens[k - 1].end];
+                gaz.find_place(head).is_some()
+            });
+            if let Some(k) = prefix
+                && view.is_capitalized(k)
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+            {
+                if s.end - k >= 2 && !has_org_word(view, k, s.end) {
+                    added.push(Span {
+                        first: k,
+                        end: s.end,
+                        type_id: PERSON,
+                        from_rule: false,
+                    });
+                }
+                s.end = k;
+                return true;
+            }
+            if len <= 3
+                && view.gaz[s.first].has(kind::FIRST_NAME)
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+            {
+                s.type_id = PERSON;
+            }
+            true
+        });
+        spans.extend(added);
+    }
+
     /// Within-story coreference for people: a later "Roe" (or an earlier one) is the
     /// "Jane Roe" of the story; a surname the model typed ORG/LOC, or left untagged,
     /// becomes that person.
     fn link_people(&self, view: &DocView, spans: &mut Vec<Span>) {
-        let person = type_id("PERSON");
         let mut name_parts: HashSet<&str> = HashSet::new();
         for s in spans
             .iter()
-            .filter(|s| s.type_id == person && s.end - s.first >= 2)
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
-            name_parts.insert(view.word(s.end - 1));
-            name_parts.insert(view.word(s.first));
+            for part in [view.word(s.end - 1), view.word(s.first)] {
+                if part.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                    && !PRONOUNS.contains(&part)
+                {
+                    name_parts.insert(part);
+                }
+            }
         }
         if name_parts.is_empty() {
             return;
@@ -326,12 +601,13 @@ impl EntityTagger<'_> {
         let mut covered = vec![false; view.len()];
         for s in spans.iter_mut() {
             if s.end - s.first == 1
-                && s.type_id != person
+                && s.type_id != PERSON
+                && !s.from_rule
                 && name_parts.contains(view.word(s.first))
             {
                 let g = view.gaz[s.first];
                 if !(g.has(kind::COUNTRY) || g.has(kind::STATE)) {
-                    s.type_id = person;
+                    s.type_id = PERSON;
                 }
             }
             covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
@@ -346,7 +622,7 @@ impl EntityTagger<'_> {
                 spans.push(Span {
                     first: i,
                     end: i + 1,
-                    type_id: person,
+                    type_id: PERSON,
                     from_rule: true,
                 });
             }
@@ -358,21 +634,17 @@ impl EntityTagger<'_> {
         view: &DocView,
         spans: &[Span],
         roles: &HashMap<usize, String>,
+        datelines: &[(Span, Dateline)],
+        dateline: Option<&Entity>,
     ) -> Vec<Entity> {
-        let person = type_id("PERSON");
-        let org = type_id("ORG");
-        let loc = type_id("LOC");
-        let misc = type_id("MISC");
-        let span_text =
-            |s: &Span| &view.text[view.tokens[s.first].start..view.tokens[s.end - 1].end];
-
+        let gaz = self.gazetteer;
         // Full names of the story's people, for surname and first-name mentions.
         let mut full_names: HashMap<&str, &str> = HashMap::new();
         for s in spans
             .iter()
-            .filter(|s| s.type_id == person && s.end - s.first >= 2)
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
-            let full = span_text(s);
+            let full = span_text(view, s);
             for part in [view.word(s.end - 1), view.word(s.first)] {
                 full_names.entry(part).or_insert(full);
             }
@@ -380,205 +652,537 @@ impl EntityTagger<'_> {
         // Acronyms spelled out in the story: "Organization for Security and
         // Co-operation in Europe (OSCE)".
         let mut acronyms: HashMap<&str, &str> = HashMap::new();
-        for s in spans.iter().filter(|s| s.type_id == org) {
+        for s in spans.iter().filter(|s| s.type_id == ORG) {
             if s.end + 2 < view.len() && view.word(s.end) == "(" && view.word(s.end + 2) == ")" {
                 let acr = view.word(s.end + 1);
                 if acr
                     .chars()
                     .all(|c| c.is_uppercase() || c == '.' || c == '&')
                 {
-                    acronyms.insert(acr, span_text(s));
+                    acronyms.insert(acr, span_text(view, s));
                 }
             }
         }
 
-        // Places: first those with one reading, to give context for the others.
-        let mut context_countries: HashSet<String> = HashSet::new();
-        let mut context_states: HashSet<String> = HashSet::new();
+        // The story's context: the dateline, then places that are clear on their own.
+        let mut ctx = PlaceContext {
+            dateline_country: dateline.and_then(|e| e.country.clone()),
+            ..PlaceContext::default()
+        };
+        for (span, d) in datelines {
+            let q = d.qualifier.as_ref().and_then(|q| gaz.qualifier_place(&q.2));
+            if let Some(f) = gaz.find_place(span_text(view, span))
+                && let Some((p, _)) = gaz.pick_place(&f, &ctx, q, true)
+            {
+                ctx.dateline_country
+                    .get_or_insert_with(|| p.country.clone());
+            }
+        }
+        let qualifiers = self.qualifiers(view, spans);
         for s in spans
             .iter()
-            .filter(|s| s.type_id == loc || s.type_id == misc)
+            .filter(|s| matches!(s.type_id, LOC | MISC | ORG))
         {
-            if let Some(entry) = self.gazetteer.lookup(strip_article(span_text(s))) {
-                if let Some(ci) = entry.demonym_of {
-                    context_countries.insert(self.gazetteer.places[ci as usize].country.clone());
-                }
-                if let [only] = entry.places.as_slice() {
-                    let p = &self.gazetteer.places[*only as usize];
-                    context_countries.insert(p.country.clone());
-                    if p.kind == PlaceKind::State {
-                        context_states.insert(p.admin1.clone());
-                    }
-                }
+            let Some(f) = gaz.find_place(span_text(view, s)) else {
+                continue;
+            };
+            if let Some(d) = f.entry.demonym_of {
+                ctx.add(&gaz.places[d as usize]);
+            }
+            let q = qualifiers.get(&s.first).copied();
+            if let Some((p, lead)) = gaz.pick_place(&f, &PlaceContext::default(), q, false)
+                && lead >= 2.5
+            {
+                ctx.add(p);
             }
         }
 
+        let dateline_starts: HashSet<usize> = datelines.iter().map(|(s, _)| s.first).collect();
         let mut out = Vec::with_capacity(spans.len());
         for s in spans {
-            let text = span_text(s);
+            let text = span_text(view, s);
             let t0 = &view.tokens[s.first];
             let t1 = &view.tokens[s.end - 1];
             let mut e = Entity::mention(EntityType::Person, t0.cstart, t1.cend, text);
-            if s.type_id == person {
-                if s.end - s.first == 1
-                    && let Some(full) = full_names.get(text)
-                {
-                    e.canonical = full.to_string();
-                }
-                e.role = roles.get(&s.first).cloned();
-            } else if s.type_id == org {
-                e.kind = EntityType::Org;
-                let entry = self.gazetteer.lookup(strip_article(text));
-                if let Some(name) = acronyms.get(text) {
-                    e.canonical = name.to_string();
-                } else if let Some(name) = entry.and_then(|en| en.org) {
-                    e.canonical = name.to_string();
-                } else if let Some(place) = entry
-                    .and_then(|en| self.pick_place(&en.places, &context_countries, &context_states))
-                {
-                    // A country or city acting as an agent ("Sweden said", "Moscow
-                    // denied") is still a place to a reader.
-                    e.kind = EntityType::Loc;
-                    self.fill_place(&mut e, place);
-                }
-            } else if s.type_id == loc {
-                e.kind = EntityType::Loc;
-                let name = strip_article(text);
-                match self.gazetteer.lookup(name) {
-                    Some(entry) => {
-                        if let Some(place) =
-                            self.pick_place(&entry.places, &context_countries, &context_states)
-                        {
-                            self.fill_place(&mut e, place);
-                        } else if let Some(ci) = entry.demonym_of {
-                            e.kind = EntityType::Norp;
-                            self.fill_place(&mut e, &self.gazetteer.places[ci as usize]);
-                        }
+            match s.type_id {
+                PERSON => {
+                    if s.end - s.first == 1
+                        && let Some(full) = full_names.get(text)
+                    {
+                        e.canonical = full.to_string();
                     }
-                    None => e.canonical = name.to_string(),
+                    e.role = roles.get(&s.first).cloned();
+                    e.id = format!("person:{}", slug(&e.canonical));
                 }
-            } else {
-                // MISC is not reported, except demonyms, which name their country.
-                let Some(ci) = self.gazetteer.lookup(text).and_then(|en| en.demonym_of) else {
-                    continue;
-                };
-                e.kind = EntityType::Norp;
-                self.fill_place(&mut e, &self.gazetteer.places[ci as usize]);
+                ORG => {
+                    e.kind = EntityType::Org;
+                    let name = strip_article(text);
+                    let entry = gaz.lookup(name);
+                    if let Some(expansion) = acronyms.get(text) {
+                        e.canonical = expansion.to_string();
+                    } else if let Some(org) = entry.and_then(|en| en.org) {
+                        e.canonical = org.to_string();
+                    } else if let Some(f) = gaz.find_place(name)
+                        && f.entry.org.is_none()
+                        && let Some((p, _)) =
+                            gaz.pick_place(&f, &ctx, qualifiers.get(&s.first).copied(), false)
+                        && p.kind != PlaceKind::Town
+                    {
+                        // A country or city acting as an agent ("Sweden said", "Moscow
+                        // denied") is still a place to a reader.
+                        e.kind = EntityType::Loc;
+                        gaz.fill_place(&mut e, p);
+                        out.push(e);
+                        continue;
+                    } else {
+                        e.canonical = name.to_string();
+                    }
+                    e.id = format!("org:{}", slug(&e.canonical));
+                }
+                LOC => {
+                    e.kind = EntityType::Loc;
+                    let q = qualifiers.get(&s.first).copied();
+                    gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                }
+                _ => {
+                    // MISC is not reported, except demonyms, which name their place,
+                    // and the names of countries, states and continents.
+                    let g = view.gaz[s.first];
+                    let whole = g.position() == 1 || s.end - s.first >= 2;
+                    let strong =
+                        g.has(kind::COUNTRY) || g.has(kind::STATE) || g.has(kind::CONTINENT);
+                    if let Some(d) = gaz.lookup(text).and_then(|en| en.demonym_of) {
+                        e.kind = EntityType::Norp;
+                        gaz.fill_place(&mut e, &gaz.places[d as usize]);
+                    } else if strong && whole && gaz.lookup(text).is_some() {
+                        e.kind = EntityType::Loc;
+                        gaz.resolve_place(&mut e, &ctx, None, false);
+                    } else {
+                        continue;
+                    }
+                }
             }
             out.push(e);
         }
         out
     }
 
-    fn fill_place(&self, e: &mut Entity, p: &crate::gazetteer::Place) {
-        e.canonical = p.name.clone();
-        e.lat = p.lat;
-        e.lon = p.lon;
-        e.country = (!p.country.is_empty()).then(|| p.country.clone());
-        e.geonames_id = p.geonames_id;
-    }
-
-    /// Chooses among places of one name: by population, kind, and whether the story
-    /// mentions the candidate's country or US state elsewhere.
-    fn pick_place(
-        &self,
-        candidates: &[u32],
-        countries: &HashSet<String>,
-        states: &HashSet<String>,
-    ) -> Option<&crate::gazetteer::Place> {
-        candidates
-            .iter()
-            .map(|&i| &self.gazetteer.places[i as usize])
-            .map(|p| {
-                let mut score = ((p.population + 1) as f64).ln();
-                score += match p.kind {
-                    PlaceKind::Country | PlaceKind::Continent => 2.0,
-                    PlaceKind::State => 1.5,
-                    PlaceKind::Region => 12.0,
-                    PlaceKind::City => 0.0,
-                };
-                if p.kind != PlaceKind::Country && countries.contains(&p.country) {
-                    score += 3.0;
-                }
-                if p.kind == PlaceKind::City && p.country == "US" && states.contains(&p.admin1) {
-                    score += 4.0;
-                }
-                (p, score)
-            })
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(p, _)| p)
+    /// Places qualified by the place after them: "Paris, Texas", "Perth, Scotland".
+    fn qualifiers<'g>(
+        &'g self,
+        view: &DocView,
+        spans: &[Span],
+    ) -> HashMap<usize, &'g crate::gazetteer::Place> {
+        let mut out = HashMap::new();
+        for w in spans.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if matches!(a.type_id, LOC | ORG)
+                && b.type_id == LOC
+                && b.first == a.end + 1
+                && view.word(a.end) == ","
+                && let Some(q) = self.gazetteer.qualifier_place(span_text(view, b))
+            {
+                out.insert(a.first, q);
+            }
+        }
+        out
     }
 }
 
-/// Last words that make a name a company's or an institution's.
-const ORG_SUFFIXES: &[&str] = &[
-    "inc",
-    "inc.",
-    "corp",
-    "corp.",
-    "corporation",
-    "ltd",
-    "ltd.",
-    "llc",
-    "plc",
-    "co.",
-    "company",
-    "group",
-    "ag",
-    "sa",
-    "spa",
-    "gmbh",
-    "nv",
-    "n.v.",
-    "holdings",
-    "motors",
-    "airlines",
-    "airways",
-    "bank",
+fn span_text<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
+    &view.text[view.tokens[s.first].start..view.tokens[s.end - 1].end]
+}
+
+/// A dateline starting at token `i`: an all-capitals place ("GENEVA", "NEW YORK"),
+/// an optional qualifier after a comma ("Chile"), an optional agency in brackets,
+/// then a dash. Returns the token ranges of the place and the qualifier.
+fn dateline_at(
+    view: &DocView,
+    i: usize,
+) -> Option<(std::ops::Range<usize>, Option<std::ops::Range<usize>>)> {
+    let n = view.len();
+    let caps = |j: usize| {
+        let w = view.word(j);
+        w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+    };
+    let mut j = i;
+    while j < n && j - i < 5 && caps(j) && !view.tokens[j].newline_before || j == i && caps(j) {
+        j += 1;
+    }
+    if j == i || view.word(i).chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return None;
+    }
+    let place = i..j;
+    let mut qualifier = None;
+    let is_month = |k: usize| crate::figures::MONTHS.contains(&view.lower[k].as_str());
+    if j < n && view.word(j) == "," && j + 1 < n && !is_month(j + 1) {
+        let q0 = j + 1;
+        let mut q1 = q0;
+        while q1 < n && q1 - q0 < 4 && view.is_capitalized(q1) && !view.tokens[q1].newline_before {
+            q1 += 1;
+        }
+        if q1 > q0 {
+            qualifier = Some(q0..q1);
+            j = q1;
+            // "SPRINGFIELD, Ill. —": the abbreviation's period.
+            if j < n && view.word(j) == "." && !view.tokens[j].space_before {
+                j += 1;
+            }
+        }
+    }
+    // "NEW YORK, March 3 (AP) —": a date may follow.
+    if j + 1 < n && view.word(j) == "," && is_month(j + 1) {
+        j += 2;
+        while j < n && (view.word(j).chars().all(|c| c.is_ascii_digit()) || view.word(j) == ",") {
+            j += 1;
+        }
+    }
+    if j < n && view.word(j) == "(" {
+        let close = (j + 1..n.min(j + 5)).find(|&k| view.word(k) == ")")?;
+        j = close + 1;
+    }
+    let dash = j < n
+        && matches!(view.word(j), "—" | "–" | "-" | "--" | "―")
+        && !view.tokens[j].newline_before;
+    dash.then_some((place, qualifier))
+}
+
+/// Capitalised pronouns the model may take for a name ("I" starts many answers).
+const PRONOUNS: &[&str] = &[
+    "I", "We", "He", "She", "It", "They", "You", "Me", "Us", "Him", "Her", "Them",
+];
+
+/// "Kwok-kin", "Cheuk-yan": capitalised, then a hyphen and a lower-case syllable.
+fn is_hyphenated_given_name(word: &str) -> bool {
+    let Some((a, b)) = word.split_once('-') else {
+        return false;
+    };
+    a.chars().next().is_some_and(char::is_uppercase)
+        && a.chars().skip(1).all(char::is_lowercase)
+        && !b.is_empty()
+        && b.len() <= 5
+        && b.chars().all(char::is_lowercase)
+}
+
+/// Words that make a name an organisation's wherever they sit in it.
+const ORG_WORDS: &[&str] = &[
     "university",
+    "college",
+    "school",
+    "academy",
     "institute",
-    "party",
-    "association",
-    "foundation",
+    "institution",
+    "hospital",
+    "museum",
+    "church",
+    "ministry",
+    "department",
     "agency",
     "council",
     "committee",
     "commission",
-    "ministry",
-    "department",
-    "organization",
-    "organisation",
-    "fund",
+    "party",
     "union",
+    "association",
+    "federation",
+    "foundation",
+    "society",
+    "league",
     "club",
-    "fc",
+    "corporation",
+    "company",
+    "group",
+    "bank",
+    "bureau",
+    "office",
+    "authority",
+    "administration",
+    "board",
+    "assembly",
+    "court",
+    "tribunal",
+    "centre",
+    "center",
+    "municipality",
+    "government",
+    "army",
+    "navy",
+    "police",
+    "guard",
+    "patrol",
+    "service",
+    "network",
+    "airlines",
+    "airways",
+    "motors",
+    "inc",
+    "inc.",
+    "ltd",
+    "ltd.",
+    "corp",
+    "corp.",
+    "co.",
+    "llc",
+    "plc",
+    "ag",
+    "gmbh",
+    "holdings",
+    "financial",
+    "partners",
+    "systems",
+    "technologies",
+    "industries",
+    "enterprises",
+    "media",
     "news",
     "times",
     "post",
     "press",
+    "herald",
+    "tribune",
+    "journal",
+    "gazette",
+    "gazeta",
+    "zeitung",
+    "daily",
+    "weekly",
     "magazine",
+    "telegraph",
+    "observer",
+    "chronicle",
+    "radio",
+    "television",
+    "tv",
     "records",
     "studios",
+    "pictures",
+    "entertainment",
+    "laboratories",
+    "labs",
+    "pharmaceuticals",
+    "petroleum",
+    "brotherhood",
+    "coalition",
+    "alliance",
+    "movement",
+    "front",
+    "brigade",
+    "forces",
+    "senate",
+    "congress",
+    "parliament",
+    "embassy",
+    "consulate",
+    "representatives",
+    "survey",
+    "railway",
+    "railways",
+    "reserve",
+    "sabha",
+    "corps",
+    "squadron",
+    "team",
 ];
 
-/// A PERSON span ending in a corporate or institutional word is an organisation.
-fn retype_companies(view: &DocView, spans: &mut [Span]) {
-    let person = type_id("PERSON");
-    for s in spans
-        .iter_mut()
-        .filter(|s| s.type_id == person && s.end - s.first >= 2)
-    {
-        if ORG_SUFFIXES.contains(&view.lower[s.end - 1].as_str()) {
-            s.type_id = type_id("ORG");
-        }
+/// Last words that make a name something other than a person, organisation or
+/// place: an event, a prize, a law ("Chicago Marathon", "Paris Climate Accord").
+const MISC_WORDS: &[&str] = &[
+    "marathon",
+    "accord",
+    "accords",
+    "agreement",
+    "constitution",
+    "act",
+    "award",
+    "awards",
+    "prize",
+    "festival",
+    "championship",
+    "championships",
+    "cup",
+    "games",
+    "olympics",
+    "paralympics",
+    "tournament",
+    "war",
+    "treaty",
+    "protocol",
+    "faire",
+    "fair",
+    "day",
+    "fame",
+    "open",
+    "expo",
+    "show",
+    "summit",
+    "series",
+    "trophy",
+    "grand prix",
+    "derby",
+];
+
+/// Words before a name that place it somewhere: "in Styles", "near Taikoo".
+const LOCATIVES: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "from",
+    "outside",
+    "inside",
+    "across",
+    "around",
+    "through",
+    "to",
+    "into",
+    "towards",
+    "toward",
+    "via",
+    "throughout",
+    "within",
+];
+
+/// Last words that make a name a place's: "Times Square", "Heathrow Airport".
+const PLACE_WORDS: &[&str] = &[
+    "airport",
+    "square",
+    "street",
+    "avenue",
+    "road",
+    "boulevard",
+    "bridge",
+    "stadium",
+    "arena",
+    "river",
+    "lake",
+    "island",
+    "islands",
+    "bay",
+    "sea",
+    "ocean",
+    "mountain",
+    "mountains",
+    "valley",
+    "beach",
+    "peninsula",
+    "desert",
+    "canal",
+    "strait",
+    "gulf",
+    "coast",
+    "county",
+    "province",
+    "district",
+];
+
+fn has_org_word(view: &DocView, first: usize, end: usize) -> bool {
+    (first..end).any(|i| view.is_capitalized(i) && ORG_WORDS.contains(&view.lower[i].as_str()))
+        || (first..end).any(|i| {
+            // All-capitals corporate forms: "AG", "SA", "LLC".
+            matches!(
+                view.word(i),
+                "SA" | "AG" | "NV" | "SpA" | "LLC" | "PLC" | "A/S"
+            )
+        })
+}
+
+/// "Portfolio.hu", "example.com": a web address names a site, an organisation.
+fn is_web_address(word: &str) -> bool {
+    const TLDS: &[&str] = &[
+        "com", "org", "net", "gov", "edu", "info", "io", "co", "uk", "de", "fr", "pl", "hu", "ru",
+        "it", "es", "nl", "eu", "tv", "news", "au", "ca", "in", "jp", "cn",
+    ];
+    word.rsplit_once('.').is_some_and(|(name, tld)| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+            && TLDS.contains(&tld.to_lowercase().as_str())
+    })
+}
+
+/// Nouns that say the name next to them is an organisation's: "retailer Tesco",
+/// "the newspaper X", "X's shares".
+const ORG_CUES_BEFORE: &[&str] = &[
+    "retailer",
+    "company",
+    "firm",
+    "carrier",
+    "airline",
+    "newspaper",
+    "daily",
+    "tabloid",
+    "broadcaster",
+    "network",
+    "agency",
+    "maker",
+    "automaker",
+    "carmaker",
+    "manufacturer",
+    "chain",
+    "supermarket",
+    "website",
+    "magazine",
+    "publication",
+    "outlet",
+    "lender",
+    "insurer",
+    "startup",
+    "conglomerate",
+    "operator",
+    "brand",
+    "giant",
+    "publisher",
+    "studio",
+    "label",
+    "developer",
+    "provider",
+    "wholesaler",
+    "subsidiary",
+    "regulator",
+    "charity",
+    "group",
+    "party",
+    "club",
+];
+
+const ORG_CUES_AFTER: &[&str] = &[
+    "shares",
+    "stock",
+    "stores",
+    "subsidiary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "executives",
+    "employees",
+    "headquarters",
+    "shareholders",
+    "ceo",
+    "inc",
+    "inc.",
+    "corp.",
+    "outlets",
+    "customers",
+];
+
+/// Whether the words around a span say it names an organisation.
+fn org_cue(view: &DocView, s: &Span) -> bool {
+    let n = view.len();
+    let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
+    if before.is_some_and(|w| ORG_CUES_BEFORE.contains(&w)) {
+        return true;
     }
+    let mut j = s.end;
+    if j < n && matches!(view.word(j), "'s" | "\u{2019}s") {
+        j += 1;
+    }
+    j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
 }
 
 /// One name, one type within a story: a name the model tagged somewhere is tagged
 /// wherever else it occurs untagged, with the type it was given most often.
 fn propagate(view: &DocView, spans: &mut Vec<Span>) {
-    let misc = type_id("MISC");
-    let mut votes: HashMap<Vec<&str>, [usize; TYPES.len() + 1]> = HashMap::new();
+    let mut votes: HashMap<Vec<&str>, [usize; 5]> = HashMap::new();
     for s in spans.iter().filter(|s| !s.from_rule) {
         let words: Vec<&str> = (s.first..s.end).map(|i| view.word(i)).collect();
         votes.entry(words).or_default()[s.type_id as usize] += 1;
@@ -590,7 +1194,7 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
         };
         // A lone capitalised word at a sentence start or in lower case elsewhere is
         // too likely an ordinary word to tag on this evidence alone.
-        if t as u8 == misc {
+        if t as u8 == MISC {
             continue;
         }
         by_first.entry(words[0]).or_default().push((words, t as u8));
@@ -610,13 +1214,14 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
                 let end = i + words.len();
                 let fits = end <= view.len()
                     && (i..end).all(|j| !covered[j] && view.word(j) == words[j - i])
-                    && (words.len() > 1 || !(view.sent_start[i] || view.lower_is_common(i)));
+                    && (words.len() > 1 || !view.lower_is_common(i));
                 if fits {
+                    // Typed like the model's own spans, so one name keeps one type.
                     added.push(Span {
                         first: i,
                         end,
                         type_id: *t,
-                        from_rule: true,
+                        from_rule: false,
                     });
                     i = end;
                     advanced = true;
@@ -630,10 +1235,4 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
     }
     spans.extend(added);
     spans.sort_by_key(|s| s.first);
-}
-
-fn strip_article(s: &str) -> &str {
-    s.strip_prefix("the ")
-        .or_else(|| s.strip_prefix("The "))
-        .unwrap_or(s)
 }

@@ -244,6 +244,17 @@ pub(crate) struct DocView<'t> {
 
 impl<'t> DocView<'t> {
     pub fn new(text: &'t str, gazetteer: &Gazetteer) -> DocView<'t> {
+        DocView::build(text, gazetteer, None)
+    }
+
+    /// The view of training document `doc`, whose own names do not count as lexicon
+    /// evidence (so the model does not learn to trust the lexicon more than it
+    /// deserves on unseen text).
+    pub fn for_training(text: &'t str, gazetteer: &Gazetteer, doc: u32) -> DocView<'t> {
+        DocView::build(text, gazetteer, Some(doc))
+    }
+
+    fn build(text: &'t str, gazetteer: &Gazetteer, leave_out: Option<u32>) -> DocView<'t> {
         let tokens = token::tokenize(text);
         let mut sent_start = vec![false; tokens.len()];
         for s in token::sentences(text, &tokens) {
@@ -276,7 +287,7 @@ impl<'t> DocView<'t> {
                 caps_elsewhere[i] = midcaps_forms.contains(lower[i].as_str());
             }
         }
-        let gaz = gazetteer.mark_tokens(text, &tokens);
+        let gaz = gazetteer.mark_tokens(text, &tokens, leave_out);
         DocView {
             text,
             tokens,

@@ -4,7 +4,7 @@
 use crate::annotations::{Figure, FigureKind};
 use crate::features::DocView;
 
-const MONTHS: &[&str] = &[
+pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",

@@ -1,25 +1,29 @@
-//! Place names, demonyms and well-known organisations: matching them in text with one
-//! Aho-Corasick automaton, and resolving a place name to one gazetteer entry.
+//! Place names, demonyms, well-known organisations and a few other name lists:
+//! matching them on token boundaries, and resolving a place name to one gazetteer
+//! entry.
 //!
-//! The shipped gazetteer is two gzipped TSV files built by the trainer
-//! (`examples/train.rs`) from `shared/data/gazetteer`: `places.tsv.gz` (GeoNames:
-//! countries, US states, continents, cities of 15,000+ people) and
-//! `country_names.tsv.gz` (mledoze/countries: country name variants, demonyms and a
-//! representative point; ODbL, so it is kept in a file of its own).
+//! The shipped gazetteer is three gzipped TSV files built by the trainer
+//! (`examples/train.rs`) from `shared/data`: `places.tsv.gz` (GeoNames: countries,
+//! first-level divisions, continents, cities of 5,000+ people), `country_names.tsv.gz`
+//! (mledoze/countries: country name variants, demonyms and a representative point;
+//! ODbL, so it is kept in a file of its own) and `lexicon.tsv.gz` (organisation names
+//! and first names seen in the training annotations).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use flate2::read::GzDecoder;
+use rustc_hash::FxHashMap;
 
 use crate::error::TagError;
-use crate::token::Token;
+use crate::token::{self, Token};
 
-/// Kinds of gazetteer name, used both as features and to resolve places.
+/// Kinds of gazetteer name, used both as features and to resolve places. The bit
+/// positions are part of the trained model's features: add, never renumber.
 pub(crate) mod kind {
     pub const COUNTRY: u8 = 0;
+    /// A US state or another country's first-level division.
     pub const STATE: u8 = 1;
     pub const CONTINENT: u8 = 2;
     pub const REGION: u8 = 3;
@@ -29,16 +33,30 @@ pub(crate) mod kind {
     pub const DEMONYM: u8 = 7;
     pub const ORG: u8 = 8;
     pub const CAPITAL: u8 = 9;
+    /// Sun, moon, planets: named, but not places on a map.
+    pub const CELESTIAL: u8 = 10;
+    /// An organisation name seen in the training annotations.
+    pub const ORG_SEEN: u8 = 11;
+    /// A first name seen in the training annotations.
+    pub const FIRST_NAME: u8 = 12;
 }
 
 /// What sort of place an entry is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PlaceKind {
     Country,
+    /// A US state.
     State,
+    /// Another country's first-level division (province, region, prefecture…).
+    Province,
     Continent,
+    /// A region without one point (Middle East) or a named area the GeoNames files
+    /// here lack (Siberia), given by hand.
     Region,
     City,
+    /// A town of 5,000–15,000 people: used to resolve a name the model tagged as a
+    /// place, never to find one.
+    Town,
 }
 
 /// One gazetteer entry.
@@ -58,16 +76,56 @@ pub(crate) struct Place {
     pub capital: bool,
 }
 
+impl Place {
+    /// The id of this place, the same in every story (see `Entity::id`).
+    pub fn id(&self) -> String {
+        if let Some(g) = self.geonames_id {
+            format!("geonames:{g}")
+        } else if self.kind == PlaceKind::Province {
+            format!("admin1:{}:{}", self.country, slug(&self.name))
+        } else {
+            format!("place:{}", slug(&self.name))
+        }
+    }
+}
+
+/// Lower-case ASCII words joined by hyphens: "Côte d'Ivoire" → "cote-d-ivoire".
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in fold_ascii(name).chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// What a matched name can stand for.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct NameEntry {
     /// Candidate places, as indexes into [`Gazetteer::places`].
     pub places: Vec<u32>,
-    /// The country (an index into places) this demonym names.
+    /// The place (a country or continent, an index into places) this demonym names.
     pub demonym_of: Option<u32>,
     /// Canonical name of a well-known organisation.
     pub org: Option<&'static str>,
     kinds: u16,
+    /// Only other spellings of places point here: resolve with it, never find.
+    quiet: bool,
+    /// Training documents a lexicon name was seen in (per lexicon kind), so that
+    /// training can leave a document's own names out of its features.
+    seen_in: Vec<(u8, u32)>,
+}
+
+impl NameEntry {
+    pub fn has(&self, k: u8) -> bool {
+        self.kinds & (1 << k) != 0
+    }
 }
 
 /// How a token sits inside a gazetteer match.
@@ -101,7 +159,15 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
     ("UN", "United Nations"),
     ("U.N.", "United Nations"),
     ("United Nations", "United Nations"),
+    ("UN Security Council", "United Nations Security Council"),
+    ("Security Council", "United Nations Security Council"),
+    (
+        "United Nations Security Council",
+        "United Nations Security Council",
+    ),
+    ("UN General Assembly", "United Nations General Assembly"),
     ("NATO", "North Atlantic Treaty Organization"),
+    ("Nato", "North Atlantic Treaty Organization"),
     (
         "North Atlantic Treaty Organization",
         "North Atlantic Treaty Organization",
@@ -115,6 +181,7 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
     ),
     ("WHO", "World Health Organization"),
     ("World Health Organization", "World Health Organization"),
+    ("World Health Organisation", "World Health Organization"),
     ("IMF", "International Monetary Fund"),
     ("International Monetary Fund", "International Monetary Fund"),
     ("World Bank", "World Bank"),
@@ -123,6 +190,7 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
     ("OPEC", "Organization of the Petroleum Exporting Countries"),
     ("ASEAN", "Association of Southeast Asian Nations"),
     ("African Union", "African Union"),
+    ("Arab League", "Arab League"),
     ("UNESCO", "UNESCO"),
     ("UNICEF", "UNICEF"),
     ("UNHCR", "UNHCR"),
@@ -136,25 +204,57 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
         "International Criminal Court",
         "International Criminal Court",
     ),
+    ("Interpol", "Interpol"),
+    ("Europol", "Europol"),
     ("FBI", "Federal Bureau of Investigation"),
+    (
+        "Federal Bureau of Investigation",
+        "Federal Bureau of Investigation",
+    ),
     ("CIA", "Central Intelligence Agency"),
+    ("Central Intelligence Agency", "Central Intelligence Agency"),
     ("NSA", "National Security Agency"),
     ("NASA", "NASA"),
     ("ESA", "European Space Agency"),
+    ("European Space Agency", "European Space Agency"),
     ("FIFA", "FIFA"),
+    ("UEFA", "UEFA"),
     ("IOC", "International Olympic Committee"),
+    (
+        "International Olympic Committee",
+        "International Olympic Committee",
+    ),
     ("BBC", "BBC"),
     ("CNN", "CNN"),
+    ("NPR", "NPR"),
+    ("Al Jazeera", "Al Jazeera"),
+    ("AP", "Associated Press"),
     ("Associated Press", "Associated Press"),
     ("AFP", "Agence France-Presse"),
+    ("Agence France-Presse", "Agence France-Presse"),
     ("Reuters", "Reuters"),
+    ("Bloomberg", "Bloomberg"),
+    ("New York Times", "The New York Times"),
+    ("Washington Post", "The Washington Post"),
+    ("Wall Street Journal", "The Wall Street Journal"),
+    ("Financial Times", "Financial Times"),
+    ("The Guardian", "The Guardian"),
+    ("The Times", "The Times"),
+    ("The Economist", "The Economist"),
+    ("Der Spiegel", "Der Spiegel"),
+    ("Le Monde", "Le Monde"),
+    ("Xinhua", "Xinhua"),
+    ("TASS", "TASS"),
     ("EPA", "Environmental Protection Agency"),
     ("FDA", "Food and Drug Administration"),
     ("CDC", "Centers for Disease Control and Prevention"),
     ("SEC", "Securities and Exchange Commission"),
     ("Federal Reserve", "Federal Reserve"),
+    ("Fed", "Federal Reserve"),
     ("ECB", "European Central Bank"),
     ("European Central Bank", "European Central Bank"),
+    ("Bank of England", "Bank of England"),
+    ("Bank of Japan", "Bank of Japan"),
     ("European Commission", "European Commission"),
     ("European Parliament", "European Parliament"),
     ("Hamas", "Hamas"),
@@ -162,31 +262,80 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
     ("Taliban", "Taliban"),
     ("al-Qaeda", "al-Qaeda"),
     ("Al-Qaeda", "al-Qaeda"),
+    ("al Qaeda", "al-Qaeda"),
     ("Islamic State", "Islamic State"),
     ("ISIS", "Islamic State"),
     ("ISIL", "Islamic State"),
+    ("Boko Haram", "Boko Haram"),
     ("Red Cross", "Red Cross"),
+    ("Médecins Sans Frontières", "Médecins Sans Frontières"),
+    ("Doctors Without Borders", "Médecins Sans Frontières"),
     ("Amnesty International", "Amnesty International"),
     ("Human Rights Watch", "Human Rights Watch"),
     ("Greenpeace", "Greenpeace"),
     ("Pentagon", "Pentagon"),
     ("Kremlin", "Kremlin"),
     ("White House", "White House"),
+    ("Downing Street", "Downing Street"),
     ("Wikinews", "Wikinews"),
     ("Wikipedia", "Wikipedia"),
     ("Google", "Google"),
+    ("Alphabet", "Alphabet"),
     ("Apple", "Apple"),
     ("Microsoft", "Microsoft"),
     ("Amazon", "Amazon"),
     ("Facebook", "Facebook"),
+    ("Meta", "Meta"),
     ("Twitter", "Twitter"),
+    ("Instagram", "Instagram"),
+    ("YouTube", "YouTube"),
+    ("TikTok", "TikTok"),
+    ("Netflix", "Netflix"),
+    ("Tesla", "Tesla"),
+    ("Samsung", "Samsung"),
+    ("Sony", "Sony"),
+    ("Huawei", "Huawei"),
+    ("Intel", "Intel"),
+    ("IBM", "IBM"),
+    ("Oracle", "Oracle"),
+    ("Nvidia", "Nvidia"),
     ("Airbus", "Airbus"),
     ("Boeing", "Boeing"),
     ("General Motors", "General Motors"),
     ("GM", "General Motors"),
+    ("Ford", "Ford"),
+    ("Ford Motor Company", "Ford"),
+    ("Chrysler", "Chrysler"),
+    ("Volkswagen", "Volkswagen"),
     ("Toyota", "Toyota"),
+    ("Honda", "Honda"),
+    ("Nissan", "Nissan"),
+    ("BMW", "BMW"),
+    ("Renault", "Renault"),
+    ("Fiat", "Fiat"),
+    ("ExxonMobil", "ExxonMobil"),
+    ("Shell", "Shell"),
+    ("BP", "BP"),
+    ("Gazprom", "Gazprom"),
+    ("Walmart", "Walmart"),
+    ("Tesco", "Tesco"),
+    ("Carrefour", "Carrefour"),
+    ("Goldman Sachs", "Goldman Sachs"),
+    ("JPMorgan", "JPMorgan Chase"),
+    ("JPMorgan Chase", "JPMorgan Chase"),
+    ("Morgan Stanley", "Morgan Stanley"),
+    ("Citigroup", "Citigroup"),
+    ("HSBC", "HSBC"),
+    ("Barclays", "Barclays"),
+    ("Deutsche Bank", "Deutsche Bank"),
+    ("Lufthansa", "Lufthansa"),
+    ("Ryanair", "Ryanair"),
+    ("Air France", "Air France"),
+    ("British Airways", "British Airways"),
+    ("Emirates", "Emirates"),
     ("Congress", "Congress"),
     ("Senate", "Senate"),
+    ("House of Representatives", "House of Representatives"),
     ("Parliament", "Parliament"),
     ("Supreme Court", "Supreme Court"),
     ("Labour Party", "Labour Party"),
@@ -201,119 +350,316 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
     ("NASDAQ", "Nasdaq"),
     ("New York Stock Exchange", "New York Stock Exchange"),
     ("NYSE", "New York Stock Exchange"),
+    ("London Stock Exchange", "London Stock Exchange"),
 ];
 
-/// Regions that are not countries, states or cities: (name, ISO country or "").
-const REGIONS: &[(&str, &str)] = &[
-    ("Middle East", ""),
-    ("West Bank", "PS"),
-    ("Gaza Strip", "PS"),
-    ("Balkans", ""),
-    ("Caucasus", ""),
-    ("Kashmir", ""),
-    ("Crimea", "UA"),
-    ("Donbas", "UA"),
-    ("Darfur", "SD"),
-    ("Siberia", "RU"),
-    ("Scandinavia", ""),
-    ("Latin America", ""),
-    ("Central America", ""),
-    ("Western Europe", ""),
-    ("Eastern Europe", ""),
-    ("Southeast Asia", ""),
-    ("Central Asia", ""),
-    ("East Asia", ""),
-    ("South Asia", ""),
-    ("Sub-Saharan Africa", ""),
-    ("North Africa", ""),
-    ("West Africa", ""),
-    ("East Africa", ""),
-    ("Persian Gulf", ""),
-    ("Sahel", ""),
-    ("Horn of Africa", ""),
-    ("Arctic", ""),
-    ("Antarctic", ""),
-    ("Pacific", ""),
-    ("Atlantic", ""),
-    ("Mediterranean", ""),
-    ("Caribbean", ""),
-    ("England", "GB"),
-    ("Scotland", "GB"),
-    ("Wales", "GB"),
-    ("Northern Ireland", "GB"),
-    ("Tibet", "CN"),
-    ("Kurdistan", ""),
-    ("Catalonia", "ES"),
-    ("Quebec", "CA"),
-    ("Ontario", "CA"),
-    ("British Columbia", "CA"),
-    ("Alberta", "CA"),
-    ("Bavaria", "DE"),
-    ("Silicon Valley", "US"),
-    ("Midwest", "US"),
-    ("New England", "US"),
-    ("Sinai", "EG"),
-    ("Golan Heights", ""),
-    ("Patagonia", ""),
-    ("Amazon basin", ""),
-    ("Himalayas", ""),
-    ("Alps", ""),
-    ("Punjab", ""),
-    ("Bengal", ""),
-    ("Hokkaido", "JP"),
-    ("Okinawa", "JP"),
-    ("Tasmania", "AU"),
-    ("Queensland", "AU"),
-    ("New South Wales", "AU"),
-    ("Victoria", "AU"),
-    ("Sicily", "IT"),
-    ("Sardinia", "IT"),
-    ("Corsica", "FR"),
-    ("Normandy", "FR"),
-    ("Brittany", "FR"),
-    ("Flanders", "BE"),
-    ("Wallonia", "BE"),
-    ("Andalusia", "ES"),
-    ("Galicia", ""),
-    ("Lombardy", "IT"),
-    ("Tuscany", "IT"),
-    ("Xinjiang", "CN"),
-    ("Guangdong", "CN"),
-    ("Sichuan", "CN"),
+/// Celestial bodies: names the model may take for places, which a map cannot show.
+const CELESTIAL: &[&str] = &[
+    "Earth",
+    "Moon",
+    "Sun",
+    "Mars",
+    "Venus",
+    "Mercury",
+    "Jupiter",
+    "Saturn",
+    "Uranus",
+    "Neptune",
+    "Pluto",
+    "Ceres",
+    "Titan",
+    "Europa",
+    "Milky Way",
+    "Solar System",
+    "Andromeda",
+    "International Space Station",
+    "ISS",
 ];
 
-/// Extra ways of writing a country that the name lists lack: (ISO code, name).
+/// Latitude and longitude, when a place has one point.
+type Point = Option<(f64, f64)>;
+
+/// Regions the GeoNames files here lack: (name, ISO country or "", point or none).
+/// A region across several countries has no point: it is not a place on the map.
+const REGIONS: &[(&str, &str, Point)] = &[
+    ("Middle East", "", None),
+    ("Near East", "", None),
+    ("Far East", "", None),
+    ("Balkans", "", None),
+    ("Baltics", "", None),
+    ("Baltic states", "", None),
+    ("Caucasus", "", None),
+    ("Levant", "", None),
+    ("Maghreb", "", None),
+    ("Scandinavia", "", None),
+    ("Nordic countries", "", None),
+    ("Latin America", "", None),
+    ("Central America", "", None),
+    ("Western Europe", "", None),
+    ("Eastern Europe", "", None),
+    ("Central Europe", "", None),
+    ("Northern Europe", "", None),
+    ("Southern Europe", "", None),
+    ("Southeast Asia", "", None),
+    ("Central Asia", "", None),
+    ("East Asia", "", None),
+    ("South Asia", "", None),
+    ("Asia-Pacific", "", None),
+    ("Indo-Pacific", "", None),
+    ("Sub-Saharan Africa", "", None),
+    ("North Africa", "", None),
+    ("West Africa", "", None),
+    ("East Africa", "", None),
+    ("Southern Africa", "", None),
+    ("Horn of Africa", "", None),
+    ("Sahel", "", None),
+    ("Persian Gulf", "", None),
+    ("Gulf region", "", None),
+    ("Arctic", "", None),
+    ("Antarctic", "", None),
+    ("Kurdistan", "", None),
+    ("Patagonia", "", None),
+    ("Himalayas", "", None),
+    ("Alps", "", None),
+    ("Bengal", "", None),
+    ("Pacific", "", None),
+    ("Atlantic", "", None),
+    ("Mediterranean", "", None),
+    ("Caribbean", "", None),
+    ("Pacific Ocean", "", Some((0.0, -160.0))),
+    ("Atlantic Ocean", "", Some((0.0, -30.0))),
+    ("Indian Ocean", "", Some((-20.0, 80.0))),
+    ("Arctic Ocean", "", Some((85.0, 0.0))),
+    ("Southern Ocean", "", Some((-60.0, 90.0))),
+    ("Mediterranean Sea", "", Some((35.0, 18.0))),
+    ("Black Sea", "", Some((43.4, 34.0))),
+    ("Red Sea", "", Some((20.0, 38.5))),
+    ("Caspian Sea", "", Some((41.7, 50.6))),
+    ("North Sea", "", Some((56.0, 3.0))),
+    ("Baltic Sea", "", Some((58.0, 20.0))),
+    ("South China Sea", "", Some((12.0, 113.0))),
+    ("East China Sea", "", Some((29.0, 125.0))),
+    ("Sea of Japan", "", Some((40.0, 135.0))),
+    ("Aegean Sea", "", Some((39.0, 25.0))),
+    ("Arabian Sea", "", Some((15.0, 65.0))),
+    ("Java Sea", "", Some((-5.0, 111.0))),
+    ("Gulf of Mexico", "", Some((25.0, -90.0))),
+    ("Gulf of Aden", "", Some((12.0, 48.0))),
+    ("Strait of Hormuz", "", Some((26.6, 56.3))),
+    ("English Channel", "", Some((50.2, -1.0))),
+    ("Gaza", "PS", Some((31.5, 34.45))),
+    ("Donbas", "UA", Some((48.0, 38.0))),
+    ("Donbass", "UA", Some((48.0, 38.0))),
+    ("Darfur", "SD", Some((13.5, 24.0))),
+    ("Siberia", "RU", Some((60.0, 100.0))),
+    ("Kashmir", "", Some((34.1, 74.8))),
+    ("Tibet", "CN", Some((31.0, 89.0))),
+    ("Silicon Valley", "US", Some((37.4, -122.1))),
+    ("Midwest", "US", Some((41.5, -90.0))),
+    ("New England", "US", Some((43.5, -71.5))),
+    ("Sinai", "EG", Some((29.5, 33.8))),
+    ("Golan Heights", "", Some((33.0, 35.8))),
+    ("Normandy", "FR", Some((49.2, 0.4))),
+    ("Great Britain", "GB", Some((54.0, -2.0))),
+];
+
+/// Extra ways of writing a country that the name lists lack or drop as too short:
+/// (ISO code, name).
 const COUNTRY_ALIASES: &[(&str, &str)] = &[
+    ("US", "US"),
     ("US", "U.S."),
+    ("US", "U.S"),
+    ("US", "USA"),
     ("US", "U.S.A."),
     ("US", "America"),
     ("US", "United States"),
+    ("US", "United States of America"),
     ("GB", "Britain"),
-    ("GB", "U.K."),
     ("GB", "UK"),
+    ("GB", "U.K."),
+    ("AE", "UAE"),
+    ("AE", "U.A.E."),
+    ("CD", "DRC"),
+    ("CD", "DR Congo"),
+    ("CD", "Democratic Republic of Congo"),
+    ("CD", "Democratic Republic of the Congo"),
+    ("CG", "Republic of Congo"),
+    ("CG", "Republic of the Congo"),
+    ("CN", "PRC"),
+    ("CN", "People's Republic of China"),
+    ("CN", "Mainland China"),
+    ("KP", "DPRK"),
+    ("KR", "ROK"),
+    ("TW", "ROC"),
     ("NL", "Holland"),
+    ("NL", "The Netherlands"),
     ("MM", "Burma"),
     ("CI", "Ivory Coast"),
+    ("CI", "Côte d'Ivoire"),
     ("CZ", "Czech Republic"),
+    ("CZ", "Czechia"),
     ("TR", "Turkey"),
+    ("TR", "Türkiye"),
     ("KR", "South Korea"),
     ("KP", "North Korea"),
-    ("CD", "DR Congo"),
-    ("CD", "DRC"),
-    ("AE", "UAE"),
     ("VA", "Vatican"),
+    ("VA", "Vatican City"),
+    ("VA", "Holy See"),
     ("PS", "Palestine"),
+    ("PS", "Palestinian territories"),
     ("SZ", "Swaziland"),
+    ("SZ", "Eswatini"),
     ("MK", "Macedonia"),
+    ("MK", "North Macedonia"),
     ("CV", "Cape Verde"),
+    ("TL", "East Timor"),
+    ("TL", "Timor-Leste"),
+    ("RU", "Russian Federation"),
+    ("SY", "Syrian Arab Republic"),
+    ("IR", "Islamic Republic of Iran"),
+    ("LA", "Laos"),
+    ("VN", "Viet Nam"),
+    ("BO", "Bolivia"),
+    ("VE", "Venezuela"),
+    ("TZ", "Tanzania"),
+    ("FM", "Micronesia"),
+    ("MD", "Moldova"),
+    ("BN", "Brunei"),
+    // Endonyms, as companies name their national branches ("Orange Polska").
+    ("PL", "Polska"),
+    ("DE", "Deutschland"),
+    ("ES", "España"),
+    ("IT", "Italia"),
+    ("SE", "Sverige"),
+    ("NO", "Norge"),
+    ("DK", "Danmark"),
+    ("FI", "Suomi"),
+    ("AT", "Österreich"),
+    ("CH", "Schweiz"),
+    ("BR", "Brasil"),
+    ("HU", "Magyarország"),
+    ("RO", "România"),
+    ("CZ", "Česko"),
+    ("NL", "Nederland"),
 ];
 
-/// The place gazetteer with its matching automaton.
+/// Familiar short names of cities: (as written, GeoNames name, ISO country).
+const CITY_ALIASES: &[(&str, &str, &str)] = &[
+    ("NYC", "New York City", "US"),
+    ("New York", "New York City", "US"),
+    ("LA", "Los Angeles", "US"),
+    ("L.A.", "Los Angeles", "US"),
+    ("D.C.", "Washington", "US"),
+    ("DC", "Washington", "US"),
+    ("Washington D.C.", "Washington", "US"),
+    ("Washington, D.C.", "Washington", "US"),
+    ("Washington DC", "Washington", "US"),
+    ("Washington, DC", "Washington", "US"),
+    ("St. Petersburg", "Saint Petersburg", "RU"),
+    ("St Petersburg", "Saint Petersburg", "RU"),
+    ("Kiev", "Kyiv", "UA"),
+    ("Bombay", "Mumbai", "IN"),
+    ("Calcutta", "Kolkata", "IN"),
+    ("Madras", "Chennai", "IN"),
+    ("Peking", "Beijing", "CN"),
+    ("Saigon", "Ho Chi Minh City", "VN"),
+    ("Rangoon", "Yangon", "MM"),
+    ("The Hague", "The Hague", "NL"),
+    ("Hague", "The Hague", "NL"),
+    ("Frisco", "San Francisco", "US"),
+];
+
+/// Words that name a first-level division's type, dropped to give its short name
+/// ("Moscow Oblast" → "Moscow", "Jiangsu Sheng" → "Jiangsu").
+const DIVISION_WORDS: &[&str] = &[
+    "Oblast",
+    "Oblast'",
+    "Kray",
+    "Krai",
+    "Province",
+    "Prefecture",
+    "Governorate",
+    "Region",
+    "State",
+    "Department",
+    "District",
+    "County",
+    "Voivodeship",
+    "Municipality",
+    "Sheng",
+    "Shi",
+    "Zizhiqu",
+    "Autonomous Region",
+    "Capital",
+    "Territory",
+];
+
+/// Division names too generic to find on their own ("Central", "Northern").
+const GENERIC_DIVISIONS: &[&str] = &[
+    "Central",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Capital",
+    "Coast",
+    "Centre",
+    "Center",
+    "Lakes",
+    "Islands",
+    "Upper",
+    "Lower",
+    "Federal",
+    "National",
+    "Border",
+    "Interior",
+    "Valley",
+    "Plateau",
+    "Mountain",
+    "Highlands",
+    "Lagoons",
+    "Delta",
+    "Littoral",
+    "Savanes",
+    "Plateaux",
+    "Maritime",
+    "Kingdom",
+    "Harbour",
+];
+
+/// Demonyms of continents and wider regions (the country ones come from mledoze).
+const REGION_DEMONYMS: &[(&str, &str)] = &[
+    ("European", "Europe"),
+    ("Europeans", "Europe"),
+    ("African", "Africa"),
+    ("Africans", "Africa"),
+    ("Asian", "Asia"),
+    ("Asians", "Asia"),
+    ("Latin American", "Latin America"),
+    ("Latin Americans", "Latin America"),
+    ("Middle Eastern", "Middle East"),
+    ("North American", "North America"),
+    ("South American", "South America"),
+    ("Central European", "Central Europe"),
+    ("Eastern European", "Eastern Europe"),
+    ("Western European", "Western Europe"),
+    ("Southeast Asian", "Southeast Asia"),
+    ("Caribbean", "Caribbean"),
+    ("Scandinavian", "Scandinavia"),
+    ("Balkan", "Balkans"),
+];
+
+/// The place gazetteer with its name index.
 pub(crate) struct Gazetteer {
     pub places: Vec<Place>,
     entries: Vec<NameEntry>,
-    by_name: HashMap<String, u32>,
-    automaton: AhoCorasick,
+    by_name: FxHashMap<Box<str>, u32>,
+    /// First token of a matchable name → the most tokens a name starting with it has.
+    first_token: FxHashMap<Box<str>, u8>,
 }
 
 fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
@@ -323,12 +669,12 @@ fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
     }
 }
 
-fn gunzip_lines(what: &'static str, gz: &[u8]) -> Result<Vec<String>, TagError> {
+fn gunzip(what: &'static str, gz: &[u8]) -> Result<String, TagError> {
     let mut text = String::new();
     GzDecoder::new(gz)
         .read_to_string(&mut text)
         .map_err(|e| corrupt(what, e.to_string()))?;
-    Ok(text.lines().map(str::to_string).collect())
+    Ok(text)
 }
 
 /// Replaces the accented Latin letters common in place names by plain ASCII ones.
@@ -359,17 +705,104 @@ pub(crate) fn fold_ascii(s: &str) -> String {
             'ý' | 'ÿ' => 'y',
             'ğ' => 'g',
             'đ' => 'd',
+            '\u{2019}' => '\'',
             other => other,
         })
         .collect()
 }
 
+/// "NEW YORK" → "New York", "ST. LOUIS" → "St. Louis": how an all-caps dateline
+/// word is written elsewhere.
+pub(crate) fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric() && c != '\'' && c != '\u{2019}';
+    }
+    out
+}
+
+/// Collects name → entry assignments while the gazetteer is built.
+#[derive(Default)]
+struct Builder {
+    places: Vec<Place>,
+    entries: Vec<NameEntry>,
+    by_name: FxHashMap<Box<str>, u32>,
+}
+
+impl Builder {
+    fn entry(&mut self, name: &str) -> &mut NameEntry {
+        let next = self.entries.len() as u32;
+        let i = *self.by_name.entry(name.into()).or_insert(next);
+        if i == next {
+            self.entries.push(NameEntry::default());
+        }
+        &mut self.entries[i as usize]
+    }
+
+    fn add_place(&mut self, name: &str, idx: u32) {
+        if name.chars().count() < 2 || !name.chars().next().is_some_and(char::is_uppercase) {
+            return;
+        }
+        for form in [name.to_string(), fold_ascii(name)] {
+            let e = self.entry(&form);
+            if !e.places.contains(&idx) {
+                e.places.push(idx);
+            }
+        }
+    }
+
+    fn push(&mut self, place: Place) -> u32 {
+        self.places.push(place);
+        (self.places.len() - 1) as u32
+    }
+}
+
+/// The training annotations' names, for the lexicon features: (kind, name, documents
+/// it was seen in).
+pub(crate) type LexiconNames = Vec<(u8, String, Vec<u32>)>;
+
 impl Gazetteer {
-    /// Loads the two shipped gazetteer files (both gzipped TSV).
-    pub fn from_gz(places_gz: &[u8], country_names_gz: &[u8]) -> Result<Gazetteer, TagError> {
-        let mut places = Vec::new();
+    /// Loads the shipped gazetteer files (all gzipped TSV).
+    pub fn from_gz(
+        places_gz: &[u8],
+        country_names_gz: &[u8],
+        lexicon_gz: &[u8],
+    ) -> Result<Gazetteer, TagError> {
+        let mut lexicon: LexiconNames = Vec::new();
+        for line in gunzip("lexicon", lexicon_gz)?.lines().skip(1) {
+            let Some((k, name)) = line.split_once('\t') else {
+                return Err(corrupt("lexicon", format!("short row: {line}")));
+            };
+            let k = match k {
+                "ORG" => kind::ORG_SEEN,
+                "FIRST" => kind::FIRST_NAME,
+                other => return Err(corrupt("lexicon", format!("unknown kind {other}"))),
+            };
+            lexicon.push((k, name.to_string(), Vec::new()));
+        }
+        Gazetteer::build(places_gz, country_names_gz, lexicon)
+    }
+
+    /// Builds the gazetteer with a lexicon given as names and the training documents
+    /// they come from (see [`Gazetteer::mark_tokens`]).
+    pub fn build(
+        places_gz: &[u8],
+        country_names_gz: &[u8],
+        lexicon: LexiconNames,
+    ) -> Result<Gazetteer, TagError> {
+        let mut b = Builder::default();
         let mut aliases: Vec<(String, u32)> = Vec::new();
-        for line in gunzip_lines("places", places_gz)?.iter().skip(1) {
+        // Other spellings of mid-sized cities ("Mysore", "Calicut"): they resolve a
+        // name the model found, but are too noisy to find names with.
+        let mut quiet_aliases: Vec<(String, u32)> = Vec::new();
+        let places_text = gunzip("places", places_gz)?;
+        for line in places_text.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 9 {
                 return Err(corrupt("places", format!("short row: {line}")));
@@ -377,12 +810,13 @@ impl Gazetteer {
             let kind = match f[0] {
                 "C" => PlaceKind::Country,
                 "S" => PlaceKind::State,
+                "A" => PlaceKind::Province,
                 "K" => PlaceKind::Continent,
                 "T" | "P" => PlaceKind::City,
+                "W" => PlaceKind::Town,
                 other => return Err(corrupt("places", format!("unknown kind {other}"))),
             };
-            let idx = places.len() as u32;
-            places.push(Place {
+            let idx = b.push(Place {
                 kind,
                 geonames_id: f[1].parse().ok(),
                 name: f[2].to_string(),
@@ -394,20 +828,21 @@ impl Gazetteer {
                 capital: f[0] == "P",
             });
             for a in f[8].split('|').filter(|a| !a.is_empty()) {
-                aliases.push((a.to_string(), idx));
+                match a.strip_prefix('~') {
+                    Some(quiet) => quiet_aliases.push((quiet.to_string(), idx)),
+                    None => aliases.push((a.to_string(), idx)),
+                }
             }
         }
-        let mut countries: HashMap<String, u32> = HashMap::new();
-        for (i, p) in places.iter().enumerate() {
-            if p.kind == PlaceKind::Country {
-                countries.insert(p.country.clone(), i as u32);
-            }
-        }
-        let mut demonyms: Vec<(String, u32)> = Vec::new();
-        for line in gunzip_lines("country names", country_names_gz)?
+        let countries: HashMap<String, u32> = b
+            .places
             .iter()
-            .skip(1)
-        {
+            .enumerate()
+            .filter(|(_, p)| p.kind == PlaceKind::Country)
+            .map(|(i, p)| (p.country.clone(), i as u32))
+            .collect();
+        let mut demonyms: Vec<(String, u32)> = Vec::new();
+        for line in gunzip("country names", country_names_gz)?.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 5 {
                 return Err(corrupt("country names", format!("short row: {line}")));
@@ -423,7 +858,7 @@ impl Gazetteer {
             }
             // A representative point of the country beats the capital's coordinates.
             if let (Ok(lat), Ok(lon)) = (f[3].parse(), f[4].parse()) {
-                let c = &mut places[ci as usize];
+                let c = &mut b.places[ci as usize];
                 c.lat = Some(lat);
                 c.lon = Some(lon);
             }
@@ -433,76 +868,132 @@ impl Gazetteer {
                 aliases.push((name.to_string(), ci));
             }
         }
-        for (name, country) in REGIONS {
-            let idx = places.len() as u32;
-            places.push(Place {
+        for (name, country, point) in REGIONS {
+            let idx = b.push(Place {
                 kind: PlaceKind::Region,
                 geonames_id: None,
                 name: name.to_string(),
                 country: country.to_string(),
                 admin1: String::new(),
-                lat: None,
-                lon: None,
+                lat: point.map(|p| p.0),
+                lon: point.map(|p| p.1),
                 population: 0,
                 capital: false,
             });
             aliases.push((name.to_string(), idx));
         }
 
-        let mut entries: Vec<NameEntry> = Vec::new();
-        let mut by_name: HashMap<String, u32> = HashMap::new();
-        let mut entry_for = |name: &str, entries: &mut Vec<NameEntry>| -> u32 {
-            *by_name.entry(name.to_string()).or_insert_with(|| {
-                entries.push(NameEntry::default());
-                (entries.len() - 1) as u32
-            })
-        };
-        let mut add_place = |name: &str, idx: u32, entries: &mut Vec<NameEntry>| {
-            if name.chars().count() < 2 {
-                return;
+        // Names of places, then the other ways of writing them.
+        let mut city_by_name: HashMap<(String, String), u32> = HashMap::new();
+        for i in 0..b.places.len() {
+            let p = &b.places[i];
+            let name = p.name.clone();
+            match p.kind {
+                PlaceKind::City | PlaceKind::Town => {
+                    city_by_name
+                        .entry((name.clone(), p.country.clone()))
+                        .or_insert(i as u32);
+                    // "Mexico City" is a GeoNames name; "Quito City" is not, but is
+                    // written.
+                    if p.population >= 100_000 && !name.ends_with(" City") {
+                        aliases.push((format!("{name} City"), i as u32));
+                    }
+                    if let Some(rest) = name.strip_prefix("Saint ") {
+                        aliases.push((format!("St. {rest}"), i as u32));
+                        aliases.push((format!("St {rest}"), i as u32));
+                    }
+                }
+                PlaceKind::Province | PlaceKind::State => {
+                    for w in DIVISION_WORDS {
+                        if let Some(short) = name.strip_suffix(&format!(" {w}")) {
+                            aliases.push((short.to_string(), i as u32));
+                        }
+                    }
+                    let word = if p.kind == PlaceKind::State {
+                        "State"
+                    } else {
+                        "Province"
+                    };
+                    aliases.push((format!("{name} {word}"), i as u32));
+                    aliases.push((format!("{name} {}", word.to_lowercase()), i as u32));
+                }
+                _ => {}
             }
-            let e = entry_for(name, entries);
-            let entry = &mut entries[e as usize];
-            if !entry.places.contains(&idx) {
-                entry.places.push(idx);
+            if !(p.kind == PlaceKind::Province && GENERIC_DIVISIONS.contains(&name.as_str())) {
+                b.add_place(&name, i as u32);
             }
-        };
-        for (i, p) in places.iter().enumerate() {
-            add_place(&p.name.clone(), i as u32, &mut entries);
-            let folded = fold_ascii(&p.name);
-            if folded != p.name {
-                add_place(&folded, i as u32, &mut entries);
+        }
+        for (written, name, country) in CITY_ALIASES {
+            if let Some(&i) = city_by_name.get(&(name.to_string(), country.to_string())) {
+                aliases.push((written.to_string(), i));
             }
         }
         for (a, idx) in &aliases {
-            add_place(a, *idx, &mut entries);
+            if !GENERIC_DIVISIONS.contains(&a.as_str()) {
+                b.add_place(a, *idx);
+            }
+        }
+        for (a, idx) in &quiet_aliases {
+            if b.by_name.contains_key(a.as_str()) {
+                continue;
+            }
+            b.add_place(a, *idx);
+            if let Some(&e) = b.by_name.get(a.as_str()) {
+                b.entries[e as usize].quiet = true;
+            }
         }
         for (d, ci) in &demonyms {
-            let e = entry_for(d, &mut entries);
+            let old = b.entry(d).demonym_of;
+            let pop = |i: u32| b.places[i as usize].population;
+            let (new, old) = (pop(*ci), old.map(pop));
             // "French" is France's demonym before the French Southern Territories'.
-            let slot = &mut entries[e as usize].demonym_of;
-            if slot
-                .is_none_or(|old| places[old as usize].population < places[*ci as usize].population)
-            {
-                *slot = Some(*ci);
+            if old.is_none_or(|old| old < new) {
+                b.entry(d).demonym_of = Some(*ci);
+            }
+        }
+        for (d, place) in REGION_DEMONYMS {
+            let target = b.by_name.get(*place).and_then(|&e| {
+                b.entries[e as usize].places.iter().copied().find(|&pi| {
+                    matches!(
+                        b.places[pi as usize].kind,
+                        PlaceKind::Continent | PlaceKind::Region
+                    )
+                })
+            });
+            if let Some(t) = target {
+                b.entry(d).demonym_of.get_or_insert(t);
             }
         }
         for (name, canonical) in KNOWN_ORGS {
-            let e = entry_for(name, &mut entries);
-            entries[e as usize].org = Some(canonical);
+            b.entry(name).org = Some(canonical);
         }
-        for e in entries.iter_mut() {
-            let mut kinds = 0u16;
+        for name in CELESTIAL {
+            b.entry(name).kinds |= 1 << kind::CELESTIAL;
+        }
+        for (k, name, docs) in lexicon {
+            let e = b.entry(&name);
+            e.kinds |= 1 << k;
+            e.seen_in.extend(docs.into_iter().map(|d| (k, d)));
+        }
+
+        let Builder {
+            places,
+            mut entries,
+            by_name,
+        } = b;
+        for e in entries.iter_mut().filter(|e| !e.quiet) {
+            let mut kinds = e.kinds;
             for &pi in &e.places {
                 let p = &places[pi as usize];
                 let k = match p.kind {
                     PlaceKind::Country => kind::COUNTRY,
-                    PlaceKind::State => kind::STATE,
+                    PlaceKind::State | PlaceKind::Province => kind::STATE,
                     PlaceKind::Continent => kind::CONTINENT,
                     PlaceKind::Region => kind::REGION,
                     PlaceKind::City if p.population >= 1_000_000 => kind::CITY_LARGE,
                     PlaceKind::City if p.population >= 100_000 => kind::CITY_MEDIUM,
                     PlaceKind::City => kind::CITY_SMALL,
+                    PlaceKind::Town => continue,
                 };
                 kinds |= 1 << k;
                 if p.capital {
@@ -517,26 +1008,33 @@ impl Gazetteer {
             }
             e.kinds = kinds;
         }
-        let mut patterns: Vec<(&str, u32)> =
-            by_name.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        patterns.sort_by_key(|p| p.1);
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(patterns.iter().map(|p| p.0))
-            .map_err(|e| corrupt("gazetteer automaton", e.to_string()))?;
+        // Only names with a kind are found in text; towns are for resolving.
+        let mut first_token: FxHashMap<Box<str>, u8> = FxHashMap::default();
+        for (name, &e) in &by_name {
+            if entries[e as usize].kinds == 0 {
+                continue;
+            }
+            let toks = token::tokenize(name);
+            let (Some(first), n) = (toks.first(), toks.len()) else {
+                continue;
+            };
+            let n = n.min(u8::MAX as usize) as u8;
+            let slot = first_token.entry(first.text(name).into()).or_insert(0);
+            *slot = (*slot).max(n);
+        }
         Ok(Gazetteer {
             places,
             entries,
             by_name,
-            automaton,
+            first_token,
         })
     }
 
-    /// The name entry for exactly this surface form, if any.
+    /// The name entry for exactly this surface form (or its ASCII folding), if any.
     pub fn lookup(&self, name: &str) -> Option<&NameEntry> {
         self.by_name
             .get(name)
-            .or_else(|| self.by_name.get(&fold_ascii(name)))
+            .or_else(|| self.by_name.get(fold_ascii(name).as_str()))
             .map(|&i| &self.entries[i as usize])
     }
 
@@ -544,24 +1042,41 @@ impl Gazetteer {
         &self.entries[i as usize]
     }
 
-    /// Marks every token covered by a gazetteer name that starts and ends on token
-    /// boundaries.
-    pub fn mark_tokens(&self, text: &str, tokens: &[Token]) -> Vec<GazMark> {
+    /// Marks every token covered by a gazetteer name, longest match first from the
+    /// left. A name never spans a line break. `leave_out`: a training document whose
+    /// own lexicon names must not count.
+    pub fn mark_tokens(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        leave_out: Option<u32>,
+    ) -> Vec<GazMark> {
         let mut marks = vec![GazMark::default(); tokens.len()];
-        for m in self.automaton.find_iter(text) {
-            let Ok(first) = tokens.binary_search_by_key(&m.start(), |t| t.start) else {
+        let mut i = 0;
+        while i < tokens.len() {
+            let Some(&most) = self.first_token.get(tokens[i].text(text)) else {
+                i += 1;
                 continue;
             };
-            let Ok(last) = tokens.binary_search_by_key(&m.end(), |t| t.end) else {
-                continue;
-            };
-            if last < first {
-                continue;
+            let mut longest = (most as usize).min(tokens.len() - i);
+            if let Some(k) = (i + 1..i + longest).find(|&k| tokens[k].newline_before) {
+                longest = k - i;
             }
-            let entry = m.pattern().as_u32();
-            let kinds = self.entries[entry as usize].kinds;
-            for (j, mark) in marks[first..=last].iter_mut().enumerate() {
-                let pos = if first == last {
+            let found = (1..=longest).rev().find_map(|n| {
+                let name = &text[tokens[i].start..tokens[i + n - 1].end];
+                let &e = self.by_name.get(name)?;
+                let mut kinds = self.entries[e as usize].kinds;
+                if let Some(doc) = leave_out {
+                    kinds &= !self.only_seen_in(e, doc);
+                }
+                (kinds != 0).then_some((n, e, kinds))
+            });
+            let Some((n, entry, kinds)) = found else {
+                i += 1;
+                continue;
+            };
+            for (j, mark) in marks[i..i + n].iter_mut().enumerate() {
+                let pos = if n == 1 {
                     1
                 } else if j == 0 {
                     2
@@ -570,17 +1085,31 @@ impl Gazetteer {
                 };
                 *mark = GazMark { kinds, pos, entry };
             }
+            i += n;
         }
         marks
     }
+
+    /// Lexicon kind bits of entry `e` that come from training document `doc` alone.
+    fn only_seen_in(&self, e: u32, doc: u32) -> u16 {
+        let seen = &self.entries[e as usize].seen_in;
+        let mut bits = 0u16;
+        for &(k, _) in seen {
+            if seen
+                .iter()
+                .filter(|(k2, _)| *k2 == k)
+                .all(|(_, d)| *d == doc)
+            {
+                bits |= 1 << k;
+            }
+        }
+        bits
+    }
 }
 
-/// Builds the two compact gazetteer files from `shared/data/gazetteer`: returns
+/// Builds the compact gazetteer files from `shared/data/gazetteer`: returns
 /// (places.tsv.gz, country_names.tsv.gz) bytes.
 pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
-    use flate2::{Compression, write::GzEncoder};
-    use std::io::Write;
-
     let read = |name: &str| -> Result<Vec<String>, TagError> {
         let path = src.join(name);
         let file = std::fs::File::open(&path).map_err(|e| TagError::Io {
@@ -624,43 +1153,59 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
             f[9], f[1], f[2], f[3], f[8]
         ));
     }
-    let cities = read("cities15000.tsv.gz")?;
-    // US states carry no coordinates in the source: use the population-weighted centre
-    // of their cities, and the sum of those populations as a rough size.
-    let mut state_sums: HashMap<String, (f64, f64, f64)> = HashMap::new();
+    // Cities of 15,000+ people are found in text; towns of 5,000+ only resolve names.
+    let big: std::collections::HashSet<String> = read("cities15000.tsv.gz")?
+        .iter()
+        .skip(1)
+        .filter_map(|l| l.split('\t').next().map(str::to_string))
+        .collect();
+    let mut state_pop: HashMap<String, u64> = HashMap::new();
     let mut city_rows = String::new();
-    for line in cities.iter().skip(1) {
+    for line in read("cities5000.tsv.gz")?.iter().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 9 {
             continue;
         }
-        let pop: f64 = f[6].parse().unwrap_or(0.0);
-        if f[4] == "US"
-            && let (Ok(lat), Ok(lon)) = (f[2].parse::<f64>(), f[3].parse::<f64>())
-        {
-            let s = state_sums.entry(f[5].to_string()).or_default();
-            s.0 += lat * pop;
-            s.1 += lon * pop;
-            s.2 += pop;
-        }
-        let kind = if capitals.contains_key(f[0]) {
+        let pop: u64 = f[6].parse().unwrap_or(0);
+        let kind = if !big.contains(f[0]) {
+            "W"
+        } else if capitals.contains_key(f[0]) {
             "P"
         } else {
             "T"
         };
-        // Alternate names are noisy; keep the ASCII ones of big cities only (exonyms
-        // such as "Peking", "Bombay"), not those of every small town.
-        let aliases: Vec<&str> = if pop >= 1_000_000.0 {
+        if f[4] == "US" && kind != "W" {
+            *state_pop.entry(f[5].to_string()).or_default() += pop;
+        }
+        // Alternate names are noisy: the ASCII ones of big cities (exonyms such as
+        // "Peking", "Bombay") are found in text; those of mid-sized cities ("Mysore")
+        // only resolve a name (marked `~`); small towns get none.
+        let plain = |a: &&str| {
+            (a.len() >= 4 && a.is_ascii() && !a.contains(' ')
+                || a.contains(' ') && a.is_ascii() && a.len() >= 6)
+                && !a.ends_with(" City")
+                && !a.ends_with(" Shi")
+        };
+        let mut aliases: Vec<String> = if pop >= 1_000_000 {
+            f[8].split('|').filter(plain).map(str::to_string).collect()
+        } else if pop >= 100_000 {
             f[8].split('|')
-                .filter(|a| {
-                    a.len() >= 4 && a.is_ascii() && !a.contains(' ')
-                        || a.contains(' ') && a.is_ascii() && a.len() >= 6
-                })
-                .filter(|a| !a.ends_with(" City") && !a.ends_with(" Shi"))
+                .filter(plain)
+                .filter(|a| !a.contains(' '))
+                .map(|a| format!("~{a}"))
                 .collect()
         } else {
             Vec::new()
         };
+        // "Frankfurt am Main", "Halle (Saale)": written without the river.
+        for sep in [" am ", " an der ", " im ", " (", " upon ", " on "] {
+            if let Some((short, _)) = f[1].split_once(sep)
+                && pop >= 50_000
+                && short.len() >= 4
+            {
+                aliases.push(short.to_string());
+            }
+        }
         city_rows.push_str(&format!(
             "{kind}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             f[0],
@@ -673,21 +1218,34 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
             aliases.join("|")
         ));
     }
+    let mut us_states: HashMap<String, (String, String)> = HashMap::new();
     for line in read("us_states.tsv")?.iter().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
-        if f.len() < 4 {
+        if f.len() >= 4 {
+            us_states.insert(f[1].to_string(), (f[0].to_string(), f[3].to_string()));
+        }
+    }
+    for line in read("admin1.tsv")?.iter().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 7 {
             continue;
         }
-        let (lat, lon, pop) = match state_sums.get(f[0]) {
-            Some(&(la, lo, p)) if p > 0.0 => {
-                (format!("{:.4}", la / p), format!("{:.4}", lo / p), p as u64)
-            }
-            _ => (String::new(), String::new(), 0),
-        };
-        out.push_str(&format!(
-            "S\t{}\t{}\tUS\t{}\t{lat}\t{lon}\t{pop}\t\n",
-            f[3], f[1], f[0]
-        ));
+        let (country, name, lat, lon, cities) = (f[0], f[1], f[2], f[3], f[4]);
+        if country == "US" {
+            let Some((postal, geonameid)) = us_states.get(name) else {
+                continue;
+            };
+            let pop = state_pop.get(postal).copied().unwrap_or(0);
+            out.push_str(&format!(
+                "S\t{geonameid}\t{name}\tUS\t{postal}\t{lat}\t{lon}\t{pop}\t\n"
+            ));
+        } else {
+            // No population here: the number of places of 1,000+ people stands in.
+            let pop = cities.parse::<u64>().unwrap_or(0) * 5_000;
+            out.push_str(&format!(
+                "A\t\t{name}\t{country}\t\t{lat}\t{lon}\t{pop}\t\n"
+            ));
+        }
     }
     out.push_str(&city_rows);
 
@@ -699,9 +1257,7 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         }
         let mut variants: Vec<&str> = vec![f[2], f[3]];
         variants.extend(f[4].split('|').filter(|a| {
-            a.chars().count() >= 3
-                && a.chars().next().is_some_and(char::is_uppercase)
-                && a.is_ascii()
+            a.chars().count() >= 3 && a.chars().next().is_some_and(char::is_uppercase)
         }));
         variants.dedup();
         let mut dems: Vec<String> = Vec::new();
@@ -724,14 +1280,37 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
             f[9]
         ));
     }
-    let gz = |s: &str| -> Result<Vec<u8>, TagError> {
-        let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-        enc.write_all(s.as_bytes())
-            .and_then(|_| enc.finish())
-            .map_err(|e| TagError::Io {
-                what: "gzip".into(),
-                source: e,
-            })
-    };
-    Ok((gz(&out)?, gz(&names)?))
+    Ok((gzip(&out)?, gzip(&names)?))
+}
+
+/// Gzips a data file the way every shipped file is compressed.
+pub(crate) fn gzip(s: &str) -> Result<Vec<u8>, TagError> {
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(s.as_bytes())
+        .and_then(|_| enc.finish())
+        .map_err(|e| TagError::Io {
+            what: "gzip".into(),
+            source: e,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_words_joined_by_hyphens() {
+        assert_eq!(slug("Côte d'Ivoire"), "cote-d-ivoire");
+        assert_eq!(slug("  United  Nations "), "united-nations");
+    }
+
+    #[test]
+    fn title_case_rewrites_all_caps_datelines() {
+        assert_eq!(title_case("NEW YORK"), "New York");
+        assert_eq!(title_case("ST. LOUIS"), "St. Louis");
+        assert_eq!(title_case("VALPARAÍSO"), "Valparaíso");
+        assert_eq!(title_case("GUINEA-BISSAU"), "Guinea-Bissau");
+    }
 }

@@ -19,6 +19,7 @@ mod highlights;
 mod jsonl;
 mod language;
 mod perceptron;
+mod places;
 mod quotes;
 mod token;
 pub mod topics;
@@ -33,8 +34,14 @@ pub use jsonl::{MAX_LINE_BYTES, Summary, tag_jsonl};
 use entities::EntityTagger;
 use features::DocView;
 use gazetteer::Gazetteer;
+use newsterm_story::StoryContent;
 use perceptron::Model;
 use topics::TopicModel;
+
+/// Version of the tagger's output: raised whenever the model, the gazetteer or the
+/// rules change what a story is tagged with, so that stories tagged by an older
+/// version can be found (`Tags::version`) and tagged again.
+pub const VERSION: u32 = 2;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -48,39 +55,65 @@ pub struct Tagger {
 const MODEL: &[u8] = include_bytes!("../data/ner_model.bin.gz");
 const PLACES: &[u8] = include_bytes!("../data/places.tsv.gz");
 const COUNTRY_NAMES: &[u8] = include_bytes!("../data/country_names.tsv.gz");
+const LEXICON: &[u8] = include_bytes!("../data/lexicon.tsv.gz");
 const MEDIA_TOPICS: &[u8] = include_bytes!("../data/mediatopics.tsv.gz");
+
+/// The shipped data files, each gzipped, as [`Tagger::from_data`] reads them.
+pub struct DataFiles {
+    /// GeoNames places (`places.tsv.gz`).
+    pub places: Vec<u8>,
+    /// mledoze country names and demonyms (`country_names.tsv.gz`).
+    pub country_names: Vec<u8>,
+    /// Organisation names and first names from the training annotations
+    /// (`lexicon.tsv.gz`).
+    pub lexicon: Vec<u8>,
+    /// Active IPTC Media Topics (`mediatopics.tsv.gz`).
+    pub topics: Vec<u8>,
+}
 
 impl Tagger {
     /// Loads the shipped model, gazetteer and topics.
     pub fn load() -> Result<Tagger, TagError> {
-        Tagger::from_data(MODEL, PLACES, COUNTRY_NAMES, MEDIA_TOPICS)
+        Ok(Tagger {
+            model: Model::from_gz(MODEL)?,
+            gazetteer: Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
+            topics: TopicModel::from_gz(MEDIA_TOPICS)?,
+        })
     }
 
-    /// Builds a tagger from data files in the shipped formats (all gzipped): the entity
-    /// model, `places.tsv.gz`, `country_names.tsv.gz` and `mediatopics.tsv.gz`.
-    pub fn from_data(
-        model: &[u8],
-        places: &[u8],
-        country_names: &[u8],
-        topics: &[u8],
-    ) -> Result<Tagger, TagError> {
+    /// Builds a tagger from an entity model and data files in the shipped formats.
+    pub fn from_data(model: &[u8], data: &DataFiles) -> Result<Tagger, TagError> {
         Ok(Tagger {
             model: Model::from_gz(model)?,
-            gazetteer: Gazetteer::from_gz(places, country_names)?,
-            topics: TopicModel::from_gz(topics)?,
+            gazetteer: Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
+            topics: TopicModel::from_gz(&data.topics)?,
         })
     }
 
     /// Tags one text (for a story: the headline, a blank line, then the body).
     pub fn tag(&self, text: &str) -> Annotations {
-        self.annotate(text, 0)
+        self.annotate(text, 0, None)
     }
 
     /// Tags a story given as headline and body. Offsets refer to the text
     /// `headline + "\n\n" + body`; headline words weigh double for topics.
     pub fn tag_story(&self, headline: &str, body: &str) -> Annotations {
         let text = format!("{headline}\n\n{body}");
-        self.annotate(&text, headline.len())
+        self.annotate(&text, headline.len(), None)
+    }
+
+    /// Tags a story: its [`StoryContent::tagging_text`] (the spans point into it),
+    /// and the place of its dateline field, which also settles ambiguous places in
+    /// the text.
+    pub fn tag_content(&self, content: &StoryContent) -> Annotations {
+        let text = content.tagging_text();
+        let dateline = content
+            .dateline
+            .as_deref()
+            .and_then(|d| self.gazetteer.dateline_place(d));
+        let mut tags = self.annotate(&text, content.headline.len(), dateline.as_ref());
+        tags.dateline = dateline;
+        tags
     }
 
     /// Tags a story's content. Spans point into
@@ -96,10 +129,16 @@ impl Tagger {
     }
 
     /// `headline_bytes`: how much of the start of `text` is headline.
-    fn annotate(&self, text: &str, headline_bytes: usize) -> Annotations {
+    fn annotate(
+        &self,
+        text: &str,
+        headline_bytes: usize,
+        dateline: Option<&Entity>,
+    ) -> Annotations {
         let language = language::detect(text);
         if language != "en" {
             return Annotations {
+                version: VERSION,
                 language: language.to_string(),
                 tagged: false,
                 ..Annotations::default()
@@ -111,7 +150,7 @@ impl Tagger {
             model: &self.model,
             gazetteer: &self.gazetteer,
         }
-        .entities(&view);
+        .entities(&view, dateline);
         let quotes = quotes::quotes(&view, &sentences, &entities);
         let figures = figures::figures(&view);
         let highlights = highlights::highlights(&view, &sentences, &entities, &figures);
@@ -140,6 +179,7 @@ impl Tagger {
             .collect();
         let topics = self.topics.topics(&words, headline_words);
         Annotations {
+            version: VERSION,
             language: language.to_string(),
             tagged: true,
             entities,
@@ -147,6 +187,7 @@ impl Tagger {
             figures,
             topics,
             highlights,
+            dateline: None,
         }
     }
 }

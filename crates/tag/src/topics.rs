@@ -770,13 +770,10 @@ impl TopicModel {
 /// Builds `mediatopics.tsv.gz` (`qcode parent level label`, active concepts only)
 /// from IPTC's `mediatopics.tsv`.
 pub(crate) fn build_file(src: &Path) -> Result<Vec<u8>, TagError> {
-    use flate2::{Compression, write::GzEncoder};
-    use std::io::Write;
-    let io = |e: std::io::Error| TagError::Io {
+    let text = std::fs::read_to_string(src).map_err(|e| TagError::Io {
         what: src.display().to_string(),
         source: e,
-    };
-    let text = std::fs::read_to_string(src).map_err(io)?;
+    })?;
     let mut out = String::from("qcode\tparent\tlevel\tlabel\n");
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -785,9 +782,7 @@ pub(crate) fn build_file(src: &Path) -> Result<Vec<u8>, TagError> {
         }
         out.push_str(&format!("{}\t{}\t{}\t{}\n", f[0], f[2], f[1], f[4]));
     }
-    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
-    enc.write_all(out.as_bytes()).map_err(io)?;
-    enc.finish().map_err(io)
+    crate::gazetteer::gzip(&out)
 }
 
 #[cfg(test)]

@@ -2,35 +2,90 @@
 //! `shared/data`, and the entity model from gold training documents. Run by
 //! `cargo run --release -p newsterm-tag --example train`.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
+use crate::DataFiles;
 use crate::error::TagError;
 use crate::eval::GoldDoc;
 use crate::features::DocView;
-use crate::gazetteer::{self, Gazetteer};
+use crate::gazetteer::{self, Gazetteer, LexiconNames, kind};
 use crate::perceptron::{TYPES, Trainer, tag_of};
 use crate::topics;
 
-/// The data files shipped beside the model (each gzipped).
-pub struct DataFiles {
-    /// GeoNames places (`places.tsv.gz`).
-    pub places: Vec<u8>,
-    /// mledoze country names and demonyms (`country_names.tsv.gz`).
-    pub country_names: Vec<u8>,
-    /// Active IPTC Media Topics (`mediatopics.tsv.gz`).
-    pub topics: Vec<u8>,
-}
-
-/// Builds the gazetteer and topic files from `shared/data` (its `gazetteer/` and
-/// `iptc/` folders).
-pub fn build_data(shared_data: &Path) -> Result<DataFiles, TagError> {
+/// Builds the gazetteer, lexicon and topic files from `shared/data` (its
+/// `gazetteer/` and `iptc/` folders) and the training documents.
+pub fn build_data(shared_data: &Path, docs: &[GoldDoc]) -> Result<DataFiles, TagError> {
     let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"))?;
     let topics = topics::build_file(&shared_data.join("iptc").join("mediatopics.tsv"))?;
+    let mut lexicon = String::from("kind\tname\n");
+    for (k, name, _) in lexicon_names(&usable(docs)) {
+        let k = if k == kind::ORG_SEEN { "ORG" } else { "FIRST" };
+        lexicon.push_str(&format!("{k}\t{name}\n"));
+    }
     Ok(DataFiles {
         places,
         country_names,
+        lexicon: gazetteer::gzip(&lexicon)?,
         topics,
     })
+}
+
+/// The documents whose licence allows commercial use: the only ones trained on.
+fn usable(docs: &[GoldDoc]) -> Vec<&GoldDoc> {
+    docs.iter().filter(|d| !d.noncommercial).collect()
+}
+
+/// Organisation names and first names of the training annotations, with the
+/// documents each was seen in. A one-word name also written in lower case somewhere
+/// ("Union", "Will") is left out: it would fire on the ordinary word.
+fn lexicon_names(docs: &[&GoldDoc]) -> LexiconNames {
+    let mut lower_words: HashSet<&str> = HashSet::new();
+    for d in docs {
+        for w in d.text.split(|c: char| !c.is_alphanumeric()) {
+            if w.chars().next().is_some_and(char::is_lowercase) {
+                lower_words.insert(w);
+            }
+        }
+    }
+    let mut names: BTreeMap<(u8, String), Vec<u32>> = BTreeMap::new();
+    for (di, d) in docs.iter().enumerate() {
+        let chars: Vec<char> = d.text.chars().collect();
+        for e in &d.entities {
+            let Some(text) = chars
+                .get(e.start..e.end)
+                .map(|c| c.iter().collect::<String>())
+            else {
+                continue;
+            };
+            let entry = match e.kind.as_str() {
+                "ORG" if !e.gpe => Some((kind::ORG_SEEN, text.clone())),
+                "PERSON" | "PER" => {
+                    let mut words = text.split_whitespace();
+                    match (words.next(), words.next()) {
+                        (Some(first), Some(_))
+                            if first.chars().all(char::is_alphabetic)
+                                && first.chars().count() >= 2 =>
+                        {
+                            Some((kind::FIRST_NAME, first.to_string()))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let Some((k, name)) = entry else { continue };
+            let one_word = !name.contains(' ');
+            if one_word && lower_words.contains(name.to_lowercase().as_str()) {
+                continue;
+            }
+            let seen = names.entry((k, name)).or_default();
+            if !seen.contains(&(di as u32)) {
+                seen.push(di as u32);
+            }
+        }
+    }
+    names.into_iter().map(|((k, n), d)| (k, n, d)).collect()
 }
 
 /// How to train.
@@ -111,12 +166,13 @@ pub fn train(
     options: &TrainOptions,
     mut on_epoch: impl FnMut(usize, f64),
 ) -> Result<Vec<u8>, TagError> {
-    let gaz = Gazetteer::from_gz(&data.places, &data.country_names)?;
-    let usable: Vec<&GoldDoc> = docs.iter().filter(|d| !d.noncommercial).collect();
+    let usable = usable(docs);
+    let gaz = Gazetteer::build(&data.places, &data.country_names, lexicon_names(&usable))?;
     let prepared: Vec<(DocView, Vec<u8>)> = usable
         .iter()
-        .map(|d| {
-            let view = DocView::new(&d.text, &gaz);
+        .enumerate()
+        .map(|(i, d)| {
+            let view = DocView::for_training(&d.text, &gaz, i as u32);
             let tags = gold_tags(&view, d);
             (view, tags)
         })

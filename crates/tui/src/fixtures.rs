@@ -146,6 +146,7 @@ pub fn tagged_story(id: StoryId) -> Story {
             },
         ],
         highlights: Vec::new(),
+        ..Tags::default()
     };
     s
 }

@@ -1,0 +1,444 @@
+//! Place resolution: from a place name as written to one gazetteer entry, chosen by
+//! the story's context (its other places, the dateline, a qualifier such as
+//! "Paris, Texas") and a population prior; and datelines ("VALPARAÍSO, Chile",
+//! "GENEVA —", "WASHINGTON (Reuters) -") parsed into places.
+
+use std::collections::HashSet;
+
+use crate::annotations::{Entity, EntityType};
+use crate::gazetteer::{Gazetteer, NameEntry, Place, PlaceKind, fold_ascii, kind, title_case};
+
+/// Why a place mention has no point on the map.
+pub(crate) const NOT_IN_GAZETTEER: &str = "not in the gazetteer";
+pub(crate) const VAGUE_REGION: &str = "a region spanning several countries, not one point";
+
+/// Words before a place name that name a part of it: "Southern Poland" is in Poland.
+const DIRECTIONS: &[&str] = &[
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Northeast",
+    "Northwest",
+    "Southeast",
+    "Southwest",
+    "Northeastern",
+    "Northwestern",
+    "Southeastern",
+    "Southwestern",
+    "Upper",
+    "Lower",
+    "Greater",
+    "Inner",
+    "Outer",
+    "Downtown",
+    "Metro",
+    "Metropolitan",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "downtown",
+];
+
+/// Words after a place name that name its type: "Sichuan Province", "Kent County".
+const TYPE_WORDS: &[&str] = &[
+    "City",
+    "city",
+    "Province",
+    "province",
+    "Region",
+    "region",
+    "State",
+    "state",
+    "Oblast",
+    "Prefecture",
+    "Governorate",
+    "District",
+    "district",
+];
+
+/// Whether a word names a part of the place after it ("Northern", "Downtown").
+pub(crate) fn is_direction(word: &str) -> bool {
+    DIRECTIONS.contains(&word)
+}
+
+/// What the story says about where it is, which settles ambiguous names.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct PlaceContext {
+    /// ISO codes of countries the story's unambiguous places lie in.
+    pub countries: HashSet<String>,
+    /// Postal codes of US states the story names, or names a city of.
+    pub us_states: HashSet<String>,
+    /// The country of the dateline.
+    pub dateline_country: Option<String>,
+}
+
+impl PlaceContext {
+    /// Adds a place as evidence for the others.
+    pub fn add(&mut self, p: &Place) {
+        if !p.country.is_empty() {
+            self.countries.insert(p.country.clone());
+        }
+        if p.country == "US" && !p.admin1.is_empty() {
+            self.us_states.insert(p.admin1.clone());
+        }
+    }
+}
+
+/// A name found in the gazetteer, and how it had to be read to be found there.
+pub(crate) struct Found<'g> {
+    pub entry: &'g NameEntry,
+    /// The name as found ("Poland" for "Southern Poland").
+    pub name: String,
+}
+
+impl Gazetteer {
+    /// Looks a written place name up, as written and then in the variants news use:
+    /// without a leading article, in title case (datelines), without a direction
+    /// ("Southern Poland") or a type word ("Sichuan Province", "Quito City").
+    pub fn find_place(&self, written: &str) -> Option<Found<'_>> {
+        let name = strip_article(written.trim());
+        let hit = |n: &str| {
+            self.lookup(n)
+                .filter(|e| !e.places.is_empty() || e.demonym_of.is_some())
+                .map(|entry| Found {
+                    entry,
+                    name: n.to_string(),
+                })
+        };
+        if let Some(f) = hit(name) {
+            return Some(f);
+        }
+        let caps = name.chars().filter(|c| c.is_alphabetic()).count() > 1
+            && !name.chars().any(char::is_lowercase);
+        let titled = title_case(name);
+        if caps && let Some(f) = hit(&titled) {
+            return Some(f);
+        }
+        let base = if caps { titled.as_str() } else { name };
+        if let Some((first, rest)) = base.split_once(' ')
+            && DIRECTIONS.contains(&first)
+            && let Some(f) = hit(rest)
+        {
+            return Some(f);
+        }
+        if let Some((rest, last)) = base.rsplit_once(' ')
+            && TYPE_WORDS.contains(&last)
+            && let Some(f) = hit(rest)
+        {
+            return Some(f);
+        }
+        None
+    }
+
+    /// Chooses among the places of one name: a population prior by kind, the
+    /// story's context, a qualifier ("Paris, Texas") and, for a dateline, the
+    /// convention that datelines name cities. Returns the winner and its lead over
+    /// the runner-up.
+    pub fn pick_place(
+        &self,
+        found: &Found,
+        ctx: &PlaceContext,
+        qualifier: Option<&Place>,
+        dateline: bool,
+    ) -> Option<(&Place, f64)> {
+        let places: Vec<&Place> = found
+            .entry
+            .places
+            .iter()
+            .map(|&i| &self.places[i as usize])
+            .collect();
+        let folded = fold_ascii(&found.name);
+        let mut scored: Vec<(&Place, f64)> = places
+            .iter()
+            .map(|&p| {
+                // Another spelling of a place counts for less than its own name:
+                // "Victoria" is a state of Australia before an old name of Hong Kong.
+                let own_name = p.name == found.name || fold_ascii(&p.name) == folded;
+                let mut s = ((p.population + 1) as f64).ln();
+                if !own_name {
+                    s -= 3.0;
+                }
+                s += match p.kind {
+                    PlaceKind::Country | PlaceKind::Continent => 3.0,
+                    PlaceKind::State => 0.5,
+                    PlaceKind::Province => -1.0,
+                    PlaceKind::City if p.capital && own_name => 2.5,
+                    PlaceKind::City => 0.0,
+                    PlaceKind::Town => -2.0,
+                    PlaceKind::Region => 12.0,
+                };
+                let city = matches!(p.kind, PlaceKind::City | PlaceKind::Town);
+                if dateline && city {
+                    s += 3.0;
+                }
+                if !p.country.is_empty() && ctx.countries.contains(&p.country) {
+                    s += 3.0;
+                }
+                // "Georgia" after "Atlanta": the state of a city the story names.
+                if (city || p.kind == PlaceKind::State)
+                    && p.country == "US"
+                    && ctx.us_states.contains(&p.admin1)
+                {
+                    s += 4.0;
+                }
+                if ctx.dateline_country.as_deref() == Some(p.country.as_str()) {
+                    s += 2.0;
+                }
+                if let Some(q) = qualifier
+                    && lies_in(p, q)
+                {
+                    s += 20.0;
+                }
+                // A division yields to a big city of its name in its country: "New
+                // York", "São Paulo" name the city unless "state" is said.
+                if matches!(p.kind, PlaceKind::State | PlaceKind::Province)
+                    && places.iter().any(|c| {
+                        c.kind == PlaceKind::City
+                            && c.country == p.country
+                            && c.population >= 100_000
+                    })
+                {
+                    s -= 6.0;
+                }
+                (p, s)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let lead = match scored.as_slice() {
+            [first, second, ..] => first.1 - second.1,
+            _ => f64::INFINITY,
+        };
+        scored.first().map(|(p, _)| (*p, lead))
+    }
+
+    /// Fills a mention with what the gazetteer knows of a place.
+    pub fn fill_place(&self, e: &mut Entity, p: &Place) {
+        e.canonical = p.name.clone();
+        e.lat = p.lat;
+        e.lon = p.lon;
+        e.country = (!p.country.is_empty()).then(|| p.country.clone());
+        e.geonames_id = p.geonames_id;
+        e.id = p.id();
+        e.unresolved = (p.lat.is_none() && p.country.is_empty()).then(|| VAGUE_REGION.to_string());
+    }
+
+    /// Resolves a place mention (LOC) in context, or a demonym (NORP). A name the
+    /// gazetteer lacks stays a LOC with the reason.
+    pub fn resolve_place(
+        &self,
+        e: &mut Entity,
+        ctx: &PlaceContext,
+        qualifier: Option<&Place>,
+        dateline: bool,
+    ) {
+        let Some(found) = self.find_place(&e.text) else {
+            // "Ill.", "Calif.": a US state as datelines abbreviate it.
+            if us_state_abbreviation(&e.text).is_some()
+                && let Some(state) = self.qualifier_place(&e.text)
+            {
+                self.fill_place(e, state);
+                return;
+            }
+            e.canonical = strip_article(&e.text).to_string();
+            e.id = format!("place:{}", crate::gazetteer::slug(&e.canonical));
+            e.unresolved = Some(NOT_IN_GAZETTEER.to_string());
+            return;
+        };
+        if let Some((p, _)) = self.pick_place(&found, ctx, qualifier, dateline) {
+            self.fill_place(e, p);
+        } else if let Some(d) = found.entry.demonym_of {
+            e.kind = EntityType::Norp;
+            self.fill_place(e, &self.places[d as usize]);
+        }
+    }
+
+    /// The place of a dateline written as a field ("VALPARAÍSO, Chile", "GENEVA",
+    /// "WASHINGTON (Reuters)"), with char offsets into it.
+    pub fn dateline_place(&self, dateline: &str) -> Option<Entity> {
+        let parsed = parse_dateline(dateline)?;
+        let qualifier = parsed
+            .qualifier
+            .as_ref()
+            .and_then(|(_, _, q)| self.qualifier_place(q));
+        let (start, end, city) = parsed.place;
+        let mut e = Entity::mention(EntityType::Loc, start, end, &city);
+        self.resolve_place(&mut e, &PlaceContext::default(), qualifier, true);
+        if e.unresolved.is_some()
+            && let (Some(q), Some((qs, qe, qtext))) = (qualifier, parsed.qualifier)
+        {
+            // An unknown town in a known state or country: the map shows that.
+            e = Entity::mention(EntityType::Loc, qs, qe, &qtext);
+            self.fill_place(&mut e, q);
+        }
+        Some(e)
+    }
+
+    /// The state or country named by a qualifier ("Texas", "Chile", "Calif.").
+    pub fn qualifier_place(&self, written: &str) -> Option<&Place> {
+        let abbreviated = us_state_abbreviation(written);
+        let found = self.find_place(abbreviated.unwrap_or(written))?;
+        found
+            .entry
+            .places
+            .iter()
+            .map(|&i| &self.places[i as usize])
+            .filter(|p| match abbreviated {
+                Some(_) => p.kind == PlaceKind::State,
+                None => matches!(
+                    p.kind,
+                    PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                ),
+            })
+            .max_by_key(|p| (p.kind == PlaceKind::Country, p.population))
+    }
+
+    /// Whether a name is a celestial body, not a place.
+    pub fn is_celestial(&self, name: &str) -> bool {
+        self.lookup(strip_article(name))
+            .is_some_and(|e| e.has(kind::CELESTIAL))
+    }
+}
+
+/// Whether place `p` lies in `q` (a country, or a US state).
+fn lies_in(p: &Place, q: &Place) -> bool {
+    match q.kind {
+        PlaceKind::Country => p.country == q.country && p.kind != PlaceKind::Country,
+        PlaceKind::State => p.country == "US" && p.admin1 == q.admin1 && p.kind != q.kind,
+        PlaceKind::Province => p.country == q.country && p.kind != q.kind,
+        _ => false,
+    }
+}
+
+pub(crate) fn strip_article(s: &str) -> &str {
+    s.strip_prefix("the ")
+        .or_else(|| s.strip_prefix("The "))
+        .unwrap_or(s)
+}
+
+/// AP-style and postal abbreviations of US states, as datelines write them.
+fn us_state_abbreviation(s: &str) -> Option<&'static str> {
+    const STATES: &[(&str, &str, &str)] = &[
+        ("Ala.", "AL", "Alabama"),
+        ("Ariz.", "AZ", "Arizona"),
+        ("Ark.", "AR", "Arkansas"),
+        ("Calif.", "CA", "California"),
+        ("Colo.", "CO", "Colorado"),
+        ("Conn.", "CT", "Connecticut"),
+        ("Del.", "DE", "Delaware"),
+        ("Fla.", "FL", "Florida"),
+        ("Ga.", "GA", "Georgia"),
+        ("Ill.", "IL", "Illinois"),
+        ("Ind.", "IN", "Indiana"),
+        ("Kan.", "KS", "Kansas"),
+        ("Ky.", "KY", "Kentucky"),
+        ("La.", "LA", "Louisiana"),
+        ("Md.", "MD", "Maryland"),
+        ("Mass.", "MA", "Massachusetts"),
+        ("Mich.", "MI", "Michigan"),
+        ("Minn.", "MN", "Minnesota"),
+        ("Miss.", "MS", "Mississippi"),
+        ("Mo.", "MO", "Missouri"),
+        ("Mont.", "MT", "Montana"),
+        ("Neb.", "NE", "Nebraska"),
+        ("Nev.", "NV", "Nevada"),
+        ("N.H.", "NH", "New Hampshire"),
+        ("N.J.", "NJ", "New Jersey"),
+        ("N.M.", "NM", "New Mexico"),
+        ("N.Y.", "NY", "New York"),
+        ("N.C.", "NC", "North Carolina"),
+        ("N.D.", "ND", "North Dakota"),
+        ("Okla.", "OK", "Oklahoma"),
+        ("Ore.", "OR", "Oregon"),
+        ("Pa.", "PA", "Pennsylvania"),
+        ("R.I.", "RI", "Rhode Island"),
+        ("S.C.", "SC", "South Carolina"),
+        ("S.D.", "SD", "South Dakota"),
+        ("Tenn.", "TN", "Tennessee"),
+        ("Vt.", "VT", "Vermont"),
+        ("Va.", "VA", "Virginia"),
+        ("Wash.", "WA", "Washington"),
+        ("W.Va.", "WV", "West Virginia"),
+        ("Wis.", "WI", "Wisconsin"),
+        ("Wyo.", "WY", "Wyoming"),
+        ("Tex.", "TX", "Texas"),
+        ("", "AK", "Alaska"),
+        ("", "HI", "Hawaii"),
+        ("", "ID", "Idaho"),
+        ("", "IA", "Iowa"),
+        ("", "ME", "Maine"),
+        ("", "OH", "Ohio"),
+        ("", "UT", "Utah"),
+    ];
+    let bare = s.trim_end_matches('.');
+    STATES
+        .iter()
+        .find(|(ap, postal, _)| {
+            *postal == s || !ap.is_empty() && (*ap == s || ap.trim_end_matches('.') == bare)
+        })
+        .map(|(_, _, name)| *name)
+}
+
+/// A dateline taken apart: the place (char start, char end, text as written, title
+/// cased when it was in capitals) and an optional qualifier after a comma.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Dateline {
+    pub place: (usize, usize, String),
+    pub qualifier: Option<(usize, usize, String)>,
+}
+
+/// Parses a dateline field: "VALPARAÍSO, Chile", "GENEVA", "WASHINGTON (Reuters)",
+/// "Kyiv, Ukraine, March 3". Offsets are chars into `s`.
+pub(crate) fn parse_dateline(s: &str) -> Option<Dateline> {
+    let head = s.split(['(', '—', '–']).next().unwrap_or(s);
+    let mut parts = head.split(',');
+    let place = parts.next()?;
+    let qualifier = parts.next();
+    let span = |part: &str| -> Option<(usize, usize, String)> {
+        let trimmed = part.trim();
+        if !trimmed.chars().next()?.is_alphabetic() || trimmed.chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let byte =
+            part.as_ptr() as usize - s.as_ptr() as usize + (part.len() - part.trim_start().len());
+        let start = s[..byte].chars().count();
+        let end = start + trimmed.chars().count();
+        Some((start, end, trimmed.to_string()))
+    };
+    Some(Dateline {
+        place: span(place)?,
+        qualifier: qualifier.and_then(span),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datelines_split_into_place_and_qualifier() {
+        let d = parse_dateline("VALPARAÍSO, Chile").expect("parsed");
+        assert_eq!(d.place, (0, 10, "VALPARAÍSO".to_string()));
+        assert_eq!(d.qualifier, Some((12, 17, "Chile".to_string())));
+        let d = parse_dateline("WASHINGTON (Reuters)").expect("parsed");
+        assert_eq!(d.place.2, "WASHINGTON");
+        assert_eq!(d.qualifier, None);
+        let d = parse_dateline("Kyiv, Ukraine, March 3").expect("parsed");
+        assert_eq!(d.qualifier.map(|q| q.2).as_deref(), Some("Ukraine"));
+        assert!(parse_dateline("12 March").is_none());
+    }
+
+    #[test]
+    fn state_abbreviations_name_their_state() {
+        assert_eq!(us_state_abbreviation("Calif."), Some("California"));
+        assert_eq!(us_state_abbreviation("TX"), Some("Texas"));
+        assert_eq!(us_state_abbreviation("Chile"), None);
+    }
+}

@@ -1,0 +1,40 @@
+//! What the tagger's tests share: one loaded tagger, and the bundled news.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::sync::OnceLock;
+
+use newsterm_tag::Tagger;
+
+pub fn tagger() -> &'static Tagger {
+    static TAGGER: OnceLock<Tagger> = OnceLock::new();
+    TAGGER.get_or_init(|| Tagger::load().expect("shipped data loads"))
+}
+
+/// The 377 bundled Wikinews articles as (id, headline + blank line + body).
+pub fn articles() -> Vec<(String, String)> {
+    static ARTICLES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    ARTICLES
+        .get_or_init(|| {
+            let path = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../newsterm/data/wikinews_articles.jsonl.gz"
+            );
+            let file = std::fs::File::open(path).expect("bundled articles");
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(file)
+                .read_to_string(&mut text)
+                .expect("gzip");
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    let v: serde_json::Value = serde_json::from_str(l).expect("json line");
+                    let id = v["id"].as_str().unwrap_or_default().to_string();
+                    let title = v["title"].as_str().unwrap_or_default();
+                    let body = v["body"].as_str().unwrap_or_default();
+                    (id, format!("{title}\n\n{body}"))
+                })
+                .collect()
+        })
+        .clone()
+}

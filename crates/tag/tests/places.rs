@@ -1,0 +1,314 @@
+//! Places a reader can trust: every way of writing a place resolves to one gazetteer
+//! entry with one id, ambiguous names follow the story, datelines are always places,
+//! and what is not a point on the map (the Moon, the Middle East) is not shown as one.
+
+mod common;
+
+use common::{articles, tagger};
+use newsterm_tag::{Entity, EntityType};
+
+/// The place entity whose text is `written` in a tagging of `text`.
+fn place<'a>(tags: &'a newsterm_tag::Annotations, written: &str) -> Option<&'a Entity> {
+    tags.entities
+        .iter()
+        .find(|e| e.text == written && matches!(e.kind, EntityType::Loc | EntityType::Norp))
+}
+
+fn resolved(text: &str, written: &str) -> Entity {
+    let tags = tagger().tag(text);
+    let e = place(&tags, written)
+        .unwrap_or_else(|| panic!("{written:?} is no place in {text:?}: {:?}", tags.entities))
+        .clone();
+    assert!(
+        e.lat.is_some() && e.lon.is_some(),
+        "{written:?} has no point: {e:?}"
+    );
+    e
+}
+
+/// Sentences a country name is found in, from different parts of a story.
+const FRAMES: &[&str] = &[
+    "Officials in {} said on Monday that talks would resume next week.",
+    "The agreement was signed by {} and its neighbours after years of talks.",
+    "Exports from {} fell by a tenth last year, the ministry said.",
+];
+
+#[test]
+fn every_way_of_writing_a_country_is_one_place_with_one_id() {
+    let groups: &[(&str, &[&str])] = &[
+        (
+            "US",
+            &[
+                "the US",
+                "the U.S.",
+                "the USA",
+                "America",
+                "the United States",
+            ],
+        ),
+        (
+            "GB",
+            &["the UK", "the U.K.", "Britain", "the United Kingdom"],
+        ),
+        ("AE", &["the UAE", "the United Arab Emirates"]),
+        (
+            "CD",
+            &[
+                "the DRC",
+                "DR Congo",
+                "the Democratic Republic of the Congo",
+            ],
+        ),
+        ("NL", &["Holland", "the Netherlands"]),
+        ("CI", &["Ivory Coast", "Côte d'Ivoire"]),
+        ("MM", &["Burma", "Myanmar"]),
+        ("CZ", &["Czechia", "the Czech Republic"]),
+    ];
+    for (iso, variants) in groups {
+        let mut ids = Vec::new();
+        for v in *variants {
+            for frame in FRAMES {
+                let text = frame.replace("{}", v);
+                let written = v.strip_prefix("the ").unwrap_or(v);
+                let e = resolved(&text, written);
+                assert_eq!(e.country.as_deref(), Some(*iso), "{text}: {e:?}");
+                ids.push((e.id.clone(), e.canonical.clone()));
+            }
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{iso} split into {ids:?}");
+        assert!(ids[0].0.starts_with("geonames:"), "{ids:?}");
+    }
+}
+
+#[test]
+fn demonyms_count_as_their_country_with_the_same_id() {
+    let tags = tagger().tag(
+        "Emirati, Dutch and Ivorian diplomats met Russian envoys on Monday. \
+         Russia and the Netherlands said the talks went well.",
+    );
+    for (demonym, country) in [("Emirati", "AE"), ("Dutch", "NL"), ("Ivorian", "CI")] {
+        let e = place(&tags, demonym).expect("demonym found");
+        assert_eq!(e.kind, EntityType::Norp);
+        assert_eq!(e.country.as_deref(), Some(country));
+    }
+    let id = |w: &str| place(&tags, w).map(|e| e.id.clone());
+    assert_eq!(id("Russian"), id("Russia"));
+    assert_eq!(id("Dutch"), id("Netherlands"));
+}
+
+#[test]
+fn city_names_with_city_are_the_city() {
+    let plain = resolved("Rents in New York rose again in March.", "New York");
+    let long = resolved(
+        "Rents in New York City rose again in March.",
+        "New York City",
+    );
+    assert_eq!(plain.id, long.id);
+    assert_eq!(plain.country.as_deref(), Some("US"));
+    let gt = resolved(
+        "Protesters marched through Guatemala City on Sunday.",
+        "Guatemala City",
+    );
+    assert_eq!(gt.country.as_deref(), Some("GT"));
+}
+
+#[test]
+fn states_and_provinces_resolve_with_their_country() {
+    for (text, written, iso) in [
+        (
+            "Wildfires spread across Queensland on Tuesday.",
+            "Queensland",
+            "AU",
+        ),
+        ("Snow closed roads in Bavaria overnight.", "Bavaria", "DE"),
+        (
+            "Floods forced thousands from their homes in Ontario.",
+            "Ontario",
+            "CA",
+        ),
+        (
+            "An earthquake struck Sichuan Province early on Monday.",
+            "Sichuan Province",
+            "CN",
+        ),
+        (
+            "Voters in Pennsylvania went to the polls on Tuesday.",
+            "Pennsylvania",
+            "US",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.country.as_deref(), Some(iso), "{text}: {e:?}");
+        assert!(e.unresolved.is_none());
+    }
+}
+
+#[test]
+fn ambiguous_names_are_settled_by_the_places_around_them() {
+    let alone = resolved("Birmingham's council met on Monday.", "Birmingham");
+    assert_eq!(alone.country.as_deref(), Some("GB"));
+    let qualified = resolved(
+        "The storm reached Birmingham, Alabama, on Monday.",
+        "Birmingham",
+    );
+    assert_eq!(qualified.country.as_deref(), Some("US"));
+
+    let au = resolved(
+        "Melbourne and the rest of Victoria went into lockdown as Australia recorded new cases.",
+        "Victoria",
+    );
+    assert_eq!(au.country.as_deref(), Some("AU"));
+    let ca = resolved(
+        "Tourists in Victoria, British Columbia, watched whales on Sunday.",
+        "Victoria",
+    );
+    assert_eq!(ca.country.as_deref(), Some("CA"));
+
+    let pk = resolved(
+        "Heavy rain flooded Lahore, and officials across Punjab ordered schools shut.",
+        "Punjab",
+    );
+    assert_eq!(pk.country.as_deref(), Some("PK"));
+    let india = resolved(
+        "Heavy rain flooded Amritsar, and officials across Punjab ordered schools shut.",
+        "Punjab",
+    );
+    assert_eq!(india.country.as_deref(), Some("IN"));
+}
+
+#[test]
+fn datelines_at_the_top_of_a_story_are_always_places() {
+    for (text, written, iso) in [
+        (
+            "Talks resume\n\nGENEVA — Negotiators met again on Monday.",
+            "GENEVA",
+            "CH",
+        ),
+        (
+            "Dock strike\n\nVALPARAÍSO, Chile — Cranes stood idle for a third day.",
+            "VALPARAÍSO",
+            "CL",
+        ),
+        (
+            "Senate vote\n\nWASHINGTON (Reuters) - The Senate voted on Tuesday.",
+            "WASHINGTON",
+            "US",
+        ),
+        (
+            "Stocks fall\n\nNEW YORK, March 3 (AP) — Shares fell sharply on Monday as investors \
+             took fright at the rise in interest rates.",
+            "NEW YORK",
+            "US",
+        ),
+        (
+            "Budget\n\nSPRINGFIELD, Ill. — The governor signed the budget.",
+            "SPRINGFIELD",
+            "US",
+        ),
+        (
+            "Storm\n\nPORTLAND, Maine — Snow fell all night.",
+            "PORTLAND",
+            "US",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.kind, EntityType::Loc);
+        assert_eq!(e.country.as_deref(), Some(iso), "{text}: {e:?}");
+    }
+    // A qualifier picks the right one of several places of the name.
+    let maine = resolved(
+        "Storm\n\nPORTLAND, Maine — Snow fell all night.",
+        "PORTLAND",
+    );
+    let oregon = resolved("Storm\n\nPORTLAND, Ore. — Rain fell all night.", "PORTLAND");
+    assert_ne!(maine.id, oregon.id);
+    assert!(maine.lon.unwrap_or_default() > oregon.lon.unwrap_or_default());
+    // The capital, not the state, heads a Washington dateline.
+    let dc = resolved("Vote\n\nWASHINGTON — The House voted.", "WASHINGTON");
+    assert!((38.0..39.5).contains(&dc.lat.unwrap_or_default()), "{dc:?}");
+}
+
+#[test]
+fn the_dateline_field_is_a_resolved_place_and_context_for_the_story() {
+    let draft = newsterm_story::StoryDraft {
+        headline: Some("Harbour cranes stand idle".into()),
+        dateline: Some("VALPARAÍSO, Chile".into()),
+        body: vec![newsterm_story::Block::Paragraph(
+            "Cranes at the port stood still for a third day on Wednesday.".into(),
+        )],
+        ..Default::default()
+    };
+    let content = draft
+        .validate(time::OffsetDateTime::now_utc())
+        .expect("valid story");
+    let tags = tagger().tag_content(&content);
+    let d = tags.dateline.as_ref().expect("dateline place");
+    assert_eq!(d.canonical, "Valparaíso");
+    assert_eq!(d.country.as_deref(), Some("CL"));
+    assert!(d.lat.is_some());
+    assert_eq!((d.start, d.end), (0, 10));
+    assert!(tags.countries().contains(&"CL"));
+    assert!(tags.names(EntityType::Loc).contains(&"Valparaíso"));
+}
+
+#[test]
+fn celestial_bodies_and_vague_regions_are_not_points_on_the_map() {
+    let tags = tagger().tag(
+        "The probe is the first to land on Mars since 2021. It sends images back to Earth \
+         every day, and will study the Moon next year. Its maker is based in Toulouse.",
+    );
+    for body in ["Mars", "Earth", "Moon"] {
+        assert!(
+            !tags
+                .entities
+                .iter()
+                .any(|e| e.text == body && e.kind == EntityType::Loc),
+            "{body} tagged as a place: {:?}",
+            tags.entities
+        );
+    }
+    let tags = tagger().tag("Tensions rose across the Middle East after the strike.");
+    let me = place(&tags, "Middle East").expect("region found");
+    assert!(me.lat.is_none() && me.unresolved.is_some(), "{me:?}");
+}
+
+#[test]
+fn every_place_in_the_bundled_news_is_on_the_map_or_says_why() {
+    let mut places = 0;
+    let mut mapped = 0;
+    let mut canonical_of: std::collections::HashMap<String, String> = Default::default();
+    for (_, text) in articles() {
+        let tags = tagger().tag(&text);
+        for e in tags
+            .entities
+            .iter()
+            .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
+        {
+            assert!(!e.id.is_empty(), "{e:?}");
+            if e.kind == EntityType::Loc {
+                places += 1;
+                if e.lat.is_some() && e.lon.is_some() {
+                    mapped += 1;
+                } else {
+                    assert!(e.unresolved.is_some(), "unmapped without a reason: {e:?}");
+                }
+            }
+            // One id, one name: facets and `place:` searches never split (a name
+            // the gazetteer lacks keeps its spelling, case aside).
+            let name = canonical_of
+                .entry(e.id.clone())
+                .or_insert(e.canonical.clone());
+            assert!(
+                name.to_lowercase() == e.canonical.to_lowercase()
+                    && (e.unresolved.is_some() || *name == e.canonical),
+                "{} has two names: {name}, {}",
+                e.id,
+                e.canonical
+            );
+        }
+    }
+    let share = mapped as f64 / places as f64;
+    println!("{mapped} of {places} place mentions on the map ({share:.3})");
+    assert!(share >= 0.85, "only {share:.3} of places resolved");
+}
