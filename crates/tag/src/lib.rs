@@ -102,9 +102,10 @@ impl Tagger {
         self.annotate(&text, headline.len(), None)
     }
 
-    /// Tags a story: its [`StoryContent::tagging_text`] (the spans point into it),
-    /// and the place of its dateline field, which also settles ambiguous places in
-    /// the text.
+    /// Tags a story's content. Spans point into [`StoryContent::tagging_text`]:
+    /// the headline, then the bullets, paragraphs and subheads, each after a blank
+    /// line. The place of its dateline field goes to `Tags::dateline` and also
+    /// settles ambiguous places in the text.
     pub fn tag_content(&self, content: &StoryContent) -> Annotations {
         let text = content.tagging_text();
         let dateline = content
@@ -114,18 +115,6 @@ impl Tagger {
         let mut tags = self.annotate(&text, content.headline.len(), dateline.as_ref());
         tags.dateline = dateline;
         tags
-    }
-
-    /// Tags a story's content. Spans point into
-    /// [`StoryContent::tagging_text`]: the headline, then the bullets,
-    /// paragraphs and subheads, each after a blank line.
-    pub fn tag_content(&self, content: &newsterm_story::StoryContent) -> Annotations {
-        let text = content.tagging_text();
-        let rest = text
-            .get(content.headline.len()..)
-            .unwrap_or("")
-            .trim_start_matches('\n');
-        self.tag_story(&content.headline, rest)
     }
 
     /// `headline_bytes`: how much of the start of `text` is headline.
