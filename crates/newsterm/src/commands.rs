@@ -10,6 +10,7 @@ use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 use newsterm_api::{Headline, ImportReport};
 use newsterm_client::{Client, Sort, StreamEvent};
+use newsterm_story::control::escape_controls;
 use newsterm_story::{Block, Format, Story};
 
 pub async fn serve(data: PathBuf, listen: SocketAddr) -> Result<()> {
@@ -19,7 +20,7 @@ pub async fn serve(data: PathBuf, listen: SocketAddr) -> Result<()> {
     })
     .await?;
     // Tests and scripts read this line to find the port.
-    println!("newsterm listening on http://{}", server.addr());
+    say!("newsterm listening on http://{}", server.addr());
     let _ = std::io::stdout().flush();
     let stop = server.stopper();
     tokio::spawn(async move {
@@ -83,7 +84,7 @@ pub async fn publish(server: &str, update: Option<&str>, files: &[PathBuf]) -> R
                 None => client.publish(bytes, content_type).await,
             }
             .with_context(|| format!("{}", path.display()))?;
-            println!(
+            say!(
                 "{}\t{} revision {} seq {}",
                 path.display(),
                 ack.id,
@@ -94,7 +95,7 @@ pub async fn publish(server: &str, update: Option<&str>, files: &[PathBuf]) -> R
         }
         .await;
         if let Err(e) = result {
-            eprintln!("error: {e:#}");
+            say_err!("error: {e:#}");
             failed += 1;
         }
     }
@@ -144,9 +145,9 @@ pub async fn import(server: &str, file: &Path, batch: usize, tag: bool) -> Resul
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     for e in &total.rejected {
-        eprintln!("{}:{}: {}", file.display(), e.line, e.error);
+        say_err!("{}:{}: {}", file.display(), e.line, e.error);
     }
-    println!(
+    say!(
         "imported {} in {:.2}s ({:.0} stories/s); {} rejected{}",
         stories(total.imported),
         secs,
@@ -207,16 +208,16 @@ pub async fn search(server: &str, query: &str, limit: usize, sort: &str, json: b
     };
     let resp = client.search(query, limit, sort, None).await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&resp)?);
+        say!("{}", serde_json::to_string_pretty(&resp)?);
         return Ok(());
     }
-    println!(
+    say!(
         "{} {}",
         stories(resp.total),
         if resp.total == 1 { "matches" } else { "match" }
     );
     for hit in &resp.hits {
-        println!(
+        say!(
             "{}  {}  {:<6}  {}  [{}]",
             hit.id,
             hit.published.date(),
@@ -226,7 +227,7 @@ pub async fn search(server: &str, query: &str, limit: usize, sort: &str, json: b
         );
         let snippet = strip_tags(&hit.snippet);
         if !snippet.is_empty() {
-            println!("    {snippet}");
+            say!("    {snippet}");
         }
     }
     Ok(())
@@ -258,14 +259,23 @@ pub async fn show(server: &str, id: &str, rev: Option<u32>, format: &str) -> Res
         "text" => {
             let story = client.story(id, rev).await?;
             let revisions = client.revisions(id).await?;
-            print!("{}", story_text(&story, revisions.len()));
+            say!(
+                "{}",
+                story_text(&story, revisions.len()).trim_end_matches('\n')
+            );
         }
         "json" => {
             let story = client.story(id, rev).await?;
-            println!("{}", serde_json::to_string_pretty(&story)?);
+            say!("{}", serde_json::to_string_pretty(&story)?);
         }
         "markdown" | "ninjs" => {
-            print!("{}", client.story_formatted(id, rev, format).await?);
+            say!(
+                "{}",
+                client
+                    .story_formatted(id, rev, format)
+                    .await?
+                    .trim_end_matches('\n')
+            );
         }
         other => bail!("--format `{other}` is not text, markdown, ninjs or json"),
     }
@@ -344,13 +354,13 @@ pub async fn watch(server: &str, query: &str, since: Option<u64>) -> Result<()> 
     while let Some(event) = stream.next().await {
         match event? {
             StreamEvent::Story(h) => {
-                writeln!(stdout, "{}", headline_line(&h))?;
+                writeln!(stdout, "{}", escape_controls(&headline_line(&h), false))?;
                 stdout.flush()?;
             }
-            StreamEvent::Connected => eprintln!("-- connected to {server}"),
-            StreamEvent::Disconnected(why) => eprintln!("-- disconnected ({why}); reconnecting"),
+            StreamEvent::Connected => say_err!("-- connected to {server}"),
+            StreamEvent::Disconnected(why) => say_err!("-- disconnected ({why}); reconnecting"),
             StreamEvent::Lagged(l) => {
-                eprintln!("-- fell behind; resuming after seq {}", l.resume_from)
+                say_err!("-- fell behind; resuming after seq {}", l.resume_from)
             }
         }
     }

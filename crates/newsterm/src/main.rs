@@ -2,6 +2,22 @@
 //! library crate: `serve` over newsterm-server, the client commands over
 //! newsterm-client, `tui` over newsterm-tui.
 
+/// `println!` for text that came from a server, a feed or a file: control
+/// characters and bidi overrides are printed as visible escapes, never
+/// sent to the terminal. Line breaks stay.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        println!("{}", newsterm_story::control::escape_controls(&format!($($arg)*), true))
+    };
+}
+
+/// [`say!`] to stderr.
+macro_rules! say_err {
+    ($($arg:tt)*) => {
+        eprintln!("{}", newsterm_story::control::escape_controls(&format!($($arg)*), true))
+    };
+}
+
 mod commands;
 mod corpus;
 mod demo;

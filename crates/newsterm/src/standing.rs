@@ -105,7 +105,7 @@ pub async fn alert(server: &str, cmd: AlertCommand) -> Result<()> {
                     },
                 })
                 .await?;
-            println!("alert {}\t{}\t{}", alert.id, alert.name, alert.query);
+            say!("alert {}\t{}\t{}", alert.id, alert.name, alert.query);
         }
         AlertCommand::List => {
             for a in client.alerts().await? {
@@ -123,23 +123,23 @@ pub async fn alert(server: &str, cmd: AlertCommand) -> Result<()> {
                 if a.delivery.feed {
                     to.push(format!("feed /feeds/alerts/{}.atom", a.id));
                 }
-                println!("{}\t{}\t{}\t[{}]", a.id, a.name, a.query, to.join(", "));
+                say!("{}\t{}\t{}\t[{}]", a.id, a.name, a.query, to.join(", "));
             }
         }
         AlertCommand::Rm { id } => {
             client.remove_alert(id).await?;
-            println!("removed alert {id}");
+            say!("removed alert {id}");
         }
         AlertCommand::Test { query } => {
             let hits = client.test_alert(&query.join(" "), 50).await?;
-            println!("{} of the latest stories match", hits.len());
+            say!("{} of the latest stories match", hits.len());
             for h in hits {
-                println!("{}", headline_line(&h));
+                say!("{}", headline_line(&h));
             }
         }
         AlertCommand::Hits { id } => {
             for hit in client.alert_hits(id, 50).await? {
-                println!("{}\t{}", hit.name, headline_line(&hit.story));
+                say!("{}\t{}", hit.name, headline_line(&hit.story));
             }
         }
     }
@@ -162,7 +162,7 @@ pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
                 priority,
             };
             let s = client.add_source(&new).await?;
-            println!("source {}\t{}\tevery {}", s.id, s.url, s.every);
+            say!("source {}\t{}\tevery {}", s.id, s.url, s.every);
         }
         SourceCommand::List => {
             for s in client.sources().await? {
@@ -175,7 +175,7 @@ pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
                 } else {
                     "not polled yet".to_string()
                 };
-                println!(
+                say!(
                     "{}\t{}\tevery {}\t{} new / {} seen, {} taken\t{}",
                     s.id,
                     s.name.as_deref().unwrap_or(&s.url),
@@ -189,18 +189,18 @@ pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
         }
         SourceCommand::Rm { id } => {
             client.remove_source(id).await?;
-            println!("removed source {id}");
+            say!("removed source {id}");
         }
         SourceCommand::Pause { id } => {
             client.pause_source(id).await?;
-            println!("paused source {id}");
+            say!("paused source {id}");
         }
         SourceCommand::Resume { id } => {
             client.resume_source(id).await?;
-            println!("resumed source {id}");
+            say!("resumed source {id}");
         }
         SourceCommand::Poll { id } => {
-            println!("{}", client.poll_source(id).await?.summary());
+            say!("{}", client.poll_source(id).await?.summary());
         }
     }
     Ok(())
@@ -225,9 +225,9 @@ pub async fn import_feed(server: &str, input: &str, source: Option<&str>) -> Res
         }
         client.import_feed(&params, bytes).await?
     };
-    println!("{}", report.summary());
+    say!("{}", report.summary());
     for f in &report.failed {
-        eprintln!("skipped {}: {}", f.key, f.reason);
+        say_err!("skipped {}: {}", f.key, f.reason);
     }
     Ok(())
 }

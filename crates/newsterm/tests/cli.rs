@@ -6,15 +6,7 @@ mod common;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use common::{BIN, Server, health, wait_indexed};
-
-fn newsterm(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run newsterm")
-}
+use common::{BIN, Server, health, newsterm, wait_indexed};
 
 fn text(out: &Output) -> (String, String) {
     (

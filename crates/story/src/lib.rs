@@ -19,6 +19,7 @@
 //!
 //! This crate does no I/O: it turns bytes into stories and back.
 
+pub mod control;
 pub mod error;
 pub mod form;
 pub mod format;

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use ulid::Ulid;
 
 use crate::error::StoryError;
-use crate::model::{check_line, limits};
+use crate::model::{clean_line, limits};
 
 /// What a revision is to its story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -72,9 +72,9 @@ pub fn validate_note(field: &'static str, note: &str) -> Result<String, StoryErr
         ));
     }
     let mut errors = Vec::new();
-    check_line(field, note, limits::LINE_CHARS, &mut errors);
+    let note = clean_line(field, note, limits::LINE_CHARS, &mut errors);
     if errors.is_empty() {
-        Ok(note.to_string())
+        Ok(note)
     } else {
         Err(StoryError::Invalid(errors))
     }

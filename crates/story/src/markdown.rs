@@ -40,7 +40,12 @@
 //! - A paragraph that starts with a backslash has that one backslash
 //!   removed, so `\## Not a subhead` or `\- not a bullet` is plain text.
 //!   [`render`] writes that backslash before any paragraph that starts with
-//!   `#`, `-`, `•`, `*` or `\`, so what it writes reads back unchanged.
+//!   `#`, `-`, `•`, `*`, `\` or `[`, so what it writes reads back unchanged.
+//! - `&amp;`, `&lt;`, `&gt;` and `&#93;` in text read as `&`, `<`, `>` and
+//!   `]`. [`render`] writes those references for every `&`, `<` and `>`,
+//!   and for the `]` of any link whose destination is not http(s) or
+//!   mailto, so the Markdown it writes carries no raw HTML and no
+//!   `javascript:` link into whatever renders it.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -127,7 +132,7 @@ pub fn render<'a>(story: impl Into<StoryView<'a>>) -> String {
         out.push('\n');
         for b in &c.bullets {
             out.push_str("• ");
-            out.push_str(b);
+            escape_inline(b, &mut out);
             out.push('\n');
         }
     }
@@ -135,24 +140,86 @@ pub fn render<'a>(story: impl Into<StoryView<'a>>) -> String {
         out.push('\n');
         match block {
             Block::Paragraph(text) => {
-                if text.starts_with(['#', '-', '•', '*', '\\']) {
+                if text.starts_with(['#', '-', '•', '*', '\\', '[']) {
                     out.push('\\');
                 }
                 // Parsed paragraphs never hold a line break; one from
                 // elsewhere would split the paragraph, so it is written
                 // as the space it reads back as.
-                out.extend(text.chars().map(|ch| match ch {
-                    '\n' | '\r' => ' ',
-                    ch => ch,
-                }));
+                let one_line = text.replace(['\n', '\r'], " ");
+                escape_inline(&one_line, &mut out);
             }
             Block::Subhead(text) => {
                 out.push_str("## ");
-                out.push_str(text);
+                escape_inline(text, &mut out);
             }
         }
         out.push('\n');
     }
+    out
+}
+
+/// Writes story text so that a Markdown renderer shows it as text: `&`,
+/// `<` and `>` become character references (no raw HTML, no autolinks),
+/// and the `]` of a link or image whose destination has a scheme other
+/// than http, https or mailto becomes `&#93;`, so `[x](javascript:…)`
+/// stays text. [`unescape_inline`] reads it back exactly.
+fn escape_inline(text: &str, out: &mut String) {
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            ']' if unsafe_link_destination(&text[i + 1..]) => out.push_str("&#93;"),
+            ch => out.push(ch),
+        }
+    }
+}
+
+/// True when `rest`, the text after a `]`, opens a link destination with
+/// a scheme that is not http, https or mailto.
+fn unsafe_link_destination(rest: &str) -> bool {
+    let Some(dest) = rest.strip_prefix('(') else {
+        return false;
+    };
+    let dest = dest.trim_start();
+    let dest = dest.strip_prefix('<').unwrap_or(dest);
+    let scheme_len = dest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .unwrap_or(dest.len());
+    if !dest[scheme_len..].starts_with(':') {
+        return false;
+    }
+    let scheme = dest[..scheme_len].to_ascii_lowercase();
+    !matches!(scheme.as_str(), "http" | "https" | "mailto")
+}
+
+/// The inverse of [`escape_inline`]: the four references it writes become
+/// their characters again, in one pass, so `&amp;lt;` reads as `&lt;`.
+fn unescape_inline(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&#93;", ']')]
+            .into_iter()
+            .find(|(reference, _)| rest.starts_with(reference));
+        match decoded {
+            Some((reference, ch)) => {
+                out.push(ch);
+                rest = &rest[reference.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -277,7 +344,7 @@ fn read_body(text: &str) -> (Vec<String>, Vec<Block>) {
             .or_else(|| line.strip_prefix("## "))
         {
             end_paragraph(&mut paragraph, &mut blocks);
-            blocks.push(Block::Subhead(subhead.to_string()));
+            blocks.push(Block::Subhead(unescape_inline(subhead)));
             before_body = false;
             in_bullet = false;
             continue;
@@ -303,6 +370,7 @@ fn read_body(text: &str) -> (Vec<String>, Vec<Block>) {
         paragraph.push(line);
     }
     end_paragraph(&mut paragraph, &mut blocks);
+    let bullets = bullets.iter().map(|b| unescape_inline(b)).collect();
     (bullets, blocks)
 }
 
@@ -312,11 +380,8 @@ fn end_paragraph(lines: &mut Vec<&str>, blocks: &mut Vec<Block>) {
     }
     let joined = lines.join(" ");
     lines.clear();
-    let text = match joined.strip_prefix('\\') {
-        Some(unescaped) => unescaped.to_string(),
-        None => joined,
-    };
-    blocks.push(Block::Paragraph(text));
+    let text = joined.strip_prefix('\\').unwrap_or(&joined);
+    blocks.push(Block::Paragraph(unescape_inline(text)));
 }
 
 #[cfg(test)]
@@ -334,7 +399,7 @@ mod tests {
             bullets: vec![
                 "No tsunami warning: officials".into(),
                 "- dash-led bullet & *stars*".into(),
-                "odd\tcharacters \u{2028} \u{85} \u{7} \u{FEFF} end".into(),
+                "odd characters \u{2028} \u{FEFF} end".into(),
                 "Ünïcödé 中文 😀".into(),
             ],
             caption: Some("Rescue teams at work: Antofagasta, 1 May".into()),
@@ -350,6 +415,10 @@ mod tests {
                 Block::Paragraph("\\backslash first, and a\u{A0}no-break space".into()),
                 Block::Paragraph("#hashtag lede".into()),
                 Block::Subhead("### Third-level looking".into()),
+                Block::Paragraph(
+                    "<script>alert(1)</script> &amp; &#93; [x](javascript:alert(1))".into(),
+                ),
+                Block::Paragraph("[1]: javascript:alert(1) and [ok](https://example.org/)".into()),
                 Block::Paragraph("Last: \"quoted\" text.".into()),
             ],
             byline: Some("Ana Rojas: staff".into()),
@@ -367,6 +436,44 @@ mod tests {
                 "123".into(),
             ],
         }
+    }
+
+    #[test]
+    fn written_markdown_carries_no_html_and_no_script_links() {
+        let mut c = full_content();
+        c.bullets = vec!["<img src=x onerror=alert(1)>".into()];
+        c.body = vec![
+            Block::Paragraph("<script>alert(1)</script>".into()),
+            Block::Paragraph("[click](javascript:alert(1)) ![i]( <JavaScript:x>)".into()),
+            Block::Paragraph("[1]: javascript:alert(1)".into()),
+            Block::Subhead("<b>bold</b>".into()),
+            Block::Paragraph("[fine](https://example.org/) [mail](mailto:a@b.c) [rel](/x)".into()),
+        ];
+        let text = render(&c);
+        let body = &text[text.rfind("---\n").unwrap()..];
+        assert!(!body.contains('<') && !body.contains('>'), "{body}");
+        assert!(
+            body.contains("• &lt;img src=x onerror=alert(1)&gt;"),
+            "{body}"
+        );
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{body}"
+        );
+        assert!(
+            !body.contains("](javascript:") && !body.contains("](<"),
+            "{body}"
+        );
+        assert!(body.contains("[click&#93;(javascript:alert(1))"), "{body}");
+        assert!(body.contains("\\[1]: javascript:"), "{body}");
+        assert!(body.contains("## &lt;b&gt;bold&lt;/b&gt;"), "{body}");
+        assert!(
+            body.contains("[fine](https://example.org/) [mail](mailto:a@b.c) [rel](/x)"),
+            "{body}"
+        );
+        let back = parse(&text, now()).unwrap().content;
+        assert_eq!(back.bullets, c.bullets);
+        assert_eq!(back.body, c.body);
     }
 
     #[test]

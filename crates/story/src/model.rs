@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ulid::Ulid;
 
+use crate::control;
 use crate::error::{FieldError, StoryError};
 use crate::lifecycle::{EventId, RevisionKind};
 use crate::tags::Tags;
@@ -270,11 +271,11 @@ impl StoryDraft {
     /// `now` fills `published` when the draft has none.
     pub fn validate(self, now: OffsetDateTime) -> Result<StoryContent, StoryError> {
         let mut errors = Vec::new();
-        let headline = match self.headline.map(|h| h.trim().to_string()) {
-            Some(h) if !h.is_empty() => {
-                check_line("headline", &h, limits::HEADLINE_CHARS, &mut errors);
-                h
-            }
+        let headline = match self
+            .headline
+            .map(|h| clean_line("headline", &h, limits::HEADLINE_CHARS, &mut errors))
+        {
+            Some(h) if !h.is_empty() => h,
             _ => {
                 errors.push(FieldError::new(
                     "headline",
@@ -285,8 +286,8 @@ impl StoryDraft {
         };
         let bullets: Vec<String> = self
             .bullets
-            .into_iter()
-            .map(|b| b.trim().to_string())
+            .iter()
+            .map(|b| clean_line("bullets", b, limits::LINE_CHARS, &mut errors))
             .filter(|b| !b.is_empty())
             .collect();
         if bullets.len() > limits::BULLETS {
@@ -299,23 +300,26 @@ impl StoryDraft {
                 ),
             ));
         }
-        for b in &bullets {
-            check_line("bullets", b, limits::LINE_CHARS, &mut errors);
-        }
         let caption = optional_line("caption", self.caption, limits::LINE_CHARS, &mut errors);
         let credit = optional_line("credit", self.credit, limits::LINE_CHARS, &mut errors);
         let byline = optional_line("byline", self.byline, limits::LINE_CHARS, &mut errors);
         let dateline = optional_line("dateline", self.dateline, limits::LINE_CHARS, &mut errors);
         let source = optional_line("source", self.source, limits::LINE_CHARS, &mut errors);
-        let url = optional_line("url", self.url, limits::URL_CHARS, &mut errors);
-        if let Some(u) = &url
-            && (!(u.starts_with("http://") || u.starts_with("https://")) || u.contains(' '))
-        {
-            errors.push(FieldError::new(
-                "url",
-                format!("`{}` is not an http(s) URL", truncate(u, 80)),
-            ));
-        }
+        let url = optional_line("url", self.url, limits::URL_CHARS, &mut errors).and_then(|u| {
+            match normalize_url(&u) {
+                Ok(u) => Some(u),
+                Err(why) => {
+                    errors.push(FieldError::new(
+                        "url",
+                        format!(
+                            "`{}` is not an absolute http(s) URL: {why}",
+                            truncate(&u, 80)
+                        ),
+                    ));
+                    None
+                }
+            }
+        });
         let body: Vec<Block> = self
             .body
             .into_iter()
@@ -323,11 +327,16 @@ impl StoryDraft {
             // form (ninjs HTML bodies included) gives the same text back.
             .filter_map(|b| match b {
                 Block::Paragraph(t) => {
-                    let t = collapse_html_space(&t);
+                    let t = collapse_html_space(&control::clean_block(&t));
                     (!t.is_empty()).then_some(Block::Paragraph(t))
                 }
                 Block::Subhead(t) => {
-                    let t = collapse_html_space(&t);
+                    let t = clean_line(
+                        "body",
+                        &collapse_html_space(&t),
+                        limits::LINE_CHARS,
+                        &mut errors,
+                    );
                     (!t.is_empty()).then_some(Block::Subhead(t))
                 }
             })
@@ -351,11 +360,6 @@ impl StoryDraft {
                     limits::BODY_BLOCKS
                 ),
             ));
-        }
-        for b in &body {
-            if let Block::Subhead(t) = b {
-                check_line("body", t, limits::LINE_CHARS, &mut errors);
-            }
         }
         let language = match self.language.map(|l| l.trim().to_ascii_lowercase()) {
             None => "en".to_string(),
@@ -390,8 +394,8 @@ impl StoryDraft {
         };
         let keywords: Vec<String> = self
             .keywords
-            .into_iter()
-            .map(|k| k.trim().to_string())
+            .iter()
+            .map(|k| clean_line("keywords", k, limits::LINE_CHARS, &mut errors))
             .filter(|k| !k.is_empty())
             .collect();
         if keywords.len() > limits::KEYWORDS {
@@ -403,9 +407,6 @@ impl StoryDraft {
                     limits::KEYWORDS
                 ),
             ));
-        }
-        for k in &keywords {
-            check_line("keywords", k, limits::LINE_CHARS, &mut errors);
         }
         if !errors.is_empty() {
             return Err(StoryError::Invalid(errors));
@@ -557,15 +558,18 @@ fn is_language_tag(l: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-pub(crate) fn check_line(
+/// A one-line field as stored: refused when it holds a line break or is
+/// too long, and without control characters (see [`control`]).
+pub(crate) fn clean_line(
     field: &'static str,
     value: &str,
     max_chars: usize,
     errors: &mut Vec<FieldError>,
-) {
-    if value.contains(['\n', '\r']) {
+) -> String {
+    if value.trim().contains(['\n', '\r']) {
         errors.push(FieldError::new(field, "must be a single line"));
     }
+    let value = control::clean_line(value).trim().to_string();
     let n = value.chars().count();
     if n > max_chars {
         errors.push(FieldError::new(
@@ -573,6 +577,7 @@ pub(crate) fn check_line(
             format!("is {n} characters; the limit is {max_chars}"),
         ));
     }
+    value
 }
 
 fn optional_line(
@@ -581,11 +586,29 @@ fn optional_line(
     max_chars: usize,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    let v = value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())?;
-    check_line(field, &v, max_chars, errors);
-    Some(v)
+    Some(clean_line(field, &value?, max_chars, errors)).filter(|v| !v.is_empty())
+}
+
+/// `url` parsed as an absolute http(s) URL and written in its normal form
+/// (lower-case scheme and host, markup characters percent-encoded), so
+/// that no feed or page that links to it can be broken out of.
+fn normalize_url(url: &str) -> Result<String, &'static str> {
+    let parsed = url::Url::parse(url).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => "it is relative",
+        url::ParseError::EmptyHost => "it has no host",
+        url::ParseError::InvalidPort => "its port is invalid",
+        _ => "it does not parse",
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err("only http and https are allowed");
+    }
+    if parsed.host().is_none() {
+        return Err("it has no host");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err("it must not carry a user name or password");
+    }
+    Ok(parsed.into())
 }
 
 #[cfg(test)]
@@ -632,6 +655,87 @@ mod tests {
         };
         let err = d.validate(now()).unwrap_err();
         assert!(err.to_string().contains("single line"), "{err}");
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_dropped_on_ingest() {
+        let c = StoryDraft {
+            headline: Some("\u{1b}]0;owned\u{7}Quake\u{1b}[2J hits \u{202e}coast".into()),
+            source: Some("Wire\u{9b}31m".into()),
+            byline: Some("\u{2066}Ana\u{2069}".into()),
+            dateline: Some("LIMA\u{0}".into()),
+            caption: Some("a\tb".into()),
+            credit: Some("\u{85}x".into()),
+            bullets: vec!["\u{1b}[1mbold".into()],
+            keywords: vec!["k\u{7f}".into()],
+            body: vec![
+                Block::Paragraph("line one\r\nline\u{1b}[2J two\u{202d}".into()),
+                Block::Subhead("\u{1b}Sub".into()),
+            ],
+            ..Default::default()
+        }
+        .validate(now())
+        .unwrap();
+        assert_eq!(c.headline, "]0;ownedQuake[2J hits coast");
+        assert_eq!(c.source.as_deref(), Some("Wire31m"));
+        assert_eq!(c.byline.as_deref(), Some("Ana"));
+        assert_eq!(c.dateline.as_deref(), Some("LIMA"));
+        assert_eq!(c.caption.as_deref(), Some("a b"));
+        assert_eq!(c.credit.as_deref(), Some("x"));
+        assert_eq!(c.bullets, ["[1mbold"]);
+        assert_eq!(c.keywords, ["k"]);
+        assert_eq!(
+            c.body,
+            [
+                Block::Paragraph("line one\nline[2J two".into()),
+                Block::Subhead("Sub".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_headline_of_control_characters_only_is_empty() {
+        let err = StoryDraft {
+            headline: Some("\u{1b}\u{7}".into()),
+            ..Default::default()
+        }
+        .validate(now())
+        .unwrap_err();
+        assert!(err.to_string().contains("headline"), "{err}");
+    }
+
+    #[test]
+    fn urls_must_be_absolute_http_and_are_stored_normalized() {
+        let url = |u: &str| {
+            StoryDraft {
+                headline: Some("h".into()),
+                url: Some(u.into()),
+                ..Default::default()
+            }
+            .validate(now())
+            .map(|c| c.url.unwrap_or_default())
+            .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            url("HTTPS://Example.ORG/a b?q=\"><script>").unwrap(),
+            "https://example.org/a%20b?q=%22%3E%3Cscript%3E"
+        );
+        assert_eq!(url("http://example.org").unwrap(), "http://example.org/");
+        for bad in [
+            "javascript:alert(1)",
+            "/relative/path",
+            "example.org/x",
+            "ftp://example.org/",
+            "http://",
+            "https://user:pw@example.org/",
+            "data:text/html,<script>",
+        ] {
+            let e = url(bad).unwrap_err();
+            assert!(
+                e.contains("url") && e.contains("absolute http(s) URL"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -731,7 +731,7 @@ mod tests {
             bullets: vec![
                 "No tsunami warning: officials".into(),
                 "Power cut in two towns & a port".into(),
-                "Ünïcödé 中文 😀 \u{2028} \u{85} \u{7}".into(),
+                "Ünïcödé \u{2028} 中文 😀".into(),
             ],
             caption: Some("Rescue teams at work, Antofagasta".into()),
             credit: Some("Reuters/Ana Rojas".into()),

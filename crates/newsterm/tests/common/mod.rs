@@ -70,6 +70,27 @@ pub fn http() -> reqwest::Client {
     newsterm_client::http()
 }
 
+/// Runs the `newsterm` binary with `args` and no input, to completion.
+pub fn newsterm(args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run newsterm")
+}
+
+/// GETs a URL and reads its answer as text, failing the test on any error.
+pub async fn get_text(url: impl reqwest::IntoUrl) -> String {
+    http()
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("text answer")
+}
+
 /// GETs a URL and reads its JSON answer, failing the test on any error.
 pub async fn get_json<T: serde::de::DeserializeOwned>(url: impl reqwest::IntoUrl) -> T {
     http()
