@@ -9,6 +9,12 @@
 //! failing ([`WebhookSender::status`]) and then gets a single attempt per
 //! job until one succeeds again, so its queue drains instead of growing.
 //!
+//! Deliveries go through newsterm-egress: http or https (rustls, as feed
+//! fetching), public addresses only unless [`WebhookConfig::reach`] says
+//! otherwise, and no redirects followed. A delivery that cannot connect
+//! for any reason records the one text
+//! [`newsterm_egress::CONNECTION_FAILED`]; the cause goes to the log.
+//!
 //! The body is `{"alert":{"id","name"},"story":<headline object>,"seq"}`,
 //! and the header `X-Newsterm-Signature: sha256=<hex>` carries the
 //! HMAC-SHA256 of the exact body bytes keyed with the secret.
@@ -19,6 +25,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use newsterm_api::Headline;
+use newsterm_egress::{CONNECTION_FAILED, Reach};
 use newsterm_story::Story;
 use ring::hmac;
 use serde::Serialize;
@@ -45,6 +52,8 @@ pub struct WebhookConfig {
     /// Deliveries in a row that must fail for a target to be marked
     /// failing.
     pub failing_after: u32,
+    /// Which addresses webhooks may be delivered to.
+    pub reach: Reach,
 }
 
 impl Default for WebhookConfig {
@@ -56,6 +65,7 @@ impl Default for WebhookConfig {
             first_retry: Duration::from_millis(500),
             timeout: Duration::from_secs(5),
             failing_after: 3,
+            reach: Reach::PublicOnly,
         }
     }
 }
@@ -142,13 +152,7 @@ impl WebhookSender {
     /// Starts the dispatcher on the current tokio runtime.
     pub fn start(config: WebhookConfig) -> Result<WebhookSender, WebhookError> {
         let runtime = tokio::runtime::Handle::try_current().map_err(|_| WebhookError::NoRuntime)?;
-        // reqwest is built without a default TLS provider (one crypto
-        // backend for the whole workspace: ring); install it before building.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(concat!("newsterm/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+        let client = http_client(&config)?;
         let (jobs, queue) = mpsc::channel(config.queue.max(1));
         let shared = Arc::new(Shared::default());
         runtime.spawn(dispatch(queue, client, config, shared.clone()));
@@ -211,6 +215,16 @@ impl WebhookSender {
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
+}
+
+/// The client every delivery goes through: guarded by `config.reach`, and
+/// following no redirect (a 3xx is a failed delivery).
+fn http_client(config: &WebhookConfig) -> Result<reqwest::Client, WebhookError> {
+    Ok(newsterm_egress::client_builder(config.reach)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(config.timeout)
+        .user_agent(concat!("newsterm/", env!("CARGO_PKG_VERSION")))
+        .build()?)
 }
 
 /// The JSON body POSTed for a hit of `alert` on `story`.
@@ -307,7 +321,7 @@ async fn deliver_to_target(
         let mut wait = config.first_retry;
         let mut outcome = Ok(());
         for attempt in 1..=attempts {
-            outcome = post(&client, &job, &signed).await;
+            outcome = post(&client, config.reach, &job, &signed).await;
             match &outcome {
                 Ok(()) => break,
                 Err(e) if !e.is_transient() => break,
@@ -322,12 +336,17 @@ async fn deliver_to_target(
     }
 }
 
-/// Why one delivery failed.
+/// Why one delivery failed. Users see one text for every network
+/// failure (the cause goes to the log), so a webhook cannot be used to
+/// probe what listens where.
 #[derive(Debug, thiserror::Error)]
 enum DeliveryError {
+    /// The target's address is internal: refused before connecting.
+    #[error("{CONNECTION_FAILED}")]
+    Refused,
     /// No answer: refused, reset, timed out.
-    #[error("{0}")]
-    Unreachable(reqwest::Error),
+    #[error("{CONNECTION_FAILED}")]
+    Unreachable,
     /// The target answered with an error status.
     #[error("answered {0}")]
     Answered(reqwest::StatusCode),
@@ -335,10 +354,12 @@ enum DeliveryError {
 
 impl DeliveryError {
     /// Worth retrying: no answer, a 5xx, 408 or 429. Any other 4xx means
-    /// the target refused the request itself.
+    /// the target refused the request itself, and an internal address
+    /// stays internal.
     fn is_transient(&self) -> bool {
         match self {
-            DeliveryError::Unreachable(_) => true,
+            DeliveryError::Refused => false,
+            DeliveryError::Unreachable => true,
             DeliveryError::Answered(status) => {
                 !status.is_client_error()
                     || *status == reqwest::StatusCode::REQUEST_TIMEOUT
@@ -348,7 +369,17 @@ impl DeliveryError {
     }
 }
 
-async fn post(client: &reqwest::Client, job: &Job, signed: &str) -> Result<(), DeliveryError> {
+async fn post(
+    client: &reqwest::Client,
+    reach: Reach,
+    job: &Job,
+    signed: &str,
+) -> Result<(), DeliveryError> {
+    // A literal IP host never reaches the guarded resolver: check it here.
+    if let Err(refused) = newsterm_egress::parse_url(&job.url, reach) {
+        tracing::warn!(url = %job.url, cause = %refused, "webhook delivery refused");
+        return Err(DeliveryError::Refused);
+    }
     let response = client
         .post(&job.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -356,7 +387,14 @@ async fn post(client: &reqwest::Client, job: &Job, signed: &str) -> Result<(), D
         .body(job.body.clone())
         .send()
         .await
-        .map_err(DeliveryError::Unreachable)?;
+        .map_err(|e| {
+            tracing::warn!(url = %job.url, cause = %newsterm_egress::describe(&e), "webhook delivery failed");
+            if newsterm_egress::refusal(&e).is_some() {
+                DeliveryError::Refused
+            } else {
+                DeliveryError::Unreachable
+            }
+        })?;
     let status = response.status();
     if status.is_success() {
         Ok(())
@@ -491,12 +529,98 @@ mod tests {
         url
     }
 
+    /// Quick retries, and allowed to reach the loopback receivers (as an
+    /// operator's `--allow-private-fetch` would).
     fn fast() -> WebhookConfig {
         WebhookConfig {
             first_retry: Duration::from_millis(10),
             timeout: Duration::from_secs(2),
+            reach: Reach::Anywhere,
             ..WebhookConfig::default()
         }
+    }
+
+    #[tokio::test]
+    async fn internal_targets_are_refused_without_a_connection() {
+        let receiver = Receiver::default();
+        let url = serve(receiver.clone()).await;
+        let port = url.split(':').nth(2).unwrap().trim_end_matches("/hook");
+        let guarded = WebhookSender::start(WebhookConfig {
+            reach: Reach::PublicOnly,
+            ..fast()
+        })
+        .unwrap();
+        let targets = [
+            url.clone(),
+            format!("http://localhost:{port}/hook"),
+            format!("http://2130706433:{port}/hook"),
+            format!("http://[::1]:{port}/hook"),
+        ];
+        for target in &targets {
+            assert!(guarded.enqueue(&alert(target), &story()));
+        }
+        for target in &targets {
+            until("the refusal", || guarded.status(target).is_some()).await;
+            let status = guarded.status(target).unwrap();
+            assert_eq!(status.delivered, 0, "{target}");
+            assert_eq!(
+                status.last_error.as_deref(),
+                Some("could not fetch: connection failed"),
+                "{target}"
+            );
+        }
+        assert_eq!(receiver.calls.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn redirects_are_not_followed() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let landed = Arc::new(AtomicUsize::new(0));
+        let counter = landed.clone();
+        let target = format!("{base}/landed");
+        let app = axum::Router::new()
+            .route(
+                "/hook",
+                post(move || async move { axum::response::Redirect::temporary(&target) }),
+            )
+            .route(
+                "/landed",
+                post(move || async move {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    StatusCode::NO_CONTENT
+                }),
+            );
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let url = format!("{base}/hook");
+        let sender = WebhookSender::start(WebhookConfig {
+            attempts: 1,
+            ..fast()
+        })
+        .unwrap();
+        assert!(sender.enqueue(&alert(&url), &story()));
+        until("the attempt", || sender.status(&url).is_some()).await;
+        let status = sender.status(&url).unwrap();
+        assert_eq!((status.delivered, status.failed), (0, 1));
+        assert_eq!(
+            status.last_error.as_deref(),
+            Some("answered 307 Temporary Redirect")
+        );
+        assert_eq!(landed.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test]
+    async fn https_targets_are_spoken_to_over_tls() {
+        // A plain-HTTP server behind an https URL: the delivery fails in
+        // the TLS handshake, which shows TLS was spoken (a client without
+        // TLS support would refuse the scheme before connecting).
+        let url = serve(Receiver::default())
+            .await
+            .replace("http://", "https://");
+        let client = http_client(&fast()).unwrap();
+        let e = client.post(&url).body("{}").send().await.unwrap_err();
+        let cause = newsterm_egress::describe(&e);
+        assert!(cause.contains("corrupt message"), "{cause}");
     }
 
     async fn until(what: &str, mut done: impl FnMut() -> bool) {

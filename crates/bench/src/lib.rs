@@ -125,6 +125,7 @@ impl BenchServer {
         let server = runtime.block_on(newsterm_server::start(newsterm_server::ServerConfig {
             data_dir: newsterm_server::DataDir::new(&dir),
             listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            outbound: newsterm_server::Reach::PublicOnly,
         }))?;
         Ok(BenchServer {
             url: server.url(),

@@ -67,8 +67,10 @@ pub enum ClientError {
     /// The server answered something this client cannot read.
     #[error("unexpected answer from server: {0}")]
     Protocol(String),
-    #[error("invalid server URL `{0}`: expected http://host:port")]
+    #[error("invalid server URL `{0}`: expected http://host:port or https://host")]
     BadUrl(String),
+    #[error("the token holds characters that cannot go in an HTTP header")]
+    BadToken,
 }
 
 /// How search results are ordered.
@@ -116,20 +118,45 @@ impl Client {
         let base = base_url.trim().trim_end_matches('/').to_string();
         let rest = base
             .strip_prefix("http://")
+            .or_else(|| base.strip_prefix("https://"))
             .ok_or_else(|| ClientError::BadUrl(base_url.to_string()))?;
         if rest.is_empty() || rest.contains(char::is_whitespace) {
             return Err(ClientError::BadUrl(base_url.to_string()));
         }
+        let http = Self::http_client(&base, reqwest::header::HeaderMap::new())?;
+        Ok(Client { base, http })
+    }
+
+    /// The same client, sending `token` (from `newsterm token create`) as
+    /// `Authorization: Bearer` on every request.
+    pub fn with_token(self, token: &str) -> Result<Client, ClientError> {
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.trim()))
+            .map_err(|_| ClientError::BadToken)?;
+        // Kept out of reqwest's debug output.
+        value.set_sensitive(true);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+        let http = Self::http_client(&self.base, headers)?;
+        Ok(Client {
+            base: self.base,
+            http,
+        })
+    }
+
+    fn http_client(
+        base: &str,
+        headers: reqwest::header::HeaderMap,
+    ) -> Result<reqwest::Client, ClientError> {
         install_tls_provider();
-        let http = reqwest::Client::builder()
+        reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .tcp_nodelay(true)
+            .default_headers(headers)
             .build()
             .map_err(|error| ClientError::Connect {
-                url: base.clone(),
+                url: base.to_string(),
                 error,
-            })?;
-        Ok(Client { base, http })
+            })
     }
 
     pub fn base_url(&self) -> &str {

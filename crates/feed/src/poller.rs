@@ -653,8 +653,14 @@ mod tests {
             .collect()
     }
 
+    /// The test server is on loopback, which only an operator's
+    /// `--allow-private-fetch` lets a fetcher reach.
     fn fetcher() -> Fetcher {
-        Fetcher::new(FetchOptions::default()).unwrap()
+        Fetcher::new(FetchOptions {
+            reach: newsterm_egress::Reach::Anywhere,
+            ..FetchOptions::default()
+        })
+        .unwrap()
     }
 
     fn store() -> (tempfile::TempDir, Arc<SourceStore>) {
@@ -823,6 +829,7 @@ mod tests {
         let slow_fetcher = Fetcher::new(FetchOptions {
             timeout: Duration::from_secs(60),
             read_timeout: Duration::from_secs(60),
+            reach: newsterm_egress::Reach::Anywhere,
             ..FetchOptions::default()
         })
         .unwrap();

@@ -5,6 +5,7 @@ use std::io::{BufRead, Write as _};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::ServerArg;
 use anyhow::{Context, Result, bail};
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,10 +14,15 @@ use newsterm_client::{Client, Sort, StreamEvent};
 use newsterm_story::control::escape_controls;
 use newsterm_story::{Block, Format, Story};
 
-pub async fn serve(data: PathBuf, listen: SocketAddr) -> Result<()> {
+pub async fn serve(
+    data: PathBuf,
+    listen: SocketAddr,
+    outbound: newsterm_server::Reach,
+) -> Result<()> {
     let server = newsterm_server::start(newsterm_server::ServerConfig {
         data_dir: newsterm_server::DataDir::new(&data),
         listen,
+        outbound,
     })
     .await?;
     // Tests and scripts read this line to find the port.
@@ -67,8 +73,8 @@ fn file_format(path: &Path, bytes: &[u8]) -> Result<Format> {
         })
 }
 
-pub async fn publish(server: &str, update: Option<&str>, files: &[PathBuf]) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn publish(server: &ServerArg, update: Option<&str>, files: &[PathBuf]) -> Result<()> {
+    let client = server.client()?;
     let mut failed = 0;
     for path in files {
         let result = async {
@@ -105,8 +111,8 @@ pub async fn publish(server: &str, update: Option<&str>, files: &[PathBuf]) -> R
     Ok(())
 }
 
-pub async fn import(server: &str, file: &Path, batch: usize, tag: bool) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn import(server: &ServerArg, file: &Path, batch: usize, tag: bool) -> Result<()> {
+    let client = server.client()?;
     let size = std::fs::metadata(file)
         .with_context(|| format!("cannot read {}", file.display()))?
         .len();
@@ -199,8 +205,14 @@ pub fn open_maybe_gzip(path: &Path) -> Result<Box<dyn BufRead>> {
     }
 }
 
-pub async fn search(server: &str, query: &str, limit: usize, sort: &str, json: bool) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn search(
+    server: &ServerArg,
+    query: &str,
+    limit: usize,
+    sort: &str,
+    json: bool,
+) -> Result<()> {
+    let client = server.client()?;
     let sort = match sort {
         "relevance" => Sort::Relevance,
         "time" => Sort::Time,
@@ -253,8 +265,8 @@ fn strip_tags(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-pub async fn show(server: &str, id: &str, rev: Option<u32>, format: &str) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn show(server: &ServerArg, id: &str, rev: Option<u32>, format: &str) -> Result<()> {
+    let client = server.client()?;
     match format {
         "text" => {
             let story = client.story(id, rev).await?;
@@ -346,8 +358,8 @@ pub fn headline_line(h: &Headline) -> String {
     )
 }
 
-pub async fn watch(server: &str, query: &str, since: Option<u64>) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn watch(server: &ServerArg, query: &str, since: Option<u64>) -> Result<()> {
+    let client = server.client()?;
     let q = (!query.trim().is_empty()).then_some(query);
     let mut stream = Box::pin(client.stream(q, since));
     let mut stdout = std::io::stdout();
@@ -357,7 +369,7 @@ pub async fn watch(server: &str, query: &str, since: Option<u64>) -> Result<()> 
                 writeln!(stdout, "{}", escape_controls(&headline_line(&h), false))?;
                 stdout.flush()?;
             }
-            StreamEvent::Connected => say_err!("-- connected to {server}"),
+            StreamEvent::Connected => say_err!("-- connected to {}", server.server),
             StreamEvent::Disconnected(why) => say_err!("-- disconnected ({why}); reconnecting"),
             StreamEvent::Lagged(l) => {
                 say_err!("-- fell behind; resuming after seq {}", l.resume_from)

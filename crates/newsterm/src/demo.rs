@@ -60,6 +60,7 @@ async fn run_in(
     let server = newsterm_server::start(newsterm_server::ServerConfig {
         data_dir: newsterm_server::DataDir::new(data_dir),
         listen,
+        outbound: newsterm_server::Reach::PublicOnly,
     })
     .await?;
     let client = Client::new(&server.url())?;

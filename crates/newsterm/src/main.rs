@@ -4,7 +4,8 @@
 
 /// `println!` for text that came from a server, a feed or a file: control
 /// characters and bidi overrides are printed as visible escapes, never
-/// sent to the terminal. Line breaks stay.
+/// sent to the terminal. Line breaks and tabs (the output's own layout)
+/// stay.
 macro_rules! say {
     ($($arg:tt)*) => {
         println!("{}", newsterm_story::control::escape_controls(&format!($($arg)*), true))
@@ -18,6 +19,7 @@ macro_rules! say_err {
     };
 }
 
+mod accounts;
 mod commands;
 mod corpus;
 mod demo;
@@ -48,6 +50,21 @@ pub struct ServerArg {
     /// URL of the newsterm server.
     #[arg(long, global = true, env = "NEWSTERM_SERVER", default_value = newsterm_client::DEFAULT_SERVER)]
     pub server: String,
+    /// API token (`newsterm token create`), sent as `Authorization:
+    /// Bearer`.
+    #[arg(long, global = true, env = "NEWSTERM_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+impl ServerArg {
+    /// A client for the server, carrying the token when one is given.
+    pub fn client(&self) -> Result<newsterm_client::Client> {
+        let client = newsterm_client::Client::new(&self.server)?;
+        Ok(match self.token.as_deref().map(str::trim) {
+            Some(token) if !token.is_empty() => client.with_token(token)?,
+            _ => client,
+        })
+    }
 }
 
 /// Where the server keeps its store and index.
@@ -64,10 +81,14 @@ enum Command {
     Serve {
         #[command(flatten)]
         data: DataArg,
-        /// Address to listen on (loopback by default: publishing is not
-        /// authenticated yet).
+        /// Address to listen on (loopback by default).
         #[arg(long, default_value = newsterm_server::DEFAULT_LISTEN)]
         listen: SocketAddr,
+        /// Let feed sources, feed imports by URL and webhooks reach
+        /// internal addresses (loopback, private, link-local): for
+        /// intranet feeds, on purpose.
+        #[arg(long)]
+        allow_private_fetch: bool,
     },
     /// Publish stories from Markdown or ninjs files (one story a file).
     Publish {
@@ -205,6 +226,21 @@ enum Command {
         source: Option<String>,
         file_or_url: String,
     },
+    /// Users of a data directory: add, list, rm, passwd (with or without
+    /// a server running on it).
+    User {
+        #[command(flatten)]
+        data: DataArg,
+        #[command(subcommand)]
+        command: accounts::UserCommand,
+    },
+    /// API tokens of a data directory: create, list, revoke.
+    Token {
+        #[command(flatten)]
+        data: DataArg,
+        #[command(subcommand)]
+        command: accounts::TokenCommand,
+    },
     /// Tag JSON lines `{"id","text"}` from stdin; write tags as JSON lines.
     Tag,
     /// Score the tagger against gold entity annotations (JSON lines).
@@ -253,42 +289,50 @@ fn init_logging(default: &str) {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { data, listen } => {
+        Command::Serve {
+            data,
+            listen,
+            allow_private_fetch,
+        } => {
             init_logging("info");
-            commands::serve(data.data, listen).await
+            let outbound = if allow_private_fetch {
+                newsterm_server::Reach::Anywhere
+            } else {
+                newsterm_server::Reach::PublicOnly
+            };
+            commands::serve(data.data, listen, outbound).await
         }
         Command::Publish {
             server,
             update,
             files,
-        } => commands::publish(&server.server, update.as_deref(), &files).await,
+        } => commands::publish(&server, update.as_deref(), &files).await,
         Command::Import {
             server,
             batch,
             no_tag,
             file,
-        } => commands::import(&server.server, &file, batch, !no_tag).await,
+        } => commands::import(&server, &file, batch, !no_tag).await,
         Command::Search {
             server,
             limit,
             sort,
             json,
             query,
-        } => commands::search(&server.server, &query.join(" "), limit, &sort, json).await,
+        } => commands::search(&server, &query.join(" "), limit, &sort, json).await,
         Command::Show {
             server,
             rev,
             format,
             id,
-        } => commands::show(&server.server, &id, rev, &format).await,
+        } => commands::show(&server, &id, rev, &format).await,
         Command::Watch {
             server,
             since,
             query,
-        } => commands::watch(&server.server, &query.join(" "), since).await,
+        } => commands::watch(&server, &query.join(" "), since).await,
         Command::Tui { server } => {
-            let client = newsterm_client::Client::new(&server.server)?;
-            newsterm_tui::run(client).await?;
+            newsterm_tui::run(server.client()?).await?;
             Ok(())
         }
         Command::Demo {
@@ -344,13 +388,19 @@ async fn run(cli: Cli) -> Result<()> {
             init_logging("warn");
             tokio::task::spawn_blocking(move || reindex::run(&data.data, retag)).await?
         }
-        Command::Alert { server, command } => standing::alert(&server.server, command).await,
-        Command::Source { server, command } => standing::source(&server.server, command).await,
+        Command::Alert { server, command } => standing::alert(&server, command).await,
+        Command::Source { server, command } => standing::source(&server, command).await,
         Command::ImportFeed {
             server,
             source,
             file_or_url,
-        } => standing::import_feed(&server.server, &file_or_url, source.as_deref()).await,
+        } => standing::import_feed(&server, &file_or_url, source.as_deref()).await,
+        Command::User { data, command } => {
+            tokio::task::spawn_blocking(move || accounts::user(&data.data, command)).await?
+        }
+        Command::Token { data, command } => {
+            tokio::task::spawn_blocking(move || accounts::token(&data.data, command)).await?
+        }
         Command::Tag => tokio::task::spawn_blocking(tagging::tag_stdin).await?,
         Command::EvalTags { gold, json } => {
             tokio::task::spawn_blocking(move || tagging::eval(&gold, json)).await?

@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
+use crate::ServerArg;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use newsterm_api::{AlertDelivery, ImportFeedParams, NewAlert, NewSource, WebhookTarget};
-use newsterm_client::Client;
 
 use crate::commands::headline_line;
 
@@ -79,8 +79,8 @@ pub enum SourceCommand {
     },
 }
 
-pub async fn alert(server: &str, cmd: AlertCommand) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn alert(server: &ServerArg, cmd: AlertCommand) -> Result<()> {
+    let client = server.client()?;
     match cmd {
         AlertCommand::Add {
             name,
@@ -146,8 +146,8 @@ pub async fn alert(server: &str, cmd: AlertCommand) -> Result<()> {
     Ok(())
 }
 
-pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn source(server: &ServerArg, cmd: SourceCommand) -> Result<()> {
+    let client = server.client()?;
     match cmd {
         SourceCommand::Add {
             url,
@@ -207,8 +207,8 @@ pub async fn source(server: &str, cmd: SourceCommand) -> Result<()> {
 }
 
 /// Imports one feed file or URL once, through the server.
-pub async fn import_feed(server: &str, input: &str, source: Option<&str>) -> Result<()> {
-    let client = Client::new(server)?;
+pub async fn import_feed(server: &ServerArg, input: &str, source: Option<&str>) -> Result<()> {
+    let client = server.client()?;
     let lower = input.to_ascii_lowercase();
     let mut params = ImportFeedParams {
         source: source.map(str::to_string),

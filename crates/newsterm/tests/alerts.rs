@@ -287,7 +287,7 @@ async fn start_receiver(rx: Receiver, secret: &'static str) -> String {
 #[tokio::test]
 async fn webhooks_are_signed_retried_and_never_hold_up_publishing() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = Server::start_allowing_private_fetch(dir.path());
     let url = &server.url;
 
     let receiver = Receiver::default();
@@ -338,4 +338,48 @@ async fn webhooks_are_signed_retried_and_never_hold_up_publishing() {
         *receiver.calls.lock().unwrap() >= 3,
         "the two failures were retried"
     );
+}
+
+#[tokio::test]
+async fn webhooks_to_internal_addresses_are_not_delivered_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    let receiver = Receiver::default();
+    let hook = start_receiver(receiver.clone(), "s3cret").await;
+    let port = hook.rsplit(':').next().unwrap().trim_end_matches("/hook");
+    for target in [hook.clone(), format!("http://localhost:{port}/hook")] {
+        let resp = add_alert(
+            url,
+            serde_json::json!({"name": "inside", "query": "harbour",
+                "delivery": {"webhook": {"url": target, "secret": "s3cret"}}}),
+        )
+        .await;
+        assert_eq!(resp.status(), 201);
+    }
+    // Three hits: a target is marked failing after three failed
+    // deliveries. Each is refused before connecting; the receiver hears
+    // nothing.
+    for i in 0..3 {
+        publish(
+            url,
+            "text/markdown",
+            markdown_story(&format!("Harbour reopens {i}"), "ships"),
+        )
+        .await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let alerts: Vec<serde_json::Value> = common::get_json(format!("{url}/api/alerts")).await;
+        let failing = alerts
+            .iter()
+            .filter(|a| a["delivery"]["webhook"]["failing"] == true)
+            .count();
+        if failing == 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not marked failing: {alerts:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(*receiver.calls.lock().unwrap(), 0);
 }

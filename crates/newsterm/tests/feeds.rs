@@ -90,7 +90,7 @@ async fn headlines(url: &str, q: &str) -> Vec<Headline> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sources_are_polled_deduplicated_revised_and_report_failures() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = Server::start_allowing_private_fetch(dir.path());
     let url = server.url.clone();
     let doc = Arc::new(Mutex::new(rss(&[
         (
@@ -327,4 +327,71 @@ fn newsboat_titles(dir: &std::path::Path, name: &str, feed: &str) -> Vec<String>
         "newsboat said {stdout:?} for {titles:?}"
     );
     titles
+}
+
+#[tokio::test]
+async fn internal_addresses_are_never_fetched_unless_the_operator_allows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = Arc::new(Mutex::new(rss(&[(
+        "i1",
+        "Intranet memo",
+        "Only for the inside.",
+    )])));
+    let feeds = feed_server(doc).await;
+    let port = feeds.rsplit(':').next().unwrap().to_string();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_port = closed.local_addr().unwrap().port();
+    drop(closed);
+
+    let server = Server::start(&dir.path().join("guarded"));
+    let url = server.url.clone();
+    // Loopback by address, by name, as one number, in IPv6, as 0.0.0.0,
+    // and a closed port: every one fails with the same words, so a user
+    // learns nothing about what listens inside.
+    for target in [
+        format!("{feeds}/feed.xml"),
+        format!("http://localhost:{port}/feed.xml"),
+        format!("http://2130706433:{port}/feed.xml"),
+        format!("http://[::ffff:127.0.0.1]:{port}/feed.xml"),
+        format!("http://0.0.0.0:{port}/feed.xml"),
+        format!("http://127.0.0.1:{closed_port}/feed.xml"),
+    ] {
+        let (ok, _, err) = run(&["import-feed", "--server", &url, &target]);
+        assert!(!ok, "{target} was fetched");
+        assert!(
+            err.contains("could not fetch: connection failed (bad_feed, HTTP 422)"),
+            "{target}: {err}"
+        );
+        assert!(
+            !err.contains("refused") && !err.contains("loopback"),
+            "{err}"
+        );
+    }
+    // A polled source fails the same way, in its status.
+    let (ok, out, err) = run(&[
+        "source",
+        "add",
+        "--server",
+        &url,
+        &format!("http://localhost:{port}/feed.xml"),
+    ]);
+    assert!(ok, "{err}");
+    let id = out.split_whitespace().nth(1).unwrap().to_string();
+    let (_, out, err) = run(&["source", "poll", "--server", &url, &id]);
+    assert!(
+        format!("{out}{err}").contains("could not fetch: connection failed"),
+        "{out}{err}"
+    );
+    assert!(headlines(&url, "intranet").await.is_empty());
+
+    // The same feed, on a server whose operator allowed it.
+    let allowed = Server::start_allowing_private_fetch(&dir.path().join("allowed"));
+    let (ok, out, err) = run(&[
+        "import-feed",
+        "--server",
+        &allowed.url,
+        &format!("http://localhost:{port}/feed.xml"),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 new"), "{out}");
 }

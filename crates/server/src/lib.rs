@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use engine::{DataDir, EngineError, Progress};
+pub use newsterm_egress::Reach;
 pub use reindex::{ReindexError, ReindexReport, reindex};
 
 use engine::{Engine, Sources};
@@ -31,6 +32,10 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:7171";
 pub struct ServerConfig {
     pub data_dir: DataDir,
     pub listen: SocketAddr,
+    /// Which addresses feed sources, feed imports by URL and webhooks may
+    /// reach: public ones only unless the operator allows internal ones
+    /// (`--allow-private-fetch`).
+    pub outbound: Reach,
 }
 
 /// Why a server could not start or stopped with an error.
@@ -104,7 +109,8 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
     let data_dir = config.data_dir.clone();
     // Blocking-pool threads run inside the runtime, which the webhook
     // sender needs for its dispatcher.
-    let engine = tokio::task::spawn_blocking(move || Engine::open(&data_dir))
+    let outbound = config.outbound;
+    let engine = tokio::task::spawn_blocking(move || Engine::open(&data_dir, outbound))
         .await
         .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
     let listener = tokio::net::TcpListener::bind(config.listen)

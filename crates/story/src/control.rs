@@ -49,19 +49,17 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
 }
 
 /// `s` with every control character written as a visible escape (`\x1b`,
-/// `\u{202e}`), for printing to a terminal. With `keep_newlines`, line
-/// feeds pass through as line breaks.
-pub fn escape_controls(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !s
-        .chars()
-        .any(|c| is_control(c) && !(keep_newlines && c == '\n'))
-    {
+/// `\u{202e}`), for printing to a terminal. With `keep_layout`, line feeds
+/// and tabs pass through: the layout the printing program chose.
+pub fn escape_controls(s: &str, keep_layout: bool) -> Cow<'_, str> {
+    let kept = |c: char| keep_layout && matches!(c, '\n' | '\t');
+    if !s.chars().any(|c| is_control(c) && !kept(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\n' if keep_newlines => out.push('\n'),
+            c if kept(c) => out.push(c),
             c if (c as u32) < 0x100 && is_control(c) => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
@@ -105,7 +103,7 @@ mod tests {
             escape_controls("\u{1b}[2Jx\u{7}\u{202e}y\nz", false),
             "\\x1b[2Jx\\x07\\u{202e}y\\x0az"
         );
-        assert_eq!(escape_controls("a\nb\u{9b}", true), "a\nb\\x9b");
+        assert_eq!(escape_controls("a\nb\u{9b}\tc", true), "a\nb\\x9b\tc");
         assert!(matches!(escape_controls("fine", false), Cow::Borrowed(_)));
     }
 }

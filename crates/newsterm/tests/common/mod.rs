@@ -20,9 +20,21 @@ pub struct Server {
 
 impl Server {
     pub fn start(data: &Path) -> Server {
+        Server::start_with(data, &[])
+    }
+
+    /// A server allowed to fetch from loopback, as the feed and webhook
+    /// test servers on this machine need (`--allow-private-fetch`).
+    pub fn start_allowing_private_fetch(data: &Path) -> Server {
+        Server::start_with(data, &["--allow-private-fetch"])
+    }
+
+    /// A server started with `extra` arguments after the usual ones.
+    pub fn start_with(data: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -53,11 +53,17 @@ fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 impl Alerts {
     /// Opens the alert store at `path` and loads every alert. Must run
     /// inside a tokio runtime (the webhook sender spawns its dispatcher).
-    pub(super) fn open(path: &Path) -> Result<Alerts, EngineError> {
+    pub(super) fn open(
+        path: &Path,
+        outbound: newsterm_egress::Reach,
+    ) -> Result<Alerts, EngineError> {
         let store = AlertStore::open(path)?;
         let index = store.load_index()?;
         let by_id = store.list()?.into_iter().map(|a| (a.id, a)).collect();
-        let webhooks = WebhookSender::start(WebhookConfig::default())?;
+        let webhooks = WebhookSender::start(WebhookConfig {
+            reach: outbound,
+            ..WebhookConfig::default()
+        })?;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         Ok(Alerts {
             store,

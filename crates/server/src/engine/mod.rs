@@ -38,6 +38,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use newsterm_egress::Reach;
 use newsterm_query::Query;
 use newsterm_search::SearchIndex;
 use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
@@ -87,6 +88,31 @@ impl DataDir {
     /// Feed sources and the items taken from them.
     pub fn sources(&self) -> PathBuf {
         self.0.join("sources.db")
+    }
+
+    /// Users, tokens and sessions.
+    pub fn accounts(&self) -> PathBuf {
+        self.0.join(newsterm_accounts::ACCOUNTS_FILE)
+    }
+
+    /// Creates the directory if it is missing, readable by its owner
+    /// only (it holds webhook secrets and account hashes), and makes an
+    /// existing one owner-only too.
+    pub fn create(&self) -> std::io::Result<()> {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&self.0)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&self.0)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -179,14 +205,16 @@ pub struct Engine {
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
     checkpointer: std::sync::Mutex<Option<Checkpointer>>,
     data_dir: DataDir,
+    /// Which addresses feed fetches and webhooks may reach.
+    outbound: Reach,
 }
 
 impl Engine {
     /// Opens the store, index and alerts in `data_dir` (creating them) and
     /// starts the writer, indexer and alerter threads. Must run inside a
     /// tokio runtime (the webhook sender spawns its dispatcher).
-    pub fn open(data_dir: &DataDir) -> Result<Arc<Engine>, EngineError> {
-        std::fs::create_dir_all(data_dir.path()).map_err(|source| EngineError::DataDir {
+    pub fn open(data_dir: &DataDir, outbound: Reach) -> Result<Arc<Engine>, EngineError> {
+        data_dir.create().map_err(|source| EngineError::DataDir {
             path: data_dir.path().to_path_buf(),
             source,
         })?;
@@ -223,7 +251,7 @@ impl Engine {
                 .spawn(move || indexer::run(&index, &indexed_seq, from_writer))
                 .map_err(|e| EngineError::Thread("indexer", e))?
         };
-        let alerts = Arc::new(Alerts::open(&data_dir.alerts())?);
+        let alerts = Arc::new(Alerts::open(&data_dir.alerts(), outbound)?);
         let (to_alerter, from_writer) =
             Handoff::new(HANDOFF_CAPACITY, start_seq, start_seq, &reader);
         let alert_queue = to_alerter.depth();
@@ -262,6 +290,7 @@ impl Engine {
             threads: std::sync::Mutex::new(vec![writer_thread, indexer, alerter]),
             checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             data_dir: data_dir.clone(),
+            outbound,
         }))
     }
 
@@ -277,6 +306,11 @@ impl Engine {
 
     pub fn data_dir(&self) -> &DataDir {
         &self.data_dir
+    }
+
+    /// Which addresses feed fetches and webhooks may reach.
+    pub fn outbound(&self) -> Reach {
+        self.outbound
     }
 
     /// Stores `writes` durably, then announces them. Resolves once the

@@ -35,7 +35,10 @@ impl Sources {
     /// runtime.
     pub fn open(engine: &Arc<Engine>) -> Result<Sources, SourcesUnavailable> {
         let store = Arc::new(SourceStore::open(&engine.data_dir().sources())?);
-        let fetcher = Fetcher::new(Default::default())?;
+        let fetcher = Fetcher::new(newsterm_feed::FetchOptions {
+            reach: engine.outbound(),
+            ..Default::default()
+        })?;
         let poller = Poller::new(
             store.clone(),
             fetcher.clone(),

@@ -158,8 +158,7 @@ impl From<FetchError> for ApiError {
             | FetchError::Stalled { .. }
             | FetchError::TooManyRedirects { .. }
             | FetchError::TooLarge { .. }
-            | FetchError::Connect { .. }
-            | FetchError::Transport { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_feed"),
+            | FetchError::Unreachable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "bad_feed"),
             FetchError::Client(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         ApiError::new(status, code, e.to_string())
@@ -339,14 +338,7 @@ mod tests {
                 bytes: None,
                 limit: 1,
             },
-            FetchError::Connect {
-                url: url(),
-                message: "x".into(),
-            },
-            FetchError::Transport {
-                url: url(),
-                message: "x".into(),
-            },
+            FetchError::Unreachable { url: url() },
         ] {
             assert_eq!(status(e), 422);
         }
