@@ -71,7 +71,12 @@ impl ServerArg {
 #[derive(clap::Args, Clone)]
 pub struct DataArg {
     /// Data directory (store and search index).
-    #[arg(long, env = "NEWSTERM_DATA", default_value = "newsterm-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSTERM_DATA",
+        default_value = "newsterm-data"
+    )]
     pub data: PathBuf,
 }
 

@@ -176,7 +176,8 @@ async fn recording_server() -> (String, Arc<Mutex<Vec<Option<String>>>>) {
     (url, seen)
 }
 
-#[tokio::test]
+// The CLI runs blocking beside the stand-in server: two worker threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn client_commands_send_the_token_as_a_bearer() {
     let (url, seen) = recording_server().await;
     let run = |token_arg: bool, env: Option<&str>| {
