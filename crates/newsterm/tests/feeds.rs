@@ -329,7 +329,8 @@ fn newsboat_titles(dir: &std::path::Path, name: &str, feed: &str) -> Vec<String>
     titles
 }
 
-#[tokio::test]
+// The CLI runs blocking beside the feed server: two worker threads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_addresses_are_never_fetched_unless_the_operator_allows_it() {
     let dir = tempfile::tempdir().unwrap();
     let doc = Arc::new(Mutex::new(rss(&[(
