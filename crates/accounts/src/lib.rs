@@ -23,10 +23,12 @@
 //! A data directory with no users is *local mode*, which the server
 //! allows only on loopback: [`Accounts::has_users`].
 
+mod authenticator;
 mod roles;
 mod secrets;
 mod store;
 
+pub use authenticator::Authenticator;
 pub use roles::{Role, Scope, Scopes};
 pub use secrets::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, TOKEN_PREFIX, equal};
 pub use store::{

@@ -17,7 +17,9 @@ pub const SESSION_LIFETIME: Duration = Duration::hours(12);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS users (
-    id INTEGER PRIMARY KEY,
+    -- Ids are never reused: alerts.db names owners by id, and a new user
+    -- must never inherit a removed one's alerts.
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
     role TEXT NOT NULL,
     password TEXT,

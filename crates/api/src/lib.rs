@@ -9,6 +9,10 @@ use newsterm_story::{Priority, Story, StoryId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+/// Most rejected lines an import answer lists; the rest are counted in
+/// [`ImportReport::rejected_total`].
+pub const MAX_REJECTED_LISTED: usize = 100;
+
 /// Answer to a publish (`POST /api/stories`) or revision (`PUT`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishAck {
@@ -137,10 +141,14 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ImportReport {
     pub imported: u64,
-    /// Lines not imported, each with its 1-based line number in the
-    /// request body and the reason.
+    /// The first lines not imported (at most [`MAX_REJECTED_LISTED`]),
+    /// each with its 1-based line number in the request body and the
+    /// reason.
     #[serde(default)]
     pub rejected: Vec<LineError>,
+    /// How many lines were not imported in all.
+    #[serde(default)]
+    pub rejected_total: u64,
     /// Wire sequences of the first and last story imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seq: Option<u64>,
@@ -392,4 +400,38 @@ mod tests {
             "0 items: 2 new, 0 revised, 0 already seen, 0 failed"
         );
     }
+}
+
+/// `POST /api/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub user: String,
+    pub password: String,
+}
+
+/// Who the caller is: the answer to `POST /api/login` and
+/// `GET /api/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// The signed-in user; none in local mode.
+    pub user: Option<UserInfo>,
+    /// The token a browser session's writes carry in `X-CSRF-Token`;
+    /// none for a bearer token or in local mode.
+    pub csrf: Option<String>,
+    /// True when the server has no users (local mode, loopback only):
+    /// everything is open and there is nothing to log in to.
+    pub local: bool,
+    /// True when reading needs no credential (`serve --public-read`).
+    pub public_read: bool,
+}
+
+/// A user as a session shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub name: String,
+    /// `admin`, `editor` or `reader`.
+    pub role: String,
+    /// What this credential may do: `publish`, `read`, `alerts`,
+    /// `sources`, `admin`.
+    pub scopes: Vec<String>,
 }

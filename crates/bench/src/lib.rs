@@ -122,11 +122,11 @@ impl BenchServer {
             .thread_name("bench-server")
             .enable_all()
             .build()?;
-        let server = runtime.block_on(newsterm_server::start(newsterm_server::ServerConfig {
-            data_dir: newsterm_server::DataDir::new(&dir),
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            outbound: newsterm_server::Reach::PublicOnly,
-        }))?;
+        let server =
+            runtime.block_on(newsterm_server::start(newsterm_server::ServerConfig::new(
+                newsterm_server::DataDir::new(&dir),
+                std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+            )))?;
         Ok(BenchServer {
             url: server.url(),
             stop: Some(server.stopper()),

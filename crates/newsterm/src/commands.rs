@@ -2,7 +2,6 @@
 //! or a few API calls and prints the answer for a person (or `--json`).
 
 use std::io::{BufRead, Write as _};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use crate::ServerArg;
@@ -14,17 +13,8 @@ use newsterm_client::{Client, Sort, StreamEvent};
 use newsterm_story::control::escape_controls;
 use newsterm_story::{Block, Format, Story};
 
-pub async fn serve(
-    data: PathBuf,
-    listen: SocketAddr,
-    outbound: newsterm_server::Reach,
-) -> Result<()> {
-    let server = newsterm_server::start(newsterm_server::ServerConfig {
-        data_dir: newsterm_server::DataDir::new(&data),
-        listen,
-        outbound,
-    })
-    .await?;
+pub async fn serve(config: newsterm_server::ServerConfig) -> Result<()> {
+    let server = newsterm_server::start(config).await?;
     // Tests and scripts read this line to find the port.
     say!("newsterm listening on http://{}", server.addr());
     let _ = std::io::stdout().flush();
@@ -153,12 +143,22 @@ pub async fn import(server: &ServerArg, file: &Path, batch: usize, tag: bool) ->
     for e in &total.rejected {
         say_err!("{}:{}: {}", file.display(), e.line, e.error);
     }
+    let unlisted = total
+        .rejected_total
+        .saturating_sub(total.rejected.len() as u64);
+    if unlisted > 0 {
+        say_err!(
+            "{}: … and {} more rejected",
+            file.display(),
+            lines(unlisted)
+        );
+    }
     say!(
         "imported {} in {:.2}s ({:.0} stories/s); {} rejected{}",
         stories(total.imported),
         secs,
         total.imported as f64 / secs.max(1e-9),
-        lines(total.rejected.len() as u64),
+        lines(total.rejected_total),
         match (total.first_seq, total.last_seq) {
             (Some(a), Some(b)) => format!("; wire seq {a}..{b}"),
             _ => String::new(),
@@ -181,6 +181,7 @@ async fn send_import(
         .await
         .context("import failed")?;
     total.imported += report.imported;
+    total.rejected_total += report.rejected_total;
     total.first_seq = total.first_seq.or(report.first_seq);
     total.last_seq = report.last_seq.or(total.last_seq);
     total

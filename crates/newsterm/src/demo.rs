@@ -57,11 +57,10 @@ async fn run_in(
     tui: bool,
     limit: Option<usize>,
 ) -> Result<()> {
-    let server = newsterm_server::start(newsterm_server::ServerConfig {
-        data_dir: newsterm_server::DataDir::new(data_dir),
+    let server = newsterm_server::start(newsterm_server::ServerConfig::new(
+        newsterm_server::DataDir::new(data_dir),
         listen,
-        outbound: newsterm_server::Reach::PublicOnly,
-    })
+    ))
     .await?;
     let client = Client::new(&server.url())?;
     eprintln!(

@@ -67,6 +67,66 @@ impl ServerArg {
     }
 }
 
+/// How `newsterm serve` runs: where it listens, whom it answers, and its
+/// limits.
+#[derive(clap::Args, Clone)]
+pub struct ServeOptions {
+    /// Address to listen on. Anything but loopback needs at least one
+    /// user (`newsterm user add`) and --public-url.
+    #[arg(long, default_value = newsterm_server::DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// The address readers reach this server at, such as
+    /// https://news.example.org: the only Host it answers to, the base of
+    /// its feed links; https makes session cookies Secure.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<url::Url>,
+    /// Reading (stories, search, streams, feeds) needs no token even when
+    /// users exist; writing always does.
+    #[arg(long)]
+    pub public_read: bool,
+    /// An origin whose web pages may call this API with a token (repeat
+    /// for several), such as https://dashboard.example.org. Off by
+    /// default.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
+    /// Let feed sources, feed imports by URL and webhooks reach
+    /// internal addresses (loopback, private, link-local): for
+    /// intranet feeds, on purpose.
+    #[arg(long)]
+    pub allow_private_fetch: bool,
+    /// Open event streams (SSE and WebSocket) on the whole server.
+    #[arg(long, default_value_t = newsterm_server::Limits::default().max_streams)]
+    pub max_streams: usize,
+    /// Open event streams per token (per user for browser sessions, per
+    /// address for anonymous readers).
+    #[arg(long, default_value_t = newsterm_server::Limits::default().max_streams_per_caller)]
+    pub max_streams_per_token: usize,
+    /// Writes per second per token; an address may make four times as
+    /// many. Not limited in local mode (no users, loopback).
+    #[arg(long, default_value_t = newsterm_server::Limits::default().writes_per_second)]
+    pub write_rate: u32,
+}
+
+impl ServeOptions {
+    /// The server this describes, over `data`.
+    pub fn config(&self, data: PathBuf) -> newsterm_server::ServerConfig {
+        let mut config =
+            newsterm_server::ServerConfig::new(newsterm_server::DataDir::new(data), self.listen);
+        config.outbound = if self.allow_private_fetch {
+            newsterm_server::Reach::Anywhere
+        } else {
+            newsterm_server::Reach::PublicOnly
+        };
+        config.public_url = self.public_url.clone();
+        config.public_read = self.public_read;
+        config.cors_origins = self.cors_origins.clone();
+        config.limits.max_streams = self.max_streams;
+        config.limits.max_streams_per_caller = self.max_streams_per_token;
+        config.limits.writes_per_second = self.write_rate;
+        config
+    }
+}
+
 /// Where the server keeps its store and index.
 #[derive(clap::Args, Clone)]
 pub struct DataArg {
@@ -86,14 +146,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         data: DataArg,
-        /// Address to listen on (loopback by default).
-        #[arg(long, default_value = newsterm_server::DEFAULT_LISTEN)]
-        listen: SocketAddr,
-        /// Let feed sources, feed imports by URL and webhooks reach
-        /// internal addresses (loopback, private, link-local): for
-        /// intranet feeds, on purpose.
-        #[arg(long)]
-        allow_private_fetch: bool,
+        #[command(flatten)]
+        options: ServeOptions,
     },
     /// Publish stories from Markdown or ninjs files (one story a file).
     Publish {
@@ -294,18 +348,9 @@ fn init_logging(default: &str) {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve {
-            data,
-            listen,
-            allow_private_fetch,
-        } => {
+        Command::Serve { data, options } => {
             init_logging("info");
-            let outbound = if allow_private_fetch {
-                newsterm_server::Reach::Anywhere
-            } else {
-                newsterm_server::Reach::PublicOnly
-            };
-            commands::serve(data.data, listen, outbound).await
+            commands::serve(options.config(data.data)).await
         }
         Command::Publish {
             server,

@@ -5,37 +5,10 @@
 
 mod common;
 
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 
-use common::{BIN, Server, newsterm};
-
-fn with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run newsterm");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{BIN, Server, newsterm, stdout_of, with_stdin};
 
 fn failed(out: &Output) -> String {
     assert!(
@@ -67,7 +40,7 @@ async fn users_and_tokens_are_managed_on_the_data_directory_beside_a_running_ser
         ],
         "correct horse\n",
     );
-    assert!(ok(&out).contains("added user ana (admin)"));
+    assert!(stdout_of(&out).contains("added user ana (admin)"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -77,10 +50,10 @@ async fn users_and_tokens_are_managed_on_the_data_directory_beside_a_running_ser
 
     // The server runs on it while accounts change.
     let _server = Server::start(&data);
-    ok(&newsterm(&[
+    stdout_of(&newsterm(&[
         "user", "add", "bo", "--role", "reader", "--data", d,
     ]));
-    let list = ok(&newsterm(&["user", "list", "--data", d]));
+    let list = stdout_of(&newsterm(&["user", "list", "--data", d]));
     assert!(list.contains("ana\tadmin\tpassword"), "{list}");
     assert!(list.contains("bo\treader\ttokens only"), "{list}");
 
@@ -98,7 +71,7 @@ async fn users_and_tokens_are_managed_on_the_data_directory_beside_a_running_ser
         "--data",
         d,
     ]);
-    let token = ok(&out);
+    let token = stdout_of(&out);
     assert_eq!(
         token.lines().count(),
         1,
@@ -106,7 +79,7 @@ async fn users_and_tokens_are_managed_on_the_data_directory_beside_a_running_ser
     );
     let token = token.trim();
     assert!(token.starts_with("nt_") && token.len() > 80, "{token}");
-    let listed = ok(&newsterm(&["token", "list", "--data", d]));
+    let listed = stdout_of(&newsterm(&["token", "list", "--data", d]));
     let id = listed.split('\t').next().unwrap().to_string();
     assert!(token.starts_with(&format!("nt_{id}_")), "{listed}");
     assert!(listed.contains("\tana\tci\tpublish,read\t"), "{listed}");
@@ -140,15 +113,15 @@ async fn users_and_tokens_are_managed_on_the_data_directory_beside_a_running_ser
         "short\n",
     ));
     assert!(err.contains("at least 8"), "{err}");
-    ok(&with_stdin(
+    stdout_of(&with_stdin(
         &["user", "passwd", "bo", "--password-stdin", "--data", d],
         "battery staple\n",
     ));
 
-    ok(&newsterm(&["token", "revoke", &id, "--data", d]));
-    assert!(ok(&newsterm(&["token", "list", "--data", d])).is_empty());
-    ok(&newsterm(&["user", "rm", "bo", "--data", d]));
-    let list = ok(&newsterm(&["user", "list", "--data", d]));
+    stdout_of(&newsterm(&["token", "revoke", &id, "--data", d]));
+    assert!(stdout_of(&newsterm(&["token", "list", "--data", d])).is_empty());
+    stdout_of(&newsterm(&["user", "rm", "bo", "--data", d]));
+    let list = stdout_of(&newsterm(&["user", "list", "--data", d]));
     assert!(!list.contains("bo"), "{list}");
 }
 

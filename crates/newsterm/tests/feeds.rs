@@ -368,6 +368,19 @@ async fn internal_addresses_are_never_fetched_unless_the_operator_allows_it() {
             "{err}"
         );
     }
+    // A source whose host is a literal internal address is refused when
+    // it is added.
+    for target in [
+        format!("{feeds}/feed.xml"),
+        "http://169.254.169.254/latest/meta-data/".to_string(),
+    ] {
+        let (ok, _, err) = run(&["source", "add", "--server", &url, &target]);
+        assert!(!ok, "{target} was added");
+        assert!(
+            err.contains("newsterm fetches only public addresses"),
+            "{err}"
+        );
+    }
     // A polled source fails the same way, in its status.
     let (ok, out, err) = run(&[
         "source",

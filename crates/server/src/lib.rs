@@ -9,25 +9,39 @@
 //!
 //! Other crates use [`start`] (a running server), [`reindex`] (offline
 //! maintenance of a data directory) and [`DataDir`].
+//!
+//! Who may do what is decided in `http::access` against the data
+//! directory's accounts (`newsterm-accounts`): with no users the server
+//! runs in *local mode*, open to everyone and so allowed only on
+//! loopback; [`start`] refuses any other address until the first user
+//! exists, and then only with a public URL to answer to.
 
+mod connections;
 mod engine;
 mod http;
 mod reindex;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use engine::{DataDir, EngineError, Progress};
+pub use http::Limits;
 pub use newsterm_egress::Reach;
 pub use reindex::{ReindexError, ReindexReport, reindex};
 
 use engine::{Engine, Sources};
+use newsterm_accounts::{Accounts, AccountsError, Authenticator};
 
-/// The address a server listens on unless told otherwise: loopback only,
-/// because publishing is not authenticated yet.
+/// The address a server listens on unless told otherwise: loopback, where
+/// a data directory without users (local mode) may be served.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:7171";
 
-/// Where a server keeps its data and where it listens.
+/// How often rate-limit state of clients gone quiet is dropped.
+const FORGET_IDLE_EVERY: Duration = Duration::from_secs(60);
+
+/// Where a server keeps its data, where it listens, and whom it serves.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub data_dir: DataDir,
@@ -36,11 +50,61 @@ pub struct ServerConfig {
     /// reach: public ones only unless the operator allows internal ones
     /// (`--allow-private-fetch`).
     pub outbound: Reach,
+    /// Reading (stories, search, headlines, streams, feeds) needs no
+    /// credential even when users exist (`--public-read`).
+    pub public_read: bool,
+    /// The address readers reach this server at (`--public-url`, such as
+    /// `https://news.example.org`): the one Host it answers to, the
+    /// origin its pages and streams are used from, the base of its feed
+    /// links, and, when https, what makes session cookies `Secure`.
+    /// Required to listen on anything but loopback.
+    pub public_url: Option<url::Url>,
+    /// Other origins whose pages may call the API with a token
+    /// (`--cors-origin`, such as `https://dashboard.example.org`). None
+    /// by default: no cross-origin access at all.
+    pub cors_origins: Vec<String>,
+    /// Timeouts, stream caps and rate limits.
+    pub limits: Limits,
+}
+
+impl ServerConfig {
+    /// A server over `data_dir` on `listen` with every default: public
+    /// fetches only, reads need a token once users exist, no public URL,
+    /// no cross-origin access, the default limits.
+    pub fn new(data_dir: DataDir, listen: SocketAddr) -> ServerConfig {
+        ServerConfig {
+            data_dir,
+            listen,
+            outbound: Reach::PublicOnly,
+            public_read: false,
+            public_url: None,
+            cors_origins: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
 }
 
 /// Why a server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    #[error(
+        "refusing to listen on {listen}: {} has no users, and a server without users is open to anyone who reaches it, so it serves only on loopback. Create the first admin with\n    newsterm user add NAME --role admin --password-stdin --data {}\nthen start again (or listen on 127.0.0.1)",
+        data.display(),
+        data.display()
+    )]
+    NoUsers { listen: SocketAddr, data: PathBuf },
+    #[error(
+        "refusing to listen on {0} without --public-url: give the address readers reach this server at (such as --public-url https://news.example.org); it is the only Host the server answers to and where its feeds link"
+    )]
+    NoPublicUrl(SocketAddr),
+    #[error("public URL `{url}` {problem}")]
+    BadPublicUrl { url: String, problem: &'static str },
+    #[error(
+        "CORS origin `{0}` is not an origin: write it as scheme://host[:port], such as https://app.example.org"
+    )]
+    BadCorsOrigin(String),
+    #[error("cannot open the accounts: {0}")]
+    Accounts(#[from] AccountsError),
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error("cannot listen on {addr}: {source}")]
@@ -103,9 +167,73 @@ impl RunningServer {
     }
 }
 
+/// Checks what `config` says about the server's own address: a public
+/// URL is `http(s)://host[:port]` with no path, CORS origins are origins.
+fn check_addresses(config: &ServerConfig) -> Result<(), ServerError> {
+    if let Some(url) = &config.public_url {
+        let bad = |problem| ServerError::BadPublicUrl {
+            url: url.to_string(),
+            problem,
+        };
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("is not http or https"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(bad("has no host"));
+        }
+        if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
+            return Err(bad(
+                "must be scheme://host[:port] alone: newsterm is served from the root of its address",
+            ));
+        }
+    }
+    for origin in &config.cors_origins {
+        let ok = url::Url::parse(origin).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some()
+                && u.origin().ascii_serialization()
+                    == origin.trim_end_matches('/').to_ascii_lowercase()
+        });
+        if !ok {
+            return Err(ServerError::BadCorsOrigin(origin.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Opens the accounts of `data_dir` and checks that a server on `listen`
+/// may run on them: without users only on loopback, and off loopback
+/// only with a public URL.
+fn open_accounts(config: &ServerConfig) -> Result<Accounts, ServerError> {
+    let data_dir = &config.data_dir;
+    data_dir.create().map_err(|source| EngineError::DataDir {
+        path: data_dir.path().to_path_buf(),
+        source,
+    })?;
+    let accounts = Accounts::open(data_dir.path())?;
+    if !config.listen.ip().is_loopback() {
+        if !accounts.has_users()? {
+            return Err(ServerError::NoUsers {
+                listen: config.listen,
+                data: data_dir.path().to_path_buf(),
+            });
+        }
+        if config.public_url.is_none() {
+            return Err(ServerError::NoPublicUrl(config.listen));
+        }
+    }
+    Ok(accounts)
+}
+
 /// Opens the engine on `config.data_dir`, binds `config.listen` and
 /// starts serving in the background.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
+    check_addresses(&config)?;
+    let checked = config.clone();
+    let accounts = tokio::task::spawn_blocking(move || open_accounts(&checked))
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
+    let accounts: Arc<dyn Authenticator> = Arc::new(accounts);
     let data_dir = config.data_dir.clone();
     // Blocking-pool threads run inside the runtime, which the webhook
     // sender needs for its dispatcher.
@@ -133,23 +261,30 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
             None
         }
     };
+    let gate = Arc::new(http::Gate::new(accounts, &config, addr));
     let state = http::AppState {
         engine: engine.clone(),
         shutdown: stop_rx.clone(),
         sources,
+        gate: gate.clone(),
+        limits: config.limits.clone(),
     };
-    let app = http::router(state);
-    let mut signal = stop_rx;
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                while !*signal.borrow() {
-                    if signal.changed().await.is_err() {
-                        break;
-                    }
+    let app = http::router(state, &config);
+    {
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(FORGET_IDLE_EVERY);
+            loop {
+                tokio::select! {
+                    _ = every.tick() => gate.forget_idle(),
+                    _ = stop.changed() => break,
                 }
-            })
-            .await?;
+            }
+        });
+    }
+    let header_timeout = config.limits.header_timeout;
+    let task = tokio::spawn(async move {
+        connections::serve(listener, app, header_timeout, stop_rx).await?;
         Ok(())
     });
     tracing::info!(%addr, "newsterm server listening");

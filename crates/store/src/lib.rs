@@ -42,6 +42,14 @@ macro_rules! select_revision {
 pub enum StoreError {
     #[error("story {0} does not exist")]
     NotFound(StoryId),
+    /// A revision made on top of `expected` while the story is at
+    /// `latest`: someone else revised it first.
+    #[error("story {id} is at revision {latest}, not {expected}")]
+    Stale {
+        id: StoryId,
+        expected: u32,
+        latest: u32,
+    },
     /// A withdrawn story takes no further revisions.
     #[error("story {0} was withdrawn; it takes no further revisions")]
     Withdrawn(StoryId),
@@ -118,6 +126,10 @@ pub struct NewRevision {
     /// in when the story had none (stored before it was grouped).
     pub event: Option<EventId>,
     pub duplicate_of: Option<StoryId>,
+    /// The revision this one was made on top of, when the writer said
+    /// (`If-Match`): stored only if the story is still at it, else
+    /// [`StoreError::Stale`]. `None` revises whatever is latest.
+    pub base: Option<u32>,
 }
 
 impl Write {
@@ -131,6 +143,7 @@ impl Write {
             note: None,
             event: None,
             duplicate_of: None,
+            base: None,
         };
         match self {
             Write::New(content, tags) => Ok(plain(StoryId::new(), true, content, tags)),
@@ -379,6 +392,7 @@ impl Writer {
                             note: Some(reason),
                             event: None,
                             duplicate_of: None,
+                            base: None,
                         };
                         (rev, Some(content), Some(tags))
                     }
@@ -399,6 +413,14 @@ impl Writer {
                     }
                     (false, Some((_, Some(kind)))) if kind == RevisionKind::Withdrawal.as_str() => {
                         results.push(Err(StoreError::Withdrawn(rev.id)));
+                        continue;
+                    }
+                    (false, Some((latest, _))) if rev.base.is_some_and(|base| base != latest) => {
+                        results.push(Err(StoreError::Stale {
+                            id: rev.id,
+                            expected: rev.base.unwrap_or_default(),
+                            latest,
+                        }));
                         continue;
                     }
                     (false, Some((r, _))) => r + 1,
@@ -1125,6 +1147,53 @@ mod tests {
         assert_eq!(seen.last().map(String::as_str), Some("s3 v2"));
     }
 
+    #[test]
+    fn a_revision_on_top_of_a_stale_one_is_refused_and_takes_no_number() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let id = w
+            .append(vec![Write::New(content("v1"), Tags::default())], now)
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .id;
+        let on_top_of = |base: u32, headline: &str| {
+            Write::Revision(Box::new(NewRevision {
+                base: Some(base),
+                ..match grouped(id, false, headline, None) {
+                    Write::Revision(r) => *r,
+                    _ => unreachable!(),
+                }
+            }))
+        };
+        let res = w
+            .append(
+                vec![on_top_of(1, "v2"), on_top_of(1, "v2 from elsewhere")],
+                now,
+            )
+            .unwrap();
+        assert_eq!(res[0].as_ref().unwrap().revision, 2);
+        assert!(
+            matches!(
+                res[1],
+                Err(StoreError::Stale {
+                    expected: 1,
+                    latest: 2,
+                    ..
+                })
+            ),
+            "{:?}",
+            res[1]
+        );
+        let next = w.append(vec![on_top_of(2, "v3")], now).unwrap();
+        assert_eq!(
+            next[0].as_ref().unwrap().seq,
+            3,
+            "the refusal took no number"
+        );
+        assert_eq!(r.latest(id).unwrap().unwrap().content.headline, "v3");
+    }
+
     fn grouped(id: StoryId, first: bool, headline: &str, event: Option<EventId>) -> Write {
         Write::Revision(Box::new(NewRevision {
             id,
@@ -1135,6 +1204,7 @@ mod tests {
             note: None,
             event,
             duplicate_of: None,
+            base: None,
         }))
     }
 
@@ -1237,6 +1307,7 @@ mod tests {
                 note: Some("An earlier version gave the toll as 40.".into()),
                 event: None,
                 duplicate_of: None,
+                base: None,
             }))],
             now,
         )

@@ -183,3 +183,80 @@ pub async fn import_lines(url: &str, lines: &str, tag: bool) -> ImportReport {
     assert!(report.rejected.is_empty(), "lines rejected: {text}");
     report
 }
+
+/// Runs the `newsterm` binary with `args`, writing `input` to its stdin.
+pub fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run newsterm");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait for newsterm")
+}
+
+/// The standard output of a command that must have succeeded.
+pub fn stdout_of(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Adds a user to the data directory `data` (`newsterm user add`), with a
+/// password when one is given.
+pub fn add_user(data: &Path, name: &str, role: &str, password: Option<&str>) {
+    let d = data.to_str().expect("utf-8 path");
+    let out = match password {
+        Some(p) => with_stdin(
+            &[
+                "user",
+                "add",
+                name,
+                "--role",
+                role,
+                "--password-stdin",
+                "--data",
+                d,
+            ],
+            &format!("{p}\n"),
+        ),
+        None => newsterm(&["user", "add", name, "--role", role, "--data", d]),
+    };
+    stdout_of(&out);
+}
+
+/// A new token for `user` (`newsterm token create`), with `scope` or all
+/// the role allows.
+pub fn token_for(data: &Path, user: &str, scope: Option<&str>) -> String {
+    let d = data.to_str().expect("utf-8 path");
+    let mut args = vec!["token", "create", "--user", user, "--data", d];
+    if let Some(s) = scope {
+        args.extend(["--scope", s]);
+    }
+    stdout_of(&newsterm(&args)).trim().to_string()
+}
+
+/// Sends `request` as written (for requests a well-behaved client would
+/// not make: other Hosts, cross-site Origins) and reads the answer to
+/// the end; the request should say `Connection: close`.
+pub fn raw_http(addr: &str, request: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    conn.write_all(request.as_bytes()).expect("send");
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}

@@ -121,6 +121,14 @@ impl DataDir {
 pub enum IngestError {
     #[error("story {0} does not exist")]
     NotFound(StoryId),
+    #[error(
+        "story {id} is at revision {latest}, not {expected}: someone revised it first; read it again and send your change on top"
+    )]
+    Stale {
+        id: StoryId,
+        expected: u32,
+        latest: u32,
+    },
     #[error("the disk holding the store is full; nothing was stored")]
     DiskFull,
     #[error("the server is shutting down")]
@@ -133,6 +141,15 @@ impl From<StoreError> for IngestError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(id) => IngestError::NotFound(id),
+            StoreError::Stale {
+                id,
+                expected,
+                latest,
+            } => IngestError::Stale {
+                id,
+                expected,
+                latest,
+            },
             StoreError::DiskFull => IngestError::DiskFull,
             other => IngestError::Store(other.to_string()),
         }

@@ -90,7 +90,7 @@ pub fn sink(engine: Arc<Engine>) -> impl Fn(Vec<IngestItem>) -> SinkFuture + Sen
 
 fn sink_error(e: IngestError) -> SinkError {
     match e {
-        IngestError::NotFound(id) => SinkError::StoryGone(id),
+        IngestError::NotFound(id) | IngestError::Stale { id, .. } => SinkError::StoryGone(id),
         IngestError::DiskFull => SinkError::DiskFull,
         IngestError::ShuttingDown => SinkError::ShuttingDown,
         IngestError::Store(message) => SinkError::Store(message),

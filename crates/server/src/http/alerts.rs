@@ -14,6 +14,10 @@ use newsterm_api::{AlertDelivery, AlertHit, AlertInfo, Headline, NewAlert, Webho
 use newsterm_query::Document;
 use serde::Deserialize;
 
+use newsterm_accounts::Scope;
+
+use super::access::Caller;
+use super::sources::check_outbound_url;
 use super::{ApiError, AppState, blocking, page_size};
 use crate::engine::{Alerts, Engine};
 
@@ -52,19 +56,26 @@ async fn get_one(
 
 async fn add(
     State(st): State<AppState>,
+    caller: Caller,
     body: Result<Json<NewAlert>, JsonRejection>,
 ) -> Result<(StatusCode, Json<AlertInfo>), ApiError> {
     let Json(new) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
     let webhook = match new.delivery.webhook {
         None => None,
-        Some(w) => Some(Webhook {
-            url: w.url,
-            secret: match w.secret {
-                Some(s) => s,
-                None => Webhook::random_secret()
-                    .map_err(|e| ApiError::internal(format!("cannot make a secret: {e}")))?,
-            },
-        }),
+        Some(w) => {
+            // A webhook makes the server send requests out: an editor's
+            // or admin's call, like feed sources.
+            caller.require(Scope::Sources)?;
+            check_outbound_url("webhook", &w.url, st.engine.outbound())?;
+            Some(Webhook {
+                url: w.url,
+                secret: match w.secret {
+                    Some(s) => s,
+                    None => Webhook::random_secret()
+                        .map_err(|e| ApiError::internal(format!("cannot make a secret: {e}")))?,
+                },
+            })
+        }
     };
     let spec = AlertSpec {
         name: new.name,
@@ -127,7 +138,7 @@ async fn hit_list(
     id: Option<AlertId>,
     limit: Option<usize>,
 ) -> Result<Vec<AlertHit>, ApiError> {
-    let limit = page_size(limit, 50);
+    let limit = page_size(limit, 50)?;
     let engine = engine.clone();
     blocking(move || {
         let alerts = engine.alerts();
@@ -168,7 +179,7 @@ async fn test(
         return Err(ApiError::bad_request("invalid_query", "the query is empty"));
     }
     let query = newsterm_query::parse(&p.q)?;
-    let limit = page_size(p.limit, 20);
+    let limit = page_size(p.limit, 20)?;
     let engine = st.engine.clone();
     let stories = blocking(move || engine.reader().recent(TEST_SCAN)).await?;
     Ok(Json(

@@ -4,14 +4,16 @@
 
 use axum::Json;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use newsterm_accounts::AuthError;
 use newsterm_alert::AlertError;
 use newsterm_api::{ErrorBody, ErrorDetail};
 use newsterm_feed::{FeedError, FetchError, PollError, SinkError, SourcesError};
 use newsterm_search::SearchError;
 use newsterm_story::StoryError;
 
+use super::access::GateError;
 use crate::engine::IngestError;
 
 /// An error answer: a status, a stable code and a message in words.
@@ -20,6 +22,9 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Seconds to wait before trying again (`Retry-After`), for 429 and
+    /// 503 answers that know it.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -28,6 +33,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
 
@@ -66,7 +72,66 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"newsterm\""),
+            );
+        }
+        res
+    }
+}
+
+impl From<GateError> for ApiError {
+    fn from(e: GateError) -> Self {
+        use StatusCode as S;
+        let (status, code, retry_after) = match &e {
+            GateError::NoUsers => (S::FORBIDDEN, "no_users", None),
+            GateError::LocalMode => (S::CONFLICT, "local_mode", None),
+            GateError::NoCredential(_) => (S::UNAUTHORIZED, "unauthorized", None),
+            GateError::MissingScope { .. } => (S::FORBIDDEN, "forbidden", None),
+            GateError::MalformedAuthorization => (S::UNAUTHORIZED, "invalid_token", None),
+            GateError::Credential(AuthError::InvalidToken) => {
+                (S::UNAUTHORIZED, "invalid_token", None)
+            }
+            GateError::Credential(AuthError::ExpiredToken) => {
+                (S::UNAUTHORIZED, "expired_token", None)
+            }
+            GateError::Credential(AuthError::InvalidSession) => {
+                (S::UNAUTHORIZED, "invalid_session", None)
+            }
+            GateError::Credential(AuthError::WrongPassword) => {
+                (S::UNAUTHORIZED, "wrong_password", None)
+            }
+            GateError::Credential(AuthError::Accounts(_)) | GateError::Accounts(_) => {
+                (S::INTERNAL_SERVER_ERROR, "internal", None)
+            }
+            GateError::Csrf => (S::FORBIDDEN, "csrf", None),
+            GateError::WrongHost { .. } => (S::MISDIRECTED_REQUEST, "wrong_host", None),
+            GateError::WrongOrigin(_) => (S::FORBIDDEN, "wrong_origin", None),
+            GateError::BodyTooLarge { .. } => (S::PAYLOAD_TOO_LARGE, "body_too_large", None),
+            GateError::RateLimited { retry_after, .. } => {
+                (S::TOO_MANY_REQUESTS, "rate_limited", Some(*retry_after))
+            }
+            GateError::TooManyStreams { retry_after, .. } => (
+                S::SERVICE_UNAVAILABLE,
+                "too_many_streams",
+                Some(*retry_after),
+            ),
+            GateError::Timeout(_) => (S::REQUEST_TIMEOUT, "timeout", None),
+        };
+        if status == S::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %e, "accounts failed");
+        }
+        ApiError {
+            retry_after,
+            ..ApiError::new(status, code, e.to_string())
+        }
     }
 }
 
@@ -87,6 +152,7 @@ impl From<IngestError> for ApiError {
     fn from(e: IngestError) -> Self {
         let (status, code) = match e {
             IngestError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            IngestError::Stale { .. } => (StatusCode::PRECONDITION_FAILED, "stale_revision"),
             IngestError::DiskFull => (StatusCode::INSUFFICIENT_STORAGE, "disk_full"),
             IngestError::ShuttingDown => (StatusCode::SERVICE_UNAVAILABLE, "shutting_down"),
             IngestError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -237,10 +303,93 @@ mod tests {
     fn every_engine_error_has_its_status() {
         let id = StoryId::new();
         assert_eq!(status(IngestError::NotFound(id)), 404);
+        let stale = IngestError::Stale {
+            id,
+            expected: 1,
+            latest: 2,
+        };
+        assert_eq!(status(stale), 412);
         assert_eq!(status(IngestError::DiskFull), 507);
         assert_eq!(status(IngestError::ShuttingDown), 503);
         assert_eq!(status(IngestError::Store("x".into())), 500);
         assert_eq!(status(newsterm_store::StoreError::DiskFull), 507);
+    }
+
+    #[test]
+    fn every_gate_error_has_its_status() {
+        use newsterm_accounts::{AccountsError, Scope};
+        let cases = [
+            (GateError::NoUsers, 403),
+            (GateError::LocalMode, 409),
+            (GateError::NoCredential(Some(Scope::Publish)), 401),
+            (GateError::NoCredential(None), 401),
+            (
+                GateError::MissingScope {
+                    scope: Scope::Publish,
+                    user: "bo".into(),
+                    role: "reader".into(),
+                    by: "token",
+                },
+                403,
+            ),
+            (GateError::MalformedAuthorization, 401),
+            (GateError::Credential(AuthError::InvalidToken), 401),
+            (GateError::Credential(AuthError::ExpiredToken), 401),
+            (GateError::Credential(AuthError::InvalidSession), 401),
+            (GateError::Credential(AuthError::WrongPassword), 401),
+            (
+                GateError::Credential(AuthError::Accounts(AccountsError::Random("x".into()))),
+                500,
+            ),
+            (GateError::Accounts(AccountsError::Random("x".into())), 500),
+            (GateError::Csrf, 403),
+            (
+                GateError::WrongHost {
+                    got: "evil.example".into(),
+                    want: "localhost:1".into(),
+                },
+                421,
+            ),
+            (GateError::WrongOrigin("https://evil.example".into()), 403),
+            (
+                GateError::BodyTooLarge {
+                    declared: 2,
+                    limit: 1,
+                },
+                413,
+            ),
+            (
+                GateError::RateLimited {
+                    what: "writes",
+                    retry_after: 3,
+                },
+                429,
+            ),
+            (
+                GateError::TooManyStreams {
+                    scope: "server",
+                    limit: 1,
+                    retry_after: 5,
+                },
+                503,
+            ),
+            (GateError::Timeout(60), 408),
+        ];
+        for (e, want) in cases {
+            let text = e.to_string();
+            let api = ApiError::from(e);
+            assert_eq!(api.status.as_u16(), want, "{text}");
+            let res = api.into_response();
+            if want == 429 || want == 503 {
+                assert!(res.headers().contains_key(header::RETRY_AFTER), "{text}");
+            }
+            if want == 401 {
+                assert!(
+                    res.headers().contains_key(header::WWW_AUTHENTICATE),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

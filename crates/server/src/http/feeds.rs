@@ -45,7 +45,7 @@ async fn serve_feed(
     let kind = FeedKind::from_extension(ext).ok_or_else(|| {
         ApiError::not_found(format!("no feed format `.{ext}`: use .atom, .rss or .json"))
     })?;
-    let base = base_url(&headers);
+    let base = st.gate.base_url(&headers);
     let engine = st.engine.clone();
     let (title, self_url, stories) = match stem {
         "top" => {
@@ -127,7 +127,7 @@ async fn serve_alert_feed(
         Ok(stories)
     })
     .await?;
-    let base = base_url(&headers);
+    let base = st.gate.base_url(&headers);
     let meta = FeedMeta {
         title: format!("newsterm alert: {}", alert.name),
         self_url: format!("{base}/feeds/alerts/{name}"),
@@ -136,14 +136,6 @@ async fn serve_alert_feed(
         updated: None,
     };
     Ok(feed_response(&headers, kind, &meta, &stories))
-}
-
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 /// The feed, or `304 Not Modified` when the reader's ETag still holds.

@@ -35,7 +35,7 @@ async fn headlines(
     params: Result<Query<HeadlineParams>, QueryRejection>,
 ) -> Result<Json<Vec<Headline>>, ApiError> {
     let Query(p) = params?;
-    let limit = page_size(p.limit, 100);
+    let limit = page_size(p.limit, 100)?;
     let matcher = optional_query(p.q.as_deref())?;
     let engine = st.engine.clone();
     let scan = if matcher.is_some() {
@@ -64,7 +64,7 @@ async fn top(
     params: Result<Query<TopParams>, QueryRejection>,
 ) -> Result<Json<Vec<Headline>>, ApiError> {
     let Query(p) = params?;
-    let limit = page_size(p.limit, 30);
+    let limit = page_size(p.limit, 30)?;
     let engine = st.engine.clone();
     let top = blocking(move || engine.top_stories(limit)).await?;
     Ok(Json(top.iter().map(Headline::of).collect()))

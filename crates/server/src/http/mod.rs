@@ -2,12 +2,19 @@
 //! shell that turns request parts into [`Engine`] calls and results into
 //! JSON. Blocking work (SQLite, tantivy, tagging) goes to the blocking
 //! pool through [`blocking`], never onto the async workers.
+//!
+//! Every request passes the gates of [`access`] first (the Host and
+//! Origin, then who the caller is against what the route needs) and the
+//! bounds of [`limits`] (deadlines, body caps, stream caps, rates).
 
+mod access;
 mod alerts;
 mod error;
 mod feeds;
 mod headlines;
+mod limits;
 mod search;
+mod session;
 mod sources;
 mod stories;
 mod stream;
@@ -17,13 +24,20 @@ use std::sync::Arc;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
+use axum::http::{HeaderName, Method, header};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use newsterm_api::Health;
 use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
+use crate::ServerConfig;
 use crate::engine::{Engine, Sources};
 
+pub use access::Gate;
 pub use error::ApiError;
+pub use limits::Limits;
 
 /// Most results one page of any list returns.
 pub const MAX_PAGE: usize = 500;
@@ -38,13 +52,16 @@ pub struct AppState {
     /// Feed sources and their poller; `None` if `sources.db` could not be
     /// opened (the rest of the server still serves).
     pub sources: Option<Sources>,
+    /// Who may do what, and the per-client bounds.
+    pub gate: Arc<Gate>,
+    pub limits: Limits,
 }
 
-/// Every route of the API. Text answers are compressed (gzip or brotli,
-/// as the client accepts); event streams are not, so each event leaves
-/// at once.
-pub fn router(state: AppState) -> Router {
-    Router::new()
+/// Every route of the API, behind its gates. Text answers are compressed
+/// (gzip or brotli, as the client accepts); event streams are not, so
+/// each event leaves at once.
+pub fn router(state: AppState, config: &ServerConfig) -> Router {
+    let routes = Router::new()
         .merge(stories::routes())
         .merge(search::routes())
         .merge(headlines::routes())
@@ -52,9 +69,36 @@ pub fn router(state: AppState) -> Router {
         .merge(sources::routes())
         .merge(feeds::routes())
         .merge(stream::routes())
+        .merge(session::routes())
         .route("/healthz", get(health))
-        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        // Routed requests only: an unknown path is a plain 404.
+        .route_layer(from_fn_with_state(state.clone(), access::authorize))
+        .fallback(|| async { ApiError::not_found("no such endpoint") });
+    let cors = (!config.cors_origins.is_empty()).then(|| {
+        let origins = config
+            .cors_origins
+            .iter()
+            .filter_map(|o| o.trim_end_matches('/').parse().ok())
+            .collect::<Vec<_>>();
+        // Cross-origin callers use tokens: cookies never cross origins.
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::IF_MATCH,
+                HeaderName::from_static("last-event-id"),
+            ])
+            .expose_headers([header::ETAG, header::RETRY_AFTER])
+    });
+    routes
         .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), access::check_host))
+        .layer(RequestBodyTimeoutLayer::new(state.limits.body_idle_timeout))
+        .layer(from_fn_with_state(state.clone(), limits::deadline))
+        .layer(tower::util::option_layer(cors))
+        .layer(from_fn(access::security_headers))
         .with_state(state)
 }
 
@@ -71,9 +115,16 @@ where
         .map_err(Into::into)
 }
 
-/// `limit=` as given, within `1..=MAX_PAGE`, or `default`.
-fn page_size(limit: Option<usize>, default: usize) -> usize {
-    limit.unwrap_or(default).clamp(1, MAX_PAGE)
+/// `limit=` as given, which must lie in `1..=MAX_PAGE`, or `default`.
+fn page_size(limit: Option<usize>, default: usize) -> Result<usize, ApiError> {
+    match limit {
+        None => Ok(default),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(n) => Err(ApiError::bad_request(
+            "bad_parameter",
+            format!("limit {n} is out of range: use 1 to {MAX_PAGE}"),
+        )),
+    }
 }
 
 /// `GET /healthz`: how far the engine's background work has got. Reads

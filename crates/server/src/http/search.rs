@@ -60,7 +60,7 @@ async fn search(
         }
     };
     let opts = SearchOptions {
-        limit: page_size(p.limit, 20),
+        limit: page_size(p.limit, 20)?,
         sort,
         cursor: p.cursor,
     };
@@ -106,7 +106,7 @@ async fn entities(
         })
         .transpose()?;
     let query = optional_query(p.q.as_deref())?;
-    let limit = page_size(p.limit, 20);
+    let limit = page_size(p.limit, 20)?;
     let engine = st.engine.clone();
     let counts = blocking(move || {
         let among = match query {

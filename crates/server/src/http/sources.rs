@@ -5,7 +5,7 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use newsterm_api::{ImportFeedParams, NewSource, PollReport, SourceHealth, SourceInfo};
@@ -21,7 +21,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/sources/{id}/pause", post(pause_source))
         .route("/api/sources/{id}/resume", post(resume_source))
         .route("/api/sources/{id}/poll", post(poll_source))
-        .route("/api/import-feed", post(import_feed))
+        .route(
+            "/api/import-feed",
+            post(import_feed).layer(DefaultBodyLimit::max(newsterm_feed::DEFAULT_MAX_BYTES)),
+        )
 }
 
 fn sources(st: &AppState) -> Result<&Sources, ApiError> {
@@ -37,6 +40,20 @@ fn sources(st: &AppState) -> Result<&Sources, ApiError> {
 fn source_id(id: &str) -> Result<SourceId, ApiError> {
     id.parse::<SourceId>()
         .map_err(|message| ApiError::bad_request("bad_parameter", message))
+}
+
+/// Refuses, when it is added, a URL the server would never fetch: one
+/// that is not http(s), or whose host is a literal internal address
+/// (`127.0.0.1`, `[::1]`, `169.254.169.254`, `2130706433`…). Names are
+/// checked when they are resolved, at every fetch.
+pub(super) fn check_outbound_url(
+    what: &str,
+    url: &str,
+    reach: newsterm_egress::Reach,
+) -> Result<(), ApiError> {
+    newsterm_egress::parse_url(url.trim(), reach)
+        .map(drop)
+        .map_err(|e| ApiError::bad_request("bad_url", format!("{what} URL: {e}")))
 }
 
 /// Runs a source-store call on the blocking pool.
@@ -115,6 +132,7 @@ async fn add_source(
             .map_err(|e| ApiError::bad_request("bad_parameter", format!("every: {e}")))?,
         None => Every::default(),
     };
+    check_outbound_url("source", &new.url, st.engine.outbound())?;
     let new = newsterm_feed::NewSource {
         url: new.url,
         name: new.name,

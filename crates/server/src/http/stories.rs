@@ -11,9 +11,9 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use newsterm_api::{ImportReport, LineError, PublishAck, RevisionInfo};
-use newsterm_store::Write;
-use newsterm_story::{Format, StoryContent, StoryId, Tags, jsonl};
+use newsterm_api::{ImportReport, LineError, MAX_REJECTED_LISTED, PublishAck, RevisionInfo};
+use newsterm_store::{NewRevision, Write};
+use newsterm_story::{Format, ParsedStory, RevisionKind, StoryContent, StoryId, Tags, jsonl};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -25,8 +25,9 @@ pub const STORY_BODY_LIMIT: usize = 4 * 1024 * 1024;
 /// How much of a story request the server reads before giving up on it.
 /// Bodies between this and [`STORY_BODY_LIMIT`] are read to the end and
 /// refused with a 413 the client can see; cutting a client off mid-send
-/// would leave it with a broken pipe instead of the reason.
-const STORY_READ_LIMIT: usize = 16 * 1024 * 1024;
+/// would leave it with a broken pipe instead of the reason. A declared
+/// `Content-Length` above it is refused before reading (`access`).
+pub const STORY_READ_LIMIT: usize = 16 * 1024 * 1024;
 /// Largest bulk-import request body, in bytes.
 pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
@@ -46,7 +47,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Reads a story body in the form its `Content-Type` names, or the form
 /// its content shows when the header is absent.
-fn parse_story(headers: &HeaderMap, body: &[u8]) -> Result<StoryContent, ApiError> {
+fn parse_story(headers: &HeaderMap, body: &[u8]) -> Result<ParsedStory, ApiError> {
     let declared = headers
         .get(header::CONTENT_TYPE)
         .map(|v| v.to_str().unwrap_or("(not text)").to_string());
@@ -69,7 +70,7 @@ fn parse_story(headers: &HeaderMap, body: &[u8]) -> Result<StoryContent, ApiErro
             )
         })?,
     };
-    Ok(format.parse(body, OffsetDateTime::now_utc())?.content)
+    Ok(format.parse(body, OffsetDateTime::now_utc())?)
 }
 
 async fn publish(
@@ -78,23 +79,76 @@ async fn publish(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<PublishAck>), ApiError> {
     let body = story_body(body)?;
-    let (content, tags) = parse_and_tag(&st.engine, headers, body).await?;
-    let ack = ingest_one(&st.engine, Write::New(content, tags)).await?;
+    let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
+    let ack = ingest_one(&st.engine, Write::New(parsed.content, tags)).await?;
     Ok((StatusCode::CREATED, Json(ack)))
 }
 
+/// `PUT /api/stories/{id}`: a new revision. With `If-Match: "<revision>"`
+/// it is stored only if the story is still at that revision (412 when
+/// someone revised it first); an id in the story's own header must be
+/// the one in the path.
 async fn revise(
     State(st): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Json<PublishAck>, ApiError> {
+) -> Result<(HeaderMap, Json<PublishAck>), ApiError> {
     let id: StoryId = id.parse()?;
+    let base = if_match(&headers)?;
     let body = story_body(body)?;
-    let (content, tags) = parse_and_tag(&st.engine, headers, body).await?;
-    Ok(Json(
-        ingest_one(&st.engine, Write::Revise(id, content, tags)).await?,
-    ))
+    let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
+    if let Some(named) = parsed.id
+        && named != id
+    {
+        return Err(ApiError::bad_request(
+            "id_mismatch",
+            format!("the story's header names story {named}, but the path names {id}"),
+        ));
+    }
+    let write = Write::Revision(Box::new(NewRevision {
+        id,
+        first: false,
+        content: parsed.content,
+        tags,
+        kind: RevisionKind::Update,
+        note: None,
+        event: None,
+        duplicate_of: None,
+        base,
+    }));
+    let ack = ingest_one(&st.engine, write).await?;
+    Ok((revision_tag(ack.revision), Json(ack)))
+}
+
+/// The revision an `If-Match` header names (`"3"`; `*` names none).
+fn if_match(headers: &HeaderMap) -> Result<Option<u32>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    text.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|t| t.parse::<u32>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_parameter",
+                "If-Match must name a revision in quotes, such as \"3\" (the ETag of GET /api/stories/{id})",
+            )
+        })
+}
+
+/// A revision as an entity tag, for `If-Match` on the next revision.
+fn revision_tag(revision: u32) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = format!("\"{revision}\"").parse() {
+        headers.insert(header::ETAG, v);
+    }
+    headers
 }
 
 fn story_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
@@ -118,12 +172,12 @@ async fn parse_and_tag(
     engine: &Arc<Engine>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<(StoryContent, Tags), ApiError> {
+) -> Result<(ParsedStory, Tags), ApiError> {
     let engine = engine.clone();
     blocking(move || {
-        let content = parse_story(&headers, &body)?;
-        let tags = engine.tag(&content);
-        Ok::<_, ApiError>((content, tags))
+        let parsed = parse_story(&headers, &body)?;
+        let tags = engine.tag(&parsed.content);
+        Ok::<_, ApiError>((parsed, tags))
     })
     .await
 }
@@ -169,9 +223,15 @@ async fn get_story(
         Some(rev) => ApiError::not_found(format!("story {id} has no revision {rev}")),
         None => ApiError::not_found(format!("story {id} does not exist")),
     })?;
+    let etag = revision_tag(story.revision);
     Ok(match format {
-        None => Json(story).into_response(),
-        Some(f) => ([(header::CONTENT_TYPE, f.content_type())], f.render(&story)).into_response(),
+        None => (etag, Json(story)).into_response(),
+        Some(f) => (
+            etag,
+            [(header::CONTENT_TYPE, f.content_type())],
+            f.render(&story),
+        )
+            .into_response(),
     })
 }
 
@@ -216,7 +276,9 @@ async fn import(
     let tag = p.tag.unwrap_or(true);
     let body = body.map_err(|e| ApiError::body(e, IMPORT_BODY_LIMIT))?;
     let engine = st.engine.clone();
-    let (lines, writes, mut rejected) = blocking(move || parse_import(&engine, &body, tag)).await?;
+    let (lines, writes, mut rejected, rejected_total) =
+        blocking(move || parse_import(&engine, &body, tag)).await?;
+    let listed_at_parse = rejected.len();
     let results = st.engine.ingest(writes).await?;
     let mut report = ImportReport::default();
     for (line, result) in lines.into_iter().zip(results) {
@@ -233,13 +295,17 @@ async fn import(
         }
     }
     rejected.sort_by_key(|e| e.line);
+    report.rejected_total = rejected_total + (rejected.len() - listed_at_parse) as u64;
+    rejected.truncate(MAX_REJECTED_LISTED);
     report.rejected = rejected;
     Ok(Json(report))
 }
 
 /// The good lines of an import as writes (with their line numbers, in the
-/// same order), and the bad lines with their reasons.
-type ParsedImport = (Vec<u64>, Vec<Write>, Vec<LineError>);
+/// same order), the first bad lines with their reasons, and how many
+/// lines were bad in all. Only the first reasons are kept, so a body of a
+/// million bad lines costs no more memory than one of a hundred.
+type ParsedImport = (Vec<u64>, Vec<Write>, Vec<LineError>, u64);
 
 /// Parses every line, then tags the good ones on every core: tagging is
 /// most of an import's CPU time. If tagging fails on any story the whole
@@ -250,6 +316,7 @@ fn parse_import(engine: &Engine, body: &[u8], tag: bool) -> Result<ParsedImport,
     let mut lines = Vec::new();
     let mut contents = Vec::new();
     let mut rejected = Vec::new();
+    let mut rejected_total = 0u64;
     for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
         let line = i as u64 + 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -268,7 +335,12 @@ fn parse_import(engine: &Engine, body: &[u8], tag: bool) -> Result<ParsedImport,
                 lines.push(line);
                 contents.push(content);
             }
-            Err(error) => rejected.push(LineError { line, error }),
+            Err(error) => {
+                rejected_total += 1;
+                if rejected.len() < MAX_REJECTED_LISTED {
+                    rejected.push(LineError { line, error });
+                }
+            }
         }
     }
     let tags = if tag {
@@ -281,7 +353,7 @@ fn parse_import(engine: &Engine, body: &[u8], tag: bool) -> Result<ParsedImport,
         .zip(tags)
         .map(|(content, tags)| Write::New(content, tags))
         .collect();
-    Ok((lines, writes, rejected))
+    Ok((lines, writes, rejected, rejected_total))
 }
 
 /// Tags every story, split across the machine's cores; the tags come back

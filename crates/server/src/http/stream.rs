@@ -20,8 +20,13 @@ use newsterm_query::Query as SearchQuery;
 use newsterm_wire::{Recv, Resume, Subscriber};
 use serde::Deserialize;
 
+use newsterm_accounts::Scope;
+
+use super::access::Caller;
+use super::limits::StreamPermit;
 use super::search::optional_query;
 use super::{ApiError, AppState};
+use crate::connections::Peer;
 use crate::engine::{AlertEvent, Engine, WireItem};
 
 /// How often an idle stream sends a keep-alive, so proxies and clients
@@ -94,6 +99,8 @@ struct Session {
     queue: VecDeque<Arc<WireItem>>,
     keepalive: tokio::time::Interval,
     shutdown: tokio::sync::watch::Receiver<bool>,
+    /// This stream's place under the stream caps, held while it runs.
+    _permit: StreamPermit,
 }
 
 impl Session {
@@ -101,6 +108,7 @@ impl Session {
         st: &AppState,
         params: StreamParams,
         last_event_id: Option<u64>,
+        permit: StreamPermit,
     ) -> Result<Self, ApiError> {
         let matcher = optional_query(params.q.as_deref())?.map(Arc::new);
         let wire = st.engine.wire();
@@ -120,6 +128,7 @@ impl Session {
             queue: VecDeque::new(),
             keepalive,
             shutdown: st.shutdown.clone(),
+            _permit: permit,
         })
     }
 
@@ -208,17 +217,33 @@ fn last_event_id(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
     }
 }
 
+/// Checks what a stream asks for and takes its place under the caps.
+fn admit_stream(
+    st: &AppState,
+    caller: &Caller,
+    peer: Option<std::net::IpAddr>,
+    params: &StreamParams,
+) -> Result<StreamPermit, ApiError> {
+    if wants_alerts(params) {
+        caller.require(Scope::Alerts)?;
+    }
+    Ok(st.gate.streams.open(caller.limit_key(peer))?)
+}
+
 /// `GET /api/stream`: server-sent events.
 async fn sse(
     State(st): State<AppState>,
+    caller: Caller,
+    Peer(peer): Peer,
     headers: HeaderMap,
     params: Result<Query<StreamParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
+    let permit = admit_stream(&st, &caller, peer, &params)?;
     if wants_alerts(&params) {
-        return Ok(alert_stream(&st));
+        return Ok(alert_stream(&st, permit));
     }
-    let session = Session::open(&st, params, last_event_id(&headers)?)?;
+    let session = Session::open(&st, params, last_event_id(&headers)?, permit)?;
     let frames = futures_util::stream::unfold(session, |mut s| async move {
         let frame = s.next().await?;
         let bytes = match frame {
@@ -252,15 +277,15 @@ async fn sse(
 /// `GET /api/stream?alerts=1`: every alert hit as it fires, as `event:
 /// alert` with an [`newsterm_api::AlertHit`]. A subscriber that falls
 /// behind is told so and closed, like the wire's.
-fn alert_stream(st: &AppState) -> Response {
+fn alert_stream(st: &AppState, permit: StreamPermit) -> Response {
     use tokio::sync::broadcast::error::RecvError;
     let rx = st.engine.alerts().subscribe();
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.reset();
-    let state = (rx, keepalive, st.shutdown.clone(), false);
+    let state = (rx, keepalive, st.shutdown.clone(), false, permit);
     let frames = futures_util::stream::unfold(
         state,
-        |(mut rx, mut keepalive, mut shutdown, done)| async move {
+        |(mut rx, mut keepalive, mut shutdown, done, permit)| async move {
             if done || *shutdown.borrow() {
                 return None;
             }
@@ -276,7 +301,10 @@ fn alert_stream(st: &AppState) -> Response {
                 },
                 _ = keepalive.tick() => (Bytes::from_static(b": keep-alive\n\n"), false),
             };
-            Some((Ok::<_, Infallible>(bytes), (rx, keepalive, shutdown, done)))
+            Some((
+                Ok::<_, Infallible>(bytes),
+                (rx, keepalive, shutdown, done, permit),
+            ))
         },
     );
     let opening = futures_util::stream::once(async {
@@ -298,17 +326,23 @@ fn alert_stream(st: &AppState) -> Response {
 /// `{"event":"lagged","resume_from":N}` before the server closes.
 async fn websocket(
     State(st): State<AppState>,
+    caller: Caller,
+    Peer(peer): Peer,
     headers: HeaderMap,
     params: Result<Query<StreamParams>, QueryRejection>,
     upgrade: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
+    let permit = admit_stream(&st, &caller, peer, &params)?;
     if wants_alerts(&params) {
         let rx = st.engine.alerts().subscribe();
         let shutdown = st.shutdown.clone();
-        return Ok(upgrade.on_upgrade(move |socket| run_alert_websocket(socket, rx, shutdown)));
+        return Ok(upgrade.on_upgrade(move |socket| async move {
+            run_alert_websocket(socket, rx, shutdown).await;
+            drop(permit);
+        }));
     }
-    let session = Session::open(&st, params, last_event_id(&headers)?)?;
+    let session = Session::open(&st, params, last_event_id(&headers)?, permit)?;
     Ok(upgrade.on_upgrade(move |socket| run_websocket(socket, session)))
 }
 
