@@ -155,10 +155,12 @@ async fn client_commands_send_the_token_as_a_bearer() {
     let (url, seen) = recording_server().await;
     let run = |token_arg: bool, env: Option<&str>| {
         let mut cmd = Command::new(BIN);
-        cmd.args(["search", "--server", &url, "anything"]);
+        cmd.args(["search", "--server", &url]);
         if token_arg {
             cmd.args(["--token", "nt_from_flag"]);
         }
+        // Options go before the query: what follows it is query words.
+        cmd.arg("anything");
         cmd.env_remove("NEWSTERM_TOKEN");
         if let Some(v) = env {
             cmd.env("NEWSTERM_TOKEN", v);

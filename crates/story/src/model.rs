@@ -687,7 +687,7 @@ mod tests {
         assert_eq!(
             c.body,
             [
-                Block::Paragraph("line one\nline[2J two".into()),
+                Block::Paragraph("line one line[2J two".into()),
                 Block::Subhead("Sub".into())
             ]
         );
