@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         corpus: text.lines().map(str::to_string).collect(),
         subscribers: None,
         alerts,
+        stories: None,
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),

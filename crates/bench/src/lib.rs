@@ -14,10 +14,12 @@
 //! This crate measures; it asserts nothing. Timing is never a test.
 
 mod alerts;
+mod archive;
 mod fanout;
 mod feeds;
 mod floor;
 mod report;
+mod search;
 mod throughput;
 
 use std::path::PathBuf;
@@ -34,6 +36,8 @@ pub struct BenchConfig {
     pub subscribers: Option<usize>,
     /// Only this many standing alerts (alerts); `None` runs every size.
     pub alerts: Option<usize>,
+    /// Stories in the generated archive (search); `None` is 100,000.
+    pub stories: Option<usize>,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.
@@ -54,6 +58,9 @@ pub enum Which {
     Fanout,
     Alerts,
     Feeds,
+    /// Archive search against SQLite FTS5 and PostgreSQL; not part of
+    /// `All` (its load alone takes minutes).
+    Search,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +100,11 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
     }
     if matches!(config.which, Which::All | Which::Alerts) {
         alerts::run(config, &mut report)?;
+    }
+    if config.which == Which::Search {
+        for fig in search::run(config)? {
+            report.add(fig);
+        }
     }
     if matches!(config.which, Which::All | Which::Feeds) {
         for fig in feeds::run(config)? {
@@ -144,6 +156,11 @@ impl BenchServer {
             .as_ref()
             .map_or_else(Default::default, newsterm_server::RunningServer::progress)
     }
+
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
 }
 
 impl Drop for BenchServer {
@@ -157,6 +174,27 @@ impl Drop for BenchServer {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// One Markdown publish to the server at `url`, which must be acknowledged.
+pub(crate) async fn publish_markdown(
+    http: &reqwest::Client,
+    url: &str,
+    md: String,
+) -> Result<(), BenchError> {
+    let resp = http
+        .post(format!("{url}/api/stories"))
+        .header("content-type", "text/markdown")
+        .body(md)
+        .send()
+        .await?;
+    if resp.status() != 201 {
+        return Err(BenchError::Failed(format!(
+            "publish answered {}",
+            resp.status()
+        )));
+    }
+    Ok(())
 }
 
 /// Stories as Markdown, ready to POST, cycling through the corpus.

@@ -29,25 +29,14 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
             let mut tasks = Vec::new();
             for c in 0..clients {
                 let http = http.clone();
-                let url = format!("{}/api/stories", server.url);
+                let url = server.url.clone();
                 let stories = stories.clone();
                 let bar = bar.clone();
                 tasks.push(tokio::spawn(async move {
                     let mut lat = Vec::new();
                     for s in stories.iter().skip(c).step_by(clients) {
                         let t = Instant::now();
-                        let resp = http
-                            .post(&url)
-                            .header("content-type", "text/markdown")
-                            .body(s.clone())
-                            .send()
-                            .await?;
-                        if resp.status() != 201 {
-                            return Err(BenchError::Failed(format!(
-                                "publish answered {}",
-                                resp.status()
-                            )));
-                        }
+                        crate::publish_markdown(&http, &url, s.clone()).await?;
                         lat.push(t.elapsed());
                         bar.inc(1);
                     }
@@ -94,13 +83,7 @@ pub fn import(config: &BenchConfig, tag: bool) -> Result<Figure, BenchError> {
         let started = Instant::now();
         let mut imported = 0u64;
         for body in bodies {
-            let report: newsterm_api::ImportReport = http
-                .post(format!("{}/api/import?tag={tag}", server.url))
-                .body(body)
-                .send()
-                .await?
-                .json()
-                .await?;
+            let report = import_batch(&http, &server.url, body, tag).await?;
             imported += report.imported;
             bar.inc(IMPORT_BATCH as u64);
         }
@@ -124,4 +107,20 @@ pub fn import(config: &BenchConfig, tag: bool) -> Result<Figure, BenchError> {
             "indexed_stories_per_s",
             r1(imported as f64 / (secs + index_lag)),
         ))
+}
+
+/// One `POST /api/import` of JSON lines.
+pub(crate) async fn import_batch(
+    http: &reqwest::Client,
+    url: &str,
+    body: String,
+    tag: bool,
+) -> Result<newsterm_api::ImportReport, BenchError> {
+    Ok(http
+        .post(format!("{url}/api/import?tag={tag}"))
+        .body(body)
+        .send()
+        .await?
+        .json()
+        .await?)
 }

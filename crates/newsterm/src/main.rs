@@ -238,7 +238,8 @@ enum Command {
     },
     /// Measure publish, import and fan-out on this machine (use a release build).
     Bench {
-        /// all, floor, publish, import, fanout, alerts or feeds.
+        /// all, floor, publish, import, fanout, alerts, feeds, or search
+        /// (archive search beside SQLite FTS5 and PostgreSQL; not in all).
         #[arg(default_value = "all")]
         which: String,
         /// Only this many subscribers (fan-out).
@@ -247,6 +248,9 @@ enum Command {
         /// Only this many standing alerts (alerts).
         #[arg(long)]
         alerts: Option<usize>,
+        /// Stories in the generated archive (search; default 100,000).
+        #[arg(long)]
+        stories: Option<usize>,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -406,6 +410,7 @@ async fn run(cli: Cli) -> Result<()> {
             which,
             subscribers,
             alerts,
+            stories,
             json,
             feeds,
         } => {
@@ -417,8 +422,9 @@ async fn run(cli: Cli) -> Result<()> {
                 "fanout" => newsterm_bench::Which::Fanout,
                 "alerts" => newsterm_bench::Which::Alerts,
                 "feeds" => newsterm_bench::Which::Feeds,
+                "search" => newsterm_bench::Which::Search,
                 other => anyhow::bail!(
-                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts or feeds"
+                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts, feeds or search"
                 ),
             };
             let config = newsterm_bench::BenchConfig {
@@ -426,6 +432,7 @@ async fn run(cli: Cli) -> Result<()> {
                 corpus: corpus::wikinews_lines()?,
                 subscribers,
                 alerts,
+                stories,
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,

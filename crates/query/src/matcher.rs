@@ -58,24 +58,42 @@ impl FieldTerms {
         self.terms.get(first).is_some_and(|t| t.starts_with(prefix))
     }
 
-    fn has_phrase<S: AsRef<str>>(&self, words: &[S]) -> bool {
+    /// Where the words occur one after the other: the start position of
+    /// each occurrence of the phrase, in ascending order.
+    fn phrase_starts<'a, S: AsRef<str>>(&'a self, words: &[S]) -> impl Iterator<Item = u32> + 'a {
         let mut lists = Vec::with_capacity(words.len());
         for word in words {
             match self.find(word.as_ref()) {
-                Some(i) => lists.push(&self.positions[i]),
-                None => return false,
+                Some(i) => lists.push(self.positions[i].as_slice()),
+                None => {
+                    lists.clear();
+                    break;
+                }
             }
         }
-        let Some((first, rest)) = lists.split_first() else {
-            return false;
+        let (first, rest): (&[u32], Vec<&[u32]>) = match lists.split_first() {
+            Some((first, rest)) => (first, rest.to_vec()),
+            None => (&[], Vec::new()),
         };
-        first.iter().any(|&start| {
+        first.iter().copied().filter(move |&start| {
             rest.iter().zip(1u32..).all(|(list, offset)| {
                 start
                     .checked_add(offset)
                     .is_some_and(|p| list.binary_search(&p).is_ok())
             })
         })
+    }
+
+    fn has_phrase<S: AsRef<str>>(&self, words: &[S]) -> bool {
+        self.phrase_starts(words).next().is_some()
+    }
+
+    /// Occurrences of all the field's terms: its length in tokens (text
+    /// fields) or values (keyword fields), as the index's field norm
+    /// counts it.
+    fn len(&self) -> u32 {
+        let n: usize = self.positions.iter().map(Vec::len).sum();
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 }
 
@@ -199,6 +217,30 @@ impl Document {
             return !words.is_empty() && self.contains(field, &joined.join(" "));
         }
         self.fields[field as usize].has_phrase(words)
+    }
+
+    /// How often `term` occurs in the field (0 when it does not): the
+    /// term frequency relevance scoring counts.
+    pub fn term_freq(&self, field: Field, term: &str) -> u32 {
+        let terms = &self.fields[field as usize];
+        terms.find(term).map_or(0, |i| {
+            u32::try_from(terms.positions[i].len()).unwrap_or(u32::MAX)
+        })
+    }
+
+    /// How often `words` occur as a phrase in the field (0 when they do
+    /// not, or when there are no words): the phrase frequency relevance
+    /// scoring counts.
+    pub fn phrase_freq<S: AsRef<str>>(&self, field: Field, words: &[S]) -> u32 {
+        let n = self.fields[field as usize].phrase_starts(words).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// The field's length: its tokens (text fields, summed over its
+    /// values) or its number of values (keyword fields) — what the
+    /// index's field norms record.
+    pub fn field_len(&self, field: Field) -> u32 {
+        self.fields[field as usize].len()
     }
 
     /// True when the publication time is in `from <= published < to`.

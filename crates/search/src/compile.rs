@@ -14,7 +14,7 @@ use crate::schema::Fields;
 
 /// How much more a match in the headline counts than one in the bullets
 /// or body, for words without a field.
-const HEADLINE_BOOST: f32 = 2.0;
+pub(crate) const HEADLINE_BOOST: f32 = 2.0;
 
 type Compiled = Box<dyn TantivyQuery>;
 
@@ -157,7 +157,13 @@ fn date_range(
     if from.is_none() && to.is_none() {
         return Box::new(AllQuery);
     }
-    Box::new(RangeQuery::new(bound(from, true), bound(to, false)))
+    // A date range filters; it adds nothing to relevance. (Left at its
+    // constant 1, it would add 1 or 0 depending on whether it happens to
+    // cover all of a segment's dates, which tantivy optimizes away.)
+    Box::new(BoostQuery::new(
+        Box::new(RangeQuery::new(bound(from, true), bound(to, false))),
+        0.0,
+    ))
 }
 
 #[cfg(test)]

@@ -1,34 +1,44 @@
 //! The search index: one document per story (its latest revision), one
-//! writer, any number of concurrent searches.
+//! writer, any number of concurrent searches, and the staged tier that
+//! makes a story searchable before the index commits it.
 
 use std::fs;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::Duration;
 
 use newsterm_api::{SearchHit, SearchResponse};
-use newsterm_query::Query;
+use newsterm_query::{Document, Query};
 use newsterm_story::{Priority, Story, StoryId};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::schema::Value;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term,
+    DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
+    TantivyError, Term,
 };
 
 use crate::analyzer::{ANALYZER, NewstermTokenizer};
 use crate::compile::compile;
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
-use crate::schema::{Fields, id_key};
+use crate::schema::{Fields, id_key, ulid_of};
+use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
+use crate::staged::{Staged, Tier, TierStats};
 
 /// Most hits returned in one page; larger limits are lowered to this.
 pub const MAX_LIMIT: usize = 1_000;
 /// Deepest offset a relevance-sorted search pages to; time-sorted
 /// searches page without limit.
 pub const MAX_RELEVANCE_OFFSET: usize = 10_000;
+/// Most changes staged in memory at once: [`SearchIndex::stage`] waits
+/// for a commit beyond it, so a writer faster than the indexer is held
+/// to the indexer's pace instead of growing memory and search time.
+pub const MAX_STAGED: usize = 16_384;
 
 /// Writer memory per indexing thread (tantivy needs at least 15 MB).
 const WRITER_BYTES_PER_THREAD: usize = 32_000_000;
@@ -66,17 +76,34 @@ impl Default for SearchOptions {
     }
 }
 
-/// The tantivy index derived from the store.
+/// What a search reads: the last commit and what is staged above it,
+/// taken together so no story is seen twice or missed.
+struct Live {
+    searcher: Searcher,
+    tier: Tier,
+}
+
+/// The tantivy index derived from the store, with the stories not yet
+/// committed to it staged in memory.
 ///
 /// Holds the latest revision of each story and, in its last commit, the
 /// highest wire sequence it includes. Safe to share between threads:
 /// writes are serialized inside, and searches run concurrently with them
-/// on the last committed state.
+/// on the last committed state plus the staged stories.
 pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
     indexed_seq: AtomicU64,
+    live: RwLock<Live>,
+    /// Signalled when a commit makes room in the staged tier.
+    room: (Mutex<()>, Condvar),
+}
+
+/// A hit before it is rendered: where its story is.
+enum Found {
+    Indexed(DocAddress),
+    Staged(Arc<Staged>),
 }
 
 impl SearchIndex {
@@ -111,11 +138,17 @@ impl SearchIndex {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
         let writer = index.writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)?;
         let indexed_seq = seq_from_payload(index.load_metas()?.payload.as_deref());
+        let live = Live {
+            searcher: reader.searcher(),
+            tier: Tier::default(),
+        };
         Ok(SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
             indexed_seq: AtomicU64::new(indexed_seq),
+            live: RwLock::new(live),
+            room: (Mutex::new(()), Condvar::new()),
         })
     }
 
@@ -140,10 +173,76 @@ impl SearchIndex {
         }
     }
 
+    /// Makes a stored revision searchable at once, from memory, until a
+    /// commit covering its sequence holds it. `doc` is
+    /// [`Document::of`] the story (analyzed once by the caller and shared
+    /// with whatever else matches it). Call in wire order, before
+    /// acknowledging the write; the story still has to be given to
+    /// [`SearchIndex::index_story`].
+    ///
+    /// Waits while [`MAX_STAGED`] changes are staged, until a commit.
+    pub fn stage(&self, story: Arc<Story>, doc: Arc<Document>) {
+        let staged = Staged {
+            seq: story.seq,
+            id: story.id,
+            key: ulid_of(&story).into(),
+            story: Some((story, doc)),
+        };
+        self.stage_change(staged);
+    }
+
+    /// Makes a withdrawal visible at once: the story matches nothing from
+    /// now on, though the index still holds it until a commit after
+    /// [`SearchIndex::delete_story`]. `seq` is the withdrawal's wire
+    /// sequence.
+    pub fn stage_withdrawal(&self, id: StoryId, seq: u64) {
+        let key = ulid::Ulid::from_string(&id.to_string()).unwrap_or_default();
+        self.stage_change(Staged {
+            seq,
+            id,
+            key: key.into(),
+            story: None,
+        });
+    }
+
+    fn stage_change(&self, staged: Staged) {
+        let (lock, cvar) = &self.room;
+        let mut guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        // The timeout only guards against a commit that never comes
+        // (a stopped indexer): then staging goes on unbounded rather than
+        // stalling every writer.
+        let mut waited = Duration::ZERO;
+        while self.staged_len() >= MAX_STAGED && waited < Duration::from_secs(30) {
+            let step = Duration::from_millis(50);
+            guard = cvar
+                .wait_timeout(guard, step)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+            waited += step;
+        }
+        drop(guard);
+        let mut live = self.live_mut();
+        if staged.seq > self.indexed_seq() {
+            live.tier.insert(staged);
+        }
+    }
+
+    /// Changes staged in memory, waiting for a commit.
+    pub fn staged_len(&self) -> usize {
+        self.live().tier.len()
+    }
+
+    /// The highest wire sequence searches see: committed or staged.
+    pub fn searchable_seq(&self) -> u64 {
+        let live = self.live();
+        live.tier.last_seq().unwrap_or(0).max(self.indexed_seq())
+    }
+
     /// Adds a story, replacing any revision of it already indexed.
     ///
     /// Call in wire order: the last revision indexed is the one kept.
-    /// Visible to searches after the next [`SearchIndex::commit`].
+    /// Visible to searches after the next [`SearchIndex::commit`] (or at
+    /// once, when it was staged).
     pub fn index_story(&self, story: &Story) -> Result<(), SearchError> {
         let writer = self.writer();
         writer.delete_term(Term::from_field_text(self.fields.id, &id_key(&story.id)));
@@ -154,16 +253,33 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Removes a story from the index (a withdrawal), from the next commit.
+    pub fn delete_story(&self, id: StoryId) {
+        self.writer()
+            .delete_term(Term::from_field_text(self.fields.id, &id_key(&id)));
+    }
+
     /// Makes everything indexed so far durable and visible to searches,
-    /// recording `upto_seq` as the highest wire sequence it includes.
+    /// recording `upto_seq` as the highest wire sequence it includes, and
+    /// drops what is staged up to it.
     pub fn commit(&self, upto_seq: u64) -> Result<(), SearchError> {
         let mut writer = self.writer();
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&format!("{SEQ_PAYLOAD}{upto_seq}"));
         prepared.commit()?;
-        self.indexed_seq.store(upto_seq, Ordering::SeqCst);
         drop(writer);
         self.reader.reload()?;
+        {
+            // The new searcher and the trimmed tier change together: a
+            // search sees the old pair or the new one, never a gap.
+            let mut live = self.live_mut();
+            live.searcher = self.reader.searcher();
+            self.indexed_seq.store(upto_seq, Ordering::SeqCst);
+            live.tier.commit(upto_seq);
+        }
+        let (lock, cvar) = &self.room;
+        let _guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        cvar.notify_all();
         Ok(())
     }
 
@@ -171,6 +287,7 @@ impl SearchIndex {
     /// 0, so a rebuild interrupted by a crash restarts from the beginning.
     pub fn clear(&self) -> Result<(), SearchError> {
         self.writer().delete_all_documents()?;
+        self.live_mut().tier.clear();
         self.commit(0)
     }
 
@@ -182,18 +299,20 @@ impl SearchIndex {
 
     /// Stories in the last commit.
     pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.live().searcher.num_docs()
     }
 
     /// Runs a query: one page of hits, the total number of matches, and a
     /// cursor to the next page when there is one.
+    ///
+    /// Sees every revision staged or committed when it starts: the last
+    /// commit, minus the stories staged since (their newer revision or
+    /// withdrawal stands in), plus the staged stories.
     pub fn search(
         &self,
         query: &Query,
         opts: &SearchOptions,
     ) -> Result<SearchResponse, SearchError> {
-        let searcher = self.reader.searcher();
-        let compiled = compile(query, &self.fields);
         let limit = opts.limit.min(MAX_LIMIT);
         let cursor = opts.cursor.as_deref().map(Cursor::decode).transpose()?;
         let (offset, after) = match (opts.sort, cursor) {
@@ -213,39 +332,140 @@ impl SearchIndex {
                 ));
             }
         };
+        let by_score = opts.sort == Sort::Relevance;
+
+        // One short read lock: the searcher, the staged changes, and the
+        // staged statistics of the query's words.
+        let (searcher, staged, tier_stats) = {
+            let live = self.live();
+            (
+                live.searcher.clone(),
+                live.tier.entries(),
+                live.tier.stats().for_query(query),
+            )
+        };
+        let stats = Stats {
+            searcher: &searcher,
+            tier: &tier_stats,
+            fields: &self.fields,
+        };
+
+        // Staged stories: evaluated in memory.
+        let plan = if by_score {
+            Some(Plan::new(query, &stats)?)
+        } else {
+            None
+        };
+        let mut ranked: Vec<(Rank, Found)> = Vec::new();
+        let mut staged_total = 0u64;
+        for change in &staged {
+            let Some((_, doc)) = &change.story else {
+                continue;
+            };
+            let score = match &plan {
+                Some(plan) => plan.score(doc),
+                None => doc.matches(query).then_some(0.0),
+            };
+            let Some(score) = score else { continue };
+            staged_total += 1;
+            let rank = Rank {
+                score,
+                published: doc.published().unix_timestamp(),
+                id: change.key,
+            };
+            if after.is_none_or(|a| rank < a) {
+                ranked.push((rank, Found::Staged(change.clone())));
+            }
+        }
+
+        // The index, without the stories whose staged change stands in
+        // for the indexed copy.
+        let shadowed: Vec<&Staged> = staged
+            .iter()
+            .map(Arc::as_ref)
+            .filter(|s| s.story.as_ref().is_none_or(|(story, _)| story.revision > 1))
+            .collect();
+        let compiled = compile(query, &self.fields);
+        let shadowed_total = if shadowed.is_empty() {
+            0
+        } else {
+            let ids = shadowed
+                .iter()
+                .map(|s| {
+                    let term = Term::from_field_text(self.fields.id, &id_key(&s.id));
+                    let id: Box<dyn tantivy::query::Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, id)
+                })
+                .collect();
+            let both = BooleanQuery::new(vec![
+                (Occur::Must, compiled.box_clone()),
+                (Occur::Must, Box::new(BooleanQuery::new(ids))),
+            ]);
+            searcher.search(&both, &Count)? as u64
+        };
+        let index_total = if limit == 0 {
+            searcher.search(&compiled, &Count)? as u64
+        } else {
+            // Enough to fill the page after dropping shadowed stories,
+            // and one more, to know whether another page follows.
+            let want = offset + limit + 1 + shadowed.len();
+            let top = TopDocs::with_limit(want).order_by(Ranker { by_score, after });
+            let (total, top) =
+                searcher.search_with_statistics_provider(&compiled, &(Count, top), &stats)?;
+            let shadowed_keys: std::collections::HashSet<u128> =
+                shadowed.iter().map(|s| s.key).collect();
+            ranked.extend(
+                top.into_iter()
+                    .filter_map(|(rank, address)| rank.map(|r| (r, address)))
+                    .filter(|(rank, _)| !shadowed_keys.contains(&rank.id))
+                    .map(|(rank, address)| (rank, Found::Indexed(address))),
+            );
+            total as u64
+        };
+        let total = index_total.saturating_sub(shadowed_total) + staged_total;
         if limit == 0 {
-            let total = searcher.search(&compiled, &Count)? as u64;
             return Ok(SearchResponse {
                 total,
                 hits: Vec::new(),
                 next_cursor: None,
             });
         }
-        let by_score = opts.sort == Sort::Relevance;
-        // One more than a page, to know whether another page follows.
-        let top = TopDocs::with_limit(limit + 1)
-            .and_offset(offset)
-            .order_by(Ranker { by_score, after });
-        let (total, ranked) = searcher.search(&compiled, &(Count, top))?;
-        let mut ranked: Vec<(Rank, DocAddress)> = ranked
-            .into_iter()
-            .filter_map(|(rank, address)| rank.map(|r| (r, address)))
-            .collect();
-        let more = ranked.len() > limit;
-        ranked.truncate(limit);
 
-        let mut hits = Vec::with_capacity(ranked.len());
-        if !ranked.is_empty() {
-            let snippets = Snippets::new(&searcher, query, &self.fields)?;
-            for (rank, address) in &ranked {
-                let doc: TantivyDocument = searcher.doc(*address)?;
-                hits.push(self.hit(&doc, rank.score, &snippets)?);
+        ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        let mut page: Vec<(Rank, Found)> =
+            ranked.into_iter().skip(offset).take(limit + 1).collect();
+        let more = page.len() > limit;
+        page.truncate(limit);
+
+        let mut hits = Vec::with_capacity(page.len());
+        if !page.is_empty() {
+            let staged_docs: Vec<&Document> = page
+                .iter()
+                .filter_map(|(_, found)| match found {
+                    Found::Staged(change) => change.story.as_ref().map(|(_, d)| d.as_ref()),
+                    Found::Indexed(_) => None,
+                })
+                .collect();
+            let snippets =
+                Snippets::new(&searcher, query, &self.fields, &tier_stats, &staged_docs)?;
+            for (rank, found) in &page {
+                hits.push(match found {
+                    Found::Indexed(address) => {
+                        let doc: TantivyDocument = searcher.doc(*address)?;
+                        self.hit(&doc, rank.score, &snippets)?
+                    }
+                    Found::Staged(change) => match &change.story {
+                        Some((story, _)) => staged_hit(story, rank.score, &snippets),
+                        None => continue,
+                    },
+                });
             }
         }
-        let next_cursor = match ranked.last() {
+        let next_cursor = match page.last() {
             Some((last, _)) if more => Some(
                 match opts.sort {
-                    Sort::Relevance => Cursor::Offset(offset + ranked.len()),
+                    Sort::Relevance => Cursor::Offset(offset + page.len()),
                     Sort::Time => Cursor::After {
                         published: last.published,
                         id: last.id,
@@ -256,7 +476,7 @@ impl SearchIndex {
             _ => None,
         };
         Ok(SearchResponse {
-            total: total as u64,
+            total,
             hits,
             next_cursor,
         })
@@ -305,7 +525,7 @@ impl SearchIndex {
             priority,
             source: text(f.source_name).map(str::to_string),
             score,
-            snippet: snippets.of(doc),
+            snippet: snippets.of_indexed(doc, f),
             topic: text(f.top_topic).map(str::to_string),
         })
     }
@@ -314,6 +534,77 @@ impl SearchIndex {
         // Tantivy's writer keeps no half-done state across calls, so a
         // panic in another thread holding the lock leaves it usable.
         self.writer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn live(&self) -> std::sync::RwLockReadGuard<'_, Live> {
+        // Every change to `Live` is a single assignment or a tier update
+        // that leaves it consistent, so a poisoned lock is still sound.
+        self.live.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn live_mut(&self) -> std::sync::RwLockWriteGuard<'_, Live> {
+        self.live.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A hit for a staged story, read from the story itself.
+fn staged_hit(story: &Story, score: f32, snippets: &Snippets) -> SearchHit {
+    let c = &story.content;
+    SearchHit {
+        id: story.id,
+        revision: story.revision,
+        headline: c.headline.clone(),
+        published: c.published,
+        priority: c.priority,
+        source: c.source.clone(),
+        score,
+        snippet: snippets.of_story(story),
+        topic: story.tags.top_topic().map(str::to_string),
+    }
+}
+
+impl TierStats {
+    /// The statistics a search for `query` reads: document and token
+    /// counts, and the document frequencies of its words only.
+    fn for_query(&self, query: &Query) -> TierStats {
+        let mut out = self.counts();
+        let mut words = Vec::new();
+        query_words(query, &mut words);
+        for (field, word) in words {
+            out.set_doc_freq(field, &word, self.doc_freq(field, &word));
+        }
+        out
+    }
+}
+
+/// Every (field, word) whose document frequency scoring or highlighting
+/// a query can ask for; [`Field::Text`] stands for its parts.
+fn query_words(query: &Query, out: &mut Vec<(newsterm_query::Field, String)>) {
+    use newsterm_query::Field;
+    let mut push = |field: Field, word: String| {
+        if field == Field::Text {
+            for part in Field::TEXT_PARTS {
+                out.push((part, word.clone()));
+            }
+        } else {
+            out.push((field, word));
+        }
+    };
+    match query {
+        Query::Term { field, text } => push(*field, text.clone()),
+        Query::Phrase { field, terms } if field.is_keyword() => push(*field, terms.join(" ")),
+        Query::Phrase { field, terms } => {
+            for t in terms {
+                push(*field, t.clone());
+            }
+        }
+        Query::And(items) | Query::Or(items) => {
+            for item in items {
+                query_words(item, out);
+            }
+        }
+        Query::Not(inner) => query_words(inner, out),
+        Query::All | Query::Prefix { .. } | Query::DateRange { .. } => {}
     }
 }
 
@@ -1087,6 +1378,118 @@ mod tests {
                 .total,
             1
         );
+    }
+
+    fn staged(index: &SearchIndex, story: &Story) {
+        let story = Arc::new(story.clone());
+        index.stage(story.clone(), Arc::new(Document::of(&story)));
+        index.index_story(&story).unwrap();
+    }
+
+    #[test]
+    fn staged_stories_are_searchable_before_the_commit_and_once_after() {
+        let f = Fixture::new();
+        let fresh = story(
+            11,
+            draft(
+                "Volcano erupts",
+                "Ash reached the zyxwordq valley.",
+                "2024-05-03",
+            ),
+            serde_json::Value::Null,
+        );
+        staged(&f.index, &fresh);
+        let found = f.run(&parse("zyxwordq").unwrap(), &SearchOptions::default());
+        assert_eq!((found.total, found.hits[0].id), (1, fresh.id));
+        assert!(
+            found.hits[0].snippet.contains("<b>zyxwordq</b>"),
+            "{}",
+            found.hits[0].snippet
+        );
+        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 11);
+        // A staged revision replaces the indexed text at once.
+        let mut revised = f.stories[0].1.clone();
+        revised.revision = 2;
+        revised.seq = 12;
+        revised.content.headline = "Oil output qqsteady".into();
+        revised.content.body = vec![Block::Paragraph("Nothing changed.".into())];
+        staged(&f.index, &revised);
+        assert_eq!(f.find("surge"), set(&[]));
+        assert_eq!(f.find("qqsteady"), set(&["oil"]));
+        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 11);
+        // A withdrawal hides the story.
+        f.index.stage_withdrawal(f.stories[1].1.id, 13);
+        f.index.delete_story(f.stories[1].1.id);
+        assert!(!f.find("gas").contains("gas"));
+        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 10);
+        assert_eq!(f.index.staged_len(), 3);
+        assert_eq!(f.index.searchable_seq(), 13);
+        f.index.commit(13).unwrap();
+        assert_eq!(f.index.staged_len(), 0);
+        assert_eq!(f.find("zyxwordq qqsteady"), set(&[]));
+        assert_eq!(
+            f.run(&parse("zyxwordq").unwrap(), &SearchOptions::default())
+                .total,
+            1
+        );
+        assert_eq!(f.find("qqsteady"), set(&["oil"]));
+        assert!(!f.find("gas").contains("gas"));
+        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 10);
+    }
+
+    #[test]
+    fn cursors_hold_when_a_commit_moves_staged_stories_into_the_index() {
+        for sort in [Sort::Time, Sort::Relevance] {
+            let f = Fixture::new();
+            for seq in 11..=16u64 {
+                let s = story(
+                    seq,
+                    draft(
+                        &format!("Staged prices story {seq}"),
+                        "Prices moved.",
+                        "2024-05-04",
+                    ),
+                    serde_json::Value::Null,
+                );
+                staged(&f.index, &s);
+            }
+            let query = parse("prices").unwrap();
+            let whole: Vec<StoryId> = f
+                .run(
+                    &query,
+                    &SearchOptions {
+                        limit: 100,
+                        sort,
+                        cursor: None,
+                    },
+                )
+                .hits
+                .iter()
+                .map(|h| h.id)
+                .collect();
+            let opts = SearchOptions {
+                limit: 3,
+                sort,
+                cursor: None,
+            };
+            let first = f.run(&query, &opts);
+            // Between the pages, the indexer commits the staged stories.
+            f.index.commit(16).unwrap();
+            let mut ids: Vec<StoryId> = first.hits.iter().map(|h| h.id).collect();
+            let mut cursor = first.next_cursor;
+            while let Some(c) = cursor {
+                let page = f.run(
+                    &query,
+                    &SearchOptions {
+                        cursor: Some(c),
+                        ..opts.clone()
+                    },
+                );
+                ids.extend(page.hits.iter().map(|h| h.id));
+                cursor = page.next_cursor;
+            }
+            assert_eq!(ids, whole, "{sort:?}");
+        }
     }
 
     #[test]

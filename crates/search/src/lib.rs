@@ -29,7 +29,9 @@ mod error;
 mod index;
 mod ranking;
 mod schema;
+mod score;
 mod snippet;
+mod staged;
 
 pub use error::SearchError;
-pub use index::{MAX_LIMIT, MAX_RELEVANCE_OFFSET, SearchIndex, SearchOptions, Sort};
+pub use index::{MAX_LIMIT, MAX_RELEVANCE_OFFSET, MAX_STAGED, SearchIndex, SearchOptions, Sort};

@@ -116,6 +116,14 @@ impl Fields {
         })
     }
 
+    /// The query field an index field holds, `None` for the fields only
+    /// results read (ids as numbers, sequence, times, stored names).
+    pub fn query_field(&self, index_field: tantivy::schema::Field) -> Option<Field> {
+        Field::ALL
+            .into_iter()
+            .find(|&f| self.get(f) == Some(index_field))
+    }
+
     /// The index document for a story's latest revision.
     pub fn document(&self, story: &Story) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
@@ -148,7 +156,7 @@ pub(crate) fn id_key(id: &newsterm_story::StoryId) -> String {
     normalize_keyword(&id.to_string())
 }
 
-fn ulid_of(story: &Story) -> ulid::Ulid {
+pub(crate) fn ulid_of(story: &Story) -> ulid::Ulid {
     // A StoryId always prints as a valid ULID, so this never falls back.
     ulid::Ulid::from_string(&story.id.to_string()).unwrap_or_default()
 }

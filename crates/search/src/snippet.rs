@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use newsterm_query::{Field, Query};
+use newsterm_query::{Document, Field, Query};
+use newsterm_story::Story;
 use newsterm_story::text::truncate;
 use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
@@ -14,6 +15,7 @@ use tantivy::{Score, Searcher, TantivyDocument, Term};
 use crate::analyzer::NewstermTokenizer;
 use crate::error::SearchError;
 use crate::schema::Fields;
+use crate::staged::TierStats;
 
 /// Characters of story text in a snippet.
 const SNIPPET_CHARS: usize = 200;
@@ -22,20 +24,26 @@ const PREFIX_EXPANSIONS: usize = 32;
 
 /// Snippet makers for one search, tried in order: body, headline, bullets.
 pub(crate) struct Snippets {
-    generators: Vec<(tantivy::schema::Field, SnippetGenerator)>,
-    body: tantivy::schema::Field,
-    bullets: tantivy::schema::Field,
+    generators: Vec<(Field, SnippetGenerator)>,
 }
 
 impl Snippets {
-    pub fn new(searcher: &Searcher, query: &Query, fields: &Fields) -> Result<Self, SearchError> {
+    /// `staged` are the staged documents among the hits: the words their
+    /// prefixes expand to are highlighted too, and `tier` adds the staged
+    /// document frequencies to the index's.
+    pub fn new(
+        searcher: &Searcher,
+        query: &Query,
+        fields: &Fields,
+        tier: &TierStats,
+        staged: &[&Document],
+    ) -> Result<Self, SearchError> {
         let mut generators = Vec::new();
-        for (part, index_field) in [
-            (Field::Body, fields.body),
-            (Field::Headline, fields.headline),
-            (Field::Bullets, fields.bullets),
-        ] {
-            let terms = highlight_terms(searcher, query, part, index_field)?;
+        for part in [Field::Body, Field::Headline, Field::Bullets] {
+            let Some(index_field) = fields.get(part) else {
+                continue;
+            };
+            let terms = highlight_terms(searcher, query, part, index_field, tier, staged)?;
             let mut generator = SnippetGenerator::new(
                 terms,
                 TextAnalyzer::from(NewstermTokenizer::default()),
@@ -43,27 +51,49 @@ impl Snippets {
                 SNIPPET_CHARS,
             );
             generator.set_max_num_chars(SNIPPET_CHARS);
-            generators.push((index_field, generator));
+            generators.push((part, generator));
         }
-        Ok(Snippets {
-            generators,
-            body: fields.body,
-            bullets: fields.bullets,
+        Ok(Snippets { generators })
+    }
+
+    /// The snippet of an indexed document (its stored text).
+    pub fn of_indexed(&self, doc: &TantivyDocument, fields: &Fields) -> String {
+        self.best(|part| {
+            fields
+                .get(part)
+                .map(|f| {
+                    let parts: Vec<&str> = doc.get_all(f).filter_map(|v| v.as_str()).collect();
+                    parts.join(" ")
+                })
+                .unwrap_or_default()
         })
     }
 
-    /// The best snippet of a stored document: the first of body, headline
-    /// and bullets with a highlighted word, else the start of the body.
-    pub fn of(&self, doc: &TantivyDocument) -> String {
-        for (_, generator) in &self.generators {
-            let snippet = generator.snippet_from_doc(doc);
+    /// The snippet of a staged story, from the story itself.
+    pub fn of_story(&self, story: &Story) -> String {
+        let c = &story.content;
+        self.best(|part| match part {
+            Field::Headline => c.headline.clone(),
+            Field::Bullets => c.bullets.join(" "),
+            _ => {
+                let parts: Vec<&str> = c.body.iter().map(|b| b.text()).collect();
+                parts.join(" ")
+            }
+        })
+    }
+
+    /// The first of body, headline and bullets with a highlighted word,
+    /// else the start of the body (or of the bullets).
+    fn best(&self, text_of: impl Fn(Field) -> String) -> String {
+        for (part, generator) in &self.generators {
+            let snippet = generator.snippet(&text_of(*part));
             if !snippet.highlighted().is_empty() {
                 return snippet.to_html();
             }
         }
-        let body = joined(doc, self.body);
+        let body = text_of(Field::Body);
         let text = if body.is_empty() {
-            joined(doc, self.bullets)
+            text_of(Field::Bullets)
         } else {
             body
         };
@@ -78,19 +108,28 @@ fn highlight_terms(
     query: &Query,
     field: Field,
     index_field: tantivy::schema::Field,
+    tier: &TierStats,
+    staged: &[&Document],
 ) -> Result<BTreeMap<String, Score>, SearchError> {
     let mut words = Vec::new();
     let mut prefixes = Vec::new();
     collect_positive(query, field, false, &mut words, &mut prefixes);
     for prefix in prefixes {
         words.extend(expand_prefix(searcher, index_field, &prefix)?);
+        for doc in staged {
+            words.extend(
+                doc.terms(field)
+                    .filter(|t| t.starts_with(prefix.as_str()))
+                    .take(PREFIX_EXPANSIONS)
+                    .map(str::to_string),
+            );
+        }
     }
     let mut terms = BTreeMap::new();
     for word in words {
-        let doc_freq = searcher.doc_freq(&Term::from_field_text(index_field, &word))?;
-        if doc_freq > 0 {
-            terms.insert(word, 1.0 / (1.0 + doc_freq as Score));
-        }
+        let doc_freq = searcher.doc_freq(&Term::from_field_text(index_field, &word))?
+            + tier.doc_freq(field, &word);
+        terms.insert(word, 1.0 / (1.0 + doc_freq as Score));
     }
     Ok(terms)
 }
@@ -138,9 +177,4 @@ fn expand_prefix(
         }
     }
     Ok(words)
-}
-
-fn joined(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
-    let parts: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
-    parts.join(" ")
 }

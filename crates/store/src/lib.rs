@@ -518,8 +518,25 @@ impl Writer {
     }
 }
 
+/// Largest the WAL file is left at: beyond it the [`Checkpointer`]
+/// truncates it. A WAL is replayed by every reader that opens the store
+/// and costs disk beside the database, so a bulk import must not leave
+/// gigabytes of it behind.
+pub const WAL_LIMIT: u64 = 64 << 20;
+
 /// Moves the WAL into the database file in the background, off the
-/// publish path, every `every`. Stops when dropped.
+/// publish path, every `every`, and keeps the WAL file under a limit.
+/// Stops when dropped.
+///
+/// Each round is a PASSIVE checkpoint, which never waits for the writer
+/// or readers: what it cannot copy now it copies next time. Under a
+/// steady stream of writes that never empties the WAL (SQLite rewinds it
+/// only once every frame is copied, and a new frame is always there), so
+/// when the file has grown past the limit the PASSIVE round, having just
+/// copied nearly all of it, is followed by a TRUNCATE checkpoint: it takes
+/// the write lock only to copy the few frames written since, then
+/// truncates the file. The writer waits those few milliseconds once per
+/// limit's worth of writes, instead of the WAL growing without bound.
 pub struct Checkpointer {
     stop: Option<std::sync::mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -527,31 +544,60 @@ pub struct Checkpointer {
 
 impl Checkpointer {
     pub fn start(path: &Path, every: std::time::Duration) -> Result<Checkpointer, StoreError> {
+        Checkpointer::start_with_limit(path, every, WAL_LIMIT)
+    }
+
+    /// Like [`Checkpointer::start`], truncating the WAL beyond `limit` bytes.
+    pub fn start_with_limit(
+        path: &Path,
+        every: std::time::Duration,
+        limit: u64,
+    ) -> Result<Checkpointer, StoreError> {
         let conn = DATABASE.connect(path, Access::ReadWrite)?;
+        let wal = wal_path(path);
         let (stop, rx) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("newsterm-checkpoint".into())
             .spawn(move || {
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
-                    // PASSIVE never waits for the writer or readers; what it
-                    // cannot copy now it copies next time.
-                    let result = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
-                    let busy = |e: &rusqlite::Error| {
-                        matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy)
-                    };
-                    if let Err(e) = result
-                        && !busy(&e)
-                    {
-                        tracing::warn!(error = %e, "WAL checkpoint failed");
-                    }
+                    checkpoint_round(&conn, &wal, limit);
                 }
-                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                checkpoint_round(&conn, &wal, limit);
             })
             .map_err(StoreError::Thread)?;
         Ok(Checkpointer {
             stop: Some(stop),
             thread: Some(thread),
         })
+    }
+}
+
+/// The WAL file SQLite keeps beside the database at `path`.
+pub fn wal_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+fn checkpoint_round(conn: &Connection, wal: &Path, limit: u64) {
+    let busy = |e: &rusqlite::Error| {
+        matches!(e, rusqlite::Error::SqliteFailure(f, _)
+            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+    };
+    let run =
+        |mode: &str| conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |_| Ok(()));
+    if let Err(e) = run("PASSIVE")
+        && !busy(&e)
+    {
+        tracing::warn!(error = %e, "WAL checkpoint failed");
+        return;
+    }
+    let size = std::fs::metadata(wal).map_or(0, |m| m.len());
+    if size > limit
+        && let Err(e) = run("TRUNCATE")
+        && !busy(&e)
+    {
+        tracing::warn!(error = %e, "WAL truncation failed");
     }
 }
 
@@ -1117,6 +1163,50 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn the_wal_is_truncated_to_its_limit_after_a_bulk_import() {
+        let (dir, mut w, _r) = open();
+        let path = dir.path().join("store.db");
+        let limit = 256 << 10;
+        let checkpointer =
+            Checkpointer::start_with_limit(&path, std::time::Duration::from_millis(20), limit)
+                .unwrap();
+        let body = "A paragraph of a long imported story, repeated. ".repeat(40);
+        let now = OffsetDateTime::now_utc();
+        for batch in 0..40 {
+            let writes = (0..50)
+                .map(|i| {
+                    let c = StoryDraft {
+                        headline: Some(format!("Imported story {batch}-{i}")),
+                        body: vec![newsterm_story::Block::Paragraph(body.clone())],
+                        ..Default::default()
+                    }
+                    .validate(now)
+                    .unwrap();
+                    Write::New(c, Tags::default())
+                })
+                .collect();
+            w.append(writes, now).unwrap();
+        }
+        let wal_size = || std::fs::metadata(wal_path(&path)).map_or(0, |m| m.len());
+        // Far more was written than the limit: the WAL would hold it all.
+        let written = 40 * 50 * body.len() as u64;
+        assert!(written > 10 * limit, "{written}");
+        // The import is over; the checkpointer brings the WAL under the
+        // limit on its own (polled, not timed: a round is 20 ms).
+        let mut rounds = 0;
+        while wal_size() > limit {
+            rounds += 1;
+            assert!(rounds < 3_000, "WAL still {} bytes", wal_size());
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        drop(checkpointer);
+        assert!(wal_size() <= limit);
+        // Nothing was lost in the truncation.
+        let r = Reader::open(&path, 1).unwrap();
+        assert_eq!(r.story_count().unwrap(), 2_000);
     }
 
     #[test]

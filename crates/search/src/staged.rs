@@ -1,0 +1,228 @@
+//! Stories acknowledged but not yet in an index commit, searchable from
+//! memory.
+//!
+//! Committing a tantivy index costs a segment flush and an fsync, so the
+//! indexer commits every few hundred milliseconds; a story would be
+//! missing from searches until then. Instead every stored revision is
+//! *staged* here before its publish is acknowledged, analyzed once into a
+//! [`newsterm_query::Document`], and searches evaluate the query against
+//! the staged stories with the query crate's matcher (held equal to the
+//! index by a differential test), merging them into results, totals and
+//! cursors. A commit that covers a staged revision drops it.
+//!
+//! The tier also keeps the BM25 statistics of what it holds (documents,
+//! tokens per field, document frequencies), which are added to the
+//! index's own: a staged story scores as it will once indexed, so a
+//! relevance ranking does not change when a commit moves stories from
+//! here into the index.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use newsterm_query::{Document, Field};
+use newsterm_story::{Story, StoryId};
+
+const FIELDS: usize = Field::ALL.len();
+
+/// One staged change to a story: its latest revision, or its withdrawal.
+#[derive(Debug)]
+pub(crate) struct Staged {
+    pub seq: u64,
+    pub id: StoryId,
+    /// The story id as a number, the time sort's tie-breaker.
+    pub key: u128,
+    /// `None` when the story was withdrawn: it matches nothing and hides
+    /// the indexed copy.
+    pub story: Option<(Arc<Story>, Arc<Document>)>,
+}
+
+/// The staged stories and their statistics.
+#[derive(Debug, Default)]
+pub(crate) struct Tier {
+    by_seq: BTreeMap<u64, Arc<Staged>>,
+    by_id: HashMap<StoryId, u64>,
+    stats: TierStats,
+}
+
+/// BM25 statistics of the staged documents.
+#[derive(Debug, Default)]
+pub(crate) struct TierStats {
+    pub docs: u64,
+    pub tokens: [u64; FIELDS],
+    doc_freq: [HashMap<Box<str>, u64>; FIELDS],
+}
+
+impl TierStats {
+    pub fn doc_freq(&self, field: Field, term: &str) -> u64 {
+        self.doc_freq[field as usize]
+            .get(term)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The document and token counts, without document frequencies.
+    pub fn counts(&self) -> TierStats {
+        TierStats {
+            docs: self.docs,
+            tokens: self.tokens,
+            doc_freq: Default::default(),
+        }
+    }
+
+    pub fn set_doc_freq(&mut self, field: Field, term: &str, n: u64) {
+        self.doc_freq[field as usize].insert(term.into(), n);
+    }
+
+    fn add(&mut self, doc: &Document) {
+        self.docs += 1;
+        for field in scored_fields() {
+            self.tokens[field as usize] += u64::from(doc.field_len(field));
+            let freq = &mut self.doc_freq[field as usize];
+            for term in doc.terms(field) {
+                match freq.get_mut(term) {
+                    Some(n) => *n += 1,
+                    None => {
+                        freq.insert(term.into(), 1);
+                    }
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, doc: &Document) {
+        self.docs = self.docs.saturating_sub(1);
+        for field in scored_fields() {
+            let tokens = &mut self.tokens[field as usize];
+            *tokens = tokens.saturating_sub(u64::from(doc.field_len(field)));
+            let freq = &mut self.doc_freq[field as usize];
+            for term in doc.terms(field) {
+                if let Some(n) = freq.get_mut(term) {
+                    *n -= 1;
+                    if *n == 0 {
+                        freq.remove(term);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The fields the index scores: every field but the merged
+/// [`Field::Text`], which the index holds as its parts.
+fn scored_fields() -> impl Iterator<Item = Field> {
+    Field::ALL.into_iter().filter(|f| *f != Field::Text)
+}
+
+impl Tier {
+    /// Stages `staged`, replacing what was staged for the same story.
+    /// Calls come in wire order.
+    pub fn insert(&mut self, staged: Staged) {
+        if let Some(old_seq) = self.by_id.insert(staged.id, staged.seq) {
+            self.drop_seq(old_seq);
+        }
+        if let Some((_, doc)) = &staged.story {
+            self.stats.add(doc);
+        }
+        self.by_seq.insert(staged.seq, Arc::new(staged));
+    }
+
+    /// Drops everything staged at or below `seq`: an index commit holds it.
+    pub fn commit(&mut self, seq: u64) {
+        let kept = self.by_seq.split_off(&(seq.saturating_add(1)));
+        let dropped = std::mem::replace(&mut self.by_seq, kept);
+        for staged in dropped.values() {
+            if self.by_id.get(&staged.id) == Some(&staged.seq) {
+                self.by_id.remove(&staged.id);
+            }
+            if let Some((_, doc)) = &staged.story {
+                self.stats.remove(doc);
+            }
+        }
+    }
+
+    /// Drops everything.
+    pub fn clear(&mut self) {
+        *self = Tier::default();
+    }
+
+    fn drop_seq(&mut self, seq: u64) {
+        if let Some(staged) = self.by_seq.remove(&seq)
+            && let Some((_, doc)) = &staged.story
+        {
+            self.stats.remove(doc);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_seq.len()
+    }
+
+    /// The highest staged sequence.
+    pub fn last_seq(&self) -> Option<u64> {
+        self.by_seq.keys().next_back().copied()
+    }
+
+    /// Every staged change, in wire order.
+    pub fn entries(&self) -> Vec<Arc<Staged>> {
+        self.by_seq.values().cloned().collect()
+    }
+
+    pub fn stats(&self) -> &TierStats {
+        &self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsterm_story::{StoryDraft, Tags};
+    use time::macros::datetime;
+
+    fn staged(seq: u64, id: StoryId, headline: &str) -> Staged {
+        let content = StoryDraft {
+            headline: Some(headline.into()),
+            ..Default::default()
+        }
+        .validate(datetime!(2024-05-01 12:00 UTC))
+        .unwrap();
+        let story = Story {
+            id,
+            revision: 1,
+            seq,
+            content,
+            tags: Tags::default(),
+            received: datetime!(2024-05-01 12:00 UTC),
+        };
+        let doc = Document::of(&story);
+        Staged {
+            seq,
+            id,
+            key: 0,
+            story: Some((Arc::new(story), Arc::new(doc))),
+        }
+    }
+
+    #[test]
+    fn statistics_follow_inserts_replacements_and_commits() {
+        let mut tier = Tier::default();
+        let (a, b) = (StoryId::new(), StoryId::new());
+        tier.insert(staged(1, a, "quake hits coast"));
+        tier.insert(staged(2, b, "quake quake aftershock"));
+        assert_eq!(tier.stats().docs, 2);
+        assert_eq!(tier.stats().doc_freq(Field::Headline, "quake"), 2);
+        assert_eq!(tier.stats().tokens[Field::Headline as usize], 6);
+        // A revision replaces the staged one.
+        tier.insert(staged(3, a, "storm"));
+        assert_eq!(tier.len(), 2);
+        assert_eq!(tier.stats().doc_freq(Field::Headline, "quake"), 1);
+        assert_eq!(tier.stats().doc_freq(Field::Headline, "storm"), 1);
+        tier.commit(2);
+        assert_eq!(tier.len(), 1);
+        assert_eq!(tier.stats().docs, 1);
+        assert_eq!(tier.stats().doc_freq(Field::Headline, "quake"), 0);
+        assert_eq!(tier.stats().tokens[Field::Headline as usize], 1);
+        tier.commit(3);
+        assert_eq!((tier.len(), tier.stats().docs), (0, 0));
+        assert!(tier.stats().doc_freq[Field::Headline as usize].is_empty());
+    }
+}
