@@ -29,6 +29,7 @@ use crate::schema::{Fields, id_key, ulid_of};
 use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
 use crate::staged::{Staged, Tier, TierStats};
+use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
 
 /// Most hits returned in one page; larger limits are lowered to this.
 pub const MAX_LIMIT: usize = 1_000;
@@ -40,6 +41,9 @@ pub const MAX_RELEVANCE_OFFSET: usize = 10_000;
 /// to the indexer's pace instead of growing memory and search time.
 pub const MAX_STAGED: usize = 16_384;
 
+/// Extra hits a relevance search collects by score alone, to tell a tie
+/// at the end of the page from one that continues past it.
+const TIE_SLACK: usize = 16;
 /// Writer memory per indexing thread (tantivy needs at least 15 MB).
 const WRITER_BYTES_PER_THREAD: usize = 32_000_000;
 /// Commit payload prefix recording the wire sequence the index holds.
@@ -410,14 +414,23 @@ impl SearchIndex {
             // Enough to fill the page after dropping shadowed stories,
             // and one more, to know whether another page follows.
             let want = offset + limit + 1 + shadowed.len();
-            let top = TopDocs::with_limit(want).order_by(Ranker { by_score, after });
-            let (total, top) =
-                searcher.search_with_statistics_provider(&compiled, &(Count, top), &stats)?;
+            let top = if by_score {
+                self.top_by_score(&searcher, compiled.as_ref(), &stats, want)?
+            } else {
+                let top = TopDocs::with_limit(want).order_by(Ranker { by_score, after });
+                searcher
+                    .search(&compiled, &top)?
+                    .into_iter()
+                    .filter_map(|(rank, address)| rank.map(|r| (r, address)))
+                    .collect()
+            };
+            // Counted apart: tantivy counts a lone term from its posting
+            // list's length instead of visiting every match.
+            let total = searcher.search(&compiled, &Count)?;
             let shadowed_keys: std::collections::HashSet<u128> =
                 shadowed.iter().map(|s| s.key).collect();
             ranked.extend(
                 top.into_iter()
-                    .filter_map(|(rank, address)| rank.map(|r| (r, address)))
                     .filter(|(rank, _)| !shadowed_keys.contains(&rank.id))
                     .map(|(rank, address)| (rank, Found::Indexed(address))),
             );
@@ -492,6 +505,67 @@ impl SearchIndex {
                 cursor: None,
             },
         )
+    }
+
+    /// The best `want` indexed stories by relevance, as [`Rank`]s.
+    ///
+    /// Collected by score alone first, which lets tantivy skip blocks of
+    /// postings that cannot reach the top (block-max WAND) instead of
+    /// scoring every match; then ranked with the tie-breaks. That is exact
+    /// unless a tie at the cut continues past what was collected: then,
+    /// and only then, every match is ranked.
+    fn top_by_score(
+        &self,
+        searcher: &Searcher,
+        query: &dyn tantivy::query::Query,
+        stats: &Stats<'_>,
+        want: usize,
+    ) -> Result<Vec<(Rank, DocAddress)>, SearchError> {
+        let fetch = want + TIE_SLACK;
+        let scored = searcher.search_with_statistics_provider(
+            query,
+            &TopDocs::with_limit(fetch).order_by_score(),
+            stats,
+        )?;
+        let complete = scored.len() < fetch
+            || match (scored.get(want.saturating_sub(1)), scored.last()) {
+                (Some((cut, _)), Some((last, _))) => last < cut,
+                _ => true,
+            };
+        if !complete {
+            let top = TopDocs::with_limit(want).order_by(Ranker {
+                by_score: true,
+                after: None,
+            });
+            let ranked = searcher.search_with_statistics_provider(query, &top, stats)?;
+            return Ok(ranked
+                .into_iter()
+                .filter_map(|(rank, address)| rank.map(|r| (r, address)))
+                .collect());
+        }
+        let mut columns = std::collections::HashMap::new();
+        let mut ranked = Vec::with_capacity(scored.len());
+        for (score, address) in scored {
+            let ranker = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let reader = searcher.segment_reader(address.segment_ord);
+                    e.insert(
+                        Ranker {
+                            by_score: true,
+                            after: None,
+                        }
+                        .segment_sort_key_computer(reader)?,
+                    )
+                }
+            };
+            if let Some(rank) = ranker.segment_sort_key(address.doc_id, score) {
+                ranked.push((rank, address));
+            }
+        }
+        ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        ranked.truncate(want);
+        Ok(ranked)
     }
 
     fn hit(
