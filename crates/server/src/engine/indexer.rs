@@ -29,7 +29,10 @@ pub(super) fn run(index: &SearchIndex, indexed_seq: &AtomicU64, mut from_writer:
                 }
                 pending += 1;
                 let first = *oldest_pending.get_or_insert_with(Instant::now);
-                if pending >= MAX_PENDING || first.elapsed() >= COMMIT_EVERY {
+                // The writer waits when the staged tier is full; commit
+                // well before that.
+                let staged_full = index.staged_len() >= newsterm_search::MAX_STAGED / 2;
+                if pending >= MAX_PENDING || first.elapsed() >= COMMIT_EVERY || staged_full {
                     commit(index, from_writer.done(), indexed_seq);
                     pending = 0;
                     oldest_pending = None;

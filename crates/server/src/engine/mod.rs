@@ -283,6 +283,7 @@ impl Engine {
         let (ingest_tx, ingest_rx) = mpsc::channel::<IngestRequest>(4096);
         let writer_thread = {
             let fan_out = writer::FanOut {
+                index: index.clone(),
                 wire: wire.clone(),
                 indexer: to_indexer,
                 alerter: to_alerter,

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use newsterm_query::Document;
+use newsterm_search::SearchIndex;
 use newsterm_store::{Write, Writer};
 use newsterm_story::Story;
 use newsterm_wire::Wire;
@@ -17,6 +19,9 @@ const MAX_BATCH: usize = 2048;
 
 /// Where a stored revision goes next.
 pub(super) struct FanOut {
+    /// Stored revisions are staged here before they are acknowledged, so
+    /// a search that starts after the ack finds them.
+    pub index: Arc<SearchIndex>,
     pub wire: Wire<Arc<WireItem>>,
     pub indexer: Handoff,
     pub alerter: Handoff,
@@ -47,14 +52,16 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
             .collect();
         match writer.append(writes, OffsetDateTime::now_utc()) {
             Ok(results) => {
-                let mut results = results.into_iter().map(|r| match r {
-                    Ok(story) => {
-                        let story = Arc::new(story);
-                        out.announce(&story);
-                        Ok(story)
-                    }
-                    Err(e) => Err(IngestError::from(e)),
-                });
+                let results: Vec<Result<Arc<Story>, IngestError>> = results
+                    .into_iter()
+                    .map(|r| r.map(Arc::new).map_err(IngestError::from))
+                    .collect();
+                let stored: Vec<&Arc<Story>> =
+                    results.iter().filter_map(|r| r.as_ref().ok()).collect();
+                for (story, doc) in stored.iter().zip(analyze(&stored)) {
+                    out.announce(story, doc);
+                }
+                let mut results = results.into_iter();
                 for (req, n) in requests.into_iter().zip(sizes) {
                     let mine: Vec<_> = results.by_ref().take(n).collect();
                     let _ = req.reply.send(Ok(mine));
@@ -72,8 +79,42 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
     tracing::debug!("writer stopped");
 }
 
+/// Each story analyzed for matching, on every core when there are many
+/// (a bulk import): the staged search tier needs it before the ack.
+fn analyze(stories: &[&Arc<Story>]) -> Vec<Arc<Document>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if stories.len() < 64 || workers < 2 {
+        return stories.iter().map(|s| Arc::new(Document::of(s))).collect();
+    }
+    let chunk = stories.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = stories
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|s| Arc::new(Document::of(s)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .zip(stories.chunks(chunk))
+            .flat_map(|(handle, part)| {
+                // Analysis does not panic on any story; should it, the
+                // part is analyzed again here rather than left out.
+                handle
+                    .join()
+                    .unwrap_or_else(|_| part.iter().map(|s| Arc::new(Document::of(s))).collect())
+            })
+            .collect()
+    })
+}
+
 impl FanOut {
-    fn announce(&self, story: &Arc<Story>) {
+    fn announce(&self, story: &Arc<Story>, doc: Arc<Document>) {
+        self.index.stage(story.clone(), doc);
         if story.revision == 1 {
             self.stories.fetch_add(1, Ordering::AcqRel);
         }
