@@ -186,6 +186,11 @@ impl SearchIndex {
     ///
     /// Waits while [`MAX_STAGED`] changes are staged, until a commit.
     pub fn stage(&self, story: Arc<Story>, doc: Arc<Document>) {
+        // A withdrawal takes the story out of search at once.
+        if story.is_withdrawn() {
+            self.stage_withdrawal(story.id, story.seq);
+            return;
+        }
         let staged = Staged {
             seq: story.seq,
             id: story.id,
@@ -1496,9 +1501,18 @@ mod tests {
         f.index.delete_story(f.stories[1].1.id);
         assert!(!f.find("gas").contains("gas"));
         assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 10);
-        assert_eq!(f.index.staged_len(), 3);
-        assert_eq!(f.index.searchable_seq(), 13);
-        f.index.commit(13).unwrap();
+        // So does a withdrawal revision staged as the writer stages it.
+        let mut killed = f.stories[2].1.clone();
+        killed.revision = 2;
+        killed.seq = 14;
+        killed.kind = newsterm_story::RevisionKind::Withdrawal;
+        assert_eq!(f.find("coast"), set(&["quake"]));
+        staged(&f.index, &killed);
+        assert_eq!(f.find("coast"), set(&[]));
+        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 9);
+        assert_eq!(f.index.staged_len(), 4);
+        assert_eq!(f.index.searchable_seq(), 14);
+        f.index.commit(14).unwrap();
         assert_eq!(f.index.staged_len(), 0);
         assert_eq!(f.find("zyxwordq qqsteady"), set(&[]));
         assert_eq!(
@@ -1508,7 +1522,8 @@ mod tests {
         );
         assert_eq!(f.find("qqsteady"), set(&["oil"]));
         assert!(!f.find("gas").contains("gas"));
-        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 10);
+        assert_eq!(f.find("coast"), set(&[]));
+        assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 9);
     }
 
     #[test]
