@@ -17,7 +17,7 @@
 //!
 //! The store knows nothing of HTTP, the index or subscribers.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
