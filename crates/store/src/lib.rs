@@ -337,7 +337,7 @@ impl Writer {
         writes: Vec<Write>,
         received: OffsetDateTime,
     ) -> Result<Vec<Result<Story, StoreError>>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = begin_write(&mut self.conn)?;
         let mut seq = self.last_seq;
         let mut results = Vec::with_capacity(writes.len());
         {
@@ -493,7 +493,7 @@ impl Writer {
             seq: story.seq,
             message: e.to_string(),
         })?;
-        let tx = self.conn.transaction()?;
+        let tx = begin_write(&mut self.conn)?;
         tx.execute(
             "UPDATE revisions SET tags = ?1 WHERE seq = ?2",
             params![json, story.seq as i64],
@@ -516,6 +516,15 @@ impl Writer {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Starts a write transaction holding the write lock from its first
+/// statement. A deferred one would start reading, and SQLite refuses to
+/// upgrade a read to a write while another connection holds the lock (the
+/// [`Checkpointer`] truncating the WAL) without waiting out the busy
+/// timeout: the write would fail "database is locked".
+fn begin_write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
 }
 
 /// Largest the WAL file is left at: beyond it the [`Checkpointer`]
