@@ -10,6 +10,18 @@ use common::{Server, health, http, markdown_story, wait_indexed};
 use newsterm_api::{PublishAck, SearchResponse};
 use newsterm_client::SseParser;
 
+async fn search(url: &str, word: &str) -> SearchResponse {
+    http()
+        .get(format!("{url}/api/search"))
+        .query(&[("q", word)])
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("search answer")
+}
+
 #[tokio::test]
 async fn acknowledged_stories_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,9 +53,12 @@ async fn acknowledged_stories_survive_kill_9() {
             }
         }));
     }
-    // A random moment after the loop is well under way.
-    let wait = 300 + fastrand::u64(0..700);
-    tokio::time::sleep(Duration::from_millis(wait)).await;
+    // A random moment after the loop is well under way (however slow the
+    // machine: counted in acknowledged publishes, then a random wait).
+    while acked.lock().unwrap().len() <= 20 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(fastrand::u64(0..500))).await;
     server.kill9();
     for p in publishers {
         let _ = p.await;
@@ -59,6 +74,16 @@ async fn acknowledged_stories_survive_kill_9() {
     let url = server.url.clone();
     let h = health(&url).await;
     assert!(h.last_seq >= acked.iter().map(|(a, _)| a.seq).max().unwrap());
+    // The last stories acknowledged before the kill are searchable at
+    // once, whether or not the index had committed them.
+    for (ack, word) in acked.iter().rev().take(5) {
+        assert_eq!(
+            search(&url, word).await.total,
+            1,
+            "story {} not searchable right after the restart",
+            ack.id
+        );
+    }
     wait_indexed(&url, h.last_seq).await;
 
     for (ack, _) in &acked {
@@ -74,15 +99,7 @@ async fn acknowledged_stories_survive_kill_9() {
     let mut sample: Vec<&(PublishAck, String)> = acked.iter().rev().take(20).collect();
     sample.extend(acked.iter().step_by(7));
     for (ack, word) in sample {
-        let resp: SearchResponse = http()
-            .get(format!("{url}/api/search"))
-            .query(&[("q", word.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let resp = search(&url, word).await;
         assert_eq!(
             resp.hits.len(),
             1,

@@ -13,7 +13,9 @@
 //!   crash could lose.
 //! - the **indexer** ([`indexer`]) owns index writes. It batches stories
 //!   and commits every few hundred milliseconds, recording the last
-//!   sequence it holds; on start it catches up from the store.
+//!   sequence it holds; on start it catches up from the store, and
+//!   whatever the last commit lacks is staged again first (see
+//!   [`writer::restage`]), so a crash takes nothing out of search.
 //! - the **alerter** ([`alerts`]) matches every stored revision against
 //!   the standing alerts and delivers what fires.
 //!
@@ -253,6 +255,15 @@ impl Engine {
         let start_seq = writer.last_seq();
         let wire = Wire::new(start_seq, newsterm_wire::DEFAULT_CAPACITY);
         let indexed_seq = Arc::new(AtomicU64::new(index.indexed_seq()));
+        // What a crash left stored but uncommitted is searchable from the
+        // first request, as it was before the crash.
+        let restaged = writer::restage(&index, &reader, start_seq)?;
+        if restaged > 0 {
+            tracing::info!(
+                restaged,
+                "stories stored after the last index commit are searchable again"
+            );
+        }
 
         // The indexer starts from what its last commit holds and so
         // catches up with whatever a crash left unindexed; the alerter
@@ -417,5 +428,76 @@ impl Engine {
 impl Drop for Engine {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use newsterm_search::SearchOptions;
+    use newsterm_story::{Block, StoryDraft};
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    fn content(headline: &str, word: &str) -> StoryContent {
+        StoryDraft {
+            headline: Some(headline.to_string()),
+            body: vec![Block::Paragraph(format!("Only this story says {word}."))],
+            ..Default::default()
+        }
+        .validate(OffsetDateTime::now_utc())
+        .expect("valid story")
+    }
+
+    fn total(engine: &Engine, q: &str) -> u64 {
+        let query = newsterm_query::parse(q).expect("query");
+        engine
+            .index()
+            .search(&query, &SearchOptions::default())
+            .expect("search")
+            .total
+    }
+
+    /// What a `kill -9` leaves behind: acknowledged revisions in the store
+    /// that the index never committed. They are searchable as soon as the
+    /// engine is open — before the indexer has caught up with them.
+    #[tokio::test]
+    async fn revisions_stored_after_the_last_index_commit_are_searchable_at_start() {
+        const STORED: usize = 2_000;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = DataDir::new(dir.path());
+        {
+            let mut writer = Writer::open(&data.store()).expect("store");
+            let now = OffsetDateTime::now_utc();
+            let writes = (0..STORED)
+                .map(|i| {
+                    Write::New(
+                        content(&format!("Stored story {i}"), &format!("keptword{i}q")),
+                        Tags::default(),
+                    )
+                })
+                .collect();
+            let first = writer.append(writes, now).expect("stored")[0]
+                .as_ref()
+                .expect("stored")
+                .id;
+            let revise = Write::Revise(
+                first,
+                content("Stored story 0, revised", "newword0q"),
+                Tags::default(),
+            );
+            writer.append(vec![revise], now).expect("revised");
+        }
+        let engine = Engine::open(&data, Reach::default()).expect("engine");
+        assert!(
+            engine.progress().indexed_seq < STORED as u64,
+            "the index committed before the searches: nothing left to prove"
+        );
+        let last = format!("keptword{}q", STORED - 1);
+        assert_eq!(total(&engine, &last), 1, "{last} not searchable at start");
+        assert_eq!(total(&engine, "newword0q"), 1, "the revision's new text");
+        assert_eq!(total(&engine, "keptword0q"), 0, "the revised-away text");
+        assert_eq!(total(&engine, "headline:stored"), STORED as u64);
+        engine.shutdown();
     }
 }

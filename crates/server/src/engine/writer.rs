@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use newsterm_query::Document;
 use newsterm_search::SearchIndex;
-use newsterm_store::{Write, Writer};
+use newsterm_store::{Reader, StoreError, Write, Writer};
 use newsterm_story::Story;
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
@@ -77,6 +77,36 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         }
     }
     tracing::debug!("writer stopped");
+}
+
+/// Stages again what the store holds past the index's last commit — the
+/// revisions a crash left acknowledged but unindexed — so that after a
+/// restart they are searchable from the first request, as they were
+/// before it. Call before the writer starts (staging goes in wire order).
+///
+/// A gap of more than half the staged tier is an index being rebuilt
+/// (recreated, or far behind): that is left to the indexer alone, so the
+/// tier keeps room for new publishes. Returns how many were staged.
+pub(super) fn restage(
+    index: &SearchIndex,
+    reader: &Reader,
+    last_seq: u64,
+) -> Result<usize, StoreError> {
+    let from = index.indexed_seq();
+    let gap = last_seq.saturating_sub(from);
+    if gap == 0 || gap > (newsterm_search::MAX_STAGED / 2) as u64 {
+        return Ok(0);
+    }
+    let stories: Vec<Arc<Story>> = reader
+        .since(from, gap as usize)?
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let refs: Vec<&Arc<Story>> = stories.iter().collect();
+    for (story, doc) in stories.iter().zip(analyze(&refs)) {
+        index.stage(story.clone(), doc);
+    }
+    Ok(stories.len())
 }
 
 /// Each story analyzed for matching, on every core when there are many
