@@ -52,6 +52,29 @@ pub struct Alert {
     pub delivery: Delivery,
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
+    /// The user who made it (an accounts user id), or `None` for an alert
+    /// made in local mode, which only an admin sees once users exist.
+    #[serde(skip)]
+    pub owner: Option<i64>,
+}
+
+/// Whose alerts someone may see: a reader sees only their own; an admin,
+/// and everyone in local mode, sees them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    Everyone,
+    /// Only the alerts this user (an accounts user id) made.
+    User(i64),
+}
+
+impl Whose {
+    /// Whether an alert of `owner` (see [`Alert::owner`]) is among these.
+    pub fn includes(self, owner: Option<i64>) -> bool {
+        match self {
+            Whose::Everyone => true,
+            Whose::User(id) => owner == Some(id),
+        }
+    }
 }
 
 /// Where an alert's matches are delivered.

@@ -46,7 +46,7 @@ mod webhook;
 
 pub use alert::{
     Alert, AlertError, AlertId, AlertSpec, Delivery, MAX_NAME_CHARS, MAX_SECRET_CHARS,
-    MAX_URL_CHARS, Webhook,
+    MAX_URL_CHARS, Webhook, Whose,
 };
 pub use firing::should_fire;
 pub use index::AlertIndex;

@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::alert::{Alert, AlertError, AlertId, AlertSpec, Delivery, Webhook};
+use crate::alert::{Alert, AlertError, AlertId, AlertSpec, Delivery, Webhook, Whose};
 use crate::index::AlertIndex;
 
 /// `alerts.db`. Migrations are only ever appended.
@@ -44,10 +44,15 @@ const DATABASE: Database = Database {
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS fired_by_seq ON fired(seq);
         CREATE INDEX IF NOT EXISTS fired_by_alert ON fired(alert_id, seq);",
+        // 2: alerts belong to the user who made them (an id from
+        // accounts.db, never reused); NULL for alerts made in local mode.
+        "ALTER TABLE alerts ADD COLUMN owner INTEGER;
+        CREATE INDEX alerts_by_owner ON alerts(owner);",
     ],
 };
 
-const ALERT_COLUMNS: &str = "id, name, query, stream, feed, webhook_url, webhook_secret, created";
+const ALERT_COLUMNS: &str =
+    "id, name, query, stream, feed, webhook_url, webhook_secret, created, owner";
 
 /// One alert firing for one revision of one story.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -80,9 +85,15 @@ impl AlertStore {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Validates and stores a new alert.
-    pub fn add(&self, spec: &AlertSpec, now: OffsetDateTime) -> Result<Alert, AlertError> {
-        let mut alerts = self.add_all(std::slice::from_ref(spec), now)?;
+    /// Validates and stores a new alert of `owner` (a user id; `None` in
+    /// local mode).
+    pub fn add(
+        &self,
+        spec: &AlertSpec,
+        owner: Option<i64>,
+        now: OffsetDateTime,
+    ) -> Result<Alert, AlertError> {
+        let mut alerts = self.add_all(std::slice::from_ref(spec), owner, now)?;
         alerts
             .pop()
             .ok_or_else(|| AlertError::Damaged("an added alert was not returned".into()))
@@ -93,6 +104,7 @@ impl AlertStore {
     pub fn add_all(
         &self,
         specs: &[AlertSpec],
+        owner: Option<i64>,
         now: OffsetDateTime,
     ) -> Result<Vec<Alert>, AlertError> {
         let queries = specs
@@ -108,8 +120,8 @@ impl AlertStore {
         let mut alerts = Vec::with_capacity(specs.len());
         {
             let mut insert = tx.prepare_cached(
-                "INSERT INTO alerts (name, query, stream, feed, webhook_url, webhook_secret, created)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO alerts (name, query, stream, feed, webhook_url, webhook_secret, created, owner)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for (spec, query) in specs.iter().zip(queries) {
                 let hook = spec.delivery.webhook.as_ref();
@@ -122,6 +134,7 @@ impl AlertStore {
                     hook.map(|h| h.url.as_str()),
                     hook.map(|h| h.secret.as_str()),
                     created_text,
+                    owner,
                 ])?;
                 let id = u64::try_from(tx.last_insert_rowid())
                     .map_err(|_| AlertError::Damaged("negative alert id".into()))?;
@@ -132,6 +145,7 @@ impl AlertStore {
                     query,
                     delivery: spec.delivery.clone(),
                     created,
+                    owner,
                 });
             }
         }
@@ -232,29 +246,39 @@ impl AlertStore {
         Ok(new)
     }
 
-    /// The newest `limit` hits, of one alert or of all, newest first.
+    /// The newest `limit` hits, of one alert or of all, newest first; of
+    /// `whose` alerts only.
     pub fn recent_fired(
         &self,
         alert: Option<AlertId>,
+        whose: Whose,
         limit: usize,
     ) -> Result<Vec<Fired>, AlertError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // `?2 IS NULL` stands for every owner.
+        let owner = match whose {
+            Whose::Everyone => None,
+            Whose::User(id) => Some(id),
+        };
         let conn = self.conn();
         let mut stmt;
         let rows = match alert {
             Some(id) => {
                 stmt = conn.prepare_cached(
                     "SELECT alert_id, story_id, revision, seq, fired_at FROM fired
-                     WHERE alert_id = ?1 ORDER BY seq DESC, alert_id LIMIT ?2",
+                     WHERE alert_id = ?1
+                       AND (?2 IS NULL OR alert_id IN (SELECT id FROM alerts WHERE owner = ?2))
+                     ORDER BY seq DESC, alert_id LIMIT ?3",
                 )?;
-                stmt.query_map(params![id_param(id)?, limit], raw_fired)?
+                stmt.query_map(params![id_param(id)?, owner, limit], raw_fired)?
             }
             None => {
                 stmt = conn.prepare_cached(
                     "SELECT alert_id, story_id, revision, seq, fired_at FROM fired
-                     ORDER BY seq DESC, alert_id LIMIT ?1",
+                     WHERE ?1 IS NULL OR alert_id IN (SELECT id FROM alerts WHERE owner = ?1)
+                     ORDER BY seq DESC, alert_id LIMIT ?2",
                 )?;
-                stmt.query_map(params![limit], raw_fired)?
+                stmt.query_map(params![owner, limit], raw_fired)?
             }
         };
         let mut out = Vec::new();
@@ -279,6 +303,7 @@ struct RawAlert {
     webhook_url: Option<String>,
     webhook_secret: Option<String>,
     created: String,
+    owner: Option<i64>,
 }
 
 fn raw_alert(row: &Row<'_>) -> rusqlite::Result<RawAlert> {
@@ -291,6 +316,7 @@ fn raw_alert(row: &Row<'_>) -> rusqlite::Result<RawAlert> {
         webhook_url: row.get(5)?,
         webhook_secret: row.get(6)?,
         created: row.get(7)?,
+        owner: row.get(8)?,
     })
 }
 
@@ -315,6 +341,7 @@ impl RawAlert {
                 feed: self.feed,
             },
             created,
+            owner: self.owner,
         })
     }
 }
@@ -381,13 +408,16 @@ mod tests {
         };
         let (a, b) = {
             let store = AlertStore::open(&path).unwrap();
-            let a = store.add(&spec(" Quakes ", "quake*"), NOW).unwrap();
-            let b = store.add(&hooked, NOW).unwrap();
+            let a = store
+                .add(&spec(" Quakes ", "quake*"), Some(7), NOW)
+                .unwrap();
+            let b = store.add(&hooked, None, NOW).unwrap();
             (a, b)
         };
         let store = AlertStore::open(&path).unwrap();
         assert_eq!(store.list().unwrap(), [a.clone(), b.clone()]);
         assert_eq!(a.name, "Quakes");
+        assert_eq!((a.owner, b.owner), (Some(7), None));
         assert_eq!(a.created, datetime!(2024-05-01 12:00 UTC));
         assert_eq!(store.get(b.id).unwrap(), Some(b.clone()));
         assert_eq!(
@@ -410,7 +440,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = AlertStore::open(&dir.path().join("alerts.db")).unwrap();
         let err = store
-            .add_all(&[spec("ok", "oil"), spec("bad", "oil (gas")], NOW)
+            .add_all(&[spec("ok", "oil"), spec("bad", "oil (gas")], None, NOW)
             .unwrap_err();
         assert!(
             matches!(err, AlertError::InvalidQuery(ref e) if e.position == 4),
@@ -423,15 +453,20 @@ mod tests {
     fn removed_ids_are_never_reused_and_take_their_hits_along() {
         let dir = tempfile::tempdir().unwrap();
         let store = AlertStore::open(&dir.path().join("alerts.db")).unwrap();
-        let a = store.add(&spec("a", "oil"), NOW).unwrap();
+        let a = store.add(&spec("a", "oil"), None, NOW).unwrap();
         store
             .record_fired(&[hit(a.id, StoryId::new(), 1, 5)])
             .unwrap();
         assert!(store.remove(a.id).unwrap());
         assert!(!store.remove(a.id).unwrap());
         assert_eq!(store.get(a.id).unwrap(), None);
-        assert!(store.recent_fired(None, 10).unwrap().is_empty());
-        let b = store.add(&spec("b", "gas"), NOW).unwrap();
+        assert!(
+            store
+                .recent_fired(None, Whose::Everyone, 10)
+                .unwrap()
+                .is_empty()
+        );
+        let b = store.add(&spec("b", "gas"), None, NOW).unwrap();
         assert!(b.id > a.id);
     }
 
@@ -439,8 +474,8 @@ mod tests {
     fn hits_are_logged_once_and_listed_newest_first() {
         let dir = tempfile::tempdir().unwrap();
         let store = AlertStore::open(&dir.path().join("alerts.db")).unwrap();
-        let a = store.add(&spec("a", "oil"), NOW).unwrap().id;
-        let b = store.add(&spec("b", "gas"), NOW).unwrap().id;
+        let a = store.add(&spec("a", "oil"), None, NOW).unwrap().id;
+        let b = store.add(&spec("b", "gas"), None, NOW).unwrap().id;
         let story = StoryId::new();
         let first = vec![hit(a, story, 1, 10), hit(b, story, 1, 10)];
         assert_eq!(store.record_fired(&first).unwrap(), first);
@@ -455,9 +490,44 @@ mod tests {
                 .is_empty()
         );
 
-        let of_a = store.recent_fired(Some(a), 10).unwrap();
+        let of_a = store.recent_fired(Some(a), Whose::Everyone, 10).unwrap();
         assert_eq!(of_a, [hit(a, story, 2, 12), hit(a, story, 1, 10)]);
-        assert_eq!(store.recent_fired(None, 2).unwrap().len(), 2);
-        assert_eq!(store.recent_fired(None, 2).unwrap()[0].seq, 12);
+        assert_eq!(
+            store.recent_fired(None, Whose::Everyone, 2).unwrap().len(),
+            2
+        );
+        assert_eq!(
+            store.recent_fired(None, Whose::Everyone, 2).unwrap()[0].seq,
+            12
+        );
+    }
+
+    #[test]
+    fn a_user_lists_only_the_hits_of_their_own_alerts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AlertStore::open(&dir.path().join("alerts.db")).unwrap();
+        let mine = store.add(&spec("mine", "oil"), Some(1), NOW).unwrap().id;
+        let theirs = store.add(&spec("theirs", "oil"), Some(2), NOW).unwrap().id;
+        let local = store.add(&spec("local", "oil"), None, NOW).unwrap().id;
+        let story = StoryId::new();
+        store
+            .record_fired(&[
+                hit(mine, story, 1, 10),
+                hit(theirs, story, 1, 10),
+                hit(local, story, 1, 10),
+            ])
+            .unwrap();
+        let alerts_of = |whose, alert| -> Vec<AlertId> {
+            store
+                .recent_fired(alert, whose, 10)
+                .unwrap()
+                .into_iter()
+                .map(|f| f.alert)
+                .collect()
+        };
+        assert_eq!(alerts_of(Whose::User(1), None), [mine]);
+        assert!(alerts_of(Whose::User(1), Some(theirs)).is_empty());
+        assert_eq!(alerts_of(Whose::User(2), Some(theirs)), [theirs]);
+        assert_eq!(alerts_of(Whose::Everyone, None), [mine, theirs, local]);
     }
 }

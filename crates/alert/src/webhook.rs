@@ -469,6 +469,7 @@ mod tests {
                 feed: false,
             },
             created: datetime!(2024-05-01 12:00 UTC),
+            owner: None,
         }
     }
 

@@ -137,7 +137,7 @@ fn store_and_load(config: &BenchConfig, specs: Vec<AlertSpec>) -> Result<Loaded,
         );
         let now = time::OffsetDateTime::now_utc();
         for batch in specs.chunks(STORE_BATCH) {
-            store.add_all(batch, now).map_err(failed)?;
+            store.add_all(batch, None, now).map_err(failed)?;
             bar.inc(batch.len() as u64);
         }
         bar.finish_and_clear();

@@ -812,3 +812,138 @@ async fn a_revision_names_what_it_revises_and_cannot_overwrite_a_newer_one() {
         3
     );
 }
+
+/// The alert names in what `path` lists for a token's holder (alerts, or
+/// their recent hits), sorted.
+async fn names_at(url: &str, path: &str, token: &str) -> Vec<String> {
+    let (s, v) = send(
+        Method::GET,
+        &format!("{url}{path}"),
+        Some(token),
+        "text/plain",
+        "",
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let mut names: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn alert_names(url: &str, token: &str) -> Vec<String> {
+    names_at(url, "/api/alerts", token).await
+}
+
+async fn hit_names(url: &str, token: &str) -> Vec<String> {
+    names_at(url, "/api/alerts/hits", token).await
+}
+
+#[tokio::test]
+async fn a_reader_sees_and_removes_only_their_own_alerts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    add_user(&data, "ana", "admin", None);
+    add_user(&data, "rae", "reader", None);
+    add_user(&data, "ray", "reader", None);
+    let admin = token_for(&data, "ana", None);
+    let rae = token_for(&data, "rae", None);
+    let ray = token_for(&data, "ray", None);
+    let server = Server::start(&data);
+    let url = &server.url;
+
+    let add = |token: String, body: &'static str| async move {
+        let (s, v) = send(
+            Method::POST,
+            &format!("{url}/api/alerts"),
+            Some(&token),
+            "application/json",
+            body,
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+        v["id"].as_u64().unwrap()
+    };
+    let quakes = add(rae.clone(), r#"{"name":"quakes","query":"tremor"}"#).await;
+    add(ray.clone(), r#"{"name":"floods","query":"deluge"}"#).await;
+
+    assert_eq!(alert_names(url, &rae).await, ["quakes"]);
+    assert_eq!(alert_names(url, &ray).await, ["floods"]);
+    assert_eq!(alert_names(url, &admin).await, ["floods", "quakes"]);
+
+    // Another reader's alert is, to ray, an alert that does not exist.
+    for (method, path) in [
+        (Method::GET, format!("/api/alerts/{quakes}")),
+        (Method::GET, format!("/api/alerts/{quakes}/hits")),
+        (Method::GET, format!("/feeds/alerts/{quakes}.atom")),
+        (Method::DELETE, format!("/api/alerts/{quakes}")),
+    ] {
+        let (s, v) = send(
+            method.clone(),
+            &format!("{url}{path}"),
+            Some(&ray),
+            "text/plain",
+            "",
+        )
+        .await;
+        assert_eq!(s, 404, "{method} {path}: {v}");
+    }
+    assert_eq!(alert_names(url, &rae).await, ["quakes"], "ray removed it");
+
+    // Ray's alert stream carries his hits only: rae's fires first, yet
+    // the first hit ray receives is his own.
+    let mut stream = common::http()
+        .get(format!("{url}/api/stream?alerts=1"))
+        .bearer_auth(&ray)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    for (headline, word) in [("Tremor felt", "tremor"), ("Deluge downtown", "deluge")] {
+        let (s, v) = send(
+            Method::POST,
+            &format!("{url}/api/stories"),
+            Some(&admin),
+            "text/markdown",
+            &markdown_story(headline, word),
+        )
+        .await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let mut parser = newsterm_client::SseParser::default();
+    let first = loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(20), stream.chunk())
+            .await
+            .expect("alert stream quiet")
+            .unwrap()
+            .expect("alert stream ended");
+        if let Some(ev) = parser
+            .feed(&chunk)
+            .into_iter()
+            .find(|ev| ev.event.as_deref() == Some("alert"))
+        {
+            break serde_json::from_str::<Value>(&ev.data).unwrap();
+        }
+    };
+    assert_eq!(first["name"], "floods", "{first}");
+    // Both hits are logged by now (they fire in wire order).
+    assert_eq!(hit_names(url, &ray).await, ["floods"]);
+    assert_eq!(hit_names(url, &rae).await, ["quakes"]);
+    assert_eq!(hit_names(url, &admin).await, ["floods", "quakes"]);
+
+    // An admin acts on anyone's alert.
+    let (s, v) = send(
+        Method::DELETE,
+        &format!("{url}/api/alerts/{quakes}"),
+        Some(&admin),
+        "text/plain",
+        "",
+    )
+    .await;
+    assert_eq!(s, 204, "{v}");
+    assert!(alert_names(url, &rae).await.is_empty());
+}

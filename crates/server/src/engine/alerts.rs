@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use newsterm_alert::{
     Alert, AlertError, AlertId, AlertIndex, AlertSpec, AlertStore, Fired, TargetStatus,
-    WebhookConfig, WebhookSender,
+    WebhookConfig, WebhookSender, Whose,
 };
 use newsterm_api::{AlertHit, Headline};
 use newsterm_query::Document;
@@ -30,6 +30,28 @@ pub struct AlertEvent {
     /// The wire sequence of the revision that fired.
     pub seq: u64,
     pub hit: AlertHit,
+    /// The alert's owner: a subscriber receives only the hits it may see.
+    pub owner: Option<i64>,
+}
+
+/// One subscriber's alert hits: the shared broadcast, less the hits of
+/// alerts the subscriber may not see.
+pub struct AlertEvents {
+    rx: broadcast::Receiver<Arc<AlertEvent>>,
+    whose: Whose,
+}
+
+impl AlertEvents {
+    /// The next hit for this subscriber (errors as `broadcast`'s: lagged
+    /// behind, or the engine gone).
+    pub async fn recv(&mut self) -> Result<Arc<AlertEvent>, broadcast::error::RecvError> {
+        loop {
+            let ev = self.rx.recv().await?;
+            if self.whose.includes(ev.owner) {
+                return Ok(ev);
+            }
+        }
+    }
 }
 
 pub struct Alerts {
@@ -74,12 +96,16 @@ impl Alerts {
         })
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<AlertEvent>> {
-        self.events.subscribe()
+    /// Hits as they fire, of `whose` alerts only.
+    pub fn subscribe(&self, whose: Whose) -> AlertEvents {
+        AlertEvents {
+            rx: self.events.subscribe(),
+            whose,
+        }
     }
 
-    pub fn add(&self, spec: AlertSpec) -> Result<Alert, AlertError> {
-        let alert = self.store.add(&spec, OffsetDateTime::now_utc())?;
+    pub fn add(&self, spec: AlertSpec, owner: Option<i64>) -> Result<Alert, AlertError> {
+        let alert = self.store.add(&spec, owner, OffsetDateTime::now_utc())?;
         write(&self.index).insert(alert.id, &alert.query);
         write(&self.by_id).insert(alert.id, alert.clone());
         Ok(alert)
@@ -92,14 +118,23 @@ impl Alerts {
         Ok(removed)
     }
 
-    pub fn list(&self) -> Vec<Alert> {
-        let mut alerts: Vec<Alert> = read(&self.by_id).values().cloned().collect();
+    pub fn list(&self, whose: Whose) -> Vec<Alert> {
+        let mut alerts: Vec<Alert> = read(&self.by_id)
+            .values()
+            .filter(|a| whose.includes(a.owner))
+            .cloned()
+            .collect();
         alerts.sort_by_key(|a| a.id);
         alerts
     }
 
-    pub fn get(&self, id: AlertId) -> Option<Alert> {
-        read(&self.by_id).get(&id).cloned()
+    /// The alert, if it exists and is one of `whose`: to anyone else an
+    /// alert that is not theirs does not exist.
+    pub fn get(&self, id: AlertId, whose: Whose) -> Option<Alert> {
+        read(&self.by_id)
+            .get(&id)
+            .filter(|a| whose.includes(a.owner))
+            .cloned()
     }
 
     /// How deliveries to a webhook target have gone lately.
@@ -107,8 +142,13 @@ impl Alerts {
         self.webhooks.status(url)
     }
 
-    pub fn recent(&self, id: Option<AlertId>, limit: usize) -> Result<Vec<Fired>, AlertError> {
-        self.store.recent_fired(id, limit)
+    pub fn recent(
+        &self,
+        id: Option<AlertId>,
+        whose: Whose,
+        limit: usize,
+    ) -> Result<Vec<Fired>, AlertError> {
+        self.store.recent_fired(id, whose, limit)
     }
 
     /// Matches one stored revision and delivers what fires. An alert fires
@@ -153,7 +193,11 @@ impl Alerts {
                     at: f.at,
                 };
                 // Nobody listening is fine.
-                let _ = self.events.send(Arc::new(AlertEvent { seq: f.seq, hit }));
+                let _ = self.events.send(Arc::new(AlertEvent {
+                    seq: f.seq,
+                    hit,
+                    owner: alert.owner,
+                }));
             }
             if alert.delivery.webhook.is_some() && !self.webhooks.enqueue(alert, story) {
                 tracing::warn!(alert = %alert.id, "webhook queue full; delivery dropped");

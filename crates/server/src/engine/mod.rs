@@ -48,7 +48,7 @@ use newsterm_story::{Story, StoryContent, StoryId, Tags};
 use newsterm_wire::Wire;
 use tokio::sync::{mpsc, oneshot};
 
-pub use alerts::{AlertEvent, Alerts};
+pub use alerts::{AlertEvent, AlertEvents, Alerts};
 pub use sources::{Sources, sink};
 pub use wire_item::WireItem;
 

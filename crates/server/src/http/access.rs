@@ -30,6 +30,7 @@ use axum::response::Response;
 use newsterm_accounts::{
     AccountsError, AuthError, Authenticator, Credential, Principal, Scope, Session,
 };
+use newsterm_alert::Whose;
 
 use super::limits::{RateLimits, StreamCaps};
 use super::{ApiError, AppState};
@@ -150,6 +151,22 @@ impl Caller {
                         },
                     })
                 }
+            }
+        }
+    }
+
+    /// Whose alerts this caller sees and acts on: all of them in local
+    /// mode or with the `admin` scope, else only the user's own.
+    pub fn whose_alerts(&self) -> Result<Whose, GateError> {
+        match self {
+            Caller::Local => Ok(Whose::Everyone),
+            Caller::Anonymous => Err(GateError::NoCredential(Some(Scope::Alerts))),
+            Caller::Token(p) | Caller::Browser(Session { principal: p, .. }) => {
+                Ok(if p.allows(Scope::Admin) {
+                    Whose::Everyone
+                } else {
+                    Whose::User(p.user_id)
+                })
             }
         }
     }

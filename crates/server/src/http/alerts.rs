@@ -9,7 +9,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use newsterm_alert::{Alert, AlertId, AlertSpec, Delivery, Webhook};
+use newsterm_alert::{Alert, AlertId, AlertSpec, Delivery, Webhook, Whose};
 use newsterm_api::{AlertDelivery, AlertHit, AlertInfo, Headline, NewAlert, WebhookTarget};
 use newsterm_query::Document;
 use serde::Deserialize;
@@ -37,21 +37,34 @@ fn alert_id(id: &str) -> Result<AlertId, ApiError> {
     Ok(id.parse::<AlertId>()?)
 }
 
-async fn list(State(st): State<AppState>) -> Json<Vec<AlertInfo>> {
+async fn list(
+    State(st): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<AlertInfo>>, ApiError> {
     let alerts = st.engine.alerts();
-    Json(alerts.list().iter().map(|a| info(alerts, a)).collect())
+    let whose = caller.whose_alerts()?;
+    Ok(Json(
+        alerts.list(whose).iter().map(|a| info(alerts, a)).collect(),
+    ))
+}
+
+/// The alert `id` if the caller may see it; another user's alert is as
+/// absent as one that never existed, so ids tell nothing about others.
+fn visible_alert(st: &AppState, caller: &Caller, id: &str) -> Result<Alert, ApiError> {
+    let id = alert_id(id)?;
+    st.engine
+        .alerts()
+        .get(id, caller.whose_alerts()?)
+        .ok_or_else(|| ApiError::not_found(format!("alert {id} does not exist")))
 }
 
 async fn get_one(
     State(st): State<AppState>,
+    caller: Caller,
     UrlPath(id): UrlPath<String>,
 ) -> Result<Json<AlertInfo>, ApiError> {
-    let id = alert_id(&id)?;
-    let alerts = st.engine.alerts();
-    let alert = alerts
-        .get(id)
-        .ok_or_else(|| ApiError::not_found(format!("alert {id} does not exist")))?;
-    Ok(Json(info(alerts, &alert)))
+    let alert = visible_alert(&st, &caller, &id)?;
+    Ok(Json(info(st.engine.alerts(), &alert)))
 }
 
 async fn add(
@@ -86,16 +99,18 @@ async fn add(
             feed: new.delivery.feed,
         },
     };
+    let owner = caller.principal().map(|p| p.user_id);
     let engine = st.engine.clone();
-    let alert = blocking(move || engine.alerts().add(spec)).await?;
+    let alert = blocking(move || engine.alerts().add(spec, owner)).await?;
     Ok((StatusCode::CREATED, Json(info(st.engine.alerts(), &alert))))
 }
 
 async fn remove(
     State(st): State<AppState>,
+    caller: Caller,
     UrlPath(id): UrlPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = alert_id(&id)?;
+    let id = visible_alert(&st, &caller, &id)?.id;
     let engine = st.engine.clone();
     let removed = blocking(move || engine.alerts().remove(id)).await?;
     if removed {
@@ -112,23 +127,24 @@ struct HitParams {
 
 async fn hits(
     State(st): State<AppState>,
+    caller: Caller,
     UrlPath(id): UrlPath<String>,
     params: Result<Query<HitParams>, QueryRejection>,
 ) -> Result<Json<Vec<AlertHit>>, ApiError> {
-    let id = alert_id(&id)?;
-    if st.engine.alerts().get(id).is_none() {
-        return Err(ApiError::not_found(format!("alert {id} does not exist")));
-    }
+    let id = visible_alert(&st, &caller, &id)?.id;
     let Query(p) = params?;
-    Ok(Json(hit_list(&st.engine, Some(id), p.limit).await?))
+    let whose = caller.whose_alerts()?;
+    Ok(Json(hit_list(&st.engine, Some(id), whose, p.limit).await?))
 }
 
 async fn all_hits(
     State(st): State<AppState>,
+    caller: Caller,
     params: Result<Query<HitParams>, QueryRejection>,
 ) -> Result<Json<Vec<AlertHit>>, ApiError> {
     let Query(p) = params?;
-    Ok(Json(hit_list(&st.engine, None, p.limit).await?))
+    let whose = caller.whose_alerts()?;
+    Ok(Json(hit_list(&st.engine, None, whose, p.limit).await?))
 }
 
 /// Recent hits with their stories' headlines (as of the revision that
@@ -136,19 +152,23 @@ async fn all_hits(
 async fn hit_list(
     engine: &Arc<Engine>,
     id: Option<AlertId>,
+    whose: Whose,
     limit: Option<usize>,
 ) -> Result<Vec<AlertHit>, ApiError> {
     let limit = page_size(limit, 50)?;
     let engine = engine.clone();
     blocking(move || {
         let alerts = engine.alerts();
-        let fired = alerts.recent(id, limit)?;
+        let fired = alerts.recent(id, whose, limit)?;
         let mut out = Vec::with_capacity(fired.len());
         for f in fired {
             let Some(story) = engine.reader().revision(f.story, f.revision)? else {
                 continue;
             };
-            let name = alerts.get(f.alert).map(|a| a.name).unwrap_or_default();
+            let name = alerts
+                .get(f.alert, whose)
+                .map(|a| a.name)
+                .unwrap_or_default();
             out.push(AlertHit {
                 alert: f.alert.0,
                 name,

@@ -8,11 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use newsterm_alert::Whose;
 use newsterm_feed::{FeedKind, FeedMeta};
 use newsterm_search::{SearchOptions, Sort};
 use newsterm_story::Story;
 use serde::Deserialize;
 
+use super::access::Caller;
 use super::{ApiError, AppState, blocking};
 
 /// Stories in a served feed.
@@ -99,6 +101,7 @@ async fn serve_feed(
 /// hits, newest first, each the revision that fired.
 async fn serve_alert_feed(
     State(st): State<AppState>,
+    caller: Caller,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -112,12 +115,14 @@ async fn serve_alert_feed(
     let alert = st
         .engine
         .alerts()
-        .get(id)
+        .get(id, caller.whose_alerts()?)
         .filter(|a| a.delivery.feed)
         .ok_or_else(|| ApiError::not_found(format!("alert {id} has no feed")))?;
     let engine = st.engine.clone();
     let stories = blocking(move || -> Result<Vec<Story>, ApiError> {
-        let fired = engine.alerts().recent(Some(id), FEED_ITEMS)?;
+        let fired = engine
+            .alerts()
+            .recent(Some(id), Whose::Everyone, FEED_ITEMS)?;
         let mut stories = Vec::with_capacity(fired.len());
         for f in fired {
             if let Some(s) = engine.reader().revision(f.story, f.revision)? {

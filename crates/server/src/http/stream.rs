@@ -21,13 +21,14 @@ use newsterm_wire::{Recv, Resume, Subscriber};
 use serde::Deserialize;
 
 use newsterm_accounts::Scope;
+use newsterm_alert::Whose;
 
 use super::access::Caller;
 use super::limits::StreamPermit;
 use super::search::optional_query;
 use super::{ApiError, AppState};
 use crate::connections::Peer;
-use crate::engine::{AlertEvent, Engine, WireItem};
+use crate::engine::{AlertEvent, AlertEvents, Engine, WireItem};
 
 /// How often an idle stream sends a keep-alive, so proxies and clients
 /// can tell a quiet wire from a dead connection.
@@ -241,7 +242,7 @@ async fn sse(
     let Query(params) = params?;
     let permit = admit_stream(&st, &caller, peer, &params)?;
     if wants_alerts(&params) {
-        return Ok(alert_stream(&st, permit));
+        return Ok(alert_stream(&st, caller.whose_alerts()?, permit));
     }
     let session = Session::open(&st, params, last_event_id(&headers)?, permit)?;
     let frames = futures_util::stream::unfold(session, |mut s| async move {
@@ -274,12 +275,12 @@ async fn sse(
         .into_response())
 }
 
-/// `GET /api/stream?alerts=1`: every alert hit as it fires, as `event:
+/// `GET /api/stream?alerts=1`: every hit of the caller's alerts as it fires, as `event:
 /// alert` with an [`newsterm_api::AlertHit`]. A subscriber that falls
 /// behind is told so and closed, like the wire's.
-fn alert_stream(st: &AppState, permit: StreamPermit) -> Response {
+fn alert_stream(st: &AppState, whose: Whose, permit: StreamPermit) -> Response {
     use tokio::sync::broadcast::error::RecvError;
-    let rx = st.engine.alerts().subscribe();
+    let rx = st.engine.alerts().subscribe(whose);
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.reset();
     let state = (rx, keepalive, st.shutdown.clone(), false, permit);
@@ -335,7 +336,7 @@ async fn websocket(
     let Query(params) = params?;
     let permit = admit_stream(&st, &caller, peer, &params)?;
     if wants_alerts(&params) {
-        let rx = st.engine.alerts().subscribe();
+        let rx = st.engine.alerts().subscribe(caller.whose_alerts()?);
         let shutdown = st.shutdown.clone();
         return Ok(upgrade.on_upgrade(move |socket| async move {
             run_alert_websocket(socket, rx, shutdown).await;
@@ -356,7 +357,7 @@ fn wants_alerts(params: &StreamParams) -> bool {
 /// Alert hits over WebSocket: `{"event":"alert","data":{…AlertHit…}}`.
 async fn run_alert_websocket(
     socket: WebSocket,
-    mut rx: tokio::sync::broadcast::Receiver<Arc<AlertEvent>>,
+    mut rx: AlertEvents,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     use futures_util::{SinkExt, StreamExt};
