@@ -72,12 +72,9 @@ pub enum AccountsError {
     Random(String),
     #[error("cannot hash the password: {0}")]
     Hash(String),
-    #[error("accounts file {path}: {source}")]
-    Open {
-        path: std::path::PathBuf,
-        #[source]
-        source: rusqlite::Error,
-    },
+    /// `accounts.db` could not be opened, created or migrated.
+    #[error(transparent)]
+    Open(Box<newsterm_sqlite::OpenError>),
     #[error("accounts file: {0}")]
     Storage(#[from] rusqlite::Error),
 }
@@ -96,6 +93,12 @@ pub enum AuthError {
     WrongPassword,
     #[error(transparent)]
     Accounts(#[from] AccountsError),
+}
+
+impl From<newsterm_sqlite::OpenError> for AccountsError {
+    fn from(e: newsterm_sqlite::OpenError) -> Self {
+        AccountsError::Open(Box::new(e))
+    }
 }
 
 impl From<rusqlite::Error> for AuthError {

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use newsterm_sqlite::{Database, Synchronous};
+use rusqlite::{Connection, OptionalExtension, params};
 use time::{Duration, OffsetDateTime};
 
 use crate::roles::{Role, Scopes};
@@ -15,6 +16,18 @@ use crate::{ACCOUNTS_FILE, AccountsError, AuthError};
 /// How long a browser session lasts after login.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
 
+/// `accounts.db`: private to its owner like every newsterm file (it holds
+/// password and token hashes). Migrations are only ever appended.
+const DATABASE: Database = Database {
+    name: "accounts",
+    // An acknowledged revocation or password change must survive a crash.
+    synchronous: Synchronous::Full,
+    foreign_keys: true,
+    migrations: &[SCHEMA],
+};
+
+/// Migration 1; files made before schema versions were kept already hold
+/// these tables, hence IF NOT EXISTS.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS users (
     -- Ids are never reused: alerts.db names owners by id, and a new user
@@ -209,26 +222,7 @@ impl Accounts {
     /// Opens (creating) `accounts.db` in `data_dir`, which must exist.
     pub fn open(data_dir: &Path) -> Result<Accounts, AccountsError> {
         let path = data_dir.join(ACCOUNTS_FILE);
-        let open_err = |source| AccountsError::Open {
-            path: path.clone(),
-            source,
-        };
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(open_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(open_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(open_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        conn.execute_batch(SCHEMA).map_err(open_err)?;
+        let conn = DATABASE.open(&path)?;
         Ok(Accounts {
             path,
             conn: Mutex::new(conn),

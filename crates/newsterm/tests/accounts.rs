@@ -123,6 +123,27 @@ async fn users_and_tokens_are_managed_on_the_data_directory_beside_a_running_ser
     stdout_of(&newsterm(&["user", "rm", "bo", "--data", d]));
     let list = stdout_of(&newsterm(&["user", "list", "--data", d]));
     assert!(!list.contains("bo"), "{list}");
+
+    // Every file the server and the CLI made there (stories, alerts with
+    // webhook secrets, sources, accounts, their WAL files) is the owner's
+    // alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_file() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name}");
+                files.push(name);
+            }
+        }
+        for db in ["accounts.db", "alerts.db", "sources.db", "store.db"] {
+            assert!(files.iter().any(|f| f == db), "{db} missing: {files:?}");
+        }
+    }
 }
 
 /// A stand-in server that records the Authorization header it is sent.
