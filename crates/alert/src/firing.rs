@@ -39,7 +39,7 @@ impl AlertIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use newsterm_story::{Story, StoryDraft, StoryId, Tags};
+    use newsterm_story::{Story, StoryDraft, StoryId};
     use time::macros::datetime;
 
     #[test]
@@ -63,13 +63,7 @@ mod tests {
             id,
             revision,
             seq: u64::from(revision),
-            content,
-            tags: Tags::default(),
-            received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, datetime!(2024-05-01 12:00 UTC))
         })
     }
 

@@ -330,7 +330,7 @@ fn remove_from<T: PartialEq>(list: &mut Vec<T>, item: &T) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use newsterm_story::{Priority, StoryDraft, StoryId, Tags};
+    use newsterm_story::{Priority, StoryDraft};
     use time::macros::datetime;
 
     fn story(headline: &str, priority: Priority) -> Story {
@@ -343,16 +343,8 @@ mod tests {
         .validate(datetime!(2024-05-01 12:00 UTC))
         .unwrap();
         Story {
-            id: StoryId::new(),
-            revision: 1,
             seq: 1,
-            content,
-            tags: Tags::default(),
-            received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, datetime!(2024-05-01 12:00 UTC))
         }
     }
 

@@ -319,7 +319,7 @@ pub(crate) fn children(nodes: &[Node], at: usize, span: u32) -> impl Iterator<It
 #[cfg(test)]
 mod tests {
     use super::*;
-    use newsterm_story::{Story, StoryDraft, StoryId, Tags};
+    use newsterm_story::{Story, StoryDraft};
     use time::macros::datetime;
 
     fn doc() -> Document {
@@ -332,16 +332,8 @@ mod tests {
         .validate(datetime!(2024-05-01 12:00 UTC))
         .unwrap();
         Document::of(&Story {
-            id: StoryId::new(),
-            revision: 1,
             seq: 1,
-            content,
-            tags: Tags::default(),
-            received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, datetime!(2024-05-01 12:00 UTC))
         })
     }
 

@@ -411,7 +411,7 @@ mod tests {
     use axum::extract::State;
     use axum::http::{HeaderMap, StatusCode};
     use axum::routing::post;
-    use newsterm_story::{StoryDraft, StoryId, Tags};
+    use newsterm_story::StoryDraft;
     use std::sync::atomic::AtomicUsize;
     use std::time::Instant;
     use time::macros::datetime;
@@ -482,16 +482,8 @@ mod tests {
         .validate(datetime!(2024-05-01 12:00 UTC))
         .unwrap();
         Story {
-            id: StoryId::new(),
-            revision: 1,
             seq: 42,
-            content,
-            tags: Tags::default(),
-            received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, datetime!(2024-05-01 12:00 UTC))
         }
     }
 

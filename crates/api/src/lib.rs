@@ -40,6 +40,15 @@ pub struct Headline {
     /// Top topic code, once tagging has assigned one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
+    /// When newsterm received this revision, for revisions after the
+    /// first: the time a monitor shows beside a revised headline, so its
+    /// times run in wire order.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub revised: Option<OffsetDateTime>,
 }
 
 impl Headline {
@@ -54,6 +63,7 @@ impl Headline {
             source: story.content.source.clone(),
             language: story.content.language.clone(),
             topic: story.tags.top_topic().map(str::to_string),
+            revised: (story.revision > 1).then_some(story.received),
         }
     }
 }
@@ -368,6 +378,23 @@ pub struct SourceHealth {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_headline_says_when_a_revision_landed_and_only_for_revisions() {
+        let content = newsterm_story::StoryDraft {
+            headline: Some("Quake".into()),
+            ..Default::default()
+        }
+        .validate(OffsetDateTime::UNIX_EPOCH)
+        .unwrap();
+        let received = OffsetDateTime::UNIX_EPOCH + time::Duration::hours(2);
+        let mut story = Story::new(content, received);
+        assert_eq!(Headline::of(&story).revised, None);
+        let json = serde_json::to_value(Headline::of(&story)).unwrap();
+        assert!(json.get("revised").is_none(), "{json}");
+        story.revision = 2;
+        assert_eq!(Headline::of(&story).revised, Some(received));
+    }
 
     #[test]
     fn a_poll_report_reads_as_counts_and_the_first_failure() {

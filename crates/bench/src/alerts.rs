@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use newsterm_alert::{AlertIndex, AlertSpec, AlertStore, Delivery};
 use newsterm_query::{Document, Query};
-use newsterm_story::{Story, StoryId, Tags};
+use newsterm_story::Story;
 
 use crate::report::{Figure, Percentiles, Report, r1};
 use crate::{BenchConfig, BenchError, progress};
@@ -98,16 +98,8 @@ fn corpus_stories(corpus: &[String]) -> Vec<Story> {
         .filter_map(|l| newsterm_story::jsonl::parse_line(l, now).ok())
         .zip(1u64..)
         .map(|(parsed, seq)| Story {
-            id: StoryId::new(),
-            revision: 1,
             seq,
-            content: parsed.content,
-            tags: Tags::default(),
-            received: now,
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(parsed.content, now)
         })
         .collect()
 }

@@ -1021,16 +1021,10 @@ mod tests {
         let mut g = Grouper::default();
         let event = EventId::new_at(T0);
         let story = |headline: &str, body: &[&str], source: &str| Story {
-            id: StoryId::new(),
-            revision: 1,
             seq: 1,
-            content: content(headline, body, source, T0),
             tags: fire_tags(),
-            received: T0,
-            kind: Default::default(),
-            note: None,
             event: Some(event),
-            duplicate_of: None,
+            ..Story::new(content(headline, body, source, T0), T0)
         };
         let a = story(
             "Fire forces evacuation of Porto hotel",

@@ -26,14 +26,19 @@ impl fmt::Display for SourceId {
     }
 }
 
+/// Text that is not a source id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a source id (a number)")]
+pub struct BadSourceId(pub String);
+
 impl FromStr for SourceId {
-    type Err = String;
+    type Err = BadSourceId;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.trim()
             .parse()
             .map(SourceId)
-            .map_err(|_| format!("`{}` is not a source id (a number)", s.trim()))
+            .map_err(|_| BadSourceId(s.trim().chars().take(40).collect()))
     }
 }
 
@@ -87,61 +92,31 @@ impl Default for Every {
 }
 
 impl fmt::Display for Every {
+    /// humantime's form without spaces: `5m`, `1h30m`, `1m30s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut secs = self.0.as_secs();
-        if secs == 0 {
-            return f.write_str("0s");
-        }
-        for (unit, size) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
-            if secs >= size {
-                write!(f, "{}{unit}", secs / size)?;
-                secs %= size;
-            }
-        }
-        Ok(())
+        f.write_str(
+            &humantime::format_duration(self.0)
+                .to_string()
+                .replace(' ', ""),
+        )
     }
 }
 
 impl FromStr for Every {
     type Err = IntervalError;
 
+    /// humantime's durations (`30s`, `5m`, `1h30m`, `2 hours`), any case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let fail = |reason: &str| IntervalError {
-            input: s.chars().take(40).collect(),
-            reason: reason.into(),
-        };
+        let input: String = s.chars().take(40).collect();
         let text = s.trim().to_ascii_lowercase();
-        if text.is_empty() {
-            return Err(fail("it is empty; write e.g. 30s, 5m or 1h"));
-        }
-        let mut total: u64 = 0;
-        let mut number = String::new();
-        for c in text.chars() {
-            if c.is_ascii_digit() {
-                number.push(c);
-                continue;
-            }
-            let unit = match c {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                'd' => 86_400,
-                _ => return Err(fail("use a number and a unit: s, m, h or d")),
-            };
-            if number.is_empty() {
-                return Err(fail("each unit needs a number before it"));
-            }
-            let n: u64 = number.parse().map_err(|_| fail("it is too long"))?;
-            total = n
-                .checked_mul(unit)
-                .and_then(|v| total.checked_add(v))
-                .ok_or_else(|| fail("it is too long"))?;
-            number.clear();
-        }
-        if !number.is_empty() {
-            return Err(fail("the number needs a unit: s, m, h or d"));
-        }
-        Every::new(Duration::from_secs(total)).map_err(|e| fail(&e.reason))
+        let duration = humantime::parse_duration(&text).map_err(|e| IntervalError {
+            input: input.clone(),
+            reason: format!("{e}; write e.g. 30s, 5m or 1h"),
+        })?;
+        Every::new(duration).map_err(|e| IntervalError {
+            input,
+            reason: e.reason,
+        })
     }
 }
 
@@ -272,18 +247,19 @@ mod tests {
         assert_eq!(every("1h30m").duration(), Duration::from_secs(5400));
         assert_eq!(every("1h30m").to_string(), "1h30m");
         assert_eq!(every("90s").to_string(), "1m30s");
+        assert_eq!(every("2 hours").to_string(), "2h");
     }
 
     #[test]
     fn bad_intervals_say_why() {
         for (input, why) in [
-            ("", "empty"),
-            ("5", "needs a unit"),
-            ("5x", "unit"),
-            ("m", "number before"),
+            ("", "write e.g. 30s"),
+            ("5", "write e.g. 30s"),
+            ("5x", "write e.g. 30s"),
+            ("m", "write e.g. 30s"),
             ("1s", "between 10s and 7d"),
             ("8d", "between 10s and 7d"),
-            ("99999999999999999999h", "too long"),
+            ("99999999999999999999h", "write e.g. 30s"),
         ] {
             let e = input.parse::<Every>().unwrap_err().to_string();
             assert!(e.contains(why), "{input}: {e}");

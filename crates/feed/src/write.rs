@@ -408,7 +408,7 @@ fn rfc2822(t: OffsetDateTime) -> String {
 #[cfg(test)]
 mod tests {
     use newsterm_story::tags::Topic;
-    use newsterm_story::{StoryDraft, StoryId, Tags, parse_time};
+    use newsterm_story::{StoryDraft, Tags, parse_time};
 
     use super::*;
     use crate::parse::{ParseOptions, parse};
@@ -432,10 +432,8 @@ mod tests {
         .validate(OffsetDateTime::UNIX_EPOCH)
         .unwrap();
         Story {
-            id: StoryId::new(),
             revision: 2,
             seq: 7,
-            content,
             tags: Tags {
                 topics: vec![Topic {
                     code: "medtop:11000000".into(),
@@ -444,11 +442,7 @@ mod tests {
                 }],
                 ..Tags::default()
             },
-            received: parse_time("2024-05-01T13:00:00Z").unwrap(),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, parse_time("2024-05-01T13:00:00Z").unwrap())
         }
     }
 

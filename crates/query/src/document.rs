@@ -104,7 +104,7 @@ fn push_keyword(values: &mut Vec<FieldValue<'_>>, field: Field, raw: &str) {
 mod tests {
     use super::*;
     use newsterm_story::tags::{Entity, Topic};
-    use newsterm_story::{Block, Priority, StoryDraft, StoryId, Tags};
+    use newsterm_story::{Block, Priority, StoryDraft, Tags};
     use time::macros::datetime;
 
     fn story(tags: Tags) -> Story {
@@ -125,16 +125,9 @@ mod tests {
         .validate(datetime!(2024-05-01 12:00 UTC))
         .unwrap();
         Story {
-            id: StoryId::new(),
-            revision: 1,
             seq: 1,
-            content,
             tags,
-            received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, datetime!(2024-05-01 12:00 UTC))
         }
     }
 

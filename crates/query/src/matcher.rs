@@ -273,7 +273,7 @@ pub fn matches(query: &Query, doc: &Document) -> bool {
 mod tests {
     use super::*;
     use crate::parser::parse;
-    use newsterm_story::{Block, Priority, Story, StoryDraft, StoryId, Tags};
+    use newsterm_story::{Block, Priority, Story, StoryDraft, Tags};
     use time::macros::datetime;
 
     fn story() -> Story {
@@ -316,16 +316,9 @@ mod tests {
             ..Tags::default()
         };
         Story {
-            id: StoryId::new(),
-            revision: 1,
             seq: 1,
-            content,
             tags,
-            received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(content, datetime!(2024-05-01 12:00 UTC))
         }
     }
 

@@ -788,16 +788,12 @@ mod tests {
 
     fn story(seq: u64, draft: StoryDraft, tags: serde_json::Value) -> Story {
         Story {
-            id: StoryId::new(),
-            revision: 1,
             seq,
-            content: draft.validate(now()).expect("test stories are valid"),
             tags: tags_of(&tags),
-            received: now(),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            ..Story::new(
+                draft.validate(now()).expect("test stories are valid"),
+                now(),
+            )
         }
     }
 

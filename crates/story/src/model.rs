@@ -483,6 +483,25 @@ pub struct Story {
 }
 
 impl Story {
+    /// A first revision of `content`, received at `received`: a new id,
+    /// revision 1, wire sequence 0 (not stored yet), no tags, an update
+    /// with no note, event or duplicate. Set anything else with struct
+    /// update syntax: `Story { seq, tags, ..Story::new(content, at) }`.
+    pub fn new(content: StoryContent, received: OffsetDateTime) -> Story {
+        Story {
+            id: StoryId::new(),
+            revision: 1,
+            seq: 0,
+            content,
+            tags: Tags::default(),
+            received,
+            kind: RevisionKind::Update,
+            note: None,
+            event: None,
+            duplicate_of: None,
+        }
+    }
+
     /// The text tagging reads and every tag span points into: the
     /// headline, then each bullet, paragraph and subhead, separated by
     /// blank lines.

@@ -30,6 +30,7 @@ pub fn headline(seq: u64, priority: Priority, text: &str) -> Headline {
         source: Some("Wikinews".into()),
         language: "en".into(),
         topic: None,
+        revised: None,
     }
 }
 
@@ -38,35 +39,32 @@ pub fn story(id: StoryId, revision: u32) -> Story {
         id,
         revision,
         seq: 40 + u64::from(revision),
-        content: StoryContent {
-            headline: format!("Dam bursts upstream of Kherson (rev {revision})"),
-            bullets: vec![
-                "Thousands evacuated along the river".into(),
-                "Water expected to peak on Thursday".into(),
-            ],
-            caption: Some("Flooded streets near the port".into()),
-            credit: Some("Jane Roe".into()),
-            body: vec![
-                Block::Paragraph("Officials said the water rose overnight.".into()),
-                Block::Subhead("Evacuations".into()),
-                Block::Paragraph("Buses left the city at dawn.".into()),
-            ],
-            byline: Some("John Doe".into()),
-            dateline: Some("KHERSON".into()),
-            source: Some("Wikinews".into()),
-            url: Some("https://en.wikinews.org/wiki/Dam".into()),
-            language: "en".into(),
-            priority: Priority::Urgent,
-            published: noon(),
-            updated: None,
-            keywords: vec!["floods".into(), "Ukraine".into()],
-        },
-        tags: Tags::default(),
-        received: noon(),
-        kind: Default::default(),
-        note: None,
-        event: None,
-        duplicate_of: None,
+        ..Story::new(
+            StoryContent {
+                headline: format!("Dam bursts upstream of Kherson (rev {revision})"),
+                bullets: vec![
+                    "Thousands evacuated along the river".into(),
+                    "Water expected to peak on Thursday".into(),
+                ],
+                caption: Some("Flooded streets near the port".into()),
+                credit: Some("Jane Roe".into()),
+                body: vec![
+                    Block::Paragraph("Officials said the water rose overnight.".into()),
+                    Block::Subhead("Evacuations".into()),
+                    Block::Paragraph("Buses left the city at dawn.".into()),
+                ],
+                byline: Some("John Doe".into()),
+                dateline: Some("KHERSON".into()),
+                source: Some("Wikinews".into()),
+                url: Some("https://en.wikinews.org/wiki/Dam".into()),
+                language: "en".into(),
+                priority: Priority::Urgent,
+                published: noon(),
+                updated: None,
+                keywords: vec!["floods".into(), "Ukraine".into()],
+            },
+            noon(),
+        )
     }
 }
 

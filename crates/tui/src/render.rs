@@ -178,7 +178,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
         // it holds only today's stories or last year's too.
         time: rows
             .iter()
-            .map(|r| width(&short_time(r.published, app.now)))
+            .map(|r| width(&short_time(r.shown_time(), app.now)))
             .max()
             .unwrap_or(0)
             .max(TIME_COLS),
@@ -420,7 +420,7 @@ fn list_row(row: &Row, now: OffsetDateTime, columns: Columns) -> String {
         row.headline.clone()
     };
     row_text(
-        &short_time(row.published, now),
+        &short_time(row.shown_time(), now),
         priority,
         row.source.as_deref().unwrap_or("—"),
         Some(row.topic.as_deref().unwrap_or("")),
@@ -1472,5 +1472,19 @@ mod tests {
             "{}",
             lines[22]
         );
+    }
+
+    #[test]
+    fn a_revision_shows_when_it_landed_so_times_run_in_wire_order() {
+        let first = headline(1, Priority::Normal, "Older story");
+        let mut revised = headline(2, Priority::Normal, "Revised story");
+        revised.revision = 2;
+        revised.published = noon() - time::Duration::hours(3);
+        revised.revised = Some(noon() + time::Duration::minutes(5));
+        let mut app = monitor(vec![first, revised]);
+        let lines = screen(&draw(&mut app, 80, 24));
+        let row = &lines[row_of(&lines, "r2 Revised story")];
+        assert!(row.starts_with("12:05 "), "{row}");
+        assert!(row_of(&lines, "r2 Revised story") < row_of(&lines, "Older story"));
     }
 }

@@ -18,12 +18,22 @@ pub(crate) struct Row {
     pub seq: u64,
     pub headline: String,
     pub published: OffsetDateTime,
+    /// When a revision after the first landed: what the time column shows.
+    pub revised: Option<OffsetDateTime>,
     pub priority: Priority,
     pub source: Option<String>,
     /// Top mnemonic topic code (`CONFLICT`).
     pub topic: Option<String>,
     /// Search snippet with `<b>…</b>` around matched terms.
     pub snippet: Option<String>,
+}
+
+impl Row {
+    /// The time a list shows: when a revision landed, else when the story
+    /// was published.
+    pub fn shown_time(&self) -> OffsetDateTime {
+        self.revised.unwrap_or(self.published)
+    }
 }
 
 impl From<&Headline> for Row {
@@ -34,6 +44,7 @@ impl From<&Headline> for Row {
             seq: h.seq,
             headline: h.headline.clone(),
             published: h.published,
+            revised: h.revised,
             priority: h.priority,
             source: h.source.clone(),
             topic: h.topic.clone(),
@@ -50,6 +61,7 @@ impl From<SearchHit> for Row {
             seq: 0,
             headline: h.headline,
             published: h.published,
+            revised: None,
             priority: h.priority,
             source: h.source,
             topic: h.topic,
@@ -192,6 +204,7 @@ mod tests {
             seq,
             headline: format!("story {seq}"),
             published: OffsetDateTime::UNIX_EPOCH,
+            revised: None,
             priority: Priority::Normal,
             source: None,
             topic: None,

@@ -498,6 +498,7 @@ mod tests {
             source: None,
             language: "en".into(),
             topic: None,
+            revised: None,
         }
     }
 

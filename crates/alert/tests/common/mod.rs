@@ -2,7 +2,7 @@
 //! queries match random stories often enough to test anything.
 
 use newsterm_story::tags::{Entity, EntityType, Topic};
-use newsterm_story::{Block, Priority, Story, StoryDraft, StoryId, Tags};
+use newsterm_story::{Block, Priority, Story, StoryDraft, Tags};
 use time::macros::datetime;
 
 const WORDS: [&str; 24] = [
@@ -106,16 +106,9 @@ pub fn story(rng: &mut fastrand::Rng) -> Story {
         });
     }
     Story {
-        id: StoryId::new(),
-        revision: 1,
         seq: 1,
-        content,
         tags,
-        received: published,
-        kind: Default::default(),
-        note: None,
-        event: None,
-        duplicate_of: None,
+        ..Story::new(content, published)
     }
 }
 

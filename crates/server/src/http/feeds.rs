@@ -169,15 +169,8 @@ fn feed_response(
         .into_response()
 }
 
-/// Percent-encodes a query for the feed's self link.
+/// A query as the value of a URL's query string (`q=`), for the feed's
+/// self link: form-urlencoded, as browsers send it.
 fn encode_query(q: &str) -> String {
-    let mut out = String::with_capacity(q.len());
-    for b in q.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    form_urlencoded::byte_serialize(q.as_bytes()).collect()
 }

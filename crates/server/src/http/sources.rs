@@ -39,7 +39,7 @@ fn sources(st: &AppState) -> Result<&Sources, ApiError> {
 
 fn source_id(id: &str) -> Result<SourceId, ApiError> {
     id.parse::<SourceId>()
-        .map_err(|message| ApiError::bad_request("bad_parameter", message))
+        .map_err(|e| ApiError::bad_request("bad_parameter", e.to_string()))
 }
 
 /// Refuses, when it is added, a URL the server would never fetch: one
