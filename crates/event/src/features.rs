@@ -63,6 +63,8 @@ pub struct Features {
     /// resolved) and countries (demonyms count as theirs), weighted by
     /// kind and by how often the story names them.
     pub names: Vec<(FeatureKey, f32)>,
+    /// The people named, the most mentioned first: who a story is about.
+    pub people: Vec<FeatureKey>,
     pub signature: Signature,
     /// Distinct shingles: with two signatures, turns a Jaccard estimate
     /// into the share of the shorter text found in the longer.
@@ -371,9 +373,11 @@ impl Features {
         for token in tokenize(&content.tagging_text()) {
             token.text.hash(&mut exact);
         }
+        let (names, people) = names_of(tags);
         Features {
             words: merged,
-            names: names_of(tags),
+            names,
+            people,
             signature,
             shingles,
             exact_key: exact.finish(),
@@ -405,8 +409,9 @@ impl Features {
 /// Named things with a weight per kind: a person or organisation says
 /// more about which event a story reports than a city, and a city more
 /// than a country.
-fn names_of(tags: &Tags) -> Vec<(FeatureKey, f32)> {
+fn names_of(tags: &Tags) -> (Vec<(FeatureKey, f32)>, Vec<FeatureKey>) {
     let mut names: Vec<(FeatureKey, f32, u32)> = Vec::new();
+    let mut people: Vec<(FeatureKey, u32)> = Vec::new();
     let mut add = |key: FeatureKey, weight: f32| match names.iter_mut().find(|n| n.0 == key) {
         Some(n) => n.2 += 1,
         None => names.push((key, weight, 1)),
@@ -414,7 +419,14 @@ fn names_of(tags: &Tags) -> Vec<(FeatureKey, f32)> {
     for e in &tags.entities {
         let canonical = e.canonical.to_lowercase();
         match e.kind {
-            EntityType::Person => add(key_of(&format!("p:{canonical}"), NAME_SPACE), 1.0),
+            EntityType::Person => {
+                let key = key_of(&format!("p:{canonical}"), NAME_SPACE);
+                add(key, 1.0);
+                match people.iter_mut().find(|p| p.0 == key) {
+                    Some(p) => p.1 += 1,
+                    None => people.push((key, 1)),
+                }
+            }
             EntityType::Org => add(key_of(&format!("o:{canonical}"), NAME_SPACE), 0.8),
             EntityType::Loc => {
                 let key = match e.geonames_id {
@@ -438,7 +450,9 @@ fn names_of(tags: &Tags) -> Vec<(FeatureKey, f32)> {
         .map(|(k, w, n)| (k, w * (1.0 + 0.3 * (n as f32).ln()).min(2.0)))
         .collect();
     out.sort_unstable_by_key(|n| n.0);
-    out
+    // Stable: among people mentioned as often, the first named leads.
+    people.sort_by(|a, b| b.1.cmp(&a.1));
+    (out, people.into_iter().map(|p| p.0).collect())
 }
 
 /// Multipliers of the hash functions: odd 64-bit constants from a fixed

@@ -51,7 +51,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             join_threshold: 0.3,
-            max_gap_secs: 4 * 86_400,
+            max_gap_secs: 7 * 86_400,
             max_stories: 100_000,
             scan_per_feature: 48,
             candidates: 10,
@@ -102,6 +102,8 @@ struct Event {
     centroid: FxHashMap<FeatureKey, f32>,
     /// How many members name each thing.
     names: FxHashMap<FeatureKey, f32>,
+    /// How many members name each person.
+    people: FxHashMap<FeatureKey, f32>,
     first: i64,
     last: i64,
     touched: u64,
@@ -214,7 +216,17 @@ impl Grouper {
 
     /// Decides where a new story goes, and records it there.
     pub fn place(&mut self, id: StoryId, content: &StoryContent, tags: &Tags) -> Placement {
-        let features = Features::of(content, tags);
+        self.place_read(id, content, Features::of(content, tags))
+    }
+
+    /// [`Grouper::place`] with the story's features already read (reading
+    /// them is most of the work, and needs no access to the grouper).
+    pub fn place_read(
+        &mut self,
+        id: StoryId,
+        content: &StoryContent,
+        features: Features,
+    ) -> Placement {
         if let Some(&earlier) = self.exact.get(&features.exact_key)
             && self.stories.get(&earlier).is_some_and(|m| !m.withdrawn)
         {
@@ -247,7 +259,8 @@ impl Grouper {
                     .iter()
                     .filter_map(|&(slot, _)| {
                         let event = self.slots[slot as usize].as_ref()?;
-                        let sim = self.similarity(&vector, &names, published, event);
+                        let sim =
+                            self.similarity(&vector, &names, &features.people, published, event);
                         Some((slot, sim))
                     })
                     .max_by(|a, b| a.1.total_cmp(&b.1));
@@ -279,6 +292,20 @@ impl Grouper {
     /// and the headline TOP shows follow the latest text. Returns the
     /// story's event when the story is held in memory.
     pub fn revise(&mut self, id: StoryId, content: &StoryContent, tags: &Tags) -> Option<EventId> {
+        self.revise_read(id, content, Features::of(content, tags))
+    }
+
+    /// [`Grouper::revise`] with the revision's features already read.
+    pub fn revise_read(
+        &mut self,
+        id: StoryId,
+        content: &StoryContent,
+        features: Features,
+    ) -> Option<EventId> {
+        let member = self.stories.get(&id)?;
+        if member.withdrawn {
+            return self.slots[member.slot as usize].as_ref().map(|e| e.id);
+        }
         let old = self.stories.remove(&id)?;
         let slot = old.slot;
         self.unlink_vectors(&old);
@@ -288,7 +315,6 @@ impl Grouper {
         if let Some(e) = self.slots[slot as usize].as_mut() {
             e.members.retain(|m| *m != id);
         }
-        let features = Features::of(content, tags);
         let (vector, names) = self.weigh(&features);
         self.add_member(slot, id, content, features, vector, names, old.duplicate_of);
         self.slots[slot as usize].as_ref().map(|e| e.id)
@@ -308,15 +334,12 @@ impl Grouper {
         let vector = std::mem::take(&mut member.vector);
         let names = std::mem::take(&mut member.names);
         let slot = member.slot;
+        let people = std::mem::take(&mut member.features.people);
         if self.exact.get(&exact_key) == Some(&id) {
             self.exact.remove(&exact_key);
         }
         if let Some(e) = self.slots[slot as usize].as_mut() {
-            subtract(&mut e.centroid, &vector);
-            subtract(
-                &mut e.names,
-                &names.iter().map(|n| (n.0, 1.0)).collect::<Vec<_>>(),
-            );
+            e.unlink(&vector, &names, &people);
         }
         self.version += 1;
     }
@@ -446,6 +469,7 @@ impl Grouper {
         &self,
         vector: &[(FeatureKey, f32)],
         names: &[(FeatureKey, f32)],
+        people: &[FeatureKey],
         published: i64,
         event: &Event,
     ) -> f32 {
@@ -484,13 +508,22 @@ impl Grouper {
         } else {
             0.0
         };
-        let twelve_hours = 12 * 3600;
-        let closeness = if gap <= twelve_hours {
+        // A day apart is no distance on a wire; a week is a lot.
+        let day = 86_400;
+        let closeness = if gap <= day {
             1.0
         } else {
-            (-((gap - twelve_hours) as f32) / (72.0 * 3600.0)).exp()
+            (-((gap - day) as f32) / (4.0 * day as f32)).exp()
         };
-        (0.7 * text + 0.3 * named) * closeness
+        // Who the story is about: an event most of whose stories name
+        // someone, and a story that names people but not that one, is
+        // most likely a like story about someone else ("X ends
+        // presidential bid", "Y dies at 78").
+        let leads = |p: &FeatureKey| event.people.get(p).is_some_and(|c| 2.0 * c >= members);
+        let about_someone_else =
+            !people.is_empty() && event.people.keys().any(leads) && !people.iter().any(leads);
+        let subject = if about_someone_else { 0.5 } else { 1.0 };
+        (0.7 * text + 0.3 * named) * closeness * subject
     }
 
     fn new_event(&mut self, id: EventId) -> u32 {
@@ -509,6 +542,7 @@ impl Grouper {
             members: Vec::new(),
             centroid: FxHashMap::default(),
             names: FxHashMap::default(),
+            people: FxHashMap::default(),
             first: i64::MAX,
             last: i64::MIN,
             touched: 0,
@@ -558,6 +592,9 @@ impl Grouper {
         for &(k, _) in names.iter() {
             *event.names.entry(k).or_insert(0.0) += 1.0;
         }
+        for &k in &features.people {
+            *event.people.entry(k).or_insert(0.0) += 1.0;
+        }
         let generation = event.generation;
         let e = entry(slot, generation);
         for &(k, _) in vector.iter().chain(names.iter()) {
@@ -596,11 +633,7 @@ impl Grouper {
             return;
         }
         if let Some(e) = self.slots[member.slot as usize].as_mut() {
-            subtract(&mut e.centroid, &member.vector);
-            subtract(
-                &mut e.names,
-                &member.names.iter().map(|n| (n.0, 1.0)).collect::<Vec<_>>(),
-            );
+            e.unlink(&member.vector, &member.names, &member.features.people);
         }
     }
 
@@ -654,6 +687,22 @@ impl Grouper {
                 !list.is_empty()
             });
         }
+    }
+}
+
+impl Event {
+    /// Takes a member's words, names and people out of the event's sums.
+    fn unlink(
+        &mut self,
+        vector: &[(FeatureKey, f32)],
+        names: &[(FeatureKey, f32)],
+        people: &[FeatureKey],
+    ) {
+        subtract(&mut self.centroid, vector);
+        let ones =
+            |keys: &mut dyn Iterator<Item = FeatureKey>| keys.map(|k| (k, 1.0)).collect::<Vec<_>>();
+        subtract(&mut self.names, &ones(&mut names.iter().map(|n| n.0)));
+        subtract(&mut self.people, &ones(&mut people.iter().copied()));
     }
 }
 

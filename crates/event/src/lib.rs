@@ -29,6 +29,8 @@ mod features;
 mod grouper;
 mod top;
 
+pub mod eval;
+
 pub use features::{Features, SIGNATURE_LEN, Signature};
 pub use grouper::{Config, Grouper, MemberView, Placement};
 pub use top::{EventSummary, NameCount, TopEvent, Velocity};

@@ -23,6 +23,7 @@ mod accounts;
 mod commands;
 mod corpus;
 mod demo;
+mod events;
 mod reindex;
 mod standing;
 mod tagging;
@@ -306,6 +307,23 @@ enum Command {
     },
     /// Tag JSON lines `{"id","text"}` from stdin; write tags as JSON lines.
     Tag,
+    /// Score near-duplicate detection and event grouping on a labelled
+    /// set, and measure the cost per story at archive scale.
+    EvalEvents {
+        /// Labelled stories, JSON lines (`.gz` too), as `--write-set` writes
+        /// them; default: the set built from the bundled Wikinews articles.
+        file: Option<PathBuf>,
+        /// Write the built set to this file and stop.
+        #[arg(long, value_name = "FILE")]
+        write_set: Option<PathBuf>,
+        /// Measure the cost per story after this many synthetic stories
+        /// (comma-separated; 0 skips the measurement).
+        #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+        scale: Vec<usize>,
+        /// JSON lines instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score the tagger against gold entity annotations (JSON lines).
     EvalTags {
         gold: PathBuf,
@@ -459,6 +477,22 @@ async fn run(cli: Cli) -> Result<()> {
             tokio::task::spawn_blocking(move || accounts::token(&data.data, command)).await?
         }
         Command::Tag => tokio::task::spawn_blocking(tagging::tag_stdin).await?,
+        Command::EvalEvents {
+            file,
+            write_set,
+            scale,
+            json,
+        } => {
+            tokio::task::spawn_blocking(move || {
+                events::eval(&events::EvalOptions {
+                    file: file.as_deref(),
+                    write_set: write_set.as_deref(),
+                    scale: &scale,
+                    json,
+                })
+            })
+            .await?
+        }
         Command::EvalTags { gold, json } => {
             tokio::task::spawn_blocking(move || tagging::eval(&gold, json)).await?
         }
