@@ -5,7 +5,7 @@
 //! conversions, so a shape change shows up as a compile error on both
 //! sides of the wire.
 
-use newsterm_story::{Priority, Story, StoryId};
+use newsterm_story::{EventId, Priority, RevisionKind, Story, StoryId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -20,6 +20,14 @@ pub struct PublishAck {
     pub revision: u32,
     /// The revision's place on the wire.
     pub seq: u64,
+    /// True when the same source had already sent this exact story: the
+    /// answer names that story, and nothing new was stored.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub repeat: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// One line of the live wire: what a headline monitor shows.
@@ -49,9 +57,30 @@ pub struct Headline {
         skip_serializing_if = "Option::is_none"
     )]
     pub revised: Option<OffsetDateTime>,
+    /// A correction or a withdrawal (absent for an update).
+    #[serde(default, skip_serializing_if = "RevisionKind::is_update")]
+    pub kind: RevisionKind,
+    /// The correction's note or the withdrawal's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The event the story reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventId>,
+    /// The story whose copy this is: a monitor folds it into that row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<StoryId>,
+    /// Sources of the copies folded into this row (`GET /api/headlines`
+    /// folds them unless asked not to).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried_by: Vec<String>,
 }
 
 impl Headline {
+    /// True when this revision withdrew the story.
+    pub fn is_withdrawn(&self) -> bool {
+        self.kind == RevisionKind::Withdrawal
+    }
+
     pub fn of(story: &Story) -> Headline {
         Headline {
             seq: story.seq,
@@ -64,8 +93,105 @@ impl Headline {
             language: story.content.language.clone(),
             topic: story.tags.top_topic().map(str::to_string),
             revised: (story.revision > 1).then_some(story.received),
+            kind: story.kind,
+            note: story.note.clone(),
+            event: story.event,
+            duplicate_of: story.duplicate_of,
+            carried_by: Vec::new(),
         }
     }
+}
+
+/// One row of TOP (`GET /api/top`, and `event: top` on
+/// `/api/stream?top=1`): an event, with its latest story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopEntry {
+    pub event: EventId,
+    /// The event's best headline: the one most sources carried.
+    pub label: String,
+    /// Its latest story.
+    pub latest: Headline,
+    /// The highest priority among its stories of the last twelve hours.
+    pub priority: Priority,
+    /// Live stories (withdrawn ones left out).
+    pub stories: u64,
+    /// Distinct sources carrying it, in the order they did.
+    pub sources: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub first: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last: OffsetDateTime,
+    pub velocity: Velocity,
+    /// Its rank: priority × recency (halving every six hours) × sources ×
+    /// pace.
+    pub score: f64,
+}
+
+/// Stories per hour now against the event's own first hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Velocity {
+    pub last_hour: u64,
+    pub first_hour: u64,
+}
+
+/// `GET /api/events/{id}`: one event, from its stored stories.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventInfo {
+    pub event: EventId,
+    pub label: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub first: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last: OffsetDateTime,
+    /// Live stories, oldest first.
+    pub stories: Vec<Headline>,
+    pub sources: Vec<String>,
+    pub people: Vec<NameCount>,
+    pub organisations: Vec<NameCount>,
+    pub places: Vec<NameCount>,
+    /// Topic codes.
+    pub topics: Vec<NameCount>,
+    pub velocity: Velocity,
+}
+
+/// A name and how many of an event's stories mention it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameCount {
+    pub name: String,
+    pub count: u64,
+}
+
+/// The body of `POST /api/stories/{id}/withdraw`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    /// Why the story is withdrawn; kept in its history and sent to every
+    /// reader.
+    pub reason: String,
+}
+
+/// `GET /api/read`: the most-read stories and events of the last hour
+/// or day, each reader counted once per story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadReport {
+    /// `hour` or `day`.
+    pub window: String,
+    pub stories: Vec<ReadStory>,
+    pub events: Vec<ReadEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadStory {
+    pub story: Headline,
+    /// Distinct readers who opened it in the window.
+    pub readers: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadEvent {
+    pub event: EventId,
+    pub label: String,
+    /// Distinct readers who opened any of its stories in the window.
+    pub readers: u64,
 }
 
 /// `GET /api/search` answer.

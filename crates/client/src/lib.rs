@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use newsterm_api::{
-    AlertHit, AlertInfo, EntityFacets, ErrorBody, Headline, Health, ImportFeedParams, ImportReport,
-    Lagged, NewAlert, NewSource, PollReport, PublishAck, RevisionInfo, SearchResponse, SourceInfo,
+    AlertHit, AlertInfo, EntityFacets, ErrorBody, EventInfo, Headline, Health, ImportFeedParams,
+    ImportReport, Lagged, NewAlert, NewSource, PollReport, PublishAck, ReadReport, RevisionInfo,
+    SearchResponse, SourceInfo, TopEntry, Withdrawal,
 };
 use newsterm_story::Story;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -96,8 +97,9 @@ impl Sort {
 pub enum StreamEvent {
     /// The stream is (re)connected and delivering.
     Connected,
-    /// A new story or revision landed on the wire.
-    Story(Headline),
+    /// A new story or revision landed on the wire; a withdrawal too
+    /// (`Headline::is_withdrawn`). Boxed: the other events are small.
+    Story(Box<Headline>),
     /// The server dropped this subscriber for falling behind; the client
     /// reconnects from `resume_from` by itself.
     Lagged(Lagged),
@@ -182,18 +184,52 @@ impl Client {
         self.send_json(req).await
     }
 
-    /// Publishes a new revision of story `id`.
+    /// Publishes a new revision of story `id`; with `correction`, the
+    /// revision is a correction with that note.
     pub async fn revise(
         &self,
         id: &str,
         body: Vec<u8>,
         content_type: &str,
+        correction: Option<&str>,
     ) -> Result<PublishAck, ClientError> {
-        let req = self
+        let mut req = self
             .http
             .put(self.url(&format!("/api/stories/{}", encode(id))))
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body);
+        if let Some(note) = correction {
+            req = req.query(&[("correction", note)]);
+        }
+        self.send_json(req).await
+    }
+
+    /// Withdraws story `id` (a kill), with the reason readers will see.
+    pub async fn withdraw(&self, id: &str, reason: &str) -> Result<PublishAck, ClientError> {
+        let req = self
+            .http
+            .post(self.url(&format!("/api/stories/{}/withdraw", encode(id))))
+            .json(&Withdrawal {
+                reason: reason.to_string(),
+            });
+        self.send_json(req).await
+    }
+
+    /// One event, from its stored stories.
+    pub async fn event(&self, id: &str) -> Result<EventInfo, ClientError> {
+        self.send_json(
+            self.http
+                .get(self.url(&format!("/api/events/{}", encode(id)))),
+        )
+        .await
+    }
+
+    /// READ: the most-read stories and events of the last `hour` or `day`.
+    pub async fn read(&self, window: &str, limit: usize) -> Result<ReadReport, ClientError> {
+        let req = self
+            .http
+            .get(self.url("/api/read"))
+            .query(&[("window", window), ("limit", &limit.to_string())]);
         self.send_json(req).await
     }
 
@@ -268,8 +304,8 @@ impl Client {
         self.send_json(req).await
     }
 
-    /// Top stories now, best first.
-    pub async fn top(&self, limit: usize) -> Result<Vec<Headline>, ClientError> {
+    /// TOP now: one row per event, best first.
+    pub async fn top(&self, limit: usize) -> Result<Vec<TopEntry>, ClientError> {
         let req = self
             .http
             .get(self.url("/api/top"))
@@ -363,6 +399,25 @@ impl Client {
     pub fn alert_stream(
         &self,
     ) -> impl Stream<Item = Result<Option<AlertHit>, ClientError>> + Send + 'static {
+        self.named_stream("alerts", "alert")
+    }
+
+    /// TOP whenever it changes (`/api/stream?top=1`), the whole list each
+    /// time, starting with the current one; reconnects by itself and
+    /// yields `None` items for reconnects.
+    pub fn top_stream(
+        &self,
+    ) -> impl Stream<Item = Result<Option<Vec<TopEntry>>, ClientError>> + Send + 'static {
+        self.named_stream("top", "top")
+    }
+
+    /// The `event` events of `/api/stream?{param}=1`, decoded, across
+    /// reconnects.
+    fn named_stream<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        param: &'static str,
+        event: &'static str,
+    ) -> impl Stream<Item = Result<Option<T>, ClientError>> + Send + 'static {
         let client = self.clone();
         futures_util::stream::unfold(
             (
@@ -371,7 +426,7 @@ impl Client {
                 SseParser::default(),
                 std::collections::VecDeque::new(),
             ),
-            |(client, mut body, mut parser, mut pending)| async move {
+            move |(client, mut body, mut parser, mut pending)| async move {
                 loop {
                     if let Some(hit) = pending.pop_front() {
                         return Some((Ok(Some(hit)), (client, body, parser, pending)));
@@ -380,7 +435,7 @@ impl Client {
                         let req = client
                             .http
                             .get(client.url("/api/stream"))
-                            .query(&[("alerts", "1")]);
+                            .query(&[(param, "1")]);
                         match client.send(req).await {
                             Ok(resp) => {
                                 body = Some(Box::pin(resp.bytes_stream()));
@@ -395,12 +450,12 @@ impl Client {
                     };
                     match stream.next().await {
                         Some(Ok(chunk)) => {
-                            let hits = parser
+                            let items = parser
                                 .feed(&chunk)
                                 .into_iter()
-                                .filter(|ev| ev.event.as_deref() == Some("alert"))
-                                .filter_map(|ev| serde_json::from_str::<AlertHit>(&ev.data).ok());
-                            pending.extend(hits);
+                                .filter(|ev| ev.event.as_deref() == Some(event))
+                                .filter_map(|ev| serde_json::from_str::<T>(&ev.data).ok());
+                            pending.extend(items);
                         }
                         _ => {
                             body = None;
@@ -622,12 +677,12 @@ impl StreamState {
 
     fn interpret(&mut self, ev: SseEvent) -> Result<Option<StreamEvent>, ClientError> {
         match ev.event.as_deref() {
-            Some("story") | None => {
+            Some("story") | Some("withdrawn") | None => {
                 let h: Headline = serde_json::from_str(&ev.data)
                     .map_err(|e| ClientError::Protocol(format!("bad story event: {e}")))?;
                 // Resume point for reconnects: the server numbers events by wire seq.
                 self.last_seq = Some(h.seq);
-                Ok(Some(StreamEvent::Story(h)))
+                Ok(Some(StreamEvent::Story(Box::new(h))))
             }
             Some("lagged") => {
                 let l: Lagged = serde_json::from_str(&ev.data)

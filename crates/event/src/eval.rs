@@ -544,16 +544,17 @@ impl Scores {
     }
 }
 
-/// Sizes of the clusters of a labelling, and of each gold × predicted
-/// cell.
-fn contingency(
-    gold: &[usize],
-    predicted: &[usize],
-) -> (
+/// Sizes of the gold clusters, of the predicted ones, and of each gold ×
+/// predicted cell.
+type Contingency = (
     HashMap<usize, f64>,
     HashMap<usize, f64>,
     HashMap<(usize, usize), f64>,
-) {
+);
+
+/// Sizes of the clusters of a labelling, and of each gold × predicted
+/// cell.
+fn contingency(gold: &[usize], predicted: &[usize]) -> Contingency {
     let mut g: HashMap<usize, f64> = HashMap::new();
     let mut p: HashMap<usize, f64> = HashMap::new();
     let mut cells: HashMap<(usize, usize), f64> = HashMap::new();

@@ -451,7 +451,7 @@ fn names_of(tags: &Tags) -> (Vec<(FeatureKey, f32)>, Vec<FeatureKey>) {
         .collect();
     out.sort_unstable_by_key(|n| n.0);
     // Stable: among people mentioned as often, the first named leads.
-    people.sort_by(|a, b| b.1.cmp(&a.1));
+    people.sort_by_key(|p| std::cmp::Reverse(p.1));
     (out, people.into_iter().map(|p| p.0).collect())
 }
 

@@ -488,8 +488,13 @@ impl Grouper {
             0.0
         };
         // Sharing only names (a city, a country, a famous person) is
-        // not enough: some words must be shared too.
-        if text < 0.1 {
+        // not enough: some words must be shared too, and more than one —
+        // two short stories that both say "comet" are not one event.
+        let shared = vector
+            .iter()
+            .filter(|(k, _)| event.centroid.contains_key(k))
+            .count();
+        if text < 0.1 || shared < 2 {
             return 0.0;
         }
         let members = event.members.len().max(1) as f32;

@@ -183,7 +183,10 @@ fn content_html(story: &Story) -> String {
 
 fn atom(meta: &FeedMeta, stories: &[Story]) -> String {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    // RFC 6721 tombstones: a withdrawn story is announced as deleted.
+    x.push_str(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:at=\"http://purl.org/atompub/tombstones/1.0\">\n",
+    );
     element(&mut x, 1, "id", &meta.self_url);
     x.push_str(&format!(
         "  <title type=\"text\">{}</title>\n",
@@ -216,6 +219,18 @@ fn atom(meta: &FeedMeta, stories: &[Story]) -> String {
     ));
     for s in stories {
         let c = &s.content;
+        if s.is_withdrawn() {
+            x.push_str(&format!(
+                "  <at:deleted-entry ref=\"{}\" when=\"{}\">\n",
+                xml(&story_uri(s)),
+                format_time(s.received)
+            ));
+            if let Some(reason) = &s.note {
+                x.push_str(&format!("    <at:comment>{}</at:comment>\n", xml(reason)));
+            }
+            x.push_str("  </at:deleted-entry>\n");
+            continue;
+        }
         x.push_str(&format!("  <entry xml:lang=\"{}\">\n", xml(&c.language)));
         element(&mut x, 2, "id", &story_uri(s));
         x.push_str(&format!(
@@ -289,7 +304,9 @@ fn rss(meta: &FeedMeta, stories: &[Story]) -> String {
         &rfc2822(feed_updated(meta, stories)),
     );
     element(&mut x, 1, "generator", GENERATOR);
-    for s in stories {
+    // RSS has no way to say an item was deleted: a withdrawn story is
+    // simply no longer listed.
+    for s in stories.iter().filter(|s| !s.is_withdrawn()) {
         let c = &s.content;
         x.push_str("  <item>\n");
         element(&mut x, 2, "title", &c.headline);
@@ -315,8 +332,10 @@ fn rss(meta: &FeedMeta, stories: &[Story]) -> String {
 }
 
 fn json_feed(meta: &FeedMeta, stories: &[Story]) -> String {
+    // Nor has JSON Feed.
     let items: Vec<Value> = stories
         .iter()
+        .filter(|s| !s.is_withdrawn())
         .map(|s| {
             let c = &s.content;
             let mut item = json!({

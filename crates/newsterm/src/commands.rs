@@ -63,7 +63,15 @@ fn file_format(path: &Path, bytes: &[u8]) -> Result<Format> {
         })
 }
 
-pub async fn publish(server: &ServerArg, update: Option<&str>, files: &[PathBuf]) -> Result<()> {
+pub async fn publish(
+    server: &ServerArg,
+    update: Option<&str>,
+    correction: Option<&str>,
+    files: &[PathBuf],
+) -> Result<()> {
+    if correction.is_some() && update.is_none() {
+        bail!("--correction marks a revision: give the story with --update ID");
+    }
     let client = server.client()?;
     let mut failed = 0;
     for path in files {
@@ -76,16 +84,21 @@ pub async fn publish(server: &ServerArg, update: Option<&str>, files: &[PathBuf]
                 Format::Ninjs => "application/json",
             };
             let ack = match update {
-                Some(id) => client.revise(id, bytes, content_type).await,
+                Some(id) => client.revise(id, bytes, content_type, correction).await,
                 None => client.publish(bytes, content_type).await,
             }
             .with_context(|| format!("{}", path.display()))?;
             say!(
-                "{}\t{} revision {} seq {}",
+                "{}\t{} revision {} seq {}{}",
                 path.display(),
                 ack.id,
                 ack.revision,
-                ack.seq
+                ack.seq,
+                if ack.repeat {
+                    " (already sent by this source: not stored again)"
+                } else {
+                    ""
+                }
             );
             anyhow::Ok(())
         }
@@ -98,6 +111,19 @@ pub async fn publish(server: &ServerArg, update: Option<&str>, files: &[PathBuf]
     if failed > 0 {
         bail!("{failed} of {} files were not published", files.len());
     }
+    Ok(())
+}
+
+/// `newsterm withdraw ID --reason …`: kills a story.
+pub async fn withdraw(server: &ServerArg, id: &str, reason: &str) -> Result<()> {
+    let client = server.client()?;
+    let ack = client.withdraw(id, reason).await?;
+    say!(
+        "{} withdrawn (revision {} seq {})",
+        ack.id,
+        ack.revision,
+        ack.seq
+    );
     Ok(())
 }
 
@@ -351,10 +377,14 @@ pub fn headline_line(h: &Headline) -> String {
             .take(16)
             .collect::<String>(),
         h.headline,
-        if h.revision > 1 {
-            format!("  (r{})", h.revision)
-        } else {
-            String::new()
+        match (h.kind, h.note.as_deref()) {
+            (newsterm_story::RevisionKind::Withdrawal, note) => {
+                format!("  WITHDRAWN: {}", note.unwrap_or("no reason given"))
+            }
+            (newsterm_story::RevisionKind::Correction, note) =>
+                format!("  (r{}, correction: {})", h.revision, note.unwrap_or("")),
+            _ if h.revision > 1 => format!("  (r{})", h.revision),
+            _ => String::new(),
         }
     )
 }

@@ -227,7 +227,7 @@ async fn pause_sending_due(
 async fn revise(client: &Client, id: &str, content: &StoryContent) {
     let md = Format::Markdown.render(content).into_bytes();
     // A revision the demo server refuses is not worth stopping the wire for.
-    let _ = client.revise(id, md, "text/markdown").await;
+    let _ = client.revise(id, md, "text/markdown", None).await;
 }
 
 /// Headline words that announce a breaking event.

@@ -157,8 +157,22 @@ enum Command {
         /// Publish the file as a new revision of this story.
         #[arg(long, value_name = "ID")]
         update: Option<String>,
+        /// Mark the revision a correction, with this note (shown above the
+        /// body); needs --update.
+        #[arg(long, value_name = "NOTE")]
+        correction: Option<String>,
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Withdraw (kill) a story: it leaves search, TOP, READ and feeds,
+    /// stays in its history with the reason, and every reader is told.
+    Withdraw {
+        #[command(flatten)]
+        server: ServerArg,
+        /// Why, in one line; readers see it.
+        #[arg(long)]
+        reason: String,
+        id: String,
     },
     /// Bulk-import a JSON-lines file (one story a line).
     Import {
@@ -377,8 +391,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Publish {
             server,
             update,
+            correction,
             files,
-        } => commands::publish(&server, update.as_deref(), &files).await,
+        } => commands::publish(&server, update.as_deref(), correction.as_deref(), &files).await,
+        Command::Withdraw { server, reason, id } => commands::withdraw(&server, &id, &reason).await,
         Command::Import {
             server,
             batch,

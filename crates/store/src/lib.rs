@@ -132,9 +132,10 @@ pub struct NewRevision {
     pub base: Option<u32>,
 }
 
-impl Write {
-    fn into_revision(self) -> Result<NewRevision, (StoryId, String)> {
-        let plain = |id, first, content, tags| NewRevision {
+impl NewRevision {
+    /// A plain update (or first publication), not yet grouped.
+    pub fn update(id: StoryId, first: bool, content: StoryContent, tags: Tags) -> NewRevision {
+        NewRevision {
             id,
             first,
             content,
@@ -144,10 +145,17 @@ impl Write {
             event: None,
             duplicate_of: None,
             base: None,
-        };
+        }
+    }
+}
+
+impl Write {
+    fn into_revision(self) -> Result<NewRevision, (StoryId, String)> {
         match self {
-            Write::New(content, tags) => Ok(plain(StoryId::new(), true, content, tags)),
-            Write::Revise(id, content, tags) => Ok(plain(id, false, content, tags)),
+            Write::New(content, tags) => {
+                Ok(NewRevision::update(StoryId::new(), true, content, tags))
+            }
+            Write::Revise(id, content, tags) => Ok(NewRevision::update(id, false, content, tags)),
             Write::Revision(r) => Ok(*r),
             Write::Withdraw { id, reason } => Err((id, reason)),
         }

@@ -6,7 +6,7 @@
 //! testable without a terminal or a server.
 
 use newsterm_api::{
-    AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SearchResponse, SourceInfo,
+    AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SearchResponse, SourceInfo, TopEntry,
 };
 use newsterm_story::{Story, StoryId};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -96,7 +96,8 @@ pub enum Update {
         cursor: Option<String>,
         response: SearchResponse,
     },
-    TopStories(Vec<Headline>),
+    /// TOP: one row per event, fetched or live.
+    TopStories(Vec<TopEntry>),
     /// The stories the server holds, as of wire sequence `last_seq`.
     StoryCount {
         stories: u64,
@@ -359,8 +360,8 @@ impl App {
                 cursor,
                 response,
             } => self.receive_search(query, cursor, response),
-            Update::TopStories(headlines) => {
-                self.top.rows = headlines.iter().map(Row::from).collect();
+            Update::TopStories(entries) => {
+                self.top.rows = entries.iter().map(Row::top).collect();
                 self.top.loading = false;
             }
             Update::LatestStories { query, response } => {
@@ -1257,10 +1258,9 @@ mod tests {
     fn esc_walks_back_reader_then_command_line_then_monitor() {
         let mut app = monitor(vec![headline(1, Priority::Normal, "one")]);
         enter(&mut app, "TOP");
-        app.apply(Update::TopStories(vec![headline(
-            2,
-            Priority::Normal,
-            "top",
+        app.apply(Update::TopStories(vec![crate::fixtures::top_entry(
+            headline(2, Priority::Normal, "top"),
+            &["Wire"],
         )]));
         app.handle_key(key(KeyCode::Enter));
         assert!(app.reader.is_some());

@@ -31,6 +31,11 @@ pub fn headline(seq: u64, priority: Priority, text: &str) -> Headline {
         language: "en".into(),
         topic: None,
         revised: None,
+        kind: Default::default(),
+        note: None,
+        event: None,
+        duplicate_of: None,
+        carried_by: Vec::new(),
     }
 }
 
@@ -253,4 +258,20 @@ pub fn row_of(lines: &[String], needle: &str) -> usize {
         .iter()
         .position(|l| l.contains(needle))
         .unwrap_or_else(|| panic!("`{needle}` not on screen:\n{}", lines.join("\n")))
+}
+
+/// A TOP row for `latest`, carried by `sources`.
+pub fn top_entry(latest: Headline, sources: &[&str]) -> newsterm_api::TopEntry {
+    newsterm_api::TopEntry {
+        event: newsterm_story::EventId::new_at(latest.published),
+        label: latest.headline.clone(),
+        priority: latest.priority,
+        stories: sources.len() as u64,
+        sources: sources.iter().map(|s| s.to_string()).collect(),
+        first: latest.published,
+        last: latest.published,
+        velocity: Default::default(),
+        score: 1.0,
+        latest,
+    }
 }

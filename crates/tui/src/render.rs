@@ -1444,10 +1444,9 @@ mod tests {
             status(&mut app)
         );
         assert_eq!(enter(&mut app, "TOP"), vec![Command::Top]);
-        app.apply(Update::TopStories(vec![headline(
-            4,
-            Priority::Normal,
-            "Top",
+        app.apply(Update::TopStories(vec![crate::fixtures::top_entry(
+            headline(4, Priority::Normal, "Top"),
+            &["Wire"],
         )]));
         assert!(
             status(&mut app).contains(" 1 top story "),

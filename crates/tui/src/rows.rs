@@ -2,7 +2,7 @@
 //! first, one row per story, bounded) and a selection that stays on its
 //! story while rows arrive above it.
 
-use newsterm_api::{Headline, SearchHit};
+use newsterm_api::{Headline, SearchHit, TopEntry};
 use newsterm_story::{Priority, StoryId};
 use time::OffsetDateTime;
 
@@ -50,6 +50,18 @@ impl From<&Headline> for Row {
             topic: h.topic.clone(),
             snippet: None,
         }
+    }
+}
+
+impl Row {
+    /// A TOP row: the event's latest story, and how many other sources
+    /// carry the event.
+    pub fn top(entry: &TopEntry) -> Row {
+        let mut row = Row::from(&entry.latest);
+        if entry.sources.len() > 1 {
+            row.headline = format!("{}  +{} sources", row.headline, entry.sources.len() - 1);
+        }
+        row
     }
 }
 

@@ -92,6 +92,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
         tx,
         live: None,
         alerts: None,
+        top: None,
         generation: 0,
     };
     let start = app.start();
@@ -185,6 +186,8 @@ struct Fetcher {
     live: Option<JoinHandle<()>>,
     /// The alert stream's task.
     alerts: Option<JoinHandle<()>>,
+    /// The TOP stream's task, from the first TOP on.
+    top: Option<JoinHandle<()>>,
     /// Numbers subscriptions so the loop can drop a replaced one's leftovers.
     generation: u64,
 }
@@ -235,9 +238,10 @@ impl Fetcher {
                     Err(e) => Update::Error(format!("NSE {query}: {e}")),
                 }
             }),
+            Command::Top if self.top.is_none() => self.watch_top(),
             Command::Top => self.fetch(async move {
                 match client.top(TOP_STORIES).await {
-                    Ok(headlines) => Update::TopStories(headlines),
+                    Ok(entries) => Update::TopStories(entries),
                     Err(e) => Update::Error(format!("TOP: {e}")),
                 }
             }),
@@ -329,6 +333,26 @@ impl Fetcher {
         }));
     }
 
+    /// Follows TOP: the server sends the whole list at once and again on
+    /// every change, so TOP on screen lives without a keypress.
+    fn watch_top(&mut self) {
+        let tx = self.tx.clone();
+        let stream = self.client.top_stream();
+        self.top = Some(tokio::spawn(async move {
+            let mut stream = pin!(stream);
+            while let Some(event) = stream.next().await {
+                let update = match event {
+                    Ok(Some(entries)) => Update::TopStories(entries),
+                    Ok(None) => continue,
+                    Err(e) => Update::Error(format!("TOP: {e}")),
+                };
+                if tx.send(Inbox::Fetched(update)).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+
     fn subscribe(&mut self, query: Option<String>) {
         if let Some(old) = self.live.take() {
             old.abort();
@@ -342,7 +366,7 @@ impl Fetcher {
             while let Some(event) = stream.next().await {
                 let (update, last) = match event {
                     Ok(StreamEvent::Connected) => (Update::Connection(Connection::Live), false),
-                    Ok(StreamEvent::Story(h)) => (Update::Headline(h), false),
+                    Ok(StreamEvent::Story(h)) => (Update::Headline(*h), false),
                     Ok(StreamEvent::Lagged(l)) => (
                         Update::Connection(Connection::Reconnecting(format!(
                             "fell behind the wire; resuming after #{}",
@@ -499,6 +523,11 @@ mod tests {
             language: "en".into(),
             topic: None,
             revised: None,
+            kind: Default::default(),
+            note: None,
+            event: None,
+            duplicate_of: None,
+            carried_by: Vec::new(),
         }
     }
 

@@ -27,10 +27,11 @@
 //! the blocking pool), so every thread sees the same tags.
 
 mod alerts;
+mod events;
 mod handoff;
 mod indexer;
+mod readership;
 mod sources;
-mod top;
 mod wire_item;
 mod writer;
 
@@ -41,6 +42,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use newsterm_egress::Reach;
+use newsterm_event::TopEvent;
 use newsterm_query::Query;
 use newsterm_search::SearchIndex;
 use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
@@ -49,6 +51,9 @@ use newsterm_wire::Wire;
 use tokio::sync::{mpsc, oneshot};
 
 pub use alerts::{AlertEvent, AlertEvents, Alerts};
+
+pub use events::Events;
+pub use readership::Readership;
 pub use sources::{Sources, sink};
 pub use wire_item::WireItem;
 
@@ -131,6 +136,13 @@ pub enum IngestError {
         expected: u32,
         latest: u32,
     },
+    /// A withdrawn story takes no further revision.
+    #[error("story {0} was withdrawn; it takes no further revisions")]
+    Withdrawn(StoryId),
+    /// The same source already sent this exact story; it was not stored
+    /// again.
+    #[error("the same source already sent this story as {0}; it was not stored again")]
+    Repeat(StoryId),
     #[error("the disk holding the store is full; nothing was stored")]
     DiskFull,
     #[error("the server is shutting down")]
@@ -152,6 +164,7 @@ impl From<StoreError> for IngestError {
                 expected,
                 latest,
             },
+            StoreError::Withdrawn(id) => IngestError::Withdrawn(id),
             StoreError::DiskFull => IngestError::DiskFull,
             other => IngestError::Store(other.to_string()),
         }
@@ -215,6 +228,8 @@ pub struct Engine {
     alerts: Arc<Alerts>,
     reader: Arc<Reader>,
     index: Arc<SearchIndex>,
+    events: Arc<Events>,
+    readership: Readership,
     wire: Wire<Arc<WireItem>>,
     ingest: std::sync::Mutex<Option<mpsc::Sender<IngestRequest>>>,
     indexed_seq: Arc<AtomicU64>,
@@ -253,6 +268,7 @@ impl Engine {
         }
         let index = Arc::new(index);
         let start_seq = writer.last_seq();
+        let events = Arc::new(Events::restore(&reader, start_seq)?);
         let wire = Wire::new(start_seq, newsterm_wire::DEFAULT_CAPACITY);
         let indexed_seq = Arc::new(AtomicU64::new(index.indexed_seq()));
         // What a crash left stored but uncommitted is searchable from the
@@ -299,6 +315,7 @@ impl Engine {
                 indexer: to_indexer,
                 alerter: to_alerter,
                 stories: stories.clone(),
+                events: events.clone(),
             };
             std::thread::Builder::new()
                 .name("newsterm-writer".into())
@@ -310,6 +327,8 @@ impl Engine {
             alerts,
             reader,
             index,
+            events,
+            readership: Readership::default(),
             wire,
             ingest: std::sync::Mutex::new(Some(ingest_tx)),
             indexed_seq,
@@ -370,6 +389,16 @@ impl Engine {
         &self.wire
     }
 
+    /// The events stories are grouped into, and TOP.
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
+    /// READ: the opens readers make.
+    pub fn readership(&self) -> &Readership {
+        &self.readership
+    }
+
     /// Where the background work stands; O(1), no store access.
     pub fn progress(&self) -> Progress {
         Progress {
@@ -419,9 +448,24 @@ impl Engine {
         Ok((items, last))
     }
 
-    /// The top stories now, whole: see [`top`] for the ranking.
+    /// TOP now, best first: one row per event with its latest story, read
+    /// whole from the store (see [`newsterm_event::Grouper::top`] for the
+    /// ranking).
+    pub fn top(&self, limit: usize) -> Result<Vec<(TopEvent, Story)>, StoreError> {
+        let mut rows = Vec::with_capacity(limit);
+        for row in self.events.top(limit) {
+            if let Some(story) = self.reader.latest(row.latest.id)?
+                && !story.is_withdrawn()
+            {
+                rows.push((row, story));
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The latest story of each event in TOP, best first.
     pub fn top_stories(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
-        Ok(top::rank(self.reader.recent(top::CANDIDATES)?, limit))
+        Ok(self.top(limit)?.into_iter().map(|(_, s)| s).collect())
     }
 }
 

@@ -82,7 +82,13 @@ pub fn sink(engine: Arc<Engine>) -> impl Fn(Vec<IngestItem>) -> SinkFuture + Sen
             let results = engine.ingest(writes).await.map_err(sink_error)?;
             Ok(results
                 .into_iter()
-                .map(|r| r.map(|s| (s.id, s.revision)).map_err(sink_error))
+                .map(|r| match r {
+                    Ok(s) => Ok((s.id, s.revision)),
+                    // The feed sent a story its source already sent (under
+                    // another guid): the item stands for that story.
+                    Err(IngestError::Repeat(earlier)) => Ok((earlier, 1)),
+                    Err(e) => Err(sink_error(e)),
+                })
                 .collect())
         }) as SinkFuture
     }
@@ -90,7 +96,10 @@ pub fn sink(engine: Arc<Engine>) -> impl Fn(Vec<IngestItem>) -> SinkFuture + Sen
 
 fn sink_error(e: IngestError) -> SinkError {
     match e {
-        IngestError::NotFound(id) | IngestError::Stale { id, .. } => SinkError::StoryGone(id),
+        IngestError::NotFound(id) | IngestError::Stale { id, .. } | IngestError::Withdrawn(id) => {
+            SinkError::StoryGone(id)
+        }
+        IngestError::Repeat(id) => SinkError::Store(format!("repeats story {id}")),
         IngestError::DiskFull => SinkError::DiskFull,
         IngestError::ShuttingDown => SinkError::ShuttingDown,
         IngestError::Store(message) => SinkError::Store(message),

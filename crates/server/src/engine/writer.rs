@@ -6,11 +6,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use newsterm_query::Document;
 use newsterm_search::SearchIndex;
 use newsterm_store::{Reader, StoreError, Write, Writer};
-use newsterm_story::Story;
+use newsterm_story::{Story, StoryId};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
+use super::events::{Events, Planned};
 use super::handoff::Handoff;
 use super::{IngestError, IngestRequest, WireItem};
 
@@ -27,6 +28,8 @@ pub(super) struct FanOut {
     pub alerter: Handoff,
     /// Distinct stories stored, kept here so nobody has to count them.
     pub stories: Arc<AtomicU64>,
+    /// Places each story in its event before it is stored.
+    pub events: Arc<Events>,
 }
 
 /// Takes whatever requests have queued up, stores their writes in one
@@ -50,8 +53,29 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
             .iter_mut()
             .flat_map(|r| std::mem::take(&mut r.writes))
             .collect();
-        match writer.append(writes, OffsetDateTime::now_utc()) {
+        // Grouping comes before storing, so the event travels with the
+        // story; what the store then refuses is taken back out.
+        let mut to_store = Vec::with_capacity(writes.len());
+        let mut settle = Vec::with_capacity(writes.len());
+        let mut repeats: Vec<Option<StoryId>> = Vec::with_capacity(writes.len());
+        for planned in out.events.plan(writes) {
+            match planned {
+                Planned::Store {
+                    write,
+                    new_story,
+                    withdrawn,
+                } => {
+                    to_store.push(*write);
+                    settle.push((new_story, withdrawn));
+                    repeats.push(None);
+                }
+                Planned::Repeat(earlier) => repeats.push(Some(earlier)),
+            }
+        }
+        match writer.append(to_store, OffsetDateTime::now_utc()) {
             Ok(results) => {
+                let stored: Vec<bool> = results.iter().map(Result::is_ok).collect();
+                out.events.settle(&settle, Some(&stored));
                 let results: Vec<Result<Arc<Story>, IngestError>> = results
                     .into_iter()
                     .map(|r| r.map(Arc::new).map_err(IngestError::from))
@@ -62,12 +86,19 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
                     out.announce(story, doc);
                 }
                 let mut results = results.into_iter();
+                let mut answers = repeats.into_iter().map(|repeat| match repeat {
+                    Some(earlier) => Err(IngestError::Repeat(earlier)),
+                    None => results.next().unwrap_or_else(|| {
+                        Err(IngestError::Store("the store gave no answer".into()))
+                    }),
+                });
                 for (req, n) in requests.into_iter().zip(sizes) {
-                    let mine: Vec<_> = results.by_ref().take(n).collect();
+                    let mine: Vec<_> = answers.by_ref().take(n).collect();
                     let _ = req.reply.send(Ok(mine));
                 }
             }
             Err(e) => {
+                out.events.settle(&settle, None);
                 tracing::error!(error = %e, "store write failed; nothing stored");
                 let e = IngestError::from(e);
                 for req in requests {

@@ -74,6 +74,8 @@ pub(super) fn need(method: &Method, route: &str) -> (Need, u64) {
         | "/api/entities"
         | "/api/headlines"
         | "/api/top"
+        | "/api/events/{id}"
+        | "/api/read"
         | "/api/stream"
         | "/api/ws"
         | "/feeds/{name}"
@@ -86,6 +88,9 @@ pub(super) fn need(method: &Method, route: &str) -> (Need, u64) {
         }
         "/api/stories/{id}" if method == Method::PUT => {
             (Need::Scope(Scope::Publish), STORY_READ_LIMIT as u64)
+        }
+        "/api/stories/{id}/withdraw" if method == Method::POST => {
+            (Need::Scope(Scope::Publish), SMALL_BODY)
         }
         "/api/import" if method == Method::POST => {
             (Need::Scope(Scope::Publish), IMPORT_BODY_LIMIT as u64)

@@ -153,6 +153,8 @@ impl From<IngestError> for ApiError {
         let (status, code) = match e {
             IngestError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             IngestError::Stale { .. } => (StatusCode::PRECONDITION_FAILED, "stale_revision"),
+            IngestError::Withdrawn(_) => (StatusCode::CONFLICT, "withdrawn"),
+            IngestError::Repeat(_) => (StatusCode::CONFLICT, "repeat"),
             IngestError::DiskFull => (StatusCode::INSUFFICIENT_STORAGE, "disk_full"),
             IngestError::ShuttingDown => (StatusCode::SERVICE_UNAVAILABLE, "shutting_down"),
             IngestError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),

@@ -51,7 +51,12 @@ async fn serve_feed(
     let engine = st.engine.clone();
     let (title, self_url, stories) = match stem {
         "top" => {
-            let stories = blocking(move || engine.top_stories(FEED_ITEMS)).await?;
+            let stories = blocking(move || -> Result<Vec<Story>, ApiError> {
+                let mut stories = engine.top_stories(FEED_ITEMS)?;
+                stories.extend(recent_withdrawals(&engine, None)?);
+                Ok(stories)
+            })
+            .await?;
             (
                 "newsterm: top stories".to_string(),
                 format!("{base}/feeds/{name}"),
@@ -76,6 +81,7 @@ async fn serve_feed(
                         stories.push(s);
                     }
                 }
+                stories.extend(recent_withdrawals(&engine, Some(&query))?);
                 Ok(stories)
             })
             .await?;
@@ -141,6 +147,24 @@ async fn serve_alert_feed(
         updated: None,
     };
     Ok(feed_response(&headers, kind, &meta, &stories))
+}
+
+/// How long a withdrawn story stays in feeds as a deleted entry.
+const TOMBSTONE_HOURS: i64 = 24;
+
+/// Stories withdrawn in the last day (matching `query`, if given), for
+/// the feed formats that can announce a deleted entry.
+fn recent_withdrawals(
+    engine: &crate::engine::Engine,
+    query: Option<&newsterm_query::Query>,
+) -> Result<Vec<Story>, ApiError> {
+    let since = time::OffsetDateTime::now_utc() - time::Duration::hours(TOMBSTONE_HOURS);
+    Ok(engine
+        .reader()
+        .withdrawals(since, FEED_ITEMS)?
+        .into_iter()
+        .filter(|s| query.is_none_or(|q| newsterm_query::Document::of(s).matches(q)))
+        .collect())
 }
 
 /// The feed, or `304 Not Modified` when the reader's ETag still holds.

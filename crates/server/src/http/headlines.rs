@@ -1,13 +1,15 @@
-//! The latest headlines (`GET /api/headlines`) and the top stories
-//! (`GET /api/top`).
+//! The latest headlines (`GET /api/headlines`), copies folded into the
+//! story they repeat, and TOP (`GET /api/top`), one row per event.
 
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use newsterm_api::Headline;
+use newsterm_api::{Headline, TopEntry, Velocity};
+use newsterm_event::TopEvent;
 use newsterm_query::Document;
+use newsterm_story::Story;
 use serde::Deserialize;
 
 use super::search::optional_query;
@@ -26,6 +28,8 @@ pub(super) fn routes() -> Router<AppState> {
 struct HeadlineParams {
     q: Option<String>,
     limit: Option<usize>,
+    /// `fold=false` lists other sources' copies as rows of their own.
+    fold: Option<bool>,
 }
 
 /// The latest headlines (latest revision of each story), newest first,
@@ -44,14 +48,43 @@ async fn headlines(
         limit
     };
     let stories = blocking(move || engine.reader().recent(scan)).await?;
-    Ok(Json(
-        stories
-            .iter()
-            .filter(|s| matcher.as_ref().is_none_or(|q| Document::of(s).matches(q)))
-            .take(limit)
-            .map(Headline::of)
-            .collect(),
-    ))
+    let matching = stories
+        .iter()
+        .filter(|s| matcher.as_ref().is_none_or(|q| Document::of(s).matches(q)));
+    let rows = if p.fold.unwrap_or(true) {
+        fold(matching, limit)
+    } else {
+        matching.take(limit).map(Headline::of).collect()
+    };
+    Ok(Json(rows))
+}
+
+/// Headlines with each copy folded into the row of the story it repeats
+/// when that story is listed too (its source joins `carried_by`), newest
+/// first, at most `limit` rows.
+fn fold<'a>(stories: impl Iterator<Item = &'a Story>, limit: usize) -> Vec<Headline> {
+    let stories: Vec<&Story> = stories.collect();
+    let listed: std::collections::HashSet<newsterm_story::StoryId> =
+        stories.iter().map(|s| s.id).collect();
+    let mut rows: Vec<Headline> = Vec::new();
+    let mut copies: Vec<(newsterm_story::StoryId, String)> = Vec::new();
+    for s in stories {
+        match s.duplicate_of {
+            Some(original) if listed.contains(&original) => copies.push((
+                original,
+                s.content.source.clone().unwrap_or_else(|| "?".into()),
+            )),
+            _ => rows.push(Headline::of(s)),
+        }
+    }
+    rows.truncate(limit);
+    // Oldest copy first, as the sources carried it.
+    for (original, source) in copies.into_iter().rev() {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == original) {
+            row.carried_by.push(source);
+        }
+    }
+    rows
 }
 
 #[derive(Deserialize)]
@@ -59,13 +92,37 @@ struct TopParams {
     limit: Option<usize>,
 }
 
+/// `GET /api/top`: one row per event, best first.
 async fn top(
     State(st): State<AppState>,
     params: Result<Query<TopParams>, QueryRejection>,
-) -> Result<Json<Vec<Headline>>, ApiError> {
+) -> Result<Json<Vec<TopEntry>>, ApiError> {
     let Query(p) = params?;
     let limit = page_size(p.limit, 30)?;
+    Ok(Json(top_entries(&st, limit).await?))
+}
+
+/// TOP as the API shows it (also what the TOP stream sends).
+pub(super) async fn top_entries(st: &AppState, limit: usize) -> Result<Vec<TopEntry>, ApiError> {
     let engine = st.engine.clone();
-    let top = blocking(move || engine.top_stories(limit)).await?;
-    Ok(Json(top.iter().map(Headline::of).collect()))
+    let rows = blocking(move || engine.top(limit)).await?;
+    Ok(rows.iter().map(|(row, story)| entry(row, story)).collect())
+}
+
+fn entry(row: &TopEvent, latest: &Story) -> TopEntry {
+    TopEntry {
+        event: row.event,
+        label: row.label.clone(),
+        latest: Headline::of(latest),
+        priority: row.priority,
+        stories: row.stories as u64,
+        sources: row.sources.clone(),
+        first: row.first,
+        last: row.last,
+        velocity: Velocity {
+            last_hour: row.velocity.last_hour as u64,
+            first_hour: row.velocity.first_hour as u64,
+        },
+        score: row.score,
+    }
 }

@@ -10,6 +10,7 @@
 mod access;
 mod alerts;
 mod error;
+mod events;
 mod feeds;
 mod headlines;
 mod limits;
@@ -65,6 +66,7 @@ pub fn router(state: AppState, config: &ServerConfig) -> Router {
         .merge(stories::routes())
         .merge(search::routes())
         .merge(headlines::routes())
+        .merge(events::routes())
         .merge(alerts::routes())
         .merge(sources::routes())
         .merge(feeds::routes())

@@ -1,5 +1,6 @@
-//! Stories: publish (`POST /api/stories`), revise (`PUT`), read one and
-//! its history, and bulk import (`POST /api/import`).
+//! Stories: publish (`POST /api/stories`), revise (`PUT`, a correction
+//! with `?correction=`), withdraw (`POST …/withdraw`), read one and its
+//! history, and bulk import (`POST /api/import`).
 
 use std::sync::Arc;
 
@@ -11,14 +12,19 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use newsterm_api::{ImportReport, LineError, MAX_REJECTED_LISTED, PublishAck, RevisionInfo};
+use newsterm_api::{
+    ImportReport, LineError, MAX_REJECTED_LISTED, PublishAck, RevisionInfo, Withdrawal,
+};
 use newsterm_store::{NewRevision, Write};
-use newsterm_story::{Format, ParsedStory, RevisionKind, StoryContent, StoryId, Tags, jsonl};
+use newsterm_story::{
+    Format, ParsedStory, RevisionKind, StoryContent, StoryId, Tags, jsonl, lifecycle,
+};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
+use super::events::ReaderKey;
 use super::{ApiError, AppState, blocking};
-use crate::engine::Engine;
+use crate::engine::{Engine, IngestError};
 
 /// Largest story request body, in bytes.
 pub const STORY_BODY_LIMIT: usize = 4 * 1024 * 1024;
@@ -43,6 +49,7 @@ pub(super) fn routes() -> Router<AppState> {
         .merge(stories)
         .merge(import)
         .route("/api/stories/{id}/revisions", get(revisions))
+        .route("/api/stories/{id}/withdraw", post(withdraw))
 }
 
 /// Reads a story body in the form its `Content-Type` names, or the form
@@ -80,8 +87,25 @@ async fn publish(
 ) -> Result<(StatusCode, Json<PublishAck>), ApiError> {
     let body = story_body(body)?;
     let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
-    let ack = ingest_one(&st.engine, Write::New(parsed.content, tags)).await?;
-    Ok((StatusCode::CREATED, Json(ack)))
+    match ingest_story(&st.engine, Write::New(parsed.content, tags)).await? {
+        Ok(story) => Ok((StatusCode::CREATED, Json(ack(&story, false)))),
+        // A publisher retrying a story it already sent gets that story's
+        // answer back, and nothing is stored twice.
+        Err(IngestError::Repeat(earlier)) => {
+            let engine = st.engine.clone();
+            let story = blocking(move || engine.reader().latest(earlier))
+                .await?
+                .ok_or_else(|| ApiError::not_found(format!("story {earlier} does not exist")))?;
+            Ok((StatusCode::OK, Json(ack(&story, true))))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReviseParams {
+    /// Marks the revision a correction, with this note.
+    correction: Option<String>,
 }
 
 /// `PUT /api/stories/{id}`: a new revision. With `If-Match: "<revision>"`
@@ -91,11 +115,18 @@ async fn publish(
 async fn revise(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    params: Result<Query<ReviseParams>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(HeaderMap, Json<PublishAck>), ApiError> {
+    let Query(params) = params?;
     let id: StoryId = id.parse()?;
     let base = if_match(&headers)?;
+    let note = params
+        .correction
+        .as_deref()
+        .map(|n| lifecycle::validate_note("correction", n))
+        .transpose()?;
     let body = story_body(body)?;
     let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
     if let Some(named) = parsed.id
@@ -106,16 +137,16 @@ async fn revise(
             format!("the story's header names story {named}, but the path names {id}"),
         ));
     }
+    let kind = if note.is_some() {
+        RevisionKind::Correction
+    } else {
+        RevisionKind::Update
+    };
     let write = Write::Revision(Box::new(NewRevision {
-        id,
-        first: false,
-        content: parsed.content,
-        tags,
-        kind: RevisionKind::Update,
-        note: None,
-        event: None,
-        duplicate_of: None,
+        kind,
+        note,
         base,
+        ..NewRevision::update(id, false, parsed.content, tags)
     }));
     let ack = ingest_one(&st.engine, write).await?;
     Ok((revision_tag(ack.revision), Json(ack)))
@@ -151,6 +182,22 @@ fn revision_tag(revision: u32) -> HeaderMap {
     headers
 }
 
+/// `POST /api/stories/{id}/withdraw` with `{"reason": …}`: the story is
+/// killed. Its history keeps it, with the reason; search, TOP, READ and
+/// feeds drop it; every subscriber gets an `event: withdrawn`.
+async fn withdraw(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    body: Result<Json<Withdrawal>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<PublishAck>, ApiError> {
+    let id: StoryId = id.parse()?;
+    let Json(w) = body?;
+    let reason = lifecycle::validate_note("reason", &w.reason)?;
+    Ok(Json(
+        ingest_one(&st.engine, Write::Withdraw { id, reason }).await?,
+    ))
+}
+
 fn story_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     let body = body.map_err(|e| ApiError::body(e, STORY_BODY_LIMIT))?;
     if body.len() > STORY_BODY_LIMIT {
@@ -182,16 +229,30 @@ async fn parse_and_tag(
     .await
 }
 
-async fn ingest_one(engine: &Engine, write: Write) -> Result<PublishAck, ApiError> {
+/// Stores one write: the outer error when nothing could be stored, the
+/// inner one when this write was refused.
+async fn ingest_story(
+    engine: &Engine,
+    write: Write,
+) -> Result<Result<Arc<newsterm_story::Story>, IngestError>, ApiError> {
     let mut results = engine.ingest(vec![write]).await?;
-    let story = results
+    results
         .pop()
-        .ok_or_else(|| ApiError::internal("store returned no result"))??;
-    Ok(PublishAck {
+        .ok_or_else(|| ApiError::internal("store returned no result"))
+}
+
+async fn ingest_one(engine: &Engine, write: Write) -> Result<PublishAck, ApiError> {
+    let story = ingest_story(engine, write).await??;
+    Ok(ack(&story, false))
+}
+
+fn ack(story: &newsterm_story::Story, repeat: bool) -> PublishAck {
+    PublishAck {
         id: story.id,
         revision: story.revision,
         seq: story.seq,
-    })
+        repeat,
+    }
 }
 
 #[derive(Deserialize)]
@@ -200,9 +261,12 @@ struct StoryParams {
     format: Option<String>,
 }
 
+/// `GET /api/stories/{id}`: a story, whole. Reading its latest revision
+/// is an open READ counts.
 async fn get_story(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    reader: ReaderKey,
     params: Result<Query<StoryParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(params) = params?;
@@ -224,6 +288,11 @@ async fn get_story(
         None => ApiError::not_found(format!("story {id} does not exist")),
     })?;
     let etag = revision_tag(story.revision);
+    if params.rev.is_none() && !story.is_withdrawn() {
+        st.engine
+            .readership()
+            .open(story.id, story.event, &reader.0, OffsetDateTime::now_utc());
+    }
     Ok(match format {
         None => (etag, Json(story)).into_response(),
         Some(f) => (

@@ -55,9 +55,15 @@ impl Frames {
     fn of(item: &WireItem) -> Frames {
         let json = String::from_utf8_lossy(&item.json);
         let seq = item.headline.seq;
+        // A kill is its own event, so every reader can act on it at once.
+        let event = if item.headline.is_withdrawn() {
+            "withdrawn"
+        } else {
+            "story"
+        };
         Frames {
-            sse: Bytes::from(format!("id: {seq}\nevent: story\ndata: {json}\n\n")),
-            ws: format!("{{\"event\":\"story\",\"seq\":{seq},\"data\":{json}}}").into(),
+            sse: Bytes::from(format!("id: {seq}\nevent: {event}\ndata: {json}\n\n")),
+            ws: format!("{{\"event\":\"{event}\",\"seq\":{seq},\"data\":{json}}}").into(),
         }
     }
 
@@ -77,6 +83,9 @@ pub(super) struct StreamParams {
     /// `alerts=1`: the alert hits instead of the wire.
     #[serde(default)]
     alerts: Option<String>,
+    /// `top=1`: TOP, sent whole whenever it changes, instead of the wire.
+    #[serde(default)]
+    top: Option<String>,
 }
 
 /// What a session produces next.
@@ -244,6 +253,9 @@ async fn sse(
     if wants_alerts(&params) {
         return Ok(alert_stream(&st, caller.whose_alerts()?, permit));
     }
+    if flag(params.top.as_deref()) {
+        return Ok(top_stream(&st, permit));
+    }
     let session = Session::open(&st, params, last_event_id(&headers)?, permit)?;
     let frames = futures_util::stream::unfold(session, |mut s| async move {
         let frame = s.next().await?;
@@ -343,15 +355,138 @@ async fn websocket(
             drop(permit);
         }));
     }
+    if flag(params.top.as_deref()) {
+        let st = st.clone();
+        return Ok(upgrade.on_upgrade(move |socket| async move {
+            run_top_websocket(socket, st).await;
+            drop(permit);
+        }));
+    }
     let session = Session::open(&st, params, last_event_id(&headers)?, permit)?;
     Ok(upgrade.on_upgrade(move |socket| run_websocket(socket, session)))
 }
 
 fn wants_alerts(params: &StreamParams) -> bool {
-    params
-        .alerts
-        .as_deref()
-        .is_some_and(|a| matches!(a, "1" | "true" | "yes"))
+    flag(params.alerts.as_deref())
+}
+
+fn flag(value: Option<&str>) -> bool {
+    value.is_some_and(|a| matches!(a, "1" | "true" | "yes"))
+}
+
+/// Rows TOP streams send.
+const TOP_ROWS: usize = 30;
+/// How long a change waits for others before TOP is ranked again: a bulk
+/// import changes it thousands of times a second.
+const TOP_SETTLE: Duration = Duration::from_millis(200);
+/// TOP is ranked again this often even when no story arrives: recency
+/// decays.
+const TOP_REFRESH: Duration = Duration::from_secs(60);
+
+/// What a TOP stream sends next: the list whenever it differs from the
+/// last one sent, starting with the current one.
+struct TopWatch {
+    st: AppState,
+    changes: tokio::sync::watch::Receiver<u64>,
+    sent: Option<Vec<newsterm_api::TopEntry>>,
+    refresh: tokio::time::Interval,
+}
+
+impl TopWatch {
+    fn new(st: &AppState) -> TopWatch {
+        let mut refresh = tokio::time::interval(TOP_REFRESH);
+        refresh.reset();
+        TopWatch {
+            st: st.clone(),
+            changes: st.engine.events().changes(),
+            sent: None,
+            refresh,
+        }
+    }
+
+    /// The next TOP to send, `None` when the stream should end.
+    async fn next(&mut self) -> Option<String> {
+        let mut shutdown = self.st.shutdown.clone();
+        loop {
+            if self.sent.is_some() {
+                tokio::select! {
+                    _ = shutdown.changed() => return None,
+                    changed = self.changes.changed() => {
+                        changed.ok()?;
+                        tokio::time::sleep(TOP_SETTLE).await;
+                        self.changes.borrow_and_update();
+                    }
+                    _ = self.refresh.tick() => {}
+                }
+            }
+            if *shutdown.borrow() {
+                return None;
+            }
+            let top = match super::headlines::top_entries(&self.st, TOP_ROWS).await {
+                Ok(top) => top,
+                Err(e) => {
+                    tracing::error!(error = %e.message, "TOP stream cannot rank");
+                    return None;
+                }
+            };
+            if self.sent.as_ref() != Some(&top) {
+                let json = serde_json::to_string(&top).unwrap_or_else(|_| "[]".into());
+                self.sent = Some(top);
+                return Some(json);
+            }
+        }
+    }
+}
+
+/// `GET /api/stream?top=1`: `event: top` with the whole TOP list (an
+/// array of [`newsterm_api::TopEntry`]) at once, then again each time it
+/// changes.
+fn top_stream(st: &AppState, permit: StreamPermit) -> Response {
+    // The permit lives as long as the stream: it counts against the caps.
+    let state = (TopWatch::new(st), permit);
+    let frames = futures_util::stream::unfold(state, |(mut w, permit)| async move {
+        let json = w.next().await?;
+        Some((
+            Ok::<_, Infallible>(Bytes::from(format!("event: top\ndata: {json}\n\n"))),
+            (w, permit),
+        ))
+    });
+    let opening = futures_util::stream::once(async {
+        Ok::<_, Infallible>(Bytes::from_static(b": newsterm top\n\n"))
+    });
+    use futures_util::StreamExt;
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        Body::from_stream(opening.chain(frames)),
+    )
+        .into_response()
+}
+
+/// TOP over WebSocket: `{"event":"top","data":[…]}` at once and on every
+/// change.
+async fn run_top_websocket(socket: WebSocket, st: AppState) {
+    use futures_util::{SinkExt, StreamExt};
+    let (mut sink, mut incoming) = socket.split();
+    let mut watch = TopWatch::new(&st);
+    loop {
+        let msg = tokio::select! {
+            frame = incoming.next() => match frame {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            },
+            top = watch.next() => match top {
+                Some(json) => Message::Text(format!("{{\"event\":\"top\",\"data\":{json}}}").into()),
+                None => break,
+            },
+        };
+        if sink.send(msg).await.is_err() {
+            return;
+        }
+    }
+    let _ = sink.send(Message::Close(None)).await;
 }
 
 /// Alert hits over WebSocket: `{"event":"alert","data":{…AlertHit…}}`.

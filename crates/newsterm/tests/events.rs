@@ -1,0 +1,344 @@
+//! The same event from many sources, end to end on a real server: copies
+//! folded, stories grouped into events, TOP by event and live, a
+//! withdrawal reaching every reader, READ counting readers.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Server, get_json, http, publish, wait_indexed};
+use futures_util::StreamExt;
+use newsterm_api::{EventInfo, Headline, PublishAck, ReadReport, SearchResponse, TopEntry};
+use newsterm_story::Story;
+
+const FIRE: [&str; 4] = [
+    "Firefighters battled a blaze at the Grand Hotel in Porto on Tuesday night, forcing the evacuation of some 300 guests.",
+    "The fire started in a kitchen on the ground floor shortly after 10 pm and spread to the upper floors, the civil protection agency said.",
+    "Two guests were taken to hospital with smoke inhalation; no deaths were reported.",
+    "The hotel, built in 1880, was renovated in 2015 and reopened to the public last spring.",
+];
+
+fn story(headline: &str, source: &str, published: &str, body: &[&str]) -> String {
+    format!(
+        "---\nheadline: \"{headline}\"\nsource: {source}\npublished: {published}\n---\n\n{}\n",
+        body.join("\n\n")
+    )
+}
+
+async fn md(url: &str, text: String) -> PublishAck {
+    publish(url, "text/markdown", text).await
+}
+
+async fn story_of(url: &str, ack: &PublishAck) -> Story {
+    get_json(format!("{url}/api/stories/{}", ack.id)).await
+}
+
+/// Unrelated stories first, so that which words are rare means something.
+async fn warm_up(url: &str) {
+    let others = [
+        (
+            "Central bank holds interest rates steady",
+            "The central bank kept its main interest rate unchanged on Wednesday, citing slowing inflation and weak growth.",
+        ),
+        (
+            "Election campaign opens in Lisbon",
+            "Parties opened their campaigns in Lisbon ahead of the general election, with the economy and housing dominating debate.",
+        ),
+        (
+            "Storm closes schools across the north",
+            "Heavy rain and strong winds closed schools and cut power to thousands of homes across the north of the country.",
+        ),
+        (
+            "Tech firm reports record profits",
+            "The software company reported record quarterly profits as demand for its cloud services grew faster than expected.",
+        ),
+    ];
+    for (i, (h, b)) in others.iter().enumerate() {
+        md(
+            url,
+            story(h, "Other Wire", &format!("2024-05-01T1{i}:00:00Z"), &[b]),
+        )
+        .await;
+    }
+}
+
+/// Three outlets carrying one story, a next-day follow-up and an
+/// unrelated story from the same city; the acks in that order.
+async fn porto(url: &str) -> Vec<PublishAck> {
+    vec![
+        md(url, story("Fire forces evacuation of Porto hotel", "Coastal Wire", "2024-05-01T21:30:00Z", &FIRE)).await,
+        md(url, story("Hundreds evacuated as blaze hits historic Porto hotel", "Northern Post", "2024-05-01T21:50:00Z", &[FIRE[1], FIRE[0], FIRE[2]])).await,
+        md(url, story("Porto hotel fire: 300 guests evacuated", "Iberia Daily", "2024-05-01T22:10:00Z", &[FIRE[0], FIRE[1], FIRE[2], FIRE[3], "(Reporting by Ana Lima)"])).await,
+        md(url, story(
+            "Porto hotel fire: inquiry into kitchen blaze opens",
+            "Northern Post",
+            "2024-05-02T17:30:00Z",
+            &[
+                "Investigators began examining the kitchen of the Grand Hotel in Porto on Wednesday, a day after a fire forced hundreds of guests into the street.",
+                "The civil protection agency said the blaze appeared to have started near a gas cooker; the two guests treated for smoke inhalation have left hospital.",
+                "The hotel will stay closed for at least a month while damage to the upper floors is assessed.",
+            ],
+        ))
+        .await,
+        md(url, story(
+            "Porto metro extends night service for festival",
+            "Coastal Wire",
+            "2024-05-02T11:30:00Z",
+            &[
+                "The Porto metro will run trains all night during the city's June festival, the operator said on Wednesday.",
+                "Extra services will link the centre with the riverside, where hundreds of thousands of visitors are expected.",
+            ],
+        ))
+        .await,
+    ]
+}
+
+#[tokio::test]
+async fn three_sources_make_one_event_one_top_row_and_one_folded_headline() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    warm_up(url).await;
+    let acks = porto(url).await;
+    let stories = futures_util::future::join_all(acks.iter().map(|a| story_of(url, a))).await;
+    let event = stories[0].event.expect("every story carries its event");
+    for s in &stories[1..3] {
+        assert_eq!(s.event, Some(event), "{}", s.content.headline);
+        assert_eq!(
+            s.duplicate_of,
+            Some(acks[0].id),
+            "a copy is linked to the first"
+        );
+    }
+    assert_eq!(
+        stories[3].event,
+        Some(event),
+        "the next-day follow-up joins"
+    );
+    assert_eq!(stories[3].duplicate_of, None, "a follow-up is not a copy");
+    assert_ne!(
+        stories[4].event,
+        Some(event),
+        "sharing a city is not sharing an event"
+    );
+
+    // TOP: one row for the event, carried by three sources.
+    let top: Vec<TopEntry> = get_json(format!("{url}/api/top")).await;
+    let rows: Vec<&TopEntry> = top.iter().filter(|r| r.event == event).collect();
+    assert_eq!(rows.len(), 1, "{top:#?}");
+    assert_eq!(
+        rows[0].sources,
+        ["Coastal Wire", "Northern Post", "Iberia Daily"]
+    );
+    assert_eq!(rows[0].stories, 4);
+    // N: the copies fold into the first story's row.
+    let heads: Vec<Headline> = get_json(format!("{url}/api/headlines")).await;
+    let first = heads
+        .iter()
+        .find(|h| h.id == acks[0].id)
+        .expect("the first story's row");
+    assert_eq!(first.carried_by, ["Northern Post", "Iberia Daily"]);
+    assert!(
+        heads
+            .iter()
+            .all(|h| h.id != acks[1].id && h.id != acks[2].id)
+    );
+    let all: Vec<Headline> = get_json(format!("{url}/api/headlines?fold=false")).await;
+    assert!(
+        all.iter().any(|h| h.id == acks[1].id),
+        "unfolded on request"
+    );
+
+    // The event in search, ninjs and its own page.
+    wait_indexed(url, acks.last().unwrap().seq).await;
+    let found: SearchResponse =
+        get_json(format!("{url}/api/search?q=event:{event}&limit=50")).await;
+    assert_eq!(found.total, 4);
+    let ninjs: serde_json::Value =
+        get_json(format!("{url}/api/stories/{}?format=ninjs", acks[1].id)).await;
+    assert_eq!(
+        ninjs["events"][0]["uri"],
+        format!("urn:newsterm:event:{event}")
+    );
+    let info: EventInfo = get_json(format!("{url}/api/events/{event}")).await;
+    assert_eq!(info.sources.len(), 3);
+    assert_eq!(info.label, "Fire forces evacuation of Porto hotel");
+
+    // The same source sending the same story again stores nothing.
+    let again = http()
+        .post(format!("{url}/api/stories"))
+        .header("content-type", "text/markdown")
+        .body(story(
+            "Fire forces evacuation of Porto hotel",
+            "Coastal Wire",
+            "2024-05-01T21:30:00Z",
+            &FIRE,
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    let ack: PublishAck = again.json().await.unwrap();
+    assert!(ack.repeat);
+    assert_eq!((ack.id, ack.seq), (acks[0].id, acks[0].seq));
+}
+
+/// Reads server-sent events until one named `event` whose data
+/// `accept`s, within a bounded time.
+async fn next_event(
+    body: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
+    buffer: &mut String,
+    event: &str,
+    accept: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let frame: String = buffer.drain(..end + 2).collect();
+            let name = frame.lines().find_map(|l| l.strip_prefix("event: "));
+            let data = frame.lines().find_map(|l| l.strip_prefix("data: "));
+            if let (Some(n), Some(d)) = (name, data)
+                && n == event
+                && accept(d)
+            {
+                return d.to_string();
+            }
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "no `{event}` event came");
+        match tokio::time::timeout(left, body.next()).await {
+            Ok(Some(Ok(chunk))) => buffer.push_str(&String::from_utf8_lossy(&chunk)),
+            other => panic!("stream ended waiting for `{event}`: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    warm_up(url).await;
+    let acks = porto(url).await;
+    let resp = http()
+        .get(format!("{url}/api/stream?top=1"))
+        .send()
+        .await
+        .unwrap();
+    let mut top = resp.bytes_stream();
+    let mut top_buf = String::new();
+    let first = next_event(&mut top, &mut top_buf, "top", |_| true).await;
+    let first: Vec<TopEntry> = serde_json::from_str(&first).unwrap();
+    assert!(!first.is_empty());
+    let wire = http()
+        .get(format!("{url}/api/stream"))
+        .send()
+        .await
+        .unwrap();
+    let mut wire = wire.bytes_stream();
+    let mut wire_buf = String::new();
+
+    // A flash lands: TOP changes on the stream without being asked.
+    let flash = md(
+        url,
+        "---\nheadline: \"Volcano erupts near Reykjavik airport\"\nsource: Arctic Wire\npriority: flash\npublished: 2024-05-02T18:00:00Z\n---\n\nLava reached the airport perimeter road on Thursday evening.\n".into(),
+    )
+    .await;
+    let changed = next_event(&mut top, &mut top_buf, "top", |d| {
+        d.contains(&flash.id.to_string())
+    })
+    .await;
+    let changed: Vec<TopEntry> = serde_json::from_str(&changed).unwrap();
+    assert_eq!(changed[0].latest.id, flash.id, "a fresh flash leads TOP");
+
+    // Withdraw the first Porto copy's original: subscribers are told at
+    // once, search, TOP and feeds drop it, its history keeps it.
+    let killed = http()
+        .post(format!("{url}/api/stories/{}/withdraw", flash.id))
+        .json(&serde_json::json!({"reason": "The eruption report was false"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(killed.status(), 200);
+    let notice = next_event(&mut wire, &mut wire_buf, "withdrawn", |_| true).await;
+    let notice: Headline = serde_json::from_str(&notice).unwrap();
+    assert_eq!(notice.id, flash.id);
+    assert_eq!(
+        notice.note.as_deref(),
+        Some("The eruption report was false")
+    );
+    next_event(&mut top, &mut top_buf, "top", |d| {
+        !d.contains(&flash.id.to_string())
+    })
+    .await;
+    let top_now: Vec<TopEntry> = get_json(format!("{url}/api/top")).await;
+    assert!(top_now.iter().all(|r| r.latest.id != flash.id));
+    wait_indexed(url, killed_seq(url, &flash).await).await;
+    let found: SearchResponse = get_json(format!("{url}/api/search?q=volcano")).await;
+    assert_eq!(found.total, 0, "a withdrawn story leaves search");
+    let feed = http()
+        .get(format!("{url}/feeds/top.atom"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !feed.contains("<title type=\"text\">Volcano erupts"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains(&format!("urn:newsterm:story:{}", flash.id)),
+        "a deleted entry names it: {feed}"
+    );
+    let history: Vec<newsterm_api::RevisionInfo> =
+        get_json(format!("{url}/api/stories/{}/revisions", flash.id)).await;
+    assert_eq!(history.len(), 2);
+    let again = http()
+        .put(format!("{url}/api/stories/{}", flash.id))
+        .header("content-type", "text/markdown")
+        .body("---\nheadline: \"Back from the dead\"\n---\n\nNo.\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409, "a withdrawn story takes no revision");
+    assert!(!acks.is_empty());
+}
+
+async fn killed_seq(url: &str, ack: &PublishAck) -> u64 {
+    story_of(url, ack).await.seq
+}
+
+#[tokio::test]
+async fn read_counts_each_reader_once_per_story() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    warm_up(url).await;
+    let acks = porto(url).await;
+    let open = |id: newsterm_story::StoryId, reader: &'static str| {
+        http()
+            .get(format!("{url}/api/stories/{id}"))
+            .header("x-newsterm-reader", reader)
+            .send()
+    };
+    for _ in 0..3 {
+        open(acks[0].id, "reader-one").await.unwrap();
+    }
+    open(acks[0].id, "reader-two").await.unwrap();
+    open(acks[4].id, "reader-two").await.unwrap();
+    let read: ReadReport = get_json(format!("{url}/api/read?window=hour")).await;
+    let counts: Vec<(newsterm_story::StoryId, u64)> = read
+        .stories
+        .iter()
+        .map(|s| (s.story.id, s.readers))
+        .collect();
+    assert_eq!(counts, vec![(acks[0].id, 2), (acks[4].id, 1)]);
+    let body = serde_json::to_string(&read).unwrap();
+    assert!(
+        !body.contains("reader-one"),
+        "no reader identity leaves the server"
+    );
+    assert_eq!(read.events[0].readers, 2);
+}

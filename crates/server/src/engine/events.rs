@@ -1,0 +1,179 @@
+//! Events in the engine: the grouper places every new story before it is
+//! stored, so its event and near-duplicate link travel with it to the
+//! store, the wire, the index and every reader; TOP is ranked from it.
+//!
+//! The grouper lives in memory. At start it is given back the recent
+//! wire from the store, each story into the event it was stored with —
+//! a replay, not a new grouping.
+
+use std::sync::RwLock;
+
+use newsterm_event::{Features, Grouper, Placement, TopEvent};
+use newsterm_store::{NewRevision, Reader, StoreError, Write};
+use newsterm_story::StoryId;
+use time::OffsetDateTime;
+
+/// Revisions read back into the grouper at start: the recent wire, which
+/// is all new stories are compared with and all TOP ranks.
+const RESTORE_REVISIONS: u64 = 20_000;
+
+/// The grouper, shared by the writer thread (which places stories) and
+/// readers of TOP; and a counter that moves whenever TOP may have changed.
+pub struct Events {
+    grouper: RwLock<Grouper>,
+    changed: tokio::sync::watch::Sender<u64>,
+}
+
+/// What the writer does with one write once it is placed.
+pub(super) enum Planned {
+    /// Store `write`. `new_story` is a story the grouper took in before
+    /// the store said yes (forgotten again if it says no); `withdrawn` a
+    /// story to take out of its event once the withdrawal is stored.
+    Store {
+        write: Box<Write>,
+        new_story: Option<StoryId>,
+        withdrawn: Option<StoryId>,
+    },
+    /// The same source already sent this exact story: nothing is stored.
+    Repeat(StoryId),
+}
+
+impl Events {
+    /// Reads the recent wire back into a new grouper.
+    pub(super) fn restore(reader: &Reader, last_seq: u64) -> Result<Events, StoreError> {
+        let started = std::time::Instant::now();
+        let mut grouper = Grouper::default();
+        reader.for_each_latest_after(
+            last_seq.saturating_sub(RESTORE_REVISIONS),
+            1_000,
+            |story| {
+                grouper.restore(&story);
+                Ok(())
+            },
+        )?;
+        tracing::info!(
+            stories = grouper.len(),
+            events = grouper.event_count(),
+            took_ms = started.elapsed().as_millis() as u64,
+            "events restored from the recent wire"
+        );
+        let (changed, _) = tokio::sync::watch::channel(0);
+        Ok(Events {
+            grouper: RwLock::new(grouper),
+            changed,
+        })
+    }
+
+    fn write_lock(&self) -> std::sync::RwLockWriteGuard<'_, Grouper> {
+        self.grouper.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn read_lock(&self) -> std::sync::RwLockReadGuard<'_, Grouper> {
+        self.grouper.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Places each write's story: a new story gets its id, event and
+    /// near-duplicate link (or is found to repeat one), a revision keeps
+    /// its story's event. Reading features, most of the work, happens
+    /// before the lock is taken.
+    pub(super) fn plan(&self, writes: Vec<Write>) -> Vec<Planned> {
+        enum Read {
+            Revision(Box<(NewRevision, Features)>),
+            Withdraw(StoryId, String),
+        }
+        let read: Vec<Read> = writes
+            .into_iter()
+            .map(|w| {
+                let rev = match w {
+                    Write::New(content, tags) => {
+                        NewRevision::update(StoryId::new(), true, content, tags)
+                    }
+                    Write::Revise(id, content, tags) => {
+                        NewRevision::update(id, false, content, tags)
+                    }
+                    Write::Revision(r) => *r,
+                    Write::Withdraw { id, reason } => return Read::Withdraw(id, reason),
+                };
+                let features = Features::of(&rev.content, &rev.tags);
+                Read::Revision(Box::new((rev, features)))
+            })
+            .collect();
+        let mut grouper = self.write_lock();
+        read.into_iter()
+            .map(|r| match r {
+                Read::Withdraw(id, reason) => Planned::Store {
+                    write: Box::new(Write::Withdraw { id, reason }),
+                    new_story: None,
+                    withdrawn: Some(id),
+                },
+                Read::Revision(read) if read.0.first => {
+                    let (mut rev, features) = *read;
+                    match grouper.place_read(rev.id, &rev.content, features) {
+                        Placement::Repeat(earlier) => return Planned::Repeat(earlier),
+                        Placement::Grouped {
+                            event,
+                            duplicate_of,
+                            ..
+                        } => {
+                            rev.event = Some(event);
+                            rev.duplicate_of = duplicate_of;
+                        }
+                    }
+                    let id = rev.id;
+                    Planned::Store {
+                        write: Box::new(Write::Revision(Box::new(rev))),
+                        new_story: Some(id),
+                        withdrawn: None,
+                    }
+                }
+                Read::Revision(read) => {
+                    let (mut rev, features) = *read;
+                    rev.event = grouper.revise_read(rev.id, &rev.content, features);
+                    Planned::Store {
+                        write: Box::new(Write::Revision(Box::new(rev))),
+                        new_story: None,
+                        withdrawn: None,
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// After the store answered: stories it did not take are forgotten,
+    /// withdrawals leave their events, and TOP's watchers are told.
+    /// `stored` is `None` when the whole transaction failed.
+    pub(super) fn settle(
+        &self,
+        plans: &[(Option<StoryId>, Option<StoryId>)],
+        stored: Option<&[bool]>,
+    ) {
+        let mut grouper = self.write_lock();
+        for (i, (new_story, withdrawn)) in plans.iter().enumerate() {
+            let ok = stored.is_some_and(|s| s.get(i).copied().unwrap_or(false));
+            if let (Some(id), false) = (new_story, ok) {
+                grouper.forget(*id);
+            }
+            if let (Some(id), true) = (withdrawn, ok) {
+                grouper.withdraw(*id);
+            }
+        }
+        let version = grouper.version();
+        drop(grouper);
+        self.changed.send_replace(version);
+    }
+
+    /// TOP now, best first.
+    pub fn top(&self, limit: usize) -> Vec<TopEvent> {
+        self.read_lock().top(OffsetDateTime::now_utc(), limit)
+    }
+
+    /// What TOP calls now (see [`Grouper::reference_time`]).
+    pub fn reference_time(&self) -> OffsetDateTime {
+        self.read_lock().reference_time(OffsetDateTime::now_utc())
+    }
+
+    /// Moves whenever TOP may have changed.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+}
