@@ -341,7 +341,11 @@ enum Command {
     /// Score the tagger against gold entity annotations (JSON lines).
     EvalTags {
         gold: PathBuf,
-        /// Print one JSON object instead of the table.
+        /// Also score top-level topics against this labelled sample of the
+        /// bundled stories (crates/tag/eval/topics_sample.tsv).
+        #[arg(long)]
+        topics: Option<PathBuf>,
+        /// Print JSON (one object per evaluation) instead of tables.
         #[arg(long)]
         json: bool,
     },
@@ -509,8 +513,9 @@ async fn run(cli: Cli) -> Result<()> {
             })
             .await?
         }
-        Command::EvalTags { gold, json } => {
-            tokio::task::spawn_blocking(move || tagging::eval(&gold, json)).await?
+        Command::EvalTags { gold, topics, json } => {
+            tokio::task::spawn_blocking(move || tagging::eval(&gold, topics.as_deref(), json))
+                .await?
         }
     }
 }

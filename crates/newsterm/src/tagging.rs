@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use newsterm_tag::{Tagger, eval};
+use newsterm_tag::{Tagger, eval, topic_eval};
 
 /// Reads `{"id","text"}` lines on stdin and writes one line of tags per
 /// line on stdout; a bad line gets `{"line":N,"error":…}` and the rest
@@ -30,7 +30,7 @@ pub fn tag_stdin() -> Result<()> {
     Ok(())
 }
 
-pub fn eval(gold: &Path, json: bool) -> Result<()> {
+pub fn eval(gold: &Path, topics: Option<&Path>, json: bool) -> Result<()> {
     let started = Instant::now();
     let tagger = Tagger::load()?;
     let load = started.elapsed();
@@ -46,6 +46,54 @@ pub fn eval(gold: &Path, json: bool) -> Result<()> {
         println!("{}", report.to_json("newsterm-tag"));
     } else {
         println!("{}\n{report}\ntagger loaded in {load:.2?}", gold.display());
+    }
+    if let Some(sample) = topics {
+        eval_topics(&tagger, sample, json)?;
+    }
+    Ok(())
+}
+
+/// Scores top-level topics on a labelled sample of the bundled stories.
+fn eval_topics(tagger: &Tagger, sample: &Path, json: bool) -> Result<()> {
+    let file =
+        std::fs::File::open(sample).with_context(|| format!("cannot open {}", sample.display()))?;
+    let labelled = topic_eval::read_topic_sample(std::io::BufReader::new(file))
+        .with_context(|| format!("{} is not a topic sample", sample.display()))?;
+    let corpus = crate::corpus::wikinews_lines()?
+        .iter()
+        .map(|line| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).context("bundled Wikinews corpus is damaged")?;
+            let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+            Ok((field("id"), field("title"), field("body")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let report = topic_eval::evaluate_topics(tagger, &labelled, &corpus);
+    if report.stories == 0 {
+        bail!(
+            "none of the stories of {} is in the bundled corpus",
+            sample.display()
+        );
+    }
+    if json {
+        let topics: serde_json::Map<String, serde_json::Value> = topic_eval::TOP_LEVEL
+            .iter()
+            .zip(report.per_topic.iter())
+            .chain(std::iter::once((&("micro", "all topics"), &report.micro())))
+            .map(|((n, _), c)| {
+                let row = serde_json::json!({
+                    "gold": c.gold, "pred": c.predicted, "p": c.precision(),
+                    "r": c.recall(), "f1": c.f1(),
+                });
+                (n.to_string(), row)
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::json!({"stories": report.stories, "topics": topics})
+        );
+    } else {
+        println!("\n{}\n{report}", sample.display());
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ mod perceptron;
 mod places;
 mod quotes;
 mod token;
+pub mod topic_eval;
 pub mod topics;
 pub mod training;
 
@@ -36,12 +37,12 @@ use features::DocView;
 use gazetteer::Gazetteer;
 use newsterm_story::StoryContent;
 use perceptron::Model;
-use topics::TopicModel;
+use topics::{TopicModel, TopicWord};
 
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -90,9 +91,14 @@ impl Tagger {
         })
     }
 
-    /// Tags one text (for a story: the headline, a blank line, then the body).
+    /// Tags one text (for a story: the headline, a blank line, then the body; a
+    /// first paragraph of one short line is taken for the headline).
     pub fn tag(&self, text: &str) -> Annotations {
-        self.annotate(text, 0, None)
+        let headline = text
+            .find("\n\n")
+            .filter(|&i| i <= 300 && !text[..i].contains('\n'))
+            .unwrap_or(0);
+        self.annotate(text, headline, None)
     }
 
     /// Tags a story given as headline and body. Offsets refer to the text
@@ -143,30 +149,7 @@ impl Tagger {
         let quotes = quotes::quotes(&view, &sentences, &entities);
         let figures = figures::figures(&view);
         let highlights = highlights::highlights(&view, &sentences, &entities, &figures);
-        // Names are not topic evidence: "European Union" says nothing about unions.
-        let mut in_name = vec![false; view.len()];
-        for e in &entities {
-            for (i, t) in view.tokens.iter().enumerate().skip(view.token_at(e.start)) {
-                if t.cstart >= e.end {
-                    break;
-                }
-                in_name[i] = true;
-            }
-        }
-        let mut headline_words = 0;
-        let words: Vec<String> = (0..view.len())
-            .filter(|&i| {
-                !in_name[i]
-                    && view
-                        .word(i)
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric)
-            })
-            .inspect(|&i| headline_words += usize::from(view.tokens[i].end <= headline_bytes))
-            .map(|i| topics::stem(view.word(i)))
-            .collect();
-        let topics = self.topics.topics(&words, headline_words);
+        let topics = self.topics(&view, &entities, headline_bytes);
         Annotations {
             version: VERSION,
             language: language.to_string(),
@@ -180,6 +163,42 @@ impl Tagger {
         }
     }
 }
+
+impl Tagger {
+    /// The topics of a document: its words, names marked (they are no evidence
+    /// except for cues that are names), with where the headline and the lede end.
+    fn topics(&self, view: &DocView, entities: &[Entity], headline_bytes: usize) -> Vec<Topic> {
+        let mut in_name = vec![false; view.len()];
+        for e in entities {
+            for (i, t) in view.tokens.iter().enumerate().skip(view.token_at(e.start)) {
+                if t.cstart >= e.end {
+                    break;
+                }
+                in_name[i] = true;
+            }
+        }
+        let mut headline = 0;
+        let words: Vec<TopicWord> = (0..view.len())
+            .filter(|&i| {
+                view.word(i)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            })
+            .inspect(|&i| headline += usize::from(view.tokens[i].end <= headline_bytes))
+            .map(|i| TopicWord {
+                stem: topics::stem(view.word(i)),
+                in_name: in_name[i],
+            })
+            .collect();
+        // The lede: the first words after the headline, where news puts the gist.
+        let lede_end = (headline + LEDE_WORDS).min(words.len());
+        self.topics.topics(&words, headline, lede_end)
+    }
+}
+
+/// How many words after the headline count as the lede for topics.
+const LEDE_WORDS: usize = 60;
 
 #[cfg(test)]
 mod tests {

@@ -1,12 +1,22 @@
-//! Topics: IPTC Media Topics and newsterm's own mnemonic codes, scored from cue
-//! phrases in the text.
+//! Topics: IPTC Media Topics and newsterm's mnemonic codes, from cue phrases, with
+//! precision before recall.
 //!
-//! Every active Media Topic contributes its English label as cue phrases (the label
-//! split at commas and "and": "conflict, war and peace" → "conflict", "war",
-//! "peace"); a match counts for the topic and all its ancestors. The mnemonic codes
-//! of [`MNEMONICS`] add hand-picked cue words and the matches of the Media Topic they
-//! map to. A score is `1 - exp(-hits / (2 + words / 300))`, the headline counting
-//! twice, so it grows with how much of the story is about the topic.
+//! Evidence is hand-written cue phrases ([`MNEMONICS`] for newsterm's codes, each
+//! mapped to a Media Topic; [`CONCEPT_CUES`] for Media Topics without a code) and
+//! the multi-word labels of the Media Topics themselves. A cue counts for its topic
+//! and every ancestor. What a topic needs:
+//!
+//! - strength: a cue in the headline counts 2.5, in the lede 1.5, in the body 0.8
+//!   (1.0 when repeated); a strong cue (`+`, a specific word or phrase) doubles
+//!   that, an ambiguous one (`?`: "church", "match", "breaking") halves it and
+//!   counts only beside another cue of the same topic;
+//! - breadth: two distinct cues, or one strong cue in the headline or lede;
+//! - weight against the story's main topic: a secondary topic needs a third of the
+//!   main one's evidence.
+//!
+//! The confidence stored with a topic is `1 - exp(-evidence / 4)`. Names are no
+//! evidence ("European Union" says nothing about unions) except for cues marked `@`,
+//! which are names ("Dow Jones").
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -18,47 +28,64 @@ use crate::annotations::Topic;
 use crate::error::TagError;
 
 /// A mnemonic topic code for `NI <code>`: (code, label, IPTC qcode it maps to, cue
-/// words). Cue words are matched after light stemming ("voters" → "voter").
+/// phrases). Cue phrases are matched after light stemming ("voters" → "voter"); a
+/// leading `+` marks a strong cue, `?` an ambiguous one, `@` one that is a name.
 pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
     (
         "CONFLICT",
         "war and armed conflict",
         "medtop:16000000",
         &[
-            "war",
-            "troops",
+            "+war",
+            "+troops",
             "military",
-            "soldier",
+            "+soldier",
             "army",
-            "airstrike",
-            "air strike",
-            "missile",
-            "shelling",
-            "ceasefire",
-            "rebel",
-            "militant",
-            "invasion",
+            "+airstrike",
+            "+air strike",
+            "+missile",
+            "+shelling",
+            "+ceasefire",
+            "+rebel",
+            "+militant",
+            "+insurgent",
+            "+invasion",
             "bombing",
-            "insurgent",
-            "combat",
+            "+combat",
             "fighting",
-            "offensive",
-            "artillery",
-            "drone strike",
-            "armed forces",
+            "?offensive",
+            "+artillery",
+            "+drone strike",
+            "+drone attack",
+            "+armed forces",
+            "+militia",
+            "+civil war",
+            "+warplane",
+            "+armed conflict",
+            "+peacekeeper",
+            "+car bomb",
+            "+military base",
+            "+air base",
+            "+coalition forces",
+            "?attack",
+            "?explosive",
+            "?bomb",
+            "?casualty",
         ],
     ),
     (
         "TERROR",
         "terrorism",
-        "medtop:20000103",
+        "medtop:20000053",
         &[
-            "terrorist",
-            "terrorism",
-            "suicide bomber",
+            "+terrorist",
+            "+terrorism",
+            "+suicide bomber",
+            "+suicide bombing",
             "extremist",
-            "jihadist",
-            "terror attack",
+            "+jihadist",
+            "+terror attack",
+            "+islamist",
         ],
     ),
     (
@@ -66,20 +93,25 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "diplomacy and international relations",
         "medtop:20000639",
         &[
-            "diplomat",
-            "diplomatic",
-            "embassy",
-            "ambassador",
-            "summit",
-            "treaty",
-            "sanction",
-            "foreign minister",
-            "bilateral",
+            "+diplomat",
+            "+diplomatic",
+            "+embassy",
+            "+ambassador",
+            "+summit",
+            "+treaty",
+            "+sanction",
+            "+foreign minister",
+            "+bilateral",
             "negotiation",
-            "foreign ministry",
-            "secretary of state",
-            "peace talks",
-            "envoy",
+            "+foreign ministry",
+            "+secretary of state",
+            "+peace talks",
+            "+envoy",
+            "+foreign affairs",
+            "+foreign secretary",
+            "+consulate",
+            "+state visit",
+            "?talks",
         ],
     ),
     (
@@ -87,20 +119,30 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "elections",
         "medtop:20000574",
         &[
-            "election",
+            "+election",
             "vote",
-            "voter",
-            "ballot",
-            "poll",
-            "campaign",
-            "candidate",
-            "referendum",
-            "polling",
-            "electoral",
-            "constituency",
-            "runoff",
-            "re-election",
+            "+voter",
+            "+ballot",
+            "?poll",
+            "?campaign",
+            "+candidate",
+            "+referendum",
+            "+polling",
+            "+electoral",
+            "+constituency",
+            "+runoff",
+            "+re-election",
             "elected",
+            "+caucus",
+            "delegate",
+            "+presidential race",
+            "+running mate",
+            "nominee",
+            "+presidential bid",
+            "+presidential campaign",
+            "+by-election",
+            "+general election",
+            "?primary",
         ],
     ),
     (
@@ -116,12 +158,22 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
             "congress",
             "lawmaker",
             "legislation",
-            "opposition",
+            "?opposition",
             "cabinet",
             "governor",
             "mayor",
             "politician",
             "political",
+            "+prime minister",
+            "legislature",
+            "legislator",
+            "+impeachment",
+            "+political party",
+            "?bill",
+            "senator",
+            "+legislative",
+            "+speaker of the house",
+            "?policy",
         ],
     ),
     (
@@ -129,24 +181,26 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "financial markets",
         "medtop:20000385",
         &[
-            "stock",
+            "+stock market",
+            "+stock exchange",
             "share",
-            "index",
-            "dow jones",
-            "nasdaq",
-            "investor",
+            "?index",
+            "+investor",
             "trading",
-            "bond",
-            "stock market",
-            "exchange rate",
-            "trader",
-            "market",
-            "s&p",
-            "ftse",
-            "nikkei",
-            "dax",
-            "wall street",
-            "stock exchange",
+            "?bond",
+            "+exchange rate",
+            "+trader",
+            "?market",
+            "+stocks",
+            "+@dow jones",
+            "+@nasdaq",
+            "+@ftse",
+            "+@nikkei",
+            "+@hang seng",
+            "+@wall street",
+            "+s&p",
+            "+shareholder",
+            "+share price",
         ],
     ),
     (
@@ -154,19 +208,22 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "economy",
         "medtop:20000344",
         &[
-            "economy",
-            "economic",
-            "gdp",
-            "inflation",
-            "recession",
-            "growth",
-            "interest rate",
-            "central bank",
-            "tariff",
-            "deficit",
+            "+economy",
+            "+economic",
+            "+gdp",
+            "+inflation",
+            "+recession",
+            "?growth",
+            "+interest rate",
+            "+central bank",
+            "+tariff",
+            "+deficit",
             "budget",
-            "unemployment rate",
-            "fiscal",
+            "+unemployment rate",
+            "+fiscal",
+            "+trade deal",
+            "+free trade",
+            "+trade war",
         ],
     ),
     (
@@ -176,42 +233,61 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         &[
             "company",
             "firm",
-            "ceo",
-            "profit",
-            "revenue",
-            "earnings",
-            "merger",
-            "acquisition",
-            "shareholder",
-            "sale",
-            "quarterly",
-            "chief executive",
+            "+ceo",
+            "+chief executive",
+            "+profit",
+            "+revenue",
+            "+earnings",
+            "+merger",
+            "+acquisition",
+            "+shareholder",
+            "?sale",
+            "+quarterly",
             "corporation",
             "subsidiary",
-            "bankruptcy",
-            "takeover",
+            "+bankruptcy",
+            "+takeover",
+            "+retailer",
+            "+automaker",
+            "manufacturer",
+            "+market share",
+            "?customer",
+            "?store",
+            "?deal",
+            "+contract",
         ],
     ),
     (
         "TECH",
         "technology and computing",
-        "medtop:20000225",
+        "medtop:20000756",
         &[
-            "software",
-            "internet",
-            "computer",
-            "smartphone",
-            "app",
-            "online",
-            "cyber",
-            "technology",
-            "artificial intelligence",
-            "hacker",
+            "+software",
+            "+internet",
+            "+computer",
+            "+smartphone",
+            "?app",
+            "?online",
+            "+cyber",
+            "+cybersecurity",
+            "+technology",
+            "+hacker",
             "website",
-            "iphone",
-            "ipad",
-            "chip",
+            "+iphone",
+            "+ipad",
+            "?chip",
             "digital",
+            "+artificial intelligence",
+            "+robot",
+            "+robotics",
+            "+open source",
+            "+open-source",
+            "+operating system",
+            "+browser",
+            "database",
+            "+algorithm",
+            "?server",
+            "+engineering",
         ],
     ),
     (
@@ -219,19 +295,44 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "science and research",
         "medtop:13000000",
         &[
-            "scientist",
+            "+scientist",
             "research",
-            "study",
-            "researcher",
-            "physics",
-            "astronomer",
+            "?study",
+            "+researcher",
+            "+physics",
+            "+astronomer",
             "discovery",
-            "laboratory",
-            "experiment",
-            "spacecraft",
-            "telescope",
-            "species",
-            "biologist",
+            "+laboratory",
+            "+experiment",
+            "+spacecraft",
+            "+telescope",
+            "+species",
+            "+biologist",
+            "?journal",
+            "+astronomy",
+            "+exoplanet",
+            "+galaxy",
+            "planet",
+            "+black hole",
+            "evolution",
+            "+fossil",
+            "+neuroscientist",
+            "+mathematician",
+            "+space station",
+            "orbit",
+            "+genome",
+            "+dna",
+            "+paleontologist",
+            "+archaeologist",
+            "+ecologist",
+            "+chemist",
+            "+findings",
+            "+peer-reviewed",
+            "+spacewalk",
+            "+cosmonaut",
+            "+astronaut",
+            "+light year",
+            "+constellation",
         ],
     ),
     (
@@ -241,19 +342,35 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         &[
             "health",
             "hospital",
-            "disease",
-            "virus",
+            "+disease",
+            "+virus",
             "patient",
             "doctor",
-            "vaccine",
-            "outbreak",
-            "pandemic",
-            "covid",
-            "infection",
+            "+vaccine",
+            "+vaccination",
+            "+outbreak",
+            "+pandemic",
+            "+covid",
+            "+covid-19",
+            "+coronavirus",
+            "+infection",
             "medical",
-            "cancer",
+            "+cancer",
             "treatment",
-            "coronavirus",
+            "+epidemic",
+            "+measles",
+            "+influenza",
+            "+flu",
+            "+symptom",
+            "+public health",
+            "+quarantine",
+            "+tested positive",
+            "+deficiency",
+            "+nutrition",
+            "+opioid",
+            "+face covering",
+            "?mask",
+            "infected",
         ],
     ),
     (
@@ -262,19 +379,32 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "medtop:20000082",
         &[
             "police",
-            "arrested",
+            "+arrested",
             "arrest",
-            "murder",
-            "crime",
-            "suspect",
-            "shooting",
-            "robbery",
-            "fraud",
+            "+murder",
+            "+crime",
+            "+suspect",
+            "+shooting",
+            "+robbery",
+            "+fraud",
             "prison",
-            "criminal",
-            "stabbing",
-            "kidnapping",
-            "gunman",
+            "+criminal",
+            "+stabbing",
+            "+stabbed",
+            "+kidnapping",
+            "+gunman",
+            "+theft",
+            "stolen",
+            "+burglary",
+            "+homicide",
+            "+charged with",
+            "+killer",
+            "+domestic violence",
+            "abuse",
+            "+smuggling",
+            "+trafficking",
+            "+assault",
+            "+shot",
         ],
     ),
     (
@@ -283,19 +413,27 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "medtop:20000106",
         &[
             "court",
-            "judge",
-            "trial",
-            "lawsuit",
+            "+judge",
+            "+trial",
+            "+lawsuit",
             "ruling",
-            "verdict",
-            "appeal",
-            "sentenced",
-            "prosecutor",
-            "supreme court",
-            "jury",
-            "convicted",
-            "indictment",
+            "+verdict",
+            "?appeal",
+            "+sentenced",
+            "+prosecutor",
+            "+jury",
+            "+convicted",
+            "+indictment",
             "attorney",
+            "+pleaded guilty",
+            "+pleads guilty",
+            "+not guilty",
+            "+life in prison",
+            "+bail",
+            "lawyer",
+            "+unconstitutional",
+            "+unlawful",
+            "+subpoena",
         ],
     ),
     (
@@ -303,21 +441,39 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "disasters and accidents",
         "medtop:03000000",
         &[
-            "earthquake",
-            "flood",
-            "hurricane",
+            "+earthquake",
+            "+flood",
+            "+flooding",
+            "+hurricane",
             "storm",
-            "tsunami",
-            "wildfire",
-            "crash",
-            "accident",
-            "disaster",
-            "evacuated",
-            "evacuation",
-            "landslide",
-            "explosion",
+            "+tsunami",
+            "+wildfire",
+            "+crash",
+            "+accident",
+            "+disaster",
+            "+evacuated",
+            "+evacuation",
+            "+landslide",
+            "+explosion",
             "rescue",
-            "typhoon",
+            "+typhoon",
+            "+cyclone",
+            "fire",
+            "+blaze",
+            "collapse",
+            "+stampede",
+            "+derailed",
+            "+pileup",
+            "+collision",
+            "+firefighter",
+            "+death toll",
+            "survivor",
+            "+capsized",
+            "+eruption",
+            "+volcano",
+            "injured",
+            "?killed",
+            "?dead",
         ],
     ),
     (
@@ -325,14 +481,15 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "climate change",
         "medtop:20000418",
         &[
-            "climate",
-            "emission",
+            "+climate",
+            "+emission",
             "carbon",
-            "global warming",
-            "greenhouse",
-            "renewable",
-            "climate change",
-            "fossil fuel",
+            "+global warming",
+            "+greenhouse",
+            "+renewable",
+            "+climate change",
+            "+fossil fuel",
+            "?warming",
         ],
     ),
     (
@@ -340,19 +497,22 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "energy",
         "medtop:20000256",
         &[
-            "oil",
-            "gas",
-            "energy",
-            "electricity",
-            "nuclear power",
-            "coal",
-            "pipeline",
-            "opec",
+            "+oil",
+            "?gas",
+            "+energy",
+            "+electricity",
+            "+nuclear power",
+            "+coal",
+            "+pipeline",
             "fuel",
-            "barrel",
-            "crude",
-            "solar",
-            "wind power",
+            "+barrel",
+            "+crude",
+            "+solar",
+            "+wind power",
+            "?utility",
+            "+power outage",
+            "+blackout",
+            "+oil field",
         ],
     ),
     (
@@ -360,20 +520,24 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "transport",
         "medtop:20000337",
         &[
-            "airline",
-            "aircraft",
+            "+airline",
+            "+aircraft",
             "airport",
             "flight",
-            "railway",
-            "train",
+            "+railway",
+            "?train",
             "plane",
             "jet",
-            "airbus",
-            "boeing",
-            "car",
-            "vehicle",
-            "automaker",
+            "?car",
+            "?vehicle",
+            "+automaker",
             "shipping",
+            "+airliner",
+            "+passenger jet",
+            "+public transport",
+            "?bus",
+            "+aviation",
+            "?truck",
         ],
     ),
     (
@@ -381,22 +545,45 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "sport",
         "medtop:15000000",
         &[
-            "match",
-            "team",
-            "championship",
+            "?match",
+            "?team",
+            "+championship",
             "league",
-            "tournament",
-            "cup",
+            "+tournament",
+            "?cup",
             "coach",
             "player",
-            "season",
-            "olympic",
-            "olympics",
-            "medal",
-            "football",
-            "soccer",
-            "tennis",
-            "cricket",
+            "?season",
+            "+olympic",
+            "+olympics",
+            "+medal",
+            "+football",
+            "+soccer",
+            "+tennis",
+            "+cricket",
+            "+marathon",
+            "+wrestler",
+            "+wrestling",
+            "+athlete",
+            "+world record",
+            "+world cup",
+            "+goalkeeper",
+            "+midfielder",
+            "+basketball",
+            "+baseball",
+            "+rugby",
+            "+golf",
+            "+boxing",
+            "?racing",
+            "+grand prix",
+            "+formula one",
+            "stadium",
+            "?scored",
+            "?goal",
+            "?final",
+            "?breaking",
+            "?record",
+            "?game",
         ],
     ),
     (
@@ -404,22 +591,41 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "arts, culture and media",
         "medtop:01000000",
         &[
-            "film",
-            "music",
-            "album",
-            "festival",
-            "museum",
+            "+film",
+            "+music",
+            "+album",
+            "?festival",
+            "+museum",
             "artist",
-            "novel",
-            "theatre",
-            "theater",
-            "exhibition",
-            "actor",
-            "actress",
-            "singer",
-            "movie",
-            "concert",
+            "+novel",
+            "+theatre",
+            "+theater",
+            "+exhibition",
+            "+actor",
+            "+actress",
+            "+singer",
+            "+movie",
+            "+concert",
             "book",
+            "+premiere",
+            "+comic",
+            "+anime",
+            "+manga",
+            "+artwork",
+            "+painting",
+            "+sculpture",
+            "+documentary",
+            "+mockumentary",
+            "+audiobook",
+            "+literature",
+            "+poet",
+            "+poetry",
+            "+magician",
+            "?magic",
+            "+pop culture",
+            "entertainment",
+            "?television",
+            "?show",
         ],
     ),
     (
@@ -427,18 +633,47 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "religion",
         "medtop:12000000",
         &[
-            "church",
-            "religious",
+            "+religious",
+            "+religion",
+            "+mosque",
+            "+synagogue",
+            "+clergy",
+            "+pope",
+            "+archbishop",
+            "+imam",
+            "+rabbi",
+            "+buddhist",
+            "+hindu",
+            "+islam",
+            "+christianity",
+            "+catholic",
+            "+protestant",
+            "+evangelical",
+            "+theology",
+            "+scripture",
+            "+bible",
+            "+quran",
+            "+pilgrim",
+            "+pilgrimage",
+            "+diocese",
+            "+parish",
+            "+sermon",
+            "prayer",
+            "+worship",
+            "faith",
             "muslim",
             "christian",
-            "pope",
-            "mosque",
-            "faith",
-            "bishop",
-            "islam",
             "jewish",
-            "temple",
-            "clergy",
+            "?church",
+            "?temple",
+            "?cathedral",
+            "?god",
+            "?christmas",
+            "?easter",
+            "?bishop",
+            "+@scientology",
+            "+scientologist",
+            "?sacred",
         ],
     ),
     (
@@ -447,16 +682,21 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "medtop:09000000",
         &[
             "worker",
-            "strike",
-            "union",
+            "?strike",
+            "?union",
             "job",
-            "employment",
+            "+employment",
             "wage",
-            "unemployment",
-            "layoff",
+            "+unemployment",
+            "+layoff",
             "employee",
-            "labor",
-            "labour",
+            "+labor",
+            "?labour",
+            "+trade union",
+            "+minimum wage",
+            "+labor union",
+            "pension",
+            "+walkout",
         ],
     ),
     (
@@ -468,9 +708,15 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
             "university",
             "student",
             "teacher",
-            "education",
+            "+education",
             "college",
-            "pupil",
+            "+pupil",
+            "+curriculum",
+            "+tuition",
+            "?graduate",
+            "+exam",
+            "+classroom",
+            "+primary school",
         ],
     ),
     (
@@ -478,13 +724,21 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "weather",
         "medtop:17000000",
         &[
-            "weather",
-            "forecast",
+            "+weather",
+            "+forecast",
             "temperature",
             "rain",
-            "snow",
-            "heatwave",
-            "rainfall",
+            "+snow",
+            "+heatwave",
+            "+rainfall",
+            "+meteorological",
+            "+storm surge",
+            "+severe weather",
+            "+hurricane",
+            "+typhoon",
+            "+cyclone",
+            "+thunderstorm",
+            "storm",
         ],
     ),
     (
@@ -492,48 +746,131 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "immigration and refugees",
         "medtop:20000771",
         &[
-            "immigration",
-            "migrant",
-            "refugee",
-            "asylum",
-            "immigrant",
-            "deportation",
-            "border",
+            "+immigration",
+            "+migrant",
+            "+refugee",
+            "+asylum",
+            "+immigrant",
+            "+deportation",
+            "?border",
+            "?visa",
         ],
     ),
 ];
 
-/// Label words too general to count as evidence of their topic.
-const GENERIC_PARTS: &[&str] = &[
-    "other",
-    "general",
-    "people",
-    "information",
-    "service",
-    "product",
-    "issue",
-    "process",
-    "value",
-    "community",
-    "family",
-    "nature",
-    "act",
-    "industry",
-    "system",
-    "development",
-    "policy",
-    "organisation",
-    "organization",
-    "group",
-    "event",
-    "activity",
-    "facility",
-    "statistic",
-    "leisure",
-    "lifestyle",
-    "mankind",
-    "record",
-    "achievement",
+/// Cue phrases of Media Topics that have no mnemonic code: (qcode, cues), written
+/// as in [`MNEMONICS`].
+pub const CONCEPT_CUES: &[(&str, &[&str])] = &[
+    (
+        // environment
+        "medtop:06000000",
+        &[
+            "+conservation",
+            "+wildlife",
+            "+endangered",
+            "+pollution",
+            "+deforestation",
+            "+habitat",
+            "+ecosystem",
+            "+biodiversity",
+            "+coral",
+            "+reef",
+            "+poaching",
+            "+environmental",
+            "+national park",
+            "+recycling",
+            "?plastic",
+            "?animal",
+        ],
+    ),
+    (
+        // human interest
+        "medtop:08000000",
+        &[
+            "+obituary",
+            "+passed away",
+            "+died aged",
+            "+dies aged",
+            "+died at the age",
+            "+dies at age",
+            "?funeral",
+            "+birthday",
+            "?anniversary",
+            "+celebrity",
+            "?aged",
+        ],
+    ),
+    (
+        // lifestyle and leisure
+        "medtop:10000000",
+        &[
+            "+convention",
+            "+cosplay",
+            "+cosplayer",
+            "?fan",
+            "+hobby",
+            "+tourism",
+            "?tourist",
+            "?travel",
+            "+restaurant",
+            "+cuisine",
+            "+fashion",
+            "+video game",
+            "+gaming",
+            "+halloween",
+            "+haunted",
+            "?holiday",
+            "+leisure",
+            "+theme park",
+            "attendee",
+        ],
+    ),
+    (
+        // society
+        "medtop:14000000",
+        &[
+            "+same-sex",
+            "+human rights",
+            "+discrimination",
+            "+racism",
+            "+racist",
+            "+lgbt",
+            "+gay",
+            "+transgender",
+            "+women's rights",
+            "+feminist",
+            "+poverty",
+            "+homeless",
+            "+homelessness",
+            "+welfare",
+            "+inequality",
+            "+civil rights",
+            "+abortion",
+            "+gender equality",
+            "+patriarchy",
+            "citizenship",
+            "?marriage",
+            "?family",
+            "?tribe",
+            "+indigenous",
+            "+slum",
+        ],
+    ),
+    (
+        // civil unrest
+        "medtop:20000065",
+        &[
+            "+protester",
+            "protest",
+            "+demonstrator",
+            "+riot",
+            "+riot police",
+            "+tear gas",
+            "clash",
+            "?rally",
+            "+pro-democracy",
+        ],
+    ),
 ];
 
 /// Light stemming: enough to match "elections" with "election", "cities" with "city".
@@ -562,10 +899,48 @@ pub(crate) fn stem(word: &str) -> String {
     w.to_string()
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Target {
-    Concept(usize),
-    Mnemonic(usize),
+/// One word of a story as the topic scorer sees it.
+#[derive(Debug, Clone)]
+pub(crate) struct TopicWord {
+    pub stem: String,
+    /// Part of a name (a person, organisation or place).
+    pub in_name: bool,
+}
+
+/// Where a cue sits in the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Place {
+    Body,
+    Lede,
+    Headline,
+}
+
+/// How much a cue says.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Strength {
+    Weak,
+    Normal,
+    Strong,
+}
+
+impl Strength {
+    fn weight(self) -> f32 {
+        match self {
+            Strength::Weak => 0.5,
+            Strength::Normal => 1.0,
+            Strength::Strong => 2.0,
+        }
+    }
+}
+
+struct Cue {
+    /// Stems after the first one.
+    rest: Vec<String>,
+    strength: Strength,
+    /// May match inside a name.
+    name: bool,
+    /// Index into [`TopicModel::cue_targets`].
+    id: usize,
 }
 
 struct Concept {
@@ -578,12 +953,17 @@ struct Concept {
 /// Topic cue phrases and the Media Topics tree.
 pub(crate) struct TopicModel {
     concepts: Vec<Concept>,
-    /// First stem of a phrase → (the remaining stems, what it is evidence for).
-    phrases: HashMap<String, Vec<(Vec<String>, Target)>>,
-    mnemonic_concept: Vec<Option<usize>>,
+    /// First stem of a phrase → the phrases starting with it, longest first.
+    phrases: HashMap<String, Vec<Cue>>,
+    /// Per cue id: the mnemonic it is evidence for, if any, and the concept.
+    cue_targets: Vec<(Option<usize>, usize)>,
+    mnemonic_concept: Vec<usize>,
 }
 
-fn label_parts(label: &str) -> Vec<String> {
+/// Multi-word parts of a Media Topic label: "conflict, war and peace" has none,
+/// "climate change" is one. One-word labels are too ambiguous to be evidence on
+/// their own ("breaking" is a sport, "church" a place name).
+fn label_phrases(label: &str) -> Vec<String> {
     let no_paren = match label.find('(') {
         Some(i) => &label[..i],
         None => label,
@@ -592,7 +972,12 @@ fn label_parts(label: &str) -> Vec<String> {
         .split(',')
         .flat_map(|p| p.split(" and "))
         .map(str::trim)
-        .filter(|p| !p.is_empty())
+        .filter(|p| p.split_whitespace().count() >= 2)
+        // Acronyms ("AIDS") would match ordinary words ("aid") once lower-cased.
+        .filter(|p| {
+            !p.split_whitespace()
+                .any(|w| w.len() > 1 && w.chars().all(|c| c.is_uppercase()))
+        })
         .map(str::to_string)
         .collect()
 }
@@ -600,23 +985,21 @@ fn label_parts(label: &str) -> Vec<String> {
 impl TopicModel {
     /// Loads `mediatopics.tsv.gz` as written by [`build_file`].
     pub fn from_gz(gz: &[u8]) -> Result<TopicModel, TagError> {
+        let bad = |reason: String| TagError::Corrupt {
+            what: "media topics",
+            reason,
+        };
         let mut text = String::new();
         GzDecoder::new(gz)
             .read_to_string(&mut text)
-            .map_err(|e| TagError::Corrupt {
-                what: "media topics",
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| bad(e.to_string()))?;
         let rows: Vec<Vec<&str>> = text
             .lines()
             .skip(1)
             .map(|l| l.split('\t').collect())
             .collect();
         if rows.iter().any(|r| r.len() < 4) {
-            return Err(TagError::Corrupt {
-                what: "media topics",
-                reason: "short row".into(),
-            });
+            return Err(bad("short row".into()));
         }
         let index: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r[0], i)).collect();
         let concepts: Vec<Concept> = rows
@@ -628,86 +1011,109 @@ impl TopicModel {
                 level: r[2].parse().unwrap_or(1),
             })
             .collect();
-        let mut phrases: HashMap<String, Vec<(Vec<String>, Target)>> = HashMap::new();
-        let mut add = |phrase: &str, target: Target| {
-            let stems: Vec<String> = phrase.split_whitespace().map(stem).collect();
-            if let Some((first, rest)) = stems.split_first() {
-                phrases
-                    .entry(first.clone())
-                    .or_default()
-                    .push((rest.to_vec(), target));
-            }
+        let concept_of = |code: &str| {
+            index
+                .get(code)
+                .copied()
+                .ok_or_else(|| bad(format!("no Media Topic {code}")))
         };
-        for (i, c) in concepts.iter().enumerate() {
-            for part in label_parts(&c.label) {
-                // Acronyms ("AIDS") would match ordinary words ("aid") once lower-cased.
-                let acronym = part
-                    .split_whitespace()
-                    .any(|w| w.len() > 1 && w.chars().all(|c| c.is_uppercase()));
-                if !acronym && !GENERIC_PARTS.contains(&stem(&part).as_str()) {
-                    add(&part, Target::Concept(i));
-                }
+        let mut model = TopicModel {
+            concepts: Vec::new(),
+            phrases: HashMap::new(),
+            cue_targets: Vec::new(),
+            mnemonic_concept: Vec::new(),
+        };
+        for (m, (_, _, code, cues)) in MNEMONICS.iter().enumerate() {
+            let c = concept_of(code)?;
+            model.mnemonic_concept.push(c);
+            for cue in *cues {
+                model.add(cue, Some(m), c);
             }
         }
-        for (m, (_, _, _, cues)) in MNEMONICS.iter().enumerate() {
+        for (code, cues) in CONCEPT_CUES {
+            let c = concept_of(code)?;
             for cue in *cues {
-                add(cue, Target::Mnemonic(m));
+                model.add(cue, None, c);
+            }
+        }
+        for (i, c) in concepts.iter().enumerate() {
+            for phrase in label_phrases(&c.label) {
+                model.add(&phrase, None, i);
             }
         }
         // Longer phrases first, so "interest rate" is tried before "interest".
-        for list in phrases.values_mut() {
-            list.sort_by_key(|(rest, _)| std::cmp::Reverse(rest.len()));
+        for list in model.phrases.values_mut() {
+            list.sort_by_key(|cue| std::cmp::Reverse(cue.rest.len()));
         }
-        let mnemonic_concept = MNEMONICS
-            .iter()
-            .map(|(_, _, code, _)| index.get(code).copied())
-            .collect();
-        Ok(TopicModel {
-            concepts,
-            phrases,
-            mnemonic_concept,
-        })
+        model.concepts = concepts;
+        Ok(model)
     }
 
-    /// Scores topics from the stemmed words of a story; `headline_words` of them (at the
-    /// front) count twice.
-    pub fn topics(&self, words: &[String], headline_words: usize) -> Vec<Topic> {
-        let mut concept_hits = vec![0f32; self.concepts.len()];
-        let mut mnemonic_hits = vec![0f32; MNEMONICS.len()];
+    fn add(&mut self, cue: &str, mnemonic: Option<usize>, concept: usize) {
+        let mut text = cue;
+        let mut strength = Strength::Normal;
+        let mut name = false;
+        loop {
+            if let Some(t) = text.strip_prefix('+') {
+                strength = Strength::Strong;
+                text = t;
+            } else if let Some(t) = text.strip_prefix('?') {
+                strength = Strength::Weak;
+                text = t;
+            } else if let Some(t) = text.strip_prefix('@') {
+                name = true;
+                text = t;
+            } else {
+                break;
+            }
+        }
+        let stems: Vec<String> = text.split_whitespace().map(stem).collect();
+        let Some((first, rest)) = stems.split_first() else {
+            return;
+        };
+        let id = self.cue_targets.len();
+        self.cue_targets.push((mnemonic, concept));
+        self.phrases.entry(first.clone()).or_default().push(Cue {
+            rest: rest.to_vec(),
+            strength,
+            name,
+            id,
+        });
+    }
+
+    /// The topics of a story from its words; the first `headline` words are its
+    /// headline, those before `lede_end` its lede.
+    pub fn topics(&self, words: &[TopicWord], headline: usize, lede_end: usize) -> Vec<Topic> {
+        // Every cue found: (cue id, strength, best place, count).
+        let mut found: HashMap<usize, (Strength, Place, u32)> = HashMap::new();
         let mut i = 0;
         while i < words.len() {
-            let weight = if i < headline_words { 2.0 } else { 1.0 };
+            let place = if i < headline {
+                Place::Headline
+            } else if i < lede_end {
+                Place::Lede
+            } else {
+                Place::Body
+            };
             let mut advance = 1;
-            if let Some(list) = self.phrases.get(&words[i]) {
+            if let Some(list) = self.phrases.get(&words[i].stem) {
                 let mut matched_len = None;
-                let mut bumped: Vec<usize> = Vec::new();
-                for (rest, target) in list {
-                    let fits = words.len() > i + rest.len()
-                        && rest.iter().enumerate().all(|(k, s)| words[i + 1 + k] == *s);
-                    if !fits || matched_len.is_some_and(|l| l != rest.len()) {
+                for cue in list {
+                    let end = i + 1 + cue.rest.len();
+                    let fits = end <= words.len()
+                        && cue
+                            .rest
+                            .iter()
+                            .enumerate()
+                            .all(|(k, s)| words[i + 1 + k].stem == *s)
+                        && (cue.name || words[i..end].iter().all(|w| !w.in_name));
+                    if !fits || matched_len.is_some_and(|l| l != cue.rest.len()) {
                         continue;
                     }
-                    matched_len = Some(rest.len());
-                    // A cue is evidence for its Media Topic and every ancestor; a
-                    // mnemonic's cue counts for the Media Topic it maps to as well.
-                    let concept = match *target {
-                        Target::Concept(c) => Some(c),
-                        Target::Mnemonic(m) => {
-                            mnemonic_hits[m] += weight;
-                            self.mnemonic_concept[m]
-                        }
-                    };
-                    let mut cur = concept;
-                    while let Some(k) = cur {
-                        bumped.push(k);
-                        cur = self.concepts[k].parent;
-                    }
-                }
-                // Words that are both a label and a cue count once per topic.
-                bumped.sort_unstable();
-                bumped.dedup();
-                for k in bumped {
-                    concept_hits[k] += weight;
+                    matched_len = Some(cue.rest.len());
+                    let slot = found.entry(cue.id).or_insert((cue.strength, place, 0));
+                    slot.1 = slot.1.max(place);
+                    slot.2 += 1;
                 }
                 if let Some(l) = matched_len {
                     advance = l + 1;
@@ -715,55 +1121,154 @@ impl TopicModel {
             }
             i += advance;
         }
-        let scale = 2.0 + words.len() as f32 / 300.0;
-        let score = |hits: f32| 1.0 - (-hits / scale).exp();
-        const THRESHOLD: f32 = 0.3;
-        let mut out: Vec<Topic> = Vec::new();
-        let mut fine: Vec<(usize, f32)> = Vec::new();
-        for (k, c) in self.concepts.iter().enumerate() {
-            let s = score(concept_hits[k]);
-            if s < THRESHOLD {
-                continue;
+
+        // Evidence per concept (with its ancestors) and per mnemonic, each cue once.
+        let mut concept_ev = vec![Evidence::default(); self.concepts.len()];
+        let mut mnemonic_ev = vec![Evidence::default(); MNEMONICS.len()];
+        for (&id, &(strength, place, count)) in &found {
+            let (mnemonic, concept) = self.cue_targets[id];
+            let cue = CueHit {
+                strength,
+                place,
+                count,
+            };
+            if let Some(m) = mnemonic {
+                mnemonic_ev[m].add(cue);
             }
-            if c.level == 1 {
-                out.push(Topic {
-                    code: c.code.clone(),
-                    label: c.label.clone(),
-                    score: s,
-                });
-            } else if concept_hits[k] >= 2.0 {
-                fine.push((k, s));
+            let mut cur = Some(concept);
+            while let Some(k) = cur {
+                concept_ev[k].add(cue);
+                cur = self.concepts[k].parent;
             }
         }
-        out.sort_by(|a, b| b.score.total_cmp(&a.score));
-        out.truncate(3);
+
+        let tops: Vec<usize> = (0..self.concepts.len())
+            .filter(|&k| self.concepts[k].level == 1)
+            .collect();
+        let main = tops
+            .iter()
+            .map(|&k| concept_ev[k].score())
+            .fold(0f32, f32::max);
+        let accepted = |ev: &Evidence| ev.enough() && ev.score() >= main / 3.0;
+        let mut out: Vec<Topic> = Vec::new();
+        let mut top_level: Vec<(usize, f32)> = tops
+            .iter()
+            .filter(|&&k| accepted(&concept_ev[k]))
+            .map(|&k| (k, concept_ev[k].score()))
+            .collect();
+        top_level.sort_by(|a, b| b.1.total_cmp(&a.1));
+        top_level.truncate(3);
+        let chosen_tops: Vec<usize> = top_level.iter().map(|t| t.0).collect();
+        for (k, s) in &top_level {
+            out.push(self.topic(*k, *s));
+        }
+        // Finer Media Topics under a chosen top-level one, on their own evidence.
+        let top_of = |mut k: usize| {
+            while let Some(p) = self.concepts[k].parent {
+                k = p;
+            }
+            k
+        };
+        let mut fine: Vec<(usize, f32)> = (0..self.concepts.len())
+            .filter(|&k| self.concepts[k].level > 1)
+            .filter(|&k| chosen_tops.contains(&top_of(k)) && accepted(&concept_ev[k]))
+            .map(|k| (k, concept_ev[k].score()))
+            .collect();
         fine.sort_by(|a, b| b.1.total_cmp(&a.1));
         for (k, s) in fine.into_iter().take(3) {
-            let c = &self.concepts[k];
-            out.push(Topic {
-                code: c.code.clone(),
-                label: c.label.clone(),
-                score: s,
-            });
+            out.push(self.topic(k, s));
         }
         let mut mnem: Vec<Topic> = MNEMONICS
             .iter()
             .enumerate()
-            .map(|(m, (code, label, _, _))| {
-                let hits = self.mnemonic_concept[m].map_or(mnemonic_hits[m], |c| concept_hits[c]);
-                Topic {
-                    code: code.to_string(),
-                    label: label.to_string(),
-                    score: score(hits),
-                }
+            .filter(|(m, _)| {
+                accepted(&mnemonic_ev[*m])
+                    && chosen_tops.contains(&top_of(self.mnemonic_concept[*m]))
             })
-            .filter(|t| t.score >= THRESHOLD)
+            .map(|(m, (code, label, _, _))| Topic {
+                code: code.to_string(),
+                label: label.to_string(),
+                score: confidence(mnemonic_ev[m].score()),
+            })
             .collect();
         mnem.sort_by(|a, b| b.score.total_cmp(&a.score));
         mnem.truncate(4);
         out.extend(mnem);
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
+    }
+
+    fn topic(&self, k: usize, evidence: f32) -> Topic {
+        let c = &self.concepts[k];
+        Topic {
+            code: c.code.clone(),
+            label: c.label.clone(),
+            score: confidence(evidence),
+        }
+    }
+}
+
+/// The stored confidence of a topic with this much evidence.
+fn confidence(evidence: f32) -> f32 {
+    1.0 - (-evidence / 4.0).exp()
+}
+
+#[derive(Debug, Clone, Copy)]
+struct CueHit {
+    strength: Strength,
+    place: Place,
+    count: u32,
+}
+
+impl CueHit {
+    fn score(&self) -> f32 {
+        let at = match self.place {
+            Place::Headline => 2.5,
+            Place::Lede => 1.5,
+            Place::Body if self.count >= 2 => 1.0,
+            Place::Body => 0.8,
+        };
+        at * self.strength.weight()
+    }
+}
+
+/// The cues found for one topic.
+#[derive(Debug, Clone, Default)]
+struct Evidence {
+    /// Score of the non-ambiguous cues, and how many there are.
+    sure: f32,
+    sure_cues: u32,
+    /// A strong cue in the headline or lede.
+    strong_early: bool,
+    /// Score of the ambiguous cues, which count only beside a sure one.
+    weak: f32,
+}
+
+/// Least evidence for a topic.
+const THRESHOLD: f32 = 2.5;
+
+impl Evidence {
+    fn add(&mut self, cue: CueHit) {
+        if cue.strength == Strength::Weak {
+            self.weak += cue.score();
+            return;
+        }
+        self.sure += cue.score();
+        self.sure_cues += 1;
+        self.strong_early |= cue.strength == Strength::Strong && cue.place != Place::Body;
+    }
+
+    fn score(&self) -> f32 {
+        if self.sure_cues == 0 {
+            0.0
+        } else {
+            self.sure + self.weak
+        }
+    }
+
+    /// Broad and strong enough to report.
+    fn enough(&self) -> bool {
+        (self.sure_cues >= 2 || self.strong_early) && self.score() >= THRESHOLD
     }
 }
 
@@ -798,14 +1303,12 @@ mod tests {
     }
 
     #[test]
-    fn label_parts_split_at_commas_and_and() {
+    fn only_multi_word_label_parts_are_cues() {
         assert_eq!(
-            label_parts("conflict, war and peace"),
-            vec!["conflict", "war", "peace"]
+            label_phrases("climate change, global warming and weather"),
+            vec!["climate change", "global warming"]
         );
-        assert_eq!(
-            label_parts("non-governmental organisation (NGO)"),
-            vec!["non-governmental organisation"]
-        );
+        assert!(label_phrases("conflict, war and peace").is_empty());
+        assert!(label_phrases("breaking").is_empty());
     }
 }

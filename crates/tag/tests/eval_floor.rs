@@ -1,0 +1,77 @@
+//! The tagger's scores on the gold sets (`shared/data/ner`, the labelled topic
+//! sample of the bundled stories in `eval/`) may not fall below what they were
+//! measured at (`newsterm eval-tags … --topics …`, figures in BENCHMARKS.md). Each
+//! floor is the measured figure rounded down by about 0.01, so a change that makes
+//! entities or topics visibly worse fails here, while any improvement passes (and
+//! should raise the floor).
+
+mod common;
+
+use std::io::BufReader;
+
+use newsterm_tag::eval::{self, GoldDoc};
+use newsterm_tag::topic_eval;
+
+/// A gold file of `shared/data/ner`, beside the repository as for the other
+/// tests that read third-party data.
+fn gold(file: &str) -> Vec<GoldDoc> {
+    let path = common::shared_data().join("ner").join(file);
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    eval::read_gold(BufReader::new(file)).expect("gold lines")
+}
+
+fn entity_f1(file: &str) -> f64 {
+    let report = eval::evaluate(common::tagger(), &gold(file));
+    let (_, _, f1) = report.micro().exact_prf();
+    println!("{file}:\n{report}");
+    f1
+}
+
+#[test]
+fn entity_f1_on_gum_news_stays_at_its_measured_level() {
+    // Measured 0.677 (exact spans, PERSON/ORG/LOC micro average).
+    let f1 = entity_f1("gum_wikinews_ner.jsonl");
+    assert!(f1 >= 0.665, "GUM news entity F1 fell to {f1:.3}");
+}
+
+#[test]
+fn entity_f1_on_meantime_business_news_stays_at_its_measured_level() {
+    // Measured 0.542.
+    let f1 = entity_f1("meantime_nerc.jsonl");
+    assert!(f1 >= 0.530, "MEANTIME entity F1 fell to {f1:.3}");
+}
+
+#[test]
+fn top_level_topics_of_the_labelled_sample_stay_precise() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/eval/topics_sample.tsv");
+    let sample = topic_eval::read_topic_sample(BufReader::new(
+        std::fs::File::open(path).expect("topic sample"),
+    ))
+    .expect("topic sample lines");
+    let corpus: Vec<(String, String, String)> = common::articles()
+        .into_iter()
+        .map(|(id, text)| {
+            let (headline, body) = text.split_once("\n\n").unwrap_or((&text, ""));
+            (id.clone(), headline.to_string(), body.to_string())
+        })
+        .collect();
+    let report = topic_eval::evaluate_topics(common::tagger(), &sample, &corpus);
+    println!("{report}");
+    for e in &report.errors {
+        let what = if e.wrong { "wrong" } else { "missed" };
+        println!("{what} {}: {}", topic_eval::TOP_LEVEL[e.topic].1, e.id);
+    }
+    assert!(report.missing.is_empty(), "{:?}", report.missing);
+    let all = report.micro();
+    // Measured precision 0.844, recall 0.660 on 151 stories.
+    assert!(
+        all.precision() >= 0.83,
+        "topic precision fell to {:.3}",
+        all.precision()
+    );
+    assert!(
+        all.recall() >= 0.64,
+        "topic recall fell to {:.3}",
+        all.recall()
+    );
+}
