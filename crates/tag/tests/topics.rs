@@ -1,0 +1,70 @@
+//! Topics a reader would call blunders: a word that is ambiguous, or part of a
+//! name, is not enough for a topic; the story's real topic still comes through.
+
+mod common;
+
+use newsterm_tag::Topic;
+
+fn topics(headline: &str, body: &str) -> Vec<Topic> {
+    common::tagger().tag_story(headline, body).topics
+}
+
+/// Whether `topics` holds the mnemonic `code` or the top-level Media Topic
+/// `medtop`.
+fn has(topics: &[Topic], code: &str, medtop: &str) -> bool {
+    topics.iter().any(|t| t.code == code || t.code == medtop)
+}
+
+#[test]
+fn breaking_news_in_a_headline_is_not_breakdance() {
+    let t = topics(
+        "Breaking: parliament passes the budget after a night of debate",
+        "Lawmakers approved the government's spending plan early on Friday by 312 votes \
+         to 280, after the opposition failed to delay the vote. The finance minister said \
+         the budget would cut the deficit. The bill now goes to the senate, where the \
+         governing coalition holds a narrow majority.",
+    );
+    assert!(!has(&t, "SPORT", "medtop:15000000"), "{t:?}");
+    assert!(has(&t, "POLITICS", "medtop:11000000"), "{t:?}");
+}
+
+#[test]
+fn a_pandemic_emergency_is_health_and_not_religion() {
+    let t = topics(
+        "President declares national emergency over COVID-19 pandemic",
+        "The president declared a national emergency on Friday to free federal money \
+         for the fight against the coronavirus pandemic. Hospitals in several states \
+         reported a shortage of tests, and health officials urged people to avoid large \
+         gatherings. The World Health Organization said the outbreak could be slowed if \
+         countries tested and isolated every case. Schools and churches were asked to \
+         stay closed for two weeks.",
+    );
+    assert!(!has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
+    assert!(has(&t, "HEALTH", "medtop:07000000"), "{t:?}");
+}
+
+#[test]
+fn religious_words_inside_names_are_no_religion() {
+    let t = topics(
+        "Catholic University of America wins basketball title at Christ Church Arena",
+        "The Catholic University of America beat Trinity College 78-71 on Saturday to win \
+         its first conference basketball championship. Guard Mark Evans scored 24 points \
+         in front of a sold-out crowd at Christ Church Arena, and the team's coach said the \
+         players had earned the title. The team now plays in the national tournament.",
+    );
+    assert!(!has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
+    assert!(has(&t, "SPORT", "medtop:15000000"), "{t:?}");
+}
+
+#[test]
+fn christmas_in_a_shopping_story_is_no_religion() {
+    let t = topics(
+        "Retail sales rise as shoppers return for Christmas",
+        "Retailers reported their best December in five years as shoppers spent more on \
+         Christmas gifts, food and clothing. Sales at department stores rose 4.2 percent \
+         on the year, and online sales grew faster still. The company behind the country's \
+         largest chain of supermarkets said its quarterly revenue beat analysts' forecasts.",
+    );
+    assert!(!has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
+    assert!(has(&t, "BUSINESS", "medtop:04000000"), "{t:?}");
+}
