@@ -271,6 +271,10 @@ pub struct Health {
     /// Stored revisions waiting to be matched against standing alerts.
     #[serde(default)]
     pub alert_queue: u64,
+    /// Stories tagged by an older tagger version that the server is
+    /// tagging again in the background (0 when all are current).
+    #[serde(default)]
+    pub retag_pending: u64,
 }
 
 /// `POST /api/import` answer: what a batch of JSON lines became.

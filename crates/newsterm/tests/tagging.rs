@@ -1,13 +1,16 @@
 //! Tagging end to end: a published story comes back with its people,
 //! places, quotes and topics; the tags are searchable fields and facets;
-//! `newsterm tag` and `reindex --retag` work from the command line.
+//! `newsterm tag` and `reindex --retag` work from the command line; a
+//! server tags again, in the background, what an older tagger tagged.
 
 mod common;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use common::{BIN, Server, get_json, http, publish, wait_indexed};
+use std::time::{Duration, Instant};
+
+use common::{BIN, Server, get_json, health, http, publish, wait_indexed};
 use newsterm_api::{EntityFacets, SearchResponse};
 use newsterm_story::Story;
 use newsterm_story::tags::EntityType;
@@ -186,19 +189,12 @@ fn tag_command_reports_bad_lines_and_carries_on() {
     );
 }
 
-#[tokio::test]
-async fn an_archive_loaded_untagged_is_tagged_by_reindex_retag() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let mut server = Server::start(&data);
-    let jsonl = dir.path().join("archive.jsonl");
-    std::fs::write(
-        &jsonl,
-        "{\"title\": \"Talks resume\", \"body\": \"Foreign Minister Annalena Baerbock met officials in Berlin.\"}\n",
-    )
-    .unwrap();
+/// Imports JSON `lines` with `newsterm import --no-tag`: stored untagged.
+fn import_untagged(url: &str, dir: &std::path::Path, lines: &str) {
+    let jsonl = dir.join("archive.jsonl");
+    std::fs::write(&jsonl, lines).unwrap();
     let out = Command::new(BIN)
-        .args(["import", "--no-tag", "--server", &server.url])
+        .args(["import", "--no-tag", "--server", url])
         .arg(&jsonl)
         .output()
         .unwrap();
@@ -206,6 +202,18 @@ async fn an_archive_loaded_untagged_is_tagged_by_reindex_retag() {
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn an_archive_loaded_untagged_is_tagged_by_reindex_retag() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start(&data);
+    import_untagged(
+        &server.url,
+        dir.path(),
+        "{\"title\": \"Talks resume\", \"body\": \"Foreign Minister Annalena Baerbock met officials in Berlin.\"}\n",
     );
     wait_indexed(&server.url, 1).await;
     assert_eq!(
@@ -234,4 +242,46 @@ async fn an_archive_loaded_untagged_is_tagged_by_reindex_retag() {
         1
     );
     assert_eq!(search_total(&server.url, "place:berlin").await, 1);
+}
+
+#[tokio::test]
+async fn a_server_tags_again_in_the_background_what_an_older_tagger_tagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start(&data);
+    // Stored without tags: what an older tagger (version 0) left behind.
+    import_untagged(
+        &server.url,
+        dir.path(),
+        "{\"title\": \"Talks resume\", \"body\": \"Foreign Minister Annalena Baerbock met officials in Berlin.\"}\n\
+         {\"title\": \"Markets calm\", \"body\": \"Shares rose in Tokyo as Toyota reported higher profits.\"}\n",
+    );
+    wait_indexed(&server.url, 2).await;
+    assert_eq!(search_total(&server.url, "place:berlin").await, 0);
+    assert_eq!(health(&server.url).await.retag_pending, 0, "only at start");
+    assert!(server.terminate().success());
+
+    // The upgraded server starts at once and takes stories while it retags.
+    let server = Server::start(&data);
+    publish(&server.url, "text/markdown", STORY).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let h = health(&server.url).await;
+        if h.retag_pending == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "retagging stuck: {h:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    wait_indexed(&server.url, 3).await;
+    assert_eq!(search_total(&server.url, "place:berlin").await, 2);
+    assert_eq!(search_total(&server.url, "place:tokyo").await, 1);
+    let facets: EntityFacets = get_json(format!("{}/api/entities?type=person", server.url)).await;
+    assert!(
+        facets
+            .entities
+            .iter()
+            .any(|e| e.name == "Annalena Baerbock" && e.count == 2),
+        "{facets:?}"
+    );
 }

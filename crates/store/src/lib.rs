@@ -720,11 +720,12 @@ impl Reader {
     /// most `limit`: what a resuming subscriber or the indexer catches up on.
     pub fn since(&self, after: u64, limit: usize) -> Result<Vec<Story>, StoreError> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached(
+            page_after(
+                c,
                 select_revision!("FROM revisions r JOIN stories s ON s.id = r.id WHERE r.seq > ?1 ORDER BY r.seq LIMIT ?2"),
-            )?;
-            let rows = stmt.query_map(params![after as i64, limit as i64], row_to_raw)?;
-            rows.map(|r| r?.into_story()).collect()
+                after,
+                limit,
+            )
         })
     }
 
@@ -846,6 +847,20 @@ impl Reader {
         })
     }
 
+    /// Stories whose latest revision was tagged by a tagger version below
+    /// `version` (or never tagged): what a tagger upgrade has to tag again.
+    pub fn count_tagged_before(&self, version: u32) -> Result<u64, StoreError> {
+        self.with(|c| {
+            let n: i64 = c.query_row(
+                "SELECT COUNT(*) FROM stories s JOIN revisions r ON r.seq = s.latest_seq \
+                 WHERE COALESCE(json_extract(r.tags, '$.version'), 0) < ?1",
+                [version],
+                |r| r.get(0),
+            )?;
+            Ok(n as u64)
+        })
+    }
+
     /// Calls `f` with the latest revision of every story, in sequence
     /// order, in pages: what a re-index walks.
     pub fn for_each_latest(
@@ -854,6 +869,20 @@ impl Reader {
         f: impl FnMut(Story) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         self.for_each_latest_after(0, page, f)
+    }
+
+    /// One page of the walk: at most `limit` latest revisions of stories
+    /// whose latest revision came after wire sequence `after`, in sequence
+    /// order (for a walk that must be able to stop between stories).
+    pub fn latest_after(&self, after: u64, limit: usize) -> Result<Vec<Story>, StoreError> {
+        self.with(|c| {
+            page_after(
+                c,
+                select_revision!("FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.latest_seq > ?1 ORDER BY s.latest_seq LIMIT ?2"),
+                after,
+                limit,
+            )
+        })
     }
 
     /// Like [`Reader::for_each_latest`], for the stories whose latest
@@ -866,13 +895,7 @@ impl Reader {
         mut f: impl FnMut(Story) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         loop {
-            let batch = self.with(|c| {
-                let mut stmt = c.prepare_cached(
-                    select_revision!("FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.latest_seq > ?1 ORDER BY s.latest_seq LIMIT ?2"),
-                )?;
-                let rows = stmt.query_map(params![after as i64, page as i64], row_to_raw)?;
-                rows.map(|r| r?.into_story()).collect::<Result<Vec<_>, _>>()
-            })?;
+            let batch = self.latest_after(after, page)?;
             let Some(last) = batch.last() else {
                 return Ok(());
             };
@@ -882,6 +905,19 @@ impl Reader {
             }
         }
     }
+}
+
+/// Runs a revision query whose parameters are a sequence to start after
+/// and a page size.
+fn page_after(
+    c: &Connection,
+    sql: &str,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<Story>, StoreError> {
+    let mut stmt = c.prepare_cached(sql)?;
+    let rows = stmt.query_map(params![after as i64, limit as i64], row_to_raw)?;
+    rows.map(|r| r?.into_story()).collect()
 }
 
 struct RawRow {
@@ -1252,6 +1288,33 @@ mod tests {
         .unwrap();
         assert_eq!(seen.len(), 25);
         assert_eq!(seen.last().map(String::as_str), Some("s3 v2"));
+    }
+
+    #[test]
+    fn stories_tagged_by_an_older_tagger_are_counted_by_their_latest_revision() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let tags = |version| Tags {
+            version,
+            ..Tags::default()
+        };
+        let writes = vec![
+            Write::New(content("never tagged"), Tags::default()),
+            Write::New(content("old tagger"), tags(2)),
+            Write::New(content("current tagger"), tags(3)),
+        ];
+        let ids: Vec<StoryId> = w
+            .append(writes, now)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.unwrap().id)
+            .collect();
+        assert_eq!(r.count_tagged_before(3).unwrap(), 2);
+        // A new revision tagged by the current tagger settles its story.
+        w.append(vec![Write::Revise(ids[1], content("old v2"), tags(3))], now)
+            .unwrap();
+        assert_eq!(r.count_tagged_before(3).unwrap(), 1);
+        assert_eq!(r.count_tagged_before(1).unwrap(), 1);
     }
 
     #[test]

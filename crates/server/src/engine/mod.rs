@@ -19,6 +19,12 @@
 //! - the **alerter** ([`alerts`]) matches every stored revision against
 //!   the standing alerts and delivers what fires.
 //!
+//! After a tagger upgrade a fourth, the **retagger** ([`retag`]), tags again
+//! the stories an older tagger version tagged. It only replaces tags of
+//! stored revisions (never appends one, so the writer still numbers every
+//! revision) on a connection of its own, and re-indexes those stories
+//! (index writes are serialized inside the index); it ends when done.
+//!
 //! The indexer and alerter are fed through bounded hand-offs
 //! ([`handoff`]): the writer never waits for them, and one that falls
 //! behind reads what it missed from the store.
@@ -31,6 +37,7 @@ mod events;
 mod handoff;
 mod indexer;
 mod readership;
+mod retag;
 mod sources;
 mod wire_item;
 mod writer;
@@ -58,6 +65,7 @@ pub use sources::{Sources, sink};
 pub use wire_item::WireItem;
 
 use handoff::Handoff;
+use retag::RetagProgress;
 
 /// Revisions the indexer and the alerter may have queued before they are
 /// left to catch up from the store.
@@ -220,11 +228,13 @@ pub struct Progress {
     pub alert_queue: usize,
     /// Live stream subscribers.
     pub subscribers: usize,
+    /// Stories tagged by an older tagger version, not yet tagged again.
+    pub retag_pending: u64,
 }
 
 /// The running engine. Shared by every request handler.
 pub struct Engine {
-    tagger: newsterm_tag::Tagger,
+    tagger: Arc<newsterm_tag::Tagger>,
     alerts: Arc<Alerts>,
     reader: Arc<Reader>,
     index: Arc<SearchIndex>,
@@ -237,6 +247,7 @@ pub struct Engine {
     index_queue: handoff::Depth,
     alert_queue: handoff::Depth,
     threads: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    retag: Arc<RetagProgress>,
     checkpointer: std::sync::Mutex<Option<Checkpointer>>,
     data_dir: DataDir,
     /// Which addresses feed fetches and webhooks may reach.
@@ -252,7 +263,7 @@ impl Engine {
             path: data_dir.path().to_path_buf(),
             source,
         })?;
-        let tagger = newsterm_tag::Tagger::load()?;
+        let tagger = Arc::new(newsterm_tag::Tagger::load()?);
         let writer = Writer::open(&data_dir.store())?;
         let reader = Arc::new(Reader::open(&data_dir.store(), 4)?);
         let stories = Arc::new(AtomicU64::new(reader.story_count()?));
@@ -307,6 +318,9 @@ impl Engine {
                 .spawn(move || alerts::run_alerter(&alerts, &reader, from_writer))
                 .map_err(|e| EngineError::Thread("alerter", e))?
         };
+        let retag = Arc::new(RetagProgress::new(
+            reader.count_tagged_before(newsterm_tag::VERSION)?,
+        ));
         let (ingest_tx, ingest_rx) = mpsc::channel::<IngestRequest>(4096);
         let writer_thread = {
             let fan_out = writer::FanOut {
@@ -322,6 +336,22 @@ impl Engine {
                 .spawn(move || writer::run(writer, ingest_rx, &fan_out))
                 .map_err(|e| EngineError::Thread("writer", e))?
         };
+        let mut threads = vec![writer_thread, indexer, alerter];
+        if retag.pending() > 0 {
+            tracing::info!(
+                stories = retag.pending(),
+                "tagging again the stories an older tagger tagged"
+            );
+            let store = Writer::open(&data_dir.store())?;
+            let (tagger, reader, index, retag) =
+                (tagger.clone(), reader.clone(), index.clone(), retag.clone());
+            threads.push(
+                std::thread::Builder::new()
+                    .name("newsterm-retagger".into())
+                    .spawn(move || retag::run(&tagger, &reader, store, &index, &retag))
+                    .map_err(|e| EngineError::Thread("retagger", e))?,
+            );
+        }
         Ok(Arc::new(Engine {
             tagger,
             alerts,
@@ -335,7 +365,8 @@ impl Engine {
             stories,
             index_queue,
             alert_queue,
-            threads: std::sync::Mutex::new(vec![writer_thread, indexer, alerter]),
+            threads: std::sync::Mutex::new(threads),
+            retag,
             checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             data_dir: data_dir.clone(),
             outbound,
@@ -408,6 +439,7 @@ impl Engine {
             index_queue: self.index_queue.get(),
             alert_queue: self.alert_queue.get(),
             subscribers: self.wire.subscriber_count(),
+            retag_pending: self.retag.pending(),
         }
     }
 
@@ -417,6 +449,7 @@ impl Engine {
         if let Ok(mut tx) = self.ingest.lock() {
             tx.take();
         }
+        self.retag.stop();
         let threads = match self.threads.lock() {
             Ok(mut t) => std::mem::take(&mut *t),
             Err(_) => return,

@@ -141,5 +141,6 @@ async fn health(State(st): State<AppState>) -> Json<Health> {
         subscribers: p.subscribers as u64,
         index_queue: p.index_queue as u64,
         alert_queue: p.alert_queue as u64,
+        retag_pending: p.retag_pending,
     })
 }
