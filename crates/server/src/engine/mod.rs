@@ -58,7 +58,6 @@ use newsterm_wire::Wire;
 use tokio::sync::{mpsc, oneshot};
 
 pub use alerts::{AlertEvent, AlertEvents, Alerts};
-
 pub use events::Events;
 pub use readership::Readership;
 pub use sources::{Sources, sink};
