@@ -501,6 +501,9 @@ mod tests {
             addr.port(),
             addr.port()
         );
+        // Whichever test runs first, this client needs the process's
+        // crypto provider too.
+        install_crypto_provider();
         let guarded_hop = reqwest::Client::builder()
             .redirect(redirect_policy(5, Reach::PublicOnly))
             .build()
