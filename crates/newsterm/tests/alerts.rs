@@ -39,6 +39,33 @@ async fn wait_hits(url: &str, id: u64, n: usize) -> Vec<AlertHit> {
     }
 }
 
+/// Reads `event: alert` hits off an alert stream until one satisfies
+/// `last`, and returns them all.
+async fn read_hits(
+    stream: &mut reqwest::Response,
+    parser: &mut SseParser,
+    last: impl Fn(&AlertHit) -> bool,
+) -> Vec<AlertHit> {
+    let mut hits = Vec::new();
+    loop {
+        let chunk = tokio::time::timeout(Duration::from_secs(20), stream.chunk())
+            .await
+            .expect("alert stream quiet")
+            .unwrap()
+            .expect("alert stream ended");
+        for ev in parser.feed(&chunk) {
+            if ev.event.as_deref() == Some("alert") {
+                let hit: AlertHit = serde_json::from_str(&ev.data).unwrap();
+                let done = last(&hit);
+                hits.push(hit);
+                if done {
+                    return hits;
+                }
+            }
+        }
+    }
+}
+
 async fn revise(url: &str, ack: &PublishAck, md: String) -> PublishAck {
     http()
         .put(format!("{url}/api/stories/{}", ack.id))
@@ -104,20 +131,8 @@ async fn alerts_fire_once_per_story_and_again_only_when_a_revision_changes_the_m
 
     // The stream delivered it.
     let mut parser = SseParser::default();
-    let mut streamed = None;
-    while streamed.is_none() {
-        let chunk = tokio::time::timeout(Duration::from_secs(20), stream.chunk())
-            .await
-            .expect("alert stream quiet")
-            .unwrap()
-            .expect("alert stream ended");
-        for ev in parser.feed(&chunk) {
-            if ev.event.as_deref() == Some("alert") {
-                streamed = Some(serde_json::from_str::<AlertHit>(&ev.data).unwrap());
-            }
-        }
-    }
-    assert_eq!(streamed.unwrap().story.id, story.id);
+    let streamed = read_hits(&mut stream, &mut parser, |_| true).await;
+    assert_eq!(streamed[0].story.id, story.id);
     use futures_util::StreamExt;
     let msg = loop {
         let m = tokio::time::timeout(Duration::from_secs(20), ws.next())
@@ -179,19 +194,47 @@ async fn alerts_fire_once_per_story_and_again_only_when_a_revision_changes_the_m
         .unwrap();
     assert!(atom.contains("Volcano ash closes airport"), "{atom}");
 
-    // Removal takes effect for the next story.
+    // Removal takes effect for the next story: it no longer fires — not
+    // on the alert stream, not in the hits — while another alert does.
     let resp = http()
         .delete(format!("{url}/api/alerts/{}", alert.id))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 204);
-    publish(
+    let quiet = publish(
         url,
         "text/markdown",
         markdown_story("Volcano quiet", "quiet"),
     )
     .await;
+    let later = publish(
+        url,
+        "text/markdown",
+        markdown_story("Second sentinel", "sentinelword"),
+    )
+    .await;
+    // The stream is in order, so once the marker's hit for the later
+    // story arrives, any hit for the earlier one would have too.
+    let after_removal: Vec<AlertHit> =
+        read_hits(&mut stream, &mut parser, |h| h.story.id == later.id)
+            .await
+            .into_iter()
+            .filter(|h| h.story.seq >= quiet.seq)
+            .collect();
+    assert!(
+        after_removal.iter().all(|h| h.alert != alert.id),
+        "a removed alert fired: {after_removal:?}"
+    );
+    assert!(
+        !after_removal.iter().any(|h| h.story.id == quiet.id),
+        "{after_removal:?}"
+    );
+    let all: Vec<AlertHit> = get_json(format!("{url}/api/alerts/hits")).await;
+    assert!(
+        !all.iter().any(|h| h.story.id == quiet.id),
+        "a removed alert recorded a hit: {all:?}"
+    );
     let resp = http()
         .get(format!("{url}/api/alerts/{}/hits", alert.id))
         .send()
@@ -240,13 +283,51 @@ async fn cli_adds_lists_tests_and_removes_alerts() {
     assert!(!out.contains("floods"), "{out}");
 }
 
-/// A local webhook receiver: records verified deliveries, can fail the
-/// first N calls, or hang.
+/// HMAC-SHA256 of `body` keyed with `secret`, as lowercase hex: worked
+/// out here with the RustCrypto `hmac` crate, independently of how
+/// newsterm signs, to check the signature a receiver would check.
+fn hmac_sha256_hex(secret: &[u8], body: &[u8]) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret).expect("any key length");
+    mac.update(body);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A local webhook receiver: records deliveries whose signature checks
+/// out, can fail the first N calls, can hold every call until told to
+/// answer, or can answer every call that its hook is gone.
 #[derive(Clone, Default)]
 struct Receiver {
     got: Arc<Mutex<Vec<serde_json::Value>>>,
     fail_first: Arc<Mutex<u32>>,
     calls: Arc<Mutex<u32>>,
+    /// Calls held open right now (a call the sender gave up on counts
+    /// until its connection is dropped).
+    holding: Arc<Mutex<u32>>,
+    /// When set, each call waits for this before answering.
+    hold: Option<Arc<tokio::sync::Semaphore>>,
+    /// When set, every call is answered 410 Gone.
+    gone: bool,
+}
+
+/// Counts a call as held for as long as it lives, however it ends.
+struct Held(Arc<Mutex<u32>>);
+
+impl Held {
+    fn new(count: &Arc<Mutex<u32>>) -> Held {
+        *count.lock().unwrap() += 1;
+        Held(count.clone())
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap() -= 1;
+    }
 }
 
 async fn start_receiver(rx: Receiver, secret: &'static str) -> String {
@@ -256,6 +337,13 @@ async fn start_receiver(rx: Receiver, secret: &'static str) -> String {
             let rx = rx.clone();
             async move {
                 *rx.calls.lock().unwrap() += 1;
+                if rx.gone {
+                    return StatusCode::GONE;
+                }
+                if let Some(gate) = &rx.hold {
+                    let _held = Held::new(&rx.holding);
+                    let _permit = gate.acquire().await;
+                }
                 {
                     let mut fail = rx.fail_first.lock().unwrap();
                     if *fail > 0 {
@@ -264,10 +352,11 @@ async fn start_receiver(rx: Receiver, secret: &'static str) -> String {
                     }
                 }
                 let sig = headers
-                    .get(newsterm_alert::SIGNATURE_HEADER)
+                    .get("x-newsterm-signature")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                if !newsterm_alert::verify(secret.as_bytes(), &body, sig) {
+                let expected = format!("sha256={}", hmac_sha256_hex(secret.as_bytes(), &body));
+                if sig != expected {
                     return StatusCode::UNAUTHORIZED;
                 }
                 rx.got
@@ -284,60 +373,167 @@ async fn start_receiver(rx: Receiver, secret: &'static str) -> String {
     format!("http://{addr}/hook")
 }
 
-#[tokio::test]
-async fn webhooks_are_signed_retried_and_never_hold_up_publishing() {
+/// Polls (bounded) until `done` holds.
+async fn wait_until(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn alerts(url: &str) -> Vec<AlertInfo> {
+    get_json(format!("{url}/api/alerts")).await
+}
+
+/// Publishes a story, failing the test if the ack does not come while
+/// webhook targets hold their calls (a sender gives up on one after 5 s
+/// and retries up to 5 times, so a publish that waited would take longer).
+async fn publish_unheld(url: &str, headline: &str, word: &str) -> PublishAck {
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        publish(url, "text/markdown", markdown_story(headline, word)),
+    )
+    .await
+    .expect("a webhook target held up publishing")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_are_signed_retried_marked_failing_and_never_hold_up_publishing() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start_allowing_private_fetch(dir.path());
     let url = &server.url;
 
-    let receiver = Receiver::default();
-    *receiver.fail_first.lock().unwrap() = 2;
-    let hook = start_receiver(receiver.clone(), "s3cret").await;
-    let resp = add_alert(
-        url,
-        serde_json::json!({"name": "hooked", "query": "harbour",
-            "delivery": {"webhook": {"url": hook, "secret": "s3cret"}}}),
-    )
-    .await;
-    assert_eq!(resp.status(), 201);
-
-    // A second alert whose target is dead (nothing listens there).
-    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead_url = format!("http://{}/hook", dead.local_addr().unwrap());
-    drop(dead);
-    add_alert(
-        url,
-        serde_json::json!({"name": "dead", "query": "harbour",
-            "delivery": {"webhook": {"url": dead_url, "secret": "x"}}}),
-    )
-    .await;
-
-    let story = publish(
-        url,
-        "text/markdown",
-        markdown_story("Harbour reopens", "ships"),
-    )
-    .await;
-    // Publishing goes on while one target fails and the other is dead.
-    for i in 0..20 {
-        publish(
+    // A target that fails twice, then takes deliveries.
+    let flaky = Receiver::default();
+    *flaky.fail_first.lock().unwrap() = 2;
+    let flaky_url = start_receiver(flaky.clone(), "s3cret").await;
+    // A target that holds every call open until the test lets it answer.
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let slow = Receiver {
+        hold: Some(gate.clone()),
+        ..Receiver::default()
+    };
+    let slow_url = start_receiver(slow.clone(), "slow").await;
+    // A target whose hook is gone: it answers, but never takes a delivery
+    // (a 4xx is not retried, so it shows up as failing quickly).
+    let gone = Receiver {
+        gone: true,
+        ..Receiver::default()
+    };
+    let gone_url = start_receiver(gone.clone(), "x").await;
+    for (name, hook, secret) in [
+        ("flaky", &flaky_url, "s3cret"),
+        ("slow", &slow_url, "slow"),
+        ("gone", &gone_url, "x"),
+    ] {
+        let resp = add_alert(
             url,
-            "text/markdown",
-            markdown_story(&format!("Unrelated {i}"), "other"),
+            serde_json::json!({"name": name, "query": "harbour",
+                "delivery": {"webhook": {"url": hook, "secret": secret}}}),
         )
         .await;
+        assert_eq!(resp.status(), 201);
     }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while receiver.got.lock().unwrap().is_empty() && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+
+    // The first matching story is acknowledged — a publish that waited
+    // for webhooks would hang here, since the slow target does not answer
+    // until the test lets it.
+    let first = publish_unheld(url, "Harbour reopens", "ships").await;
+    // Its delivery reaches the slow target, which holds the connection,
+    // and the next matching story is acknowledged while it holds: the
+    // same call is open before the publish and after its ack. (The sender
+    // gives up on a call after a few seconds and tries again; should that
+    // fall inside this publish, the check is made on the next call.)
+    let mut wanted = std::collections::BTreeSet::from([first.id.to_string()]);
+    let mut acked_while_held = false;
+    for _ in 0..3 {
+        wait_until("the slow target holding a delivery", 30, || {
+            *slow.holding.lock().unwrap() >= 1
+        })
+        .await;
+        let calls = *slow.calls.lock().unwrap();
+        let ack = publish_unheld(url, "Harbour crane idle", "cranes").await;
+        wanted.insert(ack.id.to_string());
+        if *slow.holding.lock().unwrap() >= 1 && *slow.calls.lock().unwrap() == calls {
+            acked_while_held = true;
+            break;
+        }
     }
-    let got = receiver.got.lock().unwrap().clone();
-    assert_eq!(got.len(), 1, "signed delivery after retries");
-    assert_eq!(got[0]["story"]["id"], story.id.to_string());
+    assert!(acked_while_held, "no story was acked while a target held");
     assert!(
-        *receiver.calls.lock().unwrap() >= 3,
+        slow.got.lock().unwrap().is_empty(),
+        "the slow target answered"
+    );
+    // Let the slow target answer from now on.
+    gate.add_permits(1000);
+    // Three more, so the gone target has failed enough deliveries in a row
+    // to be marked failing.
+    for i in 0..3 {
+        let ack = publish(
+            url,
+            "text/markdown",
+            markdown_story(&format!("Harbour update {i}"), "tugs"),
+        )
+        .await;
+        wanted.insert(ack.id.to_string());
+    }
+
+    // Every matching story reaches the flaky target, signed, after two
+    // failed tries — the slow target did not hold up the others either —
+    // and the slow target, once it answers.
+    let ids = |r: &Receiver| -> std::collections::BTreeSet<String> {
+        r.got
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|d| d["story"]["id"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    wait_until("the flaky target's signed deliveries", 30, || {
+        ids(&flaky) == wanted
+    })
+    .await;
+    wait_until("the slow target's deliveries", 30, || ids(&slow) == wanted).await;
+    let got = flaky.got.lock().unwrap().clone();
+    assert!(got.iter().all(|d| d["alert"]["name"] == "flaky"), "{got:?}");
+    assert!(
+        *flaky.calls.lock().unwrap() >= wanted.len() as u32 + 2,
         "the two failures were retried"
     );
+
+    // The gone target is marked failing — in the API and in `alert list` —
+    // while the others are not.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let listed = alerts(url).await;
+        let failing = |name: &str| {
+            listed
+                .iter()
+                .find(|a| a.name == name)
+                .and_then(|a| a.delivery.webhook.as_ref())
+                .is_some_and(|w| w.failing)
+        };
+        if failing("gone") {
+            assert!(!failing("flaky") && !failing("slow"), "{listed:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the gone target was never marked failing: {listed:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone.got.lock().unwrap().is_empty());
+    let out = Command::new(BIN)
+        .args(["alert", "list", "--server", url])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let gone_line = listing.lines().find(|l| l.contains("gone")).unwrap_or("");
+    assert!(gone_line.contains("failing"), "{listing}");
+    let flaky_line = listing.lines().find(|l| l.contains("flaky")).unwrap_or("");
+    assert!(!flaky_line.contains("failing"), "{listing}");
 }
 
 #[tokio::test]
