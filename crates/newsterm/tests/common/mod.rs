@@ -31,8 +31,17 @@ impl Server {
 
     /// A server started with `extra` arguments after the usual ones.
     pub fn start_with(data: &Path, extra: &[&str]) -> Server {
+        Server::spawn(data, "127.0.0.1:0", extra)
+    }
+
+    /// A server on a given address, e.g. the one a stopped server had.
+    pub fn start_at(data: &Path, listen: &str) -> Server {
+        Server::spawn(data, listen, &[])
+    }
+
+    fn spawn(data: &Path, listen: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .args(["serve", "--listen", listen, "--data"])
             .arg(data)
             .args(extra)
             .env("RUST_LOG", "warn")
@@ -62,12 +71,22 @@ impl Server {
         let _ = self.child.wait();
     }
 
-    /// SIGTERM, then wait for a clean exit.
+    /// SIGTERM, then wait (bounded) for the server to exit.
     pub fn terminate(&mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        self.child.wait().expect("wait for server")
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for server") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop within 60 s of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
