@@ -274,7 +274,7 @@ async fn wait_polls(server: &FeedServer, path: &str, n: usize, secs: u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_source_is_not_polled_until_resumed_and_a_removed_one_never_again() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    let server = Server::start_allowing_private_fetch(dir.path());
     let url = server.url.clone();
     let feeds = FeedServer::default();
     *feeds.doc.lock().unwrap() = rss(&[("p1", "Pier closed", "Storm damage.")]);
