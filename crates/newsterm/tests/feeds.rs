@@ -569,12 +569,9 @@ fn newsboat_items(dir: &std::path::Path, name: &str, feed: &str) -> Vec<Newsboat
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn internal_addresses_are_never_fetched_unless_the_operator_allows_it() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = Arc::new(Mutex::new(rss(&[(
-        "i1",
-        "Intranet memo",
-        "Only for the inside.",
-    )])));
-    let feeds = feed_server(doc).await;
+    let inside = FeedServer::default();
+    *inside.doc.lock().unwrap() = rss(&[("i1", "Intranet memo", "Only for the inside.")]);
+    let feeds = inside.start().await;
     let port = feeds.rsplit(':').next().unwrap().to_string();
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let closed_port = closed.local_addr().unwrap().port();
@@ -633,6 +630,8 @@ async fn internal_addresses_are_never_fetched_unless_the_operator_allows_it() {
         "{out}{err}"
     );
     assert!(headlines(&url, "intranet").await.is_empty());
+    // Not one request reached the internal server.
+    assert!(inside.seen.lock().unwrap().is_empty(), "it was fetched");
 
     // The same feed, on a server whose operator allowed it.
     let allowed = Server::start_allowing_private_fetch(&dir.path().join("allowed"));
@@ -644,4 +643,5 @@ async fn internal_addresses_are_never_fetched_unless_the_operator_allows_it() {
     ]);
     assert!(ok, "{err}");
     assert!(out.contains("1 new"), "{out}");
+    assert_eq!(polls(&inside, "feed.xml"), 1);
 }
