@@ -42,6 +42,7 @@ fn start_publishers(
     n: usize,
     acked: &Arc<Mutex<Vec<Published>>>,
 ) -> Vec<tokio::task::JoinHandle<Stopped>> {
+    newsterm_client::install_tls_provider();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
