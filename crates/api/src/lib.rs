@@ -323,6 +323,104 @@ pub struct EntityCount {
     pub count: u64,
 }
 
+/// Width of one bucket of a volume series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VolumeBucket {
+    Hour,
+    Day,
+}
+
+impl VolumeBucket {
+    pub fn seconds(self) -> i64 {
+        match self {
+            VolumeBucket::Hour => 3_600,
+            VolumeBucket::Day => 86_400,
+        }
+    }
+}
+
+/// `GET /api/volume` answer: stories matching a query per hour or day,
+/// every bucket of the range present (zero where none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Volume {
+    /// The query as given (empty: every story).
+    pub q: String,
+    pub bucket: VolumeBucket,
+    /// Start of the first bucket (UTC, aligned to the bucket).
+    #[serde(with = "time::serde::rfc3339")]
+    pub from: OffsetDateTime,
+    /// End of the last bucket (exclusive).
+    #[serde(with = "time::serde::rfc3339")]
+    pub to: OffsetDateTime,
+    pub points: Vec<VolumePoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VolumePoint {
+    /// Start of the bucket.
+    #[serde(with = "time::serde::rfc3339")]
+    pub t: OffsetDateTime,
+    pub count: u64,
+}
+
+/// `GET /api/places` answer: the places tagged in the newest stories
+/// matching a query, with coordinates, for a map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Places {
+    /// Stories looked at (the newest matching ones, up to `limit`).
+    pub stories: u64,
+    /// Most mentioned first.
+    pub places: Vec<PlaceCount>,
+}
+
+/// One place on the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceCount {
+    /// The gazetteer's name (what `place:` and `GEO` take).
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    pub lat: f64,
+    pub lon: f64,
+    /// Stories mentioning it.
+    pub count: u64,
+    /// The highest priority among those stories.
+    pub priority: Priority,
+    /// When the newest of them was published.
+    #[serde(with = "time::serde::rfc3339")]
+    pub latest: OffsetDateTime,
+}
+
+/// `GET /api/moving` answer: the topics and names whose mentions rise
+/// fastest in the recent window against their own baseline before it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Moving {
+    /// Length of the recent window and of the whole baseline, in minutes.
+    pub window_minutes: u64,
+    pub baseline_minutes: u64,
+    /// Fastest rising first.
+    pub entities: Vec<MovingEntity>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovingEntity {
+    /// `person`, `org`, `place` or `topic`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    /// Topic label, a place's country code, where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Stories mentioning it in the recent window.
+    pub recent: u64,
+    /// Stories the baseline rate predicts for a window of that length.
+    pub expected: f64,
+    /// How far above its baseline it runs (the order of the list).
+    pub score: f64,
+}
+
 /// A standing alert as `GET /api/alerts` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertInfo {

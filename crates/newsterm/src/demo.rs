@@ -64,9 +64,10 @@ async fn run_in(
     .await?;
     let client = Client::new(&server.url())?;
     eprintln!(
-        "newsterm demo: server on {} (data in {})",
+        "newsterm demo: server on {} (data in {})\nweb terminal: {}/",
         server.url(),
-        data_dir.display()
+        data_dir.display(),
+        server.url()
     );
 
     let lines = crate::corpus::wikinews_lines()?;
@@ -316,17 +317,23 @@ fn lede_highlights(story: &StoryContent) -> Vec<String> {
         .collect()
 }
 
+/// Prints the wire as it lands and keeps the server up for the browser
+/// after the replay ends, until Ctrl-C.
 async fn print_wire(client: &Client, wire: tokio::task::JoinHandle<Result<()>>) -> Result<()> {
     let mut stream = Box::pin(client.stream(None, None));
     let mut wire = wire;
+    let mut replaying = true;
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
     loop {
         tokio::select! {
-            done = &mut wire => {
+            _ = &mut stop => return Ok(()),
+            done = &mut wire, if replaying => {
+                replaying = false;
                 done??;
-                // Let the last revisions reach the screen.
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                eprintln!("newsterm demo: the replayed wire has ended");
-                return Ok(());
+                eprintln!(
+                    "newsterm demo: the replayed wire has ended; the server keeps running for the web terminal (Ctrl-C stops it)"
+                );
             }
             event = stream.next() => match event {
                 Some(Ok(StreamEvent::Story(h))) => println!("{}", headline_line(&h)),

@@ -243,7 +243,8 @@ enum Command {
         /// Seconds between replayed stories (on average).
         #[arg(long, default_value_t = 1.5)]
         interval: f64,
-        /// Do not open the terminal UI: print the wire instead.
+        /// Do not open the terminal UI: print the wire instead and keep
+        /// serving (the web terminal too) until Ctrl-C.
         #[arg(long)]
         no_tui: bool,
         /// Replay only this many stories, once, then stop (default: all

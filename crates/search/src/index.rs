@@ -30,6 +30,7 @@ use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
 use crate::staged::{Staged, Tier, TierStats};
 use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
+use crate::volume::{Buckets, VolumeCollector};
 
 /// Most hits returned in one page; larger limits are lowered to this.
 pub const MAX_LIMIT: usize = 1_000;
@@ -498,6 +499,14 @@ impl SearchIndex {
             hits,
             next_cursor,
         })
+    }
+
+    /// How many stories matching `query` were published in each of
+    /// `buckets` (one count per bucket, oldest first).
+    pub fn volume(&self, query: &Query, buckets: Buckets) -> Result<Vec<u64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let compiled = compile(query, &self.fields);
+        Ok(searcher.search(&compiled, &VolumeCollector(buckets))?)
     }
 
     /// The newest `limit` stories matching `query`.
@@ -988,6 +997,27 @@ mod tests {
 
     fn set(names: &[&'static str]) -> BTreeSet<&'static str> {
         names.iter().copied().collect()
+    }
+
+    #[test]
+    fn volume_counts_matching_stories_per_bucket() {
+        let f = Fixture::new();
+        let day = 86_400;
+        // May 2024, one bucket a day: "prices" in oil and stocks (1 May)
+        // and gas (2 May).
+        let may = Buckets {
+            from: datetime!(2024-05-01 0:00 UTC).unix_timestamp(),
+            width: day,
+            count: 31,
+        };
+        let counts = f.index.volume(&parse("prices").unwrap(), may).unwrap();
+        assert_eq!(counts.len(), 31);
+        assert_eq!(&counts[..3], &[2, 1, 0]);
+        assert_eq!(counts.iter().sum::<u64>(), 3);
+        // Everything in May: oil, stocks (1st), gas (2nd), putin (16th).
+        let all = f.index.volume(&Query::All, may).unwrap();
+        assert_eq!((all[0], all[1], all[15]), (2, 1, 1));
+        assert_eq!(all.iter().sum::<u64>(), 4);
     }
 
     #[test]

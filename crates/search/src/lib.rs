@@ -32,6 +32,8 @@ mod schema;
 mod score;
 mod snippet;
 mod staged;
+mod volume;
 
 pub use error::SearchError;
 pub use index::{MAX_LIMIT, MAX_RELEVANCE_OFFSET, MAX_STAGED, SearchIndex, SearchOptions, Sort};
+pub use volume::Buckets;

@@ -202,6 +202,18 @@ pub struct MentionCount {
     pub count: u64,
 }
 
+/// One name's mentions in a recent window and in the baseline before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionTrend {
+    pub kind: MentionKind,
+    pub name: String,
+    pub detail: Option<String>,
+    /// Stories in the recent window.
+    pub recent: u64,
+    /// Stories in the baseline before the window.
+    pub before: u64,
+}
+
 /// The distinct (kind, name, detail) mentions of a story's tags, which the
 /// facets count.
 fn mentions(tags: &Tags) -> Vec<(MentionKind, String, Option<String>)> {
@@ -861,6 +873,51 @@ impl Reader {
         })
     }
 
+    /// Every name of the entity kinds with a mention published at or after
+    /// `baseline_from`, with how many stories mention it from `recent_from`
+    /// on and how many before: what "moving now" compares. Names with no
+    /// recent mention are left out.
+    pub fn mention_trends(
+        &self,
+        baseline_from: OffsetDateTime,
+        recent_from: OffsetDateTime,
+    ) -> Result<Vec<MentionTrend>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT kind, name, MAX(detail),
+                        SUM(published >= ?2) AS recent, SUM(published < ?2) AS before
+                 FROM mentions WHERE published >= ?1
+                 GROUP BY kind, name HAVING recent > 0",
+            )?;
+            let rows = stmt.query_map(
+                params![baseline_from.unix_timestamp(), recent_from.unix_timestamp()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
+            )?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (kind, name, detail, recent, before) = row?;
+                if let Some(kind) = MentionKind::parse(&kind) {
+                    out.push(MentionTrend {
+                        kind,
+                        name,
+                        detail,
+                        recent: recent as u64,
+                        before: before as u64,
+                    });
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// Calls `f` with the latest revision of every story, in sequence
     /// order, in pages: what a re-index walks.
     pub fn for_each_latest(
@@ -1260,6 +1317,52 @@ mod tests {
         // Nothing was lost in the truncation.
         let r = Reader::open(&path, 1).unwrap();
         assert_eq!(r.story_count().unwrap(), 2_000);
+    }
+
+    #[test]
+    fn trends_split_mentions_into_the_recent_window_and_the_baseline() {
+        use newsterm_story::tags::{Entity, EntityType};
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let hours_ago = |h: i64| {
+            let mut c = content("x");
+            c.published = now - time::Duration::hours(h);
+            c
+        };
+        let tags = |names: &[&str]| Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: names
+                .iter()
+                .map(|n| Entity::mention(EntityType::Org, 0, 1, n))
+                .collect(),
+            ..Tags::default()
+        };
+        w.append(
+            vec![
+                Write::New(hours_ago(0), tags(&["Acme", "Globex"])),
+                Write::New(hours_ago(0), tags(&["Acme"])),
+                Write::New(hours_ago(5), tags(&["Globex"])),
+                Write::New(hours_ago(6), tags(&["Globex", "Initech"])),
+                Write::New(hours_ago(48), tags(&["Acme"])),
+            ],
+            now,
+        )
+        .unwrap();
+        let mut trends = r
+            .mention_trends(
+                now - time::Duration::hours(24),
+                now - time::Duration::hours(1),
+            )
+            .unwrap();
+        trends.sort_by(|a, b| a.name.cmp(&b.name));
+        let seen: Vec<(&str, u64, u64)> = trends
+            .iter()
+            .map(|t| (t.name.as_str(), t.recent, t.before))
+            .collect();
+        // Initech has no recent mention; Acme's 48-hour-old one is outside the baseline.
+        assert_eq!(seen, vec![("Acme", 2, 0), ("Globex", 1, 2)]);
+        assert!(trends.iter().all(|t| t.kind == MentionKind::Org));
     }
 
     #[test]

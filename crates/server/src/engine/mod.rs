@@ -32,6 +32,7 @@
 //! Tagging is CPU work done by the caller before [`Engine::ingest`] (on
 //! the blocking pool), so every thread sees the same tags.
 
+mod aggregates;
 mod alerts;
 mod events;
 mod handoff;
@@ -57,6 +58,7 @@ use newsterm_story::{Story, StoryContent, StoryId, Tags};
 use newsterm_wire::Wire;
 use tokio::sync::{mpsc, oneshot};
 
+pub use aggregates::AggregateError;
 pub use alerts::{AlertEvent, AlertEvents, Alerts};
 pub use events::Events;
 pub use readership::Readership;

@@ -64,7 +64,9 @@ pub(super) fn need(method: &Method, route: &str) -> (Need, u64) {
     let read = Need::Scope(Scope::Read);
     let get = method == Method::GET || method == Method::HEAD;
     match route {
-        "/healthz" if get => (Need::Nobody, 0),
+        // The web terminal's page and files: public, so that a reader
+        // without a session can reach the sign-in form.
+        "/healthz" | "/" | "/index.html" | "/assets/{*name}" if get => (Need::Nobody, 0),
         "/api/login" if method == Method::POST => (Need::Nobody, SMALL_BODY),
         "/api/logout" if method == Method::POST => (Need::Someone, SMALL_BODY),
         "/api/session" if get => (Need::Someone, 0),
@@ -76,6 +78,9 @@ pub(super) fn need(method: &Method, route: &str) -> (Need, u64) {
         | "/api/top"
         | "/api/events/{id}"
         | "/api/read"
+        | "/api/volume"
+        | "/api/places"
+        | "/api/moving"
         | "/api/stream"
         | "/api/ws"
         | "/feeds/{name}"

@@ -14,7 +14,7 @@ use newsterm_search::SearchError;
 use newsterm_story::StoryError;
 
 use super::access::GateError;
-use crate::engine::IngestError;
+use crate::engine::{AggregateError, IngestError};
 
 /// An error answer: a status, a stable code and a message in words.
 #[derive(Debug, Clone)]
@@ -270,6 +270,16 @@ impl From<PollError> for ApiError {
     }
 }
 
+impl From<AggregateError> for ApiError {
+    fn from(e: AggregateError) -> Self {
+        match e {
+            AggregateError::Search(e) => e.into(),
+            AggregateError::Store(e) => e.into(),
+            AggregateError::Range(message) => ApiError::bad_request("bad_parameter", message),
+        }
+    }
+}
+
 impl From<QueryRejection> for ApiError {
     fn from(e: QueryRejection) -> Self {
         ApiError::bad_request("bad_parameter", e.body_text())
@@ -426,6 +436,21 @@ mod tests {
         assert_eq!(status(SearchError::Damaged("x".into())), 500);
         let query = newsterm_query::parse("(").expect_err("unbalanced");
         assert_eq!(status(query), 400);
+    }
+
+    #[test]
+    fn every_aggregate_error_has_its_status() {
+        assert_eq!(status(AggregateError::Range("x".into())), 400);
+        let cursor = SearchError::InvalidCursor("x".into());
+        assert_eq!(status(AggregateError::Search(cursor)), 400);
+        assert_eq!(
+            status(AggregateError::Search(SearchError::Damaged("x".into()))),
+            500
+        );
+        assert_eq!(
+            status(AggregateError::Store(newsterm_store::StoreError::DiskFull)),
+            507
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! bounds of [`limits`] (deadlines, body caps, stream caps, rates).
 
 mod access;
+mod aggregates;
 mod alerts;
 mod error;
 mod events;
@@ -19,6 +20,7 @@ mod session;
 mod sources;
 mod stories;
 mod stream;
+mod web;
 
 use std::sync::Arc;
 
@@ -64,6 +66,7 @@ pub struct AppState {
 pub fn router(state: AppState, config: &ServerConfig) -> Router {
     let routes = Router::new()
         .merge(stories::routes())
+        .merge(aggregates::routes())
         .merge(search::routes())
         .merge(headlines::routes())
         .merge(events::routes())
@@ -72,6 +75,7 @@ pub fn router(state: AppState, config: &ServerConfig) -> Router {
         .merge(feeds::routes())
         .merge(stream::routes())
         .merge(session::routes())
+        .merge(web::routes())
         .route("/healthz", get(health))
         // Routed requests only: an unknown path is a plain 404.
         .route_layer(from_fn_with_state(state.clone(), access::authorize))

@@ -1,0 +1,209 @@
+//! What is better seen than read: story volume over time, the places in
+//! the news with their coordinates, and the names moving now. Counted
+//! from the index (volume, which stories) and the store (tags, mentions).
+
+use std::collections::HashMap;
+
+use newsterm_api::{MovingEntity, PlaceCount, Places, Volume, VolumeBucket, VolumePoint};
+use newsterm_query::Query;
+use newsterm_search::{Buckets, SearchError};
+use newsterm_store::StoreError;
+use newsterm_story::tags::EntityType;
+use time::{Duration, OffsetDateTime};
+
+use super::Engine;
+
+/// Most buckets one volume series may have.
+pub const MAX_BUCKETS: usize = 5_000;
+
+/// Why an aggregate could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum AggregateError {
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Range(String),
+}
+
+/// `t` rounded down to a whole bucket (UTC).
+fn floor(t: OffsetDateTime, width: i64) -> i64 {
+    t.unix_timestamp().div_euclid(width) * width
+}
+
+impl Engine {
+    /// Stories matching `query` published in each `bucket` from `from` to
+    /// `to`, the range widened to whole buckets.
+    pub fn volume(
+        &self,
+        q: &str,
+        query: &Query,
+        bucket: VolumeBucket,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+    ) -> Result<Volume, AggregateError> {
+        let width = bucket.seconds();
+        let start = floor(from, width);
+        let end = floor(to, width)
+            + if floor(to, width) == to.unix_timestamp() {
+                0
+            } else {
+                width
+            };
+        if end <= start {
+            return Err(AggregateError::Range(
+                "`from` must be before `to`".to_string(),
+            ));
+        }
+        let count = usize::try_from((end - start) / width).unwrap_or(usize::MAX);
+        if count > MAX_BUCKETS {
+            return Err(AggregateError::Range(format!(
+                "the range holds {count} buckets; at most {MAX_BUCKETS} are allowed (use bucket=day or a shorter range)"
+            )));
+        }
+        let counts = self.index().volume(
+            query,
+            Buckets {
+                from: start,
+                width,
+                count,
+            },
+        )?;
+        let at = |secs: i64| {
+            OffsetDateTime::from_unix_timestamp(secs)
+                .map_err(|e| AggregateError::Range(e.to_string()))
+        };
+        let points = counts
+            .into_iter()
+            .enumerate()
+            .map(|(i, count)| {
+                Ok(VolumePoint {
+                    t: at(start + i as i64 * width)?,
+                    count,
+                })
+            })
+            .collect::<Result<Vec<_>, AggregateError>>()?;
+        Ok(Volume {
+            q: q.to_string(),
+            bucket,
+            from: at(start)?,
+            to: at(end)?,
+            points,
+        })
+    }
+
+    /// The places tagged in the newest `stories` stories matching `query`
+    /// (published at or after `since`, when given), each with its
+    /// coordinates, how many of those stories mention it, their highest
+    /// priority and the newest one's time. Places the gazetteer gave no
+    /// coordinates (a demonym's country) are left out.
+    pub fn places(
+        &self,
+        query: &Query,
+        since: Option<OffsetDateTime>,
+        stories: usize,
+    ) -> Result<Places, AggregateError> {
+        let query = match since {
+            Some(from) => Query::and([
+                query.clone(),
+                Query::DateRange {
+                    from: Some(from),
+                    to: None,
+                },
+            ]),
+            None => query.clone(),
+        };
+        let hits = self.index().latest(&query, stories)?;
+        let mut by_place: HashMap<String, PlaceCount> = HashMap::new();
+        let mut looked_at = 0;
+        for hit in &hits.hits {
+            let Some(story) = self.reader().latest(hit.id)? else {
+                continue;
+            };
+            looked_at += 1;
+            let mut seen: Vec<&str> = Vec::new();
+            for e in &story.tags.entities {
+                let (EntityType::Loc, Some(lat), Some(lon)) = (e.kind, e.lat, e.lon) else {
+                    continue;
+                };
+                if seen.contains(&e.canonical.as_str()) {
+                    continue;
+                }
+                seen.push(&e.canonical);
+                let published = story.content.published;
+                let priority = story.content.priority;
+                by_place
+                    .entry(e.canonical.clone())
+                    .and_modify(|p| {
+                        p.count += 1;
+                        p.priority = p.priority.min(priority);
+                        p.latest = p.latest.max(published);
+                    })
+                    .or_insert_with(|| PlaceCount {
+                        name: e.canonical.clone(),
+                        country: e.country.clone(),
+                        lat,
+                        lon,
+                        count: 1,
+                        priority,
+                        latest: published,
+                    });
+            }
+        }
+        let mut places: Vec<PlaceCount> = by_place.into_values().collect();
+        places.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        Ok(Places {
+            stories: looked_at,
+            places,
+        })
+    }
+
+    /// The topics and names mentioned in the last `window` (up to `now`)
+    /// most above the rate their mentions ran at in the `baseline` before
+    /// it, at most `limit`.
+    pub fn moving(
+        &self,
+        now: OffsetDateTime,
+        window: Duration,
+        baseline: Duration,
+        limit: usize,
+    ) -> Result<Vec<MovingEntity>, AggregateError> {
+        if window <= Duration::ZERO || baseline <= window {
+            return Err(AggregateError::Range(
+                "the baseline must be longer than the window, and both positive".to_string(),
+            ));
+        }
+        let recent_from = now - window;
+        let trends = self.reader().mention_trends(now - baseline, recent_from)?;
+        // Stories the baseline rate predicts for one window.
+        let share = window.as_seconds_f64() / (baseline - window).as_seconds_f64();
+        let mut moving: Vec<MovingEntity> = trends
+            .into_iter()
+            .map(|t| {
+                let expected = t.before as f64 * share;
+                let recent = t.recent as f64;
+                MovingEntity {
+                    kind: t.kind.as_str().to_string(),
+                    name: t.name,
+                    detail: t.detail,
+                    recent: t.recent,
+                    expected,
+                    // Rise over the expected count, in units of its spread
+                    // (a Poisson-like z-score), so a jump from 0 to 5 outranks
+                    // a steady 50.
+                    score: (recent - expected) / (expected + 1.0).sqrt(),
+                }
+            })
+            .filter(|m| m.score > 0.0)
+            .collect();
+        moving.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| b.recent.cmp(&a.recent))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        moving.truncate(limit);
+        Ok(moving)
+    }
+}

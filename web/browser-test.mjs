@@ -1,0 +1,321 @@
+// The web terminal in a real browser (Debian's chromium, driven by
+// playwright-core) against a real `newsterm serve`: every check of issue 9
+// in one browser run. Started by crates/newsterm/tests/web_browser.rs,
+// which passes:
+//   NEWSTERM_BIN          the newsterm binary
+//   NEWSTERM_DATA         an empty data directory
+//   NEWSTERM_SCREENSHOTS  where to write the screenshots
+//   CHROMIUM              the browser (default /usr/bin/chromium)
+// Prints one line per check and "N passed, N failed" at the end; exits
+// non-zero when a check fails.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { gunzipSync } from "node:zlib";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const BIN = process.env.NEWSTERM_BIN;
+const DATA = process.env.NEWSTERM_DATA;
+const SHOTS = process.env.NEWSTERM_SCREENSHOTS || join(here, "..", "target", "web-screenshots");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!BIN || !DATA) {
+  console.error("NEWSTERM_BIN and NEWSTERM_DATA must be set (the Rust test sets them)");
+  process.exit(2);
+}
+mkdirSync(SHOTS, { recursive: true });
+
+// ---- The server ----
+let server = null;
+let base = null;
+function startServer(listen) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, ["serve", "--listen", listen, "--data", DATA], {
+      env: { ...process.env, RUST_LOG: "warn" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const m = line.match(/^newsterm listening on (\S+)/);
+      if (m) resolve({ child, url: m[1] });
+      else reject(new Error(`unexpected first line from serve: ${line}`));
+    });
+    child.once("exit", (code) => reject(new Error(`serve exited with ${code} before listening`)));
+  });
+}
+function killServer() {
+  return new Promise((resolve) => {
+    if (!server || server.child.exitCode !== null) return resolve();
+    server.child.once("exit", resolve);
+    server.child.kill("SIGKILL");
+  });
+}
+process.on("exit", () => { if (server) try { server.child.kill("SIGKILL"); } catch (_) { /* gone */ } });
+
+async function api(path, opts = {}) {
+  const r = await fetch(base + path, opts);
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${opts.method || "GET"} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+async function publish(md) {
+  return api("/api/stories", { method: "POST", headers: { "content-type": "text/markdown" }, body: md });
+}
+function story({ headline, priority = "normal", dateline, body, byline, bullets = [] }) {
+  return [
+    "---",
+    `headline: ${JSON.stringify(headline)}`,
+    "source: Test Wire",
+    `priority: ${priority}`,
+    dateline ? `dateline: ${JSON.stringify(dateline)}` : null,
+    byline ? `byline: ${JSON.stringify(byline)}` : null,
+    "---",
+    ...bullets.map((b) => `• ${b}`),
+    "",
+    body,
+    "",
+  ].filter((l) => l !== null).join("\n");
+}
+async function waitIndexed(seq) {
+  for (let i = 0; i < 400; i++) {
+    const h = await api("/healthz");
+    if (h.indexed_seq >= seq) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`index never reached ${seq}`);
+}
+
+// ---- Checks ----
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e}`);
+  }
+}
+function assert(cond, message) { if (!cond) throw new Error(message); }
+
+// ---- The run ----
+server = await startServer("127.0.0.1:0");
+base = server.url;
+const port = new URL(base).port;
+console.log(`server at ${base}`);
+
+// A real archive under the page: the bundled Wikinews articles.
+const corpus = gunzipSync(readFileSync(join(here, "..", "crates", "newsterm", "data", "wikinews_articles.jsonl.gz"))).toString("utf8")
+  .split("\n").filter((l) => l.trim()).map((l) => { const v = JSON.parse(l); v.source = "Wikinews"; return JSON.stringify(v); });
+for (let i = 0; i < corpus.length; i += 100) {
+  await api("/api/import", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: corpus.slice(i, i + 100).join("\n") });
+}
+const geneva = await publish(story({
+  headline: "Ceasefire talks resume in Geneva as envoys meet",
+  priority: "urgent",
+  dateline: "GENEVA, Switzerland",
+  byline: "Test Reporter",
+  bullets: ["Envoys from both sides met at the Palais des Nations"],
+  body: "Foreign Minister Annalena Baerbock said in Geneva on Monday that the zanzibarite talks would continue. \"We are making progress,\" Baerbock told reporters.\n\n## Next steps\n\nThe United Nations said 300 delegates attended.",
+}));
+const second = await publish(story({
+  headline: "Mediators report progress on zanzibarite accord",
+  body: "Diplomats in Geneva said the zanzibarite accord was close.",
+}));
+await waitIndexed(second.seq);
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+// Dark is the terminal's own look; the light theme is checked by axe below.
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+const page = await context.newPage();
+const problems = [];
+let watchRequests = true;
+page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+page.on("requestfailed", (r) => {
+  const why = r.failure() ? r.failure().errorText : "";
+  // Requests the page (or a navigation) cancels itself end as "aborted".
+  if (why.includes("ERR_ABORTED")) return;
+  if (watchRequests) problems.push(`request failed: ${r.url()} ${why}`);
+});
+page.on("response", (r) => { if (watchRequests && r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+
+const cmd = page.locator("#cmd");
+async function run(text) {
+  await cmd.fill(text);
+  await cmd.press("Enter");
+}
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const rowOf = (id) => page.locator(`.row[data-id="${id}"]`);
+async function axe(label) {
+  // Evaluated through the DevTools protocol: the page's CSP (rightly)
+  // refuses injected script tags.
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } }));
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert(!bad.length, `${label}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; ")}`);
+}
+
+await check("the page loads with the command bar focused and the first headlines", async () => {
+  const t0 = Date.now();
+  await page.goto(base + "/");
+  await page.locator("#view .row").first().waitFor({ timeout: 15000 });
+  console.log(`     first headline on screen after ${Date.now() - t0} ms`);
+  assert(await page.evaluate(() => document.activeElement && document.activeElement.id === "cmd"), "the command bar has no focus");
+  await page.locator('body[data-conn="live"]').waitFor({ timeout: 15000 });
+});
+
+await check("a story published through the API appears in N without a reload; a flash one is red", async () => {
+  await run("N");
+  await page.waitForURL(/#\/N$/);
+  await page.locator("#view .row").first().waitFor();
+  const t0 = Date.now();
+  const flash = await publish(story({ headline: "Flash: volcano erupts near the coast", priority: "flash", body: "A volcano erupted." }));
+  await rowOf(flash.id).waitFor({ timeout: 10000 });
+  console.log(`     publish → row on screen: ${Date.now() - t0} ms`);
+  const color = await rowOf(flash.id).locator(".h").evaluate((n) => getComputedStyle(n).color);
+  const [r, g, b] = color.match(/\d+/g).map(Number);
+  assert(r > 150 && g < 120 && b < 120, `flash row colour is ${color}, not red`);
+  const first = await page.locator("#view .row").first().getAttribute("data-id");
+  assert(first === flash.id, "the new story is not on top");
+});
+
+await check("NSE lists the expected stories; Enter opens the reader; a person tag opens PPL", async () => {
+  await run("NSE zanzibarite");
+  await page.waitForURL(/#\/NSE\/zanzibarite$/);
+  await rowOf(geneva.id).waitFor();
+  await rowOf(second.id).waitFor();
+  assert((await page.locator("#view .row").count()) === 2, "NSE shows stories that do not match");
+  await cmd.press("Enter");
+  await page.waitForURL(new RegExp(`#/${geneva.id}$|#/${second.id}$`));
+  await page.locator(".reader h2.hl").waitFor();
+  if (!page.url().endsWith(geneva.id)) {
+    await page.goto(`${base}/#/${geneva.id}`);
+    await page.locator(".reader h2.hl").waitFor();
+  }
+  await page.locator(".reader", { hasText: "Next steps" }).waitFor();
+  const person = page.locator('.reader a[data-tag="person"]', { hasText: "Annalena Baerbock" });
+  await person.click();
+  await page.waitForURL(/#\/PPL\//);
+  await page.locator("#ptitle", { hasText: "Annalena Baerbock" }).waitFor();
+  await rowOf(geneva.id).waitFor();
+});
+
+await check("ALRT ADD, then a matching publish: the alert pane shows it", async () => {
+  await run("ALRT ADD cobalt cobaltine");
+  await page.waitForURL(/#\/ALRT$/);
+  await page.locator("td", { hasText: "cobaltine" }).waitFor();
+  const hit = await publish(story({ headline: "Cobaltine shipment seized at port", body: "Customs seized a cobaltine cargo." }));
+  await page.locator("#alertline", { hasText: "Cobaltine shipment seized at port" }).waitFor({ timeout: 10000 });
+  await page.locator(`.row[data-alert]`).first().waitFor();
+  assert((await page.locator("#alertline a").getAttribute("href")) === `#/${hit.id}`, "the alert does not link to its story");
+});
+
+await check("a Geneva story puts a Geneva marker on the map; the volume chart has a point for today", async () => {
+  await run("NSE geneva");
+  const marker = page.locator('#side svg a[data-place="Geneva"]');
+  await marker.waitFor({ timeout: 20000 });
+  const label = await marker.getAttribute("aria-label");
+  assert(label && label.startsWith("Geneva"), `marker label is ${label}`);
+  const today = new Date().toISOString().slice(0, 10) + "T00:00:00Z";
+  const point = page.locator(`#side .volume tr[data-t="${today}"]`);
+  await point.waitFor({ state: "attached", timeout: 20000 });
+  assert(Number(await point.getAttribute("data-count")) >= 1, "no story today in the volume");
+  await marker.click();
+  await page.waitForURL(/#\/GEO\/Geneva$/);
+});
+
+await check("keyboard only: TOP → a story → back", async () => {
+  await page.goto(`${base}/#/N`);
+  await page.locator("#view .row").first().waitFor();
+  await page.keyboard.type("TOP");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/#\/TOP$/);
+  await page.locator("#view .row").first().waitFor();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  const selected = await page.locator('#view .row[aria-selected="true"]').getAttribute("data-id");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`#/${selected}$`));
+  await page.locator(".reader h2.hl").waitFor();
+  await page.keyboard.press("Escape");
+  await page.waitForURL(/#\/TOP$/);
+  await page.locator("#view .row").first().waitFor();
+  const focus = await page.evaluate(() => document.activeElement.id);
+  assert(focus === "cmd", `focus went to ${focus}`);
+});
+
+await check("axe-core finds no serious violation on the main views, dark and light", async () => {
+  const found = [];
+  for (const scheme of ["dark", "light"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [hash, ready] of [["#/TOP", "#view .row"], ["#/N", "#view .row"], [`#/${geneva.id}`, ".reader h2.hl"], ["#/NSE/geneva", '#side svg a[data-place="Geneva"]'], ["#/ALRT", "#view .row"], ["#/PPL/Annalena%20Baerbock", "#view .row"], ["#/HELP", ".help"]]) {
+      await page.goto(`${base}/${hash}`);
+      await page.locator(ready).first().waitFor({ timeout: 20000 });
+      await page.waitForTimeout(300);
+      try { await axe(`${scheme} ${hash}`); } catch (e) { found.push(e.message); }
+    }
+  }
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert(!found.length, found.join("\n"));
+});
+
+await check("screenshots of TOP, the reader and the map at 1280×800 and 390×844", async () => {
+  for (const [name, size] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]]) {
+    await page.setViewportSize(size);
+    await page.goto(`${base}/#/TOP`);
+    await page.locator("#view .row").first().waitFor();
+    if (name === "desktop") await page.locator("#side svg .marker").first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SHOTS, `top-${name}.png`) });
+    await page.goto(`${base}/#/${geneva.id}`);
+    await page.locator(".reader h2.hl").waitFor();
+    await page.screenshot({ path: join(SHOTS, `reader-${name}.png`) });
+    await page.goto(`${base}/#/MAP`);
+    await page.locator("#view svg .marker").first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, `map-${name}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+});
+
+await check("no console error and no failed request so far", async () => {
+  assert(!problems.length, problems.join("\n"));
+});
+
+await check("the server is killed and restarted: the page reconnects and shows the stories published meanwhile, once each", async () => {
+  await page.goto(`${base}/#/N`);
+  await page.locator("#view .row").first().waitFor();
+  await page.locator('body[data-conn="live"]').waitFor();
+  const before = await page.locator("#view .row").count();
+  watchRequests = false;
+  await killServer();
+  await page.locator('body[data-conn="down"]').waitFor({ timeout: 15000 });
+  assert((await page.locator("#conn").textContent()).includes("DISCONNECTED"), "no disconnected state shown");
+  server = await startServer(`127.0.0.1:${port}`);
+  const meanwhile = [];
+  for (let i = 1; i <= 3; i++) {
+    meanwhile.push(await publish(story({ headline: `Story ${i} published while the page was away`, body: `Restart story ${i}.` })));
+  }
+  for (const ack of meanwhile) await rowOf(ack.id).waitFor({ timeout: 20000 });
+  await page.locator('body[data-conn="live"]').waitFor();
+  for (const ack of meanwhile) assert((await rowOf(ack.id).count()) === 1, `story ${ack.id} shown ${await rowOf(ack.id).count()} times`);
+  const keys = await page.locator("#view .row").evaluateAll((rows) => rows.map((r) => r.dataset.key));
+  assert(new Set(keys).size === keys.length, "a story is shown twice");
+  assert((await page.locator("#view .row").count()) >= Math.min(before + 3, 30), "rows were lost");
+  watchRequests = true;
+});
+
+await browser.close();
+await killServer();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
