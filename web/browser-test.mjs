@@ -150,9 +150,11 @@ page.on("requestfailed", (r) => {
 page.on("response", (r) => { if (watchRequests && r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 
 const cmd = page.locator("#cmd");
-async function run(text) {
+/** Types a command and waits until its view has drawn its first data. */
+async function run(text, hash) {
   await cmd.fill(text);
   await cmd.press("Enter");
+  if (hash) await page.locator(`body[data-ready="${hash}"]`).waitFor({ timeout: 20000 });
 }
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const rowOf = (id) => page.locator(`.row[data-id="${id}"]`);
@@ -175,8 +177,7 @@ await check("the page loads with the command bar focused and the first headlines
 });
 
 await check("a story published through the API appears in N without a reload; a flash one is red", async () => {
-  await run("N");
-  await page.waitForURL(/#\/N$/);
+  await run("N", "#/N");
   await page.locator("#view .row").first().waitFor();
   const t0 = Date.now();
   const flash = await publish(story({ headline: "Flash: volcano erupts near the coast", priority: "flash", body: "A volcano erupted." }));
@@ -190,11 +191,11 @@ await check("a story published through the API appears in N without a reload; a 
 });
 
 await check("NSE lists the expected stories; Enter opens the reader; a person tag opens PPL", async () => {
-  await run("NSE zanzibarite");
-  await page.waitForURL(/#\/NSE\/zanzibarite$/);
+  await run("NSE zanzibarite", "#/NSE/zanzibarite");
   await rowOf(geneva.id).waitFor();
   await rowOf(second.id).waitFor();
-  assert((await page.locator("#view .row").count()) === 2, "NSE shows stories that do not match");
+  const shown = await page.locator("#view .row").evaluateAll((rows) => rows.map((r) => r.textContent));
+  assert(shown.length === 2, `NSE shows ${shown.length} rows: ${shown.join(" | ")}`);
   await cmd.press("Enter");
   await page.waitForURL(new RegExp(`#/${geneva.id}$|#/${second.id}$`));
   await page.locator(".reader h2.hl").waitFor();
@@ -211,8 +212,7 @@ await check("NSE lists the expected stories; Enter opens the reader; a person ta
 });
 
 await check("ALRT ADD, then a matching publish: the alert pane shows it", async () => {
-  await run("ALRT ADD cobalt cobaltine");
-  await page.waitForURL(/#\/ALRT$/);
+  await run("ALRT ADD cobalt cobaltine", "#/ALRT");
   await page.locator("td", { hasText: "cobaltine" }).waitFor();
   const hit = await publish(story({ headline: "Cobaltine shipment seized at port", body: "Customs seized a cobaltine cargo." }));
   await page.locator("#alertline", { hasText: "Cobaltine shipment seized at port" }).waitFor({ timeout: 10000 });
@@ -221,7 +221,7 @@ await check("ALRT ADD, then a matching publish: the alert pane shows it", async 
 });
 
 await check("a Geneva story puts a Geneva marker on the map; the volume chart has a point for today", async () => {
-  await run("NSE geneva");
+  await run("NSE geneva", "#/NSE/geneva");
   const marker = page.locator('#side svg a[data-place="Geneva"]');
   await marker.waitFor({ timeout: 20000 });
   const label = await marker.getAttribute("aria-label");
@@ -239,8 +239,7 @@ await check("keyboard only: TOP → a story → back", async () => {
   await page.locator("#view .row").first().waitFor();
   await page.keyboard.type("TOP");
   await page.keyboard.press("Enter");
-  await page.waitForURL(/#\/TOP$/);
-  await page.locator("#view .row").first().waitFor();
+  await page.locator('body[data-ready="#/TOP"]').waitFor();
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowUp");
   const selected = await page.locator('#view .row[aria-selected="true"]').getAttribute("data-id");
@@ -248,8 +247,7 @@ await check("keyboard only: TOP → a story → back", async () => {
   await page.waitForURL(new RegExp(`#/${selected}$`));
   await page.locator(".reader h2.hl").waitFor();
   await page.keyboard.press("Escape");
-  await page.waitForURL(/#\/TOP$/);
-  await page.locator("#view .row").first().waitFor();
+  await page.locator('body[data-ready="#/TOP"]').waitFor();
   const focus = await page.evaluate(() => document.activeElement.id);
   assert(focus === "cmd", `focus went to ${focus}`);
 });

@@ -578,8 +578,11 @@
     document.title = `${title} — newsterm`;
     NT.cmd.value = "";
     NT.setWire(view.wire ? view.wire(spec.arg) : "");
+    document.body.dataset.ready = "";
     try {
       await view.render(ctx);
+      // What has been drawn (the view's first data is in), for anyone waiting on it.
+      if (ctx.alive()) document.body.dataset.ready = NT.hashOf(spec.fn, spec.arg);
     } catch (e) {
       if (ctx.alive()) {
         viewEl.append(el("div", { class: "empty", role: "alert" }, e.message));
