@@ -8,8 +8,9 @@
 //   CHROMIUM              the browser (default /usr/bin/chromium)
 // Prints one line per check and "N passed, N failed" at the end; exits
 // non-zero when a check fails.
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { gunzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
@@ -32,9 +33,9 @@ mkdirSync(SHOTS, { recursive: true });
 // ---- The server ----
 let server = null;
 let base = null;
-function startServer(listen) {
+function startServer(listen, data = DATA) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ["serve", "--listen", listen, "--data", DATA], {
+    const child = spawn(BIN, ["serve", "--listen", listen, "--data", data], {
       env: { ...process.env, RUST_LOG: "warn" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -54,7 +55,10 @@ function killServer() {
     server.child.kill("SIGKILL");
   });
 }
-process.on("exit", () => { if (server) try { server.child.kill("SIGKILL"); } catch (_) { /* gone */ } });
+const others = []; // servers besides `server`, killed at exit
+process.on("exit", () => {
+  for (const s of [server, ...others]) if (s) try { s.child.kill("SIGKILL"); } catch (_) { /* gone */ }
+});
 
 async function api(path, opts = {}) {
   const r = await fetch(base + path, opts);
@@ -176,6 +180,26 @@ await check("the page loads with the command bar focused and the first headlines
   await page.locator('body[data-conn="live"]').waitFor({ timeout: 15000 });
 });
 
+await check("the first load of TOP weighs under 300 KB compressed", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+  const p = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(p);
+  await cdp.send("Network.enable");
+  const urls = new Map();
+  const bytes = new Map();
+  cdp.on("Network.requestWillBeSent", (e) => urls.set(e.requestId, e.request.url));
+  cdp.on("Network.loadingFinished", (e) => bytes.set(urls.get(e.requestId), e.encodedDataLength));
+  await p.goto(`${base}/#/TOP`);
+  await p.locator("#side svg .marker").first().waitFor({ timeout: 20000 });
+  await p.locator('body[data-ready="#/TOP"]').waitFor();
+  await p.locator("#side .volume").first().waitFor({ state: "attached" });
+  await ctx.close();
+  let total = 0;
+  for (const [url, n] of bytes) if (!url.includes("/api/stream")) total += n;
+  console.log(`     first load of TOP: ${(total / 1024).toFixed(1)} KB on the wire in ${bytes.size} requests`);
+  assert(total < 300 * 1024, `first load is ${total} bytes`);
+});
+
 await check("a story published through the API appears in N without a reload; a flash one is red", async () => {
   await run("N", "#/N");
   await page.locator("#view .row").first().waitFor();
@@ -252,6 +276,24 @@ await check("keyboard only: TOP → a story → back", async () => {
   assert(focus === "cmd", `focus went to ${focus}`);
 });
 
+await check("the URL is the view: NSE puts its query in the address, the browser's Back and Forward walk the views", async () => {
+  await run("NSE ceasefire talks", "#/NSE/ceasefire%20talks");
+  assert(page.url().endsWith("#/NSE/ceasefire%20talks"), `address is ${page.url()}`);
+  await rowOf(geneva.id).waitFor();
+  await page.goBack();
+  await page.locator('body[data-ready="#/TOP"]').waitFor();
+  await page.goForward();
+  await page.locator('body[data-ready="#/NSE/ceasefire%20talks"]').waitFor();
+  await rowOf(geneva.id).waitFor();
+  // A shared link opens the same view in a fresh page.
+  const fresh = await context.newPage();
+  await fresh.goto(`${base}/#/NSE/ceasefire%20talks`);
+  await fresh.locator('body[data-ready="#/NSE/ceasefire%20talks"]').waitFor();
+  await fresh.locator(`.row[data-id="${geneva.id}"]`).waitFor();
+  assert((await fresh.locator("#ptitle").textContent()).includes("ceasefire talks"), "the title does not name the query");
+  await fresh.close();
+});
+
 await check("axe-core finds no serious violation on the main views, dark and light", async () => {
   const found = [];
   for (const scheme of ["dark", "light"]) {
@@ -311,6 +353,80 @@ await check("the server is killed and restarted: the page reconnects and shows t
   assert(new Set(keys).size === keys.length, "a story is shown twice");
   assert((await page.locator("#view .row").count()) >= Math.min(before + 3, 30), "rows were lost");
   watchRequests = true;
+});
+
+await check("with accounts: sign in, add an alert and receive its hit, a write without the CSRF token is refused, sign out", async () => {
+  // A second server whose data directory has users: not local mode.
+  const dir = mkdtempSync(join(tmpdir(), "newsterm-web-accounts-"));
+  const cli = (args, input) => {
+    const r = spawnSync(BIN, [...args, "--data", dir], { input: input || "", encoding: "utf8" });
+    assert(r.status === 0, `newsterm ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  try {
+    cli(["user", "add", "ana", "--role", "reader", "--password-stdin"], "ana's long password\n");
+    cli(["user", "add", "bo", "--role", "reader", "--password-stdin"], "bo's long password\n");
+    cli(["user", "add", "ed", "--role", "editor"]);
+    const ed = cli(["token", "create", "--user", "ed"]);
+    const bo = cli(["token", "create", "--user", "bo"]);
+    const acc = await startServer("127.0.0.1:0", dir);
+    others.push(acc);
+    const call = async (path, token, init = {}) => {
+      const r = await fetch(acc.url + path, { ...init, headers: { ...(init.headers || {}), authorization: `Bearer ${token}` } });
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return r.json();
+    };
+    const pub = (md) => call("/api/stories", ed, { method: "POST", headers: { "content-type": "text/markdown" }, body: md });
+    await pub(story({ headline: "Harbour cranes idle as dockers strike", body: "Dockers struck at the harbour." }));
+    // Another reader's alert (keeping it out of ana's list is the server's job, issue 8).
+    await call("/api/alerts", bo, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bos-own", query: "tungstenite" }) });
+
+    const context2 = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+    const p2 = await context2.newPage();
+    const errors = [];
+    // 401s are this check's own doing (not signed in yet, a wrong password, the CSRF probe).
+    p2.on("console", (m) => { if (m.type() === "error" && !/status of 40[13]/.test(m.text())) errors.push(m.text()); });
+    p2.on("pageerror", (e) => errors.push(e.message));
+    await p2.goto(`${acc.url}/#/TOP`);
+    await p2.locator('body[data-ready="#/LOGIN"]').waitFor({ timeout: 15000 });
+    assert(await p2.evaluate(() => document.activeElement.id === "login-user"), "the user field has no focus");
+    await p2.keyboard.type("ana");
+    await p2.keyboard.press("Tab");
+    await p2.keyboard.type("not her password");
+    await p2.keyboard.press("Enter");
+    await p2.locator(".login .msg.error:not(:empty)").waitFor();
+    assert((await p2.locator("#view .row").count()) === 0, "stories shown before signing in");
+    await p2.locator("#login-user").fill("ana");
+    await p2.locator("#login-password").fill("ana's long password");
+    await p2.screenshot({ path: join(SHOTS, "login-desktop.png") });
+    await p2.locator("#login-password").press("Enter");
+    await p2.locator('body[data-ready="#/TOP"]').waitFor({ timeout: 15000 });
+    await p2.locator("#view .row", { hasText: "Harbour cranes idle" }).waitFor();
+    assert((await p2.locator("#who").textContent()).includes("ana (reader)"), "who is signed in is not shown");
+    const c2 = p2.locator("#cmd");
+    await c2.fill("ALRT ADD anas-own cobaltite");
+    await c2.press("Enter");
+    await p2.locator("td", { hasText: "cobaltite" }).waitFor();
+    await p2.locator('body[data-conn="live"]').waitFor();
+    await pub(story({ headline: "Cobaltite find reported in the north", body: "Geologists found cobaltite." }));
+    await p2.locator("#alertline", { hasText: "Cobaltite find reported in the north" }).waitFor({ timeout: 10000 });
+    const probe = await p2.evaluate(async () => {
+      const r = await fetch("/api/alerts", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "forged", query: "x" }) });
+      return { status: r.status, body: await r.json() };
+    });
+    assert(probe.status === 403 && probe.body.error.code === "csrf", `write without the CSRF token: ${JSON.stringify(probe)}`);
+    await c2.fill("LOGOUT");
+    await c2.press("Enter");
+    await p2.locator('body[data-ready="#/LOGIN"]').waitFor();
+    assert((await p2.locator("#who").textContent()) === "", "still shown as signed in");
+    const after = await p2.evaluate(async () => (await fetch("/api/session")).status);
+    assert(after === 401, `the session answers ${after} after logout`);
+    assert(!errors.length, errors.join("\n"));
+    await context2.close();
+  } finally {
+    for (const s of others.splice(0)) { try { s.child.kill("SIGKILL"); } catch (_) { /* gone */ } }
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 await browser.close();

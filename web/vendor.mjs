@@ -26,3 +26,5 @@ for (const [from, to] of files) {
   copyFileSync(join(here, "node_modules", name, "LICENSE"), join(out, "licenses", `${name}.txt`));
   console.log(`${to}  ←  ${pkg.name}@${pkg.version} (${pkg.license})`);
 }
+// d3-array's bundle includes internmap: its licence ships too.
+copyFileSync(join(here, "node_modules", "internmap", "LICENSE"), join(out, "licenses", "internmap.txt"));

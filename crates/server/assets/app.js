@@ -339,6 +339,11 @@
         if (this.last !== null) headers["last-event-id"] = String(this.last);
         try {
           const r = await fetch(this.path, { headers, signal: abort.signal, cache: "no-store", credentials: "same-origin" });
+          if (r.status === 401) {
+            this.stopped = true;
+            if (NT.onUnauthorized) NT.onUnauthorized();
+            return;
+          }
           if (!r.ok) throw new Error(`stream answered ${r.status}`);
           this.retry = 250;
           this.setState("live");
@@ -386,7 +391,7 @@
     connEl.classList.toggle("live", state === "live");
     connEl.classList.toggle("down", state === "down");
     connEl.textContent =
-      state === "live" ? "● LIVE" : state === "down" ? `○ DISCONNECTED — ${detail || "reconnecting"}` : "◌ reconnecting…";
+      state === "live" ? "● LIVE" : state === "down" ? `○ DISCONNECTED — ${detail || "reconnecting"}` : state === "signed out" ? "○ signed out" : "◌ reconnecting…";
     document.body.dataset.conn = state;
   }
   const storiesEl = $("#stories");
@@ -554,6 +559,10 @@
   const mainEl = $("#main");
   let generation = 0;
   async function show(spec) {
+    if (!NT.canRead() && !(NT.views[spec.fn] && NT.views[spec.fn].open)) {
+      location.replace("#/LOGIN");
+      return;
+    }
     const view = NT.views[spec.fn] || NT.views.TOP;
     const gen = ++generation;
     if (NT.current && NT.current.cleanup) {
@@ -577,7 +586,8 @@
     titleEl.textContent = title;
     document.title = `${title} — newsterm`;
     NT.cmd.value = "";
-    NT.setWire(view.wire ? view.wire(spec.arg) : "");
+    if (NT.canRead()) NT.setWire(view.wire ? view.wire(spec.arg) : "");
+    else if (NT.wire) { NT.wire.stop(); NT.wire = null; showConn("signed out"); }
     document.body.dataset.ready = "";
     try {
       await view.render(ctx);
@@ -698,6 +708,45 @@
     NT.say(completion.options.length > 1 ? `${completion.options.length} matches (Tab for the next): ${completion.options.slice(0, 8).map((o) => o.replace(/^\S+\s/, "")).join(" · ")}` : "");
   };
 
+  // ---- Accounts: sign-in on a server with users (none in local mode) ----
+  NT.user = null;
+  NT.local = true;
+  NT.publicRead = false;
+  const whoEl = $("#who");
+  NT.applySession = (s) => {
+    NT.csrf = (s && s.csrf) || null;
+    NT.user = (s && s.user) || null;
+    NT.local = !s || !!s.local;
+    NT.publicRead = !!(s && s.public_read);
+    whoEl.replaceChildren();
+    if (NT.user) {
+      whoEl.append(`${NT.user.name} (${NT.user.role})`, el("button", { type: "button", onclick: () => NT.run("LOGOUT") }, "log out"));
+    }
+  };
+  /** May this page read and listen? In local mode, once signed in, or on a public-read server. */
+  NT.canRead = () => NT.local || !!NT.user || NT.publicRead;
+  /** Who this page is signed in as. A server with users and no session for us answers 401. */
+  NT.session = async () => {
+    try {
+      NT.applySession(await NT.api("/api/session"));
+    } catch (e) {
+      if (e.status === 401 || e.status === 403) NT.applySession({ local: false });
+      else NT.applySession(null);
+    }
+  };
+  NT.onUnauthorized = () => {
+    if (NT.local) return;
+    NT.applySession({ local: false, public_read: NT.publicRead });
+    if (!location.hash.startsWith("#/LOGIN")) location.hash = "#/LOGIN";
+  };
+  /** A new identity: the streams and the alerts start again as that user. */
+  NT.restartStreams = () => {
+    NT.resetAlerts();
+    if (NT.wire) { NT.wire.stop(); NT.wire = null; }
+    if (NT.alertStream) { NT.alertStream.stop(); NT.alertStream = null; }
+    if (NT.local || NT.user) { NT.loadAlertHits(); NT.startAlerts(); }
+  };
+
   // ---- Start ----
   NT.start = async () => {
     showConn("connecting");
@@ -709,11 +758,13 @@
       NT.storyCount = health.stories;
       showCount();
     }
-    if (NT.session) await NT.session();
+    await NT.session();
     visited.push(location.hash);
     show(specOfHash(location.hash));
-    NT.loadAlertHits();
-    NT.startAlerts();
+    if (NT.local || NT.user) {
+      NT.loadAlertHits();
+      NT.startAlerts();
+    }
   };
   document.addEventListener("DOMContentLoaded", () => setTimeout(NT.start, 0));
 })();

@@ -499,9 +499,63 @@
     },
   };
 
+  // ---- LOGIN / LOGOUT (servers with users; local mode has neither) ----
+  V.LOGIN = {
+    side: false,
+    open: true,
+    title: () => "LOGIN — sign in",
+    wire: () => "",
+    render(ctx) {
+      if (NT.local) {
+        ctx.view.append(el("div", { class: "empty" }, "this server has no accounts (local mode): no sign-in needed."));
+        return;
+      }
+      if (NT.user) {
+        ctx.view.append(el("div", { class: "empty" }, `signed in as ${NT.user.name} (${NT.user.role}); LOGOUT signs out.`));
+        return;
+      }
+      const error = el("div", { class: "msg error", role: "alert" });
+      const user = el("input", { id: "login-user", name: "user", type: "text", autocomplete: "username", required: true });
+      const password = el("input", { id: "login-password", name: "password", type: "password", autocomplete: "current-password", required: true });
+      const form = el("form", { class: "login", "aria-label": "Sign in" },
+        el("label", { for: "login-user" }, "user"), user,
+        el("label", { for: "login-password" }, "password"), password,
+        el("button", { type: "submit" }, "sign in"), error);
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        error.textContent = "";
+        try {
+          const s = await NT.api("/api/login", { method: "POST", body: { user: user.value, password: password.value } });
+          NT.applySession(s);
+          NT.restartStreams();
+          location.hash = "#/TOP";
+        } catch (err) {
+          error.textContent = err.message;
+          password.value = "";
+          password.focus();
+        }
+      });
+      ctx.view.append(form);
+      user.focus();
+    },
+  };
+  V.LOGOUT = {
+    side: false,
+    open: true,
+    title: () => "LOGOUT",
+    wire: () => "",
+    async render() {
+      if (!NT.local) await NT.api("/api/logout", { method: "POST" }).catch(() => null);
+      NT.applySession(NT.local ? null : { local: false });
+      NT.restartStreams();
+      location.replace(NT.local ? "#/TOP" : "#/LOGIN");
+    },
+  };
+
   // ---- ? / HELP ----
   V.HELP = {
     side: false,
+    open: true,
     title: () => "? — functions and keys",
     wire: () => "",
     render(ctx) {
