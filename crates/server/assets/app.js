@@ -587,7 +587,10 @@
     document.title = `${title} — newsterm`;
     NT.cmd.value = "";
     if (NT.canRead()) NT.setWire(view.wire ? view.wire(spec.arg) : "");
-    else if (NT.wire) { NT.wire.stop(); NT.wire = null; showConn("signed out"); }
+    else {
+      if (NT.wire) { NT.wire.stop(); NT.wire = null; }
+      showConn("signed out");
+    }
     document.body.dataset.ready = "";
     try {
       await view.render(ctx);
