@@ -29,8 +29,8 @@ use crate::schema::{Fields, id_key, ulid_of};
 use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
 use crate::staged::{Staged, Tier, TierStats};
-use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
 use crate::volume::{Buckets, VolumeCollector};
+use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
 
 /// Most hits returned in one page; larger limits are lowered to this.
 pub const MAX_LIMIT: usize = 1_000;
