@@ -267,32 +267,79 @@ async fn moving_ranks_what_rises_over_its_own_baseline() {
             .unwrap()
     };
     // Toyota is steady (as often before as now); UNICEF appears now.
-    for h in [2, 5, 8, 11, 14, 17, 20] {
+    // Every story is its own report (its own words), or newsterm would take
+    // a same-source copy for a repeat and not store it.
+    let toyota = [
+        (
+            20,
+            "Toyota opens a plant in Ohio",
+            "Toyota opened a battery plant near Columbus on Monday.",
+        ),
+        (
+            17,
+            "Toyota recalls pickups",
+            "Owners of older pickups were asked by Toyota to visit dealers.",
+        ),
+        (
+            14,
+            "Toyota names new chief",
+            "A veteran engineer will lead Toyota from April, the board said.",
+        ),
+        (
+            11,
+            "Toyota exports rise",
+            "Shipments abroad grew for a third month, Toyota reported.",
+        ),
+        (
+            8,
+            "Toyota strike averted",
+            "Unions and Toyota reached a wage deal late on Tuesday.",
+        ),
+        (
+            5,
+            "Toyota tests hydrogen trucks",
+            "Prototype lorries built by Toyota began road trials in Bavaria.",
+        ),
+        (
+            2,
+            "Toyota shares slip",
+            "Investors sold Toyota stock after the yen strengthened.",
+        ),
+        (
+            0,
+            "Toyota sales steady",
+            "Toyota sold as many cars this quarter as last.",
+        ),
+    ];
+    for (h, headline, body) in toyota {
         publish(
             url,
             "text/markdown",
-            story("Toyota sales steady", &at(h), "normal", "Toyota sold cars."),
+            story(headline, &at(h), "normal", body),
         )
         .await;
     }
-    publish(
-        url,
-        "text/markdown",
-        story("Toyota sales steady", &at(0), "normal", "Toyota sold cars."),
-    )
-    .await;
+    let unicef = [
+        (
+            "UNICEF warns of famine",
+            "UNICEF said on Monday that children in Sudan were at risk.",
+        ),
+        (
+            "UNICEF says aid cannot reach Yemen",
+            "UNICEF warned that convoys are blocked at the Yemeni border as hunger spreads.",
+        ),
+        (
+            "UNICEF finds infants malnourished in Haiti",
+            "UNICEF counted thousands of underweight babies in Port-au-Prince.",
+        ),
+    ];
     let mut last = None;
-    for _ in 0..3 {
+    for (headline, body) in unicef {
         last = Some(
             publish(
                 url,
                 "text/markdown",
-                story(
-                    "UNICEF warns of famine",
-                    &at(0),
-                    "normal",
-                    "UNICEF said on Monday that children were at risk.",
-                ),
+                story(headline, &at(0), "normal", body),
             )
             .await,
         );

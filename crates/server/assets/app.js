@@ -168,9 +168,12 @@
       NT.cmd.removeAttribute("aria-activedescendant");
       NT.cmd.setAttribute("aria-expanded", "false");
     }
-    setRows(rows) {
+    /** New rows; with `keep`, the selection stays on its row (by key) wherever that row went. */
+    setRows(rows, keep) {
+      const was = keep && this.rows[this.sel] ? this.rows[this.sel].key : null;
       this.rows = rows;
-      this.sel = Math.min(this.sel, Math.max(0, rows.length - 1));
+      const at = was === null ? -1 : rows.findIndex((r) => r.key === was);
+      this.sel = at >= 0 ? at : Math.min(this.sel, Math.max(0, rows.length - 1));
       this.repaint();
     }
     /** A new or revised row goes on top; the view does not jump under a reader who scrolled. */

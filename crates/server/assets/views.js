@@ -65,7 +65,20 @@
     return map;
   }
 
-  // ---- TOP ----
+  // ---- TOP: one row per event, live from the TOP stream ----
+  /** A TOP row: the event's latest story, and how many other sources carry the event. */
+  function topRow(entry) {
+    const h = Object.assign({}, entry.latest, { priority: entry.priority });
+    const more = entry.sources.length - 1;
+    if (more > 0) h.headline = `${h.headline}  +${more} source${more > 1 ? "s" : ""}`;
+    const row = NT.headlineRow(h, false);
+    row.key = `event:${entry.event}`;
+    row.title = `${entry.label} — ${entry.stories} ${entry.stories === 1 ? "story" : "stories"} from ${entry.sources.join(", ")}; ${NT.fullTime(entry.last)}`;
+    row.data = Object.assign(row.data, { event: entry.event, sources: entry.sources.length });
+    return row;
+  }
+  /** As many rows as the TOP stream sends. */
+  const TOP_ROWS = 30;
   V.TOP = {
     side: true,
     title: () => "TOP — top stories now",
@@ -74,22 +87,22 @@
       if (NT.visual) NT.visual.moving(ctx, ctx.view);
       const list = new NT.RowList(ctx.view, {
         columns: NT.headlineColumns,
-        label: "Top stories",
+        label: "Top stories, one row per event",
         render: NT.headlineCells,
         rowClass: NT.headlineClass,
         open: (row) => (location.hash = `#/${row.h.id}`),
         empty: "no stories yet",
       });
       ctx.list = list;
-      const load = async () => {
-        const top = await NT.api("/api/top?limit=100");
-        if (ctx.alive()) list.setRows(top.map((h) => NT.headlineRow(h, false)));
-      };
-      let timer = 0;
-      ctx.cleanup.push(NT.onStory(() => { clearTimeout(timer); timer = setTimeout(load, 1500); }));
-      ctx.cleanup.push(() => clearTimeout(timer));
+      let streamed = false;
+      const show = (entries) => { if (ctx.alive()) list.setRows(entries.map(topRow), true); };
+      // The TOP stream sends the whole list at once and again on every
+      // change; the first paint does not wait for it.
+      const stream = new NT.LiveStream("/api/stream?top=1", { top: (entries) => { streamed = true; show(entries); } }).start(null);
+      ctx.cleanup.push(() => stream.stop());
       sideMapAndVolume(ctx, "", "all stories");
-      await load();
+      const first = await NT.api(`/api/top?limit=${TOP_ROWS}`);
+      if (!streamed) show(first);
     },
   };
 
