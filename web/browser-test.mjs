@@ -9,6 +9,7 @@
 // Prints one line per check and "N passed, N failed" at the end; exits
 // non-zero when a check fails.
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
@@ -33,9 +34,9 @@ mkdirSync(SHOTS, { recursive: true });
 // ---- The server ----
 let server = null;
 let base = null;
-function startServer(listen, data = DATA) {
+function startServer(listen, data = DATA, extra = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ["serve", "--listen", listen, "--data", data], {
+    const child = spawn(BIN, ["serve", "--listen", listen, "--data", data, ...extra], {
       env: { ...process.env, RUST_LOG: "warn" },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -69,11 +70,11 @@ async function api(path, opts = {}) {
 async function publish(md) {
   return api("/api/stories", { method: "POST", headers: { "content-type": "text/markdown" }, body: md });
 }
-function story({ headline, priority = "normal", dateline, body, byline, bullets = [] }) {
+function story({ headline, priority = "normal", dateline, body, byline, bullets = [], source = "Test Wire" }) {
   return [
     "---",
     `headline: ${JSON.stringify(headline)}`,
-    "source: Test Wire",
+    `source: ${JSON.stringify(source)}`,
     `priority: ${priority}`,
     dateline ? `dateline: ${JSON.stringify(dateline)}` : null,
     byline ? `byline: ${JSON.stringify(byline)}` : null,
@@ -294,6 +295,103 @@ await check("the URL is the view: NSE puts its query in the address, the browser
   await fresh.close();
 });
 
+await check("FIRST shows flash and urgent headlines only, live", async () => {
+  await run("FIRST", "#/FIRST");
+  await rowOf(geneva.id).waitFor();
+  assert((await rowOf(second.id).count()) === 0, "a normal story is in FIRST");
+  const quiet = await publish(story({ headline: "Parish council approves new bus shelter", body: "The council approved a bus shelter." }));
+  const urgent = await publish(story({ headline: "Urgent: bridge closed after barge strike", priority: "urgent", body: "A barge struck the bridge." }));
+  // Same wire, in order: once the urgent one is on screen, the normal one would be too.
+  await rowOf(urgent.id).waitFor({ timeout: 10000 });
+  assert((await rowOf(quiet.id).count()) === 0, "a normal story arrived live in FIRST");
+  assert((await page.locator("#view .row").first().getAttribute("data-id")) === urgent.id, "the new urgent story is not on top");
+});
+
+await check("NI lists the topics in the news; NI <code> shows the stories on that topic", async () => {
+  const tagged = await api(`/api/stories/${geneva.id}?rev=1`);
+  const topic = tagged.tags.topics && tagged.tags.topics[0];
+  assert(topic, "the Geneva story has no topic to look for");
+  const other = await api(`/api/stories/${second.id}?rev=1`);
+  await run("NI", "#/NI");
+  // The list of topics: Enter on the selected (first) one opens its monitor.
+  const top = page.locator('#view .row[aria-posinset="1"]');
+  await top.waitFor();
+  const name = await top.getAttribute("data-name");
+  await page.keyboard.press("Enter");
+  await page.locator(`body[data-ready="#/NI/${encodeURIComponent(name)}"]`).waitFor();
+  await page.locator("#view .row").first().waitFor();
+  await run(`NI ${topic.code}`, `#/NI/${encodeURIComponent(topic.code)}`);
+  await rowOf(geneva.id).waitFor();
+  assert((await page.locator("#ptitle").textContent()).includes(topic.code.toUpperCase()), "the title does not name the topic");
+  if (!(other.tags.topics || []).some((t) => t.code === topic.code)) {
+    assert((await rowOf(second.id).count()) === 0, `a story without ${topic.code} is listed`);
+  }
+});
+
+await check("the reader: [ and ] walk the revisions, compare shows the word diff", async () => {
+  const md = (words, headline) => story({ headline, body: `Engineers found ${words} cracks in the dam wall on Tuesday.` });
+  const first = await publish(md("three", "Dam inspection finds cracks"));
+  await api(`/api/stories/${first.id}`, { method: "PUT", headers: { "content-type": "text/markdown" }, body: md("seven", "Dam inspection finds seven cracks") });
+  await page.goto(`${base}/#/${first.id}`);
+  await page.locator(`body[data-ready="#/${first.id}"]`).waitFor();
+  const headline = page.locator(".reader h2.hl");
+  const pressed = page.locator('.revs button[aria-pressed="true"]');
+  assert((await headline.textContent()) === "Dam inspection finds seven cracks", "the reader does not open on the latest revision");
+  await page.keyboard.press("[");
+  await page.locator(".reader h2.hl", { hasText: /^Dam inspection finds cracks$/ }).waitFor();
+  assert((await pressed.textContent()) === "r1", "[ did not go to revision 1");
+  assert((await cmd.inputValue()) === "", "[ went into the command line");
+  await page.keyboard.press("[");
+  assert((await pressed.textContent()) === "r1", "[ went before the first revision");
+  await page.keyboard.press("]");
+  await page.locator(".reader h2.hl", { hasText: "seven" }).waitFor();
+  assert((await pressed.textContent()) === "r2", "] did not come back to revision 2");
+  await page.locator(".revs button", { hasText: "compare" }).click();
+  await page.locator(".diff:not([hidden]) del").first().waitFor();
+  const removed = await page.locator(".diff del").allTextContents();
+  const added = await page.locator(".diff ins").allTextContents();
+  assert(removed.some((t) => t.includes("three")) && !removed.some((t) => t.includes("Engineers")), `removed: ${removed.join(" | ")}`);
+  assert(added.some((t) => t.includes("seven")), `added: ${added.join(" | ")}`);
+  await page.screenshot({ path: join(SHOTS, "diff-desktop.png") });
+});
+
+await check("another source's copy folds into its story's row (+1 source) in N and TOP; → unfolds it, ← folds it, a click too", async () => {
+  await run("N", "#/N");
+  const text = { headline: "Glacier collapse blocks alpine valley road", body: "A section of the Morteratsch glacier collapsed on Sunday and blocked the valley road below it. Rescuers said no one was hurt, and engineers began clearing ice and rock from the road on Monday morning while residents waited." };
+  const original = await publish(story(text));
+  await rowOf(original.id).waitFor({ timeout: 10000 });
+  const copy = await publish(story({ ...text, source: "Northern Post" }));
+  const stored = await api(`/api/stories/${copy.id}?rev=1`);
+  assert(stored.duplicate_of === original.id, `the copy is not linked to its original: ${stored.duplicate_of}`);
+  const row = rowOf(original.id);
+  await row.locator(".fold", { hasText: "+1 source" }).waitFor({ timeout: 10000 });
+  assert((await rowOf(copy.id).count()) === 0, "the copy has a row of its own");
+  assert((await row.getAttribute("aria-selected")) === "true", "the story is not the selected top row");
+  await page.keyboard.press("ArrowRight");
+  const child = page.locator(`#view .row.child[data-id="${copy.id}"]`);
+  await child.waitFor();
+  assert((await child.locator(".s").textContent()) === "Northern Post", "the unfolded copy does not name its source");
+  await page.keyboard.press("ArrowLeft");
+  await child.waitFor({ state: "detached" });
+  await row.locator(".fold").click();
+  await child.waitFor();
+  // A fresh page gets the fold from /api/headlines.
+  await page.reload();
+  await page.locator('body[data-ready="#/N"]').waitFor();
+  await rowOf(original.id).locator(".fold", { hasText: "+1 source" }).waitFor();
+  assert((await rowOf(copy.id).count()) === 0, "the copy has a row of its own after a reload");
+  // TOP: one row for the event, carried by two sources.
+  await run("TOP", "#/TOP");
+  const event = page.locator(`#view .row[data-event="${stored.event}"]`);
+  await event.waitFor({ timeout: 10000 });
+  assert((await event.count()) === 1, "the event has more than one TOP row");
+  await event.locator(".fold", { hasText: "+1 source" }).waitFor({ timeout: 10000 });
+  const shown = await event.getAttribute("data-id");
+  await event.locator(".fold").click();
+  const other = shown === copy.id ? original.id : copy.id;
+  await page.locator(`#view .row.child[data-id="${other}"]`).waitFor();
+});
+
 await check("axe-core finds no serious violation on the main views, dark and light", async () => {
   const found = [];
   for (const scheme of ["dark", "light"]) {
@@ -332,6 +430,53 @@ await check("no console error and no failed request so far", async () => {
   assert(!problems.length, problems.join("\n"));
 });
 
+await check("the monitor holds 10,000 live rows in a virtualised list: the page keeps at most a screenful of them, End and Home walk all", async () => {
+  await page.goto(`${base}/#/N`);
+  await page.locator('body[data-ready="#/N"]').waitFor();
+  await page.locator('body[data-conn="live"]').waitFor();
+  // 10,000 distinct stories (words of the bundled articles, drawn by a
+  // seeded generator), imported in batches while the page watches.
+  const words = [...new Set(corpus.join(" ").match(/[A-Za-z]{4,}/g))].slice(0, 3000);
+  // mulberry32: a 32-bit generator whose draws do not repeat for long.
+  let seed = 9;
+  const draw = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = () => words[Math.floor(draw() * words.length)];
+  const phrase = (n) => Array.from({ length: n }, pick).join(" ");
+  const now = new Date().toISOString();
+  const N = 10000;
+  const t0 = Date.now();
+  for (let i = 0; i < N; i += 500) {
+    const lines = [];
+    for (let j = i; j < Math.min(N, i + 500); j++) {
+      lines.push(JSON.stringify({ id: `bulk:${j}`, title: `Bulletin ${j}: ${phrase(6)}`, published: now, source: "Bulk Wire", body: `${phrase(30)}.` }));
+    }
+    await api("/api/import", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("\n") });
+  }
+  console.log(`     10,000 stories imported in ${Date.now() - t0} ms`);
+  const top = page.locator('#view .row[aria-posinset="1"]');
+  await page.locator('#view .row[aria-posinset="1"]', { hasText: `Bulletin ${N - 1}:` }).waitFor({ timeout: 120000 });
+  console.log(`     the last of them on top of the monitor ${Date.now() - t0} ms after the first import`);
+  assert((await top.getAttribute("aria-setsize")) === "10000", `the monitor holds ${await top.getAttribute("aria-setsize")} rows`);
+  const inPage = await page.locator("#view .row").count();
+  assert(inPage > 10 && inPage <= 100, `${inPage} rows in the page`);
+  const t1 = Date.now();
+  await page.keyboard.press("End");
+  await page.locator('#view .row[aria-posinset="10000"][aria-selected="true"]').waitFor();
+  console.log(`     End → the 10,000th row selected and drawn in ${Date.now() - t1} ms`);
+  assert((await page.locator("#view .row").count()) <= 100, "scrolling to the end filled the page with rows");
+  await page.keyboard.press("Home");
+  await page.locator('#view .row[aria-posinset="1"][aria-selected="true"]').waitFor();
+  // Still live at the head: one more story arrives on top.
+  const one = await publish(story({ headline: "Lighthouse lamp relit after ten thousand bulletins", body: "The lamp was relit." }));
+  await page.locator('#view .row[aria-posinset="1"]', { hasText: "Lighthouse lamp relit" }).waitFor({ timeout: 20000 });
+  assert((await rowOf(one.id).getAttribute("aria-setsize")) === "10000", "the monitor grew past 10,000 rows");
+});
+
 await check("the server is killed and restarted: the page reconnects and shows the stories published meanwhile, once each", async () => {
   await page.goto(`${base}/#/N`);
   await page.locator("#view .row").first().waitFor();
@@ -343,8 +488,13 @@ await check("the server is killed and restarted: the page reconnects and shows t
   assert((await page.locator("#conn").textContent()).includes("DISCONNECTED"), "no disconnected state shown");
   server = await startServer(`127.0.0.1:${port}`);
   const meanwhile = [];
-  for (let i = 1; i <= 3; i++) {
-    meanwhile.push(await publish(story({ headline: `Story ${i} published while the page was away`, body: `Restart story ${i}.` })));
+  // Three different reports (near-copies would fold into one row).
+  for (const [headline, body] of [
+    ["Ferry service resumes on the northern route", "The ferry sailed again on Friday."],
+    ["Library extends its opening hours for exams", "Students may study until midnight."],
+    ["Orchard harvest begins early after a warm spring", "Growers picked the first apples."],
+  ]) {
+    meanwhile.push(await publish(story({ headline, body })));
   }
   for (const ack of meanwhile) await rowOf(ack.id).waitFor({ timeout: 20000 });
   await page.locator('body[data-conn="live"]').waitFor();
@@ -366,10 +516,11 @@ await check("with accounts: sign in, a reader sees only their own alerts and rec
   try {
     cli(["user", "add", "ana", "--role", "reader", "--password-stdin"], "ana's long password\n");
     cli(["user", "add", "bo", "--role", "reader", "--password-stdin"], "bo's long password\n");
-    cli(["user", "add", "ed", "--role", "editor"]);
+    cli(["user", "add", "ed", "--role", "editor", "--password-stdin"], "ed's long password\n");
     const ed = cli(["token", "create", "--user", "ed"]);
     const bo = cli(["token", "create", "--user", "bo"]);
-    const acc = await startServer("127.0.0.1:0", dir);
+    // The editor's feed lives on loopback, which this server may fetch.
+    const acc = await startServer("127.0.0.1:0", dir, ["--allow-private-fetch"]);
     others.push(acc);
     const call = async (path, token, init = {}) => {
       const r = await fetch(acc.url + path, { ...init, headers: { ...(init.headers || {}), authorization: `Bearer ${token}` } });
@@ -416,12 +567,56 @@ await check("with accounts: sign in, a reader sees only their own alerts and rec
       return { status: r.status, body: await r.json() };
     });
     assert(probe.status === 403 && probe.body.error.code === "csrf", `write without the CSRF token: ${JSON.stringify(probe)}`);
+    // Feed sources are an editor's: a reader is told so.
+    await c2.fill("SRC");
+    await c2.press("Enter");
+    await p2.locator('#view [role="alert"]', { hasText: "sources" }).waitFor();
     await c2.fill("LOGOUT");
     await c2.press("Enter");
     await p2.locator('body[data-ready="#/LOGIN"]').waitFor();
     assert((await p2.locator("#who").textContent()) === "", "still shown as signed in");
     const after = await p2.evaluate(async () => (await fetch("/api/session")).status);
     assert(after === 401, `the session answers ${after} after logout`);
+
+    // The editor adds a feed in SRC, polls it, and its story is on the wire.
+    const feed = createServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/rss+xml" });
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Coast Wire</title><link>http://127.0.0.1/</link><description>Coast news</description>
+<item><title>Keepers return to Skerryvore lighthouse after storm</title><link>http://127.0.0.1/skerryvore</link><guid>skerryvore-1</guid>
+<pubDate>${new Date().toUTCString()}</pubDate><description>Keepers returned to the Skerryvore lighthouse on Tuesday after a storm damaged its lamp.</description></item>
+</channel></rss>`);
+    });
+    await new Promise((r) => feed.listen(0, "127.0.0.1", r));
+    const feedUrl = `http://127.0.0.1:${feed.address().port}/coast.xml`;
+    try {
+      await p2.locator("#login-user").fill("ed");
+      await p2.locator("#login-password").fill("ed's long password");
+      await p2.locator("#login-password").press("Enter");
+      await p2.locator('body[data-ready="#/TOP"]').waitFor({ timeout: 15000 });
+      await c2.fill(`SRC ADD ${feedUrl} 1h`);
+      await c2.press("Enter");
+      const source = p2.locator("#view .row", { hasText: feedUrl });
+      await source.waitFor();
+      const id = await source.getAttribute("data-key");
+      await c2.fill(`SRC POLL ${id}`);
+      await c2.press("Enter");
+      await p2.locator("#msg", { hasText: `source ${id}: poll done` }).waitFor();
+      // NEW/SEEN: the feed's one item seen by the last poll.
+      await p2.locator("#view .row", { hasText: feedUrl }).locator(".c", { hasText: /\/1$/ }).waitFor();
+      await c2.fill("N Skerryvore");
+      await c2.press("Enter");
+      await p2.locator("#view .row", { hasText: "Keepers return to Skerryvore lighthouse" }).waitFor({ timeout: 15000 });
+      await c2.fill("SRC");
+      await c2.press("Enter");
+      await p2.locator('body[data-ready="#/SRC"]').waitFor();
+      await p2.screenshot({ path: join(SHOTS, "sources-desktop.png") });
+      await c2.fill(`SRC DEL ${id}`);
+      await c2.press("Enter");
+      await p2.locator("#msg", { hasText: `source ${id}: del done` }).waitFor();
+      await p2.locator("#view .empty", { hasText: "no feed sources" }).waitFor();
+    } finally {
+      feed.close();
+    }
     assert(!errors.length, errors.join("\n"));
     await context2.close();
   } finally {

@@ -138,8 +138,13 @@
   class RowList {
     /**
      * opts.columns: header labels or null; opts.render(row) → array of
-     * [className, text] cells; opts.open(row); opts.rowClass(row);
+     * [className, text or nodes] cells; opts.open(row); opts.rowClass(row);
      * opts.label: the listbox's name.
+     *
+     * A row with `more` (a count) and `unfold()` (a promise of rows) folds
+     * other rows under it: → or a click on its "+N" opens them below it as
+     * `child` rows, ← folds them again. Only the rows in view are in the
+     * page, however many the list holds.
      */
     constructor(parent, opts) {
       this.opts = opts;
@@ -147,8 +152,9 @@
       this.sel = 0;
       this.id = `list${++listSerial}`;
       this.rh = 20;
+      this.opened = new Map(); // key of an unfolded row → its child rows
       if (opts.columns) {
-        parent.append(el("div", { class: "cols" + (opts.wide ? " row-wide" : ""), "aria-hidden": "true" },
+        parent.append(el("div", { class: "cols" + (opts.wide ? " row-wide" : "") + (opts.layout ? ` ${opts.layout}` : ""), "aria-hidden": "true" },
           opts.columns.map(([cls, label]) => el("span", { class: cls }, label))));
       }
       this.box = el("div", { class: "list", id: this.id, role: "listbox", "aria-label": opts.label || "rows", tabindex: "0" });
@@ -168,24 +174,105 @@
       NT.cmd.removeAttribute("aria-activedescendant");
       NT.cmd.setAttribute("aria-expanded", "false");
     }
+    /** The rows with the child rows of those unfolded put back under them. */
+    withChildren(rows) {
+      if (!this.opened.size) return rows;
+      const out = [];
+      for (const r of rows) {
+        if (r.child) continue;
+        out.push(r);
+        const kids = this.opened.get(r.key);
+        if (kids && r.more) { r.open = true; out.push(...kids); }
+      }
+      return out;
+    }
+    /** Where the reader is: the selected row and the first row in view, by key. */
+    place() {
+      const top = this.box.scrollTop;
+      const first = this.rows[Math.floor(top / this.rh)];
+      return {
+        following: this.sel === 0 && top === 0,
+        sel: this.rows[this.sel] ? this.rows[this.sel].key : null,
+        first: top > 0 && first ? first.key : null,
+        offset: top % this.rh,
+      };
+    }
+    /** Puts the reader back where `place()` saw them, wherever those rows went. */
+    restore(at) {
+      const index = (key) => (key === null ? -1 : this.rows.findIndex((r) => r.key === key));
+      const sel = at.following ? 0 : index(at.sel);
+      this.sel = sel >= 0 ? sel : Math.min(this.sel, Math.max(0, this.rows.length - 1));
+      const first = index(at.first);
+      if (first >= 0) this.box.scrollTop = first * this.rh + at.offset;
+    }
     /** New rows; with `keep`, the selection stays on its row (by key) wherever that row went. */
     setRows(rows, keep) {
-      const was = keep && this.rows[this.sel] ? this.rows[this.sel].key : null;
-      this.rows = rows;
-      const at = was === null ? -1 : rows.findIndex((r) => r.key === was);
-      this.sel = at >= 0 ? at : Math.min(this.sel, Math.max(0, rows.length - 1));
+      const at = keep ? this.place() : null;
+      this.rows = this.withChildren(rows);
+      if (at) this.restore(at);
+      else this.sel = Math.min(this.sel, Math.max(0, this.rows.length - 1));
       this.repaint();
     }
-    /** A new or revised row goes on top; the view does not jump under a reader who scrolled. */
-    prepend(row, limit) {
-      const old = this.rows.findIndex((r) => r.key === row.key);
-      if (old >= 0) this.rows.splice(old, 1);
-      this.rows.unshift(row);
+    /**
+     * New or revised rows (newest first) go on top, in one repaint however
+     * many arrived; a row already listed moves up. The view does not jump
+     * under a reader who scrolled or selected a row: those stay in place.
+     */
+    prependAll(fresh, limit) {
+      if (!fresh.length) return;
+      const at = this.place();
+      const keys = new Set(fresh.map((r) => r.key));
+      const rest = this.rows.filter((r) => !keys.has(r.key) && !(r.child && keys.has(r.parentKey)));
+      this.rows = this.withChildren(fresh).concat(rest);
       if (limit && this.rows.length > limit) this.rows.length = limit;
-      if (this.sel > 0 || this.box.scrollTop > 0) {
-        if (old < 0 || old >= this.sel) this.sel = Math.min(this.sel + 1, this.rows.length - 1);
-        if (this.box.scrollTop > 0 && (old < 0 || old * this.rh >= this.box.scrollTop)) this.box.scrollTop += this.rh;
+      this.restore(at);
+      this.repaint();
+    }
+    prepend(row, limit) { this.prependAll([row], limit); }
+    /** A row changed in place (its fold count, say). */
+    update(key, change) {
+      const row = this.rows.find((r) => r.key === key && !r.child);
+      if (!row) return false;
+      change(row);
+      if (this.opened.has(key)) { this.opened.delete(key); row.open = false; this.rows = this.rows.filter((r) => r.parentKey !== key); this.unfold(row); }
+      this.repaint();
+      return true;
+    }
+    /** Opens (`open` true), folds (false) or flips the rows folded under row i. */
+    async toggle(i, open) {
+      const row = this.rows[i];
+      if (!row) return false;
+      if (row.child) {
+        if (open !== false) return false;
+        const parent = this.rows.findIndex((r) => r.key === row.parentKey);
+        if (parent < 0) return false;
+        this.select(parent);
+        return this.toggle(parent, false);
       }
+      if (!row.more || !row.unfold) return false;
+      const want = open === undefined ? !row.open : open;
+      if (want && !row.open) await this.unfold(row);
+      else if (!want && row.open) {
+        const at = this.place();
+        this.opened.delete(row.key);
+        row.open = false;
+        this.rows = this.rows.filter((r) => r.parentKey !== row.key);
+        this.restore(at);
+        this.repaint();
+      }
+      return true;
+    }
+    async unfold(row) {
+      row.open = true;
+      this.repaint();
+      const kids = (await row.unfold()).map((k) => Object.assign(k, { child: true, parentKey: row.key, key: `${row.key}>${k.key}` }));
+      const i = this.rows.indexOf(row);
+      if (!row.open || i < 0) return;
+      const at = this.place();
+      this.opened.set(row.key, kids);
+      this.rows = this.rows.filter((r) => r.parentKey !== row.key);
+      this.rows.splice(this.rows.indexOf(row) + 1, 0, ...kids);
+      this.restore(at);
       this.repaint();
     }
     repaint() {
@@ -209,20 +296,28 @@
         if (this.pool.has(i)) continue;
         const row = this.rows[i];
         const node = el("div", {
-          class: "row " + (this.opts.rowClass ? this.opts.rowClass(row) : ""),
+          class: "row " + (row.child ? "child " : "") + (this.opts.layout ? `${this.opts.layout} ` : "") + (this.opts.rowClass ? this.opts.rowClass(row) : ""),
           role: "option",
           id: `${this.id}-${i}`,
           "aria-selected": i === this.sel ? "true" : "false",
+          // Only the rows in view exist: say where each is in the whole list.
+          "aria-setsize": n,
+          "aria-posinset": i + 1,
           title: row.title || undefined,
           "data-key": row.key,
         }, this.opts.render(row).map(([cls, text]) => el("span", { class: cls }, text)));
+        if (row.more && row.unfold) node.dataset.folded = row.open ? "open" : "closed";
         if (row.fresh && now - row.fresh < 2000) {
           node.classList.add("fresh");
           node.style.animationDelay = `-${Math.round(now - row.fresh)}ms`;
         }
         for (const [k, v] of Object.entries(row.data || {})) node.dataset[k] = v;
         node.style.top = `${i * this.rh}px`;
-        node.addEventListener("click", () => { this.select(i); this.open(); });
+        node.addEventListener("click", (e) => {
+          this.select(i);
+          if (e.target.closest(".fold")) this.toggle(i).catch((err) => NT.say(err.message, true));
+          else this.open();
+        });
         this.spacer.append(node);
         this.pool.set(i, node);
       }
@@ -272,9 +367,16 @@
     title: `${h.headline} — ${h.source || ""} ${NT.fullTime(h.published)}`,
     data: { id: h.id, seq: h.seq, priority: h.priority },
   });
+  const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+  NT.plural = plural;
   NT.headlineCells = (row) => {
     const h = row.h;
-    return [["t", NT.when(h.published)], ["p", PRI[h.priority] || ""], ["s", h.source || ""], ["c", h.topic || ""], ["h", h.headline]];
+    // A revision shows when it landed, so times run in wire order.
+    const cells = [["t", NT.when(h.revised || h.published)], ["p", PRI[h.priority] || ""], ["s", h.source || ""], ["c", h.topic || ""]];
+    const text = el("span", { class: "hl" }, row.child ? `└ ${h.headline}` : h.headline);
+    const fold = row.more && row.unfold ? el("span", { class: "fold" }, ` +${plural(row.more, "source", "sources")} ${row.open ? "▾" : "▸"}`) : null;
+    cells.push(["h", [text, fold]]);
+    return cells;
   };
   NT.headlineClass = (row) => `pri-${row.h.priority}`;
 
@@ -636,6 +738,15 @@
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
+    // → ← unfold and fold the copies under a "+N sources" row.
+    if (empty && list && (e.key === "ArrowRight" || e.key === "ArrowLeft")) {
+      const row = list.selected;
+      if (row && ((row.more && row.unfold) || row.child)) {
+        e.preventDefault();
+        list.toggle(list.sel, e.key === "ArrowRight").catch((err) => NT.say(err.message, true));
+        return;
+      }
+    }
     switch (e.key) {
       case "ArrowUp": case "ArrowDown":
         if (list) { list.move(e.key === "ArrowUp" ? -1 : 1); e.preventDefault(); }

@@ -18,10 +18,24 @@
 
   // ---- A live headline monitor (N, N query, FIRST, NI code, entity pages) ----
   const LIMIT = 10000;
+  /** The stories of an event (oldest first). */
+  const eventStories = (event) => NT.api(`/api/events/${event}`).then((ev) => ev.stories);
+  /** A monitor row; the copies other sources sent fold under it. */
+  function wireRow(h, fresh) {
+    const row = NT.headlineRow(h, fresh);
+    row.more = (h.carried_by || []).length;
+    if (h.event) {
+      row.unfold = () => eventStories(h.event).then((stories) =>
+        stories.filter((s) => s.duplicate_of === h.id).reverse().map((s) => NT.headlineRow(s, false)));
+    }
+    return row;
+  }
   /**
    * Loads the latest headlines for `query`, then keeps the list live from
    * the wire: a story seen again (a revision) moves to the top, never
-   * twice; a story older than what is shown is ignored.
+   * twice; a story older than what is shown is ignored; another source's
+   * copy of a listed story folds into its row ("+1 source"). What lands
+   * between two frames is drawn at once, in one repaint.
    */
   async function monitor(ctx, parent, query, opts) {
     opts = opts || {};
@@ -35,25 +49,55 @@
     });
     ctx.list = list;
     const seen = new Map(); // story id → highest seq shown
+    const carried = new Map(); // story id → sources of the copies folded into it
     const early = [];
+    const pending = [];
     let loaded = false;
+    let frame = 0;
+    const carry = (id, sources) => {
+      const mine = carried.get(id) || [];
+      for (const s of sources) if (s && !mine.includes(s)) mine.push(s);
+      carried.set(id, mine);
+      return mine;
+    };
+    const flush = () => {
+      frame = 0;
+      const fresh = new Map(); // newest first once reversed
+      for (const h of pending.splice(0)) {
+        if (h.duplicate_of && (fresh.has(h.duplicate_of) || list.rows.some((r) => r.key === h.duplicate_of))) {
+          const sources = carry(h.duplicate_of, [h.source]);
+          const listed = fresh.get(h.duplicate_of);
+          if (listed) listed.more = sources.length;
+          else list.update(h.duplicate_of, (row) => { row.h.carried_by = sources; row.more = sources.length; });
+          continue;
+        }
+        h.carried_by = carry(h.id, h.carried_by || []);
+        fresh.delete(h.id);
+        fresh.set(h.id, wireRow(h, true));
+      }
+      list.prependAll([...fresh.values()].reverse(), LIMIT);
+      if (opts.onNew) for (const row of fresh.values()) opts.onNew(row.h);
+    };
     const take = (h) => {
+      if (!loaded) { early.push(h); return; }
       if ((seen.get(h.id) || 0) >= h.seq) return;
       seen.set(h.id, h.seq);
-      if (!loaded) { early.push(h); return; }
-      list.prepend(NT.headlineRow(h, true), LIMIT);
-      if (opts.onNew) opts.onNew(h);
+      pending.push(h);
+      if (!frame) frame = requestAnimationFrame(flush);
     };
     ctx.cleanup.push(NT.onStory(take));
+    ctx.cleanup.push(() => cancelAnimationFrame(frame));
     const rows = opts.initial ? await opts.initial() : await NT.api(`/api/headlines?${NT.qs({ q: query, limit: 500 })}`);
     if (!ctx.alive()) return list;
     const byId = new Map();
     for (const h of rows) if (!byId.has(h.id) || byId.get(h.id).seq < h.seq) byId.set(h.id, h);
-    for (const h of early) if (!byId.has(h.id) || byId.get(h.id).seq < h.seq) byId.set(h.id, h);
+    for (const h of rows) carry(h.id, h.carried_by || []);
     for (const h of byId.values()) seen.set(h.id, Math.max(seen.get(h.id) || 0, h.seq));
     const all = [...byId.values()].sort((a, b) => b.seq - a.seq);
     loaded = true;
-    list.setRows(all.map((h) => NT.headlineRow(h, early.includes(h))));
+    list.setRows(all.map((h) => { h.carried_by = carried.get(h.id); return wireRow(h, false); }));
+    // What arrived while the first page loaded goes through the live path.
+    for (const h of early.splice(0)) take(h);
     return list;
   }
   NT.monitor = monitor;
@@ -69,12 +113,14 @@
   /** A TOP row: the event's latest story, and how many other sources carry the event. */
   function topRow(entry) {
     const h = Object.assign({}, entry.latest, { priority: entry.priority });
-    const more = entry.sources.length - 1;
-    if (more > 0) h.headline = `${h.headline}  +${more} source${more > 1 ? "s" : ""}`;
     const row = NT.headlineRow(h, false);
     row.key = `event:${entry.event}`;
-    row.title = `${entry.label} — ${entry.stories} ${entry.stories === 1 ? "story" : "stories"} from ${entry.sources.join(", ")}; ${NT.fullTime(entry.last)}`;
+    row.title = `${entry.label} — ${NT.plural(entry.stories, "story", "stories")} from ${entry.sources.join(", ")}; ${NT.fullTime(entry.last)}`;
     row.data = Object.assign(row.data, { event: entry.event, sources: entry.sources.length });
+    // Unfolded, the event's other stories, newest first.
+    row.more = entry.sources.length - 1;
+    row.unfold = () => eventStories(entry.event).then((stories) =>
+      stories.filter((s) => s.id !== entry.latest.id).reverse().map((s) => NT.headlineRow(s, false)));
     return row;
   }
   /** As many rows as the TOP stream sends. */
@@ -463,6 +509,7 @@
       const detail = el("div", { class: "more dim", "aria-live": "polite" });
       const list = new NT.RowList(ctx.view, {
         columns: [["t", "ID"], ["p", "EVERY"], ["s", "STATE"], ["c", "NEW/SEEN"], ["h", "NAME · URL"]],
+        layout: "src",
         label: "Feed sources",
         render: (row) => {
           const s = row.src;
@@ -590,6 +637,7 @@
         ["↑ ↓ PgUp PgDn Home End", "move through the list"],
         ["Esc", "clear the line, else go back"],
         ["[ ]", "earlier / later revision in the reader"],
+        ["→ ←", "unfold / fold the stories under a \"+N sources\" row (or click the +N)"],
         ["Tab", "complete a function, person, organization, place or topic"],
         ["Ctrl+↑ Ctrl+↓", "earlier commands"],
       ];

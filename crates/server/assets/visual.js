@@ -24,6 +24,8 @@
    * clustered when they would overlap; each one a link to its GEO page.
    * Returns {pulse(headline)} to make a new story's places pulse.
    */
+  /** Most stories whose places are being looked up for a pulse at once. */
+  const PULSES_AT_ONCE = 6;
   function map(ctx, parent, opts) {
     const fig = el("figure", { class: "map", role: "group", "aria-label": `Map of the places in ${opts.label}` });
     const caption = el("figcaption", { class: "caption" }, "loading the map…");
@@ -97,11 +99,17 @@
       }
     })();
 
+    // A burst (an import, a catch-up after a reconnect) pulses its first
+    // few stories, not thousands of requests.
+    let inflight = 0;
     /** A new story: its places pulse once, and the markers are recounted. */
     const pulse = async (h) => {
-      if (!projection) { pending.push(h); return; }
+      if (!projection) { if (pending.length < PULSES_AT_ONCE) pending.push(h); return; }
+      if (inflight >= PULSES_AT_ONCE) return;
+      inflight++;
       try {
-        const s = await NT.api(`/api/stories/${h.id}`);
+        // With its revision named, reading the story is not an open READ counts.
+        const s = await NT.api(`/api/stories/${h.id}?rev=${h.revision}`);
         if (!ctx.alive()) return;
         const seen = new Set();
         for (const e of (s.tags && s.tags.entities) || []) {
@@ -116,6 +124,7 @@
         clearTimeout(refresh);
         refresh = setTimeout(() => load().catch(() => {}), 800);
       } catch (_) { /* the story may be gone; the next refresh shows the truth */ }
+      finally { inflight--; }
     };
     ctx.cleanup.push(() => clearTimeout(refresh));
     return { pulse };
