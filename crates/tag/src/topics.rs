@@ -12,7 +12,13 @@
 //!   counts only beside another cue of the same topic;
 //! - breadth: two distinct cues, or one strong cue in the headline or lede;
 //! - weight against the story's main topic: a secondary topic needs a third of the
-//!   main one's evidence.
+//!   main one's evidence;
+//! - a place in the story: a topic with no cue in the headline or lede is an aside
+//!   and needs three distinct cues and half the main topic's evidence;
+//! - an industry ("products and services": planes, oil, cars) is the setting of an
+//!   accident or a war, not business news: beside an accepted disaster or conflict
+//!   topic its cues only support "economy, business and finance". Phrases take a
+//!   word away from a topic it would wrongly cue ("impeachment trial" is politics).
 //!
 //! The confidence stored with a topic is `1 - exp(-evidence / 4)`. Names are no
 //! evidence ("European Union" says nothing about unions) except for cues marked `@`,
@@ -173,6 +179,10 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
             "senator",
             "+legislative",
             "+speaker of the house",
+            // Phrases that take "trial" and "abuse" away from crime.
+            "+impeachment trial",
+            "+senate trial",
+            "+abuse of power",
             "?policy",
         ],
     ),
@@ -1125,6 +1135,8 @@ impl TopicModel {
         // Evidence per concept (with its ancestors) and per mnemonic, each cue once.
         let mut concept_ev = vec![Evidence::default(); self.concepts.len()];
         let mut mnemonic_ev = vec![Evidence::default(); MNEMONICS.len()];
+        // Cues of an industry (transport, energy…), kept apart at the top level.
+        let mut sector_hits: Vec<(usize, CueHit)> = Vec::new();
         for (&id, &(strength, place, count)) in &found {
             let (mnemonic, concept) = self.cue_targets[id];
             let cue = CueHit {
@@ -1135,9 +1147,14 @@ impl TopicModel {
             if let Some(m) = mnemonic {
                 mnemonic_ev[m].add(cue);
             }
+            let sector = self.is_sector(concept);
             let mut cur = Some(concept);
             while let Some(k) = cur {
-                concept_ev[k].add(cue);
+                if sector && self.concepts[k].level == 1 {
+                    sector_hits.push((k, cue));
+                } else {
+                    concept_ev[k].add(cue);
+                }
                 cur = self.concepts[k].parent;
             }
         }
@@ -1145,11 +1162,35 @@ impl TopicModel {
         let tops: Vec<usize> = (0..self.concepts.len())
             .filter(|&k| self.concepts[k].level == 1)
             .collect();
+        // The planes of a crash and the tanker of a shipwreck are where a
+        // calamity happened, not business news: beside an accident or a war,
+        // an industry only supports the economy topic, it never makes it.
+        let calamity = tops.iter().any(|&k| {
+            CALAMITIES.contains(&self.concepts[k].code.as_str()) && concept_ev[k].enough()
+        });
+        for (k, cue) in sector_hits {
+            let cue = if calamity {
+                CueHit {
+                    strength: Strength::Weak,
+                    ..cue
+                }
+            } else {
+                cue
+            };
+            concept_ev[k].add(cue);
+        }
         let main = tops
             .iter()
             .map(|&k| concept_ev[k].score())
             .fold(0f32, f32::max);
-        let accepted = |ev: &Evidence| ev.enough() && ev.score() >= main / 3.0;
+        // A topic the headline and lede say nothing about is an aside of a long
+        // story (a war in an obituary, a pandemic in an interview): it needs
+        // three distinct cues and half the main topic's evidence.
+        let accepted = |ev: &Evidence| {
+            ev.enough()
+                && ev.score() >= main / 3.0
+                && (ev.early || (ev.sure_cues >= 3 && ev.score() >= main / 2.0))
+        };
         let mut out: Vec<Topic> = Vec::new();
         let mut top_level: Vec<(usize, f32)> = tops
             .iter()
@@ -1198,6 +1239,20 @@ impl TopicModel {
         out
     }
 
+    /// Whether concept `k` is an industry ("products and services": transport,
+    /// energy, media…) rather than business itself.
+    fn is_sector(&self, mut k: usize) -> bool {
+        loop {
+            if self.concepts[k].code == SECTORS {
+                return true;
+            }
+            match self.concepts[k].parent {
+                Some(p) => k = p,
+                None => return false,
+            }
+        }
+    }
+
     fn topic(&self, k: usize, evidence: f32) -> Topic {
         let c = &self.concepts[k];
         Topic {
@@ -1240,9 +1295,18 @@ struct Evidence {
     sure_cues: u32,
     /// A strong cue in the headline or lede.
     strong_early: bool,
+    /// Any sure cue in the headline or lede.
+    early: bool,
     /// Score of the ambiguous cues, which count only beside a sure one.
     weak: f32,
 }
+
+/// The Media Topic whose subtree names industries ("products and services").
+const SECTORS: &str = "medtop:20000209";
+
+/// Top-level topics beside which an industry is only the setting: disaster
+/// and accident, conflict and war.
+const CALAMITIES: &[&str] = &["medtop:03000000", "medtop:16000000"];
 
 /// Least evidence for a topic.
 const THRESHOLD: f32 = 2.5;
@@ -1256,6 +1320,7 @@ impl Evidence {
         self.sure += cue.score();
         self.sure_cues += 1;
         self.strong_early |= cue.strength == Strength::Strong && cue.place != Place::Body;
+        self.early |= cue.place != Place::Body;
     }
 
     fn score(&self) -> f32 {

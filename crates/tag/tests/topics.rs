@@ -68,3 +68,57 @@ fn christmas_in_a_shopping_story_is_no_religion() {
     assert!(!has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
     assert!(has(&t, "BUSINESS", "medtop:04000000"), "{t:?}");
 }
+
+#[test]
+fn the_vehicle_of_an_accident_is_not_business_news() {
+    let t = topics(
+        "Small plane crashes near regional airport, killing two",
+        "A light aircraft crashed shortly after take-off from the regional airport on \
+         Sunday, killing the pilot and a passenger. The plane, a twin-engine jet on a \
+         private flight, came down in a field and caught fire. Firefighters put out the \
+         blaze, and investigators recovered the flight recorder. A third person was \
+         injured and taken to hospital.",
+    );
+    assert!(has(&t, "DISASTER", "medtop:03000000"), "{t:?}");
+    assert!(!has(&t, "BUSINESS", "medtop:04000000"), "{t:?}");
+    // Without a calamity, an airline buying planes is business news.
+    let t = topics(
+        "Regional airline orders twenty new jets",
+        "The airline agreed on Tuesday to buy twenty passenger jets from the aircraft \
+         maker, its largest order in a decade. The aircraft will replace older planes on \
+         domestic flights from next year, and the company said the deal would let it add \
+         routes. Its shares rose four percent.",
+    );
+    assert!(has(&t, "TRANSPORT", "medtop:04000000"), "{t:?}");
+}
+
+#[test]
+fn an_aside_deep_in_a_story_is_not_its_topic() {
+    // An obituary of a scientist whose body mentions the war he served in.
+    let t = topics(
+        "Pioneering chemist dies aged 91",
+        "The chemist, whose research on catalysts changed how fertiliser is made, died \
+         at his home on Tuesday, his family said. He was 91. Colleagues remembered a \
+         patient teacher who published more than 300 papers and trained a generation of \
+         scientists at the university, where he led the laboratory for thirty years. \
+         Born in a small town, he studied chemistry after school and won a scholarship \
+         to study abroad, where he met his wife. Their four children survive him. \
+         In his youth he had served two years as a soldier in the army during the war, \
+         and was wounded in the fighting, an experience he rarely spoke about. His last paper appeared in a journal this spring.",
+    );
+    assert!(has(&t, "SCIENCE", "medtop:13000000"), "{t:?}");
+    assert!(!has(&t, "CONFLICT", "medtop:16000000"), "{t:?}");
+}
+
+#[test]
+fn an_impeachment_trial_is_politics_not_crime() {
+    let t = topics(
+        "Senate sets rules for the president's impeachment trial",
+        "The Senate voted on Tuesday on the rules of the impeachment trial of the \
+         president, who is accused of abuse of power and obstruction of Congress. \
+         Senators will hear opening arguments from the House managers this week, and the \
+         majority leader said the Senate trial could end within two weeks.",
+    );
+    assert!(has(&t, "POLITICS", "medtop:11000000"), "{t:?}");
+    assert!(!has(&t, "CRIME", "medtop:02000000"), "{t:?}");
+}
