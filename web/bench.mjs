@@ -19,6 +19,7 @@ import { gunzipSync } from "node:zlib";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { bulkStories } from "./bulk.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.argv[2] || join(here, "..", "target", "release", "newsterm");
@@ -106,12 +107,14 @@ const page = await context.newPage();
 await page.goto(`${base}/#/N`);
 await page.locator("#view .row").first().waitFor();
 await page.locator('body[data-conn="live"]').waitFor();
+// Distinct stories: near-copies would fold into one row and never fill the list.
+const next = bulkStories(corpus.join(" "), { source: "Bench", prefix: "Bench" });
 let serial = 0;
 function batch(k) {
   const lines = [];
   for (let i = 0; i < k; i++) {
     serial++;
-    lines.push(JSON.stringify({ headline: `Bench headline ${serial} crosses the wire`, body: `Bench story ${serial}.`, source: "Bench", priority: serial % 25 === 0 ? "flash" : serial % 5 === 0 ? "urgent" : "normal" }));
+    lines.push(JSON.stringify(next({ priority: serial % 25 === 0 ? "flash" : serial % 5 === 0 ? "urgent" : "normal" })));
   }
   return lines.join("\n");
 }

@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { bulkStories } from "./bulk.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -434,27 +435,13 @@ await check("the monitor holds 10,000 live rows in a virtualised list: the page 
   await page.goto(`${base}/#/N`);
   await page.locator('body[data-ready="#/N"]').waitFor();
   await page.locator('body[data-conn="live"]').waitFor();
-  // 10,000 distinct stories (words of the bundled articles, drawn by a
-  // seeded generator), imported in batches while the page watches.
-  const words = [...new Set(corpus.join(" ").match(/[A-Za-z]{4,}/g))].slice(0, 3000);
-  // mulberry32: a 32-bit generator whose draws do not repeat for long.
-  let seed = 9;
-  const draw = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = () => words[Math.floor(draw() * words.length)];
-  const phrase = (n) => Array.from({ length: n }, pick).join(" ");
-  const now = new Date().toISOString();
+  // 10,000 distinct stories (words of the bundled articles), imported in
+  // batches while the page watches.
+  const next = bulkStories(corpus.join(" "));
   const N = 10000;
   const t0 = Date.now();
   for (let i = 0; i < N; i += 500) {
-    const lines = [];
-    for (let j = i; j < Math.min(N, i + 500); j++) {
-      lines.push(JSON.stringify({ id: `bulk:${j}`, title: `Bulletin ${j}: ${phrase(6)}`, published: now, source: "Bulk Wire", body: `${phrase(30)}.` }));
-    }
+    const lines = Array.from({ length: Math.min(500, N - i) }, () => JSON.stringify(next()));
     await api("/api/import", { method: "POST", headers: { "content-type": "application/x-ndjson" }, body: lines.join("\n") });
   }
   console.log(`     10,000 stories imported in ${Date.now() - t0} ms`);
