@@ -393,6 +393,23 @@ await check("another source's copy folds into its story's row (+1 source) in N a
   await page.locator(`#view .row.child[data-id="${other}"]`).waitFor();
 });
 
+await check("READ lists the stories opened in the last hour with their readers", async () => {
+  // This page opened the Geneva story in the reader above: one reader.
+  await run("READ", "#/READ");
+  const row = rowOf(geneva.id);
+  await row.waitFor();
+  assert((await row.getAttribute("data-readers")) === "1", `the Geneva story has ${await row.getAttribute("data-readers")} readers`);
+  assert((await row.locator(".c").textContent()) === "1", "the readers column does not show 1");
+  // A story nobody opened is not listed.
+  const unread = await publish(story({ headline: "Ferry timetable changes for winter", body: "Fewer sailings from November." }));
+  await run("READ", "#/READ");
+  await row.waitFor();
+  assert((await rowOf(unread.id).count()) === 0, "an unopened story is listed");
+  const selected = await page.locator('#view .row[aria-selected="true"]').getAttribute("data-id");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(new RegExp(`#/${selected}$`));
+});
+
 await check("axe-core finds no serious violation on the main views, dark and light", async () => {
   const found = [];
   for (const scheme of ["dark", "light"]) {

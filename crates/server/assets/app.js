@@ -590,7 +590,7 @@
 
   // ---- Commands and the router ----
   NT.cmd = $("#cmd");
-  const FUNCTIONS = ["TOP", "N", "NH", "NSE", "FIRST", "NI", "PPL", "ORG", "GEO", "MAP", "ALRT", "SRC", "HELP", "?", "LOGIN", "LOGOUT"];
+  const FUNCTIONS = ["TOP", "N", "NH", "NSE", "FIRST", "READ", "NI", "PPL", "ORG", "GEO", "MAP", "ALRT", "SRC", "HELP", "?", "LOGIN", "LOGOUT"];
   NT.FUNCTIONS = FUNCTIONS;
   const STORY_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 

@@ -443,6 +443,29 @@
     return wrap;
   }
 
+  // ---- READ: the most-read stories of the last hour or day ----
+  V.READ = {
+    side: false,
+    title: (arg) => `READ — most read in the last ${arg.toLowerCase() === "day" ? "day" : "hour"}`,
+    wire: () => "",
+    async render(ctx) {
+      const window = ctx.arg.toLowerCase() === "day" ? "day" : "hour";
+      ctx.view.append(el("div", { class: "more dim" }, window === "hour" ? "READ DAY for the last day" : "READ for the last hour",
+        " · each reader counted once per story"));
+      const list = new NT.RowList(ctx.view, {
+        columns: [["t", "UTC"], ["p", "PRI"], ["s", "SOURCE"], ["c", "READERS"], ["h", "HEADLINE"]],
+        label: `Most read in the last ${window}`,
+        render: (row) => NT.headlineCells(row).map(([cls, text]) => (cls === "c" ? ["c", String(row.readers)] : [cls, text])),
+        rowClass: NT.headlineClass,
+        open: (row) => (location.hash = `#/${row.h.id}`),
+        empty: `no story opened in the last ${window}`,
+      });
+      ctx.list = list;
+      const report = await NT.api(`/api/read?window=${window}&limit=100`);
+      if (ctx.alive()) list.setRows(report.stories.map((r) => Object.assign(NT.headlineRow(r.story, false), { readers: r.readers, data: { id: r.story.id, readers: r.readers } })));
+    },
+  };
+
   // ---- ALRT: standing alerts ----
   V.ALRT = {
     side: false,
@@ -623,6 +646,7 @@
         ["TOP", "top stories now, with what is moving, the map and volume"],
         ["N, N query", "the live headline monitor, optionally filtered"],
         ["FIRST", "flash and urgent headlines only, as they land"],
+        ["READ, READ DAY", "the most-read stories of the last hour or day"],
         ["NSE query", "search the archive (words, \"phrases\", person: org: place: topic: source: published:, AND OR NOT)"],
         ["NI, NI code", "topics in the news; live headlines on one topic"],
         ["PPL, ORG, GEO [name]", "most mentioned; one person, organization or place with who appears with them"],
