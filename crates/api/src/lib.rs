@@ -275,6 +275,29 @@ pub struct Health {
     /// tagging again in the background (0 when all are current).
     #[serde(default)]
     pub retag_pending: u64,
+    /// Where this node stands in its cluster; absent on a single server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterHealth>,
+}
+
+/// One cluster node's view, in `/healthz`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ClusterHealth {
+    /// This node's name.
+    pub node: String,
+    /// The live nodes, this one included.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// The highest wire sequence in the cluster's stream, as far as this
+    /// node knows.
+    pub stream_seq: u64,
+    /// The highest wire sequence this node has applied to its store.
+    pub applied_seq: u64,
+    /// Entries this node has still to apply: `stream_seq - applied_seq`.
+    pub behind: u64,
+    /// Why this node is not following the stream, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// `POST /api/import` answer: what a batch of JSON lines became.

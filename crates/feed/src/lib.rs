@@ -46,6 +46,8 @@ pub use poller::{
     FeedInput, ImportOptions, IngestItem, ItemFailure, PollError, PollReport, Poller,
     PollerOptions, Sink, SinkError, SinkResult, import_feed,
 };
-pub use schedule::{BadSourceId, Every, IntervalError, Source, SourceId, SourceSpec, SourceStatus};
+pub use schedule::{
+    BadSourceId, Every, IntervalError, Source, SourceId, SourceSpec, SourceStatus, parse_duration,
+};
 pub use sources::{NewSource, SourceStore, SourcesError};
 pub use write::{FeedKind, FeedMeta, etag};

@@ -107,17 +107,21 @@ impl FromStr for Every {
 
     /// humantime's durations (`30s`, `5m`, `1h30m`, `2 hours`), any case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let input: String = s.chars().take(40).collect();
-        let text = s.trim().to_ascii_lowercase();
-        let duration = humantime::parse_duration(&text).map_err(|e| IntervalError {
-            input: input.clone(),
-            reason: format!("{e}; write e.g. 30s, 5m or 1h"),
-        })?;
-        Every::new(duration).map_err(|e| IntervalError {
-            input,
+        let d = parse_duration(s)?;
+        Every::new(d).map_err(|e| IntervalError {
+            input: s.chars().take(40).collect(),
             reason: e.reason,
         })
     }
+}
+
+/// Reads a span as humantime writes it (`30s`, `5m`, `1h30m`, `7d`,
+/// `2 hours`), any case: how a source interval or a retention is written.
+pub fn parse_duration(s: &str) -> Result<Duration, IntervalError> {
+    humantime::parse_duration(&s.trim().to_ascii_lowercase()).map_err(|e| IntervalError {
+        input: s.chars().take(40).collect(),
+        reason: format!("{e}; write e.g. 30s, 5m or 1h"),
+    })
 }
 
 impl Serialize for Every {

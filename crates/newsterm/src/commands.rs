@@ -13,8 +13,14 @@ use newsterm_client::{Client, Sort, StreamEvent};
 use newsterm_story::control::escape_controls;
 use newsterm_story::{Block, Format, Story};
 
-pub async fn serve(config: newsterm_server::ServerConfig) -> Result<()> {
-    let server = newsterm_server::start(config).await?;
+pub async fn serve(
+    config: newsterm_server::ServerConfig,
+    cluster: crate::ClusterArgs,
+) -> Result<()> {
+    let server = match cluster_config(cluster)? {
+        None => newsterm_server::start(config).await?,
+        Some(cluster) => newsterm_server::start_clustered(config, cluster).await?,
+    };
     // Tests and scripts read this line to find the port.
     say!("newsterm listening on http://{}", server.addr());
     let _ = std::io::stdout().flush();
@@ -27,6 +33,29 @@ pub async fn serve(config: newsterm_server::ServerConfig) -> Result<()> {
     server.wait().await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The cluster to join, from `serve`'s flags; `None` without `--nats`.
+fn cluster_config(args: crate::ClusterArgs) -> Result<Option<newsterm_server::ClusterConfig>> {
+    let Some(urls) = args.nats else {
+        return Ok(None);
+    };
+    let Some(node) = args.node else {
+        bail!("--nats needs --node NAME: every node of a cluster has its own name");
+    };
+    let mut config = newsterm_server::ClusterConfig::new(&urls, &node)?;
+    config.replicas = args.replicas;
+    let span = |flag: &str, text: &str| {
+        newsterm_feed::parse_duration(text).with_context(|| format!("{flag} {text}"))
+    };
+    if let Some(age) = args.retain_age {
+        config.retention.max_age = Some(span("--retain-age", &age)?);
+    }
+    config.retention.max_msgs = args.retain_entries;
+    if let Some(window) = args.dedup_window {
+        config.dedup_window = span("--dedup-window", &window)?;
+    }
+    Ok(Some(config))
 }
 
 async fn shutdown_signal() {

@@ -128,6 +128,34 @@ impl ServeOptions {
     }
 }
 
+/// Joining a cluster (`serve --nats … --node …`).
+#[derive(clap::Args, Clone)]
+pub struct ClusterArgs {
+    /// Join a cluster over these NATS servers (comma-separated
+    /// nats://HOST:PORT; JetStream must be on). Without it the server runs
+    /// alone, embedded, as always.
+    #[arg(long, value_name = "URLS", env = "NEWSTERM_NATS")]
+    pub nats: Option<String>,
+    /// This node's name in the cluster (letters, digits, - and _).
+    #[arg(long, value_name = "NAME", env = "NEWSTERM_NODE", requires = "nats")]
+    pub node: Option<String>,
+    /// Replicas of the wire stream (default: the NATS cluster's size, at
+    /// most 3).
+    #[arg(long, requires = "nats")]
+    pub replicas: Option<usize>,
+    /// Drop wire entries older than this from the stream (e.g. 30d); a
+    /// node further behind reloads its store from a snapshot.
+    #[arg(long, value_name = "AGE", requires = "nats")]
+    pub retain_age: Option<String>,
+    /// Keep at most this many entries in the stream.
+    #[arg(long, value_name = "N", requires = "nats")]
+    pub retain_entries: Option<u64>,
+    /// How long a publish's idempotency key (or the server's own id for
+    /// it) guards against a repeat inside the stream (e.g. 2m).
+    #[arg(long, value_name = "SPAN", requires = "nats")]
+    pub dedup_window: Option<String>,
+}
+
 /// Where the server keeps its store and index.
 #[derive(clap::Args, Clone)]
 pub struct DataArg {
@@ -149,6 +177,8 @@ enum Command {
         data: DataArg,
         #[command(flatten)]
         options: ServeOptions,
+        #[command(flatten)]
+        cluster: ClusterArgs,
     },
     /// Publish stories from Markdown or ninjs files (one story a file).
     Publish {
@@ -389,9 +419,13 @@ fn init_logging(default: &str) {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { data, options } => {
+        Command::Serve {
+            data,
+            options,
+            cluster,
+        } => {
             init_logging("info");
-            commands::serve(options.config(data.data)).await
+            commands::serve(options.config(data.data), cluster).await
         }
         Command::Publish {
             server,

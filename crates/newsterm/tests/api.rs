@@ -519,3 +519,42 @@ async fn health_counts_stories_and_revisions_apart() {
     let h = health(&server.url).await;
     assert_eq!((h.stories, h.last_seq), (2, 3));
 }
+
+#[tokio::test]
+async fn a_publish_sent_again_with_its_idempotency_key_is_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let send = |key: &'static str, headline: &'static str| {
+        http()
+            .post(format!("{}/api/stories", server.url))
+            .header("content-type", "text/markdown")
+            .header("Idempotency-Key", key)
+            .body(markdown_story(headline, "retried"))
+            .send()
+    };
+    let first: newsterm_api::PublishAck =
+        send("pub-1", "First").await.unwrap().json().await.unwrap();
+    let again: newsterm_api::PublishAck =
+        send("pub-1", "First").await.unwrap().json().await.unwrap();
+    assert_eq!(first, again, "the retry gets the first answer");
+    let other: newsterm_api::PublishAck =
+        send("pub-2", "Other").await.unwrap().json().await.unwrap();
+    assert_ne!(other.id, first.id);
+    assert_eq!(health(&server.url).await.stories, 2);
+    assert_eq!(
+        health(&server.url).await.last_seq,
+        2,
+        "a repeat takes no wire number"
+    );
+    // A key is a short run of visible characters.
+    let bad = http()
+        .post(format!("{}/api/stories", server.url))
+        .header("content-type", "text/markdown")
+        .header("Idempotency-Key", "x".repeat(300))
+        .body(markdown_story("Bad", "bad"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(bad, 400, "bad_idempotency_key", &["Idempotency-Key"]).await;
+    assert_eq!(health(&server.url).await.stories, 2);
+}

@@ -16,6 +16,7 @@
 //! loopback; [`start`] refuses any other address until the first user
 //! exists, and then only with a public URL to answer to.
 
+mod cluster;
 mod connections;
 mod engine;
 mod http;
@@ -28,6 +29,7 @@ use std::time::Duration;
 
 pub use engine::{DataDir, EngineError, Progress};
 pub use http::Limits;
+pub use newsterm_cluster::{ClusterConfig, ClusterError, Retention};
 pub use newsterm_egress::Reach;
 pub use reindex::{ReindexError, ReindexReport, reindex};
 
@@ -115,6 +117,8 @@ pub enum ServerError {
     },
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
 }
 
 /// A server running in the background of this process.
@@ -228,19 +232,41 @@ fn open_accounts(config: &ServerConfig) -> Result<Accounts, ServerError> {
 /// Opens the engine on `config.data_dir`, binds `config.listen` and
 /// starts serving in the background.
 pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
+    launch(config, None).await
+}
+
+/// [`start`] as one node of a cluster: the wire is the cluster's
+/// JetStream stream, which this node follows into its own store and
+/// index; a publish here is acknowledged once the stream holds it and
+/// this node has applied it.
+pub async fn start_clustered(
+    config: ServerConfig,
+    cluster: ClusterConfig,
+) -> Result<RunningServer, ServerError> {
+    launch(config, Some(cluster)).await
+}
+
+async fn launch(
+    config: ServerConfig,
+    cluster: Option<ClusterConfig>,
+) -> Result<RunningServer, ServerError> {
     check_addresses(&config)?;
     let checked = config.clone();
     let accounts = tokio::task::spawn_blocking(move || open_accounts(&checked))
         .await
         .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
     let accounts: Arc<dyn Authenticator> = Arc::new(accounts);
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let data_dir = config.data_dir.clone();
-    // Blocking-pool threads run inside the runtime, which the webhook
-    // sender needs for its dispatcher.
     let outbound = config.outbound;
-    let engine = tokio::task::spawn_blocking(move || Engine::open(&data_dir, outbound))
-        .await
-        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
+    let engine = match cluster {
+        // Blocking-pool threads run inside the runtime, which the webhook
+        // sender needs for its dispatcher.
+        None => tokio::task::spawn_blocking(move || Engine::open(&data_dir, outbound))
+            .await
+            .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??,
+        Some(cluster) => cluster::open(cluster, &data_dir, outbound, stop_rx.clone()).await?,
+    };
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Bind {
@@ -248,7 +274,6 @@ pub async fn start(config: ServerConfig) -> Result<RunningServer, ServerError> {
             source,
         })?;
     let addr = listener.local_addr()?;
-    let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let sources = match Sources::open(&engine) {
         Ok(s) => {
             let poller = s.poller.clone();

@@ -10,6 +10,15 @@
 //!   rolled-back write leaves no hole and a committed one is never
 //!   renumbered. Live subscribers resume from this number.
 //!
+//! In a cluster the numbers come from the replicated log instead:
+//! [`Writer::place`] stores each write at the sequence the log gave it
+//! (the same on every node), and a write that cannot be stored leaves
+//! its number unused everywhere alike.
+//!
+//! A write may carry an idempotency key; a key seen in the last
+//! [`KEY_RETENTION`] is answered with the revision it first made, and
+//! nothing new is stored.
+//!
 //! [`Writer::append`] returns only after its transaction is durable
 //! (`synchronous=FULL`), which is what lets the server acknowledge a
 //! publish. Several writes are grouped into one transaction, and so one
@@ -62,6 +71,9 @@ pub enum StoreError {
     /// The file could not be opened, created or migrated.
     #[error(transparent)]
     Open(Box<OpenError>),
+    /// A replicated write placed at or below what the store already holds.
+    #[error("wire sequence {seq} is not after the store's last ({last})")]
+    OutOfOrder { seq: u64, last: u64 },
     #[error("stored revision seq {seq} is unreadable: {message}")]
     Corrupt { seq: u64, message: String },
     #[error("store error: {0}")]
@@ -150,7 +162,9 @@ impl NewRevision {
 }
 
 impl Write {
-    fn into_revision(self) -> Result<NewRevision, (StoryId, String)> {
+    /// The revision this write stores (a new story gets a fresh id), or a
+    /// withdrawal's story and reason, which take the stored text.
+    pub fn into_revision(self) -> Result<NewRevision, (StoryId, String)> {
         match self {
             Write::New(content, tags) => {
                 Ok(NewRevision::update(StoryId::new(), true, content, tags))
@@ -158,6 +172,60 @@ impl Write {
             Write::Revise(id, content, tags) => Ok(NewRevision::update(id, false, content, tags)),
             Write::Revision(r) => Ok(*r),
             Write::Withdraw { id, reason } => Err((id, reason)),
+        }
+    }
+}
+
+/// How long an idempotency key is remembered.
+pub const KEY_RETENTION: time::Duration = time::Duration::hours(24);
+
+/// One write with where it lands: what [`Writer::place`] takes.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub write: Write,
+    /// The wire sequence a replicated log gave it; `None` takes the next.
+    pub seq: Option<u64>,
+    /// The id a first revision takes (minted by whoever published it);
+    /// `None` mints one.
+    pub id: Option<StoryId>,
+    pub received: OffsetDateTime,
+    /// The publisher's idempotency key, if it sent one.
+    pub key: Option<String>,
+}
+
+/// What [`Writer::place`] did with one write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// Stored as a new revision.
+    Stored(Story),
+    /// Its idempotency key was seen before: nothing was stored, and this
+    /// is the revision the key made then.
+    Repeat(Story),
+}
+
+impl Placement {
+    pub fn story(&self) -> &Story {
+        match self {
+            Placement::Stored(s) | Placement::Repeat(s) => s,
+        }
+    }
+
+    pub fn into_story(self) -> Story {
+        match self {
+            Placement::Stored(s) | Placement::Repeat(s) => s,
+        }
+    }
+}
+
+impl Placed {
+    /// A write numbered by this store, as [`Writer::append`] stores it.
+    pub fn next(write: Write, received: OffsetDateTime) -> Placed {
+        Placed {
+            write,
+            seq: None,
+            id: None,
+            received,
+            key: None,
         }
     }
 }
@@ -280,6 +348,8 @@ pub struct RevisionEntry {
 pub struct Writer {
     conn: Connection,
     last_seq: u64,
+    /// Highest log position placed, stored or not (see [`Writer::place`]).
+    log_seq: u64,
 }
 
 /// The story store's file. Migrations are only ever appended.
@@ -316,6 +386,16 @@ const DATABASE: Database = Database {
              PRIMARY KEY (story_id, kind, name)
          ) WITHOUT ROWID;
          CREATE INDEX IF NOT EXISTS mentions_by_kind ON mentions (kind, published);",
+        // 2: where a cluster node's log position and publishers'
+        // idempotency keys live. Files from before user_version may hold
+        // an old `meta` already.
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+         CREATE TABLE IF NOT EXISTS publish_keys (
+             key TEXT PRIMARY KEY,
+             seq INTEGER NOT NULL,
+             at INTEGER NOT NULL
+         ) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS publish_keys_at ON publish_keys (at);",
     ],
 };
 
@@ -336,15 +416,27 @@ impl Writer {
             conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM revisions", [], |r| {
                 r.get(0)
             })?;
+        let log_seq: Option<i64> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'log_seq'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
         Ok(Writer {
             conn,
             last_seq: last_seq as u64,
+            log_seq: log_seq.unwrap_or(0).max(last_seq) as u64,
         })
     }
 
     /// The highest wire sequence stored.
     pub fn last_seq(&self) -> u64 {
         self.last_seq
+    }
+
+    /// The highest wire sequence placed, including a replicated write
+    /// that stored nothing: where following the log resumes.
+    pub fn log_seq(&self) -> u64 {
+        self.log_seq
     }
 
     /// Appends `writes` in one durable transaction, in order.
@@ -357,8 +449,34 @@ impl Writer {
         writes: Vec<Write>,
         received: OffsetDateTime,
     ) -> Result<Vec<Result<Story, StoreError>>, StoreError> {
+        let placed = self.place(
+            writes
+                .into_iter()
+                .map(|w| Placed::next(w, received))
+                .collect(),
+        )?;
+        Ok(placed
+            .into_iter()
+            .map(|r| r.map(Placement::into_story))
+            .collect())
+    }
+
+    /// Stores `writes` in one durable transaction, in order, each at its
+    /// given sequence (a replicated log's) or the next one.
+    ///
+    /// A write with a given sequence that fails (a revision of a story
+    /// that is not there) leaves that number unused, so every replica
+    /// that places the same log ends with the same numbers; a write
+    /// numbered here takes no number when it fails. A write whose
+    /// idempotency key is already stored is answered with the revision
+    /// the key first made. The outer error means nothing was stored.
+    pub fn place(
+        &mut self,
+        writes: Vec<Placed>,
+    ) -> Result<Vec<Result<Placement, StoreError>>, StoreError> {
         let tx = begin_write(&mut self.conn)?;
         let mut seq = self.last_seq;
+        let mut log_seq = self.log_seq;
         let mut results = Vec::with_capacity(writes.len());
         {
             let mut find = tx.prepare_cached(
@@ -382,9 +500,41 @@ impl Writer {
                                                 duplicate_of = COALESCE(stories.duplicate_of, excluded.duplicate_of)
                  RETURNING event, duplicate_of",
             )?;
-            for write in writes {
-                let (rev, content_json, tags_json) = match write.into_revision() {
-                    Ok(rev) => (rev, None, None),
+            let mut find_key = tx.prepare_cached(select_revision!(
+                "FROM publish_keys k JOIN revisions r ON r.seq = k.seq
+                 JOIN stories s ON s.id = r.id WHERE k.key = ?1"
+            ))?;
+            let mut insert_key = tx.prepare_cached(
+                "INSERT OR IGNORE INTO publish_keys (key, seq, at) VALUES (?1, ?2, ?3)",
+            )?;
+            for placed in writes {
+                if let Some(given) = placed.seq {
+                    if given <= log_seq {
+                        results.push(Err(StoreError::OutOfOrder {
+                            seq: given,
+                            last: log_seq,
+                        }));
+                        continue;
+                    }
+                    log_seq = given;
+                }
+                if let Some(key) = &placed.key
+                    && let Some(raw) = find_key.query_row([key], row_to_raw).optional()?
+                {
+                    results.push(raw.into_story().map(Placement::Repeat));
+                    continue;
+                }
+                let received = placed.received;
+                let (rev, content_json, tags_json) = match placed.write.into_revision() {
+                    // A first revision takes the id its publisher minted.
+                    Ok(rev) => (
+                        NewRevision {
+                            id: placed.id.filter(|_| rev.first).unwrap_or(rev.id),
+                            ..rev
+                        },
+                        None,
+                        None,
+                    ),
                     Err((id, reason)) => {
                         // A withdrawal repeats the latest text as stored, so
                         // the history shows what was withdrawn.
@@ -445,7 +595,7 @@ impl Writer {
                     }
                     (false, Some((r, _))) => r + 1,
                 };
-                seq += 1;
+                seq = placed.seq.unwrap_or(seq + 1);
                 let corrupt = |e: serde_json::Error| StoreError::Corrupt {
                     seq,
                     message: e.to_string(),
@@ -480,6 +630,9 @@ impl Writer {
                         ],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )?;
+                if let Some(key) = &placed.key {
+                    insert_key.execute(params![key, seq as i64, received.unix_timestamp()])?;
+                }
                 if rev.kind == RevisionKind::Withdrawal {
                     // A withdrawn story is counted in no facet.
                     tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
@@ -487,7 +640,7 @@ impl Writer {
                 } else {
                     replace_mentions(&tx, &id_text, rev.content.published, &rev.tags)?;
                 }
-                results.push(Ok(Story {
+                results.push(Ok(Placement::Stored(Story {
                     id: rev.id,
                     revision,
                     seq,
@@ -498,12 +651,29 @@ impl Writer {
                     note: rev.note,
                     event: parse_link(seq, event.as_deref())?,
                     duplicate_of: parse_link(seq, duplicate_of.as_deref())?,
-                }));
+                })));
             }
+        }
+        if log_seq > seq {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('log_seq', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [log_seq as i64],
+            )?;
         }
         tx.commit()?;
         self.last_seq = seq;
+        self.log_seq = log_seq.max(seq);
         Ok(results)
+    }
+
+    /// Forgets idempotency keys older than [`KEY_RETENTION`]. Cheap
+    /// (indexed by time); the writer calls it now and then.
+    pub fn forget_keys(&mut self, now: OffsetDateTime) -> Result<usize, StoreError> {
+        let before = (now - KEY_RETENTION).unix_timestamp();
+        Ok(self
+            .conn
+            .execute("DELETE FROM publish_keys WHERE at < ?1", [before])?)
     }
 
     /// Replaces the tags stored with one revision (re-tagging), and the
@@ -552,6 +722,24 @@ fn begin_write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<
 /// and costs disk beside the database, so a bulk import must not leave
 /// gigabytes of it behind.
 pub const WAL_LIMIT: u64 = 64 << 20;
+
+/// Writes a consistent copy of the store at `path` to `dest` (which must
+/// not exist) without stopping the writer, and returns the log position
+/// the copy holds: what a node that joins late starts from.
+pub fn snapshot(path: &Path, dest: &Path) -> Result<u64, StoreError> {
+    let conn = DATABASE.connect(path, Access::ReadOnly)?;
+    let dest_text = dest.to_str().ok_or_else(|| {
+        StoreError::Open(Box::new(OpenError::Sqlite {
+            name: DATABASE.name,
+            path: dest.to_path_buf(),
+            source: rusqlite::Error::InvalidPath(dest.to_path_buf()),
+        }))
+    })?;
+    // One statement, one read transaction: the copy is of one moment.
+    conn.execute("VACUUM INTO ?1", [dest_text])?;
+    drop(conn);
+    Ok(Writer::open(dest)?.log_seq())
+}
 
 /// Moves the WAL into the database file in the background, off the
 /// publish path, every `every`, and keeps the WAL file under a limit.
@@ -702,6 +890,44 @@ impl Reader {
             .optional()?
             .map(RawRow::into_story)
             .transpose()
+        })
+    }
+
+    /// The revision stored at wire sequence `seq`.
+    pub fn at(&self, seq: u64) -> Result<Option<Story>, StoreError> {
+        self.with(|c| {
+            c.prepare_cached(select_revision!(
+                "FROM revisions r JOIN stories s ON s.id = r.id WHERE r.seq = ?1"
+            ))?
+            .query_row([seq as i64], row_to_raw)
+            .optional()?
+            .map(RawRow::into_story)
+            .transpose()
+        })
+    }
+
+    /// The revision an idempotency key made, if the key is remembered.
+    pub fn keyed(&self, key: &str) -> Result<Option<Story>, StoreError> {
+        self.with(|c| {
+            c.prepare_cached(select_revision!(
+                "FROM publish_keys k JOIN revisions r ON r.seq = k.seq
+                 JOIN stories s ON s.id = r.id WHERE k.key = ?1"
+            ))?
+            .query_row([key], row_to_raw)
+            .optional()?
+            .map(RawRow::into_story)
+            .transpose()
+        })
+    }
+
+    /// The wire sequence of a story's latest revision, if it exists.
+    pub fn latest_seq(&self, id: StoryId) -> Result<Option<u64>, StoreError> {
+        self.with(|c| {
+            let seq: Option<i64> = c
+                .prepare_cached("SELECT latest_seq FROM stories WHERE id = ?1")?
+                .query_row([id.to_string()], |r| r.get(0))
+                .optional()?;
+            Ok(seq.map(|s| s as u64))
         })
     }
 
@@ -1167,6 +1393,115 @@ mod tests {
             recent,
             vec!["Other story", "Quake of magnitude 7 hits coast"]
         );
+    }
+
+    #[test]
+    fn placed_writes_keep_the_logs_numbers_and_a_failed_one_leaves_its_number_unused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        let now = OffsetDateTime::now_utc();
+        let id = StoryId::new();
+        let at = |seq, write, id| Placed {
+            write,
+            seq: Some(seq),
+            id,
+            received: now,
+            key: None,
+        };
+        {
+            let mut w = Writer::open(&path).unwrap();
+            let res = w
+                .place(vec![
+                    at(1, Write::New(content("a"), Tags::default()), Some(id)),
+                    // A revision of a story no node has: every node skips 2.
+                    at(
+                        2,
+                        Write::Revise(StoryId::new(), content("x"), Tags::default()),
+                        None,
+                    ),
+                    at(3, Write::Revise(id, content("a2"), Tags::default()), None),
+                ])
+                .unwrap();
+            assert_eq!(
+                res[0].as_ref().unwrap().story().id,
+                id,
+                "the log's id is kept"
+            );
+            assert!(matches!(res[1], Err(StoreError::NotFound(_))));
+            let rev = res[2].as_ref().unwrap().story();
+            assert_eq!((rev.seq, rev.revision), (3, 2));
+            assert_eq!((w.last_seq(), w.log_seq()), (3, 3));
+            let again = w
+                .place(vec![at(
+                    3,
+                    Write::New(content("dup"), Tags::default()),
+                    None,
+                )])
+                .unwrap();
+            assert!(
+                matches!(again[0], Err(StoreError::OutOfOrder { seq: 3, last: 3 })),
+                "a redelivered entry is not stored twice"
+            );
+            // A trailing failure still moves the log position on.
+            w.place(vec![at(
+                4,
+                Write::New(content("b"), Tags::default()),
+                Some(id),
+            )])
+            .unwrap();
+            assert_eq!((w.last_seq(), w.log_seq()), (3, 4));
+        }
+        let w = Writer::open(&path).unwrap();
+        assert_eq!(w.log_seq(), 4, "the log position survives a restart");
+    }
+
+    #[test]
+    fn a_repeated_idempotency_key_is_answered_with_the_first_revision() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let keyed = |headline: &str, key: &str| Placed {
+            key: Some(key.into()),
+            ..Placed::next(Write::New(content(headline), Tags::default()), now)
+        };
+        let first = w
+            .place(vec![keyed("once", "k1")])
+            .unwrap()
+            .remove(0)
+            .unwrap()
+            .into_story();
+        let res = w
+            .place(vec![
+                keyed("twice", "k1"),
+                keyed("other", "k2"),
+                keyed("thrice", "k1"),
+            ])
+            .unwrap();
+        assert_eq!(res[0].as_ref().unwrap(), &Placement::Repeat(first.clone()));
+        assert!(matches!(res[1], Ok(Placement::Stored(_))));
+        assert_eq!(res[2].as_ref().unwrap().story().seq, first.seq);
+        assert_eq!(r.story_count().unwrap(), 2);
+        assert_eq!(r.keyed("k2").unwrap().unwrap().content.headline, "other");
+        w.forget_keys(now + KEY_RETENTION + time::Duration::seconds(1))
+            .unwrap();
+        assert!(r.keyed("k1").unwrap().is_none(), "keys expire");
+    }
+
+    #[test]
+    fn a_snapshot_is_a_store_that_holds_the_same_revisions() {
+        let (d, mut w, _r) = open();
+        let now = OffsetDateTime::now_utc();
+        w.append(
+            vec![
+                Write::New(content("a"), Tags::default()),
+                Write::New(content("b"), Tags::default()),
+            ],
+            now,
+        )
+        .unwrap();
+        let dest = d.path().join("copy.db");
+        assert_eq!(snapshot(&d.path().join("store.db"), &dest).unwrap(), 2);
+        let copy = Reader::open(&dest, 1).unwrap();
+        assert_eq!(copy.since(0, 10).unwrap().len(), 2);
     }
 
     #[test]

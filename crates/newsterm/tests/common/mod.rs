@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use newsterm_api::{Health, ImportReport, PublishAck};
 
+pub mod nats;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_newsterm");
 
 /// A `newsterm serve` child process, killed when dropped.

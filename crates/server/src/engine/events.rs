@@ -10,7 +10,7 @@ use std::sync::RwLock;
 
 use newsterm_event::{Features, Grouper, Placement, TopEvent};
 use newsterm_store::{NewRevision, Reader, StoreError, Write};
-use newsterm_story::StoryId;
+use newsterm_story::{Story, StoryId};
 use time::OffsetDateTime;
 
 /// Revisions read back into the grouper at start: the recent wire, which
@@ -160,6 +160,26 @@ impl Events {
         let version = grouper.version();
         drop(grouper);
         self.changed.send_replace(version);
+    }
+
+    /// Takes in stories stored as the cluster's log placed them: each
+    /// goes where its entry says (see [`Grouper::restore`]), nothing is
+    /// decided here, so every node's events are the ones the publishing
+    /// node chose.
+    pub(super) fn take_in<'a>(&self, stored: impl IntoIterator<Item = &'a Story>) {
+        let mut grouper = self.write_lock();
+        for story in stored {
+            grouper.restore(story);
+        }
+        let version = grouper.version();
+        drop(grouper);
+        self.changed.send_replace(version);
+    }
+
+    /// Forgets a story [`Events::plan`] placed whose write then did not
+    /// reach the store.
+    pub(super) fn forget(&self, id: StoryId) {
+        self.settle(&[(Some(id), None)], Some(&[false]));
     }
 
     /// TOP now, best first.

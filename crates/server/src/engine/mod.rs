@@ -31,12 +31,23 @@
 //!
 //! Tagging is CPU work done by the caller before [`Engine::ingest`] (on
 //! the blocking pool), so every thread sees the same tags.
+//!
+//! In a cluster ([`Sequencing::Replicated`]) the writer does not number
+//! writes: [`Engine::ingest`] groups them into events here (so the event
+//! and copy link are decided once, by the node that took the publish),
+//! appends them to the replicated log ([`log`]) and answers once this
+//! node has applied them; the writer thread places whatever the log
+//! delivers ([`Engine::feed`]) at the log's sequence, each story into
+//! the event its entry names, and the rest of the path — wire, indexer,
+//! alerter — is the same.
 
 mod aggregates;
 mod alerts;
+mod applied;
 mod events;
 mod handoff;
 mod indexer;
+pub mod log;
 mod readership;
 mod retag;
 mod sources;
@@ -49,24 +60,33 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use bytes::Bytes;
 use newsterm_egress::Reach;
 use newsterm_event::TopEvent;
 use newsterm_query::Query;
 use newsterm_search::SearchIndex;
-use newsterm_store::{Checkpointer, Reader, StoreError, Write, Writer};
+use newsterm_store::{Checkpointer, Placed, Reader, StoreError, Write, Writer};
 use newsterm_story::{Story, StoryContent, StoryId, Tags};
 use newsterm_wire::Wire;
+use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
 pub use aggregates::AggregateError;
 pub use alerts::{AlertEvent, AlertEvents, Alerts};
 pub use events::Events;
+use events::Planned;
 pub use readership::Readership;
 pub use sources::{Sources, sink};
 pub use wire_item::WireItem;
 
+use applied::Applied;
 use handoff::Handoff;
+use log::{Append, LogEntry, LogError, LogStatus, ReplicatedLog, Sequencing};
 use retag::RetagProgress;
+
+/// How often a write is tried again after another revision of its story
+/// got into the log first.
+const MAX_CONFLICTS: usize = 20;
 
 /// Revisions the indexer and the alerter may have queued before they are
 /// left to catch up from the store.
@@ -158,6 +178,9 @@ pub enum IngestError {
     ShuttingDown,
     #[error("store failure: {0}")]
     Store(String),
+    /// The cluster's log could not take the write; nothing was stored.
+    #[error("the cluster cannot take writes now: {0}")]
+    Unavailable(String),
 }
 
 impl From<StoreError> for IngestError {
@@ -209,8 +232,23 @@ pub type IngestResult = Result<Vec<Result<Arc<Story>, IngestError>>, IngestError
 
 /// Writes queued for the writer thread, with where to send the answer.
 pub(crate) struct IngestRequest {
-    writes: Vec<Write>,
+    writes: Vec<Placed>,
     reply: oneshot::Sender<IngestResult>,
+}
+
+/// One entry of the replicated log, as delivered to this node.
+#[derive(Debug, Clone)]
+pub struct LogRecord {
+    pub seq: u64,
+    pub payload: Bytes,
+}
+
+/// Where writes enter the engine.
+enum Input {
+    /// The writer thread numbers them.
+    Local(mpsc::Sender<IngestRequest>),
+    /// The log numbers them; the writer thread places what it delivers.
+    Replica(mpsc::Sender<LogRecord>),
 }
 
 /// How far the engine's background work has got, read without touching
@@ -231,6 +269,11 @@ pub struct Progress {
     pub subscribers: usize,
     /// Stories tagged by an older tagger version, not yet tagged again.
     pub retag_pending: u64,
+    /// In a cluster: the highest log sequence this node has applied
+    /// (stored or not), and the highest it knows the log has reached.
+    /// Both equal `last_seq` alone.
+    pub applied_seq: u64,
+    pub log_head: u64,
 }
 
 /// The running engine. Shared by every request handler.
@@ -242,7 +285,9 @@ pub struct Engine {
     events: Arc<Events>,
     readership: Readership,
     wire: Wire<Arc<WireItem>>,
-    ingest: std::sync::Mutex<Option<mpsc::Sender<IngestRequest>>>,
+    input: std::sync::Mutex<Option<Input>>,
+    log: Option<Arc<dyn ReplicatedLog>>,
+    applied: Arc<Applied>,
     indexed_seq: Arc<AtomicU64>,
     stories: Arc<AtomicU64>,
     index_queue: handoff::Depth,
@@ -260,6 +305,15 @@ impl Engine {
     /// starts the writer, indexer and alerter threads. Must run inside a
     /// tokio runtime (the webhook sender spawns its dispatcher).
     pub fn open(data_dir: &DataDir, outbound: Reach) -> Result<Arc<Engine>, EngineError> {
+        Engine::open_with(data_dir, outbound, Sequencing::Local)
+    }
+
+    /// [`Engine::open`], with writes numbered by `sequencing`.
+    pub fn open_with(
+        data_dir: &DataDir,
+        outbound: Reach,
+        sequencing: Sequencing,
+    ) -> Result<Arc<Engine>, EngineError> {
         data_dir.create().map_err(|source| EngineError::DataDir {
             path: data_dir.path().to_path_buf(),
             source,
@@ -322,20 +376,35 @@ impl Engine {
         let retag = Arc::new(RetagProgress::new(
             reader.count_tagged_before(newsterm_tag::VERSION)?,
         ));
-        let (ingest_tx, ingest_rx) = mpsc::channel::<IngestRequest>(4096);
-        let writer_thread = {
-            let fan_out = writer::FanOut {
-                index: index.clone(),
-                wire: wire.clone(),
-                indexer: to_indexer,
-                alerter: to_alerter,
-                stories: stories.clone(),
-                events: events.clone(),
-            };
+        let fan_out = writer::FanOut {
+            index: index.clone(),
+            wire: wire.clone(),
+            indexer: to_indexer,
+            alerter: to_alerter,
+            stories: stories.clone(),
+            events: events.clone(),
+        };
+        let applied = Arc::new(Applied::new(writer.log_seq()));
+        let spawn = |work: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
                 .name("newsterm-writer".into())
-                .spawn(move || writer::run(writer, ingest_rx, &fan_out))
-                .map_err(|e| EngineError::Thread("writer", e))?
+                .spawn(work)
+                .map_err(|e| EngineError::Thread("writer", e))
+        };
+        let (input, log, writer_thread) = match sequencing {
+            Sequencing::Local => {
+                let (tx, rx) = mpsc::channel::<IngestRequest>(4096);
+                let thread = spawn(Box::new(move || writer::run(writer, rx, &fan_out)))?;
+                (Input::Local(tx), None, thread)
+            }
+            Sequencing::Replicated(log) => {
+                let (tx, rx) = mpsc::channel::<LogRecord>(4096);
+                let applied = applied.clone();
+                let thread = spawn(Box::new(move || {
+                    writer::run_replica(writer, rx, &fan_out, &applied)
+                }))?;
+                (Input::Replica(tx), Some(log), thread)
+            }
         };
         let mut threads = vec![writer_thread, indexer, alerter];
         if retag.pending() > 0 {
@@ -361,7 +430,9 @@ impl Engine {
             events,
             readership: Readership::default(),
             wire,
-            ingest: std::sync::Mutex::new(Some(ingest_tx)),
+            input: std::sync::Mutex::new(Some(input)),
+            log,
+            applied,
             indexed_seq,
             stories,
             index_queue,
@@ -394,19 +465,240 @@ impl Engine {
     }
 
     /// Stores `writes` durably, then announces them. Resolves once the
-    /// transaction is on disk.
+    /// transaction is on disk (in a cluster: once the log holds them and
+    /// this node has applied them).
     pub async fn ingest(&self, writes: Vec<Write>) -> IngestResult {
-        let tx = self
-            .ingest
-            .lock()
-            .map_err(|_| IngestError::ShuttingDown)?
-            .clone()
-            .ok_or(IngestError::ShuttingDown)?;
+        self.ingest_keyed(writes, None).await
+    }
+
+    /// [`Engine::ingest`] with the publisher's idempotency key: a write
+    /// whose key was seen before is answered with what it made then, and
+    /// nothing new is stored. Several writes under one key get `key/0`,
+    /// `key/1`, … each.
+    pub async fn ingest_keyed(&self, writes: Vec<Write>, key: Option<&str>) -> IngestResult {
+        let n = writes.len();
+        let keys: Vec<Option<String>> = (0..n)
+            .map(|i| match key {
+                None => None,
+                Some(k) if n == 1 => Some(k.to_string()),
+                Some(k) => Some(format!("{k}/{i}")),
+            })
+            .collect();
+        // A write whose key made something already is answered with that,
+        // before grouping could call it a repeat of itself.
+        let mut known: Vec<Option<Story>> = if key.is_some() {
+            let keys = keys.clone();
+            self.read(move |r| {
+                keys.iter()
+                    .map(|k| k.as_deref().map_or(Ok(None), |k| r.keyed(k)))
+                    .collect()
+            })
+            .await?
+        } else {
+            vec![None; n]
+        };
+        let fresh: Vec<(Write, Option<String>)> = writes
+            .into_iter()
+            .zip(keys)
+            .zip(&known)
+            .filter(|(_, known)| known.is_none())
+            .map(|(w, _)| w)
+            .collect();
+        let mut stored = if fresh.is_empty() {
+            Vec::new()
+        } else {
+            self.store(fresh).await?
+        }
+        .into_iter();
+        Ok(known
+            .iter_mut()
+            .map(|k| match k.take() {
+                Some(story) => Ok(Arc::new(story)),
+                None => stored
+                    .next()
+                    .unwrap_or_else(|| Err(IngestError::Store("the store gave no answer".into()))),
+            })
+            .collect())
+    }
+
+    /// Stores writes with their keys: through the writer thread alone, or
+    /// through the replicated log in a cluster.
+    async fn store(&self, writes: Vec<(Write, Option<String>)>) -> IngestResult {
+        let input = match self.input.lock() {
+            Ok(input) => match input.as_ref() {
+                Some(Input::Local(tx)) => Some(tx.clone()),
+                Some(Input::Replica(_)) => None,
+                None => return Err(IngestError::ShuttingDown),
+            },
+            Err(_) => return Err(IngestError::ShuttingDown),
+        };
+        let Some(tx) = input else {
+            return self.replicate_all(writes).await;
+        };
+        let now = OffsetDateTime::now_utc();
+        let writes = writes
+            .into_iter()
+            .map(|(write, key)| Placed {
+                key,
+                ..Placed::next(write, now)
+            })
+            .collect();
         let (reply, rx) = oneshot::channel();
         tx.send(IngestRequest { writes, reply })
             .await
             .map_err(|_| IngestError::ShuttingDown)?;
         rx.await.map_err(|_| IngestError::ShuttingDown)?
+    }
+
+    /// In a cluster, this node groups the writes (the event and
+    /// near-duplicate link are decided here, once, and carried in the
+    /// log to every node), then appends each to the log.
+    async fn replicate_all(&self, writes: Vec<(Write, Option<String>)>) -> IngestResult {
+        let log = self.log.clone().ok_or(IngestError::ShuttingDown)?;
+        let received = OffsetDateTime::now_utc();
+        let (writes, keys): (Vec<Write>, Vec<Option<String>>) = writes.into_iter().unzip();
+        let events = self.events.clone();
+        let planned = tokio::task::spawn_blocking(move || events.plan(writes))
+            .await
+            .map_err(|e| IngestError::Store(e.to_string()))?;
+        let appends = planned.into_iter().zip(keys).map(|(planned, key)| {
+            let log = log.clone();
+            async move {
+                match planned {
+                    Planned::Repeat(earlier) => Err(IngestError::Repeat(earlier)),
+                    Planned::Store {
+                        write, new_story, ..
+                    } => {
+                        let outcome = self.replicate(&log, *write, key, received).await;
+                        if let Some(id) = new_story
+                            && !matches!(&outcome, Ok(s) if s.id == id)
+                        {
+                            self.events.forget(id);
+                        }
+                        outcome
+                    }
+                }
+            }
+        });
+        Ok(futures_util::future::join_all(appends).await)
+    }
+
+    /// Appends one write to the replicated log and waits until this node
+    /// has applied it. A revision names the log position of the revision
+    /// it follows; when another got in first, this node catches up and
+    /// tries again on top of it.
+    async fn replicate(
+        &self,
+        log: &Arc<dyn ReplicatedLog>,
+        write: Write,
+        key: Option<String>,
+        received: OffsetDateTime,
+    ) -> Result<Arc<Story>, IngestError> {
+        let (id, first) = LogEntry::story_of(&write, StoryId::new());
+        // Without a key of the publisher's, one per write still makes the
+        // log's own retries harmless.
+        let msg_id = match &key {
+            Some(k) => format!("key:{k}"),
+            None => format!("write:{}", StoryId::new()),
+        };
+        let payload = LogEntry::of(write, id, received, key).encode();
+        for _ in 0..MAX_CONFLICTS {
+            let expect_last = if first {
+                0
+            } else {
+                self.latest_seq(log, id).await?
+            };
+            let append = Append {
+                story: id,
+                expect_last,
+                msg_id: msg_id.clone(),
+                payload: payload.clone(),
+            };
+            match log.append(append).await {
+                Ok(seq) => return self.applied_outcome(seq).await,
+                Err(LogError::Conflict { head }) => self.applied.reach(head).await?,
+                Err(LogError::Unavailable(why)) => return Err(IngestError::Unavailable(why)),
+            }
+        }
+        Err(IngestError::Unavailable(format!(
+            "story {id} kept changing while this revision was being sent; send it again"
+        )))
+    }
+
+    /// The log position of a story's latest revision. A story this node
+    /// does not have yet may have been published on another one: it is
+    /// looked for again once this node has applied all the log holds.
+    async fn latest_seq(
+        &self,
+        log: &Arc<dyn ReplicatedLog>,
+        id: StoryId,
+    ) -> Result<u64, IngestError> {
+        if let Some(seq) = self.read(move |r| r.latest_seq(id)).await? {
+            return Ok(seq);
+        }
+        let head = log.status().head;
+        if self.applied.position() >= head {
+            return Err(IngestError::NotFound(id));
+        }
+        self.applied.reach(head).await?;
+        self.read(move |r| r.latest_seq(id))
+            .await?
+            .ok_or(IngestError::NotFound(id))
+    }
+
+    /// What log entry `seq` became on this node, once applied.
+    async fn applied_outcome(&self, seq: u64) -> Result<Arc<Story>, IngestError> {
+        if let Some(outcome) = self.applied.outcome(seq).await? {
+            return outcome;
+        }
+        match self.read(move |r| r.at(seq)).await? {
+            Some(story) => Ok(Arc::new(story)),
+            None => Err(IngestError::Store(format!(
+                "log entry {seq} stored no revision"
+            ))),
+        }
+    }
+
+    /// A store read on the blocking pool.
+    async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Reader) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, IngestError> {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || read(&reader))
+            .await
+            .map_err(|e| IngestError::Store(e.to_string()))?
+            .map_err(IngestError::from)
+    }
+
+    /// Hands one entry of the replicated log to the writer thread, waiting
+    /// while it is busy. Fails once the engine is shutting down (or when
+    /// it does not follow a log).
+    pub async fn feed(&self, record: LogRecord) -> Result<(), IngestError> {
+        let tx = match self.input.lock() {
+            Ok(input) => match input.as_ref() {
+                Some(Input::Replica(tx)) => tx.clone(),
+                _ => return Err(IngestError::ShuttingDown),
+            },
+            Err(_) => return Err(IngestError::ShuttingDown),
+        };
+        tx.send(record).await.map_err(|_| IngestError::ShuttingDown)
+    }
+
+    /// The cluster as this node sees it; `None` alone.
+    pub fn cluster_status(&self) -> Option<LogStatus> {
+        let mut status = self.log.as_ref()?.status();
+        if status.problem.is_none() {
+            status.problem = self.applied.stalled();
+        }
+        Some(status)
+    }
+
+    /// The highest wire sequence that exists anywhere: this node's, or in
+    /// a cluster the log's, which may be ahead of what this node applied.
+    pub fn wire_end(&self) -> u64 {
+        let head = self.log.as_ref().map_or(0, |l| l.status().head);
+        self.wire.last_seq().max(head)
     }
 
     pub fn reader(&self) -> &Reader {
@@ -441,14 +733,20 @@ impl Engine {
             alert_queue: self.alert_queue.get(),
             subscribers: self.wire.subscriber_count(),
             retag_pending: self.retag.pending(),
+            applied_seq: self.applied.position().max(self.wire.last_seq()),
+            log_head: self
+                .log
+                .as_ref()
+                .map_or(0, |l| l.status().head)
+                .max(self.wire.last_seq()),
         }
     }
 
     /// Stops taking writes, lets queued ones finish, commits the index and
     /// joins the threads. Idempotent.
     pub fn shutdown(&self) {
-        if let Ok(mut tx) = self.ingest.lock() {
-            tx.take();
+        if let Ok(mut input) = self.input.lock() {
+            input.take();
         }
         self.retag.stop();
         let threads = match self.threads.lock() {

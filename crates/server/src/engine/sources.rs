@@ -103,5 +103,6 @@ fn sink_error(e: IngestError) -> SinkError {
         IngestError::DiskFull => SinkError::DiskFull,
         IngestError::ShuttingDown => SinkError::ShuttingDown,
         IngestError::Store(message) => SinkError::Store(message),
+        IngestError::Unavailable(message) => SinkError::Store(message),
     }
 }

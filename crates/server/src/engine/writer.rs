@@ -1,19 +1,30 @@
-//! The writer thread: the only place revisions are stored and numbered.
+//! The writer thread: the only place revisions are stored. Alone it
+//! numbers them ([`run`]); in a cluster it places each entry of the
+//! replicated log at the log's number ([`run_replica`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use newsterm_query::Document;
 use newsterm_search::SearchIndex;
-use newsterm_store::{Reader, StoreError, Write, Writer};
+use newsterm_store::{Placed, Placement, Reader, StoreError, Writer};
 use newsterm_story::{Story, StoryId};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
+use super::applied::{Applied, Outcome};
 use super::events::{Events, Planned};
 use super::handoff::Handoff;
-use super::{IngestError, IngestRequest, WireItem};
+use super::log::LogEntry;
+use super::{IngestError, IngestRequest, LogRecord, WireItem};
+
+/// How often the writer forgets idempotency keys past their retention.
+const FORGET_KEYS_EVERY: Duration = Duration::from_secs(600);
+/// Tries at placing one batch of log entries before this node gives up
+/// on following the log (a full disk, a broken store).
+const PLACE_ATTEMPTS: u32 = 30;
 
 /// Most writes the writer puts in one transaction.
 const MAX_BATCH: usize = 2048;
@@ -36,6 +47,7 @@ pub(super) struct FanOut {
 /// durable transaction, announces each stored revision in sequence
 /// order, and only then answers the requests.
 pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out: &FanOut) {
+    let mut forgot = Instant::now();
     while let Some(first) = rx.blocking_recv() {
         let mut requests = vec![first];
         let mut total = requests[0].writes.len();
@@ -49,43 +61,48 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
             }
         }
         let sizes: Vec<usize> = requests.iter().map(|r| r.writes.len()).collect();
-        let writes: Vec<Write> = requests
+        let now = OffsetDateTime::now_utc();
+        let writes: Vec<Placed> = requests
             .iter_mut()
             .flat_map(|r| std::mem::take(&mut r.writes))
+            .map(|mut p| {
+                p.received = now;
+                p
+            })
             .collect();
+        forget_keys(&mut writer, &mut forgot);
         // Grouping comes before storing, so the event travels with the
-        // story; what the store then refuses is taken back out.
+        // story; what the store then refuses (or finds it already has,
+        // by the publisher's idempotency key) is taken back out.
         let mut to_store = Vec::with_capacity(writes.len());
         let mut settle = Vec::with_capacity(writes.len());
         let mut repeats: Vec<Option<StoryId>> = Vec::with_capacity(writes.len());
-        for planned in out.events.plan(writes) {
+        let (keys, writes): (Vec<_>, Vec<_>) = writes.into_iter().map(|p| (p.key, p.write)).unzip();
+        for (planned, key) in out.events.plan(writes).into_iter().zip(keys) {
             match planned {
                 Planned::Store {
                     write,
                     new_story,
                     withdrawn,
                 } => {
-                    to_store.push(*write);
+                    to_store.push(Placed {
+                        key,
+                        ..Placed::next(*write, now)
+                    });
                     settle.push((new_story, withdrawn));
                     repeats.push(None);
                 }
                 Planned::Repeat(earlier) => repeats.push(Some(earlier)),
             }
         }
-        match writer.append(to_store, OffsetDateTime::now_utc()) {
+        match writer.place(to_store) {
             Ok(results) => {
-                let stored: Vec<bool> = results.iter().map(Result::is_ok).collect();
-                out.events.settle(&settle, Some(&stored));
-                let results: Vec<Result<Arc<Story>, IngestError>> = results
-                    .into_iter()
-                    .map(|r| r.map(Arc::new).map_err(IngestError::from))
+                let stored: Vec<bool> = results
+                    .iter()
+                    .map(|r| matches!(r, Ok(Placement::Stored(_))))
                     .collect();
-                let stored: Vec<&Arc<Story>> =
-                    results.iter().filter_map(|r| r.as_ref().ok()).collect();
-                for (story, doc) in stored.iter().zip(analyze(&stored)) {
-                    out.announce(story, doc);
-                }
-                let mut results = results.into_iter();
+                out.events.settle(&settle, Some(&stored));
+                let mut results = out.settle_all(results).into_iter();
                 let mut answers = repeats.into_iter().map(|repeat| match repeat {
                     Some(earlier) => Err(IngestError::Repeat(earlier)),
                     None => results.next().unwrap_or_else(|| {
@@ -108,6 +125,104 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         }
     }
     tracing::debug!("writer stopped");
+}
+
+/// Places each entry the replicated log delivers at the log's sequence,
+/// in batches of whatever has arrived, announces what was stored, and
+/// records every outcome for the publishers waiting on it. An entry
+/// already placed (a redelivery) is skipped; a missing one (the log no
+/// longer holds it) stops this node applying, loudly, rather than leave
+/// a hole only this node has.
+pub(super) fn run_replica(
+    mut writer: Writer,
+    mut rx: mpsc::Receiver<LogRecord>,
+    out: &FanOut,
+    applied: &Applied,
+) {
+    let mut forgot = Instant::now();
+    let mut stalled = false;
+    while let Some(first) = rx.blocking_recv() {
+        let mut records = vec![first];
+        while records.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(r) => records.push(r),
+                Err(_) => break,
+            }
+        }
+        if stalled {
+            continue;
+        }
+        let mut next = writer.log_seq() + 1;
+        let mut batch = Vec::with_capacity(records.len());
+        for record in records {
+            if record.seq < next {
+                continue;
+            }
+            if record.seq > next {
+                applied.stall(format!(
+                    "the wire stream no longer holds entries {next} to {}: this node is further behind than the stream's retention; restart it to reload its store from a snapshot",
+                    record.seq - 1
+                ));
+                stalled = true;
+                break;
+            }
+            match LogEntry::decode(record.seq, &record.payload) {
+                Ok(placed) => batch.push(placed),
+                Err(e) => {
+                    applied.stall(format!("cannot read wire entry {}: {e}", record.seq));
+                    stalled = true;
+                    break;
+                }
+            }
+            next += 1;
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        forget_keys(&mut writer, &mut forgot);
+        let seqs: Vec<u64> = batch.iter().filter_map(|p| p.seq).collect();
+        let mut attempt = 1;
+        let results = loop {
+            match writer.place(batch.clone()) {
+                Ok(results) => break Some(results),
+                Err(e) if attempt < PLACE_ATTEMPTS => {
+                    tracing::error!(error = %e, attempt, "cannot store wire entries; retrying");
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                Err(e) => {
+                    applied.stall(format!(
+                        "cannot store wire entries from {}: {e}; fix the store and restart this node",
+                        seqs[0]
+                    ));
+                    break None;
+                }
+            }
+        };
+        let Some(results) = results else {
+            stalled = true;
+            continue;
+        };
+        // Each node takes the event and near-duplicate link the entry
+        // carries, decided once by the node that took the publish.
+        out.events.take_in(results.iter().filter_map(|r| match r {
+            Ok(Placement::Stored(story)) => Some(story),
+            _ => None,
+        }));
+        let outcomes: Vec<(u64, Outcome)> = seqs.into_iter().zip(out.settle_all(results)).collect();
+        applied.record(outcomes, writer.log_seq());
+    }
+    tracing::debug!("writer stopped");
+}
+
+fn forget_keys(writer: &mut Writer, last: &mut Instant) {
+    if last.elapsed() < FORGET_KEYS_EVERY {
+        return;
+    }
+    *last = Instant::now();
+    if let Err(e) = writer.forget_keys(OffsetDateTime::now_utc()) {
+        tracing::warn!(error = %e, "cannot forget old idempotency keys");
+    }
 }
 
 /// Stages again what the store holds past the index's last commit — the
@@ -174,6 +289,33 @@ fn analyze(stories: &[&Arc<Story>]) -> Vec<Arc<Document>> {
 }
 
 impl FanOut {
+    /// Announces the revisions stored now (a repeat was announced when it
+    /// was first stored), staged for search with their analysis, and
+    /// gives the writer's answer for each.
+    fn settle_all(
+        &self,
+        results: Vec<Result<Placement, StoreError>>,
+    ) -> Vec<Result<Arc<Story>, IngestError>> {
+        let settled: Vec<Result<(Arc<Story>, bool), IngestError>> = results
+            .into_iter()
+            .map(|r| match r {
+                Ok(Placement::Stored(story)) => Ok((Arc::new(story), true)),
+                Ok(Placement::Repeat(story)) => Ok((Arc::new(story), false)),
+                Err(e) => Err(IngestError::from(e)),
+            })
+            .collect();
+        let stored: Vec<&Arc<Story>> = settled
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .filter(|(_, new)| *new)
+            .map(|(s, _)| s)
+            .collect();
+        for (story, doc) in stored.iter().zip(analyze(&stored)) {
+            self.announce(story, doc);
+        }
+        settled.into_iter().map(|r| r.map(|(s, _)| s)).collect()
+    }
+
     fn announce(&self, story: &Arc<Story>, doc: Arc<Document>) {
         self.index.stage(story.clone(), doc);
         if story.revision == 1 {

@@ -158,6 +158,7 @@ impl From<IngestError> for ApiError {
             IngestError::DiskFull => (StatusCode::INSUFFICIENT_STORAGE, "disk_full"),
             IngestError::ShuttingDown => (StatusCode::SERVICE_UNAVAILABLE, "shutting_down"),
             IngestError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            IngestError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "cluster_unavailable"),
         };
         ApiError::new(status, code, e.to_string())
     }
@@ -324,6 +325,7 @@ mod tests {
         assert_eq!(status(IngestError::DiskFull), 507);
         assert_eq!(status(IngestError::ShuttingDown), 503);
         assert_eq!(status(IngestError::Store("x".into())), 500);
+        assert_eq!(status(IngestError::Unavailable("no quorum".into())), 503);
         assert_eq!(status(newsterm_store::StoreError::DiskFull), 507);
     }
 

@@ -30,7 +30,7 @@ use axum::extract::State;
 use axum::http::{HeaderName, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
-use newsterm_api::Health;
+use newsterm_api::{ClusterHealth, Health};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::RequestBodyTimeoutLayer;
@@ -121,6 +121,28 @@ where
         .map_err(Into::into)
 }
 
+/// The `Idempotency-Key` request header: a publisher's name for one
+/// publish, so that sending it again (after a timeout, a dropped
+/// connection) stores nothing new and answers what the first one made.
+fn idempotency_key(headers: &axum::http::HeaderMap) -> Result<Option<String>, ApiError> {
+    const MAX: usize = 200;
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= MAX && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_idempotency_key",
+                format!("Idempotency-Key must be 1 to {MAX} visible ASCII characters (a UUID is a good choice)"),
+            )
+        })?;
+    Ok(Some(key.to_string()))
+}
+
 /// `limit=` as given, which must lie in `1..=MAX_PAGE`, or `default`.
 fn page_size(limit: Option<usize>, default: usize) -> Result<usize, ApiError> {
     match limit {
@@ -137,6 +159,14 @@ fn page_size(limit: Option<usize>, default: usize) -> Result<usize, ApiError> {
 /// only counters, so it answers in constant time at any archive size.
 async fn health(State(st): State<AppState>) -> Json<Health> {
     let p = st.engine.progress();
+    let cluster = st.engine.cluster_status().map(|c| ClusterHealth {
+        node: c.node,
+        nodes: c.nodes,
+        stream_seq: p.log_head,
+        applied_seq: p.applied_seq,
+        behind: p.log_head.saturating_sub(p.applied_seq),
+        problem: c.problem,
+    });
     Json(Health {
         status: "ok".into(),
         stories: p.stories,
@@ -146,5 +176,6 @@ async fn health(State(st): State<AppState>) -> Json<Health> {
         index_queue: p.index_queue as u64,
         alert_queue: p.alert_queue as u64,
         retag_pending: p.retag_pending,
+        cluster,
     })
 }

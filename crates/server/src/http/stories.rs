@@ -23,7 +23,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::events::ReaderKey;
-use super::{ApiError, AppState, blocking};
+use super::{ApiError, AppState, blocking, idempotency_key};
 use crate::engine::{Engine, IngestError};
 
 /// Largest story request body, in bytes.
@@ -86,8 +86,9 @@ async fn publish(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<PublishAck>), ApiError> {
     let body = story_body(body)?;
+    let key = idempotency_key(&headers)?;
     let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
-    match ingest_story(&st.engine, Write::New(parsed.content, tags)).await? {
+    match ingest_story(&st.engine, Write::New(parsed.content, tags), key).await? {
         Ok(story) => Ok((StatusCode::CREATED, Json(ack(&story, false)))),
         // A publisher retrying a story it already sent gets that story's
         // answer back, and nothing is stored twice.
@@ -128,6 +129,7 @@ async fn revise(
         .map(|n| lifecycle::validate_note("correction", n))
         .transpose()?;
     let body = story_body(body)?;
+    let key = idempotency_key(&headers)?;
     let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
     if let Some(named) = parsed.id
         && named != id
@@ -148,7 +150,7 @@ async fn revise(
         base,
         ..NewRevision::update(id, false, parsed.content, tags)
     }));
-    let ack = ingest_one(&st.engine, write).await?;
+    let ack = ingest_one(&st.engine, write, key).await?;
     Ok((revision_tag(ack.revision), Json(ack)))
 }
 
@@ -188,13 +190,15 @@ fn revision_tag(revision: u32) -> HeaderMap {
 async fn withdraw(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Result<Json<Withdrawal>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<PublishAck>, ApiError> {
     let id: StoryId = id.parse()?;
+    let key = idempotency_key(&headers)?;
     let Json(w) = body?;
     let reason = lifecycle::validate_note("reason", &w.reason)?;
     Ok(Json(
-        ingest_one(&st.engine, Write::Withdraw { id, reason }).await?,
+        ingest_one(&st.engine, Write::Withdraw { id, reason }, key).await?,
     ))
 }
 
@@ -230,19 +234,25 @@ async fn parse_and_tag(
 }
 
 /// Stores one write: the outer error when nothing could be stored, the
-/// inner one when this write was refused.
+/// inner one when this write was refused. A publisher's idempotency key
+/// makes a repeat of the request answer what the first one made.
 async fn ingest_story(
     engine: &Engine,
     write: Write,
+    key: Option<String>,
 ) -> Result<Result<Arc<newsterm_story::Story>, IngestError>, ApiError> {
-    let mut results = engine.ingest(vec![write]).await?;
+    let mut results = engine.ingest_keyed(vec![write], key.as_deref()).await?;
     results
         .pop()
         .ok_or_else(|| ApiError::internal("store returned no result"))
 }
 
-async fn ingest_one(engine: &Engine, write: Write) -> Result<PublishAck, ApiError> {
-    let story = ingest_story(engine, write).await??;
+async fn ingest_one(
+    engine: &Engine,
+    write: Write,
+    key: Option<String>,
+) -> Result<PublishAck, ApiError> {
+    let story = ingest_story(engine, write, key).await??;
     Ok(ack(&story, false))
 }
 
@@ -339,16 +349,18 @@ struct ImportParams {
 async fn import(
     State(st): State<AppState>,
     params: Result<Query<ImportParams>, QueryRejection>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<ImportReport>, ApiError> {
     let Query(p) = params?;
+    let key = idempotency_key(&headers)?;
     let tag = p.tag.unwrap_or(true);
     let body = body.map_err(|e| ApiError::body(e, IMPORT_BODY_LIMIT))?;
     let engine = st.engine.clone();
     let (lines, writes, mut rejected, rejected_total) =
         blocking(move || parse_import(&engine, &body, tag)).await?;
     let listed_at_parse = rejected.len();
-    let results = st.engine.ingest(writes).await?;
+    let results = st.engine.ingest_keyed(writes, key.as_deref()).await?;
     let mut report = ImportReport::default();
     for (line, result) in lines.into_iter().zip(results) {
         match result {

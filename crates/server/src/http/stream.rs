@@ -123,9 +123,11 @@ impl Session {
         let matcher = optional_query(params.q.as_deref())?.map(Arc::new);
         let wire = st.engine.wire();
         // A resume point past the wire's end (a store that was reset) means
-        // "from now", not "skip the next N stories".
+        // "from now", not "skip the next N stories". In a cluster the end
+        // is the log's: a point another node already sent is resumed from
+        // exactly, even before this node has applied that far.
         let phase = match last_event_id.or(params.since) {
-            Some(since) => Phase::Backlog(wire.resume(since.min(wire.last_seq()))),
+            Some(since) => Phase::Backlog(wire.resume(since.min(st.engine.wire_end()))),
             None => Phase::Live(wire.subscribe()),
         };
         let mut keepalive = tokio::time::interval(KEEPALIVE);

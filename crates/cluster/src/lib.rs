@@ -1,0 +1,215 @@
+//! NATS JetStream plumbing for running newsterm on several machines.
+//!
+//! This crate is the only one that speaks NATS. It knows nothing of
+//! stories: it moves bytes and numbers, and the server gives them meaning.
+//!
+//! - [`Cluster::connect`] joins a NATS cluster and makes sure the wire
+//!   stream and the buckets exist, with the configured retention.
+//! - [`WireStream`]: the wire as a JetStream stream (file storage,
+//!   replicated). [`WireStream::publish`] appends one entry with a message
+//!   id (JetStream drops a repeat of it inside the duplicate window) and an
+//!   expected last sequence for the entry's story (so two revisions of one
+//!   story can never be numbered from the same predecessor);
+//!   [`WireStream::follow`] delivers every entry in stream order from a
+//!   given sequence, surviving server restarts.
+//! - [`snapshot`]: a node too far behind the stream's retention fetches a
+//!   copy of another node's store through the JetStream object store.
+//!
+//! Invariants:
+//! - **The stream sequence is the wire sequence.** Nothing but story
+//!   revisions is ever published to the wire stream, so its sequence is
+//!   gap-free and the same on every node.
+//! - **An acknowledged entry is in the stream.** [`WireStream::publish`]
+//!   returns only after JetStream acknowledged the entry (stored on a
+//!   majority of its replicas).
+//! - **Retrying is safe.** Every publish carries a message id; a retry
+//!   with the same id inside the duplicate window is answered with the
+//!   first one's sequence instead of being stored twice.
+
+mod config;
+pub mod members;
+pub mod snapshot;
+mod wire;
+
+use std::time::Duration;
+
+pub use config::{ClusterConfig, ConfigError, Retention};
+pub use wire::{Published, Record, StreamState, WireStream};
+
+/// Name of the JetStream stream that carries the wire.
+pub const WIRE_STREAM: &str = "NEWSTERM_WIRE";
+/// Subjects of the wire stream: `newsterm.wire.<story id>`.
+pub const WIRE_SUBJECTS: &str = "newsterm.wire.>";
+
+/// Why talking to the NATS cluster failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    #[error("cannot connect to NATS at {urls}: {message}")]
+    Connect { urls: String, message: String },
+    #[error("JetStream is not available on the NATS servers ({0}); start nats-server with -js")]
+    NoJetStream(String),
+    #[error("cannot set up JetStream {what}: {message}")]
+    Setup { what: String, message: String },
+    #[error("NATS request failed: {0}")]
+    Request(String),
+    /// Another revision of the story was appended since the one the
+    /// publisher built on; it must catch up and try again.
+    #[error("the story changed in the stream meanwhile (stream at {head})")]
+    Conflict { head: u64 },
+    #[error("the wire stream did not acknowledge the entry: {0}")]
+    Unavailable(String),
+    #[error("snapshot: {0}")]
+    Snapshot(String),
+    #[error("key-value bucket {bucket}: {message}")]
+    Bucket { bucket: String, message: String },
+}
+
+/// A joined NATS cluster: the connection, the JetStream context and the
+/// wire stream, as one node named `node` sees them.
+#[derive(Clone)]
+pub struct Cluster {
+    client: async_nats::Client,
+    js: async_nats::jetstream::Context,
+    config: ClusterConfig,
+    wire: WireStream,
+    replicas: usize,
+}
+
+impl Cluster {
+    /// Connects to the NATS servers and creates (or updates the retention
+    /// of) the wire stream. Waits up to a minute for JetStream to elect
+    /// its leaders, which a cluster that just started needs.
+    pub async fn connect(config: ClusterConfig) -> Result<Cluster, ClusterError> {
+        let urls = config.urls.join(",");
+        let client = async_nats::ConnectOptions::new()
+            .name(format!("newsterm-{}", config.node))
+            .connection_timeout(Duration::from_secs(5))
+            .max_reconnects(None)
+            .connect(config.urls.as_slice())
+            .await
+            .map_err(|e| ClusterError::Connect {
+                urls: urls.clone(),
+                message: e.to_string(),
+            })?;
+        let js = async_nats::jetstream::ContextBuilder::new()
+            .timeout(Duration::from_secs(10))
+            .build(client.clone());
+        let replicas = config
+            .replicas
+            .unwrap_or_else(|| cluster_size(&client, config.urls.len()))
+            .clamp(1, 3);
+        let wire = WireStream::open(&js, &config, replicas).await?;
+        tracing::info!(node = %config.node, replicas, "joined the NATS cluster");
+        Ok(Cluster {
+            client,
+            js,
+            config,
+            wire,
+            replicas,
+        })
+    }
+
+    pub fn node(&self) -> &str {
+        &self.config.node
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    pub fn wire(&self) -> &WireStream {
+        &self.wire
+    }
+
+    pub fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
+
+    pub fn jetstream(&self) -> &async_nats::jetstream::Context {
+        &self.js
+    }
+
+    /// Replicas of every stream and bucket this cluster creates.
+    pub fn replicas(&self) -> usize {
+        self.replicas
+    }
+}
+
+/// How many NATS servers form the cluster: the servers the connected one
+/// advertises to clients, or at least the URLs given.
+fn cluster_size(client: &async_nats::Client, given: usize) -> usize {
+    let info = client.server_info();
+    // A clustered server lists every member's client URL (its own
+    // included); a lone server lists none.
+    info.connect_urls.len().max(given).max(1)
+}
+
+/// The key-value bucket `name`, made (with this cluster's replicas) if
+/// it does not exist yet. `max_age` zero keeps entries for ever.
+///
+/// The bucket's stream is made here with the key-value layout rather
+/// than by `create_key_value`, which first asks for account details in a
+/// form nats-server 2.9 (Debian's) does not send.
+pub(crate) async fn key_value(
+    cluster: &Cluster,
+    name: &str,
+    description: &str,
+    max_age: Duration,
+    history: i64,
+) -> Result<async_nats::jetstream::kv::Store, ClusterError> {
+    use async_nats::jetstream::stream;
+    let js = cluster.jetstream();
+    let failed = |e: &dyn std::fmt::Display| ClusterError::Bucket {
+        bucket: name.to_string(),
+        message: e.to_string(),
+    };
+    with_patience(name, || async {
+        if let Ok(store) = js.get_key_value(name).await {
+            return Ok(store);
+        }
+        js.create_stream(stream::Config {
+            name: format!("KV_{name}"),
+            description: Some(description.to_string()),
+            subjects: vec![format!("$KV.{name}.>")],
+            max_messages_per_subject: history.max(1),
+            max_age,
+            storage: stream::StorageType::File,
+            num_replicas: cluster.replicas(),
+            allow_rollup: true,
+            deny_delete: true,
+            allow_direct: true,
+            discard: stream::DiscardPolicy::New,
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| failed(&e))?;
+        js.get_key_value(name).await.map_err(|e| failed(&e))
+    })
+    .await
+}
+
+/// Runs `attempt` until it succeeds or a minute has passed, waiting a
+/// little longer each time: JetStream answers "temporarily unavailable"
+/// while a new cluster elects its leaders.
+pub(crate) async fn with_patience<T, E: std::fmt::Display, F, Fut>(
+    what: &str,
+    mut attempt: F,
+) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(e) if tokio::time::Instant::now() + wait < deadline => {
+                tracing::debug!(what, error = %e, "JetStream not ready; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(2));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! A node of a cluster: the engine's [`ReplicatedLog`] seam filled with
+//! the JetStream wire stream (`newsterm-cluster`), and the tasks that keep
+//! the node in step — following the stream into the engine, beating in
+//! the membership bucket, answering snapshot requests.
+//!
+//! Start-up decides where the node's store begins: its own (a node that
+//! was down replays what it missed), empty (a new node replays the whole
+//! stream), or a snapshot from another node when the stream no longer
+//! holds everything this node lacks.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use newsterm_cluster::members::Members;
+use newsterm_cluster::{Cluster, ClusterConfig, ClusterError, snapshot};
+use newsterm_egress::Reach;
+use tokio::sync::watch;
+
+use crate::ServerError;
+use crate::engine::log::{Append, LogError, LogStatus, ReplicatedLog, Sequencing};
+use crate::engine::{DataDir, Engine, LogRecord};
+
+/// How long a node that needs a snapshot waits for another to give one.
+const SNAPSHOT_PATIENCE: Duration = Duration::from_secs(120);
+/// How often a node asks the stream how far it has got, so `/healthz`
+/// shows how far behind the node is even while nothing arrives.
+const STATE_EVERY: Duration = Duration::from_secs(2);
+
+/// The wire stream as the engine's log.
+struct JetStreamLog {
+    cluster: Cluster,
+    members: Mutex<Option<Members>>,
+}
+
+impl ReplicatedLog for JetStreamLog {
+    fn append(&self, append: Append) -> BoxFuture<'static, Result<u64, LogError>> {
+        let wire = self.cluster.wire().clone();
+        Box::pin(async move {
+            let story = append.story.to_string();
+            match wire
+                .publish(&story, append.expect_last, &append.msg_id, append.payload)
+                .await
+            {
+                Ok(published) => Ok(published.seq),
+                Err(ClusterError::Conflict { head }) => Err(LogError::Conflict { head }),
+                Err(e) => Err(LogError::Unavailable(e.to_string())),
+            }
+        })
+    }
+
+    fn status(&self) -> LogStatus {
+        let nodes = self
+            .members
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|m| m.live().into_keys().collect())
+            .unwrap_or_default();
+        LogStatus {
+            node: self.cluster.node().to_string(),
+            head: self.cluster.wire().head(),
+            nodes,
+            problem: None,
+        }
+    }
+}
+
+/// Joins the cluster, brings the data directory's store to a point the
+/// stream continues from, opens the engine on the stream, and starts the
+/// node's background tasks (which end when `stop` turns true).
+pub(crate) async fn open(
+    config: ClusterConfig,
+    data_dir: &DataDir,
+    outbound: Reach,
+    stop: watch::Receiver<bool>,
+) -> Result<Arc<Engine>, ServerError> {
+    let cluster = Cluster::connect(config).await?;
+    seed_store(&cluster, data_dir).await?;
+    let log = Arc::new(JetStreamLog {
+        cluster: cluster.clone(),
+        members: Mutex::new(None),
+    });
+    let engine = {
+        let data_dir = data_dir.clone();
+        let log: Arc<dyn ReplicatedLog> = log.clone();
+        tokio::task::spawn_blocking(move || {
+            Engine::open_with(&data_dir, outbound, Sequencing::Replicated(log))
+        })
+        .await
+        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??
+    };
+    let applied = {
+        let engine = Arc::downgrade(&engine);
+        move || engine.upgrade().map_or(0, |e| e.progress().applied_seq)
+    };
+    let members = Members::join(&cluster, applied.clone(), stop.clone()).await?;
+    *log.members.lock().unwrap_or_else(PoisonError::into_inner) = Some(members);
+    tokio::spawn(follow(cluster.clone(), engine.clone(), stop.clone()));
+    tokio::spawn(watch_state(cluster.clone(), stop.clone()));
+    let store = data_dir.store();
+    let make: Arc<snapshot::MakeSnapshot> = Arc::new(move |dest: &std::path::Path| {
+        newsterm_store::snapshot(&store, dest).map_err(|e| e.to_string())
+    });
+    let scratch = data_dir.path().to_path_buf();
+    tokio::spawn(async move {
+        if let Err(e) = snapshot::serve(cluster, make, applied, scratch, stop).await {
+            tracing::warn!(error = %e, "this node cannot answer snapshot requests");
+        }
+    });
+    Ok(engine)
+}
+
+/// Feeds the stream into the engine from what the store already holds.
+async fn follow(cluster: Cluster, engine: Arc<Engine>, mut stop: watch::Receiver<bool>) {
+    let after = engine.progress().applied_seq;
+    let feed = cluster.wire().follow(after, |record| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .feed(LogRecord {
+                    seq: record.seq,
+                    payload: record.payload,
+                })
+                .await
+                .is_ok()
+        }
+    });
+    tokio::select! {
+        () = feed => {}
+        _ = stop.wait_for(|s| *s) => {}
+    }
+}
+
+/// Asks the stream for its extent now and then (see [`STATE_EVERY`]).
+async fn watch_state(cluster: Cluster, mut stop: watch::Receiver<bool>) {
+    let mut ticks = tokio::time::interval(STATE_EVERY);
+    loop {
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        if let Err(e) = cluster.wire().state().await {
+            tracing::debug!(error = %e, "cannot read the wire stream's state");
+        }
+    }
+}
+
+/// Makes sure the stream continues where the store ends: refuses a store
+/// ahead of the stream (it belongs to another cluster, or to a single
+/// server), and replaces a store the stream cannot catch up (further
+/// behind than retention) with a snapshot from another node.
+async fn seed_store(cluster: &Cluster, data_dir: &DataDir) -> Result<(), ServerError> {
+    std::fs::create_dir_all(data_dir.path()).map_err(ServerError::Io)?;
+    let store = data_dir.store();
+    let have = tokio::task::spawn_blocking(move || {
+        newsterm_store::Writer::open(&store).map(|w| w.log_seq())
+    })
+    .await
+    .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))?
+    .map_err(crate::engine::EngineError::from)?;
+    let stream = cluster.wire().state().await?;
+    if have > stream.last {
+        return Err(ServerError::Cluster(ClusterError::Setup {
+            what: "this node's store".into(),
+            message: format!(
+                "{} holds wire sequence {have} but the cluster's stream ends at {}: it belongs to another cluster or to a single server; start this node on an empty data directory",
+                data_dir.path().display(),
+                stream.last
+            ),
+        }));
+    }
+    if stream.first <= have + 1 {
+        if have < stream.last {
+            tracing::info!(
+                have,
+                stream = stream.last,
+                "replaying the wire stream to catch up"
+            );
+        }
+        return Ok(());
+    }
+    tracing::warn!(
+        have,
+        first = stream.first,
+        "the stream no longer holds what this node lacks; loading a snapshot from another node"
+    );
+    let part = data_dir.path().join("store.db.snapshot");
+    let _ = std::fs::remove_file(&part);
+    let seq = snapshot::fetch(cluster, stream.first - 1, &part, SNAPSHOT_PATIENCE).await?;
+    let store = data_dir.store();
+    for stale in [
+        store.clone(),
+        store.with_extension("db-wal"),
+        store.with_extension("db-shm"),
+    ] {
+        match std::fs::remove_file(&stale) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(ServerError::Io(e)),
+        }
+    }
+    // The index is derived: rebuilt from the new store when the engine opens.
+    match std::fs::remove_dir_all(data_dir.index()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(ServerError::Io(e)),
+    }
+    std::fs::rename(&part, &store).map_err(ServerError::Io)?;
+    tracing::info!(seq, "store loaded from a snapshot");
+    Ok(())
+}
