@@ -117,6 +117,8 @@ pub enum ServerError {
     },
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
+    /// The cluster could not be joined, or this node's store does not
+    /// fit the cluster's stream.
     #[error(transparent)]
     Cluster(#[from] ClusterError),
 }

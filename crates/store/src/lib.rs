@@ -73,7 +73,12 @@ pub enum StoreError {
     Open(Box<OpenError>),
     /// A replicated write placed at or below what the store already holds.
     #[error("wire sequence {seq} is not after the store's last ({last})")]
-    OutOfOrder { seq: u64, last: u64 },
+    OutOfOrder {
+        /// The sequence the write came with.
+        seq: u64,
+        /// The highest log position the store already holds.
+        last: u64,
+    },
     #[error("stored revision seq {seq} is unreadable: {message}")]
     Corrupt { seq: u64, message: String },
     #[error("store error: {0}")]
@@ -182,12 +187,14 @@ pub const KEY_RETENTION: time::Duration = time::Duration::hours(24);
 /// One write with where it lands: what [`Writer::place`] takes.
 #[derive(Debug, Clone)]
 pub struct Placed {
+    /// What to store.
     pub write: Write,
     /// The wire sequence a replicated log gave it; `None` takes the next.
     pub seq: Option<u64>,
     /// The id a first revision takes (minted by whoever published it);
     /// `None` mints one.
     pub id: Option<StoryId>,
+    /// When the publishing server accepted it: the revision's receipt time.
     pub received: OffsetDateTime,
     /// The publisher's idempotency key, if it sent one.
     pub key: Option<String>,
@@ -204,12 +211,14 @@ pub enum Placement {
 }
 
 impl Placement {
+    /// The revision, stored now or earlier.
     pub fn story(&self) -> &Story {
         match self {
             Placement::Stored(s) | Placement::Repeat(s) => s,
         }
     }
 
+    /// [`Placement::story`], owned.
     pub fn into_story(self) -> Story {
         match self {
             Placement::Stored(s) | Placement::Repeat(s) => s,

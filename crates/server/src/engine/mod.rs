@@ -273,6 +273,7 @@ pub struct Progress {
     /// (stored or not), and the highest it knows the log has reached.
     /// Both equal `last_seq` alone.
     pub applied_seq: u64,
+    /// See `applied_seq`.
     pub log_head: u64,
 }
 
