@@ -41,7 +41,9 @@ impl FromStr for AlertId {
 /// A standing alert as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Alert {
+    /// Assigned when the alert is added; never reused.
     pub id: AlertId,
+    /// What the user called it (shown with each match).
     pub name: String,
     /// The query as the user wrote it.
     #[serde(rename = "query")]
@@ -49,7 +51,9 @@ pub struct Alert {
     /// The parsed query.
     #[serde(skip)]
     pub query: Query,
+    /// Where its matches go: the stream, the feed and/or a webhook.
     pub delivery: Delivery,
+    /// When it was added.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
     /// The user who made it (an accounts user id), or `None` for an alert
@@ -62,6 +66,7 @@ pub struct Alert {
 /// and everyone in local mode, sees them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Whose {
+    /// Every alert, whoever made it.
     Everyone,
     /// Only the alerts this user (an accounts user id) made.
     User(i64),
@@ -109,6 +114,7 @@ impl Default for Delivery {
 /// A webhook target: each match is POSTed to `url`, signed with `secret`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Webhook {
+    /// Where matches are POSTed (https, a public address unless the operator allows internal ones).
     pub url: String,
     /// Signs every delivery; accepted on input, never written back out.
     #[serde(skip_serializing, default)]
@@ -138,8 +144,11 @@ impl Webhook {
 /// `POST /api/alerts`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertSpec {
+    /// What to call the alert.
     pub name: String,
+    /// The query, in the search language.
     pub query: String,
+    /// Where matches go (the live stream only when absent).
     #[serde(default)]
     pub delivery: Delivery,
 }
@@ -200,20 +209,25 @@ fn check_webhook(webhook: &Webhook) -> Result<(), AlertError> {
 /// Why an alert could not be added, read or stored.
 #[derive(Debug, thiserror::Error)]
 pub enum AlertError {
+    /// The name is empty or too long.
     #[error("alert name {0}")]
     InvalidName(String),
     /// Carries the character position in the query at fault.
     #[error("{0}")]
     InvalidQuery(QueryError),
+    /// The webhook URL or secret is unusable; says why.
     #[error("webhook: {0}")]
     InvalidWebhook(String),
+    /// An id that is not a number.
     #[error("`{0}` is not an alert id")]
     InvalidId(String),
+    /// SQLite failed.
     #[error("alert store: {0}")]
     Storage(#[from] rusqlite::Error),
     /// `alerts.db` could not be opened, created or migrated.
     #[error(transparent)]
     Open(Box<newsterm_sqlite::OpenError>),
+    /// A stored alert no longer parses.
     #[error("alert store holds a damaged row: {0}")]
     Damaged(String),
 }

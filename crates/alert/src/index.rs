@@ -107,6 +107,7 @@ enum Posted {
 }
 
 impl AlertIndex {
+    /// An index with no alerts.
     pub fn new() -> AlertIndex {
         AlertIndex::default()
     }
@@ -116,10 +117,12 @@ impl AlertIndex {
         self.slots.len()
     }
 
+    /// True when it holds no alert.
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
 
+    /// True when the alert `id` is held.
     pub fn contains(&self, id: AlertId) -> bool {
         self.slots.contains_key(&id)
     }

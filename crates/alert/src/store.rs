@@ -57,11 +57,15 @@ const ALERT_COLUMNS: &str =
 /// One alert firing for one revision of one story.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fired {
+    /// The alert that fired.
     pub alert: AlertId,
+    /// The story it fired for.
     pub story: StoryId,
+    /// The story's revision that matched.
     pub revision: u32,
     /// The revision's wire sequence.
     pub seq: u64,
+    /// When it fired.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
@@ -161,6 +165,7 @@ impl AlertStore {
         Ok(removed > 0)
     }
 
+    /// The alert `id`, or `None` when there is no such alert.
     pub fn get(&self, id: AlertId) -> Result<Option<Alert>, AlertError> {
         let conn = self.conn();
         let mut stmt =

@@ -76,8 +76,11 @@ pub struct TargetStatus {
     /// Its last `failing_after` deliveries all failed; it gets one
     /// attempt per delivery until one succeeds.
     pub failing: bool,
+    /// Failed deliveries since the last one that succeeded.
     pub consecutive_failures: u32,
+    /// Deliveries that succeeded, since the server started.
     pub delivered: u64,
+    /// Deliveries that failed, since the server started.
     pub failed: u64,
     /// Why the last failed delivery failed.
     pub last_error: Option<String>,
@@ -86,8 +89,10 @@ pub struct TargetStatus {
 /// Why the sender could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
+    /// Webhooks are sent from a tokio task; there was no runtime to spawn it on.
     #[error("webhook delivery must be started inside a tokio runtime")]
     NoRuntime,
+    /// The HTTP client could not be built.
     #[error("webhook HTTP client: {0}")]
     Client(#[from] reqwest::Error),
 }

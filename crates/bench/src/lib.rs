@@ -29,6 +29,7 @@ pub use report::{Figure, Report};
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct BenchConfig {
+    /// Which benchmark to run.
     pub which: Which,
     /// Stories (JSON lines, as in the bundled corpus) to publish.
     pub corpus: Vec<String>,
@@ -49,30 +50,45 @@ pub struct BenchConfig {
     pub server_exe: PathBuf,
 }
 
+/// A benchmark, or all of them, as `newsterm bench <which>` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
+    /// Every benchmark but `Search`.
     All,
+    /// The machine's floor: a loopback round trip and a socket write,
+    /// before newsterm does anything.
     Floor,
+    /// Publishing one story per request, with concurrent publishers.
     Publish,
+    /// Bulk import over `/api/import`.
     Import,
+    /// Stream fan-out to many subscribers, beside NATS.
     Fanout,
+    /// Standing alerts matched per story.
     Alerts,
+    /// Feed parsing and polling.
     Feeds,
     /// Archive search against SQLite FTS5 and PostgreSQL; not part of
     /// `All` (its load alone takes minutes).
     Search,
 }
 
+/// Why a benchmark could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum BenchError {
+    /// The server under test did not start.
     #[error("bench server: {0}")]
     Server(#[from] newsterm_server::ServerError),
+    /// A client call failed.
     #[error("bench client: {0}")]
     Client(#[from] newsterm_client::ClientError),
+    /// A file or process failed.
     #[error("bench I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// An HTTP request failed.
     #[error("bench HTTP: {0}")]
     Http(#[from] reqwest::Error),
+    /// A benchmark's own check failed; says which.
     #[error("{0}")]
     Failed(String),
 }

@@ -7,12 +7,14 @@ use serde_json::{Map, Value, json};
 /// One measured configuration: a name, its parameters and its numbers.
 #[derive(Debug, Clone)]
 pub struct Figure {
+    /// The benchmark's name.
     pub bench: &'static str,
     /// Parameters and results, in print order.
     pub fields: Vec<(&'static str, Value)>,
 }
 
 impl Figure {
+    /// A figure with no fields yet.
     pub fn new(bench: &'static str) -> Figure {
         Figure {
             bench,
@@ -20,11 +22,13 @@ impl Figure {
         }
     }
 
+    /// Adds a parameter or result, printed in the order added.
     pub fn with(mut self, key: &'static str, value: impl Into<Value>) -> Figure {
         self.fields.push((key, value.into()));
         self
     }
 
+    /// The field `key` as a number, if it is one.
     pub fn get_f64(&self, key: &str) -> Option<f64> {
         self.fields
             .iter()
@@ -61,11 +65,13 @@ impl Figure {
 /// Everything measured in one run.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// What was measured, in order.
     pub figures: Vec<Figure>,
     json: bool,
 }
 
 impl Report {
+    /// An empty report, printed as JSON lines if `json`, else as tables.
     pub fn new(json: bool) -> Report {
         Report {
             figures: Vec::new(),
@@ -106,6 +112,7 @@ impl Report {
         self.add(fig);
     }
 
+    /// Prints `fig` at once and keeps it.
     pub fn add(&mut self, fig: Figure) {
         if self.json {
             println!("{}", fig.json());

@@ -55,8 +55,11 @@ pub enum ClientError {
     /// The server answered with an error body.
     #[error("{message} ({code}, HTTP {status})")]
     Api {
+        /// The HTTP status.
         status: u16,
+        /// The error code from the body (`not_found`, `bad_query`, …).
         code: String,
+        /// The server's explanation.
         message: String,
     },
     /// The server could not be reached or the connection broke. The
@@ -64,12 +67,19 @@ pub enum ClientError {
     /// ("Connection refused"); reqwest's own message, which repeats the
     /// request's URL, stays out of it and out of the error chain.
     #[error("cannot reach newsterm server at {url}: {}", root_cause(.error))]
-    Connect { url: String, error: reqwest::Error },
+    Connect {
+        /// The server's URL.
+        url: String,
+        /// What went wrong on the way.
+        error: reqwest::Error,
+    },
     /// The server answered something this client cannot read.
     #[error("unexpected answer from server: {0}")]
     Protocol(String),
+    /// The server URL does not parse or is not http(s).
     #[error("invalid server URL `{0}`: expected http://host:port or https://host")]
     BadUrl(String),
+    /// The token cannot be sent as a header.
     #[error("the token holds characters that cannot go in an HTTP header")]
     BadToken,
 }
@@ -77,6 +87,7 @@ pub enum ClientError {
 /// How search results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
+    /// Best matches first.
     #[default]
     Relevance,
     /// Newest first.
@@ -84,6 +95,7 @@ pub enum Sort {
 }
 
 impl Sort {
+    /// The value of the `sort` parameter.
     pub fn as_str(&self) -> &'static str {
         match self {
             Sort::Relevance => "relevance",
@@ -161,6 +173,7 @@ impl Client {
             })
     }
 
+    /// The server this client talks to.
     pub fn base_url(&self) -> &str {
         &self.base
     }
@@ -279,6 +292,7 @@ impl Client {
             .map_err(|e| ClientError::Protocol(e.to_string()))
     }
 
+    /// Every revision of story `id`, oldest first.
     pub async fn revisions(&self, id: &str) -> Result<Vec<RevisionInfo>, ClientError> {
         let req = self
             .http
@@ -286,6 +300,7 @@ impl Client {
         self.send_json(req).await
     }
 
+    /// One page of stories matching `query`, in the search language.
     pub async fn search(
         &self,
         query: &str,
@@ -352,15 +367,18 @@ impl Client {
         self.send_json(req).await
     }
 
+    /// The standing alerts this client may see.
     pub async fn alerts(&self) -> Result<Vec<AlertInfo>, ClientError> {
         self.send_json(self.http.get(self.url("/api/alerts"))).await
     }
 
+    /// Adds a standing alert.
     pub async fn add_alert(&self, alert: &NewAlert) -> Result<AlertInfo, ClientError> {
         self.send_json(self.http.post(self.url("/api/alerts")).json(alert))
             .await
     }
 
+    /// Removes alert `id`.
     pub async fn remove_alert(&self, id: u64) -> Result<(), ClientError> {
         self.send(self.http.delete(self.url(&format!("/api/alerts/{id}"))))
             .await
@@ -467,6 +485,7 @@ impl Client {
         )
     }
 
+    /// The feed sources the server polls, with their state.
     pub async fn sources(&self) -> Result<Vec<SourceInfo>, ClientError> {
         self.send_json(self.http.get(self.url("/api/sources")))
             .await
@@ -502,6 +521,7 @@ impl Client {
             .await
     }
 
+    /// Stops polling source `id` and forgets it.
     pub async fn remove_source(&self, id: i64) -> Result<(), ClientError> {
         self.send(self.http.delete(self.url(&format!("/api/sources/{id}"))))
             .await
@@ -523,6 +543,7 @@ impl Client {
         self.send_json(req).await
     }
 
+    /// The server's `/healthz`: stories, sequence and queue figures.
     pub async fn health(&self) -> Result<Health, ClientError> {
         self.send_json(self.http.get(self.url("/healthz"))).await
     }

@@ -3,8 +3,11 @@
 /// One dispatched event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SseEvent {
+    /// The `event:` field (`None` is the default `message`).
     pub event: Option<String>,
+    /// The `id:` field: the sequence to resume after.
     pub id: Option<String>,
+    /// The `data:` lines, joined by newlines.
     pub data: String,
 }
 
@@ -20,6 +23,7 @@ pub struct SseParser {
 }
 
 impl SseParser {
+    /// Reads the next chunk and returns the events it completed.
     pub fn feed(&mut self, chunk: &[u8]) -> Vec<SseEvent> {
         self.buf.extend_from_slice(chunk);
         let mut out = Vec::new();

@@ -50,29 +50,49 @@ pub enum Reach {
 /// Why a request was not made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EgressError {
+    /// The URL is not http or https.
     #[error("`{0}` is not an http(s) URL")]
     NotHttp(String),
+    /// The host resolves to an address that is not public.
     #[error("`{host}` is {kind} address {addr}; newsterm fetches only public addresses")]
     Internal {
+        /// The host as written.
         host: String,
+        /// The address it resolved to.
         addr: IpAddr,
+        /// What kind of internal address it is.
         kind: AddressKind,
     },
+    /// The host has no address.
     #[error("`{host}` did not resolve: {message}")]
-    Unresolved { host: String, message: String },
+    Unresolved {
+        /// The host as written.
+        host: String,
+        /// What the resolver said.
+        message: String,
+    },
 }
 
 /// The kind of an address that is not on the public internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddressKind {
+    /// 0.0.0.0/8 or ::.
     Unspecified,
+    /// 127.0.0.0/8 or ::1.
     Loopback,
+    /// 10/8, 172.16/12, 192.168/16 or fc00::/7.
     Private,
+    /// 169.254/16 or fe80::/10.
     LinkLocal,
+    /// 100.64/10, carrier-grade NAT.
     SharedCgnat,
+    /// 224/4 or ff00::/8.
     Multicast,
+    /// 255.255.255.255.
     Broadcast,
+    /// 240/4, 192.0.0/24, 198.18/15 and other ranges set aside.
     Reserved,
+    /// 192.0.2/24, 198.51.100/24, 203.0.113/24 or 2001:db8::/32.
     Documentation,
 }
 
@@ -215,6 +235,7 @@ pub struct GuardedResolver {
 }
 
 impl GuardedResolver {
+    /// A resolver that lets through only the addresses `reach` allows.
     pub fn new(reach: Reach) -> GuardedResolver {
         GuardedResolver { reach }
     }

@@ -12,30 +12,13 @@
 //! each; `PROPTEST_CASES=200000 cargo test --release -p newsterm-fuzz`
 //! runs for as long as one likes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use proptest::prelude::*;
 
 /// The `shared/data` folder beside the repository clone.
-pub fn shared_data() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        manifest.join("../../../shared/data"),
-        manifest.join("../../shared/data"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!(
-                "fuzz seeds not found: expected the shared/data folder beside the repository, at {} or {}",
-                candidates[0].display(),
-                candidates[1].display()
-            )
-        })
-}
+pub use newsterm_story::test_data::shared_data;
 
 /// A target's seed inputs, shared by every case.
 pub type Seeds = Arc<Vec<Vec<u8>>>;

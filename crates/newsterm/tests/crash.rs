@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::{Server, health, http, markdown_story, publish, wait_indexed};
 use futures_util::StreamExt;
-use newsterm_api::{PublishAck, SearchResponse};
+use newsterm_api::PublishAck;
 use newsterm_client::{SseParser, StreamEvent};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -113,15 +113,7 @@ async fn assert_all_kept(url: &str, acked: &[Published]) {
 /// Each of `sample` is found by its own word, and only it.
 async fn assert_searchable(url: &str, sample: &[&Published]) {
     for p in sample {
-        let resp: SearchResponse = http()
-            .get(format!("{url}/api/search"))
-            .query(&[("q", p.word.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let resp = common::search(url, &p.word).await;
         let ids: Vec<_> = resp.hits.iter().map(|h| h.id).collect();
         assert_eq!(ids, [p.ack.id], "story not searchable for {}", p.word);
     }

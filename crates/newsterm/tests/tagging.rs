@@ -25,16 +25,7 @@ Foreign Minister Annalena Baerbock met Ukrainian officials in Berlin on Monday.
 "#;
 
 async fn search_total(url: &str, q: &str) -> u64 {
-    let resp: SearchResponse = http()
-        .get(format!("{url}/api/search"))
-        .query(&[("q", q)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    resp.total
+    common::search(url, q).await.total
 }
 
 #[tokio::test]

@@ -22,18 +22,35 @@ pub enum Query {
     /// Every story (the empty query).
     All,
     /// One token (text fields) or one whole value (keyword fields).
-    Term { field: Field, text: String },
+    Term {
+        /// The field searched.
+        field: Field,
+        /// The analyzed token, or the normalized keyword value.
+        text: String,
+    },
     /// A token (text fields) or a whole value (keyword fields) starting
     /// with `text`.
-    Prefix { field: Field, text: String },
+    Prefix {
+        /// The field searched.
+        field: Field,
+        /// What the token or value starts with, analyzed like a term.
+        text: String,
+    },
     /// Tokens at consecutive positions within one value of the field
     /// (a phrase never spans two bullets, two paragraphs or two tags).
-    Phrase { field: Field, terms: Vec<String> },
+    Phrase {
+        /// The text field searched.
+        field: Field,
+        /// The analyzed tokens, in order.
+        terms: Vec<String>,
+    },
     /// Stories with `from <= published < to` (half-open; `None` is open),
     /// bounds in whole UTC seconds; compare against
     /// [`crate::indexed_time`] of the story's `published`.
     DateRange {
+        /// First instant included.
         from: Option<OffsetDateTime>,
+        /// First instant excluded.
         to: Option<OffsetDateTime>,
     },
     /// Every child matches.

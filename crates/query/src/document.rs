@@ -13,6 +13,7 @@ use crate::field::Field;
 /// One value of one field of a story.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldValue<'a> {
+    /// The field the value belongs to.
     pub field: Field,
     /// For text fields, the text as written (analyze it with
     /// [`crate::tokenize`]); for keyword fields, already normalized with

@@ -8,24 +8,33 @@ use std::fmt;
 pub enum Field {
     /// The default for words without a field: headline, bullets and body.
     Text,
+    /// The headline alone.
     Headline,
     /// The bullet highlights under the headline.
     Bullets,
     /// Paragraphs and subheads.
     Body,
+    /// Who wrote it.
     Byline,
     /// The dateline, and places found by tagging.
     Place,
+    /// People named in the story, found by tagging.
     Person,
+    /// Organisations named in the story, found by tagging.
     Org,
     /// Publisher keywords, and keywords found by tagging.
     Keyword,
+    /// The publisher or feed the story came from.
     Source,
     /// Language tag (`lang:` or `language:`).
     Lang,
+    /// FLASH, URGENT or ROUTINE (`priority:` or `pri:`).
     Priority,
+    /// The story id.
     Id,
+    /// IPTC media topics found by tagging (code or name).
     Topic,
+    /// Countries of the places found by tagging.
     Country,
     /// The event a story was grouped into (`event:<id>`).
     Event,
@@ -97,6 +106,7 @@ impl Field {
         Field::ALL.into_iter().find(|f| f.name() == name)
     }
 
+    /// Whether the field holds analyzed text or whole keyword values.
     pub fn kind(self) -> FieldKind {
         match self {
             Field::Source

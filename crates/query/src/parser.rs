@@ -20,6 +20,7 @@ pub const MIN_PREFIX_CHARS: usize = 2;
 pub struct QueryError {
     /// 0-based character (not byte) offset into the query.
     pub position: usize,
+    /// What is wrong, for the person who typed the query.
     pub message: String,
 }
 

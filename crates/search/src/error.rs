@@ -8,16 +8,23 @@ pub enum SearchError {
     /// The index on disk was built with another schema or analyzer;
     /// [`crate::SearchIndex::open_or_recreate`] rebuilds it from empty.
     #[error("the search index in {} was built by another version of newsterm and must be rebuilt", .path.display())]
-    SchemaMismatch { path: PathBuf },
+    SchemaMismatch {
+        /// The index folder.
+        path: PathBuf,
+    },
     /// A `cursor` that this index did not hand out, or one made for the
     /// other sort order.
     #[error("invalid cursor `{0}`: pass back the next_cursor of the previous page unchanged")]
     InvalidCursor(String),
+    /// Reading or writing the index files failed.
     #[error("search index I/O error in {}: {source}", .path.display())]
     Io {
+        /// The index folder.
         path: PathBuf,
+        /// What the filesystem said.
         source: std::io::Error,
     },
+    /// tantivy refused an operation on the index.
     #[error("search index error: {0}")]
     Index(#[from] tantivy::TantivyError),
     /// A stored document lacks something every document has.

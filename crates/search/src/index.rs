@@ -66,6 +66,7 @@ pub enum Sort {
 pub struct SearchOptions {
     /// Hits per page, at most [`MAX_LIMIT`]; 0 only counts.
     pub limit: usize,
+    /// Relevance or newest first.
     pub sort: Sort,
     /// `next_cursor` of the previous page, with the same query and sort.
     pub cursor: Option<String>,

@@ -212,10 +212,7 @@ fn check_addresses(config: &ServerConfig) -> Result<(), ServerError> {
 /// only with a public URL.
 fn open_accounts(config: &ServerConfig) -> Result<Accounts, ServerError> {
     let data_dir = &config.data_dir;
-    data_dir.create().map_err(|source| EngineError::DataDir {
-        path: data_dir.path().to_path_buf(),
-        source,
-    })?;
+    data_dir.prepare()?;
     let accounts = Accounts::open(data_dir.path())?;
     if !config.listen.ip().is_loopback() {
         if !accounts.has_users()? {

@@ -49,14 +49,18 @@ macro_rules! select_revision {
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// No story has this id.
     #[error("story {0} does not exist")]
     NotFound(StoryId),
     /// A revision made on top of `expected` while the story is at
     /// `latest`: someone else revised it first.
     #[error("story {id} is at revision {latest}, not {expected}")]
     Stale {
+        /// The story.
         id: StoryId,
+        /// The revision the write was made on.
         expected: u32,
+        /// The story's latest revision.
         latest: u32,
     },
     /// A withdrawn story takes no further revisions.
@@ -79,10 +83,18 @@ pub enum StoreError {
         /// The highest log position the store already holds.
         last: u64,
     },
+    /// A stored revision does not parse.
     #[error("stored revision seq {seq} is unreadable: {message}")]
-    Corrupt { seq: u64, message: String },
+    Corrupt {
+        /// The revision's wire sequence.
+        seq: u64,
+        /// What does not parse.
+        message: String,
+    },
+    /// SQLite failed otherwise.
     #[error("store error: {0}")]
     Sqlite(rusqlite::Error),
+    /// The checkpoint thread could not start.
     #[error("cannot start the checkpoint thread: {0}")]
     Thread(std::io::Error),
 }
@@ -122,7 +134,12 @@ pub enum Write {
     Revision(Box<NewRevision>),
     /// Withdraws a story: a new revision that repeats the latest one's
     /// content and tags, marked a withdrawal with `reason`.
-    Withdraw { id: StoryId, reason: String },
+    Withdraw {
+        /// The story withdrawn.
+        id: StoryId,
+        /// Why, shown to readers.
+        reason: String,
+    },
 }
 
 /// A revision as the engine hands it over once it has grouped it.
@@ -133,8 +150,11 @@ pub struct NewRevision {
     pub id: StoryId,
     /// True for the story's first revision.
     pub first: bool,
+    /// The revision's content.
     pub content: StoryContent,
+    /// The tags found in it.
     pub tags: Tags,
+    /// Update, correction or withdrawal.
     pub kind: RevisionKind,
     /// The correction's note (a withdrawal goes through [`Write::Withdraw`]).
     pub note: Option<String>,
@@ -142,6 +162,7 @@ pub struct NewRevision {
     /// the ones its first revision set; a later revision only fills them
     /// in when the story had none (stored before it was grouped).
     pub event: Option<EventId>,
+    /// See `event`.
     pub duplicate_of: Option<StoryId>,
     /// The revision this one was made on top of, when the writer said
     /// (`If-Match`): stored only if the story is still at it, else
@@ -242,13 +263,18 @@ impl Placed {
 /// Which entities a facet counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MentionKind {
+    /// People.
     Person,
+    /// Organisations.
     Org,
+    /// Places.
     Place,
+    /// IPTC media topics.
     Topic,
 }
 
 impl MentionKind {
+    /// Its name in the `mentions` table and in `/api/facets`.
     pub fn as_str(self) -> &'static str {
         match self {
             MentionKind::Person => "person",
@@ -258,6 +284,7 @@ impl MentionKind {
         }
     }
 
+    /// The kind named `s`, as written by [`MentionKind::as_str`].
     pub fn parse(s: &str) -> Option<MentionKind> {
         [
             MentionKind::Person,
@@ -274,8 +301,11 @@ impl MentionKind {
 /// stories it appears.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionCount {
+    /// The name as tagged.
     pub name: String,
+    /// What else is known of it (a place's country, a topic's label).
     pub detail: Option<String>,
+    /// Stories mentioning it.
     pub count: u64,
 }
 
@@ -343,10 +373,15 @@ fn replace_mentions(
 /// A revision's place in a story's history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevisionEntry {
+    /// The revision number, from 1.
     pub revision: u32,
+    /// Its wire sequence.
     pub seq: u64,
+    /// Its headline.
     pub headline: String,
+    /// When newsterm received it.
     pub received: OffsetDateTime,
+    /// Update, correction or withdrawal.
     pub kind: RevisionKind,
     /// The correction's note or the withdrawal's reason.
     pub note: Option<String>,
@@ -480,6 +515,14 @@ impl Writer {
     /// idempotency key is already stored is answered with the revision
     /// the key first made. The outer error means nothing was stored.
     pub fn place(
+        &mut self,
+        writes: Vec<Placed>,
+    ) -> Result<Vec<Result<Placement, StoreError>>, StoreError> {
+        self.place_in_transaction(writes)
+            .map_err(|e| no_room(&self.conn, e))
+    }
+
+    fn place_in_transaction(
         &mut self,
         writes: Vec<Placed>,
     ) -> Result<Vec<Result<Placement, StoreError>>, StoreError> {
@@ -688,6 +731,11 @@ impl Writer {
     /// Replaces the tags stored with one revision (re-tagging), and the
     /// story's facet mentions when it is the latest revision.
     pub fn set_tags(&mut self, story: &Story) -> Result<(), StoreError> {
+        self.set_tags_in_transaction(story)
+            .map_err(|e| no_room(&self.conn, e))
+    }
+
+    fn set_tags_in_transaction(&mut self, story: &Story) -> Result<(), StoreError> {
         let json = serde_json::to_string(&story.tags).map_err(|e| StoreError::Corrupt {
             seq: story.seq,
             message: e.to_string(),
@@ -715,6 +763,28 @@ impl Writer {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// SQLite calls only ENOSPC a full disk. A quota (EDQUOT) or a file-size
+/// limit (EFBIG) met while writing is a plain I/O error to it, though to
+/// whoever publishes it is the same: no room, nothing stored (the
+/// transaction was rolled back), try again when there is.
+fn no_room(conn: &Connection, e: StoreError) -> StoreError {
+    if let StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
+        && f.code == rusqlite::ErrorCode::SystemIoFailure
+    {
+        // SAFETY: sqlite3_system_errno only reads the connection, which
+        // is open and used by this thread alone (`&mut self` above).
+        let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+        use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+        if matches!(
+            std::io::Error::from_raw_os_error(errno).kind(),
+            StorageFull | QuotaExceeded | FileTooLarge
+        ) {
+            return StoreError::DiskFull;
+        }
+    }
+    e
 }
 
 /// Starts a write transaction holding the write lock from its first
@@ -769,6 +839,7 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
+    /// Starts checkpointing the store at `path` every `every`, truncating the WAL beyond [`WAL_LIMIT`].
     pub fn start(path: &Path, every: std::time::Duration) -> Result<Checkpointer, StoreError> {
         Checkpointer::start_with_limit(path, every, WAL_LIMIT)
     }

@@ -33,8 +33,8 @@ pub mod tags;
 pub mod text;
 
 mod plaintext;
-#[cfg(test)]
-mod test_data;
+#[cfg(any(test, feature = "test-data"))]
+pub mod test_data;
 
 pub use error::{FieldError, StoryError};
 pub use form::{ParsedStory, StoryView};

@@ -1,9 +1,11 @@
-//! Where tests find the real third-party data kept beside the repository.
+//! Where tests find the real third-party data kept beside the
+//! repository: for this crate's tests, and (feature `test-data`) for the
+//! tests of every crate that reads it.
 
 use std::path::{Path, PathBuf};
 
 /// The `shared/data` folder beside the repository clone.
-pub(crate) fn shared_data() -> PathBuf {
+pub fn shared_data() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let candidates = [
         manifest.join("../../../shared/data"),

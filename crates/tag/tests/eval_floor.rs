@@ -15,7 +15,9 @@ use newsterm_tag::topic_eval;
 /// A gold file of `shared/data/ner`, beside the repository as for the other
 /// tests that read third-party data.
 fn gold(file: &str) -> Vec<GoldDoc> {
-    let path = common::shared_data().join("ner").join(file);
+    let path = newsterm_story::test_data::shared_data()
+        .join("ner")
+        .join(file);
     let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     eval::read_gold(BufReader::new(file)).expect("gold lines")
 }

@@ -29,7 +29,9 @@ pub const DEFAULT_CAPACITY: usize = 8192;
 /// One event on the wire: a sequence number and a shared payload.
 #[derive(Debug)]
 pub struct Event<T> {
+    /// Its place on the wire: gap-free, one more than the event before.
     pub seq: u64,
+    /// What was published, shared by every subscriber.
     pub payload: T,
 }
 
@@ -73,6 +75,7 @@ impl<T: Send + Sync + 'static> Wire<T> {
         self.last_seq.load(Ordering::Acquire)
     }
 
+    /// Subscribers attached right now (what `/healthz` shows).
     pub fn subscriber_count(&self) -> usize {
         self.tx.receiver_count()
     }
@@ -109,10 +112,12 @@ impl<T: Send + Sync + 'static> Wire<T> {
 /// What a subscriber receives next.
 #[derive(Debug)]
 pub enum Recv<T> {
+    /// The next event, in sequence order.
     Event(Arc<Event<T>>),
     /// The subscriber fell too far behind and missed events; it should
     /// reconnect and resume after `resume_from`.
     Lagged {
+        /// The last sequence number delivered; resume after it.
         resume_from: u64,
     },
     /// The wire is gone (server shutting down).

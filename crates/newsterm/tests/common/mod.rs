@@ -41,16 +41,36 @@ impl Server {
         Server::spawn(data, listen, &[])
     }
 
+    /// A server started with `extra` arguments, its command first passed
+    /// to `configure` (limits, signal dispositions).
+    pub fn start_configured(
+        data: &Path,
+        extra: &[&str],
+        configure: impl FnOnce(&mut Command),
+    ) -> Server {
+        Server::spawn_configured(data, "127.0.0.1:0", extra, configure)
+    }
+
     fn spawn(data: &Path, listen: &str, extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
+        Server::spawn_configured(data, listen, extra, |_| {})
+    }
+
+    fn spawn_configured(
+        data: &Path,
+        listen: &str,
+        extra: &[&str],
+        configure: impl FnOnce(&mut Command),
+    ) -> Server {
+        let mut command = Command::new(BIN);
+        command
             .args(["serve", "--listen", listen, "--data"])
             .arg(data)
             .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn newsterm serve");
+            .stderr(Stdio::inherit());
+        configure(&mut command);
+        let mut child = command.spawn().expect("spawn newsterm serve");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout)
@@ -134,6 +154,13 @@ pub async fn get_json<T: serde::de::DeserializeOwned>(url: impl reqwest::IntoUrl
         .json()
         .await
         .expect("JSON answer")
+}
+
+/// Searches the archive for `q`, failing the test on any error.
+pub async fn search(url: &str, q: &str) -> newsterm_api::SearchResponse {
+    let url = reqwest::Url::parse_with_params(&format!("{url}/api/search"), [("q", q)])
+        .expect("search URL");
+    get_json(url).await
 }
 
 pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Body>) -> PublishAck {

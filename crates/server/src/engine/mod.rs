@@ -135,21 +135,74 @@ impl DataDir {
     /// only (it holds webhook secrets and account hashes), and makes an
     /// existing one owner-only too.
     pub fn create(&self) -> std::io::Result<()> {
+        self.make()?;
+        self.narrow()
+    }
+
+    fn make(&self) -> std::io::Result<()> {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(&self.0)?;
+        builder.create(&self.0)
+    }
+
+    /// Takes group and other access away. Narrowed, never widened: a
+    /// directory its owner made read-only stays so, and is refused by
+    /// [`DataDir::prepare`].
+    fn narrow(&self) -> std::io::Result<()> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&self.0)?.permissions().mode();
             if mode & 0o077 != 0 {
-                std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700))?;
+                let owner_only = std::fs::Permissions::from_mode(mode & 0o700);
+                std::fs::set_permissions(&self.0, owner_only)?;
             }
         }
         Ok(())
     }
+
+    /// Creates the directory (as [`DataDir::create`]) and checks that it,
+    /// each file in it and each folder of files (the index) can be
+    /// written. A read-only one is refused here, by name, before the
+    /// server listens: SQLite would quietly open a read-only file
+    /// read-only and fail every publish later.
+    pub fn prepare(&self) -> Result<(), EngineError> {
+        let failed = |source| EngineError::DataDir {
+            path: self.0.clone(),
+            source,
+        };
+        self.make().map_err(failed)?;
+        writable(&self.0, 1)?;
+        self.narrow().map_err(failed)
+    }
+}
+
+/// Checks that files can be made in `dir` and that each file in it opens
+/// for writing (nothing is written to them), `depth` folders down.
+fn writable(dir: &Path, depth: usize) -> Result<(), EngineError> {
+    let not_writable = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| EngineError::NotWritable { path, source }
+    };
+    let probe = dir.join(".newsterm-write-check");
+    std::fs::File::create(&probe).map_err(not_writable(dir))?;
+    std::fs::remove_file(&probe).map_err(not_writable(dir))?;
+    for entry in std::fs::read_dir(dir).map_err(not_writable(dir))? {
+        let path = entry.map_err(not_writable(dir))?.path();
+        if path.is_dir() {
+            if depth > 0 {
+                writable(&path, depth - 1)?;
+            }
+        } else if path.is_file() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(not_writable(&path))?;
+        }
+    }
+    Ok(())
 }
 
 /// Why a write was not stored.
@@ -206,8 +259,16 @@ impl From<StoreError> for IngestError {
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    #[error("cannot create data directory {path}: {source}")]
+    #[error("cannot create data directory {path}")]
     DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The directory or a file in it cannot be written (read-only mode,
+    /// owner, or filesystem).
+    #[error("{path} is not writable; the server keeps its data there and must write it")]
+    NotWritable {
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -315,10 +376,7 @@ impl Engine {
         outbound: Reach,
         sequencing: Sequencing,
     ) -> Result<Arc<Engine>, EngineError> {
-        data_dir.create().map_err(|source| EngineError::DataDir {
-            path: data_dir.path().to_path_buf(),
-            source,
-        })?;
+        data_dir.prepare()?;
         let tagger = Arc::new(newsterm_tag::Tagger::load()?);
         let writer = Writer::open(&data_dir.store())?;
         let reader = Arc::new(Reader::open(&data_dir.store(), 4)?);

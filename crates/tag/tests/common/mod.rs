@@ -6,18 +6,6 @@ use std::sync::OnceLock;
 
 use newsterm_tag::Tagger;
 
-/// The `shared/data` folder beside the repository clone (third-party gold data).
-pub fn shared_data() -> std::path::PathBuf {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../../../shared/data"),
-        manifest.join("../../shared/data"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
-    .expect("the shared/data folder beside the repository")
-}
-
 pub fn tagger() -> &'static Tagger {
     static TAGGER: OnceLock<Tagger> = OnceLock::new();
     TAGGER.get_or_init(|| Tagger::load().expect("shipped data loads"))
