@@ -42,39 +42,55 @@ pub const ACCOUNTS_FILE: &str = "accounts.db";
 /// Why an accounts operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountsError {
+    /// A user name outside the allowed characters or length.
     #[error("user name `{0}` is not valid: use 1 to 64 letters, digits, `.`, `_`, `-` or `@`")]
     InvalidName(String),
+    /// A role other than admin, editor or reader.
     #[error("`{0}` is not a role: use admin, editor or reader")]
     InvalidRole(String),
+    /// A scope list naming an unknown scope.
     #[error(
         "`{0}` is not a scope list: use publish, read, alerts, sources, admin, comma-separated"
     )]
     InvalidScope(String),
+    /// A token asked for scopes its user's role does not have.
     #[error("the {role} role does not allow the {scopes} scope (it allows {allowed})")]
     ScopeBeyondRole {
+        /// The user's role.
         role: Role,
+        /// The scopes asked for.
         scopes: Scopes,
+        /// The scopes the role allows.
         allowed: Scopes,
     },
+    /// A password too short, too long or otherwise unusable; says why.
     #[error("the password {0}")]
     InvalidPassword(String),
+    /// A token lifetime that is not a number with d, h or m, nor `never`.
     #[error("`{0}` is not a lifetime: use a number and d, h or m (30d, 12h), or never")]
     InvalidLifetime(String),
+    /// A token name over one line or 100 characters.
     #[error("a token name must be one line of at most 100 characters")]
     InvalidTokenName,
+    /// No user has this name.
     #[error("there is no user `{0}`")]
     NoSuchUser(String),
+    /// The name is taken.
     #[error("a user `{0}` already exists")]
     UserExists(String),
+    /// No token has this id.
     #[error("there is no token `{0}`")]
     NoSuchToken(String),
+    /// The system's random source failed.
     #[error("cannot read random bytes from the system: {0}")]
     Random(String),
+    /// Password hashing failed.
     #[error("cannot hash the password: {0}")]
     Hash(String),
     /// `accounts.db` could not be opened, created or migrated.
     #[error(transparent)]
     Open(Box<newsterm_sqlite::OpenError>),
+    /// SQLite failed.
     #[error("accounts file: {0}")]
     Storage(#[from] rusqlite::Error),
 }
@@ -83,14 +99,19 @@ pub enum AccountsError {
 /// told; none says whether a user or token exists.
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
+    /// No live token matches.
     #[error("the token is not valid (wrong, revoked, or its user was removed)")]
     InvalidToken,
+    /// The token's lifetime is over.
     #[error("the token has expired")]
     ExpiredToken,
+    /// No live session matches the cookie.
     #[error("the session is not valid or has expired: log in again")]
     InvalidSession,
+    /// The name or the password is wrong (which, is not said).
     #[error("wrong user name or password")]
     WrongPassword,
+    /// The accounts could not be read.
     #[error(transparent)]
     Accounts(#[from] AccountsError),
 }

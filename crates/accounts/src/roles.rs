@@ -17,8 +17,10 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, most powerful first.
     pub const ALL: [Role; 3] = [Role::Admin, Role::Editor, Role::Reader];
 
+    /// The role's name, as written on the command line and in the API.
     pub fn as_str(&self) -> &'static str {
         match self {
             Role::Admin => "admin",
@@ -72,6 +74,7 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// Every scope, in the order they are listed.
     pub const ALL: [Scope; 5] = [
         Scope::Publish,
         Scope::Read,
@@ -80,6 +83,7 @@ impl Scope {
         Scope::Admin,
     ];
 
+    /// The scope's name, as written in scope lists.
     pub fn as_str(&self) -> &'static str {
         match self {
             Scope::Publish => "publish",
@@ -117,13 +121,17 @@ impl FromStr for Scope {
 pub struct Scopes(u8);
 
 impl Scopes {
+    /// No scope.
     pub const NONE: Scopes = Scopes(0);
+    /// Every scope.
     pub const ALL: Scopes = Scopes(0b1_1111);
 
+    /// No scope (usable in constants).
     pub const fn empty() -> Scopes {
         Scopes(0)
     }
 
+    /// The set of `scopes`.
     pub fn of(scopes: &[Scope]) -> Scopes {
         Scopes(scopes.iter().fold(0, |acc, s| acc | s.bit()))
     }
@@ -133,14 +141,17 @@ impl Scopes {
         self.0 & (scope.bit() | Scope::Admin.bit()) != 0
     }
 
+    /// True when every scope of `other` is in this set.
     pub fn contains_all(&self, other: Scopes) -> bool {
         self.0 & other.0 == other.0
     }
 
+    /// True when it holds no scope.
     pub fn is_empty(&self) -> bool {
         self.0 == 0
     }
 
+    /// The scopes held, in [`Scope::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
         Scope::ALL.into_iter().filter(|s| self.0 & s.bit() != 0)
     }

@@ -59,29 +59,41 @@ CREATE TABLE IF NOT EXISTS sessions (
 /// A user as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
+    /// The user's row id (what alerts record as their owner).
     pub id: i64,
+    /// The login name.
     pub name: String,
+    /// What the user may do.
     pub role: Role,
     /// False for a user who can use tokens but not log in.
     pub has_password: bool,
+    /// When the user was added.
     pub created: OffsetDateTime,
 }
 
 /// A token as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenInfo {
+    /// The token's public id (16 hex digits, also inside the token), used to list and revoke it.
     pub id: String,
+    /// The user it belongs to.
     pub user: String,
+    /// A label its creator gave it.
     pub name: Option<String>,
+    /// What it may do, within its user's role.
     pub scopes: Scopes,
+    /// When it was made.
     pub created: OffsetDateTime,
+    /// When it stops working; `None` never.
     pub expires: Option<OffsetDateTime>,
 }
 
 /// A token just created: `token` is the secret to hand over, once.
 #[derive(Debug, Clone)]
 pub struct NewToken {
+    /// The token as listed.
     pub info: TokenInfo,
+    /// The secret itself, shown once and stored only as its hash.
     pub token: String,
 }
 
@@ -89,7 +101,10 @@ pub struct NewToken {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credential {
     /// `Authorization: Bearer nt_…`, by token id.
-    Token { id: String },
+    Token {
+        /// The token's public id.
+        id: String,
+    },
     /// A session cookie from a password login.
     Session,
 }
@@ -97,15 +112,20 @@ pub enum Credential {
 /// Who a request is from, and what it may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
+    /// The user's row id.
     pub user_id: i64,
+    /// The user's name.
     pub user: String,
+    /// The user's role.
     pub role: Role,
     /// What this credential may do: its own scopes within its user's role.
     pub scopes: Scopes,
+    /// How the request proved it.
     pub credential: Credential,
 }
 
 impl Principal {
+    /// True when this credential may do what `scope` allows.
     pub fn allows(&self, scope: crate::Scope) -> bool {
         self.scopes.allows(scope)
     }
@@ -117,8 +137,11 @@ impl Principal {
 pub struct Session {
     /// The cookie value (a random secret; stored only as its hash).
     pub cookie: String,
+    /// Sent back with every write (`X-CSRF-Token`).
     pub csrf: String,
+    /// When the session ends.
     pub expires: OffsetDateTime,
+    /// Whose session it is.
     pub principal: Principal,
 }
 
@@ -233,6 +256,7 @@ impl Accounts {
         })
     }
 
+    /// The accounts file.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -304,6 +328,7 @@ impl Accounts {
         })
     }
 
+    /// Every user, by name.
     pub fn users(&self) -> Result<Vec<User>, AccountsError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(

@@ -16,7 +16,9 @@ pub const MAX_REJECTED_LISTED: usize = 100;
 /// Answer to a publish (`POST /api/stories`) or revision (`PUT`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishAck {
+    /// The story: a new one, or the one revised.
     pub id: StoryId,
+    /// The revision just stored.
     pub revision: u32,
     /// The revision's place on the wire.
     pub seq: u64,
@@ -35,15 +37,23 @@ fn is_false(b: &bool) -> bool {
 /// This is the `data` of every `event: story` on `/api/stream`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
+    /// The revision's place on the wire.
     pub seq: u64,
+    /// The story.
     pub id: StoryId,
+    /// Its revision number.
     pub revision: u32,
+    /// Its headline.
     pub headline: String,
+    /// When the publisher published it.
     #[serde(with = "time::serde::rfc3339")]
     pub published: OffsetDateTime,
+    /// FLASH, URGENT or normal.
     pub priority: Priority,
+    /// The publisher or feed it came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Its language tag (`en`).
     pub language: String,
     /// Top topic code, once tagging has assigned one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,6 +91,7 @@ impl Headline {
         self.kind == RevisionKind::Withdrawal
     }
 
+    /// The headline row of one stored revision.
     pub fn of(story: &Story) -> Headline {
         Headline {
             seq: story.seq,
@@ -106,6 +117,7 @@ impl Headline {
 /// `/api/stream?top=1`): an event, with its latest story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopEntry {
+    /// The event.
     pub event: EventId,
     /// The event's best headline: the one most sources carried.
     pub label: String,
@@ -117,10 +129,13 @@ pub struct TopEntry {
     pub stories: u64,
     /// Distinct sources carrying it, in the order they did.
     pub sources: Vec<String>,
+    /// When its first story was published.
     #[serde(with = "time::serde::rfc3339")]
     pub first: OffsetDateTime,
+    /// When its latest story was published.
     #[serde(with = "time::serde::rfc3339")]
     pub last: OffsetDateTime,
+    /// Its pace: stories per hour now against its first hour.
     pub velocity: Velocity,
     /// Its rank: priority × recency (halving every six hours) × sources ×
     /// pace.
@@ -130,34 +145,47 @@ pub struct TopEntry {
 /// Stories per hour now against the event's own first hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Velocity {
+    /// Stories in the last hour.
     pub last_hour: u64,
+    /// Stories in the event's first hour.
     pub first_hour: u64,
 }
 
 /// `GET /api/events/{id}`: one event, from its stored stories.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventInfo {
+    /// The event.
     pub event: EventId,
+    /// Its best headline: the one most sources carried.
     pub label: String,
+    /// When its first story was published.
     #[serde(with = "time::serde::rfc3339")]
     pub first: OffsetDateTime,
+    /// When its latest story was published.
     #[serde(with = "time::serde::rfc3339")]
     pub last: OffsetDateTime,
     /// Live stories, oldest first.
     pub stories: Vec<Headline>,
+    /// Distinct sources, in the order they first carried it.
     pub sources: Vec<String>,
+    /// People most mentioned, most first.
     pub people: Vec<NameCount>,
+    /// Organisations most mentioned, most first.
     pub organisations: Vec<NameCount>,
+    /// Places most mentioned, most first.
     pub places: Vec<NameCount>,
     /// Topic codes.
     pub topics: Vec<NameCount>,
+    /// Its pace: stories per hour now against its first hour.
     pub velocity: Velocity,
 }
 
 /// A name and how many of an event's stories mention it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NameCount {
+    /// The name (a topic's code for topics).
     pub name: String,
+    /// Stories mentioning it.
     pub count: u64,
 }
 
@@ -175,20 +203,27 @@ pub struct Withdrawal {
 pub struct ReadReport {
     /// `hour` or `day`.
     pub window: String,
+    /// The most-read stories, most read first.
     pub stories: Vec<ReadStory>,
+    /// The most-read events, most read first.
     pub events: Vec<ReadEvent>,
 }
 
+/// One story of `GET /api/read`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadStory {
+    /// The story's latest headline.
     pub story: Headline,
     /// Distinct readers who opened it in the window.
     pub readers: u64,
 }
 
+/// One event of `GET /api/read`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReadEvent {
+    /// The event.
     pub event: EventId,
+    /// Its best headline.
     pub label: String,
     /// Distinct readers who opened any of its stories in the window.
     pub readers: u64,
@@ -199,22 +234,31 @@ pub struct ReadEvent {
 pub struct SearchResponse {
     /// Stories matching the query in all (not only this page).
     pub total: u64,
+    /// This page's hits, best (or newest) first.
     pub hits: Vec<SearchHit>,
     /// Pass as `cursor=` to get the next page; absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
 }
 
+/// One story found by a search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
+    /// The story.
     pub id: StoryId,
+    /// The revision found (its latest).
     pub revision: u32,
+    /// Its headline.
     pub headline: String,
+    /// When it was published.
     #[serde(with = "time::serde::rfc3339")]
     pub published: OffsetDateTime,
+    /// FLASH, URGENT or normal.
     pub priority: Priority,
+    /// The publisher or feed it came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Relevance score: higher matches better.
     pub score: f32,
     /// Matched text with `<b>…</b>` around each hit term; HTML-escaped.
     pub snippet: String,
@@ -226,9 +270,13 @@ pub struct SearchHit {
 /// One entry of `GET /api/stories/{id}/revisions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RevisionInfo {
+    /// The revision number, from 1.
     pub revision: u32,
+    /// Its place on the wire.
     pub seq: u64,
+    /// Its headline.
     pub headline: String,
+    /// When newsterm received it.
     #[serde(with = "time::serde::rfc3339")]
     pub received: OffsetDateTime,
 }
@@ -236,9 +284,11 @@ pub struct RevisionInfo {
 /// Every error answer: `{"error":{"code","message"}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
+    /// The code and the message.
     pub error: ErrorDetail,
 }
 
+/// What went wrong, for programs and for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     /// Stable, machine-readable (`invalid_story`, `invalid_query`, …).
@@ -251,15 +301,20 @@ pub struct ErrorDetail {
 /// far behind and was dropped; reconnect with `since=resume_from`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lagged {
+    /// The last sequence number delivered; resume after it.
     pub resume_from: u64,
 }
 
 /// `GET /healthz` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
+    /// `ok` while the server serves.
     pub status: String,
+    /// Distinct stories stored.
     pub stories: u64,
+    /// Highest wire sequence stored.
     pub last_seq: u64,
+    /// Highest wire sequence the search index has committed.
     pub indexed_seq: u64,
     /// Live stream subscribers (SSE and WebSocket) attached right now.
     #[serde(default)]
@@ -303,6 +358,7 @@ pub struct ClusterHealth {
 /// `POST /api/import` answer: what a batch of JSON lines became.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ImportReport {
+    /// Stories stored.
     pub imported: u64,
     /// The first lines not imported (at most [`MAX_REJECTED_LISTED`]),
     /// each with its 1-based line number in the request body and the
@@ -315,13 +371,17 @@ pub struct ImportReport {
     /// Wire sequences of the first and last story imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_seq: Option<u64>,
+    /// See `first_seq`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_seq: Option<u64>,
 }
 
+/// One line of an import that was not taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineError {
+    /// Its 1-based line number in the request body.
     pub line: u64,
+    /// Why it was not taken.
     pub error: String,
 }
 
@@ -332,9 +392,11 @@ pub struct EntityFacets {
     /// `person`, `org`, `place` or `topic`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The most mentioned first.
     pub entities: Vec<EntityCount>,
 }
 
+/// One entity of a facet and how many stories mention it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntityCount {
     /// Canonical name (topics: the code).
@@ -447,11 +509,15 @@ pub struct MovingEntity {
 /// A standing alert as `GET /api/alerts` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertInfo {
+    /// The alert's id.
     pub id: u64,
+    /// What its owner called it.
     pub name: String,
     /// The query in the search language, as written.
     pub query: String,
+    /// Where its matches go.
     pub delivery: AlertDelivery,
+    /// When it was added.
     #[serde(with = "time::serde::rfc3339")]
     pub created: OffsetDateTime,
 }
@@ -463,6 +529,7 @@ pub struct AlertDelivery {
     /// The terminal's alert pane and `/api/stream?alerts=1`.
     #[serde(default = "default_true")]
     pub stream: bool,
+    /// POSTs each match to a URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookTarget>,
     /// The alert's Atom feed, `/feeds/alerts/{id}.atom`.
@@ -474,8 +541,10 @@ fn default_true() -> bool {
     true
 }
 
+/// A webhook: where matches are POSTed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookTarget {
+    /// The https URL.
     pub url: String,
     /// Only on input: signs each delivery (HMAC-SHA256).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -488,8 +557,11 @@ pub struct WebhookTarget {
 /// The body of `POST /api/alerts`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAlert {
+    /// What to call the alert.
     pub name: String,
+    /// The query, in the search language.
     pub query: String,
+    /// Where matches go (stream and feed when absent).
     #[serde(default = "default_delivery")]
     pub delivery: AlertDelivery,
 }
@@ -506,9 +578,13 @@ fn default_delivery() -> AlertDelivery {
 /// `/api/stream?alerts=1`, and an entry of `GET /api/alerts/{id}/hits`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlertHit {
+    /// The alert's id.
     pub alert: u64,
+    /// The alert's name.
     pub name: String,
+    /// The story revision that matched.
     pub story: Headline,
+    /// When it fired.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
@@ -533,11 +609,13 @@ pub struct NewSource {
 /// or fetched from `url`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ImportFeedParams {
+    /// Fetch the feed from this URL (else the request body is the feed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Source name for its stories (default: the feed's title).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Given to every story imported; normal when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
 }
@@ -556,6 +634,7 @@ pub struct PollReport {
     pub revised: u64,
     /// Seen before with the same content, or repeated within the feed.
     pub skipped_duplicate: u64,
+    /// Items not taken, and why.
     #[serde(default)]
     pub failed: Vec<ItemFailure>,
     /// Changes made on the way in (future times set to now …).
@@ -590,38 +669,52 @@ impl PollReport {
 pub struct ItemFailure {
     /// The item's de-duplication key (`id:…`, `link:…` or `hash:…`).
     pub key: String,
+    /// Why it was not taken.
     pub reason: String,
 }
 
 /// A polled feed source as `GET /api/sources` lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceInfo {
+    /// The source's id.
     pub id: i64,
+    /// The feed's URL.
     pub url: String,
+    /// Shown as each story's source; the feed's title when absent.
     #[serde(default)]
     pub name: Option<String>,
     /// Poll interval, e.g. `5m`.
     pub every: String,
+    /// Given to every story from it.
     pub priority: Priority,
+    /// True while polling is paused.
     pub paused: bool,
+    /// How polling it has gone.
     pub status: SourceHealth,
 }
 
+/// How a polled source has been doing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct SourceHealth {
+    /// When a poll last succeeded.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub last_success: Option<OffsetDateTime>,
     /// The last poll's problem in words; absent after a clean poll.
     #[serde(default)]
     pub last_error: Option<String>,
+    /// Polls failed in a row (0 after a success).
     #[serde(default)]
     pub consecutive_failures: u32,
+    /// When it is polled next; absent means now.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub next_due: Option<OffsetDateTime>,
+    /// Items in the feed at the last fetch that returned content.
     #[serde(default)]
     pub items_seen: u64,
+    /// New stories and revisions that fetch brought.
     #[serde(default)]
     pub items_new: u64,
+    /// New stories and revisions taken from it in all.
     #[serde(default)]
     pub total_taken: u64,
 }
@@ -683,7 +776,9 @@ mod tests {
 /// `POST /api/login` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
+    /// The user name.
     pub user: String,
+    /// The password.
     pub password: String,
 }
 
@@ -706,6 +801,7 @@ pub struct SessionInfo {
 /// A user as a session shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserInfo {
+    /// The user name.
     pub name: String,
     /// `admin`, `editor` or `reader`.
     pub role: String,

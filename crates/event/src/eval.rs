@@ -46,10 +46,13 @@ use crate::grouper::{Config, Grouper, Placement};
 /// One article of the bundled Wikinews file.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Article {
+    /// Its id in the file.
     pub id: String,
+    /// Its headline.
     pub title: String,
     /// `YYYY-MM-DD`.
     pub published: String,
+    /// Paragraphs separated by blank lines.
     pub body: String,
 }
 
@@ -69,9 +72,11 @@ pub struct Labelled {
     pub repeat_of: Option<String>,
     /// The article it was made from.
     pub origin: String,
+    /// The story's headline (changed from the article's for copies and follow-ups).
     pub headline: String,
     /// Paragraphs separated by blank lines.
     pub body: String,
+    /// The feed it comes from.
     pub source: String,
     /// RFC 3339.
     pub published: String,
@@ -524,8 +529,11 @@ fn follow_up(
 /// Precision, recall and F1.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Scores {
+    /// Share of the predicted pairs or links that are right.
     pub precision: f64,
+    /// Share of the gold pairs or links that were found.
     pub recall: f64,
+    /// Harmonic mean of precision and recall.
     pub f1: f64,
 }
 
@@ -608,29 +616,39 @@ pub fn cluster_numbers<T: Eq + std::hash::Hash + Clone>(labels: &[T]) -> Vec<usi
 /// A labelled story ready to be placed: parsed and tagged.
 #[derive(Debug, Clone)]
 pub struct EvalStory {
+    /// What the set says about it.
     pub label: Labelled,
+    /// The parsed story.
     pub content: StoryContent,
+    /// Its tags.
     pub tags: Tags,
 }
 
 /// What [`evaluate`] found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// Stories placed.
     pub stories: usize,
+    /// Distinct gold events.
     pub gold_events: usize,
+    /// Distinct events the grouper made.
     pub predicted_events: usize,
     /// Pairs of stories that are copies of one original.
     pub near_duplicates: Scores,
+    /// Event grouping scored per story (B-cubed).
     pub events_bcubed: Scores,
+    /// Event grouping scored over pairs of stories.
     pub events_pairwise: Scores,
     /// Copies linked to their own original.
     pub copies_linked: (usize, usize),
     /// Next-day follow-ups placed in their article's event, and those
     /// taken for copies.
     pub follow_ups_joined: (usize, usize),
+    /// Next-day follow-ups wrongly linked as copies.
     pub follow_ups_as_copies: usize,
     /// Same-source resends caught, of all; and stories wrongly taken for one.
     pub repeats_caught: (usize, usize),
+    /// Stories wrongly taken for a resend.
     pub false_repeats: usize,
     /// Mean time to read a story's features and place it.
     pub cost_per_story: Duration,
@@ -798,11 +816,15 @@ pub struct Cost {
     pub stories: usize,
     /// Over the last [`COST_WINDOW`] stories before this point.
     pub mean: Duration,
+    /// Median over the window.
     pub p50: Duration,
+    /// 99th percentile over the window.
     pub p99: Duration,
+    /// Slowest in the window.
     pub max: Duration,
     /// Stories and events held in memory.
     pub resident_stories: usize,
+    /// Events held in memory.
     pub resident_events: usize,
 }
 

@@ -65,6 +65,7 @@ pub struct Features {
     pub names: Vec<(FeatureKey, f32)>,
     /// The people named, the most mentioned first: who a story is about.
     pub people: Vec<FeatureKey>,
+    /// MinHash of the story's word shingles: near-duplicate text.
     pub signature: Signature,
     /// Distinct shingles: with two signatures, turns a Jaccard estimate
     /// into the share of the shorter text found in the longer.

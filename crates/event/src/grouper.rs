@@ -65,8 +65,11 @@ pub enum Placement {
     /// Store it in `event`; `duplicate_of` is the story whose text it
     /// nearly repeats (the first of them), if any.
     Grouped {
+        /// The event: an existing one, or a new one made for it.
         event: EventId,
+        /// True when the event is new.
         new_event: bool,
+        /// The story whose text it nearly repeats, if any.
         duplicate_of: Option<StoryId>,
     },
     /// The same source already sent this exact text as that story: it
@@ -165,6 +168,7 @@ impl Default for Grouper {
 }
 
 impl Grouper {
+    /// A grouper with no stories, placing by `config`.
     pub fn new(config: Config) -> Grouper {
         Grouper {
             config,
@@ -185,6 +189,7 @@ impl Grouper {
         }
     }
 
+    /// The thresholds it places by.
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -194,6 +199,7 @@ impl Grouper {
         self.stories.len()
     }
 
+    /// True when it holds no story.
     pub fn is_empty(&self) -> bool {
         self.stories.is_empty()
     }
@@ -725,11 +731,17 @@ fn subtract(map: &mut FxHashMap<FeatureKey, f32>, values: &[(FeatureKey, f32)]) 
 /// One story of an event as TOP and summaries see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberView {
+    /// The story.
     pub id: StoryId,
+    /// Its latest headline.
     pub headline: String,
+    /// Its source, if it named one.
     pub source: Option<String>,
+    /// Its latest priority.
     pub priority: Priority,
+    /// When it was published.
     pub published: OffsetDateTime,
+    /// The story whose text it nearly repeats, if any.
     pub duplicate_of: Option<StoryId>,
 }
 

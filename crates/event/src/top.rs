@@ -37,7 +37,9 @@ impl Velocity {
 /// One row of TOP: an event, with its latest story.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopEvent {
+    /// The event.
     pub event: EventId,
+    /// Its rank: priority × recency × sources × pace.
     pub score: f64,
     /// The event's best headline: the one most sources carried.
     pub label: String,
@@ -45,11 +47,15 @@ pub struct TopEvent {
     pub latest: MemberView,
     /// The highest priority among its stories of the last twelve hours.
     pub priority: Priority,
+    /// Live stories in the event.
     pub stories: usize,
     /// Distinct sources, in the order they first carried the event.
     pub sources: Vec<String>,
+    /// When its first story was published.
     pub first: OffsetDateTime,
+    /// When its latest story was published.
     pub last: OffsetDateTime,
+    /// Stories per hour now against its first hour.
     pub velocity: Velocity,
 }
 
@@ -170,25 +176,36 @@ fn rank(event: EventId, members: &[MemberView], reference: i64) -> TopEvent {
 /// A name with the number of the event's stories that mention it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameCount {
+    /// The name (a topic's code for topics).
     pub name: String,
+    /// Stories mentioning it.
     pub count: usize,
 }
 
 /// Everything about one event, from its stored stories.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventSummary {
+    /// The event.
     pub event: EventId,
+    /// Its best headline: the one most sources carried.
     pub label: String,
+    /// When its first story was published.
     pub first: OffsetDateTime,
+    /// When its latest story was published.
     pub last: OffsetDateTime,
     /// Live stories, oldest first.
     pub stories: Vec<MemberView>,
+    /// Distinct sources, in the order they first carried it.
     pub sources: Vec<String>,
+    /// People most mentioned, most first.
     pub people: Vec<NameCount>,
+    /// Organisations most mentioned, most first.
     pub organisations: Vec<NameCount>,
+    /// Places most mentioned, most first.
     pub places: Vec<NameCount>,
     /// Topic codes.
     pub topics: Vec<NameCount>,
+    /// Stories per hour now against its first hour.
     pub velocity: Velocity,
 }
 

@@ -9,6 +9,7 @@ pub enum FeedError {
     TooLarge {
         /// The size when known; `None` when reading stopped at the cap.
         bytes: Option<u64>,
+        /// The cap, in bytes.
         limit: u64,
     },
     /// The DOCTYPE declares entities: the way in for billion-laughs
@@ -28,7 +29,12 @@ pub enum FeedError {
     NotAFeed(String),
     /// A feed file could not be read.
     #[error("cannot read {path}: {message}")]
-    Read { path: String, message: String },
+    Read {
+        /// The file.
+        path: String,
+        /// What the filesystem said.
+        message: String,
+    },
 }
 
 /// `10485760` → `10 MiB`; sizes that are not whole MiB or KiB stay bytes.

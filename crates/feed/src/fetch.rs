@@ -33,10 +33,13 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Longest wait for the next bytes of a response.
     pub read_timeout: Duration,
+    /// Longest wait for the connection.
     pub connect_timeout: Duration,
     /// Largest body accepted, after decompression.
     pub max_bytes: usize,
+    /// Redirects followed before giving up.
     pub max_redirects: usize,
+    /// Sent as `User-Agent`.
     pub user_agent: String,
     /// Which addresses may be fetched: public ones only unless the
     /// operator allowed more.
@@ -61,8 +64,10 @@ impl Default for FetchOptions {
 /// conditional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Validators {
+    /// The last `ETag`, sent back as `If-None-Match`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
+    /// The last `Last-Modified`, sent back as `If-Modified-Since`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
 }
@@ -72,6 +77,7 @@ pub struct Validators {
 pub enum FetchOutcome {
     /// `304`: the feed has not changed since the validators were issued.
     NotModified,
+    /// `200`: a new body.
     Fetched(Fetched),
 }
 
@@ -80,6 +86,7 @@ pub enum FetchOutcome {
 pub struct Fetched {
     /// The body, decompressed.
     pub bytes: Vec<u8>,
+    /// What to send with the next fetch.
     pub validators: Validators,
     /// Where the body came from, after redirects.
     pub final_url: String,
@@ -88,27 +95,59 @@ pub struct Fetched {
 /// Why a fetch failed, in words that name the URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
+    /// The URL does not parse or is not http(s).
     #[error("`{0}` is not an http(s) URL")]
     BadUrl(String),
+    /// The server answered with an error status.
     #[error("HTTP {status} from {url}")]
-    Status { status: u16, url: String },
+    Status {
+        /// The status.
+        status: u16,
+        /// The URL fetched.
+        url: String,
+    },
+    /// The whole request took too long.
     #[error("timed out after {} fetching {url}", seconds(*.after))]
-    Timeout { after: Duration, url: String },
+    Timeout {
+        /// The time allowed.
+        after: Duration,
+        /// The URL fetched.
+        url: String,
+    },
+    /// The response stopped arriving midway.
     #[error("{url} stopped sending: nothing received for {}", seconds(*.after))]
-    Stalled { after: Duration, url: String },
+    Stalled {
+        /// How long nothing arrived.
+        after: Duration,
+        /// The URL fetched.
+        url: String,
+    },
+    /// Redirected more times than allowed.
     #[error("gave up after {limit} redirects from {url}")]
-    TooManyRedirects { limit: usize, url: String },
+    TooManyRedirects {
+        /// Redirects allowed.
+        limit: usize,
+        /// The URL fetched.
+        url: String,
+    },
+    /// The body is over the cap.
     #[error("{}", too_large(.url, *.bytes, *.limit))]
     TooLarge {
+        /// The URL fetched.
         url: String,
         /// Declared by the server; `None` when reading stopped at the cap.
         bytes: Option<u64>,
+        /// The cap, in bytes.
         limit: u64,
     },
     /// Refused, unreachable, an internal address, DNS or TLS: users are
     /// not told which, so a fetch cannot probe a network.
     #[error("{}", newsterm_egress::CONNECTION_FAILED)]
-    Unreachable { url: String },
+    Unreachable {
+        /// The URL fetched.
+        url: String,
+    },
+    /// The HTTP client could not be built.
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
 }
@@ -146,6 +185,7 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// A fetcher with `options`; fails only if the HTTP client cannot be built.
     pub fn new(options: FetchOptions) -> Result<Fetcher, FetchError> {
         let client = newsterm_egress::client_builder(options.reach)
             .user_agent(options.user_agent.clone())
@@ -161,6 +201,7 @@ impl Fetcher {
         Ok(Fetcher { client, options })
     }
 
+    /// The options it fetches with.
     pub fn options(&self) -> &FetchOptions {
         &self.options
     }

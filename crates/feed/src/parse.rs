@@ -90,14 +90,18 @@ pub enum FeedFormat {
     Rss0,
     /// RSS 1.0 (RDF).
     Rss1,
+    /// RSS 2.0.
     Rss2,
+    /// Atom 1.0.
     Atom,
+    /// JSON Feed 1.0 or 1.1.
     JsonFeed,
     /// A ninjs document or an array of them.
     Ninjs,
 }
 
 impl FeedFormat {
+    /// The format's usual name ("RSS 2.0", "Atom").
     pub fn as_str(self) -> &'static str {
         match self {
             FeedFormat::Rss0 => "RSS 0.9x",
@@ -113,9 +117,11 @@ impl FeedFormat {
 /// A feed document, read.
 #[derive(Debug, Clone)]
 pub struct ParsedFeed {
+    /// Which format the document is in.
     pub format: FeedFormat,
     /// The feed's own title, as plain text.
     pub title: Option<String>,
+    /// Its items, in document order.
     pub items: Vec<FeedItem>,
 }
 
@@ -133,6 +139,7 @@ pub enum ItemError {
     Ninjs {
         /// 1-based place of the document in the feed.
         number: usize,
+        /// Why it does not read.
         error: StoryError,
     },
 }

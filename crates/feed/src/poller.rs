@@ -51,10 +51,13 @@ pub enum SinkError {
     /// The story an item revises is not in the store.
     #[error("story {0} does not exist")]
     StoryGone(StoryId),
+    /// The disk is full: nothing was stored; the poll is retried later.
     #[error("the disk holding the store is full; nothing was stored")]
     DiskFull,
+    /// The server is stopping.
     #[error("the server is shutting down")]
     ShuttingDown,
+    /// The store failed otherwise.
     #[error("store failure: {0}")]
     Store(String),
 }
@@ -62,6 +65,7 @@ pub enum SinkError {
 /// Where new and changed items go: the server's ingest path. Any
 /// `Fn(Vec<IngestItem>) -> impl Future<Output = SinkResult>` is a sink.
 pub trait Sink: Send + Sync + 'static {
+    /// Stores `items` (new stories and revisions) and answers what became of each.
     fn ingest(&self, items: Vec<IngestItem>) -> Pin<Box<dyn Future<Output = SinkResult> + Send>>;
 }
 
@@ -78,14 +82,19 @@ where
 /// Why a poll or an import took nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum PollError {
+    /// The feed could not be fetched.
     #[error(transparent)]
     Fetch(#[from] FetchError),
+    /// The feed could not be read.
     #[error(transparent)]
     Feed(#[from] FeedError),
+    /// The items could not be stored.
     #[error("could not store the items: {0}")]
     Sink(#[from] SinkError),
+    /// The source list could not be read or updated.
     #[error(transparent)]
     Sources(#[from] SourcesError),
+    /// A poll task failed unexpectedly.
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -95,6 +104,7 @@ pub enum PollError {
 pub struct ItemFailure {
     /// The item's dedupe key (`id:…`, `link:…` or `hash:…`).
     pub key: String,
+    /// Why it was not taken.
     pub reason: String,
 }
 
@@ -111,6 +121,7 @@ pub struct PollReport {
     pub revised: usize,
     /// Seen before with the same content, or repeated within the feed.
     pub skipped_duplicate: usize,
+    /// Items not taken, and why.
     pub failed: Vec<ItemFailure>,
     /// Changes made on the way in (future times set to now …).
     pub notes: Vec<String>,
@@ -192,6 +203,7 @@ struct Inner {
 }
 
 impl Poller {
+    /// A poller over the sources in `store`, fetching with `fetcher` and storing through `sink`.
     pub fn new(
         store: Arc<SourceStore>,
         fetcher: Fetcher,
@@ -526,6 +538,7 @@ impl<'a> FeedInput<'a> {
 pub struct ImportOptions {
     /// Each story's source; the feed's title when absent.
     pub source_name: Option<String>,
+    /// Given to every story imported.
     pub priority: Priority,
     /// Where to remember imported items, so importing the same feed again
     /// skips what did not change; without it, only repeats within the

@@ -51,16 +51,21 @@ pub struct Every(Duration);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{input}` is not a polling interval: {reason}")]
 pub struct IntervalError {
+    /// The interval as given.
     pub input: String,
+    /// Why it is not accepted.
     pub reason: String,
 }
 
 impl Every {
+    /// The shortest interval: ten seconds.
     pub const MIN: Duration = Duration::from_secs(10);
+    /// The longest interval: a week.
     pub const MAX: Duration = Duration::from_secs(7 * 24 * 3600);
     /// Five minutes: polite to publishers, fresh enough for most feeds.
     pub const DEFAULT: Every = Every(Duration::from_secs(300));
 
+    /// An interval of `d`, between [`Every::MIN`] and [`Every::MAX`].
     pub fn new(d: Duration) -> Result<Every, IntervalError> {
         if d < Self::MIN || d > Self::MAX {
             return Err(IntervalError {
@@ -71,6 +76,7 @@ impl Every {
         Ok(Every(d))
     }
 
+    /// The interval.
     pub fn duration(self) -> Duration {
         self.0
     }
@@ -141,22 +147,27 @@ impl<'de> Deserialize<'de> for Every {
 /// A source as its owner configured it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceSpec {
+    /// The source's id, given when it was added.
     pub id: SourceId,
     /// http(s) URL of the feed.
     pub url: String,
     /// Shown as each story's source; the feed's title when absent.
     pub name: Option<String>,
+    /// How often it is polled.
     pub every: Every,
     /// Given to every story from this source.
     pub priority: Priority,
+    /// True while polling is paused.
     pub paused: bool,
 }
 
 /// What polling a source has found so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceStatus {
+    /// When it was last polled.
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub last_attempt: Option<OffsetDateTime>,
+    /// When a poll last succeeded.
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub last_success: Option<OffsetDateTime>,
     /// The last poll's problem in words: the fetch or parse error, or the
@@ -219,8 +230,10 @@ impl SourceStatus {
 /// A source and its status, as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
+    /// How the source is configured.
     #[serde(flatten)]
     pub spec: SourceSpec,
+    /// How polling it has gone.
     pub status: SourceStatus,
 }
 

@@ -21,16 +21,31 @@ use crate::schedule::{Every, Source, SourceId, SourceSpec, SourceStatus};
 /// Why a sources operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SourcesError {
+    /// Another source already polls this URL.
     #[error("a source with URL {url} already exists (source {id})")]
-    DuplicateUrl { url: String, id: SourceId },
+    DuplicateUrl {
+        /// The URL.
+        url: String,
+        /// The source that polls it.
+        id: SourceId,
+    },
+    /// No source has this id.
     #[error("no source with id {0}")]
     UnknownId(SourceId),
+    /// The URL does not parse or is not http(s).
     #[error("`{0}` is not an http(s) URL")]
     BadUrl(String),
+    /// The name is empty or too long.
     #[error("source name {0}")]
     BadName(String),
+    /// SQLite failed.
     #[error("sources database {path}: {message}")]
-    Database { path: PathBuf, message: String },
+    Database {
+        /// The sources file.
+        path: PathBuf,
+        /// What SQLite said.
+        message: String,
+    },
     /// `sources.db` could not be opened, created or migrated.
     #[error(transparent)]
     Open(Box<newsterm_sqlite::OpenError>),
@@ -45,11 +60,15 @@ impl From<newsterm_sqlite::OpenError> for SourcesError {
 /// A source to add.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct NewSource {
+    /// The feed's http(s) URL.
     pub url: String,
+    /// Shown as each story's source; the feed's title when absent.
     #[serde(default)]
     pub name: Option<String>,
+    /// How often to poll it (five minutes by default).
     #[serde(default)]
     pub every: Every,
+    /// Given to every story from it.
     #[serde(default)]
     pub priority: Priority,
 }
@@ -162,6 +181,7 @@ impl SourceStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.db(e))
     }
 
+    /// Source `id` and its status.
     pub fn get(&self, id: SourceId) -> Result<Source, SourcesError> {
         self.conn()?
             .query_row(
@@ -210,6 +230,7 @@ impl SourceStore {
         self.get(id)
     }
 
+    /// Records how the last poll went.
     pub fn update_status(&self, id: SourceId, status: &SourceStatus) -> Result<(), SourcesError> {
         let json = serde_json::to_string(status).map_err(|e| self.db(e))?;
         let n = self

@@ -21,6 +21,7 @@ use crate::digest::digest;
 /// The feed as a whole: what the server knows about the URL it serves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedMeta {
+    /// The feed's title.
     pub title: String,
     /// The absolute URL this feed is served at.
     pub self_url: String,
@@ -37,8 +38,11 @@ pub struct FeedMeta {
 /// The feed formats newsterm serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FeedKind {
+    /// Atom 1.0 (`.atom`).
     Atom,
+    /// RSS 2.0 (`.rss`).
     Rss,
+    /// JSON Feed 1.1 (`.json`).
     JsonFeed,
 }
 
@@ -53,6 +57,7 @@ impl FeedKind {
         }
     }
 
+    /// The `Content-Type` to serve it with.
     pub fn content_type(self) -> &'static str {
         match self {
             FeedKind::Atom => "application/atom+xml; charset=utf-8",

@@ -46,7 +46,9 @@ const FORGET_IDLE_EVERY: Duration = Duration::from_secs(60);
 /// Where a server keeps its data, where it listens, and whom it serves.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// Where the stories, index, alerts, sources and accounts are kept.
     pub data_dir: DataDir,
+    /// The address to listen on.
     pub listen: SocketAddr,
     /// Which addresses feed sources, feed imports by URL and webhooks may
     /// reach: public ones only unless the operator allows internal ones
@@ -89,32 +91,52 @@ impl ServerConfig {
 /// Why a server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
+    /// A data directory without users, served off loopback.
     #[error(
         "refusing to listen on {listen}: {} has no users, and a server without users is open to anyone who reaches it, so it serves only on loopback. Create the first admin with\n    newsterm user add NAME --role admin --password-stdin --data {}\nthen start again (or listen on 127.0.0.1)",
         data.display(),
         data.display()
     )]
-    NoUsers { listen: SocketAddr, data: PathBuf },
+    NoUsers {
+        /// The address asked for.
+        listen: SocketAddr,
+        /// The data directory.
+        data: PathBuf,
+    },
+    /// Listening off loopback with no `--public-url`.
     #[error(
         "refusing to listen on {0} without --public-url: give the address readers reach this server at (such as --public-url https://news.example.org); it is the only Host the server answers to and where its feeds link"
     )]
     NoPublicUrl(SocketAddr),
+    /// The `--public-url` cannot be used; says why.
     #[error("public URL `{url}` {problem}")]
-    BadPublicUrl { url: String, problem: &'static str },
+    BadPublicUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A `--cors-origin` that is not scheme://host[:port].
     #[error(
         "CORS origin `{0}` is not an origin: write it as scheme://host[:port], such as https://app.example.org"
     )]
     BadCorsOrigin(String),
+    /// The accounts could not be opened.
     #[error("cannot open the accounts: {0}")]
     Accounts(#[from] AccountsError),
+    /// The engine could not start.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address.
         addr: SocketAddr,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// Serving failed after it started.
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
     /// The cluster could not be joined, or this node's store does not
@@ -137,6 +159,7 @@ impl RunningServer {
         self.addr
     }
 
+    /// The server's base URL, `http://` and the address bound.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }

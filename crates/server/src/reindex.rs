@@ -14,29 +14,40 @@ use crate::engine::DataDir;
 /// What a reindex did.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReindexReport {
+    /// Stories indexed.
     pub stories: u64,
     /// The index now holds every revision up to this wire sequence.
     pub last_seq: u64,
+    /// How long it took.
     pub elapsed: Duration,
 }
 
 /// Why a reindex stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ReindexError {
+    /// The data directory holds no store.
     #[error("no store at {}: nothing to index", .0.display())]
     NoStore(std::path::PathBuf),
+    /// The index is locked, most likely by a running server.
     #[error("cannot open the search index (is a server running on this data directory?): {0}")]
     IndexBusy(#[source] newsterm_search::SearchError),
+    /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The index could not be written.
     #[error(transparent)]
     Search(#[from] newsterm_search::SearchError),
+    /// The tagger's shipped data did not load (`--retag`).
     #[error("cannot load the tagger: {0}")]
     Tagger(#[from] newsterm_tag::TagError),
+    /// One story could not be indexed.
     #[error("cannot index story {story} (seq {seq}): {source}")]
     Story {
+        /// The story.
         story: newsterm_story::StoryId,
+        /// Its wire sequence.
         seq: u64,
+        /// What the index said.
         #[source]
         source: newsterm_search::SearchError,
     },

@@ -16,8 +16,11 @@ use crate::tags::Tags;
 /// newsterm's own output be recognised, but the store decides both.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedStory {
+    /// The story, checked against every rule.
     pub content: StoryContent,
+    /// The id the input carried (newsterm's own output does).
     pub id: Option<StoryId>,
+    /// The revision the input carried.
     pub revision: Option<u32>,
 }
 
@@ -26,8 +29,11 @@ pub struct ParsedStory {
 /// [`StoryContent`] with `.into()`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StoryView<'a> {
+    /// The story.
     pub content: &'a StoryContent,
+    /// Its id, when it has one.
     pub id: Option<StoryId>,
+    /// Its revision, when it has one.
     pub revision: Option<u32>,
     /// Tags found by newsterm, written where the form has a place for
     /// them (ninjs people, organisations, places and subjects).
@@ -37,6 +43,7 @@ pub struct StoryView<'a> {
     /// What the revision is, and its correction note or withdrawal
     /// reason (ninjs `pubstatus` and `descriptions`).
     pub kind: RevisionKind,
+    /// The correction's note or the withdrawal's reason.
     pub note: Option<&'a str>,
 }
 

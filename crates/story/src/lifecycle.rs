@@ -28,6 +28,7 @@ pub enum RevisionKind {
 }
 
 impl RevisionKind {
+    /// The kind's name in the API and on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
             RevisionKind::Update => "update",
@@ -36,6 +37,7 @@ impl RevisionKind {
         }
     }
 
+    /// True for an update (and a first publication), the default.
     pub fn is_update(&self) -> bool {
         *self == RevisionKind::Update
     }

@@ -108,8 +108,10 @@ pub enum Priority {
 }
 
 impl Priority {
+    /// Every priority, highest first.
     pub const ALL: [Priority; 3] = [Priority::Flash, Priority::Urgent, Priority::Normal];
 
+    /// The priority's name in the API and in queries (`priority:flash`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Priority::Flash => "flash",
@@ -177,6 +179,7 @@ pub enum Block {
 }
 
 impl Block {
+    /// The block's text, paragraph or subhead.
     pub fn text(&self) -> &str {
         match self {
             Block::Paragraph(t) | Block::Subhead(t) => t,
@@ -191,29 +194,41 @@ impl Block {
 /// keep every rule in [`limits`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoryContent {
+    /// One line, the story's title.
     pub headline: String,
+    /// Short summary points shown under the headline.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bullets: Vec<String>,
+    /// The caption of the story's photo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+    /// Who the photo is by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
+    /// Paragraphs and subheads, in order; the first paragraph is the lede.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub body: Vec<Block>,
+    /// Who wrote the story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub byline: Option<String>,
+    /// Where it was filed from ("GENEVA"), as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dateline: Option<String>,
+    /// The publisher or feed it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Where the story can be read at its source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// BCP 47 language tag, lower-cased primary subtag (e.g. `en`, `pt-br`).
     pub language: String,
+    /// FLASH, URGENT or normal.
     #[serde(default)]
     pub priority: Priority,
+    /// When the publisher published it.
     #[serde(with = "time::serde::rfc3339")]
     pub published: OffsetDateTime,
+    /// When the publisher last changed it, if it says.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
@@ -248,20 +263,33 @@ impl StoryContent {
 /// these and calls [`StoryDraft::validate`], so the rules live in one place.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoryDraft {
+    /// See [`StoryContent::headline`].
     pub headline: Option<String>,
+    /// See [`StoryContent::bullets`].
     pub bullets: Vec<String>,
+    /// See [`StoryContent::caption`].
     pub caption: Option<String>,
+    /// See [`StoryContent::credit`].
     pub credit: Option<String>,
+    /// See [`StoryContent::body`].
     pub body: Vec<Block>,
+    /// See [`StoryContent::byline`].
     pub byline: Option<String>,
+    /// See [`StoryContent::dateline`].
     pub dateline: Option<String>,
+    /// See [`StoryContent::source`].
     pub source: Option<String>,
+    /// See [`StoryContent::url`].
     pub url: Option<String>,
+    /// As written; normalized during validation (`en` when absent).
     pub language: Option<String>,
+    /// See [`StoryContent::priority`].
     pub priority: Option<Priority>,
     /// As written; parsed by [`parse_time`] during validation.
     pub published: Option<String>,
+    /// As written; parsed like `published`.
     pub updated: Option<String>,
+    /// See [`StoryContent::keywords`].
     pub keywords: Vec<String>,
 }
 
@@ -454,13 +482,16 @@ impl From<StoryContent> for StoryDraft {
 /// One stored revision of a story: identity, content and enrichment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Story {
+    /// The story's id, the same for every revision.
     pub id: StoryId,
     /// 1 for the first publication, then +1 for each update.
     pub revision: u32,
     /// Position of this revision on the wire (gap-free, global).
     pub seq: u64,
+    /// What the publisher sent with this revision.
     #[serde(flatten)]
     pub content: StoryContent,
+    /// What tagging found in it (empty until tagged).
     #[serde(default, skip_serializing_if = "Tags::is_empty")]
     pub tags: Tags,
     /// When newsterm accepted this revision.

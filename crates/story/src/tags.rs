@@ -14,8 +14,10 @@ use serde::{Deserialize, Serialize};
 /// Kind of named entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum EntityType {
+    /// A person.
     #[serde(rename = "PERSON")]
     Person,
+    /// An organisation: company, party, agency, team.
     #[serde(rename = "ORG")]
     Org,
     /// Countries, cities, regions and other places (GPEs included).
@@ -28,6 +30,7 @@ pub enum EntityType {
 }
 
 impl EntityType {
+    /// The type's name as written in tags (`PERSON`, `ORG`, `LOC`, `NORP`).
     pub fn as_str(self) -> &'static str {
         match self {
             EntityType::Person => "PERSON",
@@ -41,19 +44,26 @@ impl EntityType {
 /// One entity mention.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
+    /// Char offset of the mention's start.
     pub start: usize,
+    /// Char offset just past its end.
     pub end: usize,
+    /// What kind of thing it names.
     #[serde(rename = "type")]
     pub kind: EntityType,
+    /// The mention as written.
     pub text: String,
     /// What the mention resolves to within the story: a person's full
     /// name for a surname, an acronym's expansion, a place's gazetteer
     /// name, a demonym's country.
     pub canonical: String,
+    /// Latitude of a resolved place.
     pub lat: Option<f64>,
+    /// Longitude of a resolved place.
     pub lon: Option<f64>,
     /// ISO 3166-1 alpha-2 code of the place (or the demonym's country).
     pub country: Option<String>,
+    /// The GeoNames id of a resolved place.
     pub geonames_id: Option<u32>,
     /// A person's title or role as the story gives it ("Foreign
     /// Minister"); never part of the name span.
@@ -112,11 +122,15 @@ pub enum QuoteKind {
 /// A quote and who said it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quote {
+    /// Char offset of the quote's start.
     pub start: usize,
+    /// Char offset just past its end.
     pub end: usize,
+    /// The quoted words.
     pub text: String,
     /// Canonical name of the speaker (a PERSON or ORG entity where found).
     pub speaker: Option<String>,
+    /// Direct quotation or reported speech.
     pub kind: QuoteKind,
 }
 
@@ -137,9 +151,13 @@ pub enum FigureKind {
 /// A number in the text with what it counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
+    /// Char offset of the figure's start.
     pub start: usize,
+    /// Char offset just past its end.
     pub end: usize,
+    /// The figure as written.
     pub text: String,
+    /// What it measures.
     pub kind: FigureKind,
     /// The value with any scale word applied ("5.5 million" → 5500000).
     pub value: f64,
@@ -156,6 +174,7 @@ pub struct Topic {
     /// An IPTC Media Topic qcode (`medtop:16000000`) or one of newsterm's
     /// mnemonic codes (`CONFLICT`).
     pub code: String,
+    /// The topic's name in English.
     pub label: String,
     /// Confidence in 0..=1.
     pub score: f32,
@@ -171,8 +190,11 @@ impl Topic {
 /// An extractive highlight: one sentence of the story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Highlight {
+    /// Char offset of the sentence's start.
     pub start: usize,
+    /// Char offset just past its end.
     pub end: usize,
+    /// The sentence.
     pub text: String,
 }
 
@@ -192,14 +214,19 @@ pub struct Tags {
     /// is); the lists are then empty.
     #[serde(default)]
     pub tagged: bool,
+    /// People, organisations, places and nationalities named.
     #[serde(default)]
     pub entities: Vec<Entity>,
+    /// Quotes and their speakers.
     #[serde(default)]
     pub quotes: Vec<Quote>,
+    /// Numbers and what they count.
     #[serde(default)]
     pub figures: Vec<Figure>,
+    /// Topics, the strongest first.
     #[serde(default)]
     pub topics: Vec<Topic>,
+    /// Sentences that sum the story up.
     #[serde(default)]
     pub highlights: Vec<Highlight>,
     /// The place of the story's dateline field ("VALPARAÍSO, Chile"),

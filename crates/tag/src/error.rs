@@ -7,15 +7,27 @@ use std::io;
 pub enum TagError {
     /// Shipped or given data is not in the expected format.
     #[error("corrupt {what}: {reason}")]
-    Corrupt { what: &'static str, reason: String },
+    Corrupt {
+        /// Which data.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A file could not be read or written.
     #[error("{what}: {source}")]
     Io {
+        /// What was being read or written.
         what: String,
+        /// What the filesystem said.
         #[source]
         source: io::Error,
     },
     /// A line of a gold JSONL file is not a gold document.
     #[error("gold line {line}: {reason}")]
-    Gold { line: usize, reason: String },
+    Gold {
+        /// The 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
 }

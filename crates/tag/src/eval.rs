@@ -36,10 +36,14 @@ pub const SCORED: [EntityType; 3] = [EntityType::Person, EntityType::Org, Entity
 /// One gold entity span.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldEntity {
+    /// Byte offset where the span starts.
     pub start: usize,
+    /// Byte offset just past its end.
     pub end: usize,
+    /// `PER`, `ORG` or `LOC` (`type` in the file).
     #[serde(rename = "type")]
     pub kind: String,
+    /// A place that is a political entity (country, city, state).
     #[serde(default)]
     pub gpe: bool,
 }
@@ -60,9 +64,12 @@ impl GoldEntity {
 /// One gold document.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldDoc {
+    /// The document's id in its corpus.
     #[serde(default)]
     pub id: String,
+    /// The text the spans point into.
     pub text: String,
+    /// Its gold entity spans.
     #[serde(default)]
     pub entities: Vec<GoldEntity>,
     /// Set when the document's licence forbids commercial use (training skips those).
@@ -93,7 +100,9 @@ pub fn read_gold(input: impl BufRead) -> Result<Vec<GoldDoc>, TagError> {
 /// Span counts for one type (or all of them).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
+    /// Gold spans.
     pub gold: usize,
+    /// Predicted spans.
     pub predicted: usize,
     /// Predictions with exactly a gold span.
     pub exact: usize,
@@ -142,9 +151,11 @@ impl Counts {
 /// The result of one evaluation run.
 #[derive(Debug, Clone)]
 pub struct Report {
+    /// Documents tagged.
     pub documents: usize,
     /// Counts per scored type, in the order of [`SCORED`].
     pub per_type: [Counts; 3],
+    /// Words tagged (whitespace-separated).
     pub words: usize,
     /// Time spent tagging (the whole annotation), in seconds.
     pub seconds: f64,
@@ -160,6 +171,7 @@ impl Report {
         all
     }
 
+    /// Tagging speed over the run.
     pub fn words_per_second(&self) -> f64 {
         if self.seconds > 0.0 {
             self.words as f64 / self.seconds

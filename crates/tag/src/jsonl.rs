@@ -33,10 +33,13 @@ pub const MAX_LINE_BYTES: usize = 16 * 1024 * 1024;
 pub struct Summary {
     /// Non-blank input lines.
     pub lines: usize,
+    /// Stories tagged and written out.
     pub tagged: usize,
+    /// Lines that were not a story (reported, skipped).
     pub errors: usize,
     /// Whitespace-separated words in the tagged stories.
     pub words: usize,
+    /// Time spent, in seconds.
     pub seconds: f64,
 }
 

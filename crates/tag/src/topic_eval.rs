@@ -40,7 +40,9 @@ pub const TOP_LEVEL: [(&str, &str); 17] = [
 /// [`TOP_LEVEL`]) of its acceptable top-level topics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelledStory {
+    /// The story's id in the bundled corpus.
     pub id: String,
+    /// Indexes into [`TOP_LEVEL`] of its acceptable topics.
     pub topics: Vec<usize>,
 }
 
@@ -91,20 +93,26 @@ pub fn top_level_index(code: &str) -> Option<usize> {
 /// tagged stories labelled with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TopicCounts {
+    /// Stories labelled with the topic.
     pub gold: usize,
+    /// Stories tagged with it.
     pub predicted: usize,
+    /// Stories both labelled and tagged with it.
     pub correct: usize,
 }
 
 impl TopicCounts {
+    /// Share of the tagged stories that were labelled so.
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.predicted)
     }
 
+    /// Share of the labelled stories that were tagged so.
     pub fn recall(&self) -> f64 {
         ratio(self.correct, self.gold)
     }
 
+    /// Harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         if p + r > 0.0 {
@@ -122,7 +130,9 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// A wrong or missed topic of one story, for reading what went wrong.
 #[derive(Debug, Clone)]
 pub struct TopicError {
+    /// The story's id.
     pub id: String,
+    /// The topic, an index into [`TOP_LEVEL`].
     pub topic: usize,
     /// `true`: tagged but not acceptable; `false`: acceptable and missed.
     pub wrong: bool,
@@ -131,11 +141,13 @@ pub struct TopicError {
 /// The result of scoring topics on a labelled sample.
 #[derive(Debug, Clone)]
 pub struct TopicReport {
+    /// Stories scored.
     pub stories: usize,
     /// Stories of the sample not found in the corpus (not scored).
     pub missing: Vec<String>,
     /// Counts per top-level topic, in the order of [`TOP_LEVEL`].
     pub per_topic: [TopicCounts; 17],
+    /// Every wrong or missed topic, for reading.
     pub errors: Vec<TopicError>,
 }
 

@@ -91,6 +91,7 @@ fn lexicon_names(docs: &[&GoldDoc]) -> LexiconNames {
 /// How to train.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
+    /// Passes over the training documents.
     pub epochs: usize,
     /// Seed of the per-epoch document shuffle, so that runs are reproducible.
     pub seed: u64,

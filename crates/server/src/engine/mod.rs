@@ -98,10 +98,12 @@ const HANDOFF_CAPACITY: usize = 8192;
 pub struct DataDir(PathBuf);
 
 impl DataDir {
+    /// The data directory at `path` (nothing is created yet).
     pub fn new(path: impl Into<PathBuf>) -> DataDir {
         DataDir(path.into())
     }
 
+    /// Where it is.
     pub fn path(&self) -> &Path {
         &self.0
     }
@@ -259,9 +261,12 @@ impl From<StoreError> for IngestError {
 /// Why the engine could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// The directory could not be created or made owner-only.
     #[error("cannot create data directory {path}")]
     DataDir {
+        /// The data directory.
         path: PathBuf,
+        /// What the filesystem said.
         #[source]
         source: std::io::Error,
     },
@@ -269,20 +274,28 @@ pub enum EngineError {
     /// owner, or filesystem).
     #[error("{path} is not writable; the server keeps its data there and must write it")]
     NotWritable {
+        /// The directory, or the file in it, that cannot be written.
         path: PathBuf,
+        /// What the filesystem said.
         #[source]
         source: std::io::Error,
     },
+    /// The story store could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The search index could not be opened.
     #[error(transparent)]
     Search(#[from] newsterm_search::SearchError),
+    /// The alert store could not be opened.
     #[error("cannot open the alerts: {0}")]
     Alerts(#[from] newsterm_alert::AlertError),
+    /// The webhook sender could not start.
     #[error("cannot start the webhook sender: {0}")]
     Webhooks(#[from] newsterm_alert::WebhookError),
+    /// The tagger's shipped data did not load.
     #[error("cannot load the tagger: {0}")]
     Tagger(#[from] newsterm_tag::TagError),
+    /// A background thread (named) could not start.
     #[error("cannot start {0} thread: {1}")]
     Thread(&'static str, std::io::Error),
 }
