@@ -16,9 +16,17 @@ use crate::rows::scroll_to_show;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertChange {
     /// `ALRT ADD <name> <query…>`: the name is one word or "double quoted".
-    Add { name: String, query: String },
+    Add {
+        /// What to call the alert.
+        name: String,
+        /// Its query, in the search language.
+        query: String,
+    },
     /// `ALRT DEL <id>`.
-    Remove { id: u64 },
+    Remove {
+        /// The alert's id.
+        id: u64,
+    },
 }
 
 impl fmt::Display for AlertChange {

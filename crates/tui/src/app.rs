@@ -34,15 +34,23 @@ const PANE_MIN_HEIGHT: u16 = 16;
 pub enum Command {
     /// The latest headlines (newest first), to fill the monitor before live
     /// ones arrive. Answered by [`Update::Headlines`].
-    Headlines { query: Option<String> },
+    Headlines {
+        /// The query typed, if any.
+        query: Option<String>,
+    },
     /// Replace the live subscription with one for `query` (everything when
     /// `None`). Answered by a stream of [`Update::Headline`] and
     /// [`Update::Connection`].
-    Subscribe { query: Option<String> },
+    Subscribe {
+        /// The query typed, if any.
+        query: Option<String>,
+    },
     /// One page of archive search; `cursor` is `None` for the first page.
     /// Answered by [`Update::SearchResults`].
     Search {
+        /// The query typed.
         query: String,
+        /// Where the page starts.
         cursor: Option<String>,
     },
     /// Top stories now. Answered by [`Update::TopStories`].
@@ -51,17 +59,30 @@ pub enum Command {
     StoryCount,
     /// The newest stories in the archive matching `query` (one page,
     /// newest first). Answered by [`Update::LatestStories`].
-    LatestStories { query: String },
+    LatestStories {
+        /// The query typed.
+        query: String,
+    },
     /// The most mentioned entities of `kind`, among the stories matching
     /// `query` when there is one. Answered by [`Update::Entities`].
     Entities {
+        /// Which entities.
         kind: EntityKind,
+        /// The query typed, if any.
         query: Option<String>,
     },
     /// A story, at a revision or the latest. Answered by [`Update::Story`].
-    OpenStory { id: StoryId, revision: Option<u32> },
+    OpenStory {
+        /// The story.
+        id: StoryId,
+        /// The revision; the latest when `None`.
+        revision: Option<u32>,
+    },
     /// A story's revision history. Answered by [`Update::Revisions`].
-    Revisions { id: StoryId },
+    Revisions {
+        /// The story.
+        id: StoryId,
+    },
     /// Follow alert hits as they fire, for as long as the terminal runs.
     /// Answered by a stream of [`Update::AlertHit`] and
     /// [`Update::AlertConnection`].
@@ -88,34 +109,52 @@ pub enum Update {
     Headline(Headline),
     /// The latest headlines for the monitor's query.
     Headlines {
+        /// The monitor's query they answer.
         query: Option<String>,
+        /// Newest first.
         headlines: Vec<Headline>,
     },
+    /// One page of archive search, for the query and page asked.
     SearchResults {
+        /// The query searched.
         query: String,
+        /// Where the page started.
         cursor: Option<String>,
+        /// The hits.
         response: SearchResponse,
     },
     /// TOP: one row per event, fetched or live.
     TopStories(Vec<TopEntry>),
     /// The stories the server holds, as of wire sequence `last_seq`.
     StoryCount {
+        /// Distinct stories stored.
         stories: u64,
+        /// The highest wire sequence.
         last_seq: u64,
     },
+    /// The newest stories matching the LATEST query.
     LatestStories {
+        /// The query searched.
         query: String,
+        /// The stories, newest first.
         response: SearchResponse,
     },
+    /// The most mentioned entities of a kind.
     Entities {
+        /// Which entities.
         kind: EntityKind,
+        /// The query they were counted under, if any.
         query: Option<String>,
+        /// The most mentioned first.
         entities: Vec<EntityCount>,
     },
     /// Boxed: a story is large and rare next to the headlines sharing the channel.
     Story(Box<Story>),
+    /// A story's revision history.
     Revisions {
+        /// The story.
         id: StoryId,
+        /// Oldest first.
         revisions: Vec<RevisionInfo>,
     },
     /// An alert fired, live.
@@ -124,17 +163,23 @@ pub enum Update {
     AlertConnection(Connection),
     /// `done` says what a [`Command::ChangeAlert`] did.
     Alerts {
+        /// The standing alerts.
         alerts: Vec<AlertInfo>,
+        /// Their latest hits, newest first.
         hits: Vec<AlertHit>,
+        /// What the change did, in words.
         done: Option<String>,
     },
     /// `done` says what a [`Command::ChangeSource`] did.
     Sources {
+        /// The sources with their health.
         sources: Vec<SourceInfo>,
+        /// What the change did, in words.
         done: Option<String>,
     },
     /// A fetch failed; the text is shown to the user as is.
     Error(String),
+    /// The live subscription's state changed.
     Connection(Connection),
     /// The time now, for the status-bar clock and row dates.
     Clock(OffsetDateTime),

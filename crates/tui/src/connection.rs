@@ -4,8 +4,10 @@
 /// The live subscription's state, shown in the status bar.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Connection {
+    /// Not yet connected.
     #[default]
     Connecting,
+    /// Connected: headlines arrive as they land.
     Live,
     /// Lost; the client is reconnecting. The text says why it was lost.
     Reconnecting(String),

@@ -12,9 +12,13 @@ use crate::rows::{Cursor, Row, scroll_to_show};
 /// A kind of tag the terminal lists and pages through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityKind {
+    /// People.
     Person,
+    /// Organisations.
     Org,
+    /// Places.
     Place,
+    /// IPTC media topics.
     Topic,
 }
 

@@ -15,15 +15,32 @@ use crate::entities::Selection;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceChange {
     /// `SRC ADD <url> [every]`: poll a new feed, every `5m` say.
-    Add { url: String, every: Option<String> },
+    Add {
+        /// The feed's URL.
+        url: String,
+        /// How often to poll it (`5m`); the server's default when `None`.
+        every: Option<String>,
+    },
     /// `SRC DEL <id>`.
-    Remove { id: i64 },
+    Remove {
+        /// The source's id.
+        id: i64,
+    },
     /// `SRC PAUSE <id>`.
-    Pause { id: i64 },
+    Pause {
+        /// The source's id.
+        id: i64,
+    },
     /// `SRC RESUME <id>`.
-    Resume { id: i64 },
+    Resume {
+        /// The source's id.
+        id: i64,
+    },
     /// `SRC POLL <id>`: poll now and say what it took.
-    Poll { id: i64 },
+    Poll {
+        /// The source's id.
+        id: i64,
+    },
 }
 
 impl fmt::Display for SourceChange {
