@@ -25,11 +25,7 @@ pub const TOKEN_PREFIX: &str = "nt_";
 pub(crate) fn random_hex(n: usize) -> Result<String, AccountsError> {
     let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).map_err(|e| AccountsError::Random(e.to_string()))?;
-    Ok(hex(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok(hex::encode(bytes))
 }
 
 /// SHA-256 of a high-entropy secret.

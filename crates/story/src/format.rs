@@ -38,19 +38,16 @@ impl Format {
     }
 
     /// The form a `Content-Type` header names; parameters such as
-    /// `charset` are ignored. `None` for anything else.
+    /// `charset` are ignored. `None` for anything else, a header that is
+    /// not a media type included.
     pub fn from_content_type(content_type: &str) -> Option<Format> {
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match essence.as_str() {
-            "text/markdown" | "text/x-markdown" => Some(Format::Markdown),
-            "application/json" | "text/json" => Some(Format::Ninjs),
+        // mime lower-cases type and subtype as it parses.
+        let media: mime::Mime = content_type.trim().parse().ok()?;
+        match (media.type_().as_str(), media.subtype().as_str()) {
+            ("text", "markdown" | "x-markdown") => Some(Format::Markdown),
+            ("application" | "text", "json") => Some(Format::Ninjs),
             // application/ninjs+json and vendor variants.
-            e if e.starts_with("application/") && e.ends_with("+json") => Some(Format::Ninjs),
+            ("application", _) if media.suffix() == Some(mime::JSON) => Some(Format::Ninjs),
             _ => None,
         }
     }
@@ -176,7 +173,12 @@ mod tests {
             Format::from_content_type("application/ninjs+json"),
             Some(Format::Ninjs)
         );
+        assert_eq!(
+            Format::from_content_type("application/vnd.example+JSON; v=2"),
+            Some(Format::Ninjs)
+        );
         assert_eq!(Format::from_content_type("text/plain"), None);
+        assert_eq!(Format::from_content_type("markdown"), None);
         assert_eq!(
             Format::from_path(Path::new("a/b.MD")),
             Some(Format::Markdown)
