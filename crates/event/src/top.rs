@@ -298,3 +298,101 @@ impl EventSummary {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn member(source: &str, priority: Priority, secs_before_now: i64) -> MemberView {
+        MemberView {
+            id: StoryId::new(),
+            headline: format!("{source} reports"),
+            source: Some(source.into()),
+            priority,
+            published: OffsetDateTime::from_unix_timestamp(NOW - secs_before_now).unwrap(),
+            duplicate_of: None,
+        }
+    }
+
+    fn ranked(members: &[MemberView]) -> TopEvent {
+        rank(EventId::new_at(members[0].published), members, NOW)
+    }
+
+    fn score(members: &[MemberView]) -> f64 {
+        ranked(members).score
+    }
+
+    // Stories an hour or more old leave the pace out of the comparison.
+    const HOURS: i64 = 3600;
+
+    #[test]
+    fn a_flash_outranks_urgent_which_outranks_normal_at_equal_age_and_sources() {
+        let flash = score(&[member("A", Priority::Flash, 2 * HOURS)]);
+        let urgent = score(&[member("A", Priority::Urgent, 2 * HOURS)]);
+        let normal = score(&[member("A", Priority::Normal, 2 * HOURS)]);
+        assert!(
+            flash > urgent && urgent > normal,
+            "{flash} {urgent} {normal}"
+        );
+    }
+
+    #[test]
+    fn an_event_counts_half_six_hours_after_its_latest_story() {
+        let fresh = score(&[member("A", Priority::Normal, 2 * HOURS)]);
+        let older = score(&[member("A", Priority::Normal, 8 * HOURS)]);
+        assert!((older / fresh - 0.5).abs() < 1e-9, "{fresh} {older}");
+    }
+
+    #[test]
+    fn more_distinct_sources_rank_higher_and_one_source_spelt_twice_counts_once() {
+        let one = ranked(&[
+            member("Reuters", Priority::Normal, 2 * HOURS),
+            member("REUTERS", Priority::Normal, 2 * HOURS),
+        ]);
+        let two = ranked(&[
+            member("Reuters", Priority::Normal, 2 * HOURS),
+            member("AP", Priority::Normal, 2 * HOURS),
+        ]);
+        assert_eq!(one.sources, ["Reuters"]);
+        assert_eq!(two.sources, ["Reuters", "AP"]);
+        assert!(two.score > one.score, "{} {}", two.score, one.score);
+    }
+
+    #[test]
+    fn stories_arriving_in_the_last_hour_raise_an_event_up_to_ten_of_them() {
+        // The same latest story time, priority and source: only the pace differs.
+        let mut quiet = vec![member("A", Priority::Normal, HOURS / 2)];
+        quiet.extend((0..11).map(|_| member("A", Priority::Normal, 3 * HOURS)));
+        let mut busy = vec![member("A", Priority::Normal, HOURS / 2)];
+        busy.extend((0..2).map(|_| member("A", Priority::Normal, HOURS / 4 * 3)));
+        let mut busiest = vec![member("A", Priority::Normal, HOURS / 2)];
+        busiest.extend((0..11).map(|_| member("A", Priority::Normal, HOURS / 4 * 3)));
+        let mut ten = vec![member("A", Priority::Normal, HOURS / 2)];
+        ten.extend((0..9).map(|_| member("A", Priority::Normal, HOURS / 4 * 3)));
+        assert_eq!(ranked(&busy).velocity.last_hour, 3);
+        assert!(score(&busy) > score(&quiet));
+        assert!(score(&ten) > score(&busy));
+        assert_eq!(
+            score(&busiest),
+            score(&ten),
+            "the pace counts ten an hour at most"
+        );
+    }
+
+    #[test]
+    fn priority_counts_only_stories_of_the_twelve_hours_before_the_latest() {
+        let stale = ranked(&[
+            member("A", Priority::Flash, 14 * HOURS),
+            member("A", Priority::Normal, HOURS),
+        ]);
+        let recent = ranked(&[
+            member("A", Priority::Flash, 10 * HOURS),
+            member("A", Priority::Normal, HOURS),
+        ]);
+        assert_eq!(stale.priority, Priority::Normal);
+        assert_eq!(recent.priority, Priority::Flash);
+        assert!(recent.score > stale.score);
+    }
+}
