@@ -412,11 +412,14 @@ pub struct EntityCount {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VolumeBucket {
+    /// One hour.
     Hour,
+    /// One day.
     Day,
 }
 
 impl VolumeBucket {
+    /// The bucket's width in seconds.
     pub fn seconds(self) -> i64 {
         match self {
             VolumeBucket::Hour => 3_600,
@@ -431,6 +434,7 @@ impl VolumeBucket {
 pub struct Volume {
     /// The query as given (empty: every story).
     pub q: String,
+    /// Hour or day.
     pub bucket: VolumeBucket,
     /// Start of the first bucket (UTC, aligned to the bucket).
     #[serde(with = "time::serde::rfc3339")]
@@ -438,14 +442,17 @@ pub struct Volume {
     /// End of the last bucket (exclusive).
     #[serde(with = "time::serde::rfc3339")]
     pub to: OffsetDateTime,
+    /// One point a bucket, oldest first.
     pub points: Vec<VolumePoint>,
 }
 
+/// One bucket of a volume series.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VolumePoint {
     /// Start of the bucket.
     #[serde(with = "time::serde::rfc3339")]
     pub t: OffsetDateTime,
+    /// Stories in it.
     pub count: u64,
 }
 
@@ -467,7 +474,9 @@ pub struct PlaceCount {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// Latitude.
     pub lat: f64,
+    /// Longitude.
     pub lon: f64,
     /// Stories mentioning it.
     pub count: u64,
@@ -484,16 +493,19 @@ pub struct PlaceCount {
 pub struct Moving {
     /// Length of the recent window and of the whole baseline, in minutes.
     pub window_minutes: u64,
+    /// See `window_minutes`.
     pub baseline_minutes: u64,
     /// Fastest rising first.
     pub entities: Vec<MovingEntity>,
 }
 
+/// One topic or name on the move.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MovingEntity {
     /// `person`, `org`, `place` or `topic`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Its canonical name (a topic's code).
     pub name: String,
     /// Topic label, a place's country code, where known.
     #[serde(default, skip_serializing_if = "Option::is_none")]

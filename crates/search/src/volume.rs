@@ -15,8 +15,11 @@ use crate::schema::PUBLISHED;
 /// when that is in `0..count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Buckets {
+    /// Start of the first bucket, unix seconds.
     pub from: i64,
+    /// Width of each bucket, in seconds.
     pub width: i64,
+    /// How many buckets.
     pub count: usize,
 }
 

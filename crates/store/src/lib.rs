@@ -312,8 +312,11 @@ pub struct MentionCount {
 /// One name's mentions in a recent window and in the baseline before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionTrend {
+    /// Person, organisation, place or topic.
     pub kind: MentionKind,
+    /// The name as tagged.
     pub name: String,
+    /// What else is known of it (a place's country, a topic's label).
     pub detail: Option<String>,
     /// Stories in the recent window.
     pub recent: u64,
