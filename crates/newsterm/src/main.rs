@@ -376,6 +376,14 @@ enum Command {
         /// bundled stories (crates/tag/eval/topics_sample.tsv).
         #[arg(long)]
         topics: Option<PathBuf>,
+        /// Also score quote speakers against this labelled sample
+        /// (crates/tag/eval/quotes_sample.tsv).
+        #[arg(long)]
+        quotes: Option<PathBuf>,
+        /// Also score what figures count against this labelled sample
+        /// (crates/tag/eval/figures_sample.tsv).
+        #[arg(long)]
+        figures: Option<PathBuf>,
         /// Print JSON (one object per evaluation) instead of tables.
         #[arg(long)]
         json: bool,
@@ -548,9 +556,19 @@ async fn run(cli: Cli) -> Result<()> {
             })
             .await?
         }
-        Command::EvalTags { gold, topics, json } => {
-            tokio::task::spawn_blocking(move || tagging::eval(&gold, topics.as_deref(), json))
-                .await?
+        Command::EvalTags {
+            gold,
+            topics,
+            quotes,
+            figures,
+            json,
+        } => {
+            let samples = tagging::Samples {
+                topics,
+                quotes,
+                figures,
+            };
+            tokio::task::spawn_blocking(move || tagging::eval(&gold, &samples, json)).await?
         }
     }
 }

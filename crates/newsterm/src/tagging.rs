@@ -1,11 +1,11 @@
 //! `newsterm tag` and `newsterm eval-tags`: the tagger on its own, for
 //! scripts and for measuring it against gold data.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use newsterm_tag::{Tagger, eval, topic_eval};
+use newsterm_tag::{Tagger, attribution_eval, eval, topic_eval};
 
 /// Reads `{"id","text"}` lines on stdin and writes one line of tags per
 /// line on stdout; a bad line gets `{"line":N,"error":…}` and the rest
@@ -30,7 +30,14 @@ pub fn tag_stdin() -> Result<()> {
     Ok(())
 }
 
-pub fn eval(gold: &Path, topics: Option<&Path>, json: bool) -> Result<()> {
+/// The labelled samples of bundled stories to score besides the entity gold.
+pub struct Samples {
+    pub topics: Option<PathBuf>,
+    pub quotes: Option<PathBuf>,
+    pub figures: Option<PathBuf>,
+}
+
+pub fn eval(gold: &Path, samples: &Samples, json: bool) -> Result<()> {
     let started = Instant::now();
     let tagger = Tagger::load()?;
     let load = started.elapsed();
@@ -47,19 +54,81 @@ pub fn eval(gold: &Path, topics: Option<&Path>, json: bool) -> Result<()> {
     } else {
         println!("{}\n{report}\ntagger loaded in {load:.2?}", gold.display());
     }
-    if let Some(sample) = topics {
+    if let Some(sample) = &samples.topics {
         eval_topics(&tagger, sample, json)?;
+    }
+    if let Some(sample) = &samples.quotes {
+        let labelled = attribution_eval::read_quote_sample(open_sample(sample)?)
+            .with_context(|| format!("{} is not a quote sample", sample.display()))?;
+        let r = attribution_eval::evaluate_quotes(&tagger, &labelled, &bundled_corpus()?);
+        if r.stories == 0 {
+            bail!("none of the stories of {} is bundled", sample.display());
+        }
+        print_pairs(
+            sample,
+            json,
+            "quotes",
+            &r,
+            (
+                r.gold_pairs,
+                r.predicted_pairs,
+                r.correct,
+                r.precision(),
+                r.recall(),
+            ),
+        );
+    }
+    if let Some(sample) = &samples.figures {
+        let labelled = attribution_eval::read_figure_sample(open_sample(sample)?)
+            .with_context(|| format!("{} is not a figure sample", sample.display()))?;
+        let r = attribution_eval::evaluate_figures(&tagger, &labelled, &bundled_corpus()?);
+        if r.stories == 0 {
+            bail!("none of the stories of {} is bundled", sample.display());
+        }
+        print_pairs(
+            sample,
+            json,
+            "figures",
+            &r,
+            (
+                r.gold_pairs,
+                r.predicted_pairs,
+                r.correct,
+                r.precision(),
+                r.recall(),
+            ),
+        );
     }
     Ok(())
 }
 
-/// Scores top-level topics on a labelled sample of the bundled stories.
-fn eval_topics(tagger: &Tagger, sample: &Path, json: bool) -> Result<()> {
+fn open_sample(sample: &Path) -> Result<std::io::BufReader<std::fs::File>> {
     let file =
         std::fs::File::open(sample).with_context(|| format!("cannot open {}", sample.display()))?;
-    let labelled = topic_eval::read_topic_sample(std::io::BufReader::new(file))
-        .with_context(|| format!("{} is not a topic sample", sample.display()))?;
-    let corpus = crate::corpus::wikinews_lines()?
+    Ok(std::io::BufReader::new(file))
+}
+
+/// Prints a pair score (quotes or figures): a table line, or a JSON object.
+fn print_pairs(
+    sample: &Path,
+    json: bool,
+    what: &str,
+    report: &dyn std::fmt::Display,
+    (gold, predicted, correct, p, r): (usize, usize, usize, f64, f64),
+) {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({what: {"gold": gold, "pred": predicted, "correct": correct, "p": p, "r": r}})
+        );
+    } else {
+        println!("\n{}\n{report}", sample.display());
+    }
+}
+
+/// The bundled Wikinews stories as (id, headline, body).
+fn bundled_corpus() -> Result<Vec<(String, String, String)>> {
+    crate::corpus::wikinews_lines()?
         .iter()
         .map(|line| {
             let v: serde_json::Value =
@@ -67,7 +136,14 @@ fn eval_topics(tagger: &Tagger, sample: &Path, json: bool) -> Result<()> {
             let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
             Ok((field("id"), field("title"), field("body")))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect()
+}
+
+/// Scores top-level topics on a labelled sample of the bundled stories.
+fn eval_topics(tagger: &Tagger, sample: &Path, json: bool) -> Result<()> {
+    let labelled = topic_eval::read_topic_sample(open_sample(sample)?)
+        .with_context(|| format!("{} is not a topic sample", sample.display()))?;
+    let corpus = bundled_corpus()?;
     let report = topic_eval::evaluate_topics(tagger, &labelled, &corpus);
     if report.stories == 0 {
         bail!(

@@ -40,6 +40,17 @@ const PHRASE_STOP: &[&str] = &[
     "earlier", "after", "before", "since", "into", "during", "when",
 ];
 
+/// Whether `word` (lower case) is a plural noun: "people", "pilgrims",
+/// "others" — not "news", "series" or "status".
+fn is_plural_head(word: &str) -> bool {
+    matches!(word, "people" | "children" | "men" | "women" | "police")
+        || word.len() > 3
+            && word.ends_with('s')
+            && !["ss", "us", "is", "news", "series", "species"]
+                .iter()
+                .any(|end| word.ends_with(end))
+}
+
 fn scale_of(word: &str) -> Option<f64> {
     Some(match word {
         "thousand" | "k" => 1e3,
@@ -229,6 +240,12 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
                 && !view.sent_start[end]
             {
                 end += 1;
+                // A plural noun is the head of what is counted: "22 people
+                // dead", "25 others injured", "eleven people clemency" count
+                // people and others.
+                if is_plural_head(lw(end - 1)) {
+                    break;
+                }
             }
             (end > from)
                 .then(|| view.text[view.tokens[from].start..view.tokens[end - 1].end].to_string())

@@ -9,6 +9,7 @@
 //! gold data and [`tag_jsonl`] is the `newsterm tag` stdin/stdout contract.
 
 pub mod annotations;
+pub mod attribution_eval;
 mod entities;
 pub mod error;
 pub mod eval;
@@ -42,7 +43,7 @@ use topics::{TopicModel, TopicWord};
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::annotations::{Entity, EntityType, Quote, QuoteKind};
-use crate::features::DocView;
+use crate::features::{DocView, TITLE_WORDS};
 
 const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -40,7 +40,57 @@ const SPEECH_VERBS: &[&str] = &[
     "tweeted",
     "maintained",
     "suggested",
+    "recalled",
+    "recalls",
+    "posted",
+    "responded",
+    "reacted",
+    "continued",
+    "called",
+    "characterized",
+    "characterised",
+    "described",
+    "cited",
+    "offered",
+    "saying",
+    "adding",
+    "announcing",
+    "noting",
+    "writing",
+    "telling",
+    "confirming",
 ];
+
+/// Speech verbs that are participles: their subject is the sentence's subject
+/// ("Trump congratulated Pelosi, saying, …" is Trump speaking).
+const PARTICIPLES: &[&str] = &[
+    "saying",
+    "adding",
+    "announcing",
+    "noting",
+    "writing",
+    "telling",
+    "confirming",
+];
+
+/// Words that may stand between a speaker and the speech verb: "Jagger also
+/// reacted", "Duda later said".
+const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
+    "also",
+    "later",
+    "then",
+    "had",
+    "has",
+    "have",
+    "further",
+    "previously",
+    "again",
+    "once",
+];
+
+/// How far (in tokens) a quote may open after the close of the one before for
+/// an unattributed one to continue its speaker.
+const CONTINUATION_GAP: usize = 12;
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i"];
 
@@ -80,6 +130,8 @@ pub(crate) fn quotes(
     let mut out = Vec::new();
     let mut quoted = vec![false; view.len()];
 
+    // The last direct quote with a speaker: (closing token, speaker).
+    let mut last_speaker: Option<(usize, String)> = None;
     for (open, close) in quote_pairs(view) {
         if close - open < 4 {
             continue; // scare quotes and titles, not speech
@@ -91,7 +143,19 @@ pub(crate) fn quotes(
             .or_else(|| {
                 let k = sent_of(open)?;
                 finder.before(sentences[k].start.max(open.saturating_sub(12)), open)
+            })
+            .or_else(|| {
+                // A quote right after another, with no one else named between
+                // them, goes on with the same speaker: `"…," said Roe. "…"`.
+                let (prev_close, speaker) = last_speaker.as_ref()?;
+                let others = finder.mentions.iter().any(|m| {
+                    m.first > *prev_close && m.end <= open && m.entity.canonical != *speaker
+                });
+                (open - prev_close <= CONTINUATION_GAP && !others).then(|| speaker.clone())
             });
+        if let Some(s) = &speaker {
+            last_speaker = Some((close, s.clone()));
+        }
         out.push(Quote {
             start: view.tokens[open + 1].cstart,
             end: view.tokens[close - 1].cend,
@@ -171,8 +235,26 @@ impl SpeakerFinder<'_, '_> {
         {
             j = k;
         }
+        while j > from && BETWEEN_SUBJECT_AND_VERB.contains(&view.lower[j - 1].as_str()) {
+            j -= 1;
+        }
         if j == from {
             return None;
+        }
+        if PARTICIPLES.contains(&view.lower[verb].as_str()) {
+            // The subject of the sentence: its first person or organisation, or a
+            // pronoun opening it.
+            if let Some(m) = self
+                .mentions
+                .iter()
+                .find(|m| m.first >= from && m.end <= verb)
+            {
+                return Some(m.entity.canonical.clone());
+            }
+            return (PRONOUNS.contains(&view.lower[from].as_str())
+                && !matches!(view.lower[from].as_str(), "we" | "i"))
+            .then(|| self.last_person_before(from))
+            .flatten();
         }
         if let Some(m) = self.mention_at(j - 1) {
             return Some(m.entity.canonical.clone());
@@ -193,12 +275,22 @@ impl SpeakerFinder<'_, '_> {
         if let Some(s) = self.subject(from, verb) {
             return Some(s);
         }
-        // Inverted: "said Jane Roe".
-        let next = verb + 1;
-        (next < view.len())
-            .then(|| self.mention_at(next))
-            .flatten()
-            .map(|m| m.entity.canonical.clone())
+        // Inverted: "said Jane Roe", "said union leader Jane Roe".
+        self.named_after(verb)
+    }
+
+    /// The mention right after speech verb `verb`, maybe behind a lower-case
+    /// role that ends in a title word ("said union leader Jane Roe").
+    fn named_after(&self, verb: usize) -> Option<String> {
+        let view = self.view;
+        let end = (verb + 5).min(view.len());
+        let first = (verb + 1..end).find(|&i| {
+            self.mention_at(i).is_some() || !view.word(i).chars().all(char::is_lowercase)
+        })?;
+        let m = self.mention_at(first)?;
+        let behind_title =
+            first == verb + 1 || TITLE_WORDS.contains(&view.lower[first - 1].as_str());
+        behind_title.then(|| m.entity.canonical.clone())
     }
 
     /// Speaker named before an opening quote: `Roe said: "…"`, `Roe told reporters "…"`.

@@ -1,0 +1,454 @@
+//! Scores what the tagger attributes: quotes to their speakers
+//! (`eval/quotes_sample.tsv`) and figures to what they count
+//! (`eval/figures_sample.tsv`), against hand-labelled bundled stories
+//! (both documented in `eval/README.md`).
+//!
+//! Quotes: the sample lists every quotation (words between quotation marks) of each
+//! story by its first words, with the speaker the story names, or none (a scare
+//! quote, a title, an unnamed source). The tagger's direct quotes are matched
+//! to it by those first words. A pair is correct when the tagger names the
+//! labelled speaker (the full name, or the same name without its first words,
+//! as "Ardern" for "Jacinda Ardern"). Precision is over the tagger's direct
+//! quotes that name a speaker, recall over labelled quotations that have one;
+//! `found` counts labelled quotations with a speaker that the tagger took for
+//! a quote at all, whoever it gave them to.
+
+use std::fmt;
+use std::io::BufRead;
+
+use crate::Tagger;
+use crate::annotations::QuoteKind;
+use crate::error::TagError;
+
+/// One labelled quotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledQuote {
+    /// Story id in the bundled corpus.
+    pub id: String,
+    /// The first words inside the quotation marks, as written.
+    pub opening: String,
+    /// The names the speaker may be given; empty when the story names none.
+    pub speakers: Vec<String>,
+}
+
+/// One labelled line of either sample: story id, the words it is found by,
+/// and the accepted answers (empty for `-`).
+type Row = (String, String, Vec<String>);
+
+/// Reads `id<TAB>words<TAB>answers` lines (answers split by `|`, `-` for
+/// none); `#` lines are comments.
+fn read_rows(input: impl BufRead) -> Result<Vec<Row>, TagError> {
+    let mut out = Vec::new();
+    for (n, line) in input.lines().enumerate() {
+        let bad = |reason: String| TagError::Gold {
+            line: n + 1,
+            reason,
+        };
+        let line = line.map_err(|e| bad(e.to_string()))?;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [id, words, answers] = cols[..] else {
+            return Err(bad(format!("{} columns, not 3", cols.len())));
+        };
+        if id.trim().is_empty() || words.trim().is_empty() {
+            return Err(bad("no story id or no words to find".into()));
+        }
+        let answers = match answers.trim() {
+            "-" => Vec::new(),
+            "" => return Err(bad("no third column (write - for none)".into())),
+            a => a.split('|').map(|s| s.trim().to_string()).collect(),
+        };
+        out.push((id.trim().to_string(), words.to_string(), answers));
+    }
+    Ok(out)
+}
+
+/// Reads the quote sample: `id<TAB>opening words<TAB>speaker` per line
+/// (speaker alternatives split by `|`, `-` for none).
+pub fn read_quote_sample(input: impl BufRead) -> Result<Vec<LabelledQuote>, TagError> {
+    Ok(read_rows(input)?
+        .into_iter()
+        .map(|(id, opening, speakers)| LabelledQuote {
+            id,
+            opening,
+            speakers,
+        })
+        .collect())
+}
+
+/// Whether `given` names the labelled speaker `gold`: the same name, or its
+/// last words ("Ardern" for "Jacinda Ardern"), case aside.
+fn same_speaker(given: &str, gold: &str) -> bool {
+    let given = given.to_lowercase();
+    let gold = gold.to_lowercase();
+    given == gold
+        || gold
+            .strip_suffix(given.as_str())
+            .is_some_and(|head| head.ends_with(' '))
+}
+
+/// What went wrong with one quotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteError {
+    pub id: String,
+    /// The opening words (labelled) or the quote text (a tagger quote matched to
+    /// no labelled quotation).
+    pub quote: String,
+    /// The speakers of the label, empty for none.
+    pub gold: Vec<String>,
+    /// The speaker the tagger gave, if it found the quote and named one.
+    pub given: Option<String>,
+}
+
+/// Counts over a sample.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteReport {
+    pub stories: usize,
+    /// Labelled quotations with a named speaker.
+    pub gold_pairs: usize,
+    /// Tagger direct quotes in the labelled stories that name a speaker.
+    pub predicted_pairs: usize,
+    /// Tagger pairs whose speaker is the labelled one.
+    pub correct: usize,
+    /// Labelled quotations with a speaker that the tagger took for a quote.
+    pub found: usize,
+    /// Story ids not in the corpus.
+    pub missing: Vec<String>,
+    pub errors: Vec<QuoteError>,
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+impl QuoteReport {
+    pub fn precision(&self) -> f64 {
+        ratio(self.correct, self.predicted_pairs)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.correct, self.gold_pairs)
+    }
+}
+
+/// Tags each labelled story found in `corpus` (id, headline, body) and scores
+/// its direct quotes against the labels.
+pub fn evaluate_quotes(
+    tagger: &Tagger,
+    sample: &[LabelledQuote],
+    corpus: &[(String, String, String)],
+) -> QuoteReport {
+    let mut report = QuoteReport::default();
+    let mut ids: Vec<&str> = sample.iter().map(|q| q.id.as_str()).collect();
+    ids.dedup();
+    for id in ids {
+        let Some((_, headline, body)) = corpus.iter().find(|(c, _, _)| c == id) else {
+            report.missing.push(id.to_string());
+            continue;
+        };
+        report.stories += 1;
+        let labels: Vec<&LabelledQuote> = sample.iter().filter(|q| q.id == id).collect();
+        let quotes = tagger.tag_story(headline, body).quotes;
+        let direct: Vec<_> = quotes
+            .iter()
+            .filter(|q| q.kind == QuoteKind::Direct)
+            .collect();
+        // The labelled quotation a tagger quote is, by its opening words.
+        let label_of = |text: &str| labels.iter().find(|l| text.contains(l.opening.as_str()));
+        for q in &direct {
+            let Some(speaker) = q.speaker.as_deref() else {
+                continue;
+            };
+            report.predicted_pairs += 1;
+            match label_of(&q.text) {
+                Some(l) if l.speakers.iter().any(|g| same_speaker(speaker, g)) => {
+                    report.correct += 1;
+                }
+                Some(_) => {} // counted below, with the label
+                None => report.errors.push(QuoteError {
+                    id: id.to_string(),
+                    quote: q.text.clone(),
+                    gold: Vec::new(),
+                    given: Some(speaker.to_string()),
+                }),
+            }
+        }
+        for l in &labels {
+            let given = direct
+                .iter()
+                .find(|q| q.text.contains(l.opening.as_str()))
+                .map(|q| q.speaker.clone());
+            if !l.speakers.is_empty() {
+                report.gold_pairs += 1;
+                report.found += usize::from(given.is_some());
+            }
+            let given = given.flatten();
+            let right = match &given {
+                Some(s) => l.speakers.iter().any(|g| same_speaker(s, g)),
+                None => l.speakers.is_empty(),
+            };
+            if !right {
+                report.errors.push(QuoteError {
+                    id: id.to_string(),
+                    quote: l.opening.clone(),
+                    gold: l.speakers.clone(),
+                    given,
+                });
+            }
+        }
+    }
+    report
+}
+
+impl fmt::Display for QuoteReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "quote → speaker pairs: gold {}, given {}, correct {} | P {:.3} R {:.3}",
+            self.gold_pairs,
+            self.predicted_pairs,
+            self.correct,
+            self.precision(),
+            self.recall()
+        )?;
+        write!(
+            f,
+            "quotations with a speaker taken for a quote: {} of {}; {} labelled stories scored",
+            self.found, self.gold_pairs, self.stories
+        )?;
+        if !self.missing.is_empty() {
+            write!(f, " ({} not in the corpus)", self.missing.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// One labelled number of the figure sample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelledFigure {
+    /// Story id in the bundled corpus.
+    pub id: String,
+    /// The number as written ("38,000", "seventeen", "15%").
+    pub number: String,
+    /// What it counts; empty for a number the tagger may take or leave.
+    pub what: Vec<String>,
+}
+
+/// How many body paragraphs after the headline the figure sample covers.
+pub const FIGURE_PARAGRAPHS: usize = 3;
+
+/// Reads the figure sample: `id<TAB>number<TAB>what it counts` per line, in
+/// text order (alternatives split by `|`, `-` for a number that may be taken
+/// or left).
+pub fn read_figure_sample(input: impl BufRead) -> Result<Vec<LabelledFigure>, TagError> {
+    Ok(read_rows(input)?
+        .into_iter()
+        .map(|(id, number, what)| LabelledFigure { id, number, what })
+        .collect())
+}
+
+/// Whether `given` says what `gold` counts: the same head noun (last word),
+/// case aside ("Buddhist pilgrims" for "pilgrims", "the vote" for "vote").
+fn same_thing(given: &str, gold: &str) -> bool {
+    let head = |s: &str| {
+        s.split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_lowercase()
+    };
+    head(given) == head(gold)
+}
+
+/// The char offset of the next occurrence of `number` at or after char
+/// `from` in `text` that stands on its own (not inside "42.195" or "116th").
+fn find_number(text: &[char], number: &str, from: usize) -> Option<usize> {
+    let n: Vec<char> = number.chars().collect();
+    (from..text.len()).find(|&i| {
+        let after = i + n.len();
+        // "42" in "42.195" or "1,991" goes on as a number.
+        let continues = |c: char| {
+            c.is_alphanumeric()
+                || matches!(c, '.' | ',' | ':')
+                    && text.get(after + 1).is_some_and(char::is_ascii_digit)
+        };
+        text.get(i..after) == Some(&n[..])
+            && (i == 0 || !text[i - 1].is_alphanumeric())
+            && !text.get(after).is_some_and(|&c| continues(c))
+    })
+}
+
+/// A figure the tagger got wrong or missed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureError {
+    pub id: String,
+    /// The labelled number, or the tagger's figure text when it matched none.
+    pub number: String,
+    /// What it counts per the label (empty: not labelled).
+    pub gold: Vec<String>,
+    /// Whether the tagger found a figure there, and what it said it counts.
+    pub given: Option<Option<String>>,
+}
+
+/// Counts over the figure sample.
+#[derive(Debug, Clone, Default)]
+pub struct FigureReport {
+    pub stories: usize,
+    /// Labelled numbers with what they count.
+    pub gold_pairs: usize,
+    /// Tagger figures in the labelled part that say what they count, except on
+    /// numbers labelled `-`.
+    pub predicted_pairs: usize,
+    /// Of those, the ones that say what the label says.
+    pub correct: usize,
+    /// Labelled numbers with what they count that the tagger took for a figure.
+    pub found: usize,
+    pub missing: Vec<String>,
+    pub errors: Vec<FigureError>,
+}
+
+impl FigureReport {
+    pub fn precision(&self) -> f64 {
+        ratio(self.correct, self.predicted_pairs)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.correct, self.gold_pairs)
+    }
+}
+
+/// Tags each labelled story found in `corpus` (id, headline, body) and scores
+/// the figures of its headline and first [`FIGURE_PARAGRAPHS`] body paragraphs.
+pub fn evaluate_figures(
+    tagger: &Tagger,
+    sample: &[LabelledFigure],
+    corpus: &[(String, String, String)],
+) -> FigureReport {
+    let mut report = FigureReport::default();
+    let mut ids: Vec<&str> = sample.iter().map(|f| f.id.as_str()).collect();
+    ids.dedup();
+    for id in ids {
+        let Some((_, headline, body)) = corpus.iter().find(|(c, _, _)| c == id) else {
+            report.missing.push(id.to_string());
+            continue;
+        };
+        report.stories += 1;
+        let part: Vec<&str> = body.split("\n\n").take(FIGURE_PARAGRAPHS).collect();
+        let region: Vec<char> = format!("{headline}\n\n{}", part.join("\n\n"))
+            .chars()
+            .collect();
+        let figures: Vec<_> = tagger
+            .tag_story(headline, body)
+            .figures
+            .into_iter()
+            .filter(|f| f.start < region.len())
+            .collect();
+        let mut used = vec![false; figures.len()];
+        let mut at = 0;
+        for label in sample.iter().filter(|f| f.id == id) {
+            let Some(pos) = find_number(&region, &label.number, at) else {
+                report.errors.push(FigureError {
+                    id: id.to_string(),
+                    number: format!("{} (not in the text)", label.number),
+                    gold: label.what.clone(),
+                    given: None,
+                });
+                continue;
+            };
+            at = pos + 1;
+            let hit = figures.iter().position(|f| f.start <= pos && pos < f.end);
+            if let Some(k) = hit {
+                used[k] = true;
+            }
+            if label.what.is_empty() {
+                continue;
+            }
+            report.gold_pairs += 1;
+            let given = hit.map(|k| figures[k].what.clone());
+            report.found += usize::from(given.is_some());
+            if let Some(Some(what)) = &given {
+                report.predicted_pairs += 1;
+                if label.what.iter().any(|g| same_thing(what, g)) {
+                    report.correct += 1;
+                    continue;
+                }
+            }
+            report.errors.push(FigureError {
+                id: id.to_string(),
+                number: label.number.clone(),
+                gold: label.what.clone(),
+                given,
+            });
+        }
+        for (f, _) in figures.iter().zip(&used).filter(|(_, u)| !**u) {
+            if let Some(what) = &f.what {
+                report.predicted_pairs += 1;
+                report.errors.push(FigureError {
+                    id: id.to_string(),
+                    number: f.text.clone(),
+                    gold: Vec::new(),
+                    given: Some(Some(what.clone())),
+                });
+            }
+        }
+    }
+    report
+}
+
+impl fmt::Display for FigureReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "figure → what it counts: gold {}, given {}, correct {} | P {:.3} R {:.3}",
+            self.gold_pairs,
+            self.predicted_pairs,
+            self.correct,
+            self.precision(),
+            self.recall()
+        )?;
+        write!(
+            f,
+            "labelled numbers taken for a figure: {} of {}; {} labelled stories scored",
+            self.found, self.gold_pairs, self.stories
+        )?;
+        if !self.missing.is_empty() {
+            write!(f, " ({} not in the corpus)", self.missing.len())?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_surname_names_the_speaker_but_another_name_does_not() {
+        assert!(same_speaker("Ardern", "Jacinda Ardern"));
+        assert!(same_speaker("Jacinda Ardern", "jacinda ardern"));
+        assert!(!same_speaker("Dern", "Jacinda Ardern"));
+        assert!(!same_speaker("Jacinda", "Jacinda Ardern"));
+    }
+
+    #[test]
+    fn numbers_are_found_on_their_own_and_in_order() {
+        let text: Vec<char> = "ran 42.195 km with 42 pacemakers, 42 in all"
+            .chars()
+            .collect();
+        assert_eq!(find_number(&text, "42", 0), Some(19));
+        assert_eq!(find_number(&text, "42", 20), Some(34));
+        assert!(same_thing("Buddhist pilgrims", "pilgrims"));
+        assert!(!same_thing("people", "pilgrims"));
+    }
+
+    #[test]
+    fn the_sample_reads_alternatives_and_no_speaker_and_names_bad_lines() {
+        let text = "# c\na\tWe are\tTfL|Transport for London\na\tsilenced\t-\n";
+        let s = read_quote_sample(text.as_bytes()).unwrap();
+        assert_eq!(s[0].speakers, vec!["TfL", "Transport for London"]);
+        assert!(s[1].speakers.is_empty());
+        let err = read_quote_sample("a\tWe are\n".as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("line 1"), "{err}");
+    }
+}

@@ -1,0 +1,78 @@
+//! Quotes go to the person who said them and figures say what they count, in the
+//! ways news writes them: a second quote after an attributed one, a speaker named
+//! before "saying" or an adverb, a count followed by what happened to it.
+
+mod common;
+
+use common::tagger;
+
+/// The speaker of the direct quote that starts with `opening`.
+fn speaker_of(text: &str, opening: &str) -> Option<String> {
+    let tags = tagger().tag(text);
+    let quote = tags
+        .quotes
+        .iter()
+        .find(|q| q.text.starts_with(opening))
+        .unwrap_or_else(|| panic!("no quote {opening:?} in {:?}", tags.quotes));
+    quote.speaker.clone()
+}
+
+#[test]
+fn a_quote_after_an_attributed_one_keeps_its_speaker() {
+    let text = "Dock strike ends\n\n\"We are going back to work on Monday,\" said union leader \
+        Marta Kowalczyk after the vote. \"The members have spoken, and the deal is a fair one.\"";
+    assert_eq!(
+        speaker_of(text, "The members have spoken").as_deref(),
+        Some("Marta Kowalczyk")
+    );
+    // Someone else named between the two quotes breaks the chain.
+    let text = "Dock strike ends\n\n\"We are going back to work on Monday,\" said union leader \
+        Marta Kowalczyk. Port director Tomas Berg was less happy about the deal. \
+        \"The losses of this strike will take years to recover.\"";
+    assert_ne!(
+        speaker_of(text, "The losses of this strike").as_deref(),
+        Some("Marta Kowalczyk")
+    );
+}
+
+#[test]
+fn the_subject_of_saying_or_adding_is_the_speaker() {
+    let text = "Governor Alan Reyes congratulated Marta Kowalczyk on Tuesday, saying, \
+        \"She will be a fine mayor for this city and its people.\"";
+    assert_eq!(
+        speaker_of(text, "She will be a fine mayor").as_deref(),
+        Some("Alan Reyes")
+    );
+}
+
+#[test]
+fn an_adverb_between_speaker_and_verb_keeps_the_speaker() {
+    let text = "Singer Lena Holm also reacted on Twitter, \"Sad news today, he was a \
+        kind and generous friend to all of us.\"";
+    assert_eq!(
+        speaker_of(text, "Sad news today").as_deref(),
+        Some("Lena Holm")
+    );
+}
+
+#[test]
+fn a_count_counts_its_plural_noun_not_what_happened_to_it() {
+    let tags = tagger().tag(
+        "The death toll rose to 22 people dead on Monday, with 25 others injured, \
+         and two news agencies said the gunman had acted alone.",
+    );
+    let what = |n: &str| {
+        tags.figures
+            .iter()
+            .find(|f| f.text == n)
+            .and_then(|f| f.what.clone())
+    };
+    assert_eq!(what("22").as_deref(), Some("people"), "{:?}", tags.figures);
+    assert_eq!(what("25").as_deref(), Some("others"), "{:?}", tags.figures);
+    assert_eq!(
+        what("two").as_deref(),
+        Some("news agencies"),
+        "{:?}",
+        tags.figures
+    );
+}
