@@ -368,6 +368,9 @@ fn story_text(story: &Story, revisions: usize) -> String {
     .flatten()
     .collect();
     out.push_str(&format!("{}\n", meta.join(" · ")));
+    if let Some(notice) = story.notice() {
+        out.push_str(&format!("{notice}\n"));
+    }
     if let Some(caption) = &c.caption {
         out.push_str(&format!(
             "[photo] {caption}{}\n",

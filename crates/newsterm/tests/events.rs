@@ -342,3 +342,101 @@ async fn read_counts_each_reader_once_per_story() {
     );
     assert_eq!(read.events[0].readers, 2);
 }
+
+fn newsterm(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(common::BIN)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run newsterm");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&dir.path().join("data"));
+    let url = server.url.as_str();
+    let first = dir.path().join("fire.md");
+    let first_text = story(
+        "Fire forces evacuation of Porto hotel",
+        "Coastal Wire",
+        "2024-05-01T21:30:00Z",
+        &FIRE,
+    );
+    std::fs::write(&first, &first_text).unwrap();
+    let first = first.to_str().unwrap();
+    let (ok, out, err) = newsterm(&["publish", "--server", url, first]);
+    assert!(ok, "{err}");
+    let id = out.split_whitespace().nth(1).expect("id").to_string();
+
+    // A correction marks a revision: without --update it is refused.
+    let (ok, _, err) = newsterm(&["publish", "--server", url, "--correction", "x", first]);
+    assert!(!ok);
+    assert!(err.contains("--update"), "{err}");
+
+    let fixed = dir.path().join("fixed.md");
+    std::fs::write(
+        &fixed,
+        first_text.replace("some 300 guests", "some 200 guests"),
+    )
+    .unwrap();
+    let note = "An earlier version gave the number of guests as 300.";
+    let (ok, out, err) = newsterm(&[
+        "publish",
+        "--server",
+        url,
+        "--update",
+        &id,
+        "--correction",
+        note,
+        fixed.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("revision 2"), "{out}");
+    let corrected: Story = get_json(format!("{url}/api/stories/{id}")).await;
+    assert_eq!(corrected.kind, newsterm_story::RevisionKind::Correction);
+    assert_eq!(corrected.note.as_deref(), Some(note));
+    let (ok, shown, err) = newsterm(&["show", "--server", url, &id]);
+    assert!(ok, "{err}");
+    let at_note = shown.find(&format!("Correction: {note}"));
+    let at_body = shown.find("Firefighters battled");
+    assert!(
+        at_note.is_some() && at_note < at_body,
+        "the note comes above the body:\n{shown}"
+    );
+
+    // A reason is required, the story must exist.
+    let (ok, _, err) = newsterm(&["withdraw", "--server", url, "--reason", " ", &id]);
+    assert!(!ok);
+    assert!(err.contains("reason"), "{err}");
+    let unknown = newsterm_story::StoryId::new().to_string();
+    let (ok, _, err) = newsterm(&["withdraw", "--server", url, "--reason", "r", &unknown]);
+    assert!(!ok);
+    assert!(err.contains("does not exist"), "{err}");
+
+    let reason = "The fire was at another hotel";
+    let (ok, out, err) = newsterm(&["withdraw", "--server", url, "--reason", reason, &id]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(&format!("{id} withdrawn (revision 3")),
+        "{out}"
+    );
+    let killed: Story = get_json(format!("{url}/api/stories/{id}")).await;
+    assert!(killed.is_withdrawn());
+    assert_eq!(killed.note.as_deref(), Some(reason));
+    let (ok, shown, err) = newsterm(&["show", "--server", url, &id]);
+    assert!(ok, "{err}");
+    assert!(shown.contains(&format!("WITHDRAWN: {reason}")), "{shown}");
+    // Once withdrawn, a story takes nothing more, and says why.
+    let (ok, _, err) = newsterm(&["withdraw", "--server", url, "--reason", "again", &id]);
+    assert!(!ok);
+    assert!(err.contains("withdrawn"), "{err}");
+    let (ok, _, err) = newsterm(&["publish", "--server", url, "--update", &id, first]);
+    assert!(!ok);
+    assert!(err.contains("withdrawn"), "{err}");
+}

@@ -62,6 +62,17 @@ impl FromStr for RevisionKind {
     }
 }
 
+/// The line a reader sees above a story's body: what a correction fixed,
+/// why a story was withdrawn; nothing for an update.
+pub fn notice(kind: RevisionKind, note: Option<&str>) -> Option<String> {
+    let note = note.unwrap_or("no note given");
+    match kind {
+        RevisionKind::Update => None,
+        RevisionKind::Correction => Some(format!("Correction: {note}")),
+        RevisionKind::Withdrawal => Some(format!("WITHDRAWN: {note}")),
+    }
+}
+
 /// Checks a correction note or withdrawal reason: one line, not empty,
 /// at most [`limits::LINE_CHARS`] characters. `field` names it in the
 /// error (`correction`, `reason`).

@@ -545,6 +545,12 @@ impl Story {
         self.kind == RevisionKind::Withdrawal
     }
 
+    /// What a reader is told above the body of a correction or a
+    /// withdrawal (see [`crate::lifecycle::notice`]).
+    pub fn notice(&self) -> Option<String> {
+        crate::lifecycle::notice(self.kind, self.note.as_deref())
+    }
+
     /// Paragraphs and subheads as plain text, one block per line.
     pub fn body_text(&self) -> String {
         let mut out = String::new();

@@ -90,6 +90,10 @@ impl Reader {
         }
         let headline_style = theme::priority(c.priority).add_modifier(Modifier::BOLD);
         push_wrapped(&mut out, &c.headline, width, headline_style, "", "");
+        if let Some(notice) = story.notice() {
+            out.push(Line::default());
+            push_wrapped(&mut out, &notice, width, theme::ERROR, "", "");
+        }
         if !c.bullets.is_empty() {
             out.push(Line::default());
             for b in &c.bullets {
@@ -527,6 +531,37 @@ mod tests {
         assert!(
             !lines.iter().any(|l| l.contains("highlights (newsterm)")),
             "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn a_correction_note_and_a_withdrawal_reason_come_above_the_body() {
+        let id = StoryId::new();
+        let mut s = story(id, 2);
+        s.kind = newsterm_story::RevisionKind::Correction;
+        s.note = Some("An earlier version gave the wrong river.".into());
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(s.clone());
+        let lines = text(&reader.lines(100));
+        let note = lines
+            .iter()
+            .position(|l| l == "Correction: An earlier version gave the wrong river.")
+            .unwrap_or_else(|| panic!("{lines:#?}"));
+        let body = lines.iter().position(|l| l.contains("Buses left")).unwrap();
+        assert!(note < body);
+
+        s.kind = newsterm_story::RevisionKind::Withdrawal;
+        s.note = Some("Legal reasons".into());
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(s);
+        assert!(text(&reader.lines(100)).contains(&"WITHDRAWN: Legal reasons".to_string()));
+        // An update says nothing of the kind.
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(story(id, 2));
+        assert!(
+            !text(&reader.lines(100))
+                .iter()
+                .any(|l| l.starts_with("Correction") || l.starts_with("WITHDRAWN"))
         );
     }
 

@@ -208,7 +208,11 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
         .skip(first)
         .take(height)
         .map(|(i, row)| {
-            let style = theme::priority(row.priority);
+            let style = if row.withdrawn.is_some() {
+                theme::DIM.add_modifier(Modifier::CROSSED_OUT)
+            } else {
+                theme::priority(row.priority)
+            };
             let style = if i == selected && highlight {
                 theme::selected(style)
             } else {
@@ -414,11 +418,19 @@ fn list_row(row: &Row, now: OffsetDateTime, columns: Columns) -> String {
         // Most stories are normal: a blank column lets the others stand out.
         Priority::Normal => "",
     };
-    let headline = if row.revision > 1 {
+    let mut headline = if row.revision > 1 {
         format!("r{} {}", row.revision, row.headline)
     } else {
         row.headline.clone()
     };
+    if let Some(reason) = &row.withdrawn {
+        headline = format!("WITHDRAWN {headline}: {reason}");
+    }
+    match row.carried_by.len() {
+        0 => {}
+        1 => headline.push_str("  +1 source"),
+        n => headline.push_str(&format!("  +{n} sources")),
+    }
     row_text(
         &short_time(row.shown_time(), now),
         priority,
@@ -683,6 +695,55 @@ mod tests {
             revised,
             headline(4, Priority::Flash, "Earthquake strikes capital"),
         ])
+    }
+
+    #[test]
+    fn copies_fold_into_one_row_and_a_withdrawal_is_struck_through() {
+        let original = headline(1, Priority::Urgent, "Fire forces evacuation of Porto hotel");
+        let mut app = monitor(vec![
+            headline(0, Priority::Normal, "Markets open higher"),
+            original.clone(),
+        ]);
+        for (seq, source) in [(2, "Northern Post"), (3, "Iberia Daily")] {
+            let mut copy = headline(seq, Priority::Urgent, "Hundreds evacuated in Porto");
+            copy.source = Some(source.into());
+            copy.duplicate_of = Some(original.id);
+            app.apply(Update::Headline(copy));
+        }
+        let lines = screen(&draw(&mut app, 160, 24));
+        let row = row_of(&lines, "Fire forces evacuation");
+        assert!(lines[row].ends_with("+2 sources"), "{}", lines[row]);
+        assert!(
+            !lines.iter().any(|l| l.contains("Hundreds evacuated")),
+            "copies get no rows of their own:\n{}",
+            lines.join("\n")
+        );
+
+        let mut killed = original.clone();
+        killed.seq = 4;
+        killed.revision = 2;
+        killed.kind = newsterm_story::RevisionKind::Withdrawal;
+        killed.note = Some("The hotel was not evacuated".into());
+        app.apply(Update::Headline(killed));
+        let buffer = draw(&mut app, 160, 24);
+        let lines = screen(&buffer);
+        let row = row_of(&lines, "WITHDRAWN r2 Fire forces evacuation");
+        assert!(
+            lines[row].contains(": The hotel was not evacuated"),
+            "{}",
+            lines[row]
+        );
+        assert!(
+            buffer[(40, row as u16)]
+                .modifier
+                .contains(Modifier::CROSSED_OUT)
+        );
+        let other = row_of(&lines, "Markets open higher");
+        assert!(
+            !buffer[(40, other as u16)]
+                .modifier
+                .contains(Modifier::CROSSED_OUT)
+        );
     }
 
     #[test]

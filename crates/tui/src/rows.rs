@@ -26,6 +26,13 @@ pub(crate) struct Row {
     pub topic: Option<String>,
     /// Search snippet with `<b>…</b>` around matched terms.
     pub snippet: Option<String>,
+    /// The story this one is a copy of (another source carrying the same
+    /// text): a monitor folds it into that story's row.
+    pub duplicate_of: Option<StoryId>,
+    /// Sources of the copies folded into this row, in arrival order.
+    pub carried_by: Vec<String>,
+    /// Why the story was withdrawn, once it was.
+    pub withdrawn: Option<String>,
 }
 
 impl Row {
@@ -49,17 +56,28 @@ impl From<&Headline> for Row {
             source: h.source.clone(),
             topic: h.topic.clone(),
             snippet: None,
+            duplicate_of: h.duplicate_of,
+            carried_by: h.carried_by.clone(),
+            withdrawn: h.is_withdrawn().then(|| h.note.clone().unwrap_or_default()),
         }
     }
 }
 
 impl Row {
-    /// A TOP row: the event's latest story, and how many other sources
+    /// A TOP row: the event's latest story, and the other sources that
     /// carry the event.
     pub fn top(entry: &TopEntry) -> Row {
         let mut row = Row::from(&entry.latest);
-        if entry.sources.len() > 1 {
-            row.headline = format!("{}  +{} sources", row.headline, entry.sources.len() - 1);
+        row.carried_by = entry
+            .sources
+            .iter()
+            .filter(|s| row.source.as_ref() != Some(*s))
+            .cloned()
+            .collect();
+        if row.carried_by.len() == entry.sources.len() {
+            // The latest story names no source of the list: it is one of them.
+            row.carried_by
+                .truncate(entry.sources.len().saturating_sub(1));
         }
         row
     }
@@ -78,6 +96,9 @@ impl From<SearchHit> for Row {
             source: h.source,
             topic: h.topic,
             snippet: Some(h.snippet).filter(|s| !s.is_empty()),
+            duplicate_of: None,
+            carried_by: Vec::new(),
+            withdrawn: None,
         }
     }
 }
@@ -109,13 +130,30 @@ impl Wire {
     /// Puts a headline in its place by sequence. A newer revision of a
     /// story already listed replaces it (and so moves up, as on a wire);
     /// an older or repeated one — a backfill overlapping the live stream —
-    /// is ignored. Returns whether anything changed.
-    pub fn upsert(&mut self, row: Row) -> bool {
+    /// is ignored. A copy of a listed story folds into that story's row,
+    /// its source counted once. Returns whether anything changed.
+    pub fn upsert(&mut self, mut row: Row) -> bool {
+        if let Some(original) = row.duplicate_of
+            && let Some(target) = self.rows.iter_mut().find(|r| r.id == original)
+        {
+            let source = row.source.unwrap_or_else(|| "?".into());
+            if target.carried_by.contains(&source) {
+                return false;
+            }
+            target.carried_by.push(source);
+            return true;
+        }
         if let Some(i) = self.rows.iter().position(|r| r.id == row.id) {
             if self.rows[i].seq >= row.seq {
                 return false;
             }
-            self.rows.remove(i);
+            let old = self.rows.remove(i);
+            // A revision keeps the copies already folded into its row.
+            for source in old.carried_by {
+                if !row.carried_by.contains(&source) {
+                    row.carried_by.push(source);
+                }
+            }
         }
         let at = self.rows.partition_point(|r| r.seq > row.seq);
         if at >= self.capacity {
@@ -221,7 +259,37 @@ mod tests {
             source: None,
             topic: None,
             snippet: None,
+            duplicate_of: None,
+            carried_by: Vec::new(),
+            withdrawn: None,
         }
+    }
+
+    #[test]
+    fn copies_fold_into_their_original_and_stay_folded_across_its_revisions() {
+        let mut w = Wire::new(10);
+        let original = StoryId::new();
+        w.upsert(row(1, original, 1));
+        let copy = |seq: u64, source: &str| Row {
+            duplicate_of: Some(original),
+            source: Some(source.into()),
+            ..row(seq, StoryId::new(), 1)
+        };
+        assert!(w.upsert(copy(2, "Northern Post")));
+        assert!(w.upsert(copy(3, "Iberia Daily")));
+        assert!(!w.upsert(copy(4, "Iberia Daily")), "a source counts once");
+        assert_eq!(seqs(&w), vec![1]);
+        assert_eq!(w.rows()[0].carried_by, ["Northern Post", "Iberia Daily"]);
+        w.upsert(row(5, original, 2));
+        assert_eq!(seqs(&w), vec![5]);
+        assert_eq!(w.rows()[0].carried_by, ["Northern Post", "Iberia Daily"]);
+        // A copy whose original is not listed is a row of its own.
+        let orphan = Row {
+            duplicate_of: Some(StoryId::new()),
+            ..row(6, StoryId::new(), 1)
+        };
+        w.upsert(orphan);
+        assert_eq!(seqs(&w), vec![6, 5]);
     }
 
     fn seqs(w: &Wire) -> Vec<u64> {
