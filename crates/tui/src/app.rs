@@ -6,7 +6,8 @@
 //! testable without a terminal or a server.
 
 use newsterm_api::{
-    AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SearchResponse, SourceInfo, TopEntry,
+    AlertHit, AlertInfo, ClusterHealth, EntityCount, Headline, RevisionInfo, SearchResponse,
+    SourceInfo, TopEntry,
 };
 use newsterm_story::{Story, StoryId};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -125,12 +126,14 @@ pub enum Update {
     },
     /// TOP: one row per event, fetched or live.
     TopStories(Vec<TopEntry>),
-    /// The stories the server holds, as of wire sequence `last_seq`.
+    /// The stories the server holds, as of wire sequence `last_seq`, and
+    /// where the server stands in its cluster, if it is a node of one.
     StoryCount {
         /// Distinct stories stored.
         stories: u64,
         /// The highest wire sequence.
         last_seq: u64,
+        cluster: Option<ClusterHealth>,
     },
     /// The newest stories matching the LATEST query.
     LatestStories {
@@ -265,6 +268,9 @@ pub struct App {
     pub(crate) input_failed: bool,
     pub(crate) message: Option<Message>,
     pub(crate) connection: Connection,
+    /// The cluster node this terminal talks to and how far behind the
+    /// cluster's stream it is; `None` for a single server.
+    pub(crate) cluster: Option<ClusterHealth>,
     pub(crate) now: OffsetDateTime,
     /// Terminal size, so paging moves by what is actually on screen.
     pub(crate) size: (u16, u16),
@@ -304,6 +310,7 @@ impl App {
             input_failed: false,
             message: None,
             connection: Connection::Connecting,
+            cluster: None,
             now: OffsetDateTime::now_utc(),
             size: (80, 24),
         }
@@ -388,9 +395,14 @@ impl App {
                 }
                 m.wire.upsert(Row::from(&h));
             }
-            Update::StoryCount { stories, last_seq } => {
+            Update::StoryCount {
+                stories,
+                last_seq,
+                cluster,
+            } => {
                 self.monitor.stories = Some(stories);
                 self.monitor.counted_to = last_seq;
+                self.cluster = cluster;
             }
             Update::Headlines { query, headlines } => {
                 if query == self.monitor.query {

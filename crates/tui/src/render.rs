@@ -122,9 +122,15 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
         Connection::Reconnecting(_) => "○ reconnecting",
         Connection::Stopped(_) => "✕ not live",
     };
+    // On a cluster node: which node, and how far it trails the stream.
+    let node = match &app.cluster {
+        Some(c) if c.behind > 0 => format!("{} {} behind  ", c.node, thousands(c.behind)),
+        Some(c) => format!("{}  ", c.node),
+        None => String::new(),
+    };
     let now = app.now.to_offset(time::UtcOffset::UTC);
     let right = format!(
-        "{connection}  {count}  {:02}:{:02}:{:02} UTC ",
+        "{node}{connection}  {count}  {:02}:{:02}:{:02} UTC ",
         now.hour(),
         now.minute(),
         now.second()
@@ -1488,6 +1494,7 @@ mod tests {
         app.apply(Update::StoryCount {
             stories: 302,
             last_seq: 1,
+            cluster: None,
         });
         assert!(
             status(&mut app).contains(" 1 of 302 stories "),
@@ -1513,6 +1520,38 @@ mod tests {
             status(&mut app).contains(" 1 top story "),
             "{}",
             status(&mut app)
+        );
+    }
+
+    #[test]
+    fn the_status_bar_names_the_cluster_node_and_how_far_behind_it_is() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "Only one")]);
+        let status = |app: &mut App| screen(&draw(app, 100, 24))[0].clone();
+        let node = |behind| newsterm_api::ClusterHealth {
+            node: "node2".into(),
+            nodes: vec!["node1".into(), "node2".into()],
+            stream_seq: 1_250 + behind,
+            applied_seq: 1_250,
+            behind,
+            problem: None,
+        };
+        assert!(!status(&mut app).contains("node2"), "a single server");
+        app.apply(Update::StoryCount {
+            stories: 1_000,
+            last_seq: 1_250,
+            cluster: Some(node(1_200)),
+        });
+        let line = status(&mut app);
+        assert!(line.contains(" node2 1,200 behind "), "{line}");
+        app.apply(Update::StoryCount {
+            stories: 1_000,
+            last_seq: 1_250,
+            cluster: Some(node(0)),
+        });
+        let line = status(&mut app);
+        assert!(
+            line.contains(" node2 ") && !line.contains("behind"),
+            "{line}"
         );
     }
 

@@ -45,6 +45,8 @@ const BELLS_AT_ONCE: usize = 5;
 /// Most messages handled between two redraws, so a burst on the wire
 /// cannot freeze the screen.
 const BATCH: usize = 512;
+/// Seconds between asking a cluster node how far behind it is.
+const CLUSTER_EVERY_SECS: u64 = 5;
 
 /// Runs the terminal UI against `client`'s server until the user quits.
 ///
@@ -99,6 +101,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
     let mut outcome = io.execute_all(&mut app, start);
 
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut ticks = 0u64;
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     while outcome.is_ok() {
         terminal.draw(|frame| render(&app, frame))?;
@@ -120,8 +123,16 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
                     Ok(Flow::Continue)
                 }
                 Inbox::Fetched(update) => {
+                    let clock = matches!(update, Update::Clock(_));
                     app.apply(update);
-                    Ok(Flow::Continue)
+                    ticks += u64::from(clock);
+                    // A cluster node's lag moves on its own: asked again
+                    // now and then while the status bar shows it.
+                    if clock && app.cluster.is_some() && ticks % CLUSTER_EVERY_SECS == 0 {
+                        io.execute_all(&mut app, vec![Command::StoryCount])
+                    } else {
+                        Ok(Flow::Continue)
+                    }
                 }
                 Inbox::Live { generation, update } => {
                     // Headlines still queued from a replaced subscription
@@ -221,6 +232,7 @@ impl Fetcher {
                     Ok(h) => Update::StoryCount {
                         stories: h.stories,
                         last_seq: h.last_seq,
+                        cluster: h.cluster,
                     },
                     Err(e) => Update::Error(format!("story count: {e}")),
                 }
