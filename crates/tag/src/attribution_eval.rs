@@ -92,6 +92,7 @@ fn same_speaker(given: &str, gold: &str) -> bool {
 /// What went wrong with one quotation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuoteError {
+    /// The story the quotation is in.
     pub id: String,
     /// The opening words (labelled) or the quote text (a tagger quote matched to
     /// no labelled quotation).
@@ -105,6 +106,7 @@ pub struct QuoteError {
 /// Counts over a sample.
 #[derive(Debug, Clone, Default)]
 pub struct QuoteReport {
+    /// Labelled stories read.
     pub stories: usize,
     /// Labelled quotations with a named speaker.
     pub gold_pairs: usize,
@@ -116,6 +118,7 @@ pub struct QuoteReport {
     pub found: usize,
     /// Story ids not in the corpus.
     pub missing: Vec<String>,
+    /// Each quotation the tagger got wrong or missed.
     pub errors: Vec<QuoteError>,
 }
 
@@ -124,10 +127,12 @@ fn ratio(a: usize, b: usize) -> f64 {
 }
 
 impl QuoteReport {
+    /// Correct pairs among those the tagger gave.
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.predicted_pairs)
     }
 
+    /// Correct pairs among the labelled ones.
     pub fn recall(&self) -> f64 {
         ratio(self.correct, self.gold_pairs)
     }
@@ -282,6 +287,7 @@ fn find_number(text: &[char], number: &str, from: usize) -> Option<usize> {
 /// A figure the tagger got wrong or missed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FigureError {
+    /// The story the figure is in.
     pub id: String,
     /// The labelled number, or the tagger's figure text when it matched none.
     pub number: String,
@@ -294,6 +300,7 @@ pub struct FigureError {
 /// Counts over the figure sample.
 #[derive(Debug, Clone, Default)]
 pub struct FigureReport {
+    /// Labelled stories read.
     pub stories: usize,
     /// Labelled numbers with what they count.
     pub gold_pairs: usize,
@@ -304,15 +311,19 @@ pub struct FigureReport {
     pub correct: usize,
     /// Labelled numbers with what they count that the tagger took for a figure.
     pub found: usize,
+    /// Story ids not in the corpus.
     pub missing: Vec<String>,
+    /// Each figure the tagger got wrong or missed.
     pub errors: Vec<FigureError>,
 }
 
 impl FigureReport {
+    /// Correct pairs among those the tagger gave.
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.predicted_pairs)
     }
 
+    /// Correct pairs among the labelled ones.
     pub fn recall(&self) -> f64 {
         ratio(self.correct, self.gold_pairs)
     }

@@ -133,6 +133,7 @@ pub enum Update {
         stories: u64,
         /// The highest wire sequence.
         last_seq: u64,
+        /// Where a cluster node stands in its stream; `None` on a single server.
         cluster: Option<ClusterHealth>,
     },
     /// The newest stories matching the LATEST query.

@@ -128,7 +128,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
                     ticks += u64::from(clock);
                     // A cluster node's lag moves on its own: asked again
                     // now and then while the status bar shows it.
-                    if clock && app.cluster.is_some() && ticks % CLUSTER_EVERY_SECS == 0 {
+                    if clock && app.cluster.is_some() && ticks.is_multiple_of(CLUSTER_EVERY_SECS) {
                         io.execute_all(&mut app, vec![Command::StoryCount])
                     } else {
                         Ok(Flow::Continue)
