@@ -181,8 +181,8 @@ impl DataDir {
     }
 }
 
-/// Checks that files can be made in `dir` and that each file in it opens
-/// for writing (nothing is written to them), `depth` folders down.
+/// Checks that files can be made in `dir` and that no file in it is
+/// read-only, `depth` folders down.
 fn writable(dir: &Path, depth: usize) -> Result<(), EngineError> {
     let not_writable = |path: &Path| {
         let path = path.to_path_buf();
@@ -198,10 +198,17 @@ fn writable(dir: &Path, depth: usize) -> Result<(), EngineError> {
                 writable(&path, depth - 1)?;
             }
         } else if path.is_file() {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .map_err(not_writable(&path))?;
+            // Read from the mode, not by opening the file: closing any
+            // descriptor of a database file drops the POSIX locks SQLite
+            // holds on it in this process (accounts.db is already open when
+            // the engine starts), and another process's connection would
+            // then take the WAL for unused.
+            let metadata = std::fs::metadata(&path).map_err(not_writable(&path))?;
+            if metadata.permissions().readonly() {
+                return Err(not_writable(&path)(std::io::Error::from(
+                    std::io::ErrorKind::PermissionDenied,
+                )));
+            }
         }
     }
     Ok(())
