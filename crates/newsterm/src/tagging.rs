@@ -61,43 +61,13 @@ pub fn eval(gold: &Path, samples: &Samples, json: bool) -> Result<()> {
         let labelled = attribution_eval::read_quote_sample(open_sample(sample)?)
             .with_context(|| format!("{} is not a quote sample", sample.display()))?;
         let r = attribution_eval::evaluate_quotes(&tagger, &labelled, &bundled_corpus()?);
-        if r.stories == 0 {
-            bail!("none of the stories of {} is bundled", sample.display());
-        }
-        print_pairs(
-            sample,
-            json,
-            "quotes",
-            &r,
-            (
-                r.gold_pairs,
-                r.predicted_pairs,
-                r.correct,
-                r.precision(),
-                r.recall(),
-            ),
-        );
+        print_pairs(sample, json, "quotes", &r, &r.pairs)?;
     }
     if let Some(sample) = &samples.figures {
         let labelled = attribution_eval::read_figure_sample(open_sample(sample)?)
             .with_context(|| format!("{} is not a figure sample", sample.display()))?;
         let r = attribution_eval::evaluate_figures(&tagger, &labelled, &bundled_corpus()?);
-        if r.stories == 0 {
-            bail!("none of the stories of {} is bundled", sample.display());
-        }
-        print_pairs(
-            sample,
-            json,
-            "figures",
-            &r,
-            (
-                r.gold_pairs,
-                r.predicted_pairs,
-                r.correct,
-                r.precision(),
-                r.recall(),
-            ),
-        );
+        print_pairs(sample, json, "figures", &r, &r.pairs)?;
     }
     Ok(())
 }
@@ -114,16 +84,23 @@ fn print_pairs(
     json: bool,
     what: &str,
     report: &dyn std::fmt::Display,
-    (gold, predicted, correct, p, r): (usize, usize, usize, f64, f64),
-) {
+    pairs: &attribution_eval::PairCounts,
+) -> Result<()> {
+    if pairs.stories == 0 {
+        bail!("none of the stories of {} is bundled", sample.display());
+    }
     if json {
         println!(
             "{}",
-            serde_json::json!({what: {"gold": gold, "pred": predicted, "correct": correct, "p": p, "r": r}})
+            serde_json::json!({what: {
+                "gold": pairs.gold_pairs, "pred": pairs.predicted_pairs, "correct": pairs.correct,
+                "p": pairs.precision(), "r": pairs.recall(),
+            }})
         );
     } else {
         println!("\n{}\n{report}", sample.display());
     }
+    Ok(())
 }
 
 /// The bundled Wikinews stories as (id, headline, body).

@@ -103,30 +103,26 @@ pub struct QuoteError {
     pub given: Option<String>,
 }
 
-/// Counts over a sample.
+/// Counts of (item, label) pairs over a labelled sample: what the quote
+/// and the figure scores have in common.
 #[derive(Debug, Clone, Default)]
-pub struct QuoteReport {
+pub struct PairCounts {
     /// Labelled stories read.
     pub stories: usize,
-    /// Labelled quotations with a named speaker.
+    /// Labelled items with a label (a quotation with a named speaker, a
+    /// number with what it counts).
     pub gold_pairs: usize,
-    /// Tagger direct quotes in the labelled stories that name a speaker.
+    /// Pairs the tagger gave in the labelled part.
     pub predicted_pairs: usize,
-    /// Tagger pairs whose speaker is the labelled one.
+    /// Of those, the ones that say what the label says.
     pub correct: usize,
-    /// Labelled quotations with a speaker that the tagger took for a quote.
+    /// Labelled items with a label that the tagger found at all.
     pub found: usize,
     /// Story ids not in the corpus.
     pub missing: Vec<String>,
-    /// Each quotation the tagger got wrong or missed.
-    pub errors: Vec<QuoteError>,
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
-}
-
-impl QuoteReport {
+impl PairCounts {
     /// Correct pairs among those the tagger gave.
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.predicted_pairs)
@@ -136,6 +132,43 @@ impl QuoteReport {
     pub fn recall(&self) -> f64 {
         ratio(self.correct, self.gold_pairs)
     }
+
+    /// Two lines: the pairs scored (`pairs` names them) and how many
+    /// labelled items were `found` at all.
+    fn describe(&self, f: &mut fmt::Formatter<'_>, pairs: &str, found: &str) -> fmt::Result {
+        writeln!(
+            f,
+            "{pairs}: gold {}, given {}, correct {} | P {:.3} R {:.3}",
+            self.gold_pairs,
+            self.predicted_pairs,
+            self.correct,
+            self.precision(),
+            self.recall()
+        )?;
+        write!(
+            f,
+            "{found}: {} of {}; {} labelled stories scored",
+            self.found, self.gold_pairs, self.stories
+        )?;
+        if !self.missing.is_empty() {
+            write!(f, " ({} not in the corpus)", self.missing.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// The quote score: pairs are (direct quote, speaker), found counts
+/// labelled quotations the tagger took for a quote.
+#[derive(Debug, Clone, Default)]
+pub struct QuoteReport {
+    /// The counts.
+    pub pairs: PairCounts,
+    /// Each quotation the tagger got wrong or missed.
+    pub errors: Vec<QuoteError>,
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 /// Tags each labelled story found in `corpus` (id, headline, body) and scores
@@ -150,10 +183,10 @@ pub fn evaluate_quotes(
     ids.dedup();
     for id in ids {
         let Some((_, headline, body)) = corpus.iter().find(|(c, _, _)| c == id) else {
-            report.missing.push(id.to_string());
+            report.pairs.missing.push(id.to_string());
             continue;
         };
-        report.stories += 1;
+        report.pairs.stories += 1;
         let labels: Vec<&LabelledQuote> = sample.iter().filter(|q| q.id == id).collect();
         let quotes = tagger.tag_story(headline, body).quotes;
         let direct: Vec<_> = quotes
@@ -166,10 +199,10 @@ pub fn evaluate_quotes(
             let Some(speaker) = q.speaker.as_deref() else {
                 continue;
             };
-            report.predicted_pairs += 1;
+            report.pairs.predicted_pairs += 1;
             match label_of(&q.text) {
                 Some(l) if l.speakers.iter().any(|g| same_speaker(speaker, g)) => {
-                    report.correct += 1;
+                    report.pairs.correct += 1;
                 }
                 Some(_) => {} // counted below, with the label
                 None => report.errors.push(QuoteError {
@@ -186,8 +219,8 @@ pub fn evaluate_quotes(
                 .find(|q| q.text.contains(l.opening.as_str()))
                 .map(|q| q.speaker.clone());
             if !l.speakers.is_empty() {
-                report.gold_pairs += 1;
-                report.found += usize::from(given.is_some());
+                report.pairs.gold_pairs += 1;
+                report.pairs.found += usize::from(given.is_some());
             }
             let given = given.flatten();
             let right = match &given {
@@ -209,24 +242,11 @@ pub fn evaluate_quotes(
 
 impl fmt::Display for QuoteReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
+        self.pairs.describe(
             f,
-            "quote → speaker pairs: gold {}, given {}, correct {} | P {:.3} R {:.3}",
-            self.gold_pairs,
-            self.predicted_pairs,
-            self.correct,
-            self.precision(),
-            self.recall()
-        )?;
-        write!(
-            f,
-            "quotations with a speaker taken for a quote: {} of {}; {} labelled stories scored",
-            self.found, self.gold_pairs, self.stories
-        )?;
-        if !self.missing.is_empty() {
-            write!(f, " ({} not in the corpus)", self.missing.len())?;
-        }
-        Ok(())
+            "quote → speaker pairs",
+            "quotations with a speaker taken for a quote",
+        )
     }
 }
 
@@ -297,36 +317,15 @@ pub struct FigureError {
     pub given: Option<Option<String>>,
 }
 
-/// Counts over the figure sample.
+/// The figure score: pairs are (figure, what it counts) in the headline
+/// and first [`FIGURE_PARAGRAPHS`] paragraphs, except on numbers labelled
+/// `-`; found counts labelled numbers the tagger took for a figure.
 #[derive(Debug, Clone, Default)]
 pub struct FigureReport {
-    /// Labelled stories read.
-    pub stories: usize,
-    /// Labelled numbers with what they count.
-    pub gold_pairs: usize,
-    /// Tagger figures in the labelled part that say what they count, except on
-    /// numbers labelled `-`.
-    pub predicted_pairs: usize,
-    /// Of those, the ones that say what the label says.
-    pub correct: usize,
-    /// Labelled numbers with what they count that the tagger took for a figure.
-    pub found: usize,
-    /// Story ids not in the corpus.
-    pub missing: Vec<String>,
+    /// The counts.
+    pub pairs: PairCounts,
     /// Each figure the tagger got wrong or missed.
     pub errors: Vec<FigureError>,
-}
-
-impl FigureReport {
-    /// Correct pairs among those the tagger gave.
-    pub fn precision(&self) -> f64 {
-        ratio(self.correct, self.predicted_pairs)
-    }
-
-    /// Correct pairs among the labelled ones.
-    pub fn recall(&self) -> f64 {
-        ratio(self.correct, self.gold_pairs)
-    }
 }
 
 /// Tags each labelled story found in `corpus` (id, headline, body) and scores
@@ -341,10 +340,10 @@ pub fn evaluate_figures(
     ids.dedup();
     for id in ids {
         let Some((_, headline, body)) = corpus.iter().find(|(c, _, _)| c == id) else {
-            report.missing.push(id.to_string());
+            report.pairs.missing.push(id.to_string());
             continue;
         };
-        report.stories += 1;
+        report.pairs.stories += 1;
         let part: Vec<&str> = body.split("\n\n").take(FIGURE_PARAGRAPHS).collect();
         let region: Vec<char> = format!("{headline}\n\n{}", part.join("\n\n"))
             .chars()
@@ -375,13 +374,13 @@ pub fn evaluate_figures(
             if label.what.is_empty() {
                 continue;
             }
-            report.gold_pairs += 1;
+            report.pairs.gold_pairs += 1;
             let given = hit.map(|k| figures[k].what.clone());
-            report.found += usize::from(given.is_some());
+            report.pairs.found += usize::from(given.is_some());
             if let Some(Some(what)) = &given {
-                report.predicted_pairs += 1;
+                report.pairs.predicted_pairs += 1;
                 if label.what.iter().any(|g| same_thing(what, g)) {
-                    report.correct += 1;
+                    report.pairs.correct += 1;
                     continue;
                 }
             }
@@ -394,7 +393,7 @@ pub fn evaluate_figures(
         }
         for (f, _) in figures.iter().zip(&used).filter(|(_, u)| !**u) {
             if let Some(what) = &f.what {
-                report.predicted_pairs += 1;
+                report.pairs.predicted_pairs += 1;
                 report.errors.push(FigureError {
                     id: id.to_string(),
                     number: f.text.clone(),
@@ -409,24 +408,11 @@ pub fn evaluate_figures(
 
 impl fmt::Display for FigureReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
+        self.pairs.describe(
             f,
-            "figure → what it counts: gold {}, given {}, correct {} | P {:.3} R {:.3}",
-            self.gold_pairs,
-            self.predicted_pairs,
-            self.correct,
-            self.precision(),
-            self.recall()
-        )?;
-        write!(
-            f,
-            "labelled numbers taken for a figure: {} of {}; {} labelled stories scored",
-            self.found, self.gold_pairs, self.stories
-        )?;
-        if !self.missing.is_empty() {
-            write!(f, " ({} not in the corpus)", self.missing.len())?;
-        }
-        Ok(())
+            "figure → what it counts",
+            "labelled numbers taken for a figure",
+        )
     }
 }
 
