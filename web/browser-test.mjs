@@ -204,6 +204,29 @@ await check("the first load of TOP weighs under 300 KB compressed", async () => 
   assert(total < 300 * 1024, `first load is ${total} bytes`);
 });
 
+await check("TOP's moving-now strip: a name rising against its own last 24 hours appears live, ranked first, and opens its page", async () => {
+  await run("TOP", "#/TOP");
+  const strip = page.locator('#view nav[aria-label="Moving now"]');
+  await strip.waitFor();
+  const msf = strip.locator("a", { hasText: "Médecins Sans Frontières" });
+  assert((await msf.count()) === 0, "Médecins Sans Frontières moves before any story names it");
+  // Four stories in the last hour, none in the day before (the archive is
+  // years old): the charity rises from nothing while TOP is open.
+  for (const [headline, body] of [
+    ["Cholera vaccines flown to Goma", "Médecins Sans Frontières and the World Health Organization flew cholera vaccines to Goma on Tuesday."],
+    ["New vaccine approved for use in Kivu", "Doctors Without Borders said the World Health Organization had approved a new vaccine for use in Kivu."],
+    ["Clinic opens in Juba", "Médecins Sans Frontières opened a clinic in Juba with help from the Red Cross."],
+    ["Hundreds treated in Bunia", "Médecins Sans Frontières staff treated hundreds of patients in Bunia, the charity said."],
+  ]) await publish(story({ headline, body }));
+  await msf.filter({ hasText: "▲4" }).waitFor({ timeout: 20000 });
+  const title = await msf.getAttribute("title");
+  assert(title === "4 stories in the last hour, 0.0 expected from the day before", `its title is ${title}`);
+  const first = await strip.locator("a").first().textContent();
+  assert(first.startsWith("Médecins Sans Frontières"), `the fastest riser is not first: ${first}`);
+  await msf.click();
+  await page.locator(`body[data-ready="#/ORG/${encodeURIComponent("Médecins Sans Frontières")}"]`).waitFor();
+});
+
 await check("a story published through the API appears in N without a reload; a flash one is red", async () => {
   await run("N", "#/N");
   await page.locator("#view .row").first().waitFor();
@@ -237,6 +260,45 @@ await check("NSE lists the expected stories; Enter opens the reader; a person ta
   await page.waitForURL(/#\/PPL\//);
   await page.locator("#ptitle", { hasText: "Annalena Baerbock" }).waitFor();
   await rowOf(geneva.id).waitFor();
+});
+
+/** The names a PPL/ORG page lists as appearing with it: name, count, bar width. */
+async function mentionedWith(label) {
+  const list = page.locator(`#view ul.bars[aria-label="${label}"]`);
+  await list.locator("li a").first().waitFor({ timeout: 20000 });
+  return list.locator("li").evaluateAll((items) => items.map((li) => ({
+    name: li.querySelector("a").textContent,
+    href: li.querySelector("a").getAttribute("href"),
+    count: Number(li.querySelector(".n").textContent),
+    width: li.querySelector(".bar-fill").style.width,
+  })));
+}
+await check("PPL and ORG pages show who appears with that name, weighted by stories, and link to them", async () => {
+  // Baerbock is in the Geneva story alone; here twice with Blinken, once with Lavrov.
+  for (const [headline, body] of [
+    ["Sanctions discussed in Washington", "Annalena Baerbock met Antony Blinken in Washington on Tuesday. Baerbock and Blinken discussed sanctions, the State Department said."],
+    ["Allies meet in Berlin ahead of summit", "Foreign Minister Annalena Baerbock and Secretary of State Antony Blinken held talks in Berlin with NATO officials."],
+    ["Telephone call ends without agreement", "German Foreign Minister Annalena Baerbock spoke with Sergei Lavrov by telephone, a spokesperson said."],
+  ]) await publish(story({ headline, body }));
+  await run("PPL Annalena Baerbock", `#/PPL/${encodeURIComponent("Annalena Baerbock")}`);
+  const people = await mentionedWith("people with");
+  const seen = JSON.stringify(people);
+  assert(people.length === 2, `people with Baerbock: ${seen}`);
+  assert(people[0].name === "Antony Blinken" && people[0].count === 2 && people[0].width === "100%", `first: ${seen}`);
+  assert(people[1].name === "Sergei Lavrov" && people[1].count === 1 && people[1].width === "50%", `second: ${seen}`);
+  assert(people[0].href === `#/PPL/${encodeURIComponent("Antony Blinken")}`, `Blinken links to ${people[0].href}`);
+  await page.screenshot({ path: join(SHOTS, "ppl-desktop.png") });
+  await page.locator('#view ul.bars[aria-label="people with"] a', { hasText: "Antony Blinken" }).click();
+  await page.locator(`body[data-ready="#/PPL/${encodeURIComponent("Antony Blinken")}"]`).waitFor();
+  const back = await mentionedWith("people with");
+  assert(back.some((p) => p.name === "Annalena Baerbock" && p.count === 2), `people with Blinken: ${JSON.stringify(back)}`);
+  // ORG: the charity of the moving-now check, with the WHO twice and the Red Cross once.
+  await run("ORG Médecins Sans Frontières", `#/ORG/${encodeURIComponent("Médecins Sans Frontières")}`);
+  const orgs = await mentionedWith("organizations with");
+  const seenOrgs = JSON.stringify(orgs);
+  assert(!orgs.some((o) => o.name === "Médecins Sans Frontières"), `the charity is listed with itself: ${seenOrgs}`);
+  assert(orgs.length === 2 && orgs[0].name === "World Health Organization" && orgs[0].count === 2 && orgs[0].width === "100%"
+    && orgs[1].name === "Red Cross" && orgs[1].count === 1 && orgs[1].width === "50%", `organizations with the charity: ${seenOrgs}`);
 });
 
 await check("ALRT ADD, then a matching publish: the alert pane shows it", async () => {
