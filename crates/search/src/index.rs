@@ -391,29 +391,11 @@ impl SearchIndex {
 
         // The index, without the stories whose staged change stands in
         // for the indexed copy.
-        let shadowed: Vec<&Staged> = staged
-            .iter()
-            .map(Arc::as_ref)
-            .filter(|s| s.story.as_ref().is_none_or(|(story, _)| story.revision > 1))
-            .collect();
+        let shadowed = shadowed(&staged);
         let compiled = compile(query, &self.fields);
-        let shadowed_total = if shadowed.is_empty() {
-            0
-        } else {
-            let ids = shadowed
-                .iter()
-                .map(|s| {
-                    let term = Term::from_field_text(self.fields.id, &id_key(&s.id));
-                    let id: Box<dyn tantivy::query::Query> =
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
-                    (Occur::Should, id)
-                })
-                .collect();
-            let both = BooleanQuery::new(vec![
-                (Occur::Must, compiled.box_clone()),
-                (Occur::Must, Box::new(BooleanQuery::new(ids))),
-            ]);
-            searcher.search(&both, &Count)? as u64
+        let shadowed_total = match self.among(compiled.as_ref(), &shadowed) {
+            Some(both) => searcher.search(&both, &Count)? as u64,
+            None => 0,
         };
         let index_total = if limit == 0 {
             searcher.search(&compiled, &Count)? as u64
@@ -504,10 +486,60 @@ impl SearchIndex {
 
     /// How many stories matching `query` were published in each of
     /// `buckets` (one count per bucket, oldest first).
+    ///
+    /// Sees what [`SearchIndex::search`] sees: the last commit, minus the
+    /// stories staged since, plus the staged stories; so a story counts
+    /// from the moment its publish is acknowledged, as it is found.
     pub fn volume(&self, query: &Query, buckets: Buckets) -> Result<Vec<u64>, SearchError> {
-        let searcher = self.reader.searcher();
+        let (searcher, staged) = {
+            let live = self.live();
+            (live.searcher.clone(), live.tier.entries())
+        };
         let compiled = compile(query, &self.fields);
-        Ok(searcher.search(&compiled, &VolumeCollector(buckets))?)
+        let mut counts = searcher.search(&compiled, &VolumeCollector(buckets))?;
+        if let Some(both) = self.among(compiled.as_ref(), &shadowed(&staged)) {
+            let gone = searcher.search(&both, &VolumeCollector(buckets))?;
+            for (count, gone) in counts.iter_mut().zip(gone) {
+                *count = count.saturating_sub(gone);
+            }
+        }
+        for change in &staged {
+            let Some((_, doc)) = &change.story else {
+                continue;
+            };
+            if let Some(i) = buckets
+                .index(doc.published().unix_timestamp())
+                .filter(|_| doc.matches(query))
+            {
+                counts[i] += 1;
+            }
+        }
+        Ok(counts)
+    }
+
+    /// `query` restricted to the indexed copies of `stories`; `None` when
+    /// there are none.
+    fn among(
+        &self,
+        query: &dyn tantivy::query::Query,
+        stories: &[&Staged],
+    ) -> Option<BooleanQuery> {
+        if stories.is_empty() {
+            return None;
+        }
+        let ids = stories
+            .iter()
+            .map(|s| {
+                let term = Term::from_field_text(self.fields.id, &id_key(&s.id));
+                let id: Box<dyn tantivy::query::Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, id)
+            })
+            .collect();
+        Some(BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(BooleanQuery::new(ids))),
+        ]))
     }
 
     /// The newest `limit` stories matching `query`.
@@ -637,6 +669,16 @@ impl SearchIndex {
 }
 
 /// A hit for a staged story, read from the story itself.
+/// The staged changes that stand in for an indexed copy of their story:
+/// revisions after the first, and withdrawals.
+fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
+    staged
+        .iter()
+        .map(Arc::as_ref)
+        .filter(|s| s.story.as_ref().is_none_or(|(story, _)| story.revision > 1))
+        .collect()
+}
+
 fn staged_hit(story: &Story, score: f32, snippets: &Snippets) -> SearchHit {
     let c = &story.content;
     SearchHit {
@@ -1019,6 +1061,39 @@ mod tests {
         let all = f.index.volume(&Query::All, may).unwrap();
         assert_eq!((all[0], all[1], all[15]), (2, 1, 1));
         assert_eq!(all.iter().sum::<u64>(), 4);
+    }
+
+    #[test]
+    fn volume_counts_staged_stories_before_the_commit_as_search_finds_them() {
+        let f = Fixture::new();
+        let may = Buckets {
+            from: datetime!(2024-05-01 0:00 UTC).unix_timestamp(),
+            width: 86_400,
+            count: 31,
+        };
+        let prices = parse("prices").unwrap();
+        let volume = || f.index.volume(&prices, may).unwrap()[..3].to_vec();
+        assert_eq!(volume(), [2, 1, 0]);
+        // A new story, staged: counted at once.
+        let fresh = story(
+            11,
+            draft("Bread prices climb", "Bakers raised prices.", "2024-05-03"),
+            serde_json::Value::Null,
+        );
+        staged(&f.index, &fresh);
+        assert_eq!(volume(), [2, 1, 1]);
+        // A staged revision stands in for the indexed copy: no longer about prices.
+        let revised = second_revision(&f.stories[0].1, "Oil output steady");
+        staged(&f.index, &revised);
+        assert_eq!(volume(), [1, 1, 1]);
+        // A withdrawal takes its story out.
+        f.index.stage_withdrawal(f.stories[1].1.id, 13);
+        f.index.delete_story(f.stories[1].1.id);
+        assert_eq!(volume(), [1, 0, 1]);
+        // The commit changes nothing a reader sees.
+        f.index.commit(13).unwrap();
+        assert_eq!(f.index.staged_len(), 0);
+        assert_eq!(volume(), [1, 0, 1]);
     }
 
     #[test]
@@ -1486,6 +1561,17 @@ mod tests {
         );
     }
 
+    /// `story`'s second revision (wire sequence 12): a new headline over
+    /// a body that says nothing.
+    fn second_revision(story: &Story, headline: &str) -> Story {
+        let mut revised = story.clone();
+        revised.revision = 2;
+        revised.seq = 12;
+        revised.content.headline = headline.into();
+        revised.content.body = vec![Block::Paragraph("Nothing changed.".into())];
+        revised
+    }
+
     fn staged(index: &SearchIndex, story: &Story) {
         let story = Arc::new(story.clone());
         index.stage(story.clone(), Arc::new(Document::of(&story)));
@@ -1514,11 +1600,7 @@ mod tests {
         );
         assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 11);
         // A staged revision replaces the indexed text at once.
-        let mut revised = f.stories[0].1.clone();
-        revised.revision = 2;
-        revised.seq = 12;
-        revised.content.headline = "Oil output qqsteady".into();
-        revised.content.body = vec![Block::Paragraph("Nothing changed.".into())];
+        let revised = second_revision(&f.stories[0].1, "Oil output qqsteady");
         staged(&f.index, &revised);
         assert_eq!(f.find("surge"), set(&[]));
         assert_eq!(f.find("qqsteady"), set(&["oil"]));

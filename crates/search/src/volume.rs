@@ -24,7 +24,8 @@ pub struct Buckets {
 }
 
 impl Buckets {
-    fn index(&self, t: i64) -> Option<usize> {
+    /// The bucket a story published at `t` (unix seconds) falls in.
+    pub(crate) fn index(&self, t: i64) -> Option<usize> {
         if t < self.from || self.width <= 0 {
             return None;
         }
