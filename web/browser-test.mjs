@@ -262,6 +262,33 @@ await check("NSE lists the expected stories; Enter opens the reader; a person ta
   await rowOf(geneva.id).waitFor();
 });
 
+/**
+ * The side panel's volume chart of the page open now shows today's count of
+ * the stories `query` finds today, as search finds them (so a story counts
+ * the moment its publish is acknowledged, not after the next index commit).
+ */
+async function volumeAgreesWithSearch(query) {
+  const day = new Date().toISOString().slice(0, 10);
+  const found = (await api(`/api/search?q=${encodeURIComponent(`(${query}) AND published:${day}`)}&limit=1`)).total;
+  assert(found > 0, `no story today for ${query}`);
+  // One row a day, or a row an hour (N, NI): today's rows, summed.
+  const today = page.locator(`#side .volume tr[data-t^="${day}T"]`);
+  await today.first().waitFor({ state: "attached", timeout: 20000 });
+  const shown = (await today.evaluateAll((rows) => rows.map((r) => Number(r.dataset.count)))).reduce((a, b) => a + b, 0);
+  assert(shown === found, `the volume for ${query} shows ${shown} stories today, search finds ${found}`);
+}
+/** An element's colour and weight, and the theme's urgent colour, resolved the same way. */
+function urgentStyle(locator) {
+  return locator.evaluate((n) => {
+    const probe = document.createElement("span");
+    probe.style.color = "var(--urgent)";
+    document.body.append(probe);
+    const urgent = getComputedStyle(probe).color;
+    probe.remove();
+    const style = getComputedStyle(n);
+    return { color: style.color, urgent, bold: Number(style.fontWeight) >= 600 };
+  });
+}
 /** The names a PPL/ORG page lists as appearing with it: name, count, bar width. */
 async function mentionedWith(label) {
   const list = page.locator(`#view ul.bars[aria-label="${label}"]`);
@@ -287,6 +314,7 @@ await check("PPL and ORG pages show who appears with that name, weighted by stor
   assert(people[0].name === "Antony Blinken" && people[0].count === 2 && people[0].width === "100%", `first: ${seen}`);
   assert(people[1].name === "Sergei Lavrov" && people[1].count === 1 && people[1].width === "50%", `second: ${seen}`);
   assert(people[0].href === `#/PPL/${encodeURIComponent("Antony Blinken")}`, `Blinken links to ${people[0].href}`);
+  await volumeAgreesWithSearch('person:"Annalena Baerbock"');
   await page.screenshot({ path: join(SHOTS, "ppl-desktop.png") });
   await page.locator('#view ul.bars[aria-label="people with"] a', { hasText: "Antony Blinken" }).click();
   await page.locator(`body[data-ready="#/PPL/${encodeURIComponent("Antony Blinken")}"]`).waitFor();
@@ -299,6 +327,7 @@ await check("PPL and ORG pages show who appears with that name, weighted by stor
   assert(!orgs.some((o) => o.name === "Médecins Sans Frontières"), `the charity is listed with itself: ${seenOrgs}`);
   assert(orgs.length === 2 && orgs[0].name === "World Health Organization" && orgs[0].count === 2 && orgs[0].width === "100%"
     && orgs[1].name === "Red Cross" && orgs[1].count === 1 && orgs[1].width === "50%", `organizations with the charity: ${seenOrgs}`);
+  await volumeAgreesWithSearch('org:"Médecins Sans Frontières"');
 });
 
 await check("ALRT ADD, then a matching publish: the alert pane shows it", async () => {
@@ -322,6 +351,8 @@ await check("a Geneva story puts a Geneva marker on the map; the volume chart ha
   assert(Number(await point.getAttribute("data-count")) >= 1, "no story today in the volume");
   await marker.click();
   await page.waitForURL(/#\/GEO\/Geneva$/);
+  await page.locator('body[data-ready="#/GEO/Geneva"]').waitFor();
+  await volumeAgreesWithSearch('place:"Geneva"');
 });
 
 await check("keyboard only: TOP → a story → back", async () => {
@@ -365,9 +396,14 @@ await check("FIRST shows flash and urgent headlines only, live", async () => {
   await rowOf(geneva.id).waitFor();
   assert((await rowOf(second.id).count()) === 0, "a normal story is in FIRST");
   const quiet = await publish(story({ headline: "Parish council approves new bus shelter", body: "The council approved a bus shelter." }));
+  // A new row is highlighted for a moment (watched from before it lands).
+  const highlighted = page.locator("#view .row.fresh", { hasText: "Urgent: bridge closed after barge strike" }).waitFor({ timeout: 10000 });
   const urgent = await publish(story({ headline: "Urgent: bridge closed after barge strike", priority: "urgent", body: "A barge struck the bridge." }));
   // Same wire, in order: once the urgent one is on screen, the normal one would be too.
   await rowOf(urgent.id).waitFor({ timeout: 10000 });
+  await highlighted;
+  const amber = await urgentStyle(rowOf(urgent.id).locator(".h"));
+  assert(amber.color === amber.urgent && amber.bold, `the urgent row is not amber-bold: ${JSON.stringify(amber)}`);
   assert((await rowOf(quiet.id).count()) === 0, "a normal story arrived live in FIRST");
   assert((await page.locator("#view .row").first().getAttribute("data-id")) === urgent.id, "the new urgent story is not on top");
 });
@@ -387,6 +423,7 @@ await check("NI lists the topics in the news; NI <code> shows the stories on tha
   await page.locator("#view .row").first().waitFor();
   await run(`NI ${topic.code}`, `#/NI/${encodeURIComponent(topic.code)}`);
   await rowOf(geneva.id).waitFor();
+  await volumeAgreesWithSearch(`topic:"${topic.code}"`);
   assert((await page.locator("#ptitle").textContent()).includes(topic.code.toUpperCase()), "the title does not name the topic");
   if (!(other.tags.topics || []).some((t) => t.code === topic.code)) {
     assert((await rowOf(second.id).count()) === 0, `a story without ${topic.code} is listed`);
@@ -418,6 +455,79 @@ await check("the reader: [ and ] walk the revisions, compare shows the word diff
   assert(removed.some((t) => t.includes("three")) && !removed.some((t) => t.includes("Engineers")), `removed: ${removed.join(" | ")}`);
   assert(added.some((t) => t.includes("seven")), `added: ${added.join(" | ")}`);
   await page.screenshot({ path: join(SHOTS, "diff-desktop.png") });
+});
+
+await check("the reader shows all a wire story carries: bullets, caption and credit, byline · dateline · source, subheads, quotes with speakers, figures, tags as links to PPL, GEO and NI", async () => {
+  const dock = await publish([
+    "---",
+    'headline: "Harbour cranes stand idle as dock strike enters third day"',
+    "source: Coastal Wire",
+    "priority: urgent",
+    "byline: Mira Castellanos",
+    "dateline: VALPARAÍSO, Chile",
+    "caption: Container cranes at the southern terminal on Tuesday.",
+    "credit: Coastal Wire / L. Ortega",
+    "---",
+    "• Some 4,000 dock workers have walked out over pension changes",
+    "• Exporters say fruit shipments are backing up at the gates",
+    "",
+    "Cranes at the country's busiest port stood still for a third day on Wednesday. \"We will not go back until the changes are withdrawn,\" union leader Ana Torres told reporters in Valparaíso. Exports fell 12% in March.",
+    "",
+    "## Talks",
+    "",
+    "The port authority said it would meet union leaders on Thursday.",
+    "",
+  ].join("\n"));
+  await page.goto(`${base}/#/${dock.id}`);
+  await page.locator(`body[data-ready="#/${dock.id}"]`).waitFor();
+  const reader = page.locator(".reader");
+  const text = async (sel) => (await reader.locator(sel).allTextContents()).join(" | ");
+  assert((await text("h2.hl")) === "URGENT Harbour cranes stand idle as dock strike enters third day", `headline: ${await text("h2.hl")}`);
+  const amber = await urgentStyle(reader.locator("h2.hl .pri-urgent"));
+  assert(amber.color === amber.urgent && amber.bold, `the urgent headline is not amber-bold: ${JSON.stringify(amber)}`);
+  assert((await reader.locator("ul.bullets li").count()) === 2, `bullets: ${await text("ul.bullets li")}`);
+  assert((await text("p.caption")) === "Container cranes at the southern terminal on Tuesday. Photo: Coastal Wire / L. Ortega", `caption: ${await text("p.caption")}`);
+  assert((await reader.locator(".meta").first().textContent()) === "Mira Castellanos · VALPARAÍSO, Chile · Coastal Wire", `meta: ${await text(".meta")}`);
+  assert((await text("h3")) === "Talks", `subheads: ${await text("h3")}`);
+  const quote = reader.locator("blockquote", { hasText: "We will not go back until the changes are withdrawn" });
+  await quote.locator('a[href="#/PPL/Ana%20Torres"]').waitFor();
+  const figures = await text(".fig");
+  assert(figures.includes("4,000 (dock workers)") && figures.includes("12%"), `figures: ${figures}`);
+  await reader.locator('a[data-tag="place"]', { hasText: "Valparaíso" }).click();
+  await page.locator(`body[data-ready="#/GEO/${encodeURIComponent("Valparaíso")}"]`).waitFor();
+  await rowOf(dock.id).waitFor();
+  await page.goBack();
+  await page.locator(`body[data-ready="#/${dock.id}"]`).waitFor();
+  const topic = reader.locator('a[data-tag="topic"]').first();
+  const code = (await topic.getAttribute("href")).split("/").pop();
+  await topic.click();
+  await page.locator(`body[data-ready="#/NI/${code}"]`).waitFor();
+  await rowOf(dock.id).waitFor();
+});
+
+await check("the map clusters close places into one marker, sizes markers by stories, colours them by priority, and pulses a new story's places", async () => {
+  // Geneva and Lausanne are a few pixels apart on a world map; Tokyo is not.
+  await publish(story({ headline: "Lake steamer quorbel resumes service", priority: "urgent", dateline: "GENEVA, Switzerland", body: "The quorbel steamer sailed from Geneva again." }));
+  await publish(story({ headline: "Ferry crews accept quorbel offer", dateline: "LAUSANNE, Switzerland", body: "Ferry crews in Lausanne voted on Tuesday to accept the quorbel offer." }));
+  await publish(story({ headline: "Quorbel lanterns lit across the capital", priority: "flash", dateline: "TOKYO, Japan", body: "Quorbel lanterns were lit across Tokyo as the storm passed." }));
+  await run("MAP quorbel", "#/MAP/quorbel");
+  const markers = page.locator("#view svg a.marker");
+  await page.locator('#view figure.map[data-places="3"]').waitFor({ timeout: 20000 });
+  assert((await markers.count()) === 2, `${await markers.count()} markers for three places`);
+  const lakeMarker = markers.filter({ has: page.locator("text.n") });
+  const label = await lakeMarker.getAttribute("aria-label");
+  assert(/^(Geneva|Lausanne) and 1 more nearby \((Geneva|Lausanne)\): 2 stories$/.test(label), `cluster label: ${label}`);
+  assert((await lakeMarker.locator("text.n").textContent()) === "2", "the cluster does not show its count");
+  const tokyoMarker = page.locator('#view svg a.marker[data-place="Tokyo"]');
+  assert((await tokyoMarker.getAttribute("aria-label")) === "Tokyo (JP): 1 story", `Tokyo: ${await tokyoMarker.getAttribute("aria-label")}`);
+  const circle = async (m) => m.locator("circle").evaluate((c) => ({ r: Number(c.getAttribute("r")), cls: c.getAttribute("class"), fill: getComputedStyle(c).fill }));
+  const [lakeDot, tokyoDot] = [await circle(lakeMarker), await circle(tokyoMarker)];
+  assert(lakeDot.r > tokyoDot.r, `two stories draw no bigger than one: ${lakeDot.r} vs ${tokyoDot.r}`);
+  assert(lakeDot.cls === "mk urgent" && tokyoDot.cls === "mk flash" && lakeDot.fill !== tokyoDot.fill, `colours: ${JSON.stringify([lakeDot, tokyoDot])}`);
+  // A new story from Tokyo while the map is open: Tokyo pulses, then counts two.
+  await publish(story({ headline: "Quorbel festival draws crowds", dateline: "TOKYO, Japan", body: "Crowds filled Tokyo for the quorbel festival." }));
+  await page.locator('#view svg .pulses circle[data-place="Tokyo"]').first().waitFor({ state: "attached", timeout: 20000 });
+  await page.locator('#view svg a.marker[data-place="Tokyo"][aria-label="Tokyo (JP): 2 stories"]').waitFor({ timeout: 20000 });
 });
 
 await check("another source's copy folds into its story's row (+1 source) in N and TOP; → unfolds it, ← folds it, a click too", async () => {
@@ -472,6 +582,83 @@ await check("READ lists the stories opened in the last hour with their readers",
   const selected = await page.locator('#view .row[aria-selected="true"]').getAttribute("data-id");
   await page.keyboard.press("Enter");
   await page.waitForURL(new RegExp(`#/${selected}$`));
+});
+
+await check("the command bar: Tab completes functions and names, Ctrl+↑ recalls commands, ? lists every function, N <query> filters live, a click opens a row, ALRT DEL removes an alert", async () => {
+  await page.goto(`${base}/#/TOP`);
+  await page.locator('body[data-ready="#/TOP"]').waitFor();
+  await cmd.fill("FIR");
+  await cmd.press("Tab");
+  assert((await cmd.inputValue()) === "FIRST", `FIR + Tab gave ${await cmd.inputValue()}`);
+  await cmd.fill("PPL annalena b");
+  await cmd.press("Tab");
+  await page.waitForFunction(() => document.querySelector("#cmd").value === "PPL Annalena Baerbock", null, { timeout: 10000 });
+  await cmd.press("Enter");
+  await page.locator(`body[data-ready="#/PPL/${encodeURIComponent("Annalena Baerbock")}"]`).waitFor();
+  await run("?", "#/HELP");
+  const help = await page.locator(".help").textContent();
+  for (const fn of ["TOP", "N, N query", "FIRST", "READ", "NSE query", "NI, NI code", "PPL, ORG, GEO", "MAP", "story id", "ALRT, ALRT ADD name query, ALRT DEL id", "SRC", "LOGIN, LOGOUT"]) {
+    assert(help.includes(fn), `? does not list ${fn}`);
+  }
+  await page.keyboard.press("Control+ArrowUp");
+  assert((await cmd.inputValue()) === "?", `Ctrl+↑ recalled ${await cmd.inputValue()}`);
+  await page.keyboard.press("Control+ArrowUp");
+  assert((await cmd.inputValue()) === "PPL Annalena Baerbock", `Ctrl+↑ twice recalled ${await cmd.inputValue()}`);
+  await page.keyboard.press("Escape");
+  assert((await cmd.inputValue()) === "", "Esc did not clear the line");
+  // N <query>: the stories it finds, and new ones as they land; nothing else.
+  await run("N quorbel", "#/N/quorbel");
+  await page.locator("#view .row").first().waitFor();
+  const listed = await page.locator("#view .row .h").allTextContents();
+  assert(listed.length >= 3 && listed.every((h) => /quorbel/i.test(h)), `N quorbel lists ${listed.join(" | ")}`);
+  const other = await publish(story({ headline: "Allotment holders plant early potatoes", body: "The allotments were planted early." }));
+  const more = await publish(story({ headline: "Quorbel exhibition opens in the old mill", body: "The quorbel exhibition opened." }));
+  await rowOf(more.id).waitFor({ timeout: 10000 });
+  assert((await rowOf(other.id).count()) === 0, "N quorbel shows a story without quorbel");
+  await rowOf(more.id).locator(".h").click();
+  await page.locator(`body[data-ready="#/${more.id}"]`).waitFor();
+  // ALRT DEL: the alert added above is listed, then gone.
+  await run("ALRT", "#/ALRT");
+  const alertRow = page.locator("tr[data-alert]", { hasText: "cobaltine" });
+  const id = await alertRow.getAttribute("data-alert");
+  await run(`ALRT DEL ${id}`);
+  await page.locator("#msg", { hasText: `alert ${id} removed` }).waitFor();
+  await alertRow.waitFor({ state: "detached" });
+});
+
+await check("an alert hit rings a chime and, once the reader allows it, shows a desktop notification", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "dark" });
+  try {
+    await ctx.grantPermissions(["notifications"], { origin: base });
+    // Watches the two browser APIs the alert uses (the page calls the real ones).
+    await ctx.addInitScript(() => {
+      window.__rang = [];
+      const Real = window.Notification;
+      window.Notification = class extends Real {
+        constructor(title, opts) { window.__rang.push({ notification: title, body: opts && opts.body }); super(title, opts); }
+      };
+      const oscillator = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function () { window.__rang.push({ tone: true }); return oscillator.call(this); };
+    });
+    const p = await ctx.newPage();
+    await p.goto(`${base}/#/ALRT`);
+    await p.locator('body[data-ready="#/ALRT"]').waitFor();
+    await p.locator('body[data-conn="live"]').waitFor();
+    const c = p.locator("#cmd");
+    await c.fill("ALRT ADD bells tintinnabulite");
+    await c.press("Enter");
+    await p.locator("td", { hasText: "tintinnabulite" }).waitFor();
+    const hit = await publish(story({ headline: "Tintinnabulite bells ring out over the square", body: "The tintinnabulite bells rang." }));
+    await p.locator("#alertline", { hasText: "Tintinnabulite bells ring out over the square" }).waitFor({ timeout: 10000 });
+    await p.waitForFunction(() => window.__rang.some((r) => r.notification), null, { timeout: 10000 });
+    const rang = await p.evaluate(() => window.__rang);
+    const note = rang.find((r) => r.notification);
+    assert(note.notification === "newsterm alert: bells" && note.body === "Tintinnabulite bells ring out over the square", `notification: ${JSON.stringify(note)}`);
+    assert(rang.filter((r) => r.tone).length >= 2, `the chime played ${rang.filter((r) => r.tone).length} tones`);
+    assert((await p.locator("#alertline a").getAttribute("href")) === `#/${hit.id}`, "the alert does not link to its story");
+  } finally {
+    await ctx.close();
+  }
 });
 
 await check("axe-core finds no serious violation on the main views, dark and light", async () => {
@@ -574,6 +761,46 @@ await check("the server is killed and restarted: the page reconnects and shows t
   assert(new Set(keys).size === keys.length, "a story is shown twice");
   assert((await page.locator("#view .row").count()) >= Math.min(before + 3, 30), "rows were lost");
   watchRequests = true;
+});
+
+await check("newsterm demo --no-tui prints the web terminal's address and keeps serving it, live, with the replayed wire", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "newsterm-web-demo-"));
+  const demo = spawn(BIN, ["demo", "--no-tui", "--data", dir, "--stories", "2", "--interval", "0.2"], {
+    env: { ...process.env, RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  others.push({ child: demo });
+  try {
+    const url = await new Promise((resolve, reject) => {
+      createInterface({ input: demo.stderr }).on("line", (line) => {
+        const m = line.match(/^web terminal: (http:\/\/\S+)\/$/);
+        if (m) resolve(m[1]);
+      });
+      demo.once("exit", (code) => reject(new Error(`demo exited with ${code}`)));
+      // A bound on a hang, not a measure: the demo prints this before the archive import.
+      setTimeout(() => reject(new Error("demo printed no web terminal address")), 60000).unref();
+    });
+    // The replayed wire: each story on stdout as it lands.
+    const replayed = await new Promise((resolve) => {
+      const seen = [];
+      createInterface({ input: demo.stdout }).on("line", (line) => { seen.push(line); if (seen.length === 2) resolve(seen); });
+    });
+    const p = await context.newPage();
+    try {
+      await p.goto(`${url}/#/N`);
+      await p.locator('body[data-ready="#/N"]').waitFor({ timeout: 20000 });
+      await p.locator('body[data-conn="live"]').waitFor();
+      const newest = (await (await fetch(`${url}/api/headlines?limit=1`)).json())[0];
+      assert(replayed.some((line) => line.includes(newest.headline)), `the page's newest story is not on the wire printed: ${newest.headline}`);
+      await p.locator("#view .row", { hasText: newest.headline }).first().waitFor();
+      await p.screenshot({ path: join(SHOTS, "demo-desktop.png") });
+    } finally {
+      await p.close();
+    }
+  } finally {
+    demo.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 await check("with accounts: sign in, a reader sees only their own alerts and receives their hits, a write without the CSRF token is refused, sign out", async () => {
