@@ -200,6 +200,9 @@ await check("the first load of TOP weighs under 300 KB compressed", async () => 
   await ctx.close();
   let total = 0;
   for (const [url, n] of bytes) if (!url.includes("/api/stream")) total += n;
+  // Nothing from elsewhere (no CDN, no web font): it works offline.
+  const foreign = [...urls.values()].filter((u) => !u.startsWith(base + "/") && !u.startsWith("data:"));
+  assert(!foreign.length, `requests to other hosts: ${foreign.join(" ")}`);
   console.log(`     first load of TOP: ${(total / 1024).toFixed(1)} KB on the wire in ${bytes.size} requests`);
   assert(total < 300 * 1024, `first load is ${total} bytes`);
 });
@@ -371,6 +374,18 @@ await check("keyboard only: TOP → a story → back", async () => {
   await page.locator('body[data-ready="#/TOP"]').waitFor();
   const focus = await page.evaluate(() => document.activeElement.id);
   assert(focus === "cmd", `focus went to ${focus}`);
+  // Focus is visible wherever the keyboard puts it: the command bar, then each link Tab reaches.
+  const outline = () => page.evaluate(() => {
+    const s = getComputedStyle(document.activeElement);
+    return { what: `${document.activeElement.tagName} ${document.activeElement.textContent.slice(0, 30)}`, style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  const seen = [await outline()];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press("Tab");
+    seen.push(await outline());
+  }
+  const unseen = seen.filter((o) => o.style === "none" || o.width < 1);
+  assert(!unseen.length, `focus without an outline: ${JSON.stringify(unseen)}`);
 });
 
 await check("the URL is the view: NSE puts its query in the address, the browser's Back and Forward walk the views", async () => {
@@ -684,6 +699,15 @@ await check("screenshots of TOP, the reader and the map at 1280×800 and 390×84
     if (name === "desktop") await page.locator("#side svg .marker").first().waitFor({ timeout: 20000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(SHOTS, `top-${name}.png`) });
+    // Usable at this width: nothing wider than the screen, the moving-now
+    // strip one line (it scrolls sideways on a phone), one panel on a phone.
+    const fit = await page.evaluate(() => ({
+      wide: document.documentElement.scrollWidth,
+      strip: document.querySelector("#view nav.moving").getBoundingClientRect().height,
+      side: getComputedStyle(document.querySelector("#side")).display,
+    }));
+    assert(fit.wide <= size.width, `${name}: the page is ${fit.wide} px wide`);
+    assert(name === "desktop" || (fit.strip <= 24 && fit.side === "none"), `${name}: ${JSON.stringify(fit)}`);
     await page.goto(`${base}/#/${geneva.id}`);
     await page.locator(".reader h2.hl").waitFor();
     await page.screenshot({ path: join(SHOTS, `reader-${name}.png`) });
