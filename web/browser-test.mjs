@@ -632,6 +632,9 @@ await check("the command bar: Tab completes functions and names, Ctrl+↑ recall
   assert((await rowOf(other.id).count()) === 0, "N quorbel shows a story without quorbel");
   await rowOf(more.id).locator(".h").click();
   await page.locator(`body[data-ready="#/${more.id}"]`).waitFor();
+  // A story id typed on the command bar opens it.
+  await run(geneva.id, `#/${geneva.id}`);
+  await page.locator(".reader h2.hl", { hasText: "Ceasefire talks resume in Geneva" }).waitFor();
   // ALRT DEL: the alert added above is listed, then gone.
   await run("ALRT", "#/ALRT");
   const alertRow = page.locator("tr[data-alert]", { hasText: "cobaltine" });
@@ -715,6 +718,14 @@ await check("screenshots of TOP, the reader and the map at 1280×800 and 390×84
     await page.locator("#view svg .marker").first().waitFor({ timeout: 20000 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, `map-${name}.png`) });
+    // The light theme, as dense.
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.goto(`${base}/#/TOP`);
+    await page.locator("#view .row").first().waitFor();
+    if (name === "desktop") await page.locator("#side svg .marker").first().waitFor({ timeout: 20000 });
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(SHOTS, `top-${name}-light.png`) });
+    await page.emulateMedia({ colorScheme: "dark" });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 });
