@@ -166,6 +166,16 @@ async function run(text, hash) {
 }
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const rowOf = (id) => page.locator(`.row[data-id="${id}"]`);
+/** Waits until what the view draws after its first data has drawn: maps, volume charts, the moving-now strip, the names with a PPL/ORG page. */
+function settled(p = page) {
+  return p.waitForFunction(() => {
+    const all = (sel, ok) => [...document.querySelectorAll(sel)].every(ok);
+    return all("figure.map", (f) => f.dataset.places !== undefined)
+      && all("figure.volume", (f) => f.dataset.points !== undefined)
+      && all("nav.moving", (n) => n.children.length > 1)
+      && all("ul.bars", (u) => u.children.length > 0);
+  }, null, { timeout: 20000 });
+}
 async function axe(label) {
   // Evaluated through the DevTools protocol: the page's CSP (rightly)
   // refuses injected script tags.
@@ -686,7 +696,7 @@ await check("axe-core finds no serious violation on the main views, dark and lig
     for (const [hash, ready] of [["#/TOP", "#view .row"], ["#/N", "#view .row"], [`#/${geneva.id}`, ".reader h2.hl"], ["#/NSE/geneva", '#side svg a[data-place="Geneva"]'], ["#/ALRT", "#view .row"], ["#/PPL/Annalena%20Baerbock", "#view .row"], ["#/HELP", ".help"]]) {
       await page.goto(`${base}/${hash}`);
       await page.locator(ready).first().waitFor({ timeout: 20000 });
-      await page.waitForTimeout(300);
+      await settled();
       try { await axe(`${scheme} ${hash}`); } catch (e) { found.push(e.message); }
     }
   }
@@ -700,7 +710,7 @@ await check("screenshots of TOP, the reader and the map at 1280×800 and 390×84
     await page.goto(`${base}/#/TOP`);
     await page.locator("#view .row").first().waitFor();
     if (name === "desktop") await page.locator("#side svg .marker").first().waitFor({ timeout: 20000 });
-    await page.waitForTimeout(500);
+    await settled();
     await page.screenshot({ path: join(SHOTS, `top-${name}.png`) });
     // Usable at this width: nothing wider than the screen, the moving-now
     // strip one line (it scrolls sideways on a phone), one panel on a phone.
@@ -716,14 +726,14 @@ await check("screenshots of TOP, the reader and the map at 1280×800 and 390×84
     await page.screenshot({ path: join(SHOTS, `reader-${name}.png`) });
     await page.goto(`${base}/#/MAP`);
     await page.locator("#view svg .marker").first().waitFor({ timeout: 20000 });
-    await page.waitForTimeout(300);
+    await settled();
     await page.screenshot({ path: join(SHOTS, `map-${name}.png`) });
     // The light theme, as dense.
     await page.emulateMedia({ colorScheme: "light" });
     await page.goto(`${base}/#/TOP`);
     await page.locator("#view .row").first().waitFor();
     if (name === "desktop") await page.locator("#side svg .marker").first().waitFor({ timeout: 20000 });
-    await page.waitForTimeout(300);
+    await settled();
     await page.screenshot({ path: join(SHOTS, `top-${name}-light.png`) });
     await page.emulateMedia({ colorScheme: "dark" });
   }
