@@ -160,6 +160,23 @@ async fn three_sources_make_one_event_one_top_row_and_one_folded_headline() {
         ninjs["events"][0]["uri"],
         format!("urn:newsterm:event:{event}")
     );
+    // Feeds fold the copies too: a search feed lists the original and the
+    // follow-up, not the copies; the top feed has one item for the event.
+    let items = |feed: serde_json::Value| -> Vec<String> {
+        let items = feed["items"].as_array().cloned().unwrap_or_default();
+        items.iter().map(|i| i.to_string()).collect()
+    };
+    let about = |items: &[String], acks: &[PublishAck]| {
+        items
+            .iter()
+            .filter(|i| acks.iter().any(|a| i.contains(&a.id.to_string())))
+            .count()
+    };
+    let searched = items(get_json(format!("{url}/feeds/search.json?q=event:{event}")).await);
+    assert_eq!(about(&searched, &acks[1..3]), 0, "{searched:#?}");
+    assert_eq!(about(&searched, &[acks[0].clone(), acks[3].clone()]), 2);
+    let top_feed = items(get_json(format!("{url}/feeds/top.json")).await);
+    assert_eq!(about(&top_feed, &acks[..4]), 1, "{top_feed:#?}");
     let info: EventInfo = get_json(format!("{url}/api/events/{event}")).await;
     assert_eq!(info.sources.len(), 3);
     assert_eq!(info.label, "Fire forces evacuation of Porto hotel");

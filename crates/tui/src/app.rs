@@ -6,8 +6,8 @@
 //! testable without a terminal or a server.
 
 use newsterm_api::{
-    AlertHit, AlertInfo, ClusterHealth, EntityCount, Headline, RevisionInfo, SearchResponse,
-    SourceInfo, TopEntry,
+    AlertHit, AlertInfo, ClusterHealth, EntityCount, EventInfo, Headline, ReadReport,
+    RevisionInfo, SearchResponse, SourceInfo, TopEntry,
 };
 use newsterm_story::{Story, StoryId};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::alerts::{AlertChange, AlertPane, AlertScreen, PANE_HITS, Selected};
 use crate::connection::Connection;
 use crate::entities::{self, EntityKind, EntityList, EntityPage, Focus};
-use crate::function::{self, Function};
+use crate::function::{self, Function, ReadWindow};
 use crate::reader::Reader;
 use crate::rows::{Cursor, Row, WIRE_CAPACITY, Wire};
 use crate::sources::{SourceChange, SourceList};
@@ -56,6 +56,8 @@ pub enum Command {
     },
     /// Top stories now. Answered by [`Update::TopStories`].
     Top,
+    /// The most-read stories of the window. Answered by [`Update::Read`].
+    Read(ReadWindow),
     /// How many stories the server holds. Answered by [`Update::StoryCount`].
     StoryCount,
     /// The newest stories in the archive matching `query` (one page,
@@ -72,7 +74,8 @@ pub enum Command {
         /// The query typed, if any.
         query: Option<String>,
     },
-    /// A story, at a revision or the latest. Answered by [`Update::Story`].
+    /// A story, at a revision or the latest. Answered by [`Update::Story`]
+    /// and then, when it belongs to an event, [`Update::StoryEvent`].
     OpenStory {
         /// The story.
         id: StoryId,
@@ -126,6 +129,13 @@ pub enum Update {
     },
     /// TOP: one row per event, fetched or live.
     TopStories(Vec<TopEntry>),
+    /// READ: the most-read stories of `window`.
+    Read {
+        /// The window counted.
+        window: ReadWindow,
+        /// The most-read stories, most read first.
+        report: ReadReport,
+    },
     /// The stories the server holds, as of wire sequence `last_seq`, and
     /// where the server stands in its cluster, if it is a node of one.
     StoryCount {
@@ -154,6 +164,13 @@ pub enum Update {
     },
     /// Boxed: a story is large and rare next to the headlines sharing the channel.
     Story(Box<Story>),
+    /// The event of the story `id`, for the reader.
+    StoryEvent {
+        /// The story opened.
+        id: StoryId,
+        /// Its event.
+        event: Box<EventInfo>,
+    },
     /// A story's revision history.
     Revisions {
         /// The story.
@@ -196,6 +213,7 @@ pub(crate) enum View {
     First,
     Search,
     Top,
+    Read,
     /// `PPL`, `ORG`, `GEO` or `NI` alone.
     Entities,
     /// `PPL <name>`, `ORG <name>`, `GEO <place>`.
@@ -242,6 +260,14 @@ pub(crate) struct TopView {
     pub cursor: Cursor,
 }
 
+#[derive(Debug, Default)]
+pub(crate) struct ReadView {
+    pub window: ReadWindow,
+    pub rows: Vec<Row>,
+    pub loading: bool,
+    pub cursor: Cursor,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Message {
     pub text: String,
@@ -255,6 +281,7 @@ pub struct App {
     pub(crate) monitor: Monitor,
     pub(crate) search: SearchView,
     pub(crate) top: TopView,
+    pub(crate) read: ReadView,
     pub(crate) entity_list: EntityList,
     /// The entity page; there whenever the view is [`View::Entity`].
     pub(crate) page: Option<EntityPage>,
@@ -300,6 +327,7 @@ impl App {
             },
             search: SearchView::default(),
             top: TopView::default(),
+            read: ReadView::default(),
             entity_list: EntityList::new(EntityKind::Person),
             page: None,
             reader: None,
@@ -422,6 +450,13 @@ impl App {
                 self.top.rows = entries.iter().map(Row::top).collect();
                 self.top.loading = false;
             }
+            Update::Read { window, report } => {
+                // An answer for a window no longer asked for is stale.
+                if window == self.read.window {
+                    self.read.rows = report.stories.iter().map(Row::read).collect();
+                    self.read.loading = false;
+                }
+            }
             Update::LatestStories { query, response } => {
                 if let Some(page) = &mut self.page {
                     page.receive_stories(&query, response);
@@ -448,6 +483,11 @@ impl App {
             Update::Story(story) => {
                 if let Some(reader) = &mut self.reader {
                     reader.receive_story(*story);
+                }
+            }
+            Update::StoryEvent { id, event } => {
+                if let Some(reader) = &mut self.reader {
+                    reader.receive_event(id, *event);
                 }
             }
             Update::Revisions { id, revisions } => {
@@ -612,6 +652,15 @@ impl App {
                 self.view = View::Top;
                 self.top.loading = true;
                 vec![Command::Top]
+            }
+            Function::Read(window) => {
+                self.view = View::Read;
+                self.read = ReadView {
+                    window,
+                    loading: true,
+                    ..ReadView::default()
+                };
+                vec![Command::Read(window)]
             }
             Function::Monitor { query } => {
                 self.view = View::Monitor;
@@ -811,6 +860,7 @@ impl App {
                 &mut self.monitor.first_cursor,
             ),
             View::Top => (self.top.rows.iter().collect(), &mut self.top.cursor),
+            View::Read => (self.read.rows.iter().collect(), &mut self.read.cursor),
             View::Search => (self.search.rows.iter().collect(), &mut self.search.cursor),
             View::Entities | View::Entity | View::Alerts | View::Sources => return Vec::new(),
         };
@@ -978,6 +1028,7 @@ impl App {
                 &self.monitor.first_cursor,
             ),
             View::Top => (self.top.rows.iter().collect(), &self.top.cursor),
+            View::Read => (self.read.rows.iter().collect(), &self.read.cursor),
             View::Search => (self.search.rows.iter().collect(), &self.search.cursor),
             View::Entity => match &self.page {
                 Some(page) => (page.stories.iter().collect(), &page.cursor),

@@ -15,6 +15,8 @@ use crate::sources::SourceChange;
 pub(crate) enum Function {
     /// `TOP`: top stories now.
     Top,
+    /// `READ`, `READ DAY`: the most-read stories of the last hour or day.
+    Read(ReadWindow),
     /// `N`, `NH`, `N <query>`: the live headline monitor.
     Monitor { query: Option<String> },
     /// `FIRST`: flash and urgent headlines only, live.
@@ -43,9 +45,27 @@ pub(crate) enum Function {
     Quit,
 }
 
+/// How far back `READ` counts opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadWindow {
+    #[default]
+    Hour,
+    Day,
+}
+
+impl ReadWindow {
+    /// As `GET /api/read?window=` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReadWindow::Hour => "hour",
+            ReadWindow::Day => "day",
+        }
+    }
+}
+
 /// Functions of the product that this terminal does not offer yet; naming
 /// them gets a "not available" rather than an "unknown" message.
-const PLANNED: [&str; 2] = ["READ", "CN"];
+const PLANNED: [&str; 1] = ["CN"];
 
 /// One line of the help screen per function, in the order shown; the
 /// screen must fit 80×24, so related functions share a line.
@@ -55,8 +75,8 @@ pub(crate) const HELP: [(&str, &str); 11] = [
         "live headlines, newest on top; a query filters: N source:BBC",
     ),
     (
-        "FIRST, TOP",
-        "flash/urgent headlines as they land; TOP: top stories now",
+        "FIRST TOP READ",
+        "flash/urgent live; top events now; most read (READ DAY)",
     ),
     (
         "NSE <query>",
@@ -108,6 +128,8 @@ pub(crate) enum FunctionError {
     Planned(String),
     #[error("unknown function {0}: type HELP for the list")]
     Unknown(String),
+    #[error("READ takes HOUR or DAY (the last hour by default), not `{0}`")]
+    ReadWindow(String),
     #[error("NI takes one topic code, e.g. NI CONFLICT, not `{0}`; NI alone lists them")]
     TopicCode(String),
     #[error("ALRT ADD: the name's closing \" is missing")]
@@ -155,6 +177,14 @@ pub(crate) fn parse(line: &str) -> Result<Function, FunctionError> {
     match mnemonic.as_str() {
         "" => Err(FunctionError::Empty),
         "TOP" => no_argument(Function::Top),
+        "READ" => match arg.map(str::to_ascii_uppercase).as_deref() {
+            None | Some("HOUR") => Ok(Function::Read(ReadWindow::Hour)),
+            Some("DAY") => Ok(Function::Read(ReadWindow::Day)),
+            Some(_) => Err(FunctionError::ReadWindow(crate::wrap::truncate(
+                arg.unwrap_or_default(),
+                30,
+            ))),
+        },
         "N" | "NH" => Ok(Function::Monitor {
             query: arg.map(str::to_string),
         }),
@@ -333,6 +363,13 @@ mod tests {
     }
 
     #[test]
+    fn read_counts_the_last_hour_unless_told_day() {
+        assert_eq!(parse("read"), Ok(Function::Read(ReadWindow::Hour)));
+        assert_eq!(parse("READ hour"), Ok(Function::Read(ReadWindow::Hour)));
+        assert_eq!(parse("READ Day"), Ok(Function::Read(ReadWindow::Day)));
+    }
+
+    #[test]
     fn a_story_id_opens_the_reader() {
         let id = StoryId::new();
         assert_eq!(parse(&id.to_string()), Ok(Function::Open(id)));
@@ -362,11 +399,13 @@ mod tests {
                 .contains("no argument")
         );
         assert!(
-            parse("read")
+            parse("cn")
                 .unwrap_err()
                 .to_string()
                 .contains("not available")
         );
+        let window = parse("READ week").unwrap_err().to_string();
+        assert!(window.contains("HOUR or DAY"), "{window}");
         assert!(
             parse("PPL \"\"")
                 .unwrap_err()

@@ -30,6 +30,7 @@ pub use alerts::AlertChange;
 pub use app::{App, Command, Update};
 pub use connection::Connection;
 pub use entities::EntityKind;
+pub use function::ReadWindow;
 pub use render::render;
 pub use runner::run;
 pub use sources::SourceChange;

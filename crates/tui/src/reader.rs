@@ -4,7 +4,7 @@
 //! Layout happens here rather than in the widget so the app can tell how
 //! far the text scrolls: the lines are the same ones drawn.
 
-use newsterm_api::RevisionInfo;
+use newsterm_api::{EventInfo, RevisionInfo};
 use newsterm_story::tags::{EntityType, FigureKind, QuoteKind, Tags};
 use newsterm_story::{Block, Story, StoryId};
 use ratatui::style::{Modifier, Style};
@@ -22,6 +22,8 @@ pub(crate) struct Reader {
     /// The revision on screen, once it has arrived.
     pub story: Option<Story>,
     pub revisions: Vec<RevisionInfo>,
+    /// The event the story reports, with its other stories.
+    pub event: Option<EventInfo>,
     /// Newest revision known to exist, from the story, its history or the
     /// live wire — so "revision 2 of 3" is right even before a re-fetch.
     pub newest: u32,
@@ -36,6 +38,7 @@ impl Reader {
             wanted,
             story: None,
             revisions: Vec::new(),
+            event: None,
             newest: 0,
             scroll: 0,
         }
@@ -64,6 +67,15 @@ impl Reader {
             self.newest = self.newest.max(last.revision);
         }
         self.revisions = revisions;
+        true
+    }
+
+    /// Takes the event of the story `id` if that story is open.
+    pub fn receive_event(&mut self, id: StoryId, event: EventInfo) -> bool {
+        if id != self.id {
+            return false;
+        }
+        self.event = Some(event);
         true
     }
 
@@ -145,6 +157,9 @@ impl Reader {
         if let Some(url) = &c.url {
             push_wrapped(&mut out, url, width, theme::URL, "", "");
         }
+        if let Some(line) = self.carried_by(story) {
+            push_wrapped(&mut out, &line, width, theme::BOLD, "", "  ");
+        }
         for block in &c.body {
             out.push(Line::default());
             match block {
@@ -164,8 +179,82 @@ impl Reader {
             );
         }
         push_tags(&mut out, &story.tags, width);
+        self.push_event(&mut out, story, width);
         self.push_revisions(&mut out, story.revision, width);
         out
+    }
+
+    /// The sources folded into this story's row, unfolded: "also carried
+    /// by" the other sources whose copies repeat it, or whose copy this is.
+    fn carried_by(&self, story: &Story) -> Option<String> {
+        let event = self.event.as_ref()?;
+        let source = |h: &newsterm_api::Headline| h.source.clone().unwrap_or_else(|| "?".into());
+        if let Some(original) = story.duplicate_of {
+            let of = event.stories.iter().find(|h| h.id == original);
+            return Some(match of {
+                Some(h) => format!("A copy of {}'s story: {}", source(h), h.headline),
+                None => "A copy of another source's story".to_string(),
+            });
+        }
+        let mut copies: Vec<String> = Vec::new();
+        for h in event
+            .stories
+            .iter()
+            .filter(|h| h.duplicate_of == Some(story.id))
+        {
+            let name = source(h);
+            if !copies.contains(&name) {
+                copies.push(name);
+            }
+        }
+        (!copies.is_empty()).then(|| format!("Also carried by {}", copies.join(", ")))
+    }
+
+    /// The event the story reports: how many stories and sources, how
+    /// fast it moves, and its other stories, copies marked.
+    fn push_event(&self, out: &mut Vec<Line<'static>>, story: &Story, width: usize) {
+        let Some(event) = &self.event else {
+            return;
+        };
+        out.push(Line::default());
+        out.push(Line::from(vec![
+            Span::styled("Event", theme::BOLD),
+            Span::styled(format!("   {}", event.label), theme::BASE),
+        ]));
+        let summary = format!(
+            "{} {} from {} {}, {} to {}; {} in the last hour, {} in its first",
+            event.stories.len(),
+            if event.stories.len() == 1 {
+                "story"
+            } else {
+                "stories"
+            },
+            event.sources.len(),
+            if event.sources.len() == 1 {
+                "source"
+            } else {
+                "sources"
+            },
+            datetime(event.first),
+            datetime(event.last),
+            event.velocity.last_hour,
+            event.velocity.first_hour,
+        );
+        push_wrapped(out, &summary, width, theme::DIM, "", "");
+        for h in event.stories.iter().filter(|h| h.id != story.id) {
+            let copy = if h.duplicate_of.is_some() {
+                " (copy)"
+            } else {
+                ""
+            };
+            let text = format!(
+                "  {}  {}  {}{copy}",
+                datetime(h.published),
+                h.source.as_deref().unwrap_or("?"),
+                h.headline
+            );
+            out.push(Line::styled(truncate(&text, width), theme::BASE));
+        }
     }
 
     fn push_revisions(&self, out: &mut Vec<Line<'static>>, shown: u32, width: usize) {
@@ -531,6 +620,91 @@ mod tests {
         assert!(
             !lines.iter().any(|l| l.contains("highlights (newsterm)")),
             "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn the_reader_unfolds_the_sources_carrying_a_story_and_its_event() {
+        use crate::fixtures::headline;
+        use newsterm_story::Priority;
+        let id = StoryId::new();
+        let mut own = headline(1, Priority::Urgent, "Dam bursts upstream of Kherson");
+        own.id = id;
+        let copy = |seq: u64, source: &str| {
+            let mut h = headline(seq, Priority::Urgent, "Kherson dam breached");
+            h.source = Some(source.into());
+            h.duplicate_of = Some(id);
+            h
+        };
+        let mut follow_up = headline(9, Priority::Normal, "Kherson flood waters recede");
+        follow_up.source = Some("River Post".into());
+        let event = EventInfo {
+            event: newsterm_story::EventId::new_at(own.published),
+            label: "Dam bursts upstream of Kherson".into(),
+            first: own.published,
+            last: follow_up.published,
+            stories: vec![
+                own,
+                copy(2, "Northern Post"),
+                copy(3, "Iberia Daily"),
+                follow_up,
+            ],
+            sources: vec![
+                "Wikinews".into(),
+                "Northern Post".into(),
+                "Iberia Daily".into(),
+                "River Post".into(),
+            ],
+            people: Vec::new(),
+            organisations: Vec::new(),
+            places: Vec::new(),
+            topics: Vec::new(),
+            velocity: newsterm_api::Velocity {
+                last_hour: 1,
+                first_hour: 3,
+            },
+        };
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(story(id, 1));
+        let before = text(&reader.lines(120));
+        assert!(!before.iter().any(|l| l.starts_with("Also carried by")));
+        // Another story's event is not this one's.
+        assert!(!reader.receive_event(StoryId::new(), event.clone()));
+        assert!(reader.receive_event(id, event.clone()));
+        let lines = text(&reader.lines(120));
+        let carried = lines
+            .iter()
+            .position(|l| l == "Also carried by Northern Post, Iberia Daily")
+            .unwrap_or_else(|| panic!("{lines:#?}"));
+        let body = lines.iter().position(|l| l.contains("Buses left")).unwrap();
+        assert!(carried < body, "the sources come before the body");
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("Event   Dam bursts upstream of Kherson"))
+            .unwrap_or_else(|| panic!("{lines:#?}"));
+        assert!(
+            lines[at + 1].starts_with("4 stories from 4 sources"),
+            "{}",
+            lines[at + 1]
+        );
+        assert!(lines[at + 1].ends_with("1 in the last hour, 3 in its first"));
+        let listed: Vec<&String> = lines[at + 2..at + 5].iter().collect();
+        assert!(listed[0].contains("Northern Post  Kherson dam breached (copy)"));
+        assert!(listed[2].contains("River Post  Kherson flood waters recede"));
+        assert!(!listed[2].contains("(copy)"));
+
+        // Opened from a copy, the reader names the story it repeats.
+        let copy_id = event.stories[1].id;
+        let mut from_copy = Reader::new(copy_id, None);
+        from_copy.receive_story(Story {
+            duplicate_of: Some(id),
+            ..story(copy_id, 1)
+        });
+        from_copy.receive_event(copy_id, event);
+        assert!(
+            text(&from_copy.lines(120)).contains(
+                &"A copy of Wikinews's story: Dam bursts upstream of Kherson".to_string()
+            )
         );
     }
 

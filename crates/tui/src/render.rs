@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 use crate::app::{App, View, reader_viewport};
 use crate::connection::Connection;
 use crate::entities::{EntityKind, EntityPage, Focus};
-use crate::function;
+use crate::function::{self, ReadWindow};
 use crate::rows::Row;
 use crate::theme;
 use crate::wrap::{fit, truncate, width};
@@ -74,6 +74,10 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
             View::First => "FIRST".to_string(),
             View::Search => format!("NSE {}", app.search.query),
             View::Top => "TOP".to_string(),
+            View::Read => match app.read.window {
+                ReadWindow::Hour => "READ".to_string(),
+                ReadWindow::Day => "READ DAY".to_string(),
+            },
             View::Entities => app.entity_list.kind.mnemonic().to_string(),
             View::Entity => match &app.page {
                 Some(page) => format!("{} {}", page.kind.mnemonic(), page.name),
@@ -101,6 +105,11 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
             _ => plural(shown, "story", "stories"),
         },
         View::Top => plural(shown, "top story", "top stories"),
+        View::Read => format!(
+            "{} read in the last {}",
+            plural(shown, "story", "stories"),
+            app.read.window.as_str()
+        ),
         View::Entities => format!(
             "{} {}",
             thousands(app.entity_list.entries.len() as u64),
@@ -176,7 +185,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
     // of their own.
     let topics = matches!(
         app.view,
-        View::Monitor | View::First | View::Top | View::Search
+        View::Monitor | View::First | View::Top | View::Read | View::Search
     );
     let (rows, cursor) = app.list();
     let columns = Columns {
@@ -249,6 +258,11 @@ fn empty_list_text(app: &App) -> String {
         View::Search => format!("no stories match {}", app.search.query),
         View::Top if app.top.loading => "loading top stories…".into(),
         View::Top => "no top stories right now".into(),
+        View::Read if app.read.loading => "counting what readers opened…".into(),
+        View::Read => format!(
+            "no story opened in the last {}; READ DAY looks back a day",
+            app.read.window.as_str()
+        ),
         View::Entities if app.entity_list.loading => {
             format!(
                 "loading the most mentioned {}…",
@@ -431,6 +445,9 @@ fn list_row(row: &Row, now: OffsetDateTime, columns: Columns) -> String {
     };
     if let Some(reason) = &row.withdrawn {
         headline = format!("WITHDRAWN {headline}: {reason}");
+    }
+    if let Some(readers) = row.readers {
+        headline = format!("{} · {headline}", plural(readers, "reader", "readers"));
     }
     match row.carried_by.len() {
         0 => {}
@@ -701,6 +718,66 @@ mod tests {
             revised,
             headline(4, Priority::Flash, "Earthquake strikes capital"),
         ])
+    }
+
+    #[test]
+    fn read_lists_the_most_read_stories_with_their_readers_and_opens_one() {
+        use newsterm_api::{ReadReport, ReadStory};
+        let mut app = wire();
+        let window = crate::function::ReadWindow::Hour;
+        assert_eq!(enter(&mut app, "READ"), vec![Command::Read(window)]);
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(lines[0].starts_with(" READ "), "{}", lines[0]);
+        assert!(lines[2].contains("counting"), "{}", lines[2]);
+        let most = headline(7, Priority::Normal, "Dam bursts upstream");
+        let most_id = most.id;
+        let report = ReadReport {
+            window: "hour".into(),
+            stories: vec![
+                ReadStory {
+                    story: most,
+                    readers: 3,
+                },
+                ReadStory {
+                    story: headline(5, Priority::Urgent, "Storm makes landfall"),
+                    readers: 1,
+                },
+            ],
+            events: Vec::new(),
+        };
+        // An answer for the day, asked for before READ, is not this list.
+        app.apply(Update::Read {
+            window: crate::function::ReadWindow::Day,
+            report: report.clone(),
+        });
+        assert!(app.read.rows.is_empty());
+        app.apply(Update::Read { window, report });
+        let lines = screen(&draw(&mut app, 80, 24));
+        assert!(
+            lines[0].contains("2 stories read in the last hour"),
+            "{}",
+            lines[0]
+        );
+        let first = row_of(&lines, "3 readers · Dam bursts upstream");
+        assert!(first < row_of(&lines, "1 reader · Storm makes landfall"));
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::OpenStory {
+                    id: most_id,
+                    revision: None
+                },
+                Command::Revisions { id: most_id }
+            ]
+        );
+        app.handle_key(key(KeyCode::Esc));
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Monitor);
+        assert_eq!(
+            enter(&mut app, "read day"),
+            vec![Command::Read(crate::function::ReadWindow::Day)]
+        );
+        assert!(screen(&draw(&mut app, 80, 24))[0].starts_with(" READ DAY "));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! first, one row per story, bounded) and a selection that stays on its
 //! story while rows arrive above it.
 
-use newsterm_api::{Headline, SearchHit, TopEntry};
+use newsterm_api::{Headline, ReadStory, SearchHit, TopEntry};
 use newsterm_story::{Priority, StoryId};
 use time::OffsetDateTime;
 
@@ -33,6 +33,8 @@ pub(crate) struct Row {
     pub carried_by: Vec<String>,
     /// Why the story was withdrawn, once it was.
     pub withdrawn: Option<String>,
+    /// On READ: the distinct readers who opened the story in the window.
+    pub readers: Option<u64>,
 }
 
 impl Row {
@@ -59,6 +61,7 @@ impl From<&Headline> for Row {
             duplicate_of: h.duplicate_of,
             carried_by: h.carried_by.clone(),
             withdrawn: h.is_withdrawn().then(|| h.note.clone().unwrap_or_default()),
+            readers: None,
         }
     }
 }
@@ -81,6 +84,14 @@ impl Row {
         }
         row
     }
+
+    /// A READ row: the story, and how many readers opened it.
+    pub fn read(entry: &ReadStory) -> Row {
+        Row {
+            readers: Some(entry.readers),
+            ..Row::from(&entry.story)
+        }
+    }
 }
 
 impl From<SearchHit> for Row {
@@ -99,6 +110,7 @@ impl From<SearchHit> for Row {
             duplicate_of: None,
             carried_by: Vec::new(),
             withdrawn: None,
+            readers: None,
         }
     }
 }
@@ -262,6 +274,7 @@ mod tests {
             duplicate_of: None,
             carried_by: Vec::new(),
             withdrawn: None,
+            readers: None,
         }
     }
 

@@ -33,6 +33,8 @@ const BACKFILL: usize = 100;
 /// Search hits per page.
 const SEARCH_PAGE: usize = 50;
 const TOP_STORIES: usize = 50;
+/// Stories READ lists.
+const READ_STORIES: usize = 50;
 /// Stories on an entity page.
 const LATEST_STORIES: usize = 50;
 /// Entities asked for per list or per column of an entity page.
@@ -257,6 +259,12 @@ impl Fetcher {
                     Err(e) => Update::Error(format!("TOP: {e}")),
                 }
             }),
+            Command::Read(window) => self.fetch(async move {
+                match client.read(window.as_str(), READ_STORIES).await {
+                    Ok(report) => Update::Read { window, report },
+                    Err(e) => Update::Error(format!("READ: {e}")),
+                }
+            }),
             Command::LatestStories { query } => self.fetch(async move {
                 match client
                     .search(&query, LATEST_STORIES, Sort::Time, None)
@@ -282,12 +290,37 @@ impl Fetcher {
                     }),
                 }
             }),
-            Command::OpenStory { id, revision } => self.fetch(async move {
-                match client.story(&id.to_string(), revision).await {
-                    Ok(story) => Update::Story(Box::new(story)),
-                    Err(e) => Update::Error(format!("story {id}: {e}")),
-                }
-            }),
+            Command::OpenStory { id, revision } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let story = match client.story(&id.to_string(), revision).await {
+                        Ok(story) => story,
+                        Err(e) => {
+                            let _ =
+                                tx.send(Inbox::Fetched(Update::Error(format!("story {id}: {e}"))));
+                            return;
+                        }
+                    };
+                    let event = story.event;
+                    // A closed channel means the terminal is shutting down.
+                    if tx
+                        .send(Inbox::Fetched(Update::Story(Box::new(story))))
+                        .is_err()
+                    {
+                        return;
+                    }
+                    // The story shows at once; its event follows. A story
+                    // with no event to show simply shows none.
+                    if let Some(event) = event
+                        && let Ok(info) = client.event(&event.to_string()).await
+                    {
+                        let _ = tx.send(Inbox::Fetched(Update::StoryEvent {
+                            id,
+                            event: Box::new(info),
+                        }));
+                    }
+                });
+            }
             Command::Revisions { id } => self.fetch(async move {
                 match client.revisions(&id.to_string()).await {
                     Ok(revisions) => Update::Revisions { id, revisions },

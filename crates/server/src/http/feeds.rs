@@ -15,6 +15,7 @@ use newsterm_story::Story;
 use serde::Deserialize;
 
 use super::access::Caller;
+use super::headlines::split_copies;
 use super::{ApiError, AppState, blocking};
 
 /// Stories in a served feed.
@@ -75,12 +76,15 @@ async fn serve_feed(
                     cursor: None,
                 };
                 let hits = engine.index().search(&query, &opts)?;
-                let mut stories = Vec::with_capacity(hits.hits.len());
+                let mut found = Vec::with_capacity(hits.hits.len());
                 for hit in hits.hits {
                     if let Some(s) = engine.reader().latest(hit.id)? {
-                        stories.push(s);
+                        found.push(s);
                     }
                 }
+                // Other sources' copies of a story in the feed fold into it.
+                let (originals, _) = split_copies(&found);
+                let mut stories: Vec<Story> = originals.into_iter().cloned().collect();
                 stories.extend(recent_withdrawals(&engine, Some(&query))?);
                 Ok(stories)
             })

@@ -63,28 +63,32 @@ async fn headlines(
 /// when that story is listed too (its source joins `carried_by`), newest
 /// first, at most `limit` rows.
 fn fold<'a>(stories: impl Iterator<Item = &'a Story>, limit: usize) -> Vec<Headline> {
-    let stories: Vec<&Story> = stories.collect();
-    let listed: std::collections::HashSet<newsterm_story::StoryId> =
-        stories.iter().map(|s| s.id).collect();
-    let mut rows: Vec<Headline> = Vec::new();
-    let mut copies: Vec<(newsterm_story::StoryId, String)> = Vec::new();
-    for s in stories {
-        match s.duplicate_of {
-            Some(original) if listed.contains(&original) => copies.push((
-                original,
-                s.content.source.clone().unwrap_or_else(|| "?".into()),
-            )),
-            _ => rows.push(Headline::of(s)),
-        }
-    }
+    let (originals, copies) = split_copies(stories);
+    let mut rows: Vec<Headline> = originals.into_iter().map(Headline::of).collect();
     rows.truncate(limit);
     // Oldest copy first, as the sources carried it.
-    for (original, source) in copies.into_iter().rev() {
-        if let Some(row) = rows.iter_mut().find(|r| r.id == original) {
-            row.carried_by.push(source);
+    for copy in copies.into_iter().rev() {
+        if let Some(row) = rows.iter_mut().find(|r| Some(r.id) == copy.duplicate_of) {
+            row.carried_by
+                .push(copy.content.source.clone().unwrap_or_else(|| "?".into()));
         }
     }
     rows
+}
+
+/// Splits a list into the stories that get rows of their own and the
+/// copies of stories listed too (which fold into those rows), each part
+/// in the list's order. A copy whose original is not listed keeps a row.
+pub(super) fn split_copies<'a>(
+    stories: impl IntoIterator<Item = &'a Story>,
+) -> (Vec<&'a Story>, Vec<&'a Story>) {
+    let stories: Vec<&Story> = stories.into_iter().collect();
+    let listed: std::collections::HashSet<newsterm_story::StoryId> =
+        stories.iter().map(|s| s.id).collect();
+    stories.into_iter().partition(|s| {
+        s.duplicate_of
+            .is_none_or(|original| !listed.contains(&original))
+    })
 }
 
 #[derive(Deserialize)]
