@@ -180,6 +180,24 @@ async fn three_sources_make_one_event_one_top_row_and_one_folded_headline() {
     let info: EventInfo = get_json(format!("{url}/api/events/{event}")).await;
     assert_eq!(info.sources.len(), 3);
     assert_eq!(info.label, "Fire forces evacuation of Porto hotel");
+    assert_eq!(info.stories.len(), 4);
+    assert_eq!(info.first, stories[0].content.published);
+    assert_eq!(info.last, stories[3].content.published);
+    assert!(
+        info.places
+            .iter()
+            .any(|p| p.name == "Porto" && p.count == 4),
+        "{info:#?}"
+    );
+    // Its first hour had the three outlets' copies; the hour up to the
+    // newest story on the wire, the follow-up.
+    assert_eq!(
+        info.velocity,
+        newsterm_api::Velocity {
+            last_hour: 1,
+            first_hour: 3
+        }
+    );
 
     // The same source sending the same story again stores nothing.
     let again = http()
@@ -254,6 +272,10 @@ async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
         .unwrap();
     let mut wire = wire.bytes_stream();
     let mut wire_buf = String::new();
+    let ws_url = format!("{}/api/ws", url.replace("http://", "ws://"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url)
+        .await
+        .expect("websocket");
 
     // A flash lands: TOP changes on the stream without being asked.
     let flash = md(
@@ -284,6 +306,24 @@ async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
         notice.note.as_deref(),
         Some("The eruption report was false")
     );
+    // A WebSocket subscriber is told too, as its own kind of event.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ws_notice = loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let msg = tokio::time::timeout(left, ws.next())
+            .await
+            .expect("no withdrawal on the websocket")
+            .expect("websocket ended")
+            .expect("websocket error");
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            if v["event"] != "story" {
+                break v;
+            }
+        }
+    };
+    assert_eq!(ws_notice["event"], "withdrawn");
+    assert_eq!(ws_notice["data"]["id"], flash.id.to_string());
     next_event(&mut top, &mut top_buf, "top", |d| {
         !d.contains(&flash.id.to_string())
     })
@@ -358,6 +398,65 @@ async fn read_counts_each_reader_once_per_story() {
         "no reader identity leaves the server"
     );
     assert_eq!(read.events[0].readers, 2);
+
+    // A withdrawn story leaves READ; the others keep their counts.
+    let killed = http()
+        .post(format!("{url}/api/stories/{}/withdraw", acks[4].id))
+        .json(&serde_json::json!({"reason": "Wrong city"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(killed.status(), 200);
+    let read: ReadReport = get_json(format!("{url}/api/read?window=day")).await;
+    let counts: Vec<(newsterm_story::StoryId, u64)> = read
+        .stories
+        .iter()
+        .map(|s| (s.story.id, s.readers))
+        .collect();
+    assert_eq!(counts, vec![(acks[0].id, 2)]);
+    let events: Vec<u64> = read.events.iter().map(|e| e.readers).collect();
+    assert_eq!(
+        events,
+        vec![2],
+        "the withdrawn story's opens leave its event"
+    );
+}
+
+#[test]
+fn eval_events_scores_a_labelled_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("set.jsonl");
+    let (ok, _, err) = newsterm(&["eval-events", "--write-set", set.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    // The first hundred stories of the bundled set keep the test quick.
+    let text = std::fs::read_to_string(&set).unwrap();
+    let head: Vec<&str> = text.lines().take(100).collect();
+    let small = dir.path().join("small.jsonl");
+    std::fs::write(&small, head.join("\n")).unwrap();
+    let (ok, out, err) = newsterm(&["eval-events", small.to_str().unwrap(), "--scale", "0"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("100 stories"), "{out}");
+    for line in [
+        "near-duplicates (pairwise)",
+        "events (B-cubed)",
+        "events (pairwise)",
+    ] {
+        let row = out
+            .lines()
+            .find(|l| l.starts_with(line))
+            .unwrap_or_else(|| panic!("no `{line}` row:\n{out}"));
+        let figures: Vec<f64> = row[line.len()..]
+            .split_whitespace()
+            .map(|f| f.parse().expect("a figure"))
+            .collect();
+        assert_eq!(figures.len(), 3, "{row}");
+        assert!(figures.iter().all(|f| (0.0..=1.0).contains(f)), "{row}");
+    }
+    // A file that is not a labelled set is refused by name.
+    std::fs::write(&small, "{\"not\": \"a story\"}\n").unwrap();
+    let (ok, _, err) = newsterm(&["eval-events", small.to_str().unwrap(), "--scale", "0"]);
+    assert!(!ok);
+    assert!(err.contains("small.jsonl"), "{err}");
 }
 
 fn newsterm(args: &[&str]) -> (bool, String, String) {
