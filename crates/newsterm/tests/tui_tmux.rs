@@ -182,6 +182,18 @@ async fn the_terminal_searches_and_shows_stories_published_while_it_watches() {
     wait_for_screen(&name, "the sources carrying the story", |s| {
         s.contains("Also carried by Northern Post, Iberia Daily")
     });
+    // EVT opens the story's event: its counts, its pace, every copy.
+    tmux(&["send-keys", "-t", &name, "EVT", "Enter"]);
+    let page = wait_for_screen(&name, "the event page", |s| {
+        header(s).contains("EVT ") && s.contains("3 stories from 3 sources")
+    });
+    for shown in [
+        "Pace",
+        "Sources Coastal Wire, Northern Post, Iberia Daily",
+        "Hundreds evacuated as blaze hits historic Porto hotel",
+    ] {
+        assert!(page.contains(shown), "no `{shown}`:\n{page}");
+    }
     tmux(&["send-keys", "-t", &name, "Escape"]);
     tmux(&["send-keys", "-t", &name, "READ", "Enter"]);
     wait_for_screen(&name, "READ", |s| {
@@ -201,8 +213,9 @@ async fn the_terminal_searches_and_shows_stories_published_while_it_watches() {
         .await
         .expect("withdraw");
     assert_eq!(resp.status(), 200);
+    // Its reason follows the colon, past 100 columns here.
     wait_for_screen(&name, "the withdrawn row", |s| {
-        s.contains("WITHDRAWN r2 Fire forces evacuation of Porto hotel: Wro")
+        s.contains("WITHDRAWN r2 Fire forces evacuation of Porto hotel:")
     });
     let styled = tmux(&["capture-pane", "-p", "-e", "-t", &name]);
     let styled = String::from_utf8_lossy(&styled.stdout);

@@ -6,16 +6,17 @@
 //! testable without a terminal or a server.
 
 use newsterm_api::{
-    AlertHit, AlertInfo, ClusterHealth, EntityCount, EventInfo, Headline, ReadReport,
-    RevisionInfo, SearchResponse, SourceInfo, TopEntry,
+    AlertHit, AlertInfo, ClusterHealth, EntityCount, EventInfo, Headline, ReadReport, RevisionInfo,
+    SearchResponse, SourceInfo, TopEntry,
 };
-use newsterm_story::{Story, StoryId};
+use newsterm_story::{EventId, Story, StoryId};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use time::OffsetDateTime;
 
 use crate::alerts::{AlertChange, AlertPane, AlertScreen, PANE_HITS, Selected};
 use crate::connection::Connection;
 use crate::entities::{self, EntityKind, EntityList, EntityPage, Focus};
+use crate::event_page::EventPage;
 use crate::function::{self, Function, ReadWindow};
 use crate::reader::Reader;
 use crate::rows::{Cursor, Row, WIRE_CAPACITY, Wire};
@@ -82,6 +83,9 @@ pub enum Command {
         /// The revision; the latest when `None`.
         revision: Option<u32>,
     },
+    /// One event: its label, times, counts, names, pace and stories.
+    /// Answered by [`Update::Event`].
+    OpenEvent(EventId),
     /// A story's revision history. Answered by [`Update::Revisions`].
     Revisions {
         /// The story.
@@ -164,6 +168,8 @@ pub enum Update {
     },
     /// Boxed: a story is large and rare next to the headlines sharing the channel.
     Story(Box<Story>),
+    /// An event, for its page.
+    Event(Box<EventInfo>),
     /// The event of the story `id`, for the reader.
     StoryEvent {
         /// The story opened.
@@ -214,6 +220,8 @@ pub(crate) enum View {
     Search,
     Top,
     Read,
+    /// `EVT`: one event's page.
+    Event,
     /// `PPL`, `ORG`, `GEO` or `NI` alone.
     Entities,
     /// `PPL <name>`, `ORG <name>`, `GEO <place>`.
@@ -285,6 +293,11 @@ pub struct App {
     pub(crate) entity_list: EntityList,
     /// The entity page; there whenever the view is [`View::Entity`].
     pub(crate) page: Option<EntityPage>,
+    /// The event page; there whenever the view is [`View::Event`].
+    pub(crate) event: Option<EventPage>,
+    /// Fetches that data arriving asked for (an event page falling behind
+    /// the wire), for the runner to carry out after [`App::apply`].
+    follow_ups: Vec<Command>,
     pub(crate) reader: Option<Reader>,
     pub(crate) alert_pane: AlertPane,
     pub(crate) alert_screen: AlertScreen,
@@ -330,6 +343,8 @@ impl App {
             read: ReadView::default(),
             entity_list: EntityList::new(EntityKind::Person),
             page: None,
+            event: None,
+            follow_ups: Vec::new(),
             reader: None,
             alert_pane: AlertPane::default(),
             alert_screen: AlertScreen::default(),
@@ -423,6 +438,7 @@ impl App {
                     m.counted_to = h.seq;
                 }
                 m.wire.upsert(Row::from(&h));
+                self.refresh_event_if(h.event);
             }
             Update::StoryCount {
                 stories,
@@ -449,6 +465,13 @@ impl App {
             Update::TopStories(entries) => {
                 self.top.rows = entries.iter().map(Row::top).collect();
                 self.top.loading = false;
+                let behind = self.event.as_ref().filter(|e| e.is_behind(&entries));
+                self.refresh_event_if(behind.map(|e| e.id));
+            }
+            Update::Event(info) => {
+                if let Some(page) = &mut self.event {
+                    page.receive(*info);
+                }
             }
             Update::Read { window, report } => {
                 // An answer for a window no longer asked for is stale.
@@ -516,6 +539,23 @@ impl App {
         }
     }
 
+    /// What the data applied since the last call asks to fetch.
+    pub fn follow_ups(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.follow_ups)
+    }
+
+    /// Fetches the open event page again when `event` is its event and
+    /// no fetch is on its way already.
+    fn refresh_event_if(&mut self, event: Option<EventId>) {
+        if let Some(page) = &mut self.event
+            && Some(page.id) == event
+            && !page.loading
+        {
+            page.loading = true;
+            self.follow_ups.push(Command::OpenEvent(page.id));
+        }
+    }
+
     fn type_char(&mut self, c: char) -> Vec<Command> {
         if self.input.is_empty() {
             match c {
@@ -558,6 +598,8 @@ impl App {
             && kind == self.entity_list.kind
         {
             self.view = View::Entities;
+        } else if let (View::Event, Some(page)) = (self.view, &self.event) {
+            self.view = page.back;
         } else if self.view != View::Monitor {
             self.view = View::Monitor;
         }
@@ -630,6 +672,13 @@ impl App {
         if in_grid {
             return Vec::new();
         }
+        if self.view == View::Top {
+            let (rows, cursor) = self.list();
+            let index = cursor.selected_index(&rows);
+            if let Some(event) = rows.get(index).and_then(|r| r.event) {
+                return self.open_event(event);
+            }
+        }
         let selected = {
             let (rows, cursor) = self.list();
             cursor.selected_id(&rows)
@@ -646,6 +695,9 @@ impl App {
             return Vec::new();
         }
         self.help = false;
+        if f == Function::Event(None) {
+            return self.open_story_event();
+        }
         self.reader = None;
         match f {
             Function::Top => {
@@ -737,6 +789,8 @@ impl App {
                 vec![Command::ChangeSource(change)]
             }
             Function::Open(id) => self.open(id, None),
+            Function::Event(Some(id)) => self.open_event(id),
+            Function::Event(None) => self.open_story_event(),
             Function::Quit => vec![Command::Quit],
             Function::Help => Vec::new(),
         }
@@ -771,6 +825,36 @@ impl App {
             Command::OpenStory { id, revision },
             Command::Revisions { id },
         ]
+    }
+
+    /// `EVT` alone: the event of the story in the reader.
+    fn open_story_event(&mut self) -> Vec<Command> {
+        let text = match &self.reader {
+            Some(reader) => match reader.story.as_ref().and_then(|s| s.event) {
+                Some(id) => return self.open_event(id),
+                None => "this story belongs to no event",
+            },
+            None => {
+                "EVT alone opens the event of the story you read; give an event id, or press Enter on a TOP row"
+            }
+        };
+        self.message = Some(Message {
+            text: text.into(),
+            is_error: true,
+        });
+        Vec::new()
+    }
+
+    /// Opens an event's page; Esc returns to the list it was opened from.
+    fn open_event(&mut self, id: EventId) -> Vec<Command> {
+        self.reader = None;
+        let back = match (self.view, &self.event) {
+            (View::Event, Some(page)) => page.back,
+            (view, _) => view,
+        };
+        self.event = Some(EventPage::new(id, back));
+        self.view = View::Event;
+        vec![Command::OpenEvent(id)]
     }
 
     fn switch_revision(&mut self, step: i32) -> Vec<Command> {
@@ -862,6 +946,10 @@ impl App {
             View::Top => (self.top.rows.iter().collect(), &mut self.top.cursor),
             View::Read => (self.read.rows.iter().collect(), &mut self.read.cursor),
             View::Search => (self.search.rows.iter().collect(), &mut self.search.cursor),
+            View::Event => match &mut self.event {
+                Some(page) => (page.rows.iter().collect(), &mut page.cursor),
+                None => return Vec::new(),
+            },
             View::Entities | View::Entity | View::Alerts | View::Sources => return Vec::new(),
         };
         let at = cursor.selected_index(&rows);
@@ -1001,8 +1089,12 @@ impl App {
         self.entity_list.fail();
         self.alert_screen.fail();
         self.sources.loading = false;
+        self.read.loading = false;
         if let Some(page) = &mut self.page {
             page.fail();
+        }
+        if let Some(page) = &mut self.event {
+            page.loading = false;
         }
         if let Some(reader) = &mut self.reader {
             match &reader.story {
@@ -1032,6 +1124,10 @@ impl App {
             View::Search => (self.search.rows.iter().collect(), &self.search.cursor),
             View::Entity => match &self.page {
                 Some(page) => (page.stories.iter().collect(), &page.cursor),
+                None => (Vec::new(), &Cursor::HEAD),
+            },
+            View::Event => match &self.event {
+                Some(page) => (page.rows.iter().collect(), &page.cursor),
                 None => (Vec::new(), &Cursor::HEAD),
             },
             // Not stories: see `entity_list`, `alert_screen`, `sources`.
@@ -1082,7 +1178,7 @@ fn visible(rows: &[Row], breaking_only: bool) -> Vec<&Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{count, enter, headline, key, monitor, revision_info, story};
+    use crate::fixtures::{count, enter, headline, key, monitor, noon, revision_info, story};
     use newsterm_api::SearchHit;
     use newsterm_story::Priority;
 
@@ -1367,21 +1463,62 @@ mod tests {
     fn esc_walks_back_reader_then_command_line_then_monitor() {
         let mut app = monitor(vec![headline(1, Priority::Normal, "one")]);
         enter(&mut app, "TOP");
-        app.apply(Update::TopStories(vec![crate::fixtures::top_entry(
-            headline(2, Priority::Normal, "top"),
-            &["Wire"],
-        )]));
+        let top = crate::fixtures::top_entry(headline(2, Priority::Normal, "top"), &["Wire"]);
+        app.apply(Update::TopStories(vec![top.clone()]));
+        // A TOP row opens its event, and the event's story the reader.
+        app.handle_key(key(KeyCode::Enter));
+        assert_eq!(app.view, View::Event);
+        app.apply(Update::Event(Box::new(crate::fixtures::event_info(
+            top.event,
+            vec![top.latest.clone()],
+        ))));
         app.handle_key(key(KeyCode::Enter));
         assert!(app.reader.is_some());
         app.handle_key(key(KeyCode::Char('N')));
         app.handle_key(key(KeyCode::Esc));
         assert!(app.reader.is_none(), "first Esc closes the reader");
-        assert_eq!(app.view, View::Top);
+        assert_eq!(app.view, View::Event);
         app.handle_key(key(KeyCode::Esc));
         assert!(app.input.is_empty(), "second Esc clears the command line");
-        assert_eq!(app.view, View::Top);
+        assert_eq!(app.view, View::Event);
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Top, "then the event goes back to TOP");
         app.handle_key(key(KeyCode::Esc));
         assert_eq!(app.view, View::Monitor);
+    }
+
+    #[test]
+    fn evt_in_the_reader_opens_the_story_s_event() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "one")]);
+        assert!(enter(&mut app, "EVT").is_empty());
+        let said = app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert!(said.contains("Enter on a TOP row"), "{said}");
+        let id = StoryId::new();
+        enter(&mut app, &id.to_string());
+        // A story with no event says so, and stays open.
+        app.apply(Update::Story(Box::new(story(id, 1))));
+        assert!(enter(&mut app, "EVT").is_empty());
+        assert!(app.reader.is_some());
+        let said = app
+            .message
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default();
+        assert_eq!(said, "this story belongs to no event");
+        let event = EventId::new_at(noon());
+        app.apply(Update::Story(Box::new(Story {
+            event: Some(event),
+            ..story(id, 1)
+        })));
+        assert_eq!(enter(&mut app, "evt"), vec![Command::OpenEvent(event)]);
+        assert!(app.reader.is_none());
+        assert_eq!(app.view, View::Event);
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Monitor, "back where the story was opened");
     }
 
     #[test]

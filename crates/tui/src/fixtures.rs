@@ -275,3 +275,32 @@ pub fn top_entry(latest: Headline, sources: &[&str]) -> newsterm_api::TopEntry {
         latest,
     }
 }
+
+/// An event made of `stories`, as `GET /api/events/{id}` answers.
+pub fn event_info(
+    event: newsterm_story::EventId,
+    stories: Vec<Headline>,
+) -> newsterm_api::EventInfo {
+    let mut sources: Vec<String> = Vec::new();
+    for s in stories.iter().filter_map(|s| s.source.clone()) {
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    newsterm_api::EventInfo {
+        event,
+        label: stories
+            .first()
+            .map(|s| s.headline.clone())
+            .unwrap_or_default(),
+        first: stories.first().map_or_else(noon, |s| s.published),
+        last: stories.last().map_or_else(noon, |s| s.published),
+        stories,
+        sources,
+        people: Vec::new(),
+        organisations: Vec::new(),
+        places: Vec::new(),
+        topics: Vec::new(),
+        velocity: Default::default(),
+    }
+}

@@ -4,7 +4,7 @@
 //! Mnemonics are case-insensitive; arguments are kept as typed because
 //! queries may care (phrases, field names).
 
-use newsterm_story::StoryId;
+use newsterm_story::{EventId, StoryId};
 
 use crate::alerts::AlertChange;
 use crate::entities::{EntityKind, clean_name};
@@ -39,6 +39,9 @@ pub(crate) enum Function {
     ChangeSource(SourceChange),
     /// A story id: open the reader.
     Open(StoryId),
+    /// `EVT <event id>`: one event, its stories and what they name;
+    /// `EVT` alone: the event of the story in the reader.
+    Event(Option<EventId>),
     /// `?`, `HELP`.
     Help,
     /// `Q`, `QUIT`.
@@ -48,8 +51,10 @@ pub(crate) enum Function {
 /// How far back `READ` counts opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReadWindow {
+    /// The last hour.
     #[default]
     Hour,
+    /// The last 24 hours.
     Day,
 }
 
@@ -103,7 +108,10 @@ pub(crate) const HELP: [(&str, &str); 11] = [
         "SRC",
         "feed sources; ADD <url> [every], DEL|PAUSE|RESUME|POLL <id>",
     ),
-    ("<story id>", "open a story by its 26-character id"),
+    (
+        "<story id>, EVT",
+        "open a story by its id; EVT: its event (Enter on a TOP row)",
+    ),
     (
         "HELP, ?",
         "this screen; Q or QUIT leaves (Ctrl-C works too)",
@@ -130,6 +138,8 @@ pub(crate) enum FunctionError {
     Unknown(String),
     #[error("READ takes HOUR or DAY (the last hour by default), not `{0}`")]
     ReadWindow(String),
+    #[error("EVT takes an event's 26-character id (or nothing, in a story), not `{0}`")]
+    EventId(String),
     #[error("NI takes one topic code, e.g. NI CONFLICT, not `{0}`; NI alone lists them")]
     TopicCode(String),
     #[error("ALRT ADD: the name's closing \" is missing")]
@@ -221,6 +231,13 @@ pub(crate) fn parse(line: &str) -> Result<Function, FunctionError> {
         "SRC" => match arg {
             None => Ok(Function::Sources),
             Some(arg) => source_change(arg).map(Function::ChangeSource),
+        },
+        "EVT" => match arg {
+            None => Ok(Function::Event(None)),
+            Some(id) => match id.parse::<EventId>() {
+                Ok(id) => Ok(Function::Event(Some(id))),
+                Err(_) => Err(FunctionError::EventId(crate::wrap::truncate(id, 30))),
+            },
         },
         "?" | "HELP" => no_argument(Function::Help),
         "Q" | "QUIT" => no_argument(Function::Quit),
@@ -360,6 +377,15 @@ mod tests {
             })
         );
         assert_eq!(parse("NH"), Ok(Function::Monitor { query: None }));
+    }
+
+    #[test]
+    fn evt_opens_an_event_by_id_or_the_story_s_own() {
+        let id = EventId::from_u128(7);
+        assert_eq!(parse("EVT"), Ok(Function::Event(None)));
+        assert_eq!(parse(&format!("evt {id}")), Ok(Function::Event(Some(id))));
+        let bad = parse("EVT kherson").unwrap_err().to_string();
+        assert!(bad.contains("event's 26-character id"), "{bad}");
     }
 
     #[test]

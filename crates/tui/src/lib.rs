@@ -1,9 +1,9 @@
 //! newsterm's terminal UI: a live headline monitor (also by topic),
 //! archive search, top stories, pages about people, organizations and
 //! places, and a story reader with its tags, driven from a command line
-//! of function mnemonics (`N`, `NSE <query>`, `TOP`, `FIRST`, `NI <code>`,
-//! `PPL <name>`, `ORG <name>`, `GEO <place>`, `ALRT`, `SRC`, a story
-//! id…) where Enter is GO. Standing alerts fire into a pane under the
+//! of function mnemonics (`N`, `NSE <query>`, `TOP`, `READ`, `EVT`,
+//! `FIRST`, `NI <code>`, `PPL <name>`, `ORG <name>`, `GEO <place>`,
+//! `ALRT`, `SRC`, a story id…) where Enter is GO. Standing alerts fire into a pane under the
 //! lists and ring the terminal bell.
 //!
 //! The core is pure: [`App`] takes keys ([`App::handle_key`]) and arriving
@@ -15,6 +15,7 @@ mod alerts;
 mod app;
 mod connection;
 mod entities;
+mod event_page;
 #[cfg(test)]
 mod fixtures;
 mod function;

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use crate::app::{App, View, reader_viewport};
 use crate::connection::Connection;
 use crate::entities::{EntityKind, EntityPage, Focus};
+use crate::event_page::{EventPage, is_rising};
 use crate::function::{self, ReadWindow};
 use crate::rows::Row;
 use crate::theme;
@@ -44,6 +45,8 @@ pub fn render(app: &App, frame: &mut Frame) {
         render_entity_list(app, frame, main);
     } else if let (View::Entity, Some(page)) = (app.view, &app.page) {
         render_page(app, page, frame, main);
+    } else if let (View::Event, Some(page)) = (app.view, &app.event) {
+        render_event(app, page, frame, main);
     } else if app.view == View::Alerts {
         standing::render_alerts(app, frame, main);
     } else if app.view == View::Sources {
@@ -83,6 +86,10 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
                 Some(page) => format!("{} {}", page.kind.mnemonic(), page.name),
                 None => String::new(),
             },
+            View::Event => match &app.event {
+                Some(page) => format!("EVT {}", page.id),
+                None => "EVT".to_string(),
+            },
             View::Alerts => "ALRT".to_string(),
             View::Sources => "SRC".to_string(),
         }
@@ -105,6 +112,7 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
             _ => plural(shown, "story", "stories"),
         },
         View::Top => plural(shown, "top story", "top stories"),
+        View::Event => plural(shown, "story", "stories"),
         View::Read => format!(
             "{} read in the last {}",
             plural(shown, "story", "stories"),
@@ -185,7 +193,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect, highlight: bool) {
     // of their own.
     let topics = matches!(
         app.view,
-        View::Monitor | View::First | View::Top | View::Read | View::Search
+        View::Monitor | View::First | View::Top | View::Read | View::Search | View::Event
     );
     let (rows, cursor) = app.list();
     let columns = Columns {
@@ -258,6 +266,10 @@ fn empty_list_text(app: &App) -> String {
         View::Search => format!("no stories match {}", app.search.query),
         View::Top if app.top.loading => "loading top stories…".into(),
         View::Top => "no top stories right now".into(),
+        View::Event if app.event.as_ref().is_some_and(|e| e.loading) => {
+            "loading the event's stories…".into()
+        }
+        View::Event => "every story of this event was withdrawn".into(),
         View::Read if app.read.loading => "counting what readers opened…".into(),
         View::Read => format!(
             "no story opened in the last {}; READ DAY looks back a day",
@@ -418,6 +430,19 @@ fn render_page(app: &App, page: &EntityPage, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), grid);
 }
 
+/// An event's page: what it is, how big and how fast, what it names,
+/// then its stories, newest first.
+fn render_event(app: &App, page: &EventPage, frame: &mut Frame, area: Rect) {
+    let mut header = page.header(usize::from(area.width));
+    // The list keeps at least half the screen.
+    header.truncate(usize::from(area.height / 2).saturating_sub(1));
+    header.push(Line::default());
+    let [top, list] =
+        Layout::vertical([Constraint::Length(header.len() as u16), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Paragraph::new(header), top);
+    render_list(app, frame, list, true);
+}
+
 /// Widths of a story list's columns.
 #[derive(Debug, Clone, Copy)]
 struct Columns {
@@ -453,6 +478,11 @@ fn list_row(row: &Row, now: OffsetDateTime, columns: Columns) -> String {
         0 => {}
         1 => headline.push_str("  +1 source"),
         n => headline.push_str(&format!("  +{n} sources")),
+    }
+    // TOP: stories in the last hour, and whether the event is speeding up.
+    if let Some(v) = row.velocity.filter(|v| v.last_hour > 0) {
+        let rising = if is_rising(v) { "▲" } else { "" };
+        headline.push_str(&format!("  {rising}{}/h", v.last_hour));
     }
     row_text(
         &short_time(row.shown_time(), now),
@@ -778,6 +808,228 @@ mod tests {
             vec![Command::Read(crate::function::ReadWindow::Day)]
         );
         assert!(screen(&draw(&mut app, 80, 24))[0].starts_with(" READ DAY "));
+    }
+
+    /// The Porto hotel fire as three sources and a follow-up carried it.
+    fn porto_fire() -> (
+        newsterm_story::EventId,
+        Vec<Headline>,
+        newsterm_api::EventInfo,
+    ) {
+        use newsterm_api::{EventInfo, NameCount, Velocity};
+        let event = newsterm_story::EventId::new_at(noon());
+        let mut stories = Vec::new();
+        for (seq, source, text) in [
+            (1, "Coastal Wire", "Fire forces evacuation of Porto hotel"),
+            (
+                2,
+                "Northern Post",
+                "Hundreds evacuated as blaze hits Porto hotel",
+            ),
+            (3, "Iberia Daily", "Porto hotel fire: 300 guests evacuated"),
+            (
+                70,
+                "Coastal Wire",
+                "Porto hotel fire was started by a kitchen fault",
+            ),
+        ] {
+            let mut h = headline(seq, Priority::Urgent, text);
+            h.source = Some(source.into());
+            h.event = Some(event);
+            stories.push(h);
+        }
+        stories[2].duplicate_of = Some(stories[0].id);
+        let name = |name: &str, count| NameCount {
+            name: name.into(),
+            count,
+        };
+        let info = EventInfo {
+            event,
+            label: "Fire forces evacuation of Porto hotel".into(),
+            first: stories[0].published,
+            last: stories[3].published,
+            stories: stories.clone(),
+            sources: vec![
+                "Coastal Wire".into(),
+                "Northern Post".into(),
+                "Iberia Daily".into(),
+            ],
+            people: vec![name("Rui Moreira", 2)],
+            organisations: vec![name("Civil Protection Agency", 3)],
+            places: vec![name("Porto", 4), name("Portugal", 2)],
+            topics: vec![name("DISASTER", 4)],
+            velocity: Velocity {
+                last_hour: 3,
+                first_hour: 1,
+            },
+        };
+        (event, stories, info)
+    }
+
+    #[test]
+    fn a_top_row_shows_its_pace_and_opens_its_event_page() {
+        let (event, stories, info) = porto_fire();
+        let mut app = wire();
+        enter(&mut app, "TOP");
+        let mut entry = crate::fixtures::top_entry(
+            stories[3].clone(),
+            &["Coastal Wire", "Northern Post", "Iberia Daily"],
+        );
+        entry.event = event;
+        entry.stories = 4;
+        entry.last = info.last;
+        entry.velocity = info.velocity;
+        let calm = {
+            let mut calm = crate::fixtures::top_entry(
+                headline(5, Priority::Normal, "Markets open higher"),
+                &["Wikinews"],
+            );
+            calm.velocity = newsterm_api::Velocity {
+                last_hour: 1,
+                first_hour: 2,
+            };
+            calm
+        };
+        app.apply(Update::TopStories(vec![entry.clone(), calm]));
+        let lines = screen(&draw(&mut app, 120, 24));
+        let row = row_of(&lines, "Porto hotel fire was started");
+        assert!(lines[row].ends_with("+2 sources  ▲3/h"), "{}", lines[row]);
+        let calm = row_of(&lines, "Markets open higher");
+        assert!(
+            lines[calm].ends_with("Markets open higher  1/h"),
+            "{}",
+            lines[calm]
+        );
+
+        // Enter on a TOP row opens its event, not one of its stories.
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![Command::OpenEvent(event)]
+        );
+        let lines = screen(&draw(&mut app, 100, 24));
+        assert!(
+            lines[0].starts_with(&format!(" EVT {event}")),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].starts_with("loading event"), "{}", lines[1]);
+        // Another event's answer is not this page's.
+        let mut other = info.clone();
+        other.event = newsterm_story::EventId::new_at(noon());
+        app.apply(Update::Event(Box::new(other)));
+        assert!(app.event.as_ref().is_some_and(|e| e.info.is_none()));
+
+        app.apply(Update::Event(Box::new(info.clone())));
+        let lines = screen(&draw(&mut app, 120, 24));
+        assert_eq!(lines[1], "Fire forces evacuation of Porto hotel");
+        assert_eq!(
+            lines[2],
+            "4 stories from 3 sources · 2024-05-03 12:01 UTC → 2024-05-03 13:10 UTC"
+        );
+        assert_eq!(
+            lines[3],
+            "Pace    3 stories in the last hour, 1 in its first ▲ rising"
+        );
+        assert_eq!(
+            lines[4],
+            "Sources Coastal Wire, Northern Post, Iberia Daily"
+        );
+        assert_eq!(lines[5], "People  Rui Moreira 2");
+        assert_eq!(lines[6], "Orgs    Civil Protection Agency 3");
+        assert_eq!(lines[7], "Places  Porto 4, Portugal 2");
+        assert_eq!(lines[8], "Topics  DISASTER 4");
+        assert!(lines[0].contains(" 4 stories "), "{}", lines[0]);
+        // Its stories, newest first, the copy unfolded with its own source.
+        let newest = row_of(&lines, "Porto hotel fire was started");
+        let copy = row_of(&lines, "Porto hotel fire: 300 guests");
+        assert!(lines[copy].contains(" Iberia Daily "), "{}", lines[copy]);
+        let first = lines
+            .iter()
+            .position(|l| l.ends_with("· Fire forces evacuation of Porto hotel"))
+            .unwrap_or_else(|| panic!("{}", lines.join("\n")));
+        assert!(newest < copy && copy < first, "{}", lines.join("\n"));
+        assert!(newest > 9, "the list comes under the header");
+
+        // Enter opens the selected story; Esc comes back to the event,
+        // then to TOP.
+        assert_eq!(
+            app.handle_key(key(KeyCode::Enter)),
+            vec![
+                Command::OpenStory {
+                    id: stories[3].id,
+                    revision: None
+                },
+                Command::Revisions { id: stories[3].id }
+            ]
+        );
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Event);
+        app.handle_key(key(KeyCode::Esc));
+        assert_eq!(app.view, View::Top);
+    }
+
+    #[test]
+    fn top_on_screen_follows_each_update_without_a_key() {
+        let mut app = wire();
+        assert_eq!(enter(&mut app, "TOP"), vec![Command::Top]);
+        let fire = headline(5, Priority::Urgent, "Fire forces evacuation of Porto hotel");
+        app.apply(Update::TopStories(vec![crate::fixtures::top_entry(
+            fire.clone(),
+            &["Coastal Wire"],
+        )]));
+        let lines = screen(&draw(&mut app, 120, 24));
+        assert!(lines[2].contains("Fire forces evacuation of Porto hotel"));
+        assert!(!lines[2].contains("+"), "{}", lines[2]);
+        // The live stream sends the whole list again: another source now
+        // carries the fire, and a flash leads.
+        let flash = headline(6, Priority::Flash, "Volcano erupts near Reykjavik airport");
+        app.apply(Update::TopStories(vec![
+            crate::fixtures::top_entry(flash, &["Arctic Wire"]),
+            crate::fixtures::top_entry(fire, &["Coastal Wire", "Northern Post"]),
+        ]));
+        let lines = screen(&draw(&mut app, 120, 24));
+        assert!(lines[0].contains(" 2 top stories "), "{}", lines[0]);
+        assert!(lines[2].contains("Volcano erupts"), "{}", lines[2]);
+        assert!(
+            lines[3].ends_with("Fire forces evacuation of Porto hotel  +1 source"),
+            "{}",
+            lines[3]
+        );
+    }
+
+    #[test]
+    fn an_event_page_fetches_itself_again_when_its_event_moves() {
+        let (event, stories, info) = porto_fire();
+        let mut app = wire();
+        enter(&mut app, &format!("EVT {event}"));
+        app.apply(Update::Event(Box::new(info.clone())));
+        assert!(app.follow_ups().is_empty());
+        // A story of another event landing changes nothing here.
+        app.apply(Update::Headline(headline(
+            80,
+            Priority::Normal,
+            "Unrelated",
+        )));
+        assert!(app.follow_ups().is_empty());
+        let mut landed = headline(81, Priority::Normal, "Porto hotel reopens");
+        landed.event = Some(event);
+        app.apply(Update::Headline(landed.clone()));
+        assert_eq!(app.follow_ups(), vec![Command::OpenEvent(event)]);
+        // Once asked, not again until the answer is in.
+        app.apply(Update::Headline(landed));
+        assert!(app.follow_ups().is_empty());
+        app.apply(Update::Event(Box::new(info.clone())));
+        // TOP saying the event has a story more (a filtered monitor may
+        // not carry it) asks too; TOP agreeing with the page does not.
+        let mut entry = crate::fixtures::top_entry(stories[3].clone(), &["Coastal Wire"]);
+        entry.event = event;
+        entry.stories = 4;
+        entry.last = info.last;
+        app.apply(Update::TopStories(vec![entry.clone()]));
+        assert!(app.follow_ups().is_empty());
+        entry.stories = 5;
+        app.apply(Update::TopStories(vec![entry]));
+        assert_eq!(app.follow_ups(), vec![Command::OpenEvent(event)]);
     }
 
     #[test]

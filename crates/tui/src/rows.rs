@@ -2,8 +2,8 @@
 //! first, one row per story, bounded) and a selection that stays on its
 //! story while rows arrive above it.
 
-use newsterm_api::{Headline, ReadStory, SearchHit, TopEntry};
-use newsterm_story::{Priority, StoryId};
+use newsterm_api::{Headline, ReadStory, SearchHit, TopEntry, Velocity};
+use newsterm_story::{EventId, Priority, StoryId};
 use time::OffsetDateTime;
 
 /// Most rows the live monitor keeps; older ones fall off the bottom.
@@ -35,6 +35,10 @@ pub(crate) struct Row {
     pub withdrawn: Option<String>,
     /// On READ: the distinct readers who opened the story in the window.
     pub readers: Option<u64>,
+    /// The event the story reports, when known: Enter on a TOP row opens it.
+    pub event: Option<EventId>,
+    /// On TOP: the event's pace.
+    pub velocity: Option<Velocity>,
 }
 
 impl Row {
@@ -62,6 +66,8 @@ impl From<&Headline> for Row {
             carried_by: h.carried_by.clone(),
             withdrawn: h.is_withdrawn().then(|| h.note.clone().unwrap_or_default()),
             readers: None,
+            event: h.event,
+            velocity: None,
         }
     }
 }
@@ -71,6 +77,8 @@ impl Row {
     /// carry the event.
     pub fn top(entry: &TopEntry) -> Row {
         let mut row = Row::from(&entry.latest);
+        row.event = Some(entry.event);
+        row.velocity = Some(entry.velocity);
         row.carried_by = entry
             .sources
             .iter()
@@ -111,6 +119,8 @@ impl From<SearchHit> for Row {
             carried_by: Vec::new(),
             withdrawn: None,
             readers: None,
+            event: None,
+            velocity: None,
         }
     }
 }
@@ -275,6 +285,8 @@ mod tests {
             carried_by: Vec::new(),
             withdrawn: None,
             readers: None,
+            event: None,
+            velocity: None,
         }
     }
 

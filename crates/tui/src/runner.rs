@@ -128,13 +128,13 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
                     let clock = matches!(update, Update::Clock(_));
                     app.apply(update);
                     ticks += u64::from(clock);
+                    let mut more = app.follow_ups();
                     // A cluster node's lag moves on its own: asked again
                     // now and then while the status bar shows it.
                     if clock && app.cluster.is_some() && ticks.is_multiple_of(CLUSTER_EVERY_SECS) {
-                        io.execute_all(&mut app, vec![Command::StoryCount])
-                    } else {
-                        Ok(Flow::Continue)
+                        more.push(Command::StoryCount);
                     }
+                    io.execute_all(&mut app, more)
                 }
                 Inbox::Live { generation, update } => {
                     // Headlines still queued from a replaced subscription
@@ -143,7 +143,8 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
                         bells += usize::from(rings_bell(&update));
                         app.apply(update);
                     }
-                    Ok(Flow::Continue)
+                    let more = app.follow_ups();
+                    io.execute_all(&mut app, more)
                 }
                 Inbox::Alert(update) => {
                     bells += usize::from(rings_bell(&update));
@@ -321,6 +322,12 @@ impl Fetcher {
                     }
                 });
             }
+            Command::OpenEvent(id) => self.fetch(async move {
+                match client.event(&id.to_string()).await {
+                    Ok(info) => Update::Event(Box::new(info)),
+                    Err(e) => Update::Error(format!("event {id}: {e}")),
+                }
+            }),
             Command::Revisions { id } => self.fetch(async move {
                 match client.revisions(&id.to_string()).await {
                     Ok(revisions) => Update::Revisions { id, revisions },
