@@ -11,6 +11,12 @@
 //! and committed durably to SQLite before fan-out; a NATS publish is
 //! fire-and-forget with no storage, so the comparison is of everything a
 //! reader waits for in each system.
+//!
+//! newsterm runs twice at each size: in local mode (no users) and with
+//! tokens on, where the publisher sends an editor's bearer token and
+//! every subscriber a reader's, so what checking them costs shows side by
+//! side. (All subscribers share one reader token, the per-token stream cap
+//! raised to let them in; the cap is still counted on every connect.)
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -25,7 +31,7 @@ use tokio::sync::mpsc;
 
 use crate::floor::Floor;
 use crate::report::{Figure, Percentiles, r1};
-use crate::{BenchConfig, BenchError, markdown_stories};
+use crate::{BenchConfig, BenchError, BenchTokens, Tokens, markdown_stories};
 
 /// How subscribers are reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,13 +84,24 @@ pub fn run(config: &BenchConfig, floor: &Floor) -> Result<Vec<Figure>, BenchErro
     }
     let mut figures = Vec::new();
     for &n in &sizes {
-        let server = ServerProcess::start(&config.server_exe, &config.scratch)?;
-        for transport in [Transport::Sse, Transport::Ws] {
-            figures.push(measure(config, floor, transport, &server.url, n)?);
+        for tokens in Tokens::BOTH {
+            let server = ServerProcess::start(&config.server_exe, &config.scratch, tokens)?;
+            for transport in [Transport::Sse, Transport::Ws] {
+                let fig = measure(config, floor, transport, &server.url, &server.tokens, n)?;
+                figures.push(fig.with("tokens", tokens.name()));
+            }
+            drop(server);
         }
-        drop(server);
         if let Ok(nats) = &nats {
-            figures.push(measure(config, floor, Transport::Nats, &nats.url, n)?);
+            let none = BenchTokens::default();
+            figures.push(measure(
+                config,
+                floor,
+                Transport::Nats,
+                &nats.url,
+                &none,
+                n,
+            )?);
         }
     }
     Ok(figures)
@@ -97,6 +114,7 @@ fn measure(
     floor: &Floor,
     transport: Transport,
     url: &str,
+    tokens: &BenchTokens,
     subscribers: usize,
 ) -> Result<Figure, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
@@ -116,10 +134,12 @@ fn measure(
             for _ in 0..batch {
                 let url = url.to_string();
                 let ready = ready_tx.clone();
+                let token = tokens.read.clone();
                 subs.push(tokio::spawn(async move {
+                    let token = token.as_deref();
                     match transport {
-                        Transport::Sse => sse_subscriber(&url, total, ready).await,
-                        Transport::Ws => ws_subscriber(&url, total, ready).await,
+                        Transport::Sse => sse_subscriber(&url, token, total, ready).await,
+                        Transport::Ws => ws_subscriber(&url, token, total, ready).await,
                         Transport::Nats => nats_subscriber(&url, total, ready).await,
                     }
                 }));
@@ -136,7 +156,10 @@ fn measure(
         }
         let sent = match transport {
             Transport::Nats => publish_nats(url, &stories, subscribers, &bar).await?,
-            _ => publish_http(url, stories, subscribers, &bar).await?,
+            _ => {
+                let token = tokens.publish.as_deref();
+                publish_http(url, token, stories, subscribers, &bar).await?
+            }
         };
         let mut received = Vec::with_capacity(subscribers);
         for s in subs {
@@ -238,23 +261,16 @@ async fn wait_for_subscribers(url: &str, n: usize) -> Result<(), BenchError> {
 
 async fn publish_http(
     url: &str,
+    token: Option<&str>,
     stories: Vec<String>,
     subscribers: usize,
     bar: &indicatif::ProgressBar,
 ) -> Result<HashMap<u64, Instant>, BenchError> {
     let http = newsterm_client::http();
-    let endpoint = format!("{url}/api/stories");
     let mut sent = HashMap::new();
     for story in stories {
         let t = Instant::now();
-        let ack: newsterm_api::PublishAck = http
-            .post(&endpoint)
-            .header("content-type", "text/markdown")
-            .body(story)
-            .send()
-            .await?
-            .json()
-            .await?;
+        let ack = crate::publish_markdown(&http, url, token, story).await?;
         sent.insert(ack.seq, t);
         bar.inc(1);
         tokio::time::sleep(pace(subscribers)).await;
@@ -302,15 +318,21 @@ async fn publish_nats(
 
 async fn sse_subscriber(
     url: &str,
+    token: Option<&str>,
     want: usize,
     ready: mpsc::Sender<()>,
 ) -> Result<Received, BenchError> {
     let addr = url.trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).await?;
     s.set_nodelay(true)?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     s.write_all(
-        format!("GET /api/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n")
-            .as_bytes(),
+        format!(
+            "GET /api/stream HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n{auth}\r\n"
+        )
+        .as_bytes(),
     )
     .await?;
     let mut seen = Vec::with_capacity(want);
@@ -344,11 +366,22 @@ async fn sse_subscriber(
 
 async fn ws_subscriber(
     url: &str,
+    token: Option<&str>,
     want: usize,
     ready: mpsc::Sender<()>,
 ) -> Result<Received, BenchError> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let ws_url = format!("{}/api/ws", url.replace("http://", "ws://"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url)
+    let mut request = ws_url
+        .into_client_request()
+        .map_err(|e| BenchError::Failed(format!("WebSocket request: {e}")))?;
+    if let Some(token) = token {
+        let value = format!("Bearer {token}")
+            .parse()
+            .map_err(|e| BenchError::Failed(format!("WebSocket token header: {e}")))?;
+        request.headers_mut().insert("authorization", value);
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
         .await
         .map_err(|e| BenchError::Failed(format!("WebSocket connect: {e}")))?;
     let _ = ready.send(()).await;
@@ -415,16 +448,25 @@ fn parse_u64(bytes: &[u8]) -> Option<u64> {
 struct ServerProcess {
     child: Child,
     url: String,
+    tokens: BenchTokens,
     dir: std::path::PathBuf,
 }
 
 impl ServerProcess {
-    fn start(exe: &Path, scratch: &Path) -> Result<ServerProcess, BenchError> {
+    fn start(exe: &Path, scratch: &Path, tokens: Tokens) -> Result<ServerProcess, BenchError> {
         let dir = scratch.join(format!("newsterm-bench-fanout-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        let tokens = BenchTokens::provision(&dir, tokens)?;
+        let limits = crate::bench_limits();
         let mut child = Command::new(exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(&dir)
+            .arg("--max-streams")
+            .arg(limits.max_streams.to_string())
+            .arg("--max-streams-per-token")
+            .arg(limits.max_streams_per_caller.to_string())
+            .arg("--write-rate")
+            .arg(limits.writes_per_second.to_string())
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -440,7 +482,12 @@ impl ServerProcess {
             .strip_prefix("newsterm listening on ")
             .ok_or_else(|| BenchError::Failed(format!("newsterm serve said {line:?}")))?
             .to_string();
-        Ok(ServerProcess { child, url, dir })
+        Ok(ServerProcess {
+            child,
+            url,
+            tokens,
+            dir,
+        })
     }
 }
 

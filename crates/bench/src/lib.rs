@@ -11,6 +11,12 @@
 //! threads, so figures do not depend on anything left running. Results are
 //! printed as a table, or with `--json` as one JSON object a line.
 //!
+//! Publishing and fan-out are measured twice, side by side: in local
+//! mode (no users, no credential checked) and with tokens on (a user per
+//! role, every publish and every subscriber carrying a bearer token, the
+//! rate limiter and stream caps counting), so the cost of the checks is
+//! read off the same run.
+//!
 //! This crate measures; it asserts nothing. Timing is never a test.
 
 mod alerts;
@@ -85,6 +91,9 @@ pub enum BenchError {
     /// A file or process failed.
     #[error("bench I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// The bench's users and tokens could not be made.
+    #[error("bench accounts: {0}")]
+    Accounts(#[from] newsterm_accounts::AccountsError),
     /// An HTTP request failed.
     #[error("bench HTTP: {0}")]
     Http(#[from] reqwest::Error),
@@ -130,9 +139,74 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
     Ok(report)
 }
 
+/// Whether a benchmarked server checks credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tokens {
+    /// Local mode: no users, nothing checked (loopback only).
+    Off,
+    /// Users exist: every publish carries an editor's token and every
+    /// subscriber a reader's.
+    On,
+}
+
+impl Tokens {
+    pub const BOTH: [Tokens; 2] = [Tokens::Off, Tokens::On];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tokens::Off => "off",
+            Tokens::On => "on",
+        }
+    }
+}
+
+/// The bearer tokens of a server with tokens on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BenchTokens {
+    /// An editor's token (publish).
+    pub publish: Option<String>,
+    /// A reader's token (read).
+    pub read: Option<String>,
+}
+
+impl BenchTokens {
+    /// With `Tokens::On`, makes an editor and a reader in `dir` (a fresh
+    /// data directory), as `newsterm user add` and `token create` would,
+    /// and returns their tokens; with `Tokens::Off`, none.
+    pub fn provision(dir: &std::path::Path, tokens: Tokens) -> Result<BenchTokens, BenchError> {
+        if tokens == Tokens::Off {
+            return Ok(BenchTokens::default());
+        }
+        newsterm_server::DataDir::new(dir).create()?;
+        let accounts = newsterm_accounts::Accounts::open(dir)?;
+        accounts.add_user("bench-editor", newsterm_accounts::Role::Editor, None)?;
+        accounts.add_user("bench-reader", newsterm_accounts::Role::Reader, None)?;
+        let publish = accounts.create_token("bench-editor", None, None, Some("bench"))?;
+        let read = accounts.create_token("bench-reader", None, None, Some("bench"))?;
+        Ok(BenchTokens {
+            publish: Some(publish.token),
+            read: Some(read.token),
+        })
+    }
+}
+
+/// Limits that let a benchmark's load through while still counting it:
+/// the rate limiter and stream caps run on every request, as in
+/// production, but never refuse one.
+pub(crate) fn bench_limits() -> newsterm_server::Limits {
+    newsterm_server::Limits {
+        max_streams: 50_000,
+        max_streams_per_caller: 50_000,
+        writes_per_second: 1_000_000,
+        ..newsterm_server::Limits::default()
+    }
+}
+
 /// A fresh server on its own runtime, stopped and cleaned up on drop.
 pub(crate) struct BenchServer {
     pub url: String,
+    /// The tokens to use, when the server checks them.
+    pub tokens: BenchTokens,
     stop: Option<tokio::sync::watch::Sender<bool>>,
     runtime: Option<tokio::runtime::Runtime>,
     server: Option<newsterm_server::RunningServer>,
@@ -141,8 +215,18 @@ pub(crate) struct BenchServer {
 
 impl BenchServer {
     pub fn start(scratch: &std::path::Path, name: &str) -> Result<BenchServer, BenchError> {
+        BenchServer::start_with(scratch, name, Tokens::Off)
+    }
+
+    /// A fresh server, checking tokens or not.
+    pub fn start_with(
+        scratch: &std::path::Path,
+        name: &str,
+        tokens: Tokens,
+    ) -> Result<BenchServer, BenchError> {
         let dir = scratch.join(format!("newsterm-bench-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
+        let tokens = BenchTokens::provision(&dir, tokens)?;
         // The server gets its own worker threads, as a separate process
         // would; the clients run on the caller's runtime.
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -150,13 +234,15 @@ impl BenchServer {
             .thread_name("bench-server")
             .enable_all()
             .build()?;
-        let server =
-            runtime.block_on(newsterm_server::start(newsterm_server::ServerConfig::new(
-                newsterm_server::DataDir::new(&dir),
-                std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            )))?;
+        let mut config = newsterm_server::ServerConfig::new(
+            newsterm_server::DataDir::new(&dir),
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        );
+        config.limits = bench_limits();
+        let server = runtime.block_on(newsterm_server::start(config))?;
         Ok(BenchServer {
             url: server.url(),
+            tokens,
             stop: Some(server.stopper()),
             runtime: Some(runtime),
             server: Some(server),
@@ -192,25 +278,30 @@ impl Drop for BenchServer {
     }
 }
 
-/// One Markdown publish to the server at `url`, which must be acknowledged.
+/// One Markdown publish to the server at `url`, with `token` as its
+/// bearer when given; it must be acknowledged.
 pub(crate) async fn publish_markdown(
     http: &reqwest::Client,
     url: &str,
+    token: Option<&str>,
     md: String,
-) -> Result<(), BenchError> {
-    let resp = http
+) -> Result<newsterm_api::PublishAck, BenchError> {
+    let mut request = http
         .post(format!("{url}/api/stories"))
         .header("content-type", "text/markdown")
-        .body(md)
-        .send()
-        .await?;
+        .body(md);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let resp = request.send().await?;
     if resp.status() != 201 {
         return Err(BenchError::Failed(format!(
-            "publish answered {}",
-            resp.status()
+            "publish answered {}: {}",
+            resp.status(),
+            resp.text().await.unwrap_or_default()
         )));
     }
-    Ok(())
+    Ok(resp.json().await?)
 }
 
 /// Stories as Markdown, ready to POST, cycling through the corpus.

@@ -270,7 +270,7 @@ fn ack_latency(
             let md =
                 format!("---\nheadline: Ack probe {i}\n---\nA probe of ack latency, number {i}.\n");
             let t = Instant::now();
-            crate::publish_markdown(http, url, md).await?;
+            crate::publish_markdown(http, url, None, md).await?;
             lat.push(t.elapsed().as_secs_f64() * 1e3);
         }
         Ok::<_, BenchError>(lat)
@@ -299,7 +299,7 @@ fn read_after_write(
         for i in 0..READ_AFTER_WRITE {
             let word = format!("rawprobe{i}x{}", std::process::id());
             let md = format!("---\nheadline: Probe {i}\n---\nThis story alone says {word}.\n");
-            crate::publish_markdown(http, url, md).await?;
+            crate::publish_markdown(http, url, None, md).await?;
             let acked = Instant::now();
             let mut first = true;
             loop {

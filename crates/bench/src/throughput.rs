@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::report::{Figure, Percentiles, r1};
-use crate::{BenchConfig, BenchError, BenchServer, markdown_stories, progress};
+use crate::{BenchConfig, BenchError, BenchServer, Tokens, markdown_stories, progress};
 
 const PUBLISHES: usize = 4_000;
 const IMPORT_LINES: usize = 40_000;
@@ -12,7 +12,8 @@ const IMPORT_BATCH: usize = 1_000;
 
 /// Stories/s for one publisher sending one story at a time, then for 8
 /// publishers at once (whose writes the engine groups into shared
-/// transactions).
+/// transactions); each in local mode and with tokens on (every publish
+/// carrying an editor's bearer token, checked and rate-counted).
 pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
     let stories = Arc::new(markdown_stories(&config.corpus, PUBLISHES));
@@ -20,9 +21,15 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
         return Err(BenchError::Failed("no stories in the corpus".into()));
     }
     let mut figures = Vec::new();
-    for clients in [1usize, 8] {
-        let server = BenchServer::start(&config.scratch, "publish")?;
-        let bar = progress(PUBLISHES as u64, &format!("publish, {clients} client(s)"));
+    for (clients, tokens) in [1usize, 8]
+        .into_iter()
+        .flat_map(|c| Tokens::BOTH.map(|t| (c, t)))
+    {
+        let server = BenchServer::start_with(&config.scratch, "publish", tokens)?;
+        let bar = progress(
+            PUBLISHES as u64,
+            &format!("publish, {clients} client(s), tokens {}", tokens.name()),
+        );
         let (secs, mut lat) = rt.block_on(async {
             let http = newsterm_client::http();
             let started = Instant::now();
@@ -30,13 +37,14 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
             for c in 0..clients {
                 let http = http.clone();
                 let url = server.url.clone();
+                let token = server.tokens.publish.clone();
                 let stories = stories.clone();
                 let bar = bar.clone();
                 tasks.push(tokio::spawn(async move {
                     let mut lat = Vec::new();
                     for s in stories.iter().skip(c).step_by(clients) {
                         let t = Instant::now();
-                        crate::publish_markdown(&http, &url, s.clone()).await?;
+                        crate::publish_markdown(&http, &url, token.as_deref(), s.clone()).await?;
                         lat.push(t.elapsed());
                         bar.inc(1);
                     }
@@ -54,6 +62,7 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
         figures.push(
             Figure::new("publish")
                 .with("clients", clients as u64)
+                .with("tokens", tokens.name())
                 .with("stories", PUBLISHES as u64)
                 .with("stories_per_s", r1(PUBLISHES as f64 / secs))
                 .with("ack_p50_us", r1(p.p50))
