@@ -157,6 +157,32 @@ impl AlertStore {
         Ok(alerts)
     }
 
+    /// Replaces what alert `id` is called, matches and delivers to with
+    /// `spec`, keeping its owner, creation time and hits; `None` when
+    /// there is no such alert. Nothing changes when `spec` is invalid.
+    pub fn replace(&self, id: AlertId, spec: &AlertSpec) -> Result<Option<Alert>, AlertError> {
+        spec.validate()?;
+        let hook = spec.delivery.webhook.as_ref();
+        let changed = self.conn().execute(
+            "UPDATE alerts SET name = ?2, query = ?3, stream = ?4, feed = ?5,
+                 webhook_url = ?6, webhook_secret = ?7
+             WHERE id = ?1",
+            params![
+                id_param(id)?,
+                spec.name.trim(),
+                spec.query,
+                spec.delivery.stream,
+                spec.delivery.feed,
+                hook.map(|h| h.url.as_str()),
+                hook.map(|h| h.secret.as_str()),
+            ],
+        )?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        self.get(id)
+    }
+
     /// Removes an alert and its hits; false when there was none.
     pub fn remove(&self, id: AlertId) -> Result<bool, AlertError> {
         let removed = self
@@ -534,5 +560,44 @@ mod tests {
         assert!(alerts_of(Whose::User(1), Some(theirs)).is_empty());
         assert_eq!(alerts_of(Whose::User(2), Some(theirs)), [theirs]);
         assert_eq!(alerts_of(Whose::Everyone, None), [mine, theirs, local]);
+    }
+
+    #[test]
+    fn a_replaced_alert_keeps_its_owner_creation_and_hits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("alerts.db");
+        let store = AlertStore::open(&path).unwrap();
+        let a = store.add(&spec("quakes", "quake"), Some(3), NOW).unwrap();
+        store
+            .record_fired(&[hit(a.id, StoryId::new(), 1, 5)])
+            .unwrap();
+        let edited = store
+            .replace(a.id, &spec(" tremors ", "tremor OR quake"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (edited.id, edited.name.as_str(), edited.query_text.as_str()),
+            (a.id, "tremors", "tremor OR quake")
+        );
+        assert_eq!((edited.owner, edited.created), (a.owner, a.created));
+        assert_eq!(
+            store
+                .recent_fired(Some(a.id), Whose::Everyone, 10)
+                .unwrap()
+                .len(),
+            1
+        );
+        // An invalid spec changes nothing; an unknown id is none.
+        assert!(store.replace(a.id, &spec("bad", "(")).is_err());
+        assert!(
+            store
+                .replace(AlertId(999), &spec("x", "y"))
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            AlertStore::open(&path).unwrap().get(a.id).unwrap(),
+            Some(edited)
+        );
     }
 }

@@ -558,7 +558,9 @@ fn default_true() -> bool {
 pub struct WebhookTarget {
     /// The https URL.
     pub url: String,
-    /// Only on input: signs each delivery (HMAC-SHA256).
+    /// Signs each delivery (HMAC-SHA256). Given on input; on output only
+    /// in the answer to the `POST` that made the alert, and only when the
+    /// server chose it (no secret was sent): never listed or shown again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Only on output: true while deliveries to this target keep failing.

@@ -106,6 +106,11 @@ pub async fn alert(server: &ServerArg, cmd: AlertCommand) -> Result<()> {
                 })
                 .await?;
             say!("alert {}\t{}\t{}", alert.id, alert.name, alert.query);
+            if let Some(secret) = alert.delivery.webhook.and_then(|w| w.secret) {
+                say!(
+                    "webhook secret (shown once, keep it where the receiver checks signatures): {secret}"
+                );
+            }
         }
         AlertCommand::List => {
             for a in client.alerts().await? {

@@ -125,6 +125,13 @@ async fn every_write_needs_a_token_with_its_scope() {
         ),
         write(
             Method::POST,
+            format!("/api/stories/{story}/withdraw"),
+            "publish",
+            "application/json",
+            r#"{"reason":"Withdrawn in a test."}"#,
+        ),
+        write(
+            Method::POST,
             "/api/import".into(),
             "publish",
             "application/x-ndjson",
@@ -171,6 +178,13 @@ async fn every_write_needs_a_token_with_its_scope() {
             "alerts",
             "application/json",
             r#"{"name":"oil","query":"oil"}"#,
+        ),
+        write(
+            Method::PUT,
+            format!("/api/alerts/{alert}"),
+            "alerts",
+            "application/json",
+            r#"{"name":"tremors","query":"quake OR tremor"}"#,
         ),
         write(
             Method::DELETE,
@@ -844,7 +858,7 @@ async fn hit_names(url: &str, token: &str) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_reader_sees_and_removes_only_their_own_alerts() {
+async fn a_reader_sees_edits_and_removes_only_their_own_alerts() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     add_user(&data, "ana", "admin", None);
@@ -893,6 +907,23 @@ async fn a_reader_sees_and_removes_only_their_own_alerts() {
         assert_eq!(s, 404, "{method} {path}: {v}");
     }
     assert_eq!(alert_names(url, &rae).await, ["quakes"], "ray removed it");
+    // Nor can he edit it; its owner can.
+    let edit = |token: String, name: &'static str| async move {
+        send(
+            Method::PUT,
+            &format!("{url}/api/alerts/{quakes}"),
+            Some(&token),
+            "application/json",
+            &format!(r#"{{"name":"{name}","query":"tremor"}}"#),
+        )
+        .await
+    };
+    let (s, v) = edit(ray.clone(), "ray's now").await;
+    assert_eq!(s, 404, "{v}");
+    assert_eq!(alert_names(url, &rae).await, ["quakes"], "ray edited it");
+    let (s, v) = edit(rae.clone(), "tremors").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(alert_names(url, &rae).await, ["tremors"]);
 
     // Ray's alert stream carries his hits only: rae's fires first, yet
     // the first hit ray receives is his own.
@@ -932,8 +963,8 @@ async fn a_reader_sees_and_removes_only_their_own_alerts() {
     assert_eq!(first["name"], "floods", "{first}");
     // Both hits are logged by now (they fire in wire order).
     assert_eq!(hit_names(url, &ray).await, ["floods"]);
-    assert_eq!(hit_names(url, &rae).await, ["quakes"]);
-    assert_eq!(hit_names(url, &admin).await, ["floods", "quakes"]);
+    assert_eq!(hit_names(url, &rae).await, ["tremors"]);
+    assert_eq!(hit_names(url, &admin).await, ["floods", "tremors"]);
 
     // An admin acts on anyone's alert.
     let (s, v) = send(

@@ -1,5 +1,6 @@
 //! Standing alerts end to end: CRUD through the API and the CLI, firing
-//! rules, the alert stream, signed webhooks with retries, per-alert feeds.
+//! rules, the alert stream, signed webhooks with retries, per-alert feeds,
+//! and webhook secrets that never leave the server once set.
 
 mod common;
 
@@ -330,11 +331,13 @@ impl Drop for Held {
     }
 }
 
-async fn start_receiver(rx: Receiver, secret: &'static str) -> String {
+async fn start_receiver(rx: Receiver, secret: &str) -> String {
+    let secret: Arc<str> = secret.into();
     let app = axum::Router::new().route(
         "/hook",
         axum::routing::post(move |headers: HeaderMap, body: Bytes| {
             let rx = rx.clone();
+            let secret = secret.clone();
             async move {
                 *rx.calls.lock().unwrap() += 1;
                 if rx.gone {
@@ -589,4 +592,194 @@ async fn webhooks_to_internal_addresses_are_not_delivered_unless_allowed() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(*receiver.calls.lock().unwrap(), 0);
+}
+
+/// A request with a bearer token; the status and the body as text.
+async fn call(
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, String) {
+    let mut req = http().request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.text().await.expect("body"))
+}
+
+/// Publishes a Markdown story with a token, which must be acknowledged.
+async fn publish_as(url: &str, token: &str, headline: &str, word: &str) {
+    let resp = http()
+        .post(format!("{url}/api/stories"))
+        .bearer_auth(token)
+        .header("content-type", "text/markdown")
+        .body(markdown_story(headline, word))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_secrets_never_appear_in_answers_or_the_log_after_creation() {
+    use reqwest::Method;
+    const SENT: &str = "sent-secret-5f1e9c2a7b";
+    const REPLACED: &str = "replaced-secret-0d83b6e4";
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    common::add_user(&data, "ana", "admin", None);
+    common::add_user(&data, "ed", "editor", None);
+    let admin = common::token_for(&data, "ana", None);
+    let editor = common::token_for(&data, "ed", None);
+    // Everything the server logs, down to debug, goes to a file.
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut server = Server::start_configured(&data, &["--allow-private-fetch"], |c| {
+        c.env("RUST_LOG", "debug").stderr(log);
+    });
+    let url = server.url.clone();
+
+    let signed = Receiver::default();
+    let signed_url = start_receiver(signed.clone(), SENT).await;
+    // A target that refuses every delivery: the failure path logs too.
+    let gone = Receiver {
+        gone: true,
+        ..Receiver::default()
+    };
+    let gone_url = start_receiver(gone.clone(), "unused").await;
+
+    // A secret the editor sends is taken and not echoed.
+    let (status, created) = call(
+        Method::POST,
+        format!("{url}/api/alerts"),
+        &editor,
+        Some(serde_json::json!({"name": "harbour", "query": "harbour",
+            "delivery": {"webhook": {"url": signed_url, "secret": SENT}}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert!(!created.contains(SENT), "{created}");
+    let harbour: AlertInfo = serde_json::from_str(&created).unwrap();
+    // A secret the server makes is shown in the creation answer, once.
+    let (status, created) = call(
+        Method::POST,
+        format!("{url}/api/alerts"),
+        &editor,
+        Some(serde_json::json!({"name": "gone", "query": "harbour",
+            "delivery": {"webhook": {"url": gone_url}}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let made: AlertInfo = serde_json::from_str(&created).unwrap();
+    let made_secret = made
+        .delivery
+        .webhook
+        .as_ref()
+        .and_then(|w| w.secret.clone())
+        .expect("the made secret is shown at creation");
+    assert!(made_secret.len() >= 32, "{made_secret}");
+
+    // Deliveries are signed with the secret sent, and the failing target
+    // is tried and marked failing (three stories).
+    for i in 0..3 {
+        publish_as(&url, &editor, &format!("Harbour news {i}"), "quays").await;
+    }
+    wait_until("three signed deliveries", 30, || {
+        signed.got.lock().unwrap().len() == 3
+    })
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, listed) = call(Method::GET, format!("{url}/api/alerts"), &editor, None).await;
+        let listed: Vec<AlertInfo> = serde_json::from_str(&listed).unwrap();
+        if listed
+            .iter()
+            .any(|a| a.name == "gone" && a.delivery.webhook.as_ref().is_some_and(|w| w.failing))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never marked failing: {listed:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Edits by the owner and by an admin that leave the secret out keep
+    // it (the next delivery is still signed with it) and show none.
+    for (token, name) in [(&editor, "harbour (edited)"), (&admin, "harbour (admin)")] {
+        let (status, edited) = call(
+            Method::PUT,
+            format!("{url}/api/alerts/{}", harbour.id),
+            token,
+            Some(serde_json::json!({"name": name, "query": "harbour OR port",
+                "delivery": {"webhook": {"url": signed_url}}})),
+        )
+        .await;
+        assert_eq!(status, 200, "{edited}");
+        let edited: AlertInfo = serde_json::from_str(&edited).unwrap();
+        assert_eq!(edited.name, name);
+        assert_eq!(edited.delivery.webhook.and_then(|w| w.secret), None);
+    }
+    publish_as(&url, &editor, "Port reopens", "berths").await;
+    wait_until("the delivery after the edits", 30, || {
+        signed.got.lock().unwrap().len() == 4
+    })
+    .await;
+    // A new secret given in an edit is taken and not echoed either.
+    let (status, edited) = call(
+        Method::PUT,
+        format!("{url}/api/alerts/{}", harbour.id),
+        &admin,
+        Some(serde_json::json!({"name": "harbour", "query": "harbour",
+            "delivery": {"webhook": {"url": signed_url, "secret": REPLACED}}})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    assert!(!edited.contains(REPLACED), "{edited}");
+
+    // Everything the owner and an admin can read about alerts.
+    let secrets = [SENT, REPLACED, made_secret.as_str()];
+    let mut answers = vec![edited];
+    for token in [&editor, &admin] {
+        for path in [
+            "/api/alerts".to_string(),
+            format!("/api/alerts/{}", harbour.id),
+            format!("/api/alerts/{}", made.id),
+            "/api/alerts/hits".to_string(),
+            format!("/api/alerts/{}/hits", harbour.id),
+            format!("/feeds/alerts/{}.atom", harbour.id),
+            format!("/feeds/alerts/{}.atom", made.id),
+        ] {
+            let (status, body) = call(Method::GET, format!("{url}{path}"), token, None).await;
+            assert_eq!(status, 200, "{path}: {body}");
+            answers.push(body);
+        }
+        let out = Command::new(BIN)
+            .args(["alert", "list", "--server", &url, "--token", token])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        answers.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    for answer in &answers {
+        for secret in secrets {
+            assert!(!answer.contains(secret), "a secret in an answer: {answer}");
+        }
+    }
+
+    // Nor in the log, written at debug level through all of the above.
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logged.contains("marked failing"),
+        "log not written: {logged}"
+    );
+    for secret in secrets {
+        assert!(!logged.contains(secret), "a secret in the log: {logged}");
+    }
 }

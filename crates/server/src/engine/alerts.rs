@@ -111,6 +111,21 @@ impl Alerts {
         Ok(alert)
     }
 
+    /// Replaces alert `id`'s name, query and delivery (see
+    /// [`AlertStore::replace`]); `None` when there is no such alert.
+    pub fn replace(&self, id: AlertId, spec: AlertSpec) -> Result<Option<Alert>, AlertError> {
+        let Some(alert) = self.store.replace(id, &spec)? else {
+            return Ok(None);
+        };
+        {
+            let mut index = write(&self.index);
+            index.remove(id);
+            index.insert(id, &alert.query);
+        }
+        write(&self.by_id).insert(id, alert.clone());
+        Ok(Some(alert))
+    }
+
     pub fn remove(&self, id: AlertId) -> Result<bool, AlertError> {
         let removed = self.store.remove(id)?;
         write(&self.index).remove(id);

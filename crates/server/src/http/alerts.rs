@@ -1,5 +1,5 @@
-//! Standing alerts over HTTP: list, add, remove, recent hits and a dry
-//! run (`/api/alerts…`). Matching and delivery live in the engine.
+//! Standing alerts over HTTP: list, add, edit, remove, recent hits and a
+//! dry run (`/api/alerts…`). Matching and delivery live in the engine.
 
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/alerts", get(list).post(add))
         .route("/api/alerts/hits", get(all_hits))
         .route("/api/alerts/test", get(test))
-        .route("/api/alerts/{id}", get(get_one).delete(remove))
+        .route("/api/alerts/{id}", get(get_one).put(edit).delete(remove))
         .route("/api/alerts/{id}/hits", get(hits))
 }
 
@@ -67,12 +67,15 @@ async fn get_one(
     Ok(Json(info(st.engine.alerts(), &alert)))
 }
 
-async fn add(
-    State(st): State<AppState>,
-    caller: Caller,
-    body: Result<Json<NewAlert>, JsonRejection>,
-) -> Result<(StatusCode, Json<AlertInfo>), ApiError> {
-    let Json(new) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
+/// What a `POST` or `PUT` body asks for, checked: a webhook needs the
+/// sources scope and an outbound URL the server may reach. A webhook given
+/// without a secret keeps the one `before` had, or gets a random one.
+fn spec_of(
+    st: &AppState,
+    caller: &Caller,
+    new: NewAlert,
+    before: Option<&Alert>,
+) -> Result<AlertSpec, ApiError> {
     let webhook = match new.delivery.webhook {
         None => None,
         Some(w) => {
@@ -80,9 +83,12 @@ async fn add(
             // or admin's call, like feed sources.
             caller.require(Scope::Sources)?;
             check_outbound_url("webhook", &w.url, st.engine.outbound())?;
+            let kept = before
+                .and_then(|a| a.delivery.webhook.as_ref())
+                .map(|h| h.secret.clone());
             Some(Webhook {
                 url: w.url,
-                secret: match w.secret {
+                secret: match w.secret.or(kept) {
                     Some(s) => s,
                     None => Webhook::random_secret()
                         .map_err(|e| ApiError::internal(format!("cannot make a secret: {e}")))?,
@@ -90,7 +96,7 @@ async fn add(
             })
         }
     };
-    let spec = AlertSpec {
+    Ok(AlertSpec {
         name: new.name,
         query: new.query,
         delivery: Delivery {
@@ -98,11 +104,55 @@ async fn add(
             webhook,
             feed: new.delivery.feed,
         },
-    };
+    })
+}
+
+async fn add(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewAlert>, JsonRejection>,
+) -> Result<(StatusCode, Json<AlertInfo>), ApiError> {
+    let Json(new) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
+    let made_secret = new
+        .delivery
+        .webhook
+        .as_ref()
+        .is_some_and(|w| w.secret.is_none());
+    let spec = spec_of(&st, &caller, new, None)?;
     let owner = caller.principal().map(|p| p.user_id);
     let engine = st.engine.clone();
     let alert = blocking(move || engine.alerts().add(spec, owner)).await?;
-    Ok((StatusCode::CREATED, Json(info(st.engine.alerts(), &alert))))
+    let mut shown = info(st.engine.alerts(), &alert);
+    // A secret the server made is shown this once, or its receiver could
+    // never check a signature; one the caller sent is never echoed.
+    if made_secret
+        && let (Some(shown), Some(hook)) = (
+            shown.delivery.webhook.as_mut(),
+            alert.delivery.webhook.as_ref(),
+        )
+    {
+        shown.secret = Some(hook.secret.clone());
+    }
+    Ok((StatusCode::CREATED, Json(shown)))
+}
+
+/// `PUT /api/alerts/{id}`: a new name, query or delivery for an alert the
+/// caller may see (owner and creation time stay).
+async fn edit(
+    State(st): State<AppState>,
+    caller: Caller,
+    UrlPath(id): UrlPath<String>,
+    body: Result<Json<NewAlert>, JsonRejection>,
+) -> Result<Json<AlertInfo>, ApiError> {
+    let before = visible_alert(&st, &caller, &id)?;
+    let Json(new) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
+    let spec = spec_of(&st, &caller, new, Some(&before))?;
+    let engine = st.engine.clone();
+    let id = before.id;
+    let alert = blocking(move || engine.alerts().replace(id, spec))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("alert {id} does not exist")))?;
+    Ok(Json(info(st.engine.alerts(), &alert)))
 }
 
 async fn remove(
