@@ -716,7 +716,7 @@ impl EntityTagger<'_> {
                 }
                 ORG => {
                     e.kind = EntityType::Org;
-                    let name = strip_article(text);
+                    let name = without_legal_suffix(strip_article(text));
                     let entry = gaz.lookup(name);
                     if let Some(expansion) = acronyms.get(text) {
                         e.canonical = expansion.to_string();
@@ -735,7 +735,7 @@ impl EntityTagger<'_> {
                         out.push(e);
                         continue;
                     } else {
-                        e.canonical = name.to_string();
+                        e.canonical = gaz.org_name(name);
                     }
                     e.id = format!("org:{}", slug(&e.canonical));
                 }
@@ -786,6 +786,26 @@ impl EntityTagger<'_> {
             }
         }
         out
+    }
+}
+
+/// Legal forms that the same company is named with and without: "Apple Inc."
+/// and "Apple" are one organisation.
+const LEGAL_SUFFIXES: &[&str] = &[
+    "Inc.", "Inc", "Corp.", "Corp", "Co.", "Ltd.", "Ltd", "plc", "PLC", "Plc", "LLC", "AG", "SA",
+    "S.A.", "NV", "N.V.", "GmbH", "SE",
+];
+
+/// An organisation's name without its legal form ("Apple Inc." → "Apple"),
+/// unless nothing would be left.
+fn without_legal_suffix(name: &str) -> &str {
+    let Some((head, last)) = name.rsplit_once(' ') else {
+        return name;
+    };
+    if LEGAL_SUFFIXES.contains(&last) {
+        head.trim_end_matches([',', ' '])
+    } else {
+        name
     }
 }
 

@@ -19,6 +19,7 @@ mod gazetteer;
 mod highlights;
 mod jsonl;
 mod language;
+mod people;
 mod perceptron;
 mod places;
 mod quotes;
@@ -32,6 +33,7 @@ pub use annotations::{
 };
 pub use error::TagError;
 pub use jsonl::{MAX_LINE_BYTES, Summary, tag_jsonl};
+pub use people::{KnownPeople, MAX_KNOWN_NAMES};
 
 use entities::EntityTagger;
 use features::DocView;
@@ -43,7 +45,7 @@ use topics::{TopicModel, TopicWord};
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -121,6 +123,17 @@ impl Tagger {
             .and_then(|d| self.gazetteer.dateline_place(d));
         let mut tags = self.annotate(&text, content.headline.len(), dateline.as_ref());
         tags.dateline = dateline;
+        tags
+    }
+
+    /// [`Tagger::tag_content`], with people named by one word alone resolved
+    /// through the full names other stories gave them (and this story's full
+    /// names remembered for the next), so one person has one canonical name and
+    /// id across stories (see [`KnownPeople`]).
+    pub fn tag_content_known(&self, content: &StoryContent, people: &KnownPeople) -> Annotations {
+        let mut tags = self.tag_content(content);
+        people.observe(&tags);
+        people.resolve(&mut tags);
         tags
     }
 

@@ -138,6 +138,39 @@ impl Gazetteer {
         None
     }
 
+    /// The canonical name of an organisation the lexicon does not know: a leading
+    /// abbreviation of a known organisation or country is written out, so "U.N.
+    /// Security Council", "UN Security Council" and "United Nations Security
+    /// Council" are one name, and "U.S. Congress" is "United States Congress".
+    pub fn org_name(&self, name: &str) -> String {
+        let Some((first, rest)) = name.split_once(' ') else {
+            return name.to_string();
+        };
+        let letters = first.chars().filter(|c| c.is_alphabetic()).count();
+        if letters < 2 || first.chars().any(char::is_lowercase) {
+            return name.to_string();
+        }
+        let Some(entry) = self.lookup(first) else {
+            return name.to_string();
+        };
+        let expansion = entry.org.map(str::to_string).or_else(|| {
+            entry
+                .places
+                .iter()
+                .map(|&p| &self.places[p as usize])
+                .find(|p| p.kind == PlaceKind::Country)
+                .map(|p| p.name.clone())
+        });
+        let Some(expansion) = expansion else {
+            return name.to_string();
+        };
+        let full = format!("{expansion} {rest}");
+        match self.lookup(&full).and_then(|e| e.org) {
+            Some(known) => known.to_string(),
+            None => full,
+        }
+    }
+
     /// Chooses among the places of one name: a population prior by kind, the
     /// story's context, a qualifier ("Paris, Texas") and, for a dateline, the
     /// convention that datelines name cities. Returns the winner and its lead over

@@ -1,0 +1,209 @@
+//! One person, one name across stories. Within a story the entity pass already
+//! gives "Biden" and "Mr. Biden" the canonical name of the story's "Joe Biden";
+//! a story that names someone only by surname ("Biden signs bill", a flash
+//! headline) cannot know that on its own. [`KnownPeople`] remembers the full
+//! names other stories gave, by surname (and by first word, for names written
+//! surname first: "Xi" of "Xi Jinping"), and rewrites such a lone name to the
+//! full name when the remembered names leave no doubt, so that its canonical
+//! name and id are the same as in every other story about that person.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use crate::annotations::{Annotations, EntityType};
+use crate::gazetteer::slug;
+
+/// The share of the full names remembered for a word that one of them must
+/// hold before a lone mention of that word is taken to be it: "Johnson" shared
+/// by several people in the news stays "Johnson".
+const DOMINANT_SHARE: f64 = 0.8;
+
+/// Distinct full names remembered at most, so that a long-running server's
+/// memory stays bounded; names seen after that are not learnt.
+pub const MAX_KNOWN_NAMES: usize = 500_000;
+
+/// Full names of people, as tagged in stories, by the words that can stand
+/// alone for them. Shared by every thread (`&self` methods behind a lock).
+#[derive(Debug, Default)]
+pub struct KnownPeople {
+    inner: RwLock<Names>,
+}
+
+#[derive(Debug, Default)]
+struct Names {
+    /// Slug of a name word → full name → stories that named it.
+    by_word: HashMap<String, HashMap<String, u32>>,
+    distinct: usize,
+}
+
+impl KnownPeople {
+    /// Remembers the full names (two words or more) of the people in one
+    /// story's tags, once per story.
+    pub fn observe(&self, tags: &Annotations) {
+        let mut full: Vec<&str> = tags
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityType::Person && e.canonical.contains(' '))
+            .map(|e| e.canonical.as_str())
+            .collect();
+        full.sort_unstable();
+        full.dedup();
+        if full.is_empty() {
+            return;
+        }
+        let mut guard = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        let names = &mut *guard;
+        for name in full {
+            for word in standalone_words(name) {
+                let known = names
+                    .by_word
+                    .get(&word)
+                    .is_some_and(|m| m.contains_key(name));
+                if !known && names.distinct >= MAX_KNOWN_NAMES {
+                    continue;
+                }
+                let count = names
+                    .by_word
+                    .entry(word)
+                    .or_default()
+                    .entry(name.to_string())
+                    .or_insert(0);
+                names.distinct += usize::from(*count == 0);
+                *count += 1;
+            }
+        }
+    }
+
+    /// Rewrites each person named by one word alone (no full name in the
+    /// story) to the full name remembered for that word, when one name holds
+    /// most of what is remembered for it; quotes follow their speaker.
+    pub fn resolve(&self, tags: &mut Annotations) {
+        let names = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        let mut renamed: Vec<(String, String)> = Vec::new();
+        for e in tags
+            .entities
+            .iter_mut()
+            .filter(|e| e.kind == EntityType::Person && !e.canonical.contains(' '))
+        {
+            let Some(full) = names.dominant(&slug(&e.canonical)) else {
+                continue;
+            };
+            renamed.push((e.canonical.clone(), full.to_string()));
+            e.canonical = full.to_string();
+            e.id = format!("person:{}", slug(full));
+        }
+        for q in &mut tags.quotes {
+            if let Some(speaker) = &q.speaker
+                && let Some((_, full)) = renamed.iter().find(|(lone, _)| lone == speaker)
+            {
+                q.speaker = Some(full.clone());
+            }
+        }
+    }
+
+    /// How many distinct full names are remembered.
+    pub fn len(&self) -> usize {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .distinct
+    }
+
+    /// True when no full name is remembered yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Names {
+    fn dominant(&self, word: &str) -> Option<&str> {
+        let names = self.by_word.get(word)?;
+        let total: u32 = names.values().sum();
+        let (name, &count) = names
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+        (f64::from(count) >= DOMINANT_SHARE * f64::from(total)).then_some(name.as_str())
+    }
+}
+
+/// The words of a full name that a story may use alone for the person: the
+/// last (a surname) and the first (a surname written first, "Xi Jinping").
+fn standalone_words(name: &str) -> Vec<String> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let mut out = Vec::new();
+    for w in [words.last(), words.first()].into_iter().flatten() {
+        let s = slug(w);
+        if s.len() >= 2 && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::{Entity, Quote, QuoteKind};
+
+    fn person(text: &str, canonical: &str) -> Entity {
+        Entity {
+            canonical: canonical.to_string(),
+            id: format!("person:{}", slug(canonical)),
+            ..Entity::mention(EntityType::Person, 0, text.len(), text)
+        }
+    }
+
+    fn tags(people: &[(&str, &str)]) -> Annotations {
+        Annotations {
+            entities: people.iter().map(|(t, c)| person(t, c)).collect(),
+            ..Annotations::default()
+        }
+    }
+
+    #[test]
+    fn a_lone_surname_takes_the_full_name_other_stories_gave() {
+        let known = KnownPeople::default();
+        known.observe(&tags(&[("Joe Biden", "Joe Biden"), ("Biden", "Joe Biden")]));
+        let mut flash = tags(&[("Biden", "Biden")]);
+        flash.quotes.push(Quote {
+            start: 0,
+            end: 1,
+            text: "x".into(),
+            speaker: Some("Biden".into()),
+            kind: QuoteKind::Direct,
+        });
+        known.resolve(&mut flash);
+        assert_eq!(flash.entities[0].canonical, "Joe Biden");
+        assert_eq!(flash.entities[0].id, "person:joe-biden");
+        assert_eq!(flash.quotes[0].speaker.as_deref(), Some("Joe Biden"));
+    }
+
+    #[test]
+    fn a_surname_several_people_share_stays_as_written() {
+        let known = KnownPeople::default();
+        known.observe(&tags(&[("Boris Johnson", "Boris Johnson")]));
+        known.observe(&tags(&[("Dwayne Johnson", "Dwayne Johnson")]));
+        let mut lone = tags(&[("Johnson", "Johnson")]);
+        known.resolve(&mut lone);
+        assert_eq!(lone.entities[0].canonical, "Johnson");
+        assert_eq!(lone.entities[0].id, "person:johnson");
+    }
+
+    #[test]
+    fn a_name_written_surname_first_is_found_by_its_first_word() {
+        let known = KnownPeople::default();
+        known.observe(&tags(&[("Xi Jinping", "Xi Jinping")]));
+        let mut lone = tags(&[("Xi", "Xi")]);
+        known.resolve(&mut lone);
+        assert_eq!(lone.entities[0].id, "person:xi-jinping");
+    }
+
+    #[test]
+    fn full_names_are_never_rewritten() {
+        let known = KnownPeople::default();
+        known.observe(&tags(&[("Joe Biden", "Joe Biden")]));
+        let mut other = tags(&[("Hunter Biden", "Hunter Biden")]);
+        known.resolve(&mut other);
+        assert_eq!(other.entities[0].canonical, "Hunter Biden");
+    }
+}

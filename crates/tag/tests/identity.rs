@@ -1,0 +1,127 @@
+//! One entity per real thing: every mention of one person, organisation or place
+//! in a story carries one canonical name and id, and the same thing gets the same
+//! id in every story, whichever form of its name a story uses.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::tagger;
+use newsterm_story::{Block, StoryDraft};
+use newsterm_tag::{EntityType, KnownPeople};
+
+/// The distinct ids of the entities of one kind in `text`.
+fn ids(text: &str, kind: EntityType) -> BTreeSet<String> {
+    tagger()
+        .tag(text)
+        .entities
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.id.clone())
+        .collect()
+}
+
+#[test]
+fn a_person_named_in_full_then_by_surname_and_title_is_one_person() {
+    let text = "Biden meets Xi in Bali\n\nPresident Joe Biden met Chinese leader Xi Jinping \
+                on Monday. Biden said the talks were frank. Mr. Biden later flew home, and \
+                Xi returned to Beijing.";
+    let people = ids(text, EntityType::Person);
+    assert_eq!(people.len(), 2, "{people:?}");
+}
+
+#[test]
+fn a_company_with_and_without_its_legal_form_is_one_organisation() {
+    for (long, short) in [("Apple Inc.", "Apple"), ("Tesco PLC", "Tesco")] {
+        let a = ids(
+            &format!("{long} said profits rose in the quarter."),
+            EntityType::Org,
+        );
+        let b = ids(
+            &format!("{short} shares gained 3% on Monday after the company raised its forecast."),
+            EntityType::Org,
+        );
+        assert_eq!(a.len(), 1, "{long}: {a:?}");
+        assert_eq!(a, b, "{long} / {short}");
+    }
+}
+
+#[test]
+fn an_organisation_with_an_abbreviated_country_or_body_in_its_name_is_one_organisation() {
+    let written = [
+        "The U.N. Security Council will meet on Friday.",
+        "The UN Security Council will meet on Friday.",
+        "The United Nations Security Council will meet on Friday.",
+    ];
+    let all: Vec<_> = written.iter().map(|t| ids(t, EntityType::Org)).collect();
+    assert!(all.iter().all(|a| a == &all[0] && a.len() == 1), "{all:?}");
+    let congress: Vec<_> = [
+        "The U.S. Congress passed the bill.",
+        "The US Congress passed the bill.",
+        "The United States Congress passed the bill.",
+    ]
+    .iter()
+    .map(|t| ids(t, EntityType::Org))
+    .collect();
+    assert!(
+        congress.iter().all(|a| a == &congress[0] && a.len() == 1),
+        "{congress:?}"
+    );
+}
+
+#[test]
+fn the_country_under_any_of_its_names_is_one_place() {
+    let places: BTreeSet<String> = [
+        "Officials in the United States said so.",
+        "Officials in the US said so.",
+        "Officials in the U.S. said so.",
+        "Officials in America said so.",
+        "Officials in the USA said so.",
+    ]
+    .iter()
+    .flat_map(|t| ids(t, EntityType::Loc))
+    .collect();
+    assert_eq!(places.len(), 1, "{places:?}");
+}
+
+fn story(headline: &str, body: &str) -> newsterm_story::StoryContent {
+    StoryDraft {
+        headline: Some(headline.into()),
+        body: vec![Block::Paragraph(body.into())],
+        ..StoryDraft::default()
+    }
+    .validate(time::OffsetDateTime::now_utc())
+    .expect("a valid story")
+}
+
+#[test]
+fn a_story_naming_a_person_by_surname_alone_gets_the_id_other_stories_gave_them() {
+    let known = KnownPeople::default();
+    let full = tagger().tag_content_known(
+        &story(
+            "Biden meets Xi",
+            "President Joe Biden met Chinese leader Xi Jinping on Monday. Biden said the talks were frank.",
+        ),
+        &known,
+    );
+    let flash = tagger().tag_content_known(
+        &story(
+            "Biden signs climate bill",
+            "Mr. Biden signed the climate bill on Tuesday, the White House said.",
+        ),
+        &known,
+    );
+    let person_ids = |t: &newsterm_story::Tags| -> BTreeSet<String> {
+        t.entities
+            .iter()
+            .filter(|e| e.kind == EntityType::Person)
+            .map(|e| e.id.clone())
+            .collect()
+    };
+    assert!(person_ids(&full).contains("person:joe-biden"));
+    assert_eq!(
+        person_ids(&flash),
+        BTreeSet::from(["person:joe-biden".to_string()])
+    );
+    assert_eq!(flash.names(EntityType::Person), ["Joe Biden"]);
+}
