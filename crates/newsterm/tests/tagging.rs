@@ -276,3 +276,75 @@ async fn a_server_tags_again_in_the_background_what_an_older_tagger_tagged() {
         "{facets:?}"
     );
 }
+
+/// The facet rows of one kind whose name contains `word`, with their counts.
+async fn facet_rows(url: &str, kind: &str, word: &str) -> Vec<(String, u64)> {
+    let facets: EntityFacets = get_json(format!("{url}/api/entities?type={kind}")).await;
+    facets
+        .entities
+        .into_iter()
+        .filter(|e| e.name.contains(word))
+        .map(|e| (e.name, e.count))
+        .collect()
+}
+
+#[tokio::test]
+async fn one_real_thing_is_one_entity_across_stories_in_search_and_facets() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut server = Server::start(&data);
+    let url = server.url.clone();
+    publish(
+        &url,
+        "text/markdown",
+        "---\nheadline: Biden meets Xi in Bali\n---\n\nPresident Joe Biden met Chinese leader Xi \
+         Jinping on Monday. Biden said the talks were frank. Apple Inc. said profits rose, and \
+         officials in the U.S. welcomed the talks.\n",
+    )
+    .await;
+    // A flash that names him by surname alone, the company by its short name
+    // and the country by another of its names.
+    let flash = publish(
+        &url,
+        "text/markdown",
+        "---\nheadline: Biden signs climate bill\n---\n\nMr. Biden signed the climate bill on \
+         Tuesday, the White House said. Apple shares gained 3% as America cheered.\n",
+    )
+    .await;
+    wait_indexed(&url, flash.seq).await;
+
+    for q in [
+        "person:biden",
+        "person:\"Joe Biden\"",
+        "org:apple",
+        "place:\"United States\"",
+    ] {
+        assert_eq!(search_total(&url, q).await, 2, "{q}");
+    }
+    assert_eq!(
+        facet_rows(&url, "person", "Biden").await,
+        [("Joe Biden".to_string(), 2)]
+    );
+    assert_eq!(
+        facet_rows(&url, "org", "Apple").await,
+        [("Apple".to_string(), 2)]
+    );
+    assert_eq!(
+        facet_rows(&url, "place", "United States").await,
+        [("United States".to_string(), 2)]
+    );
+    assert!(facet_rows(&url, "place", "US").await.is_empty());
+
+    // A restarted server still knows who "Biden" is.
+    assert!(server.terminate().success());
+    let server = Server::start(&data);
+    let again = publish(
+        &server.url,
+        "text/markdown",
+        "---\nheadline: Biden vetoes bill\n---\n\nMr. Biden vetoed the bill on Friday, the \
+         White House said.\n",
+    )
+    .await;
+    wait_indexed(&server.url, again.seq).await;
+    assert_eq!(search_total(&server.url, "person:\"Joe Biden\"").await, 3);
+}

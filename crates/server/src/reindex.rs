@@ -71,6 +71,7 @@ pub fn reindex(
     let index = SearchIndex::open(&dir.index()).map_err(ReindexError::IndexBusy)?;
     let started = Instant::now();
     index.clear()?;
+    let people = newsterm_tag::KnownPeople::default();
     let tagger = if retag {
         Some(newsterm_tag::Tagger::load()?)
     } else {
@@ -83,11 +84,19 @@ pub fn reindex(
     } else {
         None
     };
+    if retag {
+        // The archive's full names first, so a story early in it that names
+        // someone by surname alone is resolved like the later ones.
+        reader.for_each_latest(1000, |story| {
+            people.observe(&story.tags);
+            Ok(())
+        })?;
+    }
     let mut failed = None;
     let mut done = 0;
     reader.for_each_latest(1000, |mut story| {
         if let (Some(tagger), Some(writer)) = (&tagger, writer.as_mut()) {
-            story.tags = tagger.tag_content(&story.content);
+            story.tags = tagger.tag_content_known(&story.content, &people);
             writer.set_tags(&story)?;
         }
         if let Err(source) = index.index_story(&story)

@@ -39,8 +39,13 @@ pub(super) enum Planned {
 }
 
 impl Events {
-    /// Reads the recent wire back into a new grouper.
-    pub(super) fn restore(reader: &Reader, last_seq: u64) -> Result<Events, StoreError> {
+    /// Reads the recent wire back into a new grouper, showing each story
+    /// read to `also` too (what else learns from the recent wire).
+    pub(super) fn restore(
+        reader: &Reader,
+        last_seq: u64,
+        mut also: impl FnMut(&Story),
+    ) -> Result<Events, StoreError> {
         let started = std::time::Instant::now();
         let mut grouper = Grouper::default();
         reader.for_each_latest_after(
@@ -48,6 +53,7 @@ impl Events {
             1_000,
             |story| {
                 grouper.restore(&story);
+                also(&story);
                 Ok(())
             },
         )?;

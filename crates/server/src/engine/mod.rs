@@ -361,6 +361,9 @@ pub struct Progress {
 /// The running engine. Shared by every request handler.
 pub struct Engine {
     tagger: Arc<newsterm_tag::Tagger>,
+    /// Full names of the people in the news, so a story naming someone by
+    /// surname alone gets the same canonical name as the others.
+    people: Arc<newsterm_tag::KnownPeople>,
     alerts: Arc<Alerts>,
     reader: Arc<Reader>,
     index: Arc<SearchIndex>,
@@ -413,7 +416,10 @@ impl Engine {
         }
         let index = Arc::new(index);
         let start_seq = writer.last_seq();
-        let events = Arc::new(Events::restore(&reader, start_seq)?);
+        let people = Arc::new(newsterm_tag::KnownPeople::default());
+        let events = Arc::new(Events::restore(&reader, start_seq, |story| {
+            people.observe(&story.tags)
+        })?);
         let wire = Wire::new(start_seq, newsterm_wire::DEFAULT_CAPACITY);
         let indexed_seq = Arc::new(AtomicU64::new(index.indexed_seq()));
         // What a crash left stored but uncommitted is searchable from the
@@ -492,17 +498,23 @@ impl Engine {
                 "tagging again the stories an older tagger tagged"
             );
             let store = Writer::open(&data_dir.store())?;
-            let (tagger, reader, index, retag) =
-                (tagger.clone(), reader.clone(), index.clone(), retag.clone());
+            let (tagger, people, reader, index, retag) = (
+                tagger.clone(),
+                people.clone(),
+                reader.clone(),
+                index.clone(),
+                retag.clone(),
+            );
             threads.push(
                 std::thread::Builder::new()
                     .name("newsterm-retagger".into())
-                    .spawn(move || retag::run(&tagger, &reader, store, &index, &retag))
+                    .spawn(move || retag::run(&tagger, &people, &reader, store, &index, &retag))
                     .map_err(|e| EngineError::Thread("retagger", e))?,
             );
         }
         Ok(Arc::new(Engine {
             tagger,
+            people,
             alerts,
             reader,
             index,
@@ -527,7 +539,7 @@ impl Engine {
     /// Tags a story's content: CPU work, so callers run it off the async
     /// workers (the blocking pool or their own threads).
     pub fn tag(&self, content: &StoryContent) -> Tags {
-        self.tagger.tag_content(content)
+        self.tagger.tag_content_known(content, &self.people)
     }
 
     pub fn alerts(&self) -> &Alerts {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use newsterm_search::SearchIndex;
 use newsterm_store::{Reader, StoreError, Writer};
 use newsterm_story::Story;
-use newsterm_tag::Tagger;
+use newsterm_tag::{KnownPeople, Tagger};
 
 /// How many stories are read from the store at a time.
 const PAGE: usize = 256;
@@ -47,6 +47,7 @@ impl RetagProgress {
 /// done or asked to stop.
 pub(crate) fn run(
     tagger: &Tagger,
+    people: &KnownPeople,
     reader: &Reader,
     mut writer: Writer,
     index: &SearchIndex,
@@ -72,7 +73,7 @@ pub(crate) fn run(
             if progress.stop.load(Ordering::Acquire) {
                 break 'walk;
             }
-            if let Err(e) = retag(tagger, reader, &mut writer, index, story) {
+            if let Err(e) = retag(tagger, people, reader, &mut writer, index, story) {
                 tracing::error!(error = %e, "cannot store a story's new tags");
                 failures += 1;
             }
@@ -97,12 +98,13 @@ pub(crate) fn run(
 
 fn retag(
     tagger: &Tagger,
+    people: &KnownPeople,
     reader: &Reader,
     writer: &mut Writer,
     index: &SearchIndex,
     mut story: Story,
 ) -> Result<(), StoreError> {
-    story.tags = tagger.tag_content(&story.content);
+    story.tags = tagger.tag_content_known(&story.content, people);
     // Updates the mentions only if this is still the latest revision,
     // checked inside the store's own transaction.
     writer.set_tags(&story)?;
