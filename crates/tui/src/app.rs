@@ -149,6 +149,9 @@ pub enum Update {
         last_seq: u64,
         /// Where a cluster node stands in its stream; `None` on a single server.
         cluster: Option<ClusterHealth>,
+        /// Stories the server is still tagging again after a tagger
+        /// upgrade (0 when none).
+        retag_pending: u64,
     },
     /// The newest stories matching the LATEST query.
     LatestStories {
@@ -312,6 +315,9 @@ pub struct App {
     /// The cluster node this terminal talks to and how far behind the
     /// cluster's stream it is; `None` for a single server.
     pub(crate) cluster: Option<ClusterHealth>,
+    /// Stories the server is tagging again after a tagger upgrade, as of
+    /// the last count; the status bar shows them until none are left.
+    pub(crate) retag_pending: u64,
     pub(crate) now: OffsetDateTime,
     /// Terminal size, so paging moves by what is actually on screen.
     pub(crate) size: (u16, u16),
@@ -355,6 +361,7 @@ impl App {
             message: None,
             connection: Connection::Connecting,
             cluster: None,
+            retag_pending: 0,
             now: OffsetDateTime::now_utc(),
             size: (80, 24),
         }
@@ -444,10 +451,12 @@ impl App {
                 stories,
                 last_seq,
                 cluster,
+                retag_pending,
             } => {
                 self.monitor.stories = Some(stories);
                 self.monitor.counted_to = last_seq;
                 self.cluster = cluster;
+                self.retag_pending = retag_pending;
             }
             Update::Headlines { query, headlines } => {
                 if query == self.monitor.query {

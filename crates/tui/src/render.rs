@@ -145,9 +145,14 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
         Some(c) => format!("{}  ", c.node),
         None => String::new(),
     };
+    // After a tagger upgrade: how many stories still carry the old tags.
+    let retag = match app.retag_pending {
+        0 => String::new(),
+        n => format!("retagging {} left  ", thousands(n)),
+    };
     let now = app.now.to_offset(time::UtcOffset::UTC);
     let right = format!(
-        "{node}{connection}  {count}  {:02}:{:02}:{:02} UTC ",
+        "{retag}{node}{connection}  {count}  {:02}:{:02}:{:02} UTC ",
         now.hour(),
         now.minute(),
         now.second()
@@ -1824,6 +1829,7 @@ mod tests {
             stories: 302,
             last_seq: 1,
             cluster: None,
+            retag_pending: 0,
         });
         assert!(
             status(&mut app).contains(" 1 of 302 stories "),
@@ -1869,6 +1875,7 @@ mod tests {
             stories: 1_000,
             last_seq: 1_250,
             cluster: Some(node(1_200)),
+            retag_pending: 0,
         });
         let line = status(&mut app);
         assert!(line.contains(" node2 1,200 behind "), "{line}");
@@ -1876,12 +1883,31 @@ mod tests {
             stories: 1_000,
             last_seq: 1_250,
             cluster: Some(node(0)),
+            retag_pending: 0,
         });
         let line = status(&mut app);
         assert!(
             line.contains(" node2 ") && !line.contains("behind"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_status_bar_shows_how_many_stories_are_left_to_retag() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "Only one")]);
+        let status = |app: &mut App| screen(&draw(app, 100, 24))[0].clone();
+        let count = |pending| Update::StoryCount {
+            stories: 20_000,
+            last_seq: 20_000,
+            cluster: None,
+            retag_pending: pending,
+        };
+        app.apply(count(12_345));
+        let line = status(&mut app);
+        assert!(line.contains(" retagging 12,345 left "), "{line}");
+        app.apply(count(0));
+        let line = status(&mut app);
+        assert!(!line.contains("retagging"), "done: {line}");
     }
 
     #[test]

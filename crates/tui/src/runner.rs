@@ -47,7 +47,8 @@ const BELLS_AT_ONCE: usize = 5;
 /// Most messages handled between two redraws, so a burst on the wire
 /// cannot freeze the screen.
 const BATCH: usize = 512;
-/// Seconds between asking a cluster node how far behind it is.
+/// Seconds between asking a cluster node how far behind it is, or a
+/// retagging server how many stories it has left.
 const CLUSTER_EVERY_SECS: u64 = 5;
 
 /// Runs the terminal UI against `client`'s server until the user quits.
@@ -129,9 +130,11 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
                     app.apply(update);
                     ticks += u64::from(clock);
                     let mut more = app.follow_ups();
-                    // A cluster node's lag moves on its own: asked again
-                    // now and then while the status bar shows it.
-                    if clock && app.cluster.is_some() && ticks.is_multiple_of(CLUSTER_EVERY_SECS) {
+                    // A cluster node's lag and a retag's progress move on
+                    // their own: asked again now and then while the status
+                    // bar shows them.
+                    let moving = app.cluster.is_some() || app.retag_pending > 0;
+                    if clock && moving && ticks.is_multiple_of(CLUSTER_EVERY_SECS) {
                         more.push(Command::StoryCount);
                     }
                     io.execute_all(&mut app, more)
@@ -236,6 +239,7 @@ impl Fetcher {
                         stories: h.stories,
                         last_seq: h.last_seq,
                         cluster: h.cluster,
+                        retag_pending: h.retag_pending,
                     },
                     Err(e) => Update::Error(format!("story count: {e}")),
                 }
