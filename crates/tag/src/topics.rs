@@ -18,7 +18,9 @@
 //! - an industry ("products and services": planes, oil, cars) is the setting of an
 //!   accident or a war, not business news: beside an accepted disaster or conflict
 //!   topic its cues only support "economy, business and finance". Phrases take a
-//!   word away from a topic it would wrongly cue ("impeachment trial" is politics).
+//!   word away from a topic it would wrongly cue ("impeachment trial" is politics);
+//! - a one-word cue that only modifies a civic or built noun after it ("parish
+//!   council", "church hall", "war memorial", "bus shelter") is no evidence.
 //!
 //! The confidence stored with a topic is `1 - exp(-evidence / 4)`. Names are no
 //! evidence ("European Union" says nothing about unions) except for cues marked `@`,
@@ -1120,6 +1122,9 @@ impl TopicModel {
                     if !fits || matched_len.is_some_and(|l| l != cue.rest.len()) {
                         continue;
                     }
+                    if cue.rest.is_empty() && Self::modifies_a_civic_noun(words, i, headline) {
+                        continue;
+                    }
                     matched_len = Some(cue.rest.len());
                     let slot = found.entry(cue.id).or_insert((cue.strength, place, 0));
                     slot.1 = slot.1.max(place);
@@ -1204,12 +1209,7 @@ impl TopicModel {
             out.push(self.topic(*k, *s));
         }
         // Finer Media Topics under a chosen top-level one, on their own evidence.
-        let top_of = |mut k: usize| {
-            while let Some(p) = self.concepts[k].parent {
-                k = p;
-            }
-            k
-        };
+        let top_of = |k: usize| self.top_of(k);
         let mut fine: Vec<(usize, f32)> = (0..self.concepts.len())
             .filter(|&k| self.concepts[k].level > 1)
             .filter(|&k| chosen_tops.contains(&top_of(k)) && accepted(&concept_ev[k]))
@@ -1237,6 +1237,25 @@ impl TopicModel {
         out.extend(mnem);
         out.sort_by(|a, b| b.score.total_cmp(&a.score));
         out
+    }
+
+    /// Whether the one-word cue at word `i` only modifies the noun after it, and
+    /// that noun makes the compound a civic or built thing ([`COMPOUND_HEADS`]):
+    /// "parish council" is local government, with no religion in it.
+    fn modifies_a_civic_noun(words: &[TopicWord], i: usize, headline: usize) -> bool {
+        let j = i + 1;
+        j < words.len()
+            && j != headline
+            && !words[j].in_name
+            && COMPOUND_HEADS.contains(&words[j].stem.as_str())
+    }
+
+    /// The top-level topic concept `k` falls under.
+    fn top_of(&self, mut k: usize) -> usize {
+        while let Some(p) = self.concepts[k].parent {
+            k = p;
+        }
+        k
     }
 
     /// Whether concept `k` is an industry ("products and services": transport,
@@ -1307,6 +1326,24 @@ const SECTORS: &str = "medtop:20000209";
 /// Top-level topics beside which an industry is only the setting: disaster
 /// and accident, conflict and war.
 const CALAMITIES: &[&str] = &["medtop:03000000", "medtop:16000000"];
+
+/// Nouns that make a compound of the word before them about a civic or built
+/// thing, not about that word's topic: "parish council", "church hall", "war
+/// memorial", "bus shelter" (stems, see [`stem`]).
+const COMPOUND_HEADS: &[&str] = &[
+    "council",
+    "councillor",
+    "councilor",
+    "hall",
+    "road",
+    "street",
+    "lane",
+    "avenue",
+    "shelter",
+    "boundary",
+    "ward",
+    "memorial",
+];
 
 /// Least evidence for a topic.
 const THRESHOLD: f32 = 2.5;

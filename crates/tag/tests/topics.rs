@@ -122,3 +122,32 @@ fn an_impeachment_trial_is_politics_not_crime() {
     assert!(has(&t, "POLITICS", "medtop:11000000"), "{t:?}");
     assert!(!has(&t, "CRIME", "medtop:02000000"), "{t:?}");
 }
+
+#[test]
+fn a_topic_word_naming_a_civic_thing_in_a_compound_is_not_that_topic() {
+    // "church" in "church hall": a venue, here of a planning dispute.
+    let t = topics(
+        "Residents object to plan to sell church hall for flats",
+        "Residents packed a meeting on Thursday to object to the plan to sell the church \
+         hall to a developer, who wants to build twelve flats on the site. The council's \
+         planning committee will decide next month.",
+    );
+    assert!(!has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
+    // "parish" in "parish council": local government, not religion.
+    let t = topics(
+        "Parish council approves new bus shelter",
+        "The parish council voted on Tuesday to build a bus shelter on the main road \
+         after residents complained about waiting in the rain. The shelter will cost \
+         12,000 pounds, paid from the council's budget, and should be finished by the \
+         spring, the council's chairman said.",
+    );
+    assert!(!has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
+    // The same word heading its own topic's story still counts.
+    let t = topics(
+        "Parish priest leads prayers for flood victims",
+        "The parish priest led a special service of prayer at the church on Sunday for \
+         the families who lost their homes in the floods, and the diocese opened a fund \
+         for them.",
+    );
+    assert!(has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
+}
