@@ -264,7 +264,40 @@ impl SpeakerFinder<'_, '_> {
         {
             return self.last_person_before(j - 1);
         }
-        None
+        self.described(from, j)
+    }
+
+    /// The person a definite description ending before token `end` stands for
+    /// ("the president", "the foreign minister"), when exactly one person of the
+    /// story was given a role with those words; with two presidents in the story
+    /// "the president" is nobody in particular.
+    fn described(&self, from: usize, end: usize) -> Option<String> {
+        let view = self.view;
+        if !TITLE_WORDS.contains(&view.lower[end - 1].as_str()) {
+            return None;
+        }
+        let mut k = end - 1;
+        while k > from && k + 3 >= end && view.lower[k - 1] != "the" {
+            if !view.word(k - 1).chars().all(char::is_lowercase) {
+                return None;
+            }
+            k -= 1;
+        }
+        if k == from || view.lower[k - 1] != "the" {
+            return None;
+        }
+        let description = view.lower[k..end].join(" ");
+        let mut people = self.mentions.iter().filter(|m| {
+            m.entity.kind == EntityType::Person
+                && m.entity
+                    .role
+                    .as_ref()
+                    .is_some_and(|r| r.to_lowercase().contains(&description))
+        });
+        let first = people.next()?.entity.canonical.as_str();
+        people
+            .all(|m| m.entity.canonical == first)
+            .then(|| first.to_string())
     }
 
     /// Speaker named after a closing quote: `," said Roe` / `," Roe said` / `," he said`.

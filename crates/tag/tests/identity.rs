@@ -125,3 +125,27 @@ fn a_story_naming_a_person_by_surname_alone_gets_the_id_other_stories_gave_them(
     );
     assert_eq!(flash.names(EntityType::Person), ["Joe Biden"]);
 }
+
+/// The speakers of the quotes in `text`.
+fn speakers(text: &str) -> Vec<Option<String>> {
+    tagger()
+        .tag(text)
+        .quotes
+        .into_iter()
+        .map(|q| q.speaker)
+        .collect()
+}
+
+#[test]
+fn the_president_is_the_storys_one_president_and_nobody_when_there_are_two() {
+    let one = speakers(
+        "Biden meets Xi\n\nPresident Joe Biden met Chinese leader Xi Jinping on Monday. \
+         \"The talks were frank and useful,\" the president told reporters.",
+    );
+    assert_eq!(one, [Some("Joe Biden".to_string())]);
+    let two = speakers(
+        "Biden meets Macron\n\nPresident Joe Biden met French President Emmanuel Macron on \
+         Monday. \"The talks were frank and useful,\" the president told reporters.",
+    );
+    assert!(two.iter().all(Option::is_none), "{two:?}");
+}
