@@ -17,6 +17,7 @@ pub struct ClusterConfig {
     /// Replicas of the wire stream and buckets; `None`: the NATS cluster's
     /// size, at most 3.
     pub replicas: Option<usize>,
+    /// How much of the wire the stream keeps.
     pub retention: Retention,
     /// How long JetStream remembers a publish's message id to drop a
     /// repeat of it.
@@ -27,21 +28,27 @@ pub struct ClusterConfig {
 /// this re-seeds its store from a snapshot instead of replaying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Retention {
+    /// Drop entries older than this.
     pub max_age: Option<Duration>,
+    /// Keep at most this many entries.
     pub max_msgs: Option<u64>,
+    /// Keep at most this many bytes of entries.
     pub max_bytes: Option<u64>,
 }
 
 /// Why a cluster setting was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
+    /// `--nats` named no server.
     #[error("--nats needs at least one URL such as nats://127.0.0.1:4222")]
     NoUrls,
+    /// A URL that is not `nats://HOST:PORT`.
     #[error("`{0}` is not a NATS URL: write nats://HOST:PORT")]
     BadUrl(String),
     #[error(
         "node name `{0}` must be 1 to {MAX_NODE_NAME} letters, digits, `-` or `_` (it names NATS subjects and keys)"
     )]
+    /// A node name unfit for a NATS subject or key.
     BadNode(String),
 }
 

@@ -44,24 +44,49 @@ pub const WIRE_SUBJECTS: &str = "newsterm.wire.>";
 /// Why talking to the NATS cluster failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClusterError {
+    /// No NATS server in `urls` answered.
     #[error("cannot connect to NATS at {urls}: {message}")]
-    Connect { urls: String, message: String },
+    Connect {
+        /// The URLs tried, comma-separated.
+        urls: String,
+        /// What the client said.
+        message: String,
+    },
+    /// The servers run without JetStream.
     #[error("JetStream is not available on the NATS servers ({0}); start nats-server with -js")]
     NoJetStream(String),
+    /// Creating or updating a stream or bucket failed.
     #[error("cannot set up JetStream {what}: {message}")]
-    Setup { what: String, message: String },
+    Setup {
+        /// The stream or bucket.
+        what: String,
+        /// What JetStream said.
+        message: String,
+    },
+    /// A request to the servers failed or timed out.
     #[error("NATS request failed: {0}")]
     Request(String),
     /// Another revision of the story was appended since the one the
     /// publisher built on; it must catch up and try again.
     #[error("the story changed in the stream meanwhile (stream at {head})")]
-    Conflict { head: u64 },
+    Conflict {
+        /// The stream's last sequence for the story.
+        head: u64,
+    },
+    /// The stream took no durable hold of the entry.
     #[error("the wire stream did not acknowledge the entry: {0}")]
     Unavailable(String),
+    /// Writing or reading a store snapshot in the object store failed.
     #[error("snapshot: {0}")]
     Snapshot(String),
+    /// Reading or writing a key-value bucket failed.
     #[error("key-value bucket {bucket}: {message}")]
-    Bucket { bucket: String, message: String },
+    Bucket {
+        /// The bucket.
+        bucket: String,
+        /// What JetStream said.
+        message: String,
+    },
 }
 
 /// A joined NATS cluster: the connection, the JetStream context and the
@@ -109,22 +134,27 @@ impl Cluster {
         })
     }
 
+    /// This node's name.
     pub fn node(&self) -> &str {
         &self.config.node
     }
 
+    /// The settings it joined with.
     pub fn config(&self) -> &ClusterConfig {
         &self.config
     }
 
+    /// The wire stream.
     pub fn wire(&self) -> &WireStream {
         &self.wire
     }
 
+    /// The NATS connection.
     pub fn client(&self) -> &async_nats::Client {
         &self.client
     }
 
+    /// The JetStream context on that connection.
     pub fn jetstream(&self) -> &async_nats::jetstream::Context {
         &self.js
     }

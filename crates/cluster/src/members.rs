@@ -24,6 +24,7 @@ pub const EXPIRY: Duration = Duration::from_secs(5);
 /// One node as its heartbeat describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
+    /// Its name.
     pub node: String,
     /// The highest wire sequence it has applied.
     pub applied: u64,

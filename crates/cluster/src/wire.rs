@@ -29,12 +29,14 @@ const STALL_CHECK: Duration = Duration::from_secs(5);
 pub struct Record {
     /// Its stream sequence: the wire sequence.
     pub seq: u64,
+    /// The entry's bytes, as the publishing node encoded them.
     pub payload: Bytes,
 }
 
 /// What JetStream said to a publish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Published {
+    /// The stream sequence the entry was stored at.
     pub seq: u64,
     /// The message id was seen inside the duplicate window: `seq` is the
     /// first publish's, and nothing new was stored.

@@ -110,6 +110,32 @@ pub(crate) struct CarriedRevision {
     base: Option<u32>,
 }
 
+/// Both conversions between [`NewRevision`] and [`CarriedRevision`], from
+/// one list of the fields they share. Each side is taken apart with no
+/// `..`, so a field added to either type fails to build here instead of
+/// silently not travelling between nodes.
+macro_rules! carry_revision_fields {
+    ($($field:ident),+) => {
+        impl From<NewRevision> for CarriedRevision {
+            /// Drops the story id, which the entry carries beside it.
+            fn from(revision: NewRevision) -> CarriedRevision {
+                let NewRevision { id: _, $($field),+ } = revision;
+                CarriedRevision { $($field),+ }
+            }
+        }
+
+        impl CarriedRevision {
+            /// The revision as the store takes it, for the entry's story.
+            fn into_revision(self, id: StoryId) -> NewRevision {
+                let CarriedRevision { $($field),+ } = self;
+                NewRevision { id, $($field),+ }
+            }
+        }
+    };
+}
+
+carry_revision_fields!(first, content, tags, kind, note, event, duplicate_of, base);
+
 impl LogEntry {
     /// The story a write is about, and whether it is the story's first
     /// revision; a new story takes `new_id`.
@@ -130,16 +156,7 @@ impl LogEntry {
         // The id is the entry's own, so the one a new story's revision
         // mints here is not carried.
         let write = match write.into_revision() {
-            Ok(r) => Carried::Revision(Box::new(CarriedRevision {
-                first: r.first,
-                content: r.content,
-                tags: r.tags,
-                kind: r.kind,
-                note: r.note,
-                event: r.event,
-                duplicate_of: r.duplicate_of,
-                base: r.base,
-            })),
+            Ok(r) => Carried::Revision(Box::new(r.into())),
             Err((_, reason)) => Carried::Withdraw { reason },
         };
         LogEntry {
@@ -169,17 +186,7 @@ impl LogEntry {
             OffsetDateTime::from_unix_timestamp_nanos(entry.received).map_err(|e| e.to_string())?;
         let id = entry.id;
         let write = match entry.write {
-            Carried::Revision(r) => Write::Revision(Box::new(NewRevision {
-                id,
-                first: r.first,
-                content: r.content,
-                tags: r.tags,
-                kind: r.kind,
-                note: r.note,
-                event: r.event,
-                duplicate_of: r.duplicate_of,
-                base: r.base,
-            })),
+            Carried::Revision(r) => Write::Revision(Box::new(r.into_revision(id))),
             Carried::Withdraw { reason } => Write::Withdraw { id, reason },
         };
         Ok(Placed {
@@ -233,6 +240,33 @@ mod tests {
         assert!(
             matches!(placed.write, Write::Revision(r) if r.first && r.id == id && r.content == content)
         );
+    }
+
+    #[test]
+    fn a_correction_keeps_every_field_between_nodes() {
+        let now = OffsetDateTime::now_utc();
+        let id = StoryId::new();
+        let sent = NewRevision {
+            kind: RevisionKind::Correction,
+            note: Some("The vote was 12-3, not 13-2.".into()),
+            event: Some(EventId::new_at(now)),
+            duplicate_of: Some(StoryId::new()),
+            base: Some(3),
+            ..NewRevision::update(id, false, content("Vote passes", now), Tags::default())
+        };
+        let entry = LogEntry::of(Write::Revision(Box::new(sent.clone())), id, now, None);
+        let placed = LogEntry::decode(2, &entry.encode()).expect("decodes");
+        let Write::Revision(got) = placed.write else {
+            panic!("a revision comes back a revision");
+        };
+        assert_eq!(got.id, id);
+        assert!(!got.first);
+        assert_eq!(got.content, sent.content);
+        assert_eq!(got.kind, RevisionKind::Correction);
+        assert_eq!(got.note, sent.note, "the correction's note travels");
+        assert_eq!(got.event, sent.event, "the event the story joined travels");
+        assert_eq!(got.duplicate_of, sent.duplicate_of);
+        assert_eq!(got.base, Some(3), "the If-Match base travels");
     }
 
     #[test]
