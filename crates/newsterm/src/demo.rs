@@ -73,7 +73,7 @@ async fn run_in(
     let lines = crate::corpus::wikinews_lines()?;
     let split = lines.len().saturating_sub(REPLAYED);
     let (archive, live) = lines.split_at(split);
-    import_archive(&client, archive).await?;
+    let archived = import_archive(&client, archive).await?;
 
     let mut replay: Vec<String> = live.to_vec();
     if let Some(n) = limit {
@@ -89,18 +89,22 @@ async fn run_in(
     let outcome = if tui {
         newsterm_tui::run(client.clone()).await.map_err(Into::into)
     } else {
-        print_wire(&client, wire).await
+        print_wire(&client, wire, archived).await
     };
     let _ = server.stop().await;
     outcome
 }
 
-async fn import_archive(client: &Client, lines: &[String]) -> Result<()> {
+/// Imports the archive; returns the wire sequence it ends at, so the
+/// printed wire starts right after it (the replay may already be sending
+/// by the time the stream is open).
+async fn import_archive(client: &Client, lines: &[String]) -> Result<u64> {
     let bar = ProgressBar::new(lines.len() as u64).with_style(
         ProgressStyle::with_template("importing the Wikinews archive [{bar:30}] {pos}/{len}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
+    let mut last_seq = 0;
     for chunk in lines.chunks(50) {
         let body = chunk
             .iter()
@@ -111,13 +115,14 @@ async fn import_archive(client: &Client, lines: &[String]) -> Result<()> {
             .import(body.into_bytes(), true)
             .await
             .context("demo server did not take the archive")?;
+        last_seq = report.last_seq.unwrap_or(last_seq);
         for e in report.rejected {
             bar.println(format!("skipped archive line: {}", e.error));
         }
         bar.inc(chunk.len() as u64);
     }
     bar.finish_and_clear();
-    Ok(())
+    Ok(last_seq)
 }
 
 /// The corpus records each article's provenance in `source`; on the
@@ -319,8 +324,12 @@ fn lede_highlights(story: &StoryContent) -> Vec<String> {
 
 /// Prints the wire as it lands and keeps the server up for the browser
 /// after the replay ends, until Ctrl-C.
-async fn print_wire(client: &Client, wire: tokio::task::JoinHandle<Result<()>>) -> Result<()> {
-    let mut stream = Box::pin(client.stream(None, None));
+async fn print_wire(
+    client: &Client,
+    wire: tokio::task::JoinHandle<Result<()>>,
+    after: u64,
+) -> Result<()> {
+    let mut stream = Box::pin(client.stream(None, Some(after)));
     let mut wire = wire;
     let mut replaying = true;
     let stop = tokio::signal::ctrl_c();
