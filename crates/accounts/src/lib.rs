@@ -24,11 +24,13 @@
 //! allows only on loopback: [`Accounts::has_users`].
 
 mod authenticator;
+mod records;
 mod roles;
 mod secrets;
 mod store;
 
 pub use authenticator::Authenticator;
+pub use records::{AccountRecord, TokenRecord, UserRecord, token_key, user_key};
 pub use roles::{Role, Scope, Scopes};
 pub use secrets::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, TOKEN_PREFIX, equal};
 pub use store::{

@@ -174,7 +174,7 @@ pub fn parse_lifetime(text: &str) -> Result<Option<Duration>, AccountsError> {
     Ok(Some(d))
 }
 
-fn check_name(name: &str) -> Result<&str, AccountsError> {
+pub(crate) fn check_name(name: &str) -> Result<&str, AccountsError> {
     let name = name.trim();
     let ok = (1..=64).contains(&name.chars().count())
         && name
@@ -261,12 +261,12 @@ impl Accounts {
         &self.path
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Marks the snapshot stale after this process wrote.
-    fn changed(&self) {
+    pub(crate) fn changed(&self) {
         self.cache
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

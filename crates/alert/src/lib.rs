@@ -50,7 +50,7 @@ pub use alert::{
 };
 pub use firing::should_fire;
 pub use index::AlertIndex;
-pub use store::{AlertStore, Fired};
+pub use store::{AlertRecord, AlertStore, Fired};
 pub use webhook::{
     SIGNATURE_HEADER, TargetStatus, WebhookConfig, WebhookError, WebhookSender, payload, signature,
     verify,

@@ -183,6 +183,44 @@ impl AlertStore {
         self.get(id)
     }
 
+    /// Stores `alert` under its own id, as another node of a cluster
+    /// made it: a new row, or the same row brought up to date (its hits
+    /// kept).
+    pub fn put(&self, alert: &Alert) -> Result<(), AlertError> {
+        let r = AlertRecord::of(alert)?;
+        self.conn().execute(
+            "INSERT INTO alerts (id, name, query, stream, feed, webhook_url, webhook_secret, created, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, query = excluded.query,
+                stream = excluded.stream, feed = excluded.feed, webhook_url = excluded.webhook_url,
+                webhook_secret = excluded.webhook_secret, created = excluded.created,
+                owner = excluded.owner",
+            params![
+                r.id,
+                r.name,
+                r.query,
+                r.stream,
+                r.feed,
+                r.webhook_url,
+                r.webhook_secret,
+                r.created,
+                r.owner,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The highest alert id this file has ever given or taken.
+    pub fn last_id(&self) -> Result<u64, AlertError> {
+        let n: i64 = self.conn().query_row(
+            "SELECT max(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'alerts'), 0),
+                        COALESCE((SELECT max(id) FROM alerts), 0))",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n.unsigned_abs())
+    }
+
     /// Removes an alert and its hits; false when there was none.
     pub fn remove(&self, id: AlertId) -> Result<bool, AlertError> {
         let removed = self
@@ -197,7 +235,7 @@ impl AlertStore {
         let mut stmt =
             conn.prepare_cached(&format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?1"))?;
         let row = stmt.query_row([id_param(id)?], raw_alert).optional()?;
-        row.map(RawAlert::into_alert).transpose()
+        row.map(AlertRecord::into_alert).transpose()
     }
 
     /// Every alert, oldest first.
@@ -324,21 +362,54 @@ fn id_param(id: AlertId) -> Result<i64, AlertError> {
     i64::try_from(id.0).map_err(|_| AlertError::InvalidId(id.to_string()))
 }
 
-/// A row as SQLite gives it, checked in [`RawAlert::into_alert`].
-struct RawAlert {
-    id: i64,
-    name: String,
-    query: String,
-    stream: bool,
-    feed: bool,
-    webhook_url: Option<String>,
-    webhook_secret: Option<String>,
-    created: String,
-    owner: Option<i64>,
+/// An alert as a row of `alerts.db` holds it, and as a cluster's shared
+/// bucket carries it (webhook secret included); checked in
+/// [`AlertRecord::into_alert`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AlertRecord {
+    /// The alert's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its query, as written.
+    pub query: String,
+    /// Whether hits go to the alert stream.
+    pub stream: bool,
+    /// Whether hits go to the alert's feed.
+    pub feed: bool,
+    /// Its webhook's URL, if it has one.
+    pub webhook_url: Option<String>,
+    /// Its webhook's secret, if it has one.
+    pub webhook_secret: Option<String>,
+    /// When it was added (RFC 3339).
+    pub created: String,
+    /// Its owner's user id.
+    pub owner: Option<i64>,
 }
 
-fn raw_alert(row: &Row<'_>) -> rusqlite::Result<RawAlert> {
-    Ok(RawAlert {
+impl AlertRecord {
+    /// The record of `alert`.
+    pub fn of(alert: &Alert) -> Result<AlertRecord, AlertError> {
+        let hook = alert.delivery.webhook.as_ref();
+        Ok(AlertRecord {
+            id: id_param(alert.id)?,
+            name: alert.name.clone(),
+            query: alert.query_text.clone(),
+            stream: alert.delivery.stream,
+            feed: alert.delivery.feed,
+            webhook_url: hook.map(|h| h.url.clone()),
+            webhook_secret: hook.map(|h| h.secret.clone()),
+            created: alert
+                .created
+                .format(&Rfc3339)
+                .map_err(|e| AlertError::Damaged(e.to_string()))?,
+            owner: alert.owner,
+        })
+    }
+}
+
+fn raw_alert(row: &Row<'_>) -> rusqlite::Result<AlertRecord> {
+    Ok(AlertRecord {
         id: row.get(0)?,
         name: row.get(1)?,
         query: row.get(2)?,
@@ -351,8 +422,9 @@ fn raw_alert(row: &Row<'_>) -> rusqlite::Result<RawAlert> {
     })
 }
 
-impl RawAlert {
-    fn into_alert(self) -> Result<Alert, AlertError> {
+impl AlertRecord {
+    /// The alert, its query parsed and its fields checked.
+    pub fn into_alert(self) -> Result<Alert, AlertError> {
         let damaged = |what: String| AlertError::Damaged(format!("alert {}: {what}", self.id));
         let query = newsterm_query::parse(&self.query).map_err(|e| damaged(e.to_string()))?;
         let created = OffsetDateTime::parse(&self.created, &Rfc3339)

@@ -28,6 +28,7 @@
 
 mod config;
 pub mod members;
+pub mod shared;
 pub mod snapshot;
 mod wire;
 
@@ -87,17 +88,80 @@ pub enum ClusterError {
         /// What JetStream said.
         message: String,
     },
+    /// A record was to be created under a key that already holds one.
+    #[error("key-value bucket {bucket} already holds {key}")]
+    Taken {
+        /// The bucket.
+        bucket: String,
+        /// The key already taken.
+        key: String,
+    },
+}
+
+/// A connection to NATS with JetStream, and the replicas every stream
+/// and bucket made through it gets. Cheap to clone.
+#[derive(Clone)]
+pub struct Nats {
+    client: async_nats::Client,
+    js: async_nats::jetstream::Context,
+    replicas: usize,
+}
+
+impl Nats {
+    /// Connects to the NATS servers at `urls` as `name` (how the servers
+    /// list the connection). `replicas`: `None` for the NATS cluster's
+    /// size; at most 3 either way.
+    pub async fn connect(
+        urls: &[String],
+        name: &str,
+        replicas: Option<usize>,
+    ) -> Result<Nats, ClusterError> {
+        let client = async_nats::ConnectOptions::new()
+            .name(name)
+            .connection_timeout(Duration::from_secs(5))
+            .max_reconnects(None)
+            .connect(urls)
+            .await
+            .map_err(|e| ClusterError::Connect {
+                urls: urls.join(","),
+                message: e.to_string(),
+            })?;
+        let js = async_nats::jetstream::ContextBuilder::new()
+            .timeout(Duration::from_secs(10))
+            .build(client.clone());
+        let replicas = replicas
+            .unwrap_or_else(|| cluster_size(&client, urls.len()))
+            .clamp(1, 3);
+        Ok(Nats {
+            client,
+            js,
+            replicas,
+        })
+    }
+
+    /// The NATS connection.
+    pub fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
+
+    /// Its JetStream context.
+    pub fn jetstream(&self) -> &async_nats::jetstream::Context {
+        &self.js
+    }
+
+    /// Replicas of every stream and bucket made through this connection.
+    pub fn replicas(&self) -> usize {
+        self.replicas
+    }
 }
 
 /// A joined NATS cluster: the connection, the JetStream context and the
 /// wire stream, as one node named `node` sees them.
 #[derive(Clone)]
 pub struct Cluster {
-    client: async_nats::Client,
-    js: async_nats::jetstream::Context,
+    nats: Nats,
     config: ClusterConfig,
     wire: WireStream,
-    replicas: usize,
 }
 
 impl Cluster {
@@ -105,33 +169,15 @@ impl Cluster {
     /// of) the wire stream. Waits up to a minute for JetStream to elect
     /// its leaders, which a cluster that just started needs.
     pub async fn connect(config: ClusterConfig) -> Result<Cluster, ClusterError> {
-        let urls = config.urls.join(",");
-        let client = async_nats::ConnectOptions::new()
-            .name(format!("newsterm-{}", config.node))
-            .connection_timeout(Duration::from_secs(5))
-            .max_reconnects(None)
-            .connect(config.urls.as_slice())
-            .await
-            .map_err(|e| ClusterError::Connect {
-                urls: urls.clone(),
-                message: e.to_string(),
-            })?;
-        let js = async_nats::jetstream::ContextBuilder::new()
-            .timeout(Duration::from_secs(10))
-            .build(client.clone());
-        let replicas = config
-            .replicas
-            .unwrap_or_else(|| cluster_size(&client, config.urls.len()))
-            .clamp(1, 3);
-        let wire = WireStream::open(&js, &config, replicas).await?;
-        tracing::info!(node = %config.node, replicas, "joined the NATS cluster");
-        Ok(Cluster {
-            client,
-            js,
-            config,
-            wire,
-            replicas,
-        })
+        let nats = Nats::connect(
+            &config.urls,
+            &format!("newsterm-{}", config.node),
+            config.replicas,
+        )
+        .await?;
+        let wire = WireStream::open(nats.jetstream(), &config, nats.replicas()).await?;
+        tracing::info!(node = %config.node, replicas = nats.replicas(), "joined the NATS cluster");
+        Ok(Cluster { nats, config, wire })
     }
 
     /// This node's name.
@@ -139,7 +185,7 @@ impl Cluster {
         &self.config.node
     }
 
-    /// The settings it joined with.
+    /// How this node joined.
     pub fn config(&self) -> &ClusterConfig {
         &self.config
     }
@@ -149,19 +195,24 @@ impl Cluster {
         &self.wire
     }
 
-    /// The NATS connection.
-    pub fn client(&self) -> &async_nats::Client {
-        &self.client
+    /// The connection to NATS.
+    pub fn nats(&self) -> &Nats {
+        &self.nats
     }
 
-    /// The JetStream context on that connection.
+    /// The NATS client.
+    pub fn client(&self) -> &async_nats::Client {
+        self.nats.client()
+    }
+
+    /// The JetStream context.
     pub fn jetstream(&self) -> &async_nats::jetstream::Context {
-        &self.js
+        self.nats.jetstream()
     }
 
     /// Replicas of every stream and bucket this cluster creates.
     pub fn replicas(&self) -> usize {
-        self.replicas
+        self.nats.replicas()
     }
 }
 
@@ -181,14 +232,14 @@ fn cluster_size(client: &async_nats::Client, given: usize) -> usize {
 /// than by `create_key_value`, which first asks for account details in a
 /// form nats-server 2.9 (Debian's) does not send.
 pub(crate) async fn key_value(
-    cluster: &Cluster,
+    nats: &Nats,
     name: &str,
     description: &str,
     max_age: Duration,
     history: i64,
 ) -> Result<async_nats::jetstream::kv::Store, ClusterError> {
     use async_nats::jetstream::stream;
-    let js = cluster.jetstream();
+    let js = nats.jetstream();
     let failed = |e: &dyn std::fmt::Display| ClusterError::Bucket {
         bucket: name.to_string(),
         message: e.to_string(),
@@ -204,7 +255,7 @@ pub(crate) async fn key_value(
             max_messages_per_subject: history.max(1),
             max_age,
             storage: stream::StorageType::File,
-            num_replicas: cluster.replicas(),
+            num_replicas: nats.replicas(),
             allow_rollup: true,
             deny_delete: true,
             allow_direct: true,

@@ -48,7 +48,7 @@ impl Members {
         applied: impl Fn() -> u64 + Send + Sync + 'static,
         mut stop: watch::Receiver<bool>,
     ) -> Result<Members, ClusterError> {
-        let bucket = key_value(cluster, BUCKET, "newsterm live nodes", EXPIRY, 1).await?;
+        let bucket = key_value(cluster.nats(), BUCKET, "newsterm live nodes", EXPIRY, 1).await?;
         let node = cluster.node().to_string();
         let (tx, live) = watch::channel(LiveSet::new());
         let applied = Arc::new(applied);
@@ -96,6 +96,29 @@ impl Members {
     }
 }
 
+/// The node of `nodes` that `key` falls to: the one scoring highest for
+/// it (rendezvous hashing), so when a node leaves only its own keys move,
+/// and a node that joins takes about its share from each of the others.
+/// Every node computes the same answer from the same set.
+pub fn owner<'a>(key: u64, nodes: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    nodes
+        .into_iter()
+        .max_by_key(|node| (score(node, key), *node))
+}
+
+/// FNV-1a over the node's name and the key, then a finishing mix: stable
+/// across builds and machines, unlike std's hasher.
+fn score(node: &str, key: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in node.bytes().chain(key.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
 async fn beat(bucket: &kv::Store, node: &str, applied: u64) {
     let member = Member {
         node: node.to_string(),
@@ -123,4 +146,26 @@ async fn read_live(bucket: &kv::Store) -> Result<LiveSet, ClusterError> {
         }
     }
     Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::owner;
+
+    #[test]
+    fn keys_spread_over_the_nodes_and_only_a_leaving_nodes_keys_move() {
+        let three = ["node1", "node2", "node3"];
+        let two = ["node1", "node3"];
+        let mut counts = [0usize; 3];
+        for key in 0..3000u64 {
+            let before = owner(key, three).unwrap();
+            counts[three.iter().position(|n| *n == before).unwrap()] += 1;
+            let after = owner(key, two).unwrap();
+            if before != "node2" {
+                assert_eq!(before, after, "key {key} moved without its node leaving");
+            }
+        }
+        assert!(counts.iter().all(|&c| c > 800), "{counts:?}");
+        assert_eq!(owner(7, []), None);
+    }
 }

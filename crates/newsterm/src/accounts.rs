@@ -1,14 +1,18 @@
 //! `newsterm user …` and `newsterm token …`: the accounts of a data
 //! directory, managed on the directory itself (`--data`), with or without
 //! a server running on it — the server sees each change on its next
-//! request.
+//! request. On a cluster node's directory the change is the cluster's
+//! (`newsterm_server::Records`): every node sees it.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
+use std::sync::Arc;
+
 use newsterm_accounts::{Accounts, Role, Scopes, parse_lifetime};
+use newsterm_server::Records;
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -68,11 +72,13 @@ pub enum TokenCommand {
 /// Opens the accounts of `data`, creating the directory (owner-only) when
 /// it does not exist yet, so the first admin can be made before the first
 /// `serve`.
-fn open(data: &Path) -> Result<Accounts> {
-    newsterm_server::DataDir::new(data)
-        .create()
+async fn open(data: &Path) -> Result<(Arc<Accounts>, Records)> {
+    let dir = newsterm_server::DataDir::new(data);
+    dir.create()
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
-    Ok(Accounts::open(data)?)
+    let accounts = Arc::new(Accounts::open(data)?);
+    let records = Records::of_data_dir(&dir, accounts.clone()).await?;
+    Ok((accounts, records))
 }
 
 /// A password from stdin's first line, from a prompt on a terminal, or
@@ -107,8 +113,8 @@ fn read_password(from_stdin: bool, required: bool) -> Result<Option<String>> {
     Ok(Some(first))
 }
 
-pub fn user(data: &Path, command: UserCommand) -> Result<()> {
-    let accounts = open(data)?;
+pub async fn user(data: &Path, command: UserCommand) -> Result<()> {
+    let (accounts, records) = open(data).await?;
     match command {
         UserCommand::Add {
             name,
@@ -117,7 +123,7 @@ pub fn user(data: &Path, command: UserCommand) -> Result<()> {
         } => {
             let role: Role = role.parse()?;
             let password = read_password(password_stdin, false)?;
-            let user = accounts.add_user(&name, role, password.as_deref())?;
+            let user = records.add_user(accounts, name, role, password).await?;
             say!("added user {} ({})", user.name, user.role);
             if !user.has_password {
                 say_err!(
@@ -148,7 +154,7 @@ pub fn user(data: &Path, command: UserCommand) -> Result<()> {
             }
         }
         UserCommand::Rm { name } => {
-            accounts.remove_user(&name)?;
+            records.remove_user(accounts, name.clone()).await?;
             say!("removed user {name} and their tokens and sessions");
         }
         UserCommand::Passwd {
@@ -158,15 +164,17 @@ pub fn user(data: &Path, command: UserCommand) -> Result<()> {
             let Some(password) = read_password(password_stdin, true)? else {
                 bail!("no password given");
             };
-            accounts.set_password(&name, &password)?;
+            records
+                .set_password(accounts, name.clone(), password)
+                .await?;
             say!("password set for {name}; their browser sessions are ended");
         }
     }
     Ok(())
 }
 
-pub fn token(data: &Path, command: TokenCommand) -> Result<()> {
-    let accounts = open(data)?;
+pub async fn token(data: &Path, command: TokenCommand) -> Result<()> {
+    let (accounts, records) = open(data).await?;
     match command {
         TokenCommand::Create {
             user,
@@ -180,7 +188,9 @@ pub fn token(data: &Path, command: TokenCommand) -> Result<()> {
                 .map(parse_lifetime)
                 .transpose()?
                 .flatten();
-            let new = accounts.create_token(&user, scopes, lifetime, name.as_deref())?;
+            let new = records
+                .create_token(accounts, user, scopes, lifetime, name)
+                .await?;
             // Alone on stdout, so `TOKEN=$(newsterm token create …)` works.
             println!("{}", new.token);
             say_err!(
@@ -214,7 +224,7 @@ pub fn token(data: &Path, command: TokenCommand) -> Result<()> {
             }
         }
         TokenCommand::Revoke { id } => {
-            accounts.revoke_token(&id)?;
+            records.revoke_token(accounts, id.clone()).await?;
             say!("revoked token {}", id.chars().take(20).collect::<String>());
         }
     }

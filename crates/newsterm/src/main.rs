@@ -533,12 +533,8 @@ async fn run(cli: Cli) -> Result<()> {
             source,
             file_or_url,
         } => standing::import_feed(&server, &file_or_url, source.as_deref()).await,
-        Command::User { data, command } => {
-            tokio::task::spawn_blocking(move || accounts::user(&data.data, command)).await?
-        }
-        Command::Token { data, command } => {
-            tokio::task::spawn_blocking(move || accounts::token(&data.data, command)).await?
-        }
+        Command::User { data, command } => accounts::user(&data.data, command).await,
+        Command::Token { data, command } => accounts::token(&data.data, command).await,
         Command::Tag => tokio::task::spawn_blocking(tagging::tag_stdin).await?,
         Command::EvalEvents {
             file,

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::nats::NatsCluster;
+use common::nats::{NatsCluster, node};
 use common::{Server, get_json, health, http, markdown_story};
 use futures_util::StreamExt;
 use newsterm_api::{Health, PublishAck, SearchResponse};
@@ -66,15 +66,6 @@ fn fire_story(source: &str, body: &[&str]) -> String {
         "---\nheadline: \"Fire forces evacuation of Porto hotel\"\nsource: {source}\npublished: 2024-05-01T21:30:00Z\n---\n\n{}\n",
         body.join("\n\n")
     )
-}
-
-/// Node `i` of a cluster, talking first to NATS server `i`.
-fn node(data: &Path, nats: &NatsCluster, i: usize, servers: usize, extra: &[&str]) -> Server {
-    let urls = nats.urls_from(i % servers);
-    let name = format!("node{}", i + 1);
-    let mut args = vec!["--nats", urls.as_str(), "--node", name.as_str()];
-    args.extend_from_slice(extra);
-    Server::start_with(data, &args)
 }
 
 /// Waits (bounded) until a node has applied and indexed the wire up to

@@ -12,20 +12,76 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use newsterm_cluster::members::Members;
+use newsterm_alert::AlertId;
+use newsterm_cluster::members::{self, Members};
+use newsterm_cluster::shared::{self, SharedBucket};
 use newsterm_cluster::{Cluster, ClusterConfig, ClusterError, snapshot};
 use newsterm_egress::Reach;
+use newsterm_story::Story;
 use tokio::sync::watch;
 
 use crate::ServerError;
 use crate::engine::log::{Append, LogError, LogStatus, ReplicatedLog, Sequencing};
-use crate::engine::{DataDir, Engine, LogRecord};
+use crate::engine::{DataDir, Engine, LogRecord, WebhookTurn};
+use crate::shared::Records;
 
 /// How long a node that needs a snapshot waits for another to give one.
 const SNAPSHOT_PATIENCE: Duration = Duration::from_secs(120);
 /// How often a node asks the stream how far it has got, so `/healthz`
 /// shows how far behind the node is even while nothing arrives.
 const STATE_EVERY: Duration = Duration::from_secs(2);
+
+/// How long a webhook delivery's claim is kept: far longer than any
+/// node takes to match a story it applied.
+const CLAIM_AGE: Duration = Duration::from_secs(24 * 3600);
+/// How long the alerter waits for a claim before sending anyway.
+const CLAIM_PATIENCE: Duration = Duration::from_secs(5);
+
+/// Which node sends an alert's webhook: the one the alert falls to over
+/// the live nodes (rendezvous hashing, so a node joining or leaving moves
+/// only its share), after claiming the delivery in a bucket — while the
+/// nodes' views of who is live differ for a moment, two may think the
+/// alert theirs, and only the first claim sends.
+struct Turn {
+    node: String,
+    live: watch::Receiver<members::LiveSet>,
+    claims: SharedBucket,
+    runtime: tokio::runtime::Handle,
+}
+
+impl WebhookTurn for Turn {
+    fn mine(&self, alert: AlertId, story: &Story) -> bool {
+        let owner = {
+            let live = self.live.borrow();
+            // This node counts itself live even before its heartbeat is
+            // seen, or no node might send.
+            let names = live.keys().map(String::as_str).chain([self.node.as_str()]);
+            members::owner(alert.0, names).map(str::to_string)
+        };
+        if owner.as_deref() != Some(self.node.as_str()) {
+            return false;
+        }
+        let key = format!("hook.{alert}.{}.{}", story.id, story.revision);
+        let claim = self.claims.create(&key, self.node.clone().into_bytes());
+        match self
+            .runtime
+            .block_on(async { tokio::time::timeout(CLAIM_PATIENCE, claim).await })
+        {
+            Ok(Ok(_)) => true,
+            Ok(Err(ClusterError::Taken { .. })) => false,
+            // Better twice than never: the receiver can tell a repeat by
+            // the story id and revision it carries.
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, %alert, "cannot claim a webhook delivery; sending anyway");
+                true
+            }
+            Err(_) => {
+                tracing::warn!(%alert, "claiming a webhook delivery timed out; sending anyway");
+                true
+            }
+        }
+    }
+}
 
 /// The wire stream as the engine's log.
 struct JetStreamLog {
@@ -74,9 +130,11 @@ pub(crate) async fn open(
     data_dir: &DataDir,
     outbound: Reach,
     stop: watch::Receiver<bool>,
-) -> Result<Arc<Engine>, ServerError> {
+) -> Result<(Arc<Engine>, Records), ServerError> {
     let cluster = Cluster::connect(config).await?;
     seed_store(&cluster, data_dir).await?;
+    let records = Records::in_cluster(cluster.nats()).await?;
+    Records::mark(data_dir, Some(&cluster.config().urls))?;
     let log = Arc::new(JetStreamLog {
         cluster: cluster.clone(),
         members: Mutex::new(None),
@@ -95,6 +153,12 @@ pub(crate) async fn open(
         move || engine.upgrade().map_or(0, |e| e.progress().applied_seq)
     };
     let members = Members::join(&cluster, applied.clone(), stop.clone()).await?;
+    engine.alerts().set_webhook_turn(Arc::new(Turn {
+        node: cluster.node().to_string(),
+        live: members.changes(),
+        claims: SharedBucket::open_expiring(cluster.nats(), shared::DELIVERIES, CLAIM_AGE).await?,
+        runtime: tokio::runtime::Handle::current(),
+    }));
     *log.members.lock().unwrap_or_else(PoisonError::into_inner) = Some(members);
     tokio::spawn(follow(cluster.clone(), engine.clone(), stop.clone()));
     tokio::spawn(watch_state(cluster.clone(), stop.clone()));
@@ -108,7 +172,7 @@ pub(crate) async fn open(
             tracing::warn!(error = %e, "this node cannot answer snapshot requests");
         }
     });
-    Ok(engine)
+    Ok((engine, records))
 }
 
 /// Feeds the stream into the engine from what the store already holds.

@@ -21,6 +21,7 @@ mod connections;
 mod engine;
 mod http;
 mod reindex;
+mod shared;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ pub use http::Limits;
 pub use newsterm_cluster::{ClusterConfig, ClusterError, Retention};
 pub use newsterm_egress::Reach;
 pub use reindex::{ReindexError, ReindexReport, reindex};
+pub use shared::{CLUSTER_FILE, Records, RecordsError};
 
 use engine::{Engine, Sources};
 use newsterm_accounts::{Accounts, AccountsError, Authenticator};
@@ -143,6 +145,10 @@ pub enum ServerError {
     /// fit the cluster's stream.
     #[error(transparent)]
     Cluster(#[from] ClusterError),
+    /// The cluster's users, tokens or alerts could not be brought into
+    /// this node's files.
+    #[error(transparent)]
+    Records(#[from] RecordsError),
 }
 
 /// A server running in the background of this process.
@@ -230,25 +236,22 @@ fn check_addresses(config: &ServerConfig) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Opens the accounts of `data_dir` and checks that a server on `listen`
-/// may run on them: without users only on loopback, and off loopback
-/// only with a public URL.
-fn open_accounts(config: &ServerConfig) -> Result<Accounts, ServerError> {
-    let data_dir = &config.data_dir;
-    data_dir.prepare()?;
-    let accounts = Accounts::open(data_dir.path())?;
+/// Checks that a server on `config.listen` may run on `accounts`:
+/// without users only on loopback, and off loopback only with a public
+/// URL.
+fn check_listen(config: &ServerConfig, accounts: &Accounts) -> Result<(), ServerError> {
     if !config.listen.ip().is_loopback() {
         if !accounts.has_users()? {
             return Err(ServerError::NoUsers {
                 listen: config.listen,
-                data: data_dir.path().to_path_buf(),
+                data: config.data_dir.path().to_path_buf(),
             });
         }
         if config.public_url.is_none() {
             return Err(ServerError::NoPublicUrl(config.listen));
         }
     }
-    Ok(accounts)
+    Ok(())
 }
 
 /// Opens the engine on `config.data_dir`, binds `config.listen` and
@@ -273,22 +276,33 @@ async fn launch(
     cluster: Option<ClusterConfig>,
 ) -> Result<RunningServer, ServerError> {
     check_addresses(&config)?;
-    let checked = config.clone();
-    let accounts = tokio::task::spawn_blocking(move || open_accounts(&checked))
-        .await
-        .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
-    let accounts: Arc<dyn Authenticator> = Arc::new(accounts);
+    let data_dir = config.data_dir.clone();
+    let accounts = tokio::task::spawn_blocking(move || {
+        data_dir.prepare()?;
+        Ok::<_, ServerError>(Arc::new(Accounts::open(data_dir.path())?))
+    })
+    .await
+    .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let data_dir = config.data_dir.clone();
     let outbound = config.outbound;
-    let engine = match cluster {
+    let (engine, records) = match cluster {
         // Blocking-pool threads run inside the runtime, which the webhook
         // sender needs for its dispatcher.
-        None => tokio::task::spawn_blocking(move || Engine::open(&data_dir, outbound))
-            .await
-            .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??,
+        None => {
+            Records::mark(&data_dir, None)?;
+            let engine = tokio::task::spawn_blocking(move || Engine::open(&data_dir, outbound))
+                .await
+                .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
+            (engine, Records::local())
+        }
         Some(cluster) => cluster::open(cluster, &data_dir, outbound, stop_rx.clone()).await?,
     };
+    records
+        .follow(accounts.clone(), engine.clone(), stop_rx.clone())
+        .await?;
+    check_listen(&config, &accounts)?;
+    let accounts: Arc<dyn Authenticator> = accounts;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Bind {
@@ -315,6 +329,7 @@ async fn launch(
         sources,
         gate: gate.clone(),
         limits: config.limits.clone(),
+        records,
     };
     let app = http::router(state, &config);
     {

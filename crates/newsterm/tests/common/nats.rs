@@ -21,6 +21,22 @@ fn program() -> String {
     })
 }
 
+/// Node `i` of a cluster (`newsterm serve --nats … --node node<i+1>`
+/// on `data`), talking first to NATS server `i` of `servers`.
+pub fn node(
+    data: &Path,
+    nats: &NatsCluster,
+    i: usize,
+    servers: usize,
+    extra: &[&str],
+) -> super::Server {
+    let urls = nats.urls_from(i % servers);
+    let name = format!("node{}", i + 1);
+    let mut args = vec!["--nats", urls.as_str(), "--node", name.as_str()];
+    args.extend_from_slice(extra);
+    super::Server::start_with(data, &args)
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -54,7 +54,18 @@ impl AlertEvents {
     }
 }
 
+/// Whether this node sends an alert's webhook for one story revision:
+/// always on a single server; on a node of a cluster, where every node
+/// matches every alert, only the node the alert falls to (`cluster.rs`).
+pub trait WebhookTurn: Send + Sync {
+    /// True when this node delivers `alert`'s webhook for `story`. May
+    /// block briefly (it runs on the alerter thread).
+    fn mine(&self, alert: AlertId, story: &Story) -> bool;
+}
+
 pub struct Alerts {
+    /// Who sends webhooks; `None`: this node, always.
+    turn: RwLock<Option<Arc<dyn WebhookTurn>>>,
     store: AlertStore,
     index: RwLock<AlertIndex>,
     by_id: RwLock<HashMap<AlertId, Alert>>,
@@ -88,12 +99,24 @@ impl Alerts {
         })?;
         let (events, _) = broadcast::channel(EVENT_CAPACITY);
         Ok(Alerts {
+            turn: RwLock::new(None),
             store,
             index: RwLock::new(index),
             by_id: RwLock::new(by_id),
             webhooks,
             events,
         })
+    }
+
+    /// Makes `turn` decide which webhooks this node sends.
+    pub fn set_webhook_turn(&self, turn: Arc<dyn WebhookTurn>) {
+        *write(&self.turn) = Some(turn);
+    }
+
+    fn my_turn(&self, alert: AlertId, story: &Story) -> bool {
+        read(&self.turn)
+            .as_ref()
+            .is_none_or(|turn| turn.mine(alert, story))
     }
 
     /// Hits as they fire, of `whose` alerts only.
@@ -124,6 +147,22 @@ impl Alerts {
         }
         write(&self.by_id).insert(id, alert.clone());
         Ok(Some(alert))
+    }
+
+    /// Takes in an alert as the cluster holds it (new, or changed on
+    /// another node), under its own id.
+    pub fn put(&self, alert: Alert) -> Result<(), AlertError> {
+        self.store.put(&alert)?;
+        let mut index = write(&self.index);
+        index.remove(alert.id);
+        index.insert(alert.id, &alert.query);
+        write(&self.by_id).insert(alert.id, alert);
+        Ok(())
+    }
+
+    /// The highest alert id this node has given or taken.
+    pub fn last_id(&self) -> Result<u64, AlertError> {
+        self.store.last_id()
     }
 
     pub fn remove(&self, id: AlertId) -> Result<bool, AlertError> {
@@ -214,7 +253,10 @@ impl Alerts {
                     owner: alert.owner,
                 }));
             }
-            if alert.delivery.webhook.is_some() && !self.webhooks.enqueue(alert, story) {
+            if alert.delivery.webhook.is_some()
+                && self.my_turn(alert.id, story)
+                && !self.webhooks.enqueue(alert, story)
+            {
                 tracing::warn!(alert = %alert.id, "webhook queue full; delivery dropped");
             }
         }

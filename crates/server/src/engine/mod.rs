@@ -72,7 +72,7 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
 pub use aggregates::AggregateError;
-pub use alerts::{AlertEvent, AlertEvents, Alerts};
+pub use alerts::{AlertEvent, AlertEvents, Alerts, WebhookTurn};
 pub use events::Events;
 use events::Planned;
 pub use readership::Readership;

@@ -120,8 +120,7 @@ async fn add(
         .is_some_and(|w| w.secret.is_none());
     let spec = spec_of(&st, &caller, new, None)?;
     let owner = caller.principal().map(|p| p.user_id);
-    let engine = st.engine.clone();
-    let alert = blocking(move || engine.alerts().add(spec, owner)).await?;
+    let alert = st.records.add_alert(st.engine.clone(), spec, owner).await?;
     let mut shown = info(st.engine.alerts(), &alert);
     // A secret the server made is shown this once, or its receiver could
     // never check a signature; one the caller sent is never echoed.
@@ -147,9 +146,10 @@ async fn edit(
     let before = visible_alert(&st, &caller, &id)?;
     let Json(new) = body.map_err(|e| ApiError::bad_request("bad_body", e.body_text()))?;
     let spec = spec_of(&st, &caller, new, Some(&before))?;
-    let engine = st.engine.clone();
     let id = before.id;
-    let alert = blocking(move || engine.alerts().replace(id, spec))
+    let alert = st
+        .records
+        .replace_alert(st.engine.clone(), id, spec)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("alert {id} does not exist")))?;
     Ok(Json(info(st.engine.alerts(), &alert)))
@@ -161,8 +161,7 @@ async fn remove(
     UrlPath(id): UrlPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = visible_alert(&st, &caller, &id)?.id;
-    let engine = st.engine.clone();
-    let removed = blocking(move || engine.alerts().remove(id)).await?;
+    let removed = st.records.remove_alert(st.engine.clone(), id).await?;
     if removed {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -203,6 +203,25 @@ impl From<AlertError> for ApiError {
     }
 }
 
+impl From<crate::shared::RecordsError> for ApiError {
+    fn from(e: crate::shared::RecordsError) -> Self {
+        use crate::shared::RecordsError;
+        match e {
+            RecordsError::Alert(e) => e.into(),
+            // The cluster's bucket did not take the change: nothing was
+            // made, and trying again later may work.
+            RecordsError::Cluster(_) | RecordsError::Raced => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "cluster_unavailable",
+                e.to_string(),
+            ),
+            RecordsError::Accounts(_) | RecordsError::ClusterFile { .. } => {
+                ApiError::internal(e.to_string())
+            }
+        }
+    }
+}
+
 impl From<SourcesError> for ApiError {
     fn from(e: SourcesError) -> Self {
         let (status, code) = match e {

@@ -58,6 +58,9 @@ pub struct AppState {
     /// Who may do what, and the per-client bounds.
     pub gate: Arc<Gate>,
     pub limits: Limits,
+    /// Where alerts are added and removed: this node's files, or the
+    /// cluster's bucket first.
+    pub records: crate::shared::Records,
 }
 
 /// Every route of the API, behind its gates. Text answers are compressed

@@ -1,0 +1,316 @@
+//! What a cluster's nodes share besides the wire, over real nats-server
+//! and newsterm processes on loopback: users and tokens (a token made on
+//! one node works on every node, and its revocation on one refuses it on
+//! all), and standing alerts (added on one node, listed and firing on
+//! another, removed everywhere, each webhook sent by one node while
+//! nodes leave and join).
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::nats::{NatsCluster, node};
+use common::{add_user, http, markdown_story, newsterm, stdout_of, token_for};
+use newsterm_api::{AlertHit, AlertInfo, PublishAck};
+
+/// The HTTP status `GET {url}/api/alerts` answers with `token` (none
+/// when empty).
+async fn alerts_status(url: &str, token: &str) -> u16 {
+    let mut req = http().get(format!("{url}/api/alerts"));
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.expect("GET alerts").status().as_u16()
+}
+
+/// Polls (bounded) until `check` holds, naming `what` if it never does.
+async fn until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check().await {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_token_made_on_one_node_works_on_every_node_and_its_revocation_everywhere() {
+    let nats = NatsCluster::start(3);
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    // The first admin exists on node 1 before the cluster does: the
+    // first node to join brings it.
+    add_user(dirs[0].path(), "ana", "admin", None);
+    let nodes: Vec<_> = (0..3)
+        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
+        .collect();
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    // Made on node 1's data directory while it runs.
+    let admin = token_for(dirs[0].path(), "ana", None);
+    add_user(dirs[0].path(), "rae", "reader", None);
+    let reader = token_for(dirs[0].path(), "rae", None);
+
+    for url in &urls {
+        until(&format!("{url} refuses a request without a token"), || {
+            let url = url.clone();
+            async move { alerts_status(&url, "").await == 401 }
+        })
+        .await;
+        until(&format!("{url} takes the reader's token"), || {
+            let (url, reader) = (url.clone(), reader.clone());
+            async move { alerts_status(&url, &reader).await == 200 }
+        })
+        .await;
+        assert_eq!(alerts_status(url, &admin).await, 200, "{url}, admin token");
+    }
+
+    // Node 3's directory lists the users made on node 1.
+    let d3 = dirs[2].path().to_str().unwrap();
+    let listed = stdout_of(&newsterm(&["user", "list", "--data", d3]));
+    assert!(
+        listed.contains("ana\tadmin") && listed.contains("rae\treader"),
+        "{listed}"
+    );
+
+    // Revoked on node 1: refused on nodes 2 and 3 too.
+    let id = reader.split('_').nth(1).expect("token id").to_string();
+    let d1 = dirs[0].path().to_str().unwrap();
+    stdout_of(&newsterm(&["token", "revoke", &id, "--data", d1]));
+    for url in &urls {
+        until(&format!("{url} refuses the revoked token"), || {
+            let (url, reader) = (url.clone(), reader.clone());
+            async move { alerts_status(&url, &reader).await == 401 }
+        })
+        .await;
+    }
+    assert_eq!(alerts_status(&urls[1], &admin).await, 200);
+
+    // A user removed on node 2 loses every token on every node.
+    let d2 = dirs[1].path().to_str().unwrap();
+    stdout_of(&newsterm(&["user", "rm", "ana", "--data", d2]));
+    for url in &urls {
+        until(&format!("{url} refuses the removed user's token"), || {
+            let (url, admin) = (url.clone(), admin.clone());
+            async move { alerts_status(&url, &admin).await == 401 }
+        })
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all() {
+    let nats = NatsCluster::start(3);
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let nodes: Vec<_> = (0..3)
+        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
+        .collect();
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+
+    let resp = http()
+        .post(format!("{}/api/alerts", urls[0]))
+        .json(&serde_json::json!({"name": "zebras", "query": "zebrafinch"}))
+        .send()
+        .await
+        .expect("add alert");
+    assert_eq!(resp.status(), 201);
+    let alert: AlertInfo = resp.json().await.expect("alert");
+
+    for url in &urls[1..] {
+        until(&format!("{url} lists the alert added on node 1"), || {
+            let url = url.clone();
+            async move {
+                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+                listed
+                    .iter()
+                    .any(|a| a.id == alert.id && a.query == "zebrafinch")
+            }
+        })
+        .await;
+    }
+
+    // Published on node 3: node 2's alert hits show it.
+    let resp = http()
+        .post(format!("{}/api/stories", urls[2]))
+        .header("content-type", "text/markdown")
+        .body(markdown_story("Zebra finches sighted", "zebrafinch"))
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(resp.status(), 201);
+    let ack: PublishAck = resp.json().await.expect("ack");
+    until("node 2 records the hit", || {
+        let url = urls[1].clone();
+        async move {
+            let hits: Vec<AlertHit> =
+                common::get_json(format!("{url}/api/alerts/{}/hits", alert.id)).await;
+            hits.iter().any(|h| h.story.id == ack.id)
+        }
+    })
+    .await;
+
+    // Removed on node 2: gone from every node.
+    let resp = http()
+        .delete(format!("{}/api/alerts/{}", urls[1], alert.id))
+        .send()
+        .await
+        .expect("remove alert");
+    assert_eq!(resp.status(), 204);
+    for url in &urls {
+        until(&format!("{url} no longer lists the alert"), || {
+            let url = url.clone();
+            async move {
+                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+                listed.is_empty()
+            }
+        })
+        .await;
+    }
+
+    // Ids come from the cluster: an alert added next on another node
+    // never takes the removed one's.
+    let resp = http()
+        .post(format!("{}/api/alerts", urls[2]))
+        .json(&serde_json::json!({"name": "again", "query": "zebrafinch"}))
+        .send()
+        .await
+        .expect("add alert");
+    let again: AlertInfo = resp.json().await.expect("alert");
+    assert!(again.id > alert.id, "{} reused {}", again.id, alert.id);
+}
+
+/// A webhook target on loopback that keeps every delivery's story id.
+async fn webhook_target() -> (String, Arc<Mutex<Vec<String>>>) {
+    let got: Arc<Mutex<Vec<String>>> = Arc::default();
+    let keep = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let keep = keep.clone();
+            async move {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                let id = v["story"]["id"].as_str().unwrap_or("").to_string();
+                keep.lock().unwrap().push(id);
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/hook"), got)
+}
+
+/// Publishes a story naming `word` on `url`; its id.
+async fn publish_on(url: &str, n: usize) -> String {
+    let body = format!(
+        "---\nheadline: \"Zebra finch count {n}\"\nsource: Wire {n}\npublished: 2024-05-01T12:00:00Z\n---\n\nBird watchers counted {n} zebrafinch nests, number {n} of the season.\n"
+    );
+    let resp = http()
+        .post(format!("{url}/api/stories"))
+        .header("content-type", "text/markdown")
+        .body(body)
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(resp.status(), 201);
+    let ack: PublishAck = resp.json().await.expect("ack");
+    ack.id.to_string()
+}
+
+/// Waits until every node in `urls` sees exactly `names` as live.
+async fn live_nodes_are(urls: &[String], names: &[&str]) {
+    for url in urls {
+        until(&format!("{url} sees {names:?} live"), || {
+            let url = url.clone();
+            async move {
+                let h = common::health(&url).await;
+                h.cluster.is_some_and(|c| c.nodes == names)
+            }
+        })
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_and_join() {
+    let nats = NatsCluster::start(3);
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let fetch = ["--allow-private-fetch"];
+    let mut nodes: Vec<_> = (0..3)
+        .map(|i| node(dirs[i].path(), &nats, i, 3, &fetch))
+        .collect();
+    let mut urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (hook, got) = webhook_target().await;
+    let resp = http()
+        .post(format!("{}/api/alerts", urls[0]))
+        .json(&serde_json::json!({"name": "zebras", "query": "zebrafinch",
+            "delivery": {"webhook": {"url": hook, "secret": "s3cret"}}}))
+        .send()
+        .await
+        .expect("add alert");
+    assert_eq!(resp.status(), 201);
+    let alert: AlertInfo = resp.json().await.expect("alert");
+    live_nodes_are(&urls, &["node1", "node2", "node3"]).await;
+    for url in &urls {
+        until(&format!("{url} lists the alert"), || {
+            let url = url.clone();
+            async move {
+                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+                listed.iter().any(|a| a.id == alert.id)
+            }
+        })
+        .await;
+    }
+
+    let mut published = Vec::new();
+    // All three nodes up; then node 2 leaves; then it joins again.
+    for (phase, up) in [[0, 1, 2], [0, 2, 2], [0, 1, 2]].iter().enumerate() {
+        if phase == 1 {
+            nodes[1].terminate();
+            live_nodes_are(&[urls[0].clone(), urls[2].clone()], &["node1", "node3"]).await;
+        }
+        if phase == 2 {
+            nodes[1] = node(dirs[1].path(), &nats, 1, 3, &fetch);
+            urls[1] = nodes[1].url.clone();
+            live_nodes_are(&urls, &["node1", "node2", "node3"]).await;
+        }
+        for (k, &i) in up.iter().enumerate() {
+            published.push(publish_on(&urls[i], phase * 10 + k).await);
+        }
+        let want = published.clone();
+        until(
+            &format!("phase {phase}: every story's webhook arrives"),
+            || {
+                let (got, want) = (got.clone(), want.clone());
+                async move {
+                    let got = got.lock().unwrap();
+                    want.iter().all(|id| got.contains(id))
+                }
+            },
+        )
+        .await;
+    }
+    // Every node has matched every story (so each had its chance to
+    // send) before the deliveries are counted.
+    for url in &urls {
+        until(&format!("{url} recorded every hit"), || {
+            let (url, published) = (url.clone(), published.clone());
+            async move {
+                let hits: Vec<AlertHit> =
+                    common::get_json(format!("{url}/api/alerts/{}/hits?limit=100", alert.id)).await;
+                published
+                    .iter()
+                    .all(|id| hits.iter().any(|h| h.story.id.to_string() == *id))
+            }
+        })
+        .await;
+    }
+    let got = got.lock().unwrap().clone();
+    for id in &published {
+        let n = got.iter().filter(|g| *g == id).count();
+        assert_eq!(n, 1, "story {id} delivered {n} times: {got:?}");
+    }
+}
