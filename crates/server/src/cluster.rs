@@ -34,6 +34,9 @@ const STATE_EVERY: Duration = Duration::from_secs(2);
 /// How long a webhook delivery's claim is kept: far longer than any
 /// node takes to match a story it applied.
 const CLAIM_AGE: Duration = Duration::from_secs(24 * 3600);
+/// How far back a node taking over another's alerts looks for hits whose
+/// webhook was never sent.
+const TAKE_OVER_WINDOW: Duration = Duration::from_secs(600);
 /// How long the alerter waits for a claim before sending anyway.
 const CLAIM_PATIENCE: Duration = Duration::from_secs(5);
 
@@ -159,6 +162,11 @@ pub(crate) async fn open(
         claims: SharedBucket::open_expiring(cluster.nats(), shared::DELIVERIES, CLAIM_AGE).await?,
         runtime: tokio::runtime::Handle::current(),
     }));
+    tokio::spawn(take_over_webhooks(
+        members.changes(),
+        engine.clone(),
+        stop.clone(),
+    ));
     *log.members.lock().unwrap_or_else(PoisonError::into_inner) = Some(members);
     tokio::spawn(follow(cluster.clone(), engine.clone(), stop.clone()));
     tokio::spawn(watch_state(cluster.clone(), stop.clone()));
@@ -173,6 +181,40 @@ pub(crate) async fn open(
         }
     });
     Ok((engine, records))
+}
+
+/// When a node leaves the live set (stopped, or killed and its heartbeat
+/// expired), sends the webhooks of recent hits that now fall to this
+/// node and that no node claimed: what the gone node had not sent.
+async fn take_over_webhooks(
+    mut live: watch::Receiver<members::LiveSet>,
+    engine: Arc<Engine>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut before: Vec<String> = live.borrow().keys().cloned().collect();
+    loop {
+        tokio::select! {
+            changed = live.changed() => if changed.is_err() { return },
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        let now: Vec<String> = live.borrow_and_update().keys().cloned().collect();
+        let someone_left = before.iter().any(|n| !now.contains(n));
+        before = now;
+        if !someone_left {
+            continue;
+        }
+        let engine = engine.clone();
+        let sent = tokio::task::spawn_blocking(move || {
+            engine
+                .alerts()
+                .resend_unclaimed(engine.reader(), TAKE_OVER_WINDOW)
+        })
+        .await
+        .unwrap_or(0);
+        if sent > 0 {
+            tracing::info!(sent, "sent webhooks a node that left had not");
+        }
+    }
 }
 
 /// Feeds the stream into the engine from what the store already holds.

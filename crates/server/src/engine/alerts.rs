@@ -22,6 +22,9 @@ use tokio::sync::broadcast;
 use super::EngineError;
 use super::handoff::{Follower, Next};
 
+/// How many recent hits [`Alerts::resend_unclaimed`] looks through.
+const RESEND_SCAN: usize = 10_000;
+
 /// How many alert events a stream subscriber may fall behind.
 const EVENT_CAPACITY: usize = 4096;
 
@@ -117,6 +120,36 @@ impl Alerts {
         read(&self.turn)
             .as_ref()
             .is_none_or(|turn| turn.mine(alert, story))
+    }
+
+    /// Sends the webhooks of hits fired in the last `within` that are
+    /// now this node's turn and that no node claimed: after a node died,
+    /// what it matched and had not sent yet. Returns how many it sent.
+    pub fn resend_unclaimed(&self, reader: &Reader, within: Duration) -> usize {
+        let since = OffsetDateTime::now_utc() - within;
+        let recent = match self.store.recent_fired(None, Whose::Everyone, RESEND_SCAN) {
+            Ok(recent) => recent,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read recent alert hits");
+                return 0;
+            }
+        };
+        let mut sent = 0;
+        for hit in recent.into_iter().filter(|h| h.at >= since) {
+            let Some(alert) = read(&self.by_id).get(&hit.alert).cloned() else {
+                continue;
+            };
+            if alert.delivery.webhook.is_none() {
+                continue;
+            }
+            let Ok(Some(story)) = reader.revision(hit.story, hit.revision) else {
+                continue;
+            };
+            if self.my_turn(alert.id, &story) && self.webhooks.enqueue(&alert, &story) {
+                sent += 1;
+            }
+        }
+        sent
     }
 
     /// Hits as they fire, of `whose` alerts only.
