@@ -93,7 +93,7 @@ pub enum ClusterError {
     Taken {
         /// The bucket.
         bucket: String,
-        /// The key already taken.
+        /// The key that holds a record already.
         key: String,
     },
 }

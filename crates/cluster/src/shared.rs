@@ -1,4 +1,4 @@
-//! Records every node shares — users and tokens, alerts, feed sources —
+//! Records every node shares — users and tokens, alerts, webhook claims —
 //! in JetStream key-value buckets, the cluster's one copy of them.
 //!
 //! A [`SharedBucket`] keeps the last value of each key (no history) for
@@ -23,8 +23,6 @@ use crate::{ClusterError, Nats, key_value};
 pub const ACCOUNTS: &str = "newsterm-accounts";
 /// Standing alerts.
 pub const ALERTS: &str = "newsterm-alerts";
-/// Feed sources.
-pub const SOURCES: &str = "newsterm-sources";
 /// Claims of webhook deliveries: one key per alert and story revision,
 /// made by the node that sends it.
 pub const DELIVERIES: &str = "newsterm-deliveries";
