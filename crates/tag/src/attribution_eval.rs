@@ -133,6 +133,28 @@ impl PairCounts {
         ratio(self.correct, self.gold_pairs)
     }
 
+    /// The stories of `ids` (in order, repeats next to each other taken
+    /// once) found in `corpus` (id, headline, body), counted as scored;
+    /// the ids not found are listed as missing.
+    fn stories_of<'c>(
+        &mut self,
+        mut ids: Vec<&str>,
+        corpus: &'c [(String, String, String)],
+    ) -> Vec<(&'c str, &'c str, &'c str)> {
+        ids.dedup();
+        let mut found = Vec::new();
+        for id in ids {
+            match corpus.iter().find(|(c, _, _)| c == id) {
+                Some((c, headline, body)) => {
+                    self.stories += 1;
+                    found.push((c.as_str(), headline.as_str(), body.as_str()));
+                }
+                None => self.missing.push(id.to_string()),
+            }
+        }
+        found
+    }
+
     /// Two lines: the pairs scored (`pairs` names them) and how many
     /// labelled items were `found` at all.
     fn describe(&self, f: &mut fmt::Formatter<'_>, pairs: &str, found: &str) -> fmt::Result {
@@ -179,14 +201,8 @@ pub fn evaluate_quotes(
     corpus: &[(String, String, String)],
 ) -> QuoteReport {
     let mut report = QuoteReport::default();
-    let mut ids: Vec<&str> = sample.iter().map(|q| q.id.as_str()).collect();
-    ids.dedup();
-    for id in ids {
-        let Some((_, headline, body)) = corpus.iter().find(|(c, _, _)| c == id) else {
-            report.pairs.missing.push(id.to_string());
-            continue;
-        };
-        report.pairs.stories += 1;
+    let ids = sample.iter().map(|q| q.id.as_str()).collect();
+    for (id, headline, body) in report.pairs.stories_of(ids, corpus) {
         let labels: Vec<&LabelledQuote> = sample.iter().filter(|q| q.id == id).collect();
         let quotes = tagger.tag_story(headline, body).quotes;
         let direct: Vec<_> = quotes
@@ -336,14 +352,8 @@ pub fn evaluate_figures(
     corpus: &[(String, String, String)],
 ) -> FigureReport {
     let mut report = FigureReport::default();
-    let mut ids: Vec<&str> = sample.iter().map(|f| f.id.as_str()).collect();
-    ids.dedup();
-    for id in ids {
-        let Some((_, headline, body)) = corpus.iter().find(|(c, _, _)| c == id) else {
-            report.pairs.missing.push(id.to_string());
-            continue;
-        };
-        report.pairs.stories += 1;
+    let ids = sample.iter().map(|f| f.id.as_str()).collect();
+    for (id, headline, body) in report.pairs.stories_of(ids, corpus) {
         let part: Vec<&str> = body.split("\n\n").take(FIGURE_PARAGRAPHS).collect();
         let region: Vec<char> = format!("{headline}\n\n{}", part.join("\n\n"))
             .chars()
