@@ -9,7 +9,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{Server, health, http, markdown_story, publish, wait_indexed};
+use common::{Server, health, http, markdown_story, publish, wait_indexed, within};
 use futures_util::StreamExt;
 use newsterm_api::PublishAck;
 use newsterm_client::{SseParser, StreamEvent};
@@ -87,25 +87,48 @@ fn start_publishers(
         .collect()
 }
 
+/// Seconds any one request or wait of these tests may take before the
+/// test fails naming it: a server that stops answering, or a wire that
+/// never delivers a sequence number, turns the test red, never hangs it.
+const DEADLINE: u64 = 60;
+
 /// Waits (bounded) until `n` publishes were acknowledged.
-async fn wait_acks(acked: &Mutex<Vec<Published>>, n: usize) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while acked.lock().unwrap().len() < n {
-        assert!(Instant::now() < deadline, "publishing stalled");
+async fn wait_acks(acked: &Mutex<Vec<Published>>, n: usize, when: &str) {
+    let deadline = Instant::now() + Duration::from_secs(DEADLINE);
+    loop {
+        let got = acked.lock().unwrap().len();
+        if got >= n {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{when}: publishing stalled, {got} of {n} publishes acknowledged within {DEADLINE} s"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// `/healthz`, bounded.
+async fn health_within(url: &str, when: &str) -> newsterm_api::Health {
+    within(DEADLINE, format!("{when}: /healthz"), health(url)).await
 }
 
 /// Every acknowledged story is there after the restart, as published.
 async fn assert_all_kept(url: &str, acked: &[Published]) {
     for p in acked {
-        let resp = http()
-            .get(format!("{url}/api/stories/{}", p.ack.id))
-            .send()
-            .await
-            .unwrap();
+        let reading = format!(
+            "reading acknowledged story {} (seq {})",
+            p.ack.id, p.ack.seq
+        );
+        let resp = within(
+            DEADLINE,
+            &reading,
+            http().get(format!("{url}/api/stories/{}", p.ack.id)).send(),
+        )
+        .await
+        .unwrap();
         assert_eq!(resp.status(), 200, "acknowledged story {} lost", p.ack.id);
-        let story: serde_json::Value = resp.json().await.unwrap();
+        let story: serde_json::Value = within(DEADLINE, &reading, resp.json()).await.unwrap();
         assert_eq!(story["headline"], p.headline.as_str(), "{story}");
         assert_eq!(story["seq"], p.ack.seq, "{story}");
         assert_eq!(story["revision"], 1, "{story}");
@@ -116,7 +139,12 @@ async fn assert_all_kept(url: &str, acked: &[Published]) {
 /// Each of `sample` is found by its own word, and only it.
 async fn assert_searchable(url: &str, sample: &[&Published]) {
     for p in sample {
-        let resp = common::search(url, &p.word).await;
+        let resp = within(
+            DEADLINE,
+            format!("searching for {}", p.word),
+            common::search(url, &p.word),
+        )
+        .await;
         let ids: Vec<_> = resp.hits.iter().map(|h| h.id).collect();
         assert_eq!(ids, [p.ack.id], "story not searchable for {}", p.word);
     }
@@ -133,15 +161,47 @@ enum Ending {
     Reached,
 }
 
+/// Where a run of sequence numbers that should be `1..` or `from..` breaks
+/// off: the first number missing or out of place, for a failure message.
+fn first_gap(seqs: &[u64], from: u64) -> String {
+    let mut want = from;
+    for &seq in seqs {
+        if seq != want {
+            return format!("expected seq {want}, got {seq}");
+        }
+        want += 1;
+    }
+    format!("nothing after seq {}", want - 1)
+}
+
+/// Fails the test because a stream did not bring `until` (or its end) in
+/// time, naming what it brought and where the sequence broke.
+fn stream_stalled(what: &str, seqs: &[u64], until: Option<u64>) -> ! {
+    let from = seqs.first().copied().unwrap_or(1);
+    panic!(
+        "{what}: waited {DEADLINE} s for {}, got {} story events ending at {:?}; {}",
+        until.map_or("the stream to end".to_string(), |u| format!("seq {u}")),
+        seqs.len(),
+        seqs.last(),
+        first_gap(seqs, from),
+    )
+}
+
 /// Reads story sequence numbers off an SSE response until `until` (when
-/// given) has arrived or the stream ends.
-async fn sse_seqs(mut resp: reqwest::Response, until: Option<u64>) -> (Vec<u64>, Ending) {
+/// given) has arrived or the stream ends, for at most [`DEADLINE`] s
+/// (keep-alives do not extend it).
+async fn sse_seqs(
+    mut resp: reqwest::Response,
+    until: Option<u64>,
+    what: &str,
+) -> (Vec<u64>, Ending) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(DEADLINE);
     let mut parser = SseParser::default();
     let mut seqs = Vec::new();
     loop {
-        let chunk = tokio::time::timeout(Duration::from_secs(30), resp.chunk())
-            .await
-            .expect("event stream went quiet");
+        let Ok(chunk) = tokio::time::timeout_at(deadline, resp.chunk()).await else {
+            stream_stalled(what, &seqs, until)
+        };
         match chunk {
             Ok(Some(chunk)) => {
                 for ev in parser.feed(&chunk) {
@@ -160,18 +220,20 @@ async fn sse_seqs(mut resp: reqwest::Response, until: Option<u64>) -> (Vec<u64>,
 }
 
 /// Reads story sequence numbers off a WebSocket until `until` (when
-/// given) has arrived or the socket ends; `Closed` only after a close
-/// frame.
+/// given) has arrived or the socket ends, for at most [`DEADLINE`] s;
+/// `Closed` only after a close frame.
 async fn ws_seqs(url: &str, since: u64, until: Option<u64>) -> (Vec<u64>, Ending) {
+    let what = format!("WebSocket from seq {since}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(DEADLINE);
     let ws_url = format!("{}/api/ws?since={since}", url.replace("http://", "ws://"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(&ws_url)
+    let (mut ws, _) = within(DEADLINE, &what, tokio_tungstenite::connect_async(&ws_url))
         .await
         .expect("websocket");
     let mut seqs = Vec::new();
     loop {
-        let msg = tokio::time::timeout(Duration::from_secs(30), ws.next())
-            .await
-            .expect("websocket went quiet");
+        let Ok(msg) = tokio::time::timeout_at(deadline, ws.next()).await else {
+            stream_stalled(&what, &seqs, until)
+        };
         match msg {
             Some(Ok(Message::Text(text))) => {
                 let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -216,22 +278,28 @@ async fn acknowledged_stories_survive_twenty_kill_9_cycles() {
         // varies, and four publishers are always mid-request at the kill.
         let kill_after = 4 + rng.usize(0..24);
         println!("cycle {cycle}: kill -9 after {kill_after} acknowledged publishes");
+        let when = format!("cycle {cycle}");
         let mut server = Server::start(dir.path());
         let url = server.url.clone();
         // What earlier cycles acknowledged survived their kills: the wire
         // reaches at least the last ack, and the previous cycle's stories
         // are there one by one (all of them are checked at the end).
-        let h = health(&url).await;
+        let h = health_within(&url, &when).await;
         let last_acked = acked_before.iter().map(|p| p.ack.seq).max().unwrap_or(0);
         assert!(h.last_seq >= last_acked, "{h:?}, last ack {last_acked}");
         assert_all_kept(&url, &previous_cycle).await;
 
         let acked: Arc<Mutex<Vec<Published>>> = Arc::default();
         let publishers = start_publishers(&url, cycle, 4, &acked);
-        wait_acks(&acked, kill_after).await;
+        wait_acks(&acked, kill_after, &when).await;
         server.kill9();
         for p in publishers {
-            let _ = p.await;
+            let _ = within(
+                DEADLINE,
+                format!("{when}: a publisher to stop after kill -9"),
+                p,
+            )
+            .await;
         }
         previous_cycle = acked.lock().unwrap().clone();
         acked_before.extend(previous_cycle.iter().cloned());
@@ -240,14 +308,19 @@ async fn acknowledged_stories_survive_twenty_kill_9_cycles() {
 
     let server = Server::start(dir.path());
     let url = server.url.clone();
-    let h = health(&url).await;
+    let h = health_within(&url, "after the last kill").await;
     let last_acked = acked.iter().map(|p| p.ack.seq).max().unwrap();
     assert!(h.last_seq >= last_acked, "{h:?}, last ack {last_acked}");
     // The last stories acknowledged before the last kill are searchable
     // at once, whether or not the index had committed them.
     let last_five: Vec<&Published> = acked.iter().rev().take(5).collect();
     assert_searchable(&url, &last_five).await;
-    wait_indexed(&url, h.last_seq).await;
+    within(
+        DEADLINE,
+        format!("the index catching up to seq {}", h.last_seq),
+        wait_indexed(&url, h.last_seq),
+    )
+    .await;
     // Every story acknowledged in any cycle is there, as published, with
     // the sequence number its ack named.
     assert_all_kept(&url, &acked).await;
@@ -259,13 +332,22 @@ async fn acknowledged_stories_survive_twenty_kill_9_cycles() {
 
     // The wire sequence has no gap across all the kills: replaying from 0
     // yields 1..=last, and every acked sequence number is among them once.
-    let resp = http()
-        .get(format!("{url}/api/stream?since=0"))
-        .send()
-        .await
-        .unwrap();
-    let (seqs, _) = sse_seqs(resp, Some(h.last_seq)).await;
-    assert_eq!(seqs, (1..=h.last_seq).collect::<Vec<_>>());
+    let replay = "replaying the wire from 0";
+    let resp = within(
+        DEADLINE,
+        replay,
+        http().get(format!("{url}/api/stream?since=0")).send(),
+    )
+    .await
+    .unwrap();
+    let (seqs, _) = sse_seqs(resp, Some(h.last_seq), replay).await;
+    assert!(
+        seqs == (1..=h.last_seq).collect::<Vec<_>>(),
+        "{replay}: {} story events up to seq {}, {}",
+        seqs.len(),
+        h.last_seq,
+        first_gap(&seqs, 1)
+    );
     let mut acked_seqs: Vec<u64> = acked.iter().map(|p| p.ack.seq).collect();
     acked_seqs.sort_unstable();
     acked_seqs.dedup();
@@ -281,12 +363,14 @@ async fn sigterm_answers_every_publish_closes_streams_commits_the_index_and_read
     // Readers from the start of the wire: raw SSE, WebSocket, and the
     // client library's self-resuming stream.
     let sse = {
-        let resp = http()
-            .get(format!("{url}/api/stream?since=0"))
-            .send()
-            .await
-            .unwrap();
-        tokio::spawn(sse_seqs(resp, None))
+        let resp = within(
+            DEADLINE,
+            "SSE from seq 0",
+            http().get(format!("{url}/api/stream?since=0")).send(),
+        )
+        .await
+        .unwrap();
+        tokio::spawn(sse_seqs(resp, None, "SSE from seq 0 until SIGTERM"))
     };
     let ws = {
         let url = url.clone();
@@ -311,12 +395,16 @@ async fn sigterm_answers_every_publish_closes_streams_commits_the_index_and_read
 
     let acked: Arc<Mutex<Vec<Published>>> = Arc::default();
     let publishers = start_publishers(&url, 0, 4, &acked);
-    wait_acks(&acked, 40).await;
+    wait_acks(&acked, 40, "before SIGTERM").await;
     let status = server.terminate();
     assert!(status.success(), "SIGTERM did not stop cleanly: {status:?}");
     let mut stops = Vec::new();
     for p in publishers {
-        stops.push(p.await.unwrap());
+        stops.push(
+            within(DEADLINE, "a publisher to stop after SIGTERM", p)
+                .await
+                .unwrap(),
+        );
     }
     let acked = acked.lock().unwrap().clone();
     for stop in &stops {
@@ -348,7 +436,7 @@ async fn sigterm_answers_every_publish_closes_streams_commits_the_index_and_read
     // Every publish the server took was answered: nothing is stored that
     // its publisher was not told about. (A request the stopping server
     // never took — refused, or reset unread — stores nothing.)
-    let h = health(&url).await;
+    let h = health_within(&url, "after SIGTERM and restart").await;
     assert_eq!(
         (h.last_seq, h.stories),
         (acked.len() as u64, acked.len() as u64),
@@ -362,21 +450,30 @@ async fn sigterm_answers_every_publish_closes_streams_commits_the_index_and_read
 
     // More news after the restart; every reader resumes where it was.
     for i in 0..3 {
-        publish(
-            &url,
-            "text/markdown",
-            markdown_story(&format!("After restart {i}"), "afterword"),
+        within(
+            DEADLINE,
+            format!("publishing story {i} after the restart"),
+            publish(
+                &url,
+                "text/markdown",
+                markdown_story(&format!("After restart {i}"), "afterword"),
+            ),
         )
         .await;
     }
     let last = h.last_seq + 3;
-    let resp = http()
-        .get(format!("{url}/api/stream"))
-        .header("last-event-id", sse_before.len().to_string())
-        .send()
-        .await
-        .unwrap();
-    let (sse_after, _) = sse_seqs(resp, Some(last)).await;
+    let resumed = format!("SSE resumed after seq {}", sse_before.len());
+    let resp = within(
+        DEADLINE,
+        &resumed,
+        http()
+            .get(format!("{url}/api/stream"))
+            .header("last-event-id", sse_before.len().to_string())
+            .send(),
+    )
+    .await
+    .unwrap();
+    let (sse_after, _) = sse_seqs(resp, Some(last), &resumed).await;
     assert_eq!(
         sse_after,
         (sse_before.len() as u64 + 1..=last).collect::<Vec<_>>()
@@ -386,7 +483,7 @@ async fn sigterm_answers_every_publish_closes_streams_commits_the_index_and_read
         ws_after,
         (ws_before.len() as u64 + 1..=last).collect::<Vec<_>>()
     );
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(DEADLINE);
     loop {
         let (seqs, disconnects) = library.lock().unwrap().clone();
         if seqs.last() == Some(&last) {

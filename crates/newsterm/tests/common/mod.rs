@@ -13,6 +13,24 @@ pub mod nats;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_newsterm");
 
+/// How long a server may take to start listening (it catches up its
+/// index and restages stories first) before a test fails.
+pub const START_DEADLINE: Duration = Duration::from_secs(120);
+
+/// Awaits `future`, failing the test with `what` named when it has not
+/// finished within `secs` seconds, so a server that stops answering turns
+/// a test red instead of hanging it.
+pub async fn within<T>(
+    secs: u64,
+    what: impl std::fmt::Display,
+    future: impl std::future::Future<Output = T>,
+) -> T {
+    match tokio::time::timeout(Duration::from_secs(secs), future).await {
+        Ok(out) => out,
+        Err(_) => panic!("{what}: not done within {secs} s"),
+    }
+}
+
 /// A `newsterm serve` child process, killed when dropped.
 pub struct Server {
     pub child: Child,
@@ -72,10 +90,26 @@ impl Server {
         configure(&mut command);
         let mut child = command.spawn().expect("spawn newsterm serve");
         let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read listening line");
+        // Read on a thread of its own so that a server that hangs before
+        // listening fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = BufReader::new(stdout).read_line(&mut line).map(|_| line);
+            let _ = tx.send(read);
+        });
+        let line = match rx.recv_timeout(START_DEADLINE) {
+            Ok(read) => read.expect("read listening line"),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "newsterm serve on {} did not say it was listening within {} s",
+                    data.display(),
+                    START_DEADLINE.as_secs()
+                );
+            }
+        };
         let url = line
             .trim()
             .strip_prefix("newsterm listening on ")
