@@ -1,7 +1,8 @@
-//! `newsterm demo --no-tui` as a user runs it: the replayed wire keeps
-//! going after the bundled stories are used up (each comes again as a
-//! fresh revision), and a replay cut short with `--stories N` says that
-//! it ended while the server keeps serving.
+//! `newsterm demo` as a user runs it: with `--no-tui` the replayed wire
+//! keeps going after the bundled stories are used up (each comes again as
+//! a fresh revision), and a replay cut short with `--stories N` says that
+//! it ended while the server keeps serving; with the terminal UI (in
+//! tmux) the status bar and the help screen say where the web terminal is.
 
 mod common;
 
@@ -11,7 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use common::{BIN, health};
+use common::tmux::{Session, header, tmux, wait_for_screen, wait_for_screen_within};
+use common::{BIN, get_text, health};
 
 /// Longest a demo is waited for before the test gives up (a hang, not a
 /// speed check: on an idle machine it takes seconds).
@@ -143,4 +145,41 @@ async fn a_replay_cut_short_says_it_ended_and_keeps_serving() {
     );
     let url = url.expect("the demo names its server");
     assert_eq!(health(&url).await.status, "ok", "the server keeps serving");
+}
+
+#[tokio::test]
+async fn the_terminal_ui_of_the_demo_says_where_the_web_terminal_is() {
+    let data = tempfile::tempdir().unwrap();
+    let name = format!("newsterm-demo-test-{}", std::process::id());
+    let cmd = format!(
+        "{BIN} demo --stories 2 --interval 0.2 --data {}",
+        data.path().join("data").display()
+    );
+    let _session = Session::start(&name, 100, 30, &cmd);
+    // The TUI opens once the archive is in; its status bar names the
+    // address of the web terminal the demo serves beside it.
+    let shown = wait_for_screen_within(&name, "the demo's terminal UI", PATIENCE, |s| {
+        header(s).contains(" web http://127.0.0.1:") && header(s).contains("● live")
+    });
+    let url = header(&shown)
+        .split(" web ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("an address after 'web'")
+        .to_string();
+    assert!(url.ends_with('/'), "{url}");
+    let page = get_text(&url).await;
+    assert!(page.contains("<title>newsterm</title>"), "{page}");
+    assert_eq!(
+        health(url.trim_end_matches('/')).await.status,
+        "ok",
+        "the web terminal's server is the demo's"
+    );
+    // The help screen says it too, whatever the width.
+    tmux(&["send-keys", "-t", &name, "?"]);
+    wait_for_screen(&name, "the help screen", |s| {
+        s.contains(&format!(
+            " Web terminal {url}  the same functions in a browser"
+        ))
+    });
 }

@@ -4,50 +4,8 @@
 
 mod common;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
+use common::tmux::{Session, header, tmux, wait_for_screen};
 use common::{BIN, Server, markdown_story, publish, wait_indexed};
-
-fn tmux(args: &[&str]) -> std::process::Output {
-    Command::new("tmux")
-        .args(args)
-        .output()
-        .expect("tmux must be installed for this test (apt-get install tmux; .ci/run does)")
-}
-
-fn screen(session: &str) -> String {
-    let out = tmux(&["capture-pane", "-p", "-t", session]);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Polls the pane until `ready` holds for what it shows, and returns that
-/// screen; fails with the last screen after 20 s.
-fn wait_for_screen(session: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let shown = screen(session);
-        if ready(&shown) {
-            return shown;
-        }
-        assert!(Instant::now() < deadline, "never showed {what}:\n{shown}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// The first line of the screen: the function on show and the
-/// connection state.
-fn header(screen: &str) -> &str {
-    screen.lines().next().unwrap_or("")
-}
-
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = tmux(&["kill-session", "-t", &self.0]);
-    }
-}
 
 #[tokio::test]
 async fn the_terminal_searches_and_shows_stories_published_while_it_watches() {
@@ -69,29 +27,14 @@ async fn the_terminal_searches_and_shows_stories_published_while_it_watches() {
     wait_indexed(&url, last.seq).await;
 
     let name = format!("newsterm-test-{}", std::process::id());
-    let session = Session(name.clone());
-    let cmd = format!("{BIN} tui --server {url}");
-    let out = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &cmd,
-    ]);
-    assert!(
-        out.status.success(),
-        "tmux: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let session = Session::start(&name, 100, 30, &format!("{BIN} tui --server {url}"));
 
-    // The live monitor opens with the latest headlines.
-    wait_for_screen(&name, "the monitor", |s| {
+    // The live monitor opens with the latest headlines, and the status bar
+    // says where the same server's web terminal is.
+    let shown = wait_for_screen(&name, "the monitor", |s| {
         s.contains("Harvest festival returns") && s.contains("Airship fleet grounded")
     });
+    assert!(header(&shown).contains(&format!(" web {url}/ ")), "{shown}");
 
     // NSE shows only what matches: wait for the search screen itself, not
     // for a headline the monitor already showed.

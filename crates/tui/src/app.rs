@@ -318,6 +318,9 @@ pub struct App {
     /// Stories the server is tagging again after a tagger upgrade, as of
     /// the last count; the status bar shows them until none are left.
     pub(crate) retag_pending: u64,
+    /// The address of the server's web terminal, shown in the status bar
+    /// (when it fits) and on the help screen; `None` until told.
+    pub(crate) web: Option<String>,
     pub(crate) now: OffsetDateTime,
     /// Terminal size, so paging moves by what is actually on screen.
     pub(crate) size: (u16, u16),
@@ -362,6 +365,7 @@ impl App {
             connection: Connection::Connecting,
             cluster: None,
             retag_pending: 0,
+            web: None,
             now: OffsetDateTime::now_utc(),
             size: (80, 24),
         }
@@ -380,6 +384,12 @@ impl App {
             Command::WatchAlerts,
             Command::StoryCount,
         ]
+    }
+
+    /// Tells the app where the web terminal of its server is (every
+    /// `newsterm serve` serves one at its `/`), so the user can open it.
+    pub fn set_web_address(&mut self, url: impl Into<String>) {
+        self.web = Some(url.into());
     }
 
     /// Tells the app the terminal's size, so paging and scrolling match the screen.

@@ -38,7 +38,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     frame.render_widget(status_line(app, status.width), status);
     if app.help {
-        frame.render_widget(Paragraph::new(help_lines(main.width)), main);
+        frame.render_widget(
+            Paragraph::new(help_lines(main.width, app.web.as_deref())),
+            main,
+        );
     } else if app.reader.is_some() {
         render_reader(app, frame, main);
     } else if app.view == View::Entities {
@@ -168,6 +171,16 @@ fn status_line(app: &App, cols: u16) -> Line<'static> {
         format!(" {right}")
     };
     let cols = usize::from(cols);
+    // Where the web terminal is, when the bar has room for it beside the
+    // whole label (the help screen always says).
+    let right = match &app.web {
+        Some(url)
+            if width(&label) + 2 + width(&unread) + width(&right) + width(url) + 6 <= cols =>
+        {
+            format!("web {url}  {right}")
+        }
+        _ => right,
+    };
     let left_cols = cols.saturating_sub(width(&right) + width(&unread));
     Line::from(vec![
         Span::styled(
@@ -555,7 +568,9 @@ fn render_reader(app: &App, frame: &mut Frame, area: Rect) {
 /// Columns the help screen gives a function's or a key's name.
 const HELP_NAME_COLS: usize = 15;
 
-fn help_lines(cols: u16) -> Vec<Line<'static>> {
+/// The help screen: the functions, where the web terminal is (between
+/// the functions and the keys, so the screen fits 24 rows), the keys.
+fn help_lines(cols: u16, web: Option<&str>) -> Vec<Line<'static>> {
     let cols = usize::from(cols);
     let mut lines = vec![Line::styled(
         truncate(
@@ -570,7 +585,19 @@ fn help_lines(cols: u16) -> Vec<Line<'static>> {
             theme::BASE,
         ));
     }
-    lines.push(Line::default());
+    lines.push(match web {
+        Some(url) => Line::from(vec![
+            Span::styled(" Web terminal ", theme::BOLD),
+            Span::styled(
+                truncate(
+                    &format!("{url}  the same functions in a browser"),
+                    cols.saturating_sub(14),
+                ),
+                theme::BASE,
+            ),
+        ]),
+        None => Line::default(),
+    });
     lines.push(Line::styled(" Keys", theme::BOLD));
     let keys = [
         (
@@ -1908,6 +1935,34 @@ mod tests {
         app.apply(count(0));
         let line = status(&mut app);
         assert!(!line.contains("retagging"), "done: {line}");
+    }
+
+    #[test]
+    fn the_status_bar_and_help_say_where_the_web_terminal_is() {
+        let mut app = monitor(vec![headline(1, Priority::Normal, "Only one")]);
+        let status = |app: &mut App, cols| screen(&draw(app, cols, 24))[0].clone();
+        assert!(!status(&mut app, 100).contains("web "), "not told yet");
+        app.set_web_address("http://127.0.0.1:43117/");
+        let line = status(&mut app, 100);
+        assert!(
+            line.starts_with(" N ") && line.contains(" web http://127.0.0.1:43117/  ○ connecting "),
+            "{line}"
+        );
+        // Too narrow for the address beside a long label: the label stays
+        // whole, the help screen still says.
+        enter(&mut app, "NSE ceasefire talks in geneva");
+        let line = status(&mut app, 80);
+        assert!(
+            line.contains("NSE ceasefire talks in geneva") && !line.contains("web "),
+            "{line}"
+        );
+        app.handle_key(key(KeyCode::Char('?')));
+        let lines = screen(&draw(&mut app, 80, 24));
+        let web = &lines[row_of(&lines, "Web terminal")];
+        assert!(
+            web.contains(" Web terminal http://127.0.0.1:43117/  the same functions"),
+            "{web}"
+        );
     }
 
     #[test]

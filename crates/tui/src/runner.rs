@@ -90,6 +90,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, client: Client) -> Result<()
     let stop_input = Arc::new(AtomicBool::new(false));
     let input = spawn_input_reader(tx.clone(), Arc::clone(&stop_input));
     let mut app = App::new();
+    app.set_web_address(format!("{}/", client.base_url().trim_end_matches('/')));
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     let mut io = Fetcher {

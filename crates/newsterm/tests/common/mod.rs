@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use newsterm_api::{Health, ImportReport, PublishAck};
 
 pub mod nats;
+pub mod tmux;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_newsterm");
 
