@@ -530,6 +530,26 @@ await check("the reader shows all a wire story carries: bullets, caption and cre
   await rowOf(dock.id).waitFor();
 });
 
+await check("the reader scrolls by keyboard alone: ↓ and PgDn down, End to the last line, Home back to the headline", async () => {
+  const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i + 1} of the council's budget report: spending on roads, schools and parks was reviewed line by line.`);
+  const long = await publish(story({ headline: "Council publishes its long budget report", body: paragraphs.join("\n\n") }));
+  await page.goto(`${base}/#/${long.id}`);
+  await page.locator(`body[data-ready="#/${long.id}"]`).waitFor();
+  const reader = page.locator(".reader");
+  const top = () => reader.evaluate((r) => r.scrollTop);
+  assert((await top()) === 0, "the reader does not open at the top");
+  await page.keyboard.press("ArrowDown");
+  await page.waitForFunction(() => document.querySelector(".reader").scrollTop > 0);
+  const afterLine = await top();
+  await page.keyboard.press("PageDown");
+  await page.waitForFunction((was) => document.querySelector(".reader").scrollTop > was + 100, afterLine);
+  await page.keyboard.press("End");
+  await page.waitForFunction(() => { const r = document.querySelector(".reader"); return r.scrollTop + r.clientHeight >= r.scrollHeight - 1; });
+  await page.keyboard.press("Home");
+  await page.waitForFunction(() => document.querySelector(".reader").scrollTop === 0);
+  assert((await cmd.inputValue()) === "", "the keys went into the command line");
+});
+
 await check("the map clusters close places into one marker, sizes markers by stories, colours them by priority, and pulses a new story's places", async () => {
   // Geneva and Lausanne are a few pixels apart on a world map; Tokyo is not.
   await publish(story({ headline: "Lake steamer quorbel resumes service", priority: "urgent", dateline: "GENEVA, Switzerland", body: "The quorbel steamer sailed from Geneva again." }));
@@ -590,6 +610,37 @@ await check("another source's copy folds into its story's row (+1 source) in N a
   await event.locator(".fold").click();
   const other = shown === copy.id ? original.id : copy.id;
   await page.locator(`#view .row.child[data-id="${other}"]`).waitFor();
+});
+
+await check("the reader shows its event and the live wire beside it; EVT opens the event with its stories, sources and names", async () => {
+  const text = { headline: "Avalanche closes the Simplon pass road", body: "An avalanche closed the Simplon pass road in Valais on Thursday. Police in Switzerland said snow covered two hundred metres of the road and ploughs from Brig would clear it by the evening." };
+  const first = await publish(story(text));
+  const copy = await publish(story({ ...text, source: "Alpine Post" }));
+  const event = (await api(`/api/stories/${copy.id}?rev=1`)).event;
+  assert(event && event === (await api(`/api/stories/${first.id}?rev=1`)).event, "the two reports are not one event");
+  await page.goto(`${base}/#/${first.id}`);
+  await page.locator(`body[data-ready="#/${first.id}"]`).waitFor();
+  const side = page.locator("#side");
+  await side.locator("h2", { hasText: "THIS EVENT · 2 stories from 2 sources" }).waitFor();
+  await side.locator(`.event-stories a[href="#/${copy.id}"]`).waitFor();
+  // The live wire beside the story: a story published now lands there.
+  const live = await publish(story({ headline: "Ski lifts reopen after the storm", body: "The lifts reopened on Friday." }));
+  await side.locator(`.row[data-id="${live.id}"]`).waitFor({ timeout: 10000 });
+  // The keys stay with the reader: ↓ scrolls it, Enter on the empty line opens nothing.
+  await page.keyboard.press("ArrowDown");
+  assert((await side.locator('.row[aria-selected="true"]').count()) <= 1, "the side list took the keys");
+  assert(page.url().endsWith(`#/${first.id}`), `the keys left the reader: ${page.url()}`);
+  await side.locator("h2 a", { hasText: "2 stories from 2 sources" }).click();
+  await page.locator(`body[data-ready="#/EVT/${event}"]`).waitFor();
+  assert((await page.locator("#ptitle").textContent()) === `EVT ${text.headline}`, `title: ${await page.locator("#ptitle").textContent()}`);
+  const head = await page.locator("#view .event-head").textContent();
+  assert(head.includes("2 stories from 2 sources (Test Wire, Alpine Post)"), `event head: ${head}`);
+  // Where it happened, named by its stories, each a link to its GEO page.
+  await page.locator('#view ul.bars[aria-label="places"] a[href^="#/GEO/"]').first().waitFor();
+  const ids = await page.locator("#view .row").evaluateAll((rows) => rows.map((r) => r.dataset.id));
+  assert(ids.includes(first.id) && ids.length >= 1 && !ids.includes(live.id), `the event lists ${ids.join(" ")}`);
+  // Typed on the command bar, too.
+  await run(`EVT ${event}`, `#/EVT/${event}`);
 });
 
 await check("READ lists the stories opened in the last hour with their readers", async () => {
@@ -723,6 +774,8 @@ await check("screenshots of TOP, the reader and the map at 1280×800 and 390×84
     assert(name === "desktop" || (fit.strip <= 24 && fit.side === "none"), `${name}: ${JSON.stringify(fit)}`);
     await page.goto(`${base}/#/${geneva.id}`);
     await page.locator(".reader h2.hl").waitFor();
+    // Beside the story on a wide screen: its event and the live wire.
+    if (name === "desktop") await page.locator("#side .row").first().waitFor();
     await page.screenshot({ path: join(SHOTS, `reader-${name}.png`) });
     await page.goto(`${base}/#/MAP`);
     await page.locator("#view svg .marker").first().waitFor({ timeout: 20000 });
@@ -778,6 +831,44 @@ await check("the monitor holds 10,000 live rows in a virtualised list: the page 
   const one = await publish(story({ headline: "Lighthouse lamp relit after ten thousand bulletins", body: "The lamp was relit." }));
   await page.locator('#view .row[aria-posinset="1"]', { hasText: "Lighthouse lamp relit" }).waitFor({ timeout: 20000 });
   assert((await rowOf(one.id).getAttribute("aria-setsize")) === "10000", "the monitor grew past 10,000 rows");
+});
+
+await check("the browser goes offline while stories are published: it says so while it is, and back online shows each of them once", async () => {
+  await page.goto(`${base}/#/N`);
+  await page.locator('body[data-ready="#/N"]').waitFor();
+  await page.locator('body[data-conn="live"]').waitFor();
+  const before = await publish(story({ headline: "Tram drivers vote on new rota", body: "The drivers voted on Monday." }));
+  await rowOf(before.id).waitFor({ timeout: 10000 });
+  watchRequests = false;
+  await context.setOffline(true);
+  try {
+    // Chromium keeps an open stream flowing under its offline switch: only
+    // the page closing it on the browser's word makes this a real drop.
+    await page.locator('body[data-conn="down"]').waitFor({ timeout: 10000 });
+    const said = await page.locator("#conn").textContent();
+    assert(said.includes("DISCONNECTED") && said.includes("offline"), `while offline the page says: ${said}`);
+    const meanwhile = [];
+    for (const [headline, body] of [
+      ["Snowplough fleet readied for the mountain pass", "The fleet was readied on Sunday."],
+      ["Museum returns bronze statue to its temple", "The statue went home on Saturday."],
+      ["Rowing club opens its boathouse to schools", "Pupils rowed on the river."],
+    ]) meanwhile.push(await publish(story({ headline, body })));
+    for (const ack of meanwhile) assert((await rowOf(ack.id).count()) === 0, `story ${ack.id} reached the page while it was offline`);
+    assert((await page.locator("body").getAttribute("data-conn")) === "down", "the page stopped saying it is offline");
+    await context.setOffline(false);
+    for (const ack of meanwhile) await rowOf(ack.id).waitFor({ timeout: 20000 });
+    await page.locator('body[data-conn="live"]').waitFor();
+    await page.locator("#msg", { hasText: /back live after \d+ s disconnected/ }).waitFor();
+    for (const ack of [before, ...meanwhile]) assert((await rowOf(ack.id).count()) === 1, `story ${ack.id} shown ${await rowOf(ack.id).count()} times`);
+    // Newest first, as they were published: none missing between them.
+    const order = await page.locator("#view .row").evaluateAll((rows) => rows.slice(0, 4).map((r) => r.dataset.id));
+    assert(JSON.stringify(order) === JSON.stringify([...meanwhile].reverse().concat(before).map((a) => a.id)), `the top rows are ${order.join(" ")}`);
+    const keys = await page.locator("#view .row").evaluateAll((rows) => rows.map((r) => r.dataset.key));
+    assert(new Set(keys).size === keys.length, "a story is shown twice");
+  } finally {
+    await context.setOffline(false);
+    watchRequests = true;
+  }
 });
 
 await check("the server is killed and restarted: the page reconnects and shows the stories published meanwhile, once each", async () => {

@@ -122,6 +122,13 @@
     if (d.getUTCMonth() === now.getUTCMonth() && d.getUTCDate() === now.getUTCDate()) return NT.hms(d);
     return `${pad(d.getUTCDate())} ${MON[d.getUTCMonth()]} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
   };
+  NT.MON = MON;
+  /** NT.when as a list cell: a phone hides the minutes of an older date ("01 May"). */
+  NT.whenCell = (iso) => {
+    const text = NT.when(iso);
+    const m = text.match(/^(\d\d \w{3})( \d\d:\d\d)$/);
+    return m ? [m[1], el("span", { class: "hm" }, m[2])] : text;
+  };
   NT.fullTime = (iso) => {
     const d = new Date(iso);
     if (isNaN(d)) return "";
@@ -160,7 +167,9 @@
       this.box = el("div", { class: "list", id: this.id, role: "listbox", "aria-label": opts.label || "rows", tabindex: "0" });
       this.spacer = el("div", { class: "spacer" });
       this.box.append(this.spacer);
-      this.empty = el("div", { class: "empty", hidden: true }, opts.empty || "nothing here yet");
+      // Until its first rows come, an empty list is loading, not empty.
+      this.loaded = false;
+      this.empty = el("div", { class: "empty", hidden: true }, "loading…");
       parent.append(this.box, this.empty);
       this.pool = new Map(); // row index → element
       this.box.addEventListener("scroll", () => this.paint());
@@ -207,6 +216,7 @@
     }
     /** New rows; with `keep`, the selection stays on its row (by key) wherever that row went. */
     setRows(rows, keep) {
+      this.loaded = true;
       const at = keep ? this.place() : null;
       this.rows = this.withChildren(rows);
       if (at) this.restore(at);
@@ -220,6 +230,7 @@
      */
     prependAll(fresh, limit) {
       if (!fresh.length) return;
+      this.loaded = true;
       const at = this.place();
       const keys = new Set(fresh.map((r) => r.key));
       const rest = this.rows.filter((r) => !keys.has(r.key) && !(r.child && keys.has(r.parentKey)));
@@ -284,6 +295,7 @@
       const n = this.rows.length;
       this.spacer.style.height = `${n * this.rh}px`;
       this.empty.hidden = n > 0;
+      this.empty.textContent = this.loaded ? this.opts.empty || "nothing here yet" : "loading…";
       const top = this.box.scrollTop;
       const h = this.box.clientHeight || 400;
       const first = Math.max(0, Math.floor(top / this.rh) - 10);
@@ -372,7 +384,7 @@
   NT.headlineCells = (row) => {
     const h = row.h;
     // A revision shows when it landed, so times run in wire order.
-    const cells = [["t", NT.when(h.revised || h.published)], ["p", PRI[h.priority] || ""], ["s", h.source || ""], ["c", h.topic || ""]];
+    const cells = [["t", NT.whenCell(h.revised || h.published)], ["p", PRI[h.priority] || ""], ["s", h.source || ""], ["c", h.topic || ""]];
     const text = el("span", { class: "hl" }, row.child ? `└ ${h.headline}` : h.headline);
     const fold = row.more && row.unfold ? el("span", { class: "fold" }, ` +${plural(row.more, "source", "sources")} ${row.open ? "▾" : "▸"}`) : null;
     cells.push(["h", [text, fold]]);
@@ -381,14 +393,15 @@
   NT.headlineClass = (row) => `pri-${row.h.priority}`;
 
   // ---- The live wire: SSE over fetch, resumed with Last-Event-ID ----
-  /** Reads `event:`/`id:`/`data:` frames from a fetch body. */
-  async function readEvents(response, onEvent, signal) {
+  /** Reads `event:`/`id:`/`data:` frames from a fetch body; `heard()` on every chunk. */
+  async function readEvents(response, onEvent, signal, heard) {
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
     while (!signal.aborted) {
       const { value, done } = await reader.read();
       if (done) return;
+      heard();
       buffer += decoder.decode(value, { stream: true });
       let cut;
       while ((cut = buffer.indexOf("\n\n")) >= 0) {
@@ -410,9 +423,21 @@
   }
 
   /**
+   * An idle stream still carries the server's keep-alive every 15 s; one
+   * silent for this long is dead (a drop the browser was not told of) and
+   * is opened again.
+   */
+  const SILENCE_MS = 40000;
+  /** Every stream that is open or trying to be, for the browser's online/offline events. */
+  const streams = new Set();
+
+  /**
    * One live stream. `since` is the wire sequence to resume after; every
    * reconnect sends the last one seen as Last-Event-ID, so nothing is
-   * missed and nothing repeats, across drops and server restarts.
+   * missed and nothing repeats, across drops and server restarts. When
+   * the browser goes offline the stream is closed at once and says so
+   * (a connection may otherwise look open for minutes), and it opens
+   * again the moment the browser is back online.
    */
   class LiveStream {
     constructor(path, handlers) {
@@ -422,26 +447,55 @@
       this.stopped = false;
       this.retry = 250;
       this.state = "connecting";
+      this.wake = null;
     }
     start(since) {
       if (since !== null && since !== undefined) this.last = since;
+      streams.add(this);
       this.loop();
       return this;
     }
     stop() {
       this.stopped = true;
+      streams.delete(this);
       if (this.abort) this.abort.abort();
-      clearTimeout(this.timer);
+      if (this.wake) this.wake();
     }
     setState(s, detail) {
       this.state = s;
       if (this.h.state) this.h.state(s, detail);
     }
+    /** Waits `ms` (forever when null) or until woken by stop() or the browser coming online. */
+    pause(ms) {
+      return new Promise((resolve) => {
+        const timer = ms === null ? 0 : setTimeout(() => this.wake(), ms);
+        this.wake = () => { clearTimeout(timer); this.wake = null; resolve(); };
+      });
+    }
+    /** The browser lost its network: close the stream now, say so, wait for it. */
+    offline() {
+      if (this.abort) this.abort.abort();
+      if (this.wake) this.wake();
+    }
+    /** The browser has its network again: reconnect at once. */
+    online() {
+      this.retry = 250;
+      if (this.wake) this.wake();
+    }
     async loop() {
       while (!this.stopped) {
+        if (navigator.onLine === false) {
+          this.setState("down", "offline: this browser has no network; reconnecting when it is back");
+          await this.pause(null);
+          if (this.stopped) return;
+          this.setState("connecting");
+          continue;
+        }
         const abort = (this.abort = new AbortController());
         const headers = { accept: "text/event-stream" };
         if (this.last !== null) headers["last-event-id"] = String(this.last);
+        let heard = Date.now();
+        const watchdog = setInterval(() => { if (Date.now() - heard > SILENCE_MS) abort.abort(); }, 5000);
         try {
           const r = await fetch(this.path, { headers, signal: abort.signal, cache: "no-store", credentials: "same-origin" });
           if (r.status === 401) {
@@ -452,16 +506,20 @@
           if (!r.ok) throw new Error(`stream answered ${r.status}`);
           this.retry = 250;
           this.setState("live");
-          await readEvents(r, (event, id, data) => this.event(event, id, data), abort.signal);
+          await readEvents(r, (event, id, data) => this.event(event, id, data), abort.signal, () => (heard = Date.now()));
           if (this.stopped) return;
           throw new Error("the server closed the stream");
         } catch (e) {
           if (this.stopped) return;
+          if (navigator.onLine === false) continue;
           const wait = this.retry;
           this.retry = Math.min(this.retry * 2, 4000);
-          this.setState("down", `${e.message || e}; reconnecting in ${(wait / 1000).toFixed(1)} s`);
-          await new Promise((res) => (this.timer = setTimeout(res, wait)));
+          const why = abort.signal.aborted ? "no word from the server for 40 s" : e.message || String(e);
+          this.setState("down", `${why}; reconnecting in ${(wait / 1000).toFixed(1)} s`);
+          await this.pause(wait);
           if (!this.stopped) this.setState("connecting");
+        } finally {
+          clearInterval(watchdog);
         }
       }
     }
@@ -483,6 +541,8 @@
       if (this.h[event]) this.h[event](json);
     }
   }
+  window.addEventListener("offline", () => { for (const s of streams) s.offline(); });
+  window.addEventListener("online", () => { for (const s of streams) s.online(); });
   NT.LiveStream = LiveStream;
 
   // The wire of the current view: one stream, its query that of the view.
@@ -492,7 +552,15 @@
   NT.storyCount = 0;
   const storyListeners = new Set();
   NT.onStory = (fn) => { storyListeners.add(fn); return () => storyListeners.delete(fn); };
+  let downSince = 0;
   function showConn(state, detail) {
+    // Back after a drop: say for how long the page was cut off.
+    if (state === "down" && !downSince) downSince = Date.now();
+    if (state === "live" && downSince) {
+      NT.say(`back live after ${Math.max(1, Math.round((Date.now() - downSince) / 1000))} s disconnected`);
+      downSince = 0;
+    }
+    if (state === "signed out") downSince = 0;
     connEl.classList.toggle("live", state === "live");
     connEl.classList.toggle("down", state === "down");
     connEl.textContent =
@@ -590,7 +658,7 @@
 
   // ---- Commands and the router ----
   NT.cmd = $("#cmd");
-  const FUNCTIONS = ["TOP", "N", "NH", "NSE", "FIRST", "READ", "NI", "PPL", "ORG", "GEO", "MAP", "ALRT", "SRC", "HELP", "?", "LOGIN", "LOGOUT"];
+  const FUNCTIONS = ["TOP", "N", "NH", "NSE", "FIRST", "READ", "NI", "PPL", "ORG", "GEO", "MAP", "EVT", "ALRT", "SRC", "HELP", "?", "LOGIN", "LOGOUT"];
   NT.FUNCTIONS = FUNCTIONS;
   const STORY_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 
@@ -754,9 +822,12 @@
         return;
       case "PageUp": case "PageDown":
         if (list) { list.page(e.key === "PageUp" ? -1 : 1); e.preventDefault(); }
+        else if (view && view.key && view.key(e.key, NT.current)) e.preventDefault();
         return;
       case "Home": case "End":
-        if (list && empty) { list.select(e.key === "Home" ? 0 : list.rows.length - 1); e.preventDefault(); }
+        if (!empty) return;
+        if (list) { list.select(e.key === "Home" ? 0 : list.rows.length - 1); e.preventDefault(); }
+        else if (view && view.key && view.key(e.key, NT.current)) e.preventDefault();
         return;
       case "Enter":
         if (!inCmd && !empty) return;

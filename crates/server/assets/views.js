@@ -17,6 +17,8 @@
   };
 
   // ---- A live headline monitor (N, N query, FIRST, NI code, entity pages) ----
+  /** The columns of a monitor beside another panel: time, priority, headline. */
+  const BRIEF_COLUMNS = [["t", "UTC"], ["p", "PRI"], ["h", "HEADLINE"]];
   const LIMIT = 10000;
   /** The stories of an event (oldest first). */
   const eventStories = (event) => NT.api(`/api/events/${event}`).then((ev) => ev.stories);
@@ -40,14 +42,23 @@
   async function monitor(ctx, parent, query, opts) {
     opts = opts || {};
     const list = new NT.RowList(parent, {
-      columns: NT.headlineColumns,
+      columns: opts.brief ? BRIEF_COLUMNS : NT.headlineColumns,
+      layout: opts.brief ? "brief" : undefined,
       label: opts.label || "Headlines, newest first",
-      render: NT.headlineCells,
+      render: opts.brief ? (row) => NT.headlineCells(row).filter(([cls]) => cls !== "s" && cls !== "c") : NT.headlineCells,
       rowClass: NT.headlineClass,
       open: (row) => (location.hash = `#/${row.h.id}`),
       empty: opts.empty || "no headlines yet: they appear here as they land",
     });
-    ctx.list = list;
+    if (opts.passive) {
+      // Beside another view: the mouse opens its rows, the keys stay with
+      // the view, and no row shows as selected.
+      NT.activeList = null;
+      list.sel = -1;
+      ctx.cleanup.push(() => list.destroy());
+    } else {
+      ctx.list = list;
+    }
     const seen = new Map(); // story id → highest seq shown
     const carried = new Map(); // story id → sources of the copies folded into it
     const early = [];
@@ -198,18 +209,57 @@
       const ul = el("ul", { class: "bars", "aria-label": label.toLowerCase() });
       box.append(el("div", {}, el("h2", {}, label), ul));
       NT.api(`/api/entities?${NT.qs({ type: kind, q: query, limit: 9 })}`).then((r) => {
-        if (!ctx.alive()) return;
-        const rows = r.entities.filter((e) => e.name !== self).slice(0, 8);
-        const max = Math.max(1, ...rows.map((e) => e.count));
-        if (!rows.length) ul.append(el("li", { class: "dim" }, "—"));
-        for (const e of rows) {
-          const fill = el("span", { class: "bar-fill", "aria-hidden": "true" });
-          fill.style.width = `${Math.round((e.count / max) * 100)}%`;
-          ul.append(el("li", {}, fill, el("a", { href: NT.linkOf(kind, e.name), title: e.detail || e.name }, kind === "topic" && e.detail ? `${e.name} ${e.detail}` : e.name), el("span", { class: "n" }, e.count)));
-        }
+        if (ctx.alive()) bars(ul, kind, r.entities.filter((e) => e.name !== self).slice(0, 8));
       }).catch(() => {});
     }
   }
+  /** Names with their story counts as bars, each a link to its page. */
+  function bars(ul, kind, rows) {
+    const max = Math.max(1, ...rows.map((e) => e.count));
+    if (!rows.length) ul.append(el("li", { class: "dim" }, "—"));
+    for (const e of rows) {
+      const fill = el("span", { class: "bar-fill", "aria-hidden": "true" });
+      fill.style.width = `${Math.round((e.count / max) * 100)}%`;
+      ul.append(el("li", {}, fill, el("a", { href: NT.linkOf(kind, e.name), title: e.detail || e.name }, kind === "topic" && e.detail ? `${e.name} ${e.detail}` : e.name), el("span", { class: "n" }, e.count)));
+    }
+  }
+
+  // ---- EVT <id>: one event, as in the terminal UI ----
+  V.EVT = {
+    side: true,
+    title: (arg) => (arg ? `EVT ${arg}` : "EVT — an event"),
+    wire: (arg) => (arg ? `event:${arg}` : ""),
+    async render(ctx) {
+      if (!ctx.arg) {
+        ctx.view.append(el("div", { class: "empty" }, "type EVT and an event id; a story's reader links to its event"));
+        return;
+      }
+      const query = `event:${ctx.arg}`;
+      const ev = await NT.api(`/api/events/${encodeURIComponent(ctx.arg)}`);
+      if (!ctx.alive()) return;
+      document.querySelector("#ptitle").textContent = `EVT ${ev.label}`;
+      const pace = ev.velocity;
+      const rising = pace.last_hour > pace.first_hour;
+      ctx.view.append(el("div", { class: "more event-head" },
+        el("div", {}, `${NT.plural(ev.stories.length, "story", "stories")} from ${NT.plural(ev.sources.length, "source", "sources")} (${ev.sources.join(", ")})`),
+        el("div", { class: "dim" }, `first ${NT.when(ev.first)} UTC · last ${NT.when(ev.last)} UTC · ${pace.last_hour} in the last hour, ${pace.first_hour} in its first`,
+          rising ? el("span", { class: "up", title: "faster than its first hour" }, " ▲ rising") : "")));
+      const box = el("section", { class: "grid2", "aria-label": "In this event" });
+      for (const [kind, label, rows] of [["person", "PEOPLE", ev.people], ["org", "ORGANIZATIONS", ev.organisations], ["place", "PLACES", ev.places], ["topic", "TOPICS", ev.topics]]) {
+        const ul = el("ul", { class: "bars", "aria-label": label.toLowerCase() });
+        box.append(el("div", {}, el("h2", {}, label), ul));
+        bars(ul, kind, rows.slice(0, 8));
+      }
+      ctx.view.append(box, el("h2", {}, "STORIES"));
+      const map = NT.visual ? NT.visual.map(ctx, ctx.side, { q: query, label: "this event" }) : null;
+      if (NT.visual) NT.visual.volume(ctx, ctx.side, { q: query, label: "this event", bucket: "hour" });
+      await monitor(ctx, ctx.view, query, {
+        label: `The stories of ${ev.label}`,
+        initial: async () => ev.stories,
+        onNew: (h) => map && map.pulse(h),
+      });
+    },
+  };
 
   // ---- PPL / ORG / GEO <name>: one person, organization or place ----
   for (const fn of ["PPL", "ORG", "GEO"]) {
@@ -386,12 +436,32 @@
     if ((tags.quotes || []).length) {
       dl.append(el("dt", {}, "QUOTES"), el("dd", {}, tags.quotes.map((q) => el("blockquote", {}, `“${q.text}”`, q.speaker ? el("span", { class: "dim" }, " — ", el("a", { href: NT.linkOf("person", q.speaker) }, q.speaker)) : ""))));
     }
-    group("FIGURES", (tags.figures || []).map((f) => el("span", { class: "fig" }, `${f.text}${f.what ? ` (${f.what})` : ""}`, " · ")));
+    group("FIGURES", (tags.figures || []).flatMap((f, i) => [i ? " · " : "", el("span", { class: "fig" }, `${f.text}${f.what ? ` (${f.what})` : ""}`)]));
     box.append(dl);
   }
 
+  /** Beside the reader: the story's event (its other stories, a link to EVT) and the live wire. */
+  async function readerSide(ctx, s) {
+    if (s.event) {
+      const head = el("h2", {}, "THIS EVENT");
+      const ul = el("ul", { class: "event-stories", "aria-label": "Other stories of this event" });
+      ctx.side.append(head, ul);
+      NT.api(`/api/events/${s.event}`).then((ev) => {
+        if (!ctx.alive()) return;
+        head.replaceChildren("THIS EVENT · ", el("a", { href: NT.hashOf("EVT", s.event) }, `${NT.plural(ev.stories.length, "story", "stories")} from ${NT.plural(ev.sources.length, "source", "sources")}`));
+        const others = ev.stories.filter((o) => o.id !== s.id).reverse().slice(0, 8);
+        if (!others.length) ul.append(el("li", { class: "dim" }, "no other story yet"));
+        for (const o of others) ul.append(el("li", {}, el("span", { class: "dim" }, `${NT.when(o.published)} ${o.source || ""} `), el("a", { href: `#/${o.id}` }, o.headline)));
+      }).catch(() => ul.append(el("li", { class: "dim" }, "the event is not available")));
+    }
+    ctx.side.append(el("h2", {}, "N — live headlines"));
+    const wire = el("div", { class: "side-wire" });
+    ctx.side.append(wire);
+    await monitor(ctx, wire, "", { brief: true, passive: true, label: "Live headlines" });
+  }
+
   V.STORY = {
-    side: false,
+    side: true,
     title: (arg) => `story ${arg}`,
     wire: () => "",
     async render(ctx) {
@@ -412,8 +482,15 @@
       };
       ctx.draw = draw;
       await draw(latest.revision);
+      readerSide(ctx, latest).catch(() => {});
     },
     key(k, ctx) {
+      // ↑↓ PgUp PgDn Home End scroll the story, as in the terminal UI.
+      const box = ctx.view.querySelector(".reader");
+      const page = box ? Math.max(40, box.clientHeight - 40) : 0;
+      const by = { ArrowUp: -40, ArrowDown: 40, PageUp: -page, PageDown: page }[k];
+      if (box && by !== undefined) { box.scrollBy({ top: by }); return true; }
+      if (box && (k === "Home" || k === "End")) { box.scrollTop = k === "Home" ? 0 : box.scrollHeight; return true; }
       if (!ctx.story || (k !== "[" && k !== "]")) return false;
       const next = ctx.story.shown + (k === "[" ? -1 : 1);
       if (next < 1 || next > ctx.story.latest) return true;
@@ -491,7 +568,7 @@
       const list = new NT.RowList(ctx.view, {
         columns: [["t", "UTC"], ["p", "PRI"], ["s", "ALERT"], ["c", "SOURCE"], ["h", "HEADLINE"]],
         label: "Alert hits, newest first",
-        render: (row) => [["t", NT.when(row.hit.at)], ["p", { flash: "FL", urgent: "UR" }[row.hit.story.priority] || ""], ["s", row.hit.name], ["c", row.hit.story.source || ""], ["h", row.hit.story.headline]],
+        render: (row) => [["t", NT.whenCell(row.hit.at)], ["p", { flash: "FL", urgent: "UR" }[row.hit.story.priority] || ""], ["s", row.hit.name], ["c", row.hit.story.source || ""], ["h", row.hit.story.headline]],
         rowClass: (row) => `pri-${row.hit.story.priority}`,
         open: (row) => (location.hash = `#/${row.hit.story.id}`),
         empty: "no hits yet",
@@ -651,14 +728,15 @@
         ["NI, NI code", "topics in the news; live headlines on one topic"],
         ["PPL, ORG, GEO [name]", "most mentioned; one person, organization or place with who appears with them"],
         ["MAP [query]", "the places in the news on a map"],
-        ["story id", "opens the story in the reader"],
+        ["story id", "opens the story in the reader (its event and the live wire beside it)"],
+        ["EVT id", "one event: its stories and sources, who and where, its pace"],
         ["ALRT, ALRT ADD name query, ALRT DEL id", "standing alerts"],
         ["SRC, SRC ADD url [every], SRC PAUSE|RESUME|POLL|DEL id", "feed sources"],
         ["LOGIN, LOGOUT", "sign in and out (servers with accounts)"],
       ];
       const keys = [
         ["Enter", "run the command (GO); on an empty line, open the selected row"],
-        ["↑ ↓ PgUp PgDn Home End", "move through the list"],
+        ["↑ ↓ PgUp PgDn Home End", "move through the list; scroll the story in the reader"],
         ["Esc", "clear the line, else go back"],
         ["[ ]", "earlier / later revision in the reader"],
         ["→ ←", "unfold / fold the stories under a \"+N sources\" row (or click the +N)"],

@@ -70,9 +70,10 @@
       const r = await NT.api(`/api/places?${NT.qs({ q: opts.q, limit: 500 })}`);
       if (!ctx.alive() || !markers) return;
       draw(r.places);
+      const stories = r.stories === 1 ? "the one story" : `the newest ${NT.plural(r.stories, "story", "stories")}`;
       caption.textContent = r.places.length
-        ? `${r.places.length} places in the newest ${r.stories} stories; marker size: stories, colour: red flash, amber urgent, blue normal`
-        : `no tagged places in the newest ${r.stories} stories`;
+        ? `${NT.plural(r.places.length, "place", "places")} in ${stories}; marker size: stories, colour: red flash, amber urgent, blue normal`
+        : `no tagged places in ${stories}`;
       fig.dataset.places = String(r.places.length);
     };
 
@@ -153,7 +154,9 @@
         const ys = v.points.map((p) => p.count);
         const total = ys.reduce((a, b) => a + b, 0);
         const peak = v.points.reduce((a, p) => (p.count > (a ? a.count : -1) ? p : a), null);
-        caption.textContent = `${total} stories; peak ${peak ? peak.count : 0} per ${bucket}${peak && peak.count ? ` at ${NT.when(peak.t)} UTC` : ""}`;
+        const span = bucket === "day" ? `the last ${opts.days || 30} days` : "the last 48 hours";
+        const at = (t) => (bucket === "hour" ? `${NT.when(t)} UTC` : /^\d\d:/.test(NT.when(t)) ? "today" : NT.when(t).replace(/ 00:00$/, ""));
+        caption.textContent = `${NT.plural(total, "story", "stories")} in ${span}${peak && peak.count ? `; peak ${peak.count} per ${bucket}, ${at(peak.t)}` : ""}`;
         table.append(el("caption", {}, `Stories per ${bucket} for ${opts.label}`), el("tr", {}, el("th", {}, bucket === "day" ? "day (UTC)" : "hour (UTC)"), el("th", {}, "stories")));
         for (const p of v.points) if (p.count) table.append(el("tr", { "data-t": p.t, "data-count": p.count }, el("td", {}, p.t), el("td", {}, p.count)));
         fig.dataset.points = String(v.points.length);
@@ -163,10 +166,17 @@
         const voice = css.getPropertyValue("--voice").trim() || "#ffb000";
         const dim = css.getPropertyValue("--dim").trim() || "#999";
         const width = Math.max(200, (fig.clientWidth || 400) - 4);
+        // The axis speaks UTC, 24-hour, like every time on the page.
+        const tick = (ts) => {
+          const d = new Date(ts * 1000);
+          const day = `${d.getUTCDate()} ${NT.MON[d.getUTCMonth()]}`;
+          return bucket === "day" || (d.getUTCHours() === 0 && d.getUTCMinutes() === 0) ? day : `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+        };
         const chart = new uPlot({
           width, height: 120, legend: { show: false }, cursor: { y: false },
+          tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
           scales: { x: { time: true } },
-          axes: [{ stroke: dim, grid: { stroke: "rgba(128,128,128,0.15)" }, font: "10px monospace" },
+          axes: [{ stroke: dim, grid: { stroke: "rgba(128,128,128,0.15)" }, font: "10px monospace", values: (u, splits) => splits.map(tick) },
             { stroke: dim, grid: { stroke: "rgba(128,128,128,0.15)" }, font: "10px monospace", size: 36 }],
           series: [{}, { stroke: voice, fill: "rgba(255,176,0,0.25)", width: 1, paths: uPlot.paths.bars({ size: [0.9, 40] }), points: { show: false } }],
         }, [xs, ys], plot);
