@@ -181,9 +181,14 @@ async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all
     assert!(again.id > alert.id, "{} reused {}", again.id, alert.id);
 }
 
-/// A webhook target on loopback that keeps every delivery's story id.
-async fn webhook_target() -> (String, Arc<Mutex<Vec<String>>>) {
-    let got: Arc<Mutex<Vec<String>>> = Arc::default();
+/// Every webhook delivery a [`webhook_target`] received: (alert id,
+/// story id), in arrival order.
+type Deliveries = Arc<Mutex<Vec<(u64, String)>>>;
+
+/// A webhook target on loopback that keeps every delivery's alert and
+/// story id.
+async fn webhook_target() -> (String, Deliveries) {
+    let got: Deliveries = Arc::default();
     let keep = got.clone();
     let app = axum::Router::new().route(
         "/hook",
@@ -191,8 +196,9 @@ async fn webhook_target() -> (String, Arc<Mutex<Vec<String>>>) {
             let keep = keep.clone();
             async move {
                 let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+                let alert = v["alert"]["id"].as_u64().unwrap_or(0);
                 let id = v["story"]["id"].as_str().unwrap_or("").to_string();
-                keep.lock().unwrap().push(id);
+                keep.lock().unwrap().push((alert, id));
                 axum::http::StatusCode::OK
             }
         }),
@@ -203,10 +209,20 @@ async fn webhook_target() -> (String, Arc<Mutex<Vec<String>>>) {
     (format!("http://{addr}/hook"), got)
 }
 
-/// Publishes a story naming `word` on `url`; its id.
+/// True when `got` holds a delivery of `story` (by any alert).
+fn delivered(got: &Deliveries, story: &str) -> bool {
+    got.lock().unwrap().iter().any(|(_, s)| s == story)
+}
+
+/// Publishes story `n` naming zebrafinch on `url`; its id.
 async fn publish_on(url: &str, n: usize) -> String {
+    publish_word(url, "zebrafinch", n).await
+}
+
+/// Publishes story `n` naming `word` on `url`; its id.
+async fn publish_word(url: &str, word: &str, n: usize) -> String {
     let body = format!(
-        "---\nheadline: \"Zebra finch count {n}\"\nsource: Wire {n}\npublished: 2024-05-01T12:00:00Z\n---\n\nBird watchers counted {n} zebrafinch nests, number {n} of the season.\n"
+        "---\nheadline: \"Sighting {word} {n}\"\nsource: Wire {n}\npublished: 2024-05-01T12:00:00Z\n---\n\nBird watchers counted {n} {word} nests, number {n} of the season.\n"
     );
     let resp = http()
         .post(format!("{url}/api/stories"))
@@ -285,10 +301,7 @@ async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_joi
             &format!("phase {phase}: every story's webhook arrives"),
             || {
                 let (got, want) = (got.clone(), want.clone());
-                async move {
-                    let got = got.lock().unwrap();
-                    want.iter().all(|id| got.contains(id))
-                }
+                async move { want.iter().all(|id| delivered(&got, id)) }
             },
         )
         .await;
@@ -304,10 +317,7 @@ async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_joi
     let want = published.clone();
     until("after node1's death: every story's webhook arrives", || {
         let (got, want) = (got.clone(), want.clone());
-        async move {
-            let got = got.lock().unwrap();
-            want.iter().all(|id| got.contains(id))
-        }
+        async move { want.iter().all(|id| delivered(&got, id)) }
     })
     .await;
     // Every live node has matched every story (so each had its chance to
@@ -327,7 +337,149 @@ async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_joi
     }
     let got = got.lock().unwrap().clone();
     for id in &published {
-        let n = got.iter().filter(|g| *g == id).count();
+        let n = got.iter().filter(|(_, g)| g == id).count();
         assert_eq!(n, 1, "story {id} delivered {n} times: {got:?}");
     }
+}
+
+/// The story ids of alert `alert`'s hits on `url`; `None` when the node
+/// answers that there is no such alert.
+async fn hit_ids(url: &str, alert: u64) -> Option<Vec<String>> {
+    let resp = http()
+        .get(format!("{url}/api/alerts/{alert}/hits?limit=100"))
+        .send()
+        .await
+        .expect("GET hits");
+    if resp.status() == 404 {
+        return None;
+    }
+    let hits: Vec<AlertHit> = resp.json().await.expect("hits");
+    Some(hits.iter().map(|h| h.story.id.to_string()).collect())
+}
+
+/// Adds an alert on `url` whose webhook goes to `hook`.
+async fn add_hooked_alert(url: &str, name: &str, query: &str, hook: &str) -> AlertInfo {
+    let resp = http()
+        .post(format!("{url}/api/alerts"))
+        .json(&serde_json::json!({"name": name, "query": query,
+            "delivery": {"webhook": {"url": hook, "secret": "s3cret"}}}))
+        .send()
+        .await
+        .expect("add alert");
+    assert_eq!(resp.status(), 201);
+    resp.json().await.expect("alert")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_stops_everywhere_once_removed()
+ {
+    let nats = NatsCluster::start(3);
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let fetch = ["--allow-private-fetch"];
+    let nodes: Vec<_> = (0..3)
+        .map(|i| node(dirs[i].path(), &nats, i, 3, &fetch))
+        .collect();
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (hook, got) = webhook_target().await;
+    // `watch` is edited and removed; `witness` stays, and shows each node
+    // has matched a story.
+    let watch = add_hooked_alert(&urls[0], "watch", "zebrafinch", &hook).await;
+    let witness = add_hooked_alert(&urls[0], "witness", "zebrafinch OR okapi", &hook).await;
+    live_nodes_are(&urls, &["node1", "node2", "node3"]).await;
+
+    // Edited on node 2: every node lists the new query.
+    let resp = http()
+        .put(format!("{}/api/alerts/{}", urls[1], watch.id))
+        .json(&serde_json::json!({"name": "watch", "query": "okapi",
+            "delivery": {"webhook": {"url": hook}}}))
+        .send()
+        .await
+        .expect("edit alert");
+    assert_eq!(resp.status(), 200);
+    for url in &urls {
+        until(&format!("{url} lists the edited query"), || {
+            let url = url.clone();
+            async move {
+                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+                listed
+                    .iter()
+                    .any(|a| a.id == watch.id && a.query == "okapi")
+                    && listed.iter().any(|a| a.id == witness.id)
+            }
+        })
+        .await;
+    }
+
+    // A story of the old query, then one of the new, on other nodes.
+    let zebra = publish_word(&urls[2], "zebrafinch", 1).await;
+    let okapi = publish_word(&urls[0], "okapi", 2).await;
+    for url in &urls {
+        until(&format!("{url} matched both stories"), || {
+            let (url, zebra, okapi) = (url.clone(), zebra.clone(), okapi.clone());
+            async move {
+                hit_ids(&url, witness.id)
+                    .await
+                    .is_some_and(|h| h.contains(&zebra) && h.contains(&okapi))
+                    && hit_ids(&url, watch.id)
+                        .await
+                        .is_some_and(|h| h.contains(&okapi))
+            }
+        })
+        .await;
+        let hits = hit_ids(url, watch.id).await.expect("the edited alert");
+        assert_eq!(hits, [okapi.clone()], "{url}: the edited alert's hits");
+    }
+    until(
+        "the edited alert's webhook for the okapi story arrives",
+        || {
+            let (got, okapi) = (got.clone(), okapi.clone());
+            async move { got.lock().unwrap().contains(&(watch.id, okapi)) }
+        },
+    )
+    .await;
+
+    // Removed on node 3: gone on every node, and no node matches it again.
+    let resp = http()
+        .delete(format!("{}/api/alerts/{}", urls[2], watch.id))
+        .send()
+        .await
+        .expect("remove alert");
+    assert_eq!(resp.status(), 204);
+    for url in &urls {
+        until(&format!("{url} has no alert {}", watch.id), || {
+            let url = url.clone();
+            async move { hit_ids(&url, watch.id).await.is_none() }
+        })
+        .await;
+    }
+    let later = publish_word(&urls[1], "okapi", 3).await;
+    for url in &urls {
+        until(&format!("{url} matched the later story"), || {
+            let (url, later) = (url.clone(), later.clone());
+            async move {
+                hit_ids(&url, witness.id)
+                    .await
+                    .is_some_and(|h| h.contains(&later))
+            }
+        })
+        .await;
+        assert!(hit_ids(url, watch.id).await.is_none(), "{url}");
+    }
+    until("the witness's webhook for the later story arrives", || {
+        let (got, later) = (got.clone(), later.clone());
+        async move { got.lock().unwrap().contains(&(witness.id, later)) }
+    })
+    .await;
+    let watched: Vec<String> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(a, _)| *a == watch.id)
+        .map(|(_, s)| s.clone())
+        .collect();
+    assert_eq!(
+        watched,
+        [okapi],
+        "the edited alert sends only its new query's story, once, and nothing once removed"
+    );
 }
