@@ -623,6 +623,8 @@ await check("the reader shows its event and the live wire beside it; EVT opens t
   const side = page.locator("#side");
   await side.locator("h2", { hasText: "THIS EVENT · 2 stories from 2 sources" }).waitFor();
   await side.locator(`.event-stories a[href="#/${copy.id}"]`).waitFor();
+  // On a phone the side panel is hidden: the story itself links to its event.
+  assert((await page.locator(`.reader .meta a[href="#/EVT/${event}"]`).count()) === 1, "the story does not link to its event");
   // The live wire beside the story: a story published now lands there.
   const live = await publish(story({ headline: "Ski lifts reopen after the storm", body: "The lifts reopened on Friday." }));
   await side.locator(`.row[data-id="${live.id}"]`).waitFor({ timeout: 10000 });

@@ -418,6 +418,7 @@
     box.append(el("div", { class: "meta" }, meta));
     box.append(el("div", { class: "meta" }, el("time", { datetime: s.published, title: NT.fullTime(s.published) }, `${NT.when(s.published)} UTC`),
       s.updated ? ` · updated ${NT.when(s.updated)} UTC` : "", ` · revision ${s.revision} · ${s.language}`,
+      s.event ? el("span", {}, " · ", el("a", { href: NT.hashOf("EVT", s.event), title: "the event this story belongs to" }, "event")) : "",
       s.url ? el("span", {}, " · ", el("a", { href: s.url, rel: "noopener noreferrer nofollow", target: "_blank" }, "original")) : ""));
     for (const b of s.body || []) box.append(b.type === "subhead" ? el("h3", {}, b.text) : el("p", {}, b.text));
 
