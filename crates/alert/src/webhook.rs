@@ -225,7 +225,7 @@ impl WebhookSender {
 /// The client every delivery goes through: guarded by `config.reach`, and
 /// following no redirect (a 3xx is a failed delivery).
 fn http_client(config: &WebhookConfig) -> Result<reqwest::Client, WebhookError> {
-    Ok(newsterm_egress::client_builder(config.reach)
+    Ok(newsterm_egress::client_builder(&config.reach)
         .redirect(reqwest::redirect::Policy::none())
         .timeout(config.timeout)
         .user_agent(concat!("newsterm/", env!("CARGO_PKG_VERSION")))
@@ -326,7 +326,7 @@ async fn deliver_to_target(
         let mut wait = config.first_retry;
         let mut outcome = Ok(());
         for attempt in 1..=attempts {
-            outcome = post(&client, config.reach, &job, &signed).await;
+            outcome = post(&client, &config.reach, &job, &signed).await;
             match &outcome {
                 Ok(()) => break,
                 Err(e) if !e.is_transient() => break,
@@ -376,7 +376,7 @@ impl DeliveryError {
 
 async fn post(
     client: &reqwest::Client,
-    reach: Reach,
+    reach: &Reach,
     job: &Job,
     signed: &str,
 ) -> Result<(), DeliveryError> {

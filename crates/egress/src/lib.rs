@@ -21,7 +21,10 @@
 //!
 //! [`Reach::Anywhere`] turns the address check off for deployments that
 //! poll intranet feeds on purpose (`newsterm serve --allow-private-fetch`);
-//! the scheme check stays.
+//! the scheme check stays. [`Reach::PublicAnd`] lets through only the
+//! hosts an operator named (`--allow-fetch-host`), wherever they resolve:
+//! a redirect from such a host to any other internal address is still
+//! refused at the hop.
 //!
 //! Callers report every network failure to users with the one text
 //! [`CONNECTION_FAILED`] and log the details ([`describe`]), so a fetch
@@ -37,14 +40,59 @@ use std::sync::{Arc, Once};
 pub const CONNECTION_FAILED: &str = "could not fetch: connection failed";
 
 /// Which addresses outbound requests may reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Reach {
     /// Public internet addresses only.
     #[default]
     PublicOnly,
+    /// Public addresses, and these hosts wherever they resolve (an
+    /// operator's explicit choice of intranet feed hosts); every other
+    /// internal address stays refused, at every redirect hop too.
+    PublicAnd(AllowedHosts),
     /// Any address, internal ones included (an operator's explicit
     /// choice, for intranet feeds and local test servers).
     Anywhere,
+}
+
+/// Hosts an operator lets outbound requests reach though they may be
+/// internal: names as a URL writes them, compared after the URL parser's
+/// normalisation (lower case, `127.1` = `127.0.0.1`, `[::1]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AllowedHosts(Arc<[String]>);
+
+impl AllowedHosts {
+    /// The hosts named in `hosts` (such as `intranet.example`,
+    /// `10.0.0.5` or `[fd00::5]`); an error names one that is no host.
+    pub fn parse<S: AsRef<str>>(hosts: &[S]) -> Result<AllowedHosts, EgressError> {
+        hosts
+            .iter()
+            .map(|h| {
+                let h = h.as_ref().trim();
+                url::Host::parse(h)
+                    .map(|host| host.to_string())
+                    .map_err(|_| EgressError::NotAHost(h.chars().take(200).collect()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(|hosts| AllowedHosts(hosts.into()))
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        self.0
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(host))
+    }
+}
+
+impl Reach {
+    /// Whether `host` (as a URL's parser wrote it) may be reached wherever
+    /// it resolves.
+    fn trusts(&self, host: &str) -> bool {
+        match self {
+            Reach::PublicOnly => false,
+            Reach::PublicAnd(hosts) => hosts.allows(host),
+            Reach::Anywhere => true,
+        }
+    }
 }
 
 /// Why a request was not made.
@@ -53,6 +101,9 @@ pub enum EgressError {
     /// The URL is not http or https.
     #[error("`{0}` is not an http(s) URL")]
     NotHttp(String),
+    /// An allowed host that is no host name or address.
+    #[error("`{0}` is not a host name or IP address")]
+    NotAHost(String),
     /// The host resolves to an address that is not public.
     #[error("`{host}` is {kind} address {addr}; newsterm fetches only public addresses")]
     Internal {
@@ -190,13 +241,16 @@ fn v6_kind(ip: Ipv6Addr) -> Option<AddressKind> {
 
 /// Checks what can be checked on the URL alone: the scheme, and a host
 /// written as an IP address (which no resolver sees).
-pub fn check_url(url: &url::Url, reach: Reach) -> Result<(), EgressError> {
+pub fn check_url(url: &url::Url, reach: &Reach) -> Result<(), EgressError> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(EgressError::NotHttp(
             url.as_str().chars().take(200).collect(),
         ));
     }
-    if reach == Reach::Anywhere {
+    if url
+        .host()
+        .is_some_and(|host| reach.trusts(&host.to_string()))
+    {
         return Ok(());
     }
     let ip = match url.host() {
@@ -220,7 +274,7 @@ pub fn check_url(url: &url::Url, reach: Reach) -> Result<(), EgressError> {
 }
 
 /// Parses `text` as an http(s) URL and [`check_url`]s it.
-pub fn parse_url(text: &str, reach: Reach) -> Result<url::Url, EgressError> {
+pub fn parse_url(text: &str, reach: &Reach) -> Result<url::Url, EgressError> {
     let url = url::Url::parse(text.trim())
         .map_err(|_| EgressError::NotHttp(text.chars().take(200).collect()))?;
     check_url(&url, reach)?;
@@ -229,7 +283,7 @@ pub fn parse_url(text: &str, reach: Reach) -> Result<url::Url, EgressError> {
 
 /// A DNS resolver that answers only with addresses `reach` allows, so the
 /// connection can only go where the check said it may.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct GuardedResolver {
     reach: Reach,
 }
@@ -251,7 +305,7 @@ impl GuardedResolver {
             .await
             .map_err(|e| unresolved(e.to_string()))?
             .collect();
-        if self.reach == Reach::Anywhere {
+        if self.reach.trusts(host) {
             return if all.is_empty() {
                 Err(unresolved("no addresses".into()))
             } else {
@@ -283,7 +337,7 @@ impl GuardedResolver {
 
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let resolver = *self;
+        let resolver = self.clone();
         let host = name.as_str().to_string();
         Box::pin(async move {
             let addrs = resolver.resolve(&host).await?;
@@ -294,9 +348,10 @@ impl reqwest::dns::Resolve for GuardedResolver {
 
 /// Follows at most `max` redirects, each to an http(s) URL that
 /// [`check_url`] accepts (a host name is checked when it is resolved).
-pub fn redirect_policy(max: usize, reach: Reach) -> reqwest::redirect::Policy {
+pub fn redirect_policy(max: usize, reach: &Reach) -> reqwest::redirect::Policy {
     let limited = reqwest::redirect::Policy::limited(max);
-    reqwest::redirect::Policy::custom(move |attempt| match check_url(attempt.url(), reach) {
+    let reach = reach.clone();
+    reqwest::redirect::Policy::custom(move |attempt| match check_url(attempt.url(), &reach) {
         Ok(()) => limited.redirect(attempt),
         Err(e) => attempt.error(e),
     })
@@ -306,10 +361,10 @@ pub fn redirect_policy(max: usize, reach: Reach) -> reqwest::redirect::Policy {
 /// the guarded resolver, no proxies from the environment, rustls with the
 /// *ring* provider. The caller adds timeouts and a redirect policy
 /// ([`redirect_policy`], or none).
-pub fn client_builder(reach: Reach) -> reqwest::ClientBuilder {
+pub fn client_builder(reach: &Reach) -> reqwest::ClientBuilder {
     install_crypto_provider();
     reqwest::Client::builder()
-        .dns_resolver(Arc::new(GuardedResolver::new(reach)))
+        .dns_resolver(Arc::new(GuardedResolver::new(reach.clone())))
         .no_proxy()
 }
 
@@ -416,12 +471,12 @@ mod tests {
             "http://0.0.0.0:7171/",
             "https://169.254.169.254/latest/meta-data/",
         ] {
-            let e = parse_url(url, Reach::PublicOnly).unwrap_err();
+            let e = parse_url(url, &Reach::PublicOnly).unwrap_err();
             assert!(matches!(e, EgressError::Internal { .. }), "{url}: {e}");
-            assert!(parse_url(url, Reach::Anywhere).is_ok(), "{url}");
+            assert!(parse_url(url, &Reach::Anywhere).is_ok(), "{url}");
         }
-        assert!(parse_url("https://example.org/feed", Reach::PublicOnly).is_ok());
-        let e = parse_url("http://2130706433/", Reach::PublicOnly).unwrap_err();
+        assert!(parse_url("https://example.org/feed", &Reach::PublicOnly).is_ok());
+        let e = parse_url("http://2130706433/", &Reach::PublicOnly).unwrap_err();
         assert_eq!(
             e.to_string(),
             "`127.0.0.1` is a loopback address 127.0.0.1; newsterm fetches only public addresses"
@@ -437,7 +492,7 @@ mod tests {
         ] {
             for reach in [Reach::PublicOnly, Reach::Anywhere] {
                 assert!(
-                    matches!(parse_url(url, reach), Err(EgressError::NotHttp(_))),
+                    matches!(parse_url(url, &reach), Err(EgressError::NotHttp(_))),
                     "{url}"
                 );
             }
@@ -487,8 +542,8 @@ mod tests {
     }
 
     fn client(reach: Reach) -> reqwest::Client {
-        client_builder(reach)
-            .redirect(redirect_policy(5, reach))
+        client_builder(&reach)
+            .redirect(redirect_policy(5, &reach))
             .build()
             .unwrap()
     }
@@ -511,6 +566,64 @@ mod tests {
         assert_eq!(ok.text().await.unwrap(), "inside");
     }
 
+    #[test]
+    fn allowed_hosts_are_written_as_urls_write_them() {
+        let hosts = AllowedHosts::parse(&["Intranet.Example", "127.1", "[::1]"]).unwrap();
+        let reach = Reach::PublicAnd(hosts);
+        for url in [
+            "http://intranet.example/feed",
+            "http://127.0.0.1:8080/",
+            "http://[0:0::1]/",
+        ] {
+            assert!(parse_url(url, &reach).is_ok(), "{url}");
+        }
+        for url in [
+            "http://127.0.0.2/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::2]/",
+        ] {
+            assert!(parse_url(url, &reach).is_err(), "{url}");
+        }
+        let e = AllowedHosts::parse(&["::1"]).unwrap_err();
+        assert_eq!(e.to_string(), "`::1` is not a host name or IP address");
+    }
+
+    #[tokio::test]
+    async fn an_allowed_host_reaches_only_itself_through_redirects() {
+        let addr = inside_server().await;
+        let port = addr.port();
+        let reach = Reach::PublicAnd(AllowedHosts::parse(&["localhost"]).unwrap());
+        let allowed = client(reach);
+        // The named host is reached by name, and a redirect back to it is
+        // followed.
+        let ok = allowed
+            .get(format!(
+                "http://localhost:{port}/hop?http://localhost:{port}/"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ok.text().await.unwrap(), "inside");
+        // The same server under another spelling is another host: refused
+        // at the hop.
+        for target in [
+            format!("http://127.0.0.1:{port}/"),
+            format!("http://[::1]:{port}/"),
+            format!("http://[::ffff:127.0.0.1]:{port}/"),
+        ] {
+            let e = allowed
+                .get(format!("http://localhost:{port}/hop?{target}"))
+                .send()
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(refusal(&e), Some(EgressError::Internal { .. })),
+                "{target}: {}",
+                describe(&e)
+            );
+        }
+    }
+
     #[tokio::test]
     async fn a_redirect_into_loopback_is_refused_at_the_hop() {
         let addr = inside_server().await;
@@ -526,7 +639,7 @@ mod tests {
         // crypto provider too.
         install_crypto_provider();
         let guarded_hop = reqwest::Client::builder()
-            .redirect(redirect_policy(5, Reach::PublicOnly))
+            .redirect(redirect_policy(5, &Reach::PublicOnly))
             .build()
             .unwrap();
         let e = guarded_hop.get(&hop).send().await.unwrap_err();

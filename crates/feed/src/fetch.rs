@@ -187,11 +187,11 @@ pub struct Fetcher {
 impl Fetcher {
     /// A fetcher with `options`; fails only if the HTTP client cannot be built.
     pub fn new(options: FetchOptions) -> Result<Fetcher, FetchError> {
-        let client = newsterm_egress::client_builder(options.reach)
+        let client = newsterm_egress::client_builder(&options.reach)
             .user_agent(options.user_agent.clone())
             .redirect(newsterm_egress::redirect_policy(
                 options.max_redirects,
-                options.reach,
+                &options.reach,
             ))
             .connect_timeout(options.connect_timeout)
             .read_timeout(options.read_timeout)
@@ -212,7 +212,7 @@ impl Fetcher {
         url: &str,
         validators: &Validators,
     ) -> Result<FetchOutcome, FetchError> {
-        let parsed = match newsterm_egress::parse_url(url, self.options.reach) {
+        let parsed = match newsterm_egress::parse_url(url, &self.options.reach) {
             Ok(parsed) => parsed,
             Err(EgressError::NotHttp(_)) => {
                 return Err(FetchError::BadUrl(url.chars().take(200).collect()));

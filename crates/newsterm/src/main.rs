@@ -31,7 +31,7 @@ mod tagging;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -95,6 +95,12 @@ pub struct ServeOptions {
     /// intranet feeds, on purpose.
     #[arg(long)]
     pub allow_private_fetch: bool,
+    /// Let feed sources, feed imports by URL and webhooks reach this one
+    /// host (a name or address, such as feeds.intranet.example) wherever
+    /// it resolves, even inside; repeat for several. Every other internal
+    /// address stays refused, redirects from this host included.
+    #[arg(long = "allow-fetch-host", value_name = "HOST")]
+    pub allow_fetch_hosts: Vec<String>,
     /// Open event streams (SSE and WebSocket) on the whole server.
     #[arg(long, default_value_t = newsterm_server::Limits::default().max_streams)]
     pub max_streams: usize,
@@ -110,13 +116,18 @@ pub struct ServeOptions {
 
 impl ServeOptions {
     /// The server this describes, over `data`.
-    pub fn config(&self, data: PathBuf) -> newsterm_server::ServerConfig {
+    pub fn config(&self, data: PathBuf) -> Result<newsterm_server::ServerConfig> {
         let mut config =
             newsterm_server::ServerConfig::new(newsterm_server::DataDir::new(data), self.listen);
         config.outbound = if self.allow_private_fetch {
             newsterm_server::Reach::Anywhere
-        } else {
+        } else if self.allow_fetch_hosts.is_empty() {
             newsterm_server::Reach::PublicOnly
+        } else {
+            newsterm_server::Reach::PublicAnd(
+                newsterm_server::AllowedHosts::parse(&self.allow_fetch_hosts)
+                    .context("--allow-fetch-host")?,
+            )
         };
         config.public_url = self.public_url.clone();
         config.public_read = self.public_read;
@@ -124,7 +135,7 @@ impl ServeOptions {
         config.limits.max_streams = self.max_streams;
         config.limits.max_streams_per_caller = self.max_streams_per_token;
         config.limits.writes_per_second = self.write_rate;
-        config
+        Ok(config)
     }
 }
 
@@ -433,7 +444,7 @@ async fn run(cli: Cli) -> Result<()> {
             cluster,
         } => {
             init_logging("info");
-            commands::serve(options.config(data.data), cluster).await
+            commands::serve(options.config(data.data)?, cluster).await
         }
         Command::Publish {
             server,

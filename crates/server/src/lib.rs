@@ -31,7 +31,7 @@ use std::time::Duration;
 pub use engine::{DataDir, EngineError, Progress};
 pub use http::Limits;
 pub use newsterm_cluster::{ClusterConfig, ClusterError, Retention};
-pub use newsterm_egress::Reach;
+pub use newsterm_egress::{AllowedHosts, Reach};
 pub use reindex::{ReindexError, ReindexReport, reindex};
 pub use shared::{CLUSTER_FILE, Records, RecordsError};
 
@@ -285,7 +285,7 @@ async fn launch(
     .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let data_dir = config.data_dir.clone();
-    let outbound = config.outbound;
+    let outbound = config.outbound.clone();
     let (engine, records) = match cluster {
         // Blocking-pool threads run inside the runtime, which the webhook
         // sender needs for its dispatcher.

@@ -446,7 +446,7 @@ impl Engine {
                 .spawn(move || indexer::run(&index, &indexed_seq, from_writer))
                 .map_err(|e| EngineError::Thread("indexer", e))?
         };
-        let alerts = Arc::new(Alerts::open(&data_dir.alerts(), outbound)?);
+        let alerts = Arc::new(Alerts::open(&data_dir.alerts(), outbound.clone())?);
         let (to_alerter, from_writer) =
             Handoff::new(HANDOFF_CAPACITY, start_seq, start_seq, &reader);
         let alert_queue = to_alerter.depth();
@@ -551,8 +551,8 @@ impl Engine {
     }
 
     /// Which addresses feed fetches and webhooks may reach.
-    pub fn outbound(&self) -> Reach {
-        self.outbound
+    pub fn outbound(&self) -> &Reach {
+        &self.outbound
     }
 
     /// Stores `writes` durably, then announces them. Resolves once the

@@ -36,7 +36,7 @@ impl Sources {
     pub fn open(engine: &Arc<Engine>) -> Result<Sources, SourcesUnavailable> {
         let store = Arc::new(SourceStore::open(&engine.data_dir().sources())?);
         let fetcher = Fetcher::new(newsterm_feed::FetchOptions {
-            reach: engine.outbound(),
+            reach: engine.outbound().clone(),
             ..Default::default()
         })?;
         let poller = Poller::new(

@@ -49,7 +49,7 @@ fn source_id(id: &str) -> Result<SourceId, ApiError> {
 pub(super) fn check_outbound_url(
     what: &str,
     url: &str,
-    reach: newsterm_egress::Reach,
+    reach: &newsterm_egress::Reach,
 ) -> Result<(), ApiError> {
     newsterm_egress::parse_url(url.trim(), reach)
         .map(drop)
