@@ -119,7 +119,10 @@ fn measure(
 ) -> Result<Figure, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
     let total = stories_for(subscribers) + WARMUP;
-    let stories = markdown_stories(&config.corpus, total);
+    // SSE and WebSocket are measured on one server: each round's stories
+    // are its own, or the second round would be answered as repeats.
+    let round = format!("{}-{subscribers}-", transport.name());
+    let stories = markdown_stories(&config.corpus, total, &round);
     let bar = crate::progress(
         total as u64,
         &format!("{} fan-out to {subscribers}", transport.name()),

@@ -304,8 +304,11 @@ pub(crate) async fn publish_markdown(
     Ok(resp.json().await?)
 }
 
-/// Stories as Markdown, ready to POST, cycling through the corpus.
-pub(crate) fn markdown_stories(corpus: &[String], n: usize) -> Vec<String> {
+/// `n` stories as Markdown, ready to POST, cycling through the corpus,
+/// each headline numbered after
+/// `round`, so that stories of two rounds published to one server differ
+/// and none is answered as a repeat of the other.
+pub(crate) fn markdown_stories(corpus: &[String], n: usize, round: &str) -> Vec<String> {
     let now = time::OffsetDateTime::now_utc();
     let parsed: Vec<_> = corpus
         .iter()
@@ -317,7 +320,7 @@ pub(crate) fn markdown_stories(corpus: &[String], n: usize) -> Vec<String> {
     (0..n)
         .map(|i| {
             let mut c = parsed[i % parsed.len()].content.clone();
-            c.headline = format!("{} #{i}", c.headline);
+            c.headline = format!("{} #{round}{i}", c.headline);
             newsterm_story::Format::Markdown.render(&c)
         })
         .collect()

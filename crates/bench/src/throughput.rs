@@ -16,7 +16,7 @@ const IMPORT_BATCH: usize = 1_000;
 /// carrying an editor's bearer token, checked and rate-counted).
 pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
-    let stories = Arc::new(markdown_stories(&config.corpus, PUBLISHES));
+    let stories = Arc::new(markdown_stories(&config.corpus, PUBLISHES, ""));
     if stories.is_empty() {
         return Err(BenchError::Failed("no stories in the corpus".into()));
     }
