@@ -21,7 +21,15 @@ use tokio::sync::watch;
 /// One stored revision as a store dump lists it: sequence, story id,
 /// revision, receipt time, content, tags, and the lifecycle (kind, note,
 /// the story's event and near-duplicate link).
-type Row = (i64, String, i64, i64, String, String, String);
+type Row = (
+    i64,
+    String,
+    i64,
+    i64,
+    rusqlite::types::Value,
+    String,
+    String,
+);
 
 /// Every revision in a node's store, in wire order, read straight from
 /// its SQLite file.
