@@ -30,6 +30,10 @@ pub enum SearchError {
     /// A stored document lacks something every document has.
     #[error("search index document is damaged: {0}")]
     Damaged(String),
+    /// The text of a hit could not be read from the store
+    /// ([`crate::StoryTexts`]).
+    #[error("cannot read a hit's story: {0}")]
+    Texts(String),
 }
 
 impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {

@@ -89,6 +89,15 @@ struct Live {
     tier: Tier,
 }
 
+/// Where the index reads the stories it finds. It keeps their words for
+/// matching and ranking, but not their text: the store holds it already,
+/// and keeping it twice cost more disk per story than the words did.
+pub trait StoryTexts: Send + Sync {
+    /// The revisions at these wire sequence numbers, in the same order,
+    /// `None` where there is none.
+    fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<Story>>, SearchError>;
+}
+
 /// The tantivy index derived from the store, with the stories not yet
 /// committed to it staged in memory.
 ///
@@ -104,6 +113,8 @@ pub struct SearchIndex {
     live: RwLock<Live>,
     /// Signalled when a commit makes room in the staged tier.
     room: (Mutex<()>, Condvar),
+    /// Where hits' headlines and snippets are read from.
+    texts: std::sync::OnceLock<Arc<dyn StoryTexts>>,
 }
 
 /// A hit before it is rendered: where its story is.
@@ -155,7 +166,16 @@ impl SearchIndex {
             indexed_seq: AtomicU64::new(indexed_seq),
             live: RwLock::new(live),
             room: (Mutex::new(()), Condvar::new()),
+            texts: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Reads the text of indexed hits (headline, snippet) from `texts`,
+    /// the store the index is derived from. Without it indexed hits carry
+    /// their id, time, priority, source and topic but no headline or
+    /// snippet. Only the first call counts.
+    pub fn set_texts(&self, texts: Arc<dyn StoryTexts>) {
+        let _ = self.texts.set(texts);
     }
 
     /// Like [`SearchIndex::open`], but an index with another schema, or
@@ -451,14 +471,40 @@ impl SearchIndex {
                 .collect();
             let snippets =
                 Snippets::new(&searcher, query, &self.fields, &tier_stats, &staged_docs)?;
+            // The indexed hits' stories, read from the store in one go.
+            let mut docs = Vec::new();
+            for (_, found) in &page {
+                if let Found::Indexed(address) = found {
+                    docs.push(searcher.doc::<TantivyDocument>(*address)?);
+                }
+            }
+            let seqs: Vec<u64> = docs
+                .iter()
+                .map(|d| {
+                    d.get_first(self.fields.seq)
+                        .and_then(|v| v.as_u64())
+                        .unwrap_or(0)
+                })
+                .collect();
+            let mut stories = match self.texts.get() {
+                Some(texts) => texts.at_seqs(&seqs)?,
+                None => Vec::new(),
+            }
+            .into_iter();
+            let mut docs = docs.iter();
             for (rank, found) in &page {
                 hits.push(match found {
-                    Found::Indexed(address) => {
-                        let doc: TantivyDocument = searcher.doc(*address)?;
-                        self.hit(&doc, rank.score, &snippets)?
+                    Found::Indexed(_) => {
+                        let doc = docs.next().ok_or_else(|| {
+                            SearchError::Damaged("a hit's document went missing".into())
+                        })?;
+                        match stories.next().flatten() {
+                            Some(story) => story_hit(&story, rank.score, &snippets),
+                            None => self.hit(doc, rank.score)?,
+                        }
                     }
                     Found::Staged(change) => match &change.story {
-                        Some((story, _)) => staged_hit(story, rank.score, &snippets),
+                        Some((story, _)) => story_hit(story, rank.score, &snippets),
                         None => continue,
                     },
                 });
@@ -615,12 +661,9 @@ impl SearchIndex {
         Ok(ranked)
     }
 
-    fn hit(
-        &self,
-        doc: &TantivyDocument,
-        score: f32,
-        snippets: &Snippets,
-    ) -> Result<SearchHit, SearchError> {
+    /// A hit from what the index stores, for a story whose text could not
+    /// be read: no headline, no snippet.
+    fn hit(&self, doc: &TantivyDocument, score: f32) -> Result<SearchHit, SearchError> {
         let f = &self.fields;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str());
         let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
@@ -641,12 +684,12 @@ impl SearchIndex {
             revision: number(f.revision)
                 .and_then(|r| u32::try_from(r).ok())
                 .ok_or_else(|| damaged("revision"))?,
-            headline: text(f.headline).unwrap_or_default().to_string(),
+            headline: String::new(),
             published,
             priority,
             source: text(f.source_name).map(str::to_string),
             score,
-            snippet: snippets.of_indexed(doc, f),
+            snippet: String::new(),
             topic: text(f.top_topic).map(str::to_string),
         })
     }
@@ -668,7 +711,6 @@ impl SearchIndex {
     }
 }
 
-/// A hit for a staged story, read from the story itself.
 /// The staged changes that stand in for an indexed copy of their story:
 /// revisions after the first, and withdrawals.
 fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
@@ -679,7 +721,8 @@ fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
         .collect()
 }
 
-fn staged_hit(story: &Story, score: f32, snippets: &Snippets) -> SearchHit {
+/// A hit read from its story: staged, or indexed and read from the store.
+fn story_hit(story: &Story, score: f32, snippets: &Snippets) -> SearchHit {
     let c = &story.content;
     SearchHit {
         id: story.id,
@@ -988,9 +1031,28 @@ mod tests {
             .collect()
     }
 
+    /// The store a test index reads its hits' text from: every revision
+    /// given to it, by sequence.
+    #[derive(Default)]
+    struct Kept(Mutex<std::collections::HashMap<u64, Story>>);
+
+    impl Kept {
+        fn keep(&self, story: &Story) {
+            self.0.lock().unwrap().insert(story.seq, story.clone());
+        }
+    }
+
+    impl StoryTexts for Kept {
+        fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<Story>>, SearchError> {
+            let kept = self.0.lock().unwrap();
+            Ok(seqs.iter().map(|s| kept.get(s).cloned()).collect())
+        }
+    }
+
     struct Fixture {
         _dir: tempfile::TempDir,
         index: SearchIndex,
+        texts: Arc<Kept>,
         stories: Vec<(&'static str, Story)>,
     }
 
@@ -998,16 +1060,26 @@ mod tests {
         fn new() -> Fixture {
             let dir = tempfile::tempdir().expect("tempdir");
             let index = SearchIndex::open(dir.path()).expect("open");
+            let texts = Arc::new(Kept::default());
+            index.set_texts(texts.clone());
             let stories = corpus();
             for (_, s) in &stories {
+                texts.keep(s);
                 index.index_story(s).expect("index");
             }
             index.commit(stories.len() as u64).expect("commit");
             Fixture {
                 _dir: dir,
                 index,
+                texts,
                 stories,
             }
+        }
+
+        /// Stores and indexes a revision, as the server does.
+        fn index_story(&self, story: &Story) -> Result<(), SearchError> {
+            self.texts.keep(story);
+            self.index.index_story(story)
         }
 
         fn name(&self, id: StoryId) -> &'static str {
@@ -1080,11 +1152,11 @@ mod tests {
             draft("Bread prices climb", "Bakers raised prices.", "2024-05-03"),
             serde_json::Value::Null,
         );
-        staged(&f.index, &fresh);
+        staged(&f, &fresh);
         assert_eq!(volume(), [2, 1, 1]);
         // A staged revision stands in for the indexed copy: no longer about prices.
         let revised = second_revision(&f.stories[0].1, "Oil output steady");
-        staged(&f.index, &revised);
+        staged(&f, &revised);
         assert_eq!(volume(), [1, 1, 1]);
         // A withdrawal takes its story out.
         f.index.stage_withdrawal(f.stories[1].1.id, 13);
@@ -1203,7 +1275,7 @@ mod tests {
         revised.seq = 11;
         revised.content.headline = "Strong earthquake hits Lisbon".into();
         revised.content.body = vec![Block::Paragraph("Buildings shook across the city.".into())];
-        f.index.index_story(&revised).unwrap();
+        f.index_story(&revised).unwrap();
         f.index.commit(11).unwrap();
         assert_eq!(f.find("coast"), set(&[]));
         assert_eq!(f.find("strong buildings"), set(&["quake"]));
@@ -1223,7 +1295,7 @@ mod tests {
         grouped.revision = 2;
         grouped.seq = 11;
         grouped.event = Some(event);
-        f.index.index_story(&grouped).unwrap();
+        f.index_story(&grouped).unwrap();
         f.index.commit(11).unwrap();
         assert_eq!(f.find(&format!("event:{event}")), set(&["quake"]));
         let mut withdrawn = grouped.clone();
@@ -1231,7 +1303,7 @@ mod tests {
         withdrawn.seq = 12;
         withdrawn.kind = newsterm_story::RevisionKind::Withdrawal;
         withdrawn.note = Some("wrong town".into());
-        f.index.index_story(&withdrawn).unwrap();
+        f.index_story(&withdrawn).unwrap();
         f.index.commit(12).unwrap();
         assert_eq!(f.find(&format!("event:{event}")), set(&[]));
         assert_eq!(f.find("coast"), set(&[]));
@@ -1344,7 +1416,7 @@ mod tests {
             draft("Breaking late news", "Just in.", "2024-05-31"),
             serde_json::Value::Null,
         );
-        f.index.index_story(&newer).unwrap();
+        f.index_story(&newer).unwrap();
         f.index.commit(11).unwrap();
         let mut ids: Vec<StoryId> = first.hits.iter().map(|h| h.id).collect();
         let mut cursor = first.next_cursor;
@@ -1572,10 +1644,11 @@ mod tests {
         revised
     }
 
-    fn staged(index: &SearchIndex, story: &Story) {
+    fn staged(f: &Fixture, story: &Story) {
+        f.texts.keep(story);
         let story = Arc::new(story.clone());
-        index.stage(story.clone(), Arc::new(Document::of(&story)));
-        index.index_story(&story).unwrap();
+        f.index.stage(story.clone(), Arc::new(Document::of(&story)));
+        f.index_story(&story).unwrap();
     }
 
     #[test]
@@ -1590,7 +1663,7 @@ mod tests {
             ),
             serde_json::Value::Null,
         );
-        staged(&f.index, &fresh);
+        staged(&f, &fresh);
         let found = f.run(&parse("zyxwordq").unwrap(), &SearchOptions::default());
         assert_eq!((found.total, found.hits[0].id), (1, fresh.id));
         assert!(
@@ -1601,7 +1674,7 @@ mod tests {
         assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 11);
         // A staged revision replaces the indexed text at once.
         let revised = second_revision(&f.stories[0].1, "Oil output qqsteady");
-        staged(&f.index, &revised);
+        staged(&f, &revised);
         assert_eq!(f.find("surge"), set(&[]));
         assert_eq!(f.find("qqsteady"), set(&["oil"]));
         assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 11);
@@ -1616,7 +1689,7 @@ mod tests {
         killed.seq = 14;
         killed.kind = newsterm_story::RevisionKind::Withdrawal;
         assert_eq!(f.find("coast"), set(&["quake"]));
-        staged(&f.index, &killed);
+        staged(&f, &killed);
         assert_eq!(f.find("coast"), set(&[]));
         assert_eq!(f.run(&Query::All, &SearchOptions::default()).total, 9);
         assert_eq!(f.index.staged_len(), 4);
@@ -1649,7 +1722,7 @@ mod tests {
                     ),
                     serde_json::Value::Null,
                 );
-                staged(&f.index, &s);
+                staged(&f, &s);
             }
             let query = parse("prices").unwrap();
             let whole: Vec<StoryId> = f

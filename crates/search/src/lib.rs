@@ -2,11 +2,13 @@
 //! store, searched with [`newsterm_query`] queries.
 //!
 //! The store is the source of truth; this index can always be rebuilt from
-//! it. It holds the latest revision of each story, enough stored fields to
-//! answer a search without touching the store (headline, bullets, body,
-//! published, priority, source, revision), and, in each commit, the
-//! highest wire sequence it includes ([`SearchIndex::indexed_seq`]) so a
-//! restarted server knows where to catch up from.
+//! it. It holds the words of the latest revision of each story, a few
+//! small stored fields (id, revision, sequence, published, priority,
+//! source, topic) and, in each commit, the highest wire sequence it
+//! includes ([`SearchIndex::indexed_seq`]) so a restarted server knows
+//! where to catch up from. The text of a hit (headline, snippet) is read
+//! from the store through [`StoryTexts`]: keeping it in the index too
+//! doubled the disk a story takes.
 //!
 //! Text is analyzed with [`newsterm_query::tokenize`], registered as the
 //! index's tokenizer, so index, queries and alerts agree on every word.
@@ -35,5 +37,7 @@ mod staged;
 mod volume;
 
 pub use error::SearchError;
-pub use index::{MAX_LIMIT, MAX_RELEVANCE_OFFSET, MAX_STAGED, SearchIndex, SearchOptions, Sort};
+pub use index::{
+    MAX_LIMIT, MAX_RELEVANCE_OFFSET, MAX_STAGED, SearchIndex, SearchOptions, Sort, StoryTexts,
+};
 pub use volume::Buckets;

@@ -50,18 +50,12 @@ impl Fields {
     /// The schema of a newsterm index and its field handles.
     pub fn build() -> (Schema, Fields) {
         let mut b = Schema::builder();
-        let text = |stored: bool| {
-            let options = TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(ANALYZER)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            );
-            if stored {
-                options.set_stored()
-            } else {
-                options
-            }
-        };
+        // Words only: a hit's text is read from the store.
+        let text = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
         let fields = Fields {
             id: b.add_text_field("id", STRING | STORED),
             id_hi: b.add_u64_field(ID_HI, FAST),
@@ -75,14 +69,14 @@ impl Fields {
             ),
             source_name: b.add_text_field("source_name", STORED),
             top_topic: b.add_text_field("top_topic", STORED),
-            headline: b.add_text_field("headline", text(true)),
-            bullets: b.add_text_field("bullets", text(true)),
-            body: b.add_text_field("body", text(true)),
-            byline: b.add_text_field("byline", text(false)),
-            place: b.add_text_field("place", text(false)),
-            person: b.add_text_field("person", text(false)),
-            org: b.add_text_field("org", text(false)),
-            keyword: b.add_text_field("keyword", text(false)),
+            headline: b.add_text_field("headline", text.clone()),
+            bullets: b.add_text_field("bullets", text.clone()),
+            body: b.add_text_field("body", text.clone()),
+            byline: b.add_text_field("byline", text.clone()),
+            place: b.add_text_field("place", text.clone()),
+            person: b.add_text_field("person", text.clone()),
+            org: b.add_text_field("org", text.clone()),
+            keyword: b.add_text_field("keyword", text),
             source: b.add_text_field("source", STRING),
             lang: b.add_text_field("lang", STRING),
             priority: b.add_text_field("priority", STRING | STORED),

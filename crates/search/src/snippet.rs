@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 use newsterm_query::{Document, Field, Query};
 use newsterm_story::Story;
 use newsterm_story::text::truncate;
-use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::termdict::TermDictionary;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Score, Searcher, TantivyDocument, Term};
+use tantivy::{Score, Searcher, Term};
 
 use crate::analyzer::NewstermTokenizer;
 use crate::error::SearchError;
@@ -56,20 +55,7 @@ impl Snippets {
         Ok(Snippets { generators })
     }
 
-    /// The snippet of an indexed document (its stored text).
-    pub fn of_indexed(&self, doc: &TantivyDocument, fields: &Fields) -> String {
-        self.best(|part| {
-            fields
-                .get(part)
-                .map(|f| {
-                    let parts: Vec<&str> = doc.get_all(f).filter_map(|v| v.as_str()).collect();
-                    parts.join(" ")
-                })
-                .unwrap_or_default()
-        })
-    }
-
-    /// The snippet of a staged story, from the story itself.
+    /// The snippet of a story, from its text.
     pub fn of_story(&self, story: &Story) -> String {
         let c = &story.content;
         self.best(|part| match part {

@@ -68,7 +68,10 @@ pub fn reindex(
     let reader = Reader::open(&store, 1)?;
     let total = reader.story_count()?;
     let last_seq = reader.last_seq()?;
-    let index = SearchIndex::open(&dir.index()).map_err(ReindexError::IndexBusy)?;
+    // An index another version built (another schema) is replaced: it
+    // is about to be rebuilt whole anyway.
+    let (index, _) =
+        SearchIndex::open_or_recreate(&dir.index()).map_err(ReindexError::IndexBusy)?;
     let started = Instant::now();
     index.clear()?;
     let people = newsterm_tag::KnownPeople::default();

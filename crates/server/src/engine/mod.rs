@@ -64,7 +64,7 @@ use bytes::Bytes;
 use newsterm_egress::Reach;
 use newsterm_event::TopEvent;
 use newsterm_query::Query;
-use newsterm_search::SearchIndex;
+use newsterm_search::{SearchError, SearchIndex, StoryTexts};
 use newsterm_store::{Checkpointer, Placed, Reader, StoreError, Write, Writer};
 use newsterm_story::{Story, StoryContent, StoryId, Tags};
 use newsterm_wire::Wire;
@@ -414,6 +414,7 @@ impl Engine {
                 "search index was built by another version; rebuilding it from the store"
             );
         }
+        index.set_texts(Arc::new(StoreTexts(reader.clone())));
         let index = Arc::new(index);
         let start_seq = writer.last_seq();
         let people = Arc::new(newsterm_tag::KnownPeople::default());
@@ -895,6 +896,17 @@ impl Engine {
 impl Drop for Engine {
     fn drop(&mut self) {
         self.shutdown();
+    }
+}
+
+/// The search index reads its hits' text from the store.
+struct StoreTexts(Arc<Reader>);
+
+impl StoryTexts for StoreTexts {
+    fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<newsterm_story::Story>>, SearchError> {
+        self.0
+            .at_seqs(seqs)
+            .map_err(|e| SearchError::Texts(e.to_string()))
     }
 }
 

@@ -183,7 +183,8 @@ impl From<SearchError> for ApiError {
             SearchError::SchemaMismatch { .. }
             | SearchError::Io { .. }
             | SearchError::Index(_)
-            | SearchError::Damaged(_) => ApiError::internal(format!("search failed: {e}")),
+            | SearchError::Damaged(_)
+            | SearchError::Texts(_) => ApiError::internal(format!("search failed: {e}")),
         }
     }
 }
@@ -455,6 +456,7 @@ mod tests {
         let io = std::io::Error::other("x");
         assert_eq!(status(SearchError::Io { path, source: io }), 500);
         assert_eq!(status(SearchError::Damaged("x".into())), 500);
+        assert_eq!(status(SearchError::Texts("x".into())), 500);
         let query = newsterm_query::parse("(").expect_err("unbalanced");
         assert_eq!(status(query), 400);
     }
