@@ -256,6 +256,20 @@ fn newsterm(
     Ok(figures)
 }
 
+/// `n` written in letters (a, b, …, z, ba, bb, …): a word no other probe has.
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Ack latency of single publishes, one at a time.
 fn ack_latency(
     rt: &tokio::runtime::Runtime,
@@ -267,8 +281,11 @@ fn ack_latency(
     let mut lat = rt.block_on(async {
         let mut lat = Vec::new();
         for i in 0..ACK_SAMPLES {
+            // A word of letters only: the server takes a text that differs
+            // from an earlier one in numbers alone as that story repeated.
+            let word = format!("{archive}{}", letters(i));
             let md =
-                format!("---\nheadline: Ack probe {i}\n---\nA probe of ack latency, number {i}.\n");
+                format!("---\nheadline: Ack probe {word}\n---\nA probe of ack latency, {word}.\n");
             let t = Instant::now();
             crate::publish_markdown(http, url, None, md).await?;
             lat.push(t.elapsed().as_secs_f64() * 1e3);
@@ -298,7 +315,10 @@ fn read_after_write(
         let mut delays = Vec::new();
         for i in 0..READ_AFTER_WRITE {
             let word = format!("rawprobe{i}x{}", std::process::id());
-            let md = format!("---\nheadline: Probe {i}\n---\nThis story alone says {word}.\n");
+            let md = format!(
+                "---\nheadline: Probe {}\n---\nThis story alone says {word}.\n",
+                letters(i)
+            );
             crate::publish_markdown(http, url, None, md).await?;
             let acked = Instant::now();
             let mut first = true;
