@@ -328,6 +328,21 @@ mod tests {
     }
 
     #[test]
+    fn reported_speech_starts_after_its_that() {
+        let ann = tagger().tag(
+            "Talks go on\n\nForeign Minister Jane Halloway said in Geneva on Monday that the \
+             talks would continue. Halloway said the plan that was agreed would hold.",
+        );
+        let texts: Vec<&str> = ann.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert!(texts.contains(&"the talks would continue"), "{texts:?}");
+        // A relative "that" is part of what was said, not its start.
+        assert!(
+            texts.contains(&"the plan that was agreed would hold"),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
     fn figures_have_values_units_and_what_they_count() {
         let ann = tagger().tag(STORY);
         let find = |t: &str| ann.figures.iter().find(|f| f.text == t);

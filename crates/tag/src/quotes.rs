@@ -382,24 +382,22 @@ impl SpeakerFinder<'_, '_> {
         let verb = (s.clone()).find(|&i| self.is_verb(i))?;
         if let Some(speaker) = self.subject(s.start, verb) {
             // "X said (that) …": the rest of the sentence, after any "reporters" object.
-            let mut from = verb + 1;
+            // When place, time or audience stand before "that" ("said in Geneva on
+            // Monday that …"), the speech starts after the "that".
+            let mut from = self
+                .that_after_circumstances(verb, s.end)
+                .unwrap_or(verb + 1);
+            /// Words that name how something was said ("in a statement").
+            const SETTINGS: &[&str] = &["news", "conference", "statement", "interview"];
+            let setting = |i: usize| i < s.end && SETTINGS.contains(&view.lower[i].as_str());
             while from < s.end
-                && matches!(
+                && (matches!(
                     view.lower[from].as_str(),
-                    "reporters"
-                        | "journalists"
-                        | "that"
-                        | "on"
-                        | "in"
-                        | "a"
-                        | "the"
-                        | "news"
-                        | "conference"
-                        | "statement"
-                        | "interview"
-                        | ","
-                        | ":"
-                )
+                    "reporters" | "journalists" | "that" | "on" | "in" | "," | ":"
+                ) || setting(from)
+                    // An article belongs to the setting, not to the speech: "said
+                    // in a statement …" but "said the plan …".
+                    || (matches!(view.lower[from].as_str(), "a" | "the") && setting(from + 1)))
             {
                 from += 1;
             }
@@ -416,5 +414,42 @@ impl SpeakerFinder<'_, '_> {
             return text_of(s.start, verb - 1).map(|t| quote(t, m.entity.canonical.clone()));
         }
         None
+    }
+
+    /// The word after the "that" which ends the circumstances of a speech verb
+    /// ("said in Geneva on Monday that …", "told reporters on Monday that …"),
+    /// when the verb is followed by a preposition, a time word or an audience
+    /// and a "that" comes within a few words; `None` otherwise, so a relative
+    /// "that" ("said the plan that …") is never taken for the start of speech.
+    fn that_after_circumstances(&self, verb: usize, end: usize) -> Option<usize> {
+        /// Words after which a clause's "that" still belongs to the speech verb.
+        const CIRCUMSTANCE_STARTS: &[&str] = &[
+            "in",
+            "on",
+            "at",
+            "during",
+            "after",
+            "before",
+            "late",
+            "earlier",
+            "yesterday",
+            "today",
+            "tonight",
+            "reporters",
+            "journalists",
+            "parliament",
+            "lawmakers",
+        ];
+        /// How far after the verb its "that" may stand.
+        const WINDOW: usize = 10;
+        let view = self.view;
+        let first = view.lower.get(verb + 1).filter(|_| verb + 1 < end)?;
+        if !CIRCUMSTANCE_STARTS.contains(&first.as_str()) {
+            return None;
+        }
+        (verb + 2..(verb + 1 + WINDOW).min(end))
+            .take_while(|&i| !matches!(view.word(i), "." | "\"" | "“"))
+            .find(|&i| view.lower[i] == "that")
+            .map(|i| i + 1)
     }
 }
