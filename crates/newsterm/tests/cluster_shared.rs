@@ -427,7 +427,11 @@ async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_st
         })
         .await;
         let hits = hit_ids(url, watch.id).await.expect("the edited alert");
-        assert_eq!(hits, [okapi.clone()], "{url}: the edited alert's hits");
+        assert_eq!(
+            hits,
+            std::slice::from_ref(&okapi),
+            "{url}: the edited alert's hits"
+        );
     }
     until(
         "the edited alert's webhook for the okapi story arrives",
@@ -482,4 +486,70 @@ async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_st
         [okapi],
         "the edited alert sends only its new query's story, once, and nothing once removed"
     );
+}
+
+/// How many stories `url` finds for `word`.
+async fn found(url: &str, word: &str) -> u64 {
+    common::search(url, word).await.total
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_same_story_sent_to_two_nodes_at_once_is_stored_once() {
+    let nats = NatsCluster::start(3);
+    let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
+    let nodes: Vec<_> = (0..2)
+        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
+        .collect();
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let send = |url: String, body: String| async move {
+        let resp = http()
+            .post(format!("{url}/api/stories"))
+            .header("content-type", "text/markdown")
+            .body(body)
+            .send()
+            .await
+            .expect("publish");
+        let status = resp.status().as_u16();
+        let ack: PublishAck = resp.json().await.expect("ack");
+        (status, ack.id.to_string())
+    };
+    for round in 0..5 {
+        let word = format!("walrus{round}");
+        let body = common::markdown_story(&format!("Walrus count {round}"), &word);
+        let ((s1, id1), (s2, id2)) = tokio::join!(
+            send(urls[0].clone(), body.clone()),
+            send(urls[1].clone(), body.clone())
+        );
+        // One takes it (201); the other answers with that story as a
+        // repeat (200), or took it first itself.
+        let mut statuses = [s1, s2];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 201], "round {round}");
+        assert_eq!(id1, id2, "round {round}: two stories for one");
+        for url in &urls {
+            until(&format!("{url} finds {word}"), || {
+                let (url, word) = (url.clone(), word.clone());
+                async move { found(&url, &word).await >= 1 }
+            })
+            .await;
+        }
+    }
+    // Every node stored each story once.
+    let last = common::markdown_story("Walrus count last", "walruslast");
+    let ack = common::publish(&urls[0], "text/markdown", last).await;
+    for url in &urls {
+        until(&format!("{url} applied every story"), || {
+            let url = url.clone();
+            async move {
+                common::health(&url)
+                    .await
+                    .cluster
+                    .is_some_and(|c| c.applied_seq >= ack.seq)
+            }
+        })
+        .await;
+        for round in 0..5 {
+            assert_eq!(found(url, &format!("walrus{round}")).await, 1, "{url}");
+        }
+    }
 }

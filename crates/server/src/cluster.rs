@@ -21,7 +21,7 @@ use newsterm_story::Story;
 use tokio::sync::watch;
 
 use crate::ServerError;
-use crate::engine::log::{Append, LogError, LogStatus, ReplicatedLog, Sequencing};
+use crate::engine::log::{Append, Appended, LogError, LogStatus, ReplicatedLog, Sequencing};
 use crate::engine::{DataDir, Engine, LogRecord, WebhookTurn};
 use crate::shared::Records;
 
@@ -93,7 +93,7 @@ struct JetStreamLog {
 }
 
 impl ReplicatedLog for JetStreamLog {
-    fn append(&self, append: Append) -> BoxFuture<'static, Result<u64, LogError>> {
+    fn append(&self, append: Append) -> BoxFuture<'static, Result<Appended, LogError>> {
         let wire = self.cluster.wire().clone();
         Box::pin(async move {
             let story = append.story.to_string();
@@ -101,7 +101,10 @@ impl ReplicatedLog for JetStreamLog {
                 .publish(&story, append.expect_last, &append.msg_id, append.payload)
                 .await
             {
-                Ok(published) => Ok(published.seq),
+                Ok(published) => Ok(Appended {
+                    seq: published.seq,
+                    duplicate: published.duplicate,
+                }),
                 Err(ClusterError::Conflict { head }) => Err(LogError::Conflict { head }),
                 Err(e) => Err(LogError::Unavailable(e.to_string())),
             }

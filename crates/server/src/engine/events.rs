@@ -33,6 +33,11 @@ pub(super) enum Planned {
         write: Box<Write>,
         new_story: Option<StoryId>,
         withdrawn: Option<StoryId>,
+        /// A new story's exact key (its source and every word of its
+        /// text, `Features::exact_key`): in a cluster, the log's
+        /// de-duplication id, so the same story sent to two nodes at once
+        /// is stored once.
+        exact: Option<u64>,
     },
     /// The same source already sent this exact story: nothing is stored.
     Repeat(StoryId),
@@ -111,9 +116,11 @@ impl Events {
                     write: Box::new(Write::Withdraw { id, reason }),
                     new_story: None,
                     withdrawn: Some(id),
+                    exact: None,
                 },
                 Read::Revision(read) if read.0.first => {
                     let (mut rev, features) = *read;
+                    let exact = Some(features.exact_key);
                     match grouper.place_read(rev.id, &rev.content, features) {
                         Placement::Repeat(earlier) => return Planned::Repeat(earlier),
                         Placement::Grouped {
@@ -130,6 +137,7 @@ impl Events {
                         write: Box::new(Write::Revision(Box::new(rev))),
                         new_story: Some(id),
                         withdrawn: None,
+                        exact,
                     }
                 }
                 Read::Revision(read) => {
@@ -139,6 +147,7 @@ impl Events {
                         write: Box::new(Write::Revision(Box::new(rev))),
                         new_story: None,
                         withdrawn: None,
+                        exact: None,
                     }
                 }
             })

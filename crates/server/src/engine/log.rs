@@ -26,8 +26,9 @@ pub trait ReplicatedLog: Send + Sync + 'static {
     /// Appends one entry, on condition that the last entry appended for
     /// its story is at `append.expect_last` (0: none). Resolves with the
     /// entry's sequence once the log holds it durably; a repeat of an
-    /// earlier append's `msg_id` resolves with that one's sequence.
-    fn append(&self, append: Append) -> BoxFuture<'static, Result<u64, LogError>>;
+    /// earlier append's `msg_id` resolves with that one's sequence, and
+    /// says so.
+    fn append(&self, append: Append) -> BoxFuture<'static, Result<Appended, LogError>>;
 
     /// Where the log and this node stand, for `/healthz`.
     fn status(&self) -> LogStatus;
@@ -38,10 +39,22 @@ pub trait ReplicatedLog: Send + Sync + 'static {
 pub struct Append {
     pub story: StoryId,
     pub expect_last: u64,
-    /// The de-duplication id: the publisher's idempotency key, or one
-    /// minted per write, so a retry inside the log never stores twice.
+    /// The de-duplication id: the publisher's idempotency key; for a new
+    /// story without one, its exact key (source and text), so the same
+    /// story sent to two nodes at once is appended once; else one minted
+    /// per write. A retry inside the log never stores twice.
     pub msg_id: String,
     pub payload: Bytes,
+}
+
+/// Where an append landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The entry's sequence.
+    pub seq: u64,
+    /// An earlier append had the same `msg_id`: `seq` is its entry, and
+    /// nothing new was appended.
+    pub duplicate: bool,
 }
 
 /// Why an append failed.

@@ -66,7 +66,7 @@ use newsterm_event::TopEvent;
 use newsterm_query::Query;
 use newsterm_search::{SearchError, SearchIndex, StoryTexts};
 use newsterm_store::{Checkpointer, Placed, Reader, StoreError, Write, Writer};
-use newsterm_story::{Story, StoryContent, StoryId, Tags};
+use newsterm_story::{RevisionKind, Story, StoryContent, StoryId, Tags};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
@@ -81,7 +81,7 @@ pub use wire_item::WireItem;
 
 use applied::Applied;
 use handoff::Handoff;
-use log::{Append, LogEntry, LogError, LogStatus, ReplicatedLog, Sequencing};
+use log::{Append, Appended, LogEntry, LogError, LogStatus, ReplicatedLog, Sequencing};
 use retag::RetagProgress;
 
 /// How often a write is tried again after another revision of its story
@@ -659,9 +659,12 @@ impl Engine {
                 match planned {
                     Planned::Repeat(earlier) => Err(IngestError::Repeat(earlier)),
                     Planned::Store {
-                        write, new_story, ..
+                        write,
+                        new_story,
+                        exact,
+                        ..
                     } => {
-                        let outcome = self.replicate(&log, *write, key, received).await;
+                        let outcome = self.replicate(&log, *write, key, exact, received).await;
                         if let Some(id) = new_story
                             && !matches!(&outcome, Ok(s) if s.id == id)
                         {
@@ -679,19 +682,29 @@ impl Engine {
     /// has applied it. A revision names the log position of the revision
     /// it follows; when another got in first, this node catches up and
     /// tries again on top of it.
+    ///
+    /// A new story sent without an idempotency key goes by its exact key
+    /// (`exact`: source and text): when another node appended the same
+    /// story inside the log's duplicate window, before this node applied
+    /// it, the log holds it once and this write is answered as a repeat
+    /// of it, as a repeat this node knew of would be. Should that story
+    /// have been withdrawn meanwhile, this one is appended afresh.
     async fn replicate(
         &self,
         log: &Arc<dyn ReplicatedLog>,
         write: Write,
         key: Option<String>,
+        exact: Option<u64>,
         received: OffsetDateTime,
     ) -> Result<Arc<Story>, IngestError> {
         let (id, first) = LogEntry::story_of(&write, StoryId::new());
-        // Without a key of the publisher's, one per write still makes the
-        // log's own retries harmless.
-        let msg_id = match &key {
-            Some(k) => format!("key:{k}"),
-            None => format!("write:{}", StoryId::new()),
+        let by_content = key.is_none() && first && exact.is_some();
+        let mut msg_id = match (&key, exact) {
+            (Some(k), _) => format!("key:{k}"),
+            (None, Some(exact)) if first => format!("new:{exact:016x}"),
+            // Without a key of the publisher's, one per write still makes
+            // the log's own retries harmless.
+            _ => format!("write:{}", StoryId::new()),
         };
         let payload = LogEntry::of(write, id, received, key).encode();
         for _ in 0..MAX_CONFLICTS {
@@ -707,7 +720,23 @@ impl Engine {
                 payload: payload.clone(),
             };
             match log.append(append).await {
-                Ok(seq) => return self.applied_outcome(seq).await,
+                Ok(Appended {
+                    seq,
+                    duplicate: true,
+                }) if by_content => {
+                    let earlier = self.applied_outcome(seq).await?;
+                    let withdrawn = {
+                        let earlier = earlier.id;
+                        self.read(move |r| r.latest(earlier))
+                            .await?
+                            .is_some_and(|s| s.kind == RevisionKind::Withdrawal)
+                    };
+                    if !withdrawn {
+                        return Err(IngestError::Repeat(earlier.id));
+                    }
+                    msg_id = format!("write:{}", StoryId::new());
+                }
+                Ok(appended) => return self.applied_outcome(appended.seq).await,
                 Err(LogError::Conflict { head }) => self.applied.reach(head).await?,
                 Err(LogError::Unavailable(why)) => return Err(IngestError::Unavailable(why)),
             }

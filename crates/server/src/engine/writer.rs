@@ -84,6 +84,7 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
                     write,
                     new_story,
                     withdrawn,
+                    exact: _,
                 } => {
                     to_store.push(Placed {
                         key,
