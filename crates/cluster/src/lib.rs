@@ -27,6 +27,7 @@
 //!   first one's sequence instead of being stored twice.
 
 mod config;
+pub mod leases;
 pub mod members;
 pub mod shared;
 pub mod snapshot;

@@ -26,6 +26,9 @@ pub const ALERTS: &str = "newsterm-alerts";
 /// Claims of webhook deliveries: one key per alert and story revision,
 /// made by the node that sends it.
 pub const DELIVERIES: &str = "newsterm-deliveries";
+/// Feed sources: their settings, their polling status and the items
+/// already taken from each.
+pub const SOURCES: &str = "newsterm-sources";
 
 /// How many times [`SharedBucket::next_id`] retries when another node
 /// took the counter's revision first.
@@ -118,6 +121,34 @@ impl SharedBucket {
             }),
             Err(e) => Err(self.failed(&e)),
         }
+    }
+
+    /// Writes `value` under `key` only if the key's last record is
+    /// `revision`; [`ClusterError::Taken`] when another was written since
+    /// (or the record expired).
+    pub async fn update(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        revision: u64,
+    ) -> Result<u64, ClusterError> {
+        match self.store.update(key, value.into(), revision).await {
+            Ok(revision) => Ok(revision),
+            Err(e) if e.kind() == UpdateErrorKind::WrongLastRevision => Err(ClusterError::Taken {
+                bucket: self.name.clone(),
+                key: key.to_string(),
+            }),
+            Err(e) => Err(self.failed(&e)),
+        }
+    }
+
+    /// Deletes `key` only if its last record is `revision`: a record
+    /// another node wrote since stays.
+    pub async fn delete_if(&self, key: &str, revision: u64) -> Result<(), ClusterError> {
+        self.store
+            .delete_expect_revision(key, Some(revision))
+            .await
+            .map_err(|e| self.failed(&e))
     }
 
     /// Deletes `key` (no error if it holds nothing).

@@ -44,10 +44,10 @@ pub use parse::{
 };
 pub use poller::{
     FeedInput, ImportOptions, IngestItem, ItemFailure, PollError, PollReport, Poller,
-    PollerOptions, Sink, SinkError, SinkResult, import_feed,
+    PollerOptions, SharedPolling, Sink, SinkError, SinkResult, import_feed,
 };
 pub use schedule::{
     BadSourceId, Every, IntervalError, Source, SourceId, SourceSpec, SourceStatus, parse_duration,
 };
-pub use sources::{NewSource, SourceStore, SourcesError};
+pub use sources::{NewSource, Seen, SourceStore, SourcesError, source_scope, spec_of};
 pub use write::{FeedKind, FeedMeta, etag};

@@ -29,7 +29,7 @@ use tokio::task::JoinSet;
 use crate::error::FeedError;
 use crate::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
 use crate::parse::{FeedItem, ParseOptions, ParsedFeed, parse};
-use crate::schedule::{Source, SourceId};
+use crate::schedule::{Source, SourceId, SourceStatus};
 use crate::sources::{Seen, SourceStore, SourcesError, source_scope};
 
 /// What the poller asks the sink to store.
@@ -79,9 +79,33 @@ where
     }
 }
 
+/// Pollers that share their sources (the nodes of a cluster): which one
+/// polls a source now, and where each tells the others what its polls
+/// found. Without it a poller polls every due source itself.
+pub trait SharedPolling: Send + Sync + 'static {
+    /// This poller's turn to poll `id`, held while the poll runs; `None`
+    /// when the source is another poller's to poll.
+    fn turn(&self, id: SourceId) -> Option<Box<dyn Send>>;
+    /// Hands on what a poll of `id` left: the source's status and the
+    /// items it recorded as seen, by key (already written to this
+    /// poller's own store).
+    fn polled(
+        &self,
+        id: SourceId,
+        status: SourceStatus,
+        seen: Vec<(String, Seen)>,
+    ) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+}
+
 /// Why a poll or an import took nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum PollError {
+    /// Another poller sharing the sources (a node of the cluster) polls
+    /// this one.
+    #[error(
+        "source {0} is polled by another node of the cluster; ask that node, or wait for its schedule"
+    )]
+    Elsewhere(SourceId),
     /// The feed could not be fetched.
     #[error(transparent)]
     Fetch(#[from] FetchError),
@@ -200,6 +224,7 @@ struct Inner {
     /// One lock per source, held while it is polled.
     busy: Mutex<HashMap<SourceId, Arc<tokio::sync::Mutex<()>>>>,
     wake: Notify,
+    shared: std::sync::OnceLock<Arc<dyn SharedPolling>>,
 }
 
 impl Poller {
@@ -219,7 +244,24 @@ impl Poller {
                 options,
                 busy: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
+                shared: std::sync::OnceLock::new(),
             }),
+        }
+    }
+
+    /// Shares the sources with other pollers (see [`SharedPolling`]):
+    /// from now on this one polls a source only in its turn, and hands on
+    /// what each poll found. Set once; later calls are ignored.
+    pub fn share(&self, shared: Arc<dyn SharedPolling>) {
+        let _ = self.inner.shared.set(shared);
+    }
+
+    /// This poller's turn to poll `id`: always, unless it shares its
+    /// sources and the source is another's.
+    fn turn(&self, id: SourceId) -> Option<Option<Box<dyn Send>>> {
+        match self.inner.shared.get() {
+            None => Some(None),
+            Some(shared) => shared.turn(id).map(Some),
         }
     }
 
@@ -268,10 +310,15 @@ impl Poller {
             let Ok(guard) = self.inner.lock_for(source.spec.id).try_lock_owned() else {
                 continue;
             };
+            // Another poller's to poll.
+            let Some(turn) = self.turn(source.spec.id) else {
+                continue;
+            };
             let inner = self.inner.clone();
             let shutdown = shutdown.clone();
             tasks.spawn(async move {
                 let _guard = guard;
+                let _turn = turn;
                 let Ok(_permit) = inner.permits.acquire().await else {
                     return;
                 };
@@ -287,6 +334,9 @@ impl Poller {
     pub async fn poll_now(&self, id: SourceId) -> Result<PollReport, PollError> {
         let lock = self.inner.lock_for(id);
         let _guard = lock.lock().await;
+        let Some(_turn) = self.turn(id) else {
+            return Err(PollError::Elsewhere(id));
+        };
         let store = self.inner.store.clone();
         let source = blocking(move || store.get(id)).await??;
         self.inner.poll(source, None).await
@@ -317,6 +367,7 @@ impl Inner {
         let id = source.spec.id;
         let every = source.spec.every;
         let mut status = source.status.clone();
+        let mut seen = Vec::new();
         let fetch = self
             .fetcher
             .fetch(&source.spec.url, &source.status.validators);
@@ -350,7 +401,11 @@ impl Inner {
                         let scope = source_scope(id);
                         ingest(feed, &*self.sink, Some(&self.store), &scope)
                             .await
-                            .map(|(report, clean)| (report, clean.then_some(validators)))
+                            .map(|(report, taken)| {
+                                let clean = taken.clean;
+                                seen = taken.seen;
+                                (report, clean.then_some(validators))
+                            })
                     }
                     Err(e) => Err(e),
                 }
@@ -378,9 +433,15 @@ impl Inner {
             }
         }
         let store = self.store.clone();
-        match blocking(move || store.update_status(id, &status)).await? {
+        let written = status.clone();
+        match blocking(move || store.update_status(id, &written)).await? {
+            Ok(()) => {
+                if let Some(shared) = self.shared.get() {
+                    shared.polled(id, status, seen).await;
+                }
+            }
             // Removed while it was being polled: nothing left to update.
-            Ok(()) | Err(SourcesError::UnknownId(_)) => {}
+            Err(SourcesError::UnknownId(_)) => {}
             Err(e) => return Err(e.into()),
         }
         result.map(|(report, _)| report)
@@ -405,15 +466,23 @@ async fn parse_off_thread(bytes: Vec<u8>, options: ParseOptions) -> Result<Parse
     Ok(blocking(move || parse(&bytes, &options)).await??)
 }
 
+/// What [`ingest`] stored: whether the sink stored everything it was
+/// given, and the items it recorded as seen.
+#[derive(Default)]
+struct Taken {
+    clean: bool,
+    seen: Vec<(String, Seen)>,
+}
+
 /// Sorts a parsed feed's items into new, changed, seen and broken, hands
 /// the new and changed to `sink`, and records what they became. Returns
-/// the report and whether the sink stored everything it was given.
+/// the report and what was taken.
 async fn ingest(
     feed: ParsedFeed,
     sink: &dyn Sink,
     store: Option<&Arc<SourceStore>>,
     scope: &str,
-) -> Result<(PollReport, bool), PollError> {
+) -> Result<(PollReport, Taken), PollError> {
     let mut report = PollReport {
         items: feed.items.len(),
         ..Default::default()
@@ -469,7 +538,13 @@ async fn ingest(
         }
     }
     if batch.is_empty() {
-        return Ok((report, true));
+        return Ok((
+            report,
+            Taken {
+                clean: true,
+                seen: Vec::new(),
+            },
+        ));
     }
     let expected = batch.len();
     let results = sink.ingest(batch).await.map_err(PollError::Sink)?;
@@ -504,9 +579,10 @@ async fn ingest(
     {
         let store = store.clone();
         let scope = scope.to_string();
-        blocking(move || store.record_seen(&scope, &taken)).await??;
+        let recorded = taken.clone();
+        blocking(move || store.record_seen(&scope, &recorded)).await??;
     }
-    Ok((report, clean))
+    Ok((report, Taken { clean, seen: taken }))
 }
 
 /// Where a one-shot import reads its feed from.

@@ -75,9 +75,11 @@ pub struct NewSource {
 
 /// What an item already made: its story and the hash of the content it
 /// had then.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Seen {
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Seen {
+    /// The story the item became.
     pub story_id: StoryId,
+    /// The hash of the item's content when it was last taken.
     pub hash: String,
 }
 
@@ -128,32 +130,10 @@ impl SourceStore {
     /// Adds a source, due at once. The URL must be http(s) and not
     /// already a source.
     pub fn add(&self, new: &NewSource) -> Result<Source, SourcesError> {
-        let url = normalize_url(&new.url)?;
-        let name = match new.name.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(n) if n.contains(['\n', '\r']) => {
-                return Err(SourcesError::BadName("must be a single line".into()));
-            }
-            Some(n) if n.chars().count() > limits::LINE_CHARS => {
-                return Err(SourcesError::BadName(format!(
-                    "is longer than {} characters",
-                    limits::LINE_CHARS
-                )));
-            }
-            Some(n) => Some(n.to_string()),
-        };
+        let (url, name) = checked(new)?;
         let conn = self.conn()?;
-        if let Some(id) = conn
-            .query_row("SELECT id FROM sources WHERE url = ?1", [&url], |r| {
-                r.get::<_, i64>(0)
-            })
-            .optional()
-            .map_err(|e| self.db(e))?
-        {
-            return Err(SourcesError::DuplicateUrl {
-                url,
-                id: SourceId(id),
-            });
+        if let Some(id) = self.id_of_url(&conn, &url)? {
+            return Err(SourcesError::DuplicateUrl { url, id });
         }
         conn.execute(
             "INSERT INTO sources (url, name, every_secs, priority, added) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -169,6 +149,88 @@ impl SourceStore {
         let id = SourceId(conn.last_insert_rowid());
         drop(conn);
         self.get(id)
+    }
+
+    /// The source polling `url` (as [`SourceStore::add`] would write it),
+    /// if any.
+    pub fn find_url(&self, url: &str) -> Result<Option<SourceId>, SourcesError> {
+        let url = normalize_url(url)?;
+        let conn = self.conn()?;
+        self.id_of_url(&conn, &url)
+    }
+
+    fn id_of_url(&self, conn: &Connection, url: &str) -> Result<Option<SourceId>, SourcesError> {
+        conn.query_row("SELECT id FROM sources WHERE url = ?1", [url], |r| {
+            r.get::<_, i64>(0)
+        })
+        .optional()
+        .map(|id| id.map(SourceId))
+        .map_err(|e| self.db(e))
+    }
+
+    /// Writes `spec` as source `spec.id`, as another copy of the sources
+    /// (a cluster's shared bucket) holds it: added with that id when it is
+    /// new here (due at once), its settings replaced otherwise, its
+    /// status kept.
+    pub fn put(&self, spec: &SourceSpec) -> Result<(), SourcesError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(|e| self.db(e))?;
+        // The other copy is the truth: a source here under another id
+        // with the same URL is one it no longer holds.
+        let stale: Vec<i64> = {
+            let mut stmt = tx
+                .prepare("SELECT id FROM sources WHERE url = ?1 AND id != ?2")
+                .map_err(|e| self.db(e))?;
+            let rows = stmt
+                .query_map(params![spec.url, spec.id.0], |r| r.get(0))
+                .map_err(|e| self.db(e))?;
+            rows.collect::<Result<_, _>>().map_err(|e| self.db(e))?
+        };
+        for id in stale {
+            tx.execute("DELETE FROM sources WHERE id = ?1", [id])
+                .map_err(|e| self.db(e))?;
+            tx.execute(
+                "DELETE FROM seen WHERE scope = ?1",
+                [source_scope(SourceId(id))],
+            )
+            .map_err(|e| self.db(e))?;
+        }
+        tx.execute(
+            "INSERT INTO sources (id, url, name, every_secs, priority, paused, added)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (id) DO UPDATE SET url = ?2, name = ?3, every_secs = ?4,
+                priority = ?5, paused = ?6",
+            params![
+                spec.id.0,
+                spec.url,
+                spec.name,
+                spec.every.duration().as_secs() as i64,
+                spec.priority.as_str(),
+                spec.paused,
+                newsterm_story::format_time(OffsetDateTime::now_utc()),
+            ],
+        )
+        .map_err(|e| self.db(e))?;
+        tx.commit().map_err(|e| self.db(e))
+    }
+
+    /// The highest source id this file has handed out (0 when none).
+    pub fn last_id(&self) -> Result<i64, SourcesError> {
+        let conn = self.conn()?;
+        let in_table: i64 = conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM sources", [], |r| r.get(0))
+            .map_err(|e| self.db(e))?;
+        // AUTOINCREMENT remembers removed ids too.
+        let counted: i64 = conn
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'sources'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.db(e))?
+            .unwrap_or(0);
+        Ok(in_table.max(counted))
     }
 
     /// Every source, in the order they were added.
@@ -247,7 +309,7 @@ impl SourceStore {
     }
 
     /// What each of `keys` made before, for those seen in `scope`.
-    pub(crate) fn seen(
+    pub fn seen(
         &self,
         scope: &str,
         keys: &[String],
@@ -274,12 +336,33 @@ impl SourceStore {
         Ok(out)
     }
 
+    /// Every item seen in `scope`, by key.
+    pub fn seen_in(&self, scope: &str) -> Result<Vec<(String, Seen)>, SourcesError> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT key, story_id, hash FROM seen WHERE scope = ?1 ORDER BY key")
+            .map_err(|e| self.db(e))?;
+        let rows = stmt
+            .query_map([scope], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| self.db(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, id, hash) = row.map_err(|e| self.db(e))?;
+            if let Ok(story_id) = id.parse() {
+                out.push((key, Seen { story_id, hash }));
+            }
+        }
+        Ok(out)
+    }
+
     /// Records which story each key became, with its content hash.
-    pub(crate) fn record_seen(
-        &self,
-        scope: &str,
-        entries: &[(String, Seen)],
-    ) -> Result<(), SourcesError> {
+    pub fn record_seen(&self, scope: &str, entries: &[(String, Seen)]) -> Result<(), SourcesError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction().map_err(|e| self.db(e))?;
         {
@@ -313,7 +396,7 @@ impl SourceStore {
 }
 
 /// The seen-items scope of a source.
-pub(crate) fn source_scope(id: SourceId) -> String {
+pub fn source_scope(id: SourceId) -> String {
     format!("source:{id}")
 }
 
@@ -339,6 +422,40 @@ fn row_to_source(r: &rusqlite::Row<'_>) -> rusqlite::Result<Source> {
         // dropped: the source is simply polled afresh.
         status: serde_json::from_str(&status).unwrap_or_default(),
     })
+}
+
+/// The settings of a new source `id` as [`SourceStore::add`] would store
+/// them: its URL checked and normalised, its name checked, not paused.
+pub fn spec_of(id: SourceId, new: &NewSource) -> Result<SourceSpec, SourcesError> {
+    let (url, name) = checked(new)?;
+    Ok(SourceSpec {
+        id,
+        url,
+        name,
+        every: new.every,
+        priority: new.priority,
+        paused: false,
+    })
+}
+
+/// A new source's URL, normalised, and its name, trimmed; refused when
+/// either is not acceptable.
+fn checked(new: &NewSource) -> Result<(String, Option<String>), SourcesError> {
+    let url = normalize_url(&new.url)?;
+    let name = match new.name.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(n) if n.contains(['\n', '\r']) => {
+            return Err(SourcesError::BadName("must be a single line".into()));
+        }
+        Some(n) if n.chars().count() > limits::LINE_CHARS => {
+            return Err(SourcesError::BadName(format!(
+                "is longer than {} characters",
+                limits::LINE_CHARS
+            )));
+        }
+        Some(n) => Some(n.to_string()),
+    };
+    Ok((url, name))
 }
 
 /// The URL as `url` serialises it (lower-case scheme and host, `/` path

@@ -488,9 +488,216 @@ async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_st
     );
 }
 
+/// An RSS document with `(guid, word)` items, each story naming its word.
+fn harbour_rss(items: &[(&str, &str)]) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Harbour Gazette</title><link>http://example.org/</link><description>Local news</description>\n",
+    );
+    for (guid, word) in items {
+        out.push_str(&format!(
+            "<item><guid>{guid}</guid><title>Harbour report {guid}</title><link>http://example.org/{guid}</link><description>&lt;p&gt;The harbour master logged a {word} sighting at the pier.&lt;/p&gt;</description><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>\n"
+        ));
+    }
+    out.push_str("</channel></rss>\n");
+    out
+}
+
+/// A loopback feed server whose document the test can change, answering
+/// every request in full and keeping, in order, the node that made each
+/// (newsterm names it in its User-Agent).
+#[derive(Clone, Default)]
+struct Feed {
+    doc: Arc<Mutex<String>>,
+    pollers: Arc<Mutex<Vec<String>>>,
+}
+
+impl Feed {
+    async fn start(&self) -> String {
+        let me = self.clone();
+        let app = axum::Router::new().route(
+            "/feed.xml",
+            axum::routing::get(move |headers: axum::http::HeaderMap| {
+                let me = me.clone();
+                async move {
+                    let agent = headers
+                        .get(axum::http::header::USER_AGENT)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    let node = agent
+                        .split_once("(node ")
+                        .map(|(_, n)| n.trim_end_matches(')').to_string())
+                        .unwrap_or_else(|| format!("unnamed: {agent}"));
+                    me.pollers.lock().unwrap().push(node);
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/rss+xml")],
+                        me.doc.lock().unwrap().clone(),
+                    )
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}/feed.xml")
+    }
+
+    fn pollers(&self) -> Vec<String> {
+        self.pollers.lock().unwrap().clone()
+    }
+}
+
+/// The sources `url` lists.
+async fn sources_on(url: &str) -> Vec<newsterm_api::SourceInfo> {
+    common::get_json(format!("{url}/api/sources")).await
+}
+
 /// How many stories `url` finds for `word`.
 async fn found(url: &str, word: &str) -> u64 {
     common::search(url, word).await.total
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_feed_source_is_the_clusters_polled_by_one_node_at_a_time_and_taken_over_after_kill_9() {
+    let nats = NatsCluster::start(3);
+    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let fetch = ["--allow-private-fetch"];
+    let mut nodes: Vec<_> = (0..3)
+        .map(|i| node(dirs[i].path(), &nats, i, 3, &fetch))
+        .collect();
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    live_nodes_are(&urls, &["node1", "node2", "node3"]).await;
+    let feed = Feed::default();
+    *feed.doc.lock().unwrap() = harbour_rss(&[("h1", "cormorant"), ("h2", "puffin")]);
+    let feed_url = feed.start().await;
+
+    // Added on node 1: every node lists it.
+    let resp = http()
+        .post(format!("{}/api/sources", urls[0]))
+        .json(&serde_json::json!({"url": feed_url, "name": "Harbour", "every": "10s"}))
+        .send()
+        .await
+        .expect("add source");
+    assert_eq!(resp.status(), 201);
+    let source: newsterm_api::SourceInfo = resp.json().await.expect("source");
+    for url in &urls {
+        until(&format!("{url} lists the source"), || {
+            let (url, source) = (url.clone(), source.clone());
+            async move {
+                sources_on(&url)
+                    .await
+                    .iter()
+                    .any(|s| s.id == source.id && s.url == source.url)
+            }
+        })
+        .await;
+    }
+    // Added again on node 3 (the same URL): refused.
+    let resp = http()
+        .post(format!("{}/api/sources", urls[2]))
+        .json(&serde_json::json!({"url": feed_url}))
+        .send()
+        .await
+        .expect("add source again");
+    assert_eq!(resp.status(), 409);
+
+    // Polled on its schedule by one node; every node has its stories,
+    // once, and shows how the last poll went.
+    until("the source is polled twice", || {
+        let feed = feed.clone();
+        async move { feed.pollers().len() >= 2 }
+    })
+    .await;
+    let poller = feed.pollers()[0].clone();
+    for url in &urls {
+        until(
+            &format!("{url} has both stories and the poll's status"),
+            || {
+                let url = url.clone();
+                async move {
+                    let status = sources_on(&url).await[0].status.clone();
+                    found(&url, "cormorant").await == 1
+                        && found(&url, "puffin").await == 1
+                        && status.total_taken == 2
+                        && status.last_success.is_some()
+                }
+            },
+        )
+        .await;
+    }
+
+    // The polling node is killed without a word; the feed gains a story.
+    let dead = poller
+        .strip_prefix("node")
+        .and_then(|n| n.parse::<usize>().ok())
+        .expect("a node name")
+        - 1;
+    nodes[dead].kill9();
+    let polled_before = feed.pollers().len();
+    *feed.doc.lock().unwrap() =
+        harbour_rss(&[("h1", "cormorant"), ("h2", "puffin"), ("h3", "guillemot")]);
+    let alive: Vec<String> = (0..3)
+        .filter(|&i| i != dead)
+        .map(|i| urls[i].clone())
+        .collect();
+    // Another node takes the source over, knowing what was taken: only
+    // the new story is new, on every node still up.
+    for url in &alive {
+        until(
+            &format!("{url} has the story polled after the kill"),
+            || {
+                let url = url.clone();
+                async move {
+                    let status = sources_on(&url).await[0].status.clone();
+                    found(&url, "guillemot").await == 1 && status.total_taken >= 3
+                }
+            },
+        )
+        .await;
+        // The old items counted again would make it 5.
+        let status = sources_on(url).await[0].status.clone();
+        assert_eq!(
+            status.total_taken, 3,
+            "{url}: the taker took the old items again: {status:?}"
+        );
+        assert_eq!(found(url, "cormorant").await, 1, "{url}");
+        assert_eq!(found(url, "puffin").await, 1, "{url}");
+    }
+    // One poller at a time: the killed node's polls, then the taker's.
+    let pollers = feed.pollers();
+    let taker = pollers[polled_before].clone();
+    assert_ne!(taker, poller);
+    let split = pollers.iter().position(|p| *p != poller).expect("a taker");
+    assert!(
+        pollers[..split].iter().all(|p| *p == poller)
+            && pollers[split..].iter().all(|p| *p == taker),
+        "two nodes polled the source: {pollers:?}"
+    );
+
+    // Paused on one live node, removed on the other: every node follows.
+    let resp = http()
+        .post(format!("{}/api/sources/{}/pause", alive[0], source.id))
+        .send()
+        .await
+        .expect("pause");
+    assert_eq!(resp.status(), 200);
+    until(&format!("{} lists the source paused", alive[1]), || {
+        let url = alive[1].clone();
+        async move { sources_on(&url).await.iter().all(|s| s.paused) }
+    })
+    .await;
+    let resp = http()
+        .delete(format!("{}/api/sources/{}", alive[1], source.id))
+        .send()
+        .await
+        .expect("remove");
+    assert_eq!(resp.status(), 204);
+    for url in &alive {
+        until(&format!("{url} lists no source"), || {
+            let url = url.clone();
+            async move { sources_on(&url).await.is_empty() }
+        })
+        .await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

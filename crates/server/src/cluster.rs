@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use newsterm_alert::AlertId;
+use newsterm_cluster::leases::{Leases, Wanted};
 use newsterm_cluster::members::{self, Members};
 use newsterm_cluster::shared::{self, SharedBucket};
 use newsterm_cluster::{Cluster, ClusterConfig, ClusterError, snapshot};
@@ -22,7 +23,7 @@ use tokio::sync::watch;
 
 use crate::ServerError;
 use crate::engine::log::{Append, Appended, LogError, LogStatus, ReplicatedLog, Sequencing};
-use crate::engine::{DataDir, Engine, LogRecord, WebhookTurn};
+use crate::engine::{DataDir, Engine, LogRecord, Sources, WebhookTurn};
 use crate::shared::Records;
 
 /// How long a node that needs a snapshot waits for another to give one.
@@ -39,6 +40,8 @@ const CLAIM_AGE: Duration = Duration::from_secs(24 * 3600);
 const TAKE_OVER_WINDOW: Duration = Duration::from_secs(600);
 /// How long the alerter waits for a claim before sending anyway.
 const CLAIM_PATIENCE: Duration = Duration::from_secs(5);
+/// The leases on feed sources are `source.<id>` in the leases bucket.
+const SOURCE_LEASES: &str = "source";
 
 /// Which node sends an alert's webhook: the one the alert falls to over
 /// the live nodes (rendezvous hashing, so a node joining or leaving moves
@@ -128,6 +131,20 @@ impl ReplicatedLog for JetStreamLog {
     }
 }
 
+/// A running node's place in the cluster, for what starts after the
+/// engine (feed polling).
+pub(crate) struct Node {
+    cluster: Cluster,
+    live: watch::Receiver<members::LiveSet>,
+}
+
+impl Node {
+    /// This node's name.
+    pub(crate) fn name(&self) -> &str {
+        self.cluster.node()
+    }
+}
+
 /// Joins the cluster, brings the data directory's store to a point the
 /// stream continues from, opens the engine on the stream, and starts the
 /// node's background tasks (which end when `stop` turns true).
@@ -136,7 +153,7 @@ pub(crate) async fn open(
     data_dir: &DataDir,
     outbound: Reach,
     stop: watch::Receiver<bool>,
-) -> Result<(Arc<Engine>, Records), ServerError> {
+) -> Result<(Arc<Engine>, Records, Node), ServerError> {
     let cluster = Cluster::connect(config).await?;
     seed_store(&cluster, data_dir).await?;
     let records = Records::in_cluster(cluster.nats()).await?;
@@ -170,6 +187,10 @@ pub(crate) async fn open(
         engine.clone(),
         stop.clone(),
     ));
+    let node = Node {
+        cluster: cluster.clone(),
+        live: members.changes(),
+    };
     *log.members.lock().unwrap_or_else(PoisonError::into_inner) = Some(members);
     tokio::spawn(follow(cluster.clone(), engine.clone(), stop.clone()));
     tokio::spawn(watch_state(cluster.clone(), stop.clone()));
@@ -183,7 +204,41 @@ pub(crate) async fn open(
             tracing::warn!(error = %e, "this node cannot answer snapshot requests");
         }
     });
-    Ok((engine, records))
+    Ok((engine, records, node))
+}
+
+/// Makes this node poll a feed source only while it holds the source's
+/// lease (`newsterm_cluster::leases`: the sources that fall to it among
+/// the live nodes, taken over from a node that died once its lease runs
+/// out), and share what its polls found through `records`.
+pub(crate) async fn share_polling(
+    node: &Node,
+    records: &Records,
+    sources: &Sources,
+    stop: watch::Receiver<bool>,
+) -> Result<(), ServerError> {
+    let store = sources.store.clone();
+    let wanted: Wanted = Arc::new(move || {
+        let list = store.list().ok()?;
+        Some(
+            list.into_iter()
+                .filter(|s| !s.spec.paused)
+                .filter_map(|s| u64::try_from(s.spec.id.0).ok())
+                .collect(),
+        )
+    });
+    let leases = Leases::start(
+        &node.cluster,
+        SOURCE_LEASES,
+        node.live.clone(),
+        wanted,
+        stop,
+    )
+    .await?;
+    if let Some(shared) = records.shared_polling(leases) {
+        sources.poller.share(shared);
+    }
+    Ok(())
 }
 
 /// When a node leaves the live set (stopped, or killed and its heartbeat

@@ -286,7 +286,7 @@ async fn launch(
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let data_dir = config.data_dir.clone();
     let outbound = config.outbound.clone();
-    let (engine, records) = match cluster {
+    let (engine, records, node) = match cluster {
         // Blocking-pool threads run inside the runtime, which the webhook
         // sender needs for its dispatcher.
         None => {
@@ -294,9 +294,13 @@ async fn launch(
             let engine = tokio::task::spawn_blocking(move || Engine::open(&data_dir, outbound))
                 .await
                 .map_err(|e| ServerError::Io(std::io::Error::other(e.to_string())))??;
-            (engine, Records::local())
+            (engine, Records::local(), None)
         }
-        Some(cluster) => cluster::open(cluster, &data_dir, outbound, stop_rx.clone()).await?,
+        Some(cluster) => {
+            let (engine, records, node) =
+                cluster::open(cluster, &data_dir, outbound, stop_rx.clone()).await?;
+            (engine, records, Some(node))
+        }
     };
     records
         .follow(accounts.clone(), engine.clone(), stop_rx.clone())
@@ -310,8 +314,16 @@ async fn launch(
             source,
         })?;
     let addr = listener.local_addr()?;
-    let sources = match Sources::open(&engine) {
+    let sources = match Sources::open(&engine, node.as_ref().map(cluster::Node::name)) {
         Ok(s) => {
+            // In a cluster the sources are the cluster's, and this node
+            // polls only those it holds the lease of.
+            records
+                .follow_sources(s.store.clone(), stop_rx.clone())
+                .await?;
+            if let Some(node) = &node {
+                cluster::share_polling(node, &records, &s, stop_rx.clone()).await?;
+            }
             let poller = s.poller.clone();
             let stop = stop_rx.clone();
             tokio::spawn(async move { poller.run(stop).await });

@@ -12,6 +12,9 @@
 //!   buckets: at start the view is made equal to them
 //!   (a removal made while the node was down is applied then).
 //!
+//! Feed sources are shared the same way (`sources.rs`), their polling
+//! status and seen items included.
+//!
 //! A cluster node's data directory holds `cluster.json` (the NATS URLs),
 //! so `newsterm user …` and `newsterm token …` on that directory change
 //! the cluster's accounts, not only the node's copy.
@@ -33,6 +36,8 @@ use tokio::sync::watch;
 
 use crate::engine::{DataDir, Engine};
 
+mod sources;
+
 /// The file in a cluster node's data directory that names its NATS
 /// servers.
 pub const CLUSTER_FILE: &str = "cluster.json";
@@ -50,6 +55,9 @@ pub enum RecordsError {
     /// The alerts refused it or could not be read.
     #[error(transparent)]
     Alert(#[from] AlertError),
+    /// The feed sources refused it or could not be read.
+    #[error(transparent)]
+    Sources(#[from] newsterm_feed::SourcesError),
     /// The cluster's buckets could not be reached.
     #[error(transparent)]
     Cluster(#[from] ClusterError),
@@ -84,6 +92,7 @@ pub struct Records {
 struct Buckets {
     accounts: SharedBucket,
     alerts: SharedBucket,
+    sources: SharedBucket,
 }
 
 fn alert_key(id: AlertId) -> String {
@@ -116,6 +125,7 @@ impl Records {
             cluster: Some(Buckets {
                 accounts: SharedBucket::open(nats, shared::ACCOUNTS).await?,
                 alerts: SharedBucket::open(nats, shared::ALERTS).await?,
+                sources: SharedBucket::open(nats, shared::SOURCES).await?,
             }),
         })
     }

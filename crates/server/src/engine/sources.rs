@@ -32,12 +32,20 @@ pub enum SourcesUnavailable {
 impl Sources {
     /// Opens `sources.db` in the engine's data directory. The poller is
     /// made but not started: the caller runs [`Poller::run`] on its
-    /// runtime.
-    pub fn open(engine: &Arc<Engine>) -> Result<Sources, SourcesUnavailable> {
+    /// runtime. A node of a cluster (`node`) names itself in the
+    /// User-Agent of its fetches, so a publisher can tell which node
+    /// polls.
+    pub fn open(engine: &Arc<Engine>, node: Option<&str>) -> Result<Sources, SourcesUnavailable> {
         let store = Arc::new(SourceStore::open(&engine.data_dir().sources())?);
+        let defaults = newsterm_feed::FetchOptions::default();
+        let user_agent = match node {
+            Some(node) => format!("{} (node {node})", defaults.user_agent),
+            None => defaults.user_agent.clone(),
+        };
         let fetcher = Fetcher::new(newsterm_feed::FetchOptions {
             reach: engine.outbound().clone(),
-            ..Default::default()
+            user_agent,
+            ..defaults
         })?;
         let poller = Poller::new(
             store.clone(),

@@ -209,6 +209,7 @@ impl From<crate::shared::RecordsError> for ApiError {
         use crate::shared::RecordsError;
         match e {
             RecordsError::Alert(e) => e.into(),
+            RecordsError::Sources(e) => e.into(),
             // The cluster's bucket did not take the change: nothing was
             // made, and trying again later may work.
             RecordsError::Cluster(_) | RecordsError::Raced => ApiError::new(
@@ -286,6 +287,9 @@ impl From<PollError> for ApiError {
             PollError::Feed(e) => e.into(),
             PollError::Sink(e) => e.into(),
             PollError::Sources(e) => e.into(),
+            other @ PollError::Elsewhere(_) => {
+                ApiError::new(StatusCode::CONFLICT, "polled_elsewhere", other.to_string())
+            }
             other @ PollError::Internal(_) => ApiError::internal(other.to_string()),
         }
     }
@@ -570,5 +574,6 @@ mod tests {
         );
         assert_eq!(status(PollError::Fetch(FetchError::BadUrl(url()))), 400);
         assert_eq!(status(PollError::Feed(FeedError::EntityDeclarations)), 422);
+        assert_eq!(status(PollError::Elsewhere(SourceId(1))), 409);
     }
 }

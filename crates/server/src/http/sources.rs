@@ -139,7 +139,8 @@ async fn add_source(
         every,
         priority: new.priority.unwrap_or_default(),
     };
-    let source = with_store(&st, move |s| s.add(&new)).await?;
+    let store = sources(&st)?.store.clone();
+    let source = st.records.add_source(store, new).await?;
     sources(&st)?.poller.wake();
     Ok((StatusCode::CREATED, Json(info(source))))
 }
@@ -149,7 +150,8 @@ async fn remove_source(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = source_id(&id)?;
-    with_store(&st, move |s| s.remove(id)).await?;
+    let store = sources(&st)?.store.clone();
+    st.records.remove_source(store, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,8 +160,9 @@ async fn pause_source(
     Path(id): Path<String>,
 ) -> Result<Json<SourceInfo>, ApiError> {
     let id = source_id(&id)?;
+    let store = sources(&st)?.store.clone();
     Ok(Json(info(
-        with_store(&st, move |s| s.set_paused(id, true)).await?,
+        st.records.set_source_paused(store, id, true).await?,
     )))
 }
 
@@ -168,7 +171,8 @@ async fn resume_source(
     Path(id): Path<String>,
 ) -> Result<Json<SourceInfo>, ApiError> {
     let id = source_id(&id)?;
-    let source = with_store(&st, move |s| s.set_paused(id, false)).await?;
+    let store = sources(&st)?.store.clone();
+    let source = st.records.set_source_paused(store, id, false).await?;
     sources(&st)?.poller.wake();
     Ok(Json(info(source)))
 }
