@@ -14,6 +14,8 @@
 //!   given sequence, surviving server restarts.
 //! - [`snapshot`]: a node too far behind the stream's retention fetches a
 //!   copy of another node's store through the JetStream object store.
+//! - [`leases`]: work one node at a time must do (polling a feed source),
+//!   claimed create-only, renewed by revision, expiring with its node.
 //!
 //! Invariants:
 //! - **The stream sequence is the wire sequence.** Nothing but story
