@@ -5,7 +5,7 @@
 //! conversions, so a shape change shows up as a compile error on both
 //! sides of the wire.
 
-use newsterm_story::{EventId, Priority, RevisionKind, Story, StoryId};
+use newsterm_story::{EventId, Priority, RevisionMark, Story, StoryId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -67,18 +67,10 @@ pub struct Headline {
         skip_serializing_if = "Option::is_none"
     )]
     pub revised: Option<OffsetDateTime>,
-    /// A correction or a withdrawal (absent for an update).
-    #[serde(default, skip_serializing_if = "RevisionKind::is_update")]
-    pub kind: RevisionKind,
-    /// The correction's note or the withdrawal's reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// The event the story reports.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<EventId>,
-    /// The story whose copy this is: a monitor folds it into that row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duplicate_of: Option<StoryId>,
+    /// What the revision is (correction, withdrawal), the story's event
+    /// and the story whose copy this is (a monitor folds it into that row).
+    #[serde(flatten)]
+    pub mark: RevisionMark,
     /// Sources of the copies folded into this row (`GET /api/headlines`
     /// folds them unless asked not to).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,7 +80,7 @@ pub struct Headline {
 impl Headline {
     /// True when this revision withdrew the story.
     pub fn is_withdrawn(&self) -> bool {
-        self.kind == RevisionKind::Withdrawal
+        self.mark.is_withdrawn()
     }
 
     /// The headline row of one stored revision.
@@ -104,10 +96,7 @@ impl Headline {
             language: story.content.language.clone(),
             topic: story.tags.top_topic().map(str::to_string),
             revised: (story.revision > 1).then_some(story.received),
-            kind: story.kind,
-            note: story.note.clone(),
-            event: story.event,
-            duplicate_of: story.duplicate_of,
+            mark: story.mark.clone(),
             carried_by: Vec::new(),
         }
     }
@@ -705,6 +694,48 @@ pub struct SourceInfo {
     pub paused: bool,
     /// How polling it has gone.
     pub status: SourceHealth,
+}
+
+impl SourceInfo {
+    /// Where the source stands, decided in one order for every client: a
+    /// paused source is paused whatever its last poll said, then failing,
+    /// then ok, then not polled yet.
+    pub fn state(&self) -> SourceState<'_> {
+        let status = &self.status;
+        if self.paused {
+            SourceState::Paused
+        } else if let Some(error) = &status.last_error {
+            SourceState::Failing {
+                in_a_row: status.consecutive_failures,
+                error,
+            }
+        } else if let Some(at) = status.last_success {
+            SourceState::Ok { at }
+        } else {
+            SourceState::Waiting
+        }
+    }
+}
+
+/// Where a polled source stands ([`SourceInfo::state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceState<'a> {
+    /// Not polled until resumed.
+    Paused,
+    /// Its last poll went wrong.
+    Failing {
+        /// Polls failed in a row.
+        in_a_row: u32,
+        /// The last poll's problem in words.
+        error: &'a str,
+    },
+    /// Its last poll went well.
+    Ok {
+        /// When.
+        at: OffsetDateTime,
+    },
+    /// Not polled yet.
+    Waiting,
 }
 
 /// How a polled source has been doing.

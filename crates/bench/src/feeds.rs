@@ -194,7 +194,7 @@ fn poll(config: &BenchConfig) -> Result<Figure, BenchError> {
                 .list()
                 .map_err(|e| BenchError::Failed(e.to_string()))?
                 .iter()
-                .filter(|s| s.status.last_success.is_some())
+                .filter(|s| s.status.health.last_success.is_some())
                 .count();
             bar.set_position(polled as u64);
             if polled >= SOURCES || Instant::now() > deadline {

@@ -378,7 +378,7 @@ impl Grouper {
     /// deciding anything: what the engine does at start with the recent
     /// wire. A story stored before grouping existed is left out.
     pub fn restore(&mut self, story: &Story) {
-        let Some(event) = story.event else {
+        let Some(event) = story.mark.event else {
             return;
         };
         if self.stories.contains_key(&story.id) {
@@ -398,7 +398,7 @@ impl Grouper {
                 features,
                 vector,
                 names,
-                story.duplicate_of,
+                story.mark.duplicate_of,
             );
         }
         if story.is_withdrawn() {
@@ -1089,7 +1089,10 @@ mod tests {
         let story = |headline: &str, body: &[&str], source: &str| Story {
             seq: 1,
             tags: fire_tags(),
-            event: Some(event),
+            mark: newsterm_story::RevisionMark {
+                event: Some(event),
+                ..Default::default()
+            },
             ..Story::new(content(headline, body, source, T0), T0)
         };
         let a = story(

@@ -9,8 +9,9 @@
 //!   repeat, and spots a source sending the same text twice. Work per
 //!   story is bounded whatever the archive's size; memory is bounded by
 //!   [`Config::max_stories`].
-//! - [`Grouper::top`] ranks events for TOP; [`EventSummary`] describes
-//!   one event from its stored stories.
+//! - [`Grouper::top`] ranks events for TOP ([`TopEvent::entry`] is a
+//!   row as the API shows it); [`summarize`] describes one event from its
+//!   stored stories as the API's `EventInfo`.
 //!
 //! MinHash is written here rather than taken from a crate: the one
 //! maintained crate of the field (gaoya) brings nine crates this
@@ -33,4 +34,4 @@ pub mod eval;
 
 pub use features::{Features, SIGNATURE_LEN, Signature};
 pub use grouper::{Config, Grouper, MemberView, Placement};
-pub use top::{EventSummary, NameCount, TopEvent, Velocity};
+pub use top::{TopEvent, summarize};

@@ -2,35 +2,25 @@
 //! recency (halving every six hours), how many distinct sources carry
 //! them and how fast stories are arriving — and an event's summary.
 
+use newsterm_api::{EventInfo, Headline, NameCount, TopEntry, Velocity};
 use newsterm_story::tags::EntityType;
 use newsterm_story::{EventId, Priority, Story, StoryId};
 use time::OffsetDateTime;
 
 use crate::grouper::{Grouper, MemberView};
 
-/// Stories per hour now against the event's own start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Velocity {
-    /// Stories published in the hour up to now.
-    pub last_hour: usize,
-    /// Stories published in the event's first hour.
-    pub first_hour: usize,
-}
-
-impl Velocity {
-    fn of(times: impl Iterator<Item = i64> + Clone, first: i64, now: i64) -> Velocity {
-        Velocity {
-            last_hour: times
+/// Stories per hour now (`now` and the event's `first` in Unix seconds)
+/// against the event's own first hour.
+fn velocity(times: impl Iterator<Item = i64> + Clone, first: i64, now: i64) -> Velocity {
+    let count = |n: usize| n as u64;
+    Velocity {
+        last_hour: count(
+            times
                 .clone()
                 .filter(|t| *t > now - 3600 && *t <= now)
                 .count(),
-            first_hour: times.filter(|t| *t < first + 3600).count(),
-        }
-    }
-
-    /// `last_hour / first_hour`: above 1 an event is gathering pace.
-    pub fn ratio(&self) -> f64 {
-        self.last_hour as f64 / self.first_hour.max(1) as f64
+        ),
+        first_hour: count(times.filter(|t| *t < first + 3600).count()),
     }
 }
 
@@ -57,6 +47,25 @@ pub struct TopEvent {
     pub last: OffsetDateTime,
     /// Stories per hour now against its first hour.
     pub velocity: Velocity,
+}
+
+impl TopEvent {
+    /// The row as the API shows it (`GET /api/top`, the TOP stream), with
+    /// `latest`, the event's latest story read whole from the store.
+    pub fn entry(&self, latest: &Story) -> TopEntry {
+        TopEntry {
+            event: self.event,
+            label: self.label.clone(),
+            latest: Headline::of(latest),
+            priority: self.priority,
+            stories: self.stories as u64,
+            sources: self.sources.clone(),
+            first: self.first,
+            last: self.last,
+            velocity: self.velocity,
+            score: self.score,
+        }
+    }
 }
 
 /// Events last carried within this long before now are ranked.
@@ -150,7 +159,7 @@ fn rank(event: EventId, members: &[MemberView], reference: i64) -> TopEvent {
         .min()
         .unwrap_or(Priority::Normal);
     let sources = distinct_sources(members.iter().map(|m| m.source.as_deref()));
-    let velocity = Velocity::of(times, first, reference);
+    let velocity = velocity(times, first, reference);
     let age_hours = ((reference - last_t).max(0) as f64) / 3600.0;
     let freshness = 0.5f64.powf(age_hours / HALF_LIFE_HOURS);
     let carried = 1.0 + (sources.len().max(1) as f64).ln();
@@ -173,130 +182,90 @@ fn rank(event: EventId, members: &[MemberView], reference: i64) -> TopEvent {
     }
 }
 
-/// A name with the number of the event's stories that mention it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NameCount {
-    /// The name (a topic's code for topics).
-    pub name: String,
-    /// Stories mentioning it.
-    pub count: usize,
-}
-
-/// Everything about one event, from its stored stories.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventSummary {
-    /// The event.
-    pub event: EventId,
-    /// Its best headline: the one most sources carried.
-    pub label: String,
-    /// When its first story was published.
-    pub first: OffsetDateTime,
-    /// When its latest story was published.
-    pub last: OffsetDateTime,
-    /// Live stories, oldest first.
-    pub stories: Vec<MemberView>,
-    /// Distinct sources, in the order they first carried it.
-    pub sources: Vec<String>,
-    /// People most mentioned, most first.
-    pub people: Vec<NameCount>,
-    /// Organisations most mentioned, most first.
-    pub organisations: Vec<NameCount>,
-    /// Places most mentioned, most first.
-    pub places: Vec<NameCount>,
-    /// Topic codes.
-    pub topics: Vec<NameCount>,
-    /// Stories per hour now against its first hour.
-    pub velocity: Velocity,
-}
-
 /// Names kept in each list of a summary.
 const SUMMARY_NAMES: usize = 10;
 
-impl EventSummary {
-    /// Summarizes an event from the latest revisions of its stories
-    /// (withdrawn ones are left out); `None` when none is left.
-    /// Velocity counts the hour up to `reference` (see
-    /// [`Grouper::reference_time`]).
-    pub fn of(
-        event: EventId,
-        stories: &[Story],
-        reference: OffsetDateTime,
-    ) -> Option<EventSummary> {
-        let live: Vec<&Story> = stories.iter().filter(|s| !s.is_withdrawn()).collect();
-        if live.is_empty() {
-            return None;
-        }
-        let members: Vec<MemberView> = live
-            .iter()
-            .map(|s| MemberView {
-                id: s.id,
-                headline: s.content.headline.clone(),
-                source: s.content.source.clone(),
-                priority: s.content.priority,
-                published: s.content.published,
-                duplicate_of: s.duplicate_of,
-            })
-            .collect();
-        let times = members.iter().map(|m| unix(m.published));
-        let first = times.clone().min().unwrap_or(0);
-        let last = times.clone().max().unwrap_or(0);
-        let reference = unix(reference);
-        let count = |names: &mut Vec<NameCount>, name: &str| match names
-            .iter_mut()
-            .find(|n| n.name == name)
-        {
+/// An event as the API shows it (`GET /api/events/{id}`), summarized from
+/// the latest revisions of its stories, oldest first (withdrawn ones are
+/// left out); `None` when none is left. Velocity counts the hour up to
+/// `reference` (see [`Grouper::reference_time`]).
+pub fn summarize(
+    event: EventId,
+    stories: &[Story],
+    reference: OffsetDateTime,
+) -> Option<EventInfo> {
+    let live: Vec<&Story> = stories.iter().filter(|s| !s.is_withdrawn()).collect();
+    if live.is_empty() {
+        return None;
+    }
+    let members: Vec<MemberView> = live
+        .iter()
+        .map(|s| MemberView {
+            id: s.id,
+            headline: s.content.headline.clone(),
+            source: s.content.source.clone(),
+            priority: s.content.priority,
+            published: s.content.published,
+            duplicate_of: s.mark.duplicate_of,
+        })
+        .collect();
+    let times = members.iter().map(|m| unix(m.published));
+    let first = times.clone().min().unwrap_or(0);
+    let last = times.clone().max().unwrap_or(0);
+    let reference = unix(reference);
+    let count =
+        |names: &mut Vec<NameCount>, name: &str| match names.iter_mut().find(|n| n.name == name) {
             Some(n) => n.count += 1,
             None => names.push(NameCount {
                 name: name.to_string(),
                 count: 1,
             }),
         };
-        let (mut people, mut organisations, mut places, mut topics) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for s in &live {
-            for n in s.tags.names(EntityType::Person) {
-                count(&mut people, n);
-            }
-            for n in s.tags.names(EntityType::Org) {
-                count(&mut organisations, n);
-            }
-            let mut story_places = s.tags.names(EntityType::Loc);
-            for n in s.tags.names(EntityType::Norp) {
-                if !story_places.contains(&n) {
-                    story_places.push(n);
-                }
-            }
-            for n in story_places {
-                count(&mut places, n);
-            }
-            let mut codes: Vec<&str> = s.tags.topics.iter().map(|t| t.code.as_str()).collect();
-            codes.dedup();
-            for c in codes {
-                count(&mut topics, c);
+    let (mut people, mut organisations, mut places, mut topics) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for s in &live {
+        for n in s.tags.names(EntityType::Person) {
+            count(&mut people, n);
+        }
+        for n in s.tags.names(EntityType::Org) {
+            count(&mut organisations, n);
+        }
+        let mut story_places = s.tags.names(EntityType::Loc);
+        for n in s.tags.names(EntityType::Norp) {
+            if !story_places.contains(&n) {
+                story_places.push(n);
             }
         }
-        for list in [&mut people, &mut organisations, &mut places, &mut topics] {
-            list.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
-            list.truncate(SUMMARY_NAMES);
+        for n in story_places {
+            count(&mut places, n);
         }
-        Some(EventSummary {
-            event,
-            label: label(
-                members
-                    .iter()
-                    .map(|m| (m.id, m.headline.as_str(), m.priority, m.duplicate_of)),
-            ),
-            first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-            last: OffsetDateTime::from_unix_timestamp(last).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-            sources: distinct_sources(members.iter().map(|m| m.source.as_deref())),
-            velocity: Velocity::of(times, first, reference),
-            stories: members,
-            people,
-            organisations,
-            places,
-            topics,
-        })
+        let mut codes: Vec<&str> = s.tags.topics.iter().map(|t| t.code.as_str()).collect();
+        codes.dedup();
+        for c in codes {
+            count(&mut topics, c);
+        }
     }
+    for list in [&mut people, &mut organisations, &mut places, &mut topics] {
+        list.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+        list.truncate(SUMMARY_NAMES);
+    }
+    Some(EventInfo {
+        event,
+        label: label(
+            members
+                .iter()
+                .map(|m| (m.id, m.headline.as_str(), m.priority, m.duplicate_of)),
+        ),
+        first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        last: OffsetDateTime::from_unix_timestamp(last).unwrap_or(OffsetDateTime::UNIX_EPOCH),
+        sources: distinct_sources(members.iter().map(|m| m.source.as_deref())),
+        velocity: velocity(times, first, reference),
+        stories: live.iter().map(|s| Headline::of(s)).collect(),
+        people,
+        organisations,
+        places,
+        topics,
+    })
 }
 
 #[cfg(test)]

@@ -14,7 +14,6 @@
 //! next poll fetches the whole feed again instead of getting `304`.
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
@@ -123,70 +122,18 @@ pub enum PollError {
     Internal(String),
 }
 
-/// An item that was not taken, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ItemFailure {
-    /// The item's dedupe key (`id:…`, `link:…` or `hash:…`).
-    pub key: String,
-    /// Why it was not taken.
-    pub reason: String,
-}
+pub use newsterm_api::{ItemFailure, PollReport};
 
-/// What one poll or import did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct PollReport {
-    /// The server answered `304 Not Modified`: nothing was read.
-    pub not_modified: bool,
-    /// Items in the feed.
-    pub items: usize,
-    /// Stored as new stories.
-    pub new: usize,
-    /// Stored as new revisions of stories taken before.
-    pub revised: usize,
-    /// Seen before with the same content, or repeated within the feed.
-    pub skipped_duplicate: usize,
-    /// Items not taken, and why.
-    pub failed: Vec<ItemFailure>,
-    /// Changes made on the way in (future times set to now …).
-    pub notes: Vec<String>,
-}
-
-impl PollReport {
-    /// The failures in one line, for a source's status.
-    fn problem(&self) -> Option<String> {
-        let first = self.failed.first()?;
-        Some(format!(
-            "{} of {} items not taken; first: {}: {}",
-            self.failed.len(),
-            self.items,
-            first.key,
-            first.reason
-        ))
-    }
-}
-
-impl fmt::Display for PollReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.not_modified {
-            return f.write_str("not modified since the last poll");
-        }
-        write!(
-            f,
-            "{} items: {} new, {} revised, {} skipped as already seen, {} failed",
-            self.items,
-            self.new,
-            self.revised,
-            self.skipped_duplicate,
-            self.failed.len()
-        )?;
-        for failure in &self.failed {
-            write!(f, "\n  failed {}: {}", failure.key, failure.reason)?;
-        }
-        for note in &self.notes {
-            write!(f, "\n  note: {note}")?;
-        }
-        Ok(())
-    }
+/// A report's failures in one line, for a source's status.
+fn problem(report: &PollReport) -> Option<String> {
+    let first = report.failed.first()?;
+    Some(format!(
+        "{} of {} items not taken; first: {}: {}",
+        report.failed.len(),
+        report.items,
+        first.key,
+        first.reason
+    ))
 }
 
 /// How the poller runs.
@@ -414,8 +361,8 @@ impl Inner {
         };
         match &result {
             Ok((report, validators)) => {
-                let counts = (!report.not_modified)
-                    .then(|| (report.items as u64, (report.new + report.revised) as u64));
+                let counts =
+                    (!report.not_modified).then_some((report.items, report.new + report.revised));
                 if let Some(v) = validators {
                     status.validators = v.clone();
                 } else if !report.not_modified {
@@ -423,7 +370,7 @@ impl Inner {
                     // the next fetch is not answered with 304.
                     status.validators = Validators::default();
                 }
-                status.succeeded(now, every, counts, report.problem());
+                status.succeeded(now, every, counts, problem(&report));
             }
             Err(e) => {
                 // Validators are kept only after a clean poll, so whatever
@@ -484,7 +431,7 @@ async fn ingest(
     scope: &str,
 ) -> Result<(PollReport, Taken), PollError> {
     let mut report = PollReport {
-        items: feed.items.len(),
+        items: feed.items.len() as u64,
         ..Default::default()
     };
     let mut keys_in_feed = HashSet::new();
@@ -786,11 +733,15 @@ mod tests {
         );
         let status = store.get(id).unwrap().status;
         assert_eq!(
-            (status.items_seen, status.items_new, status.total_taken),
+            (
+                status.health.items_seen,
+                status.health.items_new,
+                status.health.total_taken
+            ),
             (2, 2, 2)
         );
         assert_eq!(status.validators.etag.as_deref(), Some("\"v1\""));
-        assert!(status.last_success.is_some() && status.last_error.is_none());
+        assert!(status.health.last_success.is_some() && status.health.last_error.is_none());
 
         let second = poller.poll_now(id).await.unwrap();
         assert!(second.not_modified);
@@ -814,7 +765,7 @@ mod tests {
                 third.failed.len()
             ),
             (1, 1, 1, 1),
-            "{third}"
+            "{third:?}"
         );
         let all = got.lock().unwrap().clone();
         assert_eq!(
@@ -830,13 +781,13 @@ mod tests {
             .unwrap();
         assert_eq!(first_ids["id:1"].story_id, *revised);
         let status = store.get(id).unwrap().status;
-        assert_eq!(status.total_taken, 4);
-        let problem = status.last_error.unwrap();
+        assert_eq!(status.health.total_taken, 4);
+        let problem = status.health.last_error.unwrap();
         assert!(
             problem.starts_with("1 of 4 items not taken; first: id:4:"),
             "{problem}"
         );
-        assert_eq!(status.consecutive_failures, 0);
+        assert_eq!(status.health.consecutive_failures, 0);
     }
 
     #[tokio::test]
@@ -853,9 +804,12 @@ mod tests {
             format!("HTTP 500 from {}", server.url("/status/500"))
         );
         let status = store.get(id).unwrap().status;
-        assert_eq!(status.consecutive_failures, 1);
-        assert_eq!(status.last_error.as_deref(), Some(e.to_string().as_str()));
-        let wait = status.next_due.unwrap() - before;
+        assert_eq!(status.health.consecutive_failures, 1);
+        assert_eq!(
+            status.health.last_error.as_deref(),
+            Some(e.to_string().as_str())
+        );
+        let wait = status.health.next_due.unwrap() - before;
         assert!(
             wait >= time::Duration::minutes(10),
             "backoff doubles 5m: {wait}"
@@ -944,7 +898,15 @@ mod tests {
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        assert!(store.get(healthy).unwrap().status.last_success.is_some());
+        assert!(
+            store
+                .get(healthy)
+                .unwrap()
+                .status
+                .health
+                .last_success
+                .is_some()
+        );
         assert!(
             store.get(hanging).unwrap().status.last_attempt.is_none(),
             "the hanging source is still being fetched"
@@ -998,9 +960,9 @@ mod tests {
             (4, 2, 1, 1)
         );
         assert_eq!(first.failed[0].key, "id:x");
-        let summary = first.to_string();
+        let summary = first.summary();
         assert!(
-            summary.starts_with("4 items: 2 new, 0 revised, 1 skipped as already seen, 1 failed"),
+            summary.starts_with("4 items: 2 new, 0 revised, 1 already seen, 1 failed"),
             "{summary}"
         );
         let again = import_feed(FeedInput::Path(&path), &fetcher(), &sink, options)

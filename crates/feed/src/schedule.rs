@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use newsterm_api::SourceHealth;
 use newsterm_story::Priority;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -161,34 +162,18 @@ pub struct SourceSpec {
     pub paused: bool,
 }
 
-/// What polling a source has found so far.
+/// What polling a source has found so far: the health the API shows
+/// ([`SourceHealth`], one contract type owned by the api crate), plus what
+/// stays on the server.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceStatus {
+    /// When a poll last succeeded, the last problem, failures in a row,
+    /// the next poll and the item counts, as `GET /api/sources` lists them.
+    #[serde(flatten)]
+    pub health: SourceHealth,
     /// When it was last polled.
     #[serde(with = "time::serde::rfc3339::option", default)]
     pub last_attempt: Option<OffsetDateTime>,
-    /// When a poll last succeeded.
-    #[serde(with = "time::serde::rfc3339::option", default)]
-    pub last_success: Option<OffsetDateTime>,
-    /// The last poll's problem in words: the fetch or parse error, or the
-    /// items it could not take. `None` after a clean poll.
-    #[serde(default)]
-    pub last_error: Option<String>,
-    /// Failures (fetch, parse or store) since the last success.
-    #[serde(default)]
-    pub consecutive_failures: u32,
-    /// When the source is next polled; `None` means now.
-    #[serde(with = "time::serde::rfc3339::option", default)]
-    pub next_due: Option<OffsetDateTime>,
-    /// Items in the feed at the last fetch that returned content.
-    #[serde(default)]
-    pub items_seen: u64,
-    /// New stories and revisions the last such fetch brought.
-    #[serde(default)]
-    pub items_new: u64,
-    /// New stories and revisions taken from this source in all.
-    #[serde(default)]
-    pub total_taken: u64,
     /// To make the next fetch conditional.
     #[serde(default)]
     pub validators: Validators,
@@ -206,14 +191,15 @@ impl SourceStatus {
         problem: Option<String>,
     ) {
         self.last_attempt = Some(now);
-        self.last_success = Some(now);
-        self.last_error = problem;
-        self.consecutive_failures = 0;
-        self.next_due = Some(now + every.duration());
+        let health = &mut self.health;
+        health.last_success = Some(now);
+        health.last_error = problem;
+        health.consecutive_failures = 0;
+        health.next_due = Some(now + every.duration());
         if let Some((seen, new)) = counts {
-            self.items_seen = seen;
-            self.items_new = new;
-            self.total_taken += new;
+            health.items_seen = seen;
+            health.items_new = new;
+            health.total_taken += new;
         }
     }
 
@@ -221,9 +207,10 @@ impl SourceStatus {
     /// off exponentially.
     pub fn failed(&mut self, now: OffsetDateTime, every: Every, error: String) {
         self.last_attempt = Some(now);
-        self.last_error = Some(error);
-        self.consecutive_failures = self.consecutive_failures.saturating_add(1);
-        self.next_due = Some(now + every.backoff(self.consecutive_failures));
+        let health = &mut self.health;
+        health.last_error = Some(error);
+        health.consecutive_failures = health.consecutive_failures.saturating_add(1);
+        health.next_due = Some(now + every.backoff(health.consecutive_failures));
     }
 }
 
@@ -240,7 +227,7 @@ pub struct Source {
 impl Source {
     /// True when the source is not paused and its time has come.
     pub fn is_due(&self, now: OffsetDateTime) -> bool {
-        !self.spec.paused && self.status.next_due.is_none_or(|due| due <= now)
+        !self.spec.paused && self.status.health.next_due.is_none_or(|due| due <= now)
     }
 }
 
@@ -290,16 +277,23 @@ mod tests {
         let mut waits = Vec::new();
         for i in 0..6 {
             s.failed(at(i), e, "HTTP 500 from x".into());
-            waits.push((s.next_due.unwrap() - at(i)).whole_minutes());
+            waits.push((s.health.next_due.unwrap() - at(i)).whole_minutes());
         }
         assert_eq!(waits, [10, 20, 40, 60, 60, 60]);
-        assert_eq!(s.consecutive_failures, 6);
-        assert_eq!(s.last_error.as_deref(), Some("HTTP 500 from x"));
+        assert_eq!(s.health.consecutive_failures, 6);
+        assert_eq!(s.health.last_error.as_deref(), Some("HTTP 500 from x"));
         s.succeeded(at(100), e, Some((20, 3)), None);
-        assert_eq!(s.consecutive_failures, 0);
-        assert_eq!(s.last_error, None);
-        assert_eq!(s.next_due, Some(at(100) + Duration::from_secs(300)));
-        assert_eq!((s.items_seen, s.items_new, s.total_taken), (20, 3, 3));
+        assert_eq!(s.health.consecutive_failures, 0);
+        assert_eq!(s.health.last_error, None);
+        assert_eq!(s.health.next_due, Some(at(100) + Duration::from_secs(300)));
+        assert_eq!(
+            (
+                s.health.items_seen,
+                s.health.items_new,
+                s.health.total_taken
+            ),
+            (20, 3, 3)
+        );
         // A long interval is never shortened by the cap.
         assert_eq!(every("2h").backoff(3), Duration::from_secs(7200));
     }

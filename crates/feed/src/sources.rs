@@ -276,7 +276,7 @@ impl SourceStore {
     pub fn set_paused(&self, id: SourceId, paused: bool) -> Result<Source, SourcesError> {
         let mut source = self.get(id)?;
         if !paused && source.spec.paused {
-            source.status.next_due = None;
+            source.status.health.next_due = None;
         }
         let status = serde_json::to_string(&source.status).map_err(|e| self.db(e))?;
         let n = self
@@ -521,8 +521,11 @@ mod tests {
         assert_eq!(got.spec.every.to_string(), "30s");
         assert_eq!(got.spec.priority, Priority::Urgent);
         assert!(got.spec.paused);
-        assert_eq!(got.status.consecutive_failures, 1);
-        assert_eq!(got.status.last_error.as_deref(), Some("HTTP 500 from x"));
+        assert_eq!(got.status.health.consecutive_failures, 1);
+        assert_eq!(
+            got.status.health.last_error.as_deref(),
+            Some("HTTP 500 from x")
+        );
         let resumed = s.set_paused(a.spec.id, false).unwrap();
         assert!(!resumed.spec.paused);
         assert!(resumed.is_due(OffsetDateTime::now_utc()));

@@ -230,7 +230,7 @@ fn atom(meta: &FeedMeta, stories: &[Story]) -> String {
                 xml(&story_uri(s)),
                 format_time(s.received)
             ));
-            if let Some(reason) = &s.note {
+            if let Some(reason) = &s.mark.note {
                 x.push_str(&format!("    <at:comment>{}</at:comment>\n", xml(reason)));
             }
             x.push_str("  </at:deleted-entry>\n");

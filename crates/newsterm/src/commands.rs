@@ -409,7 +409,7 @@ pub fn headline_line(h: &Headline) -> String {
             .take(16)
             .collect::<String>(),
         h.headline,
-        match (h.kind, h.note.as_deref()) {
+        match (h.mark.kind, h.mark.note.as_deref()) {
             (newsterm_story::RevisionKind::Withdrawal, note) => {
                 format!("  WITHDRAWN: {}", note.unwrap_or("no reason given"))
             }

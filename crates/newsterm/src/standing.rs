@@ -7,7 +7,9 @@ use std::path::Path;
 use crate::ServerArg;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
-use newsterm_api::{AlertDelivery, ImportFeedParams, NewAlert, NewSource, WebhookTarget};
+use newsterm_api::{
+    AlertDelivery, ImportFeedParams, NewAlert, NewSource, SourceState, WebhookTarget,
+};
 
 use crate::commands::headline_line;
 
@@ -171,14 +173,13 @@ pub async fn source(server: &ServerArg, cmd: SourceCommand) -> Result<()> {
         }
         SourceCommand::List => {
             for s in client.sources().await? {
-                let state = if s.paused {
-                    "paused".to_string()
-                } else if let Some(e) = &s.status.last_error {
-                    format!("failing ({} in a row): {e}", s.status.consecutive_failures)
-                } else if let Some(t) = s.status.last_success {
-                    format!("ok at {}", newsterm_story::format_time(t))
-                } else {
-                    "not polled yet".to_string()
+                let state = match s.state() {
+                    SourceState::Paused => "paused".to_string(),
+                    SourceState::Failing { in_a_row, error } => {
+                        format!("failing ({in_a_row} in a row): {error}")
+                    }
+                    SourceState::Ok { at } => format!("ok at {}", newsterm_story::format_time(at)),
+                    SourceState::Waiting => "not polled yet".to_string(),
                 };
                 say!(
                     "{}\t{}\tevery {}\t{} new / {} seen, {} taken\t{}",

@@ -513,6 +513,21 @@ async fn health_counts_stories_and_revisions_apart() {
     assert_eq!(resp.status(), 200);
     let h = health(&url).await;
     assert_eq!((h.stories, h.last_seq), (2, 3));
+    // The indexer's and the alerter's queues are reported, and drain once
+    // the index has caught up.
+    let raw: serde_json::Value = http()
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for queue in ["index_queue", "alert_queue"] {
+        assert!(raw[queue].is_u64(), "{queue} missing from {raw}");
+    }
+    wait_indexed(&url, 3).await;
+    assert_eq!(health(&url).await.index_queue, 0);
     // The count survives a restart (it is read from the store at start).
     server.terminate();
     let server = Server::start(dir.path());

@@ -155,7 +155,13 @@ async fn cli_errors_name_the_problem_and_exit_non_zero() {
 
     let out = newsterm(&["search", "--server", "http://127.0.0.1:9", "anything"]);
     assert!(!out.status.success());
-    assert!(text(&out).1.contains("cannot reach"), "{}", text(&out).1);
+    let err = text(&out).1;
+    assert!(err.contains("cannot reach"), "{err}");
+    assert_eq!(
+        err.matches("127.0.0.1:9").count(),
+        1,
+        "the address once: {err}"
+    );
 }
 
 #[tokio::test]

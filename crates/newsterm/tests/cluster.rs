@@ -215,9 +215,13 @@ async fn three_nodes_hold_one_wire_and_a_retried_publish_is_stored_once() {
         let was: Story = get_json(format!("{url}/api/stories/{}", original.id)).await;
         assert!(was.is_withdrawn(), "{url}: the withdrawal is applied");
         let copied: Story = get_json(format!("{url}/api/stories/{}", copy.id)).await;
-        assert_eq!(copied.duplicate_of, Some(original.id), "{url}: copy link");
-        assert_eq!(copied.event, was.event, "{url}: one event");
-        events.insert(copied.event.expect("the copy has an event"));
+        assert_eq!(
+            copied.mark.duplicate_of,
+            Some(original.id),
+            "{url}: copy link"
+        );
+        assert_eq!(copied.mark.event, was.mark.event, "{url}: one event");
+        events.insert(copied.mark.event.expect("the copy has an event"));
         let found = search_total(url, "Porto").await;
         assert_eq!(
             found.hits.iter().map(|h| h.id).collect::<Vec<_>>(),

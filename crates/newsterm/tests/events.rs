@@ -101,23 +101,29 @@ async fn three_sources_make_one_event_one_top_row_and_one_folded_headline() {
     warm_up(url).await;
     let acks = porto(url).await;
     let stories = futures_util::future::join_all(acks.iter().map(|a| story_of(url, a))).await;
-    let event = stories[0].event.expect("every story carries its event");
+    let event = stories[0]
+        .mark
+        .event
+        .expect("every story carries its event");
     for s in &stories[1..3] {
-        assert_eq!(s.event, Some(event), "{}", s.content.headline);
+        assert_eq!(s.mark.event, Some(event), "{}", s.content.headline);
         assert_eq!(
-            s.duplicate_of,
+            s.mark.duplicate_of,
             Some(acks[0].id),
             "a copy is linked to the first"
         );
     }
     assert_eq!(
-        stories[3].event,
+        stories[3].mark.event,
         Some(event),
         "the next-day follow-up joins"
     );
-    assert_eq!(stories[3].duplicate_of, None, "a follow-up is not a copy");
+    assert_eq!(
+        stories[3].mark.duplicate_of, None,
+        "a follow-up is not a copy"
+    );
     assert_ne!(
-        stories[4].event,
+        stories[4].mark.event,
         Some(event),
         "sharing a city is not sharing an event"
     );
@@ -303,7 +309,7 @@ async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
     let notice: Headline = serde_json::from_str(&notice).unwrap();
     assert_eq!(notice.id, flash.id);
     assert_eq!(
-        notice.note.as_deref(),
+        notice.mark.note.as_deref(),
         Some("The eruption report was false")
     );
     // A WebSocket subscriber is told too, as its own kind of event.
@@ -515,8 +521,11 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
     assert!(ok, "{err}");
     assert!(out.contains("revision 2"), "{out}");
     let corrected: Story = get_json(format!("{url}/api/stories/{id}")).await;
-    assert_eq!(corrected.kind, newsterm_story::RevisionKind::Correction);
-    assert_eq!(corrected.note.as_deref(), Some(note));
+    assert_eq!(
+        corrected.mark.kind,
+        newsterm_story::RevisionKind::Correction
+    );
+    assert_eq!(corrected.mark.note.as_deref(), Some(note));
     let (ok, shown, err) = newsterm(&["show", "--server", url, &id]);
     assert!(ok, "{err}");
     let at_note = shown.find(&format!("Correction: {note}"));
@@ -544,7 +553,7 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
     );
     let killed: Story = get_json(format!("{url}/api/stories/{id}")).await;
     assert!(killed.is_withdrawn());
-    assert_eq!(killed.note.as_deref(), Some(reason));
+    assert_eq!(killed.mark.note.as_deref(), Some(reason));
     let (ok, shown, err) = newsterm(&["show", "--server", url, &id]);
     assert!(ok, "{err}");
     assert!(shown.contains(&format!("WITHDRAWN: {reason}")), "{shown}");

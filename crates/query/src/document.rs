@@ -47,7 +47,7 @@ pub fn story_values(story: &Story) -> Vec<FieldValue<'_>> {
         push_keyword(&mut values, field, value);
     }
     push_keyword(&mut values, Field::Id, &story.id.to_string());
-    if let Some(event) = story.event {
+    if let Some(event) = story.mark.event {
         push_keyword(&mut values, Field::Event, &event.to_string());
     }
 
@@ -155,7 +155,10 @@ mod tests {
         assert!(of(&values, Field::Event).is_empty());
         let event = newsterm_story::EventId::new_at(datetime!(2024-05-01 12:00 UTC));
         let grouped = Story {
-            event: Some(event),
+            mark: newsterm_story::RevisionMark {
+                event: Some(event),
+                ..s.mark.clone()
+            },
             ..s
         };
         assert_eq!(

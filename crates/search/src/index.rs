@@ -1294,15 +1294,15 @@ mod tests {
         let mut grouped = f.stories[2].1.clone();
         grouped.revision = 2;
         grouped.seq = 11;
-        grouped.event = Some(event);
+        grouped.mark.event = Some(event);
         f.index_story(&grouped).unwrap();
         f.index.commit(11).unwrap();
         assert_eq!(f.find(&format!("event:{event}")), set(&["quake"]));
         let mut withdrawn = grouped.clone();
         withdrawn.revision = 3;
         withdrawn.seq = 12;
-        withdrawn.kind = newsterm_story::RevisionKind::Withdrawal;
-        withdrawn.note = Some("wrong town".into());
+        withdrawn.mark.kind = newsterm_story::RevisionKind::Withdrawal;
+        withdrawn.mark.note = Some("wrong town".into());
         f.index_story(&withdrawn).unwrap();
         f.index.commit(12).unwrap();
         assert_eq!(f.find(&format!("event:{event}")), set(&[]));
@@ -1687,7 +1687,7 @@ mod tests {
         let mut killed = f.stories[2].1.clone();
         killed.revision = 2;
         killed.seq = 14;
-        killed.kind = newsterm_story::RevisionKind::Withdrawal;
+        killed.mark.kind = newsterm_story::RevisionKind::Withdrawal;
         assert_eq!(f.find("coast"), set(&["quake"]));
         staged(&f, &killed);
         assert_eq!(f.find("coast"), set(&[]));

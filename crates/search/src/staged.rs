@@ -192,10 +192,7 @@ mod tests {
             content,
             tags: Tags::default(),
             received: datetime!(2024-05-01 12:00 UTC),
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            mark: newsterm_story::RevisionMark::default(),
         };
         let doc = Document::of(&story);
         Staged {

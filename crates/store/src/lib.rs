@@ -31,7 +31,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use newsterm_sqlite::{Access, Database, OpenError, Synchronous};
-use newsterm_story::{EventId, RevisionKind, Story, StoryContent, StoryId, Tags};
+use newsterm_story::{EventId, RevisionKind, RevisionMark, Story, StoryContent, StoryId, Tags};
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
@@ -704,10 +704,12 @@ impl Writer {
                     content: rev.content,
                     tags: rev.tags,
                     received,
-                    kind: rev.kind,
-                    note: rev.note,
-                    event: parse_link(seq, event.as_deref())?,
-                    duplicate_of: parse_link(seq, duplicate_of.as_deref())?,
+                    mark: RevisionMark {
+                        kind: rev.kind,
+                        note: rev.note,
+                        event: parse_link(seq, event.as_deref())?,
+                        duplicate_of: parse_link(seq, duplicate_of.as_deref())?,
+                    },
                 })));
             }
         }
@@ -1032,8 +1034,8 @@ impl Reader {
                     seq: story.seq,
                     headline: story.content.headline,
                     received: story.received,
-                    kind: story.kind,
-                    note: story.note,
+                    kind: story.mark.kind,
+                    note: story.mark.note,
                 });
             }
             Ok(out)
@@ -1446,10 +1448,12 @@ impl RawRow {
             content,
             tags,
             received,
-            kind,
-            note: self.note,
-            event: parse_link(seq, self.event.as_deref())?,
-            duplicate_of: parse_link(seq, self.duplicate_of.as_deref())?,
+            mark: RevisionMark {
+                kind,
+                note: self.note,
+                event: parse_link(seq, self.event.as_deref())?,
+                duplicate_of: parse_link(seq, self.duplicate_of.as_deref())?,
+            },
         })
     }
 }
@@ -2027,8 +2031,11 @@ mod tests {
         assert_eq!(withdrawn.content.headline, "Minister resigns");
         assert!(matches!(res[1], Err(StoreError::NotFound(_))));
         let latest = r.latest(id).unwrap().unwrap();
-        assert_eq!(latest.kind, RevisionKind::Withdrawal);
-        assert_eq!(latest.note.as_deref(), Some("The minister did not resign"));
+        assert_eq!(latest.mark.kind, RevisionKind::Withdrawal);
+        assert_eq!(
+            latest.mark.note.as_deref(),
+            Some("The minister did not resign")
+        );
         let history = r.revisions(id).unwrap();
         assert_eq!(
             history.iter().map(|h| h.kind).collect::<Vec<_>>(),
@@ -2094,13 +2101,13 @@ mod tests {
         )
         .unwrap();
         let latest = r.latest(id).unwrap().unwrap();
-        assert_eq!(latest.kind, RevisionKind::Correction);
+        assert_eq!(latest.mark.kind, RevisionKind::Correction);
         assert_eq!(
-            latest.note.as_deref(),
+            latest.mark.note.as_deref(),
             Some("An earlier version gave the toll as 40.")
         );
         assert_eq!(
-            r.revision(id, 1).unwrap().unwrap().kind,
+            r.revision(id, 1).unwrap().unwrap().mark.kind,
             RevisionKind::Update
         );
     }
@@ -2128,7 +2135,7 @@ mod tests {
                 now,
             )
             .unwrap();
-        assert_eq!(res[1].as_ref().unwrap().duplicate_of, Some(a));
+        assert_eq!(res[1].as_ref().unwrap().mark.duplicate_of, Some(a));
         assert!(matches!(res[2], Err(StoreError::Exists(_))));
         // A later revision naming another event does not move the story.
         let rev = w
@@ -2139,12 +2146,12 @@ mod tests {
             .unwrap()
             .remove(0)
             .unwrap();
-        assert_eq!((rev.revision, rev.event), (2, Some(quake)));
+        assert_eq!((rev.revision, rev.mark.event), (2, Some(quake)));
         // A plain revision (no event) keeps it too.
         w.append(vec![Write::Revise(a, content("v3"), Tags::default())], now)
             .unwrap();
-        assert_eq!(r.latest(a).unwrap().unwrap().event, Some(quake));
-        assert_eq!(r.revision(a, 1).unwrap().unwrap().event, Some(quake));
+        assert_eq!(r.latest(a).unwrap().unwrap().mark.event, Some(quake));
+        assert_eq!(r.revision(a, 1).unwrap().unwrap().mark.event, Some(quake));
         let members: Vec<StoryId> = r
             .event_stories(quake, 10)
             .unwrap()
@@ -2253,7 +2260,10 @@ mod tests {
         let mut w = Writer::open(&path).unwrap();
         let r = Reader::open(&path, 1).unwrap();
         let old = r.since(0, 10).unwrap().remove(0);
-        assert_eq!((old.kind, old.event), (RevisionKind::Update, None));
+        assert_eq!(
+            (old.mark.kind, old.mark.event),
+            (RevisionKind::Update, None)
+        );
         let e = EventId::new_at(OffsetDateTime::now_utc());
         // An ungrouped story takes the event its next revision brings.
         w.append(
@@ -2261,6 +2271,6 @@ mod tests {
             OffsetDateTime::now_utc(),
         )
         .unwrap();
-        assert_eq!(r.latest(old.id).unwrap().unwrap().event, Some(e));
+        assert_eq!(r.latest(old.id).unwrap().unwrap().mark.event, Some(e));
     }
 }

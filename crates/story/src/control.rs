@@ -12,6 +12,8 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::error::FieldError;
+
 /// True for a C0 control (U+0000–U+001F), DEL, a C1 control
 /// (U+0080–U+009F), or a bidi embedding, override or isolate
 /// (U+202A–U+202E, U+2066–U+2069).
@@ -70,6 +72,28 @@ pub fn escape_controls(s: &str, keep_layout: bool) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// A one-line field as stored: refused when it holds a line break or is
+/// too long, and without control characters (see [`clean_line`]).
+pub(crate) fn checked_line(
+    field: &'static str,
+    value: &str,
+    max_chars: usize,
+    errors: &mut Vec<FieldError>,
+) -> String {
+    if value.trim().contains(['\n', '\r']) {
+        errors.push(FieldError::new(field, "must be a single line"));
+    }
+    let value = clean_line(value).trim().to_string();
+    let n = value.chars().count();
+    if n > max_chars {
+        errors.push(FieldError::new(
+            field,
+            format!("is {n} characters; the limit is {max_chars}"),
+        ));
+    }
+    value
 }
 
 #[cfg(test)]

@@ -54,9 +54,9 @@ impl<'a> From<&'a Story> for StoryView<'a> {
             id: Some(story.id),
             revision: Some(story.revision),
             tags: Some(&story.tags),
-            event: story.event,
-            kind: story.kind,
-            note: story.note.as_deref(),
+            event: story.mark.event,
+            kind: story.mark.kind,
+            note: story.mark.note.as_deref(),
         }
     }
 }

@@ -24,8 +24,10 @@ pub mod error;
 pub mod form;
 pub mod format;
 pub mod html;
+mod ids;
 pub mod jsonl;
 pub mod lifecycle;
+pub mod limits;
 pub mod markdown;
 pub mod model;
 pub mod ninjs;
@@ -41,7 +43,7 @@ pub use form::{ParsedStory, StoryView};
 pub use format::Format;
 pub use lifecycle::{EventId, RevisionKind};
 pub use model::{
-    Block, Priority, Story, StoryContent, StoryDraft, StoryId, TimeError, format_time, limits,
-    parse_time,
+    Block, Priority, RevisionMark, Story, StoryContent, StoryDraft, StoryId, TimeError,
+    format_time, parse_time,
 };
 pub use tags::Tags;

@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ulid::Ulid;
 
+use crate::control::checked_line;
 use crate::error::StoryError;
-use crate::model::{clean_line, limits};
+use crate::limits;
 
 /// What a revision is to its story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -85,7 +86,7 @@ pub fn validate_note(field: &'static str, note: &str) -> Result<String, StoryErr
         ));
     }
     let mut errors = Vec::new();
-    let note = clean_line(field, note, limits::LINE_CHARS, &mut errors);
+    let note = checked_line(field, note, limits::LINE_CHARS, &mut errors);
     if errors.is_empty() {
         Ok(note)
     } else {
@@ -119,7 +120,7 @@ fn rand_bits() -> u128 {
     Ulid::new().random()
 }
 
-crate::model::ulid_text!(EventId);
+crate::ids::ulid_text!(EventId);
 
 #[cfg(test)]
 mod tests {

@@ -7,30 +7,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use ulid::Ulid;
 
-use crate::control;
+use crate::control::{self, checked_line};
 use crate::error::{FieldError, StoryError};
 use crate::lifecycle::{EventId, RevisionKind};
+use crate::limits;
 use crate::tags::Tags;
 use crate::text::{collapse_html_space, truncate};
-
-/// Limits a story must keep. They bound memory per request and keep one
-/// story from starving the store, the index and every subscriber.
-pub mod limits {
-    /// Characters in a headline.
-    pub const HEADLINE_CHARS: usize = 300;
-    /// Bullet highlights under the headline.
-    pub const BULLETS: usize = 4;
-    /// Characters in one bullet, caption, credit, byline, dateline or source.
-    pub const LINE_CHARS: usize = 1_000;
-    /// Characters in a URL.
-    pub const URL_CHARS: usize = 2_048;
-    /// Bytes of body text (paragraphs and subheads together).
-    pub const BODY_BYTES: usize = 2 * 1024 * 1024;
-    /// Paragraphs and subheads in a body.
-    pub const BODY_BLOCKS: usize = 10_000;
-    /// Publisher keywords.
-    pub const KEYWORDS: usize = 64;
-}
 
 /// A story's identity: a ULID, so ids sort by the time they were minted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,43 +36,7 @@ impl Default for StoryId {
     }
 }
 
-/// Text forms of an id that wraps a ULID: its 26 characters in
-/// `Display`, `FromStr` (an error naming the bad text) and serde.
-macro_rules! ulid_text {
-    ($id:ident) => {
-        impl std::fmt::Display for $id {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-
-        impl std::str::FromStr for $id {
-            type Err = $crate::error::StoryError;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                ulid::Ulid::from_string(s.trim())
-                    .map($id)
-                    .map_err(|_| $crate::error::StoryError::InvalidId(s.chars().take(64).collect()))
-            }
-        }
-
-        impl serde::Serialize for $id {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $id {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-pub(crate) use ulid_text;
-
-ulid_text!(StoryId);
+crate::ids::ulid_text!(StoryId);
 
 /// How urgently a story must reach readers.
 #[derive(
@@ -301,7 +247,7 @@ impl StoryDraft {
         let mut errors = Vec::new();
         let headline = match self
             .headline
-            .map(|h| clean_line("headline", &h, limits::HEADLINE_CHARS, &mut errors))
+            .map(|h| checked_line("headline", &h, limits::HEADLINE_CHARS, &mut errors))
         {
             Some(h) if !h.is_empty() => h,
             _ => {
@@ -315,7 +261,7 @@ impl StoryDraft {
         let bullets: Vec<String> = self
             .bullets
             .iter()
-            .map(|b| clean_line("bullets", b, limits::LINE_CHARS, &mut errors))
+            .map(|b| checked_line("bullets", b, limits::LINE_CHARS, &mut errors))
             .filter(|b| !b.is_empty())
             .collect();
         if bullets.len() > limits::BULLETS {
@@ -359,7 +305,7 @@ impl StoryDraft {
                     (!t.is_empty()).then_some(Block::Paragraph(t))
                 }
                 Block::Subhead(t) => {
-                    let t = clean_line(
+                    let t = checked_line(
                         "body",
                         &collapse_html_space(&t),
                         limits::LINE_CHARS,
@@ -423,7 +369,7 @@ impl StoryDraft {
         let keywords: Vec<String> = self
             .keywords
             .iter()
-            .map(|k| clean_line("keywords", k, limits::LINE_CHARS, &mut errors))
+            .map(|k| checked_line("keywords", k, limits::LINE_CHARS, &mut errors))
             .filter(|k| !k.is_empty())
             .collect();
         if keywords.len() > limits::KEYWORDS {
@@ -479,6 +425,35 @@ impl From<StoryContent> for StoryDraft {
     }
 }
 
+/// What a revision is to its story and where the story stands: the
+/// revision's kind and note, the story's event and the story it copies.
+/// A stored [`Story`] and the API's headline row both carry it, flattened
+/// into their JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionMark {
+    /// An update (the first publication too), a correction or a
+    /// withdrawal.
+    #[serde(default, skip_serializing_if = "RevisionKind::is_update")]
+    pub kind: RevisionKind,
+    /// The correction's note or the withdrawal's reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The event the story reports, once newsterm has grouped it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventId>,
+    /// The story whose text this one nearly repeats (another feed
+    /// carrying the same copy): readers see it folded into that one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate_of: Option<StoryId>,
+}
+
+impl RevisionMark {
+    /// True when the revision withdrew the story.
+    pub fn is_withdrawn(&self) -> bool {
+        self.kind == RevisionKind::Withdrawal
+    }
+}
+
 /// One stored revision of a story: identity, content and enrichment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Story {
@@ -497,20 +472,9 @@ pub struct Story {
     /// When newsterm accepted this revision.
     #[serde(with = "time::serde::rfc3339")]
     pub received: OffsetDateTime,
-    /// What this revision is: an update (the first publication too), a
-    /// correction or a withdrawal.
-    #[serde(default, skip_serializing_if = "RevisionKind::is_update")]
-    pub kind: RevisionKind,
-    /// The correction's note or the withdrawal's reason.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// The event the story reports, once newsterm has grouped it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event: Option<EventId>,
-    /// The story whose text this one nearly repeats (another feed
-    /// carrying the same copy): readers see it folded into that one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duplicate_of: Option<StoryId>,
+    /// What this revision is to its story and where the story stands.
+    #[serde(flatten)]
+    pub mark: RevisionMark,
 }
 
 impl Story {
@@ -526,10 +490,7 @@ impl Story {
             content,
             tags: Tags::default(),
             received,
-            kind: RevisionKind::Update,
-            note: None,
-            event: None,
-            duplicate_of: None,
+            mark: RevisionMark::default(),
         }
     }
 
@@ -542,13 +503,13 @@ impl Story {
 
     /// True when this revision withdrew the story.
     pub fn is_withdrawn(&self) -> bool {
-        self.kind == RevisionKind::Withdrawal
+        self.mark.is_withdrawn()
     }
 
     /// What a reader is told above the body of a correction or a
     /// withdrawal (see [`crate::lifecycle::notice`]).
     pub fn notice(&self) -> Option<String> {
-        crate::lifecycle::notice(self.kind, self.note.as_deref())
+        crate::lifecycle::notice(self.mark.kind, self.mark.note.as_deref())
     }
 
     /// Paragraphs and subheads as plain text, one block per line.
@@ -614,35 +575,13 @@ fn is_language_tag(l: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-/// A one-line field as stored: refused when it holds a line break or is
-/// too long, and without control characters (see [`control`]).
-pub(crate) fn clean_line(
-    field: &'static str,
-    value: &str,
-    max_chars: usize,
-    errors: &mut Vec<FieldError>,
-) -> String {
-    if value.trim().contains(['\n', '\r']) {
-        errors.push(FieldError::new(field, "must be a single line"));
-    }
-    let value = control::clean_line(value).trim().to_string();
-    let n = value.chars().count();
-    if n > max_chars {
-        errors.push(FieldError::new(
-            field,
-            format!("is {n} characters; the limit is {max_chars}"),
-        ));
-    }
-    value
-}
-
 fn optional_line(
     field: &'static str,
     value: Option<String>,
     max_chars: usize,
     errors: &mut Vec<FieldError>,
 ) -> Option<String> {
-    Some(clean_line(field, &value?, max_chars, errors)).filter(|v| !v.is_empty())
+    Some(checked_line(field, &value?, max_chars, errors)).filter(|v| !v.is_empty())
 }
 
 /// `url` parsed as an absolute http(s) URL and written in its normal form

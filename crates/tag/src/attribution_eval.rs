@@ -38,31 +38,20 @@ type Row = (String, String, Vec<String>);
 /// Reads `id<TAB>words<TAB>answers` lines (answers split by `|`, `-` for
 /// none); `#` lines are comments.
 fn read_rows(input: impl BufRead) -> Result<Vec<Row>, TagError> {
-    let mut out = Vec::new();
-    for (n, line) in input.lines().enumerate() {
-        let bad = |reason: String| TagError::Gold {
-            line: n + 1,
-            reason,
-        };
-        let line = line.map_err(|e| bad(e.to_string()))?;
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
+    crate::eval::read_labelled(input, |cols| {
         let [id, words, answers] = cols[..] else {
-            return Err(bad(format!("{} columns, not 3", cols.len())));
+            return Err(format!("{} columns, not 3", cols.len()));
         };
         if id.trim().is_empty() || words.trim().is_empty() {
-            return Err(bad("no story id or no words to find".into()));
+            return Err("no story id or no words to find".into());
         }
         let answers = match answers.trim() {
             "-" => Vec::new(),
-            "" => return Err(bad("no third column (write - for none)".into())),
+            "" => return Err("no third column (write - for none)".into()),
             a => a.split('|').map(|s| s.trim().to_string()).collect(),
         };
-        out.push((id.trim().to_string(), words.to_string(), answers));
-    }
-    Ok(out)
+        Ok((id.trim().to_string(), words.to_string(), answers))
+    })
 }
 
 /// Reads the quote sample: `id<TAB>opening words<TAB>speaker` per line

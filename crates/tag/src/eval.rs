@@ -305,6 +305,29 @@ pub fn evaluate(tagger: &Tagger, docs: &[GoldDoc]) -> Report {
     }
 }
 
+/// Reads a hand-labelled sample: tab-separated lines, blank lines and
+/// `#` comments skipped; `row` makes one entry of a line's columns, and
+/// its complaint comes back naming the line.
+pub(crate) fn read_labelled<T>(
+    input: impl BufRead,
+    mut row: impl FnMut(&[&str]) -> Result<T, String>,
+) -> Result<Vec<T>, TagError> {
+    let mut out = Vec::new();
+    for (n, line) in input.lines().enumerate() {
+        let bad = |reason: String| TagError::Gold {
+            line: n + 1,
+            reason,
+        };
+        let line = line.map_err(|e| bad(e.to_string()))?;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        out.push(row(&cols).map_err(bad)?);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

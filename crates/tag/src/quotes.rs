@@ -6,6 +6,7 @@ use std::ops::Range;
 use crate::annotations::{Entity, EntityType, Quote, QuoteKind};
 use crate::features::{DocView, TITLE_WORDS};
 
+/// Finite speech verbs ("said", "told"); [`PARTICIPLES`] are the rest.
 const SPEECH_VERBS: &[&str] = &[
     "said",
     "says",
@@ -52,17 +53,11 @@ const SPEECH_VERBS: &[&str] = &[
     "described",
     "cited",
     "offered",
-    "saying",
-    "adding",
-    "announcing",
-    "noting",
-    "writing",
-    "telling",
-    "confirming",
 ];
 
-/// Speech verbs that are participles: their subject is the sentence's subject
-/// ("Trump congratulated Pelosi, saying, …" is Trump speaking).
+/// Speech verbs that are participles (speech verbs too, beside
+/// [`SPEECH_VERBS`]): their subject is the sentence's subject ("Trump
+/// congratulated Pelosi, saying, …" is Trump speaking).
 const PARTICIPLES: &[&str] = &[
     "saying",
     "adding",
@@ -207,7 +202,8 @@ struct SpeakerFinder<'v, 'e> {
 
 impl SpeakerFinder<'_, '_> {
     fn is_verb(&self, i: usize) -> bool {
-        SPEECH_VERBS.contains(&self.view.lower[i].as_str())
+        let word = self.view.lower[i].as_str();
+        SPEECH_VERBS.contains(&word) || PARTICIPLES.contains(&word)
     }
 
     /// The mention covering token `i`.

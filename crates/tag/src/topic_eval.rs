@@ -49,37 +49,26 @@ pub struct LabelledStory {
 /// Reads the sample: `id<TAB>numbers<TAB>headline` per line (numbers: two-digit
 /// top-level topics separated by spaces, possibly none), `#` lines are comments.
 pub fn read_topic_sample(input: impl BufRead) -> Result<Vec<LabelledStory>, TagError> {
-    let mut out = Vec::new();
-    for (n, line) in input.lines().enumerate() {
-        let bad = |reason: String| TagError::Gold {
-            line: n + 1,
-            reason,
-        };
-        let line = line.map_err(|e| bad(e.to_string()))?;
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut cols = line.split('\t');
-        let id = cols.next().unwrap_or_default().trim();
+    crate::eval::read_labelled(input, |cols| {
+        let id = cols.first().copied().unwrap_or_default().trim();
         if id.is_empty() {
-            return Err(bad("no story id".into()));
+            return Err("no story id".into());
         }
-        let numbers = cols.next().ok_or_else(|| bad("no topics column".into()))?;
+        let numbers = cols.get(1).ok_or_else(|| "no topics column".to_string())?;
         let topics = numbers
             .split_whitespace()
             .map(|t| {
                 TOP_LEVEL
                     .iter()
                     .position(|(code, _)| *code == t)
-                    .ok_or_else(|| bad(format!("{t:?} is not a top-level topic number")))
+                    .ok_or_else(|| format!("{t:?} is not a top-level topic number"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        out.push(LabelledStory {
+        Ok(LabelledStory {
             id: id.to_string(),
             topics,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// The index into [`TOP_LEVEL`] of a top-level Media Topic qcode

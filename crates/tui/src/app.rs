@@ -455,7 +455,7 @@ impl App {
                     m.counted_to = h.seq;
                 }
                 m.wire.upsert(Row::from(&h));
-                self.refresh_event_if(h.event);
+                self.refresh_event_if(h.mark.event);
             }
             Update::StoryCount {
                 stories,
@@ -849,7 +849,7 @@ impl App {
     /// `EVT` alone: the event of the story in the reader.
     fn open_story_event(&mut self) -> Vec<Command> {
         let text = match &self.reader {
-            Some(reader) => match reader.story.as_ref().and_then(|s| s.event) {
+            Some(reader) => match reader.story.as_ref().and_then(|s| s.mark.event) {
                 Some(id) => return self.open_event(id),
                 None => "this story belongs to no event",
             },
@@ -1530,7 +1530,10 @@ mod tests {
         assert_eq!(said, "this story belongs to no event");
         let event = EventId::new_at(noon());
         app.apply(Update::Story(Box::new(Story {
-            event: Some(event),
+            mark: newsterm_story::RevisionMark {
+                event: Some(event),
+                ..Default::default()
+            },
             ..story(id, 1)
         })));
         assert_eq!(enter(&mut app, "evt"), vec![Command::OpenEvent(event)]);

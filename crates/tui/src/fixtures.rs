@@ -31,10 +31,7 @@ pub fn headline(seq: u64, priority: Priority, text: &str) -> Headline {
         language: "en".into(),
         topic: None,
         revised: None,
-        kind: Default::default(),
-        note: None,
-        event: None,
-        duplicate_of: None,
+        mark: newsterm_story::RevisionMark::default(),
         carried_by: Vec::new(),
     }
 }

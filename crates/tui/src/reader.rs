@@ -189,7 +189,7 @@ impl Reader {
     fn carried_by(&self, story: &Story) -> Option<String> {
         let event = self.event.as_ref()?;
         let source = |h: &newsterm_api::Headline| h.source.clone().unwrap_or_else(|| "?".into());
-        if let Some(original) = story.duplicate_of {
+        if let Some(original) = story.mark.duplicate_of {
             let of = event.stories.iter().find(|h| h.id == original);
             return Some(match of {
                 Some(h) => format!("A copy of {}'s story: {}", source(h), h.headline),
@@ -200,7 +200,7 @@ impl Reader {
         for h in event
             .stories
             .iter()
-            .filter(|h| h.duplicate_of == Some(story.id))
+            .filter(|h| h.mark.duplicate_of == Some(story.id))
         {
             let name = source(h);
             if !copies.contains(&name) {
@@ -242,7 +242,7 @@ impl Reader {
         );
         push_wrapped(out, &summary, width, theme::DIM, "", "");
         for h in event.stories.iter().filter(|h| h.id != story.id) {
-            let copy = if h.duplicate_of.is_some() {
+            let copy = if h.mark.duplicate_of.is_some() {
                 " (copy)"
             } else {
                 ""
@@ -633,7 +633,7 @@ mod tests {
         let copy = |seq: u64, source: &str| {
             let mut h = headline(seq, Priority::Urgent, "Kherson dam breached");
             h.source = Some(source.into());
-            h.duplicate_of = Some(id);
+            h.mark.duplicate_of = Some(id);
             h
         };
         let mut follow_up = headline(9, Priority::Normal, "Kherson flood waters recede");
@@ -697,7 +697,10 @@ mod tests {
         let copy_id = event.stories[1].id;
         let mut from_copy = Reader::new(copy_id, None);
         from_copy.receive_story(Story {
-            duplicate_of: Some(id),
+            mark: newsterm_story::RevisionMark {
+                duplicate_of: Some(id),
+                ..Default::default()
+            },
             ..story(copy_id, 1)
         });
         from_copy.receive_event(copy_id, event);
@@ -712,8 +715,8 @@ mod tests {
     fn a_correction_note_and_a_withdrawal_reason_come_above_the_body() {
         let id = StoryId::new();
         let mut s = story(id, 2);
-        s.kind = newsterm_story::RevisionKind::Correction;
-        s.note = Some("An earlier version gave the wrong river.".into());
+        s.mark.kind = newsterm_story::RevisionKind::Correction;
+        s.mark.note = Some("An earlier version gave the wrong river.".into());
         let mut reader = Reader::new(id, None);
         reader.receive_story(s.clone());
         let lines = text(&reader.lines(100));
@@ -724,8 +727,8 @@ mod tests {
         let body = lines.iter().position(|l| l.contains("Buses left")).unwrap();
         assert!(note < body);
 
-        s.kind = newsterm_story::RevisionKind::Withdrawal;
-        s.note = Some("Legal reasons".into());
+        s.mark.kind = newsterm_story::RevisionKind::Withdrawal;
+        s.mark.note = Some("Legal reasons".into());
         let mut reader = Reader::new(id, None);
         reader.receive_story(s);
         assert!(text(&reader.lines(100)).contains(&"WITHDRAWN: Legal reasons".to_string()));

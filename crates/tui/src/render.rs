@@ -867,10 +867,10 @@ mod tests {
         ] {
             let mut h = headline(seq, Priority::Urgent, text);
             h.source = Some(source.into());
-            h.event = Some(event);
+            h.mark.event = Some(event);
             stories.push(h);
         }
-        stories[2].duplicate_of = Some(stories[0].id);
+        stories[2].mark.duplicate_of = Some(stories[0].id);
         let name = |name: &str, count| NameCount {
             name: name.into(),
             count,
@@ -1044,7 +1044,7 @@ mod tests {
         )));
         assert!(app.follow_ups().is_empty());
         let mut landed = headline(81, Priority::Normal, "Porto hotel reopens");
-        landed.event = Some(event);
+        landed.mark.event = Some(event);
         app.apply(Update::Headline(landed.clone()));
         assert_eq!(app.follow_ups(), vec![Command::OpenEvent(event)]);
         // Once asked, not again until the answer is in.
@@ -1074,7 +1074,7 @@ mod tests {
         for (seq, source) in [(2, "Northern Post"), (3, "Iberia Daily")] {
             let mut copy = headline(seq, Priority::Urgent, "Hundreds evacuated in Porto");
             copy.source = Some(source.into());
-            copy.duplicate_of = Some(original.id);
+            copy.mark.duplicate_of = Some(original.id);
             app.apply(Update::Headline(copy));
         }
         let lines = screen(&draw(&mut app, 160, 24));
@@ -1089,8 +1089,8 @@ mod tests {
         let mut killed = original.clone();
         killed.seq = 4;
         killed.revision = 2;
-        killed.kind = newsterm_story::RevisionKind::Withdrawal;
-        killed.note = Some("The hotel was not evacuated".into());
+        killed.mark.kind = newsterm_story::RevisionKind::Withdrawal;
+        killed.mark.note = Some("The hotel was not evacuated".into());
         app.apply(Update::Headline(killed));
         let buffer = draw(&mut app, 160, 24);
         let lines = screen(&buffer);

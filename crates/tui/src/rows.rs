@@ -42,6 +42,37 @@ pub(crate) struct Row {
 }
 
 impl Row {
+    /// A story's row with nothing known beyond its headline: no source,
+    /// topic, snippet, copy link, folded sources, withdrawal, readers,
+    /// event or pace. The other constructors start from it.
+    pub fn plain(
+        id: StoryId,
+        revision: u32,
+        seq: u64,
+        headline: String,
+        published: OffsetDateTime,
+        priority: Priority,
+    ) -> Row {
+        Row {
+            id,
+            revision,
+            seq,
+            headline,
+            published,
+            revised: None,
+            priority,
+            source: None,
+            topic: None,
+            snippet: None,
+            duplicate_of: None,
+            carried_by: Vec::new(),
+            withdrawn: None,
+            readers: None,
+            event: None,
+            velocity: None,
+        }
+    }
+
     /// The time a list shows: when a revision landed, else when the story
     /// was published.
     pub fn shown_time(&self) -> OffsetDateTime {
@@ -52,22 +83,23 @@ impl Row {
 impl From<&Headline> for Row {
     fn from(h: &Headline) -> Row {
         Row {
-            id: h.id,
-            revision: h.revision,
-            seq: h.seq,
-            headline: h.headline.clone(),
-            published: h.published,
             revised: h.revised,
-            priority: h.priority,
             source: h.source.clone(),
             topic: h.topic.clone(),
-            snippet: None,
-            duplicate_of: h.duplicate_of,
+            duplicate_of: h.mark.duplicate_of,
             carried_by: h.carried_by.clone(),
-            withdrawn: h.is_withdrawn().then(|| h.note.clone().unwrap_or_default()),
-            readers: None,
-            event: h.event,
-            velocity: None,
+            withdrawn: h
+                .is_withdrawn()
+                .then(|| h.mark.note.clone().unwrap_or_default()),
+            event: h.mark.event,
+            ..Row::plain(
+                h.id,
+                h.revision,
+                h.seq,
+                h.headline.clone(),
+                h.published,
+                h.priority,
+            )
         }
     }
 }
@@ -105,22 +137,10 @@ impl Row {
 impl From<SearchHit> for Row {
     fn from(h: SearchHit) -> Row {
         Row {
-            id: h.id,
-            revision: h.revision,
-            seq: 0,
-            headline: h.headline,
-            published: h.published,
-            revised: None,
-            priority: h.priority,
             source: h.source,
             topic: h.topic,
             snippet: Some(h.snippet).filter(|s| !s.is_empty()),
-            duplicate_of: None,
-            carried_by: Vec::new(),
-            withdrawn: None,
-            readers: None,
-            event: None,
-            velocity: None,
+            ..Row::plain(h.id, h.revision, 0, h.headline, h.published, h.priority)
         }
     }
 }
@@ -270,24 +290,14 @@ mod tests {
     use super::*;
 
     fn row(seq: u64, id: StoryId, revision: u32) -> Row {
-        Row {
+        Row::plain(
             id,
             revision,
             seq,
-            headline: format!("story {seq}"),
-            published: OffsetDateTime::UNIX_EPOCH,
-            revised: None,
-            priority: Priority::Normal,
-            source: None,
-            topic: None,
-            snippet: None,
-            duplicate_of: None,
-            carried_by: Vec::new(),
-            withdrawn: None,
-            readers: None,
-            event: None,
-            velocity: None,
-        }
+            format!("story {seq}"),
+            OffsetDateTime::UNIX_EPOCH,
+            Priority::Normal,
+        )
     }
 
     #[test]

@@ -307,7 +307,7 @@ impl Fetcher {
                             return;
                         }
                     };
-                    let event = story.event;
+                    let event = story.mark.event;
                     // A closed channel means the terminal is shutting down.
                     if tx
                         .send(Inbox::Fetched(Update::Story(Box::new(story))))
@@ -580,10 +580,7 @@ mod tests {
             language: "en".into(),
             topic: None,
             revised: None,
-            kind: Default::default(),
-            note: None,
-            event: None,
-            duplicate_of: None,
+            mark: newsterm_story::RevisionMark::default(),
             carried_by: Vec::new(),
         }
     }

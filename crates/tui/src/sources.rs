@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use newsterm_api::SourceInfo;
+use newsterm_api::{SourceInfo, SourceState};
 use time::OffsetDateTime;
 
 use crate::entities::Selection;
@@ -59,23 +59,20 @@ impl fmt::Display for SourceChange {
 /// Whether the source is polled and its last poll went wrong: a paused
 /// source is not failing, whatever its last poll said.
 pub(crate) fn is_failing(s: &SourceInfo) -> bool {
-    !s.paused && s.status.last_error.is_some()
+    matches!(s.state(), SourceState::Failing { .. })
 }
 
 /// A source's state in a word or two: `ok`, `paused`, `failing ×3`, or
 /// `waiting` before its first poll.
 pub(crate) fn state(s: &SourceInfo) -> String {
-    if s.paused {
-        "paused".into()
-    } else if is_failing(s) {
-        match s.status.consecutive_failures {
-            0 | 1 => "failing".into(),
-            n => format!("failing ×{n}"),
-        }
-    } else if s.status.last_success.is_some() {
-        "ok".into()
-    } else {
-        "waiting".into()
+    match s.state() {
+        SourceState::Paused => "paused".into(),
+        SourceState::Failing {
+            in_a_row: 0 | 1, ..
+        } => "failing".into(),
+        SourceState::Failing { in_a_row, .. } => format!("failing ×{in_a_row}"),
+        SourceState::Ok { .. } => "ok".into(),
+        SourceState::Waiting => "waiting".into(),
     }
 }
 

@@ -9,9 +9,8 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::routing::get;
-use newsterm_api::{EventInfo, Headline, NameCount, ReadEvent, ReadReport, ReadStory, Velocity};
-use newsterm_event::EventSummary;
-use newsterm_story::{EventId, Story};
+use newsterm_api::{EventInfo, Headline, ReadEvent, ReadReport, ReadStory};
+use newsterm_story::EventId;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -35,42 +34,9 @@ async fn event(
     let id: EventId = id.parse()?;
     let engine = st.engine.clone();
     let stories = blocking(move || engine.reader().event_stories(id, EVENT_STORIES)).await?;
-    let summary = EventSummary::of(id, &stories, st.engine.events().reference_time())
-        .ok_or_else(|| ApiError::not_found(format!("event {id} has no live story")))?;
-    let headline = |id| {
-        stories
-            .iter()
-            .find(|s: &&Story| s.id == id)
-            .map(Headline::of)
-    };
-    let names = |list: Vec<newsterm_event::NameCount>| {
-        list.into_iter()
-            .map(|n| NameCount {
-                name: n.name,
-                count: n.count as u64,
-            })
-            .collect()
-    };
-    Ok(Json(EventInfo {
-        event: id,
-        label: summary.label,
-        first: summary.first,
-        last: summary.last,
-        stories: summary
-            .stories
-            .iter()
-            .filter_map(|m| headline(m.id))
-            .collect(),
-        sources: summary.sources,
-        people: names(summary.people),
-        organisations: names(summary.organisations),
-        places: names(summary.places),
-        topics: names(summary.topics),
-        velocity: Velocity {
-            last_hour: summary.velocity.last_hour as u64,
-            first_hour: summary.velocity.first_hour as u64,
-        },
-    }))
+    newsterm_event::summarize(id, &stories, st.engine.events().reference_time())
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("event {id} has no live story")))
 }
 
 #[derive(Deserialize)]
@@ -130,7 +96,7 @@ async fn read(
         let mut events = Vec::new();
         for (event, readers) in counted.events {
             let members = engine.reader().event_stories(event, EVENT_STORIES)?;
-            if let Some(summary) = EventSummary::of(event, &members, since) {
+            if let Some(summary) = newsterm_event::summarize(event, &members, since) {
                 events.push(ReadEvent {
                     event,
                     label: summary.label,

@@ -6,8 +6,7 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use newsterm_api::{Headline, TopEntry, Velocity};
-use newsterm_event::TopEvent;
+use newsterm_api::{Headline, TopEntry};
 use newsterm_query::Document;
 use newsterm_story::Story;
 use serde::Deserialize;
@@ -68,7 +67,10 @@ fn fold<'a>(stories: impl Iterator<Item = &'a Story>, limit: usize) -> Vec<Headl
     rows.truncate(limit);
     // Oldest copy first, as the sources carried it.
     for copy in copies.into_iter().rev() {
-        if let Some(row) = rows.iter_mut().find(|r| Some(r.id) == copy.duplicate_of) {
+        if let Some(row) = rows
+            .iter_mut()
+            .find(|r| Some(r.id) == copy.mark.duplicate_of)
+        {
             row.carried_by
                 .push(copy.content.source.clone().unwrap_or_else(|| "?".into()));
         }
@@ -86,7 +88,8 @@ pub(super) fn split_copies<'a>(
     let listed: std::collections::HashSet<newsterm_story::StoryId> =
         stories.iter().map(|s| s.id).collect();
     stories.into_iter().partition(|s| {
-        s.duplicate_of
+        s.mark
+            .duplicate_of
             .is_none_or(|original| !listed.contains(&original))
     })
 }
@@ -110,23 +113,5 @@ async fn top(
 pub(super) async fn top_entries(st: &AppState, limit: usize) -> Result<Vec<TopEntry>, ApiError> {
     let engine = st.engine.clone();
     let rows = blocking(move || engine.top(limit)).await?;
-    Ok(rows.iter().map(|(row, story)| entry(row, story)).collect())
-}
-
-fn entry(row: &TopEvent, latest: &Story) -> TopEntry {
-    TopEntry {
-        event: row.event,
-        label: row.label.clone(),
-        latest: Headline::of(latest),
-        priority: row.priority,
-        stories: row.stories as u64,
-        sources: row.sources.clone(),
-        first: row.first,
-        last: row.last,
-        velocity: Velocity {
-            last_hour: row.velocity.last_hour as u64,
-            first_hour: row.velocity.first_hour as u64,
-        },
-        score: row.score,
-    }
+    Ok(rows.iter().map(|(row, story)| row.entry(story)).collect())
 }

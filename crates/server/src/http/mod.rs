@@ -15,6 +15,7 @@ mod events;
 mod feeds;
 mod headlines;
 mod limits;
+mod refusal;
 mod search;
 mod session;
 mod sources;

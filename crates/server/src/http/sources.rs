@@ -8,7 +8,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use newsterm_api::{ImportFeedParams, NewSource, PollReport, SourceHealth, SourceInfo};
+use newsterm_api::{ImportFeedParams, NewSource, PollReport, SourceInfo};
 use newsterm_feed::{Every, FeedInput, ImportOptions, Source, SourceId, SourceStore};
 
 use super::{ApiError, AppState, blocking};
@@ -68,7 +68,6 @@ async fn with_store<T: Send + 'static>(
 /// A source as the API shows it (its conditional-request validators stay
 /// on the server).
 fn info(source: Source) -> SourceInfo {
-    let status = source.status;
     SourceInfo {
         id: source.spec.id.0,
         url: source.spec.url,
@@ -76,35 +75,7 @@ fn info(source: Source) -> SourceInfo {
         every: source.spec.every.to_string(),
         priority: source.spec.priority,
         paused: source.spec.paused,
-        status: SourceHealth {
-            last_success: status.last_success,
-            last_error: status.last_error,
-            consecutive_failures: status.consecutive_failures,
-            next_due: status.next_due,
-            items_seen: status.items_seen,
-            items_new: status.items_new,
-            total_taken: status.total_taken,
-        },
-    }
-}
-
-/// What a poll or import took, as the API shows it.
-fn report(r: newsterm_feed::PollReport) -> PollReport {
-    PollReport {
-        not_modified: r.not_modified,
-        items: r.items as u64,
-        new: r.new as u64,
-        revised: r.revised as u64,
-        skipped_duplicate: r.skipped_duplicate as u64,
-        failed: r
-            .failed
-            .into_iter()
-            .map(|f| newsterm_api::ItemFailure {
-                key: f.key,
-                reason: f.reason,
-            })
-            .collect(),
-        notes: r.notes,
+        status: source.status.health,
     }
 }
 
@@ -183,7 +154,7 @@ async fn poll_source(
 ) -> Result<Json<PollReport>, ApiError> {
     let id = source_id(&id)?;
     let r = sources(&st)?.poller.poll_now(id).await?;
-    Ok(Json(report(r)))
+    Ok(Json(r))
 }
 
 /// Imports one feed once, from `?url=` or from the request body.
@@ -211,5 +182,5 @@ async fn import_feed(
     };
     let sink = sink(st.engine.clone());
     let r = newsterm_feed::import_feed(input, &sources.fetcher, &sink, options).await?;
-    Ok(Json(report(r)))
+    Ok(Json(r))
 }

@@ -23,19 +23,9 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::events::ReaderKey;
+use super::limits::{IMPORT_BODY_LIMIT, STORY_BODY_LIMIT, STORY_READ_LIMIT};
 use super::{ApiError, AppState, blocking, idempotency_key};
 use crate::engine::{Engine, IngestError};
-
-/// Largest story request body, in bytes.
-pub const STORY_BODY_LIMIT: usize = 4 * 1024 * 1024;
-/// How much of a story request the server reads before giving up on it.
-/// Bodies between this and [`STORY_BODY_LIMIT`] are read to the end and
-/// refused with a 413 the client can see; cutting a client off mid-send
-/// would leave it with a broken pipe instead of the reason. A declared
-/// `Content-Length` above it is refused before reading (`access`).
-pub const STORY_READ_LIMIT: usize = 16 * 1024 * 1024;
-/// Largest bulk-import request body, in bytes.
-pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 pub(super) fn routes() -> Router<AppState> {
     let stories = Router::new()
@@ -299,9 +289,12 @@ async fn get_story(
     })?;
     let etag = revision_tag(story.revision);
     if params.rev.is_none() && !story.is_withdrawn() {
-        st.engine
-            .readership()
-            .open(story.id, story.event, &reader.0, OffsetDateTime::now_utc());
+        st.engine.readership().open(
+            story.id,
+            story.mark.event,
+            &reader.0,
+            OffsetDateTime::now_utc(),
+        );
     }
     Ok(match format {
         None => (etag, Json(story)).into_response(),
