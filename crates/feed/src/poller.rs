@@ -370,7 +370,7 @@ impl Inner {
                     // the next fetch is not answered with 304.
                     status.validators = Validators::default();
                 }
-                status.succeeded(now, every, counts, problem(&report));
+                status.succeeded(now, every, counts, problem(report));
             }
             Err(e) => {
                 // Validators are kept only after a clean poll, so whatever

@@ -729,7 +729,7 @@ impl Engine {
                         let earlier = earlier.id;
                         self.read(move |r| r.latest(earlier))
                             .await?
-                            .is_some_and(|s| s.kind == RevisionKind::Withdrawal)
+                            .is_some_and(|s| s.mark.kind == RevisionKind::Withdrawal)
                     };
                     if !withdrawn {
                         return Err(IngestError::Repeat(earlier.id));

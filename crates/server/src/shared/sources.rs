@@ -173,10 +173,8 @@ impl Records {
             };
             b.sources.put(&source_key(id), to_json(&spec)).await?;
             if source.spec.paused && !paused {
-                let status = SourceStatus {
-                    next_due: None,
-                    ..source.status
-                };
+                let mut status = source.status;
+                status.health.next_due = None;
                 b.sources.put(&status_key(id), to_json(&status)).await?;
             }
         }
