@@ -30,7 +30,7 @@
 //! #         ..Default::default()
 //! #     }.validate(time::OffsetDateTime::now_utc()).unwrap(),
 //! #     tags: Default::default(), received: time::OffsetDateTime::now_utc(),
-//! #     kind: Default::default(), note: None, event: None, duplicate_of: None,
+//! #     mark: Default::default(),
 //! # };
 //! // story: "Earthquake in Chile before elections"
 //! assert_eq!(alerts.match_story(&story), [AlertId(1), AlertId(2)]);
