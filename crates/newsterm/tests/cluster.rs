@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::nats::{NatsCluster, node};
-use common::{Server, get_json, health, http, markdown_story};
+use common::nats::{NatsCluster, data_dirs, node, nodes_on};
+use common::{get_json, health, http, markdown_story};
 use futures_util::StreamExt;
 use newsterm_api::{Health, PublishAck, SearchResponse};
 use newsterm_client::SseParser;
@@ -129,11 +129,8 @@ async fn search_total(url: &str, q: &str) -> SearchResponse {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_nodes_hold_one_wire_and_a_retried_publish_is_stored_once() {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
-    let nodes: Vec<Server> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let dirs = data_dirs(3);
+    let (_nodes, urls) = nodes_on(&dirs, &nats, &[]);
 
     // 1,000 stories published over the three nodes, a dozen at a time.
     let acks: Vec<(usize, PublishAck)> = futures_util::stream::iter(0..1000usize)
@@ -322,11 +319,8 @@ async fn follow_wire(urls: Vec<String>, mut until: watch::Receiver<u64>) -> Vec<
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_node_and_a_nats_server_killed_mid_publish_lose_nothing_acknowledged() {
     let mut nats = NatsCluster::start(3);
-    let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().expect("dir")).collect();
-    let mut nodes: Vec<Server> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let dirs = data_dirs(3);
+    let (mut nodes, urls) = nodes_on(&dirs, &nats, &[]);
 
     // A reader of node3's stream, which moves to node1 when node3 dies.
     let (until_tx, until) = watch::channel(0u64);
@@ -404,7 +398,7 @@ async fn a_node_and_a_nats_server_killed_mid_publish_lose_nothing_acknowledged()
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_node_further_behind_than_retention_reloads_from_a_snapshot() {
     let nats = NatsCluster::start(1);
-    let dirs: Vec<_> = (0..2).map(|_| tempfile::tempdir().expect("dir")).collect();
+    let dirs = data_dirs(2);
     let retain = ["--retain-entries", "50"];
     let a = node(dirs[0].path(), &nats, 0, 1, &retain);
     let mut b = node(dirs[1].path(), &nats, 1, 1, &retain);

@@ -10,7 +10,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::nats::{NatsCluster, node};
+use common::nats::{NatsCluster, data_dirs, node, nodes_on};
 use common::{add_user, http, markdown_story, newsterm, stdout_of, token_for};
 use newsterm_api::{AlertHit, AlertInfo, PublishAck};
 
@@ -40,14 +40,11 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_token_made_on_one_node_works_on_every_node_and_its_revocation_everywhere() {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let dirs = data_dirs(3);
     // The first admin exists on node 1 before the cluster does: the
     // first node to join brings it.
     add_user(dirs[0].path(), "ana", "admin", None);
-    let nodes: Vec<_> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (_nodes, urls) = nodes_on(&dirs, &nats, &[]);
     // Made on node 1's data directory while it runs.
     let admin = token_for(dirs[0].path(), "ana", None);
     add_user(dirs[0].path(), "rae", "reader", None);
@@ -103,11 +100,8 @@ async fn a_token_made_on_one_node_works_on_every_node_and_its_revocation_everywh
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all() {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
-    let nodes: Vec<_> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let dirs = data_dirs(3);
+    let (_nodes, urls) = nodes_on(&dirs, &nats, &[]);
 
     let resp = http()
         .post(format!("{}/api/alerts", urls[0]))
@@ -253,12 +247,9 @@ async fn live_nodes_are(urls: &[String], names: &[&str]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_join_and_die() {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let dirs = data_dirs(3);
     let fetch = ["--allow-private-fetch"];
-    let mut nodes: Vec<_> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &fetch))
-        .collect();
-    let mut urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (mut nodes, mut urls) = nodes_on(&dirs, &nats, &fetch);
     let (hook, got) = webhook_target().await;
     let resp = http()
         .post(format!("{}/api/alerts", urls[0]))
@@ -374,12 +365,9 @@ async fn add_hooked_alert(url: &str, name: &str, query: &str, hook: &str) -> Ale
 async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_stops_everywhere_once_removed()
  {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let dirs = data_dirs(3);
     let fetch = ["--allow-private-fetch"];
-    let nodes: Vec<_> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &fetch))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (_nodes, urls) = nodes_on(&dirs, &nats, &fetch);
     let (hook, got) = webhook_target().await;
     // `watch` is edited and removed; `witness` stays, and shows each node
     // has matched a story.
@@ -559,12 +547,9 @@ async fn found(url: &str, word: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_feed_source_is_the_clusters_polled_by_one_node_at_a_time_and_taken_over_after_kill_9() {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let dirs = data_dirs(3);
     let fetch = ["--allow-private-fetch"];
-    let mut nodes: Vec<_> = (0..3)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &fetch))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (mut nodes, urls) = nodes_on(&dirs, &nats, &fetch);
     live_nodes_are(&urls, &["node1", "node2", "node3"]).await;
     let feed = Feed::default();
     *feed.doc.lock().unwrap() = harbour_rss(&[("h1", "cormorant"), ("h2", "puffin")]);
@@ -703,11 +688,8 @@ async fn a_feed_source_is_the_clusters_polled_by_one_node_at_a_time_and_taken_ov
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_same_story_sent_to_two_nodes_at_once_is_stored_once() {
     let nats = NatsCluster::start(3);
-    let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
-    let nodes: Vec<_> = (0..2)
-        .map(|i| node(dirs[i].path(), &nats, i, 3, &[]))
-        .collect();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let dirs = data_dirs(2);
+    let (_nodes, urls) = nodes_on(&dirs, &nats, &[]);
     let send = |url: String, body: String| async move {
         let resp = http()
             .post(format!("{url}/api/stories"))

@@ -37,6 +37,29 @@ pub fn node(
     super::Server::start_with(data, &args)
 }
 
+/// `n` fresh data directories, one for each node of a test cluster.
+pub fn data_dirs(n: usize) -> Vec<tempfile::TempDir> {
+    (0..n)
+        .map(|_| tempfile::tempdir().expect("data dir"))
+        .collect()
+}
+
+/// A [`node`] on each of `dirs` (node `i` talking first to NATS server
+/// `i`), started with `extra` arguments, and their URLs in the same order.
+pub fn nodes_on(
+    dirs: &[tempfile::TempDir],
+    nats: &NatsCluster,
+    extra: &[&str],
+) -> (Vec<super::Server>, Vec<String>) {
+    let nodes: Vec<super::Server> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, dir)| node(dir.path(), nats, i, nats.servers.len(), extra))
+        .collect();
+    let urls = nodes.iter().map(|n| n.url.clone()).collect();
+    (nodes, urls)
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
