@@ -34,6 +34,8 @@ pub mod ninjs;
 pub mod tags;
 pub mod text;
 
+#[cfg(test)]
+mod fixtures;
 mod plaintext;
 #[cfg(any(test, feature = "test-data"))]
 pub mod test_data;

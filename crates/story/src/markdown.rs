@@ -387,56 +387,8 @@ fn end_paragraph(lines: &mut Vec<&str>, blocks: &mut Vec<Block>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Priority, StoryContent, parse_time};
-
-    fn now() -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
-    }
-
-    fn full_content() -> StoryContent {
-        StoryContent {
-            headline: "Quake: \"6.1\" tremor — Chile's coast: 'no tsunami' #breaking".into(),
-            bullets: vec![
-                "No tsunami warning: officials".into(),
-                "- dash-led bullet & *stars*".into(),
-                "odd characters \u{2028} \u{FEFF} end".into(),
-                "Ünïcödé 中文 😀".into(),
-            ],
-            caption: Some("Rescue teams at work: Antofagasta, 1 May".into()),
-            credit: Some("@photo: Reuters/Ana".into()),
-            body: vec![
-                Block::Paragraph("A magnitude 6.1 earthquake struck, officials said.".into()),
-                Block::Paragraph("## not a subhead".into()),
-                Block::Subhead("Damage: limited".into()),
-                Block::Paragraph("- not a bullet".into()),
-                Block::Paragraph("• nor this".into()),
-                Block::Paragraph("* nor this".into()),
-                Block::Paragraph("--- nor a header line".into()),
-                Block::Paragraph("\\backslash first, and a\u{A0}no-break space".into()),
-                Block::Paragraph("#hashtag lede".into()),
-                Block::Subhead("### Third-level looking".into()),
-                Block::Paragraph(
-                    "<script>alert(1)</script> &amp; &#93; [x](javascript:alert(1))".into(),
-                ),
-                Block::Paragraph("[1]: javascript:alert(1) and [ok](https://example.org/)".into()),
-                Block::Paragraph("Last: \"quoted\" text.".into()),
-            ],
-            byline: Some("Ana Rojas: staff".into()),
-            dateline: Some("ANTOFAGASTA, Chile".into()),
-            source: Some("null".into()),
-            url: Some("https://example.com/quake?a=1&b=2#x".into()),
-            language: "pt-br".into(),
-            priority: Priority::Flash,
-            published: parse_time("2024-05-01T12:00:00.123456789Z").unwrap(),
-            updated: Some(parse_time("2024-05-01T14:30:00+02:00").unwrap()),
-            keywords: vec![
-                "earthquake".into(),
-                "true".into(),
-                "a: b".into(),
-                "123".into(),
-            ],
-        }
-    }
+    use crate::fixtures::{full_content, minimal, now};
+    use crate::model::{Priority, parse_time};
 
     #[test]
     fn written_markdown_carries_no_html_and_no_script_links() {
@@ -495,13 +447,7 @@ mod tests {
 
     #[test]
     fn round_trip_of_minimal_story_without_identity() {
-        let content = StoryDraft {
-            headline: Some("Flash: markets halt".into()),
-            priority: Some(Priority::Flash),
-            ..Default::default()
-        }
-        .validate(now())
-        .unwrap();
+        let content = minimal();
         let md = render(&content);
         assert!(!md.contains("id:") && !md.contains("revision:"), "{md}");
         let back = parse(&md, now()).unwrap();

@@ -309,19 +309,14 @@ struct Document {
     events: Vec<Subject>,
 }
 
-/// A person, organisation or place newsterm found in the story. Read
-/// input ignores these: tags are newsterm's own, never a publisher's.
+/// A person, organisation or place newsterm found in the story: a
+/// [`Subject`] with, for a place, its point. Read input ignores these:
+/// tags are newsterm's own, never a publisher's.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 struct Mention {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    literal: Option<String>,
+    #[serde(flatten)]
+    about: Subject,
     #[serde(skip_serializing_if = "Option::is_none")]
     geojson: Option<serde_json::Value>,
 }
@@ -407,7 +402,7 @@ fn mentions(tags: Option<&Tags>, kind: EntityType) -> Vec<Mention> {
     for e in tags.entities.iter().filter(|e| e.kind == kind) {
         if out
             .iter()
-            .any(|m| m.name.as_deref() == Some(e.canonical.as_str()))
+            .any(|m| m.about.name.as_deref() == Some(e.canonical.as_str()))
         {
             continue;
         }
@@ -418,12 +413,14 @@ fn mentions(tags: Option<&Tags>, kind: EntityType) -> Vec<Mention> {
             _ => None,
         };
         out.push(Mention {
-            name: Some(e.canonical.clone()),
-            rel: Some(REL_MENTIONED.to_string()),
-            uri: e
-                .geonames_id
-                .map(|id| format!("https://sws.geonames.org/{id}/")),
-            literal: e.role.clone(),
+            about: Subject {
+                name: Some(e.canonical.clone()),
+                rel: Some(REL_MENTIONED.to_string()),
+                uri: e
+                    .geonames_id
+                    .map(|id| format!("https://sws.geonames.org/{id}/")),
+                literal: e.role.clone(),
+            },
             geojson,
         });
     }
@@ -718,40 +715,9 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::model::{StoryContent, parse_time};
+    use crate::fixtures::{full_content, minimal, now};
+    use crate::model::parse_time;
     use crate::test_data::shared_data;
-
-    fn now() -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap()
-    }
-
-    fn full_content() -> StoryContent {
-        StoryContent {
-            headline: "Quake: \"6.1\" tremor — Chile's <coast> & 'no tsunami'".into(),
-            bullets: vec![
-                "No tsunami warning: officials".into(),
-                "Power cut in two towns & a port".into(),
-                "Ünïcödé \u{2028} 中文 😀".into(),
-            ],
-            caption: Some("Rescue teams at work, Antofagasta".into()),
-            credit: Some("Reuters/Ana Rojas".into()),
-            body: vec![
-                Block::Paragraph("A magnitude 6.1 earthquake <struck> & shook.".into()),
-                Block::Subhead("Damage & \"response\"".into()),
-                Block::Paragraph("A\u{A0}no-break space and &amp; kept.".into()),
-                Block::Paragraph("Last paragraph.".into()),
-            ],
-            byline: Some("Ana Rojas".into()),
-            dateline: Some("ANTOFAGASTA, Chile".into()),
-            source: Some("Andes Wire".into()),
-            url: Some("https://example.com/quake?a=1&b=2".into()),
-            language: "es".into(),
-            priority: Priority::Urgent,
-            published: parse_time("2024-05-01T12:00:00.5Z").unwrap(),
-            updated: Some(parse_time("2024-05-01T12:00:00.5Z").unwrap()),
-            keywords: vec!["earthquake".into(), "Chile".into()],
-        }
-    }
 
     #[test]
     fn round_trip_keeps_every_field_and_output_is_valid_2_2() {
@@ -888,13 +854,7 @@ mod tests {
 
     #[test]
     fn round_trip_of_minimal_story_keeps_missing_update_time() {
-        let content = StoryDraft {
-            headline: Some("Flash: markets halt".into()),
-            priority: Some(Priority::Flash),
-            ..Default::default()
-        }
-        .validate(now())
-        .unwrap();
+        let content = minimal();
         let json = render(&content);
         let value: Value = serde_json::from_str(&json).unwrap();
         validate(&value, Version::V2_2).unwrap();
