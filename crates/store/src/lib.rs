@@ -46,6 +46,12 @@ macro_rules! select_revision {
     };
 }
 
+/// The revision an idempotency key made: what a repeat is answered with.
+const KEYED: &str = select_revision!(
+    "FROM publish_keys k JOIN revisions r ON r.seq = k.seq
+     JOIN stories s ON s.id = r.id WHERE k.key = ?1"
+);
+
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -154,16 +160,12 @@ pub struct NewRevision {
     pub content: StoryContent,
     /// The tags found in it.
     pub tags: Tags,
-    /// Update, correction or withdrawal.
-    pub kind: RevisionKind,
-    /// The correction's note (a withdrawal goes through [`Write::Withdraw`]).
-    pub note: Option<String>,
-    /// The story's event and the story it nearly repeats. A story keeps
-    /// the ones its first revision set; a later revision only fills them
-    /// in when the story had none (stored before it was grouped).
-    pub event: Option<EventId>,
-    /// See `event`.
-    pub duplicate_of: Option<StoryId>,
+    /// Update, correction or withdrawal, the correction's note (a
+    /// withdrawal goes through [`Write::Withdraw`]), the story's event and
+    /// the story it nearly repeats. A story keeps the event and link its
+    /// first revision set; a later revision only fills them in when the
+    /// story had none (stored before it was grouped).
+    pub mark: RevisionMark,
     /// The revision this one was made on top of, when the writer said
     /// (`If-Match`): stored only if the story is still at it, else
     /// [`StoreError::Stale`]. `None` revises whatever is latest.
@@ -178,10 +180,7 @@ impl NewRevision {
             first,
             content,
             tags,
-            kind: RevisionKind::Update,
-            note: None,
-            event: None,
-            duplicate_of: None,
+            mark: RevisionMark::default(),
             base: None,
         }
     }
@@ -555,10 +554,7 @@ impl Writer {
                                                 duplicate_of = COALESCE(stories.duplicate_of, excluded.duplicate_of)
                  RETURNING event, duplicate_of",
             )?;
-            let mut find_key = tx.prepare_cached(select_revision!(
-                "FROM publish_keys k JOIN revisions r ON r.seq = k.seq
-                 JOIN stories s ON s.id = r.id WHERE k.key = ?1"
-            ))?;
+            let mut find_key = tx.prepare_cached(KEYED)?;
             let mut insert_key = tx.prepare_cached(
                 "INSERT OR IGNORE INTO publish_keys (key, seq, at) VALUES (?1, ?2, ?3)",
             )?;
@@ -613,10 +609,11 @@ impl Writer {
                             first: false,
                             content: parsed_content,
                             tags: parsed_tags,
-                            kind: RevisionKind::Withdrawal,
-                            note: Some(reason),
-                            event: None,
-                            duplicate_of: None,
+                            mark: RevisionMark {
+                                kind: RevisionKind::Withdrawal,
+                                note: Some(reason),
+                                ..RevisionMark::default()
+                            },
                             base: None,
                         };
                         (rev, Some(content), Some(tags))
@@ -665,7 +662,7 @@ impl Writer {
                     Some(j) => j,
                     None => serde_json::to_string(&rev.tags).map_err(corrupt)?,
                 };
-                let kind = (!rev.kind.is_update()).then(|| rev.kind.as_str());
+                let kind = (!rev.mark.kind.is_update()).then(|| rev.mark.kind.as_str());
                 insert_rev.execute(params![
                     seq as i64,
                     id_text,
@@ -674,7 +671,7 @@ impl Writer {
                     json,
                     tags_json,
                     kind,
-                    rev.note,
+                    rev.mark.note,
                 ])?;
                 let (event, duplicate_of): (Option<String>, Option<String>) = upsert_story
                     .query_row(
@@ -682,15 +679,15 @@ impl Writer {
                             id_text,
                             revision,
                             seq as i64,
-                            rev.event.map(|e| e.to_string()),
-                            rev.duplicate_of.map(|d| d.to_string()),
+                            rev.mark.event.map(|e| e.to_string()),
+                            rev.mark.duplicate_of.map(|d| d.to_string()),
                         ],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )?;
                 if let Some(key) = &placed.key {
                     insert_key.execute(params![key, seq as i64, received.unix_timestamp()])?;
                 }
-                if rev.kind == RevisionKind::Withdrawal {
+                if rev.mark.is_withdrawn() {
                     // A withdrawn story is counted in no facet.
                     tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
                         .execute([&id_text])?;
@@ -705,8 +702,8 @@ impl Writer {
                     tags: rev.tags,
                     received,
                     mark: RevisionMark {
-                        kind: rev.kind,
-                        note: rev.note,
+                        kind: rev.mark.kind,
+                        note: rev.mark.note,
                         event: parse_link(seq, event.as_deref())?,
                         duplicate_of: parse_link(seq, duplicate_of.as_deref())?,
                     },
@@ -958,54 +955,37 @@ impl Reader {
     /// The latest revision of a story.
     pub fn latest(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
         self.with(|c| {
-            c.prepare_cached(select_revision!(
-                "FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = ?1"
-            ))?
-            .query_row([id.to_string()], row_to_raw)
-            .optional()?
-            .map(RawRow::into_story)
-            .transpose()
+            one_story(
+                c,
+                select_revision!(
+                    "FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = ?1"
+                ),
+                [id.to_string()],
+            )
         })
     }
 
     /// One revision of a story.
     pub fn revision(&self, id: StoryId, revision: u32) -> Result<Option<Story>, StoreError> {
-        self.with(|c| {
-            c.prepare_cached(select_revision!(
+        self.with(|c| one_story(c, select_revision!(
                 "FROM revisions r JOIN stories s ON s.id = r.id WHERE r.id = ?1 AND r.revision = ?2"
-            ))?
-            .query_row(params![id.to_string(), revision], row_to_raw)
-            .optional()?
-            .map(RawRow::into_story)
-            .transpose()
-        })
+            ), params![id.to_string(), revision]))
     }
 
     /// The revision stored at wire sequence `seq`.
     pub fn at(&self, seq: u64) -> Result<Option<Story>, StoreError> {
         self.with(|c| {
-            c.prepare_cached(select_revision!(
-                "FROM revisions r JOIN stories s ON s.id = r.id WHERE r.seq = ?1"
-            ))?
-            .query_row([seq as i64], row_to_raw)
-            .optional()?
-            .map(RawRow::into_story)
-            .transpose()
+            one_story(
+                c,
+                select_revision!("FROM revisions r JOIN stories s ON s.id = r.id WHERE r.seq = ?1"),
+                [seq as i64],
+            )
         })
     }
 
     /// The revision an idempotency key made, if the key is remembered.
     pub fn keyed(&self, key: &str) -> Result<Option<Story>, StoreError> {
-        self.with(|c| {
-            c.prepare_cached(select_revision!(
-                "FROM publish_keys k JOIN revisions r ON r.seq = k.seq
-                 JOIN stories s ON s.id = r.id WHERE k.key = ?1"
-            ))?
-            .query_row([key], row_to_raw)
-            .optional()?
-            .map(RawRow::into_story)
-            .transpose()
-        })
+        self.with(|c| one_story(c, KEYED, [key]))
     }
 
     /// The wire sequence of a story's latest revision, if it exists.
@@ -1323,6 +1303,19 @@ struct RawRow {
     duplicate_of: Option<String>,
 }
 
+/// The one revision a `select_revision!` query finds, if any.
+fn one_story(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Option<Story>, StoreError> {
+    c.prepare_cached(sql)?
+        .query_row(params, row_to_raw)
+        .optional()?
+        .map(RawRow::into_story)
+        .transpose()
+}
+
 fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
         seq: r.get(0)?,
@@ -1516,6 +1509,12 @@ mod tests {
         let w = Writer::open(&path).unwrap();
         let r = Reader::open(&path, 2).unwrap();
         (dir, w, r)
+    }
+
+    /// Stores one write on its own and returns the stored revision,
+    /// failing the test on any error.
+    fn store_one(w: &mut Writer, write: Write, now: OffsetDateTime) -> Story {
+        w.append(vec![write], now).unwrap().remove(0).unwrap()
     }
 
     #[test]
@@ -1936,19 +1935,11 @@ mod tests {
     fn a_revision_on_top_of_a_stale_one_is_refused_and_takes_no_number() {
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
-        let id = w
-            .append(vec![Write::New(content("v1"), Tags::default())], now)
-            .unwrap()
-            .remove(0)
-            .unwrap()
-            .id;
+        let id = store_one(&mut w, Write::New(content("v1"), Tags::default()), now).id;
         let on_top_of = |base: u32, headline: &str| {
             Write::Revision(Box::new(NewRevision {
                 base: Some(base),
-                ..match grouped(id, false, headline, None) {
-                    Write::Revision(r) => *r,
-                    _ => unreachable!(),
-                }
+                ..revision(id, false, headline, None)
             }))
         };
         let res = w
@@ -1980,17 +1971,17 @@ mod tests {
     }
 
     fn grouped(id: StoryId, first: bool, headline: &str, event: Option<EventId>) -> Write {
-        Write::Revision(Box::new(NewRevision {
-            id,
-            first,
-            content: content(headline),
-            tags: Tags::default(),
-            kind: RevisionKind::Update,
-            note: None,
-            event,
-            duplicate_of: None,
-            base: None,
-        }))
+        Write::Revision(Box::new(revision(id, first, headline, event)))
+    }
+
+    fn revision(id: StoryId, first: bool, headline: &str, event: Option<EventId>) -> NewRevision {
+        NewRevision {
+            mark: RevisionMark {
+                event,
+                ..RevisionMark::default()
+            },
+            ..NewRevision::update(id, first, content(headline), Tags::default())
+        }
     }
 
     #[test]
@@ -2004,12 +1995,7 @@ mod tests {
             entities: vec![Entity::mention(EntityType::Person, 0, 3, "Ana Lima")],
             ..Tags::default()
         };
-        let id = w
-            .append(vec![Write::New(content("Minister resigns"), tags)], now)
-            .unwrap()
-            .remove(0)
-            .unwrap()
-            .id;
+        let id = store_one(&mut w, Write::New(content("Minister resigns"), tags), now).id;
         let res = w
             .append(
                 vec![
@@ -2076,25 +2062,23 @@ mod tests {
     fn corrections_carry_their_note() {
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
-        let id = w
-            .append(
-                vec![Write::New(content("Toll rises to 40"), Tags::default())],
-                now,
-            )
-            .unwrap()
-            .remove(0)
-            .unwrap()
-            .id;
+        let id = store_one(
+            &mut w,
+            Write::New(content("Toll rises to 40"), Tags::default()),
+            now,
+        )
+        .id;
         w.append(
             vec![Write::Revision(Box::new(NewRevision {
                 id,
                 first: false,
                 content: content("Toll rises to 14"),
                 tags: Tags::default(),
-                kind: RevisionKind::Correction,
-                note: Some("An earlier version gave the toll as 40.".into()),
-                event: None,
-                duplicate_of: None,
+                mark: RevisionMark {
+                    kind: RevisionKind::Correction,
+                    note: Some("An earlier version gave the toll as 40.".into()),
+                    ..RevisionMark::default()
+                },
                 base: None,
             }))],
             now,
@@ -2124,11 +2108,12 @@ mod tests {
                 vec![
                     grouped(a, true, "Quake hits coast", Some(quake)),
                     Write::Revision(Box::new(NewRevision {
-                        duplicate_of: Some(a),
-                        ..match grouped(b, true, "Quake hits the coast", Some(quake)) {
-                            Write::Revision(r) => *r,
-                            _ => unreachable!(),
-                        }
+                        mark: RevisionMark {
+                            event: Some(quake),
+                            duplicate_of: Some(a),
+                            ..RevisionMark::default()
+                        },
+                        ..revision(b, true, "Quake hits the coast", None)
                     })),
                     grouped(a, true, "same id again", None),
                 ],
@@ -2138,14 +2123,11 @@ mod tests {
         assert_eq!(res[1].as_ref().unwrap().mark.duplicate_of, Some(a));
         assert!(matches!(res[2], Err(StoreError::Exists(_))));
         // A later revision naming another event does not move the story.
-        let rev = w
-            .append(
-                vec![grouped(a, false, "Quake of 7.1 hits coast", Some(other))],
-                now,
-            )
-            .unwrap()
-            .remove(0)
-            .unwrap();
+        let rev = store_one(
+            &mut w,
+            grouped(a, false, "Quake of 7.1 hits coast", Some(other)),
+            now,
+        );
         assert_eq!((rev.revision, rev.mark.event), (2, Some(quake)));
         // A plain revision (no event) keeps it too.
         w.append(vec![Write::Revise(a, content("v3"), Tags::default())], now)

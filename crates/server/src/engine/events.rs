@@ -95,15 +95,9 @@ impl Events {
         let read: Vec<Read> = writes
             .into_iter()
             .map(|w| {
-                let rev = match w {
-                    Write::New(content, tags) => {
-                        NewRevision::update(StoryId::new(), true, content, tags)
-                    }
-                    Write::Revise(id, content, tags) => {
-                        NewRevision::update(id, false, content, tags)
-                    }
-                    Write::Revision(r) => *r,
-                    Write::Withdraw { id, reason } => return Read::Withdraw(id, reason),
+                let rev = match w.into_revision() {
+                    Ok(rev) => rev,
+                    Err((id, reason)) => return Read::Withdraw(id, reason),
                 };
                 let features = Features::of(&rev.content, &rev.tags);
                 Read::Revision(Box::new((rev, features)))
@@ -128,8 +122,8 @@ impl Events {
                             duplicate_of,
                             ..
                         } => {
-                            rev.event = Some(event);
-                            rev.duplicate_of = duplicate_of;
+                            rev.mark.event = Some(event);
+                            rev.mark.duplicate_of = duplicate_of;
                         }
                     }
                     let id = rev.id;
@@ -142,7 +136,7 @@ impl Events {
                 }
                 Read::Revision(read) => {
                     let (mut rev, features) = *read;
-                    rev.event = grouper.revise_read(rev.id, &rev.content, features);
+                    rev.mark.event = grouper.revise_read(rev.id, &rev.content, features);
                     Planned::Store {
                         write: Box::new(Write::Revision(Box::new(rev))),
                         new_story: None,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 use newsterm_store::{NewRevision, Placed, Write};
-use newsterm_story::{EventId, RevisionKind, StoryContent, StoryId, Tags};
+use newsterm_story::{RevisionMark, StoryContent, StoryId, Tags};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -109,14 +109,9 @@ pub(crate) struct CarriedRevision {
     first: bool,
     content: StoryContent,
     tags: Tags,
-    #[serde(default)]
-    kind: RevisionKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    event: Option<EventId>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    duplicate_of: Option<StoryId>,
+    /// Kind, note, event and copy link, as [`RevisionMark`] writes them.
+    #[serde(flatten)]
+    mark: RevisionMark,
     /// The revision the writer built on (`If-Match`): every node checks
     /// it against the same store, so all refuse a stale one alike.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,7 +142,7 @@ macro_rules! carry_revision_fields {
     };
 }
 
-carry_revision_fields!(first, content, tags, kind, note, event, duplicate_of, base);
+carry_revision_fields!(first, content, tags, mark, base);
 
 impl LogEntry {
     /// The story a write is about, and whether it is the story's first
@@ -221,7 +216,7 @@ pub enum Sequencing {
 
 #[cfg(test)]
 mod tests {
-    use newsterm_story::StoryDraft;
+    use newsterm_story::{EventId, RevisionKind, StoryDraft};
 
     use super::*;
 
@@ -260,10 +255,12 @@ mod tests {
         let now = OffsetDateTime::now_utc();
         let id = StoryId::new();
         let sent = NewRevision {
-            kind: RevisionKind::Correction,
-            note: Some("The vote was 12-3, not 13-2.".into()),
-            event: Some(EventId::new_at(now)),
-            duplicate_of: Some(StoryId::new()),
+            mark: RevisionMark {
+                kind: RevisionKind::Correction,
+                note: Some("The vote was 12-3, not 13-2.".into()),
+                event: Some(EventId::new_at(now)),
+                duplicate_of: Some(StoryId::new()),
+            },
             base: Some(3),
             ..NewRevision::update(id, false, content("Vote passes", now), Tags::default())
         };
@@ -275,10 +272,16 @@ mod tests {
         assert_eq!(got.id, id);
         assert!(!got.first);
         assert_eq!(got.content, sent.content);
-        assert_eq!(got.kind, RevisionKind::Correction);
-        assert_eq!(got.note, sent.note, "the correction's note travels");
-        assert_eq!(got.event, sent.event, "the event the story joined travels");
-        assert_eq!(got.duplicate_of, sent.duplicate_of);
+        assert_eq!(got.mark.kind, RevisionKind::Correction);
+        assert_eq!(
+            got.mark.note, sent.mark.note,
+            "the correction's note travels"
+        );
+        assert_eq!(
+            got.mark.event, sent.mark.event,
+            "the event the story joined travels"
+        );
+        assert_eq!(got.mark.duplicate_of, sent.mark.duplicate_of);
         assert_eq!(got.base, Some(3), "the If-Match base travels");
     }
 

@@ -17,7 +17,7 @@ use newsterm_api::{
 };
 use newsterm_store::{NewRevision, Write};
 use newsterm_story::{
-    Format, ParsedStory, RevisionKind, StoryContent, StoryId, Tags, jsonl, lifecycle,
+    Format, ParsedStory, RevisionKind, RevisionMark, StoryContent, StoryId, Tags, jsonl, lifecycle,
 };
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -135,8 +135,11 @@ async fn revise(
         RevisionKind::Update
     };
     let write = Write::Revision(Box::new(NewRevision {
-        kind,
-        note,
+        mark: RevisionMark {
+            kind,
+            note,
+            ..RevisionMark::default()
+        },
         base,
         ..NewRevision::update(id, false, parsed.content, tags)
     }));
