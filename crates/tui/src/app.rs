@@ -375,15 +375,9 @@ impl App {
     /// the live stream; and the alert hits, from now on.
     pub fn start(&mut self) -> Vec<Command> {
         self.monitor.loading = true;
-        let query = self.monitor.query.clone();
-        vec![
-            Command::Subscribe {
-                query: query.clone(),
-            },
-            Command::Headlines { query },
-            Command::WatchAlerts,
-            Command::StoryCount,
-        ]
+        let mut commands = tuned_to(self.monitor.query.clone());
+        commands.extend([Command::WatchAlerts, Command::StoryCount]);
+        commands
     }
 
     /// Tells the app where the web terminal of its server is (every
@@ -828,12 +822,7 @@ impl App {
         m.first_cursor = Cursor::default();
         // The count followed only the unfiltered wire: ask again.
         let recount = query.is_none().then_some(Command::StoryCount);
-        let mut commands = vec![
-            Command::Subscribe {
-                query: query.clone(),
-            },
-            Command::Headlines { query },
-        ];
+        let mut commands = tuned_to(query);
         commands.extend(recount);
         commands
     }
@@ -1194,6 +1183,17 @@ fn visible(rows: &[Row], breaking_only: bool) -> Vec<&Row> {
         .collect()
 }
 
+/// What tunes the live monitor to `query`: its stream, and the latest
+/// headlines it backfills from.
+pub(crate) fn tuned_to(query: Option<String>) -> Vec<Command> {
+    vec![
+        Command::Subscribe {
+            query: query.clone(),
+        },
+        Command::Headlines { query },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1373,17 +1373,7 @@ mod tests {
         let mut app = monitor(vec![headline(1, Priority::Normal, "old")]);
         let commands = enter(&mut app, "N ukraine");
         let query = Some("ukraine".to_string());
-        assert_eq!(
-            commands,
-            vec![
-                Command::Subscribe {
-                    query: query.clone()
-                },
-                Command::Headlines {
-                    query: query.clone()
-                }
-            ]
-        );
+        assert_eq!(commands, tuned_to(query.clone()));
         assert!(app.list().0.is_empty(), "rows of the old query are gone");
         app.apply(Update::Headlines {
             query: None,
@@ -1567,15 +1557,7 @@ mod tests {
     fn ni_with_a_code_tunes_the_monitor_to_that_topic() {
         let mut app = monitor(vec![headline(1, Priority::Normal, "old")]);
         let topic = Some("topic:CONFLICT".to_string());
-        assert_eq!(
-            enter(&mut app, "ni conflict"),
-            vec![
-                Command::Subscribe {
-                    query: topic.clone()
-                },
-                Command::Headlines { query: topic }
-            ]
-        );
+        assert_eq!(enter(&mut app, "ni conflict"), tuned_to(topic));
         assert_eq!(app.view, View::Monitor);
         assert!(app.message.is_none(), "a known code needs no comment");
         enter(&mut app, "NI CONFLCT");
@@ -1608,14 +1590,7 @@ mod tests {
         app.handle_key(key(KeyCode::Down));
         assert_eq!(
             app.handle_key(key(KeyCode::Enter)),
-            vec![
-                Command::Subscribe {
-                    query: Some("topic:MARKETS".into())
-                },
-                Command::Headlines {
-                    query: Some("topic:MARKETS".into())
-                }
-            ]
+            tuned_to(Some("topic:MARKETS".into()))
         );
     }
 
