@@ -333,8 +333,24 @@ async fn moving_ranks_what_rises_over_its_own_baseline() {
             "UNICEF counted thousands of underweight babies in Port-au-Prince.",
         ),
     ];
+    // War stories: the tagger gives each the mnemonic CONFLICT and its
+    // Media Topic twin, one topic that must move once.
+    let war = [
+        (
+            "Troops shell border town as fighting spreads",
+            "Artillery and airstrikes hit the town overnight; soldiers and rebel militia fought street by street.",
+        ),
+        (
+            "Missile strikes hit army base in fresh offensive",
+            "Troops said the missile attack killed soldiers; the armed forces vowed to push back the rebel invasion.",
+        ),
+        (
+            "Ceasefire collapses as troops advance",
+            "Fighting resumed when soldiers crossed the line; artillery shelling and drone strikes followed the troops.",
+        ),
+    ];
     let mut last = None;
-    for (headline, body) in unicef {
+    for (headline, body) in unicef.into_iter().chain(war) {
         last = Some(
             publish(
                 url,
@@ -346,7 +362,7 @@ async fn moving_ranks_what_rises_over_its_own_baseline() {
     }
     wait_indexed(url, last.unwrap().seq).await;
 
-    let m: Moving = get_json(format!("{url}/api/moving?window=1h&baseline=24h")).await;
+    let m: Moving = get_json(format!("{url}/api/moving?window=1h&baseline=24h&limit=100")).await;
     assert_eq!((m.window_minutes, m.baseline_minutes), (60, 1440));
     let names: Vec<&str> = m.entities.iter().map(|e| e.name.as_str()).collect();
     let unicef = names
@@ -358,6 +374,9 @@ async fn moving_ranks_what_rises_over_its_own_baseline() {
     }
     assert_eq!(m.entities[unicef].recent, 3);
     assert_eq!(m.entities[unicef].kind, "org");
+    // The war is one topic: its mnemonic, without the Media Topic twin.
+    assert!(names.contains(&"CONFLICT"), "{names:?}");
+    assert!(!names.contains(&"medtop:16000000"), "{names:?}");
 
     let (status, body) = error_of(format!("{url}/api/moving?window=2d&baseline=1d")).await;
     assert_eq!((status, body.error.code.as_str()), (400, "bad_parameter"));

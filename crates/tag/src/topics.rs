@@ -770,6 +770,16 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// The IPTC Media Topic a mnemonic code stands for (`CONFLICT` →
+/// `medtop:16000000`): the tagger gives a story both, so a list of topics
+/// shows the pair once, by the mnemonic.
+pub fn iptc_twin(code: &str) -> Option<&'static str> {
+    MNEMONICS
+        .iter()
+        .find(|(mnemonic, ..)| *mnemonic == code)
+        .map(|(_, _, qcode, _)| *qcode)
+}
+
 /// Cue phrases of Media Topics that have no mnemonic code: (qcode, cues), written
 /// as in [`MNEMONICS`].
 pub const CONCEPT_CUES: &[(&str, &[&str])] = &[

@@ -2,12 +2,12 @@
 //! the news with their coordinates, and the names moving now. Counted
 //! from the index (volume, which stories) and the store (tags, mentions).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use newsterm_api::{MovingEntity, PlaceCount, Places, Volume, VolumeBucket, VolumePoint};
 use newsterm_query::Query;
 use newsterm_search::{Buckets, SearchError};
-use newsterm_store::StoreError;
+use newsterm_store::{MentionKind, StoreError};
 use newsterm_story::tags::EntityType;
 use time::{Duration, OffsetDateTime};
 
@@ -175,7 +175,15 @@ impl Engine {
             ));
         }
         let recent_from = now - window;
-        let trends = self.reader().mention_trends(now - baseline, recent_from)?;
+        let mut trends = self.reader().mention_trends(now - baseline, recent_from)?;
+        // A mnemonic topic and the Media Topic it stands for are one topic
+        // tagged twice: it moves once, by its mnemonic.
+        let twins: HashSet<&str> = trends
+            .iter()
+            .filter(|t| t.kind == MentionKind::Topic)
+            .filter_map(|t| newsterm_tag::topics::iptc_twin(&t.name))
+            .collect();
+        trends.retain(|t| !(t.kind == MentionKind::Topic && twins.contains(t.name.as_str())));
         // Stories the baseline rate predicts for one window.
         let share = window.as_seconds_f64() / (baseline - window).as_seconds_f64();
         let mut moving: Vec<MovingEntity> = trends
