@@ -9,6 +9,9 @@
 //! deepest module it names. A use between two modules counts for the
 //! siblings that hold them under their closest common parent; a child
 //! using its parent, or a parent its child, is no cycle.
+//!
+//! It also holds ARCHITECTURE.md's "Where it happens" index to the code:
+//! every file a row names exists, and so does every name after it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -249,5 +252,103 @@ fn a_cycle_is_found_and_named() {
     assert_eq!(
         cycles,
         ["lifecycle → model (lifecycle uses model::ulid_text; model uses lifecycle::EventId)"]
+    );
+}
+
+/// What ARCHITECTURE.md's "Where it happens" index names that does not
+/// exist: each `crates/…` file a row names, and each name after a file
+/// (`Type::function`, `function`), every identifier of which must stand in
+/// that file's code (comments left out). Names of another crate's items
+/// (`story::Format::parse`) and phrases with spaces are not looked up.
+fn stale_in_index(map: &str, crates: &Path) -> Vec<String> {
+    let Some(start) = map.find("## Where it happens") else {
+        return vec!["no \"Where it happens\" section".to_string()];
+    };
+    let section = &map[start..];
+    let section = section[2..]
+        .find("\n## ")
+        .map_or(section, |end| &section[..end + 2]);
+    let mut stale = Vec::new();
+    for row in section.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = row.split('|').collect();
+        let (Some(behaviour), Some(place)) = (cells.get(1), cells.get(2)) else {
+            continue;
+        };
+        let behaviour = behaviour.trim();
+        if behaviour == "behaviour" || behaviour.starts_with("---") {
+            continue;
+        }
+        let mut file: Option<(String, String)> = None;
+        for name in place.split('`').skip(1).step_by(2) {
+            if name.ends_with(".rs") && !name.contains(' ') {
+                match std::fs::read_to_string(crates.join(name)) {
+                    Ok(text) => file = Some((name.to_string(), code_only(&text))),
+                    Err(_) => {
+                        stale.push(format!("{behaviour}: no file crates/{name}"));
+                        file = None;
+                    }
+                }
+                continue;
+            }
+            let looked_up = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == ':')
+                && !name.split("::").next().is_some_and(|first| {
+                    name.contains("::") && first.starts_with(char::is_lowercase)
+                });
+            let Some((path, code)) = file.as_ref().filter(|_| looked_up) else {
+                continue;
+            };
+            for ident in name.split("::") {
+                if !has_word(code, ident) {
+                    stale.push(format!("{behaviour}: `{name}` is not in crates/{path}"));
+                }
+            }
+        }
+    }
+    stale
+}
+
+/// A source without its comments.
+fn code_only(text: &str) -> String {
+    text.lines()
+        .map(|l| l.find("//").map_or(l, |i| &l[..i]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether `word` stands in `text` as a whole identifier.
+fn has_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+#[test]
+fn the_where_it_happens_index_names_only_what_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let map = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("read ARCHITECTURE.md");
+    let stale = stale_in_index(&map, &root.join("crates"));
+    assert!(stale.is_empty(), "ARCHITECTURE.md:\n{}", stale.join("\n"));
+}
+
+#[test]
+fn a_stale_file_or_name_in_the_index_is_named() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let map = "## Where it happens\n\n| behaviour | where |\n|---|---|\n\
+               | ok | `story/src/text.rs` `truncate` |\n\
+               | renamed | `story/src/text.rs` `no_such_function` |\n\
+               | moved | `story/src/no_such_file.rs` `truncate` |\n\n## Next\n";
+    let stale = stale_in_index(map, &root.join("crates"));
+    assert_eq!(
+        stale,
+        vec![
+            "renamed: `no_such_function` is not in crates/story/src/text.rs",
+            "moved: no file crates/story/src/no_such_file.rs",
+        ]
     );
 }
