@@ -236,7 +236,63 @@ pub struct Tags {
     pub dateline: Option<Entity>,
 }
 
+/// newsterm's topic codes (`NI CONFLICT`), each with its label and the
+/// IPTC Media Topic it stands for. The tagger assigns them (its cue
+/// phrases live in newsterm-tag, whose list a test holds equal to this
+/// one) and gives a story the Media Topic beside its code; a terminal
+/// lists them for `NI`.
+pub const TOPIC_CODES: [(&str, &str, &str); 24] = [
+    ("CONFLICT", "war and armed conflict", "medtop:16000000"),
+    ("TERROR", "terrorism", "medtop:20000053"),
+    (
+        "DIPLOMACY",
+        "diplomacy and international relations",
+        "medtop:20000639",
+    ),
+    ("ELECTION", "elections", "medtop:20000574"),
+    ("POLITICS", "politics and government", "medtop:11000000"),
+    ("MARKETS", "financial markets", "medtop:20000385"),
+    ("ECONOMY", "economy", "medtop:20000344"),
+    ("BUSINESS", "companies and business", "medtop:20000349"),
+    ("TECH", "technology and computing", "medtop:20000756"),
+    ("SCIENCE", "science and research", "medtop:13000000"),
+    ("HEALTH", "health", "medtop:07000000"),
+    ("CRIME", "crime", "medtop:20000082"),
+    ("JUSTICE", "courts and justice", "medtop:20000106"),
+    ("DISASTER", "disasters and accidents", "medtop:03000000"),
+    ("CLIMATE", "climate change", "medtop:20000418"),
+    ("ENERGY", "energy", "medtop:20000256"),
+    ("TRANSPORT", "transport", "medtop:20000337"),
+    ("SPORT", "sport", "medtop:15000000"),
+    ("ARTS", "arts, culture and media", "medtop:01000000"),
+    ("RELIGION", "religion", "medtop:12000000"),
+    ("LABOUR", "labour and employment", "medtop:09000000"),
+    ("EDUCATION", "education", "medtop:05000000"),
+    ("WEATHER", "weather", "medtop:17000000"),
+    ("MIGRATION", "immigration and refugees", "medtop:20000771"),
+];
+
+/// The IPTC Media Topic a topic code stands for (`CONFLICT` →
+/// `medtop:16000000`): its twin among a story's topics.
+pub fn iptc_twin(code: &str) -> Option<&'static str> {
+    TOPIC_CODES
+        .iter()
+        .find(|(c, ..)| *c == code)
+        .map(|(_, _, qcode)| *qcode)
+}
+
 impl Tags {
+    /// The story's topics, leaving out each Media Topic that a topic code
+    /// among them stands for: one entry per topic, as a reader sees them.
+    pub fn distinct_topics(&self) -> impl Iterator<Item = &Topic> {
+        self.topics.iter().filter(|t| {
+            !self
+                .topics
+                .iter()
+                .any(|code| iptc_twin(&code.code) == Some(t.code.as_str()))
+        })
+    }
+
     /// True for a story that was never tagged.
     pub fn is_empty(&self) -> bool {
         self.language.is_empty()

@@ -770,16 +770,6 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
-/// The IPTC Media Topic a mnemonic code stands for (`CONFLICT` →
-/// `medtop:16000000`): the tagger gives a story both, so a list of topics
-/// shows the pair once, by the mnemonic.
-pub fn iptc_twin(code: &str) -> Option<&'static str> {
-    MNEMONICS
-        .iter()
-        .find(|(mnemonic, ..)| *mnemonic == code)
-        .map(|(_, _, qcode, _)| *qcode)
-}
-
 /// Cue phrases of Media Topics that have no mnemonic code: (qcode, cues), written
 /// as in [`MNEMONICS`].
 pub const CONCEPT_CUES: &[(&str, &[&str])] = &[
@@ -1405,6 +1395,15 @@ pub(crate) fn build_file(src: &Path) -> Result<Vec<u8>, TagError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mnemonics_are_the_topic_codes_clients_know() {
+        let ours: Vec<(&str, &str, &str)> = MNEMONICS
+            .iter()
+            .map(|(code, label, qcode, _)| (*code, *label, *qcode))
+            .collect();
+        assert_eq!(ours, newsterm_story::tags::TOPIC_CODES.to_vec());
+    }
 
     #[test]
     fn stems_fold_plurals() {

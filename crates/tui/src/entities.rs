@@ -6,6 +6,7 @@
 //! This is state only; the app drives it and the renderer draws it.
 
 use newsterm_api::{EntityCount, SearchResponse};
+use newsterm_story::tags::TOPIC_CODES;
 
 use crate::rows::{Cursor, Row, scroll_to_show};
 
@@ -71,40 +72,10 @@ impl EntityKind {
     }
 }
 
-/// newsterm's mnemonic topic codes with their labels, as the tagger
-/// assigns them (`MNEMONICS` in newsterm-tag, copied so the terminal does
-/// not pull in the tagger). `NI` falls back to these when the server has
-/// counted none.
-pub(crate) const TOPIC_CODES: [(&str, &str); 24] = [
-    ("CONFLICT", "war and armed conflict"),
-    ("TERROR", "terrorism"),
-    ("DIPLOMACY", "diplomacy and international relations"),
-    ("ELECTION", "elections"),
-    ("POLITICS", "politics and government"),
-    ("MARKETS", "financial markets"),
-    ("ECONOMY", "economy"),
-    ("BUSINESS", "companies and business"),
-    ("TECH", "technology and computing"),
-    ("SCIENCE", "science and research"),
-    ("HEALTH", "health"),
-    ("CRIME", "crime"),
-    ("JUSTICE", "courts and justice"),
-    ("DISASTER", "disasters and accidents"),
-    ("CLIMATE", "climate change"),
-    ("ENERGY", "energy"),
-    ("TRANSPORT", "transport"),
-    ("SPORT", "sport"),
-    ("ARTS", "arts, culture and media"),
-    ("RELIGION", "religion"),
-    ("LABOUR", "labour and employment"),
-    ("EDUCATION", "education"),
-    ("WEATHER", "weather"),
-    ("MIGRATION", "immigration and refugees"),
-];
-
-/// Whether `code` is one of [`TOPIC_CODES`] (codes are upper case).
+/// Whether `code` is one of newsterm's [`TOPIC_CODES`] (codes are upper
+/// case). `NI` falls back to that list when the server has counted none.
 pub(crate) fn is_known_topic(code: &str) -> bool {
-    TOPIC_CODES.iter().any(|(c, _)| *c == code)
+    TOPIC_CODES.iter().any(|(c, ..)| *c == code)
 }
 
 /// The search query for stories tagged with `name`: `person:"Jane Roe"`.
@@ -186,7 +157,7 @@ impl EntityList {
             .into_iter()
             .filter(|e| is_mnemonic(&e.name))
             .collect();
-        for (code, label) in TOPIC_CODES {
+        for (code, label, _) in TOPIC_CODES {
             if !topics.iter().any(|t| t.name.eq_ignore_ascii_case(code)) {
                 topics.push(EntityCount {
                     name: code.to_string(),

@@ -376,7 +376,8 @@ fn push_tags(out: &mut Vec<Line<'static>>, tags: &Tags, width: usize) {
         ),
     ];
     // Newsterm's short codes first: they are what `NI` takes.
-    let mut topics: Vec<_> = tags.topics.iter().collect();
+    // A Media Topic a code stands for is that code again: shown once.
+    let mut topics: Vec<_> = tags.distinct_topics().collect();
     topics.sort_by_key(|t| !t.is_mnemonic());
     sections.push((
         "Topics",
@@ -529,6 +530,34 @@ mod tests {
         let mut reader = Reader::new(StoryId::new(), None);
         assert!(!reader.receive_story(story(StoryId::new(), 1)));
         assert!(reader.story.is_none());
+    }
+
+    #[test]
+    fn a_topic_code_and_the_media_topic_it_stands_for_show_once() {
+        use newsterm_story::tags::Topic;
+        let id = StoryId::new();
+        let mut tagged = tagged_story(id);
+        let topic = |code: &str, label: &str| Topic {
+            code: code.into(),
+            label: label.into(),
+            score: 0.9,
+        };
+        tagged.tags.topics = vec![
+            topic("medtop:16000000", "conflict, war and peace"),
+            topic("CONFLICT", "war and armed conflict"),
+            topic("medtop:20000053", "act of terror"),
+        ];
+        let mut reader = Reader::new(id, None);
+        reader.receive_story(tagged);
+        let lines = text(&reader.lines(120));
+        let topics = lines
+            .iter()
+            .find(|l| l.starts_with("Topics"))
+            .expect("a topics line");
+        assert_eq!(
+            topics,
+            "Topics        CONFLICT (war and armed conflict) · medtop:20000053 (act of terror)"
+        );
     }
 
     #[test]

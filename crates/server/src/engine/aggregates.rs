@@ -181,7 +181,7 @@ impl Engine {
         let twins: HashSet<&str> = trends
             .iter()
             .filter(|t| t.kind == MentionKind::Topic)
-            .filter_map(|t| newsterm_tag::topics::iptc_twin(&t.name))
+            .filter_map(|t| newsterm_story::tags::iptc_twin(&t.name))
             .collect();
         trends.retain(|t| !(t.kind == MentionKind::Topic && twins.contains(t.name.as_str())));
         // Stories the baseline rate predicts for one window.
