@@ -375,12 +375,7 @@ fn serve_briefly(args: &[&str]) -> (bool, String, String) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::outcome(&child.wait_with_output().unwrap())
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use common::{BIN, Server, get_json, http, markdown_story, publish};
+use common::{BIN, Server, get_json, get_text, http, markdown_story, publish, run};
 use newsterm_api::{AlertHit, AlertInfo, ErrorBody, PublishAck};
 use newsterm_client::SseParser;
 
@@ -185,14 +185,7 @@ async fn alerts_fire_once_per_story_and_again_only_when_a_revision_changes_the_m
     assert_eq!(hits(url, alert.id).await.len(), 2);
 
     // Its feed lists the stories it fired on.
-    let atom = http()
-        .get(format!("{url}/feeds/alerts/{}.atom", alert.id))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let atom = get_text(format!("{url}/feeds/alerts/{}.atom", alert.id)).await;
     assert!(atom.contains("Volcano ash closes airport"), "{atom}");
 
     // Removal takes effect for the next story: it no longer fires — not
@@ -256,14 +249,6 @@ async fn cli_adds_lists_tests_and_removes_alerts() {
     )
     .await;
 
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN).args(args).output().unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
     let (ok, out, err) = run(&[
         "alert", "add", "--server", url, "floods", "flood*", "OR", "monsoon",
     ]);

@@ -515,14 +515,7 @@ async fn health_counts_stories_and_revisions_apart() {
     assert_eq!((h.stories, h.last_seq), (2, 3));
     // The indexer's and the alerter's queues are reported, and drain once
     // the index has caught up.
-    let raw: serde_json::Value = http()
-        .get(format!("{url}/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let raw: serde_json::Value = get_json(format!("{url}/healthz")).await;
     for queue in ["index_queue", "alert_queue"] {
         assert!(raw[queue].is_u64(), "{queue} missing from {raw}");
     }

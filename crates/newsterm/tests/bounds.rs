@@ -206,6 +206,24 @@ async fn open_streams_are_capped_in_all_and_per_token() {
     assert_eq!(open_stream(&server.url, Some(&second)).await.status(), 200);
 }
 
+/// Sends the `i`th request for `i` below `times` until one is refused as
+/// too many (429), and returns that answer; every answer before it must
+/// have the status `taken`.
+async fn first_refusal(
+    times: usize,
+    taken: u16,
+    request: impl Fn(usize) -> reqwest::RequestBuilder,
+) -> Option<reqwest::Response> {
+    for i in 0..times {
+        let r = request(i).send().await.unwrap();
+        if r.status() == 429 {
+            return Some(r);
+        }
+        assert_eq!(r.status(), taken);
+    }
+    None
+}
+
 #[tokio::test]
 async fn writes_and_logins_are_rate_limited_with_a_retry_after() {
     let dir = tempfile::tempdir().unwrap();
@@ -214,22 +232,14 @@ async fn writes_and_logins_are_rate_limited_with_a_retry_after() {
     let editor = token_for(&data, "ed", None);
     let server = Server::start_with(&data, &["--write-rate", "1"]);
     let url = &server.url;
-    let mut limited = None;
-    for i in 0..20 {
-        let r = common::http()
+    let limited = first_refusal(20, 201, |i| {
+        common::http()
             .post(format!("{url}/api/stories"))
             .bearer_auth(&editor)
             .header("content-type", "text/markdown")
             .body(markdown_story(&format!("Story {i}"), "rate"))
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 429 {
-            limited = Some(r);
-            break;
-        }
-        assert_eq!(r.status(), 201);
-    }
+    })
+    .await;
     let limited = limited.expect("20 writes in a row at 1/s were never limited");
     let wait: u64 = limited.headers()["retry-after"]
         .to_str()
@@ -239,20 +249,12 @@ async fn writes_and_logins_are_rate_limited_with_a_retry_after() {
     assert!(wait >= 1);
 
     // Guessing passwords: refused early, before any hashing, with a wait.
-    let mut limited = None;
-    for _ in 0..30 {
-        let r = common::http()
+    let limited = first_refusal(30, 401, |_| {
+        common::http()
             .post(format!("{url}/api/login"))
             .json(&serde_json::json!({"user": "ed", "password": "guess guess"}))
-            .send()
-            .await
-            .unwrap();
-        if r.status() == 429 {
-            limited = Some(r);
-            break;
-        }
-        assert_eq!(r.status(), 401);
-    }
+    })
+    .await;
     let limited = limited.expect("30 wrong passwords in a row were never limited");
     assert!(limited.headers().contains_key("retry-after"));
 }

@@ -9,10 +9,8 @@ use std::time::Duration;
 use common::{BIN, Server, health, newsterm, wait_indexed};
 
 fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let (_, stdout, stderr) = common::outcome(out);
+    (stdout, stderr)
 }
 
 #[tokio::test]

@@ -37,6 +37,18 @@ where
     }
 }
 
+/// Polls each node in turn until `check` holds on it, naming the node
+/// and `what` if it never does.
+async fn on_every_node<F, Fut>(urls: &[String], what: &str, check: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = bool>,
+{
+    for url in urls {
+        until(&format!("{url} {what}"), || check(url.clone())).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_token_made_on_one_node_works_on_every_node_and_its_revocation_everywhere() {
     let nats = NatsCluster::start(3);
@@ -76,25 +88,21 @@ async fn a_token_made_on_one_node_works_on_every_node_and_its_revocation_everywh
     let id = reader.split('_').nth(1).expect("token id").to_string();
     let d1 = dirs[0].path().to_str().unwrap();
     stdout_of(&newsterm(&["token", "revoke", &id, "--data", d1]));
-    for url in &urls {
-        until(&format!("{url} refuses the revoked token"), || {
-            let (url, reader) = (url.clone(), reader.clone());
-            async move { alerts_status(&url, &reader).await == 401 }
-        })
-        .await;
-    }
+    on_every_node(&urls, "refuses the revoked token", |url| {
+        let reader = reader.clone();
+        async move { alerts_status(&url, &reader).await == 401 }
+    })
+    .await;
     assert_eq!(alerts_status(&urls[1], &admin).await, 200);
 
     // A user removed on node 2 loses every token on every node.
     let d2 = dirs[1].path().to_str().unwrap();
     stdout_of(&newsterm(&["user", "rm", "ana", "--data", d2]));
-    for url in &urls {
-        until(&format!("{url} refuses the removed user's token"), || {
-            let (url, admin) = (url.clone(), admin.clone());
-            async move { alerts_status(&url, &admin).await == 401 }
-        })
-        .await;
-    }
+    on_every_node(&urls, "refuses the removed user's token", |url| {
+        let admin = admin.clone();
+        async move { alerts_status(&url, &admin).await == 401 }
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -112,18 +120,17 @@ async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all
     assert_eq!(resp.status(), 201);
     let alert: AlertInfo = resp.json().await.expect("alert");
 
-    for url in &urls[1..] {
-        until(&format!("{url} lists the alert added on node 1"), || {
-            let url = url.clone();
-            async move {
-                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
-                listed
-                    .iter()
-                    .any(|a| a.id == alert.id && a.query == "zebrafinch")
-            }
-        })
-        .await;
-    }
+    on_every_node(
+        &urls[1..],
+        "lists the alert added on node 1",
+        |url| async move {
+            let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+            listed
+                .iter()
+                .any(|a| a.id == alert.id && a.query == "zebrafinch")
+        },
+    )
+    .await;
 
     // Published on node 3: node 2's alert hits show it.
     let resp = http()
@@ -152,16 +159,11 @@ async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all
         .await
         .expect("remove alert");
     assert_eq!(resp.status(), 204);
-    for url in &urls {
-        until(&format!("{url} no longer lists the alert"), || {
-            let url = url.clone();
-            async move {
-                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
-                listed.is_empty()
-            }
-        })
-        .await;
-    }
+    on_every_node(&urls, "no longer lists the alert", |url| async move {
+        let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+        listed.is_empty()
+    })
+    .await;
 
     // Ids come from the cluster: an alert added next on another node
     // never takes the removed one's.
@@ -232,16 +234,11 @@ async fn publish_word(url: &str, word: &str, n: usize) -> String {
 
 /// Waits until every node in `urls` sees exactly `names` as live.
 async fn live_nodes_are(urls: &[String], names: &[&str]) {
-    for url in urls {
-        until(&format!("{url} sees {names:?} live"), || {
-            let url = url.clone();
-            async move {
-                let h = common::health(&url).await;
-                h.cluster.is_some_and(|c| c.nodes == names)
-            }
-        })
-        .await;
-    }
+    on_every_node(urls, &format!("sees {names:?} live"), |url| async move {
+        let h = common::health(&url).await;
+        h.cluster.is_some_and(|c| c.nodes == names)
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -261,16 +258,11 @@ async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_joi
     assert_eq!(resp.status(), 201);
     let alert: AlertInfo = resp.json().await.expect("alert");
     live_nodes_are(&urls, &["node1", "node2", "node3"]).await;
-    for url in &urls {
-        until(&format!("{url} lists the alert"), || {
-            let url = url.clone();
-            async move {
-                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
-                listed.iter().any(|a| a.id == alert.id)
-            }
-        })
-        .await;
-    }
+    on_every_node(&urls, "lists the alert", |url| async move {
+        let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+        listed.iter().any(|a| a.id == alert.id)
+    })
+    .await;
 
     let mut published = Vec::new();
     // All three nodes up; then node 2 leaves; then it joins again.
@@ -313,19 +305,17 @@ async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_joi
     .await;
     // Every live node has matched every story (so each had its chance to
     // send) before the deliveries are counted.
-    for url in &urls[1..] {
-        until(&format!("{url} recorded every hit"), || {
-            let (url, published) = (url.clone(), published.clone());
-            async move {
-                let hits: Vec<AlertHit> =
-                    common::get_json(format!("{url}/api/alerts/{}/hits?limit=100", alert.id)).await;
-                published
-                    .iter()
-                    .all(|id| hits.iter().any(|h| h.story.id.to_string() == *id))
-            }
-        })
-        .await;
-    }
+    on_every_node(&urls[1..], "recorded every hit", |url| {
+        let published = published.clone();
+        async move {
+            let hits: Vec<AlertHit> =
+                common::get_json(format!("{url}/api/alerts/{}/hits?limit=100", alert.id)).await;
+            published
+                .iter()
+                .all(|id| hits.iter().any(|h| h.story.id.to_string() == *id))
+        }
+    })
+    .await;
     let got = got.lock().unwrap().clone();
     for id in &published {
         let n = got.iter().filter(|(_, g)| g == id).count();
@@ -384,19 +374,14 @@ async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_st
         .await
         .expect("edit alert");
     assert_eq!(resp.status(), 200);
-    for url in &urls {
-        until(&format!("{url} lists the edited query"), || {
-            let url = url.clone();
-            async move {
-                let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
-                listed
-                    .iter()
-                    .any(|a| a.id == watch.id && a.query == "okapi")
-                    && listed.iter().any(|a| a.id == witness.id)
-            }
-        })
-        .await;
-    }
+    on_every_node(&urls, "lists the edited query", |url| async move {
+        let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
+        listed
+            .iter()
+            .any(|a| a.id == watch.id && a.query == "okapi")
+            && listed.iter().any(|a| a.id == witness.id)
+    })
+    .await;
 
     // A story of the old query, then one of the new, on other nodes.
     let zebra = publish_word(&urls[2], "zebrafinch", 1).await;
@@ -564,18 +549,16 @@ async fn a_feed_source_is_the_clusters_polled_by_one_node_at_a_time_and_taken_ov
         .expect("add source");
     assert_eq!(resp.status(), 201);
     let source: newsterm_api::SourceInfo = resp.json().await.expect("source");
-    for url in &urls {
-        until(&format!("{url} lists the source"), || {
-            let (url, source) = (url.clone(), source.clone());
-            async move {
-                sources_on(&url)
-                    .await
-                    .iter()
-                    .any(|s| s.id == source.id && s.url == source.url)
-            }
-        })
-        .await;
-    }
+    on_every_node(&urls, "lists the source", |url| {
+        let source = source.clone();
+        async move {
+            sources_on(&url)
+                .await
+                .iter()
+                .any(|s| s.id == source.id && s.url == source.url)
+        }
+    })
+    .await;
     // Added again on node 3 (the same URL): refused.
     let resp = http()
         .post(format!("{}/api/sources", urls[2]))
@@ -676,13 +659,10 @@ async fn a_feed_source_is_the_clusters_polled_by_one_node_at_a_time_and_taken_ov
         .await
         .expect("remove");
     assert_eq!(resp.status(), 204);
-    for url in &alive {
-        until(&format!("{url} lists no source"), || {
-            let url = url.clone();
-            async move { sources_on(&url).await.is_empty() }
-        })
-        .await;
-    }
+    on_every_node(&alive, "lists no source", |url| async move {
+        sources_on(&url).await.is_empty()
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -715,13 +695,11 @@ async fn the_same_story_sent_to_two_nodes_at_once_is_stored_once() {
         statuses.sort_unstable();
         assert_eq!(statuses, [200, 201], "round {round}");
         assert_eq!(id1, id2, "round {round}: two stories for one");
-        for url in &urls {
-            until(&format!("{url} finds {word}"), || {
-                let (url, word) = (url.clone(), word.clone());
-                async move { found(&url, &word).await >= 1 }
-            })
-            .await;
-        }
+        on_every_node(&urls, &format!("finds {word}"), |url| {
+            let word = word.clone();
+            async move { found(&url, &word).await >= 1 }
+        })
+        .await;
     }
     // Every node stored each story once.
     let last = common::markdown_story("Walrus count last", "walruslast");

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Server, get_json, http, publish, wait_indexed};
+use common::{Server, get_json, get_text, http, publish, run, wait_indexed};
 use futures_util::StreamExt;
 use newsterm_api::{EventInfo, Headline, PublishAck, ReadReport, SearchResponse, TopEntry};
 use newsterm_story::Story;
@@ -339,14 +339,7 @@ async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
     wait_indexed(url, killed_seq(url, &flash).await).await;
     let found: SearchResponse = get_json(format!("{url}/api/search?q=volcano")).await;
     assert_eq!(found.total, 0, "a withdrawn story leaves search");
-    let feed = http()
-        .get(format!("{url}/feeds/top.atom"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let feed = get_text(format!("{url}/feeds/top.atom")).await;
     assert!(
         !feed.contains("<title type=\"text\">Volcano erupts"),
         "{feed}"
@@ -432,14 +425,14 @@ async fn read_counts_each_reader_once_per_story() {
 fn eval_events_scores_a_labelled_file() {
     let dir = tempfile::tempdir().unwrap();
     let set = dir.path().join("set.jsonl");
-    let (ok, _, err) = newsterm(&["eval-events", "--write-set", set.to_str().unwrap()]);
+    let (ok, _, err) = run(&["eval-events", "--write-set", set.to_str().unwrap()]);
     assert!(ok, "{err}");
     // The first hundred stories of the bundled set keep the test quick.
     let text = std::fs::read_to_string(&set).unwrap();
     let head: Vec<&str> = text.lines().take(100).collect();
     let small = dir.path().join("small.jsonl");
     std::fs::write(&small, head.join("\n")).unwrap();
-    let (ok, out, err) = newsterm(&["eval-events", small.to_str().unwrap(), "--scale", "0"]);
+    let (ok, out, err) = run(&["eval-events", small.to_str().unwrap(), "--scale", "0"]);
     assert!(ok, "{err}");
     assert!(out.contains("100 stories"), "{out}");
     for line in [
@@ -460,22 +453,9 @@ fn eval_events_scores_a_labelled_file() {
     }
     // A file that is not a labelled set is refused by name.
     std::fs::write(&small, "{\"not\": \"a story\"}\n").unwrap();
-    let (ok, _, err) = newsterm(&["eval-events", small.to_str().unwrap(), "--scale", "0"]);
+    let (ok, _, err) = run(&["eval-events", small.to_str().unwrap(), "--scale", "0"]);
     assert!(!ok);
     assert!(err.contains("small.jsonl"), "{err}");
-}
-
-fn newsterm(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(common::BIN)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run newsterm");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[tokio::test]
@@ -492,12 +472,12 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
     );
     std::fs::write(&first, &first_text).unwrap();
     let first = first.to_str().unwrap();
-    let (ok, out, err) = newsterm(&["publish", "--server", url, first]);
+    let (ok, out, err) = run(&["publish", "--server", url, first]);
     assert!(ok, "{err}");
     let id = out.split_whitespace().nth(1).expect("id").to_string();
 
     // A correction marks a revision: without --update it is refused.
-    let (ok, _, err) = newsterm(&["publish", "--server", url, "--correction", "x", first]);
+    let (ok, _, err) = run(&["publish", "--server", url, "--correction", "x", first]);
     assert!(!ok);
     assert!(err.contains("--update"), "{err}");
 
@@ -508,7 +488,7 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
     )
     .unwrap();
     let note = "An earlier version gave the number of guests as 300.";
-    let (ok, out, err) = newsterm(&[
+    let (ok, out, err) = run(&[
         "publish",
         "--server",
         url,
@@ -526,7 +506,7 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
         newsterm_story::RevisionKind::Correction
     );
     assert_eq!(corrected.mark.note.as_deref(), Some(note));
-    let (ok, shown, err) = newsterm(&["show", "--server", url, &id]);
+    let (ok, shown, err) = run(&["show", "--server", url, &id]);
     assert!(ok, "{err}");
     let at_note = shown.find(&format!("Correction: {note}"));
     let at_body = shown.find("Firefighters battled");
@@ -536,16 +516,16 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
     );
 
     // A reason is required, the story must exist.
-    let (ok, _, err) = newsterm(&["withdraw", "--server", url, "--reason", " ", &id]);
+    let (ok, _, err) = run(&["withdraw", "--server", url, "--reason", " ", &id]);
     assert!(!ok);
     assert!(err.contains("reason"), "{err}");
     let unknown = newsterm_story::StoryId::new().to_string();
-    let (ok, _, err) = newsterm(&["withdraw", "--server", url, "--reason", "r", &unknown]);
+    let (ok, _, err) = run(&["withdraw", "--server", url, "--reason", "r", &unknown]);
     assert!(!ok);
     assert!(err.contains("does not exist"), "{err}");
 
     let reason = "The fire was at another hotel";
-    let (ok, out, err) = newsterm(&["withdraw", "--server", url, "--reason", reason, &id]);
+    let (ok, out, err) = run(&["withdraw", "--server", url, "--reason", reason, &id]);
     assert!(ok, "{err}");
     assert!(
         out.contains(&format!("{id} withdrawn (revision 3")),
@@ -554,14 +534,14 @@ async fn a_story_is_corrected_and_withdrawn_from_the_command_line() {
     let killed: Story = get_json(format!("{url}/api/stories/{id}")).await;
     assert!(killed.is_withdrawn());
     assert_eq!(killed.mark.note.as_deref(), Some(reason));
-    let (ok, shown, err) = newsterm(&["show", "--server", url, &id]);
+    let (ok, shown, err) = run(&["show", "--server", url, &id]);
     assert!(ok, "{err}");
     assert!(shown.contains(&format!("WITHDRAWN: {reason}")), "{shown}");
     // Once withdrawn, a story takes nothing more, and says why.
-    let (ok, _, err) = newsterm(&["withdraw", "--server", url, "--reason", "again", &id]);
+    let (ok, _, err) = run(&["withdraw", "--server", url, "--reason", "again", &id]);
     assert!(!ok);
     assert!(err.contains("withdrawn"), "{err}");
-    let (ok, _, err) = newsterm(&["publish", "--server", url, "--update", &id, first]);
+    let (ok, _, err) = run(&["publish", "--server", url, "--update", &id, first]);
     assert!(!ok);
     assert!(err.contains("withdrawn"), "{err}");
 }

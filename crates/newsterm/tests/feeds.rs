@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
-use common::{BIN, Server, get_json, health, http, import_lines, publish, wait_indexed};
+use common::{Server, get_json, health, http, import_lines, publish, run, wait_indexed};
 use newsterm_api::{Headline, SourceInfo};
 
 fn rss(items: &[(&str, &str, &str)]) -> String {
@@ -111,25 +111,13 @@ impl FeedServer {
     }
 }
 
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN).args(args).output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 async fn headlines(url: &str, q: &str) -> Vec<Headline> {
-    http()
-        .get(format!("{url}/api/headlines"))
-        .query(&[("q", q), ("limit", "50")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let url = reqwest::Url::parse_with_params(
+        &format!("{url}/api/headlines"),
+        [("q", q), ("limit", "50")],
+    )
+    .expect("headlines URL");
+    get_json(url).await
 }
 
 // The feed server runs on this test's runtime while the test blocks on

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 
 use std::time::{Duration, Instant};
 
-use common::{BIN, Server, get_json, health, http, publish, wait_indexed};
+use common::{BIN, Server, get_json, health, http, newsterm, publish, stdout_of, wait_indexed};
 use newsterm_api::{EntityFacets, SearchResponse};
 use newsterm_story::Story;
 use newsterm_story::tags::EntityType;
@@ -184,16 +184,8 @@ fn tag_command_reports_bad_lines_and_carries_on() {
 fn import_untagged(url: &str, dir: &std::path::Path, lines: &str) {
     let jsonl = dir.join("archive.jsonl");
     std::fs::write(&jsonl, lines).unwrap();
-    let out = Command::new(BIN)
-        .args(["import", "--no-tag", "--server", url])
-        .arg(&jsonl)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let jsonl = jsonl.to_str().expect("utf-8 path");
+    stdout_of(&newsterm(&["import", "--no-tag", "--server", url, jsonl]));
 }
 
 #[tokio::test]
@@ -214,17 +206,9 @@ async fn an_archive_loaded_untagged_is_tagged_by_reindex_retag() {
     );
     assert!(server.terminate().success());
 
-    let out = Command::new(BIN)
-        .args(["reindex", "--retag", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("re-tagged and reindexed 1 story"));
+    let data_arg = data.to_str().expect("utf-8 path");
+    let out = stdout_of(&newsterm(&["reindex", "--retag", "--data", data_arg]));
+    assert!(out.contains("re-tagged and reindexed 1 story"), "{out}");
 
     let server = Server::start(&data);
     wait_indexed(&server.url, 1).await;

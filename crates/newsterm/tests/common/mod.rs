@@ -213,14 +213,7 @@ pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Bod
 }
 
 pub async fn health(url: &str) -> Health {
-    http()
-        .get(format!("{url}/healthz"))
-        .send()
-        .await
-        .expect("healthz")
-        .json()
-        .await
-        .expect("healthz json")
+    get_json(format!("{url}/healthz")).await
 }
 
 /// Waits (bounded) until the search index has committed `seq`.
@@ -284,6 +277,22 @@ pub fn with_stdin(args: &[&str], input: &str) -> std::process::Output {
         .write_all(input.as_bytes())
         .expect("write stdin");
     child.wait_with_output().expect("wait for newsterm")
+}
+
+/// Whether a finished command succeeded, with its standard output and
+/// standard error as text.
+pub fn outcome(out: &std::process::Output) -> (bool, String, String) {
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the `newsterm` binary with `args` and no input: whether it
+/// succeeded, and what it wrote to standard output and error.
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    outcome(&newsterm(args))
 }
 
 /// The standard output of a command that must have succeeded.
