@@ -1197,23 +1197,15 @@ pub(crate) fn tuned_to(query: Option<String>) -> Vec<Command> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::{count, enter, headline, key, monitor, noon, revision_info, story};
+    use crate::fixtures::{
+        count, enter, headline, hit_of, key, monitor, noon, revision_info, story,
+    };
     use newsterm_api::SearchHit;
     use newsterm_story::Priority;
 
     fn hit(n: u32) -> SearchHit {
         let h = headline(u64::from(n), Priority::Normal, &format!("Gaza story {n}"));
-        SearchHit {
-            id: h.id,
-            revision: 1,
-            headline: h.headline,
-            published: h.published,
-            priority: h.priority,
-            source: h.source,
-            score: 1.0,
-            snippet: format!("<b>Gaza</b> story {n}"),
-            topic: None,
-        }
+        hit_of(h, 1.0, &format!("<b>Gaza</b> story {n}"))
     }
 
     fn page(from: u32, to: u32, next: Option<&str>) -> SearchResponse {

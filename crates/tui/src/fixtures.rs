@@ -1,8 +1,8 @@
 //! Headlines, stories and screens for the tests.
 
 use newsterm_api::{
-    AlertDelivery, AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SourceHealth,
-    SourceInfo,
+    AlertDelivery, AlertHit, AlertInfo, EntityCount, Headline, RevisionInfo, SearchHit,
+    SourceHealth, SourceInfo,
 };
 use newsterm_story::tags::{Entity, EntityType, Figure, FigureKind, Quote, QuoteKind, Topic};
 use newsterm_story::{Block, Priority, Story, StoryContent, StoryId, Tags};
@@ -17,6 +17,21 @@ use crate::{App, Command, Update, render};
 /// 2024-05-03 12:00 UTC, the tests' "now".
 pub fn noon() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_714_737_600).unwrap()
+}
+
+/// A search hit for the story of a headline row.
+pub fn hit_of(h: Headline, score: f32, snippet: &str) -> SearchHit {
+    SearchHit {
+        id: h.id,
+        revision: h.revision,
+        headline: h.headline,
+        published: h.published,
+        priority: h.priority,
+        source: h.source,
+        score,
+        snippet: snippet.to_string(),
+        topic: h.topic,
+    }
 }
 
 pub fn headline(seq: u64, priority: Priority, text: &str) -> Headline {

@@ -764,8 +764,8 @@ mod tests {
     use crate::Update;
     use crate::app::tuned_to;
     use crate::fixtures::{
-        alert, alert_hit, count, draw, enter, headline, key, monitor, noon, revision_info, row_of,
-        screen, source, story, tagged_story,
+        alert, alert_hit, count, draw, enter, headline, hit_of, key, monitor, noon, revision_info,
+        row_of, screen, source, story, tagged_story,
     };
     use crate::{Command, Connection};
     use newsterm_api::Headline;
@@ -1302,15 +1302,8 @@ mod tests {
             response: newsterm_api::SearchResponse {
                 total: 1,
                 hits: vec![newsterm_api::SearchHit {
-                    id: h.id,
-                    revision: 1,
-                    headline: h.headline,
                     published: noon() - time::Duration::days(3),
-                    priority: h.priority,
-                    source: h.source,
-                    score: 2.0,
-                    snippet: "trucks entered <b>Gaza</b> &amp; Rafah".into(),
-                    topic: None,
+                    ..hit_of(h, 2.0, "trucks entered <b>Gaza</b> &amp; Rafah")
                 }],
                 next_cursor: None,
             },
@@ -1437,17 +1430,7 @@ mod tests {
         let hits = (0..n)
             .map(|i| {
                 let h = headline(u64::from(i), Priority::Normal, &format!("Roe story {i}"));
-                newsterm_api::SearchHit {
-                    id: h.id,
-                    revision: 1,
-                    headline: h.headline,
-                    published: h.published,
-                    priority: h.priority,
-                    source: h.source,
-                    score: 1.0,
-                    snippet: String::new(),
-                    topic: None,
-                }
+                hit_of(h, 1.0, "")
             })
             .collect();
         app.apply(Update::LatestStories {
