@@ -37,6 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         subscribers: None,
         alerts,
         stories: None,
+        behind: None,
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),

@@ -52,12 +52,14 @@ impl Transport {
 }
 
 pub const SIZES: [usize; 4] = [1, 100, 1_000, 10_000];
-const WARMUP: usize = 10;
+/// Stories published before the measured ones, while connections settle.
+pub(crate) const WARMUP: usize = 10;
 /// Subscribers connecting at once, to stay inside the listen backlog.
 const CONNECT_AT_ONCE: usize = 200;
 const NATS_SUBJECT: &str = "newsterm.bench.wire";
 
-fn stories_for(subscribers: usize) -> usize {
+/// Stories measured at a subscriber count: fewer the more subscribers.
+pub(crate) fn stories_for(subscribers: usize) -> usize {
     match subscribers {
         0..=100 => 300,
         101..=1_000 => 100,
@@ -67,7 +69,7 @@ fn stories_for(subscribers: usize) -> usize {
 
 /// Leave time for the fan-out to finish between stories, so the figure is
 /// latency and not a queue building up.
-fn pace(subscribers: usize) -> Duration {
+pub(crate) fn pace(subscribers: usize) -> Duration {
     Duration::from_micros(2_000 + 15 * subscribers as u64)
 }
 
@@ -85,12 +87,15 @@ pub fn run(config: &BenchConfig, floor: &Floor) -> Result<Vec<Figure>, BenchErro
     let mut figures = Vec::new();
     for &n in &sizes {
         for tokens in Tokens::BOTH {
-            let server = ServerProcess::start(&config.server_exe, &config.scratch, tokens)?;
+            let dir = Scratch::new(&config.scratch, "fanout");
+            let tokens_made = BenchTokens::provision(&dir.0, tokens)?;
+            let server = ServerProcess::start(&config.server_exe, &dir.0, &[])?;
             for transport in [Transport::Sse, Transport::Ws] {
-                let fig = measure(config, floor, transport, &server.url, &server.tokens, n)?;
+                let fig = measure(config, floor, transport, &server.url, &tokens_made, n)?;
                 figures.push(fig.with("tokens", tokens.name()));
             }
             drop(server);
+            drop(dir);
         }
         if let Ok(nats) = &nats {
             let none = BenchTokens::default();
@@ -107,7 +112,8 @@ pub fn run(config: &BenchConfig, floor: &Floor) -> Result<Vec<Figure>, BenchErro
     Ok(figures)
 }
 
-type Received = Vec<(u64, Instant)>;
+/// What one subscriber read: each event's sequence and when it arrived.
+pub(crate) type Received = Vec<(u64, Instant)>;
 
 fn measure(
     config: &BenchConfig,
@@ -128,32 +134,19 @@ fn measure(
         &format!("{} fan-out to {subscribers}", transport.name()),
     );
     let (sent, received) = rt.block_on(async {
-        // Every subscriber reports (seq, arrival) pairs on its own channel.
-        let mut subs = Vec::with_capacity(subscribers);
-        let (ready_tx, mut ready_rx) = mpsc::channel::<()>(subscribers.max(1));
-        let mut started = 0;
-        while started < subscribers {
-            let batch = CONNECT_AT_ONCE.min(subscribers - started);
-            for _ in 0..batch {
-                let url = url.to_string();
-                let ready = ready_tx.clone();
-                let token = tokens.read.clone();
-                subs.push(tokio::spawn(async move {
-                    let token = token.as_deref();
-                    match transport {
-                        Transport::Sse => sse_subscriber(&url, token, total, ready).await,
-                        Transport::Ws => ws_subscriber(&url, token, total, ready).await,
-                        Transport::Nats => nats_subscriber(&url, total, ready).await,
-                    }
-                }));
+        let subs = attach(subscribers, |_, ready| {
+            let url = url.to_string();
+            let token = tokens.read.clone();
+            async move {
+                let token = token.as_deref();
+                match transport {
+                    Transport::Sse => sse_subscriber(&url, token, total, ready).await,
+                    Transport::Ws => ws_subscriber(&url, token, total, ready).await,
+                    Transport::Nats => nats_subscriber(&url, NATS_SUBJECT, total, ready).await,
+                }
             }
-            for _ in 0..batch {
-                tokio::time::timeout(Duration::from_secs(60), ready_rx.recv())
-                    .await
-                    .map_err(|_| BenchError::Failed("subscribers did not connect".into()))?;
-            }
-            started += batch;
-        }
+        })
+        .await?;
         if transport != Transport::Nats {
             wait_for_subscribers(url, subscribers).await?;
         }
@@ -161,30 +154,65 @@ fn measure(
             Transport::Nats => publish_nats(url, &stories, subscribers, &bar).await?,
             _ => {
                 let token = tokens.publish.as_deref();
-                publish_http(url, token, stories, subscribers, &bar).await?
+                publish_http(&[url.to_string()], token, stories, subscribers, &bar).await?
             }
         };
-        let mut received = Vec::with_capacity(subscribers);
-        for s in subs {
-            received.push(s.await.map_err(|e| BenchError::Failed(e.to_string()))??);
-        }
-        Ok::<_, BenchError>((sent, received))
+        Ok::<_, BenchError>((sent, gather(subs).await?))
     })?;
     bar.finish_and_clear();
     rt.shutdown_timeout(Duration::from_secs(2));
-    Ok(summarize(
-        floor,
-        transport,
-        subscribers,
-        total,
-        &sent,
-        &received,
-    ))
+    let fig = Figure::new("fanout").with("transport", transport.name());
+    Ok(summarize(fig, floor, subscribers, total, &sent, &received))
 }
 
-fn summarize(
+/// Starts `n` subscribers, `subscriber(i, ready)` each, a batch at a time,
+/// and returns once every one has said it is attached (sent on `ready`).
+pub(crate) async fn attach<F, Fut>(
+    n: usize,
+    subscriber: F,
+) -> Result<Vec<tokio::task::JoinHandle<Result<Received, BenchError>>>, BenchError>
+where
+    F: Fn(usize, mpsc::Sender<()>) -> Fut,
+    Fut: std::future::Future<Output = Result<Received, BenchError>> + Send + 'static,
+{
+    let mut subs = Vec::with_capacity(n);
+    let (ready_tx, mut ready_rx) = mpsc::channel::<()>(n.max(1));
+    while subs.len() < n {
+        let batch = CONNECT_AT_ONCE.min(n - subs.len());
+        for _ in 0..batch {
+            subs.push(tokio::spawn(subscriber(subs.len(), ready_tx.clone())));
+        }
+        for _ in 0..batch {
+            tokio::time::timeout(Duration::from_secs(60), ready_rx.recv())
+                .await
+                .map_err(|_| {
+                    BenchError::Failed(format!(
+                        "subscribers did not connect ({} of {n} started)",
+                        subs.len()
+                    ))
+                })?;
+        }
+    }
+    Ok(subs)
+}
+
+/// What every subscriber read, once each has finished.
+pub(crate) async fn gather(
+    subs: Vec<tokio::task::JoinHandle<Result<Received, BenchError>>>,
+) -> Result<Vec<Received>, BenchError> {
+    let mut received = Vec::with_capacity(subs.len());
+    for s in subs {
+        received.push(s.await.map_err(|e| BenchError::Failed(e.to_string()))??);
+    }
+    Ok(received)
+}
+
+/// Adds to `fig` the latency of every delivery of the stories in `sent`
+/// (past the warm-up ones) from the start of its publish, how many were
+/// missed, and the cost of each extra delivery.
+pub(crate) fn summarize(
+    fig: Figure,
     floor: &Floor,
-    transport: Transport,
     subscribers: usize,
     total: usize,
     sent: &HashMap<u64, Instant>,
@@ -211,8 +239,7 @@ fn summarize(
         missed += (total - WARMUP).saturating_sub(got);
     }
     let p = Percentiles::of(&mut latencies);
-    let mut fig = Figure::new("fanout")
-        .with("transport", transport.name())
+    let mut fig = fig
         .with("subscribers", subscribers as u64)
         .with("stories", (total - WARMUP) as u64)
         .with("p50_us", r1(p.p50))
@@ -239,7 +266,7 @@ fn summarize(
 
 /// The server counts its live subscribers in `/healthz`; start publishing
 /// only when every one is attached to the wire.
-async fn wait_for_subscribers(url: &str, n: usize) -> Result<(), BenchError> {
+pub(crate) async fn wait_for_subscribers(url: &str, n: usize) -> Result<(), BenchError> {
     let http = newsterm_client::http();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -262,8 +289,11 @@ async fn wait_for_subscribers(url: &str, n: usize) -> Result<(), BenchError> {
     }
 }
 
-async fn publish_http(
-    url: &str,
+/// Publishes `stories` one at a time at the pace for `subscribers`, story
+/// `i` to the server `urls[i % urls.len()]`, and answers when each
+/// publish (by its wire sequence) was started.
+pub(crate) async fn publish_http(
+    urls: &[String],
     token: Option<&str>,
     stories: Vec<String>,
     subscribers: usize,
@@ -271,7 +301,8 @@ async fn publish_http(
 ) -> Result<HashMap<u64, Instant>, BenchError> {
     let http = newsterm_client::http();
     let mut sent = HashMap::new();
-    for story in stories {
+    for (i, story) in stories.into_iter().enumerate() {
+        let url = &urls[i % urls.len()];
         let t = Instant::now();
         let ack = crate::publish_markdown(&http, url, token, story).await?;
         sent.insert(ack.seq, t);
@@ -319,7 +350,7 @@ async fn publish_nats(
     Ok(sent)
 }
 
-async fn sse_subscriber(
+pub(crate) async fn sse_subscriber(
     url: &str,
     token: Option<&str>,
     want: usize,
@@ -409,8 +440,9 @@ async fn ws_subscriber(
     Ok(seen)
 }
 
-async fn nats_subscriber(
+pub(crate) async fn nats_subscriber(
     url: &str,
+    subject: &str,
     want: usize,
     ready: mpsc::Sender<()>,
 ) -> Result<Received, BenchError> {
@@ -418,7 +450,7 @@ async fn nats_subscriber(
         .await
         .map_err(|e| BenchError::Failed(format!("NATS connect: {e}")))?;
     let mut sub = client
-        .subscribe(NATS_SUBJECT)
+        .subscribe(subject.to_string())
         .await
         .map_err(|e| BenchError::Failed(format!("NATS subscribe: {e}")))?;
     // The subscription is registered with the server once a flush returns.
@@ -447,29 +479,44 @@ fn parse_u64(bytes: &[u8]) -> Option<u64> {
     std::str::from_utf8(bytes).ok()?.trim().parse().ok()
 }
 
-/// A `newsterm serve` child on a fresh data directory, killed on drop.
-struct ServerProcess {
+/// A scratch directory, removed on drop.
+pub(crate) struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    /// `scratch/newsterm-bench-<name>-<pid>`, empty.
+    pub fn new(scratch: &Path, name: &str) -> Scratch {
+        let dir = scratch.join(format!("newsterm-bench-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A `newsterm serve` child on a data directory, with the bench's limits
+/// and `extra` arguments; killed (SIGKILL) on drop, its directory left.
+pub(crate) struct ServerProcess {
     child: Child,
-    url: String,
-    tokens: BenchTokens,
-    dir: std::path::PathBuf,
+    pub url: String,
 }
 
 impl ServerProcess {
-    fn start(exe: &Path, scratch: &Path, tokens: Tokens) -> Result<ServerProcess, BenchError> {
-        let dir = scratch.join(format!("newsterm-bench-fanout-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let tokens = BenchTokens::provision(&dir, tokens)?;
+    pub fn start(exe: &Path, dir: &Path, extra: &[String]) -> Result<ServerProcess, BenchError> {
         let limits = crate::bench_limits();
         let mut child = Command::new(exe)
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(&dir)
+            .arg(dir)
             .arg("--max-streams")
             .arg(limits.max_streams.to_string())
             .arg("--max-streams-per-token")
             .arg(limits.max_streams_per_caller.to_string())
             .arg("--write-rate")
             .arg(limits.writes_per_second.to_string())
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -480,17 +527,15 @@ impl ServerProcess {
             .ok_or_else(|| BenchError::Failed("no stdout from newsterm serve".into()))?;
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line)?;
-        let url = line
-            .trim()
-            .strip_prefix("newsterm listening on ")
-            .ok_or_else(|| BenchError::Failed(format!("newsterm serve said {line:?}")))?
-            .to_string();
-        Ok(ServerProcess {
-            child,
-            url,
-            tokens,
-            dir,
-        })
+        let url = match line.trim().strip_prefix("newsterm listening on ") {
+            Some(url) => url.to_string(),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(BenchError::Failed(format!("newsterm serve said {line:?}")));
+            }
+        };
+        Ok(ServerProcess { child, url })
     }
 }
 
@@ -498,7 +543,6 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -560,7 +604,7 @@ impl Drop for NatsServer {
 
 /// Many subscribers need more sockets than the usual soft limit allows;
 /// raise it toward the hard limit.
-fn raise_fd_limit(want: usize) {
+pub(crate) fn raise_fd_limit(want: usize) {
     // SAFETY: getrlimit/setrlimit only read and write the struct passed.
     unsafe {
         let mut lim = libc::rlimit {

@@ -4,7 +4,9 @@
 //! latency should be read against — one loopback TCP round trip and one
 //! socket write on the same machine, measured in the same run; and
 //! standing-alert matching per story with 1k to 1M alerts, against
-//! evaluating every alert.
+//! evaluating every alert; and newsterm on a NATS JetStream cluster
+//! (`cluster`: publish throughput and latency with 1 and 3 nodes, a node's
+//! catch-up) beside plain JetStream.
 //!
 //! Each benchmark starts its own server in this process, on a fresh
 //! temporary data directory and a loopback port, with its own runtime
@@ -21,9 +23,11 @@
 
 mod alerts;
 mod archive;
+mod cluster;
 mod fanout;
 mod feeds;
 mod floor;
+pub mod nats;
 mod report;
 mod search;
 mod throughput;
@@ -44,7 +48,13 @@ pub struct BenchConfig {
     /// Only this many standing alerts (alerts); `None` runs every size.
     pub alerts: Option<usize>,
     /// Stories in the generated archive (search); `None` is 100,000.
+    /// For the cluster benchmark: stories published for its throughput
+    /// figures (`None` is 2,000), and at most this many for each latency
+    /// figure.
     pub stories: Option<usize>,
+    /// Stories a cluster node is behind when it catches up (cluster);
+    /// `None` is 100,000, 0 skips the catch-up.
+    pub behind: Option<usize>,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.
@@ -77,6 +87,10 @@ pub enum Which {
     /// Archive search against SQLite FTS5 and PostgreSQL; not part of
     /// `All` (its load alone takes minutes).
     Search,
+    /// newsterm nodes on a NATS JetStream cluster, beside plain
+    /// JetStream; not part of `All` (it starts NATS clusters and fills a
+    /// stream with 100,000 stories).
+    Cluster,
 }
 
 /// Why a benchmark could not run.
@@ -97,6 +111,9 @@ pub enum BenchError {
     /// An HTTP request failed.
     #[error("bench HTTP: {0}")]
     Http(#[from] reqwest::Error),
+    /// The NATS servers did not start.
+    #[error("bench NATS: {0}")]
+    Nats(#[from] nats::NatsError),
     /// A benchmark's own check failed; says which.
     #[error("{0}")]
     Failed(String),
@@ -130,6 +147,9 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
         for fig in search::run(config)? {
             report.add(fig);
         }
+    }
+    if config.which == Which::Cluster {
+        cluster::run(config, &floor, &mut report)?;
     }
     if matches!(config.which, Which::All | Which::Feeds) {
         for fig in feeds::run(config)? {

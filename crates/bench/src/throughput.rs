@@ -1,7 +1,7 @@
 //! Publish and import throughput over HTTP, against a fresh server.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::report::{Figure, Percentiles, r1};
 use crate::{BenchConfig, BenchError, BenchServer, Tokens, markdown_stories, progress};
@@ -30,33 +30,21 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
             PUBLISHES as u64,
             &format!("publish, {clients} client(s), tokens {}", tokens.name()),
         );
-        let (secs, mut lat) = rt.block_on(async {
-            let http = newsterm_client::http();
-            let started = Instant::now();
-            let mut tasks = Vec::new();
-            for c in 0..clients {
-                let http = http.clone();
-                let url = server.url.clone();
-                let token = server.tokens.publish.clone();
-                let stories = stories.clone();
-                let bar = bar.clone();
-                tasks.push(tokio::spawn(async move {
-                    let mut lat = Vec::new();
-                    for s in stories.iter().skip(c).step_by(clients) {
-                        let t = Instant::now();
-                        crate::publish_markdown(&http, &url, token.as_deref(), s.clone()).await?;
-                        lat.push(t.elapsed());
-                        bar.inc(1);
-                    }
-                    Ok::<_, BenchError>(lat)
-                }));
-            }
-            let mut all = Vec::new();
-            for t in tasks {
-                all.extend(t.await.map_err(|e| BenchError::Failed(e.to_string()))??);
-            }
-            Ok::<_, BenchError>((started.elapsed().as_secs_f64(), all))
-        })?;
+        let http = newsterm_client::http();
+        let (url, token) = (server.url.clone(), server.tokens.publish.clone());
+        let sent = rt.block_on(publish_concurrently(
+            clients,
+            &stories,
+            &bar,
+            move |_, s| {
+                let (http, url, token) = (http.clone(), url.clone(), token.clone());
+                async move {
+                    let ack = crate::publish_markdown(&http, &url, token.as_deref(), s).await?;
+                    Ok(ack.seq)
+                }
+            },
+        ))?;
+        let (secs, mut lat) = (sent.secs, sent.latencies);
         bar.finish_and_clear();
         let p = Percentiles::of(&mut lat);
         figures.push(
@@ -71,6 +59,60 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
         drop(server);
     }
     Ok(figures)
+}
+
+/// What concurrent publishers measured.
+pub(crate) struct Sent {
+    /// From the first send to the last answer.
+    pub secs: f64,
+    /// Each send's time to its answer.
+    pub latencies: Vec<Duration>,
+    /// The highest number a send answered (a wire sequence).
+    pub highest: u64,
+}
+
+/// `publishers` tasks at once, task `c` sending `stories[c]`,
+/// `stories[c + publishers]`, … one at a time with `send(c, story)`, each
+/// send timed to its answer.
+pub(crate) async fn publish_concurrently<F, Fut>(
+    publishers: usize,
+    stories: &Arc<Vec<String>>,
+    bar: &indicatif::ProgressBar,
+    send: F,
+) -> Result<Sent, BenchError>
+where
+    F: Fn(usize, String) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<u64, BenchError>> + Send + 'static,
+{
+    let send = Arc::new(send);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..publishers {
+        let (send, stories, bar) = (send.clone(), stories.clone(), bar.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut highest = 0;
+            for s in stories.iter().skip(c).step_by(publishers) {
+                let t = Instant::now();
+                highest = highest.max(send(c, s.clone()).await?);
+                latencies.push(t.elapsed());
+                bar.inc(1);
+            }
+            Ok::<_, BenchError>((latencies, highest))
+        }));
+    }
+    let mut sent = Sent {
+        secs: 0.0,
+        latencies: Vec::new(),
+        highest: 0,
+    };
+    for t in tasks {
+        let (latencies, highest) = t.await.map_err(|e| BenchError::Failed(e.to_string()))??;
+        sent.latencies.extend(latencies);
+        sent.highest = sent.highest.max(highest);
+    }
+    sent.secs = started.elapsed().as_secs_f64();
+    Ok(sent)
 }
 
 /// Stories/s through `POST /api/import` in batches of 1,000 lines, as

@@ -295,8 +295,10 @@ enum Command {
     },
     /// Measure publish, import and fan-out on this machine (use a release build).
     Bench {
-        /// all, floor, publish, import, fanout, alerts, feeds, or search
-        /// (archive search beside SQLite FTS5 and PostgreSQL; not in all).
+        /// all, floor, publish, import, fanout, alerts, feeds, search
+        /// (archive search beside SQLite FTS5 and PostgreSQL; not in all),
+        /// or cluster (nodes on a 3-server NATS JetStream cluster beside
+        /// plain JetStream; not in all).
         #[arg(default_value = "all")]
         which: String,
         /// Only this many subscribers (fan-out).
@@ -305,9 +307,15 @@ enum Command {
         /// Only this many standing alerts (alerts).
         #[arg(long)]
         alerts: Option<usize>,
-        /// Stories in the generated archive (search; default 100,000).
+        /// Stories in the generated archive (search; default 100,000), or
+        /// published for the throughput figures (cluster; default 2,000,
+        /// and at most this many for each latency figure).
         #[arg(long)]
         stories: Option<usize>,
+        /// Stories a node is behind when it catches up (cluster; default
+        /// 100,000; 0 skips the catch-up).
+        #[arg(long)]
+        behind: Option<usize>,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -503,6 +511,7 @@ async fn run(cli: Cli) -> Result<()> {
             subscribers,
             alerts,
             stories,
+            behind,
             json,
             feeds,
         } => {
@@ -515,8 +524,9 @@ async fn run(cli: Cli) -> Result<()> {
                 "alerts" => newsterm_bench::Which::Alerts,
                 "feeds" => newsterm_bench::Which::Feeds,
                 "search" => newsterm_bench::Which::Search,
+                "cluster" => newsterm_bench::Which::Cluster,
                 other => anyhow::bail!(
-                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts, feeds or search"
+                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts, feeds, search or cluster"
                 ),
             };
             let config = newsterm_bench::BenchConfig {
@@ -525,6 +535,7 @@ async fn run(cli: Cli) -> Result<()> {
                 subscribers,
                 alerts,
                 stories,
+                behind,
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,
