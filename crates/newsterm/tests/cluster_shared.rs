@@ -241,6 +241,142 @@ async fn live_nodes_are(urls: &[String], names: &[&str]) {
     .await;
 }
 
+/// Sends `request` until it is answered `want` (a node whose NATS
+/// server just came back refuses writes for a moment), and returns the
+/// answer.
+async fn once_up(
+    what: &str,
+    want: u16,
+    request: impl Fn() -> reqwest::RequestBuilder,
+) -> reqwest::Response {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let resp = request().send().await.expect(what);
+        if resp.status() == want {
+            return resp;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: still {} {}",
+            resp.status(),
+            resp.text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Adds an alert on `word` through `on`, publishes a story naming it
+/// there, and waits until `watcher` lists the alert and records the hit.
+async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
+    let alert: AlertInfo = once_up("add an alert", 201, || {
+        http()
+            .post(format!("{on}/api/alerts"))
+            .json(&serde_json::json!({"name": word, "query": word}))
+    })
+    .await
+    .json()
+    .await
+    .expect("alert");
+    let id = alert.id;
+    until(
+        &format!("{watcher} lists the alert on {word}"),
+        || async move {
+            let listed: Vec<AlertInfo> = common::get_json(format!("{watcher}/api/alerts")).await;
+            listed.iter().any(|a| a.id == id)
+        },
+    )
+    .await;
+    let body = format!(
+        "---\nheadline: \"Sighting of {word}\"\nsource: Wire\npublished: 2024-05-01T12:00:00Z\n---\n\nBird watchers counted {word} nests.\n"
+    );
+    let ack: PublishAck = once_up("publish", 201, || {
+        http()
+            .post(format!("{on}/api/stories"))
+            .header("content-type", "text/markdown")
+            .body(body.clone())
+    })
+    .await
+    .json()
+    .await
+    .expect("ack");
+    let story = ack.id.to_string();
+    until(&format!("{watcher} records the hit on {word}"), || {
+        let story = story.clone();
+        async move {
+            let hits: Vec<AlertHit> =
+                common::get_json(format!("{watcher}/api/alerts/{id}/hits")).await;
+            hits.iter().any(|h| h.story.id.to_string() == story)
+        }
+    })
+    .await;
+}
+
+/// Node 1 talks to NATS server 1 alone (it learns of the others from it
+/// and fails over to them while it is down); node 2, when there are more
+/// servers, to the others first. Server 1 is killed with SIGKILL and
+/// started again; node 1's watches of the shared buckets (alerts,
+/// sources, users and tokens) must take up again: an alert, a source and
+/// a token made afterwards through node 2 (the same node with one
+/// server) hold on node 1.
+async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
+    let mut nats = NatsCluster::start(servers);
+    let dirs = data_dirs(servers.min(2));
+    let first = nats.url(0);
+    let mut nodes = vec![common::Server::start_with(
+        dirs[0].path(),
+        &["--nats", &first, "--node", "node1"],
+    )];
+    if servers > 1 {
+        nodes.push(node(dirs[1].path(), &nats, 1, servers, &[]));
+    }
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let (watcher, writer) = (&urls[0], &urls[urls.len() - 1]);
+    alert_fires_on(writer, watcher, "zebrafinch").await;
+
+    nats.kill9(0);
+    if servers > 1 {
+        alert_fires_on(writer, watcher, "kingfisher").await;
+    }
+    nats.restart(0);
+
+    alert_fires_on(writer, watcher, "okapi").await;
+    let source: newsterm_api::SourceInfo = once_up("add a source", 201, || {
+        http().post(format!("{writer}/api/sources")).json(
+            &serde_json::json!({"url": "http://feeds.example.org/okapi.xml", "name": "Okapi"}),
+        )
+    })
+    .await
+    .json()
+    .await
+    .expect("source");
+    let sid = source.id;
+    until(&format!("{watcher} lists the source"), || async move {
+        sources_on(watcher).await.iter().any(|s| s.id == sid)
+    })
+    .await;
+    let data = dirs[dirs.len() - 1].path();
+    add_user(data, "ana", "admin", None);
+    let token = token_for(data, "ana", None);
+    until(
+        &format!("{watcher} takes the token made after the restart"),
+        || {
+            let token = token.clone();
+            async move { alerts_status(watcher, &token).await == 200 }
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_nodes_shared_records_follow_again_after_its_only_nats_server_is_killed_and_restarted() {
+    shared_records_follow_after_a_nats_server_restart(1).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_nodes_shared_records_follow_through_failover_and_after_its_nats_server_restarts() {
+    shared_records_follow_after_a_nats_server_restart(3).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_alerts_webhook_is_sent_once_across_the_cluster_while_nodes_leave_join_and_die() {
     let nats = NatsCluster::start(3);
