@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         alerts,
         stories: None,
         behind: None,
+        partitions: None,
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),

@@ -104,6 +104,11 @@ impl Archive {
         }
     }
 
+    /// The publication times stories get: `[start, end)`, Unix seconds.
+    pub fn span() -> (i64, i64) {
+        (END - SPAN, END)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.articles.is_empty()
     }

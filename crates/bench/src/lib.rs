@@ -4,9 +4,11 @@
 //! latency should be read against — one loopback TCP round trip and one
 //! socket write on the same machine, measured in the same run; and
 //! standing-alert matching per story with 1k to 1M alerts, against
-//! evaluating every alert; and newsterm on a NATS JetStream cluster
-//! (`cluster`: publish throughput and latency with 1 and 3 nodes, a node's
-//! catch-up) beside plain JetStream.
+//! evaluating every alert. Apart from these: archive search beside SQLite
+//! FTS5 and PostgreSQL (`search`), the same archive split into time
+//! partitions with queries scattered and gathered (`partitions`), and
+//! newsterm on a NATS JetStream cluster (`cluster`: publish throughput and
+//! latency with 1 and 3 nodes, a node's catch-up) beside plain JetStream.
 //!
 //! Each benchmark starts its own server in this process, on a fresh
 //! temporary data directory and a loopback port, with its own runtime
@@ -28,6 +30,7 @@ mod fanout;
 mod feeds;
 mod floor;
 pub mod nats;
+mod partitions;
 mod report;
 mod search;
 mod throughput;
@@ -47,14 +50,17 @@ pub struct BenchConfig {
     pub subscribers: Option<usize>,
     /// Only this many standing alerts (alerts); `None` runs every size.
     pub alerts: Option<usize>,
-    /// Stories in the generated archive (search); `None` is 100,000.
-    /// For the cluster benchmark: stories published for its throughput
-    /// figures (`None` is 2,000), and at most this many for each latency
-    /// figure.
+    /// Stories in the generated archive (search, partitions); `None` is
+    /// 100,000. For the cluster benchmark: stories published for its
+    /// throughput figures (`None` is 2,000), and at most this many for
+    /// each latency figure.
     pub stories: Option<usize>,
     /// Stories a cluster node is behind when it catches up (cluster);
     /// `None` is 100,000, 0 skips the catch-up.
     pub behind: Option<usize>,
+    /// How many time partitions to split the archive into, one build and
+    /// one query run each (partitions); `None` is 1, 4 and 16.
+    pub partitions: Option<Vec<usize>>,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.
@@ -91,6 +97,9 @@ pub enum Which {
     /// JetStream; not part of `All` (it starts NATS clusters and fills a
     /// stream with 100,000 stories).
     Cluster,
+    /// The search bench's archive split into time partitions, queries
+    /// scattered and gathered; not part of `All`.
+    Partitions,
 }
 
 /// Why a benchmark could not run.
@@ -114,6 +123,9 @@ pub enum BenchError {
     /// The NATS servers did not start.
     #[error("bench NATS: {0}")]
     Nats(#[from] nats::NatsError),
+    /// A search index failed.
+    #[error("bench search index: {0}")]
+    Search(#[from] newsterm_search::SearchError),
     /// A benchmark's own check failed; says which.
     #[error("{0}")]
     Failed(String),
@@ -150,6 +162,11 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
     }
     if config.which == Which::Cluster {
         cluster::run(config, &floor, &mut report)?;
+    }
+    if config.which == Which::Partitions {
+        for fig in partitions::run(config)? {
+            report.add(fig);
+        }
     }
     if matches!(config.which, Which::All | Which::Feeds) {
         for fig in feeds::run(config)? {

@@ -24,14 +24,14 @@ use crate::archive::{Archive, BenchQuery, Class, queries};
 use crate::report::{Figure, r1};
 use crate::{BenchConfig, BenchError, BenchServer, progress};
 
-const SEED: u64 = 20_261_201;
-const QUERIES: usize = 1_000;
+pub(crate) const SEED: u64 = 20_261_201;
+pub(crate) const QUERIES: usize = 1_000;
 const BATCH: u64 = 1_000;
 const READ_AFTER_WRITE: usize = 1_000;
 const ACK_SAMPLES: usize = 200;
 
 /// Latency percentiles in milliseconds.
-fn percentiles(samples: &mut [f64]) -> (f64, f64, f64) {
+pub(crate) fn percentiles(samples: &mut [f64]) -> (f64, f64, f64) {
     if samples.is_empty() {
         return (f64::NAN, f64::NAN, f64::NAN);
     }
@@ -40,12 +40,17 @@ fn percentiles(samples: &mut [f64]) -> (f64, f64, f64) {
     (at(0.5), at(0.9), at(0.99))
 }
 
-fn r2(x: f64) -> f64 {
+pub(crate) fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
 /// One figure per class and one overall, for one system.
-fn query_figures(system: &'static str, stories: u64, timed: &[(Class, f64)]) -> Vec<Figure> {
+pub(crate) fn query_figures(
+    bench: &'static str,
+    system: &str,
+    stories: u64,
+    timed: &[(Class, f64)],
+) -> Vec<Figure> {
     let mut by_class: BTreeMap<Class, Vec<f64>> = BTreeMap::new();
     for (class, ms) in timed {
         by_class.entry(*class).or_default().push(*ms);
@@ -56,7 +61,7 @@ fn query_figures(system: &'static str, stories: u64, timed: &[(Class, f64)]) -> 
         let n = samples.len() as u64;
         let (p50, p90, p99) = percentiles(samples);
         out.push(
-            Figure::new("search")
+            Figure::new(bench)
                 .with("system", system)
                 .with("stories", stories)
                 .with("class", class.to_string())
@@ -73,7 +78,7 @@ fn query_figures(system: &'static str, stories: u64, timed: &[(Class, f64)]) -> 
     out
 }
 
-fn dir_bytes(path: &Path) -> u64 {
+pub(crate) fn dir_bytes(path: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(path) else {
         return std::fs::metadata(path).map_or(0, |m| m.len());
     };
@@ -250,7 +255,7 @@ fn newsterm(
     bar.finish_and_clear();
     publishing.store(false, Ordering::Relaxed);
     let _ = rt.block_on(publisher);
-    figures.extend(query_figures("newsterm", stories, &timed));
+    figures.extend(query_figures("search", "newsterm", stories, &timed));
 
     figures.push(read_after_write(&rt, &http, &server.url)?);
     Ok(figures)
@@ -457,7 +462,7 @@ fn fts5(
     bar.finish_and_clear();
     drop(conn);
     let _ = std::fs::remove_dir_all(&dir);
-    figures.extend(query_figures("sqlite-fts5", stories, &timed));
+    figures.extend(query_figures("search", "sqlite-fts5", stories, &timed));
     Ok(figures)
 }
 
@@ -752,6 +757,6 @@ fn postgres(
         .zip(times.chunks(2))
         .map(|(q, pair)| (q.class, pair.iter().sum()))
         .collect();
-    figures.extend(query_figures("postgresql", stories, &timed));
+    figures.extend(query_figures("search", "postgresql", stories, &timed));
     Ok(figures)
 }

@@ -296,9 +296,10 @@ enum Command {
     /// Measure publish, import and fan-out on this machine (use a release build).
     Bench {
         /// all, floor, publish, import, fanout, alerts, feeds, search
-        /// (archive search beside SQLite FTS5 and PostgreSQL; not in all),
-        /// or cluster (nodes on a 3-server NATS JetStream cluster beside
-        /// plain JetStream; not in all).
+        /// (archive search beside SQLite FTS5 and PostgreSQL), partitions
+        /// (the same archive split into time partitions, queries scattered
+        /// and gathered) or cluster (nodes on a 3-server NATS JetStream
+        /// cluster beside plain JetStream); the last three are not in all.
         #[arg(default_value = "all")]
         which: String,
         /// Only this many subscribers (fan-out).
@@ -307,15 +308,19 @@ enum Command {
         /// Only this many standing alerts (alerts).
         #[arg(long)]
         alerts: Option<usize>,
-        /// Stories in the generated archive (search; default 100,000), or
-        /// published for the throughput figures (cluster; default 2,000,
-        /// and at most this many for each latency figure).
+        /// Stories in the generated archive (search, partitions; default
+        /// 100,000), or published for the throughput figures (cluster;
+        /// default 2,000, and at most this many for each latency figure).
         #[arg(long)]
         stories: Option<usize>,
         /// Stories a node is behind when it catches up (cluster; default
         /// 100,000; 0 skips the catch-up).
         #[arg(long)]
         behind: Option<usize>,
+        /// Partition counts to build and query, comma-separated
+        /// (partitions; default 1,4,16).
+        #[arg(long, value_delimiter = ',')]
+        partitions: Option<Vec<usize>>,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -512,6 +517,7 @@ async fn run(cli: Cli) -> Result<()> {
             alerts,
             stories,
             behind,
+            partitions,
             json,
             feeds,
         } => {
@@ -525,8 +531,9 @@ async fn run(cli: Cli) -> Result<()> {
                 "feeds" => newsterm_bench::Which::Feeds,
                 "search" => newsterm_bench::Which::Search,
                 "cluster" => newsterm_bench::Which::Cluster,
+                "partitions" => newsterm_bench::Which::Partitions,
                 other => anyhow::bail!(
-                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts, feeds, search or cluster"
+                    "unknown benchmark `{other}`: use all, floor, publish, import, fanout, alerts, feeds, search, partitions or cluster"
                 ),
             };
             let config = newsterm_bench::BenchConfig {
@@ -536,6 +543,7 @@ async fn run(cli: Cli) -> Result<()> {
                 alerts,
                 stories,
                 behind,
+                partitions,
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,

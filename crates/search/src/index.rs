@@ -25,6 +25,7 @@ use crate::analyzer::{ANALYZER, NewstermTokenizer};
 use crate::compile::compile;
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
+use crate::scatter::QueryStats;
 use crate::schema::{Fields, id_key, ulid_of};
 use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
@@ -344,6 +345,64 @@ impl SearchIndex {
         query: &Query,
         opts: &SearchOptions,
     ) -> Result<SearchResponse, SearchError> {
+        self.search_scored(query, opts, None)
+    }
+
+    /// The statistics relevance reads for `query` here (committed and
+    /// staged stories): the first phase of a search scattered over
+    /// partitions, which sum them ([`QueryStats::add`]) so every
+    /// partition scores with the statistics of the whole archive.
+    pub fn query_stats(&self, query: &Query) -> Result<QueryStats, SearchError> {
+        use tantivy::query::Bm25StatisticsProvider;
+        let (searcher, mut stats) = {
+            let live = self.live();
+            (live.searcher.clone(), live.tier.stats().for_query(query))
+        };
+        stats.docs += Bm25StatisticsProvider::total_num_docs(&searcher)?;
+        for field in newsterm_query::Field::ALL {
+            if let Some(index_field) = self.fields.get(field) {
+                stats.tokens[field as usize] += searcher.total_num_tokens(index_field)?;
+            }
+        }
+        let mut words = Vec::new();
+        query_words(query, &mut words);
+        words.sort();
+        words.dedup();
+        for (field, word) in words {
+            if let Some(index_field) = self.fields.get(field) {
+                let indexed = searcher.doc_freq(&Term::from_field_text(index_field, &word))?;
+                let staged = stats.doc_freq(field, &word);
+                stats.set_doc_freq(field, &word, staged + indexed);
+            }
+        }
+        Ok(QueryStats(stats))
+    }
+
+    /// [`SearchIndex::search`], scoring as if the stories `elsewhere`
+    /// counts (the other partitions' [`SearchIndex::query_stats`], summed)
+    /// were in this index too: the second phase of a scattered search,
+    /// whose pages [`crate::gather`] merges into the page one index
+    /// holding every partition would answer.
+    pub fn search_with_stats(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+        elsewhere: &QueryStats,
+    ) -> Result<SearchResponse, SearchError> {
+        self.search_scored(query, opts, Some(&elsewhere.0))
+    }
+
+    /// Index segments in the last commit (each is searched in turn).
+    pub fn segments(&self) -> usize {
+        self.live().searcher.segment_readers().len()
+    }
+
+    fn search_scored(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+        elsewhere: Option<&TierStats>,
+    ) -> Result<SearchResponse, SearchError> {
         let limit = opts.limit.min(MAX_LIMIT);
         let cursor = opts.cursor.as_deref().map(Cursor::decode).transpose()?;
         let (offset, after) = match (opts.sort, cursor) {
@@ -367,7 +426,7 @@ impl SearchIndex {
 
         // One short read lock: the searcher, the staged changes, and the
         // staged statistics of the query's words.
-        let (searcher, staged, tier_stats) = {
+        let (searcher, staged, mut tier_stats) = {
             let live = self.live();
             (
                 live.searcher.clone(),
@@ -375,6 +434,9 @@ impl SearchIndex {
                 live.tier.stats().for_query(query),
             )
         };
+        if let Some(elsewhere) = elsewhere {
+            tier_stats.merge(elsewhere);
+        }
         let stats = Stats {
             searcher: &searcher,
             tier: &tier_stats,

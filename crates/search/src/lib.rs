@@ -30,6 +30,7 @@ mod compile;
 mod error;
 mod index;
 mod ranking;
+mod scatter;
 mod schema;
 mod score;
 mod snippet;
@@ -40,4 +41,5 @@ pub use error::SearchError;
 pub use index::{
     MAX_LIMIT, MAX_RELEVANCE_OFFSET, MAX_STAGED, SearchIndex, SearchOptions, Sort, StoryTexts,
 };
+pub use scatter::{QueryStats, gather, published_bounds};
 pub use volume::Buckets;

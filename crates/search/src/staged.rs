@@ -45,7 +45,7 @@ pub(crate) struct Tier {
 }
 
 /// BM25 statistics of the staged documents.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct TierStats {
     pub docs: u64,
     pub tokens: [u64; FIELDS],
@@ -71,6 +71,20 @@ impl TierStats {
 
     pub fn set_doc_freq(&mut self, field: Field, term: &str, n: u64) {
         self.doc_freq[field as usize].insert(term.into(), n);
+    }
+
+    /// Adds `other`'s documents, tokens and document frequencies, as if
+    /// its documents were counted here too.
+    pub fn merge(&mut self, other: &TierStats) {
+        self.docs += other.docs;
+        for (mine, theirs) in self.tokens.iter_mut().zip(other.tokens) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.doc_freq.iter_mut().zip(&other.doc_freq) {
+            for (term, n) in theirs {
+                *mine.entry(term.clone()).or_default() += n;
+            }
+        }
     }
 
     fn add(&mut self, doc: &Document) {
