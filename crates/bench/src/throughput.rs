@@ -10,10 +10,16 @@ const PUBLISHES: usize = 4_000;
 const IMPORT_LINES: usize = 40_000;
 const IMPORT_BATCH: usize = 1_000;
 
+/// Publishes measured while a bulk import runs against the same server.
+const PUBLISHES_BESIDE_IMPORT: usize = 1_000;
+
 /// Stories/s for one publisher sending one story at a time, then for 8
 /// publishers at once (whose writes the engine groups into shared
 /// transactions); each in local mode and with tokens on (every publish
-/// carrying an editor's bearer token, checked and rate-counted).
+/// carrying an editor's bearer token, checked and rate-counted). Then one
+/// publisher again while `POST /api/import` runs without pause against
+/// the same server, untagged and tagged: the ack latency beside a bulk
+/// import, to read against the idle one-client row of the same run.
 pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
     let stories = Arc::new(markdown_stories(&config.corpus, PUBLISHES, ""));
@@ -30,31 +36,69 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
             PUBLISHES as u64,
             &format!("publish, {clients} client(s), tokens {}", tokens.name()),
         );
-        let http = newsterm_client::http();
-        let (url, token) = (server.url.clone(), server.tokens.publish.clone());
-        let sent = rt.block_on(publish_concurrently(
-            clients,
-            &stories,
-            &bar,
-            move |_, s| {
-                let (http, url, token) = (http.clone(), url.clone(), token.clone());
-                async move {
-                    let ack = crate::publish_markdown(&http, &url, token.as_deref(), s).await?;
-                    Ok(ack.seq)
-                }
-            },
-        ))?;
-        let (secs, mut lat) = (sent.secs, sent.latencies);
+        let (secs, mut lat) = rt.block_on(publish_all(&server, &stories, clients, &bar))?;
         bar.finish_and_clear();
         let p = Percentiles::of(&mut lat);
         figures.push(
             Figure::new("publish")
                 .with("clients", clients as u64)
                 .with("tokens", tokens.name())
+                .with("beside", "nothing")
                 .with("stories", PUBLISHES as u64)
                 .with("stories_per_s", r1(PUBLISHES as f64 / secs))
                 .with("ack_p50_us", r1(p.p50))
                 .with("ack_p99_us", r1(p.p99)),
+        );
+        drop(server);
+    }
+    let mine = Arc::new(markdown_stories(
+        &config.corpus,
+        PUBLISHES_BESIDE_IMPORT,
+        "beside-import ",
+    ));
+    for tag in [false, true] {
+        let beside = if tag {
+            "import, tagged"
+        } else {
+            "import, untagged"
+        };
+        let server = BenchServer::start(&config.scratch, "publish-beside-import")?;
+        let bar = progress(
+            PUBLISHES_BESIDE_IMPORT as u64,
+            &format!("publish, 1 client, beside an {beside}"),
+        );
+        let (secs, mut lat, imported) = rt.block_on(async {
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let importer = tokio::spawn(import_until(
+                server.url.clone(),
+                config.corpus.clone(),
+                tag,
+                stop.clone(),
+            ));
+            // The import is under way before the first publish.
+            while server.progress().last_seq == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+            let measured = publish_all(&server, &mine, 1, &bar).await;
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let imported = importer
+                .await
+                .map_err(|e| BenchError::Failed(e.to_string()))??;
+            let (secs, lat) = measured?;
+            Ok::<_, BenchError>((secs, lat, imported))
+        })?;
+        bar.finish_and_clear();
+        let p = Percentiles::of(&mut lat);
+        figures.push(
+            Figure::new("publish")
+                .with("clients", 1u64)
+                .with("tokens", Tokens::Off.name())
+                .with("beside", beside)
+                .with("stories", PUBLISHES_BESIDE_IMPORT as u64)
+                .with("stories_per_s", r1(PUBLISHES_BESIDE_IMPORT as f64 / secs))
+                .with("ack_p50_us", r1(p.p50))
+                .with("ack_p99_us", r1(p.p99))
+                .with("imported_meanwhile", imported),
         );
         drop(server);
     }
@@ -113,6 +157,71 @@ where
     }
     sent.secs = started.elapsed().as_secs_f64();
     Ok(sent)
+}
+
+/// Publishes `stories` from `clients` publishers at once, each waiting
+/// for its ack before sending the next; the seconds taken and every ack
+/// latency.
+async fn publish_all(
+    server: &BenchServer,
+    stories: &Arc<Vec<String>>,
+    clients: usize,
+    bar: &indicatif::ProgressBar,
+) -> Result<(f64, Vec<Duration>), BenchError> {
+    let http = newsterm_client::http();
+    let (url, token) = (server.url.clone(), server.tokens.publish.clone());
+    let sent = publish_concurrently(clients, stories, bar, move |_, s| {
+        let (http, url, token) = (http.clone(), url.clone(), token.clone());
+        async move {
+            let ack = crate::publish_markdown(&http, &url, token.as_deref(), s).await?;
+            Ok(ack.seq)
+        }
+    })
+    .await?;
+    Ok((sent.secs, sent.latencies))
+}
+
+/// Imports the corpus in batches of [`IMPORT_BATCH`] lines, as `newsterm
+/// import` sends them, again and again (each pass's headlines numbered
+/// apart, so nothing is a repeat) until `stop`; how many were imported.
+async fn import_until(
+    url: String,
+    corpus: Vec<String>,
+    tag: bool,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Result<u64, BenchError> {
+    let http = newsterm_client::http();
+    let mut imported = 0u64;
+    let mut pass = 0u64;
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        let lines: Vec<String> = corpus
+            .iter()
+            .cycle()
+            .skip((pass as usize * IMPORT_BATCH) % corpus.len().max(1))
+            .take(IMPORT_BATCH)
+            .enumerate()
+            .filter_map(|(i, line)| numbered_line(line, &format!(" (import {pass}.{i})")))
+            .collect();
+        pass += 1;
+        imported += import_batch(&http, &url, lines.join("\n"), tag)
+            .await?
+            .imported;
+    }
+    Ok(imported)
+}
+
+/// A JSON line with `suffix` added to its headline (`title` or
+/// `headline`); `None` when the line is not a JSON object.
+fn numbered_line(line: &str, suffix: &str) -> Option<String> {
+    let mut value: serde_json::Value = serde_json::from_str(line).ok()?;
+    let object = value.as_object_mut()?;
+    for key in ["title", "headline"] {
+        if let Some(serde_json::Value::String(text)) = object.get_mut(key) {
+            text.push_str(suffix);
+            break;
+        }
+    }
+    Some(value.to_string())
 }
 
 /// Stories/s through `POST /api/import` in batches of 1,000 lines, as
