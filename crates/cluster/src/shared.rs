@@ -64,7 +64,10 @@ pub struct Following {
     /// Every live key and its value.
     pub current: BTreeMap<String, Bytes>,
     /// Every change after `current`, in the bucket's order; ends only
-    /// when the connection is closed for good.
+    /// when the connection is closed for good. When the watch's consumer
+    /// is lost (its NATS server killed, a reconnect, a missed idle
+    /// heartbeat), async-nats makes it again from the last revision
+    /// delivered, so no change is skipped; the loss is logged.
     pub changes: futures_util::stream::BoxStream<'static, Change>,
 }
 
@@ -237,7 +240,7 @@ impl SharedBucket {
                 let got = match entry {
                     Ok(entry) => Some(change(entry)),
                     Err(e) => {
-                        tracing::warn!(bucket = %name, error = %e, "watch of a shared bucket failed");
+                        tracing::warn!(bucket = %name, error = %e, "watch of a shared bucket interrupted; following again from the last revision seen");
                         None
                     }
                 };

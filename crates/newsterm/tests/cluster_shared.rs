@@ -25,12 +25,21 @@ async fn alerts_status(url: &str, token: &str) -> u16 {
 }
 
 /// Polls (bounded) until `check` holds, naming `what` if it never does.
-async fn until<F, Fut>(what: &str, mut check: F)
+async fn until<F, Fut>(what: &str, check: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
 {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    until_within(30, what, check).await;
+}
+
+/// [`until`] with `secs` seconds to hold.
+async fn until_within<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
     while !check().await {
         assert!(Instant::now() < deadline, "never happened: {what}");
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -265,6 +274,12 @@ async fn once_up(
     }
 }
 
+/// How long a node may take to follow again once its NATS server is
+/// gone: a lost consumer is noticed after missed idle heartbeats (5 s
+/// each), and made again only once the bucket's stream, whose leader may
+/// have been on the killed server, has elected another.
+const RECOVERY: u64 = 90;
+
 /// Adds an alert on `word` through `on`, publishes a story naming it
 /// there, and waits until `watcher` lists the alert and records the hit.
 async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
@@ -278,7 +293,8 @@ async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
     .await
     .expect("alert");
     let id = alert.id;
-    until(
+    until_within(
+        RECOVERY,
         &format!("{watcher} lists the alert on {word}"),
         || async move {
             let listed: Vec<AlertInfo> = common::get_json(format!("{watcher}/api/alerts")).await;
@@ -300,14 +316,18 @@ async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
     .await
     .expect("ack");
     let story = ack.id.to_string();
-    until(&format!("{watcher} records the hit on {word}"), || {
-        let story = story.clone();
-        async move {
-            let hits: Vec<AlertHit> =
-                common::get_json(format!("{watcher}/api/alerts/{id}/hits")).await;
-            hits.iter().any(|h| h.story.id.to_string() == story)
-        }
-    })
+    until_within(
+        RECOVERY,
+        &format!("{watcher} records the hit on {word}"),
+        || {
+            let story = story.clone();
+            async move {
+                let hits: Vec<AlertHit> =
+                    common::get_json(format!("{watcher}/api/alerts/{id}/hits")).await;
+                hits.iter().any(|h| h.story.id.to_string() == story)
+            }
+        },
+    )
     .await;
 }
 
@@ -350,14 +370,17 @@ async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
     .await
     .expect("source");
     let sid = source.id;
-    until(&format!("{watcher} lists the source"), || async move {
-        sources_on(watcher).await.iter().any(|s| s.id == sid)
-    })
+    until_within(
+        RECOVERY,
+        &format!("{watcher} lists the source"),
+        || async move { sources_on(watcher).await.iter().any(|s| s.id == sid) },
+    )
     .await;
     let data = dirs[dirs.len() - 1].path();
     add_user(data, "ana", "admin", None);
     let token = token_for(data, "ana", None);
-    until(
+    until_within(
+        RECOVERY,
         &format!("{watcher} takes the token made after the restart"),
         || {
             let token = token.clone();
