@@ -288,13 +288,30 @@ impl EntityTagger<'_> {
                 continue;
             }
             let multi = s.end - s.first >= 2;
+            // A given name before an organisation's word is a person only where the
+            // word is also a surname ("Robert Service", not "Douglas Police"), and
+            // no one says "the" before a person's name.
             let person_name = s.type_id == PERSON
-                && multi
+                && s.end - s.first == 2
                 && view.gaz[s.first].has(kind::FIRST_NAME)
-                && s.end - s.first == 2;
-            let org_word = multi && !person_name && has_org_word(view, s.first, s.end);
+                && SURNAME_ORG_WORDS.contains(&last)
+                && s.first
+                    .checked_sub(1)
+                    .is_none_or(|j| view.lower[j] != "the");
+            let org_head = multi
+                && s.type_id != MISC
+                && view.is_capitalized(s.end - 1)
+                && ORG_HEADS.contains(&last);
+            let org_word =
+                multi && !person_name && (org_head || has_org_word(view, s.first, s.end));
+            // A lone organisation's word ("the Army said") names no one.
+            let lone_org = s.type_id == PERSON
+                && !multi
+                && view.is_capitalized(s.first)
+                && ORG_WORDS.contains(&last)
+                && !SURNAME_ORG_WORDS.contains(&last);
             let web = s.end - s.first == 1 && is_web_address(view.word(s.first));
-            if org_word || web || self.is_subsidiary(view, s) {
+            if org_word || lone_org || web || self.is_subsidiary(view, s) {
                 s.type_id = ORG;
             }
         }
@@ -724,6 +741,7 @@ impl EntityTagger<'_> {
                         e.canonical = org.to_string();
                     } else if let Some(f) = gaz.find_place(name)
                         && f.entry.org.is_none()
+                        && !ORG_WORDS.contains(&name.to_lowercase().as_str())
                         && let Some((p, _)) =
                             gaz.pick_place(&f, &ctx, qualifiers.get(&s.first).copied(), false)
                         && p.kind != PlaceKind::Town
@@ -931,6 +949,7 @@ const ORG_WORDS: &[&str] = &[
     "guard",
     "patrol",
     "service",
+    "services",
     "network",
     "airlines",
     "airways",
@@ -1002,6 +1021,27 @@ const ORG_WORDS: &[&str] = &[
     "corps",
     "squadron",
     "team",
+];
+
+/// Words of [`ORG_WORDS`] that are also surnames: after a given name they end a
+/// person's name ("Robert Service", "Charlotte Church", "Margaret Court").
+const SURNAME_ORG_WORDS: &[&str] = &["church", "court", "service", "post", "press"];
+
+/// Last words that make a name an organisation's where they end it ("Cal Fire",
+/// "Penske Auto", "Duke Energy"), though not where they lead it ("Fire Emblem").
+const ORG_HEADS: &[&str] = &[
+    "fire",
+    "rescue",
+    "auto",
+    "automotive",
+    "foods",
+    "pharma",
+    "telecom",
+    "insurance",
+    "logistics",
+    "energy",
+    "aviation",
+    "shipping",
 ];
 
 /// Last words that make a name something other than a person, organisation or

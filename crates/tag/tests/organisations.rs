@@ -135,3 +135,80 @@ fn names_with_an_organisations_word_are_organisations() {
         tags.entities
     );
 }
+
+#[test]
+fn a_first_name_before_an_organisations_noun_is_no_person() {
+    // A first word that could be a given name ("Cal", "Douglas", "Ryan") does not
+    // make a person of an agency, a force, a council or a company.
+    for (text, name) in [
+        (
+            "Cal Fire said the blaze had burned 5,000 acres by Tuesday.",
+            "Cal Fire",
+        ),
+        (
+            "Evacuations were ordered on Monday, said Cal Fire.",
+            "Cal Fire",
+        ),
+        (
+            "Officers from Douglas Police arrested two men on Friday.",
+            "Douglas Police",
+        ),
+        (
+            "Jack Council voted on Tuesday to close the library.",
+            "Jack Council",
+        ),
+        (
+            "Shares of Penske Auto rose 4 percent on Monday.",
+            "Penske Auto",
+        ),
+        (
+            "The contract went to Ryan Air Services, the ministry said.",
+            "Ryan Air Services",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+    // People whose surname is such a noun stay people.
+    for (text, name) in [
+        (
+            "Robert Service wrote poems about the Yukon.",
+            "Robert Service",
+        ),
+        ("Senator Frank Church led the committee.", "Frank Church"),
+    ] {
+        let types = types_of(text, name);
+        assert_eq!(types, [EntityType::Person], "{name:?} in {text:?}");
+    }
+}
+
+#[test]
+fn an_organisations_noun_is_no_person_when_it_stands_alone() {
+    // "People's Army": the possessive splits the name, and the head left on its
+    // own is still an army, not someone called Army; a saint's name before a
+    // hospital or a university names the institution.
+    for (text, noun) in [
+        (
+            "Pyongyang said the Korean People's Army [KPA] was on alert. \"Officers of the \
+             Korean People's Army were sent to the border,\" it said.",
+            "Army",
+        ),
+        (
+            "Patients were taken to St. Francis Hospital in Hartford.",
+            "Francis Hospital",
+        ),
+        (
+            "She studies at Saint Louis University and plays for the chess team.",
+            "Louis University",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            !tags
+                .entities
+                .iter()
+                .any(|e| e.text == noun && e.kind == EntityType::Person),
+            "{noun:?} taken for a person in {text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
