@@ -261,6 +261,16 @@ impl EntityTagger<'_> {
             !(matches!(s.type_id, LOC | MISC) && self.gazetteer.is_celestial(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
+        // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
+        // name after it.
+        for s in spans.iter_mut().filter(|s| s.type_id != MISC) {
+            if s.end - s.first >= 2
+                && view.sent_start[s.first]
+                && SENTENCE_OPENERS.contains(&view.lower[s.first].as_str())
+            {
+                s.first += 1;
+            }
+        }
         // "Wong Kwok-kin", "Lee Cheuk-yan": a hyphenated given name after a surname
         // belongs to the name.
         for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
@@ -1021,6 +1031,43 @@ const ORG_WORDS: &[&str] = &[
     "corps",
     "squadron",
     "team",
+];
+
+/// Words that open a sentence before a name without being part of it: "Unlike
+/// Chrysler, Ford …", "Despite Smith's objections …".
+const SENTENCE_OPENERS: &[&str] = &[
+    "unlike",
+    "like",
+    "despite",
+    "although",
+    "though",
+    "while",
+    "whilst",
+    "after",
+    "before",
+    "meanwhile",
+    "however",
+    "including",
+    "since",
+    "following",
+    "during",
+    "without",
+    "unless",
+    "until",
+    "besides",
+    "whereas",
+    "yesterday",
+    "today",
+    "tonight",
+    "moreover",
+    "furthermore",
+    "nevertheless",
+    "nonetheless",
+    "instead",
+    "perhaps",
+    "because",
+    "when",
+    "if",
 ];
 
 /// Words of [`ORG_WORDS`] that are also surnames: after a given name they end a

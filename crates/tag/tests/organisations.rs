@@ -212,3 +212,18 @@ fn an_organisations_noun_is_no_person_when_it_stands_alone() {
         );
     }
 }
+
+#[test]
+fn a_sentences_opening_word_is_no_part_of_the_name_after_it() {
+    let tags = tagger().tag("Unlike Chrysler, Ford did not ask the government for a loan.");
+    assert!(
+        tags.entities.iter().all(|e| !e.text.starts_with("Unlike")),
+        "{:?}",
+        tags.entities
+    );
+    assert!(
+        tags.entities.iter().any(|e| e.text == "Chrysler"),
+        "{:?}",
+        tags.entities
+    );
+}
