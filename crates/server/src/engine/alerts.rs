@@ -299,6 +299,8 @@ impl Alerts {
 /// The alerter thread: matches each stored revision the follower yields,
 /// reading the previous revision from the store when needed.
 pub(super) fn run_alerter(alerts: &Alerts, reader: &Reader, mut from_writer: Follower) {
+    // Alerts never slow a publish.
+    super::background::lower_priority();
     loop {
         let story = match from_writer.next(Duration::from_secs(3600)) {
             Next::Story(story) => story,

@@ -9,6 +9,8 @@
 use std::sync::RwLock;
 
 use newsterm_event::{Features, Grouper, Placement, TopEvent};
+
+use super::background::map_on_cores;
 use newsterm_store::{NewRevision, Reader, StoreError, Write};
 use newsterm_story::{Story, StoryId};
 use time::OffsetDateTime;
@@ -92,15 +94,24 @@ impl Events {
             Revision(Box<(NewRevision, Features)>),
             Withdraw(StoryId, String),
         }
-        let read: Vec<Read> = writes
+        let revisions: Vec<Result<NewRevision, (StoryId, String)>> =
+            writes.into_iter().map(Write::into_revision).collect();
+        // A bulk import's features are read on every core.
+        let features = map_on_cores(&revisions, 64, |r| {
+            r.as_ref()
+                .ok()
+                .map(|rev| Features::of(&rev.content, &rev.tags))
+        });
+        let read: Vec<Read> = revisions
             .into_iter()
-            .map(|w| {
-                let rev = match w.into_revision() {
-                    Ok(rev) => rev,
-                    Err((id, reason)) => return Read::Withdraw(id, reason),
-                };
-                let features = Features::of(&rev.content, &rev.tags);
-                Read::Revision(Box::new((rev, features)))
+            .zip(features)
+            .map(|(r, features)| match (r, features) {
+                (Ok(rev), Some(features)) => Read::Revision(Box::new((rev, features))),
+                (Ok(rev), None) => {
+                    let features = Features::of(&rev.content, &rev.tags);
+                    Read::Revision(Box::new((rev, features)))
+                }
+                (Err((id, reason)), _) => Read::Withdraw(id, reason),
             })
             .collect();
         let mut grouper = self.write_lock();

@@ -16,6 +16,7 @@ const MAX_PENDING: usize = 20_000;
 /// commit lacks, read from the store), committing every [`COMMIT_EVERY`]
 /// or [`MAX_PENDING`] stories, and once more when the writer stops.
 pub(super) fn run(index: &SearchIndex, indexed_seq: &AtomicU64, mut from_writer: Follower) {
+    super::background::lower_priority();
     let mut pending = 0usize;
     let mut oldest_pending: Option<Instant> = None;
     loop {

@@ -44,6 +44,7 @@
 mod aggregates;
 mod alerts;
 mod applied;
+pub(crate) mod background;
 mod events;
 mod handoff;
 mod indexer;
@@ -408,7 +409,19 @@ impl Engine {
         // An index built by another version (schema or analyzer changed)
         // is started afresh; the indexer then rebuilds it from the store,
         // which is the source of truth.
-        let (index, recreated) = SearchIndex::open_or_recreate(&data_dir.index())?;
+        // tantivy's indexing and merge threads start with the index
+        // writer and inherit the priority of the thread that opens it:
+        // a lowered one, so indexing and merges yield to publishes.
+        let index_dir = data_dir.index();
+        let (index, recreated) = std::thread::scope(|scope| {
+            scope
+                .spawn(|| {
+                    background::lower_priority();
+                    SearchIndex::open_or_recreate(&index_dir)
+                })
+                .join()
+                .map_err(|_| EngineError::Thread("index opener", std::io::Error::other("panicked")))
+        })??;
         if recreated {
             tracing::warn!(
                 "search index was built by another version; rebuilding it from the store"

@@ -53,6 +53,7 @@ pub(crate) fn run(
     index: &SearchIndex,
     progress: &RetagProgress,
 ) {
+    super::background::lower_priority();
     let mut after = 0;
     let mut uncommitted = 0u64;
     let mut failures = 0u64;

@@ -8,13 +8,14 @@ use std::time::{Duration, Instant};
 
 use newsterm_query::Document;
 use newsterm_search::SearchIndex;
-use newsterm_store::{Placed, Placement, Reader, StoreError, Writer};
+use newsterm_store::{Placed, Placement, Reader, StoreError, Write, Writer};
 use newsterm_story::{Story, StoryId};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 use super::applied::{Applied, Outcome};
+use super::background::map_on_cores;
 use super::events::{Events, Planned};
 use super::handoff::Handoff;
 use super::log::LogEntry;
@@ -28,6 +29,10 @@ const PLACE_ATTEMPTS: u32 = 30;
 
 /// Most writes the writer puts in one transaction.
 const MAX_BATCH: usize = 2048;
+/// Requests of at most this many writes (publishes, revisions) that
+/// queued beside larger ones (imports) are stored before them, in their
+/// own transaction.
+const SMALL_REQUEST: usize = 8;
 
 /// Where a stored revision goes next.
 pub(super) struct FanOut {
@@ -44,8 +49,9 @@ pub(super) struct FanOut {
 }
 
 /// Takes whatever requests have queued up, stores their writes in one
-/// durable transaction, announces each stored revision in sequence
-/// order, and only then answers the requests.
+/// durable transaction (the small requests first, in one of their own,
+/// when a bulk import queued beside them), announces each stored
+/// revision in sequence order, and only then answers the requests.
 pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out: &FanOut) {
     let mut forgot = Instant::now();
     while let Some(first) = rx.blocking_recv() {
@@ -60,72 +66,95 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
                 Err(_) => break,
             }
         }
-        let sizes: Vec<usize> = requests.iter().map(|r| r.writes.len()).collect();
-        let now = OffsetDateTime::now_utc();
-        let writes: Vec<Placed> = requests
-            .iter_mut()
-            .flat_map(|r| std::mem::take(&mut r.writes))
-            .map(|mut p| {
-                p.received = now;
-                p
-            })
-            .collect();
-        forget_keys(&mut writer, &mut forgot);
-        // Grouping comes before storing, so the event travels with the
-        // story; what the store then refuses (or finds it already has,
-        // by the publisher's idempotency key) is taken back out.
-        let mut to_store = Vec::with_capacity(writes.len());
-        let mut settle = Vec::with_capacity(writes.len());
-        let mut repeats: Vec<Option<StoryId>> = Vec::with_capacity(writes.len());
-        let (keys, writes): (Vec<_>, Vec<_>) = writes.into_iter().map(|p| (p.key, p.write)).unzip();
-        for (planned, key) in out.events.plan(writes).into_iter().zip(keys) {
-            match planned {
-                Planned::Store {
-                    write,
-                    new_story,
-                    withdrawn,
-                    exact: _,
-                } => {
-                    to_store.push(Placed {
-                        key,
-                        ..Placed::next(*write, now)
-                    });
-                    settle.push((new_story, withdrawn));
-                    repeats.push(None);
-                }
-                Planned::Repeat(earlier) => repeats.push(Some(earlier)),
-            }
-        }
-        match writer.place(to_store) {
-            Ok(results) => {
-                let stored: Vec<bool> = results
-                    .iter()
-                    .map(|r| matches!(r, Ok(Placement::Stored(_))))
-                    .collect();
-                out.events.settle(&settle, Some(&stored));
-                let mut results = out.settle_all(results).into_iter();
-                let mut answers = repeats.into_iter().map(|repeat| match repeat {
-                    Some(earlier) => Err(IngestError::Repeat(earlier)),
-                    None => results.next().unwrap_or_else(|| {
-                        Err(IngestError::Store("the store gave no answer".into()))
-                    }),
-                });
-                for (req, n) in requests.into_iter().zip(sizes) {
-                    let mine: Vec<_> = answers.by_ref().take(n).collect();
-                    let _ = req.reply.send(Ok(mine));
-                }
-            }
-            Err(e) => {
-                out.events.settle(&settle, None);
-                tracing::error!(error = %e, "store write failed; nothing stored");
-                let e = IngestError::from(e);
-                for req in requests {
-                    let _ = req.reply.send(Err(e.clone()));
-                }
+        // A publish waiting beside a bulk import is stored first, in a
+        // transaction of its own: its ack does not wait for the import's.
+        let (small, large): (Vec<_>, Vec<_>) = requests
+            .into_iter()
+            .partition(|r| r.writes.len() <= SMALL_REQUEST);
+        for group in [small, large] {
+            if !group.is_empty() {
+                store_requests(&mut writer, group, out, &mut forgot);
             }
         }
     }
     tracing::debug!("writer stopped");
+}
+
+/// Stores the writes of `requests` in one durable transaction, announces
+/// each stored revision in sequence order, and only then answers them.
+fn store_requests(
+    writer: &mut Writer,
+    mut requests: Vec<IngestRequest>,
+    out: &FanOut,
+    forgot: &mut Instant,
+) {
+    let sizes: Vec<usize> = requests.iter().map(|r| r.writes.len()).collect();
+    let now = OffsetDateTime::now_utc();
+    let writes: Vec<Placed> = requests
+        .iter_mut()
+        .flat_map(|r| std::mem::take(&mut r.writes))
+        .map(|mut p| {
+            p.received = now;
+            p
+        })
+        .collect();
+    forget_keys(writer, forgot);
+    // Grouping comes before storing, so the event travels with the
+    // story; what the store then refuses (or finds it already has,
+    // by the publisher's idempotency key) is taken back out.
+    let mut to_store = Vec::with_capacity(writes.len());
+    let mut settle = Vec::with_capacity(writes.len());
+    let mut repeats: Vec<Option<StoryId>> = Vec::with_capacity(writes.len());
+    let (keys, writes): (Vec<_>, Vec<_>) = writes.into_iter().map(|p| (p.key, p.write)).unzip();
+    for (planned, key) in out.events.plan(writes).into_iter().zip(keys) {
+        match planned {
+            Planned::Store {
+                write,
+                new_story,
+                withdrawn,
+                exact: _,
+            } => {
+                to_store.push(Placed {
+                    key,
+                    ..Placed::next(*write, now)
+                });
+                settle.push((new_story, withdrawn));
+                repeats.push(None);
+            }
+            Planned::Repeat(earlier) => repeats.push(Some(earlier)),
+        }
+    }
+    // The stories' analysis for search does not wait for the store:
+    // it runs beside the transaction and its fsync.
+    let (placed, docs) = place_beside_analysis(writer, to_store);
+    match placed {
+        Ok(results) => {
+            let stored: Vec<bool> = results
+                .iter()
+                .map(|r| matches!(r, Ok(Placement::Stored(_))))
+                .collect();
+            out.events.settle(&settle, Some(&stored));
+            let mut results = out.settle_all(results, docs).into_iter();
+            let mut answers = repeats.into_iter().map(|repeat| match repeat {
+                Some(earlier) => Err(IngestError::Repeat(earlier)),
+                None => results
+                    .next()
+                    .unwrap_or_else(|| Err(IngestError::Store("the store gave no answer".into()))),
+            });
+            for (req, n) in requests.into_iter().zip(sizes) {
+                let mine: Vec<_> = answers.by_ref().take(n).collect();
+                let _ = req.reply.send(Ok(mine));
+            }
+        }
+        Err(e) => {
+            out.events.settle(&settle, None);
+            tracing::error!(error = %e, "store write failed; nothing stored");
+            let e = IngestError::from(e);
+            for req in requests {
+                let _ = req.reply.send(Err(e.clone()));
+            }
+        }
+    }
 }
 
 /// Places each entry the replicated log delivers at the log's sequence,
@@ -210,7 +239,10 @@ pub(super) fn run_replica(
             Ok(Placement::Stored(story)) => Some(story),
             _ => None,
         }));
-        let outcomes: Vec<(u64, Outcome)> = seqs.into_iter().zip(out.settle_all(results)).collect();
+        let outcomes: Vec<(u64, Outcome)> = seqs
+            .into_iter()
+            .zip(out.settle_all(results, Vec::new()))
+            .collect();
         applied.record(outcomes, writer.log_seq());
     }
     tracing::debug!("writer stopped");
@@ -256,65 +288,136 @@ pub(super) fn restage(
     Ok(stories.len())
 }
 
+/// What the store answers a batch: each write's outcome, or an error
+/// for the whole transaction.
+type StoreAnswer = Result<Vec<Result<Placement, StoreError>>, StoreError>;
+/// A story as a write was expected to store it, and its analysis.
+type Analyzed = (Arc<Story>, Arc<Document>);
+/// A stored revision, whether this batch stored it (not a repeat), and
+/// its analysis when it was made beside the transaction.
+type Settled = (Arc<Story>, bool, Option<Arc<Document>>);
+
 /// Each story analyzed for matching, on every core when there are many
 /// (a bulk import): the staged search tier needs it before the ack.
 fn analyze(stories: &[&Arc<Story>]) -> Vec<Arc<Document>> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if stories.len() < 64 || workers < 2 {
-        return stories.iter().map(|s| Arc::new(Document::of(s))).collect();
-    }
-    let chunk = stories.len().div_ceil(workers);
+    map_on_cores(stories, 64, |s| Arc::new(Document::of(s)))
+}
+
+/// Stores `to_store` on this thread while another analyzes the stories
+/// the writes will store (their text, tags, id and event are known
+/// before the transaction), so the analysis costs the ack nothing while
+/// the transaction and its fsync run. The analyses come back one per
+/// write, `None` for a withdrawal (its text is read in the transaction).
+fn place_beside_analysis(
+    writer: &mut Writer,
+    to_store: Vec<Placed>,
+) -> (StoreAnswer, Vec<Option<Analyzed>>) {
+    let expected: Vec<Option<Arc<Story>>> = to_store.iter().map(expected_story).collect();
     std::thread::scope(|scope| {
-        let parts: Vec<_> = stories
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|s| Arc::new(Document::of(s)))
-                        .collect::<Vec<_>>()
+        let analysis = scope.spawn(|| {
+            let stories: Vec<&Arc<Story>> = expected.iter().flatten().collect();
+            let mut docs = analyze(&stories).into_iter();
+            expected
+                .iter()
+                .map(|s| {
+                    let s = s.as_ref()?;
+                    Some((s.clone(), docs.next()?))
                 })
-            })
-            .collect();
-        parts
-            .into_iter()
-            .zip(stories.chunks(chunk))
-            .flat_map(|(handle, part)| {
-                // Analysis does not panic on any story; should it, the
-                // part is analyzed again here rather than left out.
-                handle
-                    .join()
-                    .unwrap_or_else(|_| part.iter().map(|s| Arc::new(Document::of(s))).collect())
-            })
-            .collect()
+                .collect::<Vec<_>>()
+        });
+        let placed = writer.place(to_store);
+        // Should the analysis fail, the stories are analyzed after the
+        // store answered, as they were before.
+        let docs = analysis.join().unwrap_or_default();
+        (placed, docs)
     })
+}
+
+/// The story a write will store, as far as its analysis depends on it:
+/// text, tags, id and event (see `newsterm_query::story_values`).
+fn expected_story(placed: &Placed) -> Option<Arc<Story>> {
+    let Write::Revision(rev) = &placed.write else {
+        return None;
+    };
+    let id = match placed.id {
+        Some(id) if rev.first => id,
+        _ => rev.id,
+    };
+    Some(Arc::new(Story {
+        id,
+        revision: 0,
+        seq: 0,
+        content: rev.content.clone(),
+        tags: rev.tags.clone(),
+        received: placed.received,
+        mark: newsterm_story::RevisionMark {
+            event: rev.mark.event,
+            ..Default::default()
+        },
+    }))
+}
+
+/// Whether an analysis of `expected` holds for `stored`: the fields
+/// analysis reads are the same.
+fn same_analysis(expected: &Story, stored: &Story) -> bool {
+    expected.id == stored.id
+        && expected.mark.event == stored.mark.event
+        && expected.content == stored.content
+        && expected.tags == stored.tags
 }
 
 impl FanOut {
     /// Announces the revisions stored now (a repeat was announced when it
     /// was first stored), staged for search with their analysis, and
     /// gives the writer's answer for each.
+    ///
+    /// `docs` holds, per result, an analysis made while the store worked
+    /// (see [`place_beside_analysis`]); one missing, or made for other
+    /// fields than were stored, is made again here.
     fn settle_all(
         &self,
         results: Vec<Result<Placement, StoreError>>,
+        docs: Vec<Option<Analyzed>>,
     ) -> Vec<Result<Arc<Story>, IngestError>> {
-        let settled: Vec<Result<(Arc<Story>, bool), IngestError>> = results
+        let mut docs = docs.into_iter();
+        let settled: Vec<Result<Settled, IngestError>> = results
             .into_iter()
-            .map(|r| match r {
-                Ok(Placement::Stored(story)) => Ok((Arc::new(story), true)),
-                Ok(Placement::Repeat(story)) => Ok((Arc::new(story), false)),
-                Err(e) => Err(IngestError::from(e)),
+            .map(|r| {
+                let made = docs.next().flatten();
+                match r {
+                    Ok(Placement::Stored(story)) => {
+                        let doc = made
+                            .filter(|(expected, _)| same_analysis(expected, &story))
+                            .map(|(_, doc)| doc);
+                        Ok((Arc::new(story), true, doc))
+                    }
+                    Ok(Placement::Repeat(story)) => Ok((Arc::new(story), false, None)),
+                    Err(e) => Err(IngestError::from(e)),
+                }
             })
             .collect();
-        let stored: Vec<&Arc<Story>> = settled
+        let stored: Vec<(&Arc<Story>, &Option<Arc<Document>>)> = settled
             .iter()
             .filter_map(|r| r.as_ref().ok())
-            .filter(|(_, new)| *new)
-            .map(|(s, _)| s)
+            .filter(|(_, new, _)| *new)
+            .map(|(s, _, doc)| (s, doc))
             .collect();
-        for (story, doc) in stored.iter().zip(analyze(&stored)) {
-            self.announce(story, doc);
+        let missing: Vec<&Arc<Story>> = stored
+            .iter()
+            .filter(|(_, doc)| doc.is_none())
+            .map(|(s, _)| *s)
+            .collect();
+        let mut made_now = analyze(&missing).into_iter();
+        for (story, doc) in stored {
+            let doc = match doc {
+                Some(doc) => Some(doc.clone()),
+                None => made_now.next(),
+            };
+            if let Some(doc) = doc {
+                self.announce(story, doc);
+            }
         }
-        settled.into_iter().map(|r| r.map(|(s, _)| s)).collect()
+        settled.into_iter().map(|r| r.map(|(s, _, _)| s)).collect()
     }
 
     fn announce(&self, story: &Arc<Story>, doc: Arc<Document>) {

@@ -445,7 +445,13 @@ fn tag_all(
     std::thread::scope(|scope| {
         let handles: Vec<_> = contents
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(tag).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    // A bulk import's tagging yields to publishes.
+                    crate::engine::background::lower_priority();
+                    part.iter().map(tag).collect::<Vec<_>>()
+                })
+            })
             .collect();
         let mut tags = Vec::with_capacity(contents.len());
         for handle in handles {
