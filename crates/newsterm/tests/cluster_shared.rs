@@ -142,15 +142,12 @@ async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all
     .await;
 
     // Published on node 3: node 2's alert hits show it.
-    let resp = http()
-        .post(format!("{}/api/stories", urls[2]))
-        .header("content-type", "text/markdown")
-        .body(markdown_story("Zebra finches sighted", "zebrafinch"))
-        .send()
-        .await
-        .expect("publish");
-    assert_eq!(resp.status(), 201);
-    let ack: PublishAck = resp.json().await.expect("ack");
+    let ack = common::publish(
+        &urls[2],
+        "text/markdown",
+        markdown_story("Zebra finches sighted", "zebrafinch"),
+    )
+    .await;
     until("node 2 records the hit", || {
         let url = urls[1].clone();
         async move {
@@ -162,12 +159,11 @@ async fn an_alert_added_on_one_node_fires_on_another_and_its_removal_reaches_all
     .await;
 
     // Removed on node 2: gone from every node.
-    let resp = http()
-        .delete(format!("{}/api/alerts/{}", urls[1], alert.id))
-        .send()
-        .await
-        .expect("remove alert");
-    assert_eq!(resp.status(), 204);
+    delete(
+        &format!("{}/api/alerts/{}", urls[1], alert.id),
+        "remove alert",
+    )
+    .await;
     on_every_node(&urls, "no longer lists the alert", |url| async move {
         let listed: Vec<AlertInfo> = common::get_json(format!("{url}/api/alerts")).await;
         listed.is_empty()
@@ -229,16 +225,10 @@ async fn publish_word(url: &str, word: &str, n: usize) -> String {
     let body = format!(
         "---\nheadline: \"Sighting {word} {n}\"\nsource: Wire {n}\npublished: 2024-05-01T12:00:00Z\n---\n\nBird watchers counted {n} {word} nests, number {n} of the season.\n"
     );
-    let resp = http()
-        .post(format!("{url}/api/stories"))
-        .header("content-type", "text/markdown")
-        .body(body)
-        .send()
+    common::publish(url, "text/markdown", body)
         .await
-        .expect("publish");
-    assert_eq!(resp.status(), 201);
-    let ack: PublishAck = resp.json().await.expect("ack");
-    ack.id.to_string()
+        .id
+        .to_string()
 }
 
 /// Waits until every node in `urls` sees exactly `names` as live.
@@ -575,12 +565,11 @@ async fn an_alert_edited_on_one_node_fires_by_its_new_query_on_every_node_and_st
     .await;
 
     // Removed on node 3: gone on every node, and no node matches it again.
-    let resp = http()
-        .delete(format!("{}/api/alerts/{}", urls[2], watch.id))
-        .send()
-        .await
-        .expect("remove alert");
-    assert_eq!(resp.status(), 204);
+    delete(
+        &format!("{}/api/alerts/{}", urls[2], watch.id),
+        "remove alert",
+    )
+    .await;
     for url in &urls {
         until(&format!("{url} has no alert {}", watch.id), || {
             let url = url.clone();
@@ -812,12 +801,7 @@ async fn a_feed_source_is_the_clusters_polled_by_one_node_at_a_time_and_taken_ov
         async move { sources_on(&url).await.iter().all(|s| s.paused) }
     })
     .await;
-    let resp = http()
-        .delete(format!("{}/api/sources/{}", alive[1], source.id))
-        .send()
-        .await
-        .expect("remove");
-    assert_eq!(resp.status(), 204);
+    delete(&format!("{}/api/sources/{}", alive[1], source.id), "remove").await;
     on_every_node(&alive, "lists no source", |url| async move {
         sources_on(&url).await.is_empty()
     })
@@ -878,4 +862,10 @@ async fn the_same_story_sent_to_two_nodes_at_once_is_stored_once() {
             assert_eq!(found(url, &format!("walrus{round}")).await, 1, "{url}");
         }
     }
+}
+
+/// DELETEs `url` (`what` names it in a failure) and asserts 204.
+async fn delete(url: &str, what: &str) {
+    let resp = http().delete(url).send().await.expect(what);
+    assert_eq!(resp.status(), 204, "{what}");
 }
