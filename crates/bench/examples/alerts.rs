@@ -39,6 +39,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         stories: None,
         behind: None,
         partitions: None,
+        sample: None,
+        count_every: None,
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),

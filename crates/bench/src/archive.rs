@@ -37,6 +37,19 @@ const SOURCES: [&str; 12] = [
 struct Article {
     headline: String,
     paragraphs: Vec<String>,
+    /// What varying the headline draws from the generator.
+    headline_draws: Vec<Draw>,
+    /// What varying each paragraph draws.
+    paragraph_draws: Vec<Vec<Draw>>,
+}
+
+/// What [`Archive::vary`] draws from the generator for one token: a
+/// name's roll (and the name it is swapped for, on a roll of 0), or one
+/// digit for each digit of a number.
+#[derive(Debug, Clone, Copy)]
+enum Draw {
+    Name,
+    Digits(u32),
 }
 
 /// The generator.
@@ -73,6 +86,8 @@ impl Archive {
                     .map(|b| b.text().to_string())
                     .filter(|t| !t.is_empty())
                     .collect(),
+                headline_draws: Vec::new(),
+                paragraph_draws: Vec::new(),
             })
             .filter(|a| !a.paragraphs.is_empty())
             .collect();
@@ -96,12 +111,27 @@ impl Archive {
         }
         let mut names: Vec<String> = name_set.iter().cloned().collect();
         names.sort();
-        Archive {
+        let mut archive = Archive {
             articles,
             names,
             name_set,
             seed,
+        };
+        let draws: Vec<(Vec<Draw>, Vec<Vec<Draw>>)> = archive
+            .articles
+            .iter()
+            .map(|a| {
+                (
+                    archive.draws(&a.headline),
+                    a.paragraphs.iter().map(|p| archive.draws(p)).collect(),
+                )
+            })
+            .collect();
+        for (article, (headline, paragraphs)) in archive.articles.iter_mut().zip(draws) {
+            article.headline_draws = headline;
+            article.paragraph_draws = paragraphs;
         }
+        archive
     }
 
     /// The publication times stories get: `[start, end)`, Unix seconds.
@@ -142,6 +172,71 @@ impl Archive {
                 _ => "normal",
             },
             source: SOURCES[rng.usize(..SOURCES.len())],
+        }
+    }
+
+    /// The publication time of story `i` (Unix seconds), as
+    /// [`Archive::story`] makes it, without making its text: the same
+    /// draws from the generator, replayed from what each text draws.
+    /// Finding which stories a time partition holds costs this, not
+    /// the generation of every story.
+    pub fn published(&self, i: u64) -> i64 {
+        let mut rng = fastrand::Rng::with_seed(self.seed ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let n = self.articles.len();
+        let hot = |rng: &mut fastrand::Rng| ((rng.f64().powi(3)) * n as f64) as usize % n;
+        let base = &self.articles[hot(&mut rng)];
+        self.replay(&base.headline_draws, &mut rng);
+        for own in &base.paragraph_draws {
+            let draws = if rng.bool() {
+                own
+            } else {
+                let other = &self.articles[rng.usize(..n)];
+                &other.paragraph_draws[rng.usize(..other.paragraphs.len())]
+            };
+            self.replay(draws, &mut rng);
+        }
+        let _priority = rng.u32(..100);
+        END - rng.i64(0..SPAN)
+    }
+
+    /// What [`Archive::vary`] draws for `text`, token by token.
+    fn draws(&self, text: &str) -> Vec<Draw> {
+        text.split(' ')
+            .filter_map(|token| {
+                let word_end = token
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| c.is_alphanumeric())
+                    .map_or(0, |(at, c)| at + c.len_utf8());
+                let word = &token[..word_end];
+                let digits = token.bytes().filter(u8::is_ascii_digit).count();
+                if !self.names.is_empty() && self.name_set.contains(word) {
+                    // A name is letters only: never a number too.
+                    Some(Draw::Name)
+                } else if digits > 0 {
+                    Some(Draw::Digits(u32::try_from(digits).unwrap_or(u32::MAX)))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Makes `draws` from `rng` as [`Archive::vary`] does.
+    fn replay(&self, draws: &[Draw], rng: &mut fastrand::Rng) {
+        for draw in draws {
+            match *draw {
+                Draw::Name => {
+                    if rng.u8(..4) == 0 {
+                        rng.usize(..self.names.len());
+                    }
+                }
+                Draw::Digits(k) => {
+                    for _ in 0..k {
+                        rng.u8(..10);
+                    }
+                }
+            }
         }
     }
 

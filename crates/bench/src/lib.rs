@@ -61,6 +61,15 @@ pub struct BenchConfig {
     /// How many time partitions to split the archive into, one build and
     /// one query run each (partitions); `None` is 1, 4 and 16.
     pub partitions: Option<Vec<usize>>,
+    /// Build only this many of each count's partitions, spread evenly
+    /// (partitions): the others' stories are generated and counted for
+    /// the whole archive's word statistics, not indexed. `None` builds
+    /// every partition.
+    pub sample: Option<usize>,
+    /// Of a sample (partitions), count only one in this many stories of
+    /// the partitions not built, and scale: the whole archive's word
+    /// statistics estimated instead of counted. `None` counts every one.
+    pub count_every: Option<u64>,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.

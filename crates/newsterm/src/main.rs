@@ -321,6 +321,18 @@ enum Command {
         /// (partitions; default 1,4,16).
         #[arg(long, value_delimiter = ',')]
         partitions: Option<Vec<usize>>,
+        /// Build only this many of each count's partitions, spread evenly
+        /// (partitions; default all): the others' stories are generated
+        /// and counted for the archive's word statistics, not indexed, so
+        /// one partition of a large archive is measured without building
+        /// it all.
+        #[arg(long)]
+        sample: Option<usize>,
+        /// With --sample: count one in this many stories of the
+        /// partitions not built for the word statistics, and scale
+        /// (default 1: every story, the statistics exact).
+        #[arg(long)]
+        count_every: Option<u64>,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -518,6 +530,8 @@ async fn run(cli: Cli) -> Result<()> {
             stories,
             behind,
             partitions,
+            sample,
+            count_every,
             json,
             feeds,
         } => {
@@ -544,6 +558,8 @@ async fn run(cli: Cli) -> Result<()> {
                 stories,
                 behind,
                 partitions,
+                sample,
+                count_every,
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,

@@ -815,7 +815,7 @@ impl TierStats {
 
 /// Every (field, word) whose document frequency scoring or highlighting
 /// a query can ask for; [`Field::Text`] stands for its parts.
-fn query_words(query: &Query, out: &mut Vec<(newsterm_query::Field, String)>) {
+pub(crate) fn query_words(query: &Query, out: &mut Vec<(newsterm_query::Field, String)>) {
     use newsterm_query::Field;
     let mut push = |field: Field, word: String| {
         if field == Field::Text {

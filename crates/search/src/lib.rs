@@ -41,5 +41,5 @@ pub use error::SearchError;
 pub use index::{
     MAX_LIMIT, MAX_RELEVANCE_OFFSET, MAX_STAGED, SearchIndex, SearchOptions, Sort, StoryTexts,
 };
-pub use scatter::{QueryStats, gather, published_bounds};
+pub use scatter::{QueryStats, StatsTally, gather, published_bounds};
 pub use volume::Buckets;

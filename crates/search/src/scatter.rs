@@ -12,14 +12,23 @@
 //! partition outside [`published_bounds`] of the query holds no match and
 //! need not be searched in the second phase.
 //!
+//! A [`StatsTally`] counts the same statistics of stories that are in no
+//! index (for a fixed set of queries), so that a partition can be
+//! searched as part of an archive of which only it was built: what a
+//! simulation of a large archive's partitions needs.
+//!
 //! [`SearchIndex::query_stats`]: crate::SearchIndex::query_stats
 //! [`SearchIndex::search_with_stats`]: crate::SearchIndex::search_with_stats
 
+use std::collections::HashMap;
+
 use newsterm_api::{SearchHit, SearchResponse};
-use newsterm_query::Query;
+use newsterm_query::{Document, Field, Query};
+use newsterm_story::Story;
 use time::OffsetDateTime;
 
-use crate::staged::TierStats;
+use crate::index::query_words;
+use crate::staged::{TierStats, scored_fields};
 
 /// The BM25 statistics of one query's words in one or more indexes:
 /// stories, tokens per field, and the stories holding each word.
@@ -35,6 +44,110 @@ impl QueryStats {
     /// Stories counted.
     pub fn docs(&self) -> u64 {
         self.0.docs
+    }
+}
+
+/// The BM25 statistics [`crate::SearchIndex::query_stats`] would
+/// report for a fixed set of queries if the stories counted here were
+/// indexed, without indexing them: each story is analyzed as the index
+/// analyzes it, and only the document frequencies of the queries' words
+/// are kept.
+#[derive(Debug, Clone, Default)]
+pub struct StatsTally {
+    docs: u64,
+    tokens: [u64; Field::ALL.len()],
+    /// Stories holding each word of the queries, per field.
+    doc_freq: [HashMap<String, u64>; Field::ALL.len()],
+}
+
+impl StatsTally {
+    /// An empty tally counting the words of `queries`.
+    pub fn new<'a>(queries: impl IntoIterator<Item = &'a Query>) -> StatsTally {
+        let mut tally = StatsTally::default();
+        let mut words = Vec::new();
+        for query in queries {
+            query_words(query, &mut words);
+        }
+        for (field, word) in words {
+            tally.doc_freq[field as usize].insert(word, 0);
+        }
+        tally
+    }
+
+    /// Counts `story`, as indexing it would.
+    pub fn add(&mut self, story: &Story) {
+        if story.is_withdrawn() {
+            return;
+        }
+        let doc = Document::of(story);
+        self.docs += 1;
+        for field in scored_fields() {
+            self.tokens[field as usize] += u64::from(doc.field_len(field));
+            let counted = &mut self.doc_freq[field as usize];
+            for term in doc.terms(field) {
+                if let Some(n) = counted.get_mut(term) {
+                    *n += 1;
+                }
+            }
+        }
+    }
+
+    /// Adds what `other` counted (over the same queries).
+    pub fn merge(&mut self, other: &StatsTally) {
+        self.docs += other.docs;
+        for (mine, theirs) in self.tokens.iter_mut().zip(other.tokens) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.doc_freq.iter_mut().zip(&other.doc_freq) {
+            for (word, n) in theirs {
+                *mine.entry(word.clone()).or_default() += n;
+            }
+        }
+    }
+
+    /// Stories counted.
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// An estimate of the statistics of `stories` stories drawn like the
+    /// ones counted (a sample of them): `stories` documents, and tokens
+    /// and document frequencies scaled in proportion.
+    pub fn scaled(&self, stories: u64) -> StatsTally {
+        if self.docs == 0 || self.docs == stories {
+            return StatsTally {
+                docs: if self.docs == 0 { 0 } else { stories },
+                ..self.clone()
+            };
+        }
+        let factor = stories as f64 / self.docs as f64;
+        let scale = |n: u64| (n as f64 * factor).round() as u64;
+        StatsTally {
+            docs: stories,
+            tokens: self.tokens.map(scale),
+            doc_freq: self
+                .doc_freq
+                .clone()
+                .map(|words| words.into_iter().map(|(w, n)| (w, scale(n))).collect()),
+        }
+    }
+
+    /// The statistics of `query` (one of the queries this tally was made
+    /// for) over the stories counted.
+    pub fn query_stats(&self, query: &Query) -> QueryStats {
+        let mut stats = TierStats::default();
+        stats.docs = self.docs;
+        stats.tokens = self.tokens;
+        let mut words = Vec::new();
+        query_words(query, &mut words);
+        for (field, word) in words {
+            let n = self.doc_freq[field as usize]
+                .get(&word)
+                .copied()
+                .unwrap_or(0);
+            stats.set_doc_freq(field, &word, n);
+        }
+        QueryStats(stats)
     }
 }
 

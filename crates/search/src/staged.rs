@@ -123,7 +123,7 @@ impl TierStats {
 
 /// The fields the index scores: every field but the merged
 /// [`Field::Text`], which the index holds as its parts.
-fn scored_fields() -> impl Iterator<Item = Field> {
+pub(crate) fn scored_fields() -> impl Iterator<Item = Field> {
     Field::ALL.into_iter().filter(|f| *f != Field::Text)
 }
 
