@@ -124,6 +124,11 @@ impl NatsCluster {
         cmd.args(["-a", "127.0.0.1", "-p", &s.port.to_string(), "-js", "-sd"])
             .arg(&s.store)
             .args(["--server_name", &s.name]);
+        // For debugging a cluster test: each server's debug log in this
+        // directory.
+        if let Ok(dir) = std::env::var("NEWSTERM_TEST_NATS_LOG") {
+            cmd.args(["-D", "-l", &format!("{dir}/{}.log", s.name)]);
+        }
         if self.servers.len() > 1 {
             cmd.args([
                 "--cluster_name",

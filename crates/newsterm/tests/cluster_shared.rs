@@ -267,7 +267,10 @@ async fn once_up(
 /// How long a node may take to follow again once its NATS server is
 /// gone: a lost consumer is noticed after missed idle heartbeats (5 s
 /// each), and made again only once the bucket's stream, whose leader may
-/// have been on the killed server, has elected another.
+/// have been on the killed server, has elected another. Not always
+/// enough on a loaded machine: async-nats can keep asking for a
+/// replacement consumer that is never answered (ARCHITECTURE.md, "When
+/// the NATS server a node talks to is killed").
 const RECOVERY: u64 = 90;
 
 /// Adds an alert on `word` through `on`, publishes a story naming it

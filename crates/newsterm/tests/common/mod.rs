@@ -85,7 +85,10 @@ impl Server {
             .args(["serve", "--listen", listen, "--data"])
             .arg(data)
             .args(extra)
-            .env("RUST_LOG", "warn")
+            .env(
+                "RUST_LOG",
+                std::env::var("NEWSTERM_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         configure(&mut command);
