@@ -39,6 +39,8 @@ pub enum Transport {
     Sse,
     Ws,
     Nats,
+    /// NATS JetStream, file storage, an fsync per message.
+    JetStream,
 }
 
 impl Transport {
@@ -47,6 +49,7 @@ impl Transport {
             Transport::Sse => "sse",
             Transport::Ws => "ws",
             Transport::Nats => "nats",
+            Transport::JetStream => "jetstream",
         }
     }
 }
@@ -84,6 +87,11 @@ pub fn run(config: &BenchConfig, floor: &Floor) -> Result<Vec<Figure>, BenchErro
     if let Err(why) = &nats {
         eprintln!("note: NATS peer not measured: {why}");
     }
+    let durable = crate::durable::DurableNats::start(&config.scratch);
+    match &durable {
+        Ok(js) => eprintln!("note: durable JetStream peer: {}", js.version),
+        Err(why) => eprintln!("note: durable JetStream peer not measured: {why}"),
+    }
     let mut figures = Vec::new();
     for &n in &sizes {
         for tokens in Tokens::BOTH {
@@ -104,6 +112,17 @@ pub fn run(config: &BenchConfig, floor: &Floor) -> Result<Vec<Figure>, BenchErro
                 floor,
                 Transport::Nats,
                 &nats.url,
+                &none,
+                n,
+            )?);
+        }
+        if let Ok(js) = &durable {
+            let none = BenchTokens::default();
+            figures.push(measure(
+                config,
+                floor,
+                Transport::JetStream,
+                &js.url,
                 &none,
                 n,
             )?);
@@ -134,6 +153,9 @@ fn measure(
         &format!("{} fan-out to {subscribers}", transport.name()),
     );
     let (sent, received) = rt.block_on(async {
+        if transport == Transport::JetStream {
+            crate::durable::fresh_stream(url).await?;
+        }
         let subs = attach(subscribers, |_, ready| {
             let url = url.to_string();
             let token = tokens.read.clone();
@@ -143,15 +165,19 @@ fn measure(
                     Transport::Sse => sse_subscriber(&url, token, total, ready).await,
                     Transport::Ws => ws_subscriber(&url, token, total, ready).await,
                     Transport::Nats => nats_subscriber(&url, NATS_SUBJECT, total, ready).await,
+                    Transport::JetStream => crate::durable::subscriber(&url, total, ready).await,
                 }
             }
         })
         .await?;
-        if transport != Transport::Nats {
+        if matches!(transport, Transport::Sse | Transport::Ws) {
             wait_for_subscribers(url, subscribers).await?;
         }
         let sent = match transport {
             Transport::Nats => publish_nats(url, &stories, subscribers, &bar).await?,
+            Transport::JetStream => {
+                crate::durable::publish(url, &stories, subscribers, &bar).await?
+            }
             _ => {
                 let token = tokens.publish.as_deref();
                 publish_http(&[url.to_string()], token, stories, subscribers, &bar).await?
@@ -323,31 +349,59 @@ async fn publish_nats(
     let client = async_nats::connect(url)
         .await
         .map_err(|e| BenchError::Failed(format!("NATS connect: {e}")))?;
+    publish_paced(stories, subscribers, bar, |payload| {
+        let client = client.clone();
+        async move {
+            client
+                .publish(NATS_SUBJECT, payload.into())
+                .await
+                .map_err(|e| BenchError::Failed(format!("NATS publish: {e}")))?;
+            client
+                .flush()
+                .await
+                .map_err(|e| BenchError::Failed(format!("NATS flush: {e}")))
+        }
+    })
+    .await
+}
+
+/// Sends each of `stories` as a NATS peer's payload ([`nats_payload`],
+/// numbered from 1) with `send`, one at a time at the pace for
+/// `subscribers`: when each send started, by sequence.
+pub(crate) async fn publish_paced<F, Fut>(
+    stories: &[String],
+    subscribers: usize,
+    bar: &indicatif::ProgressBar,
+    send: F,
+) -> Result<HashMap<u64, Instant>, BenchError>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<(), BenchError>>,
+{
     let mut sent = HashMap::new();
     for (i, story) in stories.iter().enumerate() {
         let seq = i as u64 + 1;
-        let headline = story
-            .lines()
-            .find(|l| l.starts_with("headline:"))
-            .unwrap_or("");
-        let payload = format!(
-            "{seq} {{\"seq\":{seq},\"id\":\"01J00000000000000000000000\",\"revision\":1,\"headline\":{:?},\"published\":\"2026-01-01T00:00:00Z\",\"priority\":\"normal\",\"source\":\"Wikinews\",\"language\":\"en\"}}",
-            headline
-        );
+        let payload = nats_payload(seq, story);
         let t = Instant::now();
-        client
-            .publish(NATS_SUBJECT, payload.into())
-            .await
-            .map_err(|e| BenchError::Failed(format!("NATS publish: {e}")))?;
-        client
-            .flush()
-            .await
-            .map_err(|e| BenchError::Failed(format!("NATS flush: {e}")))?;
+        send(payload).await?;
         sent.insert(seq, t);
         bar.inc(1);
         tokio::time::sleep(pace(subscribers)).await;
     }
     Ok(sent)
+}
+
+/// What a NATS peer carries for the Markdown `story` at `seq`: the
+/// sequence, then the headline event a newsterm subscriber gets.
+pub(crate) fn nats_payload(seq: u64, story: &str) -> String {
+    let headline = story
+        .lines()
+        .find(|l| l.starts_with("headline:"))
+        .unwrap_or("");
+    format!(
+        "{seq} {{\"seq\":{seq},\"id\":\"01J00000000000000000000000\",\"revision\":1,\"headline\":{:?},\"published\":\"2026-01-01T00:00:00Z\",\"priority\":\"normal\",\"source\":\"Wikinews\",\"language\":\"en\"}}",
+        headline
+    )
 }
 
 pub(crate) async fn sse_subscriber(
@@ -449,7 +503,7 @@ pub(crate) async fn nats_subscriber(
     let client = async_nats::connect(url)
         .await
         .map_err(|e| BenchError::Failed(format!("NATS connect: {e}")))?;
-    let mut sub = client
+    let sub = client
         .subscribe(subject.to_string())
         .await
         .map_err(|e| BenchError::Failed(format!("NATS subscribe: {e}")))?;
@@ -459,20 +513,31 @@ pub(crate) async fn nats_subscriber(
         .await
         .map_err(|e| BenchError::Failed(format!("NATS flush: {e}")))?;
     let _ = ready.send(()).await;
+    Ok(read_sequenced(sub.map(|m| m.payload), want).await)
+}
+
+/// Reads NATS payloads (each starting with its sequence and a space, see
+/// [`nats_payload`]) until `want` have come, the stream ends, or five
+/// minutes pass: each one's sequence and arrival.
+pub(crate) async fn read_sequenced<P: AsRef<[u8]>>(
+    payloads: impl futures_util::Stream<Item = P>,
+    want: usize,
+) -> Received {
+    let mut payloads = std::pin::pin!(payloads);
     let mut seen = Vec::with_capacity(want);
     let deadline = Instant::now() + Duration::from_secs(300);
     while seen.len() < want {
-        let msg = match tokio::time::timeout_at(deadline.into(), sub.next()).await {
-            Ok(Some(m)) => m,
+        let payload = match tokio::time::timeout_at(deadline.into(), payloads.next()).await {
+            Ok(Some(p)) => p,
             _ => break,
         };
         let now = Instant::now();
-        let head = msg.payload.split(|&b| b == b' ').next().unwrap_or(&[]);
+        let head = payload.as_ref().split(|&b| b == b' ').next().unwrap_or(&[]);
         if let Some(seq) = parse_u64(head) {
             seen.push((seq, now));
         }
     }
-    Ok(seen)
+    seen
 }
 
 fn parse_u64(bytes: &[u8]) -> Option<u64> {

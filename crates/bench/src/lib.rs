@@ -26,6 +26,7 @@
 mod alerts;
 mod archive;
 mod cluster;
+mod durable;
 mod fanout;
 mod feeds;
 mod floor;
@@ -51,7 +52,8 @@ pub struct BenchConfig {
     /// Only this many standing alerts (alerts); `None` runs every size.
     pub alerts: Option<usize>,
     /// Stories in the generated archive (search, partitions); `None` is
-    /// 100,000. For the cluster benchmark: stories published for its
+    /// 100,000. For publish: publishes per configuration (`None` is
+    /// 4,000). For the cluster benchmark: stories published for its
     /// throughput figures (`None` is 2,000), and at most this many for
     /// each latency figure.
     pub stories: Option<usize>,
@@ -148,9 +150,7 @@ pub fn run(config: &BenchConfig) -> Result<Report, BenchError> {
     report.add(floor.rtt.clone());
     report.add(floor.write.clone());
     if matches!(config.which, Which::All | Which::Publish) {
-        for fig in throughput::publish(config)? {
-            report.add(fig);
-        }
+        throughput::publish(config, &mut report)?;
     }
     if matches!(config.which, Which::All | Which::Import) {
         report.add(throughput::import(config, false)?);

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::report::{Figure, Percentiles, r1};
+use crate::report::{Figure, Percentiles, Report, r1};
 use crate::{BenchConfig, BenchError, BenchServer, Tokens, markdown_stories, progress};
 
 const PUBLISHES: usize = 4_000;
@@ -20,52 +20,53 @@ const PUBLISHES_BESIDE_IMPORT: usize = 1_000;
 /// publisher again while `POST /api/import` runs without pause against
 /// the same server, untagged and tagged: the ack latency beside a bulk
 /// import, to read against the idle one-client row of the same run.
-pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
+/// `config.stories` sets the publishes per configuration (a quarter of
+/// them beside an import). Each figure is reported as it is measured.
+pub fn publish(config: &BenchConfig, report: &mut Report) -> Result<(), BenchError> {
     let rt = tokio::runtime::Runtime::new()?;
-    let stories = Arc::new(markdown_stories(&config.corpus, PUBLISHES, ""));
+    let publishes = config.stories.unwrap_or(PUBLISHES).max(1);
+    let stories = Arc::new(markdown_stories(&config.corpus, publishes, ""));
     if stories.is_empty() {
         return Err(BenchError::Failed("no stories in the corpus".into()));
     }
-    let mut figures = Vec::new();
     for (clients, tokens) in [1usize, 8]
         .into_iter()
         .flat_map(|c| Tokens::BOTH.map(|t| (c, t)))
     {
         let server = BenchServer::start_with(&config.scratch, "publish", tokens)?;
         let bar = progress(
-            PUBLISHES as u64,
+            publishes as u64,
             &format!("publish, {clients} client(s), tokens {}", tokens.name()),
         );
         let (secs, mut lat) = rt.block_on(publish_all(&server, &stories, clients, &bar))?;
         bar.finish_and_clear();
         let p = Percentiles::of(&mut lat);
-        figures.push(
+        report.add(
             Figure::new("publish")
                 .with("clients", clients as u64)
                 .with("tokens", tokens.name())
                 .with("beside", "nothing")
-                .with("stories", PUBLISHES as u64)
-                .with("stories_per_s", r1(PUBLISHES as f64 / secs))
+                .with("stories", publishes as u64)
+                .with("stories_per_s", r1(publishes as f64 / secs))
                 .with("ack_p50_us", r1(p.p50))
                 .with("ack_p99_us", r1(p.p99)),
         );
         drop(server);
     }
-    let mine = Arc::new(markdown_stories(
-        &config.corpus,
-        PUBLISHES_BESIDE_IMPORT,
-        "beside-import ",
-    ));
+    let beside = config
+        .stories
+        .map_or(PUBLISHES_BESIDE_IMPORT, |n| (n / 4).max(1));
+    let mine = Arc::new(markdown_stories(&config.corpus, beside, "beside-import "));
     for tag in [false, true] {
-        let beside = if tag {
+        let what = if tag {
             "import, tagged"
         } else {
             "import, untagged"
         };
         let server = BenchServer::start(&config.scratch, "publish-beside-import")?;
         let bar = progress(
-            PUBLISHES_BESIDE_IMPORT as u64,
-            &format!("publish, 1 client, beside an {beside}"),
+            beside as u64,
+            &format!("publish, 1 client, beside an {what}"),
         );
         let (secs, mut lat, imported) = rt.block_on(async {
             let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -89,20 +90,20 @@ pub fn publish(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
         })?;
         bar.finish_and_clear();
         let p = Percentiles::of(&mut lat);
-        figures.push(
+        report.add(
             Figure::new("publish")
                 .with("clients", 1u64)
                 .with("tokens", Tokens::Off.name())
-                .with("beside", beside)
-                .with("stories", PUBLISHES_BESIDE_IMPORT as u64)
-                .with("stories_per_s", r1(PUBLISHES_BESIDE_IMPORT as f64 / secs))
+                .with("beside", what)
+                .with("stories", beside as u64)
+                .with("stories_per_s", r1(beside as f64 / secs))
                 .with("ack_p50_us", r1(p.p50))
                 .with("ack_p99_us", r1(p.p99))
                 .with("imported_meanwhile", imported),
         );
         drop(server);
     }
-    Ok(figures)
+    Ok(())
 }
 
 /// What concurrent publishers measured.
@@ -276,11 +277,17 @@ pub(crate) async fn import_batch(
     body: String,
     tag: bool,
 ) -> Result<newsterm_api::ImportReport, BenchError> {
-    Ok(http
+    let resp = http
         .post(format!("{url}/api/import?tag={tag}"))
         .body(body)
         .send()
-        .await?
-        .json()
-        .await?)
+        .await?;
+    if !resp.status().is_success() {
+        return Err(BenchError::Failed(format!(
+            "import answered {}: {}",
+            resp.status(),
+            resp.text().await.unwrap_or_default()
+        )));
+    }
+    Ok(resp.json().await?)
 }

@@ -309,8 +309,10 @@ enum Command {
         #[arg(long)]
         alerts: Option<usize>,
         /// Stories in the generated archive (search, partitions; default
-        /// 100,000), or published for the throughput figures (cluster;
-        /// default 2,000, and at most this many for each latency figure).
+        /// 100,000), published per configuration (publish; default 4,000,
+        /// a quarter of it beside an import), or published for the
+        /// throughput figures (cluster; default 2,000, and at most this
+        /// many for each latency figure).
         #[arg(long)]
         stories: Option<usize>,
         /// Stories a node is behind when it catches up (cluster; default

@@ -7,21 +7,30 @@ use newsterm_search::SearchIndex;
 
 use super::handoff::{Follower, Next};
 
-/// Longest a story waits before the indexer commits it.
-const COMMIT_EVERY: Duration = Duration::from_millis(500);
+/// The indexer commits once no story has come for this long.
+const COMMIT_WHEN_QUIET: Duration = Duration::from_millis(500);
+/// Longest a story waits before the indexer commits it while stories
+/// keep coming. Every story is searchable from its ack on (the staged
+/// tier), so a commit only moves stories from memory to disk: each one
+/// costs fsyncs beside the publishers' and a segment for tantivy's merge
+/// threads to fold in, and on two cores both lengthened the ack's tail
+/// when a commit came every half second. Longer would grow the staged
+/// tier every search also reads.
+const COMMIT_EVERY: Duration = Duration::from_secs(2);
 /// Most stories the indexer takes before committing regardless.
 const MAX_PENDING: usize = 20_000;
 
 /// Indexes every revision the follower yields (first whatever the last
-/// commit lacks, read from the store), committing every [`COMMIT_EVERY`]
-/// or [`MAX_PENDING`] stories, and once more when the writer stops.
+/// commit lacks, read from the store), committing after
+/// [`COMMIT_WHEN_QUIET`] without a story, every [`COMMIT_EVERY`] or
+/// [`MAX_PENDING`] stories, and once more when the writer stops.
 pub(super) fn run(index: &SearchIndex, indexed_seq: &AtomicU64, mut from_writer: Follower) {
     super::background::lower_priority();
     let mut pending = 0usize;
     let mut oldest_pending: Option<Instant> = None;
     loop {
         let timeout = oldest_pending
-            .map(|t| COMMIT_EVERY.saturating_sub(t.elapsed()))
+            .map(|t| COMMIT_WHEN_QUIET.min(COMMIT_EVERY.saturating_sub(t.elapsed())))
             .unwrap_or(Duration::from_secs(3600));
         match from_writer.next(timeout) {
             Next::Story(story) => {
@@ -31,8 +40,9 @@ pub(super) fn run(index: &SearchIndex, indexed_seq: &AtomicU64, mut from_writer:
                 pending += 1;
                 let first = *oldest_pending.get_or_insert_with(Instant::now);
                 // The writer waits when the staged tier is full; commit
-                // well before that.
-                let staged_full = index.staged_len() >= newsterm_search::MAX_STAGED / 2;
+                // well before that, and before a crash could leave more
+                // unindexed than a restart stages again (half the tier).
+                let staged_full = index.staged_len() >= newsterm_search::MAX_STAGED / 4;
                 if pending >= MAX_PENDING || first.elapsed() >= COMMIT_EVERY || staged_full {
                     commit(index, from_writer.done(), indexed_seq);
                     pending = 0;
