@@ -34,8 +34,11 @@ pub(crate) fn map_on_cores<T: Sync, R: Send>(
     min: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if items.len() < min.max(2) || workers < 2 {
+    if items.len() < min.max(2) {
+        return items.iter().map(&f).collect();
+    }
+    let workers = cores();
+    if workers < 2 {
         return items.iter().map(&f).collect();
     }
     let chunk = items.len().div_ceil(workers);
@@ -55,6 +58,14 @@ pub(crate) fn map_on_cores<T: Sync, R: Send>(
             })
             .collect()
     })
+}
+
+/// The cores this process may use, asked once: on Linux the answer reads
+/// the cgroup's CPU quota from /proc and /sys (a dozen system calls),
+/// which every publish paid three times when it was asked each call.
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]
