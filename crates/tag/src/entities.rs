@@ -1306,6 +1306,11 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
         }
         by_first.entry(words[0]).or_default().push((words, t as u8));
     }
+    // Where names share a first word ("CentOS" and "CentOS 8"), the longest that
+    // fits is taken, the same one every time (not in the map's random order).
+    for cands in by_first.values_mut() {
+        cands.sort_unstable_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    }
     let mut covered = vec![false; view.len()];
     for s in spans.iter() {
         covered[s.first..s.end].iter_mut().for_each(|c| *c = true);

@@ -26,7 +26,7 @@
 //! evidence ("European Union" says nothing about unions) except for cues marked `@`,
 //! which are names ("Dow Jones").
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 
@@ -1096,8 +1096,9 @@ impl TopicModel {
     /// The topics of a story from its words; the first `headline` words are its
     /// headline, those before `lede_end` its lede.
     pub fn topics(&self, words: &[TopicWord], headline: usize, lede_end: usize) -> Vec<Topic> {
-        // Every cue found: (cue id, strength, best place, count).
-        let mut found: HashMap<usize, (Strength, Place, u32)> = HashMap::new();
+        // Every cue found: (cue id, strength, best place, count), in cue order so
+        // that the evidence sums (f32) come out the same every time.
+        let mut found: BTreeMap<usize, (Strength, Place, u32)> = BTreeMap::new();
         let mut i = 0;
         while i < words.len() {
             let place = if i < headline {
