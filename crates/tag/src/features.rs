@@ -4,7 +4,10 @@
 //! table from those hashes to per-tag weights. Training and tagging go through the
 //! same [`DocView::features`], so what the model learned is what it sees.
 
-use std::collections::HashSet;
+use std::ops::Index;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 use crate::gazetteer::{GazMark, Gazetteer};
 use crate::token::{self, Token};
@@ -183,9 +186,23 @@ fn hash(template: u8, parts: &[&[u8]]) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
+/// Whether `lower` is one of [`TITLE_WORDS`].
+fn is_title_word(lower: &str) -> bool {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| TITLE_WORDS.iter().copied().collect())
+        .contains(lower)
+}
+
 /// Word shape: `Xxxx`, `dd,ddd`, `X.X.`; runs longer than four are cut to four.
+#[cfg(test)]
 fn shape(word: &str) -> String {
     let mut out = String::new();
+    push_shape(word, &mut out);
+    out
+}
+
+/// Appends the [`shape`] of `word` to `out`.
+fn push_shape(word: &str, out: &mut String) {
     let mut last = '\0';
     let mut run = 0;
     for c in word.chars() {
@@ -208,12 +225,18 @@ fn shape(word: &str) -> String {
             out.push(s);
         }
     }
-    out
 }
 
 /// Shape with every run collapsed to one character: `Xx`, `d,d`, `X.X.`.
+#[cfg(test)]
 fn short_shape(shape: &str) -> String {
     let mut out = String::new();
+    push_short_shape(shape, &mut out);
+    out
+}
+
+/// Appends the [`short_shape`] of `shape` to `out`.
+fn push_short_shape(shape: &str, out: &mut String) {
     let mut last = '\0';
     for c in shape.chars() {
         if c != last {
@@ -221,7 +244,38 @@ fn short_shape(shape: &str) -> String {
             last = c;
         }
     }
-    out
+}
+
+/// One short string per token (its shape…), all in one buffer: indexed like a
+/// `Vec<String>`, without an allocation per token.
+#[derive(Default)]
+struct TokenStrs {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl TokenStrs {
+    /// The strings `push` writes for each token, in token order.
+    fn new(n: usize, mut push: impl FnMut(usize, &mut String)) -> TokenStrs {
+        let mut out = TokenStrs {
+            buf: String::with_capacity(n * 4),
+            ends: Vec::with_capacity(n),
+        };
+        for i in 0..n {
+            push(i, &mut out.buf);
+            out.ends.push(out.buf.len());
+        }
+        out
+    }
+}
+
+impl Index<usize> for TokenStrs {
+    type Output = str;
+
+    fn index(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
 }
 
 fn is_capitalized(word: &str) -> bool {
@@ -233,9 +287,11 @@ pub(crate) struct DocView<'t> {
     pub text: &'t str,
     pub tokens: Vec<Token>,
     pub lower: Vec<String>,
-    shapes: Vec<String>,
-    short_shapes: Vec<String>,
+    shapes: TokenStrs,
+    short_shapes: TokenStrs,
     pub sent_start: Vec<bool>,
+    /// The sentences, as ranges of token indices ([`token::sentences`]).
+    pub sentences: Vec<std::ops::Range<usize>>,
     pub gaz: Vec<GazMark>,
     title: Vec<bool>,
     lower_elsewhere: Vec<bool>,
@@ -257,20 +313,18 @@ impl<'t> DocView<'t> {
     fn build(text: &'t str, gazetteer: &Gazetteer, leave_out: Option<u32>) -> DocView<'t> {
         let tokens = token::tokenize(text);
         let mut sent_start = vec![false; tokens.len()];
-        for s in token::sentences(text, &tokens) {
+        let sentences = token::sentences(text, &tokens);
+        for s in &sentences {
             sent_start[s.start] = true;
         }
         let lower: Vec<String> = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
-        let shapes: Vec<String> = tokens.iter().map(|t| shape(t.text(text))).collect();
-        let short_shapes = shapes.iter().map(|s| short_shape(s)).collect();
-        let title = lower
-            .iter()
-            .map(|w| TITLE_WORDS.contains(&w.as_str()))
-            .collect();
+        let shapes = TokenStrs::new(tokens.len(), |i, out| push_shape(tokens[i].text(text), out));
+        let short_shapes = TokenStrs::new(tokens.len(), |i, out| push_short_shape(&shapes[i], out));
+        let title = lower.iter().map(|w| is_title_word(w)).collect();
         // Document-level casing: a capitalised word also written in lower case elsewhere
         // is probably an ordinary word; one capitalised mid-sentence elsewhere is a name.
-        let mut lowercase_forms: HashSet<&str> = HashSet::new();
-        let mut midcaps_forms: HashSet<&str> = HashSet::new();
+        let mut lowercase_forms: FxHashSet<&str> = FxHashSet::default();
+        let mut midcaps_forms: FxHashSet<&str> = FxHashSet::default();
         for (i, t) in tokens.iter().enumerate() {
             let w = t.text(text);
             if w.chars().next().is_some_and(char::is_lowercase) {
@@ -295,6 +349,7 @@ impl<'t> DocView<'t> {
             shapes,
             short_shapes,
             sent_start,
+            sentences,
             gaz,
             title,
             lower_elsewhere,
@@ -419,6 +474,13 @@ impl<'t> DocView<'t> {
         if let Some(h) = history {
             out.push(hash(T_HISTORY, &[&[h]]));
         }
+    }
+
+    /// What [`DocView::transition_features`] read of token `i` besides the tag
+    /// before it: tokens with one key have the same transition features, and
+    /// the tagger scores them once per key. Keep the two in step.
+    pub fn transition_key(&self, i: usize) -> &str {
+        &self.short_shapes[i]
     }
 
     /// The features of token `i` that depend on the tag before it: the transition,

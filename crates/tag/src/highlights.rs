@@ -2,12 +2,14 @@
 //! that favours the lead (news puts the gist first; LEAD-3 is the baseline) and
 //! sentences that carry the story's recurring words, names and figures.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
 use std::ops::Range;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::annotations::{Entity, Figure, Highlight};
 use crate::features::DocView;
-use crate::topics::stem;
+use crate::topics::stem_lower;
 
 const STOPWORDS: &[&str] = &[
     "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "with", "by", "from", "is",
@@ -45,18 +47,18 @@ pub(crate) fn highlights(
     if candidates.is_empty() {
         return Vec::new();
     }
-    let content = |s: &Range<usize>| -> Vec<String> {
+    let content = |s: &Range<usize>| -> Vec<Cow<str>> {
         s.clone()
             .filter(|&i| view.word(i).chars().any(char::is_alphabetic))
-            .map(|i| stem(view.word(i)))
-            .filter(|w| !STOPWORDS.contains(&w.as_str()))
+            .map(|i| stem_lower(&view.lower[i]))
+            .filter(|w| !STOPWORDS.contains(&w.as_ref()))
             .collect()
     };
-    let bags: Vec<Vec<String>> = candidates.iter().map(|s| content(s)).collect();
-    let mut freq: HashMap<&str, f64> = HashMap::new();
+    let bags: Vec<Vec<Cow<str>>> = candidates.iter().map(|s| content(s)).collect();
+    let mut freq: FxHashMap<&str, f64> = FxHashMap::default();
     for bag in &bags {
-        for w in bag.iter().collect::<HashSet<_>>() {
-            *freq.entry(w.as_str()).or_default() += 1.0;
+        for w in bag.iter().collect::<FxHashSet<_>>() {
+            *freq.entry(w.as_ref()).or_default() += 1.0;
         }
     }
     let in_sentence = |s: &Range<usize>, start: usize| {
@@ -73,7 +75,7 @@ pub(crate) fn highlights(
             // Centrality: how many other sentences share this one's words.
             let central = bag
                 .iter()
-                .map(|w| freq.get(w.as_str()).copied().unwrap_or(0.0) - 1.0)
+                .map(|w| freq.get(w.as_ref()).copied().unwrap_or(0.0) - 1.0)
                 .sum::<f64>()
                 / (bag.len().max(1) as f64).sqrt()
                 / n.max(2.0).ln();
@@ -90,10 +92,10 @@ pub(crate) fn highlights(
     let want = if candidates.len() >= 6 { 3 } else { 2 };
     let mut chosen: Vec<usize> = Vec::new();
     for (k, _) in scored {
-        let words: HashSet<&String> = bags[k].iter().collect();
+        let words: FxHashSet<&Cow<str>> = bags[k].iter().collect();
         // Skip near-repeats of a sentence already chosen.
         let repeat = chosen.iter().any(|&c| {
-            let other: HashSet<&String> = bags[c].iter().collect();
+            let other: FxHashSet<&Cow<str>> = bags[c].iter().collect();
             let shared = words.intersection(&other).count() as f64;
             shared / (words.len().min(other.len()).max(1) as f64) > 0.7
         });

@@ -154,15 +154,14 @@ impl Tagger {
             };
         }
         let view = DocView::new(text, &self.gazetteer);
-        let sentences = token::sentences(text, &view.tokens);
         let entities = EntityTagger {
             model: &self.model,
             gazetteer: &self.gazetteer,
         }
         .entities(&view, dateline);
-        let quotes = quotes::quotes(&view, &sentences, &entities);
+        let quotes = quotes::quotes(&view, &view.sentences, &entities);
         let figures = figures::figures(&view);
-        let highlights = highlights::highlights(&view, &sentences, &entities, &figures);
+        let highlights = highlights::highlights(&view, &view.sentences, &entities, &figures);
         let topics = self.topics(&view, &entities, headline_bytes);
         Annotations {
             version: VERSION,
@@ -201,7 +200,7 @@ impl Tagger {
             })
             .inspect(|&i| headline += usize::from(view.tokens[i].end <= headline_bytes))
             .map(|i| TopicWord {
-                stem: topics::stem(view.word(i)),
+                stem: topics::stem_lower(&view.lower[i]),
                 in_name: in_name[i],
             })
             .collect();

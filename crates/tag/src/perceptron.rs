@@ -13,6 +13,7 @@ use std::io::{Read, Write};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
+use rustc_hash::FxHashMap;
 
 use crate::error::TagError;
 use crate::features::DocView;
@@ -80,18 +81,67 @@ trait Scorer {
     fn add_row(&self, feature: u32, into: &mut [f32; NTAGS]);
 }
 
-/// Static feature hashes of every token of one sentence.
+/// Static feature hashes of every token of one sentence, in one buffer that a
+/// document's sentences reuse.
+#[derive(Default)]
 struct SentenceFeatures {
-    feats: Vec<Vec<u32>>,
+    feats: Vec<u32>,
+    /// Where each token's features end in `feats`.
+    ends: Vec<usize>,
+}
+
+impl SentenceFeatures {
+    /// The features of the sentence's `k`th token.
+    fn token(&self, k: usize) -> &[u32] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] };
+        &self.feats[start..self.ends[k]]
+    }
+}
+
+/// The transition scores of tokens, from every previous tag (and START) to every
+/// tag, computed once per [`DocView::transition_key`]: tokens with one key have
+/// the same transition features. Valid while the weights do not change.
+#[derive(Default)]
+struct Transitions<'v> {
+    index: FxHashMap<&'v str, usize>,
+    scores: Vec<[[f32; NTAGS]; NTAGS + 1]>,
+}
+
+impl<'v> Transitions<'v> {
+    /// Scores of token `i` by previous tag (`START` last).
+    fn of(
+        &mut self,
+        view: &'v DocView,
+        i: usize,
+        scorer: &impl Scorer,
+    ) -> &[[f32; NTAGS]; NTAGS + 1] {
+        let key = view.transition_key(i);
+        let k = match self.index.get(key) {
+            Some(&k) => k,
+            None => {
+                let mut all = [[0f32; NTAGS]; NTAGS + 1];
+                for (p, trans) in all.iter_mut().enumerate() {
+                    for f in view.transition_features(i, p as u8) {
+                        scorer.add_row(f, trans);
+                    }
+                }
+                self.scores.push(all);
+                self.index.insert(key, self.scores.len() - 1);
+                self.scores.len() - 1
+            }
+        };
+        &self.scores[k]
+    }
 }
 
 /// Best tag sequence for tokens `range` of the document under `scorer` (Viterbi
 /// over BIO-consistent tag pairs).
-fn viterbi(
-    view: &DocView,
+fn viterbi<'v>(
+    view: &'v DocView,
     range: std::ops::Range<usize>,
     sf: &SentenceFeatures,
     scorer: &impl Scorer,
+    transitions: &mut Transitions<'v>,
 ) -> Vec<u8> {
     let n = range.len();
     let prevs: Vec<u8> = (0..=NTAGS as u8).collect(); // NTAGS is START
@@ -99,9 +149,10 @@ fn viterbi(
     let mut back = vec![[0u8; NTAGS]; n];
     for (k, i) in range.clone().enumerate() {
         let mut fixed = [0f32; NTAGS];
-        for &f in &sf.feats[k] {
+        for &f in sf.token(k) {
             scorer.add_row(f, &mut fixed);
         }
+        let all_trans = transitions.of(view, i, scorer);
         for &p in &prevs {
             let before = if k == 0 {
                 if p != START {
@@ -118,10 +169,7 @@ fn viterbi(
                 }
                 b
             };
-            let mut trans = [0f32; NTAGS];
-            for f in view.transition_features(i, p) {
-                scorer.add_row(f, &mut trans);
-            }
+            let trans = &all_trans[p as usize];
             for t in 0..NTAGS {
                 if !allowed(p, t as u8) {
                     continue;
@@ -171,22 +219,22 @@ fn walk(
     mut decide: impl FnMut(std::ops::Range<usize>, &SentenceFeatures) -> Vec<u8>,
 ) -> Vec<u8> {
     let mut tags: Vec<u8> = Vec::with_capacity(view.len());
-    let mut history: HashMap<&str, u8> = HashMap::new();
+    let mut history: FxHashMap<&str, u8> = FxHashMap::default();
+    let mut sf = SentenceFeatures::default();
+    let mut one = Vec::with_capacity(64);
     for range in sentence_ranges(view) {
-        let feats = range
-            .clone()
-            .map(|i| {
-                let hist = if view.is_capitalized(i) {
-                    history.get(view.lower[i].as_str()).copied()
-                } else {
-                    None
-                };
-                let mut f = Vec::with_capacity(48);
-                view.features(i, hist, &mut f);
-                f
-            })
-            .collect();
-        let sf = SentenceFeatures { feats };
+        sf.feats.clear();
+        sf.ends.clear();
+        for i in range.clone() {
+            let hist = if view.is_capitalized(i) {
+                history.get(view.lower[i].as_str()).copied()
+            } else {
+                None
+            };
+            view.features(i, hist, &mut one);
+            sf.feats.extend_from_slice(&one);
+            sf.ends.push(sf.feats.len());
+        }
         let out = decide(range.clone(), &sf);
         for (i, &t) in range.zip(&out) {
             if view.is_capitalized(i) {
@@ -218,7 +266,10 @@ impl Scorer for Model {
 impl Model {
     /// Tags every token of the document.
     pub fn tag(&self, view: &DocView) -> Vec<u8> {
-        walk(view, |range, sf| viterbi(view, range, sf, self))
+        let mut transitions = Transitions::default();
+        walk(view, |range, sf| {
+            viterbi(view, range, sf, self, &mut transitions)
+        })
     }
 
     #[cfg(test)]
@@ -386,15 +437,16 @@ impl Trainer {
         let mut correct = 0;
         walk(view, |range, sf| {
             self.step += 1;
-            let guess = viterbi(view, range.clone(), sf, self);
+            // The weights change after each sentence: transitions scored afresh.
+            let guess = viterbi(view, range.clone(), sf, self, &mut Transitions::default());
             let truth = &gold[range.clone()];
             for (k, i) in range.enumerate() {
                 let (g, p) = (truth[k], guess[k]);
                 if g == p {
                     correct += 1;
                 } else {
-                    self.update(&sf.feats[k], g, 1.0);
-                    self.update(&sf.feats[k], p, -1.0);
+                    self.update(sf.token(k), g, 1.0);
+                    self.update(sf.token(k), p, -1.0);
                 }
                 let (gp, pp) = if k == 0 {
                     (START, START)

@@ -26,7 +26,10 @@
 //! evidence ("European Union" says nothing about unions) except for cues marked `@`,
 //! which are names ("Dow Jones").
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -887,18 +890,25 @@ pub const CONCEPT_CUES: &[(&str, &[&str])] = &[
 
 /// Light stemming: enough to match "elections" with "election", "cities" with "city".
 pub(crate) fn stem(word: &str) -> String {
-    let w = word.to_lowercase();
+    stem_lower(&word.to_lowercase()).into_owned()
+}
+
+/// The [`stem`] of a word already in lower case (a `DocView::lower` word): most
+/// stems are the word or the start of it, and are borrowed from it.
+pub(crate) fn stem_lower(w: &str) -> Cow<'_, str> {
     let w = w
         .strip_suffix("'s")
         .or_else(|| w.strip_suffix("\u{2019}s"))
-        .unwrap_or(&w);
+        .unwrap_or(w);
     if let Some(s) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
-        return format!("{s}y");
+        return Cow::Owned(format!("{s}y"));
     }
-    for suf in ["sses", "shes", "ches", "xes"] {
-        if let Some(s) = w.strip_suffix(suf) {
-            return format!("{s}{}", &suf[..suf.len() - 2]);
-        }
+    // "sses", "shes", "ches", "xes" lose their "es".
+    if ["sses", "shes", "ches", "xes"]
+        .iter()
+        .any(|suf| w.ends_with(suf))
+    {
+        return Cow::Borrowed(&w[..w.len() - 2]);
     }
     if w.len() > 3
         && w.ends_with('s')
@@ -906,15 +916,15 @@ pub(crate) fn stem(word: &str) -> String {
         && !w.ends_with("us")
         && !w.ends_with("is")
     {
-        return w[..w.len() - 1].to_string();
+        return Cow::Borrowed(&w[..w.len() - 1]);
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 /// One word of a story as the topic scorer sees it.
 #[derive(Debug, Clone)]
-pub(crate) struct TopicWord {
-    pub stem: String,
+pub(crate) struct TopicWord<'t> {
+    pub stem: Cow<'t, str>,
     /// Part of a name (a person, organisation or place).
     pub in_name: bool,
 }
@@ -966,7 +976,7 @@ struct Concept {
 pub(crate) struct TopicModel {
     concepts: Vec<Concept>,
     /// First stem of a phrase → the phrases starting with it, longest first.
-    phrases: HashMap<String, Vec<Cue>>,
+    phrases: FxHashMap<String, Vec<Cue>>,
     /// Per cue id: the mnemonic it is evidence for, if any, and the concept.
     cue_targets: Vec<(Option<usize>, usize)>,
     mnemonic_concept: Vec<usize>,
@@ -1031,7 +1041,7 @@ impl TopicModel {
         };
         let mut model = TopicModel {
             concepts: Vec::new(),
-            phrases: HashMap::new(),
+            phrases: FxHashMap::default(),
             cue_targets: Vec::new(),
             mnemonic_concept: Vec::new(),
         };
@@ -1109,7 +1119,7 @@ impl TopicModel {
                 Place::Body
             };
             let mut advance = 1;
-            if let Some(list) = self.phrases.get(&words[i].stem) {
+            if let Some(list) = self.phrases.get(words[i].stem.as_ref()) {
                 let mut matched_len = None;
                 for cue in list {
                     let end = i + 1 + cue.rest.len();
@@ -1248,7 +1258,7 @@ impl TopicModel {
         j < words.len()
             && j != headline
             && !words[j].in_name
-            && COMPOUND_HEADS.contains(&words[j].stem.as_str())
+            && COMPOUND_HEADS.contains(&words[j].stem.as_ref())
     }
 
     /// The top-level topic concept `k` falls under.
