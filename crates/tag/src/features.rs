@@ -4,7 +4,8 @@
 //! table from those hashes to per-tag weights. Training and tagging go through the
 //! same [`DocView::features`], so what the model learned is what it sees.
 
-use std::ops::Index;
+use std::borrow::{Borrow, Cow};
+use std::ops::{Deref, Index};
 use std::sync::OnceLock;
 
 use rustc_hash::FxHashSet;
@@ -282,11 +283,62 @@ fn is_capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// A word in lower case: borrowed from the text when it is already (most words
+/// are), so that a story's words cost no allocation each. Reads like a `String`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct LowerWord<'t>(Cow<'t, str>);
+
+impl<'t> LowerWord<'t> {
+    /// `word.to_lowercase()`.
+    pub fn new(word: &'t str) -> LowerWord<'t> {
+        LowerWord(
+            if word
+                .bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+            {
+                Cow::Borrowed(word)
+            } else {
+                Cow::Owned(word.to_lowercase())
+            },
+        )
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for LowerWord<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for LowerWord<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for LowerWord<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<str> for LowerWord<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
 /// Everything about one document that the features need, computed once.
 pub(crate) struct DocView<'t> {
     pub text: &'t str,
     pub tokens: Vec<Token>,
-    pub lower: Vec<String>,
+    pub lower: Vec<LowerWord<'t>>,
     shapes: TokenStrs,
     short_shapes: TokenStrs,
     pub sent_start: Vec<bool>,
@@ -317,7 +369,10 @@ impl<'t> DocView<'t> {
         for s in &sentences {
             sent_start[s.start] = true;
         }
-        let lower: Vec<String> = tokens.iter().map(|t| t.text(text).to_lowercase()).collect();
+        let lower: Vec<LowerWord> = tokens
+            .iter()
+            .map(|t| LowerWord::new(t.text(text)))
+            .collect();
         let shapes = TokenStrs::new(tokens.len(), |i, out| push_shape(tokens[i].text(text), out));
         let short_shapes = TokenStrs::new(tokens.len(), |i, out| push_short_shape(&shapes[i], out));
         let title = lower.iter().map(|w| is_title_word(w)).collect();

@@ -17,7 +17,14 @@
 //! way in. This detector stays; `whatlang` is a dev-dependency of the
 //! measurement only.
 
-/// Function words of the Latin-script languages we can tell apart.
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+use crate::features::LowerWord;
+
+/// Function words of the Latin-script languages we can tell apart (at most 32
+/// languages: [`stopword_languages`] keeps them as bits).
 const STOPWORDS: &[(&str, &[&str])] = &[
     (
         "en",
@@ -101,6 +108,20 @@ const STOPWORDS: &[(&str, &[&str])] = &[
 /// Detects the language of `text`: an ISO 639-1 code, or `und` for Latin-script
 /// text of no language known here. Short texts with no clear evidence count as
 /// English, the language newsterm tags.
+/// Each of [`STOPWORDS`]' words with the languages (bits, by index) that list it.
+fn stopword_languages() -> &'static FxHashMap<&'static str, u32> {
+    static MAP: OnceLock<FxHashMap<&'static str, u32>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = FxHashMap::default();
+        for (k, (_, list)) in STOPWORDS.iter().enumerate() {
+            for w in *list {
+                *map.entry(*w).or_default() |= 1 << k;
+            }
+        }
+        map
+    })
+}
+
 pub(crate) fn detect(text: &str) -> &'static str {
     // Non-Latin scripts first: counting letters is enough to name them.
     let mut latin = 0usize;
@@ -153,10 +174,10 @@ pub(crate) fn detect(text: &str) -> &'static str {
         .take(2_000)
     {
         words += 1;
-        let lw = w.to_lowercase();
-        for (k, (_, list)) in STOPWORDS.iter().enumerate() {
-            if list.contains(&lw.as_str()) {
-                counts[k] += 1;
+        let lw = LowerWord::new(w);
+        if let Some(&langs) = stopword_languages().get(lw.as_str()) {
+            for (k, count) in counts.iter_mut().enumerate() {
+                *count += usize::from(langs & 1 << k != 0);
             }
         }
     }
