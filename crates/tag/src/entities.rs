@@ -200,20 +200,29 @@ impl EntityTagger<'_> {
     pub fn entities(&self, view: &DocView, dateline: Option<&Entity>) -> Vec<Entity> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
+        split_at_inner_lowercase(view, &mut spans);
+        split_after_legal_form(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::new();
         self.strip_titles(view, &mut spans, &mut roles);
+        drop_role_only_people(view, &mut spans);
         self.retype_by_name(view, &mut spans);
+        self.extend_known_organisations(view, &mut spans);
         self.add_gazetteer_spans(view, &mut spans);
         self.merge_branches(view, &mut spans);
+        join_places_into_org_names(view, &mut spans);
+        products_are_no_organisations(view, &mut spans);
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
+        self.companies_not_people(view, &mut spans);
         self.link_people(view, &mut spans);
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
+        drop_currency_codes(view, &mut spans);
         spans.sort_by_key(|s| s.first);
+        self.market_indices_are_no_organisations(view, &mut spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
             if let Some((_, role)) = role_before(view, s.first) {
                 roles.entry(s.first).or_insert(role);
@@ -964,6 +973,7 @@ const ORG_WORDS: &[&str] = &[
     "airlines",
     "airways",
     "motors",
+    "automobile",
     "inc",
     "inc.",
     "ltd",
@@ -1089,6 +1099,11 @@ const ORG_HEADS: &[&str] = &[
     "energy",
     "aviation",
     "shipping",
+    "aircraft",
+    "airplanes",
+    "aerospace",
+    "computer",
+    "computers",
 ];
 
 /// Last words that make a name something other than a person, organisation or
@@ -1347,4 +1362,331 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
     }
     spans.extend(added);
     spans.sort_by_key(|s| s.first);
+}
+
+/// Lower-case words that may sit inside a name: "Bank of Japan", "Ludwig van
+/// Beethoven", "Osama bin Laden", "Stratford upon Avon".
+const NAME_PARTICLES: &[&str] = &[
+    "of", "and", "the", "for", "on", "upon", "in", "at", "de", "del", "della", "der", "den", "des",
+    "du", "da", "das", "dos", "di", "van", "von", "la", "le", "el", "al", "bin", "ibn", "y", "e",
+    "und", "et", "zu", "af", "ter", "ten", "op", "to", "&",
+];
+
+/// "Airbus wins Qatar Airways": a lower-case word inside a span that is no name
+/// particle (a verb of a title-case headline) ends one name and starts another.
+fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans.drain(..) {
+        let mut first = s.first;
+        for k in s.first + 1..s.end.saturating_sub(1) {
+            let w = view.word(k);
+            let ordinary = w.chars().next().is_some_and(char::is_lowercase)
+                && w.chars().count() >= 3
+                && w.chars().all(char::is_alphabetic)
+                && !NAME_PARTICLES.contains(&w);
+            if ordinary && view.is_capitalized(k - 1) && view.is_capitalized(k + 1) {
+                if k > first {
+                    out.push(Span { end: k, first, ..s });
+                }
+                first = k + 1;
+            }
+        }
+        out.push(Span { first, ..s });
+    }
+    *spans = out;
+}
+
+/// "Chrysler LLC Jim Press": a company's legal form ends its name; a person's
+/// name after it is a person of their own.
+fn split_after_legal_form(view: &DocView, spans: &mut Vec<Span>) {
+    let mut added = Vec::new();
+    for s in spans.iter_mut().filter(|s| s.type_id != MISC) {
+        let Some(k) = (s.first + 1..s.end.saturating_sub(1))
+            .find(|&k| LEGAL_SUFFIXES.contains(&view.word(k)) && view.is_capitalized(k + 1))
+        else {
+            continue;
+        };
+        s.type_id = ORG;
+        let person = s.end - (k + 1) >= 2
+            && (k + 1..s.end).all(|i| view.is_capitalized(i))
+            && !has_org_word(view, k + 1, s.end);
+        if person {
+            added.push(Span {
+                first: k + 1,
+                end: s.end,
+                type_id: PERSON,
+                from_rule: false,
+            });
+        }
+        s.end = k + 1;
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
+}
+
+/// "Chief Operating Officer": a span of titles and role words alone names no
+/// one, whatever the model made of it.
+fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
+    spans.retain(|s| {
+        s.type_id != PERSON
+            || !((s.first..s.end).any(|i| is_title(view, i))
+                && (s.first..s.end)
+                    .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str())))
+    });
+}
+
+/// "US$ 40 billion", "A$5", "HK$ 10": a country's code glued to a currency sign
+/// names money, not a place.
+fn drop_currency_codes(view: &DocView, spans: &mut Vec<Span>) {
+    spans.retain(|s| {
+        !(s.type_id == LOC
+            && s.end < view.len()
+            && matches!(view.word(s.end), "$" | "\u{a3}" | "\u{20ac}" | "\u{a5}")
+            && !view.tokens[s.end].space_before)
+    });
+}
+
+/// Airlines and companies named after their country: "Air China" ("Air" before a
+/// place), "China Eastern Airlines" (a place run into an organisation's name that
+/// ends in an organisation's word).
+fn join_places_into_org_names(view: &DocView, spans: &mut Vec<Span>) {
+    spans.sort_by_key(|s| s.first);
+    let covered = |spans: &[Span], i: usize| spans.iter().any(|s| s.first <= i && i < s.end);
+    let mut k = 0;
+    while k < spans.len() {
+        let s = spans[k];
+        if s.type_id == LOC
+            && s.first > 0
+            && view.word(s.first - 1) == "Air"
+            && !view.tokens[s.first].newline_before
+            && !covered(spans, s.first - 1)
+        {
+            spans[k].first -= 1;
+            spans[k].type_id = ORG;
+        }
+        k += 1;
+    }
+    let mut k = 0;
+    while k + 1 < spans.len() {
+        let (a, b) = (spans[k], spans[k + 1]);
+        let org_name = b.type_id == ORG
+            && b.end - b.first >= 2
+            && (has_org_word(view, b.first + 1, b.end)
+                || ORG_HEADS.contains(&view.lower[b.end - 1].as_str()));
+        if a.type_id == LOC
+            && a.end == b.first
+            && !view.tokens[b.first].newline_before
+            && org_name
+            && !view.sent_start[b.first]
+        {
+            spans[k] = Span {
+                first: a.first,
+                end: b.end,
+                type_id: ORG,
+                from_rule: false,
+            };
+            spans.remove(k + 1);
+        }
+        k += 1;
+    }
+}
+
+/// "Airbus A380", "Boeing 787", "Airbus A400M": a maker's name with a model
+/// number names a product, not the organisation.
+fn products_are_no_organisations(view: &DocView, spans: &mut [Span]) {
+    for s in spans
+        .iter_mut()
+        .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
+    {
+        let model = |w: &str| {
+            w.chars().count() >= 3
+                && w.chars().any(|c| c.is_ascii_digit())
+                && w.chars().all(|c| c.is_ascii_alphanumeric())
+                && w.chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() || c.is_uppercase())
+        };
+        if (s.first + 1..s.end).any(|i| model(view.word(i))) {
+            s.type_id = MISC;
+        }
+    }
+}
+
+/// Words that end a story's sentence about a market index: "the Nasdaq fell 82
+/// points", "the Hang Seng index".
+const INDEX_WORDS: &[&str] = &["index", "indices", "indexes"];
+
+impl EntityTagger<'_> {
+    /// "General Motors Corporation": a span of the model that starts inside a
+    /// well-known organisation's name and runs past it takes the whole name in.
+    fn extend_known_organisations(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans.iter_mut().filter(|s| s.type_id == ORG) {
+            let g = view.gaz[s.first];
+            if g.position() != 3 || self.gazetteer.entry(g.entry).org.is_none() {
+                continue;
+            }
+            let mut start = s.first;
+            while start > 0 && view.gaz[start].position() == 3 && view.gaz[start].entry == g.entry {
+                start -= 1;
+            }
+            if view.gaz[start].position() == 2
+                && view.gaz[start].entry == g.entry
+                && !view.sent_start[s.first]
+            {
+                s.first = start;
+            }
+        }
+    }
+
+    /// Companies named like people ("Northrop Grumman", "Lockheed Martin",
+    /// "Apple Computer"): a name whose first word is no given name is an
+    /// organisation where it is listed with organisations ("X and Boeing",
+    /// "between Boeing and X") or starts with a known organisation's name; its
+    /// short form ("Lockheed") follows.
+    fn companies_not_people(&self, view: &DocView, spans: &mut Vec<Span>) {
+        spans.sort_by_key(|s| s.first);
+        let mut added = Vec::new();
+        let not_given_name = |s: &Span| {
+            !view.gaz[s.first].has(kind::FIRST_NAME)
+                && role_before(view, s.first).is_none()
+                && role_after(view, s.end).is_none()
+        };
+        let coordinated = |a: &Span, b: &Span| {
+            b.first == a.end + 1 && matches!(view.lower[a.end].as_str(), "and" | "or" | "&" | ",")
+                || b.first == a.end + 2
+                    && view.word(a.end) == ","
+                    && matches!(view.lower[a.end + 1].as_str(), "and" | "or")
+        };
+        let known_org = |i: usize| {
+            let g = view.gaz[i];
+            g.position() == 1
+                && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
+                && !g.has(kind::FIRST_NAME)
+        };
+        let mut retype = vec![false; spans.len()];
+        for k in 0..spans.len() {
+            let s = spans[k];
+            if s.type_id != PERSON || s.end - s.first < 2 || !not_given_name(&s) {
+                continue;
+            }
+            // An organisation in a phrase of its own ("Jane Roe of DAB and …")
+            // is no item of the list.
+            let org_beside = |j: usize| {
+                let o = &spans[j];
+                let mut b = o.first;
+                if b > 0 && view.lower[b - 1] == "the" {
+                    b -= 1;
+                }
+                let affiliation =
+                    b > 0 && matches!(view.lower[b - 1].as_str(), "of" | "from" | "at");
+                o.type_id == ORG && o.end - o.first <= 4 && !affiliation
+            };
+            let listed = k > 0 && org_beside(k - 1) && coordinated(&spans[k - 1], &s)
+                || k + 1 < spans.len() && org_beside(k + 1) && coordinated(&s, &spans[k + 1]);
+            if listed || known_org(s.first) {
+                retype[k] = true;
+            }
+        }
+        for (s, r) in spans.iter_mut().zip(&retype) {
+            if *r {
+                s.type_id = ORG;
+            }
+        }
+        // Their short forms: "Lockheed" of "Lockheed Martin", unless a person of
+        // the story bears that name.
+        let org_firsts: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
+            .map(|s| view.word(s.first))
+            .collect();
+        let person_parts: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .flat_map(|s| [view.word(s.first), view.word(s.end - 1)])
+            .collect();
+        let mut covered = vec![false; view.len()];
+        for s in spans.iter_mut() {
+            covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+            let w = view.word(s.first);
+            if s.type_id == PERSON
+                && s.end - s.first == 1
+                && org_firsts.contains(w)
+                && !person_parts.contains(w)
+            {
+                s.type_id = ORG;
+            }
+        }
+        // A short form the model left untagged ("…, Lockheed ultimately winning"),
+        // where the word is no known name of its own, no title and no common word.
+        for (i, _) in covered.iter().enumerate().filter(|(_, c)| !**c) {
+            let w = view.word(i);
+            let alone = i + 1 >= view.len() || !view.is_capitalized(i + 1);
+            if alone
+                && view.is_capitalized(i)
+                && !view.sent_start[i]
+                && org_firsts.contains(w)
+                && !person_parts.contains(w)
+                && !view.lower_is_common(i)
+                && !is_title(view, i)
+                && !ROLE_MODIFIERS.contains(&view.lower[i].as_str())
+                && self.gazetteer.lookup(w).is_none()
+            {
+                added.push(Span {
+                    first: i,
+                    end: i + 1,
+                    type_id: ORG,
+                    from_rule: true,
+                });
+            }
+        }
+        spans.extend(added);
+        spans.sort_by_key(|s| s.first);
+    }
+
+    /// Market indices ("the Dow Jones Industrial Average", "the Nasdaq fell 82
+    /// points", "the FTSE 100 index") are no organisations: every mention of a
+    /// name the story uses as an index is left unreported, like other MISC names.
+    fn market_indices_are_no_organisations(&self, view: &DocView, spans: &mut [Span]) {
+        let n = view.len();
+        let mut covered = vec![false; n];
+        for s in spans.iter() {
+            covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+        }
+        let plain = |i: usize| !covered[i] && !view.is_capitalized(i) && !view.sent_start[i];
+        let mut indices: HashSet<&str> = HashSet::new();
+        for s in spans.iter().filter(|s| matches!(s.type_id, ORG | PERSON)) {
+            let text = span_text(view, s);
+            if self.gazetteer.find_place(text).is_some() {
+                continue;
+            }
+            let last = view.lower[s.end - 1].as_str();
+            let named = view.is_capitalized(s.end - 1) && matches!(last, "average" | "index");
+            // "the Hang Seng index", "the FTSE 100 index", "the stock index FTSE".
+            let after = (s.end..n.min(s.end + 3))
+                .take_while(|&i| plain(i))
+                .any(|i| INDEX_WORDS.contains(&view.lower[i].as_str()));
+            let before = (s.first.saturating_sub(2)..s.first)
+                .rev()
+                .take_while(|&i| plain(i))
+                .any(|i| INDEX_WORDS.contains(&view.lower[i].as_str()));
+            // "the Nasdaq fell 82.65 points".
+            let acronym = s.end + 2 < n && view.word(s.end) == "(" && view.word(s.end + 2) == ")";
+            let from = if acronym { s.end + 3 } else { s.end };
+            let points = (from..n.min(from + 16))
+                .take_while(|&i| !covered[i] && !view.sent_start[i])
+                .any(|i| view.lower[i] == "points");
+            if named || after || before || points {
+                indices.insert(text);
+                // Its abbreviation: "the Dow Jones Industrial Average (DJIA)".
+                if acronym {
+                    indices.insert(view.word(s.end + 1));
+                }
+            }
+        }
+        for s in spans.iter_mut() {
+            if s.type_id != LOC && indices.contains(span_text(view, s)) {
+                s.type_id = MISC;
+            }
+        }
+    }
 }

@@ -31,16 +31,16 @@ fn entity_f1(file: &str) -> f64 {
 
 #[test]
 fn entity_f1_on_gum_news_stays_at_its_measured_level() {
-    // Measured 0.679 (exact spans, PERSON/ORG/LOC micro average; tagger version 7).
+    // Measured 0.680 (exact spans, PERSON/ORG/LOC micro average; tagger version 8).
     let f1 = entity_f1("gum_wikinews_ner.jsonl");
-    assert!(f1 >= 0.668, "GUM news entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.670, "GUM news entity F1 fell to {f1:.3}");
 }
 
 #[test]
 fn entity_f1_on_meantime_business_news_stays_at_its_measured_level() {
-    // Measured 0.545 (tagger version 7).
+    // Measured 0.623 (tagger version 8).
     let f1 = entity_f1("meantime_nerc.jsonl");
-    assert!(f1 >= 0.535, "MEANTIME entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.612, "MEANTIME entity F1 fell to {f1:.3}");
 }
 
 /// Scores the top-level topics of the labelled stories in `eval/<file>`, printing

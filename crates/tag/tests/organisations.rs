@@ -4,28 +4,8 @@
 
 mod common;
 
-use common::tagger;
+use common::{assert_org, tagger, types_of};
 use newsterm_tag::EntityType;
-
-/// The types `name` was given in `text` (every mention).
-fn types_of(text: &str, name: &str) -> Vec<EntityType> {
-    tagger()
-        .tag(text)
-        .entities
-        .iter()
-        .filter(|e| e.text == name)
-        .map(|e| e.kind)
-        .collect()
-}
-
-fn assert_org(text: &str, name: &str) {
-    let types = types_of(text, name);
-    assert!(!types.is_empty(), "{name:?} not found in {text:?}");
-    assert!(
-        types.iter().all(|t| *t == EntityType::Org),
-        "{name:?} typed {types:?} in {text:?}"
-    );
-}
 
 #[test]
 fn newspapers_are_organisations() {

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::sync::OnceLock;
 
-use newsterm_tag::Tagger;
+use newsterm_tag::{EntityType, Tagger};
 
 pub fn tagger() -> &'static Tagger {
     static TAGGER: OnceLock<Tagger> = OnceLock::new();
@@ -37,4 +37,26 @@ pub fn articles() -> Vec<(String, String)> {
                 .collect()
         })
         .clone()
+}
+
+/// The types `name` was given in `text` (every mention).
+pub fn types_of(text: &str, name: &str) -> Vec<EntityType> {
+    tagger()
+        .tag(text)
+        .entities
+        .iter()
+        .filter(|e| e.text == name)
+        .map(|e| e.kind)
+        .collect()
+}
+
+/// Asserts that `name` is found in `text` and is an organisation wherever it is.
+pub fn assert_org(text: &str, name: &str) {
+    let types = types_of(text, name);
+    assert!(!types.is_empty(), "{name:?} not found in {text:?}");
+    assert!(
+        types.iter().all(|t| *t == EntityType::Org),
+        "{name:?} typed {types:?} in {text:?}: {:?}",
+        tagger().tag(text).entities
+    );
 }

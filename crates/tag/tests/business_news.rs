@@ -1,0 +1,146 @@
+//! Business news names companies, their products and markets: none of them is a
+//! person or a place, and a headline's verb or a currency sign is no part of a
+//! name. Each test is one class of mistake the tagger made on business stories.
+
+mod common;
+
+use common::{assert_org, tagger, types_of};
+use newsterm_tag::{Entity, EntityType};
+
+fn entities(text: &str) -> Vec<Entity> {
+    tagger().tag(text).entities
+}
+
+/// The texts of the people found in `text`.
+fn people(text: &str) -> Vec<String> {
+    entities(text)
+        .into_iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .map(|e| e.text)
+        .collect()
+}
+
+/// No reported entity's text contains `part`.
+fn assert_nothing_contains(text: &str, part: &str) {
+    let found: Vec<(String, EntityType)> = entities(text)
+        .into_iter()
+        .filter(|e| e.text.contains(part))
+        .map(|e| (e.text, e.kind))
+        .collect();
+    assert!(found.is_empty(), "{part:?} in {found:?} from {text:?}");
+}
+
+#[test]
+fn companies_listed_with_companies_are_organisations_not_people() {
+    for (text, name) in [
+        (
+            "The contract went to Boeing and Huntington Ingalls, the shipbuilder.",
+            "Huntington Ingalls",
+        ),
+        (
+            "Investors welcomed the deal between Boeing and Pratt Whitney on Monday.",
+            "Pratt Whitney",
+        ),
+        ("Boeing and Bell Textron won the tender.", "Bell Textron"),
+    ] {
+        assert_org(text, name);
+    }
+}
+
+#[test]
+fn a_known_company_name_followed_by_a_word_is_still_the_company() {
+    assert_org(
+        "Sales of Intel Capital rose in the third quarter.",
+        "Intel Capital",
+    );
+}
+
+#[test]
+fn a_companys_short_form_keeps_the_companys_type() {
+    let text = "The deal was fought over by Boeing and Pratt Whitney, with Pratt finally winning the contract.";
+    assert_org(text, "Pratt");
+}
+
+#[test]
+fn airlines_named_after_their_country_are_organisations() {
+    for (text, name) in [
+        ("Air Jamaica flew the route until 2010.", "Air Jamaica"),
+        ("Air Namibia will lease two jets.", "Air Namibia"),
+        (
+            "Japan Southern Airlines and Vietnam Airlines placed orders.",
+            "Japan Southern Airlines",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+}
+
+#[test]
+fn a_model_span_inside_a_known_organisation_takes_the_whole_name() {
+    assert_org(
+        "Shares of General Motors Company rose after the announcement on Tuesday.",
+        "General Motors Company",
+    );
+}
+
+#[test]
+fn a_headline_verb_between_two_names_splits_them() {
+    let text = "Airbus wins Oman Air order\n\nThe deal was signed on Friday.";
+    assert_nothing_contains(text, "wins");
+    assert_org(text, "Oman Air");
+}
+
+#[test]
+fn a_legal_form_ends_a_company_name_before_a_persons_name() {
+    let text =
+        "The merger was announced by the chairman of Daimler AG Dieter Zetsche in Stuttgart.";
+    assert_nothing_contains(text, "AG Dieter");
+    assert_eq!(people(text), ["Dieter Zetsche"], "{:?}", entities(text));
+}
+
+#[test]
+fn a_job_title_alone_is_no_person() {
+    let text = "\"We are proud of the fleet,\" said Mary Jones, President and Chief Operating Officer of Delta Air Lines.";
+    assert_eq!(people(text), ["Mary Jones"], "{:?}", entities(text));
+}
+
+#[test]
+fn a_currency_code_is_no_place() {
+    for text in [
+        "The airline agreed to buy ten jets in a deal worth US$ 2.4 billion.",
+        "Qantas reported a profit of A$ 300 million for the half year.",
+    ] {
+        let places: Vec<String> = entities(text)
+            .into_iter()
+            .filter(|e| e.kind == EntityType::Loc)
+            .map(|e| e.text)
+            .collect();
+        assert!(places.is_empty(), "places {places:?} in {text:?}");
+    }
+}
+
+#[test]
+fn aircraft_models_are_products_not_organisations() {
+    let text = "The carrier will take delivery of its first Airbus A350 in May, and of two Boeing 777s later.";
+    assert_nothing_contains(text, "A350");
+    assert_nothing_contains(text, "777");
+}
+
+#[test]
+fn market_indices_are_no_organisations() {
+    for (text, name) in [
+        ("The Kospi fell 30 points on Monday.", "Kospi"),
+        (
+            "The Dow Jones Transportation Average rose 40 points.",
+            "Dow Jones Transportation Average",
+        ),
+    ] {
+        let types = types_of(text, name);
+        assert!(
+            types
+                .iter()
+                .all(|t| *t != EntityType::Org && *t != EntityType::Person),
+            "{name:?} typed {types:?} in {text:?}"
+        );
+    }
+}
