@@ -221,6 +221,7 @@ impl EntityTagger<'_> {
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
         drop_currency_codes(view, &mut spans);
+        drop_quantities(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
@@ -1443,6 +1444,36 @@ fn drop_currency_codes(view: &DocView, spans: &mut Vec<Span>) {
             && s.end < view.len()
             && matches!(view.word(s.end), "$" | "\u{a3}" | "\u{20ac}" | "\u{a5}")
             && !view.tokens[s.end].space_before)
+    });
+}
+
+/// Units of measure glued to a number ("4GB", "2.5GHz", "300km").
+const UNITS: &[&str] = &[
+    "gb", "mb", "tb", "kb", "ghz", "mhz", "khz", "hz", "km", "mm", "cm", "kg", "mg", "kw", "mw",
+    "gw", "kwh", "mph", "bn", "m", "k",
+];
+
+/// Time zones after a clock time ("18:00 UTC").
+const TIME_ZONES: &[&str] = &[
+    "UTC", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "BST",
+    "JST", "IST", "AEST", "AEDT", "HKT", "SGT",
+];
+
+/// "4GB", "300km": a number with its unit is a quantity; "18:00 UTC": a time
+/// zone after a clock time is part of a time. Neither is a name.
+fn drop_quantities(view: &DocView, spans: &mut Vec<Span>) {
+    let quantity = |w: &str| {
+        let unit = w.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+        unit.len() < w.len() && UNITS.contains(&unit.to_lowercase().as_str())
+    };
+    let clock = |i: usize| {
+        let w = view.word(i);
+        w.contains(':') && w.chars().all(|c| c.is_ascii_digit() || c == ':')
+    };
+    spans.retain(|s| {
+        let one = s.end - s.first == 1;
+        let w = view.word(s.first);
+        !(one && quantity(w) || one && TIME_ZONES.contains(&w) && s.first > 0 && clock(s.first - 1))
     });
 }
 

@@ -465,10 +465,16 @@ impl Trainer {
 
     /// The averaged weights.
     pub fn finish(self) -> Model {
+        self.averaged()
+    }
+
+    /// The weights averaged over every update so far, training left free to go on
+    /// (for choosing the number of passes on held-out documents).
+    pub fn averaged(&self) -> Model {
         let step = self.step.max(1);
         let mut rows = KeyMap::default();
         let mut weights = Vec::new();
-        for (key, r) in self.rows {
+        for (&key, r) in &self.rows {
             let mut w = [0f32; NTAGS];
             for (t, wt) in w.iter_mut().enumerate() {
                 let total = r.total[t] + f64::from(r.w[t]) * (step - r.stamp[t]) as f64;

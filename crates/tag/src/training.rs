@@ -10,7 +10,7 @@ use crate::error::TagError;
 use crate::eval::GoldDoc;
 use crate::features::DocView;
 use crate::gazetteer::{self, Gazetteer, LexiconNames, kind};
-use crate::perceptron::{TYPES, Trainer, tag_of};
+use crate::perceptron::{TYPES, Trainer, is_begin, tag_of, tag_type};
 use crate::topics;
 
 /// Builds the gazetteer, lexicon and topic files from `shared/data` (its
@@ -91,10 +91,16 @@ fn lexicon_names(docs: &[&GoldDoc]) -> LexiconNames {
 /// How to train.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
-    /// Passes over the training documents.
+    /// Passes over the training documents: the most tried when
+    /// `held_out_every` is set, else exactly this many.
     pub epochs: usize,
     /// Seed of the per-epoch document shuffle, so that runs are reproducible.
     pub seed: u64,
+    /// Early stopping: every n-th training document (none of the evaluation gold)
+    /// is held out, the model is trained on the others for up to `epochs` passes,
+    /// and the pass count whose averaged model tags the held-out names best is
+    /// the one the final model is trained with, on every document.
+    pub held_out_every: Option<usize>,
 }
 
 impl Default for TrainOptions {
@@ -102,8 +108,21 @@ impl Default for TrainOptions {
         TrainOptions {
             epochs: 12,
             seed: 7,
+            held_out_every: None,
         }
     }
+}
+
+/// What one training pass achieved.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochReport {
+    /// 1-based pass number.
+    pub epoch: usize,
+    /// Share of the trained-on tokens whose tag the pass's own guess got right.
+    pub token_accuracy: f64,
+    /// Exact-span F1 (PERSON, ORG, LOC) of the averaged model so far on the
+    /// held-out training documents, while passes are being chosen.
+    pub held_out_f1: Option<f64>,
 }
 
 /// Gold BIO tags for the tokens of a document. Nested gold spans are flattened by
@@ -160,12 +179,14 @@ impl SplitMix {
 }
 
 /// Trains the entity model on the documents whose licence allows commercial use and
-/// returns it in the shipped format. `on_epoch` hears each epoch's token accuracy.
+/// returns it in the shipped format. With [`TrainOptions::held_out_every`] the
+/// number of passes is chosen first on held-out training documents
+/// ([`choose_epochs`]). `on_epoch` hears each pass.
 pub fn train(
     docs: &[GoldDoc],
     data: &DataFiles,
     options: &TrainOptions,
-    mut on_epoch: impl FnMut(usize, f64),
+    mut on_epoch: impl FnMut(EpochReport),
 ) -> Result<Vec<u8>, TagError> {
     let usable = usable(docs);
     let gaz = Gazetteer::build(&data.places, &data.country_names, lexicon_names(&usable))?;
@@ -178,11 +199,85 @@ pub fn train(
             (view, tags)
         })
         .collect();
-    let total: usize = prepared.iter().map(|p| p.1.len()).sum();
-    let mut order: Vec<usize> = (0..prepared.len()).collect();
-    let mut rng = SplitMix(options.seed);
+    let epochs = match options.held_out_every {
+        Some(every) => choose_epochs(&prepared, every, options, &mut on_epoch),
+        None => options.epochs,
+    };
+    let all: Vec<usize> = (0..prepared.len()).collect();
     let mut trainer = Trainer::new();
-    for epoch in 0..options.epochs {
+    run_epochs(
+        &mut trainer,
+        &prepared,
+        &all,
+        epochs,
+        options.seed,
+        |epoch, acc, _| {
+            on_epoch(EpochReport {
+                epoch,
+                token_accuracy: acc,
+                held_out_f1: None,
+            });
+        },
+    );
+    trainer.finish().to_gz()
+}
+
+/// Early stopping on a split of the training documents: every `every`-th one is
+/// held out, the rest trained on for up to `options.epochs` passes, and the pass
+/// after which the averaged model's exact-span F1 on the held-out documents was
+/// best is returned (the first of equals; at least 1).
+fn choose_epochs(
+    prepared: &[(DocView, Vec<u8>)],
+    every: usize,
+    options: &TrainOptions,
+    on_epoch: &mut impl FnMut(EpochReport),
+) -> usize {
+    let every = every.max(2);
+    let (held, train): (Vec<usize>, Vec<usize>) =
+        (0..prepared.len()).partition(|i| i % every == every - 1);
+    let mut trainer = Trainer::new();
+    let mut best = (1, f64::NEG_INFINITY);
+    run_epochs(
+        &mut trainer,
+        prepared,
+        &train,
+        options.epochs,
+        options.seed,
+        |epoch, acc, trainer| {
+            let model = trainer.averaged();
+            let mut counts = SpanCounts::default();
+            for &k in &held {
+                let (view, gold) = &prepared[k];
+                counts.add(gold, &model.tag(view));
+            }
+            let f1 = counts.f1();
+            if f1 > best.1 {
+                best = (epoch, f1);
+            }
+            on_epoch(EpochReport {
+                epoch,
+                token_accuracy: acc,
+                held_out_f1: Some(f1),
+            });
+        },
+    );
+    best.0
+}
+
+/// Passes over documents `order` of `prepared`, shuffled each pass; `after` hears
+/// each pass's number, token accuracy and the trainer.
+fn run_epochs(
+    trainer: &mut Trainer,
+    prepared: &[(DocView, Vec<u8>)],
+    order: &[usize],
+    epochs: usize,
+    seed: u64,
+    mut after: impl FnMut(usize, f64, &Trainer),
+) {
+    let total: usize = order.iter().map(|&k| prepared[k].1.len()).sum();
+    let mut order = order.to_vec();
+    let mut rng = SplitMix(seed);
+    for epoch in 0..epochs {
         for i in (1..order.len()).rev() {
             let j = (rng.next() % (i as u64 + 1)) as usize;
             order.swap(i, j);
@@ -192,14 +287,75 @@ pub fn train(
             let (view, tags) = &prepared[k];
             correct += trainer.train_doc(view, tags);
         }
-        on_epoch(epoch + 1, correct as f64 / total.max(1) as f64);
+        after(epoch + 1, correct as f64 / total.max(1) as f64, trainer);
     }
-    trainer.finish().to_gz()
+}
+
+/// Exact-span matches of BIO tag sequences over PERSON, ORG and LOC.
+#[derive(Default)]
+struct SpanCounts {
+    gold: usize,
+    predicted: usize,
+    hits: usize,
+}
+
+impl SpanCounts {
+    fn add(&mut self, gold: &[u8], predicted: &[u8]) {
+        let g = bio_spans(gold);
+        let p = bio_spans(predicted);
+        self.gold += g.len();
+        self.predicted += p.len();
+        self.hits += p.iter().filter(|s| g.contains(s)).count();
+    }
+
+    fn f1(&self) -> f64 {
+        if self.hits == 0 {
+            return 0.0;
+        }
+        let p = self.hits as f64 / self.predicted as f64;
+        let r = self.hits as f64 / self.gold as f64;
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// (first, end, type) of the PERSON, ORG and LOC spans of a BIO tag sequence.
+fn bio_spans(tags: &[u8]) -> Vec<(usize, usize, u8)> {
+    let misc = TYPES.iter().position(|t| *t == "MISC").map(|i| i as u8 + 1);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if !is_begin(tags[i]) {
+            i += 1;
+            continue;
+        }
+        let t = tag_type(tags[i]);
+        let mut end = i + 1;
+        while end < tags.len() && !is_begin(tags[end]) && tag_type(tags[end]) == t {
+            end += 1;
+        }
+        if Some(t) != misc {
+            out.push((i, end, t));
+        }
+        i = end;
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn held_out_spans_score_exact_matches_of_names_only() {
+        // PERSON B I, O, MISC B; against PERSON B alone and the same MISC.
+        let gold = [tag_of(1, true), tag_of(1, false), 0, tag_of(4, true)];
+        let guess = [tag_of(1, true), 0, 0, tag_of(4, true)];
+        let mut c = SpanCounts::default();
+        c.add(&gold, &gold);
+        assert!((c.f1() - 1.0).abs() < 1e-9);
+        c.add(&gold, &guess);
+        assert_eq!((c.gold, c.predicted, c.hits), (2, 2, 1));
+    }
 
     #[test]
     fn shuffle_generator_is_deterministic() {

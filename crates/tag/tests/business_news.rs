@@ -144,3 +144,17 @@ fn market_indices_are_no_organisations() {
         );
     }
 }
+
+#[test]
+fn quantities_and_time_zones_are_no_names() {
+    for (text, part) in [
+        (
+            "The MacBook ships with 2GB of memory, upgradeable to 4GB.",
+            "GB",
+        ),
+        ("The Nano now holds 8GB.", "GB"),
+        ("At 16:00 UTC, Apple shares were up.", "UTC"),
+    ] {
+        assert_nothing_contains(text, part);
+    }
+}

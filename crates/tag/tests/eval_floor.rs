@@ -38,9 +38,9 @@ fn entity_f1_on_gum_news_stays_at_its_measured_level() {
 
 #[test]
 fn entity_f1_on_meantime_business_news_stays_at_its_measured_level() {
-    // Measured 0.623 (tagger version 8).
+    // Measured 0.626 (tagger version 8).
     let f1 = entity_f1("meantime_nerc.jsonl");
-    assert!(f1 >= 0.612, "MEANTIME entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.615, "MEANTIME entity F1 fell to {f1:.3}");
 }
 
 /// Scores the top-level topics of the labelled stories in `eval/<file>`, printing
