@@ -6,11 +6,14 @@
 //! newsterm is measured over SSE and WebSocket, as a separate `newsterm
 //! serve` process (as a reader would meet it), and beside it, in the same
 //! run, NATS core pub/sub (Debian's `nats-server`, driven by async-nats)
-//! carrying the same payloads to the same number of subscribers. A
-//! newsterm publish is an HTTP request whose story is parsed, validated
-//! and committed durably to SQLite before fan-out; a NATS publish is
-//! fire-and-forget with no storage, so the comparison is of everything a
-//! reader waits for in each system.
+//! carrying the same payloads to the same number of subscribers, and
+//! durable NATS JetStream (file storage, an fsync per message, an ordered
+//! push consumer per subscriber; see `durable.rs`) when a nats-server of
+//! 2.10 or later is at hand. A newsterm publish is an HTTP request whose
+//! story is parsed, validated and committed durably to SQLite before
+//! fan-out; a NATS core publish is fire-and-forget with no storage, a
+//! JetStream one is acknowledged once stored and synced, so the
+//! comparison is of everything a reader waits for in each system.
 //!
 //! newsterm runs twice at each size: in local mode (no users) and with
 //! tokens on, where the publisher sends an editor's bearer token and
