@@ -1581,6 +1581,39 @@ mod tests {
     }
 
     #[test]
+    fn a_long_story_is_highlighted_where_its_word_is() {
+        let f = Fixture::new();
+        let filler = "The committee met again and discussed the budget. ".repeat(1_000);
+        let story = story(
+            900,
+            draft(
+                "Budget talks",
+                &format!("{filler}Then the zanzibarite delegate spoke. {filler}"),
+                "2026-11-01T10:00:00Z",
+            ),
+            serde_json::json!({}),
+        );
+        f.index_story(&story).unwrap();
+        f.index.commit(900).unwrap();
+        let hits = f
+            .run(&parse("zanzibarite").unwrap(), &SearchOptions::default())
+            .hits;
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0]
+                .snippet
+                .contains("<b>zanzibarite</b> delegate spoke"),
+            "{}",
+            hits[0].snippet
+        );
+        assert!(
+            hits[0].snippet.chars().count() <= 220,
+            "{}",
+            hits[0].snippet
+        );
+    }
+
+    #[test]
     fn hits_carry_what_a_result_list_shows() {
         let f = Fixture::new();
         let hit = &f
