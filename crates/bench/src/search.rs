@@ -5,7 +5,9 @@
 //! Also load time to searchable, disk per story and memory; the
 //! publish → searchable delay over 1,000 publishes (each followed at once
 //! by a search for its own unique word); and the ack latency of a publish
-//! on an empty archive and on the loaded one.
+//! on an empty archive and on the loaded one; and the reads that must not
+//! grow with the archive (`/healthz`, TOP, headlines with and without a
+//! filter, facets, feeds), timed over HTTP beside the same publishing.
 //!
 //! newsterm is measured over HTTP (the search API a client calls), with
 //! 200 stories/s being published during the timed queries; FTS5 in this
@@ -253,12 +255,88 @@ fn newsterm(
         Ok::<_, BenchError>(timed)
     })?;
     bar.finish_and_clear();
+    let reads = reads(&rt, &http, &server.url, stories)?;
     publishing.store(false, Ordering::Relaxed);
     let _ = rt.block_on(publisher);
     figures.extend(query_figures("search", "newsterm", stories, &timed));
+    figures.extend(reads);
 
     figures.push(read_after_write(&rt, &http, &server.url)?);
     Ok(figures)
+}
+
+/// The reads that must not grow with the archive, and how often each is
+/// timed.
+const READS: [(&str, &str); 11] = [
+    ("healthz", "/healthz"),
+    ("top", "/api/top"),
+    ("headlines", "/api/headlines?limit=20"),
+    (
+        "headlines priority:urgent",
+        "/api/headlines?limit=20&q=priority:urgent",
+    ),
+    (
+        "headlines source:",
+        "/api/headlines?limit=20&q=source:%22Metro%20Desk%22",
+    ),
+    (
+        "headlines date range",
+        "/api/headlines?limit=20&q=published:%5B2020-01-01%20TO%202020-03-01%5D",
+    ),
+    ("facets", "/api/entities?type=topic"),
+    (
+        "facets priority:urgent",
+        "/api/entities?type=place&q=priority:urgent",
+    ),
+    ("feed top.atom", "/feeds/top.atom"),
+    (
+        "feed search.json priority:urgent",
+        "/feeds/search.json?q=priority:urgent",
+    ),
+    (
+        "search priority:urgent",
+        "/api/search?limit=10&q=priority:urgent",
+    ),
+];
+const READ_SAMPLES: usize = 40;
+
+/// Each of [`READS`] over HTTP, [`READ_SAMPLES`] times in turn, while the
+/// caller's publisher runs: p50/p90/p99 per read.
+fn reads(
+    rt: &tokio::runtime::Runtime,
+    http: &reqwest::Client,
+    url: &str,
+    stories: u64,
+) -> Result<Vec<Figure>, BenchError> {
+    let mut timed: Vec<Vec<f64>> = vec![Vec::new(); READS.len()];
+    rt.block_on(async {
+        for _ in 0..READ_SAMPLES {
+            for ((_, path), samples) in READS.iter().zip(&mut timed) {
+                let t = Instant::now();
+                let resp = http.get(format!("{url}{path}")).send().await?;
+                let status = resp.status();
+                let _ = resp.bytes().await?;
+                if !status.is_success() {
+                    return Err(BenchError::Failed(format!("{path} answered {status}")));
+                }
+                samples.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        Ok::<_, BenchError>(())
+    })?;
+    Ok(READS
+        .iter()
+        .zip(&mut timed)
+        .map(|((name, _), samples)| {
+            let (p50, p90, p99) = percentiles(samples);
+            Figure::new("read")
+                .with("read", *name)
+                .with("stories", stories)
+                .with("p50_ms", r2(p50))
+                .with("p90_ms", r2(p90))
+                .with("p99_ms", r2(p99))
+        })
+        .collect())
 }
 
 /// `n` written in letters (a, b, …, z, ba, bb, …): a word no other probe has.
