@@ -345,7 +345,21 @@ impl SearchIndex {
         query: &Query,
         opts: &SearchOptions,
     ) -> Result<SearchResponse, SearchError> {
-        self.search_scored(query, opts, None)
+        self.search_scored(query, opts, None, Texts::Read)
+    }
+
+    /// The ids of the newest `limit` stories matching `query`, newest
+    /// first: the stories [`SearchIndex::latest`] finds, without reading
+    /// their text from the store or making snippets (for callers that
+    /// read the stories themselves, such as facets and feeds).
+    pub fn latest_ids(&self, query: &Query, limit: usize) -> Result<Vec<StoryId>, SearchError> {
+        let opts = SearchOptions {
+            limit,
+            sort: Sort::Time,
+            cursor: None,
+        };
+        let found = self.search_scored(query, &opts, None, Texts::Skip)?;
+        Ok(found.hits.into_iter().map(|h| h.id).collect())
     }
 
     /// The statistics relevance reads for `query` here (committed and
@@ -389,7 +403,7 @@ impl SearchIndex {
         opts: &SearchOptions,
         elsewhere: &QueryStats,
     ) -> Result<SearchResponse, SearchError> {
-        self.search_scored(query, opts, Some(&elsewhere.0))
+        self.search_scored(query, opts, Some(&elsewhere.0), Texts::Read)
     }
 
     /// Index segments in the last commit (each is searched in turn).
@@ -402,6 +416,7 @@ impl SearchIndex {
         query: &Query,
         opts: &SearchOptions,
         elsewhere: Option<&TierStats>,
+        texts: Texts,
     ) -> Result<SearchResponse, SearchError> {
         let limit = opts.limit.min(MAX_LIMIT);
         let cursor = opts.cursor.as_deref().map(Cursor::decode).transpose()?;
@@ -523,7 +538,21 @@ impl SearchIndex {
         page.truncate(limit);
 
         let mut hits = Vec::with_capacity(page.len());
-        if !page.is_empty() {
+        if texts == Texts::Skip {
+            for (rank, found) in &page {
+                match found {
+                    Found::Indexed(address) => {
+                        let doc = searcher.doc::<TantivyDocument>(*address)?;
+                        hits.push(self.hit(&doc, rank.score)?);
+                    }
+                    Found::Staged(change) => {
+                        if let Some((story, _)) = &change.story {
+                            hits.push(story_hit(story, rank.score, None));
+                        }
+                    }
+                }
+            }
+        } else if !page.is_empty() {
             let staged_docs: Vec<&Document> = page
                 .iter()
                 .filter_map(|(_, found)| match found {
@@ -561,12 +590,12 @@ impl SearchIndex {
                             SearchError::Damaged("a hit's document went missing".into())
                         })?;
                         match stories.next().flatten() {
-                            Some(story) => story_hit(&story, rank.score, &snippets),
+                            Some(story) => story_hit(&story, rank.score, Some(&snippets)),
                             None => self.hit(doc, rank.score)?,
                         }
                     }
                     Found::Staged(change) => match &change.story {
-                        Some((story, _)) => story_hit(story, rank.score, &snippets),
+                        Some((story, _)) => story_hit(story, rank.score, Some(&snippets)),
                         None => continue,
                     },
                 });
@@ -783,8 +812,17 @@ fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
         .collect()
 }
 
-/// A hit read from its story: staged, or indexed and read from the store.
-fn story_hit(story: &Story, score: f32, snippets: &Snippets) -> SearchHit {
+/// Whether a search reads its hits' text (headline, snippet) or gives
+/// only what the index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Texts {
+    Read,
+    Skip,
+}
+
+/// A hit read from its story: staged, or indexed and read from the store;
+/// with no snippet when there are no `snippets` to make one.
+fn story_hit(story: &Story, score: f32, snippets: Option<&Snippets>) -> SearchHit {
     let c = &story.content;
     SearchHit {
         id: story.id,
@@ -794,7 +832,7 @@ fn story_hit(story: &Story, score: f32, snippets: &Snippets) -> SearchHit {
         priority: c.priority,
         source: c.source.clone(),
         score,
-        snippet: snippets.of_story(story),
+        snippet: snippets.map(|s| s.of_story(story)).unwrap_or_default(),
         topic: story.tags.top_topic().map(str::to_string),
     }
 }
@@ -1744,6 +1782,41 @@ mod tests {
         let story = Arc::new(story.clone());
         f.index.stage(story.clone(), Arc::new(Document::of(&story)));
         f.index_story(&story).unwrap();
+    }
+
+    #[test]
+    fn latest_ids_are_the_ids_latest_finds_staged_and_indexed() {
+        let f = Fixture::new();
+        let fresh = story(
+            11,
+            draft(
+                "Volcano erupts",
+                "Ash reached the earthquake valley.",
+                "2024-05-03",
+            ),
+            serde_json::Value::Null,
+        );
+        staged(&f, &fresh);
+        let (_, first) = &f.stories[0];
+        staged(&f, &second_revision(first, "Earthquake revised"));
+        for q in [
+            "earthquake",
+            "priority:flash",
+            "-earthquake",
+            "published:[2020-01-01 TO 2030-01-01]",
+            "nosuchwordanywhere",
+        ] {
+            let query = parse(q).unwrap();
+            let latest = f.index.latest(&query, 50).unwrap();
+            let ids = f.index.latest_ids(&query, 50).unwrap();
+            let expected: Vec<StoryId> = latest.hits.iter().map(|h| h.id).collect();
+            assert_eq!(ids, expected, "{q}");
+        }
+        let found = f
+            .index
+            .latest_ids(&parse("earthquake").unwrap(), 50)
+            .unwrap();
+        assert!(found.contains(&fresh.id) && found.contains(&first.id));
     }
 
     #[test]

@@ -114,11 +114,11 @@ impl Engine {
             ]),
             None => query.clone(),
         };
-        let hits = self.index().latest(&query, stories)?;
+        let ids = self.index().latest_ids(&query, stories)?;
         let mut by_place: HashMap<String, PlaceCount> = HashMap::new();
         let mut looked_at = 0;
-        for hit in &hits.hits {
-            let Some(story) = self.reader().latest(hit.id)? else {
+        for id in ids {
+            let Some(story) = self.reader().latest(id)? else {
                 continue;
             };
             looked_at += 1;

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use newsterm_alert::Whose;
 use newsterm_feed::{FeedKind, FeedMeta};
-use newsterm_search::{SearchOptions, Sort};
 use newsterm_story::Story;
 use serde::Deserialize;
 
@@ -70,15 +69,10 @@ async fn serve_feed(
             let title = format!("newsterm: {q}");
             let self_url = format!("{base}/feeds/{name}?q={}", encode_query(&q));
             let stories = blocking(move || -> Result<Vec<Story>, ApiError> {
-                let opts = SearchOptions {
-                    limit: FEED_ITEMS,
-                    sort: Sort::Time,
-                    cursor: None,
-                };
-                let hits = engine.index().search(&query, &opts)?;
-                let mut found = Vec::with_capacity(hits.hits.len());
-                for hit in hits.hits {
-                    if let Some(s) = engine.reader().latest(hit.id)? {
+                let ids = engine.index().latest_ids(&query, FEED_ITEMS)?;
+                let mut found = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(s) = engine.reader().latest(id)? {
                         found.push(s);
                     }
                 }

@@ -110,15 +110,7 @@ async fn entities(
     let engine = st.engine.clone();
     let counts = blocking(move || {
         let among = match query {
-            Some(q) => {
-                let opts = SearchOptions {
-                    limit: FACET_STORIES,
-                    sort: Sort::Time,
-                    cursor: None,
-                };
-                let hits = engine.index().search(&q, &opts)?;
-                Some(hits.hits.into_iter().map(|h| h.id).collect::<Vec<_>>())
-            }
+            Some(q) => Some(engine.index().latest_ids(&q, FACET_STORIES)?),
             None => None,
         };
         engine
