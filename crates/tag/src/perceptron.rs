@@ -246,16 +246,15 @@ fn walk(
     tags
 }
 
-/// A trained model: per-feature weight rows.
+/// A trained model: per-feature weight rows, kept in the map itself so that
+/// scoring a feature reads one place in memory.
 pub(crate) struct Model {
-    rows: KeyMap<u32>,
-    weights: Vec<[f32; NTAGS]>,
+    rows: KeyMap<[f32; NTAGS]>,
 }
 
 impl Scorer for Model {
     fn add_row(&self, feature: u32, into: &mut [f32; NTAGS]) {
-        if let Some(&r) = self.rows.get(&feature) {
-            let w = &self.weights[r as usize];
+        if let Some(w) = self.rows.get(&feature) {
             for t in 0..NTAGS {
                 into[t] += w[t];
             }
@@ -283,7 +282,7 @@ impl Model {
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.weights.len()
+        self.rows.len()
     }
 
     /// Reads a model written by [`Model::to_gz`].
@@ -316,7 +315,6 @@ impl Model {
         let scale = f32::from_bits(u32_at(take(4)?));
         let mut rows = KeyMap::default();
         rows.reserve(nrows);
-        let mut weights = Vec::with_capacity(nrows);
         for _ in 0..nrows {
             let key = u32_at(take(4)?);
             let m = take(2)?;
@@ -328,18 +326,17 @@ impl Model {
                     *wt = f32::from(i16::from_le_bytes([b[0], b[1]])) * scale;
                 }
             }
-            rows.insert(key, weights.len() as u32);
-            weights.push(w);
+            rows.insert(key, w);
         }
-        Ok(Model { rows, weights })
+        Ok(Model { rows })
     }
 
     /// Writes the model, weights quantised to 16 bits; rows whose every weight rounds
     /// to zero are left out.
     pub fn to_gz(&self) -> Result<Vec<u8>, TagError> {
         let max = self
-            .weights
-            .iter()
+            .rows
+            .values()
             .flat_map(|w| w.iter())
             .fold(0f32, |m, w| m.max(w.abs()));
         let scale = if max > 0.0 {
@@ -347,15 +344,12 @@ impl Model {
         } else {
             1.0
         };
-        let mut keys: Vec<(u32, u32)> = self.rows.iter().map(|(k, r)| (*k, *r)).collect();
-        keys.sort_unstable();
+        let mut keys: Vec<(u32, &[f32; NTAGS])> = self.rows.iter().map(|(k, w)| (*k, w)).collect();
+        keys.sort_unstable_by_key(|(k, _)| *k);
         let mut body = Vec::new();
         let mut nrows = 0u32;
         for (key, r) in keys {
-            let q: Vec<i16> = self.weights[r as usize]
-                .iter()
-                .map(|w| (w / scale).round() as i16)
-                .collect();
+            let q: Vec<i16> = r.iter().map(|w| (w / scale).round() as i16).collect();
             let mask = q
                 .iter()
                 .enumerate()
@@ -473,7 +467,6 @@ impl Trainer {
     pub fn averaged(&self) -> Model {
         let step = self.step.max(1);
         let mut rows = KeyMap::default();
-        let mut weights = Vec::new();
         for (&key, r) in &self.rows {
             let mut w = [0f32; NTAGS];
             for (t, wt) in w.iter_mut().enumerate() {
@@ -481,11 +474,10 @@ impl Trainer {
                 *wt = (total / step as f64) as f32;
             }
             if w.iter().any(|x| x.abs() > 1e-4) {
-                rows.insert(key, weights.len() as u32);
-                weights.push(w);
+                rows.insert(key, w);
             }
         }
-        Model { rows, weights }
+        Model { rows }
     }
 }
 
@@ -507,18 +499,15 @@ mod tests {
 
     #[test]
     fn model_survives_a_round_trip_through_its_file_format() {
-        let mut rows = KeyMap::default();
-        rows.insert(42u32, 0u32);
-        rows.insert(7u32, 1u32);
         let mut a = [0f32; NTAGS];
         a[1] = 2.5;
         a[3] = -1.0;
         let mut b = [0f32; NTAGS];
         b[0] = 0.5;
-        let model = Model {
-            rows,
-            weights: vec![a, b],
-        };
+        let mut rows = KeyMap::default();
+        rows.insert(42u32, a);
+        rows.insert(7u32, b);
+        let model = Model { rows };
         let bytes = model.to_gz().expect("in-memory gzip");
         let back = Model::from_gz(&bytes).expect("own output reads back");
         let (len, s42, both) = (back.len(), back.score(&[42]), back.score(&[7, 42]));
