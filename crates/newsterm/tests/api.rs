@@ -566,3 +566,41 @@ async fn a_publish_sent_again_with_its_idempotency_key_is_stored_once() {
     expect_error(bad, 400, "bad_idempotency_key", &["Idempotency-Key"]).await;
     assert_eq!(health(&server.url).await.stories, 2);
 }
+
+/// A filtered headline list (what FIRST, NI and N with a query load first)
+/// finds the newest matching stories however many newer stories do not
+/// match, and lists them newest revision first.
+#[tokio::test]
+async fn filtered_headlines_reach_past_thousands_of_newer_stories() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path());
+    let line = |i: usize, source: &str| {
+        serde_json::json!({
+            "headline": format!("Harbour report {i}"),
+            "body": format!("Ships came and went, report {i}."),
+            "source": source,
+            "published": "2024-05-01T12:00:00Z",
+        })
+        .to_string()
+    };
+    let old: String = (0..3)
+        .map(|i| line(i, "Deep Archive Gazette") + "\n")
+        .collect();
+    common::import_lines(&server.url, &old, false).await;
+    let newer: String = (3..6_003).map(|i| line(i, "Busy Wire") + "\n").collect();
+    let report = common::import_lines(&server.url, &newer, false).await;
+    wait_indexed(&server.url, report.last_seq.expect("last seq")).await;
+
+    let url = reqwest::Url::parse_with_params(
+        &format!("{}/api/headlines", server.url),
+        [("q", "source:\"Deep Archive Gazette\""), ("limit", "10")],
+    )
+    .expect("headlines URL");
+    let rows: Vec<newsterm_api::Headline> = get_json(url).await;
+    let heads: Vec<&str> = rows.iter().map(|h| h.headline.as_str()).collect();
+    assert_eq!(
+        heads,
+        ["Harbour report 2", "Harbour report 1", "Harbour report 0"],
+        "the three matching stories, newest first, behind 6,000 newer ones"
+    );
+}

@@ -7,15 +7,19 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use newsterm_api::{Headline, TopEntry};
-use newsterm_query::Document;
 use newsterm_story::Story;
 use serde::Deserialize;
 
 use super::search::optional_query;
 use super::{ApiError, AppState, blocking, page_size};
 
-/// Latest stories a filtered headline list looks through.
-const FILTER_SCAN: usize = 5_000;
+/// How many of a filtered list's newest matches are read for each row it
+/// shows: other sources' copies fold into the row of the story they
+/// repeat, so a page needs more matches than rows.
+const FOLD_ROOM: usize = 4;
+
+/// The most matches a filtered headline list reads from the store.
+const MATCHES_READ: usize = 5_000;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +36,8 @@ struct HeadlineParams {
 }
 
 /// The latest headlines (latest revision of each story), newest first,
-/// filtered as a live stream with the same query would be.
+/// filtered as a live stream with the same query would be; a filtered
+/// list finds its matches anywhere in the archive, through the index.
 async fn headlines(
     State(st): State<AppState>,
     params: Result<Query<HeadlineParams>, QueryRejection>,
@@ -41,15 +46,29 @@ async fn headlines(
     let limit = page_size(p.limit, 100)?;
     let matcher = optional_query(p.q.as_deref())?;
     let engine = st.engine.clone();
-    let scan = if matcher.is_some() {
-        FILTER_SCAN
-    } else {
-        limit
-    };
-    let stories = blocking(move || engine.reader().recent(scan)).await?;
-    let matching = stories
-        .iter()
-        .filter(|s| matcher.as_ref().is_none_or(|q| Document::of(s).matches(q)));
+    let stories = blocking(move || -> Result<Vec<Story>, ApiError> {
+        let Some(query) = matcher else {
+            return Ok(engine.reader().recent(limit)?);
+        };
+        // The index finds the newest matches however deep in the archive
+        // they are (scanning the newest stories would miss older ones and
+        // read thousands that do not match); staged stories are in it too.
+        let ids = engine
+            .index()
+            .latest_ids(&query, limit.saturating_mul(FOLD_ROOM).min(MATCHES_READ))?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(story) = engine.reader().latest(id)? {
+                found.push(story);
+            }
+        }
+        // Newest revision first, as the unfiltered list and the live
+        // stream order them (a revised story moves up).
+        found.sort_by_key(|s| std::cmp::Reverse(s.seq));
+        Ok(found)
+    })
+    .await?;
+    let matching = stories.iter();
     let rows = if p.fold.unwrap_or(true) {
         fold(matching, limit)
     } else {
