@@ -14,7 +14,7 @@ use newsterm_story::Story;
 use serde::Deserialize;
 
 use super::access::Caller;
-use super::headlines::split_copies;
+use super::headlines::{newest_matching, split_copies};
 use super::{ApiError, AppState, blocking};
 
 /// Stories in a served feed.
@@ -69,13 +69,7 @@ async fn serve_feed(
             let title = format!("newsterm: {q}");
             let self_url = format!("{base}/feeds/{name}?q={}", encode_query(&q));
             let stories = blocking(move || -> Result<Vec<Story>, ApiError> {
-                let ids = engine.index().latest_ids(&query, FEED_ITEMS)?;
-                let mut found = Vec::with_capacity(ids.len());
-                for id in ids {
-                    if let Some(s) = engine.reader().latest(id)? {
-                        found.push(s);
-                    }
-                }
+                let found = newest_matching(&engine, &query, FEED_ITEMS)?;
                 // Other sources' copies of a story in the feed fold into it.
                 let (originals, _) = split_copies(&found);
                 let mut stories: Vec<Story> = originals.into_iter().cloned().collect();

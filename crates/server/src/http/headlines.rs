@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::search::optional_query;
 use super::{ApiError, AppState, blocking, page_size};
+use crate::engine::Engine;
 
 /// How many of a filtered list's newest matches are read for each row it
 /// shows: other sources' copies fold into the row of the story they
@@ -53,28 +54,41 @@ async fn headlines(
         // The index finds the newest matches however deep in the archive
         // they are (scanning the newest stories would miss older ones and
         // read thousands that do not match); staged stories are in it too.
-        let ids = engine
-            .index()
-            .latest_ids(&query, limit.saturating_mul(FOLD_ROOM).min(MATCHES_READ))?;
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(story) = engine.reader().latest(id)? {
-                found.push(story);
-            }
-        }
+        let mut found = newest_matching(
+            &engine,
+            &query,
+            limit.saturating_mul(FOLD_ROOM).min(MATCHES_READ),
+        )?;
         // Newest revision first, as the unfiltered list and the live
         // stream order them (a revised story moves up).
         found.sort_by_key(|s| std::cmp::Reverse(s.seq));
         Ok(found)
     })
     .await?;
-    let matching = stories.iter();
     let rows = if p.fold.unwrap_or(true) {
-        fold(matching, limit)
+        fold(stories.iter(), limit)
     } else {
-        matching.take(limit).map(Headline::of).collect()
+        stories.iter().take(limit).map(Headline::of).collect()
     };
     Ok(Json(rows))
+}
+
+/// The latest revisions of the newest `limit` stories matching `query`
+/// (newest published first), found through the index, staged stories
+/// included, and read from the store.
+pub(super) fn newest_matching(
+    engine: &Engine,
+    query: &newsterm_query::Query,
+    limit: usize,
+) -> Result<Vec<Story>, ApiError> {
+    let ids = engine.index().latest_ids(query, limit)?;
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(story) = engine.reader().latest(id)? {
+            found.push(story);
+        }
+    }
+    Ok(found)
 }
 
 /// Headlines with each copy folded into the row of the story it repeats
