@@ -316,6 +316,9 @@ pub type IngestResult = Result<Vec<Result<Arc<Story>, IngestError>>, IngestError
 pub(crate) struct IngestRequest {
     writes: Vec<Placed>,
     reply: oneshot::Sender<IngestResult>,
+    /// When it was queued: how long a publish waited for the writer is
+    /// what the writer's debug events report.
+    queued: std::time::Instant,
 }
 
 /// One entry of the replicated log, as delivered to this node.
@@ -649,9 +652,13 @@ impl Engine {
             })
             .collect();
         let (reply, rx) = oneshot::channel();
-        tx.send(IngestRequest { writes, reply })
-            .await
-            .map_err(|_| IngestError::ShuttingDown)?;
+        tx.send(IngestRequest {
+            writes,
+            reply,
+            queued: std::time::Instant::now(),
+        })
+        .await
+        .map_err(|_| IngestError::ShuttingDown)?;
         rx.await.map_err(|_| IngestError::ShuttingDown)?
     }
 

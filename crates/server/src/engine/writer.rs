@@ -88,6 +88,12 @@ fn store_requests(
     out: &FanOut,
     forgot: &mut Instant,
 ) {
+    let started = Instant::now();
+    let waited = requests
+        .iter()
+        .map(|r| started.saturating_duration_since(r.queued))
+        .max()
+        .unwrap_or_default();
     let sizes: Vec<usize> = requests.iter().map(|r| r.writes.len()).collect();
     let now = OffsetDateTime::now_utc();
     let writes: Vec<Placed> = requests
@@ -126,7 +132,18 @@ fn store_requests(
     }
     // The stories' analysis for search does not wait for the store:
     // it runs beside the transaction and its fsync.
+    let planned = started.elapsed();
     let (placed, docs) = place_beside_analysis(writer, to_store);
+    let stored_in = started.elapsed();
+    // Where a publish's time goes beside other work: the wait for the
+    // writer, grouping, the transaction, then staging and fan-out.
+    let _timing = BatchTiming {
+        writes: sizes.iter().sum(),
+        waited,
+        planned,
+        stored_in,
+        started,
+    };
     match placed {
         Ok(results) => {
             let stored: Vec<bool> = results
@@ -154,6 +171,29 @@ fn store_requests(
                 let _ = req.reply.send(Err(e.clone()));
             }
         }
+    }
+}
+
+/// Reports one batch's timings at debug level when dropped, after its
+/// requests were answered.
+struct BatchTiming {
+    writes: usize,
+    waited: Duration,
+    planned: Duration,
+    stored_in: Duration,
+    started: Instant,
+}
+
+impl Drop for BatchTiming {
+    fn drop(&mut self) {
+        tracing::debug!(
+            writes = self.writes,
+            waited_us = self.waited.as_micros() as u64,
+            plan_us = self.planned.as_micros() as u64,
+            store_us = (self.stored_in - self.planned).as_micros() as u64,
+            settle_us = (self.started.elapsed() - self.stored_in).as_micros() as u64,
+            "batch stored"
+        );
     }
 }
 
