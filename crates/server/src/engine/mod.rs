@@ -321,6 +321,37 @@ pub(crate) struct IngestRequest {
     queued: std::time::Instant,
 }
 
+impl IngestRequest {
+    /// A request for `writes` with their keys, and where its answer comes.
+    fn of(writes: Vec<(Write, Option<String>)>) -> (IngestRequest, Queued) {
+        let now = OffsetDateTime::now_utc();
+        let writes = writes
+            .into_iter()
+            .map(|(write, key)| Placed {
+                key,
+                ..Placed::next(write, now)
+            })
+            .collect();
+        let (reply, rx) = oneshot::channel();
+        let request = IngestRequest {
+            writes,
+            reply,
+            queued: std::time::Instant::now(),
+        };
+        (request, Queued(rx))
+    }
+}
+
+/// Writes queued for the writer thread ([`Engine::queue_blocking`]).
+pub struct Queued(oneshot::Receiver<IngestResult>);
+
+impl Queued {
+    /// What the writer answered, once the writes are stored.
+    pub async fn answer(self) -> IngestResult {
+        self.0.await.map_err(|_| IngestError::ShuttingDown)?
+    }
+}
+
 /// One entry of the replicated log, as delivered to this node.
 #[derive(Debug, Clone)]
 pub struct LogRecord {
@@ -632,34 +663,49 @@ impl Engine {
     /// Stores writes with their keys: through the writer thread alone, or
     /// through the replicated log in a cluster.
     async fn store(&self, writes: Vec<(Write, Option<String>)>) -> IngestResult {
-        let input = match self.input.lock() {
-            Ok(input) => match input.as_ref() {
-                Some(Input::Local(tx)) => Some(tx.clone()),
-                Some(Input::Replica(_)) => None,
-                None => return Err(IngestError::ShuttingDown),
-            },
-            Err(_) => return Err(IngestError::ShuttingDown),
-        };
-        let Some(tx) = input else {
+        let Some(tx) = self.writer_queue()? else {
             return self.replicate_all(writes).await;
         };
-        let now = OffsetDateTime::now_utc();
-        let writes = writes
-            .into_iter()
-            .map(|(write, key)| Placed {
-                key,
-                ..Placed::next(write, now)
-            })
-            .collect();
-        let (reply, rx) = oneshot::channel();
-        tx.send(IngestRequest {
-            writes,
-            reply,
-            queued: std::time::Instant::now(),
-        })
-        .await
-        .map_err(|_| IngestError::ShuttingDown)?;
-        rx.await.map_err(|_| IngestError::ShuttingDown)?
+        let (request, answer) = IngestRequest::of(writes);
+        tx.send(request)
+            .await
+            .map_err(|_| IngestError::ShuttingDown)?;
+        answer.answer().await
+    }
+
+    /// The writer thread's queue; none in a cluster, where writes go
+    /// through the replicated log.
+    fn writer_queue(&self) -> Result<Option<mpsc::Sender<IngestRequest>>, IngestError> {
+        match self.input.lock() {
+            Ok(input) => match input.as_ref() {
+                Some(Input::Local(tx)) => Ok(Some(tx.clone())),
+                Some(Input::Replica(_)) => Ok(None),
+                None => Err(IngestError::ShuttingDown),
+            },
+            Err(_) => Err(IngestError::ShuttingDown),
+        }
+    }
+
+    /// Queues writes without an idempotency key for the writer thread
+    /// from the thread that made them (the one that parsed and tagged a
+    /// publish, on the blocking pool), so they reach the writer without
+    /// waking an async worker in between: one hop fewer before the
+    /// commit. Gives the writes back in a cluster, where they go through
+    /// the replicated log ([`Engine::ingest`]). Must not be called on an
+    /// async worker: it waits while the writer's queue is full.
+    pub fn queue_blocking(&self, writes: Vec<Write>) -> Result<Queued, Vec<Write>> {
+        let tx = match self.writer_queue() {
+            Ok(Some(tx)) => Some(tx),
+            Ok(None) => return Err(writes),
+            Err(_) => None,
+        };
+        let (request, answer) = IngestRequest::of(writes.into_iter().map(|w| (w, None)).collect());
+        // A writer that has stopped drops the request, and with it the
+        // reply: the answer is then `ShuttingDown`.
+        if let Some(tx) = tx {
+            let _ = tx.blocking_send(request);
+        }
+        Ok(answer)
     }
 
     /// In a cluster, this node groups the writes (the event and

@@ -2,6 +2,7 @@
 //! numbers them ([`run`]); in a cluster it places each entry of the
 //! replicated log at the log's number ([`run_replica`]).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -12,14 +13,14 @@ use newsterm_store::{Placed, Placement, Reader, StoreError, Write, Writer};
 use newsterm_story::{Story, StoryId};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use super::applied::{Applied, Outcome};
 use super::background::map_on_cores;
 use super::events::{Events, Planned};
 use super::handoff::Handoff;
 use super::log::LogEntry;
-use super::{IngestError, IngestRequest, LogRecord, WireItem};
+use super::{IngestError, IngestRequest, IngestResult, LogRecord, WireItem};
 
 /// How often the writer forgets idempotency keys past their retention.
 const FORGET_KEYS_EVERY: Duration = Duration::from_secs(600);
@@ -48,36 +49,211 @@ pub(super) struct FanOut {
     pub events: Arc<Events>,
 }
 
-/// Takes whatever requests have queued up, stores their writes in one
-/// durable transaction (the small requests first, in one of their own,
-/// when a bulk import queued beside them), announces each stored
-/// revision in sequence order, and only then answers the requests.
+/// Takes whatever requests have queued up and stores the small ones
+/// (publishes, revisions) together in one durable transaction; a large
+/// one (a bulk import) is stored a slice at a time, each slice in its own
+/// transaction, with whatever small requests came meanwhile stored before
+/// the next slice. Each stored revision is announced in sequence order,
+/// and only then is its request answered (an import once all its slices
+/// are stored).
 pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out: &FanOut) {
     let mut forgot = Instant::now();
-    while let Some(first) = rx.blocking_recv() {
-        let mut requests = vec![first];
-        let mut total = requests[0].writes.len();
-        while total < MAX_BATCH {
+    // Waiting for a request or for room in the search tier, whichever
+    // comes first, needs a timer; without one (it could not be made),
+    // slices are stored without waiting for room, staging waits instead.
+    let timer = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .inspect_err(
+            |e| tracing::warn!(error = %e, "writer has no timer; imports may delay publishes"),
+        )
+        .ok();
+    let mut bulk: VecDeque<Bulk> = VecDeque::new();
+    let mut room = Room::default();
+    let mut slice = MIN_SLICE;
+    let mut open = true;
+    while open || !bulk.is_empty() {
+        let has_bulk = !bulk.is_empty();
+        let slice_now = has_bulk && (timer.is_none() || room.for_slice(out));
+        let mut small = Vec::new();
+        let mut small_writes = 0;
+        let mut take = |r: IngestRequest| {
+            if r.writes.len() <= SMALL_REQUEST {
+                small_writes += r.writes.len();
+                small.push(r);
+            } else {
+                bulk.push_back(Bulk::of(r));
+            }
+            small_writes
+        };
+        let mut taken = 0;
+        if open && !slice_now {
+            // With an import short of room, look again for room soon;
+            // a publish arriving meanwhile is taken at once.
+            let wait = has_bulk.then_some(ROOM_POLL);
+            match receive(&mut rx, timer.as_ref(), wait) {
+                Received::Request(r) => taken = take(r),
+                Received::Waited => {}
+                Received::Closed => open = false,
+            }
+        }
+        while open && taken < MAX_BATCH {
             match rx.try_recv() {
-                Ok(r) => {
-                    total += r.writes.len();
-                    requests.push(r);
-                }
-                Err(_) => break,
+                Ok(r) => taken = take(r),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => open = false,
             }
         }
         // A publish waiting beside a bulk import is stored first, in a
-        // transaction of its own: its ack does not wait for the import's.
-        let (small, large): (Vec<_>, Vec<_>) = requests
-            .into_iter()
-            .partition(|r| r.writes.len() <= SMALL_REQUEST);
-        for group in [small, large] {
-            if !group.is_empty() {
-                store_requests(&mut writer, group, out, &mut forgot);
+        // transaction of its own: its ack waits for one slice of the
+        // import at most, never for the whole of it.
+        if !small.is_empty() {
+            store_requests(&mut writer, small, out, &mut forgot);
+        }
+        let ready = timer.is_none() || !open || room.for_slice(out);
+        if ready && let Some(front) = bulk.pop_front() {
+            let started = Instant::now();
+            let (rest, stored) = store_slice(&mut writer, front, slice, out, &mut forgot);
+            slice = next_slice(started.elapsed(), stored);
+            if let Some(rest) = rest {
+                bulk.push_front(rest);
             }
         }
     }
     tracing::debug!("writer stopped");
+}
+
+/// About how long one slice of a bulk import takes to store: what a
+/// publish that arrives meanwhile may have to wait for. Slices are sized
+/// by the time the last one took per write, between [`MIN_SLICE`] and
+/// [`MAX_SLICE`] writes (each slice costs a transaction and its fsync).
+const SLICE_TIME: Duration = Duration::from_millis(10);
+const MIN_SLICE: usize = 16;
+const MAX_SLICE: usize = 512;
+/// Stories a bulk import may leave staged in the search tier: the rest of
+/// [`newsterm_search::MAX_STAGED`] is kept for publishes, so that staging
+/// a publish never waits for an index commit behind an import that
+/// outruns the indexer.
+const BULK_STAGED: usize = newsterm_search::MAX_STAGED / 2;
+/// How often an import short of room in the search tier looks again.
+const ROOM_POLL: Duration = Duration::from_millis(5);
+/// How long an import waits for room before it is stored anyway: the
+/// indexer has stopped committing, and staging goes on unbounded (as
+/// [`SearchIndex::stage`] does) rather than hold the import forever.
+const ROOM_WAIT_LIMIT: Duration = Duration::from_secs(30);
+
+/// Whether the search tier has room for a slice of an import, and since
+/// when it has not.
+#[derive(Default)]
+struct Room {
+    short_since: Option<Instant>,
+}
+
+impl Room {
+    fn for_slice(&mut self, out: &FanOut) -> bool {
+        if out.index.staged_len() + MAX_SLICE <= BULK_STAGED {
+            self.short_since = None;
+            return true;
+        }
+        let since = *self.short_since.get_or_insert_with(Instant::now);
+        since.elapsed() >= ROOM_WAIT_LIMIT
+    }
+}
+
+enum Received {
+    Request(IngestRequest),
+    /// Nothing came within the wait.
+    Waited,
+    /// Every sender is gone: the engine is stopping.
+    Closed,
+}
+
+/// The next request, waiting at most `wait` when given (and a timer is
+/// there to time it).
+fn receive(
+    rx: &mut mpsc::Receiver<IngestRequest>,
+    timer: Option<&tokio::runtime::Runtime>,
+    wait: Option<Duration>,
+) -> Received {
+    let got = match (timer, wait) {
+        (Some(timer), Some(wait)) => match timer.block_on(tokio::time::timeout(wait, rx.recv())) {
+            Ok(got) => got,
+            Err(_) => return Received::Waited,
+        },
+        _ => rx.blocking_recv(),
+    };
+    got.map_or(Received::Closed, Received::Request)
+}
+
+/// A bulk import being stored a slice at a time: the writes still to
+/// store and the answers of those stored.
+struct Bulk {
+    writes: std::vec::IntoIter<Placed>,
+    answers: Vec<Result<Arc<Story>, IngestError>>,
+    reply: oneshot::Sender<IngestResult>,
+    queued: Instant,
+}
+
+impl Bulk {
+    fn of(request: IngestRequest) -> Bulk {
+        Bulk {
+            answers: Vec::with_capacity(request.writes.len()),
+            writes: request.writes.into_iter(),
+            reply: request.reply,
+            queued: request.queued,
+        }
+    }
+}
+
+/// Stores the next slice of `bulk`; gives it back while writes remain,
+/// and answers it once none do. A slice the store refuses ends the
+/// import there: with an error for the whole request when nothing of it
+/// was stored yet, else that error for each write not stored, beside the
+/// answers of the slices stored before.
+/// Also returns how many writes the slice held.
+fn store_slice(
+    writer: &mut Writer,
+    mut bulk: Bulk,
+    size: usize,
+    out: &FanOut,
+    forgot: &mut Instant,
+) -> (Option<Bulk>, usize) {
+    let slice: Vec<Placed> = bulk.writes.by_ref().take(size).collect();
+    let n = slice.len();
+    let waited = if bulk.answers.is_empty() {
+        bulk.queued.elapsed()
+    } else {
+        Duration::ZERO
+    };
+    match store_writes(writer, slice, waited, out, forgot) {
+        Ok(answers) => bulk.answers.extend(answers),
+        Err(e) if bulk.answers.is_empty() => {
+            let _ = bulk.reply.send(Err(e));
+            return (None, n);
+        }
+        Err(e) => {
+            let refused = n + bulk.writes.len();
+            bulk.answers.extend(std::iter::repeat_n(Err(e), refused));
+            let _ = bulk.reply.send(Ok(bulk.answers));
+            return (None, n);
+        }
+    }
+    if bulk.writes.len() > 0 {
+        return (Some(bulk), n);
+    }
+    let _ = bulk.reply.send(Ok(bulk.answers));
+    (None, n)
+}
+
+/// The size of the next slice of an import, from how long the last one
+/// took to store `writes`: about [`SLICE_TIME`] of work.
+fn next_slice(took: Duration, writes: usize) -> usize {
+    let per_write = took.as_secs_f64() / writes.max(1) as f64;
+    if per_write <= 0.0 {
+        return MAX_SLICE;
+    }
+    let fits = (SLICE_TIME.as_secs_f64() / per_write) as usize;
+    fits.clamp(MIN_SLICE, MAX_SLICE)
 }
 
 /// Stores the writes of `requests` in one durable transaction, announces
@@ -88,22 +264,47 @@ fn store_requests(
     out: &FanOut,
     forgot: &mut Instant,
 ) {
-    let started = Instant::now();
+    let now = Instant::now();
     let waited = requests
         .iter()
-        .map(|r| started.saturating_duration_since(r.queued))
+        .map(|r| now.saturating_duration_since(r.queued))
         .max()
         .unwrap_or_default();
     let sizes: Vec<usize> = requests.iter().map(|r| r.writes.len()).collect();
-    let now = OffsetDateTime::now_utc();
     let writes: Vec<Placed> = requests
         .iter_mut()
         .flat_map(|r| std::mem::take(&mut r.writes))
-        .map(|mut p| {
-            p.received = now;
-            p
-        })
         .collect();
+    match store_writes(writer, writes, waited, out, forgot) {
+        Ok(answers) => {
+            let mut answers = answers.into_iter();
+            for (req, n) in requests.into_iter().zip(sizes) {
+                let mine: Vec<_> = answers.by_ref().take(n).collect();
+                let _ = req.reply.send(Ok(mine));
+            }
+        }
+        Err(e) => {
+            for req in requests {
+                let _ = req.reply.send(Err(e.clone()));
+            }
+        }
+    }
+}
+
+/// Stores `writes` in one durable transaction and announces each stored
+/// revision in sequence order; the answer for each write, or one error
+/// when nothing was stored. `waited` is how long its oldest request
+/// waited for the writer (reported with the batch's timings).
+fn store_writes(
+    writer: &mut Writer,
+    writes: Vec<Placed>,
+    waited: Duration,
+    out: &FanOut,
+    forgot: &mut Instant,
+) -> IngestResult {
+    let started = Instant::now();
+    let count = writes.len();
+    let now = OffsetDateTime::now_utc();
     forget_keys(writer, forgot);
     // Grouping comes before storing, so the event travels with the
     // story; what the store then refuses (or finds it already has,
@@ -138,7 +339,7 @@ fn store_requests(
     // Where a publish's time goes beside other work: the wait for the
     // writer, grouping, the transaction, then staging and fan-out.
     let _timing = BatchTiming {
-        writes: sizes.iter().sum(),
+        writes: count,
         waited,
         planned,
         stored_in,
@@ -152,24 +353,20 @@ fn store_requests(
                 .collect();
             out.events.settle(&settle, Some(&stored));
             let mut results = out.settle_all(results, docs).into_iter();
-            let mut answers = repeats.into_iter().map(|repeat| match repeat {
-                Some(earlier) => Err(IngestError::Repeat(earlier)),
-                None => results
-                    .next()
-                    .unwrap_or_else(|| Err(IngestError::Store("the store gave no answer".into()))),
-            });
-            for (req, n) in requests.into_iter().zip(sizes) {
-                let mine: Vec<_> = answers.by_ref().take(n).collect();
-                let _ = req.reply.send(Ok(mine));
-            }
+            Ok(repeats
+                .into_iter()
+                .map(|repeat| match repeat {
+                    Some(earlier) => Err(IngestError::Repeat(earlier)),
+                    None => results.next().unwrap_or_else(|| {
+                        Err(IngestError::Store("the store gave no answer".into()))
+                    }),
+                })
+                .collect())
         }
         Err(e) => {
             out.events.settle(&settle, None);
             tracing::error!(error = %e, "store write failed; nothing stored");
-            let e = IngestError::from(e);
-            for req in requests {
-                let _ = req.reply.send(Err(e.clone()));
-            }
+            Err(IngestError::from(e))
         }
     }
 }

@@ -77,8 +77,14 @@ async fn publish(
 ) -> Result<(StatusCode, Json<PublishAck>), ApiError> {
     let body = story_body(body)?;
     let key = idempotency_key(&headers)?;
-    let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
-    match ingest_story(&st.engine, Write::New(parsed.content, tags), key).await? {
+    let stored = match key {
+        Some(key) => {
+            let (parsed, tags) = parse_and_tag(&st.engine, headers, body).await?;
+            ingest_story(&st.engine, Write::New(parsed.content, tags), Some(key)).await?
+        }
+        None => publish_unkeyed(&st.engine, headers, body).await?,
+    };
+    match stored {
         Ok(story) => Ok((StatusCode::CREATED, Json(ack(&story, false)))),
         // A publisher retrying a story it already sent gets that story's
         // answer back, and nothing is stored twice.
@@ -91,6 +97,31 @@ async fn publish(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A publish without an idempotency key: the thread that parses and
+/// tags it hands it to the writer itself, and the worker only waits for
+/// the answer (one hop fewer than [`parse_and_tag`] then
+/// [`ingest_story`]).
+async fn publish_unkeyed(
+    engine: &Arc<Engine>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Result<Arc<newsterm_story::Story>, IngestError>, ApiError> {
+    let tagger = engine.clone();
+    let queued = blocking(move || {
+        let parsed = parse_story(&headers, &body)?;
+        let tags = tagger.tag(&parsed.content);
+        Ok::<_, ApiError>(tagger.queue_blocking(vec![Write::New(parsed.content, tags)]))
+    })
+    .await?;
+    let mut results = match queued {
+        Ok(queued) => queued.answer().await?,
+        Err(writes) => engine.ingest(writes).await?,
+    };
+    results
+        .pop()
+        .ok_or_else(|| ApiError::internal("store returned no result"))
 }
 
 #[derive(Deserialize)]
