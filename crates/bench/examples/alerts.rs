@@ -41,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         partitions: None,
         sample: None,
         count_every: None,
+        newsterm_only: false,
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),

@@ -72,6 +72,10 @@ pub struct BenchConfig {
     /// the partitions not built, and scale: the whole archive's word
     /// statistics estimated instead of counted. `None` counts every one.
     pub count_every: Option<u64>,
+    /// Search: measure newsterm only, without loading the same archive
+    /// into SQLite FTS5 and PostgreSQL (for reruns that change newsterm
+    /// alone; at 1M stories the peers' loads take most of an hour).
+    pub newsterm_only: bool,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.

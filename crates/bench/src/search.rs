@@ -127,6 +127,9 @@ pub fn run(config: &BenchConfig) -> Result<Vec<Figure>, BenchError> {
     };
     let mut figures = Vec::new();
     figures.extend(newsterm(config, &archive, stories, &qs, json_bytes)?);
+    if config.newsterm_only {
+        return Ok(figures);
+    }
     figures.extend(fts5(config, &archive, stories, &qs)?);
     match postgres(config, &archive, stories, &qs) {
         Ok(f) => figures.extend(f),
@@ -204,33 +207,7 @@ fn newsterm(
     figures.push(ack_latency(&rt, &http, &server.url, "loaded", stories)?);
 
     // The queries, while a publisher sends 200 stories/s.
-    let publishing = Arc::new(AtomicBool::new(true));
-    let publisher = {
-        let http = http.clone();
-        let url = format!("{}/api/stories", server.url);
-        let publishing = publishing.clone();
-        let archive = archive.clone();
-        rt.spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_millis(5));
-            let mut i = stories + 1_000_000;
-            while publishing.load(Ordering::Relaxed) {
-                tick.tick().await;
-                let s = archive.story(i);
-                let md = format!(
-                    "---\nheadline: {:?}\n---\n{}\n",
-                    s.headline,
-                    s.paragraphs.join("\n\n")
-                );
-                let _ = http
-                    .post(&url)
-                    .header("content-type", "text/markdown")
-                    .body(md)
-                    .send()
-                    .await;
-                i += 1;
-            }
-        })
-    };
+    let publisher = SteadyPublisher::start(&rt, &http, &server.url, archive, stories + 1_000_000);
     let bar = progress(qs.len() as u64, "newsterm: queries");
     let timed = rt.block_on(async {
         let mut timed = Vec::with_capacity(qs.len());
@@ -256,13 +233,96 @@ fn newsterm(
     })?;
     bar.finish_and_clear();
     let reads = reads(&rt, &http, &server.url, stories)?;
-    publishing.store(false, Ordering::Relaxed);
-    let _ = rt.block_on(publisher);
+    figures.push(publisher.stop(&rt, stories)?);
     figures.extend(query_figures("search", "newsterm", stories, &timed));
     figures.extend(reads);
 
     figures.push(read_after_write(&rt, &http, &server.url)?);
     Ok(figures)
+}
+
+/// Stories a second published beside the timed queries and reads.
+const PUBLISH_RATE: u64 = 200;
+
+/// Publishes generated stories at a steady [`PUBLISH_RATE`]: each send is
+/// its own task on the tick, so a slow ack does not lower the rate (as
+/// a publisher waiting for each ack would); every ack is timed.
+struct SteadyPublisher {
+    running: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<Result<Vec<Option<f64>>, BenchError>>,
+    started: Instant,
+}
+
+impl SteadyPublisher {
+    fn start(
+        rt: &tokio::runtime::Runtime,
+        http: &reqwest::Client,
+        url: &str,
+        archive: &Arc<Archive>,
+        first: u64,
+    ) -> SteadyPublisher {
+        let running = Arc::new(AtomicBool::new(true));
+        let (http, url, archive) = (http.clone(), url.to_string(), archive.clone());
+        let task = rt.spawn({
+            let running = running.clone();
+            async move {
+                let mut tick =
+                    tokio::time::interval(Duration::from_micros(1_000_000 / PUBLISH_RATE));
+                let mut sends = tokio::task::JoinSet::new();
+                let mut i = first;
+                while running.load(Ordering::Relaxed) {
+                    tick.tick().await;
+                    let s = archive.story(i);
+                    let md = format!(
+                        "---\nheadline: {:?}\n---\n{}\n",
+                        s.headline,
+                        s.paragraphs.join("\n\n")
+                    );
+                    let (http, url) = (http.clone(), url.clone());
+                    sends.spawn(async move {
+                        let t = Instant::now();
+                        // A refusal (a generated text the server takes
+                        // for a repeat) is counted, not fatal.
+                        crate::publish_markdown(&http, &url, None, md)
+                            .await
+                            .ok()
+                            .map(|_| t.elapsed().as_secs_f64() * 1e3)
+                    });
+                    i += 1;
+                }
+                let mut acks = Vec::new();
+                while let Some(sent) = sends.join_next().await {
+                    acks.push(sent.map_err(|e| BenchError::Failed(e.to_string()))?);
+                }
+                Ok(acks)
+            }
+        });
+        SteadyPublisher {
+            running,
+            task,
+            started: Instant::now(),
+        }
+    }
+
+    /// Stops publishing; the rate reached and the acks' latency.
+    fn stop(self, rt: &tokio::runtime::Runtime, stories: u64) -> Result<Figure, BenchError> {
+        self.running.store(false, Ordering::Relaxed);
+        let secs = self.started.elapsed().as_secs_f64();
+        let sends = rt
+            .block_on(self.task)
+            .map_err(|e| BenchError::Failed(e.to_string()))??;
+        let mut acks: Vec<f64> = sends.iter().flatten().copied().collect();
+        let published = acks.len() as u64;
+        let (p50, p90, p99) = percentiles(&mut acks);
+        Ok(Figure::new("beside")
+            .with("stories", stories)
+            .with("published", published)
+            .with("refused", sends.len() as u64 - published)
+            .with("stories_per_s", r1(published as f64 / secs))
+            .with("ack_p50_ms", r2(p50))
+            .with("ack_p90_ms", r2(p90))
+            .with("ack_p99_ms", r2(p99)))
+    }
 }
 
 /// The reads that must not grow with the archive, and how often each is

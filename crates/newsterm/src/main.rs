@@ -335,6 +335,10 @@ enum Command {
         /// (default 1: every story, the statistics exact).
         #[arg(long)]
         count_every: Option<u64>,
+        /// Search: newsterm alone, without the SQLite FTS5 and PostgreSQL
+        /// peers (for reruns that change newsterm only).
+        #[arg(long)]
+        newsterm_only: bool,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -534,6 +538,7 @@ async fn run(cli: Cli) -> Result<()> {
             partitions,
             sample,
             count_every,
+            newsterm_only,
             json,
             feeds,
         } => {
@@ -562,6 +567,7 @@ async fn run(cli: Cli) -> Result<()> {
                 partitions,
                 sample,
                 count_every,
+                newsterm_only,
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,
