@@ -42,6 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         sample: None,
         count_every: None,
         newsterm_only: false,
+        tag_every: None,
         json,
         scratch: std::env::temp_dir(),
         server_exe: PathBuf::new(),

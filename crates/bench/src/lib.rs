@@ -76,6 +76,10 @@ pub struct BenchConfig {
     /// into SQLite FTS5 and PostgreSQL (for reruns that change newsterm
     /// alone; at 1M stories the peers' loads take most of an hour).
     pub newsterm_only: bool,
+    /// Search: import one batch of 1,000 in this many tagged (the rest
+    /// untagged, as an archive load is), so the facets count mentions
+    /// that grow with the archive. `None` tags none.
+    pub tag_every: Option<u64>,
     /// Print JSON lines instead of tables.
     pub json: bool,
     /// Where temporary data directories go.

@@ -153,7 +153,8 @@ fn newsterm(
     figures.push(ack_latency(&rt, &http, &server.url, "empty", 0)?);
 
     // Load: import batches of generated lines, stored untagged as an
-    // archive load is, then wait until the index holds the last one.
+    // archive load is (but one in `--tag-every`), then wait until the
+    // index holds the last one.
     let bar = progress(stories, "newsterm: import");
     let started = Instant::now();
     rt.block_on(async {
@@ -164,7 +165,10 @@ fn newsterm(
                 .map(|n| archive.json_line(n))
                 .collect::<Vec<_>>()
                 .join("\n");
-            let report = crate::throughput::import_batch(&http, &server.url, body, false).await?;
+            let tag = config
+                .tag_every
+                .is_some_and(|n| (i / BATCH) % n.max(1) == 0);
+            let report = crate::throughput::import_batch(&http, &server.url, body, tag).await?;
             if !report.rejected.is_empty() {
                 return Err(BenchError::Failed(format!(
                     "import rejected {} lines",
@@ -193,6 +197,7 @@ fn newsterm(
         Figure::new("load")
             .with("system", "newsterm")
             .with("stories", stories)
+            .with("tagged_every", config.tag_every.unwrap_or(0))
             .with("stored_s", r1(stored))
             .with("searchable_s", r1(searchable))
             .with("json_bytes_per_story", json_bytes / stories.max(1))

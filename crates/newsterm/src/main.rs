@@ -339,6 +339,10 @@ enum Command {
         /// peers (for reruns that change newsterm only).
         #[arg(long)]
         newsterm_only: bool,
+        /// Search: import one batch of 1,000 stories in this many tagged
+        /// (default none), so that facets have mentions to count.
+        #[arg(long)]
+        tag_every: Option<u64>,
         /// One JSON object a line instead of tables.
         #[arg(long)]
         json: bool,
@@ -539,6 +543,7 @@ async fn run(cli: Cli) -> Result<()> {
             sample,
             count_every,
             newsterm_only,
+            tag_every,
             json,
             feeds,
         } => {
@@ -568,6 +573,7 @@ async fn run(cli: Cli) -> Result<()> {
                 sample,
                 count_every,
                 newsterm_only,
+                tag_every,
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,
