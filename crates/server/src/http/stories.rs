@@ -371,8 +371,10 @@ struct ImportParams {
 }
 
 /// Bulk import: one JSON object a line. Lines that fail are reported
-/// with their line number; every other line is stored, in order, in one
-/// durable transaction.
+/// with their line number; every other line is stored, in order, in
+/// durable transactions of a slice each (publishes are stored between
+/// slices). Should the store fail part-way, the lines stored before are
+/// reported imported and the rest rejected with the store's error.
 async fn import(
     State(st): State<AppState>,
     params: Result<Query<ImportParams>, QueryRejection>,
