@@ -167,7 +167,7 @@ fn newsterm(
                 .join("\n");
             let tag = config
                 .tag_every
-                .is_some_and(|n| (i / BATCH) % n.max(1) == 0);
+                .is_some_and(|n| (i / BATCH).is_multiple_of(n.max(1)));
             let report = crate::throughput::import_batch(&http, &server.url, body, tag).await?;
             // A tagged batch may fold a generated near-copy of an earlier
             // story into it: counted, and fatal only untagged.
