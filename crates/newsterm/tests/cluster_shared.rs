@@ -390,9 +390,9 @@ async fn token_taken_on(watcher: &str, data: &std::path::Path, user: &str) {
 /// started again. With one server, node 1's follow of the shared
 /// buckets (alerts, sources, users and tokens) must take up again: an
 /// alert, a source and a token made afterwards through node 2 (the same
-/// node) hold on node 1. With three, it must not stop: an alert (and its
-/// hit), a source and a token made through node 2 while server 1 is down
-/// reach node 1 during the outage, and a token made after it returns.
+/// node) hold on node 1. With three, it must not stop: an alert, a
+/// source and a token made through node 2 while server 1 is down reach
+/// node 1 during the outage, and a token made after it returns.
 async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
     let mut nats = NatsCluster::start(servers);
     let dirs = data_dirs(servers.min(2));
@@ -413,8 +413,18 @@ async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
         // Node 1 must keep following through the outage: an alert, a
         // source and a token made through node 2 while node 1's server is
         // down reach node 1 before that server returns (the token last:
-        // once a user exists, adding a source needs one).
-        alert_fires_on(writer, watcher, "kingfisher").await;
+        // once a user exists, adding a source needs one). Not the alert's
+        // hits: those come through the wire's consumer, which nats-server
+        // 2.9 may not make again until the server returns
+        // (ARCHITECTURE.md, "When the NATS server a node talks to is
+        // killed").
+        let id = alert_made_on(writer, "kingfisher").await;
+        let made = Instant::now();
+        alert_listed_on(watcher, id, "kingfisher").await;
+        eprintln!(
+            "alert made during the outage listed on the watcher after {:?}",
+            made.elapsed()
+        );
         let sid = source_made_on(writer, "heron").await;
         let made = Instant::now();
         source_listed_on(watcher, sid).await;
