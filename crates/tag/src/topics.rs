@@ -14,13 +14,20 @@
 //! - weight against the story's main topic: a secondary topic needs a third of the
 //!   main one's evidence;
 //! - a place in the story: a topic with no cue in the headline or lede is an aside
-//!   and needs three distinct cues and half the main topic's evidence;
+//!   and needs three distinct cues and half the main topic's evidence, and an
+//!   accepted topic that the headline or lede does name beside it (body cues
+//!   alone are the details of a story whose subject has no cues);
+//! - a death in the headline (human interest) makes what the person died of a
+//!   detail: health then needs a headline cue of its own;
+//! - a protest or a march is political dissent (politics), not IPTC's civil
+//!   unrest under conflict, which keeps riots and clashes;
 //! - an industry ("products and services": planes, oil, cars) is the setting of an
 //!   accident or a war, not business news: beside an accepted disaster or conflict
 //!   topic its cues only support "economy, business and finance". Phrases take a
 //!   word away from a topic it would wrongly cue ("impeachment trial" is politics);
 //! - a one-word cue that only modifies a civic or built noun after it ("parish
-//!   council", "church hall", "war memorial", "bus shelter") is no evidence.
+//!   council", "church hall", "war memorial", "bus shelter") is no evidence, nor
+//!   is a cue noun used as a verb after "to" ("try to storm parliament").
 //!
 //! The confidence stored with a topic is `1 - exp(-evidence / 4)`. Names are no
 //! evidence ("European Union" says nothing about unions) except for cues marked `@`,
@@ -278,7 +285,9 @@ pub const MNEMONICS: &[(&str, &str, &str, &[&str])] = &[
         "medtop:20000756",
         &[
             "+software",
-            "+internet",
+            // Everyday life's medium ("scanning the Internet"): not strong
+            // enough alone to make a story technology news.
+            "internet",
             "+computer",
             "+smartphone",
             "?app",
@@ -829,7 +838,11 @@ pub const CONCEPT_CUES: &[(&str, &[&str])] = &[
             "?travel",
             "+restaurant",
             "+cuisine",
-            "+fashion",
+            "?fashion",
+            "+fashion show",
+            "+fashion week",
+            "+fashion designer",
+            "+fashion industry",
             "+video game",
             "+gaming",
             "+halloween",
@@ -872,18 +885,30 @@ pub const CONCEPT_CUES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        // civil unrest
-        "medtop:20000065",
+        // political prisoners and dissenters: a march or a protest is a
+        // political act, not a war; IPTC's "civil unrest" sits under conflict,
+        // and a reader of NI CONFLICT does not expect an anti-Brexit march.
+        "medtop:20000648",
         &[
             "+protester",
             "protest",
             "+demonstrator",
-            "+riot",
-            "+riot police",
-            "+tear gas",
-            "clash",
             "?rally",
             "+pro-democracy",
+            "+dissident",
+            "+political prisoner",
+        ],
+    ),
+    (
+        // civil unrest: violence, which is conflict even beside a protest
+        "medtop:20000065",
+        &[
+            "+riot",
+            "+riot police",
+            "tear gas",
+            "clash",
+            "+insurrection",
+            "+uprising",
         ],
     ),
 ];
@@ -1133,7 +1158,10 @@ impl TopicModel {
                     if !fits || matched_len.is_some_and(|l| l != cue.rest.len()) {
                         continue;
                     }
-                    if cue.rest.is_empty() && Self::modifies_a_civic_noun(words, i, headline) {
+                    if cue.rest.is_empty()
+                        && (Self::modifies_a_civic_noun(words, i, headline)
+                            || Self::is_a_verb(words, i))
+                    {
                         continue;
                     }
                     matched_len = Some(cue.rest.len());
@@ -1201,16 +1229,30 @@ impl TopicModel {
             .fold(0f32, f32::max);
         // A topic the headline and lede say nothing about is an aside of a long
         // story (a war in an obituary, a pandemic in an interview): it needs
-        // three distinct cues and half the main topic's evidence.
+        // three distinct cues and half the main topic's evidence. And an aside
+        // is beside the story's subject: when the headline and lede name no
+        // topic at all, body cues alone (the fuel of a hoverboard, the website
+        // a missing ship was tracked on) are not the story either.
+        let has_subject = tops.iter().any(|&k| {
+            let ev = &concept_ev[k];
+            ev.enough() && ev.early && ev.score() >= main / 3.0
+        });
+        // A death in the headline makes what the person died of a detail of
+        // the obituary: health then needs a headline cue of its own.
+        let obituary = tops
+            .iter()
+            .any(|&k| self.concepts[k].code == HUMAN_INTEREST && concept_ev[k].in_headline);
         let accepted = |ev: &Evidence| {
             ev.enough()
                 && ev.score() >= main / 3.0
-                && (ev.early || (ev.sure_cues >= 3 && ev.score() >= main / 2.0))
+                && (ev.early || (has_subject && ev.sure_cues >= 3 && ev.score() >= main / 2.0))
         };
+        let detail =
+            |k: usize| obituary && self.concepts[k].code == HEALTH && !concept_ev[k].in_headline;
         let mut out: Vec<Topic> = Vec::new();
         let mut top_level: Vec<(usize, f32)> = tops
             .iter()
-            .filter(|&&k| accepted(&concept_ev[k]))
+            .filter(|&&k| accepted(&concept_ev[k]) && !detail(k))
             .map(|&k| (k, concept_ev[k].score()))
             .collect();
         top_level.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -1259,6 +1301,12 @@ impl TopicModel {
             && j != headline
             && !words[j].in_name
             && COMPOUND_HEADS.contains(&words[j].stem.as_ref())
+    }
+
+    /// Whether word `i` is one of [`VERB_SENSES`] used as a verb after "to":
+    /// "protesters try to storm parliament" is no weather and no disaster.
+    fn is_a_verb(words: &[TopicWord], i: usize) -> bool {
+        i > 0 && words[i - 1].stem == "to" && VERB_SENSES.contains(&words[i].stem.as_ref())
     }
 
     /// The top-level topic concept `k` falls under.
@@ -1327,6 +1375,8 @@ struct Evidence {
     strong_early: bool,
     /// Any sure cue in the headline or lede.
     early: bool,
+    /// Any sure cue in the headline.
+    in_headline: bool,
     /// Score of the ambiguous cues, which count only beside a sure one.
     weak: f32,
 }
@@ -1356,6 +1406,16 @@ const COMPOUND_HEADS: &[&str] = &[
     "memorial",
 ];
 
+/// Cue nouns whose verb means something else: to storm a building, to flood
+/// a market, to fire a worker, to crash a party (stems, see [`stem`]).
+const VERB_SENSES: &[&str] = &["storm", "flood", "fire", "crash"];
+
+/// Human interest, whose headline cues are mostly a death ("dies aged").
+const HUMAN_INTEREST: &str = "medtop:08000000";
+
+/// Health, which an obituary mentions as the cause of death.
+const HEALTH: &str = "medtop:07000000";
+
 /// Least evidence for a topic.
 const THRESHOLD: f32 = 2.5;
 
@@ -1369,6 +1429,7 @@ impl Evidence {
         self.sure_cues += 1;
         self.strong_early |= cue.strength == Strength::Strong && cue.place != Place::Body;
         self.early |= cue.place != Place::Body;
+        self.in_headline |= cue.place == Place::Headline;
     }
 
     fn score(&self) -> f32 {

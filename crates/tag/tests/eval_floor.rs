@@ -73,23 +73,23 @@ fn topic_scores(file: &str) -> (f64, f64) {
 
 #[test]
 fn top_level_topics_of_the_labelled_sample_stay_precise() {
-    // The sample the topic cues were tuned on. Measured precision 0.896, recall
-    // 0.638 on 151 stories.
+    // The sample the topic cues were tuned on. Measured precision 0.939, recall
+    // 0.638 on 151 stories (tagger version 9).
     let (precision, recall) = topic_scores("topics_sample.tsv");
-    assert!(precision >= 0.885, "topic precision fell to {precision:.3}");
-    assert!(recall >= 0.625, "topic recall fell to {recall:.3}");
+    assert!(precision >= 0.93, "topic precision fell to {precision:.3}");
+    assert!(recall >= 0.63, "topic recall fell to {recall:.3}");
 }
 
 #[test]
 fn top_level_topics_of_the_held_out_sample_stay_precise() {
     // Labelled before the tagger was run on it; the cues are not tuned on it.
-    // Measured precision 0.894, recall 0.631 on 76 stories.
+    // Measured precision 0.909, recall 0.625 on 76 stories (tagger version 9).
     let (precision, recall) = topic_scores("topics_heldout.tsv");
     assert!(
-        precision >= 0.88,
+        precision >= 0.90,
         "held-out topic precision fell to {precision:.3}"
     );
-    assert!(recall >= 0.62, "held-out topic recall fell to {recall:.3}");
+    assert!(recall >= 0.615, "held-out topic recall fell to {recall:.3}");
 }
 
 /// The bundled stories as (id, headline, body).

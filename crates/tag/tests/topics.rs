@@ -151,3 +151,83 @@ fn a_topic_word_naming_a_civic_thing_in_a_compound_is_not_that_topic() {
     );
     assert!(has(&t, "RELIGION", "medtop:12000000"), "{t:?}");
 }
+
+#[test]
+fn a_peaceful_protest_march_is_politics_not_war() {
+    let t = topics(
+        "Thousands march in protest against pension reform",
+        "Tens of thousands of protesters marched through the capital on Saturday in a \
+         protest against the government's plan to raise the pension age. Demonstrators \
+         carried placards and banners to parliament, where opposition lawmakers spoke to \
+         the crowd. Organisers said the protest was the largest in a decade; the march \
+         ended peacefully in the evening.",
+    );
+    assert!(!has(&t, "CONFLICT", "medtop:16000000"), "{t:?}");
+    assert!(has(&t, "POLITICS", "medtop:11000000"), "{t:?}");
+    // Riots and clashes with riot police are still civil unrest, under conflict.
+    let t = topics(
+        "Riots spread as protesters clash with riot police",
+        "Riots broke out in three cities overnight as protesters clashed with riot police, \
+         who fired tear gas. Rioters set cars alight and looted shops, and the clashes \
+         went on until dawn.",
+    );
+    assert!(has(&t, "CONFLICT", "medtop:16000000"), "{t:?}");
+}
+
+#[test]
+fn body_words_alone_do_not_make_the_topic_of_a_story_whose_opening_names_none() {
+    // The opening says what happened (a man crossed the sea on a hoverboard);
+    // the fuel, the flight and the jets of the body are its details.
+    let t = topics(
+        "Inventor crosses the sea standing on his own hoverboard",
+        "On Sunday morning the inventor crossed the sea standing on a small board of his \
+         own design, which he steered with his feet, and landed on a beach on the far side \
+         to the cheers of a crowd that had waited there since dawn. His wife and his two \
+         children were among the first to greet him. \"I am very happy, and very tired,\" \
+         he told the people around him, before he sat down on the sand for a long time. \
+         The crossing took twenty-two minutes, with one stop halfway, on a boat, to take \
+         on more fuel. It was his second \
+         attempt: in July he fell into the water. The board is lifted by five small jet \
+         engines. He said the flight had been exhausting. A plane and several boats \
+         followed him across. Several jet makers had shown interest, he said.",
+    );
+    assert!(!has(&t, "TRANSPORT", "medtop:04000000"), "{t:?}");
+}
+
+#[test]
+fn what_a_person_died_of_does_not_make_an_obituary_a_health_story() {
+    let t = topics(
+        "Radio host dies aged 79",
+        "The radio host, known to millions of listeners for his morning show, died on \
+         Friday in hospital after a long lung disease, his family said. He was 79. He \
+         had been treated for cancer a decade ago and returned to the air within months.",
+    );
+    assert!(!has(&t, "HEALTH", "medtop:07000000"), "{t:?}");
+    // When the headline says the death is about an illness, health stays.
+    let t = topics(
+        "Radio host dies of coronavirus aged 79",
+        "The radio host, known to millions of listeners for his morning show, died on \
+         Friday in hospital of coronavirus, his family said. He was 79.",
+    );
+    assert!(has(&t, "HEALTH", "medtop:07000000"), "{t:?}");
+}
+
+#[test]
+fn words_used_in_their_other_sense_are_no_topic() {
+    // "in a similar fashion" is no fashion story.
+    let t = topics(
+        "Music company launches video player",
+        "The company launched a music and video player on Wednesday, and its chief \
+         executive said it would change the film industry in a similar fashion to the \
+         music industry before it.",
+    );
+    assert!(!has(&t, "LIFESTYLE", "medtop:10000000"), "{t:?}");
+    // People who try to storm a building bring no storm.
+    let t = topics(
+        "Protesters try to storm parliament",
+        "Protesters tried to storm the parliament building on Friday night, and several \
+         were injured when police pushed them back.",
+    );
+    assert!(!has(&t, "WEATHER", "medtop:17000000"), "{t:?}");
+    assert!(!has(&t, "DISASTER", "medtop:03000000"), "{t:?}");
+}
