@@ -200,10 +200,12 @@ impl EntityTagger<'_> {
     pub fn entities(&self, view: &DocView, dateline: Option<&Entity>) -> Vec<Entity> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
+        trim_punctuation(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::new();
         self.strip_titles(view, &mut spans, &mut roles);
+        strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
         self.retype_by_name(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
@@ -1434,6 +1436,58 @@ fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
                 && (s.first..s.end)
                     .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str())))
     });
+}
+
+/// A question's or a list's punctuation is no part of a name: "… than President
+/// Trump?" names Trump, the same person as everywhere else in the story.
+fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
+    let is_edge = |i: usize| {
+        matches!(
+            view.word(i),
+            "?" | "!" | "," | ";" | ":" | "\"" | "\u{201c}" | "\u{201d}"
+        )
+    };
+    for s in spans.iter_mut() {
+        while s.first < s.end && is_edge(s.end - 1) {
+            s.end -= 1;
+        }
+        while s.first < s.end && is_edge(s.first) {
+            s.first += 1;
+        }
+    }
+    spans.retain(|s| s.first < s.end);
+}
+
+/// "Secretary of State Mike Pompeo", "Minister of Education Stefania Giannini":
+/// the model starts the name at the title's domain, and "State Mike Pompeo" was
+/// a place. In a span right after "<title> of", the words before the first given
+/// name that is followed by another word (or, with no known given name, the first
+/// of a person's three words) go to the role, and the name left is a person's.
+fn strip_title_domains(view: &DocView, spans: &mut [Span], roles: &mut HashMap<usize, String>) {
+    for s in spans.iter_mut() {
+        let of = match s.first.checked_sub(1) {
+            Some(of) if of > 0 && view.lower[of] == "of" && !view.sent_start[s.first] => of,
+            _ => continue,
+        };
+        // "Chief Operating Officer of Delta Air Lines": an organisation after
+        // the title is where the person works.
+        if s.type_id == ORG || !is_title(view, of - 1) {
+            continue;
+        }
+        // Without a known given name, a domain of one word before a name of two,
+        // where the model saw a person ("Governor of New South Wales" stays).
+        let Some(first) = (s.first + 1..s.end.saturating_sub(1))
+            .find(|&i| view.gaz[i].has(kind::FIRST_NAME))
+            .or((s.type_id == PERSON && s.end - s.first == 3).then_some(s.first + 1))
+        else {
+            continue;
+        };
+        let start = role_before(view, of).map_or(of - 1, |(start, _)| start);
+        let role = &view.text[view.tokens[start].start..view.tokens[first - 1].end];
+        roles.insert(first, role.to_string());
+        s.first = first;
+        s.type_id = PERSON;
+    }
 }
 
 /// "US$ 40 billion", "A$5", "HK$ 10": a country's code glued to a currency sign

@@ -127,14 +127,15 @@ fn quote_speakers_of_the_labelled_sample_stay_right() {
         "{:?}",
         report.pairs.missing
     );
-    // Measured precision 0.974, recall 0.771 (48 labelled pairs).
+    // Measured precision 1.000, recall 0.792 (48 labelled pairs; tagger version
+    // 10, whose "Secretary of State Mike Pompeo" is no longer "State Mike Pompeo").
     assert!(
-        report.pairs.precision() >= 0.95,
+        report.pairs.precision() >= 0.99,
         "quote precision fell to {:.3}",
         report.pairs.precision()
     );
     assert!(
-        report.pairs.recall() >= 0.75,
+        report.pairs.recall() >= 0.78,
         "quote recall fell to {:.3}",
         report.pairs.recall()
     );

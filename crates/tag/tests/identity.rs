@@ -149,3 +149,87 @@ fn the_president_is_the_storys_one_president_and_nobody_when_there_are_two() {
     );
     assert!(two.iter().all(Option::is_none), "{two:?}");
 }
+
+#[test]
+fn a_name_ending_a_question_is_the_same_person_as_elsewhere() {
+    // An interview as Wikinews prints it, where the model ran the names into the
+    // question mark before the next speaker's mark.
+    let text = "Interview with a candidate\n\n((WN)) How do you compare to the leadership \
+                styles of President Donald Trump and former President Barack Obama?\n\n\
+                ((WSS)) : I would listen more.\n\n((WN)) How would you have handled the \
+                pandemic differently than President Trump?\n\n((WSS)) : I would have acted at once.";
+    let tags = tagger().tag(text);
+    let people: BTreeSet<&str> = tags
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(
+        people,
+        BTreeSet::from(["Barack Obama", "Donald Trump"]),
+        "{:?}",
+        tags.entities
+    );
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| e.text.chars().last().is_some_and(char::is_alphanumeric)),
+        "{:?}",
+        tags.entities
+    );
+}
+
+#[test]
+fn the_domain_of_a_title_is_no_part_of_the_name_after_it() {
+    for (text, name, domain) in [
+        (
+            "The decision was welcomed in a tweet on Monday by US Secretary of State Mike \
+             Pompeo, who called it historic.",
+            "Mike Pompeo",
+            "State",
+        ),
+        (
+            "Minister of Education Stefania Giannini said a more general reflection was \
+             needed before the reform.",
+            "Stefania Giannini",
+            "Education",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        let person = tags
+            .entities
+            .iter()
+            .find(|e| e.kind == EntityType::Person && e.canonical == name)
+            .unwrap_or_else(|| panic!("{name} not a person in {:?}", tags.entities));
+        assert!(
+            person.role.as_deref().is_some_and(|r| r.contains(domain)),
+            "{person:?}"
+        );
+        assert!(
+            tags.entities.iter().all(|e| !e.text.starts_with(domain)),
+            "{:?}",
+            tags.entities
+        );
+    }
+}
+
+#[test]
+fn an_organisation_or_a_place_after_a_title_keeps_its_whole_name() {
+    let text = "Mary Jones, Chief Operating Officer of Delta Air Lines, met the Governor of \
+                New South Wales on Monday.";
+    let tags = tagger().tag(text);
+    let names: BTreeSet<(&str, EntityType)> = tags
+        .entities
+        .iter()
+        .map(|e| (e.text.as_str(), e.kind))
+        .collect();
+    assert!(
+        names.contains(&("Delta Air Lines", EntityType::Org)),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&("New South Wales", EntityType::Loc)),
+        "{names:?}"
+    );
+}
