@@ -224,6 +224,7 @@ impl EntityTagger<'_> {
         self.repair_unknown_places(view, &mut spans);
         drop_currency_codes(view, &mut spans);
         drop_quantities(view, &mut spans);
+        drop_named_storms(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
@@ -1488,6 +1489,41 @@ fn strip_title_domains(view: &DocView, spans: &mut [Span], roles: &mut HashMap<u
         s.first = first;
         s.type_id = PERSON;
     }
+}
+
+/// "Hurricane Dorian", "Typhoon Hagibis", "Tropical Storm Imelda": a storm's
+/// name is an event's, not a person's or a place's, though it looks like one,
+/// and so is the name alone later in the story ("Dorian turned north").
+fn drop_named_storms(view: &DocView, spans: &mut Vec<Span>) {
+    const STORMS: &[&str] = &["hurricane", "typhoon", "cyclone", "storm", "tropical"];
+    let is_storm_word = |i: usize| {
+        STORMS.contains(&view.lower[i].as_str())
+            && view.word(i).starts_with(|c: char| c.is_uppercase())
+    };
+    let text_of =
+        |first: usize, end: usize| &view.text[view.tokens[first].start..view.tokens[end - 1].end];
+    let mut names: Vec<&str> = Vec::new();
+    for s in spans.iter() {
+        let mut first = s.first;
+        while first < s.end && is_storm_word(first) {
+            first += 1;
+        }
+        let named_in_span = first > s.first && first < s.end;
+        let after_word = s.first > 0 && is_storm_word(s.first - 1) && !view.sent_start[s.first];
+        if named_in_span || after_word {
+            names.push(text_of(first, s.end));
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    spans.retain(|s| {
+        let mut first = s.first;
+        while first < s.end && is_storm_word(first) {
+            first += 1;
+        }
+        first == s.end || !names.contains(&text_of(first, s.end))
+    });
 }
 
 /// "US$ 40 billion", "A$5", "HK$ 10": a country's code glued to a currency sign

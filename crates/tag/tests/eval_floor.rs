@@ -83,13 +83,14 @@ fn top_level_topics_of_the_labelled_sample_stay_precise() {
 #[test]
 fn top_level_topics_of_the_held_out_sample_stay_precise() {
     // Labelled before the tagger was run on it; the cues are not tuned on it.
-    // Measured precision 0.909, recall 0.625 on 76 stories (tagger version 9).
+    // Measured precision 0.909, recall 0.625 on 76 stories (tagger version 9);
+    // 0.911, 0.637 at version 11, where "Hurricane" in a storm's name is evidence.
     let (precision, recall) = topic_scores("topics_heldout.tsv");
     assert!(
         precision >= 0.90,
         "held-out topic precision fell to {precision:.3}"
     );
-    assert!(recall >= 0.615, "held-out topic recall fell to {recall:.3}");
+    assert!(recall >= 0.625, "held-out topic recall fell to {recall:.3}");
 }
 
 /// The bundled stories as (id, headline, body).

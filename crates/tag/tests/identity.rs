@@ -233,3 +233,26 @@ fn an_organisation_or_a_place_after_a_title_keeps_its_whole_name() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_named_storm_is_no_person_and_no_place() {
+    let text = "Hurricane Dorian strengthens near the Bahamas\n\nHurricane Dorian reached \
+                category 5 on Sunday as it neared the Bahamas. Forecasters said Dorian could \
+                turn north toward Florida, as Hurricane Maria did two years ago.";
+    let tags = tagger().tag(text);
+    assert!(
+        tags.entities.iter().all(|e| !matches!(
+            e.canonical.as_str(),
+            "Dorian" | "Hurricane Dorian" | "Maria" | "Hurricane Maria"
+        ) || e.kind == EntityType::Norp),
+        "{:?}",
+        tags.entities
+    );
+    assert!(
+        tags.entities
+            .iter()
+            .any(|e| e.canonical == "Bahamas" && e.kind == EntityType::Loc),
+        "{:?}",
+        tags.entities
+    );
+}
