@@ -227,6 +227,7 @@ impl EntityTagger<'_> {
         drop_named_storms(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
+        interview_speakers(view, &mut spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
             if let Some((_, role)) = role_before(view, s.first) {
                 roles.entry(s.first).or_insert(role);
@@ -1449,6 +1450,13 @@ fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
         )
     };
     for s in spans.iter_mut() {
+        // A closing bracket without its opening one ends the name: "((Sara
+        // Seager)) No." is an interview's speaker mark and her answer.
+        if let Some(close) = (s.first..s.end).find(|&i| view.word(i) == ")")
+            && !(s.first..close).any(|i| view.word(i) == "(")
+        {
+            s.end = close;
+        }
         while s.first < s.end && is_edge(s.end - 1) {
             s.end -= 1;
         }
@@ -1457,6 +1465,42 @@ fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
         }
     }
     spans.retain(|s| s.first < s.end);
+}
+
+/// Wikinews interviews mark each speaker as "((Sara Seager))" and the
+/// interviewer as "((WN))" or "((WSS))": a full name in that mark is a person
+/// wherever it is named in the interview (the model saw organisations in
+/// some), and a mark of capitals only is initials, no entity.
+fn interview_speakers(view: &DocView, spans: &mut Vec<Span>) {
+    let marked = |s: &Span| {
+        s.first >= 2
+            && s.end + 1 < view.len()
+            && view.word(s.first - 2) == "("
+            && view.word(s.first - 1) == "("
+            && view.word(s.end) == ")"
+            && view.word(s.end + 1) == ")"
+    };
+    spans.retain(|s| {
+        !(marked(s)
+            && s.end - s.first == 1
+            && view.word(s.first).chars().all(|c| c.is_ascii_uppercase()))
+    });
+    let text_of = |s: &Span| &view.text[view.tokens[s.first].start..view.tokens[s.end - 1].end];
+    // A one-word mark may be the publication ("((Wikinews))"): only full
+    // names are taken for people.
+    let speakers: Vec<&str> = spans
+        .iter()
+        .filter(|s| marked(s) && s.end - s.first >= 2)
+        .map(text_of)
+        .collect();
+    if speakers.is_empty() {
+        return;
+    }
+    for s in spans.iter_mut() {
+        if speakers.contains(&text_of(s)) {
+            s.type_id = PERSON;
+        }
+    }
 }
 
 /// "Secretary of State Mike Pompeo", "Minister of Education Stefania Giannini":

@@ -256,3 +256,25 @@ fn a_named_storm_is_no_person_and_no_place() {
         tags.entities
     );
 }
+
+#[test]
+fn an_interviews_speaker_marks_give_people_and_no_initials() {
+    let text = "Wikinews interviews a games designer\n\n((WSS))  What got you started?\n\n\
+                ((Perttu Ahola))  No. I was in school when I wrote the first version.\n\n\
+                ((WSS))  Did Perttu Ahola work alone?\n\n((Perttu Ahola))  Yes, for years.";
+    let tags = tagger().tag(text);
+    let named: Vec<(&str, EntityType)> = tags
+        .entities
+        .iter()
+        .map(|e| (e.text.as_str(), e.kind))
+        .collect();
+    assert!(
+        named
+            .iter()
+            .filter(|(t, _)| t.contains("Perttu"))
+            .all(|n| *n == ("Perttu Ahola", EntityType::Person)),
+        "{named:?}"
+    );
+    assert!(named.iter().any(|(t, _)| *t == "Perttu Ahola"), "{named:?}");
+    assert!(named.iter().all(|(t, _)| *t != "WSS"), "{named:?}");
+}
