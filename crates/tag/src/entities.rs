@@ -140,6 +140,21 @@ fn is_title(view: &DocView, i: usize) -> bool {
     TITLE_WORDS.contains(&view.lower[i].as_str()) && !(shouting && w != "CEO")
 }
 
+/// "Senators" in "Senators Kamala Harris and Elizabeth Warren": a title shared
+/// by the names after it, when a name follows, not a word that joins the
+/// title into an organisation's name ("Reporters Without Borders").
+fn is_plural_title(view: &DocView, i: usize) -> bool {
+    const JOINERS: &[&str] = &[
+        "without", "for", "of", "and", "the", "in", "on", "at", "against",
+    ];
+    i + 1 < view.len()
+        && view.word(i + 1).starts_with(char::is_uppercase)
+        && !JOINERS.contains(&view.lower[i + 1].as_str())
+        && view.lower[i]
+            .strip_suffix('s')
+            .is_some_and(|one| one.len() > 3 && TITLE_WORDS.contains(&one))
+}
+
 /// The title run right before token `first`: "Russian Foreign Minister" for
 /// "Russian Foreign Minister Sergei Lavrov". Returns (start token, role text).
 fn role_before(view: &DocView, first: usize) -> Option<(usize, String)> {
@@ -250,6 +265,7 @@ impl EntityTagger<'_> {
             let mut first = s.first;
             while first + 1 < s.end
                 && (is_title(view, first)
+                    || first == s.first && is_plural_title(view, first)
                     || ROLE_MODIFIERS.contains(&view.lower[first].as_str()) && first > s.first)
             {
                 first += 1;

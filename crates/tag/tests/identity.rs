@@ -278,3 +278,17 @@ fn an_interviews_speaker_marks_give_people_and_no_initials() {
     assert!(named.iter().any(|(t, _)| *t == "Perttu Ahola"), "{named:?}");
     assert!(named.iter().all(|(t, _)| *t != "WSS"), "{named:?}");
 }
+
+#[test]
+fn a_plural_title_is_no_part_of_the_first_name_after_it() {
+    let text = "The shortlist included New Mexico governor Michelle Lujan Grisham, and \
+                Senators Kamala Harris and Elizabeth Warren, the campaign said.";
+    let tags = tagger().tag(text);
+    let harris = tags
+        .entities
+        .iter()
+        .find(|e| e.text.ends_with("Kamala Harris"))
+        .unwrap_or_else(|| panic!("Kamala Harris not found in {:?}", tags.entities));
+    assert_eq!(harris.text, "Kamala Harris", "{harris:?}");
+    assert_eq!(harris.kind, EntityType::Person, "{harris:?}");
+}
