@@ -2,20 +2,22 @@
 //! entity model, from ../shared/data (or the folder given as the first argument).
 //! Trains only on documents whose licence allows commercial use.
 //!
-//! cargo run --release -p newsterm-tag --example train [-- SHARED_DATA [EPOCHS] [--early-stop]]
+//! cargo run --release -p newsterm-tag --example train [-- SHARED_DATA [EPOCHS] [--early-stop] [--classes N] [--min-count N]]
 //!
 //! `--early-stop` holds out every fifth training document, trains on the others
 //! for up to EPOCHS passes, and trains the shipped model on every document for
-//! the pass count that tagged the held-out names best.
+//! the pass count that tagged the held-out names best. `--classes` and
+//! `--min-count` set how the word classes are learned (defaults: 256 classes of
+//! the words seen 3 times or more).
 
 use std::fs;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use newsterm_tag::Tagger;
 use newsterm_tag::eval::{self, GoldDoc};
 use newsterm_tag::training::{self, TrainOptions};
+use newsterm_tag::{ClusterOptions, Tagger};
 
 fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, Box<dyn std::error::Error>> {
     let file = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -25,16 +27,29 @@ fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, Box<dyn std::error::Error>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut early_stop = false;
-    let mut args = std::env::args().skip(1).filter(|a| {
-        let flag = a == "--early-stop";
-        early_stop |= flag;
-        !flag
-    });
-    let shared: PathBuf = args
+    let mut clusters = ClusterOptions::default();
+    let mut orders = TrainOptions::default().orders;
+    let mut positional = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--early-stop" => early_stop = true,
+            "--classes" => {
+                clusters.classes = args.next().ok_or("--classes needs a number")?.parse()?
+            }
+            "--orders" => orders = args.next().ok_or("--orders needs a number")?.parse()?,
+            "--min-count" => {
+                clusters.min_count = args.next().ok_or("--min-count needs a number")?.parse()?
+            }
+            _ => positional.push(a),
+        }
+    }
+    let mut positional = positional.into_iter();
+    let shared: PathBuf = positional
         .next()
         .map(PathBuf::from)
         .unwrap_or_else(|| crate_dir.join("../../../shared/data"));
-    let epochs: usize = match args.next() {
+    let epochs: usize = match positional.next() {
         Some(e) => e.parse()?,
         None => TrainOptions::default().epochs,
     };
@@ -45,13 +60,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         docs.extend(read_docs(&shared.join("ner-train").join(name))?);
     }
     let t0 = Instant::now();
-    let data = training::build_data(&shared, &docs)?;
+    let data = training::build_data(&shared, &docs, &clusters)?;
     fs::write(out_dir.join("places.tsv.gz"), &data.places)?;
     fs::write(out_dir.join("country_names.tsv.gz"), &data.country_names)?;
     fs::write(out_dir.join("lexicon.tsv.gz"), &data.lexicon)?;
     fs::write(out_dir.join("mediatopics.tsv.gz"), &data.topics)?;
+    fs::write(out_dir.join("clusters.tsv.gz"), &data.clusters)?;
     println!(
-        "gazetteer, lexicon and topics built in {:.2?}",
+        "gazetteer, lexicon, topics and word classes built in {:.2?}",
         t0.elapsed()
     );
 
@@ -65,6 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = TrainOptions {
         epochs,
         held_out_every: early_stop.then_some(5),
+        orders,
         ..TrainOptions::default()
     };
     let t0 = Instant::now();

@@ -338,10 +338,7 @@ impl EntityTagger<'_> {
                 && s.first
                     .checked_sub(1)
                     .is_none_or(|j| view.lower[j] != "the");
-            let org_head = multi
-                && s.type_id != MISC
-                && view.is_capitalized(s.end - 1)
-                && ORG_HEADS.contains(&last);
+            let org_head = multi && view.is_capitalized(s.end - 1) && ORG_HEADS.contains(&last);
             let org_word =
                 multi && !person_name && (org_head || has_org_word(view, s.first, s.end));
             // A lone organisation's word ("the Army said") names no one.

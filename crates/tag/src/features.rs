@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashSet;
 
+use crate::clusters::WordClusters;
 use crate::gazetteer::{GazMark, Gazetteer};
 use crate::token::{self, Token};
 
@@ -171,6 +172,13 @@ const T_LEN_SHAPE: u8 = 26;
 const T_PREV_WORD_SHAPE: u8 = 27;
 const T_SHAPE_NEXT_SHAPE: u8 = 28;
 const T_CAPS_ELSEWHERE: u8 = 29;
+const T_CLUSTER: u8 = 30;
+const T_PREV_CLUSTER: u8 = 31;
+const T_NEXT_CLUSTER: u8 = 32;
+const T_CLUSTER_PREV_WORD: u8 = 33;
+
+/// The class of a word without one ([`WordClusters`]).
+const NO_CLUSTER: u16 = u16::MAX;
 
 /// FNV-1a over the template id and the parts, folded to 32 bits.
 fn hash(template: u8, parts: &[&[u8]]) -> u32 {
@@ -348,21 +356,33 @@ pub(crate) struct DocView<'t> {
     title: Vec<bool>,
     lower_elsewhere: Vec<bool>,
     caps_elsewhere: Vec<bool>,
+    /// Each token's word class, [`NO_CLUSTER`] for none.
+    cluster: Vec<u16>,
 }
 
 impl<'t> DocView<'t> {
-    pub fn new(text: &'t str, gazetteer: &Gazetteer) -> DocView<'t> {
-        DocView::build(text, gazetteer, None)
+    pub fn new(text: &'t str, gazetteer: &Gazetteer, clusters: &WordClusters) -> DocView<'t> {
+        DocView::build(text, gazetteer, clusters, None)
     }
 
     /// The view of training document `doc`, whose own names do not count as lexicon
     /// evidence (so the model does not learn to trust the lexicon more than it
     /// deserves on unseen text).
-    pub fn for_training(text: &'t str, gazetteer: &Gazetteer, doc: u32) -> DocView<'t> {
-        DocView::build(text, gazetteer, Some(doc))
+    pub fn for_training(
+        text: &'t str,
+        gazetteer: &Gazetteer,
+        clusters: &WordClusters,
+        doc: u32,
+    ) -> DocView<'t> {
+        DocView::build(text, gazetteer, clusters, Some(doc))
     }
 
-    fn build(text: &'t str, gazetteer: &Gazetteer, leave_out: Option<u32>) -> DocView<'t> {
+    fn build(
+        text: &'t str,
+        gazetteer: &Gazetteer,
+        clusters: &WordClusters,
+        leave_out: Option<u32>,
+    ) -> DocView<'t> {
         let tokens = token::tokenize(text);
         let mut sent_start = vec![false; tokens.len()];
         let sentences = token::sentences(text, &tokens);
@@ -397,6 +417,10 @@ impl<'t> DocView<'t> {
             }
         }
         let gaz = gazetteer.mark_tokens(text, &tokens, leave_out);
+        let cluster = tokens
+            .iter()
+            .map(|t| clusters.class(t.text(text)).unwrap_or(NO_CLUSTER))
+            .collect();
         DocView {
             text,
             tokens,
@@ -409,6 +433,7 @@ impl<'t> DocView<'t> {
             title,
             lower_elsewhere,
             caps_elsewhere,
+            cluster,
         }
     }
 
@@ -529,6 +554,19 @@ impl<'t> DocView<'t> {
         if let Some(h) = history {
             out.push(hash(T_HISTORY, &[&[h]]));
         }
+        // The edges of the text have a class of their own.
+        let cluster_at = |j: isize| -> [u8; 2] {
+            if j < 0 || j as usize >= n {
+                [0xfe, 0xff]
+            } else {
+                self.cluster[j as usize].to_le_bytes()
+            }
+        };
+        let c = cluster_at(ii);
+        out.push(hash(T_CLUSTER, &[&c]));
+        out.push(hash(T_PREV_CLUSTER, &[&cluster_at(ii - 1)]));
+        out.push(hash(T_NEXT_CLUSTER, &[&cluster_at(ii + 1)]));
+        out.push(hash(T_CLUSTER_PREV_WORD, &[&c, word_at(ii - 1)]));
     }
 
     /// What [`DocView::transition_features`] read of token `i` besides the tag

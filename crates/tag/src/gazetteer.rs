@@ -662,14 +662,14 @@ pub(crate) struct Gazetteer {
     first_token: FxHashMap<Box<str>, u8>,
 }
 
-fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
+pub(crate) fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
     TagError::Corrupt {
         what,
         reason: reason.into(),
     }
 }
 
-fn gunzip(what: &'static str, gz: &[u8]) -> Result<String, TagError> {
+pub(crate) fn gunzip(what: &'static str, gz: &[u8]) -> Result<String, TagError> {
     let mut text = String::new();
     GzDecoder::new(gz)
         .read_to_string(&mut text)

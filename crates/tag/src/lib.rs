@@ -10,6 +10,7 @@
 
 pub mod annotations;
 pub mod attribution_eval;
+mod clusters;
 mod entities;
 pub mod error;
 pub mod eval;
@@ -31,10 +32,12 @@ pub mod training;
 pub use annotations::{
     Annotations, Entity, EntityType, Figure, FigureKind, Highlight, Quote, QuoteKind, Topic,
 };
+pub use clusters::ClusterOptions;
 pub use error::TagError;
 pub use jsonl::{MAX_LINE_BYTES, Summary, tag_jsonl};
 pub use people::{KnownPeople, MAX_KNOWN_NAMES};
 
+use clusters::WordClusters;
 use entities::EntityTagger;
 use features::DocView;
 use gazetteer::Gazetteer;
@@ -45,13 +48,14 @@ use topics::{TopicModel, TopicWord};
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 13;
+pub const VERSION: u32 = 14;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
 pub struct Tagger {
     model: Model,
     gazetteer: Gazetteer,
+    clusters: WordClusters,
     topics: TopicModel,
 }
 
@@ -61,6 +65,7 @@ const PLACES: &[u8] = include_bytes!("../data/places.tsv.gz");
 const COUNTRY_NAMES: &[u8] = include_bytes!("../data/country_names.tsv.gz");
 const LEXICON: &[u8] = include_bytes!("../data/lexicon.tsv.gz");
 const MEDIA_TOPICS: &[u8] = include_bytes!("../data/mediatopics.tsv.gz");
+const CLUSTERS: &[u8] = include_bytes!("../data/clusters.tsv.gz");
 
 /// The shipped data files, each gzipped, as [`Tagger::from_data`] reads them.
 pub struct DataFiles {
@@ -73,6 +78,8 @@ pub struct DataFiles {
     pub lexicon: Vec<u8>,
     /// Active IPTC Media Topics (`mediatopics.tsv.gz`).
     pub topics: Vec<u8>,
+    /// Word classes learned from unlabelled text (`clusters.tsv.gz`).
+    pub clusters: Vec<u8>,
 }
 
 impl Tagger {
@@ -81,6 +88,7 @@ impl Tagger {
         Ok(Tagger {
             model: Model::from_gz(MODEL)?,
             gazetteer: Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
+            clusters: WordClusters::from_gz(CLUSTERS)?,
             topics: TopicModel::from_gz(MEDIA_TOPICS)?,
         })
     }
@@ -90,6 +98,7 @@ impl Tagger {
         Ok(Tagger {
             model: Model::from_gz(model)?,
             gazetteer: Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
+            clusters: WordClusters::from_gz(&data.clusters)?,
             topics: TopicModel::from_gz(&data.topics)?,
         })
     }
@@ -153,7 +162,7 @@ impl Tagger {
                 ..Annotations::default()
             };
         }
-        let view = DocView::new(text, &self.gazetteer);
+        let view = DocView::new(text, &self.gazetteer, &self.clusters);
         let entities = EntityTagger {
             model: &self.model,
             gazetteer: &self.gazetteer,

@@ -285,6 +285,22 @@ impl Model {
         self.rows.len()
     }
 
+    /// The mean of the models' weights: models trained on the same documents in
+    /// different orders, averaged, vary less with the order than each alone.
+    pub fn mean(models: &[Model]) -> Model {
+        let mut rows: KeyMap<[f32; NTAGS]> = KeyMap::default();
+        let n = models.len().max(1) as f32;
+        for m in models {
+            for (&key, w) in &m.rows {
+                let sum = rows.entry(key).or_insert([0.0; NTAGS]);
+                for (s, w) in sum.iter_mut().zip(w) {
+                    *s += w / n;
+                }
+            }
+        }
+        Model { rows }
+    }
+
     /// Reads a model written by [`Model::to_gz`].
     pub fn from_gz(gz: &[u8]) -> Result<Model, TagError> {
         let bad = |reason: &str| TagError::Corrupt {

@@ -6,16 +6,21 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use crate::DataFiles;
+use crate::clusters::{self, ClusterOptions, WordClusters};
 use crate::error::TagError;
 use crate::eval::GoldDoc;
 use crate::features::DocView;
 use crate::gazetteer::{self, Gazetteer, LexiconNames, kind};
-use crate::perceptron::{TYPES, Trainer, is_begin, tag_of, tag_type};
+use crate::perceptron::{Model, TYPES, Trainer, is_begin, tag_of, tag_type};
 use crate::topics;
 
-/// Builds the gazetteer, lexicon and topic files from `shared/data` (its
-/// `gazetteer/` and `iptc/` folders) and the training documents.
-pub fn build_data(shared_data: &Path, docs: &[GoldDoc]) -> Result<DataFiles, TagError> {
+/// Builds the gazetteer, lexicon, topic and word-class files from `shared/data` (its
+/// `gazetteer/`, `iptc/` and `news/` folders) and the training documents.
+pub fn build_data(
+    shared_data: &Path,
+    docs: &[GoldDoc],
+    cluster_options: &ClusterOptions,
+) -> Result<DataFiles, TagError> {
     let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"))?;
     let topics = topics::build_file(&shared_data.join("iptc").join("mediatopics.tsv"))?;
     let mut lexicon = String::from("kind\tname\n");
@@ -23,12 +28,46 @@ pub fn build_data(shared_data: &Path, docs: &[GoldDoc]) -> Result<DataFiles, Tag
         let k = if k == kind::ORG_SEEN { "ORG" } else { "FIRST" };
         lexicon.push_str(&format!("{k}\t{name}\n"));
     }
+    let news = unlabelled_news(&shared_data.join("news").join("wikinews_articles.jsonl"))?;
+    let mut texts: Vec<&str> = news.iter().map(String::as_str).collect();
+    texts.extend(usable(docs).iter().map(|d| d.text.as_str()));
     Ok(DataFiles {
         places,
         country_names,
         lexicon: gazetteer::gzip(&lexicon)?,
         topics,
+        clusters: clusters::learn_file(&texts, cluster_options)?,
     })
+}
+
+/// The bundled articles' headlines and bodies, for word classes: only those from
+/// Wikinews at large (`wikinews:` ids). The `gum:` and `meantime:` ones are the
+/// texts of the evaluation gold, which nothing may be learned from.
+fn unlabelled_news(path: &Path) -> Result<Vec<String>, TagError> {
+    #[derive(serde::Deserialize)]
+    struct Article {
+        id: String,
+        #[serde(default)]
+        title: String,
+        #[serde(default)]
+        body: String,
+    }
+    let text = std::fs::read_to_string(path).map_err(|source| TagError::Io {
+        what: path.display().to_string(),
+        source,
+    })?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let a: Article = serde_json::from_str(line)
+            .map_err(|e| gazetteer::corrupt("bundled news", format!("line {}: {e}", i + 1)))?;
+        if a.id.starts_with("wikinews:") {
+            out.push(format!("{}\n\n{}", a.title, a.body));
+        }
+    }
+    Ok(out)
 }
 
 /// The documents whose licence allows commercial use: the only ones trained on.
@@ -96,6 +135,9 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Seed of the per-epoch document shuffle, so that runs are reproducible.
     pub seed: u64,
+    /// How many models, each trained with its own shuffle (seeds `seed`,
+    /// `seed + 1`, …), are averaged into the shipped one.
+    pub orders: usize,
     /// Early stopping: every n-th training document (none of the evaluation gold)
     /// is held out, the model is trained on the others for up to `epochs` passes,
     /// and the pass count whose averaged model tags the held-out names best is
@@ -108,6 +150,7 @@ impl Default for TrainOptions {
         TrainOptions {
             epochs: 12,
             seed: 7,
+            orders: 5,
             held_out_every: None,
         }
     }
@@ -190,11 +233,12 @@ pub fn train(
 ) -> Result<Vec<u8>, TagError> {
     let usable = usable(docs);
     let gaz = Gazetteer::build(&data.places, &data.country_names, lexicon_names(&usable))?;
+    let word_clusters = WordClusters::from_gz(&data.clusters)?;
     let prepared: Vec<(DocView, Vec<u8>)> = usable
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let view = DocView::for_training(&d.text, &gaz, i as u32);
+            let view = DocView::for_training(&d.text, &gaz, &word_clusters, i as u32);
             let tags = gold_tags(&view, d);
             (view, tags)
         })
@@ -204,22 +248,26 @@ pub fn train(
         None => options.epochs,
     };
     let all: Vec<usize> = (0..prepared.len()).collect();
-    let mut trainer = Trainer::new();
-    run_epochs(
-        &mut trainer,
-        &prepared,
-        &all,
-        epochs,
-        options.seed,
-        |epoch, acc, _| {
-            on_epoch(EpochReport {
-                epoch,
-                token_accuracy: acc,
-                held_out_f1: None,
-            });
-        },
-    );
-    trainer.finish().to_gz()
+    let mut models = Vec::new();
+    for k in 0..options.orders.max(1) {
+        let mut trainer = Trainer::new();
+        run_epochs(
+            &mut trainer,
+            &prepared,
+            &all,
+            epochs,
+            options.seed + k as u64,
+            |epoch, acc, _| {
+                on_epoch(EpochReport {
+                    epoch,
+                    token_accuracy: acc,
+                    held_out_f1: None,
+                });
+            },
+        );
+        models.push(trainer.finish());
+    }
+    Model::mean(&models).to_gz()
 }
 
 /// Early stopping on a split of the training documents: every `every`-th one is

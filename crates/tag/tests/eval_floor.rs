@@ -31,16 +31,16 @@ fn entity_f1(file: &str) -> f64 {
 
 #[test]
 fn entity_f1_on_gum_news_stays_at_its_measured_level() {
-    // Measured 0.680 (exact spans, PERSON/ORG/LOC micro average; tagger version 8).
+    // Measured 0.690 (exact spans, PERSON/ORG/LOC micro average; tagger version 9).
     let f1 = entity_f1("gum_wikinews_ner.jsonl");
-    assert!(f1 >= 0.670, "GUM news entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.685, "GUM news entity F1 fell to {f1:.3}");
 }
 
 #[test]
 fn entity_f1_on_meantime_business_news_stays_at_its_measured_level() {
-    // Measured 0.626 (tagger version 8).
+    // Measured 0.630 (tagger version 9).
     let f1 = entity_f1("meantime_nerc.jsonl");
-    assert!(f1 >= 0.615, "MEANTIME entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.625, "MEANTIME entity F1 fell to {f1:.3}");
 }
 
 /// Scores the top-level topics of the labelled stories in `eval/<file>`, printing
@@ -128,10 +128,13 @@ fn quote_speakers_of_the_labelled_sample_stay_right() {
         "{:?}",
         report.pairs.missing
     );
-    // Measured precision 1.000, recall 0.792 (48 labelled pairs; tagger version
-    // 10, whose "Secretary of State Mike Pompeo" is no longer "State Mike Pompeo").
+    // Measured precision 0.900, recall 0.750 (48 labelled pairs; tagger version
+    // 9). Version 8 had 0.974 / 0.771: version 9's model, better on both entity
+    // gold sets, misses or mistypes three speakers of this sample ("John Geiger
+    // of USGS told", "An official from TfL stated", "Bloody hell" taken for a
+    // person), so their quotes go to a speaker nearby or to none.
     assert!(
-        report.pairs.precision() >= 0.99,
+        report.pairs.precision() >= 0.89,
         "quote precision fell to {:.3}",
         report.pairs.precision()
     );
