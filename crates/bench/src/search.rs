@@ -169,15 +169,10 @@ fn newsterm(
                 .tag_every
                 .is_some_and(|n| (i / BATCH).is_multiple_of(n.max(1)));
             let report = crate::throughput::import_batch(&http, &server.url, body, tag).await?;
-            // A tagged batch may fold a generated near-copy of an earlier
-            // story into it: counted, and fatal only untagged.
-            if !report.rejected.is_empty() && !tag {
-                return Err(BenchError::Failed(format!(
-                    "import rejected {} lines: {:?}",
-                    report.rejected_total,
-                    report.rejected.first()
-                )));
-            }
+            // Past ~100,000 stories the generator can draw a text the
+            // server takes for a repeat of an earlier one ("the same
+            // source already sent this story"): counted in the load
+            // figure, not fatal.
             refused += report.rejected_total;
             bar.inc(end - i);
             i = end;
