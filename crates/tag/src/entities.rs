@@ -216,6 +216,7 @@ impl EntityTagger<'_> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
         trim_punctuation(view, &mut spans);
+        join_name_particles(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::new();
@@ -1563,6 +1564,49 @@ fn strip_title_domains(view: &DocView, spans: &mut [Span], roles: &mut HashMap<u
         roles.insert(first, role.to_string());
         s.first = first;
         s.type_id = PERSON;
+    }
+}
+
+/// Lowercase particles that join the parts of a person's or a place's name
+/// (a narrower set than the words inside organisations' names).
+const JOINING_PARTICLES: &[&str] = &[
+    "de", "des", "du", "del", "della", "di", "da", "van", "von", "der", "den", "dos", "das",
+];
+
+/// "Palais des Nations", "Ursula von der Leyen": a name goes on across its
+/// lowercase particles when a capitalised word follows them, where the model
+/// stopped before the particle. A one-word "person" that is no known given
+/// name and goes on so is a place's name ("Palais" in "Palais des Nations").
+fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let capitalised = |i: usize| view.word(i).starts_with(|c: char| c.is_uppercase());
+    let mut i = 0;
+    while i < spans.len() {
+        let s = &spans[i];
+        let mut j = s.end;
+        while j < n && JOINING_PARTICLES.contains(&view.word(j)) {
+            j += 1;
+        }
+        if j == s.end || j >= n || j - s.end > 2 || !capitalised(j) || view.sent_start[j] {
+            i += 1;
+            continue;
+        }
+        let mut end = j;
+        while end < n && capitalised(end) && !view.sent_start[end] {
+            end += 1;
+        }
+        let one_unknown_word = s.end - s.first == 1 && !view.gaz[s.first].has(kind::FIRST_NAME);
+        let (first, type_id) = (s.first, s.type_id);
+        spans.retain(|o| o.first == first || o.end <= first || o.first >= end);
+        let s = spans
+            .iter_mut()
+            .find(|o| o.first == first)
+            .expect("the span being joined stays");
+        s.end = end;
+        if type_id == PERSON && one_unknown_word {
+            s.type_id = LOC;
+        }
+        i += 1;
     }
 }
 

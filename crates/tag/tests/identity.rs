@@ -292,3 +292,23 @@ fn a_plural_title_is_no_part_of_the_first_name_after_it() {
     assert_eq!(harris.text, "Kamala Harris", "{harris:?}");
     assert_eq!(harris.kind, EntityType::Person, "{harris:?}");
 }
+
+#[test]
+fn a_name_goes_on_across_its_lowercase_particles() {
+    let tags = tagger().tag(
+        "Geneva talks\n\nEnvoys from both sides met at the Palais des Nations\n\nForeign \
+         Minister Annalena Baerbock said in Geneva on Monday that the talks would continue.",
+    );
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| e.kind != EntityType::Person || !e.text.contains("Palais")),
+        "a building's name is no person: {:?}",
+        tags.entities
+    );
+    assert!(
+        tags.entities.iter().any(|e| e.text == "Palais des Nations"),
+        "{:?}",
+        tags.entities
+    );
+}
