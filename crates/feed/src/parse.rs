@@ -229,7 +229,25 @@ fn ninjs_item(index: usize, doc: &Value, options: &ParseOptions) -> FeedItem {
     }
 }
 
+/// An XML declaration anywhere but at the start of the document (two feeds
+/// run together, say) is malformed XML; quick-xml, under feed-rs, panics on
+/// a second declaration naming an encoding, so it is refused before them.
+fn refuse_inner_declaration(text: &str) -> Result<(), FeedError> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let inner = body
+        .match_indices("<?xml")
+        .filter(|&(at, _)| at > 0)
+        .any(|(at, _)| body[at + 5..].starts_with(|c: char| c.is_ascii_whitespace() || c == '?'));
+    if inner {
+        return Err(FeedError::Malformed(
+            "an XML declaration (<?xml …?>) may only open the document".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn parse_syndication(text: &str, options: &ParseOptions) -> Result<ParsedFeed, FeedError> {
+    refuse_inner_declaration(text)?;
     let parser = feed_rs::parser::Builder::new()
         // An empty id means "the feed gave none": the key falls back to
         // the link or the content hash, never to a random UUID.
@@ -1125,6 +1143,15 @@ mod tests {
         assert_eq!(story(&feed.items[0]).headline, "J");
         let e = parse(b"<rss version=\"2.0\"></rss>", &options()).unwrap_err();
         assert!(e.to_string().contains("no <channel>"), "{e}");
+    }
+
+    #[test]
+    fn two_documents_run_together_are_malformed_not_a_crash() {
+        let one = "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<rss version=\"2.0\"><channel><title>t</title></channel></rss>";
+        let two = format!("{one}{one}");
+        let err = parse_syndication(&two, &ParseOptions::default()).unwrap_err();
+        assert!(matches!(err, FeedError::Malformed(_)), "{err}");
+        assert!(parse_syndication(one, &ParseOptions::default()).is_ok());
     }
 
     #[test]
