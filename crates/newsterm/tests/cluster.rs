@@ -358,6 +358,14 @@ async fn a_node_and_a_nats_server_killed_mid_publish_lose_nothing_acknowledged()
     let _ = killed_tx.send(true);
     let acks = publisher.await.expect("publisher");
 
+    // Still during the outage: the two nodes left (node2 cut from its
+    // NATS server) hold every acknowledged story.
+    let acked = acks.iter().map(|a| a.seq).max().unwrap_or(0);
+    for url in &urls[..2] {
+        let h = caught_up(url, acked).await;
+        assert_eq!(h.stories, total as u64, "{url} during the outage");
+    }
+
     // Back up: the NATS server, then node3 on the store it had.
     nats.restart(1);
     nodes[2] = node(dirs[2].path(), &nats, 2, 3, &[]);

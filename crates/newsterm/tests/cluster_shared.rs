@@ -324,6 +324,7 @@ async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
     .await
     .expect("ack");
     let story = ack.id.to_string();
+    let sent = Instant::now();
     until_within(
         RECOVERY,
         &format!("{watcher} records the hit on {word}"),
@@ -337,6 +338,10 @@ async fn alert_fires_on(on: &str, watcher: &str, word: &str) {
         },
     )
     .await;
+    eprintln!(
+        "hit on {word} recorded on the watcher {:?} after the publish's ack",
+        sent.elapsed()
+    );
 }
 
 /// Adds a feed source named after `word` through `on` (retried while its
@@ -391,7 +396,8 @@ async fn token_taken_on(watcher: &str, data: &std::path::Path, user: &str) {
 /// buckets (alerts, sources, users and tokens) must take up again: an
 /// alert, a source and a token made afterwards through node 2 (the same
 /// node) hold on node 1. With three, it must not stop: an alert, a
-/// source and a token made through node 2 while server 1 is down reach
+/// story it matches (the hit), more stories (searchable on both nodes),
+/// a source and a token made through node 2 while server 1 is down reach
 /// node 1 during the outage, and a token made after it returns.
 async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
     let mut nats = NatsCluster::start(servers);
@@ -411,20 +417,47 @@ async fn shared_records_follow_after_a_nats_server_restart(servers: usize) {
     nats.kill9(0);
     if servers > 1 {
         // Node 1 must keep following through the outage: an alert, a
-        // source and a token made through node 2 while node 1's server is
-        // down reach node 1 before that server returns (the token last:
-        // once a user exists, adding a source needs one). Not the alert's
-        // hits: those come through the wire's consumer, which nats-server
-        // 2.9 may not make again until the server returns
-        // (ARCHITECTURE.md, "When the NATS server a node talks to is
-        // killed").
-        let id = alert_made_on(writer, "kingfisher").await;
-        let made = Instant::now();
-        alert_listed_on(watcher, id, "kingfisher").await;
-        eprintln!(
-            "alert made during the outage listed on the watcher after {:?}",
-            made.elapsed()
-        );
+        // story that it matches, a source and a token made through node 2
+        // while node 1's server is down reach node 1 before that server
+        // returns (the token last: once a user exists, adding a source
+        // needs one); the stories published meanwhile are on both nodes,
+        // searchable.
+        alert_fires_on(writer, watcher, "kingfisher").await;
+        let mut published = Vec::new();
+        for n in 0..5 {
+            let story: PublishAck = once_up("publish", 201, || {
+                http()
+                    .post(format!("{writer}/api/stories"))
+                    .header("content-type", "text/markdown")
+                    .body(markdown_story("Outage story", &format!("outage{n}word")))
+            })
+            .await
+            .json()
+            .await
+            .expect("ack");
+            published.push((n, story, Instant::now()));
+        }
+        for (n, story, sent) in &published {
+            for url in [watcher, writer] {
+                let word = format!("outage{n}word");
+                until_within(
+                    RECOVERY,
+                    &format!(
+                        "{url} finds story {} (seq {}) published during the outage",
+                        story.id, story.seq
+                    ),
+                    || {
+                        let word = word.clone();
+                        async move { found(url, &word).await == 1 }
+                    },
+                )
+                .await;
+            }
+            eprintln!(
+                "story {n} published during the outage searchable on both nodes after {:?}",
+                sent.elapsed()
+            );
+        }
         let sid = source_made_on(writer, "heron").await;
         let made = Instant::now();
         source_listed_on(watcher, sid).await;
