@@ -28,7 +28,24 @@ pub enum NatsError {
     /// Its JetStream directory could not be made.
     #[error("JetStream directory: {0}")]
     Dir(std::io::Error),
+    /// The servers never formed a JetStream cluster that could place a
+    /// stream on all of them.
+    #[error("the {servers} nats-servers formed no JetStream cluster in {tries} tries: {last}")]
+    NotFormed {
+        /// How many servers.
+        servers: usize,
+        /// How many times a fresh cluster was started.
+        tries: usize,
+        /// What JetStream last answered.
+        last: String,
+    },
 }
+
+/// How many times a cluster that forms no JetStream cluster is started
+/// afresh.
+const FORM_TRIES: usize = 3;
+/// How long a started cluster may take to place a stream on every server.
+const FORM_PATIENCE: Duration = Duration::from_secs(45);
 
 /// The nats-server program: `$NATS_SERVER`, or `nats-server` on the PATH
 /// (Debian's package puts it in /usr/sbin).
@@ -92,13 +109,84 @@ impl NatsCluster {
             });
         }
         let mut cluster = NatsCluster { servers };
-        for i in 0..n {
-            cluster.spawn(i)?;
+        let mut last = String::new();
+        for _ in 0..FORM_TRIES {
+            for i in 0..n {
+                cluster.spawn(i)?;
+            }
+            for i in 0..n {
+                cluster.wait_ready(i)?;
+            }
+            match cluster.placeable() {
+                Ok(()) => return Ok(cluster),
+                Err(e) => last = e,
+            }
+            // Formed wrong (nats-server 2.9 can leave a server out of
+            // the JetStream group it elects on a loaded machine): start
+            // afresh on empty directories.
+            for i in 0..n {
+                cluster.kill9(i);
+                let _ = std::fs::remove_dir_all(&cluster.servers[i].store);
+            }
         }
-        for i in 0..n {
-            cluster.wait_ready(i)?;
-        }
-        Ok(cluster)
+        Err(NatsError::NotFormed {
+            servers: n,
+            tries: FORM_TRIES,
+            last,
+        })
+    }
+
+    /// Waits until JetStream places a stream on every server (made and
+    /// deleted again), as the first newsterm node's wire stream will be;
+    /// what JetStream last answered when it never does.
+    fn placeable(&self) -> Result<(), String> {
+        let urls: Vec<String> = (0..self.len()).map(|i| self.url(i)).collect();
+        let replicas = self.len();
+        let probe = async move {
+            let addrs = urls
+                .iter()
+                .map(|u| u.parse::<async_nats::ServerAddr>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?;
+            let client = async_nats::ConnectOptions::new()
+                .connect(addrs)
+                .await
+                .map_err(|e| e.to_string())?;
+            let js = async_nats::jetstream::ContextBuilder::new()
+                .timeout(Duration::from_secs(5))
+                .build(client);
+            let config = async_nats::jetstream::stream::Config {
+                name: "PLACEMENT_PROBE".into(),
+                subjects: vec!["placement.probe".into()],
+                num_replicas: replicas,
+                storage: async_nats::jetstream::stream::StorageType::File,
+                ..Default::default()
+            };
+            let deadline = Instant::now() + FORM_PATIENCE;
+            loop {
+                let error = match js.create_stream(config.clone()).await {
+                    Ok(_) => match js.delete_stream("PLACEMENT_PROBE").await {
+                        Ok(_) => return Ok(()),
+                        Err(e) => e.to_string(),
+                    },
+                    Err(e) => e.to_string(),
+                };
+                if Instant::now() > deadline {
+                    return Err(error);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        };
+        // Callers may be inside a runtime already (the async tests).
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?
+                .block_on(probe)
+        })
+        .join()
+        .map_err(|_| "the placement probe panicked".to_string())?
     }
 
     /// How many servers the cluster has.

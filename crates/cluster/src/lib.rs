@@ -11,7 +11,8 @@
 //!   expected last sequence for the entry's story (so two revisions of one
 //!   story can never be numbered from the same predecessor);
 //!   [`WireStream::follow`] delivers every entry in stream order from a
-//!   given sequence, surviving server restarts.
+//!   given sequence, read by direct gets that any replica answers, so it
+//!   goes on while one NATS server is down.
 //! - [`snapshot`]: a node too far behind the stream's retention fetches a
 //!   copy of another node's store through the JetStream object store.
 //! - [`leases`]: work one node at a time must do (polling a feed source),
@@ -60,7 +61,9 @@ pub enum ClusterError {
     #[error("JetStream is not available on the NATS servers ({0}); start nats-server with -js")]
     NoJetStream(String),
     /// Creating or updating a stream or bucket failed.
-    #[error("cannot set up JetStream {what}: {message}")]
+    #[error(
+        "cannot set up JetStream {what}: {message} (are all the NATS servers up, routed into one cluster and started with -js? a stream with N replicas needs N of them; --replicas sets N)"
+    )]
     Setup {
         /// The stream or bucket.
         what: String,
@@ -283,13 +286,23 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let start = tokio::time::Instant::now();
+    let deadline = start + Duration::from_secs(60);
+    let mut said = start;
     let mut wait = Duration::from_millis(100);
     loop {
         match attempt().await {
             Ok(v) => return Ok(v),
             Err(e) if tokio::time::Instant::now() + wait < deadline => {
-                tracing::debug!(what, error = %e, "JetStream not ready; retrying");
+                // A cluster that just started answers "no suitable peers
+                // for placement" or times out until its JetStream group
+                // has a leader and every server; say so now and then.
+                if said.elapsed() >= Duration::from_secs(10) {
+                    said = tokio::time::Instant::now();
+                    tracing::info!(what, error = %e, waited = ?start.elapsed(), "JetStream not ready yet; still trying for up to a minute");
+                } else {
+                    tracing::debug!(what, error = %e, "JetStream not ready; retrying");
+                }
                 tokio::time::sleep(wait).await;
                 wait = (wait * 2).min(Duration::from_secs(2));
             }
