@@ -11,12 +11,64 @@ use crate::annotations::{Entity, Figure, Highlight};
 use crate::features::DocView;
 use crate::topics::stem_lower;
 
-const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "of", "and", "or", "to", "in", "on", "at", "for", "with", "by", "from", "is",
-    "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those", "he", "she",
-    "they", "we", "i", "you", "his", "her", "their", "our", "as", "has", "have", "had", "not",
-    "but", "also", "which", "who", "said", "says", "will", "would", "can", "could",
-];
+/// Words that say nothing of what a sentence is about. A `match` rather than
+/// a scan of a list: every word of every candidate sentence is checked.
+fn is_stopword(w: &str) -> bool {
+    matches!(
+        w,
+        "the"
+            | "a"
+            | "an"
+            | "of"
+            | "and"
+            | "or"
+            | "to"
+            | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "with"
+            | "by"
+            | "from"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "it"
+            | "its"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "he"
+            | "she"
+            | "they"
+            | "we"
+            | "i"
+            | "you"
+            | "his"
+            | "her"
+            | "their"
+            | "our"
+            | "as"
+            | "has"
+            | "have"
+            | "had"
+            | "not"
+            | "but"
+            | "also"
+            | "which"
+            | "who"
+            | "said"
+            | "says"
+            | "will"
+            | "would"
+            | "can"
+            | "could"
+    )
+}
 
 /// Picks 2–3 highlight sentences (3 when the story has at least six candidates),
 /// returned in story order.
@@ -51,7 +103,7 @@ pub(crate) fn highlights(
         s.clone()
             .filter(|&i| view.word(i).chars().any(char::is_alphabetic))
             .map(|i| stem_lower(&view.lower[i]))
-            .filter(|w| !STOPWORDS.contains(&w.as_ref()))
+            .filter(|w| !is_stopword(w))
             .collect()
     };
     let bags: Vec<Vec<Cow<str>>> = candidates.iter().map(|s| content(s)).collect();
