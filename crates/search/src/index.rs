@@ -5,8 +5,7 @@
 use std::fs;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use newsterm_api::{SearchHit, SearchResponse};
 use newsterm_query::{Document, Query};
@@ -38,9 +37,12 @@ pub const MAX_LIMIT: usize = 1_000;
 /// Deepest offset a relevance-sorted search pages to; time-sorted
 /// searches page without limit.
 pub const MAX_RELEVANCE_OFFSET: usize = 10_000;
-/// Most changes staged in memory at once: [`SearchIndex::stage`] waits
-/// for a commit beyond it, so a writer faster than the indexer is held
-/// to the indexer's pace instead of growing memory and search time.
+/// Most changes meant to be staged in memory at once: a writer faster
+/// than the indexer (a bulk import) holds back its next writes while the
+/// tier is near it, so it goes at the indexer's pace instead of growing
+/// memory and search time. [`SearchIndex::stage`] itself never waits: a
+/// revision is staged after it is stored, and a wait there would hold up
+/// every publish behind it.
 pub const MAX_STAGED: usize = 16_384;
 
 /// Extra hits a relevance search collects by score alone, to tell a tie
@@ -112,8 +114,6 @@ pub struct SearchIndex {
     fields: Fields,
     indexed_seq: AtomicU64,
     live: RwLock<Live>,
-    /// Signalled when a commit makes room in the staged tier.
-    room: (Mutex<()>, Condvar),
     /// Where hits' headlines and snippets are read from.
     texts: std::sync::OnceLock<Arc<dyn StoryTexts>>,
 }
@@ -166,7 +166,6 @@ impl SearchIndex {
             fields,
             indexed_seq: AtomicU64::new(indexed_seq),
             live: RwLock::new(live),
-            room: (Mutex::new(()), Condvar::new()),
             texts: std::sync::OnceLock::new(),
         })
     }
@@ -207,7 +206,8 @@ impl SearchIndex {
     /// acknowledging the write; the story still has to be given to
     /// [`SearchIndex::index_story`].
     ///
-    /// Waits while [`MAX_STAGED`] changes are staged, until a commit.
+    /// Never waits, however many changes are staged: holding back writes
+    /// while the tier is full is the writer's part (see [`MAX_STAGED`]).
     pub fn stage(&self, story: Arc<Story>, doc: Arc<Document>) {
         // A withdrawal takes the story out of search at once.
         if story.is_withdrawn() {
@@ -238,21 +238,6 @@ impl SearchIndex {
     }
 
     fn stage_change(&self, staged: Staged) {
-        let (lock, cvar) = &self.room;
-        let mut guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
-        // The timeout only guards against a commit that never comes
-        // (a stopped indexer): then staging goes on unbounded rather than
-        // stalling every writer.
-        let mut waited = Duration::ZERO;
-        while self.staged_len() >= MAX_STAGED && waited < Duration::from_secs(30) {
-            let step = Duration::from_millis(50);
-            guard = cvar
-                .wait_timeout(guard, step)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-            waited += step;
-        }
-        drop(guard);
         let mut live = self.live_mut();
         if staged.seq > self.indexed_seq() {
             live.tier.insert(staged);
@@ -309,9 +294,6 @@ impl SearchIndex {
             self.indexed_seq.store(upto_seq, Ordering::SeqCst);
             live.tier.commit(upto_seq);
         }
-        let (lock, cvar) = &self.room;
-        let _guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
-        cvar.notify_all();
         Ok(())
     }
 
@@ -1782,6 +1764,34 @@ mod tests {
         let story = Arc::new(story.clone());
         f.index.stage(story.clone(), Arc::new(Document::of(&story)));
         f.index_story(&story).unwrap();
+    }
+
+    /// Staging runs on the writer after a revision is stored, so it must
+    /// not wait for the indexer: past [`MAX_STAGED`] it once waited up to
+    /// 30 s a story for a commit, and every publish queued behind it.
+    /// Holding a bulk import back is the writer's part.
+    #[test]
+    fn staging_past_the_bound_never_waits_for_a_commit() {
+        const STAGED: usize = MAX_STAGED + 20;
+        let f = Fixture::new();
+        let first = f.stories.len() as u64 + 1;
+        for seq in first..first + STAGED as u64 {
+            let s = story(
+                seq,
+                draft(&format!("Staged story w{seq}q"), "Text.", "2024-05-04"),
+                serde_json::Value::Null,
+            );
+            f.texts.keep(&s);
+            let s = Arc::new(s);
+            f.index.stage(s.clone(), Arc::new(Document::of(&s)));
+        }
+        let last = first + STAGED as u64 - 1;
+        assert_eq!(f.index.staged_len(), STAGED);
+        assert_eq!(f.index.searchable_seq(), last);
+        let query = parse(&format!("w{last}q")).unwrap();
+        assert_eq!(f.run(&query, &SearchOptions::default()).total, 1);
+        f.index.commit(last).unwrap();
+        assert_eq!(f.index.staged_len(), 0);
     }
 
     #[test]

@@ -1074,4 +1074,53 @@ mod tests {
         assert_eq!(total(&engine, "headline:stored"), STORED as u64);
         engine.shutdown();
     }
+
+    /// An import larger than the staged tier, with a publish sent beside
+    /// it: both are answered, every story is searchable at its answer,
+    /// and the index catches up with all of it. Before, the indexer
+    /// committed after every story once it was a quarter of the tier
+    /// behind the writer, and staging waited up to 30 s a story for a
+    /// commit once the tier was full, so such an import (and any publish
+    /// queued behind it) took many minutes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_import_larger_than_the_staged_tier_is_stored_indexed_and_searchable() {
+        const IMPORTED: usize = newsterm_search::MAX_STAGED + 2_000;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let engine = Engine::open(&DataDir::new(dir.path()), Reach::default()).expect("engine");
+        let writes = (0..IMPORTED)
+            .map(|i| {
+                Write::New(
+                    content(&format!("Imported story {i}"), &format!("bulkword{i}q")),
+                    Tags::default(),
+                )
+            })
+            .collect();
+        let import = {
+            let engine = engine.clone();
+            tokio::spawn(async move { engine.ingest(writes).await })
+        };
+        // The publish goes once the import is being stored.
+        while engine.progress().last_seq == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let beside = vec![Write::New(
+            content("Published beside the import", "besideword"),
+            Tags::default(),
+        )];
+        let published = engine.ingest(beside).await.expect("publish answered");
+        assert!(published[0].is_ok(), "publish beside the import stored");
+        assert_eq!(total(&engine, "besideword"), 1, "searchable at its ack");
+        let imported = import.await.expect("import task").expect("import answered");
+        assert_eq!(imported.iter().filter(|r| r.is_ok()).count(), IMPORTED);
+        let last = format!("bulkword{}q", IMPORTED - 1);
+        assert_eq!(total(&engine, &last), 1, "{last} searchable at the answer");
+        let last_seq = engine.progress().last_seq;
+        while engine.progress().indexed_seq < last_seq {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(engine.index().staged_len(), 0, "all of it committed");
+        assert_eq!(total(&engine, "headline:imported"), IMPORTED as u64);
+        assert_eq!(total(&engine, "besideword"), 1);
+        engine.shutdown();
+    }
 }

@@ -59,8 +59,8 @@ pub(super) struct FanOut {
 pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out: &FanOut) {
     let mut forgot = Instant::now();
     // Waiting for a request or for room in the search tier, whichever
-    // comes first, needs a timer; without one (it could not be made),
-    // slices are stored without waiting for room, staging waits instead.
+    // comes first, needs a timer; without one (it could not be made), the
+    // writer sleeps between looks, and a publish waits out the sleep.
     let timer = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
@@ -74,7 +74,7 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
     let mut open = true;
     while open || !bulk.is_empty() {
         let has_bulk = !bulk.is_empty();
-        let slice_now = has_bulk && (timer.is_none() || room.for_slice(out));
+        let slice_now = has_bulk && room.for_slice(out);
         let mut small = Vec::new();
         let mut small_writes = 0;
         let mut take = |r: IngestRequest| {
@@ -110,7 +110,7 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         if !small.is_empty() {
             store_requests(&mut writer, small, out, &mut forgot);
         }
-        let ready = timer.is_none() || !open || room.for_slice(out);
+        let ready = !open || room.for_slice(out);
         if ready && let Some(front) = bulk.pop_front() {
             let started = Instant::now();
             let (rest, stored) = store_slice(&mut writer, front, slice, out, &mut forgot);
@@ -131,22 +131,27 @@ const SLICE_TIME: Duration = Duration::from_millis(10);
 const MIN_SLICE: usize = 16;
 const MAX_SLICE: usize = 512;
 /// Stories a bulk import may leave staged in the search tier: the rest of
-/// [`newsterm_search::MAX_STAGED`] is kept for publishes, so that staging
-/// a publish never waits for an index commit behind an import that
-/// outruns the indexer.
+/// [`newsterm_search::MAX_STAGED`] is kept for publishes, which are staged
+/// whatever the tier holds (staging never waits).
 const BULK_STAGED: usize = newsterm_search::MAX_STAGED / 2;
 /// How often an import short of room in the search tier looks again.
 const ROOM_POLL: Duration = Duration::from_millis(5);
-/// How long an import waits for room before it is stored anyway: the
-/// indexer has stopped committing, and staging goes on unbounded (as
-/// [`SearchIndex::stage`] does) rather than hold the import forever.
-const ROOM_WAIT_LIMIT: Duration = Duration::from_secs(30);
+/// How long an import short of room waits for the indexer to commit
+/// anything before it is stored anyway: the indexer has stopped (a
+/// failing disk), and staging goes on unbounded rather than hold the
+/// import forever. An indexer that commits, however slowly, keeps the
+/// import waiting: counted from the start of the wait instead, a starved
+/// indexer let the import past the limit, the tier overflowed and every
+/// write then waited on it.
+const INDEXER_STOPPED: Duration = Duration::from_secs(30);
 
 /// Whether the search tier has room for a slice of an import, and since
-/// when it has not.
+/// when the indexer has committed nothing while it has not.
 #[derive(Default)]
 struct Room {
-    short_since: Option<Instant>,
+    /// When the tier was first seen short of room with the index at
+    /// this commit.
+    short_since: Option<(Instant, u64)>,
 }
 
 impl Room {
@@ -155,8 +160,14 @@ impl Room {
             self.short_since = None;
             return true;
         }
-        let since = *self.short_since.get_or_insert_with(Instant::now);
-        since.elapsed() >= ROOM_WAIT_LIMIT
+        let committed = out.index.indexed_seq();
+        match self.short_since {
+            Some((since, seen)) if seen == committed => since.elapsed() >= INDEXER_STOPPED,
+            _ => {
+                self.short_since = Some((Instant::now(), committed));
+                false
+            }
+        }
     }
 }
 
@@ -168,8 +179,7 @@ enum Received {
     Closed,
 }
 
-/// The next request, waiting at most `wait` when given (and a timer is
-/// there to time it).
+/// The next request, waiting at most `wait` when given.
 fn receive(
     rx: &mut mpsc::Receiver<IngestRequest>,
     timer: Option<&tokio::runtime::Runtime>,
@@ -180,7 +190,15 @@ fn receive(
             Ok(got) => got,
             Err(_) => return Received::Waited,
         },
-        _ => rx.blocking_recv(),
+        (None, Some(wait)) => match rx.try_recv() {
+            Ok(got) => Some(got),
+            Err(mpsc::error::TryRecvError::Empty) => {
+                std::thread::sleep(wait);
+                return Received::Waited;
+            }
+            Err(mpsc::error::TryRecvError::Disconnected) => None,
+        },
+        (_, None) => rx.blocking_recv(),
     };
     got.map_or(Received::Closed, Received::Request)
 }
