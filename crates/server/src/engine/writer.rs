@@ -156,7 +156,13 @@ struct Room {
 
 impl Room {
     fn for_slice(&mut self, out: &FanOut) -> bool {
-        if out.index.staged_len() + MAX_SLICE <= BULK_STAGED {
+        self.for_writes(out, MAX_SLICE, BULK_STAGED)
+    }
+
+    /// Whether `writes` more fit under `limit` staged changes, or the
+    /// indexer has stopped.
+    fn for_writes(&mut self, out: &FanOut, writes: usize, limit: usize) -> bool {
+        if out.index.staged_len() + writes <= limit {
             self.short_since = None;
             return true;
         }
@@ -425,6 +431,7 @@ pub(super) fn run_replica(
     applied: &Applied,
 ) {
     let mut forgot = Instant::now();
+    let mut room = Room::default();
     let mut stalled = false;
     while let Some(first) = rx.blocking_recv() {
         let mut records = vec![first];
@@ -463,6 +470,12 @@ pub(super) fn run_replica(
         }
         if batch.is_empty() {
             continue;
+        }
+        // A node catching up with the log applies faster than its indexer
+        // commits: it waits for room as an import does, or the staged
+        // tier (which staging no longer bounds) grows with the backlog.
+        while !room.for_writes(out, batch.len(), newsterm_search::MAX_STAGED) {
+            std::thread::sleep(ROOM_POLL);
         }
         forget_keys(&mut writer, &mut forgot);
         let seqs: Vec<u64> = batch.iter().filter_map(|p| p.seq).collect();
