@@ -745,30 +745,74 @@ pub struct MemberView {
     pub duplicate_of: Option<StoryId>,
 }
 
+/// One story of an event as TOP ranks it, borrowed from the grouper:
+/// ranking copies no story's text, so TOP costs little even when the
+/// events it ranks hold many thousands of stories between them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MemberRef<'a> {
+    pub id: StoryId,
+    pub headline: &'a str,
+    pub source: Option<&'a str>,
+    /// The source as search compares it (case and punctuation aside).
+    pub source_key: u64,
+    pub priority: Priority,
+    /// Unix seconds.
+    pub published: i64,
+    pub duplicate_of: Option<StoryId>,
+}
+
+impl MemberRef<'_> {
+    pub(crate) fn to_view(self) -> MemberView {
+        MemberView {
+            id: self.id,
+            headline: self.headline.to_string(),
+            source: self.source.map(str::to_string),
+            priority: self.priority,
+            published: OffsetDateTime::from_unix_timestamp(self.published)
+                .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+            duplicate_of: self.duplicate_of,
+        }
+    }
+}
+
+impl MemberView {
+    pub(crate) fn borrowed(&self) -> MemberRef<'_> {
+        MemberRef {
+            id: self.id,
+            headline: &self.headline,
+            source: self.source.as_deref(),
+            source_key: source_key(self.source.as_deref()),
+            priority: self.priority,
+            published: unix(self.published),
+            duplicate_of: self.duplicate_of,
+        }
+    }
+}
+
 impl Grouper {
     /// The live (not withdrawn) stories of every event last touched at
     /// or after `since`, oldest first: what TOP ranks.
     pub(crate) fn recent_events(
         &self,
         since: i64,
-    ) -> impl Iterator<Item = (EventId, Vec<MemberView>)> + '_ {
+    ) -> impl Iterator<Item = (EventId, Vec<MemberRef<'_>>)> + '_ {
         self.slots
             .iter()
             .flatten()
             .filter(move |e| e.last >= since)
             .filter_map(|e| {
-                let members: Vec<MemberView> = e
+                let members: Vec<MemberRef<'_>> = e
                     .members
                     .iter()
                     .filter_map(|id| self.stories.get(id))
                     .filter(|m| !m.withdrawn)
-                    .map(|m| MemberView {
+                    .map(|m| MemberRef {
                         id: m.id,
-                        headline: m.headline.to_string(),
-                        source: m.source.as_deref().map(str::to_string),
+                        headline: &m.headline,
+                        source: m.source.as_deref(),
+                        source_key: m.source_key,
                         priority: m.priority,
-                        published: OffsetDateTime::from_unix_timestamp(m.published)
-                            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+                        published: m.published,
                         duplicate_of: m.duplicate_of,
                     })
                     .collect();

@@ -2,12 +2,14 @@
 //! recency (halving every six hours), how many distinct sources carry
 //! them and how fast stories are arriving — and an event's summary.
 
+use std::collections::{HashMap, HashSet};
+
 use newsterm_api::{EventInfo, Headline, NameCount, TopEntry, Velocity};
 use newsterm_story::tags::EntityType;
 use newsterm_story::{EventId, Priority, Story, StoryId};
 use time::OffsetDateTime;
 
-use crate::grouper::{Grouper, MemberView};
+use crate::grouper::{Grouper, MemberRef, MemberView};
 
 /// Stories per hour now (`now` and the event's `first` in Unix seconds)
 /// against the event's own first hour.
@@ -84,19 +86,15 @@ fn unix(t: OffsetDateTime) -> i64 {
     t.unix_timestamp()
 }
 
-/// Distinct sources in order of first appearance (sources compared as
-/// search compares them: case and punctuation aside).
-fn distinct_sources<'a>(sources: impl Iterator<Item = Option<&'a str>>) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    for s in sources.flatten() {
-        let key = newsterm_query::normalize_keyword(s);
-        if !keys.contains(&key) {
-            keys.push(key);
-            out.push(s.to_string());
-        }
-    }
-    out
+/// Distinct sources in order of first appearance, each with its key
+/// (the source as search compares it: case and punctuation aside).
+fn distinct_sources<'a>(sources: impl Iterator<Item = (u64, Option<&'a str>)>) -> Vec<String> {
+    let mut keys: HashSet<u64> = HashSet::new();
+    sources
+        .filter_map(|(key, source)| Some((key, source?)))
+        .filter(|(key, _)| keys.insert(*key))
+        .map(|(_, source)| source.to_string())
+        .collect()
 }
 
 /// The best headline of an event: that of the story most other sources
@@ -105,12 +103,20 @@ fn distinct_sources<'a>(sources: impl Iterator<Item = Option<&'a str>>) -> Vec<S
 fn label<'a>(
     members: impl Iterator<Item = (StoryId, &'a str, Priority, Option<StoryId>)> + Clone,
 ) -> String {
+    // Copies are counted in one pass: counting each story's copies by
+    // scanning the event again made TOP quadratic in an event's size.
+    let mut copies: HashMap<StoryId, usize> = HashMap::new();
+    for (_, _, _, dup) in members.clone() {
+        if let Some(original) = dup {
+            *copies.entry(original).or_default() += 1;
+        }
+    }
     let mut best: Option<(usize, bool, &str)> = None;
     for (id, headline, priority, dup) in members.clone() {
         if dup.is_some() {
             continue;
         }
-        let copies = members.clone().filter(|m| m.3 == Some(id)).count();
+        let copies = copies.get(&id).copied().unwrap_or(0);
         let full = priority != Priority::Flash;
         if best.is_none_or(|(c, f, _)| (copies, full) > (c, f)) {
             best = Some((copies, full, headline));
@@ -143,22 +149,25 @@ impl Grouper {
     }
 }
 
-fn rank(event: EventId, members: &[MemberView], reference: i64) -> TopEvent {
-    let times = members.iter().map(|m| unix(m.published));
+fn rank(event: EventId, members: &[MemberRef<'_>], reference: i64) -> TopEvent {
+    let times = members.iter().map(|m| m.published);
     let first = times.clone().min().unwrap_or(reference);
     let last_t = times.clone().max().unwrap_or(reference);
+    // The latest story; of stories published at the same time, the one
+    // placed last.
     let latest = members
         .iter()
-        .max_by_key(|m| (m.published, members.iter().position(|x| x.id == m.id)))
-        .cloned()
-        .unwrap_or_else(|| members[0].clone());
+        .enumerate()
+        .max_by_key(|(i, m)| (m.published, *i))
+        .map(|(_, m)| m.to_view())
+        .unwrap_or_else(|| members[0].to_view());
     let priority = members
         .iter()
-        .filter(|m| unix(m.published) >= last_t - 12 * 3600)
+        .filter(|m| m.published >= last_t - 12 * 3600)
         .map(|m| m.priority)
         .min()
         .unwrap_or(Priority::Normal);
-    let sources = distinct_sources(members.iter().map(|m| m.source.as_deref()));
+    let sources = distinct_sources(members.iter().map(|m| (m.source_key, m.source)));
     let velocity = velocity(times, first, reference);
     let age_hours = ((reference - last_t).max(0) as f64) / 3600.0;
     let freshness = 0.5f64.powf(age_hours / HALF_LIFE_HOURS);
@@ -170,7 +179,7 @@ fn rank(event: EventId, members: &[MemberView], reference: i64) -> TopEvent {
         label: label(
             members
                 .iter()
-                .map(|m| (m.id, m.headline.as_str(), m.priority, m.duplicate_of)),
+                .map(|m| (m.id, m.headline, m.priority, m.duplicate_of)),
         ),
         latest,
         priority,
@@ -258,7 +267,10 @@ pub fn summarize(
         ),
         first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
         last: OffsetDateTime::from_unix_timestamp(last).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        sources: distinct_sources(members.iter().map(|m| m.source.as_deref())),
+        sources: distinct_sources(members.iter().map(|m| {
+            let m = m.borrowed();
+            (m.source_key, m.source)
+        })),
         velocity: velocity(times, first, reference),
         stories: live.iter().map(|s| Headline::of(s)).collect(),
         people,
@@ -286,7 +298,12 @@ mod tests {
     }
 
     fn ranked(members: &[MemberView]) -> TopEvent {
-        rank(EventId::new_at(members[0].published), members, NOW)
+        let members: Vec<MemberRef<'_>> = members.iter().map(MemberView::borrowed).collect();
+        rank(
+            EventId::new_at(members[0].to_view().published),
+            &members,
+            NOW,
+        )
     }
 
     fn score(members: &[MemberView]) -> f64 {
@@ -363,5 +380,33 @@ mod tests {
         assert_eq!(stale.priority, Priority::Normal);
         assert_eq!(recent.priority, Priority::Flash);
         assert!(recent.score > stale.score);
+    }
+
+    #[test]
+    fn the_label_is_the_headline_most_copied_and_latest_is_the_last_placed_of_a_tie() {
+        let first = member("A", Priority::Normal, 3 * HOURS);
+        let second = member("B", Priority::Normal, 2 * HOURS);
+        let copy_of = |original: &MemberView, source: &str| MemberView {
+            duplicate_of: Some(original.id),
+            ..member(source, Priority::Normal, HOURS)
+        };
+        let members = [
+            first.clone(),
+            second.clone(),
+            copy_of(&first, "C"),
+            copy_of(&second, "D"),
+            copy_of(&second, "E"),
+        ];
+        let row = ranked(&members);
+        assert_eq!(
+            row.label, "B reports",
+            "two copies of B's story, one of A's"
+        );
+        assert_eq!(row.sources, ["A", "B", "C", "D", "E"]);
+        assert_eq!(
+            row.latest.source.as_deref(),
+            Some("E"),
+            "of the copies published at once, the one placed last"
+        );
     }
 }

@@ -6,7 +6,7 @@
 //! wire from the store, each story into the event it was stored with —
 //! a replay, not a new grouping.
 
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 use newsterm_event::{Features, Grouper, Placement, TopEvent};
 
@@ -24,6 +24,20 @@ const RESTORE_REVISIONS: u64 = 20_000;
 pub struct Events {
     grouper: RwLock<Grouper>,
     changed: tokio::sync::watch::Sender<u64>,
+    /// TOP as last ranked. Every reader of TOP (the API, top.atom, the
+    /// TOP stream of each terminal) asks again after each change, and
+    /// ranking holds the grouper's lock that the writer needs to place
+    /// the next story; one ranking serves them all until TOP can differ.
+    ranked: Mutex<Option<RankedTop>>,
+}
+
+/// A ranking of TOP and what it was ranked from: the grouper's version
+/// and the reference time (see [`Grouper::reference_time`]), which
+/// together decide every row.
+struct RankedTop {
+    version: u64,
+    reference: OffsetDateTime,
+    rows: Vec<TopEvent>,
 }
 
 /// What the writer does with one write once it is placed.
@@ -74,6 +88,7 @@ impl Events {
         Ok(Events {
             grouper: RwLock::new(grouper),
             changed,
+            ranked: Mutex::new(None),
         })
     }
 
@@ -204,7 +219,24 @@ impl Events {
 
     /// TOP now, best first.
     pub fn top(&self, limit: usize) -> Vec<TopEvent> {
-        self.read_lock().top(OffsetDateTime::now_utc(), limit)
+        let mut ranked = self.ranked.lock().unwrap_or_else(|p| p.into_inner());
+        let grouper = self.read_lock();
+        let reference = grouper.reference_time(OffsetDateTime::now_utc());
+        let current = ranked
+            .as_ref()
+            .is_some_and(|r| r.version == grouper.version() && r.reference == reference);
+        if !current {
+            *ranked = Some(RankedTop {
+                version: grouper.version(),
+                reference,
+                rows: grouper.top(reference, usize::MAX),
+            });
+        }
+        drop(grouper);
+        ranked
+            .as_ref()
+            .map(|r| r.rows.iter().take(limit).cloned().collect())
+            .unwrap_or_default()
     }
 
     /// What TOP calls now (see [`Grouper::reference_time`]).
