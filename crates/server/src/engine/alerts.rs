@@ -238,6 +238,13 @@ impl Alerts {
         self.store.recent_fired(id, whose, limit)
     }
 
+    /// Whether any alert stands. With none, a stored revision has nothing
+    /// to match: the alerter skips analysing it and reading its previous
+    /// revision.
+    pub fn any(&self) -> bool {
+        !read(&self.index).is_empty()
+    }
+
     /// Matches one stored revision and delivers what fires. An alert fires
     /// once per story, and for a later revision only when that revision
     /// changes whether it matches.
@@ -307,6 +314,9 @@ pub(super) fn run_alerter(alerts: &Alerts, reader: &Reader, mut from_writer: Fol
             Next::Idle => continue,
             Next::Closed => break,
         };
+        if !alerts.any() {
+            continue;
+        }
         let previous = if story.revision > 1 {
             reader
                 .revision(story.id, story.revision - 1)
