@@ -298,12 +298,9 @@ mod tests {
     }
 
     fn ranked(members: &[MemberView]) -> TopEvent {
+        let event = EventId::new_at(members[0].published);
         let members: Vec<MemberRef<'_>> = members.iter().map(MemberView::borrowed).collect();
-        rank(
-            EventId::new_at(members[0].to_view().published),
-            &members,
-            NOW,
-        )
+        rank(event, &members, NOW)
     }
 
     fn score(members: &[MemberView]) -> f64 {

@@ -1023,6 +1023,19 @@ mod tests {
         .expect("valid story")
     }
 
+    /// `n` new stories, the i-th headlined "`headline` i" with the word
+    /// "`word`iq" that no other story has.
+    fn numbered(n: usize, headline: &str, word: &str) -> Vec<Write> {
+        (0..n)
+            .map(|i| {
+                Write::New(
+                    content(&format!("{headline} {i}"), &format!("{word}{i}q")),
+                    Tags::default(),
+                )
+            })
+            .collect()
+    }
+
     fn total(engine: &Engine, q: &str) -> u64 {
         let query = newsterm_query::parse(q).expect("query");
         engine
@@ -1043,14 +1056,7 @@ mod tests {
         {
             let mut writer = Writer::open(&data.store()).expect("store");
             let now = OffsetDateTime::now_utc();
-            let writes = (0..STORED)
-                .map(|i| {
-                    Write::New(
-                        content(&format!("Stored story {i}"), &format!("keptword{i}q")),
-                        Tags::default(),
-                    )
-                })
-                .collect();
+            let writes = numbered(STORED, "Stored story", "keptword");
             let first = writer.append(writes, now).expect("stored")[0]
                 .as_ref()
                 .expect("stored")
@@ -1087,14 +1093,7 @@ mod tests {
         const IMPORTED: usize = newsterm_search::MAX_STAGED + 2_000;
         let dir = tempfile::tempdir().expect("temp dir");
         let engine = Engine::open(&DataDir::new(dir.path()), Reach::default()).expect("engine");
-        let writes = (0..IMPORTED)
-            .map(|i| {
-                Write::New(
-                    content(&format!("Imported story {i}"), &format!("bulkword{i}q")),
-                    Tags::default(),
-                )
-            })
-            .collect();
+        let writes = numbered(IMPORTED, "Imported story", "bulkword");
         let import = {
             let engine = engine.clone();
             tokio::spawn(async move { engine.ingest(writes).await })
