@@ -7,7 +7,6 @@
 //! `--passes N` tags the documents N times and reports the fastest pass;
 //! `--errors` lists the spans that were missed or wrongly predicted.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
 use std::time::Instant;
@@ -51,37 +50,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{path}\n{report}\nmodel loaded in {load:.2?}");
     if errors {
         for doc in &docs {
-            let ann = tagger.tag(&doc.text);
-            let chars: Vec<char> = doc.text.chars().collect();
-            let span = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
-            let gold: HashSet<_> = doc
-                .entities
-                .iter()
-                .filter_map(|e| e.scored_type().map(|t| (e.start, e.end, t)))
-                .collect();
-            let pred: HashSet<_> = ann
-                .entities
-                .iter()
-                .filter(|e| eval::SCORED.contains(&e.kind))
-                .map(|e| (e.start, e.end, e.kind))
-                .collect();
-            for g in gold.difference(&pred) {
-                let near: Vec<String> = ann
-                    .entities
-                    .iter()
-                    .filter(|e| e.start < g.1 && g.0 < e.end)
-                    .map(|e| format!("{}:{:?}", e.kind.as_str(), e.text))
-                    .collect();
-                println!(
-                    "{}\tMISS\t{}\t{:?}\t{}",
-                    doc.id,
-                    g.2.as_str(),
-                    span(g.0, g.1),
-                    near.join(" ")
-                );
-            }
-            for p in pred.difference(&gold) {
-                println!("{}\tFALSE\t{}\t{:?}", doc.id, p.2.as_str(), span(p.0, p.1));
+            for e in eval::span_errors(&tagger, doc) {
+                println!("{e}");
             }
         }
     }

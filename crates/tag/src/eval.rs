@@ -162,6 +162,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds the counts, words and time of `other` (another part of one
+    /// evaluation, such as a fold of a cross-validation).
+    pub fn add(&mut self, other: &Report) {
+        self.documents += other.documents;
+        for (acc, c) in self.per_type.iter_mut().zip(&other.per_type) {
+            acc.add(c);
+        }
+        self.words += other.words;
+        self.seconds += other.seconds;
+    }
+
     /// Counts added up over the types (micro average).
     pub fn micro(&self) -> Counts {
         let mut all = Counts::default();
@@ -328,6 +339,88 @@ pub(crate) fn read_labelled<T>(
     Ok(out)
 }
 
+/// One span the tagger got wrong in a gold document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanError {
+    /// The gold document's id.
+    pub doc: String,
+    /// A gold span the tagger did not give exactly (else a span it gave that
+    /// is no gold span).
+    pub missed: bool,
+    /// The span's type (gold or given).
+    pub kind: EntityType,
+    /// The span's text.
+    pub text: String,
+    /// For a missed span, the given entities overlapping it ("ORG:\"X\"").
+    pub near: Vec<String>,
+}
+
+impl fmt::Display for SpanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.missed { "MISS" } else { "FALSE" };
+        write!(
+            f,
+            "{}\t{what}\t{}\t{:?}",
+            self.doc,
+            self.kind.as_str(),
+            self.text
+        )?;
+        if !self.near.is_empty() {
+            write!(f, "\t{}", self.near.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
+/// The spans of `doc` the tagger misses or gives wrongly (exact span and
+/// type, scored types only): gold spans first, then the given ones.
+pub fn span_errors(tagger: &Tagger, doc: &GoldDoc) -> Vec<SpanError> {
+    let ann = tagger.tag(&doc.text);
+    let chars: Vec<char> = doc.text.chars().collect();
+    let span = |s: usize, e: usize| chars.get(s..e).map(|c| c.iter().collect::<String>());
+    let gold: HashSet<_> = doc
+        .entities
+        .iter()
+        .filter_map(|e| e.scored_type().map(|t| (e.start, e.end, t)))
+        .collect();
+    let given: HashSet<_> = ann
+        .entities
+        .iter()
+        .filter(|e| SCORED.contains(&e.kind))
+        .map(|e| (e.start, e.end, e.kind))
+        .collect();
+    let mut missed: Vec<_> = gold.difference(&given).copied().collect();
+    missed.sort_by_key(|&(start, end, _)| (start, end));
+    let mut wrong: Vec<_> = given.difference(&gold).copied().collect();
+    wrong.sort_by_key(|&(start, end, _)| (start, end));
+    let mut out = Vec::new();
+    for (start, end, kind) in missed {
+        let near = ann
+            .entities
+            .iter()
+            .filter(|e| e.start < end && start < e.end)
+            .map(|e| format!("{}:{:?}", e.kind.as_str(), e.text))
+            .collect();
+        out.push(SpanError {
+            doc: doc.id.clone(),
+            missed: true,
+            kind,
+            text: span(start, end).unwrap_or_default(),
+            near,
+        });
+    }
+    for (start, end, kind) in wrong {
+        out.push(SpanError {
+            doc: doc.id.clone(),
+            missed: false,
+            kind,
+            text: span(start, end).unwrap_or_default(),
+            near: Vec::new(),
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +441,30 @@ mod tests {
             types,
             vec![Some(EntityType::Loc), Some(EntityType::Org), None]
         );
+    }
+
+    #[test]
+    fn reports_of_two_parts_add_up_to_the_report_of_the_whole() {
+        let docs = read_gold(
+            br#"{"id":"a","text":"Angela Merkel visited Paris.","entities":[{"start":0,"end":13,"type":"PERSON"},{"start":22,"end":27,"type":"LOC"}]}
+{"id":"b","text":"Acme Corp hired Jane Roe in Lyon.","entities":[{"start":0,"end":9,"type":"ORG"},{"start":16,"end":24,"type":"PERSON"}]}"#
+                .as_slice(),
+        )
+        .expect("valid gold");
+        let tagger = Tagger::load().expect("shipped data loads");
+        let whole = evaluate(&tagger, &docs);
+        let mut parts = evaluate(&tagger, &docs[..1]);
+        parts.add(&evaluate(&tagger, &docs[1..]));
+        assert_eq!(parts.documents, whole.documents);
+        assert_eq!(parts.per_type, whole.per_type);
+        assert_eq!(parts.words, whole.words);
+        // Every gold span the tagger did not give exactly is listed as missed.
+        let missed: usize = docs
+            .iter()
+            .flat_map(|d| span_errors(&tagger, d))
+            .filter(|e| e.missed)
+            .count();
+        assert_eq!(missed, whole.micro().gold - whole.micro().exact);
     }
 
     #[test]

@@ -14,6 +14,17 @@ use crate::gazetteer::{self, Gazetteer, LexiconNames, kind};
 use crate::perceptron::{Model, TYPES, Trainer, is_begin, tag_of, tag_type};
 use crate::topics;
 
+/// The lexicon file (`lexicon.tsv.gz`): the organisation names and first names
+/// of the commercially usable training documents.
+pub fn lexicon_file(docs: &[GoldDoc]) -> Result<Vec<u8>, TagError> {
+    let mut lexicon = String::from("kind\tname\n");
+    for (k, name, _) in lexicon_names(&usable(docs)) {
+        let k = if k == kind::ORG_SEEN { "ORG" } else { "FIRST" };
+        lexicon.push_str(&format!("{k}\t{name}\n"));
+    }
+    gazetteer::gzip(&lexicon)
+}
+
 /// Builds the gazetteer, lexicon, topic and word-class files from `shared/data` (its
 /// `gazetteer/`, `iptc/` and `news/` folders) and the training documents.
 pub fn build_data(
@@ -23,18 +34,13 @@ pub fn build_data(
 ) -> Result<DataFiles, TagError> {
     let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"))?;
     let topics = topics::build_file(&shared_data.join("iptc").join("mediatopics.tsv"))?;
-    let mut lexicon = String::from("kind\tname\n");
-    for (k, name, _) in lexicon_names(&usable(docs)) {
-        let k = if k == kind::ORG_SEEN { "ORG" } else { "FIRST" };
-        lexicon.push_str(&format!("{k}\t{name}\n"));
-    }
     let news = unlabelled_news(&shared_data.join("news").join("wikinews_articles.jsonl"))?;
     let mut texts: Vec<&str> = news.iter().map(String::as_str).collect();
     texts.extend(usable(docs).iter().map(|d| d.text.as_str()));
     Ok(DataFiles {
         places,
         country_names,
-        lexicon: gazetteer::gzip(&lexicon)?,
+        lexicon: lexicon_file(docs)?,
         topics,
         clusters: clusters::learn_file(&texts, cluster_options)?,
     })

@@ -1,0 +1,96 @@
+//! Cross-validation of the whole entity tagger (model and rules) on the
+//! training documents only, so that changes can be judged without looking at
+//! the evaluation gold: the commercially usable training documents are split
+//! into folds (document i goes to fold i mod FOLDS), and for each fold a model
+//! and lexicon are built from the other folds and the tagger scored on it.
+//!
+//! cargo run --release -p newsterm-tag --example crossval -- [SHARED_DATA] [--folds N] [--orders N] [--epochs N] [--errors]
+//!
+//! The word classes are the shipped ones (learned from unlabelled text, held-out
+//! documents' texts among them; no labels). `--errors` lists each fold's
+//! missed and wrongly predicted spans.
+
+use std::fs;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use newsterm_tag::eval::{self, GoldDoc, Report};
+use newsterm_tag::training::{self, TrainOptions};
+use newsterm_tag::{DataFiles, Tagger};
+
+fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, Box<dyn std::error::Error>> {
+    let file = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(eval::read_gold(BufReader::new(file))?)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut options = TrainOptions::default();
+    let mut folds = 5usize;
+    let mut errors = false;
+    let mut shared = crate_dir.join("../../../shared/data");
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut number = |what: &str| -> Result<usize, Box<dyn std::error::Error>> {
+            Ok(args
+                .next()
+                .ok_or_else(|| format!("{what} needs a number"))?
+                .parse()?)
+        };
+        match a.as_str() {
+            "--folds" => folds = number("--folds")?.max(2),
+            "--orders" => options.orders = number("--orders")?,
+            "--epochs" => options.epochs = number("--epochs")?,
+            "--errors" => errors = true,
+            _ => shared = PathBuf::from(a),
+        }
+    }
+    let data_dir = crate_dir.join("data");
+    let read = |name: &str| fs::read(data_dir.join(name)).map_err(|e| format!("{name}: {e}"));
+
+    let mut docs = Vec::new();
+    for name in ["gum_train.jsonl", "wikigold.jsonl"] {
+        docs.extend(read_docs(&shared.join("ner-train").join(name))?);
+    }
+    docs.retain(|d| !d.noncommercial);
+    let mut total: Option<Report> = None;
+    for fold in 0..folds {
+        let (mut held, mut train) = (Vec::new(), Vec::new());
+        for (i, d) in docs.iter().enumerate() {
+            if i % folds == fold {
+                held.push(d.clone());
+            } else {
+                train.push(d.clone());
+            }
+        }
+        let data = DataFiles {
+            places: read("places.tsv.gz")?,
+            country_names: read("country_names.tsv.gz")?,
+            lexicon: training::lexicon_file(&train)?,
+            topics: read("mediatopics.tsv.gz")?,
+            clusters: read("clusters.tsv.gz")?,
+        };
+        let model = training::train(&train, &data, &options, |_| {})?;
+        let tagger = Tagger::from_data(&model, &data)?;
+        let report = eval::evaluate(&tagger, &held);
+        let (p, r, f) = report.micro().exact_prf();
+        println!(
+            "fold {fold}: {} documents held out, P {p:.3} R {r:.3} F1 {f:.3}",
+            held.len()
+        );
+        if errors {
+            for doc in &held {
+                for e in eval::span_errors(&tagger, doc) {
+                    println!("{e}");
+                }
+            }
+        }
+        match &mut total {
+            Some(t) => t.add(&report),
+            None => total = Some(report),
+        }
+    }
+    let total = total.ok_or("no fold ran")?;
+    println!("\nall folds\n{total}");
+    Ok(())
+}
