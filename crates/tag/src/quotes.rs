@@ -83,6 +83,10 @@ const BETWEEN_SUBJECT_AND_VERB: &[&str] = &[
     "once",
 ];
 
+/// Speech verbs whose object is who was spoken to, not the speaker: in
+/// "a resident told Paul Rivera of WESH: …" Rivera only listened.
+const ADDRESSEE_VERBS: &[&str] = &["told", "tells", "telling", "asked", "asks"];
+
 /// How far (in tokens) a quote may open after the close of the one before for
 /// an unattributed one to continue its speaker.
 const CONTINUATION_GAP: usize = 12;
@@ -118,28 +122,42 @@ pub(crate) fn quotes(
             })
         })
         .collect();
+    let mut quoted = vec![false; view.len()];
+    let pairs: Vec<(usize, usize)> = quote_pairs(view)
+        .into_iter()
+        .filter(|(open, close)| close - open >= 4) // scare quotes and titles, not speech
+        .collect();
+    for &(open, close) in &pairs {
+        quoted[open..=close].iter_mut().for_each(|q| *q = true);
+    }
     let finder = SpeakerFinder {
         view,
         mentions: &mentions,
+        quoted: &quoted,
     };
     let mut out = Vec::new();
-    let mut quoted = vec![false; view.len()];
 
     // The last direct quote with a speaker: (closing token, speaker).
     let mut last_speaker: Option<(usize, String)> = None;
-    for (open, close) in quote_pairs(view) {
-        if close - open < 4 {
-            continue; // scare quotes and titles, not speech
-        }
-        quoted[open..=close].iter_mut().for_each(|q| *q = true);
+    for (open, close) in pairs {
         let sent_of = |tok: usize| sentences.iter().position(|s| s.contains(&tok));
-        let speaker = sent_of(close)
-            .and_then(|k| finder.after(close + 1, sentences[k].end.min(close + 10)))
+        let after = sent_of(close).map(|k| close + 1..sentences[k].end.min(close + 10));
+        let before = sent_of(open).map(|k| sentences[k].start.max(open.saturating_sub(12))..open);
+        let speaker = after
+            .clone()
+            .and_then(|w| finder.after(w.start, w.end))
+            .or_else(|| before.clone().and_then(|w| finder.before(w.start, w.end)))
             .or_else(|| {
-                let k = sent_of(open)?;
-                finder.before(sentences[k].start.max(open.saturating_sub(12)), open)
-            })
-            .or_else(|| {
+                // A quote introduced by a speech verb of its own whose subject
+                // is no name ("An official from TfL stated: …") has a speaker
+                // of its own, unnamed: it does not go on with the last one.
+                let introduced = [after.clone(), before.clone()]
+                    .into_iter()
+                    .flatten()
+                    .any(|w| finder.unnamed_speaker(w));
+                if introduced {
+                    return None;
+                }
                 // A quote right after another, with no one else named between
                 // them, goes on with the same speaker: `"…," said Roe. "…"`.
                 let (prev_close, speaker) = last_speaker.as_ref()?;
@@ -198,6 +216,8 @@ fn quote_pairs(view: &DocView) -> Vec<(usize, usize)> {
 struct SpeakerFinder<'v, 'e> {
     view: &'v DocView<'v>,
     mentions: &'v [Mention<'e>],
+    /// Tokens inside a direct quote (quotation marks included).
+    quoted: &'v [bool],
 }
 
 impl SpeakerFinder<'_, '_> {
@@ -206,16 +226,37 @@ impl SpeakerFinder<'_, '_> {
         SPEECH_VERBS.contains(&word) || PARTICIPLES.contains(&word)
     }
 
+    /// Whether a finite speech verb in `window` has a subject of words that
+    /// name no one ("an official from TfL stated", "the ministry said", "said
+    /// a spokesman"); a verb after "and" or a participle ("…, adding, …") goes
+    /// on with the sentence's subject and is not such a verb.
+    fn unnamed_speaker(&self, window: Range<usize>) -> bool {
+        let view = self.view;
+        window.clone().any(|i| {
+            if !SPEECH_VERBS.contains(&view.lower[i].as_str()) {
+                return false;
+            }
+            let before = i.checked_sub(1).map(|j| view.lower[j].as_str());
+            let after = view.lower.get(i + 1).map(|w| w.as_str());
+            let worded = before.is_some_and(|w| {
+                w.chars().all(char::is_alphabetic) && !matches!(w, "and" | "or" | "but" | "then")
+            });
+            worded && i > window.start || matches!(after, Some("a" | "an" | "the" | "one"))
+        })
+    }
+
     /// The mention covering token `i`.
     fn mention_at(&self, i: usize) -> Option<&Mention<'_>> {
         self.mentions.iter().find(|m| m.first <= i && i < m.end)
     }
 
     /// The most recent PERSON before token `i`: who "he" or "she" most likely is.
+    /// Names inside a quote are left out: the speaker is seldom someone they
+    /// quote, and a quoted exclamation ("'Bloody hell', …") may pass for a name.
     fn last_person_before(&self, i: usize) -> Option<String> {
         self.mentions
             .iter()
-            .rfind(|m| m.end <= i && m.entity.kind == EntityType::Person)
+            .rfind(|m| m.end <= i && m.entity.kind == EntityType::Person && !self.quoted[m.first])
             .map(|m| m.entity.canonical.clone())
     }
 
@@ -327,7 +368,7 @@ impl SpeakerFinder<'_, '_> {
         let verb = (from..to).rev().find(|&i| self.is_verb(i))?;
         self.subject(from, verb).or_else(|| {
             let next = verb + 1;
-            (next < to)
+            (next < to && !ADDRESSEE_VERBS.contains(&self.view.lower[verb].as_str()))
                 .then(|| self.mention_at(next))
                 .flatten()
                 .map(|m| m.entity.canonical.clone())

@@ -56,6 +56,43 @@ fn an_adverb_between_speaker_and_verb_keeps_the_speaker() {
 }
 
 #[test]
+fn a_quote_with_an_unnamed_speaker_of_its_own_does_not_go_on_with_the_last_one() {
+    let text = "Dock strike ends\n\nPort director Tomas Berg said, \"The losses of this strike \
+        will take years to recover.\" An official from the union stated: \"We are going back \
+        to work on Monday morning.\"";
+    assert_eq!(
+        speaker_of(text, "The losses of this strike").as_deref(),
+        Some("Tomas Berg")
+    );
+    assert_eq!(speaker_of(text, "We are going back"), None);
+    // Going on with the same subject is still the same speaker.
+    let text = "Dock strike ends\n\nTomas Berg said, \"The losses of this strike will take \
+        years to recover\", adding, \"For the port, this is a very bad week.\"";
+    assert_eq!(
+        speaker_of(text, "For the port").as_deref(),
+        Some("Tomas Berg")
+    );
+}
+
+#[test]
+fn whoever_was_told_is_not_the_speaker() {
+    let text = "Quake shakes island\n\nOne resident told Marta Kowalczyk of the local radio, \
+        \"We are used to it by now, it happens every week.\"";
+    assert_eq!(speaker_of(text, "We are used to it"), None);
+}
+
+#[test]
+fn he_after_a_quote_is_not_a_name_inside_it() {
+    let text = "Drummer dies\n\nTomas Berg began playing in his teens. \"I sat down and one \
+        of the musicians said, 'Marta Kowalczyk, we have got a drummer' and I could play\", he \
+        recalled in 2009.";
+    assert_eq!(
+        speaker_of(text, "I sat down").as_deref(),
+        Some("Tomas Berg")
+    );
+}
+
+#[test]
 fn a_count_counts_its_plural_noun_not_what_happened_to_it() {
     let tags = tagger().tag(
         "The death toll rose to 22 people dead on Monday, with 25 others injured, \

@@ -128,18 +128,19 @@ fn quote_speakers_of_the_labelled_sample_stay_right() {
         "{:?}",
         report.pairs.missing
     );
-    // Measured precision 0.900, recall 0.750 (48 labelled pairs; tagger version
-    // 9). Version 8 had 0.974 / 0.771: version 9's model, better on both entity
-    // gold sets, misses or mistypes three speakers of this sample ("John Geiger
-    // of USGS told", "An official from TfL stated", "Bloody hell" taken for a
-    // person), so their quotes go to a speaker nearby or to none.
+    // Measured precision 0.974, recall 0.771 (48 labelled pairs; tagger version
+    // 15). Version 14's model had brought it to 0.900 / 0.750 by missing or
+    // mistyping names ("John Geiger of USGS told", TfL as a place, "Bloody
+    // hell" as a person); version 15's attribution no longer lets a quote with
+    // an unnamed speaker of its own go on with the last speaker, nor a name
+    // inside a quote stand for "he", nor whoever was told speak.
     assert!(
-        report.pairs.precision() >= 0.89,
+        report.pairs.precision() >= 0.96,
         "quote precision fell to {:.3}",
         report.pairs.precision()
     );
     assert!(
-        report.pairs.recall() >= 0.74,
+        report.pairs.recall() >= 0.76,
         "quote recall fell to {:.3}",
         report.pairs.recall()
     );
@@ -169,7 +170,7 @@ fn what_figures_count_in_the_labelled_sample_stays_right() {
         report.pairs.precision()
     );
     assert!(
-        report.pairs.recall() >= 0.74,
+        report.pairs.recall() >= 0.76,
         "figure recall fell to {:.3}",
         report.pairs.recall()
     );
