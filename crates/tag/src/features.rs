@@ -176,6 +176,8 @@ const T_CLUSTER: u8 = 30;
 const T_PREV_CLUSTER: u8 = 31;
 const T_NEXT_CLUSTER: u8 = 32;
 const T_CLUSTER_PREV_WORD: u8 = 33;
+const T_PREV2_CLUSTER: u8 = 34;
+const T_NEXT2_CLUSTER: u8 = 35;
 
 /// The class of a word without one ([`WordClusters`]).
 const NO_CLUSTER: u16 = u16::MAX;
@@ -567,6 +569,8 @@ impl<'t> DocView<'t> {
         out.push(hash(T_PREV_CLUSTER, &[&cluster_at(ii - 1)]));
         out.push(hash(T_NEXT_CLUSTER, &[&cluster_at(ii + 1)]));
         out.push(hash(T_CLUSTER_PREV_WORD, &[&c, word_at(ii - 1)]));
+        out.push(hash(T_PREV2_CLUSTER, &[&cluster_at(ii - 2)]));
+        out.push(hash(T_NEXT2_CLUSTER, &[&cluster_at(ii + 2)]));
     }
 
     /// What [`DocView::transition_features`] read of token `i` besides the tag
