@@ -236,6 +236,7 @@ impl EntityTagger<'_> {
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
+        acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
         drop_currency_codes(view, &mut spans);
@@ -294,11 +295,14 @@ impl EntityTagger<'_> {
         });
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
         // name after it.
+        // A capitalised auxiliary opens a question ("((WSS)) Did Perttu Ahola work
+        // alone?"), wherever the sentence splitter put its start.
         for s in spans.iter_mut().filter(|s| s.type_id != MISC) {
-            if s.end - s.first >= 2
-                && view.sent_start[s.first]
+            let opener = view.sent_start[s.first]
                 && SENTENCE_OPENERS.contains(&view.lower[s.first].as_str())
-            {
+                || view.is_capitalized(s.first)
+                    && QUESTION_OPENERS.contains(&view.lower[s.first].as_str());
+            if s.end - s.first >= 2 && opener {
                 s.first += 1;
             }
         }
@@ -1099,6 +1103,13 @@ const SENTENCE_OPENERS: &[&str] = &[
     "if",
 ];
 
+/// Auxiliaries that open a question before a name ("Did Perttu Ahola work
+/// alone?"); "Will", also a given name, is left out.
+const QUESTION_OPENERS: &[&str] = &[
+    "did", "does", "do", "is", "was", "were", "are", "has", "have", "had", "would", "could",
+    "should", "can",
+];
+
 /// Words of [`ORG_WORDS`] that are also surnames: after a given name they end a
 /// person's name ("Robert Service", "Charlotte Church", "Margaret Court").
 const SURNAME_ORG_WORDS: &[&str] = &["church", "court", "service", "post", "press"];
@@ -1380,6 +1391,54 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
         }
     }
     spans.extend(added);
+    spans.sort_by_key(|s| s.first);
+}
+
+/// A name spelled out with its acronym, "Transport for London (TfL)": the
+/// acronym is the same organisation or place wherever the story uses it,
+/// whatever the model made of it alone.
+fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let mut types: HashMap<&str, u8> = HashMap::new();
+    for s in spans.iter() {
+        if !matches!(s.type_id, ORG | LOC) || s.end - s.first < 2 || s.end + 2 >= n {
+            continue;
+        }
+        if view.word(s.end) != "(" || view.word(s.end + 2) != ")" {
+            continue;
+        }
+        let acronym = view.word(s.end + 1);
+        let capitals = acronym.chars().filter(|c| c.is_uppercase()).count();
+        let initial = view.word(s.first).chars().next();
+        if capitals >= 2
+            && acronym.chars().all(char::is_alphanumeric)
+            && acronym.chars().next() == initial
+        {
+            types.entry(acronym).or_insert(s.type_id);
+        }
+    }
+    if types.is_empty() {
+        return;
+    }
+    let mut covered = vec![false; n];
+    for s in spans.iter_mut() {
+        if s.end - s.first == 1
+            && let Some(&t) = types.get(view.word(s.first))
+        {
+            s.type_id = t;
+        }
+        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+    }
+    for (i, &taken) in covered.iter().enumerate() {
+        if let Some(&type_id) = types.get(view.word(i)).filter(|_| !taken) {
+            spans.push(Span {
+                first: i,
+                end: i + 1,
+                type_id,
+                from_rule: true,
+            });
+        }
+    }
     spans.sort_by_key(|s| s.first);
 }
 

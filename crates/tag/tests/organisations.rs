@@ -88,6 +88,20 @@ fn what_a_story_calls_a_company_is_a_company_in_every_mention() {
 }
 
 #[test]
+fn an_acronym_spelled_out_is_the_organisation_in_every_mention() {
+    let text = "Pipes burst in the night\n\nThe Tarrow Valley Water Authority (TVWa) \
+        closed the road on Monday. An engineer from TVWa stated that repairs would take \
+        a week, and TVWa later apologised to drivers.";
+    let types = types_of(text, "TVWa");
+    assert!(
+        types.len() >= 3,
+        "{types:?}: {:?}",
+        tagger().tag(text).entities
+    );
+    assert!(types.iter().all(|t| *t == EntityType::Org), "{types:?}");
+}
+
+#[test]
 fn names_with_an_organisations_word_are_organisations() {
     for (text, name) in [
         (
