@@ -547,6 +547,9 @@ async fn run(cli: Cli) -> Result<()> {
             json,
             feeds,
         } => {
+            // The benchmarks run servers in this process: their warnings,
+            // and with RUST_LOG their debug timings, go to stderr.
+            init_logging("warn");
             let which = match which.as_str() {
                 "all" => newsterm_bench::Which::All,
                 "floor" => newsterm_bench::Which::Floor,

@@ -28,7 +28,7 @@ use crate::scatter::QueryStats;
 use crate::schema::{Fields, id_key, ulid_of};
 use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
-use crate::staged::{Staged, Tier, TierStats};
+use crate::staged::{Counted, Staged, Tier, TierStats};
 use crate::volume::{Buckets, VolumeCollector};
 use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
 
@@ -286,14 +286,24 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
-        {
+        let searcher = self.reader.searcher();
+        // Counting what leaves the tier reads every word of every story
+        // committed: done here, without the lock that every search and
+        // every publish's staging waits for. This thread runs at a lower
+        // priority, so holding that lock through such work made
+        // publishes and searches wait on it for hundreds of ms.
+        let dropping = self.live().tier.upto(upto_seq);
+        let counted = Counted::of(dropping);
+        let dropped = {
             // The new searcher and the trimmed tier change together: a
             // search sees the old pair or the new one, never a gap.
             let mut live = self.live_mut();
-            live.searcher = self.reader.searcher();
+            live.searcher = searcher;
             self.indexed_seq.store(upto_seq, Ordering::SeqCst);
-            live.tier.commit(upto_seq);
-        }
+            live.tier.commit_counted(upto_seq, counted)
+        };
+        // Freed after the lock is let go.
+        drop(dropped);
         Ok(())
     }
 

@@ -103,6 +103,26 @@ impl TierStats {
         }
     }
 
+    /// Takes `other`'s documents, tokens and document frequencies out,
+    /// as if its documents had never been counted here. Costs one look-up
+    /// per distinct word of `other`, not one per word of each document.
+    fn subtract(&mut self, other: &TierStats) {
+        self.docs = self.docs.saturating_sub(other.docs);
+        for (mine, theirs) in self.tokens.iter_mut().zip(other.tokens) {
+            *mine = mine.saturating_sub(theirs);
+        }
+        for (mine, theirs) in self.doc_freq.iter_mut().zip(&other.doc_freq) {
+            for (term, n) in theirs {
+                if let Some(m) = mine.get_mut(term) {
+                    *m = m.saturating_sub(*n);
+                    if *m == 0 {
+                        mine.remove(term);
+                    }
+                }
+            }
+        }
+    }
+
     fn remove(&mut self, doc: &Document) {
         self.docs = self.docs.saturating_sub(1);
         for field in scored_fields() {
@@ -118,6 +138,25 @@ impl TierStats {
                 }
             }
         }
+    }
+}
+
+/// Staged changes and their statistics, counted apart from the tier
+/// (see [`Tier::commit_counted`]).
+pub(crate) struct Counted {
+    changes: Vec<Arc<Staged>>,
+    stats: TierStats,
+}
+
+impl Counted {
+    pub fn of(changes: Vec<Arc<Staged>>) -> Counted {
+        let mut stats = TierStats::default();
+        for change in &changes {
+            if let Some((_, doc)) = &change.story {
+                stats.add(doc);
+            }
+        }
+        Counted { changes, stats }
     }
 }
 
@@ -141,17 +180,54 @@ impl Tier {
     }
 
     /// Drops everything staged at or below `seq`: an index commit holds it.
+    #[cfg(test)]
     pub fn commit(&mut self, seq: u64) {
+        let counted = Counted::of(self.upto(seq));
+        drop(self.commit_counted(seq, counted));
+    }
+
+    /// The changes staged at or below `seq`: what a commit up to it drops.
+    pub fn upto(&self, seq: u64) -> Vec<Arc<Staged>> {
+        self.by_seq.range(..=seq).map(|(_, s)| s.clone()).collect()
+    }
+
+    /// [`Tier::commit`] with the dropped changes' statistics counted
+    /// beforehand ([`Counted::of`] [`Tier::upto`]), so that the caller
+    /// can count them without holding the lock searches and staging wait
+    /// for: what is left to do here costs one look-up per distinct word
+    /// (taking each document's words out one by one held that lock for
+    /// hundreds of milliseconds after a commit of thousands of stories).
+    /// A change replaced since it was counted, or staged since, is
+    /// accounted for here. Returns what was dropped, for the caller to
+    /// free after it lets the lock go.
+    pub fn commit_counted(&mut self, seq: u64, counted: Counted) -> BTreeMap<u64, Arc<Staged>> {
         let kept = self.by_seq.split_off(&(seq.saturating_add(1)));
         let dropped = std::mem::replace(&mut self.by_seq, kept);
+        let Counted { changes, mut stats } = counted;
+        let mut seen = std::collections::HashSet::with_capacity(changes.len());
+        for change in &changes {
+            let still_staged = dropped
+                .get(&change.seq)
+                .is_some_and(|d| Arc::ptr_eq(d, change));
+            if still_staged {
+                seen.insert(change.seq);
+            } else if let Some((_, doc)) = &change.story {
+                // Replaced by a later revision, which took it out already.
+                stats.remove(doc);
+            }
+        }
         for staged in dropped.values() {
             if self.by_id.get(&staged.id) == Some(&staged.seq) {
                 self.by_id.remove(&staged.id);
             }
-            if let Some((_, doc)) = &staged.story {
-                self.stats.remove(doc);
+            if !seen.contains(&staged.seq)
+                && let Some((_, doc)) = &staged.story
+            {
+                stats.add(doc);
             }
         }
+        self.stats.subtract(&stats);
+        dropped
     }
 
     /// Drops everything.
@@ -239,5 +315,47 @@ mod tests {
         tier.commit(3);
         assert_eq!((tier.len(), tier.stats().docs), (0, 0));
         assert!(tier.stats().doc_freq[Field::Headline as usize].is_empty());
+    }
+
+    #[test]
+    fn a_commit_counted_apart_leaves_the_statistics_a_commit_leaves() {
+        let (a, b, c) = (StoryId::new(), StoryId::new(), StoryId::new());
+        let mut tier = Tier::default();
+        tier.insert(staged(1, a, "quake hits coast"));
+        tier.insert(staged(2, b, "quake aftershock"));
+        let counted = Counted::of(tier.upto(3));
+        // Between the count and the commit: a story is staged that the
+        // commit covers, and revisions replace both stories counted.
+        tier.insert(staged(3, c, "storm coast"));
+        tier.insert(staged(4, b, "flood coast"));
+        tier.insert(staged(5, a, "quake again"));
+        let dropped = tier.commit_counted(3, counted);
+        assert_eq!(dropped.len(), 1);
+
+        let mut expected = Tier::default();
+        expected.insert(staged(4, b, "flood coast"));
+        expected.insert(staged(5, a, "quake again"));
+        assert_eq!(tier.len(), 2);
+        assert_eq!(tier.stats().docs, expected.stats().docs);
+        assert_eq!(tier.stats().tokens, expected.stats().tokens);
+        for word in [
+            "quake",
+            "hits",
+            "coast",
+            "aftershock",
+            "storm",
+            "flood",
+            "again",
+        ] {
+            assert_eq!(
+                tier.stats().doc_freq(Field::Headline, word),
+                expected.stats().doc_freq(Field::Headline, word),
+                "{word}"
+            );
+        }
+        assert_eq!(
+            tier.stats().doc_freq[Field::Headline as usize].len(),
+            expected.stats().doc_freq[Field::Headline as usize].len()
+        );
     }
 }

@@ -192,10 +192,15 @@ fn receive(
     wait: Option<Duration>,
 ) -> Received {
     let got = match (timer, wait) {
-        (Some(timer), Some(wait)) => match timer.block_on(tokio::time::timeout(wait, rx.recv())) {
-            Ok(got) => got,
-            Err(_) => return Received::Waited,
-        },
+        // The timeout is made inside `block_on`: made on this thread, which
+        // is no runtime's, its timer panicked ("no reactor running") the
+        // first time an import waited for room, and took the writer down.
+        (Some(timer), Some(wait)) => {
+            match timer.block_on(async { tokio::time::timeout(wait, rx.recv()).await }) {
+                Ok(got) => got,
+                Err(_) => return Received::Waited,
+            }
+        }
         (None, Some(wait)) => match rx.try_recv() {
             Ok(got) => Some(got),
             Err(mpsc::error::TryRecvError::Empty) => {
@@ -697,5 +702,25 @@ impl FanOut {
             .publish(story.seq, Arc::new(WireItem::of(story.clone())));
         self.indexer.send(story.clone());
         self.alerter.send(story.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_import_waiting_for_room_on_the_writer_thread_waits_and_goes_on() {
+        // The writer is a plain thread, outside every runtime, as here.
+        let timer = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a timer");
+        let (tx, mut rx) = mpsc::channel::<IngestRequest>(1);
+        let got = receive(&mut rx, Some(&timer), Some(Duration::from_millis(1)));
+        assert!(matches!(got, Received::Waited));
+        drop(tx);
+        let got = receive(&mut rx, Some(&timer), Some(Duration::from_millis(1)));
+        assert!(matches!(got, Received::Closed));
     }
 }

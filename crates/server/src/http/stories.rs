@@ -109,9 +109,16 @@ async fn publish_unkeyed(
     body: Bytes,
 ) -> Result<Result<Arc<newsterm_story::Story>, IngestError>, ApiError> {
     let tagger = engine.clone();
+    let received = std::time::Instant::now();
     let queued = blocking(move || {
+        let started = received.elapsed();
         let parsed = parse_story(&headers, &body)?;
         let tags = tagger.tag(&parsed.content);
+        tracing::debug!(
+            pool_wait_us = started.as_micros() as u64,
+            tag_us = (received.elapsed() - started).as_micros() as u64,
+            "publish parsed and tagged"
+        );
         Ok::<_, ApiError>(tagger.queue_blocking(vec![Write::New(parsed.content, tags)]))
     })
     .await?;
