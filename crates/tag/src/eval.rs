@@ -77,6 +77,15 @@ pub struct GoldDoc {
     pub noncommercial: bool,
 }
 
+impl GoldDoc {
+    /// The gold spans that are scored, as (start, end, type).
+    fn scored_spans(&self) -> impl Iterator<Item = (usize, usize, EntityType)> + '_ {
+        self.entities
+            .iter()
+            .filter_map(|e| e.scored_type().map(|t| (e.start, e.end, t)))
+    }
+}
+
 /// Reads gold documents, one JSON object a line; blank lines are skipped.
 pub fn read_gold(input: impl BufRead) -> Result<Vec<GoldDoc>, TagError> {
     let mut docs = Vec::new();
@@ -294,11 +303,7 @@ pub fn evaluate(tagger: &Tagger, docs: &[GoldDoc]) -> Report {
         let t0 = Instant::now();
         let ann = tagger.tag(&doc.text);
         seconds += t0.elapsed().as_secs_f64();
-        let gold: Vec<_> = doc
-            .entities
-            .iter()
-            .filter_map(|e| e.scored_type().map(|t| (e.start, e.end, t)))
-            .collect();
+        let gold: Vec<_> = doc.scored_spans().collect();
         let predicted: Vec<_> = ann
             .entities
             .iter()
@@ -378,11 +383,7 @@ pub fn span_errors(tagger: &Tagger, doc: &GoldDoc) -> Vec<SpanError> {
     let ann = tagger.tag(&doc.text);
     let chars: Vec<char> = doc.text.chars().collect();
     let span = |s: usize, e: usize| chars.get(s..e).map(|c| c.iter().collect::<String>());
-    let gold: HashSet<_> = doc
-        .entities
-        .iter()
-        .filter_map(|e| e.scored_type().map(|t| (e.start, e.end, t)))
-        .collect();
+    let gold: HashSet<_> = doc.scored_spans().collect();
     let given: HashSet<_> = ann
         .entities
         .iter()
