@@ -604,3 +604,87 @@ async fn filtered_headlines_reach_past_thousands_of_newer_stories() {
         "the three matching stories, newest first, behind 6,000 newer ones"
     );
 }
+
+/// A tagged import is tagged and stored a part at a time, the next part
+/// tagged while the one before is stored: its stories still take the wire
+/// in line order, each with its own tags, and the import sent again under
+/// its idempotency key stores nothing and answers what it made the first
+/// time, across the parts.
+#[tokio::test]
+async fn a_tagged_import_keeps_line_order_tags_and_its_idempotency_key_across_parts() {
+    const LINES: usize = 150;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(dir.path());
+    let cities = ["Paris", "Berlin", "Madrid", "Lisbon", "Vienna", "Warsaw"];
+    let body: String = (0..LINES)
+        .map(|i| {
+            let city = cities[i % cities.len()];
+            serde_json::json!({
+                "title": format!("Import line {i}: council of {city} votes on harbour plan {i}"),
+                "body": format!(
+                    "The city council of {city} voted {i} to {} on Tuesday to expand the harbour. \
+                     Mayor Anna Keller said the plan numbered {i} would bring jobs to {city}.",
+                    LINES - i
+                ),
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    let send = || {
+        http()
+            .post(format!("{}/api/import", server.url))
+            .header("content-type", "application/x-ndjson")
+            .header("Idempotency-Key", "archive-2024")
+            .body(body.clone())
+            .send()
+    };
+    let first: newsterm_api::ImportReport = send().await.unwrap().json().await.unwrap();
+    assert_eq!(first.imported, LINES as u64, "{first:?}");
+    assert_eq!(first.rejected_total, 0, "{first:?}");
+    let (from, to) = (first.first_seq.unwrap(), first.last_seq.unwrap());
+    assert_eq!(to - from + 1, LINES as u64, "one wire number a line");
+
+    let listed: Vec<newsterm_api::Headline> = get_json(&format!(
+        "{}/api/headlines?limit=500&fold=false",
+        server.url
+    ))
+    .await;
+    assert_eq!(listed.len(), LINES);
+    for h in &listed {
+        let line: u64 = h
+            .headline
+            .strip_prefix("Import line ")
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("unexpected headline {:?}", h.headline));
+        assert_eq!(
+            h.seq,
+            from + line,
+            "{:?} took the wire out of line order",
+            h.headline
+        );
+        let story: Story = get_json(&format!("{}/api/stories/{}", server.url, h.id)).await;
+        let city = cities[line as usize % cities.len()];
+        assert!(
+            story.tags.entities.iter().any(|e| e.text == city),
+            "{:?} is not tagged with its own city {city}: {:?}",
+            h.headline,
+            story.tags.entities
+        );
+    }
+
+    let again: newsterm_api::ImportReport = send().await.unwrap().json().await.unwrap();
+    assert_eq!(again.imported, LINES as u64, "{again:?}");
+    assert_eq!(
+        (again.first_seq, again.last_seq),
+        (first.first_seq, first.last_seq),
+        "the retry answers what the first import made"
+    );
+    let h = health(&server.url).await;
+    assert_eq!(
+        (h.stories, h.last_seq),
+        (LINES as u64, to),
+        "nothing stored twice"
+    );
+}

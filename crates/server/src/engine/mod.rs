@@ -615,17 +615,20 @@ impl Engine {
     /// nothing new is stored. Several writes under one key get `key/0`,
     /// `key/1`, … each.
     pub async fn ingest_keyed(&self, writes: Vec<Write>, key: Option<&str>) -> IngestResult {
+        let keys = write_keys(key, writes.len());
+        self.ingest_with_keys(writes.into_iter().zip(keys).collect())
+            .await
+    }
+
+    /// [`Engine::ingest_keyed`] with each write's own key (from
+    /// [`write_keys`]): a request stored in parts keys each part's
+    /// writes as the whole request would have.
+    pub async fn ingest_with_keys(&self, writes: Vec<(Write, Option<String>)>) -> IngestResult {
         let n = writes.len();
-        let keys: Vec<Option<String>> = (0..n)
-            .map(|i| match key {
-                None => None,
-                Some(k) if n == 1 => Some(k.to_string()),
-                Some(k) => Some(format!("{k}/{i}")),
-            })
-            .collect();
+        let (writes, keys): (Vec<Write>, Vec<Option<String>>) = writes.into_iter().unzip();
         // A write whose key made something already is answered with that,
         // before grouping could call it a repeat of itself.
-        let mut known: Vec<Option<Story>> = if key.is_some() {
+        let mut known: Vec<Option<Story>> = if keys.iter().any(Option::is_some) {
             let keys = keys.clone();
             self.read(move |r| {
                 keys.iter()
@@ -1003,6 +1006,19 @@ impl StoryTexts for StoreTexts {
             .at_seqs(seqs)
             .map_err(|e| SearchError::Texts(e.to_string()))
     }
+}
+
+/// The idempotency keys of a request's `n` writes under the publisher's
+/// `key`: the key itself for a single write, `key/0`, `key/1`, … for
+/// several, none without a key.
+pub fn write_keys(key: Option<&str>, n: usize) -> Vec<Option<String>> {
+    (0..n)
+        .map(|i| match key {
+            None => None,
+            Some(k) if n == 1 => Some(k.to_string()),
+            Some(k) => Some(format!("{k}/{i}")),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -380,8 +380,11 @@ struct ImportParams {
 /// Bulk import: one JSON object a line. Lines that fail are reported
 /// with their line number; every other line is stored, in order, in
 /// durable transactions of a slice each (publishes are stored between
-/// slices). Should the store fail part-way, the lines stored before are
-/// reported imported and the rest rejected with the store's error.
+/// slices). Tagging and storing overlap: while the writer stores one
+/// part of the import, the next part is tagged on the other cores.
+/// Should the store fail part-way, the lines stored before are reported
+/// imported and the rest rejected with the store's error; should it fail
+/// before storing anything, the request fails with that error.
 async fn import(
     State(st): State<AppState>,
     params: Result<Query<ImportParams>, QueryRejection>,
@@ -392,96 +395,217 @@ async fn import(
     let key = idempotency_key(&headers)?;
     let tag = p.tag.unwrap_or(true);
     let body = body.map_err(|e| ApiError::body(e, IMPORT_BODY_LIMIT))?;
-    let engine = st.engine.clone();
-    let (lines, writes, mut rejected, rejected_total) =
-        blocking(move || parse_import(&engine, &body, tag)).await?;
-    let listed_at_parse = rejected.len();
-    let results = st.engine.ingest_keyed(writes, key.as_deref()).await?;
+    let parsed = blocking(move || Ok::<_, ApiError>(parse_import(&body))).await?;
+    let ParsedImport {
+        lines,
+        contents,
+        mut rejected,
+        mut rejected_total,
+    } = parsed;
+    let keys = crate::engine::write_keys(key.as_deref(), contents.len());
+    let stories: Vec<Pending> = lines
+        .into_iter()
+        .zip(contents)
+        .zip(keys)
+        .map(|((line, content), key)| Pending { line, content, key })
+        .collect();
+    let mut parts = tag_in_parts(st.engine.clone(), stories, tag);
     let mut report = ImportReport::default();
-    for (line, result) in lines.into_iter().zip(results) {
-        match result {
-            Ok(story) => {
-                report.imported += 1;
-                report.first_seq.get_or_insert(story.seq);
-                report.last_seq = Some(story.seq);
+    let mut failed: Option<(IngestError, Vec<u64>)> = None;
+    while let Some(part) = parts.recv().await {
+        if let Some((_, lines)) = &mut failed {
+            lines.extend(part.iter().map(|t| t.line));
+            continue;
+        }
+        let mut lines = Vec::with_capacity(part.len());
+        let mut writes = Vec::with_capacity(part.len());
+        for story in part {
+            match story.tags {
+                Some(tags) => {
+                    lines.push(story.line);
+                    writes.push((Write::New(story.content, tags), story.key));
+                }
+                None => {
+                    rejected_total += 1;
+                    rejected.push(LineError {
+                        line: story.line,
+                        error: "tagging failed on this story; it was not stored".into(),
+                    });
+                }
             }
-            Err(e) => rejected.push(LineError {
-                line,
-                error: e.to_string(),
-            }),
+        }
+        if writes.is_empty() {
+            continue;
+        }
+        match st.engine.ingest_with_keys(writes).await {
+            Ok(results) => {
+                for (line, result) in lines.into_iter().zip(results) {
+                    match result {
+                        Ok(story) => {
+                            report.imported += 1;
+                            report.first_seq.get_or_insert(story.seq);
+                            report.last_seq = Some(story.seq);
+                        }
+                        Err(e) => {
+                            rejected_total += 1;
+                            rejected.push(LineError {
+                                line,
+                                error: e.to_string(),
+                            });
+                        }
+                    }
+                }
+            }
+            // The rest is not stored: the parts still to come are only
+            // counted, and the tagging stops as the parts are dropped.
+            Err(e) => failed = Some((e, lines)),
         }
     }
+    if let Some((e, lines)) = failed {
+        if report.imported == 0 {
+            return Err(e.into());
+        }
+        let error = e.to_string();
+        rejected_total += lines.len() as u64;
+        rejected.extend(lines.into_iter().map(|line| LineError {
+            line,
+            error: error.clone(),
+        }));
+    }
     rejected.sort_by_key(|e| e.line);
-    report.rejected_total = rejected_total + (rejected.len() - listed_at_parse) as u64;
     rejected.truncate(MAX_REJECTED_LISTED);
+    report.rejected_total = rejected_total;
     report.rejected = rejected;
     Ok(Json(report))
 }
 
-/// The good lines of an import as writes (with their line numbers, in the
-/// same order), the first bad lines with their reasons, and how many
+/// The lines of an import that parsed, with their line numbers, in the
+/// body's order, the first bad lines with their reasons, and how many
 /// lines were bad in all. Only the first reasons are kept, so a body of a
 /// million bad lines costs no more memory than one of a hundred.
-type ParsedImport = (Vec<u64>, Vec<Write>, Vec<LineError>, u64);
+struct ParsedImport {
+    lines: Vec<u64>,
+    contents: Vec<StoryContent>,
+    rejected: Vec<LineError>,
+    rejected_total: u64,
+}
 
-/// Parses every line, then tags the good ones on every core: tagging is
-/// most of an import's CPU time. If tagging fails on any story the whole
-/// import fails and nothing is stored: a partial result could attach one
-/// story's tags to another.
-fn parse_import(engine: &Engine, body: &[u8], tag: bool) -> Result<ParsedImport, ApiError> {
+fn parse_import(body: &[u8]) -> ParsedImport {
     let now = OffsetDateTime::now_utc();
-    let mut lines = Vec::new();
-    let mut contents = Vec::new();
-    let mut rejected = Vec::new();
-    let mut rejected_total = 0u64;
+    let mut parsed = ParsedImport {
+        lines: Vec::new(),
+        contents: Vec::new(),
+        rejected: Vec::new(),
+        rejected_total: 0,
+    };
     for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
         let line = i as u64 + 1;
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let parsed = std::str::from_utf8(raw)
+        let content = std::str::from_utf8(raw)
             .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))
             .and_then(|text| {
                 jsonl::parse_line(text, now)
                     .map(|p| p.content)
                     .map_err(|e| e.to_string())
             });
-        match parsed {
+        match content {
             Ok(content) => {
-                lines.push(line);
-                contents.push(content);
+                parsed.lines.push(line);
+                parsed.contents.push(content);
             }
             Err(error) => {
-                rejected_total += 1;
-                if rejected.len() < MAX_REJECTED_LISTED {
-                    rejected.push(LineError { line, error });
+                parsed.rejected_total += 1;
+                if parsed.rejected.len() < MAX_REJECTED_LISTED {
+                    parsed.rejected.push(LineError { line, error });
                 }
             }
         }
     }
-    let tags = if tag {
-        tag_all(&contents, |c| engine.tag(c))?
-    } else {
-        vec![Tags::default(); contents.len()]
-    };
-    let writes = contents
-        .into_iter()
-        .zip(tags)
-        .map(|(content, tags)| Write::New(content, tags))
-        .collect();
-    Ok((lines, writes, rejected, rejected_total))
+    parsed
+}
+
+/// A parsed line of an import on its way to the tagger.
+struct Pending {
+    line: u64,
+    content: StoryContent,
+    key: Option<String>,
+}
+
+/// A line of an import on its way to the store: its tags, or none when
+/// the tagger failed on it.
+struct Tagged {
+    line: u64,
+    content: StoryContent,
+    key: Option<String>,
+    tags: Option<Tags>,
+}
+
+/// Stories of an import tagged this many at a time: small enough that
+/// the writer is soon given work and the cores are not left idle at the
+/// start and end of each request, large enough that each part's tagging
+/// threads are worth starting.
+const TAGGED_PART: usize = 64;
+
+/// Tags `stories` a part at a time on a blocking thread, handing each
+/// part on as soon as it is tagged, in order; the next part is tagged
+/// while the one before is stored. Untagged imports go on as one part.
+/// At most one part waits tagged ahead of the store, and tagging stops
+/// when the receiver is dropped.
+fn tag_in_parts(
+    engine: Arc<Engine>,
+    stories: Vec<Pending>,
+    tag: bool,
+) -> tokio::sync::mpsc::Receiver<Vec<Tagged>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    tokio::task::spawn_blocking(move || {
+        let part_len = if tag {
+            TAGGED_PART
+        } else {
+            stories.len().max(1)
+        };
+        let mut stories = stories.into_iter().peekable();
+        while stories.peek().is_some() {
+            let part: Vec<Pending> = stories.by_ref().take(part_len).collect();
+            let tags = if tag {
+                let contents: Vec<&StoryContent> = part.iter().map(|p| &p.content).collect();
+                tag_all(&contents, |c| engine.tag(c))
+            } else {
+                vec![Some(Tags::default()); part.len()]
+            };
+            let part = part
+                .into_iter()
+                .zip(tags)
+                .map(|(p, tags)| Tagged {
+                    line: p.line,
+                    content: p.content,
+                    key: p.key,
+                    tags,
+                })
+                .collect();
+            if tx.blocking_send(part).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// Tags every story, split across the machine's cores; the tags come back
-/// in the stories' order, one per story, or the request fails.
+/// in the stories' order, one per story: none for a story the tagger
+/// failed on (a bug in it), which must not take the other stories with
+/// it, nor attach one story's tags to another.
 fn tag_all(
-    contents: &[StoryContent],
+    contents: &[&StoryContent],
     tag: impl Fn(&StoryContent) -> Tags + Sync,
-) -> Result<Vec<Tags>, ApiError> {
+) -> Vec<Option<Tags>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = contents.len().div_ceil(workers).max(1);
     let tag = &tag;
+    let one =
+        |c: &StoryContent| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tag(c))).ok();
     std::thread::scope(|scope| {
         let handles: Vec<_> = contents
             .chunks(chunk)
@@ -489,18 +613,19 @@ fn tag_all(
                 scope.spawn(move || {
                     // A bulk import's tagging yields to publishes.
                     crate::engine::background::lower_priority();
-                    part.iter().map(tag).collect::<Vec<_>>()
+                    part.iter().map(|c| one(c)).collect::<Vec<_>>()
                 })
             })
             .collect();
-        let mut tags = Vec::with_capacity(contents.len());
-        for handle in handles {
-            let part = handle.join().map_err(|_| {
-                ApiError::internal("tagging failed on a story of this import; nothing was stored")
-            })?;
-            tags.extend(part);
-        }
-        Ok(tags)
+        handles
+            .into_iter()
+            .zip(contents.chunks(chunk))
+            .flat_map(|(handle, part)| {
+                // Each story's panic is caught inside; a thread lost all
+                // the same loses only its own stories.
+                handle.join().unwrap_or_else(|_| vec![None; part.len()])
+            })
+            .collect()
     })
 }
 
@@ -532,21 +657,35 @@ mod tests {
     #[test]
     fn tags_come_back_in_story_order() {
         let stories = contents(9);
-        let tags = tag_all(&stories, numbered).expect("tagging works");
-        let got: Vec<&str> = tags.iter().map(|t| t.language.as_str()).collect();
-        let want: Vec<&str> = stories.iter().map(|c| c.headline.as_str()).collect();
+        let refs: Vec<&StoryContent> = stories.iter().collect();
+        let tags = tag_all(&refs, numbered);
+        let got: Vec<Option<&str>> = tags
+            .iter()
+            .map(|t| t.as_ref().map(|t| t.language.as_str()))
+            .collect();
+        let want: Vec<Option<&str>> = stories.iter().map(|c| Some(c.headline.as_str())).collect();
         assert_eq!(got, want);
     }
 
     #[test]
-    fn a_panic_while_tagging_fails_the_whole_import() {
+    fn a_panic_while_tagging_loses_only_that_story() {
         let stories = contents(9);
-        let result = tag_all(&stories, |c| {
+        let refs: Vec<&StoryContent> = stories.iter().collect();
+        let tags = tag_all(&refs, |c| {
             assert!(c.headline != "Story 1", "tagger bug");
             numbered(c)
         });
-        let e = result.expect_err("a lost chunk must not pass as tagged");
-        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
-        assert!(e.message.contains("nothing was stored"), "{}", e.message);
+        let got: Vec<Option<&str>> = tags
+            .iter()
+            .map(|t| t.as_ref().map(|t| t.language.as_str()))
+            .collect();
+        let want: Vec<Option<&str>> = stories
+            .iter()
+            .map(|c| (c.headline != "Story 1").then_some(c.headline.as_str()))
+            .collect();
+        assert_eq!(
+            got, want,
+            "the failed story has no tags, the others their own"
+        );
     }
 }
