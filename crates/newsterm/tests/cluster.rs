@@ -19,7 +19,7 @@ use newsterm_story::Story;
 use tokio::sync::watch;
 
 /// One stored revision as a store dump lists it: sequence, story id,
-/// revision, receipt time, content, tags, and the lifecycle (kind, note,
+/// revision, receipt time, content, tags (both as stored, deflated), and the lifecycle (kind, note,
 /// the story's event and near-duplicate link).
 type Row = (
     i64,
@@ -27,7 +27,7 @@ type Row = (
     i64,
     i64,
     rusqlite::types::Value,
-    String,
+    rusqlite::types::Value,
     String,
 );
 

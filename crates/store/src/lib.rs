@@ -471,6 +471,15 @@ const DATABASE: Database = Database {
              DELETE FROM mention_totals
                  WHERE kind = OLD.kind AND name = OLD.name AND stories <= 0;
          END;",
+        // 4: the tagger version of each story's latest revision beside the
+        // story, where counting what a tagger upgrade must tag again reads
+        // an index instead of every story's tags JSON (which is stored
+        // deflated from this version on, out of SQL's reach).
+        "ALTER TABLE stories ADD COLUMN tag_version INTEGER NOT NULL DEFAULT 0;
+         UPDATE stories SET tag_version = COALESCE((
+             SELECT json_extract(r.tags, '$.version') FROM revisions r
+             WHERE r.seq = stories.latest_seq AND json_valid(r.tags)), 0);
+         CREATE INDEX stories_tag_version ON stories (tag_version);",
     ],
 };
 
@@ -586,10 +595,11 @@ impl Writer {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             let mut upsert_story = tx.prepare_cached(
-                "INSERT INTO stories (id, latest_revision, latest_seq, event, duplicate_of)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO stories (id, latest_revision, latest_seq, event, duplicate_of, tag_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET latest_revision = excluded.latest_revision,
                                                 latest_seq = excluded.latest_seq,
+                                                tag_version = excluded.tag_version,
                                                 event = COALESCE(stories.event, excluded.event),
                                                 duplicate_of = COALESCE(stories.duplicate_of, excluded.duplicate_of)
                  RETURNING event, duplicate_of",
@@ -629,11 +639,12 @@ impl Writer {
                     Err((id, reason)) => {
                         // A withdrawal repeats the latest text as stored, so
                         // the history shows what was withdrawn.
-                        let latest: Option<(i64, Option<String>, StoredText, String)> = find_text
-                            .query_row([id.to_string()], |r| {
-                                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                            })
-                            .optional()?;
+                        let latest: Option<(i64, Option<String>, StoredText, StoredText)> =
+                            find_text
+                                .query_row([id.to_string()], |r| {
+                                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                                })
+                                .optional()?;
                         let Some((latest_seq, kind, content, tags)) = latest else {
                             results.push(Err(StoreError::NotFound(id)));
                             continue;
@@ -643,7 +654,7 @@ impl Writer {
                             continue;
                         }
                         let (parsed_content, parsed_tags) =
-                            parse_texts(latest_seq as u64, content.as_ref(), &tags)?;
+                            parse_texts(latest_seq as u64, content.as_ref(), tags.as_ref())?;
                         let rev = NewRevision {
                             id,
                             first: false,
@@ -700,7 +711,7 @@ impl Writer {
                 };
                 let tags_json = match tags_json {
                     Some(j) => j,
-                    None => serde_json::to_string(&rev.tags).map_err(corrupt)?,
+                    None => StoredText::pack(&serde_json::to_string(&rev.tags).map_err(corrupt)?),
                 };
                 let kind = (!rev.mark.kind.is_update()).then(|| rev.mark.kind.as_str());
                 insert_rev.execute(params![
@@ -721,6 +732,7 @@ impl Writer {
                             seq as i64,
                             rev.mark.event.map(|e| e.to_string()),
                             rev.mark.duplicate_of.map(|d| d.to_string()),
+                            rev.tags.version,
                         ],
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )?;
@@ -780,10 +792,12 @@ impl Writer {
     }
 
     fn set_tags_in_transaction(&mut self, story: &Story) -> Result<(), StoreError> {
-        let json = serde_json::to_string(&story.tags).map_err(|e| StoreError::Corrupt {
-            seq: story.seq,
-            message: e.to_string(),
-        })?;
+        let json = StoredText::pack(&serde_json::to_string(&story.tags).map_err(|e| {
+            StoreError::Corrupt {
+                seq: story.seq,
+                message: e.to_string(),
+            }
+        })?);
         let tx = begin_write(&mut self.conn)?;
         tx.execute(
             "UPDATE revisions SET tags = ?1 WHERE seq = ?2",
@@ -802,6 +816,10 @@ impl Writer {
                 &story.id.to_string(),
                 story.content.published,
                 &story.tags,
+            )?;
+            tx.execute(
+                "UPDATE stories SET tag_version = ?1 WHERE id = ?2",
+                params![story.tags.version, story.id.to_string()],
             )?;
         }
         tx.commit()?;
@@ -1237,8 +1255,7 @@ impl Reader {
     pub fn count_tagged_before(&self, version: u32) -> Result<u64, StoreError> {
         self.with(|c| {
             let n: i64 = c.query_row(
-                "SELECT COUNT(*) FROM stories s JOIN revisions r ON r.seq = s.latest_seq \
-                 WHERE COALESCE(json_extract(r.tags, '$.version'), 0) < ?1",
+                "SELECT COUNT(*) FROM stories WHERE tag_version < ?1",
                 [version],
                 |r| r.get(0),
             )?;
@@ -1356,7 +1373,7 @@ struct RawRow {
     revision: u32,
     received: i64,
     content: StoredText,
-    tags: String,
+    tags: StoredText,
     kind: Option<String>,
     note: Option<String>,
     event: Option<String>,
@@ -1391,11 +1408,15 @@ fn row_to_raw(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     })
 }
 
-/// A revision's content JSON as the `content` column holds it: JSON
-/// text in files written before compression, else a format byte and the
-/// JSON deflated. The text of news compresses to under half, and a
-/// stored row is then a third of a page instead of a page of its own;
-/// deflating and inflating a story cost tens of microseconds.
+/// A revision's content or tags JSON as the `content` and `tags` columns
+/// hold it: JSON text in files written before compression, else a format
+/// byte and the JSON deflated. The text of news compresses to under
+/// half, and a stored row is then a third of a page instead of a page of
+/// its own; deflating and inflating a story cost tens of microseconds.
+/// A tagged story's tags (every mention with its offsets, place and
+/// canonical name, every figure and quote) run to twice its text as JSON
+/// and deflate to a fifth: stored plain they were most of the row, two
+/// overflow pages written for every story a tagged import stores.
 #[derive(Debug, Clone)]
 enum StoredText {
     /// Uncompressed JSON (files from before compression).
@@ -1428,10 +1449,10 @@ impl StoredText {
                     let mut json = String::new();
                     flate2::read::DeflateDecoder::new(deflated)
                         .read_to_string(&mut json)
-                        .map_err(|e| format!("content does not inflate: {e}"))?;
+                        .map_err(|e| format!("stored JSON does not inflate: {e}"))?;
                     Ok(std::borrow::Cow::Owned(json))
                 }
-                _ => Err("content in an unknown format".into()),
+                _ => Err("stored JSON in an unknown format".into()),
             },
         }
     }
@@ -1459,12 +1480,13 @@ impl rusqlite::types::FromSql for StoredText {
 fn parse_texts(
     seq: u64,
     content: Result<std::borrow::Cow<'_, str>, String>,
-    tags: &str,
+    tags: Result<std::borrow::Cow<'_, str>, String>,
 ) -> Result<(StoryContent, Tags), StoreError> {
     let corrupt = |message: String| StoreError::Corrupt { seq, message };
     let content: StoryContent =
         serde_json::from_str(&content.map_err(corrupt)?).map_err(|e| corrupt(e.to_string()))?;
-    let tags: Tags = serde_json::from_str(tags).map_err(|e| corrupt(e.to_string()))?;
+    let tags: Tags =
+        serde_json::from_str(&tags.map_err(corrupt)?).map_err(|e| corrupt(e.to_string()))?;
     Ok((content, tags))
 }
 
@@ -1487,7 +1509,7 @@ impl RawRow {
         let seq = self.seq as u64;
         let corrupt = |message: String| StoreError::Corrupt { seq, message };
         let id: StoryId = self.id.parse().map_err(|e| corrupt(format!("{e}")))?;
-        let (content, tags) = parse_texts(seq, self.content.as_ref(), &self.tags)?;
+        let (content, tags) = parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
         let received = OffsetDateTime::from_unix_timestamp_nanos(self.received as i128)
             .map_err(|e| corrupt(e.to_string()))?;
         let kind = match self.kind.as_deref() {
@@ -1791,6 +1813,51 @@ mod tests {
         assert_eq!(r.latest(s.id).unwrap().unwrap().content, c);
     }
 
+    /// A tagged story's tags are stored deflated, at a fraction of their
+    /// JSON, and read back whole; tags a file from before stored as JSON
+    /// text still read.
+    #[test]
+    fn tags_are_stored_deflated_and_plain_ones_still_read() {
+        use newsterm_story::tags::{Entity, EntityType};
+        let (dir, mut w, r) = open();
+        let names = ["Ana Lima", "Bo Chen", "Carla Duarte", "Dmitri Orlov"];
+        let tags = Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: (0..40)
+                .map(|i| Entity::mention(EntityType::Person, i * 20, i * 20 + 8, names[i % 4]))
+                .collect(),
+            ..Tags::default()
+        };
+        let json = serde_json::to_string(&tags).unwrap();
+        let story = store_one(
+            &mut w,
+            Write::New(content("Tagged"), tags.clone()),
+            OffsetDateTime::now_utc(),
+        );
+        assert_eq!(r.latest(story.id).unwrap().unwrap().tags, tags);
+        let raw = Connection::open(dir.path().join("store.db")).unwrap();
+        let (kind, stored): (String, i64) = raw
+            .query_row(
+                "SELECT typeof(tags), length(tags) FROM revisions WHERE seq = ?1",
+                [story.seq as i64],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kind, "blob");
+        assert!(
+            (stored as usize) * 3 < json.len(),
+            "{stored} bytes stored for {} of JSON",
+            json.len()
+        );
+        raw.execute(
+            "UPDATE revisions SET tags = ?1 WHERE seq = ?2",
+            params![json, story.seq as i64],
+        )
+        .unwrap();
+        assert_eq!(r.latest(story.id).unwrap().unwrap().tags, tags);
+    }
+
     #[test]
     fn facets_count_each_story_once_and_follow_revisions() {
         use newsterm_story::tags::{Entity, EntityType};
@@ -2011,6 +2078,42 @@ mod tests {
             .unwrap();
         assert_eq!(r.count_tagged_before(3).unwrap(), 1);
         assert_eq!(r.count_tagged_before(1).unwrap(), 1);
+        // So does a retagging of its latest revision.
+        let mut never = r.latest(ids[0]).unwrap().unwrap();
+        never.tags = tags(3);
+        w.set_tags(&never).unwrap();
+        assert_eq!(r.count_tagged_before(3).unwrap(), 0);
+    }
+
+    /// A file from before the stories kept their tagger version (schema
+    /// 3, tags stored as JSON text) is counted from its tags when opened.
+    #[test]
+    fn a_file_from_before_tag_versions_is_counted_from_its_tags() {
+        let (dir, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        for (headline, version) in [("old", 2), ("current", 3), ("never", 0)] {
+            let tags = Tags {
+                version,
+                ..Tags::default()
+            };
+            store_one(&mut w, Write::New(content(headline), tags.clone()), now);
+        }
+        drop((w, r));
+        let path = dir.path().join("store.db");
+        let raw = Connection::open(&path).unwrap();
+        raw.execute_batch(
+            "UPDATE revisions SET tags = CASE seq WHEN 1 THEN '{\"version\":2}'
+                                          WHEN 2 THEN '{\"version\":3}' ELSE '{}' END;
+             DROP INDEX stories_tag_version;
+             ALTER TABLE stories DROP COLUMN tag_version;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        drop(raw);
+        let _w = Writer::open(&path).unwrap();
+        let r = Reader::open(&path, 1).unwrap();
+        assert_eq!(r.count_tagged_before(3).unwrap(), 2);
+        assert_eq!(r.count_tagged_before(2).unwrap(), 1);
     }
 
     #[test]
