@@ -521,8 +521,8 @@ const DATABASE: Database = Database {
         // a story at a time: the triggers ran once per mention row, each
         // with its statement journal. The totals they kept so far stay
         // right, so only the triggers go.
-        "DROP TRIGGER mention_counted;
-         DROP TRIGGER mention_uncounted;",
+        "DROP TRIGGER IF EXISTS mention_counted;
+         DROP TRIGGER IF EXISTS mention_uncounted;",
     ],
 };
 
@@ -2042,6 +2042,63 @@ mod tests {
         };
         assert_eq!(names(MentionKind::Person), vec![("Bo Chen".into(), 2)]);
         assert_eq!(names(MentionKind::Org), vec![("Initech".into(), 1)]);
+    }
+
+    /// A file from when triggers kept the totals (schema 4) keeps its
+    /// totals when opened: the triggers go, and what the writer then adds
+    /// and takes away is counted once.
+    #[test]
+    fn totals_kept_by_triggers_before_stay_right_after_the_upgrade() {
+        use newsterm_story::tags::{Entity, EntityType};
+        let (dir, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let tags = |names: &[&str]| Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: names
+                .iter()
+                .map(|n| Entity::mention(EntityType::Person, 0, 1, n))
+                .collect(),
+            ..Tags::default()
+        };
+        let a = store_one(&mut w, Write::New(content("a"), tags(&["Ana Lima"])), now).id;
+        drop((w, r));
+        let path = dir.path().join("store.db");
+        let raw = Connection::open(&path).unwrap();
+        // Schema 4 as it was: migration 3's triggers in place.
+        let triggers = DATABASE.migrations[2];
+        let triggers = &triggers[triggers.find("CREATE TRIGGER").unwrap()..];
+        raw.execute_batch(triggers).unwrap();
+        raw.pragma_update(None, "user_version", 4).unwrap();
+        drop(raw);
+        let mut w = Writer::open(&path).unwrap();
+        let r = Reader::open(&path, 1).unwrap();
+        w.append(
+            vec![
+                Write::New(content("b"), tags(&["Ana Lima", "Bo Chen"])),
+                Write::Revise(a, content("a2"), tags(&["Bo Chen"])),
+            ],
+            now,
+        )
+        .unwrap();
+        let kept = r
+            .mention_counts(MentionKind::Person, None, None, 10)
+            .unwrap();
+        let counted = r
+            .mention_counts(
+                MentionKind::Person,
+                Some(OffsetDateTime::UNIX_EPOCH),
+                None,
+                10,
+            )
+            .unwrap();
+        assert_eq!(kept, counted);
+        assert_eq!(
+            kept.iter()
+                .map(|c| (c.name.as_str(), c.count))
+                .collect::<Vec<_>>(),
+            vec![("Bo Chen", 2), ("Ana Lima", 1)]
+        );
     }
 
     #[test]
