@@ -152,7 +152,47 @@ async fn a_full_disk_answers_507_stores_nothing_keeps_serving_and_recovers() {
         }
     }
     let refused = refused.expect("200 stories of 48 KiB never met the full disk");
-    let last = kept.last().unwrap().1.seq;
+    let mut last = kept.last().unwrap().1.seq;
+
+    // A tagged import meeting the full disk (tagged and stored a part at
+    // a time) keeps the lines before the failure and refuses every line
+    // after it, saying why: no hole where a later part found room again.
+    const LINES: u64 = 100;
+    let lines: String = (0..LINES)
+        .map(|i| {
+            let headline = format!("Imported onto a full disk {i}");
+            let body = big_story(&headline, "importfull", 24);
+            serde_json::json!({ "title": headline, "body": body }).to_string() + "\n"
+        })
+        .collect();
+    let resp = http()
+        .post(format!("{url}/api/import"))
+        .header("content-type", "application/x-ndjson")
+        .body(lines)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let body: serde_json::Value = resp.json().await.expect("a JSON answer");
+    if status == 507 {
+        assert_eq!(body["error"]["code"], "disk_full", "{body}");
+    } else {
+        assert_eq!(status, 200, "{body}");
+        let report: newsterm_api::ImportReport =
+            serde_json::from_value(body.clone()).expect("an import report");
+        assert_eq!(report.imported + report.rejected_total, LINES, "{body}");
+        let refused_lines: Vec<u64> = report.rejected.iter().map(|e| e.line).collect();
+        let after_the_stored: Vec<u64> = (report.imported + 1..=LINES).collect();
+        assert_eq!(refused_lines, after_the_stored, "{body}");
+        assert!(
+            report.rejected.iter().all(|e| e.error.contains("full")),
+            "{body}"
+        );
+        if let Some(seq) = report.last_seq {
+            assert_eq!(seq, last + report.imported, "{body}");
+            last = seq;
+        }
+    }
 
     // Nothing half-written: the refused story took no sequence number and
     // is nowhere to be found; reads and search go on as before.

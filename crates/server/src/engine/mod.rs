@@ -246,6 +246,22 @@ pub enum IngestError {
     Unavailable(String),
 }
 
+impl IngestError {
+    /// Whether the write was refused for what it is (a repeat, a stale or
+    /// withdrawn story) while the store went on taking others; any other
+    /// error is the store's, and the writes after it were not stored
+    /// either.
+    pub fn refused_alone(&self) -> bool {
+        matches!(
+            self,
+            IngestError::NotFound(_)
+                | IngestError::Stale { .. }
+                | IngestError::Withdrawn(_)
+                | IngestError::Repeat(_)
+        )
+    }
+}
+
 impl From<StoreError> for IngestError {
     fn from(e: StoreError) -> Self {
         match e {

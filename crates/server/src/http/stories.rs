@@ -382,9 +382,10 @@ struct ImportParams {
 /// durable transactions of a slice each (publishes are stored between
 /// slices). Tagging and storing overlap: while the writer stores one
 /// part of the import, the next part is tagged on the other cores.
-/// Should the store fail part-way, the lines stored before are reported
-/// imported and the rest rejected with the store's error; should it fail
-/// before storing anything, the request fails with that error.
+/// Should the store fail part-way (a full disk), the lines stored before
+/// are reported imported and the rest rejected with the store's error;
+/// should it fail before storing anything, the request fails with that
+/// error.
 async fn import(
     State(st): State<AppState>,
     params: Result<Query<ImportParams>, QueryRejection>,
@@ -403,6 +404,7 @@ async fn import(
         mut rejected_total,
     } = parsed;
     let keys = crate::engine::write_keys(key.as_deref(), contents.len());
+    let all_lines = lines.clone();
     let stories: Vec<Pending> = lines
         .into_iter()
         .zip(contents)
@@ -412,11 +414,9 @@ async fn import(
     let mut parts = tag_in_parts(st.engine.clone(), stories, tag);
     let mut report = ImportReport::default();
     let mut failed: Option<(IngestError, Vec<u64>)> = None;
+    let mut received = 0;
     while let Some(part) = parts.recv().await {
-        if let Some((_, lines)) = &mut failed {
-            lines.extend(part.iter().map(|t| t.line));
-            continue;
-        }
+        received += part.len();
         let mut lines = Vec::with_capacity(part.len());
         let mut writes = Vec::with_capacity(part.len());
         for story in part {
@@ -439,6 +439,7 @@ async fn import(
         }
         match st.engine.ingest_with_keys(writes).await {
             Ok(results) => {
+                let mut stopped = None;
                 for (line, result) in lines.into_iter().zip(results) {
                     match result {
                         Ok(story) => {
@@ -447,6 +448,9 @@ async fn import(
                             report.last_seq = Some(story.seq);
                         }
                         Err(e) => {
+                            if !e.refused_alone() && stopped.is_none() {
+                                stopped = Some(e.clone());
+                            }
                             rejected_total += 1;
                             rejected.push(LineError {
                                 line,
@@ -455,12 +459,25 @@ async fn import(
                         }
                     }
                 }
+                // The store stopped part-way through this part (a full
+                // disk): the parts after it are not stored either, so the
+                // import stays the lines before the failure, with no hole.
+                if let Some(e) = stopped {
+                    failed = Some((e, all_lines.get(received..).unwrap_or_default().to_vec()));
+                    break;
+                }
             }
-            // The rest is not stored: the parts still to come are only
-            // counted, and the tagging stops as the parts are dropped.
-            Err(e) => failed = Some((e, lines)),
+            // Nothing more is stored: the lines of this part and of those
+            // not yet tagged are refused, and the tagging stops as the
+            // parts are dropped.
+            Err(e) => {
+                lines.extend(all_lines.get(received..).unwrap_or_default());
+                failed = Some((e, lines));
+                break;
+            }
         }
     }
+    drop(parts);
     if let Some((e, lines)) = failed {
         if report.imported == 0 {
             return Err(e.into());
