@@ -845,24 +845,14 @@ impl Writer {
             "UPDATE revisions SET tags = ?1 WHERE seq = ?2",
             params![json, story.seq as i64],
         )?;
-        let latest: Option<i64> = tx
-            .query_row(
-                "SELECT latest_seq FROM stories WHERE id = ?1",
-                [story.id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if latest == Some(story.seq as i64) {
-            replace_mentions(
-                &tx,
-                &story.id.to_string(),
-                story.content.published,
-                &story.tags,
-            )?;
-            tx.execute(
-                "UPDATE stories SET tag_version = ?1 WHERE id = ?2",
-                params![story.tags.version, story.id.to_string()],
-            )?;
+        // The story's own record follows only its latest revision's tags.
+        let id = story.id.to_string();
+        let latest = tx.execute(
+            "UPDATE stories SET tag_version = ?1 WHERE id = ?2 AND latest_seq = ?3",
+            params![story.tags.version, id, story.seq as i64],
+        )? == 1;
+        if latest {
+            replace_mentions(&tx, &id, story.content.published, &story.tags)?;
         }
         tx.commit()?;
         Ok(())
@@ -1635,6 +1625,31 @@ mod tests {
         (dir, w, r)
     }
 
+    /// Tags naming each of `names` as a mention of `kind`.
+    fn named(kind: newsterm_story::tags::EntityType, names: &[&str]) -> Tags {
+        Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: names
+                .iter()
+                .map(|n| newsterm_story::tags::Entity::mention(kind, 0, 1, n))
+                .collect(),
+            ..Tags::default()
+        }
+    }
+
+    /// The all-time totals of `kind` as (name, stories), checked against
+    /// a count of the mentions themselves (a window from the beginning of
+    /// time takes that path): the kept totals must never drift from it.
+    fn checked_totals(r: &Reader, kind: MentionKind) -> Vec<(String, u64)> {
+        let kept = r.mention_counts(kind, None, None, 10).unwrap();
+        let counted = r
+            .mention_counts(kind, Some(OffsetDateTime::UNIX_EPOCH), None, 10)
+            .unwrap();
+        assert_eq!(kept, counted, "kept totals drifted from the mentions");
+        kept.into_iter().map(|c| (c.name, c.count)).collect()
+    }
+
     /// Stores one write on its own and returns the stored revision,
     /// failing the test on any error.
     fn store_one(w: &mut Writer, write: Write, now: OffsetDateTime) -> Story {
@@ -1902,16 +1917,9 @@ mod tests {
 
     #[test]
     fn facets_count_each_story_once_and_follow_revisions() {
-        use newsterm_story::tags::{Entity, EntityType};
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
-        let person = |name: &str| Entity::mention(EntityType::Person, 0, 1, name);
-        let tags = |names: &[&str]| Tags {
-            tagged: true,
-            language: "en".into(),
-            entities: names.iter().map(|n| person(n)).collect(),
-            ..Tags::default()
-        };
+        let tags = |names: &[&str]| named(newsterm_story::tags::EntityType::Person, names);
         let res = w
             .append(
                 vec![
@@ -1922,15 +1930,9 @@ mod tests {
             )
             .unwrap();
         let b = res[1].as_ref().unwrap().id;
-        let counts = r
-            .mention_counts(MentionKind::Person, None, None, 10)
-            .unwrap();
         assert_eq!(
-            counts
-                .iter()
-                .map(|c| (c.name.as_str(), c.count))
-                .collect::<Vec<_>>(),
-            vec![("Ana Lima", 2), ("Bo Chen", 1)]
+            checked_totals(&r, MentionKind::Person),
+            vec![("Ana Lima".into(), 2), ("Bo Chen".into(), 1)]
         );
         // A revision replaces the story's mentions; a filter by story keeps only those.
         w.append(
@@ -1949,27 +1951,10 @@ mod tests {
             vec![("Bo Chen", 1)]
         );
         // All time, the kept totals follow the revision: Ana Lima lost b.
-        let counts = r
-            .mention_counts(MentionKind::Person, None, None, 10)
-            .unwrap();
         assert_eq!(
-            counts
-                .iter()
-                .map(|c| (c.name.as_str(), c.count))
-                .collect::<Vec<_>>(),
-            vec![("Bo Chen", 2), ("Ana Lima", 1)]
+            checked_totals(&r, MentionKind::Person),
+            vec![("Bo Chen".into(), 2), ("Ana Lima".into(), 1)]
         );
-        // And agree with counting the mentions themselves (a window from
-        // the beginning of time takes that path).
-        let counted = r
-            .mention_counts(
-                MentionKind::Person,
-                Some(OffsetDateTime::UNIX_EPOCH),
-                None,
-                10,
-            )
-            .unwrap();
-        assert_eq!(counted, counts);
         assert!(
             r.mention_counts(MentionKind::Org, None, None, 10)
                 .unwrap()
@@ -2026,22 +2011,14 @@ mod tests {
             now,
         )
         .unwrap();
-        for kind in [MentionKind::Person, MentionKind::Org] {
-            let kept = r.mention_counts(kind, None, None, 10).unwrap();
-            let counted = r
-                .mention_counts(kind, Some(OffsetDateTime::UNIX_EPOCH), None, 10)
-                .unwrap();
-            assert_eq!(kept, counted);
-        }
-        let names = |kind| {
-            r.mention_counts(kind, None, None, 10)
-                .unwrap()
-                .into_iter()
-                .map(|c| (c.name, c.count))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(names(MentionKind::Person), vec![("Bo Chen".into(), 2)]);
-        assert_eq!(names(MentionKind::Org), vec![("Initech".into(), 1)]);
+        assert_eq!(
+            checked_totals(&r, MentionKind::Person),
+            vec![("Bo Chen".into(), 2)]
+        );
+        assert_eq!(
+            checked_totals(&r, MentionKind::Org),
+            vec![("Initech".into(), 1)]
+        );
     }
 
     /// A file from when triggers kept the totals (schema 4) keeps its
@@ -2049,18 +2026,9 @@ mod tests {
     /// and takes away is counted once.
     #[test]
     fn totals_kept_by_triggers_before_stay_right_after_the_upgrade() {
-        use newsterm_story::tags::{Entity, EntityType};
         let (dir, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
-        let tags = |names: &[&str]| Tags {
-            tagged: true,
-            language: "en".into(),
-            entities: names
-                .iter()
-                .map(|n| Entity::mention(EntityType::Person, 0, 1, n))
-                .collect(),
-            ..Tags::default()
-        };
+        let tags = |names: &[&str]| named(newsterm_story::tags::EntityType::Person, names);
         let a = store_one(&mut w, Write::New(content("a"), tags(&["Ana Lima"])), now).id;
         drop((w, r));
         let path = dir.path().join("store.db");
@@ -2081,23 +2049,9 @@ mod tests {
             now,
         )
         .unwrap();
-        let kept = r
-            .mention_counts(MentionKind::Person, None, None, 10)
-            .unwrap();
-        let counted = r
-            .mention_counts(
-                MentionKind::Person,
-                Some(OffsetDateTime::UNIX_EPOCH),
-                None,
-                10,
-            )
-            .unwrap();
-        assert_eq!(kept, counted);
         assert_eq!(
-            kept.iter()
-                .map(|c| (c.name.as_str(), c.count))
-                .collect::<Vec<_>>(),
-            vec![("Bo Chen", 2), ("Ana Lima", 1)]
+            checked_totals(&r, MentionKind::Person),
+            vec![("Bo Chen".into(), 2), ("Ana Lima".into(), 1)]
         );
     }
 
@@ -2147,7 +2101,7 @@ mod tests {
 
     #[test]
     fn trends_split_mentions_into_the_recent_window_and_the_baseline() {
-        use newsterm_story::tags::{Entity, EntityType};
+        use newsterm_story::tags::EntityType;
         let (_d, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
         let hours_ago = |h: i64| {
@@ -2155,15 +2109,7 @@ mod tests {
             c.published = now - time::Duration::hours(h);
             c
         };
-        let tags = |names: &[&str]| Tags {
-            tagged: true,
-            language: "en".into(),
-            entities: names
-                .iter()
-                .map(|n| Entity::mention(EntityType::Org, 0, 1, n))
-                .collect(),
-            ..Tags::default()
-        };
+        let tags = |names: &[&str]| named(EntityType::Org, names);
         w.append(
             vec![
                 Write::New(hours_ago(0), tags(&["Acme", "Globex"])),
