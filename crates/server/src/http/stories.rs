@@ -419,8 +419,8 @@ async fn import(
         received += part.len();
         let mut lines = Vec::with_capacity(part.len());
         let mut writes = Vec::with_capacity(part.len());
-        for story in part {
-            match story.tags {
+        for (story, tags) in part {
+            match tags {
                 Some(tags) => {
                     lines.push(story.line);
                     writes.push((Write::New(story.content, tags), story.key));
@@ -551,15 +551,6 @@ struct Pending {
     key: Option<String>,
 }
 
-/// A line of an import on its way to the store: its tags, or none when
-/// the tagger failed on it.
-struct Tagged {
-    line: u64,
-    content: StoryContent,
-    key: Option<String>,
-    tags: Option<Tags>,
-}
-
 /// Stories of an import tagged this many at a time: small enough that
 /// the writer is soon given work and the cores are not left idle at the
 /// start and end of each request, large enough that each part's tagging
@@ -569,13 +560,14 @@ const TAGGED_PART: usize = 64;
 /// Tags `stories` a part at a time on a blocking thread, handing each
 /// part on as soon as it is tagged, in order; the next part is tagged
 /// while the one before is stored. Untagged imports go on as one part.
+/// Each story comes with its tags, or none when the tagger failed on it.
 /// At most one part waits tagged ahead of the store, and tagging stops
 /// when the receiver is dropped.
 fn tag_in_parts(
     engine: Arc<Engine>,
     stories: Vec<Pending>,
     tag: bool,
-) -> tokio::sync::mpsc::Receiver<Vec<Tagged>> {
+) -> tokio::sync::mpsc::Receiver<Vec<(Pending, Option<Tags>)>> {
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     tokio::task::spawn_blocking(move || {
         let part_len = if tag {
@@ -592,17 +584,10 @@ fn tag_in_parts(
             } else {
                 vec![Some(Tags::default()); part.len()]
             };
-            let part = part
-                .into_iter()
-                .zip(tags)
-                .map(|(p, tags)| Tagged {
-                    line: p.line,
-                    content: p.content,
-                    key: p.key,
-                    tags,
-                })
-                .collect();
-            if tx.blocking_send(part).is_err() {
+            if tx
+                .blocking_send(part.into_iter().zip(tags).collect())
+                .is_err()
+            {
                 break;
             }
         }
