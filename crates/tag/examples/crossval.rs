@@ -53,6 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         docs.extend(read_docs(&shared.join("ner-train").join(name))?);
     }
     docs.retain(|d| !d.noncommercial);
+    let given_names = training::read_given_names(&crate_dir.join(training::GIVEN_NAMES_FILE))?;
     let mut total: Option<Report> = None;
     for fold in 0..folds {
         let (mut held, mut train) = (Vec::new(), Vec::new());
@@ -66,7 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let data = DataFiles {
             places: read("places.tsv.gz")?,
             country_names: read("country_names.tsv.gz")?,
-            lexicon: training::lexicon_file(&train)?,
+            lexicon: training::lexicon_file(&train, &given_names)?,
             topics: read("mediatopics.tsv.gz")?,
             clusters: read("clusters.tsv.gz")?,
         };

@@ -236,6 +236,7 @@ impl EntityTagger<'_> {
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
+        self.name_spelled_out_acronyms(view, &mut spans);
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
@@ -306,6 +307,19 @@ impl EntityTagger<'_> {
                 s.first += 1;
             }
         }
+        // "Shares of Penske Auto rose", "Officials of the Red Cross said": who or
+        // what belongs to a name is no part of it.
+        for s in spans.iter_mut() {
+            if s.end - s.first >= 3
+                && PARTS_OF.contains(&view.lower[s.first].as_str())
+                && view.lower[s.first + 1] == "of"
+            {
+                s.first += 2;
+                if s.end - s.first >= 2 && view.lower[s.first] == "the" {
+                    s.first += 1;
+                }
+            }
+        }
         // "Wong Kwok-kin", "Lee Cheuk-yan": a hyphenated given name after a surname
         // belongs to the name.
         for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
@@ -357,6 +371,63 @@ impl EntityTagger<'_> {
                 s.type_id = ORG;
             }
         }
+    }
+
+    /// "Transport for London (TfL)": capitalised words whose initials are the
+    /// capitals of the acronym after them are one name, an organisation unless the
+    /// gazetteer knows it as a place, wherever the model missed it or took a
+    /// part of it alone.
+    fn name_spelled_out_acronyms(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        let mut added = Vec::new();
+        for k in 1..n.saturating_sub(2) {
+            if view.word(k) != "(" || view.word(k + 2) != ")" {
+                continue;
+            }
+            let acronym = view.word(k + 1);
+            let capitals: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
+            if capitals.len() < 2 || !acronym.chars().all(char::is_alphanumeric) {
+                continue;
+            }
+            // Back from the bracket over the name's words, matching the acronym's
+            // capitals from its last; particles ("for", "of the") go between.
+            let mut first = k;
+            let mut left = capitals.len();
+            while left > 0 && first > 0 {
+                let w = view.word(first - 1);
+                let initial = w.chars().next().filter(|c| c.is_uppercase());
+                if initial == Some(capitals[left - 1]) {
+                    left -= 1;
+                } else if !NAME_PARTICLES.contains(&view.lower[first - 1].as_str()) || first == k {
+                    break;
+                }
+                first -= 1;
+                if view.sent_start[first] {
+                    break;
+                }
+            }
+            if left > 0 || k - first < 2 || spans.iter().any(|s| s.first == first && s.end == k) {
+                continue;
+            }
+            let name = &view.text[view.tokens[first].start..view.tokens[k - 1].end];
+            let type_id = if self.gazetteer.find_place(name).is_some() {
+                LOC
+            } else {
+                ORG
+            };
+            added.push(Span {
+                first,
+                end: k,
+                type_id,
+                from_rule: false,
+            });
+        }
+        if added.is_empty() {
+            return;
+        }
+        spans.retain(|s| !added.iter().any(|a| s.first < a.end && a.first < s.end));
+        spans.extend(added);
+        spans.sort_by_key(|s| s.first);
     }
 
     /// "Ford Australia", "Orange Polska", "Air France": a name followed by a country
@@ -652,6 +723,18 @@ impl EntityTagger<'_> {
                 {
                     name_parts.insert(part);
                 }
+            }
+        }
+        // A country's name alone ("signed by Burma and its neighbours") is the
+        // country, though the census lists it as a given name too, unless a
+        // person of the story has it in their name.
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let g = view.gaz[s.first];
+            if g.has(kind::COUNTRY) && g.is_begin() && !name_parts.contains(view.word(s.first)) {
+                s.type_id = LOC;
             }
         }
         if name_parts.is_empty() {
@@ -1068,6 +1151,42 @@ const ORG_WORDS: &[&str] = &[
 
 /// Words that open a sentence before a name without being part of it: "Unlike
 /// Chrysler, Ford …", "Despite Smith's objections …".
+/// Plural words for the people or holdings of an organisation or place, which
+/// the model sometimes takes into the name after them with "of".
+const PARTS_OF: &[&str] = &[
+    "shares",
+    "stocks",
+    "officials",
+    "members",
+    "residents",
+    "employees",
+    "workers",
+    "staff",
+    "supporters",
+    "fans",
+    "executives",
+    "customers",
+    "investors",
+    "shareholders",
+    "owners",
+    "leaders",
+    "representatives",
+    "spokespeople",
+    "students",
+    "citizens",
+    "thousands",
+    "hundreds",
+    "millions",
+    "dozens",
+    "most",
+    "many",
+    "some",
+    "all",
+    "both",
+    "each",
+    "none",
+];
+
 const SENTENCE_OPENERS: &[&str] = &[
     "unlike",
     "like",

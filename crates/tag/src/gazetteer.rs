@@ -37,7 +37,7 @@ pub(crate) mod kind {
     pub const CELESTIAL: u8 = 10;
     /// An organisation name seen in the training annotations.
     pub const ORG_SEEN: u8 = 11;
-    /// A first name seen in the training annotations.
+    /// A given name: seen in the training annotations or in the census's list.
     pub const FIRST_NAME: u8 = 12;
 }
 
@@ -767,6 +767,23 @@ impl Builder {
 /// it was seen in).
 pub(crate) type LexiconNames = Vec<(u8, String, Vec<u32>)>;
 
+/// The names of a lexicon file (`lexicon.tsv.gz`), seen in no training document.
+pub(crate) fn read_lexicon(lexicon_gz: &[u8]) -> Result<LexiconNames, TagError> {
+    let mut lexicon: LexiconNames = Vec::new();
+    for line in gunzip("lexicon", lexicon_gz)?.lines().skip(1) {
+        let Some((k, name)) = line.split_once('\t') else {
+            return Err(corrupt("lexicon", format!("short row: {line}")));
+        };
+        let k = match k {
+            "ORG" => kind::ORG_SEEN,
+            "FIRST" => kind::FIRST_NAME,
+            other => return Err(corrupt("lexicon", format!("unknown kind {other}"))),
+        };
+        lexicon.push((k, name.to_string(), Vec::new()));
+    }
+    Ok(lexicon)
+}
+
 impl Gazetteer {
     /// Loads the shipped gazetteer files (all gzipped TSV).
     pub fn from_gz(
@@ -774,19 +791,7 @@ impl Gazetteer {
         country_names_gz: &[u8],
         lexicon_gz: &[u8],
     ) -> Result<Gazetteer, TagError> {
-        let mut lexicon: LexiconNames = Vec::new();
-        for line in gunzip("lexicon", lexicon_gz)?.lines().skip(1) {
-            let Some((k, name)) = line.split_once('\t') else {
-                return Err(corrupt("lexicon", format!("short row: {line}")));
-            };
-            let k = match k {
-                "ORG" => kind::ORG_SEEN,
-                "FIRST" => kind::FIRST_NAME,
-                other => return Err(corrupt("lexicon", format!("unknown kind {other}"))),
-            };
-            lexicon.push((k, name.to_string(), Vec::new()));
-        }
-        Gazetteer::build(places_gz, country_names_gz, lexicon)
+        Gazetteer::build(places_gz, country_names_gz, read_lexicon(lexicon_gz)?)
     }
 
     /// Builds the gazetteer with a lexicon given as names and the training documents

@@ -14,11 +14,30 @@ use crate::gazetteer::{self, Gazetteer, LexiconNames, kind};
 use crate::perceptron::{Model, TYPES, Trainer, is_begin, tag_of, tag_type};
 use crate::topics;
 
+/// Where the given names of the 1990 US Census are kept, relative to the
+/// crate (public domain; see `sources/README.md`).
+pub const GIVEN_NAMES_FILE: &str = "sources/us_census_1990_first_names.txt";
+
+/// Reads a list of given names, one a line.
+pub fn read_given_names(path: &Path) -> Result<Vec<String>, TagError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TagError::Io {
+        what: path.display().to_string(),
+        source,
+    })?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
 /// The lexicon file (`lexicon.tsv.gz`): the organisation names and first names
-/// of the commercially usable training documents.
-pub fn lexicon_file(docs: &[GoldDoc]) -> Result<Vec<u8>, TagError> {
+/// of the commercially usable training documents, and the `given_names` of a
+/// list (the census's).
+pub fn lexicon_file(docs: &[GoldDoc], given_names: &[String]) -> Result<Vec<u8>, TagError> {
     let mut lexicon = String::from("kind\tname\n");
-    for (k, name, _) in lexicon_names(&usable(docs)) {
+    for (k, name, _) in lexicon_names(&usable(docs), given_names) {
         let k = if k == kind::ORG_SEEN { "ORG" } else { "FIRST" };
         lexicon.push_str(&format!("{k}\t{name}\n"));
     }
@@ -30,6 +49,7 @@ pub fn lexicon_file(docs: &[GoldDoc]) -> Result<Vec<u8>, TagError> {
 pub fn build_data(
     shared_data: &Path,
     docs: &[GoldDoc],
+    given_names: &[String],
     cluster_options: &ClusterOptions,
 ) -> Result<DataFiles, TagError> {
     let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"))?;
@@ -38,9 +58,9 @@ pub fn build_data(
     let mut texts: Vec<&str> = news.iter().map(String::as_str).collect();
     texts.extend(usable(docs).iter().map(|d| d.text.as_str()));
     Ok(DataFiles {
+        lexicon: lexicon_file(docs, given_names)?,
         places,
         country_names,
-        lexicon: lexicon_file(docs)?,
         topics,
         clusters: clusters::learn_file(&texts, cluster_options)?,
     })
@@ -82,9 +102,10 @@ fn usable(docs: &[GoldDoc]) -> Vec<&GoldDoc> {
 }
 
 /// Organisation names and first names of the training annotations, with the
-/// documents each was seen in. A one-word name also written in lower case somewhere
-/// ("Union", "Will") is left out: it would fire on the ordinary word.
-fn lexicon_names(docs: &[&GoldDoc]) -> LexiconNames {
+/// documents each was seen in, and the `given_names` of a list (seen in none). A
+/// one-word name also written in lower case in the training text ("Union", "Will")
+/// is left out: it would fire on the ordinary word.
+fn lexicon_names(docs: &[&GoldDoc], given_names: &[String]) -> LexiconNames {
     let mut lower_words: HashSet<&str> = HashSet::new();
     for d in docs {
         for w in d.text.split(|c: char| !c.is_alphanumeric()) {
@@ -130,7 +151,30 @@ fn lexicon_names(docs: &[&GoldDoc]) -> LexiconNames {
             }
         }
     }
+    for name in given_names {
+        let word = name.chars().count() >= 2 && name.chars().all(char::is_alphabetic);
+        if word && !lower_words.contains(name.to_lowercase().as_str()) {
+            names.entry((kind::FIRST_NAME, name.clone())).or_default();
+        }
+    }
     names.into_iter().map(|((k, n), d)| (k, n, d)).collect()
+}
+
+/// The names of the lexicon file the model is trained for, each with the
+/// training documents it was seen in: a name is left out of the features of a
+/// document that alone holds it, as it would be of a story never seen.
+fn lexicon_seen_in(lexicon_gz: &[u8], docs: &[&GoldDoc]) -> Result<LexiconNames, TagError> {
+    let mut seen: BTreeMap<(u8, String), Vec<u32>> = lexicon_names(docs, &[])
+        .into_iter()
+        .map(|(k, n, d)| ((k, n), d))
+        .collect();
+    Ok(gazetteer::read_lexicon(lexicon_gz)?
+        .into_iter()
+        .map(|(k, n, _)| {
+            let docs = seen.remove(&(k, n.clone())).unwrap_or_default();
+            (k, n, docs)
+        })
+        .collect())
 }
 
 /// How to train.
@@ -238,7 +282,8 @@ pub fn train(
     mut on_epoch: impl FnMut(EpochReport),
 ) -> Result<Vec<u8>, TagError> {
     let usable = usable(docs);
-    let gaz = Gazetteer::build(&data.places, &data.country_names, lexicon_names(&usable))?;
+    let lexicon = lexicon_seen_in(&data.lexicon, &usable)?;
+    let gaz = Gazetteer::build(&data.places, &data.country_names, lexicon)?;
     let word_clusters = WordClusters::from_gz(&data.clusters)?;
     let prepared: Vec<(DocView, Vec<u8>)> = usable
         .iter()

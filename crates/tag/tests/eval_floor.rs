@@ -32,14 +32,16 @@ fn entity_f1(file: &str) -> f64 {
 #[test]
 fn entity_f1_on_gum_news_stays_at_its_measured_level() {
     // Measured 0.690 (exact spans, PERSON/ORG/LOC micro average; tagger version 9),
-    // 0.695 at version 16 (word classes two tokens away).
+    // 0.695 at version 16 (word classes two tokens away), 0.713 at version 18
+    // (the census's given names in the lexicon).
     let f1 = entity_f1("gum_wikinews_ner.jsonl");
-    assert!(f1 >= 0.69, "GUM news entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.70, "GUM news entity F1 fell to {f1:.3}");
 }
 
 #[test]
 fn entity_f1_on_meantime_business_news_stays_at_its_measured_level() {
-    // Measured 0.630 (tagger version 9; also at version 16).
+    // Measured 0.630 (tagger version 9; also at version 16), 0.633 at version 18.
+    // The floor stays at spaCy small's 0.625 on this set: below it we are behind.
     let f1 = entity_f1("meantime_nerc.jsonl");
     assert!(f1 >= 0.625, "MEANTIME entity F1 fell to {f1:.3}");
 }

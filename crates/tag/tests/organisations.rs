@@ -221,3 +221,57 @@ fn a_sentences_opening_word_is_no_part_of_the_name_after_it() {
         tags.entities
     );
 }
+
+/// A name spelled out before its acronym is one name even where the model
+/// missed it or took only its place word ("Transport for London (TfL)" was
+/// "London" alone, and TfL a place, in tagger version 18's model).
+#[test]
+fn a_name_spelled_out_before_its_acronym_is_one_organisation() {
+    for (text, name, acronym) in [
+        (
+            "Transport for London (TfL) told passengers to take another route. An official from TfL stated the line would reopen.",
+            "Transport for London",
+            "TfL",
+        ),
+        (
+            "The Northern Rivers Water Authority (NRWA) said supplies were safe. NRWA staff tested the reservoir.",
+            "Northern Rivers Water Authority",
+            "NRWA",
+        ),
+        (
+            "Inspectors from the Office of Rail and Road (ORR) visited the site on Monday.",
+            "Office of Rail and Road",
+            "ORR",
+        ),
+    ] {
+        assert_org(text, name);
+        assert_org(text, acronym);
+    }
+}
+
+/// "Shares of Penske Auto rose": who or what belongs to a name is no part of it.
+#[test]
+fn the_people_or_shares_of_a_name_are_no_part_of_it() {
+    for (text, name) in [
+        (
+            "Shares of Penske Auto rose 4 percent on Monday.",
+            "Penske Auto",
+        ),
+        (
+            "Officials of the Red Cross said aid had arrived.",
+            "Red Cross",
+        ),
+        (
+            "Employees of Hartwell Logistics walked out on Friday.",
+            "Hartwell Logistics",
+        ),
+    ] {
+        assert_org(text, name);
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities.iter().all(|e| !e.text.contains(" of ")),
+            "{:?}",
+            tags.entities
+        );
+    }
+}

@@ -312,3 +312,40 @@ fn every_place_in_the_bundled_news_is_on_the_map_or_says_why() {
     println!("{mapped} of {places} place mentions on the map ({share:.3})");
     assert!(share >= 0.85, "only {share:.3} of places resolved");
 }
+
+/// People whose given names the training annotations never showed were tagged
+/// as places nobody could find ("lost the state to Hillary Clinton", "Sally
+/// Capp is the Lord Mayor"); a list of given names tells them from places.
+#[test]
+fn people_with_given_names_unseen_in_training_are_no_places() {
+    let cases = [
+        (
+            "In 2016 Sanders lost the caucuses to Hillary Clinton, securing 34% of votes.",
+            "Hillary Clinton",
+        ),
+        (
+            "Currently, Sally Capp is the Lord Mayor of Melbourne.",
+            "Sally Capp",
+        ),
+        (
+            "The award went to Priscilla Hargreave of Leeds on Tuesday.",
+            "Priscilla Hargreave",
+        ),
+        (
+            "Speaking after the vote, Gwendolyn Achterberg thanked her staff.",
+            "Gwendolyn Achterberg",
+        ),
+    ];
+    for (text, name) in cases {
+        let tags = tagger().tag(text);
+        assert!(
+            place(&tags, name).is_none()
+                && tags
+                    .entities
+                    .iter()
+                    .any(|e| e.text == name && e.kind == EntityType::Person),
+            "{name:?} is no person in {text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
