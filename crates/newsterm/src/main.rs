@@ -430,6 +430,10 @@ enum Command {
         /// (crates/tag/eval/figures_sample.tsv).
         #[arg(long)]
         figures: Option<PathBuf>,
+        /// Also score where places are put on the map against this labelled
+        /// sample (crates/tag/eval/places_sample.tsv).
+        #[arg(long)]
+        places: Option<PathBuf>,
         /// Print JSON (one object per evaluation) instead of tables.
         #[arg(long)]
         json: bool,
@@ -620,12 +624,14 @@ async fn run(cli: Cli) -> Result<()> {
             topics,
             quotes,
             figures,
+            places,
             json,
         } => {
             let samples = tagging::Samples {
                 topics,
                 quotes,
                 figures,
+                places,
             };
             tokio::task::spawn_blocking(move || tagging::eval(&gold, &samples, json)).await?
         }

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use newsterm_tag::{Tagger, attribution_eval, eval, topic_eval};
+use newsterm_tag::{Tagger, attribution_eval, eval, place_eval, topic_eval};
+use serde_json::Value;
 
 /// Reads `{"id","text"}` lines on stdin and writes one line of tags per
 /// line on stdout; a bad line gets `{"line":N,"error":…}` and the rest
@@ -35,6 +36,7 @@ pub struct Samples {
     pub topics: Option<PathBuf>,
     pub quotes: Option<PathBuf>,
     pub figures: Option<PathBuf>,
+    pub places: Option<PathBuf>,
 }
 
 pub fn eval(gold: &Path, samples: &Samples, json: bool) -> Result<()> {
@@ -61,13 +63,27 @@ pub fn eval(gold: &Path, samples: &Samples, json: bool) -> Result<()> {
         let labelled = attribution_eval::read_quote_sample(open_sample(sample)?)
             .with_context(|| format!("{} is not a quote sample", sample.display()))?;
         let r = attribution_eval::evaluate_quotes(&tagger, &labelled, &bundled_corpus()?);
-        print_pairs(sample, json, "quotes", &r, &r.pairs)?;
+        print_pairs(sample, json, "quotes", &r, &r.pairs, Value::Null)?;
     }
     if let Some(sample) = &samples.figures {
         let labelled = attribution_eval::read_figure_sample(open_sample(sample)?)
             .with_context(|| format!("{} is not a figure sample", sample.display()))?;
         let r = attribution_eval::evaluate_figures(&tagger, &labelled, &bundled_corpus()?);
-        print_pairs(sample, json, "figures", &r, &r.pairs)?;
+        print_pairs(sample, json, "figures", &r, &r.pairs, Value::Null)?;
+    }
+    if let Some(sample) = &samples.places {
+        let labelled = place_eval::read_place_sample(open_sample(sample)?)
+            .with_context(|| format!("{} is not a place sample", sample.display()))?;
+        let r = place_eval::evaluate_places(&tagger, &labelled, &bundled_corpus()?);
+        let c = &r.counts;
+        let errors: Vec<String> = r.errors.iter().map(ToString::to_string).collect();
+        let extra = serde_json::json!({
+            "right": c.right, "elsewhere": c.elsewhere, "unresolved": c.unresolved,
+            "other_type": c.other_type, "missed": c.missed,
+            "no_place": c.kept_off + c.put_on, "no_place_put_on_map": c.put_on,
+            "errors": errors,
+        });
+        print_pairs(sample, json, "places", &r, &r.pairs, extra)?;
     }
     Ok(())
 }
@@ -78,25 +94,28 @@ fn open_sample(sample: &Path) -> Result<std::io::BufReader<std::fs::File>> {
     Ok(std::io::BufReader::new(file))
 }
 
-/// Prints a pair score (quotes or figures): a table line, or a JSON object.
+/// Prints a pair score (quotes, figures or places): a table line, or a JSON
+/// object of the pair counts and the fields of `extra` (an object, or null
+/// for none).
 fn print_pairs(
     sample: &Path,
     json: bool,
     what: &str,
     report: &dyn std::fmt::Display,
     pairs: &attribution_eval::PairCounts,
+    extra: Value,
 ) -> Result<()> {
     if pairs.stories == 0 {
         bail!("none of the stories of {} is bundled", sample.display());
     }
     if json {
-        println!(
-            "{}",
-            serde_json::json!({what: {
-                "gold": pairs.gold_pairs, "pred": pairs.predicted_pairs, "correct": pairs.correct,
-                "p": pairs.precision(), "r": pairs.recall(),
-            }})
-        );
+        let mut out = extra;
+        out["gold"] = pairs.gold_pairs.into();
+        out["pred"] = pairs.predicted_pairs.into();
+        out["correct"] = pairs.correct.into();
+        out["p"] = pairs.precision().into();
+        out["r"] = pairs.recall().into();
+        println!("{}", serde_json::json!({ what: out }));
     } else {
         println!("\n{}\n{report}", sample.display());
     }

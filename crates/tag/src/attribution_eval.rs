@@ -31,33 +31,10 @@ pub struct LabelledQuote {
     pub speakers: Vec<String>,
 }
 
-/// One labelled line of either sample: story id, the words it is found by,
-/// and the accepted answers (empty for `-`).
-type Row = (String, String, Vec<String>);
-
-/// Reads `id<TAB>words<TAB>answers` lines (answers split by `|`, `-` for
-/// none); `#` lines are comments.
-fn read_rows(input: impl BufRead) -> Result<Vec<Row>, TagError> {
-    crate::eval::read_labelled(input, |cols| {
-        let [id, words, answers] = cols[..] else {
-            return Err(format!("{} columns, not 3", cols.len()));
-        };
-        if id.trim().is_empty() || words.trim().is_empty() {
-            return Err("no story id or no words to find".into());
-        }
-        let answers = match answers.trim() {
-            "-" => Vec::new(),
-            "" => return Err("no third column (write - for none)".into()),
-            a => a.split('|').map(|s| s.trim().to_string()).collect(),
-        };
-        Ok((id.trim().to_string(), words.to_string(), answers))
-    })
-}
-
 /// Reads the quote sample: `id<TAB>opening words<TAB>speaker` per line
 /// (speaker alternatives split by `|`, `-` for none).
 pub fn read_quote_sample(input: impl BufRead) -> Result<Vec<LabelledQuote>, TagError> {
-    Ok(read_rows(input)?
+    Ok(crate::eval::read_answer_rows(input, |a| Ok(a.to_string()))?
         .into_iter()
         .map(|(id, opening, speakers)| LabelledQuote {
             id,
@@ -92,8 +69,8 @@ pub struct QuoteError {
     pub given: Option<String>,
 }
 
-/// Counts of (item, label) pairs over a labelled sample: what the quote
-/// and the figure scores have in common.
+/// Counts of (item, label) pairs over a labelled sample: what the quote,
+/// the figure and the place (`crate::place_eval`) scores have in common.
 #[derive(Debug, Clone, Default)]
 pub struct PairCounts {
     /// Labelled stories read.
@@ -122,15 +99,16 @@ impl PairCounts {
         ratio(self.correct, self.gold_pairs)
     }
 
-    /// The stories of `ids` (in order, repeats next to each other taken
-    /// once) found in `corpus` (id, headline, body), counted as scored;
-    /// the ids not found are listed as missing.
-    fn stories_of<'c>(
+    /// The stories of `ids` (in order, each taken once, as its labels are
+    /// all scored with it) found in `corpus` (id, headline, body), counted
+    /// as scored; the ids not found are listed as missing.
+    pub(crate) fn stories_of<'c>(
         &mut self,
         mut ids: Vec<&str>,
         corpus: &'c [(String, String, String)],
     ) -> Vec<(&'c str, &'c str, &'c str)> {
-        ids.dedup();
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(*id));
         let mut found = Vec::new();
         for id in ids {
             match corpus.iter().find(|(c, _, _)| c == id) {
@@ -146,7 +124,12 @@ impl PairCounts {
 
     /// Two lines: the pairs scored (`pairs` names them) and how many
     /// labelled items were `found` at all.
-    fn describe(&self, f: &mut fmt::Formatter<'_>, pairs: &str, found: &str) -> fmt::Result {
+    pub(crate) fn describe(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        pairs: &str,
+        found: &str,
+    ) -> fmt::Result {
         writeln!(
             f,
             "{pairs}: gold {}, given {}, correct {} | P {:.3} R {:.3}",
@@ -273,7 +256,7 @@ pub const FIGURE_PARAGRAPHS: usize = 3;
 /// text order (alternatives split by `|`, `-` for a number that may be taken
 /// or left).
 pub fn read_figure_sample(input: impl BufRead) -> Result<Vec<LabelledFigure>, TagError> {
-    Ok(read_rows(input)?
+    Ok(crate::eval::read_answer_rows(input, |a| Ok(a.to_string()))?
         .into_iter()
         .map(|(id, number, what)| LabelledFigure { id, number, what })
         .collect())

@@ -344,6 +344,35 @@ pub(crate) fn read_labelled<T>(
     Ok(out)
 }
 
+/// One labelled line of the quote, figure or place sample: story id, the
+/// words it is found by, and the accepted answers (empty for `-`).
+pub(crate) type AnswerRow<A> = (String, String, Vec<A>);
+
+/// Reads `id<TAB>words<TAB>answers` lines (answers split by `|`, `-` for
+/// none, each read by `answer`); `#` lines are comments.
+pub(crate) fn read_answer_rows<A>(
+    input: impl BufRead,
+    answer: impl Fn(&str) -> Result<A, String>,
+) -> Result<Vec<AnswerRow<A>>, TagError> {
+    read_labelled(input, |cols| {
+        let [id, words, answers] = cols[..] else {
+            return Err(format!("{} columns, not 3", cols.len()));
+        };
+        if id.trim().is_empty() || words.trim().is_empty() {
+            return Err("no story id or no words to find".into());
+        }
+        let answers = match answers.trim() {
+            "-" => Vec::new(),
+            "" => return Err("no third column (write - for none)".into()),
+            a => a
+                .split('|')
+                .map(|s| answer(s.trim()))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok((id.trim().to_string(), words.to_string(), answers))
+    })
+}
+
 /// One span the tagger got wrong in a gold document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpanError {

@@ -22,6 +22,7 @@ mod jsonl;
 mod language;
 mod people;
 mod perceptron;
+pub mod place_eval;
 mod places;
 mod quotes;
 mod token;
