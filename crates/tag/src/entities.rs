@@ -7,7 +7,7 @@ use crate::annotations::{Entity, EntityType};
 use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, kind, slug};
 use crate::perceptron::{Model, is_begin, tag_type};
-use crate::places::{Dateline, PlaceContext, strip_article};
+use crate::places::{Dateline, PlaceContext, division_abbreviation, strip_article};
 
 /// Words that may sit inside a title run before a name without being titles
 /// themselves: "Foreign Minister", "Vice President", "former Prime Minister".
@@ -240,6 +240,7 @@ impl EntityTagger<'_> {
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
+        places_before_their_division(view, &mut spans);
         drop_currency_codes(view, &mut spans);
         drop_quantities(view, &mut spans);
         drop_named_storms(view, &mut spans);
@@ -1743,6 +1744,62 @@ fn strip_title_domains(view: &DocView, spans: &mut [Span], roles: &mut HashMap<u
         s.first = first;
         s.type_id = PERSON;
     }
+}
+
+/// "Kamloops, B.C.", "Toowoomba, Qld", "Springfield, Ill.": a name before a
+/// comma and a state's or province's abbreviation is a place in it, whatever
+/// the model made of either (it took Kamloops for a person and B.C. for an
+/// organisation). Two-letter postal codes ("OR", "IN") are words too often to
+/// count here.
+fn places_before_their_division(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let mut added = Vec::new();
+    for comma in 1..n.saturating_sub(1) {
+        let abbreviation = view.word(comma + 1);
+        if view.word(comma) != ","
+            || !(abbreviation.contains('.') || abbreviation.len() > 2)
+            || !abbreviation.starts_with(|c: char| c.is_uppercase())
+            || division_abbreviation(abbreviation).is_none()
+        {
+            continue;
+        }
+        let mut placed = false;
+        for s in spans.iter_mut() {
+            if s.first == comma + 1 && s.end == comma + 2 {
+                s.type_id = LOC;
+            } else if s.end == comma && !(s.type_id == ORG && has_org_word(view, s.first, s.end)) {
+                s.type_id = LOC;
+                placed = true;
+            }
+        }
+        if !spans
+            .iter()
+            .any(|s| s.first <= comma + 1 && comma + 1 < s.end)
+        {
+            added.push(Span {
+                first: comma + 1,
+                end: comma + 2,
+                type_id: LOC,
+                from_rule: true,
+            });
+        }
+        let before = comma - 1;
+        if !placed
+            && !spans.iter().any(|s| s.first <= before && before < s.end)
+            && view.is_capitalized(before)
+            && !view.sent_start[before]
+            && !view.lower_is_common(before)
+        {
+            added.push(Span {
+                first: before,
+                end: comma,
+                type_id: LOC,
+                from_rule: true,
+            });
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
 }
 
 /// Lowercase particles that join the parts of a person's or a place's name

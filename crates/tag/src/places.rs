@@ -273,8 +273,8 @@ impl Gazetteer {
         dateline: bool,
     ) {
         let Some(found) = self.find_place(&e.text) else {
-            // "Ill.", "Calif.": a US state as datelines abbreviate it.
-            if us_state_abbreviation(&e.text).is_some()
+            // "Ill.", "Calif.", "B.C.": a state or province as datelines abbreviate it.
+            if division_abbreviation(&e.text).is_some()
                 && let Some(state) = self.qualifier_place(&e.text)
             {
                 self.fill_place(e, state);
@@ -316,15 +316,17 @@ impl Gazetteer {
 
     /// The state or country named by a qualifier ("Texas", "Chile", "Calif.").
     pub fn qualifier_place(&self, written: &str) -> Option<&Place> {
-        let abbreviated = us_state_abbreviation(written);
-        let found = self.find_place(abbreviated.unwrap_or(written))?;
+        let abbreviated = division_abbreviation(written);
+        let found = self.find_place(abbreviated.map_or(written, |(_, name)| name))?;
         found
             .entry
             .places
             .iter()
             .map(|&i| &self.places[i as usize])
             .filter(|p| match abbreviated {
-                Some(_) => p.kind == PlaceKind::State,
+                Some((country, _)) => {
+                    matches!(p.kind, PlaceKind::State | PlaceKind::Province) && p.country == country
+                }
                 None => matches!(
                     p.kind,
                     PlaceKind::Country | PlaceKind::State | PlaceKind::Province
@@ -354,6 +356,39 @@ pub(crate) fn strip_article(s: &str) -> &str {
     s.strip_prefix("the ")
         .or_else(|| s.strip_prefix("The "))
         .unwrap_or(s)
+}
+
+/// AP-style and postal abbreviations of US states, Canadian provinces and
+/// territories, and the Australian states that have one of their own, as
+/// datelines and "Kamloops, B.C." write them: (country, state or province).
+pub(crate) fn division_abbreviation(s: &str) -> Option<(&'static str, &'static str)> {
+    const OTHERS: &[(&str, &str, &str, &str)] = &[
+        ("B.C.", "BC", "CA", "British Columbia"),
+        ("Alta.", "AB", "CA", "Alberta"),
+        ("Sask.", "SK", "CA", "Saskatchewan"),
+        ("Man.", "MB", "CA", "Manitoba"),
+        ("Ont.", "ON", "CA", "Ontario"),
+        ("Que.", "QC", "CA", "Quebec"),
+        ("N.B.", "NB", "CA", "New Brunswick"),
+        ("N.S.", "NS", "CA", "Nova Scotia"),
+        ("P.E.I.", "PE", "CA", "Prince Edward Island"),
+        ("Nfld.", "NL", "CA", "Newfoundland and Labrador"),
+        ("Y.T.", "YT", "CA", "Yukon"),
+        ("N.W.T.", "NT", "CA", "Northwest Territories"),
+        ("", "NSW", "AU", "New South Wales"),
+        ("Qld.", "QLD", "AU", "Queensland"),
+        ("Tas.", "TAS", "AU", "Tasmania"),
+    ];
+    if let Some(state) = us_state_abbreviation(s) {
+        return Some(("US", state));
+    }
+    // Only as written, with the full stop: "Man", "Que" and "Alta" are words.
+    OTHERS
+        .iter()
+        .find(|(ap, postal, _, _)| {
+            *ap == s || *postal == s || postal.len() > 2 && postal.eq_ignore_ascii_case(s)
+        })
+        .map(|(_, _, country, name)| (*country, *name))
 }
 
 /// AP-style and postal abbreviations of US states, as datelines write them.
@@ -473,5 +508,16 @@ mod tests {
         assert_eq!(us_state_abbreviation("Calif."), Some("California"));
         assert_eq!(us_state_abbreviation("TX"), Some("Texas"));
         assert_eq!(us_state_abbreviation("Chile"), None);
+        assert_eq!(division_abbreviation("Ill."), Some(("US", "Illinois")));
+        assert_eq!(
+            division_abbreviation("B.C."),
+            Some(("CA", "British Columbia"))
+        );
+        assert_eq!(
+            division_abbreviation("NSW"),
+            Some(("AU", "New South Wales"))
+        );
+        assert_eq!(division_abbreviation("Qld"), Some(("AU", "Queensland")));
+        assert_eq!(division_abbreviation("Man"), None);
     }
 }

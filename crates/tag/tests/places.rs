@@ -349,3 +349,49 @@ fn people_with_given_names_unseen_in_training_are_no_places() {
         );
     }
 }
+
+/// "Kamloops, B.C.": the abbreviation of a state or province after a town is
+/// that state or province on the map, and the town is a place in its country,
+/// for US states, Canadian provinces and Australian states alike.
+#[test]
+fn state_and_province_abbreviations_after_a_town_are_places() {
+    for (text, town, abbreviation, division, country) in [
+        (
+            "Police in Kamloops, B.C., said a child found drugs in a playground.",
+            "Kamloops",
+            "B.C.",
+            "British Columbia",
+            "CA",
+        ),
+        (
+            "Residents of Halifax, N.S. were told to stay home.",
+            "Halifax",
+            "N.S.",
+            "Nova Scotia",
+            "CA",
+        ),
+        (
+            "The flood reached Toowoomba, Qld on Monday.",
+            "Toowoomba",
+            "Qld",
+            "Queensland",
+            "AU",
+        ),
+        (
+            "He was born in Peoria, Ill., in 1950.",
+            "Peoria",
+            "Ill",
+            "Illinois",
+            "US",
+        ),
+    ] {
+        let d = resolved(text, abbreviation);
+        assert_eq!(
+            (d.canonical.as_str(), d.country.as_deref()),
+            (division, Some(country)),
+            "{text}"
+        );
+        let t = resolved(text, town);
+        assert_eq!(t.country.as_deref(), Some(country), "{text}");
+    }
+}
