@@ -9,7 +9,7 @@
 //! ODbL, so it is kept in a file of its own) and `lexicon.tsv.gz` (organisation names
 //! and first names seen in the training annotations).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -1137,12 +1137,14 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
     let mut out =
         String::from("kind\tgeonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\taliases\n");
     let mut capitals: HashMap<String, String> = HashMap::new();
+    let mut capital_names: HashSet<(String, String)> = HashSet::new();
     for line in read("countries.tsv")?.iter().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 17 {
             continue;
         }
         capitals.insert(f[6].to_string(), f[0].to_string());
+        capital_names.insert((f[0].to_string(), f[5].to_string()));
         out.push_str(&format!(
             "C\t{}\t{}\t{}\t\t{}\t{}\t{}\t\n",
             f[16], f[4], f[0], f[7], f[8], f[10]
@@ -1159,11 +1161,32 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         ));
     }
     // Cities of 15,000+ people are found in text; towns of 5,000+ only resolve names.
-    let big: std::collections::HashSet<String> = read("cities15000.tsv.gz")?
+    let big_rows = read("cities15000.tsv.gz")?;
+    let big: HashSet<String> = big_rows
         .iter()
         .skip(1)
         .filter_map(|l| l.split('\t').next().map(str::to_string))
         .collect();
+    // The capital is the city of the capital's name where the country has one:
+    // the file's capital id was looked up by name, and for India's "New Delhi"
+    // it found Delhi, which lists New Delhi among its other names.
+    let named_capitals: HashSet<&str> = big_rows
+        .iter()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let named =
+                f.len() > 4 && capital_names.contains(&(f[4].to_string(), f[1].to_string()));
+            named.then(|| f[4])
+        })
+        .collect();
+    let is_capital = |f: &[&str]| {
+        if named_capitals.contains(f[4]) {
+            capital_names.contains(&(f[4].to_string(), f[1].to_string()))
+        } else {
+            capitals.contains_key(f[0])
+        }
+    };
     let mut state_pop: HashMap<String, u64> = HashMap::new();
     let mut city_rows = String::new();
     for line in read("cities5000.tsv.gz")?.iter().skip(1) {
@@ -1174,7 +1197,7 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
         let pop: u64 = f[6].parse().unwrap_or(0);
         let kind = if !big.contains(f[0]) {
             "W"
-        } else if capitals.contains_key(f[0]) {
+        } else if is_capital(&f) {
             "P"
         } else {
             "T"

@@ -395,3 +395,16 @@ fn state_and_province_abbreviations_after_a_town_are_places() {
         assert_eq!(t.country.as_deref(), Some(country), "{text}");
     }
 }
+
+/// A capital is the city of the capital's name: "New Delhi" was Delhi, which
+/// GeoNames lists with New Delhi among its other names (and whose id the
+/// countries file gives as India's capital).
+#[test]
+fn a_capital_is_the_city_of_its_own_name() {
+    let text = "A fire in a hotel in New Delhi killed 17 people, and Delhi's fire service said the blaze spread fast.";
+    let capital = resolved(text, "New Delhi");
+    let city = resolved(text, "Delhi");
+    assert_eq!(capital.canonical, "New Delhi", "{capital:?}");
+    assert_eq!(capital.country.as_deref(), Some("IN"));
+    assert_ne!(capital.id, city.id, "{capital:?} {city:?}");
+}
