@@ -241,6 +241,7 @@ impl EntityTagger<'_> {
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
         places_before_their_division(view, &mut spans);
+        self.towns_before_their_region(view, &mut spans);
         drop_currency_codes(view, &mut spans);
         drop_quantities(view, &mut spans);
         drop_named_storms(view, &mut spans);
@@ -429,6 +430,30 @@ impl EntityTagger<'_> {
         spans.retain(|s| !added.iter().any(|a| s.first < a.end && a.first < s.end));
         spans.extend(added);
         spans.sort_by_key(|s| s.first);
+    }
+
+    /// "Allen, Texas", "Kamloops, British Columbia": a name before a comma and
+    /// the state, province or country it names a town of is that town, where
+    /// the model took it for a person (Allen is a given name) or anything else.
+    fn towns_before_their_region(&self, view: &DocView, spans: &mut [Span]) {
+        for k in 1..spans.len() {
+            let (a, b) = (spans[k - 1], spans[k]);
+            if a.type_id == LOC
+                || b.type_id != LOC
+                || b.first != a.end + 1
+                || view.word(a.end) != ","
+                || a.type_id == ORG && has_org_word(view, a.first, a.end)
+                || a.first > 0 && is_title(view, a.first - 1)
+            {
+                continue;
+            }
+            if self
+                .gazetteer
+                .is_town_in(span_text(view, &a), span_text(view, &b))
+            {
+                spans[k - 1].type_id = LOC;
+            }
+        }
     }
 
     /// "Ford Australia", "Orange Polska", "Air France": a name followed by a country

@@ -342,6 +342,21 @@ impl Gazetteer {
     }
 }
 
+impl Gazetteer {
+    /// Whether the gazetteer knows a city or town written `name` in the state,
+    /// province or country named by `qualifier` ("Allen" in "Texas").
+    pub fn is_town_in(&self, name: &str, qualifier: &str) -> bool {
+        let (Some(found), Some(q)) = (self.find_place(name), self.qualifier_place(qualifier))
+        else {
+            return false;
+        };
+        found.entry.places.iter().any(|&i| {
+            let p = &self.places[i as usize];
+            matches!(p.kind, PlaceKind::City | PlaceKind::Town) && lies_in(p, q)
+        })
+    }
+}
+
 /// Whether place `p` lies in `q` (a country, or a US state).
 fn lies_in(p: &Place, q: &Place) -> bool {
     match q.kind {

@@ -408,3 +408,38 @@ fn a_capital_is_the_city_of_its_own_name() {
     assert_eq!(capital.country.as_deref(), Some("IN"));
     assert_ne!(capital.id, city.id, "{capital:?} {city:?}");
 }
+
+/// "from Allen, Texas": a name before a comma and the state, province or
+/// country the gazetteer knows a town of that name in is the town, though the
+/// model took it for a person (Allen is a given name too); a titled person
+/// before a state ("Mr Allen, Texas governor") stays a person.
+#[test]
+fn a_town_before_its_state_or_country_is_that_town() {
+    for (text, town, country) in [
+        (
+            "Officials identified the suspect as 21-year-old Patrick Crusius of Allen, Texas, near the city of Dallas.",
+            "Allen",
+            "US",
+        ),
+        (
+            "A mother called the police in Kamloops, British Columbia (B.C.), Canada on Sunday.",
+            "Kamloops",
+            "CA",
+        ),
+        (
+            "The border crossing between El Paso and Ciudad Juárez, Mexico, is separated by the Rio Grande.",
+            "Ciudad Juárez",
+            "MX",
+        ),
+        (
+            "Students compete in the second Neurosurgery Olympiad in Tyumen, Russia.",
+            "Tyumen",
+            "RU",
+        ),
+    ] {
+        let t = resolved(text, town);
+        assert_eq!(t.country.as_deref(), Some(country), "{text}: {t:?}");
+    }
+    let tags = tagger().tag("Mr Allen, Texas governor, said he would not run again.");
+    assert!(place(&tags, "Allen").is_none(), "{:?}", tags.entities);
+}
