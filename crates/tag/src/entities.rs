@@ -1175,8 +1175,6 @@ const ORG_WORDS: &[&str] = &[
     "team",
 ];
 
-/// Words that open a sentence before a name without being part of it: "Unlike
-/// Chrysler, Ford …", "Despite Smith's objections …".
 /// Plural words for the people or holdings of an organisation or place, which
 /// the model sometimes takes into the name after them with "of".
 const PARTS_OF: &[&str] = &[
@@ -1213,6 +1211,8 @@ const PARTS_OF: &[&str] = &[
     "none",
 ];
 
+/// Words that open a sentence before a name without being part of it: "Unlike
+/// Chrysler, Ford …", "Despite Smith's objections …".
 const SENTENCE_OPENERS: &[&str] = &[
     "unlike",
     "like",

@@ -1137,14 +1137,14 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
     let mut out =
         String::from("kind\tgeonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\taliases\n");
     let mut capitals: HashMap<String, String> = HashMap::new();
-    let mut capital_names: HashSet<(String, String)> = HashSet::new();
+    let mut capital_names: HashMap<String, String> = HashMap::new();
     for line in read("countries.tsv")?.iter().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 17 {
             continue;
         }
         capitals.insert(f[6].to_string(), f[0].to_string());
-        capital_names.insert((f[0].to_string(), f[5].to_string()));
+        capital_names.insert(f[0].to_string(), f[5].to_string());
         out.push_str(&format!(
             "C\t{}\t{}\t{}\t\t{}\t{}\t{}\t\n",
             f[16], f[4], f[0], f[7], f[8], f[10]
@@ -1170,22 +1170,18 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
     // The capital is the city of the capital's name where the country has one:
     // the file's capital id was looked up by name, and for India's "New Delhi"
     // it found Delhi, which lists New Delhi among its other names.
+    let named_like_capital = |f: &[&str]| capital_names.get(f[4]).is_some_and(|name| name == f[1]);
     let named_capitals: HashSet<&str> = big_rows
         .iter()
         .skip(1)
         .filter_map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
-            let named =
-                f.len() > 4 && capital_names.contains(&(f[4].to_string(), f[1].to_string()));
-            named.then(|| f[4])
+            (f.len() > 4 && named_like_capital(&f)).then(|| f[4])
         })
         .collect();
-    let is_capital = |f: &[&str]| {
-        if named_capitals.contains(f[4]) {
-            capital_names.contains(&(f[4].to_string(), f[1].to_string()))
-        } else {
-            capitals.contains_key(f[0])
-        }
+    let is_capital = |f: &[&str]| match named_capitals.contains(f[4]) {
+        true => named_like_capital(f),
+        false => capitals.contains_key(f[0]),
     };
     let mut state_pop: HashMap<String, u64> = HashMap::new();
     let mut city_rows = String::new();

@@ -340,9 +340,7 @@ impl Gazetteer {
         self.lookup(strip_article(name))
             .is_some_and(|e| e.has(kind::CELESTIAL))
     }
-}
 
-impl Gazetteer {
     /// Whether the gazetteer knows a city or town written `name` in the state,
     /// province or country named by `qualifier` ("Allen" in "Texas").
     pub fn is_town_in(&self, name: &str, qualifier: &str) -> bool {

@@ -58,9 +58,9 @@ pub fn build_data(
     let mut texts: Vec<&str> = news.iter().map(String::as_str).collect();
     texts.extend(usable(docs).iter().map(|d| d.text.as_str()));
     Ok(DataFiles {
-        lexicon: lexicon_file(docs, given_names)?,
         places,
         country_names,
+        lexicon: lexicon_file(docs, given_names)?,
         topics,
         clusters: clusters::learn_file(&texts, cluster_options)?,
     })
