@@ -11,6 +11,8 @@ use crate::gazetteer::{Gazetteer, NameEntry, Place, PlaceKind, fold_ascii, kind,
 /// Why a place mention has no point on the map.
 pub(crate) const NOT_IN_GAZETTEER: &str = "not in the gazetteer";
 pub(crate) const VAGUE_REGION: &str = "a region spanning several countries, not one point";
+pub(crate) const CONTINENT: &str = "a continent, not one point on the map";
+pub(crate) const NO_POINT: &str = "the gazetteer has no point for it";
 
 /// Words before a place name that name a part of it: "Southern Poland" is in Poland.
 const DIRECTIONS: &[&str] = &[
@@ -200,6 +202,16 @@ impl Gazetteer {
                     s -= 3.0;
                 }
                 s += match p.kind {
+                    // Antarctica is a continent and a country (AQ): the
+                    // country has a point on the map.
+                    PlaceKind::Continent
+                        if places.iter().any(|c| {
+                            c.kind == PlaceKind::Country
+                                && fold_ascii(&c.name) == fold_ascii(&p.name)
+                        }) =>
+                    {
+                        -20.0
+                    }
                     PlaceKind::Country | PlaceKind::Continent => 3.0,
                     PlaceKind::State => 0.5,
                     PlaceKind::Province => -1.0,
@@ -255,12 +267,21 @@ impl Gazetteer {
     /// Fills a mention with what the gazetteer knows of a place.
     pub fn fill_place(&self, e: &mut Entity, p: &Place) {
         e.canonical = p.name.clone();
-        e.lat = p.lat;
-        e.lon = p.lon;
+        // A dot at a continent's middle would file a story about Africa in
+        // Chad: the mention keeps its name and id (GEO, facets, `place:`)
+        // but no point.
+        let point = p.kind != PlaceKind::Continent;
+        e.lat = p.lat.filter(|_| point);
+        e.lon = p.lon.filter(|_| point);
         e.country = (!p.country.is_empty()).then(|| p.country.clone());
         e.geonames_id = p.geonames_id;
         e.id = p.id();
-        e.unresolved = (p.lat.is_none() && p.country.is_empty()).then(|| VAGUE_REGION.to_string());
+        e.unresolved = match (e.lat.zip(e.lon), p.kind) {
+            (Some(_), _) => None,
+            (None, PlaceKind::Continent) => Some(CONTINENT.to_string()),
+            (None, _) if p.country.is_empty() => Some(VAGUE_REGION.to_string()),
+            (None, _) => Some(NO_POINT.to_string()),
+        };
     }
 
     /// Resolves a place mention (LOC) in context, or a demonym (NORP). A name the

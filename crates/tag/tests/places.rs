@@ -271,6 +271,24 @@ fn celestial_bodies_and_vague_regions_are_not_points_on_the_map() {
     let tags = tagger().tag("Tensions rose across the Middle East after the strike.");
     let me = place(&tags, "Middle East").expect("region found");
     assert!(me.lat.is_none() && me.unresolved.is_some(), "{me:?}");
+    // A continent is a place a reader can follow (GEO, facets) but no point:
+    // its middle is some country's land.
+    let tags = tagger().tag(
+        "Ministers from Europe, Asia and South America met in Geneva. \
+         Scientists in Antarctica reported the first cases.",
+    );
+    for continent in ["Europe", "Asia", "South America"] {
+        let c = place(&tags, continent).unwrap_or_else(|| panic!("{continent} not found"));
+        assert!(
+            c.lat.is_none() && c.lon.is_none() && c.unresolved.is_some(),
+            "{c:?}"
+        );
+        assert_eq!(c.canonical, continent);
+    }
+    // Antarctica is a continent and a country too (AQ), and on the map.
+    let aq = place(&tags, "Antarctica").expect("Antarctica found");
+    assert_eq!(aq.country.as_deref(), Some("AQ"), "{aq:?}");
+    assert!(aq.lat.is_some(), "{aq:?}");
 }
 
 #[test]
