@@ -364,16 +364,22 @@ impl Features {
             w.1 = 1.0 + w.1.ln();
         }
 
-        let (signature, shingles) = minhash(content);
+        // One reading of the whole text serves the exact key (every word)
+        // and the shingles (the first MAX_SHINGLE_WORDS).
         let mut exact = FxHasher::default();
         content
             .source
             .as_deref()
             .map(newsterm_query::normalize_keyword)
             .hash(&mut exact);
+        let mut word_hashes = Vec::new();
         for token in tokenize(&content.tagging_text()) {
             token.text.hash(&mut exact);
+            if word_hashes.len() < MAX_SHINGLE_WORDS {
+                word_hashes.push(hash64(&token.text));
+            }
         }
+        let (signature, shingles) = minhash(word_hashes);
         let (names, people) = names_of(tags);
         Features {
             words: merged,
@@ -475,14 +481,9 @@ fn multipliers() -> &'static [u64; SIGNATURE_LEN] {
     })
 }
 
-/// The MinHash of the headline and body's four-word shingles, and how
-/// many distinct shingles there were.
-fn minhash(content: &StoryContent) -> (Signature, u32) {
-    let text = content.tagging_text();
-    let words: Vec<u64> = tokenize(&text)
-        .take(MAX_SHINGLE_WORDS)
-        .map(|t| hash64(&t.text))
-        .collect();
+/// The MinHash of the four-word shingles of a text's words (given as
+/// their hashes), and how many distinct shingles there were.
+fn minhash(words: Vec<u64>) -> (Signature, u32) {
     let mut shingles: Vec<u64> = if words.len() < SHINGLE_WORDS {
         words
     } else {

@@ -325,9 +325,9 @@ pub struct MentionTrend {
 
 /// The distinct (kind, name, detail) mentions of a story's tags, which the
 /// facets count.
-fn mentions(tags: &Tags) -> Vec<(MentionKind, String, Option<String>)> {
+fn mentions(tags: &Tags) -> Vec<(MentionKind, &str, Option<&str>)> {
     use newsterm_story::tags::EntityType;
-    let mut out: Vec<(MentionKind, String, Option<String>)> = Vec::new();
+    let mut out: Vec<(MentionKind, &str, Option<&str>)> = Vec::new();
     for e in &tags.entities {
         let kind = match e.kind {
             EntityType::Person => MentionKind::Person,
@@ -335,7 +335,7 @@ fn mentions(tags: &Tags) -> Vec<(MentionKind, String, Option<String>)> {
             EntityType::Loc | EntityType::Norp => MentionKind::Place,
         };
         if !out.iter().any(|(k, n, _)| *k == kind && *n == e.canonical) {
-            out.push((kind, e.canonical.clone(), e.country.clone()));
+            out.push((kind, &e.canonical, e.country.as_deref()));
         }
     }
     for t in &tags.topics {
@@ -343,50 +343,47 @@ fn mentions(tags: &Tags) -> Vec<(MentionKind, String, Option<String>)> {
             .iter()
             .any(|(k, n, _)| *k == MentionKind::Topic && *n == t.code)
         {
-            out.push((MentionKind::Topic, t.code.clone(), Some(t.label.clone())));
+            out.push((MentionKind::Topic, &t.code, Some(&t.label)));
         }
     }
     out
 }
 
+/// Replaces the facet mentions of story `id` with those of `tags`. A new
+/// story (`first`) has none to take out.
 fn replace_mentions(
     tx: &rusqlite::Connection,
     id: &str,
     published: OffsetDateTime,
     tags: &Tags,
+    first: bool,
 ) -> Result<(), StoreError> {
-    drop_mentions(tx, id)?;
-    let rows: Vec<(&str, String, Option<String>)> = mentions(tags)
-        .into_iter()
-        .map(|(kind, name, detail)| (kind.as_str(), name, detail))
-        .collect();
-    if rows.is_empty() {
-        return Ok(());
+    if !first {
+        drop_mentions(tx, id)?;
     }
-    // One statement for all of the story's rows, and one for their totals:
-    // per row, each statement kept its own statement journal and ran its
-    // own upsert (a quarter of the writer's time in a tagged import).
-    let rows = serde_json::to_string(&rows)
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    tx.prepare_cached(
+    // A row a statement, each a prepared single-row insert: SQLite keeps no
+    // statement journal for those, where one statement for all the rows
+    // (from a JSON array) kept one and cost the JSON's writing and reading.
+    let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO mentions (story_id, kind, name, detail, published)
-         SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                json_extract(value, '$[2]'), ?2
-         FROM json_each(?3)",
-    )?
-    .execute(params![id, published.unix_timestamp(), rows])?;
-    // From the table rather than the tags, so that the totals count exactly
-    // the rows stored. The detail kept is the greatest seen, as in
-    // migration 3.
-    tx.prepare_cached(
-        "INSERT INTO mention_totals (kind, name, detail, stories)
-         SELECT kind, name, detail, 1 FROM mentions WHERE story_id = ?1
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    // The detail kept is the greatest seen, as in migration 3. Only rows
+    // stored are counted, so the totals count exactly the table's rows.
+    let mut count = tx.prepare_cached(
+        "INSERT INTO mention_totals (kind, name, detail, stories) VALUES (?1, ?2, ?3, 1)
          ON CONFLICT (kind, name) DO UPDATE SET
              stories = stories + 1,
              detail = CASE WHEN detail IS NULL OR excluded.detail > detail
                            THEN COALESCE(excluded.detail, detail) ELSE detail END",
-    )?
-    .execute([id])?;
+    )?;
+    let published = published.unix_timestamp();
+    for (kind, name, detail) in mentions(tags) {
+        let kind = kind.as_str();
+        if insert.execute(params![id, kind, name, detail, published])? == 1 {
+            count.execute(params![kind, name, detail])?;
+        }
+    }
     Ok(())
 }
 
@@ -807,7 +804,13 @@ impl Writer {
                     // A withdrawn story is counted in no facet.
                     drop_mentions(&tx, &id_text)?;
                 } else {
-                    replace_mentions(&tx, &id_text, rev.content.published, &rev.tags)?;
+                    replace_mentions(
+                        &tx,
+                        &id_text,
+                        rev.content.published,
+                        &rev.tags,
+                        revision == 1,
+                    )?;
                 }
                 results.push(Ok(Placement::Stored(Story {
                     id: rev.id,
@@ -873,7 +876,7 @@ impl Writer {
             params![story.tags.version, id, story.seq as i64],
         )? == 1;
         if latest {
-            replace_mentions(&tx, &id, story.content.published, &story.tags)?;
+            replace_mentions(&tx, &id, story.content.published, &story.tags, false)?;
         }
         tx.commit()?;
         Ok(())
