@@ -933,6 +933,7 @@ impl EntityTagger<'_> {
             }
             out.push(e);
         }
+        link_short_company_names(&mut out);
         out
     }
 
@@ -961,9 +962,62 @@ impl EntityTagger<'_> {
 /// Legal forms that the same company is named with and without: "Apple Inc."
 /// and "Apple" are one organisation.
 const LEGAL_SUFFIXES: &[&str] = &[
-    "Inc.", "Inc", "Corp.", "Corp", "Co.", "Ltd.", "Ltd", "plc", "PLC", "Plc", "LLC", "AG", "SA",
-    "S.A.", "NV", "N.V.", "GmbH", "SE",
+    "Inc.", "Inc", "Corp.", "Corp", "Co.", "Ltd.", "Ltd", "Limited", "plc", "PLC", "Plc", "LLC",
+    "LLP", "AG", "SA", "S.A.", "NV", "N.V.", "BV", "B.V.", "GmbH", "SE", "A/S", "ASA", "AB", "Oyj",
+    "SpA", "S.p.A.", "Bhd", "PJSC",
 ];
+
+/// Words a company's full name ends with that its short form leaves out:
+/// "Salling Group" is "Salling" further on, "General Motors Corporation"
+/// "General Motors".
+const COMPANY_WORDS: &[&str] = &[
+    "Group",
+    "Holding",
+    "Holdings",
+    "Corporation",
+    "Company",
+    "Companies",
+    "Incorporated",
+    "Enterprises",
+    "Industries",
+];
+
+/// One organisation, one name: a company named in full ("Salling Group",
+/// "General Motors Corporation") and by its first words ("Salling",
+/// "General Motors") in the same story is one organisation, under the short
+/// name, which is how other stories most often name it. Only a full name
+/// ending in a word such as "Group" or "Corporation" counts ("Netto" stays
+/// apart from "Netto Poland", a part of it).
+fn link_short_company_names(entities: &mut [Entity]) {
+    let orgs: HashSet<&str> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Org)
+        .map(|e| e.canonical.as_str())
+        .collect();
+    let mut short_of: HashMap<String, String> = HashMap::new();
+    for &full in &orgs {
+        let Some((_, last)) = full.rsplit_once(' ') else {
+            continue;
+        };
+        if !COMPANY_WORDS.contains(&last) {
+            continue;
+        }
+        // The longest of its first words the story names it by.
+        let short = full
+            .rmatch_indices(' ')
+            .map(|(at, _)| &full[..at])
+            .find(|prefix| orgs.contains(prefix));
+        if let Some(short) = short {
+            short_of.insert(full.to_string(), short.to_string());
+        }
+    }
+    for e in entities.iter_mut().filter(|e| e.kind == EntityType::Org) {
+        if let Some(short) = short_of.get(&e.canonical) {
+            e.id = format!("org:{}", slug(short));
+            e.canonical = short.clone();
+        }
+    }
+}
 
 /// An organisation's name without its legal form ("Apple Inc." → "Apple"),
 /// unless nothing would be left.

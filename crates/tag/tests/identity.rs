@@ -47,6 +47,37 @@ fn a_company_with_and_without_its_legal_form_is_one_organisation() {
 }
 
 #[test]
+fn a_company_named_with_its_group_then_by_its_short_name_is_one_organisation() {
+    // A Nordic legal form is a legal form too, and the short name further on
+    // ("Orkla") is the company named in full before.
+    for (full, short) in [
+        ("Vestas Wind Systems A/S", "Vestas Wind Systems"),
+        ("Orkla Group ASA", "Orkla"),
+        ("Hafslund Holdings AB", "Hafslund"),
+        ("General Motors Corporation", "General Motors"),
+        ("Burberry Group", "Burberry"),
+    ] {
+        let text = format!(
+            "{full} agreed on Tuesday to buy 300 shops from a rival. {short} will pay \
+             2.1 billion euros for them, {short} said in a statement."
+        );
+        let orgs = ids(&text, EntityType::Org);
+        assert_eq!(orgs.len(), 1, "{full} / {short}: {orgs:?}");
+    }
+    // Under the id a story naming it by its short name alone gives it.
+    let text = "General Motors Corporation cut 2,000 jobs on Monday. General Motors said \
+                demand had fallen.";
+    let alone = "General Motors cut 2,000 jobs on Monday. It said demand had fallen.";
+    let (both, alone) = (ids(text, EntityType::Org), ids(alone, EntityType::Org));
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert_eq!(both, alone);
+    // A part of a company, named with its country, is not the company.
+    let text = "Netto said on Monday that Netto Poland would open 40 shops this year.";
+    let orgs = ids(text, EntityType::Org);
+    assert_eq!(orgs.len(), 2, "{orgs:?}");
+}
+
+#[test]
 fn an_organisation_with_an_abbreviated_country_or_body_in_its_name_is_one_organisation() {
     let written = [
         "The U.N. Security Council will meet on Friday.",
