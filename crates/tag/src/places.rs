@@ -306,11 +306,18 @@ impl Gazetteer {
             e.unresolved = Some(NOT_IN_GAZETTEER.to_string());
             return;
         };
-        if let Some((p, _)) = self.pick_place(&found, ctx, qualifier, dateline) {
-            self.fill_place(e, p);
-        } else if let Some(d) = found.entry.demonym_of {
-            e.kind = EntityType::Norp;
-            self.fill_place(e, &self.places[d as usize]);
+        let picked = self.pick_place(&found, ctx, qualifier, dateline);
+        // A demonym is a place only by that place's own name: "Thai" is
+        // also an old name of a Malaysian city, and means Thailand's.
+        let own_name = |p: &Place| fold_ascii(&p.name) == fold_ascii(&found.name);
+        match (picked, found.entry.demonym_of) {
+            (Some((p, _)), None) => self.fill_place(e, p),
+            (Some((p, _)), Some(_)) if own_name(p) => self.fill_place(e, p),
+            (_, Some(d)) => {
+                e.kind = EntityType::Norp;
+                self.fill_place(e, &self.places[d as usize]);
+            }
+            (None, None) => {}
         }
     }
 

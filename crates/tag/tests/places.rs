@@ -95,6 +95,23 @@ fn demonyms_count_as_their_country_with_the_same_id() {
     let id = |w: &str| place(&tags, w).map(|e| e.id.clone());
     assert_eq!(id("Russian"), id("Russia"));
     assert_eq!(id("Dutch"), id("Netherlands"));
+    // A demonym the country-name file also lists among the country's other
+    // names is still a demonym: "Thai officials" are no place.
+    let tags = tagger().tag(
+        "Thai officials met Togolese envoys in Bangkok. A Thai court later \
+         ruled on the case.",
+    );
+    for (demonym, country) in [("Thai", "TH"), ("Togolese", "TG")] {
+        let e = place(&tags, demonym).expect("demonym found");
+        assert_eq!(e.kind, EntityType::Norp, "{e:?}");
+        assert_eq!(e.country.as_deref(), Some(country));
+    }
+    // The Vatican is a demonym in that file too, and the state.
+    let e = resolved("The Vatican said the pope would travel in May.", "Vatican");
+    assert_eq!(
+        (e.kind, e.country.as_deref()),
+        (EntityType::Loc, Some("VA"))
+    );
 }
 
 #[test]
