@@ -7,7 +7,9 @@ use crate::annotations::{Entity, EntityType};
 use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, kind, slug};
 use crate::perceptron::{Model, is_begin, tag_type};
-use crate::places::{Dateline, PlaceContext, division_abbreviation, strip_article};
+use crate::places::{
+    Dateline, PlaceContext, division_abbreviation, is_designated_body, strip_article,
+};
 
 /// Words that may sit inside a title run before a name without being titles
 /// themselves: "Foreign Minister", "Vice President", "former Prime Minister".
@@ -294,6 +296,7 @@ impl EntityTagger<'_> {
         spans.retain(|s| {
             let text = span_text(view, s);
             !(matches!(s.type_id, LOC | MISC) && self.gazetteer.is_celestial(text)
+                || is_designated_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the

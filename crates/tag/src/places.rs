@@ -363,10 +363,12 @@ impl Gazetteer {
             .max_by_key(|p| (p.kind == PlaceKind::Country, p.population))
     }
 
-    /// Whether a name is a celestial body, not a place.
+    /// Whether a name is a celestial body, not a place: a planet, moon or
+    /// the like by name, a star named in its constellation ("AB Aurigae",
+    /// "Alpha Centauri") or a planet by its catalogue name ("K2-18b").
     pub fn is_celestial(&self, name: &str) -> bool {
-        self.lookup(strip_article(name))
-            .is_some_and(|e| e.has(kind::CELESTIAL))
+        let name = strip_article(name);
+        is_designated_body(name) || self.lookup(name).is_some_and(|e| e.has(kind::CELESTIAL))
     }
 
     /// Whether the gazetteer knows a city or town written `name` in the state,
@@ -525,6 +527,124 @@ pub(crate) fn parse_dateline(s: &str) -> Option<Dateline> {
         place: span(place)?,
         qualifier: qualifier.and_then(span),
     })
+}
+
+/// The Latin genitives of the constellations (the last word of those of two
+/// words), with which stars are named: "Alpha Centauri", "61 Cygni".
+const CONSTELLATION_GENITIVES: &[&str] = &[
+    "Andromedae",
+    "Antliae",
+    "Apodis",
+    "Aquarii",
+    "Aquilae",
+    "Arae",
+    "Arietis",
+    "Aurigae",
+    "Bootis",
+    "Caeli",
+    "Camelopardalis",
+    "Cancri",
+    "Venaticorum",
+    "Majoris",
+    "Minoris",
+    "Capricorni",
+    "Carinae",
+    "Cassiopeiae",
+    "Centauri",
+    "Cephei",
+    "Ceti",
+    "Chamaeleontis",
+    "Circini",
+    "Columbae",
+    "Berenices",
+    "Australis",
+    "Borealis",
+    "Corvi",
+    "Crateris",
+    "Crucis",
+    "Cygni",
+    "Delphini",
+    "Doradus",
+    "Draconis",
+    "Equulei",
+    "Eridani",
+    "Fornacis",
+    "Geminorum",
+    "Gruis",
+    "Herculis",
+    "Horologii",
+    "Hydrae",
+    "Hydri",
+    "Indi",
+    "Lacertae",
+    "Leonis",
+    "Leporis",
+    "Librae",
+    "Lupi",
+    "Lyncis",
+    "Lyrae",
+    "Mensae",
+    "Microscopii",
+    "Monocerotis",
+    "Muscae",
+    "Normae",
+    "Octantis",
+    "Ophiuchi",
+    "Orionis",
+    "Pavonis",
+    "Pegasi",
+    "Persei",
+    "Phoenicis",
+    "Pictoris",
+    "Piscium",
+    "Austrini",
+    "Puppis",
+    "Pyxidis",
+    "Reticuli",
+    "Sagittae",
+    "Sagittarii",
+    "Scorpii",
+    "Sculptoris",
+    "Scuti",
+    "Serpentis",
+    "Sextantis",
+    "Tauri",
+    "Telescopii",
+    "Trianguli",
+    "Tucanae",
+    "Velorum",
+    "Virginis",
+    "Volantis",
+    "Vulpeculae",
+];
+
+/// A star named in its constellation ("AB Aurigae", "Alpha Centauri") or a
+/// planet by its catalogue name ("K2-18b"): no place, person or
+/// organisation, whatever the look of the name.
+pub(crate) fn is_designated_body(name: &str) -> bool {
+    let in_constellation = name
+        .rsplit_once(' ')
+        .is_some_and(|(_, last)| CONSTELLATION_GENITIVES.contains(&last));
+    in_constellation || is_catalogued_planet(name)
+}
+
+/// A planet by its catalogue name: a survey or star's designation, a
+/// hyphen, a number and the planet's letter ("K2-18b", "Kepler-452b",
+/// "TRAPPIST-1e").
+fn is_catalogued_planet(name: &str) -> bool {
+    let Some((survey, rest)) = name.split_once('-') else {
+        return false;
+    };
+    let Some(number) = rest.strip_suffix(|c: char| ('b'..='h').contains(&c)) else {
+        return false;
+    };
+    survey
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && survey.chars().all(|c| c.is_ascii_alphanumeric())
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 #[cfg(test)]

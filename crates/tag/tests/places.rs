@@ -285,6 +285,21 @@ fn celestial_bodies_and_vague_regions_are_not_points_on_the_map() {
             tags.entities
         );
     }
+    // Stars are named in their constellation, planets of other stars by
+    // their catalogue names: none is a place.
+    let tags = tagger().tag(
+        "Astronomers watched a planet forming around AB Aurigae, 520 light years away. \
+         Water vapour was found on K2-18b last year, and Proxima Centauri is the \
+         nearest star to the Sun. The team works in Chile.",
+    );
+    for body in ["AB Aurigae", "K2-18b", "Proxima Centauri"] {
+        assert!(
+            !tags.entities.iter().any(|e| e.text.contains(body)),
+            "{body} tagged: {:?}",
+            tags.entities
+        );
+    }
+    assert!(place(&tags, "Chile").is_some(), "{:?}", tags.entities);
     let tags = tagger().tag("Tensions rose across the Middle East after the strike.");
     let me = place(&tags, "Middle East").expect("region found");
     assert!(me.lat.is_none() && me.unresolved.is_some(), "{me:?}");
