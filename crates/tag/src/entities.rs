@@ -291,7 +291,9 @@ impl EntityTagger<'_> {
     /// with an organisation's word in it ("University of Copenhagen", "Gazeta
     /// Wyborcza", "Acme Holdings") or ending in a country ("Ford Australia") is an
     /// organisation, a web address is one, a name ending in a place word ("Times
-    /// Square", "Heathrow Airport") is a place; celestial bodies are no places.
+    /// Square", "Heathrow Airport") is a place; celestial bodies are no places,
+    /// and stars and other stars' planets, named by designation ("AB
+    /// Aurigae", "K2-18b"), no entity at all.
     fn retype_by_name(&self, view: &DocView, spans: &mut Vec<Span>) {
         spans.retain(|s| {
             let text = span_text(view, s);
