@@ -61,7 +61,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let t0 = Instant::now();
     let given_names = training::read_given_names(&crate_dir.join(training::GIVEN_NAMES_FILE))?;
-    let data = training::build_data(&shared, &docs, &given_names, &clusters)?;
+    let data = training::build_data(
+        &shared,
+        &crate_dir.join(training::ADMIN2_FILE),
+        &docs,
+        &given_names,
+        &clusters,
+    )?;
     fs::write(out_dir.join("places.tsv.gz"), &data.places)?;
     fs::write(out_dir.join("country_names.tsv.gz"), &data.country_names)?;
     fs::write(out_dir.join("lexicon.tsv.gz"), &data.lexicon)?;

@@ -900,7 +900,7 @@ impl EntityTagger<'_> {
                         && !ORG_WORDS.contains(&name.to_lowercase().as_str())
                         && let Some((p, _)) =
                             gaz.pick_place(&f, &ctx, qualifiers.get(&s.first).copied(), false)
-                        && p.kind != PlaceKind::Town
+                        && !matches!(p.kind, PlaceKind::Town | PlaceKind::County)
                     {
                         // A country or city acting as an agent ("Sweden said", "Moscow
                         // denied") is still a place to a reader.

@@ -57,6 +57,10 @@ pub(crate) enum PlaceKind {
     /// A town of 5,000–15,000 people: used to resolve a name the model tagged as a
     /// place, never to find one.
     Town,
+    /// A second-level division (a county, a district, a province of Italy or
+    /// the Philippines): like a town, it resolves a name the model tagged as
+    /// a place and never finds one.
+    County,
 }
 
 /// One gazetteer entry.
@@ -819,6 +823,7 @@ impl Gazetteer {
                 "K" => PlaceKind::Continent,
                 "T" | "P" => PlaceKind::City,
                 "W" => PlaceKind::Town,
+                "D" => PlaceKind::County,
                 other => return Err(corrupt("places", format!("unknown kind {other}"))),
             };
             let idx = b.push(Place {
@@ -939,7 +944,15 @@ impl Gazetteer {
             }
         }
         for (a, idx) in &quiet_aliases {
-            if b.by_name.contains_key(a.as_str()) {
+            // A county of the name does not keep a city's other name out
+            // ("Mysore" is a district of Mysuru's name too).
+            let taken = b.by_name.get(a.as_str()).is_some_and(|&e| {
+                b.entries[e as usize]
+                    .places
+                    .iter()
+                    .any(|&p| b.places[p as usize].kind != PlaceKind::County)
+            });
+            if taken {
                 continue;
             }
             b.add_place(a, *idx);
@@ -998,7 +1011,7 @@ impl Gazetteer {
                     PlaceKind::City if p.population >= 1_000_000 => kind::CITY_LARGE,
                     PlaceKind::City if p.population >= 100_000 => kind::CITY_MEDIUM,
                     PlaceKind::City => kind::CITY_SMALL,
-                    PlaceKind::Town => continue,
+                    PlaceKind::Town | PlaceKind::County => continue,
                 };
                 kinds |= 1 << k;
                 if p.capital {
@@ -1112,28 +1125,29 @@ impl Gazetteer {
     }
 }
 
-/// Builds the compact gazetteer files from `shared/data/gazetteer`: returns
-/// (places.tsv.gz, country_names.tsv.gz) bytes.
-pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
-    let read = |name: &str| -> Result<Vec<String>, TagError> {
-        let path = src.join(name);
-        let file = std::fs::File::open(&path).map_err(|e| TagError::Io {
-            what: path.display().to_string(),
-            source: e,
-        })?;
-        let reader: Box<dyn Read> = if name.ends_with(".gz") {
-            Box::new(GzDecoder::new(file))
-        } else {
-            Box::new(file)
-        };
-        BufReader::new(reader)
-            .lines()
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TagError::Io {
-                what: path.display().to_string(),
-                source: e,
-            })
+/// The lines of a source file, gunzipped when its name ends in `.gz`.
+fn read_file(path: &Path) -> Result<Vec<String>, TagError> {
+    let io = |e: std::io::Error| TagError::Io {
+        what: path.display().to_string(),
+        source: e,
     };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(GzDecoder::new(file))
+    } else {
+        Box::new(file)
+    };
+    BufReader::new(reader)
+        .lines()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(io)
+}
+
+/// Builds the compact gazetteer files from `shared/data/gazetteer` and the
+/// second-level divisions at `admin2` (`sources/admin2.tsv.gz`): returns
+/// (places.tsv.gz, country_names.tsv.gz) bytes.
+pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
+    let read = |name: &str| read_file(&src.join(name));
     let mut out =
         String::from("kind\tgeonameid\tname\tcountry\tadmin1\tlat\tlon\tpopulation\taliases\n");
     let mut capitals: HashMap<String, String> = HashMap::new();
@@ -1270,6 +1284,47 @@ pub(crate) fn build_files(src: &Path) -> Result<(Vec<u8>, Vec<u8>), TagError> {
                 "A\t\t{name}\t{country}\t\t{lat}\t{lon}\t{pop}\t\n"
             ));
         }
+    }
+    // Second-level divisions: no population in the file, so the number of
+    // its places of 1,000+ people stands in, at the least it could be. A
+    // US county carries its state's postal code, as a US city does.
+    let postal: HashMap<&str, &str> = us_states
+        .iter()
+        .map(|(name, (postal, _))| (name.as_str(), postal.as_str()))
+        .collect();
+    for line in read_file(admin2)?.iter().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 6 {
+            continue;
+        }
+        let (country, admin1, name, lat, lon, places) = (f[0], f[1], f[2], f[3], f[4], f[5]);
+        let state = match country {
+            "US" => postal.get(admin1).copied().unwrap_or_default(),
+            _ => "",
+        };
+        let pop = places.parse::<u64>().unwrap_or(0) * 1_000;
+        // "Province of Iloilo", "Provincia di Cosenza" are "Iloilo" and
+        // "Cosenza" in English news, and written so.
+        let (name, long) = match [
+            "Province of ",
+            "Provincia di ",
+            "Provincia de ",
+            "Provincia del ",
+        ]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        {
+            Some(short) => (short, name),
+            None => (name, ""),
+        };
+        // Two- and three-letter names ("Al", "Ain") are words of other names
+        // far more often than these divisions.
+        if name.chars().filter(|c| c.is_alphabetic()).count() < 4 {
+            continue;
+        }
+        out.push_str(&format!(
+            "D\t\t{name}\t{country}\t{state}\t{lat}\t{lon}\t{pop}\t{long}\n"
+        ));
     }
     out.push_str(&city_rows);
 

@@ -217,7 +217,7 @@ impl Gazetteer {
                     PlaceKind::Province => -1.0,
                     PlaceKind::City if p.capital && own_name => 2.5,
                     PlaceKind::City => 0.0,
-                    PlaceKind::Town => -2.0,
+                    PlaceKind::Town | PlaceKind::County => -2.0,
                     PlaceKind::Region => 12.0,
                 };
                 let city = matches!(p.kind, PlaceKind::City | PlaceKind::Town);
@@ -228,7 +228,7 @@ impl Gazetteer {
                     s += 3.0;
                 }
                 // "Georgia" after "Atlanta": the state of a city the story names.
-                if (city || p.kind == PlaceKind::State)
+                if (city || matches!(p.kind, PlaceKind::State | PlaceKind::County))
                     && p.country == "US"
                     && ctx.us_states.contains(&p.admin1)
                 {
@@ -243,13 +243,18 @@ impl Gazetteer {
                     s += 20.0;
                 }
                 // A division yields to a big city of its name in its country: "New
-                // York", "São Paulo" name the city unless "state" is said.
-                if matches!(p.kind, PlaceKind::State | PlaceKind::Province)
-                    && places.iter().any(|c| {
-                        c.kind == PlaceKind::City
-                            && c.country == p.country
-                            && c.population >= 100_000
-                    })
+                // York", "São Paulo" name the city unless "state" is said. A
+                // county or district yields to any city of its name there
+                // ("Mysore" is the city more often than its district).
+                let yields_to = |c: &&Place| match p.kind {
+                    PlaceKind::State | PlaceKind::Province => c.population >= 100_000,
+                    PlaceKind::County => true,
+                    _ => false,
+                };
+                if places
+                    .iter()
+                    .filter(|c| c.kind == PlaceKind::City && c.country == p.country)
+                    .any(yields_to)
                 {
                     s -= 6.0;
                 }

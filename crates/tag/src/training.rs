@@ -18,6 +18,10 @@ use crate::topics;
 /// crate (public domain; see `sources/README.md`).
 pub const GIVEN_NAMES_FILE: &str = "sources/us_census_1990_first_names.txt";
 
+/// Where the second-level divisions (counties, districts) are kept,
+/// relative to the crate (GeoNames, CC BY 4.0; see `sources/README.md`).
+pub const ADMIN2_FILE: &str = "sources/admin2.tsv.gz";
+
 /// Reads a list of given names, one a line.
 pub fn read_given_names(path: &Path) -> Result<Vec<String>, TagError> {
     let text = std::fs::read_to_string(path).map_err(|source| TagError::Io {
@@ -45,14 +49,16 @@ pub fn lexicon_file(docs: &[GoldDoc], given_names: &[String]) -> Result<Vec<u8>,
 }
 
 /// Builds the gazetteer, lexicon, topic and word-class files from `shared/data` (its
-/// `gazetteer/`, `iptc/` and `news/` folders) and the training documents.
+/// `gazetteer/`, `iptc/` and `news/` folders), the second-level divisions at
+/// `admin2` and the training documents.
 pub fn build_data(
     shared_data: &Path,
+    admin2: &Path,
     docs: &[GoldDoc],
     given_names: &[String],
     cluster_options: &ClusterOptions,
 ) -> Result<DataFiles, TagError> {
-    let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"))?;
+    let (places, country_names) = gazetteer::build_files(&shared_data.join("gazetteer"), admin2)?;
     let topics = topics::build_file(&shared_data.join("iptc").join("mediatopics.tsv"))?;
     let news = unlabelled_news(&shared_data.join("news").join("wikinews_articles.jsonl"))?;
     let mut texts: Vec<&str> = news.iter().map(String::as_str).collect();

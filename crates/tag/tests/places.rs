@@ -130,6 +130,55 @@ fn city_names_with_city_are_the_city() {
     assert_eq!(gt.country.as_deref(), Some("GT"));
 }
 
+/// Counties, districts and the provinces of Italy or the Philippines are on
+/// the map too, with their country, a county of a name shared across US
+/// states by the state the story names; a city keeps its name over the
+/// district of the same name.
+#[test]
+fn counties_and_districts_resolve_with_their_country() {
+    for (text, written, iso) in [
+        (
+            "Storm surge warnings were issued for Palm Beach County on Friday.",
+            "Palm Beach County",
+            "US",
+        ),
+        (
+            "Police in Cambridgeshire closed the road after the crash.",
+            "Cambridgeshire",
+            "GB",
+        ),
+        (
+            "Heavy rain flooded homes in County Galway overnight.",
+            "County Galway",
+            "IE",
+        ),
+        (
+            "The quake was felt across Surigao del Sur on Tuesday.",
+            "Surigao del Sur",
+            "PH",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.country.as_deref(), Some(iso), "{text}: {e:?}");
+        assert!(e.lat.is_some() && e.unresolved.is_none(), "{e:?}");
+    }
+    let e = resolved(
+        "A small plane crashed in Middlesex County, Connecticut, on Wednesday.",
+        "Middlesex County",
+    );
+    let (lat, lon) = (e.lat.unwrap_or_default(), e.lon.unwrap_or_default());
+    // Connecticut's Middlesex County, not Massachusetts' or Virginia's.
+    assert!(
+        (41.0..42.1).contains(&lat) && (-73.0..-72.0).contains(&lon),
+        "{e:?}"
+    );
+    let e = resolved(
+        "The flight from Bangalore to Mysore was cancelled.",
+        "Mysore",
+    );
+    assert_eq!(e.canonical, "Mysuru", "{e:?}");
+}
+
 #[test]
 fn states_and_provinces_resolve_with_their_country() {
     for (text, written, iso) in [
