@@ -312,8 +312,9 @@ impl Gazetteer {
             return;
         };
         let picked = self.pick_place(&found, ctx, qualifier, dateline);
-        // A demonym is a place only by that place's own name: "Thai" is
-        // also an old name of a Malaysian city, and means Thailand's.
+        // A demonym is a place only by that place's own name: the
+        // country-name file lists "Thai" among Thailand's other names, but
+        // "Thai officials" are Thailand's, not Thailand.
         let own_name = |p: &Place| fold_ascii(&p.name) == fold_ascii(&found.name);
         match (picked, found.entry.demonym_of) {
             (Some((p, _)), None) => self.fill_place(e, p),
@@ -627,11 +628,29 @@ const CONSTELLATION_GENITIVES: &[&str] = &[
 /// planet by its catalogue name ("K2-18b"): no place, person or
 /// organisation, whatever the look of the name.
 pub(crate) fn is_designated_body(name: &str) -> bool {
-    let in_constellation = name
-        .rsplit_once(' ')
-        .is_some_and(|(_, last)| CONSTELLATION_GENITIVES.contains(&last));
+    // The star's own part is a Greek letter, a catalogue mark (one to three
+    // capitals, or letters and digits: "AB", "V838", "61") or "Proxima":
+    // "Carlos Lupi" and "Massimo Corvi" end in a genitive too.
+    let star = |first: &str| {
+        GREEK_LETTERS.contains(&first)
+            || first == "Proxima"
+            || (1..=3).contains(&first.len()) && first.chars().all(|c| c.is_ascii_uppercase())
+            || first.chars().any(|c| c.is_ascii_digit())
+                && first.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    let in_constellation = name.split_once(' ').is_some_and(|(first, _)| star(first))
+        && name
+            .rsplit_once(' ')
+            .is_some_and(|(_, last)| CONSTELLATION_GENITIVES.contains(&last));
     in_constellation || is_catalogued_planet(name)
 }
+
+/// The Greek letters that name a constellation's stars, brightest first.
+const GREEK_LETTERS: &[&str] = &[
+    "Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Kappa",
+    "Lambda", "Mu", "Nu", "Xi", "Omicron", "Pi", "Rho", "Sigma", "Tau", "Upsilon", "Phi", "Chi",
+    "Psi", "Omega",
+];
 
 /// A planet by its catalogue name: a survey or star's designation, a
 /// hyphen, a number and the planet's letter ("K2-18b", "Kepler-452b",

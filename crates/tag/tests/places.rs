@@ -349,6 +349,15 @@ fn celestial_bodies_and_vague_regions_are_not_points_on_the_map() {
         );
     }
     assert!(place(&tags, "Chile").is_some(), "{:?}", tags.entities);
+    // A person whose surname is a genitive too is still a person.
+    let tags = tagger().tag("Labour minister Carlos Lupi resigned on Sunday.");
+    assert!(
+        tags.entities
+            .iter()
+            .any(|e| e.text == "Carlos Lupi" && e.kind == EntityType::Person),
+        "{:?}",
+        tags.entities
+    );
     let tags = tagger().tag("Tensions rose across the Middle East after the strike.");
     let me = place(&tags, "Middle East").expect("region found");
     assert!(me.lat.is_none() && me.unresolved.is_some(), "{me:?}");
