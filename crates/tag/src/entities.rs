@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::annotations::{Entity, EntityType};
 use crate::features::{DocView, TITLE_WORDS};
-use crate::gazetteer::{Gazetteer, PlaceKind, kind, slug};
+use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
     Dateline, PlaceContext, division_abbreviation, is_designated_body, strip_article,
@@ -297,8 +297,8 @@ impl EntityTagger<'_> {
     fn retype_by_name(&self, view: &DocView, spans: &mut Vec<Span>) {
         spans.retain(|s| {
             let text = span_text(view, s);
-            !(matches!(s.type_id, LOC | MISC) && self.gazetteer.is_celestial(text)
-                || is_designated_body(text)
+            !(is_designated_body(strip_article(text))
+                || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
@@ -885,7 +885,7 @@ impl EntityTagger<'_> {
                         e.canonical = full.to_string();
                     }
                     e.role = roles.get(&s.first).cloned();
-                    e.id = format!("person:{}", slug(&e.canonical));
+                    e.id = entity_id("person", &e.canonical);
                 }
                 ORG => {
                     e.kind = EntityType::Org;
@@ -911,7 +911,7 @@ impl EntityTagger<'_> {
                     } else {
                         e.canonical = gaz.org_name(name);
                     }
-                    e.id = format!("org:{}", slug(&e.canonical));
+                    e.id = entity_id("org", &e.canonical);
                 }
                 LOC => {
                     e.kind = EntityType::Loc;
@@ -1018,7 +1018,7 @@ fn link_short_company_names(entities: &mut [Entity]) {
     }
     for e in entities.iter_mut().filter(|e| e.kind == EntityType::Org) {
         if let Some(short) = short_of.get(&e.canonical) {
-            e.id = format!("org:{}", slug(short));
+            e.id = entity_id("org", short);
             e.canonical = short.clone();
         }
     }
@@ -1501,6 +1501,108 @@ const ORG_CUES_BEFORE: &[&str] = &[
     "club",
 ];
 
+/// Whether a noun heading an appositive says the name before it is an
+/// organisation's: "Airbnb, a company that …", "Bilka, a Danish supermarket
+/// chain,". The organisation nouns that are just as often a person's trade ("a
+/// developer", "an operator") or a word of other kinds ("a daily walk", "a
+/// group of") do not count; some nouns count here only, as they follow a name
+/// in an appositive but not before it.
+fn heads_org_appositive(noun: &str) -> bool {
+    const NOT_AFTER_A_NAME: &[&str] = &[
+        "daily",
+        "network",
+        "maker",
+        "outlet",
+        "operator",
+        "brand",
+        "giant",
+        "studio",
+        "label",
+        "developer",
+        "provider",
+        "group",
+        "party",
+        "club",
+    ];
+    const ONLY_AFTER_A_NAME: &[&str] = &[
+        "start-up",
+        "bank",
+        "corporation",
+        "organisation",
+        "organization",
+        "nonprofit",
+        "non-profit",
+        "foundation",
+        "institute",
+        "university",
+        "band",
+    ];
+    ORG_CUES_BEFORE.contains(&noun) && !NOT_AFTER_A_NAME.contains(&noun)
+        || ONLY_AFTER_A_NAME.contains(&noun)
+}
+
+/// Words that may follow an appositive's head and end it: "a company that",
+/// "a retailer based in", "a bank, said".
+const APPOSITIVE_HEAD_ENDS: &[&str] = &[
+    ",",
+    ".",
+    ";",
+    ":",
+    ")",
+    "that",
+    "which",
+    "whose",
+    "based",
+    "headquartered",
+    "in",
+    "with",
+    "founded",
+    "owned",
+    "from",
+    "of",
+    "known",
+    "listed",
+    "and",
+    "operating",
+    "—",
+    "–",
+];
+
+/// Whether the name ending before `end` is followed by an appositive naming
+/// what kind of organisation it is: ", a/an/the" then up to four modifiers
+/// (lower-case words, demonyms, hyphenated words) and an organisation's noun
+/// that ends the phrase.
+fn org_apposition(view: &DocView, end: usize) -> bool {
+    let n = view.len();
+    if end + 2 >= n
+        || view.word(end) != ","
+        || !matches!(view.lower[end + 1].as_str(), "a" | "an" | "the")
+    {
+        return false;
+    }
+    for j in end + 2..(end + 7).min(n) {
+        if view.sent_start[j] {
+            return false;
+        }
+        let lower = view.lower[j].as_str();
+        // "a supermarket chain": the last noun is the head.
+        if heads_org_appositive(lower)
+            && j + 1 < n
+            && APPOSITIVE_HEAD_ENDS.contains(&view.lower[j + 1].as_str())
+        {
+            return true;
+        }
+        let word = view.word(j);
+        let modifier = word.chars().all(|c| c.is_lowercase() || c == '-')
+            || view.gaz[j].has(kind::DEMONYM)
+            || word.contains('-') && word.chars().any(char::is_alphabetic);
+        if !modifier {
+            return false;
+        }
+    }
+    false
+}
+
 const ORG_CUES_AFTER: &[&str] = &[
     "shares",
     "stock",
@@ -1532,7 +1634,7 @@ fn org_cue(view: &DocView, s: &Span) -> bool {
     if j < n && matches!(view.word(j), "'s" | "\u{2019}s") {
         j += 1;
     }
-    j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
+    j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str()) || org_apposition(view, s.end)
 }
 
 /// One name, one type within a story: a name the model tagged somewhere is tagged

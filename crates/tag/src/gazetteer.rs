@@ -88,9 +88,15 @@ impl Place {
         } else if self.kind == PlaceKind::Province {
             format!("admin1:{}:{}", self.country, slug(&self.name))
         } else {
-            format!("place:{}", slug(&self.name))
+            entity_id("place", &self.name)
         }
     }
+}
+
+/// The id of an entity that no gazetteer number names, the same in every
+/// story: its scheme and its name's slug ("org:acme-holdings").
+pub(crate) fn entity_id(scheme: &str, name: &str) -> String {
+    format!("{scheme}:{}", slug(name))
 }
 
 /// Lower-case ASCII words joined by hyphens: "Côte d'Ivoire" → "cote-d-ivoire".

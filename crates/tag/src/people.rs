@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use crate::annotations::{Annotations, EntityType};
-use crate::gazetteer::slug;
+use crate::gazetteer::{entity_id, slug};
 
 /// The share of the full names remembered for a word that one of them must
 /// hold before a lone mention of that word is taken to be it: "Johnson" shared
@@ -90,7 +90,7 @@ impl KnownPeople {
             };
             renamed.push((e.canonical.clone(), full.to_string()));
             e.canonical = full.to_string();
-            e.id = format!("person:{}", slug(full));
+            e.id = entity_id("person", full);
         }
         for q in &mut tags.quotes {
             if let Some(speaker) = &q.speaker
@@ -148,7 +148,7 @@ mod tests {
     fn person(text: &str, canonical: &str) -> Entity {
         Entity {
             canonical: canonical.to_string(),
-            id: format!("person:{}", slug(canonical)),
+            id: entity_id("person", canonical),
             ..Entity::mention(EntityType::Person, 0, text.len(), text)
         }
     }

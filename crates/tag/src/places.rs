@@ -307,7 +307,7 @@ impl Gazetteer {
                 return;
             }
             e.canonical = strip_article(&e.text).to_string();
-            e.id = format!("place:{}", crate::gazetteer::slug(&e.canonical));
+            e.id = crate::gazetteer::entity_id("place", &e.canonical);
             e.unresolved = Some(NOT_IN_GAZETTEER.to_string());
             return;
         };
@@ -369,12 +369,12 @@ impl Gazetteer {
             .max_by_key(|p| (p.kind == PlaceKind::Country, p.population))
     }
 
-    /// Whether a name is a celestial body, not a place: a planet, moon or
-    /// the like by name, a star named in its constellation ("AB Aurigae",
-    /// "Alpha Centauri") or a planet by its catalogue name ("K2-18b").
-    pub fn is_celestial(&self, name: &str) -> bool {
-        let name = strip_article(name);
-        is_designated_body(name) || self.lookup(name).is_some_and(|e| e.has(kind::CELESTIAL))
+    /// Whether the gazetteer names a celestial body so ("Mars", "the
+    /// Moon"), not a place; stars and planets known by designation are
+    /// [`is_designated_body`]'s.
+    pub fn names_celestial_body(&self, name: &str) -> bool {
+        self.lookup(strip_article(name))
+            .is_some_and(|e| e.has(kind::CELESTIAL))
     }
 
     /// Whether the gazetteer knows a city or town written `name` in the state,

@@ -275,3 +275,40 @@ fn the_people_or_shares_of_a_name_are_no_part_of_it() {
         );
     }
 }
+
+#[test]
+fn what_an_appositive_calls_a_company_is_a_company_in_every_mention() {
+    for (text, name) in [
+        (
+            "Hollis Venner, a company that builds ferries, said on Monday it would cut \
+             200 jobs. Hollis Venner had warned of losses in March.",
+            "Hollis Venner",
+        ),
+        (
+            "Shoppers queued outside Brannock, a Danish supermarket chain, before dawn. \
+             Brannock said its prices would stay frozen until spring.",
+            "Brannock",
+        ),
+    ] {
+        let types = types_of(text, name);
+        assert!(types.len() >= 2, "{name}: {types:?}");
+        assert!(
+            types.iter().all(|t| *t == EntityType::Org),
+            "{name}: {types:?}"
+        );
+    }
+    // A person's trade after the name says nothing of the kind.
+    for (text, name) in [
+        (
+            "Hollis Venner, a company spokeswoman, said the ferries would sail again.",
+            "Hollis Venner",
+        ),
+        (
+            "Tom Brannock, a developer in Leeds, said the flats were sold.",
+            "Tom Brannock",
+        ),
+    ] {
+        let types = types_of(text, name);
+        assert_eq!(types, [EntityType::Person], "{name}");
+    }
+}
