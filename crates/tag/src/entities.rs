@@ -603,6 +603,7 @@ impl EntityTagger<'_> {
     fn unify_types(&self, view: &DocView, spans: &mut [Span]) {
         let mut votes: HashMap<&str, [usize; 5]> = HashMap::new();
         let mut cued: HashSet<&str> = HashSet::new();
+        let mut placed: HashSet<&str> = HashSet::new();
         for s in spans.iter() {
             let text = span_text(view, s);
             if !s.from_rule {
@@ -610,12 +611,18 @@ impl EntityTagger<'_> {
             }
             if org_cue(view, s) {
                 cued.insert(text);
+            } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w)) {
+                placed.insert(text);
             }
         }
         for s in spans.iter_mut().filter(|s| !s.from_rule) {
             let text = span_text(view, s);
             if cued.contains(text) && self.gazetteer.find_place(text).is_none() {
                 s.type_id = ORG;
+                continue;
+            }
+            if placed.contains(text) && !cued.contains(text) {
+                s.type_id = LOC;
                 continue;
             }
             if let Some(counts) = votes.get(text)
@@ -1564,15 +1571,43 @@ const APPOSITIVE_HEAD_ENDS: &[&str] = &[
     "listed",
     "and",
     "operating",
+    "on",
+    "off",
+    "near",
+    "where",
     "—",
     "–",
 ];
 
-/// Whether the name ending before `end` is followed by an appositive naming
-/// what kind of organisation it is: ", a/an/the" then up to four modifiers
-/// (lower-case words, demonyms, hyphenated words) and an organisation's noun
-/// that ends the phrase.
-fn org_apposition(view: &DocView, end: usize) -> bool {
+/// Nouns heading an appositive that say the name before it is a place's:
+/// "Socotra, an island off Yemen", "Hadibo, the capital of".
+const APPOSITIVE_PLACE_HEADS: &[&str] = &[
+    "town",
+    "village",
+    "city",
+    "island",
+    "archipelago",
+    "province",
+    "region",
+    "district",
+    "county",
+    "suburb",
+    "port",
+    "peninsula",
+    "municipality",
+    "neighbourhood",
+    "neighborhood",
+    "resort",
+    "valley",
+    "capital",
+    "country",
+];
+
+/// Whether the name ending before `end` is followed by an appositive whose
+/// head is a noun `heads` knows: ", a/an/the" then up to four modifiers
+/// (lower-case words, demonyms, hyphenated words) and the noun, which ends
+/// the phrase ("a company that", "a Danish supermarket chain,").
+fn apposition_headed_by(view: &DocView, end: usize, heads: impl Fn(&str) -> bool) -> bool {
     let n = view.len();
     if end + 2 >= n
         || view.word(end) != ","
@@ -1586,11 +1621,18 @@ fn org_apposition(view: &DocView, end: usize) -> bool {
         }
         let lower = view.lower[j].as_str();
         // "a supermarket chain": the last noun is the head.
-        if heads_org_appositive(lower)
-            && j + 1 < n
-            && APPOSITIVE_HEAD_ENDS.contains(&view.lower[j + 1].as_str())
-        {
+        if heads(lower) && j + 1 < n && APPOSITIVE_HEAD_ENDS.contains(&view.lower[j + 1].as_str()) {
             return true;
+        }
+        // "a security official from the port of": a preposition or article
+        // ends the head's phrase, and the head was not found in it.
+        if APPOSITIVE_HEAD_ENDS.contains(&lower)
+            || matches!(
+                lower,
+                "the" | "a" | "an" | "for" | "at" | "to" | "by" | "who"
+            )
+        {
+            return false;
         }
         let word = view.word(j);
         let modifier = word.chars().all(|c| c.is_lowercase() || c == '-')
@@ -1634,7 +1676,8 @@ fn org_cue(view: &DocView, s: &Span) -> bool {
     if j < n && matches!(view.word(j), "'s" | "\u{2019}s") {
         j += 1;
     }
-    j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str()) || org_apposition(view, s.end)
+    j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
+        || apposition_headed_by(view, s.end, heads_org_appositive)
 }
 
 /// One name, one type within a story: a name the model tagged somewhere is tagged
