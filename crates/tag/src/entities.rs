@@ -301,6 +301,39 @@ impl EntityTagger<'_> {
                 || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
+        // "Americans", "Black Americans": a people, no person; the people's name
+        // is its country's demonym.
+        let demonym = |text: &str| {
+            self.gazetteer
+                .lookup(text)
+                .is_some_and(|e| e.demonym_of.is_some())
+        };
+        let plural_demonym = |i: usize| {
+            let w = view.word(i);
+            w.len() > 3 && w.ends_with('s') && demonym(w)
+        };
+        for s in spans
+            .iter_mut()
+            .filter(|s| matches!(s.type_id, PERSON | MISC))
+        {
+            let last = s.end - 1;
+            if s.type_id == PERSON
+                && plural_demonym(last)
+                && (s.first..last).all(|i| PEOPLE_DESCRIPTORS.contains(&view.lower[i].as_str()))
+            {
+                s.first = last;
+                s.type_id = MISC;
+            }
+            // "American Samoans": the people of American Samoa, not of Samoa.
+            if s.type_id == MISC
+                && s.first == last
+                && s.first > 0
+                && demonym(view.word(last))
+                && demonym(&view.text[view.tokens[s.first - 1].start..view.tokens[last].end])
+            {
+                s.first -= 1;
+            }
+        }
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
         // name after it.
         // A capitalised auxiliary opens a question ("((WSS)) Did Perttu Ahola work
@@ -1644,6 +1677,29 @@ fn apposition_headed_by(view: &DocView, end: usize, heads: impl Fn(&str) -> bool
     }
     false
 }
+
+/// Words that describe a people before its name ("Black Americans", "Native
+/// Americans"), no part of a person's name there.
+const PEOPLE_DESCRIPTORS: &[&str] = &[
+    "black",
+    "white",
+    "native",
+    "indigenous",
+    "muslim",
+    "jewish",
+    "christian",
+    "catholic",
+    "hispanic",
+    "latino",
+    "latina",
+    "asian",
+    "african",
+    "arab",
+    "young",
+    "ordinary",
+    "many",
+    "all",
+];
 
 const ORG_CUES_AFTER: &[&str] = &[
     "shares",

@@ -568,3 +568,32 @@ fn what_an_appositive_calls_a_place_is_a_place_in_every_mention() {
         crew had left.";
     assert_eq!(types_of(text, "Baslan Damang"), [EntityType::Person]);
 }
+
+#[test]
+fn a_people_named_by_its_demonym_is_no_person() {
+    // A story about American Samoans' citizenship: the model took "Samoans"
+    // for a person's name in most of its mentions.
+    let (_, text) = articles()
+        .into_iter()
+        .find(|(_, text)| text.starts_with("US Federal judge rules American Samoans"))
+        .expect("the bundled story on American Samoans");
+    let entities = tagger().tag(&text).entities;
+    let mentions: Vec<&Entity> = entities
+        .iter()
+        .filter(|e| e.text.contains("Samoan"))
+        .collect();
+    assert!(
+        mentions.iter().all(|e| e.kind == EntityType::Norp),
+        "{mentions:?}"
+    );
+    // The people of American Samoa, not of Samoa.
+    let american: Vec<&&Entity> = mentions
+        .iter()
+        .filter(|e| e.text == "American Samoans")
+        .collect();
+    assert!(american.len() >= 4, "{mentions:?}");
+    assert!(
+        american.iter().all(|e| e.country.as_deref() == Some("AS")),
+        "{american:?}"
+    );
+}
