@@ -8,7 +8,8 @@ use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
-    Dateline, PlaceContext, division_abbreviation, is_designated_body, strip_article,
+    Dateline, NATURAL_FEATURE, PlaceContext, division_abbreviation, is_designated_body,
+    names_natural_feature_after, strip_article,
 };
 
 /// Words that may sit inside a title run before a name without being titles
@@ -955,8 +956,24 @@ impl EntityTagger<'_> {
                 }
                 LOC => {
                     e.kind = EntityType::Loc;
+                    // "The Rio Grande river", "the Ottawa river": the river, not
+                    // the town of its name, which may lie a continent away.
                     let q = qualifiers.get(&s.first).copied();
-                    gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                    let town_before_feature = s.end < view.len()
+                        && names_natural_feature_after(view.lower[s.end].as_str())
+                        && gaz
+                            .find_place(text)
+                            .and_then(|f| gaz.pick_place(&f, &ctx, q, false))
+                            .is_some_and(|(p, _)| {
+                                matches!(p.kind, PlaceKind::City | PlaceKind::Town)
+                            });
+                    if town_before_feature {
+                        e.canonical = strip_article(text).to_string();
+                        e.id = entity_id("place", &e.canonical);
+                        e.unresolved = Some(NATURAL_FEATURE.to_string());
+                    } else {
+                        gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                    }
                 }
                 _ => {
                     // MISC is not reported, except demonyms, which name their place,

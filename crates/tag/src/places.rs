@@ -13,6 +13,98 @@ pub(crate) const NOT_IN_GAZETTEER: &str = "not in the gazetteer";
 pub(crate) const VAGUE_REGION: &str = "a region spanning several countries, not one point";
 pub(crate) const CONTINENT: &str = "a continent, not one point on the map";
 pub(crate) const NO_POINT: &str = "the gazetteer has no point for it";
+pub(crate) const FACILITY: &str =
+    "a building, airport, street or other facility the gazetteer does not hold";
+pub(crate) const NATURAL_FEATURE: &str =
+    "an island, river, lake or other natural feature the gazetteer does not hold";
+
+/// The last words of a facility's name: "Heathrow Airport", "Taksim Square".
+const FACILITY_WORDS: &[&str] = &[
+    "airport",
+    "station",
+    "hall",
+    "stadium",
+    "arena",
+    "bridge",
+    "park",
+    "square",
+    "street",
+    "road",
+    "avenue",
+    "hospital",
+    "cathedral",
+    "church",
+    "palace",
+    "castle",
+    "tower",
+    "museum",
+    "prison",
+    "theatre",
+    "theater",
+    "temple",
+    "mosque",
+    "mall",
+    "store",
+    "centre",
+    "center",
+    "building",
+    "hotel",
+    "market",
+    "plaza",
+    "gardens",
+    "zoo",
+    "embassy",
+    "harbour",
+    "harbor",
+];
+
+/// The last words of a natural feature's name: "Christmas Island", "Rio
+/// Grande river".
+const NATURAL_WORDS: &[&str] = &[
+    "island",
+    "islands",
+    "river",
+    "lake",
+    "mountain",
+    "mountains",
+    "valley",
+    "desert",
+    "sea",
+    "ocean",
+    "bay",
+    "gulf",
+    "strait",
+    "canal",
+    "peninsula",
+    "glacier",
+    "creek",
+    "falls",
+    "canyon",
+    "delta",
+    "volcano",
+    "reef",
+    "forest",
+];
+
+/// The first words of a natural feature's name: "Mount Kenya", "Lake Chad".
+const NATURAL_FIRST_WORDS: &[&str] = &["mount", "lake", "cape", "isle", "gulf", "bay"];
+
+/// Whether a word after a town's name makes the two a natural feature
+/// named for the town or beside it ("the Ottawa river"), not the town.
+pub(crate) fn names_natural_feature_after(word: &str) -> bool {
+    matches!(
+        word,
+        "river"
+            | "lake"
+            | "mountains"
+            | "desert"
+            | "canyon"
+            | "delta"
+            | "glacier"
+            | "creek"
+            | "volcano"
+    )
+}
 
 /// Words before a place name that name a part of it: "Southern Poland" is in Poland.
 const DIRECTIONS: &[&str] = &[
@@ -306,9 +398,41 @@ impl Gazetteer {
                 self.fill_place(e, state);
                 return;
             }
-            e.canonical = strip_article(&e.text).to_string();
+            let name = strip_article(&e.text);
+            let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+            let last = words.last().map_or("", String::as_str);
+            let first = words.first().map_or("", String::as_str);
+            let facility = words.len() >= 2 && FACILITY_WORDS.contains(&last);
+            // "Melbourne Airport", "Volgograd Arena": on the map at its city. Streets
+            // and squares are named after other towns as often as not
+            // ("Lexington Avenue"), and so are the airports of small ones.
+            if facility
+                && matches!(last, "airport" | "station" | "stadium" | "arena")
+                && let Some((town, _)) = name.rsplit_once(' ')
+                && let Some(found) = self.find_place(town)
+                && let Some((p, _)) = self.pick_place(&found, ctx, qualifier, false)
+                && found.entry.demonym_of.is_none()
+                && p.lat.is_some()
+                // "Heathrow Airport" in a London story is no Heathrow of Florida:
+                // the city must lie in a country the story names, if it names any.
+                && p.population >= 100_000
+                && (ctx.countries.is_empty() || ctx.countries.contains(&p.country))
+            {
+                self.fill_place(e, p);
+                return;
+            }
+            e.canonical = name.to_string();
             e.id = crate::gazetteer::entity_id("place", &e.canonical);
-            e.unresolved = Some(NOT_IN_GAZETTEER.to_string());
+            let natural = words.len() >= 2
+                && (NATURAL_WORDS.contains(&last) || NATURAL_FIRST_WORDS.contains(&first));
+            e.unresolved = Some(
+                match (facility, natural) {
+                    (true, _) => FACILITY,
+                    (_, true) => NATURAL_FEATURE,
+                    _ => NOT_IN_GAZETTEER,
+                }
+                .to_string(),
+            );
             return;
         };
         let picked = self.pick_place(&found, ctx, qualifier, dateline);

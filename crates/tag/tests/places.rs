@@ -597,3 +597,57 @@ fn a_people_named_by_its_demonym_is_no_person() {
         "{american:?}"
     );
 }
+
+/// The mention of `name` in `text`.
+fn mention(text: &str, name: &str) -> Entity {
+    let entities = tagger().tag(text).entities;
+    entities
+        .iter()
+        .find(|e| e.text == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {name} in {entities:?}"))
+}
+
+#[test]
+fn facilities_and_natural_features_say_why_they_are_not_on_the_map() {
+    let text = "Crowds gathered outside the Royal Albert Hall in London on Sunday, \
+        while divers searched the Velliyar River and boats waited off Easter Island.";
+    for (name, kind) in [
+        ("Royal Albert Hall", "facility"),
+        ("Velliyar River", "natural feature"),
+        ("Easter Island", "natural feature"),
+    ] {
+        let e = mention(text, name);
+        assert_eq!(e.kind, EntityType::Loc, "{e:?}");
+        assert!(e.lat.is_none(), "{e:?}");
+        let reason = e.unresolved.unwrap_or_default();
+        assert!(reason.contains(kind), "{name}: {reason:?}");
+    }
+}
+
+#[test]
+fn a_venue_named_for_its_city_is_on_the_map_at_the_city() {
+    let e = mention(
+        "The match was played at the Volgograd Arena before 40,000 fans.",
+        "Volgograd Arena",
+    );
+    assert_eq!(e.country.as_deref(), Some("RU"), "{e:?}");
+    assert!(e.lat.is_some(), "{e:?}");
+    // A town of the airport's name in another country is not its place.
+    let e = mention(
+        "Flights were cancelled at Heathrow Airport after snow fell across London.",
+        "Heathrow Airport",
+    );
+    assert_ne!(e.country.as_deref(), Some("US"), "{e:?}");
+}
+
+#[test]
+fn a_river_named_for_a_town_is_not_the_town() {
+    let text = "The Rio Grande river burst its banks near El Paso, Texas, on Friday.";
+    let e = mention(text, "Rio Grande");
+    assert!(e.lat.is_none() && e.country.is_none(), "{e:?}");
+    assert!(
+        e.unresolved.unwrap_or_default().contains("natural feature"),
+        "{text}"
+    );
+}
