@@ -183,6 +183,22 @@ fn role_before(view: &DocView, first: usize) -> Option<(usize, String)> {
     Some((start, text.to_string()))
 }
 
+/// "Kamala Harris Image: Gage Skidmore": the label of a picture's credit
+/// in a caption is no part of the name before it, and no name alone.
+fn drop_caption_labels(view: &DocView, spans: &mut Vec<Span>) {
+    const LABELS: &[&str] = &[
+        "Image", "Photo", "Picture", "Video", "Credit", "File", "Source",
+    ];
+    for s in spans.iter_mut() {
+        let last = s.end - 1;
+        if LABELS.contains(&view.word(last)) && last + 1 < view.len() && view.word(last + 1) == ":"
+        {
+            s.end = last;
+        }
+    }
+    spans.retain(|s| s.first < s.end);
+}
+
 /// An appositive role after the name: "Jane Roe, the foreign minister, said".
 fn role_after(view: &DocView, end: usize) -> Option<String> {
     let n = view.len();
@@ -219,6 +235,7 @@ impl EntityTagger<'_> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
         trim_punctuation(view, &mut spans);
+        drop_caption_labels(view, &mut spans);
         join_name_particles(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);

@@ -343,3 +343,35 @@ fn a_name_goes_on_across_its_lowercase_particles() {
         tags.entities
     );
 }
+
+#[test]
+fn a_captions_credit_label_is_no_part_of_a_name() {
+    // The bundled story's captions credit each picture: "Kamala Harris Image:
+    // U.S. Senate."
+    let (_, text) = common::articles()
+        .into_iter()
+        .find(|(_, text)| text.starts_with("On the campaign trail in the USA, June 2020"))
+        .expect("the bundled campaign story");
+    assert!(text.contains("Kamala Harris Image: U.S. Senate."));
+    let entities = tagger().tag(&text).entities;
+    assert!(
+        !entities.iter().any(|e| e.text.contains("Image")),
+        "{:?}",
+        entities
+            .iter()
+            .filter(|e| e.text.contains("Image"))
+            .collect::<Vec<_>>()
+    );
+    for name in [
+        "Kamala Harris",
+        "Elizabeth Warren",
+        "Michelle Lujan Grisham",
+    ] {
+        assert!(
+            entities
+                .iter()
+                .any(|e| e.text == name && e.kind == EntityType::Person),
+            "{name}"
+        );
+    }
+}
