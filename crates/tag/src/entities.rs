@@ -319,6 +319,15 @@ impl EntityTagger<'_> {
                 || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
+        // "Crowds gathered outside": a word that opens a sentence, is written in
+        // lower case in running text and nowhere else capitalised here is no
+        // one's name.
+        spans.retain(|s| {
+            !(s.type_id == PERSON
+                && s.end - s.first == 1
+                && view.is_ordinary_opener(s.first)
+                && !view.gaz[s.first].has(kind::FIRST_NAME))
+        });
         // "Americans", "Black Americans": a people, no person; the people's name
         // is its country's demonym.
         let demonym = |text: &str| {
@@ -416,8 +425,11 @@ impl EntityTagger<'_> {
                     .checked_sub(1)
                     .is_none_or(|j| view.lower[j] != "the");
             let org_head = multi && view.is_capitalized(s.end - 1) && ORG_HEADS.contains(&last);
-            let org_word =
-                multi && !person_name && (org_head || has_org_word(view, s.first, s.end));
+            let org_word = multi
+                && !person_name
+                && (org_head
+                    || has_org_word(view, s.first, s.end)
+                    || NATIONAL_ADJECTIVES_IN_THEIR_LANGUAGE.contains(&view.word(s.first)));
             // A lone organisation's word ("the Army said") names no one.
             let lone_org = s.type_id == PERSON
                 && !multi
@@ -1514,6 +1526,44 @@ fn has_org_word(view: &DocView, first: usize, end: usize) -> bool {
             )
         })
 }
+
+/// A nation's adjective in its own language opens the names of its
+/// companies, broadcasters and papers, never a person's: "Deutsche Welle",
+/// "Danske Bank", "Svenska Dagbladet", "Magyar Telekom".
+const NATIONAL_ADJECTIVES_IN_THEIR_LANGUAGE: &[&str] = &[
+    "Deutsche",
+    "Deutscher",
+    "Deutsches",
+    "Österreichische",
+    "Schweizerische",
+    "Française",
+    "Français",
+    "Española",
+    "Español",
+    "Italiana",
+    "Italiano",
+    "Portuguesa",
+    "Nederlandse",
+    "Danske",
+    "Dansk",
+    "Norske",
+    "Norsk",
+    "Svenska",
+    "Svensk",
+    "Suomen",
+    "Polski",
+    "Polskie",
+    "Polska",
+    "Česká",
+    "České",
+    "Český",
+    "Slovenská",
+    "Magyar",
+    "Hrvatska",
+    "Srpska",
+    "Türk",
+    "Ellinikí",
+];
 
 /// "Portfolio.hu", "example.com": a web address names a site, an organisation.
 fn is_web_address(word: &str) -> bool {

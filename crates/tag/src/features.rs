@@ -360,6 +360,10 @@ pub(crate) struct DocView<'t> {
     caps_elsewhere: Vec<bool>,
     /// Each token's word class, [`NO_CLUSTER`] for none.
     cluster: Vec<u16>,
+    /// Sentence openers that are ordinary words: written in lower case often
+    /// enough in the unlabelled text to have a word class, and never
+    /// capitalised inside a sentence of this document.
+    ordinary_opener: Vec<bool>,
 }
 
 impl<'t> DocView<'t> {
@@ -423,6 +427,14 @@ impl<'t> DocView<'t> {
             .iter()
             .map(|t| clusters.class(t.text(text)).unwrap_or(NO_CLUSTER))
             .collect();
+        let ordinary_opener = (0..tokens.len())
+            .map(|i| {
+                sent_start[i]
+                    && is_capitalized(tokens[i].text(text))
+                    && !caps_elsewhere[i]
+                    && clusters.class(lower[i].as_str()).is_some()
+            })
+            .collect();
         DocView {
             text,
             tokens,
@@ -436,6 +448,7 @@ impl<'t> DocView<'t> {
             lower_elsewhere,
             caps_elsewhere,
             cluster,
+            ordinary_opener,
         }
     }
 
@@ -456,6 +469,12 @@ impl<'t> DocView<'t> {
     /// document (an ordinary word, then, not a name). All-caps tokens never are.
     pub fn lower_is_common(&self, i: usize) -> bool {
         self.lower_elsewhere[i] && self.word(i).chars().any(char::is_lowercase)
+    }
+
+    /// Whether token `i` opens its sentence as an ordinary word would
+    /// ("Crowds gathered …"): see [`DocView::ordinary_opener`].
+    pub fn is_ordinary_opener(&self, i: usize) -> bool {
+        self.ordinary_opener[i]
     }
 
     /// Whether token `i` is capitalised (starts with an upper-case letter).

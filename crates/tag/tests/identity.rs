@@ -375,3 +375,29 @@ fn a_captions_credit_label_is_no_part_of_a_name() {
         );
     }
 }
+
+#[test]
+fn an_ordinary_word_opening_a_sentence_is_no_person() {
+    for text in [
+        "Crowds gathered outside the Royal Albert Hall in London on Sunday.",
+        "Dozens were hurt when the stand collapsed in Leeds.",
+    ] {
+        let entities = tagger().tag(text).entities;
+        assert!(
+            !entities.iter().any(|e| e.kind == EntityType::Person),
+            "{text}: {entities:?}"
+        );
+    }
+    // A surname that is also a word, opening a sentence, is still the person
+    // the story names in full.
+    let text = "Apple's chief executive Tim Cook spoke first. Cook said the phone would \
+        ship in May.";
+    let cooks: Vec<EntityType> = tagger()
+        .tag(text)
+        .entities
+        .iter()
+        .filter(|e| e.text.ends_with("Cook"))
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(cooks, [EntityType::Person, EntityType::Person], "{text}");
+}

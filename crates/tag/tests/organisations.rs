@@ -312,3 +312,23 @@ fn what_an_appositive_calls_a_company_is_a_company_in_every_mention() {
         assert_eq!(types, [EntityType::Person], "{name}");
     }
 }
+
+#[test]
+fn a_name_opening_with_a_nations_adjective_in_its_language_is_an_organisation() {
+    for (text, name) in [
+        (
+            "Deutsche Welle reported that the talks had failed.",
+            "Deutsche Welle",
+        ),
+        (
+            "Trains ran late all week, and Deutsche Bahn apologised on Friday.",
+            "Deutsche Bahn",
+        ),
+        (
+            "Magyar Vasút said it would buy forty new trains.",
+            "Magyar Vasút",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+}
