@@ -8,7 +8,7 @@ use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
-    Dateline, NATURAL_FEATURE, PlaceContext, division_abbreviation, is_designated_body,
+    Dateline, FACILITY, NATURAL_FEATURE, PlaceContext, division_abbreviation, is_designated_body,
     names_natural_feature_after, strip_article,
 };
 
@@ -988,18 +988,31 @@ impl EntityTagger<'_> {
                     // "The Rio Grande river", "the Ottawa river": the river, not
                     // the town of its name, which may lie a continent away.
                     let q = qualifiers.get(&s.first).copied();
-                    let town_before_feature = s.end < view.len()
-                        && names_natural_feature_after(view.lower[s.end].as_str())
-                        && gaz
-                            .find_place(text)
+                    let next = view.lower.get(s.end).map_or("", |w| w.as_str());
+                    let town = || {
+                        gaz.find_place(text)
                             .and_then(|f| gaz.pick_place(&f, &ctx, q, false))
-                            .is_some_and(|(p, _)| {
-                                matches!(p.kind, PlaceKind::City | PlaceKind::Town)
-                            });
-                    if town_before_feature {
+                            .filter(|(p, _)| matches!(p.kind, PlaceKind::City | PlaceKind::Town))
+                    };
+                    // "Victoria station" in a London story: the station, not
+                    // Victoria in Hong Kong; "Paris airport" in a French story is
+                    // at Paris.
+                    let elsewhere = |p: &crate::gazetteer::Place| {
+                        !ctx.countries.is_empty() && !ctx.countries.contains(&p.country)
+                    };
+                    let reason = if names_natural_feature_after(next) && town().is_some() {
+                        Some(NATURAL_FEATURE)
+                    } else if matches!(next, "station" | "airport" | "stadium")
+                        && town().is_some_and(|(p, _)| elsewhere(p))
+                    {
+                        Some(FACILITY)
+                    } else {
+                        None
+                    };
+                    if let Some(reason) = reason {
                         e.canonical = strip_article(text).to_string();
                         e.id = entity_id("place", &e.canonical);
-                        e.unresolved = Some(NATURAL_FEATURE.to_string());
+                        e.unresolved = Some(reason.to_string());
                     } else {
                         gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
                     }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::tagger;
+use common::{article, tagger};
 use newsterm_story::{Block, StoryDraft};
 use newsterm_tag::{EntityType, KnownPeople};
 
@@ -348,10 +348,7 @@ fn a_name_goes_on_across_its_lowercase_particles() {
 fn a_captions_credit_label_is_no_part_of_a_name() {
     // The bundled story's captions credit each picture: "Kamala Harris Image:
     // U.S. Senate."
-    let (_, text) = common::articles()
-        .into_iter()
-        .find(|(_, text)| text.starts_with("On the campaign trail in the USA, June 2020"))
-        .expect("the bundled campaign story");
+    let text = article("On the campaign trail in the USA, June 2020");
     assert!(text.contains("Kamala Harris Image: U.S. Senate."));
     let entities = tagger().tag(&text).entities;
     assert!(

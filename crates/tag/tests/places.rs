@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{articles, tagger, types_of};
+use common::{article, articles, tagger, types_of};
 use newsterm_tag::{Entity, EntityType};
 
 /// The place entity whose text is `written` in a tagging of `text`.
@@ -569,25 +569,30 @@ fn what_an_appositive_calls_a_place_is_a_place_in_every_mention() {
     assert_eq!(types_of(text, "Baslan Damang"), [EntityType::Person]);
 }
 
+/// The mentions of the bundled article headed `headline` whose text `names`
+/// accepts.
+fn mentions_in(headline: &str, names: impl Fn(&str) -> bool) -> Vec<Entity> {
+    tagger()
+        .tag(&article(headline))
+        .entities
+        .into_iter()
+        .filter(|e| names(&e.text))
+        .collect()
+}
+
 #[test]
 fn a_people_named_by_its_demonym_is_no_person() {
     // A story about American Samoans' citizenship: the model took "Samoans"
     // for a person's name in most of its mentions.
-    let (_, text) = articles()
-        .into_iter()
-        .find(|(_, text)| text.starts_with("US Federal judge rules American Samoans"))
-        .expect("the bundled story on American Samoans");
-    let entities = tagger().tag(&text).entities;
-    let mentions: Vec<&Entity> = entities
-        .iter()
-        .filter(|e| e.text.contains("Samoan"))
-        .collect();
+    let mentions = mentions_in("US Federal judge rules American Samoans", |t| {
+        t.contains("Samoan")
+    });
     assert!(
         mentions.iter().all(|e| e.kind == EntityType::Norp),
         "{mentions:?}"
     );
     // The people of American Samoa, not of Samoa.
-    let american: Vec<&&Entity> = mentions
+    let american: Vec<&Entity> = mentions
         .iter()
         .filter(|e| e.text == "American Samoans")
         .collect();
@@ -650,4 +655,26 @@ fn a_river_named_for_a_town_is_not_the_town() {
         e.unresolved.unwrap_or_default().contains("natural feature"),
         "{text}"
     );
+}
+
+#[test]
+fn a_station_named_for_a_town_abroad_is_not_that_town() {
+    // The bundled story of an engineer killed at London's Waterloo station had
+    // the station in Waterloo, Ontario.
+    let waterloo = mentions_in("Engineer killed while working on travelator", |t| {
+        t.starts_with("Waterloo")
+    });
+    assert!(!waterloo.is_empty());
+    assert!(
+        waterloo.iter().all(|e| e.country.as_deref() != Some("CA")),
+        "{waterloo:?}"
+    );
+    let e = mention("Police closed Victoria station in London.", "Victoria");
+    assert_ne!(e.country.as_deref(), Some("HK"), "{e:?}");
+    // A city's airport in a story of its country is at the city.
+    let e = mention(
+        "Flights left Paris airport late, French officials said.",
+        "Paris",
+    );
+    assert_eq!(e.country.as_deref(), Some("FR"), "{e:?}");
 }

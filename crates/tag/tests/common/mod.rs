@@ -39,6 +39,15 @@ pub fn articles() -> Vec<(String, String)> {
         .clone()
 }
 
+/// The bundled article whose headline begins with `headline`.
+pub fn article(headline: &str) -> String {
+    articles()
+        .into_iter()
+        .map(|(_, text)| text)
+        .find(|text| text.starts_with(headline))
+        .unwrap_or_else(|| panic!("no bundled article headed {headline:?}"))
+}
+
 /// The types `name` was given in `text` (every mention).
 pub fn types_of(text: &str, name: &str) -> Vec<EntityType> {
     tagger()
