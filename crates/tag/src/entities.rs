@@ -344,10 +344,9 @@ impl EntityTagger<'_> {
             .filter(|s| matches!(s.type_id, PERSON | MISC))
         {
             let last = s.end - 1;
-            if s.type_id == PERSON
-                && plural_demonym(last)
-                && (s.first..last).all(|i| PEOPLE_DESCRIPTORS.contains(&view.lower[i].as_str()))
-            {
+            // No one's name ends in a people's: the words before it describe
+            // the people ("Black Americans", "Ancient Egyptians").
+            if s.type_id == PERSON && plural_demonym(last) {
                 s.first = last;
                 s.type_id = MISC;
             }
@@ -1774,29 +1773,6 @@ fn apposition_headed_by(view: &DocView, end: usize, heads: impl Fn(&str) -> bool
     }
     false
 }
-
-/// Words that describe a people before its name ("Black Americans", "Native
-/// Americans"), no part of a person's name there.
-const PEOPLE_DESCRIPTORS: &[&str] = &[
-    "black",
-    "white",
-    "native",
-    "indigenous",
-    "muslim",
-    "jewish",
-    "christian",
-    "catholic",
-    "hispanic",
-    "latino",
-    "latina",
-    "asian",
-    "african",
-    "arab",
-    "young",
-    "ordinary",
-    "many",
-    "all",
-];
 
 const ORG_CUES_AFTER: &[&str] = &[
     "shares",

@@ -601,6 +601,15 @@ fn a_people_named_by_its_demonym_is_no_person() {
         american.iter().all(|e| e.country.as_deref() == Some("AS")),
         "{american:?}"
     );
+    // Whatever describes the people before its name: "Ancient Egyptians".
+    let egyptians = mentions_in("Ancient Egyptians collected wild ibis", |t| {
+        t.ends_with("Egyptians")
+    });
+    assert!(!egyptians.is_empty());
+    assert!(
+        egyptians.iter().all(|e| e.kind == EntityType::Norp),
+        "{egyptians:?}"
+    );
 }
 
 /// The mention of `name` in `text`.
