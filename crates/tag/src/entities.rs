@@ -278,6 +278,30 @@ impl EntityTagger<'_> {
         self.resolve(view, &spans, &roles, &datelines, dateline)
     }
 
+    /// Whether a word names the people of a city of 100,000 or more by its
+    /// name and "-ians" or "-ers": "Parisians", "Melbournians", "Londoners".
+    fn names_a_citys_people(&self, word: &str) -> bool {
+        let stems = [
+            word.strip_suffix("ians").map(str::to_string),
+            word.strip_suffix("ians").map(|s| format!("{s}e")),
+            word.strip_suffix("ers").map(str::to_string),
+        ];
+        stems.into_iter().flatten().any(|stem| {
+            stem.chars().count() >= 3
+                && self
+                    .gazetteer
+                    .find_place(&stem)
+                    .and_then(|f| {
+                        self.gazetteer
+                            .pick_place(&f, &PlaceContext::default(), None, false)
+                    })
+                    .is_some_and(|(p, _)| {
+                        matches!(p.kind, PlaceKind::City | PlaceKind::Town)
+                            && p.population >= 100_000
+                    })
+        })
+    }
+
     /// The model was trained on names without titles; when it still takes a title in
     /// ("President Obama"), the title becomes the role.
     fn strip_titles(
@@ -358,6 +382,24 @@ impl EntityTagger<'_> {
                 && demonym(&view.text[view.tokens[s.first - 1].start..view.tokens[last].end])
             {
                 s.first -= 1;
+            }
+        }
+        // "Melbournians", "Londoners": a city's people, no person.
+        let surnames: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .map(|s| view.word(s.end - 1))
+            .collect();
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            if !surnames.contains(w)
+                && !view.gaz[s.first].has(kind::FIRST_NAME)
+                && self.names_a_citys_people(w)
+            {
+                s.type_id = MISC;
             }
         }
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the

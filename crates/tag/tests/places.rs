@@ -601,6 +601,16 @@ fn a_people_named_by_its_demonym_is_no_person() {
         american.iter().all(|e| e.country.as_deref() == Some("AS")),
         "{american:?}"
     );
+    // A city's people: "Melbournians" was a person 16 times in an interview
+    // with a candidate for Melbourne's council.
+    let melbournians = mentions_in(
+        "Wikinews interviews 2020 Melbourne Lord Mayor Candidate",
+        |t| t == "Melbournians",
+    );
+    assert!(
+        melbournians.iter().all(|e| e.kind != EntityType::Person),
+        "{melbournians:?}"
+    );
     // Whatever describes the people before its name: "Ancient Egyptians".
     let egyptians = mentions_in("Ancient Egyptians collected wild ibis", |t| {
         t.ends_with("Egyptians")
