@@ -9,7 +9,7 @@ use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
     Dateline, FACILITY, NATURAL_FEATURE, PlaceContext, division_abbreviation, is_designated_body,
-    names_natural_feature_after, strip_article,
+    leave_unresolved, names_natural_feature_after, strip_article,
 };
 
 /// Words that may sit inside a title run before a name without being titles
@@ -290,15 +290,8 @@ impl EntityTagger<'_> {
             stem.chars().count() >= 3
                 && self
                     .gazetteer
-                    .find_place(&stem)
-                    .and_then(|f| {
-                        self.gazetteer
-                            .pick_place(&f, &PlaceContext::default(), None, false)
-                    })
-                    .is_some_and(|(p, _)| {
-                        matches!(p.kind, PlaceKind::City | PlaceKind::Town)
-                            && p.population >= 100_000
-                    })
+                    .pick_town(&stem, &PlaceContext::default(), None)
+                    .is_some_and(|p| p.population >= 100_000)
         })
     }
 
@@ -1030,30 +1023,21 @@ impl EntityTagger<'_> {
                     // the town of its name, which may lie a continent away.
                     let q = qualifiers.get(&s.first).copied();
                     let next = view.lower.get(s.end).map_or("", |w| w.as_str());
-                    let town = || {
-                        gaz.find_place(text)
-                            .and_then(|f| gaz.pick_place(&f, &ctx, q, false))
-                            .filter(|(p, _)| matches!(p.kind, PlaceKind::City | PlaceKind::Town))
-                    };
+                    let town = || gaz.pick_town(text, &ctx, q);
                     // "Victoria station" in a London story: the station, not
                     // Victoria in Hong Kong; "Paris airport" in a French story is
                     // at Paris.
-                    let elsewhere = |p: &crate::gazetteer::Place| {
-                        !ctx.countries.is_empty() && !ctx.countries.contains(&p.country)
-                    };
                     let reason = if names_natural_feature_after(next) && town().is_some() {
                         Some(NATURAL_FEATURE)
                     } else if matches!(next, "station" | "airport" | "stadium")
-                        && town().is_some_and(|(p, _)| elsewhere(p))
+                        && town().is_some_and(|p| !ctx.admits(p))
                     {
                         Some(FACILITY)
                     } else {
                         None
                     };
                     if let Some(reason) = reason {
-                        e.canonical = strip_article(text).to_string();
-                        e.id = entity_id("place", &e.canonical);
-                        e.unresolved = Some(reason.to_string());
+                        leave_unresolved(&mut e, reason);
                     } else {
                         gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
                     }

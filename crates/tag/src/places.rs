@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 
 use crate::annotations::{Entity, EntityType};
-use crate::gazetteer::{Gazetteer, NameEntry, Place, PlaceKind, fold_ascii, kind, title_case};
+use crate::gazetteer::{
+    Gazetteer, NameEntry, Place, PlaceKind, entity_id, fold_ascii, kind, title_case,
+};
 
 /// Why a place mention has no point on the map.
 pub(crate) const NOT_IN_GAZETTEER: &str = "not in the gazetteer";
@@ -88,6 +90,14 @@ const NATURAL_WORDS: &[&str] = &[
 
 /// The first words of a natural feature's name: "Mount Kenya", "Lake Chad".
 const NATURAL_FIRST_WORDS: &[&str] = &["mount", "lake", "cape", "isle", "gulf", "bay"];
+
+/// Keeps a place mention off the map, saying why: it goes by its own name
+/// (without a leading article) and an id made of it.
+pub(crate) fn leave_unresolved(e: &mut Entity, reason: &str) {
+    e.canonical = strip_article(&e.text).to_string();
+    e.id = entity_id("place", &e.canonical);
+    e.unresolved = Some(reason.to_string());
+}
 
 /// Whether a word after a town's name makes the two a natural feature
 /// named for the town or beside it ("the Ottawa river"), not the town.
@@ -175,6 +185,13 @@ pub(crate) struct PlaceContext {
 }
 
 impl PlaceContext {
+    /// Whether `p` lies in a country the story names, or the story names
+    /// none: a town of a name also borne abroad is not taken abroad against
+    /// the story's own countries.
+    pub fn admits(&self, p: &Place) -> bool {
+        self.countries.is_empty() || self.countries.contains(&p.country)
+    }
+
     /// Adds a place as evidence for the others.
     pub fn add(&mut self, p: &Place) {
         if !p.country.is_empty() {
@@ -416,22 +433,20 @@ impl Gazetteer {
                 // "Heathrow Airport" in a London story is no Heathrow of Florida:
                 // the city must lie in a country the story names, if it names any.
                 && p.population >= 100_000
-                && (ctx.countries.is_empty() || ctx.countries.contains(&p.country))
+                && ctx.admits(p)
             {
                 self.fill_place(e, p);
                 return;
             }
-            e.canonical = name.to_string();
-            e.id = crate::gazetteer::entity_id("place", &e.canonical);
             let natural = words.len() >= 2
                 && (NATURAL_WORDS.contains(&last) || NATURAL_FIRST_WORDS.contains(&first));
-            e.unresolved = Some(
+            leave_unresolved(
+                e,
                 match (facility, natural) {
                     (true, _) => FACILITY,
                     (_, true) => NATURAL_FEATURE,
                     _ => NOT_IN_GAZETTEER,
-                }
-                .to_string(),
+                },
             );
             return;
         };
@@ -491,6 +506,18 @@ impl Gazetteer {
                 ),
             })
             .max_by_key(|p| (p.kind == PlaceKind::Country, p.population))
+    }
+
+    /// The city or town a name is taken for in `ctx`, if it is taken for one.
+    pub fn pick_town(
+        &self,
+        name: &str,
+        ctx: &PlaceContext,
+        qualifier: Option<&Place>,
+    ) -> Option<&Place> {
+        let found = self.find_place(name)?;
+        let (p, _) = self.pick_place(&found, ctx, qualifier, false)?;
+        matches!(p.kind, PlaceKind::City | PlaceKind::Town).then_some(p)
     }
 
     /// Whether the gazetteer names a celestial body so ("Mars", "the

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_org, tagger, types_of};
+use common::{assert_org, assert_typed_in_every_mention, tagger, types_of};
 use newsterm_tag::EntityType;
 
 #[test]
@@ -82,9 +82,7 @@ fn what_a_story_calls_a_company_is_a_company_in_every_mention() {
         The discount retailer Zarnow has lost money there for years. \
         Zarnow's stores in Budapest will close by June, and Zarnow will keep its \
         warehouses in Debrecen.";
-    let types = types_of(text, "Zarnow");
-    assert!(types.len() >= 3, "{types:?}");
-    assert!(types.iter().all(|t| *t == EntityType::Org), "{types:?}");
+    assert_typed_in_every_mention(text, "Zarnow", EntityType::Org, 3);
 }
 
 #[test]
@@ -92,13 +90,7 @@ fn an_acronym_spelled_out_is_the_organisation_in_every_mention() {
     let text = "Pipes burst in the night\n\nThe Tarrow Valley Water Authority (TVWa) \
         closed the road on Monday. An engineer from TVWa stated that repairs would take \
         a week, and TVWa later apologised to drivers.";
-    let types = types_of(text, "TVWa");
-    assert!(
-        types.len() >= 3,
-        "{types:?}: {:?}",
-        tagger().tag(text).entities
-    );
-    assert!(types.iter().all(|t| *t == EntityType::Org), "{types:?}");
+    assert_typed_in_every_mention(text, "TVWa", EntityType::Org, 3);
 }
 
 #[test]
@@ -290,12 +282,7 @@ fn what_an_appositive_calls_a_company_is_a_company_in_every_mention() {
             "Brannock",
         ),
     ] {
-        let types = types_of(text, name);
-        assert!(types.len() >= 2, "{name}: {types:?}");
-        assert!(
-            types.iter().all(|t| *t == EntityType::Org),
-            "{name}: {types:?}"
-        );
+        assert_typed_in_every_mention(text, name, EntityType::Org, 2);
     }
     // A person's trade after the name says nothing of the kind.
     for (text, name) in [

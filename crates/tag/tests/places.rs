@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{article, articles, tagger, types_of};
+use common::{article, articles, assert_typed_in_every_mention, tagger, types_of};
 use newsterm_tag::{Entity, EntityType};
 
 /// The place entity whose text is `written` in a tagging of `text`.
@@ -556,13 +556,7 @@ fn a_town_before_its_state_or_country_is_that_town() {
 fn what_an_appositive_calls_a_place_is_a_place_in_every_mention() {
     let text = "Fishermen were stranded in Varnek Kell, a small fishing village on the \
         northern coast, after the storm. Varnek Kell has had no power since Sunday.";
-    let types = types_of(text, "Varnek Kell");
-    assert!(
-        types.len() >= 2,
-        "{types:?}: {:?}",
-        tagger().tag(text).entities
-    );
-    assert!(types.iter().all(|t| *t == EntityType::Loc), "{types:?}");
+    assert_typed_in_every_mention(text, "Varnek Kell", EntityType::Loc, 2);
     // A port named in a person's appositive says nothing of the person.
     let text = "Baslan Damang, a security official from the port of departure, said the \
         crew had left.";

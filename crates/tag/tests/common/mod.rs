@@ -61,10 +61,21 @@ pub fn types_of(text: &str, name: &str) -> Vec<EntityType> {
 
 /// Asserts that `name` is found in `text` and is an organisation wherever it is.
 pub fn assert_org(text: &str, name: &str) {
+    assert_typed_in_every_mention(text, name, EntityType::Org, 1);
+}
+
+/// Asserts that `name` is mentioned at least `mentions` times in `text` and is
+/// of type `kind` in every mention.
+pub fn assert_typed_in_every_mention(text: &str, name: &str, kind: EntityType, mentions: usize) {
     let types = types_of(text, name);
-    assert!(!types.is_empty(), "{name:?} not found in {text:?}");
     assert!(
-        types.iter().all(|t| *t == EntityType::Org),
+        types.len() >= mentions,
+        "{name:?} found {} times in {text:?}, fewer than {mentions}: {:?}",
+        types.len(),
+        tagger().tag(text).entities
+    );
+    assert!(
+        types.iter().all(|t| *t == kind),
         "{name:?} typed {types:?} in {text:?}: {:?}",
         tagger().tag(text).entities
     );
