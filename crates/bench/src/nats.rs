@@ -36,7 +36,7 @@ pub enum NatsError {
         servers: usize,
         /// How many times a fresh cluster was started.
         tries: usize,
-        /// What JetStream last answered.
+        /// What JetStream last answered, or which server never listened.
         last: String,
     },
 }
@@ -114,16 +114,25 @@ impl NatsCluster {
             for i in 0..n {
                 cluster.spawn(i)?;
             }
-            for i in 0..n {
-                cluster.wait_ready(i)?;
+            match (0..n).try_for_each(|i| cluster.wait_ready(i)) {
+                Ok(()) => match cluster.placeable() {
+                    Ok(()) => return Ok(cluster),
+                    // Formed wrong (nats-server 2.9 can leave a server out
+                    // of the JetStream group it elects on a loaded
+                    // machine).
+                    Err(e) => last = e,
+                },
+                // A port picked free was taken before the server bound it
+                // (tests start clusters side by side): pick others.
+                Err(e) => {
+                    last = e.to_string();
+                    for server in &mut cluster.servers {
+                        server.port = free_port()?;
+                        server.cluster_port = free_port()?;
+                    }
+                }
             }
-            match cluster.placeable() {
-                Ok(()) => return Ok(cluster),
-                Err(e) => last = e,
-            }
-            // Formed wrong (nats-server 2.9 can leave a server out of
-            // the JetStream group it elects on a loaded machine): start
-            // afresh on empty directories.
+            // Start afresh on empty directories.
             for i in 0..n {
                 cluster.kill9(i);
                 let _ = std::fs::remove_dir_all(&cluster.servers[i].store);
@@ -239,11 +248,16 @@ impl NatsCluster {
         Ok(())
     }
 
-    fn wait_ready(&self, i: usize) -> Result<(), NatsError> {
+    fn wait_ready(&mut self, i: usize) -> Result<(), NatsError> {
         let addr = SocketAddr::from(([127, 0, 0, 1], self.servers[i].port));
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-            if Instant::now() > deadline {
+            // A server that could not bind its ports exits at once.
+            let exited = self.servers[i]
+                .child
+                .as_mut()
+                .is_none_or(|c| !matches!(c.try_wait(), Ok(None)));
+            if exited || Instant::now() > deadline {
                 return Err(NatsError::NotListening(self.servers[i].name.clone()));
             }
             std::thread::sleep(Duration::from_millis(50));

@@ -125,13 +125,17 @@ async fn the_terminal_searches_and_shows_stories_published_while_it_watches() {
     wait_for_screen(&name, "the sources carrying the story", |s| {
         s.contains("Also carried by Northern Post, Iberia Daily")
     });
-    // EVT opens the story's event: its counts, its pace, every copy.
+    // EVT opens the story's event: its counts, its pace, every copy. The
+    // story page just left also says "3 stories from 3 sources", so wait
+    // for the event's own loaded page, not for a line both share.
     tmux(&["send-keys", "-t", &name, "EVT", "Enter"]);
     let page = wait_for_screen(&name, "the event page", |s| {
-        header(s).contains("EVT ") && s.contains("3 stories from 3 sources")
+        header(s).contains("EVT ")
+            && !s.contains("loading")
+            && s.contains("Pace")
+            && s.contains("3 stories from 3 sources")
     });
     for shown in [
-        "Pace",
         "Sources Coastal Wire, Northern Post, Iberia Daily",
         "Hundreds evacuated as blaze hits historic Porto hotel",
     ] {
