@@ -395,6 +395,67 @@ impl EntityTagger<'_> {
                 s.type_id = MISC;
             }
         }
+        // Every word of the full names of the story's people ("Bruno Mars",
+        // "David Turpin"): a lone word that is one, or its plural ("the
+        // Turpins"), is someone of the story.
+        let name_words: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
+            .collect();
+        let of_someone = |w: &str| {
+            [Some(w), w.strip_suffix('s'), w.strip_suffix("es")]
+                .into_iter()
+                .flatten()
+                .any(|w| name_words.contains(w))
+        };
+        let occurrences =
+            |w: &str| -> Vec<usize> { (0..view.len()).filter(|&i| view.word(i) == w).collect() };
+        let after_any = |i: usize, words: &[&str]| {
+            i.checked_sub(1)
+                .is_some_and(|j| words.contains(&view.lower[j].as_str()))
+        };
+        // "The Kurds were", "five Republicans", "two Argentinians": a plural
+        // the story counts or sets apart with "the" at least as often as not
+        // names a people or a party, no person ("Jobs said", once "the Jobs
+        // era", stays him).
+        let counted = |i: usize| {
+            after_any(i, GROUP_DETERMINERS)
+                || i.checked_sub(1)
+                    .is_some_and(|j| view.word(j).bytes().all(|b| b.is_ascii_digit()))
+        };
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            if w.len() > 3
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && !view.gaz[s.first].has(kind::FIRST_NAME)
+                && !of_someone(w)
+            {
+                let (all, set_apart) = occurrences(w)
+                    .into_iter()
+                    .fold((0, 0), |(all, n), i| (all + 1, n + usize::from(counted(i))));
+                if set_apart > 0 && 2 * set_apart >= all {
+                    s.type_id = MISC;
+                }
+            }
+        }
+        // "Life on Mars": a planet the story puts things on or in is no one,
+        // unless it is a name of someone in the story ("Bruno Mars").
+        spans.retain(|s| {
+            let w = view.word(s.first);
+            !(s.type_id == PERSON
+                && s.end - s.first == 1
+                && self.gazetteer.names_celestial_body(w)
+                && !view.gaz[s.first].has(kind::FIRST_NAME)
+                && !of_someone(w)
+                && occurrences(w)
+                    .into_iter()
+                    .any(|i| after_any(i, LOCATIVES) || after_any(i, &["on"])))
+        });
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
         // name after it.
         // A capitalised auxiliary opens a question ("((WSS)) Did Perttu Ahola work
@@ -1519,6 +1580,41 @@ const LOCATIVES: &[&str] = &[
     "via",
     "throughout",
     "within",
+];
+
+/// Words before a plural that make it a group of people rather than a
+/// person's name: "the Kurds", "five Republicans", "many Arabs".
+const GROUP_DETERMINERS: &[&str] = &[
+    "the",
+    "these",
+    "those",
+    "many",
+    "most",
+    "some",
+    "all",
+    "other",
+    "few",
+    "fewer",
+    "several",
+    "fellow",
+    "more",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "dozen",
+    "dozens",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+    "million",
+    "millions",
 ];
 
 /// Last words that make a name a place's: "Times Square", "Heathrow Airport".

@@ -616,6 +616,52 @@ fn a_people_named_by_its_demonym_is_no_person() {
     );
 }
 
+#[test]
+fn a_people_or_party_the_story_counts_or_sets_apart_is_no_person() {
+    // "The Kurds were instrumental…": five mentions, each after "the", were
+    // a person in a bundled story on the withdrawal from Syria; "five
+    // Republicans, five Democrats" and "Other Republicans" in another.
+    for (headline, people) in [
+        (
+            "US President Trump announces troop withdrawal from Syria",
+            "Kurds",
+        ),
+        (
+            "On the campaign trail in the USA, September 2020",
+            "Republicans",
+        ),
+        ("State-run bus crashes in Cuba", "Argentinians"),
+    ] {
+        let mentions = mentions_in(headline, |t| t == people);
+        assert!(
+            mentions.iter().all(|e| e.kind != EntityType::Person),
+            "{mentions:?}"
+        );
+    }
+    // A person's name ending in s stays the person: once after "the" is not
+    // enough, nor is the plural of someone's surname (a family).
+    let text = "Jobs said Apple would sell the phone in June. Jobs showed the \
+        device to developers. In the Jobs era, Apple grew. Jobs left in 2011.";
+    assert_typed_in_every_mention(text, "Jobs", EntityType::Person, 3);
+    let text = "David Turpin and Louise Turpin were sentenced on Friday. The \
+        Turpins had kept their children indoors, and the Turpins will be \
+        eligible for parole in 25 years.";
+    assert_typed_in_every_mention(text, "Turpins", EntityType::Person, 2);
+}
+
+#[test]
+fn a_planet_is_no_person() {
+    // An interview about life on Mars: "Mars" was a person 11 times.
+    let mentions = mentions_in("Simple animals could live in Martian brines", |t| {
+        t == "Mars"
+    });
+    assert!(mentions.is_empty(), "{mentions:?}");
+    // The singer keeps his name, whatever word comes before it.
+    let text = "Bruno Mars won three awards on Sunday. His band played a tribute \
+        to Mars, and Mars thanked them.";
+    assert_typed_in_every_mention(text, "Mars", EntityType::Person, 1);
+}
+
 /// The mention of `name` in `text`.
 fn mention(text: &str, name: &str) -> Entity {
     let entities = tagger().tag(text).entities;
