@@ -2542,10 +2542,17 @@ impl EntityTagger<'_> {
                 && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
                 && !g.has(kind::FIRST_NAME)
         };
-        let mut retype = vec![false; spans.len()];
+        // A lone word is someone's only if it is no word of a full name of
+        // the story's people ("Isabel and I" after "Isabel Hernandez").
+        let full_name_words: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
+            .collect();
         for k in 0..spans.len() {
             let s = spans[k];
-            if s.type_id != PERSON || s.end - s.first < 2 || !not_given_name(&s) {
+            let lone_someone = s.end - s.first == 1 && full_name_words.contains(view.word(s.first));
+            if s.type_id != PERSON || lone_someone || !not_given_name(&s) {
                 continue;
             }
             // An organisation in a phrase of its own ("Jane Roe of DAB and …")
@@ -2560,15 +2567,25 @@ impl EntityTagger<'_> {
                     b > 0 && matches!(view.lower[b - 1].as_str(), "of" | "from" | "at");
                 o.type_id == ORG && o.end - o.first <= 4 && !affiliation
             };
-            let listed = k > 0 && org_beside(k - 1) && coordinated(&spans[k - 1], &s)
-                || k + 1 < spans.len() && org_beside(k + 1) && coordinated(&s, &spans[k + 1]);
+            let before = k > 0 && org_beside(k - 1) && coordinated(&spans[k - 1], &s);
+            let after = k + 1 < spans.len() && org_beside(k + 1) && coordinated(&s, &spans[k + 1]);
+            // A lone word after a bare comma may open a clause ("According
+            // to the Herald, Emeritus Professor …"): it needs a list on its
+            // other side too, or an "and" of its own.
+            let comma_only = |a: &Span, b: &Span| b.first == a.end + 1 && view.word(a.end) == ",";
+            let listed = if s.end - s.first == 1 {
+                let list_before = k > 0 && coordinated(&spans[k - 1], &s);
+                let list_after = k + 1 < spans.len() && coordinated(&s, &spans[k + 1]);
+                before && (list_after || !comma_only(&spans[k - 1], &s))
+                    || after && (list_before || !comma_only(&s, &spans[k + 1]))
+            } else {
+                before || after
+            };
+            // Retyped at once, so that a list's next item has an
+            // organisation before it ("Deutsche Telekom, Daimler, and
+            // Siemens").
             if listed || known_org(s.first) {
-                retype[k] = true;
-            }
-        }
-        for (s, r) in spans.iter_mut().zip(&retype) {
-            if *r {
-                s.type_id = ORG;
+                spans[k].type_id = ORG;
             }
         }
         // Their short forms: "Lockheed" of "Lockheed Martin", unless a person of

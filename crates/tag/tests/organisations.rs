@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_org, assert_typed_in_every_mention, tagger, types_of};
+use common::{article, assert_org, assert_typed_in_every_mention, tagger, types_of};
 use newsterm_tag::EntityType;
 
 #[test]
@@ -318,4 +318,31 @@ fn a_name_opening_with_a_nations_adjective_in_its_language_is_an_organisation() 
     ] {
         assert_org(text, name);
     }
+}
+
+#[test]
+fn a_one_word_name_listed_with_organisations_is_one() {
+    // "German firms including Deutsche Bahn, Deutsche Telekom, Daimler, and
+    // Siemens": Daimler and Siemens were people in a bundled story, as were
+    // "ExxonMobil and Chevron" and "IRC, Reddit and CentOS" in others.
+    for (headline, name) in [
+        ("Germany bans Mahan Air of Iran", "Daimler"),
+        ("Germany bans Mahan Air of Iran", "Siemens"),
+        ("Dow falls 340 points", "Chevron"),
+        ("Red Hat to move focus away from CentOS", "Reddit"),
+    ] {
+        assert_org(&article(headline), name);
+    }
+    // A lone word after a bare comma may open a clause, and a word of
+    // someone's full name in the story is that person.
+    let text = "According to the Herald, Emeritus Professor John Burrows said the \
+        work would finish in May.";
+    assert!(
+        !types_of(text, "Emeritus").contains(&EntityType::Org),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+    let text = "Tim Cook held positions at Compaq before Apple. IBM and Cook \
+        signed a deal in 2014.";
+    assert_typed_in_every_mention(text, "Cook", EntityType::Person, 1);
 }
