@@ -456,6 +456,60 @@ impl EntityTagger<'_> {
                     .into_iter()
                     .any(|i| after_any(i, LOCATIVES) || after_any(i, &["on"])))
         });
+        // "Korea substituted Park Joo-Ho", "a Nevada law", "the Canadian city
+        // of Toronto": a lone word that is no word of a full name in the
+        // story and has no title about it in any mention ("Jackson said"
+        // after "Michael Jackson" or "Justice Jackson" stays him) is the place when it is a country or a US
+        // state, or a city of 100,000 or more that is no given name and
+        // that the story puts something in or at or calls a city ("the
+        // words of Kennedy" are no place); and the model's "Jersey"
+        // of "New Jersey" is the whole place.
+        let countrywide = |name: &str| {
+            self.gazetteer.find_place(name).is_some_and(|found| {
+                found.entry.places.iter().any(|&p| {
+                    matches!(
+                        self.gazetteer.places[p as usize].kind,
+                        PlaceKind::Country | PlaceKind::State
+                    )
+                })
+            })
+        };
+        let placed_city = |i: usize, w: &str| {
+            !view.gaz[i].has(kind::FIRST_NAME)
+                && self
+                    .gazetteer
+                    .pick_town(w, &PlaceContext::default(), None)
+                    .is_some_and(|p| p.population >= 100_000)
+                && occurrences(w).into_iter().any(|j| {
+                    after_any(j, LOCATIVES)
+                        || after_any(j, &["of"])
+                            && j >= 2
+                            && matches!(view.lower[j - 2].as_str(), "city" | "town" | "capital")
+                })
+        };
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            let titled = occurrences(w)
+                .into_iter()
+                .any(|j| role_before(view, j).is_some() || role_after(view, j + 1).is_some());
+            if of_someone(w) || titled {
+                continue;
+            }
+            let with_word_before = s
+                .first
+                .checked_sub(1)
+                .filter(|&j| view.is_capitalized(j) && !view.sent_start[s.first])
+                .map(|j| &view.text[view.tokens[j].start..view.tokens[s.first].end]);
+            if with_word_before.is_some_and(countrywide) {
+                s.first -= 1;
+                s.type_id = LOC;
+            } else if countrywide(w) || placed_city(s.first, w) {
+                s.type_id = LOC;
+            }
+        }
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
         // name after it.
         // A capitalised auxiliary opens a question ("((WSS)) Did Perttu Ahola work

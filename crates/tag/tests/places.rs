@@ -662,6 +662,42 @@ fn a_planet_is_no_person() {
     assert_typed_in_every_mention(text, "Mars", EntityType::Person, 1);
 }
 
+#[test]
+fn a_country_state_or_city_typed_a_person_is_the_place() {
+    // "a Nevada law", "called Nevada for Biden", "the Canadian city of
+    // Toronto", and the model's "Jersey" of "New Jersey had the lowest
+    // rate" were people in bundled stories.
+    for (headline, name, country) in [
+        (
+            "On the campaign trail in the USA, August 2020",
+            "Nevada",
+            "US",
+        ),
+        ("Joe Biden projected US president-elect", "Nevada", "US"),
+        ("Fan Expo Canada 2019", "Toronto", "CA"),
+        (
+            "US study finds correlation between youth suicide",
+            "New Jersey",
+            "US",
+        ),
+    ] {
+        let mentions = mentions_in(headline, |t| t == name);
+        assert!(!mentions.is_empty(), "no {name} in {headline}");
+        assert!(
+            mentions
+                .iter()
+                .all(|e| e.kind == EntityType::Loc && e.country.as_deref() == Some(country)),
+            "{mentions:?}"
+        );
+    }
+    // A name a title gives to someone in the story stays that person in
+    // every mention, even where a sentence puts something in it.
+    let text = "Chief Justice Kennedy opened the hearing. The case went up from \
+        the state courts and the federal circuits in Kennedy versus Washington.";
+    let types = types_of(text, "Kennedy");
+    assert!(!types.contains(&EntityType::Loc), "{types:?}");
+}
+
 /// The mention of `name` in `text`.
 fn mention(text: &str, name: &str) -> Entity {
     let entities = tagger().tag(text).entities;
