@@ -456,14 +456,15 @@ impl EntityTagger<'_> {
                     .into_iter()
                     .any(|i| after_any(i, LOCATIVES) || after_any(i, &["on"])))
         });
-        // "Korea substituted Park Joo-Ho", "a Nevada law", "the Canadian city
-        // of Toronto": a lone word that is no word of a full name in the
-        // story and has no title about it in any mention ("Jackson said"
-        // after "Michael Jackson" or "Justice Jackson" stays him) is the place when it is a country or a US
-        // state, or a city of 100,000 or more that is no given name and
-        // that the story puts something in or at or calls a city ("the
-        // words of Kennedy" are no place); and the model's "Jersey"
-        // of "New Jersey" is the whole place.
+        // Whether a lone word is someone of the story: a word of a full name
+        // or titled in any of its mentions ("Jackson said" after "Michael
+        // Jackson" or "Justice Jackson" stays him).
+        let someone = |w: &str| {
+            of_someone(w)
+                || occurrences(w)
+                    .into_iter()
+                    .any(|j| role_before(view, j).is_some() || role_after(view, j + 1).is_some())
+        };
         let countrywide = |name: &str| {
             self.gazetteer.find_place(name).is_some_and(|found| {
                 found.entry.places.iter().any(|&p| {
@@ -474,6 +475,8 @@ impl EntityTagger<'_> {
                 })
             })
         };
+        // A city the story puts something in or at, or calls a city ("the
+        // words of Kennedy" are no place).
         let placed_city = |i: usize, w: &str| {
             !view.gaz[i].has(kind::FIRST_NAME)
                 && self
@@ -487,17 +490,20 @@ impl EntityTagger<'_> {
                             && matches!(view.lower[j - 2].as_str(), "city" | "town" | "capital")
                 })
         };
+        let followed_by = |w: &str, kinds: &dyn Fn(&str) -> bool| {
+            occurrences(w)
+                .into_iter()
+                .any(|j| view.lower.get(j + 1).is_some_and(|next| kinds(next)))
+        };
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
         {
             let w = view.word(s.first);
-            let titled = occurrences(w)
-                .into_iter()
-                .any(|j| role_before(view, j).is_some() || role_after(view, j + 1).is_some());
-            if of_someone(w) || titled {
+            if someone(w) {
                 continue;
             }
+            // The model's "Jersey" of "New Jersey" is the whole place.
             let with_word_before = s
                 .first
                 .checked_sub(1)
@@ -506,7 +512,17 @@ impl EntityTagger<'_> {
             if with_word_before.is_some_and(countrywide) {
                 s.first -= 1;
                 s.type_id = LOC;
+            // "Korea substituted Park Joo-Ho", "a Nevada law", "the
+            // Canadian city of Toronto": a country, a US state or a city of
+            // 100,000 or more is the place.
             } else if countrywide(w) || placed_city(s.first, w) {
+                s.type_id = LOC;
+            // "The Fedora operating system", "Android phones", "the Kīlauea
+            // volcano": a word before what kind of thing it is names that
+            // thing in every mention.
+            } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next)) {
+                s.type_id = MISC;
+            } else if followed_by(w, &names_natural_feature_after) {
                 s.type_id = LOC;
             }
         }
@@ -926,7 +942,14 @@ impl EntityTagger<'_> {
                 let after_comma_place = s.end + 1 < view.len()
                     && view.word(s.end) == ","
                     && gaz.qualifier_place(view.word(s.end + 1)).is_some();
-                return before.is_some_and(|w| LOCATIVES.contains(&w)) || after_comma_place;
+                // "The Kīlauea volcano": the word after says what place it is.
+                let feature_after = view
+                    .lower
+                    .get(s.end)
+                    .is_some_and(|w| names_natural_feature_after(w));
+                return before.is_some_and(|w| LOCATIVES.contains(&w))
+                    || after_comma_place
+                    || feature_after;
             }
             let prefix = (s.first + 1..s.end).rev().find(|&k| {
                 let head = &view.text[view.tokens[s.first].start..view.tokens[k - 1].end];
@@ -1135,14 +1158,18 @@ impl EntityTagger<'_> {
                 LOC => {
                     e.kind = EntityType::Loc;
                     // "The Rio Grande river", "the Ottawa river": the river, not
-                    // the town of its name, which may lie a continent away.
+                    // the town of its name, which may lie a continent away;
+                    // "the Kīlauea volcano" is a natural feature though the
+                    // gazetteer lacks it.
                     let q = qualifiers.get(&s.first).copied();
                     let next = view.lower.get(s.end).map_or("", |w| w.as_str());
                     let town = || gaz.pick_town(text, &ctx, q);
                     // "Victoria station" in a London story: the station, not
                     // Victoria in Hong Kong; "Paris airport" in a French story is
                     // at Paris.
-                    let reason = if names_natural_feature_after(next) && town().is_some() {
+                    let reason = if names_natural_feature_after(next)
+                        && (town().is_some() || gaz.find_place(text).is_none())
+                    {
                         Some(NATURAL_FEATURE)
                     } else if matches!(next, "station" | "airport" | "stadium")
                         && town().is_some_and(|p| !ctx.admits(p))
@@ -1634,6 +1661,29 @@ const LOCATIVES: &[&str] = &[
     "via",
     "throughout",
     "within",
+];
+
+/// Kinds of product a name before them names: "the Fedora operating
+/// system", "Android phones", "Godiva chocolate". No kind a person's name
+/// comes before as often ("album", "campaign", "game").
+const PRODUCT_KINDS: &[&str] = &[
+    "operating",
+    "browser",
+    "phone",
+    "phones",
+    "smartphone",
+    "smartphones",
+    "tablet",
+    "tablets",
+    "laptop",
+    "laptops",
+    "console",
+    "app",
+    "apps",
+    "software",
+    "chocolate",
+    "bitters",
+    "vaccine",
 ];
 
 /// Words before a plural that make it a group of people rather than a

@@ -698,6 +698,45 @@ fn a_country_state_or_city_typed_a_person_is_the_place() {
     assert!(!types.contains(&EntityType::Loc), "{types:?}");
 }
 
+#[test]
+fn a_name_before_the_kind_of_thing_it_is_names_that_thing() {
+    // "Red Hat also sponsors the Fedora operating system": Fedora was a
+    // person 23 times in two bundled interviews; "Android phones" and
+    // "Godiva chocolate" were people too.
+    for (headline, name) in [
+        ("Red Hat to move focus away from CentOS", "Fedora"),
+        ("Apple unveils iPhone 4", "Android"),
+        (
+            "Wikinews interviews New York bar owner on Santorum cocktail",
+            "Godiva",
+        ),
+    ] {
+        let mentions = mentions_in(headline, |t| t == name);
+        assert!(
+            mentions.iter().all(|e| e.kind != EntityType::Person),
+            "{mentions:?}"
+        );
+    }
+    // "The Kīlauea volcano" is a natural feature off the map, not a person.
+    let mentions = mentions_in("Scientists report skyrocketing phytoplankton", |t| {
+        t == "Kīlauea"
+    });
+    assert!(!mentions.is_empty());
+    for e in &mentions {
+        assert_eq!(e.kind, EntityType::Loc, "{e:?}");
+        assert!(
+            e.unresolved
+                .as_deref()
+                .is_some_and(|r| r.contains("natural feature")),
+            "{e:?}"
+        );
+    }
+    // A person's name stays so before a word that is no kind of thing.
+    let text = "Jane Okafor launched a phone app on Monday. Okafor said the app \
+        would be free.";
+    assert_typed_in_every_mention(text, "Okafor", EntityType::Person, 1);
+}
+
 /// The mention of `name` in `text`.
 fn mention(text: &str, name: &str) -> Entity {
     let entities = tagger().tag(text).entities;
