@@ -2098,29 +2098,68 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
     spans.sort_by_key(|s| s.first);
 }
 
-/// A name spelled out with its acronym, "Transport for London (TfL)": the
+/// A name spelled out with its acronym, "Transport for London (TfL)",
+/// "Philippine Institute of Volcanology and Seismology (Phivolcs)": the
 /// acronym is the same organisation or place wherever the story uses it,
 /// whatever the model made of it alone.
 fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Span>) {
     let n = view.len();
     let mut types: HashMap<&str, u8> = HashMap::new();
-    for s in spans.iter() {
-        if !matches!(s.type_id, ORG | LOC) || s.end - s.first < 2 || s.end + 2 >= n {
+    let mut widened: Vec<(usize, usize)> = Vec::new();
+    for (k, s) in spans.iter().enumerate() {
+        if !matches!(s.type_id, ORG | LOC) || s.end - s.first < 2 {
             continue;
         }
-        if view.word(s.end) != "(" || view.word(s.end + 2) != ")" {
+        // The model may stop a name at its "and" ("Philippine Institute of
+        // Volcanology | and Seismology (Phivolcs)"): the capitalised words
+        // after it up to the bracket are the name's.
+        let mut end = s.end;
+        if end + 1 < n && matches!(view.lower[end].as_str(), "and" | "&") {
+            let mut j = end + 1;
+            while j < n && j - end <= 3 && view.is_capitalized(j) {
+                j += 1;
+            }
+            if j > end + 1 && j < n && view.word(j) == "(" {
+                end = j;
+            }
+        }
+        if end + 2 >= n || view.word(end) != "(" || view.word(end + 2) != ")" {
             continue;
         }
-        let acronym = view.word(s.end + 1);
+        let acronym = view.word(end + 1);
         let capitals = acronym.chars().filter(|c| c.is_uppercase()).count();
         let initial = view.word(s.first).chars().next();
-        if capitals >= 2
+        let whole = &view.text[view.tokens[s.first].start..view.tokens[end - 1].end];
+        // "Phivolcs": a short form of one capital is its name's letters, in
+        // order.
+        let letters_of_name = || {
+            let mut name = whole.chars().flat_map(char::to_lowercase);
+            acronym
+                .chars()
+                .flat_map(char::to_lowercase)
+                .all(|c| name.any(|n| n == c))
+        };
+        if (capitals >= 2 || letters_of_name())
             && acronym.chars().all(char::is_alphanumeric)
             && acronym.chars().next() == initial
         {
             types.entry(acronym).or_insert(s.type_id);
+            if end > s.end {
+                widened.push((k, end));
+            }
         }
     }
+    for &(k, end) in &widened {
+        let (first, from) = (spans[k].first, spans[k].end);
+        spans[k].end = end;
+        // Whatever the model made of the words taken in is gone.
+        for s in spans.iter_mut() {
+            if s.first >= from && s.end <= end && s.first != first {
+                s.end = s.first;
+            }
+        }
+    }
+    spans.retain(|s| s.first < s.end);
     if types.is_empty() {
         return;
     }

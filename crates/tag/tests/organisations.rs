@@ -91,6 +91,18 @@ fn an_acronym_spelled_out_is_the_organisation_in_every_mention() {
         closed the road on Monday. An engineer from TVWa stated that repairs would take \
         a week, and TVWa later apologised to drivers.";
     assert_typed_in_every_mention(text, "TVWa", EntityType::Org, 3);
+    // A short form of one capital made of the name's letters, and a name the
+    // model stopped at its "and": "Phivolcs" was a person through two
+    // bundled stories, and the institute "Philippine Institute of
+    // Volcanology".
+    let text = article("Aftershocks increase death toll of magnitude 6.3 earthquake");
+    assert_typed_in_every_mention(&text, "Phivolcs", EntityType::Org, 3);
+    assert_org(&text, "Philippine Institute of Volcanology and Seismology");
+    let text = article("Power firm helicopter strikes cables");
+    assert_org(
+        &text,
+        "California Department of Forestry and Fire Protection",
+    );
 }
 
 #[test]
