@@ -932,6 +932,14 @@ impl EntityTagger<'_> {
     fn repair_unknown_places(&self, view: &DocView, spans: &mut Vec<Span>) {
         let gaz = self.gazetteer;
         let mut added = Vec::new();
+        // The people the story calls by one name ("Cengiz said"): an unknown
+        // place with that surname ("Hatice Cengiz", "Park Won-soon") is that
+        // person.
+        let called_so: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+            .map(|s| view.word(s.first))
+            .collect();
         spans.retain_mut(|s| {
             if s.type_id != LOC || s.from_rule || gaz.find_place(span_text(view, s)).is_some() {
                 return true;
@@ -970,8 +978,18 @@ impl EntityTagger<'_> {
                 s.end = k;
                 return true;
             }
+            // The surname last, or first before a hyphenated given name.
+            let last = view.word(s.end - 1);
+            let surname = if last.contains('-') {
+                view.word(s.first)
+            } else {
+                last
+            };
+            let someone_called = called_so.contains(surname)
+                && gaz.find_place(surname).is_none()
+                && !has_org_word(view, s.first, s.end);
             if len <= 3
-                && view.gaz[s.first].has(kind::FIRST_NAME)
+                && (view.gaz[s.first].has(kind::FIRST_NAME) || someone_called)
                 && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
             {
                 s.type_id = PERSON;

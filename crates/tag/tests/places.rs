@@ -456,6 +456,23 @@ fn people_with_given_names_unseen_in_training_are_no_places() {
             tags.entities
         );
     }
+    // A name the story goes on to call its holder by: "Hatice Cengiz" was a
+    // place three times in a bundled story that says "Cengiz said", and
+    // "Park Won-soon" (surname first) in another.
+    for (headline, name) in [
+        (
+            "Fiancée of murdered Saudi journalist demands justice",
+            "Hatice Cengiz",
+        ),
+        ("Seoul city Mayor Park Won-soon found dead", "Park Won-soon"),
+    ] {
+        let mentions = mentions_in(headline, |t| t == name);
+        assert!(!mentions.is_empty(), "no {name} in {headline}");
+        assert!(
+            mentions.iter().all(|e| e.kind == EntityType::Person),
+            "{mentions:?}"
+        );
+    }
 }
 
 /// "Kamloops, B.C.": the abbreviation of a state or province after a town is
