@@ -398,11 +398,7 @@ impl EntityTagger<'_> {
         // Every word of the full names of the story's people ("Bruno Mars",
         // "David Turpin"): a lone word that is one, or its plural ("the
         // Turpins"), is someone of the story.
-        let name_words: HashSet<&str> = spans
-            .iter()
-            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
-            .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
-            .collect();
+        let name_words = full_name_words(view, spans);
         let of_someone = |w: &str| {
             [Some(w), w.strip_suffix('s'), w.strip_suffix("es")]
                 .into_iter()
@@ -832,6 +828,8 @@ impl EntityTagger<'_> {
         let mut votes: HashMap<&str, [usize; 5]> = HashMap::new();
         let mut cued: HashSet<&str> = HashSet::new();
         let mut placed: HashSet<&str> = HashSet::new();
+        let mut works: HashSet<&str> = HashSet::new();
+        let mut bands: HashSet<&str> = HashSet::new();
         for s in spans.iter() {
             let text = span_text(view, s);
             if !s.from_rule {
@@ -841,10 +839,32 @@ impl EntityTagger<'_> {
                 cued.insert(text);
             } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w)) {
                 placed.insert(text);
+            } else if s.type_id == PERSON && s.end - s.first == 1 {
+                let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
+                if before == Some("band") {
+                    bands.insert(text);
+                } else if names_a_work(view, s.first) {
+                    works.insert(text);
+                }
             }
         }
+        // Unless someone of the story bears the name: "Eddie Van Halen" of
+        // the band Van Halen, "the film Bob Lazar" about him.
+        let full_name_words = full_name_words(view, spans);
+        works.retain(|w| !full_name_words.contains(w));
+        bands.retain(|w| !full_name_words.contains(w));
         for s in spans.iter_mut().filter(|s| !s.from_rule) {
             let text = span_text(view, s);
+            // "A movie called Argo": a title, no one, in every mention; "the
+            // rock band Cream": a band.
+            if works.contains(text) {
+                s.type_id = MISC;
+                continue;
+            }
+            if bands.contains(text) {
+                s.type_id = ORG;
+                continue;
+            }
             if cued.contains(text) && self.gazetteer.find_place(text).is_none() {
                 s.type_id = ORG;
                 continue;
@@ -1680,6 +1700,46 @@ const LOCATIVES: &[&str] = &[
     "throughout",
     "within",
 ];
+
+/// Every word of the full names (two words or more) of the story's people:
+/// "Bruno", "Mars", "David", "Turpin".
+fn full_name_words<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
+    spans
+        .iter()
+        .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+        .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
+        .collect()
+}
+
+/// Kinds of work whose title may follow them: "the film Argo", "a movie
+/// called Argo", "the album Abbey Road".
+const WORKS: &[&str] = &[
+    "film",
+    "movie",
+    "album",
+    "song",
+    "single",
+    "novel",
+    "documentary",
+    "musical",
+    "opera",
+    "sitcom",
+];
+
+/// Whether the words before token `first` say a work's title begins there:
+/// a kind of work, maybe with "called", "named" or "titled" between.
+fn names_a_work(view: &DocView, first: usize) -> bool {
+    let mut j = first;
+    if j > 0
+        && matches!(
+            view.lower[j - 1].as_str(),
+            "called" | "named" | "titled" | "entitled"
+        )
+    {
+        j -= 1;
+    }
+    j > 0 && WORKS.contains(&view.lower[j - 1].as_str())
+}
 
 /// Kinds of product a name before them names: "the Fedora operating
 /// system", "Android phones", "Godiva chocolate". No kind a person's name
@@ -2705,11 +2765,7 @@ impl EntityTagger<'_> {
         };
         // A lone word is someone's only if it is no word of a full name of
         // the story's people ("Isabel and I" after "Isabel Hernandez").
-        let full_name_words: HashSet<&str> = spans
-            .iter()
-            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
-            .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
-            .collect();
+        let full_name_words = full_name_words(view, spans);
         for k in 0..spans.len() {
             let s = spans[k];
             let lone_someone = s.end - s.first == 1 && full_name_words.contains(view.word(s.first));

@@ -358,3 +358,30 @@ fn a_one_word_name_listed_with_organisations_is_one() {
         signed a deal in 2014.";
     assert_typed_in_every_mention(text, "Cook", EntityType::Person, 1);
 }
+
+#[test]
+fn a_band_or_a_title_the_story_names_so_is_no_person() {
+    // "The rock band Cream" was a person four times in a bundled story, and
+    // "a supposed movie called Argo" four times in another.
+    assert_typed_in_every_mention(
+        &article("Influential rock drummer Ginger Baker dies"),
+        "Cream",
+        EntityType::Org,
+        4,
+    );
+    let text = article("Former U.S. intelligence agent Tony Mendez");
+    assert!(
+        types_of(&text, "Argo").is_empty(),
+        "{:?}",
+        tagger().tag(&text).entities
+    );
+    // A band named after someone of the story stays that person where it
+    // is him: "lead guitarist of US rock band Van Halen" is also "Eddie
+    // Van Halen".
+    let text = article("Guitarist Eddie Van Halen dies");
+    assert!(
+        types_of(&text, "Van Halen").contains(&EntityType::Person),
+        "{:?}",
+        tagger().tag(&text).entities
+    );
+}
