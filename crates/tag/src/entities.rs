@@ -405,8 +405,37 @@ impl EntityTagger<'_> {
                 .flatten()
                 .any(|w| name_words.contains(w))
         };
-        let occurrences =
-            |w: &str| -> Vec<usize> { (0..view.len()).filter(|&i| view.word(i) == w).collect() };
+        // Where each lone name's word stands, found once (the rules below
+        // ask it of every lone name); only those words are looked for, by a
+        // short linear search, as hashing every word of a story costs more.
+        let mut positions: Vec<(&str, Vec<usize>)> = Vec::new();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            if !positions.iter().any(|(p, _)| *p == w) {
+                positions.push((w, Vec::new()));
+            }
+        }
+        if !positions.is_empty() {
+            for i in 0..view.len() {
+                let w = view.word(i);
+                if let Some((_, at)) = positions
+                    .iter_mut()
+                    .find(|(p, _)| p.len() == w.len() && *p == w)
+                {
+                    at.push(i);
+                }
+            }
+        }
+        let occurrences = |w: &str| -> Vec<usize> {
+            positions
+                .iter()
+                .find(|(p, _)| *p == w)
+                .map(|(_, at)| at.clone())
+                .unwrap_or_default()
+        };
         let after_any = |i: usize, words: &[&str]| {
             i.checked_sub(1)
                 .is_some_and(|j| words.contains(&view.lower[j].as_str()))
@@ -473,8 +502,8 @@ impl EntityTagger<'_> {
         };
         // A city the story puts something in or at, or calls a city ("the
         // words of Kennedy" are no place).
-        let placed_city = |i: usize, w: &str| {
-            !view.gaz[i].has(kind::FIRST_NAME)
+        let placed_city = |given: bool, w: &str| {
+            !given
                 && self
                     .gazetteer
                     .pick_town(w, &PlaceContext::default(), None)
@@ -491,14 +520,39 @@ impl EntityTagger<'_> {
                 .into_iter()
                 .any(|j| view.lower.get(j + 1).is_some_and(|next| kinds(next)))
         };
+        // What a lone name is, decided once per name (and given-name
+        // mark): a surname may be mentioned dozens of times.
+        // `None`: someone of the story, left alone; `Some(None)`: kept.
+        let mut decided: HashMap<(&str, bool), Option<Option<u8>>> = HashMap::new();
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
         {
             let w = view.word(s.first);
-            if someone(w) {
+            let given = view.gaz[s.first].has(kind::FIRST_NAME);
+            let decision = *decided.entry((w, given)).or_insert_with(|| {
+                if someone(w) {
+                    return None;
+                }
+                // "Korea substituted Park Joo-Ho", "a Nevada law", "the
+                // Canadian city of Toronto": a country, a US state or a
+                // city of 100,000 or more is the place.
+                Some(if countrywide(w) || placed_city(given, w) {
+                    Some(LOC)
+                // "The Fedora operating system", "Android phones", "the
+                // Kīlauea volcano": a word before what kind of thing it
+                // is names that thing in every mention.
+                } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next)) {
+                    Some(MISC)
+                } else if followed_by(w, &names_natural_feature_after) {
+                    Some(LOC)
+                } else {
+                    None
+                })
+            });
+            let Some(retyped) = decision else {
                 continue;
-            }
+            };
             // The model's "Jersey" of "New Jersey" is the whole place.
             let with_word_before = s
                 .first
@@ -508,18 +562,8 @@ impl EntityTagger<'_> {
             if with_word_before.is_some_and(countrywide) {
                 s.first -= 1;
                 s.type_id = LOC;
-            // "Korea substituted Park Joo-Ho", "a Nevada law", "the
-            // Canadian city of Toronto": a country, a US state or a city of
-            // 100,000 or more is the place.
-            } else if countrywide(w) || placed_city(s.first, w) {
-                s.type_id = LOC;
-            // "The Fedora operating system", "Android phones", "the Kīlauea
-            // volcano": a word before what kind of thing it is names that
-            // thing in every mention.
-            } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next)) {
-                s.type_id = MISC;
-            } else if followed_by(w, &names_natural_feature_after) {
-                s.type_id = LOC;
+            } else if let Some(type_id) = retyped {
+                s.type_id = type_id;
             }
         }
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
