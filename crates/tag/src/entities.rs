@@ -278,123 +278,12 @@ impl EntityTagger<'_> {
         self.resolve(view, &spans, &roles, &datelines, dateline)
     }
 
-    /// Whether a word names the people of a city of 100,000 or more by its
-    /// name and "-ians" or "-ers": "Parisians", "Melbournians", "Londoners".
-    fn names_a_citys_people(&self, word: &str) -> bool {
-        let stems = [
-            word.strip_suffix("ians").map(str::to_string),
-            word.strip_suffix("ians").map(|s| format!("{s}e")),
-            word.strip_suffix("ers").map(str::to_string),
-        ];
-        stems.into_iter().flatten().any(|stem| {
-            stem.chars().count() >= 3
-                && self
-                    .gazetteer
-                    .pick_town(&stem, &PlaceContext::default(), None)
-                    .is_some_and(|p| p.population >= 100_000)
-        })
-    }
-
-    /// The model was trained on names without titles; when it still takes a title in
-    /// ("President Obama"), the title becomes the role.
-    fn strip_titles(
-        &self,
-        view: &DocView,
-        spans: &mut Vec<Span>,
-        roles: &mut HashMap<usize, String>,
-    ) {
-        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
-            let mut first = s.first;
-            while first + 1 < s.end
-                && (is_title(view, first)
-                    || first == s.first && is_plural_title(view, first)
-                    || ROLE_MODIFIERS.contains(&view.lower[first].as_str()) && first > s.first)
-            {
-                first += 1;
-            }
-            if first > s.first && first < s.end {
-                let role =
-                    view.text[view.tokens[s.first].start..view.tokens[first - 1].end].to_string();
-                s.first = first;
-                roles.insert(first, role);
-            }
-        }
-        spans.retain(|s| s.first < s.end);
-    }
-
-    /// Types that the words of a name decide, whatever the model made of it: a name
-    /// with an organisation's word in it ("University of Copenhagen", "Gazeta
-    /// Wyborcza", "Acme Holdings") or ending in a country ("Ford Australia") is an
-    /// organisation, a web address is one, a name ending in a place word ("Times
-    /// Square", "Heathrow Airport") is a place; celestial bodies are no places,
-    /// and stars and other stars' planets, named by designation ("AB
-    /// Aurigae", "K2-18b"), no entity at all.
-    fn retype_by_name(&self, view: &DocView, spans: &mut Vec<Span>) {
-        spans.retain(|s| {
-            let text = span_text(view, s);
-            !(is_designated_body(strip_article(text))
-                || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
-                || s.end - s.first == 1 && PRONOUNS.contains(&text))
-        });
-        // "Crowds gathered outside": a word that opens a sentence, is written in
-        // lower case in running text and nowhere else capitalised here is no
-        // one's name.
-        spans.retain(|s| {
-            !(s.type_id == PERSON
-                && s.end - s.first == 1
-                && view.is_ordinary_opener(s.first)
-                && !view.gaz[s.first].has(kind::FIRST_NAME))
-        });
-        // "Americans", "Black Americans": a people, no person; the people's name
-        // is its country's demonym.
-        let demonym = |text: &str| {
-            self.gazetteer
-                .lookup(text)
-                .is_some_and(|e| e.demonym_of.is_some())
-        };
-        let plural_demonym = |i: usize| {
-            let w = view.word(i);
-            w.len() > 3 && w.ends_with('s') && demonym(w)
-        };
-        for s in spans
-            .iter_mut()
-            .filter(|s| matches!(s.type_id, PERSON | MISC))
-        {
-            let last = s.end - 1;
-            // No one's name ends in a people's: the words before it describe
-            // the people ("Black Americans", "Ancient Egyptians").
-            if s.type_id == PERSON && plural_demonym(last) {
-                s.first = last;
-                s.type_id = MISC;
-            }
-            // "American Samoans": the people of American Samoa, not of Samoa.
-            if s.type_id == MISC
-                && s.first == last
-                && s.first > 0
-                && demonym(view.word(last))
-                && demonym(&view.text[view.tokens[s.first - 1].start..view.tokens[last].end])
-            {
-                s.first -= 1;
-            }
-        }
-        // "Melbournians", "Londoners": a city's people, no person.
-        let surnames: HashSet<&str> = spans
-            .iter()
-            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
-            .map(|s| view.word(s.end - 1))
-            .collect();
-        for s in spans
-            .iter_mut()
-            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
-        {
-            let w = view.word(s.first);
-            if !surnames.contains(w)
-                && !view.gaz[s.first].has(kind::FIRST_NAME)
-                && self.names_a_citys_people(w)
-            {
-                s.type_id = MISC;
-            }
-        }
+    /// One-word names the model typed a person that the story shows are no
+    /// one: a group it counts ("the Kurds"), a planet ("life on Mars"), a
+    /// country, state or city ("a Nevada law"), a product ("the Fedora
+    /// operating system") or a natural feature ("the Kīlauea volcano"),
+    /// unless someone of the story bears or is titled by the name.
+    fn retype_lone_names(&self, view: &DocView, spans: &mut Vec<Span>) {
         // Every word of the full names of the story's people ("Bruno Mars",
         // "David Turpin"): a lone word that is one, or its plural ("the
         // Turpins"), is someone of the story.
@@ -566,6 +455,126 @@ impl EntityTagger<'_> {
                 s.type_id = type_id;
             }
         }
+    }
+
+    /// Whether a word names the people of a city of 100,000 or more by its
+    /// name and "-ians" or "-ers": "Parisians", "Melbournians", "Londoners".
+    fn names_a_citys_people(&self, word: &str) -> bool {
+        let stems = [
+            word.strip_suffix("ians").map(str::to_string),
+            word.strip_suffix("ians").map(|s| format!("{s}e")),
+            word.strip_suffix("ers").map(str::to_string),
+        ];
+        stems.into_iter().flatten().any(|stem| {
+            stem.chars().count() >= 3
+                && self
+                    .gazetteer
+                    .pick_town(&stem, &PlaceContext::default(), None)
+                    .is_some_and(|p| p.population >= 100_000)
+        })
+    }
+
+    /// The model was trained on names without titles; when it still takes a title in
+    /// ("President Obama"), the title becomes the role.
+    fn strip_titles(
+        &self,
+        view: &DocView,
+        spans: &mut Vec<Span>,
+        roles: &mut HashMap<usize, String>,
+    ) {
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            let mut first = s.first;
+            while first + 1 < s.end
+                && (is_title(view, first)
+                    || first == s.first && is_plural_title(view, first)
+                    || ROLE_MODIFIERS.contains(&view.lower[first].as_str()) && first > s.first)
+            {
+                first += 1;
+            }
+            if first > s.first && first < s.end {
+                let role =
+                    view.text[view.tokens[s.first].start..view.tokens[first - 1].end].to_string();
+                s.first = first;
+                roles.insert(first, role);
+            }
+        }
+        spans.retain(|s| s.first < s.end);
+    }
+
+    /// Types that the words of a name decide, whatever the model made of it: a name
+    /// with an organisation's word in it ("University of Copenhagen", "Gazeta
+    /// Wyborcza", "Acme Holdings") or ending in a country ("Ford Australia") is an
+    /// organisation, a web address is one, a name ending in a place word ("Times
+    /// Square", "Heathrow Airport") is a place; celestial bodies are no places,
+    /// and stars and other stars' planets, named by designation ("AB
+    /// Aurigae", "K2-18b"), no entity at all.
+    fn retype_by_name(&self, view: &DocView, spans: &mut Vec<Span>) {
+        spans.retain(|s| {
+            let text = span_text(view, s);
+            !(is_designated_body(strip_article(text))
+                || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
+                || s.end - s.first == 1 && PRONOUNS.contains(&text))
+        });
+        // "Crowds gathered outside": a word that opens a sentence, is written in
+        // lower case in running text and nowhere else capitalised here is no
+        // one's name.
+        spans.retain(|s| {
+            !(s.type_id == PERSON
+                && s.end - s.first == 1
+                && view.is_ordinary_opener(s.first)
+                && !view.gaz[s.first].has(kind::FIRST_NAME))
+        });
+        // "Americans", "Black Americans": a people, no person; the people's name
+        // is its country's demonym.
+        let demonym = |text: &str| {
+            self.gazetteer
+                .lookup(text)
+                .is_some_and(|e| e.demonym_of.is_some())
+        };
+        let plural_demonym = |i: usize| {
+            let w = view.word(i);
+            w.len() > 3 && w.ends_with('s') && demonym(w)
+        };
+        for s in spans
+            .iter_mut()
+            .filter(|s| matches!(s.type_id, PERSON | MISC))
+        {
+            let last = s.end - 1;
+            // No one's name ends in a people's: the words before it describe
+            // the people ("Black Americans", "Ancient Egyptians").
+            if s.type_id == PERSON && plural_demonym(last) {
+                s.first = last;
+                s.type_id = MISC;
+            }
+            // "American Samoans": the people of American Samoa, not of Samoa.
+            if s.type_id == MISC
+                && s.first == last
+                && s.first > 0
+                && demonym(view.word(last))
+                && demonym(&view.text[view.tokens[s.first - 1].start..view.tokens[last].end])
+            {
+                s.first -= 1;
+            }
+        }
+        // "Melbournians", "Londoners": a city's people, no person.
+        let surnames: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .map(|s| view.word(s.end - 1))
+            .collect();
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            if !surnames.contains(w)
+                && !view.gaz[s.first].has(kind::FIRST_NAME)
+                && self.names_a_citys_people(w)
+            {
+                s.type_id = MISC;
+            }
+        }
+        self.retype_lone_names(view, spans);
         // "Unlike Chrysler, Ford …": a sentence's opening word is no part of the
         // name after it.
         // A capitalised auxiliary opens a question ("((WSS)) Did Perttu Ahola work
@@ -1786,8 +1795,8 @@ fn names_a_work(view: &DocView, first: usize) -> bool {
 }
 
 /// Kinds of product a name before them names: "the Fedora operating
-/// system", "Android phones", "Godiva chocolate". No kind a person's name
-/// comes before as often ("album", "campaign", "game").
+/// system", "Android phones", "Godiva chocolate". Kinds a person's name
+/// comes before as often ("album", "campaign", "game") are left out.
 const PRODUCT_KINDS: &[&str] = &[
     "operating",
     "browser",
