@@ -318,12 +318,11 @@ impl EntityTagger<'_> {
                 }
             }
         }
-        let occurrences = |w: &str| -> Vec<usize> {
+        let occurrences = |w: &str| -> &[usize] {
             positions
                 .iter()
                 .find(|(p, _)| *p == w)
-                .map(|(_, at)| at.clone())
-                .unwrap_or_default()
+                .map_or(&[], |(_, at)| at.as_slice())
         };
         let after_any = |i: usize, words: &[&str]| {
             i.checked_sub(1)
@@ -350,7 +349,8 @@ impl EntityTagger<'_> {
                 && !of_someone(w)
             {
                 let (all, set_apart) = occurrences(w)
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .fold((0, 0), |(all, n), i| (all + 1, n + usize::from(counted(i))));
                 if set_apart > 0 && 2 * set_apart >= all {
                     s.type_id = MISC;
@@ -367,7 +367,8 @@ impl EntityTagger<'_> {
                 && !view.gaz[s.first].has(kind::FIRST_NAME)
                 && !of_someone(w)
                 && occurrences(w)
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .any(|i| after_any(i, LOCATIVES) || after_any(i, &["on"])))
         });
         // Whether a lone word is someone of the story: a word of a full name
@@ -376,7 +377,8 @@ impl EntityTagger<'_> {
         let someone = |w: &str| {
             of_someone(w)
                 || occurrences(w)
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .any(|j| role_before(view, j).is_some() || role_after(view, j + 1).is_some())
         };
         let countrywide = |name: &str| {
@@ -397,7 +399,7 @@ impl EntityTagger<'_> {
                     .gazetteer
                     .pick_town(w, &PlaceContext::default(), None)
                     .is_some_and(|p| p.population >= 100_000)
-                && occurrences(w).into_iter().any(|j| {
+                && occurrences(w).iter().copied().any(|j| {
                     after_any(j, LOCATIVES)
                         || after_any(j, &["of"])
                             && j >= 2
@@ -406,7 +408,8 @@ impl EntityTagger<'_> {
         };
         let followed_by = |w: &str, kinds: &dyn Fn(&str) -> bool| {
             occurrences(w)
-                .into_iter()
+                .iter()
+                .copied()
                 .any(|j| view.lower.get(j + 1).is_some_and(|next| kinds(next)))
         };
         // What a lone name is, decided once per name (and given-name
@@ -2281,11 +2284,11 @@ fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Span>) {
         }
     }
     for &(k, end) in &widened {
-        let (first, from) = (spans[k].first, spans[k].end);
+        let from = spans[k].end;
         spans[k].end = end;
         // Whatever the model made of the words taken in is gone.
         for s in spans.iter_mut() {
-            if s.first >= from && s.end <= end && s.first != first {
+            if s.first >= from && s.end <= end {
                 s.end = s.first;
             }
         }
@@ -2837,17 +2840,17 @@ impl EntityTagger<'_> {
                     b > 0 && matches!(view.lower[b - 1].as_str(), "of" | "from" | "at");
                 o.type_id == ORG && o.end - o.first <= 4 && !affiliation
             };
-            let before = k > 0 && org_beside(k - 1) && coordinated(&spans[k - 1], &s);
-            let after = k + 1 < spans.len() && org_beside(k + 1) && coordinated(&s, &spans[k + 1]);
+            let joined_before = k > 0 && coordinated(&spans[k - 1], &s);
+            let joined_after = k + 1 < spans.len() && coordinated(&s, &spans[k + 1]);
+            let before = joined_before && org_beside(k - 1);
+            let after = joined_after && org_beside(k + 1);
             // A lone word after a bare comma may open a clause ("According
             // to the Herald, Emeritus Professor …"): it needs a list on its
             // other side too, or an "and" of its own.
             let comma_only = |a: &Span, b: &Span| b.first == a.end + 1 && view.word(a.end) == ",";
             let listed = if s.end - s.first == 1 {
-                let list_before = k > 0 && coordinated(&spans[k - 1], &s);
-                let list_after = k + 1 < spans.len() && coordinated(&s, &spans[k + 1]);
-                before && (list_after || !comma_only(&spans[k - 1], &s))
-                    || after && (list_before || !comma_only(&s, &spans[k + 1]))
+                before && (joined_after || !comma_only(&spans[k - 1], &s))
+                    || after && (joined_before || !comma_only(&s, &spans[k + 1]))
             } else {
                 before || after
             };
