@@ -63,6 +63,11 @@ impl WordClusters {
     pub fn class(&self, word: &str) -> Option<u16> {
         self.class_of.get(word).copied()
     }
+
+    /// Every word with a class, in no particular order.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.class_of.keys().map(|w| &**w)
+    }
 }
 
 /// Learns word classes from `texts` and returns the table in the shipped format.

@@ -1,7 +1,7 @@
 //! From model tags to resolved entities: spans, roles, gazetteer rules, within-story
 //! coreference, acronyms and place resolution.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotations::{Entity, EntityType};
 use crate::features::{DocView, TITLE_WORDS};
@@ -239,7 +239,7 @@ impl EntityTagger<'_> {
         join_name_particles(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
-        let mut roles: HashMap<usize, String> = HashMap::new();
+        let mut roles: HashMap<usize, String> = HashMap::default();
         self.strip_titles(view, &mut spans, &mut roles);
         strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
@@ -415,7 +415,7 @@ impl EntityTagger<'_> {
         // What a lone name is, decided once per name (and given-name
         // mark): a surname may be mentioned dozens of times.
         // `None`: someone of the story, left alone; `Some(None)`: kept.
-        let mut decided: HashMap<(&str, bool), Option<Option<u8>>> = HashMap::new();
+        let mut decided: HashMap<(&str, bool), Option<Option<u8>>> = HashMap::default();
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
@@ -881,11 +881,11 @@ impl EntityTagger<'_> {
     /// often, and a name the story calls an organisation somewhere ("the retailer
     /// X", "X's shares") is one everywhere, unless it is a known place.
     fn unify_types(&self, view: &DocView, spans: &mut [Span]) {
-        let mut votes: HashMap<&str, [usize; 5]> = HashMap::new();
-        let mut cued: HashSet<&str> = HashSet::new();
-        let mut placed: HashSet<&str> = HashSet::new();
-        let mut works: HashSet<&str> = HashSet::new();
-        let mut bands: HashSet<&str> = HashSet::new();
+        let mut votes: HashMap<&str, [usize; 5]> = HashMap::default();
+        let mut cued: HashSet<&str> = HashSet::default();
+        let mut placed: HashSet<&str> = HashSet::default();
+        let mut works: HashSet<&str> = HashSet::default();
+        let mut bands: HashSet<&str> = HashSet::default();
         for s in spans.iter() {
             let text = span_text(view, s);
             if !s.from_rule {
@@ -1079,7 +1079,7 @@ impl EntityTagger<'_> {
     /// "Jane Roe" of the story; a surname the model typed ORG/LOC, or left untagged,
     /// becomes that person.
     fn link_people(&self, view: &DocView, spans: &mut Vec<Span>) {
-        let mut name_parts: HashSet<&str> = HashSet::new();
+        let mut name_parts: HashSet<&str> = HashSet::default();
         for s in spans
             .iter()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
@@ -1148,7 +1148,7 @@ impl EntityTagger<'_> {
     ) -> Vec<Entity> {
         let gaz = self.gazetteer;
         // Full names of the story's people, for surname and first-name mentions.
-        let mut full_names: HashMap<&str, &str> = HashMap::new();
+        let mut full_names: HashMap<&str, &str> = HashMap::default();
         for s in spans
             .iter()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
@@ -1160,7 +1160,7 @@ impl EntityTagger<'_> {
         }
         // Acronyms spelled out in the story: "Organization for Security and
         // Co-operation in Europe (OSCE)".
-        let mut acronyms: HashMap<&str, &str> = HashMap::new();
+        let mut acronyms: HashMap<&str, &str> = HashMap::default();
         for s in spans.iter().filter(|s| s.type_id == ORG) {
             if s.end + 2 < view.len() && view.word(s.end) == "(" && view.word(s.end + 2) == ")" {
                 let acr = view.word(s.end + 1);
@@ -1308,7 +1308,7 @@ impl EntityTagger<'_> {
         view: &DocView,
         spans: &[Span],
     ) -> HashMap<usize, &'g crate::gazetteer::Place> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for w in spans.windows(2) {
             let (a, b) = (&w[0], &w[1]);
             if matches!(a.type_id, LOC | ORG)
@@ -1359,7 +1359,7 @@ fn link_short_company_names(entities: &mut [Entity]) {
         .filter(|e| e.kind == EntityType::Org)
         .map(|e| e.canonical.as_str())
         .collect();
-    let mut short_of: HashMap<String, String> = HashMap::new();
+    let mut short_of: HashMap<String, String> = HashMap::default();
     for &full in &orgs {
         let Some((_, last)) = full.rsplit_once(' ') else {
             continue;
@@ -2172,12 +2172,12 @@ fn org_cue(view: &DocView, s: &Span) -> bool {
 /// One name, one type within a story: a name the model tagged somewhere is tagged
 /// wherever else it occurs untagged, with the type it was given most often.
 fn propagate(view: &DocView, spans: &mut Vec<Span>) {
-    let mut votes: HashMap<Vec<&str>, [usize; 5]> = HashMap::new();
+    let mut votes: HashMap<Vec<&str>, [usize; 5]> = HashMap::default();
     for s in spans.iter().filter(|s| !s.from_rule) {
         let words: Vec<&str> = (s.first..s.end).map(|i| view.word(i)).collect();
         votes.entry(words).or_default()[s.type_id as usize] += 1;
     }
-    let mut by_first: HashMap<&str, Vec<(Vec<&str>, u8)>> = HashMap::new();
+    let mut by_first: HashMap<&str, Vec<(Vec<&str>, u8)>> = HashMap::default();
     for (words, counts) in votes {
         let Some((t, _)) = counts.iter().enumerate().max_by_key(|(_, c)| **c) else {
             continue;
@@ -2238,7 +2238,7 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
 /// whatever the model made of it alone.
 fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Span>) {
     let n = view.len();
-    let mut types: HashMap<&str, u8> = HashMap::new();
+    let mut types: HashMap<&str, u8> = HashMap::default();
     let mut widened: Vec<(usize, usize)> = Vec::new();
     for (k, s) in spans.iter().enumerate() {
         if !matches!(s.type_id, ORG | LOC) || s.end - s.first < 2 {
@@ -2922,7 +2922,7 @@ impl EntityTagger<'_> {
             covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
         }
         let plain = |i: usize| !covered[i] && !view.is_capitalized(i) && !view.sent_start[i];
-        let mut indices: HashSet<&str> = HashSet::new();
+        let mut indices: HashSet<&str> = HashSet::default();
         for s in spans.iter().filter(|s| matches!(s.type_id, ORG | PERSON)) {
             let text = span_text(view, s);
             if self.gazetteer.find_place(text).is_some() {

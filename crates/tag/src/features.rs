@@ -344,6 +344,50 @@ impl PartialEq<str> for LowerWord<'_> {
     }
 }
 
+/// A neighbour a token's features look at, and the templates of what it gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Neighbour {
+    /// Where the neighbour stands from the token.
+    pub offset: isize,
+    word: u8,
+    shape: Option<u8>,
+    cluster: u8,
+}
+
+impl Neighbour {
+    pub const PREV: Neighbour = Neighbour {
+        offset: -1,
+        word: T_PREV_WORD,
+        shape: Some(T_PREV_SHAPE),
+        cluster: T_PREV_CLUSTER,
+    };
+    pub const NEXT: Neighbour = Neighbour {
+        offset: 1,
+        word: T_NEXT_WORD,
+        shape: Some(T_NEXT_SHAPE),
+        cluster: T_NEXT_CLUSTER,
+    };
+    pub const PREV2: Neighbour = Neighbour {
+        offset: -2,
+        word: T_PREV2_WORD,
+        shape: None,
+        cluster: T_PREV2_CLUSTER,
+    };
+    pub const NEXT2: Neighbour = Neighbour {
+        offset: 2,
+        word: T_NEXT2_WORD,
+        shape: None,
+        cluster: T_NEXT2_CLUSTER,
+    };
+    /// In the order [`DocView::features`] gives their words and shapes.
+    pub const ALL: [Neighbour; 4] = [
+        Neighbour::PREV,
+        Neighbour::NEXT,
+        Neighbour::PREV2,
+        Neighbour::NEXT2,
+    ];
+}
+
 /// Everything about one document that the features need, computed once.
 pub(crate) struct DocView<'t> {
     pub text: &'t str,
@@ -485,29 +529,64 @@ impl<'t> DocView<'t> {
     /// Fills `out` with the hashes of the features of token `i` that do not depend on
     /// the tag before it; `history` is what this word was tagged earlier in the
     /// document (a tag-type id), if anything.
+    ///
+    /// They are the token's [`DocView::own_features`], what each neighbour
+    /// gives it ([`DocView::neighbour_features`]) and its
+    /// [`DocView::context_features`], in the order training summed them (a
+    /// model trained on them is what it is only in this order, to the last bit).
     pub fn features(&self, i: usize, history: Option<u8>, out: &mut Vec<u32>) {
         out.clear();
-        let n = self.len();
+        let ii = i as isize;
+        self.text_features(i, out);
+        for role in Neighbour::ALL {
+            out.push(hash(role.word, &[self.word_at(ii + role.offset)]));
+        }
+        for role in Neighbour::ALL {
+            if let Some(t) = role.shape {
+                out.push(hash(t, &[self.shape_at(ii + role.offset)]));
+            }
+        }
+        self.pair_features(i, history, out);
+        out.push(hash(T_CLUSTER, &[&self.cluster_at(ii)]));
+        out.push(self.neighbour_cluster(ii, Neighbour::PREV));
+        out.push(self.neighbour_cluster(ii, Neighbour::NEXT));
+        out.push(self.cluster_prev_word(ii));
+        out.push(self.neighbour_cluster(ii, Neighbour::PREV2));
+        out.push(self.neighbour_cluster(ii, Neighbour::NEXT2));
+    }
+
+    /// The features of token `i` that depend on its text alone (appended to
+    /// `out`): any token written the same way has the same.
+    pub fn own_features(&self, i: usize, out: &mut Vec<u32>) {
+        self.text_features(i, out);
+        out.push(hash(T_CLUSTER, &[&self.cluster_at(i as isize)]));
+    }
+
+    /// The features the token at `j` gives the token `role` stands from it
+    /// (appended to `out`): they depend on the text at `j` alone, or on
+    /// which edge of the document `j` lies beyond.
+    pub fn neighbour_features(&self, j: isize, role: Neighbour, out: &mut Vec<u32>) {
+        let i = j - role.offset;
+        out.push(hash(role.word, &[self.word_at(j)]));
+        if let Some(t) = role.shape {
+            out.push(hash(t, &[self.shape_at(j)]));
+        }
+        out.push(self.neighbour_cluster(i, role));
+    }
+
+    /// The rest of token `i`'s features (appended to `out`): those that join it
+    /// with a neighbour, its place in the sentence and the lexicons, and
+    /// `history`.
+    pub fn context_features(&self, i: usize, history: Option<u8>, out: &mut Vec<u32>) {
+        self.pair_features(i, history, out);
+        out.push(self.cluster_prev_word(i as isize));
+    }
+
+    /// Bias, word, shapes, affixes and length.
+    fn text_features(&self, i: usize, out: &mut Vec<u32>) {
         let w = self.lower[i].as_bytes();
         let sh = self.shapes[i].as_bytes();
         let ssh = self.short_shapes[i].as_bytes();
-        let word_at = |j: isize| -> &[u8] {
-            if j < 0 {
-                b"<s>"
-            } else if j as usize >= n {
-                b"</s>"
-            } else {
-                self.lower[j as usize].as_bytes()
-            }
-        };
-        let shape_at = |j: isize| -> &[u8] {
-            if j < 0 || j as usize >= n {
-                b"<>"
-            } else {
-                self.short_shapes[j as usize].as_bytes()
-            }
-        };
-        let ii = i as isize;
         out.push(hash(T_BIAS, &[]));
         out.push(hash(T_WORD, &[w]));
         out.push(hash(T_SHAPE, &[sh]));
@@ -534,16 +613,19 @@ impl<'t> DocView<'t> {
             _ => b"7+",
         };
         out.push(hash(T_LEN_SHAPE, &[len_bucket, ssh]));
-        out.push(hash(T_PREV_WORD, &[word_at(ii - 1)]));
-        out.push(hash(T_NEXT_WORD, &[word_at(ii + 1)]));
-        out.push(hash(T_PREV2_WORD, &[word_at(ii - 2)]));
-        out.push(hash(T_NEXT2_WORD, &[word_at(ii + 2)]));
-        out.push(hash(T_PREV_SHAPE, &[shape_at(ii - 1)]));
-        out.push(hash(T_NEXT_SHAPE, &[shape_at(ii + 1)]));
-        out.push(hash(T_PREV_WORD_WORD, &[word_at(ii - 1), w]));
-        out.push(hash(T_WORD_NEXT_WORD, &[w, word_at(ii + 1)]));
-        out.push(hash(T_PREV_WORD_SHAPE, &[word_at(ii - 1), ssh]));
-        out.push(hash(T_SHAPE_NEXT_SHAPE, &[ssh, shape_at(ii + 1)]));
+    }
+
+    /// Word pairs, shape pairs, sentence start, lexicons, casing elsewhere
+    /// and history.
+    fn pair_features(&self, i: usize, history: Option<u8>, out: &mut Vec<u32>) {
+        let n = self.len();
+        let ii = i as isize;
+        let w = self.lower[i].as_bytes();
+        let ssh = self.short_shapes[i].as_bytes();
+        out.push(hash(T_PREV_WORD_WORD, &[self.word_at(ii - 1), w]));
+        out.push(hash(T_WORD_NEXT_WORD, &[w, self.word_at(ii + 1)]));
+        out.push(hash(T_PREV_WORD_SHAPE, &[self.word_at(ii - 1), ssh]));
+        out.push(hash(T_SHAPE_NEXT_SHAPE, &[ssh, self.shape_at(ii + 1)]));
         let start: &[u8] = if self.sent_start[i] { b"1" } else { b"0" };
         out.push(hash(T_SENT_START_SHAPE, &[start, ssh]));
         let g = self.gaz[i];
@@ -575,21 +657,47 @@ impl<'t> DocView<'t> {
         if let Some(h) = history {
             out.push(hash(T_HISTORY, &[&[h]]));
         }
-        // The edges of the text have a class of their own.
-        let cluster_at = |j: isize| -> [u8; 2] {
-            if j < 0 || j as usize >= n {
-                [0xfe, 0xff]
-            } else {
-                self.cluster[j as usize].to_le_bytes()
-            }
-        };
-        let c = cluster_at(ii);
-        out.push(hash(T_CLUSTER, &[&c]));
-        out.push(hash(T_PREV_CLUSTER, &[&cluster_at(ii - 1)]));
-        out.push(hash(T_NEXT_CLUSTER, &[&cluster_at(ii + 1)]));
-        out.push(hash(T_CLUSTER_PREV_WORD, &[&c, word_at(ii - 1)]));
-        out.push(hash(T_PREV2_CLUSTER, &[&cluster_at(ii - 2)]));
-        out.push(hash(T_NEXT2_CLUSTER, &[&cluster_at(ii + 2)]));
+    }
+
+    /// The word at `j` in lower case, or the edge of the document it lies beyond.
+    fn word_at(&self, j: isize) -> &[u8] {
+        if j < 0 {
+            b"<s>"
+        } else if j as usize >= self.len() {
+            b"</s>"
+        } else {
+            self.lower[j as usize].as_bytes()
+        }
+    }
+
+    /// The short shape at `j`, or the edge's.
+    fn shape_at(&self, j: isize) -> &[u8] {
+        if j < 0 || j as usize >= self.len() {
+            b"<>"
+        } else {
+            self.short_shapes[j as usize].as_bytes()
+        }
+    }
+
+    /// The word class at `j`; the edges of the text have a class of their own.
+    fn cluster_at(&self, j: isize) -> [u8; 2] {
+        if j < 0 || j as usize >= self.len() {
+            [0xfe, 0xff]
+        } else {
+            self.cluster[j as usize].to_le_bytes()
+        }
+    }
+
+    /// The class feature token `i` gets from its neighbour `role`.
+    fn neighbour_cluster(&self, i: isize, role: Neighbour) -> u32 {
+        hash(role.cluster, &[&self.cluster_at(i + role.offset)])
+    }
+
+    fn cluster_prev_word(&self, i: isize) -> u32 {
+        hash(
+            T_CLUSTER_PREV_WORD,
+            &[&self.cluster_at(i), self.word_at(i - 1)],
+        )
     }
 
     /// What [`DocView::transition_features`] read of token `i` besides the tag

@@ -86,21 +86,39 @@ pub struct DataFiles {
 impl Tagger {
     /// Loads the shipped model, gazetteer and topics.
     pub fn load() -> Result<Tagger, TagError> {
-        Ok(Tagger {
-            model: Model::from_gz(MODEL)?,
-            gazetteer: Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
-            clusters: WordClusters::from_gz(CLUSTERS)?,
-            topics: TopicModel::from_gz(MEDIA_TOPICS)?,
-        })
+        Tagger::assemble(
+            Model::from_gz(MODEL)?,
+            Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
+            WordClusters::from_gz(CLUSTERS)?,
+            TopicModel::from_gz(MEDIA_TOPICS)?,
+        )
     }
 
     /// Builds a tagger from an entity model and data files in the shipped formats.
     pub fn from_data(model: &[u8], data: &DataFiles) -> Result<Tagger, TagError> {
+        Tagger::assemble(
+            Model::from_gz(model)?,
+            Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
+            WordClusters::from_gz(&data.clusters)?,
+            TopicModel::from_gz(&data.topics)?,
+        )
+    }
+
+    /// A tagger of these parts, the model's share of the scores of every
+    /// word the word classes know summed in advance ([`Model::remember_texts`]).
+    fn assemble(
+        mut model: Model,
+        gazetteer: Gazetteer,
+        clusters: WordClusters,
+        topics: TopicModel,
+    ) -> Result<Tagger, TagError> {
+        let words = clusters.words().collect::<Vec<_>>().join("\n");
+        model.remember_texts(&DocView::new(&words, &gazetteer, &clusters));
         Ok(Tagger {
-            model: Model::from_gz(model)?,
-            gazetteer: Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
-            clusters: WordClusters::from_gz(&data.clusters)?,
-            topics: TopicModel::from_gz(&data.topics)?,
+            model,
+            gazetteer,
+            clusters,
+            topics,
         })
     }
 
@@ -243,6 +261,56 @@ mod tests {
         Russian troops have massed near the border, and more than 300,000 people have fled the fighting, \
         according to the United Nations. About 70 percent of the refugees are children. \
         The European Union pledged $5.5 million in aid, Halloway said.";
+
+    /// Texts the summed-in-advance tables must treat as any other: an empty
+    /// one, one token, names at both edges, repeats, words the word classes
+    /// do not know.
+    const EDGE_TEXTS: [&str; 5] = [
+        "",
+        "Reuters",
+        "Zyxquor Blenheim-Vatz met Qorvath in Ulaanbaatar, said Zyxquor",
+        "The the THE the. \"Quoted,\" she said -- 3,000 (U.S.) !",
+        STORY,
+    ];
+
+    #[test]
+    fn a_tokens_features_are_its_own_its_neighbours_and_its_contexts() {
+        let t = tagger();
+        let (mut whole, mut parts, mut one) = (Vec::new(), Vec::new(), Vec::new());
+        for text in EDGE_TEXTS {
+            let view = DocView::new(text, &t.gazetteer, &t.clusters);
+            for i in 0..view.len() {
+                for history in [None, Some(1)] {
+                    view.features(i, history, &mut whole);
+                    parts.clear();
+                    view.own_features(i, &mut parts);
+                    for role in features::Neighbour::ALL {
+                        one.clear();
+                        view.neighbour_features(i as isize + role.offset, role, &mut one);
+                        parts.extend_from_slice(&one);
+                    }
+                    view.context_features(i, history, &mut parts);
+                    whole.sort_unstable();
+                    parts.sort_unstable();
+                    assert_eq!(whole, parts, "token {i} of {text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn texts_summed_in_advance_change_no_tag() {
+        let t = tagger();
+        let fresh = Model::from_gz(MODEL).expect("shipped model loads");
+        for text in EDGE_TEXTS {
+            let view = DocView::new(text, &t.gazetteer, &t.clusters);
+            let each = t.model.tag_feature_by_feature(&view);
+            assert_eq!(t.model.tag(&view), each, "{text:?}");
+            assert_eq!(fresh.tag(&view), each, "{text:?}");
+        }
+        assert!(t.model.remembered_texts() > 10_000);
+        assert_eq!(fresh.remembered_texts(), 0);
+    }
 
     #[test]
     fn a_title_becomes_the_role_and_stays_out_of_the_name() {

@@ -16,7 +16,7 @@ use flate2::write::GzEncoder;
 use rustc_hash::FxHashMap;
 
 use crate::error::TagError;
-use crate::features::DocView;
+use crate::features::{DocView, Neighbour};
 
 /// O, then B and I for each of [`TYPES`].
 pub(crate) const NTAGS: usize = 9;
@@ -88,13 +88,128 @@ struct SentenceFeatures {
     feats: Vec<u32>,
     /// Where each token's features end in `feats`.
     ends: Vec<usize>,
+    /// One token's features, before they join `feats`.
+    one: Vec<u32>,
 }
 
 impl SentenceFeatures {
+    /// The features of the tokens `range`, `histories[k]` the history of the
+    /// `k`th.
+    fn fill(&mut self, view: &DocView, range: std::ops::Range<usize>, histories: &[Option<u8>]) {
+        self.feats.clear();
+        self.ends.clear();
+        for (i, &hist) in range.zip(histories) {
+            view.features(i, hist, &mut self.one);
+            self.feats.extend_from_slice(&self.one);
+            self.ends.push(self.feats.len());
+        }
+    }
+
     /// The features of the sentence's `k`th token.
     fn token(&self, k: usize) -> &[u32] {
         let start = if k == 0 { 0 } else { self.ends[k - 1] };
         &self.feats[start..self.ends[k]]
+    }
+
+    /// Each token's scores under `scorer`, its features summed in order.
+    fn scores(&self, scorer: &impl Scorer) -> Vec<[f32; NTAGS]> {
+        (0..self.ends.len())
+            .map(|k| {
+                let mut fixed = [0f32; NTAGS];
+                for &f in self.token(k) {
+                    scorer.add_row(f, &mut fixed);
+                }
+                fixed
+            })
+            .collect()
+    }
+}
+
+/// Sums of a shipped model's 16-bit weights. Integer sums are exact, so a
+/// token's features may be summed in parts, and the parts kept.
+type Sums = [i32; NTAGS];
+
+fn add_sums(into: &mut Sums, more: &Sums) {
+    for (a, b) in into.iter_mut().zip(more) {
+        *a += b;
+    }
+}
+
+/// What each distinct text of a document adds to the scores of its own token
+/// and of the tokens around it ([`DocView::own_features`],
+/// [`DocView::neighbour_features`]), summed once per text: most of a
+/// story's tokens repeat a text it has already had ("the", ",", a name),
+/// and two-thirds of a token's features are these.
+struct TextSums {
+    /// Per distinct text: its own sums, then what it gives as each of
+    /// [`Neighbour::ALL`].
+    parts: Vec<[Sums; 5]>,
+    /// Per token, its text's entry in `parts`.
+    entry: Vec<u32>,
+    /// What the edge of the document gives as each of [`Neighbour::ALL`].
+    edges: [Sums; 4],
+}
+
+/// What the text of token `i` adds to its own scores and to those of each of
+/// [`Neighbour::ALL`] around it; `feats` is a buffer, left empty.
+fn text_parts(view: &DocView, i: usize, rows: &QuantizedRows, feats: &mut Vec<u32>) -> [Sums; 5] {
+    let mut parts = [[0; NTAGS]; 5];
+    feats.clear();
+    view.own_features(i, feats);
+    parts[0] = rows.sums(feats);
+    for (r, role) in Neighbour::ALL.into_iter().enumerate() {
+        feats.clear();
+        view.neighbour_features(i as isize, role, feats);
+        parts[r + 1] = rows.sums(feats);
+    }
+    feats.clear();
+    parts
+}
+
+impl TextSums {
+    fn new(view: &DocView, rows: &QuantizedRows) -> TextSums {
+        let n = view.len();
+        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut parts = Vec::new();
+        let mut entry = Vec::with_capacity(n);
+        let mut feats = Vec::with_capacity(16);
+        for i in 0..n {
+            let word = view.word(i);
+            let e = *index.entry(word).or_insert_with(|| {
+                parts.push(match rows.known.get(word) {
+                    Some(known) => *known,
+                    None => text_parts(view, i, rows, &mut feats),
+                });
+                (parts.len() - 1) as u32
+            });
+            entry.push(e);
+        }
+        let edges = Neighbour::ALL.map(|role| {
+            feats.clear();
+            let beyond = if role.offset < 0 { -1 } else { n as isize };
+            view.neighbour_features(beyond, role, &mut feats);
+            rows.sums(&feats)
+        });
+        TextSums {
+            parts,
+            entry,
+            edges,
+        }
+    }
+
+    /// Token `i`'s sums over its own and its neighbours' features.
+    fn of(&self, i: usize) -> Sums {
+        let mut s = self.parts[self.entry[i] as usize][0];
+        for (r, role) in Neighbour::ALL.iter().enumerate() {
+            let j = i as isize + role.offset;
+            let part = if j < 0 || j as usize >= self.entry.len() {
+                &self.edges[r]
+            } else {
+                &self.parts[self.entry[j as usize] as usize][r + 1]
+            };
+            add_sums(&mut s, part);
+        }
+        s
     }
 }
 
@@ -134,12 +249,13 @@ impl<'v> Transitions<'v> {
     }
 }
 
-/// Best tag sequence for tokens `range` of the document under `scorer` (Viterbi
-/// over BIO-consistent tag pairs).
+/// Best tag sequence for tokens `range` of the document, `fixed` their scores
+/// without the transitions, which `scorer` gives (Viterbi over BIO-consistent
+/// tag pairs).
 fn viterbi<'v>(
     view: &'v DocView,
     range: std::ops::Range<usize>,
-    sf: &SentenceFeatures,
+    fixed: &[[f32; NTAGS]],
     scorer: &impl Scorer,
     transitions: &mut Transitions<'v>,
 ) -> Vec<u8> {
@@ -148,10 +264,7 @@ fn viterbi<'v>(
     let mut best = vec![[f32::NEG_INFINITY; NTAGS]; n];
     let mut back = vec![[0u8; NTAGS]; n];
     for (k, i) in range.clone().enumerate() {
-        let mut fixed = [0f32; NTAGS];
-        for &f in sf.token(k) {
-            scorer.add_row(f, &mut fixed);
-        }
+        let fixed = &fixed[k];
         let all_trans = transitions.of(view, i, scorer);
         for &p in &prevs {
             let before = if k == 0 {
@@ -211,31 +324,26 @@ fn sentence_ranges(view: &DocView) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Walks a document sentence by sentence; `decide` turns each sentence's features
-/// into its tags. Between sentences, what each capitalised word was tagged feeds the
-/// history feature of later sentences.
+/// Walks a document sentence by sentence; `decide` turns each sentence's tokens,
+/// with the history of each, into their tags. Between sentences, what each
+/// capitalised word was tagged feeds the history feature of later sentences.
 fn walk(
     view: &DocView,
-    mut decide: impl FnMut(std::ops::Range<usize>, &SentenceFeatures) -> Vec<u8>,
+    mut decide: impl FnMut(std::ops::Range<usize>, &[Option<u8>]) -> Vec<u8>,
 ) -> Vec<u8> {
     let mut tags: Vec<u8> = Vec::with_capacity(view.len());
     let mut history: FxHashMap<&str, u8> = FxHashMap::default();
-    let mut sf = SentenceFeatures::default();
-    let mut one = Vec::with_capacity(64);
+    let mut histories = Vec::with_capacity(64);
     for range in sentence_ranges(view) {
-        sf.feats.clear();
-        sf.ends.clear();
-        for i in range.clone() {
-            let hist = if view.is_capitalized(i) {
+        histories.clear();
+        histories.extend(range.clone().map(|i| {
+            if view.is_capitalized(i) {
                 history.get(view.lower[i].as_str()).copied()
             } else {
                 None
-            };
-            view.features(i, hist, &mut one);
-            sf.feats.extend_from_slice(&one);
-            sf.ends.push(sf.feats.len());
-        }
-        let out = decide(range.clone(), &sf);
+            }
+        }));
+        let out = decide(range.clone(), &histories);
         for (i, &t) in range.zip(&out) {
             if view.is_capitalized(i) {
                 history.insert(view.lower[i].as_str(), tag_type(t));
@@ -249,8 +357,32 @@ fn walk(
 /// Tags every token of the document with the weights of `scorer`.
 fn tag_with(view: &DocView, scorer: &impl Scorer) -> Vec<u8> {
     let mut transitions = Transitions::default();
-    walk(view, |range, sf| {
-        viterbi(view, range, sf, scorer, &mut transitions)
+    let mut sf = SentenceFeatures::default();
+    walk(view, |range, histories| {
+        sf.fill(view, range.clone(), histories);
+        viterbi(view, range, &sf.scores(scorer), scorer, &mut transitions)
+    })
+}
+
+/// [`tag_with`] the shipped rows, each distinct text's share of the scores
+/// summed once ([`TextSums`]).
+fn tag_quantized(view: &DocView, rows: &QuantizedRows) -> Vec<u8> {
+    let mut transitions = Transitions::default();
+    let texts = TextSums::new(view, rows);
+    let mut feats = Vec::with_capacity(32);
+    walk(view, |range, histories| {
+        let fixed: Vec<[f32; NTAGS]> = range
+            .clone()
+            .zip(histories)
+            .map(|(i, &hist)| {
+                let mut s = texts.of(i);
+                feats.clear();
+                view.context_features(i, hist, &mut feats);
+                add_sums(&mut s, &rows.sums(&feats));
+                s.map(|w| w as f32 * rows.scale)
+            })
+            .collect();
+        viterbi(view, range, &fixed, rows, &mut transitions)
     })
 }
 
@@ -272,6 +404,8 @@ enum Rows {
     Quantized {
         rows: KeyMap<[i16; NTAGS]>,
         scale: f32,
+        /// [`text_parts`] of common texts, summed when the model is loaded.
+        known: FxHashMap<Box<str>, [Sums; 5]>,
     },
 }
 
@@ -289,6 +423,22 @@ impl Scorer for KeyMap<[f32; NTAGS]> {
 struct QuantizedRows<'m> {
     rows: &'m KeyMap<[i16; NTAGS]>,
     scale: f32,
+    known: &'m FxHashMap<Box<str>, [Sums; 5]>,
+}
+
+impl QuantizedRows<'_> {
+    /// The rows of `feats`, summed.
+    fn sums(&self, feats: &[u32]) -> Sums {
+        let mut s = [0; NTAGS];
+        for f in feats {
+            if let Some(w) = self.rows.get(f) {
+                for (a, &b) in s.iter_mut().zip(w) {
+                    *a += i32::from(b);
+                }
+            }
+        }
+        s
+    }
 }
 
 impl Scorer for QuantizedRows<'_> {
@@ -307,9 +457,10 @@ impl Scorer for Model {
     fn add_row(&self, feature: u32, into: &mut [f32; NTAGS]) {
         match &self.rows {
             Rows::Exact(rows) => rows.add_row(feature, into),
-            Rows::Quantized { rows, scale } => QuantizedRows {
+            Rows::Quantized { rows, scale, known } => QuantizedRows {
                 rows,
                 scale: *scale,
+                known,
             }
             .add_row(feature, into),
         }
@@ -322,13 +473,55 @@ impl Model {
         // One dispatch a document, not one a feature.
         match &self.rows {
             Rows::Exact(rows) => tag_with(view, rows),
-            Rows::Quantized { rows, scale } => tag_with(
+            Rows::Quantized { rows, scale, known } => tag_quantized(
                 view,
                 &QuantizedRows {
                     rows,
                     scale: *scale,
+                    known,
                 },
             ),
+        }
+    }
+
+    /// Sums, once for each distinct text of `view`, what the text adds to the
+    /// scores of its own token and its neighbours, so that tagging any
+    /// document finds them summed (the shipped rows only: trained rows change).
+    /// Tags are the same with or without; they only come sooner.
+    pub fn remember_texts(&mut self, view: &DocView) {
+        let Rows::Quantized { rows, scale, known } = &mut self.rows else {
+            return;
+        };
+        let mut learned = std::mem::take(known);
+        let empty = FxHashMap::default();
+        let shipped = QuantizedRows {
+            rows,
+            scale: *scale,
+            known: &empty,
+        };
+        let mut feats = Vec::new();
+        for i in 0..view.len() {
+            if !learned.contains_key(view.word(i)) {
+                let parts = text_parts(view, i, &shipped, &mut feats);
+                learned.insert(view.word(i).into(), parts);
+            }
+        }
+        *known = learned;
+    }
+
+    /// [`Model::tag`] summing each token's features one by one, as the
+    /// shipped rows were summed before [`TextSums`].
+    #[cfg(test)]
+    pub fn tag_feature_by_feature(&self, view: &DocView) -> Vec<u8> {
+        tag_with(view, self)
+    }
+
+    /// How many texts [`Model::remember_texts`] holds.
+    #[cfg(test)]
+    pub fn remembered_texts(&self) -> usize {
+        match &self.rows {
+            Rows::Exact(_) => 0,
+            Rows::Quantized { known, .. } => known.len(),
         }
     }
 
@@ -336,7 +529,7 @@ impl Model {
     fn exact_rows(&self) -> Box<dyn Iterator<Item = (u32, [f32; NTAGS])> + '_> {
         match &self.rows {
             Rows::Exact(rows) => Box::new(rows.iter().map(|(&k, w)| (k, *w))),
-            Rows::Quantized { rows, scale } => Box::new(
+            Rows::Quantized { rows, scale, .. } => Box::new(
                 rows.iter()
                     .map(move |(&k, q)| (k, q.map(|w| f32::from(w) * scale))),
             ),
@@ -422,7 +615,11 @@ impl Model {
             rows.insert(key, w);
         }
         Ok(Model {
-            rows: Rows::Quantized { rows, scale },
+            rows: Rows::Quantized {
+                rows,
+                scale,
+                known: FxHashMap::default(),
+            },
         })
     }
 
@@ -523,10 +720,19 @@ impl Trainer {
     /// returns how many tokens the decoded guess got right.
     pub fn train_doc(&mut self, view: &DocView, gold: &[u8]) -> usize {
         let mut correct = 0;
-        walk(view, |range, sf| {
+        let mut sf = SentenceFeatures::default();
+        walk(view, |range, histories| {
             self.step += 1;
+            sf.fill(view, range.clone(), histories);
             // The weights change after each sentence: transitions scored afresh.
-            let guess = viterbi(view, range.clone(), sf, self, &mut Transitions::default());
+            let fixed = sf.scores(self);
+            let guess = viterbi(
+                view,
+                range.clone(),
+                &fixed,
+                self,
+                &mut Transitions::default(),
+            );
             let truth = &gold[range.clone()];
             for (k, i) in range.enumerate() {
                 let (g, p) = (truth[k], guess[k]);
