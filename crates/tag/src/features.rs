@@ -8,7 +8,7 @@ use std::borrow::{Borrow, Cow};
 use std::ops::{Deref, Index};
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::clusters::WordClusters;
 use crate::gazetteer::{GazMark, Gazetteer};
@@ -404,6 +404,11 @@ pub(crate) struct DocView<'t> {
     caps_elsewhere: Vec<bool>,
     /// Each token's word class, [`NO_CLUSTER`] for none.
     cluster: Vec<u16>,
+    /// Each token's text as a number: tokens written the same way share one,
+    /// numbered in order of first appearance.
+    text_ids: Vec<u32>,
+    /// The first token of each text number.
+    text_firsts: Vec<usize>,
     /// Sentence openers that are ordinary words: written in lower case often
     /// enough in the unlabelled text to have a word class, and never
     /// capitalised inside a sentence of this document.
@@ -467,9 +472,26 @@ impl<'t> DocView<'t> {
             }
         }
         let gaz = gazetteer.mark_tokens(text, &tokens, leave_out);
-        let cluster = tokens
+        let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut text_firsts = Vec::new();
+        let text_ids: Vec<u32> = tokens
             .iter()
-            .map(|t| clusters.class(t.text(text)).unwrap_or(NO_CLUSTER))
+            .enumerate()
+            .map(|(i, t)| {
+                *ids.entry(t.text(text)).or_insert_with(|| {
+                    text_firsts.push(i);
+                    (text_firsts.len() - 1) as u32
+                })
+            })
+            .collect();
+        // A word's class is looked up once a story, not once a token.
+        let class_of_text: Vec<u16> = text_firsts
+            .iter()
+            .map(|&i| clusters.class(tokens[i].text(text)).unwrap_or(NO_CLUSTER))
+            .collect();
+        let cluster = text_ids
+            .iter()
+            .map(|&k| class_of_text[k as usize])
             .collect();
         let ordinary_opener = (0..tokens.len())
             .map(|i| {
@@ -492,12 +514,25 @@ impl<'t> DocView<'t> {
             lower_elsewhere,
             caps_elsewhere,
             cluster,
+            text_ids,
+            text_firsts,
             ordinary_opener,
         }
     }
 
     pub fn len(&self) -> usize {
         self.tokens.len()
+    }
+
+    /// Token `i`'s text as a number: tokens written the same way share one,
+    /// from 0 up in order of first appearance.
+    pub fn text_id(&self, i: usize) -> u32 {
+        self.text_ids[i]
+    }
+
+    /// The first token of each text number ([`DocView::text_id`]).
+    pub fn text_firsts(&self) -> &[usize] {
+        &self.text_firsts
     }
 
     /// Index of the first token that starts at or after char offset `c`.

@@ -141,11 +141,9 @@ fn add_sums(into: &mut Sums, more: &Sums) {
 /// story's tokens repeat a text it has already had ("the", ",", a name),
 /// and two-thirds of a token's features are these.
 struct TextSums {
-    /// Per distinct text: its own sums, then what it gives as each of
-    /// [`Neighbour::ALL`].
+    /// Per text number ([`DocView::text_id`]): its own sums, then what it
+    /// gives as each of [`Neighbour::ALL`].
     parts: Vec<[Sums; 5]>,
-    /// Per token, its text's entry in `parts`.
-    entry: Vec<u32>,
     /// What the edge of the document gives as each of [`Neighbour::ALL`].
     edges: [Sums; 4],
 }
@@ -169,43 +167,33 @@ fn text_parts(view: &DocView, i: usize, rows: &QuantizedRows, feats: &mut Vec<u3
 impl TextSums {
     fn new(view: &DocView, rows: &QuantizedRows) -> TextSums {
         let n = view.len();
-        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut parts = Vec::new();
-        let mut entry = Vec::with_capacity(n);
         let mut feats = Vec::with_capacity(16);
-        for i in 0..n {
-            let word = view.word(i);
-            let e = *index.entry(word).or_insert_with(|| {
-                parts.push(match rows.known.get(word) {
-                    Some(known) => *known,
-                    None => text_parts(view, i, rows, &mut feats),
-                });
-                (parts.len() - 1) as u32
-            });
-            entry.push(e);
-        }
+        let parts = view
+            .text_firsts()
+            .iter()
+            .map(|&i| match rows.known.get(view.word(i)) {
+                Some(known) => *known,
+                None => text_parts(view, i, rows, &mut feats),
+            })
+            .collect();
         let edges = Neighbour::ALL.map(|role| {
             feats.clear();
             let beyond = if role.offset < 0 { -1 } else { n as isize };
             view.neighbour_features(beyond, role, &mut feats);
             rows.sums(&feats)
         });
-        TextSums {
-            parts,
-            entry,
-            edges,
-        }
+        TextSums { parts, edges }
     }
 
     /// Token `i`'s sums over its own and its neighbours' features.
-    fn of(&self, i: usize) -> Sums {
-        let mut s = self.parts[self.entry[i] as usize][0];
+    fn of(&self, view: &DocView, i: usize) -> Sums {
+        let mut s = self.parts[view.text_id(i) as usize][0];
         for (r, role) in Neighbour::ALL.iter().enumerate() {
             let j = i as isize + role.offset;
-            let part = if j < 0 || j as usize >= self.entry.len() {
+            let part = if j < 0 || j as usize >= view.len() {
                 &self.edges[r]
             } else {
-                &self.parts[self.entry[j as usize] as usize][r + 1]
+                &self.parts[view.text_id(j as usize) as usize][r + 1]
             };
             add_sums(&mut s, part);
         }
@@ -375,7 +363,7 @@ fn tag_quantized(view: &DocView, rows: &QuantizedRows) -> Vec<u8> {
             .clone()
             .zip(histories)
             .map(|(i, &hist)| {
-                let mut s = texts.of(i);
+                let mut s = texts.of(view, i);
                 feats.clear();
                 view.context_features(i, hist, &mut feats);
                 add_sums(&mut s, &rows.sums(&feats));
@@ -500,7 +488,7 @@ impl Model {
             known: &empty,
         };
         let mut feats = Vec::new();
-        for i in 0..view.len() {
+        for &i in view.text_firsts() {
             if !learned.contains_key(view.word(i)) {
                 let parts = text_parts(view, i, &shipped, &mut feats);
                 learned.insert(view.word(i).into(), parts);
