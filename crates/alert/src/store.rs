@@ -332,12 +332,14 @@ impl AlertStore {
         let conn = self.conn();
         let mut stmt;
         let rows = match alert {
+            // `+?N`: a value the query planner does not read, so that
+            // SQLite does not compile the statement again at each call.
             Some(id) => {
                 stmt = conn.prepare_cached(
                     "SELECT alert_id, story_id, revision, seq, fired_at FROM fired
-                     WHERE alert_id = ?1
+                     WHERE alert_id = +?1
                        AND (?2 IS NULL OR alert_id IN (SELECT id FROM alerts WHERE owner = ?2))
-                     ORDER BY seq DESC, alert_id LIMIT ?3",
+                     ORDER BY seq DESC, alert_id LIMIT +?3",
                 )?;
                 stmt.query_map(params![id_param(id)?, owner, limit], raw_fired)?
             }
@@ -345,7 +347,7 @@ impl AlertStore {
                 stmt = conn.prepare_cached(
                     "SELECT alert_id, story_id, revision, seq, fired_at FROM fired
                      WHERE ?1 IS NULL OR alert_id IN (SELECT id FROM alerts WHERE owner = ?1)
-                     ORDER BY seq DESC, alert_id LIMIT ?2",
+                     ORDER BY seq DESC, alert_id LIMIT +?2",
                 )?;
                 stmt.query_map(params![owner, limit], raw_fired)?
             }
