@@ -154,6 +154,23 @@ async fn three_sources_make_one_event_one_top_row_and_one_folded_headline() {
         all.iter().any(|h| h.id == acks[1].id),
         "unfolded on request"
     );
+    // A filtered list folds the same way: the follow-up and the first
+    // story, which carries the copies; a row too many for the limit takes
+    // its copies with it; unfolded, every match.
+    let about_event = |more: &str| format!("{url}/api/headlines?q=event:{event}{more}");
+    let filtered: Vec<Headline> = get_json(about_event("")).await;
+    let ids: Vec<_> = filtered.iter().map(|h| h.id).collect();
+    assert_eq!(ids, [acks[3].id, acks[0].id], "{filtered:#?}");
+    assert_eq!(filtered[1].carried_by, ["Northern Post", "Iberia Daily"]);
+    let one: Vec<Headline> = get_json(about_event("&limit=1")).await;
+    assert_eq!(one.len(), 1);
+    assert_eq!((one[0].id, one[0].carried_by.len()), (acks[3].id, 0));
+    let unfolded: Vec<Headline> = get_json(about_event("&fold=false")).await;
+    let mut ids: Vec<_> = unfolded.iter().map(|h| h.id).collect();
+    ids.sort();
+    let mut expected: Vec<_> = acks[..4].iter().map(|a| a.id).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
 
     // The event in search, ninjs and its own page.
     wait_indexed(url, acks.last().unwrap().seq).await;

@@ -265,6 +265,17 @@ impl Placed {
     }
 }
 
+/// A story's place in a list ([`Reader::list_marks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListMark {
+    /// The story.
+    pub id: StoryId,
+    /// The wire sequence of its latest revision.
+    pub seq: u64,
+    /// The story it copies, if it is another source's copy.
+    pub duplicate_of: Option<StoryId>,
+}
+
 /// Which entities a facet counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MentionKind {
@@ -1132,6 +1143,34 @@ impl Reader {
     /// The revision an idempotency key made, if the key is remembered.
     pub fn keyed(&self, key: &str) -> Result<Option<Story>, StoreError> {
         self.with(|c| one_story(c, KEYED, [key]))
+    }
+
+    /// What a list needs to order the stories `ids` and fold copies into
+    /// the stories they repeat before it reads any: each existing story's
+    /// latest wire sequence and the story it copies, in the order given
+    /// (ids the store does not hold are left out).
+    pub fn list_marks(&self, ids: &[StoryId]) -> Result<Vec<ListMark>, StoreError> {
+        self.with(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT latest_seq, duplicate_of FROM stories WHERE id = ?1")?;
+            let mut marks = Vec::with_capacity(ids.len());
+            for &id in ids {
+                let row = stmt
+                    .query_row([id.to_string()], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+                    })
+                    .optional()?;
+                if let Some((seq, copies)) = row {
+                    let seq = seq as u64;
+                    marks.push(ListMark {
+                        id,
+                        seq,
+                        duplicate_of: parse_link(seq, copies.as_deref())?,
+                    });
+                }
+            }
+            Ok(marks)
+        })
     }
 
     /// The wire sequence of a story's latest revision, if it exists.
@@ -2526,6 +2565,7 @@ mod tests {
                 r.latest_after(seq, 5).unwrap();
             }
             r.at_seqs(&[1, 2, 3]).unwrap();
+            r.list_marks(&ids).unwrap();
             r.keyed("key 1").unwrap();
             r.recent(5).unwrap();
             r.event_stories(event, 5).unwrap();
@@ -2546,6 +2586,42 @@ mod tests {
         })
         .unwrap();
         assert_eq!(recompiled(&w.conn), 0, "writes compiled again");
+    }
+
+    #[test]
+    fn list_marks_hold_each_storys_latest_seq_and_copy_link_in_the_order_asked() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let a = store_one(&mut w, Write::New(content("a"), Tags::default()), now);
+        let copy = NewRevision {
+            mark: RevisionMark {
+                duplicate_of: Some(a.id),
+                ..RevisionMark::default()
+            },
+            ..NewRevision::update(StoryId::new(), true, content("a again"), Tags::default())
+        };
+        let b = store_one(&mut w, Write::Revision(Box::new(copy)), now);
+        let a2 = store_one(
+            &mut w,
+            Write::Revise(a.id, content("a2"), Tags::default()),
+            now,
+        );
+        let marks = r.list_marks(&[b.id, StoryId::new(), a.id]).unwrap();
+        assert_eq!(
+            marks,
+            [
+                ListMark {
+                    id: b.id,
+                    seq: b.seq,
+                    duplicate_of: Some(a.id)
+                },
+                ListMark {
+                    id: a.id,
+                    seq: a2.seq,
+                    duplicate_of: None
+                }
+            ]
+        );
     }
 
     fn grouped(id: StoryId, first: bool, headline: &str, event: Option<EventId>) -> Write {

@@ -1,25 +1,29 @@
 //! The latest headlines (`GET /api/headlines`), copies folded into the
 //! story they repeat, and TOP (`GET /api/top`), one row per event.
 
+use std::collections::HashSet;
+
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use newsterm_api::{Headline, TopEntry};
-use newsterm_story::Story;
+use newsterm_store::ListMark;
+use newsterm_story::{Story, StoryId};
 use serde::Deserialize;
 
 use super::search::optional_query;
 use super::{ApiError, AppState, blocking, page_size};
 use crate::engine::Engine;
 
-/// How many of a filtered list's newest matches are read for each row it
-/// shows: other sources' copies fold into the row of the story they
-/// repeat, so a page needs more matches than rows.
+/// How many of a filtered list's newest matches are looked at for each row
+/// it shows: other sources' copies fold into the row of the story they
+/// repeat, so a page needs more matches than rows. Only the stories the
+/// rows show, and the copies folded into them, are read whole.
 const FOLD_ROOM: usize = 4;
 
-/// The most matches a filtered headline list reads from the store.
+/// The most matches a filtered headline list looks at.
 const MATCHES_READ: usize = 5_000;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -46,31 +50,70 @@ async fn headlines(
     let Query(p) = params?;
     let limit = page_size(p.limit, 100)?;
     let matcher = optional_query(p.q.as_deref())?;
+    let fold_copies = p.fold.unwrap_or(true);
     let engine = st.engine.clone();
-    let stories = blocking(move || -> Result<Vec<Story>, ApiError> {
+    let rows = blocking(move || -> Result<Vec<Headline>, ApiError> {
         let Some(query) = matcher else {
-            return Ok(engine.reader().recent(limit)?);
+            let recent = engine.reader().recent(limit)?;
+            return Ok(if fold_copies {
+                let (rows, copies) = split_copies(&recent);
+                fold(rows, copies, limit)
+            } else {
+                recent.iter().map(Headline::of).collect()
+            });
         };
         // The index finds the newest matches however deep in the archive
         // they are (scanning the newest stories would miss older ones and
         // read thousands that do not match); staged stories are in it too.
-        let mut found = newest_matching(
-            &engine,
-            &query,
-            limit.saturating_mul(FOLD_ROOM).min(MATCHES_READ),
-        )?;
+        // Of those, only the stories the rows show are read.
+        let ids = engine
+            .index()
+            .latest_ids(&query, limit.saturating_mul(FOLD_ROOM).min(MATCHES_READ))?;
+        let mut marks = engine.reader().list_marks(&ids)?;
         // Newest revision first, as the unfiltered list and the live
         // stream order them (a revised story moves up).
-        found.sort_by_key(|s| std::cmp::Reverse(s.seq));
-        Ok(found)
+        marks.sort_by_key(|m| std::cmp::Reverse(m.seq));
+        if !fold_copies {
+            marks.truncate(limit);
+            return Ok(read_latest(&engine, &marks)?
+                .iter()
+                .map(Headline::of)
+                .collect());
+        }
+        let (mut rows, copies) = split_marks(&marks);
+        rows.truncate(limit);
+        let shown: HashSet<StoryId> = rows.iter().map(|m| m.id).collect();
+        let copies: Vec<ListMark> = copies
+            .into_iter()
+            .filter(|c| c.duplicate_of.is_some_and(|o| shown.contains(&o)))
+            .collect();
+        let rows = read_latest(&engine, &rows)?;
+        let copies = read_latest(&engine, &copies)?;
+        Ok(fold(rows.iter().collect(), copies.iter().collect(), limit))
     })
     .await?;
-    let rows = if p.fold.unwrap_or(true) {
-        fold(stories.iter(), limit)
-    } else {
-        stories.iter().take(limit).map(Headline::of).collect()
-    };
     Ok(Json(rows))
+}
+
+/// The latest revisions of the stories `marks` names, in that order (a
+/// story gone since is left out).
+fn read_latest(engine: &Engine, marks: &[ListMark]) -> Result<Vec<Story>, ApiError> {
+    let mut out = Vec::with_capacity(marks.len());
+    for m in marks {
+        if let Some(story) = engine.reader().latest(m.id)? {
+            out.push(story);
+        }
+    }
+    Ok(out)
+}
+
+/// [`split_copies`] for marks read before their stories.
+fn split_marks(marks: &[ListMark]) -> (Vec<ListMark>, Vec<ListMark>) {
+    let listed: HashSet<StoryId> = marks.iter().map(|m| m.id).collect();
+    marks.iter().partition(|m| {
+        m.duplicate_of
+            .is_none_or(|original| !listed.contains(&original))
+    })
 }
 
 /// The latest revisions of the newest `limit` stories matching `query`
@@ -91,12 +134,10 @@ pub(super) fn newest_matching(
     Ok(found)
 }
 
-/// Headlines with each copy folded into the row of the story it repeats
-/// when that story is listed too (its source joins `carried_by`), newest
-/// first, at most `limit` rows.
-fn fold<'a>(stories: impl Iterator<Item = &'a Story>, limit: usize) -> Vec<Headline> {
-    let (originals, copies) = split_copies(stories);
-    let mut rows: Vec<Headline> = originals.into_iter().map(Headline::of).collect();
+/// Headlines of `rows`, newest first, at most `limit`, each with the
+/// sources of the `copies` that repeat it (`carried_by`).
+fn fold(rows: Vec<&Story>, copies: Vec<&Story>, limit: usize) -> Vec<Headline> {
+    let mut rows: Vec<Headline> = rows.into_iter().map(Headline::of).collect();
     rows.truncate(limit);
     // Oldest copy first, as the sources carried it.
     for copy in copies.into_iter().rev() {
@@ -118,8 +159,7 @@ pub(super) fn split_copies<'a>(
     stories: impl IntoIterator<Item = &'a Story>,
 ) -> (Vec<&'a Story>, Vec<&'a Story>) {
     let stories: Vec<&Story> = stories.into_iter().collect();
-    let listed: std::collections::HashSet<newsterm_story::StoryId> =
-        stories.iter().map(|s| s.id).collect();
+    let listed: HashSet<StoryId> = stories.iter().map(|s| s.id).collect();
     stories.into_iter().partition(|s| {
         s.mark
             .duplicate_of
