@@ -86,22 +86,22 @@ pub struct DataFiles {
 impl Tagger {
     /// Loads the shipped model, gazetteer and topics.
     pub fn load() -> Result<Tagger, TagError> {
-        Tagger::assemble(
+        Ok(Tagger::assemble(
             Model::from_gz(MODEL)?,
             Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
             WordClusters::from_gz(CLUSTERS)?,
             TopicModel::from_gz(MEDIA_TOPICS)?,
-        )
+        ))
     }
 
     /// Builds a tagger from an entity model and data files in the shipped formats.
     pub fn from_data(model: &[u8], data: &DataFiles) -> Result<Tagger, TagError> {
-        Tagger::assemble(
+        Ok(Tagger::assemble(
             Model::from_gz(model)?,
             Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
             WordClusters::from_gz(&data.clusters)?,
             TopicModel::from_gz(&data.topics)?,
-        )
+        ))
     }
 
     /// A tagger of these parts, the model's share of the scores of every
@@ -111,15 +111,15 @@ impl Tagger {
         gazetteer: Gazetteer,
         clusters: WordClusters,
         topics: TopicModel,
-    ) -> Result<Tagger, TagError> {
+    ) -> Tagger {
         let words = clusters.words().collect::<Vec<_>>().join("\n");
         model.remember_texts(&DocView::new(&words, &gazetteer, &clusters));
-        Ok(Tagger {
+        Tagger {
             model,
             gazetteer,
             clusters,
             topics,
-        })
+        }
     }
 
     /// Tags one text (for a story: the headline, a blank line, then the body; a

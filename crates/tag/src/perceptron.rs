@@ -150,15 +150,20 @@ struct TextSums {
 
 /// What the text of token `i` adds to its own scores and to those of each of
 /// [`Neighbour::ALL`] around it; `feats` is a buffer, left empty.
-fn text_parts(view: &DocView, i: usize, rows: &QuantizedRows, feats: &mut Vec<u32>) -> [Sums; 5] {
+fn text_parts(
+    view: &DocView,
+    i: usize,
+    rows: &KeyMap<[i16; NTAGS]>,
+    feats: &mut Vec<u32>,
+) -> [Sums; 5] {
     let mut parts = [[0; NTAGS]; 5];
     feats.clear();
     view.own_features(i, feats);
-    parts[0] = rows.sums(feats);
+    parts[0] = sums(rows, feats);
     for (r, role) in Neighbour::ALL.into_iter().enumerate() {
         feats.clear();
         view.neighbour_features(i as isize, role, feats);
-        parts[r + 1] = rows.sums(feats);
+        parts[r + 1] = sums(rows, feats);
     }
     feats.clear();
     parts
@@ -173,14 +178,14 @@ impl TextSums {
             .iter()
             .map(|&i| match rows.known.get(view.word(i)) {
                 Some(known) => *known,
-                None => text_parts(view, i, rows, &mut feats),
+                None => text_parts(view, i, rows.rows, &mut feats),
             })
             .collect();
         let edges = Neighbour::ALL.map(|role| {
             feats.clear();
             let beyond = if role.offset < 0 { -1 } else { n as isize };
             view.neighbour_features(beyond, role, &mut feats);
-            rows.sums(&feats)
+            sums(rows.rows, &feats)
         });
         TextSums { parts, edges }
     }
@@ -366,7 +371,7 @@ fn tag_quantized(view: &DocView, rows: &QuantizedRows) -> Vec<u8> {
                 let mut s = texts.of(view, i);
                 feats.clear();
                 view.context_features(i, hist, &mut feats);
-                add_sums(&mut s, &rows.sums(&feats));
+                add_sums(&mut s, &sums(rows.rows, &feats));
                 s.map(|w| w as f32 * rows.scale)
             })
             .collect();
@@ -414,19 +419,17 @@ struct QuantizedRows<'m> {
     known: &'m FxHashMap<Box<str>, [Sums; 5]>,
 }
 
-impl QuantizedRows<'_> {
-    /// The rows of `feats`, summed.
-    fn sums(&self, feats: &[u32]) -> Sums {
-        let mut s = [0; NTAGS];
-        for f in feats {
-            if let Some(w) = self.rows.get(f) {
-                for (a, &b) in s.iter_mut().zip(w) {
-                    *a += i32::from(b);
-                }
+/// The shipped `rows` of `feats`, summed.
+fn sums(rows: &KeyMap<[i16; NTAGS]>, feats: &[u32]) -> Sums {
+    let mut s = [0; NTAGS];
+    for f in feats {
+        if let Some(w) = rows.get(f) {
+            for (a, &b) in s.iter_mut().zip(w) {
+                *a += i32::from(b);
             }
         }
-        s
     }
+    s
 }
 
 impl Scorer for QuantizedRows<'_> {
@@ -477,24 +480,15 @@ impl Model {
     /// document finds them summed (the shipped rows only: trained rows change).
     /// Tags are the same with or without; they only come sooner.
     pub fn remember_texts(&mut self, view: &DocView) {
-        let Rows::Quantized { rows, scale, known } = &mut self.rows else {
+        let Rows::Quantized { rows, known, .. } = &mut self.rows else {
             return;
-        };
-        let mut learned = std::mem::take(known);
-        let empty = FxHashMap::default();
-        let shipped = QuantizedRows {
-            rows,
-            scale: *scale,
-            known: &empty,
         };
         let mut feats = Vec::new();
         for &i in view.text_firsts() {
-            if !learned.contains_key(view.word(i)) {
-                let parts = text_parts(view, i, &shipped, &mut feats);
-                learned.insert(view.word(i).into(), parts);
+            if !known.contains_key(view.word(i)) {
+                known.insert(view.word(i).into(), text_parts(view, i, rows, &mut feats));
             }
         }
-        *known = learned;
     }
 
     /// [`Model::tag`] summing each token's features one by one, as the
