@@ -57,7 +57,7 @@ async fn headlines(
             let recent = engine.reader().recent(limit)?;
             return Ok(if fold_copies {
                 let (rows, copies) = split_copies(&recent);
-                fold(rows, copies, limit)
+                fold(rows, copies)
             } else {
                 recent.iter().map(Headline::of).collect()
             });
@@ -73,47 +73,39 @@ async fn headlines(
         // Newest revision first, as the unfiltered list and the live
         // stream order them (a revised story moves up).
         marks.sort_by_key(|m| std::cmp::Reverse(m.seq));
+        let ids_of = |marks: &[ListMark]| marks.iter().map(|m| m.id).collect::<Vec<_>>();
         if !fold_copies {
             marks.truncate(limit);
-            return Ok(read_latest(&engine, &marks)?
+            return Ok(read_latest(&engine, ids_of(&marks))?
                 .iter()
                 .map(Headline::of)
                 .collect());
         }
-        let (mut rows, copies) = split_marks(&marks);
+        let (mut rows, copies) = split_copies(marks);
         rows.truncate(limit);
         let shown: HashSet<StoryId> = rows.iter().map(|m| m.id).collect();
         let copies: Vec<ListMark> = copies
             .into_iter()
             .filter(|c| c.duplicate_of.is_some_and(|o| shown.contains(&o)))
             .collect();
-        let rows = read_latest(&engine, &rows)?;
-        let copies = read_latest(&engine, &copies)?;
-        Ok(fold(rows.iter().collect(), copies.iter().collect(), limit))
+        let rows = read_latest(&engine, ids_of(&rows))?;
+        let copies = read_latest(&engine, ids_of(&copies))?;
+        Ok(fold(rows.iter().collect(), copies.iter().collect()))
     })
     .await?;
     Ok(Json(rows))
 }
 
-/// The latest revisions of the stories `marks` names, in that order (a
-/// story gone since is left out).
-fn read_latest(engine: &Engine, marks: &[ListMark]) -> Result<Vec<Story>, ApiError> {
-    let mut out = Vec::with_capacity(marks.len());
-    for m in marks {
-        if let Some(story) = engine.reader().latest(m.id)? {
+/// The latest revisions of the stories `ids`, in that order (a story gone
+/// since is left out).
+fn read_latest(engine: &Engine, ids: Vec<StoryId>) -> Result<Vec<Story>, ApiError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(story) = engine.reader().latest(id)? {
             out.push(story);
         }
     }
     Ok(out)
-}
-
-/// [`split_copies`] for marks read before their stories.
-fn split_marks(marks: &[ListMark]) -> (Vec<ListMark>, Vec<ListMark>) {
-    let listed: HashSet<StoryId> = marks.iter().map(|m| m.id).collect();
-    marks.iter().partition(|m| {
-        m.duplicate_of
-            .is_none_or(|original| !listed.contains(&original))
-    })
 }
 
 /// The latest revisions of the newest `limit` stories matching `query`
@@ -124,21 +116,13 @@ pub(super) fn newest_matching(
     query: &newsterm_query::Query,
     limit: usize,
 ) -> Result<Vec<Story>, ApiError> {
-    let ids = engine.index().latest_ids(query, limit)?;
-    let mut found = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(story) = engine.reader().latest(id)? {
-            found.push(story);
-        }
-    }
-    Ok(found)
+    read_latest(engine, engine.index().latest_ids(query, limit)?)
 }
 
-/// Headlines of `rows`, newest first, at most `limit`, each with the
-/// sources of the `copies` that repeat it (`carried_by`).
-fn fold(rows: Vec<&Story>, copies: Vec<&Story>, limit: usize) -> Vec<Headline> {
+/// Headlines of `rows`, in their order, each with the sources of the
+/// `copies` that repeat it (`carried_by`).
+fn fold(rows: Vec<&Story>, copies: Vec<&Story>) -> Vec<Headline> {
     let mut rows: Vec<Headline> = rows.into_iter().map(Headline::of).collect();
-    rows.truncate(limit);
     // Oldest copy first, as the sources carried it.
     for copy in copies.into_iter().rev() {
         if let Some(row) = rows
@@ -152,17 +136,40 @@ fn fold(rows: Vec<&Story>, copies: Vec<&Story>, limit: usize) -> Vec<Headline> {
     rows
 }
 
-/// Splits a list into the stories that get rows of their own and the
+/// An entry of a list whose copies fold into the stories they repeat: a
+/// story, or its [`ListMark`] before the story is read.
+pub(super) trait Listed {
+    fn id(&self) -> StoryId;
+    /// The story this one copies, if any.
+    fn duplicate_of(&self) -> Option<StoryId>;
+}
+
+impl Listed for &Story {
+    fn id(&self) -> StoryId {
+        self.id
+    }
+    fn duplicate_of(&self) -> Option<StoryId> {
+        self.mark.duplicate_of
+    }
+}
+
+impl Listed for ListMark {
+    fn id(&self) -> StoryId {
+        self.id
+    }
+    fn duplicate_of(&self) -> Option<StoryId> {
+        self.duplicate_of
+    }
+}
+
+/// Splits a list into the entries that get rows of their own and the
 /// copies of stories listed too (which fold into those rows), each part
 /// in the list's order. A copy whose original is not listed keeps a row.
-pub(super) fn split_copies<'a>(
-    stories: impl IntoIterator<Item = &'a Story>,
-) -> (Vec<&'a Story>, Vec<&'a Story>) {
-    let stories: Vec<&Story> = stories.into_iter().collect();
-    let listed: HashSet<StoryId> = stories.iter().map(|s| s.id).collect();
-    stories.into_iter().partition(|s| {
-        s.mark
-            .duplicate_of
+pub(super) fn split_copies<T: Listed>(entries: impl IntoIterator<Item = T>) -> (Vec<T>, Vec<T>) {
+    let entries: Vec<T> = entries.into_iter().collect();
+    let listed: HashSet<StoryId> = entries.iter().map(Listed::id).collect();
+    entries.into_iter().partition(|e| {
+        e.duplicate_of()
             .is_none_or(|original| !listed.contains(&original))
     })
 }
