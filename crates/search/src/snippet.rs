@@ -11,7 +11,7 @@ use tantivy::termdict::TermDictionary;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
-use crate::analyzer::NewstermTokenizer;
+use crate::analyzer::WordTokenizer;
 use crate::error::SearchError;
 use crate::schema::Fields;
 use crate::staged::TierStats;
@@ -75,7 +75,7 @@ impl Snippets {
             let words = terms.keys().cloned().collect();
             let mut generator = SnippetGenerator::new(
                 terms,
-                TextAnalyzer::from(NewstermTokenizer::default()),
+                TextAnalyzer::from(WordTokenizer::default()),
                 index_field,
                 SNIPPET_CHARS,
             );
