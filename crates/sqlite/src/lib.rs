@@ -24,6 +24,12 @@ pub const PAGE_SIZE: u32 = 8192;
 /// How long a connection waits for another one's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Prepared statements a connection keeps. rusqlite keeps 16 and drops
+/// the least recently used past that; the story store's reader alone runs
+/// over twenty, so a mix of requests compiled some again at nearly every
+/// call.
+const PREPARED_STATEMENTS: usize = 64;
+
 /// How long a connection waits for a lock another connection holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Patience {
@@ -240,6 +246,7 @@ impl Database {
         };
         let mut conn = Connection::open_with_flags(path, flags).map_err(sqlite)?;
         set_patience(&mut conn, Patience::Long).map_err(sqlite)?;
+        conn.set_prepared_statement_cache_capacity(PREPARED_STATEMENTS);
         Ok(conn)
     }
 

@@ -2491,6 +2491,23 @@ mod tests {
         total
     }
 
+    /// The fewest runs of any statement `conn` holds.
+    fn least_runs(conn: &Connection) -> i64 {
+        use rusqlite::ffi;
+        let mut least = i64::MAX;
+        // SAFETY: as in `recompiled`.
+        unsafe {
+            let db = conn.handle();
+            let mut stmt = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
+            while !stmt.is_null() {
+                let runs = ffi::sqlite3_stmt_status(stmt, ffi::SQLITE_STMTSTATUS_RUN, 0);
+                least = least.min(i64::from(runs));
+                stmt = ffi::sqlite3_next_stmt(db, stmt);
+            }
+        }
+        least
+    }
+
     #[test]
     fn reads_and_writes_run_their_compiled_statements_again_without_recompiling() {
         use newsterm_story::tags::EntityType::{Org, Person};
@@ -2503,14 +2520,6 @@ mod tests {
         let path = dir.path().join("store.db");
         let mut w = Writer::open(&path).unwrap();
         let r = Reader::open(&path, 1).unwrap();
-        // Room for every statement, so none is dropped, with its count,
-        // before it is counted.
-        w.conn.set_prepared_statement_cache_capacity(256);
-        r.with(|c| {
-            c.set_prepared_statement_cache_capacity(256);
-            Ok(())
-        })
-        .unwrap();
         let now = OffsetDateTime::now_utc();
         let event = EventId::new_at(now);
         let mut ids = Vec::new();
@@ -2550,7 +2559,8 @@ mod tests {
             now,
         )
         .unwrap();
-        for _ in 0..3 {
+        let rounds = 3;
+        for _ in 0..rounds {
             for &id in &ids {
                 r.latest(id).unwrap();
                 r.revision(id, 1).unwrap();
@@ -2581,6 +2591,12 @@ mod tests {
         }
         r.with(|c| {
             assert_eq!(recompiled(c), 0, "reads compiled again");
+            // Each read ran in every round; one the connection's cache
+            // dropped was prepared anew (and its recompiles forgotten).
+            assert!(
+                least_runs(c) >= rounds,
+                "a read was dropped from the cache and prepared again"
+            );
             Ok(())
         })
         .unwrap();
