@@ -51,7 +51,6 @@ mod document;
 mod field;
 mod folding;
 pub mod matcher;
-mod pairs;
 mod parser;
 
 pub use analysis::{MAX_TOKEN_BYTES, Token, Tokens, normalize_keyword, tokenize};
@@ -60,7 +59,4 @@ pub use dates::indexed_time;
 pub use document::{FieldValue, story_values};
 pub use field::{Field, FieldKind};
 pub use matcher::{Document, matches};
-pub use pairs::{
-    IndexToken, IndexTokens, PAIR_MARK, PAIRED_WORDS, index_tokens, phrase_terms, word_pair,
-};
 pub use parser::{MAX_DEPTH, MAX_QUERY_CHARS, MIN_PREFIX_CHARS, QueryError, parse};

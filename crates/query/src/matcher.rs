@@ -18,11 +18,11 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
+use crate::analysis::tokenize;
 use crate::ast::Query;
 use crate::dates::indexed_time;
 use crate::document::story_values;
 use crate::field::Field;
-use crate::pairs::{PAIR_MARK, index_tokens};
 
 /// Number of [`Field`]s, for per-field tables.
 const FIELDS: usize = Field::ALL.len();
@@ -49,12 +49,6 @@ struct FieldTerms {
 }
 
 impl FieldTerms {
-    /// Index of the first word: word pairs, marked with [`PAIR_MARK`],
-    /// sort before every word.
-    fn words_from(&self) -> usize {
-        self.terms.partition_point(|t| t.starts_with(PAIR_MARK))
-    }
-
     fn find(&self, term: &str) -> Option<usize> {
         self.terms.binary_search_by(|t| (**t).cmp(term)).ok()
     }
@@ -94,9 +88,9 @@ impl FieldTerms {
         self.phrase_starts(words).next().is_some()
     }
 
-    /// Occurrences of all the field's terms: its length in tokens and
-    /// word pairs (text fields) or values (keyword fields), as the index's
-    /// field norm counts it.
+    /// Occurrences of all the field's terms: its length in tokens (text
+    /// fields) or values (keyword fields), as the index's field norm
+    /// counts it.
     fn len(&self) -> u32 {
         let n: usize = self.positions.iter().map(Vec::len).sum();
         u32::try_from(n).unwrap_or(u32::MAX)
@@ -131,19 +125,17 @@ impl Document {
                 continue;
             }
             let merged = Field::TEXT_PARTS.contains(&field);
-            let mut words = 0u32;
-            for term in index_tokens(&value.text) {
-                let n = number(term.token.text);
-                let at = position.saturating_add(u32::try_from(term.position).unwrap_or(u32::MAX));
-                occurrences.push((field as u8, n, at));
+            for token in tokenize(&value.text) {
+                let n = number(token.text);
+                occurrences.push((field as u8, n, position));
                 if merged {
-                    occurrences.push((Field::Text as u8, n, at));
+                    occurrences.push((Field::Text as u8, n, position));
                 }
-                words = words.max(u32::try_from(term.position + 1).unwrap_or(u32::MAX));
+                position = position.saturating_add(1);
             }
             // The gap keeps a phrase from joining the end of one value to
             // the start of the next.
-            position = position.saturating_add(words).saturating_add(1);
+            position = position.saturating_add(1);
         }
 
         // Renumber strings in sorted order, so sorting occurrences sorts
@@ -188,15 +180,6 @@ impl Document {
     /// fields ([`Field::Text`] merges headline, bullets and body), whole
     /// normalized values for keyword fields.
     pub fn terms(&self, field: Field) -> impl ExactSizeIterator<Item = &str> {
-        let terms = &self.fields[field as usize];
-        terms.terms[terms.words_from()..].iter().map(|t| &**t)
-    }
-
-    /// Every term the index holds for the field: its words
-    /// ([`Document::terms`]) and the pairs of adjacent words it holds to
-    /// answer phrases ([`crate::word_pair`]). Relevance statistics count
-    /// them all.
-    pub fn indexed_terms(&self, field: Field) -> impl ExactSizeIterator<Item = &str> {
         self.fields[field as usize].terms.iter().map(|t| &**t)
     }
 
@@ -206,10 +189,10 @@ impl Document {
     /// is what a phrase needs.
     pub fn term_positions(&self, field: Field) -> impl ExactSizeIterator<Item = (&str, &[u32])> {
         let terms = &self.fields[field as usize];
-        let from = terms.words_from();
-        terms.terms[from..]
+        terms
+            .terms
             .iter()
-            .zip(&terms.positions[from..])
+            .zip(&terms.positions)
             .map(|(t, p)| (&**t, p.as_slice()))
     }
 
@@ -253,9 +236,9 @@ impl Document {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    /// The field's length: its tokens and word pairs (text fields, summed
-    /// over its values) or its number of values (keyword fields) — what
-    /// the index's field norms record.
+    /// The field's length: its tokens (text fields, summed over its
+    /// values) or its number of values (keyword fields) — what the
+    /// index's field norms record.
     pub fn field_len(&self, field: Field) -> u32 {
         self.fields[field as usize].len()
     }

@@ -1,89 +1,46 @@
-//! newsterm's analyzer as tantivy tokenizers, so the index splits and
+//! newsterm's analyzer as a tantivy tokenizer, so the index splits and
 //! folds text exactly as queries and alerts do.
 
-use newsterm_query::{IndexTokens, Tokens, index_tokens, tokenize};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// Name the index's analyzer is registered under. It is part of the
-/// schema stored on disk: change it whenever [`newsterm_query::tokenize`]
-/// or the word pairs ([`newsterm_query::index_tokens`]) change, so that an
-/// index built with the old rules is detected and rebuilt.
-pub(crate) const ANALYZER: &str = "newsterm_v2";
+/// Name the analyzer is registered under. It is part of the schema stored
+/// on disk: change it whenever [`newsterm_query::tokenize`] changes, so
+/// that an index built with the old rules is detected and rebuilt.
+pub(crate) const ANALYZER: &str = "newsterm_v1";
 
-/// The terms the index holds: words and word pairs
-/// ([`newsterm_query::index_tokens`]).
+/// Wraps [`newsterm_query::tokenize`].
 #[derive(Clone, Default)]
-pub(crate) struct IndexTokenizer {
+pub(crate) struct NewstermTokenizer {
     token: Token,
 }
 
-/// Words only ([`newsterm_query::tokenize`]): what snippets highlight.
-#[derive(Clone, Default)]
-pub(crate) struct WordTokenizer {
-    token: Token,
-}
-
-/// Terms with their offsets and positions, from either tokenizer.
-pub(crate) struct AnalyzedStream<'a, I> {
-    terms: I,
+pub(crate) struct NewstermTokenStream<'a> {
+    tokens: newsterm_query::Tokens<'a>,
     token: &'a mut Token,
 }
 
-impl Tokenizer for IndexTokenizer {
-    type TokenStream<'a> = AnalyzedStream<'a, IndexTokens<'a>>;
+impl Tokenizer for NewstermTokenizer {
+    type TokenStream<'a> = NewstermTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> NewstermTokenStream<'a> {
         self.token.reset();
-        AnalyzedStream {
-            terms: index_tokens(text),
+        NewstermTokenStream {
+            tokens: newsterm_query::tokenize(text),
             token: &mut self.token,
         }
     }
 }
 
-impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = AnalyzedStream<'a, Words<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        self.token.reset();
-        AnalyzedStream {
-            terms: Words {
-                tokens: tokenize(text),
-                position: 0,
-            },
-            token: &mut self.token,
-        }
-    }
-}
-
-/// [`tokenize`]'s words, numbered.
-pub(crate) struct Words<'a> {
-    tokens: Tokens<'a>,
-    position: usize,
-}
-
-impl Iterator for Words<'_> {
-    type Item = newsterm_query::IndexToken;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let token = self.tokens.next()?;
-        self.position += 1;
-        Some(newsterm_query::IndexToken {
-            token,
-            position: self.position - 1,
-        })
-    }
-}
-
-impl<I: Iterator<Item = newsterm_query::IndexToken>> TokenStream for AnalyzedStream<'_, I> {
+impl TokenStream for NewstermTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some(next) = self.terms.next() else {
+        let Some(next) = self.tokens.next() else {
             return false;
         };
-        self.token.text = next.token.text;
-        self.token.offset_from = next.token.start;
-        self.token.offset_to = next.token.end;
-        self.token.position = next.position;
+        self.token.text = next.text;
+        self.token.offset_from = next.start;
+        self.token.offset_to = next.end;
+        // Starts from usize::MAX after reset, so the first token is 0.
+        self.token.position = self.token.position.wrapping_add(1);
         true
     }
 
@@ -101,8 +58,8 @@ mod tests {
     use super::*;
     use tantivy::tokenizer::TextAnalyzer;
 
-    fn tantivy_tokens(tokenizer: impl Tokenizer, text: &str) -> Vec<(String, usize, usize, usize)> {
-        let mut analyzer = TextAnalyzer::from(tokenizer);
+    fn tantivy_tokens(text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut analyzer = TextAnalyzer::from(NewstermTokenizer::default());
         let mut stream = analyzer.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = stream.next() {
@@ -111,67 +68,27 @@ mod tests {
         out
     }
 
-    const TRICKY: [&str; 5] = [
-        "Putin's U.S. visit: re-elected, 42% (2024)!",
-        "Café «Zürich» — naïve cafe\u{301}; İSTANBUL straße",
-        "हिन्दी भाषा, 東京都 2024年, Москва",
-        "a\u{0}b\tc\r\n—— 'quoted' “curly” x\u{10FFFF}y of the",
-        "",
-    ];
-
     #[test]
-    fn word_tokens_equal_query_tokens_on_tricky_text() {
-        for text in TRICKY {
+    fn index_tokens_equal_query_tokens_on_tricky_text() {
+        let texts = [
+            "Putin's U.S. visit: re-elected, 42% (2024)!",
+            "Café «Zürich» — naïve cafe\u{301}; İSTANBUL straße",
+            "हिन्दी भाषा, 東京都 2024年, Москва",
+            "a\u{0}b\tc\r\n—— 'quoted' “curly” x\u{10FFFF}y",
+            "",
+        ];
+        for text in texts {
             let expected: Vec<(String, usize, usize, usize)> = newsterm_query::tokenize(text)
                 .enumerate()
                 .map(|(i, t)| (t.text, t.start, t.end, i))
                 .collect();
-            assert_eq!(
-                tantivy_tokens(WordTokenizer::default(), text),
-                expected,
-                "{text:?}"
-            );
+            assert_eq!(tantivy_tokens(text), expected, "{text:?}");
         }
-    }
-
-    #[test]
-    fn index_tokens_are_the_words_and_their_pairs_at_the_first_words_position() {
-        for text in TRICKY {
-            let indexed = tantivy_tokens(IndexTokenizer::default(), text);
-            let words: Vec<_> = indexed
-                .iter()
-                .filter(|t| !t.0.starts_with(newsterm_query::PAIR_MARK))
-                .cloned()
-                .collect();
-            assert_eq!(
-                words,
-                tantivy_tokens(WordTokenizer::default(), text),
-                "{text:?}"
-            );
-            for pair in indexed
-                .iter()
-                .filter(|t| t.0.starts_with(newsterm_query::PAIR_MARK))
-            {
-                let first = &words[pair.3];
-                let second = &words[pair.3 + 1];
-                assert_eq!(
-                    Some(pair.0.clone()),
-                    newsterm_query::word_pair(&first.0, &second.0)
-                );
-                assert_eq!((pair.1, pair.2), (first.1, second.2));
-            }
-        }
-        let pairs = tantivy_tokens(IndexTokenizer::default(), "b\tof the—a city");
-        let pairs: Vec<&str> = pairs.iter().map(|t| t.0.as_str()).collect();
-        assert_eq!(
-            pairs,
-            ["b", "of", "\u{1}of the", "the", "\u{1}the a", "a", "city"]
-        );
     }
 
     #[test]
     fn a_reused_tokenizer_restarts_positions() {
-        let mut analyzer = TextAnalyzer::from(IndexTokenizer::default());
+        let mut analyzer = TextAnalyzer::from(NewstermTokenizer::default());
         for _ in 0..2 {
             let mut stream = analyzer.token_stream("one two");
             assert!(stream.advance());

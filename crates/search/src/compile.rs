@@ -126,19 +126,13 @@ fn phrase(index_field: tantivy::schema::Field, field: Field, terms: &[String]) -
     if field.is_keyword() {
         return term(index_field, field, &terms.join(" "));
     }
-    // Looked up through the word pairs the index holds: the same stories,
-    // from far shorter postings when a word is common.
-    let mut looked_up = newsterm_query::phrase_terms(terms);
-    match looked_up.len() {
-        0 => Box::new(EmptyQuery),
-        1 => {
-            let (_, only) = looked_up.remove(0);
-            term(index_field, field, &only)
-        }
-        _ => Box::new(PhraseQuery::new_with_offset(
-            looked_up
-                .into_iter()
-                .map(|(offset, t)| (offset, Term::from_field_text(index_field, &t)))
+    match terms {
+        [] => Box::new(EmptyQuery),
+        [one] => term(index_field, field, one),
+        _ => Box::new(PhraseQuery::new(
+            terms
+                .iter()
+                .map(|t| Term::from_field_text(index_field, t))
                 .collect(),
         )),
     }

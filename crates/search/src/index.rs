@@ -20,7 +20,7 @@ use tantivy::{
     TantivyError, Term,
 };
 
-use crate::analyzer::{ANALYZER, IndexTokenizer};
+use crate::analyzer::{ANALYZER, NewstermTokenizer};
 use crate::compile::compile;
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
@@ -148,7 +148,7 @@ impl SearchIndex {
         };
         index
             .tokenizers()
-            .register(ANALYZER, TextAnalyzer::from(IndexTokenizer::default()));
+            .register(ANALYZER, TextAnalyzer::from(NewstermTokenizer::default()));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -860,15 +860,8 @@ pub(crate) fn query_words(query: &Query, out: &mut Vec<(newsterm_query::Field, S
         Query::Term { field, text } => push(*field, text.clone()),
         Query::Phrase { field, terms } if field.is_keyword() => push(*field, terms.join(" ")),
         Query::Phrase { field, terms } => {
-            // The words for highlighting, the terms the index looks the
-            // phrase up with (word pairs among them) for scoring.
             for t in terms {
                 push(*field, t.clone());
-            }
-            for (_, t) in newsterm_query::phrase_terms(terms) {
-                if t.starts_with(newsterm_query::PAIR_MARK) {
-                    push(*field, t);
-                }
             }
         }
         Query::And(items) | Query::Or(items) => {
@@ -1279,53 +1272,6 @@ mod tests {
         assert_eq!(f.find("putin"), set(&["putin"]));
         assert_eq!(f.find("casualties"), set(&["quake"]));
         assert_eq!(f.find("nothingmatches"), set(&[]));
-    }
-
-    #[test]
-    fn phrases_of_function_words_find_exactly_the_stories_holding_them() {
-        let f = Fixture::new();
-        // Looked up through word pairs ("of the"), committed and staged
-        // alike: each phrase finds the stories with its words one after
-        // the other, and no story with the same words apart.
-        let texts = [
-            "The mayor of the city spoke",
-            "The city mayor spoke of it",
-            "Of the mayor, the city of Lisbon",
-        ];
-        let mut ids = Vec::new();
-        for (i, text) in texts.iter().enumerate() {
-            let s = story(
-                901 + i as u64,
-                draft(text, "", "2026-11-01T10:00:00Z"),
-                serde_json::json!({}),
-            );
-            ids.push(s.id);
-            if i < 2 {
-                f.index_story(&s).unwrap();
-                f.index.commit(901 + i as u64).unwrap();
-            } else {
-                staged(&f, &s);
-            }
-        }
-        let found = |q: &str| -> Vec<usize> {
-            let response = f.run(&parse(q).unwrap(), &SearchOptions::default());
-            let mut found: Vec<usize> = response
-                .hits
-                .iter()
-                .filter_map(|h| ids.iter().position(|id| *id == h.id))
-                .collect();
-            found.sort();
-            assert_eq!(response.total as usize, found.len(), "{q}");
-            found
-        };
-        assert_eq!(found("\"of the\""), [0, 2]);
-        assert_eq!(found("\"mayor of the city\""), [0]);
-        assert_eq!(found("\"of the city\""), [0]);
-        assert_eq!(found("\"the city of\""), [2]);
-        assert_eq!(found("\"the city\""), [0, 1, 2]);
-        assert_eq!(found("\"of it\""), [1]);
-        assert_eq!(found("\"the of\""), Vec::<usize>::new());
-        assert_eq!(found("\"city mayor\" -\"of the\""), [1]);
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl StatsTally {
         for field in scored_fields() {
             self.tokens[field as usize] += u64::from(doc.field_len(field));
             let counted = &mut self.doc_freq[field as usize];
-            for term in doc.indexed_terms(field) {
+            for term in doc.terms(field) {
                 if let Some(n) = counted.get_mut(term) {
                     *n += 1;
                 }

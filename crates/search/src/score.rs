@@ -252,12 +252,9 @@ fn phrase(
             let Some(index_field) = stats.fields.get(field) else {
                 return Ok(Plan::Never);
             };
-            // Weighed by the terms the index looks the phrase up with
-            // (`compile::phrase`); they occur exactly where the phrase does,
-            // so its frequency is theirs.
-            let terms_of: Vec<Term> = newsterm_query::phrase_terms(terms)
+            let terms_of: Vec<Term> = terms
                 .iter()
-                .map(|(_, t)| Term::from_field_text(index_field, t))
+                .map(|t| Term::from_field_text(index_field, t))
                 .collect();
             let weight = Bm25Weight::for_terms(stats, &terms_of)?;
             Ok(Plan::Phrase {

@@ -11,7 +11,7 @@ use tantivy::termdict::TermDictionary;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Score, Searcher, Term};
 
-use crate::analyzer::WordTokenizer;
+use crate::analyzer::NewstermTokenizer;
 use crate::error::SearchError;
 use crate::schema::Fields;
 use crate::staged::TierStats;
@@ -75,7 +75,7 @@ impl Snippets {
             let words = terms.keys().cloned().collect();
             let mut generator = SnippetGenerator::new(
                 terms,
-                TextAnalyzer::from(WordTokenizer::default()),
+                TextAnalyzer::from(NewstermTokenizer::default()),
                 index_field,
                 SNIPPET_CHARS,
             );

@@ -92,7 +92,7 @@ impl TierStats {
         for field in scored_fields() {
             self.tokens[field as usize] += u64::from(doc.field_len(field));
             let freq = &mut self.doc_freq[field as usize];
-            for term in doc.indexed_terms(field) {
+            for term in doc.terms(field) {
                 match freq.get_mut(term) {
                     Some(n) => *n += 1,
                     None => {
@@ -129,7 +129,7 @@ impl TierStats {
             let tokens = &mut self.tokens[field as usize];
             *tokens = tokens.saturating_sub(u64::from(doc.field_len(field)));
             let freq = &mut self.doc_freq[field as usize];
-            for term in doc.indexed_terms(field) {
+            for term in doc.terms(field) {
                 if let Some(n) = freq.get_mut(term) {
                     *n -= 1;
                     if *n == 0 {
