@@ -2468,44 +2468,38 @@ mod tests {
         assert_eq!(r.latest(id).unwrap().unwrap().content.headline, "v3");
     }
 
-    /// How many times SQLite compiled a statement of `conn` again since it
-    /// was prepared, summed over every statement the connection holds (its
-    /// cache of prepared statements).
-    fn recompiled(conn: &Connection) -> i64 {
+    /// One of SQLite's counters (`SQLITE_STMTSTATUS_*`) for every statement
+    /// `conn` holds (its cache of prepared statements).
+    fn statement_counts(conn: &Connection, counter: std::ffi::c_int) -> Vec<i64> {
         use rusqlite::ffi;
-        let mut total = 0;
+        let mut counts = Vec::new();
         // SAFETY: the handle is the live connection's, borrowed for the
         // call; the statements are only read, never finalized here.
         unsafe {
             let db = conn.handle();
             let mut stmt = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
             while !stmt.is_null() {
-                total += i64::from(ffi::sqlite3_stmt_status(
-                    stmt,
-                    ffi::SQLITE_STMTSTATUS_REPREPARE,
-                    0,
-                ));
+                counts.push(i64::from(ffi::sqlite3_stmt_status(stmt, counter, 0)));
                 stmt = ffi::sqlite3_next_stmt(db, stmt);
             }
         }
-        total
+        counts
+    }
+
+    /// How many times SQLite compiled a statement of `conn` again since it
+    /// was prepared, summed over every statement the connection holds.
+    fn recompiled(conn: &Connection) -> i64 {
+        statement_counts(conn, rusqlite::ffi::SQLITE_STMTSTATUS_REPREPARE)
+            .into_iter()
+            .sum()
     }
 
     /// The fewest runs of any statement `conn` holds.
     fn least_runs(conn: &Connection) -> i64 {
-        use rusqlite::ffi;
-        let mut least = i64::MAX;
-        // SAFETY: as in `recompiled`.
-        unsafe {
-            let db = conn.handle();
-            let mut stmt = ffi::sqlite3_next_stmt(db, std::ptr::null_mut());
-            while !stmt.is_null() {
-                let runs = ffi::sqlite3_stmt_status(stmt, ffi::SQLITE_STMTSTATUS_RUN, 0);
-                least = least.min(i64::from(runs));
-                stmt = ffi::sqlite3_next_stmt(db, stmt);
-            }
-        }
-        least
+        statement_counts(conn, rusqlite::ffi::SQLITE_STMTSTATUS_RUN)
+            .into_iter()
+            .min()
+            .unwrap_or(i64::MAX)
     }
 
     #[test]
