@@ -100,7 +100,7 @@ struct Event {
     id: EventId,
     generation: u32,
     /// In arrival order.
-    members: Vec<StoryId>,
+    members: Vec<EventMember>,
     /// Sum of the members' word vectors.
     centroid: FxHashMap<FeatureKey, f32>,
     /// How many members name each thing.
@@ -110,6 +110,24 @@ struct Event {
     first: i64,
     last: i64,
     touched: u64,
+}
+
+/// A story of an event as TOP scores it, kept in the event itself: scoring
+/// every recent event then reads one list each, where looking each story
+/// up among the hundred thousand held (a cache miss apiece) made TOP cost
+/// milliseconds per ten thousand recent stories.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventMember {
+    pub id: StoryId,
+    /// Unix seconds.
+    pub published: i64,
+    pub priority: Priority,
+    /// The source as search compares it; `None` for a story without one.
+    pub source_key: Option<u64>,
+    /// The story whose text it nearly repeats, if any.
+    pub duplicate_of: Option<StoryId>,
+    /// False once withdrawn.
+    pub live: bool,
 }
 
 /// Most words kept in an event's centroid; the lightest go first.
@@ -248,8 +266,8 @@ impl Grouper {
             let Some(event) = &self.slots[slot as usize] else {
                 continue;
             };
-            for member_id in event.members.iter().rev().take(DUP_CHECK_MEMBERS) {
-                if let Some(m) = self.stories.get(member_id)
+            for member in event.members.iter().rev().take(DUP_CHECK_MEMBERS) {
+                if let Some(m) = self.stories.get(&member.id)
                     && !m.withdrawn
                     && features.nearly_repeats(&m.features)
                 {
@@ -319,7 +337,7 @@ impl Grouper {
             self.exact.remove(&old.features.exact_key);
         }
         if let Some(e) = self.slots[slot as usize].as_mut() {
-            e.members.retain(|m| *m != id);
+            e.members.retain(|m| m.id != id);
         }
         let (vector, names) = self.weigh(&features);
         self.add_member(slot, id, content, features, vector, names, old.duplicate_of);
@@ -346,6 +364,9 @@ impl Grouper {
         }
         if let Some(e) = self.slots[slot as usize].as_mut() {
             e.unlink(&vector, &names, &people);
+            if let Some(m) = e.members.iter_mut().find(|m| m.id == id) {
+                m.live = false;
+            }
         }
         self.version += 1;
     }
@@ -363,7 +384,7 @@ impl Grouper {
         let slot = member.slot as usize;
         let empty = match self.slots[slot].as_mut() {
             Some(e) => {
-                e.members.retain(|m| *m != id);
+                e.members.retain(|m| m.id != id);
                 e.members.is_empty()
             }
             None => false,
@@ -587,7 +608,14 @@ impl Grouper {
         let Some(event) = self.slots[slot as usize].as_mut() else {
             return;
         };
-        event.members.push(id);
+        event.members.push(EventMember {
+            id,
+            published,
+            priority: content.priority,
+            source_key: content.source.is_some().then_some(source_key),
+            duplicate_of,
+            live: true,
+        });
         event.first = event.first.min(published);
         event.last = event.last.max(published);
         event.touched = touched;
@@ -651,7 +679,7 @@ impl Grouper {
     fn drop_event(&mut self, slot: u32) {
         if let Some(event) = self.slots[slot as usize].take() {
             self.by_id.remove(&event.id);
-            for id in &event.members {
+            for EventMember { id, .. } in &event.members {
                 if let Some(m) = self.stories.remove(id)
                     && self.exact.get(&m.features.exact_key) == Some(id)
                 {
@@ -775,6 +803,49 @@ impl MemberRef<'_> {
     }
 }
 
+/// An event TOP may rank, borrowed from the grouper.
+#[derive(Clone, Copy)]
+pub(crate) struct RecentEvent<'a> {
+    grouper: &'a Grouper,
+    event: &'a Event,
+}
+
+impl<'a> RecentEvent<'a> {
+    pub(crate) fn id(&self) -> EventId {
+        self.event.id
+    }
+
+    /// A live story of the grouper's, as TOP shows it.
+    pub(crate) fn member(&self, id: StoryId) -> Option<MemberRef<'a>> {
+        let m = self.grouper.stories.get(&id).filter(|m| !m.withdrawn)?;
+        Some(MemberRef {
+            id: m.id,
+            headline: &m.headline,
+            source: m.source.as_deref(),
+            source_key: m.source_key,
+            priority: m.priority,
+            published: m.published,
+            duplicate_of: m.duplicate_of,
+        })
+    }
+
+    /// What TOP scores of the event's live stories, in arrival order.
+    pub(crate) fn live_facts(&self) -> impl Iterator<Item = &'a EventMember> + Clone + 'a {
+        self.event.members.iter().filter(|m| m.live)
+    }
+
+    /// The event's live stories, in arrival order, read from the stories
+    /// themselves (not the event's own facts about them).
+    #[cfg(test)]
+    pub(crate) fn live_members(&self) -> Vec<MemberRef<'a>> {
+        self.event
+            .members
+            .iter()
+            .filter_map(|m| self.member(m.id))
+            .collect()
+    }
+}
+
 impl MemberView {
     pub(crate) fn borrowed(&self) -> MemberRef<'_> {
         MemberRef {
@@ -790,33 +861,17 @@ impl MemberView {
 }
 
 impl Grouper {
-    /// The live (not withdrawn) stories of every event last touched at
-    /// or after `since`, oldest first: what TOP ranks.
-    pub(crate) fn recent_events(
-        &self,
-        since: i64,
-    ) -> impl Iterator<Item = (EventId, Vec<MemberRef<'_>>)> + '_ {
+    /// Every event last touched at or after `since`, each with a way to
+    /// read its live (not withdrawn) stories, oldest first, into a buffer
+    /// the caller reuses: what TOP ranks, without a list made per event.
+    pub(crate) fn recent_events(&self, since: i64) -> impl Iterator<Item = RecentEvent<'_>> + '_ {
         self.slots
             .iter()
             .flatten()
             .filter(move |e| e.last >= since)
-            .filter_map(|e| {
-                let members: Vec<MemberRef<'_>> = e
-                    .members
-                    .iter()
-                    .filter_map(|id| self.stories.get(id))
-                    .filter(|m| !m.withdrawn)
-                    .map(|m| MemberRef {
-                        id: m.id,
-                        headline: &m.headline,
-                        source: m.source.as_deref(),
-                        source_key: m.source_key,
-                        priority: m.priority,
-                        published: m.published,
-                        duplicate_of: m.duplicate_of,
-                    })
-                    .collect();
-                (!members.is_empty()).then_some((e.id, members))
+            .map(|event| RecentEvent {
+                grouper: self,
+                event,
             })
     }
 
@@ -842,7 +897,7 @@ impl Grouper {
         let mut keys: Vec<u64> = e
             .members
             .iter()
-            .filter_map(|id| self.stories.get(id))
+            .filter_map(|m| self.stories.get(&m.id))
             .filter(|m| !m.withdrawn)
             .map(|m| m.source_key)
             .collect();

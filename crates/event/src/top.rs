@@ -9,7 +9,7 @@ use newsterm_story::tags::EntityType;
 use newsterm_story::{EventId, Priority, Story, StoryId};
 use time::OffsetDateTime;
 
-use crate::grouper::{Grouper, MemberRef, MemberView};
+use crate::grouper::{EventMember, Grouper, MemberRef, MemberView, RecentEvent};
 
 /// Stories per hour now (`now` and the event's `first` in Unix seconds)
 /// against the event's own first hour.
@@ -97,98 +97,178 @@ fn distinct_sources<'a>(sources: impl Iterator<Item = (u64, Option<&'a str>)>) -
         .collect()
 }
 
-/// The best headline of an event: that of the story most other sources
+/// The story whose headline labels an event: the one most other sources
 /// repeated (the wire copy everyone carried); among equals a full story
-/// before a flash, then the first.
-fn label<'a>(
-    members: impl Iterator<Item = (StoryId, &'a str, Priority, Option<StoryId>)> + Clone,
-) -> String {
+/// before a flash, then the first. `None` only for no stories.
+fn label(
+    members: impl Iterator<Item = (StoryId, Priority, Option<StoryId>)> + Clone,
+) -> Option<StoryId> {
     // Copies are counted in one pass: counting each story's copies by
     // scanning the event again made TOP quadratic in an event's size.
     let mut copies: HashMap<StoryId, usize> = HashMap::new();
-    for (_, _, _, dup) in members.clone() {
+    for (_, _, dup) in members.clone() {
         if let Some(original) = dup {
             *copies.entry(original).or_default() += 1;
         }
     }
-    let mut best: Option<(usize, bool, &str)> = None;
-    for (id, headline, priority, dup) in members.clone() {
+    let mut best: Option<(usize, bool, StoryId)> = None;
+    for (id, priority, dup) in members.clone() {
         if dup.is_some() {
             continue;
         }
         let copies = copies.get(&id).copied().unwrap_or(0);
         let full = priority != Priority::Flash;
         if best.is_none_or(|(c, f, _)| (copies, full) > (c, f)) {
-            best = Some((copies, full, headline));
+            best = Some((copies, full, id));
         }
     }
     best.map(|b| b.2)
-        .or_else(|| members.clone().next().map(|m| m.1))
-        .unwrap_or_default()
-        .to_string()
+        .or_else(|| members.clone().next().map(|m| m.0))
 }
 
 impl Grouper {
-    /// TOP now: one row per event, best first. "Now" is the newest
-    /// publication time held, or `now` if that is later: an archive
-    /// replayed from the past ranks as it would have then.
+    /// TOP now: the best `limit` events, best first, one row each. "Now"
+    /// is the newest publication time held, or `now` if that is earlier:
+    /// an archive replayed from the past ranks as it would have then.
+    ///
+    /// Every recent event is scored, but only the rows returned are
+    /// built: a score reads a few numbers of each story, a row copies
+    /// headlines and sources and finds the label. With a few thousand
+    /// recent events, building every row was most of TOP's time, spent
+    /// holding the lock the writer needs to place the next story.
     pub fn top(&self, now: OffsetDateTime, limit: usize) -> Vec<TopEvent> {
+        if limit == 0 {
+            return Vec::new();
+        }
         let reference = unix(self.reference_time(now));
-        let mut rows: Vec<TopEvent> = self
+        let mut seen = HashSet::new();
+        let mut scored: Vec<(Standing, RecentEvent<'_>)> = self
             .recent_events(reference - TOP_WINDOW_SECS)
-            .map(|(event, members)| rank(event, &members, reference))
+            .filter_map(|event| {
+                let facts = event
+                    .live_facts()
+                    .map(|m| (m.published, m.priority, m.source_key));
+                Some((Standing::of(facts, reference, &mut seen)?, event))
+            })
             .collect();
-        rows.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(b.last.cmp(&a.last))
-                .then(a.event.cmp(&b.event))
-        });
-        rows.truncate(limit);
-        rows
+        let best_first = |a: &(Standing, RecentEvent<'_>), b: &(Standing, RecentEvent<'_>)| {
+            a.0.before(&b.0).then(a.1.id().cmp(&b.1.id()))
+        };
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, best_first);
+            scored.truncate(limit);
+        }
+        scored.sort_by(best_first);
+        let mut facts = Vec::new();
+        scored
+            .into_iter()
+            .filter_map(|(standing, event)| {
+                facts.clear();
+                facts.extend(event.live_facts().copied());
+                rank(event.id(), &facts, standing, |id| event.member(id))
+            })
+            .collect()
     }
 }
 
-fn rank(event: EventId, members: &[MemberRef<'_>], reference: i64) -> TopEvent {
-    let times = members.iter().map(|m| m.published);
-    let first = times.clone().min().unwrap_or(reference);
-    let last_t = times.clone().max().unwrap_or(reference);
+/// Where an event stands in TOP, from its live stories alone.
+#[derive(Debug, Clone, Copy)]
+struct Standing {
+    /// Priority × recency × sources × pace.
+    score: f64,
+    /// Unix seconds of its first and latest story.
+    first: i64,
+    last: i64,
+    /// The highest priority of the twelve hours before its latest story.
+    priority: Priority,
+    velocity: Velocity,
+}
+
+impl Standing {
+    /// The standing of an event whose live stories are `stories`: each
+    /// one's publication time (Unix seconds), priority and source key
+    /// (see [`crate::grouper::EventMember`]); `None` when there is none.
+    /// `seen` is scratch space for counting distinct sources, reused from
+    /// event to event.
+    fn of(
+        stories: impl Iterator<Item = (i64, Priority, Option<u64>)> + Clone,
+        reference: i64,
+        seen: &mut HashSet<u64>,
+    ) -> Option<Standing> {
+        let times = stories.clone().map(|(published, _, _)| published);
+        let first = times.clone().min()?;
+        let last = times.clone().max()?;
+        let priority = stories
+            .clone()
+            .filter(|(published, _, _)| *published >= last - 12 * 3600)
+            .map(|(_, priority, _)| priority)
+            .min()
+            .unwrap_or(Priority::Normal);
+        seen.clear();
+        let sources = stories
+            .filter_map(|(_, _, source)| source)
+            .filter(|key| seen.insert(*key))
+            .count();
+        let velocity = velocity(times, first, reference);
+        let age_hours = ((reference - last).max(0) as f64) / 3600.0;
+        let freshness = 0.5f64.powf(age_hours / HALF_LIFE_HOURS);
+        let carried = 1.0 + (sources.max(1) as f64).ln();
+        let pace = 1.0 + 0.1 * (velocity.last_hour.min(10) as f64);
+        Some(Standing {
+            score: weight(priority) * freshness * carried * pace,
+            first,
+            last,
+            priority,
+            velocity,
+        })
+    }
+
+    /// TOP's order: the higher score first, then the later latest story.
+    fn before(&self, other: &Standing) -> std::cmp::Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(other.last.cmp(&self.last))
+    }
+}
+
+/// The row of an event whose live stories are `stories`, reading the
+/// few it shows whole (the latest, the label's, one of each source)
+/// through `member`; `None` if one of those is not there.
+fn rank<'a>(
+    event: EventId,
+    stories: &[EventMember],
+    standing: Standing,
+    member: impl Fn(StoryId) -> Option<MemberRef<'a>>,
+) -> Option<TopEvent> {
     // The latest story; of stories published at the same time, the one
     // placed last.
-    let latest = members
+    let latest = stories
         .iter()
         .enumerate()
         .max_by_key(|(i, m)| (m.published, *i))
-        .map(|(_, m)| m.to_view())
-        .unwrap_or_else(|| members[0].to_view());
-    let priority = members
+        .map(|(_, m)| m.id)?;
+    let label = label(stories.iter().map(|m| (m.id, m.priority, m.duplicate_of)))?;
+    let mut seen = HashSet::new();
+    let sources = stories
         .iter()
-        .filter(|m| m.published >= last_t - 12 * 3600)
-        .map(|m| m.priority)
-        .min()
-        .unwrap_or(Priority::Normal);
-    let sources = distinct_sources(members.iter().map(|m| (m.source_key, m.source)));
-    let velocity = velocity(times, first, reference);
-    let age_hours = ((reference - last_t).max(0) as f64) / 3600.0;
-    let freshness = 0.5f64.powf(age_hours / HALF_LIFE_HOURS);
-    let carried = 1.0 + (sources.len().max(1) as f64).ln();
-    let pace = 1.0 + 0.1 * (velocity.last_hour.min(10) as f64);
-    TopEvent {
+        .filter_map(|m| Some((m.source_key?, m.id)))
+        .filter(|(key, _)| seen.insert(*key))
+        .map(|(_, id)| Some(member(id)?.source?.to_string()))
+        .collect::<Option<Vec<String>>>()?;
+    let at = |t: i64| OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    Some(TopEvent {
         event,
-        score: weight(priority) * freshness * carried * pace,
-        label: label(
-            members
-                .iter()
-                .map(|m| (m.id, m.headline, m.priority, m.duplicate_of)),
-        ),
-        latest,
-        priority,
-        stories: members.len(),
+        score: standing.score,
+        label: member(label)?.headline.to_string(),
+        latest: member(latest)?.to_view(),
+        priority: standing.priority,
+        stories: stories.len(),
         sources,
-        first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        last: OffsetDateTime::from_unix_timestamp(last_t).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        velocity,
-    }
+        first: at(standing.first),
+        last: at(standing.last),
+        velocity: standing.velocity,
+    })
 }
 
 /// Names kept in each list of a summary.
@@ -260,11 +340,10 @@ pub fn summarize(
     }
     Some(EventInfo {
         event,
-        label: label(
-            members
-                .iter()
-                .map(|m| (m.id, m.headline.as_str(), m.priority, m.duplicate_of)),
-        ),
+        label: label(members.iter().map(|m| (m.id, m.priority, m.duplicate_of)))
+            .and_then(|id| members.iter().find(|m| m.id == id))
+            .map(|m| m.headline.clone())
+            .unwrap_or_default(),
         first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
         last: OffsetDateTime::from_unix_timestamp(last).unwrap_or(OffsetDateTime::UNIX_EPOCH),
         sources: distinct_sources(members.iter().map(|m| {
@@ -300,7 +379,33 @@ mod tests {
     fn ranked(members: &[MemberView]) -> TopEvent {
         let event = EventId::new_at(members[0].published);
         let members: Vec<MemberRef<'_>> = members.iter().map(MemberView::borrowed).collect();
-        rank(event, &members, NOW)
+        row_of(event, &members, NOW).expect("a live story")
+    }
+
+    /// The row of an event of `members` (read from the stories themselves),
+    /// ranked at `reference`.
+    fn row_of(event: EventId, members: &[MemberRef<'_>], reference: i64) -> Option<TopEvent> {
+        let facts: Vec<EventMember> = members
+            .iter()
+            .map(|m| EventMember {
+                id: m.id,
+                published: m.published,
+                priority: m.priority,
+                source_key: m.source.map(|_| m.source_key),
+                duplicate_of: m.duplicate_of,
+                live: true,
+            })
+            .collect();
+        let standing = Standing::of(
+            facts
+                .iter()
+                .map(|m| (m.published, m.priority, m.source_key)),
+            reference,
+            &mut HashSet::new(),
+        )?;
+        rank(event, &facts, standing, |id| {
+            members.iter().find(|m| m.id == id).copied()
+        })
     }
 
     fn score(members: &[MemberView]) -> f64 {
@@ -309,6 +414,113 @@ mod tests {
 
     // Stories an hour or more old leave the pace out of the comparison.
     const HOURS: i64 = 3600;
+
+    /// TOP as it was ranked before only the shown rows were built: every
+    /// recent event's row, all sorted.
+    fn every_row_sorted(g: &Grouper, now: OffsetDateTime) -> Vec<TopEvent> {
+        let reference = unix(g.reference_time(now));
+        let mut rows: Vec<TopEvent> = g
+            .recent_events(reference - TOP_WINDOW_SECS)
+            .filter_map(|event| row_of(event.id(), &event.live_members(), reference))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.last.cmp(&a.last))
+                .then(a.event.cmp(&b.event))
+        });
+        rows
+    }
+
+    #[test]
+    fn the_rows_shown_are_the_best_of_every_event_ranked_whatever_the_limit() {
+        use newsterm_story::{Block, StoryContent, StoryDraft, Tags};
+        let now = OffsetDateTime::from_unix_timestamp(NOW).unwrap();
+        let mut g = Grouper::new(crate::grouper::Config::default());
+        let subjects = [
+            "harbour",
+            "volcano",
+            "election",
+            "strike",
+            "merger",
+            "flood",
+            "tariff",
+            "eclipse",
+            "vaccine",
+            "drought",
+            "summit",
+            "wildfire",
+            "pipeline",
+            "glacier",
+            "satellite",
+        ];
+        let priorities = [Priority::Normal, Priority::Urgent, Priority::Flash];
+        let mut withdrawn = Vec::new();
+        for i in 0..150usize {
+            // 45 subjects, each a word no other subject has.
+            let subject = format!(
+                "{}{}",
+                subjects[i % subjects.len()],
+                "xyz".repeat(i % 45 / 15 + 1)
+            );
+            // Stories of one subject an hour or so apart join one event;
+            // several are published at the same second by the same
+            // source, so scores tie and the event id decides.
+            let at = now - time::Duration::minutes((i / 45) as i64 * 50);
+            let content = StoryDraft {
+                headline: Some(format!("{subject} {subject} report number {}", i % 4)),
+                body: vec![Block::Paragraph(format!(
+                    "The {subject} story goes on: officials said the {subject} was the \
+                     largest of the year, update {i}."
+                ))],
+                source: Some(["Coastal Wire", "Northern Post", "Iberia Daily"][i % 3].into()),
+                priority: Some(priorities[i % 7 % 3]),
+                published: Some(newsterm_story::format_time(at)),
+                ..Default::default()
+            }
+            .validate(at)
+            .unwrap();
+            let id = StoryId::new();
+            g.place(id, &content, &Tags::default());
+            if i % 11 == 0 {
+                withdrawn.push(id);
+            }
+            if i % 13 == 5 {
+                // A revision raises the priority and moves the time.
+                let revised = StoryContent {
+                    priority: Priority::Flash,
+                    published: at + time::Duration::minutes(7),
+                    ..content
+                };
+                g.revise(id, &revised, &Tags::default());
+            }
+        }
+        for id in withdrawn {
+            g.withdraw(id);
+        }
+        let every = every_row_sorted(&g, now);
+        assert!(every.len() > 20, "{} events", every.len());
+        assert!(
+            every.windows(2).any(|w| w[0].score == w[1].score),
+            "some scores tie"
+        );
+        for limit in [
+            0,
+            1,
+            2,
+            7,
+            20,
+            every.len() - 1,
+            every.len(),
+            every.len() + 50,
+        ] {
+            assert_eq!(
+                g.top(now, limit),
+                every[..limit.min(every.len())],
+                "limit {limit}"
+            );
+        }
+    }
 
     #[test]
     fn a_flash_outranks_urgent_which_outranks_normal_at_equal_age_and_sources() {

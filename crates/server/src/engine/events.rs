@@ -37,8 +37,16 @@ pub struct Events {
 struct RankedTop {
     version: u64,
     reference: OffsetDateTime,
+    /// The rows asked for: `rows` holds this many, or every event when
+    /// there are fewer.
+    ranked: usize,
     rows: Vec<TopEvent>,
 }
+
+/// Fewest rows a ranking of TOP builds, so that the pages terminals and
+/// feeds ask for (30, 50, 100) share one ranking; a larger page ranks
+/// again for its size.
+const TOP_ROWS_RANKED: usize = 100;
 
 /// What the writer does with one write once it is placed.
 pub(super) enum Planned {
@@ -222,14 +230,16 @@ impl Events {
         let mut ranked = self.ranked.lock().unwrap_or_else(|p| p.into_inner());
         let grouper = self.read_lock();
         let reference = grouper.reference_time(OffsetDateTime::now_utc());
-        let current = ranked
-            .as_ref()
-            .is_some_and(|r| r.version == grouper.version() && r.reference == reference);
+        let current = ranked.as_ref().is_some_and(|r| {
+            r.version == grouper.version() && r.reference == reference && r.ranked >= limit
+        });
         if !current {
+            let rows = limit.max(TOP_ROWS_RANKED);
             *ranked = Some(RankedTop {
                 version: grouper.version(),
                 reference,
-                rows: grouper.top(reference, usize::MAX),
+                ranked: rows,
+                rows: grouper.top(reference, rows),
             });
         }
         drop(grouper);
