@@ -131,11 +131,12 @@ impl Grouper {
     /// is the newest publication time held, or `now` if that is earlier:
     /// an archive replayed from the past ranks as it would have then.
     ///
-    /// Every recent event is scored, but only the rows returned are
-    /// built: a score reads a few numbers of each story, a row copies
-    /// headlines and sources and finds the label. With a few thousand
-    /// recent events, building every row was most of TOP's time, spent
-    /// holding the lock the writer needs to place the next story.
+    /// Every recent event is scored from its own list of what TOP reads
+    /// of its stories, and only the rows returned are built, reading
+    /// whole just the stories they show. Looking each recent story up
+    /// among all those held, and building a row for every recent event,
+    /// was most of TOP's time with tens of thousands of recent stories,
+    /// spent holding the lock the writer needs to place the next story.
     pub fn top(&self, now: OffsetDateTime, limit: usize) -> Vec<TopEvent> {
         if limit == 0 {
             return Vec::new();
