@@ -86,15 +86,17 @@ fn unix(t: OffsetDateTime) -> i64 {
     t.unix_timestamp()
 }
 
-/// Distinct sources in order of first appearance, each with its key
-/// (the source as search compares it: case and punctuation aside).
-fn distinct_sources<'a>(sources: impl Iterator<Item = (u64, Option<&'a str>)>) -> Vec<String> {
+/// Of `stories`, each with its source's key (the source as search
+/// compares it: case and punctuation aside; `None` for a story without
+/// a source), the first of each distinct source, in order.
+fn first_of_each_source<T>(
+    stories: impl Iterator<Item = (Option<u64>, T)>,
+) -> impl Iterator<Item = T> {
     let mut keys: HashSet<u64> = HashSet::new();
-    sources
-        .filter_map(|(key, source)| Some((key, source?)))
-        .filter(|(key, _)| keys.insert(*key))
-        .map(|(_, source)| source.to_string())
-        .collect()
+    stories
+        .filter_map(|(key, story)| Some((key?, story)))
+        .filter(move |(key, _)| keys.insert(*key))
+        .map(|(_, story)| story)
 }
 
 /// The story whose headline labels an event: the one most other sources
@@ -142,15 +144,9 @@ impl Grouper {
             return Vec::new();
         }
         let reference = unix(self.reference_time(now));
-        let mut seen = HashSet::new();
         let mut scored: Vec<(Standing, RecentEvent<'_>)> = self
             .recent_events(reference - TOP_WINDOW_SECS)
-            .filter_map(|event| {
-                let facts = event
-                    .live_facts()
-                    .map(|m| (m.published, m.priority, m.source_key));
-                Some((Standing::of(facts, reference, &mut seen)?, event))
-            })
+            .filter_map(|event| Some((Standing::of(event.live_facts(), reference)?, event)))
             .collect();
         let best_first = |a: &(Standing, RecentEvent<'_>), b: &(Standing, RecentEvent<'_>)| {
             a.0.before(&b.0).then(a.1.id().cmp(&b.1.id()))
@@ -160,13 +156,12 @@ impl Grouper {
             scored.truncate(limit);
         }
         scored.sort_by(best_first);
-        let mut facts = Vec::new();
         scored
             .into_iter()
             .filter_map(|(standing, event)| {
-                facts.clear();
-                facts.extend(event.live_facts().copied());
-                rank(event.id(), &facts, standing, |id| event.member(id))
+                rank(event.id(), event.live_facts(), standing, |id| {
+                    event.member(id)
+                })
             })
             .collect()
     }
@@ -186,30 +181,22 @@ struct Standing {
 }
 
 impl Standing {
-    /// The standing of an event whose live stories are `stories`: each
-    /// one's publication time (Unix seconds), priority and source key
-    /// (see [`crate::grouper::EventMember`]); `None` when there is none.
-    /// `seen` is scratch space for counting distinct sources, reused from
-    /// event to event.
-    fn of(
-        stories: impl Iterator<Item = (i64, Priority, Option<u64>)> + Clone,
+    /// The standing of an event whose live stories are `stories`; `None`
+    /// when there is none.
+    fn of<'a>(
+        stories: impl Iterator<Item = &'a EventMember> + Clone,
         reference: i64,
-        seen: &mut HashSet<u64>,
     ) -> Option<Standing> {
-        let times = stories.clone().map(|(published, _, _)| published);
+        let times = stories.clone().map(|m| m.published);
         let first = times.clone().min()?;
         let last = times.clone().max()?;
         let priority = stories
             .clone()
-            .filter(|(published, _, _)| *published >= last - 12 * 3600)
-            .map(|(_, priority, _)| priority)
+            .filter(|m| m.published >= last - 12 * 3600)
+            .map(|m| m.priority)
             .min()
             .unwrap_or(Priority::Normal);
-        seen.clear();
-        let sources = stories
-            .filter_map(|(_, _, source)| source)
-            .filter(|key| seen.insert(*key))
-            .count();
+        let sources = first_of_each_source(stories.map(|m| (m.source_key, ()))).count();
         let velocity = velocity(times, first, reference);
         let age_hours = ((reference - last).max(0) as f64) / 3600.0;
         let freshness = 0.5f64.powf(age_hours / HALF_LIFE_HOURS);
@@ -236,26 +223,22 @@ impl Standing {
 /// The row of an event whose live stories are `stories`, reading the
 /// few it shows whole (the latest, the label's, one of each source)
 /// through `member`; `None` if one of those is not there.
-fn rank<'a>(
+fn rank<'a, 's>(
     event: EventId,
-    stories: &[EventMember],
+    stories: impl Iterator<Item = &'s EventMember> + Clone,
     standing: Standing,
     member: impl Fn(StoryId) -> Option<MemberRef<'a>>,
 ) -> Option<TopEvent> {
     // The latest story; of stories published at the same time, the one
     // placed last.
     let latest = stories
-        .iter()
+        .clone()
         .enumerate()
         .max_by_key(|(i, m)| (m.published, *i))
         .map(|(_, m)| m.id)?;
-    let label = label(stories.iter().map(|m| (m.id, m.priority, m.duplicate_of)))?;
-    let mut seen = HashSet::new();
-    let sources = stories
-        .iter()
-        .filter_map(|m| Some((m.source_key?, m.id)))
-        .filter(|(key, _)| seen.insert(*key))
-        .map(|(_, id)| Some(member(id)?.source?.to_string()))
+    let label = label(stories.clone().map(|m| (m.id, m.priority, m.duplicate_of)))?;
+    let sources = first_of_each_source(stories.clone().map(|m| (m.source_key, m.id)))
+        .map(|id| Some(member(id)?.source?.to_string()))
         .collect::<Option<Vec<String>>>()?;
     let at = |t: i64| OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     Some(TopEvent {
@@ -264,7 +247,7 @@ fn rank<'a>(
         label: member(label)?.headline.to_string(),
         latest: member(latest)?.to_view(),
         priority: standing.priority,
-        stories: stories.len(),
+        stories: stories.count(),
         sources,
         first: at(standing.first),
         last: at(standing.last),
@@ -347,10 +330,12 @@ pub fn summarize(
             .unwrap_or_default(),
         first: OffsetDateTime::from_unix_timestamp(first).unwrap_or(OffsetDateTime::UNIX_EPOCH),
         last: OffsetDateTime::from_unix_timestamp(last).unwrap_or(OffsetDateTime::UNIX_EPOCH),
-        sources: distinct_sources(members.iter().map(|m| {
+        sources: first_of_each_source(members.iter().filter_map(|m| {
             let m = m.borrowed();
-            (m.source_key, m.source)
-        })),
+            Some((Some(m.source_key), m.source?))
+        }))
+        .map(str::to_string)
+        .collect(),
         velocity: velocity(times, first, reference),
         stories: live.iter().map(|s| Headline::of(s)).collect(),
         people,
@@ -397,14 +382,8 @@ mod tests {
                 live: true,
             })
             .collect();
-        let standing = Standing::of(
-            facts
-                .iter()
-                .map(|m| (m.published, m.priority, m.source_key)),
-            reference,
-            &mut HashSet::new(),
-        )?;
-        rank(event, &facts, standing, |id| {
+        let standing = Standing::of(facts.iter(), reference)?;
+        rank(event, facts.iter(), standing, |id| {
             members.iter().find(|m| m.id == id).copied()
         })
     }
