@@ -5,7 +5,7 @@
 //! conversions, so a shape change shows up as a compile error on both
 //! sides of the wire.
 
-use newsterm_story::{EventId, Priority, RevisionMark, Story, StoryId};
+use newsterm_story::{EventId, Priority, RevisionMark, Story, StoryHead, StoryId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -85,18 +85,23 @@ impl Headline {
 
     /// The headline row of one stored revision.
     pub fn of(story: &Story) -> Headline {
+        Headline::of_head(StoryHead::of(story))
+    }
+
+    /// The headline row of a stored revision read as its head.
+    pub fn of_head(head: StoryHead) -> Headline {
         Headline {
-            seq: story.seq,
-            id: story.id,
-            revision: story.revision,
-            headline: story.content.headline.clone(),
-            published: story.content.published,
-            priority: story.content.priority,
-            source: story.content.source.clone(),
-            language: story.content.language.clone(),
-            topic: story.tags.top_topic().map(str::to_string),
-            revised: (story.revision > 1).then_some(story.received),
-            mark: story.mark.clone(),
+            seq: head.seq,
+            id: head.id,
+            revision: head.revision,
+            headline: head.headline,
+            published: head.published,
+            priority: head.priority,
+            source: head.source,
+            language: head.language,
+            topic: head.top_topic,
+            revised: (head.revision > 1).then_some(head.received),
+            mark: head.mark,
             carried_by: Vec::new(),
         }
     }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use newsterm_api::{EventInfo, Headline, NameCount, TopEntry, Velocity};
 use newsterm_story::tags::EntityType;
-use newsterm_story::{EventId, Priority, Story, StoryId};
+use newsterm_story::{EventId, Priority, Story, StoryHead, StoryId};
 use time::OffsetDateTime;
 
 use crate::grouper::{EventMember, Grouper, MemberRef, MemberView, RecentEvent};
@@ -53,12 +53,12 @@ pub struct TopEvent {
 
 impl TopEvent {
     /// The row as the API shows it (`GET /api/top`, the TOP stream), with
-    /// `latest`, the event's latest story read whole from the store.
-    pub fn entry(&self, latest: &Story) -> TopEntry {
+    /// `latest`, the head of the event's latest story as the store holds it.
+    pub fn entry(&self, latest: StoryHead) -> TopEntry {
         TopEntry {
             event: self.event,
             label: self.label.clone(),
-            latest: Headline::of(latest),
+            latest: Headline::of_head(latest),
             priority: self.priority,
             stories: self.stories as u64,
             sources: self.sources.clone(),

@@ -31,7 +31,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use newsterm_sqlite::{Access, Database, OpenError, Patience, Synchronous};
-use newsterm_story::{EventId, RevisionKind, RevisionMark, Story, StoryContent, StoryId, Tags};
+use newsterm_story::{
+    ContentHead, EventId, RevisionKind, RevisionMark, Story, StoryContent, StoryHead, StoryId,
+    TagTopics, Tags,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
 
@@ -56,6 +59,15 @@ macro_rules! select_revision {
 const KEYED: &str = select_revision!(
     "FROM publish_keys k JOIN revisions r ON r.seq = k.seq
      JOIN stories s ON s.id = r.id WHERE k.key = +?1"
+);
+
+/// The latest revision of one story.
+const LATEST: &str =
+    select_revision!("FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = +?1");
+
+/// The latest revisions of the stories most recently published or revised.
+const RECENT: &str = select_revision!(
+    "FROM stories s JOIN revisions r ON r.seq = s.latest_seq ORDER BY s.latest_seq DESC LIMIT +?1"
 );
 
 /// Why the store failed.
@@ -1109,15 +1121,7 @@ impl Reader {
 
     /// The latest revision of a story.
     pub fn latest(&self, id: StoryId) -> Result<Option<Story>, StoreError> {
-        self.with(|c| {
-            one_story(
-                c,
-                select_revision!(
-                    "FROM stories s JOIN revisions r ON r.seq = s.latest_seq WHERE s.id = +?1"
-                ),
-                [id.to_string()],
-            )
-        })
+        self.with(|c| one_story(c, LATEST, [id.to_string()]))
     }
 
     /// One revision of a story.
@@ -1173,6 +1177,33 @@ impl Reader {
         })
     }
 
+    /// The heads of the latest revisions of the stories `ids`, in the
+    /// order given (ids the store does not hold are left out): what a list
+    /// shows of each story, read without building its body or its tags.
+    pub fn heads(&self, ids: &[StoryId]) -> Result<Vec<StoryHead>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(LATEST)?;
+            let mut heads = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(row) = stmt.query_row([id.to_string()], row_to_raw).optional()? {
+                    heads.push(row.into_head()?);
+                }
+            }
+            Ok(heads)
+        })
+    }
+
+    /// The heads of the latest revisions of the stories most recently
+    /// published or revised, newest first ([`Reader::recent`] without the
+    /// bodies and tags).
+    pub fn recent_heads(&self, limit: usize) -> Result<Vec<StoryHead>, StoreError> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(RECENT)?;
+            let rows = stmt.query_map([limit as i64], row_to_raw)?;
+            rows.map(|r| r?.into_head()).collect()
+        })
+    }
+
     /// The wire sequence of a story's latest revision, if it exists.
     pub fn latest_seq(&self, id: StoryId) -> Result<Option<u64>, StoreError> {
         self.with(|c| {
@@ -1193,14 +1224,14 @@ impl Reader {
             let rows = stmt.query_map([id.to_string()], row_to_raw)?;
             let mut out = Vec::new();
             for row in rows {
-                let story = row?.into_story()?;
+                let head = row?.into_head()?;
                 out.push(RevisionEntry {
-                    revision: story.revision,
-                    seq: story.seq,
-                    headline: story.content.headline,
-                    received: story.received,
-                    kind: story.mark.kind,
-                    note: story.mark.note,
+                    revision: head.revision,
+                    seq: head.seq,
+                    headline: head.headline,
+                    received: head.received,
+                    kind: head.mark.kind,
+                    note: head.mark.note,
                 });
             }
             Ok(out)
@@ -1243,9 +1274,7 @@ impl Reader {
     /// revised, newest first.
     pub fn recent(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
         self.with(|c| {
-            let mut stmt = c.prepare_cached(
-                select_revision!("FROM stories s JOIN revisions r ON r.seq = s.latest_seq ORDER BY s.latest_seq DESC LIMIT +?1"),
-            )?;
+            let mut stmt = c.prepare_cached(RECENT)?;
             let rows = stmt.query_map([limit as i64], row_to_raw)?;
             rows.map(|r| r?.into_story()).collect()
         })
@@ -1640,17 +1669,52 @@ where
 }
 
 impl RawRow {
-    fn into_story(self) -> Result<Story, StoreError> {
+    /// The row's [`StoryHead`]: its content and tags JSON read for the
+    /// fields a headline shows, the body and the other tags left unbuilt.
+    fn into_head(self) -> Result<StoryHead, StoreError> {
+        let seq = self.seq as u64;
+        let corrupt = |message: String| StoreError::Corrupt { seq, message };
+        let (id, received, mark) = self.identity()?;
+        let content: ContentHead = serde_json::from_str(&self.content.as_ref().map_err(corrupt)?)
+            .map_err(|e| corrupt(e.to_string()))?;
+        let tags: TagTopics = serde_json::from_str(&self.tags.as_ref().map_err(corrupt)?)
+            .map_err(|e| corrupt(e.to_string()))?;
+        Ok(StoryHead::from_parts(
+            id,
+            self.revision,
+            seq,
+            content,
+            tags,
+            received,
+            mark,
+        ))
+    }
+
+    /// The row's story id, when it was received and its revision mark:
+    /// what a whole story and a head read alike.
+    fn identity(&self) -> Result<(StoryId, OffsetDateTime, RevisionMark), StoreError> {
         let seq = self.seq as u64;
         let corrupt = |message: String| StoreError::Corrupt { seq, message };
         let id: StoryId = self.id.parse().map_err(|e| corrupt(format!("{e}")))?;
-        let (content, tags) = parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
         let received = OffsetDateTime::from_unix_timestamp_nanos(self.received as i128)
             .map_err(|e| corrupt(e.to_string()))?;
         let kind = match self.kind.as_deref() {
             None => RevisionKind::Update,
             Some(k) => k.parse().map_err(|e| corrupt(format!("{e}")))?,
         };
+        let mark = RevisionMark {
+            kind,
+            note: self.note.clone(),
+            event: parse_link(seq, self.event.as_deref())?,
+            duplicate_of: parse_link(seq, self.duplicate_of.as_deref())?,
+        };
+        Ok((id, received, mark))
+    }
+
+    fn into_story(self) -> Result<Story, StoreError> {
+        let seq = self.seq as u64;
+        let (id, received, mark) = self.identity()?;
+        let (content, tags) = parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
         Ok(Story {
             id,
             revision: self.revision,
@@ -1658,12 +1722,7 @@ impl RawRow {
             content,
             tags,
             received,
-            mark: RevisionMark {
-                kind,
-                note: self.note,
-                event: parse_link(seq, self.event.as_deref())?,
-                duplicate_of: parse_link(seq, self.duplicate_of.as_deref())?,
-            },
+            mark,
         })
     }
 }
@@ -2021,6 +2080,125 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.latest(story.id).unwrap().unwrap().tags, tags);
+    }
+
+    #[test]
+    fn heads_are_what_the_whole_latest_revisions_show() {
+        use newsterm_story::tags::Topic;
+        let (dir, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let topics = |best: &str| Tags {
+            tagged: true,
+            language: "en".into(),
+            topics: vec![
+                Topic {
+                    code: "medtop:04000000".into(),
+                    label: "economy".into(),
+                    score: 0.95,
+                },
+                Topic {
+                    code: best.into(),
+                    label: best.into(),
+                    score: 0.8,
+                },
+            ],
+            ..named(newsterm_story::tags::EntityType::Person, &["Ana Lima"])
+        };
+        let sourced = |headline: &str, source: &str| StoryContent {
+            source: Some(source.into()),
+            priority: newsterm_story::Priority::Urgent,
+            body: vec![newsterm_story::Block::Paragraph(format!(
+                "{headline}, in full."
+            ))],
+            ..content(headline)
+        };
+        let plain = store_one(&mut w, Write::New(content("Plain"), Tags::default()), now);
+        let revised = store_one(
+            &mut w,
+            Write::New(sourced("Rates held", "Wire A"), topics("ECONOMY")),
+            now,
+        );
+        store_one(
+            &mut w,
+            Write::Revise(
+                revised.id,
+                sourced("Rates cut", "Wire A"),
+                topics("MARKETS"),
+            ),
+            now,
+        );
+        let copy = store_one(
+            &mut w,
+            Write::Revision(Box::new(NewRevision {
+                mark: RevisionMark {
+                    duplicate_of: Some(revised.id),
+                    event: Some(EventId::new_at(now)),
+                    ..RevisionMark::default()
+                },
+                ..NewRevision::update(
+                    StoryId::new(),
+                    true,
+                    sourced("Rates cut", "Wire B"),
+                    Tags::default(),
+                )
+            })),
+            now,
+        );
+        let gone = store_one(&mut w, Write::New(content("Gone"), Tags::default()), now);
+        store_one(
+            &mut w,
+            Write::Withdraw {
+                id: gone.id,
+                reason: "wrong town".into(),
+            },
+            now,
+        );
+        // A row written before compression reads the same.
+        let raw = Connection::open(dir.path().join("store.db")).unwrap();
+        raw.execute(
+            "UPDATE revisions SET content = ?1 WHERE seq = ?2",
+            params![
+                serde_json::to_string(&plain.content).unwrap(),
+                plain.seq as i64
+            ],
+        )
+        .unwrap();
+
+        let ids = [gone.id, StoryId::new(), copy.id, revised.id, plain.id];
+        let whole: Vec<StoryHead> = ids
+            .iter()
+            .filter_map(|&id| r.latest(id).unwrap())
+            .map(|s| StoryHead::of(&s))
+            .collect();
+        let heads = r.heads(&ids).unwrap();
+        assert_eq!(heads, whole);
+        assert_eq!(
+            heads
+                .iter()
+                .map(|h| (
+                    h.headline.as_str(),
+                    h.top_topic.as_deref(),
+                    h.is_withdrawn()
+                ))
+                .collect::<Vec<_>>(),
+            [
+                ("Gone", None, true),
+                ("Rates cut", None, false),
+                ("Rates cut", Some("MARKETS"), false),
+                ("Plain", None, false),
+            ]
+        );
+        let recent: Vec<StoryHead> = r.recent(10).unwrap().iter().map(StoryHead::of).collect();
+        assert_eq!(r.recent_heads(10).unwrap(), recent);
+        assert_eq!(recent.len(), 4);
+        let revisions = r.revisions(revised.id).unwrap();
+        assert_eq!(
+            revisions
+                .iter()
+                .map(|e| e.headline.as_str())
+                .collect::<Vec<_>>(),
+            ["Rates held", "Rates cut"]
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub use form::{ParsedStory, StoryView};
 pub use format::Format;
 pub use lifecycle::{EventId, RevisionKind};
 pub use model::{
-    Block, Priority, RevisionMark, Story, StoryContent, StoryDraft, StoryId, TimeError,
-    format_time, parse_time,
+    Block, ContentHead, Priority, RevisionMark, Story, StoryContent, StoryDraft, StoryHead,
+    StoryId, TagTopics, TimeError, format_time, parse_time,
 };
 pub use tags::Tags;

@@ -11,7 +11,7 @@ use crate::control::{self, checked_line};
 use crate::error::{FieldError, StoryError};
 use crate::lifecycle::{EventId, RevisionKind};
 use crate::limits;
-use crate::tags::Tags;
+use crate::tags::{Tags, Topic};
 use crate::text::{collapse_html_space, truncate};
 
 /// A story's identity: a ULID, so ids sort by the time they were minted.
@@ -525,6 +525,120 @@ impl Story {
     }
 }
 
+/// What a headline row shows of one stored revision: its identity, its
+/// headline line and its top topic, without its body or its other tags.
+///
+/// Lists (TOP, the latest headlines, a story's revisions) read this much
+/// of each story they show; [`StoryHead::of`] takes it from a whole story,
+/// and a store reads it from the JSON of a [`StoryContent`] and of its
+/// [`Tags`] through [`ContentHead`] and [`TagTopics`] without building the
+/// rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryHead {
+    /// The story's id.
+    pub id: StoryId,
+    /// The revision's number.
+    pub revision: u32,
+    /// The revision's place on the wire.
+    pub seq: u64,
+    /// Its headline.
+    pub headline: String,
+    /// When the publisher published it.
+    pub published: OffsetDateTime,
+    /// FLASH, URGENT or normal.
+    pub priority: Priority,
+    /// The publisher or feed it came from.
+    pub source: Option<String>,
+    /// Its language tag.
+    pub language: String,
+    /// Its best mnemonic topic code ([`Tags::top_topic`]).
+    pub top_topic: Option<String>,
+    /// When newsterm accepted this revision.
+    pub received: OffsetDateTime,
+    /// What the revision is and where the story stands.
+    pub mark: RevisionMark,
+}
+
+impl StoryHead {
+    /// The head of a whole story.
+    pub fn of(story: &Story) -> StoryHead {
+        let c = &story.content;
+        StoryHead {
+            id: story.id,
+            revision: story.revision,
+            seq: story.seq,
+            headline: c.headline.clone(),
+            published: c.published,
+            priority: c.priority,
+            source: c.source.clone(),
+            language: c.language.clone(),
+            top_topic: story.tags.top_topic().map(str::to_string),
+            received: story.received,
+            mark: story.mark.clone(),
+        }
+    }
+
+    /// The head of a stored revision whose content and tags were read
+    /// from their JSON as [`ContentHead`] and [`TagTopics`].
+    pub fn from_parts(
+        id: StoryId,
+        revision: u32,
+        seq: u64,
+        content: ContentHead,
+        tags: TagTopics,
+        received: OffsetDateTime,
+        mark: RevisionMark,
+    ) -> StoryHead {
+        StoryHead {
+            id,
+            revision,
+            seq,
+            headline: content.headline,
+            published: content.published,
+            priority: content.priority,
+            source: content.source,
+            language: content.language,
+            top_topic: tags.top_topic().map(str::to_string),
+            received,
+            mark,
+        }
+    }
+
+    /// True when this revision withdrew the story.
+    pub fn is_withdrawn(&self) -> bool {
+        self.mark.is_withdrawn()
+    }
+}
+
+/// The fields of a [`StoryContent`]'s JSON that a [`StoryHead`] shows;
+/// deserializing it skips the body, bullets and the rest unbuilt. Its
+/// fields are read under the names and forms `StoryContent` writes them.
+#[derive(Debug, Deserialize)]
+pub struct ContentHead {
+    headline: String,
+    #[serde(default)]
+    source: Option<String>,
+    language: String,
+    #[serde(default)]
+    priority: Priority,
+    #[serde(with = "time::serde::rfc3339")]
+    published: OffsetDateTime,
+}
+
+/// The topics of a [`Tags`]' JSON, its entities, quotes and the rest
+/// skipped unbuilt: all a [`StoryHead`] needs of the tags.
+#[derive(Debug, Default, Deserialize)]
+pub struct TagTopics {
+    #[serde(default)]
+    topics: Vec<Topic>,
+}
+
+impl TagTopics {
+    fn top_topic(&self) -> Option<&str> {
+        crate::tags::top_topic(&self.topics)
+    }
+}
+
 /// A time written in none of the forms [`parse_time`] reads; carries the
 /// text (cut short).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -801,5 +915,65 @@ mod tests {
         for p in Priority::ALL {
             assert_eq!(Priority::from_iptc_urgency(p.iptc_urgency() as f64), p);
         }
+    }
+    #[test]
+    fn a_head_read_from_the_stored_json_is_the_head_of_the_whole_story() {
+        use crate::fixtures::{full_content, minimal};
+        let topic = |code: &str, score: f32| Topic {
+            code: code.into(),
+            label: code.into(),
+            score,
+        };
+        let tagged = Tags {
+            tagged: true,
+            topics: vec![
+                topic("medtop:04000000", 0.9),
+                topic("ECONOMY", 0.4),
+                topic("QUAKE", 0.7),
+            ],
+            ..Tags::default()
+        };
+        let stories = [
+            Story {
+                seq: 7,
+                revision: 3,
+                tags: tagged,
+                mark: RevisionMark {
+                    kind: RevisionKind::Withdrawal,
+                    note: Some("wrong town".into()),
+                    event: Some(EventId::new_at(now())),
+                    duplicate_of: Some(StoryId::new()),
+                },
+                ..Story::new(full_content(), now())
+            },
+            Story::new(minimal(), now()),
+        ];
+        for story in stories {
+            let content: ContentHead =
+                serde_json::from_str(&serde_json::to_string(&story.content).unwrap()).unwrap();
+            let tags: TagTopics =
+                serde_json::from_str(&serde_json::to_string(&story.tags).unwrap()).unwrap();
+            let head = StoryHead::from_parts(
+                story.id,
+                story.revision,
+                story.seq,
+                content,
+                tags,
+                story.received,
+                story.mark.clone(),
+            );
+            assert_eq!(head, StoryHead::of(&story));
+        }
+        let quake = StoryHead::of(&Story {
+            tags: Tags {
+                topics: vec![topic("medtop:04000000", 0.9), topic("QUAKE", 0.7)],
+                ..Tags::default()
+            },
+            ..Story::new(full_content(), now())
+        });
+        assert_eq!(
+            (quake.top_topic.as_deref(), quake.source.as_deref()),
+            (Some("QUAKE"), Some("null"))
+        );
     }
 }

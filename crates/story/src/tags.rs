@@ -187,6 +187,15 @@ impl Topic {
     }
 }
 
+/// The best-scoring mnemonic topic code among `topics`.
+pub(crate) fn top_topic(topics: &[Topic]) -> Option<&str> {
+    topics
+        .iter()
+        .filter(|t| t.is_mnemonic())
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+        .map(|t| t.code.as_str())
+}
+
 /// An extractive highlight: one sentence of the story.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Highlight {
@@ -331,10 +340,6 @@ impl Tags {
 
     /// The best-scoring mnemonic topic code (what the monitor shows).
     pub fn top_topic(&self) -> Option<&str> {
-        self.topics
-            .iter()
-            .filter(|t| t.is_mnemonic())
-            .max_by(|a, b| a.score.total_cmp(&b.score))
-            .map(|t| t.code.as_str())
+        top_topic(&self.topics)
     }
 }

@@ -67,7 +67,7 @@ use newsterm_event::TopEvent;
 use newsterm_query::Query;
 use newsterm_search::{SearchError, SearchIndex, StoryTexts};
 use newsterm_store::{Checkpointer, Placed, Reader, StoreError, Write, Writer};
-use newsterm_story::{RevisionKind, Story, StoryContent, StoryId, Tags};
+use newsterm_story::{RevisionKind, Story, StoryContent, StoryHead, StoryId, Tags};
 use newsterm_wire::Wire;
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
@@ -986,24 +986,36 @@ impl Engine {
         Ok((items, last))
     }
 
-    /// TOP now, best first: one row per event with its latest story, read
-    /// whole from the store (see [`newsterm_event::Grouper::top`] for the
-    /// ranking).
-    pub fn top(&self, limit: usize) -> Result<Vec<(TopEvent, Story)>, StoreError> {
-        let mut rows = Vec::with_capacity(limit);
-        for row in self.events.top(limit) {
-            if let Some(story) = self.reader.latest(row.latest.id)?
-                && !story.is_withdrawn()
+    /// TOP now, best first: one row per event with the head of its latest
+    /// story as the store holds it (see [`newsterm_event::Grouper::top`]
+    /// for the ranking). A row whose story was withdrawn or is gone since
+    /// the ranking is left out.
+    pub fn top(&self, limit: usize) -> Result<Vec<(TopEvent, StoryHead)>, StoreError> {
+        let rows = self.events.top(limit);
+        let ids: Vec<StoryId> = rows.iter().map(|r| r.latest.id).collect();
+        // Heads come back in the order asked, the missing left out.
+        let mut heads = self.reader.heads(&ids)?.into_iter().peekable();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(head) = heads.next_if(|h| h.id == row.latest.id)
+                && !head.is_withdrawn()
             {
-                rows.push((row, story));
+                out.push((row, head));
             }
         }
-        Ok(rows)
+        Ok(out)
     }
 
-    /// The latest story of each event in TOP, best first.
+    /// The latest story of each event in TOP, best first, read whole (for
+    /// the feed of TOP, whose entries carry the text).
     pub fn top_stories(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
-        Ok(self.top(limit)?.into_iter().map(|(_, s)| s).collect())
+        let mut stories = Vec::with_capacity(limit);
+        for (_, head) in self.top(limit)? {
+            if let Some(story) = self.reader.at(head.seq)? {
+                stories.push(story);
+            }
+        }
+        Ok(stories)
     }
 }
 

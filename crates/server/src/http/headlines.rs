@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use newsterm_api::{Headline, TopEntry};
 use newsterm_store::ListMark;
-use newsterm_story::{Story, StoryId};
+use newsterm_story::{Story, StoryHead, StoryId};
 use serde::Deserialize;
 
 use super::search::optional_query;
@@ -53,13 +53,14 @@ async fn headlines(
     let fold_copies = p.fold.unwrap_or(true);
     let engine = st.engine.clone();
     let rows = blocking(move || -> Result<Vec<Headline>, ApiError> {
+        let reader = engine.reader();
         let Some(query) = matcher else {
-            let recent = engine.reader().recent(limit)?;
+            let recent = reader.recent_heads(limit)?;
             return Ok(if fold_copies {
-                let (rows, copies) = split_copies(&recent);
+                let (rows, copies) = split_copies(recent);
                 fold(rows, copies)
             } else {
-                recent.iter().map(Headline::of).collect()
+                recent.into_iter().map(Headline::of_head).collect()
             });
         };
         // The index finds the newest matches however deep in the archive
@@ -69,16 +70,17 @@ async fn headlines(
         let ids = engine
             .index()
             .latest_ids(&query, limit.saturating_mul(FOLD_ROOM).min(MATCHES_READ))?;
-        let mut marks = engine.reader().list_marks(&ids)?;
+        let mut marks = reader.list_marks(&ids)?;
         // Newest revision first, as the unfiltered list and the live
         // stream order them (a revised story moves up).
         marks.sort_by_key(|m| std::cmp::Reverse(m.seq));
         let ids_of = |marks: &[ListMark]| marks.iter().map(|m| m.id).collect::<Vec<_>>();
         if !fold_copies {
             marks.truncate(limit);
-            return Ok(read_latest(&engine, ids_of(&marks))?
-                .iter()
-                .map(Headline::of)
+            return Ok(reader
+                .heads(&ids_of(&marks))?
+                .into_iter()
+                .map(Headline::of_head)
                 .collect());
         }
         let (mut rows, copies) = split_copies(marks);
@@ -88,9 +90,10 @@ async fn headlines(
             .into_iter()
             .filter(|c| c.duplicate_of.is_some_and(|o| shown.contains(&o)))
             .collect();
-        let rows = read_latest(&engine, ids_of(&rows))?;
-        let copies = read_latest(&engine, ids_of(&copies))?;
-        Ok(fold(rows.iter().collect(), copies.iter().collect()))
+        Ok(fold(
+            reader.heads(&ids_of(&rows))?,
+            reader.heads(&ids_of(&copies))?,
+        ))
     })
     .await?;
     Ok(Json(rows))
@@ -121,8 +124,8 @@ pub(super) fn newest_matching(
 
 /// Headlines of `rows`, in their order, each with the sources of the
 /// `copies` that repeat it (`carried_by`).
-fn fold(rows: Vec<&Story>, copies: Vec<&Story>) -> Vec<Headline> {
-    let mut rows: Vec<Headline> = rows.into_iter().map(Headline::of).collect();
+fn fold(rows: Vec<StoryHead>, copies: Vec<StoryHead>) -> Vec<Headline> {
+    let mut rows: Vec<Headline> = rows.into_iter().map(Headline::of_head).collect();
     // Oldest copy first, as the sources carried it.
     for copy in copies.into_iter().rev() {
         if let Some(row) = rows
@@ -130,7 +133,7 @@ fn fold(rows: Vec<&Story>, copies: Vec<&Story>) -> Vec<Headline> {
             .find(|r| Some(r.id) == copy.mark.duplicate_of)
         {
             row.carried_by
-                .push(copy.content.source.clone().unwrap_or_else(|| "?".into()));
+                .push(copy.source.unwrap_or_else(|| "?".into()));
         }
     }
     rows
@@ -145,6 +148,15 @@ pub(super) trait Listed {
 }
 
 impl Listed for &Story {
+    fn id(&self) -> StoryId {
+        self.id
+    }
+    fn duplicate_of(&self) -> Option<StoryId> {
+        self.mark.duplicate_of
+    }
+}
+
+impl Listed for StoryHead {
     fn id(&self) -> StoryId {
         self.id
     }
@@ -193,5 +205,8 @@ async fn top(
 pub(super) async fn top_entries(st: &AppState, limit: usize) -> Result<Vec<TopEntry>, ApiError> {
     let engine = st.engine.clone();
     let rows = blocking(move || engine.top(limit)).await?;
-    Ok(rows.iter().map(|(row, story)| row.entry(story)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(row, head)| row.entry(head))
+        .collect())
 }
