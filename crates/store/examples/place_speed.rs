@@ -1,12 +1,14 @@
 //! Times the store's writer alone: tagged stories placed in slices as an
 //! import's are, one durable transaction a slice, with no tagging, HTTP or
 //! indexing beside it. Prints µs a story, for A/B runs of store changes.
+//! Then times what a list of 30 (TOP's page) costs to read: the newest 30
+//! stories read whole, one by one, against their heads read in one call.
 //!
 //! cargo run --release -p newsterm-store --example place_speed -- [stories] [slice]
 
 use std::time::Instant;
 
-use newsterm_store::{Placed, Write, Writer};
+use newsterm_store::{Placed, Reader, Write, Writer};
 use newsterm_story::tags::{Entity, EntityType, Tags, Topic};
 use newsterm_story::{Block, StoryDraft};
 use time::OffsetDateTime;
@@ -104,6 +106,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         took.as_secs_f64(),
         took.as_secs_f64() * 1e6 / placed as f64,
         placed as f64 / took.as_secs_f64()
+    );
+    let reader = Reader::open(&path, 1)?;
+    let ids: Vec<_> = reader.recent_heads(30)?.iter().map(|h| h.id).collect();
+    const ROUNDS: u32 = 300;
+    let started = Instant::now();
+    for _ in 0..ROUNDS {
+        for &id in &ids {
+            std::hint::black_box(reader.latest(id)?);
+        }
+    }
+    let whole = started.elapsed() / ROUNDS;
+    let started = Instant::now();
+    for _ in 0..ROUNDS {
+        std::hint::black_box(reader.heads(&ids)?);
+    }
+    let heads = started.elapsed() / ROUNDS;
+    println!(
+        "a page of {} read whole: {:.0} µs; as heads: {:.0} µs",
+        ids.len(),
+        whole.as_secs_f64() * 1e6,
+        heads.as_secs_f64() * 1e6
     );
     Ok(())
 }
