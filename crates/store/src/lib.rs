@@ -1596,12 +1596,7 @@ impl StoredText {
     fn pack(json: &str) -> StoredText {
         use std::io::Write as _;
         let mut out = vec![DEFLATED];
-        // zlib-rs's level 1 is a quicker, looser scheme than miniz's fast
-        // level was (a third more bytes for the test archive below); level
-        // 4 stores that archive a fifth smaller than miniz did, and the
-        // bundled news articles 4 % smaller than level 2 at the same speed
-        // (C zlib's levels, timed in Python).
-        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::new(4));
+        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::fast());
         // Writing to a Vec cannot fail.
         let _ = enc.write_all(json.as_bytes());
         let _ = enc.finish();
