@@ -1007,11 +1007,14 @@ impl Engine {
     }
 
     /// The latest story of each event in TOP, best first, read whole (for
-    /// the feed of TOP, whose entries carry the text).
+    /// the feed of TOP, whose entries carry the text) and once: not its
+    /// head first.
     pub fn top_stories(&self, limit: usize) -> Result<Vec<Story>, StoreError> {
         let mut stories = Vec::with_capacity(limit);
-        for (_, head) in self.top(limit)? {
-            if let Some(story) = self.reader.at(head.seq)? {
+        for row in self.events.top(limit) {
+            if let Some(story) = self.reader.latest(row.latest.id)?
+                && !story.is_withdrawn()
+            {
                 stories.push(story);
             }
         }
