@@ -1671,16 +1671,22 @@ impl rusqlite::types::FromSql for StoredText {
     }
 }
 
-/// A stored revision's content and tags, from their JSON.
-fn parse_texts(
+/// A stored revision's content and tags, from their JSON: whole
+/// ([`StoryContent`], [`Tags`]) or as a head reads them ([`ContentHead`],
+/// [`TagTopics`]).
+fn parse_texts<C, T>(
     seq: u64,
     content: Result<std::borrow::Cow<'_, str>, String>,
     tags: Result<std::borrow::Cow<'_, str>, String>,
-) -> Result<(StoryContent, Tags), StoreError> {
+) -> Result<(C, T), StoreError>
+where
+    C: serde::de::DeserializeOwned,
+    T: serde::de::DeserializeOwned,
+{
     let corrupt = |message: String| StoreError::Corrupt { seq, message };
-    let content: StoryContent =
+    let content: C =
         serde_json::from_str(&content.map_err(corrupt)?).map_err(|e| corrupt(e.to_string()))?;
-    let tags: Tags =
+    let tags: T =
         serde_json::from_str(&tags.map_err(corrupt)?).map_err(|e| corrupt(e.to_string()))?;
     Ok((content, tags))
 }
@@ -1704,12 +1710,9 @@ impl RawRow {
     /// fields a headline shows, the body and the other tags left unbuilt.
     fn into_head(self) -> Result<StoryHead, StoreError> {
         let seq = self.seq as u64;
-        let corrupt = |message: String| StoreError::Corrupt { seq, message };
         let (id, received, mark) = self.identity()?;
-        let content: ContentHead = serde_json::from_str(&self.content.as_ref().map_err(corrupt)?)
-            .map_err(|e| corrupt(e.to_string()))?;
-        let tags: TagTopics = serde_json::from_str(&self.tags.as_ref().map_err(corrupt)?)
-            .map_err(|e| corrupt(e.to_string()))?;
+        let (content, tags): (ContentHead, TagTopics) =
+            parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
         Ok(StoryHead::from_parts(
             id,
             self.revision,
