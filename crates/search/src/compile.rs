@@ -55,6 +55,15 @@ pub(crate) fn compile(query: &Query, fields: &Fields) -> Compiled {
     }
 }
 
+/// Whether `query`'s matches are better counted in a pass of their own
+/// than during the pass that ranks them by score: tantivy ranks a lone
+/// word's matches without visiting them all (block-WAND over its posting
+/// lists) and counts them, or all stories, without scoring any. Every
+/// other query's ranking pass visits each match.
+pub(crate) fn counts_apart(query: &Query) -> bool {
+    matches!(query, Query::Term { .. } | Query::All)
+}
+
 /// `build` on the field's index field, or on each of headline, bullets
 /// and body for [`Field::Text`].
 fn on_field(

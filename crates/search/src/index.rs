@@ -21,7 +21,7 @@ use tantivy::{
 };
 
 use crate::analyzer::{ANALYZER, NewstermTokenizer};
-use crate::compile::compile;
+use crate::compile::{compile, counts_apart};
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
 use crate::scatter::QueryStats;
@@ -48,6 +48,9 @@ pub const MAX_STAGED: usize = 16_384;
 /// Extra hits a relevance search collects by score alone, to tell a tie
 /// at the end of the page from one that continues past it.
 const TIE_SLACK: usize = 16;
+/// Index hits in rank order, best first.
+type Ranked = Vec<(Rank, DocAddress)>;
+
 /// Writer memory per indexing thread (tantivy needs at least 15 MB).
 const WRITER_BYTES_PER_THREAD: usize = 32_000_000;
 /// Commit payload prefix recording the wire sequence the index holds.
@@ -492,19 +495,28 @@ impl SearchIndex {
             // Enough to fill the page after dropping shadowed stories,
             // and one more, to know whether another page follows.
             let want = offset + limit + 1 + shadowed.len();
-            let top = if by_score {
-                self.top_by_score(&searcher, compiled.as_ref(), &stats, want)?
+            // A lone word's best hits are found without visiting every
+            // match (block-WAND) and its matches counted from its posting
+            // lists: two short passes. Any other query's top pass visits
+            // every match anyway, so it counts them as it goes instead of
+            // a second pass repeating the work (a phrase's positions, an
+            // intersection).
+            let count_along = !(by_score && counts_apart(query));
+            let (top, counted) = if by_score {
+                self.top_by_score(&searcher, compiled.as_ref(), &stats, want, count_along)?
             } else {
                 let top = TopDocs::with_limit(want).order_by(Ranker { by_score, after });
-                searcher
-                    .search(&compiled, &top)?
+                let (top, count) = searcher.search(&compiled, &(top, Count))?;
+                let top = top
                     .into_iter()
                     .filter_map(|(rank, address)| rank.map(|r| (r, address)))
-                    .collect()
+                    .collect();
+                (top, Some(count))
             };
-            // Counted apart: tantivy counts a lone term from its posting
-            // list's length instead of visiting every match.
-            let total = searcher.search(&compiled, &Count)?;
+            let total = match counted {
+                Some(count) => count,
+                None => searcher.search(&compiled, &Count)?,
+            };
             let shadowed_keys: std::collections::HashSet<u128> =
                 shadowed.iter().map(|s| s.key).collect();
             ranked.extend(
@@ -689,20 +701,27 @@ impl SearchIndex {
     /// postings that cannot reach the top (block-max WAND) instead of
     /// scoring every match; then ranked with the tie-breaks. That is exact
     /// unless a tie at the cut continues past what was collected: then,
-    /// and only then, every match is ranked.
+    /// and only then, every match is ranked. With `count_along`, the
+    /// first pass also counts every match, which it visits anyway unless
+    /// the query is one [`counts_apart`] leaves to a pass of its own.
     fn top_by_score(
         &self,
         searcher: &Searcher,
         query: &dyn tantivy::query::Query,
         stats: &Stats<'_>,
         want: usize,
-    ) -> Result<Vec<(Rank, DocAddress)>, SearchError> {
+        count_along: bool,
+    ) -> Result<(Ranked, Option<usize>), SearchError> {
         let fetch = want + TIE_SLACK;
-        let scored = searcher.search_with_statistics_provider(
-            query,
-            &TopDocs::with_limit(fetch).order_by_score(),
-            stats,
-        )?;
+        let by_score = TopDocs::with_limit(fetch).order_by_score();
+        let (scored, counted) = if count_along {
+            let (scored, count) =
+                searcher.search_with_statistics_provider(query, &(by_score, Count), stats)?;
+            (scored, Some(count))
+        } else {
+            let scored = searcher.search_with_statistics_provider(query, &by_score, stats)?;
+            (scored, None)
+        };
         let complete = scored.len() < fetch
             || match (scored.get(want.saturating_sub(1)), scored.last()) {
                 (Some((cut, _)), Some((last, _))) => last < cut,
@@ -714,10 +733,11 @@ impl SearchIndex {
                 after: None,
             });
             let ranked = searcher.search_with_statistics_provider(query, &top, stats)?;
-            return Ok(ranked
+            let ranked = ranked
                 .into_iter()
                 .filter_map(|(rank, address)| rank.map(|r| (r, address)))
-                .collect());
+                .collect();
+            return Ok((ranked, counted));
         }
         let mut columns = std::collections::HashMap::new();
         let mut ranked = Vec::with_capacity(scored.len());
@@ -741,7 +761,7 @@ impl SearchIndex {
         }
         ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
         ranked.truncate(want);
-        Ok(ranked)
+        Ok((ranked, counted))
     }
 
     /// A hit from what the index stores, for a story whose text could not
@@ -1490,6 +1510,77 @@ mod tests {
                 );
                 let whole: Vec<StoryId> = whole.hits.iter().map(|h| h.id).collect();
                 assert_eq!(paged, whole, "{sort:?} by {limit}");
+            }
+        }
+    }
+
+    /// Ranking and counting share a pass for most queries and not for a
+    /// lone word: every page, whatever the query, sort and page size,
+    /// counts exactly the stories paging through finds, with a revision's
+    /// replaced text deleted in the committed segment and a story staged
+    /// but not committed.
+    #[test]
+    fn every_page_counts_every_match_whatever_the_query() {
+        let f = Fixture::new();
+        let revised = second_revision(&f.stories[2].1, "Strong prices hit Lisbon");
+        f.index_story(&revised).unwrap();
+        f.index.commit(12).unwrap();
+        let pending = story(
+            13,
+            draft("Oil prices climb again", "Traders sold oil.", "2024-05-20"),
+            serde_json::Value::Null,
+        );
+        staged(&f, &pending);
+        let queries = [
+            "*",
+            "oil",
+            "prices",
+            "\"oil prices\"",
+            "oil prices",
+            "oil OR election",
+            "prices AND NOT oil",
+            "NOT oil",
+            "elect*",
+            "priority:urgent",
+            "oil published:[2024-05-01 TO 2024-05-31]",
+            "nothingmatches",
+        ];
+        for text in queries {
+            let query = parse(text).expect(text);
+            for sort in [Sort::Time, Sort::Relevance] {
+                let whole = f.run(
+                    &query,
+                    &SearchOptions {
+                        limit: 100,
+                        sort,
+                        cursor: None,
+                    },
+                );
+                let found: BTreeSet<StoryId> = whole.hits.iter().map(|h| h.id).collect();
+                assert_eq!(whole.total as usize, found.len(), "{text} {sort:?}");
+                for limit in [0, 1, 3] {
+                    let mut cursor = None;
+                    let mut seen = BTreeSet::new();
+                    loop {
+                        let page = f.run(
+                            &query,
+                            &SearchOptions {
+                                limit,
+                                sort,
+                                cursor,
+                            },
+                        );
+                        assert_eq!(page.total, whole.total, "{text} {sort:?} by {limit}");
+                        seen.extend(page.hits.iter().map(|h| h.id));
+                        match page.next_cursor {
+                            Some(next) if limit > 0 => cursor = Some(next),
+                            _ => break,
+                        }
+                    }
+                    if limit > 0 {
+                        assert_eq!(seen, found, "{text} {sort:?} by {limit}");
+                    }
+                }
             }
         }
     }
