@@ -25,7 +25,7 @@ use crate::compile::{compile, counts_apart};
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
 use crate::scatter::QueryStats;
-use crate::schema::{Fields, id_key, ulid_of};
+use crate::schema::{Fields, SEQ, id_key};
 use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
 use crate::staged::{Counted, Staged, Tier, TierStats};
@@ -220,7 +220,7 @@ impl SearchIndex {
         let staged = Staged {
             seq: story.seq,
             id: story.id,
-            key: ulid_of(&story).into(),
+            key: story.id.into(),
             story: Some((story, doc)),
         };
         self.stage_change(staged);
@@ -231,11 +231,10 @@ impl SearchIndex {
     /// [`SearchIndex::delete_story`]. `seq` is the withdrawal's wire
     /// sequence.
     pub fn stage_withdrawal(&self, id: StoryId, seq: u64) {
-        let key = ulid::Ulid::from_string(&id.to_string()).unwrap_or_default();
         self.stage_change(Staged {
             seq,
             id,
-            key: key.into(),
+            key: id.into(),
             story: None,
         });
     }
@@ -340,7 +339,7 @@ impl SearchIndex {
         query: &Query,
         opts: &SearchOptions,
     ) -> Result<SearchResponse, SearchError> {
-        self.search_scored(query, opts, None, Texts::Read)
+        self.search_scored(query, opts, None)
     }
 
     /// The ids of the newest `limit` stories matching `query`, newest
@@ -353,8 +352,17 @@ impl SearchIndex {
             sort: Sort::Time,
             cursor: None,
         };
-        let found = self.search_scored(query, &opts, None, Texts::Skip)?;
-        Ok(found.hits.into_iter().map(|h| h.id).collect())
+        // The ids are the ranks' own (the index keeps them in columns to
+        // sort by), so no stored document is read.
+        let page = self.page(query, &opts, None)?;
+        Ok(page
+            .hits
+            .iter()
+            .map(|(rank, found)| match found {
+                Found::Indexed(_) => StoryId::from(rank.id),
+                Found::Staged(change) => change.id,
+            })
+            .collect())
     }
 
     /// The statistics relevance reads for `query` here (committed and
@@ -398,7 +406,7 @@ impl SearchIndex {
         opts: &SearchOptions,
         elsewhere: &QueryStats,
     ) -> Result<SearchResponse, SearchError> {
-        self.search_scored(query, opts, Some(&elsewhere.0), Texts::Read)
+        self.search_scored(query, opts, Some(&elsewhere.0))
     }
 
     /// Index segments in the last commit (each is searched in turn).
@@ -406,13 +414,15 @@ impl SearchIndex {
         self.live().searcher.segment_readers().len()
     }
 
-    fn search_scored(
+    /// The page of `query`'s hits that `opts` asks for, ranked, and the
+    /// count of every hit: what a search answers before it reads a hit's
+    /// text.
+    fn page(
         &self,
         query: &Query,
         opts: &SearchOptions,
         elsewhere: Option<&TierStats>,
-        texts: Texts,
-    ) -> Result<SearchResponse, SearchError> {
+    ) -> Result<Page, SearchError> {
         let limit = opts.limit.min(MAX_LIMIT);
         let cursor = opts.cursor.as_deref().map(Cursor::decode).transpose()?;
         let (offset, after) = match (opts.sort, cursor) {
@@ -528,35 +538,39 @@ impl SearchIndex {
         };
         let total = index_total.saturating_sub(shadowed_total) + staged_total;
         if limit == 0 {
-            return Ok(SearchResponse {
-                total,
-                hits: Vec::new(),
-                next_cursor: None,
-            });
+            ranked.clear();
         }
-
         ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-        let mut page: Vec<(Rank, Found)> =
+        let mut hits: Vec<(Rank, Found)> =
             ranked.into_iter().skip(offset).take(limit + 1).collect();
-        let more = page.len() > limit;
-        page.truncate(limit);
+        let more = hits.len() > limit;
+        hits.truncate(limit);
+        Ok(Page {
+            searcher,
+            tier_stats,
+            hits,
+            total,
+            more,
+            offset,
+        })
+    }
 
+    fn search_scored(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+        elsewhere: Option<&TierStats>,
+    ) -> Result<SearchResponse, SearchError> {
+        let Page {
+            searcher,
+            tier_stats,
+            hits: page,
+            total,
+            more,
+            offset,
+        } = self.page(query, opts, elsewhere)?;
         let mut hits = Vec::with_capacity(page.len());
-        if texts == Texts::Skip {
-            for (rank, found) in &page {
-                match found {
-                    Found::Indexed(address) => {
-                        let doc = searcher.doc::<TantivyDocument>(*address)?;
-                        hits.push(self.hit(&doc, rank.score)?);
-                    }
-                    Found::Staged(change) => {
-                        if let Some((story, _)) = &change.story {
-                            hits.push(story_hit(story, rank.score, None));
-                        }
-                    }
-                }
-            }
-        } else if !page.is_empty() {
+        if !page.is_empty() {
             let staged_docs: Vec<&Document> = page
                 .iter()
                 .filter_map(|(_, found)| match found {
@@ -566,38 +580,30 @@ impl SearchIndex {
                 .collect();
             let snippets =
                 Snippets::new(&searcher, query, &self.fields, &tier_stats, &staged_docs)?;
-            // The indexed hits' stories, read from the store in one go.
-            let mut docs = Vec::new();
+            // The indexed hits' stories, read from the store in one go by
+            // the wire sequence the index keeps in a column: no stored
+            // document is read unless the store lacks a story.
+            let mut seq_columns = SeqColumns::default();
+            let mut seqs = Vec::new();
             for (_, found) in &page {
                 if let Found::Indexed(address) = found {
-                    docs.push(searcher.doc::<TantivyDocument>(*address)?);
+                    seqs.push(seq_columns.seq(&searcher, *address)?);
                 }
             }
-            let seqs: Vec<u64> = docs
-                .iter()
-                .map(|d| {
-                    d.get_first(self.fields.seq)
-                        .and_then(|v| v.as_u64())
-                        .unwrap_or(0)
-                })
-                .collect();
             let mut stories = match self.texts.get() {
                 Some(texts) => texts.at_seqs(&seqs)?,
                 None => Vec::new(),
             }
             .into_iter();
-            let mut docs = docs.iter();
             for (rank, found) in &page {
                 hits.push(match found {
-                    Found::Indexed(_) => {
-                        let doc = docs.next().ok_or_else(|| {
-                            SearchError::Damaged("a hit's document went missing".into())
-                        })?;
-                        match stories.next().flatten() {
-                            Some(story) => story_hit(&story, rank.score, Some(&snippets)),
-                            None => self.hit(doc, rank.score)?,
+                    Found::Indexed(address) => match stories.next().flatten() {
+                        Some(story) => story_hit(&story, rank.score, Some(&snippets)),
+                        None => {
+                            let doc = searcher.doc::<TantivyDocument>(*address)?;
+                            self.hit(&doc, rank.score)?
                         }
-                    }
+                    },
                     Found::Staged(change) => match &change.story {
                         Some((story, _)) => story_hit(story, rank.score, Some(&snippets)),
                         None => continue,
@@ -824,12 +830,45 @@ fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
         .collect()
 }
 
-/// Whether a search reads its hits' text (headline, snippet) or gives
-/// only what the index holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Texts {
-    Read,
-    Skip,
+/// A ranked page of hits, before their text is read.
+struct Page {
+    /// The index as the page was ranked in it.
+    searcher: Searcher,
+    /// The staged tier's statistics of the query's words (snippets and
+    /// scores read them).
+    tier_stats: TierStats,
+    /// Best first; none when the search only counts.
+    hits: Vec<(Rank, Found)>,
+    /// Every hit of the query, on this page or not.
+    total: u64,
+    /// Whether hits follow this page.
+    more: bool,
+    /// Hits skipped before this page (relevance paging).
+    offset: usize,
+}
+
+/// The `seq` column of each segment a page has hits in, opened once a
+/// search.
+#[derive(Default)]
+struct SeqColumns {
+    seq: std::collections::HashMap<u32, Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
+}
+
+impl SeqColumns {
+    /// The wire sequence of the indexed story at `address`.
+    fn seq(&mut self, searcher: &Searcher, address: DocAddress) -> Result<u64, SearchError> {
+        let column = match self.seq.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64(SEQ)?
+                    .first_or_default_col(0),
+            ),
+        };
+        Ok(column.get_val(address.doc_id))
+    }
 }
 
 /// A hit read from its story: staged, or indexed and read from the store;

@@ -186,9 +186,7 @@ impl Key {
         Key {
             score: hit.score,
             published: hit.published.unix_timestamp(),
-            id: ulid::Ulid::from_string(&hit.id.to_string())
-                .unwrap_or_default()
-                .into(),
+            id: hit.id.into(),
         }
     }
 }

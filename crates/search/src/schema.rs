@@ -45,6 +45,7 @@ pub(crate) struct Fields {
 pub(crate) const PUBLISHED: &str = "published";
 pub(crate) const ID_HI: &str = "id_hi";
 pub(crate) const ID_LO: &str = "id_lo";
+pub(crate) const SEQ: &str = "seq";
 
 impl Fields {
     /// The schema of a newsterm index and its field handles.
@@ -61,7 +62,7 @@ impl Fields {
             id_hi: b.add_u64_field(ID_HI, FAST),
             id_lo: b.add_u64_field(ID_LO, FAST),
             revision: b.add_u64_field("revision", STORED),
-            seq: b.add_u64_field("seq", FAST | STORED),
+            seq: b.add_u64_field(SEQ, FAST | STORED),
             published: b.add_date_field(
                 PUBLISHED,
                 DateOptions::from(INDEXED | FAST | STORED)
@@ -126,7 +127,7 @@ impl Fields {
                 doc.add_text(field, &value.text);
             }
         }
-        let id = u128::from(ulid_of(story));
+        let id = u128::from(story.id);
         doc.add_u64(self.id_hi, (id >> 64) as u64);
         doc.add_u64(self.id_lo, id as u64);
         doc.add_u64(self.revision, u64::from(story.revision));
@@ -148,9 +149,4 @@ impl Fields {
 /// The normalized id a story is stored under in the `id` field.
 pub(crate) fn id_key(id: &newsterm_story::StoryId) -> String {
     normalize_keyword(&id.to_string())
-}
-
-pub(crate) fn ulid_of(story: &Story) -> ulid::Ulid {
-    // A StoryId always prints as a valid ULID, so this never falls back.
-    ulid::Ulid::from_string(&story.id.to_string()).unwrap_or_default()
 }

@@ -2,7 +2,8 @@
 //! model and the lifecycle, which both mint such ids.
 
 /// Text forms of an id that wraps a ULID: its 26 characters in
-/// `Display`, `FromStr` (an error naming the bad text) and serde.
+/// `Display`, `FromStr` (an error naming the bad text) and serde; and
+/// its 128 bits as a number.
 macro_rules! ulid_text {
     ($id:ident) => {
         impl std::fmt::Display for $id {
@@ -18,6 +19,21 @@ macro_rules! ulid_text {
                 ulid::Ulid::from_string(s.trim())
                     .map($id)
                     .map_err(|_| $crate::error::StoryError::InvalidId(s.chars().take(64).collect()))
+            }
+        }
+
+        // Every 128 bits are a ULID, so both ways are total; the number
+        // sorts as the ids do (time first), which an index keeps as a
+        // sort key.
+        impl From<$id> for u128 {
+            fn from(id: $id) -> u128 {
+                id.0.into()
+            }
+        }
+
+        impl From<u128> for $id {
+            fn from(bits: u128) -> $id {
+                $id(ulid::Ulid::from(bits))
             }
         }
 

@@ -908,6 +908,15 @@ mod tests {
         let id = StoryId::new();
         assert_eq!(id.to_string().parse::<StoryId>().unwrap(), id);
         assert!("not-an-id".parse::<StoryId>().is_err());
+        assert_eq!(StoryId::from(u128::from(id)), id);
+        // As a number an id sorts as its text does: by time first.
+        let earlier: StoryId = "01HZ0000000000000000000000".parse().unwrap();
+        let later: StoryId = "01HZ0000010000000000000000".parse().unwrap();
+        assert!(u128::from(earlier) < u128::from(later));
+        assert_eq!(
+            StoryId::from(u128::from(later)).to_string(),
+            later.to_string()
+        );
     }
 
     #[test]
