@@ -1299,6 +1299,7 @@ impl EntityTagger<'_> {
             out.push(e);
         }
         link_short_company_names(&mut out);
+        name_bare_institutions(&mut out, ctx.dateline_country.as_deref());
         out
     }
 
@@ -1380,6 +1381,90 @@ fn link_short_company_names(entities: &mut [Entity]) {
         if let Some(short) = short_of.get(&e.canonical) {
             e.id = entity_id("org", short);
             e.canonical = short.clone();
+        }
+    }
+}
+
+/// A legislature, court or party a story names bare, and the full name it
+/// has in the United States, where English-language news most often names
+/// it so; with the other countries that have a body of that name
+/// (`None`: nearly every country has one).
+const BARE_INSTITUTIONS: &[(&str, &str, Option<&[&str]>)] = &[
+    (
+        "Senate",
+        "United States Senate",
+        Some(&[
+            "AU", "CA", "PH", "IT", "FR", "MX", "BR", "AR", "CL", "CO", "PL", "CZ", "RO", "NG",
+            "KE", "ES", "BE", "NL", "PK", "MY", "TH", "IE", "HT", "BO", "PY", "UY", "DO", "LR",
+            "JM", "PR", "AS", "MP",
+        ]),
+    ),
+    (
+        "House of Representatives",
+        "United States House of Representatives",
+        Some(&[
+            "AU", "PH", "JP", "NZ", "NG", "NL", "BE", "CO", "TH", "MY", "LR", "JM", "IN", "ID",
+            "PR", "AS", "MP",
+        ]),
+    ),
+    (
+        "House",
+        "United States House of Representatives",
+        Some(&[
+            "GB", "CA", "AU", "NZ", "IE", "IN", "PH", "JP", "NG", "MY", "JM", "BS", "BB", "TT",
+            "PR", "AS", "MP",
+        ]),
+    ),
+    (
+        "Congress",
+        "United States Congress",
+        Some(&[
+            "PH", "MX", "ES", "PE", "CO", "AR", "BR", "CL", "GT", "HN", "PY", "IN", "BO", "EC",
+            "SV", "NI", "DO",
+        ]),
+    ),
+    ("Supreme Court", "United States Supreme Court", None),
+    ("Democratic", "Democratic Party", Some(&[])),
+    ("Republican", "Republican Party", Some(&[])),
+];
+
+/// One body, one name: "the Senate", "the House" or "Congress" in a story
+/// is the United States body when the story names that body in full or
+/// has the United States among its places (a US state or city, the
+/// dateline), and no other country or territory it names has a body of
+/// that name; a bare "Democratic" or "Republican" is then the party.
+/// Otherwise the bare name stays apart ("the Senate" of a story from
+/// Canberra or San Juan is not the US Senate), so ORG facets and `org:`
+/// searches count each body once without merging two countries' bodies.
+fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str>) {
+    let mut countries: HashSet<&str> = entities
+        .iter()
+        .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
+        .filter_map(|e| e.country.as_deref())
+        .collect();
+    countries.extend(dateline_country);
+    let named: HashSet<&str> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Org)
+        .map(|e| e.canonical.as_str())
+        .collect();
+    let mut full_of: HashMap<&str, &str> = HashMap::default();
+    for &(bare, full, elsewhere) in BARE_INSTITUTIONS {
+        let no_other = match elsewhere {
+            Some(others) => !countries.iter().any(|c| others.contains(c)),
+            None => countries.iter().all(|&c| c == "US"),
+        };
+        if no_other && (named.contains(full) || countries.contains("US")) {
+            full_of.insert(bare, full);
+        }
+    }
+    if full_of.is_empty() {
+        return;
+    }
+    for e in entities.iter_mut().filter(|e| e.kind == EntityType::Org) {
+        if let Some(&full) = full_of.get(e.canonical.as_str()) {
+            e.canonical = full.to_string();
+            e.id = entity_id("org", full);
         }
     }
 }

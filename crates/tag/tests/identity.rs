@@ -398,3 +398,44 @@ fn an_ordinary_word_opening_a_sentence_is_no_person() {
         .collect();
     assert_eq!(cooks, [EntityType::Person, EntityType::Person], "{text}");
 }
+
+/// A legislature, court or party named bare is the one of the story's
+/// country: the same entity as its full name where the story is American,
+/// and apart from it where the story is about another country with a body
+/// of that name, or about two such countries.
+#[test]
+fn a_legislature_court_or_party_named_bare_is_the_body_of_the_story_s_country() {
+    let orgs = |text: &str| ids(text, EntityType::Org);
+    let bare = orgs(
+        "Senate passes budget\n\nThe Senate passed the bill on Tuesday in Washington, D.C., \
+         sending it to President Joe Biden. The Supreme Court is expected to hear a challenge, \
+         and the House votes next week. Congress must act by Friday.",
+    );
+    let full = orgs(
+        "Budget passes\n\nThe United States Senate passed the bill on Tuesday, sending it to \
+         President Joe Biden. The United States Supreme Court is expected to hear a challenge, \
+         and the United States House of Representatives votes next week. The United States \
+         Congress must act by Friday.",
+    );
+    assert_eq!(full.len(), 4, "{full:?}");
+    assert_eq!(bare, full);
+    // The headline's bare name is the body the story names in full.
+    let headlined = orgs(
+        "Senate passes budget\n\nThe United States Senate passed the bill on Tuesday, sending \
+         it to President Joe Biden.",
+    );
+    assert_eq!(headlined.len(), 1, "{headlined:?}");
+    assert!(headlined.is_subset(&full), "{headlined:?}");
+
+    let us_senate = orgs("The United States Senate met on Monday.");
+    for elsewhere in [
+        "The Senate passed the bill in Canberra on Tuesday, Prime Minister Anthony Albanese \
+         said.",
+        "The Senate passed the bill in Canberra on Tuesday. A similar bill is stuck in \
+         Washington, D.C., and in Ohio.",
+    ] {
+        let found = orgs(elsewhere);
+        assert_eq!(found.len(), 1, "{elsewhere}: {found:?}");
+        assert!(found.is_disjoint(&us_senate), "{elsewhere}: {found:?}");
+    }
+}
