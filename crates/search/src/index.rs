@@ -220,7 +220,6 @@ impl SearchIndex {
         let staged = Staged {
             seq: story.seq,
             id: story.id,
-            key: story.id.into(),
             story: Some((story, doc)),
         };
         self.stage_change(staged);
@@ -234,7 +233,6 @@ impl SearchIndex {
         self.stage_change(Staged {
             seq,
             id,
-            key: id.into(),
             story: None,
         });
     }
@@ -484,7 +482,7 @@ impl SearchIndex {
             let rank = Rank {
                 score,
                 published: doc.published().unix_timestamp(),
-                id: change.key,
+                id: change.id.into(),
             };
             if after.is_none_or(|a| rank < a) {
                 ranked.push((rank, Found::Staged(change.clone())));
@@ -528,7 +526,7 @@ impl SearchIndex {
                 None => searcher.search(&compiled, &Count)?,
             };
             let shadowed_keys: std::collections::HashSet<u128> =
-                shadowed.iter().map(|s| s.key).collect();
+                shadowed.iter().map(|s| u128::from(s.id)).collect();
             ranked.extend(
                 top.into_iter()
                     .filter(|(rank, _)| !shadowed_keys.contains(&rank.id))
@@ -538,6 +536,7 @@ impl SearchIndex {
         };
         let total = index_total.saturating_sub(shadowed_total) + staged_total;
         if limit == 0 {
+            // Only counted: the staged matches ranked above make no page.
             ranked.clear();
         }
         ranked.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));

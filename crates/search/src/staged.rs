@@ -29,8 +29,6 @@ const FIELDS: usize = Field::ALL.len();
 pub(crate) struct Staged {
     pub seq: u64,
     pub id: StoryId,
-    /// The story id as a number, the time sort's tie-breaker.
-    pub key: u128,
     /// `None` when the story was withdrawn: it matches nothing and hides
     /// the indexed copy.
     pub story: Option<(Arc<Story>, Arc<Document>)>,
@@ -288,7 +286,6 @@ mod tests {
         Staged {
             seq,
             id,
-            key: 0,
             story: Some((Arc::new(story), Arc::new(doc))),
         }
     }
