@@ -4,6 +4,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotations::{Entity, EntityType};
+use crate::clusters::WordClusters;
 use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
@@ -11,6 +12,7 @@ use crate::places::{
     Dateline, FACILITY, NATURAL_FEATURE, PlaceContext, division_abbreviation, is_designated_body,
     leave_unresolved, names_natural_feature_after, strip_article,
 };
+use crate::quotes::SPEECH_VERBS;
 
 /// Words that may sit inside a title run before a name without being titles
 /// themselves: "Foreign Minister", "Vice President", "former Prime Minister".
@@ -90,6 +92,8 @@ const PERSON: u8 = 1;
 const ORG: u8 = 2;
 const LOC: u8 = 3;
 const MISC: u8 = 4;
+/// A span a rule found to be no entity, removed after the rule.
+const NO_ENTITY: u8 = 0;
 
 /// A span of tokens with a type id.
 #[derive(Debug, Clone, Copy)]
@@ -134,6 +138,7 @@ fn spans_from_tags(view: &DocView, tags: &[u8]) -> Vec<Span> {
 pub(crate) struct EntityTagger<'a> {
     pub model: &'a Model,
     pub gazetteer: &'a Gazetteer,
+    pub clusters: &'a WordClusters,
 }
 
 fn is_title(view: &DocView, i: usize) -> bool {
@@ -260,6 +265,7 @@ impl EntityTagger<'_> {
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
+        self.places_listed_with_places(view, &mut spans);
         places_before_their_division(view, &mut spans);
         self.towns_before_their_region(view, &mut spans);
         drop_currency_codes(view, &mut spans);
@@ -381,16 +387,7 @@ impl EntityTagger<'_> {
                     .copied()
                     .any(|j| role_before(view, j).is_some() || role_after(view, j + 1).is_some())
         };
-        let countrywide = |name: &str| {
-            self.gazetteer.find_place(name).is_some_and(|found| {
-                found.entry.places.iter().any(|&p| {
-                    matches!(
-                        self.gazetteer.places[p as usize].kind,
-                        PlaceKind::Country | PlaceKind::State
-                    )
-                })
-            })
-        };
+        let countrywide = |name: &str| self.is_country_or_state(name);
         // A city the story puts something in or at, or calls a city ("the
         // words of Kennedy" are no place).
         let placed_city = |given: bool, w: &str| {
@@ -426,6 +423,15 @@ impl EntityTagger<'_> {
                 if someone(w) {
                     return None;
                 }
+                // "A Fellow of the Royal Society", "Drug makers rose": an
+                // ordinary word capitalised is no one the story names, unless
+                // the story has it speak ("Jobs said").
+                if !given
+                    && self.is_ordinary_word(w)
+                    && !followed_by(w, &|next| SPEECH_VERBS.contains(&next))
+                {
+                    return Some(Some(NO_ENTITY));
+                }
                 // "Korea substituted Park Joo-Ho", "a Nevada law", "the
                 // Canadian city of Toronto": a country, a US state or a
                 // city of 100,000 or more is the place.
@@ -458,22 +464,61 @@ impl EntityTagger<'_> {
                 s.type_id = type_id;
             }
         }
+        spans.retain(|s| s.type_id != NO_ENTITY);
     }
 
-    /// Whether a word names the people of a city of 100,000 or more by its
-    /// name and "-ians" or "-ers": "Parisians", "Melbournians", "Londoners".
-    fn names_a_citys_people(&self, word: &str) -> bool {
-        let stems = [
-            word.strip_suffix("ians").map(str::to_string),
-            word.strip_suffix("ians").map(|s| format!("{s}e")),
-            word.strip_suffix("ers").map(str::to_string),
+    /// Whether a capitalised word is written in lower case often enough in
+    /// unlabelled news to have a word class of its own ("Branch", "Banker").
+    fn is_ordinary_word(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
+        lower != word && self.clusters.class(&lower).is_some()
+    }
+
+    /// Whether a word names a person or the people of a place by its name
+    /// and an ending: a city of 100,000 or more ("Parisians", "a
+    /// Londoner", "Melbournians") or a country or state, with the word
+    /// before it when the place's name has two ("a New Zealander", "Irani
+    /// athletes").
+    fn names_a_places_people(&self, word: &str, before: Option<&str>) -> bool {
+        const ENDINGS: &[(&str, &str)] = &[
+            ("ians", ""),
+            ("ians", "e"),
+            ("ian", ""),
+            ("ian", "e"),
+            ("ers", ""),
+            ("er", ""),
+            ("is", ""),
+            ("i", ""),
         ];
-        stems.into_iter().flatten().any(|stem| {
-            stem.chars().count() >= 3
-                && self
-                    .gazetteer
+        ENDINGS.iter().any(|&(ending, restored)| {
+            let Some(stem) = word.strip_suffix(ending) else {
+                return false;
+            };
+            let stem = format!("{stem}{restored}");
+            if stem.chars().count() < 4 {
+                return false;
+            }
+            let city = || {
+                self.gazetteer
                     .pick_town(&stem, &PlaceContext::default(), None)
                     .is_some_and(|p| p.population >= 100_000)
+            };
+            let two_words =
+                || before.is_some_and(|b| self.is_country_or_state(&format!("{b} {stem}")));
+            city() || self.is_country_or_state(&stem) || two_words()
+        })
+    }
+
+    /// Whether a name is that of a country or a US state (or another
+    /// country's first-level division).
+    fn is_country_or_state(&self, name: &str) -> bool {
+        self.gazetteer.find_place(name).is_some_and(|found| {
+            found.entry.places.iter().any(|&p| {
+                matches!(
+                    self.gazetteer.places[p as usize].kind,
+                    PlaceKind::Country | PlaceKind::State
+                )
+            })
         })
     }
 
@@ -559,7 +604,8 @@ impl EntityTagger<'_> {
                 s.first -= 1;
             }
         }
-        // "Melbournians", "Londoners": a city's people, no person.
+        // "Melbournians", "a Londoner", "a New Zealander": a place's people, no
+        // person.
         let surnames: HashSet<&str> = spans
             .iter()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
@@ -570,9 +616,14 @@ impl EntityTagger<'_> {
             .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
         {
             let w = view.word(s.first);
+            let before = s
+                .first
+                .checked_sub(1)
+                .filter(|&j| view.is_capitalized(j) && !view.sent_start[s.first])
+                .map(|j| view.word(j));
             if !surnames.contains(w)
                 && !view.gaz[s.first].has(kind::FIRST_NAME)
-                && self.names_a_citys_people(w)
+                && self.names_a_places_people(w, before)
             {
                 s.type_id = MISC;
             }
@@ -715,6 +766,57 @@ impl EntityTagger<'_> {
         spans.retain(|s| !added.iter().any(|a| s.first < a.end && a.first < s.end));
         spans.extend(added);
         spans.sort_by_key(|s| s.first);
+    }
+
+    /// "Dolgellau, Harlech, Barmouth and Bala": a lone word the model took
+    /// for a person, listed next to a place and itself a place the
+    /// gazetteer knows, is a place like the rest of its list, unless someone
+    /// of the story bears the name. One the gazetteer does not know
+    /// ("Harlech") needs the list to go on past it with another name.
+    fn places_listed_with_places(&self, view: &DocView, spans: &mut [Span]) {
+        let name_words = full_name_words(view, spans);
+        let n = view.len();
+        let is_separator = |j: usize| matches!(view.word(j), "," | "and" | "or");
+        let mut listed = Vec::new();
+        for (k, s) in spans.iter().enumerate() {
+            if s.type_id != PERSON
+                || s.end - s.first != 1
+                || view.gaz[s.first].has(kind::FIRST_NAME)
+                || name_words.contains(view.word(s.first))
+            {
+                continue;
+            }
+            // The item before ends one or two separators before the word
+            // (", and"), the item after starts as far after it.
+            let place_before = k.checked_sub(1).is_some_and(|p| {
+                let prev = &spans[p];
+                prev.type_id == LOC
+                    && (1..=2).contains(&(s.first - prev.end.min(s.first)))
+                    && (prev.end..s.first).all(is_separator)
+            });
+            let place_after = spans.get(k + 1).is_some_and(|next| {
+                next.type_id == LOC
+                    && (1..=2).contains(&(next.first.saturating_sub(s.end)))
+                    && (s.end..next.first).all(is_separator)
+            });
+            let listed_on = |j: Option<usize>| {
+                j.is_some_and(|j| j < n && view.is_capitalized(j) && !view.sent_start[j])
+            };
+            let list_goes_on = place_before
+                && listed_on(
+                    Some(s.end + 1).filter(|&j| s.end < n && is_separator(s.end) && j < n),
+                )
+                || place_after
+                    && listed_on(s.first.checked_sub(2).filter(|_| is_separator(s.first - 1)));
+            if (place_before || place_after)
+                && (list_goes_on || self.gazetteer.find_place(view.word(s.first)).is_some())
+            {
+                listed.push(k);
+            }
+        }
+        for k in listed {
+            spans[k].type_id = LOC;
+        }
     }
 
     /// "Allen, Texas", "Kamloops, British Columbia": a name before a comma and
@@ -885,7 +987,7 @@ impl EntityTagger<'_> {
         let mut cued: HashSet<&str> = HashSet::default();
         let mut placed: HashSet<&str> = HashSet::default();
         let mut works: HashSet<&str> = HashSet::default();
-        let mut bands: HashSet<&str> = HashSet::default();
+        let mut teams: HashSet<&str> = HashSet::default();
         for s in spans.iter() {
             let text = span_text(view, s);
             if !s.from_rule {
@@ -897,8 +999,8 @@ impl EntityTagger<'_> {
                 placed.insert(text);
             } else if s.type_id == PERSON && s.end - s.first == 1 {
                 let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
-                if before == Some("band") {
-                    bands.insert(text);
+                if before == Some("band") || leads_a_team(view, s.end) {
+                    teams.insert(text);
                 } else if names_a_work(view, s.first) {
                     works.insert(text);
                 }
@@ -908,16 +1010,17 @@ impl EntityTagger<'_> {
         // the band Van Halen, "the film Bob Lazar" about him.
         let full_name_words = full_name_words(view, spans);
         works.retain(|w| !full_name_words.contains(w));
-        bands.retain(|w| !full_name_words.contains(w));
+        teams.retain(|w| !full_name_words.contains(w));
         for s in spans.iter_mut().filter(|s| !s.from_rule) {
             let text = span_text(view, s);
             // "A movie called Argo": a title, no one, in every mention; "the
-            // rock band Cream": a band.
+            // rock band Cream" and "Wynnum coach Matt Myers" name a band and a
+            // team, even where the team bears a town's name.
             if works.contains(text) {
                 s.type_id = MISC;
                 continue;
             }
-            if bands.contains(text) {
+            if teams.contains(text) {
                 s.type_id = ORG;
                 continue;
             }
@@ -2238,6 +2341,29 @@ const ORG_CUES_AFTER: &[&str] = &[
     "outlets",
     "customers",
 ];
+
+/// Whether the words after a name make it a team's: its coach or captain
+/// ("Wynnum coach Matt Myers", "Maroochydore's assistant coach").
+fn leads_a_team(view: &DocView, end: usize) -> bool {
+    let mut j = end;
+    if view
+        .lower
+        .get(j)
+        .is_some_and(|w| matches!(w.as_str(), "'s" | "\u{2019}s"))
+    {
+        j += 1;
+    }
+    if view
+        .lower
+        .get(j)
+        .is_some_and(|w| matches!(w.as_str(), "assistant" | "head"))
+    {
+        j += 1;
+    }
+    view.lower
+        .get(j)
+        .is_some_and(|w| matches!(w.as_str(), "coach" | "captain" | "skipper"))
+}
 
 /// Whether the words around a span say it names an organisation.
 fn org_cue(view: &DocView, s: &Span) -> bool {

@@ -7,7 +7,7 @@ use crate::annotations::{Entity, EntityType, Quote, QuoteKind};
 use crate::features::{DocView, TITLE_WORDS};
 
 /// Finite speech verbs ("said", "told"); [`PARTICIPLES`] are the rest.
-const SPEECH_VERBS: &[&str] = &[
+pub(crate) const SPEECH_VERBS: &[&str] = &[
     "said",
     "says",
     "say",

@@ -1,0 +1,106 @@
+//! Only people are people: a capitalised ordinary word, a place's people,
+//! a place in a list of places and a team named for its town are no one,
+//! so the PPL facet and `person:` searches list none of them.
+
+mod common;
+
+use common::{article, tagger, types_of};
+use newsterm_tag::EntityType;
+
+fn is_person(text: &str, name: &str) -> bool {
+    types_of(text, name).contains(&EntityType::Person)
+}
+
+fn assert_no_person(text: &str, name: &str) {
+    assert!(
+        !is_person(text, name),
+        "{name:?} is a person in {text:?}: {:?}",
+        tagger().tag(text).entities
+    );
+}
+
+fn assert_person(text: &str, name: &str) {
+    assert!(
+        is_person(text, name),
+        "{name:?} is no person in {text:?}: {:?}",
+        tagger().tag(text).entities
+    );
+}
+
+#[test]
+fn a_capitalised_ordinary_word_alone_is_no_person() {
+    // In bundled stories "a Fellow of the Royal Society" and "Drug makers
+    // had some gains" gave people named Fellow and Drug.
+    assert_no_person(
+        &article("English mathematician John Horton Conway dies"),
+        "Fellow",
+    );
+    assert_no_person(
+        "Stocks ended a mixed day for the financial sector, Drug makers had some \
+         gains and Steel makers fell.",
+        "Drug",
+    );
+    assert_no_person(
+        "The contract covers Maintenance, Repair and Overhaul work at the base, \
+         the ministry said.",
+        "Repair",
+    );
+    // A surname that is also a word stays someone where the story gives the
+    // full name or a title.
+    let text = "Actor Doris Day has died at 97. Day starred in dozens of films.";
+    assert_person(text, "Day");
+    let text = "Last week, President Bush proposed a stimulus package. Bush said \
+        the economy would recover.";
+    assert_person(text, "Bush");
+}
+
+#[test]
+fn a_places_people_are_no_person() {
+    for (text, name) in [
+        (
+            "I did what any Londoner would do and tried to stop him.",
+            "Londoner",
+        ),
+        (
+            "She voted in the referendum just like every other New Zealander on \
+             the roll.",
+            "Zealander",
+        ),
+        (
+            "Previously, Irani athletes have avoided playing against them.",
+            "Irani",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+    // A surname that ends the way a demonym does is still someone.
+    let text = "Chancellor Gerhard Schröder met reporters. Schröder said the talks went well.";
+    assert_person(text, "Schröder");
+}
+
+#[test]
+fn a_word_listed_among_places_is_a_place() {
+    // "appliances from Dolgellau, Harlech, Barmouth, Bala" and "Kings, Kern,
+    // Fresno, and Tulare Counties" gave people named Harlech and Kern.
+    let text = article("Fire at historic Welsh ex-hotel");
+    assert!(
+        types_of(&text, "Harlech").contains(&EntityType::Loc),
+        "{:?}",
+        tagger().tag(&text).entities
+    );
+    let text = "Voters in Kings, Kern, Fresno, and Tulare counties will choose a new \
+        representative.";
+    assert_eq!(types_of(text, "Kern"), vec![EntityType::Loc]);
+    // A list of a family's given names is no list of places.
+    let text = "He is survived by his daughters Nadine, Ashley, Elizabeth and Toni.";
+    assert!(!types_of(text, "Ashley").contains(&EntityType::Loc));
+}
+
+#[test]
+fn a_team_named_for_its_town_is_no_person() {
+    let text = article("Caloundra defeat Wynnum");
+    assert_no_person(&text, "Wynnum");
+    let text = "Ipswich beat Toowoomba on Saturday. \"We were flat\", Toowoomba coach \
+        Dan Kerr said. Toowoomba play at home next week.";
+    assert_no_person(text, "Toowoomba");
+}
