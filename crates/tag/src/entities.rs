@@ -1304,6 +1304,7 @@ impl EntityTagger<'_> {
             let q = qualifiers.get(&s.first).copied();
             if let Some((p, lead)) = gaz.pick_place(&f, &PlaceContext::default(), q, false)
                 && lead >= 2.5
+                && !gaz.rivalled_abroad(&f, p)
             {
                 ctx.add(p);
             }
@@ -1375,6 +1376,19 @@ impl EntityTagger<'_> {
                     } else {
                         None
                     };
+                    // "Defunding the Police", "Time magazine": an ordinary
+                    // word capitalised is no small town of its name (Police
+                    // in Poland, Time in Norway) unless the story qualifies
+                    // it ("Mobile, Alabama"); a big city keeps it ("Reading").
+                    if s.end - s.first == 1
+                        && q.is_none()
+                        && self.is_ordinary_word(text)
+                        && gaz
+                            .find_place(text)
+                            .is_some_and(|f| !gaz.has_big_reading(&f))
+                    {
+                        continue;
+                    }
                     if let Some(reason) = reason {
                         leave_unresolved(&mut e, reason);
                     } else {

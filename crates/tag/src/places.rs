@@ -378,6 +378,36 @@ impl Gazetteer {
         scored.first().map(|(p, _)| (*p, lead))
     }
 
+    /// Whether a name's reading `winner` has a rival in another country that
+    /// a story could as well mean: a country, state or province of at least
+    /// a tenth of its population ("Georgia" the country and the US state).
+    /// Such a name is no evidence of where a story is until the story's
+    /// other places have chosen between them.
+    pub fn rivalled_abroad(&self, found: &Found, winner: &Place) -> bool {
+        found.entry.places.iter().any(|&i| {
+            let rival = &self.places[i as usize];
+            rival.country != winner.country
+                && matches!(
+                    rival.kind,
+                    PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                )
+                && rival.population.saturating_mul(10) >= winner.population
+        })
+    }
+
+    /// Whether one of a name's readings is a country, state or province,
+    /// or a place of 100,000 people or more.
+    pub fn has_big_reading(&self, found: &Found) -> bool {
+        found.entry.places.iter().any(|&i| {
+            let p = &self.places[i as usize];
+            p.population >= 100_000
+                || matches!(
+                    p.kind,
+                    PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                )
+        })
+    }
+
     /// Fills a mention with what the gazetteer knows of a place.
     pub fn fill_place(&self, e: &mut Entity, p: &Place) {
         e.canonical = p.name.clone();

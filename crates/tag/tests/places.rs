@@ -241,6 +241,30 @@ fn ambiguous_names_are_settled_by_the_places_around_them() {
         "Punjab",
     );
     assert_eq!(india.country.as_deref(), Some("IN"));
+
+    // A name that is a country and another country's state is neither
+    // until the story's other places choose: "Georgia" among US states or
+    // beside US senators is the state (it was the country in eight bundled
+    // American stories), beside Tbilisi or alone the country.
+    for text in [
+        "Biden made stops in Pennsylvania, Georgia, Florida and Iowa on Friday.",
+        "Senators Marco Rubio of Florida, Mike Lee of Utah and David Perdue of \
+         Georgia voted against the bill.",
+    ] {
+        let state = resolved(text, "Georgia");
+        assert_eq!(state.country.as_deref(), Some("US"), "{text}: {state:?}");
+    }
+    for text in [
+        "Protesters filled the streets of Tbilisi as Georgia's parliament voted.",
+        "Georgia and Armenia signed a trade deal on Friday.",
+    ] {
+        let country = resolved(text, "Georgia");
+        assert_eq!(
+            country.country.as_deref(),
+            Some("GE"),
+            "{text}: {country:?}"
+        );
+    }
 }
 
 #[test]
@@ -828,4 +852,42 @@ fn a_station_named_for_a_town_abroad_is_not_that_town() {
         "Paris",
     );
     assert_eq!(e.country.as_deref(), Some("FR"), "{e:?}");
+}
+
+#[test]
+fn an_ordinary_word_capitalised_is_no_small_town_of_its_name() {
+    // "Defunding the Police" was Police in Poland in a bundled story, "Time
+    // magazine" Time in Norway six times, "the Cathedral" a town in Canada.
+    for (text, written) in [
+        (
+            "He called for the Green New Deal and for defunding the Police.",
+            "Police",
+        ),
+        (
+            "In an interview with Time magazine, the chief executive said sales would recover.",
+            "Time",
+        ),
+        (
+            "The Cathedral was under renovation when the fire broke out.",
+            "Cathedral",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            place(&tags, written).is_none(),
+            "{written:?} is a place in {text:?}: {:?}",
+            tags.entities
+        );
+    }
+    // A big city of such a name stays the city, and a qualified town the town.
+    let reading = resolved(
+        "Reports named him as a Reading resident, and police in Reading said he was held.",
+        "Reading",
+    );
+    assert_eq!(reading.country.as_deref(), Some("GB"));
+    let mobile = resolved(
+        "The execution will be carried out in Mobile, Alabama.",
+        "Mobile",
+    );
+    assert_eq!(mobile.country.as_deref(), Some("US"));
 }
