@@ -859,13 +859,10 @@ impl EntityTagger<'_> {
         {
             return false;
         }
-        let Some(country) = gaz.find_place(view.word(last)).and_then(|f| {
-            f.entry
-                .places
-                .iter()
-                .map(|&p| &gaz.places[p as usize])
-                .find(|p| p.kind == PlaceKind::Country)
-        }) else {
+        let Some(country) = gaz
+            .find_place(view.word(last))
+            .and_then(|f| gaz.country_reading(f.entry))
+        else {
             return false;
         };
         let head = &view.text[view.tokens[s.first].start..view.tokens[last - 1].end];
@@ -1417,6 +1414,7 @@ impl EntityTagger<'_> {
         }
         link_short_company_names(&mut out);
         name_bare_institutions(&mut out, ctx.dateline_country.as_deref());
+        name_national_bodies(gaz, &mut out, ctx.dateline_country.as_deref());
         out
     }
 
@@ -1583,6 +1581,160 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
             e.canonical = full.to_string();
             e.id = entity_id("org", full);
         }
+    }
+}
+
+/// Bodies most countries have one of, named the same way in English.
+const NATIONAL_BODIES: &[&str] = &[
+    "Parliament",
+    "Supreme Court",
+    "Constitutional Court",
+    "High Court",
+    "Senate",
+    "House of Representatives",
+    "House of Commons",
+    "House of Lords",
+    "National Assembly",
+    "Chamber of Deputies",
+    "Legislative Assembly",
+    "Congress",
+];
+
+/// One country's body, one name: "Parliament of Iraq", "the Iraqi
+/// Parliament" and "Iraq's Parliament" are all "Iraq Parliament", as "UK
+/// Parliament" is "United Kingdom Parliament". A body named bare ("the
+/// Parliament", "the Supreme Court") is its country's when the story is
+/// about one country: four in five of its places lie there, it names the
+/// country at least as often as the country's states and provinces (which
+/// have parliaments, senates and courts of their own: a New South Wales
+/// story's Parliament is the state's), and it names no other body of the
+/// kind in full ("the U.S. Senate" in a Puerto Rico story). The United States' bodies are [`name_bare_institutions`]'s;
+/// a bare "Congress" or "Legislative Assembly" is left alone (in an
+/// Indian story the one is most often a party, the other a state's).
+fn name_national_bodies(
+    gazetteer: &Gazetteer,
+    entities: &mut [Entity],
+    dateline_country: Option<&str>,
+) {
+    let country_name = |code: &str| {
+        gazetteer
+            .places
+            .iter()
+            .find(|p| p.kind == PlaceKind::Country && p.country == code)
+            .map(|p| p.name.as_str())
+    };
+    // The country a word names, as its name or its people's ("Iraq",
+    // "Iraqi").
+    let country_named = |word: &str| -> Option<&str> {
+        let entry = gazetteer.lookup(word)?;
+        if let Some(d) = entry.demonym_of {
+            let p = &gazetteer.places[d as usize];
+            return (p.kind == PlaceKind::Country).then_some(p.name.as_str());
+        }
+        gazetteer.country_reading(entry).map(|p| p.name.as_str())
+    };
+    let mut mentions: HashMap<&str, usize> = HashMap::default();
+    for e in entities
+        .iter()
+        .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
+    {
+        if let Some(c) = e.country.as_deref() {
+            *mentions.entry(c).or_default() += 1;
+        }
+    }
+    if let Some(c) = dateline_country {
+        *mentions.entry(c).or_default() += 1;
+    }
+    let all: usize = mentions.values().sum();
+    // Mentions of the story's states and provinces, and of countries by
+    // their own name: a story that names a state more often than its
+    // country is the state's ("New South Wales decriminalises abortion").
+    let is_division = |e: &Entity| {
+        gazetteer.find_place(&e.canonical).is_some_and(|f| {
+            f.entry.places.iter().any(|&i| {
+                let p = &gazetteer.places[i as usize];
+                p.geonames_id == e.geonames_id
+                    && e.country.as_deref() == Some(p.country.as_str())
+                    && matches!(p.kind, PlaceKind::State | PlaceKind::Province)
+            })
+        })
+    };
+    let places = || entities.iter().filter(|e| e.kind == EntityType::Loc);
+    let divisions = places().filter(|e| is_division(e)).count();
+    let countries = places()
+        .filter(|e| e.country.as_deref().and_then(country_name) == Some(e.canonical.as_str()))
+        .count();
+    let story_country = mentions
+        .iter()
+        .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
+        .filter(|(c, n)| **c != "US" && **n >= 2 && **n * 5 >= all * 4 && divisions <= countries)
+        .and_then(|(c, _)| country_name(c))
+        .map(str::to_string);
+    // Names written out in full, in one form: "the Iraqi Parliament" and
+    // "Parliament of Iraq" are "Iraq Parliament".
+    let in_full = |name: &str| -> Option<String> {
+        if let Some((body, place)) = name.split_once(" of ")
+            && NATIONAL_BODIES.contains(&body)
+        {
+            return country_named(strip_article(place)).map(|country| format!("{country} {body}"));
+        }
+        NATIONAL_BODIES.iter().find_map(|&body| {
+            let before = name.strip_suffix(body)?.strip_suffix(' ')?;
+            let before = before
+                .strip_suffix("'s")
+                .or_else(|| before.strip_suffix("\u{2019}s"))
+                .unwrap_or(before);
+            let country = country_named(before)?;
+            Some(format!("{country} {body}"))
+        })
+    };
+    let mut renamed: Vec<(usize, String)> = Vec::new();
+    // Each body's full names in the story ("New South Wales Parliament").
+    let mut full_names: HashMap<&str, HashSet<String>> = HashMap::default();
+    for (k, e) in entities.iter().enumerate() {
+        if e.kind != EntityType::Org || NATIONAL_BODIES.contains(&e.canonical.as_str()) {
+            continue;
+        }
+        let full = in_full(&e.canonical);
+        let name = full.as_deref().unwrap_or(&e.canonical);
+        // A place's body ("New South Wales Parliament"), not a title or
+        // another name that ends the same way ("Member of Parliament").
+        if let Some(&body) = NATIONAL_BODIES.iter().find(|&&body| {
+            name.strip_suffix(body)
+                .and_then(|b| b.strip_suffix(' '))
+                .is_some_and(|place| gazetteer.find_place(place).is_some())
+        }) {
+            full_names.entry(body).or_default().insert(name.to_string());
+        }
+        if let Some(full) = full.filter(|f| *f != e.canonical) {
+            renamed.push((k, full));
+        }
+    }
+    // A bare name is the body the story names in full, when it names one;
+    // else its country's, when the story is about one country.
+    for (k, e) in entities.iter().enumerate() {
+        let name = e.canonical.as_str();
+        if e.kind != EntityType::Org || !NATIONAL_BODIES.contains(&name) {
+            continue;
+        }
+        let full = story_country
+            .as_deref()
+            .filter(|_| !matches!(name, "Congress" | "Legislative Assembly"))
+            .map(|country| format!("{country} {name}"))
+            // A story that names another body of the kind in full ("the
+            // U.S. Senate" in a Puerto Rico story) leaves the bare one open.
+            .filter(|full| {
+                full_names
+                    .get(name)
+                    .is_none_or(|names| names.iter().all(|n| n == full))
+            });
+        if let Some(full) = full {
+            renamed.push((k, full));
+        }
+    }
+    for (k, full) in renamed {
+        entities[k].id = entity_id("org", &full);
+        entities[k].canonical = full;
     }
 }
 

@@ -264,14 +264,10 @@ impl Gazetteer {
         let Some(entry) = self.lookup(first) else {
             return name.to_string();
         };
-        let expansion = entry.org.map(str::to_string).or_else(|| {
-            entry
-                .places
-                .iter()
-                .map(|&p| &self.places[p as usize])
-                .find(|p| p.kind == PlaceKind::Country)
-                .map(|p| p.name.clone())
-        });
+        let expansion = entry
+            .org
+            .map(str::to_string)
+            .or_else(|| self.country_reading(entry).map(|p| p.name.clone()));
         let Some(expansion) = expansion else {
             return name.to_string();
         };
@@ -406,6 +402,16 @@ impl Gazetteer {
                     PlaceKind::Country | PlaceKind::State | PlaceKind::Province
                 )
         })
+    }
+
+    /// The country among a name's readings ("Georgia": the country, not the
+    /// US state).
+    pub fn country_reading(&self, entry: &NameEntry) -> Option<&Place> {
+        entry
+            .places
+            .iter()
+            .map(|&p| &self.places[p as usize])
+            .find(|p| p.kind == PlaceKind::Country)
     }
 
     /// Fills a mention with what the gazetteer knows of a place.

@@ -439,3 +439,66 @@ fn a_legislature_court_or_party_named_bare_is_the_body_of_the_story_s_country() 
         assert!(found.is_disjoint(&us_senate), "{elsewhere}: {found:?}");
     }
 }
+
+#[test]
+fn a_countrys_parliament_or_court_is_one_body_however_named() {
+    let orgs = |text: &str| ids(text, EntityType::Org);
+    // Two ways of naming Iraq's parliament, and the bare name in a story
+    // about Iraq, are one body.
+    let written_out = orgs("The Parliament of Iraq voted on Sunday.");
+    assert_eq!(written_out.len(), 1, "{written_out:?}");
+    for text in [
+        "The Iraqi Parliament voted on Sunday.",
+        "Lawmakers in Baghdad met on Sunday, and Parliament voted to expel the troops. Iraq's \
+         prime minister, speaking in Basra, welcomed the vote.",
+    ] {
+        assert_eq!(orgs(text), written_out, "{text}");
+    }
+    // "UK Parliament" and a British story's bare Parliament and Supreme Court
+    // are the United Kingdom's, as "Supreme Court of the United Kingdom" is.
+    let uk = orgs(
+        "The UK Parliament sat late in London. The Supreme Court of the United Kingdom ruled.",
+    );
+    assert_eq!(uk.len(), 2, "{uk:?}");
+    let bare = orgs(
+        "Prime Minister Boris Johnson asked the Queen in London to suspend Parliament. In \
+         Edinburgh and London, campaigners asked the Supreme Court to rule, and the United \
+         Kingdom waited.",
+    );
+    assert_eq!(bare, uk);
+
+    // A bare name stays apart where the story does not settle it: a story of
+    // a state (its own parliament), a story of two countries, a story that
+    // names another country's body of the kind in full.
+    let australia = orgs("The Parliament of Australia sat on Monday.");
+    let us_senate = orgs("The United States Senate met on Monday.");
+    for (text, bare, other) in [
+        (
+            "Abortion was decriminalised in New South Wales after Parliament voted in Sydney. \
+             New South Wales joins Queensland; Australia has no federal law.",
+            "Parliament",
+            &australia,
+        ),
+        (
+            "Parliament in Paris met as German and French ministers talked in Berlin.",
+            "Parliament",
+            &orgs("The French Parliament met."),
+        ),
+        (
+            "The governor of Puerto Rico resigned in San Juan. The Senate will confirm his \
+             successor, a former member of the U.S. Senate. Puerto Rico's Senate meets today.",
+            "Senate",
+            &us_senate,
+        ),
+    ] {
+        let found: BTreeSet<String> = tagger()
+            .tag(text)
+            .entities
+            .into_iter()
+            .filter(|e| e.kind == EntityType::Org && e.text == bare)
+            .map(|e| e.id)
+            .collect();
+        assert!(!found.is_empty(), "{text}");
+        assert!(found.is_disjoint(other), "{text}: {found:?}");
+    }
+}
