@@ -9,8 +9,8 @@ use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
-    Dateline, FACILITY, NATURAL_FEATURE, PlaceContext, division_abbreviation, is_designated_body,
-    leave_unresolved, names_natural_feature_after, strip_article,
+    Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, division_abbreviation,
+    is_designated_body, leave_unresolved, names_natural_feature_after, strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
 
@@ -1390,6 +1390,20 @@ impl EntityTagger<'_> {
                         leave_unresolved(&mut e, reason);
                     } else {
                         gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                        // "The Northern District of Texas", "the Southern
+                        // District of New York": a part of a US state is not
+                        // Israel's district of that name, and has no point
+                        // of its own.
+                        if e.unresolved.is_none()
+                            && let Some(whole) = self.place_it_is_part_of(view, spans, s.end, &ctx)
+                            && e.country.as_deref() != Some(whole.country.as_str())
+                        {
+                            leave_unresolved(&mut e, PART_OF_ELSEWHERE);
+                            e.lat = None;
+                            e.lon = None;
+                            e.geonames_id = None;
+                            e.country = Some(whole.country.clone());
+                        }
                     }
                 }
                 _ => {
@@ -1416,6 +1430,39 @@ impl EntityTagger<'_> {
         name_bare_institutions(&mut out, ctx.dateline_country.as_deref());
         name_national_bodies(gaz, &mut out, ctx.dateline_country.as_deref());
         out
+    }
+
+    /// The country, state or province a place is said to be part of by "of"
+    /// after it ("the Northern District of Texas").
+    fn place_it_is_part_of<'g>(
+        &'g self,
+        view: &DocView,
+        spans: &[Span],
+        end: usize,
+        ctx: &PlaceContext,
+    ) -> Option<&'g crate::gazetteer::Place> {
+        if view.lower.get(end).is_none_or(|w| w.as_str() != "of") {
+            return None;
+        }
+        let next = spans
+            .iter()
+            .find(|s| s.first == end + 1 && s.type_id == LOC)?;
+        let found = self.gazetteer.find_place(span_text(view, next))?;
+        // A country, state or province of the name, in a country of the
+        // story's if it has one there: "Georgia" after US places is the
+        // state, "New York" the state, not the city.
+        found
+            .entry
+            .places
+            .iter()
+            .map(|&i| &self.gazetteer.places[i as usize])
+            .filter(|p| {
+                matches!(
+                    p.kind,
+                    PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                )
+            })
+            .max_by_key(|p| (ctx.countries.contains(&p.country), p.population))
     }
 
     /// Places qualified by the place after them: "Paris, Texas", "Perth, Scotland".

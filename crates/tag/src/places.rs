@@ -19,6 +19,8 @@ pub(crate) const FACILITY: &str =
     "a building, airport, street or other facility the gazetteer does not hold";
 pub(crate) const NATURAL_FEATURE: &str =
     "an island, river, lake or other natural feature the gazetteer does not hold";
+pub(crate) const PART_OF_ELSEWHERE: &str =
+    "a part of the place named after it that the gazetteer does not hold";
 
 /// The last words of a facility's name: "Heathrow Airport", "Taksim Square".
 const FACILITY_WORDS: &[&str] = &[

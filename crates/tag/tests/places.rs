@@ -891,3 +891,27 @@ fn an_ordinary_word_capitalised_is_no_small_town_of_its_name() {
     );
     assert_eq!(mobile.country.as_deref(), Some("US"));
 }
+
+#[test]
+fn a_part_of_a_place_is_no_place_of_its_name_abroad() {
+    // "The Northern District of Texas" and "the Southern District of New
+    // York" (federal court districts) were Israel's districts, and "the
+    // Eastern District of Virginia" a district of American Samoa, in
+    // bundled stories.
+    let text = "She was convicted in 2006 in the Northern District of Texas. He was \
+        tried in the Southern District of New York, and a third case went to the Eastern \
+        District of Virginia.";
+    let tags = tagger().tag(text);
+    for written in ["Northern District", "Southern District", "Eastern District"] {
+        let e = place(&tags, written)
+            .unwrap_or_else(|| panic!("{written:?} is no place: {:?}", tags.entities));
+        assert_eq!(e.country.as_deref(), Some("US"), "{e:?}");
+        assert!(e.lat.is_none() && e.unresolved.is_some(), "{e:?}");
+    }
+    // A part named of the country it lies in keeps its point.
+    let israel = resolved(
+        "Protests in the Northern District of Israel grew on Sunday.",
+        "Northern District",
+    );
+    assert_eq!(israel.country.as_deref(), Some("IL"));
+}
