@@ -1611,6 +1611,15 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
         .map(|e| e.canonical.as_str())
         .collect();
     let mut full_of: HashMap<&str, &str> = HashMap::default();
+    // "U.S. Democratic Party" is the party whatever the story's places.
+    let with_country: Vec<(String, &str)> = BARE_INSTITUTIONS
+        .iter()
+        .filter(|(_, full, _)| !full.starts_with("United States"))
+        .map(|&(_, full, _)| (format!("United States {full}"), full))
+        .collect();
+    for (written, full) in &with_country {
+        full_of.insert(written, full);
+    }
     for &(bare, full, elsewhere) in BARE_INSTITUTIONS {
         let no_other = match elsewhere {
             Some(others) => !countries.iter().any(|c| others.contains(c)),
@@ -1619,9 +1628,6 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
         if no_other && (named.contains(full) || countries.contains("US")) {
             full_of.insert(bare, full);
         }
-    }
-    if full_of.is_empty() {
-        return;
     }
     for e in entities.iter_mut().filter(|e| e.kind == EntityType::Org) {
         if let Some(&full) = full_of.get(e.canonical.as_str()) {

@@ -427,6 +427,16 @@ fn a_legislature_court_or_party_named_bare_is_the_body_of_the_story_s_country() 
     assert_eq!(headlined.len(), 1, "{headlined:?}");
     assert!(headlined.is_subset(&full), "{headlined:?}");
 
+    // A party named with its country is the party.
+    let party = orgs("The Democratic Party met in Chicago, Illinois.");
+    assert_eq!(party.len(), 1, "{party:?}");
+    for text in [
+        "Joe Biden won the U.S. Democratic Party primary in Chicago.",
+        "The US Democratic Party met in Paris, France.",
+    ] {
+        assert_eq!(orgs(text), party, "{text}");
+    }
+
     let us_senate = orgs("The United States Senate met on Monday.");
     for elsewhere in [
         "The Senate passed the bill in Canberra on Tuesday, Prime Minister Anthony Albanese \
