@@ -248,6 +248,7 @@ impl EntityTagger<'_> {
         self.strip_titles(view, &mut spans, &mut roles);
         strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
+        drop_roles_typed_organisations(view, &mut spans);
         self.retype_by_name(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
         self.add_gazetteer_spans(view, &mut spans);
@@ -2817,6 +2818,32 @@ fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
             || !((s.first..s.end).any(|i| is_title(view, i))
                 && (s.first..s.end)
                     .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str())))
+    });
+}
+
+/// A role typed an organisation is no organisation: "Secretary of State",
+/// "Supreme Leader of Iran", "Member of Parliament", "Senate Majority
+/// Leader" name what someone is, and an ORG facet listing them would count
+/// offices as bodies.
+fn drop_roles_typed_organisations(view: &DocView, spans: &mut Vec<Span>) {
+    spans.retain(|s| {
+        if s.type_id != ORG || s.end - s.first < 2 {
+            return true;
+        }
+        let first = view.lower[s.first].as_str();
+        let second = view.lower[s.first + 1].as_str();
+        let last = view.lower[s.end - 1].as_str();
+        let title_of = is_title(view, s.first) && second == "of";
+        // "Labour Member of Parliament", "Sunni Members of Parliament".
+        let member_of = (s.first..s.end - 1).any(|i| {
+            matches!(view.lower[i].as_str(), "member" | "members") && view.lower[i + 1] == "of"
+        });
+        // "Supreme Leader of Iran": a modifier before the title.
+        let modified_title_of = s.end - s.first >= 3
+            && matches!(first, "supreme" | "deputy" | "acting" | "chief" | "foreign")
+            && view.lower[s.first + 2].as_str() == "of"
+            && (is_title(view, s.first + 1) || second == "leader");
+        !(title_of || member_of || modified_title_of || matches!(last, "leader" | "whip"))
     });
 }
 

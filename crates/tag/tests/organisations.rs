@@ -385,3 +385,50 @@ fn a_band_or_a_title_the_story_names_so_is_no_person() {
         tagger().tag(&text).entities
     );
 }
+
+#[test]
+fn a_role_is_no_organisation() {
+    // "Member of Parliament", "Senate Majority Leader", "Secretary of
+    // Defense" and "Supreme Leader of Iran" were ORG facet entries in
+    // bundled stories.
+    for (text, role) in [
+        (
+            "Tulip Siddiq, the Labour Member of Parliament for Hampstead, spoke at the rally.",
+            "Member of Parliament",
+        ),
+        (
+            "Mitch McConnell, the Republican Senate Majority Leader, said the trial would be fair.",
+            "Senate Majority Leader",
+        ),
+        (
+            "The Secretary of Defense flew to Brussels on Monday.",
+            "Secretary of Defense",
+        ),
+        (
+            "Ali Khamenei, the Supreme Leader of Iran, vowed revenge.",
+            "Supreme Leader of Iran",
+        ),
+    ] {
+        let orgs: Vec<String> = tagger()
+            .tag(text)
+            .entities
+            .into_iter()
+            .filter(|e| e.kind == EntityType::Org)
+            .map(|e| e.text)
+            .collect();
+        assert!(
+            orgs.iter().all(|o| !o.contains(role)),
+            "{role:?} is an organisation in {text:?}: {orgs:?}"
+        );
+    }
+    // An organisation whose name has a title word in it stays one.
+    for (text, name) in [
+        (
+            "The European Court of Justice ruled on Monday.",
+            "European Court of Justice",
+        ),
+        ("General Motors said sales rose in March.", "General Motors"),
+    ] {
+        assert_org(text, name);
+    }
+}
