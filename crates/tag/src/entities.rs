@@ -674,7 +674,10 @@ impl EntityTagger<'_> {
                 continue;
             }
             if PLACE_WORDS.contains(&last) && s.end - s.first >= 2 {
-                if s.type_id == ORG && !has_org_word(view, s.first, s.end - 1) {
+                // "Upper Big Branch Mine", "Hoover Dam": a place word no one
+                // bears as a surname ends a place, not a person.
+                let org = s.type_id == ORG && !has_org_word(view, s.first, s.end - 1);
+                if org || s.type_id == PERSON && !PLACE_WORDS_AS_SURNAMES.contains(&last) {
                     s.type_id = LOC;
                 }
                 continue;
@@ -1257,6 +1260,25 @@ impl EntityTagger<'_> {
             let full = span_text(view, s);
             for part in [view.word(s.end - 1), view.word(s.first)] {
                 full_names.entry(part).or_insert(full);
+            }
+        }
+        // "Ricardo Rosselló Nevares" is "Rosselló" further on: a name of
+        // two surnames is shortened to the first, where no one else of the
+        // story bears that word first or last.
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 3)
+        {
+            let first_surname = s.end - 2;
+            let word = view.word(first_surname);
+            if view.is_capitalized(first_surname)
+                && view.is_capitalized(s.end - 1)
+                && word.chars().count() > 2
+                && word.chars().any(char::is_lowercase)
+                && !word.ends_with('.')
+                && !view.gaz[first_surname].has(kind::FIRST_NAME)
+            {
+                full_names.entry(word).or_insert(span_text(view, s));
             }
         }
         // Acronyms spelled out in the story: "Organization for Security and
@@ -2294,6 +2316,20 @@ const PLACE_WORDS: &[&str] = &[
     "county",
     "province",
     "district",
+    "mine",
+    "dam",
+    "canyon",
+    "glacier",
+    "reservoir",
+    "harbour",
+    "harbor",
+];
+
+/// The [`PLACE_WORDS`] that are also people's surnames ("Chris Bridge",
+/// "Michael Bay"): a person's name may end with them.
+const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
+    "street", "road", "bridge", "river", "lake", "bay", "sea", "beach", "mountain", "valley",
+    "coast",
 ];
 
 fn has_org_word(view: &DocView, first: usize, end: usize) -> bool {

@@ -512,3 +512,34 @@ fn a_countrys_parliament_or_court_is_one_body_however_named() {
         assert!(found.is_disjoint(other), "{text}: {found:?}");
     }
 }
+
+#[test]
+fn a_person_named_by_the_first_of_two_surnames_is_that_person() {
+    let people = |text: &str| ids(text, EntityType::Person);
+    for (text, full) in [
+        (
+            "Governor Ricardo Rosselló Nevares resigned on Wednesday. Rosselló said he would \
+             leave office next week.",
+            "Ricardo Rosselló Nevares",
+        ),
+        (
+            "Actor Robert Downey Jr. paid tribute. During the broadcast, Downey said he was \
+             heartbroken.",
+            "Robert Downey Jr.",
+        ),
+    ] {
+        let found = people(text);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(found, people(full), "{text}");
+    }
+    // An initial is no surname: "W." of "George W. Bush" names no one alone.
+    let tags = tagger().tag("George W. Bush spoke. Later W. Smith and Bush met.");
+    assert!(
+        tags.entities
+            .iter()
+            .filter(|e| e.text == "W.")
+            .all(|e| e.canonical != "George W. Bush"),
+        "{:?}",
+        tags.entities
+    );
+}

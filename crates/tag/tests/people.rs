@@ -104,3 +104,36 @@ fn a_team_named_for_its_town_is_no_person() {
         Dan Kerr said. Toowoomba play at home next week.";
     assert_no_person(text, "Toowoomba");
 }
+
+#[test]
+fn a_place_named_for_someone_is_no_person() {
+    // "the 2010 Upper Big Branch Mine disaster" and "Karl Marx Avenue" were
+    // people in bundled stories.
+    for (text, name) in [
+        (
+            "He was chief executive during the 2010 Upper Big Branch Mine disaster, which \
+             killed 29 miners.",
+            "Mine",
+        ),
+        (
+            "The building on Karl Marx Avenue collapsed after a gas explosion.",
+            "Avenue",
+        ),
+        ("Engineers inspected the Hoover Dam on Friday.", "Dam"),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities
+                .iter()
+                .filter(|e| e.text.ends_with(name))
+                .all(|e| e.kind != EntityType::Person),
+            "{text}: {:?}",
+            tags.entities
+        );
+    }
+    // A surname that is also a place word stays the person.
+    assert_person(
+        "Director Michael Bay said the film was finished.",
+        "Michael Bay",
+    );
+}
