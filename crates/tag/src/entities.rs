@@ -540,6 +540,17 @@ impl EntityTagger<'_> {
             {
                 first += 1;
             }
+            // "Historian Darcy Richardson", "Guitarist Eddie Van Halen",
+            // "First Lady Melania Trump": an ordinary word before a given
+            // name and a surname says what the person is.
+            if first == s.first
+                && s.end - s.first >= 3
+                && !view.gaz[first].has(kind::FIRST_NAME)
+                && view.gaz[first + 1].has(kind::FIRST_NAME)
+                && self.is_ordinary_word(view.word(first))
+            {
+                first += 1;
+            }
             if first > s.first && first < s.end {
                 let role =
                     view.text[view.tokens[s.first].start..view.tokens[first - 1].end].to_string();

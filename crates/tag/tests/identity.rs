@@ -543,3 +543,28 @@ fn a_person_named_by_the_first_of_two_surnames_is_that_person() {
         tags.entities
     );
 }
+
+#[test]
+fn a_word_saying_what_someone_is_is_no_part_of_their_name() {
+    let people = |text: &str| ids(text, EntityType::Person);
+    for (text, name) in [
+        (
+            "Astronomer Anthony Boccaletti discussed the discovery with reporters.",
+            "Anthony Boccaletti",
+        ),
+        (
+            "Guitarist Eddie Van Halen died on Tuesday at 65.",
+            "Eddie Van Halen",
+        ),
+        (
+            "Historian Darcy Richardson was nominated for vice president.",
+            "Darcy Richardson",
+        ),
+    ] {
+        let found = people(text);
+        assert_eq!(found, people(name), "{text}");
+    }
+    // A given name that is also a word opens the name ("Bill de Blasio").
+    let found = people("Mayor Bill de Blasio spoke on Monday.");
+    assert_eq!(found, people("Bill de Blasio"));
+}
