@@ -242,6 +242,7 @@ impl EntityTagger<'_> {
         trim_punctuation(view, &mut spans);
         drop_caption_labels(view, &mut spans);
         join_name_particles(view, &mut spans);
+        names_go_on(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
@@ -1195,11 +1196,19 @@ impl EntityTagger<'_> {
     /// becomes that person.
     fn link_people(&self, view: &DocView, spans: &mut Vec<Span>) {
         let mut name_parts: HashSet<&str> = HashSet::default();
+        // Surnames, which may be title words ("John Major", "Martin Luther
+        // King Jr."): a later "Major said" is him, not a rank.
+        let mut surnames: HashSet<&str> = HashSet::default();
         for s in spans
             .iter()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
-            for part in [view.word(s.end - 1), view.word(s.first)] {
+            let surname = surname_of(view, s);
+            surnames.insert(surname);
+            for part in [surname, view.word(s.end - 1), view.word(s.first)]
+                .into_iter()
+                .chain(without_joined_particle(surname))
+            {
                 if part.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && !PRONOUNS.contains(&part)
                 {
@@ -1241,7 +1250,9 @@ impl EntityTagger<'_> {
                 && view.is_capitalized(i)
                 && name_parts.contains(view.word(i))
                 && !view.lower_is_common(i)
-                && !is_title(view, i)
+                && (!is_title(view, i)
+                    || surnames.contains(view.word(i))
+                        && i.checked_sub(1).is_none_or(|p| view.lower[p] != "the"))
             {
                 spans.push(Span {
                     first: i,
@@ -1269,7 +1280,11 @@ impl EntityTagger<'_> {
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
             let full = span_text(view, s);
-            for part in [view.word(s.end - 1), view.word(s.first)] {
+            let surname = surname_of(view, s);
+            for part in [surname, view.word(s.end - 1), view.word(s.first)]
+                .into_iter()
+                .chain(without_joined_particle(surname))
+            {
                 full_names.entry(part).or_insert(full);
             }
         }
@@ -2804,6 +2819,69 @@ const NAME_PARTICLES: &[&str] = &[
     "du", "da", "das", "dos", "di", "van", "von", "la", "le", "el", "al", "bin", "ibn", "y", "e",
     "und", "et", "zu", "af", "ter", "ten", "op", "to", "&",
 ];
+
+/// Name particles written joined to the name after them ("al-Assad",
+/// "el-Sisi", "bin-Salman"); the name is also said without them ("Assad").
+const JOINED_PARTICLES: &[&str] = &["al-", "el-", "ul-", "bin-", "ibn-", "abu-", "abd-"];
+
+/// A person's surname without a particle joined to it: "al-Assad" is
+/// "Assad" further on.
+fn without_joined_particle(word: &str) -> Option<&str> {
+    JOINED_PARTICLES.iter().find_map(|p| {
+        word.strip_prefix(p)
+            .filter(|rest| rest.chars().next().is_some_and(char::is_uppercase))
+    })
+}
+
+/// Generational suffixes, part of a person's name.
+const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"];
+
+/// The surname of a person's name of two words or more: its last word, or
+/// the word before a generational suffix ("King" of "Martin Luther King
+/// Jr.").
+fn surname_of<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
+    let last = s.end - 1;
+    if last > s.first + 1 && NAME_SUFFIXES.contains(&view.word(last)) {
+        &view.text[view.tokens[last - 1].start..view.tokens[last - 1].end]
+    } else {
+        &view.text[view.tokens[last].start..view.tokens[last].end]
+    }
+}
+
+/// A person's name goes on where the model stopped short: over a surname
+/// with a joined particle ("Bashar al-Assad"), a title word that is a
+/// surname because no name follows it ("John Major said", "Martin Luther
+/// King Jr."), and a generational suffix.
+fn names_go_on(view: &DocView, spans: &mut [Span]) {
+    let n = view.len();
+    let starts: HashSet<usize> = spans.iter().map(|s| s.first).collect();
+    for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+        let j = s.end;
+        if j >= n || view.sent_start[j] || starts.contains(&j) {
+            continue;
+        }
+        let next = view.word(j);
+        let after = view.lower.get(j + 1).map_or("", |w| w.as_str());
+        let suffix_after = view
+            .tokens
+            .get(j + 1)
+            .is_some_and(|_| NAME_SUFFIXES.contains(&view.word(j + 1)));
+        let surname_title = is_title(view, j)
+            && view.is_capitalized(j)
+            && after != "of"
+            && (suffix_after
+                || view
+                    .tokens
+                    .get(j + 1)
+                    .is_none_or(|_| !view.is_capitalized(j + 1)));
+        if without_joined_particle(next).is_some() || surname_title {
+            s.end = j + 1;
+        }
+        if s.end < n && NAME_SUFFIXES.contains(&view.word(s.end)) && s.end > j {
+            s.end += 1;
+        }
+    }
+}
 
 /// "Airbus wins Qatar Airways": a lower-case word inside a span that is no name
 /// particle (a verb of a title-case headline) ends one name and starts another.

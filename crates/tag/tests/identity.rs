@@ -568,3 +568,49 @@ fn a_word_saying_what_someone_is_is_no_part_of_their_name() {
     let found = people("Mayor Bill de Blasio spoke on Monday.");
     assert_eq!(found, people("Bill de Blasio"));
 }
+
+#[test]
+fn a_surname_that_is_a_title_or_has_a_joined_particle_is_the_person() {
+    let people = |text: &str| ids(text, EntityType::Person);
+    // "Bashar al-Assad" was "Bashar" in bundled stories, "Martin Luther King
+    // Jr." "Martin Luther", and the later "Assad" and "King" no one.
+    for (text, full, short) in [
+        (
+            "The United States opposes Syrian President Bashar al-Assad. Assad said the war \
+             was over.",
+            "Bashar al-Assad",
+            "Assad",
+        ),
+        (
+            "The former leader John Major said the deal was bad. Major later left the party.",
+            "John Major",
+            "Major",
+        ),
+        (
+            "He quoted Martin Luther King Jr. in his speech. King was killed in 1968.",
+            "Martin Luther King Jr.",
+            "King",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        let found = |name: &str| {
+            tags.entities
+                .iter()
+                .find(|e| e.text == name && e.kind == EntityType::Person)
+                .unwrap_or_else(|| panic!("{name:?} not found in {text:?}: {:?}", tags.entities))
+                .id
+                .clone()
+        };
+        assert_eq!(found(full), found(short), "{text}");
+    }
+    // A title before a name is still a title, and "the King of Spain" is
+    // not Stephen King.
+    let tags = tagger()
+        .tag("Stephen King wrote a new novel. King said it was scary. The King of Spain read it.");
+    let kings: Vec<_> = tags.entities.iter().filter(|e| e.text == "King").collect();
+    assert_eq!(kings.len(), 1, "{:?}", tags.entities);
+    assert_eq!(
+        people("Major General Mark Smith spoke."),
+        people("Mark Smith")
+    );
+}
