@@ -425,6 +425,17 @@ impl EntityTagger<'_> {
                 if someone(w) {
                     return None;
                 }
+                // "A Democrat, said he …", "the most senior Democrat": a
+                // word the story only ever counts as one of a kind names no
+                // one.
+                if !given
+                    && occurrences(w).iter().all(|&j| {
+                        after_any(j, &["a", "an"])
+                            || j >= 2 && view.lower[j - 2] == "most" && after_any(j, &["senior"])
+                    })
+                {
+                    return Some(Some(MISC));
+                }
                 // "A Fellow of the Royal Society", "Drug makers rose": an
                 // ordinary word capitalised is no one the story names, unless
                 // the story has it speak ("Jobs said").
@@ -2622,6 +2633,12 @@ const ORG_CUES_AFTER: &[&str] = &[
     "corp.",
     "outlets",
     "customers",
+    "movement",
+    "organization",
+    "organisation",
+    "militia",
+    "rebels",
+    "militants",
 ];
 
 /// Whether the words after a name make it a team's: its coach or captain

@@ -33,9 +33,10 @@ fn entity_f1(file: &str) -> f64 {
 fn entity_f1_on_gum_news_stays_at_its_measured_level() {
     // Measured 0.690 (exact spans, PERSON/ORG/LOC micro average; tagger version 9),
     // 0.695 at version 16 (word classes two tokens away), 0.713 at version 18
-    // (the census's given names in the lexicon).
+    // (the census's given names in the lexicon), 0.730 at version 54 (a name
+    // before "organization" or "movement" is an organisation).
     let f1 = entity_f1("gum_wikinews_ner.jsonl");
-    assert!(f1 >= 0.70, "GUM news entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.72, "GUM news entity F1 fell to {f1:.3}");
 }
 
 #[test]

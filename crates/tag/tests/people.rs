@@ -137,3 +137,31 @@ fn a_place_named_for_someone_is_no_person() {
         "Michael Bay",
     );
 }
+
+#[test]
+fn a_group_or_one_of_a_kind_is_no_person() {
+    // "Houthi" (4 stories), "Antifa" and "a Democrat" were people in bundled
+    // stories.
+    for (text, name) in [
+        (
+            "The Yemen-based Houthi movement claimed responsibility. Houthi fighters later \
+             fired again.",
+            "Houthi",
+        ),
+        (
+            "He argued the far left Antifa organization needed to be addressed. Biden called \
+             Antifa an idea.",
+            "Antifa",
+        ),
+        (
+            "Wisconsin governor Tony Evers, a Democrat, said he would have preferred a delay.",
+            "Democrat",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+    // Someone named once with "a" before the name is still someone when the
+    // story names them in full.
+    let text = "Author Zadie Smith spoke. It was, said a Smith fan, her best talk.";
+    assert_person(text, "Zadie Smith");
+}
