@@ -425,17 +425,6 @@ impl EntityTagger<'_> {
                 if someone(w) {
                     return None;
                 }
-                // "A Democrat, said he …", "the most senior Democrat": a
-                // word the story only ever counts as one of a kind names no
-                // one.
-                if !given
-                    && occurrences(w).iter().all(|&j| {
-                        after_any(j, &["a", "an"])
-                            || j >= 2 && view.lower[j - 2] == "most" && after_any(j, &["senior"])
-                    })
-                {
-                    return Some(Some(MISC));
-                }
                 // "A Fellow of the Royal Society", "Drug makers rose": an
                 // ordinary word capitalised is no one the story names, unless
                 // the story has it speak ("Jobs said").
@@ -448,8 +437,19 @@ impl EntityTagger<'_> {
                 // "Korea substituted Park Joo-Ho", "a Nevada law", "the
                 // Canadian city of Toronto": a country, a US state or a
                 // city of 100,000 or more is the place.
+                // "Tony Evers, a Democrat, said", "a Toronto man": a word
+                // the story only ever counts as one of a kind names no one;
+                // a big city's name so used is the city.
+                let one_of_a_kind =
+                    !given && occurrences(w).iter().all(|&j| after_any(j, &["a", "an"]));
                 Some(if countrywide(w) || placed_city(given, w) {
                     Some(LOC)
+                } else if one_of_a_kind {
+                    let city = self
+                        .gazetteer
+                        .pick_town(w, &PlaceContext::default(), None)
+                        .is_some_and(|p| p.population >= 100_000);
+                    Some(if city { LOC } else { MISC })
                 // "The Fedora operating system", "Android phones", "the
                 // Kīlauea volcano": a word before what kind of thing it
                 // is names that thing in every mention.

@@ -160,6 +160,13 @@ fn a_group_or_one_of_a_kind_is_no_person() {
     ] {
         assert_no_person(text, name);
     }
+    // A big city's name so used is the city.
+    let text = "The victim, a Toronto man, was taken to hospital.";
+    assert!(
+        types_of(text, "Toronto").contains(&EntityType::Loc),
+        "{:?}",
+        tagger().tag(text).entities
+    );
     // Someone named once with "a" before the name is still someone when the
     // story names them in full.
     let text = "Author Zadie Smith spoke. It was, said a Smith fan, her best talk.";
