@@ -2871,30 +2871,23 @@ fn surname_of<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
 /// King Jr."), and a generational suffix.
 fn names_go_on(view: &DocView, spans: &mut [Span]) {
     let n = view.len();
+    let is_suffix = |i: usize| i < n && NAME_SUFFIXES.contains(&view.word(i));
     let starts: HashSet<usize> = spans.iter().map(|s| s.first).collect();
     for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
         let j = s.end;
         if j >= n || view.sent_start[j] || starts.contains(&j) {
             continue;
         }
-        let next = view.word(j);
-        let after = view.lower.get(j + 1).map_or("", |w| w.as_str());
-        let suffix_after = view
-            .tokens
-            .get(j + 1)
-            .is_some_and(|_| NAME_SUFFIXES.contains(&view.word(j + 1)));
+        // A title word no name follows: "John Major said", "King Jr.", but
+        // not "Mary Queen of Scots".
         let surname_title = is_title(view, j)
             && view.is_capitalized(j)
-            && after != "of"
-            && (suffix_after
-                || view
-                    .tokens
-                    .get(j + 1)
-                    .is_none_or(|_| !view.is_capitalized(j + 1)));
-        if without_joined_particle(next).is_some() || surname_title {
+            && view.lower.get(j + 1).is_none_or(|w| w.as_str() != "of")
+            && (is_suffix(j + 1) || j + 1 >= n || !view.is_capitalized(j + 1));
+        if without_joined_particle(view.word(j)).is_some() || surname_title {
             s.end = j + 1;
         }
-        if s.end < n && NAME_SUFFIXES.contains(&view.word(s.end)) && s.end > j {
+        if is_suffix(s.end) && !starts.contains(&s.end) {
             s.end += 1;
         }
     }
