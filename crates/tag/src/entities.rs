@@ -1823,8 +1823,7 @@ fn name_national_bodies(
             renamed.push((k, full));
         }
     }
-    // A bare name is the body the story names in full, when it names one;
-    // else its country's, when the story is about one country.
+    // A bare name is its country's, when the story is about one country.
     for (k, e) in entities.iter().enumerate() {
         let name = e.canonical.as_str();
         if e.kind != EntityType::Org || !NATIONAL_BODIES.contains(&name) {
