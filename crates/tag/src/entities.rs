@@ -526,12 +526,9 @@ impl EntityTagger<'_> {
     /// country's first-level division).
     fn is_country_or_state(&self, name: &str) -> bool {
         self.gazetteer.find_place(name).is_some_and(|found| {
-            found.entry.places.iter().any(|&p| {
-                matches!(
-                    self.gazetteer.places[p as usize].kind,
-                    PlaceKind::Country | PlaceKind::State
-                )
-            })
+            self.gazetteer
+                .readings(found.entry)
+                .any(|p| matches!(p.kind, PlaceKind::Country | PlaceKind::State))
         })
     }
 
@@ -893,12 +890,9 @@ impl EntityTagger<'_> {
             return false;
         };
         let head = &view.text[view.tokens[s.first].start..view.tokens[last - 1].end];
-        let in_country = gaz.find_place(head).is_some_and(|f| {
-            f.entry
-                .places
-                .iter()
-                .any(|&p| gaz.places[p as usize].country == country.country)
-        });
+        let in_country = gaz
+            .find_place(head)
+            .is_some_and(|f| gaz.readings(f.entry).any(|p| p.country == country.country));
         !crate::places::is_direction(view.word(s.first)) && !in_country
     }
 
@@ -953,10 +947,9 @@ impl EntityTagger<'_> {
             // Provinces share their names with people ("Isabel"): one needs the
             // sentence to put something in it.
             let us_state = || {
-                entry
-                    .places
-                    .iter()
-                    .any(|&p| self.gazetteer.places[p as usize].kind == PlaceKind::State)
+                self.gazetteer
+                    .readings(entry)
+                    .any(|p| p.kind == PlaceKind::State)
             };
             let placed = end - i >= 2
                 || i.checked_sub(1)
@@ -1511,11 +1504,8 @@ impl EntityTagger<'_> {
         // A country, state or province of the name, in a country of the
         // story's if it has one there: "Georgia" after US places is the
         // state, "New York" the state, not the city.
-        found
-            .entry
-            .places
-            .iter()
-            .map(|&i| &self.gazetteer.places[i as usize])
+        self.gazetteer
+            .readings(found.entry)
             .filter(|p| {
                 matches!(
                     p.kind,
@@ -1764,8 +1754,7 @@ fn name_national_bodies(
     // country is the state's ("New South Wales decriminalises abortion").
     let is_division = |e: &Entity| {
         gazetteer.find_place(&e.canonical).is_some_and(|f| {
-            f.entry.places.iter().any(|&i| {
-                let p = &gazetteer.places[i as usize];
+            gazetteer.readings(f.entry).any(|p| {
                 p.geonames_id == e.geonames_id
                     && e.country.as_deref() == Some(p.country.as_str())
                     && matches!(p.kind, PlaceKind::State | PlaceKind::Province)

@@ -291,12 +291,7 @@ impl Gazetteer {
         qualifier: Option<&Place>,
         dateline: bool,
     ) -> Option<(&Place, f64)> {
-        let places: Vec<&Place> = found
-            .entry
-            .places
-            .iter()
-            .map(|&i| &self.places[i as usize])
-            .collect();
+        let places: Vec<&Place> = self.readings(found.entry).collect();
         let folded = fold_ascii(&found.name);
         let mut scored: Vec<(&Place, f64)> = places
             .iter()
@@ -376,14 +371,21 @@ impl Gazetteer {
         scored.first().map(|(p, _)| (*p, lead))
     }
 
+    /// The places a name can be read as.
+    pub fn readings<'g, 'e>(
+        &'g self,
+        entry: &'e NameEntry,
+    ) -> impl Iterator<Item = &'g Place> + use<'g, 'e> {
+        entry.places.iter().map(|&i| &self.places[i as usize])
+    }
+
     /// Whether a name's reading `winner` has a rival in another country that
     /// a story could as well mean: a country, state or province of at least
     /// a tenth of its population ("Georgia" the country and the US state).
     /// Such a name is no evidence of where a story is until the story's
     /// other places have chosen between them.
     pub fn rivalled_abroad(&self, found: &Found, winner: &Place) -> bool {
-        found.entry.places.iter().any(|&i| {
-            let rival = &self.places[i as usize];
+        self.readings(found.entry).any(|rival| {
             rival.country != winner.country
                 && matches!(
                     rival.kind,
@@ -396,8 +398,7 @@ impl Gazetteer {
     /// Whether one of a name's readings is a country, state or province,
     /// or a place of 100,000 people or more.
     pub fn has_big_reading(&self, found: &Found) -> bool {
-        found.entry.places.iter().any(|&i| {
-            let p = &self.places[i as usize];
+        self.readings(found.entry).any(|p| {
             p.population >= 100_000
                 || matches!(
                     p.kind,
@@ -409,11 +410,7 @@ impl Gazetteer {
     /// The country among a name's readings ("Georgia": the country, not the
     /// US state).
     pub fn country_reading(&self, entry: &NameEntry) -> Option<&Place> {
-        entry
-            .places
-            .iter()
-            .map(|&p| &self.places[p as usize])
-            .find(|p| p.kind == PlaceKind::Country)
+        self.readings(entry).find(|p| p.kind == PlaceKind::Country)
     }
 
     /// Fills a mention with what the gazetteer knows of a place.
@@ -529,11 +526,7 @@ impl Gazetteer {
     pub fn qualifier_place(&self, written: &str) -> Option<&Place> {
         let abbreviated = division_abbreviation(written);
         let found = self.find_place(abbreviated.map_or(written, |(_, name)| name))?;
-        found
-            .entry
-            .places
-            .iter()
-            .map(|&i| &self.places[i as usize])
+        self.readings(found.entry)
             .filter(|p| match abbreviated {
                 Some((country, _)) => {
                     matches!(p.kind, PlaceKind::State | PlaceKind::Province) && p.country == country
@@ -573,10 +566,8 @@ impl Gazetteer {
         else {
             return false;
         };
-        found.entry.places.iter().any(|&i| {
-            let p = &self.places[i as usize];
-            matches!(p.kind, PlaceKind::City | PlaceKind::Town) && lies_in(p, q)
-        })
+        self.readings(found.entry)
+            .any(|p| matches!(p.kind, PlaceKind::City | PlaceKind::Town) && lies_in(p, q))
     }
 }
 
