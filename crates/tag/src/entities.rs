@@ -1655,6 +1655,18 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
         .filter_map(|e| e.country.as_deref())
         .collect();
     countries.extend(dateline_country);
+    // A story most of whose places lie in the United States (four in five
+    // mentions) means its bodies even where it names a foreign place or two
+    // ("Congress" in a campaign story that mentions Russia once).
+    let place_mentions = entities
+        .iter()
+        .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
+        .filter_map(|e| e.country.as_deref())
+        .chain(dateline_country);
+    let (us, all) = place_mentions.fold((0usize, 0usize), |(us, all), c| {
+        (us + usize::from(c == "US"), all + 1)
+    });
+    let mostly_us = us >= 2 && us * 5 >= all * 4;
     let named: HashSet<&str> = entities
         .iter()
         .filter(|e| e.kind == EntityType::Org)
@@ -1675,7 +1687,7 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
             Some(others) => !countries.iter().any(|c| others.contains(c)),
             None => countries.iter().all(|&c| c == "US"),
         };
-        if no_other && (named.contains(full) || countries.contains("US")) {
+        if mostly_us || no_other && (named.contains(full) || countries.contains("US")) {
             full_of.insert(bare, full);
         }
     }

@@ -427,6 +427,20 @@ fn a_legislature_court_or_party_named_bare_is_the_body_of_the_story_s_country() 
     assert_eq!(headlined.len(), 1, "{headlined:?}");
     assert!(headlined.is_subset(&full), "{headlined:?}");
 
+    // A story of the United States that names a foreign place once still
+    // means the US body (the two stories below differ only in Mexico City,
+    // whose country has a congress of its own).
+    let us_only = orgs(
+        "Sixteen states sued in California, Texas and Ohio, saying Congress had not \
+         approved the money. Officials in Florida and Nevada agreed.",
+    );
+    let with_mexico = orgs(
+        "Sixteen states sued in California, Texas and Ohio, saying Congress had not \
+         approved the money. Officials in Florida, Nevada and Mexico City agreed.",
+    );
+    assert_eq!(us_only.len(), 1, "{us_only:?}");
+    assert_eq!(with_mexico, us_only);
+
     // A party named with its country is the party.
     let party = orgs("The Democratic Party met in Chicago, Illinois.");
     assert_eq!(party.len(), 1, "{party:?}");
