@@ -251,6 +251,7 @@ impl EntityTagger<'_> {
         drop_role_only_people(view, &mut spans);
         drop_roles_typed_organisations(view, &mut spans);
         self.retype_by_name(view, &mut spans);
+        self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
         self.add_gazetteer_spans(view, &mut spans);
         self.merge_branches(view, &mut spans);
@@ -478,6 +479,24 @@ impl EntityTagger<'_> {
             }
         }
         spans.retain(|s| s.type_id != NO_ENTITY);
+    }
+
+    /// "Korea Republic 2, Sweden 1": a team's score after a country's or a
+    /// city's name is no part of it ("Area 51", no place of the gazetteer
+    /// without its number, keeps it).
+    fn scores_after_places(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans
+            .iter_mut()
+            .filter(|s| matches!(s.type_id, LOC | ORG) && s.end - s.first >= 2)
+        {
+            let last = view.word(s.end - 1);
+            let rest = &view.text[view.tokens[s.first].start..view.tokens[s.end - 2].end];
+            if last.bytes().all(|b| b.is_ascii_digit()) && self.gazetteer.find_place(rest).is_some()
+            {
+                s.end -= 1;
+                s.type_id = LOC;
+            }
+        }
     }
 
     /// Whether a capitalised word is written in lower case often enough in

@@ -500,6 +500,12 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("CN", "Mainland China"),
     ("KP", "DPRK"),
     ("KR", "ROK"),
+    // As football and Olympic results write them ("Korea Republic 2,
+    // Sweden 1").
+    ("KR", "Korea Republic"),
+    ("KP", "Korea DPR"),
+    ("IR", "IR Iran"),
+    ("CN", "China PR"),
     ("TW", "ROC"),
     ("NL", "Holland"),
     ("NL", "The Netherlands"),

@@ -915,3 +915,26 @@ fn a_part_of_a_place_is_no_place_of_its_name_abroad() {
     );
     assert_eq!(israel.country.as_deref(), Some("IL"));
 }
+
+#[test]
+fn a_result_line_names_its_countries() {
+    // A football result, as federations write it: "Korea Republic" and a
+    // score after each side were places the gazetteer lacked.
+    let text = "In Group F, Korea Republic beat Sweden 1-0, and England drew with Tunisia 1 \
+        on Monday.";
+    let tags = tagger().tag(text);
+    for (written, iso) in [("Korea Republic", "KR"), ("Tunisia", "TN")] {
+        let e = place(&tags, written)
+            .unwrap_or_else(|| panic!("{written:?} is no place: {:?}", tags.entities));
+        assert_eq!(e.country.as_deref(), Some(iso), "{e:?}");
+    }
+    let text = "Tourists drove past Sweden 1 to the border.";
+    assert!(place(&tagger().tag(text), "Sweden").is_some());
+    // A place named with its number keeps it.
+    let text = "The base known as Area 51 lies in the Nevada desert.";
+    assert!(
+        tagger().tag(text).entities.iter().all(|e| e.text != "Area"),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+}
