@@ -435,14 +435,14 @@ impl EntityTagger<'_> {
                 {
                     return Some(Some(NO_ENTITY));
                 }
-                // "Korea substituted Park Joo-Ho", "a Nevada law", "the
-                // Canadian city of Toronto": a country, a US state or a
-                // city of 100,000 or more is the place.
                 // "Tony Evers, a Democrat, said", "a Toronto man": a word
                 // the story only ever counts as one of a kind names no one;
                 // a big city's name so used is the city.
                 let one_of_a_kind =
                     !given && occurrences(w).iter().all(|&j| after_any(j, &["a", "an"]));
+                // "Korea substituted Park Joo-Ho", "a Nevada law", "the
+                // Canadian city of Toronto": a country, a US state or a
+                // city of 100,000 or more is the place.
                 Some(if countrywide(w) || placed_city(given, w) {
                     Some(LOC)
                 } else if one_of_a_kind {
@@ -846,9 +846,7 @@ impl EntityTagger<'_> {
                 j.is_some_and(|j| j < n && view.is_capitalized(j) && !view.sent_start[j])
             };
             let list_goes_on = place_before
-                && listed_on(
-                    Some(s.end + 1).filter(|&j| s.end < n && is_separator(s.end) && j < n),
-                )
+                && listed_on((s.end < n && is_separator(s.end)).then_some(s.end + 1))
                 || place_after
                     && listed_on(s.first.checked_sub(2).filter(|_| is_separator(s.first - 1)));
             if (place_before || place_after)
@@ -1471,9 +1469,6 @@ impl EntityTagger<'_> {
                             && e.country.as_deref() != Some(whole.country.as_str())
                         {
                             leave_unresolved(&mut e, PART_OF_ELSEWHERE);
-                            e.lat = None;
-                            e.lon = None;
-                            e.geonames_id = None;
                             e.country = Some(whole.country.clone());
                         }
                     }
@@ -1659,6 +1654,39 @@ const BARE_INSTITUTIONS: &[(&str, &str, Option<&[&str]>)] = &[
     ("Republican", "Republican Party", Some(&[])),
 ];
 
+/// How many of a story's place mentions (places, peoples and the dateline)
+/// lie in each country.
+struct CountryMentions<'e> {
+    by_country: HashMap<&'e str, usize>,
+    all: usize,
+}
+
+impl<'e> CountryMentions<'e> {
+    fn new(entities: &'e [Entity], dateline_country: Option<&'e str>) -> Self {
+        let mut by_country: HashMap<&str, usize> = HashMap::default();
+        let mut all = 0;
+        for c in entities
+            .iter()
+            .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
+            .filter_map(|e| e.country.as_deref())
+            .chain(dateline_country)
+        {
+            *by_country.entry(c).or_default() += 1;
+            all += 1;
+        }
+        CountryMentions { by_country, all }
+    }
+
+    /// The country a story is about: at least two and four in five of its
+    /// place mentions lie there.
+    fn dominant(&self) -> Option<&'e str> {
+        self.by_country
+            .iter()
+            .find(|&(_, &n)| n >= 2 && n * 5 >= self.all * 4)
+            .map(|(&c, _)| c)
+    }
+}
+
 /// One body, one name: "the Senate", "the House" or "Congress" in a story
 /// is the United States body when the story names that body in full or
 /// has the United States among its places (a US state or city, the
@@ -1668,24 +1696,11 @@ const BARE_INSTITUTIONS: &[(&str, &str, Option<&[&str]>)] = &[
 /// Canberra or San Juan is not the US Senate), so ORG facets and `org:`
 /// searches count each body once without merging two countries' bodies.
 fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str>) {
-    let mut countries: HashSet<&str> = entities
-        .iter()
-        .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
-        .filter_map(|e| e.country.as_deref())
-        .collect();
-    countries.extend(dateline_country);
-    // A story most of whose places lie in the United States (four in five
-    // mentions) means its bodies even where it names a foreign place or two
-    // ("Congress" in a campaign story that mentions Russia once).
-    let place_mentions = entities
-        .iter()
-        .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
-        .filter_map(|e| e.country.as_deref())
-        .chain(dateline_country);
-    let (us, all) = place_mentions.fold((0usize, 0usize), |(us, all), c| {
-        (us + usize::from(c == "US"), all + 1)
-    });
-    let mostly_us = us >= 2 && us * 5 >= all * 4;
+    let mentions = CountryMentions::new(entities, dateline_country);
+    // A story most of whose places lie in the United States means its
+    // bodies even where it names a foreign place or two ("Congress" in a
+    // campaign story that mentions Russia once).
+    let mostly_us = mentions.dominant() == Some("US");
     let named: HashSet<&str> = entities
         .iter()
         .filter(|e| e.kind == EntityType::Org)
@@ -1702,11 +1717,13 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
         full_of.insert(written, full);
     }
     for &(bare, full, elsewhere) in BARE_INSTITUTIONS {
+        let mut countries = mentions.by_country.keys();
         let no_other = match elsewhere {
-            Some(others) => !countries.iter().any(|c| others.contains(c)),
-            None => countries.iter().all(|&c| c == "US"),
+            Some(others) => !countries.any(|c| others.contains(c)),
+            None => countries.all(|&c| c == "US"),
         };
-        if mostly_us || no_other && (named.contains(full) || countries.contains("US")) {
+        if mostly_us || no_other && (named.contains(full) || mentions.by_country.contains_key("US"))
+        {
             full_of.insert(bare, full);
         }
     }
@@ -1742,21 +1759,16 @@ const NATIONAL_BODIES: &[&str] = &[
 /// country at least as often as the country's states and provinces (which
 /// have parliaments, senates and courts of their own: a New South Wales
 /// story's Parliament is the state's), and it names no other body of the
-/// kind in full ("the U.S. Senate" in a Puerto Rico story). The United States' bodies are [`name_bare_institutions`]'s;
-/// a bare "Congress" or "Legislative Assembly" is left alone (in an
-/// Indian story the one is most often a party, the other a state's).
+/// kind in full ("the U.S. Senate" in a Puerto Rico story). The United
+/// States' bodies are [`name_bare_institutions`]'s; a bare "Congress" or
+/// "Legislative Assembly" is left alone (in an Indian story the one is
+/// most often a party, the other a state's).
 fn name_national_bodies(
     gazetteer: &Gazetteer,
     entities: &mut [Entity],
     dateline_country: Option<&str>,
 ) {
-    let country_name = |code: &str| {
-        gazetteer
-            .places
-            .iter()
-            .find(|p| p.kind == PlaceKind::Country && p.country == code)
-            .map(|p| p.name.as_str())
-    };
+    let country_name = |code: &str| gazetteer.country(code).map(|p| p.name.as_str());
     // The country a word names, as its name or its people's ("Iraq",
     // "Iraqi").
     let country_named = |word: &str| -> Option<&str> {
@@ -1767,19 +1779,6 @@ fn name_national_bodies(
         }
         gazetteer.country_reading(entry).map(|p| p.name.as_str())
     };
-    let mut mentions: HashMap<&str, usize> = HashMap::default();
-    for e in entities
-        .iter()
-        .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
-    {
-        if let Some(c) = e.country.as_deref() {
-            *mentions.entry(c).or_default() += 1;
-        }
-    }
-    if let Some(c) = dateline_country {
-        *mentions.entry(c).or_default() += 1;
-    }
-    let all: usize = mentions.values().sum();
     // Mentions of the story's states and provinces, and of countries by
     // their own name: a story that names a state more often than its
     // country is the state's ("New South Wales decriminalises abortion").
@@ -1797,11 +1796,10 @@ fn name_national_bodies(
     let countries = places()
         .filter(|e| e.country.as_deref().and_then(country_name) == Some(e.canonical.as_str()))
         .count();
-    let story_country = mentions
-        .iter()
-        .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
-        .filter(|(c, n)| **c != "US" && **n >= 2 && **n * 5 >= all * 4 && divisions <= countries)
-        .and_then(|(c, _)| country_name(c))
+    let story_country = CountryMentions::new(entities, dateline_country)
+        .dominant()
+        .filter(|&c| c != "US" && divisions <= countries)
+        .and_then(country_name)
         .map(str::to_string);
     // Names written out in full, in one form: "the Iraqi Parliament" and
     // "Parliament of Iraq" are "Iraq Parliament".

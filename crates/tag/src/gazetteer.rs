@@ -676,6 +676,8 @@ pub(crate) struct Gazetteer {
     by_name: FxHashMap<Box<str>, u32>,
     /// First token of a matchable name → the most tokens a name starting with it has.
     first_token: FxHashMap<Box<str>, u8>,
+    /// ISO code → the country, an index into places.
+    countries: HashMap<String, u32>,
 }
 
 pub(crate) fn corrupt(what: &'static str, reason: impl Into<String>) -> TagError {
@@ -1057,7 +1059,13 @@ impl Gazetteer {
             entries,
             by_name,
             first_token,
+            countries,
         })
+    }
+
+    /// The country of an ISO code ("IQ": Iraq).
+    pub fn country(&self, code: &str) -> Option<&Place> {
+        self.countries.get(code).map(|&i| &self.places[i as usize])
     }
 
     /// The name entry for exactly this surface form (or its ASCII folding), if any.

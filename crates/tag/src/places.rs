@@ -96,6 +96,11 @@ const NATURAL_FIRST_WORDS: &[&str] = &["mount", "lake", "cape", "isle", "gulf", 
 /// Keeps a place mention off the map, saying why: it goes by its own name
 /// (without a leading article) and an id made of it.
 pub(crate) fn leave_unresolved(e: &mut Entity, reason: &str) {
+    // A mention read as some place first ("the Northern District" of Israel)
+    // keeps none of its point.
+    e.lat = None;
+    e.lon = None;
+    e.geonames_id = None;
     e.canonical = strip_article(&e.text).to_string();
     e.id = entity_id("place", &e.canonical);
     e.unresolved = Some(reason.to_string());
