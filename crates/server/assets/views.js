@@ -425,7 +425,8 @@
     const dl = el("dl", { class: "tags" });
     const names = (type) => {
       const seen = new Map();
-      for (const e of tags.entities || []) if (e.type === type && !seen.has(e.canonical)) seen.set(e.canonical, e);
+      // An organisation called only by its kind ("the Court") names no one body.
+      for (const e of tags.entities || []) if (e.type === type && !(type === "ORG" && e.unresolved) && !seen.has(e.canonical)) seen.set(e.canonical, e);
       return [...seen.values()];
     };
     const group = (label, items) => { if (items.length) dl.append(el("dt", {}, label), el("dd", {}, items)); };

@@ -357,7 +357,7 @@ pub struct MentionTrend {
 fn mentions(tags: &Tags) -> Vec<(MentionKind, &str, Option<&str>)> {
     use newsterm_story::tags::EntityType;
     let mut out: Vec<(MentionKind, &str, Option<&str>)> = Vec::new();
-    for e in &tags.entities {
+    for e in tags.entities.iter().filter(|e| e.names_one_thing()) {
         let kind = match e.kind {
             EntityType::Person => MentionKind::Person,
             EntityType::Org => MentionKind::Org,
@@ -2305,6 +2305,34 @@ mod tests {
             r.mention_counts(MentionKind::Org, None, None, 10)
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn facets_leave_out_an_organisation_called_only_by_its_kind() {
+        use newsterm_story::tags::EntityType;
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let with_bare_court = |name: &str| {
+            let mut tags = named(EntityType::Org, &[name, "Court"]);
+            tags.entities[1].unresolved = Some("a kind of body named bare".into());
+            tags.entities[1].id.clear();
+            tags
+        };
+        w.append(
+            vec![
+                Write::New(content("a"), with_bare_court("Court of Session")),
+                Write::New(content("b"), with_bare_court("Supreme Court of Canada")),
+            ],
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            checked_totals(&r, MentionKind::Org),
+            vec![
+                ("Court of Session".into(), 1),
+                ("Supreme Court of Canada".into(), 1)
+            ]
         );
     }
 

@@ -78,7 +78,11 @@ pub struct Entity {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
     /// For a place (LOC) that has no point on the map, why: it is not in
-    /// the gazetteer, or it is a region spanning several countries.
+    /// the gazetteer, or it is a region spanning several countries. For an
+    /// organisation (ORG), why it names no one body: the story calls it only
+    /// by its kind ("the Court") and names no single body of that kind in
+    /// full; such a mention has no id and is left out of facets and lists
+    /// ([`Entity::names_one_thing`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unresolved: Option<String>,
 }
@@ -106,6 +110,13 @@ impl Entity {
     /// Whether the mention has a point on the map.
     pub fn is_mapped(&self) -> bool {
         self.lat.is_some() && self.lon.is_some()
+    }
+
+    /// Whether the mention names one thing a reader can follow from story
+    /// to story: every mention but an organisation called only by its kind
+    /// ("the Court", "the University") that the story ties to no one body.
+    pub fn names_one_thing(&self) -> bool {
+        !(self.kind == EntityType::Org && self.unresolved.is_some())
     }
 }
 
@@ -316,10 +327,14 @@ impl Tags {
     }
 
     /// Distinct canonical names of the entities of one kind, in order of
-    /// first mention (the dateline's place first).
+    /// first mention (the dateline's place first), of the mentions that name
+    /// one thing ([`Entity::names_one_thing`]).
     pub fn names(&self, kind: EntityType) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        for e in self.mentions().filter(|e| e.kind == kind) {
+        for e in self
+            .mentions()
+            .filter(|e| e.kind == kind && e.names_one_thing())
+        {
             if !out.contains(&e.canonical.as_str()) {
                 out.push(&e.canonical);
             }

@@ -35,6 +35,7 @@ const ROLE_MODIFIERS: &[&str] = &[
     "former",
     "acting",
     "interim",
+    "emeritus",
     "first",
     "lady",
     "supreme",
@@ -260,6 +261,7 @@ impl EntityTagger<'_> {
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.companies_not_people(view, &mut spans);
+        Self::people_not_organisations(view, &mut spans);
         self.link_people(view, &mut spans);
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
@@ -1308,6 +1310,13 @@ impl EntityTagger<'_> {
             {
                 full_names.entry(part).or_insert(full);
             }
+            // "Rocky De La Fuente" is "De La Fuente" further on.
+            if let Some(i) =
+                (s.first + 1..s.end - 1).find(|&i| CAPITALISED_PARTICLES.contains(&view.word(i)))
+            {
+                let tail = &view.text[view.tokens[i].start..view.tokens[s.end - 1].end];
+                full_names.entry(tail).or_insert(full);
+            }
         }
         // "Ricardo Rosselló Nevares" is "Rosselló" further on: a name of
         // two surnames is shortened to the first, where no one else of the
@@ -1378,6 +1387,22 @@ impl EntityTagger<'_> {
         }
 
         let dateline_starts: HashSet<usize> = datelines.iter().map(|(s, _)| s.first).collect();
+        // "Defunding the Police", "Time magazine", "the Liberal party": an
+        // ordinary word capitalised is no small town of its name (Police in
+        // Poland, Time in Norway, Liberal in Kansas) unless the story
+        // qualifies it ("Mobile, Alabama"); a big city keeps it ("Reading").
+        // Nor is a word in capitals outside a dateline ("the DAX", "the
+        // agency ISNA"): news writes a small town's name so only there.
+        let names_no_small_town = |s: &Span, text: &str| {
+            let capitals = text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !text.chars().any(char::is_lowercase)
+                && !dateline_starts.contains(&s.first);
+            s.end - s.first == 1
+                && (self.is_ordinary_word(text) || capitals)
+                && gaz
+                    .find_place(text)
+                    .is_some_and(|f| !gaz.has_big_reading(&f))
+        };
         let mut out = Vec::with_capacity(spans.len());
         for s in spans {
             let text = span_text(view, s);
@@ -1386,7 +1411,7 @@ impl EntityTagger<'_> {
             let mut e = Entity::mention(EntityType::Person, t0.cstart, t1.cend, text);
             match s.type_id {
                 PERSON => {
-                    if s.end - s.first == 1
+                    if (s.end - s.first == 1 || CAPITALISED_PARTICLES.contains(&view.word(s.first)))
                         && let Some(full) = full_names.get(text)
                     {
                         e.canonical = full.to_string();
@@ -1404,7 +1429,12 @@ impl EntityTagger<'_> {
                         e.canonical = org.to_string();
                     } else if let Some(f) = gaz.find_place(name)
                         && f.entry.org.is_none()
+                        // "Northwestern University" is no part of a town
+                        // called University ("College Station" is a city).
                         && !ORG_WORDS.contains(&name.to_lowercase().as_str())
+                        && (f.name == name || !has_org_word(view, s.first, s.end))
+                        // "The Liberal party" is no town called Liberal.
+                        && !names_no_small_town(s, name)
                         && let Some((p, _)) =
                             gaz.pick_place(&f, &ctx, qualifiers.get(&s.first).copied(), false)
                         && !matches!(p.kind, PlaceKind::Town | PlaceKind::County)
@@ -1443,17 +1473,7 @@ impl EntityTagger<'_> {
                     } else {
                         None
                     };
-                    // "Defunding the Police", "Time magazine": an ordinary
-                    // word capitalised is no small town of its name (Police
-                    // in Poland, Time in Norway) unless the story qualifies
-                    // it ("Mobile, Alabama"); a big city keeps it ("Reading").
-                    if s.end - s.first == 1
-                        && q.is_none()
-                        && self.is_ordinary_word(text)
-                        && gaz
-                            .find_place(text)
-                            .is_some_and(|f| !gaz.has_big_reading(&f))
-                    {
+                    if q.is_none() && names_no_small_town(s, text) {
                         continue;
                     }
                     if let Some(reason) = reason {
@@ -1496,6 +1516,7 @@ impl EntityTagger<'_> {
         link_short_company_names(&mut out);
         name_bare_institutions(&mut out, ctx.dateline_country.as_deref());
         name_national_bodies(gaz, &mut out, ctx.dateline_country.as_deref());
+        name_generic_bodies(gaz, &mut out, ctx.dateline_country.as_deref());
         out
     }
 
@@ -1865,6 +1886,237 @@ fn name_national_bodies(
     for (k, full) in renamed {
         entities[k].id = entity_id("org", &full);
         entities[k].canonical = full;
+    }
+}
+
+/// Why an organisation mention names no one body.
+pub(crate) const KIND_OF_BODY: &str =
+    "a kind of body named bare, which the story does not tie to one body it names in full";
+
+/// Nouns for a kind of body, which a story uses bare for the one it has
+/// named ("the Court" after "the Supreme Court of Canada").
+const KINDS_OF_BODY: &[&str] = &[
+    "court",
+    "tribunal",
+    "department",
+    "ministry",
+    "agency",
+    "bureau",
+    "office",
+    "authority",
+    "administration",
+    "commission",
+    "committee",
+    "council",
+    "board",
+    "assembly",
+    "senate",
+    "congress",
+    "parliament",
+    "legislature",
+    "cabinet",
+    "government",
+    "army",
+    "navy",
+    "force",
+    "forces",
+    "police",
+    "center",
+    "centre",
+    "institute",
+    "university",
+    "college",
+    "school",
+    "academy",
+    "hospital",
+    "museum",
+    "foundation",
+    "association",
+    "society",
+    "alliance",
+    "coalition",
+    "party",
+    "union",
+    "league",
+    "federation",
+    "company",
+    "corporation",
+    "group",
+    "bank",
+    "club",
+    "team",
+];
+
+/// Words before a kind of body that say only which of a country's bodies of
+/// that kind it is ("the Supreme Court", "the Armed Forces").
+const WHICH_BODY: &[&str] = &[
+    "supreme",
+    "high",
+    "constitutional",
+    "federal",
+    "national",
+    "legislative",
+    "general",
+    "armed",
+    "central",
+    "air",
+];
+
+/// Kinds of body that a country or state has one of, so that a place or
+/// its people before the kind names the body ("Puerto Rico's Senate", "the
+/// Chilean Navy"); a university or council so named has a name of its own
+/// ("the Chinese University", "the European Council").
+const STATE_BODIES: &[&str] = &[
+    "court",
+    "senate",
+    "congress",
+    "parliament",
+    "assembly",
+    "legislature",
+    "cabinet",
+    "government",
+    "army",
+    "navy",
+    "force",
+    "forces",
+    "police",
+];
+
+/// One body, one name, and no name for a kind of body: an organisation the
+/// story names only by what kind of body it is ("the Court", "the
+/// Department", "the University", "the Air Force") is the one body of that
+/// kind the story names in full ("the Court" of a story that names the
+/// United States Supreme Court). When the story names none, or several
+/// ("the University" beside the University of Bristol and Johns Hopkins
+/// University), the mention stays an organisation but names no one body:
+/// it has no id, and the facets, which would otherwise count every court of
+/// every story as one "Court", leave it out. A kind of body right after a
+/// place or its people is that place's ("Puerto Rico's Senate" is "Puerto
+/// Rico Senate", as "the Iraqi Parliament" is "Iraq Parliament"). Runs
+/// after the passes that give a country's legislature or court its full
+/// name.
+fn name_generic_bodies(
+    gazetteer: &Gazetteer,
+    entities: &mut [Entity],
+    dateline_country: Option<&str>,
+) {
+    let words = |name: &str| -> Vec<String> {
+        strip_article(name)
+            .split_whitespace()
+            .map(|w| {
+                w.strip_suffix("'s")
+                    .or_else(|| w.strip_suffix("\u{2019}s"))
+                    .unwrap_or(w)
+                    .to_lowercase()
+            })
+            .collect()
+    };
+    // One kind of body, capitalised, after words saying which.
+    let is_kind_of_body = |name: &str| {
+        let name = strip_article(name);
+        let mut words = name.split_whitespace().rev();
+        words.next().is_some_and(|last| {
+            last.chars().next().is_some_and(char::is_uppercase)
+                && KINDS_OF_BODY.contains(&last.to_lowercase().as_str())
+        }) && words.all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && WHICH_BODY.contains(&w.to_lowercase().as_str())
+        })
+    };
+    // "Puerto Rico's Senate", "the Chilean Navy": a kind of body right
+    // after a place or its people is that place's body.
+    let placed: Vec<(usize, String)> = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntityType::Org && is_kind_of_body(&e.canonical))
+        .filter_map(|(k, e)| {
+            let kind = strip_article(&e.canonical)
+                .rsplit(' ')
+                .next()?
+                .to_lowercase();
+            if !STATE_BODIES.contains(&kind.as_str()) {
+                return None;
+            }
+            let place = entities.iter().find(|p| {
+                matches!(p.kind, EntityType::Loc | EntityType::Norp)
+                    && p.country.is_some()
+                    && (p.end + 1 == e.start || p.end + 3 == e.start)
+            })?;
+            Some((
+                k,
+                format!("{} {}", place.canonical, strip_article(&e.canonical)),
+            ))
+        })
+        .collect();
+    for (k, name) in placed {
+        entities[k].id = entity_id("org", &name);
+        entities[k].canonical = name;
+    }
+    let full_names: Vec<(&str, &str, Vec<String>)> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Org && !is_kind_of_body(&e.canonical))
+        .map(|e| (e.canonical.as_str(), e.id.as_str(), words(&e.canonical)))
+        .collect();
+    // The bare name ends the full one or is followed by what the body is
+    // of or for ("the Department of Justice"): "the Navy" is not the Navy
+    // Information Agency.
+    let heads = |full: &[String], bare: &[String]| {
+        (0..full.len().saturating_sub(bare.len()) + 1).any(|at| {
+            full.get(at..at + bare.len()) == Some(bare)
+                && full
+                    .get(at + bare.len())
+                    .is_none_or(|next| matches!(next.as_str(), "of" | "for"))
+        })
+    };
+    // A legislature or court of a country named bare is one the story
+    // names in full only when that is the body of the country the story is
+    // about: "the Senate" of a Puerto Rico story that also names the U.S.
+    // Senate is Puerto Rico's.
+    let national = |bare: &str| {
+        NATIONAL_BODIES.contains(&bare) || BARE_INSTITUTIONS.iter().any(|(b, _, _)| *b == bare)
+    };
+    let about = CountryMentions::new(entities, dateline_country)
+        .dominant()
+        .and_then(|code| gazetteer.country(code))
+        .map(|p| format!("{} ", p.name));
+    let mut named: Vec<(usize, Option<(String, String)>)> = Vec::new();
+    for (k, e) in entities.iter().enumerate() {
+        if e.kind != EntityType::Org || !is_kind_of_body(&e.canonical) {
+            continue;
+        }
+        let bare = words(&e.canonical);
+        let is_national = national(strip_article(&e.canonical));
+        let mut bodies: Vec<(&str, &str)> = full_names
+            .iter()
+            .filter(|(canonical, _, full)| {
+                heads(full, &bare)
+                    && (!is_national || about.as_deref().is_some_and(|c| canonical.starts_with(c)))
+            })
+            .map(|&(canonical, id, _)| (canonical, id))
+            .collect();
+        bodies.sort_unstable();
+        bodies.dedup();
+        named.push((
+            k,
+            match bodies.as_slice() {
+                [(canonical, id)] => Some((canonical.to_string(), id.to_string())),
+                _ => None,
+            },
+        ));
+    }
+    for (k, body) in named {
+        let e = &mut entities[k];
+        match body {
+            Some((canonical, id)) => {
+                e.canonical = canonical;
+                e.id = id;
+            }
+            None => {
+                e.canonical = strip_article(&e.canonical).to_string();
+                e.id = String::new();
+                e.unresolved = Some(KIND_OF_BODY.to_string());
+            }
+        }
     }
 }
 
@@ -2250,6 +2502,13 @@ fn full_name_words<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
         .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
         .collect()
 }
+
+/// Surname particles written capitalised inside a name ("Rocky De La
+/// Fuente", "Vincent Van Gogh").
+const CAPITALISED_PARTICLES: &[&str] = &[
+    "De", "Del", "Della", "Da", "Das", "Dos", "Di", "Du", "La", "Le", "Van", "Von", "Bin", "Al",
+    "El",
+];
 
 /// Kinds of work whose title may follow them: "the film Argo", "a movie
 /// called Argo", "the album Abbey Road".
@@ -2963,11 +3222,14 @@ fn split_after_legal_form(view: &DocView, spans: &mut Vec<Span>) {
 }
 
 /// "Chief Operating Officer": a span of titles and role words alone names no
-/// one, whatever the model made of it.
+/// one, whatever the model made of it; nor do role words before a title
+/// ("Emeritus Professor John Burrows").
 fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
     spans.retain(|s| {
+        let titled = (s.first..s.end).any(|i| is_title(view, i))
+            || s.end < view.len() && is_title(view, s.end);
         s.type_id != PERSON
-            || !((s.first..s.end).any(|i| is_title(view, i))
+            || !(titled
                 && (s.first..s.end)
                     .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str())))
     });
@@ -3399,6 +3661,91 @@ impl EntityTagger<'_> {
                 && !view.sent_start[s.first]
             {
                 s.first = start;
+            }
+        }
+    }
+
+    /// People the model typed an organisation, which the story shows are
+    /// people: a name whose last word the story titles or has speak alone
+    /// ("teacher Amar Patel … Patel said"), or a name whose second word is a
+    /// surname particle ("businessman Rocky De La Fuente"). A name
+    /// with a word of organisations in it ("Patel Engineering") stays one.
+    fn people_not_organisations(view: &DocView, spans: &mut [Span]) {
+        // Lone names the model calls a person more than once, or that the
+        // story titles or has speak ("Patel said").
+        let mut lone_people: HashMap<&str, (usize, bool)> = HashMap::default();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let someone = role_before(view, s.first).is_some()
+                || role_after(view, s.end).is_some()
+                || view
+                    .lower
+                    .get(s.end)
+                    .is_some_and(|next| SPEECH_VERBS.contains(&next.as_str()));
+            let seen = lone_people.entry(view.word(s.first)).or_default();
+            seen.0 += 1;
+            seen.1 |= someone;
+        }
+        let lone_person = |w: &str| {
+            lone_people
+                .get(w)
+                .is_some_and(|&(times, someone)| times >= 2 || someone)
+        };
+        let lone_orgs: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG && s.end - s.first == 1)
+            .map(|s| view.word(s.first))
+            .collect();
+        // A word that ends several organisations' names ("Oracle Linux",
+        // "Enterprise Linux") is a family's name, not a person's.
+        let mut names_ending: HashMap<&str, HashSet<&str>> = HashMap::default();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
+        {
+            names_ending
+                .entry(view.word(s.end - 1))
+                .or_default()
+                .insert(span_text(view, s));
+        }
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
+        {
+            // Written as names are ("Amar Patel", not "CentOS Linux").
+            let names_like_a_person = (s.first..s.end).all(|i| {
+                let w = view.word(i);
+                let mut letters = w.chars().filter(|c| c.is_alphabetic());
+                letters.next().is_some_and(char::is_uppercase)
+                    && (letters.all(char::is_lowercase) || CAPITALISED_PARTICLES.contains(&w))
+                    && !ORG_WORDS.contains(&view.lower[i].as_str())
+                    && !ORG_HEADS.contains(&view.lower[i].as_str())
+                    && !COMPANY_WORDS.contains(&view.word(i))
+                    && !LEGAL_SUFFIXES.contains(&view.word(i))
+            });
+            if !names_like_a_person {
+                continue;
+            }
+            let last = view.word(s.end - 1);
+            let surname_alone = lone_person(last)
+                && !lone_orgs.contains(last)
+                && names_ending.get(last).is_none_or(|names| names.len() == 1);
+            let particle_surname =
+                CAPITALISED_PARTICLES.contains(&view.word(s.first + 1)) && s.end - s.first >= 3;
+            if surname_alone || particle_surname {
+                s.type_id = PERSON;
+                // "Bishop Emeritus Dinualdo Gutierrez": a title before the
+                // name is no part of it.
+                while s.end - s.first > 2 {
+                    let w = view.lower[s.first].as_str();
+                    if TITLE_WORDS.contains(&w) || ROLE_MODIFIERS.contains(&w) {
+                        s.first += 1;
+                    } else {
+                        break;
+                    }
+                }
             }
         }
     }

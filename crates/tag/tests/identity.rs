@@ -628,3 +628,98 @@ fn a_surname_that_is_a_title_or_has_a_joined_particle_is_the_person() {
         people("Mark Smith")
     );
 }
+
+#[test]
+fn a_body_called_only_by_its_kind_is_the_one_body_the_story_names_or_none() {
+    let orgs = |text: &str| -> Vec<(String, String, bool)> {
+        tagger()
+            .tag(text)
+            .entities
+            .into_iter()
+            .filter(|e| e.kind == EntityType::Org)
+            .map(|e| (e.text, e.id, e.unresolved.is_some()))
+            .collect()
+    };
+    let id_of = |found: &[(String, String, bool)], text: &str| -> Vec<String> {
+        found
+            .iter()
+            .filter(|(t, _, _)| t == text)
+            .map(|(_, id, _)| id.clone())
+            .collect()
+    };
+    // The bare kind is the one body of that kind the story names in full,
+    // whether the full name ends with the kind or goes on with "of".
+    for (text, full, bare) in [
+        (
+            "The Supreme Court of Canada ruled on Friday. The Court said the law stands.",
+            "Supreme Court of Canada",
+            "Court",
+        ),
+        (
+            "The Department of Justice opened an inquiry. The Department said it would report \
+             in May.",
+            "Department of Justice",
+            "Department",
+        ),
+        (
+            "Officers of the Chilean Air Force met in Santiago. Pilots of Sky Airline were \
+             briefed by the Air Force on Monday.",
+            "Chilean Air Force",
+            "Air Force",
+        ),
+    ] {
+        let found = orgs(text);
+        let full_id = id_of(&found, full);
+        assert_eq!(full_id.len(), 1, "{text}: {found:?}");
+        assert!(!full_id[0].is_empty(), "{text}: {found:?}");
+        let bare_ids = id_of(&found, bare);
+        assert!(!bare_ids.is_empty(), "{text}: {found:?}");
+        assert!(
+            bare_ids.iter().all(|id| *id == full_id[0]),
+            "{text}: {found:?}"
+        );
+    }
+    // With no body of its kind named, or two, the bare kind names no one
+    // body: it is still an organisation, with no id, and the story's names
+    // (which facets and lists count) leave it out.
+    for (text, bare) in [
+        (
+            "The Court ruled on Friday that the election must be held again.",
+            "Court",
+        ),
+        (
+            "Researchers of the University of Bristol and of Johns Hopkins University took \
+             part. The University said the results were clear.",
+            "University",
+        ),
+        (
+            "The paper also spoke to the Navy Information Agency. The Navy said it had no \
+             record of the ship.",
+            "Navy",
+        ),
+    ] {
+        let found = orgs(text);
+        let bare_found: Vec<_> = found.iter().filter(|(t, _, _)| t == bare).collect();
+        assert!(!bare_found.is_empty(), "{text}: {found:?}");
+        assert!(
+            bare_found
+                .iter()
+                .all(|(_, id, unresolved)| id.is_empty() && *unresolved),
+            "{text}: {found:?}"
+        );
+        let tags = tagger().tag(text);
+        assert!(
+            !tags.names(EntityType::Org).contains(&bare),
+            "{text}: {:?}",
+            tags.names(EntityType::Org)
+        );
+    }
+    // A name of two kinds of body is a body's own name.
+    let party = orgs("The Alliance Party won two seats in the election on Thursday.");
+    assert!(
+        party
+            .iter()
+            .any(|(t, id, unresolved)| t == "Alliance Party" && !id.is_empty() && !unresolved),
+        "{party:?}"
+    );
+}

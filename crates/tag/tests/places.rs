@@ -14,6 +14,17 @@ fn place<'a>(tags: &'a newsterm_tag::Annotations, written: &str) -> Option<&'a E
         .find(|e| e.text == written && matches!(e.kind, EntityType::Loc | EntityType::Norp))
 }
 
+/// Tags `text`, checking that `written` is no place in it.
+fn assert_no_place(text: &str, written: &str) -> newsterm_tag::Annotations {
+    let tags = tagger().tag(text);
+    assert!(
+        place(&tags, written).is_none(),
+        "{written:?} is a place in {text:?}: {:?}",
+        tags.entities
+    );
+    tags
+}
+
 fn resolved(text: &str, written: &str) -> Entity {
     let tags = tagger().tag(text);
     let e = place(&tags, written)
@@ -871,13 +882,23 @@ fn an_ordinary_word_capitalised_is_no_small_town_of_its_name() {
             "The Cathedral was under renovation when the fire broke out.",
             "Cathedral",
         ),
+        // Words the model typed an organisation, and capitals outside a
+        // dateline: Liberal in Kansas and Dax in France were meant in
+        // bundled stories.
+        (
+            "Canada's general election produces a Liberal minority government",
+            "Liberal",
+        ),
+        (
+            "You ran as a representative of the Liberal party in 2010.",
+            "Liberal",
+        ),
+        (
+            "In Europe, the DAX was up over 54 points and the CAC 40 was up nearly 15 points.",
+            "DAX",
+        ),
     ] {
-        let tags = tagger().tag(text);
-        assert!(
-            place(&tags, written).is_none(),
-            "{written:?} is a place in {text:?}: {:?}",
-            tags.entities
-        );
+        assert_no_place(text, written);
     }
     // A big city of such a name stays the city, and a qualified town the town.
     let reading = resolved(
@@ -937,4 +958,35 @@ fn a_result_line_names_its_countries() {
         "{:?}",
         tagger().tag(text).entities
     );
+}
+
+#[test]
+fn an_organisation_named_with_a_direction_is_no_town() {
+    // "Northwestern University" was the town of University, Florida, and
+    // "the Metropolitan Police" Police in Poland, read as a part of them.
+    for (text, written) in [
+        (
+            "He studied law at Northwestern University in Chicago, Illinois.",
+            "Northwestern University",
+        ),
+        (
+            "Officers of the Metropolitan Police were called to Croydon on Friday.",
+            "Metropolitan Police",
+        ),
+    ] {
+        let tags = assert_no_place(text, written);
+        assert!(
+            tags.entities
+                .iter()
+                .all(|e| e.canonical != "University" && e.canonical != "Police"),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+    // A city whose name holds such a word stays the city.
+    let city = resolved(
+        "The team flew home to College Station, Texas, on Sunday.",
+        "College Station",
+    );
+    assert_eq!(city.country.as_deref(), Some("US"));
 }

@@ -451,7 +451,11 @@ fn people(tags: &Tags) -> Vec<String> {
 fn distinct(tags: &Tags, kinds: &[EntityType], with_country: bool) -> Vec<String> {
     let mut names: Vec<&str> = Vec::new();
     let mut out = Vec::new();
-    for e in tags.entities.iter().filter(|e| kinds.contains(&e.kind)) {
+    for e in tags
+        .entities
+        .iter()
+        .filter(|e| kinds.contains(&e.kind) && e.names_one_thing())
+    {
         if names.contains(&e.canonical.as_str()) {
             continue;
         }
