@@ -76,6 +76,23 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                     break;
                 }
             }
+            // "Jo JorgensenImage: Jo Jorgensen for President": a caption's
+            // label that the source glued to the word before it is a token
+            // of its own.
+            if let Some(label) = ["Image", "Photo"].into_iter().find(|label| {
+                let l = label.len();
+                end - start > l
+                    && end < n
+                    && ch(end) == ':'
+                    && text.get(byte_at(end - l)..byte_at(end)) == Some(*label)
+                    && (ch(end - l - 1).is_lowercase() || ch(end - l - 1) == '.')
+            }) {
+                end -= label.len();
+                // "Edward Snowden.Image:": the sentence's period too.
+                if ch(end - 1) == '.' && end - start > 1 {
+                    end -= 1;
+                }
+            }
             // Possessive 's is a token of its own, as in the gold data.
             if end - start > 2
                 && matches!(ch(end - 1), 's' | 'S')
@@ -152,6 +169,33 @@ mod tests {
             vec![
                 "Obama", "'s", "U.S.", "visit", "cost", "$", "5.5", "million", ",", "Mr.", "Roe",
                 "'s", "aide", "said", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn splits_a_captions_label_glued_to_the_word_before() {
+        assert_eq!(
+            words("Jo JorgensenImage: Jo Jorgensen. The facemask.Photo: AP. An ImageMagick: x"),
+            vec![
+                "Jo",
+                "Jorgensen",
+                "Image",
+                ":",
+                "Jo",
+                "Jorgensen",
+                ".",
+                "The",
+                "facemask",
+                ".",
+                "Photo",
+                ":",
+                "AP",
+                ".",
+                "An",
+                "ImageMagick",
+                ":",
+                "x"
             ]
         );
     }

@@ -371,6 +371,18 @@ fn a_captions_credit_label_is_no_part_of_a_name() {
             "{name}"
         );
     }
+    // Some captions' labels are glued to the name before them in the source:
+    // "Jo JorgensenImage: Jo Jorgensen for President."
+    let text = "Libertarian Party nominee Jo Jorgensen spoke on Monday.\n\nJo JorgensenImage: \
+                Jo Jorgensen for President.\n\nJorgensen said she would win.";
+    let people: BTreeSet<String> = tagger()
+        .tag(text)
+        .entities
+        .into_iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .map(|e| e.canonical)
+        .collect();
+    assert_eq!(people, BTreeSet::from(["Jo Jorgensen".to_string()]));
 }
 
 #[test]
