@@ -458,6 +458,17 @@ impl EntityTagger<'_> {
                 // is names that thing in every mention.
                 } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next)) {
                     Some(MISC)
+                // "Politico reported", "Politico quoted Tim Manning": a name
+                // the story only has report or quote, and never names in
+                // full or titles, is a news outlet's.
+                } else if !given
+                    && occurrences(w).iter().any(|&j| {
+                        view.lower
+                            .get(j + 1)
+                            .is_some_and(|next| matches!(next.as_str(), "reported" | "quoted"))
+                    })
+                {
+                    Some(ORG)
                 } else if followed_by(w, &names_natural_feature_after) {
                     Some(LOC)
                 } else {
@@ -2732,6 +2743,7 @@ const ORG_CUES_BEFORE: &[&str] = &[
     "website",
     "magazine",
     "publication",
+    "blog",
     "outlet",
     "lender",
     "insurer",

@@ -246,3 +246,33 @@ fn role_words_before_a_title_are_no_person() {
         "John Burrows",
     );
 }
+
+#[test]
+fn a_news_outlet_the_story_has_report_is_no_person() {
+    // "which Politico reported", "Politico quoted Tim Manning" and "the
+    // technology blog Gizmodo" gave people named Politico and Gizmodo.
+    for (text, name) in [
+        (
+            "The vice president was put in charge of the response, which Politico reported \
+             left some experts disappointed. Politico quoted Tim Manning, a former official.",
+            "Politico",
+        ),
+        (
+            "In April, the technology blog Gizmodo obtained a prototype of the new phone.",
+            "Gizmodo",
+        ),
+    ] {
+        assert_no_person(text, name);
+        assert!(
+            types_of(text, name).contains(&EntityType::Org),
+            "{name}: {:?}",
+            tagger().tag(text).entities
+        );
+    }
+    // Someone the story names in full still reports as a person.
+    assert_person(
+        "Reporter Jane Mayer spent a year on the story. Mayer reported that the deal was \
+         signed in May.",
+        "Jane Mayer",
+    );
+}
