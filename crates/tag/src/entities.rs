@@ -2916,6 +2916,12 @@ const ORG_CUES_AFTER: &[&str] = &[
     "headquarters",
     "shareholders",
     "ceo",
+    "fleet",
+    "flights",
+    "operations",
+    "plant",
+    "factory",
+    "factories",
     "inc",
     "inc.",
     "corp.",
@@ -2963,7 +2969,15 @@ fn org_cue(view: &DocView, s: &Span) -> bool {
     if j < n && matches!(view.word(j), "'s" | "\u{2019}s") {
         j += 1;
     }
+    // "When Ashodaya was formed": people are born, bodies formed.
+    let formed = j + 1 < n
+        && matches!(view.lower[j].as_str(), "was" | "is" | "were")
+        && matches!(
+            view.lower[j + 1].as_str(),
+            "formed" | "founded" | "established" | "incorporated"
+        );
     j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
+        || formed
         || apposition_headed_by(view, s.end, heads_org_appositive)
 }
 

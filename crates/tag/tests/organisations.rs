@@ -432,3 +432,28 @@ fn a_role_is_no_organisation() {
         assert_org(text, name);
     }
 }
+
+#[test]
+fn a_name_formed_or_with_plants_and_flights_is_an_organisation() {
+    // "When Ashodaya was formed" (an interview, 18 mentions) and "Renault's
+    // Dacia plant" gave people named Ashodaya and Dacia.
+    for (text, name) in [
+        (
+            "I have worked with Ashodaya since day one. When Ashodaya was formed, I became a \
+             part of it, and Ashodaya now helps thousands.",
+            "Ashodaya",
+        ),
+        (
+            "Output rose at Renault's Dacia plant. The vice president of Dacia, Constantin \
+             Stroe, said sales would grow.",
+            "Dacia",
+        ),
+    ] {
+        let types = types_of(text, name);
+        assert!(
+            !types.is_empty() && types.iter().all(|t| *t == EntityType::Org),
+            "{name}: {:?}",
+            tagger().tag(text).entities
+        );
+    }
+}
