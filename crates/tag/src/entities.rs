@@ -428,6 +428,31 @@ impl EntityTagger<'_> {
                 if someone(w) {
                     return None;
                 }
+                // "ALDI said", "the ALMA observatory": a word in capitals,
+                // outside a line in capitals, is an organisation's name far
+                // more often than a person's; "ZMapp", two capitals and then
+                // small letters, is a product's.
+                let letters = || w.chars().filter(|c| c.is_alphabetic());
+                let capitals = letters().count() >= 3 && !letters().any(char::is_lowercase);
+                let shouted = |j: usize| {
+                    view.word(j).chars().filter(|c| c.is_alphabetic()).count() >= 2
+                        && !view.word(j).chars().any(char::is_lowercase)
+                };
+                let in_capitals_line = |j: usize| {
+                    (j > 0 && !view.sent_start[j] && shouted(j - 1))
+                        || (j + 1 < view.len() && !view.sent_start[j + 1] && shouted(j + 1))
+                };
+                if capitals && !occurrences(w).iter().any(|&j| in_capitals_line(j)) {
+                    return Some(Some(ORG));
+                }
+                let mut chars = w.chars();
+                let product_case = chars.next().is_some_and(char::is_uppercase)
+                    && chars.next().is_some_and(char::is_uppercase)
+                    && w.chars().skip(2).all(char::is_lowercase)
+                    && w.chars().count() >= 4;
+                if product_case {
+                    return Some(Some(MISC));
+                }
                 // "A Fellow of the Royal Society", "Drug makers rose": an
                 // ordinary word capitalised is no one the story names, unless
                 // the story has it speak ("Jobs said").

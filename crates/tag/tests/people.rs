@@ -276,3 +276,28 @@ fn a_news_outlet_the_story_has_report_is_no_person() {
         "Jane Mayer",
     );
 }
+
+#[test]
+fn a_word_in_capitals_or_a_products_case_is_no_person() {
+    // "ALDI" (a supermarket chain, 4 mentions), "ALMA" (an observatory) and
+    // "ZMapp" (a drug) were people in these bundled stories.
+    for (headline, name) in [
+        ("Stores in Australia lower toilet paper limits", "ALDI"),
+        ("Astronomer Anthony Boccaletti discusses", "ALMA"),
+        (
+            "Scientists report two life-saving treatments for Ebola",
+            "ZMapp",
+        ),
+    ] {
+        assert_no_person(&article(headline), name);
+    }
+    // A headline in capitals is no organisation's name.
+    assert!(
+        !types_of("POLICE NAME SUSPECT AS JONES\n\nJones was held.", "JONES")
+            .contains(&EntityType::Org),
+        "{:?}",
+        tagger()
+            .tag("POLICE NAME SUSPECT AS JONES\n\nJones was held.")
+            .entities
+    );
+}
