@@ -1933,6 +1933,8 @@ pub(crate) const KIND_OF_BODY: &str =
 /// named ("the Court" after "the Supreme Court of Canada").
 const KINDS_OF_BODY: &[&str] = &[
     "court",
+    "house",
+    "representatives",
     "tribunal",
     "department",
     "ministry",

@@ -700,6 +700,10 @@ fn a_body_called_only_by_its_kind_is_the_one_body_the_story_names_or_none() {
             "Court",
         ),
         (
+            "Although the House approved the measures, the vote was delayed.",
+            "House",
+        ),
+        (
             "Researchers of the University of Bristol and of Johns Hopkins University took \
              part. The University said the results were clear.",
             "University",
