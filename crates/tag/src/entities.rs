@@ -641,6 +641,12 @@ impl EntityTagger<'_> {
                 || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
+        // "Converted to Islam", "in Islam": a faith is no place or person.
+        for s in spans.iter_mut() {
+            if s.end - s.first == 1 && RELIGIONS.contains(&view.word(s.first)) {
+                s.type_id = MISC;
+            }
+        }
         // "Crowds gathered outside": a word that opens a sentence, is written in
         // lower case in running text and nowhere else capitalised here is no
         // one's name.
@@ -2228,6 +2234,23 @@ fn dateline_at(
         && !view.tokens[j].newline_before;
     dash.then_some((place, qualifier))
 }
+
+/// The world's faiths by name, which the model takes for places ("in
+/// Islam") as often as for anything.
+const RELIGIONS: &[&str] = &[
+    "Islam",
+    "Christianity",
+    "Judaism",
+    "Hinduism",
+    "Buddhism",
+    "Sikhism",
+    "Jainism",
+    "Taoism",
+    "Shinto",
+    "Catholicism",
+    "Protestantism",
+    "Zoroastrianism",
+];
 
 /// Capitalised pronouns the model may take for a name ("I" starts many answers).
 const PRONOUNS: &[&str] = &[

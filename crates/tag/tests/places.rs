@@ -990,3 +990,16 @@ fn an_organisation_named_with_a_direction_is_no_town() {
     );
     assert_eq!(city.country.as_deref(), Some("US"));
 }
+
+#[test]
+fn a_faith_is_no_place() {
+    // "Converted to Islam" and "free speech in Islam" put Islam in the GEO
+    // facet of three bundled stories.
+    for text in [
+        "According to sources close to the investigation, the man had converted to Islam a \
+         year and a half ago.",
+        "She joined protests against the restrictions on free speech in Islam.",
+    ] {
+        assert_no_place(text, "Islam");
+    }
+}
