@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::annotations::{Entity, EntityType};
 use crate::clusters::WordClusters;
 use crate::features::{DocView, TITLE_WORDS};
-use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, kind};
+use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
     Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, division_abbreviation,
@@ -432,15 +432,13 @@ impl EntityTagger<'_> {
                 // outside a line in capitals, is an organisation's name far
                 // more often than a person's; "ZMapp", two capitals and then
                 // small letters, is a product's.
-                let letters = || w.chars().filter(|c| c.is_alphabetic());
-                let capitals = letters().count() >= 3 && !letters().any(char::is_lowercase);
-                let shouted = |j: usize| {
-                    view.word(j).chars().filter(|c| c.is_alphabetic()).count() >= 2
-                        && !view.word(j).chars().any(char::is_lowercase)
-                };
+                let capitals =
+                    in_capitals(w) && w.chars().filter(|c| c.is_alphabetic()).count() >= 3;
                 let in_capitals_line = |j: usize| {
-                    (j > 0 && !view.sent_start[j] && shouted(j - 1))
-                        || (j + 1 < view.len() && !view.sent_start[j + 1] && shouted(j + 1))
+                    (j > 0 && !view.sent_start[j] && in_capitals(view.word(j - 1)))
+                        || (j + 1 < view.len()
+                            && !view.sent_start[j + 1]
+                            && in_capitals(view.word(j + 1)))
                 };
                 if capitals && !occurrences(w).iter().any(|&j| in_capitals_line(j)) {
                     return Some(Some(ORG));
@@ -1268,12 +1266,8 @@ impl EntityTagger<'_> {
             .iter()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
-            let surname = surname_of(view, s);
-            surnames.insert(surname);
-            for part in [surname, view.word(s.end - 1), view.word(s.first)]
-                .into_iter()
-                .chain(without_joined_particle(surname))
-            {
+            surnames.insert(surname_of(view, s));
+            for part in standalone_words(view, s) {
                 if part.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && !PRONOUNS.contains(&part)
                 {
@@ -1345,11 +1339,7 @@ impl EntityTagger<'_> {
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
             let full = span_text(view, s);
-            let surname = surname_of(view, s);
-            for part in [surname, view.word(s.end - 1), view.word(s.first)]
-                .into_iter()
-                .chain(without_joined_particle(surname))
-            {
+            for part in standalone_words(view, s) {
                 full_names.entry(part).or_insert(full);
             }
             // "Rocky De La Fuente" is "De La Fuente" further on.
@@ -1436,9 +1426,7 @@ impl EntityTagger<'_> {
         // Nor is a word in capitals outside a dateline ("the DAX", "the
         // agency ISNA"): news writes a small town's name so only there.
         let names_no_small_town = |s: &Span, text: &str| {
-            let capitals = text.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && !text.chars().any(char::is_lowercase)
-                && !dateline_starts.contains(&s.first);
+            let capitals = in_capitals(text) && !dateline_starts.contains(&s.first);
             s.end - s.first == 1
                 && (self.is_ordinary_word(text) || capitals)
                 && gaz
@@ -1556,9 +1544,10 @@ impl EntityTagger<'_> {
             out.push(e);
         }
         link_short_company_names(&mut out);
-        name_bare_institutions(&mut out, ctx.dateline_country.as_deref());
-        name_national_bodies(gaz, &mut out, ctx.dateline_country.as_deref());
-        name_generic_bodies(gaz, &mut out, ctx.dateline_country.as_deref());
+        let mentions = CountryMentions::new(&out, ctx.dateline_country.as_deref());
+        name_bare_institutions(&mut out, &mentions);
+        name_national_bodies(gaz, &mut out, &mentions);
+        name_generic_bodies(gaz, &mut out, &mentions);
         out
     }
 
@@ -1718,15 +1707,16 @@ const BARE_INSTITUTIONS: &[(&str, &str, Option<&[&str]>)] = &[
 ];
 
 /// How many of a story's place mentions (places, peoples and the dateline)
-/// lie in each country.
-struct CountryMentions<'e> {
-    by_country: HashMap<&'e str, usize>,
+/// lie in each country. Counted once for the passes that name a story's
+/// bodies, which rename organisations and leave places as they are.
+struct CountryMentions {
+    by_country: HashMap<String, usize>,
     all: usize,
 }
 
-impl<'e> CountryMentions<'e> {
-    fn new(entities: &'e [Entity], dateline_country: Option<&'e str>) -> Self {
-        let mut by_country: HashMap<&str, usize> = HashMap::default();
+impl CountryMentions {
+    fn new(entities: &[Entity], dateline_country: Option<&str>) -> Self {
+        let mut by_country: HashMap<String, usize> = HashMap::default();
         let mut all = 0;
         for c in entities
             .iter()
@@ -1734,7 +1724,7 @@ impl<'e> CountryMentions<'e> {
             .filter_map(|e| e.country.as_deref())
             .chain(dateline_country)
         {
-            *by_country.entry(c).or_default() += 1;
+            *by_country.entry(c.to_string()).or_default() += 1;
             all += 1;
         }
         CountryMentions { by_country, all }
@@ -1742,11 +1732,11 @@ impl<'e> CountryMentions<'e> {
 
     /// The country a story is about: at least two and four in five of its
     /// place mentions lie there.
-    fn dominant(&self) -> Option<&'e str> {
+    fn dominant(&self) -> Option<&str> {
         self.by_country
             .iter()
             .find(|&(_, &n)| n >= 2 && n * 5 >= self.all * 4)
-            .map(|(&c, _)| c)
+            .map(|(c, _)| c.as_str())
     }
 }
 
@@ -1758,8 +1748,7 @@ impl<'e> CountryMentions<'e> {
 /// Otherwise the bare name stays apart ("the Senate" of a story from
 /// Canberra or San Juan is not the US Senate), so ORG facets and `org:`
 /// searches count each body once without merging two countries' bodies.
-fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str>) {
-    let mentions = CountryMentions::new(entities, dateline_country);
+fn name_bare_institutions(entities: &mut [Entity], mentions: &CountryMentions) {
     // A story most of whose places lie in the United States means its
     // bodies even where it names a foreign place or two ("Congress" in a
     // campaign story that mentions Russia once).
@@ -1780,10 +1769,10 @@ fn name_bare_institutions(entities: &mut [Entity], dateline_country: Option<&str
         full_of.insert(written, full);
     }
     for &(bare, full, elsewhere) in BARE_INSTITUTIONS {
-        let mut countries = mentions.by_country.keys();
+        let mut countries = mentions.by_country.keys().map(String::as_str);
         let no_other = match elsewhere {
-            Some(others) => !countries.any(|c| others.contains(c)),
-            None => countries.all(|&c| c == "US"),
+            Some(others) => !countries.any(|c| others.contains(&c)),
+            None => countries.all(|c| c == "US"),
         };
         if mostly_us || no_other && (named.contains(full) || mentions.by_country.contains_key("US"))
         {
@@ -1829,7 +1818,7 @@ const NATIONAL_BODIES: &[&str] = &[
 fn name_national_bodies(
     gazetteer: &Gazetteer,
     entities: &mut [Entity],
-    dateline_country: Option<&str>,
+    mentions: &CountryMentions,
 ) {
     let country_name = |code: &str| gazetteer.country(code).map(|p| p.name.as_str());
     // The country a word names, as its name or its people's ("Iraq",
@@ -1859,7 +1848,7 @@ fn name_national_bodies(
     let countries = places()
         .filter(|e| e.country.as_deref().and_then(country_name) == Some(e.canonical.as_str()))
         .count();
-    let story_country = CountryMentions::new(entities, dateline_country)
+    let story_country = mentions
         .dominant()
         .filter(|&c| c != "US" && divisions <= countries)
         .and_then(country_name)
@@ -2039,11 +2028,7 @@ const STATE_BODIES: &[&str] = &[
 /// Rico Senate", as "the Iraqi Parliament" is "Iraq Parliament"). Runs
 /// after the passes that give a country's legislature or court its full
 /// name.
-fn name_generic_bodies(
-    gazetteer: &Gazetteer,
-    entities: &mut [Entity],
-    dateline_country: Option<&str>,
-) {
+fn name_generic_bodies(gazetteer: &Gazetteer, entities: &mut [Entity], mentions: &CountryMentions) {
     let words = |name: &str| -> Vec<String> {
         strip_article(name)
             .split_whitespace()
@@ -2119,7 +2104,7 @@ fn name_generic_bodies(
     let national = |bare: &str| {
         NATIONAL_BODIES.contains(&bare) || BARE_INSTITUTIONS.iter().any(|(b, _, _)| *b == bare)
     };
-    let about = CountryMentions::new(entities, dateline_country)
+    let about = mentions
         .dominant()
         .and_then(|code| gazetteer.country(code))
         .map(|p| format!("{} ", p.name));
@@ -3215,6 +3200,16 @@ fn surname_of<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
     } else {
         &view.text[view.tokens[last].start..view.tokens[last].end]
     }
+}
+
+/// The words that may stand alone, later in a story, for a person it names
+/// in full: the surname, and it without a joined particle ("Assad" of
+/// "Bashar al-Assad"), the last word and the first ("Xi" of "Xi Jinping").
+fn standalone_words<'v>(view: &'v DocView, s: &Span) -> impl Iterator<Item = &'v str> {
+    let surname = surname_of(view, s);
+    [surname, view.word(s.end - 1), view.word(s.first)]
+        .into_iter()
+        .chain(without_joined_particle(surname))
 }
 
 /// A person's name goes on where the model stopped short: over a surname

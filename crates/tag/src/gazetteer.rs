@@ -729,6 +729,12 @@ pub(crate) fn fold_ascii(s: &str) -> String {
         .collect()
 }
 
+/// Whether a text is written in capitals: two letters or more, none of them
+/// lower case ("GENEVA", "U.S.", "DAX").
+pub(crate) fn in_capitals(s: &str) -> bool {
+    s.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !s.chars().any(char::is_lowercase)
+}
+
 /// "NEW YORK" → "New York", "ST. LOUIS" → "St. Louis": how an all-caps dateline
 /// word is written elsewhere.
 pub(crate) fn title_case(s: &str) -> String {

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use crate::annotations::{Entity, EntityType};
 use crate::gazetteer::{
-    Gazetteer, NameEntry, Place, PlaceKind, entity_id, fold_ascii, kind, title_case,
+    Gazetteer, NameEntry, Place, PlaceKind, entity_id, fold_ascii, in_capitals, kind, title_case,
 };
 
 /// Why a place mention has no point on the map.
@@ -234,8 +234,7 @@ impl Gazetteer {
         if let Some(f) = hit(name) {
             return Some(f);
         }
-        let caps = name.chars().filter(|c| c.is_alphabetic()).count() > 1
-            && !name.chars().any(char::is_lowercase);
+        let caps = in_capitals(name);
         let titled = title_case(name);
         if caps && let Some(f) = hit(&titled) {
             return Some(f);
