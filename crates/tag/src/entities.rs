@@ -10,7 +10,7 @@ use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
     Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, division_abbreviation,
-    is_designated_body, leave_unresolved, names_natural_feature_after, strip_article,
+    is_designated_body, leave_unresolved, names_a_site, names_natural_feature_after, strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
 
@@ -189,15 +189,22 @@ fn role_before(view: &DocView, first: usize) -> Option<(usize, String)> {
     Some((start, text.to_string()))
 }
 
+/// The labels of a caption's credit ("Image: Gage Skidmore").
+const CAPTION_LABELS: &[&str] = &[
+    "Image", "Photo", "Picture", "Video", "Credit", "File", "Source",
+];
+
+/// Of [`CAPTION_LABELS`], those a photographer's name follows.
+const PHOTO_CREDIT_LABELS: &[&str] = &["Image", "Photo", "Picture", "Credit"];
+
 /// "Kamala Harris Image: Gage Skidmore": the label of a picture's credit
 /// in a caption is no part of the name before it, and no name alone.
 fn drop_caption_labels(view: &DocView, spans: &mut Vec<Span>) {
-    const LABELS: &[&str] = &[
-        "Image", "Photo", "Picture", "Video", "Credit", "File", "Source",
-    ];
     for s in spans.iter_mut() {
         let last = s.end - 1;
-        if LABELS.contains(&view.word(last)) && last + 1 < view.len() && view.word(last + 1) == ":"
+        if CAPTION_LABELS.contains(&view.word(last))
+            && last + 1 < view.len()
+            && view.word(last + 1) == ":"
         {
             s.end = last;
         }
@@ -251,6 +258,7 @@ impl EntityTagger<'_> {
         strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
         drop_roles_typed_organisations(view, &mut spans);
+        company_words_after(view, &mut spans);
         self.retype_by_name(view, &mut spans);
         self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
@@ -639,10 +647,29 @@ impl EntityTagger<'_> {
                 || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
-        // "Converted to Islam", "in Islam": a faith is no place or person.
+        // "Converted to Islam", "in Islam": a faith is no place or person;
+        // "they still believe in Allah": nor is a god a place.
         for s in spans.iter_mut() {
-            if s.end - s.first == 1 && RELIGIONS.contains(&view.word(s.first)) {
+            let last = view.word(s.end - 1);
+            if s.end - s.first == 1 && RELIGIONS.contains(&last)
+                || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
+            {
                 s.type_id = MISC;
+            }
+        }
+        // "Philippine officials": a country's name without its plural ending,
+        // before a word in lower case, is its adjective, whatever the model
+        // made of it (place resolution makes it the country's).
+        for s in spans.iter_mut().filter(|s| s.end - s.first == 1) {
+            let word = view.word(s.first);
+            let before_a_noun = s.end < view.len()
+                && view
+                    .word(s.end)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase);
+            if before_a_noun && self.gazetteer.country_by_adjective(word).is_some() {
+                s.type_id = LOC;
             }
         }
         // "Crowds gathered outside": a word that opens a sentence, is written in
@@ -787,7 +814,7 @@ impl EntityTagger<'_> {
             let lone_org = s.type_id == PERSON
                 && !multi
                 && view.is_capitalized(s.first)
-                && ORG_WORDS.contains(&last)
+                && is_org_word(last)
                 && !SURNAME_ORG_WORDS.contains(&last);
             let web = s.end - s.first == 1 && is_web_address(view.word(s.first));
             if org_word || lone_org || web || self.is_subsidiary(view, s) {
@@ -1073,6 +1100,14 @@ impl EntityTagger<'_> {
                 cued.insert(text);
             } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w)) {
                 placed.insert(text);
+            } else if s.type_id == LOC
+                && s.first
+                    .checked_sub(1)
+                    .is_some_and(|j| view.lower[j] == "band")
+                && self.gazetteer.find_place(text).is_none()
+            {
+                // "The rock band Grateful Dead", a place to the model.
+                teams.insert(text);
             } else if s.type_id == PERSON && s.end - s.first == 1 {
                 let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
                 if before == Some("band") || leads_a_team(view, s.end) {
@@ -1181,9 +1216,12 @@ impl EntityTagger<'_> {
 
     /// A place name the gazetteer does not know is often no place: a place run
     /// into the name after it ("United States Hamdullah Mohib", a caption without
-    /// punctuation) is split, a person's name ("Alice Mak") is a person, and a lone
-    /// unknown word is kept as a place only where the sentence puts it somewhere
-    /// ("in Styles").
+    /// punctuation) is split, a person's name ("Alice Mak") is a person, what is
+    /// published or written in is a journal or a language, an organisation's
+    /// name before another is its product, a plural is a group, ordinary words
+    /// are no name, and a lone unknown
+    /// word is kept as a place only where the sentence puts it somewhere ("in
+    /// Styles"), or is someone where it speaks.
     fn repair_unknown_places(&self, view: &DocView, spans: &mut Vec<Span>) {
         let gaz = self.gazetteer;
         let mut added = Vec::new();
@@ -1195,12 +1233,102 @@ impl EntityTagger<'_> {
             .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
             .map(|s| view.word(s.first))
             .collect();
+        // The story's organisations by a name of one word ("Ford", "Amazon").
+        let companies: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG && s.end - s.first == 1)
+            .map(|s| view.word(s.first))
+            .collect();
         spans.retain_mut(|s| {
             if s.type_id != LOC || s.from_rule || gaz.find_place(span_text(view, s)).is_some() {
                 return true;
             }
+            // "The iconic Ford Falcon", "the Amazon Kindle": an organisation
+            // of the story, then a name, is what it makes, unless the last word
+            // says a place ("Ford Field").
+            if s.end - s.first >= 2
+                && companies.contains(view.word(s.first))
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+            {
+                s.type_id = MISC;
+                return true;
+            }
+            // "The model was published in Nature", "a script written in
+            // Python": what was published in a name the gazetteer lacks is a
+            // journal or a publisher, and what is written in one a language.
+            if let Some(type_id) = s.first.checked_sub(2).and_then(|j| {
+                match (view.lower[j].as_str(), view.lower[j + 1].as_str()) {
+                    ("published" | "appeared", "in") => Some(ORG),
+                    ("written" | "coded" | "programmed" | "implemented", "in") => Some(MISC),
+                    _ => None,
+                }
+            }) {
+                s.type_id = type_id;
+                return true;
+            }
+            // "Marty McFly from Back to the Future", "to report to Cabinet",
+            // "the adults-only Costume Ball": ordinary words capitalised,
+            // none of which says a site, name no place.
+            let (first, last) = (view.lower[s.first].as_str(), view.lower[s.end - 1].as_str());
+            if (s.first..s.end).all(|i| {
+                let w = view.word(i);
+                self.is_ordinary_word(w) && !in_capitals(w)
+            }) && !PLACE_WORDS.contains(&last)
+                && !names_a_site(first, last)
+            {
+                return false;
+            }
             let len = s.end - s.first;
+            // "O.J. Simpson": no place is named by initials, and the credit
+            // of a caption ("Image: Andrew Gray") names who took it.
+            let initials = |w: &str| {
+                let mut parts = w.split_terminator('.');
+                w.ends_with('.')
+                    && parts.clone().count() <= 3
+                    && parts.all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+            };
+            let credited = s.first >= 2
+                && view.word(s.first - 1) == ":"
+                && PHOTO_CREDIT_LABELS.contains(&view.word(s.first - 2));
+            if len >= 2
+                && (initials(view.word(s.first)) && gaz.find_place(view.word(s.first)).is_none()
+                    || credited && !has_org_word(view, s.first, s.end))
+            {
+                s.type_id = PERSON;
+                return true;
+            }
             if len == 1 {
+                // "Recaptured from Houthis" beside "an anti-Houthi force",
+                // "resistance from Muslims" beside "Muslim women": a plural
+                // whose singular the story writes is a group of people.
+                let word = view.word(s.first);
+                if let Some(one) = word.strip_suffix('s')
+                    && !one.ends_with('s')
+                    && one.chars().count() >= 3
+                    && (0..view.len()).any(|j| {
+                        let w = view.word(j);
+                        w == one || w.rsplit_once('-').is_some_and(|(_, tail)| tail == one)
+                    })
+                {
+                    s.type_id = MISC;
+                    return true;
+                }
+                // "Philippine officials": the country's adjective.
+                if gaz.country_by_adjective(word).is_some() {
+                    return true;
+                }
+                // "Bizheva said": no place speaks. A word shaped as a
+                // person's name, not "PG&E".
+                if word.chars().all(char::is_alphabetic)
+                    && !in_capitals(word)
+                    && view
+                        .lower
+                        .get(s.end)
+                        .is_some_and(|w| SPEECH_VERBS.contains(&w.as_str()))
+                {
+                    s.type_id = PERSON;
+                    return true;
+                }
                 let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
                 let after_comma_place = s.end + 1 < view.len()
                     && view.word(s.end) == ","
@@ -1461,7 +1589,7 @@ impl EntityTagger<'_> {
                         && f.entry.org.is_none()
                         // "Northwestern University" is no part of a town
                         // called University ("College Station" is a city).
-                        && !ORG_WORDS.contains(&name.to_lowercase().as_str())
+                        && !is_org_word(&name.to_lowercase())
                         && (f.name == name || !has_org_word(view, s.first, s.end))
                         // "The Liberal party" is no town called Liberal.
                         && !names_no_small_town(s, name)
@@ -2237,6 +2365,9 @@ const RELIGIONS: &[&str] = &[
     "Zoroastrianism",
 ];
 
+/// Names of God, which the model takes for places after "in" and "from".
+const DEITIES: &[&str] = &["God", "Allah", "Jehovah", "Yahweh"];
+
 /// Capitalised pronouns the model may take for a name ("I" starts many answers).
 const PRONOUNS: &[&str] = &[
     "I", "We", "He", "She", "It", "They", "You", "Me", "Us", "Him", "Her", "Them",
@@ -2254,7 +2385,8 @@ fn is_hyphenated_given_name(word: &str) -> bool {
         && b.chars().all(char::is_lowercase)
 }
 
-/// Words that make a name an organisation's wherever they sit in it.
+/// Words that make a name an organisation's wherever they sit in it (with
+/// [`COMPANY_TAILS`]).
 const ORG_WORDS: &[&str] = &[
     "university",
     "college",
@@ -2281,7 +2413,6 @@ const ORG_WORDS: &[&str] = &[
     "club",
     "corporation",
     "company",
-    "group",
     "bank",
     "bureau",
     "office",
@@ -2303,28 +2434,13 @@ const ORG_WORDS: &[&str] = &[
     "service",
     "services",
     "network",
-    "airlines",
-    "airways",
     "motors",
     "automobile",
-    "inc",
-    "inc.",
-    "ltd",
-    "ltd.",
-    "corp",
-    "corp.",
     "co.",
-    "llc",
-    "plc",
     "ag",
-    "gmbh",
-    "holdings",
     "financial",
     "partners",
     "systems",
-    "technologies",
-    "industries",
-    "enterprises",
     "media",
     "news",
     "times",
@@ -2349,10 +2465,7 @@ const ORG_WORDS: &[&str] = &[
     "studios",
     "pictures",
     "entertainment",
-    "laboratories",
     "labs",
-    "pharmaceuticals",
-    "petroleum",
     "brotherhood",
     "coalition",
     "alliance",
@@ -2692,12 +2805,23 @@ const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
 ];
 
 fn has_org_word(view: &DocView, first: usize, end: usize) -> bool {
-    (first..end).any(|i| view.is_capitalized(i) && ORG_WORDS.contains(&view.lower[i].as_str()))
+    (first..end).any(|i| view.is_capitalized(i) && is_org_word(&view.lower[i]))
         || (first..end).any(|i| {
-            // All-capitals corporate forms: "AG", "SA", "LLC".
+            // Corporate forms in capitals: "AG", "SA", "LLC", "S.A.".
             matches!(
                 view.word(i),
-                "SA" | "AG" | "NV" | "SpA" | "LLC" | "PLC" | "A/S"
+                "SA" | "AG"
+                    | "NV"
+                    | "SpA"
+                    | "LLC"
+                    | "PLC"
+                    | "A/S"
+                    | "S.A."
+                    | "N.V."
+                    | "B.V."
+                    | "S.p.A."
+                    | "Pty"
+                    | "Bhd"
             )
         })
 }
@@ -2746,12 +2870,19 @@ fn is_web_address(word: &str) -> bool {
         "com", "org", "net", "gov", "edu", "info", "io", "co", "uk", "de", "fr", "pl", "hu", "ru",
         "it", "es", "nl", "eu", "tv", "news", "au", "ca", "in", "jp", "cn",
     ];
+    // A country's second level: "UOL.com.br", "Stuff.co.nz".
+    const SECOND_LEVELS: &[&str] = &["com", "co", "org", "net", "gov", "ac", "edu"];
     word.rsplit_once('.').is_some_and(|(name, tld)| {
+        let country_level = tld.len() == 2
+            && tld.bytes().all(|b| b.is_ascii_lowercase())
+            && name
+                .rsplit_once('.')
+                .is_some_and(|(site, second)| !site.is_empty() && SECOND_LEVELS.contains(&second));
         !name.is_empty()
             && name
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
-            && TLDS.contains(&tld.to_lowercase().as_str())
+            && (TLDS.contains(&tld.to_lowercase().as_str()) || country_level)
     })
 }
 
@@ -3332,8 +3463,66 @@ fn drop_roles_typed_organisations(view: &DocView, spans: &mut Vec<Span>) {
     });
 }
 
+/// Whether a word (in lower case) is one of an organisation's name: one of
+/// [`ORG_WORDS`] or [`COMPANY_TAILS`].
+fn is_org_word(lower: &str) -> bool {
+    ORG_WORDS.contains(&lower) || COMPANY_TAILS.contains(&lower)
+}
+
+/// Words that end a company's name, never a person's or a place's.
+const COMPANY_TAILS: &[&str] = &[
+    "inc",
+    "inc.",
+    "ltd",
+    "ltd.",
+    "corp",
+    "corp.",
+    "llc",
+    "plc",
+    "gmbh",
+    "holdings",
+    "group",
+    "pharmaceuticals",
+    "industries",
+    "technologies",
+    "enterprises",
+    "laboratories",
+    "airlines",
+    "airways",
+    "petroleum",
+];
+
+/// "Regeneron Pharmaceuticals", "Fort Pitt Capital Group": a company's word
+/// the model left after a name it took for a person's or a place's belongs
+/// to that name, which is a company's.
+fn company_words_after(view: &DocView, spans: &mut [Span]) {
+    let mut covered = vec![false; view.len()];
+    for s in spans.iter() {
+        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+    }
+    for s in spans
+        .iter_mut()
+        .filter(|s| matches!(s.type_id, PERSON | LOC))
+    {
+        let mut end = s.end;
+        while end < view.len()
+            && !covered[end]
+            && !view.sent_start[end]
+            && view.is_capitalized(end)
+            && COMPANY_TAILS.contains(&view.lower[end].as_str())
+        {
+            end += 1;
+        }
+        if end > s.end {
+            s.end = end;
+            s.type_id = ORG;
+        }
+    }
+}
+
 /// A question's or a list's punctuation is no part of a name: "… than President
-/// Trump?" names Trump, the same person as everywhere else in the story.
+/// Trump?" names Trump, the same person as everywhere else in the story; nor is
+/// a verb of saying after it.
 fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
     let is_edge = |i: usize| {
         matches!(
@@ -3354,6 +3543,14 @@ fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
         }
         while s.first < s.end && is_edge(s.first) {
             s.first += 1;
+        }
+        // "Bizheva said: …": no name ends in a verb of saying; the model
+        // sometimes takes the verb after a name it has seen little of.
+        while s.end - s.first >= 2 && SPEECH_VERBS.contains(&view.word(s.end - 1)) {
+            s.end -= 1;
+            while s.first < s.end && is_edge(s.end - 1) {
+                s.end -= 1;
+            }
         }
     }
     spans.retain(|s| s.first < s.end);
@@ -3791,7 +3988,7 @@ impl EntityTagger<'_> {
                 let mut letters = w.chars().filter(|c| c.is_alphabetic());
                 letters.next().is_some_and(char::is_uppercase)
                     && (letters.all(char::is_lowercase) || CAPITALISED_PARTICLES.contains(&w))
-                    && !ORG_WORDS.contains(&view.lower[i].as_str())
+                    && !is_org_word(&view.lower[i])
                     && !ORG_HEADS.contains(&view.lower[i].as_str())
                     && !COMPANY_WORDS.contains(&view.word(i))
                     && !LEGAL_SUFFIXES.contains(&view.word(i))

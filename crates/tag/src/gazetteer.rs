@@ -571,6 +571,7 @@ const CITY_ALIASES: &[(&str, &str, &str)] = &[
     ("Washington, D.C.", "Washington", "US"),
     ("Washington DC", "Washington", "US"),
     ("Washington, DC", "Washington", "US"),
+    ("District of Columbia", "Washington", "US"),
     ("St. Petersburg", "Saint Petersburg", "RU"),
     ("St Petersburg", "Saint Petersburg", "RU"),
     ("Kiev", "Kyiv", "UA"),

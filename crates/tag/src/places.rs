@@ -65,6 +65,8 @@ const FACILITY_WORDS: &[&str] = &[
 /// The last words of a natural feature's name: "Christmas Island", "Rio
 /// Grande river".
 const NATURAL_WORDS: &[&str] = &[
+    "range",
+    "refuge",
     "island",
     "islands",
     "river",
@@ -90,8 +92,41 @@ const NATURAL_WORDS: &[&str] = &[
     "forest",
 ];
 
+/// The official styles of places ("the City of Melbourne", "the Commonwealth of
+/// Virginia") and the kinds of place each may name.
+const OFFICIAL_STYLES: &[(&str, &[PlaceKind])] = &[
+    ("City of ", &[PlaceKind::City, PlaceKind::Town]),
+    ("Town of ", &[PlaceKind::City, PlaceKind::Town]),
+    ("Municipality of ", &[PlaceKind::City, PlaceKind::Town]),
+    ("State of ", &[PlaceKind::State, PlaceKind::Province]),
+    ("Commonwealth of ", &[PlaceKind::State]),
+    ("Province of ", &[PlaceKind::Province]),
+];
+
+/// Endings that make a place's name an adjective: "a United States-led war",
+/// "Ohio-based".
+const ADJECTIVE_SUFFIXES: &[&str] = &[
+    "-led",
+    "-based",
+    "-backed",
+    "-born",
+    "-owned",
+    "-run",
+    "-funded",
+    "-brokered",
+    "-made",
+];
+
 /// The first words of a natural feature's name: "Mount Kenya", "Lake Chad".
 const NATURAL_FIRST_WORDS: &[&str] = &["mount", "lake", "cape", "isle", "gulf", "bay"];
+
+/// Whether a name's first and last words (in lower case) say it names a
+/// facility or a natural feature: "Freedom Plaza", "Mount Kenya".
+pub(crate) fn names_a_site(first: &str, last: &str) -> bool {
+    FACILITY_WORDS.contains(&last)
+        || NATURAL_WORDS.contains(&last)
+        || NATURAL_FIRST_WORDS.contains(&first)
+}
 
 /// Keeps a place mention off the map, saying why: it goes by its own name
 /// (without a leading article) and an id made of it.
@@ -454,6 +489,9 @@ impl Gazetteer {
                 self.fill_place(e, state);
                 return;
             }
+            if self.resolve_other_form(e, ctx, qualifier) {
+                return;
+            }
             let name = strip_article(&e.text);
             let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
             let last = words.last().map_or("", String::as_str);
@@ -503,6 +541,55 @@ impl Gazetteer {
             }
             (None, None) => {}
         }
+    }
+
+    /// Resolves a name the gazetteer lacks that is another form of a place's:
+    /// its official style ("the City of Melbourne", "the State of
+    /// Virginia"), an adjective made of it ("a United States-led war",
+    /// "Philippine officials", the country's name without its plural
+    /// ending). The adjectives are the place's as a demonym is.
+    fn resolve_other_form(
+        &self,
+        e: &mut Entity,
+        ctx: &PlaceContext,
+        qualifier: Option<&Place>,
+    ) -> bool {
+        let name = strip_article(&e.text);
+        let styled = OFFICIAL_STYLES.iter().find_map(|(style, kinds)| {
+            let rest = name.strip_prefix(style)?;
+            let found = self.find_place(rest)?;
+            let (p, _) = self.pick_place(&found, ctx, qualifier, false)?;
+            (found.entry.demonym_of.is_none() && kinds.contains(&p.kind)).then_some(p)
+        });
+        if let Some(p) = styled {
+            self.fill_place(e, p);
+            return true;
+        }
+        let adjective = ADJECTIVE_SUFFIXES
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))
+            .and_then(|place| self.find_place(place))
+            .and_then(|found| {
+                let (p, _) = self.pick_place(&found, ctx, qualifier, false)?;
+                (found.entry.demonym_of.is_none()).then_some(p)
+            })
+            .or_else(|| self.country_by_adjective(name));
+        if let Some(p) = adjective {
+            e.kind = EntityType::Norp;
+            self.fill_place(e, p);
+            return true;
+        }
+        false
+    }
+
+    /// The country whose name is `word` and an "s" ("Philippine", "Maldive"):
+    /// the adjective of a country named in the plural.
+    pub(crate) fn country_by_adjective(&self, word: &str) -> Option<&Place> {
+        if !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let found = self.find_place(&format!("{word}s"))?;
+        self.country_reading(found.entry)
     }
 
     /// The place of a dateline written as a field ("VALPARAÍSO, Chile", "GENEVA",

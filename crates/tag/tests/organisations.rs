@@ -457,3 +457,26 @@ fn a_name_formed_or_with_plants_and_flights_is_an_organisation() {
         );
     }
 }
+
+/// A company's word the model left after a name it took for a person or a
+/// place, a legal form written with dots, and a web address under a
+/// country's second level make the name an organisation's.
+#[test]
+fn company_words_legal_forms_and_country_web_addresses_make_organisations() {
+    for (text, name) in [
+        (
+            "Patients were given a drug developed by Regeneron Pharmaceuticals last year.",
+            "Regeneron Pharmaceuticals",
+        ),
+        (
+            "He had worked for Cipriani S.A., which owns the restaurant, for ten years.",
+            "Cipriani S.A.",
+        ),
+        (
+            "In remarks to Folha.com.br, the director said the fires were man-made.",
+            "Folha.com.br",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+}

@@ -301,3 +301,37 @@ fn a_word_in_capitals_or_a_products_case_is_no_person() {
             .entities
     );
 }
+
+/// People the model took for places: a name opened by initials, the
+/// photographer a caption credits, and a name followed by what it said
+/// (the verb is no part of the name).
+#[test]
+fn people_the_model_took_for_places_are_people() {
+    for (headline, name) in [
+        // "Image: Gage Skidmore", a caption's credit.
+        ("Wikinews interviews Jo Jorgensen", "Gage Skidmore"),
+        // "Students compete …": "Bizheva said:" was the place "Bizheva said".
+        ("Students compete in second international", "Bizheva"),
+    ] {
+        let text = article(headline);
+        let types = types_of(&text, name);
+        assert!(
+            !types.is_empty() && types.iter().all(|t| *t == EntityType::Person),
+            "{name:?} typed {types:?}"
+        );
+    }
+    let tags = tagger().tag(&article("Students compete in second international"));
+    assert!(
+        tags.entities.iter().all(|e| !e.text.ends_with(" said")),
+        "a name with its verb: {:?}",
+        tags.entities
+    );
+    let text = "Asked about the trial, she said: \"I don't know, the O.J. Simpson case was \
+        different.\" Later she added that O.J. Simpson had been acquitted.";
+    let types = types_of(text, "O.J. Simpson");
+    assert!(
+        !types.is_empty() && types.iter().all(|t| *t == EntityType::Person),
+        "typed {types:?}: {:?}",
+        tagger().tag(text).entities
+    );
+}
