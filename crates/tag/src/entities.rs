@@ -1256,13 +1256,24 @@ impl EntityTagger<'_> {
             // "The model was published in Nature", "a script written in
             // Python": what was published in a name the gazetteer lacks is a
             // journal or a publisher, and what is written in one a language.
-            if let Some(type_id) = s.first.checked_sub(2).and_then(|j| {
-                match (view.lower[j].as_str(), view.lower[j + 1].as_str()) {
-                    ("published" | "appeared", "in") => Some(ORG),
-                    ("written" | "coded" | "programmed" | "implemented", "in") => Some(MISC),
-                    _ => None,
-                }
-            }) {
+            // "Published on Monday in": the verb may stand a few words back
+            // in the same clause.
+            let after_in = s.first >= 2 && view.lower[s.first - 1] == "in";
+            let published_in = after_in
+                && (s.first.saturating_sub(6)..s.first - 1)
+                    .rev()
+                    .take_while(|&j| !matches!(view.word(j), "," | "." | ";" | ":"))
+                    .any(|j| matches!(view.lower[j].as_str(), "published" | "appeared"));
+            let written_in = after_in
+                && matches!(
+                    view.lower[s.first - 2].as_str(),
+                    "written" | "coded" | "programmed" | "implemented"
+                );
+            if let Some(type_id) = match (published_in, written_in) {
+                (true, _) => Some(ORG),
+                (_, true) => Some(MISC),
+                _ => None,
+            } {
                 s.type_id = type_id;
                 return true;
             }

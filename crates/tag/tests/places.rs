@@ -1075,6 +1075,11 @@ fn what_the_sentence_says_an_unknown_place_is_it_is() {
             &[EntityType::Org][..],
         ),
         (
+            "The study was published last week in Nature Sustainability by a team in Oslo.",
+            "Nature Sustainability",
+            &[EntityType::Org][..],
+        ),
+        (
             "The downloader is a small program written in Python by two students.",
             "Python",
             &[][..],
