@@ -248,6 +248,8 @@ impl EntityTagger<'_> {
         let tags = self.model.tag(view);
         let mut spans = spans_from_tags(view, &tags);
         trim_punctuation(view, &mut spans);
+        numbers_are_no_part_of_names(view, &mut spans);
+        spans.retain(|s| s.type_id != NO_ENTITY);
         drop_caption_labels(view, &mut spans);
         join_name_particles(view, &mut spans);
         names_go_on(view, &mut spans);
@@ -2419,6 +2421,7 @@ const ORG_WORDS: &[&str] = &[
     "association",
     "federation",
     "foundation",
+    "trust",
     "society",
     "league",
     "club",
@@ -2771,6 +2774,7 @@ const GROUP_DETERMINERS: &[&str] = &[
 /// Last words that make a name a place's: "Times Square", "Heathrow Airport".
 const PLACE_WORDS: &[&str] = &[
     "airport",
+    "facility",
     "square",
     "street",
     "avenue",
@@ -3344,14 +3348,33 @@ fn surname_of<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
     }
 }
 
-/// The words that may stand alone, later in a story, for a person it names
-/// in full: the surname, and it without a joined particle ("Assad" of
+/// The words that may stand alone for a person named in full by `words`
+/// (two or more): the surname (the word before a generational suffix, "King"
+/// of "Martin Luther King Jr."), and it without a joined particle ("Assad" of
 /// "Bashar al-Assad"), the last word and the first ("Xi" of "Xi Jinping").
-fn standalone_words<'v>(view: &'v DocView, s: &Span) -> impl Iterator<Item = &'v str> {
-    let surname = surname_of(view, s);
-    [surname, view.word(s.end - 1), view.word(s.first)]
+/// Within a story ([`standalone_words`]) and across stories
+/// ([`crate::people::KnownPeople`]) alike.
+pub(crate) fn name_standalone_words<'a>(
+    words: &[&'a str],
+) -> impl Iterator<Item = &'a str> + use<'a> {
+    let n = words.len();
+    let first = words.first().copied().unwrap_or_default();
+    let last = words.last().copied().unwrap_or_default();
+    let surname = if n > 2 && NAME_SUFFIXES.contains(&last) {
+        words[n - 2]
+    } else {
+        last
+    };
+    [surname, last, first]
         .into_iter()
         .chain(without_joined_particle(surname))
+}
+
+/// The words that may stand alone, later in a story, for a person it names
+/// in full in span `s` ([`name_standalone_words`]).
+fn standalone_words<'v>(view: &'v DocView, s: &Span) -> impl Iterator<Item = &'v str> + use<'v> {
+    let words: Vec<&'v str> = (s.first..s.end).map(|i| view.word(i)).collect();
+    name_standalone_words(&words)
 }
 
 /// A person's name goes on where the model stopped short: over a surname
@@ -3812,13 +3835,24 @@ fn drop_named_storms(view: &DocView, spans: &mut Vec<Span>) {
 }
 
 /// "US$ 40 billion", "A$5", "HK$ 10": a country's code glued to a currency sign
-/// names money, not a place.
+/// names money, not a place; and three capitals glued to a number, a
+/// currency's code and an amount ("USD15", "EUR2.5") or a flight's number
+/// ("AXB1344"), name nothing.
 fn drop_currency_codes(view: &DocView, spans: &mut Vec<Span>) {
     spans.retain(|s| {
-        !(s.type_id == LOC
-            && s.end < view.len()
+        let sign_after = s.end < view.len()
             && matches!(view.word(s.end), "$" | "\u{a3}" | "\u{20ac}" | "\u{a5}")
-            && !view.tokens[s.end].space_before)
+            && !view.tokens[s.end].space_before;
+        let word = view.word(s.first);
+        let code_and_amount = s.end - s.first == 1
+            && word.len() > 3
+            && word.is_char_boundary(3)
+            && word[..3].bytes().all(|b| b.is_ascii_uppercase())
+            && word[3..].starts_with(|c: char| c.is_ascii_digit())
+            && word[3..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ','));
+        !(s.type_id == LOC && sign_after || code_and_amount)
     });
 }
 
@@ -3850,6 +3884,24 @@ fn drop_quantities(view: &DocView, spans: &mut Vec<Span>) {
         let w = view.word(s.first);
         !(one && quantity(w) || one && TIME_ZONES.contains(&w) && s.first > 0 && clock(s.first - 1))
     });
+}
+
+/// "22-year-old Rangoli Patil", "Humberto 785": no person's name holds a
+/// number. A word with digits before or after a person's name is cut off it;
+/// one inside ("Movimento 5 Stelle") makes it no person's name at all.
+fn numbers_are_no_part_of_names(view: &DocView, spans: &mut [Span]) {
+    let has_digit = |i: usize| view.word(i).bytes().any(|b| b.is_ascii_digit());
+    for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+        while s.first < s.end && has_digit(s.first) {
+            s.first += 1;
+        }
+        while s.first < s.end && has_digit(s.end - 1) {
+            s.end -= 1;
+        }
+        if s.first == s.end || (s.first..s.end).any(has_digit) {
+            s.type_id = NO_ENTITY;
+        }
+    }
 }
 
 /// Airlines and companies named after their country: "Air China" ("Air" before a

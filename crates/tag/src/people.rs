@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use crate::annotations::{Annotations, EntityType};
+use crate::entities::name_standalone_words;
 use crate::gazetteer::{entity_id, slug};
 
 /// The share of the full names remembered for a word that one of them must
@@ -126,12 +127,14 @@ impl Names {
     }
 }
 
-/// The words of a full name that a story may use alone for the person: the
-/// last (a surname) and the first (a surname written first, "Xi Jinping").
+/// The words of a full name that a story may use alone for the person, as
+/// slugs: those a story itself links to the full name
+/// ([`name_standalone_words`]: the surname, before a generational suffix and
+/// without a joined particle, the last word and the first).
 fn standalone_words(name: &str) -> Vec<String> {
     let words: Vec<&str> = name.split_whitespace().collect();
     let mut out = Vec::new();
-    for w in [words.last(), words.first()].into_iter().flatten() {
+    for w in name_standalone_words(&words) {
         let s = slug(w);
         if s.len() >= 2 && !out.contains(&s) {
             out.push(s);
@@ -196,6 +199,20 @@ mod tests {
         let mut lone = tags(&[("Xi", "Xi")]);
         known.resolve(&mut lone);
         assert_eq!(lone.entities[0].id, "person:xi-jinping");
+    }
+
+    #[test]
+    fn a_surname_is_found_without_its_particle_or_suffix() {
+        let known = KnownPeople::default();
+        known.observe(&tags(&[("Bashar al-Assad", "Bashar al-Assad")]));
+        known.observe(&tags(&[(
+            "Martin Luther King Jr.",
+            "Martin Luther King Jr.",
+        )]));
+        let mut lone = tags(&[("Assad", "Assad"), ("King", "King")]);
+        known.resolve(&mut lone);
+        assert_eq!(lone.entities[0].id, "person:bashar-al-assad");
+        assert_eq!(lone.entities[1].id, "person:martin-luther-king-jr");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub(crate) const PART_OF_ELSEWHERE: &str =
 /// The last words of a facility's name: "Heathrow Airport", "Taksim Square".
 const FACILITY_WORDS: &[&str] = &[
     "airport",
+    "facility",
     "station",
     "hall",
     "stadium",

@@ -335,3 +335,36 @@ fn people_the_model_took_for_places_are_people() {
         tagger().tag(text).entities
     );
 }
+
+/// No person's name holds a number: an age or a figure the model ran into a
+/// name is cut off it ("22-year-old Rangoli Patil", a storm's "Humberto 785"),
+/// and a name with a number inside is no person's ("Movimento 5 Stelle").
+/// A name ending in a facility's or an organisation's word is no person's
+/// either ("… Correctional Facility", "… Trust").
+#[test]
+fn numbers_facilities_and_trusts_are_no_part_of_a_persons_name() {
+    for headline in [
+        "Indian Railway: all-women crew",
+        "Tropical Storm Humberto upgraded",
+        "Hurricane Humberto strengthens",
+        "Local municipalities in Italy ask taxes",
+        "Kennedy assassin Sirhan Sirhan stabbed",
+        "Wikinews interviews Phil Collins",
+    ] {
+        let tags = tagger().tag(&article(headline));
+        let wrong: Vec<&str> = tags
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityType::Person)
+            .map(|e| e.canonical.as_str())
+            .filter(|name| {
+                name.bytes().any(|b| b.is_ascii_digit())
+                    || name.ends_with(" Facility")
+                    || name.ends_with(" Trust")
+            })
+            .collect();
+        assert!(wrong.is_empty(), "people {wrong:?} in {headline:?}");
+    }
+    let text = article("Indian Railway: all-women crew");
+    assert!(types_of(&text, "Rangoli Patil").contains(&EntityType::Person));
+}
