@@ -267,6 +267,7 @@ impl EntityTagger<'_> {
         self.add_gazetteer_spans(view, &mut spans);
         self.merge_branches(view, &mut spans);
         join_places_into_org_names(view, &mut spans);
+        self.join_names_across_and(view, &mut spans);
         products_are_no_organisations(view, &mut spans);
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
@@ -543,6 +544,125 @@ impl EntityTagger<'_> {
                 s.type_id = LOC;
             }
         }
+    }
+
+    /// "The Life and Liberty Party", "the Securities and Exchange Commission",
+    /// "the Centers for Disease Control and Prevention": the model often
+    /// stops an organisation's name at an "and" inside it. Two capitalised
+    /// ordinary words either side of "and", neither an organisation's own
+    /// word, join the name of two words or more on one side with the words
+    /// on the other. Not where the name is a plural head shared by two
+    /// bodies ("the State and Homeland Security Departments"), nor where the
+    /// story names the first word with the name's head ("Democratic and
+    /// Republican Party" beside "the Democratic Party").
+    fn join_names_across_and(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        // A place's kind ("New York City and State") joins no name.
+        const PLACE_KINDS: &[&str] = &["city", "state", "town", "republic", "kingdom"];
+        let joinable = |i: usize| {
+            i < n
+                && view.is_capitalized(i)
+                && !view.sent_start[i]
+                && self.is_ordinary_word(view.word(i))
+                && !is_org_word(&view.lower[i])
+                && !TITLE_WORDS.contains(&view.lower[i].as_str())
+                && !PLACE_WORDS.contains(&view.lower[i].as_str())
+                && !PLACE_KINDS.contains(&view.lower[i].as_str())
+        };
+        // "Parties", "Departments", "committees": a head two bodies share
+        // ("Services" is one body's word of its own).
+        let shared_plural = |i: usize| {
+            let lower = view.lower.get(i).map_or("", |w| w.as_str());
+            !is_org_word(lower)
+                && (lower
+                    .strip_suffix("ies")
+                    .is_some_and(|stem| is_org_word(&format!("{stem}y")))
+                    || lower.strip_suffix('s').is_some_and(is_org_word))
+        };
+        let named: HashSet<&str> = spans.iter().map(|s| span_text(view, s)).collect();
+        spans.sort_by_key(|s| s.first);
+        let span_at =
+            |spans: &[Span], i: usize| spans.iter().position(|s| s.first <= i && i < s.end);
+        let mut joins: Vec<(usize, usize)> = Vec::new();
+        for s in spans.iter().filter(|s| s.type_id == ORG) {
+            // Backward: "Life and [Liberty Party]".
+            if s.end - s.first >= 2
+                && s.first >= 2
+                && view.lower[s.first - 1] == "and"
+                && joinable(s.first - 2)
+                && joinable(s.first)
+                && !shared_plural(s.end - 1)
+            {
+                let before = s.first - 2;
+                let shared_head = format!("{} {}", view.word(before), view.word(s.end - 1));
+                if !named.contains(shared_head.as_str()) {
+                    let first = match span_at(spans, before) {
+                        // A name the model made a place or a miscellaneous
+                        // one ("Pacific Gas"), not a work's title with small
+                        // words in it ("Once Upon a Time").
+                        Some(k)
+                            if spans[k].end == before + 1
+                                && spans[k].type_id != PERSON
+                                && (spans[k].type_id != MISC
+                                    || (spans[k].first..spans[k].end)
+                                        .all(|i| view.is_capitalized(i))) =>
+                        {
+                            spans[k].first
+                        }
+                        Some(_) => continue,
+                        None => {
+                            let mut first = before;
+                            while first > 0
+                                && !view.sent_start[first]
+                                && view.is_capitalized(first - 1)
+                                && span_at(spans, first - 1).is_none()
+                            {
+                                first -= 1;
+                            }
+                            first
+                        }
+                    };
+                    joins.push((first, s.end));
+                    continue;
+                }
+            }
+            // Forward: "[Centers for Disease Control] and Prevention".
+            if s.end - s.first >= 2
+                && s.end + 1 < n
+                && view.lower[s.end] == "and"
+                && joinable(s.end - 1)
+                && joinable(s.end + 1)
+            {
+                // The words after may be untagged or what the model left
+                // a miscellaneous name ("Prevention").
+                let free = |i: usize| span_at(spans, i).is_none_or(|k| spans[k].type_id == MISC);
+                let mut end = s.end + 1;
+                while end < n && view.is_capitalized(end) && !view.sent_start[end] && free(end) {
+                    end += 1;
+                }
+                if end > s.end + 1
+                    && !shared_plural(end)
+                    && span_at(spans, end - 1).is_none_or(|k| spans[k].end <= end)
+                {
+                    joins.push((s.first, end));
+                }
+            }
+        }
+        let mut joined: Vec<(usize, usize)> = Vec::new();
+        for (first, end) in joins {
+            if joined.iter().any(|&(f, e)| first < e && f < end) {
+                continue;
+            }
+            joined.push((first, end));
+            spans.retain(|s| s.end <= first || s.first >= end);
+            spans.push(Span {
+                first,
+                end,
+                type_id: ORG,
+                from_rule: false,
+            });
+        }
+        spans.sort_by_key(|s| s.first);
     }
 
     /// Whether a capitalised word is written in lower case often enough in

@@ -480,3 +480,53 @@ fn company_words_legal_forms_and_country_web_addresses_make_organisations() {
         assert_org(text, name);
     }
 }
+
+/// An organisation's name with "and" inside is one name: the model often
+/// stopped at the "and" ("the Securities and [Exchange Commission]"), which
+/// split one body into a fragment and nothing, story after story. Two bodies
+/// joined by "and" stay two.
+#[test]
+fn an_organisations_name_with_and_inside_is_one_name() {
+    for (text, name) in [
+        (
+            "A spokesman for the Centers for Disease Control and Prevention said cases had doubled.",
+            "Centers for Disease Control and Prevention",
+        ),
+        (
+            "The United States Department of Health and Human Services declared an emergency.",
+            "United States Department of Health and Human Services",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+    for (headline, name) in [
+        ("On the campaign trail in the USA, June 2020", "Life and Liberty Party"),
+        ("Scheduled power outages in Northern California", "Pacific Gas and Electric Company"),
+        ("US Representative Elijah Cummings", "House Oversight and Reform Committee"),
+    ] {
+        assert_org(&article(headline), name);
+    }
+    // Two bodies, a shared plural head, and a work's title stay apart.
+    for (text, apart) in [
+        (
+            "The Democratic and Republican Parties use primary elections to pick nominees, \
+             and the Democratic Party votes first.",
+            "Democratic and Republican",
+        ),
+        (
+            "Term limits for service in the Senate and House of Representatives were debated.",
+            "Senate and House",
+        ),
+        (
+            "She wrote the memoirs Once Upon a Time and Black Knight, White Knight.",
+            "Time and Black",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities.iter().all(|e| !e.text.contains(apart)),
+            "{apart:?} joined in {text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
