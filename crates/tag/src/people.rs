@@ -35,7 +35,14 @@ struct Names {
     /// Slug of a name word → full name → stories that named it.
     by_word: HashMap<String, HashMap<String, u32>>,
     distinct: usize,
+    /// Slug of an organisation's one-word name ("Qantas") → stories that
+    /// named it as an organisation.
+    organisations: HashMap<String, u32>,
 }
+
+/// Stories that must have named a one-word name as an organisation before a
+/// lone mention of it that a story took for a person is taken to be it.
+const ORGANISATION_STORIES: u32 = 2;
 
 impl KnownPeople {
     /// Remembers the full names (two words or more) of the people in one
@@ -49,11 +56,29 @@ impl KnownPeople {
             .collect();
         full.sort_unstable();
         full.dedup();
-        if full.is_empty() {
+        let mut organisations: Vec<String> = tags
+            .entities
+            .iter()
+            .filter(|e| {
+                e.kind == EntityType::Org && e.names_one_thing() && !e.canonical.contains(' ')
+            })
+            .map(|e| slug(&e.canonical))
+            .collect();
+        organisations.sort_unstable();
+        organisations.dedup();
+        if full.is_empty() && organisations.is_empty() {
             return;
         }
         let mut guard = self.inner.write().unwrap_or_else(|p| p.into_inner());
         let names = &mut *guard;
+        for word in organisations {
+            if !names.organisations.contains_key(&word) && names.distinct >= MAX_KNOWN_NAMES {
+                continue;
+            }
+            let count = names.organisations.entry(word).or_insert(0);
+            names.distinct += usize::from(*count == 0);
+            *count += 1;
+        }
         for name in full {
             for word in standalone_words(name) {
                 let known = names
@@ -77,7 +102,10 @@ impl KnownPeople {
 
     /// Rewrites each person named by one word alone (no full name in the
     /// story) to the full name remembered for that word, when one name holds
-    /// most of what is remembered for it; quotes follow their speaker.
+    /// most of what is remembered for it; quotes follow their speaker. A
+    /// lone word no one's remembered name holds, untitled, that other
+    /// stories named as an organisation ("Qantas", "Volvo") is that
+    /// organisation.
     pub fn resolve(&self, tags: &mut Annotations) {
         let names = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let mut renamed: Vec<(String, String)> = Vec::new();
@@ -86,7 +114,19 @@ impl KnownPeople {
             .iter_mut()
             .filter(|e| e.kind == EntityType::Person && !e.canonical.contains(' '))
         {
-            let Some(full) = names.dominant(&slug(&e.canonical)) else {
+            let word = slug(&e.canonical);
+            if e.role.is_none()
+                && !names.by_word.contains_key(&word)
+                && names
+                    .organisations
+                    .get(&word)
+                    .is_some_and(|&n| n >= ORGANISATION_STORIES)
+            {
+                e.kind = EntityType::Org;
+                e.id = entity_id("org", &e.canonical);
+                continue;
+            }
+            let Some(full) = names.dominant(&word) else {
                 continue;
             };
             renamed.push((e.canonical.clone(), full.to_string()));
@@ -213,6 +253,48 @@ mod tests {
         known.resolve(&mut lone);
         assert_eq!(lone.entities[0].id, "person:bashar-al-assad");
         assert_eq!(lone.entities[1].id, "person:martin-luther-king-jr");
+    }
+
+    fn org(canonical: &str) -> Entity {
+        Entity {
+            canonical: canonical.to_string(),
+            id: entity_id("org", canonical),
+            ..Entity::mention(EntityType::Org, 0, canonical.len(), canonical)
+        }
+    }
+
+    #[test]
+    fn a_lone_name_other_stories_call_an_organisation_is_one() {
+        let known = KnownPeople::default();
+        for _ in 0..2 {
+            known.observe(&Annotations {
+                entities: vec![org("Qantas"), org("Ford")],
+                ..Annotations::default()
+            });
+        }
+        known.observe(&tags(&[("Gerald Ford", "Gerald Ford")]));
+        let mut lone = tags(&[("Qantas", "Qantas"), ("Ford", "Ford")]);
+        known.resolve(&mut lone);
+        assert_eq!(
+            (lone.entities[0].kind, lone.entities[0].id.as_str()),
+            (EntityType::Org, "org:qantas")
+        );
+        // A word a remembered person's name holds stays a person, and so
+        // does a titled mention.
+        assert_eq!(lone.entities[1].kind, EntityType::Person);
+        let mut titled = tags(&[("Qantas", "Qantas")]);
+        titled.entities[0].role = Some("coach".into());
+        known.resolve(&mut titled);
+        assert_eq!(titled.entities[0].kind, EntityType::Person);
+        // One story is not enough.
+        let known = KnownPeople::default();
+        known.observe(&Annotations {
+            entities: vec![org("Volvo")],
+            ..Annotations::default()
+        });
+        let mut lone = tags(&[("Volvo", "Volvo")]);
+        known.resolve(&mut lone);
+        assert_eq!(lone.entities[0].kind, EntityType::Person);
     }
 
     #[test]

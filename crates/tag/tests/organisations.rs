@@ -500,9 +500,18 @@ fn an_organisations_name_with_and_inside_is_one_name() {
         assert_org(text, name);
     }
     for (headline, name) in [
-        ("On the campaign trail in the USA, June 2020", "Life and Liberty Party"),
-        ("Scheduled power outages in Northern California", "Pacific Gas and Electric Company"),
-        ("US Representative Elijah Cummings", "House Oversight and Reform Committee"),
+        (
+            "On the campaign trail in the USA, June 2020",
+            "Life and Liberty Party",
+        ),
+        (
+            "Scheduled power outages in Northern California",
+            "Pacific Gas and Electric Company",
+        ),
+        (
+            "US Representative Elijah Cummings",
+            "House Oversight and Reform Committee",
+        ),
     ] {
         assert_org(&article(headline), name);
     }
