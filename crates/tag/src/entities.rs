@@ -2049,7 +2049,7 @@ fn name_bare_institutions(entities: &mut [Entity], mentions: &CountryMentions) {
 }
 
 /// Bodies most countries have one of, named the same way in English.
-const NATIONAL_BODIES: &[&str] = &[
+pub(crate) const NATIONAL_BODIES: &[&str] = &[
     "Parliament",
     "Supreme Court",
     "Constitutional Court",

@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use crate::annotations::{Entity, EntityType};
+use crate::entities::NATIONAL_BODIES;
 use crate::gazetteer::{
     Gazetteer, NameEntry, Place, PlaceKind, entity_id, fold_ascii, in_capitals, kind, title_case,
 };
@@ -294,7 +295,8 @@ impl Gazetteer {
     /// The canonical name of an organisation the lexicon does not know: a leading
     /// abbreviation of a known organisation or country is written out, so "U.N.
     /// Security Council", "UN Security Council" and "United Nations Security
-    /// Council" are one name, and "U.S. Congress" is "United States Congress".
+    /// Council" are one name, "U.S. Congress" is "United States Congress", and
+    /// "U.S. Federal Reserve" the Federal Reserve.
     pub fn org_name(&self, name: &str) -> String {
         let Some((first, rest)) = name.split_once(' ') else {
             return name.to_string();
@@ -314,7 +316,15 @@ impl Gazetteer {
             return name.to_string();
         };
         let full = format!("{expansion} {rest}");
-        match self.lookup(&full).and_then(|e| e.org) {
+        // "U.S. Federal Reserve": a country before a name that is one
+        // organisation's the world over adds nothing to it. A body every
+        // country has one of ("U.S. Congress") is the country's.
+        let worldwide = || {
+            self.lookup(rest)
+                .and_then(|e| e.org)
+                .filter(|known| !NATIONAL_BODIES.contains(known))
+        };
+        match self.lookup(&full).and_then(|e| e.org).or_else(worldwide) {
             Some(known) => known.to_string(),
             None => full,
         }

@@ -98,6 +98,17 @@ fn an_organisation_with_an_abbreviated_country_or_body_in_its_name_is_one_organi
         congress.iter().all(|a| a == &congress[0] && a.len() == 1),
         "{congress:?}"
     );
+    // A country before an organisation that is one the world over adds
+    // nothing: "the U.S. Federal Reserve" is the Federal Reserve.
+    let fed: Vec<_> = [
+        "Markets rose after the U.S. Federal Reserve held rates on Wednesday.",
+        "Markets rose after the US Federal Reserve held rates on Wednesday.",
+        "Markets rose after the Federal Reserve held rates on Wednesday.",
+    ]
+    .iter()
+    .map(|t| ids(t, EntityType::Org))
+    .collect();
+    assert!(fed.iter().all(|a| a == &fed[0] && a.len() == 1), "{fed:?}");
 }
 
 #[test]
