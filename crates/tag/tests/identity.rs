@@ -77,38 +77,31 @@ fn a_company_named_with_its_group_then_by_its_short_name_is_one_organisation() {
     assert_eq!(orgs.len(), 2, "{orgs:?}");
 }
 
+/// Asserts that every text of `written` names one organisation, the same one.
+fn one_organisation(written: &[&str]) {
+    let all: Vec<_> = written.iter().map(|t| ids(t, EntityType::Org)).collect();
+    assert!(all.iter().all(|a| a == &all[0] && a.len() == 1), "{all:?}");
+}
+
 #[test]
 fn an_organisation_with_an_abbreviated_country_or_body_in_its_name_is_one_organisation() {
-    let written = [
+    one_organisation(&[
         "The U.N. Security Council will meet on Friday.",
         "The UN Security Council will meet on Friday.",
         "The United Nations Security Council will meet on Friday.",
-    ];
-    let all: Vec<_> = written.iter().map(|t| ids(t, EntityType::Org)).collect();
-    assert!(all.iter().all(|a| a == &all[0] && a.len() == 1), "{all:?}");
-    let congress: Vec<_> = [
+    ]);
+    one_organisation(&[
         "The U.S. Congress passed the bill.",
         "The US Congress passed the bill.",
         "The United States Congress passed the bill.",
-    ]
-    .iter()
-    .map(|t| ids(t, EntityType::Org))
-    .collect();
-    assert!(
-        congress.iter().all(|a| a == &congress[0] && a.len() == 1),
-        "{congress:?}"
-    );
+    ]);
     // A country before an organisation that is one the world over adds
     // nothing: "the U.S. Federal Reserve" is the Federal Reserve.
-    let fed: Vec<_> = [
+    one_organisation(&[
         "Markets rose after the U.S. Federal Reserve held rates on Wednesday.",
         "Markets rose after the US Federal Reserve held rates on Wednesday.",
         "Markets rose after the Federal Reserve held rates on Wednesday.",
-    ]
-    .iter()
-    .map(|t| ids(t, EntityType::Org))
-    .collect();
-    assert!(fed.iter().all(|a| a == &fed[0] && a.len() == 1), "{fed:?}");
+    ]);
 }
 
 #[test]
