@@ -674,7 +674,7 @@ impl EntityTagger<'_> {
 
     /// Whether a word names a person or the people of a place by its name
     /// and an ending: a city of 100,000 or more ("Parisians", "a
-    /// Londoner", "Melbournians") or a country or state, with the word
+    /// Londoner", "Melbournians", "Montanans") or a country or state, with the word
     /// before it when the place's name has two ("a New Zealander", "Irani
     /// athletes").
     fn names_a_places_people(&self, word: &str, before: Option<&str>) -> bool {
@@ -687,11 +687,17 @@ impl EntityTagger<'_> {
             ("er", ""),
             ("is", ""),
             ("i", ""),
+            // "Montanans", "an Iowan": a place ending in "a", and "n".
+            ("ns", ""),
+            ("n", ""),
         ];
         ENDINGS.iter().any(|&(ending, restored)| {
             let Some(stem) = word.strip_suffix(ending) else {
                 return false;
             };
+            if ending.starts_with('n') && !stem.ends_with('a') {
+                return false;
+            }
             let stem = format!("{stem}{restored}");
             if stem.chars().count() < 4 {
                 return false;
@@ -770,10 +776,15 @@ impl EntityTagger<'_> {
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
         // "Converted to Islam", "in Islam": a faith is no place or person;
-        // "they still believe in Allah": nor is a god a place.
+        // "they still believe in Allah": nor is a god a place; nor are a
+        // doctrine ("Marxism") or the plural of an acronym ("NGOs", "SUVs").
         for s in spans.iter_mut() {
             let last = view.word(s.end - 1);
-            if s.end - s.first == 1 && RELIGIONS.contains(&last)
+            let doctrine = last.ends_with("ism") && last.chars().count() > 5;
+            let acronyms = last.strip_suffix('s').is_some_and(|one| {
+                one.chars().count() >= 2 && one.chars().all(|c| c.is_ascii_uppercase())
+            });
+            if s.end - s.first == 1 && (RELIGIONS.contains(&last) || doctrine || acronyms)
                 || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
             {
                 s.type_id = MISC;

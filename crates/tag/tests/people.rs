@@ -368,3 +368,33 @@ fn numbers_facilities_and_trusts_are_no_part_of_a_persons_name() {
     let text = article("Indian Railway: all-women crew");
     assert!(types_of(&text, "Rangoli Patil").contains(&EntityType::Person));
 }
+
+/// A doctrine ("Marxism"), the plural of an acronym ("NGOs", "SUVs") and a
+/// state's people named by its name and "n" ("Montanans") are no person.
+#[test]
+fn doctrines_acronym_plurals_and_a_states_people_are_no_person() {
+    for (text, name) in [
+        (
+            "He embraced Marxism while studying in Ghana, and later taught there.",
+            "Marxism",
+        ),
+        (
+            "Sales of SUVs fell by a third, the company said on Monday.",
+            "SUVs",
+        ),
+        (
+            "Several NGOs said the ship had been turned away twice.",
+            "NGOs",
+        ),
+        (
+            "The law would keep thousands of Montanans from voting, the groups said.",
+            "Montanans",
+        ),
+    ] {
+        let types = types_of(text, name);
+        assert!(
+            !types.contains(&EntityType::Person) && !types.contains(&EntityType::Org),
+            "{name:?} typed {types:?} in {text:?}"
+        );
+    }
+}
