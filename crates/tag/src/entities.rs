@@ -2016,7 +2016,8 @@ impl CountryMentions {
 /// is the United States body when the story names that body in full or
 /// has the United States among its places (a US state or city, the
 /// dateline), and no other country or territory it names has a body of
-/// that name; a bare "Democratic" or "Republican" is then the party.
+/// that name; a bare "Democratic" or "Republican" is then the party, and
+/// "U.S. Libertarian Party" the Libertarian Party.
 /// Otherwise the bare name stays apart ("the Senate" of a story from
 /// Canberra or San Juan is not the US Senate), so ORG facets and `org:`
 /// searches count each body once without merging two countries' bodies.
@@ -2055,6 +2056,16 @@ fn name_bare_institutions(entities: &mut [Entity], mentions: &CountryMentions) {
         if let Some(&full) = full_of.get(e.canonical.as_str()) {
             e.canonical = full.to_string();
             e.id = entity_id("org", full);
+        } else if let Some(party) = e
+            .canonical
+            .strip_prefix("United States ")
+            .filter(|rest| rest.ends_with(" Party"))
+        {
+            // "U.S. Libertarian Party", "US Green Party": the country's
+            // parties go by their names alone, as the Democratic Party does.
+            let party = party.to_string();
+            e.id = entity_id("org", &party);
+            e.canonical = party;
         }
     }
 }

@@ -102,6 +102,12 @@ fn an_organisation_with_an_abbreviated_country_or_body_in_its_name_is_one_organi
         "Markets rose after the US Federal Reserve held rates on Wednesday.",
         "Markets rose after the Federal Reserve held rates on Wednesday.",
     ]);
+    // The United States' parties go by their names alone.
+    one_organisation(&[
+        "The U.S. Libertarian Party chose its nominee in May.",
+        "The US Libertarian Party chose its nominee in May.",
+        "The Libertarian Party chose its nominee in May.",
+    ]);
 }
 
 #[test]
