@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::nats::{NatsCluster, data_dirs, node, nodes_on};
+use common::nats::{NatsCluster, data_dirs, live_nodes_are, node, nodes_on};
 use common::{get_json, health, http, markdown_story};
 use futures_util::StreamExt;
 use newsterm_api::{Health, PublishAck, SearchResponse};
@@ -90,24 +90,6 @@ async fn caught_up(url: &str, seq: u64) -> Health {
             Instant::now() < deadline,
             "{url} stuck at applied {applied}, indexed {} (want {seq}): {h:?}",
             h.indexed_seq
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits (bounded) until `url` sees exactly `names` live. On a loaded
-/// machine a node's heartbeat can come after its expiry, and the node
-/// leaves the live set until its next beat.
-async fn all_live(url: &str, names: &[&str]) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let h = health(url).await;
-        if h.cluster.as_ref().is_some_and(|c| c.nodes == names) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{url} does not see {names:?} live: {h:?}"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -244,7 +226,7 @@ async fn three_nodes_hold_one_wire_and_a_retried_publish_is_stored_once() {
             "{url}: the withdrawn story left search"
         );
         assert_eq!(h.cluster.expect("cluster health").behind, 0);
-        all_live(url, &["node1", "node2", "node3"]).await;
+        live_nodes_are(std::slice::from_ref(url), &["node1", "node2", "node3"]).await;
     }
 
     assert_eq!(events.len(), 1, "the same event id on every node");

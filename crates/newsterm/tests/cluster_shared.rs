@@ -10,7 +10,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::nats::{NatsCluster, data_dirs, node, nodes_on};
+use common::nats::{NatsCluster, data_dirs, live_nodes_are, node, nodes_on};
 use common::{add_user, http, markdown_story, newsterm, stdout_of, token_for};
 use newsterm_api::{AlertHit, AlertInfo, PublishAck};
 
@@ -229,15 +229,6 @@ async fn publish_word(url: &str, word: &str, n: usize) -> String {
         .await
         .id
         .to_string()
-}
-
-/// Waits until every node in `urls` sees exactly `names` as live.
-async fn live_nodes_are(urls: &[String], names: &[&str]) {
-    on_every_node(urls, &format!("sees {names:?} live"), |url| async move {
-        let h = common::health(&url).await;
-        h.cluster.is_some_and(|c| c.nodes == names)
-    })
-    .await;
 }
 
 /// Sends `request` until it is answered `want` (a node whose NATS

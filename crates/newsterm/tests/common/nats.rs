@@ -3,6 +3,7 @@
 //! them, each storing JetStream in its own temporary directory.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Node `i` of a cluster (`newsterm serve --nats … --node node<i+1>`
 /// on `data`), talking first to NATS server `i` of `servers`.
@@ -88,5 +89,25 @@ impl NatsCluster {
     /// Starts server `i` again on its ports and files.
     pub fn restart(&mut self, i: usize) {
         self.inner.restart(i).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// Waits (bounded, 30 s a node) until every node of `urls` sees exactly
+/// `names` live. On a loaded machine a node's heartbeat can come after its
+/// expiry, and the node leaves the live set until its next beat.
+pub async fn live_nodes_are(urls: &[String], names: &[&str]) {
+    for url in urls {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let h = super::health(url).await;
+            if h.cluster.as_ref().is_some_and(|c| c.nodes == names) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{url} does not see {names:?} live: {h:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
