@@ -249,7 +249,6 @@ impl EntityTagger<'_> {
         let mut spans = spans_from_tags(view, &tags);
         trim_punctuation(view, &mut spans);
         numbers_are_no_part_of_names(view, &mut spans);
-        spans.retain(|s| s.type_id != NO_ENTITY);
         drop_caption_labels(view, &mut spans);
         join_name_particles(view, &mut spans);
         names_go_on(view, &mut spans);
@@ -579,7 +578,6 @@ impl EntityTagger<'_> {
                     .is_some_and(|stem| is_org_word(&format!("{stem}y")))
                     || lower.strip_suffix('s').is_some_and(is_org_word))
         };
-        let named: HashSet<&str> = spans.iter().map(|s| span_text(view, s)).collect();
         spans.sort_by_key(|s| s.first);
         let span_at =
             |spans: &[Span], i: usize| spans.iter().position(|s| s.first <= i && i < s.end);
@@ -595,7 +593,7 @@ impl EntityTagger<'_> {
             {
                 let before = s.first - 2;
                 let shared_head = format!("{} {}", view.word(before), view.word(s.end - 1));
-                if !named.contains(shared_head.as_str()) {
+                if !spans.iter().any(|o| span_text(view, o) == shared_head) {
                     let first = match span_at(spans, before) {
                         // A name the model made a place or a miscellaneous
                         // one ("Pacific Gas"), not a work's title with small
@@ -1144,10 +1142,7 @@ impl EntityTagger<'_> {
     /// Demonyms become NORP; unmistakable place names and well-known organisations the
     /// model left untagged are added.
     fn add_gazetteer_spans(&self, view: &DocView, spans: &mut Vec<Span>) {
-        let mut covered = vec![false; view.len()];
-        for s in spans.iter() {
-            covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
-        }
+        let mut covered = covered_tokens(view, spans);
         let mut i = 0;
         while i < view.len() {
             let g = view.gaz[i];
@@ -1287,10 +1282,7 @@ impl EntityTagger<'_> {
 
     /// Web addresses the model left untagged ("Index.hu reported") name sites.
     fn add_web_addresses(&self, view: &DocView, spans: &mut Vec<Span>) {
-        let mut covered = vec![false; view.len()];
-        for s in spans.iter() {
-            covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
-        }
+        let covered = covered_tokens(view, spans);
         for i in (0..view.len()).filter(|&i| !covered[i]) {
             if view.is_capitalized(i) && is_web_address(view.word(i)) {
                 spans.push(Span {
@@ -2208,9 +2200,9 @@ pub(crate) const KIND_OF_BODY: &str =
     "a kind of body named bare, which the story does not tie to one body it names in full";
 
 /// Nouns for a kind of body, which a story uses bare for the one it has
-/// named ("the Court" after "the Supreme Court of Canada").
+/// named ("the Court" after "the Supreme Court of Canada"), besides the
+/// [`STATE_BODIES`] ([`is_kind_of_body_word`]).
 const KINDS_OF_BODY: &[&str] = &[
-    "court",
     "house",
     "representatives",
     "tribunal",
@@ -2225,18 +2217,6 @@ const KINDS_OF_BODY: &[&str] = &[
     "committee",
     "council",
     "board",
-    "assembly",
-    "senate",
-    "congress",
-    "parliament",
-    "legislature",
-    "cabinet",
-    "government",
-    "army",
-    "navy",
-    "force",
-    "forces",
-    "police",
     "center",
     "centre",
     "institute",
@@ -2262,6 +2242,12 @@ const KINDS_OF_BODY: &[&str] = &[
     "club",
     "team",
 ];
+
+/// Whether a word (in lower case) names a kind of body: one of
+/// [`STATE_BODIES`] or [`KINDS_OF_BODY`].
+fn is_kind_of_body_word(lower: &str) -> bool {
+    STATE_BODIES.contains(&lower) || KINDS_OF_BODY.contains(&lower)
+}
 
 /// Words before a kind of body that say only which of a country's bodies of
 /// that kind it is ("the Supreme Court", "the Armed Forces").
@@ -2329,7 +2315,7 @@ fn name_generic_bodies(gazetteer: &Gazetteer, entities: &mut [Entity], mentions:
         let mut words = name.split_whitespace().rev();
         words.next().is_some_and(|last| {
             last.chars().next().is_some_and(char::is_uppercase)
-                && KINDS_OF_BODY.contains(&last.to_lowercase().as_str())
+                && is_kind_of_body_word(&last.to_lowercase())
         }) && words.all(|w| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && WHICH_BODY.contains(&w.to_lowercase().as_str())
@@ -3329,10 +3315,7 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
     for cands in by_first.values_mut() {
         cands.sort_unstable_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     }
-    let mut covered = vec![false; view.len()];
-    for s in spans.iter() {
-        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
-    }
+    let covered = covered_tokens(view, spans);
     let mut added = Vec::new();
     let mut i = 0;
     while i < view.len() {
@@ -3668,14 +3651,20 @@ const COMPANY_TAILS: &[&str] = &[
     "petroleum",
 ];
 
+/// Which tokens of the story some span already covers.
+fn covered_tokens(view: &DocView, spans: &[Span]) -> Vec<bool> {
+    let mut covered = vec![false; view.len()];
+    for s in spans {
+        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+    }
+    covered
+}
+
 /// "Regeneron Pharmaceuticals", "Fort Pitt Capital Group": a company's word
 /// the model left after a name it took for a person's or a place's belongs
 /// to that name, which is a company's.
 fn company_words_after(view: &DocView, spans: &mut [Span]) {
-    let mut covered = vec![false; view.len()];
-    for s in spans.iter() {
-        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
-    }
+    let covered = covered_tokens(view, spans);
     for s in spans
         .iter_mut()
         .filter(|s| matches!(s.type_id, PERSON | LOC))
@@ -4031,7 +4020,7 @@ fn drop_quantities(view: &DocView, spans: &mut Vec<Span>) {
 /// "22-year-old Rangoli Patil", "Humberto 785": no person's name holds a
 /// number. A word with digits before or after a person's name is cut off it;
 /// one inside ("Movimento 5 Stelle") makes it no person's name at all.
-fn numbers_are_no_part_of_names(view: &DocView, spans: &mut [Span]) {
+fn numbers_are_no_part_of_names(view: &DocView, spans: &mut Vec<Span>) {
     let has_digit = |i: usize| view.word(i).bytes().any(|b| b.is_ascii_digit());
     for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
         while s.first < s.end && has_digit(s.first) {
@@ -4044,6 +4033,7 @@ fn numbers_are_no_part_of_names(view: &DocView, spans: &mut [Span]) {
             s.type_id = NO_ENTITY;
         }
     }
+    spans.retain(|s| s.type_id != NO_ENTITY);
 }
 
 /// Airlines and companies named after their country: "Air China" ("Air" before a

@@ -449,12 +449,7 @@ fn a_name_formed_or_with_plants_and_flights_is_an_organisation() {
             "Dacia",
         ),
     ] {
-        let types = types_of(text, name);
-        assert!(
-            !types.is_empty() && types.iter().all(|t| *t == EntityType::Org),
-            "{name}: {:?}",
-            tagger().tag(text).entities
-        );
+        assert_org(text, name);
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{article, tagger, types_of};
+use common::{article, assert_typed_in_every_mention, tagger, types_of};
 use newsterm_tag::EntityType;
 
 fn is_person(text: &str, name: &str) -> bool {
@@ -313,12 +313,7 @@ fn people_the_model_took_for_places_are_people() {
         // "Students compete …": "Bizheva said:" was the place "Bizheva said".
         ("Students compete in second international", "Bizheva"),
     ] {
-        let text = article(headline);
-        let types = types_of(&text, name);
-        assert!(
-            !types.is_empty() && types.iter().all(|t| *t == EntityType::Person),
-            "{name:?} typed {types:?}"
-        );
+        assert_typed_in_every_mention(&article(headline), name, EntityType::Person, 1);
     }
     let tags = tagger().tag(&article("Students compete in second international"));
     assert!(
@@ -328,12 +323,7 @@ fn people_the_model_took_for_places_are_people() {
     );
     let text = "Asked about the trial, she said: \"I don't know, the O.J. Simpson case was \
         different.\" Later she added that O.J. Simpson had been acquitted.";
-    let types = types_of(text, "O.J. Simpson");
-    assert!(
-        !types.is_empty() && types.iter().all(|t| *t == EntityType::Person),
-        "typed {types:?}: {:?}",
-        tagger().tag(text).entities
-    );
+    assert_typed_in_every_mention(text, "O.J. Simpson", EntityType::Person, 1);
 }
 
 /// No person's name holds a number: an age or a figure the model ran into a
