@@ -2024,15 +2024,6 @@ fn name_bare_institutions(entities: &mut [Entity], mentions: &CountryMentions) {
         .map(|e| e.canonical.as_str())
         .collect();
     let mut full_of: HashMap<&str, &str> = HashMap::default();
-    // "U.S. Democratic Party" is the party whatever the story's places.
-    let with_country: Vec<(String, &str)> = BARE_INSTITUTIONS
-        .iter()
-        .filter(|(_, full, _)| !full.starts_with("United States"))
-        .map(|&(_, full, _)| (format!("United States {full}"), full))
-        .collect();
-    for (written, full) in &with_country {
-        full_of.insert(written, full);
-    }
     for &(bare, full, elsewhere) in BARE_INSTITUTIONS {
         let mut countries = mentions.by_country.keys().map(String::as_str);
         let no_other = match elsewhere {
@@ -2053,8 +2044,8 @@ fn name_bare_institutions(entities: &mut [Entity], mentions: &CountryMentions) {
             .strip_prefix("United States ")
             .filter(|rest| rest.ends_with(" Party"))
         {
-            // "U.S. Libertarian Party", "US Green Party": the country's
-            // parties go by their names alone, as the Democratic Party does.
+            // "U.S. Democratic Party", "US Green Party": the country's
+            // parties go by their names alone, whatever the story's places.
             let party = party.to_string();
             e.id = entity_id("org", &party);
             e.canonical = party;
