@@ -1770,6 +1770,20 @@ impl EntityTagger<'_> {
                     if q.is_none() && names_no_small_town(s, text) {
                         continue;
                     }
+                    // "The Hang Seng index": a word cut from a longer name
+                    // the model did not take whole (the capitalised word
+                    // after it is in no name of a person, organisation or
+                    // place), which only some town's other name is, is no
+                    // place.
+                    if s.end < view.len()
+                        && view.is_capitalized(s.end)
+                        && !spans
+                            .iter()
+                            .any(|o| o.type_id != MISC && o.first <= s.end && s.end < o.end)
+                        && gaz.only_other_names(text)
+                    {
+                        continue;
+                    }
                     if let Some(reason) = reason {
                         leave_unresolved(&mut e, reason);
                     } else {

@@ -127,6 +127,11 @@ pub(crate) struct NameEntry {
     kinds: u16,
     /// Only other spellings of places point here: resolve with it, never find.
     quiet: bool,
+    /// Places (indexes into places) this name is only a foreign, former or
+    /// local name of, as GeoNames lists them ("Lion" for Lyon, "Batavia"
+    /// for Jakarta): such a name is the place only where the story puts it
+    /// there (see `Gazetteer::pick_place`).
+    pub other_name_of: Vec<u32>,
     /// Training documents a lexicon name was seen in (per lexicon kind), so that
     /// training can leave a document's own names out of its features.
     seen_in: Vec<(u8, u32)>,
@@ -788,6 +793,41 @@ impl Builder {
     }
 }
 
+/// Marks the names that reach a place only as GeoNames lists them among its
+/// alternate names (`aliases[..listed]` and the quiet ones): not its own
+/// name however accented, not its name with a river or "City" left off
+/// ("Frankfurt" for Frankfurt am Main, "New York" for New York City), and
+/// no form the gazetteer writes out itself ("St. Paul", "Bombay").
+fn mark_other_names(
+    b: &mut Builder,
+    aliases: &[(String, u32)],
+    listed: usize,
+    quiet: &[(String, u32)],
+) {
+    let written_out: HashSet<(&str, u32)> = aliases[listed..]
+        .iter()
+        .map(|(a, i)| (a.as_str(), *i))
+        .collect();
+    for (a, idx) in aliases[..listed].iter().chain(quiet) {
+        let own = fold_ascii(&b.places[*idx as usize].name);
+        let alias = fold_ascii(a);
+        let shortened = own
+            .strip_prefix(alias.as_str())
+            .is_some_and(|rest| rest.starts_with(' '));
+        if alias == own || shortened || written_out.contains(&(a.as_str(), *idx)) {
+            continue;
+        }
+        for form in [a.as_str(), alias.as_str()] {
+            if let Some(&e) = b.by_name.get(form) {
+                let entry = &mut b.entries[e as usize];
+                if entry.places.contains(idx) && !entry.other_name_of.contains(idx) {
+                    entry.other_name_of.push(*idx);
+                }
+            }
+        }
+    }
+}
+
 /// The training annotations' names, for the lexicon features: (kind, name, documents
 /// it was seen in).
 pub(crate) type LexiconNames = Vec<(u8, String, Vec<u32>)>;
@@ -865,6 +905,8 @@ impl Gazetteer {
                 }
             }
         }
+        // GeoNames' alternate names, before the forms written out below.
+        let listed_aliases = aliases.len();
         let countries: HashMap<String, u32> = b
             .places
             .iter()
@@ -981,6 +1023,7 @@ impl Gazetteer {
                 b.entries[e as usize].quiet = true;
             }
         }
+        mark_other_names(&mut b, &aliases, listed_aliases, &quiet_aliases);
         for (d, ci) in &demonyms {
             let old = b.entry(d).demonym_of;
             let pop = |i: u32| b.places[i as usize].population;

@@ -16,6 +16,8 @@ pub(crate) const NOT_IN_GAZETTEER: &str = "not in the gazetteer";
 pub(crate) const VAGUE_REGION: &str = "a region spanning several countries, not one point";
 pub(crate) const CONTINENT: &str = "a continent, not one point on the map";
 pub(crate) const NO_POINT: &str = "the gazetteer has no point for it";
+pub(crate) const OTHER_NAME: &str =
+    "a town's foreign or former name, and the story names nothing of its country";
 pub(crate) const FACILITY: &str =
     "a building, airport, street or other facility the gazetteer does not hold";
 pub(crate) const NATURAL_FEATURE: &str =
@@ -341,14 +343,52 @@ impl Gazetteer {
         qualifier: Option<&Place>,
         dateline: bool,
     ) -> Option<(&Place, f64)> {
-        let places: Vec<&Place> = self.readings(found.entry).collect();
         let folded = fold_ascii(&found.name);
+        let own_name = |p: &Place| p.name == found.name || fold_ascii(&p.name) == folded;
+        // A country or division of the name is meant before a city abroad
+        // called so for short or in other tongues ("Benin, Nigeria" lists
+        // two countries; "Victoria" is no old name of Hong Kong).
+        let division_elsewhere = |city: &Place| {
+            self.readings(found.entry).any(|p| {
+                own_name(p)
+                    && p.country != city.country
+                    && matches!(
+                        p.kind,
+                        PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                    )
+            })
+        };
+        // A town's foreign or former name is that town only where the
+        // story puts it: in its country, or after its state or country
+        // ("Calicut, India"). Apple's "Lion" is no Lyon, a crab genus
+        // "Emerita" no Mérida, the agency "ISNA" no Esna.
+        let placed_there = |p: &Place| {
+            dateline
+                || ctx.countries.contains(&p.country)
+                || ctx.dateline_country.as_deref() == Some(p.country.as_str())
+                || qualifier.is_some_and(|q| lies_in(p, q))
+        };
+        let places: Vec<&Place> = found
+            .entry
+            .places
+            .iter()
+            .filter(|i| {
+                let p = &self.places[**i as usize];
+                let town = matches!(
+                    p.kind,
+                    PlaceKind::City | PlaceKind::Town | PlaceKind::County
+                );
+                let other_name = found.entry.other_name_of.contains(i);
+                !town || own_name(p) || !division_elsewhere(p) && (!other_name || placed_there(p))
+            })
+            .map(|&i| &self.places[i as usize])
+            .collect();
         let mut scored: Vec<(&Place, f64)> = places
             .iter()
             .map(|&p| {
                 // Another spelling of a place counts for less than its own name:
                 // "Victoria" is a state of Australia before an old name of Hong Kong.
-                let own_name = p.name == found.name || fold_ascii(&p.name) == folded;
+                let own_name = own_name(p);
                 let mut s = ((p.population + 1) as f64).ln();
                 if !own_name {
                     s -= 3.0;
@@ -419,6 +459,19 @@ impl Gazetteer {
             _ => f64::INFINITY,
         };
         scored.first().map(|(p, _)| (*p, lead))
+    }
+
+    /// Whether every place `name` can be read as is a town it is only a
+    /// foreign or former name of ("Hang" for Hangzhou).
+    pub fn only_other_names(&self, name: &str) -> bool {
+        self.find_place(name).is_some_and(|f| {
+            f.entry.demonym_of.is_none()
+                && !f.entry.places.is_empty()
+                && f.entry
+                    .places
+                    .iter()
+                    .all(|i| f.entry.other_name_of.contains(i))
+        })
     }
 
     /// The places a name can be read as.
@@ -550,7 +603,8 @@ impl Gazetteer {
                 e.kind = EntityType::Norp;
                 self.fill_place(e, &self.places[d as usize]);
             }
-            (None, None) => {}
+            // Only a town's other name, and the story does not put it there.
+            (None, None) => leave_unresolved(e, OTHER_NAME),
         }
     }
 

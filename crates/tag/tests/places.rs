@@ -1129,3 +1129,132 @@ fn what_the_sentence_says_an_unknown_place_is_it_is() {
         3,
     );
 }
+
+/// The countries `written` was put in by a tagging of `text`, every
+/// mention, and whether it was found at all.
+fn countries_of(text: &str, written: &str) -> Vec<Option<String>> {
+    let tags = tagger().tag(text);
+    let found: Vec<Option<String>> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == written)
+        .map(|e| e.country.clone())
+        .collect();
+    assert!(
+        !found.is_empty(),
+        "{written:?} is not found in {text:?}: {:?}",
+        tags.entities
+    );
+    found
+}
+
+#[test]
+fn a_towns_other_name_is_that_town_only_where_the_story_puts_it() {
+    // Names GeoNames lists among a town's foreign, former or local names,
+    // in stories that name nothing of that town's country.
+    for (text, written, abroad) in [
+        (
+            "Fire crews were sent from Dolgellau, Harlech, Barmouth, Bala and Blaenau \
+             Ffestiniog, the Welsh fire service said.",
+            "Bala",
+            "CH",
+        ),
+        (
+            "According to the semi-official news agency ISNA, the prosecutor general \
+             of Tehran said 36 people were wanted.",
+            "ISNA",
+            "EG",
+        ),
+        (
+            "I have wanted to be a marine scientist since I was a child, when I would \
+             collect sand crabs (Emerita talpoida) from local beaches in New York.",
+            "Emerita",
+            "MX",
+        ),
+    ] {
+        for country in countries_of(text, written) {
+            assert_ne!(country.as_deref(), Some(abroad), "{written:?} in {text:?}");
+        }
+    }
+    // Nor where it is a word of a longer name, though the story names the
+    // town's country: the model took only the first word of the index.
+    let text = "Shares fell in Shanghai and Tokyo, and the Hang Seng index in Hong \
+        Kong lost 5.5 percent, its biggest fall since 1987.";
+    let tags = tagger().tag(text);
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| !(e.text == "Hang" && e.country.as_deref() == Some("CN"))),
+        "{:?}",
+        tags.entities
+    );
+    assert!(
+        place(&tags, "Shanghai").is_some_and(|e| e.country.as_deref() == Some("CN")),
+        "{:?}",
+        tags.entities
+    );
+    // The same kind of name where the story puts the town in its country.
+    for (text, written, canonical) in [
+        (
+            "Rescue teams reached Calicut in the state of Kerala, India, on Friday \
+             after the plane overshot the runway.",
+            "Calicut",
+            "Kozhikode",
+        ),
+        (
+            "The Dutch ruled the islands from Batavia until Indonesia declared \
+             independence in 1945.",
+            "Batavia",
+            "Jakarta",
+        ),
+        (
+            "An all-women crew drove the train from Mysore to Bengaluru in \
+             Karnataka, India, on Sunday.",
+            "Mysore",
+            "Mysuru",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.canonical, canonical, "{text}: {e:?}");
+    }
+    // Forms of a town's own name need no support: shortened, or written out
+    // by the gazetteer itself.
+    for (written, canonical) in [
+        ("Frankfurt", "Frankfurt am Main"),
+        ("New York", "New York City"),
+        ("Bombay", "Mumbai"),
+    ] {
+        let text = format!("Shares fell sharply in {written} on Monday, traders said.");
+        let e = resolved(&text, written);
+        assert_eq!(e.canonical, canonical, "{text}: {e:?}");
+    }
+}
+
+#[test]
+fn a_country_is_meant_before_a_city_abroad_called_by_its_name() {
+    let text = article("Benin, Nigeria join African Union");
+    let tags = tagger().tag(&text);
+    let benin: Vec<&Entity> = tags.entities.iter().filter(|e| e.text == "Benin").collect();
+    assert!(benin.len() >= 2, "{:?}", tags.entities);
+    for e in benin {
+        assert_eq!(e.canonical, "Benin", "{e:?}");
+        assert_eq!(e.country.as_deref(), Some("BJ"), "{e:?}");
+    }
+    // A country's own city of its name is not abroad, and the city's full
+    // name is the city.
+    for (text, written, canonical) in [
+        (
+            "Delegates met in Benin City, Nigeria, on Tuesday.",
+            "Benin City",
+            "Benin City",
+        ),
+        (
+            "Protesters gathered in Kuwait City on Tuesday.",
+            "Kuwait City",
+            "Kuwait City",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.canonical, canonical, "{text}: {e:?}");
+    }
+}
