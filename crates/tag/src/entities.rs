@@ -905,6 +905,12 @@ impl EntityTagger<'_> {
                 s.end += 1;
             }
         }
+        // Words the story names a person by alone ("Street said").
+        let lone_people: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+            .map(|s| view.lower[s.first].as_str())
+            .collect();
         for s in spans.iter_mut() {
             let last = view.lower[s.end - 1].as_str();
             if MISC_WORDS.contains(&last) && s.end - s.first >= 2 && view.is_capitalized(s.end - 1)
@@ -916,7 +922,16 @@ impl EntityTagger<'_> {
                 // "Upper Big Branch Mine", "Hoover Dam": a place word no one
                 // bears as a surname ends a place, not a person.
                 let org = s.type_id == ORG && !has_org_word(view, s.first, s.end - 1);
-                if org || s.type_id == PERSON && !PLACE_WORDS_AS_SURNAMES.contains(&last) {
+                // A place word that is also a surname ends a person's name
+                // after a given name ("Della Street") or where the story
+                // names the person by it alone ("Picabo Street … Street
+                // said"), not after another word ("Wall Street expected 77
+                // cents").
+                let surname = PLACE_WORDS_AS_SURNAMES.contains(&last)
+                    && (s.end - s.first > 2
+                        || view.gaz[s.first].has(kind::FIRST_NAME)
+                        || lone_people.contains(last));
+                if org || s.type_id == PERSON && !surname {
                     s.type_id = LOC;
                 }
                 continue;

@@ -388,3 +388,26 @@ fn doctrines_acronym_plurals_and_a_states_people_are_no_person() {
         );
     }
 }
+
+#[test]
+fn a_street_is_no_person_unless_its_word_is_someones_surname() {
+    // "Street", "Road" and "Bridge" are surnames too, but not after a word
+    // that is no one's given name.
+    for text in [
+        "Its net profit came to $1.14 a share, while Wall Street expected just 77 cents.",
+        "US stock markets have their best week since November. Wall Street had its best \
+         finish since November 2008 after a five-day rally.",
+    ] {
+        assert_no_person(text, "Wall Street");
+    }
+    // After a given name, or where the story names the person by it alone.
+    assert_person(
+        "The singer Della Street said she would tour again next year.",
+        "Della Street",
+    );
+    assert_person(
+        "Olympic champion Picabo Street won the downhill in 1998, and Street said she \
+         was thrilled.",
+        "Picabo Street",
+    );
+}
