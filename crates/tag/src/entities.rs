@@ -10,7 +10,8 @@ use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
     Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, division_abbreviation,
-    is_designated_body, leave_unresolved, names_a_site, names_natural_feature_after, strip_article,
+    is_designated_body, is_small_town, leave_unresolved, names_a_site, names_natural_feature_after,
+    strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
 
@@ -1678,22 +1679,50 @@ impl EntityTagger<'_> {
             }
         }
         let qualifiers = self.qualifiers(view, spans);
+        // Names each country's places alone bear, for the corroboration below.
+        let mut only_in: HashMap<&str, HashSet<&str>> = HashMap::default();
         for s in spans
             .iter()
             .filter(|s| matches!(s.type_id, LOC | MISC | ORG))
         {
-            let Some(f) = gaz.find_place(span_text(view, s)) else {
+            let text = span_text(view, s);
+            let Some(f) = gaz.find_place(text) else {
                 continue;
             };
+            let mut readings = gaz.readings(f.entry);
+            if let Some(first) = readings.next()
+                && readings.all(|r| r.country == first.country)
+                && !first.country.is_empty()
+            {
+                only_in
+                    .entry(first.country.as_str())
+                    .or_default()
+                    .insert(text);
+            }
             if let Some(d) = f.entry.demonym_of {
                 ctx.add(&gaz.places[d as usize]);
             }
             let q = qualifiers.get(&s.first).copied();
+            // A name all of whose readings lie in one country ("Hong Kong",
+            // the territory and its city) places the story there, however
+            // close its readings.
+            let one_country =
+                |p: &crate::gazetteer::Place| gaz.readings(f.entry).all(|r| r.country == p.country);
             if let Some((p, lead)) = gaz.pick_place(&f, &PlaceContext::default(), q, false)
-                && lead >= 2.5
+                && (lead >= 2.5 || one_country(p))
                 && !gaz.rivalled_abroad(&f, p)
+                && (q.is_some() || !is_small_town(p))
             {
                 ctx.add(p);
+            }
+        }
+        // Two different names that only one country's places bear put the
+        // story there though neither is clear alone: "Bangalore" and
+        // "Mysore", each a city's other name or a small district, are
+        // India; a lone "Parkinson" is no evidence of Australia.
+        for (country, names) in only_in {
+            if names.len() >= 2 {
+                ctx.countries.insert(country.to_string());
             }
         }
 

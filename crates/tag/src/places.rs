@@ -18,6 +18,8 @@ pub(crate) const CONTINENT: &str = "a continent, not one point on the map";
 pub(crate) const NO_POINT: &str = "the gazetteer has no point for it";
 pub(crate) const OTHER_NAME: &str =
     "a town's foreign or former name, and the story names nothing of its country";
+pub(crate) const SMALL_TOWN_ABROAD: &str =
+    "a small town's name, abroad from every place the story names, which it does not say it means";
 pub(crate) const FACILITY: &str =
     "a building, airport, street or other facility the gazetteer does not hold";
 pub(crate) const NATURAL_FEATURE: &str =
@@ -247,6 +249,25 @@ impl PlaceContext {
             self.us_states.insert(p.admin1.clone());
         }
     }
+}
+
+/// Whether `p` is a town of under 100,000 people, which a story must
+/// place for a reader to know it: it is no evidence of where the story is
+/// on its own.
+pub(crate) fn is_small_town(p: &Place) -> bool {
+    matches!(
+        p.kind,
+        PlaceKind::City | PlaceKind::Town | PlaceKind::County
+    ) && p.population < 100_000
+}
+
+/// Whether `p` is a small town in a country other than all the ones the
+/// story's clear places lie in.
+fn is_small_town_abroad(p: &Place, ctx: &PlaceContext) -> bool {
+    is_small_town(p)
+        && !ctx.countries.is_empty()
+        && !ctx.admits(p)
+        && ctx.dateline_country.as_deref() != Some(p.country.as_str())
 }
 
 /// A name found in the gazetteer, and how it had to be read to be found there.
@@ -597,6 +618,18 @@ impl Gazetteer {
         // "Thai officials" are Thailand's, not Thailand.
         let own_name = |p: &Place| fold_ascii(&p.name) == fold_ascii(&found.name);
         match (picked, found.entry.demonym_of) {
+            // A small town abroad, in a story whose places all lie
+            // elsewhere and that does not say which town it means, is not
+            // the story's: "Notre Dame" in Paris is no Notre Dame of
+            // Indiana, "Whitehall" in London no town in Ohio, "Parkinson's
+            // disease" no Parkinson of Queensland.
+            (Some((p, _)), None)
+                if !dateline
+                    && qualifier.is_none_or(|q| !lies_in(p, q))
+                    && is_small_town_abroad(p, ctx) =>
+            {
+                leave_unresolved(e, SMALL_TOWN_ABROAD);
+            }
             (Some((p, _)), None) => self.fill_place(e, p),
             (Some((p, _)), Some(_)) if own_name(p) => self.fill_place(e, p),
             (_, Some(d)) => {

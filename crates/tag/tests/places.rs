@@ -1258,3 +1258,53 @@ fn a_country_is_meant_before_a_city_abroad_called_by_its_name() {
         assert_eq!(e.canonical, canonical, "{text}: {e:?}");
     }
 }
+
+#[test]
+fn a_small_town_abroad_is_not_the_storys_unless_the_story_says_so() {
+    // Each name is only some small town's in a country the story names
+    // nothing else of.
+    let notre_dame = article("Notre Dame in Paris catches fire");
+    for (text, written, abroad) in [
+        (notre_dame.as_str(), "Notre Dame", "US"),
+        (
+            "The former CIA officer, who lived in Maryland in the United States, \
+             died of Parkinson's disease, his publicist said.",
+            "Parkinson",
+            "AU",
+        ),
+        (
+            "Attributions of responsibility were made by the Yemeni state news firm \
+             Saba after the bombing in Mokha, Yemen.",
+            "Saba",
+            "HN",
+        ),
+    ] {
+        for country in countries_of(text, written) {
+            assert_ne!(country.as_deref(), Some(abroad), "{written:?} in {text:?}");
+        }
+    }
+    // A small town in a country the story names, after its state, or in a
+    // territory whose every reading is one country's.
+    for (text, written, country) in [
+        (
+            "Officials in Texas said a tornado struck the town of Tyler late on \
+             Sunday, and schools in Tyler will be closed.",
+            "Tyler",
+            "US",
+        ),
+        (
+            "A pickup truck hit seven motorcyclists in Randolph, New Hampshire.",
+            "Randolph",
+            "US",
+        ),
+        (
+            "Protesters marched from Victoria Park to Causeway Bay in Hong Kong on \
+             Sunday.",
+            "Causeway Bay",
+            "HK",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.country.as_deref(), Some(country), "{text}: {e:?}");
+    }
+}
