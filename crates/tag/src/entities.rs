@@ -287,6 +287,7 @@ impl EntityTagger<'_> {
         drop_currency_codes(view, &mut spans);
         drop_quantities(view, &mut spans);
         drop_named_storms(view, &mut spans);
+        self.things_named_in_ordinary_words(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
         interview_speakers(view, &mut spans);
@@ -305,6 +306,33 @@ impl EntityTagger<'_> {
     /// country, state or city ("a Nevada law"), a product ("the Fedora
     /// operating system") or a natural feature ("the Kīlauea volcano"),
     /// unless someone of the story bears or is titled by the name.
+    /// "Middle East Respiratory Syndrome", "the Iran Hostage Crisis", "the
+    /// Atacama Large Millimeter Array": a name of two or more capitalised
+    /// ordinary words, none a given name, is a thing's, no person's ("Bill
+    /// Gates" and "Will Smith" open with given names). It runs after the
+    /// passes that make such names a place's or an organisation's by their
+    /// last word ("Wall Street", "Rolling Stone").
+    fn things_named_in_ordinary_words(&self, view: &DocView, spans: &mut [Span]) {
+        let given_name = |w: &str| {
+            is_census_given_name(w)
+                || self
+                    .gazetteer
+                    .lookup(w)
+                    .is_some_and(|e| e.has(kind::FIRST_NAME))
+        };
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+        {
+            if (s.first..s.end).all(|i| {
+                let w = view.word(i);
+                self.is_ordinary_word(w) && !in_capitals(w) && !given_name(w)
+            }) {
+                s.type_id = MISC;
+            }
+        }
+    }
+
     fn retype_lone_names(&self, view: &DocView, spans: &mut Vec<Span>) {
         // Every word of the full names of the story's people ("Bruno Mars",
         // "David Turpin"): a lone word that is one, or its plural ("the
@@ -3699,6 +3727,26 @@ const COMPANY_TAILS: &[&str] = &[
     "airways",
     "petroleum",
 ];
+
+/// The 1990 US Census's given names, one a line. The lexicon leaves out
+/// those that are ordinary words too ("Bill", "Mark", "Will"), so that the
+/// model's features do not fire on the words; a rule that must not take
+/// "Bill Gates" for a thing asks this list.
+const CENSUS_GIVEN_NAMES: &str = include_str!("../sources/us_census_1990_first_names.txt");
+
+/// Whether `word` (as written, title case) is one of [`CENSUS_GIVEN_NAMES`].
+fn is_census_given_name(word: &str) -> bool {
+    static NAMES: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            CENSUS_GIVEN_NAMES
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .contains(word)
+}
 
 /// Which tokens of the story some span already covers.
 fn covered_tokens(view: &DocView, spans: &[Span]) -> Vec<bool> {

@@ -411,3 +411,34 @@ fn a_street_is_no_person_unless_its_word_is_someones_surname() {
         "Picabo Street",
     );
 }
+
+#[test]
+fn a_name_of_ordinary_words_is_no_person() {
+    // Capitalised words written in lower case in ordinary news, none of them
+    // a given name: an event, a body, a law or a slogan.
+    for (headline, name) in [
+        (
+            "Former U.S. intelligence agent Tony Mendez",
+            "Hostage Crisis",
+        ),
+        ("Native American groups sue US state", "Native Vote"),
+    ] {
+        let text = article(headline);
+        assert_no_person(&text, name);
+    }
+    // Given names that are ordinary words too open a person's name.
+    for (text, name) in [
+        (
+            "Microsoft founder Bill Gates said on Monday that the foundation would \
+             give more. Gates spoke in Seattle.",
+            "Bill Gates",
+        ),
+        (
+            "\"They are voracious,\" said Mark Hay, a marine biologist at the \
+             institute. Hay has studied the reef for a decade.",
+            "Mark Hay",
+        ),
+    ] {
+        assert_person(text, name);
+    }
+}
