@@ -397,14 +397,17 @@ fn replace_mentions(
         "INSERT OR IGNORE INTO mentions (story_id, kind, name, detail, published)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    // The detail kept is the greatest seen, as in migration 3. Only rows
-    // stored are counted, so the totals count exactly the table's rows.
+    // The detail kept is the one the story stored last gave, none
+    // included: after a tagger upgrade has tagged every story again, a
+    // name shows what the new tagger makes of it, not a country an older
+    // one once read into it (the greatest seen, as migration 3 kept, never
+    // let it go). Only rows stored are counted, so the totals count
+    // exactly the table's rows.
     let mut count = tx.prepare_cached(
         "INSERT INTO mention_totals (kind, name, detail, stories) VALUES (?1, ?2, ?3, 1)
          ON CONFLICT (kind, name) DO UPDATE SET
              stories = stories + 1,
-             detail = CASE WHEN detail IS NULL OR excluded.detail > detail
-                           THEN COALESCE(excluded.detail, detail) ELSE detail END",
+             detail = excluded.detail",
     )?;
     let published = published.unix_timestamp();
     for (kind, name, detail) in mentions(tags) {
@@ -2393,6 +2396,44 @@ mod tests {
             checked_totals(&r, MentionKind::Org),
             vec![("Initech".into(), 1)]
         );
+    }
+
+    /// A name's detail in the facets is what its stories' tags say now: a
+    /// country every story has since lost (tagged again by a newer tagger)
+    /// is not kept.
+    #[test]
+    fn a_names_detail_follows_its_stories_tags_when_they_are_tagged_again() {
+        use newsterm_story::tags::{Entity, EntityType};
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let forbes = |country: Option<&str>| {
+            let mut e = Entity::mention(EntityType::Loc, 0, 6, "Forbes");
+            e.country = country.map(str::to_string);
+            Tags {
+                tagged: true,
+                language: "en".into(),
+                entities: vec![e],
+                ..Tags::default()
+            }
+        };
+        let stories: Vec<Story> = ["a", "b"]
+            .into_iter()
+            .map(|h| store_one(&mut w, Write::New(content(h), forbes(Some("AU"))), now))
+            .collect();
+        let detail = |r: &Reader| {
+            let counts = r
+                .mention_counts(MentionKind::Place, None, None, 10)
+                .unwrap();
+            assert_eq!(counts.len(), 1, "{counts:?}");
+            assert_eq!(counts[0].count, 2, "{counts:?}");
+            counts[0].detail.clone()
+        };
+        assert_eq!(detail(&r).as_deref(), Some("AU"));
+        for mut story in stories {
+            story.tags = forbes(None);
+            w.set_tags(&story).unwrap();
+        }
+        assert_eq!(detail(&r), None);
     }
 
     /// A file from when triggers kept the totals (schema 4) keeps its
