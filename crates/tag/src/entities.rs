@@ -2125,6 +2125,16 @@ fn name_bare_institutions(entities: &mut [Entity], mentions: &CountryMentions) {
         if let Some(&full) = full_of.get(e.canonical.as_str()) {
             e.canonical = full.to_string();
             e.id = entity_id("org", full);
+        } else if let Some(&(_, full, _)) =
+            e.canonical.strip_prefix("United States ").and_then(|bare| {
+                BARE_INSTITUTIONS
+                    .iter()
+                    .find(|(b, full, _)| *b == bare && full.starts_with("United States "))
+            })
+        {
+            // "U.S. House" is the House of Representatives its bare name is.
+            e.canonical = full.to_string();
+            e.id = entity_id("org", full);
         } else if let Some(party) = e
             .canonical
             .strip_prefix("United States ")

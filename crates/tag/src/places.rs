@@ -325,7 +325,9 @@ impl Gazetteer {
             return name.to_string();
         };
         let letters = first.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < 2 || first.chars().any(char::is_lowercase) {
+        // "USA Today", "USA Gymnastics": news writes a body of the United
+        // States "U.S." or "US"; "USA" before a name is the name's own.
+        if letters < 2 || first.chars().any(char::is_lowercase) || first == "USA" {
             return name.to_string();
         }
         let Some(entry) = self.lookup(first) else {

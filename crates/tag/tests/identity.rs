@@ -108,6 +108,25 @@ fn an_organisation_with_an_abbreviated_country_or_body_in_its_name_is_one_organi
         "The US Libertarian Party chose its nominee in May.",
         "The Libertarian Party chose its nominee in May.",
     ]);
+    // "The House" of a story in the United States, and "the U.S. House",
+    // are its House of Representatives.
+    one_organisation(&[
+        "The U.S. House voted 232 to 196 to pass the measure.",
+        "The U.S. House of Representatives voted 232 to 196 to pass the measure.",
+    ]);
+}
+
+#[test]
+fn a_name_that_opens_with_usa_keeps_it() {
+    // "USA Today" is a newspaper's name, not the United States' "Today".
+    let tags = tagger()
+        .tag("According to the USA Today Washington Bureau, the senator will not run again.");
+    let org = tags
+        .entities
+        .iter()
+        .find(|e| e.kind == EntityType::Org && e.text.starts_with("USA Today"))
+        .unwrap_or_else(|| panic!("{:?}", tags.entities));
+    assert!(org.canonical.starts_with("USA Today"), "{org:?}");
 }
 
 #[test]
