@@ -813,6 +813,7 @@ impl EntityTagger<'_> {
             });
             if s.end - s.first == 1 && (RELIGIONS.contains(&last) || doctrine || acronyms)
                 || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
+                || names_a_disease(view, s.end)
             {
                 s.type_id = MISC;
             }
@@ -3737,6 +3738,23 @@ const COMPANY_TAILS: &[&str] = &[
     "airways",
     "petroleum",
 ];
+
+/// Nouns after a name that make it a disease's: "Powassan virus", "Lyme
+/// disease", "Parkinson's disease" ("outbreak" is not one: "the Wuhan
+/// outbreak" is the city's).
+const DISEASE_WORDS: &[&str] = &["virus", "disease", "syndrome", "fever", "disorder", "flu"];
+
+/// Whether the words from token `end` on say that the name before them is
+/// a disease's: a disease noun, after a possessive or not.
+fn names_a_disease(view: &DocView, end: usize) -> bool {
+    let after = |i: usize| view.lower.get(i).map_or("", |w| w.as_str());
+    let noun = if matches!(after(end), "'s" | "’s") {
+        end + 1
+    } else {
+        end
+    };
+    DISEASE_WORDS.contains(&after(noun))
+}
 
 /// The 1990 US Census's given names, one a line. The lexicon leaves out
 /// those that are ordinary words too ("Bill", "Mark", "Will"), so that the

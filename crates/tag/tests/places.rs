@@ -1267,9 +1267,9 @@ fn a_small_town_abroad_is_not_the_storys_unless_the_story_says_so() {
     for (text, written, abroad) in [
         (notre_dame.as_str(), "Notre Dame", "US"),
         (
-            "The former CIA officer, who lived in Maryland in the United States, \
-             died of Parkinson's disease, his publicist said.",
-            "Parkinson",
+            "In an interview with Forbes, West outlined his campaign, which he said \
+             would start in Wyoming, United States.",
+            "Forbes",
             "AU",
         ),
         (
@@ -1307,4 +1307,42 @@ fn a_small_town_abroad_is_not_the_storys_unless_the_story_says_so() {
         let e = resolved(text, written);
         assert_eq!(e.country.as_deref(), Some(country), "{text}: {e:?}");
     }
+}
+
+#[test]
+fn a_disease_named_for_a_place_or_a_person_is_neither() {
+    for (text, name) in [
+        (
+            "Mendez died of Parkinson's disease at 78, his publicist said.",
+            "Parkinson",
+        ),
+        (
+            "She died from Powassan virus, a flavivirus spread by ticks, in October.",
+            "Powassan",
+        ),
+        (
+            "He had lived with Alzheimer's disease for a decade.",
+            "Alzheimer",
+        ),
+        ("The Zika virus spread across Brazil in 2015.", "Zika"),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities.iter().all(|e| e.text != name),
+            "{name:?} in {text:?}: {:?}",
+            tags.entities
+        );
+    }
+    // The same names as a person's and a town's.
+    assert_typed_in_every_mention(
+        "Michael Parkinson said on Monday that he would retire. Parkinson is 84.",
+        "Parkinson",
+        EntityType::Person,
+        1,
+    );
+    let e = resolved(
+        "Floods closed roads in Parkinson, Queensland, on Sunday.",
+        "Parkinson",
+    );
+    assert_eq!(e.country.as_deref(), Some("AU"), "{e:?}");
 }
