@@ -1264,6 +1264,7 @@ impl EntityTagger<'_> {
         let mut placed: HashSet<&str> = HashSet::default();
         let mut works: HashSet<&str> = HashSet::default();
         let mut teams: HashSet<&str> = HashSet::default();
+        let mut personed: HashSet<&str> = HashSet::default();
         for s in spans.iter() {
             let text = span_text(view, s);
             if !s.from_rule {
@@ -1273,6 +1274,17 @@ impl EntityTagger<'_> {
                 cued.insert(text);
             } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w)) {
                 placed.insert(text);
+            } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PERSON_HEADS.contains(&w))
+                // "born in Paris, the daughter of": after a preposition the
+                // appositive is the sentence's subject's.
+                && !s.first.checked_sub(1).is_some_and(|j| {
+                    matches!(
+                        view.lower[j].as_str(),
+                        "in" | "from" | "at" | "of" | "to" | "near" | "into" | "on"
+                    )
+                })
+            {
+                personed.insert(text);
             } else if s.type_id == LOC
                 && s.first
                     .checked_sub(1)
@@ -1314,6 +1326,11 @@ impl EntityTagger<'_> {
             }
             if placed.contains(text) && !cued.contains(text) {
                 s.type_id = LOC;
+                continue;
+            }
+            // "Valeska Paris, an Australian woman": a person in every mention.
+            if personed.contains(text) && !cued.contains(text) {
+                s.type_id = PERSON;
                 continue;
             }
             if let Some(counts) = votes.get(text)
@@ -3256,6 +3273,26 @@ const APPOSITIVE_PLACE_HEADS: &[&str] = &[
     "valley",
     "capital",
     "country",
+];
+
+/// Nouns heading an appositive that say the name before it is a person's:
+/// "Valeska Paris, an Australian woman", "Ana Lima, a 34-year-old mother".
+const APPOSITIVE_PERSON_HEADS: &[&str] = &[
+    "man",
+    "woman",
+    "boy",
+    "girl",
+    "teenager",
+    "mother",
+    "father",
+    "son",
+    "daughter",
+    "wife",
+    "husband",
+    "widow",
+    "widower",
+    "grandmother",
+    "grandfather",
 ];
 
 /// Whether the name ending before `end` is followed by an appositive whose

@@ -442,3 +442,16 @@ fn a_name_of_ordinary_words_is_no_person() {
         assert_person(text, name);
     }
 }
+
+#[test]
+fn a_name_an_appositive_calls_a_person_is_a_person_in_every_mention() {
+    // The model took her for a place: her surname is a city's name.
+    let text = "Valeska Paris, an Australian woman and former member of the church, \
+        says she was held on a ship for years. Valeska Paris told reporters she \
+        had been forced to stay.";
+    assert_typed_in_every_mention(text, "Valeska Paris", EntityType::Person, 2);
+    // After a preposition, the appositive is the subject's.
+    let text = "Moreau was born in Paris, the daughter of a dancer, and lived in \
+        Paris until she was sixteen.";
+    assert_typed_in_every_mention(text, "Paris", EntityType::Loc, 2);
+}
