@@ -587,11 +587,19 @@ impl EntityTagger<'_> {
         let n = view.len();
         // A place's kind ("New York City and State") joins no name.
         const PLACE_KINDS: &[&str] = &["city", "state", "town", "republic", "kingdom"];
+        // An ordinary word, or one no name of the gazetteer or lexicon is
+        // and no given name ("Securities and Exchange Commission", "National
+        // Oceanic and Atmospheric Administration"); "Ford and General
+        // Motors" are two.
+        let plain = |w: &str| {
+            self.is_ordinary_word(w)
+                || !in_capitals(w) && self.gazetteer.lookup(w).is_none() && !is_census_given_name(w)
+        };
         let joinable = |i: usize| {
             i < n
                 && view.is_capitalized(i)
                 && !view.sent_start[i]
-                && self.is_ordinary_word(view.word(i))
+                && plain(view.word(i))
                 && !is_org_word(&view.lower[i])
                 && !TITLE_WORDS.contains(&view.lower[i].as_str())
                 && !PLACE_WORDS.contains(&view.lower[i].as_str())
@@ -622,6 +630,12 @@ impl EntityTagger<'_> {
             {
                 let before = s.first - 2;
                 let shared_head = format!("{} {}", view.word(before), view.word(s.end - 1));
+                // Joined over a word only because no name is it: the side
+                // before must not be an organisation's whole name ("Linkin
+                // Park and Avenged Sevenfold" are two bands).
+                let unknown_word = [before, s.first]
+                    .iter()
+                    .any(|&i| !self.is_ordinary_word(view.word(i)));
                 if !spans.iter().any(|o| span_text(view, o) == shared_head) {
                     let first = match span_at(spans, before) {
                         // A name the model made a place or a miscellaneous
@@ -630,6 +644,9 @@ impl EntityTagger<'_> {
                         Some(k)
                             if spans[k].end == before + 1
                                 && spans[k].type_id != PERSON
+                                && !(unknown_word
+                                    && spans[k].type_id == ORG
+                                    && spans[k].end - spans[k].first >= 2)
                                 && (spans[k].type_id != MISC
                                     || (spans[k].first..spans[k].end)
                                         .all(|i| view.is_capitalized(i))) =>

@@ -491,9 +491,26 @@ fn an_organisations_name_with_and_inside_is_one_name() {
             "The United States Department of Health and Human Services declared an emergency.",
             "United States Department of Health and Human Services",
         ),
+        // Words no name is, either side of "and".
+        (
+            "The Securities and Exchange Commission fined the bank on Monday.",
+            "Securities and Exchange Commission",
+        ),
+        (
+            "Data from the National Oceanic and Atmospheric Administration showed the \
+             storm strengthening.",
+            "National Oceanic and Atmospheric Administration",
+        ),
     ] {
         assert_org(text, name);
     }
+    // Two organisations' whole names either side of "and" stay two.
+    let tags = tagger().tag("Fans of Linkin Park and Avenged Sevenfold queued overnight.");
+    assert!(
+        tags.entities.iter().all(|e| !e.text.contains(" and ")),
+        "{:?}",
+        tags.entities
+    );
     for (headline, name) in [
         (
             "On the campaign trail in the USA, June 2020",
