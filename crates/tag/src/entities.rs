@@ -965,6 +965,11 @@ impl EntityTagger<'_> {
                 s.type_id = MISC;
                 continue;
             }
+            // "County Mayo": an Irish county's name opens with its kind.
+            if s.type_id == PERSON && s.end - s.first >= 2 && view.lower[s.first] == "county" {
+                s.type_id = LOC;
+                continue;
+            }
             if PLACE_WORDS.contains(&last) && s.end - s.first >= 2 {
                 // "Upper Big Branch Mine", "Hoover Dam": a place word no one
                 // bears as a surname ends a place, not a person.
@@ -3060,6 +3065,10 @@ const PLACE_WORDS: &[&str] = &[
     "reservoir",
     "harbour",
     "harbor",
+    "oblast",
+    "krai",
+    "governorate",
+    "voivodeship",
 ];
 
 /// The [`PLACE_WORDS`] that are also people's surnames ("Chris Bridge",
@@ -3791,6 +3800,13 @@ const COMPANY_TAILS: &[&str] = &[
     "airlines",
     "airways",
     "petroleum",
+    "brothers",
+    "bros",
+    "bros.",
+    "kft",
+    "kft.",
+    "zrt",
+    "zrt.",
 ];
 
 /// Nouns after a name that make it a disease's: "Powassan virus", "Lyme

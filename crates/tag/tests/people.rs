@@ -455,3 +455,25 @@ fn a_name_an_appositive_calls_a_person_is_a_person_in_every_mention() {
         Paris until she was sixteen.";
     assert_typed_in_every_mention(text, "Paris", EntityType::Loc, 2);
 }
+
+#[test]
+fn a_firm_or_a_region_named_by_its_kind_is_no_person() {
+    // A company's form ("Brothers", "Kft") ends its name; a region's kind
+    // ("Oblast") ends it, and an Irish county's opens it.
+    for (text, name) in [
+        (
+            "Shares fell after Lehman Brothers filed for bankruptcy on Monday.",
+            "Lehman Brothers",
+        ),
+        (
+            "Rain flooded roads in County Mayo and County Kerry on Sunday.",
+            "County Mayo",
+        ),
+        (
+            "Students from Tyumen Oblast won the olympiad this year.",
+            "Tyumen Oblast",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+}
