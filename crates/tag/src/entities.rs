@@ -1757,15 +1757,14 @@ impl EntityTagger<'_> {
             let Some(f) = gaz.find_place(text) else {
                 continue;
             };
+            // The one country all the name's readings lie in, if so.
             let mut readings = gaz.readings(f.entry);
-            if let Some(first) = readings.next()
-                && readings.all(|r| r.country == first.country)
-                && !first.country.is_empty()
-            {
-                only_in
-                    .entry(first.country.as_str())
-                    .or_default()
-                    .insert(text);
+            let sole_country = readings
+                .next()
+                .map(|first| first.country.as_str())
+                .filter(|c| readings.all(|r| r.country == *c));
+            if let Some(country) = sole_country.filter(|c| !c.is_empty()) {
+                only_in.entry(country).or_default().insert(text);
             }
             if let Some(d) = f.entry.demonym_of {
                 ctx.add(&gaz.places[d as usize]);
@@ -1774,10 +1773,8 @@ impl EntityTagger<'_> {
             // A name all of whose readings lie in one country ("Hong Kong",
             // the territory and its city) places the story there, however
             // close its readings.
-            let one_country =
-                |p: &crate::gazetteer::Place| gaz.readings(f.entry).all(|r| r.country == p.country);
             if let Some((p, lead)) = gaz.pick_place(&f, &PlaceContext::default(), q, false)
-                && (lead >= 2.5 || one_country(p))
+                && (lead >= 2.5 || sole_country.is_some())
                 && !gaz.rivalled_abroad(&f, p)
                 && (q.is_some() || !is_small_town(p))
             {

@@ -240,6 +240,16 @@ impl PlaceContext {
         self.countries.is_empty() || self.countries.contains(&p.country)
     }
 
+    /// Whether the story puts `p` where it is: `p` is its dateline's
+    /// place, lies in a country of the story's places or of its dateline,
+    /// or in the state or country written after it ("Calicut, India").
+    pub fn puts_there(&self, p: &Place, qualifier: Option<&Place>, dateline: bool) -> bool {
+        dateline
+            || self.countries.contains(&p.country)
+            || self.dateline_country.as_deref() == Some(p.country.as_str())
+            || qualifier.is_some_and(|q| lies_in(p, q))
+    }
+
     /// Adds a place as evidence for the others.
     pub fn add(&mut self, p: &Place) {
         if !p.country.is_empty() {
@@ -251,23 +261,20 @@ impl PlaceContext {
     }
 }
 
+/// Whether `p` is a city, town or county, a place a name may be borne by
+/// in many countries.
+fn is_town(p: &Place) -> bool {
+    matches!(
+        p.kind,
+        PlaceKind::City | PlaceKind::Town | PlaceKind::County
+    )
+}
+
 /// Whether `p` is a town of under 100,000 people, which a story must
 /// place for a reader to know it: it is no evidence of where the story is
 /// on its own.
 pub(crate) fn is_small_town(p: &Place) -> bool {
-    matches!(
-        p.kind,
-        PlaceKind::City | PlaceKind::Town | PlaceKind::County
-    ) && p.population < 100_000
-}
-
-/// Whether `p` is a small town in a country other than all the ones the
-/// story's clear places lie in.
-fn is_small_town_abroad(p: &Place, ctx: &PlaceContext) -> bool {
-    is_small_town(p)
-        && !ctx.countries.is_empty()
-        && !ctx.admits(p)
-        && ctx.dateline_country.as_deref() != Some(p.country.as_str())
+    is_town(p) && p.population < 100_000
 }
 
 /// A name found in the gazetteer, and how it had to be read to be found there.
@@ -382,27 +389,20 @@ impl Gazetteer {
             })
         };
         // A town's foreign or former name is that town only where the
-        // story puts it: in its country, or after its state or country
-        // ("Calicut, India"). Apple's "Lion" is no Lyon, a crab genus
-        // "Emerita" no Mérida, the agency "ISNA" no Esna.
-        let placed_there = |p: &Place| {
-            dateline
-                || ctx.countries.contains(&p.country)
-                || ctx.dateline_country.as_deref() == Some(p.country.as_str())
-                || qualifier.is_some_and(|q| lies_in(p, q))
-        };
+        // story puts it there ([`PlaceContext::puts_there`]). Apple's "Lion"
+        // is no Lyon, a crab genus "Emerita" no Mérida, the agency "ISNA" no
+        // Esna.
         let places: Vec<&Place> = found
             .entry
             .places
             .iter()
             .filter(|i| {
                 let p = &self.places[**i as usize];
-                let town = matches!(
-                    p.kind,
-                    PlaceKind::City | PlaceKind::Town | PlaceKind::County
-                );
                 let other_name = found.entry.other_name_of.contains(i);
-                !town || own_name(p) || !division_elsewhere(p) && (!other_name || placed_there(p))
+                !is_town(p)
+                    || own_name(p)
+                    || !division_elsewhere(p)
+                        && (!other_name || ctx.puts_there(p, qualifier, dateline))
             })
             .map(|&i| &self.places[i as usize])
             .collect();
@@ -626,9 +626,9 @@ impl Gazetteer {
             // Indiana, "Whitehall" in London no town in Ohio, "Parkinson's
             // disease" no Parkinson of Queensland.
             (Some((p, _)), None)
-                if !dateline
-                    && qualifier.is_none_or(|q| !lies_in(p, q))
-                    && is_small_town_abroad(p, ctx) =>
+                if is_small_town(p)
+                    && !ctx.countries.is_empty()
+                    && !ctx.puts_there(p, qualifier, dateline) =>
             {
                 leave_unresolved(e, SMALL_TOWN_ABROAD);
             }
