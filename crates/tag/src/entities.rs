@@ -190,6 +190,37 @@ fn role_before(view: &DocView, first: usize) -> Option<(usize, String)> {
     Some((start, text.to_string()))
 }
 
+/// Titles the model's own list (which its features use, so it changes only
+/// with a retrained model) leaves out: other languages' forms of address and
+/// offices, and party labels, before a name.
+const FOREIGN_TITLES: &[&str] = &[
+    "cde",
+    "comrade",
+    "mme",
+    "mlle",
+    "monsenor",
+    "monseñor",
+    "monsignor",
+    "taoiseach",
+    "tánaiste",
+    "assemblyman",
+    "assemblywoman",
+    "assemblymember",
+    "constable",
+    "detective",
+    "democrat",
+    "republican",
+];
+
+/// Whether token `i` is a practitioner's noun by its ending, capitalised
+/// ("Violinist", "Columnist").
+fn is_practitioner(view: &DocView, i: usize) -> bool {
+    view.word(i).starts_with(char::is_uppercase)
+        && !in_capitals(view.word(i))
+        && view.lower[i].chars().count() >= 6
+        && view.lower[i].ends_with("ist")
+}
+
 /// The labels of a caption's credit ("Image: Gage Skidmore").
 const CAPTION_LABELS: &[&str] = &[
     "Image", "Photo", "Picture", "Video", "Credit", "File", "Source",
@@ -313,20 +344,13 @@ impl EntityTagger<'_> {
     /// passes that make such names a place's or an organisation's by their
     /// last word ("Wall Street", "Rolling Stone").
     fn things_named_in_ordinary_words(&self, view: &DocView, spans: &mut [Span]) {
-        let given_name = |w: &str| {
-            is_census_given_name(w)
-                || self
-                    .gazetteer
-                    .lookup(w)
-                    .is_some_and(|e| e.has(kind::FIRST_NAME))
-        };
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
             if (s.first..s.end).all(|i| {
                 let w = view.word(i);
-                self.is_ordinary_word(w) && !in_capitals(w) && !given_name(w)
+                self.is_ordinary_word(w) && !in_capitals(w) && !self.is_given_name(view, i)
             }) {
                 s.type_id = MISC;
             }
@@ -709,6 +733,34 @@ impl EntityTagger<'_> {
         spans.sort_by_key(|s| s.first);
     }
 
+    /// Whether token `i` is a given name: the census's, or one the
+    /// training annotations give.
+    fn is_given_name(&self, view: &DocView, i: usize) -> bool {
+        view.gaz[i].has(kind::FIRST_NAME) || is_census_given_name(view.word(i))
+    }
+
+    /// Whether token `i`, capitalised, says what someone is: an ordinary
+    /// word ("Historian", "Voter"), a practitioner's noun ("Violinist"), or
+    /// a title of another language or office ([`FOREIGN_TITLES`]).
+    fn describes_someone(&self, view: &DocView, i: usize) -> bool {
+        let word = view.word(i);
+        let lower = view.lower[i].as_str();
+        !in_capitals(word)
+            && word.starts_with(char::is_uppercase)
+            && (self.is_ordinary_word(word)
+                || FOREIGN_TITLES.contains(&lower)
+                || is_practitioner(view, i))
+    }
+
+    /// Whether token `i` names a country or state, or its people
+    /// ("Alaska", "Ethiopians").
+    fn is_place_or_its_people(&self, view: &DocView, i: usize) -> bool {
+        view.gaz[i].has(kind::COUNTRY)
+            || view.gaz[i].has(kind::STATE)
+            || view.gaz[i].has(kind::DEMONYM)
+            || self.names_a_places_people(view.word(i), None)
+    }
+
     /// Whether a capitalised word is written in lower case often enough in
     /// unlabelled news to have a word class of its own ("Branch", "Banker").
     fn is_ordinary_word(&self, word: &str) -> bool {
@@ -775,6 +827,13 @@ impl EntityTagger<'_> {
         spans: &mut Vec<Span>,
         roles: &mut HashMap<usize, String>,
     ) {
+        // The full names of the story's people by their surnames, for
+        // "Democrat Spearman" beside "Patricia Ann Spearman".
+        let full_names: Vec<(&str, &str)> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .map(|s| (view.word(s.end - 1), span_text(view, s)))
+            .collect();
         for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
             let mut first = s.first;
             while first + 1 < s.end
@@ -784,16 +843,32 @@ impl EntityTagger<'_> {
             {
                 first += 1;
             }
-            // "Historian Darcy Richardson", "Guitarist Eddie Van Halen",
-            // "First Lady Melania Trump": an ordinary word before a given
-            // name and a surname says what the person is.
-            if first == s.first
-                && s.end - s.first >= 3
-                && !view.gaz[first].has(kind::FIRST_NAME)
-                && view.gaz[first + 1].has(kind::FIRST_NAME)
-                && self.is_ordinary_word(view.word(first))
-            {
-                first += 1;
+            // "Historian Darcy Richardson", "Podcaster Spike Cohen", "Voter
+            // Kitty Mak", "Alaska Sarah Palin": a word that says what or
+            // whence someone is, before a given name and a surname; or before
+            // the surname alone of someone the story names in full
+            // ("Democrat Spearman", "Cde Mugabe").
+            if first == s.first && !self.is_given_name(view, first) {
+                // A given name unknown to the lists follows a word that is
+                // someone's trade only by its ending ("Violinist Brigit
+                // O'Regan"): no given name ends so.
+                let before_full_name = s.end - s.first >= 3
+                    && (self.is_given_name(view, first + 1)
+                        && (self.describes_someone(view, first)
+                            || self.is_place_or_its_people(view, first))
+                        || is_practitioner(view, first));
+                // Before a surname alone, an ordinary word is as often the
+                // name's own ("De Zoysa", "Faithless Hijabi").
+                let before_known_surname = s.end - s.first == 2
+                    && (FOREIGN_TITLES.contains(&view.lower[first].as_str())
+                        || is_practitioner(view, first))
+                    && !self.is_ordinary_word(view.word(first + 1))
+                    && full_names.iter().any(|&(surname, name)| {
+                        surname == view.word(first + 1) && name != span_text(view, s)
+                    });
+                if before_full_name || before_known_surname {
+                    first += 1;
+                }
             }
             if first > s.first && first < s.end {
                 let role =
@@ -3732,15 +3807,18 @@ fn split_after_legal_form(view: &DocView, spans: &mut Vec<Span>) {
 
 /// "Chief Operating Officer": a span of titles and role words alone names no
 /// one, whatever the model made of it; nor do role words before a title
-/// ("Emeritus Professor John Burrows").
+/// ("Emeritus Professor John Burrows"), nor a party label or another
+/// language's title alone ("the most senior Democrat").
 fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
     spans.retain(|s| {
         let titled = (s.first..s.end).any(|i| is_title(view, i))
             || s.end < view.len() && is_title(view, s.end);
-        s.type_id != PERSON
-            || !(titled
-                && (s.first..s.end)
-                    .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str())))
+        let role_only = titled
+            && (s.first..s.end)
+                .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str()));
+        let other_title_only =
+            (s.first..s.end).all(|i| FOREIGN_TITLES.contains(&view.lower[i].as_str()));
+        s.type_id != PERSON || !(role_only || other_title_only)
     });
 }
 
