@@ -286,6 +286,7 @@ impl EntityTagger<'_> {
         names_go_on(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
+        self.people_inside_organisations(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
         self.strip_titles(view, &mut spans, &mut roles);
         strip_title_domains(view, &mut spans, &mut roles);
@@ -730,6 +731,99 @@ impl EntityTagger<'_> {
                 from_rule: false,
             });
         }
+        spans.sort_by_key(|s| s.first);
+    }
+
+    /// Someone the model ran into an organisation's name: "Alvin Yeung of
+    /// Civic Party" and "Abderrahman Samba of Qatar" are a person of a body
+    /// or a country; "United Nations Nikki Haley" and "House Nancy Pelosi"
+    /// a body (or an office) and the person after it. A given name opens
+    /// the person's part, which holds no organisation's word and is two or
+    /// three capitalised words; the rest keeps the organisation's type, or
+    /// a place's when it is one ("of Qatar").
+    fn people_inside_organisations(&self, view: &DocView, spans: &mut Vec<Span>) {
+        const PLACE_KINDS: [u8; 6] = [
+            kind::COUNTRY,
+            kind::STATE,
+            kind::CONTINENT,
+            kind::REGION,
+            kind::CITY_LARGE,
+            kind::DEMONYM,
+        ];
+        // "America" of "Make America Great Again", "Angeles" of "Los
+        // Angeles Lakers", "France" of "Air France A330" are given names
+        // too, but a place's here.
+        // Two or three capitalised words, and a surname's particles ("Ursula
+        // von der Leyen").
+        let names_someone = |first: usize, end: usize| {
+            let particles = (first..end)
+                .filter(|&i| JOINING_PARTICLES.contains(&view.word(i)))
+                .count();
+            (2..=3).contains(&(end - first - particles))
+                && self.is_given_name(view, first)
+                && !PLACE_KINDS.iter().any(|&k| view.gaz[first].has(k))
+                && (first..end).all(|i| {
+                    JOINING_PARTICLES.contains(&view.word(i))
+                        || view.is_capitalized(i)
+                            && !in_capitals(view.word(i))
+                            && !view.word(i).chars().any(|c| c.is_ascii_digit())
+                })
+                && view.is_capitalized(end - 1)
+                && !has_org_word(view, first, end)
+                && !view.gaz[end - 1].has(kind::ORG_SEEN)
+        };
+        let mut added = Vec::new();
+        // A title inside ("US Secretary of State Mike Pompeo", "Members of
+        // Parliament") is left to the passes that take titles apart.
+        // A person's span opened by a body's name ("Senate Mitch McConnell",
+        // "European Commission Ursula von der Leyen") is the same, before
+        // the rules make any name with a body's word an organisation.
+        for s in spans.iter_mut().filter(|s| {
+            (s.type_id == ORG || s.type_id == PERSON && has_org_word(view, s.first, s.end))
+                && s.end - s.first >= 3
+                && !(s.first..s.end).any(|i| {
+                    is_title(view, i) || matches!(view.lower[i].as_str(), "member" | "members")
+                })
+        }) {
+            let of = (s.first + 2..s.end - 1).find(|&k| view.lower[k] == "of");
+            if let Some(k) = of.filter(|&k| names_someone(s.first, k)) {
+                let rest_is_place = !has_org_word(view, k + 1, s.end)
+                    && self.is_country_or_state(span_text(
+                        view,
+                        &Span {
+                            first: k + 1,
+                            end: s.end,
+                            type_id: ORG,
+                            from_rule: true,
+                        },
+                    ));
+                added.push(Span {
+                    first: k + 1,
+                    end: s.end,
+                    type_id: if rest_is_place { LOC } else { ORG },
+                    from_rule: true,
+                });
+                s.end = k;
+                s.type_id = PERSON;
+            } else if let Some(k) = (s.first + 1..s.end - 1).find(|&k| {
+                names_someone(k, s.end)
+                    && !matches!(
+                        view.lower[k - 1].as_str(),
+                        "of" | "and" | "for" | "&" | "the"
+                    )
+                    && view.is_capitalized(k - 1)
+            }) {
+                added.push(Span {
+                    first: k,
+                    end: s.end,
+                    type_id: PERSON,
+                    from_rule: true,
+                });
+                s.end = k;
+                s.type_id = ORG;
+            }
+        }
+        spans.extend(added);
         spans.sort_by_key(|s| s.first);
     }
 

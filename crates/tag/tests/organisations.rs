@@ -551,3 +551,67 @@ fn an_organisations_name_with_and_inside_is_one_name() {
         );
     }
 }
+
+/// Someone the model ran into an organisation's name is a person, and the
+/// body beside them stays one: "X of Civic Party", "United Nations X",
+/// "European Commission X".
+#[test]
+fn a_person_inside_an_organisations_name_is_a_person() {
+    for (text, person, body) in [
+        (
+            "Other winners included Alan Leong of Civic Party and Emily Lau of Democratic Party.",
+            "Emily Lau",
+            "Democratic Party",
+        ),
+        (
+            "The film was reviewed by Dana Stevens of Slate Magazine, who called it a triumph.",
+            "Dana Stevens",
+            "Slate Magazine",
+        ),
+        (
+            "Speaking for the administration, United Nations Linda Thomas-Greenfield said \
+             the vote was historic.",
+            "Linda Thomas-Greenfield",
+            "United Nations",
+        ),
+        (
+            "Senate Mitch McConnell blocked the bill on Thursday.",
+            "Mitch McConnell",
+            "Senate",
+        ),
+        (
+            "European Commission Ursula von der Leyen called for talks.",
+            "Ursula von der Leyen",
+            "European Commission",
+        ),
+    ] {
+        let entities = tagger().tag(text).entities;
+        let typed = |name: &str, kind: EntityType| {
+            entities.iter().any(|e| e.text == name && e.kind == kind)
+        };
+        assert!(
+            typed(person, EntityType::Person) && typed(body, EntityType::Org),
+            "{text}: {entities:?}"
+        );
+    }
+    // A body named for someone keeps the name ("Los Angeles Lakers", "Make
+    // America Great Again": "Angeles" and "America" are given names too).
+    for (text, name) in [
+        (
+            "Kobe Bryant played for the Los Angeles Lakers for twenty seasons.",
+            "Los Angeles Lakers",
+        ),
+        (
+            "Supporters wore Make America Great Again hats at the rally.",
+            "Make America Great Again",
+        ),
+    ] {
+        let entities = tagger().tag(text).entities;
+        assert!(
+            !entities
+                .iter()
+                .any(|e| e.kind == EntityType::Person && name.contains(e.text.as_str())),
+            "{text}: {entities:?}"
+        );
+    }
+}
