@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use crate::annotations::{Annotations, EntityType};
+use crate::annotations::{Annotations, Entity, EntityType};
 use crate::entities::name_standalone_words;
 use crate::gazetteer::{entity_id, slug};
 
@@ -39,6 +39,10 @@ struct Names {
     /// named it as an organisation.
     organisations: HashMap<String, u32>,
 }
+
+/// Stories that must have named someone before a place the gazetteer put
+/// nowhere that has their name is taken to be them.
+const PLACE_STORIES: u32 = 2;
 
 /// Stories that must have named a one-word name as an organisation before a
 /// lone mention of it that a story took for a person is taken to be it.
@@ -133,6 +137,29 @@ impl KnownPeople {
             e.canonical = full.to_string();
             e.id = entity_id("person", full);
         }
+        // A place the gazetteer put nowhere ("the killing of Qasem
+        // Soleimani", "the Obama administration" read as Obama, Japan, a
+        // small town abroad) that stories named as someone, twice or more,
+        // is that person.
+        for e in tags
+            .entities
+            .iter_mut()
+            .filter(|e| e.kind == EntityType::Loc && e.unresolved.is_some() && !e.is_mapped())
+        {
+            let full = if e.canonical.contains(' ') {
+                names.known_full(&e.canonical)
+            } else {
+                names.dominant(&slug(&e.canonical))
+            };
+            let Some(full) = full.filter(|full| names.stories_naming(full) >= PLACE_STORIES) else {
+                continue;
+            };
+            *e = Entity {
+                canonical: full.to_string(),
+                id: entity_id("person", full),
+                ..Entity::mention(EntityType::Person, e.start, e.end, &e.text)
+            };
+        }
         for q in &mut tags.quotes {
             if let Some(speaker) = &q.speaker
                 && let Some((_, full)) = renamed.iter().find(|(lone, _)| lone == speaker)
@@ -157,6 +184,26 @@ impl KnownPeople {
 }
 
 impl Names {
+    /// `name` as remembered, if it is a full name some story gave.
+    fn known_full(&self, name: &str) -> Option<&str> {
+        let word = standalone_words(name).into_iter().next()?;
+        self.by_word
+            .get(&word)?
+            .get_key_value(name)
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// How many stories named the full name `name` (by its first
+    /// standalone word's count; every word of a name counts the same
+    /// stories).
+    fn stories_naming(&self, name: &str) -> u32 {
+        standalone_words(name)
+            .into_iter()
+            .next()
+            .and_then(|word| self.by_word.get(&word)?.get(name).copied())
+            .unwrap_or(0)
+    }
+
     fn dominant(&self, word: &str) -> Option<&str> {
         let names = self.by_word.get(word)?;
         let total: u32 = names.values().sum();
@@ -295,6 +342,61 @@ mod tests {
         let mut lone = tags(&[("Volvo", "Volvo")]);
         known.resolve(&mut lone);
         assert_eq!(lone.entities[0].kind, EntityType::Person);
+    }
+
+    fn unplaced(text: &str) -> Entity {
+        Entity {
+            unresolved: Some("not in the gazetteer".into()),
+            id: entity_id("place", text),
+            ..Entity::mention(EntityType::Loc, 0, text.len(), text)
+        }
+    }
+
+    #[test]
+    fn a_place_put_nowhere_that_stories_name_as_someone_is_them() {
+        let known = KnownPeople::default();
+        for _ in 0..2 {
+            known.observe(&tags(&[
+                ("Qasem Soleimani", "Qasem Soleimani"),
+                ("Barack Obama", "Barack Obama"),
+            ]));
+        }
+        known.observe(&tags(&[("Antonin Scalia", "Antonin Scalia")]));
+        let mut story = Annotations {
+            entities: vec![
+                unplaced("Qasem Soleimani"),
+                unplaced("Obama"),
+                unplaced("Antonin Scalia"),
+            ],
+            ..Annotations::default()
+        };
+        known.resolve(&mut story);
+        let got: Vec<(EntityType, &str)> = story
+            .entities
+            .iter()
+            .map(|e| (e.kind, e.id.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (EntityType::Person, "person:qasem-soleimani"),
+                (EntityType::Person, "person:barack-obama"),
+                // Named once elsewhere: not enough.
+                (EntityType::Loc, "place:antonin-scalia"),
+            ]
+        );
+        // A place on the map stays one, whoever bears its name.
+        let mut mapped = Annotations {
+            entities: vec![Entity {
+                lat: Some(1.0),
+                lon: Some(2.0),
+                unresolved: None,
+                ..unplaced("Obama")
+            }],
+            ..Annotations::default()
+        };
+        known.resolve(&mut mapped);
+        assert_eq!(mapped.entities[0].kind, EntityType::Loc);
     }
 
     #[test]
