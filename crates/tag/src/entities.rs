@@ -3776,7 +3776,7 @@ fn without_joined_particle(word: &str) -> Option<&str> {
 }
 
 /// Generational suffixes, part of a person's name.
-const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"];
+pub(crate) const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"];
 
 /// The surname of a person's name of two words or more: its last word, or
 /// the word before a generational suffix ("King" of "Martin Luther King

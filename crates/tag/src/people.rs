@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 
 use crate::annotations::{Annotations, Entity, EntityType};
-use crate::entities::name_standalone_words;
+use crate::entities::{NAME_SUFFIXES, name_standalone_words};
 use crate::gazetteer::{entity_id, slug};
 
 /// The share of the full names remembered for a word that one of them must
@@ -106,13 +106,43 @@ impl KnownPeople {
 
     /// Rewrites each person named by one word alone (no full name in the
     /// story) to the full name remembered for that word, when one name holds
-    /// most of what is remembered for it; quotes follow their speaker. A
+    /// most of what is remembered for it, and a full name to the spelling
+    /// of it that stories gave more often; quotes follow their speaker. A
     /// lone word no one's remembered name holds, untitled, that other
     /// stories named as an organisation ("Qantas", "Volvo") is that
-    /// organisation.
+    /// organisation, and a place put nowhere that stories named as someone
+    /// is that person.
     pub fn resolve(&self, tags: &mut Annotations) {
         let names = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let mut renamed: Vec<(String, String)> = Vec::new();
+        // A full name other stories spell otherwise more often, with or
+        // without accents or a middle name ("Jaroslaw Kaczynski" and
+        // "Jarosław Kaczyński", "John R. Bolton" and "John Bolton"), takes
+        // their spelling, in every mention of the story that has it.
+        let mut respelt: Vec<(String, String)> = Vec::new();
+        for e in tags
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityType::Person && e.canonical.contains(' '))
+        {
+            if respelt.iter().any(|(old, _)| *old == e.canonical) {
+                continue;
+            }
+            if let Some(usual) = names.usual_spelling(&e.canonical) {
+                respelt.push((e.canonical.clone(), usual.to_string()));
+            }
+        }
+        for e in tags
+            .entities
+            .iter_mut()
+            .filter(|e| e.kind == EntityType::Person)
+        {
+            if let Some((_, usual)) = respelt.iter().find(|(old, _)| *old == e.canonical) {
+                e.canonical = usual.clone();
+                e.id = entity_id("person", usual);
+            }
+        }
+        renamed.extend(respelt);
         for e in tags
             .entities
             .iter_mut()
@@ -184,6 +214,26 @@ impl KnownPeople {
 }
 
 impl Names {
+    /// The spelling of full name `name` that stories gave more often than
+    /// `name` itself, if any: the same given name and surname (accents
+    /// aside) and generational suffix, and middle names that do not differ
+    /// ("John R. Bolton" and "John Bolton", "Richard K. Guy" and "Richard
+    /// Kenneth Guy"; never "George H. W. Bush" and "George W. Bush").
+    fn usual_spelling(&self, name: &str) -> Option<&str> {
+        let own = NameParts::of(name)?;
+        let spellings = self.by_word.get(&own.surname)?;
+        let own_count = spellings.get(name).copied().unwrap_or(0);
+        spellings
+            .iter()
+            .filter(|&(other, &count)| {
+                other != name
+                    && count > own_count
+                    && NameParts::of(other).is_some_and(|o| o.same_person_as(&own))
+            })
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(other, _)| other.as_str())
+    }
+
     /// `name` as remembered, if it is a full name some story gave.
     fn known_full(&self, name: &str) -> Option<&str> {
         let word = standalone_words(name).into_iter().next()?;
@@ -211,6 +261,45 @@ impl Names {
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
         (f64::from(count) >= DOMINANT_SHARE * f64::from(total)).then_some(name.as_str())
+    }
+}
+
+/// A full name's parts as slugs (accents folded): given name, the initials
+/// of the middle names, surname and generational suffix.
+struct NameParts {
+    given: String,
+    middle_initials: Vec<char>,
+    surname: String,
+    suffix: Option<String>,
+}
+
+impl NameParts {
+    fn of(name: &str) -> Option<NameParts> {
+        let mut words: Vec<&str> = name.split_whitespace().collect();
+        let suffix = match words.last() {
+            Some(last) if words.len() > 2 && NAME_SUFFIXES.contains(last) => words.pop().map(slug),
+            _ => None,
+        };
+        let (&first, rest) = words.split_first()?;
+        let (&last, middle) = rest.split_last()?;
+        Some(NameParts {
+            given: slug(first),
+            middle_initials: middle
+                .iter()
+                .filter_map(|w| slug(w).chars().next())
+                .collect(),
+            surname: slug(last),
+            suffix,
+        })
+    }
+
+    fn same_person_as(&self, other: &NameParts) -> bool {
+        self.given == other.given
+            && self.surname == other.surname
+            && self.suffix == other.suffix
+            && (self.middle_initials.is_empty()
+                || other.middle_initials.is_empty()
+                || self.middle_initials == other.middle_initials)
     }
 }
 
@@ -400,7 +489,45 @@ mod tests {
     }
 
     #[test]
-    fn full_names_are_never_rewritten() {
+    fn a_full_name_takes_the_spelling_most_stories_gave() {
+        let known = KnownPeople::default();
+        for _ in 0..2 {
+            known.observe(&tags(&[
+                ("Jarosław Kaczyński", "Jarosław Kaczyński"),
+                ("John Bolton", "John Bolton"),
+                ("George W. Bush", "George W. Bush"),
+            ]));
+        }
+        let mut story = tags(&[
+            ("Jaroslaw Kaczynski", "Jaroslaw Kaczynski"),
+            ("John R. Bolton", "John R. Bolton"),
+            ("Bolton", "John R. Bolton"),
+            ("George H. W. Bush", "George H. W. Bush"),
+            ("John Bolton Jr.", "John Bolton Jr."),
+        ]);
+        known.observe(&story);
+        known.resolve(&mut story);
+        let got: Vec<&str> = story
+            .entities
+            .iter()
+            .map(|e| e.canonical.as_str())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Jarosław Kaczyński",
+                "John Bolton",
+                "John Bolton",
+                // Other middle names, another generation: someone else.
+                "George H. W. Bush",
+                "John Bolton Jr.",
+            ]
+        );
+        assert_eq!(story.entities[1].id, "person:john-bolton");
+    }
+
+    #[test]
+    fn a_full_name_is_never_taken_for_anothers() {
         let known = KnownPeople::default();
         known.observe(&tags(&[("Joe Biden", "Joe Biden")]));
         let mut other = tags(&[("Hunter Biden", "Hunter Biden")]);
