@@ -1461,7 +1461,24 @@ impl EntityTagger<'_> {
             if !s.from_rule {
                 votes.entry(text).or_default()[s.type_id as usize] += 1;
             }
-            if org_cue(view, s) {
+            // "Chancellor Angela Merkel's spokesperson", "Elon Musk's
+            // shares": the words after a person's full name the model gave
+            // do not make a body of it; people have spokespeople and
+            // shares too. An appositive still does ("X, a company that").
+            let someones_full_name = s.type_id == PERSON
+                && s.end - s.first >= 2
+                && self.is_given_name(view, s.first)
+                && !has_org_word(view, s.first, s.end)
+                && !(s.first..s.end).any(|i| in_capitals(view.word(i)))
+                // "Echo Investment": a word of trade ends a firm's name.
+                && (!self.is_ordinary_word(view.word(s.end - 1))
+                    || role_before(view, s.first).is_some());
+            let cued_here = if someones_full_name {
+                org_cue_beyond_words(view, s)
+            } else {
+                org_cue(view, s)
+            };
+            if cued_here {
                 cued.insert(text);
             } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w)) {
                 placed.insert(text);
@@ -3564,14 +3581,7 @@ const ORG_CUES_AFTER: &[&str] = &[
 /// Whether the words after a name make it a team's: its coach or captain
 /// ("Wynnum coach Matt Myers", "Maroochydore's assistant coach").
 fn leads_a_team(view: &DocView, end: usize) -> bool {
-    let mut j = end;
-    if view
-        .lower
-        .get(j)
-        .is_some_and(|w| matches!(w.as_str(), "'s" | "\u{2019}s"))
-    {
-        j += 1;
-    }
+    let mut j = after_possessive(view, end);
     if view
         .lower
         .get(j)
@@ -3586,15 +3596,25 @@ fn leads_a_team(view: &DocView, end: usize) -> bool {
 
 /// Whether the words around a span say it names an organisation.
 fn org_cue(view: &DocView, s: &Span) -> bool {
-    let n = view.len();
+    org_cue_word(view, s) || org_cue_beyond_words(view, s)
+}
+
+/// The word before or after a name that is said of bodies: "the retailer
+/// X", "X's shares", "X's spokesperson".
+fn org_cue_word(view: &DocView, s: &Span) -> bool {
     let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
     if before.is_some_and(|w| ORG_CUES_BEFORE.contains(&w)) {
         return true;
     }
-    let mut j = s.end;
-    if j < n && matches!(view.word(j), "'s" | "\u{2019}s") {
-        j += 1;
-    }
+    let j = after_possessive(view, s.end);
+    j < view.len() && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
+}
+
+/// What a story says only of bodies: that the name "was formed", or an
+/// appositive ("X, a company that …").
+fn org_cue_beyond_words(view: &DocView, s: &Span) -> bool {
+    let n = view.len();
+    let j = after_possessive(view, s.end);
     // "When Ashodaya was formed": people are born, bodies formed.
     let formed = j + 1 < n
         && matches!(view.lower[j].as_str(), "was" | "is" | "were")
@@ -3602,9 +3622,16 @@ fn org_cue(view: &DocView, s: &Span) -> bool {
             view.lower[j + 1].as_str(),
             "formed" | "founded" | "established" | "incorporated"
         );
-    j < n && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
-        || formed
-        || apposition_headed_by(view, s.end, heads_org_appositive)
+    formed || apposition_headed_by(view, s.end, heads_org_appositive)
+}
+
+/// The token after `end`, past a possessive "'s".
+fn after_possessive(view: &DocView, end: usize) -> usize {
+    if end < view.len() && matches!(view.word(end), "'s" | "\u{2019}s") {
+        end + 1
+    } else {
+        end
+    }
 }
 
 /// One name, one type within a story: a name the model tagged somewhere is tagged

@@ -35,14 +35,14 @@ struct Names {
     /// Slug of a name word → full name → stories that named it.
     by_word: HashMap<String, HashMap<String, u32>>,
     distinct: usize,
-    /// Slug of an organisation's one-word name ("Qantas") → stories that
-    /// named it as an organisation.
+    /// Slug of an organisation's name ("Qantas", "Angela Merkel" where a
+    /// story took her for one) → stories that named it as an organisation.
     organisations: HashMap<String, u32>,
 }
 
 /// Stories that must have named someone before a place the gazetteer put
-/// nowhere that has their name is taken to be them.
-const PLACE_STORIES: u32 = 2;
+/// nowhere, or an organisation, that has their name is taken to be them.
+const PERSON_STORIES: u32 = 2;
 
 /// Stories that must have named a one-word name as an organisation before a
 /// lone mention of it that a story took for a person is taken to be it.
@@ -63,9 +63,7 @@ impl KnownPeople {
         let mut organisations: Vec<String> = tags
             .entities
             .iter()
-            .filter(|e| {
-                e.kind == EntityType::Org && e.names_one_thing() && !e.canonical.contains(' ')
-            })
+            .filter(|e| e.kind == EntityType::Org && e.names_one_thing())
             .map(|e| slug(&e.canonical))
             .collect();
         organisations.sort_unstable();
@@ -181,14 +179,30 @@ impl KnownPeople {
             } else {
                 names.dominant(&slug(&e.canonical))
             };
-            let Some(full) = full.filter(|full| names.stories_naming(full) >= PLACE_STORIES) else {
+            let Some(full) = full.filter(|full| names.stories_naming(full) >= PERSON_STORIES)
+            else {
                 continue;
             };
-            *e = Entity {
-                canonical: full.to_string(),
-                id: entity_id("person", full),
-                ..Entity::mention(EntityType::Person, e.start, e.end, &e.text)
+            *e = the_person(e, full);
+        }
+        // A full name a story took for an organisation ("German Chancellor
+        // Angela Merkel's spokesperson") that stories named as someone, twice
+        // or more and more often than as an organisation, is that person.
+        for e in tags.entities.iter_mut().filter(|e| {
+            e.kind == EntityType::Org && e.names_one_thing() && e.canonical.contains(' ')
+        }) {
+            let Some(full) = names.known_full(&e.canonical) else {
+                continue;
             };
+            let as_person = names.stories_naming(full);
+            let as_organisation = names
+                .organisations
+                .get(&slug(&e.canonical))
+                .copied()
+                .unwrap_or(0);
+            if as_person >= PERSON_STORIES && as_person > as_organisation {
+                *e = the_person(e, full);
+            }
         }
         for q in &mut tags.quotes {
             if let Some(speaker) = &q.speaker
@@ -261,6 +275,15 @@ impl Names {
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
         (f64::from(count) >= DOMINANT_SHARE * f64::from(total)).then_some(name.as_str())
+    }
+}
+
+/// Mention `e`, another type's, as the person `full` names.
+fn the_person(e: &Entity, full: &str) -> Entity {
+    Entity {
+        canonical: full.to_string(),
+        id: entity_id("person", full),
+        ..Entity::mention(EntityType::Person, e.start, e.end, &e.text)
     }
 }
 
@@ -433,6 +456,13 @@ mod tests {
         assert_eq!(lone.entities[0].kind, EntityType::Person);
     }
 
+    fn kinds_and_ids(tags: &Annotations) -> Vec<(EntityType, &str)> {
+        tags.entities
+            .iter()
+            .map(|e| (e.kind, e.id.as_str()))
+            .collect()
+    }
+
     fn unplaced(text: &str) -> Entity {
         Entity {
             unresolved: Some("not in the gazetteer".into()),
@@ -460,11 +490,7 @@ mod tests {
             ..Annotations::default()
         };
         known.resolve(&mut story);
-        let got: Vec<(EntityType, &str)> = story
-            .entities
-            .iter()
-            .map(|e| (e.kind, e.id.as_str()))
-            .collect();
+        let got = kinds_and_ids(&story);
         assert_eq!(
             got,
             [
@@ -486,6 +512,38 @@ mod tests {
         };
         known.resolve(&mut mapped);
         assert_eq!(mapped.entities[0].kind, EntityType::Loc);
+    }
+
+    #[test]
+    fn a_full_name_a_story_took_for_an_organisation_is_the_person_others_named() {
+        let known = KnownPeople::default();
+        for _ in 0..2 {
+            known.observe(&tags(&[("Angela Merkel", "Angela Merkel")]));
+        }
+        for _ in 0..2 {
+            known.observe(&tags(&[("Morgan Stanley", "Morgan Stanley")]));
+        }
+        for _ in 0..3 {
+            known.observe(&Annotations {
+                entities: vec![org("Morgan Stanley")],
+                ..Annotations::default()
+            });
+        }
+        let mut story = Annotations {
+            entities: vec![org("Angela Merkel"), org("Morgan Stanley")],
+            ..Annotations::default()
+        };
+        known.observe(&story);
+        known.resolve(&mut story);
+        let got = kinds_and_ids(&story);
+        // A bank a story once took for someone stays the bank the others named.
+        assert_eq!(
+            got,
+            [
+                (EntityType::Person, "person:angela-merkel"),
+                (EntityType::Org, "org:morgan-stanley"),
+            ]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{article, assert_typed_in_every_mention, tagger, types_of};
+use common::{article, assert_org, assert_typed_in_every_mention, tagger, types_of};
 use newsterm_tag::EntityType;
 
 fn is_person(text: &str, name: &str) -> bool {
@@ -476,4 +476,29 @@ fn a_firm_or_a_region_named_by_its_kind_is_no_person() {
     ] {
         assert_no_person(text, name);
     }
+}
+
+/// People have spokespeople and shares too: "X's spokesperson" or "X's
+/// shares" make an organisation of a firm's name, not of someone's full
+/// name; a firm's stays one.
+#[test]
+fn a_persons_spokesperson_or_shares_leave_them_a_person() {
+    for (text, name) in [
+        (
+            "The talks were paused. Prime Minister Justin Trudeau's spokesperson, Cameron \
+             Ahmad, said they would continue.",
+            "Justin Trudeau",
+        ),
+        (
+            "Shares fell sharply. Investor Warren Buffett's shares in the bank were sold on \
+             Monday.",
+            "Warren Buffett",
+        ),
+    ] {
+        assert_person(text, name);
+    }
+    assert_org(
+        "The chain was sold. Tesco's spokesperson said the deal was final.",
+        "Tesco",
+    );
 }
