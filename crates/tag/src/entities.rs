@@ -427,7 +427,7 @@ impl EntityTagger<'_> {
                     .iter()
                     .copied()
                     .fold((0, 0), |(all, n), i| (all + 1, n + usize::from(counted(i))));
-                if set_apart > 0 && 2 * set_apart >= all {
+                if set_apart > 0 && 2 * set_apart >= all || self.singular_before_a_noun(view, w) {
                     s.type_id = MISC;
                 }
             }
@@ -825,6 +825,28 @@ impl EntityTagger<'_> {
         }
         spans.extend(added);
         spans.sort_by_key(|s| s.first);
+    }
+
+    /// "Arab countries", "Republican senators", "Latino voters": whether
+    /// the story sets the singular of plural `w` before a noun, as one does
+    /// a people's or a party's name ("Arabs", "Republicans", "Latinos");
+    /// a given name or a surname before a verb ("Adam said") is no such.
+    fn singular_before_a_noun(&self, view: &DocView, w: &str) -> bool {
+        const NO_NOUNS: &[&str] = &[
+            "is", "was", "has", "had", "will", "would", "and", "or", "of", "in", "to", "who",
+        ];
+        let singulars: Vec<&str> = [w.strip_suffix("es"), w.strip_suffix('s')]
+            .into_iter()
+            .flatten()
+            .filter(|one| one.chars().count() >= 3)
+            .collect();
+        (0..view.len().saturating_sub(1)).any(|i| {
+            singulars.contains(&view.word(i))
+                && !self.is_given_name(view, i)
+                && view.word(i + 1).starts_with(char::is_lowercase)
+                && !SPEECH_VERBS.contains(&view.lower[i + 1].as_str())
+                && !NO_NOUNS.contains(&view.lower[i + 1].as_str())
+        })
     }
 
     /// Whether token `i` is a given name: the census's, or one the

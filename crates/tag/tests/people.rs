@@ -502,3 +502,34 @@ fn a_persons_spokesperson_or_shares_leave_them_a_person() {
         "Tesco",
     );
 }
+
+/// A plural whose singular the story sets before a noun names a people or
+/// a party ("Latino voters … with Latinos"), however the story sets the
+/// plural; a surname stays someone's.
+#[test]
+fn a_plural_whose_singular_qualifies_a_noun_names_a_group() {
+    for (text, name) in [
+        (
+            "Polls revealed Trump strengthening with Latinos; perhaps due to outreach, \
+             Latino support rose in Florida.",
+            "Latinos",
+        ),
+        (
+            "Instead, like the Democrats, Republicans opted to hold their convention \
+             online. Republican leaders said the choice was safe.",
+            "Republicans",
+        ),
+        (
+            "Cows are considered sacred by Hindus and politicians of the Hindu \
+             nationalist party want them protected.",
+            "Hindus",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+    assert_person(
+        "Mark Burrows and his wife were arrested. Burrows said the Burrows family was \
+         innocent, and Burrows told reporters nothing more.",
+        "Burrows",
+    );
+}
