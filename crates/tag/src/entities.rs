@@ -212,6 +212,51 @@ const FOREIGN_TITLES: &[&str] = &[
     "republican",
 ];
 
+/// "Internet Explorer 6", "the 787 Dreamliner", "Falcon 9": a name beside
+/// a model's number is a product's, no person's. No year is a model number
+/// ("In 1891 Dvořák", "In 348 Pachomius"), nor a count before a name ("13
+/// Zurbarán artworks"), nor a share or a score after one ("Trump 47
+/// percent", "Curry 30, Thompson 25").
+fn models_are_no_people(view: &DocView, spans: &mut [Span]) {
+    const MEASURES: &[&str] = &[
+        "percent", "per", "points", "pts", "votes", "seats", "to", "of", "years",
+    ];
+    let number = |i: usize| {
+        let w = view.word(i);
+        !w.is_empty() && w.len() <= 4 && w.bytes().all(|b| b.is_ascii_digit())
+    };
+    let after_ok = |i: usize| {
+        let w = view.word(i);
+        let year = w.len() == 4 && (w.starts_with('1') || w.starts_with("20"));
+        number(i)
+            && !year
+            && view.lower.get(i + 1).is_none_or(|next| {
+                !MEASURES.contains(&next.as_str())
+                    && !matches!(next.as_str(), "," | "-" | "–" | "—" | ":" | "%")
+            })
+    };
+    let before_ok = |i: usize| {
+        number(i)
+            && view.word(i).len() == 3
+            && !i.checked_sub(1).is_some_and(|j| {
+                matches!(
+                    view.lower[j].as_str(),
+                    "in" | "on" | "by" | "since" | "from" | "until" | "of" | "to" | "about"
+                )
+            })
+    };
+    for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+        let after = s.end < view.len() && !view.sent_start[s.end] && after_ok(s.end);
+        let before = s.first > 0
+            && !view.sent_start[s.first]
+            && before_ok(s.first - 1)
+            && !is_census_given_name(view.word(s.first));
+        if after || before {
+            s.type_id = MISC;
+        }
+    }
+}
+
 /// Whether token `i` is a practitioner's noun by its ending, capitalised
 /// ("Violinist", "Columnist").
 fn is_practitioner(view: &DocView, i: usize) -> bool {
@@ -320,6 +365,7 @@ impl EntityTagger<'_> {
         drop_quantities(view, &mut spans);
         drop_named_storms(view, &mut spans);
         self.things_named_in_ordinary_words(view, &mut spans);
+        models_are_no_people(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
         interview_speakers(view, &mut spans);

@@ -533,3 +533,26 @@ fn a_plural_whose_singular_qualifies_a_noun_names_a_group() {
         "Burrows",
     );
 }
+
+/// A name beside a model's number is a product's: "Navigator 4", "the 787
+/// Dreamliner". A year or a count beside a name, or a share after one, is
+/// no model number.
+#[test]
+fn a_name_beside_a_model_number_is_no_person() {
+    assert_no_person(
+        "Users were urged to leave Netscape Navigator 4 before the end of the year.",
+        "Netscape Navigator",
+    );
+    for (text, name) in [
+        (
+            "He moved there in 1891. In 1892 Hitzig became a professor at the University.",
+            "Hitzig",
+        ),
+        (
+            "The poll had Mike Pence leading Tim Kaine 47 percent to 40 percent.",
+            "Mike Pence",
+        ),
+    ] {
+        assert_person(text, name);
+    }
+}
