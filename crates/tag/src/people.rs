@@ -109,7 +109,7 @@ impl KnownPeople {
     /// lone word no one's remembered name holds, untitled, that other
     /// stories named as an organisation ("Qantas", "Volvo") is that
     /// organisation, and a place put nowhere that stories named as someone
-    /// is that person.
+    /// (or as an organisation) is that person (or organisation).
     pub fn resolve(&self, tags: &mut Annotations) {
         let names = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let mut renamed: Vec<(String, String)> = Vec::new();
@@ -179,11 +179,22 @@ impl KnownPeople {
             } else {
                 names.dominant(&slug(&e.canonical))
             };
-            let Some(full) = full.filter(|full| names.stories_naming(full) >= PERSON_STORIES)
-            else {
+            if let Some(full) = full.filter(|full| names.stories_naming(full) >= PERSON_STORIES) {
+                *e = the_person(e, full);
                 continue;
-            };
-            *e = the_person(e, full);
+            }
+            // "the Drudge Report", "a post on LiveLeak": a place put nowhere
+            // that stories named as an organisation, twice or more, is one.
+            if names
+                .organisations
+                .get(&slug(&e.canonical))
+                .is_some_and(|&n| n >= ORGANISATION_STORIES)
+            {
+                *e = Entity {
+                    id: entity_id("org", &e.canonical),
+                    ..Entity::mention(EntityType::Org, e.start, e.end, &e.text)
+                };
+            }
         }
         // A full name a story took for an organisation ("German Chancellor
         // Angela Merkel's spokesperson") that stories named as someone, twice
@@ -512,6 +523,29 @@ mod tests {
         };
         known.resolve(&mut mapped);
         assert_eq!(mapped.entities[0].kind, EntityType::Loc);
+    }
+
+    #[test]
+    fn a_place_put_nowhere_that_stories_name_as_an_organisation_is_one() {
+        let known = KnownPeople::default();
+        for _ in 0..2 {
+            known.observe(&Annotations {
+                entities: vec![org("Drudge Report"), org("LiveLeak")],
+                ..Annotations::default()
+            });
+        }
+        let mut story = Annotations {
+            entities: vec![unplaced("Drudge Report"), unplaced("Forbes")],
+            ..Annotations::default()
+        };
+        known.resolve(&mut story);
+        assert_eq!(
+            kinds_and_ids(&story),
+            [
+                (EntityType::Org, "org:drudge-report"),
+                (EntityType::Loc, "place:forbes"),
+            ]
+        );
     }
 
     #[test]
