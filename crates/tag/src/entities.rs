@@ -796,11 +796,11 @@ impl EntityTagger<'_> {
             kind::CITY_LARGE,
             kind::DEMONYM,
         ];
-        // "America" of "Make America Great Again", "Angeles" of "Los
-        // Angeles Lakers", "France" of "Air France A330" are given names
-        // too, but a place's here.
         // Two or three capitalised words, and a surname's particles ("Ursula
-        // von der Leyen").
+        // von der Leyen"), opened by a given name that is no place's here:
+        // "America" of "Make America Great Again", "Angeles" of "Los
+        // Angeles Lakers" and "France" of "Air France A330" are given names
+        // too.
         let names_someone = |first: usize, end: usize| {
             let particles = (first..end)
                 .filter(|&i| JOINING_PARTICLES.contains(&view.word(i)))
@@ -819,11 +819,12 @@ impl EntityTagger<'_> {
                 && !view.gaz[end - 1].has(kind::ORG_SEEN)
         };
         let mut added = Vec::new();
-        // A title inside ("US Secretary of State Mike Pompeo", "Members of
-        // Parliament") is left to the passes that take titles apart.
         // A person's span opened by a body's name ("Senate Mitch McConnell",
-        // "European Commission Ursula von der Leyen") is the same, before
-        // the rules make any name with a body's word an organisation.
+        // "European Commission Ursula von der Leyen") is taken apart too,
+        // before the rules make any name with a body's word an
+        // organisation. A title inside ("US Secretary of State Mike
+        // Pompeo", "Members of Parliament") is left to the passes that take
+        // titles apart.
         for s in spans.iter_mut().filter(|s| {
             (s.type_id == ORG || s.type_id == PERSON && has_org_word(view, s.first, s.end))
                 && s.end - s.first >= 3
@@ -833,22 +834,18 @@ impl EntityTagger<'_> {
         }) {
             let of = (s.first + 2..s.end - 1).find(|&k| view.lower[k] == "of");
             if let Some(k) = of.filter(|&k| names_someone(s.first, k)) {
-                let rest_is_place = !has_org_word(view, k + 1, s.end)
-                    && self.is_country_or_state(span_text(
-                        view,
-                        &Span {
-                            first: k + 1,
-                            end: s.end,
-                            type_id: ORG,
-                            from_rule: true,
-                        },
-                    ));
-                added.push(Span {
+                let mut rest = Span {
                     first: k + 1,
                     end: s.end,
-                    type_id: if rest_is_place { LOC } else { ORG },
+                    type_id: ORG,
                     from_rule: true,
-                });
+                };
+                if !has_org_word(view, rest.first, rest.end)
+                    && self.is_country_or_state(span_text(view, &rest))
+                {
+                    rest.type_id = LOC;
+                }
+                added.push(rest);
                 s.end = k;
                 s.type_id = PERSON;
             } else if let Some(k) = (s.first + 1..s.end - 1).find(|&k| {

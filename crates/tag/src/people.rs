@@ -44,8 +44,9 @@ struct Names {
 /// nowhere, or an organisation, that has their name is taken to be them.
 const PERSON_STORIES: u32 = 2;
 
-/// Stories that must have named a one-word name as an organisation before a
-/// lone mention of it that a story took for a person is taken to be it.
+/// Stories that must have named a name as an organisation before a lone
+/// mention of it that a story took for a person, or a place of that name
+/// the gazetteer put nowhere, is taken to be it.
 const ORGANISATION_STORIES: u32 = 2;
 
 impl KnownPeople {
@@ -149,10 +150,7 @@ impl KnownPeople {
             let word = slug(&e.canonical);
             if e.role.is_none()
                 && !names.by_word.contains_key(&word)
-                && names
-                    .organisations
-                    .get(&word)
-                    .is_some_and(|&n| n >= ORGANISATION_STORIES)
+                && names.stories_naming_organisation(&e.canonical) >= ORGANISATION_STORIES
             {
                 e.kind = EntityType::Org;
                 e.id = entity_id("org", &e.canonical);
@@ -175,7 +173,7 @@ impl KnownPeople {
             .filter(|e| e.kind == EntityType::Loc && e.unresolved.is_some() && !e.is_mapped())
         {
             let full = if e.canonical.contains(' ') {
-                names.known_full(&e.canonical)
+                names.known_full(&e.canonical).map(|(full, _)| full)
             } else {
                 names.dominant(&slug(&e.canonical))
             };
@@ -185,11 +183,7 @@ impl KnownPeople {
             }
             // "the Drudge Report", "a post on LiveLeak": a place put nowhere
             // that stories named as an organisation, twice or more, is one.
-            if names
-                .organisations
-                .get(&slug(&e.canonical))
-                .is_some_and(|&n| n >= ORGANISATION_STORIES)
-            {
+            if names.stories_naming_organisation(&e.canonical) >= ORGANISATION_STORIES {
                 *e = Entity {
                     id: entity_id("org", &e.canonical),
                     ..Entity::mention(EntityType::Org, e.start, e.end, &e.text)
@@ -202,16 +196,12 @@ impl KnownPeople {
         for e in tags.entities.iter_mut().filter(|e| {
             e.kind == EntityType::Org && e.names_one_thing() && e.canonical.contains(' ')
         }) {
-            let Some(full) = names.known_full(&e.canonical) else {
+            let Some((full, as_person)) = names.known_full(&e.canonical) else {
                 continue;
             };
-            let as_person = names.stories_naming(full);
-            let as_organisation = names
-                .organisations
-                .get(&slug(&e.canonical))
-                .copied()
-                .unwrap_or(0);
-            if as_person >= PERSON_STORIES && as_person > as_organisation {
+            if as_person >= PERSON_STORIES
+                && as_person > names.stories_naming_organisation(&e.canonical)
+            {
                 *e = the_person(e, full);
             }
         }
@@ -259,24 +249,25 @@ impl Names {
             .map(|(other, _)| other.as_str())
     }
 
-    /// `name` as remembered, if it is a full name some story gave.
-    fn known_full(&self, name: &str) -> Option<&str> {
+    /// `name` as remembered, if it is a full name some story gave, with
+    /// the stories that gave it (counted under its first standalone word;
+    /// every word of a name counts the same stories).
+    fn known_full(&self, name: &str) -> Option<(&str, u32)> {
         let word = standalone_words(name).into_iter().next()?;
         self.by_word
             .get(&word)?
             .get_key_value(name)
-            .map(|(k, _)| k.as_str())
+            .map(|(k, &n)| (k.as_str(), n))
     }
 
-    /// How many stories named the full name `name` (by its first
-    /// standalone word's count; every word of a name counts the same
-    /// stories).
+    /// How many stories named the full name `name`.
     fn stories_naming(&self, name: &str) -> u32 {
-        standalone_words(name)
-            .into_iter()
-            .next()
-            .and_then(|word| self.by_word.get(&word)?.get(name).copied())
-            .unwrap_or(0)
+        self.known_full(name).map_or(0, |(_, n)| n)
+    }
+
+    /// How many stories named `name` as an organisation.
+    fn stories_naming_organisation(&self, name: &str) -> u32 {
+        self.organisations.get(&slug(name)).copied().unwrap_or(0)
     }
 
     fn dominant(&self, word: &str) -> Option<&str> {
