@@ -337,6 +337,7 @@ impl EntityTagger<'_> {
         strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
         drop_roles_typed_organisations(view, &mut spans);
+        organisations_before_an_office(view, &mut spans);
         company_words_after(view, &mut spans);
         self.retype_by_name(view, &mut spans);
         self.scores_after_places(view, &mut spans);
@@ -4006,6 +4007,75 @@ fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
             (s.first..s.end).all(|i| FOREIGN_TITLES.contains(&view.lower[i].as_str()));
         s.type_id != PERSON || !(role_only || other_title_only)
     });
+}
+
+/// "Ryanair CEO", "Labour MP", "National Security Adviser", "White House
+/// Press [Secretary]": a name ending in an office, or in the words before
+/// one that follows it, is someone's role, no body. What comes before the office stays an organisation where
+/// it is one the gazetteer or the story knows ("Ryanair", "Labour"); the
+/// rest is no name. "Office of the President" names its office after "of"
+/// and stays whole.
+fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
+    const OFFICES: &[&str] = &[
+        "manager",
+        "adviser",
+        "advisor",
+        "representative",
+        "member",
+        "mp",
+        "officer",
+    ];
+    const BEFORE_OFFICES: &[&str] = &[
+        "press",
+        "deputy",
+        "assistant",
+        "chief",
+        "executive",
+        "vice",
+        "senior",
+        "acting",
+    ];
+    let office = |i: usize| is_title(view, i) || OFFICES.contains(&view.lower[i].as_str());
+    let known_orgs: HashSet<&str> = spans
+        .iter()
+        .filter(|s| s.type_id == ORG)
+        .map(|s| span_text(view, s))
+        .collect();
+    let mut dropped = Vec::new();
+    for (n, s) in spans.iter_mut().enumerate() {
+        if s.type_id != ORG
+            || s.end - s.first < 2
+            || (s.first..s.end).any(|i| matches!(view.lower[i].as_str(), "of" | "for" | "and"))
+        {
+            continue;
+        }
+        // "White House Press" before "Secretary": the office's own words
+        // the model left in the body's name.
+        let office_after = s.end < view.len() && office(s.end);
+        if !office(s.end - 1)
+            && !(office_after && BEFORE_OFFICES.contains(&view.lower[s.end - 1].as_str()))
+        {
+            continue;
+        }
+        let mut k = s.end;
+        while k > s.first && (office(k - 1) || BEFORE_OFFICES.contains(&view.lower[k - 1].as_str()))
+        {
+            k -= 1;
+        }
+        let rest = Span { end: k, ..*s };
+        let known = k > s.first
+            && ((rest.first..rest.end)
+                .any(|i| view.gaz[i].has(kind::ORG) || view.gaz[i].has(kind::ORG_SEEN))
+                || known_orgs.contains(span_text(view, &rest)));
+        if known {
+            s.end = k;
+        } else {
+            dropped.push(n);
+        }
+    }
+    for n in dropped.into_iter().rev() {
+        spans.remove(n);
+    }
 }
 
 /// A role typed an organisation is no organisation: "Secretary of State",

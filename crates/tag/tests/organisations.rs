@@ -615,3 +615,27 @@ fn a_person_inside_an_organisations_name_is_a_person() {
         );
     }
 }
+
+/// An office after a body's name is someone's role, no part of the body:
+/// "White House Press Secretary", "National Security Adviser".
+#[test]
+fn an_office_after_a_bodys_name_is_no_part_of_it() {
+    let tags = tagger().tag("White House Press Secretary Jen Psaki said the talks would go on.");
+    assert!(
+        tags.entities
+            .iter()
+            .any(|e| e.text == "White House" && e.kind == EntityType::Org)
+            && !tags.entities.iter().any(|e| e.text.contains("Press")),
+        "{:?}",
+        tags.entities
+    );
+    let tags = tagger().tag("Former National Security Adviser Susan Rice was named to the post.");
+    assert!(
+        !tags
+            .entities
+            .iter()
+            .any(|e| e.kind == EntityType::Org && e.text.contains("Adviser")),
+        "{:?}",
+        tags.entities
+    );
+}
