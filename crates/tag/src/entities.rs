@@ -4052,9 +4052,9 @@ fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
         // "White House Press" before "Secretary": the office's own words
         // the model left in the body's name.
         let office_after = s.end < view.len() && office(s.end);
-        if !office(s.end - 1)
-            && !(office_after && BEFORE_OFFICES.contains(&view.lower[s.end - 1].as_str()))
-        {
+        let ends_in_office = office(s.end - 1)
+            || office_after && BEFORE_OFFICES.contains(&view.lower[s.end - 1].as_str());
+        if !ends_in_office {
             continue;
         }
         let mut k = s.end;
