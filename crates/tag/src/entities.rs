@@ -337,9 +337,9 @@ impl EntityTagger<'_> {
         strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
         drop_roles_typed_organisations(view, &mut spans);
-        organisations_before_an_office(view, &mut spans);
         company_words_after(view, &mut spans);
         self.retype_by_name(view, &mut spans);
+        organisations_before_an_office(view, &mut spans);
         self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
         self.add_gazetteer_spans(view, &mut spans);
