@@ -3693,7 +3693,12 @@ fn org_cue_beyond_words(view: &DocView, s: &Span) -> bool {
 
 /// The token after `end`, past a possessive "'s".
 fn after_possessive(view: &DocView, end: usize) -> usize {
-    if end < view.len() && matches!(view.word(end), "'s" | "\u{2019}s") {
+    // Lower case: "'S" of a headline in capitals is one too.
+    if view
+        .lower
+        .get(end)
+        .is_some_and(|w| matches!(w.as_str(), "'s" | "\u{2019}s"))
+    {
         end + 1
     } else {
         end
@@ -4011,10 +4016,11 @@ fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
 
 /// "Ryanair CEO", "Labour MP", "National Security Adviser", "White House
 /// Press [Secretary]": a name ending in an office, or in the words before
-/// one that follows it, is someone's role, no body. What comes before the office stays an organisation where
-/// it is one the gazetteer or the story knows ("Ryanair", "Labour"); the
-/// rest is no name. "Office of the President" names its office after "of"
-/// and stays whole.
+/// one that follows it, is someone's role, no body. What comes before the
+/// office stays an organisation where the gazetteer, the training
+/// annotations or the story know it as one ("Ryanair"); otherwise the span
+/// is no name. "Office of the President" names its office after "of" and
+/// stays whole.
 fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
     const OFFICES: &[&str] = &[
         "manager",
@@ -4148,13 +4154,9 @@ const DISEASE_WORDS: &[&str] = &["virus", "disease", "syndrome", "fever", "disor
 /// Whether the words from token `end` on say that the name before them is
 /// a disease's: a disease noun, after a possessive or not.
 fn names_a_disease(view: &DocView, end: usize) -> bool {
-    let after = |i: usize| view.lower.get(i).map_or("", |w| w.as_str());
-    let noun = if matches!(after(end), "'s" | "’s") {
-        end + 1
-    } else {
-        end
-    };
-    DISEASE_WORDS.contains(&after(noun))
+    view.lower
+        .get(after_possessive(view, end))
+        .is_some_and(|noun| DISEASE_WORDS.contains(&noun.as_str()))
 }
 
 /// The 1990 US Census's given names, one a line. The lexicon leaves out

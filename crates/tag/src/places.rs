@@ -378,16 +378,19 @@ impl Gazetteer {
         // A country or division of the name is meant before a city abroad
         // called so for short or in other tongues ("Benin, Nigeria" lists
         // two countries; "Victoria" is no old name of Hong Kong).
-        let division_elsewhere = |city: &Place| {
-            self.readings(found.entry).any(|p| {
+        let division_countries: Vec<&str> = self
+            .readings(found.entry)
+            .filter(|p| {
                 own_name(p)
-                    && p.country != city.country
                     && matches!(
                         p.kind,
                         PlaceKind::Country | PlaceKind::State | PlaceKind::Province
                     )
             })
-        };
+            .map(|p| p.country.as_str())
+            .collect();
+        let division_elsewhere =
+            |city: &Place| division_countries.iter().any(|c| *c != city.country);
         // A town's foreign or former name is that town only where the
         // story puts it there ([`PlaceContext::puts_there`]). Apple's "Lion"
         // is no Lyon, a crab genus "Emerita" no Mérida, the agency "ISNA" no
