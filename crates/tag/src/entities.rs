@@ -331,6 +331,8 @@ impl EntityTagger<'_> {
         names_go_on(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
+        self.given_names_taken_for_towns(view, &mut spans);
+        self.misc_names_of_the_storys_people(view, &mut spans);
         self.people_inside_organisations(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
         self.strip_titles(view, &mut spans, &mut roles);
@@ -780,6 +782,136 @@ impl EntityTagger<'_> {
         }
         spans.sort_by_key(|s| s.first);
     }
+    /// "Killed Qasem Soleimani … Soleimani was arriving": a name of two or
+    /// three capitalised words the model gave no reader's type (MISC), ending
+    /// in a word the story names a person by alone, is that person's full
+    /// name. No word of it is a title, a people's name, a place's or an
+    /// organisation's word, nor an ordinary word capitalised ("Why Islam",
+    /// "CentOS Stream").
+    fn misc_names_of_the_storys_people(&self, view: &DocView, spans: &mut [Span]) {
+        // Words the story names a person by alone, and never anything else.
+        let mut lone_people: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+            .map(|s| view.word(s.first))
+            .collect();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id != PERSON && s.end - s.first == 1)
+        {
+            lone_people.remove(view.word(s.first));
+        }
+        let plain_name_word = |i: usize| {
+            let word = view.word(i);
+            view.is_capitalized(i)
+                && !in_capitals(word)
+                && word
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && !is_title(view, i)
+                && !self.is_ordinary_word(word)
+                && !MISC_WORDS.contains(&view.lower[i].as_str())
+                && ![kind::DEMONYM, kind::COUNTRY, kind::STATE, kind::CITY_LARGE]
+                    .iter()
+                    .any(|&k| view.gaz[i].has(k))
+        };
+        for s in spans.iter_mut().filter(|s| s.type_id == MISC) {
+            // A saint's name is as often a church's or a painting's ("St
+            // Jerome in his Study").
+            let saint = matches!(view.lower[s.first].as_str(), "st" | "st." | "saint");
+            if (2..=3).contains(&(s.end - s.first))
+                && !saint
+                && lone_people.contains(view.word(s.end - 1))
+                && (s.first..s.end).all(plain_name_word)
+                && !has_org_word(view, s.first, s.end)
+            {
+                s.type_id = PERSON;
+            }
+        }
+    }
+
+    /// "Nancy Pelosi, the Speaker": a given name the model took for the
+    /// town of that name, with a surname, is a person's first name, whether
+    /// the model's place span holds the surname or stops before it. The
+    /// surname is one capitalised word, ending the name, that names no
+    /// place, body, title or ordinary thing ("Nancy France", "Lincoln Park"
+    /// stay places), and the two words are no place's name together; a
+    /// person's span the model gave the surname alone is joined.
+    fn given_names_taken_for_towns(&self, view: &DocView, spans: &mut Vec<Span>) {
+        const NAMES_NO_ONE: [u8; 10] = [
+            kind::COUNTRY,
+            kind::STATE,
+            kind::CONTINENT,
+            kind::REGION,
+            kind::CITY_LARGE,
+            kind::CITY_MEDIUM,
+            kind::CITY_SMALL,
+            kind::DEMONYM,
+            kind::ORG,
+            kind::ORG_SEEN,
+        ];
+        let n = view.len();
+        let surname = |j: usize| {
+            let word = view.word(j);
+            let lower = view.lower[j].as_str();
+            view.is_capitalized(j)
+                && !crate::places::names_a_kind_of_place(lower)
+                && !crate::figures::WEEKDAYS.contains(&lower)
+                && !crate::figures::MONTHS.contains(&lower)
+                && !in_capitals(word)
+                && word
+                    .chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && !self.is_ordinary_word(word)
+                && !is_title(view, j)
+                && !is_org_word(&view.lower[j])
+                && !NAMES_NO_ONE.iter().any(|&k| view.gaz[j].has(k))
+                && (j + 1 >= n || view.sent_start[j + 1] || !view.is_capitalized(j + 1))
+        };
+        let mut k = 0;
+        while k < spans.len() {
+            let s = spans[k];
+            // "the Hang Seng", "in Carmel Valley": an article or a
+            // preposition of place before the name puts a place there.
+            let placed = s
+                .first
+                .checked_sub(1)
+                .is_some_and(|b| matches!(view.lower[b].as_str(), "the" | "in" | "at" | "near"));
+            let given = s.type_id == LOC && !placed && self.is_given_name(view, s.first);
+            let words = s.end - s.first;
+            if given && words == 2 && surname(s.first + 1) {
+                let text = span_text(view, &s);
+                if self
+                    .gazetteer
+                    .find_place(text)
+                    .is_none_or(|f| f.name != text)
+                {
+                    spans[k].type_id = PERSON;
+                }
+            } else if given && words == 1 && s.end < n && !view.sent_start[s.end] && surname(s.end)
+            {
+                let j = s.end;
+                match spans.get(k + 1) {
+                    Some(next)
+                        if next.first == j && next.type_id == PERSON && next.end == j + 1 =>
+                    {
+                        spans.remove(k + 1);
+                    }
+                    Some(next) if next.first == j => {
+                        k += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
+                spans[k] = Span {
+                    end: j + 1,
+                    type_id: PERSON,
+                    ..s
+                };
+            }
+            k += 1;
+        }
+    }
 
     /// Someone the model ran into an organisation's name: "Alvin Yeung of
     /// Civic Party" and "Abderrahman Samba of Qatar" are a person of a body
@@ -1195,7 +1327,14 @@ impl EntityTagger<'_> {
             .collect();
         for s in spans.iter_mut() {
             let last = view.lower[s.end - 1].as_str();
-            if MISC_WORDS.contains(&last) && s.end - s.first >= 2 && view.is_capitalized(s.end - 1)
+            // "Doris Day", whom the story calls "Day" alone, is no holiday.
+            let surname = s.type_id == PERSON
+                && lone_people.contains(last)
+                && self.is_given_name(view, s.first);
+            if MISC_WORDS.contains(&last)
+                && s.end - s.first >= 2
+                && view.is_capitalized(s.end - 1)
+                && !surname
             {
                 s.type_id = MISC;
                 continue;
@@ -1969,6 +2108,28 @@ impl EntityTagger<'_> {
                 full_names.entry(word).or_insert(span_text(view, s));
             }
         }
+        // "Erdogan" is "Recep Tayyip Erdoğan" further on: a name written
+        // without its accents is the same person's, unless it folds to the
+        // names of two people.
+        let mut folded_names: HashMap<String, Option<&str>> = HashMap::default();
+        for (&part, &full) in &full_names {
+            folded_names
+                .entry(crate::gazetteer::fold_ascii(part))
+                .and_modify(|known| {
+                    if *known != Some(full) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(full));
+        }
+        let full_name_of = |text: &str| {
+            full_names.get(text).copied().or_else(|| {
+                folded_names
+                    .get(&crate::gazetteer::fold_ascii(text))
+                    .copied()
+                    .flatten()
+            })
+        };
         // Acronyms spelled out in the story: "Organization for Security and
         // Co-operation in Europe (OSCE)".
         let mut acronyms: HashMap<&str, &str> = HashMap::default();
@@ -2067,7 +2228,7 @@ impl EntityTagger<'_> {
             match s.type_id {
                 PERSON => {
                     if (s.end - s.first == 1 || CAPITALISED_PARTICLES.contains(&view.word(s.first)))
-                        && let Some(full) = full_names.get(text)
+                        && let Some(full) = full_name_of(text)
                     {
                         e.canonical = full.to_string();
                     }
@@ -2220,12 +2381,15 @@ impl EntityTagger<'_> {
             .max_by_key(|p| (ctx.countries.contains(&p.country), p.population))
     }
 
-    /// Places qualified by the place after them: "Paris, Texas", "Perth, Scotland".
+    /// Places qualified by the place after them ("Paris, Texas", "Perth,
+    /// Scotland") or by a place's possessive before them ("London's Hyde
+    /// Park", which lies in London's country).
     fn qualifiers<'g>(
         &'g self,
         view: &DocView,
         spans: &[Span],
     ) -> HashMap<usize, &'g crate::gazetteer::Place> {
+        let gaz = &self.gazetteer;
         let mut out = HashMap::default();
         for w in spans.windows(2) {
             let (a, b) = (&w[0], &w[1]);
@@ -2233,9 +2397,23 @@ impl EntityTagger<'_> {
                 && b.type_id == LOC
                 && b.first == a.end + 1
                 && view.word(a.end) == ","
-                && let Some(q) = self.gazetteer.qualifier_place(span_text(view, b))
+                && let Some(q) = gaz.qualifier_place(span_text(view, b))
             {
                 out.insert(a.first, q);
+            } else if a.type_id == LOC
+                && b.type_id == LOC
+                && b.first == a.end + 1
+                && after_possessive(view, a.end) == b.first
+            {
+                let owner = span_text(view, a);
+                let q = gaz.qualifier_place(owner).or_else(|| {
+                    let found = gaz.find_place(owner)?;
+                    let (p, _) = gaz.pick_place(&found, &PlaceContext::default(), None, false)?;
+                    gaz.country(&p.country)
+                });
+                if let Some(q) = q {
+                    out.insert(b.first, q);
+                }
             }
         }
         out
@@ -4407,8 +4585,14 @@ fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
     let mut i = 0;
     while i < spans.len() {
         let s = &spans[i];
+        // "Qaboos bin Said", "Osama bin Laden": a patronymic's particle
+        // joins a person's name only.
+        let particle = |w: &str| {
+            JOINING_PARTICLES.contains(&w)
+                || s.type_id == PERSON && matches!(w, "bin" | "ibn" | "bint")
+        };
         let mut j = s.end;
-        while j < n && JOINING_PARTICLES.contains(&view.word(j)) {
+        while j < n && particle(view.word(j)) {
             j += 1;
         }
         if j == s.end || j >= n || j - s.end > 2 || !capitalised(j) || view.sent_start[j] {
@@ -4420,6 +4604,7 @@ fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
             end += 1;
         }
         let one_unknown_word = s.end - s.first == 1 && !view.gaz[s.first].has(kind::FIRST_NAME);
+        let patronymic = (s.end..j).any(|k| !JOINING_PARTICLES.contains(&view.word(k)));
         let (first, type_id) = (s.first, s.type_id);
         spans.retain(|o| o.first == first || o.end <= first || o.first >= end);
         let s = spans
@@ -4427,7 +4612,7 @@ fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
             .find(|o| o.first == first)
             .expect("the span being joined stays");
         s.end = end;
-        if type_id == PERSON && one_unknown_word {
+        if type_id == PERSON && one_unknown_word && !patronymic {
             s.type_id = LOC;
         }
         i += 1;

@@ -4,6 +4,17 @@
 use crate::annotations::{Figure, FigureKind};
 use crate::features::DocView;
 
+/// The days of the week, in lower case.
+pub(crate) const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
 pub(crate) const MONTHS: &[&str] = &[
     "january",
     "february",

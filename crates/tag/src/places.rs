@@ -199,6 +199,21 @@ const DIRECTIONS: &[&str] = &[
     "downtown",
 ];
 
+/// Short forms of the words that end a street's name: "Anderson Ave".
+const STREET_ABBREVIATIONS: &[&str] = &[
+    "ave", "ave.", "blvd", "blvd.", "rd", "rd.", "st.", "ln", "dr.",
+];
+
+/// Whether a word, in lower case, names a kind of place or feature ("Carmel
+/// Valley", "Times Square", "Anderson Ave", "Sichuan Province").
+pub(crate) fn names_a_kind_of_place(lower: &str) -> bool {
+    [FACILITY_WORDS, NATURAL_WORDS, STREET_ABBREVIATIONS]
+        .iter()
+        .any(|words| words.contains(&lower))
+        || TYPE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(lower))
+        || matches!(lower, "hollow" | "heights" | "lane" | "drive" | "boulevard")
+}
+
 /// Words after a place name that name its type: "Sichuan Province", "Kent County".
 const TYPE_WORDS: &[&str] = &[
     "City",

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{article, tagger};
+use common::{article, assert_lone_name_is, tagger};
 use newsterm_story::{Block, StoryDraft};
 use newsterm_tag::{EntityType, KnownPeople};
 
@@ -841,5 +841,29 @@ fn a_body_called_only_by_its_kind_is_the_one_body_the_story_names_or_none() {
             .iter()
             .any(|(t, id, unresolved)| t == "Alliance Party" && !id.is_empty() && !unresolved),
         "{party:?}"
+    );
+}
+
+/// Every mention of someone a story names in full is that person: "Erdogan"
+/// beside "Recep Tayyip Erdoğan" (the accents left out), and "Day" beside
+/// "Doris Day", whose surname ends holidays' names too. A holiday of a given
+/// name stays no one.
+#[test]
+fn a_person_named_by_surname_alone_is_one_person_however_it_is_spelled_or_what_it_ends() {
+    for (headline, full, lone) in [
+        (
+            "Turkey's President Erdogan proposes converting Hagia Sophia",
+            "Recep Tayyip Erdoğan",
+            "Erdogan",
+        ),
+        ("Actor Doris Day dies at 97", "Doris Day", "Day"),
+    ] {
+        assert_lone_name_is(&article(headline), lone, full, 2);
+    }
+    let tags = tagger().tag("Crowds marked Victoria Day with fireworks in Toronto.");
+    assert!(
+        tags.entities.iter().all(|e| e.kind != EntityType::Person),
+        "{:?}",
+        tags.entities
     );
 }

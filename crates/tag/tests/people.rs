@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{article, assert_org, assert_typed_in_every_mention, tagger, types_of};
+use common::{
+    article, assert_lone_name_is, assert_org, assert_typed_in_every_mention, tagger, types_of,
+};
 use newsterm_tag::EntityType;
 
 fn is_person(text: &str, name: &str) -> bool {
@@ -554,5 +556,57 @@ fn a_name_beside_a_model_number_is_no_person() {
         ),
     ] {
         assert_person(text, name);
+    }
+}
+
+/// A given name the model took for the town of that name ("Nancy" in
+/// France) opens a person's name when a surname follows it that names no
+/// place, body or ordinary thing: the person, not the town, is on the PPL
+/// and GEO lists.
+#[test]
+fn a_given_name_before_a_surname_is_no_town() {
+    let text = article("President Trump says he 'can' and 'may' put US into state of emergency");
+    assert_person(&text, "Nancy Pelosi");
+    assert!(
+        !types_of(&text, "Nancy").contains(&EntityType::Loc),
+        "Nancy is a place: {:?}",
+        tagger().tag(&text).entities
+    );
+    // A town before the name of its country, or before an ordinary word,
+    // stays a town.
+    for (text, place) in [
+        ("The summit opened in Nancy France on Monday.", "Nancy"),
+        (
+            "Fans lined the streets of Lincoln Park on Sunday.",
+            "Lincoln Park",
+        ),
+    ] {
+        assert_no_person(text, place);
+    }
+}
+
+/// A patronymic's particle ("bin", "ibn") joins a person's name, so
+/// "Hamza bin Laden" is one person and "Hamza" alone is he, not an
+/// organisation; and a full name the model typed as no reader's type
+/// ("Qasem Soleimani") is a person's when the story names someone by its
+/// last word alone.
+#[test]
+fn a_full_name_the_model_split_or_left_untyped_is_the_persons() {
+    for (headline, full, lone) in [
+        (
+            "US President Trump says Osama bin Laden's son killed",
+            "Hamza bin Laden",
+            "Hamza",
+        ),
+        ("Sultan Qaboos of Oman dies", "Qaboos bin Said", "Qaboos"),
+        (
+            "United States military kills Qasem Soleimani",
+            "Qasem Soleimani",
+            "Soleimani",
+        ),
+    ] {
+        let text = article(headline);
+        assert_person(&text, full);
+        assert_lone_name_is(&text, lone, full, 1);
     }
 }

@@ -604,6 +604,31 @@ fn a_town_before_its_state_or_country_is_that_town() {
     assert!(place(&tags, "Allen").is_none(), "{:?}", tags.entities);
 }
 
+/// "London's Hyde Park": a place the story puts in another by a
+/// possessive lies in that place's country, whichever reading abroad is
+/// bigger.
+#[test]
+fn a_place_after_a_places_possessive_lies_in_that_places_country() {
+    let text = article("Influential rock drummer Ginger Baker dies");
+    let park = resolved(&text, "Hyde Park");
+    assert_eq!(park.country.as_deref(), Some("GB"), "{park:?}");
+    for (text, town, country) in [
+        (
+            "Blind Faith played a free concert in London's Hyde Park before a crowd of thousands.",
+            "Hyde Park",
+            "GB",
+        ),
+        (
+            "Crowds gathered in Massachusetts's Hyde Park on Sunday.",
+            "Hyde Park",
+            "US",
+        ),
+    ] {
+        let t = resolved(text, town);
+        assert_eq!(t.country.as_deref(), Some(country), "{text}: {t:?}");
+    }
+}
+
 #[test]
 fn what_an_appositive_calls_a_place_is_a_place_in_every_mention() {
     let text = "Fishermen were stranded in Varnek Kell, a small fishing village on the \

@@ -80,3 +80,22 @@ pub fn assert_typed_in_every_mention(text: &str, name: &str, kind: EntityType, m
         tagger().tag(text).entities
     );
 }
+
+/// Asserts that `text` names someone `lone` alone at least `mentions` times,
+/// and means the person it names in full as `full` every time.
+pub fn assert_lone_name_is(text: &str, lone: &str, full: &str, mentions: usize) {
+    let tags = tagger().tag(text);
+    let lone_mentions: Vec<_> = tags.entities.iter().filter(|e| e.text == lone).collect();
+    assert!(
+        lone_mentions.len() >= mentions,
+        "{lone:?} named fewer than {mentions} times: {:?}",
+        tags.entities
+    );
+    for e in lone_mentions {
+        assert_eq!(
+            (e.kind, e.canonical.as_str()),
+            (EntityType::Person, full),
+            "{e:?}"
+        );
+    }
+}
