@@ -357,6 +357,7 @@ impl EntityTagger<'_> {
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
+        let short_names = short_names_of_organisations(view, &mut spans);
         self.name_spelled_out_acronyms(view, &mut spans);
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
@@ -379,7 +380,7 @@ impl EntityTagger<'_> {
                 roles.entry(s.first).or_insert(role);
             }
         }
-        self.resolve(view, &spans, &roles, &datelines, dateline)
+        self.resolve(view, &spans, &roles, &datelines, dateline, &short_names)
     }
 
     /// One-word names the model typed a person that the story shows are no
@@ -1202,17 +1203,19 @@ impl EntityTagger<'_> {
                 s.type_id = MISC;
             }
         }
-        // "Philippine officials": a country's name without its plural ending,
-        // before a word in lower case, is its adjective, whatever the model
-        // made of it (place resolution makes it the country's).
+        // "Philippine officials", "Philippine President Ferdinand Marcos": a
+        // country's name without its plural ending, before a word in lower
+        // case or a title, is its adjective, whatever the model made of it
+        // (place resolution makes it the country's).
         for s in spans.iter_mut().filter(|s| s.end - s.first == 1) {
             let word = view.word(s.first);
             let before_a_noun = s.end < view.len()
-                && view
+                && (view
                     .word(s.end)
                     .chars()
                     .next()
-                    .is_some_and(char::is_lowercase);
+                    .is_some_and(char::is_lowercase)
+                    || is_title(view, s.end));
             if before_a_noun && self.gazetteer.country_by_adjective(word).is_some() {
                 s.type_id = LOC;
             }
@@ -2069,6 +2072,7 @@ impl EntityTagger<'_> {
         roles: &HashMap<usize, String>,
         datelines: &[(Span, Dateline)],
         dateline: Option<&Entity>,
+        short_names: &HashMap<usize, &str>,
     ) -> Vec<Entity> {
         let gaz = self.gazetteer;
         // Full names of the story's people, for surname and first-name mentions.
@@ -2237,7 +2241,9 @@ impl EntityTagger<'_> {
                 }
                 ORG => {
                     e.kind = EntityType::Org;
-                    let name = without_legal_suffix(strip_article(text));
+                    // "Mahan" alone is "Mahan Air", named in full.
+                    let full = short_names.get(&s.first).copied();
+                    let name = without_legal_suffix(strip_article(full.unwrap_or(text)));
                     let entry = gaz.lookup(name);
                     if let Some(expansion) = acronyms.get(text) {
                         e.canonical = expansion.to_string();
@@ -2245,6 +2251,8 @@ impl EntityTagger<'_> {
                         e.canonical = org.to_string();
                     } else if let Some(f) = gaz.find_place(name)
                         && f.entry.org.is_none()
+                        // "Mahan" of "Mahan Air" is no town in Iran.
+                        && full.is_none()
                         // "Northwestern University" is no part of a town
                         // called University ("College Station" is a city).
                         && !is_org_word(&name.to_lowercase())
@@ -4574,6 +4582,78 @@ fn places_before_their_division(view: &DocView, spans: &mut Vec<Span>) {
 const JOINING_PARTICLES: &[&str] = &[
     "de", "des", "du", "del", "della", "di", "da", "van", "von", "der", "den", "dos", "das",
 ];
+
+/// "Mahan Air … Mahan has been sanctioned": a word the model took for a
+/// person alone is the organisation whose name the story opens with it
+/// ([`organisation_openers`]). Returns the organisation's full name by
+/// the first token of each mention so retyped.
+fn short_names_of_organisations<'v>(
+    view: &'v DocView,
+    spans: &mut [Span],
+) -> HashMap<usize, &'v str> {
+    let openers = organisation_openers(view, spans);
+    let mut full_names = HashMap::default();
+    for s in spans
+        .iter_mut()
+        .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+    {
+        if let Some(&full) = openers.get(view.word(s.first)) {
+            s.type_id = ORG;
+            full_names.insert(s.first, full);
+        }
+    }
+    full_names
+}
+
+/// The first words of the story's organisations' names of two words or
+/// more that name nothing else alone, each with the shortest such name it
+/// opens: no person of the story bears the word in a longer name ("Henry
+/// Ford" keeps "Ford" a person's), and it is no place's ("Qatar Airways"
+/// leaves "Qatar" the country), people's, title or organisation's word. A
+/// name with a place after its first word ("Netto Poland") is a part of
+/// the organisation, whose name the word stays.
+fn organisation_openers<'v>(view: &'v DocView, spans: &[Span]) -> HashMap<&'v str, &'v str> {
+    const PLACE_KINDS: [u8; 5] = [
+        kind::COUNTRY,
+        kind::STATE,
+        kind::CONTINENT,
+        kind::CITY_LARGE,
+        kind::DEMONYM,
+    ];
+    let place = |i: usize| PLACE_KINDS.iter().any(|&k| view.gaz[i].has(k));
+    let mut openers: HashMap<&str, &str> = HashMap::default();
+    for s in spans
+        .iter()
+        .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
+    {
+        let i = s.first;
+        if view.is_capitalized(i)
+            && !in_capitals(view.word(i))
+            && !is_title(view, i)
+            && !is_org_word(&view.lower[i])
+            && !(i..s.end).any(place)
+        {
+            let name = span_text(view, s);
+            openers
+                .entry(view.word(i))
+                .and_modify(|known| {
+                    if (name.len(), name) < (known.len(), *known) {
+                        *known = name;
+                    }
+                })
+                .or_insert(name);
+        }
+    }
+    for s in spans
+        .iter()
+        .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+    {
+        for i in s.first..s.end {
+            openers.remove(view.word(i));
+        }
+    }
+    openers
+}
 
 /// "Palais des Nations", "Ursula von der Leyen": a name goes on across its
 /// lowercase particles when a capitalised word follows them, where the model

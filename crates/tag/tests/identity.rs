@@ -867,3 +867,29 @@ fn a_person_named_by_surname_alone_is_one_person_however_it_is_spelled_or_what_i
         tags.entities
     );
 }
+
+/// A word alone that opens an organisation's name in the story, and that
+/// the model took for a person, is that organisation under its full name
+/// ("Mahan" of "Mahan Air"); a country opening one ("Qatar Airways")
+/// stays the country.
+#[test]
+fn an_organisation_named_by_its_first_word_alone_is_the_organisation() {
+    let tags = tagger().tag(&article("Germany bans Mahan Air of Iran"));
+    let alone: Vec<_> = tags.entities.iter().filter(|e| e.text == "Mahan").collect();
+    assert!(!alone.is_empty(), "{:?}", tags.entities);
+    for e in alone {
+        assert_eq!(
+            (e.kind, e.canonical.as_str()),
+            (EntityType::Org, "Mahan Air"),
+            "{e:?}"
+        );
+    }
+    let tags = tagger()
+        .tag("Qatar Airways ordered ten jets on Monday. Qatar said the deal would create jobs.");
+    let qatar = tags.entities.iter().find(|e| e.text == "Qatar");
+    assert!(
+        qatar.is_some_and(|e| e.kind == EntityType::Loc),
+        "{:?}",
+        tags.entities
+    );
+}

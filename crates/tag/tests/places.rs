@@ -739,6 +739,19 @@ fn a_planet_is_no_person() {
     assert_typed_in_every_mention(text, "Mars", EntityType::Person, 1);
 }
 
+/// "Philippine President Ferdinand Marcos": a country's adjective before a
+/// title is the country, not a person of that name.
+#[test]
+fn a_countrys_adjective_before_a_title_is_the_country() {
+    let text = "The network was last shut down under martial law imposed by former \
+                Philippine President Ferdinand Marcos back in 1972.";
+    let tags = tagger().tag(text);
+    let e = place(&tags, "Philippine")
+        .unwrap_or_else(|| panic!("Philippine is no place: {:?}", tags.entities));
+    assert_eq!(e.country.as_deref(), Some("PH"), "{e:?}");
+    assert!(!types_of(text, "Philippine").contains(&EntityType::Person));
+}
+
 #[test]
 fn a_country_state_or_city_typed_a_person_is_the_place() {
     // "a Nevada law", "called Nevada for Biden", "the Canadian city of
