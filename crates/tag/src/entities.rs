@@ -1196,7 +1196,11 @@ impl EntityTagger<'_> {
             let acronyms = last.strip_suffix('s').is_some_and(|one| {
                 one.chars().count() >= 2 && one.chars().all(|c| c.is_ascii_uppercase())
             });
-            if s.end - s.first == 1 && (RELIGIONS.contains(&last) || doctrine || acronyms)
+            if s.end - s.first == 1
+                && (RELIGIONS.contains(&last)
+                    || doctrine
+                    || acronyms
+                    || names_a_faiths_or_peoples_members(view, s.first))
                 || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
                 || names_a_disease(view, s.end)
             {
@@ -3067,6 +3071,61 @@ const RELIGIONS: &[&str] = &[
     "Protestantism",
     "Zoroastrianism",
 ];
+
+/// The members of a faith or of a people with no country of its name, in
+/// the singular: no one's name in the plural ("between Jews and Arabs",
+/// "sacred by Hindus").
+const FAITHS_AND_PEOPLES_MEMBERS: &[&str] = &[
+    "Arab",
+    "Jew",
+    "Muslim",
+    "Hindu",
+    "Christian",
+    "Buddhist",
+    "Sikh",
+    "Jain",
+    "Catholic",
+    "Protestant",
+    "Mormon",
+    "Evangelical",
+    "Sunni",
+    "Shia",
+    "Kurd",
+    "Berber",
+    "Pashtun",
+    "Uyghur",
+    "Yazidi",
+    "Bedouin",
+];
+
+/// Whether token `i` names the members of a faith or a people: the plural
+/// of one ("Hindus"), or the singular after a word that makes it one of
+/// them ("a Christian male friend", "any good Christian"), not a given
+/// name ("Christian said").
+fn names_a_faiths_or_peoples_members(view: &DocView, i: usize) -> bool {
+    let word = view.word(i);
+    if word
+        .strip_suffix('s')
+        .is_some_and(|one| FAITHS_AND_PEOPLES_MEMBERS.contains(&one))
+    {
+        return true;
+    }
+    FAITHS_AND_PEOPLES_MEMBERS.contains(&word)
+        && i.checked_sub(1).is_some_and(|j| {
+            matches!(
+                view.lower[j].as_str(),
+                "a" | "an"
+                    | "any"
+                    | "every"
+                    | "each"
+                    | "good"
+                    | "devout"
+                    | "practising"
+                    | "practicing"
+                    | "fellow"
+            )
+        })
+}
 
 /// Names of God, which the model takes for places after "in" and "from".
 const DEITIES: &[&str] = &["God", "Allah", "Jehovah", "Yahweh"];

@@ -610,3 +610,29 @@ fn a_full_name_the_model_split_or_left_untyped_is_the_persons() {
         assert_lone_name_is(&text, lone, full, 1);
     }
 }
+
+/// The members of a faith or of a people are no person: "Hindus", "Jews and
+/// Arabs", "a Christian male friend"; a person named Christian stays one.
+#[test]
+fn the_members_of_a_faith_or_people_are_no_person() {
+    assert_no_person(
+        &article("200 in New Delhi, India drink cow urine to fight off COVID-19"),
+        "Hindus",
+    );
+    for (text, name) in [
+        (
+            "Is the problem national, say between Jews and Arabs, or one of generations?",
+            "Arabs",
+        ),
+        (
+            "So initially I started it with a Christian male friend of mine.",
+            "Christian",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+    assert_person(
+        "Christian Bale arrived late. Christian said the film was finished.",
+        "Christian Bale",
+    );
+}
