@@ -509,6 +509,10 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     // Sweden 1").
     ("KR", "Korea Republic"),
     ("KP", "Korea DPR"),
+    // "Korea" alone: either state, South Korea unless the story names the
+    // North's places (settled like any ambiguous name).
+    ("KR", "Korea"),
+    ("KP", "Korea"),
     ("IR", "IR Iran"),
     ("CN", "China PR"),
     ("TW", "ROC"),

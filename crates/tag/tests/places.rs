@@ -92,6 +92,29 @@ fn every_way_of_writing_a_country_is_one_place_with_one_id() {
     }
 }
 
+/// "Korea" alone is a country, not a person: South Korea, or North Korea
+/// where the story's places are the North's.
+#[test]
+fn korea_alone_is_the_korea_the_story_is_in() {
+    for (text, country) in [
+        (
+            "Officials in Korea said on Monday that talks would resume.",
+            "KR",
+        ),
+        (
+            "Korea beat Sweden 2-0 on Monday. Korea's Kim Shin-Wook was shown a yellow card.",
+            "KR",
+        ),
+        (
+            "Pyongyang said on Monday that Korea would never again be divided by foreign powers.",
+            "KP",
+        ),
+    ] {
+        let e = resolved(text, "Korea");
+        assert_eq!(e.country.as_deref(), Some(country), "{text}: {e:?}");
+    }
+}
+
 #[test]
 fn demonyms_count_as_their_country_with_the_same_id() {
     let tags = tagger().tag(
