@@ -783,6 +783,20 @@ impl EntityTagger<'_> {
         }
         spans.sort_by_key(|s| s.first);
     }
+    /// Whether token `i` could be a word of someone's name: capitalised (not
+    /// all in capitals), letters, hyphens and apostrophes only, and no
+    /// title or ordinary word.
+    fn is_plain_name_word(&self, view: &DocView, i: usize) -> bool {
+        let word = view.word(i);
+        view.is_capitalized(i)
+            && !in_capitals(word)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+            && !is_title(view, i)
+            && !self.is_ordinary_word(word)
+    }
+
     /// "Killed Qasem Soleimani … Soleimani was arriving": a name of two or
     /// three capitalised words the model gave no reader's type (MISC), ending
     /// in a word the story names a person by alone, is that person's full
@@ -803,14 +817,7 @@ impl EntityTagger<'_> {
             lone_people.remove(view.word(s.first));
         }
         let plain_name_word = |i: usize| {
-            let word = view.word(i);
-            view.is_capitalized(i)
-                && !in_capitals(word)
-                && word
-                    .chars()
-                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
-                && !is_title(view, i)
-                && !self.is_ordinary_word(word)
+            self.is_plain_name_word(view, i)
                 && !MISC_WORDS.contains(&view.lower[i].as_str())
                 && ![kind::DEMONYM, kind::COUNTRY, kind::STATE, kind::CITY_LARGE]
                     .iter()
@@ -853,19 +860,12 @@ impl EntityTagger<'_> {
         ];
         let n = view.len();
         let surname = |j: usize| {
-            let word = view.word(j);
             let lower = view.lower[j].as_str();
-            view.is_capitalized(j)
+            self.is_plain_name_word(view, j)
                 && !crate::places::names_a_kind_of_place(lower)
                 && !crate::figures::WEEKDAYS.contains(&lower)
                 && !crate::figures::MONTHS.contains(&lower)
-                && !in_capitals(word)
-                && word
-                    .chars()
-                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
-                && !self.is_ordinary_word(word)
-                && !is_title(view, j)
-                && !is_org_word(&view.lower[j])
+                && !is_org_word(lower)
                 && !NAMES_NO_ONE.iter().any(|&k| view.gaz[j].has(k))
                 && (j + 1 >= n || view.sent_start[j + 1] || !view.is_capitalized(j + 1))
         };
