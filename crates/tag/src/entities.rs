@@ -1668,10 +1668,36 @@ impl EntityTagger<'_> {
         let mut works: HashSet<&str> = HashSet::default();
         let mut teams: HashSet<&str> = HashSet::default();
         let mut personed: HashSet<&str> = HashSet::default();
-        for s in spans.iter() {
+        let full_name_words = full_name_words(view, spans);
+        for (k, s) in spans.iter().enumerate() {
             let text = span_text(view, s);
             if !s.from_rule {
                 votes.entry(text).or_default()[s.type_id as usize] += 1;
+            }
+            // "Demosisto's Nathan Law", "Nathan Law of Demosisto": a lone
+            // word the model took for a person, that someone of the story
+            // belongs to, is the body (or the place) they belong to. Not a
+            // given name, nor a word of anyone's full name ("Jordan's
+            // Michael Jordan" is too rare to guess at).
+            // "The mayor of Denver": an office's place, given name or not.
+            if s.type_id == PERSON
+                && s.end - s.first == 1
+                && !full_name_words.contains(view.word(s.first))
+            {
+                let place = self.gazetteer.find_place(text).is_some();
+                let (someones, an_offices) = what_holds_someone(view, spans, k);
+                if an_offices && place {
+                    placed.insert(text);
+                    continue;
+                }
+                if (someones || an_offices) && !self.is_given_name(view, s.first) {
+                    if place {
+                        placed.insert(text);
+                    } else {
+                        cued.insert(text);
+                    }
+                    continue;
+                }
             }
             // "Chancellor Angela Merkel's spokesperson", "Elon Musk's
             // shares": the words after a person's full name the model gave
@@ -1724,7 +1750,6 @@ impl EntityTagger<'_> {
         }
         // Unless someone of the story bears the name: "Eddie Van Halen" of
         // the band Van Halen, "the film Bob Lazar" about him.
-        let full_name_words = full_name_words(view, spans);
         works.retain(|w| !full_name_words.contains(w));
         teams.retain(|w| !full_name_words.contains(w));
         for s in spans.iter_mut().filter(|s| !s.from_rule) {
@@ -3934,6 +3959,26 @@ fn org_cue_beyond_words(view: &DocView, s: &Span) -> bool {
             "formed" | "founded" | "established" | "incorporated"
         );
     formed || apposition_headed_by(view, s.end, heads_org_appositive)
+}
+
+/// Whether span `k`, a lone name, is what a person of the story (a full
+/// name, the model's) belongs to ("X's Jane Roe", "Jane Roe of X"), and
+/// whether it is what an office belongs to ("the mayor of X"); the name
+/// ends its phrase there.
+fn what_holds_someone(view: &DocView, spans: &[Span], k: usize) -> (bool, bool) {
+    let s = &spans[k];
+    let full_person = |o: &Span| o.type_id == PERSON && o.end - o.first >= 2 && !o.from_rule;
+    let owns = after_possessive(view, s.end) > s.end
+        && spans
+            .get(k + 1)
+            .is_some_and(|o| o.first == s.end + 1 && full_person(o));
+    let of = s.first >= 2
+        && view.lower[s.first - 1] == "of"
+        && !(s.end < view.len() && view.is_capitalized(s.end));
+    let someones_of = of
+        && k.checked_sub(1)
+            .is_some_and(|p| spans[p].end == s.first - 1 && full_person(&spans[p]));
+    (owns || someones_of, of && is_title(view, s.first - 2))
 }
 
 /// The token after `end`, past a possessive "'s".

@@ -639,3 +639,35 @@ fn an_office_after_a_bodys_name_is_no_part_of_it() {
         tags.entities
     );
 }
+
+#[test]
+fn a_lone_name_someone_belongs_to_is_their_body_or_place() {
+    // What a person of the story is "of", or what owns them by a
+    // possessive, is a body (or a place the gazetteer knows), however the
+    // name looks to the model; so is what an office is of.
+    for (text, name, kind, mentions) in [
+        (
+            "Results came in overnight. Vortrax's Helena Marsh took the second seat, \
+             and Helena Marsh of Vortrax thanked her volunteers.",
+            "Vortrax",
+            EntityType::Org,
+            2,
+        ),
+        (
+            "Among the winners were Brevanta's Peter Abernathy and Samuel Ortez of Brevanta, \
+             both first elected in 2016.",
+            "Brevanta",
+            EntityType::Org,
+            2,
+        ),
+        (
+            "Before running for the Senate, Garner served two terms as mayor of Austin \
+             and then as governor of Texas.",
+            "Austin",
+            EntityType::Loc,
+            1,
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, kind, mentions);
+    }
+}
