@@ -1295,8 +1295,20 @@ impl EntityTagger<'_> {
         // A capitalised auxiliary opens a question ("((WSS)) Did Perttu Ahola work
         // alone?"), wherever the sentence splitter put its start.
         for s in spans.iter_mut().filter(|s| s.type_id != MISC) {
+            // "Make Melbourne the first city to …": a slogan's verb before a
+            // place the gazetteer knows, where it does not know the whole.
+            let verb_before_a_place = s.end - s.first >= 2
+                && IMPERATIVES.contains(&view.lower[s.first].as_str())
+                && self.gazetteer.find_place(span_text(view, s)).is_none()
+                && self
+                    .gazetteer
+                    .find_place(
+                        &view.text[view.tokens[s.first + 1].start..view.tokens[s.end - 1].end],
+                    )
+                    .is_some();
             let opener = view.sent_start[s.first]
-                && SENTENCE_OPENERS.contains(&view.lower[s.first].as_str())
+                && (SENTENCE_OPENERS.contains(&view.lower[s.first].as_str())
+                    || verb_before_a_place)
                 || view.is_capitalized(s.first)
                     && QUESTION_OPENERS.contains(&view.lower[s.first].as_str());
             if s.end - s.first >= 2 && opener {
@@ -3350,6 +3362,13 @@ const SENTENCE_OPENERS: &[&str] = &[
     "if",
 ];
 
+/// Verbs that open a slogan or a plan's points before a place: "Make
+/// Melbourne the first …", "Keep Austin weird".
+const IMPERATIVES: &[&str] = &[
+    "make", "keep", "let", "help", "save", "visit", "support", "build", "bring", "put", "take",
+    "stop", "protect", "defend", "unite", "give", "turn",
+];
+
 /// Auxiliaries that open a question before a name ("Did Perttu Ahola work
 /// alone?"); "Will", also a given name, is left out.
 const QUESTION_OPENERS: &[&str] = &[
@@ -4537,6 +4556,33 @@ fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
         }
     }
     spans.retain(|s| s.first < s.end);
+    // "Norfolk, Virginia * River Rouge Plant of Dearborn": a list's bullet
+    // parts two names however close the model saw them.
+    // "zoviet*france" is a band's one name.
+    let is_bullet = |i: usize| {
+        matches!(view.word(i), "*" | "•" | "|")
+            && i > 0
+            && view.tokens[i - 1].end < view.tokens[i].start
+            && view
+                .tokens
+                .get(i + 1)
+                .is_none_or(|next| view.tokens[i].end < next.start)
+    };
+    if spans.iter().any(|s| (s.first..s.end).any(is_bullet)) {
+        let mut parted = Vec::with_capacity(spans.len() + 1);
+        for s in spans.drain(..) {
+            let mut first = s.first;
+            for i in s.first..=s.end {
+                if i == s.end || is_bullet(i) {
+                    if first < i {
+                        parted.push(Span { first, end: i, ..s });
+                    }
+                    first = i + 1;
+                }
+            }
+        }
+        *spans = parted;
+    }
 }
 
 /// Wikinews interviews mark each speaker as "((Sara Seager))" and the
@@ -5141,7 +5187,18 @@ impl EntityTagger<'_> {
         for k in 0..spans.len() {
             let s = spans[k];
             let lone_someone = s.end - s.first == 1 && full_name_words.contains(view.word(s.first));
-            if s.type_id != PERSON || lone_someone || !not_given_name(&s) {
+            // "General Motors and Berkshire Hathaway": a place the gazetteer
+            // does not know, of no place's word, is listed the same way.
+            // Not where a place is put ("tours in Taasinge or …"), nor
+            // after "the" ("the Newfoundland and Labrador Court").
+            let unknown_place = s.type_id == LOC
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && !s.first.checked_sub(1).is_some_and(|j| {
+                    let w = view.lower[j].as_str();
+                    w == "the" || LOCATIVES.contains(&w)
+                })
+                && self.gazetteer.find_place(span_text(view, &s)).is_none();
+            if !(s.type_id == PERSON || unknown_place) || lone_someone || !not_given_name(&s) {
                 continue;
             }
             // An organisation in a phrase of its own ("Jane Roe of DAB and …")
@@ -5154,7 +5211,16 @@ impl EntityTagger<'_> {
                 }
                 let affiliation =
                     b > 0 && matches!(view.lower[b - 1].as_str(), "of" | "from" | "at");
-                o.type_id == ORG && o.end - o.first <= 4 && !affiliation
+                // A place the gazetteer lacks needs a body beside it that is
+                // surely one (an island of "Petite Terre, Les Saintes" is no
+                // company because the model took one island for one).
+                let sure = !unknown_place
+                    || (o.first..o.end).all(|i| {
+                        let g = view.gaz[i];
+                        g.has(kind::ORG) || g.has(kind::ORG_SEEN)
+                    })
+                    || has_org_word(view, o.first, o.end);
+                o.type_id == ORG && o.end - o.first <= 4 && !affiliation && sure
             };
             let joined_before = k > 0 && coordinated(&spans[k - 1], &s);
             let joined_after = k + 1 < spans.len() && coordinated(&s, &spans[k + 1]);
@@ -5173,7 +5239,7 @@ impl EntityTagger<'_> {
             // Retyped at once, so that a list's next item has an
             // organisation before it ("Deutsche Telekom, Daimler, and
             // Siemens").
-            if listed || known_org(s.first) {
+            if listed || s.type_id == PERSON && known_org(s.first) {
                 spans[k].type_id = ORG;
             }
         }

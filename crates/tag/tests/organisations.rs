@@ -671,3 +671,18 @@ fn a_lone_name_someone_belongs_to_is_their_body_or_place() {
         assert_typed_in_every_mention(text, name, kind, mentions);
     }
 }
+
+#[test]
+fn a_name_no_gazetteer_knows_listed_with_companies_is_a_company() {
+    // The model took these for places; no gazetteer has them, and the
+    // story lists them with companies.
+    for (headline, name) in [
+        (
+            "US stock markets have their best week since November",
+            "Berkshire Hathaway",
+        ),
+        ("Markets dragged down by credit crisis", "Washington Mutual"),
+    ] {
+        assert_org(&article(headline), name);
+    }
+}

@@ -1407,3 +1407,43 @@ fn a_disease_named_for_a_place_or_a_person_is_neither() {
     );
     assert_eq!(e.country.as_deref(), Some("AU"), "{e:?}");
 }
+
+#[test]
+fn a_lists_bullet_or_a_slogans_verb_is_no_part_of_a_place() {
+    // A bullet between two items parts their names, however close the
+    // model saw them; the place before it stays a place.
+    let tags = tagger().tag(
+        "Ford said the plants to close are Cleveland Engine of Brook Park, Ohio * \
+         Brampton Assembly of Brampton, Ontario * Norfolk Assembly of Norfolk, Virginia * \
+         Twin Cities Assembly of St. Paul, Minnesota.",
+    );
+    assert!(
+        tags.entities.iter().all(|e| !e.text.contains('*')),
+        "{:?}",
+        tags.entities
+    );
+    for name in ["Ontario", "Virginia"] {
+        assert!(place(&tags, name).is_some(), "{name}: {:?}", tags.entities);
+    }
+    // "Make Brisbane the first city …": a plan's verb before a place is no
+    // part of its name, and the place is on the map in every mention.
+    let text = "The candidate set out her plan on Tuesday. Make Brisbane the first city \
+                in the country to run its buses on hydrogen. Keep Brisbane affordable for renters.";
+    let tags = tagger().tag(text);
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| !e.text.starts_with("Make") && !e.text.starts_with("Keep")),
+        "{:?}",
+        tags.entities
+    );
+    assert_typed_in_every_mention(text, "Brisbane", EntityType::Loc, 2);
+    assert!(
+        tags.entities
+            .iter()
+            .filter(|e| e.text == "Brisbane")
+            .all(|e| e.country.as_deref() == Some("AU")),
+        "{:?}",
+        tags.entities
+    );
+}
