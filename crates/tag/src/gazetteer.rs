@@ -1217,6 +1217,61 @@ fn read_file(path: &Path) -> Result<Vec<String>, TagError> {
         .map_err(io)
 }
 
+/// The towns of one admin-1 code of the cities files: their points, and
+/// the people of those of them with 15,000+.
+#[derive(Default)]
+struct DivisionTowns {
+    lats: Vec<f64>,
+    lons: Vec<f64>,
+    population: u64,
+}
+
+/// The people of each first-level division of `admin1` (its rows, header
+/// first), by row. The division files name divisions but give no admin-1
+/// code, and the cities files give the code but no name: each code's towns
+/// go to the division of their country whose point (the median of its
+/// places) lies nearest the median of theirs, so that "Ontario" counts the
+/// people of Toronto and Ottawa rather than a guess from how many places it
+/// has.
+fn division_populations(
+    admin1: &[String],
+    divisions: HashMap<(String, String), DivisionTowns>,
+) -> HashMap<usize, u64> {
+    let mut points: HashMap<&str, Vec<(usize, f64, f64)>> = HashMap::new();
+    for (row, line) in admin1.iter().enumerate().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() >= 4
+            && let (Ok(lat), Ok(lon)) = (f[2].parse::<f64>(), f[3].parse::<f64>())
+        {
+            points.entry(f[0]).or_default().push((row, lat, lon));
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mut out: HashMap<usize, u64> = HashMap::new();
+    for ((country, _), mut towns) in divisions {
+        let Some(candidates) = points.get(country.as_str()) else {
+            continue;
+        };
+        let (lat, lon) = (median(&mut towns.lats), median(&mut towns.lons));
+        let squeeze = lat.to_radians().cos();
+        let distance = |(_, a, b): &(usize, f64, f64)| {
+            let dx = (b - lon) * squeeze;
+            let dy = a - lat;
+            dx * dx + dy * dy
+        };
+        if let Some(nearest) = candidates
+            .iter()
+            .min_by(|x, y| distance(x).total_cmp(&distance(y)))
+        {
+            *out.entry(nearest.0).or_default() += towns.population;
+        }
+    }
+    out
+}
+
 /// Builds the compact gazetteer files from `shared/data/gazetteer` and the
 /// second-level divisions at `admin2` (`sources/admin2.tsv.gz`): returns
 /// (places.tsv.gz, country_names.tsv.gz) bytes.
@@ -1272,6 +1327,10 @@ pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>
         false => capitals.contains_key(f[0]),
     };
     let mut state_pop: HashMap<String, u64> = HashMap::new();
+    // Other countries' divisions: the people of their cities of 15,000+
+    // and where their towns of 5,000+ lie, by the cities files' admin-1
+    // code, which admin1.tsv (by name) does not carry; see below.
+    let mut divisions: HashMap<(String, String), DivisionTowns> = HashMap::new();
     let mut city_rows = String::new();
     for line in read("cities5000.tsv.gz")?.iter().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
@@ -1288,6 +1347,18 @@ pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>
         };
         if f[4] == "US" && kind != "W" {
             *state_pop.entry(f[5].to_string()).or_default() += pop;
+        } else if f[4] != "US"
+            && !f[5].is_empty()
+            && let (Ok(lat), Ok(lon)) = (f[2].parse::<f64>(), f[3].parse::<f64>())
+        {
+            let d = divisions
+                .entry((f[4].to_string(), f[5].to_string()))
+                .or_default();
+            d.lats.push(lat);
+            d.lons.push(lon);
+            if kind != "W" {
+                d.population += pop;
+            }
         }
         // Alternate names are noisy: the ASCII ones of big cities (exonyms such as
         // "Peking", "Bombay") are found in text; those of mid-sized cities ("Mysore")
@@ -1337,7 +1408,9 @@ pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>
             us_states.insert(f[1].to_string(), (f[0].to_string(), f[3].to_string()));
         }
     }
-    for line in read("admin1.tsv")?.iter().skip(1) {
+    let admin1_rows = read("admin1.tsv")?;
+    let division_pop = division_populations(&admin1_rows, divisions);
+    for (row, line) in admin1_rows.iter().enumerate().skip(1) {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() < 7 {
             continue;
@@ -1352,8 +1425,11 @@ pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>
                 "S\t{geonameid}\t{name}\tUS\t{postal}\t{lat}\t{lon}\t{pop}\t\n"
             ));
         } else {
-            // No population here: the number of places of 1,000+ people stands in.
-            let pop = cities.parse::<u64>().unwrap_or(0) * 5_000;
+            // The people of its cities, or at the least 5,000 for each of
+            // its places of 1,000+ people (all that stands in for a
+            // division whose towns are all small or were matched elsewhere).
+            let at_least = cities.parse::<u64>().unwrap_or(0) * 5_000;
+            let pop = division_pop.get(&row).copied().unwrap_or(0).max(at_least);
             out.push_str(&format!(
                 "A\t\t{name}\t{country}\t\t{lat}\t{lon}\t{pop}\t\n"
             ));

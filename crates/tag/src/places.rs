@@ -134,6 +134,19 @@ pub(crate) fn names_a_site(first: &str, last: &str) -> bool {
         || NATURAL_FIRST_WORDS.contains(&first)
 }
 
+/// Whether a name's first or last word names a natural feature ("Red
+/// Sea", "Bay", "Lakes").
+fn names_a_feature(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or_default();
+    let last = lower.split_whitespace().last().unwrap_or_default();
+    NATURAL_WORDS.contains(&last)
+        || NATURAL_FIRST_WORDS.contains(&first)
+        || last
+            .strip_suffix('s')
+            .is_some_and(|one| NATURAL_WORDS.contains(&one))
+}
+
 /// Keeps a place mention off the map, saying why: it goes by its own name
 /// (without a leading article) and an id made of it.
 pub(crate) fn leave_unresolved(e: &mut Entity, reason: &str) {
@@ -649,6 +662,17 @@ impl Gazetteer {
                     && !ctx.puts_there(p, qualifier, dateline) =>
             {
                 leave_unresolved(e, SMALL_TOWN_ABROAD);
+            }
+            // Likewise a province abroad named for a natural feature: "the
+            // Red Sea port of Mokha" is no state of Sudan, "the Bay Area" no
+            // region of Somalia.
+            (Some((p, _)), None)
+                if p.kind == PlaceKind::Province
+                    && names_a_feature(&p.name)
+                    && !ctx.countries.is_empty()
+                    && !ctx.puts_there(p, qualifier, dateline) =>
+            {
+                leave_unresolved(e, NATURAL_FEATURE);
             }
             (Some((p, _)), None) => self.fill_place(e, p),
             (Some((p, _)), Some(_)) if own_name(p) => self.fill_place(e, p),

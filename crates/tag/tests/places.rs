@@ -1447,3 +1447,44 @@ fn a_lists_bullet_or_a_slogans_verb_is_no_part_of_a_place() {
         tags.entities
     );
 }
+
+#[test]
+fn a_province_outweighs_a_middling_city_of_its_name_abroad() {
+    // Ontario has 14 million people, Ontario in California 175,000: a
+    // story whose other places are American still means the province
+    // unless it puts the city in California.
+    let tags = tagger().tag(
+        "Ford will close plants in Cleveland, Ohio and in Dearborn, Michigan, \
+         and one in Ontario next year.",
+    );
+    let ontario = place(&tags, "Ontario").expect("Ontario is a place");
+    assert_eq!(ontario.country.as_deref(), Some("CA"), "{ontario:?}");
+}
+
+#[test]
+fn a_province_abroad_named_for_a_natural_feature_is_the_feature() {
+    // Sudan has a state called Red Sea and Somalia a region called Bay:
+    // neither is meant by a story set elsewhere.
+    for (text, name) in [
+        (
+            "Saudi-led aircraft struck the Red Sea port of Hodeidah, Yemen, \
+             and the fighting spread to Taiz.",
+            "Red Sea",
+        ),
+        (
+            "Rents rose again across the Bay Area, and Oakland, California saw \
+             the steepest climb since 2015.",
+            "Bay",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities
+                .iter()
+                .filter(|e| e.text == name)
+                .all(|e| !matches!(e.country.as_deref(), Some("SD" | "SO"))),
+            "{text}: {:?}",
+            tags.entities
+        );
+    }
+}
