@@ -3963,6 +3963,58 @@ fn org_cue_word(view: &DocView, s: &Span) -> bool {
     }
     let j = after_possessive(view, s.end);
     j < view.len() && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
+        || moves_like_a_share(view, j)
+}
+
+/// Whether the words from `j` say a share price moved, as a listed
+/// company's does: "fell 2.1 percent", "rose by 3%", "gained 40 cents",
+/// "slipped $1.20". Points are left out: candidates rise in polls by them.
+fn moves_like_a_share(view: &DocView, mut j: usize) -> bool {
+    const MOVES: &[&str] = &[
+        "rose", "fell", "gained", "lost", "climbed", "slid", "dropped", "jumped", "declined",
+        "advanced", "tumbled", "plunged", "surged", "soared", "sank", "slipped", "rallied",
+        "edged", "shed", "added",
+    ];
+    let word = |j: usize| view.lower.get(j).map_or("", |w| w.as_str());
+    if !MOVES.contains(&word(j)) {
+        return false;
+    }
+    j += 1;
+    // "by", "more than", "as much as", "nearly".
+    while matches!(
+        word(j),
+        "by" | "up"
+            | "down"
+            | "nearly"
+            | "almost"
+            | "about"
+            | "around"
+            | "over"
+            | "more"
+            | "than"
+            | "as"
+            | "much"
+            | "some"
+    ) {
+        j += 1;
+    }
+    let currency = matches!(word(j), "$" | "€" | "£" | "¥");
+    if currency {
+        j += 1;
+    }
+    let number = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_digit())
+            && w.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    };
+    if !number(word(j)) {
+        return false;
+    }
+    currency
+        || matches!(
+            word(j + 1),
+            "%" | "percent" | "pct" | "cents" | "pence" | "per"
+        )
 }
 
 /// What a story says only of bodies: that the name "was formed", or an
@@ -5239,7 +5291,21 @@ impl EntityTagger<'_> {
             // Retyped at once, so that a list's next item has an
             // organisation before it ("Deutsche Telekom, Daimler, and
             // Siemens").
-            if listed || s.type_id == PERSON && known_org(s.first) {
+            // "Exxon Mobil, Chevron and Total all fell 2 percent": a list
+            // of names whose shares moved.
+            let mut last = k;
+            while last + 1 < spans.len() && coordinated(&spans[last], &spans[last + 1]) {
+                last += 1;
+            }
+            let mut after = after_possessive(view, spans[last].end);
+            if matches!(
+                view.lower.get(after).map(|w| w.as_str()),
+                Some("all" | "both")
+            ) {
+                after += 1;
+            }
+            let shares_moved = s.type_id == PERSON && moves_like_a_share(view, after);
+            if listed || shares_moved || s.type_id == PERSON && known_org(s.first) {
                 spans[k].type_id = ORG;
             }
         }

@@ -686,3 +686,19 @@ fn a_name_no_gazetteer_knows_listed_with_companies_is_a_company() {
         assert_org(&article(headline), name);
     }
 }
+
+#[test]
+fn a_name_whose_share_price_moves_is_a_company() {
+    // Shares move by percents, cents and currency; a candidate moves in a
+    // poll by points, and a person named in full keeps being one.
+    let text = "Oil stocks slid on Friday. Exxon Mobil, Chevron and Rockhaven Quarry all \
+                fell more than 2 percent, and Halvorsen dropped 40 cents.";
+    for name in ["Exxon Mobil", "Chevron", "Rockhaven Quarry", "Halvorsen"] {
+        assert_org(text, name);
+    }
+    let poll = "Mira Dellacourt, the Green candidate, gained 4 percent in the latest poll, \
+                and her rival Tomas Okonkwo rose 3 points. Okonkwo said he was pleased.";
+    for name in ["Mira Dellacourt", "Okonkwo"] {
+        assert_typed_in_every_mention(poll, name, EntityType::Person, 1);
+    }
+}
