@@ -752,9 +752,18 @@ impl EntityTagger<'_> {
                 && joinable(s.end - 1)
                 && joinable(s.end + 1)
             {
-                // The words after may be untagged or what the model left
-                // a miscellaneous name ("Prevention").
-                let free = |i: usize| span_at(spans, i).is_none_or(|k| spans[k].type_id == MISC);
+                // The words after may be untagged, what the model left a
+                // miscellaneous name ("Prevention"), or an ordinary word it
+                // took for someone alone ("Fire and Rescue").
+                let free = |i: usize| {
+                    span_at(spans, i).is_none_or(|k| {
+                        let o = &spans[k];
+                        o.type_id == MISC
+                            || o.type_id == PERSON
+                                && o.end - o.first == 1
+                                && self.is_ordinary_word(view.word(o.first))
+                    })
+                };
                 let mut end = s.end + 1;
                 while end < n && view.is_capitalized(end) && !view.sent_start[end] && free(end) {
                     end += 1;
@@ -1220,7 +1229,17 @@ impl EntityTagger<'_> {
                     .next()
                     .is_some_and(char::is_lowercase)
                     || is_title(view, s.end));
-            if before_a_noun && self.gazetteer.country_by_adjective(word).is_some() {
+            // "The Libyan ambassador", "the Argentinian government": a
+            // demonym before such a word is the country's too, however
+            // the model typed it.
+            let demonym = self
+                .gazetteer
+                .lookup(word)
+                .is_some_and(|e| e.demonym_of.is_some());
+            if before_a_noun
+                && (s.type_id == ORG && demonym
+                    || self.gazetteer.country_by_adjective(word).is_some())
+            {
                 s.type_id = LOC;
             }
         }

@@ -702,3 +702,53 @@ fn a_name_whose_share_price_moves_is_a_company() {
         assert_typed_in_every_mention(poll, name, EntityType::Person, 1);
     }
 }
+
+#[test]
+fn a_bodys_name_with_and_before_a_word_taken_for_someone_is_one_name() {
+    // The model stops at "and" and takes the ordinary word after it for a
+    // person ("Rescue") or a body of its own.
+    for (text, name, mentions) in [
+        (
+            "Kari Nordmann of Hordaland Fire and Rescue said late on Tuesday no one was hurt. \
+             Hordaland Fire and Rescue asked for help from Voss Fire and Rescue.",
+            "Hordaland Fire and Rescue",
+            2,
+        ),
+        (
+            "A spokesman for Devon Fire and Rescue said crews were called at 2am. \
+             Devon Fire and Rescue later closed the road.",
+            "Devon Fire and Rescue",
+            2,
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Org, mentions);
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities.iter().all(|e| e.text != "Rescue"),
+            "{:?}",
+            tags.entities
+        );
+    }
+}
+
+#[test]
+fn a_demonym_before_a_noun_is_its_country_not_a_body() {
+    // A story that names "the Libyan House of Representatives" does not
+    // make "the Libyan ambassador" an organisation.
+    let text = "The Libyan House of Representatives rejected the deal on Monday. Athens then \
+                expelled the Libyan ambassador to Greece, and Libyan officials protested.";
+    let tags = tagger().tag(text);
+    let libyan: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == "Libyan")
+        .collect();
+    assert_eq!(libyan.len(), 2, "{:?}", tags.entities);
+    for e in libyan {
+        assert_eq!(
+            (e.kind, e.country.as_deref()),
+            (EntityType::Norp, Some("LY")),
+            "{e:?}"
+        );
+    }
+}
