@@ -592,8 +592,12 @@ impl EntityTagger<'_> {
                     Some(if city { LOC } else { MISC })
                 // "The Fedora operating system", "Android phones", "the
                 // Kīlauea volcano": a word before what kind of thing it
-                // is names that thing in every mention.
-                } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next)) {
+                // is names that thing in every mention. So does one (no
+                // given name) before a kind of people or tongue: "the Olmec
+                // civilization", "the Moriori people", "the Chakri dynasty".
+                } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next))
+                    || !given && followed_by(w, &|next| PEOPLES_AND_TONGUES.contains(&next))
+                {
                     Some(MISC)
                 // "Politico reported", "Politico quoted Tim Manning": a name
                 // the story only has report or quote, and never names in
@@ -3546,6 +3550,33 @@ const PRODUCT_KINDS: &[&str] = &[
     "chocolate",
     "bitters",
     "vaccine",
+];
+
+/// Nouns after a name that make it a people's, a faith's or a tongue's:
+/// "the Moriori people", "the Olmec civilization", "the Chakri dynasty".
+const PEOPLES_AND_TONGUES: &[&str] = &[
+    "people",
+    "peoples",
+    "language",
+    "languages",
+    "dialect",
+    "dialects",
+    "civilization",
+    "civilisation",
+    "civilizations",
+    "civilisations",
+    "culture",
+    "cultures",
+    "tribe",
+    "tribes",
+    "dynasty",
+    "clan",
+    "clans",
+    "cuisine",
+    "diaspora",
+    "mythology",
+    "community",
+    "communities",
 ];
 
 /// Words before a plural that make it a group of people rather than a

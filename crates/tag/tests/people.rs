@@ -636,3 +636,23 @@ fn the_members_of_a_faith_or_people_are_no_person() {
         "Christian Bale",
     );
 }
+
+#[test]
+fn a_word_before_a_kind_of_people_or_tongue_is_no_person() {
+    // "The Olmec civilization", "the Chakri dynasty": a people, a culture
+    // or a royal house, in every mention.
+    for (text, name) in [
+        (
+            "Long before the Aztec empire, the Olmec civilization flourished along the Gulf \
+             coast. The Olmec built great earthen mounds, and Olmec art spread far inland.",
+            "Olmec",
+        ),
+        (
+            "The princess remains a member of the Chakri dynasty, the palace said. Elders of \
+             the Moriori people welcomed the decision.",
+            "Chakri",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+}
