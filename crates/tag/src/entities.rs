@@ -332,6 +332,7 @@ impl EntityTagger<'_> {
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
         self.given_names_taken_for_towns(view, &mut spans);
+        self.people_after_a_persons_noun(view, &mut spans);
         self.misc_names_of_the_storys_people(view, &mut spans);
         self.people_inside_organisations(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
@@ -924,6 +925,25 @@ impl EntityTagger<'_> {
                 };
             }
             k += 1;
+        }
+    }
+
+    /// "The death of Antonin Scalia", "the wife of Mo Jiao": after a noun
+    /// said only of people and "of", a name the model took for a place, that
+    /// no gazetteer knows and that ends in no place's word, is someone's.
+    fn people_after_a_persons_noun(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans.iter_mut().filter(|s| s.type_id == LOC) {
+            let words = s.end - s.first;
+            if s.first >= 2
+                && (2..=3).contains(&words)
+                && view.lower[s.first - 1] == "of"
+                && PERSONS_NOUNS.contains(&view.lower[s.first - 2].as_str())
+                && (s.first..s.end).all(|i| self.is_plain_name_word(view, i))
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && self.gazetteer.find_place(span_text(view, s)).is_none()
+            {
+                s.type_id = PERSON;
+            }
         }
     }
 
@@ -3550,6 +3570,35 @@ const PRODUCT_KINDS: &[&str] = &[
     "chocolate",
     "bitters",
     "vaccine",
+];
+
+/// Nouns said of a person, before "of" and the person's name: "the death
+/// of", "the wife of", "the nomination of".
+const PERSONS_NOUNS: &[&str] = &[
+    "death",
+    "funeral",
+    "widow",
+    "widower",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "grandson",
+    "granddaughter",
+    "murder",
+    "assassination",
+    "killing",
+    "arrest",
+    "nomination",
+    "resignation",
+    "impeachment",
+    "biography",
+    "memoir",
+    "birthday",
 ];
 
 /// Nouns after a name that make it a people's, a faith's or a tongue's:

@@ -656,3 +656,23 @@ fn a_word_before_a_kind_of_people_or_tongue_is_no_person() {
         assert_no_person(text, name);
     }
 }
+
+#[test]
+fn a_name_after_a_noun_said_of_people_is_someone() {
+    // "The nomination of Merrick Garland after the death of Antonin
+    // Scalia", "the killing of Qasem Soleimani": the model read "of" as
+    // before a place, and Merrick and Garland are towns too.
+    for (headline, name) in [
+        (
+            "On the campaign trail in the USA, September 2020",
+            "Merrick Garland",
+        ),
+        (
+            "On the campaign trail in the USA, September 2020",
+            "Antonin Scalia",
+        ),
+        ("Iraqi Parliament votes for expulsion", "Qasem Soleimani"),
+    ] {
+        assert_typed_in_every_mention(&article(headline), name, EntityType::Person, 1);
+    }
+}
