@@ -266,6 +266,23 @@ fn is_practitioner(view: &DocView, i: usize) -> bool {
         && view.lower[i].ends_with("ist")
 }
 
+/// "Podcaster", "YouTuber", "Broadcaster": a capitalised word of seven
+/// letters or more ending as a doer's noun does, which before a name of
+/// two words says what the person does (too rare a word for the word
+/// classes to know it as an ordinary one). Given names so long that end
+/// so ("Christopher", "Jennifer") are asked about before this.
+fn names_a_doer(view: &DocView, i: usize) -> bool {
+    let lower = view.lower[i].as_str();
+    view.word(i).starts_with(char::is_uppercase)
+        && !in_capitals(view.word(i))
+        && lower.chars().count() >= 7
+        && lower.chars().all(char::is_alphabetic)
+        && (lower.ends_with("er") || lower.ends_with("or"))
+        // "Broadcaster", "Publisher": as often a body's as a person's, and
+        // a name after one is a body's to the rest of the rules.
+        && !ORG_CUES_BEFORE.contains(&lower)
+}
+
 /// The labels of a caption's credit ("Image: Gage Skidmore").
 const CAPTION_LABELS: &[&str] = &[
     "Image", "Photo", "Picture", "Video", "Credit", "File", "Source",
@@ -1182,7 +1199,8 @@ impl EntityTagger<'_> {
                     && (self.is_given_name(view, first + 1)
                         && (self.describes_someone(view, first)
                             || self.is_place_or_its_people(view, first))
-                        || is_practitioner(view, first));
+                        || is_practitioner(view, first)
+                        || names_a_doer(view, first));
                 // Before a surname alone, an ordinary word is as often the
                 // name's own ("De Zoysa", "Faithless Hijabi").
                 let before_known_surname = s.end - s.first == 2
