@@ -1271,9 +1271,9 @@ impl EntityTagger<'_> {
                     .next()
                     .is_some_and(char::is_lowercase)
                     || is_title(view, s.end));
-            // "The Libyan ambassador", "the Argentinian government": a
-            // demonym before such a word is the country's too, however
-            // the model typed it.
+            // "The Libyan ambassador" in a story that also names the Libyan
+            // House of Representatives: a demonym the model made a body
+            // before such a word is the country's too.
             let demonym = self
                 .gazetteer
                 .lookup(word)
