@@ -614,7 +614,10 @@ impl EntityTagger<'_> {
                 // given name) before a kind of people or tongue: "the Olmec
                 // civilization", "the Moriori people", "the Chakri dynasty".
                 } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next))
-                    || !given && followed_by(w, &|next| PEOPLES_AND_TONGUES.contains(&next))
+                    || !given
+                        && followed_by(w, &|next| {
+                            PEOPLES_AND_TONGUES.contains(&next) || EVENTS_AND_RULES.contains(&next)
+                        })
                 {
                     Some(MISC)
                 // "Politico reported", "Politico quoted Tim Manning": a name
@@ -3588,6 +3591,21 @@ const PRODUCT_KINDS: &[&str] = &[
     "chocolate",
     "bitters",
     "vaccine",
+];
+
+/// Nouns after a name that make it an event's, a rule's or a kind's: "the
+/// Gukurahundi massacres", "the Brexit deadline", "Sharia law", "the Soyuz
+/// mission", "Pokemon species".
+const EVENTS_AND_RULES: &[&str] = &[
+    "massacre",
+    "massacres",
+    "deadline",
+    "referendum",
+    "scandal",
+    "mission",
+    "missions",
+    "law",
+    "species",
 ];
 
 /// Nouns said of a person, before "of" and the person's name: "the death

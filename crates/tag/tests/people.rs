@@ -676,3 +676,15 @@ fn a_name_after_a_noun_said_of_people_is_someone() {
         assert_typed_in_every_mention(&article(headline), name, EntityType::Person, 1);
     }
 }
+
+#[test]
+fn a_word_before_an_event_or_a_rule_is_no_person() {
+    // "The Gukurahundi massacres", "the Brexit deadline", "the Soyuz
+    // mission", "Sharia law": the name of what happened or what rules, in
+    // every mention.
+    let text = "Survivors of the Tambuzi massacres gave evidence, and the Kordavi mission was \
+                cancelled. Villagers said Tambuzi was never forgotten.";
+    for name in ["Tambuzi", "Kordavi"] {
+        assert_no_person(text, name);
+    }
+}
