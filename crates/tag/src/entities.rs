@@ -1261,6 +1261,12 @@ impl EntityTagger<'_> {
                 s.type_id = MISC;
             }
         }
+        // A people's name: "American", "Americans" (its country's demonym).
+        let demonym = |text: &str| {
+            self.gazetteer
+                .lookup(text)
+                .is_some_and(|e| e.demonym_of.is_some())
+        };
         // "Philippine officials", "Philippine President Ferdinand Marcos": a
         // country's name without its plural ending, before a word in lower
         // case or a title, is its adjective, whatever the model made of it
@@ -1277,12 +1283,8 @@ impl EntityTagger<'_> {
             // "The Libyan ambassador" in a story that also names the Libyan
             // House of Representatives: a demonym the model made a body
             // before such a word is the country's too.
-            let demonym = self
-                .gazetteer
-                .lookup(word)
-                .is_some_and(|e| e.demonym_of.is_some());
             if before_a_noun
-                && (s.type_id == ORG && demonym
+                && (s.type_id == ORG && demonym(word)
                     || self.gazetteer.country_by_adjective(word).is_some())
             {
                 s.type_id = LOC;
@@ -1299,11 +1301,6 @@ impl EntityTagger<'_> {
         });
         // "Americans", "Black Americans": a people, no person; the people's name
         // is its country's demonym.
-        let demonym = |text: &str| {
-            self.gazetteer
-                .lookup(text)
-                .is_some_and(|e| e.demonym_of.is_some())
-        };
         let plural_demonym = |i: usize| {
             let w = view.word(i);
             w.len() > 3 && w.ends_with('s') && demonym(w)
@@ -5428,19 +5425,21 @@ impl EntityTagger<'_> {
             // Siemens").
             // "Exxon Mobil, Chevron and Total all fell 2 percent": a list
             // of names whose shares moved.
-            let mut last = k;
-            while last + 1 < spans.len() && coordinated(&spans[last], &spans[last + 1]) {
-                last += 1;
-            }
-            let mut after = after_possessive(view, spans[last].end);
-            if matches!(
-                view.lower.get(after).map(|w| w.as_str()),
-                Some("all" | "both")
-            ) {
-                after += 1;
-            }
-            let shares_moved = s.type_id == PERSON && moves_like_a_share(view, after);
-            if listed || shares_moved || s.type_id == PERSON && known_org(s.first) {
+            let shares_moved = || {
+                let mut last = k;
+                while last + 1 < spans.len() && coordinated(&spans[last], &spans[last + 1]) {
+                    last += 1;
+                }
+                let mut after = after_possessive(view, spans[last].end);
+                if matches!(
+                    view.lower.get(after).map(|w| w.as_str()),
+                    Some("all" | "both")
+                ) {
+                    after += 1;
+                }
+                moves_like_a_share(view, after)
+            };
+            if listed || s.type_id == PERSON && (known_org(s.first) || shares_moved()) {
                 spans[k].type_id = ORG;
             }
         }

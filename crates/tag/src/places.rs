@@ -129,22 +129,31 @@ const NATURAL_FIRST_WORDS: &[&str] = &["mount", "lake", "cape", "isle", "gulf", 
 /// Whether a name's first and last words (in lower case) say it names a
 /// facility or a natural feature: "Freedom Plaza", "Mount Kenya".
 pub(crate) fn names_a_site(first: &str, last: &str) -> bool {
-    FACILITY_WORDS.contains(&last)
-        || NATURAL_WORDS.contains(&last)
-        || NATURAL_FIRST_WORDS.contains(&first)
+    FACILITY_WORDS.contains(&last) || names_a_natural_feature(first, last)
 }
 
-/// Whether a name's first or last word names a natural feature ("Red
+/// Whether a name's first and last words (in lower case) say it names a
+/// natural feature: "Mount Kenya", "Red Sea".
+fn names_a_natural_feature(first: &str, last: &str) -> bool {
+    NATURAL_WORDS.contains(&last) || NATURAL_FIRST_WORDS.contains(&first)
+}
+
+/// Whether a place abroad from every place of a story, which the story
+/// does not say it means, stays off the map, and why: a small town, or a
+/// province named for a natural feature, in the singular or plural ("Red
 /// Sea", "Bay", "Lakes").
-fn names_a_feature(name: &str) -> bool {
-    let lower = name.to_lowercase();
+fn off_the_map_abroad(p: &Place) -> Option<&'static str> {
+    if is_small_town(p) {
+        return Some(SMALL_TOWN_ABROAD);
+    }
+    let lower = p.name.to_lowercase();
     let first = lower.split_whitespace().next().unwrap_or_default();
     let last = lower.split_whitespace().last().unwrap_or_default();
-    NATURAL_WORDS.contains(&last)
-        || NATURAL_FIRST_WORDS.contains(&first)
+    let feature = names_a_natural_feature(first, last)
         || last
             .strip_suffix('s')
-            .is_some_and(|one| NATURAL_WORDS.contains(&one))
+            .is_some_and(|one| NATURAL_WORDS.contains(&one));
+    (p.kind == PlaceKind::Province && feature).then_some(NATURAL_FEATURE)
 }
 
 /// Keeps a place mention off the map, saying why: it goes by its own name
@@ -655,24 +664,16 @@ impl Gazetteer {
             // elsewhere and that does not say which town it means, is not
             // the story's: "Notre Dame" in Paris is no Notre Dame of
             // Indiana, "Whitehall" in London no town in Ohio, "Parkinson's
-            // disease" no Parkinson of Queensland.
+            // disease" no Parkinson of Queensland. Nor is a province abroad
+            // named for a natural feature: "the Red Sea port of Mokha" is no
+            // state of Sudan, "the Bay Area" no region of Somalia.
             (Some((p, _)), None)
-                if is_small_town(p)
-                    && !ctx.countries.is_empty()
-                    && !ctx.puts_there(p, qualifier, dateline) =>
+                if !ctx.countries.is_empty() && !ctx.puts_there(p, qualifier, dateline) =>
             {
-                leave_unresolved(e, SMALL_TOWN_ABROAD);
-            }
-            // Likewise a province abroad named for a natural feature: "the
-            // Red Sea port of Mokha" is no state of Sudan, "the Bay Area" no
-            // region of Somalia.
-            (Some((p, _)), None)
-                if p.kind == PlaceKind::Province
-                    && names_a_feature(&p.name)
-                    && !ctx.countries.is_empty()
-                    && !ctx.puts_there(p, qualifier, dateline) =>
-            {
-                leave_unresolved(e, NATURAL_FEATURE);
+                match off_the_map_abroad(p) {
+                    Some(reason) => leave_unresolved(e, reason),
+                    None => self.fill_place(e, p),
+                }
             }
             (Some((p, _)), None) => self.fill_place(e, p),
             (Some((p, _)), Some(_)) if own_name(p) => self.fill_place(e, p),
