@@ -557,6 +557,15 @@ impl EntityTagger<'_> {
             let w = view.word(s.first);
             let given = view.gaz[s.first].has(kind::FIRST_NAME);
             let decision = *decided.entry((w, given)).or_insert_with(|| {
+                // "Unlike Senators, who serve six-year terms", "Senators
+                // Kamala Harris and Elizabeth Warren": a title's plural is
+                // the office's holders, no one.
+                if view.lower[s.first]
+                    .strip_suffix('s')
+                    .is_some_and(|one| one.len() > 3 && TITLE_WORDS.contains(&one))
+                {
+                    return Some(Some(NO_ENTITY));
+                }
                 if someone(w) {
                     return None;
                 }
@@ -3588,6 +3597,11 @@ const PRODUCT_KINDS: &[&str] = &[
     "chocolate",
     "bitters",
     "vaccine",
+    "soap",
+    "sedan",
+    "sedans",
+    "airliner",
+    "airliners",
 ];
 
 /// Nouns after a name that make it an event's, a rule's or a kind's: "the
@@ -4048,6 +4062,7 @@ const ORG_CUES_AFTER: &[&str] = &[
     "ceo",
     "fleet",
     "flights",
+    "flight",
     "operations",
     "plant",
     "factory",
@@ -4090,12 +4105,95 @@ fn org_cue(view: &DocView, s: &Span) -> bool {
 /// X", "X's shares", "X's spokesperson".
 fn org_cue_word(view: &DocView, s: &Span) -> bool {
     let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
-    if before.is_some_and(|w| ORG_CUES_BEFORE.contains(&w)) {
+    if before.is_some_and(|w| ORG_CUES_BEFORE.contains(&w))
+        || s.type_id != LOC && produces_a_commodity(view, s.first)
+        || named_among_bodies(view, s.first)
+    {
         return true;
     }
     let j = after_possessive(view, s.end);
     j < view.len() && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
         || moves_like_a_share(view, j)
+}
+
+/// Whether the words before token `first` call what it names a producer
+/// of a commodity: "the Greek gas producer Energean", "oil producers".
+/// "Producer" alone is as often a film's or a record's maker, a person;
+/// a country so called ("oil producer Russia") is left to the caller.
+fn produces_a_commodity(view: &DocView, first: usize) -> bool {
+    const COMMODITIES: &[&str] = &[
+        "oil",
+        "gas",
+        "steel",
+        "coal",
+        "copper",
+        "gold",
+        "iron",
+        "aluminium",
+        "aluminum",
+        "lithium",
+        "uranium",
+        "nickel",
+        "zinc",
+        "cement",
+        "chip",
+        "chemicals",
+        "energy",
+        "power",
+        "electricity",
+        "dairy",
+        "meat",
+        "poultry",
+        "food",
+        "sugar",
+        "cocoa",
+        "coffee",
+        "paper",
+        "fertiliser",
+        "fertilizer",
+        "drug",
+        "vaccine",
+        "wine",
+        "beer",
+    ];
+    first >= 2
+        && matches!(
+            view.lower[first - 1].as_str(),
+            "producer" | "miner" | "exporter" | "supplier" | "refiner"
+        )
+        && COMMODITIES.contains(&view.lower[first - 2].as_str())
+}
+
+/// Whether token `first` opens an example of a kind of body: "carriers,
+/// such as Verizon", "airlines including Qantas", "firms like Apple". The
+/// kind is the plural of a noun said before a body's name.
+fn named_among_bodies(view: &DocView, first: usize) -> bool {
+    let word = |j: usize| view.lower.get(j).map_or("", |w| w.as_str());
+    let Some(mut j) = first.checked_sub(1) else {
+        return false;
+    };
+    match word(j) {
+        "as" if j >= 1 && word(j - 1) == "such" => j -= 1,
+        "including" | "like" => {}
+        _ => return false,
+    }
+    let Some(mut k) = j.checked_sub(1) else {
+        return false;
+    };
+    if word(k) == "," {
+        let Some(before) = k.checked_sub(1) else {
+            return false;
+        };
+        k = before;
+    }
+    let kind = word(k);
+    ORG_CUES_BEFORE.iter().any(|cue| {
+        kind.strip_suffix('s') == Some(cue)
+            || cue
+                .strip_suffix('y')
+                .is_some_and(|stem| kind.strip_suffix("ies") == Some(stem))
+        // "Groups such as the Kurds" are peoples as often.
+    }) && kind != "groups"
 }
 
 /// Whether the words from `j` say a share price moved, as a listed

@@ -752,3 +752,48 @@ fn a_demonym_before_a_noun_is_its_country_not_a_body() {
         );
     }
 }
+
+#[test]
+fn a_name_the_story_calls_a_producer_a_carrier_or_a_brand_is_no_one() {
+    // A commodity's producer, an example of a kind of company and a name
+    // before a flight's or a product's noun: the model took each for a
+    // person. A country called a producer stays the place, and a film's
+    // producer stays a person.
+    for (text, name, mentions) in [
+        (
+            "Earlier that day, the Cypriot gas producer Kerasean signed a letter of intent. \
+             Kerasean has committed 1.7 billion dollars to the field.",
+            "Kerasean",
+            2,
+        ),
+        (
+            "Regulators asked Apple to let the phone be used on other carriers, such as \
+             Telvanta. Competition is fierce.",
+            "Telvanta",
+            1,
+        ),
+        (
+            "Small lenders, including Brandvik, have cut rates twice this year.",
+            "Brandvik",
+            1,
+        ),
+        (
+            "The tour will be branded as a Velair flight from Frankfurt to Los Angeles, \
+             Velair said.",
+            "Velair",
+            2,
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Org, mentions);
+    }
+    let soap = tagger().tag("Volunteers gave us Dettol. Dettol soap was all they sent.");
+    assert!(
+        soap.entities.iter().all(|e| e.kind != EntityType::Person),
+        "{:?}",
+        soap.entities
+    );
+    let producers = "Russia, the world's second oil producer, and top oil producer Saudi Arabia \
+                     agreed to cut output. The film producer Bruckheimer said no.";
+    assert_typed_in_every_mention(producers, "Saudi Arabia", EntityType::Loc, 1);
+    assert_typed_in_every_mention(producers, "Bruckheimer", EntityType::Person, 1);
+}

@@ -688,3 +688,27 @@ fn a_word_before_an_event_or_a_rule_is_no_person() {
         assert_no_person(text, name);
     }
 }
+
+#[test]
+fn a_titles_plural_is_no_person() {
+    // The holders of an office, said alone or before the names they share
+    // it with; a team named so keeps its name.
+    for text in [
+        "Unlike Senators, who serve six-year terms, members of the House serve two.",
+        "It was backed by Senators Ilse Varga and Tomas Reich. Later, Senators voted it down.",
+        "Governors met in Denver on Monday. Governors from both parties signed the letter.",
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities
+                .iter()
+                .all(|e| !(e.kind == EntityType::Person && e.text.ends_with("ors"))),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+    assert_person(
+        "It was backed by Senators Ilse Varga and Tomas Reich.",
+        "Ilse Varga",
+    );
+}
