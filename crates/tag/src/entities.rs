@@ -9,9 +9,9 @@ use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
-    Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, division_abbreviation,
-    is_designated_body, is_small_town, leave_unresolved, names_a_site, names_natural_feature_after,
-    strip_article,
+    ADJECTIVE_SUFFIXES, Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext,
+    division_abbreviation, is_designated_body, is_small_town, leave_unresolved, names_a_site,
+    names_natural_feature_after, strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
 
@@ -1430,6 +1430,19 @@ impl EntityTagger<'_> {
             }
             // "County Mayo": an Irish county's name opens with its kind.
             if s.type_id == PERSON && s.end - s.first >= 2 && view.lower[s.first] == "county" {
+                s.type_id = LOC;
+                continue;
+            }
+            // "The Gulf of Oman", "the Bay of Bengal", "the Isle of Man": a
+            // natural feature's kind, then "of", opens a place's name.
+            if s.end - s.first >= 3
+                && matches!(s.type_id, ORG | PERSON | LOC)
+                && matches!(
+                    view.lower[s.first].as_str(),
+                    "gulf" | "bay" | "sea" | "strait" | "straits" | "isle" | "cape" | "lake"
+                )
+                && view.lower[s.first + 1] == "of"
+            {
                 s.type_id = LOC;
                 continue;
             }
@@ -3250,8 +3263,10 @@ fn is_hyphenated_given_name(word: &str) -> bool {
     a.chars().next().is_some_and(char::is_uppercase)
         && a.chars().skip(1).all(char::is_lowercase)
         && !b.is_empty()
-        && b.len() <= 5
+        // A syllable: "chung", "cheung", "zhuang"; not "Sanders-backed".
+        && b.len() <= 6
         && b.chars().all(char::is_lowercase)
+        && !ADJECTIVE_SUFFIXES.iter().any(|suffix| suffix.strip_prefix('-') == Some(b))
 }
 
 /// Words that make a name an organisation's wherever they sit in it (with
@@ -3746,6 +3761,8 @@ const PLACE_WORDS: &[&str] = &[
     "dam",
     "canyon",
     "glacier",
+    "estuary",
+    "trench",
     "reservoir",
     "harbour",
     "harbor",
@@ -5422,7 +5439,12 @@ impl EntityTagger<'_> {
                 && names_ending.get(last).is_none_or(|names| names.len() == 1);
             let particle_surname =
                 CAPITALISED_PARTICLES.contains(&view.word(s.first + 1)) && s.end - s.first >= 3;
-            if surname_alone || particle_surname {
+            // "Leung Yiu-chung", "Moon Jae-in": a family name, then a given
+            // name of two syllables joined by a hyphen, as Chinese and Korean
+            // names are romanised.
+            let hyphenated_given =
+                s.end - s.first == 2 && is_hyphenated_given_name(view.word(s.end - 1));
+            if surname_alone || particle_surname || hyphenated_given {
                 s.type_id = PERSON;
                 // "Bishop Emeritus Dinualdo Gutierrez": a title before the
                 // name is no part of it.

@@ -111,7 +111,7 @@ const OFFICIAL_STYLES: &[(&str, &[PlaceKind])] = &[
 
 /// Endings that make a place's name an adjective: "a United States-led war",
 /// "Ohio-based".
-const ADJECTIVE_SUFFIXES: &[&str] = &[
+pub(crate) const ADJECTIVE_SUFFIXES: &[&str] = &[
     "-led",
     "-based",
     "-backed",

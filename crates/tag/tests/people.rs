@@ -712,3 +712,16 @@ fn a_titles_plural_is_no_person() {
         "Ilse Varga",
     );
 }
+
+#[test]
+fn a_family_name_and_a_hyphenated_given_name_are_a_person() {
+    // Listed among parties, romanised Chinese names had been taken for
+    // bodies, with a syllable of up to six letters.
+    for name in ["Ho Kai-cheung", "Wong Kwok-kin"] {
+        let text = format!(
+            "Candidates elected were Liberal Party's Felix Chung, DAB's Ben Chan and {name}, \
+             FTU's Alice Mak and Civic Party's Alvin Yeung."
+        );
+        assert_typed_in_every_mention(&text, name, EntityType::Person, 1);
+    }
+}

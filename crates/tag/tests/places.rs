@@ -1488,3 +1488,27 @@ fn a_province_abroad_named_for_a_natural_feature_is_the_feature() {
         );
     }
 }
+
+#[test]
+fn a_natural_features_name_is_a_place_not_a_body() {
+    // "Gulf of", "Estuary", "Trench": the model, or the rule that makes a
+    // name with a body's word a body's, had made each an organisation.
+    for (text, name) in [
+        (
+            "He announced a security plan for the Red Sea, the Gulf of Aden and the Strait \
+             of Hormuz, to be unveiled at the United Nations.",
+            "Gulf of Aden",
+        ),
+        (
+            "The hotel, off the A496, overlooks the Dovey Estuary in Snowdonia National Park.",
+            "Dovey Estuary",
+        ),
+        (
+            "The fault makes the province seismically active, while the nearby Manila \
+             Trench adds to earthquakes regionally.",
+            "Manila Trench",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Loc, 1);
+    }
+}
