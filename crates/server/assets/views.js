@@ -184,6 +184,17 @@
     },
   };
 
+  /** "Georgia (GE)" of GEO: the place's name and its country's ISO code. */
+  function placeIn(fn, arg) {
+    const m = fn === "GEO" ? arg.match(/^(.*\S) \(([A-Za-z]{2})\)$/) : null;
+    return m ? { name: m[1], country: m[2] } : { name: arg, country: null };
+  }
+  /** The search for an entity page: `place:"Georgia" country:GE` for a place in one country. */
+  function tagQuery(fn, arg) {
+    const { name, country } = placeIn(fn, arg);
+    return country ? `${FIELD[fn]}:${quoted(name)} country:${country}` : `${FIELD[fn]}:${quoted(name)}`;
+  }
+
   // ---- Lists of names: PPL, ORG, GEO, NI without an argument ----
   function nameList(ctx, kind, fn, label) {
     const list = new NT.RowList(ctx.view, {
@@ -192,12 +203,14 @@
       label,
       render: (row) => [["h", row.detail ? `${row.name} (${row.detail})` : row.name], ["n", String(row.count)]],
       rowClass: () => "wide",
-      open: (row) => (location.hash = NT.hashOf(fn, row.name)),
+      // A place opens in its country ("GEO Georgia (GE)"): places of one
+      // name are rows of their own.
+      open: (row) => (location.hash = NT.hashOf(fn, fn === "GEO" && row.detail ? `${row.name} (${row.detail})` : row.name)),
       empty: "none yet",
     });
     ctx.list = list;
     return NT.api(`/api/entities?type=${kind}&limit=200`).then((r) => {
-      if (ctx.alive()) list.setRows(r.entities.map((e) => ({ key: e.name, name: e.name, detail: e.detail, count: e.count, data: { name: e.name } })));
+      if (ctx.alive()) list.setRows(r.entities.map((e) => ({ key: JSON.stringify([e.name, e.detail || ""]), name: e.name, detail: e.detail, count: e.count, data: { name: e.name } })));
     });
   }
 
@@ -266,14 +279,14 @@
     V[fn] = {
       side: true,
       title: (arg) => (arg ? `${fn} ${arg}` : `${fn} — most mentioned ${{ PPL: "people", ORG: "organizations", GEO: "places" }[fn]}`),
-      wire: (arg) => (arg ? `${FIELD[fn]}:${quoted(arg)}` : ""),
+      wire: (arg) => (arg ? tagQuery(fn, arg) : ""),
       async render(ctx) {
         if (!ctx.arg) {
           if (fn === "GEO" && NT.visual) NT.visual.map(ctx, ctx.side, { q: "", label: "all stories" });
           return nameList(ctx, KIND[fn], fn, { PPL: "PERSON", ORG: "ORGANIZATION", GEO: "PLACE" }[fn]);
         }
-        const query = `${FIELD[fn]}:${quoted(ctx.arg)}`;
-        cooccurrence(ctx, ctx.view, query, ctx.arg);
+        const query = tagQuery(fn, ctx.arg);
+        cooccurrence(ctx, ctx.view, query, placeIn(fn, ctx.arg).name);
         ctx.view.append(el("h2", {}, "STORIES"));
         const map = fn === "GEO" && NT.visual ? NT.visual.map(ctx, ctx.side, { q: query, label: ctx.arg }) : null;
         if (NT.visual) NT.visual.volume(ctx, ctx.side, { q: query, label: ctx.arg, bucket: "day" });

@@ -353,26 +353,34 @@ pub struct MentionTrend {
 }
 
 /// The distinct (kind, name, detail) mentions of a story's tags, which the
-/// facets count.
-fn mentions(tags: &Tags) -> Vec<(MentionKind, &str, Option<&str>)> {
+/// facets count: two places of one name in different countries are two.
+/// No detail is `""`, as the tables keep it.
+fn mentions(tags: &Tags) -> Vec<(MentionKind, &str, &str)> {
     use newsterm_story::tags::EntityType;
-    let mut out: Vec<(MentionKind, &str, Option<&str>)> = Vec::new();
-    for e in tags.entities.iter().filter(|e| e.names_one_thing()) {
-        let kind = match e.kind {
-            EntityType::Person => MentionKind::Person,
-            EntityType::Org => MentionKind::Org,
-            EntityType::Loc | EntityType::Norp => MentionKind::Place,
-        };
-        if !out.iter().any(|(k, n, _)| *k == kind && *n == e.canonical) {
-            out.push((kind, &e.canonical, e.country.as_deref()));
-        }
-    }
-    for t in &tags.topics {
-        if !out
-            .iter()
-            .any(|(k, n, _)| *k == MentionKind::Topic && *n == t.code)
-        {
-            out.push((MentionKind::Topic, &t.code, Some(&t.label)));
+    let entities = tags
+        .entities
+        .iter()
+        .filter(|e| e.names_one_thing())
+        .map(|e| {
+            let kind = match e.kind {
+                EntityType::Person => MentionKind::Person,
+                EntityType::Org => MentionKind::Org,
+                EntityType::Loc | EntityType::Norp => MentionKind::Place,
+            };
+            (
+                kind,
+                e.canonical.as_str(),
+                e.country.as_deref().unwrap_or(""),
+            )
+        });
+    let topics = tags
+        .topics
+        .iter()
+        .map(|t| (MentionKind::Topic, t.code.as_str(), t.label.as_str()));
+    let mut out: Vec<(MentionKind, &str, &str)> = Vec::new();
+    for mention in entities.chain(topics) {
+        if !out.contains(&mention) {
+            out.push(mention);
         }
     }
     out
@@ -397,17 +405,11 @@ fn replace_mentions(
         "INSERT OR IGNORE INTO mentions (story_id, kind, name, detail, published)
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    // The detail kept is the one the story stored last gave, none
-    // included: after a tagger upgrade has tagged every story again, a
-    // name shows what the new tagger makes of it, not a country an older
-    // one once read into it (the greatest seen, as migration 3 kept, never
-    // let it go). Only rows stored are counted, so the totals count
-    // exactly the table's rows.
+    // Only rows stored are counted, so the totals count exactly the
+    // table's rows.
     let mut count = tx.prepare_cached(
         "INSERT INTO mention_totals (kind, name, detail, stories) VALUES (?1, ?2, ?3, 1)
-         ON CONFLICT (kind, name) DO UPDATE SET
-             stories = stories + 1,
-             detail = excluded.detail",
+         ON CONFLICT (kind, name, detail) DO UPDATE SET stories = stories + 1",
     )?;
     let published = published.unix_timestamp();
     for (kind, name, detail) in mentions(tags) {
@@ -424,13 +426,15 @@ fn replace_mentions(
 fn drop_mentions(tx: &rusqlite::Connection, id: &str) -> Result<(), StoreError> {
     tx.prepare_cached(
         "UPDATE mention_totals SET stories = stories - 1
-         WHERE (kind, name) IN (SELECT kind, name FROM mentions WHERE story_id = ?1)",
+         WHERE (kind, name, detail) IN
+             (SELECT kind, name, detail FROM mentions WHERE story_id = ?1)",
     )?
     .execute([id])?;
     tx.prepare_cached(
         "DELETE FROM mention_totals
          WHERE stories <= 0
-           AND (kind, name) IN (SELECT kind, name FROM mentions WHERE story_id = ?1)",
+           AND (kind, name, detail) IN
+               (SELECT kind, name, detail FROM mentions WHERE story_id = ?1)",
     )?
     .execute([id])?;
     tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
@@ -442,14 +446,14 @@ fn drop_mentions(tx: &rusqlite::Connection, id: &str) -> Result<(), StoreError> 
 /// more, read from their partial index: the condition is written as the
 /// index's is, so that the planner can use it. `?2` and `?3` are the other
 /// forms' window and story set, unused.
-const TOP_REPEATED_NAMES: &str = "SELECT name, detail, stories FROM mention_totals
+const TOP_REPEATED_NAMES: &str = "SELECT name, NULLIF(detail, ''), stories FROM mention_totals
      WHERE kind = +?1 AND stories >= 3 AND ?2 = ?2 AND ?3 IS NULL
-     ORDER BY stories DESC, name LIMIT +?4";
+     ORDER BY stories DESC, name, detail LIMIT +?4";
 
 /// [`TOP_REPEATED_NAMES`] among every name of the kind.
-const TOP_NAMES: &str = "SELECT name, detail, stories FROM mention_totals
+const TOP_NAMES: &str = "SELECT name, NULLIF(detail, ''), stories FROM mention_totals
      WHERE kind = +?1 AND ?2 = ?2 AND ?3 IS NULL
-     ORDER BY stories DESC, name LIMIT +?4";
+     ORDER BY stories DESC, name, detail LIMIT +?4";
 
 /// A revision's place in a story's history.
 #[derive(Debug, Clone, PartialEq)]
@@ -572,6 +576,38 @@ const DATABASE: Database = Database {
         // for `stories >= 3` in these words, so the planner can use it.
         "DROP INDEX IF EXISTS mention_totals_top;
          CREATE INDEX IF NOT EXISTS mention_totals_repeated ON mention_totals (kind, stories)
+             WHERE stories >= 3;",
+        // 7: a mention is of a name and its detail: Georgia in the US and
+        // Georgia the country, or Hyde Park in London and in New York,
+        // are two rows of the places facet, each with its own count, where
+        // the name alone made one row of both (and a story naming both
+        // kept only the first). No detail is stored as '' (a key's columns
+        // cannot be NULL here) and read back as none.
+        "CREATE TABLE mentions_of_things (
+             story_id TEXT NOT NULL,
+             kind TEXT NOT NULL,
+             name TEXT NOT NULL,
+             detail TEXT NOT NULL DEFAULT '',
+             published INTEGER NOT NULL,
+             PRIMARY KEY (story_id, kind, name, detail)
+         ) WITHOUT ROWID;
+         INSERT INTO mentions_of_things (story_id, kind, name, detail, published)
+             SELECT story_id, kind, name, COALESCE(detail, ''), published FROM mentions;
+         DROP TABLE mentions;
+         ALTER TABLE mentions_of_things RENAME TO mentions;
+         CREATE INDEX mentions_by_kind ON mentions (kind, published);
+         CREATE TABLE totals_of_things (
+             kind TEXT NOT NULL,
+             name TEXT NOT NULL,
+             detail TEXT NOT NULL DEFAULT '',
+             stories INTEGER NOT NULL,
+             PRIMARY KEY (kind, name, detail)
+         ) WITHOUT ROWID;
+         INSERT INTO totals_of_things (kind, name, detail, stories)
+             SELECT kind, name, detail, COUNT(*) FROM mentions GROUP BY kind, name, detail;
+         DROP TABLE mention_totals;
+         ALTER TABLE totals_of_things RENAME TO mention_totals;
+         CREATE INDEX mention_totals_repeated ON mention_totals (kind, stories)
              WHERE stories >= 3;",
     ],
 };
@@ -1380,17 +1416,17 @@ impl Reader {
             // happens only while few of its names repeat.
             (false, true) => (TOP_REPEATED_NAMES, Some(TOP_NAMES)),
             (true, _) => (
-                "SELECT m.name, MAX(m.detail), COUNT(*) AS n
+                "SELECT m.name, NULLIF(m.detail, ''), COUNT(*) AS n
                  FROM json_each(?3) AS j CROSS JOIN mentions AS m
                    ON m.story_id = j.value AND m.kind = +?1
                  WHERE +m.published >= ?2
-                 GROUP BY m.name ORDER BY n DESC, m.name LIMIT +?4",
+                 GROUP BY m.name, m.detail ORDER BY n DESC, m.name, m.detail LIMIT +?4",
                 None,
             ),
             (false, false) => (
-                "SELECT name, MAX(detail), COUNT(*) AS n FROM mentions
+                "SELECT name, NULLIF(detail, ''), COUNT(*) AS n FROM mentions
                  WHERE kind = +?1 AND published >= ?2 AND ?3 IS NULL
-                 GROUP BY name ORDER BY n DESC, name LIMIT +?4",
+                 GROUP BY name, detail ORDER BY n DESC, name, detail LIMIT +?4",
                 None,
             ),
         };
@@ -1441,10 +1477,10 @@ impl Reader {
     ) -> Result<Vec<MentionTrend>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT kind, name, MAX(detail),
+                "SELECT kind, name, NULLIF(detail, ''),
                         SUM(published >= ?2) AS recent, SUM(published < ?2) AS before
                  FROM mentions WHERE published >= ?1
-                 GROUP BY kind, name HAVING recent > 0",
+                 GROUP BY kind, name, detail HAVING recent > 0",
             )?;
             let rows = stmt.query_map(
                 params![baseline_from.unix_timestamp(), recent_from.unix_timestamp()],
@@ -2395,6 +2431,155 @@ mod tests {
         assert_eq!(
             checked_totals(&r, MentionKind::Org),
             vec![("Initech".into(), 1)]
+        );
+    }
+
+    /// Tags naming places, each `(name, country)`.
+    fn placed(places: &[(&str, Option<&str>)]) -> Tags {
+        use newsterm_story::tags::{Entity, EntityType};
+        Tags {
+            tagged: true,
+            language: "en".into(),
+            entities: places
+                .iter()
+                .map(|(name, country)| {
+                    let mut e = Entity::mention(EntityType::Loc, 0, 1, name);
+                    e.country = country.map(str::to_string);
+                    e
+                })
+                .collect(),
+            ..Tags::default()
+        }
+    }
+
+    /// The places facet as (name, country, stories), all time and counted.
+    fn places_facet(r: &Reader) -> Vec<(String, Option<String>, u64)> {
+        let kept = r
+            .mention_counts(MentionKind::Place, None, None, 10)
+            .unwrap();
+        let counted = r
+            .mention_counts(
+                MentionKind::Place,
+                Some(OffsetDateTime::UNIX_EPOCH),
+                None,
+                10,
+            )
+            .unwrap();
+        assert_eq!(kept, counted, "kept totals drifted from the mentions");
+        kept.into_iter()
+            .map(|c| (c.name, c.detail, c.count))
+            .collect()
+    }
+
+    /// Georgia the US state and Georgia the country share a name, not a
+    /// row of the facet: each is counted apart, a story naming both counts
+    /// for both, and a revision that drops one takes only its count away.
+    #[test]
+    fn places_of_one_name_in_two_countries_are_two_rows_of_the_facet() {
+        let (_d, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        let us = ("Georgia", Some("US"));
+        let ge = ("Georgia", Some("GE"));
+        store_one(&mut w, Write::New(content("a"), placed(&[us])), now);
+        store_one(&mut w, Write::New(content("b"), placed(&[us])), now);
+        let both = store_one(&mut w, Write::New(content("c"), placed(&[ge, us])), now);
+        let row =
+            |name: &str, country: &str, n: u64| (name.to_string(), Some(country.to_string()), n);
+        assert_eq!(
+            places_facet(&r),
+            vec![row("Georgia", "US", 3), row("Georgia", "GE", 1)]
+        );
+        let ids = [both.id];
+        let among = r
+            .mention_counts(MentionKind::Place, None, Some(&ids), 10)
+            .unwrap();
+        assert_eq!(among.len(), 2, "{among:?}");
+        let mut revised = both.clone();
+        revised.tags = placed(&[ge]);
+        w.set_tags(&revised).unwrap();
+        assert_eq!(
+            places_facet(&r),
+            vec![row("Georgia", "US", 2), row("Georgia", "GE", 1)]
+        );
+        let trends = r
+            .mention_trends(now - time::Duration::days(2), now - time::Duration::days(1))
+            .unwrap();
+        assert_eq!(
+            trends.iter().filter(|t| t.name == "Georgia").count(),
+            2,
+            "{trends:?}"
+        );
+    }
+
+    /// A file of schema 6, where a name was one row whatever its detail,
+    /// keeps its counts when opened, and goes on counting a name's places
+    /// apart.
+    #[test]
+    fn mentions_from_before_details_were_keys_keep_their_counts() {
+        let (dir, mut w, r) = open();
+        let now = OffsetDateTime::now_utc();
+        store_one(
+            &mut w,
+            Write::New(content("a"), placed(&[("Perth", Some("AU"))])),
+            now,
+        );
+        store_one(
+            &mut w,
+            Write::New(content("b"), placed(&[("Perth", Some("AU"))])),
+            now,
+        );
+        store_one(
+            &mut w,
+            Write::New(content("c"), placed(&[("Mars", None)])),
+            now,
+        );
+        drop((w, r));
+        let path = dir.path().join("store.db");
+        let raw = Connection::open(&path).unwrap();
+        // Schema 6 as it was: the tables keyed without the detail, NULL
+        // for none.
+        raw.execute_batch(
+            "CREATE TABLE old_mentions (story_id TEXT NOT NULL, kind TEXT NOT NULL,
+                 name TEXT NOT NULL, detail TEXT, published INTEGER NOT NULL,
+                 PRIMARY KEY (story_id, kind, name)) WITHOUT ROWID;
+             INSERT INTO old_mentions SELECT story_id, kind, name, NULLIF(detail, ''), published
+                 FROM mentions;
+             DROP TABLE mentions;
+             ALTER TABLE old_mentions RENAME TO mentions;
+             CREATE INDEX mentions_by_kind ON mentions (kind, published);
+             CREATE TABLE old_totals (kind TEXT NOT NULL, name TEXT NOT NULL, detail TEXT,
+                 stories INTEGER NOT NULL, PRIMARY KEY (kind, name)) WITHOUT ROWID;
+             INSERT INTO old_totals SELECT kind, name, NULLIF(detail, ''), stories
+                 FROM mention_totals;
+             DROP TABLE mention_totals;
+             ALTER TABLE old_totals RENAME TO mention_totals;
+             CREATE INDEX mention_totals_repeated ON mention_totals (kind, stories)
+                 WHERE stories >= 3;
+             PRAGMA user_version = 6;",
+        )
+        .unwrap();
+        drop(raw);
+        let mut w = Writer::open(&path).unwrap();
+        let r = Reader::open(&path, 1).unwrap();
+        assert_eq!(
+            places_facet(&r),
+            vec![
+                ("Perth".to_string(), Some("AU".to_string()), 2),
+                ("Mars".to_string(), None, 1),
+            ]
+        );
+        store_one(
+            &mut w,
+            Write::New(content("d"), placed(&[("Perth", Some("GB"))])),
+            now,
+        );
+        assert_eq!(
+            places_facet(&r),
+            vec![
+                ("Perth".to_string(), Some("AU".to_string()), 2),
+                ("Mars".to_string(), None, 1),
+                ("Perth".to_string(), Some("GB".to_string()), 1),
+            ]
         );
     }
 

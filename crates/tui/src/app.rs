@@ -664,18 +664,24 @@ impl App {
             View::Entities => self
                 .entity_list
                 .selected()
-                .map(|e| (self.entity_list.kind, e.name.clone())),
-            View::Entity => self
-                .page
-                .as_ref()
-                .and_then(EntityPage::selected_related)
-                .map(|(kind, e)| (kind, e.name.clone())),
+                .map(|e| (self.entity_list.kind, e)),
+            View::Entity => self.page.as_ref().and_then(EntityPage::selected_related),
             _ => None,
         };
-        if let Some((kind, name)) = entity {
+        if let Some((kind, e)) = entity {
+            let (name, detail) = (e.name.clone(), e.detail.clone());
             return self.run(match kind {
                 EntityKind::Topic => Function::Topic { code: name },
-                kind => Function::Entity { kind, name },
+                EntityKind::Place => Function::Entity {
+                    kind,
+                    name,
+                    country: detail,
+                },
+                kind => Function::Entity {
+                    kind,
+                    name,
+                    country: None,
+                },
             });
         }
         let in_grid = self
@@ -762,9 +768,13 @@ impl App {
                 self.entity_list = EntityList::new(kind);
                 vec![Command::Entities { kind, query: None }]
             }
-            Function::Entity { kind, name } => {
+            Function::Entity {
+                kind,
+                name,
+                country,
+            } => {
                 let back = (self.view == View::Entities).then_some(self.entity_list.kind);
-                let page = EntityPage::new(kind, name, back);
+                let page = EntityPage::new(kind, name, country, back);
                 let query = page.query.clone();
                 self.view = View::Entity;
                 self.page = Some(page);
@@ -1628,6 +1638,41 @@ mod tests {
     }
 
     #[test]
+    fn a_place_chosen_from_the_list_is_searched_in_its_country() {
+        // Two places of one name are two rows; each opens its own page.
+        let mut app = monitor(vec![]);
+        enter(&mut app, "geo");
+        facets(
+            &mut app,
+            EntityKind::Place,
+            None,
+            vec![
+                count("Georgia", 8, Some("US")),
+                count("Georgia", 1, Some("GE")),
+            ],
+        );
+        app.handle_key(key(KeyCode::Char('j')));
+        let commands = app.handle_key(key(KeyCode::Enter));
+        assert_eq!(
+            commands.first(),
+            Some(&Command::LatestStories {
+                query: "place:\"Georgia\" country:GE".into()
+            })
+        );
+        assert_eq!(
+            app.page.as_ref().map(|p| p.name.as_str()),
+            Some("Georgia (GE)")
+        );
+        // Typed by name, a place is every place of that name.
+        assert_eq!(
+            enter(&mut app, "GEO Georgia").first(),
+            Some(&Command::LatestStories {
+                query: "place:\"Georgia\"".into()
+            })
+        );
+    }
+
+    #[test]
     fn an_entity_page_opens_stories_and_related_entities() {
         let mut app = monitor(vec![]);
         enter(&mut app, "GEO Kyiv");
@@ -1673,23 +1718,23 @@ mod tests {
             app.handle_key(key(KeyCode::Enter)),
             vec![
                 Command::LatestStories {
-                    query: "place:\"Lviv\"".into()
+                    query: "place:\"Lviv\" country:UA".into()
                 },
                 Command::Entities {
                     kind: EntityKind::Person,
-                    query: Some("place:\"Lviv\"".into())
+                    query: Some("place:\"Lviv\" country:UA".into())
                 },
                 Command::Entities {
                     kind: EntityKind::Org,
-                    query: Some("place:\"Lviv\"".into())
+                    query: Some("place:\"Lviv\" country:UA".into())
                 },
                 Command::Entities {
                     kind: EntityKind::Place,
-                    query: Some("place:\"Lviv\"".into())
+                    query: Some("place:\"Lviv\" country:UA".into())
                 },
                 Command::Entities {
                     kind: EntityKind::Topic,
-                    query: Some("place:\"Lviv\"".into())
+                    query: Some("place:\"Lviv\" country:UA".into())
                 },
             ]
         );

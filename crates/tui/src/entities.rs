@@ -78,10 +78,23 @@ pub(crate) fn is_known_topic(code: &str) -> bool {
     TOPIC_CODES.iter().any(|(c, ..)| *c == code)
 }
 
-/// The search query for stories tagged with `name`: `person:"Jane Roe"`.
+/// The search query for stories tagged with `name`: `person:"Jane Roe"`,
+/// and for a place in `country` only, `place:"Georgia" country:US`.
 /// Names reach here without double quotes (see [`clean_name`]).
-pub(crate) fn tag_query(kind: EntityKind, name: &str) -> String {
-    format!("{}:\"{name}\"", kind.as_str())
+pub(crate) fn tag_query(kind: EntityKind, name: &str, country: Option<&str>) -> String {
+    let tagged = format!("{}:\"{name}\"", kind.as_str());
+    match country {
+        Some(code) if kind == EntityKind::Place && is_country_code(code) => {
+            format!("{tagged} country:{code}")
+        }
+        _ => tagged,
+    }
+}
+
+/// Whether `code` is written as an ISO country code is: the query
+/// language must read it as one word.
+fn is_country_code(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// A typed name made safe to quote: the search language has no escape
@@ -226,9 +239,20 @@ pub(crate) struct EntityPage {
 }
 
 impl EntityPage {
-    pub fn new(kind: EntityKind, name: String, back: Option<EntityKind>) -> EntityPage {
+    pub fn new(
+        kind: EntityKind,
+        name: String,
+        country: Option<String>,
+        back: Option<EntityKind>,
+    ) -> EntityPage {
+        let query = tag_query(kind, &name, country.as_deref());
+        // "Georgia (US)", as the list showed it.
+        let name = match country {
+            Some(code) if kind == EntityKind::Place => format!("{name} ({code})"),
+            _ => name,
+        };
         EntityPage {
-            query: tag_query(kind, &name),
+            query,
             kind,
             name,
             stories: Vec::new(),
@@ -375,7 +399,7 @@ mod tests {
     fn typed_names_become_safe_quoted_queries() {
         assert_eq!(clean_name("  Jane   \"JR\" Roe "), "Jane JR Roe");
         assert_eq!(
-            tag_query(EntityKind::Place, &clean_name("New  York")),
+            tag_query(EntityKind::Place, &clean_name("New  York"), None),
             "place:\"New York\""
         );
     }
@@ -411,7 +435,7 @@ mod tests {
 
     #[test]
     fn a_page_leaves_its_own_entity_out_of_the_company_it_keeps() {
-        let mut page = EntityPage::new(EntityKind::Person, "Jane Roe".into(), None);
+        let mut page = EntityPage::new(EntityKind::Person, "Jane Roe".into(), None, None);
         let query = page.query.clone();
         page.receive_related(
             EntityKind::Person,
@@ -440,7 +464,7 @@ mod tests {
 
     #[test]
     fn grid_moves_skip_empty_columns_and_leave_upwards() {
-        let mut page = EntityPage::new(EntityKind::Place, "Kyiv".into(), None);
+        let mut page = EntityPage::new(EntityKind::Place, "Kyiv".into(), None, None);
         let query = page.query.clone();
         page.receive_related(EntityKind::Person, &query, vec![count("A", 2)]);
         page.receive_related(EntityKind::Org, &query, vec![]);
@@ -467,7 +491,7 @@ mod tests {
 
     #[test]
     fn a_late_answer_keeps_the_grid_selection_on_an_entry() {
-        let mut page = EntityPage::new(EntityKind::Org, "UN".into(), None);
+        let mut page = EntityPage::new(EntityKind::Org, "UN".into(), None, None);
         let query = page.query.clone();
         let three = vec![count("A", 3), count("B", 2), count("C", 1)];
         page.receive_related(EntityKind::Place, &query, three);
@@ -481,7 +505,7 @@ mod tests {
 
     #[test]
     fn page_heights_share_the_screen() {
-        let mut page = EntityPage::new(EntityKind::Org, "UN".into(), None);
+        let mut page = EntityPage::new(EntityKind::Org, "UN".into(), None, None);
         assert_eq!(page.heights(21), (18, 1), "nothing related yet: one row");
         let query = page.query.clone();
         let many = (0..30).map(|n| count(&format!("P{n}"), 1)).collect();

@@ -28,7 +28,13 @@ pub(crate) enum Function {
     /// `PPL`, `ORG`, `GEO` or `NI` alone: the most mentioned of a kind.
     Entities(EntityKind),
     /// `PPL <name>`, `ORG <name>`, `GEO <place>`: a page about one entity.
-    Entity { kind: EntityKind, name: String },
+    /// A place chosen from a list comes with its country (ISO code), which
+    /// tells apart places of one name: Georgia in the US and the country.
+    Entity {
+        kind: EntityKind,
+        name: String,
+        country: Option<String>,
+    },
     /// `ALRT`: standing alerts and their recent hits.
     Alerts,
     /// `ALRT ADD <name> <query>`, `ALRT DEL <id>`.
@@ -221,7 +227,11 @@ pub(crate) fn parse(line: &str) -> Result<Function, FunctionError> {
                     mnemonic: mnemonic.clone(),
                     example: example(kind),
                 }),
-                Some(name) => Ok(Function::Entity { kind, name }),
+                Some(name) => Ok(Function::Entity {
+                    kind,
+                    name,
+                    country: None,
+                }),
             }
         }
         "ALRT" => match arg {
@@ -549,14 +559,16 @@ mod tests {
             parse("ppl  Jane   Roe"),
             Ok(Function::Entity {
                 kind: EntityKind::Person,
-                name: "Jane Roe".into()
+                name: "Jane Roe".into(),
+                country: None,
             })
         );
         assert_eq!(
             parse("ORG \"United Nations\""),
             Ok(Function::Entity {
                 kind: EntityKind::Org,
-                name: "United Nations".into()
+                name: "United Nations".into(),
+                country: None,
             })
         );
     }
