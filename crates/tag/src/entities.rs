@@ -1433,6 +1433,20 @@ impl EntityTagger<'_> {
                 s.type_id = LOC;
                 continue;
             }
+            // "Tell Tamer and Ain Issa", "the Punta Ventana rock": a word
+            // for a hill, a spring, a valley or a point opens a place's
+            // name in Arabic and Spanish.
+            if s.end - s.first >= 2
+                && s.type_id == PERSON
+                && !view.gaz[s.first].has(kind::FIRST_NAME)
+                && matches!(
+                    view.word(s.first),
+                    "Tell" | "Tal" | "Ain" | "Deir" | "Kafr" | "Wadi" | "Jebel" | "Jabal" | "Punta"
+                )
+            {
+                s.type_id = LOC;
+                continue;
+            }
             // "The Gulf of Oman", "the Bay of Bengal", "the Isle of Man": a
             // natural feature's kind, then "of", opens a place's name.
             if s.end - s.first >= 3
@@ -3763,6 +3777,10 @@ const PLACE_WORDS: &[&str] = &[
     "glacier",
     "estuary",
     "trench",
+    "fault",
+    "heights",
+    "lane",
+    "mall",
     "reservoir",
     "harbour",
     "harbor",
@@ -3776,7 +3794,7 @@ const PLACE_WORDS: &[&str] = &[
 /// "Michael Bay"): a person's name may end with them.
 const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
     "street", "road", "bridge", "river", "lake", "bay", "sea", "beach", "mountain", "valley",
-    "coast",
+    "coast", "lane",
 ];
 
 fn has_org_word(view: &DocView, first: usize, end: usize) -> bool {

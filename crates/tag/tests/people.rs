@@ -725,3 +725,46 @@ fn a_family_name_and_a_hyphenated_given_name_are_a_person() {
         assert_typed_in_every_mention(&text, name, EntityType::Person, 1);
     }
 }
+
+#[test]
+fn a_places_kind_before_or_after_a_name_makes_it_no_person() {
+    // Arabic and Spanish places open with a hill's, a spring's or a
+    // point's word; streets, malls, faults and heights end theirs. The
+    // model had made each a person.
+    for (text, name) in [
+        (
+            "Government troops entered Tell Baraq and Ain Dalfa yesterday, according to \
+             state media.",
+            "Tell Baraq",
+        ),
+        (
+            "Government troops entered Tell Baraq and Ain Dalfa yesterday, according to \
+             state media.",
+            "Ain Dalfa",
+        ),
+        (
+            "The earthquake collapsed the famous Punta Selvera rock formation.",
+            "Punta Selvera",
+        ),
+        (
+            "Police were called to a serious collision on Hollybank Lane, Winchester, after \
+             a bus hit a wall.",
+            "Hollybank Lane",
+        ),
+        (
+            "Three malls in Davao City and Tagum Mall in Digos City were damaged.",
+            "Tagum Mall",
+        ),
+        (
+            "The western extension of Sulawesi Fault makes the province seismically active.",
+            "Sulawesi Fault",
+        ),
+    ] {
+        assert_no_person(text, name);
+    }
+    // A given name before "Lane" is someone's.
+    assert_person(
+        "Nathan Lane said he would return to the stage.",
+        "Nathan Lane",
+    );
+}
