@@ -2170,6 +2170,20 @@ impl EntityTagger<'_> {
         if name_parts.is_empty() {
             return;
         }
+        // "Red Hat" in a story of the company and of a "Red Hatter": a word
+        // of someone's name that opens a longer name the story gives
+        // something else is that name's, which tags it further on.
+        let longer_names: Vec<Vec<&str>> = spans
+            .iter()
+            .filter(|s| s.type_id != PERSON && s.end - s.first >= 2)
+            .map(|s| (s.first..s.end).map(|j| view.word(j)).collect())
+            .collect();
+        let opens_a_longer_name = |i: usize| {
+            longer_names.iter().any(|name| {
+                i + name.len() <= view.len()
+                    && name.iter().enumerate().all(|(k, w)| view.word(i + k) == *w)
+            })
+        };
         let mut covered = vec![false; view.len()];
         for s in spans.iter_mut() {
             if s.end - s.first == 1
@@ -2189,6 +2203,7 @@ impl EntityTagger<'_> {
                 && view.is_capitalized(i)
                 && name_parts.contains(view.word(i))
                 && !view.lower_is_common(i)
+                && !opens_a_longer_name(i)
                 && (!is_title(view, i)
                     || surnames.contains(view.word(i))
                         && i.checked_sub(1).is_none_or(|p| view.lower[p] != "the"))

@@ -797,3 +797,27 @@ fn a_name_the_story_calls_a_producer_a_carrier_or_a_brand_is_no_one() {
     assert_typed_in_every_mention(producers, "Saudi Arabia", EntityType::Loc, 1);
     assert_typed_in_every_mention(producers, "Bruckheimer", EntityType::Person, 1);
 }
+
+#[test]
+fn a_word_of_someones_name_that_opens_a_bodys_name_is_the_bodys() {
+    // A story of a company and of one of its staff named after it (a "Red
+    // Hatter"): the company's name, where the model missed it, had been
+    // taken for that person by their first word.
+    let text = "On Tuesday, software company Red Hat announced its plans. Chris Wright, \
+                the Chief Technology Officer of Red Hat, said Red Hat had informed the board. \
+                ((WN)) How has it evolved since IBM acquired Red Hat last year? \
+                ((Rich Bowen)) The biggest change when CentOS came to Red Hat was that \
+                people who were working on it were now paid. I've been at Red Hat for \
+                almost 8 years. ((WN)) Is every Red Hatter happy with the announcement? \
+                ((Rich Bowen)) Of course not. A big part of Red Hat's culture is the ability \
+                to voice an opinion. Red Hat will never prevent its employees from working \
+                on open source projects.";
+    let tags = tagger().tag(text);
+    let people: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person && e.text == "Red")
+        .collect();
+    assert!(people.is_empty(), "{people:?}");
+    assert_typed_in_every_mention(text, "Red Hat", EntityType::Org, 7);
+}
