@@ -5500,6 +5500,68 @@ impl EntityTagger<'_> {
     /// short form ("Lockheed") follows.
     fn companies_not_people(&self, view: &DocView, spans: &mut Vec<Span>) {
         spans.sort_by_key(|s| s.first);
+        // "Rocky Linux" beside "CentOS Linux" and "Red Hat Enterprise
+        // Linux", and "Linux" alone: a would-be person's last word that
+        // ends two or more other names the story gives bodies or things
+        // is a family of products', and so is the name, where no one else
+        // of the story bears it. Not a family of people's ("Luigi Caloi",
+        // "Guido Caloi" and the firm "Irmãos Caloi").
+        // The full names first, so that a lone "Linux" counts "Rocky
+        // Linux" among the products; a lone given name ("Jerome" of the
+        // "Church of St. Jerome") stays someone.
+        for lone in [false, true] {
+            let mut endings: HashMap<&str, HashSet<&str>> = HashMap::default();
+            let mut bearers: HashMap<&str, HashSet<&str>> = HashMap::default();
+            for o in spans.iter().filter(|o| o.end - o.first >= 2) {
+                let by_last_word = match o.type_id {
+                    ORG | MISC => &mut endings,
+                    PERSON => &mut bearers,
+                    _ => continue,
+                };
+                by_last_word
+                    .entry(view.word(o.end - 1))
+                    .or_default()
+                    .insert(span_text(view, o));
+            }
+            for s in spans
+                .iter_mut()
+                .filter(|s| s.type_id == PERSON && (s.end - s.first == 1) == lone)
+            {
+                let last = view.word(s.end - 1);
+                let own = span_text(view, s);
+                let others_bearing = bearers.get(last).map_or(0, HashSet::len) - usize::from(!lone);
+                // Other names, not of people: the model gives a name one
+                // type in one mention and another in the next.
+                let people = bearers.get(last);
+                let others_ending = endings.get(last).map_or(0, |names| {
+                    let others: Vec<&str> = names
+                        .iter()
+                        .copied()
+                        .filter(|n| {
+                            // "Casa Luiz Caloi" beside "Luiz Caloi" is his.
+                            let its_own = if lone { *n == own } else { n.ends_with(own) };
+                            !its_own && !people.is_some_and(|p| p.contains(n))
+                        })
+                        .collect();
+                    // "Kermie Worm & Mr. Marbles" is "Mr. Marbles" again,
+                    // and "Red Hat Enterprise Linux" "Enterprise Linux".
+                    others
+                        .iter()
+                        .filter(|n| {
+                            !others
+                                .iter()
+                                .any(|m| m.len() < n.len() && n.ends_with(&format!(" {m}")))
+                        })
+                        .count()
+                });
+                if others_ending >= 2
+                    && others_bearing == 0
+                    && !(lone && view.gaz[s.first].has(kind::FIRST_NAME))
+                {
+                    s.type_id = ORG;
+                }
+            }
+        }
         let mut added = Vec::new();
         let not_given_name = |s: &Span| {
             !view.gaz[s.first].has(kind::FIRST_NAME)

@@ -821,3 +821,26 @@ fn a_word_of_someones_name_that_opens_a_bodys_name_is_the_bodys() {
     assert!(people.is_empty(), "{people:?}");
     assert_typed_in_every_mention(text, "Red Hat", EntityType::Org, 7);
 }
+
+#[test]
+fn a_name_ending_as_a_family_of_products_does_is_no_persons() {
+    // A distribution named like a person ("Rocky Linux") in a story of
+    // other distributions; a family of people sharing a surname with a
+    // firm stays people.
+    let text = "Gregory Kurtzer announced Rocky Linux on Tuesday, after the software \
+                company Red Hat moved its focus from CentOS Linux. Users of Oracle Linux and \
+                Scientific Linux were unaffected. Kurtzer said Rocky Linux would be free, and \
+                that Linux users had asked for it.";
+    assert_typed_in_every_mention(text, "Rocky Linux", EntityType::Org, 2);
+    let tags = tagger().tag(text);
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| !(e.kind == EntityType::Person && e.text.contains("Linux"))),
+        "{:?}",
+        tags.entities
+    );
+    let family = "Luigi Caloi founded the bicycle maker Irmãos Caloi with his brother Guido \
+                  Caloi. Later Bruno Caloi ran Caloi Bicicletas.";
+    assert_typed_in_every_mention(family, "Luigi Caloi", EntityType::Person, 1);
+}
