@@ -4246,6 +4246,26 @@ fn named_among_bodies(view: &DocView, first: usize) -> bool {
     }) && kind != "groups"
 }
 
+/// The story's names of two words or more of the types `kept`, by their
+/// last word: "Linux" → {"CentOS Linux", "Oracle Linux"}.
+fn names_by_last_word<'v>(
+    view: &'v DocView,
+    spans: &[Span],
+    kept: impl Fn(u8) -> bool,
+) -> HashMap<&'v str, HashSet<&'v str>> {
+    let mut names: HashMap<&str, HashSet<&str>> = HashMap::default();
+    for s in spans
+        .iter()
+        .filter(|s| kept(s.type_id) && s.end - s.first >= 2)
+    {
+        names
+            .entry(view.word(s.end - 1))
+            .or_default()
+            .insert(span_text(view, s));
+    }
+    names
+}
+
 /// Whether the words from `j` say a share price moved, as a listed
 /// company's does: "fell 2.1 percent", "rose by 3%", "gained 40 cents",
 /// "slipped $1.20". Points are left out: candidates rise in polls by them.
@@ -5438,16 +5458,7 @@ impl EntityTagger<'_> {
             .collect();
         // A word that ends several organisations' names ("Oracle Linux",
         // "Enterprise Linux") is a family's name, not a person's.
-        let mut names_ending: HashMap<&str, HashSet<&str>> = HashMap::default();
-        for s in spans
-            .iter()
-            .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
-        {
-            names_ending
-                .entry(view.word(s.end - 1))
-                .or_default()
-                .insert(span_text(view, s));
-        }
+        let names_ending = names_by_last_word(view, spans, |t| t == ORG);
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
@@ -5510,19 +5521,8 @@ impl EntityTagger<'_> {
         // Linux" among the products; a lone given name ("Jerome" of the
         // "Church of St. Jerome") stays someone.
         for lone in [false, true] {
-            let mut endings: HashMap<&str, HashSet<&str>> = HashMap::default();
-            let mut bearers: HashMap<&str, HashSet<&str>> = HashMap::default();
-            for o in spans.iter().filter(|o| o.end - o.first >= 2) {
-                let by_last_word = match o.type_id {
-                    ORG | MISC => &mut endings,
-                    PERSON => &mut bearers,
-                    _ => continue,
-                };
-                by_last_word
-                    .entry(view.word(o.end - 1))
-                    .or_default()
-                    .insert(span_text(view, o));
-            }
+            let endings = names_by_last_word(view, spans, |t| matches!(t, ORG | MISC));
+            let bearers = names_by_last_word(view, spans, |t| t == PERSON);
             for s in spans
                 .iter_mut()
                 .filter(|s| s.type_id == PERSON && (s.end - s.first == 1) == lone)

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{article, assert_org, assert_typed_in_every_mention, tagger, types_of};
+use common::{
+    article, assert_no_person_written, assert_org, assert_typed_in_every_mention, tagger, types_of,
+};
 use newsterm_tag::EntityType;
 
 #[test]
@@ -786,11 +788,9 @@ fn a_name_the_story_calls_a_producer_a_carrier_or_a_brand_is_no_one() {
     ] {
         assert_typed_in_every_mention(text, name, EntityType::Org, mentions);
     }
-    let soap = tagger().tag("Volunteers gave us Dettol. Dettol soap was all they sent.");
-    assert!(
-        soap.entities.iter().all(|e| e.kind != EntityType::Person),
-        "{:?}",
-        soap.entities
+    assert_no_person_written(
+        "Volunteers gave us Dettol. Dettol soap was all they sent.",
+        |_| true,
     );
     let producers = "Russia, the world's second oil producer, and top oil producer Saudi Arabia \
                      agreed to cut output. The film producer Bruckheimer said no.";
@@ -812,13 +812,7 @@ fn a_word_of_someones_name_that_opens_a_bodys_name_is_the_bodys() {
                 ((Rich Bowen)) Of course not. A big part of Red Hat's culture is the ability \
                 to voice an opinion. Red Hat will never prevent its employees from working \
                 on open source projects.";
-    let tags = tagger().tag(text);
-    let people: Vec<_> = tags
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityType::Person && e.text == "Red")
-        .collect();
-    assert!(people.is_empty(), "{people:?}");
+    assert_no_person_written(text, |written| written == "Red");
     assert_typed_in_every_mention(text, "Red Hat", EntityType::Org, 7);
 }
 
@@ -832,14 +826,7 @@ fn a_name_ending_as_a_family_of_products_does_is_no_persons() {
                 Scientific Linux were unaffected. Kurtzer said Rocky Linux would be free, and \
                 that Linux users had asked for it.";
     assert_typed_in_every_mention(text, "Rocky Linux", EntityType::Org, 2);
-    let tags = tagger().tag(text);
-    assert!(
-        tags.entities
-            .iter()
-            .all(|e| !(e.kind == EntityType::Person && e.text.contains("Linux"))),
-        "{:?}",
-        tags.entities
-    );
+    assert_no_person_written(text, |written| written.contains("Linux"));
     let family = "Luigi Caloi founded the bicycle maker Irmãos Caloi with his brother Guido \
                   Caloi. Later Bruno Caloi ran Caloi Bicicletas.";
     assert_typed_in_every_mention(family, "Luigi Caloi", EntityType::Person, 1);

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::sync::OnceLock;
 
-use newsterm_tag::{EntityType, Tagger};
+use newsterm_tag::{Entity, EntityType, Tagger};
 
 pub fn tagger() -> &'static Tagger {
     static TAGGER: OnceLock<Tagger> = OnceLock::new();
@@ -98,4 +98,16 @@ pub fn assert_lone_name_is(text: &str, lone: &str, full: &str, mentions: usize) 
             "{e:?}"
         );
     }
+}
+
+/// Asserts that no entity of `text`'s tags is a person `named` says of
+/// its written text.
+pub fn assert_no_person_written(text: &str, named: impl Fn(&str) -> bool) {
+    let tags = tagger().tag(text);
+    let people: Vec<&Entity> = tags
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person && named(&e.text))
+        .collect();
+    assert!(people.is_empty(), "{text:?}: {people:?}");
 }
