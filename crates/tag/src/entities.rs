@@ -257,6 +257,69 @@ fn models_are_no_people(view: &DocView, spans: &mut [Span]) {
     }
 }
 
+/// "Indonesian cargo ship Namse Bangdzod", "MV Namse Bangdzod", "HMS
+/// Belfast": a name a ship's prefix opens or a kind of ship comes before
+/// is a vessel's, a thing, in every mention of the story, with or without
+/// its prefix, and so is a word of it the model tagged alone; the model
+/// takes it for a person or a body. A ship named for someone ("the ship
+/// Alan Kurdi", "USS Ronald Reagan") is the ship only where it is called
+/// one: the story may name the person too.
+fn vessels_are_things(view: &DocView, spans: &mut [Span]) {
+    const PREFIXES: &[&str] = &[
+        "MV", "M/V", "MS", "M/S", "SS", "RMS", "HMS", "HMAS", "HMCS", "HMNZS", "USS", "USNS", "MT",
+        "FV", "KRI", "INS", "PNS", "BRP",
+    ];
+    const KINDS: &[&str] = &[
+        "ship",
+        "vessel",
+        "tanker",
+        "freighter",
+        "ferry",
+        "yacht",
+        "frigate",
+        "destroyer",
+        "submarine",
+        "trawler",
+        "cruiser",
+        "warship",
+    ];
+    let prefix = |i: usize| PREFIXES.contains(&view.word(i));
+    // A span's name without a ship's prefix.
+    let name = |s: &Span| {
+        let first = s.first + usize::from(prefix(s.first) && s.end - s.first >= 2);
+        (
+            first,
+            &view.text[view.tokens[first].start..view.tokens[s.end - 1].end],
+        )
+    };
+    let mut vessels: HashSet<&str> = HashSet::default();
+    let mut words: HashSet<&str> = HashSet::default();
+    for s in spans.iter_mut().filter(|s| s.type_id != LOC) {
+        let opens = prefix(s.first) && s.end - s.first >= 2;
+        let named_after = s.first.checked_sub(1).is_some_and(|j| {
+            prefix(j) || KINDS.contains(&view.lower[j].as_str()) && !view.sent_start[s.first]
+        });
+        if !(opens || named_after) {
+            continue;
+        }
+        s.type_id = MISC;
+        let (first, text) = name(s);
+        if !is_census_given_name(view.word(first)) {
+            vessels.insert(text);
+            words.extend((first..s.end).map(|i| view.word(i)));
+        }
+    }
+    for s in spans
+        .iter_mut()
+        .filter(|s| matches!(s.type_id, PERSON | ORG))
+    {
+        let lone_word = s.end - s.first == 1 && words.contains(view.word(s.first));
+        if lone_word || vessels.contains(name(s).1) {
+            s.type_id = MISC;
+        }
+    }
+}
+
 /// Whether token `i` is a practitioner's noun by its ending, capitalised
 /// ("Violinist", "Columnist").
 fn is_practitioner(view: &DocView, i: usize) -> bool {
@@ -388,6 +451,7 @@ impl EntityTagger<'_> {
         drop_named_storms(view, &mut spans);
         self.things_named_in_ordinary_words(view, &mut spans);
         models_are_no_people(view, &mut spans);
+        vessels_are_things(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
         interview_speakers(view, &mut spans);

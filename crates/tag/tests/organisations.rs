@@ -831,3 +831,29 @@ fn a_name_ending_as_a_family_of_products_does_is_no_persons() {
                   Caloi. Later Bruno Caloi ran Caloi Bicicletas.";
     assert_typed_in_every_mention(family, "Luigi Caloi", EntityType::Person, 1);
 }
+
+#[test]
+fn a_ship_is_no_person_and_no_body() {
+    // A vessel named after its kind or its prefix, in every mention; one
+    // named for someone is the ship only where it is called one.
+    let text = "Wikinews investigates disappearance of Indonesian cargo ship Sinar Bangkodo. \
+                In late December, cargo ship MV Sinar Bangkodo vanished in local waters. \
+                Authorities asked fishing vessels to look out for MV Sinar Bangkodo. Smith \
+                had one more theory: Sinar Bangkodo could be the victim of identity theft. \
+                Like all vessels over 300 tons, Sinar Bangkodo must transmit its position.";
+    assert_no_person_written(text, |written| {
+        written.contains("Sinar") || written.contains("Bangkodo")
+    });
+    let tags = tagger().tag(text);
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| !e.text.contains("Bangkodo") || e.kind != EntityType::Org),
+        "{:?}",
+        tags.entities
+    );
+    let named = "The charity renamed its rescue ship Alan Kurdi. Alan Kurdi drowned in 2015, \
+                 and his father Abdullah Kurdi welcomed the name.";
+    // The ship is no one; the boy, the second "Alan Kurdi", is himself.
+    assert_eq!(types_of(named, "Alan Kurdi"), [EntityType::Person]);
+}
