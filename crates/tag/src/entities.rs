@@ -3999,6 +3999,10 @@ const ORG_CUES_BEFORE: &[&str] = &[
     "subsidiary",
     "regulator",
     "charity",
+    "organisation",
+    "organization",
+    "nonprofit",
+    "non-profit",
     "group",
     "party",
     "club",
@@ -4031,10 +4035,6 @@ fn heads_org_appositive(noun: &str) -> bool {
         "start-up",
         "bank",
         "corporation",
-        "organisation",
-        "organization",
-        "nonprofit",
-        "non-profit",
         "foundation",
         "institute",
         "university",
@@ -4124,14 +4124,28 @@ const APPOSITIVE_PERSON_HEADS: &[&str] = &[
 /// (lower-case words, demonyms, hyphenated words) and the noun, which ends
 /// the phrase ("a company that", "a Danish supermarket chain,").
 fn apposition_headed_by(view: &DocView, end: usize, heads: impl Fn(&str) -> bool) -> bool {
+    end + 2 < view.len()
+        && view.word(end) == ","
+        && matches!(view.lower[end + 1].as_str(), "a" | "an" | "the")
+        && noun_phrase_headed_by(view, end + 2, heads)
+}
+
+/// Whether the name ending before `end` is said to be one of a kind of
+/// thing `heads` knows: "Faithless Hijabi is an organisation which",
+/// "Ashodaya was a charity founded in" (not "is a company director").
+fn described_as(view: &DocView, end: usize, heads: impl Fn(&str) -> bool) -> bool {
+    end + 2 < view.len()
+        && matches!(view.lower[end].as_str(), "is" | "was")
+        && matches!(view.lower[end + 1].as_str(), "a" | "an")
+        && noun_phrase_headed_by(view, end + 2, heads)
+}
+
+/// Whether the words from `start` are up to four modifiers (lower-case
+/// words, demonyms, hyphenated words) and a noun `heads` knows, which a
+/// word of [`APPOSITIVE_HEAD_ENDS`] ends.
+fn noun_phrase_headed_by(view: &DocView, start: usize, heads: impl Fn(&str) -> bool) -> bool {
     let n = view.len();
-    if end + 2 >= n
-        || view.word(end) != ","
-        || !matches!(view.lower[end + 1].as_str(), "a" | "an" | "the")
-    {
-        return false;
-    }
-    for j in end + 2..(end + 7).min(n) {
+    for j in start..(start + 5).min(n) {
         if view.sent_start[j] {
             return false;
         }
@@ -4393,7 +4407,9 @@ fn org_cue_beyond_words(view: &DocView, s: &Span) -> bool {
             view.lower[j + 1].as_str(),
             "formed" | "founded" | "established" | "incorporated"
         );
-    formed || apposition_headed_by(view, s.end, heads_org_appositive)
+    formed
+        || apposition_headed_by(view, s.end, heads_org_appositive)
+        || described_as(view, s.end, heads_org_appositive)
 }
 
 /// Whether span `k`, a lone name, is what a person of the story (a full

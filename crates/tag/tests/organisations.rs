@@ -857,3 +857,26 @@ fn a_ship_is_no_person_and_no_body() {
     // The ship is no one; the boy, the second "Alan Kurdi", is himself.
     assert_eq!(types_of(named, "Alan Kurdi"), [EntityType::Person]);
 }
+
+#[test]
+fn a_name_called_an_organisation_is_one() {
+    // "The far right organization X", "X is an organisation which": the
+    // model had taken each for a person.
+    for (text, name) in [
+        (
+            "Trump made a confusing statement about the far right organization Proud \
+             Boys, when asked to condemn them.",
+            "Proud Boys",
+        ),
+        (
+            "She spoke of her work. Faithess Hijabi is an organisation which helps women \
+             who have left their faith.",
+            "Faithess Hijabi",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Org, 1);
+    }
+    // A person said to be someone of a body's trade is still a person.
+    let director = "Marta Okafor is a company director from Lagos.";
+    assert_typed_in_every_mention(director, "Marta Okafor", EntityType::Person, 1);
+}
