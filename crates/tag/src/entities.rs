@@ -5699,7 +5699,12 @@ impl EntityTagger<'_> {
                         g.has(kind::ORG) || g.has(kind::ORG_SEEN)
                     })
                     || has_org_word(view, o.first, o.end);
-                o.type_id == ORG && o.end - o.first <= 4 && !affiliation && sure
+                // "Don Blankenship, U.S. Constitution Party presidential
+                // nominee": a body before a role is the person's appositive.
+                let role_follows = (o.end..(o.end + 3).min(view.len()))
+                    .take_while(|&i| view.word(i).starts_with(char::is_lowercase))
+                    .any(|i| is_title(view, i));
+                o.type_id == ORG && o.end - o.first <= 4 && !affiliation && sure && !role_follows
             };
             let joined_before = k > 0 && coordinated(&spans[k - 1], &s);
             let joined_after = k + 1 < spans.len() && coordinated(&s, &spans[k + 1]);

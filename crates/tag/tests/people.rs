@@ -762,3 +762,13 @@ fn a_places_kind_before_or_after_a_name_makes_it_no_person() {
         "Nathan Lane",
     );
 }
+
+#[test]
+fn a_name_before_a_body_and_a_role_is_someone_not_a_list() {
+    // "X, U.S. Constitution Party presidential nominee": the comma before
+    // a party's name had read as a list of bodies.
+    let text = "Wikinews interviews Don Hartwell, U.S. Constitution Party presidential \
+                nominee\n\nBusinessman Don Hartwell of West Virginia, the U.S. Constitution \
+                Party's 2020 presidential nominee, answered questions.";
+    assert_typed_in_every_mention(text, "Don Hartwell", EntityType::Person, 2);
+}
