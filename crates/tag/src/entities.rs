@@ -2044,6 +2044,42 @@ impl EntityTagger<'_> {
             .filter(|s| s.type_id == ORG && s.end - s.first == 1)
             .map(|s| view.word(s.first))
             .collect();
+        // "According to Forbes", "in an interview with Forbes": a source
+        // is no place, unless it is a country, a state or a city of
+        // 100,000 or more ("according to Iran"); the model reads a place
+        // after "to" and "with".
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == LOC && !s.from_rule)
+        {
+            let word_back = |k: usize| {
+                s.first
+                    .checked_sub(k)
+                    .map_or("", |j| view.lower[j].as_str())
+            };
+            // The name ends the phrase: "according to Windsor Locks police"
+            // and "Windsor Locks' first selectman" are the town's.
+            let ends_phrase = s.end == view.len()
+                || matches!(
+                    view.word(s.end),
+                    "," | "." | ";" | ":" | ")" | "!" | "?" | "—" | "–"
+                );
+            let a_source = ends_phrase
+                && matches!(
+                    (word_back(2), word_back(1)),
+                    ("according", "to") | ("interview", "with") | ("interviewed", "by")
+                );
+            let text = span_text(view, s);
+            let a_place_of_note = || {
+                self.is_country_or_state(text)
+                    || gaz
+                        .pick_town(text, &PlaceContext::default(), None)
+                        .is_some_and(|p| p.population >= 100_000)
+            };
+            if a_source && !a_place_of_note() {
+                s.type_id = ORG;
+            }
+        }
         spans.retain_mut(|s| {
             if s.type_id != LOC || s.from_rule || gaz.find_place(span_text(view, s)).is_some() {
                 return true;

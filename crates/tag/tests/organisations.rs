@@ -880,3 +880,25 @@ fn a_name_called_an_organisation_is_one() {
     let director = "Marta Okafor is a company director from Lagos.";
     assert_typed_in_every_mention(director, "Marta Okafor", EntityType::Person, 1);
 }
+
+#[test]
+fn a_source_the_story_quotes_is_no_place() {
+    // "According to X," and "in an interview with X," name a source: the
+    // model had read a place after "to" and "with". A country or a big
+    // city so named stays the place.
+    for (text, name) in [
+        (
+            "In an interview with Forbes, West outlined his campaign. According to Forbes, \
+             West claimed to be in touch with officials.",
+            "Forbes",
+        ),
+        (
+            "The boat sank before dawn, according to USA Today.",
+            "USA Today",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Org, 1);
+    }
+    let country = "The talks failed, according to Iran, and resumed on Monday.";
+    assert_typed_in_every_mention(country, "Iran", EntityType::Loc, 1);
+}
