@@ -568,6 +568,41 @@ const COUNTRY_ALIASES: &[(&str, &str)] = &[
     ("NL", "Nederland"),
 ];
 
+/// Demonyms news writes that the country list lacks (it has "Argentine",
+/// "Saudi Arabian", "Ecuadorean"): (ISO country, demonym), plurals too.
+const DEMONYM_VARIANTS: &[(&str, &str)] = &[
+    ("AR", "Argentinian"),
+    ("AR", "Argentinians"),
+    ("AR", "Argentinean"),
+    ("AR", "Argentineans"),
+    ("GB", "Briton"),
+    ("GB", "Britons"),
+    ("SA", "Saudi"),
+    ("SA", "Saudis"),
+    ("AZ", "Azeri"),
+    ("AZ", "Azeris"),
+    ("SK", "Slovakian"),
+    ("SK", "Slovakians"),
+    ("BA", "Bosnian"),
+    ("BA", "Bosnians"),
+    ("EC", "Ecuadorian"),
+    ("EC", "Ecuadorians"),
+    ("NP", "Nepali"),
+    ("NP", "Nepalis"),
+    ("MV", "Maldivian"),
+    ("MV", "Maldivians"),
+    ("TL", "Timorese"),
+    ("SO", "Somalian"),
+    ("SO", "Somalians"),
+    ("BY", "Belarussian"),
+    ("BY", "Belarussians"),
+    ("TJ", "Tajikistani"),
+    ("KG", "Kyrgyzstani"),
+    ("XK", "Kosovan"),
+    ("XK", "Kosovans"),
+    ("BW", "Botswanan"),
+];
+
 /// Familiar short names of cities: (as written, GeoNames name, ISO country).
 const CITY_ALIASES: &[(&str, &str, &str)] = &[
     ("NYC", "New York City", "US"),
@@ -938,6 +973,11 @@ impl Gazetteer {
                 let c = &mut b.places[ci as usize];
                 c.lat = Some(lat);
                 c.lon = Some(lon);
+            }
+        }
+        for (code, demonym) in DEMONYM_VARIANTS {
+            if let Some(&ci) = countries.get(*code) {
+                demonyms.push((demonym.to_string(), ci));
             }
         }
         for (code, name) in COUNTRY_ALIASES {

@@ -1512,3 +1512,37 @@ fn a_natural_features_name_is_a_place_not_a_body() {
         assert_typed_in_every_mention(text, name, EntityType::Loc, 1);
     }
 }
+
+#[test]
+fn demonyms_news_writes_resolve_to_their_country() {
+    // Variants the country list lacks: "Argentinian", "Briton", "Azeri",
+    // "Ecuadorian", "Nepali".
+    for (text, demonym, country) in [
+        (
+            "The Argentinian government sent aid on Monday.",
+            "Argentinian",
+            "AR",
+        ),
+        (
+            "Two Britons were among the injured, police said.",
+            "Britons",
+            "GB",
+        ),
+        ("An Azeri court jailed the journalist.", "Azeri", "AZ"),
+        (
+            "Ecuadorian officials closed the border.",
+            "Ecuadorian",
+            "EC",
+        ),
+        ("The Nepali army joined the search.", "Nepali", "NP"),
+    ] {
+        let tags = tagger().tag(text);
+        let found = place(&tags, demonym);
+        assert_eq!(
+            found.and_then(|e| e.country.as_deref()),
+            Some(country),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
