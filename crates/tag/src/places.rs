@@ -110,7 +110,7 @@ const OFFICIAL_STYLES: &[(&str, &[PlaceKind])] = &[
 ];
 
 /// Endings that make a place's name an adjective: "a United States-led war",
-/// "Ohio-based".
+/// "Ohio-based", "the Bangalore-side platform", "Mumbai-bound".
 pub(crate) const ADJECTIVE_SUFFIXES: &[&str] = &[
     "-led",
     "-based",
@@ -121,6 +121,8 @@ pub(crate) const ADJECTIVE_SUFFIXES: &[&str] = &[
     "-funded",
     "-brokered",
     "-made",
+    "-bound",
+    "-side",
 ];
 
 /// The first words of a natural feature's name: "Mount Kenya", "Lake Chad".

@@ -1109,6 +1109,15 @@ fn official_styles_and_adjectives_of_a_place_are_the_place() {
             "Philippine",
             "PH",
         ),
+        // A railway's side of a line.
+        (
+            "At the station in Mysuru, India, we were not able to receive trains from \
+             Hassan-side and Mandya-side at once. If a train from Bangalore-side is coming, \
+             that would stop."
+                .to_string(),
+            "Bangalore-side",
+            "IN",
+        ),
     ] {
         let tags = tagger().tag(&text);
         let e = place(&tags, written)
