@@ -265,9 +265,11 @@ fn models_are_no_people(view: &DocView, spans: &mut [Span]) {
 /// Alan Kurdi", "USS Ronald Reagan") is the ship only where it is called
 /// one: the story may name the person too.
 fn vessels_are_things(view: &DocView, spans: &mut [Span]) {
+    // Not "MS" ("MS Dhoni"), "MT" (Montana) or "INS" (the immigration
+    // service), which name other things before a name as often.
     const PREFIXES: &[&str] = &[
-        "MV", "M/V", "MS", "M/S", "SS", "RMS", "HMS", "HMAS", "HMCS", "HMNZS", "USS", "USNS", "MT",
-        "FV", "KRI", "INS", "PNS", "BRP",
+        "MV", "M/V", "SS", "RMS", "HMS", "HMAS", "HMCS", "HMNZS", "USS", "USNS", "FV", "KRI",
+        "PNS", "BRP",
     ];
     const KINDS: &[&str] = &[
         "ship",
@@ -1505,7 +1507,7 @@ impl EntityTagger<'_> {
                 && !view.gaz[s.first].has(kind::FIRST_NAME)
                 && matches!(
                     view.word(s.first),
-                    "Tell" | "Tal" | "Ain" | "Deir" | "Kafr" | "Wadi" | "Jebel" | "Jabal" | "Punta"
+                    "Tell" | "Ain" | "Deir" | "Kafr" | "Wadi" | "Jebel" | "Jabal" | "Punta"
                 )
             {
                 s.type_id = LOC;

@@ -856,6 +856,9 @@ fn a_ship_is_no_person_and_no_body() {
                  and his father Abdullah Kurdi welcomed the name.";
     // The ship is no one; the boy, the second "Alan Kurdi", is himself.
     assert_eq!(types_of(named, "Alan Kurdi"), [EntityType::Person]);
+    // Not every prefix-like capitals are a ship's.
+    let captain = "India's captain MS Dhoni scored 50. Dhoni said the pitch was slow.";
+    assert_typed_in_every_mention(captain, "Dhoni", EntityType::Person, 1);
 }
 
 #[test]
