@@ -783,7 +783,7 @@ impl EntityTagger<'_> {
         // "Parties", "Departments", "committees": a head two bodies share
         // ("Services" is one body's word of its own).
         let shared_plural = |i: usize| {
-            let lower = view.lower.get(i).map_or("", |w| w.as_str());
+            let lower = view.lower_at(i);
             !is_org_word(lower)
                 && (lower
                     .strip_suffix("ies")
@@ -2054,11 +2054,7 @@ impl EntityTagger<'_> {
             .iter_mut()
             .filter(|s| s.type_id == LOC && !s.from_rule)
         {
-            let word_back = |k: usize| {
-                s.first
-                    .checked_sub(k)
-                    .map_or("", |j| view.lower[j].as_str())
-            };
+            let word_back = |k: usize| s.first.checked_sub(k).map_or("", |j| view.lower_at(j));
             // The name ends the phrase: "according to Windsor Locks police"
             // and "Windsor Locks' first selectman" are the town's.
             let ends_phrase = s.end == view.len()
@@ -2536,7 +2532,7 @@ impl EntityTagger<'_> {
                     // "the Kīlauea volcano" is a natural feature though the
                     // gazetteer lacks it.
                     let q = qualifiers.get(&s.first).copied();
-                    let next = view.lower.get(s.end).map_or("", |w| w.as_str());
+                    let next = view.lower_at(s.end);
                     let town = || gaz.pick_town(text, &ctx, q);
                     // "Victoria station" in a London story: the station, not
                     // Victoria in Hong Kong; "Paris airport" in a French story is
@@ -4334,7 +4330,7 @@ fn produces_a_commodity(view: &DocView, first: usize) -> bool {
 /// such as Verizon", "airlines including Qantas", "firms like Apple". The
 /// kind is the plural of a noun said before a body's name.
 fn named_among_bodies(view: &DocView, first: usize) -> bool {
-    let word = |j: usize| view.lower.get(j).map_or("", |w| w.as_str());
+    let word = |j: usize| view.lower_at(j);
     let Some(mut j) = first.checked_sub(1) else {
         return false;
     };
@@ -4391,7 +4387,7 @@ fn moves_like_a_share(view: &DocView, mut j: usize) -> bool {
         "advanced", "tumbled", "plunged", "surged", "soared", "sank", "slipped", "rallied",
         "edged", "shed", "added",
     ];
-    let word = |j: usize| view.lower.get(j).map_or("", |w| w.as_str());
+    let word = |j: usize| view.lower_at(j);
     if !MOVES.contains(&word(j)) {
         return false;
     }
@@ -5647,10 +5643,11 @@ impl EntityTagger<'_> {
             {
                 let last = view.word(s.end - 1);
                 let own = span_text(view, s);
-                let others_bearing = bearers.get(last).map_or(0, HashSet::len) - usize::from(!lone);
+                let people = bearers.get(last);
+                // A full name is among the bearers itself.
+                let others_bearing = people.map_or(0, HashSet::len) - usize::from(!lone);
                 // Other names, not of people: the model gives a name one
                 // type in one mention and another in the next.
-                let people = bearers.get(last);
                 let others_ending = endings.get(last).map_or(0, |names| {
                     let others: Vec<&str> = names
                         .iter()
@@ -5663,13 +5660,12 @@ impl EntityTagger<'_> {
                         .collect();
                     // "Kermie Worm & Mr. Marbles" is "Mr. Marbles" again,
                     // and "Red Hat Enterprise Linux" "Enterprise Linux".
+                    let ends_with_name = |n: &str, m: &str| {
+                        n.strip_suffix(m).is_some_and(|rest| rest.ends_with(' '))
+                    };
                     others
                         .iter()
-                        .filter(|n| {
-                            !others
-                                .iter()
-                                .any(|m| m.len() < n.len() && n.ends_with(&format!(" {m}")))
-                        })
+                        .filter(|n| !others.iter().any(|m| ends_with_name(n, m)))
                         .count()
                 });
                 if others_ending >= 2

@@ -544,6 +544,12 @@ impl<'t> DocView<'t> {
         self.tokens[i].text(self.text)
     }
 
+    /// Token `i` in lower case, or `""` past the document's end: what the
+    /// rules that look a few words ahead compare against.
+    pub fn lower_at(&self, i: usize) -> &str {
+        self.lower.get(i).map_or("", |w| w.as_str())
+    }
+
     /// Whether capitalised token `i` is also written in lower case elsewhere in the
     /// document (an ordinary word, then, not a name). All-caps tokens never are.
     pub fn lower_is_common(&self, i: usize) -> bool {

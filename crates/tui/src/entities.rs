@@ -79,22 +79,25 @@ pub(crate) fn is_known_topic(code: &str) -> bool {
 }
 
 /// The search query for stories tagged with `name`: `person:"Jane Roe"`,
-/// and for a place in `country` only, `place:"Georgia" country:US`.
-/// Names reach here without double quotes (see [`clean_name`]).
+/// and in `country` only (see [`place_country`]), `place:"Georgia"
+/// country:US`. Names reach here without double quotes (see
+/// [`clean_name`]).
 pub(crate) fn tag_query(kind: EntityKind, name: &str, country: Option<&str>) -> String {
     let tagged = format!("{}:\"{name}\"", kind.as_str());
     match country {
-        Some(code) if kind == EntityKind::Place && is_country_code(code) => {
-            format!("{tagged} country:{code}")
-        }
-        _ => tagged,
+        Some(code) => format!("{tagged} country:{code}"),
+        None => tagged,
     }
 }
 
-/// Whether `code` is written as an ISO country code is: the query
-/// language must read it as one word.
-fn is_country_code(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic())
+/// The country a page of `kind` keeps to: a place's, written as an ISO
+/// country code is (the query language must read it as one word).
+fn place_country(kind: EntityKind, country: Option<String>) -> Option<String> {
+    country.filter(|code| {
+        kind == EntityKind::Place
+            && code.len() == 2
+            && code.bytes().all(|b| b.is_ascii_alphabetic())
+    })
 }
 
 /// A typed name made safe to quote: the search language has no escape
@@ -245,11 +248,12 @@ impl EntityPage {
         country: Option<String>,
         back: Option<EntityKind>,
     ) -> EntityPage {
+        let country = place_country(kind, country);
         let query = tag_query(kind, &name, country.as_deref());
         // "Georgia (US)", as the list showed it.
         let name = match country {
-            Some(code) if kind == EntityKind::Place => format!("{name} ({code})"),
-            _ => name,
+            Some(code) => format!("{name} ({code})"),
+            None => name,
         };
         EntityPage {
             query,
