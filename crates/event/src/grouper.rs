@@ -159,6 +159,10 @@ pub struct Grouper {
     newest: i64,
     /// Bumped on every change that can change TOP.
     version: u64,
+    /// Each slot's score while [`Grouper::candidates`] sums them, `None`
+    /// otherwise: a story's features reach a thousand or more entries, and
+    /// summing them in a hash map was most of placing a story.
+    scores: Vec<Option<f32>>,
 }
 
 fn unix(t: OffsetDateTime) -> i64 {
@@ -204,6 +208,7 @@ impl Grouper {
             sources: FxHashMap::default(),
             newest: i64::MIN,
             version: 0,
+            scores: Vec::new(),
         }
     }
 
@@ -461,11 +466,13 @@ impl Grouper {
 
     /// Events sharing the most weight with the story, heaviest first.
     fn candidates(
-        &self,
+        &mut self,
         vector: &[(FeatureKey, f32)],
         names: &[(FeatureKey, f32)],
     ) -> Vec<(u32, f32)> {
-        let mut score: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.resize(self.slots.len(), None);
+        let mut touched: Vec<u32> = Vec::new();
         let name_scale = 1.0 / names.iter().map(|n| n.1).sum::<f32>().max(1.0);
         let features = vector
             .iter()
@@ -481,11 +488,19 @@ impl Grouper {
                 if self.generations[slot as usize] == generation
                     && self.slots[slot as usize].is_some()
                 {
-                    *score.entry(slot).or_insert(0.0) += weight;
+                    let score = scores[slot as usize].get_or_insert_with(|| {
+                        touched.push(slot);
+                        0.0
+                    });
+                    *score += weight;
                 }
             }
         }
-        let mut out: Vec<(u32, f32)> = score.into_iter().collect();
+        let mut out: Vec<(u32, f32)> = touched
+            .into_iter()
+            .filter_map(|slot| Some((slot, scores[slot as usize].take()?)))
+            .collect();
+        self.scores = scores;
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out.truncate(self.config.candidates);
         out

@@ -14,7 +14,7 @@
 //! half-open; a negation on its own matches every story its inner query
 //! does not.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use time::OffsetDateTime;
 
@@ -104,7 +104,7 @@ impl Document {
         // Each distinct string gets a number, so the occurrences sorted
         // below are integers, not strings: a long story has thousands of
         // tokens but only hundreds of distinct ones.
-        let mut numbers: HashMap<String, u32> = HashMap::new();
+        let mut numbers: FxHashMap<String, u32> = FxHashMap::default();
         let mut number = |text: String| -> u32 {
             if let Some(&n) = numbers.get(&text) {
                 return n;

@@ -17,6 +17,8 @@
 //! here into the index.
 
 use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use newsterm_query::{Document, Field};
@@ -47,7 +49,9 @@ pub(crate) struct Tier {
 pub(crate) struct TierStats {
     pub docs: u64,
     pub tokens: [u64; FIELDS],
-    doc_freq: [HashMap<Box<str>, u64>; FIELDS],
+    /// Fx, not SipHash: every word of every staged story is counted here
+    /// on the writer's thread, and the hashing was most of that.
+    doc_freq: [FxHashMap<Box<str>, u64>; FIELDS],
 }
 
 impl TierStats {

@@ -1633,13 +1633,7 @@ const DEFLATED: u8 = 1;
 
 impl StoredText {
     fn pack(json: &str) -> StoredText {
-        use std::io::Write as _;
-        let mut out = vec![DEFLATED];
-        let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::fast());
-        // Writing to a Vec cannot fail.
-        let _ = enc.write_all(json.as_bytes());
-        let _ = enc.finish();
-        StoredText::Packed(out)
+        StoredText::Packed(deflate(json.as_bytes()))
     }
 
     /// The JSON, inflated if packed.
@@ -1652,6 +1646,47 @@ impl StoredText {
             },
         }
     }
+}
+
+/// [`DEFLATED`] then `bytes` as a raw deflate stream.
+///
+/// The writer packs a story's content and tags at every store: a thread
+/// keeps one deflater and resets it, as [`inflate`] does, because a new
+/// one (hundreds of kilobytes of tables to allocate and clear) cost more
+/// than deflating the story.
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static DEFLATER: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    DEFLATER.with_borrow_mut(|deflater| {
+        deflater.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        out.push(DEFLATED);
+        loop {
+            let input = bytes
+                .get(deflater.total_in() as usize..)
+                .unwrap_or_default();
+            match deflater.compress_vec(input, &mut out, FlushCompress::Finish) {
+                Ok(Status::StreamEnd) => return out,
+                // Out of room: the next turn has more.
+                Ok(_) => out.reserve(out.capacity().max(64)),
+                Err(_) => return deflate_afresh(bytes),
+            }
+        }
+    })
+}
+
+/// [`deflate`] with a deflater of its own, should the kept one fail.
+fn deflate_afresh(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = vec![DEFLATED];
+    let mut enc = flate2::write::DeflateEncoder::new(&mut out, flate2::Compression::fast());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    let _ = enc.finish();
+    out
 }
 
 /// The text a raw deflate stream holds.
@@ -2172,6 +2207,18 @@ mod tests {
                 panic!("pack writes packed text");
             };
             assert_eq!(StoredText::Packed(bytes.clone()).as_ref().unwrap(), *text);
+            // The thread's deflater is reused: nothing of the text before
+            // may leak into the next one's stream.
+            let StoredText::Packed(again) = StoredText::pack(text) else {
+                panic!("pack writes packed text");
+            };
+            assert_eq!(again, bytes, "the same text packs the same way twice");
+            assert_eq!(
+                StoredText::Packed(deflate_afresh(text.as_bytes()))
+                    .as_ref()
+                    .unwrap(),
+                *text
+            );
             if bytes.len() > 4 {
                 let cut = StoredText::Packed(bytes[..bytes.len() / 2].to_vec());
                 assert!(cut.as_ref().is_err(), "a cut stream must not read");
