@@ -585,7 +585,13 @@ impl ServerProcess {
             .arg("--write-rate")
             .arg(limits.writes_per_second.to_string())
             .args(extra)
-            .env("RUST_LOG", "warn")
+            // Quiet by default; `NEWSTERM_BENCH_SERVER_LOG=newsterm_server=debug`
+            // shows each publish's timings (tagging, the writer's batch),
+            // as BENCHMARKS.md breaks a publish down.
+            .env(
+                "RUST_LOG",
+                std::env::var("NEWSTERM_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
