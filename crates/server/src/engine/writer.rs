@@ -586,24 +586,72 @@ fn place_beside_analysis(
     to_store: Vec<Placed>,
 ) -> (StoreAnswer, Vec<Option<Analyzed>>) {
     let expected: Vec<Option<Arc<Story>>> = to_store.iter().map(expected_story).collect();
-    std::thread::scope(|scope| {
-        let analysis = scope.spawn(|| {
-            let stories: Vec<&Arc<Story>> = expected.iter().flatten().collect();
-            let mut docs = analyze(&stories).into_iter();
-            expected
-                .iter()
-                .map(|s| {
-                    let s = s.as_ref()?;
-                    Some((s.clone(), docs.next()?))
-                })
-                .collect::<Vec<_>>()
-        });
-        let placed = writer.place(to_store);
-        // Should the analysis fail, the stories are analyzed after the
-        // store answered, as they were before.
-        let docs = analysis.join().unwrap_or_default();
-        (placed, docs)
-    })
+    let (reply, answer) = std::sync::mpsc::channel();
+    let sent = ANALYST.with(|analyst| {
+        analyst
+            .as_ref()
+            .is_some_and(|a| a.jobs.send((expected, reply)).is_ok())
+    });
+    let placed = writer.place(to_store);
+    // Without an analyst (it could not start, or a story made it panic),
+    // the stories are analyzed after the store answered, as they were
+    // before analyses ran beside it.
+    let docs = if sent {
+        answer.recv().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    (placed, docs)
+}
+
+/// One batch's stories for the analyst, and where its analyses go.
+type AnalysisJob = (
+    Vec<Option<Arc<Story>>>,
+    std::sync::mpsc::Sender<Vec<Option<Analyzed>>>,
+);
+
+/// A thread that analyzes each batch's stories while the writer stores
+/// them, one for the writer thread's whole life: a thread spawned for
+/// each batch cost every publish a thread's creation and teardown (its
+/// stack mapped and unmapped), ~0.1 ms of a single publish's 2.6 ms
+/// (BENCHMARKS.md).
+struct Analyst {
+    jobs: std::sync::mpsc::Sender<AnalysisJob>,
+}
+
+impl Analyst {
+    fn start() -> Option<Analyst> {
+        let (jobs, queue) = std::sync::mpsc::channel::<AnalysisJob>();
+        std::thread::Builder::new()
+            .name("newsterm-analyst".into())
+            .spawn(move || {
+                // Ends when the writer thread, and with it the sender, ends.
+                for (expected, reply) in queue {
+                    let _ = reply.send(analyze_expected(&expected));
+                }
+            })
+            .inspect_err(|e| tracing::warn!(error = %e, "no analyst thread; stories are analyzed after they are stored"))
+            .ok()?;
+        Some(Analyst { jobs })
+    }
+}
+
+thread_local! {
+    /// The writer thread's analyst, started at its first batch.
+    static ANALYST: Option<Analyst> = Analyst::start();
+}
+
+/// Each expected story with its analysis, `None` where none is expected.
+fn analyze_expected(expected: &[Option<Arc<Story>>]) -> Vec<Option<Analyzed>> {
+    let stories: Vec<&Arc<Story>> = expected.iter().flatten().collect();
+    let mut docs = analyze(&stories).into_iter();
+    expected
+        .iter()
+        .map(|s| {
+            let s = s.as_ref()?;
+            Some((s.clone(), docs.next()?))
+        })
+        .collect()
 }
 
 /// The story a write will store, as far as its analysis depends on it:
