@@ -17,12 +17,11 @@
 //! here into the index.
 
 use std::collections::{BTreeMap, HashMap};
-
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use newsterm_query::{Document, Field};
 use newsterm_story::{Story, StoryId};
+use rustc_hash::FxHashMap;
 
 const FIELDS: usize = Field::ALL.len();
 

@@ -1665,11 +1665,15 @@ fn deflate(bytes: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
         out.push(DEFLATED);
         loop {
-            let input = bytes
-                .get(deflater.total_in() as usize..)
-                .unwrap_or_default();
+            let (read, written) = (deflater.total_in(), deflater.total_out());
+            let room = out.capacity() > out.len();
+            let input = bytes.get(read as usize..).unwrap_or_default();
             match deflater.compress_vec(input, &mut out, FlushCompress::Finish) {
                 Ok(Status::StreamEnd) => return out,
+                // Stuck with room to spare: no more turns.
+                Ok(_) if room && (deflater.total_in(), deflater.total_out()) == (read, written) => {
+                    return deflate_afresh(bytes);
+                }
                 // Out of room: the next turn has more.
                 Ok(_) => out.reserve(out.capacity().max(64)),
                 Err(_) => return deflate_afresh(bytes),
