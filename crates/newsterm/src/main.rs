@@ -19,6 +19,11 @@ macro_rules! say_err {
     };
 }
 
+/// Every thread's allocations go through mimalloc: see the dependency's
+/// note in Cargo.toml, and [`keep_off_huge_pages`].
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod accounts;
 mod commands;
 mod corpus;
@@ -440,7 +445,24 @@ enum Command {
     },
 }
 
+/// mimalloc asks the kernel for transparent huge pages on its arenas, and
+/// the first touch of each 2 MiB page had the kernel clear it while a
+/// publish waited: the writer stalled for 20-45 ms at a time (BENCHMARKS.md).
+/// Small pages for this process keep its tail where glibc's was.
+#[cfg(target_os = "linux")]
+fn keep_off_huge_pages() {
+    let (yes, unused) = (libc::c_ulong::from(1u8), libc::c_ulong::from(0u8));
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only
+    // how this process's page faults are served. Should it fail (an old
+    // kernel), huge pages stay as they were: slower tails, nothing wrong.
+    let _ = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, yes, unused, unused, unused) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn keep_off_huge_pages() {}
+
 fn main() -> std::process::ExitCode {
+    keep_off_huge_pages();
     let cli = Cli::parse();
     newsterm_client::install_tls_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
