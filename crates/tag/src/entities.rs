@@ -286,9 +286,11 @@ fn vessels_are_things(view: &DocView, spans: &mut [Span]) {
         "warship",
     ];
     let prefix = |i: usize| PREFIXES.contains(&view.word(i));
+    // "MV Namse Bangdzod": a prefix, then a name.
+    let opens = |s: &Span| prefix(s.first) && s.end - s.first >= 2;
     // A span's name without a ship's prefix.
     let name = |s: &Span| {
-        let first = s.first + usize::from(prefix(s.first) && s.end - s.first >= 2);
+        let first = s.first + usize::from(opens(s));
         (
             first,
             &view.text[view.tokens[first].start..view.tokens[s.end - 1].end],
@@ -297,11 +299,10 @@ fn vessels_are_things(view: &DocView, spans: &mut [Span]) {
     let mut vessels: HashSet<&str> = HashSet::default();
     let mut words: HashSet<&str> = HashSet::default();
     for s in spans.iter_mut().filter(|s| s.type_id != LOC) {
-        let opens = prefix(s.first) && s.end - s.first >= 2;
         let named_after = s.first.checked_sub(1).is_some_and(|j| {
             prefix(j) || KINDS.contains(&view.lower[j].as_str()) && !view.sent_start[s.first]
         });
-        if !(opens || named_after) {
+        if !(opens(s) || named_after) {
             continue;
         }
         s.type_id = MISC;
