@@ -100,7 +100,8 @@ struct Live {
 /// and keeping it twice cost more disk per story than the words did.
 pub trait StoryTexts: Send + Sync {
     /// The revisions at these wire sequence numbers, in the same order,
-    /// `None` where there is none.
+    /// `None` where there is none. Their tags may be left empty: a hit
+    /// shows none.
     fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<Story>>, SearchError>;
 }
 
@@ -444,11 +445,12 @@ impl SearchIndex {
 
         // One short read lock: the searcher, the staged changes, and the
         // staged statistics of the query's words.
-        let (searcher, staged, mut tier_stats) = {
+        let (searcher, staged, candidates, mut tier_stats) = {
             let live = self.live();
             (
                 live.searcher.clone(),
                 live.tier.entries(),
+                live.tier.candidates(query),
                 live.tier.stats().for_query(query),
             )
         };
@@ -461,7 +463,7 @@ impl SearchIndex {
             fields: &self.fields,
         };
 
-        // Staged stories: evaluated in memory.
+        // Staged stories that hold the query's words: evaluated in memory.
         let plan = if by_score {
             Some(Plan::new(query, &stats)?)
         } else {
@@ -469,7 +471,7 @@ impl SearchIndex {
         };
         let mut ranked: Vec<(Rank, Found)> = Vec::new();
         let mut staged_total = 0u64;
-        for change in &staged {
+        for change in &candidates {
             let Some((_, doc)) = &change.story else {
                 continue;
             };
@@ -637,9 +639,13 @@ impl SearchIndex {
     /// stories staged since, plus the staged stories; so a story counts
     /// from the moment its publish is acknowledged, as it is found.
     pub fn volume(&self, query: &Query, buckets: Buckets) -> Result<Vec<u64>, SearchError> {
-        let (searcher, staged) = {
+        let (searcher, staged, candidates) = {
             let live = self.live();
-            (live.searcher.clone(), live.tier.entries())
+            (
+                live.searcher.clone(),
+                live.tier.entries(),
+                live.tier.candidates(query),
+            )
         };
         let compiled = compile(query, &self.fields);
         let mut counts = searcher.search(&compiled, &VolumeCollector(buckets))?;
@@ -649,7 +655,7 @@ impl SearchIndex {
                 *count = count.saturating_sub(gone);
             }
         }
-        for change in &staged {
+        for change in &candidates {
             let Some((_, doc)) = &change.story else {
                 continue;
             };

@@ -1034,7 +1034,7 @@ struct StoreTexts(Arc<Reader>);
 impl StoryTexts for StoreTexts {
     fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<newsterm_story::Story>>, SearchError> {
         self.0
-            .at_seqs(seqs)
+            .untagged_at_seqs(seqs)
             .map_err(|e| SearchError::Texts(e.to_string()))
     }
 }
