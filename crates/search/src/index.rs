@@ -100,8 +100,8 @@ struct Live {
 /// and keeping it twice cost more disk per story than the words did.
 pub trait StoryTexts: Send + Sync {
     /// The revisions at these wire sequence numbers, in the same order,
-    /// `None` where there is none. Their tags may be left empty: a hit
-    /// shows none.
+    /// `None` where there is none. Of their tags only the topics are
+    /// needed: a hit shows its top topic and no other tag.
     fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<Story>>, SearchError>;
 }
 

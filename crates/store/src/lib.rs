@@ -47,16 +47,11 @@ use time::OffsetDateTime;
 // a fifth of every story read (see the test
 // `reads_and_writes_run_their_compiled_statements_again_without_recompiling`).
 macro_rules! select_revision {
-    (tags: $tags:literal; $($rest:literal),*) => {
+    ($($rest:literal),*) => {
         concat!(
-            "SELECT r.seq, r.id, r.revision, r.received, r.content, ",
-            $tags,
-            ", r.kind, r.note, s.event, s.duplicate_of ",
+            "SELECT r.seq, r.id, r.revision, r.received, r.content, r.tags, r.kind, r.note, s.event, s.duplicate_of ",
             $($rest),*
         )
-    };
-    ($($rest:literal),*) => {
-        select_revision!(tags: "r.tags"; $($rest),*)
     };
 }
 
@@ -1296,23 +1291,21 @@ impl Reader {
     }
 
     /// The revisions stored at these wire sequence numbers, in the same
-    /// order, `None` where there is none, **without their tags** (empty):
-    /// how the search index reads the text of its hits, which it does not
-    /// keep. A hit shows no tags, and a tagged story's tags run to twice
-    /// its text: reading, inflating and parsing them was most of the
-    /// work for each hit.
-    pub fn untagged_at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<Story>>, StoreError> {
+    /// order, `None` where there is none, with **only the topics of their
+    /// tags**: how the search index reads the text of its hits, which it
+    /// does not keep. A hit shows its top topic and no other tag, and a
+    /// tagged story's tags (every mention, quote and figure) run to twice
+    /// its text: building them was most of the work for each hit.
+    pub fn topics_at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<Story>>, StoreError> {
         self.with(|c| {
-            // The tags column comes after the content in a row, so SQLite
-            // stops before its overflow pages.
-            let mut stmt = c.prepare_cached(select_revision!(tags: "'{}'";
+            let mut stmt = c.prepare_cached(select_revision!(
                 "FROM revisions r JOIN stories s ON s.id = r.id WHERE r.seq = +?1"
             ))?;
             seqs.iter()
                 .map(|&seq| {
                     stmt.query_row([seq as i64], row_to_raw)
                         .optional()?
-                        .map(RawRow::into_story)
+                        .map(RawRow::into_story_with_topics)
                         .transpose()
                 })
                 .collect()
@@ -1847,6 +1840,23 @@ impl RawRow {
             mark,
         })
     }
+
+    /// [`RawRow::into_story`] with only the topics of its tags built.
+    fn into_story_with_topics(self) -> Result<Story, StoreError> {
+        let seq = self.seq as u64;
+        let (id, received, mark) = self.identity()?;
+        let (content, topics): (_, TagTopics) =
+            parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
+        Ok(Story {
+            id,
+            revision: self.revision,
+            seq,
+            content,
+            tags: topics.into_tags(),
+            received,
+            mark,
+        })
+    }
 }
 
 /// Adds what the event grouping and the wire's lifecycle keep to a store
@@ -2205,27 +2215,36 @@ mod tests {
     }
 
     #[test]
-    fn hits_are_read_with_their_text_and_without_their_tags() {
-        use newsterm_story::tags::{Entity, EntityType};
+    fn hits_are_read_with_their_text_and_topics_and_no_other_tag() {
+        use newsterm_story::tags::{Entity, EntityType, Topic};
         let (_dir, mut w, r) = open();
+        let topics = vec![Topic {
+            code: "CONFLICT".into(),
+            label: "Conflict, war and peace".into(),
+            score: 0.9,
+        }];
         let tags = Tags {
             tagged: true,
             language: "en".into(),
             entities: vec![Entity::mention(EntityType::Person, 0, 8, "Ana Lima")],
+            topics: topics.clone(),
             ..Tags::default()
         };
         let now = OffsetDateTime::now_utc();
         let a = store_one(&mut w, Write::New(content("First"), tags.clone()), now);
         let b = store_one(&mut w, Write::New(content("Second"), Tags::default()), now);
-        let read = r.untagged_at_seqs(&[b.seq, b.seq + 100, a.seq]).unwrap();
+        let read = r.topics_at_seqs(&[b.seq, b.seq + 100, a.seq]).unwrap();
         let [Some(second), None, Some(first)] = read.as_slice() else {
             panic!("{read:?}");
         };
         assert_eq!(first.content, a.content);
         assert_eq!((first.id, first.revision, first.seq), (a.id, 1, a.seq));
-        assert_eq!(first.tags, Tags::default());
+        assert_eq!(first.tags.topics, topics);
+        assert_eq!(first.tags.top_topic(), Some("CONFLICT"));
+        assert!(first.tags.entities.is_empty());
         assert_eq!(second.content, b.content);
-        // The whole revision still has them.
+        assert_eq!(second.tags, Tags::default());
+        // The whole revision still has them all.
         assert_eq!(r.latest(a.id).unwrap().unwrap().tags, tags);
     }
 
@@ -3145,7 +3164,7 @@ mod tests {
                 r.since(seq, 5).unwrap();
                 r.latest_after(seq, 5).unwrap();
             }
-            r.untagged_at_seqs(&[1, 2, 3]).unwrap();
+            r.topics_at_seqs(&[1, 2, 3]).unwrap();
             r.list_marks(&ids).unwrap();
             r.keyed("key 1").unwrap();
             r.recent(5).unwrap();

@@ -637,6 +637,14 @@ impl TagTopics {
     fn top_topic(&self) -> Option<&str> {
         crate::tags::top_topic(&self.topics)
     }
+
+    /// Tags holding these topics and nothing else.
+    pub fn into_tags(self) -> Tags {
+        Tags {
+            topics: self.topics,
+            ..Tags::default()
+        }
+    }
 }
 
 /// A time written in none of the forms [`parse_time`] reads; carries the

@@ -1034,7 +1034,7 @@ struct StoreTexts(Arc<Reader>);
 impl StoryTexts for StoreTexts {
     fn at_seqs(&self, seqs: &[u64]) -> Result<Vec<Option<newsterm_story::Story>>, SearchError> {
         self.0
-            .untagged_at_seqs(seqs)
+            .topics_at_seqs(seqs)
             .map_err(|e| SearchError::Texts(e.to_string()))
     }
 }
