@@ -1305,7 +1305,7 @@ impl Reader {
                 .map(|&seq| {
                     stmt.query_row([seq as i64], row_to_raw)
                         .optional()?
-                        .map(RawRow::into_story_with_topics)
+                        .map(RawRow::into_story_from::<TagTopics>)
                         .transpose()
                 })
                 .collect()
@@ -1827,32 +1827,24 @@ impl RawRow {
     }
 
     fn into_story(self) -> Result<Story, StoreError> {
-        let seq = self.seq as u64;
-        let (id, received, mark) = self.identity()?;
-        let (content, tags) = parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
-        Ok(Story {
-            id,
-            revision: self.revision,
-            seq,
-            content,
-            tags,
-            received,
-            mark,
-        })
+        self.into_story_from::<Tags>()
     }
 
-    /// [`RawRow::into_story`] with only the topics of its tags built.
-    fn into_story_with_topics(self) -> Result<Story, StoreError> {
+    /// The row's story with its tags read as `T`: whole ([`Tags`]), or
+    /// only the part a caller shows ([`TagTopics`]), the rest left unbuilt.
+    fn into_story_from<T>(self) -> Result<Story, StoreError>
+    where
+        T: serde::de::DeserializeOwned + Into<Tags>,
+    {
         let seq = self.seq as u64;
         let (id, received, mark) = self.identity()?;
-        let (content, topics): (_, TagTopics) =
-            parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
+        let (content, tags): (_, T) = parse_texts(seq, self.content.as_ref(), self.tags.as_ref())?;
         Ok(Story {
             id,
             revision: self.revision,
             seq,
             content,
-            tags: topics.into_tags(),
+            tags: tags.into(),
             received,
             mark,
         })

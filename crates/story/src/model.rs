@@ -637,11 +637,13 @@ impl TagTopics {
     fn top_topic(&self) -> Option<&str> {
         crate::tags::top_topic(&self.topics)
     }
+}
 
-    /// Tags holding these topics and nothing else.
-    pub fn into_tags(self) -> Tags {
+/// Tags holding these topics and nothing else.
+impl From<TagTopics> for Tags {
+    fn from(topics: TagTopics) -> Tags {
         Tags {
-            topics: self.topics,
+            topics: topics.topics,
             ..Tags::default()
         }
     }
