@@ -10,6 +10,8 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Term};
 
+use crate::analyzer::{is_indexed_pair, word_pair};
+use crate::pair_phrase::PairPhraseQuery;
 use crate::schema::Fields;
 
 /// How much more a match in the headline counts than one in the bullets
@@ -22,9 +24,11 @@ type Compiled = Box<dyn TantivyQuery>;
 pub(crate) fn compile(query: &Query, fields: &Fields) -> Compiled {
     match query {
         Query::All => Box::new(AllQuery),
-        Query::Term { field, text } => on_field(*field, fields, |f| term(f, *field, text)),
-        Query::Prefix { field, text } => on_field(*field, fields, |f| prefix(f, text)),
-        Query::Phrase { field, terms } => on_field(*field, fields, |f| phrase(f, *field, terms)),
+        Query::Term { field, text } => on_field(*field, fields, |f, _| term(f, *field, text)),
+        Query::Prefix { field, text } => on_field(*field, fields, |f, _| prefix(f, text)),
+        Query::Phrase { field, terms } => on_field(*field, fields, |f, part| {
+            phrase(f, fields.pairs(part), part, terms)
+        }),
         Query::DateRange { from, to } => date_range(fields.published, *from, *to),
         Query::And(items) => {
             let mut clauses: Vec<(Occur, Compiled)> = items
@@ -65,20 +69,20 @@ pub(crate) fn counts_apart(query: &Query) -> bool {
 }
 
 /// `build` on the field's index field, or on each of headline, bullets
-/// and body for [`Field::Text`].
+/// and body for [`Field::Text`]; `build` is given the query field too.
 fn on_field(
     field: Field,
     fields: &Fields,
-    build: impl Fn(tantivy::schema::Field) -> Compiled,
+    build: impl Fn(tantivy::schema::Field, Field) -> Compiled,
 ) -> Compiled {
     if let Some(index_field) = fields.get(field) {
-        return build(index_field);
+        return build(index_field, field);
     }
     let parts = Field::TEXT_PARTS
         .iter()
         .filter_map(|&part| fields.get(part).map(|f| (part, f)))
         .map(|(part, f)| {
-            let query = build(f);
+            let query = build(f, part);
             let query: Compiled = if part == Field::Headline {
                 Box::new(BoostQuery::new(query, HEADLINE_BOOST))
             } else {
@@ -131,19 +135,29 @@ fn prefix_successor(prefix: &str) -> Option<String> {
     None
 }
 
-fn phrase(index_field: tantivy::schema::Field, field: Field, terms: &[String]) -> Compiled {
+/// A phrase in `index_field`. Two [`crate::analyzer::PAIR_WORDS`] in a
+/// field with a pair field (`pairs`) are one pair term there
+/// ([`PairPhraseQuery`]); any other phrase reads its words' positions.
+fn phrase(
+    index_field: tantivy::schema::Field,
+    pairs: Option<tantivy::schema::Field>,
+    field: Field,
+    terms: &[String],
+) -> Compiled {
     if field.is_keyword() {
         return term(index_field, field, &terms.join(" "));
     }
-    match terms {
-        [] => Box::new(EmptyQuery),
-        [one] => term(index_field, field, one),
-        _ => Box::new(PhraseQuery::new(
-            terms
-                .iter()
-                .map(|t| Term::from_field_text(index_field, t))
-                .collect(),
-        )),
+    let word = |t: &String| Term::from_field_text(index_field, t);
+    match (terms, pairs) {
+        ([], _) => Box::new(EmptyQuery),
+        ([one], _) => term(index_field, field, one),
+        ([first, second], Some(pairs)) if is_indexed_pair(first, second) => {
+            Box::new(PairPhraseQuery::new(
+                Term::from_field_text(pairs, &word_pair(first, second)),
+                [word(first), word(second)],
+            ))
+        }
+        _ => Box::new(PhraseQuery::new(terms.iter().map(word).collect())),
     }
 }
 

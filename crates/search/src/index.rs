@@ -20,7 +20,7 @@ use tantivy::{
     TantivyError, Term,
 };
 
-use crate::analyzer::{ANALYZER, NewstermTokenizer};
+use crate::analyzer::{ANALYZER, NewstermTokenizer, PAIRS_ANALYZER, PairsTokenizer};
 use crate::compile::{compile, counts_apart};
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
@@ -150,9 +150,12 @@ impl SearchIndex {
         } else {
             Index::create(directory, schema, Default::default())?
         };
-        index
-            .tokenizers()
-            .register(ANALYZER, TextAnalyzer::from(NewstermTokenizer::default()));
+        let tokenizers = index.tokenizers();
+        tokenizers.register(ANALYZER, TextAnalyzer::from(NewstermTokenizer::default()));
+        tokenizers.register(
+            PAIRS_ANALYZER,
+            TextAnalyzer::from(PairsTokenizer::default()),
+        );
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -29,6 +29,7 @@ mod analyzer;
 mod compile;
 mod error;
 mod index;
+mod pair_phrase;
 mod ranking;
 mod scatter;
 mod schema;

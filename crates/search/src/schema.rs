@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 use tantivy::{DateTime, TantivyDocument};
 
-use crate::analyzer::ANALYZER;
+use crate::analyzer::{ANALYZER, PAIRS_ANALYZER};
 
 /// Handles of every field in the schema.
 #[derive(Debug, Clone)]
@@ -29,6 +29,13 @@ pub(crate) struct Fields {
     pub headline: tantivy::schema::Field,
     pub bullets: tantivy::schema::Field,
     pub body: tantivy::schema::Field,
+    /// Each two neighbouring words of the headline, bullets and body that
+    /// are both among the most frequent words, as one term, with its
+    /// count per story and no positions: what a phrase of two such words
+    /// reads instead of their positions.
+    headline_pairs: tantivy::schema::Field,
+    bullets_pairs: tantivy::schema::Field,
+    body_pairs: tantivy::schema::Field,
     byline: tantivy::schema::Field,
     place: tantivy::schema::Field,
     person: tantivy::schema::Field,
@@ -57,6 +64,14 @@ impl Fields {
                 .set_tokenizer(ANALYZER)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        // Phrases score with the words' own field lengths, so the pair
+        // fields keep none.
+        let pairs = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(PAIRS_ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqs)
+                .set_fieldnorms(false),
+        );
         let fields = Fields {
             id: b.add_text_field("id", STRING | STORED),
             id_hi: b.add_u64_field(ID_HI, FAST),
@@ -73,6 +88,9 @@ impl Fields {
             headline: b.add_text_field("headline", text.clone()),
             bullets: b.add_text_field("bullets", text.clone()),
             body: b.add_text_field("body", text.clone()),
+            headline_pairs: b.add_text_field("headline_pairs", pairs.clone()),
+            bullets_pairs: b.add_text_field("bullets_pairs", pairs.clone()),
+            body_pairs: b.add_text_field("body_pairs", pairs),
             byline: b.add_text_field("byline", text.clone()),
             place: b.add_text_field("place", text.clone()),
             person: b.add_text_field("person", text.clone()),
@@ -111,6 +129,17 @@ impl Fields {
         })
     }
 
+    /// The index field holding the word pairs of a query field: headline,
+    /// bullets and body have one.
+    pub fn pairs(&self, field: Field) -> Option<tantivy::schema::Field> {
+        match field {
+            Field::Headline => Some(self.headline_pairs),
+            Field::Bullets => Some(self.bullets_pairs),
+            Field::Body => Some(self.body_pairs),
+            _ => None,
+        }
+    }
+
     /// The query field an index field holds, `None` for the fields only
     /// results read (ids as numbers, sequence, times, stored names).
     pub fn query_field(&self, index_field: tantivy::schema::Field) -> Option<Field> {
@@ -125,6 +154,9 @@ impl Fields {
         for value in story_values(story) {
             if let Some(field) = self.get(value.field) {
                 doc.add_text(field, &value.text);
+            }
+            if let Some(pairs) = self.pairs(value.field) {
+                doc.add_text(pairs, &value.text);
             }
         }
         let id = u128::from(story.id);
