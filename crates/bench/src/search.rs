@@ -46,6 +46,28 @@ pub(crate) fn r2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// How many of the slowest queries [`slowest_queries`] names.
+const SLOWEST_NAMED: usize = 5;
+
+/// The slowest queries of one system, slowest first, each with its text:
+/// which queries a tail is made of, so that the next change can aim at
+/// them. `timed` holds the times of `qs`, in order.
+fn slowest_queries(system: &str, qs: &[BenchQuery], timed: &[(Class, f64)]) -> Vec<Figure> {
+    let mut order: Vec<usize> = (0..timed.len().min(qs.len())).collect();
+    order.sort_by(|&a, &b| timed[b].1.total_cmp(&timed[a].1));
+    order
+        .into_iter()
+        .take(SLOWEST_NAMED)
+        .map(|i| {
+            Figure::new("slowest")
+                .with("system", system)
+                .with("class", qs[i].class.name().to_string())
+                .with("ms", r2(timed[i].1))
+                .with("query", qs[i].newsterm())
+        })
+        .collect()
+}
+
 /// One figure per class and one overall, for one system.
 pub(crate) fn query_figures(
     bench: &'static str,
@@ -240,6 +262,7 @@ fn newsterm(
     let reads = reads(&rt, &http, &server.url, stories)?;
     figures.push(publisher.stop(&rt, stories)?);
     figures.extend(query_figures("search", "newsterm", stories, &timed));
+    figures.extend(slowest_queries("newsterm", qs, &timed));
     figures.extend(reads);
 
     figures.push(read_after_write(&rt, &http, &server.url)?);
