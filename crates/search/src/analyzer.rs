@@ -179,6 +179,23 @@ mod tests {
         }
     }
 
+    /// An index built with other pair words would lack the pairs of the
+    /// words added, and a phrase of them would find nothing there: the
+    /// list must not change without the analyzer's name, which has an
+    /// index built before it rebuilt.
+    #[test]
+    fn pair_words_change_only_with_the_analyzer_name() {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in PAIR_WORDS.join(" ").bytes() {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        assert_eq!(
+            (PAIRS_ANALYZER, hash),
+            ("newsterm_function_pairs_v1", 0x5b0f0726876be384),
+            "PAIR_WORDS changed: rename PAIRS_ANALYZER, then pin both here"
+        );
+    }
+
     #[test]
     fn pair_words_are_in_byte_order_and_analyzed() {
         assert!(PAIR_WORDS.windows(2).all(|w| w[0] < w[1]));
