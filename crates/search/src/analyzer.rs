@@ -1,7 +1,7 @@
 //! newsterm's analyzer as a tantivy tokenizer, so the index splits and
 //! folds text exactly as queries and alerts do.
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
 
 /// Name the analyzer is registered under. It is part of the schema stored
 /// on disk: change it whenever [`newsterm_query::tokenize`] changes, so
@@ -51,6 +51,16 @@ impl TokenStream for NewstermTokenStream<'_> {
     fn token_mut(&mut self) -> &mut Token {
         self.token
     }
+}
+
+/// Registers every analyzer the schema names ([`ANALYZER`],
+/// [`PAIRS_ANALYZER`]), which an index needs before it indexes a story.
+pub(crate) fn register(tokenizers: &TokenizerManager) {
+    tokenizers.register(ANALYZER, TextAnalyzer::from(NewstermTokenizer::default()));
+    tokenizers.register(
+        PAIRS_ANALYZER,
+        TextAnalyzer::from(PairsTokenizer::default()),
+    );
 }
 
 /// Name the word-pair analyzer is registered under; like [`ANALYZER`],
@@ -149,7 +159,6 @@ impl TokenStream for PairsTokenStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::TextAnalyzer;
 
     fn tantivy_tokens(text: &str) -> Vec<(String, usize, usize, usize)> {
         let mut analyzer = TextAnalyzer::from(NewstermTokenizer::default());

@@ -14,13 +14,12 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
     TantivyError, Term,
 };
 
-use crate::analyzer::{ANALYZER, NewstermTokenizer, PAIRS_ANALYZER, PairsTokenizer};
+use crate::analyzer;
 use crate::compile::{compile, counts_apart};
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
@@ -150,12 +149,7 @@ impl SearchIndex {
         } else {
             Index::create(directory, schema, Default::default())?
         };
-        let tokenizers = index.tokenizers();
-        tokenizers.register(ANALYZER, TextAnalyzer::from(NewstermTokenizer::default()));
-        tokenizers.register(
-            PAIRS_ANALYZER,
-            TextAnalyzer::from(PairsTokenizer::default()),
-        );
+        analyzer::register(index.tokenizers());
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -152,11 +152,9 @@ mod tests {
     use newsterm_story::{Block, Story, StoryDraft};
     use tantivy::collector::TopDocs;
     use tantivy::query::PhraseQuery;
-    use tantivy::tokenizer::TextAnalyzer;
     use tantivy::{DocAddress, Index, IndexWriter, Term};
     use time::macros::datetime;
 
-    use crate::analyzer::{ANALYZER, NewstermTokenizer, PAIRS_ANALYZER, PairsTokenizer};
     use crate::compile::compile;
     use crate::schema::Fields;
 
@@ -192,13 +190,7 @@ mod tests {
     fn phrases_read_from_pairs_match_and_score_as_positions_do() {
         let (schema, fields) = Fields::build();
         let index = Index::create_in_ram(schema);
-        index
-            .tokenizers()
-            .register(ANALYZER, TextAnalyzer::from(NewstermTokenizer::default()));
-        index.tokenizers().register(
-            PAIRS_ANALYZER,
-            TextAnalyzer::from(PairsTokenizer::default()),
-        );
+        crate::analyzer::register(index.tokenizers());
         let mut writer: IndexWriter = index
             .writer_with_num_threads(1, 15_000_000)
             .expect("writer");
