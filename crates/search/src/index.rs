@@ -3,6 +3,7 @@
 //! makes a story searchable before the index commits it.
 
 use std::fs;
+use std::ops::Bound;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -12,7 +13,7 @@ use newsterm_query::{Document, Query};
 use newsterm_story::{Priority, Story, StoryId};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument,
@@ -24,11 +25,12 @@ use crate::compile::{compile, counts_apart};
 use crate::error::SearchError;
 use crate::ranking::{Cursor, Rank, Ranker};
 use crate::scatter::QueryStats;
-use crate::schema::{Fields, SEQ, id_key};
+use crate::schema::{Fields, SEQ, id_key, published_day};
 use crate::score::{Plan, Stats};
 use crate::snippet::Snippets;
 use crate::staged::{Counted, Staged, Tier, TierStats};
 use crate::volume::{Buckets, VolumeCollector};
+use crate::window::{DayCountCache, Days, MAX_WINDOWS, Windows};
 use tantivy::collector::{SegmentSortKeyComputer, SortKeyComputer};
 
 /// Most hits returned in one page; larger limits are lowered to this.
@@ -119,6 +121,8 @@ pub struct SearchIndex {
     live: RwLock<Live>,
     /// Where hits' headlines and snippets are read from.
     texts: std::sync::OnceLock<Arc<dyn StoryTexts>>,
+    /// Stories a day, for lists of the newest matches.
+    day_counts: DayCountCache,
 }
 
 /// A hit before it is rendered: where its story is.
@@ -168,6 +172,7 @@ impl SearchIndex {
             indexed_seq: AtomicU64::new(indexed_seq),
             live: RwLock::new(live),
             texts: std::sync::OnceLock::new(),
+            day_counts: DayCountCache::default(),
         })
     }
 
@@ -350,7 +355,7 @@ impl SearchIndex {
         };
         // The ids are the ranks' own (the index keeps them in columns to
         // sort by), so no stored document is read.
-        let page = self.page(query, &opts, None)?;
+        let page = self.newest_page(query, &opts)?;
         Ok(page
             .hits
             .iter()
@@ -405,6 +410,31 @@ impl SearchIndex {
         self.search_scored(query, opts, Some(&elsewhere.0))
     }
 
+    /// The page of `query`'s newest hits (`opts` sorts by time, from the
+    /// first page), looked for in recent windows first ([`Windows`]). Its
+    /// `total` counts only the matches of the window it was found in.
+    fn newest_page(&self, query: &Query, opts: &SearchOptions) -> Result<Page, SearchError> {
+        let searcher = self.live().searcher.clone();
+        let counts = self.day_counts.of(&searcher, &self.fields)?;
+        if let Some(mut windows) =
+            Windows::plan(query, &searcher, &self.fields, counts, opts.limit)?
+        {
+            for _ in 0..MAX_WINDOWS {
+                let Some(days) = windows.next_window() else {
+                    break;
+                };
+                let page = self.page(query, opts, None, Some(days))?;
+                // Every story outside the window was published before
+                // every story in it: a full page is the newest there is.
+                if page.hits.len() >= opts.limit {
+                    return Ok(page);
+                }
+                windows.widen(page.hits.len(), opts.limit);
+            }
+        }
+        self.page(query, opts, None, None)
+    }
+
     /// Index segments in the last commit (each is searched in turn).
     pub fn segments(&self) -> usize {
         self.live().searcher.segment_readers().len()
@@ -412,12 +442,14 @@ impl SearchIndex {
 
     /// The page of `query`'s hits that `opts` asks for, ranked, and the
     /// count of every hit: what a search answers before it reads a hit's
-    /// text.
+    /// text. With `window`, only the stories published on its days are
+    /// hits.
     fn page(
         &self,
         query: &Query,
         opts: &SearchOptions,
         elsewhere: Option<&TierStats>,
+        window: Option<Days>,
     ) -> Result<Page, SearchError> {
         let limit = opts.limit.min(MAX_LIMIT);
         let cursor = opts.cursor.as_deref().map(Cursor::decode).transpose()?;
@@ -472,6 +504,9 @@ impl SearchIndex {
             let Some((_, doc)) = &change.story else {
                 continue;
             };
+            if window.is_some_and(|w| !w.holds(published_day(doc.published().unix_timestamp()))) {
+                continue;
+            }
             let score = match &plan {
                 Some(plan) => plan.score(doc),
                 None => doc.matches(query).then_some(0.0),
@@ -491,7 +526,10 @@ impl SearchIndex {
         // The index, without the stories whose staged change stands in
         // for the indexed copy.
         let shadowed = shadowed(&staged);
-        let compiled = compile(query, &self.fields);
+        let compiled = match window {
+            Some(days) => self.within(compile(query, &self.fields), days),
+            None => compile(query, &self.fields),
+        };
         let shadowed_total = match self.among(compiled.as_ref(), &shadowed) {
             Some(both) => searcher.search(&both, &Count)? as u64,
             None => 0,
@@ -566,7 +604,7 @@ impl SearchIndex {
             total,
             more,
             offset,
-        } = self.page(query, opts, elsewhere)?;
+        } = self.page(query, opts, elsewhere, None)?;
         let mut hits = Vec::with_capacity(page.len());
         if !page.is_empty() {
             let staged_docs: Vec<&Document> = page
@@ -664,6 +702,30 @@ impl SearchIndex {
             }
         }
         Ok(counts)
+    }
+
+    /// `query` restricted to the stories published on `days`, which add
+    /// nothing to its scores. The days are one term per story, so the
+    /// restriction reads only those days' postings and, when they are
+    /// fewer than the query's matches, leads the search.
+    fn within(
+        &self,
+        query: Box<dyn tantivy::query::Query>,
+        days: Days,
+    ) -> Box<dyn tantivy::query::Query> {
+        let day = |d: i64| Term::from_field_i64(self.fields.published_day, d);
+        let within = RangeQuery::new(
+            Bound::Included(day(days.first)),
+            days.last
+                .map_or(Bound::Unbounded, |last| Bound::Included(day(last))),
+        );
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(within), 0.0)),
+            ),
+        ]))
     }
 
     /// `query` restricted to the indexed copies of `stories`; `None` when
@@ -1969,6 +2031,139 @@ mod tests {
             .latest_ids(&parse("earthquake").unwrap(), 50)
             .unwrap();
         assert!(found.contains(&fresh.id) && found.contains(&first.id));
+    }
+
+    /// Newest-first lists look for their matches among recent stories
+    /// first, in windows of days; whatever the windows, they list what
+    /// one pass over every match lists: ties, gaps in the archive, date
+    /// ranges, staged and backdated stories, and revisions that change
+    /// the words included.
+    #[test]
+    fn newest_matches_from_recent_windows_are_the_whole_archives_newest() {
+        let f = Fixture::new();
+        let mut rng = fastrand::Rng::with_seed(5);
+        let start = datetime!(2022-06-01 0:00 UTC);
+        let day = 86_400;
+        let two_years = 2 * 365 * day;
+        let mut at = start;
+        let mut make = |rng: &mut fastrand::Rng, seq: u64| {
+            // One story in twenty shares the time of the one before; a
+            // fifth are from a last month after half a year with none.
+            if rng.usize(..20) != 0 {
+                at = start
+                    + time::Duration::seconds(if rng.usize(..5) == 0 {
+                        two_years - 40 * day + rng.i64(0..30 * day)
+                    } else {
+                        rng.i64(0..two_years / 2)
+                    });
+            }
+            let mut words = vec![format!("story{seq}")];
+            for (word, one_in) in [
+                ("copper", 2),
+                ("harbour", 10),
+                ("senate", 50),
+                ("drought", 300),
+            ] {
+                if rng.usize(..one_in) == 0 {
+                    words.push(word.to_string());
+                }
+            }
+            let published = format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                at.year(),
+                u8::from(at.month()),
+                at.day(),
+                at.hour(),
+                at.minute(),
+                at.second()
+            );
+            let mut d = draft(&words.join(" "), "Reported today.", &published);
+            if rng.usize(..11) == 0 {
+                d.priority = Some(Priority::Urgent);
+            }
+            story(seq, d, serde_json::Value::Null)
+        };
+        let mut seq = 100;
+        let mut indexed = Vec::new();
+        for _ in 0..4 {
+            for _ in 0..600 {
+                seq += 1;
+                let s = make(&mut rng, seq);
+                f.index_story(&s).expect("index");
+                indexed.push(s);
+            }
+            f.index.commit(seq).expect("commit");
+        }
+        // Staged above the commit: new stories (some backdated into the
+        // archive's past) and revisions that gain or lose words.
+        for i in 0..60 {
+            seq += 1;
+            let s = if i % 3 == 0 {
+                let mut revised = indexed[rng.usize(..indexed.len())].clone();
+                revised.revision += 1;
+                revised.seq = seq;
+                revised.content.headline = if i % 2 == 0 {
+                    "drought senate".into()
+                } else {
+                    "nothing left".into()
+                };
+                revised
+            } else if i % 3 == 1 {
+                // Newer than every committed story.
+                let mut fresh = make(&mut rng, seq);
+                fresh.content.published =
+                    start + time::Duration::seconds(two_years - rng.i64(1..5 * day));
+                fresh
+            } else {
+                make(&mut rng, seq)
+            };
+            staged(&f, &s);
+        }
+        let queries = [
+            "copper",
+            "harbour",
+            "senate",
+            "drought",
+            "priority:urgent",
+            "copper harbour",
+            "copper -harbour",
+            "harbour OR senate",
+            "\"copper harbour\"",
+            "published:[2023-01-01 TO 2023-03-01]",
+            "copper published:[2023-01-01 TO 2023-06-01]",
+            "-copper",
+            "nosuchwordanywhere",
+        ];
+        let mut windowed = 0;
+        for q in queries {
+            let query = parse(q).expect(q);
+            for limit in [1, 7, 40, 200] {
+                let whole: Vec<StoryId> = f
+                    .index
+                    .latest(&query, limit)
+                    .expect("latest")
+                    .hits
+                    .iter()
+                    .map(|h| h.id)
+                    .collect();
+                let ids = f.index.latest_ids(&query, limit).expect("latest ids");
+                assert_eq!(ids, whole, "{q}, {limit}");
+                let searcher = f.index.live().searcher.clone();
+                let counts = f
+                    .index
+                    .day_counts
+                    .of(&searcher, &f.index.fields)
+                    .expect("counts");
+                windowed += usize::from(
+                    Windows::plan(&query, &searcher, &f.index.fields, counts, limit)
+                        .expect("plan")
+                        .is_some(),
+                );
+            }
+        }
+        // Most of these lists are looked for in windows, so the windows
+        // are what was compared.
+        assert!(windowed > 25, "only {windowed} lists used windows");
     }
 
     #[test]

@@ -37,6 +37,7 @@ mod score;
 mod snippet;
 mod staged;
 mod volume;
+mod window;
 
 pub use error::SearchError;
 pub use index::{

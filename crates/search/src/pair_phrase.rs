@@ -152,11 +152,10 @@ mod tests {
     use newsterm_story::{Block, Story, StoryDraft};
     use tantivy::collector::TopDocs;
     use tantivy::query::PhraseQuery;
-    use tantivy::{DocAddress, Index, IndexWriter, Term};
+    use tantivy::{DocAddress, Term};
     use time::macros::datetime;
 
     use crate::compile::compile;
-    use crate::schema::Fields;
 
     /// Words from a small vocabulary, so that phrases repeat inside a
     /// story, words repeat beside themselves and pairs span the end of
@@ -188,12 +187,7 @@ mod tests {
 
     #[test]
     fn phrases_read_from_pairs_match_and_score_as_positions_do() {
-        let (schema, fields) = Fields::build();
-        let index = Index::create_in_ram(schema);
-        crate::analyzer::register(index.tokenizers());
-        let mut writer: IndexWriter = index
-            .writer_with_num_threads(1, 15_000_000)
-            .expect("writer");
+        let (index, fields, mut writer) = crate::schema::test_index();
         let mut rng = fastrand::Rng::with_seed(11);
         for seq in 1..=300 {
             writer

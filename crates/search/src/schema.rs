@@ -22,6 +22,12 @@ pub(crate) struct Fields {
     pub revision: tantivy::schema::Field,
     pub seq: tantivy::schema::Field,
     pub published: tantivy::schema::Field,
+    /// The day of publication (whole days since the Unix epoch, UTC),
+    /// one term per story: what a search for the newest matches reads to
+    /// look only at recent stories ([`published_day`]). A range of
+    /// `published` itself reads its column for every story, or one term
+    /// per second.
+    pub published_day: tantivy::schema::Field,
     /// The source as written, for hits (the `source` field is normalized).
     pub source_name: tantivy::schema::Field,
     /// The story's top mnemonic topic, stored for hits.
@@ -83,6 +89,7 @@ impl Fields {
                 DateOptions::from(INDEXED | FAST | STORED)
                     .set_precision(DateTimePrecision::Seconds),
             ),
+            published_day: b.add_i64_field("published_day", INDEXED),
             source_name: b.add_text_field("source_name", STORED),
             top_topic: b.add_text_field("top_topic", STORED),
             headline: b.add_text_field("headline", text.clone()),
@@ -164,9 +171,11 @@ impl Fields {
         doc.add_u64(self.id_lo, id as u64);
         doc.add_u64(self.revision, u64::from(story.revision));
         doc.add_u64(self.seq, story.seq);
-        doc.add_date(
-            self.published,
-            DateTime::from_utc(indexed_time(story.content.published)),
+        let published = indexed_time(story.content.published);
+        doc.add_date(self.published, DateTime::from_utc(published));
+        doc.add_i64(
+            self.published_day,
+            published_day(published.unix_timestamp()),
         );
         if let Some(source) = &story.content.source {
             doc.add_text(self.source_name, source);
@@ -178,7 +187,30 @@ impl Fields {
     }
 }
 
+/// Seconds in a day of [`Fields::published_day`].
+const DAY_SECS: i64 = 86_400;
+
+/// The day (since the Unix epoch, UTC, rounded down) of `published`, a
+/// Unix time in seconds: `published >= day * DAY_SECS` exactly when
+/// `published_day(published) >= day`.
+pub(crate) fn published_day(published: i64) -> i64 {
+    published.div_euclid(DAY_SECS)
+}
+
 /// The normalized id a story is stored under in the `id` field.
 pub(crate) fn id_key(id: &newsterm_story::StoryId) -> String {
     normalize_keyword(&id.to_string())
+}
+
+/// An index in memory with newsterm's schema and analyzers, and a writer
+/// of one thread, for tests that index by hand.
+#[cfg(test)]
+pub(crate) fn test_index() -> (tantivy::Index, Fields, tantivy::IndexWriter) {
+    let (schema, fields) = Fields::build();
+    let index = tantivy::Index::create_in_ram(schema);
+    crate::analyzer::register(index.tokenizers());
+    let writer = index
+        .writer_with_num_threads(1, 15_000_000)
+        .expect("a test index writer");
+    (index, fields, writer)
 }
