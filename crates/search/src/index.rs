@@ -414,11 +414,12 @@ impl SearchIndex {
     /// first page), looked for in recent windows first ([`Windows`]). Its
     /// `total` counts only the matches of the window it was found in.
     fn newest_page(&self, query: &Query, opts: &SearchOptions) -> Result<Page, SearchError> {
+        // A page holds at most MAX_LIMIT hits, however many are asked for:
+        // a window holding that many is full.
+        let limit = opts.limit.min(MAX_LIMIT);
         let searcher = self.live().searcher.clone();
         let counts = self.day_counts.of(&searcher, &self.fields)?;
-        if let Some(mut windows) =
-            Windows::plan(query, &searcher, &self.fields, counts, opts.limit)?
-        {
+        if let Some(mut windows) = Windows::plan(query, &searcher, &self.fields, counts, limit)? {
             for _ in 0..MAX_WINDOWS {
                 let Some(days) = windows.next_window() else {
                     break;
@@ -426,10 +427,10 @@ impl SearchIndex {
                 let page = self.page(query, opts, None, Some(days))?;
                 // Every story outside the window was published before
                 // every story in it: a full page is the newest there is.
-                if page.hits.len() >= opts.limit {
+                if page.hits.len() >= limit {
                     return Ok(page);
                 }
-                windows.widen(page.hits.len(), opts.limit);
+                windows.widen(page.hits.len(), limit);
             }
         }
         self.page(query, opts, None, None)
