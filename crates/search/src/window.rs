@@ -26,8 +26,8 @@ use crate::scatter::published_bounds;
 use crate::schema::{Fields, published_day};
 
 /// The first window is sized to hold this many times the matches wanted,
-/// were they spread evenly over time: the estimate counts stories that
-/// hold each word, not the query's matches.
+/// were they spread evenly among the archive's stories: the estimate
+/// counts stories that hold each word, not the query's matches.
 const HEADROOM: u64 = 2;
 
 /// Windows tried before the whole archive is searched.
