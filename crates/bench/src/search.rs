@@ -355,7 +355,7 @@ impl SteadyPublisher {
 
 /// The reads that must not grow with the archive, and how often each is
 /// timed.
-const READS: [(&str, &str); 11] = [
+const READS: [(&str, &str); 13] = [
     ("healthz", "/healthz"),
     ("top", "/api/top"),
     ("headlines", "/api/headlines?limit=20"),
@@ -384,6 +384,14 @@ const READS: [(&str, &str); 11] = [
     (
         "search priority:urgent",
         "/api/search?limit=10&q=priority:urgent",
+    ),
+    (
+        "search priority:urgent newest first, 50",
+        "/api/search?limit=50&sort=time&q=priority:urgent",
+    ),
+    (
+        "search said newest first, 200",
+        "/api/search?limit=200&sort=time&q=said",
     ),
 ];
 const READ_SAMPLES: usize = 40;

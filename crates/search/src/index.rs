@@ -355,7 +355,7 @@ impl SearchIndex {
         };
         // The ids are the ranks' own (the index keeps them in columns to
         // sort by), so no stored document is read.
-        let page = self.newest_page(query, &opts)?;
+        let page = self.newest_page(query, &opts, None, Total::Window)?;
         Ok(page
             .hits
             .iter()
@@ -410,30 +410,72 @@ impl SearchIndex {
         self.search_scored(query, opts, Some(&elsewhere.0))
     }
 
-    /// The page of `query`'s newest hits (`opts` sorts by time, from the
-    /// first page), looked for in recent windows first ([`Windows`]). Its
-    /// `total` counts only the matches of the window it was found in.
-    fn newest_page(&self, query: &Query, opts: &SearchOptions) -> Result<Page, SearchError> {
+    /// The page of `query`'s newest hits (`opts` sorts by time), looked
+    /// for in recent windows first ([`Windows`]); past a cursor, in the
+    /// days up to its story's. With [`Total::Whole`], the page's `total`
+    /// and `more` are those of the whole archive, as a search answers
+    /// them; with [`Total::Window`], `total` counts only the matches of
+    /// the window the page was found in, which lists of ids need not know.
+    fn newest_page(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+        elsewhere: Option<&TierStats>,
+        total: Total,
+    ) -> Result<Page, SearchError> {
         // A page holds at most MAX_LIMIT hits, however many are asked for:
-        // a window holding that many is full.
+        // a window holding that many is full. To know whether more hits
+        // follow, a window must hold one more than the page.
         let limit = opts.limit.min(MAX_LIMIT);
+        let want = match total {
+            Total::Whole => limit + 1,
+            Total::Window => limit,
+        };
+        // Stories ranked after a cursor were published on its day or
+        // before; a cursor that does not decode is page()'s to refuse.
+        let before = match opts.cursor.as_deref().map(Cursor::decode) {
+            None => None,
+            Some(Ok(Cursor::After { published, .. })) => Some(published_day(published)),
+            Some(_) => return self.page(query, opts, elsewhere, None),
+        };
         let searcher = self.live().searcher.clone();
         let counts = self.day_counts.of(&searcher, &self.fields)?;
-        if let Some(mut windows) = Windows::plan(query, &searcher, &self.fields, counts, limit)? {
+        if limit > 0
+            && let Some(mut windows) =
+                Windows::plan(query, &searcher, &self.fields, counts, want, before)?
+        {
             for _ in 0..MAX_WINDOWS {
                 let Some(days) = windows.next_window() else {
                     break;
                 };
-                let page = self.page(query, opts, None, Some(days))?;
+                let mut page = self.page(query, opts, elsewhere, Some(days))?;
                 // Every story outside the window was published before
                 // every story in it: a full page is the newest there is.
-                if page.hits.len() >= limit {
+                let full = match total {
+                    Total::Whole => page.more,
+                    Total::Window => page.hits.len() >= limit,
+                };
+                if full {
+                    if total == Total::Whole {
+                        page.total = self.count(query)?;
+                    }
                     return Ok(page);
                 }
-                windows.widen(page.hits.len(), limit);
+                windows.widen(page.hits.len(), want);
             }
         }
-        self.page(query, opts, None, None)
+        self.page(query, opts, elsewhere, None)
+    }
+
+    /// Every match of `query`, staged or committed: a count alone, with
+    /// no hit ranked.
+    fn count(&self, query: &Query) -> Result<u64, SearchError> {
+        let opts = SearchOptions {
+            limit: 0,
+            sort: Sort::Time,
+            cursor: None,
+        };
+        Ok(self.page(query, &opts, None, None)?.total)
     }
 
     /// Index segments in the last commit (each is searched in turn).
@@ -598,6 +640,23 @@ impl SearchIndex {
         opts: &SearchOptions,
         elsewhere: Option<&TierStats>,
     ) -> Result<SearchResponse, SearchError> {
+        // Newest first, a page is looked for among recent stories before
+        // every match is ranked by time.
+        let page = match opts.sort {
+            Sort::Time => self.newest_page(query, opts, elsewhere, Total::Whole)?,
+            Sort::Relevance => self.page(query, opts, elsewhere, None)?,
+        };
+        self.respond(query, opts, page)
+    }
+
+    /// A search's answer from its page: each hit's story and snippets,
+    /// the total and the cursor to the next page.
+    fn respond(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+        page: Page,
+    ) -> Result<SearchResponse, SearchError> {
         let Page {
             searcher,
             tier_stats,
@@ -605,7 +664,7 @@ impl SearchIndex {
             total,
             more,
             offset,
-        } = self.page(query, opts, elsewhere, None)?;
+        } = page;
         let mut hits = Vec::with_capacity(page.len());
         if !page.is_empty() {
             let staged_docs: Vec<&Document> = page
@@ -896,6 +955,15 @@ fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
 }
 
 /// A ranked page of hits, before their text is read.
+/// What a page of the newest hits counts ([`SearchIndex::newest_page`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Total {
+    /// Every match in the archive, and whether hits follow the page.
+    Whole,
+    /// Only the matches in the window the page was found in.
+    Window,
+}
+
 struct Page {
     /// The index as the page was ranked in it.
     searcher: Searcher,
@@ -2156,10 +2224,31 @@ mod tests {
                     .of(&searcher, &f.index.fields)
                     .expect("counts");
                 windowed += usize::from(
-                    Windows::plan(&query, &searcher, &f.index.fields, counts, limit)
+                    Windows::plan(&query, &searcher, &f.index.fields, counts, limit, None)
                         .expect("plan")
                         .is_some(),
                 );
+                // Searches newest first page through what one pass over
+                // every match gives: the same hits, totals and cursors.
+                let mut opts = SearchOptions {
+                    limit,
+                    sort: Sort::Time,
+                    cursor: None,
+                };
+                for _ in 0..4 {
+                    let got = f.index.search(&query, &opts).expect("search");
+                    let one_pass = f
+                        .index
+                        .page(&query, &opts, None, None)
+                        .and_then(|page| f.index.respond(&query, &opts, page))
+                        .expect("one pass");
+                    let ids = |r: &SearchResponse| r.hits.iter().map(|h| h.id).collect::<Vec<_>>();
+                    assert_eq!(ids(&got), ids(&one_pass), "{q}, {limit}, {:?}", opts.cursor);
+                    assert_eq!(got.total, one_pass.total, "{q}, {limit}");
+                    assert_eq!(got.next_cursor, one_pass.next_cursor, "{q}, {limit}");
+                    let Some(next) = got.next_cursor else { break };
+                    opts.cursor = Some(next);
+                }
             }
         }
         // Most of these lists are looked for in windows, so the windows

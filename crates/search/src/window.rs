@@ -150,7 +150,8 @@ pub(crate) struct Windows {
 }
 
 impl Windows {
-    /// The windows for the newest `want` matches of `query`, or `None`
+    /// The windows for the newest `want` matches of `query` published on
+    /// day `before` or earlier (a cursor's; `None`: any day), or `None`
     /// when a window would hold half the stories the query can match
     /// among or more, so one pass over every match costs about as
     /// little. `counts` are the stories a day where `searcher` looks.
@@ -160,12 +161,17 @@ impl Windows {
         fields: &Fields,
         counts: DayCounts,
         want: usize,
+        before: Option<i64>,
     ) -> tantivy::Result<Option<Windows>> {
         let docs: u64 = counts.iter().map(|&(_, n)| n).sum();
         if want == 0 || docs == 0 {
             return Ok(None);
         }
         let (from, to) = date_bounds(query);
+        let to = match (to, before) {
+            (Some(to), Some(before)) => Some(to.min(before)),
+            (to, before) => to.or(before),
+        };
         let oldest = counts.partition_point(|&(day, _)| from.is_some_and(|f| day < f));
         let newest = counts.partition_point(|&(day, _)| to.is_none_or(|t| day <= t));
         let among: u64 = counts[oldest..newest.max(oldest)]
