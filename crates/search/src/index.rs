@@ -457,6 +457,10 @@ impl SearchIndex {
                 };
                 if full {
                     if total == Total::Whole {
+                        // Counted in a view taken a moment later: a story
+                        // acknowledged in between is counted though this
+                        // page was ranked without it, as if the search had
+                        // started a moment later.
                         page.total = self.count(query)?;
                     }
                     return Ok(page);
@@ -954,7 +958,6 @@ fn shadowed(staged: &[Arc<Staged>]) -> Vec<&Staged> {
         .collect()
 }
 
-/// A ranked page of hits, before their text is read.
 /// What a page of the newest hits counts ([`SearchIndex::newest_page`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Total {
@@ -964,6 +967,7 @@ enum Total {
     Window,
 }
 
+/// A ranked page of hits, before their text is read.
 struct Page {
     /// The index as the page was ranked in it.
     searcher: Searcher,
