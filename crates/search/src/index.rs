@@ -595,7 +595,14 @@ impl SearchIndex {
             // intersection).
             let count_along = !(by_score && counts_apart(query));
             let (top, counted) = if by_score {
-                self.top_by_score(&searcher, compiled.as_ref(), &stats, want, count_along)?
+                match exclusion(query).filter(|_| window.is_none()) {
+                    Some((kept, left_out)) => {
+                        self.top_excluding(&searcher, kept, &left_out, &stats, want)?
+                    }
+                    None => {
+                        self.top_by_score(&searcher, compiled.as_ref(), &stats, want, count_along)?
+                    }
+                }
             } else {
                 let top = TopDocs::with_limit(want).order_by(Ranker { by_score, after });
                 let (top, count) = searcher.search(&compiled, &(top, Count))?;
@@ -898,6 +905,55 @@ impl SearchIndex {
         Ok((ranked, counted))
     }
 
+    /// The best `want` indexed stories matching `kept` and none of
+    /// `left_out`, by relevance, and how many match: what
+    /// [`SearchIndex::top_by_score`] gives for `kept -left_out…`, found
+    /// without scoring every match of `kept`.
+    ///
+    /// A left-out query only removes stories; it adds nothing to a
+    /// story's score, so the stories of `kept`'s own ranking that none of
+    /// `left_out` matches are the ranking of the whole query, score for
+    /// score. `kept`'s best are found by block-WAND (a lone word's
+    /// postings, skipped where they cannot reach the top), more of them
+    /// each time too few are left; its matches are counted from its
+    /// postings without scoring, less those that a left-out query also
+    /// matches (an intersection, led by the shorter list).
+    fn top_excluding(
+        &self,
+        searcher: &Searcher,
+        kept: &Query,
+        left_out: &[Query],
+        stats: &Stats<'_>,
+        want: usize,
+    ) -> Result<(Ranked, Option<usize>), SearchError> {
+        let kept_query = compile(kept, &self.fields);
+        let out = Query::Or(left_out.to_vec());
+        let out_query = compile(&out, &self.fields);
+        let mut fetch = want.max(1) * 2;
+        let top = loop {
+            let (top, _) = self.top_by_score(searcher, kept_query.as_ref(), stats, fetch, false)?;
+            let exhausted = top.len() < fetch;
+            let mut left = without(searcher, out_query.as_ref(), top)?;
+            if left.len() >= want || exhausted {
+                left.truncate(want);
+                break left;
+            }
+            if fetch >= EXCLUSION_FETCH_MAX {
+                // Most of `kept`'s best are left out: rank the whole
+                // query's matches in one pass instead.
+                let whole = compile(
+                    &Query::And(vec![kept.clone(), Query::Not(Box::new(out))]),
+                    &self.fields,
+                );
+                return self.top_by_score(searcher, whole.as_ref(), stats, want, true);
+            }
+            fetch *= 4;
+        };
+        let both = compile(&Query::And(vec![kept.clone(), out]), &self.fields);
+        let count = searcher.search(&kept_query, &Count)? - searcher.search(&both, &Count)?;
+        Ok((top, Some(count)))
+    }
+
     /// A hit from what the index stores, for a story whose text could not
     /// be read: no headline, no snippet.
     fn hit(&self, doc: &TantivyDocument, score: f32) -> Result<SearchHit, SearchError> {
@@ -946,6 +1002,66 @@ impl SearchIndex {
     fn live_mut(&self) -> std::sync::RwLockWriteGuard<'_, Live> {
         self.live.write().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// How many of a word's best stories [`SearchIndex::top_excluding`]
+/// looks among before it ranks every match of the whole query instead.
+const EXCLUSION_FETCH_MAX: usize = 4_096;
+
+/// `query` as one word to keep and the queries whose matches leave it
+/// (`oil -shell -bp`), when it is that: the shape
+/// [`SearchIndex::top_excluding`] ranks without scoring every match.
+fn exclusion(query: &Query) -> Option<(&Query, Vec<Query>)> {
+    let Query::And(items) = query else {
+        return None;
+    };
+    let mut kept = None;
+    let mut left_out = Vec::new();
+    for item in items {
+        match item {
+            Query::Not(inner) => left_out.push(inner.as_ref().clone()),
+            term @ Query::Term { .. } if kept.is_none() => kept = Some(term),
+            _ => return None,
+        }
+    }
+    kept.filter(|_| !left_out.is_empty())
+        .map(|kept| (kept, left_out))
+}
+
+/// The stories of `ranked` that `query` does not match, in order.
+fn without(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    ranked: Ranked,
+) -> Result<Ranked, SearchError> {
+    use tantivy::DocSet;
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    let mut by_segment: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+    for (_, address) in &ranked {
+        by_segment
+            .entry(address.segment_ord)
+            .or_default()
+            .push(address.doc_id);
+    }
+    let mut matched = std::collections::HashSet::new();
+    for (segment, mut docs) in by_segment {
+        docs.sort_unstable();
+        let mut scorer = weight.scorer(searcher.segment_reader(segment), 1.0)?;
+        for doc in docs {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            if scorer.doc() == doc {
+                matched.insert(DocAddress::new(segment, doc));
+            }
+        }
+    }
+    Ok(ranked
+        .into_iter()
+        .filter(|(_, address)| !matched.contains(address))
+        .collect())
 }
 
 /// The staged changes that stand in for an indexed copy of their story:
@@ -2258,6 +2374,109 @@ mod tests {
         // Most of these lists are looked for in windows, so the windows
         // are what was compared.
         assert!(windowed > 25, "only {windowed} lists used windows");
+    }
+
+    #[test]
+    fn a_word_less_left_out_words_ranks_as_the_whole_query_does() {
+        let f = Fixture::new();
+        let mut rng = fastrand::Rng::with_seed(9);
+        let mut seq = 100;
+        let mut indexed = Vec::new();
+        for commit in 0..3 {
+            for _ in 0..500 {
+                seq += 1;
+                // `oil` one to six times; `shell` in nearly every story
+                // with much oil, so a word's best are mostly left out.
+                let oil = 1 + rng.usize(..6);
+                let mut words: Vec<&str> = vec!["oil"; oil];
+                if oil >= 4 && rng.usize(..10) != 0 {
+                    words.push("shell");
+                }
+                if rng.usize(..3) == 0 {
+                    words.push("bp");
+                }
+                words.extend(["filler"; 3].iter().take(rng.usize(..3)));
+                let headline = if rng.usize(..4) == 0 {
+                    "oil prices"
+                } else {
+                    "markets"
+                };
+                let mut d = draft(headline, &words.join(" "), "2024-03-01");
+                if rng.usize(..7) == 0 {
+                    d.priority = Some(Priority::Urgent);
+                }
+                let s = story(seq, d, serde_json::Value::Null);
+                f.index_story(&s).expect("index");
+                indexed.push(s);
+            }
+            // Revisions replace their indexed copy (deletes in segments).
+            if commit > 0 {
+                for _ in 0..40 {
+                    seq += 1;
+                    let mut revised = indexed[rng.usize(..indexed.len())].clone();
+                    revised.revision += 1;
+                    revised.seq = seq;
+                    revised.content.headline = "oil shell bp".into();
+                    f.index_story(&revised).expect("revise");
+                }
+            }
+            f.index.commit(seq).expect("commit");
+        }
+        let searcher = f.index.live().searcher.clone();
+        let mut narrowed = 0;
+        for q in [
+            "oil -shell",
+            "oil -bp",
+            "oil -shell -bp",
+            "oil -nosuchword",
+            "oil -oil",
+            "headline:oil -bp",
+            "priority:urgent -shell",
+            "oil -\"oil shell\"",
+        ] {
+            let query = parse(q).expect(q);
+            let (kept, left_out) = exclusion(&query).expect(q);
+            let tier = f.index.live().tier.stats().for_query(&query);
+            let stats = Stats {
+                searcher: &searcher,
+                tier: &tier,
+                fields: &f.index.fields,
+            };
+            let whole = compile(&query, &f.index.fields);
+            for want in [1, 10, 100, 1_000] {
+                let (expected, count) = f
+                    .index
+                    .top_by_score(&searcher, whole.as_ref(), &stats, want, true)
+                    .expect("whole");
+                let count = count.expect("counted");
+                let (got, got_count) = f
+                    .index
+                    .top_excluding(&searcher, kept, &left_out, &stats, want)
+                    .expect("excluding");
+                assert_eq!(got_count, Some(count), "{q}, {want}");
+                assert_eq!(got.len(), expected.len(), "{q}, {want}");
+                for (g, e) in got.iter().zip(&expected) {
+                    // Score for score, bit for bit, and the same stories.
+                    assert_eq!(g.0.score.to_bits(), e.0.score.to_bits(), "{q}, {want}");
+                    assert_eq!((g.0.id, g.1), (e.0.id, e.1), "{q}, {want}");
+                }
+                narrowed += usize::from(count > want);
+            }
+        }
+        assert!(
+            narrowed > 10,
+            "only {narrowed} rankings had more matches than places"
+        );
+        // Shapes that are not a word less others rank in one pass.
+        for q in [
+            "oil",
+            "oil bp -shell",
+            "-shell",
+            "\"oil prices\" -bp",
+            "oil OR bp -shell",
+        ] {
+            assert!(exclusion(&parse(q).expect(q)).is_none(), "{q}");
+        }
     }
 
     #[test]
