@@ -1005,8 +1005,12 @@ impl SearchIndex {
 }
 
 /// How many of a word's best stories [`SearchIndex::top_excluding`]
-/// looks among before it ranks every match of the whole query instead.
+/// looks among before it ranks every match of the whole query instead
+/// (few in tests, so that their small archives reach that fall-back too).
+#[cfg(not(test))]
 const EXCLUSION_FETCH_MAX: usize = 4_096;
+#[cfg(test)]
+const EXCLUSION_FETCH_MAX: usize = 64;
 
 /// `query` as one word to keep and the queries whose matches leave it
 /// (`oil -shell -bp`), when it is that: the shape
