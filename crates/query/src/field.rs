@@ -74,6 +74,22 @@ impl Field {
     /// The stored fields [`Field::Text`] searches.
     pub const TEXT_PARTS: [Field; 3] = [Field::Headline, Field::Bullets, Field::Body];
 
+    /// The stored fields a search of this field reads: the
+    /// [`Field::TEXT_PARTS`] for [`Field::Text`], else the field itself.
+    ///
+    /// ```
+    /// use newsterm_query::Field;
+    /// assert_eq!(Field::Text.parts(), Field::TEXT_PARTS);
+    /// assert_eq!(Field::Person.parts(), [Field::Person]);
+    /// ```
+    pub fn parts(&self) -> &[Field] {
+        if *self == Field::Text {
+            &Self::TEXT_PARTS
+        } else {
+            std::slice::from_ref(self)
+        }
+    }
+
     /// The name used in queries (`headline` for `headline:`).
     pub fn name(self) -> &'static str {
         match self {

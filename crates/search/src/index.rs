@@ -596,9 +596,14 @@ impl SearchIndex {
             let count_along = !(by_score && counts_apart(query));
             let (top, counted) = if by_score {
                 match exclusion(query).filter(|_| window.is_none()) {
-                    Some((kept, left_out)) => {
-                        self.top_excluding(&searcher, kept, &left_out, &stats, want)?
-                    }
+                    Some((kept, left_out)) => self.top_excluding(
+                        &searcher,
+                        compiled.as_ref(),
+                        kept,
+                        &left_out,
+                        &stats,
+                        want,
+                    )?,
                     None => {
                         self.top_by_score(&searcher, compiled.as_ref(), &stats, want, count_along)?
                     }
@@ -917,10 +922,13 @@ impl SearchIndex {
     /// postings, skipped where they cannot reach the top), more of them
     /// each time too few are left; its matches are counted from its
     /// postings without scoring, less those that a left-out query also
-    /// matches (an intersection, led by the shorter list).
+    /// matches (an intersection, led by the shorter list). `whole` is the
+    /// whole query compiled, ranked in one pass when most of `kept`'s
+    /// best are left out.
     fn top_excluding(
         &self,
         searcher: &Searcher,
+        whole: &dyn tantivy::query::Query,
         kept: &Query,
         left_out: &[Query],
         stats: &Stats<'_>,
@@ -941,11 +949,7 @@ impl SearchIndex {
             if fetch >= EXCLUSION_FETCH_MAX {
                 // Most of `kept`'s best are left out: rank the whole
                 // query's matches in one pass instead.
-                let whole = compile(
-                    &Query::And(vec![kept.clone(), Query::Not(Box::new(out))]),
-                    &self.fields,
-                );
-                return self.top_by_score(searcher, whole.as_ref(), stats, want, true);
+                return self.top_by_score(searcher, whole, stats, want, true);
             }
             fetch *= 4;
         };
@@ -1164,12 +1168,8 @@ impl TierStats {
 pub(crate) fn query_words(query: &Query, out: &mut Vec<(newsterm_query::Field, String)>) {
     use newsterm_query::Field;
     let mut push = |field: Field, word: String| {
-        if field == Field::Text {
-            for part in Field::TEXT_PARTS {
-                out.push((part, word.clone()));
-            }
-        } else {
-            out.push((field, word));
+        for &part in field.parts() {
+            out.push((part, word.clone()));
         }
     };
     match query {
@@ -2455,7 +2455,7 @@ mod tests {
                 let count = count.expect("counted");
                 let (got, got_count) = f
                     .index
-                    .top_excluding(&searcher, kept, &left_out, &stats, want)
+                    .top_excluding(&searcher, whole.as_ref(), kept, &left_out, &stats, want)
                     .expect("excluding");
                 assert_eq!(got_count, Some(count), "{q}, {want}");
                 assert_eq!(got.len(), expected.len(), "{q}, {want}");

@@ -248,12 +248,7 @@ fn matches_at_most(
 ) -> tantivy::Result<u64> {
     let holding = |field: Field, word: &str| -> tantivy::Result<u64> {
         let mut sum = 0;
-        let parts: &[Field] = if field == Field::Text {
-            &Field::TEXT_PARTS
-        } else {
-            std::slice::from_ref(&field)
-        };
-        for &part in parts {
+        for &part in field.parts() {
             if let Some(index_field) = fields.get(part) {
                 sum += searcher.doc_freq(&Term::from_field_text(index_field, word))?;
             }
