@@ -243,6 +243,19 @@ async fn three_sources_make_one_event_one_top_row_and_one_folded_headline() {
 
 /// Reads server-sent events until one named `event` whose data
 /// `accept`s, within a bounded time.
+/// A TOP stream (`/api/stream?top=1`): the list at once and at each
+/// change.
+async fn top_stream(
+    url: &str,
+) -> impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin {
+    http()
+        .get(format!("{url}/api/stream?top=1"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream()
+}
+
 async fn next_event(
     body: &mut (impl futures_util::Stream<Item = reqwest::Result<axum::body::Bytes>> + Unpin),
     buffer: &mut String,
@@ -278,16 +291,19 @@ async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
     let url = &server.url;
     warm_up(url).await;
     let acks = porto(url).await;
-    let resp = http()
-        .get(format!("{url}/api/stream?top=1"))
-        .send()
-        .await
-        .unwrap();
-    let mut top = resp.bytes_stream();
+    let mut top = top_stream(url).await;
     let mut top_buf = String::new();
     let first = next_event(&mut top, &mut top_buf, "top", |_| true).await;
     let first: Vec<TopEntry> = serde_json::from_str(&first).unwrap();
     assert!(!first.is_empty());
+    // A second reader on TOP: the streams share one ranking, and each
+    // still gets every list.
+    let (mut other, mut other_buf) = (top_stream(url).await, String::new());
+    let others_first = next_event(&mut other, &mut other_buf, "top", |_| true).await;
+    assert_eq!(
+        serde_json::from_str::<Vec<TopEntry>>(&others_first).unwrap(),
+        first
+    );
     let wire = http()
         .get(format!("{url}/api/stream"))
         .send()
@@ -312,6 +328,19 @@ async fn top_changes_live_and_a_withdrawal_reaches_every_reader() {
     .await;
     let changed: Vec<TopEntry> = serde_json::from_str(&changed).unwrap();
     assert_eq!(changed[0].latest.id, flash.id, "a fresh flash leads TOP");
+    let others_changed = next_event(&mut other, &mut other_buf, "top", |d| {
+        d.contains(&flash.id.to_string())
+    })
+    .await;
+    assert_eq!(
+        serde_json::from_str::<Vec<TopEntry>>(&others_changed).unwrap(),
+        changed
+    );
+    // A reader opening TOP now starts from the list with the flash.
+    let (mut late, mut late_buf) = (top_stream(url).await, String::new());
+    let lates_first = next_event(&mut late, &mut late_buf, "top", |_| true).await;
+    let lates_first: Vec<TopEntry> = serde_json::from_str(&lates_first).unwrap();
+    assert_eq!(lates_first[0].latest.id, flash.id, "{lates_first:#?}");
 
     // Withdraw the first Porto copy's original: subscribers are told at
     // once, search, TOP and feeds drop it, its history keeps it.

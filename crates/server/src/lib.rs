@@ -342,6 +342,7 @@ async fn launch(
         gate: gate.clone(),
         limits: config.limits.clone(),
         records,
+        top: http::AppState::top_board(),
     };
     let app = http::router(state, &config);
     {

@@ -21,6 +21,7 @@ mod session;
 mod sources;
 mod stories;
 mod stream;
+mod top_board;
 mod web;
 
 use std::sync::Arc;
@@ -62,6 +63,15 @@ pub struct AppState {
     /// Where alerts are added and removed: this node's files, or the
     /// cluster's bucket first.
     pub records: crate::shared::Records,
+    /// TOP as every TOP stream sends it, ranked once per change.
+    pub(crate) top: Arc<top_board::TopBoard>,
+}
+
+impl AppState {
+    /// The board TOP streams share, paced as a server paces it.
+    pub(crate) fn top_board() -> Arc<top_board::TopBoard> {
+        Arc::new(top_board::TopBoard::new(stream::TOP_PACE))
+    }
 }
 
 /// Every route of the API, behind its gates. Text answers are compressed

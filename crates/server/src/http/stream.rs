@@ -26,6 +26,7 @@ use newsterm_alert::Whose;
 use super::access::Caller;
 use super::limits::StreamPermit;
 use super::search::optional_query;
+use super::top_board::{Pace, TopView};
 use super::{ApiError, AppState};
 use crate::connections::Peer;
 use crate::engine::{AlertEvent, AlertEvents, Engine, WireItem};
@@ -378,65 +379,49 @@ fn flag(value: Option<&str>) -> bool {
 
 /// Rows TOP streams send.
 const TOP_ROWS: usize = 30;
-/// How long a change waits for others before TOP is ranked again: a bulk
-/// import changes it thousands of times a second.
-const TOP_SETTLE: Duration = Duration::from_millis(200);
-/// TOP is ranked again this often even when no story arrives: recency
+/// How TOP streams' shared ranking is paced: a change waits for others
+/// (a bulk import changes TOP thousands of times a second), and TOP is
+/// ranked again now and then even when no story arrives, as recency
 /// decays.
-const TOP_REFRESH: Duration = Duration::from_secs(60);
+pub(crate) const TOP_PACE: Pace = Pace {
+    settle: Duration::from_millis(200),
+    refresh: Duration::from_secs(60),
+};
 
 /// What a TOP stream sends next: the list whenever it differs from the
-/// last one sent, starting with the current one.
+/// last one sent, starting with the current one, from the board every
+/// TOP stream shares.
 struct TopWatch {
-    st: AppState,
-    changes: tokio::sync::watch::Receiver<u64>,
-    sent: Option<Vec<newsterm_api::TopEntry>>,
-    refresh: tokio::time::Interval,
+    view: TopView,
+    shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 impl TopWatch {
     fn new(st: &AppState) -> TopWatch {
-        let mut refresh = tokio::time::interval(TOP_REFRESH);
-        refresh.reset();
+        let ranked = st.clone();
+        let rank = move || {
+            let st = ranked.clone();
+            async move {
+                match super::headlines::top_entries(&st, TOP_ROWS).await {
+                    Ok(top) => Some(serde_json::to_string(&top).unwrap_or_else(|_| "[]".into())),
+                    Err(e) => {
+                        tracing::error!(error = %e.message, "TOP stream cannot rank");
+                        None
+                    }
+                }
+            }
+        };
         TopWatch {
-            st: st.clone(),
-            changes: st.engine.events().changes(),
-            sent: None,
-            refresh,
+            view: st
+                .top
+                .watch(rank, st.engine.events().changes(), st.shutdown.clone()),
+            shutdown: st.shutdown.clone(),
         }
     }
 
     /// The next TOP to send, `None` when the stream should end.
     async fn next(&mut self) -> Option<String> {
-        let mut shutdown = self.st.shutdown.clone();
-        loop {
-            if self.sent.is_some() {
-                tokio::select! {
-                    _ = shutdown.changed() => return None,
-                    changed = self.changes.changed() => {
-                        changed.ok()?;
-                        tokio::time::sleep(TOP_SETTLE).await;
-                        self.changes.borrow_and_update();
-                    }
-                    _ = self.refresh.tick() => {}
-                }
-            }
-            if *shutdown.borrow() {
-                return None;
-            }
-            let top = match super::headlines::top_entries(&self.st, TOP_ROWS).await {
-                Ok(top) => top,
-                Err(e) => {
-                    tracing::error!(error = %e.message, "TOP stream cannot rank");
-                    return None;
-                }
-            };
-            if self.sent.as_ref() != Some(&top) {
-                let json = serde_json::to_string(&top).unwrap_or_else(|_| "[]".into());
-                self.sent = Some(top);
-                return Some(json);
-            }
-        }
+        self.view.next(&mut self.shutdown).await
     }
 }
 
