@@ -86,6 +86,30 @@ function story({ headline, priority = "normal", dateline, body, byline, bullets 
     "",
   ].filter((l) => l !== null).join("\n");
 }
+/**
+ * Runs `fn` while other stories keep landing, one every `everyMs`, as
+ * on a busy wire: a view that redraws only in a quiet moment fails here.
+ * The stories name no person, organisation or place; each holds the
+ * word `about` in its headline, so that they reach a view filtered on it.
+ */
+let busyWireStories = 0;
+async function whileTheWireRuns(everyMs, fn, about = "") {
+  let running = true;
+  const wire = (async () => {
+    while (running) {
+      const n = ++busyWireStories;
+      const what = about ? `${about} notice` : "notice";
+      await publish(story({ headline: `Routine ${what} number ${n} of the busy wire`, body: `This is routine ${what} number ${n}, sent while the wire is busy.` }));
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  try {
+    return await fn();
+  } finally {
+    running = false;
+    await wire;
+  }
+}
 async function waitIndexed(seq) {
   for (let i = 0; i < 400; i++) {
     const h = await api("/healthz");
@@ -224,14 +248,17 @@ await check("TOP's moving-now strip: a name rising against its own last 24 hours
   const msf = strip.locator("a", { hasText: "Médecins Sans Frontières" });
   assert((await msf.count()) === 0, "Médecins Sans Frontières moves before any story names it");
   // Four stories in the last hour, none in the day before (the archive is
-  // years old): the charity rises from nothing while TOP is open.
-  for (const [headline, body] of [
-    ["Cholera vaccines flown to Goma", "Médecins Sans Frontières and the World Health Organization flew cholera vaccines to Goma on Tuesday."],
-    ["New vaccine approved for use in Kivu", "Doctors Without Borders said the World Health Organization had approved a new vaccine for use in Kivu."],
-    ["Clinic opens in Juba", "Médecins Sans Frontières opened a clinic in Juba with help from the Red Cross."],
-    ["Hundreds treated in Bunia", "Médecins Sans Frontières staff treated hundreds of patients in Bunia, the charity said."],
-  ]) await publish(story({ headline, body }));
-  await msf.filter({ hasText: "▲4" }).waitFor({ timeout: 20000 });
+  // years old): the charity rises from nothing while TOP is open, and the
+  // strip shows it while other stories keep landing.
+  await whileTheWireRuns(700, async () => {
+    for (const [headline, body] of [
+      ["Cholera vaccines flown to Goma", "Médecins Sans Frontières and the World Health Organization flew cholera vaccines to Goma on Tuesday."],
+      ["New vaccine approved for use in Kivu", "Doctors Without Borders said the World Health Organization had approved a new vaccine for use in Kivu."],
+      ["Clinic opens in Juba", "Médecins Sans Frontières opened a clinic in Juba with help from the Red Cross."],
+      ["Hundreds treated in Bunia", "Médecins Sans Frontières staff treated hundreds of patients in Bunia, the charity said."],
+    ]) await publish(story({ headline, body }));
+    await msf.filter({ hasText: "▲4" }).waitFor({ timeout: 20000 });
+  });
   const title = await msf.getAttribute("title");
   assert(title === "4 stories in the last hour, 0.0 expected from the day before", `its title is ${title}`);
   const first = await strip.locator("a").first().textContent();
@@ -569,10 +596,13 @@ await check("the map clusters close places into one marker, sizes markers by sto
   const [lakeDot, tokyoDot] = [await circle(lakeMarker), await circle(tokyoMarker)];
   assert(lakeDot.r > tokyoDot.r, `two stories draw no bigger than one: ${lakeDot.r} vs ${tokyoDot.r}`);
   assert(lakeDot.cls === "mk urgent" && tokyoDot.cls === "mk flash" && lakeDot.fill !== tokyoDot.fill, `colours: ${JSON.stringify([lakeDot, tokyoDot])}`);
-  // A new story from Tokyo while the map is open: Tokyo pulses, then counts two.
-  await publish(story({ headline: "Quorbel festival draws crowds", dateline: "TOKYO, Japan", body: "Crowds filled Tokyo for the quorbel festival." }));
-  await page.locator('#view svg .pulses circle[data-place="Tokyo"]').first().waitFor({ state: "attached", timeout: 20000 });
-  await page.locator('#view svg a.marker[data-place="Tokyo"][aria-label="Tokyo (JP): 2 stories"]').waitFor({ timeout: 20000 });
+  // A new story from Tokyo while the map is open: Tokyo pulses, then
+  // counts two, while other stories keep landing.
+  await whileTheWireRuns(400, async () => {
+    await publish(story({ headline: "Quorbel festival draws crowds", dateline: "TOKYO, Japan", body: "Crowds filled Tokyo for the quorbel festival." }));
+    await page.locator('#view svg .pulses circle[data-place="Tokyo"]').first().waitFor({ state: "attached", timeout: 20000 });
+    await page.locator('#view svg a.marker[data-place="Tokyo"][aria-label="Tokyo (JP): 2 stories"]').waitFor({ timeout: 20000 });
+  }, "quorbel");
 });
 
 await check("another source's copy folds into its story's row (+1 source) in N and TOP; → unfolds it, ← folds it, a click too", async () => {

@@ -552,6 +552,19 @@
   NT.storyCount = 0;
   const storyListeners = new Set();
   NT.onStory = (fn) => { storyListeners.add(fn); return () => storyListeners.delete(fn); };
+  /**
+   * Runs `fn` `ms` after a poke, however many pokes come meanwhile, so a
+   * view redrawn as stories land is redrawn every `ms` while the wire
+   * runs (waiting for a quiet moment instead would never redraw it on a
+   * busy wire). Returns {poke, cancel}.
+   */
+  NT.refreshAfter = (ms, fn) => {
+    let timer = 0;
+    return {
+      poke: () => { if (!timer) timer = setTimeout(() => { timer = 0; fn(); }, ms); },
+      cancel: () => { clearTimeout(timer); timer = 0; },
+    };
+  };
   let downSince = 0;
   function showConn(state, detail) {
     // Back after a drop: say for how long the page was cut off.

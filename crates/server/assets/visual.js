@@ -33,7 +33,8 @@
     parent.append(title, fig);
     let svg = null, projection = null, markers = null, pulses = null;
     let pending = [];
-    let refresh = 0;
+    // Markers are recounted after new stories, at most every 800 ms.
+    const recount = NT.refreshAfter(800, () => load().catch(() => {}));
 
     const draw = (places) => {
       markers.replaceChildren();
@@ -122,12 +123,11 @@
           pulses.append(ring);
           setTimeout(() => ring.remove(), 2000);
         }
-        clearTimeout(refresh);
-        refresh = setTimeout(() => load().catch(() => {}), 800);
+        recount.poke();
       } catch (_) { /* the story may be gone; the next refresh shows the truth */ }
       finally { inflight--; }
     };
-    ctx.cleanup.push(() => clearTimeout(refresh));
+    ctx.cleanup.push(recount.cancel);
     return { pulse };
   }
 
@@ -208,9 +208,9 @@
           text, " ", el("span", { class: "up" }, `▲${e.recent}`)));
       }
     };
-    let timer = 0;
-    ctx.cleanup.push(NT.onStory(() => { clearTimeout(timer); timer = setTimeout(() => load().catch(() => {}), 3000); }));
-    ctx.cleanup.push(() => clearTimeout(timer));
+    const reload = NT.refreshAfter(3000, () => load().catch(() => {}));
+    ctx.cleanup.push(NT.onStory(reload.poke));
+    ctx.cleanup.push(reload.cancel);
     load().catch((e) => strip.append(el("span", { class: "dim" }, e.message)));
   }
 
