@@ -6,6 +6,9 @@
 //! reader: a hundred readers during a busy wire took more than a core of
 //! a two-core server and slowed every publish. The board ranks once per
 //! change while anyone watches and hands every stream the same list.
+//! A stream that joins while a change is settling starts from the list
+//! ranked before it and gets the new one as soon as it is ranked, as
+//! every stream already watching does.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
