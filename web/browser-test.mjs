@@ -597,12 +597,18 @@ await check("the map clusters close places into one marker, sizes markers by sto
   assert(lakeDot.r > tokyoDot.r, `two stories draw no bigger than one: ${lakeDot.r} vs ${tokyoDot.r}`);
   assert(lakeDot.cls === "mk urgent" && tokyoDot.cls === "mk flash" && lakeDot.fill !== tokyoDot.fill, `colours: ${JSON.stringify([lakeDot, tokyoDot])}`);
   // A new story from Tokyo while the map is open: Tokyo pulses, then
-  // counts two, while other stories keep landing.
+  // counts two, while other stories keep landing; the wire event carries
+  // the places, so the page reads no story to draw them.
+  const storyReads = [];
+  const countReads = (r) => { if (/\/api\/stories\//.test(r.url())) storyReads.push(r.url()); };
+  page.on("request", countReads);
   await whileTheWireRuns(400, async () => {
     await publish(story({ headline: "Quorbel festival draws crowds", dateline: "TOKYO, Japan", body: "Crowds filled Tokyo for the quorbel festival." }));
     await page.locator('#view svg .pulses circle[data-place="Tokyo"]').first().waitFor({ state: "attached", timeout: 20000 });
     await page.locator('#view svg a.marker[data-place="Tokyo"][aria-label="Tokyo (JP): 2 stories"]').waitFor({ timeout: 20000 });
   }, "quorbel");
+  page.off("request", countReads);
+  assert(!storyReads.length, `the map read stories to draw the wire: ${storyReads.join(" ")}`);
 });
 
 await check("another source's copy folds into its story's row (+1 source) in N and TOP; → unfolds it, ← folds it, a click too", async () => {

@@ -5,6 +5,7 @@
 //! conversions, so a shape change shows up as a compile error on both
 //! sides of the wire.
 
+use newsterm_story::tags::EntityType;
 use newsterm_story::{EventId, Priority, RevisionMark, Story, StoryHead, StoryId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -75,6 +76,54 @@ pub struct Headline {
     /// folds them unless asked not to).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub carried_by: Vec<String>,
+    /// The places on the map the story names, so that a live map marks a
+    /// new story's places from the wire without reading the story. Made
+    /// where the headline comes from the whole story (the wire, alert
+    /// hits, an event's stories); lists read from the store's heads
+    /// leave it empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<MapPlace>,
+}
+
+/// A place a story names that has coordinates: a gazetteer place, once
+/// per story however often it is named.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapPlace {
+    /// The place's one name (the entity's canonical name).
+    pub name: String,
+    /// ISO 3166-1 alpha-2 code of its country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Latitude, degrees.
+    pub lat: f64,
+    /// Longitude, degrees.
+    pub lon: f64,
+}
+
+/// Most places a headline carries: a story naming more is rare, and the
+/// wire event stays small.
+const MAP_PLACES: usize = 16;
+
+impl MapPlace {
+    /// The places of `story` with coordinates, in the order first named.
+    pub fn of(story: &Story) -> Vec<MapPlace> {
+        let mut out: Vec<MapPlace> = Vec::new();
+        for e in &story.tags.entities {
+            let (EntityType::Loc, Some(lat), Some(lon)) = (e.kind, e.lat, e.lon) else {
+                continue;
+            };
+            if out.len() == MAP_PLACES || out.iter().any(|p| p.name == e.canonical) {
+                continue;
+            }
+            out.push(MapPlace {
+                name: e.canonical.clone(),
+                country: e.country.clone(),
+                lat,
+                lon,
+            });
+        }
+        out
+    }
 }
 
 impl Headline {
@@ -85,7 +134,10 @@ impl Headline {
 
     /// The headline row of one stored revision.
     pub fn of(story: &Story) -> Headline {
-        Headline::of_head(StoryHead::of(story))
+        Headline {
+            places: MapPlace::of(story),
+            ..Headline::of_head(StoryHead::of(story))
+        }
     }
 
     /// The headline row of a stored revision read as its head.
@@ -103,6 +155,7 @@ impl Headline {
             revised: (head.revision > 1).then_some(head.received),
             mark: head.mark,
             carried_by: Vec::new(),
+            places: Vec::new(),
         }
     }
 }

@@ -407,3 +407,34 @@ async fn filtered_stream_and_websocket_deliver_matching_stories() {
     }
     assert_eq!(ws_seqs, vec![volcano.seq - 1, volcano.seq, flash.seq]);
 }
+
+#[tokio::test]
+async fn a_wire_event_carries_the_places_its_story_names_for_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = server.url.clone();
+    let mut resp = open(&url, None).await;
+    let mut parser = SseParser::default();
+    publish(
+        &url,
+        "text/markdown",
+        "---\nheadline: Ferry talks resume\ndateline: GENEVA, Switzerland\n---\n\nNegotiators met in Geneva and then in Lausanne on Tuesday, and again in Geneva on Wednesday.\n".to_string(),
+    )
+    .await;
+    publish(
+        &url,
+        "text/markdown",
+        markdown_story("Quiet day on the markets", "nothing named"),
+    )
+    .await;
+    let events = read_stories(&mut resp, &mut parser, 2).await;
+    let names: Vec<&str> = events[0].places.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Geneva", "Lausanne"], "{:?}", events[0].places);
+    let geneva = &events[0].places[0];
+    assert_eq!(geneva.country.as_deref(), Some("CH"));
+    assert!(
+        (geneva.lat - 46.2).abs() < 0.1 && (geneva.lon - 6.15).abs() < 0.1,
+        "{geneva:?}"
+    );
+    assert!(events[1].places.is_empty(), "{:?}", events[1].places);
+}

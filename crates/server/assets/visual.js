@@ -22,9 +22,9 @@
    * A map of the places in the stories `opts.q` finds (the newest 500),
    * markers sized by story count, coloured by the highest priority,
    * clustered when they would overlap; each one a link to its GEO page.
-   * Returns {pulse(headline)} to make a new story's places pulse.
+   * Returns {pulse(headline)} to make a new story's places pulse and count.
    */
-  /** Most stories whose places are being looked up for a pulse at once. */
+  /** Most stories kept to pulse once the map has loaded. */
   const PULSES_AT_ONCE = 6;
   function map(ctx, parent, opts) {
     const fig = el("figure", { class: "map", role: "group", "aria-label": `Map of the places in ${opts.label}` });
@@ -33,8 +33,9 @@
     parent.append(title, fig);
     let svg = null, projection = null, markers = null, pulses = null;
     let pending = [];
-    // Markers are recounted after new stories, at most every 800 ms.
-    const recount = NT.refreshAfter(800, () => load().catch(() => {}));
+    // The server's count, asked again at most once a minute while
+    // stories land.
+    const recount = NT.refreshAfter(60000, () => load().catch(() => {}));
 
     const draw = (places) => {
       markers.replaceChildren();
@@ -67,15 +68,22 @@
     };
     const rank = (p) => ({ flash: 0, urgent: 1, normal: 2 })[p] ?? 2;
 
+    // What the map shows: the places of the newest stories as the server
+    // counted them, each new story's places added as it lands.
+    let shown = { stories: 0, places: [] };
+    const show = () => {
+      draw(shown.places);
+      const stories = shown.stories === 1 ? "the one story" : `the newest ${NT.plural(shown.stories, "story", "stories")}`;
+      caption.textContent = shown.places.length
+        ? `${NT.plural(shown.places.length, "place", "places")} in ${stories}; marker size: stories, colour: red flash, amber urgent, blue normal`
+        : `no tagged places in ${stories}`;
+      fig.dataset.places = String(shown.places.length);
+    };
     const load = async () => {
       const r = await NT.api(`/api/places?${NT.qs({ q: opts.q, limit: 500 })}`);
       if (!ctx.alive() || !markers) return;
-      draw(r.places);
-      const stories = r.stories === 1 ? "the one story" : `the newest ${NT.plural(r.stories, "story", "stories")}`;
-      caption.textContent = r.places.length
-        ? `${NT.plural(r.places.length, "place", "places")} in ${stories}; marker size: stories, colour: red flash, amber urgent, blue normal`
-        : `no tagged places in ${stories}`;
-      fig.dataset.places = String(r.places.length);
+      shown = { stories: r.stories, places: r.places };
+      show();
     };
 
     (async () => {
@@ -101,31 +109,38 @@
       }
     })();
 
-    // A burst (an import, a catch-up after a reconnect) pulses its first
-    // few stories, not thousands of requests.
-    let inflight = 0;
-    /** A new story: its places pulse once, and the markers are recounted. */
-    const pulse = async (h) => {
+    /**
+     * A new story: its places (which its wire event carries) pulse once
+     * and count on the map at once, with no request; the server's count
+     * is asked again now and then, for what the wire does not say
+     * (withdrawals, stories leaving the newest 500).
+     */
+    const pulse = (h) => {
       if (!projection) { if (pending.length < PULSES_AT_ONCE) pending.push(h); return; }
-      if (inflight >= PULSES_AT_ONCE) return;
-      inflight++;
-      try {
-        // With its revision named, reading the story is not an open READ counts.
-        const s = await NT.api(`/api/stories/${h.id}?rev=${h.revision}`);
-        if (!ctx.alive()) return;
-        const seen = new Set();
-        for (const e of (s.tags && s.tags.entities) || []) {
-          if (e.type !== "LOC" || e.lat == null || seen.has(e.canonical)) continue;
-          seen.add(e.canonical);
-          const xy = projection([e.lon, e.lat]);
-          if (!xy) continue;
-          const ring = el("svg:circle", { class: "pulse", cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 8, "data-place": e.canonical });
-          pulses.append(ring);
-          setTimeout(() => ring.remove(), 2000);
+      const places = h.places || [];
+      for (const p of places) {
+        const xy = projection([p.lon, p.lat]);
+        if (!xy) continue;
+        const ring = el("svg:circle", { class: "pulse", cx: xy[0].toFixed(1), cy: xy[1].toFixed(1), r: 8, "data-place": p.name });
+        pulses.append(ring);
+        setTimeout(() => ring.remove(), 2000);
+      }
+      // A revision's places were counted with its story's first one.
+      if (h.revision === 1) {
+        shown.stories += 1;
+        for (const p of places) {
+          const known = shown.places.find((q) => q.name === p.name);
+          if (known) {
+            known.count += 1;
+            if (rank(h.priority) < rank(known.priority)) known.priority = h.priority;
+          } else {
+            shown.places.push({ name: p.name, country: p.country, lat: p.lat, lon: p.lon, count: 1, priority: h.priority });
+          }
         }
-        recount.poke();
-      } catch (_) { /* the story may be gone; the next refresh shows the truth */ }
-      finally { inflight--; }
+        shown.places.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        if (places.length) show();
+      }
+      recount.poke();
     };
     ctx.cleanup.push(recount.cancel);
     return { pulse };

@@ -48,6 +48,7 @@ pub fn headline(seq: u64, priority: Priority, text: &str) -> Headline {
         revised: None,
         mark: newsterm_story::RevisionMark::default(),
         carried_by: Vec::new(),
+        places: Vec::new(),
     }
 }
 

@@ -582,6 +582,7 @@ mod tests {
             revised: None,
             mark: newsterm_story::RevisionMark::default(),
             carried_by: Vec::new(),
+            places: Vec::new(),
         }
     }
 
