@@ -105,24 +105,25 @@ pub struct MapPlace {
 const MAP_PLACES: usize = 16;
 
 impl MapPlace {
-    /// The places of `story` with coordinates, in the order first named.
-    pub fn of(story: &Story) -> Vec<MapPlace> {
-        let mut out: Vec<MapPlace> = Vec::new();
-        for e in &story.tags.entities {
+    /// The places of `story` with coordinates, each once, in the order
+    /// first named.
+    pub fn of(story: &Story) -> impl Iterator<Item = MapPlace> + '_ {
+        let mut seen: Vec<&str> = Vec::new();
+        story.tags.entities.iter().filter_map(move |e| {
             let (EntityType::Loc, Some(lat), Some(lon)) = (e.kind, e.lat, e.lon) else {
-                continue;
+                return None;
             };
-            if out.len() == MAP_PLACES || out.iter().any(|p| p.name == e.canonical) {
-                continue;
+            if seen.contains(&e.canonical.as_str()) {
+                return None;
             }
-            out.push(MapPlace {
+            seen.push(&e.canonical);
+            Some(MapPlace {
                 name: e.canonical.clone(),
                 country: e.country.clone(),
                 lat,
                 lon,
-            });
-        }
-        out
+            })
+        })
     }
 }
 
@@ -135,7 +136,7 @@ impl Headline {
     /// The headline row of one stored revision.
     pub fn of(story: &Story) -> Headline {
         Headline {
-            places: MapPlace::of(story),
+            places: MapPlace::of(story).take(MAP_PLACES).collect(),
             ..Headline::of_head(StoryHead::of(story))
         }
     }

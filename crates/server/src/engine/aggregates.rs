@@ -4,11 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use newsterm_api::{MovingEntity, PlaceCount, Places, Volume, VolumeBucket, VolumePoint};
+use newsterm_api::{MapPlace, MovingEntity, PlaceCount, Places, Volume, VolumeBucket, VolumePoint};
 use newsterm_query::Query;
 use newsterm_search::{Buckets, SearchError};
 use newsterm_store::{MentionKind, StoreError};
-use newsterm_story::tags::EntityType;
 use time::{Duration, OffsetDateTime};
 
 use super::Engine;
@@ -122,29 +121,21 @@ impl Engine {
                 continue;
             };
             looked_at += 1;
-            let mut seen: Vec<&str> = Vec::new();
-            for e in &story.tags.entities {
-                let (EntityType::Loc, Some(lat), Some(lon)) = (e.kind, e.lat, e.lon) else {
-                    continue;
-                };
-                if seen.contains(&e.canonical.as_str()) {
-                    continue;
-                }
-                seen.push(&e.canonical);
-                let published = story.content.published;
-                let priority = story.content.priority;
+            let published = story.content.published;
+            let priority = story.content.priority;
+            for place in MapPlace::of(&story) {
                 by_place
-                    .entry(e.canonical.clone())
+                    .entry(place.name.clone())
                     .and_modify(|p| {
                         p.count += 1;
                         p.priority = p.priority.min(priority);
                         p.latest = p.latest.max(published);
                     })
                     .or_insert_with(|| PlaceCount {
-                        name: e.canonical.clone(),
-                        country: e.country.clone(),
-                        lat,
-                        lon,
+                        name: place.name,
+                        country: place.country,
+                        lat: place.lat,
+                        lon: place.lon,
                         count: 1,
                         priority,
                         latest: published,
