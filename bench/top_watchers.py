@@ -28,15 +28,9 @@ import threading
 import time
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-ARTICLES = ROOT / "crates/newsterm/data/wikinews_articles.jsonl.gz"
+from local_server import ARTICLES, free_port
+
 HELD_BACK = 80
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid):

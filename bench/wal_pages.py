@@ -16,7 +16,6 @@ import collections
 import gzip
 import json
 import pathlib
-import socket
 import struct
 import subprocess
 import sys
@@ -24,15 +23,9 @@ import tempfile
 import time
 import urllib.request
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-ARTICLES = ROOT / "crates/newsterm/data/wikinews_articles.jsonl.gz"
+from local_server import ARTICLES, free_port
+
 PAGE = 8192
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def last_commit(wal):
