@@ -5,6 +5,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotations::{Entity, EntityType};
 use crate::clusters::WordClusters;
+use crate::english::CommonWords;
 use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
@@ -97,6 +98,15 @@ const MISC: u8 = 4;
 /// A span a rule found to be no entity, removed after the rule.
 const NO_ENTITY: u8 = 0;
 
+/// What the passes learned of mentions, by the token each starts at, for
+/// `resolve`: the roles of people, the full names of organisations named
+/// short ("Mahan" for "Mahan Air"), and the sides of a match.
+struct Learned<'v> {
+    roles: HashMap<usize, String>,
+    short_names: HashMap<usize, &'v str>,
+    sides: HashSet<usize>,
+}
+
 /// A span of tokens with a type id.
 #[derive(Debug, Clone, Copy)]
 struct Span {
@@ -141,6 +151,7 @@ pub(crate) struct EntityTagger<'a> {
     pub model: &'a Model,
     pub gazetteer: &'a Gazetteer,
     pub clusters: &'a WordClusters,
+    pub common_words: &'a CommonWords,
 }
 
 fn is_title(view: &DocView, i: usize) -> bool {
@@ -446,7 +457,7 @@ impl EntityTagger<'_> {
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
-        self.places_listed_with_places(view, &mut spans);
+        self.names_listed_with_their_kind(view, &mut spans);
         places_before_their_division(view, &mut spans);
         self.towns_before_their_region(view, &mut spans);
         drop_currency_codes(view, &mut spans);
@@ -458,6 +469,8 @@ impl EntityTagger<'_> {
         spans.sort_by_key(|s| s.first);
         self.market_indices_are_no_organisations(view, &mut spans);
         interview_speakers(view, &mut spans);
+        self.lone_names_mostly_no_one(view, &mut spans);
+        let sides = self.sides_of_a_match(view, &mut spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
             if let Some((_, role)) = role_before(view, s.first) {
                 roles.entry(s.first).or_insert(role);
@@ -465,7 +478,12 @@ impl EntityTagger<'_> {
                 roles.entry(s.first).or_insert(role);
             }
         }
-        self.resolve(view, &spans, &roles, &datelines, dateline, &short_names)
+        let learned = Learned {
+            roles,
+            short_names,
+            sides,
+        };
+        self.resolve(view, &spans, &learned, &datelines, dateline)
     }
 
     /// One-word names the model typed a person that the story shows are no
@@ -491,6 +509,105 @@ impl EntityTagger<'_> {
                 s.type_id = MISC;
             }
         }
+    }
+
+    /// "Transferred to Charité in Berlin … Charité said": a lone word the
+    /// story makes a place or a body in at least as many mentions as a
+    /// person, and never a word of anyone's full name, a given name or
+    /// titled, is that place or body in every mention. It runs last, after
+    /// the passes that place or name one mention by its neighbours.
+    fn lone_names_mostly_no_one(&self, view: &DocView, spans: &mut [Span]) {
+        let full_name_words = full_name_words(view, spans);
+        let mut counts: HashMap<&str, [usize; 5]> = HashMap::default();
+        for s in spans.iter().filter(|s| s.end - s.first == 1) {
+            counts.entry(view.word(s.first)).or_default()[s.type_id as usize] += 1;
+        }
+        let someone = |i: usize| {
+            self.is_given_name(view, i)
+                || full_name_words.contains(view.word(i))
+                || role_before(view, i).is_some()
+                || role_after(view, i + 1).is_some()
+        };
+        let mut no_one: HashMap<&str, u8> = HashMap::default();
+        for (w, c) in &counts {
+            let persons = c[PERSON as usize];
+            if persons == 0 {
+                continue;
+            }
+            if let Some(other) = [ORG, LOC]
+                .into_iter()
+                .filter(|&t| c[t as usize] >= persons)
+                .max_by_key(|&t| c[t as usize])
+            {
+                no_one.insert(w, other);
+            }
+        }
+        if no_one.is_empty() {
+            return;
+        }
+        // Titled or a given name in any mention: someone after all.
+        for s in spans.iter().filter(|s| s.end - s.first == 1) {
+            if someone(s.first) {
+                no_one.remove(view.word(s.first));
+            }
+        }
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            if let Some(&other) = no_one.get(view.word(s.first)) {
+                s.type_id = other;
+            }
+        }
+    }
+
+    /// "Caloundra coach Geoff Ingram", "Maroochydore captain Sam Marshall":
+    /// a story that names a side by its coach or captain reports a match.
+    /// Those names, and the lone words it has beaten, beat another or
+    /// played against ("a win over Maroochydore", "against Uni"), are the
+    /// sides: clubs, mostly named after their towns, not the towns and
+    /// not people. A country or a state keeps its place: a national side's
+    /// story names the country as a place too.
+    ///
+    /// Returns where the sides' mentions start, for `resolve` to keep them
+    /// bodies where a city's name acting would be the city.
+    fn sides_of_a_match(&self, view: &DocView, spans: &mut [Span]) -> HashSet<usize> {
+        let full_name_words = full_name_words(view, spans);
+        let town_or_no_one = |s: &Span| match s.type_id {
+            PERSON => {
+                s.end - s.first == 1
+                    && !self.is_given_name(view, s.first)
+                    && !full_name_words.contains(view.word(s.first))
+            }
+            LOC => !self.is_country_or_state(span_text(view, s)),
+            _ => false,
+        };
+        let mut sides: HashSet<&str> = spans
+            .iter()
+            .filter(|s| (s.type_id == ORG || town_or_no_one(s)) && leads_a_team(view, s.end))
+            .map(|s| span_text(view, s))
+            .collect();
+        // The side led may be a word the model left untagged.
+        let a_match = !sides.is_empty()
+            || (1..view.len()).any(|end| view.is_capitalized(end - 1) && leads_a_team(view, end));
+        if !a_match {
+            return HashSet::default();
+        }
+        sides.extend(
+            spans
+                .iter()
+                .filter(|s| s.end - s.first == 1 && town_or_no_one(s))
+                .filter(|s| meets_another_side(view, s.first, s.end))
+                .map(|s| span_text(view, s)),
+        );
+        let mut starts = HashSet::default();
+        for s in spans.iter_mut() {
+            if sides.contains(span_text(view, s)) && (s.type_id == ORG || town_or_no_one(s)) {
+                s.type_id = ORG;
+                starts.insert(s.first);
+            }
+        }
+        starts
     }
 
     fn retype_lone_names(&self, view: &DocView, spans: &mut Vec<Span>) {
@@ -662,11 +779,16 @@ impl EntityTagger<'_> {
                 // "A Fellow of the Royal Society", "Drug makers rose": an
                 // ordinary word capitalised is no one the story names, unless
                 // the story has it speak ("Jobs said").
+                // "Politico reported", "Politico quoted Tim Manning": a
+                // name the story only has report or quote, and never names
+                // in full or titles, is a news outlet's, ordinary word or not.
+                let reports =
+                    !given && followed_by(w, &|next| matches!(next, "reported" | "quoted"));
                 if !given
                     && self.is_ordinary_word(w)
                     && !followed_by(w, &|next| SPEECH_VERBS.contains(&next))
                 {
-                    return Some(Some(NO_ENTITY));
+                    return Some(Some(if reports { ORG } else { NO_ENTITY }));
                 }
                 // "Tony Evers, a Democrat, said", "a Toronto man": a word
                 // the story only ever counts as one of a kind names no one;
@@ -689,23 +811,18 @@ impl EntityTagger<'_> {
                 // is names that thing in every mention. So does one (no
                 // given name) before a kind of people or tongue: "the Olmec
                 // civilization", "the Moriori people", "the Chakri dynasty".
+                // "Homo sapiens", "Aedes aegypti": a genus before its
+                // species is a living thing's name, no one's.
                 } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next))
                     || !given
-                        && followed_by(w, &|next| {
+                        && (followed_by(w, &|next| {
                             PEOPLES_AND_TONGUES.contains(&next) || EVENTS_AND_RULES.contains(&next)
-                        })
+                        }) || occurrences(w).iter().any(|&j| {
+                            j + 1 < view.len() && self.is_species_epithet(view.word(j + 1))
+                        }))
                 {
                     Some(MISC)
-                // "Politico reported", "Politico quoted Tim Manning": a name
-                // the story only has report or quote, and never names in
-                // full or titles, is a news outlet's.
-                } else if !given
-                    && occurrences(w).iter().any(|&j| {
-                        view.lower
-                            .get(j + 1)
-                            .is_some_and(|next| matches!(next.as_str(), "reported" | "quoted"))
-                    })
-                {
+                } else if reports {
                     Some(ORG)
                 } else if followed_by(w, &names_natural_feature_after) {
                     Some(LOC)
@@ -820,7 +937,10 @@ impl EntityTagger<'_> {
                         Some(k)
                             if spans[k].end == before + 1
                                 && spans[k].type_id != PERSON
-                                && !(unknown_word
+                                // Nor a body's name whose whole would
+                                // have no body's word in it ("Linkin Park
+                                // and Avenged Sevenfold").
+                                && !((unknown_word || !has_org_word(view, spans[k].first, s.end))
                                     && spans[k].type_id == ORG
                                     && spans[k].end - spans[k].first >= 2)
                                 && (spans[k].type_id != MISC
@@ -1187,6 +1307,29 @@ impl EntityTagger<'_> {
     /// unlabelled news to have a word class of its own ("Branch", "Banker").
     fn is_ordinary_word(&self, word: &str) -> bool {
         let lower = word.to_lowercase();
+        lower != word
+            && (self.clusters.class(&lower).is_some() || self.common_words.contains(&lower))
+    }
+
+    /// Whether the word after a capitalised one reads as a species' Latin
+    /// epithet ("sapiens", "aegypti", "aethiopicus"): in lower case, no
+    /// English word, with a Latin ending.
+    fn is_species_epithet(&self, word: &str) -> bool {
+        const ENDINGS: &[&str] = &[
+            "us", "um", "is", "ae", "ii", "ti", "ens", "ex", "ix", "ata", "ica", "ina",
+        ];
+        word.len() >= 4
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && ENDINGS.iter().any(|e| word.ends_with(e))
+            && !self.common_words.contains(word)
+    }
+
+    /// Whether a capitalised word is an ordinary word of the texts the word
+    /// classes were learned from. Rules about places ask this narrower
+    /// question: places are named in the language's words far more often
+    /// than people are ("Eureka Springs", "Wind River Reservation").
+    fn is_ordinary_word_of_the_texts(&self, word: &str) -> bool {
+        let lower = word.to_lowercase();
         lower != word && self.clusters.class(&lower).is_some()
     }
 
@@ -1257,11 +1400,34 @@ impl EntityTagger<'_> {
             .map(|s| (view.word(s.end - 1), span_text(view, s)))
             .collect();
         for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            // "First Lady Melania Trump", "Attorney General Bill Barr" where
+            // the model's name begins inside the title: the title run that
+            // ends before the name goes on into it.
+            let title_runs_in = s.first > 0
+                && !view.sent_start[s.first]
+                && (is_title(view, s.first - 1)
+                    || ROLE_MODIFIERS.contains(&view.lower[s.first - 1].as_str())
+                        && view.is_capitalized(s.first - 1));
+            // "Former First Lady Laura Bush": two or more capitalised role
+            // words before a given name and a surname are a role with no
+            // title word in it ("Air Force ROTC" is no role).
+            let role_words = (s.first..s.end)
+                .take_while(|&i| {
+                    view.is_capitalized(i)
+                        && ROLE_MODIFIERS.contains(&view.lower[i].as_str())
+                        && !matches!(view.lower[i].as_str(), "of" | "the" | "and" | "for")
+                })
+                .count();
+            let opens_with_role = title_runs_in
+                || role_words >= 2
+                    && s.end - s.first - role_words >= 2
+                    && self.is_given_name(view, s.first + role_words);
             let mut first = s.first;
             while first + 1 < s.end
                 && (is_title(view, first)
                     || first == s.first && is_plural_title(view, first)
-                    || ROLE_MODIFIERS.contains(&view.lower[first].as_str()) && first > s.first)
+                    || ROLE_MODIFIERS.contains(&view.lower[first].as_str())
+                        && (first > s.first || opens_with_role && view.is_capitalized(first)))
             {
                 first += 1;
             }
@@ -1294,8 +1460,18 @@ impl EntityTagger<'_> {
                 }
             }
             if first > s.first && first < s.end {
-                let role =
-                    view.text[view.tokens[s.first].start..view.tokens[first - 1].end].to_string();
+                let mut role_start = s.first;
+                while title_runs_in
+                    && role_start > 0
+                    && !view.sent_start[role_start]
+                    && (is_title(view, role_start - 1)
+                        || ROLE_MODIFIERS.contains(&view.lower[role_start - 1].as_str())
+                            && view.is_capitalized(role_start - 1))
+                {
+                    role_start -= 1;
+                }
+                let role = view.text[view.tokens[role_start].start..view.tokens[first - 1].end]
+                    .to_string();
                 s.first = first;
                 roles.insert(first, role);
             }
@@ -1314,7 +1490,12 @@ impl EntityTagger<'_> {
         spans.retain(|s| {
             let text = span_text(view, s);
             !(is_designated_body(strip_article(text))
-                || matches!(s.type_id, LOC | MISC) && self.gazetteer.names_celestial_body(text)
+                || (matches!(s.type_id, LOC | MISC)
+                    // "The Solar System", "the International Space Station":
+                    // no body of people either ("Mars" alone may be the
+                    // confectioner, "Sun" the computer maker).
+                    || s.type_id == ORG && s.end - s.first >= 2)
+                    && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });
         // "Converted to Islam", "in Islam": a faith is no place or person;
@@ -1640,48 +1821,11 @@ impl EntityTagger<'_> {
     /// gazetteer knows, is a place like the rest of its list, unless someone
     /// of the story bears the name. One the gazetteer does not know
     /// ("Harlech") needs the list to go on past it with another name.
-    fn places_listed_with_places(&self, view: &DocView, spans: &mut [Span]) {
-        let name_words = full_name_words(view, spans);
-        let n = view.len();
-        let is_separator = |j: usize| matches!(view.word(j), "," | "and" | "or");
-        let mut listed = Vec::new();
-        for (k, s) in spans.iter().enumerate() {
-            if s.type_id != PERSON
-                || s.end - s.first != 1
-                || view.gaz[s.first].has(kind::FIRST_NAME)
-                || name_words.contains(view.word(s.first))
-            {
-                continue;
-            }
-            // The item before ends one or two separators before the word
-            // (", and"), the item after starts as far after it.
-            let place_before = k.checked_sub(1).is_some_and(|p| {
-                let prev = &spans[p];
-                prev.type_id == LOC
-                    && (1..=2).contains(&(s.first - prev.end.min(s.first)))
-                    && (prev.end..s.first).all(is_separator)
-            });
-            let place_after = spans.get(k + 1).is_some_and(|next| {
-                next.type_id == LOC
-                    && (1..=2).contains(&(next.first.saturating_sub(s.end)))
-                    && (s.end..next.first).all(is_separator)
-            });
-            let listed_on = |j: Option<usize>| {
-                j.is_some_and(|j| j < n && view.is_capitalized(j) && !view.sent_start[j])
-            };
-            let list_goes_on = place_before
-                && listed_on((s.end < n && is_separator(s.end)).then_some(s.end + 1))
-                || place_after
-                    && listed_on(s.first.checked_sub(2).filter(|_| is_separator(s.first - 1)));
-            if (place_before || place_after)
-                && (list_goes_on || self.gazetteer.find_place(view.word(s.first)).is_some())
-            {
-                listed.push(k);
-            }
-        }
-        for k in listed {
-            spans[k].type_id = LOC;
-        }
+    fn names_listed_with_their_kind(&self, view: &DocView, spans: &mut [Span]) {
+        listed_among(view, spans, LOC, |w| self.gazetteer.find_place(w).is_some());
+        // "Newsweek, Politico, The Hill and TMZ": a list of organisations
+        // goes on only with organisations; no lexicon of them is at hand.
+        listed_among(view, spans, ORG, |_| false);
     }
 
     /// "Allen, Texas", "Kamloops, British Columbia": a name before a comma and
@@ -2123,7 +2267,7 @@ impl EntityTagger<'_> {
             let (first, last) = (view.lower[s.first].as_str(), view.lower[s.end - 1].as_str());
             if (s.first..s.end).all(|i| {
                 let w = view.word(i);
-                self.is_ordinary_word(w) && !in_capitals(w)
+                self.is_ordinary_word_of_the_texts(w) && !in_capitals(w)
             }) && !PLACE_WORDS.contains(&last)
                 && !names_a_site(first, last)
             {
@@ -2321,11 +2465,15 @@ impl EntityTagger<'_> {
         &self,
         view: &DocView,
         spans: &[Span],
-        roles: &HashMap<usize, String>,
+        learned: &Learned,
         datelines: &[(Span, Dateline)],
         dateline: Option<&Entity>,
-        short_names: &HashMap<usize, &str>,
     ) -> Vec<Entity> {
+        let Learned {
+            roles,
+            short_names,
+            sides,
+        } = learned;
         let gaz = self.gazetteer;
         // Full names of the story's people, for surname and first-name mentions.
         let mut full_names: HashMap<&str, &str> = HashMap::default();
@@ -2470,7 +2618,7 @@ impl EntityTagger<'_> {
         let names_no_small_town = |s: &Span, text: &str| {
             let capitals = in_capitals(text) && !dateline_starts.contains(&s.first);
             s.end - s.first == 1
-                && (self.is_ordinary_word(text) || capitals)
+                && (self.is_ordinary_word_of_the_texts(text) || capitals)
                 && gaz
                     .find_place(text)
                     .is_some_and(|f| !gaz.has_big_reading(&f))
@@ -2505,6 +2653,8 @@ impl EntityTagger<'_> {
                         && f.entry.org.is_none()
                         // "Mahan" of "Mahan Air" is no town in Iran.
                         && full.is_none()
+                        // "Maroochydore defeated Caboolture": the clubs.
+                        && !sides.contains(&s.first)
                         // "Northwestern University" is no part of a town
                         // called University ("College Station" is a city).
                         && !is_org_word(&name.to_lowercase())
@@ -3613,6 +3763,7 @@ const ORG_HEADS: &[&str] = &[
     "aerospace",
     "computer",
     "computers",
+    "express",
 ];
 
 /// Last words that make a name something other than a person, organisation or
@@ -3674,6 +3825,52 @@ const LOCATIVES: &[&str] = &[
 
 /// Every word of the full names (two words or more) of the story's people:
 /// "Bruno", "Mars", "David", "Turpin".
+/// Retypes to `type_id` each lone word the model took for a person that
+/// stands in a list next to a name of that type: where the list goes on
+/// past it with another capitalised item, or where `known` says the word
+/// is one of that type. A word of a full name of the story, or a given
+/// name, stays someone.
+fn listed_among(view: &DocView, spans: &mut [Span], type_id: u8, known: impl Fn(&str) -> bool) {
+    let name_words = full_name_words(view, spans);
+    let n = view.len();
+    let is_separator = |j: usize| matches!(view.word(j), "," | "and" | "or");
+    let mut listed = Vec::new();
+    for (k, s) in spans.iter().enumerate() {
+        if s.type_id != PERSON
+            || s.end - s.first != 1
+            || view.gaz[s.first].has(kind::FIRST_NAME)
+            || name_words.contains(view.word(s.first))
+        {
+            continue;
+        }
+        // The item before ends one or two separators before the word
+        // (", and"), the item after starts as far after it.
+        let kin_before = k.checked_sub(1).is_some_and(|p| {
+            let prev = &spans[p];
+            prev.type_id == type_id
+                && (1..=2).contains(&(s.first - prev.end.min(s.first)))
+                && (prev.end..s.first).all(is_separator)
+        });
+        let kin_after = spans.get(k + 1).is_some_and(|next| {
+            next.type_id == type_id
+                && (1..=2).contains(&(next.first.saturating_sub(s.end)))
+                && (s.end..next.first).all(is_separator)
+        });
+        let listed_on = |j: Option<usize>| {
+            j.is_some_and(|j| j < n && view.is_capitalized(j) && !view.sent_start[j])
+        };
+        let list_goes_on = kin_before
+            && listed_on((s.end < n && is_separator(s.end)).then_some(s.end + 1))
+            || kin_after && listed_on(s.first.checked_sub(2).filter(|_| is_separator(s.first - 1)));
+        if (kin_before || kin_after) && (list_goes_on || known(view.word(s.first))) {
+            listed.push(k);
+        }
+    }
+    for k in listed {
+        spans[k].type_id = type_id;
+    }
+}
+
 fn full_name_words<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
     spans
         .iter()
@@ -4257,6 +4454,43 @@ fn leads_a_team(view: &DocView, end: usize) -> bool {
     view.lower
         .get(j)
         .is_some_and(|w| matches!(w.as_str(), "coach" | "captain" | "skipper"))
+        // "Ruby from RWBY Captain America": a title of a name, no side's.
+        && !view.is_capitalized(j)
+}
+
+/// Whether the name at tokens `first..end` is a side of a match by the words
+/// around it: played against or beaten ("against Uni", "[against] Noosa",
+/// "defeated Wynnum", "a win over Maroochydore", "lost to Noosa"), or beating
+/// another ("Maroochydore defeated Caboolture").
+fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
+    const BEATEN_AFTER: &[&str] = &[
+        "against", "defeated", "defeat", "defeats", "beat", "beats", "beating", "edged",
+        "thrashed", "downed", "trounced",
+    ];
+    const BEATING_BEFORE: &[&str] = &[
+        "defeated", "defeat", "defeats", "beat", "beats", "edged", "thrashed", "downed",
+        "trounced", "drew",
+    ];
+    // A word the writer set in brackets reads as the text's own: "[against] Noosa".
+    let before = match first.checked_sub(1) {
+        Some(j) if view.word(j) == "]" => j.checked_sub(2),
+        j => j,
+    };
+    let beaten = before.is_some_and(|j| {
+        let w = view.lower[j].as_str();
+        BEATEN_AFTER.contains(&w)
+            || w == "over"
+                && (j.saturating_sub(3)..j)
+                    .any(|k| matches!(view.lower[k].as_str(), "win" | "victory" | "triumph"))
+            || w == "to"
+                && j.checked_sub(1)
+                    .is_some_and(|k| matches!(view.lower[k].as_str(), "lost" | "lose" | "loss"))
+    });
+    beaten
+        || view
+            .lower
+            .get(end)
+            .is_some_and(|w| BEATING_BEFORE.contains(&w.as_str()))
 }
 
 /// Whether the words around a span say it names an organisation.
@@ -4786,8 +5020,38 @@ fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
                 .all(|i| is_title(view, i) || ROLE_MODIFIERS.contains(&view.lower[i].as_str()));
         let other_title_only =
             (s.first..s.end).all(|i| FOREIGN_TITLES.contains(&view.lower[i].as_str()));
-        s.type_id != PERSON || !(role_only || other_title_only)
+        s.type_id != PERSON || !(role_only || other_title_only || is_style_of_address(view, s))
     });
+}
+
+/// "Her Majesty", "His Excellency", "Your Honour": a style of address,
+/// with or without its possessive, stands for someone it does not name.
+fn is_style_of_address(view: &DocView, s: &Span) -> bool {
+    const STYLES: &[&str] = &[
+        "majesty",
+        "highness",
+        "excellency",
+        "holiness",
+        "lordship",
+        "ladyship",
+        "honour",
+        "honor",
+        "eminence",
+    ];
+    const OWNERS: &[&str] = &["his", "her", "their", "your"];
+    let words = &view.lower[s.first..s.end];
+    let styled = |w: &str| {
+        let w = w
+            .strip_suffix("’s")
+            .or_else(|| w.strip_suffix("'s"))
+            .unwrap_or(w);
+        STYLES.contains(&w)
+    };
+    match words {
+        [style] => styled(style),
+        [owner, style] => OWNERS.contains(&owner.as_str()) && styled(style),
+        _ => false,
+    }
 }
 
 /// "Ryanair CEO", "Labour MP", "National Security Adviser", "White House

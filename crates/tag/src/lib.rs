@@ -11,6 +11,7 @@
 pub mod annotations;
 pub mod attribution_eval;
 mod clusters;
+mod english;
 mod entities;
 pub mod error;
 pub mod eval;
@@ -39,6 +40,7 @@ pub use jsonl::{MAX_LINE_BYTES, Summary, tag_jsonl};
 pub use people::{KnownPeople, MAX_KNOWN_NAMES};
 
 use clusters::WordClusters;
+use english::CommonWords;
 use entities::EntityTagger;
 use features::DocView;
 use gazetteer::Gazetteer;
@@ -49,7 +51,7 @@ use topics::{TopicModel, TopicWord};
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 104;
+pub const VERSION: u32 = 105;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -58,6 +60,7 @@ pub struct Tagger {
     gazetteer: Gazetteer,
     clusters: WordClusters,
     topics: TopicModel,
+    common_words: CommonWords,
 }
 
 /// The shipped data, compiled in so that the binary needs no files at run time.
@@ -67,6 +70,7 @@ const COUNTRY_NAMES: &[u8] = include_bytes!("../data/country_names.tsv.gz");
 const LEXICON: &[u8] = include_bytes!("../data/lexicon.tsv.gz");
 const MEDIA_TOPICS: &[u8] = include_bytes!("../data/mediatopics.tsv.gz");
 const CLUSTERS: &[u8] = include_bytes!("../data/clusters.tsv.gz");
+const COMMON_WORDS: &[u8] = include_bytes!("../data/common_words.txt.gz");
 
 /// The shipped data files, each gzipped, as [`Tagger::from_data`] reads them.
 pub struct DataFiles {
@@ -91,6 +95,7 @@ impl Tagger {
             Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
             WordClusters::from_gz(CLUSTERS)?,
             TopicModel::from_gz(MEDIA_TOPICS)?,
+            CommonWords::from_gz(COMMON_WORDS)?,
         ))
     }
 
@@ -101,6 +106,7 @@ impl Tagger {
             Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
             WordClusters::from_gz(&data.clusters)?,
             TopicModel::from_gz(&data.topics)?,
+            CommonWords::from_gz(COMMON_WORDS)?,
         ))
     }
 
@@ -111,6 +117,7 @@ impl Tagger {
         gazetteer: Gazetteer,
         clusters: WordClusters,
         topics: TopicModel,
+        common_words: CommonWords,
     ) -> Tagger {
         let words = clusters.words().collect::<Vec<_>>().join("\n");
         model.remember_texts(&DocView::new(&words, &gazetteer, &clusters));
@@ -119,6 +126,7 @@ impl Tagger {
             gazetteer,
             clusters,
             topics,
+            common_words,
         }
     }
 
@@ -186,6 +194,7 @@ impl Tagger {
             model: &self.model,
             gazetteer: &self.gazetteer,
             clusters: &self.clusters,
+            common_words: &self.common_words,
         }
         .entities(&view, dateline);
         let quotes = quotes::quotes(&view, &view.sentences, &entities);

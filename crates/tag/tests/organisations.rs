@@ -905,3 +905,30 @@ fn a_source_the_story_quotes_is_no_place() {
     let country = "The talks failed, according to Iran, and resumed on Monday.";
     assert_typed_in_every_mention(country, "Iran", EntityType::Loc, 1);
 }
+
+#[test]
+fn a_name_listed_among_organisations_is_one() {
+    // "Western Native Voice, Montana Native Vote, Assiniboine and Sioux
+    // Tribes" gave a person named Assiniboine.
+    let text = article("Native American groups sue US state of Montana");
+    assert_typed_in_every_mention(&text, "Assiniboine", EntityType::Org, 1);
+    let text = "The coalition of Greenpeace, Oxfam, Amnesty International and Avaaz wrote \
+        to the minister.";
+    assert_typed_in_every_mention(text, "Oxfam", EntityType::Org, 1);
+}
+
+#[test]
+fn the_solar_system_and_a_space_station_are_no_organisations() {
+    for text in [
+        "The probe left the Solar System in 2012, NASA said.",
+        "Crew members returned from the International Space Station on Friday.",
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            !tags.entities.iter().any(|e| e.kind == EntityType::Org
+                && (e.text.contains("System") || e.text.contains("Station"))),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
