@@ -470,6 +470,7 @@ impl EntityTagger<'_> {
         self.market_indices_are_no_organisations(view, &mut spans);
         interview_speakers(view, &mut spans);
         self.lone_names_mostly_no_one(view, &mut spans);
+        self.surnames_taken_for_places(view, &mut spans);
         let sides = self.sides_of_a_match(view, &mut spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
             if let Some((_, role)) = role_before(view, s.first) {
@@ -557,6 +558,54 @@ impl EntityTagger<'_> {
         {
             if let Some(&other) = no_one.get(view.word(s.first)) {
                 s.type_id = other;
+            }
+        }
+    }
+
+    /// "The attacker, identified as Sudesh Amman … Amman had scrawled":
+    /// a lone word the model took for a place that is the surname of
+    /// someone the story names in full is that person, where no mention of
+    /// it puts anything in, at or from it ("born in Washington" beside
+    /// "George Washington" stays the place).
+    fn surnames_taken_for_places(&self, view: &DocView, spans: &mut [Span]) {
+        let surnames: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .map(|s| view.word(s.end - 1))
+            .filter(|w| w.chars().count() > 2)
+            .collect();
+        if surnames.is_empty() {
+            return;
+        }
+        let placed = |i: usize| {
+            i.checked_sub(1)
+                .is_some_and(|j| LOCATIVES.contains(&view.lower[j].as_str()))
+                // "Amman, Jordan": a place its region qualifies.
+                || view.lower_at(i + 1) == ","
+                    && spans.iter().any(|o| o.first == i + 2 && o.type_id == LOC)
+        };
+        let mut places: HashSet<&str> = HashSet::default();
+        let mut candidates: HashSet<&str> = HashSet::default();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == LOC && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            if surnames.contains(w) {
+                if placed(s.first) {
+                    places.insert(w);
+                } else {
+                    candidates.insert(w);
+                }
+            }
+        }
+        for s in spans.iter_mut() {
+            if s.type_id == LOC
+                && s.end - s.first == 1
+                && candidates.contains(view.word(s.first))
+                && !places.contains(view.word(s.first))
+            {
+                s.type_id = PERSON;
             }
         }
     }

@@ -34,9 +34,11 @@ fn entity_f1_on_gum_news_stays_at_its_measured_level() {
     // Measured 0.690 (exact spans, PERSON/ORG/LOC micro average; tagger version 9),
     // 0.695 at version 16 (word classes two tokens away), 0.713 at version 18
     // (the census's given names in the lexicon), 0.730 at version 54 (a name
-    // before "organization" or "movement" is an organisation).
+    // before "organization" or "movement" is an organisation), 0.753 at
+    // version 104, 0.767 at version 106 (the language's common words; the
+    // surname of someone named in full is no place).
     let f1 = entity_f1("gum_wikinews_ner.jsonl");
-    assert!(f1 >= 0.72, "GUM news entity F1 fell to {f1:.3}");
+    assert!(f1 >= 0.755, "GUM news entity F1 fell to {f1:.3}");
 }
 
 #[test]

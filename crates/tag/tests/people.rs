@@ -893,3 +893,25 @@ fn a_genus_before_its_species_is_no_one() {
     );
     assert_no_person(&article("Neanderthals 'knew what they were doing'"), "Homo");
 }
+
+#[test]
+fn the_surname_of_someone_named_in_full_is_no_place() {
+    // The Streatham attack story named "Sudesh Amman" and then put
+    // "Amman" on the map in Jordan four times.
+    let text = "The attacker, identified as Sudesh Amman, 20, had been released a week \
+        ago. Amman, who was described as dangerous, had been watched by police.";
+    assert_lone_name_is(text, "Amman", "Sudesh Amman", 1);
+    assert_lone_name_is(
+        &article("Police shoot man dead after 'terrorist-related'"),
+        "Amman",
+        "Sudesh Amman",
+        4,
+    );
+    // Where the story puts something in the place, the word stays it.
+    let text = "Actor Denzel Washington spoke in Washington on Friday.";
+    assert!(
+        types_of(text, "Washington").contains(&EntityType::Loc),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+}
