@@ -443,6 +443,7 @@ impl EntityTagger<'_> {
         self.merge_branches(view, &mut spans);
         join_places_into_org_names(view, &mut spans);
         self.join_names_across_and(view, &mut spans);
+        self.bodies_named_for_their_purpose(view, &mut spans);
         products_are_no_organisations(view, &mut spans);
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
@@ -560,6 +561,86 @@ impl EntityTagger<'_> {
                 s.type_id = other;
             }
         }
+    }
+
+    /// "The Brennan Center for Justice", "the Center for Strategic and
+    /// International Studies", "the Committee to Protect Journalists": a
+    /// body's name that ends in what kind of body it is goes on through
+    /// "for", or "to" and an ordinary word, into the capitalised words of
+    /// its purpose, "and" and "of" among them. The model often stops at
+    /// the kind, leaving a bare "Center" or splitting the name in two.
+    fn bodies_named_for_their_purpose(&self, view: &DocView, spans: &mut Vec<Span>) {
+        const BODIES: &[&str] = &[
+            "center",
+            "centre",
+            "centers",
+            "centres",
+            "committee",
+            "office",
+            "institute",
+            "foundation",
+            "council",
+            "commission",
+            "fund",
+            "society",
+            "alliance",
+            "coalition",
+            "league",
+            "association",
+            "agency",
+            "bureau",
+            "network",
+            "campaign",
+            "project",
+            "partnership",
+            "movement",
+            "organization",
+            "organisation",
+            "federation",
+            "trust",
+        ];
+        let n = view.len();
+        let name_word = |i: usize| i < n && view.is_capitalized(i) && !view.sent_start[i];
+        let mut extended: Vec<(usize, usize)> = Vec::new();
+        for s in spans.iter().filter(|s| s.type_id == ORG) {
+            let joiner = s.end;
+            if !BODIES.contains(&view.lower_at(s.end - 1))
+                || !matches!(view.lower_at(joiner), "for" | "to")
+                || !name_word(joiner + 1)
+                || view.lower_at(joiner) == "to" && !self.is_ordinary_word(view.word(joiner + 1))
+            {
+                continue;
+            }
+            let mut end = joiner + 1;
+            loop {
+                while name_word(end) {
+                    end += 1;
+                }
+                if matches!(view.lower_at(end), "and" | "of" | "&") && name_word(end + 1) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            // Not into another name that runs on past the purpose's end.
+            if spans.iter().any(|o| o.first < end && o.end > end) {
+                continue;
+            }
+            extended.push((s.first, end));
+        }
+        if extended.is_empty() {
+            return;
+        }
+        for &(first, end) in &extended {
+            spans.retain(|o| o.end <= first || o.first >= end);
+            spans.push(Span {
+                first,
+                end,
+                type_id: ORG,
+                from_rule: false,
+            });
+        }
+        spans.sort_by_key(|s| s.first);
     }
 
     /// "The attacker, identified as Sudesh Amman … Amman had scrawled":

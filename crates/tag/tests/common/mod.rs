@@ -103,11 +103,21 @@ pub fn assert_lone_name_is(text: &str, lone: &str, full: &str, mentions: usize) 
 /// Asserts that no entity of `text`'s tags is a person `named` says of
 /// its written text.
 pub fn assert_no_person_written(text: &str, named: impl Fn(&str) -> bool) {
+    assert_none_written(text, EntityType::Person, named);
+}
+
+/// Asserts that no entity of `text`'s tags is an organisation `named` says
+/// of its written text.
+pub fn assert_no_org_written(text: &str, named: impl Fn(&str) -> bool) {
+    assert_none_written(text, EntityType::Org, named);
+}
+
+fn assert_none_written(text: &str, kind: EntityType, named: impl Fn(&str) -> bool) {
     let tags = tagger().tag(text);
-    let people: Vec<&Entity> = tags
+    let found: Vec<&Entity> = tags
         .entities
         .iter()
-        .filter(|e| e.kind == EntityType::Person && named(&e.text))
+        .filter(|e| e.kind == kind && named(&e.text))
         .collect();
-    assert!(people.is_empty(), "{text:?}: {people:?}");
+    assert!(found.is_empty(), "{text:?}: {found:?}");
 }
