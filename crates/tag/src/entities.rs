@@ -2393,11 +2393,20 @@ impl EntityTagger<'_> {
             }
             // "Marty McFly from Back to the Future", "to report to Cabinet",
             // "the adults-only Costume Ball": ordinary words capitalised,
-            // none of which says a site, name no place.
+            // none of which says a site, name no place. One word alone is
+            // asked of the language's words ("the Fedora project", "alternatives
+            // to Slack"); a name of several, of the texts' only, as places
+            // are named in the language's words ("Eureka Springs").
             let (first, last) = (view.lower[s.first].as_str(), view.lower[s.end - 1].as_str());
+            let lone = s.end - s.first == 1;
             if (s.first..s.end).all(|i| {
                 let w = view.word(i);
-                self.is_ordinary_word_of_the_texts(w) && !in_capitals(w)
+                !in_capitals(w)
+                    && if lone {
+                        self.is_ordinary_word(w)
+                    } else {
+                        self.is_ordinary_word_of_the_texts(w)
+                    }
             }) && !PLACE_WORDS.contains(&last)
                 && !names_a_site(first, last)
             {

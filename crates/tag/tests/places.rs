@@ -1555,3 +1555,27 @@ fn demonyms_news_writes_resolve_to_their_country() {
         );
     }
 }
+
+#[test]
+fn a_word_of_the_language_alone_is_no_unknown_place() {
+    // "A sponsorship from Slack" and "participating in Fedora" put a chat
+    // service and a Linux distribution in the GEO list, with no point.
+    for (text, word) in [
+        (
+            "The team moved its chat from Discord to Slack last year, a developer said.",
+            "Discord",
+        ),
+        ("Contributors to Fedora and Debian met in Brno.", "Fedora"),
+        (
+            "The company, which specialises in Robotics, was sold.",
+            "Robotics",
+        ),
+    ] {
+        assert_no_place(text, word);
+    }
+    // A place the gazetteer knows keeps its name, word or not.
+    let text = "She lives in Reading and works in Bath.";
+    for town in ["Reading", "Bath"] {
+        resolved(text, town);
+    }
+}
