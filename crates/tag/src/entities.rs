@@ -1446,7 +1446,7 @@ impl EntityTagger<'_> {
     /// English word, with a Latin ending.
     fn is_species_epithet(&self, word: &str) -> bool {
         const ENDINGS: &[&str] = &[
-            "us", "um", "is", "ae", "ii", "ti", "ens", "ex", "ix", "ata", "ica", "ina",
+            "us", "um", "is", "ae", "ii", "ti", "ens", "ex", "ix", "ata", "ica", "ina", "ias",
         ];
         word.len() >= 4
             && word.bytes().all(|b| b.is_ascii_lowercase())
@@ -1619,7 +1619,13 @@ impl EntityTagger<'_> {
     fn retype_by_name(&self, view: &DocView, spans: &mut Vec<Span>) {
         spans.retain(|s| {
             let text = span_text(view, s);
-            !(is_designated_body(strip_article(text))
+            // "The great white shark (Carcharodon carcharias)": a genus
+            // before its species names no one, no body and no place.
+            let genus = s.end - s.first == 1
+                && s.end < view.len()
+                && self.is_species_epithet(view.word(s.end));
+            !(genus
+                || is_designated_body(strip_article(text))
                 || (matches!(s.type_id, LOC | MISC)
                     // "The Solar System", "the International Space Station":
                     // no body of people either ("Mars" alone may be the
@@ -1637,10 +1643,17 @@ impl EntityTagger<'_> {
             let acronyms = last.strip_suffix('s').is_some_and(|one| {
                 one.chars().count() >= 2 && one.chars().all(|c| c.is_ascii_uppercase())
             });
+            // "Guided by the Constitution", "under the Treaty": a
+            // document, no body.
+            let document = matches!(
+                view.lower[s.end - 1].as_str(),
+                "constitution" | "treaty" | "accord" | "accords" | "protocol" | "charter"
+            );
             if s.end - s.first == 1
                 && (RELIGIONS.contains(&last)
                     || doctrine
                     || acronyms
+                    || document
                     || names_a_faiths_or_peoples_members(view, s.first))
                 || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
                 || names_a_disease(view, s.end)

@@ -959,3 +959,26 @@ fn a_body_named_for_its_purpose_is_one_name() {
     let text = "The Center paid for Microsoft Office licences, a spokesman said.";
     assert_no_org_written(text, |name| name.contains("for"));
 }
+
+#[test]
+fn a_document_and_a_genus_are_no_organisations() {
+    // "The Adoption of this Constitution" and "the great white shark
+    // (Carcharodon carcharias)" gave organisations in bundled stories.
+    for (text, name) in [
+        (
+            "Both countries signed the Treaty in 1990 and the Accord a year later.",
+            "Accord",
+        ),
+        (
+            "The great white shark (Carcharodon carcharias) has vanished from the bay, the \
+             study found.",
+            "Carcharodon",
+        ),
+    ] {
+        assert_no_org_written(text, |written| written == name);
+    }
+    assert_no_org_written(
+        &article("On the campaign trail in the USA, August 2020"),
+        |written| written == "Constitution",
+    );
+}
