@@ -516,7 +516,7 @@ impl EntityTagger<'_> {
     /// "Transferred to Charité in Berlin … Charité said": a lone word the
     /// story makes a place or a body in at least as many mentions as a
     /// person, and never a word of anyone's full name, a given name or
-    /// titled, is that place or body in every mention. It runs last, after
+    /// titled, is that place or body in every mention. It runs late, after
     /// the passes that place or name one mention by its neighbours.
     fn lone_names_mostly_no_one(&self, view: &DocView, spans: &mut [Span]) {
         let full_name_words = full_name_words(view, spans);
@@ -906,14 +906,14 @@ impl EntityTagger<'_> {
                 if product_case {
                     return Some(Some(MISC));
                 }
-                // "A Fellow of the Royal Society", "Drug makers rose": an
-                // ordinary word capitalised is no one the story names, unless
-                // the story has it speak ("Jobs said").
                 // "Politico reported", "Politico quoted Tim Manning": a
                 // name the story only has report or quote, and never names
                 // in full or titles, is a news outlet's, ordinary word or not.
                 let reports =
                     !given && followed_by(w, &|next| matches!(next, "reported" | "quoted"));
+                // "A Fellow of the Royal Society", "Drug makers rose": an
+                // ordinary word capitalised is no one the story names, unless
+                // the story has it speak ("Jobs said").
                 if !given
                     && self.is_ordinary_word(w)
                     && !followed_by(w, &|next| SPEECH_VERBS.contains(&next))
@@ -941,8 +941,10 @@ impl EntityTagger<'_> {
                 // is names that thing in every mention. So does one (no
                 // given name) before a kind of people or tongue: "the Olmec
                 // civilization", "the Moriori people", "the Chakri dynasty".
-                // "Homo sapiens", "Aedes aegypti": a genus before its
-                // species is a living thing's name, no one's.
+                // "Homo sapiens … Homo": a genus the story once writes
+                // before its species is a living thing's name in every
+                // mention (`retype_by_name` drops the mention before the
+                // species itself).
                 } else if followed_by(w, &|next| PRODUCT_KINDS.contains(&next))
                     || !given
                         && (followed_by(w, &|next| {
@@ -1434,7 +1436,8 @@ impl EntityTagger<'_> {
     }
 
     /// Whether a capitalised word is written in lower case often enough in
-    /// unlabelled news to have a word class of its own ("Branch", "Banker").
+    /// unlabelled news to have a word class of its own ("Branch"), or is
+    /// one of the language's common words that are never names ("Bribery").
     fn is_ordinary_word(&self, word: &str) -> bool {
         let lower = word.to_lowercase();
         lower != word
@@ -1966,8 +1969,9 @@ impl EntityTagger<'_> {
     /// ("Harlech") needs the list to go on past it with another name.
     fn names_listed_with_their_kind(&self, view: &DocView, spans: &mut [Span]) {
         listed_among(view, spans, LOC, |w| self.gazetteer.find_place(w).is_some());
-        // "Newsweek, Politico, The Hill and TMZ": a list of organisations
-        // goes on only with organisations; no lexicon of them is at hand.
+        // "Greenpeace, Oxfam, Amnesty International and Avaaz": a list of
+        // organisations goes on only with organisations; no lexicon of
+        // them is at hand to know one alone.
         listed_among(view, spans, ORG, |_| false);
     }
 
@@ -3975,8 +3979,6 @@ const LOCATIVES: &[&str] = &[
     "within",
 ];
 
-/// Every word of the full names (two words or more) of the story's people:
-/// "Bruno", "Mars", "David", "Turpin".
 /// Retypes to `type_id` each lone word the model took for a person that
 /// stands in a list next to a name of that type: where the list goes on
 /// past it with another capitalised item, or where `known` says the word
@@ -4023,6 +4025,8 @@ fn listed_among(view: &DocView, spans: &mut [Span], type_id: u8, known: impl Fn(
     }
 }
 
+/// Every word of the full names (two words or more) of the story's people:
+/// "Bruno", "Mars", "David", "Turpin".
 fn full_name_words<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
     spans
         .iter()
