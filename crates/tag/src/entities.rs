@@ -161,6 +161,17 @@ fn is_title(view: &DocView, i: usize) -> bool {
     TITLE_WORDS.contains(&view.lower[i].as_str()) && !(shouting && w != "CEO")
 }
 
+/// Whether token `i` is a title ([`is_title`]) or a police or military rank
+/// the model's title list leaves out ("Senior Constable Kevin King").
+fn is_rank(view: &DocView, i: usize) -> bool {
+    is_title(view, i) || matches!(view.lower[i].as_str(), "constable" | "corporal" | "trooper")
+}
+
+/// Honours, offices and degrees written after a name ("QC", "MP", "OBE").
+const POST_NOMINALS: &[&str] = &[
+    "QC", "KC", "SC", "MP", "MSP", "MEP", "MLA", "MPP", "OBE", "CBE", "MBE", "KBE", "DBE", "PhD",
+];
+
 /// "Senators" in "Senators Kamala Harris and Elizabeth Warren": a title shared
 /// by the names after it, when a name follows, not a word that joins the
 /// title into an organisation's name ("Reporters Without Borders").
@@ -1591,6 +1602,21 @@ impl EntityTagger<'_> {
                 if before_full_name || before_known_surname {
                     first += 1;
                 }
+            }
+            // "Kamloops RCMP Constable Gary Gray": a rank inside the name,
+            // after words that are no given name and before a given name
+            // and a surname, ends the role that opens it.
+            if first == s.first
+                && let Some(rank) = (s.first + 1..s.end.saturating_sub(2))
+                    .find(|&k| is_rank(view, k) && self.is_given_name(view, k + 1))
+                && !(s.first..rank).any(|i| self.is_given_name(view, i))
+            {
+                first = rank + 1;
+            }
+            // "Judge Durham Hall QC", "Helena Kennedy KC": letters after a
+            // name say what its bearer is, no part of it.
+            while s.end - first > 2 && POST_NOMINALS.contains(&view.word(s.end - 1)) {
+                s.end -= 1;
             }
             if first > s.first && first < s.end {
                 let mut role_start = s.first;
@@ -5237,7 +5263,7 @@ fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
         "senior",
         "acting",
     ];
-    let office = |i: usize| is_title(view, i) || OFFICES.contains(&view.lower[i].as_str());
+    let office = |i: usize| is_rank(view, i) || OFFICES.contains(&view.lower[i].as_str());
     let known_orgs: HashSet<&str> = spans
         .iter()
         .filter(|s| s.type_id == ORG)

@@ -915,3 +915,35 @@ fn the_surname_of_someone_named_in_full_is_no_place() {
         tagger().tag(text).entities
     );
 }
+
+#[test]
+fn a_rank_inside_a_name_and_letters_after_it_are_no_part_of_it() {
+    // "Kamloops RCMP Constable Gary Gray" and "Judge Durham Hall QC" were
+    // people of those names in bundled stories.
+    for (text, name) in [
+        (
+            "Kamloops RCMP Constable Gary Gray said fentanyl had become a problem.",
+            "Gary Gray",
+        ),
+        (
+            "Judge Durham Hall QC said they \"appear not to care\".",
+            "Durham Hall",
+        ),
+        (
+            "Barrister Helena Kennedy KC spoke at the hearing.",
+            "Helena Kennedy",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Person, 1);
+        assert_no_person_written(text, |written| written != name);
+    }
+    // A rank the model left in a body's name before the person's.
+    let text = "Victoria Police Senior Constable Kevin King said two men were arrested.";
+    assert_person(text, "Kevin King");
+    let tags = tagger().tag(text);
+    assert!(
+        !tags.entities.iter().any(|e| e.text.contains("Senior")),
+        "{:?}",
+        tags.entities
+    );
+}
