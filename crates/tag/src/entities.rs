@@ -161,6 +161,29 @@ fn is_title(view: &DocView, i: usize) -> bool {
     TITLE_WORDS.contains(&view.lower[i].as_str()) && !(shouting && w != "CEO")
 }
 
+/// "Department Of Justice" in a headline set in title case is the body's
+/// "Department of Justice": the small words inside a name are written in
+/// lower case, so that one body is one row of the ORG facet however a
+/// headline capitalised it (a word in capitals, "END OF LIFE", is left).
+fn small_words_in_lower_case(name: &str) -> String {
+    const SMALL: &[&str] = &["of", "and", "the", "for", "in", "on", "at", "to", "a", "an"];
+    let mut out = String::with_capacity(name.len());
+    for (n, word) in name.split(' ').enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        let lower = word.to_lowercase();
+        let title_case = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().skip(1).all(char::is_lowercase);
+        if n > 0 && title_case && SMALL.contains(&lower.as_str()) {
+            out.push_str(&lower);
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
 /// Whether token `i` is a title ([`is_title`]) or a police or military rank
 /// the model's title list leaves out ("Senior Constable Kevin King").
 fn is_rank(view: &DocView, i: usize) -> bool {
@@ -2854,7 +2877,7 @@ impl EntityTagger<'_> {
                         out.push(e);
                         continue;
                     } else {
-                        e.canonical = gaz.org_name(name);
+                        e.canonical = small_words_in_lower_case(&gaz.org_name(name));
                     }
                     e.id = entity_id("org", &e.canonical);
                 }

@@ -904,3 +904,22 @@ fn an_organisation_named_by_its_first_word_alone_is_the_organisation() {
         tags.entities
     );
 }
+
+#[test]
+fn a_headline_in_title_case_names_the_body_the_text_does() {
+    // The facets count names: "Church Of England" in a headline and "Church
+    // of England" in the text were two rows for one body.
+    let text = "Church Of England Apologises\n\nThe Church of England said the report was damning.";
+    let names: BTreeSet<String> = tagger()
+        .tag(text)
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Org)
+        .map(|e| e.canonical.clone())
+        .collect();
+    assert_eq!(
+        names,
+        BTreeSet::from(["Church of England".to_string()]),
+        "{text:?}"
+    );
+}
