@@ -1706,6 +1706,7 @@ impl EntityTagger<'_> {
                     || doctrine
                     || acronyms
                     || document
+                    || DISEASES.contains(&last)
                     || names_a_faiths_or_peoples_members(view, s.first))
                 || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
                 || names_a_disease(view, s.end)
@@ -5398,6 +5399,26 @@ const DISEASE_WORDS: &[&str] = &["virus", "disease", "syndrome", "fever", "disor
 
 /// Whether the words from token `end` on say that the name before them is
 /// a disease's: a disease noun, after a possessive or not.
+/// Diseases news names by a word of their own, not by "X disease": "dying
+/// from AIDS" puts no one anywhere.
+const DISEASES: &[&str] = &[
+    "AIDS",
+    "HIV",
+    "SARS",
+    "MERS",
+    "Ebola",
+    "Zika",
+    "COVID-19",
+    "COVID",
+    "Covid-19",
+    "Covid",
+    "Mpox",
+    "Tuberculosis",
+    "Malaria",
+    "Cholera",
+    "Measles",
+];
+
 fn names_a_disease(view: &DocView, end: usize) -> bool {
     view.lower
         .get(after_possessive(view, end))

@@ -982,3 +982,29 @@ fn a_document_and_a_genus_are_no_organisations() {
         |written| written == "Constitution",
     );
 }
+
+#[test]
+fn a_disease_is_no_body_and_no_place() {
+    // "Deteriorating from AIDS" put AIDS in the GEO list, and "the SARS
+    // outbreak" made SARS an organisation.
+    for (text, name) in [
+        (
+            "The actor, visibly deteriorating from AIDS, appeared on television with her.",
+            "AIDS",
+        ),
+        (
+            "Efforts to contain the SARS outbreak, which took place in 2003, were praised.",
+            "SARS",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            !tags
+                .entities
+                .iter()
+                .any(|e| e.text == name && matches!(e.kind, EntityType::Org | EntityType::Loc)),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
