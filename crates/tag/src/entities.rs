@@ -1992,8 +1992,20 @@ impl EntityTagger<'_> {
                 continue;
             }
             let name = &view.text[view.tokens[first].start..view.tokens[k - 1].end];
+            // "End of Life (EOL)", "High Performance Computing (HPC)": a
+            // name of the language's words, none a body's, that no list
+            // knows for a body, is a thing's.
+            let a_things = || {
+                !has_org_word(view, first, k)
+                    && self.gazetteer.lookup(name).is_none_or(|e| e.org.is_none())
+                    && (first..k)
+                        .filter(|&i| view.is_capitalized(i))
+                        .all(|i| self.is_ordinary_word(view.word(i)))
+            };
             let type_id = if self.gazetteer.find_place(name).is_some() {
                 LOC
+            } else if a_things() {
+                MISC
             } else {
                 ORG
             };
@@ -4990,7 +5002,9 @@ fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Span>) {
     let mut types: HashMap<&str, u8> = HashMap::default();
     let mut widened: Vec<(usize, usize)> = Vec::new();
     for (k, s) in spans.iter().enumerate() {
-        if !matches!(s.type_id, ORG | LOC) || s.end - s.first < 2 {
+        // A thing's name too: "the Digital Millennium Copyright Act (DMCA)"
+        // makes "the DMCA" no body.
+        if !matches!(s.type_id, ORG | LOC | MISC) || s.end - s.first < 2 {
             continue;
         }
         // The model may stop a name at its "and" ("Philippine Institute of

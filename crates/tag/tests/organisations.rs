@@ -1008,3 +1008,30 @@ fn a_disease_is_no_body_and_no_place() {
         );
     }
 }
+
+#[test]
+fn a_things_name_spelled_out_makes_its_acronym_no_organisation() {
+    // The youtube-dl stories counted "the DMCA" as an organisation 32
+    // times: a law's name spelled out before its acronym is a thing's, and
+    // so is the acronym wherever the story uses it.
+    for (text, acronym) in [
+        (
+            "GitHub received a Digital Millennium Copyright Act (DMCA) take-down notice on \
+             Friday. The DMCA notice alleged the code broke the law.",
+            "DMCA",
+        ),
+        (
+            "The Ballot Interference Prevention Act (BIPA) limits who may collect ballots. \
+             Groups sued over BIPA on Thursday.",
+            "BIPA",
+        ),
+    ] {
+        assert_no_org_written(text, |written| {
+            written == acronym || written.ends_with("Act")
+        });
+    }
+    // A body's name spelled out keeps its acronym a body.
+    let text = "Researchers at the Centers for Disease Control and Prevention (CDC) said the \
+        CDC would publish the data.";
+    assert_typed_in_every_mention(text, "CDC", EntityType::Org, 2);
+}
