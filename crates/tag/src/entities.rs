@@ -190,6 +190,24 @@ fn is_rank(view: &DocView, i: usize) -> bool {
     is_title(view, i) || matches!(view.lower[i].as_str(), "constable" | "corporal" | "trooper")
 }
 
+/// Offices the title list leaves out, as the last word of someone's role
+/// ("Divisional Railway Manager", "National Security Adviser").
+const OFFICES: &[&str] = &[
+    "manager",
+    "adviser",
+    "advisor",
+    "representative",
+    "member",
+    "mp",
+    "officer",
+];
+
+/// Whether token `i` says what office someone holds: a title, a rank or
+/// one of [`OFFICES`].
+fn is_office(view: &DocView, i: usize) -> bool {
+    is_rank(view, i) || OFFICES.contains(&view.lower[i].as_str())
+}
+
 /// Honours, offices and degrees written after a name ("QC", "MP", "OBE").
 const POST_NOMINALS: &[&str] = &[
     "QC", "KC", "SC", "MP", "MSP", "MEP", "MLA", "MPP", "OBE", "CBE", "MBE", "KBE", "DBE", "PhD",
@@ -2002,9 +2020,14 @@ impl EntityTagger<'_> {
                         .filter(|&i| view.is_capitalized(i))
                         .all(|i| self.is_ordinary_word(view.word(i)))
             };
+            // "Divisional Railway Manager (DRM)", "Chief Operating Officer
+            // (COO)": an office spelled out is someone's role, no body, and
+            // so is its acronym ("the NSA" after "National Security
+            // Adviser (NSA)" is no agency).
+            let office = is_office(view, k - 1);
             let type_id = if self.gazetteer.find_place(name).is_some() {
                 LOC
-            } else if a_things() {
+            } else if office || a_things() {
                 MISC
             } else {
                 ORG
@@ -5282,15 +5305,6 @@ fn is_style_of_address(view: &DocView, s: &Span) -> bool {
 /// is no name. "Office of the President" names its office after "of" and
 /// stays whole.
 fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
-    const OFFICES: &[&str] = &[
-        "manager",
-        "adviser",
-        "advisor",
-        "representative",
-        "member",
-        "mp",
-        "officer",
-    ];
     const BEFORE_OFFICES: &[&str] = &[
         "press",
         "deputy",
@@ -5301,7 +5315,7 @@ fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
         "senior",
         "acting",
     ];
-    let office = |i: usize| is_rank(view, i) || OFFICES.contains(&view.lower[i].as_str());
+    let office = |i: usize| is_office(view, i);
     let known_orgs: HashSet<&str> = spans
         .iter()
         .filter(|s| s.type_id == ORG)

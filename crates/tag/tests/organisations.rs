@@ -1035,3 +1035,35 @@ fn a_things_name_spelled_out_makes_its_acronym_no_organisation() {
         CDC would publish the data.";
     assert_typed_in_every_mention(text, "CDC", EntityType::Org, 2);
 }
+
+#[test]
+fn an_office_spelled_out_and_its_acronym_are_no_organisation() {
+    // The Mysuru railway interview had an organisation called "Divisional
+    // Railway Manager" in four mentions, two of them "DRM".
+    for (text, acronym) in [
+        (
+            "She has been the Divisional Railway Manager (DRM) for the division since 2019. \
+             Few women have become DRM.",
+            "DRM",
+        ),
+        (
+            "He served as Chief Operating Officer (COO) until May. The COO oversaw the plants.",
+            "COO",
+        ),
+        (
+            "The National Security Adviser (NSA) briefed reporters. The NSA said talks would \
+             resume.",
+            "NSA",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            !tags
+                .entities
+                .iter()
+                .any(|e| e.kind == EntityType::Org && (e.text == acronym || e.text.contains(' '))),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+}
