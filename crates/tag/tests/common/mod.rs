@@ -103,21 +103,18 @@ pub fn assert_lone_name_is(text: &str, lone: &str, full: &str, mentions: usize) 
 /// Asserts that no entity of `text`'s tags is a person `named` says of
 /// its written text.
 pub fn assert_no_person_written(text: &str, named: impl Fn(&str) -> bool) {
-    assert_none_written(text, EntityType::Person, named);
+    assert_no_entity(text, |e| e.kind == EntityType::Person && named(&e.text));
 }
 
 /// Asserts that no entity of `text`'s tags is an organisation `named` says
 /// of its written text.
 pub fn assert_no_org_written(text: &str, named: impl Fn(&str) -> bool) {
-    assert_none_written(text, EntityType::Org, named);
+    assert_no_entity(text, |e| e.kind == EntityType::Org && named(&e.text));
 }
 
-fn assert_none_written(text: &str, kind: EntityType, named: impl Fn(&str) -> bool) {
+/// Asserts that no entity of `text`'s tags is one `found` picks out.
+pub fn assert_no_entity(text: &str, found: impl Fn(&Entity) -> bool) {
     let tags = tagger().tag(text);
-    let found: Vec<&Entity> = tags
-        .entities
-        .iter()
-        .filter(|e| e.kind == kind && named(&e.text))
-        .collect();
+    let found: Vec<&Entity> = tags.entities.iter().filter(|e| found(e)).collect();
     assert!(found.is_empty(), "{text:?}: {found:?}");
 }
