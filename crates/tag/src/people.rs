@@ -234,19 +234,30 @@ impl Names {
     /// aside) and generational suffix, and middle names that do not differ
     /// ("John R. Bolton" and "John Bolton", "Richard K. Guy" and "Richard
     /// Kenneth Guy"; never "George H. W. Bush" and "George W. Bush").
+    ///
+    /// Between spellings given as often, the one with more letters beyond
+    /// ASCII (the accents kept) is the usual one, and on a full tie another
+    /// story's: the second of two spellings seen once each ("Abdel Fattah
+    /// el-Sisi", then "Abdel Fattah al-Sisi") takes the first, whose
+    /// stories are already stored so. The article joined to a surname is
+    /// no part of the comparison (`without_article`).
     fn usual_spelling(&self, name: &str) -> Option<&str> {
         let own = NameParts::of(name)?;
         let spellings = self.by_word.get(&own.surname)?;
-        let own_count = spellings.get(name).copied().unwrap_or(0);
+        let rank = |spelling: &str| {
+            let count = spellings.get(spelling).copied().unwrap_or(0);
+            (count, spelling.chars().filter(|c| !c.is_ascii()).count())
+        };
+        let own_rank = rank(name);
         spellings
-            .iter()
-            .filter(|&(other, &count)| {
-                other != name
-                    && count > own_count
+            .keys()
+            .filter(|other| {
+                *other != name
+                    && rank(other) >= own_rank
                     && NameParts::of(other).is_some_and(|o| o.same_person_as(&own))
             })
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(other, _)| other.as_str())
+            .max_by(|a, b| rank(a).cmp(&rank(b)).then(b.cmp(a)))
+            .map(String::as_str)
     }
 
     /// `name` as remembered, if it is a full name some story gave, with
@@ -313,7 +324,7 @@ impl NameParts {
                 .iter()
                 .filter_map(|w| slug(w).chars().next())
                 .collect(),
-            surname: slug(last),
+            surname: without_article(slug(last)),
             suffix,
         })
     }
@@ -326,6 +337,17 @@ impl NameParts {
                 || other.middle_initials.is_empty()
                 || self.middle_initials == other.middle_initials)
     }
+}
+
+/// A surname's slug without the Arabic article joined to it, however it
+/// was transliterated ("al-sisi", "el-sisi" → "sisi"): the key under which
+/// [`Names::by_word`] also holds it.
+fn without_article(surname: String) -> String {
+    ["al-", "el-", "ul-"]
+        .iter()
+        .find_map(|article| surname.strip_prefix(article))
+        .filter(|rest| rest.len() >= 2)
+        .map_or(surname.clone(), str::to_string)
 }
 
 /// The words of a full name that a story may use alone for the person, as
@@ -607,6 +629,27 @@ mod tests {
             ]
         );
         assert_eq!(story.entities[1].id, "person:john-bolton");
+    }
+
+    #[test]
+    fn spellings_given_as_often_become_one_name() {
+        let known = KnownPeople::default();
+        let mut first = tags(&[("Abdel Fattah el-Sisi", "Abdel Fattah el-Sisi")]);
+        known.observe(&first);
+        known.resolve(&mut first);
+        let mut second = tags(&[("Abdel Fattah al-Sisi", "Abdel Fattah al-Sisi")]);
+        known.observe(&second);
+        known.resolve(&mut second);
+        assert_eq!(first.entities[0].canonical, "Abdel Fattah el-Sisi");
+        assert_eq!(second.entities[0].canonical, "Abdel Fattah el-Sisi");
+        assert_eq!(second.entities[0].id, first.entities[0].id);
+        // Seen once each, the spelling with its accents is the name.
+        let known = KnownPeople::default();
+        let mut plain = tags(&[("Lech Walesa", "Lech Walesa")]);
+        known.observe(&tags(&[("Lech Wałęsa", "Lech Wałęsa")]));
+        known.observe(&plain);
+        known.resolve(&mut plain);
+        assert_eq!(plain.entities[0].canonical, "Lech Wałęsa");
     }
 
     #[test]
