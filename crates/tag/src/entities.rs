@@ -184,6 +184,19 @@ fn small_words_in_lower_case(name: &str) -> String {
     out
 }
 
+/// A person's name without the full stop of the sentence it ended, which
+/// the tokenizer leaves on a word before a line that opens with no capital
+/// ("… Dr Teresa Steele.", then "((WN))"): `None` when the name ends in no
+/// stop, or in an initial or a suffix ("J.", "Jr.") whose stop is its own.
+fn without_sentence_stop(name: &str) -> Option<&str> {
+    let stripped = name.strip_suffix('.')?;
+    let last = stripped.rsplit(' ').next().unwrap_or(stripped);
+    let own_stop = last.chars().count() <= 2
+        || last.contains('.')
+        || NAME_SUFFIXES.contains(&name.rsplit(' ').next().unwrap_or(name));
+    (!own_stop).then_some(stripped)
+}
+
 /// Whether token `i` is a title ([`is_title`]) or a police or military rank
 /// the model's title list leaves out ("Senior Constable Kevin King").
 fn is_rank(view: &DocView, i: usize) -> bool {
@@ -2876,6 +2889,9 @@ impl EntityTagger<'_> {
                         && let Some(full) = full_name_of(text)
                     {
                         e.canonical = full.to_string();
+                    }
+                    if let Some(name) = without_sentence_stop(&e.canonical) {
+                        e.canonical = name.to_string();
                     }
                     e.role = roles.get(&s.first).cloned();
                     e.id = entity_id("person", &e.canonical);

@@ -942,3 +942,20 @@ fn a_rank_inside_a_name_and_letters_after_it_are_no_part_of_it() {
     assert_person(text, "Kevin King");
     assert_no_entity(text, |e| e.text.contains("Senior"));
 }
+
+#[test]
+fn a_name_that_ends_a_line_leaves_the_full_stop_to_the_sentence() {
+    // In the interviews a name at the end of an answer, before "((WN))",
+    // kept the sentence's full stop: "Teresa Steele." was a person of its
+    // own in the PPL facet.
+    let text = "Interview\n\nI first started working with Dr Teresa Steele.\n\n((WN))  How many \
+        people worked there?";
+    let people: Vec<String> = tagger()
+        .tag(text)
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .map(|e| e.canonical.clone())
+        .collect();
+    assert_eq!(people, ["Teresa Steele"], "{text:?}");
+}
