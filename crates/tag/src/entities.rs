@@ -693,19 +693,7 @@ impl EntityTagger<'_> {
             }
             extended.push((s.first, end));
         }
-        if extended.is_empty() {
-            return;
-        }
-        for &(first, end) in &extended {
-            spans.retain(|o| o.end <= first || o.first >= end);
-            spans.push(Span {
-                first,
-                end,
-                type_id: ORG,
-                from_rule: false,
-            });
-        }
-        spans.sort_by_key(|s| s.first);
+        organisations_over(spans, extended);
     }
 
     /// "The attacker, identified as Sudesh Amman … Amman had scrawled":
@@ -1194,22 +1182,9 @@ impl EntityTagger<'_> {
                 }
             }
         }
-        let mut joined: Vec<(usize, usize)> = Vec::new();
-        for (first, end) in joins {
-            if joined.iter().any(|&(f, e)| first < e && f < end) {
-                continue;
-            }
-            joined.push((first, end));
-            spans.retain(|s| s.end <= first || s.first >= end);
-            spans.push(Span {
-                first,
-                end,
-                type_id: ORG,
-                from_rule: false,
-            });
-        }
-        spans.sort_by_key(|s| s.first);
+        organisations_over(spans, joins);
     }
+
     /// Whether token `i` could be a word of someone's name: capitalised (not
     /// all in capitals), letters, hyphens and apostrophes only, and no
     /// title or ordinary word.
@@ -4079,6 +4054,32 @@ const LOCATIVES: &[&str] = &[
     "throughout",
     "within",
 ];
+
+/// Makes each token range `first..end` one organisation's name, in the
+/// order given, unless an earlier range already overlaps it: the spans it
+/// covers are dropped. How the passes that join a body's words the model
+/// split ("Securities and Exchange Commission", "Center for Biological
+/// Diversity") put their names in.
+fn organisations_over(spans: &mut Vec<Span>, ranges: Vec<(usize, usize)>) {
+    if ranges.is_empty() {
+        return;
+    }
+    let mut taken: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (first, end) in ranges {
+        if taken.iter().any(|&(f, e)| first < e && f < end) {
+            continue;
+        }
+        taken.push((first, end));
+        spans.retain(|s| s.end <= first || s.first >= end);
+        spans.push(Span {
+            first,
+            end,
+            type_id: ORG,
+            from_rule: false,
+        });
+    }
+    spans.sort_by_key(|s| s.first);
+}
 
 /// Retypes to `type_id` each lone word the model took for a person that
 /// stands in a list next to a name of that type: where the list goes on
