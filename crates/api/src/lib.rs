@@ -514,18 +514,13 @@ pub struct Places {
     pub places: Vec<PlaceCount>,
 }
 
-/// One place on the map.
+/// One place on the map and the stories naming it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlaceCount {
-    /// The gazetteer's name (what `place:` and `GEO` take).
-    pub name: String,
-    /// ISO 3166-1 alpha-2 country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Latitude.
-    pub lat: f64,
-    /// Longitude.
-    pub lon: f64,
+    /// The place: its name (what `place:` and `GEO` take), country and
+    /// point, as a wire event's headline carries it.
+    #[serde(flatten)]
+    pub place: MapPlace,
     /// Stories mentioning it.
     pub count: u64,
     /// The highest priority among those stories.

@@ -218,26 +218,26 @@ async fn places_come_with_coordinates_counts_and_the_highest_priority() {
     let geneva = all
         .places
         .iter()
-        .find(|p| p.name == "Geneva")
+        .find(|p| p.place.name == "Geneva")
         .expect("Geneva on the map");
     assert_eq!(geneva.count, 2);
-    assert_eq!(geneva.country.as_deref(), Some("CH"));
+    assert_eq!(geneva.place.country.as_deref(), Some("CH"));
     assert!(
-        (geneva.lat - 46.2).abs() < 0.2 && (geneva.lon - 6.14).abs() < 0.2,
+        (geneva.place.lat - 46.2).abs() < 0.2 && (geneva.place.lon - 6.14).abs() < 0.2,
         "{geneva:?}"
     );
     assert_eq!(geneva.priority, newsterm_story::Priority::Urgent);
     let nairobi = all
         .places
         .iter()
-        .find(|p| p.name == "Nairobi")
+        .find(|p| p.place.name == "Nairobi")
         .expect("Nairobi");
     assert_eq!(nairobi.count, 2);
 
     let festival: Places = get_json(format!("{url}/api/places?q=festival")).await;
     assert_eq!(festival.stories, 1);
     assert!(
-        festival.places.iter().all(|p| p.name != "Geneva"),
+        festival.places.iter().all(|p| p.place.name != "Geneva"),
         "{festival:?}"
     );
 
@@ -247,7 +247,7 @@ async fn places_come_with_coordinates_counts_and_the_highest_priority() {
         since
             .places
             .iter()
-            .find(|p| p.name == "Geneva")
+            .find(|p| p.place.name == "Geneva")
             .map(|p| p.count),
         Some(1)
     );

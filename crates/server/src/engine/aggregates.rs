@@ -132,10 +132,7 @@ impl Engine {
                         p.latest = p.latest.max(published);
                     })
                     .or_insert_with(|| PlaceCount {
-                        name: place.name,
-                        country: place.country,
-                        lat: place.lat,
-                        lon: place.lon,
+                        place,
                         count: 1,
                         priority,
                         latest: published,
@@ -143,7 +140,11 @@ impl Engine {
             }
         }
         let mut places: Vec<PlaceCount> = by_place.into_values().collect();
-        places.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        places.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.place.name.cmp(&b.place.name))
+        });
         Ok(Places {
             stories: looked_at,
             places,
