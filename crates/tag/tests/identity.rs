@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{article, assert_lone_name_is, tagger};
+use common::{article, assert_lone_name_is, canonical_names, tagger};
 use newsterm_story::{Block, StoryDraft};
 use newsterm_tag::{EntityType, KnownPeople};
 
@@ -910,13 +910,7 @@ fn a_headline_in_title_case_names_the_body_the_text_does() {
     // The facets count names: "Church Of England" in a headline and "Church
     // of England" in the text were two rows for one body.
     let text = "Church Of England Apologises\n\nThe Church of England said the report was damning.";
-    let names: BTreeSet<String> = tagger()
-        .tag(text)
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityType::Org)
-        .map(|e| e.canonical.clone())
-        .collect();
+    let names: BTreeSet<String> = canonical_names(text, EntityType::Org).into_iter().collect();
     assert_eq!(
         names,
         BTreeSet::from(["Church of England".to_string()]),

@@ -6,7 +6,7 @@ mod common;
 
 use common::{
     article, assert_lone_name_is, assert_no_entity, assert_no_person_written, assert_org,
-    assert_typed_in_every_mention, tagger, types_of,
+    assert_typed_in_every_mention, canonical_names, tagger, types_of,
 };
 use newsterm_tag::EntityType;
 
@@ -950,12 +950,9 @@ fn a_name_that_ends_a_line_leaves_the_full_stop_to_the_sentence() {
     // own in the PPL facet.
     let text = "Interview\n\nI first started working with Dr Teresa Steele.\n\n((WN))  How many \
         people worked there?";
-    let people: Vec<String> = tagger()
-        .tag(text)
-        .entities
-        .iter()
-        .filter(|e| e.kind == EntityType::Person)
-        .map(|e| e.canonical.clone())
-        .collect();
-    assert_eq!(people, ["Teresa Steele"], "{text:?}");
+    assert_eq!(
+        canonical_names(text, EntityType::Person),
+        ["Teresa Steele"],
+        "{text:?}"
+    );
 }

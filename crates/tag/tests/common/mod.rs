@@ -59,6 +59,18 @@ pub fn types_of(text: &str, name: &str) -> Vec<EntityType> {
         .collect()
 }
 
+/// The canonical names of the entities of `kind` in `text`, in order, one
+/// per mention.
+pub fn canonical_names(text: &str, kind: EntityType) -> Vec<String> {
+    tagger()
+        .tag(text)
+        .entities
+        .into_iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| e.canonical)
+        .collect()
+}
+
 /// Asserts that `name` is found in `text` and is an organisation wherever it is.
 pub fn assert_org(text: &str, name: &str) {
     assert_typed_in_every_mention(text, name, EntityType::Org, 1);
