@@ -105,6 +105,9 @@ struct Learned<'v> {
     roles: HashMap<usize, String>,
     short_names: HashMap<usize, &'v str>,
     sides: HashSet<usize>,
+    /// People's full names an editor completed in brackets, by the first
+    /// token of each mention ([`names_completed_in_brackets`]).
+    completed: HashMap<usize, String>,
 }
 
 /// A span of tokens with a type id.
@@ -490,6 +493,7 @@ impl EntityTagger<'_> {
         names_go_on(view, &mut spans);
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
+        names_stop_at_brackets(view, &mut spans);
         self.given_names_taken_for_towns(view, &mut spans);
         self.people_after_a_persons_noun(view, &mut spans);
         self.misc_names_of_the_storys_people(view, &mut spans);
@@ -538,6 +542,7 @@ impl EntityTagger<'_> {
         self.lone_names_mostly_no_one(view, &mut spans);
         self.surnames_taken_for_places(view, &mut spans);
         let sides = self.sides_of_a_match(view, &mut spans);
+        let completed = names_completed_in_brackets(view, &spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
             if let Some((_, role)) = role_before(view, s.first) {
                 roles.entry(s.first).or_insert(role);
@@ -549,6 +554,7 @@ impl EntityTagger<'_> {
             roles,
             short_names,
             sides,
+            completed,
         };
         self.resolve(view, &spans, &learned, &datelines, dateline)
     }
@@ -2702,6 +2708,7 @@ impl EntityTagger<'_> {
             roles,
             short_names,
             sides,
+            completed,
         } = learned;
         let gaz = self.gazetteer;
         // Full names of the story's people, for surname and first-name mentions.
@@ -2720,6 +2727,13 @@ impl EntityTagger<'_> {
             {
                 let tail = &view.text[view.tokens[i].start..view.tokens[s.end - 1].end];
                 full_names.entry(tail).or_insert(full);
+            }
+        }
+        // "[Phil] Gramm … Gramm": a name completed in brackets is full too.
+        for full in completed.values() {
+            let words: Vec<&str> = full.split(' ').collect();
+            for part in name_standalone_words(&words) {
+                full_names.entry(part).or_insert(full);
             }
         }
         // "Ricardo Rosselló Nevares" is "Rosselló" further on: a name of
@@ -2867,6 +2881,9 @@ impl EntityTagger<'_> {
                     }
                     if let Some(name) = without_sentence_stop(&e.canonical) {
                         e.canonical = name.to_string();
+                    }
+                    if let Some(full) = completed.get(&s.first) {
+                        e.canonical.clone_from(full);
                     }
                     e.role = roles.get(&s.first).cloned();
                     e.id = entity_id("person", &e.canonical);
@@ -5237,6 +5254,129 @@ fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
         out.push(Span { first, ..s });
     }
     *spans = out;
+}
+
+/// "CEMB [Council of Ex-Muslims of Britain]": a name of the model's that
+/// runs into a bracket and stops inside it ends before the bracket (or,
+/// running out of one, starts after it).
+fn names_stop_at_brackets(view: &DocView, spans: &mut Vec<Span>) {
+    for s in spans.iter_mut() {
+        let opened = (s.first..s.end).find(|&k| view.word(k) == "[");
+        let closed = (s.first..s.end).rfind(|&k| view.word(k) == "]");
+        match (opened, closed) {
+            (Some(o), None) if o > s.first => s.end = o,
+            (None, Some(c)) if c + 1 < s.end => s.first = c + 1,
+            _ => {}
+        }
+    }
+    spans.retain(|s| s.end > s.first);
+}
+
+/// "[Phil] Gramm", "[Prime Minister Narendra] Modi", "Jeff [Drake]": in a
+/// quote, an editor supplies in square brackets the part of a name its
+/// speaker left out. Each mention on either side of the bracket is the
+/// person named across it: returns that full name, by the first token of
+/// each mention. The mentions keep their own spans (the words as the
+/// speaker or the editor wrote them; the gold sets mark them so).
+fn names_completed_in_brackets(view: &DocView, spans: &[Span]) -> HashMap<usize, String> {
+    let n = view.len();
+    let word = |i: usize| view.word(i);
+    let mut completed = HashMap::default();
+    if !view.tokens.iter().any(|t| t.text(view.text) == "[") {
+        return completed;
+    }
+    // A word of a name: capitalised with lower-case letters ("Drake", not
+    // "GM", a chess title), or an initial ("W."), and no word the story
+    // makes something else alone ("Rocky [Linux]").
+    let no_one: HashSet<&str> = spans
+        .iter()
+        .filter(|s| s.type_id != PERSON && s.end - s.first == 1)
+        .map(|s| word(s.first))
+        .collect();
+    let name_word = |i: usize| {
+        let w = word(i);
+        view.is_capitalized(i)
+            && !is_title(view, i)
+            && !is_org_word(&view.lower[i])
+            && !no_one.contains(w)
+            && (w.chars().any(char::is_lowercase)
+                || w.chars().filter(|c| c.is_alphabetic()).count() == 1)
+    };
+    let people_in = |first: usize, end: usize| {
+        spans
+            .iter()
+            .filter(move |s| s.type_id == PERSON && s.first < end && s.end > first)
+    };
+    let other_in = |first: usize, end: usize| {
+        spans
+            .iter()
+            .any(|s| s.type_id != PERSON && s.first < end && s.end > first)
+    };
+    let text_of =
+        |first: usize, end: usize| &view.text[view.tokens[first].start..view.tokens[end - 1].end];
+    let mut i = 0;
+    while i < n {
+        if word(i) != "[" {
+            i += 1;
+            continue;
+        }
+        let Some(close) = (i + 1..n.min(i + 8))
+            .take_while(|&k| word(k) != "[" && !view.tokens[k].newline_before)
+            .find(|&k| word(k) == "]")
+        else {
+            i += 1;
+            continue;
+        };
+        // The name words that end the bracket: "Narendra" of "[Prime
+        // Minister Narendra]", "Bashir al" of "[Bashir al]".
+        let mut inner = close;
+        while inner > i + 1
+            && (name_word(inner - 1)
+                || inner - 1 > i + 1 && NAME_PARTICLES.contains(&view.lower[inner - 1].as_str()))
+        {
+            inner -= 1;
+        }
+        while inner < close && !name_word(inner) {
+            inner += 1;
+        }
+        let after = close + 1;
+        // "[George W.] Bush": the surname follows the bracket.
+        if inner < close && after < n && name_word(after) && !other_in(inner, after + 1) {
+            let someone = people_in(inner, close).next().is_some()
+                || people_in(after, after + 1).next().is_some()
+                || view.gaz[inner].has(kind::FIRST_NAME);
+            if someone {
+                let full = format!("{} {}", text_of(inner, close), word(after));
+                for s in people_in(inner, after + 1) {
+                    completed.insert(s.first, full.clone());
+                }
+                i = after;
+                continue;
+            }
+        }
+        // "Jeff [Drake]": the bracket holds the rest of a given name's name.
+        let whole = close > i + 1
+            && close - i <= 4
+            && (i + 1..close).all(|k| {
+                name_word(k) || k > i + 1 && NAME_PARTICLES.contains(&view.lower[k].as_str())
+            });
+        if whole
+            && !other_in(i + 1, close)
+            && let Some(given) = spans.iter().find(|s| {
+                s.type_id == PERSON
+                    && s.end == i
+                    && s.end - s.first == 1
+                    && view.gaz[s.first].has(kind::FIRST_NAME)
+            })
+        {
+            let full = format!("{} {}", word(given.first), text_of(i + 1, close));
+            for s in people_in(given.first, close) {
+                completed.insert(s.first, full.clone());
+            }
+        }
+        i = close + 1;
+    }
+    completed
 }
 
 /// "Chrysler LLC Jim Press": a company's legal form ends its name; a person's

@@ -1055,3 +1055,28 @@ fn an_office_spelled_out_and_its_acronym_are_no_organisation() {
         });
     }
 }
+
+#[test]
+fn a_name_ends_at_a_bracket_it_does_not_close() {
+    // "CEMB [Council" was a body of the demo's ORG list: the model ran an
+    // acronym on into the bracket spelling it out, and stopped inside.
+    for text in [
+        "Members of CEMB [Council of Ex-Muslims of Britain] and EXMNA [Ex-Muslims of \
+         North America] met in London.",
+        "\"The review by CERT [Computer Emergency Response Team Australia] found \
+         nothing,\" he said.",
+    ] {
+        let entities = tagger().tag(text).entities;
+        for e in &entities {
+            assert_eq!(
+                e.text.matches('[').count(),
+                e.text.matches(']').count(),
+                "{text:?}: {entities:?}"
+            );
+        }
+        assert!(
+            entities.iter().any(|e| e.kind == EntityType::Org),
+            "{text:?}: {entities:?}"
+        );
+    }
+}

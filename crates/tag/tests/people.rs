@@ -956,3 +956,39 @@ fn a_name_that_ends_a_line_leaves_the_full_stop_to_the_sentence() {
         "{text:?}"
     );
 }
+
+#[test]
+fn a_name_an_editor_completes_in_brackets_is_the_whole_name() {
+    // In bundled interviews "[Phil] Gramm", "Jeff [Drake]" and "[Prime
+    // Minister Narendra] Modi" gave people called Phil, Jeff, Narendra and
+    // Modi. Each mention keeps its span (the gold sets mark only the words
+    // on one side) but names the whole person.
+    let cases = [
+        (
+            "\"I worked for [Ronald] Reagan for six years,\" the aide said. Reagan, he \
+             added, read every memo.",
+            "Ronald Reagan",
+        ),
+        (
+            "\"We talked with Karen [Bass] about it last week,\" the organiser said.",
+            "Karen Bass",
+        ),
+        (
+            "\"After [Governor Gavin] Newsom signed it, the money came,\" the mayor said. \
+             Newsom's office declined to comment.",
+            "Gavin Newsom",
+        ),
+    ];
+    for (text, name) in cases {
+        let names = canonical_names(text, EntityType::Person);
+        assert!(
+            !names.is_empty() && names.iter().all(|n| n == name),
+            "{text:?}: {names:?}"
+        );
+    }
+    // A bracket naming something else completes no one: Rocky Linux is an
+    // operating system ("Rocky [Linux] will provide …").
+    let text = article("Gregory Kurtzer discusses plans for Rocky Linux");
+    let names = canonical_names(&text, EntityType::Person);
+    assert!(!names.iter().any(|n| n.contains("Linux")), "{names:?}");
+}
