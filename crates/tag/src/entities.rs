@@ -556,7 +556,73 @@ impl EntityTagger<'_> {
             sides,
             completed,
         };
-        self.resolve(view, &spans, &learned, &datelines, dateline)
+        let mut entities = self.resolve(view, &spans, &learned, &datelines, dateline);
+        self.misspelt_names_are_the_names(&mut entities);
+        entities
+    }
+
+    /// "Unlike Chrylser, GM will not …" in a story that names Chrysler: a
+    /// lone word that neither the gazetteer nor the language knows, one
+    /// slip of the keys away from a word of a name the story gives (two
+    /// letters swapped, one left out, added or struck wrong, a capital
+    /// missed), is that name misspelt: it takes the name's type, canonical
+    /// name and place. The name must stand on its own (named more than
+    /// once, or in more than one word, or known to the gazetteer), and be
+    /// the only one the word could be a slip for.
+    fn misspelt_names_are_the_names(&self, entities: &mut [Entity]) {
+        let unknown = |w: &str| {
+            w.chars().count() >= 5
+                && w.chars().all(char::is_alphabetic)
+                && self.gazetteer.lookup(w).is_none()
+                && !self.is_ordinary_word(w)
+                && !is_census_given_name(w)
+        };
+        let mut mentions: HashMap<&str, usize> = HashMap::default();
+        for e in entities.iter() {
+            *mentions.entry(e.canonical.as_str()).or_default() += 1;
+        }
+        let mut fixes: Vec<(usize, usize)> = Vec::new();
+        for (m, e) in entities.iter().enumerate() {
+            if e.text.contains(' ') || e.canonical != e.text || !unknown(&e.text) {
+                continue;
+            }
+            let mut found: Option<usize> = None;
+            let mut ambiguous = false;
+            for (k, other) in entities.iter().enumerate() {
+                let established = mentions.get(other.canonical.as_str()).copied().unwrap_or(0) >= 2
+                    || other.canonical.contains(' ')
+                    || self.gazetteer.lookup(&other.canonical).is_some();
+                if other.canonical == e.canonical || !established || other.kind == EntityType::Norp
+                {
+                    continue;
+                }
+                if other
+                    .canonical
+                    .split(' ')
+                    .any(|v| v.chars().count() >= 5 && one_slip_apart(&e.text, v))
+                {
+                    match found {
+                        Some(f) if entities[f].canonical != other.canonical => ambiguous = true,
+                        Some(_) => {}
+                        None => found = Some(k),
+                    }
+                }
+            }
+            if let (Some(k), false) = (found, ambiguous) {
+                fixes.push((m, k));
+            }
+        }
+        for (m, k) in fixes {
+            let name = entities[k].clone();
+            let e = &mut entities[m];
+            *e = Entity {
+                start: e.start,
+                end: e.end,
+                text: std::mem::take(&mut e.text),
+                role: e.role.take(),
+                ..name
+            };
+        }
     }
 
     /// One-word names the model typed a person that the story shows are no
@@ -5256,6 +5322,53 @@ fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
     *spans = out;
 }
 
+/// Whether `a` and `b` differ by one slip of the keys: two neighbouring
+/// letters swapped, one letter left out, added or replaced, or only in
+/// case; both start with the same letter, as a misspelling keeps.
+fn one_slip_apart(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b
+        || a.first().map(|c| c.to_lowercase().next()) != b.first().map(|c| c.to_lowercase().next())
+    {
+        return false;
+    }
+    let lower = |w: &[char]| {
+        w.iter()
+            .flat_map(|c| c.to_lowercase())
+            .collect::<Vec<char>>()
+    };
+    let (a, b) = (lower(&a), lower(&b));
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    match long.len() - short.len() {
+        // One added or left out, not at the end: "Slovenian" and
+        // "Turpins" are other words formed from the name.
+        1 => prefix < short.len() && short[prefix..] == long[prefix + 1..],
+        0 => {
+            // Replaced: the rest lines up after it; swapped: the two after
+            // the prefix trade places and the rest lines up.
+            short[prefix + 1..] == long[prefix + 1..]
+                || prefix + 1 < short.len()
+                    && short[prefix] == long[prefix + 1]
+                    && short[prefix + 1] == long[prefix]
+                    && short[prefix + 2..] == long[prefix + 2..]
+        }
+        _ => false,
+    }
+}
+
 /// "CEMB [Council of Ex-Muslims of Britain]": a name of the model's that
 /// runs into a bracket and stops inside it ends before the bracket (or,
 /// running out of one, starts after it).
@@ -6548,6 +6661,37 @@ impl EntityTagger<'_> {
             if s.type_id != LOC && indices.contains(span_text(view, s)) {
                 s.type_id = MISC;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_slip_apart;
+
+    #[test]
+    fn one_slip_is_a_swap_a_letter_too_many_or_few_a_wrong_one_or_a_capital() {
+        for (a, b) in [
+            ("Chrylser", "Chrysler"),
+            ("Lousiana", "Louisiana"),
+            ("Missisippi", "Mississippi"),
+            ("Magnitigorsk", "Magnitogorsk"),
+            ("Github", "GitHub"),
+        ] {
+            assert!(one_slip_apart(a, b), "{a} {b}");
+            assert!(one_slip_apart(b, a), "{b} {a}");
+        }
+        for (a, b) in [
+            ("Chrysler", "Chrysler"),
+            // Another word made from the name, at its end.
+            ("Slovenian", "Slovenia"),
+            ("Turpins", "Turpin"),
+            // Two slips, or a different first letter.
+            ("Chrylsre", "Chrysler"),
+            ("Bitcoin", "Mitcoin"),
+            ("Pittsburgh", "Pittsbur"),
+        ] {
+            assert!(!one_slip_apart(a, b), "{a} {b}");
         }
     }
 }

@@ -917,3 +917,57 @@ fn a_headline_in_title_case_names_the_body_the_text_does() {
         "{text:?}"
     );
 }
+
+#[test]
+fn a_name_misspelt_once_is_the_name_the_story_gives() {
+    // Bundled stories wrote "Chrylser", "Chriac", "Lousiana" and "Github"
+    // once beside the right spelling: a person, a person, a place with no
+    // point on the map and a place called Github.
+    let cases = [
+        (
+            "Volkswagen said sales fell in May. Unlike Volkswagne, Toyota expects growth \
+             this year, analysts said.",
+            "Volkswagne",
+            EntityType::Org,
+            "Volkswagen",
+        ),
+        (
+            "Angela Merkel met reporters in Berlin on Monday. Later, Merkle said the talks \
+             would go on.",
+            "Merkle",
+            EntityType::Person,
+            "Angela Merkel",
+        ),
+        (
+            "Floods hit Mississippi on Monday. The governor of Missisippi declared an \
+             emergency on Tuesday.",
+            "Missisippi",
+            EntityType::Loc,
+            "Mississippi",
+        ),
+    ];
+    for (text, slip, kind, name) in cases {
+        let entities = tagger().tag(text).entities;
+        let right = entities
+            .iter()
+            .find(|e| e.text == name)
+            .unwrap_or_else(|| panic!("{name:?} untagged in {text:?}: {entities:?}"));
+        let e = entities
+            .iter()
+            .find(|e| e.text == slip)
+            .unwrap_or_else(|| panic!("{slip:?} untagged in {text:?}: {entities:?}"));
+        assert_eq!(
+            (e.kind, e.canonical.as_str(), &e.id, e.lat),
+            (kind, right.canonical.as_str(), &right.id, right.lat),
+            "{text:?}"
+        );
+    }
+    // Two real places one letter apart stay two.
+    let text = "The fair moved from Pittsburg, Kansas, to Pittsburgh this year, the \
+        organisers said.";
+    let names = canonical_names(text, EntityType::Loc);
+    assert!(
+        names.iter().any(|n| n == "Pittsburg") && names.iter().any(|n| n == "Pittsburgh"),
+        "{names:?}"
+    );
+}
