@@ -736,16 +736,22 @@ impl EntityTagger<'_> {
             "federation",
             "trust",
         ];
+        // Bodies that sit on a matter: "the Council on Foreign Relations",
+        // "the Commission on Presidential Debates".
+        const DELIBERATING: &[&str] = &["committee", "commission", "council", "conference"];
         let n = view.len();
         let name_word = |i: usize| i < n && view.is_capitalized(i) && !view.sent_start[i];
         let mut extended: Vec<(usize, usize)> = Vec::new();
         for s in spans.iter().filter(|s| s.type_id == ORG) {
             let joiner = s.end;
-            if !BODIES.contains(&view.lower_at(s.end - 1))
-                || !matches!(view.lower_at(joiner), "for" | "to")
-                || !name_word(joiner + 1)
-                || view.lower_at(joiner) == "to" && !self.is_ordinary_word(view.word(joiner + 1))
-            {
+            let body = view.lower_at(s.end - 1);
+            let joined = match view.lower_at(joiner) {
+                "for" => BODIES.contains(&body),
+                "to" => BODIES.contains(&body) && self.is_ordinary_word(view.word(joiner + 1)),
+                "on" => DELIBERATING.contains(&body),
+                _ => false,
+            };
+            if !joined || !name_word(joiner + 1) {
                 continue;
             }
             let mut end = joiner + 1;
@@ -761,6 +767,21 @@ impl EntityTagger<'_> {
             }
             // Not into another name that runs on past the purpose's end.
             if spans.iter().any(|o| o.first < end && o.end > end) {
+                continue;
+            }
+            // "The Security Council on Syria", "the committee on Monday": a
+            // matter sat on is named in two words or more, no place, day or
+            // month among them.
+            if view.lower_at(joiner) == "on"
+                && (end - joiner < 3
+                    || spans
+                        .iter()
+                        .any(|o| o.type_id == LOC && o.first < end && o.end > joiner)
+                    || (joiner + 1..end).any(|k| {
+                        crate::figures::WEEKDAYS.contains(&view.lower_at(k))
+                            || crate::figures::MONTHS.contains(&view.lower_at(k))
+                    }))
+            {
                 continue;
             }
             extended.push((s.first, end));

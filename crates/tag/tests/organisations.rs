@@ -961,6 +961,29 @@ fn a_body_named_for_its_purpose_is_one_name() {
 }
 
 #[test]
+fn a_body_named_for_the_matter_it_sits_on_is_one_name() {
+    // "The Commission on Presidential Debates" and "the International
+    // Committee on Taxonomy of Viruses" gave organisations called
+    // "Commission" and "International Committee" in bundled stories.
+    assert_org(
+        "The report went to the Senate Committee on Armed Services last week, aides said.",
+        "Senate Committee on Armed Services",
+    );
+    assert_org(
+        "The Global Commission on Drug Policy urged governments to change course.",
+        "Global Commission on Drug Policy",
+    );
+    // What a body met on, or when, is no part of its name.
+    for text in [
+        "The United Nations Security Council on Syria held another meeting, diplomats said.",
+        "The European Commission on Monday fined the company 2 billion euros.",
+        "The ethics committee on Tuesday cleared the senator.",
+    ] {
+        assert_no_org_written(text, |name| name.contains(" on "));
+    }
+}
+
+#[test]
 fn a_document_and_a_genus_are_no_organisations() {
     // "The Adoption of this Constitution" and "the great white shark
     // (Carcharodon carcharias)" gave organisations in bundled stories.
