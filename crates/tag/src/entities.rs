@@ -573,42 +573,48 @@ impl EntityTagger<'_> {
         let unknown = |w: &str| {
             w.chars().count() >= 5
                 && w.chars().all(char::is_alphabetic)
-                && self.gazetteer.lookup(w).is_none()
                 && !self.is_ordinary_word(w)
                 && !is_census_given_name(w)
+                && self.gazetteer.lookup(w).is_none()
         };
+        let lone: Vec<usize> = (0..entities.len())
+            .filter(|&m| {
+                let e = &entities[m];
+                !e.text.contains(' ') && e.canonical == e.text && unknown(&e.text)
+            })
+            .collect();
+        if lone.is_empty() {
+            return;
+        }
         let mut mentions: HashMap<&str, usize> = HashMap::default();
         for e in entities.iter() {
             *mentions.entry(e.canonical.as_str()).or_default() += 1;
         }
-        let mut fixes: Vec<(usize, usize)> = Vec::new();
-        for (m, e) in entities.iter().enumerate() {
-            if e.text.contains(' ') || e.canonical != e.text || !unknown(&e.text) {
+        // Each name that stands on its own, once: its first mention.
+        let mut names: Vec<usize> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::default();
+        for (k, other) in entities.iter().enumerate() {
+            if other.kind == EntityType::Norp || !seen.insert(other.canonical.as_str()) {
                 continue;
             }
-            let mut found: Option<usize> = None;
-            let mut ambiguous = false;
-            for (k, other) in entities.iter().enumerate() {
-                let established = mentions.get(other.canonical.as_str()).copied().unwrap_or(0) >= 2
-                    || other.canonical.contains(' ')
-                    || self.gazetteer.lookup(&other.canonical).is_some();
-                if other.canonical == e.canonical || !established || other.kind == EntityType::Norp
-                {
-                    continue;
-                }
-                if other
-                    .canonical
-                    .split(' ')
-                    .any(|v| v.chars().count() >= 5 && one_slip_apart(&e.text, v))
-                {
-                    match found {
-                        Some(f) if entities[f].canonical != other.canonical => ambiguous = true,
-                        Some(_) => {}
-                        None => found = Some(k),
-                    }
-                }
+            if mentions.get(other.canonical.as_str()).copied().unwrap_or(0) >= 2
+                || other.canonical.contains(' ')
+                || self.gazetteer.lookup(&other.canonical).is_some()
+            {
+                names.push(k);
             }
-            if let (Some(k), false) = (found, ambiguous) {
+        }
+        let mut fixes: Vec<(usize, usize)> = Vec::new();
+        for m in lone {
+            let slip = entities[m].text.as_str();
+            let mut found = names.iter().copied().filter(|&k| {
+                let name = &entities[k].canonical;
+                name != slip
+                    && name
+                        .split(' ')
+                        .any(|v| v.chars().count() >= 5 && one_slip_apart(slip, v))
+            });
+            if let (Some(k), None) = (found.next(), found.next()) {
                 fixes.push((m, k));
             }
         }
@@ -5347,19 +5353,16 @@ fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
 /// letters swapped, one letter left out, added or replaced, or only in
 /// case; both start with the same letter, as a misspelling keeps.
 fn one_slip_apart(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a == b
-        || a.first().map(|c| c.to_lowercase().next()) != b.first().map(|c| c.to_lowercase().next())
-    {
+    let first = |w: &str| w.chars().next().map(|c| c.to_lowercase().next());
+    if a == b || a.len().abs_diff(b.len()) > 3 || first(a) != first(b) {
         return false;
     }
-    let lower = |w: &[char]| {
-        w.iter()
-            .flat_map(|c| c.to_lowercase())
+    let lower = |w: &str| {
+        w.chars()
+            .flat_map(char::to_lowercase)
             .collect::<Vec<char>>()
     };
-    let (a, b) = (lower(&a), lower(&b));
+    let (a, b) = (lower(a), lower(b));
     if a == b {
         return true;
     }
@@ -5416,7 +5419,7 @@ fn names_completed_in_brackets(view: &DocView, spans: &[Span]) -> HashMap<usize,
     let n = view.len();
     let word = |i: usize| view.word(i);
     let mut completed = HashMap::default();
-    if !view.tokens.iter().any(|t| t.text(view.text) == "[") {
+    if !view.text.contains('[') {
         return completed;
     }
     // A word of a name: capitalised with lower-case letters ("Drake", not
