@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
-use common::{BIN, Server, get_json, get_text, http, markdown_story, publish, run};
+use common::{BIN, Server, get_json, get_text, http, markdown_story, publish, revise, run};
 use newsterm_api::{AlertHit, AlertInfo, ErrorBody, PublishAck};
 use newsterm_client::SseParser;
 
@@ -65,19 +65,6 @@ async fn read_hits(
             }
         }
     }
-}
-
-async fn revise(url: &str, ack: &PublishAck, md: String) -> PublishAck {
-    http()
-        .put(format!("{url}/api/stories/{}", ack.id))
-        .header("content-type", "text/markdown")
-        .body(md)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Server, get_json, health, http, markdown_story, publish, wait_indexed};
+use common::{Server, get_json, health, http, markdown_story, publish, revise, wait_indexed};
 use newsterm_api::{ErrorBody, RevisionInfo, SearchResponse};
 use newsterm_story::{Format, Story};
 use time::OffsetDateTime;
@@ -91,15 +91,7 @@ async fn markdown_and_ninjs_round_trip_and_revisions_are_kept() {
         "Ceasefire talks resume in Geneva",
         "Ceasefire agreed in Geneva",
     );
-    let resp = http()
-        .put(format!("{url}/api/stories/{}", ack.id))
-        .header("content-type", "text/markdown")
-        .body(revised_md)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let rev: newsterm_api::PublishAck = resp.json().await.unwrap();
+    let rev = revise(url, &ack, revised_md).await;
     assert_eq!((rev.id, rev.revision, rev.seq), (ack.id, 2, ack2.seq + 1));
 
     let latest: Story = get_json(format!("{url}/api/stories/{}", ack.id)).await;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, get_json, http, publish, wait_indexed};
+use common::{Server, get_json, http, publish, revise, wait_indexed};
 use newsterm_api::{ErrorBody, Moving, Places, Volume, VolumeBucket};
 use time::OffsetDateTime;
 
@@ -254,6 +254,83 @@ async fn places_come_with_coordinates_counts_and_the_highest_priority() {
 
     let (status, body) = error_of(format!("{url}/api/places?since=soon")).await;
     assert_eq!((status, body.error.code.as_str()), (400, "bad_parameter"));
+}
+
+#[tokio::test]
+async fn places_follow_each_revision_of_a_story_counted_before() {
+    // The map's marks of a revision are kept between requests: a revision
+    // and a withdrawal must still move the markers at once.
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let url = &server.url;
+    let names = |p: &Places| {
+        let mut names: Vec<String> = p.places.iter().map(|p| p.place.name.clone()).collect();
+        names.sort();
+        names
+    };
+    let first = publish(
+        url,
+        "text/markdown",
+        story(
+            "Envoys gather",
+            "2024-05-01T08:00:00Z",
+            "normal",
+            "Envoys met in Geneva, Switzerland, on Monday.",
+        ),
+    )
+    .await;
+    let other = publish(
+        url,
+        "text/markdown",
+        story(
+            "Harvest festival",
+            "2024-05-01T09:00:00Z",
+            "normal",
+            "A festival was held in Nairobi, Kenya.",
+        ),
+    )
+    .await;
+    wait_indexed(url, other.seq).await;
+    for _ in 0..2 {
+        let places: Places = get_json(format!("{url}/api/places")).await;
+        assert_eq!(
+            names(&places),
+            ["Geneva", "Kenya", "Nairobi", "Switzerland"]
+        );
+    }
+
+    let moved = revise(
+        url,
+        &first,
+        story(
+            "Envoys move on",
+            "2024-05-01T08:00:00Z",
+            "urgent",
+            "The envoys left for Vienna, Austria, on Tuesday.",
+        ),
+    )
+    .await;
+    wait_indexed(url, moved.seq).await;
+    let places: Places = get_json(format!("{url}/api/places")).await;
+    assert_eq!(names(&places), ["Austria", "Kenya", "Nairobi", "Vienna"]);
+    let vienna = places.places.iter().find(|p| p.place.name == "Vienna");
+    assert_eq!(
+        vienna.map(|p| p.priority),
+        Some(newsterm_story::Priority::Urgent)
+    );
+
+    let resp = http()
+        .post(format!("{url}/api/stories/{}/withdraw", first.id))
+        .json(&serde_json::json!({"reason": "Filed in error"}))
+        .send()
+        .await
+        .expect("withdraw");
+    assert!(resp.status().is_success(), "withdraw: {}", resp.status());
+    let ack: newsterm_api::PublishAck = resp.json().await.expect("withdraw ack");
+    wait_indexed(url, ack.seq).await;
+    let places: Places = get_json(format!("{url}/api/places")).await;
+    assert_eq!(places.stories, 1);
+    assert_eq!(names(&places), ["Kenya", "Nairobi"]);
 }
 
 #[tokio::test]

@@ -33,7 +33,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use newsterm_sqlite::{Access, Database, OpenError, Patience, Synchronous};
 use newsterm_story::{
     ContentHead, EventId, RevisionKind, RevisionMark, Story, StoryContent, StoryHead, StoryId,
-    TagTopics, Tags,
+    TagEntities, TagTopics, Tags,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use time::OffsetDateTime;
@@ -1220,15 +1220,33 @@ impl Reader {
     /// order given (ids the store does not hold are left out): what a list
     /// shows of each story, read without building its body or its tags.
     pub fn heads(&self, ids: &[StoryId]) -> Result<Vec<StoryHead>, StoreError> {
+        self.latest_rows(ids, RawRow::into_head)
+    }
+
+    /// The latest revisions of the stories `ids`, in the order given (ids
+    /// the store does not hold are left out), with **only the entities of
+    /// their tags**: what the map counts of each story. Its quotes,
+    /// figures, topics and highlights are left unbuilt.
+    pub fn latest_with_entities(&self, ids: &[StoryId]) -> Result<Vec<Story>, StoreError> {
+        self.latest_rows(ids, RawRow::into_story_from::<TagEntities>)
+    }
+
+    /// The latest revisions of the stories `ids`, in the order given (ids
+    /// the store does not hold are left out), each built by `build`.
+    fn latest_rows<T>(
+        &self,
+        ids: &[StoryId],
+        build: impl Fn(RawRow) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(LATEST)?;
-            let mut heads = Vec::with_capacity(ids.len());
+            let mut out = Vec::with_capacity(ids.len());
             for id in ids {
                 if let Some(row) = stmt.query_row([id.to_string()], row_to_raw).optional()? {
-                    heads.push(row.into_head()?);
+                    out.push(build(row)?);
                 }
             }
-            Ok(heads)
+            Ok(out)
         })
     }
 

@@ -46,6 +46,6 @@ pub use format::Format;
 pub use lifecycle::{EventId, RevisionKind};
 pub use model::{
     Block, ContentHead, Priority, RevisionMark, Story, StoryContent, StoryDraft, StoryHead,
-    StoryId, TagTopics, TimeError, format_time, parse_time,
+    StoryId, TagEntities, TagTopics, TimeError, format_time, parse_time,
 };
 pub use tags::Tags;

@@ -649,6 +649,24 @@ impl From<TagTopics> for Tags {
     }
 }
 
+/// The entities of a [`Tags`]' JSON, its quotes, figures, topics and
+/// highlights skipped unbuilt: what the map reads of a story's tags.
+#[derive(Debug, Default, Deserialize)]
+pub struct TagEntities {
+    #[serde(default)]
+    entities: Vec<crate::tags::Entity>,
+}
+
+/// Tags holding these entities and nothing else.
+impl From<TagEntities> for Tags {
+    fn from(entities: TagEntities) -> Tags {
+        Tags {
+            entities: entities.entities,
+            ..Tags::default()
+        }
+    }
+}
+
 /// A time written in none of the forms [`parse_time`] reads; carries the
 /// text (cut short).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

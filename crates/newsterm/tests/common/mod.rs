@@ -215,6 +215,22 @@ pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Bod
     serde_json::from_str(&text).expect("publish ack")
 }
 
+/// Revises the story `ack` names to the Markdown `md`, failing the test
+/// unless the server takes it.
+pub async fn revise(url: &str, ack: &PublishAck, md: String) -> PublishAck {
+    let resp = http()
+        .put(format!("{url}/api/stories/{}", ack.id))
+        .header("content-type", "text/markdown")
+        .body(md)
+        .send()
+        .await
+        .expect("revise request");
+    let status = resp.status();
+    let text = resp.text().await.expect("revise body");
+    assert_eq!(status, 200, "revise failed: {text}");
+    serde_json::from_str(&text).expect("revise ack")
+}
+
 pub async fn health(url: &str) -> Health {
     get_json(format!("{url}/healthz")).await
 }

@@ -434,6 +434,8 @@ pub struct Engine {
     data_dir: DataDir,
     /// Which addresses feed fetches and webhooks may reach.
     outbound: Reach,
+    /// What the map counts of the revisions it counted last.
+    map_marks: aggregates::MapMarksCache,
 }
 
 impl Engine {
@@ -597,6 +599,7 @@ impl Engine {
             checkpointer: std::sync::Mutex::new(Some(checkpointer)),
             data_dir: data_dir.clone(),
             outbound,
+            map_marks: aggregates::MapMarksCache::default(),
         }))
     }
 
