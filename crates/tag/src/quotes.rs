@@ -92,6 +92,13 @@ const ADDRESSEE_VERBS: &[&str] = &["told", "tells", "telling", "asked", "asks"];
 const CONTINUATION_GAP: usize = 12;
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i"];
+/// Words that make what stands between a comma and a name a clause, not
+/// the name's role: "Sid Rosenberg, who worked for Imus, tweeted" is
+/// Rosenberg speaking.
+const ROLE_BREAKERS: &[&str] = &[
+    "who", "whom", "whose", "which", "that", "for", "by", "with", "to", "in", "at", "of", "from",
+    "on",
+];
 
 /// Mentions located by token.
 struct Mention<'e> {
@@ -142,11 +149,15 @@ pub(crate) fn quotes(
     for (open, close) in pairs {
         let sent_of = |tok: usize| sentences.iter().position(|s| s.contains(&tok));
         let after = sent_of(close).map(|k| close + 1..sentences[k].end.min(close + 10));
-        let before = sent_of(open).map(|k| sentences[k].start.max(open.saturating_sub(12))..open);
+        let sentence = sent_of(open).map(|k| sentences[k].start);
+        let before = sentence.map(|start| start.max(open.saturating_sub(12))..open);
         let speaker = after
             .clone()
             .and_then(|w| finder.after(w.start, w.end))
-            .or_else(|| before.clone().and_then(|w| finder.before(w.start, w.end)))
+            .or_else(|| {
+                let w = before.clone()?;
+                finder.before(sentence.unwrap_or(w.start), w.start, w.end)
+            })
             .or_else(|| {
                 // A quote introduced by a speech verb of its own whose subject
                 // is no name ("An official from TfL stated: …") has a speaker
@@ -265,12 +276,32 @@ impl SpeakerFinder<'_, '_> {
     fn subject(&self, from: usize, verb: usize) -> Option<String> {
         let view = self.view;
         let mut j = verb;
-        // Skip an appositive: "Jane Roe, the foreign minister, said".
-        if j > from
-            && view.word(j - 1) == ","
-            && let Some(k) = (from..j - 1).rev().take(10).find(|&k| view.word(k) == ",")
-        {
-            j = k;
+        let person_at = |i: usize| {
+            self.mention_at(i)
+                .filter(|m| m.entity.kind == EntityType::Person)
+        };
+        let participle = PARTICIPLES.contains(&view.lower[verb].as_str());
+        if j > from && view.word(j - 1) == "," && !participle {
+            // "…, professor Julia Marsh, said": the name itself before the
+            // comma, after a role ("Sid Rosenberg, who worked for Imus, said"
+            // is no such role).
+            if j - 1 > from
+                && let Some(m) = person_at(j - 2)
+                && (from..m.first)
+                    .rev()
+                    .take_while(|&k| view.word(k) != ",")
+                    .all(|k| !ROLE_BREAKERS.contains(&view.lower[k].as_str()))
+            {
+                return Some(m.entity.canonical.clone());
+            }
+            // Skip an appositive: "Jane Roe, the foreign minister, said"; a
+            // long one ("Mark Smith, Chair of Global Politics in the Faculty
+            // of Arts at Monash University, said") only after a person's name.
+            if let Some(k) = (from..j - 1).rev().take(24).find(|&k| view.word(k) == ",")
+                && (j - 1 - k <= 10 || k > from && person_at(k - 1).is_some())
+            {
+                j = k;
+            }
         }
         while j > from && BETWEEN_SUBJECT_AND_VERB.contains(&view.lower[j - 1].as_str()) {
             j -= 1;
@@ -278,20 +309,46 @@ impl SpeakerFinder<'_, '_> {
         if j == from {
             return None;
         }
-        if PARTICIPLES.contains(&view.lower[verb].as_str()) {
-            // The subject of the sentence: its first person or organisation, or a
-            // pronoun opening it.
-            if let Some(m) = self
-                .mentions
-                .iter()
-                .find(|m| m.first >= from && m.end <= verb)
-            {
+        if participle {
+            // The subject of the sentence: its first person, else its first
+            // organisation, outside quotes ("Politico quoted Tim Manning …
+            // as saying"), or a pronoun opening it.
+            let named = |kind: EntityType| {
+                self.mentions.iter().find(|m| {
+                    m.first >= from
+                        && m.end <= verb
+                        && m.entity.kind == kind
+                        && !self.quoted[m.first]
+                })
+            };
+            // "The FAA and the NTSB, with the latter confirming …": the last
+            // of the two named before; the former, the one before it.
+            if let Some(k) = (from + 1..verb).find(|&k| {
+                view.lower[k - 1] == "the" && matches!(view.lower[k].as_str(), "latter" | "former")
+            }) {
+                let mut before = self
+                    .mentions
+                    .iter()
+                    .rev()
+                    .filter(|m| m.end < k && !self.quoted[m.first]);
+                let last = before.next()?;
+                let named = if view.lower[k] == "latter" {
+                    Some(last)
+                } else {
+                    before.find(|m| m.entity.canonical != last.entity.canonical)
+                };
+                return named.map(|m| m.entity.canonical.clone());
+            }
+            if let Some(m) = named(EntityType::Person).or_else(|| named(EntityType::Org)) {
                 return Some(m.entity.canonical.clone());
             }
             return (PRONOUNS.contains(&view.lower[from].as_str())
                 && !matches!(view.lower[from].as_str(), "we" | "i"))
             .then(|| self.last_person_before(from))
             .flatten();
+        }
+        if let Some(m) = self.person_of(from, j) {
+            return Some(m);
         }
         if let Some(m) = self.mention_at(j - 1) {
             return Some(m.entity.canonical.clone());
@@ -302,6 +359,28 @@ impl SpeakerFinder<'_, '_> {
             return self.last_person_before(j - 1);
         }
         self.described(from, j)
+    }
+
+    /// "Paul Green of NOAA told", "Keith Richards of The Rolling Stones
+    /// reacted": the person named before the body or the band that ends
+    /// before token `end` (a name, or capitalised words the tagger left
+    /// untagged) is who spoke, not the body.
+    fn person_of(&self, from: usize, end: usize) -> Option<String> {
+        let view = self.view;
+        let mut k = match self.mention_at(end - 1) {
+            Some(m) if m.entity.kind != EntityType::Person => m.first,
+            Some(_) => return None,
+            None => end,
+        };
+        while k > from && end - k < 6 && view.is_capitalized(k - 1) {
+            k -= 1;
+        }
+        if k == end || k < from + 2 || !matches!(view.lower[k - 1].as_str(), "of" | "from" | "at") {
+            return None;
+        }
+        self.mention_at(k - 2)
+            .filter(|m| m.entity.kind == EntityType::Person)
+            .map(|m| m.entity.canonical.clone())
     }
 
     /// The person a definite description ending before token `end` stands for
@@ -363,10 +442,13 @@ impl SpeakerFinder<'_, '_> {
         behind_title.then(|| m.entity.canonical.clone())
     }
 
-    /// Speaker named before an opening quote: `Roe said: "…"`, `Roe told reporters "…"`.
-    fn before(&self, from: usize, to: usize) -> Option<String> {
+    /// Speaker named before an opening quote: `Roe said: "…"`, `Roe told
+    /// reporters "…"`, the verb in `from..to`; its subject may stand further
+    /// back, from `sentence` on ("Anna Berg, the foreign minister of Sweden,
+    /// responded to the new rules via Twitter: …").
+    fn before(&self, sentence: usize, from: usize, to: usize) -> Option<String> {
         let verb = (from..to).rev().find(|&i| self.is_verb(i))?;
-        self.subject(from, verb).or_else(|| {
+        self.subject(sentence, verb).or_else(|| {
             let next = verb + 1;
             (next < to && !ADDRESSEE_VERBS.contains(&self.view.lower[verb].as_str()))
                 .then(|| self.mention_at(next))

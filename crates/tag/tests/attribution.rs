@@ -93,6 +93,77 @@ fn he_after_a_quote_is_not_a_name_inside_it() {
 }
 
 #[test]
+fn the_speaker_is_found_across_a_body_a_long_role_or_a_clause() {
+    // In the quotes sample (crates/tag/eval/quotes_sample.tsv) "Mick Jagger
+    // of The Rolling Stones also reacted on Twitter", "Bruno Parrilla, the
+    // foreign affairs minister of Cuba, responded to the new rules via
+    // Twitter:" and "Professor Greg Barton, Chair In Global Islamic
+    // Politics in the Faculty of Arts …, said" gave their quotes no
+    // speaker, and "Jennifer Lu of Marriage Equality Coalition Taiwan
+    // said" gave hers to the coalition.
+    for (text, opening, speaker) in [
+        (
+            "Keith Richards of The Rolling Stones also reacted on Twitter, \"Sad news today, \
+             I remember playing with him very early on in London clubs.\"",
+            "Sad news today",
+            "Keith Richards",
+        ),
+        (
+            "Paul Green of NOAA told the press last week, \"The past several weeks we have had \
+             hundreds of small storms in the region.\"",
+            "The past several weeks",
+            "Paul Green",
+        ),
+        (
+            "Anna Berg, the foreign minister of Sweden, responded to the new rules via Twitter: \
+             \"I strongly reject these measures and we shall overcome them.\"",
+            "I strongly reject",
+            "Anna Berg",
+        ),
+        (
+            "Professor Mark Smith, Chair of Global Politics in the Faculty of Arts at the Monash \
+             University, said \"The attacker was using a couple of guns and a rifle.\"",
+            "The attacker was using",
+            "Mark Smith",
+        ),
+        (
+            "Another co-author, civil engineering professor Julia Marsh, said, \"We have seen in \
+             our earlier research that the city is divided.\"",
+            "We have seen",
+            "Julia Marsh",
+        ),
+        (
+            "Politico quoted Tim Manning, once a deputy head of FEMA, as saying \"FEMA has an \
+             important role in coordinating the response.\"",
+            "FEMA has an important role",
+            "Tim Manning",
+        ),
+    ] {
+        assert_eq!(
+            speaker_of(text, opening).as_deref(),
+            Some(speaker),
+            "{text:?}"
+        );
+    }
+    // "The latter" is the last of the two named before it.
+    let text = "The inquiry was launched by the Federal Aviation Administration and the \
+        National Transportation Safety Board, with the latter confirming on Twitter they \
+        were \"not sending investigators to the scene at this time.\"";
+    assert_eq!(
+        speaker_of(text, "not sending investigators").as_deref(),
+        Some("National Transportation Safety Board")
+    );
+    // A name inside a clause between the commas is not who spoke.
+    let text = "The show's hosts Bernard McGuirk and Sid Rosenberg, who both worked for Don \
+        Imus, tweeted: \"We salute you, you paved the way for all of us.\"";
+    assert_ne!(
+        speaker_of(text, "We salute you").as_deref(),
+        Some("Don Imus"),
+        "{text:?}"
+    );
+}
+
+#[test]
 fn a_count_counts_its_plural_noun_not_what_happened_to_it() {
     let tags = tagger().tag(
         "The death toll rose to 22 people dead on Monday, with 25 others injured, \

@@ -143,8 +143,12 @@ fn quote_speakers_of_the_labelled_sample_stay_right() {
     // mistyping names ("John Geiger of USGS told", TfL as a place, "Bloody
     // hell" as a person); version 15's attribution no longer lets a quote with
     // an unnamed speaker of its own go on with the last speaker, nor a name
-    // inside a quote stand for "he", nor whoever was told speak.
-    assert_floor("quote", &report.pairs, 0.96, 0.78);
+    // inside a quote stand for "he", nor whoever was told speak. Version 120
+    // (the sample now also labels Maninder Thind's "We looked at emissions",
+    // which it had left out: 49 pairs) finds speakers across a body ("Paul
+    // Green of NOAA told"), a long role and a clause before the verb, and
+    // "the latter": 0.978 / 0.918, where version 119 gave 0.974 / 0.776.
+    assert_floor("quote", &report.pairs, 0.96, 0.90);
 }
 
 #[test]
