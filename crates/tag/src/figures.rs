@@ -52,9 +52,12 @@ const PHRASE_STOP: &[&str] = &[
 ];
 
 /// Whether `word` (lower case) is a plural noun: "people", "pilgrims",
-/// "others" — not "news", "series" or "status".
+/// "others", "schoolchildren" — not "news", "series" or "status".
 fn is_plural_head(word: &str) -> bool {
-    matches!(word, "people" | "children" | "men" | "women" | "police")
+    matches!(word, "men" | "police")
+        || ["people", "children", "women"]
+            .iter()
+            .any(|end| word.ends_with(end))
         || word.len() > 3
             && word.ends_with('s')
             && !["ss", "us", "is", "news", "series", "species"]
@@ -74,7 +77,24 @@ fn scale_of(word: &str) -> Option<f64> {
 
 fn number_word(word: &str) -> Option<f64> {
     const WORDS: &[&str] = &[
-        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
     const TENS: &[&str] = &[
         "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
@@ -84,6 +104,13 @@ fn number_word(word: &str) -> Option<f64> {
     }
     if let Some(i) = TENS.iter().position(|w| *w == word) {
         return Some((i as f64 + 2.0) * 10.0);
+    }
+    // "Twenty-five": tens and a unit.
+    if let Some((tens, unit)) = word.split_once('-')
+        && let Some(i) = TENS.iter().position(|w| *w == tens)
+        && let Some(u) = WORDS.iter().take(8).position(|w| *w == unit)
+    {
+        return Some((i as f64 + 2.0) * 10.0 + u as f64 + 2.0);
     }
     match word {
         "dozen" => Some(12.0),
@@ -204,6 +231,7 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
         let kind;
         let mut unit = currency.map(str::to_string);
         let mut what_from = None;
+        let mut of_them = false;
         if currency.is_some() {
             kind = FigureKind::Money;
         } else if let Some(c) = next(last + 1).and_then(currency_word) {
@@ -228,6 +256,12 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
             kind = FigureKind::Duration;
             unit = Some(u.to_string());
             last += 1;
+        } else if next(last + 1) == Some("of") && matches!(next(last + 2), Some("them" | "whom")) {
+            // "190 people on board, six of them crew members" (but not "two
+            // of them visible": a plural noun must end what is counted).
+            kind = FigureKind::Count;
+            what_from = Some(last + 3);
+            of_them = true;
         } else if next(last + 1) == Some("of") && !spelled {
             kind = FigureKind::Count;
             what_from = Some(last + 2);
@@ -258,7 +292,7 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
                     break;
                 }
             }
-            (end > from)
+            (end > from && (!of_them || is_plural_head(lw(end - 1))))
                 .then(|| view.text[view.tokens[from].start..view.tokens[end - 1].end].to_string())
         });
         // A bare number with nothing counted is not a figure worth reporting.

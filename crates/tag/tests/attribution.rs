@@ -184,3 +184,40 @@ fn a_count_counts_its_plural_noun_not_what_happened_to_it() {
         tags.figures
     );
 }
+
+#[test]
+fn a_number_in_words_past_twelve_or_of_them_counts_its_noun() {
+    // In the figure sample (crates/tag/eval/figures_sample.tsv) "At least
+    // seventeen people died" and "190 people on board, six of them crew
+    // members" gave no figure.
+    let tags = tagger().tag(
+        "At least fourteen people died in the fire, and twenty-five others were hurt. \
+         The bus held 52 passengers, nine of them schoolchildren, and three of them stayed.",
+    );
+    let figure = |n: &str| {
+        tags.figures
+            .iter()
+            .find(|f| f.text == n)
+            .map(|f| (f.value, f.what.clone()))
+    };
+    assert_eq!(
+        figure("fourteen"),
+        Some((14.0, Some("people".to_string()))),
+        "{:?}",
+        tags.figures
+    );
+    assert_eq!(
+        figure("twenty-five"),
+        Some((25.0, Some("others".to_string()))),
+        "{:?}",
+        tags.figures
+    );
+    assert_eq!(
+        figure("nine"),
+        Some((9.0, Some("schoolchildren".to_string()))),
+        "{:?}",
+        tags.figures
+    );
+    // "Three of them stayed" counts nothing it names.
+    assert_eq!(figure("three"), None, "{:?}", tags.figures);
+}

@@ -163,8 +163,10 @@ fn what_figures_count_in_the_labelled_sample_stays_right() {
             e.id, e.number, e.gold, e.given
         );
     }
-    // Measured precision 1.000, recall 0.762 (42 labelled pairs).
-    assert_floor("figure", &report.pairs, 0.97, 0.75);
+    // Measured precision 1.000, recall 0.762 (42 labelled pairs); 1.000 /
+    // 0.810 at version 121 (numbers in words past twelve, "six of them
+    // crew members").
+    assert_floor("figure", &report.pairs, 0.97, 0.80);
 }
 
 #[test]
