@@ -158,6 +158,7 @@ pub(crate) fn quotes(
                 let w = before.clone()?;
                 finder.before(sentence.unwrap_or(w.start), w.start, w.end)
             })
+            .or_else(|| finder.according_to(sentence?, open))
             .or_else(|| {
                 // A quote introduced by a speech verb of its own whose subject
                 // is no name ("An official from TfL stated: …") has a speaker
@@ -455,6 +456,35 @@ impl SpeakerFinder<'_, '_> {
                 .flatten()
                 .map(|m| m.entity.canonical.clone())
         })
+    }
+
+    /// "According to U.S. Attorney Bash, the manifesto …: "…"": a quote in
+    /// a sentence opened by "according to" and a name (maybe behind a
+    /// title) is that name's.
+    fn according_to(&self, sentence: usize, open: usize) -> Option<String> {
+        let view = self.view;
+        if open < sentence + 3
+            || view.lower[sentence] != "according"
+            || view.lower[sentence + 1] != "to"
+        {
+            return None;
+        }
+        let source = sentence + 2..open.min(sentence + 8);
+        let comma = source.clone().find(|&i| view.word(i) == ",")?;
+        // "According to the BBC, a spokesman … expressed …": someone of
+        // their own speaks.
+        if (comma..open).any(|i| self.is_verb(i)) {
+            return None;
+        }
+        // "According to Samoa Observer editor Keni Lesa": the person.
+        let named = |kind: EntityType| {
+            (source.start..comma)
+                .filter_map(|i| self.mention_at(i))
+                .find(|m| m.entity.kind == kind)
+        };
+        named(EntityType::Person)
+            .or_else(|| named(EntityType::Org))
+            .map(|m| m.entity.canonical.clone())
     }
 
     /// Attributed reported speech in one sentence.

@@ -145,6 +145,20 @@ fn the_speaker_is_found_across_a_body_a_long_role_or_a_clause() {
             "{text:?}"
         );
     }
+    // A quote in a sentence opened by "according to" someone is theirs,
+    // unless someone of their own speaks in it.
+    let text = "According to Harbour Times editor Lena Moss, the campaign was able to tap into \
+        public mistrust and \"hammer home a simple message every day.\"";
+    assert_eq!(
+        speaker_of(text, "hammer home").as_deref(),
+        Some("Lena Moss")
+    );
+    let text = "According to Reuters, Mayor Tom Reyes said on Monday: \"We will rebuild every \
+        house that was lost.\"";
+    assert_eq!(
+        speaker_of(text, "We will rebuild").as_deref(),
+        Some("Tom Reyes")
+    );
     // "The latter" is the last of the two named before it.
     let text = "The inquiry was launched by the Federal Aviation Administration and the \
         National Transportation Safety Board, with the latter confirming on Twitter they \

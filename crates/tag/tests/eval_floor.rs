@@ -147,8 +147,10 @@ fn quote_speakers_of_the_labelled_sample_stay_right() {
     // (the sample now also labels Maninder Thind's "We looked at emissions",
     // which it had left out: 49 pairs) finds speakers across a body ("Paul
     // Green of NOAA told"), a long role and a clause before the verb, and
-    // "the latter": 0.978 / 0.918, where version 119 gave 0.974 / 0.776.
-    assert_floor("quote", &report.pairs, 0.96, 0.90);
+    // "the latter": 0.978 / 0.918, where version 119 gave 0.974 / 0.776;
+    // version 122 also gives a quote to whom a sentence opens "according
+    // to": 0.979 / 0.939.
+    assert_floor("quote", &report.pairs, 0.96, 0.92);
 }
 
 #[test]
