@@ -92,6 +92,7 @@ const ADDRESSEE_VERBS: &[&str] = &["told", "tells", "telling", "asked", "asks"];
 const CONTINUATION_GAP: usize = 12;
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i"];
+
 /// Words that make what stands between a comma and a name a clause, not
 /// the name's role: "Sid Rosenberg, who worked for Imus, tweeted" is
 /// Rosenberg speaking.
