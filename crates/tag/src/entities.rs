@@ -513,6 +513,7 @@ impl EntityTagger<'_> {
         join_places_into_org_names(view, &mut spans);
         self.join_names_across_and(view, &mut spans);
         self.bodies_named_for_their_purpose(view, &mut spans);
+        campuses_of_a_university_system(view, &mut spans);
         products_are_no_organisations(view, &mut spans);
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
@@ -6301,6 +6302,39 @@ fn join_places_into_org_names(view: &DocView, spans: &mut Vec<Span>) {
         }
         k += 1;
     }
+}
+
+/// "UC Davis", "CU Boulder", "UH Mānoa", "UT Austin": a campus of a
+/// university system goes by the system's initials and the campus's town.
+/// The model took the town alone for a person ("scientists from UC Davis"
+/// gave a person Davis) or a place. The initials and the town's words are
+/// one organisation, unless a longer name already holds them ("UC Berkeley
+/// School of Law").
+fn campuses_of_a_university_system(view: &DocView, spans: &mut Vec<Span>) {
+    const SYSTEMS: &[&str] = &[
+        "UC", "CU", "UH", "UW", "UT", "UNC", "SUNY", "CUNY", "UMass", "UConn",
+    ];
+    let n = view.len();
+    let mut campuses: Vec<(usize, usize)> = Vec::new();
+    for i in 0..n.saturating_sub(1) {
+        if !SYSTEMS.contains(&view.word(i)) || !view.is_capitalized(i + 1) || is_title(view, i + 1)
+        {
+            continue;
+        }
+        let mut end = i + 1;
+        while end < n && end - i <= 2 && view.is_capitalized(end) && !view.sent_start[end] {
+            end += 1;
+        }
+        // A longer name that holds the campus stays as it is.
+        if spans
+            .iter()
+            .any(|s| s.first <= i && s.end >= end && s.end - s.first > end - i)
+        {
+            continue;
+        }
+        campuses.push((i, end));
+    }
+    organisations_over(spans, campuses);
 }
 
 /// "Airbus A380", "Boeing 787", "Airbus A400M": a maker's name with a model

@@ -1103,3 +1103,29 @@ fn a_name_ends_at_a_bracket_it_does_not_close() {
         );
     }
 }
+
+#[test]
+fn a_campus_of_a_university_system_is_one_organisation() {
+    // "Scientists from the University of Bristol and UC Davis say …" gave
+    // the demo's PPL list a person called Davis, in two stories.
+    for (text, name) in [
+        (
+            "Scientists from the University of Bristol and UC Riverside say the birds learn \
+             their songs.",
+            "UC Riverside",
+        ),
+        (
+            "A team at UT Austin measured the ice, said lead author Maria Gomez.",
+            "UT Austin",
+        ),
+    ] {
+        assert_org(text, name);
+        let last = name.rsplit(' ').next().unwrap_or(name);
+        assert_no_person_written(text, |n| n == last);
+    }
+    // A longer name that holds the campus keeps its own words.
+    assert_org(
+        "The UC Berkeley School of Law hosted the debate on Friday.",
+        "UC Berkeley School of Law",
+    );
+}
