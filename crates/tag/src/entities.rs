@@ -608,14 +608,32 @@ impl EntityTagger<'_> {
         let mut fixes: Vec<(usize, usize)> = Vec::new();
         for m in lone {
             let slip = entities[m].text.as_str();
-            let mut found = names.iter().copied().filter(|&k| {
-                let name = &entities[k].canonical;
-                name != slip
-                    && name
-                        .split(' ')
-                        .any(|v| v.chars().count() >= 5 && one_slip_apart(slip, v))
-            });
-            if let (Some(k), None) = (found.next(), found.next()) {
+            let found: Vec<usize> = names
+                .iter()
+                .copied()
+                .filter(|&k| {
+                    let name = &entities[k].canonical;
+                    name != slip
+                        && name
+                            .split(' ')
+                            .any(|v| v.chars().count() >= 5 && one_slip_apart(slip, v))
+                })
+                .collect();
+            // Several spellings of one person's name ("Pedro Pierluisi",
+            // "Pedro R. Pierluisi Urrutia"): the one the story gives most.
+            let one_person = found.len() > 1
+                && found
+                    .iter()
+                    .all(|&k| entities[k].kind == EntityType::Person);
+            let chosen = match found.as_slice() {
+                [k] => Some(*k),
+                _ if one_person => found.iter().copied().max_by_key(|&k| {
+                    let count = mentions.get(entities[k].canonical.as_str()).copied();
+                    (count.unwrap_or(0), std::cmp::Reverse(k))
+                }),
+                _ => None,
+            };
+            if let Some(k) = chosen {
                 fixes.push((m, k));
             }
         }

@@ -962,6 +962,18 @@ fn a_name_misspelt_once_is_the_name_the_story_gives() {
             "{text:?}"
         );
     }
+    // A slip near several spellings of one person's name takes the one
+    // the story gives most ("Pierliusi" beside Pedro Pierluisi's names).
+    let text = "Governor Pedro Pierluisi was sworn in on Friday. The oath of Pedro R. \
+        Pierluisi Urrutia was taken before a judge. Pierluisi said he would serve. Senators \
+        filed a lawsuit against Pierliusi on Sunday.";
+    let entities = tagger().tag(text).entities;
+    let slip = entities.iter().find(|e| e.text == "Pierliusi");
+    assert_eq!(
+        slip.map(|e| e.canonical.as_str()),
+        Some("Pedro Pierluisi"),
+        "{entities:?}"
+    );
     // Two real places one letter apart stay two.
     let text = "The fair moved from Pittsburg, Kansas, to Pittsburgh this year, the \
         organisers said.";
