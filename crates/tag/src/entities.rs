@@ -559,6 +559,7 @@ impl EntityTagger<'_> {
         };
         let mut entities = self.resolve(view, &spans, &learned, &datelines, dateline);
         self.misspelt_names_are_the_names(&mut entities);
+        parties_named_by_their_word(&mut entities);
         entities
     }
 
@@ -5366,6 +5367,36 @@ fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
         out.push(Span { first, ..s });
     }
     *spans = out;
+}
+
+/// "Boris Johnson elected Conservative leader" in a story that names the
+/// Conservative Party: a party named by its word alone is that party, so
+/// that the ORG facet counts one row for it, not "Conservative" beside
+/// "Conservative Party".
+fn parties_named_by_their_word(entities: &mut [Entity]) {
+    let parties: Vec<(String, Entity)> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Org)
+        .filter_map(|e| {
+            let word = e
+                .canonical
+                .strip_suffix(" Party")
+                .or_else(|| e.canonical.strip_suffix(" party"))?;
+            (!word.contains(' ')).then(|| (word.to_string(), e.clone()))
+        })
+        .collect();
+    if parties.is_empty() {
+        return;
+    }
+    for e in entities
+        .iter_mut()
+        .filter(|e| e.kind == EntityType::Org && e.canonical == e.text)
+    {
+        if let Some((_, party)) = parties.iter().find(|(word, _)| *word == e.text) {
+            e.canonical.clone_from(&party.canonical);
+            e.id.clone_from(&party.id);
+        }
+    }
 }
 
 /// Whether `a` and `b` differ by one slip of the keys: two neighbouring

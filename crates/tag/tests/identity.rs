@@ -983,3 +983,33 @@ fn a_name_misspelt_once_is_the_name_the_story_gives() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_party_named_by_its_word_alone_is_the_party() {
+    // "Boris Johnson elected Conservative leader" gave the ORG facet a row
+    // "Conservative" beside "Conservative Party".
+    for (text, word) in [
+        (
+            "The Conservative Party held its vote on Friday. Members elected Ana Lopez as the \
+             new Conservative leader, and the party thanked her rival.",
+            "Conservative",
+        ),
+        (
+            "The Labour Party lost 42 seats. The Blyth Valley seat had always elected a Labour \
+             member.",
+            "Labour",
+        ),
+    ] {
+        let entities = tagger().tag(text).entities;
+        let lone = entities
+            .iter()
+            .find(|e| e.text == word && e.kind == EntityType::Org);
+        let party = entities.iter().find(|e| e.text == format!("{word} Party"));
+        assert!(lone.is_some() && party.is_some(), "{entities:?}");
+        assert_eq!(
+            lone.map(|e| (&e.canonical, &e.id)),
+            party.map(|e| (&e.canonical, &e.id)),
+            "{entities:?}"
+        );
+    }
+}
