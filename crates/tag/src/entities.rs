@@ -5374,7 +5374,8 @@ fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
 /// that the ORG facet counts one row for it, not "Conservative" beside
 /// "Conservative Party".
 fn parties_named_by_their_word(entities: &mut [Entity]) {
-    let parties: Vec<(String, Entity)> = entities
+    // Each party's word, with the party's canonical name and id.
+    let parties: Vec<(String, String, String)> = entities
         .iter()
         .filter(|e| e.kind == EntityType::Org)
         .filter_map(|e| {
@@ -5382,7 +5383,7 @@ fn parties_named_by_their_word(entities: &mut [Entity]) {
                 .canonical
                 .strip_suffix(" Party")
                 .or_else(|| e.canonical.strip_suffix(" party"))?;
-            (!word.contains(' ')).then(|| (word.to_string(), e.clone()))
+            (!word.contains(' ')).then(|| (word.to_string(), e.canonical.clone(), e.id.clone()))
         })
         .collect();
     if parties.is_empty() {
@@ -5392,9 +5393,9 @@ fn parties_named_by_their_word(entities: &mut [Entity]) {
         .iter_mut()
         .filter(|e| e.kind == EntityType::Org && e.canonical == e.text)
     {
-        if let Some((_, party)) = parties.iter().find(|(word, _)| *word == e.text) {
-            e.canonical.clone_from(&party.canonical);
-            e.id.clone_from(&party.id);
+        if let Some((_, canonical, id)) = parties.iter().find(|(word, ..)| *word == e.text) {
+            e.canonical.clone_from(canonical);
+            e.id.clone_from(id);
         }
     }
 }

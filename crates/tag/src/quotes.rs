@@ -263,6 +263,28 @@ impl SpeakerFinder<'_, '_> {
         self.mentions.iter().find(|m| m.first <= i && i < m.end)
     }
 
+    /// The person mention covering token `i`.
+    fn person_at(&self, i: usize) -> Option<&Mention<'_>> {
+        self.mention_at(i)
+            .filter(|m| m.entity.kind == EntityType::Person)
+    }
+
+    /// The first person named within `range` outside quotes, else the first
+    /// organisation: who a sentence's subject or an attribution names.
+    fn first_named(&self, range: Range<usize>) -> Option<String> {
+        let named = |kind: EntityType| {
+            self.mentions.iter().find(|m| {
+                m.first >= range.start
+                    && m.end <= range.end
+                    && m.entity.kind == kind
+                    && !self.quoted[m.first]
+            })
+        };
+        named(EntityType::Person)
+            .or_else(|| named(EntityType::Org))
+            .map(|m| m.entity.canonical.clone())
+    }
+
     /// The most recent PERSON before token `i`: who "he" or "she" most likely is.
     /// Names inside a quote are left out: the speaker is seldom someone they
     /// quote, and a quoted exclamation ("'Bloody hell', …") may pass for a name.
@@ -278,17 +300,13 @@ impl SpeakerFinder<'_, '_> {
     fn subject(&self, from: usize, verb: usize) -> Option<String> {
         let view = self.view;
         let mut j = verb;
-        let person_at = |i: usize| {
-            self.mention_at(i)
-                .filter(|m| m.entity.kind == EntityType::Person)
-        };
         let participle = PARTICIPLES.contains(&view.lower[verb].as_str());
         if j > from && view.word(j - 1) == "," && !participle {
             // "…, professor Julia Marsh, said": the name itself before the
             // comma, after a role ("Sid Rosenberg, who worked for Imus, said"
             // is no such role).
             if j - 1 > from
-                && let Some(m) = person_at(j - 2)
+                && let Some(m) = self.person_at(j - 2)
                 && (from..m.first)
                     .rev()
                     .take_while(|&k| view.word(k) != ",")
@@ -300,7 +318,7 @@ impl SpeakerFinder<'_, '_> {
             // long one ("Mark Smith, Chair of Global Politics in the Faculty
             // of Arts at Monash University, said") only after a person's name.
             if let Some(k) = (from..j - 1).rev().take(24).find(|&k| view.word(k) == ",")
-                && (j - 1 - k <= 10 || k > from && person_at(k - 1).is_some())
+                && (j - 1 - k <= 10 || k > from && self.person_at(k - 1).is_some())
             {
                 j = k;
             }
@@ -315,14 +333,6 @@ impl SpeakerFinder<'_, '_> {
             // The subject of the sentence: its first person, else its first
             // organisation, outside quotes ("Politico quoted Tim Manning …
             // as saying"), or a pronoun opening it.
-            let named = |kind: EntityType| {
-                self.mentions.iter().find(|m| {
-                    m.first >= from
-                        && m.end <= verb
-                        && m.entity.kind == kind
-                        && !self.quoted[m.first]
-                })
-            };
             // "The FAA and the NTSB, with the latter confirming …": the last
             // of the two named before; the former, the one before it.
             if let Some(k) = (from + 1..verb).find(|&k| {
@@ -341,8 +351,8 @@ impl SpeakerFinder<'_, '_> {
                 };
                 return named.map(|m| m.entity.canonical.clone());
             }
-            if let Some(m) = named(EntityType::Person).or_else(|| named(EntityType::Org)) {
-                return Some(m.entity.canonical.clone());
+            if let Some(name) = self.first_named(from..verb) {
+                return Some(name);
             }
             return (PRONOUNS.contains(&view.lower[from].as_str())
                 && !matches!(view.lower[from].as_str(), "we" | "i"))
@@ -380,9 +390,7 @@ impl SpeakerFinder<'_, '_> {
         if k == end || k < from + 2 || !matches!(view.lower[k - 1].as_str(), "of" | "from" | "at") {
             return None;
         }
-        self.mention_at(k - 2)
-            .filter(|m| m.entity.kind == EntityType::Person)
-            .map(|m| m.entity.canonical.clone())
+        self.person_at(k - 2).map(|m| m.entity.canonical.clone())
     }
 
     /// The person a definite description ending before token `end` stands for
@@ -478,14 +486,7 @@ impl SpeakerFinder<'_, '_> {
             return None;
         }
         // "According to Samoa Observer editor Keni Lesa": the person.
-        let named = |kind: EntityType| {
-            (source.start..comma)
-                .filter_map(|i| self.mention_at(i))
-                .find(|m| m.entity.kind == kind)
-        };
-        named(EntityType::Person)
-            .or_else(|| named(EntityType::Org))
-            .map(|m| m.entity.canonical.clone())
+        self.first_named(source.start..comma)
     }
 
     /// Attributed reported speech in one sentence.
