@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Server, get_json, http, publish, revise, wait_indexed};
+use common::{Server, ack_of, get_json, http, publish, revise, wait_indexed};
 use newsterm_api::{ErrorBody, Moving, Places, Volume, VolumeBucket};
 use time::OffsetDateTime;
 
@@ -319,14 +319,10 @@ async fn places_follow_each_revision_of_a_story_counted_before() {
         Some(newsterm_story::Priority::Urgent)
     );
 
-    let resp = http()
+    let withdrawal = http()
         .post(format!("{url}/api/stories/{}/withdraw", first.id))
-        .json(&serde_json::json!({"reason": "Filed in error"}))
-        .send()
-        .await
-        .expect("withdraw");
-    assert!(resp.status().is_success(), "withdraw: {}", resp.status());
-    let ack: newsterm_api::PublishAck = resp.json().await.expect("withdraw ack");
+        .json(&serde_json::json!({"reason": "Filed in error"}));
+    let ack = ack_of(withdrawal, 200, "withdraw").await;
     wait_indexed(url, ack.seq).await;
     let places: Places = get_json(format!("{url}/api/places")).await;
     assert_eq!(places.stories, 1);

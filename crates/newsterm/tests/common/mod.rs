@@ -202,33 +202,37 @@ pub async fn search(url: &str, q: &str) -> newsterm_api::SearchResponse {
 }
 
 pub async fn publish(url: &str, content_type: &str, body: impl Into<reqwest::Body>) -> PublishAck {
-    let resp = http()
+    let request = http()
         .post(format!("{url}/api/stories"))
         .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("publish request");
-    let status = resp.status();
-    let text = resp.text().await.expect("publish body");
-    assert_eq!(status, 201, "publish failed: {text}");
-    serde_json::from_str(&text).expect("publish ack")
+        .body(body);
+    ack_of(request, 201, "publish").await
 }
 
 /// Revises the story `ack` names to the Markdown `md`, failing the test
 /// unless the server takes it.
 pub async fn revise(url: &str, ack: &PublishAck, md: String) -> PublishAck {
-    let resp = http()
+    let request = http()
         .put(format!("{url}/api/stories/{}", ack.id))
         .header("content-type", "text/markdown")
-        .body(md)
+        .body(md);
+    ack_of(request, 200, "revise").await
+}
+
+/// Sends a write and reads the ack it answers with, failing the test
+/// (with the server's answer) unless it comes with status `want`.
+pub async fn ack_of(request: reqwest::RequestBuilder, want: u16, what: &str) -> PublishAck {
+    let resp = request
         .send()
         .await
-        .expect("revise request");
+        .unwrap_or_else(|e| panic!("{what} request: {e}"));
     let status = resp.status();
-    let text = resp.text().await.expect("revise body");
-    assert_eq!(status, 200, "revise failed: {text}");
-    serde_json::from_str(&text).expect("revise ack")
+    let text = resp
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("{what} body: {e}"));
+    assert_eq!(status, want, "{what} failed: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what} ack: {e}: {text}"))
 }
 
 pub async fn health(url: &str) -> Health {
