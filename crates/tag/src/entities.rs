@@ -334,6 +334,34 @@ fn models_are_no_people(view: &DocView, spans: &mut [Span]) {
             s.type_id = MISC;
         }
     }
+    // "Mac OS X", "Windows XP": a word in capitals right after a name's
+    // first word is a product's, no person's. A name in capitals
+    // throughout ("KAMALA HARRIS"), an honour after a full name ("Zaha
+    // Hadid DBE") and a regnal number ("Elizabeth II") are people's.
+    let product_word = |i: usize| {
+        let w = view.word(i);
+        w.len() >= 2
+            && in_capitals(w)
+            && w.chars().all(char::is_alphabetic)
+            && !NAME_SUFFIXES.contains(&w)
+            && !w.chars().all(|c| matches!(c, 'I' | 'V' | 'X'))
+    };
+    let mut products: HashSet<&str> = HashSet::default();
+    for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+        if s.end - s.first >= 2 && !in_capitals(view.word(s.first)) && product_word(s.first + 1) {
+            s.type_id = MISC;
+            products.extend((s.first..s.end).map(|i| view.word(i)));
+        }
+    }
+    // Its other mentions too, "OS X" and "the Mac" after "Mac OS X": a
+    // person's name made of a product's words.
+    if !products.is_empty() {
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            if (s.first..s.end).all(|i| products.contains(view.word(i))) {
+                s.type_id = MISC;
+            }
+        }
+    }
 }
 
 /// "Indonesian cargo ship Namse Bangdzod", "MV Namse Bangdzod", "HMS
@@ -496,6 +524,7 @@ impl EntityTagger<'_> {
         names_stop_at_brackets(view, &mut spans);
         self.given_names_taken_for_towns(view, &mut spans);
         self.people_after_a_persons_noun(view, &mut spans);
+        self.names_after_their_kind(view, &mut spans);
         self.misc_names_of_the_storys_people(view, &mut spans);
         self.people_inside_organisations(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
@@ -505,6 +534,7 @@ impl EntityTagger<'_> {
         drop_roles_typed_organisations(view, &mut spans);
         company_words_after(view, &mut spans);
         self.retype_by_name(view, &mut spans);
+        known_bodies_are_no_places(view, &mut spans, self.gazetteer);
         organisations_before_an_office(view, &mut spans);
         self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
@@ -1452,6 +1482,91 @@ impl EntityTagger<'_> {
                 s.type_id = PERSON;
             }
         }
+    }
+
+    /// "US-based software company Red Hat", "news agency Fars", "online
+    /// supermarket Ocado": a name the model left untagged right after a
+    /// noun that says only bodies are so called is a body's, and the pass
+    /// that gives one name one type carries it to its other mentions. The
+    /// noun is written in lower case (a headline in title case says
+    /// nothing by its casing), and a name opened by a title or a given
+    /// name, or a day or month, is left ("the company Monday", "the firm
+    /// Jane Roe founded").
+    fn names_after_their_kind(&self, view: &DocView, spans: &mut Vec<Span>) {
+        // Only the nouns said of bodies and nothing else: a "developer",
+        // "group" or "label" is as often a person, a band or a record's.
+        const ALSO_OF_OTHERS: &[&str] = &[
+            "daily",
+            "chain",
+            "publication",
+            "blog",
+            "operator",
+            "brand",
+            "giant",
+            "studio",
+            "label",
+            "developer",
+            "provider",
+            "organisation",
+            "organization",
+            "group",
+            "party",
+            "club",
+        ];
+        let names_a_body = |w: &str| ORG_CUES_BEFORE.contains(&w) && !ALSO_OF_OTHERS.contains(&w);
+        const MOST_WORDS: usize = 4;
+        let n = view.len();
+        let covered = covered_tokens(view, spans);
+        let mut found = Vec::new();
+        for j in 0..n.saturating_sub(1) {
+            let first = j + 1;
+            // The cheap tests first: this runs at every word.
+            if covered[first]
+                || !view.is_capitalized(first)
+                || view.sent_start[first]
+                || view.is_capitalized(j)
+                || !names_a_body(view.lower[j].as_str())
+                || is_title(view, first)
+                || self.is_given_name(view, first)
+                || crate::figures::WEEKDAYS.contains(&view.lower_at(first))
+                || crate::figures::MONTHS.contains(&view.lower_at(first))
+            {
+                continue;
+            }
+            // Capitalised words, and a hyphen or ampersand between two
+            // ("Sea-Eye", "AT&T"), up to the first other word.
+            let mut end = first;
+            let mut words = 0;
+            while end < n && !covered[end] && words < MOST_WORDS {
+                if view.is_capitalized(end) && !(end > first && view.sent_start[end]) {
+                    words += 1;
+                    end += 1;
+                } else if matches!(view.word(end), "-" | "&")
+                    && end + 1 < n
+                    && view.tokens[end - 1].end == view.tokens[end].start
+                    && view.tokens[end].end == view.tokens[end + 1].start
+                    && view.is_capitalized(end + 1)
+                {
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            // A run that goes on past the words a name may have is
+            // something else's (a title in capitals).
+            let runs_on = end < n && view.is_capitalized(end) && !view.sent_start[end];
+            let ordinary = end - first == 1 && view.lower_is_common(first);
+            if !runs_on && !ordinary {
+                found.push(Span {
+                    first,
+                    end,
+                    type_id: ORG,
+                    from_rule: false,
+                });
+            }
+        }
+        spans.extend(found);
+        spans.sort_by_key(|s| s.first);
     }
 
     /// Someone the model ran into an organisation's name: "Alvin Yeung of
@@ -3017,6 +3132,11 @@ impl EntityTagger<'_> {
                         && full.is_none()
                         // "Maroochydore defeated Caboolture": the clubs.
                         && !sides.contains(&s.first)
+                        // "The news agency Fars" is no province.
+                        && !s.first.checked_sub(1).is_some_and(|j| {
+                            ORG_CUES_BEFORE.contains(&view.lower[j].as_str())
+                                && !view.is_capitalized(j)
+                        })
                         // "Northwestern University" is no part of a town
                         // called University ("College Station" is a city).
                         && !is_org_word(&name.to_lowercase())
@@ -5816,6 +5936,45 @@ fn is_census_given_name(word: &str) -> bool {
                 .collect()
         })
         .contains(word)
+}
+
+/// "Content from Disney, Pixar's distributor": a name the model took for
+/// a place that the lexicon knows only as an organisation's, and no list
+/// of places holds, is the organisation; the pass that gives one name one
+/// type carries it to the name's other mentions.
+fn known_bodies_are_no_places(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
+    const PLACE_KINDS: [u8; 9] = [
+        kind::COUNTRY,
+        kind::STATE,
+        kind::CONTINENT,
+        kind::REGION,
+        kind::CITY_LARGE,
+        kind::CITY_MEDIUM,
+        kind::CITY_SMALL,
+        kind::DEMONYM,
+        kind::CAPITAL,
+    ];
+    for s in spans.iter_mut().filter(|s| s.type_id == LOC) {
+        let g = view.gaz[s.first];
+        let whole = if s.end - s.first == 1 {
+            g.position() == 1
+        } else {
+            g.position() == 2
+                && (s.first + 1..s.end)
+                    .all(|i| view.gaz[i].position() == 3 && view.gaz[i].entry == g.entry)
+                && view
+                    .gaz
+                    .get(s.end)
+                    .is_none_or(|after| !(after.position() == 3 && after.entry == g.entry))
+        };
+        if whole
+            && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
+            && !PLACE_KINDS.iter().any(|&k| g.has(k))
+            && gazetteer.find_place(span_text(view, s)).is_none()
+        {
+            s.type_id = ORG;
+        }
+    }
 }
 
 /// Which tokens of the story some span already covers.

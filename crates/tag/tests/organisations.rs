@@ -1129,3 +1129,51 @@ fn a_campus_of_a_university_system_is_one_organisation() {
         "UC Berkeley School of Law",
     );
 }
+
+#[test]
+fn a_name_after_a_noun_only_bodies_bear_is_a_body_in_every_mention() {
+    // "US-based software company Red Hat announced …" left the story's
+    // company untagged in all 24 of its mentions the model did not know.
+    assert_typed_in_every_mention(
+        "On Tuesday, US-based software company Quillon Hat announced plans to \
+         stop selling its servers. Customers of Quillon Hat were told on Monday. \
+         Quillon Hat said the change would save money.",
+        "Quillon Hat",
+        EntityType::Org,
+        3,
+    );
+    assert_org(
+        "German migrant rescue charity Sea-Orla on Sunday renamed its ship.",
+        "Sea-Orla",
+    );
+    // A body called by its kind is a body though a province shares its name.
+    assert_org(
+        "On Monday, state-owned Iranian news agency Fars reported the arrests.",
+        "Fars",
+    );
+    // Not a title or a day after the noun.
+    assert_no_org_written(
+        "The company President Ana Lima spoke. The website Monday said nothing.",
+        |n| n.contains("President") || n.contains("Monday"),
+    );
+}
+
+#[test]
+fn a_name_the_lexicon_knows_only_as_a_body_is_no_place() {
+    // "Content from Disney, Pixar's distributor" put Disney on the GEO
+    // list of two stories: the model reads "from X" as a place's context.
+    for name in ["Disney", "Telemundo", "Wachovia", "Staedtler"] {
+        let text = format!(
+            "There are also plans to distribute content from {name}, the group said. \
+             {name} said it was pleased."
+        );
+        assert_typed_in_every_mention(&text, name, EntityType::Org, 2);
+    }
+    // A place the lexicon also knows as a club stays a place.
+    assert_typed_in_every_mention(
+        "The team flew in from Sydney on Monday.",
+        "Sydney",
+        EntityType::Loc,
+        1,
+    );
+}

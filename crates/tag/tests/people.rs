@@ -992,3 +992,24 @@ fn a_name_an_editor_completes_in_brackets_is_the_whole_name() {
     let names = canonical_names(&text, EntityType::Person);
     assert!(!names.iter().any(|n| n.contains("Linux")), "{names:?}");
 }
+
+#[test]
+fn a_name_with_a_word_in_capitals_after_its_first_is_a_product() {
+    // "Mac OS X Leopard", "Mac OS X Snow Leopard" and "Windows XP" were
+    // people of the demo's PPL list, and "the Mac" with them.
+    let text = "Jobs said that Mac OS X has had a secret double life and OS X had been \
+                compiled for Intel processors for five years. He talked about how easy \
+                it is to port Mac apps.";
+    for name in ["Mac OS X", "OS X", "Mac"] {
+        assert_no_person(text, name);
+    }
+    assert_no_person(
+        "Internet Explorer 6 shipped with Windows XP, nearly a decade ago. Steve \
+         Ballmer said Windows XP users should upgrade.",
+        "Windows XP",
+    );
+    // A regnal number is no product's word.
+    let text = "Queen Elizabeth II met Martin Luther King III in London.";
+    assert_person(text, "Elizabeth II");
+    assert_person(text, "Martin Luther King III");
+}
