@@ -590,6 +590,7 @@ impl EntityTagger<'_> {
         let mut entities = self.resolve(view, &spans, &learned, &datelines, dateline);
         self.misspelt_names_are_the_names(&mut entities);
         parties_named_by_their_word(&mut entities);
+        names_keep_their_article(&mut entities);
         entities
     }
 
@@ -3120,8 +3121,13 @@ impl EntityTagger<'_> {
                     e.kind = EntityType::Org;
                     // "Mahan" alone is "Mahan Air", named in full.
                     let full = short_names.get(&s.first).copied();
-                    let name = without_legal_suffix(strip_article(full.unwrap_or(text)));
-                    let entry = gaz.lookup(name);
+                    let written = full.unwrap_or(text);
+                    let name = without_legal_suffix(strip_article(written));
+                    // "The Guardian" is known with its article.
+                    let entry = gaz
+                        .lookup(without_legal_suffix(written))
+                        .filter(|en| en.org.is_some())
+                        .or_else(|| gaz.lookup(name));
                     if let Some(expansion) = acronyms.get(text) {
                         e.canonical = expansion.to_string();
                     } else if let Some(org) = entry.and_then(|en| en.org) {
@@ -3155,6 +3161,14 @@ impl EntityTagger<'_> {
                         continue;
                     } else {
                         e.canonical = small_words_in_lower_case(&gaz.org_name(name));
+                    }
+                    if let Some(one) = one_of_bodies_sharing_a_head(view, s, &e.canonical) {
+                        e.canonical = one;
+                    } else if names_with_its_article(view, s)
+                        && !e.canonical.contains(' ')
+                        && !acronyms.contains_key(text)
+                    {
+                        e.canonical = format!("The {}", e.canonical);
                     }
                     e.id = entity_id("org", &e.canonical);
                 }
@@ -3322,8 +3336,12 @@ const LEGAL_SUFFIXES: &[&str] = &[
 
 /// Words a company's full name ends with that its short form leaves out:
 /// "Salling Group" is "Salling" further on, "General Motors Corporation"
-/// "General Motors".
+/// "General Motors", "Apple Computer" "Apple", "Tesla Motors" "Tesla".
 const COMPANY_WORDS: &[&str] = &[
+    "Computer",
+    "Computers",
+    "Motor",
+    "Motors",
     "Group",
     "Holding",
     "Holdings",
@@ -5489,6 +5507,28 @@ fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
     *spans = out;
 }
 
+/// "The Guardian drew comparisons" opens a sentence, where "according to
+/// The Guardian" keeps the paper's article: an organisation the story
+/// names with its article once is named so in every mention.
+fn names_keep_their_article(entities: &mut [Entity]) {
+    let with_article: HashSet<String> = entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Org)
+        .filter_map(|e| e.canonical.strip_prefix("The "))
+        .filter(|rest| !rest.contains(' '))
+        .map(str::to_string)
+        .collect();
+    if with_article.is_empty() {
+        return;
+    }
+    for e in entities.iter_mut().filter(|e| e.kind == EntityType::Org) {
+        if with_article.contains(&e.canonical) {
+            e.canonical = format!("The {}", e.canonical);
+            e.id = entity_id("org", &e.canonical);
+        }
+    }
+}
+
 /// "Boris Johnson elected Conservative leader" in a story that names the
 /// Conservative Party: a party named by its word alone is that party, so
 /// that the ORG facet counts one row for it, not "Conservative" beside
@@ -5853,6 +5893,75 @@ fn drop_roles_typed_organisations(view: &DocView, spans: &mut Vec<Span>) {
 /// [`ORG_WORDS`] or [`COMPANY_TAILS`].
 fn is_org_word(lower: &str) -> bool {
     ORG_WORDS.contains(&lower) || COMPANY_TAILS.contains(&lower)
+}
+
+/// "The Democratic and Republican Parties", "Harvard and Yale
+/// Universities": the last of two bodies that share a plural head is one
+/// body, named with the head in the singular ("Republican Party"), so it
+/// is the row its other mentions make.
+fn one_of_bodies_sharing_a_head(view: &DocView, s: &Span, canonical: &str) -> Option<String> {
+    let shared = s.first >= 2
+        && matches!(view.lower[s.first - 1].as_str(), "and" | "or" | "&")
+        && view.is_capitalized(s.first - 2);
+    if !shared || s.end - s.first < 2 {
+        return None;
+    }
+    let (rest, head) = canonical.rsplit_once(' ')?;
+    let lower = head.to_lowercase();
+    let singular = if let Some(stem) = lower.strip_suffix("ies") {
+        format!("{stem}y")
+    } else {
+        lower.strip_suffix('s')?.to_string()
+    };
+    if !is_org_word(&singular) || is_org_word(&lower) {
+        return None;
+    }
+    let mut one = String::with_capacity(canonical.len());
+    one.push_str(rest);
+    one.push(' ');
+    let mut letters = singular.chars();
+    if let Some(c) = letters.next() {
+        one.extend(c.to_uppercase());
+        one.extend(letters);
+    }
+    Some(one)
+}
+
+/// "According to The Guardian", "a report from The Hill": a one-word
+/// name after "The" written in capitals inside a sentence has the article
+/// as part of its name (a paper's, a magazine's), where "Guardian" or
+/// "Hill" alone would name something else. Not in a headline set in
+/// title case, where every word is capitalised.
+fn names_with_its_article(view: &DocView, s: &Span) -> bool {
+    let word = if view.word(s.first) == "The" {
+        s.first + 1
+    } else {
+        s.first
+    };
+    let the = word.wrapping_sub(1);
+    // What follows ends the name: no capitalised word or number
+    // ("The Boeing 737-800"), nor a name going on ("The Bernie and Sid
+    // Show").
+    let next = if s.end < view.len() {
+        view.word(s.end)
+    } else {
+        ""
+    };
+    let ends = next
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_uppercase() && !c.is_ascii_digit())
+        && !matches!(view.lower_at(s.end), "and" | "&" | "of");
+    // A quotation or a bracket opens a sentence of its own ("[The
+    // Ashodaya volunteer …").
+    let opens = |w: &str| matches!(w, "\"" | "\u{201c}" | "'" | "\u{2018}" | "(" | "[");
+    word + 1 == s.end
+        && word >= 2
+        && view.word(the) == "The"
+        && !view.sent_start[the]
+        && !view.is_capitalized(the - 1)
+        && !opens(view.word(the - 1))
+        && ends
 }
 
 /// Words that end a company's name, never a person's or a place's.

@@ -1013,3 +1013,81 @@ fn a_party_named_by_its_word_alone_is_the_party() {
         );
     }
 }
+
+/// The canonical names `text` gives the organisations written `written`.
+fn org_canonicals(text: &str, written: &str) -> BTreeSet<String> {
+    tagger()
+        .tag(text)
+        .entities
+        .into_iter()
+        .filter(|e| e.kind == EntityType::Org && e.text == written)
+        .map(|e| e.canonical)
+        .collect()
+}
+
+#[test]
+fn a_company_named_with_and_without_its_trade_is_one() {
+    // "Apple Computer CEO Steve Jobs … Apple" gave the ORG facet a row
+    // "Apple Computer" beside "Apple" in three stories, and "Ford Motors"
+    // beside "Ford" in one.
+    for (text, full, short) in [
+        (
+            "Apple Computer is planning to sell films on iTunes. Apple said the films would \
+             cost $9.99.",
+            "Apple Computer",
+            "Apple",
+        ),
+        (
+            "Hyundai Motors posted a profit on Tuesday. Hyundai said sales rose in Europe.",
+            "Hyundai Motors",
+            "Hyundai",
+        ),
+    ] {
+        assert_eq!(
+            org_canonicals(text, full),
+            org_canonicals(text, short),
+            "{text:?}: {:?}",
+            tagger().tag(text).entities
+        );
+        assert!(!org_canonicals(text, short).is_empty(), "{text:?}");
+    }
+}
+
+#[test]
+fn the_last_of_two_bodies_sharing_a_plural_head_is_one_body() {
+    // "The Democratic and Republican Parties use primary elections" gave
+    // the ORG facet a row "Republican Parties".
+    let text = "The Democratic and Republican Parties use primary elections to pick their \
+                nominees. The Republican Party met in Ohio.";
+    let canonicals = canonical_names(text, EntityType::Org);
+    assert!(
+        canonicals.iter().all(|c| !c.ends_with("Parties")),
+        "{canonicals:?}"
+    );
+    assert!(
+        canonicals
+            .iter()
+            .filter(|c| *c == "Republican Party")
+            .count()
+            >= 2,
+        "{canonicals:?}"
+    );
+}
+
+#[test]
+fn a_paper_named_with_its_article_keeps_it_in_every_mention() {
+    // "a report from The Hill" and "according to The Guardian" gave rows
+    // "Hill" and "Guardian"; a sentence that opens with the paper's name
+    // gives no clue, so the story's other mentions decide.
+    let text = "Matt Drudge posted a report from The Hill about the tweet. The Hill said the \
+                president was well. Fighters of the Taliban left the city.";
+    let canonicals = canonical_names(text, EntityType::Org);
+    assert!(
+        canonicals.iter().filter(|c| *c == "The Hill").count() >= 2,
+        "{canonicals:?}"
+    );
+    assert!(
+        canonicals.iter().all(|c| c != "Hill" && c != "The Taliban"),
+        "{canonicals:?}"
+    );
+}
