@@ -6683,23 +6683,55 @@ const INDEX_WORDS: &[&str] = &["index", "indices", "indexes"];
 impl EntityTagger<'_> {
     /// "General Motors Corporation": a span of the model that starts inside a
     /// well-known organisation's name and runs past it takes the whole name in.
-    fn extend_known_organisations(&self, view: &DocView, spans: &mut [Span]) {
+    ///
+    /// "The Islamic State of Iraq and the Levant": a span that starts a
+    /// well-known organisation's name and stops inside it takes the rest
+    /// in, and whatever the model made of the words taken in is gone.
+    fn extend_known_organisations(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        let mut taken: Vec<(usize, usize)> = Vec::new();
         for s in spans.iter_mut().filter(|s| s.type_id == ORG) {
             let g = view.gaz[s.first];
-            if g.position() != 3 || self.gazetteer.entry(g.entry).org.is_none() {
-                continue;
+            if g.position() == 3 && self.gazetteer.entry(g.entry).org.is_some() {
+                let mut start = s.first;
+                while start > 0
+                    && view.gaz[start].position() == 3
+                    && view.gaz[start].entry == g.entry
+                {
+                    start -= 1;
+                }
+                if view.gaz[start].position() == 2
+                    && view.gaz[start].entry == g.entry
+                    && !view.sent_start[s.first]
+                {
+                    s.first = start;
+                }
             }
-            let mut start = s.first;
-            while start > 0 && view.gaz[start].position() == 3 && view.gaz[start].entry == g.entry {
-                start -= 1;
-            }
-            if view.gaz[start].position() == 2
-                && view.gaz[start].entry == g.entry
-                && !view.sent_start[s.first]
-            {
-                s.first = start;
+            let g = view.gaz[s.first];
+            if g.position() == 2 && self.gazetteer.entry(g.entry).org.is_some() {
+                let same = |i: usize| view.gaz[i].position() == 3 && view.gaz[i].entry == g.entry;
+                if (s.first + 1..s.end).all(same) && s.end < n && same(s.end) {
+                    let mut end = s.end;
+                    while end < n && same(end) {
+                        end += 1;
+                    }
+                    taken.push((s.end, end));
+                    s.end = end;
+                }
             }
         }
+        if taken.is_empty() {
+            return;
+        }
+        for o in spans.iter_mut() {
+            if taken
+                .iter()
+                .any(|&(from, to)| o.first >= from && o.end <= to)
+            {
+                o.end = o.first;
+            }
+        }
+        spans.retain(|s| s.first < s.end);
     }
 
     /// People the model typed an organisation, which the story shows are

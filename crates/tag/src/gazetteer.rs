@@ -279,6 +279,8 @@ pub(crate) const KNOWN_ORGS: &[(&str, &str)] = &[
     ("Al-Qaeda", "al-Qaeda"),
     ("al Qaeda", "al-Qaeda"),
     ("Islamic State", "Islamic State"),
+    ("Islamic State of Iraq and Syria", "Islamic State"),
+    ("Islamic State of Iraq and the Levant", "Islamic State"),
     ("ISIS", "Islamic State"),
     ("ISIL", "Islamic State"),
     ("Boko Haram", "Boko Haram"),

@@ -1177,3 +1177,29 @@ fn a_name_the_lexicon_knows_only_as_a_body_is_no_place() {
         1,
     );
 }
+
+#[test]
+fn a_name_that_stops_inside_a_known_organisations_name_takes_the_rest() {
+    // "The Islamic State of Iraq and the Levant" gave the ORG facet a row
+    // "Islamic State of Iraq" (three stories) and GEO a row "Levant".
+    for text in [
+        "The militant organisation, the Islamic State of Iraq and the Levant, claimed \
+         responsibility for the attacks.",
+        "The SDF said hundreds of ISIS (Islamic State of Iraq and Syria) fighters escaped.",
+    ] {
+        let entities = tagger().tag(text).entities;
+        assert!(
+            entities
+                .iter()
+                .any(|e| e.kind == EntityType::Org
+                    && e.text.starts_with("Islamic State of Iraq and")),
+            "{text:?}: {entities:?}"
+        );
+        assert!(
+            entities
+                .iter()
+                .all(|e| e.kind != EntityType::Loc && e.canonical != "Islamic State of Iraq"),
+            "{text:?}: {entities:?}"
+        );
+    }
+}
