@@ -591,7 +591,67 @@ impl EntityTagger<'_> {
         self.misspelt_names_are_the_names(&mut entities);
         parties_named_by_their_word(&mut entities);
         names_keep_their_article(&mut entities);
+        self.places_in_organisations_names(&mut entities);
         entities
+    }
+
+    /// "The University of Copenhagen", "the Municipality of Livorno", "the
+    /// Bank of Japan": an organisation named for the place it is of names
+    /// that place too, a mention of its own inside the organisation's, so
+    /// the story is on the place's page and map. Only a name that ends in
+    /// "of" and a country, a state or province, or a city ("the Church of
+    /// Scientology", "the Islamic State of Iraq and the Levant" name none),
+    /// chosen among the places of that name by the countries the story
+    /// names.
+    fn places_in_organisations_names(&self, entities: &mut Vec<Entity>) {
+        let gaz = self.gazetteer;
+        let mut ctx = PlaceContext::default();
+        ctx.countries.extend(
+            entities
+                .iter()
+                .filter(|e| matches!(e.kind, EntityType::Loc | EntityType::Norp))
+                .filter_map(|e| e.country.clone()),
+        );
+        let mut places = Vec::new();
+        for e in entities.iter().filter(|e| e.kind == EntityType::Org) {
+            let Some(at) = e.text.rfind(" of ") else {
+                continue;
+            };
+            let tail = &e.text[at + 4..];
+            let tail = tail.strip_prefix("the ").unwrap_or(tail);
+            if !tail.starts_with(char::is_uppercase) {
+                continue;
+            }
+            let Some(found) = gaz.find_place(tail) else {
+                continue;
+            };
+            let Some((place, _)) = gaz.pick_place(&found, &ctx, None, false) else {
+                continue;
+            };
+            // A city only where the story is in its country or the name
+            // has no other reading: "the University of Essex" in a story
+            // that names no country is no town of Essex in Maryland.
+            let sure = match place.kind {
+                PlaceKind::Country | PlaceKind::State | PlaceKind::Province => true,
+                PlaceKind::City => {
+                    ctx.countries.contains(&place.country) || gaz.readings(found.entry).count() == 1
+                }
+                _ => false,
+            };
+            if !sure {
+                continue;
+            }
+            let chars = tail.chars().count();
+            let mut mention = Entity::mention(EntityType::Loc, e.end - chars, e.end, tail);
+            gaz.fill_place(&mut mention, place);
+            places.push(mention);
+        }
+        if places.is_empty() {
+            return;
+        }
+        entities.extend(places);
+        // The organisation first, then the place inside it.
+        entities.sort_by_key(|e| (e.start, std::cmp::Reverse(e.end)));
     }
 
     /// "Unlike Chrylser, GM will not …" in a story that names Chrysler: a

@@ -1579,3 +1579,46 @@ fn a_word_of_the_language_alone_is_no_unknown_place() {
         resolved(text, town);
     }
 }
+
+#[test]
+fn an_organisation_named_for_its_place_names_the_place_too() {
+    // "Researchers at the University of Copenhagen" left Copenhagen off the
+    // story's GEO list and map; GUM's annotators mark such a place as a
+    // mention of its own inside the organisation's name.
+    for (text, written, country) in [
+        (
+            "Researchers at the University of Copenhagen in Denmark found the ants.",
+            "Copenhagen",
+            "DK",
+        ),
+        (
+            "The Bank of Japan injected a trillion yen into the markets.",
+            "Japan",
+            "JP",
+        ),
+        (
+            "The Municipality of Livorno said the Italian port would reopen.",
+            "Livorno",
+            "IT",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        let org = tags
+            .entities
+            .iter()
+            .find(|e| e.kind == EntityType::Org && e.text.ends_with(written));
+        let place = resolved(text, written);
+        assert!(org.is_some(), "{text:?}: {:?}", tags.entities);
+        assert_eq!(place.country.as_deref(), Some(country), "{place:?}");
+    }
+    // A name whose end is no place, or a town the story does not place.
+    assert_no_place("He left the Church of Scientology in 2010.", "Scientology");
+    let tags = tagger().tag("She teaches at the University of Essex, her office said.");
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| !(e.kind == EntityType::Loc && e.country.as_deref() == Some("US"))),
+        "{:?}",
+        tags.entities
+    );
+}
