@@ -41,7 +41,9 @@ impl EntityType {
     }
 }
 
-/// One entity mention.
+/// One entity mention. Mentions come in the order of the text and may
+/// nest: the place an organisation is named for ("the Bank of Japan") is
+/// a mention of its own inside the organisation's, after it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     /// Char offset of the mention's start.

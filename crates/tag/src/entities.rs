@@ -1551,8 +1551,8 @@ impl EntityTagger<'_> {
     /// that gives one name one type carries it to its other mentions. The
     /// noun is written in lower case (a headline in title case says
     /// nothing by its casing), and a name opened by a title or a given
-    /// name, or a day or month, is left ("the company Monday", "the firm
-    /// Jane Roe founded").
+    /// name, or a day or month, is left ("the company Monday", "the
+    /// company President Ana Lima").
     fn names_after_their_kind(&self, view: &DocView, spans: &mut Vec<Span>) {
         // Only the nouns said of bodies and nothing else: a "developer",
         // "group" or "label" is as often a person, a band or a record's.
