@@ -894,10 +894,7 @@ impl EntityTagger<'_> {
                     || spans
                         .iter()
                         .any(|o| o.type_id == LOC && o.first < end && o.end > joiner)
-                    || (joiner + 1..end).any(|k| {
-                        crate::figures::WEEKDAYS.contains(&view.lower_at(k))
-                            || crate::figures::MONTHS.contains(&view.lower_at(k))
-                    }))
+                    || (joiner + 1..end).any(|k| crate::figures::is_day_or_month(view.lower_at(k))))
             {
                 continue;
             }
@@ -1475,8 +1472,7 @@ impl EntityTagger<'_> {
             let lower = view.lower[j].as_str();
             self.is_plain_name_word(view, j)
                 && !crate::places::names_a_kind_of_place(lower)
-                && !crate::figures::WEEKDAYS.contains(&lower)
-                && !crate::figures::MONTHS.contains(&lower)
+                && !crate::figures::is_day_or_month(lower)
                 && !is_org_word(lower)
                 && !NAMES_NO_ONE.iter().any(|&k| view.gaz[j].has(k))
                 && (j + 1 >= n || view.sent_start[j + 1] || !view.is_capitalized(j + 1))
@@ -1589,8 +1585,7 @@ impl EntityTagger<'_> {
                 || !names_a_body(view.lower[j].as_str())
                 || is_title(view, first)
                 || self.is_given_name(view, first)
-                || crate::figures::WEEKDAYS.contains(&view.lower_at(first))
-                || crate::figures::MONTHS.contains(&view.lower_at(first))
+                || crate::figures::is_day_or_month(view.lower_at(first))
             {
                 continue;
             }
@@ -6749,7 +6744,7 @@ impl EntityTagger<'_> {
     /// in, and whatever the model made of the words taken in is gone.
     fn extend_known_organisations(&self, view: &DocView, spans: &mut Vec<Span>) {
         let n = view.len();
-        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut whole: Vec<(usize, usize)> = Vec::new();
         for s in spans.iter_mut().filter(|s| s.type_id == ORG) {
             let g = view.gaz[s.first];
             if g.position() == 3 && self.gazetteer.entry(g.entry).org.is_some() {
@@ -6775,23 +6770,11 @@ impl EntityTagger<'_> {
                     while end < n && same(end) {
                         end += 1;
                     }
-                    taken.push((s.end, end));
-                    s.end = end;
+                    whole.push((s.first, end));
                 }
             }
         }
-        if taken.is_empty() {
-            return;
-        }
-        for o in spans.iter_mut() {
-            if taken
-                .iter()
-                .any(|&(from, to)| o.first >= from && o.end <= to)
-            {
-                o.end = o.first;
-            }
-        }
-        spans.retain(|s| s.first < s.end);
+        organisations_over(spans, whole);
     }
 
     /// People the model typed an organisation, which the story shows are

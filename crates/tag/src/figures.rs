@@ -5,7 +5,7 @@ use crate::annotations::{Figure, FigureKind};
 use crate::features::DocView;
 
 /// The days of the week, in lower case.
-pub(crate) const WEEKDAYS: &[&str] = &[
+const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -73,6 +73,12 @@ fn scale_of(word: &str) -> Option<f64> {
         "trillion" | "tn" => 1e12,
         _ => return None,
     })
+}
+
+/// Whether `lower` (a word in lower case) names a day of the week or a
+/// month: a date's word, which opens no name ("the company Monday").
+pub(crate) fn is_day_or_month(lower: &str) -> bool {
+    WEEKDAYS.contains(&lower) || MONTHS.contains(&lower)
 }
 
 fn number_word(word: &str) -> Option<f64> {
