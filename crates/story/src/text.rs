@@ -45,10 +45,10 @@ fn collapse_where(text: &str, is_space: fn(char) -> bool, is_dropped: fn(char) -
 /// company forms, months, and a few Latin and English shorthands. Matched
 /// as written (a lower-case `no.` at the end of a sentence is a word).
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Gen", "Lt",
-    "Col", "Sgt", "Capt", "Cmdr", "Adm", "Gov", "Sen", "Rep", "Rev", "Mt", "Ft", "Jan", "Feb",
-    "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "No", "Nos", "Dept",
-    "Univ", "approx", "est", "Messrs", "Pres", "Hon", "Gov't", "Bros", "Ave", "Blvd",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Ste", "Jr", "Sr", "Inc", "Corp", "Ltd", "Co", "Gen",
+    "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm", "Gov", "Sen", "Rep", "Rev", "Mt", "Ft", "Jan",
+    "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "etc", "No", "Nos",
+    "Dept", "Univ", "approx", "est", "Messrs", "Pres", "Hon", "Gov't", "Bros", "Ave", "Blvd",
 ];
 
 /// True when a full stop right after `word` belongs to it rather than

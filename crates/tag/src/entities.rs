@@ -535,6 +535,7 @@ impl EntityTagger<'_> {
         company_words_after(view, &mut spans);
         self.retype_by_name(view, &mut spans);
         known_bodies_are_no_places(view, &mut spans, self.gazetteer);
+        places_open_with_a_saint(view, &mut spans, self.gazetteer);
         organisations_before_an_office(view, &mut spans);
         self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);
@@ -4661,6 +4662,9 @@ const PLACE_WORDS: &[&str] = &[
     "gulf",
     "coast",
     "county",
+    "parish",
+    "borough",
+    "township",
     "province",
     "district",
     "mine",
@@ -6100,6 +6104,31 @@ fn is_census_given_name(word: &str) -> bool {
                 .collect()
         })
         .contains(word)
+}
+
+/// "St. Bernard Parish", "Ste. Genevieve County": a place the model read
+/// from after the saint's title takes it back in, where the gazetteer
+/// knows the whole name (so "St. John said Paris …" keeps Paris alone).
+fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
+    let mut taken: HashSet<usize> = HashSet::default();
+    for s in spans.iter() {
+        taken.extend(s.first..s.end);
+    }
+    for s in spans.iter_mut().filter(|s| s.type_id == LOC && s.first > 0) {
+        let saint = s.first - 1;
+        if taken.contains(&saint)
+            || !matches!(
+                view.word(saint),
+                "St." | "St" | "Ste." | "Ste" | "Saint" | "Sainte"
+            )
+        {
+            continue;
+        }
+        let whole = &view.text[view.tokens[saint].start..view.tokens[s.end - 1].end];
+        if gazetteer.find_place(whole).is_some() {
+            s.first = saint;
+        }
+    }
 }
 
 /// "Content from Disney, Pixar's distributor": a name the model took for

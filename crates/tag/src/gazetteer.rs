@@ -605,6 +605,36 @@ const DEMONYM_VARIANTS: &[(&str, &str)] = &[
     ("BW", "Botswanan"),
 ];
 
+/// Ireland's counties that GeoNames names in Irish: (GeoNames' name, the
+/// county's English name).
+const IRISH_COUNTIES: &[(&str, &str)] = &[
+    ("An Cabhan", "Cavan"),
+    ("An Clar", "Clare"),
+    ("An Iarmhi", "Westmeath"),
+    ("An Longfort", "Longford"),
+    ("An Mhi", "Meath"),
+    ("Ciarrai", "Kerry"),
+    ("Loch Garman", "Wexford"),
+    ("Lu", "Louth"),
+    ("Maigh Eo", "Mayo"),
+    ("Uibh Fhaili", "Offaly"),
+];
+
+/// The English short name of an Irish county among GeoNames' second-level
+/// divisions ("Maigh Eo", "County Galway", "Kildare" → "Mayo", "Galway",
+/// "Kildare"); none for a division that is no county ("Dublin City",
+/// "North Tipperary") or lies in another country.
+fn irish_county<'a>(country: &str, name: &'a str) -> Option<&'a str> {
+    if country != "IE" {
+        return None;
+    }
+    if let Some(&(_, english)) = IRISH_COUNTIES.iter().find(|(irish, _)| *irish == name) {
+        return Some(english);
+    }
+    let short = name.strip_prefix("County ").unwrap_or(name);
+    (!short.contains([' ', '-'])).then_some(short)
+}
+
 /// Familiar short names of cities: (as written, GeoNames name, ISO country).
 const CITY_ALIASES: &[(&str, &str, &str)] = &[
     ("NYC", "New York City", "US"),
@@ -1017,10 +1047,6 @@ impl Gazetteer {
                     if p.population >= 100_000 && !name.ends_with(" City") {
                         aliases.push((format!("{name} City"), i as u32));
                     }
-                    if let Some(rest) = name.strip_prefix("Saint ") {
-                        aliases.push((format!("St. {rest}"), i as u32));
-                        aliases.push((format!("St {rest}"), i as u32));
-                    }
                 }
                 PlaceKind::Province | PlaceKind::State => {
                     for w in DIVISION_WORDS {
@@ -1037,6 +1063,19 @@ impl Gazetteer {
                     aliases.push((format!("{name} {}", word.to_lowercase()), i as u32));
                 }
                 _ => {}
+            }
+            // "St. Louis", "St. Tammany Parish", "Ste. Genevieve County",
+            // "St. Lucia": a saint's name shortened, as it is mostly written.
+            if matches!(
+                p.kind,
+                PlaceKind::City | PlaceKind::Town | PlaceKind::County | PlaceKind::Country
+            ) {
+                for (saint, short) in [("Saint ", "St"), ("Sainte ", "Ste")] {
+                    if let Some(rest) = name.strip_prefix(saint) {
+                        aliases.push((format!("{short}. {rest}"), i as u32));
+                        aliases.push((format!("{short} {rest}"), i as u32));
+                    }
+                }
             }
             if !(p.kind == PlaceKind::Province && GENERIC_DIVISIONS.contains(&name.as_str())) {
                 b.add_place(&name, i as u32);
@@ -1330,9 +1369,15 @@ pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>
         }
         capitals.insert(f[6].to_string(), f[0].to_string());
         capital_names.insert(f[0].to_string(), f[5].to_string());
+        // "The Netherlands" is GeoNames' name; a GEO list or a map label
+        // says "Netherlands", as it says "Gambia" and "Bahamas".
+        let (name, written) = match f[4].strip_prefix("The ") {
+            Some(name) => (name, f[4]),
+            None => (f[4], ""),
+        };
         out.push_str(&format!(
-            "C\t{}\t{}\t{}\t\t{}\t{}\t{}\t\n",
-            f[16], f[4], f[0], f[7], f[8], f[10]
+            "C\t{}\t{name}\t{}\t\t{}\t{}\t{}\t{written}\n",
+            f[16], f[0], f[7], f[8], f[10]
         ));
     }
     for line in read("continents.tsv")?.iter().skip(1) {
@@ -1508,6 +1553,16 @@ pub(crate) fn build_files(src: &Path, admin2: &Path) -> Result<(Vec<u8>, Vec<u8>
         {
             Some(short) => (short, name),
             None => (name, ""),
+        };
+        // Ireland's counties are "County Mayo" in English news, whatever
+        // name GeoNames gives them ("Maigh Eo", "Kildare").
+        let county;
+        let (name, long) = match irish_county(country, name) {
+            Some(short) => {
+                county = format!("County {short}");
+                (county.as_str(), format!("~{short}"))
+            }
+            None => (name, long.to_string()),
         };
         // Two- and three-letter names ("Al", "Ain") are words of other names
         // far more often than these divisions.

@@ -89,6 +89,9 @@ fn every_way_of_writing_a_country_is_one_place_with_one_id() {
         ids.dedup();
         assert_eq!(ids.len(), 1, "{iso} split into {ids:?}");
         assert!(ids[0].0.starts_with("geonames:"), "{ids:?}");
+        // The name a GEO list shows is no "The Netherlands" beside a
+        // "Gambia": GeoNames' article is left to the sentence.
+        assert!(!ids[0].1.starts_with("The "), "{ids:?}");
     }
 }
 
@@ -195,6 +198,49 @@ fn counties_and_districts_resolve_with_their_country() {
         let e = resolved(text, written);
         assert_eq!(e.country.as_deref(), Some(iso), "{text}: {e:?}");
         assert!(e.lat.is_some() && e.unresolved.is_none(), "{e:?}");
+    }
+    // Every Irish county under its English name, whatever GeoNames calls
+    // it ("Maigh Eo", "Ciarraí"); Louisiana's parishes and a saint's name
+    // shortened as news writes it.
+    let counties = [
+        "County Mayo",
+        "County Clare",
+        "County Kerry",
+        "County Louth",
+        "County Kildare",
+        "County Wexford",
+        "County Galway",
+    ];
+    let text = format!(
+        "The orange warning issued by the weather service applied to {} and {}.",
+        counties[..counties.len() - 1].join(", "),
+        counties[counties.len() - 1]
+    );
+    for written in counties {
+        let e = resolved(&text, written);
+        assert_eq!(e.country.as_deref(), Some("IE"), "{e:?}");
+        assert_eq!(e.canonical, written, "{e:?}");
+    }
+    for (text, written, canonical) in [
+        (
+            "Residents of some areas, such as Jefferson Parish, were told to leave.",
+            "Jefferson Parish",
+            "Jefferson Parish",
+        ),
+        (
+            "Officials in St. Tammany Parish and St. Bernard Parish ordered evacuations.",
+            "St. Bernard Parish",
+            "Saint Bernard Parish",
+        ),
+        (
+            "Flooding closed roads in Ste. Genevieve County on Monday.",
+            "Ste. Genevieve County",
+            "Sainte Genevieve County",
+        ),
+    ] {
+        let e = resolved(text, written);
+        assert_eq!(e.country.as_deref(), Some("US"), "{text}: {e:?}");
+        assert_eq!(e.canonical, canonical, "{text}: {e:?}");
     }
     let e = resolved(
         "A small plane crashed in Middlesex County, Connecticut, on Wednesday.",
