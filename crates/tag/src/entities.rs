@@ -551,6 +551,7 @@ impl EntityTagger<'_> {
         self.companies_not_people(view, &mut spans);
         Self::people_not_organisations(view, &mut spans);
         self.link_people(view, &mut spans);
+        self.bodies_someone_is_of(view, &mut spans);
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
@@ -2895,6 +2896,28 @@ impl EntityTagger<'_> {
             true
         });
         spans.extend(added);
+    }
+
+    /// "Mike McCready of Pearl Jam", "Doug Miller of Milltech Marine": a
+    /// name right after someone's full name and "of" is what the person
+    /// belongs to, a body (or a place the gazetteer knows), not a second
+    /// person.
+    fn bodies_someone_is_of(&self, view: &DocView, spans: &mut [Span]) {
+        for k in 1..spans.len() {
+            let (a, b) = (spans[k - 1], spans[k]);
+            let of = a.end + 1 == b.first && view.lower[a.end] == "of"
+                || a.end + 2 == b.first
+                    && view.lower[a.end] == "of"
+                    && view.lower[a.end + 1] == "the";
+            if !(of && a.type_id == PERSON && a.end - a.first >= 2 && b.type_id == PERSON) {
+                continue;
+            }
+            spans[k].type_id = if self.gazetteer.find_place(span_text(view, &b)).is_some() {
+                LOC
+            } else {
+                ORG
+            };
+        }
     }
 
     /// Within-story coreference for people: a later "Roe" (or an earlier one) is the

@@ -1203,3 +1203,21 @@ fn a_name_that_stops_inside_a_known_organisations_name_takes_the_rest() {
         );
     }
 }
+
+#[test]
+fn a_name_after_someone_and_of_is_what_they_belong_to() {
+    // "Mike McCready of Pearl Jam" had listed the band among the story's
+    // people.
+    for (text, name) in [
+        (
+            "Mike McCready of Pearl Jam likened his first time hearing the solo to a revelation.",
+            "Pearl Jam",
+        ),
+        (
+            "Doug Miller of Milltech Marine said the pattern of contact was rather hectic.",
+            "Milltech Marine",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+}
