@@ -36,9 +36,10 @@ pub const SCORED: [EntityType; 3] = [EntityType::Person, EntityType::Org, Entity
 /// One gold entity span.
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldEntity {
-    /// Byte offset where the span starts.
+    /// Character (code point) offset where the span starts, as the gold
+    /// files' `start` is and as tokens and tags count.
     pub start: usize,
-    /// Byte offset just past its end.
+    /// Character offset just past its end.
     pub end: usize,
     /// `PER`, `ORG` or `LOC` (`type` in the file).
     #[serde(rename = "type")]
