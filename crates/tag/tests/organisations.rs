@@ -1221,3 +1221,25 @@ fn a_name_after_someone_and_of_is_what_they_belong_to() {
         assert_org(text, name);
     }
 }
+
+#[test]
+fn a_word_of_trade_after_a_name_makes_it_a_companys() {
+    // "Heaven Sent Gaming" had lost its last word to the model, which left
+    // "Heaven Sent" a person.
+    for (text, name) in [
+        (
+            "Mario Lucero and Isabel Ruiz of Heaven Sent Gaming talked to us.",
+            "Heaven Sent Gaming",
+        ),
+        (
+            "The puppets were made by Jim Henson Productions for the film.",
+            "Jim Henson Productions",
+        ),
+        (
+            "The band signed with London Records in 1965.",
+            "London Records",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+}
