@@ -549,7 +549,7 @@ impl EntityTagger<'_> {
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.companies_not_people(view, &mut spans);
-        Self::people_not_organisations(view, &mut spans);
+        self.people_not_organisations(view, &mut spans);
         self.link_people(view, &mut spans);
         self.bodies_someone_is_of(view, &mut spans);
         self.unify_types(view, &mut spans);
@@ -1653,8 +1653,12 @@ impl EntityTagger<'_> {
                 .filter(|&i| JOINING_PARTICLES.contains(&view.word(i)))
                 .count();
             (2..=3).contains(&(end - first - particles))
-                && self.is_given_name(view, first)
-                && !PLACE_KINDS.iter().any(|&k| view.gaz[first].has(k))
+                && (self.is_given_name(view, first)
+                    && !PLACE_KINDS.iter().any(|&k| view.gaz[first].has(k))
+                    // "Cheng Chung-tai of Civic Passion": a family name (which
+                    // may be a city's other name too), then a given name of
+                    // two syllables joined by a hyphen.
+                    || end - first == 2 && is_hyphenated_given_name(view.word(first + 1)))
                 && (first..end).all(|i| {
                     JOINING_PARTICLES.contains(&view.word(i))
                         || view.is_capitalized(i)
@@ -6844,7 +6848,7 @@ impl EntityTagger<'_> {
     /// ("teacher Amar Patel … Patel said"), or a name whose second word is a
     /// surname particle ("businessman Rocky De La Fuente"). A name
     /// with a word of organisations in it ("Patel Engineering") stays one.
-    fn people_not_organisations(view: &DocView, spans: &mut [Span]) {
+    fn people_not_organisations(&self, view: &DocView, spans: &mut [Span]) {
         // Lone names the model calls a person more than once, or that the
         // story titles or has speak ("Patel said").
         let mut lone_people: HashMap<&str, (usize, bool)> = HashMap::default();
@@ -6904,7 +6908,20 @@ impl EntityTagger<'_> {
             // names are romanised.
             let hyphenated_given =
                 s.end - s.first == 2 && is_hyphenated_given_name(view.word(s.end - 1));
-            if surname_alone || particle_surname || hyphenated_given {
+            // "Hearings for Amy Coney Barrett": a given name, a middle
+            // name and a surname, none of them a word of the language or a
+            // place's name, nor a name the lexicon holds as a body's. (Two
+            // words are too often a place and its kind: "Florence Place",
+            // "Cleveland Orchestra".)
+            let given_middle_surname = s.end - s.first == 3
+                && self.is_given_name(view, s.first)
+                && (s.first..s.end).all(|i| {
+                    !self.is_ordinary_word(view.word(i))
+                        && !view.gaz[i].has(kind::ORG)
+                        && !view.gaz[i].has(kind::ORG_SEEN)
+                        && (i == s.first || self.gazetteer.find_place(view.word(i)).is_none())
+                });
+            if surname_alone || particle_surname || hyphenated_given || given_middle_surname {
                 s.type_id = PERSON;
                 // "Bishop Emeritus Dinualdo Gutierrez": a title before the
                 // name is no part of it.

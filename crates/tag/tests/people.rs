@@ -5,8 +5,9 @@
 mod common;
 
 use common::{
-    article, assert_lone_name_is, assert_no_entity, assert_no_person_written, assert_org,
-    assert_typed_in_every_mention, canonical_names, tagger, types_of,
+    article, assert_lone_name_is, assert_no_entity, assert_no_org_written,
+    assert_no_person_written, assert_org, assert_typed_in_every_mention, canonical_names, tagger,
+    types_of,
 };
 use newsterm_tag::EntityType;
 
@@ -1012,4 +1013,38 @@ fn a_name_with_a_word_in_capitals_after_its_first_is_a_product() {
     let text = "Queen Elizabeth II met Martin Luther King III in London.";
     assert_person(text, "Elizabeth II");
     assert_person(text, "Martin Luther King III");
+}
+
+#[test]
+fn a_given_middle_and_family_name_is_someone_in_every_mention() {
+    // "Hearings for Amy Coney Barrett … the Barrett confirmation hearing"
+    // had put her on the ORG list, twice.
+    let text = "With the Supreme Court confirmation hearings for Amy Coney Barrett \
+                looming, the issue returned. He said his decision would depend on \
+                how the Senate conducts the Barrett confirmation hearing.";
+    assert_typed_in_every_mention(text, "Amy Coney Barrett", EntityType::Person, 1);
+    assert_typed_in_every_mention(text, "Barrett", EntityType::Person, 1);
+    assert_no_org_written(text, |n| n.contains("Barrett"));
+}
+
+#[test]
+fn someone_of_a_party_is_taken_out_of_its_name_whatever_the_name_order() {
+    // "Cheng Chung-tai of Civic Passion" was one organisation: a family
+    // name, then a given name joined by a hyphen, as Hong Kong names are
+    // written, where "Alvin Yeung of Civic Party" was taken apart.
+    let text = "Legislators elected here were Cheng Chung-tai of Civic Passion and \
+                Alvin Yeung of Civic Party.";
+    for (name, kind) in [
+        ("Cheng Chung-tai", EntityType::Person),
+        ("Civic Passion", EntityType::Org),
+        ("Alvin Yeung", EntityType::Person),
+        ("Civic Party", EntityType::Org),
+    ] {
+        assert_eq!(
+            types_of(text, name),
+            vec![kind],
+            "{name}: {:?}",
+            tagger().tag(text).entities
+        );
+    }
 }
