@@ -561,6 +561,7 @@ impl EntityTagger<'_> {
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
         self.names_listed_with_their_kind(view, &mut spans);
+        bodies_listed_with_bodies(view, &mut spans, |w| self.is_ordinary_word(w));
         places_before_their_division(view, &mut spans);
         self.towns_before_their_region(view, &mut spans);
         drop_currency_codes(view, &mut spans);
@@ -6205,6 +6206,125 @@ fn known_bodies_are_no_places(view: &DocView, spans: &mut [Span], gazetteer: &Ga
             s.type_id = ORG;
         }
     }
+}
+
+/// "Newsweek, Politico, The Hill, Time Magazine, Mediaite and TMZ
+/// published stories": in a list of names of which two or more are bodies
+/// and none is anything else, a name the model left untagged is a body
+/// too. A list item is a run of capitalised words (after a capital "The",
+/// which stays outside the name), the items parted by commas and a last
+/// "and" or "or".
+fn bodies_listed_with_bodies(
+    view: &DocView,
+    spans: &mut Vec<Span>,
+    is_ordinary_word: impl Fn(&str) -> bool,
+) {
+    let n = view.len();
+    let covered = covered_tokens(view, spans);
+    let span_at = |first: usize, end: usize| {
+        spans
+            .iter()
+            .find(|s| s.first <= first && end <= s.end || first <= s.first && s.end <= end)
+            .map(|s| s.type_id)
+    };
+    let mut added = Vec::new();
+    let mut retyped = Vec::new();
+    let mut i = 0;
+    while i < n {
+        // The items of a list starting at token i.
+        let mut items: Vec<(usize, usize)> = Vec::new();
+        // Items named with a capital "The" ("The Hill"), whose words may be
+        // the language's.
+        let mut titled: Vec<bool> = Vec::new();
+        let mut j = i;
+        loop {
+            let mut first = j;
+            if first + 1 < n && view.word(first) == "The" && view.is_capitalized(first + 1) {
+                first += 1;
+            }
+            let mut end = first;
+            while end < n && view.is_capitalized(end) && !(end > first && view.sent_start[end]) {
+                end += 1;
+            }
+            if end == first {
+                break;
+            }
+            items.push((first, end));
+            titled.push(first > j);
+            // ", ", ", and ", " and ", " or ".
+            let mut k = end;
+            let comma = k < n && view.word(k) == ",";
+            if comma {
+                k += 1;
+            }
+            let last = k < n && matches!(view.lower[k].as_str(), "and" | "or");
+            if last {
+                k += 1;
+            }
+            if !(comma || last) || k >= n {
+                break;
+            }
+            j = k;
+            if last {
+                // One more item, then the list ends.
+                let mut first = j;
+                if first + 1 < n && view.word(first) == "The" && view.is_capitalized(first + 1) {
+                    first += 1;
+                }
+                let mut end = first;
+                while end < n && view.is_capitalized(end) && !view.sent_start[end] {
+                    end += 1;
+                }
+                if end > first {
+                    items.push((first, end));
+                    titled.push(first > j);
+                }
+                break;
+            }
+        }
+        let next = items.last().map_or(i + 1, |&(_, end)| end.max(i + 1));
+        if items.len() >= 3 {
+            let types: Vec<Option<u8>> = items.iter().map(|&(a, b)| span_at(a, b)).collect();
+            let count = |kind: u8| types.iter().filter(|t| **t == Some(kind)).count();
+            let (bodies, things) = (count(ORG), count(MISC));
+            // A name the model called a thing ("The Independent") is a body
+            // too where bodies are as many in the list; a person or a place
+            // makes it a list of something else.
+            if bodies >= 2 && bodies >= things && bodies + things == types.iter().flatten().count()
+            {
+                for ((&(first, end), t), &titled) in items.iter().zip(&types).zip(&titled) {
+                    // Words of the language ("Robotics, AI Systems and
+                    // Smart Financial Services"), and a people's plural
+                    // ("the Cacons, Caquins and Gafets"), name no body.
+                    let ordinary = !titled && (first..end).all(|k| is_ordinary_word(view.word(k)))
+                        || end - first == 1
+                            && view.word(first).ends_with('s')
+                            && !in_capitals(view.word(first));
+                    if ordinary {
+                        continue;
+                    }
+                    if t.is_none() && !(first..end).any(|k| covered[k]) {
+                        added.push(Span {
+                            first,
+                            end,
+                            type_id: ORG,
+                            from_rule: true,
+                        });
+                    } else if *t == Some(MISC) {
+                        retyped.push((first, end));
+                    }
+                }
+            }
+        }
+        i = next;
+    }
+    for s in spans.iter_mut().filter(|s| s.type_id == MISC) {
+        if retyped.contains(&(s.first, s.end)) {
+            s.type_id = ORG;
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
 }
 
 /// Which tokens of the story some span already covers.

@@ -1243,3 +1243,18 @@ fn a_word_of_trade_after_a_name_makes_it_a_companys() {
         assert_org(text, name);
     }
 }
+
+#[test]
+fn a_name_listed_among_bodies_is_a_body() {
+    // "Newsweek, Politico, The Hill, Time Magazine, Mediaite, The
+    // Independent, and TMZ" had listed two organisations and left the
+    // rest untagged or a thing.
+    let text = "Following the tweet, Newsweek, Politico, The Hill, Time Magazine, \
+                Mediaite, The Independent, and TMZ, among others, published stories.";
+    for name in ["Newsweek", "Hill", "Mediaite", "Independent", "TMZ"] {
+        assert_typed_in_every_mention(text, name, EntityType::Org, 1);
+    }
+    // Words of the language listed beside bodies are none.
+    let text = "The fund holds shares of Google, Microsoft, Robotics and Biotechnology.";
+    assert_no_org_written(text, |n| ["Robotics", "Biotechnology"].contains(&n));
+}
