@@ -2870,6 +2870,10 @@ impl EntityTagger<'_> {
             if let Some(k) = prefix
                 && view.is_capitalized(k)
                 && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                // "Blenheim Palace", "Linwood Mosque", "Sandy Point": a word
+                // saying what kind of place it is ends a place named for a
+                // town, which is that place, not the town.
+                && !PLACES_NAMED_FOR_TOWNS.contains(&view.lower[s.end - 1].as_str())
             {
                 if s.end - k >= 2 && !has_org_word(view, k, s.end) {
                     added.push(Span {
@@ -2892,9 +2896,11 @@ impl EntityTagger<'_> {
             let someone_called = called_so.contains(surname)
                 && gaz.find_place(surname).is_none()
                 && !has_org_word(view, s.first, s.end);
+            let last = view.lower[s.end - 1].as_str();
             if len <= 3
                 && (view.gaz[s.first].has(kind::FIRST_NAME) || someone_called)
-                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && !PLACE_WORDS.contains(&last)
+                && !PLACES_NAMED_FOR_TOWNS.contains(&last)
             {
                 s.type_id = PERSON;
             }
@@ -4712,6 +4718,28 @@ const PLACE_WORDS: &[&str] = &[
     "krai",
     "governorate",
     "voivodeship",
+];
+
+/// Last words of a place named for a town it is in or near ("Blenheim
+/// Palace", "Linwood Mosque", "Sandy Point") that the [`PLACE_WORDS`] leave
+/// out, as they end organisations' names too ("Crystal Palace", "West
+/// Point").
+const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
+    "market",
+    "mosque",
+    "church",
+    "cathedral",
+    "temple",
+    "palace",
+    "castle",
+    "point",
+    "park",
+    "hall",
+    "tower",
+    "station",
+    "gardens",
+    "falls",
+    "springs",
 ];
 
 /// The [`PLACE_WORDS`] that are also people's surnames ("Chris Bridge",

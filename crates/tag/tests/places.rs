@@ -1668,3 +1668,26 @@ fn an_organisation_named_for_its_place_names_the_place_too() {
         tags.entities
     );
 }
+
+#[test]
+fn a_place_named_for_a_town_is_that_place_not_the_town() {
+    // "Stolen from Blenheim Palace in Oxfordshire" had put Blenheim, New
+    // Zealand, on the map; "the attack in Linwood Mosque" had made a
+    // person of the mosque.
+    let tags = tagger().tag(
+        "A gold toilet was stolen from Blenheim Palace in Oxfordshire. The \
+         second attack was in Linwood Mosque.",
+    );
+    for name in ["Blenheim Palace", "Linwood Mosque"] {
+        let e = place(&tags, name)
+            .unwrap_or_else(|| panic!("{name:?} is no place: {:?}", tags.entities));
+        assert!(e.lat.is_none() && e.unresolved.is_some(), "{e:?}");
+    }
+    assert!(
+        tags.entities
+            .iter()
+            .all(|e| e.country.as_deref() != Some("NZ") && e.kind != EntityType::Person),
+        "{:?}",
+        tags.entities
+    );
+}
