@@ -546,6 +546,7 @@ impl EntityTagger<'_> {
         self.bodies_named_for_their_purpose(view, &mut spans);
         campuses_of_a_university_system(view, &mut spans);
         products_are_no_organisations(view, &mut spans);
+        self.leaders_named_for_what_they_lead(view, &mut spans);
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);
         self.companies_not_people(view, &mut spans);
@@ -2907,6 +2908,39 @@ impl EntityTagger<'_> {
             true
         });
         spans.extend(added);
+    }
+
+    /// "The Obama administration", "the Biden campaign": a lone name before
+    /// a word for what a leader leads or runs is the leader's, not a town of
+    /// that name (Obama in Japan). A country, a region or a city of 100,000
+    /// or more so named is still the place ("the Texas administration", "the
+    /// Paris campaign"), and so is a word of the language ("the City
+    /// administration").
+    fn leaders_named_for_what_they_lead(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == LOC && s.end - s.first == 1)
+        {
+            let led = view.lower.get(s.end).is_some_and(|w| {
+                matches!(w.as_str(), "administration" | "presidency" | "campaign")
+            });
+            if !led {
+                continue;
+            }
+            let word = view.word(s.first);
+            let a_big_place = self.gazetteer.find_place(word).is_some_and(|found| {
+                self.gazetteer.readings(found.entry).any(|p| {
+                    p.population >= 100_000
+                        || !matches!(
+                            p.kind,
+                            PlaceKind::City | PlaceKind::Town | PlaceKind::County
+                        )
+                })
+            });
+            if !a_big_place && !self.is_ordinary_word(word) {
+                s.type_id = PERSON;
+            }
+        }
     }
 
     /// "Mike McCready of Pearl Jam", "Doug Miller of Milltech Marine": a

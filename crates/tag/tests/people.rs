@@ -1048,3 +1048,17 @@ fn someone_of_a_party_is_taken_out_of_its_name_whatever_the_name_order() {
         );
     }
 }
+
+#[test]
+fn a_name_before_the_administration_it_led_is_the_leader() {
+    // "Trump pointed out the Obama administration constructed the cages"
+    // had put Obama, Japan, on the story's map.
+    let text = "Trump pointed out the Obama administration constructed the cages \
+                seen in photos.";
+    assert_typed_in_every_mention(text, "Obama", EntityType::Person, 1);
+    // A country, a state or a big city so named is the place.
+    let text = "The Texas administration and the Paris campaign were cited.";
+    for name in ["Texas", "Paris"] {
+        assert_typed_in_every_mention(text, name, EntityType::Loc, 1);
+    }
+}
