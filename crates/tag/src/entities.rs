@@ -5679,9 +5679,10 @@ fn names_keep_their_article(entities: &mut [Entity]) {
 }
 
 /// "Boris Johnson elected Conservative leader" in a story that names the
-/// Conservative Party: a party named by its word alone is that party, so
-/// that the ORG facet counts one row for it, not "Conservative" beside
-/// "Conservative Party".
+/// Conservative Party, "Liberal National MP John McVeigh" in one that names
+/// the Liberal National Party: a party named by its words alone is that
+/// party, so that the ORG facet counts one row for it, not "Conservative"
+/// beside "Conservative Party".
 fn parties_named_by_their_word(entities: &mut [Entity]) {
     // Each party's word, with the party's canonical name and id.
     let parties: Vec<(String, String, String)> = entities
@@ -5692,7 +5693,7 @@ fn parties_named_by_their_word(entities: &mut [Entity]) {
                 .canonical
                 .strip_suffix(" Party")
                 .or_else(|| e.canonical.strip_suffix(" party"))?;
-            (!word.contains(' ')).then(|| (word.to_string(), e.canonical.clone(), e.id.clone()))
+            Some((word.to_string(), e.canonical.clone(), e.id.clone()))
         })
         .collect();
     if parties.is_empty() {

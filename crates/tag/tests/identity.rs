@@ -985,7 +985,7 @@ fn a_name_misspelt_once_is_the_name_the_story_gives() {
 }
 
 #[test]
-fn a_party_named_by_its_word_alone_is_the_party() {
+fn a_party_named_by_its_words_alone_is_the_party() {
     // "Boris Johnson elected Conservative leader" gave the ORG facet a row
     // "Conservative" beside "Conservative Party".
     for (text, word) in [
@@ -998,6 +998,13 @@ fn a_party_named_by_its_word_alone_is_the_party() {
             "The Labour Party lost 42 seats. The Blyth Valley seat had always elected a Labour \
              member.",
             "Labour",
+        ),
+        // A party's name of two words: "Liberal National MP John McVeigh"
+        // had given a row "Liberal National".
+        (
+            "Voters go to the polls after the resignation of Liberal National MP John \
+             McVeigh. The Liberal National Party has held the seat since 2009.",
+            "Liberal National",
         ),
     ] {
         let entities = tagger().tag(text).entities;
