@@ -6211,13 +6211,10 @@ fn is_census_given_name(word: &str) -> bool {
 /// from after the saint's title takes it back in, where the gazetteer
 /// knows the whole name (so "St. John said Paris …" keeps Paris alone).
 fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
-    let mut taken: HashSet<usize> = HashSet::default();
-    for s in spans.iter() {
-        taken.extend(s.first..s.end);
-    }
+    let covered = covered_tokens(view, spans);
     for s in spans.iter_mut().filter(|s| s.type_id == LOC && s.first > 0) {
         let saint = s.first - 1;
-        if taken.contains(&saint)
+        if covered[saint]
             || !matches!(
                 view.word(saint),
                 "St." | "St" | "Ste." | "Ste" | "Saint" | "Sainte"
@@ -6290,32 +6287,32 @@ fn bodies_listed_with_bodies(
             .find(|s| s.first <= first && end <= s.end || first <= s.first && s.end <= end)
             .map(|s| s.type_id)
     };
+    // A list item starting at token j: a run of capitalised words, after
+    // a capital "The" kept outside it (then the item is "titled": its
+    // words may be the language's, "The Hill").
+    let item_at = |j: usize| -> Option<(usize, usize, bool)> {
+        let first = if j + 1 < n && view.word(j) == "The" && view.is_capitalized(j + 1) {
+            j + 1
+        } else {
+            j
+        };
+        let mut end = first;
+        while end < n && view.is_capitalized(end) && !(end > first && view.sent_start[end]) {
+            end += 1;
+        }
+        (end > first).then_some((first, end, first > j))
+    };
     let mut added = Vec::new();
     let mut retyped = Vec::new();
     let mut i = 0;
     while i < n {
         // The items of a list starting at token i.
-        let mut items: Vec<(usize, usize)> = Vec::new();
-        // Items named with a capital "The" ("The Hill"), whose words may be
-        // the language's.
-        let mut titled: Vec<bool> = Vec::new();
+        let mut items: Vec<(usize, usize, bool)> = Vec::new();
         let mut j = i;
-        loop {
-            let mut first = j;
-            if first + 1 < n && view.word(first) == "The" && view.is_capitalized(first + 1) {
-                first += 1;
-            }
-            let mut end = first;
-            while end < n && view.is_capitalized(end) && !(end > first && view.sent_start[end]) {
-                end += 1;
-            }
-            if end == first {
-                break;
-            }
-            items.push((first, end));
-            titled.push(first > j);
+        while let Some(item) = item_at(j) {
+            items.push(item);
             // ", ", ", and ", " and ", " or ".
-            let mut k = end;
+            let mut k = item.1;
             let comma = k < n && view.word(k) == ",";
             if comma {
                 k += 1;
@@ -6327,27 +6324,16 @@ fn bodies_listed_with_bodies(
             if !(comma || last) || k >= n {
                 break;
             }
-            j = k;
             if last {
-                // One more item, then the list ends.
-                let mut first = j;
-                if first + 1 < n && view.word(first) == "The" && view.is_capitalized(first + 1) {
-                    first += 1;
-                }
-                let mut end = first;
-                while end < n && view.is_capitalized(end) && !view.sent_start[end] {
-                    end += 1;
-                }
-                if end > first {
-                    items.push((first, end));
-                    titled.push(first > j);
-                }
+                // One more item, which opens no sentence, then the list ends.
+                items.extend(item_at(k).filter(|&(first, ..)| !view.sent_start[first]));
                 break;
             }
+            j = k;
         }
-        let next = items.last().map_or(i + 1, |&(_, end)| end.max(i + 1));
+        let next = items.last().map_or(i + 1, |&(_, end, _)| end.max(i + 1));
         if items.len() >= 3 {
-            let types: Vec<Option<u8>> = items.iter().map(|&(a, b)| span_at(a, b)).collect();
+            let types: Vec<Option<u8>> = items.iter().map(|&(a, b, _)| span_at(a, b)).collect();
             let count = |kind: u8| types.iter().filter(|t| **t == Some(kind)).count();
             let (bodies, things) = (count(ORG), count(MISC));
             // A name the model called a thing ("The Independent") is a body
@@ -6355,7 +6341,7 @@ fn bodies_listed_with_bodies(
             // makes it a list of something else.
             if bodies >= 2 && bodies >= things && bodies + things == types.iter().flatten().count()
             {
-                for ((&(first, end), t), &titled) in items.iter().zip(&types).zip(&titled) {
+                for (&(first, end, titled), t) in items.iter().zip(&types) {
                     // Words of the language ("Robotics, AI Systems and
                     // Smart Financial Services"), and a people's plural
                     // ("the Cacons, Caquins and Gafets"), name no body.
