@@ -527,6 +527,8 @@ impl EntityTagger<'_> {
         self.names_after_their_kind(view, &mut spans);
         self.misc_names_of_the_storys_people(view, &mut spans);
         self.people_inside_organisations(view, &mut spans);
+        names_with_a_hyphenated_given_name(view, &mut spans);
+        self.full_names_left_untagged(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
         self.strip_titles(view, &mut spans, &mut roles);
         strip_title_domains(view, &mut spans, &mut roles);
@@ -1459,18 +1461,6 @@ impl EntityTagger<'_> {
     /// stay places), and the two words are no place's name together; a
     /// person's span the model gave the surname alone is joined.
     fn given_names_taken_for_towns(&self, view: &DocView, spans: &mut Vec<Span>) {
-        const NAMES_NO_ONE: [u8; 10] = [
-            kind::COUNTRY,
-            kind::STATE,
-            kind::CONTINENT,
-            kind::REGION,
-            kind::CITY_LARGE,
-            kind::CITY_MEDIUM,
-            kind::CITY_SMALL,
-            kind::DEMONYM,
-            kind::ORG,
-            kind::ORG_SEEN,
-        ];
         let n = view.len();
         let surname = |j: usize| {
             let lower = view.lower[j].as_str();
@@ -1524,6 +1514,61 @@ impl EntityTagger<'_> {
             }
             k += 1;
         }
+    }
+
+    /// "Councillors Claudia Mo of the Civic Party": a given name and one
+    /// more capitalised word the model left untagged (or took the given
+    /// name alone for a thing), standing alone (no
+    /// capitalised word either side), are someone's full name. The given
+    /// Neither word may be a place, a people or an organisation the
+    /// gazetteer knows, an ordinary word, a title or a faith ("Roman
+    /// Catholic").
+    fn full_names_left_untagged(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        // A lone word the model called a thing ("Claudia") is as good as
+        // untagged here.
+        let lone_thing = |s: &Span| s.type_id == MISC && s.end - s.first == 1;
+        let named: Vec<Span> = spans.iter().filter(|s| !lone_thing(s)).copied().collect();
+        let covered = covered_tokens(view, &named);
+        let mut added = Vec::new();
+        for given in 0..n.saturating_sub(1) {
+            let family = given + 1;
+            let alone_before =
+                given == 0 || view.sent_start[given] || !view.is_capitalized(given - 1);
+            let alone_after = family + 1 >= n || !view.is_capitalized(family + 1);
+            if covered[given]
+                || covered[family]
+                || !alone_before
+                || !alone_after
+                || view.sent_start[family]
+                || !self.is_given_name(view, given)
+                || !self.is_plain_name_word(view, given)
+                || !self.is_plain_name_word(view, family)
+                || NAMES_NO_ONE.iter().any(|&k| view.gaz[family].has(k))
+                // Many given names are small towns' too ("Crystal").
+                || NAMES_NO_ONE
+                    .iter()
+                    .any(|&k| k != kind::CITY_SMALL && view.gaz[given].has(k))
+                || FAITHS_AND_PEOPLES_MEMBERS.contains(&view.word(family))
+                || has_org_word(view, given, family + 1)
+            {
+                continue;
+            }
+            added.push(Span {
+                first: given,
+                end: family + 1,
+                type_id: PERSON,
+                from_rule: true,
+            });
+        }
+        spans.retain(|s| {
+            !(lone_thing(s)
+                && added
+                    .iter()
+                    .any(|a: &Span| a.first <= s.first && s.end <= a.end))
+        });
+        spans.extend(added);
+        spans.sort_by_key(|s| s.first);
     }
 
     /// "The death of Antonin Scalia", "the wife of Mo Jiao": after a noun
@@ -4152,10 +4197,101 @@ fn names_a_faiths_or_peoples_members(view: &DocView, i: usize) -> bool {
 /// Names of God, which the model takes for places after "in" and "from".
 const DEITIES: &[&str] = &["God", "Allah", "Jehovah", "Yahweh"];
 
+/// What the gazetteer may know a word as that makes it no part of a
+/// person's name: a place, a people, or an organisation.
+const NAMES_NO_ONE: [u8; 10] = [
+    kind::COUNTRY,
+    kind::STATE,
+    kind::CONTINENT,
+    kind::REGION,
+    kind::CITY_LARGE,
+    kind::CITY_MEDIUM,
+    kind::CITY_SMALL,
+    kind::DEMONYM,
+    kind::ORG,
+    kind::ORG_SEEN,
+];
+
 /// Capitalised pronouns the model may take for a name ("I" starts many answers).
 const PRONOUNS: &[&str] = &[
     "I", "We", "He", "She", "It", "They", "You", "Me", "Us", "Him", "Her", "Them",
 ];
+
+/// "FTU's Kwok Wai-keung", "Lau Siu-lai", "Kim Jong-un": a family name of
+/// one syllable, then a given name of two joined by a hyphen, is how
+/// Cantonese, Korean and some Mandarin names are written in English. The
+/// model often leaves the pair untagged, takes the given name alone, or
+/// calls the pair a body it read in a list of bodies; all three become the
+/// person. Both words must read as romanised syllables, which "Blu-ray",
+/// "Co-author" and "Long-term" do not.
+fn names_with_a_hyphenated_given_name(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let mut added = Vec::new();
+    for given in 1..n {
+        let family = given - 1;
+        let word = view.word(given);
+        if view.sent_start[given]
+            || !is_hyphenated_given_name(word)
+            || !word.to_lowercase().split('-').all(is_romanised_syllable)
+            || view.tokens[family].end + 1 != view.tokens[given].start
+            || !view.is_capitalized(family)
+            || in_capitals(view.word(family))
+            || !is_romanised_syllable(&view.lower[family])
+        {
+            continue;
+        }
+        let holding = |i: usize| spans.iter().position(|s| s.first <= i && i < s.end);
+        match (holding(family), holding(given)) {
+            (None, None) => added.push(Span {
+                first: family,
+                end: given + 1,
+                type_id: PERSON,
+                from_rule: true,
+            }),
+            (None, Some(k)) if spans[k].first == given => {
+                spans[k].first = family;
+                spans[k].type_id = PERSON;
+            }
+            (Some(k), None) if spans[k].end == given => {
+                spans[k].end = given + 1;
+                spans[k].type_id = PERSON;
+            }
+            (Some(k), Some(m))
+                if k == m && spans[k].first == family && spans[k].end == given + 1 =>
+            {
+                spans[k].type_id = PERSON;
+            }
+            _ => {}
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
+}
+
+/// One syllable of a romanised Chinese or Korean name, in lower case: an
+/// initial consonant or two, a glide, one to three vowels and a final
+/// ("keung", "chun", "siu", "park", "jong", "un").
+fn is_romanised_syllable(syllable: &str) -> bool {
+    const INITIALS: &[&str] = &[
+        "ch", "ts", "sh", "kw", "gw", "ng", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n",
+        "p", "q", "r", "s", "t", "w", "x", "y", "z", "",
+    ];
+    const FINALS: &[&str] = &["ng", "rk", "n", "m", "k", "p", "t", "h", "r", "l", "w", ""];
+    let vowels = |s: &str| (1..=3).contains(&s.len()) && s.chars().all(|c| "aeiouy".contains(c));
+    INITIALS
+        .iter()
+        .filter_map(|i| syllable.strip_prefix(i))
+        .any(|rest| {
+            let rest = rest
+                .strip_prefix('w')
+                .filter(|r| !r.is_empty())
+                .unwrap_or(rest);
+            FINALS
+                .iter()
+                .filter_map(|f| rest.strip_suffix(f))
+                .any(vowels)
+        })
+}
 
 /// "Kwok-kin", "Cheuk-yan": capitalised, then a hyphen and a lower-case syllable.
 fn is_hyphenated_given_name(word: &str) -> bool {

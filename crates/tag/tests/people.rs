@@ -1062,3 +1062,66 @@ fn a_name_before_the_administration_it_led_is_the_leader() {
         assert_typed_in_every_mention(text, name, EntityType::Loc, 1);
     }
 }
+
+#[test]
+fn a_family_name_before_a_hyphenated_given_name_is_someone() {
+    // "FTU's Kwok Wai-keung" and "Youngspiration's Yau Wai-ching" were left
+    // untagged, and a lone "Leung" was linked to the wrong Leung.
+    let text = "Among those elected were FTU's Kwok Wai-keung and Lau Siu-lai, while \
+                Youngspiration's Yau Wai-ching took the last seat. Earlier, North \
+                Korea's leader Kim Jong-un met Moon Jae-in at the border. Fans of \
+                K-pop and Hip-hop bought the Blu-ray as Co-author Ping-pong Lee watched.";
+    for name in [
+        "Kwok Wai-keung",
+        "Lau Siu-lai",
+        "Yau Wai-ching",
+        "Kim Jong-un",
+        "Moon Jae-in",
+    ] {
+        assert_eq!(
+            types_of(text, name),
+            vec![EntityType::Person],
+            "{name}: {:?}",
+            tagger().tag(text).entities
+        );
+    }
+    // Hyphenated words that are no romanised syllables stay no one.
+    assert_no_person_written(text, |n| {
+        n.contains("pop") || n.contains("Blu") || n.contains("author")
+    });
+}
+
+#[test]
+fn a_full_name_the_model_left_untagged_is_someone() {
+    // "Bernie Sanders wrote" and "Pete Buttigieg" were left untagged in
+    // bundled stories, which then listed only "Sanders" and "Buttigieg";
+    // "councillors Claudia Mo" came out as two people, "Claudia" and "Mo".
+    for (headline, name) in [
+        (
+            "NYC Mayor de Blasio ends US presidential campaign",
+            "Bernie Sanders",
+        ),
+        (
+            "Joe Biden wins 2020 South Carolina US Democratic presidential primary",
+            "Pete Buttigieg",
+        ),
+        (
+            "New faces emerge as veteran politicians step down in Hong Kong legislative election",
+            "Claudia Mo",
+        ),
+    ] {
+        let text = article(headline);
+        // Every time the story writes the name, it is that person's.
+        let mentions = types_of(&text, name);
+        assert_eq!(
+            mentions,
+            vec![EntityType::Person; text.matches(name).count()],
+            "{name}"
+        );
+    }
+    // A faith after a given name is no one's surname.
+    assert_no_person_written(
+        "The old Roman Catholic parish church reopened on Sunday.",
+        |n| n.contains("Catholic"),
+    );
+}
