@@ -558,7 +558,8 @@ impl EntityTagger<'_> {
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
-        let short_names = short_names_of_organisations(view, &mut spans);
+        let mut short_names = short_names_of_organisations(view, &mut spans);
+        self.organisations_named_by_what_they_are_of(view, &mut spans, &mut short_names);
         self.name_spelled_out_acronyms(view, &mut spans);
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
@@ -6756,6 +6757,92 @@ fn places_before_their_division(view: &DocView, spans: &mut Vec<Span>) {
 const JOINING_PARTICLES: &[&str] = &[
     "de", "des", "du", "del", "della", "di", "da", "van", "von", "der", "den", "dos", "das",
 ];
+
+impl EntityTagger<'_> {
+    /// "The Church of Scientology … a war that Scientology has been
+    /// waging": an organisation named "X of Y", where X names no state or
+    /// place ("the Republic of Artsakh") and Y is one word that names
+    /// nothing else (no place, people, faith, title, ordinary word or
+    /// given name), is called Y alone too. Y's mentions the model left
+    /// untagged or took for a thing are the organisation, and carry its
+    /// full name.
+    fn organisations_named_by_what_they_are_of<'v>(
+        &self,
+        view: &'v DocView,
+        spans: &mut Vec<Span>,
+        full_names: &mut HashMap<usize, &'v str>,
+    ) {
+        // "The Republic of Artsakh" is a country, "Artsakh" its name.
+        const STATES_HEADS: &[&str] = &[
+            "republic",
+            "kingdom",
+            "state",
+            "commonwealth",
+            "principality",
+            "emirate",
+            "sultanate",
+            "duchy",
+            "federation",
+            "city",
+            "town",
+            "municipality",
+        ];
+        let mut named_of: HashMap<&str, &str> = HashMap::default();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == ORG && s.end - s.first == 3)
+        {
+            let of = view.word(s.first + 1);
+            let i = s.end - 1;
+            let word = view.word(i);
+            let head = view.lower[s.first].as_str();
+            if of == "of"
+                && view.is_capitalized(s.first)
+                && !STATES_HEADS.contains(&head)
+                && !PLACE_WORDS.contains(&head)
+                && self.is_plain_name_word(view, i)
+                && !NAMES_NO_ONE.iter().any(|&k| view.gaz[i].has(k))
+                && !view.gaz[i].has(kind::CAPITAL)
+                && !RELIGIONS.contains(&word)
+                && !self.is_given_name(view, i)
+                && self.gazetteer.find_place(word).is_none()
+            {
+                named_of.insert(word, span_text(view, s));
+            }
+        }
+        if named_of.is_empty() {
+            return;
+        }
+        let named: Vec<Span> = spans
+            .iter()
+            .filter(|s| s.type_id != MISC)
+            .copied()
+            .collect();
+        let covered = covered_tokens(view, &named);
+        let mut added = Vec::new();
+        for i in (0..view.len()).filter(|&i| !covered[i]) {
+            let Some(&full) = named_of.get(view.word(i)) else {
+                continue;
+            };
+            let alone = (i == 0 || !view.is_capitalized(i - 1) || view.sent_start[i])
+                && (i + 1 >= view.len() || !view.is_capitalized(i + 1));
+            if alone {
+                added.push(Span {
+                    first: i,
+                    end: i + 1,
+                    type_id: ORG,
+                    from_rule: true,
+                });
+                full_names.insert(i, full);
+            }
+        }
+        spans.retain(|s| {
+            !(s.type_id == MISC && added.iter().any(|a| s.first <= a.first && a.first < s.end))
+        });
+        spans.extend(added);
+        spans.sort_by_key(|s| s.first);
+    }
+}
 
 /// "Mahan Air … Mahan has been sanctioned": a word the model took for a
 /// person alone is the organisation whose name the story opens with it

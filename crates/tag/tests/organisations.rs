@@ -1258,3 +1258,27 @@ fn a_name_listed_among_bodies_is_a_body() {
     let text = "The fund holds shares of Google, Microsoft, Robotics and Biotechnology.";
     assert_no_org_written(text, |n| ["Robotics", "Biotechnology"].contains(&n));
 }
+
+#[test]
+fn an_organisation_of_something_is_called_by_that_word_alone_too() {
+    // "Critics of Scientology", "a war that Scientology has been waging":
+    // the Church of Scientology's short name was left untagged, so its ORG
+    // count missed most of the story.
+    let text = "Members of the Church of Scientology protested outside the building \
+                on Friday. Critics of Scientology said the protest was small, and a \
+                spokesman said Scientology would respond. The Republic of Artsakh \
+                declared independence; Artsakh has its own army.";
+    let tags = tagger().tag(text);
+    let scientology: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == "Scientology")
+        .collect();
+    assert_eq!(scientology.len(), 2, "{:?}", tags.entities);
+    for e in scientology {
+        assert_eq!(e.kind, EntityType::Org);
+        assert_eq!(e.canonical, "Church of Scientology");
+    }
+    // A country named "Republic of" is no organisation by its name alone.
+    assert_no_org_written(text, |n| n == "Artsakh");
+}
