@@ -558,6 +558,10 @@ impl EntityTagger<'_> {
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);
+        // Again: giving one name one type may carry a body's type from a
+        // caption that ran the name into its party's ("Wong Kwok-kin of FTU
+        // In the …") to its other mentions.
+        names_with_a_hyphenated_given_name(view, &mut spans);
         let mut short_names = short_names_of_organisations(view, &mut spans);
         self.organisations_named_by_what_they_are_of(view, &mut spans, &mut short_names);
         self.name_spelled_out_acronyms(view, &mut spans);

@@ -1085,6 +1085,12 @@ fn a_family_name_before_a_hyphenated_given_name_is_someone() {
             tagger().tag(text).entities
         );
     }
+    // A photo caption that runs the name into its party's and the next
+    // sentence leaves the name someone's in every mention.
+    let captioned = "Claudia Mo of Civic Party\n\nWong Kwok-kin of FTU In the Kowloon East \
+                     geographical constituency, pro-Beijing candidates won again. \
+                     Nonpartisan Paul Tse and Wong Kwok-kin of the FTU were re-elected.";
+    assert_typed_in_every_mention(captioned, "Wong Kwok-kin", EntityType::Person, 2);
     // Hyphenated words that are no romanised syllables stay no one.
     assert_no_person_written(text, |n| {
         n.contains("pop") || n.contains("Blu") || n.contains("author")
