@@ -570,6 +570,7 @@ impl EntityTagger<'_> {
         self.repair_unknown_places(view, &mut spans);
         self.names_listed_with_their_kind(view, &mut spans);
         bodies_listed_with_bodies(view, &mut spans, |w| self.is_ordinary_word(w));
+        parties_written_with_a_small_p(view, &mut spans);
         places_before_their_division(view, &mut spans);
         self.towns_before_their_region(view, &mut spans);
         drop_currency_codes(view, &mut spans);
@@ -5823,17 +5824,21 @@ fn names_keep_their_article(entities: &mut [Entity]) {
 /// Conservative Party, "Liberal National MP John McVeigh" in one that names
 /// the Liberal National Party: a party named by its words alone is that
 /// party, so that the ORG facet counts one row for it, not "Conservative"
-/// beside "Conservative Party".
+/// beside "Conservative Party"; nor "Republican party" beside it.
 fn parties_named_by_their_word(entities: &mut [Entity]) {
+    // "The Republican party" is the Republican Party.
+    for e in entities.iter_mut().filter(|e| e.kind == EntityType::Org) {
+        if let Some(word) = e.canonical.strip_suffix(" party") {
+            e.canonical = format!("{word} Party");
+            e.id = entity_id("org", &e.canonical);
+        }
+    }
     // Each party's word, with the party's canonical name and id.
     let parties: Vec<(String, String, String)> = entities
         .iter()
         .filter(|e| e.kind == EntityType::Org)
         .filter_map(|e| {
-            let word = e
-                .canonical
-                .strip_suffix(" Party")
-                .or_else(|| e.canonical.strip_suffix(" party"))?;
+            let word = e.canonical.strip_suffix(" Party")?;
             Some((word.to_string(), e.canonical.clone(), e.id.clone()))
         })
         .collect();
@@ -6405,6 +6410,27 @@ fn known_bodies_are_no_places(view: &DocView, spans: &mut [Span], gazetteer: &Ga
             && gazetteer.find_place(span_text(view, s)).is_none()
         {
             s.type_id = ORG;
+        }
+    }
+}
+
+/// "My ties to the Republican party", "the Raksa Chart party": a party's
+/// name the model ended before "party" in lower case goes on over it, as
+/// it does over "Party".
+fn parties_written_with_a_small_p(view: &DocView, spans: &mut [Span]) {
+    let n = view.len();
+    let starts: HashSet<usize> = spans.iter().map(|s| s.first).collect();
+    for s in spans
+        .iter_mut()
+        .filter(|s| s.type_id == ORG && s.end - s.first <= 3)
+    {
+        if s.end < n
+            && view.word(s.end) == "party"
+            && !starts.contains(&s.end)
+            && view.is_capitalized(s.end - 1)
+            && !in_capitals(view.word(s.end - 1))
+        {
+            s.end += 1;
         }
     }
 }

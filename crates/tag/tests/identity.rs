@@ -1021,6 +1021,34 @@ fn a_party_named_by_its_words_alone_is_the_party() {
     }
 }
 
+#[test]
+fn a_party_written_with_a_small_p_is_the_party() {
+    // "My ties to the Republican party" gave "Republican" alone, and
+    // "the Liberal party" a row "Liberal party" beside "Liberal Party".
+    let text = "Why did you choose to run in the Republican Party? My ties to the \
+                Republican party date back to 1979, and I will back the nominee of the \
+                Republican party. The Sustainable Australia party stood in Groom.";
+    let entities = tagger().tag(text).entities;
+    let parties: Vec<_> = entities
+        .iter()
+        .filter(|e| e.text.starts_with("Republican"))
+        .collect();
+    assert_eq!(parties.len(), 3, "{entities:?}");
+    for e in parties {
+        // The name goes on over "party", whatever its case, and is the party.
+        assert!(e.text.ends_with("arty"), "{entities:?}");
+        assert_eq!(
+            (e.canonical.as_str(), e.kind),
+            ("Republican Party", EntityType::Org),
+            "{entities:?}"
+        );
+    }
+    assert_eq!(
+        org_canonicals(text, "Sustainable Australia party"),
+        BTreeSet::from(["Sustainable Australia Party".to_string()])
+    );
+}
+
 /// The canonical names `text` gives the organisations written `written`.
 fn org_canonicals(text: &str, written: &str) -> BTreeSet<String> {
     tagger()
