@@ -564,6 +564,7 @@ impl EntityTagger<'_> {
         names_with_a_hyphenated_given_name(view, &mut spans);
         let mut short_names = short_names_of_organisations(view, &mut spans);
         self.organisations_named_by_what_they_are_of(view, &mut spans, &mut short_names);
+        bodies_called_by_their_kind(view, &mut spans);
         self.name_spelled_out_acronyms(view, &mut spans);
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
@@ -3865,6 +3866,10 @@ const KINDS_OF_BODY: &[&str] = &[
     "academy",
     "hospital",
     "museum",
+    "church",
+    "brotherhood",
+    "embassy",
+    "consulate",
     "foundation",
     "association",
     "society",
@@ -6872,6 +6877,51 @@ impl EntityTagger<'_> {
         spans.extend(added);
         spans.sort_by_key(|s| s.first);
     }
+}
+
+/// "The Church of Scientology … the Church's website", "the Centre for
+/// Social Evolution … the Centre": a body the story has named in full is
+/// called by its kind alone, capitalised after "the". Where a body of the
+/// story's has that kind as its first or last word, the lone word the
+/// model left untagged is a body too, which [`name_generic_bodies`] ties to
+/// the one the story names in full.
+fn bodies_called_by_their_kind(view: &DocView, spans: &mut Vec<Span>) {
+    let mut kinds: HashSet<&str> = HashSet::default();
+    for s in spans
+        .iter()
+        .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
+    {
+        for i in [s.first, s.end - 1] {
+            if KINDS_OF_BODY.contains(&view.lower[i].as_str()) && view.is_capitalized(i) {
+                kinds.insert(view.word(i));
+            }
+        }
+    }
+    if kinds.is_empty() {
+        return;
+    }
+    let n = view.len();
+    let covered = covered_tokens(view, spans);
+    let added: Vec<Span> = (1..n)
+        .filter(|&i| {
+            !covered[i]
+                && kinds.contains(view.word(i))
+                && view.lower[i - 1] == "the"
+                // "The School of Open Africa" the model missed is a name
+                // of its own.
+                && (i + 1 >= n
+                    || !view.is_capitalized(i + 1)
+                        && !matches!(view.lower[i + 1].as_str(), "of" | "for"))
+        })
+        .map(|i| Span {
+            first: i,
+            end: i + 1,
+            type_id: ORG,
+            from_rule: true,
+        })
+        .collect();
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
 }
 
 /// "Mahan Air … Mahan has been sanctioned": a word the model took for a

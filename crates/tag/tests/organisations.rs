@@ -1282,3 +1282,32 @@ fn an_organisation_of_something_is_called_by_that_word_alone_too() {
     // A country named "Republic of" is no organisation by its name alone.
     assert_no_org_written(text, |n| n == "Artsakh");
 }
+
+#[test]
+fn a_body_called_by_its_kind_alone_is_the_body_named_in_full() {
+    // "…which the Church describes as a religious retreat", "the Church
+    // denied these allegations": the model left most of these untagged,
+    // and those it tagged were a row "Church" of their own.
+    for headline in [
+        "Australian woman claims Church of Scientology imprisoned her",
+        "Hackers attack Church of Scientology website",
+    ] {
+        let text = article(headline);
+        let written = text
+            .match_indices("he Church")
+            .filter(|(at, _)| !text[at + 9..].starts_with(" of"))
+            .count();
+        let tags = tagger().tag(&text);
+        let lone: Vec<_> = tags
+            .entities
+            .iter()
+            .filter(|e| e.text == "Church")
+            .map(|e| (e.kind, e.canonical.as_str()))
+            .collect();
+        assert_eq!(
+            lone,
+            vec![(EntityType::Org, "Church of Scientology"); written],
+            "{headline}"
+        );
+    }
+}
