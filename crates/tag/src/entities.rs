@@ -524,6 +524,7 @@ impl EntityTagger<'_> {
         names_stop_at_brackets(view, &mut spans);
         self.given_names_taken_for_towns(view, &mut spans);
         self.people_after_a_persons_noun(view, &mut spans);
+        places_after_their_kind(view, &mut spans);
         self.names_after_their_kind(view, &mut spans);
         self.misc_names_of_the_storys_people(view, &mut spans);
         self.people_inside_organisations(view, &mut spans);
@@ -2743,7 +2744,7 @@ impl EntityTagger<'_> {
     /// name before another is its product, a plural is a group, ordinary words
     /// are no name, and a lone unknown
     /// word is kept as a place only where the sentence puts it somewhere ("in
-    /// Styles"), or is someone where it speaks.
+    /// Styles", "the town of Yeoncheon"), or is someone where it speaks.
     fn repair_unknown_places(&self, view: &DocView, spans: &mut Vec<Span>) {
         let gaz = self.gazetteer;
         let mut added = Vec::new();
@@ -2913,6 +2914,7 @@ impl EntityTagger<'_> {
                     .get(s.end)
                     .is_some_and(|w| names_natural_feature_after(w));
                 return before.is_some_and(|w| LOCATIVES.contains(&w))
+                    || after_a_place_noun(view, s.first)
                     || after_comma_place
                     || feature_after;
             }
@@ -6555,6 +6557,72 @@ fn covered_tokens(view: &DocView, spans: &[Span]) -> Vec<bool> {
         covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
     }
     covered
+}
+
+/// Nouns said only of places, which "the … of" puts before a place's name.
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "hamlet",
+    "municipality",
+    "commune",
+    "suburb",
+    "province",
+    "region",
+    "island",
+    "port",
+];
+
+/// Whether token `i` follows "the", a noun said only of places (in lower
+/// case) and "of": "the town of Yeoncheon".
+fn after_a_place_noun(view: &DocView, i: usize) -> bool {
+    i >= 3
+        && view.lower[i - 1] == "of"
+        && PLACE_NOUNS.contains(&view.word(i - 2))
+        && view.lower[i - 3] == "the"
+}
+
+/// "The town of Yeoncheon", "the village of Kfar Aza": a name after "the",
+/// a noun said only of places and "of" is a place's, whether the model
+/// left it untagged or took it for someone or a thing. The noun is in lower
+/// case: "the City of London" is a name of its own.
+fn places_after_their_kind(view: &DocView, spans: &mut Vec<Span>) {
+    const MOST_WORDS: usize = 4;
+    let n = view.len();
+    let mut added = Vec::new();
+    for first in 3..n {
+        if !after_a_place_noun(view, first)
+            || !view.is_capitalized(first)
+            || view.sent_start[first]
+            || in_capitals(view.word(first))
+        {
+            continue;
+        }
+        match spans.iter_mut().find(|s| s.first <= first && first < s.end) {
+            Some(s) if s.first == first && matches!(s.type_id, PERSON | MISC) => s.type_id = LOC,
+            Some(_) => {}
+            None => {
+                let mut end = first;
+                while end < n
+                    && end - first < MOST_WORDS
+                    && view.is_capitalized(end)
+                    && !view.sent_start[end]
+                    && !in_capitals(view.word(end))
+                {
+                    end += 1;
+                }
+                added.push(Span {
+                    first,
+                    end,
+                    type_id: LOC,
+                    from_rule: true,
+                });
+            }
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
 }
 
 /// "Regeneron Pharmaceuticals", "Fort Pitt Capital Group": a company's word

@@ -1691,3 +1691,22 @@ fn a_place_named_for_a_town_is_that_place_not_the_town() {
         tags.entities
     );
 }
+
+#[test]
+fn a_name_after_the_town_of_is_a_place_known_or_not() {
+    // "evacuated about 80 people in the town of Yeoncheon" lost the town,
+    // which no gazetteer entry backed, and "the village of Kfar Aza" was a
+    // person.
+    let text = "South Korea evacuated about 80 people from the town of Yeoncheon after \
+                a shell landed. Police later reached the village of Kfar Aza and the \
+                city of Zhytomyr.";
+    let tags = tagger().tag(text);
+    for written in ["Yeoncheon", "Kfar Aza", "Zhytomyr"] {
+        let found = place(&tags, written);
+        assert!(found.is_some(), "{written}: {:?}", tags.entities);
+    }
+    assert_eq!(types_of(text, "Kfar Aza"), vec![EntityType::Loc]);
+    // Known, it is on the map; unknown, it says why it is not.
+    assert!(place(&tags, "Zhytomyr").is_some_and(|e| e.lat.is_some()));
+    assert!(place(&tags, "Yeoncheon").is_some_and(|e| e.lat.is_some() || e.unresolved.is_some()));
+}
