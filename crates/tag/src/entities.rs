@@ -1546,6 +1546,8 @@ impl EntityTagger<'_> {
             let alone_after = family + 1 >= n || !view.is_capitalized(family + 1);
             if covered[given]
                 || covered[family]
+                || !view.is_capitalized(given)
+                || !view.is_capitalized(family)
                 || !alone_before
                 || !alone_after
                 || view.sent_start[family]
