@@ -3468,8 +3468,9 @@ impl EntityTagger<'_> {
     }
 
     /// Places qualified by the place after them ("Paris, Texas", "Perth,
-    /// Scotland") or by a place's possessive before them ("London's Hyde
-    /// Park", which lies in London's country).
+    /// Scotland"), unless both are items of a list, or by a place's
+    /// possessive before them ("London's Hyde Park", which lies in London's
+    /// country).
     fn qualifiers<'g>(
         &'g self,
         view: &DocView,
@@ -3477,12 +3478,21 @@ impl EntityTagger<'_> {
     ) -> HashMap<usize, &'g crate::gazetteer::Place> {
         let gaz = &self.gazetteer;
         let mut out = HashMap::default();
+        // "Boston, Chicago, Los Angeles, Dubai, and": a place between two
+        // commas of a list, and the one after it, are two of the list.
+        let in_a_list = |a: &Span, b: &Span| {
+            a.first > 0
+                && view.word(a.first - 1) == ","
+                && b.end < view.len()
+                && matches!(view.lower[b.end].as_str(), "," | "and" | "or" | "&")
+        };
         for w in spans.windows(2) {
             let (a, b) = (&w[0], &w[1]);
             if matches!(a.type_id, LOC | ORG)
                 && b.type_id == LOC
                 && b.first == a.end + 1
                 && view.word(a.end) == ","
+                && !in_a_list(a, b)
                 && let Some(q) = gaz.qualifier_place(span_text(view, b))
             {
                 out.insert(a.first, q);

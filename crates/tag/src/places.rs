@@ -26,6 +26,8 @@ pub(crate) const NATURAL_FEATURE: &str =
     "an island, river, lake or other natural feature the gazetteer does not hold";
 pub(crate) const PART_OF_ELSEWHERE: &str =
     "a part of the place named after it that the gazetteer does not hold";
+pub(crate) const NOT_IN_ITS_QUALIFIER: &str =
+    "a town the gazetteer does not hold in the state or country named after it";
 
 /// The last words of a facility's name: "Heathrow Airport", "Taksim Square".
 const FACILITY_WORDS: &[&str] = &[
@@ -657,6 +659,20 @@ impl Gazetteer {
             return;
         };
         let picked = self.pick_place(&found, ctx, qualifier, dateline);
+        // "Route 2 in Randolph, New Hampshire": a town too small for the
+        // gazetteer is no bigger one of its name in another state. It
+        // stays unresolved, in the qualifier's country.
+        if let (Some((p, _)), Some(q)) = (picked, qualifier)
+            && matches!(
+                p.kind,
+                PlaceKind::City | PlaceKind::Town | PlaceKind::County
+            )
+            && !lies_in(p, q)
+        {
+            leave_unresolved(e, NOT_IN_ITS_QUALIFIER);
+            e.country = Some(q.country.clone());
+            return;
+        }
         // A demonym is a place only by that place's own name: the
         // country-name file lists "Thai" among Thailand's other names, but
         // "Thai officials" are Thailand's, not Thailand.

@@ -1409,8 +1409,8 @@ fn a_small_town_abroad_is_not_the_storys_unless_the_story_says_so() {
             "US",
         ),
         (
-            "A pickup truck hit seven motorcyclists in Randolph, New Hampshire.",
-            "Randolph",
+            "A pickup truck hit seven motorcyclists in Keene, New Hampshire.",
+            "Keene",
             "US",
         ),
         (
@@ -1709,4 +1709,33 @@ fn a_name_after_the_town_of_is_a_place_known_or_not() {
     // Known, it is on the map; unknown, it says why it is not.
     assert!(place(&tags, "Zhytomyr").is_some_and(|e| e.lat.is_some()));
     assert!(place(&tags, "Yeoncheon").is_some_and(|e| e.lat.is_some() || e.unresolved.is_some()));
+}
+
+#[test]
+fn a_town_qualified_by_a_state_it_is_not_in_stays_off_the_map() {
+    // "On Route 2 in Randolph, New Hampshire" put the story on the map at
+    // Randolph, Massachusetts: the gazetteer lacks the small town, and a
+    // bigger one of its name in another state won.
+    let text = "On Friday, on Route 2 in Randolph, New Hampshire, a pickup truck hit a \
+                group of riders. A ceremony was held in Columbia, New Hampshire.";
+    let tags = tagger().tag(text);
+    for written in ["Randolph", "Columbia"] {
+        let town = place(&tags, written);
+        assert!(
+            town.is_some_and(|e| e.lat.is_none()
+                && e.unresolved.is_some()
+                && e.country.as_deref() == Some("US")),
+            "{written}: {:?}",
+            tags.entities
+        );
+    }
+    // A town of the state named is found there, and places listed one
+    // after another qualify none of each other ("Los Angeles, Dubai").
+    let paris = resolved("Paris, Texas hosted the fair on Saturday.", "Paris");
+    assert_eq!(paris.country.as_deref(), Some("US"));
+    let listed = resolved(
+        "The airline flies to New York, Boston, Chicago, Los Angeles, Dubai, and Perth.",
+        "Los Angeles",
+    );
+    assert_eq!(listed.country.as_deref(), Some("US"));
 }
