@@ -3216,6 +3216,22 @@ impl EntityTagger<'_> {
             }
         }
         let qualifiers = self.qualifiers(view, spans);
+        // Each place name the story qualifies, with its qualifier; none
+        // where two mentions qualify it differently.
+        let mut qualified_names: HashMap<&str, Option<&crate::gazetteer::Place>> =
+            HashMap::default();
+        for s in spans.iter().filter(|s| s.type_id == LOC) {
+            if let Some(&q) = qualifiers.get(&s.first) {
+                qualified_names
+                    .entry(span_text(view, s))
+                    .and_modify(|known| {
+                        if known.is_some_and(|k| !std::ptr::eq(k, q)) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(q));
+            }
+        }
         // Names each country's places alone bear, for the corroboration below.
         let mut only_in: HashMap<&str, HashSet<&str>> = HashMap::default();
         for s in spans
@@ -3358,7 +3374,13 @@ impl EntityTagger<'_> {
                     // the town of its name, which may lie a continent away;
                     // "the Kīlauea volcano" is a natural feature though the
                     // gazetteer lacks it.
-                    let q = qualifiers.get(&s.first).copied();
+                    // "Preston, Victoria, Australia … the Melbourne suburb
+                    // of Preston": a name the story qualifies once is that
+                    // place wherever it stands alone.
+                    let q = qualifiers
+                        .get(&s.first)
+                        .copied()
+                        .or_else(|| qualified_names.get(text).copied().flatten());
                     let next = view.lower_at(s.end);
                     let town = || gaz.pick_town(text, &ctx, q);
                     // "Victoria station" in a London story: the station, not

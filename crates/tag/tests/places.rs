@@ -1739,3 +1739,25 @@ fn a_town_qualified_by_a_state_it_is_not_in_stays_off_the_map() {
     );
     assert_eq!(listed.country.as_deref(), Some("US"));
 }
+
+#[test]
+fn a_place_the_story_qualifies_once_is_that_place_in_every_mention() {
+    // "Preston, Victoria, Australia" opens the story, and "the leafy
+    // Melbourne suburb of Preston" later put a second Preston on its map,
+    // in England.
+    let text = article("Wikinews interviews Australian wheelchair basketball player Tina McKenzie");
+    let tags = tagger().tag(&text);
+    let prestons: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == "Preston")
+        .map(|e| (e.country.as_deref(), e.geonames_id))
+        .collect();
+    assert!(prestons.len() >= 2, "{:?}", tags.entities);
+    assert!(
+        prestons
+            .iter()
+            .all(|p| *p == prestons[0] && p.0 == Some("AU")),
+        "{prestons:?}"
+    );
+}
