@@ -585,6 +585,19 @@ impl Gazetteer {
 
     /// Fills a mention with what the gazetteer knows of a place.
     pub fn fill_place(&self, e: &mut Entity, p: &Place) {
+        // "Vatican City" and "the Vatican", Singapore the city and the
+        // country: a capital holding half its country's people or more is
+        // the country to a reader, one row on GEO and one id.
+        let p = match self.country(&p.country) {
+            Some(country)
+                if p.kind == PlaceKind::City
+                    && p.capital
+                    && country.population <= p.population.saturating_mul(2) =>
+            {
+                country
+            }
+            _ => p,
+        };
         e.canonical = p.name.clone();
         // A dot at a continent's middle would file a story about Africa in
         // Chad: the mention keeps its name and id (GEO, facets, `place:`)

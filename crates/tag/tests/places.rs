@@ -1761,3 +1761,22 @@ fn a_place_the_story_qualifies_once_is_that_place_in_every_mention() {
         "{prestons:?}"
     );
 }
+
+#[test]
+fn a_city_state_and_its_capital_are_one_place() {
+    // "Pope Francis spoke in Vatican City … the Vatican said" gave GEO two
+    // rows, the GeoNames city and the country, for one place.
+    let text = "Pope Francis spoke in Vatican City on Sunday. The Vatican said the \
+                talks would go on. Officials in Kuwait City and Kuwait agreed.";
+    let city = resolved(text, "Vatican City");
+    let country = resolved(text, "Vatican");
+    assert_eq!(
+        (&city.id, &city.canonical),
+        (&country.id, &country.canonical)
+    );
+    // A capital that holds a small part of its country is a place of its own.
+    assert_ne!(
+        resolved(text, "Kuwait City").id,
+        resolved(text, "Kuwait").id
+    );
+}
