@@ -1526,10 +1526,10 @@ impl EntityTagger<'_> {
 
     /// "Councillors Claudia Mo of the Civic Party": a given name and one
     /// more capitalised word the model left untagged (or took the given
-    /// name alone for a thing), standing alone (no
-    /// capitalised word either side), are someone's full name. The given
-    /// Neither word may be a place, a people or an organisation the
-    /// gazetteer knows, an ordinary word, a title or a faith ("Roman
+    /// name alone for a thing), standing alone (no capitalised word either
+    /// side), are someone's full name. Neither word may be a place, a
+    /// people or an organisation the gazetteer knows (a small town may
+    /// share the given name), an ordinary word, a title or a faith ("Roman
     /// Catholic").
     fn full_names_left_untagged(&self, view: &DocView, spans: &mut Vec<Span>) {
         let n = view.len();

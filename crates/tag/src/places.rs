@@ -588,15 +588,12 @@ impl Gazetteer {
         // "Vatican City" and "the Vatican", Singapore the city and the
         // country: a capital holding half its country's people or more is
         // the country to a reader, one row on GEO and one id.
-        let p = match self.country(&p.country) {
-            Some(country)
-                if p.kind == PlaceKind::City
-                    && p.capital
-                    && country.population <= p.population.saturating_mul(2) =>
-            {
-                country
-            }
-            _ => p,
+        let p = if p.kind == PlaceKind::City && p.capital {
+            self.country(&p.country)
+                .filter(|country| country.population <= p.population.saturating_mul(2))
+                .unwrap_or(p)
+        } else {
+            p
         };
         e.canonical = p.name.clone();
         // A dot at a continent's middle would file a story about Africa in
