@@ -5,7 +5,6 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotations::{Entity, EntityType};
 use crate::clusters::WordClusters;
-use crate::english::CommonWords;
 use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
@@ -15,6 +14,7 @@ use crate::places::{
     names_natural_feature_after, strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
+use crate::word_lists::WordList;
 
 /// Words that may sit inside a title run before a name without being titles
 /// themselves: "Foreign Minister", "Vice President", "former Prime Minister".
@@ -154,7 +154,9 @@ pub(crate) struct EntityTagger<'a> {
     pub model: &'a Model,
     pub gazetteer: &'a Gazetteer,
     pub clusters: &'a WordClusters,
-    pub common_words: &'a CommonWords,
+    pub common_words: &'a WordList,
+    /// The census's family names.
+    pub surnames: &'a WordList,
 }
 
 fn is_title(view: &DocView, i: usize) -> bool {
@@ -528,6 +530,7 @@ impl EntityTagger<'_> {
         self.names_after_their_kind(view, &mut spans);
         self.misc_names_of_the_storys_people(view, &mut spans);
         self.people_inside_organisations(view, &mut spans);
+        self.people_after_a_title_inside_an_organisation(view, &mut spans);
         names_with_a_hyphenated_given_name(view, &mut spans);
         self.full_names_left_untagged(view, &mut spans);
         let mut roles: HashMap<usize, String> = HashMap::default();
@@ -585,6 +588,7 @@ impl EntityTagger<'_> {
         self.market_indices_are_no_organisations(view, &mut spans);
         interview_speakers(view, &mut spans);
         self.lone_names_mostly_no_one(view, &mut spans);
+        let no_one = self.lone_words_with_nothing_of_someone(view, &mut spans);
         self.surnames_taken_for_places(view, &mut spans);
         let sides = self.sides_of_a_match(view, &mut spans);
         let completed = names_completed_in_brackets(view, &spans);
@@ -603,6 +607,9 @@ impl EntityTagger<'_> {
         };
         let mut entities = self.resolve(view, &spans, &learned, &datelines, dateline);
         self.misspelt_names_are_the_names(&mut entities);
+        entities.retain(|e| {
+            !(e.kind == EntityType::Person && e.canonical == e.text && no_one.contains(&e.text))
+        });
         parties_named_by_their_word(&mut entities);
         names_keep_their_article(&mut entities);
         self.places_in_organisations_names(&mut entities);
@@ -829,6 +836,122 @@ impl EntityTagger<'_> {
                 s.type_id = other;
             }
         }
+    }
+
+    /// "Qantas plans to …", "poisoned with Novichok", "the Volvo had come
+    /// from …": a lone capitalised word the model made someone shows
+    /// nothing of a person when it is no census given name or surname, the
+    /// story never gives it a title or a full name, and in no mention does
+    /// it speak, get an age, stand beside someone else or come before "he"
+    /// or "she" in its sentence. News names a person by one word with one
+    /// of those; a company, product or drug needs none. Such a word is a
+    /// thing, not someone: a body where the lexicons know it as one, and
+    /// otherwise no entity. The words of the second kind are returned, for
+    /// the tagger to drop once [`EntityTagger::misspelt_names_are_the_names`]
+    /// and the story's people have had their say ("Chrylser" is Chrysler;
+    /// a lone word the archive knows as someone stays someone).
+    fn lone_words_with_nothing_of_someone(
+        &self,
+        view: &DocView,
+        spans: &mut [Span],
+    ) -> HashSet<String> {
+        const PRONOUNS: &[&str] = &["he", "she", "his", "her", "him", "himself", "herself"];
+        let n = view.len();
+        let full_name_words = full_name_words(view, spans);
+        let people: Vec<(usize, usize)> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON)
+            .map(|s| (s.first, s.end))
+            .collect();
+        let beside_someone = |s: &Span| {
+            people.iter().any(|&(a, b)| {
+                let joined = |x: usize, y: usize| {
+                    (y == x + 1 && matches!(view.lower[x].as_str(), "and" | "or" | "&" | ","))
+                        || (y == x + 2
+                            && view.word(x) == ","
+                            && matches!(view.lower[x + 1].as_str(), "and" | "or"))
+                };
+                (a, b) != (s.first, s.end) && (joined(s.end, a) || joined(b, s.first))
+            })
+        };
+        // "the Obama administration", "a Polish chef named Luckasz",
+        // "Hitzig became a professor".
+        let said_to_be_someone = |s: &Span| {
+            let mut j = s.end;
+            let becomes = matches!(
+                view.lower_at(j),
+                "is" | "was" | "became" | "becomes" | "remains" | "remained"
+            );
+            if becomes {
+                j += 1;
+                if matches!(view.lower_at(j), "a" | "an" | "the") {
+                    j += 1;
+                }
+            }
+            matches!(view.lower_at(s.end), "administration" | "presidency")
+                || s.first >= 1 && view.lower[s.first - 1] == "named"
+                || becomes && j < n && TITLE_WORDS.contains(&view.lower[j].as_str())
+        };
+        let speaks = |s: &Span| {
+            SPEECH_VERBS.contains(&view.lower_at(s.end))
+                || s.first >= 1 && SPEECH_VERBS.contains(&view.lower[s.first - 1].as_str())
+                || s.first >= 2
+                    && view.lower[s.first - 2] == "according"
+                    && view.lower[s.first - 1] == "to"
+        };
+        let aged = |s: &Span| {
+            s.end + 1 < n
+                && view.word(s.end) == ","
+                && view.word(s.end + 1).bytes().all(|b| b.is_ascii_digit())
+        };
+        let referred_to = |s: &Span| {
+            let sentence_end = (s.end..n).find(|&j| view.sent_start[j]).unwrap_or(n);
+            let next_opener = view.lower_at(sentence_end);
+            (s.end..sentence_end)
+                .take_while(|&j| !people.iter().any(|&(a, _)| a == j))
+                .any(|j| PRONOUNS.contains(&view.lower[j].as_str()))
+                || matches!(next_opener, "he" | "she")
+        };
+        let mut evidence: HashMap<&str, bool> = HashMap::default();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let i = s.first;
+            let w = view.word(i);
+            // "The Turpins", after David and Louise Turpin: a family.
+            let family = w
+                .strip_suffix('s')
+                .is_some_and(|one| full_name_words.contains(one));
+            let someone = self.is_given_name(view, i)
+                || self.surnames.contains(&view.lower[i])
+                || full_name_words.contains(w)
+                || family
+                || role_before(view, i).is_some()
+                || role_after(view, s.end).is_some()
+                || speaks(s)
+                || said_to_be_someone(s)
+                || aged(s)
+                || beside_someone(s)
+                || referred_to(s);
+            *evidence.entry(w).or_insert(false) |= someone;
+        }
+        let mut no_one = HashSet::default();
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let w = view.word(s.first);
+            if evidence.get(w) == Some(&false) {
+                let g = view.gaz[s.first];
+                if g.position() == 1 && (g.has(kind::ORG) || g.has(kind::ORG_SEEN)) {
+                    s.type_id = ORG;
+                } else {
+                    no_one.insert(w.to_string());
+                }
+            }
+        }
+        no_one
     }
 
     /// "The Brennan Center for Justice", "the Center for Strategic and
@@ -1778,6 +1901,114 @@ impl EntityTagger<'_> {
         spans.sort_by_key(|s| s.first);
     }
 
+    /// "NYC Mayor de Blasio", "Board Member Jennifer Homendy", "Sultan
+    /// Qaboos of Oman": a title inside a span the model made a body, with a
+    /// name after it, is a person's, and the span is taken apart. The name
+    /// is one to three capitalised words (and a surname's particles), none
+    /// a body's word, a word of the language or a name the lexicons hold as
+    /// a body's: "General Electric" and "Queen Elizabeth Hospital" stay
+    /// whole. The person keeps the title, for the rules that take titles
+    /// off as roles; a place after "of" ("of Oman") becomes the place, and
+    /// what stands before the title stays a body only where the lexicons or
+    /// the story know it as one.
+    fn people_after_a_title_inside_an_organisation(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let known_orgs: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG)
+            .map(|s| span_text(view, s))
+            .collect();
+        let name_word = |i: usize| {
+            JOINING_PARTICLES.contains(&view.word(i))
+                || view.is_capitalized(i)
+                    && !in_capitals(view.word(i))
+                    && !self.is_ordinary_word(view.word(i))
+                    && !is_org_word(&view.lower[i])
+                    && !is_title(view, i)
+                    && !view.gaz[i].has(kind::ORG)
+                    && !view.gaz[i].has(kind::ORG_SEEN)
+                    && !view.gaz[i].has(kind::COUNTRY)
+                    && !view.gaz[i].has(kind::STATE)
+        };
+        let mut added = Vec::new();
+        for s in spans.iter_mut() {
+            if s.end - s.first < 2 || !matches!(s.type_id, ORG | PERSON) {
+                continue;
+            }
+            let inside = (s.first..s.end - 1).find(|&k| {
+                is_title(view, k) || matches!(view.lower[k].as_str(), "member" | "members")
+            });
+            // "Bishop Emeritus Dinualdo Gutierrez of Marbel": the title
+            // stands just before the span, a word of it inside.
+            let before = (s.first > 0 && is_title(view, s.first - 1)).then(|| s.first - 1);
+            let Some(title) = inside.or(before) else {
+                continue;
+            };
+            // A person's span is taken apart only where a body's word
+            // stands before the title ("Board Member Jennifer Homendy").
+            if s.type_id == PERSON && !(title > s.first && has_org_word(view, s.first, title)) {
+                continue;
+            }
+            let title = (title + 1..s.end)
+                .take_while(|&k| matches!(view.lower[k].as_str(), "emeritus" | "elect"))
+                .last()
+                .unwrap_or(title);
+            let name_end = (title + 1..s.end)
+                .find(|&k| view.lower[k] == "of")
+                .unwrap_or(s.end);
+            let words = name_end - (title + 1);
+            if !(1..=3).contains(&words)
+                || !(title + 1..name_end).all(name_word)
+                || !view.is_capitalized(name_end - 1)
+            {
+                continue;
+            }
+            if name_end < s.end {
+                let place = Span {
+                    first: name_end + 1,
+                    end: s.end,
+                    type_id: LOC,
+                    from_rule: true,
+                };
+                let text = span_text(view, &place);
+                let a_place =
+                    self.is_country_or_state(text) || self.gazetteer.find_place(text).is_some();
+                if has_org_word(view, place.first, place.end) || !a_place {
+                    continue;
+                }
+                added.push(place);
+            }
+            if title > s.first {
+                let before = Span {
+                    end: title,
+                    from_rule: true,
+                    ..*s
+                };
+                let known = (before.first..before.end)
+                    .any(|i| view.gaz[i].has(kind::ORG) || view.gaz[i].has(kind::ORG_SEEN))
+                    || known_orgs.contains(span_text(view, &before));
+                if known || has_org_word(view, before.first, before.end) {
+                    added.push(before);
+                }
+            }
+            // "Mayor de Blasio" is the surname alone, as the story's other
+            // "de Blasio"s are, for them all to be the "Bill de Blasio" it
+            // names in full.
+            let after_particles = (title + 1..name_end)
+                .find(|&i| !JOINING_PARTICLES.contains(&view.word(i)))
+                .unwrap_or(title + 1);
+            s.first = if after_particles > title + 1 {
+                after_particles
+            } else {
+                title
+            };
+            s.end = name_end;
+            s.type_id = PERSON;
+            s.from_rule = true;
+        }
+        spans.extend(added);
+        spans.sort_by_key(|s| s.first);
+    }
+
     /// "Arab countries", "Republican senators", "Latino voters": whether
     /// the story sets the singular of plural `w` before a noun, as one does
     /// a people's or a party's name ("Arabs", "Republicans", "Latinos");
@@ -1999,6 +2230,25 @@ impl EntityTagger<'_> {
             // name say what its bearer is, no part of it.
             while s.end - first > 2 && POST_NOMINALS.contains(&view.word(s.end - 1)) {
                 s.end -= 1;
+            }
+            // "General Electric", "General Dynamics": a title before one
+            // word of the language that names no one is a company's name,
+            // the title in it.
+            let a_word_of_the_language = |i: usize| {
+                self.is_ordinary_word(view.word(i))
+                    && !self.surnames.contains(&view.lower[i])
+                    && !self.is_given_name(view, i)
+            };
+            if s.end - first == 1 && a_word_of_the_language(first) {
+                if first > s.first {
+                    s.type_id = ORG;
+                    continue;
+                }
+                if title_runs_in && is_title(view, s.first - 1) {
+                    s.first -= 1;
+                    s.type_id = ORG;
+                    continue;
+                }
             }
             if first > s.first && first < s.end {
                 let mut role_start = s.first;
@@ -7495,7 +7745,33 @@ impl EntityTagger<'_> {
                         && !view.gaz[i].has(kind::ORG_SEEN)
                         && (i == s.first || self.gazetteer.find_place(view.word(i)).is_none())
                 });
-            if surname_alone || particle_surname || hyphenated_given || given_middle_surname {
+            let in_lexicon = (s.first..s.end)
+                .any(|i| view.gaz[i].has(kind::ORG) || view.gaz[i].has(kind::ORG_SEEN));
+            // "Chuck Jones", "Nikki Holland": a given name, then a family
+            // name the census counts, that no lexicon holds as a body's
+            // ("Morgan Stanley" stays a bank).
+            let given_and_family_name = s.end - s.first == 2
+                && self.is_given_name(view, s.first)
+                && !is_title(view, s.first)
+                // "Mister America" is a film's name.
+                && !view.gaz[s.end - 1].has(kind::COUNTRY)
+                && !view.gaz[s.end - 1].has(kind::CONTINENT)
+                && self.surnames.contains(&view.lower[s.end - 1])
+                && !in_lexicon;
+            // "Vladimir Putin, president of Russia, said", "said Tedros
+            // Adhanom Ghebreyesus, the Director-General of the WHO": the
+            // mention itself gives the name an office. (Speaking alone is
+            // no sign: companies speak as often.)
+            let given_an_office = s.end - s.first <= 3
+                && !in_lexicon
+                && (role_before(view, s.first).is_some() || role_after(view, s.end).is_some());
+            if surname_alone
+                || particle_surname
+                || hyphenated_given
+                || given_middle_surname
+                || given_and_family_name
+                || given_an_office
+            {
                 s.type_id = PERSON;
                 // "Bishop Emeritus Dinualdo Gutierrez": a title before the
                 // name is no part of it.

@@ -11,7 +11,6 @@
 pub mod annotations;
 pub mod attribution_eval;
 mod clusters;
-mod english;
 mod entities;
 pub mod error;
 pub mod eval;
@@ -30,6 +29,7 @@ mod token;
 pub mod topic_eval;
 pub mod topics;
 pub mod training;
+mod word_lists;
 
 pub use annotations::{
     Annotations, Entity, EntityType, Figure, FigureKind, Highlight, Quote, QuoteKind, Topic,
@@ -40,18 +40,18 @@ pub use jsonl::{MAX_LINE_BYTES, Summary, tag_jsonl};
 pub use people::{KnownPeople, MAX_KNOWN_NAMES};
 
 use clusters::WordClusters;
-use english::CommonWords;
 use entities::EntityTagger;
 use features::DocView;
 use gazetteer::Gazetteer;
 use newsterm_story::StoryContent;
 use perceptron::Model;
 use topics::{TopicModel, TopicWord};
+use word_lists::WordList;
 
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 147;
+pub const VERSION: u32 = 148;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -60,7 +60,8 @@ pub struct Tagger {
     gazetteer: Gazetteer,
     clusters: WordClusters,
     topics: TopicModel,
-    common_words: CommonWords,
+    common_words: WordList,
+    surnames: WordList,
 }
 
 /// The shipped data, compiled in so that the binary needs no files at run time.
@@ -71,6 +72,7 @@ const LEXICON: &[u8] = include_bytes!("../data/lexicon.tsv.gz");
 const MEDIA_TOPICS: &[u8] = include_bytes!("../data/mediatopics.tsv.gz");
 const CLUSTERS: &[u8] = include_bytes!("../data/clusters.tsv.gz");
 const COMMON_WORDS: &[u8] = include_bytes!("../data/common_words.txt.gz");
+const SURNAMES: &[u8] = include_bytes!("../sources/us_census_1990_surnames.txt.gz");
 
 /// The shipped data files, each gzipped, as [`Tagger::from_data`] reads them.
 pub struct DataFiles {
@@ -95,7 +97,8 @@ impl Tagger {
             Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
             WordClusters::from_gz(CLUSTERS)?,
             TopicModel::from_gz(MEDIA_TOPICS)?,
-            CommonWords::from_gz(COMMON_WORDS)?,
+            WordList::from_gz("common words", COMMON_WORDS)?,
+            WordList::from_gz("surnames", SURNAMES)?,
         ))
     }
 
@@ -106,7 +109,8 @@ impl Tagger {
             Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
             WordClusters::from_gz(&data.clusters)?,
             TopicModel::from_gz(&data.topics)?,
-            CommonWords::from_gz(COMMON_WORDS)?,
+            WordList::from_gz("common words", COMMON_WORDS)?,
+            WordList::from_gz("surnames", SURNAMES)?,
         ))
     }
 
@@ -117,7 +121,8 @@ impl Tagger {
         gazetteer: Gazetteer,
         clusters: WordClusters,
         topics: TopicModel,
-        common_words: CommonWords,
+        common_words: WordList,
+        surnames: WordList,
     ) -> Tagger {
         let words = clusters.words().collect::<Vec<_>>().join("\n");
         model.remember_texts(&DocView::new(&words, &gazetteer, &clusters));
@@ -127,6 +132,7 @@ impl Tagger {
             clusters,
             topics,
             common_words,
+            surnames,
         }
     }
 
@@ -195,6 +201,7 @@ impl Tagger {
             gazetteer: &self.gazetteer,
             clusters: &self.clusters,
             common_words: &self.common_words,
+            surnames: &self.surnames,
         }
         .entities(&view, dateline);
         let quotes = quotes::quotes(&view, &view.sentences, &entities);

@@ -6,7 +6,7 @@ mod common;
 
 use common::{
     article, assert_no_entity, assert_no_org_written, assert_no_person_written, assert_org,
-    assert_typed_in_every_mention, tagger, types_of,
+    assert_typed_in_every_mention, canonical_names, tagger, types_of,
 };
 use newsterm_tag::EntityType;
 
@@ -1309,5 +1309,51 @@ fn a_body_called_by_its_kind_alone_is_the_body_named_in_full() {
             vec![(EntityType::Org, "Church of Scientology"); written],
             "{headline}"
         );
+    }
+}
+
+#[test]
+fn someone_after_a_title_inside_a_body_is_that_person() {
+    // The ORG facet of the bundled stories listed "NYC Mayor de Blasio",
+    // "Board Member Jennifer Homendy", "Sultan Qaboos of Oman" and "Emeritus
+    // Dinualdo Gutierrez of Marbel" as bodies.
+    for (headline, name, person) in [
+        (
+            "NYC Mayor de Blasio ends US presidential campaign",
+            "de Blasio",
+            "Bill de Blasio",
+        ),
+        (
+            "World War II era plane crashes in Connecticut, US, killing at least seven",
+            "Jennifer Homendy",
+            "Jennifer Homendy",
+        ),
+        ("Sultan Qaboos of Oman dies", "Qaboos", "Qaboos bin Said"),
+        (
+            "Bishop Emeritus Dinualdo Gutierrez of Marbel, Philippines dies",
+            "Dinualdo Gutierrez",
+            "Dinualdo Gutierrez",
+        ),
+    ] {
+        let text = article(headline);
+        assert_no_org_written(&text, |n| n.contains(name));
+        // The headline's mention is the person the story names in full.
+        // The name's last letter, in characters as entities count them.
+        let byte = text.find(name).expect("the headline names them") + name.len() - 1;
+        let at = text[..byte].chars().count();
+        let tags = tagger().tag(&text);
+        let first = tags.entities.iter().find(|e| e.start <= at && at < e.end);
+        assert!(
+            first.is_some_and(|e| e.kind == EntityType::Person && e.canonical == person),
+            "{name}: {first:?}"
+        );
+    }
+    // The place after "of" is the place.
+    let text = article("Sultan Qaboos of Oman dies");
+    assert!(canonical_names(&text, EntityType::Loc).contains(&"Oman".to_string()));
+    // A body named for someone with a title stays the body.
+    for name in ["General Electric", "Queen Elizabeth Hospital"] {
+        let text = format!("Shares of {name} rose on Monday, and {name} said profits grew.");
+        assert_no_person_written(&text, |n| name.contains(n));
     }
 }

@@ -31,6 +31,17 @@ fn assert_person(text: &str, name: &str) {
     );
 }
 
+/// Asserts that every time the bundled story under `headline` writes
+/// `name`, the name is tagged as that person's.
+fn assert_someone_in_every_mention(headline: &str, name: &str) {
+    let text = article(headline);
+    assert_eq!(
+        types_of(&text, name),
+        vec![EntityType::Person; text.matches(name).count()],
+        "{name}"
+    );
+}
+
 #[test]
 fn a_capitalised_ordinary_word_alone_is_no_person() {
     // In bundled stories "a Fellow of the Royal Society" and "Drug makers
@@ -234,6 +245,38 @@ fn a_person_the_model_took_for_an_organisation_is_a_person_when_the_story_shows_
         "{:?}",
         tagger().tag(text).entities
     );
+    // The mention gives the name an office ("Vladimir Putin, president of
+    // Russia, said"), or the name is a given name and a family name the
+    // census counts ("Chuck Jones"): bundled stories had these as bodies.
+    for (headline, name) in [
+        (
+            "Longtime leader of Zimbabwe Robert Mugabe dies aged 95",
+            "Vladimir Putin",
+        ),
+        (
+            "Scheduled power outages in Northern California begin",
+            "Sumeet Singh",
+        ),
+        (
+            "World Health Organization declares COVID-19 pandemic",
+            "Tedros Adhanom Ghebreyesus",
+        ),
+        (
+            "On the campaign trail in the USA, July 2020",
+            "Jade Simmons",
+        ),
+        (
+            "Fur fans flock to Toronto's Furnal Equinox 2019",
+            "Chuck Jones",
+        ),
+    ] {
+        assert_someone_in_every_mention(headline, name);
+    }
+    // A film named like someone stays no one.
+    assert!(!is_person(
+        &article("Mockumentary Mister America has world premiere"),
+        "Mister America"
+    ));
 }
 
 #[test]
@@ -1116,18 +1159,61 @@ fn a_full_name_the_model_left_untagged_is_someone() {
             "Claudia Mo",
         ),
     ] {
-        let text = article(headline);
-        // Every time the story writes the name, it is that person's.
-        let mentions = types_of(&text, name);
-        assert_eq!(
-            mentions,
-            vec![EntityType::Person; text.matches(name).count()],
-            "{name}"
-        );
+        assert_someone_in_every_mention(headline, name);
     }
     // A faith after a given name is no one's surname.
     assert_no_person_written(
         "The old Roman Catholic parish church reopened on Sunday.",
         |n| n.contains("Catholic"),
     );
+}
+
+#[test]
+fn a_lone_word_with_nothing_of_a_person_is_no_one() {
+    // Bundled stories listed an airline, a nerve agent, a drug, a game
+    // studio and a code host among their people.
+    for (headline, word) in [
+        ("Engine troubles delay Airbus superjumbo tour", "Qantas"),
+        (
+            "Germany says Alexei Navalny poisoned with Novichok",
+            "Novichok",
+        ),
+        (
+            "US President Donald Trump tests positive for COVID-19",
+            "Pepcid",
+        ),
+        (
+            "Open source game developer Perttu Ahola talks about Minetest with Wikinews",
+            "Mojang",
+        ),
+        (
+            "Open source game developer Perttu Ahola talks about Minetest with Wikinews",
+            "Github",
+        ),
+    ] {
+        assert_no_person(&article(headline), word);
+    }
+    // Someone named by one word shows it: a family name the census counts
+    // ("Romney in 08", "the Monti government"), speech ("Saree said"), a
+    // pronoun ("Rajamma, she worked …").
+    for (headline, name) in [
+        (
+            "Wikinews interviews Christopher Hill, U.S. Republican Party presidential candidate",
+            "Romney",
+        ),
+        (
+            "Local municipalities in Italy ask taxes from religious schools",
+            "Monti",
+        ),
+        (
+            "Oil facilities in Saudi Arabia hit by drone attacks",
+            "Saree",
+        ),
+        (
+            "Living with HIV during COVID-19: Wikinews talks to HIV-positive sex workers about how pandemic has effected their lives",
+            "Rajamma",
+        ),
+    ] {
+        assert_person(&article(headline), name);
+    }
 }
