@@ -9,9 +9,9 @@ use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
-    ADJECTIVE_SUFFIXES, Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext,
-    division_abbreviation, is_designated_body, is_small_town, leave_unresolved, names_a_site,
-    names_natural_feature_after, strip_article,
+    ADJECTIVE_SUFFIXES, Dateline, FACILITY, NATURAL_FEATURE, NOT_IN_GAZETTEER, PART_OF_ELSEWHERE,
+    PlaceContext, division_abbreviation, ends_a_place_name, is_designated_body, is_small_town,
+    leave_unresolved, names_a_site, names_natural_feature_after, strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
 use crate::word_lists::WordList;
@@ -613,7 +613,44 @@ impl EntityTagger<'_> {
         parties_named_by_their_word(&mut entities);
         names_keep_their_article(&mut entities);
         self.places_in_organisations_names(&mut entities);
+        self.unknown_places_named_in_words(&mut entities);
         entities
+    }
+
+    /// "PC World", "the Drudge Report", "Vampire Slayer", "Faculty of
+    /// Arts": a name the model took for a place, which the gazetteer does
+    /// not hold, that ends in a word of the language saying no kind of
+    /// place and holds no place's name is a title's or a body's, not a
+    /// place's. It is dropped rather than listed under GEO, unresolved.
+    /// Places the gazetteer lacks end in what they are ("Acland Mine",
+    /// "Sandy Point") or are names of their own ("Yeoncheon").
+    fn unknown_places_named_in_words(&self, entities: &mut Vec<Entity>) {
+        entities.retain(|e| {
+            if e.kind != EntityType::Loc || e.unresolved.as_deref() != Some(NOT_IN_GAZETTEER) {
+                return true;
+            }
+            let words: Vec<&str> = e.text.split_whitespace().collect();
+            // "The South Lawn of the White House" is a lawn: the word before
+            // "of" says what a name of that form is.
+            let head = words
+                .iter()
+                .position(|w| *w == "of")
+                .map_or(words.len(), |of| of)
+                .checked_sub(1)
+                .and_then(|k| words.get(k));
+            // "Palais des Nations": a name in another language puts its
+            // head first, before its small words.
+            let foreign = words
+                .iter()
+                .any(|w| w.starts_with(char::is_lowercase) && !matches!(*w, "of" | "the" | "and"));
+            let Some(head) = head.filter(|_| words.len() >= 2 && !foreign) else {
+                return true;
+            };
+            let named_in_words = self.is_ordinary_word(head)
+                && !ends_a_place_name(&head.to_lowercase())
+                && !words.iter().any(|w| self.gazetteer.find_place(w).is_some());
+            !named_in_words
+        });
     }
 
     /// "The University of Copenhagen", "the Municipality of Livorno", "the

@@ -1780,3 +1780,55 @@ fn a_city_state_and_its_capital_are_one_place() {
         resolved(text, "Kuwait").id
     );
 }
+
+#[test]
+fn a_title_or_a_body_named_in_words_is_no_place() {
+    // GEO listed a magazine, a news site, a television series, a
+    // university faculty and a tribe, unresolved, among the places.
+    for (headline, name) in [
+        (
+            "Microsoft waits for death of Internet Explorer 6",
+            "PC World",
+        ),
+        (
+            "On the campaign trail in the USA, September 2020",
+            "Drudge Report",
+        ),
+        (
+            "Toronto Comicon 2019 welcomes fans with celebrities, creativity, cosplay",
+            "Vampire Slayer",
+        ),
+        (
+            "New Zealand mosque murder suspect appears in court at Christchurch",
+            "Faculty of Arts",
+        ),
+        (
+            "Native American groups sue US state of Montana over ballot law",
+            "Crow Tribe",
+        ),
+    ] {
+        let places = mentions_in(headline, |t| t == name);
+        assert!(
+            places.iter().all(|e| e.kind != EntityType::Loc),
+            "{name}: {places:?}"
+        );
+    }
+    // Places the gazetteer lacks stay places where their names say what
+    // they are: a lawn, a constituency's point of the compass.
+    for (headline, name) in [
+        (
+            "On the campaign trail in the USA, August 2020",
+            "South Lawn of the White House",
+        ),
+        (
+            "Conservative Party wins majority in 2019 UK general election",
+            "Dunbartonshire East",
+        ),
+    ] {
+        let places = mentions_in(headline, |t| t == name);
+        assert!(
+            !places.is_empty() && places.iter().all(|e| e.kind == EntityType::Loc),
+            "{name}: {places:?}"
+        );
+    }
+}
