@@ -800,7 +800,10 @@ pub(crate) fn fold_ascii(s: &str) -> String {
             'ý' | 'ÿ' => 'y',
             'ğ' => 'g',
             'đ' => 'd',
-            '\u{2019}' => '\'',
+            // The Hawaiian and Tongan ʻokina ("Nukuʻalofa") and the
+            // modifier apostrophe are letters to Unicode but stand where
+            // GeoNames writes a quotation mark ("Nuku‘alofa").
+            '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' => '\'',
             other => other,
         })
         .collect()
@@ -1630,6 +1633,7 @@ mod tests {
     fn slugs_are_ascii_words_joined_by_hyphens() {
         assert_eq!(slug("Côte d'Ivoire"), "cote-d-ivoire");
         assert_eq!(slug("  United  Nations "), "united-nations");
+        assert_eq!(slug("Nukuʻalofa"), slug("Nuku‘alofa"));
     }
 
     #[test]

@@ -1832,3 +1832,24 @@ fn a_title_or_a_body_named_in_words_is_no_place() {
         );
     }
 }
+
+#[test]
+fn a_name_written_with_an_okina_is_the_place() {
+    // "the 2006 pro-democracy riots in Nukuʻalofa": the ʻokina is a letter
+    // to Unicode, GeoNames writes "Nuku‘alofa", and Tonga's capital was
+    // off the map. Every mention is now on it, in Tonga.
+    let text = article("Sitting Tongan Prime Minister Akilisi Pohiva dies aged 78");
+    let tags = tagger().tag(&text);
+    let capital: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == "Nukuʻalofa")
+        .collect();
+    assert!(!capital.is_empty(), "{:?}", tags.entities);
+    assert!(
+        capital
+            .iter()
+            .all(|e| e.country.as_deref() == Some("TO") && e.lat.is_some()),
+        "{capital:?}"
+    );
+}
