@@ -537,6 +537,7 @@ impl EntityTagger<'_> {
         self.strip_titles(view, &mut spans, &mut roles);
         strip_title_domains(view, &mut spans, &mut roles);
         drop_role_only_people(view, &mut spans);
+        self.demonyms_are_no_one(view, &mut spans);
         drop_roles_typed_organisations(view, &mut spans);
         company_words_after(view, &mut spans);
         self.retype_by_name(view, &mut spans);
@@ -2044,6 +2045,32 @@ impl EntityTagger<'_> {
         }
         spans.extend(added);
         spans.sort_by_key(|s| s.first);
+    }
+
+    /// "One Hong Konger said", "Ethiopians Dejene Debela and Asefa
+    /// Mengstu": a person's span that is a people's name (a demonym) is
+    /// the people, no one, and one that opens with it before a name of two
+    /// words or more is the name alone: the people say whence someone is.
+    fn demonyms_are_no_one(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            let text = span_text(view, s);
+            if self
+                .gazetteer
+                .lookup(text)
+                .is_some_and(|e| e.demonym_of.is_some())
+            {
+                s.type_id = MISC;
+            } else if s.end - s.first >= 3
+                && view.gaz[s.first].has(kind::DEMONYM)
+                && view.gaz[s.first].position() == 1
+                && self
+                    .gazetteer
+                    .lookup(view.word(s.first))
+                    .is_some_and(|e| e.demonym_of.is_some())
+            {
+                s.first += 1;
+            }
+        }
     }
 
     /// "Arab countries", "Republican senators", "Latino voters": whether

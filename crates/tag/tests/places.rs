@@ -741,6 +741,40 @@ fn a_people_named_by_its_demonym_is_no_person() {
         american.iter().all(|e| e.country.as_deref() == Some("AS")),
         "{american:?}"
     );
+    // A people of two words ("South Sudanese", "Hong Kongers") and one of
+    // them ("one Hong Konger") are the people too, and a people before a
+    // runner's name ("Ethiopians Dejene Debela") is no part of it.
+    for (headline, people) in [
+        (
+            "South Sudanese politician John Luk Jok dies aged about 68",
+            "South Sudanese",
+        ),
+        (
+            "Hundreds of Hong Kong district council seats go to pro-democracy candidates",
+            "Hong Kongers",
+        ),
+        (
+            "Police shoot teenage protester as Hong Kong demonstrations continue",
+            "Hong Konger",
+        ),
+    ] {
+        let mentions = mentions_in(headline, |t| t == people);
+        assert!(
+            !mentions.is_empty() && mentions.iter().all(|e| e.kind == EntityType::Norp),
+            "{people}: {mentions:?}"
+        );
+    }
+    let runners = mentions_in(
+        "Kenya's Brigid Kosgei sets new world record at Chicago Marathon",
+        |t| t.contains("Dejene Debela"),
+    );
+    assert!(
+        !runners.is_empty()
+            && runners
+                .iter()
+                .all(|e| e.kind == EntityType::Person && e.text == "Dejene Debela"),
+        "{runners:?}"
+    );
     // A city's people: "Melbournians" was a person 16 times in an interview
     // with a candidate for Melbourne's council.
     let melbournians = mentions_in(
