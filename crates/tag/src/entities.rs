@@ -615,6 +615,22 @@ impl EntityTagger<'_> {
         names_keep_their_article(&mut entities);
         self.places_in_organisations_names(&mut entities);
         self.unknown_places_named_in_words(&mut entities);
+        // "De La  Fuente" as written is "De La Fuente" on the PPL list, and
+        // a chart's legend ("██ Green Party - 1 seat") gives ORG no "█ Green
+        // Party": a canonical name has one space between its words and no
+        // box-drawing glyph at either end.
+        let glyph = |c: char| ('\u{2500}'..='\u{25FF}').contains(&c);
+        for e in &mut entities {
+            let tidy = e
+                .canonical
+                .trim_matches(|c: char| glyph(c) || c.is_whitespace())
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            if tidy != e.canonical && !tidy.is_empty() {
+                e.canonical = tidy;
+            }
+        }
         entities
     }
 

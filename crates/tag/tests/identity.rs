@@ -1126,3 +1126,28 @@ fn a_paper_named_with_its_article_keeps_it_in_every_mention() {
         "{canonicals:?}"
     );
 }
+
+#[test]
+fn a_canonical_name_is_written_tidily() {
+    // A bundled results chart ("██ Green Party - 1 seat") gave ORG a row
+    // "█ Green Party", and a quote's double space a person "De La  Fuente".
+    let text = "Election results\n\n██ Conservative Party - 365 seats ██ Green \
+                Party - 1 seat\n\nThe Green Party kept its seat in Brighton.";
+    let tags = tagger().tag(text);
+    let glyph = |c: char| ('\u{2500}'..='\u{25FF}').contains(&c);
+    for e in &tags.entities {
+        assert!(
+            !e.canonical.contains(glyph) && !e.canonical.contains("  "),
+            "{e:?}"
+        );
+    }
+    let text = article("On the campaign trail in the USA, August 2020");
+    let tags = tagger().tag(&text);
+    assert!(
+        tags.entities.iter().any(|e| e.text == "De La  Fuente"),
+        "the bundled story still writes the double space"
+    );
+    for e in &tags.entities {
+        assert!(!e.canonical.contains("  "), "{e:?}");
+    }
+}
