@@ -7,6 +7,7 @@ use crate::annotations::{Entity, EntityType};
 use crate::clusters::WordClusters;
 use crate::features::{DocView, TITLE_WORDS};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
+use crate::people::KnownPeople;
 use crate::perceptron::{Model, is_begin, tag_type};
 use crate::places::{
     ADJECTIVE_SUFFIXES, Dateline, FACILITY, NATURAL_FEATURE, NOT_IN_GAZETTEER, PART_OF_ELSEWHERE,
@@ -157,6 +158,8 @@ pub(crate) struct EntityTagger<'a> {
     pub common_words: &'a WordList,
     /// The census's family names.
     pub surnames: &'a WordList,
+    /// Whom other stories named, where the caller keeps them.
+    pub people: Option<&'a KnownPeople>,
 }
 
 fn is_title(view: &DocView, i: usize) -> bool {
@@ -897,7 +900,8 @@ impl EntityTagger<'_> {
     /// nothing of a person when it is no census given name or surname, the
     /// story never gives it a title or a full name, and in no mention does
     /// it speak, get an age, stand beside someone else or come before "he"
-    /// or "she" in its sentence. News names a person by one word with one
+    /// or "she" in its sentence, and no other story named in full someone
+    /// it would stand for. News names a person by one word with one
     /// of those; a company, product or drug needs none. Such a word is a
     /// thing, not someone: a body where the lexicons know it as one, and
     /// otherwise no entity. The words of the second kind are returned, for
@@ -987,7 +991,9 @@ impl EntityTagger<'_> {
                 || said_to_be_someone(s)
                 || aged(s)
                 || beside_someone(s)
-                || referred_to(s);
+                || referred_to(s)
+                // "Erdoğan signs new law", a flash: other stories named him.
+                || self.people.is_some_and(|p| p.knows_someone_by(w));
             *evidence.entry(w).or_insert(false) |= someone;
         }
         let mut no_one = HashSet::default();

@@ -51,7 +51,7 @@ use word_lists::WordList;
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 152;
+pub const VERSION: u32 = 153;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -143,14 +143,14 @@ impl Tagger {
             .find("\n\n")
             .filter(|&i| i <= 300 && !text[..i].contains('\n'))
             .unwrap_or(0);
-        self.annotate(text, headline, None)
+        self.annotate(text, headline, None, None)
     }
 
     /// Tags a story given as headline and body. Offsets refer to the text
     /// `headline + "\n\n" + body`; headline words weigh double for topics.
     pub fn tag_story(&self, headline: &str, body: &str) -> Annotations {
         let text = format!("{headline}\n\n{body}");
-        self.annotate(&text, headline.len(), None)
+        self.annotate(&text, headline.len(), None, None)
     }
 
     /// Tags a story's content. Spans point into [`StoryContent::tagging_text`]:
@@ -158,12 +158,22 @@ impl Tagger {
     /// line. The place of its dateline field goes to `Tags::dateline` and also
     /// settles ambiguous places in the text.
     pub fn tag_content(&self, content: &StoryContent) -> Annotations {
+        self.tag_content_with(content, None)
+    }
+
+    /// [`Tagger::tag_content`], the rules asking `people` whom other stories
+    /// named, where given.
+    fn tag_content_with(
+        &self,
+        content: &StoryContent,
+        people: Option<&KnownPeople>,
+    ) -> Annotations {
         let text = content.tagging_text();
         let dateline = content
             .dateline
             .as_deref()
             .and_then(|d| self.gazetteer.dateline_place(d));
-        let mut tags = self.annotate(&text, content.headline.len(), dateline.as_ref());
+        let mut tags = self.annotate(&text, content.headline.len(), dateline.as_ref(), people);
         tags.dateline = dateline;
         tags
     }
@@ -173,18 +183,20 @@ impl Tagger {
     /// names remembered for the next), so one person has one canonical name and
     /// id across stories (see [`KnownPeople`]).
     pub fn tag_content_known(&self, content: &StoryContent, people: &KnownPeople) -> Annotations {
-        let mut tags = self.tag_content(content);
+        let mut tags = self.tag_content_with(content, Some(people));
         people.observe(&tags);
         people.resolve(&mut tags);
         tags
     }
 
-    /// `headline_bytes`: how much of the start of `text` is headline.
+    /// `headline_bytes`: how much of the start of `text` is headline;
+    /// `people`, whom other stories named, where the caller keeps them.
     fn annotate(
         &self,
         text: &str,
         headline_bytes: usize,
         dateline: Option<&Entity>,
+        people: Option<&KnownPeople>,
     ) -> Annotations {
         let language = language::detect(text);
         if language != "en" {
@@ -202,6 +214,7 @@ impl Tagger {
             clusters: &self.clusters,
             common_words: &self.common_words,
             surnames: &self.surnames,
+            people,
         }
         .entities(&view, dateline);
         let quotes = quotes::quotes(&view, &view.sentences, &entities);

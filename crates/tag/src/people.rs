@@ -103,6 +103,14 @@ impl KnownPeople {
         }
     }
 
+    /// Whether stories named someone in full whom `word` alone would stand
+    /// for, beyond doubt: a lone word the archive knows as a person's is
+    /// evidence that a story naming no one else by it means that person.
+    pub(crate) fn knows_someone_by(&self, word: &str) -> bool {
+        let names = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        names.dominant(&slug(word)).is_some()
+    }
+
     /// Rewrites each person named by one word alone (no full name in the
     /// story) to the full name remembered for that word, when one name holds
     /// most of what is remembered for it, and a full name to the spelling

@@ -186,6 +186,42 @@ fn a_story_naming_a_person_by_surname_alone_gets_the_id_other_stories_gave_them(
     assert_eq!(flash.names(EntityType::Person), ["Joe Biden"]);
 }
 
+#[test]
+fn a_surname_alone_with_nothing_else_of_a_person_is_the_person_other_stories_named() {
+    // A flash that names someone by a surname the census does not count,
+    // with no title, speech or pronoun: on its own it shows nothing of a
+    // person, but the archive knows who it is.
+    let known = KnownPeople::default();
+    let full = tagger().tag_content_known(
+        &story(
+            "Turkey's president visits Moscow",
+            "Turkish President Recep Tayyip Erdoğan met Vladimir Putin in Moscow on Monday. \
+             Erdoğan said the talks went well.",
+        ),
+        &known,
+    );
+    let his = full
+        .entities
+        .iter()
+        .find(|e| e.kind == EntityType::Person && e.canonical.ends_with("Erdoğan"))
+        .map(|e| e.id.clone())
+        .expect("the full story names him");
+    let flash = tagger().tag_content_known(
+        &story(
+            "Erdoğan signs new media law",
+            "Erdoğan signed the media law on Tuesday.",
+        ),
+        &known,
+    );
+    let ids: Vec<&str> = flash
+        .entities
+        .iter()
+        .filter(|e| e.kind == EntityType::Person)
+        .map(|e| e.id.as_str())
+        .collect();
+    assert_eq!(ids, [his.as_str(), his.as_str()], "{:?}", flash.entities);
+}
+
 /// The speakers of the quotes in `text`.
 fn speakers(text: &str) -> Vec<Option<String>> {
     tagger()
