@@ -666,8 +666,13 @@ impl EntityTagger<'_> {
             let Some(head) = head.filter(|_| words.len() >= 2 && !foreign) else {
                 return true;
             };
+            // A title other stories named as a body is left to become that
+            // body ([`KnownPeople::resolve`]).
             let named_in_words = self.is_ordinary_word(head)
                 && !ends_a_place_name(&head.to_lowercase())
+                && !self
+                    .people
+                    .is_some_and(|p| p.knows_organisation(&e.canonical))
                 && !words.iter().any(|w| self.gazetteer.find_place(w).is_some());
             !named_in_words
         });

@@ -111,6 +111,13 @@ impl KnownPeople {
         names.dominant(&slug(word)).is_some()
     }
 
+    /// Whether stories named `name` as an organisation often enough for a
+    /// place put nowhere of that name to be taken for it.
+    pub(crate) fn knows_organisation(&self, name: &str) -> bool {
+        let names = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        names.stories_naming_organisation(name) >= ORGANISATION_STORIES
+    }
+
     /// Rewrites each person named by one word alone (no full name in the
     /// story) to the full name remembered for that word, when one name holds
     /// most of what is remembered for it, and a full name to the spelling

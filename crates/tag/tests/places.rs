@@ -5,7 +5,8 @@
 mod common;
 
 use common::{article, articles, assert_typed_in_every_mention, tagger, types_of};
-use newsterm_tag::{Entity, EntityType};
+use newsterm_story::{Block, StoryDraft};
+use newsterm_tag::{Annotations, Entity, EntityType, KnownPeople};
 
 /// The place entity whose text is `written` in a tagging of `text`.
 fn place<'a>(tags: &'a newsterm_tag::Annotations, written: &str) -> Option<&'a Entity> {
@@ -1865,6 +1866,38 @@ fn a_title_or_a_body_named_in_words_is_no_place() {
             "{name}: {places:?}"
         );
     }
+}
+
+#[test]
+fn a_title_other_stories_named_as_a_body_becomes_the_body() {
+    // Where the archive knows "Drudge Report" as a body (two stories named
+    // it so), the story that took it for an unknown place names the body,
+    // as the server's imports and publishes see it.
+    let known = KnownPeople::default();
+    for _ in 0..2 {
+        known.observe(&Annotations {
+            entities: vec![Entity::mention(EntityType::Org, 0, 13, "Drudge Report")],
+            ..Annotations::default()
+        });
+    }
+    let text = article("On the campaign trail in the USA, September 2020");
+    let content = StoryDraft {
+        headline: Some("On the campaign trail".into()),
+        body: vec![Block::Paragraph(text)],
+        ..StoryDraft::default()
+    }
+    .validate(time::OffsetDateTime::now_utc())
+    .expect("a valid story");
+    let tags = tagger().tag_content_known(&content, &known);
+    let drudge: Vec<_> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == "Drudge Report")
+        .collect();
+    assert!(
+        !drudge.is_empty() && drudge.iter().all(|e| e.kind == EntityType::Org),
+        "{drudge:?}"
+    );
 }
 
 #[test]
