@@ -903,16 +903,15 @@ impl EntityTagger<'_> {
     /// "Qantas plans to …", "poisoned with Novichok", "the Volvo had come
     /// from …": a lone capitalised word the model made someone shows
     /// nothing of a person when it is no census given name or surname, the
-    /// story never gives it a title or a full name, and in no mention does
-    /// it speak, get an age, stand beside someone else or come before "he"
-    /// or "she" in its sentence, and no other story named in full someone
-    /// it would stand for. News names a person by one word with one
-    /// of those; a company, product or drug needs none. Such a word is a
-    /// thing, not someone: a body where the lexicons know it as one, and
+    /// story never gives it a title or a full name, in no mention does it
+    /// speak, get an age, stand beside someone else or come before "he" or
+    /// "she" in its sentence, and no other story named in full someone it
+    /// would stand for. News names a person by one word with one of those;
+    /// a company, product or drug needs none. Such a word is a thing, not
+    /// someone: a body where the lexicons or other stories know it as one,
     /// otherwise no entity. The words of the second kind are returned, for
     /// the tagger to drop once [`EntityTagger::misspelt_names_are_the_names`]
-    /// and the story's people have had their say ("Chrylser" is Chrysler;
-    /// a lone word the archive knows as someone stays someone).
+    /// has had its say ("Chrylser" is Chrysler).
     fn lone_words_with_nothing_of_someone(
         &self,
         view: &DocView,
@@ -1009,7 +1008,10 @@ impl EntityTagger<'_> {
             let w = view.word(s.first);
             if evidence.get(w) == Some(&false) {
                 let g = view.gaz[s.first];
-                if g.position() == 1 && (g.has(kind::ORG) || g.has(kind::ORG_SEEN)) {
+                // "Qantas" where other stories named the airline a body.
+                let known_body = g.position() == 1 && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
+                    || self.people.is_some_and(|p| p.knows_organisation(w));
+                if known_body {
                     s.type_id = ORG;
                 } else {
                     no_one.insert(w.to_string());

@@ -1869,35 +1869,42 @@ fn a_title_or_a_body_named_in_words_is_no_place() {
 }
 
 #[test]
-fn a_title_other_stories_named_as_a_body_becomes_the_body() {
-    // Where the archive knows "Drudge Report" as a body (two stories named
-    // it so), the story that took it for an unknown place names the body,
-    // as the server's imports and publishes see it.
+fn what_other_stories_named_as_a_body_stays_that_body() {
+    // Where the archive knows "Drudge Report" and "Qantas" as bodies (two
+    // stories named each so), a story that took one for an unknown place
+    // or for a lone name with nothing of a person names the body, as the
+    // server's imports and publishes see it.
     let known = KnownPeople::default();
     for _ in 0..2 {
         known.observe(&Annotations {
-            entities: vec![Entity::mention(EntityType::Org, 0, 13, "Drudge Report")],
+            entities: vec![
+                Entity::mention(EntityType::Org, 0, 13, "Drudge Report"),
+                Entity::mention(EntityType::Org, 14, 20, "Qantas"),
+            ],
             ..Annotations::default()
         });
     }
-    let text = article("On the campaign trail in the USA, September 2020");
-    let content = StoryDraft {
-        headline: Some("On the campaign trail".into()),
-        body: vec![Block::Paragraph(text)],
-        ..StoryDraft::default()
+    for (headline, name) in [
+        (
+            "On the campaign trail in the USA, September 2020",
+            "Drudge Report",
+        ),
+        ("Engine troubles delay Airbus superjumbo tour", "Qantas"),
+    ] {
+        let content = StoryDraft {
+            headline: Some(headline.into()),
+            body: vec![Block::Paragraph(article(headline))],
+            ..StoryDraft::default()
+        }
+        .validate(time::OffsetDateTime::now_utc())
+        .expect("a valid story");
+        let tags = tagger().tag_content_known(&content, &known);
+        let body: Vec<_> = tags.entities.iter().filter(|e| e.text == name).collect();
+        assert!(
+            !body.is_empty() && body.iter().all(|e| e.kind == EntityType::Org),
+            "{name}: {body:?}"
+        );
     }
-    .validate(time::OffsetDateTime::now_utc())
-    .expect("a valid story");
-    let tags = tagger().tag_content_known(&content, &known);
-    let drudge: Vec<_> = tags
-        .entities
-        .iter()
-        .filter(|e| e.text == "Drudge Report")
-        .collect();
-    assert!(
-        !drudge.is_empty() && drudge.iter().all(|e| e.kind == EntityType::Org),
-        "{drudge:?}"
-    );
 }
 
 #[test]
