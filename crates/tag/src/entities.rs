@@ -655,7 +655,7 @@ impl EntityTagger<'_> {
             let head = words
                 .iter()
                 .position(|w| *w == "of")
-                .map_or(words.len(), |of| of)
+                .unwrap_or(words.len())
                 .checked_sub(1)
                 .and_then(|k| words.get(k));
             // "Palais des Nations": a name in another language puts its
@@ -920,20 +920,15 @@ impl EntityTagger<'_> {
         const PRONOUNS: &[&str] = &["he", "she", "his", "her", "him", "himself", "herself"];
         let n = view.len();
         let full_name_words = full_name_words(view, spans);
-        let people: Vec<(usize, usize)> = spans
+        let people: Vec<Span> = spans
             .iter()
             .filter(|s| s.type_id == PERSON)
-            .map(|s| (s.first, s.end))
+            .copied()
             .collect();
         let beside_someone = |s: &Span| {
-            people.iter().any(|&(a, b)| {
-                let joined = |x: usize, y: usize| {
-                    (y == x + 1 && matches!(view.lower[x].as_str(), "and" | "or" | "&" | ","))
-                        || (y == x + 2
-                            && view.word(x) == ","
-                            && matches!(view.lower[x + 1].as_str(), "and" | "or"))
-                };
-                (a, b) != (s.first, s.end) && (joined(s.end, a) || joined(b, s.first))
+            people.iter().any(|p| {
+                (p.first, p.end) != (s.first, s.end)
+                    && (listed_together(view, s, p) || listed_together(view, p, s))
             })
         };
         // "the Obama administration", "a Polish chef named Luckasz",
@@ -970,7 +965,7 @@ impl EntityTagger<'_> {
             let sentence_end = (s.end..n).find(|&j| view.sent_start[j]).unwrap_or(n);
             let next_opener = view.lower_at(sentence_end);
             (s.end..sentence_end)
-                .take_while(|&j| !people.iter().any(|&(a, _)| a == j))
+                .take_while(|&j| !people.iter().any(|p| p.first == j))
                 .any(|j| PRONOUNS.contains(&view.lower[j].as_str()))
                 || matches!(next_opener, "he" | "she")
         };
@@ -1009,7 +1004,7 @@ impl EntityTagger<'_> {
             if evidence.get(w) == Some(&false) {
                 let g = view.gaz[s.first];
                 // "Qantas" where other stories named the airline a body.
-                let known_body = g.position() == 1 && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
+                let known_body = g.position() == 1 && g.has_any(BODIES)
                     || self.people.is_some_and(|p| p.knows_organisation(w));
                 if known_body {
                     s.type_id = ORG;
@@ -1666,7 +1661,7 @@ impl EntityTagger<'_> {
                 && !crate::places::names_a_kind_of_place(lower)
                 && !crate::figures::is_day_or_month(lower)
                 && !is_org_word(lower)
-                && !NAMES_NO_ONE.iter().any(|&k| view.gaz[j].has(k))
+                && !view.gaz[j].has_any(NAMES_NO_ONE)
                 && (j + 1 >= n || view.sent_start[j + 1] || !view.is_capitalized(j + 1))
         };
         let mut k = 0;
@@ -1744,11 +1739,9 @@ impl EntityTagger<'_> {
                 || !self.is_given_name(view, given)
                 || !self.is_plain_name_word(view, given)
                 || !self.is_plain_name_word(view, family)
-                || NAMES_NO_ONE.iter().any(|&k| view.gaz[family].has(k))
+                || view.gaz[family].has_any(NAMES_NO_ONE)
                 // Many given names are small towns' too ("Crystal").
-                || NAMES_NO_ONE
-                    .iter()
-                    .any(|&k| k != kind::CITY_SMALL && view.gaz[given].has(k))
+                || view.gaz[given].has_any(NAMES_NO_ONE & !kind::set(&[kind::CITY_SMALL]))
                 || FAITHS_AND_PEOPLES_MEMBERS.contains(&view.word(family))
                 || has_org_word(view, given, family + 1)
             {
@@ -1991,8 +1984,7 @@ impl EntityTagger<'_> {
                     && !self.is_ordinary_word(view.word(i))
                     && !is_org_word(&view.lower[i])
                     && !is_title(view, i)
-                    && !view.gaz[i].has(kind::ORG)
-                    && !view.gaz[i].has(kind::ORG_SEEN)
+                    && !view.gaz[i].has_any(BODIES)
                     && !view.gaz[i].has(kind::COUNTRY)
                     && !view.gaz[i].has(kind::STATE)
         };
@@ -2050,8 +2042,7 @@ impl EntityTagger<'_> {
                     from_rule: true,
                     ..*s
                 };
-                let known = (before.first..before.end)
-                    .any(|i| view.gaz[i].has(kind::ORG) || view.gaz[i].has(kind::ORG_SEEN))
+                let known = (before.first..before.end).any(|i| view.gaz[i].has_any(BODIES))
                     || known_orgs.contains(span_text(view, &before));
                 if known || has_org_word(view, before.first, before.end) {
                     added.push(before);
@@ -4587,9 +4578,8 @@ fn names_a_faiths_or_peoples_members(view: &DocView, i: usize) -> bool {
 /// Names of God, which the model takes for places after "in" and "from".
 const DEITIES: &[&str] = &["God", "Allah", "Jehovah", "Yahweh"];
 
-/// What the gazetteer may know a word as that makes it no part of a
-/// person's name: a place, a people, or an organisation.
-const NAMES_NO_ONE: [u8; 10] = [
+/// What the gazetteer may know a word as that names a place or a people.
+const PLACES_AND_PEOPLES: u16 = kind::set(&[
     kind::COUNTRY,
     kind::STATE,
     kind::CONTINENT,
@@ -4598,9 +4588,15 @@ const NAMES_NO_ONE: [u8; 10] = [
     kind::CITY_MEDIUM,
     kind::CITY_SMALL,
     kind::DEMONYM,
-    kind::ORG,
-    kind::ORG_SEEN,
-];
+]);
+
+/// What the lexicons may know a word as that names an organisation: one
+/// of the well-known bodies, or a body the training annotations named.
+const BODIES: u16 = kind::set(&[kind::ORG, kind::ORG_SEEN]);
+
+/// What the gazetteer may know a word as that makes it no part of a
+/// person's name: a place, a people, or an organisation.
+const NAMES_NO_ONE: u16 = PLACES_AND_PEOPLES | BODIES;
 
 /// Capitalised pronouns the model may take for a name ("I" starts many answers).
 const PRONOUNS: &[&str] = &[
@@ -5053,6 +5049,14 @@ fn full_name_words<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
         .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
         .collect()
+}
+
+/// Whether `b` follows `a` in a list: "a and b", "a, b", "a, and b".
+fn listed_together(view: &DocView, a: &Span, b: &Span) -> bool {
+    b.first == a.end + 1 && matches!(view.lower[a.end].as_str(), "and" | "or" | "&" | ",")
+        || b.first == a.end + 2
+            && view.word(a.end) == ","
+            && matches!(view.lower[a.end + 1].as_str(), "and" | "or")
 }
 
 /// Surname particles written capitalised inside a name ("Rocky De La
@@ -6529,8 +6533,7 @@ fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Span>) {
         }
         let rest = Span { end: k, ..*s };
         let known = k > s.first
-            && ((rest.first..rest.end)
-                .any(|i| view.gaz[i].has(kind::ORG) || view.gaz[i].has(kind::ORG_SEEN))
+            && ((rest.first..rest.end).any(|i| view.gaz[i].has_any(BODIES))
                 || known_orgs.contains(span_text(view, &rest)));
         if known {
             s.end = k;
@@ -6764,17 +6767,7 @@ fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazetteer: &Gaze
 /// of places holds, is the organisation; the pass that gives one name one
 /// type carries it to the name's other mentions.
 fn known_bodies_are_no_places(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
-    const PLACE_KINDS: [u8; 9] = [
-        kind::COUNTRY,
-        kind::STATE,
-        kind::CONTINENT,
-        kind::REGION,
-        kind::CITY_LARGE,
-        kind::CITY_MEDIUM,
-        kind::CITY_SMALL,
-        kind::DEMONYM,
-        kind::CAPITAL,
-    ];
+    const PLACE_KINDS: u16 = PLACES_AND_PEOPLES | kind::set(&[kind::CAPITAL]);
     for s in spans.iter_mut().filter(|s| s.type_id == LOC) {
         let g = view.gaz[s.first];
         let whole = if s.end - s.first == 1 {
@@ -6789,8 +6782,8 @@ fn known_bodies_are_no_places(view: &DocView, spans: &mut [Span], gazetteer: &Ga
                     .is_none_or(|after| !(after.position() == 3 && after.entry == g.entry))
         };
         if whole
-            && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
-            && !PLACE_KINDS.iter().any(|&k| g.has(k))
+            && g.has_any(BODIES)
+            && !g.has_any(PLACE_KINDS)
             && gazetteer.find_place(span_text(view, s)).is_none()
         {
             s.type_id = ORG;
@@ -7281,8 +7274,7 @@ impl EntityTagger<'_> {
                 && !STATES_HEADS.contains(&head)
                 && !PLACE_WORDS.contains(&head)
                 && self.is_plain_name_word(view, i)
-                && !NAMES_NO_ONE.iter().any(|&k| view.gaz[i].has(k))
-                && !view.gaz[i].has(kind::CAPITAL)
+                && !view.gaz[i].has_any(NAMES_NO_ONE | kind::set(&[kind::CAPITAL]))
                 && !RELIGIONS.contains(&word)
                 && !self.is_given_name(view, i)
                 && self.gazetteer.find_place(word).is_none()
@@ -7834,12 +7826,10 @@ impl EntityTagger<'_> {
                 && self.is_given_name(view, s.first)
                 && (s.first..s.end).all(|i| {
                     !self.is_ordinary_word(view.word(i))
-                        && !view.gaz[i].has(kind::ORG)
-                        && !view.gaz[i].has(kind::ORG_SEEN)
+                        && !view.gaz[i].has_any(BODIES)
                         && (i == s.first || self.gazetteer.find_place(view.word(i)).is_none())
                 });
-            let in_lexicon = (s.first..s.end)
-                .any(|i| view.gaz[i].has(kind::ORG) || view.gaz[i].has(kind::ORG_SEEN));
+            let in_lexicon = (s.first..s.end).any(|i| view.gaz[i].has_any(BODIES));
             // "Chuck Jones", "Nikki Holland": a given name, then a family
             // name the census counts, that no lexicon holds as a body's
             // ("Morgan Stanley" stays a bank).
@@ -7944,17 +7934,9 @@ impl EntityTagger<'_> {
                 && role_before(view, s.first).is_none()
                 && role_after(view, s.end).is_none()
         };
-        let coordinated = |a: &Span, b: &Span| {
-            b.first == a.end + 1 && matches!(view.lower[a.end].as_str(), "and" | "or" | "&" | ",")
-                || b.first == a.end + 2
-                    && view.word(a.end) == ","
-                    && matches!(view.lower[a.end + 1].as_str(), "and" | "or")
-        };
         let known_org = |i: usize| {
             let g = view.gaz[i];
-            g.position() == 1
-                && (g.has(kind::ORG) || g.has(kind::ORG_SEEN))
-                && !g.has(kind::FIRST_NAME)
+            g.position() == 1 && g.has_any(BODIES) && !g.has(kind::FIRST_NAME)
         };
         // A lone word is someone's only if it is no word of a full name of
         // the story's people ("Isabel and I" after "Isabel Hernandez").
@@ -7992,7 +7974,7 @@ impl EntityTagger<'_> {
                 let sure = !unknown_place
                     || (o.first..o.end).all(|i| {
                         let g = view.gaz[i];
-                        g.has(kind::ORG) || g.has(kind::ORG_SEEN)
+                        g.has_any(BODIES)
                     })
                     || has_org_word(view, o.first, o.end);
                 // "Don Blankenship, U.S. Constitution Party presidential
@@ -8002,8 +7984,8 @@ impl EntityTagger<'_> {
                     .any(|i| is_title(view, i));
                 o.type_id == ORG && o.end - o.first <= 4 && !affiliation && sure && !role_follows
             };
-            let joined_before = k > 0 && coordinated(&spans[k - 1], &s);
-            let joined_after = k + 1 < spans.len() && coordinated(&s, &spans[k + 1]);
+            let joined_before = k > 0 && listed_together(view, &spans[k - 1], &s);
+            let joined_after = k + 1 < spans.len() && listed_together(view, &s, &spans[k + 1]);
             let before = joined_before && org_beside(k - 1);
             let after = joined_after && org_beside(k + 1);
             // A lone word after a bare comma may open a clause ("According
@@ -8023,7 +8005,9 @@ impl EntityTagger<'_> {
             // of names whose shares moved.
             let shares_moved = || {
                 let mut last = k;
-                while last + 1 < spans.len() && coordinated(&spans[last], &spans[last + 1]) {
+                while last + 1 < spans.len()
+                    && listed_together(view, &spans[last], &spans[last + 1])
+                {
                     last += 1;
                 }
                 let mut after = after_possessive(view, spans[last].end);

@@ -39,6 +39,17 @@ pub(crate) mod kind {
     pub const ORG_SEEN: u8 = 11;
     /// A given name: seen in the training annotations or in the census's list.
     pub const FIRST_NAME: u8 = 12;
+
+    /// The kinds `kinds` as a set, one bit each, for [`super::GazMark::has_any`].
+    pub const fn set(kinds: &[u8]) -> u16 {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < kinds.len() {
+            bits |= 1 << kinds[i];
+            i += 1;
+        }
+        bits
+    }
 }
 
 /// What sort of place an entry is.
@@ -165,6 +176,10 @@ impl GazMark {
     }
     pub fn has(&self, k: u8) -> bool {
         self.kinds & (1 << k) != 0
+    }
+    /// Whether the mark has any kind of `set` ([`kind::set`]).
+    pub fn has_any(&self, set: u16) -> bool {
+        self.kinds & set != 0
     }
 }
 

@@ -6,8 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{article, assert_lone_name_is, canonical_names, tagger};
-use newsterm_story::{Block, StoryDraft};
+use common::{article, assert_lone_name_is, canonical_names, story, tagger};
 use newsterm_tag::{EntityType, KnownPeople};
 
 /// The distinct ids of the entities of one kind in `text`.
@@ -142,16 +141,6 @@ fn the_country_under_any_of_its_names_is_one_place() {
     .flat_map(|t| ids(t, EntityType::Loc))
     .collect();
     assert_eq!(places.len(), 1, "{places:?}");
-}
-
-fn story(headline: &str, body: &str) -> newsterm_story::StoryContent {
-    StoryDraft {
-        headline: Some(headline.into()),
-        body: vec![Block::Paragraph(body.into())],
-        ..StoryDraft::default()
-    }
-    .validate(time::OffsetDateTime::now_utc())
-    .expect("a valid story")
 }
 
 #[test]

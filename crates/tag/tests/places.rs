@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{article, articles, assert_typed_in_every_mention, tagger, types_of};
-use newsterm_story::{Block, StoryDraft};
+use common::{article, articles, assert_typed_in_every_mention, story, tagger, types_of};
 use newsterm_tag::{Annotations, Entity, EntityType, KnownPeople};
 
 /// The place entity whose text is `written` in a tagging of `text`.
@@ -1891,14 +1890,7 @@ fn what_other_stories_named_as_a_body_stays_that_body() {
         ),
         ("Engine troubles delay Airbus superjumbo tour", "Qantas"),
     ] {
-        let content = StoryDraft {
-            headline: Some(headline.into()),
-            body: vec![Block::Paragraph(article(headline))],
-            ..StoryDraft::default()
-        }
-        .validate(time::OffsetDateTime::now_utc())
-        .expect("a valid story");
-        let tags = tagger().tag_content_known(&content, &known);
+        let tags = tagger().tag_content_known(&story(headline, &article(headline)), &known);
         let body: Vec<_> = tags.entities.iter().filter(|e| e.text == name).collect();
         assert!(
             !body.is_empty() && body.iter().all(|e| e.kind == EntityType::Org),

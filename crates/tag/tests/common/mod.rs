@@ -6,6 +6,17 @@ use std::sync::OnceLock;
 
 use newsterm_tag::{Entity, EntityType, Tagger};
 
+/// A story of one paragraph, as a publisher sends it.
+pub fn story(headline: &str, body: &str) -> newsterm_story::StoryContent {
+    newsterm_story::StoryDraft {
+        headline: Some(headline.into()),
+        body: vec![newsterm_story::Block::Paragraph(body.into())],
+        ..newsterm_story::StoryDraft::default()
+    }
+    .validate(time::OffsetDateTime::now_utc())
+    .expect("a valid story")
+}
+
 pub fn tagger() -> &'static Tagger {
     static TAGGER: OnceLock<Tagger> = OnceLock::new();
     TAGGER.get_or_init(|| Tagger::load().expect("shipped data loads"))
