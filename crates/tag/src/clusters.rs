@@ -22,7 +22,20 @@ use crate::token;
 /// Word → class, for the words seen often enough in the unlabelled text.
 #[derive(Debug, Default)]
 pub(crate) struct WordClusters {
-    class_of: FxHashMap<Box<str>, u16>,
+    /// Each word's class and number ([`ClusterWord`]).
+    class_of: FxHashMap<Box<str>, ClusterWord>,
+}
+
+/// What the classes know of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ClusterWord {
+    /// The word's class.
+    pub class: u16,
+    /// The word's number, from 0 up to the number of words: what keeps for
+    /// a word is kept in a table by it, so that a story's words are
+    /// looked up by their text once (a lookup of a text misses the cache on
+    /// the table, the key and the text).
+    pub number: u32,
 }
 
 /// How to learn the classes.
@@ -54,13 +67,22 @@ impl WordClusters {
             let bad = || corrupt("clusters", format!("bad row: {line}"));
             let (word, class) = line.split_once('\t').ok_or_else(bad)?;
             let class: u16 = class.parse().map_err(|_| bad())?;
-            class_of.insert(word.into(), class);
+            let number = u32::try_from(class_of.len()).map_err(|_| bad())?;
+            class_of
+                .entry(word.into())
+                .or_insert(ClusterWord { class, number })
+                .class = class;
         }
         Ok(WordClusters { class_of })
     }
 
     /// The class of `word` (as written), if it has one.
     pub fn class(&self, word: &str) -> Option<u16> {
+        self.word(word).map(|w| w.class)
+    }
+
+    /// The class and number of `word` (as written), if it has a class.
+    pub fn word(&self, word: &str) -> Option<ClusterWord> {
         self.class_of.get(word).copied()
     }
 

@@ -5,7 +5,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::annotations::{Entity, EntityType};
 use crate::clusters::WordClusters;
-use crate::features::{DocView, TITLE_WORDS};
+use crate::features::{DocView, is_title_word};
 use crate::gazetteer::{Gazetteer, PlaceKind, entity_id, in_capitals, kind};
 use crate::people::KnownPeople;
 use crate::perceptron::{Model, is_begin, tag_type};
@@ -15,7 +15,7 @@ use crate::places::{
     leave_unresolved, names_a_site, names_natural_feature_after, strip_article,
 };
 use crate::quotes::SPEECH_VERBS;
-use crate::word_lists::WordList;
+use crate::word_lists::{WordList, WordSet};
 
 /// Words that may sit inside a title run before a name without being titles
 /// themselves: "Foreign Minister", "Vice President", "former Prime Minister".
@@ -166,7 +166,7 @@ fn is_title(view: &DocView, i: usize) -> bool {
     // "DR Congo", "MS Estonia": short titles in capitals are something else.
     let w = view.word(i);
     let shouting = w.len() <= 3 && w.chars().all(|c| c.is_ascii_uppercase());
-    TITLE_WORDS.contains(&view.lower[i].as_str()) && !(shouting && w != "CEO")
+    is_title_word(&view.lower[i]) && !(shouting && w != "CEO")
 }
 
 /// "Department Of Justice" in a headline set in title case is the body's
@@ -246,7 +246,7 @@ fn is_plural_title(view: &DocView, i: usize) -> bool {
         && !JOINERS.contains(&view.lower[i + 1].as_str())
         && view.lower[i]
             .strip_suffix('s')
-            .is_some_and(|one| one.len() > 3 && TITLE_WORDS.contains(&one))
+            .is_some_and(|one| one.len() > 3 && is_title_word(one))
 }
 
 /// The title run right before token `first`: "Russian Foreign Minister" for
@@ -947,7 +947,7 @@ impl EntityTagger<'_> {
             }
             matches!(view.lower_at(s.end), "administration" | "presidency")
                 || s.first >= 1 && view.lower[s.first - 1] == "named"
-                || becomes && j < n && TITLE_WORDS.contains(&view.lower[j].as_str())
+                || becomes && j < n && is_title_word(view.lower[j].as_str())
         };
         let speaks = |s: &Span| {
             SPEECH_VERBS.contains(&view.lower_at(s.end))
@@ -1335,7 +1335,7 @@ impl EntityTagger<'_> {
                 // the office's holders, no one.
                 if view.lower[s.first]
                     .strip_suffix('s')
-                    .is_some_and(|one| one.len() > 3 && TITLE_WORDS.contains(&one))
+                    .is_some_and(|one| one.len() > 3 && is_title_word(one))
                 {
                     return Some(Some(NO_ENTITY));
                 }
@@ -1485,7 +1485,7 @@ impl EntityTagger<'_> {
                 && !view.sent_start[i]
                 && plain(view.word(i))
                 && !is_org_word(&view.lower[i])
-                && !TITLE_WORDS.contains(&view.lower[i].as_str())
+                && !is_title_word(view.lower[i].as_str())
                 && !PLACE_WORDS.contains(&view.lower[i].as_str())
                 && !PLACE_KINDS.contains(&view.lower[i].as_str())
         };
@@ -3504,7 +3504,7 @@ impl EntityTagger<'_> {
         let mut folded_names: HashMap<String, Option<&str>> = HashMap::default();
         for (&part, &full) in &full_names {
             folded_names
-                .entry(crate::gazetteer::fold_ascii(part))
+                .entry(crate::gazetteer::fold_ascii(part).into_owned())
                 .and_modify(|known| {
                     if *known != Some(full) {
                         *known = None;
@@ -3515,7 +3515,7 @@ impl EntityTagger<'_> {
         let full_name_of = |text: &str| {
             full_names.get(text).copied().or_else(|| {
                 folded_names
-                    .get(&crate::gazetteer::fold_ascii(text))
+                    .get(crate::gazetteer::fold_ascii(text).as_ref())
                     .copied()
                     .flatten()
             })
@@ -4260,7 +4260,8 @@ const KINDS_OF_BODY: &[&str] = &[
 /// Whether a word (in lower case) names a kind of body: one of
 /// [`STATE_BODIES`] or [`KINDS_OF_BODY`].
 fn is_kind_of_body_word(lower: &str) -> bool {
-    STATE_BODIES.contains(&lower) || KINDS_OF_BODY.contains(&lower)
+    static WORDS: WordSet = WordSet::of(&[STATE_BODIES, KINDS_OF_BODY]);
+    WORDS.contains(lower)
 }
 
 /// Words before a kind of body that say only which of a country's bodies of
@@ -4681,6 +4682,10 @@ fn is_romanised_syllable(syllable: &str) -> bool {
 
 /// "Kwok-kin", "Cheuk-yan": capitalised, then a hyphen and a lower-case syllable.
 fn is_hyphenated_given_name(word: &str) -> bool {
+    // Asked of every word: the cheap test first.
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
     let Some((a, b)) = word.split_once('-') else {
         return false;
     };
@@ -6575,7 +6580,8 @@ fn drop_roles_typed_organisations(view: &DocView, spans: &mut Vec<Span>) {
 /// Whether a word (in lower case) is one of an organisation's name: one of
 /// [`ORG_WORDS`] or [`COMPANY_TAILS`].
 fn is_org_word(lower: &str) -> bool {
-    ORG_WORDS.contains(&lower) || COMPANY_TAILS.contains(&lower)
+    static WORDS: WordSet = WordSet::of(&[ORG_WORDS, COMPANY_TAILS]);
+    WORDS.contains(lower)
 }
 
 /// "The Democratic and Republican Parties", "Harvard and Yale
@@ -7860,7 +7866,7 @@ impl EntityTagger<'_> {
                 // name is no part of it.
                 while s.end - s.first > 2 {
                     let w = view.lower[s.first].as_str();
-                    if TITLE_WORDS.contains(&w) || ROLE_MODIFIERS.contains(&w) {
+                    if is_title_word(w) || ROLE_MODIFIERS.contains(&w) {
                         s.first += 1;
                     } else {
                         break;

@@ -6,13 +6,13 @@
 
 use std::borrow::{Borrow, Cow};
 use std::ops::{Deref, Index};
-use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::clusters::WordClusters;
+use crate::clusters::{ClusterWord, WordClusters};
 use crate::gazetteer::{GazMark, Gazetteer};
 use crate::token::{self, Token};
+use crate::word_lists::WordSet;
 
 /// Person titles and roles that come right before a name.
 pub(crate) const TITLE_WORDS: &[&str] = &[
@@ -198,10 +198,9 @@ fn hash(template: u8, parts: &[&[u8]]) -> u32 {
 }
 
 /// Whether `lower` is one of [`TITLE_WORDS`].
-fn is_title_word(lower: &str) -> bool {
-    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| TITLE_WORDS.iter().copied().collect())
-        .contains(lower)
+pub(crate) fn is_title_word(lower: &str) -> bool {
+    static TITLES: WordSet = WordSet::of(&[TITLE_WORDS]);
+    TITLES.contains(lower)
 }
 
 /// Word shape: `Xxxx`, `dd,ddd`, `X.X.`; runs longer than four are cut to four.
@@ -400,6 +399,9 @@ pub(crate) struct DocView<'t> {
     pub sentences: Vec<std::ops::Range<usize>>,
     pub gaz: Vec<GazMark>,
     title: Vec<bool>,
+    /// Whether each token starts with an upper-case letter (rules ask it of
+    /// every token, many times over).
+    capitalized: Vec<bool>,
     lower_elsewhere: Vec<bool>,
     caps_elsewhere: Vec<bool>,
     /// Each token's word class, [`NO_CLUSTER`] for none.
@@ -409,6 +411,8 @@ pub(crate) struct DocView<'t> {
     text_ids: Vec<u32>,
     /// The first token of each text number.
     text_firsts: Vec<usize>,
+    /// What the word classes know of each text number's text.
+    text_words: Vec<Option<ClusterWord>>,
     /// Sentence openers that are ordinary words: written in lower case often
     /// enough in the unlabelled text to have a word class, and never
     /// capitalised inside a sentence of this document.
@@ -451,6 +455,10 @@ impl<'t> DocView<'t> {
         let shapes = TokenStrs::new(tokens.len(), |i, out| push_shape(tokens[i].text(text), out));
         let short_shapes = TokenStrs::new(tokens.len(), |i, out| push_short_shape(&shapes[i], out));
         let title = lower.iter().map(|w| is_title_word(w)).collect();
+        let capitalized: Vec<bool> = tokens
+            .iter()
+            .map(|t| is_capitalized(t.text(text)))
+            .collect();
         // Document-level casing: a capitalised word also written in lower case elsewhere
         // is probably an ordinary word; one capitalised mid-sentence elsewhere is a name.
         let mut lowercase_forms: FxHashSet<&str> = FxHashSet::default();
@@ -459,19 +467,18 @@ impl<'t> DocView<'t> {
             let w = t.text(text);
             if w.chars().next().is_some_and(char::is_lowercase) {
                 lowercase_forms.insert(lower[i].as_str());
-            } else if is_capitalized(w) && !sent_start[i] {
+            } else if capitalized[i] && !sent_start[i] {
                 midcaps_forms.insert(lower[i].as_str());
             }
         }
         let mut lower_elsewhere = vec![false; tokens.len()];
         let mut caps_elsewhere = vec![false; tokens.len()];
-        for (i, t) in tokens.iter().enumerate() {
-            if is_capitalized(t.text(text)) {
+        for i in 0..tokens.len() {
+            if capitalized[i] {
                 lower_elsewhere[i] = lowercase_forms.contains(lower[i].as_str());
                 caps_elsewhere[i] = midcaps_forms.contains(lower[i].as_str());
             }
         }
-        let gaz = gazetteer.mark_tokens(text, &tokens, leave_out);
         let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
         let mut text_firsts = Vec::new();
         let text_ids: Vec<u32> = tokens
@@ -484,19 +491,20 @@ impl<'t> DocView<'t> {
                 })
             })
             .collect();
+        let gaz = gazetteer.mark_tokens(text, &tokens, (&text_ids, &text_firsts), leave_out);
         // A word's class is looked up once a story, not once a token.
-        let class_of_text: Vec<u16> = text_firsts
+        let text_words: Vec<Option<ClusterWord>> = text_firsts
             .iter()
-            .map(|&i| clusters.class(tokens[i].text(text)).unwrap_or(NO_CLUSTER))
+            .map(|&i| clusters.word(tokens[i].text(text)))
             .collect();
         let cluster = text_ids
             .iter()
-            .map(|&k| class_of_text[k as usize])
+            .map(|&k| text_words[k as usize].map_or(NO_CLUSTER, |w| w.class))
             .collect();
         let ordinary_opener = (0..tokens.len())
             .map(|i| {
                 sent_start[i]
-                    && is_capitalized(tokens[i].text(text))
+                    && capitalized[i]
                     && !caps_elsewhere[i]
                     && clusters.class(lower[i].as_str()).is_some()
             })
@@ -511,11 +519,13 @@ impl<'t> DocView<'t> {
             sentences,
             gaz,
             title,
+            capitalized,
             lower_elsewhere,
             caps_elsewhere,
             cluster,
             text_ids,
             text_firsts,
+            text_words,
             ordinary_opener,
         }
     }
@@ -533,6 +543,12 @@ impl<'t> DocView<'t> {
     /// The first token of each text number ([`DocView::text_id`]).
     pub fn text_firsts(&self) -> &[usize] {
         &self.text_firsts
+    }
+
+    /// The number the word classes give text number `k`'s text, if they
+    /// know it ([`ClusterWord::number`]).
+    pub fn text_word_number(&self, k: usize) -> Option<u32> {
+        self.text_words[k].map(|w| w.number)
     }
 
     /// Index of the first token that starts at or after char offset `c`.
@@ -564,7 +580,7 @@ impl<'t> DocView<'t> {
 
     /// Whether token `i` is capitalised (starts with an upper-case letter).
     pub fn is_capitalized(&self, i: usize) -> bool {
-        is_capitalized(self.word(i))
+        self.capitalized[i]
     }
 
     /// Fills `out` with the hashes of the features of token `i` that do not depend on

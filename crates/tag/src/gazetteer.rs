@@ -9,6 +9,7 @@
 //! ODbL, so it is kept in a file of its own) and `lexicon.tsv.gz` (organisation names
 //! and first names seen in the training annotations).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -788,40 +789,47 @@ pub(crate) fn gunzip(what: &'static str, gz: &[u8]) -> Result<String, TagError> 
 }
 
 /// Replaces the accented Latin letters common in place names by plain ASCII ones.
-pub(crate) fn fold_ascii(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'ą' | 'ă' => 'a',
-            'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' | 'Ā' => 'A',
-            'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => 'e',
-            'É' | 'È' | 'Ê' | 'Ë' => 'E',
-            'í' | 'ì' | 'î' | 'ï' | 'ī' | 'ı' => 'i',
-            'Í' | 'Î' | 'İ' => 'I',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
-            'Ó' | 'Ö' | 'Ø' => 'O',
-            'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
-            'Ú' | 'Ü' => 'U',
-            'ç' | 'ć' | 'č' => 'c',
-            'Ç' | 'Č' | 'Ć' => 'C',
-            'ñ' | 'ń' | 'ň' => 'n',
-            'ś' | 'š' | 'ş' | 'ș' => 's',
-            'Ś' | 'Š' | 'Ş' | 'Ș' => 'S',
-            'ž' | 'ź' | 'ż' => 'z',
-            'Ž' | 'Ż' => 'Z',
-            'ł' => 'l',
-            'Ł' => 'L',
-            'ř' => 'r',
-            'ť' | 'ț' | 'ţ' => 't',
-            'ý' | 'ÿ' => 'y',
-            'ğ' => 'g',
-            'đ' => 'd',
-            // The Hawaiian and Tongan ʻokina ("Nukuʻalofa") and the
-            // modifier apostrophe are letters to Unicode but stand where
-            // GeoNames writes a quotation mark ("Nuku‘alofa").
-            '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' => '\'',
-            other => other,
-        })
-        .collect()
+/// Most names are ASCII already: those are borrowed as they are, since names are
+/// folded on every lookup that misses.
+pub(crate) fn fold_ascii(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' | 'ą' | 'ă' => 'a',
+                'Á' | 'À' | 'Â' | 'Ä' | 'Ã' | 'Å' | 'Ā' => 'A',
+                'é' | 'è' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => 'e',
+                'É' | 'È' | 'Ê' | 'Ë' => 'E',
+                'í' | 'ì' | 'î' | 'ï' | 'ī' | 'ı' => 'i',
+                'Í' | 'Î' | 'İ' => 'I',
+                'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
+                'Ó' | 'Ö' | 'Ø' => 'O',
+                'ú' | 'ù' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+                'Ú' | 'Ü' => 'U',
+                'ç' | 'ć' | 'č' => 'c',
+                'Ç' | 'Č' | 'Ć' => 'C',
+                'ñ' | 'ń' | 'ň' => 'n',
+                'ś' | 'š' | 'ş' | 'ș' => 's',
+                'Ś' | 'Š' | 'Ş' | 'Ș' => 'S',
+                'ž' | 'ź' | 'ż' => 'z',
+                'Ž' | 'Ż' => 'Z',
+                'ł' => 'l',
+                'Ł' => 'L',
+                'ř' => 'r',
+                'ť' | 'ț' | 'ţ' => 't',
+                'ý' | 'ÿ' => 'y',
+                'ğ' => 'g',
+                'đ' => 'd',
+                // The Hawaiian and Tongan ʻokina ("Nukuʻalofa") and the
+                // modifier apostrophe are letters to Unicode but stand where
+                // GeoNames writes a quotation mark ("Nuku‘alofa").
+                '\u{2019}' | '\u{2018}' | '\u{02BB}' | '\u{02BC}' => '\'',
+                other => other,
+            })
+            .collect(),
+    )
 }
 
 /// Whether a text is written in capitals: two letters or more, none of them
@@ -868,8 +876,8 @@ impl Builder {
         if name.chars().count() < 2 || !name.chars().next().is_some_and(char::is_uppercase) {
             return;
         }
-        for form in [name.to_string(), fold_ascii(name)] {
-            let e = self.entry(&form);
+        for form in [name, &fold_ascii(name)] {
+            let e = self.entry(form);
             if !e.places.contains(&idx) {
                 e.places.push(idx);
             }
@@ -901,12 +909,12 @@ fn mark_other_names(
         let own = fold_ascii(&b.places[*idx as usize].name);
         let alias = fold_ascii(a);
         let shortened = own
-            .strip_prefix(alias.as_str())
+            .strip_prefix(alias.as_ref())
             .is_some_and(|rest| rest.starts_with(' '));
         if alias == own || shortened || written_out.contains(&(a.as_str(), *idx)) {
             continue;
         }
-        for form in [a.as_str(), alias.as_str()] {
+        for form in [a.as_str(), alias.as_ref()] {
             if let Some(&e) = b.by_name.get(form) {
                 let entry = &mut b.entries[e as usize];
                 if entry.places.contains(idx) && !entry.other_name_of.contains(idx) {
@@ -1225,7 +1233,11 @@ impl Gazetteer {
     pub fn lookup(&self, name: &str) -> Option<&NameEntry> {
         self.by_name
             .get(name)
-            .or_else(|| self.by_name.get(fold_ascii(name).as_str()))
+            .or_else(|| match fold_ascii(name) {
+                // Folding changed nothing: the name was looked up as it is.
+                Cow::Borrowed(_) => None,
+                Cow::Owned(folded) => self.by_name.get(folded.as_str()),
+            })
             .map(|&i| &self.entries[i as usize])
     }
 
@@ -1235,17 +1247,25 @@ impl Gazetteer {
 
     /// Marks every token covered by a gazetteer name, longest match first from the
     /// left. A name never spans a line break. `leave_out`: a training document whose
-    /// own lexicon names must not count.
+    /// own lexicon names must not count. `texts` numbers the tokens by their
+    /// text and gives each number's first token (see `DocView::text_id`), so
+    /// that each text is looked up once.
     pub fn mark_tokens(
         &self,
         text: &str,
         tokens: &[Token],
+        texts: (&[u32], &[usize]),
         leave_out: Option<u32>,
     ) -> Vec<GazMark> {
+        let (text_ids, text_firsts) = texts;
+        let most_tokens: Vec<Option<u8>> = text_firsts
+            .iter()
+            .map(|&i| self.first_token.get(tokens[i].text(text)).copied())
+            .collect();
         let mut marks = vec![GazMark::default(); tokens.len()];
         let mut i = 0;
         while i < tokens.len() {
-            let Some(&most) = self.first_token.get(tokens[i].text(text)) else {
+            let Some(most) = most_tokens[text_ids[i] as usize] else {
                 i += 1;
                 continue;
             };

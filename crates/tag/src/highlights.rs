@@ -108,16 +108,28 @@ pub(crate) fn highlights(
     };
     let bags: Vec<Vec<Cow<str>>> = candidates.iter().map(|s| content(s)).collect();
     let mut freq: FxHashMap<&str, f64> = FxHashMap::default();
+    let mut in_bag: FxHashSet<&str> = FxHashSet::default();
     for bag in &bags {
-        for w in bag.iter().collect::<FxHashSet<_>>() {
-            *freq.entry(w.as_ref()).or_default() += 1.0;
+        in_bag.clear();
+        for w in bag {
+            if in_bag.insert(w) {
+                *freq.entry(w.as_ref()).or_default() += 1.0;
+            }
         }
     }
-    let in_sentence = |s: &Range<usize>, start: usize| {
+    // How many of `starts` (sorted) lie in sentence `s`: every sentence asks,
+    // and a long story has hundreds of names.
+    let in_sentence = |starts: &[usize], s: &Range<usize>| {
         let a = view.tokens[s.start].cstart;
         let b = view.tokens[s.end - 1].cend;
-        (a..b).contains(&start)
+        starts.partition_point(|&x| x < b) - starts.partition_point(|&x| x < a)
     };
+    let sorted = |mut starts: Vec<usize>| {
+        starts.sort_unstable();
+        starts
+    };
+    let name_starts = sorted(entities.iter().map(|e| e.start).collect());
+    let figure_starts = sorted(figures.iter().map(|f| f.start).collect());
     let n = candidates.len() as f64;
     let mut scored: Vec<(usize, f64)> = candidates
         .iter()
@@ -131,8 +143,8 @@ pub(crate) fn highlights(
                 .sum::<f64>()
                 / (bag.len().max(1) as f64).sqrt()
                 / n.max(2.0).ln();
-            let names = entities.iter().filter(|e| in_sentence(s, e.start)).count() as f64;
-            let numbers = figures.iter().filter(|f| in_sentence(s, f.start)).count() as f64;
+            let names = in_sentence(&name_starts, s) as f64;
+            let numbers = in_sentence(&figure_starts, s) as f64;
             let lead = 3.0 / (1.0 + k as f64);
             (
                 k,

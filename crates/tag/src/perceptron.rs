@@ -169,6 +169,17 @@ fn text_parts(
     parts
 }
 
+/// The [`text_parts`] summed in advance for text number `k` of `view`, if
+/// they were.
+fn known_parts<'m>(
+    known: &'m [Option<[Sums; 5]>],
+    view: &DocView,
+    k: usize,
+) -> Option<&'m [Sums; 5]> {
+    let number = view.text_word_number(k)?;
+    known.get(number as usize)?.as_ref()
+}
+
 impl TextSums {
     fn new(view: &DocView, rows: &QuantizedRows) -> TextSums {
         let n = view.len();
@@ -176,7 +187,8 @@ impl TextSums {
         let parts = view
             .text_firsts()
             .iter()
-            .map(|&i| match rows.known.get(view.word(i)) {
+            .enumerate()
+            .map(|(k, &i)| match known_parts(rows.known, view, k) {
                 Some(known) => *known,
                 None => text_parts(view, i, rows.rows, &mut feats),
             })
@@ -397,8 +409,11 @@ enum Rows {
     Quantized {
         rows: KeyMap<[i16; NTAGS]>,
         scale: f32,
-        /// [`text_parts`] of common texts, summed when the model is loaded.
-        known: FxHashMap<Box<str>, [Sums; 5]>,
+        /// [`text_parts`] of common texts, summed when the tagger is
+        /// assembled, by the text's number in the tagger's word classes
+        /// ([`crate::clusters::ClusterWord::number`]): valid only with the
+        /// classes they were summed with, which the tagger keeps beside.
+        known: Vec<Option<[Sums; 5]>>,
     },
 }
 
@@ -416,7 +431,7 @@ impl Scorer for KeyMap<[f32; NTAGS]> {
 struct QuantizedRows<'m> {
     rows: &'m KeyMap<[i16; NTAGS]>,
     scale: f32,
-    known: &'m FxHashMap<Box<str>, [Sums; 5]>,
+    known: &'m [Option<[Sums; 5]>],
 }
 
 /// The shipped `rows` of `feats`, summed.
@@ -484,9 +499,16 @@ impl Model {
             return;
         };
         let mut feats = Vec::new();
-        for &i in view.text_firsts() {
-            if !known.contains_key(view.word(i)) {
-                known.insert(view.word(i).into(), text_parts(view, i, rows, &mut feats));
+        for (k, &i) in view.text_firsts().iter().enumerate() {
+            let Some(number) = view.text_word_number(k) else {
+                continue;
+            };
+            let number = number as usize;
+            if known.len() <= number {
+                known.resize(number + 1, None);
+            }
+            if known[number].is_none() {
+                known[number] = Some(text_parts(view, i, rows, &mut feats));
             }
         }
     }
@@ -503,7 +525,7 @@ impl Model {
     pub fn remembered_texts(&self) -> usize {
         match &self.rows {
             Rows::Exact(_) => 0,
-            Rows::Quantized { known, .. } => known.len(),
+            Rows::Quantized { known, .. } => known.iter().flatten().count(),
         }
     }
 
@@ -600,7 +622,7 @@ impl Model {
             rows: Rows::Quantized {
                 rows,
                 scale,
-                known: FxHashMap::default(),
+                known: Vec::new(),
             },
         })
     }

@@ -535,12 +535,14 @@ impl Gazetteer {
         if let Some(f) = hit(name) {
             return Some(f);
         }
-        let caps = in_capitals(name);
-        let titled = title_case(name);
-        if caps && let Some(f) = hit(&titled) {
+        // "GENEVA" in a dateline is written "Geneva" in the gazetteer.
+        let titled = in_capitals(name).then(|| title_case(name));
+        if let Some(titled) = &titled
+            && let Some(f) = hit(titled)
+        {
             return Some(f);
         }
-        let base = if caps { titled.as_str() } else { name };
+        let base = titled.as_deref().unwrap_or(name);
         if let Some((first, rest)) = base.split_once(' ')
             && DIRECTIONS.contains(&first)
             && let Some(f) = hit(rest)

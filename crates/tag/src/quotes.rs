@@ -4,7 +4,8 @@
 use std::ops::Range;
 
 use crate::annotations::{Entity, EntityType, Quote, QuoteKind};
-use crate::features::{DocView, TITLE_WORDS};
+use crate::features::{DocView, is_title_word};
+use crate::word_lists::WordSet;
 
 /// Finite speech verbs ("said", "told"); [`PARTICIPLES`] are the rest.
 pub(crate) const SPEECH_VERBS: &[&str] = &[
@@ -236,7 +237,8 @@ struct SpeakerFinder<'v, 'e> {
 impl SpeakerFinder<'_, '_> {
     fn is_verb(&self, i: usize) -> bool {
         let word = self.view.lower[i].as_str();
-        SPEECH_VERBS.contains(&word) || PARTICIPLES.contains(&word)
+        static VERBS: WordSet = WordSet::of(&[SPEECH_VERBS, PARTICIPLES]);
+        VERBS.contains(word)
     }
 
     /// Whether a finite speech verb in `window` has a subject of words that
@@ -399,7 +401,7 @@ impl SpeakerFinder<'_, '_> {
     /// "the president" is nobody in particular.
     fn described(&self, from: usize, end: usize) -> Option<String> {
         let view = self.view;
-        if !TITLE_WORDS.contains(&view.lower[end - 1].as_str()) {
+        if !is_title_word(view.lower[end - 1].as_str()) {
             return None;
         }
         let mut k = end - 1;
@@ -447,8 +449,7 @@ impl SpeakerFinder<'_, '_> {
             self.mention_at(i).is_some() || !view.word(i).chars().all(char::is_lowercase)
         })?;
         let m = self.mention_at(first)?;
-        let behind_title =
-            first == verb + 1 || TITLE_WORDS.contains(&view.lower[first - 1].as_str());
+        let behind_title = first == verb + 1 || is_title_word(view.lower[first - 1].as_str());
         behind_title.then(|| m.entity.canonical.clone())
     }
 

@@ -17,6 +17,8 @@
 //! company, product or drug the model took for one ("Qantas", "Novichok"),
 //! which no census counts.
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashSet;
 
 use crate::error::TagError;
@@ -46,6 +48,32 @@ impl WordList {
     }
 }
 
+/// Word lists written in the code ([`crate::features::TITLE_WORDS`] and the
+/// like) that rules ask about for every token or span: a slice's `contains`
+/// compares the word with each entry in turn, a hundred string comparisons
+/// for a miss, so the lists are asked through a hash set made at first use.
+pub(crate) struct WordSet {
+    lists: &'static [&'static [&'static str]],
+    set: OnceLock<FxHashSet<&'static str>>,
+}
+
+impl WordSet {
+    /// The words of all of `lists`.
+    pub(crate) const fn of(lists: &'static [&'static [&'static str]]) -> WordSet {
+        WordSet {
+            lists,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// Whether `word` is in one of the lists, as written.
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.lists.iter().flat_map(|l| l.iter().copied()).collect())
+            .contains(word)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +99,14 @@ mod tests {
         for word in ["qantas", "novichok", "medicaid", "github"] {
             assert!(!surnames.contains(word), "{word}");
         }
+    }
+
+    #[test]
+    fn a_word_set_holds_the_words_of_every_list_as_written() {
+        static SET: WordSet = WordSet::of(&[&["mayor", "judge"], &["inc."]]);
+        assert!(SET.contains("judge"));
+        assert!(SET.contains("inc."));
+        assert!(!SET.contains("Judge"));
+        assert!(!SET.contains("inc"));
     }
 }
