@@ -603,31 +603,9 @@ fn tag_all(
     contents: &[&StoryContent],
     tag: impl Fn(&StoryContent) -> Tags + Sync,
 ) -> Vec<Option<Tags>> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = contents.len().div_ceil(workers).max(1);
-    let tag = &tag;
-    let one =
-        |c: &StoryContent| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tag(c))).ok();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = contents
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    // A bulk import's tagging yields to publishes.
-                    crate::engine::background::lower_priority();
-                    part.iter().map(|c| one(c)).collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .zip(contents.chunks(chunk))
-            .flat_map(|(handle, part)| {
-                // Each story's panic is caught inside; a thread lost all
-                // the same loses only its own stories.
-                handle.join().unwrap_or_else(|_| vec![None; part.len()])
-            })
-            .collect()
+    // A bulk import's tagging yields to publishes.
+    crate::engine::background::map_in_background(contents, |c| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| tag(c))).ok()
     })
 }
 
