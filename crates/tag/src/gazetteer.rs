@@ -864,11 +864,17 @@ struct Builder {
 
 impl Builder {
     fn entry(&mut self, name: &str) -> &mut NameEntry {
-        let next = self.entries.len() as u32;
-        let i = *self.by_name.entry(name.into()).or_insert(next);
-        if i == next {
-            self.entries.push(NameEntry::default());
-        }
+        // Most names are met again (every place under its folded form too):
+        // a key is made only for a new one.
+        let i = match self.by_name.get(name) {
+            Some(&i) => i,
+            None => {
+                let next = self.entries.len() as u32;
+                self.by_name.insert(name.into(), next);
+                self.entries.push(NameEntry::default());
+                next
+            }
+        };
         &mut self.entries[i as usize]
     }
 

@@ -92,48 +92,65 @@ pub struct DataFiles {
 impl Tagger {
     /// Loads the shipped model, gazetteer and topics.
     pub fn load() -> Result<Tagger, TagError> {
-        Ok(Tagger::assemble(
-            Model::from_gz(MODEL)?,
-            Gazetteer::from_gz(PLACES, COUNTRY_NAMES, LEXICON)?,
-            WordClusters::from_gz(CLUSTERS)?,
-            TopicModel::from_gz(MEDIA_TOPICS)?,
-            WordList::from_gz("common words", COMMON_WORDS)?,
-            WordList::from_gz("surnames", SURNAMES)?,
-        ))
+        Tagger::read(
+            MODEL,
+            PLACES,
+            COUNTRY_NAMES,
+            LEXICON,
+            MEDIA_TOPICS,
+            CLUSTERS,
+        )
     }
 
     /// Builds a tagger from an entity model and data files in the shipped formats.
     pub fn from_data(model: &[u8], data: &DataFiles) -> Result<Tagger, TagError> {
-        Ok(Tagger::assemble(
-            Model::from_gz(model)?,
-            Gazetteer::from_gz(&data.places, &data.country_names, &data.lexicon)?,
-            WordClusters::from_gz(&data.clusters)?,
-            TopicModel::from_gz(&data.topics)?,
-            WordList::from_gz("common words", COMMON_WORDS)?,
-            WordList::from_gz("surnames", SURNAMES)?,
-        ))
+        Tagger::read(
+            model,
+            &data.places,
+            &data.country_names,
+            &data.lexicon,
+            &data.topics,
+            &data.clusters,
+        )
     }
 
-    /// A tagger of these parts, the model's share of the scores of every
-    /// word the word classes know summed in advance ([`Model::remember_texts`]).
-    fn assemble(
-        mut model: Model,
-        gazetteer: Gazetteer,
-        clusters: WordClusters,
-        topics: TopicModel,
-        common_words: WordList,
-        surnames: WordList,
-    ) -> Tagger {
-        let words = clusters.words().collect::<Vec<_>>().join("\n");
-        model.remember_texts(&DocView::new(&words, &gazetteer, &clusters));
-        Tagger {
-            model,
-            gazetteer,
-            clusters,
-            topics,
-            common_words,
-            surnames,
-        }
+    /// Reads the parts from their files. The gazetteer is most of the
+    /// work (three quarters of a load): it is built on a thread of its own
+    /// beside the rest, since every server start and command waits for it.
+    fn read(
+        model: &[u8],
+        places: &[u8],
+        country_names: &[u8],
+        lexicon: &[u8],
+        topics: &[u8],
+        clusters: &[u8],
+    ) -> Result<Tagger, TagError> {
+        std::thread::scope(|scope| {
+            let gazetteer = scope.spawn(|| Gazetteer::from_gz(places, country_names, lexicon));
+            let mut model = Model::from_gz(model)?;
+            let clusters = WordClusters::from_gz(clusters)?;
+            let topics = TopicModel::from_gz(topics)?;
+            let common_words = WordList::from_gz("common words", COMMON_WORDS)?;
+            let surnames = WordList::from_gz("surnames", SURNAMES)?;
+            let gazetteer = match gazetteer.join() {
+                Ok(built) => built?,
+                // A panic while reading shipped data is a bug: the caller's
+                // thread goes on with it.
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            // The model's share of the scores of every word the word
+            // classes know, summed in advance ([`Model::remember_texts`]).
+            let words = clusters.words().collect::<Vec<_>>().join("\n");
+            model.remember_texts(&DocView::new(&words, &gazetteer, &clusters));
+            Ok(Tagger {
+                model,
+                gazetteer,
+                clusters,
+                topics,
+                common_words,
+                surnames,
+            })
+        })
     }
 
     /// Tags one text (for a story: the headline, a blank line, then the body; a

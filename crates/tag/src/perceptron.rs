@@ -410,7 +410,7 @@ enum Rows {
         rows: KeyMap<[i16; NTAGS]>,
         scale: f32,
         /// [`text_parts`] of common texts, summed when the tagger is
-        /// assembled, by the text's number in the tagger's word classes
+        /// loaded, by the text's number in the tagger's word classes
         /// ([`crate::clusters::ClusterWord::number`]): valid only with the
         /// classes they were summed with, which the tagger keeps beside.
         known: Vec<Option<[Sums; 5]>>,
