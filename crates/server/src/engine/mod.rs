@@ -453,7 +453,13 @@ impl Engine {
         sequencing: Sequencing,
     ) -> Result<Arc<Engine>, EngineError> {
         data_dir.prepare()?;
-        let tagger = Arc::new(newsterm_tag::Tagger::load()?);
+        // Loading the tagger is a quarter of a second of CPU, most of a
+        // start on a small archive: it loads beside the store, the index,
+        // the events and the restaging, which need no tags.
+        let tagger_load = std::thread::Builder::new()
+            .name("newsterm-tagger-load".into())
+            .spawn(newsterm_tag::Tagger::load)
+            .map_err(|e| EngineError::Thread("tagger loader", e))?;
         let writer = Writer::open(&data_dir.store())?;
         let reader = Arc::new(Reader::open(&data_dir.store(), 4)?);
         let stories = Arc::new(AtomicU64::new(reader.story_count()?));
@@ -524,6 +530,9 @@ impl Engine {
                 .spawn(move || alerts::run_alerter(&alerts, &reader, from_writer))
                 .map_err(|e| EngineError::Thread("alerter", e))?
         };
+        let tagger = Arc::new(tagger_load.join().map_err(|_| {
+            EngineError::Thread("tagger loader", std::io::Error::other("panicked"))
+        })??);
         let retag = Arc::new(RetagProgress::new(
             reader.count_tagged_before(newsterm_tag::VERSION)?,
         ));
