@@ -459,26 +459,6 @@ impl<'t> DocView<'t> {
             .iter()
             .map(|t| is_capitalized(t.text(text)))
             .collect();
-        // Document-level casing: a capitalised word also written in lower case elsewhere
-        // is probably an ordinary word; one capitalised mid-sentence elsewhere is a name.
-        let mut lowercase_forms: FxHashSet<&str> = FxHashSet::default();
-        let mut midcaps_forms: FxHashSet<&str> = FxHashSet::default();
-        for (i, t) in tokens.iter().enumerate() {
-            let w = t.text(text);
-            if w.chars().next().is_some_and(char::is_lowercase) {
-                lowercase_forms.insert(lower[i].as_str());
-            } else if capitalized[i] && !sent_start[i] {
-                midcaps_forms.insert(lower[i].as_str());
-            }
-        }
-        let mut lower_elsewhere = vec![false; tokens.len()];
-        let mut caps_elsewhere = vec![false; tokens.len()];
-        for i in 0..tokens.len() {
-            if capitalized[i] {
-                lower_elsewhere[i] = lowercase_forms.contains(lower[i].as_str());
-                caps_elsewhere[i] = midcaps_forms.contains(lower[i].as_str());
-            }
-        }
         let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
         let mut text_firsts = Vec::new();
         let text_ids: Vec<u32> = tokens
@@ -491,6 +471,36 @@ impl<'t> DocView<'t> {
                 })
             })
             .collect();
+        // Document-level casing: a capitalised word also written in lower case elsewhere
+        // is probably an ordinary word; one capitalised mid-sentence elsewhere is a name.
+        // What depends on a token's text alone is asked once a text.
+        let mut lowercase_forms: FxHashSet<&str> = FxHashSet::default();
+        for &i in &text_firsts {
+            if tokens[i].text(text).starts_with(char::is_lowercase) {
+                lowercase_forms.insert(lower[i].as_str());
+            }
+        }
+        let mut midcaps_forms: FxHashSet<&str> = FxHashSet::default();
+        let mut midcaps_met = vec![false; text_firsts.len()];
+        for (i, &k) in text_ids.iter().enumerate() {
+            if capitalized[i] && !sent_start[i] && !midcaps_met[k as usize] {
+                midcaps_met[k as usize] = true;
+                midcaps_forms.insert(lower[i].as_str());
+            }
+        }
+        let elsewhere: Vec<(bool, bool)> = text_firsts
+            .iter()
+            .map(|&i| {
+                let w = lower[i].as_str();
+                let capital = capitalized[i];
+                (
+                    capital && lowercase_forms.contains(w),
+                    capital && midcaps_forms.contains(w),
+                )
+            })
+            .collect();
+        let lower_elsewhere = text_ids.iter().map(|&k| elsewhere[k as usize].0).collect();
+        let caps_elsewhere: Vec<bool> = text_ids.iter().map(|&k| elsewhere[k as usize].1).collect();
         let gaz = gazetteer.mark_tokens(text, &tokens, (&text_ids, &text_firsts), leave_out);
         // A word's class is looked up once a story, not once a token.
         let text_words: Vec<Option<ClusterWord>> = text_firsts

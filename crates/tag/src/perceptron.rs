@@ -224,8 +224,15 @@ impl TextSums {
 #[derive(Default)]
 struct Transitions<'v> {
     index: FxHashMap<&'v str, usize>,
+    /// By [`DocView::text_id`]: the scores' place, [`UNSCORED`] before the
+    /// text's first token (a key is a function of the text, so a text is
+    /// keyed once).
+    by_text: Vec<u32>,
     scores: Vec<[[f32; NTAGS]; NTAGS + 1]>,
 }
+
+/// A text whose transition scores are not yet placed.
+const UNSCORED: u32 = u32::MAX;
 
 impl<'v> Transitions<'v> {
     /// Scores of token `i` by previous tag (`START` last).
@@ -235,6 +242,14 @@ impl<'v> Transitions<'v> {
         i: usize,
         scorer: &impl Scorer,
     ) -> &[[f32; NTAGS]; NTAGS + 1] {
+        let text = view.text_id(i) as usize;
+        if self.by_text.len() <= text {
+            self.by_text
+                .resize(view.text_firsts().len().max(text + 1), UNSCORED);
+        }
+        if self.by_text[text] != UNSCORED {
+            return &self.scores[self.by_text[text] as usize];
+        }
         let key = view.transition_key(i);
         let k = match self.index.get(key) {
             Some(&k) => k,
@@ -250,6 +265,7 @@ impl<'v> Transitions<'v> {
                 self.scores.len() - 1
             }
         };
+        self.by_text[text] = k as u32;
         &self.scores[k]
     }
 }
