@@ -242,7 +242,7 @@ fn is_plural_title(view: &DocView, i: usize) -> bool {
         "without", "for", "of", "and", "the", "in", "on", "at", "against",
     ];
     i + 1 < view.len()
-        && view.word(i + 1).starts_with(char::is_uppercase)
+        && view.is_capitalized(i + 1)
         && !JOINERS.contains(&view.lower[i + 1].as_str())
         && view.lower[i]
             .strip_suffix('s')
@@ -438,7 +438,7 @@ fn vessels_are_things(view: &DocView, spans: &mut [Span]) {
 /// Whether token `i` is a practitioner's noun by its ending, capitalised
 /// ("Violinist", "Columnist").
 fn is_practitioner(view: &DocView, i: usize) -> bool {
-    view.word(i).starts_with(char::is_uppercase)
+    view.is_capitalized(i)
         && !in_capitals(view.word(i))
         && view.lower[i].chars().count() >= 6
         && view.lower[i].ends_with("ist")
@@ -451,7 +451,7 @@ fn is_practitioner(view: &DocView, i: usize) -> bool {
 /// so ("Christopher", "Jennifer") are asked about before this.
 fn names_a_doer(view: &DocView, i: usize) -> bool {
     let lower = view.lower[i].as_str();
-    view.word(i).starts_with(char::is_uppercase)
+    view.is_capitalized(i)
         && !in_capitals(view.word(i))
         && lower.chars().count() >= 7
         && lower.chars().all(char::is_alphabetic)
@@ -4618,6 +4618,7 @@ fn names_with_a_hyphenated_given_name(view: &DocView, spans: &mut Vec<Span>) {
         let family = given - 1;
         let word = view.word(given);
         if view.sent_start[given]
+            || !view.is_capitalized(given)
             || !is_hyphenated_given_name(word)
             || !word.to_lowercase().split('-').all(is_romanised_syllable)
             || view.tokens[family].end + 1 != view.tokens[given].start
@@ -4682,10 +4683,6 @@ fn is_romanised_syllable(syllable: &str) -> bool {
 
 /// "Kwok-kin", "Cheuk-yan": capitalised, then a hyphen and a lower-case syllable.
 fn is_hyphenated_given_name(word: &str) -> bool {
-    // Asked of every word: the cheap test first.
-    if !word.chars().next().is_some_and(char::is_uppercase) {
-        return false;
-    }
     let Some((a, b)) = word.split_once('-') else {
         return false;
     };

@@ -244,8 +244,7 @@ impl<'v> Transitions<'v> {
     ) -> &[[f32; NTAGS]; NTAGS + 1] {
         let text = view.text_id(i) as usize;
         if self.by_text.len() <= text {
-            self.by_text
-                .resize(view.text_firsts().len().max(text + 1), UNSCORED);
+            self.by_text.resize(view.text_firsts().len(), UNSCORED);
         }
         if self.by_text[text] != UNSCORED {
             return &self.scores[self.by_text[text] as usize];
