@@ -70,7 +70,7 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         .ok();
     let mut bulk: VecDeque<Bulk> = VecDeque::new();
     let mut room = Room::default();
-    let mut slice = MIN_SLICE;
+    let mut slices = Slices::default();
     let mut open = true;
     while open || !bulk.is_empty() {
         let has_bulk = !bulk.is_empty();
@@ -108,13 +108,15 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         // transaction of its own: its ack waits for one slice of the
         // import at most, never for the whole of it.
         if !small.is_empty() {
+            slices.publishing(Instant::now());
             store_requests(&mut writer, small, out, &mut forgot);
         }
         let ready = !open || room.for_slice(out);
         if ready && let Some(front) = bulk.pop_front() {
             let started = Instant::now();
-            let (rest, stored) = store_slice(&mut writer, front, slice, out, &mut forgot);
-            slice = next_slice(started.elapsed(), stored);
+            let size = slices.size(started);
+            let (rest, stored) = store_slice(&mut writer, front, size, out, &mut forgot);
+            slices.took(started.elapsed(), stored);
             if let Some(rest) = rest {
                 bulk.push_front(rest);
             }
@@ -124,11 +126,19 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
 }
 
 /// About how long one slice of a bulk import takes to store: what a
-/// publish that arrives meanwhile may have to wait for. Slices are sized
-/// by the time the last one took per write, between [`MIN_SLICE`] and
-/// [`MAX_SLICE`] writes (each slice costs a transaction and its fsync).
+/// publish that arrives meanwhile may have to wait for. Each slice costs a
+/// transaction and its fsync, so an import alone is stored in long slices
+/// and, while publishes keep arriving, in short ones ([`Slices`]).
 const SLICE_TIME: Duration = Duration::from_millis(10);
+/// A slice's length while publishes are arriving. A publisher that sends
+/// its next story when the last is acknowledged arrives while the slice
+/// that began after its own transaction runs, so it waits for most of a
+/// slice, not half of one.
+const LIVE_SLICE_TIME: Duration = Duration::from_millis(2);
+/// How long after a publish the import's slices stay short.
+const LIVE_FOR: Duration = Duration::from_secs(1);
 const MIN_SLICE: usize = 16;
+const MIN_LIVE_SLICE: usize = 2;
 const MAX_SLICE: usize = 512;
 /// Stories a bulk import may leave staged in the search tier: the rest of
 /// [`newsterm_search::MAX_STAGED`] is kept for publishes, which are staged
@@ -274,15 +284,44 @@ fn store_slice(
     (None, n)
 }
 
-/// The size of the next slice of an import, from how long the last one
-/// took to store `writes`: about [`SLICE_TIME`] of work.
-fn next_slice(took: Duration, writes: usize) -> usize {
-    let per_write = took.as_secs_f64() / writes.max(1) as f64;
-    if per_write <= 0.0 {
-        return MAX_SLICE;
+/// How many writes the next slice of an import holds: about
+/// [`SLICE_TIME`] of work at what the last slice took a write, or
+/// [`LIVE_SLICE_TIME`] while publishes are arriving beside the import.
+#[derive(Debug, Default)]
+struct Slices {
+    /// What a write of the last slice took; none before the first.
+    per_write: Option<Duration>,
+    /// When the last publish (a small request) was stored.
+    published: Option<Instant>,
+}
+
+impl Slices {
+    fn publishing(&mut self, now: Instant) {
+        self.published = Some(now);
     }
-    let fits = (SLICE_TIME.as_secs_f64() / per_write) as usize;
-    fits.clamp(MIN_SLICE, MAX_SLICE)
+
+    fn took(&mut self, took: Duration, writes: usize) {
+        self.per_write = Some(took / writes.max(1) as u32);
+    }
+
+    fn size(&self, now: Instant) -> usize {
+        let live = self
+            .published
+            .is_some_and(|at| now.saturating_duration_since(at) < LIVE_FOR);
+        let (time, min) = if live {
+            (LIVE_SLICE_TIME, MIN_LIVE_SLICE)
+        } else {
+            (SLICE_TIME, MIN_SLICE)
+        };
+        let Some(per_write) = self.per_write else {
+            return min;
+        };
+        if per_write.is_zero() {
+            return MAX_SLICE;
+        }
+        let fits = (time.as_secs_f64() / per_write.as_secs_f64()) as usize;
+        fits.clamp(min, MAX_SLICE)
+    }
 }
 
 /// Stores the writes of `requests` in one durable transaction, announces
@@ -756,6 +795,30 @@ impl FanOut {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_import_is_stored_in_short_slices_while_publishes_arrive() {
+        let start = Instant::now();
+        let mut slices = Slices::default();
+        assert_eq!(slices.size(start), MIN_SLICE, "no measure yet");
+        // 100 writes took 50 ms: half a millisecond a write.
+        slices.took(Duration::from_millis(50), 100);
+        let alone = slices.size(start);
+        assert_eq!(alone, 20, "10 ms of writes");
+        slices.publishing(start);
+        let beside = slices.size(start + Duration::from_millis(10));
+        assert_eq!(beside, 4, "2 ms of writes while publishes arrive");
+        assert_eq!(
+            slices.size(start + LIVE_FOR + Duration::from_millis(1)),
+            alone,
+            "long slices again once publishes stop"
+        );
+        // Slow writes never make a slice empty, fast ones never unbounded.
+        slices.took(Duration::from_secs(1), 1);
+        assert_eq!(slices.size(start), MIN_LIVE_SLICE);
+        slices.took(Duration::ZERO, 10);
+        assert_eq!(slices.size(start), MAX_SLICE);
+    }
 
     #[test]
     fn an_import_waiting_for_room_on_the_writer_thread_waits_and_goes_on() {
