@@ -397,20 +397,29 @@ impl Features {
     /// story a near-duplicate; another outlet's own report of the same
     /// facts is not.
     pub fn nearly_repeats(&self, other: &Features) -> bool {
-        let j = self.signature.jaccard(&other.signature);
-        if j >= 0.5 {
-            return true;
-        }
-        let (a, b) = (self.shingles as f32, other.shingles as f32);
-        // Too short to tell a shared headline from shared copy.
-        if a.min(b) < 20.0 || j <= 0.0 {
-            return false;
-        }
-        // |A∩B| = J(|A|+|B|)/(1+J); the share of the shorter text that
-        // the longer one holds.
-        let shared = j * (a + b) / (1.0 + j);
-        shared / a.min(b) >= 0.8
+        nearly_repeats(
+            (&self.signature, self.shingles),
+            (&other.signature, other.shingles),
+        )
     }
+}
+
+/// [`Features::nearly_repeats`] of two texts given by their signatures
+/// and how many distinct shingles each had.
+pub(crate) fn nearly_repeats(this: (&Signature, u32), other: (&Signature, u32)) -> bool {
+    let j = this.0.jaccard(other.0);
+    if j >= 0.5 {
+        return true;
+    }
+    let (a, b) = (this.1 as f32, other.1 as f32);
+    // Too short to tell a shared headline from shared copy.
+    if a.min(b) < 20.0 || j <= 0.0 {
+        return false;
+    }
+    // |A∩B| = J(|A|+|B|)/(1+J); the share of the shorter text that
+    // the longer one holds.
+    let shared = j * (a + b) / (1.0 + j);
+    shared / a.min(b) >= 0.8
 }
 
 /// Named things with a weight per kind: a person or organisation says

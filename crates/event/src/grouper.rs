@@ -24,7 +24,7 @@ use newsterm_story::{EventId, Priority, Story, StoryContent, StoryId, Tags};
 use rustc_hash::FxHashMap;
 use time::OffsetDateTime;
 
-use crate::features::{FeatureKey, Features, MAX_TERMS};
+use crate::features::{FeatureKey, Features, MAX_TERMS, Signature, nearly_repeats};
 
 /// Features with their weights, sorted by key.
 type Weighted = Box<[(FeatureKey, f32)]>;
@@ -101,6 +101,11 @@ struct Event {
     generation: u32,
     /// In arrival order.
     members: Vec<EventMember>,
+    /// Each member's MinHash signature and distinct shingles, in the
+    /// members' order: the near-duplicate check reads them one after
+    /// the other, where looking each story up among all the grouper
+    /// holds was a fifth of placing a story.
+    texts: Vec<(Signature, u32)>,
     /// Sum of the members' word vectors.
     centroid: FxHashMap<FeatureKey, f32>,
     /// How many members name each thing.
@@ -271,12 +276,15 @@ impl Grouper {
             let Some(event) = &self.slots[slot as usize] else {
                 continue;
             };
-            for member in event.members.iter().rev().take(DUP_CHECK_MEMBERS) {
-                if let Some(m) = self.stories.get(&member.id)
-                    && !m.withdrawn
-                    && features.nearly_repeats(&m.features)
+            let texts = event.members.iter().zip(&event.texts);
+            for (member, (signature, shingles)) in texts.rev().take(DUP_CHECK_MEMBERS) {
+                if member.live
+                    && nearly_repeats(
+                        (&features.signature, features.shingles),
+                        (signature, *shingles),
+                    )
                 {
-                    duplicate = Some((slot, m.duplicate_of.unwrap_or(m.id)));
+                    duplicate = Some((slot, member.duplicate_of.unwrap_or(member.id)));
                     break 'dup;
                 }
             }
@@ -342,7 +350,7 @@ impl Grouper {
             self.exact.remove(&old.features.exact_key);
         }
         if let Some(e) = self.slots[slot as usize].as_mut() {
-            e.members.retain(|m| m.id != id);
+            e.remove_member(id);
         }
         let (vector, names) = self.weigh(&features);
         self.add_member(slot, id, content, features, vector, names, old.duplicate_of);
@@ -389,7 +397,7 @@ impl Grouper {
         let slot = member.slot as usize;
         let empty = match self.slots[slot].as_mut() {
             Some(e) => {
-                e.members.retain(|m| m.id != id);
+                e.remove_member(id);
                 e.members.is_empty()
             }
             None => false,
@@ -587,6 +595,7 @@ impl Grouper {
             id,
             generation: self.generations[slot as usize],
             members: Vec::new(),
+            texts: Vec::new(),
             centroid: FxHashMap::default(),
             names: FxHashMap::default(),
             people: FxHashMap::default(),
@@ -631,6 +640,9 @@ impl Grouper {
             duplicate_of,
             live: true,
         });
+        event
+            .texts
+            .push((features.signature.clone(), features.shingles));
         event.first = event.first.min(published);
         event.last = event.last.max(published);
         event.touched = touched;
@@ -745,6 +757,16 @@ impl Grouper {
 }
 
 impl Event {
+    /// Takes the story out of the event's members, and its text with it.
+    fn remove_member(&mut self, id: StoryId) {
+        while let Some(k) = self.members.iter().position(|m| m.id == id) {
+            self.members.remove(k);
+            if k < self.texts.len() {
+                self.texts.remove(k);
+            }
+        }
+    }
+
     /// Takes a member's words, names and people out of the event's sums.
     fn unlink(
         &mut self,
@@ -1158,6 +1180,39 @@ mod tests {
             g.place(StoryId::new(), &story, &fire_tags()),
             Placement::Grouped { .. }
         ));
+    }
+
+    #[test]
+    fn a_copy_is_matched_against_each_story_s_latest_text() {
+        let mut g = warmed_up();
+        let fire =
+            |source: &str| content("Fire forces evacuation of Porto hotel", &FIRE, source, T0);
+        let a = StoryId::new();
+        grouped(g.place(a, &fire("Coastal Wire"), &fire_tags()));
+        let b = StoryId::new();
+        let (_, _, dup) = grouped(g.place(b, &fire("Northern Post"), &fire_tags()));
+        assert_eq!(dup, Some(a));
+        // Revised to other words, the first story no longer has the
+        // text; the copy that had it is forgotten.
+        let rewritten = content(
+            "Porto hotel reopens after fire",
+            &[
+                "Guests returned to the Grand Hotel in Porto on Friday, three days after a kitchen fire forced its evacuation.",
+                "Engineers said the upper floors were sound and only the kitchen needed rebuilding.",
+            ],
+            "Coastal Wire",
+            T0,
+        );
+        g.revise(a, &rewritten, &fire_tags());
+        g.forget(b);
+        let c = StoryId::new();
+        let (_, _, dup) = grouped(g.place(c, &fire("Harbour Times"), &fire_tags()));
+        assert_eq!(dup, None, "no story holds the text any more");
+        // Revised back, it holds the text again: a later copy is its.
+        g.forget(c);
+        g.revise(a, &fire("Coastal Wire"), &fire_tags());
+        let (_, _, dup) = grouped(g.place(StoryId::new(), &fire("Valley Echo"), &fire_tags()));
+        assert_eq!(dup, Some(a), "a copy of a story's latest text is linked");
     }
 
     #[test]
