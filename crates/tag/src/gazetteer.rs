@@ -832,6 +832,12 @@ pub(crate) fn fold_ascii(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// `name`, then its form `folded` by [`fold_ascii`] when folding changed
+/// it: a name already in ASCII (most of them) is not asked for twice.
+fn with_folded<'a>(name: &'a str, folded: &'a str) -> impl Iterator<Item = &'a str> {
+    std::iter::once(name).chain((folded != name).then_some(folded))
+}
+
 /// Whether a text is written in capitals: two letters or more, none of them
 /// lower case ("GENEVA", "U.S.", "DAX").
 pub(crate) fn in_capitals(s: &str) -> bool {
@@ -882,7 +888,8 @@ impl Builder {
         if name.chars().count() < 2 || !name.chars().next().is_some_and(char::is_uppercase) {
             return;
         }
-        for form in [name, &fold_ascii(name)] {
+        let folded = fold_ascii(name);
+        for form in with_folded(name, &folded) {
             let e = self.entry(form);
             if !e.places.contains(&idx) {
                 e.places.push(idx);
@@ -920,7 +927,7 @@ fn mark_other_names(
         if alias == own || shortened || written_out.contains(&(a.as_str(), *idx)) {
             continue;
         }
-        for form in [a.as_str(), alias.as_ref()] {
+        for form in with_folded(a, &alias) {
             if let Some(&e) = b.by_name.get(form) {
                 let entry = &mut b.entries[e as usize];
                 if entry.places.contains(idx) && !entry.other_name_of.contains(idx) {
