@@ -7,7 +7,11 @@ Wikinews articles (tagged) but the last few, then publishes those one at
 a time and reads each commit's frames from the end of store.db-wal,
 naming each page's b-tree with SQLite's dbstat.
 
-    python3 bench/wal_pages.py target/release/newsterm [PUBLISHES]
+    python3 bench/wal_pages.py target/release/newsterm [PUBLISHES] [--now]
+
+With --now the publishes carry no date of their own, so the server dates
+them as it receives them, as a live wire's stories are; without it each
+keeps its article's date (years apart).
 
 Needs Debian's sqlite3 (dbstat is compiled in).
 """
@@ -46,8 +50,10 @@ def last_commit(wal):
 
 
 def main():
-    binary = pathlib.Path(sys.argv[1]).resolve()
-    publishes = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    args = [a for a in sys.argv[1:] if a != "--now"]
+    live = "--now" in sys.argv[1:]
+    binary = pathlib.Path(args[0]).resolve()
+    publishes = int(args[1]) if len(args) > 1 else 10
     articles = [json.loads(l) for l in gzip.open(ARTICLES, "rt")]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
@@ -78,8 +84,9 @@ def main():
             db = data / "store.db"
             commits = []
             for a in articles[-publishes:]:
-                story = "---\nheadline: %s\npublished: %sT12:00:00Z\n---\n%s\n" % (
-                    json.dumps(a["title"]), a["published"], a["body"])
+                dated = "" if live else "published: %sT12:00:00Z\n" % a["published"]
+                story = "---\nheadline: %s\n%s---\n%s\n" % (
+                    json.dumps(a["title"]), dated, a["body"])
                 urllib.request.urlopen(urllib.request.Request(
                     server + "/api/stories", data=story.encode(),
                     headers={"content-type": "text/markdown"}))

@@ -375,6 +375,10 @@ pub(crate) fn markdown_stories(corpus: &[String], n: usize, round: &str) -> Vec<
         .map(|i| {
             let mut c = parsed[i % parsed.len()].content.clone();
             c.headline = format!("{} #{round}{i}", c.headline);
+            // Dated now, as a live wire's stories are: what is published
+            // as it happens is stored, indexed and grouped among the
+            // newest, not spread over the corpus's years.
+            c.published = now;
             newsterm_story::Format::Markdown.render(&c)
         })
         .collect()

@@ -299,6 +299,10 @@ enum Command {
         stories: Option<usize>,
     },
     /// Measure publish, import and fan-out on this machine (use a release build).
+    ///
+    /// `fanout` and `cluster` start `newsterm serve` processes: with
+    /// NEWSTERM_BENCH_SERVER=<path> they start that binary instead, so two
+    /// builds can be measured with the same driver.
     Bench {
         /// all, floor, publish, import, fanout, alerts, feeds, search
         /// (archive search beside SQLite FTS5 and PostgreSQL), partitions
@@ -606,7 +610,12 @@ async fn run(cli: Cli) -> Result<()> {
                 json,
                 scratch: std::env::temp_dir(),
                 feeds_dir: feeds,
-                server_exe: std::env::current_exe()?,
+                // Another build's server measured by this build's driver:
+                // two builds compared with the same load.
+                server_exe: match std::env::var_os("NEWSTERM_BENCH_SERVER") {
+                    Some(exe) => exe.into(),
+                    None => std::env::current_exe()?,
+                },
             };
             tokio::task::spawn_blocking(move || newsterm_bench::run(&config)).await??;
             Ok(())

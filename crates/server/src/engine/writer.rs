@@ -30,6 +30,17 @@ const PLACE_ATTEMPTS: u32 = 30;
 
 /// Most writes the writer puts in one transaction.
 const MAX_BATCH: usize = 2048;
+
+/// How long the writer waits with nothing to store before it folds some
+/// of the facets' waiting changes into their totals (see
+/// [`Writer::fold_totals`]): in the gap after a publish, off its path,
+/// so that a publish's own transaction seldom finds enough waiting to
+/// fold them all (a spike of milliseconds in the acks' tail).
+const FOLD_WHEN_IDLE: Duration = Duration::from_millis(1);
+
+/// Changes folded at a time while idle, and the fewest worth a
+/// transaction of their own: a fold costs an fsync however small.
+const FOLD_AT_A_TIME: u64 = 256;
 /// Requests of at most this many writes (publishes, revisions) that
 /// queued beside larger ones (imports) are stored before them, in their
 /// own transaction.
@@ -90,9 +101,27 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         if open && !slice_now {
             // With an import short of room, look again for room soon;
             // a publish arriving meanwhile is taken at once.
-            let wait = has_bulk.then_some(ROOM_POLL);
+            // (Without a timer the wait would be a sleep a publish
+            // waits out; the store's transactions fold for themselves.)
+            let fold = !has_bulk && timer.is_some() && writer.unfolded() >= FOLD_AT_A_TIME;
+            let wait = if has_bulk {
+                Some(ROOM_POLL)
+            } else {
+                fold.then_some(FOLD_WHEN_IDLE)
+            };
             match receive(&mut rx, timer.as_ref(), wait) {
                 Received::Request(r) => taken = take(r),
+                Received::Waited if fold => {
+                    let started = Instant::now();
+                    match writer.fold_totals(FOLD_AT_A_TIME as usize) {
+                        Ok(folded) => tracing::debug!(
+                            folded,
+                            fold_us = started.elapsed().as_micros() as u64,
+                            "facet totals folded"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "cannot fold the facets' totals"),
+                    }
+                }
                 Received::Waited => {}
                 Received::Closed => open = false,
             }
@@ -402,7 +431,7 @@ fn store_writes(
     // The stories' analysis for search does not wait for the store:
     // it runs beside the transaction and its fsync.
     let planned = started.elapsed();
-    let (placed, docs) = place_beside_analysis(writer, to_store);
+    let (placed, docs, transaction) = place_beside_analysis(writer, to_store);
     let stored_in = started.elapsed();
     // Where a publish's time goes beside other work: the wait for the
     // writer, grouping, the transaction, then staging and fan-out.
@@ -410,6 +439,7 @@ fn store_writes(
         writes: count,
         waited,
         planned,
+        transaction,
         stored_in,
         started,
     };
@@ -445,6 +475,8 @@ struct BatchTiming {
     writes: usize,
     waited: Duration,
     planned: Duration,
+    /// The store's transaction alone, within `stored_in`.
+    transaction: Duration,
     stored_in: Duration,
     started: Instant,
 }
@@ -456,6 +488,7 @@ impl Drop for BatchTiming {
             waited_us = self.waited.as_micros() as u64,
             plan_us = self.planned.as_micros() as u64,
             store_us = (self.stored_in - self.planned).as_micros() as u64,
+            transaction_us = self.transaction.as_micros() as u64,
             settle_us = (self.started.elapsed() - self.stored_in).as_micros() as u64,
             "batch stored"
         );
@@ -619,11 +652,12 @@ fn analyze(stories: &[&Arc<Story>]) -> Vec<Arc<Document>> {
 /// the writes will store (their text, tags, id and event are known
 /// before the transaction), so the analysis costs the ack nothing while
 /// the transaction and its fsync run. The analyses come back one per
-/// write, `None` for a withdrawal (its text is read in the transaction).
+/// write, `None` for a withdrawal (its text is read in the transaction),
+/// and how long the transaction took.
 fn place_beside_analysis(
     writer: &mut Writer,
     to_store: Vec<Placed>,
-) -> (StoreAnswer, Vec<Option<Analyzed>>) {
+) -> (StoreAnswer, Vec<Option<Analyzed>>, Duration) {
     let expected: Vec<Option<Arc<Story>>> = to_store.iter().map(expected_story).collect();
     let (reply, answer) = std::sync::mpsc::channel();
     let sent = ANALYST.with(|analyst| {
@@ -631,7 +665,9 @@ fn place_beside_analysis(
             .as_ref()
             .is_some_and(|a| a.jobs.send((expected, reply)).is_ok())
     });
+    let started = Instant::now();
     let placed = writer.place(to_store);
+    let transaction = started.elapsed();
     // Without an analyst (it could not start, or a story made it panic),
     // the stories are analyzed after the store answered, as they were
     // before analyses ran beside it.
@@ -640,7 +676,7 @@ fn place_beside_analysis(
     } else {
         Vec::new()
     };
-    (placed, docs)
+    (placed, docs, transaction)
 }
 
 /// One batch's stories for the analyst, and where its analyses go.
