@@ -387,16 +387,17 @@ fn mentions(tags: &Tags) -> Vec<(MentionKind, &str, &str)> {
 }
 
 /// Replaces the facet mentions of story `id` with those of `tags`. A new
-/// story (`first`) has none to take out. Returns how many changes to the
-/// totals it left waiting in `mention_deltas`.
+/// story (`first`) has none to take out.
 fn replace_mentions(
     tx: &rusqlite::Connection,
     id: &str,
     published: OffsetDateTime,
     tags: &Tags,
     first: bool,
-) -> Result<u64, StoreError> {
-    let mut changes = if first { 0 } else { drop_mentions(tx, id)? };
+) -> Result<(), StoreError> {
+    if !first {
+        drop_mentions(tx, id)?;
+    }
     // A row a statement, each a prepared single-row insert: SQLite keeps no
     // statement journal for those, where one statement for all the rows
     // (from a JSON array) kept one and cost the JSON's writing and reading.
@@ -407,79 +408,38 @@ fn replace_mentions(
     // Only rows stored are counted, so the totals count exactly the
     // table's rows.
     let mut count = tx.prepare_cached(
-        "INSERT INTO mention_deltas (kind, name, detail, change) VALUES (?1, ?2, ?3, 1)",
+        "INSERT INTO mention_totals (kind, name, detail, stories) VALUES (?1, ?2, ?3, 1)
+         ON CONFLICT (kind, name, detail) DO UPDATE SET stories = stories + 1",
     )?;
     let published = published.unix_timestamp();
     for (kind, name, detail) in mentions(tags) {
         let kind = kind.as_str();
         if insert.execute(params![id, kind, name, detail, published])? == 1 {
-            changes += count.execute(params![kind, name, detail])? as u64;
+            count.execute(params![kind, name, detail])?;
         }
     }
-    Ok(changes)
+    Ok(())
 }
 
-/// Takes a story's mentions out of the facets, their totals' changes
-/// first while the rows still say which names they are. Returns how many
-/// changes it left waiting.
-fn drop_mentions(tx: &rusqlite::Connection, id: &str) -> Result<u64, StoreError> {
-    let changes = tx
-        .prepare_cached(
-            "INSERT INTO mention_deltas (kind, name, detail, change)
-             SELECT kind, name, detail, -1 FROM mentions WHERE story_id = ?1",
-        )?
-        .execute([id])?;
-    tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
-        .execute([id])?;
-    Ok(changes as u64)
-}
-
-/// Changes to the totals left waiting before a transaction folds them
-/// all in: a read adds what waits, so this bounds its cost, and folding
-/// many at once writes each name's leaf once for all of them.
-pub const FOLD_TOTALS_AT: u64 = 4_096;
-
-/// What the `waiting` changes come to once a transaction has added its
-/// own: folded in that transaction when there are enough.
-fn fold_if_due(tx: &rusqlite::Connection, waiting: u64) -> Result<u64, StoreError> {
-    if waiting >= FOLD_TOTALS_AT {
-        fold_totals(tx, None)?;
-        return Ok(0);
-    }
-    Ok(waiting)
-}
-
-/// Folds the oldest `most` waiting changes (all of them for `None`) into
-/// `mention_totals`, in the caller's transaction. Returns how many it
-/// folded.
-fn fold_totals(tx: &rusqlite::Connection, most: Option<usize>) -> Result<u64, StoreError> {
-    let last: Option<i64> = tx
-        .prepare_cached(
-            "SELECT MAX(rowid) FROM
-                 (SELECT rowid FROM mention_deltas ORDER BY rowid LIMIT ?1)",
-        )?
-        .query_row([most.map_or(-1, |n| n as i64)], |r| r.get(0))?;
-    let Some(last) = last else {
-        return Ok(0);
-    };
+/// Takes a story's mentions out of the facets, their totals first while
+/// the rows still say which names they are.
+fn drop_mentions(tx: &rusqlite::Connection, id: &str) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO mention_totals (kind, name, detail, stories)
-         SELECT kind, name, detail, SUM(change) FROM mention_deltas
-         WHERE rowid <= ?1 GROUP BY kind, name, detail
-         ON CONFLICT (kind, name, detail) DO UPDATE SET stories = stories + excluded.stories",
+        "UPDATE mention_totals SET stories = stories - 1
+         WHERE (kind, name, detail) IN
+             (SELECT kind, name, detail FROM mentions WHERE story_id = ?1)",
     )?
-    .execute([last])?;
+    .execute([id])?;
     tx.prepare_cached(
         "DELETE FROM mention_totals
          WHERE stories <= 0
            AND (kind, name, detail) IN
-               (SELECT kind, name, detail FROM mention_deltas WHERE rowid <= ?1)",
+               (SELECT kind, name, detail FROM mentions WHERE story_id = ?1)",
     )?
-    .execute([last])?;
-    let folded = tx
-        .prepare_cached("DELETE FROM mention_deltas WHERE rowid <= ?1")?
-        .execute([last])?;
-    Ok(folded as u64)
+    .execute([id])?;
+    tx.prepare_cached("DELETE FROM mentions WHERE story_id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// The all-time top names of kind `?1` (`limit` `?4`) in three stories or
@@ -494,100 +454,6 @@ const TOP_REPEATED_NAMES: &str = "SELECT name, NULLIF(detail, ''), stories FROM 
 const TOP_NAMES: &str = "SELECT name, NULLIF(detail, ''), stories FROM mention_totals
      WHERE kind = +?1 AND ?2 = ?2 AND ?3 IS NULL
      ORDER BY stories DESC, name, detail LIMIT +?4";
-
-/// The top `limit` names once the `waiting` changes are added to the
-/// kept totals `read` (the most of them, in order; `complete` when they
-/// are every name of the kind). A waiting name not read has a kept total
-/// of at most the last one read, so only one whose change could lift it
-/// into the top is looked up (`kept`, by name and stored detail).
-fn with_waiting(
-    read: Vec<MentionCount>,
-    complete: bool,
-    waiting: Vec<(String, String, i64)>,
-    limit: usize,
-    mut kept: impl FnMut(&str, &str) -> Result<i64, StoreError>,
-) -> Result<Vec<MentionCount>, StoreError> {
-    let most_unread = if complete {
-        0
-    } else {
-        read.last().map_or(0, |m| m.count as i64)
-    };
-    let mut totals: Vec<(MentionCount, i64)> = read
-        .into_iter()
-        .map(|m| {
-            let total = m.count as i64;
-            (m, total)
-        })
-        .collect();
-    let mut unread = Vec::new();
-    for (name, detail, change) in waiting {
-        let detail = (!detail.is_empty()).then_some(detail);
-        match totals
-            .iter_mut()
-            .find(|(m, _)| m.name == name && m.detail == detail)
-        {
-            Some((_, total)) => *total += change,
-            None if change > 0 => unread.push((name, detail, change)),
-            // Falling from at most the last read: never into the top.
-            None => {}
-        }
-    }
-    // The top as read and changed so far: an unread name must reach its
-    // last to be in the top at all.
-    let mut ranked: Vec<i64> = totals.iter().map(|t| t.1).collect();
-    ranked.sort_unstable_by(|a, b| b.cmp(a));
-    let bar = if ranked.len() < limit {
-        1
-    } else {
-        ranked[limit - 1].max(1)
-    };
-    for (name, detail, change) in unread {
-        if most_unread + change < bar {
-            continue;
-        }
-        let total = if complete {
-            change
-        } else {
-            kept(&name, detail.as_deref().unwrap_or(""))? + change
-        };
-        let count = MentionCount {
-            name,
-            detail,
-            count: 0,
-        };
-        totals.push((count, total));
-    }
-    let mut counts: Vec<MentionCount> = totals
-        .into_iter()
-        .filter(|t| t.1 > 0)
-        .map(|(mut m, total)| {
-            m.count = total as u64;
-            m
-        })
-        .collect();
-    counts.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.detail.cmp(&b.detail))
-    });
-    counts.truncate(limit);
-    Ok(counts)
-}
-
-/// The changes to kind `kind`'s totals waiting to be folded in, summed
-/// by name and detail: (name, detail, change), none of them 0.
-fn waiting_changes(
-    c: &Connection,
-    kind: MentionKind,
-) -> Result<Vec<(String, String, i64)>, StoreError> {
-    let mut stmt = c.prepare_cached(
-        "SELECT name, detail, SUM(change) AS n FROM mention_deltas WHERE kind = +?1
-         GROUP BY name, detail HAVING n <> 0",
-    )?;
-    let rows = stmt.query_map([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    rows.map(|r| r.map_err(StoreError::from)).collect()
-}
 
 /// The top names of kind `?1` among the mentions published at or after
 /// `?2`, read from the time index (`?3` unused, `?4` the limit).
@@ -619,8 +485,6 @@ pub struct Writer {
     last_seq: u64,
     /// Highest log position placed, stored or not (see [`Writer::place`]).
     log_seq: u64,
-    /// Changes to the totals waiting in `mention_deltas`.
-    unfolded: u64,
 }
 
 /// The story store's file. Migrations are only ever appended.
@@ -753,25 +617,33 @@ const DATABASE: Database = Database {
              WHERE stories >= 3;",
         // 8: mentions by time alone. Keyed by kind first, a story's
         // mentions went to the newest leaf of each kind's range: a page
-        // of the WAL per kind for every publish (4.9 of a tagged
-        // publish's 23.5). By time, a new story's mentions share the
-        // newest leaf. A window's facet reads every kind's mentions of
+        // of the WAL per kind for every publish (5.2 of a tagged
+        // publish's 24.6). By time, a new story's mentions share the
+        // newest leaves. A window's facet reads every kind's mentions of
         // the window and keeps its own (the index holds the key's
         // columns, so it is still read alone); trends read them all.
         "DROP INDEX IF EXISTS mentions_by_kind;
          CREATE INDEX IF NOT EXISTS mentions_by_time ON mentions (published);",
-        // 9: changes to mention_totals waiting to be folded in. Each
-        // name's total is its own leaf of mention_totals, so counting a
-        // tagged story's names there wrote a page of the WAL a name (8 of
-        // a publish's 22). Appended here, they share the table's last
-        // page; the writer folds them into the totals a few thousand at a
-        // time (see Writer::fold_totals), and reads add what is waiting.
+        // 9: changes to mention_totals left waiting, to be folded in
+        // later in batches (one build, 2026-12-07).
         "CREATE TABLE IF NOT EXISTS mention_deltas (
              kind TEXT NOT NULL,
              name TEXT NOT NULL,
              detail TEXT NOT NULL DEFAULT '',
              change INTEGER NOT NULL
          );",
+        // 10: ...and given up (BENCHMARKS.md, "A publish's facet rows"):
+        // at a million stories a batch's names seldom repeated, so
+        // folding cost more than counting each name as it came, and the
+        // folds stood in the publishes' way. What waits is folded in
+        // once, here, and the writer counts every name in the totals
+        // again.
+        "INSERT INTO mention_totals (kind, name, detail, stories)
+             SELECT kind, name, detail, SUM(change) FROM mention_deltas
+             WHERE true GROUP BY kind, name, detail
+             ON CONFLICT (kind, name, detail) DO UPDATE SET stories = stories + excluded.stories;
+         DELETE FROM mention_totals WHERE stories <= 0;
+         DROP TABLE mention_deltas;",
     ],
 };
 
@@ -808,32 +680,11 @@ impl Writer {
                 r.get(0)
             })
             .optional()?;
-        let unfolded: i64 =
-            conn.query_row("SELECT COUNT(*) FROM mention_deltas", [], |r| r.get(0))?;
         Ok(Writer {
             conn,
             last_seq: last_seq as u64,
             log_seq: log_seq.unwrap_or(0).max(last_seq) as u64,
-            unfolded: unfolded as u64,
         })
-    }
-
-    /// Changes to the facets' all-time totals stored but not yet folded
-    /// into them (reads add them; see [`Writer::fold_totals`]).
-    pub fn unfolded(&self) -> u64 {
-        self.unfolded
-    }
-
-    /// Folds the oldest `most` waiting changes into the all-time totals,
-    /// in a transaction of its own: for a writer with nothing else to
-    /// do. A transaction that finds [`FOLD_TOTALS_AT`] waiting folds them
-    /// all itself. Returns how many it folded.
-    pub fn fold_totals(&mut self, most: usize) -> Result<u64, StoreError> {
-        let tx = begin_write(&mut self.conn).map_err(StoreError::from)?;
-        let folded = fold_totals(&tx, Some(most))?;
-        tx.commit()?;
-        self.unfolded = self.unfolded.saturating_sub(folded);
-        Ok(folded)
     }
 
     /// The highest wire sequence stored.
@@ -893,7 +744,6 @@ impl Writer {
         let tx = begin_write(&mut self.conn)?;
         let mut seq = self.last_seq;
         let mut log_seq = self.log_seq;
-        let mut changes = 0;
         let mut results = Vec::with_capacity(writes.len());
         {
             let mut find = tx.prepare_cached(
@@ -1053,9 +903,9 @@ impl Writer {
                 if let Some(key) = &placed.key {
                     insert_key.execute(params![key, seq as i64, received.unix_timestamp()])?;
                 }
-                changes += if rev.mark.is_withdrawn() {
+                if rev.mark.is_withdrawn() {
                     // A withdrawn story is counted in no facet.
-                    drop_mentions(&tx, &id_text)?
+                    drop_mentions(&tx, &id_text)?;
                 } else {
                     replace_mentions(
                         &tx,
@@ -1063,8 +913,8 @@ impl Writer {
                         rev.content.published,
                         &rev.tags,
                         revision == 1,
-                    )?
-                };
+                    )?;
+                }
                 results.push(Ok(Placement::Stored(Story {
                     id: rev.id,
                     revision,
@@ -1088,11 +938,9 @@ impl Writer {
                 [log_seq as i64],
             )?;
         }
-        let unfolded = fold_if_due(&tx, self.unfolded + changes)?;
         tx.commit()?;
         self.last_seq = seq;
         self.log_seq = log_seq.max(seq);
-        self.unfolded = unfolded;
         Ok(results)
     }
 
@@ -1130,14 +978,10 @@ impl Writer {
             "UPDATE stories SET tag_version = ?1 WHERE id = ?2 AND latest_seq = ?3",
             params![story.tags.version, id, story.seq as i64],
         )? == 1;
-        let changes = if latest {
-            replace_mentions(&tx, &id, story.content.published, &story.tags, false)?
-        } else {
-            0
-        };
-        let unfolded = fold_if_due(&tx, self.unfolded + changes)?;
+        if latest {
+            replace_mentions(&tx, &id, story.content.published, &story.tags, false)?;
+        }
         tx.commit()?;
-        self.unfolded = unfolded;
         Ok(())
     }
 }
@@ -1637,44 +1481,26 @@ impl Reader {
             ),
             (false, false) => (WINDOW_NAMES, None),
         };
-        let read =
-            |c: &Connection, sql: &str, limit: usize| -> Result<Vec<MentionCount>, StoreError> {
-                let mut stmt = c.prepare_cached(sql)?;
-                let rows = stmt.query_map(
-                    params![kind.as_str(), since, among_json, limit as i64],
-                    |r| {
-                        Ok(MentionCount {
-                            name: r.get(0)?,
-                            detail: r.get(1)?,
-                            count: r.get::<_, i64>(2)? as u64,
-                        })
-                    },
-                )?;
-                rows.map(|r| r.map_err(StoreError::from)).collect()
-            };
+        let read = |c: &Connection, sql: &str| -> Result<Vec<MentionCount>, StoreError> {
+            let mut stmt = c.prepare_cached(sql)?;
+            let rows = stmt.query_map(
+                params![kind.as_str(), since, among_json, limit as i64],
+                |r| {
+                    Ok(MentionCount {
+                        name: r.get(0)?,
+                        detail: r.get(1)?,
+                        count: r.get::<_, i64>(2)? as u64,
+                    })
+                },
+            )?;
+            rows.map(|r| r.map_err(StoreError::from)).collect()
+        };
         self.with(|c| {
-            let Some(all) = fewer else {
-                return read(c, sql, limit);
-            };
-            // All time: the kept totals and the changes waiting to be
-            // folded into them. A name whose total falls may drop below
-            // one not read, so one more is read for each.
-            let waiting = waiting_changes(c, kind)?;
-            let want = limit + waiting.iter().filter(|w| w.2 < 0).count();
-            let mut counts = read(c, sql, want)?;
-            if counts.len() < want {
-                counts = read(c, all, want)?;
+            let counts = read(c, sql)?;
+            match fewer {
+                Some(all) if counts.len() < limit => read(c, all),
+                _ => Ok(counts),
             }
-            let complete = counts.len() < want;
-            with_waiting(counts, complete, waiting, limit, |name, detail| {
-                Ok(c.prepare_cached(
-                    "SELECT stories FROM mention_totals
-                     WHERE kind = +?1 AND name = +?2 AND detail = +?3",
-                )?
-                .query_row(params![kind.as_str(), name, detail], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0))
-            })
         })
     }
 
@@ -2666,134 +2492,53 @@ mod tests {
         );
     }
 
-    /// Counting a story's names leaves changes waiting beside the totals;
-    /// whether they wait, are folded in part, in full, or by a transaction
-    /// that found enough waiting, the facet reads the same counts as the
-    /// mentions themselves give, at every limit, and so after a restart.
+    /// A file of schema 9 may hold changes to the totals still waiting to
+    /// be folded in: the upgrade folds them, names brought to nought
+    /// leave, and the totals equal the mentions' own count again.
     #[test]
-    fn facets_read_the_same_whatever_waits_to_be_folded() {
+    fn totals_left_waiting_by_schema_9_are_folded_in_at_the_upgrade() {
         let (dir, mut w, r) = open();
         let now = OffsetDateTime::now_utc();
-        let people = [
-            "Ana Lima", "Bo Chen", "Cy Diaz", "Di Eze", "Ed Foy", "Fu Gao",
-        ];
-        // Story i names a few people, picked by i, so counts differ and
-        // tie; revisions and withdrawals take names away again.
-        let names = |i: usize| -> Vec<&str> {
-            (0..people.len())
-                .filter(|p| (i * 7 + p * 3).is_multiple_of(p + 2))
-                .map(|p| people[p])
-                .collect()
-        };
-        let tags = |i: usize| named(newsterm_story::tags::EntityType::Person, &names(i));
-        let check = |r: &Reader| {
-            for limit in 1..=people.len() + 1 {
-                checked_top(r, MentionKind::Person, limit);
-            }
-        };
-        let mut ids = Vec::new();
-        for i in 0..40 {
-            ids.push(store_one(&mut w, Write::New(content(&format!("s{i}")), tags(i)), now).id);
-            if i % 3 == 2 {
-                let id = ids[i - 1];
-                store_one(&mut w, Write::Revise(id, content("r"), tags(i + 11)), now);
-            }
-            if i % 5 == 4 {
-                let id = ids[i - 2];
-                w.append(
-                    vec![Write::Withdraw {
-                        id,
-                        reason: "test".into(),
-                    }],
-                    now,
-                )
-                .unwrap();
-            }
-            check(&r);
-            if i % 8 == 7 {
-                // Part of what waits, then (every other time) the rest.
-                assert!(w.fold_totals(5).unwrap() > 0);
-                check(&r);
-                if i % 16 == 15 {
-                    w.fold_totals(usize::MAX).unwrap();
-                    assert_eq!(w.unfolded(), 0);
-                    check(&r);
-                }
-            }
-        }
-        assert!(
-            w.unfolded() > 0,
-            "nothing left waiting to read beside the totals"
+        let tags = |names: &[&str]| named(newsterm_story::tags::EntityType::Person, names);
+        store_one(
+            &mut w,
+            Write::New(content("a"), tags(&["Ana Lima", "Bo Chen"])),
+            now,
         );
-        let waiting = w.unfolded();
+        store_one(&mut w, Write::New(content("b"), tags(&["Ana Lima"])), now);
         drop((w, r));
         let path = dir.path().join("store.db");
-        let mut w = Writer::open(&path).unwrap();
+        let raw = Connection::open(&path).unwrap();
+        // As schema 9 left them: part of each count still waiting, and a
+        // name counted and uncounted that the totals never held.
+        raw.execute_batch(
+            "CREATE TABLE mention_deltas (kind TEXT NOT NULL, name TEXT NOT NULL,
+                 detail TEXT NOT NULL DEFAULT '', change INTEGER NOT NULL);
+             UPDATE mention_totals SET stories = stories - 1 WHERE name = 'Ana Lima';
+             DELETE FROM mention_totals WHERE name = 'Bo Chen';
+             INSERT INTO mention_deltas VALUES ('person', 'Ana Lima', '', 1),
+                 ('person', 'Bo Chen', '', 1), ('person', 'Cy Diaz', '', 1),
+                 ('person', 'Cy Diaz', '', -1);
+             PRAGMA user_version = 9;",
+        )
+        .unwrap();
+        drop(raw);
+        let _w = Writer::open(&path).unwrap();
         let r = Reader::open(&path, 1).unwrap();
-        assert_eq!(w.unfolded(), waiting, "a restart lost count of what waits");
-        check(&r);
-        // A transaction that finds enough waiting folds it all.
-        let many: Vec<&str> = (0..FOLD_TOTALS_AT as usize).map(|_| "Ana Lima").collect();
-        let mut lots = named(newsterm_story::tags::EntityType::Person, &[]);
-        for (i, _) in many.iter().enumerate() {
-            lots.entities.push(newsterm_story::tags::Entity::mention(
-                newsterm_story::tags::EntityType::Person,
-                0,
-                1,
-                &format!("Extra {i}"),
-            ));
-        }
-        store_one(&mut w, Write::New(content("many"), lots), now);
-        assert_eq!(w.unfolded(), 0);
-        check(&r);
-    }
-
-    /// A name whose stories are revised away falls below names whose
-    /// totals are all folded: the top reaches past it to them.
-    #[test]
-    fn a_name_falling_while_its_changes_wait_leaves_the_top() {
-        let (_d, mut w, r) = open();
-        let now = OffsetDateTime::now_utc();
-        let tags = |names: &[&str]| named(newsterm_story::tags::EntityType::Person, names);
-        let mut ana = Vec::new();
-        for i in 0..3 {
-            ana.push(
-                store_one(
-                    &mut w,
-                    Write::New(content(&format!("a{i}")), tags(&["Ana Lima"])),
-                    now,
-                )
-                .id,
-            );
-        }
-        for i in 0..2 {
-            store_one(
-                &mut w,
-                Write::New(content(&format!("b{i}")), tags(&["Bo Chen"])),
-                now,
-            );
-        }
-        w.fold_totals(usize::MAX).unwrap();
         assert_eq!(
-            checked_top(&r, MentionKind::Person, 1),
-            vec![("Ana Lima".into(), 3)]
+            checked_totals(&r, MentionKind::Person),
+            vec![("Ana Lima".into(), 2), ("Bo Chen".into(), 1)]
         );
-        for &id in &ana[..2] {
-            store_one(
-                &mut w,
-                Write::Revise(id, content("none"), Tags::default()),
-                now,
-            );
-        }
-        assert!(w.unfolded() > 0);
-        assert_eq!(
-            checked_top(&r, MentionKind::Person, 1),
-            vec![("Bo Chen".into(), 2)]
-        );
-        assert_eq!(
-            checked_top(&r, MentionKind::Person, 2),
-            vec![("Bo Chen".into(), 2), ("Ana Lima".into(), 1)]
-        );
+        let left: i64 = r
+            .with(|c| {
+                Ok(c.query_row(
+                    "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'mention_deltas'",
+                    [],
+                    |row| row.get(0),
+                )?)
+            })
+            .unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]
@@ -2982,7 +2727,6 @@ mod tests {
             Write::New(content("c"), placed(&[("Mars", None)])),
             now,
         );
-        w.fold_totals(usize::MAX).unwrap();
         drop((w, r));
         let path = dir.path().join("store.db");
         let raw = Connection::open(&path).unwrap();
@@ -3005,7 +2749,6 @@ mod tests {
              ALTER TABLE old_totals RENAME TO mention_totals;
              CREATE INDEX mention_totals_repeated ON mention_totals (kind, stories)
                  WHERE stories >= 3;
-             DROP TABLE mention_deltas;
              PRAGMA user_version = 6;",
         )
         .unwrap();
@@ -3081,8 +2824,6 @@ mod tests {
         let now = OffsetDateTime::now_utc();
         let tags = |names: &[&str]| named(newsterm_story::tags::EntityType::Person, names);
         let a = store_one(&mut w, Write::New(content("a"), tags(&["Ana Lima"])), now).id;
-        // Files of schema 4 kept every change in the totals themselves.
-        w.fold_totals(usize::MAX).unwrap();
         drop((w, r));
         let path = dir.path().join("store.db");
         let raw = Connection::open(&path).unwrap();
@@ -3090,7 +2831,6 @@ mod tests {
         let triggers = DATABASE.migrations[2];
         let triggers = &triggers[triggers.find("CREATE TRIGGER").unwrap()..];
         raw.execute_batch(triggers).unwrap();
-        raw.execute_batch("DROP TABLE mention_deltas;").unwrap();
         raw.pragma_update(None, "user_version", 4).unwrap();
         drop(raw);
         let mut w = Writer::open(&path).unwrap();

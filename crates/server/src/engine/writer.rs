@@ -30,17 +30,6 @@ const PLACE_ATTEMPTS: u32 = 30;
 
 /// Most writes the writer puts in one transaction.
 const MAX_BATCH: usize = 2048;
-
-/// How long the writer waits with nothing to store before it folds some
-/// of the facets' waiting changes into their totals (see
-/// [`Writer::fold_totals`]): in the gap after a publish, off its path,
-/// so that a publish's own transaction seldom finds enough waiting to
-/// fold them all (a spike of milliseconds in the acks' tail).
-const FOLD_WHEN_IDLE: Duration = Duration::from_millis(1);
-
-/// Changes folded at a time while idle, and the fewest worth a
-/// transaction of their own: a fold costs an fsync however small.
-const FOLD_AT_A_TIME: u64 = 256;
 /// Requests of at most this many writes (publishes, revisions) that
 /// queued beside larger ones (imports) are stored before them, in their
 /// own transaction.
@@ -101,27 +90,9 @@ pub(super) fn run(mut writer: Writer, mut rx: mpsc::Receiver<IngestRequest>, out
         if open && !slice_now {
             // With an import short of room, look again for room soon;
             // a publish arriving meanwhile is taken at once.
-            // (Without a timer the wait would be a sleep a publish
-            // waits out; the store's transactions fold for themselves.)
-            let fold = !has_bulk && timer.is_some() && writer.unfolded() >= FOLD_AT_A_TIME;
-            let wait = if has_bulk {
-                Some(ROOM_POLL)
-            } else {
-                fold.then_some(FOLD_WHEN_IDLE)
-            };
+            let wait = has_bulk.then_some(ROOM_POLL);
             match receive(&mut rx, timer.as_ref(), wait) {
                 Received::Request(r) => taken = take(r),
-                Received::Waited if fold => {
-                    let started = Instant::now();
-                    match writer.fold_totals(FOLD_AT_A_TIME as usize) {
-                        Ok(folded) => tracing::debug!(
-                            folded,
-                            fold_us = started.elapsed().as_micros() as u64,
-                            "facet totals folded"
-                        ),
-                        Err(e) => tracing::warn!(error = %e, "cannot fold the facets' totals"),
-                    }
-                }
                 Received::Waited => {}
                 Received::Closed => open = false,
             }
