@@ -1464,8 +1464,8 @@ impl Reader {
         // mentions: all time, the kept totals from their index; a set of
         // stories, each story's mentions by key (the unary `+` keeps the
         // planner off the time index, which would scan every mention
-        // and test it against the set); a window
-        // alone, the mentions published in it.
+        // and test it against the set); a window alone, the mentions
+        // published in it.
         let (sql, fewer) = match (among_json.is_some(), since == i64::MIN) {
             // Names in three stories or more are indexed; when there are
             // not `limit` of them, every name of the kind is read, which
@@ -2973,28 +2973,23 @@ mod tests {
         assert_eq!(top(4), all[..4]);
         assert_eq!(top(10), all);
         // The all-time read is one the index can serve.
-        let plan: String = r
-            .with(|c| {
-                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {TOP_REPEATED_NAMES}"))?;
-                let rows = stmt
-                    .query_map(params!["person", i64::MIN, None::<String>, 3], |row| {
-                        row.get::<_, String>(3)
-                    })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?.join("; "))
-            })
-            .unwrap();
+        let plan = facet_plan(&r, TOP_REPEATED_NAMES, i64::MIN);
         assert!(plan.contains("mention_totals_repeated"), "{plan}");
         // A window's read is a range of the time index, not the table.
-        let plan: String = r
-            .with(|c| {
-                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {WINDOW_NAMES}"))?;
-                let rows = stmt.query_map(params!["person", 0, None::<String>, 3], |row| {
-                    row.get::<_, String>(3)
-                })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?.join("; "))
-            })
-            .unwrap();
+        let plan = facet_plan(&r, WINDOW_NAMES, 0);
         assert!(plan.contains("mentions_by_time (published>?)"), "{plan}");
+    }
+
+    /// SQLite's plan for the facet read `sql` of people since `since`.
+    fn facet_plan(r: &Reader, sql: &str, since: i64) -> String {
+        r.with(|c| {
+            let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let rows = stmt.query_map(params!["person", since, None::<String>, 3], |row| {
+                row.get::<_, String>(3)
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?.join("; "))
+        })
+        .unwrap()
     }
 
     #[test]
