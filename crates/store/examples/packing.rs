@@ -2,34 +2,40 @@
 //! store: zstd at level 1 (what the writer packs today) and raw deflate at
 //! its fastest level (what versions before wrote, still read).
 //!
-//! Reads every revision's content and tags from a `store.db` (for
-//! instance the data directory of `newsterm serve` after `newsterm import`
-//! of the bundled articles), unpacks them, then packs and unpacks each
-//! text both ways, one at a time as the writer and the readers do, and
-//! prints sizes and the time a story takes, the fastest of five rounds.
+//! Reads every revision's content and tags from a `store.db` through the
+//! store's own [`Reader`] (for instance the data directory of `newsterm
+//! serve` after `newsterm import` of the bundled articles), writes them as
+//! the JSON the writer packs, then packs and unpacks each text both ways,
+//! one at a time as the writer and the readers do, and prints sizes and
+//! the time a story takes, the fastest of five rounds.
 //!
 //! ```sh
 //! cargo run --release -p newsterm-store --example packing -- DATA/store.db
 //! ```
 
-use std::io::Read as _;
 use std::time::{Duration, Instant};
+
+use newsterm_store::Reader;
+
+/// Revisions read from the store at a time.
+const PAGE: usize = 1_000;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
         .nth(1)
         .ok_or("usage: packing STORE.db (a newsterm data directory's store.db)")?;
-    let db = rusqlite::Connection::open_with_flags(
-        &path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let reader = Reader::open(std::path::Path::new(&path), 1)?;
     let mut contents = Vec::new();
     let mut tags = Vec::new();
-    let mut rows = db.prepare("SELECT content, tags FROM revisions")?;
-    let mut query = rows.query([])?;
-    while let Some(row) = query.next()? {
-        contents.push(json_of(row.get_ref(0)?)?);
-        tags.push(json_of(row.get_ref(1)?)?);
+    let mut after = 0;
+    loop {
+        let page = reader.since(after, PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for story in &page {
+            contents.push(serde_json::to_vec(&story.content)?);
+            tags.push(serde_json::to_vec(&story.tags)?);
+        }
     }
     if contents.is_empty() {
         return Err(format!("{path} holds no revisions").into());
@@ -44,22 +50,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compare(texts, raw)?;
     }
     Ok(())
-}
-
-/// A row's JSON, whichever way the store kept it.
-fn json_of(value: rusqlite::types::ValueRef<'_>) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    Ok(match value {
-        rusqlite::types::ValueRef::Text(text) => text.to_vec(),
-        rusqlite::types::ValueRef::Blob([2, frame @ ..]) => {
-            zstd::bulk::decompress(frame, 256 << 20)?
-        }
-        rusqlite::types::ValueRef::Blob([1, deflated @ ..]) => {
-            let mut out = Vec::new();
-            flate2::read::DeflateDecoder::new(deflated).read_to_end(&mut out)?;
-            out
-        }
-        _ => return Err("a row in an unknown format".into()),
-    })
 }
 
 fn compare(texts: &[Vec<u8>], raw: usize) -> Result<(), Box<dyn std::error::Error>> {
