@@ -574,6 +574,7 @@ impl EntityTagger<'_> {
         self.organisations_named_by_what_they_are_of(view, &mut spans, &mut short_names);
         bodies_called_by_their_kind(view, &mut spans);
         self.name_spelled_out_acronyms(view, &mut spans);
+        acronyms_of_terms(view, &mut spans);
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
@@ -5980,6 +5981,122 @@ fn propagate(view: &DocView, spans: &mut Vec<Span>) {
     }
     spans.extend(added);
     spans.sort_by_key(|s| s.first);
+}
+
+/// Small words an acronym's letters pass over: "Organisation of Islamic
+/// Cooperation (OIC)".
+const ACRONYM_SKIPS: &[&str] = &["of", "and", "the", "for", "&", "-", "on", "in", "to", "a"];
+
+/// An acronym of capitals (and digits) alone: "EVD", "HPC", "G7".
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Whether the words `range` of `view` are spelled by `acronym`'s capitals
+/// as their initials, each part of a hyphenated word one letter
+/// ("anti-retroviral therapy" is ART), a small word with or without its
+/// letter ("End of Life" is EOL, "Organisation of Islamic Cooperation" OIC).
+fn spells(view: &DocView, range: std::ops::Range<usize>, acronym: &str) -> bool {
+    // Each part's initial, and whether it may go without a letter.
+    let parts: Vec<(char, bool)> = range
+        .flat_map(|j| {
+            let small = ACRONYM_SKIPS.contains(&view.lower_at(j));
+            view.word(j)
+                .split('-')
+                .filter_map(move |p| p.chars().next().map(|c| (c, small)))
+        })
+        .collect();
+    let letters: Vec<char> = acronym.chars().filter(char::is_ascii_uppercase).collect();
+    fn fits(parts: &[(char, bool)], letters: &[char]) -> bool {
+        match (parts.split_first(), letters.split_first()) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some((&(_, small), rest)), None) => small && fits(rest, letters),
+            (Some((&(c, small), rest)), Some((&l, more))) => {
+                (c.to_uppercase().eq(std::iter::once(l)) && fits(rest, more))
+                    || (small && fits(rest, letters))
+            }
+        }
+    }
+    parts.first().is_some_and(|&(_, small)| !small) && fits(&parts, &letters)
+}
+
+/// "Marburg virus disease (MVD)", "ART [anti-retroviral therapy]",
+/// "High Performance Computing (HPC)": an acronym spelled out, on
+/// either side of its bracket, by words that are no name is a term,
+/// wherever the story uses it, and no organisation. Words are no name
+/// where their last is in lower case ("Notes from Poland" is a name),
+/// or where the story writes them all in lower case elsewhere ("End of
+/// Life (EOL)" … "before the end of life of CentOS 8"), however the
+/// model typed them. Capitalised ordinary words alone say nothing:
+/// "All Elite Wrestling (AEW)" is a company.
+fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let names_nothing = |range: std::ops::Range<usize>| {
+        let Some(last) = range
+            .clone()
+            .rev()
+            .find(|&j| !ACRONYM_SKIPS.contains(&view.lower_at(j)))
+        else {
+            return false;
+        };
+        // "the ministry of health (MOH)" is a body, however written.
+        if range.clone().any(|j| ORG_WORDS.contains(&view.lower_at(j))) {
+            return false;
+        }
+        let len = range.len();
+        view.word(last).starts_with(char::is_lowercase)
+            || (0..(n + 1).saturating_sub(len)).any(|at| {
+                (at + len <= range.start || at >= range.end)
+                    && (0..len).all(|k| {
+                        let j = at + k;
+                        view.lower_at(j) == view.lower_at(range.start + k)
+                            && view.word(j) == view.lower_at(j)
+                    })
+            })
+    };
+    let mut terms: Vec<&str> = Vec::new();
+    // The words too: a term is no body, however the model typed it.
+    let mut spelled_out: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 1..n.saturating_sub(2) {
+        let close = match view.word(i) {
+            "(" => ")",
+            "[" => "]",
+            _ => continue,
+        };
+        // "words (ACR)": the words are the ones right before the bracket.
+        let inside = view.word(i + 1);
+        if view.word(i + 2) == close && is_acronym(inside) {
+            let letters = inside.chars().filter(char::is_ascii_uppercase).count();
+            let spelled = (i.saturating_sub(2 * letters + 2)..i)
+                .find(|&first| spells(view, first..i, inside));
+            if let Some(first) = spelled.filter(|&first| names_nothing(first..i)) {
+                terms.push(inside);
+                spelled_out.push(first..i);
+            }
+        }
+        // "ACR (words)": the words are the bracket's, all of them.
+        let before = view.word(i - 1);
+        if is_acronym(before)
+            && let Some(end) = (i + 1..n.min(i + 16)).find(|&j| view.word(j) == close)
+            && spells(view, i + 1..end, before)
+            && names_nothing(i + 1..end)
+        {
+            terms.push(before);
+            spelled_out.push(i + 1..end);
+        }
+    }
+    let is_term = |s: &Span| {
+        (s.end - s.first == 1 && terms.contains(&view.word(s.first)))
+            || (s.type_id == ORG
+                && spelled_out
+                    .iter()
+                    .any(|r| r.start <= s.first && s.end <= r.end))
+    };
+    spans.retain(|s| !is_term(s));
 }
 
 /// A name spelled out with its acronym, "Transport for London (TfL)",

@@ -1357,3 +1357,49 @@ fn someone_after_a_title_inside_a_body_is_that_person() {
         assert_no_person_written(&text, |n| name.contains(n));
     }
 }
+
+#[test]
+fn an_acronym_of_a_term_is_no_name() {
+    // A treatment, a disease, a zone of the sea or a kind of computing
+    // spelled out beside its acronym names no one: the acronym is a term
+    // wherever the story uses it, whichever side of the bracket it stands.
+    for (text, acronym) in [
+        (
+            "Clinics register patients for ART [anti-retroviral therapy] within a week. \
+             ART has kept thousands alive, and ART supplies ran short in May.",
+            "ART",
+        ),
+        (
+            "Cases of Marburg virus disease (MVD) rose to twelve on Sunday. MVD kills half \
+             of those it infects, officials said.",
+            "MVD",
+        ),
+        (
+            "Both states claim the waters as part of their exclusive economic zone (EEZ). \
+             Ankara said the EEZ was drawn unfairly.",
+            "EEZ",
+        ),
+        (
+            "Users must move before the software reaches End of Support (EOS) in June. \
+             After end of support no fixes will be shipped, and EOS dates are listed \
+             online.",
+            "EOS",
+        ),
+    ] {
+        assert_no_entity(text, |e| e.text == acronym);
+    }
+    // A body spelled out keeps its acronym a body, on either side of the
+    // bracket, whether its words are ordinary or not.
+    let text = "The bout was shown by AEW (All Elite Wrestling) on Wednesday. AEW said \
+        tickets had sold out.";
+    assert_typed_in_every_mention(text, "AEW", EntityType::Org, 2);
+    let text = "Figures from the ministry of health (MOH) show 40 new cases. The MOH said \
+        testing would be doubled.";
+    assert_typed_in_every_mention(text, "MOH", EntityType::Org, 2);
+    let text = "Funding came from NIAID (National Institute of Allergy and Infectious \
+        Diseases) this year. NIAID said the trial would go on.";
+    assert_typed_in_every_mention(text, "NIAID", EntityType::Org, 2);
+    let text = "The Federal Aviation Administration (FAA) grounded the jets. The FAA said \
+        checks would take weeks.";
+    assert_typed_in_every_mention(text, "FAA", EntityType::Org, 2);
+}
