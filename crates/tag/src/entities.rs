@@ -552,6 +552,7 @@ impl EntityTagger<'_> {
         self.add_gazetteer_spans(view, &mut spans);
         self.merge_branches(view, &mut spans);
         join_places_into_org_names(view, &mut spans);
+        self.teams_named_after_places(view, &mut spans);
         self.join_names_across_and(view, &mut spans);
         self.bodies_named_for_their_purpose(view, &mut spans);
         campuses_of_a_university_system(view, &mut spans);
@@ -7725,6 +7726,80 @@ fn numbers_are_no_part_of_names(view: &DocView, spans: &mut Vec<Span>) {
         }
     }
     spans.retain(|s| s.type_id != NO_ENTITY);
+}
+
+/// Plurals after a place that say what the place is or hold an event, not
+/// a team: "the Falkland Islands", "the London Olympics".
+const PLACE_PLURALS: &[&str] = &[
+    "islands",
+    "isles",
+    "islanders",
+    "mountains",
+    "falls",
+    "heights",
+    "lakes",
+    "keys",
+    "alps",
+    "highlands",
+    "lowlands",
+    "territories",
+    "olympics",
+    "paralympics",
+    "games",
+    "championships",
+    "awards",
+    "series",
+];
+
+impl EntityTagger<'_> {
+    /// "The Kansas City Chiefs", "the New England Patriots", "the Boston Red
+    /// Sox": a place run into a capitalised plural, one word or two whose first
+    /// is a word of the language, names a team or a club, not the place, where
+    /// the story never writes that plural in lower case ("U.S. Jobs" report,
+    /// where it writes "jobs") and it says no kind of place ("the Falkland
+    /// Islands").
+    fn teams_named_after_places(&self, view: &DocView, spans: &mut [Span]) {
+        let n = view.len();
+        let mut taken = vec![false; n];
+        for s in spans.iter() {
+            taken[s.first..s.end].iter_mut().for_each(|t| *t = true);
+        }
+        let nickname = |i: usize| {
+            i < n
+                && view.is_capitalized(i)
+                && !view.sent_start[i]
+                && !view.tokens[i].newline_before
+                && view.word(i).chars().all(char::is_alphabetic)
+                && !is_title(view, i)
+                && !taken[i]
+        };
+        for s in spans.iter_mut().filter(|s| s.type_id == LOC) {
+            let first = s.end;
+            if !nickname(first) {
+                continue;
+            }
+            let last = if view.word(first).ends_with('s') {
+                first
+            } else if nickname(first + 1)
+                && view.word(first + 1).ends_with('s')
+                && self.is_ordinary_word(view.word(first))
+            {
+                first + 1
+            } else {
+                continue;
+            };
+            let lower = view.lower_at(last);
+            if view.lower_is_common(last)
+                || PLACE_PLURALS.contains(&lower)
+                || ends_a_place_name(lower)
+                || (last + 1 < n && view.is_capitalized(last + 1) && !view.sent_start[last + 1])
+            {
+                continue;
+            }
+            s.end = last + 1;
+            s.type_id = ORG;
+        }
+    }
 }
 
 /// Airlines and companies named after their country: "Air China" ("Air" before a

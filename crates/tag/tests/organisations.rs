@@ -1403,3 +1403,43 @@ fn an_acronym_of_a_term_is_no_name() {
         checks would take weeks.";
     assert_typed_in_every_mention(text, "FAA", EntityType::Org, 2);
 }
+
+#[test]
+fn a_place_run_into_a_plural_names_a_body_not_the_place() {
+    // "Veterans of the United States Marines" put the story on the map of
+    // the United States and gave ORG nothing: a place run into a
+    // capitalised plural is a force, a team or a club.
+    for (text, name) in [
+        (
+            "Veterans of the United States Marines marched past the memorial.",
+            "United States Marines",
+        ),
+        (
+            "Fans of the Bowling Green Falcons filled the stadium on Saturday.",
+            "Bowling Green Falcons",
+        ),
+    ] {
+        assert_org(text, name);
+    }
+    // A plural that says what the place is, or one the story also writes in
+    // lower case, leaves the place alone.
+    assert_eq!(
+        types_of(
+            "Ships sailed to the Falkland Islands in April.",
+            "Falkland Islands"
+        ),
+        vec![EntityType::Loc]
+    );
+    for (text, plural) in [
+        (
+            "Tourists crowded the Paris Catacombs while other catacombs stayed shut.",
+            "Catacombs",
+        ),
+        (
+            "The storm hit Florida Keys residents hardest, officials said.",
+            "Keys",
+        ),
+    ] {
+        assert_no_org_written(text, |written| written.contains(plural));
+    }
+}
