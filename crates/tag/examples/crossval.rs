@@ -4,13 +4,17 @@
 //! into folds (document i goes to fold i mod FOLDS), and for each fold a model
 //! and lexicon are built from the other folds and the tagger scored on it.
 //!
-//! cargo run --release -p newsterm-tag --example crossval -- [SHARED_DATA] [--folds N] [--orders N] [--epochs N] [--seed N] [--errors]
+//! cargo run --release -p newsterm-tag --example crossval -- [SHARED_DATA] [--folds N] [--orders N] [--epochs N] [--seed N] [--errors] [--silver FILE [--silver-docs N]]
 //!
 //! The word classes are the shipped ones (learned from unlabelled text, held-out
 //! documents' texts among them; no labels). `--errors` lists each fold's
 //! missed and wrongly predicted spans. `--seed` sets the first training
 //! shuffle's seed (default 7): the spread of a few seeds shows how much of a
-//! difference between two variants is the shuffle's.
+//! difference between two variants is the shuffle's. `--silver FILE`
+//! (JSON lines with `id` and `text`, the first N with `--silver-docs`) tries
+//! self-training: in each fold the texts are tagged by that fold's tagger
+//! (model and rules), and a second model is trained on the fold's training
+//! documents and those labels together, and scored.
 
 use std::fs;
 use std::io::BufReader;
@@ -18,11 +22,42 @@ use std::path::{Path, PathBuf};
 
 use newsterm_tag::eval::{self, GoldDoc, Report};
 use newsterm_tag::training::{self, TrainOptions};
-use newsterm_tag::{DataFiles, Tagger};
+use newsterm_tag::{DataFiles, EntityType, Tagger};
 
 fn read_docs(path: &Path) -> Result<Vec<GoldDoc>, Box<dyn std::error::Error>> {
     let file = fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(eval::read_gold(BufReader::new(file))?)
+}
+
+/// `doc`'s text labelled by `tagger` (model and rules): names as its
+/// people, bodies and places, nationalities as MISC, as the training gold
+/// marks them.
+fn silver_labels(tagger: &Tagger, doc: &GoldDoc) -> GoldDoc {
+    let entities = tagger
+        .tag(&doc.text)
+        .entities
+        .iter()
+        .map(|e| {
+            let kind = match e.kind {
+                EntityType::Person => "PERSON",
+                EntityType::Org => "ORG",
+                EntityType::Loc => "LOC",
+                EntityType::Norp => "MISC",
+            };
+            eval::GoldEntity {
+                start: e.start,
+                end: e.end,
+                kind: kind.to_string(),
+                gpe: false,
+            }
+        })
+        .collect();
+    GoldDoc {
+        id: doc.id.clone(),
+        text: doc.text.clone(),
+        entities,
+        noncommercial: false,
+    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -30,6 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut options = TrainOptions::default();
     let mut folds = 5usize;
     let mut errors = false;
+    let mut silver: Option<PathBuf> = None;
+    let mut silver_docs = usize::MAX;
     let mut shared = crate_dir.join("../../../shared/data");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -45,6 +82,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--epochs" => options.epochs = number("--epochs")?,
             "--seed" => options.seed = number("--seed")? as u64,
             "--errors" => errors = true,
+            "--silver" => silver = Some(PathBuf::from(args.next().ok_or("--silver needs a file")?)),
+            "--silver-docs" => silver_docs = number("--silver-docs")?,
             _ => shared = PathBuf::from(a),
         }
     }
@@ -56,6 +95,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         docs.extend(read_docs(&shared.join("ner-train").join(name))?);
     }
     docs.retain(|d| !d.noncommercial);
+    let silver_texts = match &silver {
+        Some(path) => {
+            let mut texts = read_docs(path)?;
+            texts.truncate(silver_docs);
+            texts
+        }
+        None => Vec::new(),
+    };
     let given_names = training::read_given_names(&crate_dir.join(training::GIVEN_NAMES_FILE))?;
     let mut total: Option<Report> = None;
     for fold in 0..folds {
@@ -74,8 +121,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             topics: read("mediatopics.tsv.gz")?,
             clusters: read("clusters.tsv.gz")?,
         };
-        let model = training::train(&train, &data, &options, |_| {})?;
-        let tagger = Tagger::from_data(&model, &data)?;
+        let mut model = training::train(&train, &data, &options, |_| {})?;
+        let mut tagger = Tagger::from_data(&model, &data)?;
+        if !silver_texts.is_empty() {
+            let mut more = train.clone();
+            more.extend(silver_texts.iter().map(|d| silver_labels(&tagger, d)));
+            model = training::train(&more, &data, &options, |_| {})?;
+            tagger = Tagger::from_data(&model, &data)?;
+        }
         let report = eval::evaluate(&tagger, &held);
         let (p, r, f) = report.micro().exact_prf();
         println!(
