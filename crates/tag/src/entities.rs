@@ -6026,7 +6026,7 @@ fn spells(view: &DocView, range: std::ops::Range<usize>, acronym: &str) -> bool 
 }
 
 /// "Marburg virus disease (MVD)", "ART [anti-retroviral therapy]",
-/// "High Performance Computing (HPC)": an acronym spelled out, on
+/// "exclusive economic zone (EEZ)": an acronym spelled out, on
 /// either side of its bracket, by words that are no name is a term,
 /// wherever the story uses it, and no organisation. Words are no name
 /// where their last is in lower case ("Notes from Poland" is a name),
@@ -7752,12 +7752,14 @@ const PLACE_PLURALS: &[&str] = &[
 ];
 
 impl EntityTagger<'_> {
-    /// "The Kansas City Chiefs", "the New England Patriots", "the Boston Red
-    /// Sox": a place run into a capitalised plural, one word or two whose first
-    /// is a word of the language, names a team or a club, not the place, where
-    /// the story never writes that plural in lower case ("U.S. Jobs" report,
-    /// where it writes "jobs") and it says no kind of place ("the Falkland
-    /// Islands").
+    /// "The United States Marines", "the Bowling Green Falcons", "the Boston
+    /// Red Sox": a place run into a capitalised plural, one word or two whose
+    /// first is a word of the language, names a force, a team or a club, not
+    /// the place, where the story never writes that plural in lower case
+    /// ("the Paris Catacombs … other catacombs"), it says no kind of place
+    /// ("the Falkland Islands") and no more capitalised words follow. A
+    /// title is no such plural ("US Senators"), so "the Kansas City Chiefs"
+    /// is left to the model.
     fn teams_named_after_places(&self, view: &DocView, spans: &mut [Span]) {
         let n = view.len();
         let mut taken = vec![false; n];
