@@ -39,10 +39,8 @@ fn silver_labels(tagger: &Tagger, doc: &GoldDoc) -> GoldDoc {
         .iter()
         .map(|e| {
             let kind = match e.kind {
-                EntityType::Person => "PERSON",
-                EntityType::Org => "ORG",
-                EntityType::Loc => "LOC",
                 EntityType::Norp => "MISC",
+                kind => kind.as_str(),
             };
             eval::GoldEntity {
                 start: e.start,

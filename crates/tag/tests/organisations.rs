@@ -1389,19 +1389,31 @@ fn an_acronym_of_a_term_is_no_name() {
         assert_no_entity(text, |e| e.text == acronym);
     }
     // A body spelled out keeps its acronym a body, on either side of the
-    // bracket, whether its words are ordinary or not.
-    let text = "The bout was shown by AEW (All Elite Wrestling) on Wednesday. AEW said \
-        tickets had sold out.";
-    assert_typed_in_every_mention(text, "AEW", EntityType::Org, 2);
-    let text = "Figures from the ministry of health (MOH) show 40 new cases. The MOH said \
-        testing would be doubled.";
-    assert_typed_in_every_mention(text, "MOH", EntityType::Org, 2);
-    let text = "Funding came from NIAID (National Institute of Allergy and Infectious \
-        Diseases) this year. NIAID said the trial would go on.";
-    assert_typed_in_every_mention(text, "NIAID", EntityType::Org, 2);
-    let text = "The Federal Aviation Administration (FAA) grounded the jets. The FAA said \
-        checks would take weeks.";
-    assert_typed_in_every_mention(text, "FAA", EntityType::Org, 2);
+    // bracket, whether its words are ordinary or not, or in lower case.
+    for (text, acronym) in [
+        (
+            "The bout was shown by AEW (All Elite Wrestling) on Wednesday. AEW said \
+             tickets had sold out.",
+            "AEW",
+        ),
+        (
+            "Figures from the ministry of health (MOH) show 40 new cases. The MOH said \
+             testing would be doubled.",
+            "MOH",
+        ),
+        (
+            "Funding came from NIAID (National Institute of Allergy and Infectious \
+             Diseases) this year. NIAID said the trial would go on.",
+            "NIAID",
+        ),
+        (
+            "The Federal Aviation Administration (FAA) grounded the jets. The FAA said \
+             checks would take weeks.",
+            "FAA",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, acronym, EntityType::Org, 2);
+    }
 }
 
 #[test]
