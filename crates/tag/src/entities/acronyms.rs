@@ -1,0 +1,293 @@
+//! Acronyms: an acronym spelled out in the story takes its name's type
+//! in every mention, and the acronym of a term names no one.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::organisations::{ORG_WORDS, has_org_word};
+use super::person_names::NAME_PARTICLES;
+use super::spans::Span;
+use super::titles::is_office;
+use super::{EntityTagger, LOC, MISC, ORG};
+use crate::features::DocView;
+
+impl EntityTagger<'_> {
+    /// "Transport for London (TfL)": capitalised words whose initials are the
+    /// capitals of the acronym after them are one name, an organisation unless the
+    /// gazetteer knows it as a place, wherever the model missed it or took a
+    /// part of it alone.
+    pub(super) fn name_spelled_out_acronyms(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        let mut added = Vec::new();
+        for k in 1..n.saturating_sub(2) {
+            if view.word(k) != "(" || view.word(k + 2) != ")" {
+                continue;
+            }
+            let acronym = view.word(k + 1);
+            let capitals: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
+            if capitals.len() < 2 || !acronym.chars().all(char::is_alphanumeric) {
+                continue;
+            }
+            // Back from the bracket over the name's words, matching the acronym's
+            // capitals from its last; particles ("for", "of the") go between.
+            let mut first = k;
+            let mut left = capitals.len();
+            while left > 0 && first > 0 {
+                let w = view.word(first - 1);
+                let initial = w.chars().next().filter(|c| c.is_uppercase());
+                if initial == Some(capitals[left - 1]) {
+                    left -= 1;
+                } else if !NAME_PARTICLES.contains(&view.lower[first - 1].as_str()) || first == k {
+                    break;
+                }
+                first -= 1;
+                if view.sent_start[first] {
+                    break;
+                }
+            }
+            if left > 0 || k - first < 2 || spans.iter().any(|s| s.first == first && s.end == k) {
+                continue;
+            }
+            let name = &view.text[view.tokens[first].start..view.tokens[k - 1].end];
+            // "End of Life (EOL)", "High Performance Computing (HPC)": a
+            // name of the language's words, none a body's, that no list
+            // knows for a body, is a thing's.
+            let a_things = || {
+                !has_org_word(view, first, k)
+                    && self.gazetteer.lookup(name).is_none_or(|e| e.org.is_none())
+                    && (first..k)
+                        .filter(|&i| view.is_capitalized(i))
+                        .all(|i| self.is_ordinary_word(view.word(i)))
+            };
+            // "Divisional Railway Manager (DRM)", "Chief Operating Officer
+            // (COO)": an office spelled out is someone's role, no body, and
+            // so is its acronym ("the NSA" after "National Security
+            // Adviser (NSA)" is no agency).
+            let office = is_office(view, k - 1);
+            let type_id = if self.gazetteer.find_place(name).is_some() {
+                LOC
+            } else if office || a_things() {
+                MISC
+            } else {
+                ORG
+            };
+            added.push(Span {
+                first,
+                end: k,
+                type_id,
+                from_rule: false,
+            });
+        }
+        if added.is_empty() {
+            return;
+        }
+        spans.retain(|s| !added.iter().any(|a| s.first < a.end && a.first < s.end));
+        spans.extend(added);
+        spans.sort_by_key(|s| s.first);
+    }
+}
+
+/// Small words an acronym's letters pass over: "Organisation of Islamic
+/// Cooperation (OIC)".
+pub(super) const ACRONYM_SKIPS: &[&str] =
+    &["of", "and", "the", "for", "&", "-", "on", "in", "to", "a"];
+
+/// An acronym of capitals (and digits) alone: "EVD", "HPC", "G7".
+pub(super) fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// Whether the words `range` of `view` are spelled by `acronym`'s capitals
+/// as their initials, each part of a hyphenated word one letter
+/// ("anti-retroviral therapy" is ART), a small word with or without its
+/// letter ("End of Life" is EOL, "Organisation of Islamic Cooperation" OIC).
+pub(super) fn spells(view: &DocView, range: std::ops::Range<usize>, acronym: &str) -> bool {
+    // Each part's initial, and whether it may go without a letter.
+    let parts: Vec<(char, bool)> = range
+        .flat_map(|j| {
+            let small = ACRONYM_SKIPS.contains(&view.lower_at(j));
+            view.word(j)
+                .split('-')
+                .filter_map(move |p| p.chars().next().map(|c| (c, small)))
+        })
+        .collect();
+    let letters: Vec<char> = acronym.chars().filter(char::is_ascii_uppercase).collect();
+    fn fits(parts: &[(char, bool)], letters: &[char]) -> bool {
+        match (parts.split_first(), letters.split_first()) {
+            (None, None) => true,
+            (None, Some(_)) => false,
+            (Some((&(_, small), rest)), None) => small && fits(rest, letters),
+            (Some((&(c, small), rest)), Some((&l, more))) => {
+                (c.to_uppercase().eq(std::iter::once(l)) && fits(rest, more))
+                    || (small && fits(rest, letters))
+            }
+        }
+    }
+    parts.first().is_some_and(|&(_, small)| !small) && fits(&parts, &letters)
+}
+
+/// "Marburg virus disease (MVD)", "ART [anti-retroviral therapy]",
+/// "exclusive economic zone (EEZ)": an acronym spelled out, on
+/// either side of its bracket, by words that are no name is a term,
+/// wherever the story uses it, and no organisation. Words are no name
+/// where their last is in lower case ("Notes from Poland" is a name),
+/// or where the story writes them all in lower case elsewhere ("End of
+/// Life (EOL)" … "before the end of life of CentOS 8"), however the
+/// model typed them. Capitalised ordinary words alone say nothing:
+/// "All Elite Wrestling (AEW)" is a company.
+pub(super) fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let names_nothing = |range: std::ops::Range<usize>| {
+        let Some(last) = range
+            .clone()
+            .rev()
+            .find(|&j| !ACRONYM_SKIPS.contains(&view.lower_at(j)))
+        else {
+            return false;
+        };
+        // "the ministry of health (MOH)" is a body, however written.
+        if range.clone().any(|j| ORG_WORDS.contains(&view.lower_at(j))) {
+            return false;
+        }
+        let len = range.len();
+        view.word(last).starts_with(char::is_lowercase)
+            || (0..(n + 1).saturating_sub(len)).any(|at| {
+                (at + len <= range.start || at >= range.end)
+                    && (0..len).all(|k| {
+                        let j = at + k;
+                        view.lower_at(j) == view.lower_at(range.start + k)
+                            && view.word(j) == view.lower_at(j)
+                    })
+            })
+    };
+    let mut terms: Vec<&str> = Vec::new();
+    // The words too: a term is no body, however the model typed it.
+    let mut spelled_out: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 1..n.saturating_sub(2) {
+        let close = match view.word(i) {
+            "(" => ")",
+            "[" => "]",
+            _ => continue,
+        };
+        // "words (ACR)": the words are the ones right before the bracket.
+        let inside = view.word(i + 1);
+        if view.word(i + 2) == close && is_acronym(inside) {
+            let letters = inside.chars().filter(char::is_ascii_uppercase).count();
+            let spelled = (i.saturating_sub(2 * letters + 2)..i)
+                .find(|&first| spells(view, first..i, inside));
+            if let Some(first) = spelled.filter(|&first| names_nothing(first..i)) {
+                terms.push(inside);
+                spelled_out.push(first..i);
+            }
+        }
+        // "ACR (words)": the words are the bracket's, all of them.
+        let before = view.word(i - 1);
+        if is_acronym(before)
+            && let Some(end) = (i + 1..n.min(i + 16)).find(|&j| view.word(j) == close)
+            && spells(view, i + 1..end, before)
+            && names_nothing(i + 1..end)
+        {
+            terms.push(before);
+            spelled_out.push(i + 1..end);
+        }
+    }
+    let is_term = |s: &Span| {
+        (s.end - s.first == 1 && terms.contains(&view.word(s.first)))
+            || (s.type_id == ORG
+                && spelled_out
+                    .iter()
+                    .any(|r| r.start <= s.first && s.end <= r.end))
+    };
+    spans.retain(|s| !is_term(s));
+}
+
+/// A name spelled out with its acronym, "Transport for London (TfL)",
+/// "Philippine Institute of Volcanology and Seismology (Phivolcs)": the
+/// acronym is the same organisation or place wherever the story uses it,
+/// whatever the model made of it alone.
+pub(super) fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let mut types: HashMap<&str, u8> = HashMap::default();
+    let mut widened: Vec<(usize, usize)> = Vec::new();
+    for (k, s) in spans.iter().enumerate() {
+        // A thing's name too: "the Digital Millennium Copyright Act (DMCA)"
+        // makes "the DMCA" no body.
+        if !matches!(s.type_id, ORG | LOC | MISC) || s.end - s.first < 2 {
+            continue;
+        }
+        // The model may stop a name at its "and" ("Philippine Institute of
+        // Volcanology | and Seismology (Phivolcs)"): the capitalised words
+        // after it up to the bracket are the name's.
+        let mut end = s.end;
+        if end + 1 < n && matches!(view.lower[end].as_str(), "and" | "&") {
+            let mut j = end + 1;
+            while j < n && j - end <= 3 && view.is_capitalized(j) {
+                j += 1;
+            }
+            if j > end + 1 && j < n && view.word(j) == "(" {
+                end = j;
+            }
+        }
+        if end + 2 >= n || view.word(end) != "(" || view.word(end + 2) != ")" {
+            continue;
+        }
+        let acronym = view.word(end + 1);
+        let capitals = acronym.chars().filter(|c| c.is_uppercase()).count();
+        let initial = view.word(s.first).chars().next();
+        let whole = &view.text[view.tokens[s.first].start..view.tokens[end - 1].end];
+        // "Phivolcs": a short form of one capital is its name's letters, in
+        // order.
+        let letters_of_name = || {
+            let mut name = whole.chars().flat_map(char::to_lowercase);
+            acronym
+                .chars()
+                .flat_map(char::to_lowercase)
+                .all(|c| name.any(|n| n == c))
+        };
+        if (capitals >= 2 || letters_of_name())
+            && acronym.chars().all(char::is_alphanumeric)
+            && acronym.chars().next() == initial
+        {
+            types.entry(acronym).or_insert(s.type_id);
+            if end > s.end {
+                widened.push((k, end));
+            }
+        }
+    }
+    for &(k, end) in &widened {
+        let from = spans[k].end;
+        spans[k].end = end;
+        // Whatever the model made of the words taken in is gone.
+        for s in spans.iter_mut() {
+            if s.first >= from && s.end <= end {
+                s.end = s.first;
+            }
+        }
+    }
+    spans.retain(|s| s.first < s.end);
+    if types.is_empty() {
+        return;
+    }
+    let mut covered = vec![false; n];
+    for s in spans.iter_mut() {
+        if s.end - s.first == 1
+            && let Some(&t) = types.get(view.word(s.first))
+        {
+            s.type_id = t;
+        }
+        covered[s.first..s.end].iter_mut().for_each(|c| *c = true);
+    }
+    for (i, &taken) in covered.iter().enumerate() {
+        if let Some(&type_id) = types.get(view.word(i)).filter(|_| !taken) {
+            spans.push(Span {
+                first: i,
+                end: i + 1,
+                type_id,
+                from_rule: true,
+            });
+        }
+    }
+    spans.sort_by_key(|s| s.first);
+}

@@ -1,0 +1,848 @@
+//! Places' spans before resolution: datelines, the words that make a
+//! name a place's, towns before their region, and names the model took
+//! for places that are no place.
+
+use rustc_hash::FxHashSet as HashSet;
+
+use super::organisations::has_org_word;
+use super::spans::{Span, covered_tokens, span_text};
+use super::titles::{PHOTO_CREDIT_LABELS, is_title};
+use super::{EntityTagger, LOC, MISC, ORG, PERSON};
+use crate::annotations::{Entity, EntityType};
+use crate::features::DocView;
+use crate::gazetteer::{Gazetteer, PlaceKind, in_capitals, kind};
+use crate::places::{
+    Dateline, NOT_IN_GAZETTEER, PlaceContext, division_abbreviation, ends_a_place_name,
+    names_a_site, names_natural_feature_after,
+};
+use crate::quotes::SPEECH_VERBS;
+
+impl EntityTagger<'_> {
+    /// "PC World", "the Drudge Report", "Vampire Slayer", "Faculty of
+    /// Arts": a name the model took for a place, which the gazetteer does
+    /// not hold, that ends in a word of the language saying no kind of
+    /// place and holds no place's name is a title's or a body's, not a
+    /// place's. It is dropped rather than listed under GEO, unresolved.
+    /// Places the gazetteer lacks end in what they are ("Acland Mine",
+    /// "Sandy Point") or are names of their own ("Yeoncheon").
+    pub(super) fn unknown_places_named_in_words(&self, entities: &mut Vec<Entity>) {
+        entities.retain(|e| {
+            if e.kind != EntityType::Loc || e.unresolved.as_deref() != Some(NOT_IN_GAZETTEER) {
+                return true;
+            }
+            let words: Vec<&str> = e.text.split_whitespace().collect();
+            // "The South Lawn of the White House" is a lawn: the word before
+            // "of" says what a name of that form is.
+            let head = words
+                .iter()
+                .position(|w| *w == "of")
+                .unwrap_or(words.len())
+                .checked_sub(1)
+                .and_then(|k| words.get(k));
+            // "Palais des Nations": a name in another language puts its
+            // head first, before its small words.
+            let foreign = words
+                .iter()
+                .any(|w| w.starts_with(char::is_lowercase) && !matches!(*w, "of" | "the" | "and"));
+            let Some(head) = head.filter(|_| words.len() >= 2 && !foreign) else {
+                return true;
+            };
+            // A title other stories named as a body is left to become that
+            // body ([`KnownPeople::resolve`]).
+            let named_in_words = self.is_ordinary_word(head)
+                && !ends_a_place_name(&head.to_lowercase())
+                && !self
+                    .people
+                    .is_some_and(|p| p.knows_organisation(&e.canonical))
+                && !words.iter().any(|w| self.gazetteer.find_place(w).is_some());
+            !named_in_words
+        });
+    }
+}
+
+impl EntityTagger<'_> {
+    /// "Korea Republic 2, Sweden 1": a team's score after a country's or a
+    /// city's name is no part of it ("Area 51", no place of the gazetteer
+    /// without its number, keeps it).
+    pub(super) fn scores_after_places(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans
+            .iter_mut()
+            .filter(|s| matches!(s.type_id, LOC | ORG) && s.end - s.first >= 2)
+        {
+            let last = view.word(s.end - 1);
+            let rest = &view.text[view.tokens[s.first].start..view.tokens[s.end - 2].end];
+            if last.bytes().all(|b| b.is_ascii_digit()) && self.gazetteer.find_place(rest).is_some()
+            {
+                s.end -= 1;
+                s.type_id = LOC;
+            }
+        }
+    }
+}
+
+impl EntityTagger<'_> {
+    /// "One Hong Konger said", "Ethiopians Dejene Debela and Asefa
+    /// Mengstu": a person's span that is a people's name (a demonym) is
+    /// the people, no one, and one that opens with it before a name of two
+    /// words or more is the name alone: the people say whence someone is.
+    pub(super) fn demonyms_are_no_one(&self, view: &DocView, spans: &mut [Span]) {
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            let text = span_text(view, s);
+            if self
+                .gazetteer
+                .lookup(text)
+                .is_some_and(|e| e.demonym_of.is_some())
+            {
+                s.type_id = MISC;
+            } else if s.end - s.first >= 3
+                && view.gaz[s.first].has(kind::DEMONYM)
+                && view.gaz[s.first].position() == 1
+                && self
+                    .gazetteer
+                    .lookup(view.word(s.first))
+                    .is_some_and(|e| e.demonym_of.is_some())
+            {
+                s.first += 1;
+            }
+        }
+    }
+}
+
+impl EntityTagger<'_> {
+    /// Whether token `i` names a country or state, or its people
+    /// ("Alaska", "Ethiopians").
+    pub(super) fn is_place_or_its_people(&self, view: &DocView, i: usize) -> bool {
+        view.gaz[i].has(kind::COUNTRY)
+            || view.gaz[i].has(kind::STATE)
+            || view.gaz[i].has(kind::DEMONYM)
+            || self.names_a_places_people(view.word(i), None)
+    }
+}
+
+impl EntityTagger<'_> {
+    /// Whether a word names a person or the people of a place by its name
+    /// and an ending: a city of 100,000 or more ("Parisians", "a
+    /// Londoner", "Melbournians", "Montanans") or a country or state, with the word
+    /// before it when the place's name has two ("a New Zealander", "Irani
+    /// athletes").
+    pub(super) fn names_a_places_people(&self, word: &str, before: Option<&str>) -> bool {
+        const ENDINGS: &[(&str, &str)] = &[
+            ("ians", ""),
+            ("ians", "e"),
+            ("ian", ""),
+            ("ian", "e"),
+            ("ers", ""),
+            ("er", ""),
+            ("is", ""),
+            ("i", ""),
+            // "Montanans", "an Iowan": a place ending in "a", and "n".
+            ("ns", ""),
+            ("n", ""),
+        ];
+        ENDINGS.iter().any(|&(ending, restored)| {
+            let Some(stem) = word.strip_suffix(ending) else {
+                return false;
+            };
+            if ending.starts_with('n') && !stem.ends_with('a') {
+                return false;
+            }
+            let stem = format!("{stem}{restored}");
+            if stem.chars().count() < 4 {
+                return false;
+            }
+            let city = || {
+                self.gazetteer
+                    .pick_town(&stem, &PlaceContext::default(), None)
+                    .is_some_and(|p| p.population >= 100_000)
+            };
+            let two_words =
+                || before.is_some_and(|b| self.is_country_or_state(&format!("{b} {stem}")));
+            city() || self.is_country_or_state(&stem) || two_words()
+        })
+    }
+
+    /// Whether a name is that of a country or a US state (or another
+    /// country's first-level division).
+    pub(super) fn is_country_or_state(&self, name: &str) -> bool {
+        self.gazetteer.find_place(name).is_some_and(|found| {
+            self.gazetteer
+                .readings(found.entry)
+                .any(|p| matches!(p.kind, PlaceKind::Country | PlaceKind::State))
+        })
+    }
+}
+
+impl EntityTagger<'_> {
+    /// "Allen, Texas", "Kamloops, British Columbia": a name before a comma and
+    /// the state, province or country it names a town of is that town, where
+    /// the model took it for a person (Allen is a given name) or anything else.
+    pub(super) fn towns_before_their_region(&self, view: &DocView, spans: &mut [Span]) {
+        for k in 1..spans.len() {
+            let (a, b) = (spans[k - 1], spans[k]);
+            if a.type_id == LOC
+                || b.type_id != LOC
+                || b.first != a.end + 1
+                || view.word(a.end) != ","
+                || a.type_id == ORG && has_org_word(view, a.first, a.end)
+                || a.first > 0 && is_title(view, a.first - 1)
+            {
+                continue;
+            }
+            if self
+                .gazetteer
+                .is_town_in(span_text(view, &a), span_text(view, &b))
+            {
+                spans[k - 1].type_id = LOC;
+            }
+        }
+    }
+}
+
+impl EntityTagger<'_> {
+    /// Datelines at the start of a paragraph ("GENEVA —", "VALPARAÍSO, Chile —",
+    /// "WASHINGTON (Reuters) -") are places whatever the model made of them.
+    pub(super) fn datelines(&self, view: &DocView, spans: &mut Vec<Span>) -> Vec<(Span, Dateline)> {
+        let mut out = Vec::new();
+        for i in 0..view.len() {
+            if !(i == 0 || view.tokens[i].newline_before) {
+                continue;
+            }
+            let Some((place, qualifier)) = dateline_at(view, i) else {
+                continue;
+            };
+            let mut found = Vec::new();
+            for (r, is_place) in [(Some(place), true), (qualifier, false)] {
+                let Some(r) = r else { continue };
+                spans.retain(|s| s.end <= r.start || s.first >= r.end);
+                let s = Span {
+                    first: r.start,
+                    end: r.end,
+                    type_id: LOC,
+                    from_rule: true,
+                };
+                spans.push(s);
+                found.push((s, is_place));
+            }
+            let text_of = |s: &Span| {
+                (
+                    view.tokens[s.first].cstart,
+                    view.tokens[s.end - 1].cend,
+                    span_text(view, s).to_string(),
+                )
+            };
+            if let Some(&(place, _)) = found.first() {
+                out.push((
+                    place,
+                    Dateline {
+                        place: text_of(&place),
+                        qualifier: found.get(1).map(|(q, _)| text_of(q)),
+                    },
+                ));
+            }
+        }
+        out
+    }
+
+    /// A place name the gazetteer does not know is often no place: a place run
+    /// into the name after it ("United States Hamdullah Mohib", a caption without
+    /// punctuation) is split, a person's name ("Alice Mak") is a person, what is
+    /// published or written in is a journal or a language, an organisation's
+    /// name before another is its product, a plural is a group, ordinary words
+    /// are no name, and a lone unknown
+    /// word is kept as a place only where the sentence puts it somewhere ("in
+    /// Styles", "the town of Yeoncheon"), or is someone where it speaks.
+    pub(super) fn repair_unknown_places(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let gaz = self.gazetteer;
+        let mut added = Vec::new();
+        // The people the story calls by one name ("Cengiz said"): an unknown
+        // place with that surname ("Hatice Cengiz", "Park Won-soon") is that
+        // person.
+        let called_so: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+            .map(|s| view.word(s.first))
+            .collect();
+        // The story's organisations by a name of one word ("Ford", "Amazon").
+        let companies: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG && s.end - s.first == 1)
+            .map(|s| view.word(s.first))
+            .collect();
+        // "According to Forbes", "in an interview with Forbes": a source
+        // is no place, unless it is a country, a state or a city of
+        // 100,000 or more ("according to Iran"); the model reads a place
+        // after "to" and "with".
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == LOC && !s.from_rule)
+        {
+            let word_back = |k: usize| s.first.checked_sub(k).map_or("", |j| view.lower_at(j));
+            // The name ends the phrase: "according to Windsor Locks police"
+            // and "Windsor Locks' first selectman" are the town's.
+            let ends_phrase = s.end == view.len()
+                || matches!(
+                    view.word(s.end),
+                    "," | "." | ";" | ":" | ")" | "!" | "?" | "—" | "–"
+                );
+            let a_source = ends_phrase
+                && matches!(
+                    (word_back(2), word_back(1)),
+                    ("according", "to") | ("interview", "with") | ("interviewed", "by")
+                );
+            let text = span_text(view, s);
+            let a_place_of_note = || {
+                self.is_country_or_state(text)
+                    || gaz
+                        .pick_town(text, &PlaceContext::default(), None)
+                        .is_some_and(|p| p.population >= 100_000)
+            };
+            if a_source && !a_place_of_note() {
+                s.type_id = ORG;
+            }
+        }
+        spans.retain_mut(|s| {
+            if s.type_id != LOC || s.from_rule || gaz.find_place(span_text(view, s)).is_some() {
+                return true;
+            }
+            // "The iconic Ford Falcon", "the Amazon Kindle": an organisation
+            // of the story, then a name, is what it makes, unless the last word
+            // says a place ("Ford Field").
+            if s.end - s.first >= 2
+                && companies.contains(view.word(s.first))
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+            {
+                s.type_id = MISC;
+                return true;
+            }
+            // "The model was published in Nature", "a script written in
+            // Python": what was published in a name the gazetteer lacks is a
+            // journal or a publisher, and what is written in one a language.
+            // "Published on Monday in": the verb may stand a few words back
+            // in the same clause.
+            let after_in = s.first >= 2 && view.lower[s.first - 1] == "in";
+            let published_in = after_in
+                && (s.first.saturating_sub(6)..s.first - 1)
+                    .rev()
+                    .take_while(|&j| !matches!(view.word(j), "," | "." | ";" | ":"))
+                    .any(|j| matches!(view.lower[j].as_str(), "published" | "appeared"));
+            let written_in = after_in
+                && matches!(
+                    view.lower[s.first - 2].as_str(),
+                    "written" | "coded" | "programmed" | "implemented"
+                );
+            if let Some(type_id) = match (published_in, written_in) {
+                (true, _) => Some(ORG),
+                (_, true) => Some(MISC),
+                _ => None,
+            } {
+                s.type_id = type_id;
+                return true;
+            }
+            // "Marty McFly from Back to the Future", "to report to Cabinet",
+            // "the adults-only Costume Ball": ordinary words capitalised,
+            // none of which says a site, name no place. One word alone is
+            // asked of the language's words ("the Fedora project", "alternatives
+            // to Slack"); a name of several, of the texts' only, as places
+            // are named in the language's words ("Eureka Springs").
+            let (first, last) = (view.lower[s.first].as_str(), view.lower[s.end - 1].as_str());
+            let lone = s.end - s.first == 1;
+            if (s.first..s.end).all(|i| {
+                let w = view.word(i);
+                !in_capitals(w)
+                    && if lone {
+                        self.is_ordinary_word(w)
+                    } else {
+                        self.is_ordinary_word_of_the_texts(w)
+                    }
+            }) && !PLACE_WORDS.contains(&last)
+                && !names_a_site(first, last)
+            {
+                return false;
+            }
+            let len = s.end - s.first;
+            // "O.J. Simpson": no place is named by initials, and the credit
+            // of a caption ("Image: Andrew Gray") names who took it.
+            let initials = |w: &str| {
+                let mut parts = w.split_terminator('.');
+                w.ends_with('.')
+                    && parts.clone().count() <= 3
+                    && parts.all(|p| p.chars().count() == 1 && p.chars().all(char::is_uppercase))
+            };
+            let credited = s.first >= 2
+                && view.word(s.first - 1) == ":"
+                && PHOTO_CREDIT_LABELS.contains(&view.word(s.first - 2));
+            if len >= 2
+                && (initials(view.word(s.first)) && gaz.find_place(view.word(s.first)).is_none()
+                    || credited && !has_org_word(view, s.first, s.end))
+            {
+                s.type_id = PERSON;
+                return true;
+            }
+            if len == 1 {
+                // "Recaptured from Houthis" beside "an anti-Houthi force",
+                // "resistance from Muslims" beside "Muslim women": a plural
+                // whose singular the story writes is a group of people.
+                let word = view.word(s.first);
+                if let Some(one) = word.strip_suffix('s')
+                    && !one.ends_with('s')
+                    && one.chars().count() >= 3
+                    && (0..view.len()).any(|j| {
+                        let w = view.word(j);
+                        w == one || w.rsplit_once('-').is_some_and(|(_, tail)| tail == one)
+                    })
+                {
+                    s.type_id = MISC;
+                    return true;
+                }
+                // "Philippine officials": the country's adjective.
+                if gaz.country_by_adjective(word).is_some() {
+                    return true;
+                }
+                // "Bizheva said": no place speaks. A word shaped as a
+                // person's name, not "PG&E".
+                if word.chars().all(char::is_alphabetic)
+                    && !in_capitals(word)
+                    && view
+                        .lower
+                        .get(s.end)
+                        .is_some_and(|w| SPEECH_VERBS.contains(&w.as_str()))
+                {
+                    s.type_id = PERSON;
+                    return true;
+                }
+                let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
+                let after_comma_place = s.end + 1 < view.len()
+                    && view.word(s.end) == ","
+                    && gaz.qualifier_place(view.word(s.end + 1)).is_some();
+                // "The Kīlauea volcano": the word after says what place it is.
+                let feature_after = view
+                    .lower
+                    .get(s.end)
+                    .is_some_and(|w| names_natural_feature_after(w));
+                return before.is_some_and(|w| LOCATIVES.contains(&w))
+                    || after_a_place_noun(view, s.first)
+                    || after_comma_place
+                    || feature_after;
+            }
+            let prefix = (s.first + 1..s.end).rev().find(|&k| {
+                let head = &view.text[view.tokens[s.first].start..view.tokens[k - 1].end];
+                gaz.find_place(head).is_some()
+            });
+            if let Some(k) = prefix
+                && view.is_capitalized(k)
+                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                // "Blenheim Palace", "Linwood Mosque", "Sandy Point": a word
+                // saying what kind of place it is ends a place named for a
+                // town, which is that place, not the town.
+                && !PLACES_NAMED_FOR_TOWNS.contains(&view.lower[s.end - 1].as_str())
+            {
+                if s.end - k >= 2 && !has_org_word(view, k, s.end) {
+                    added.push(Span {
+                        first: k,
+                        end: s.end,
+                        type_id: PERSON,
+                        from_rule: false,
+                    });
+                }
+                s.end = k;
+                return true;
+            }
+            // The surname last, or first before a hyphenated given name.
+            let last = view.word(s.end - 1);
+            let surname = if last.contains('-') {
+                view.word(s.first)
+            } else {
+                last
+            };
+            let someone_called = called_so.contains(surname)
+                && gaz.find_place(surname).is_none()
+                && !has_org_word(view, s.first, s.end);
+            let last = view.lower[s.end - 1].as_str();
+            if len <= 3
+                && (view.gaz[s.first].has(kind::FIRST_NAME) || someone_called)
+                && !PLACE_WORDS.contains(&last)
+                && !PLACES_NAMED_FOR_TOWNS.contains(&last)
+            {
+                s.type_id = PERSON;
+            }
+            true
+        });
+        spans.extend(added);
+    }
+}
+
+/// A dateline starting at token `i`: an all-capitals place ("GENEVA", "NEW YORK"),
+/// an optional qualifier after a comma ("Chile"), an optional agency in brackets,
+/// then a dash. Returns the token ranges of the place and the qualifier.
+pub(super) fn dateline_at(
+    view: &DocView,
+    i: usize,
+) -> Option<(std::ops::Range<usize>, Option<std::ops::Range<usize>>)> {
+    let n = view.len();
+    let caps = |j: usize| {
+        let w = view.word(j);
+        w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+    };
+    let mut j = i;
+    while j < n && j - i < 5 && caps(j) && !view.tokens[j].newline_before || j == i && caps(j) {
+        j += 1;
+    }
+    if j == i || view.word(i).chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return None;
+    }
+    let place = i..j;
+    let mut qualifier = None;
+    let is_month = |k: usize| crate::figures::MONTHS.contains(&view.lower[k].as_str());
+    if j < n && view.word(j) == "," && j + 1 < n && !is_month(j + 1) {
+        let q0 = j + 1;
+        let mut q1 = q0;
+        while q1 < n && q1 - q0 < 4 && view.is_capitalized(q1) && !view.tokens[q1].newline_before {
+            q1 += 1;
+        }
+        if q1 > q0 {
+            qualifier = Some(q0..q1);
+            j = q1;
+            // "SPRINGFIELD, Ill. —": the abbreviation's period.
+            if j < n && view.word(j) == "." && !view.tokens[j].space_before {
+                j += 1;
+            }
+        }
+    }
+    // "NEW YORK, March 3 (AP) —": a date may follow.
+    if j + 1 < n && view.word(j) == "," && is_month(j + 1) {
+        j += 2;
+        while j < n && (view.word(j).chars().all(|c| c.is_ascii_digit()) || view.word(j) == ",") {
+            j += 1;
+        }
+    }
+    if j < n && view.word(j) == "(" {
+        let close = (j + 1..n.min(j + 5)).find(|&k| view.word(k) == ")")?;
+        j = close + 1;
+    }
+    let dash = j < n
+        && matches!(view.word(j), "—" | "–" | "-" | "--" | "―")
+        && !view.tokens[j].newline_before;
+    dash.then_some((place, qualifier))
+}
+
+/// The world's faiths by name, which the model takes for places ("in
+/// Islam") as often as for anything.
+pub(super) const RELIGIONS: &[&str] = &[
+    "Islam",
+    "Christianity",
+    "Judaism",
+    "Hinduism",
+    "Buddhism",
+    "Sikhism",
+    "Jainism",
+    "Taoism",
+    "Shinto",
+    "Catholicism",
+    "Protestantism",
+    "Zoroastrianism",
+];
+
+/// The members of a faith or of a people with no country of its name, in
+/// the singular: no one's name in the plural ("between Jews and Arabs",
+/// "sacred by Hindus").
+pub(super) const FAITHS_AND_PEOPLES_MEMBERS: &[&str] = &[
+    "Arab",
+    "Jew",
+    "Muslim",
+    "Hindu",
+    "Christian",
+    "Buddhist",
+    "Sikh",
+    "Jain",
+    "Catholic",
+    "Protestant",
+    "Mormon",
+    "Evangelical",
+    "Sunni",
+    "Shia",
+    "Kurd",
+    "Berber",
+    "Pashtun",
+    "Uyghur",
+    "Yazidi",
+    "Bedouin",
+];
+
+/// Whether token `i` names the members of a faith or a people: the plural
+/// of one ("Hindus"), or the singular after a word that makes it one of
+/// them ("a Christian male friend", "any good Christian"), not a given
+/// name ("Christian said").
+pub(super) fn names_a_faiths_or_peoples_members(view: &DocView, i: usize) -> bool {
+    let word = view.word(i);
+    if word
+        .strip_suffix('s')
+        .is_some_and(|one| FAITHS_AND_PEOPLES_MEMBERS.contains(&one))
+    {
+        return true;
+    }
+    FAITHS_AND_PEOPLES_MEMBERS.contains(&word)
+        && i.checked_sub(1).is_some_and(|j| {
+            matches!(
+                view.lower[j].as_str(),
+                "a" | "an"
+                    | "any"
+                    | "every"
+                    | "each"
+                    | "good"
+                    | "devout"
+                    | "practising"
+                    | "practicing"
+                    | "fellow"
+            )
+        })
+}
+
+/// Names of God, which the model takes for places after "in" and "from".
+pub(super) const DEITIES: &[&str] = &["God", "Allah", "Jehovah", "Yahweh"];
+
+/// Words before a name that place it somewhere: "in Styles", "near Taikoo".
+pub(super) const LOCATIVES: &[&str] = &[
+    "in",
+    "at",
+    "near",
+    "from",
+    "outside",
+    "inside",
+    "across",
+    "around",
+    "through",
+    "to",
+    "into",
+    "towards",
+    "toward",
+    "via",
+    "throughout",
+    "within",
+];
+
+/// Last words that make a name a place's: "Times Square", "Heathrow Airport".
+pub(super) const PLACE_WORDS: &[&str] = &[
+    "airport",
+    "facility",
+    "square",
+    "street",
+    "avenue",
+    "road",
+    "boulevard",
+    "bridge",
+    "stadium",
+    "arena",
+    "river",
+    "lake",
+    "island",
+    "islands",
+    "bay",
+    "sea",
+    "ocean",
+    "mountain",
+    "mountains",
+    "valley",
+    "beach",
+    "peninsula",
+    "desert",
+    "canal",
+    "strait",
+    "gulf",
+    "coast",
+    "county",
+    "parish",
+    "borough",
+    "township",
+    "province",
+    "district",
+    "mine",
+    "dam",
+    "canyon",
+    "glacier",
+    "estuary",
+    "trench",
+    "fault",
+    "heights",
+    "lane",
+    "mall",
+    "reservoir",
+    "harbour",
+    "harbor",
+    "oblast",
+    "krai",
+    "governorate",
+    "voivodeship",
+];
+
+/// Last words of a place named for a town it is in or near ("Blenheim
+/// Palace", "Linwood Mosque", "Sandy Point") that the [`PLACE_WORDS`] leave
+/// out, as they end organisations' names too ("Crystal Palace", "West
+/// Point").
+pub(super) const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
+    "market",
+    "mosque",
+    "church",
+    "cathedral",
+    "temple",
+    "palace",
+    "castle",
+    "point",
+    "park",
+    "hall",
+    "tower",
+    "station",
+    "gardens",
+    "falls",
+    "springs",
+];
+
+/// The [`PLACE_WORDS`] that are also people's surnames ("Chris Bridge",
+/// "Michael Bay"): a person's name may end with them.
+pub(super) const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
+    "street", "road", "bridge", "river", "lake", "bay", "sea", "beach", "mountain", "valley",
+    "coast", "lane",
+];
+
+/// "St. Bernard Parish", "Ste. Genevieve County": a place the model read
+/// from after the saint's title takes it back in, where the gazetteer
+/// knows the whole name (so "St. John said Paris …" keeps Paris alone).
+pub(super) fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
+    let covered = covered_tokens(view, spans);
+    for s in spans.iter_mut().filter(|s| s.type_id == LOC && s.first > 0) {
+        let saint = s.first - 1;
+        if covered[saint]
+            || !matches!(
+                view.word(saint),
+                "St." | "St" | "Ste." | "Ste" | "Saint" | "Sainte"
+            )
+        {
+            continue;
+        }
+        let whole = &view.text[view.tokens[saint].start..view.tokens[s.end - 1].end];
+        if gazetteer.find_place(whole).is_some() {
+            s.first = saint;
+        }
+    }
+}
+
+/// Nouns said only of places, which "the … of" puts before a place's name.
+pub(super) const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "hamlet",
+    "municipality",
+    "commune",
+    "suburb",
+    "province",
+    "region",
+    "island",
+    "port",
+];
+
+/// Whether token `i` follows "the", a noun said only of places (in lower
+/// case) and "of": "the town of Yeoncheon".
+pub(super) fn after_a_place_noun(view: &DocView, i: usize) -> bool {
+    i >= 3
+        && view.lower[i - 1] == "of"
+        && PLACE_NOUNS.contains(&view.word(i - 2))
+        && view.lower[i - 3] == "the"
+}
+
+/// "The town of Yeoncheon", "the village of Kfar Aza": a name after "the",
+/// a noun said only of places and "of" is a place's, whether the model
+/// left it untagged or took it for someone or a thing. The noun is in lower
+/// case: "the City of London" is a name of its own.
+pub(super) fn places_after_their_kind(view: &DocView, spans: &mut Vec<Span>) {
+    const MOST_WORDS: usize = 4;
+    let n = view.len();
+    let mut added = Vec::new();
+    for first in 3..n {
+        if !after_a_place_noun(view, first)
+            || !view.is_capitalized(first)
+            || view.sent_start[first]
+            || in_capitals(view.word(first))
+        {
+            continue;
+        }
+        match spans.iter_mut().find(|s| s.first <= first && first < s.end) {
+            Some(s) if s.first == first && matches!(s.type_id, PERSON | MISC) => s.type_id = LOC,
+            Some(_) => {}
+            None => {
+                let mut end = first;
+                while end < n
+                    && end - first < MOST_WORDS
+                    && view.is_capitalized(end)
+                    && !view.sent_start[end]
+                    && !in_capitals(view.word(end))
+                {
+                    end += 1;
+                }
+                added.push(Span {
+                    first,
+                    end,
+                    type_id: LOC,
+                    from_rule: true,
+                });
+            }
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
+}
+
+/// "Kamloops, B.C.", "Toowoomba, Qld", "Springfield, Ill.": a name before a
+/// comma and a state's or province's abbreviation is a place in it, whatever
+/// the model made of either (it took Kamloops for a person and B.C. for an
+/// organisation). Two-letter postal codes ("OR", "IN") are words too often to
+/// count here.
+pub(super) fn places_before_their_division(view: &DocView, spans: &mut Vec<Span>) {
+    let n = view.len();
+    let mut added = Vec::new();
+    for comma in 1..n.saturating_sub(1) {
+        let abbreviation = view.word(comma + 1);
+        if view.word(comma) != ","
+            || !(abbreviation.contains('.') || abbreviation.len() > 2)
+            || !abbreviation.starts_with(|c: char| c.is_uppercase())
+            || division_abbreviation(abbreviation).is_none()
+        {
+            continue;
+        }
+        let mut placed = false;
+        for s in spans.iter_mut() {
+            if s.first == comma + 1 && s.end == comma + 2 {
+                s.type_id = LOC;
+            } else if s.end == comma && !(s.type_id == ORG && has_org_word(view, s.first, s.end)) {
+                s.type_id = LOC;
+                placed = true;
+            }
+        }
+        if !spans
+            .iter()
+            .any(|s| s.first <= comma + 1 && comma + 1 < s.end)
+        {
+            added.push(Span {
+                first: comma + 1,
+                end: comma + 2,
+                type_id: LOC,
+                from_rule: true,
+            });
+        }
+        let before = comma - 1;
+        if !placed
+            && !spans.iter().any(|s| s.first <= before && before < s.end)
+            && view.is_capitalized(before)
+            && !view.sent_start[before]
+            && !view.lower_is_common(before)
+        {
+            added.push(Span {
+                first: before,
+                end: comma,
+                type_id: LOC,
+                from_rule: true,
+            });
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
+}

@@ -1,0 +1,458 @@
+//! From typed spans to entities: each span's canonical name and id, a
+//! place resolved in the gazetteer from the story's context.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use super::naming::{
+    CountryMentions, link_short_company_names, name_bare_institutions, name_generic_bodies,
+    name_national_bodies, names_with_its_article, one_of_bodies_sharing_a_head,
+    small_words_in_lower_case, without_legal_suffix,
+};
+use super::org_cues::ORG_CUES_BEFORE;
+use super::organisations::{has_org_word, is_org_word};
+use super::person_names::{
+    CAPITALISED_PARTICLES, name_standalone_words, standalone_words, without_sentence_stop,
+};
+use super::spans::{Span, after_possessive, span_text};
+use super::{EntityTagger, LOC, Learned, MISC, ORG, PERSON};
+use crate::annotations::{Entity, EntityType};
+use crate::features::DocView;
+use crate::gazetteer::{PlaceKind, entity_id, in_capitals, kind};
+use crate::places::{
+    Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, is_small_town,
+    leave_unresolved, names_natural_feature_after, strip_article,
+};
+
+impl EntityTagger<'_> {
+    pub(super) fn resolve(
+        &self,
+        view: &DocView,
+        spans: &[Span],
+        learned: &Learned,
+        datelines: &[(Span, Dateline)],
+        dateline: Option<&Entity>,
+    ) -> Vec<Entity> {
+        let Learned {
+            roles,
+            short_names,
+            sides,
+            completed,
+        } = learned;
+        let gaz = self.gazetteer;
+        // Full names of the story's people, for surname and first-name mentions.
+        let mut full_names: HashMap<&str, &str> = HashMap::default();
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+        {
+            let full = span_text(view, s);
+            for part in standalone_words(view, s) {
+                full_names.entry(part).or_insert(full);
+            }
+            // "Rocky De La Fuente" is "De La Fuente" further on.
+            if let Some(i) =
+                (s.first + 1..s.end - 1).find(|&i| CAPITALISED_PARTICLES.contains(&view.word(i)))
+            {
+                let tail = &view.text[view.tokens[i].start..view.tokens[s.end - 1].end];
+                full_names.entry(tail).or_insert(full);
+            }
+        }
+        // "[Phil] Gramm … Gramm": a name completed in brackets is full too.
+        for full in completed.values() {
+            let words: Vec<&str> = full.split(' ').collect();
+            for part in name_standalone_words(&words) {
+                full_names.entry(part).or_insert(full);
+            }
+        }
+        // "Ricardo Rosselló Nevares" is "Rosselló" further on: a name of
+        // two surnames is shortened to the first, where no one else of the
+        // story bears that word first or last.
+        for s in spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 3)
+        {
+            let first_surname = s.end - 2;
+            let word = view.word(first_surname);
+            if view.is_capitalized(first_surname)
+                && view.is_capitalized(s.end - 1)
+                && word.chars().count() > 2
+                && word.chars().any(char::is_lowercase)
+                && !word.ends_with('.')
+                && !view.gaz[first_surname].has(kind::FIRST_NAME)
+            {
+                full_names.entry(word).or_insert(span_text(view, s));
+            }
+        }
+        // "Erdogan" is "Recep Tayyip Erdoğan" further on: a name written
+        // without its accents is the same person's, unless it folds to the
+        // names of two people.
+        let mut folded_names: HashMap<String, Option<&str>> = HashMap::default();
+        for (&part, &full) in &full_names {
+            folded_names
+                .entry(crate::gazetteer::fold_ascii(part).into_owned())
+                .and_modify(|known| {
+                    if *known != Some(full) {
+                        *known = None;
+                    }
+                })
+                .or_insert(Some(full));
+        }
+        let full_name_of = |text: &str| {
+            full_names.get(text).copied().or_else(|| {
+                folded_names
+                    .get(crate::gazetteer::fold_ascii(text).as_ref())
+                    .copied()
+                    .flatten()
+            })
+        };
+        // Acronyms spelled out in the story: "Organization for Security and
+        // Co-operation in Europe (OSCE)".
+        let mut acronyms: HashMap<&str, &str> = HashMap::default();
+        for s in spans.iter().filter(|s| s.type_id == ORG) {
+            if s.end + 2 < view.len() && view.word(s.end) == "(" && view.word(s.end + 2) == ")" {
+                let acr = view.word(s.end + 1);
+                if acr
+                    .chars()
+                    .all(|c| c.is_uppercase() || c == '.' || c == '&')
+                {
+                    acronyms.insert(acr, span_text(view, s));
+                }
+            }
+        }
+
+        // The story's context: the dateline, then places that are clear on their own.
+        let mut ctx = PlaceContext {
+            dateline_country: dateline.and_then(|e| e.country.clone()),
+            ..PlaceContext::default()
+        };
+        for (span, d) in datelines {
+            let q = d.qualifier.as_ref().and_then(|q| gaz.qualifier_place(&q.2));
+            if let Some(f) = gaz.find_place(span_text(view, span))
+                && let Some((p, _)) = gaz.pick_place(&f, &ctx, q, true)
+            {
+                ctx.dateline_country
+                    .get_or_insert_with(|| p.country.clone());
+            }
+        }
+        let qualifiers = self.qualifiers(view, spans);
+        // Each place name the story qualifies, with its qualifier; none
+        // where two mentions qualify it differently.
+        let mut qualified_names: HashMap<&str, Option<&crate::gazetteer::Place>> =
+            HashMap::default();
+        for s in spans.iter().filter(|s| s.type_id == LOC) {
+            if let Some(&q) = qualifiers.get(&s.first) {
+                qualified_names
+                    .entry(span_text(view, s))
+                    .and_modify(|known| {
+                        if known.is_some_and(|k| !std::ptr::eq(k, q)) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(q));
+            }
+        }
+        // Names each country's places alone bear, for the corroboration below.
+        let mut only_in: HashMap<&str, HashSet<&str>> = HashMap::default();
+        for s in spans
+            .iter()
+            .filter(|s| matches!(s.type_id, LOC | MISC | ORG))
+        {
+            let text = span_text(view, s);
+            let Some(f) = gaz.find_place(text) else {
+                continue;
+            };
+            // The one country all the name's readings lie in, if so.
+            let mut readings = gaz.readings(f.entry);
+            let sole_country = readings
+                .next()
+                .map(|first| first.country.as_str())
+                .filter(|c| readings.all(|r| r.country == *c));
+            if let Some(country) = sole_country.filter(|c| !c.is_empty()) {
+                only_in.entry(country).or_default().insert(text);
+            }
+            if let Some(d) = f.entry.demonym_of {
+                ctx.add(&gaz.places[d as usize]);
+            }
+            let q = qualifiers.get(&s.first).copied();
+            // A name all of whose readings lie in one country ("Hong Kong",
+            // the territory and its city) places the story there, however
+            // close its readings.
+            if let Some((p, lead)) = gaz.pick_place(&f, &PlaceContext::default(), q, false)
+                && (lead >= 2.5 || sole_country.is_some())
+                && !gaz.rivalled_abroad(&f, p)
+                && (q.is_some() || !is_small_town(p))
+            {
+                ctx.add(p);
+            }
+        }
+        // Two different names that only one country's places bear put the
+        // story there though neither is clear alone: "Bangalore" and
+        // "Mysore", each a city's other name or a small district, are
+        // India; a lone "Parkinson" is no evidence of Australia.
+        for (country, names) in only_in {
+            if names.len() >= 2 {
+                ctx.countries.insert(country.to_string());
+            }
+        }
+
+        let dateline_starts: HashSet<usize> = datelines.iter().map(|(s, _)| s.first).collect();
+        // "Defunding the Police", "Time magazine", "the Liberal party": an
+        // ordinary word capitalised is no small town of its name (Police in
+        // Poland, Time in Norway, Liberal in Kansas) unless the story
+        // qualifies it ("Mobile, Alabama"); a big city keeps it ("Reading").
+        // Nor is a word in capitals outside a dateline ("the DAX", "the
+        // agency ISNA"): news writes a small town's name so only there.
+        let names_no_small_town = |s: &Span, text: &str| {
+            let capitals = in_capitals(text) && !dateline_starts.contains(&s.first);
+            s.end - s.first == 1
+                && (self.is_ordinary_word_of_the_texts(text) || capitals)
+                && gaz
+                    .find_place(text)
+                    .is_some_and(|f| !gaz.has_big_reading(&f))
+        };
+        let mut out = Vec::with_capacity(spans.len());
+        for s in spans {
+            let text = span_text(view, s);
+            let t0 = &view.tokens[s.first];
+            let t1 = &view.tokens[s.end - 1];
+            let mut e = Entity::mention(EntityType::Person, t0.cstart, t1.cend, text);
+            match s.type_id {
+                PERSON => {
+                    if (s.end - s.first == 1 || CAPITALISED_PARTICLES.contains(&view.word(s.first)))
+                        && let Some(full) = full_name_of(text)
+                    {
+                        e.canonical = full.to_string();
+                    }
+                    if let Some(name) = without_sentence_stop(&e.canonical) {
+                        e.canonical = name.to_string();
+                    }
+                    if let Some(full) = completed.get(&s.first) {
+                        e.canonical.clone_from(full);
+                    }
+                    e.role = roles.get(&s.first).cloned();
+                    e.id = entity_id("person", &e.canonical);
+                }
+                ORG => {
+                    e.kind = EntityType::Org;
+                    // "Mahan" alone is "Mahan Air", named in full.
+                    let full = short_names.get(&s.first).copied();
+                    let written = full.unwrap_or(text);
+                    let name = without_legal_suffix(strip_article(written));
+                    // "The Guardian" is known with its article.
+                    let entry = gaz
+                        .lookup(without_legal_suffix(written))
+                        .filter(|en| en.org.is_some())
+                        .or_else(|| gaz.lookup(name));
+                    if let Some(expansion) = acronyms.get(text) {
+                        e.canonical = expansion.to_string();
+                    } else if let Some(org) = entry.and_then(|en| en.org) {
+                        e.canonical = org.to_string();
+                    } else if let Some(f) = gaz.find_place(name)
+                        && f.entry.org.is_none()
+                        // "Mahan" of "Mahan Air" is no town in Iran.
+                        && full.is_none()
+                        // "Maroochydore defeated Caboolture": the clubs.
+                        && !sides.contains(&s.first)
+                        // "The news agency Fars" is no province.
+                        && !s.first.checked_sub(1).is_some_and(|j| {
+                            ORG_CUES_BEFORE.contains(&view.lower[j].as_str())
+                                && !view.is_capitalized(j)
+                        })
+                        // "Northwestern University" is no part of a town
+                        // called University ("College Station" is a city).
+                        && !is_org_word(&name.to_lowercase())
+                        && (f.name == name || !has_org_word(view, s.first, s.end))
+                        // "The Liberal party" is no town called Liberal.
+                        && !names_no_small_town(s, name)
+                        && let Some((p, _)) =
+                            gaz.pick_place(&f, &ctx, qualifiers.get(&s.first).copied(), false)
+                        && !matches!(p.kind, PlaceKind::Town | PlaceKind::County)
+                    {
+                        // A country or city acting as an agent ("Sweden said", "Moscow
+                        // denied") is still a place to a reader.
+                        e.kind = EntityType::Loc;
+                        gaz.fill_place(&mut e, p);
+                        out.push(e);
+                        continue;
+                    } else {
+                        e.canonical = small_words_in_lower_case(&gaz.org_name(name));
+                    }
+                    if let Some(one) = one_of_bodies_sharing_a_head(view, s, &e.canonical) {
+                        e.canonical = one;
+                    } else if names_with_its_article(view, s)
+                        && !e.canonical.contains(' ')
+                        && !acronyms.contains_key(text)
+                    {
+                        e.canonical = format!("The {}", e.canonical);
+                    }
+                    e.id = entity_id("org", &e.canonical);
+                }
+                LOC => {
+                    e.kind = EntityType::Loc;
+                    // "The Rio Grande river", "the Ottawa river": the river, not
+                    // the town of its name, which may lie a continent away;
+                    // "the Kīlauea volcano" is a natural feature though the
+                    // gazetteer lacks it.
+                    // "Preston, Victoria, Australia … the Melbourne suburb
+                    // of Preston": a name the story qualifies once is that
+                    // place wherever it stands alone.
+                    let q = qualifiers
+                        .get(&s.first)
+                        .copied()
+                        .or_else(|| qualified_names.get(text).copied().flatten());
+                    let next = view.lower_at(s.end);
+                    let town = || gaz.pick_town(text, &ctx, q);
+                    // "Victoria station" in a London story: the station, not
+                    // Victoria in Hong Kong; "Paris airport" in a French story is
+                    // at Paris.
+                    let reason = if names_natural_feature_after(next)
+                        && (town().is_some() || gaz.find_place(text).is_none())
+                    {
+                        Some(NATURAL_FEATURE)
+                    } else if matches!(next, "station" | "airport" | "stadium")
+                        && town().is_some_and(|p| !ctx.admits(p))
+                    {
+                        Some(FACILITY)
+                    } else {
+                        None
+                    };
+                    if q.is_none() && names_no_small_town(s, text) {
+                        continue;
+                    }
+                    // "The Hang Seng index": a word cut from a longer name
+                    // the model did not take whole (the capitalised word
+                    // after it is in no name of a person, organisation or
+                    // place), which only some town's other name is, is no
+                    // place.
+                    if s.end < view.len()
+                        && view.is_capitalized(s.end)
+                        && !spans
+                            .iter()
+                            .any(|o| o.type_id != MISC && o.first <= s.end && s.end < o.end)
+                        && gaz.only_other_names(text)
+                    {
+                        continue;
+                    }
+                    if let Some(reason) = reason {
+                        leave_unresolved(&mut e, reason);
+                    } else {
+                        gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                        // "The Northern District of Texas", "the Southern
+                        // District of New York": a part of a US state is not
+                        // Israel's district of that name, and has no point
+                        // of its own.
+                        if e.unresolved.is_none()
+                            && let Some(whole) = self.place_it_is_part_of(view, spans, s.end, &ctx)
+                            && e.country.as_deref() != Some(whole.country.as_str())
+                        {
+                            leave_unresolved(&mut e, PART_OF_ELSEWHERE);
+                            e.country = Some(whole.country.clone());
+                        }
+                    }
+                }
+                _ => {
+                    // MISC is not reported, except demonyms, which name their place,
+                    // and the names of countries, states and continents.
+                    let g = view.gaz[s.first];
+                    let whole = g.position() == 1 || s.end - s.first >= 2;
+                    let strong =
+                        g.has(kind::COUNTRY) || g.has(kind::STATE) || g.has(kind::CONTINENT);
+                    if let Some(d) = gaz.lookup(text).and_then(|en| en.demonym_of) {
+                        e.kind = EntityType::Norp;
+                        gaz.fill_place(&mut e, &gaz.places[d as usize]);
+                    } else if strong && whole && gaz.lookup(text).is_some() {
+                        e.kind = EntityType::Loc;
+                        gaz.resolve_place(&mut e, &ctx, None, false);
+                    } else {
+                        continue;
+                    }
+                }
+            }
+            out.push(e);
+        }
+        link_short_company_names(&mut out);
+        let mentions = CountryMentions::new(&out, ctx.dateline_country.as_deref());
+        name_bare_institutions(&mut out, &mentions);
+        name_national_bodies(gaz, &mut out, &mentions);
+        name_generic_bodies(gaz, &mut out, &mentions);
+        out
+    }
+
+    /// The country, state or province a place is said to be part of by "of"
+    /// after it ("the Northern District of Texas").
+    pub(super) fn place_it_is_part_of<'g>(
+        &'g self,
+        view: &DocView,
+        spans: &[Span],
+        end: usize,
+        ctx: &PlaceContext,
+    ) -> Option<&'g crate::gazetteer::Place> {
+        if view.lower.get(end).is_none_or(|w| w.as_str() != "of") {
+            return None;
+        }
+        let next = spans
+            .iter()
+            .find(|s| s.first == end + 1 && s.type_id == LOC)?;
+        let found = self.gazetteer.find_place(span_text(view, next))?;
+        // A country, state or province of the name, in a country of the
+        // story's if it has one there: "Georgia" after US places is the
+        // state, "New York" the state, not the city.
+        self.gazetteer
+            .readings(found.entry)
+            .filter(|p| {
+                matches!(
+                    p.kind,
+                    PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                )
+            })
+            .max_by_key(|p| (ctx.countries.contains(&p.country), p.population))
+    }
+
+    /// Places qualified by the place after them ("Paris, Texas", "Perth,
+    /// Scotland"), unless both are items of a list, or by a place's
+    /// possessive before them ("London's Hyde Park", which lies in London's
+    /// country).
+    pub(super) fn qualifiers<'g>(
+        &'g self,
+        view: &DocView,
+        spans: &[Span],
+    ) -> HashMap<usize, &'g crate::gazetteer::Place> {
+        let gaz = &self.gazetteer;
+        let mut out = HashMap::default();
+        // "Boston, Chicago, Los Angeles, Dubai, and": a place between two
+        // commas of a list, and the one after it, are two of the list.
+        let in_a_list = |a: &Span, b: &Span| {
+            a.first > 0
+                && view.word(a.first - 1) == ","
+                && b.end < view.len()
+                && matches!(view.lower[b.end].as_str(), "," | "and" | "or" | "&")
+        };
+        for w in spans.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            if matches!(a.type_id, LOC | ORG)
+                && b.type_id == LOC
+                && b.first == a.end + 1
+                && view.word(a.end) == ","
+                && !in_a_list(a, b)
+                && let Some(q) = gaz.qualifier_place(span_text(view, b))
+            {
+                out.insert(a.first, q);
+            } else if a.type_id == LOC
+                && b.type_id == LOC
+                && b.first == a.end + 1
+                && after_possessive(view, a.end) == b.first
+            {
+                let owner = span_text(view, a);
+                let q = gaz.qualifier_place(owner).or_else(|| {
+                    let found = gaz.find_place(owner)?;
+                    let (p, _) = gaz.pick_place(&found, &PlaceContext::default(), None, false)?;
+                    gaz.country(&p.country)
+                });
+                if let Some(q) = q {
+                    out.insert(b.first, q);
+                }
+            }
+        }
+        out
+    }
+}
