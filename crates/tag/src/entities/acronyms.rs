@@ -1,6 +1,8 @@
 //! Acronyms: an acronym spelled out in the story takes its name's type
 //! in every mention, and the acronym of a term names no one.
 
+use std::ops::Range;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::organisations::{ORG_WORDS, has_org_word};
@@ -10,41 +12,80 @@ use super::titles::is_office;
 use super::{EntityTagger, LOC, MISC, ORG};
 use crate::features::DocView;
 
+/// An acronym and the words beside it that spell it out: "Transport for
+/// London (TfL)", "ART [anti-retroviral therapy]". The one place the
+/// story's acronym brackets are read; the passes below decide what the
+/// words and the acronym name.
+pub(super) struct SpelledOut {
+    /// The acronym's token.
+    acronym: usize,
+    /// The words it stands for, on either side of its bracket.
+    words: Range<usize>,
+}
+
+/// Every acronym of the story spelled out beside its bracket, either way
+/// round: "words (ACR)", where the words are the nearest run before the
+/// bracket that spells it, within its sentence, and "ACR (words)", where
+/// they are all of the bracket's.
+pub(super) fn spelled_out(view: &DocView) -> Vec<SpelledOut> {
+    let n = view.len();
+    let mut found = Vec::new();
+    for i in 1..n.saturating_sub(2) {
+        let close = match view.word(i) {
+            "(" => ")",
+            "[" => "]",
+            _ => continue,
+        };
+        let inside = view.word(i + 1);
+        if view.word(i + 2) == close && is_acronym(inside) {
+            let letters = inside.chars().filter(|c| c.is_uppercase()).count();
+            let nearest = (i.saturating_sub(2 * letters + 2)..i)
+                .rev()
+                .take_while(|&first| first + 1 == i || !view.sent_start[first + 1])
+                .find(|&first| spells(view, first..i, inside));
+            if let Some(first) = nearest {
+                found.push(SpelledOut {
+                    acronym: i + 1,
+                    words: first..i,
+                });
+            }
+        }
+        let before = view.word(i - 1);
+        if is_acronym(before)
+            && let Some(end) = (i + 1..n.min(i + 16)).find(|&j| view.word(j) == close)
+            && spells(view, i + 1..end, before)
+        {
+            found.push(SpelledOut {
+                acronym: i - 1,
+                words: i + 1..end,
+            });
+        }
+    }
+    found
+}
+
 impl EntityTagger<'_> {
-    /// "Transport for London (TfL)": capitalised words whose initials are the
-    /// capitals of the acronym after them are one name, an organisation unless the
+    /// "Transport for London (TfL)": capitalised words spelled out before
+    /// their acronym's bracket are one name, an organisation unless the
     /// gazetteer knows it as a place, wherever the model missed it or took a
     /// part of it alone.
-    pub(super) fn name_spelled_out_acronyms(&self, view: &DocView, spans: &mut Vec<Span>) {
-        let n = view.len();
+    pub(super) fn name_spelled_out_acronyms(
+        &self,
+        view: &DocView,
+        spans: &mut Vec<Span>,
+        brackets: &[SpelledOut],
+    ) {
         let mut added = Vec::new();
-        for k in 1..n.saturating_sub(2) {
-            if view.word(k) != "(" || view.word(k + 2) != ")" {
-                continue;
-            }
-            let acronym = view.word(k + 1);
-            let capitals: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
-            if capitals.len() < 2 || !acronym.chars().all(char::is_alphanumeric) {
-                continue;
-            }
-            // Back from the bracket over the name's words, matching the acronym's
-            // capitals from its last; particles ("for", "of the") go between.
-            let mut first = k;
-            let mut left = capitals.len();
-            while left > 0 && first > 0 {
-                let w = view.word(first - 1);
-                let initial = w.chars().next().filter(|c| c.is_uppercase());
-                if initial == Some(capitals[left - 1]) {
-                    left -= 1;
-                } else if !NAME_PARTICLES.contains(&view.lower[first - 1].as_str()) || first == k {
-                    break;
-                }
-                first -= 1;
-                if view.sent_start[first] {
-                    break;
-                }
-            }
-            if left > 0 || k - first < 2 || spans.iter().any(|s| s.first == first && s.end == k) {
+        for &SpelledOut { acronym, ref words } in brackets {
+            let (first, k) = (words.start, words.end);
+            let a_name =
+                (first..k).all(|j| view.is_capitalized(j) || passes_over(view.lower_at(j)));
+            if acronym != k + 1
+                || view.word(k) != "("
+                || k - first < 2
+                || !a_name
+                || spans.iter().any(|s| s.first == first && s.end == k)
+            {
                 continue;
             }
             let name = &view.text[view.tokens[first].start..view.tokens[k - 1].end];
@@ -86,46 +127,49 @@ impl EntityTagger<'_> {
     }
 }
 
-/// Small words an acronym's letters pass over: "Organisation of Islamic
-/// Cooperation (OIC)".
-pub(super) const ACRONYM_SKIPS: &[&str] =
-    &["of", "and", "the", "for", "&", "-", "on", "in", "to", "a"];
+/// Whether an acronym's letters may pass over a word (in lower case): a
+/// particle of a name ("Organisation of Islamic Cooperation (OIC)",
+/// "Transport for London (TfL)"), a hyphen or an article.
+fn passes_over(lower: &str) -> bool {
+    NAME_PARTICLES.contains(&lower) || matches!(lower, "-" | "a")
+}
 
-/// An acronym of capitals (and digits) alone: "EVD", "HPC", "G7".
-pub(super) fn is_acronym(word: &str) -> bool {
-    word.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
-        && word
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+/// An acronym: two capitals or more, and letters and digits alone ("EVD",
+/// "G7", "TfL").
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && word.chars().all(char::is_alphanumeric)
 }
 
 /// Whether the words `range` of `view` are spelled by `acronym`'s capitals
 /// as their initials, each part of a hyphenated word one letter
 /// ("anti-retroviral therapy" is ART), a small word with or without its
-/// letter ("End of Life" is EOL, "Organisation of Islamic Cooperation" OIC).
-pub(super) fn spells(view: &DocView, range: std::ops::Range<usize>, acronym: &str) -> bool {
+/// letter ("End of Life" is EOL, "Organisation of Islamic Cooperation"
+/// OIC, "Department of Defense" DOD); the first and last words are no
+/// small word.
+fn spells(view: &DocView, range: Range<usize>, acronym: &str) -> bool {
     // Each part's initial, and whether it may go without a letter.
     let parts: Vec<(char, bool)> = range
         .flat_map(|j| {
-            let small = ACRONYM_SKIPS.contains(&view.lower_at(j));
+            let small = passes_over(view.lower_at(j));
             view.word(j)
                 .split('-')
                 .filter_map(move |p| p.chars().next().map(|c| (c, small)))
         })
         .collect();
-    let letters: Vec<char> = acronym.chars().filter(char::is_ascii_uppercase).collect();
+    let letters: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
     fn fits(parts: &[(char, bool)], letters: &[char]) -> bool {
         match (parts.split_first(), letters.split_first()) {
             (None, None) => true,
-            (None, Some(_)) => false,
-            (Some((&(_, small), rest)), None) => small && fits(rest, letters),
+            (None, Some(_)) | (Some(_), None) => false,
             (Some((&(c, small), rest)), Some((&l, more))) => {
                 (c.to_uppercase().eq(std::iter::once(l)) && fits(rest, more))
                     || (small && fits(rest, letters))
             }
         }
     }
-    parts.first().is_some_and(|&(_, small)| !small) && fits(&parts, &letters)
+    let open = |part: Option<&(char, bool)>| part.is_some_and(|&(_, small)| !small);
+    open(parts.first()) && open(parts.last()) && fits(&parts, &letters)
 }
 
 /// "Marburg virus disease (MVD)", "ART [anti-retroviral therapy]",
@@ -137,13 +181,13 @@ pub(super) fn spells(view: &DocView, range: std::ops::Range<usize>, acronym: &st
 /// Life (EOL)" … "before the end of life of CentOS 8"), however the
 /// model typed them. Capitalised ordinary words alone say nothing:
 /// "All Elite Wrestling (AEW)" is a company.
-pub(super) fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>) {
+pub(super) fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>, brackets: &[SpelledOut]) {
     let n = view.len();
-    let names_nothing = |range: std::ops::Range<usize>| {
+    let names_nothing = |range: &Range<usize>| {
         let Some(last) = range
             .clone()
             .rev()
-            .find(|&j| !ACRONYM_SKIPS.contains(&view.lower_at(j)))
+            .find(|&j| !passes_over(view.lower_at(j)))
         else {
             return false;
         };
@@ -162,37 +206,12 @@ pub(super) fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>) {
                     })
             })
     };
-    let mut terms: Vec<&str> = Vec::new();
     // The words too: a term is no body, however the model typed it.
-    let mut spelled_out: Vec<std::ops::Range<usize>> = Vec::new();
-    for i in 1..n.saturating_sub(2) {
-        let close = match view.word(i) {
-            "(" => ")",
-            "[" => "]",
-            _ => continue,
-        };
-        // "words (ACR)": the words are the ones right before the bracket.
-        let inside = view.word(i + 1);
-        if view.word(i + 2) == close && is_acronym(inside) {
-            let letters = inside.chars().filter(char::is_ascii_uppercase).count();
-            let spelled = (i.saturating_sub(2 * letters + 2)..i)
-                .find(|&first| spells(view, first..i, inside));
-            if let Some(first) = spelled.filter(|&first| names_nothing(first..i)) {
-                terms.push(inside);
-                spelled_out.push(first..i);
-            }
-        }
-        // "ACR (words)": the words are the bracket's, all of them.
-        let before = view.word(i - 1);
-        if is_acronym(before)
-            && let Some(end) = (i + 1..n.min(i + 16)).find(|&j| view.word(j) == close)
-            && spells(view, i + 1..end, before)
-            && names_nothing(i + 1..end)
-        {
-            terms.push(before);
-            spelled_out.push(i + 1..end);
-        }
-    }
+    let (terms, spelled_out): (Vec<&str>, Vec<&Range<usize>>) = brackets
+        .iter()
+        .filter(|b| names_nothing(&b.words))
+        .map(|b| (view.word(b.acronym), &b.words))
+        .unzip();
     let is_term = |s: &Span| {
         (s.end - s.first == 1 && terms.contains(&view.word(s.first)))
             || (s.type_id == ORG
@@ -290,4 +309,77 @@ pub(super) fn acronyms_take_their_names_type(view: &DocView, spans: &mut Vec<Spa
         }
     }
     spans.sort_by_key(|s| s.first);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spelled_out;
+    use crate::Tagger;
+    use crate::features::DocView;
+
+    /// The acronym and the words found for it, as written.
+    fn brackets(text: &str) -> Vec<(String, String)> {
+        let t = Tagger::load().expect("shipped data loads");
+        let view = DocView::new(text, &t.gazetteer, &t.clusters);
+        spelled_out(&view)
+            .into_iter()
+            .map(|b| {
+                let words =
+                    &view.text[view.tokens[b.words.start].start..view.tokens[b.words.end - 1].end];
+                (view.word(b.acronym).to_string(), words.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_acronyms_words_are_found_on_either_side_of_its_bracket() {
+        let found = |text: &str, acronym: &str, words: &str| {
+            assert_eq!(
+                brackets(text),
+                [(acronym.to_string(), words.to_string())],
+                "{text}"
+            );
+        };
+        // A small word gives its letter or not; each part of a hyphenated
+        // word gives one; capitals of a mixed-case acronym alone count.
+        found(
+            "Officials at the Department of Defense (DOD) said so.",
+            "DOD",
+            "Department of Defense",
+        );
+        found(
+            "Organisation of Islamic Cooperation (OIC) members met.",
+            "OIC",
+            "Organisation of Islamic Cooperation",
+        );
+        found(
+            "The Anti-Corruption Commission (ACC) charged him.",
+            "ACC",
+            "Anti-Corruption Commission",
+        );
+        found(
+            "Fares set by Transport for London (TfL) rose.",
+            "TfL",
+            "Transport for London",
+        );
+        found(
+            "Patients on ART [anti-retroviral therapy] lived longer.",
+            "ART",
+            "anti-retroviral therapy",
+        );
+        found(
+            "She joined the WHO (World Health Organization) in 2001.",
+            "WHO",
+            "World Health Organization",
+        );
+        // The nearest run that spells it, not one reaching further back.
+        found(
+            "Health officials said Marburg virus disease (MVD) had spread.",
+            "MVD",
+            "Marburg virus disease",
+        );
+        // A bracket that spells nothing, and a ticker, are no acronym's words.
+        assert!(brackets("Shares of Apple (AAPL) fell.").is_empty());
+        assert!(brackets("The film (PG) opens on Friday.").is_empty());
+    }
 }

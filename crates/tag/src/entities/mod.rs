@@ -147,8 +147,9 @@ impl EntityTagger<'_> {
         let mut short_names = short_names_of_organisations(view, &mut spans);
         self.organisations_named_by_what_they_are_of(view, &mut spans, &mut short_names);
         bodies_called_by_their_kind(view, &mut spans);
-        self.name_spelled_out_acronyms(view, &mut spans);
-        acronyms_of_terms(view, &mut spans);
+        let brackets = acronyms::spelled_out(view);
+        self.name_spelled_out_acronyms(view, &mut spans, &brackets);
+        acronyms_of_terms(view, &mut spans, &brackets);
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
