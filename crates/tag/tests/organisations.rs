@@ -1417,6 +1417,21 @@ fn an_acronym_of_a_term_is_no_name() {
 }
 
 #[test]
+fn a_body_whose_name_lists_its_fields_is_one_body_under_its_whole_name() {
+    // "United Nations Educational, Scientific and Cultural Organization
+    // (UNESCO)": the commas of a list inside a body's name are part of
+    // it; the acronym and the name are one body, named in full, not
+    // "Scientific and Cultural Organization" cut at the last comma.
+    let text = "The plan drew criticism from the Greek foreign minister and the United \
+                Nations Educational, Scientific and Cultural Organization (UNESCO) on \
+                Friday. UNESCO said it regretted the decision, and UNESCO will meet in June.";
+    assert_typed_in_every_mention(text, "UNESCO", EntityType::Org, 2);
+    let full = "United Nations Educational, Scientific and Cultural Organization";
+    let names = canonical_names(text, EntityType::Org);
+    assert!(names.iter().all(|n| n == full), "{names:?}");
+}
+
+#[test]
 fn a_place_run_into_a_plural_names_a_body_not_the_place() {
     // "Veterans of the United States Marines" put the story on the map of
     // the United States and gave ORG nothing: a place run into a

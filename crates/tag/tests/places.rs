@@ -1919,3 +1919,26 @@ fn a_name_written_with_an_okina_is_the_place() {
         "{capital:?}"
     );
 }
+
+#[test]
+fn a_given_name_in_a_list_of_places_is_one_of_the_places() {
+    // A town that is also a given name, in a list of towns that goes on
+    // past it, is a town like the rest, not a person.
+    for (text, town) in [
+        (
+            "Homes were damaged in Carrascal, Cantilan, Madrid, Carmen, Lanuza and \
+             Cortes, the provincial disaster office said.",
+            "Carmen",
+        ),
+        (
+            "Power was cut in Hinatuan, Bislig, Lingig, Carmen and Tandag after the \
+             storm, officials said.",
+            "Carmen",
+        ),
+    ] {
+        assert_eq!(types_of(text, town), [EntityType::Loc], "{town} in {text}");
+    }
+    // Where the list ends at the name, the name may be someone's.
+    let text = "The mayor thanked the rescuers of Madrid, Carmen said on Monday.";
+    assert_eq!(types_of(text, "Carmen"), [EntityType::Person], "{text}");
+}

@@ -50,10 +50,15 @@ pub(super) fn spelled_out(view: &DocView) -> Vec<SpelledOut> {
                 });
             }
         }
+        // "ACR (words)", "ROS [Reactive Oxygen Species, the group of …]":
+        // the bracket's words up to its close, or up to a comma or a
+        // semicolon where what follows says more of them.
         let before = view.word(i - 1);
         if is_acronym(before)
-            && let Some(end) = (i + 1..n.min(i + 16)).find(|&j| view.word(j) == close)
-            && spells(view, i + 1..end, before)
+            && let Some(close_at) = (i + 1..n.min(i + 24)).find(|&j| view.word(j) == close)
+            && let Some(end) = (i + 2..=close_at)
+                .filter(|&j| j == close_at || matches!(view.word(j), "," | ";"))
+                .find(|&end| spells(view, i + 1..end, before))
         {
             found.push(SpelledOut {
                 acronym: i - 1,
@@ -67,8 +72,11 @@ pub(super) fn spelled_out(view: &DocView) -> Vec<SpelledOut> {
 impl EntityTagger<'_> {
     /// "Transport for London (TfL)": capitalised words spelled out before
     /// their acronym's bracket are one name, an organisation unless the
-    /// gazetteer knows it as a place, wherever the model missed it or took a
-    /// part of it alone.
+    /// gazetteer knows it as a place or they name an office or a thing,
+    /// wherever the model missed it or took a part of it alone. Words in
+    /// the bracket after an acronym are left as the model read them: there
+    /// a gloss ("CV (Curriculum Vitæ)", "NGOs (Non-Governmental
+    /// Organizations)") is as common as a name.
     pub(super) fn name_spelled_out_acronyms(
         &self,
         view: &DocView,
@@ -129,9 +137,10 @@ impl EntityTagger<'_> {
 
 /// Whether an acronym's letters may pass over a word (in lower case): a
 /// particle of a name ("Organisation of Islamic Cooperation (OIC)",
-/// "Transport for London (TfL)"), a hyphen or an article.
+/// "Transport for London (TfL)"), a hyphen, an article or the comma of a
+/// list ("Galleries, Libraries, Archives and Museums").
 fn passes_over(lower: &str) -> bool {
-    NAME_PARTICLES.contains(&lower) || matches!(lower, "-" | "a")
+    NAME_PARTICLES.contains(&lower) || matches!(lower, "-" | "a" | ",")
 }
 
 /// An acronym: two capitals or more, and letters and digits alone ("EVD",
@@ -366,6 +375,17 @@ mod tests {
             "Patients on ART [anti-retroviral therapy] lived longer.",
             "ART",
             "anti-retroviral therapy",
+        );
+        found(
+            "Patients on ART [anti-retroviral therapy, the drugs that keep them well] lived.",
+            "ART",
+            "anti-retroviral therapy",
+        );
+        // A list's commas inside a name.
+        found(
+            "The Institute of Epidemiology, Disease Control and Research (IEDCR) said so.",
+            "IEDCR",
+            "Institute of Epidemiology, Disease Control and Research",
         );
         found(
             "She joined the WHO (World Health Organization) in 2001.",

@@ -909,11 +909,27 @@ impl EntityTagger<'_> {
     }
 }
 
+impl EntityTagger<'_> {
+    /// "Dolgellau, Harlech, Barmouth and Bala": a lone word the model took
+    /// for a person, listed next to a place and itself a place the
+    /// gazetteer knows, is a place like the rest of its list, unless someone
+    /// of the story bears the name. One the gazetteer does not know
+    /// ("Harlech") needs the list to go on past it with another name.
+    pub(super) fn names_listed_with_their_kind(&self, view: &DocView, spans: &mut [Span]) {
+        listed_among(view, spans, LOC, |w| self.gazetteer.find_place(w).is_some());
+        // "Greenpeace, Oxfam, Amnesty International and Avaaz": a list of
+        // organisations goes on only with organisations; no lexicon of
+        // them is at hand to know one alone.
+        listed_among(view, spans, ORG, |_| false);
+    }
+}
+
 /// Retypes to `type_id` each lone word the model took for a person that
 /// stands in a list next to a name of that type: where the list goes on
 /// past it with another capitalised item, or where `known` says the word
-/// is one of that type. A word of a full name of the story, or a given
-/// name, stays someone.
+/// is one of that type. A word of a full name of the story stays someone,
+/// and so does a given name, unless both hold: the list goes on past it
+/// and `known` says it is one of the type ("Madrid, Carmen, Lanuza").
 pub(super) fn listed_among(
     view: &DocView,
     spans: &mut [Span],
@@ -925,11 +941,7 @@ pub(super) fn listed_among(
     let is_separator = |j: usize| matches!(view.word(j), "," | "and" | "or");
     let mut listed = Vec::new();
     for (k, s) in spans.iter().enumerate() {
-        if s.type_id != PERSON
-            || s.end - s.first != 1
-            || view.gaz[s.first].has(kind::FIRST_NAME)
-            || name_words.contains(view.word(s.first))
-        {
+        if s.type_id != PERSON || s.end - s.first != 1 || name_words.contains(view.word(s.first)) {
             continue;
         }
         // The item before ends one or two separators before the word
@@ -951,7 +963,13 @@ pub(super) fn listed_among(
         let list_goes_on = kin_before
             && listed_on((s.end < n && is_separator(s.end)).then_some(s.end + 1))
             || kin_after && listed_on(s.first.checked_sub(2).filter(|_| is_separator(s.first - 1)));
-        if (kin_before || kin_after) && (list_goes_on || known(view.word(s.first))) {
+        let given_name = view.gaz[s.first].has(kind::FIRST_NAME);
+        let listed_here = if given_name {
+            (kin_before || kin_after) && list_goes_on && known(view.word(s.first))
+        } else {
+            (kin_before || kin_after) && (list_goes_on || known(view.word(s.first)))
+        };
+        if listed_here {
             listed.push(k);
         }
     }

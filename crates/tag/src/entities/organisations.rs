@@ -224,6 +224,8 @@ pub(super) const ORG_WORDS: &[&str] = &[
     "party",
     "union",
     "association",
+    "organisation",
+    "organization",
     "federation",
     "foundation",
     "trust",

@@ -3,7 +3,6 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::one_type::listed_among;
 use super::org_cues::ORG_CUES_BEFORE;
 use super::person_names::{NAME_SUFFIXES, is_census_given_name};
 use super::spans::{Span, after_possessive, covered_tokens, span_text};
@@ -261,21 +260,6 @@ impl EntityTagger<'_> {
         }
         spans.extend(found);
         spans.sort_by_key(|s| s.first);
-    }
-}
-
-impl EntityTagger<'_> {
-    /// "Dolgellau, Harlech, Barmouth and Bala": a lone word the model took
-    /// for a person, listed next to a place and itself a place the
-    /// gazetteer knows, is a place like the rest of its list, unless someone
-    /// of the story bears the name. One the gazetteer does not know
-    /// ("Harlech") needs the list to go on past it with another name.
-    pub(super) fn names_listed_with_their_kind(&self, view: &DocView, spans: &mut [Span]) {
-        listed_among(view, spans, LOC, |w| self.gazetteer.find_place(w).is_some());
-        // "Greenpeace, Oxfam, Amnesty International and Avaaz": a list of
-        // organisations goes on only with organisations; no lexicon of
-        // them is at hand to know one alone.
-        listed_among(view, spans, ORG, |_| false);
     }
 }
 
