@@ -48,7 +48,9 @@ const PHRASE_STOP: &[&str] = &[
     "says", "is", "are", "was", "were", "be", "been", "have", "has", "had", "who", "that", "which",
     "the", "a", "an", "this", "these", "their", "his", "her", "its", "as", "per", "more", "less",
     "will", "would", "could", "can", "may", "did", "do", "not", "each", "ago", "old", "later",
-    "earlier", "after", "before", "since", "into", "during", "when",
+    "earlier", "after", "before", "since", "into", "during", "when", "near", "around", "among",
+    "across", "against", "over", "under", "within", "without", "between", "through", "about",
+    "outside", "inside", "while", "where",
 ];
 
 /// Whether `word` (lower case) is a plural noun: "people", "pilgrims",
@@ -186,6 +188,7 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
     let n = view.len();
     let lw = |i: usize| view.lower[i].as_str();
     let mut out = Vec::new();
+    let mut last_count: Option<Counted> = None;
     let mut i = 0;
     while i < n {
         let (mut value, spelled) = match parse_number(view.word(i)) {
@@ -301,10 +304,30 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
             (end > from && (!of_them || is_plural_head(lw(end - 1))))
                 .then(|| view.text[view.tokens[from].start..view.tokens[end - 1].end].to_string())
         });
-        // A bare number with nothing counted is not a figure worth reporting.
-        if kind == FigureKind::Count && what.is_none() {
-            i = last + 1;
-            continue;
+        // A bare number with nothing counted is not a figure worth reporting,
+        // unless it counts what the count before it counted.
+        let what = match (kind, what) {
+            (FigureKind::Count, None) => {
+                match casualties(view, first, last, value)
+                    .or_else(|| elided(view, first, last, value, last_count.as_ref()))
+                {
+                    Some(what) => Some(what),
+                    None => {
+                        i = last + 1;
+                        continue;
+                    }
+                }
+            }
+            (_, what) => what,
+        };
+        if kind == FigureKind::Count
+            && let Some(what) = &what
+        {
+            last_count = Some(Counted {
+                token: last,
+                value,
+                what: what.clone(),
+            });
         }
         out.push(Figure {
             start: view.tokens[first].cstart,
@@ -318,4 +341,169 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
         i = last + 1;
     }
     out
+}
+
+/// The last count the text gave with what it counts.
+struct Counted {
+    /// Its number's last token.
+    token: usize,
+    value: f64,
+    what: String,
+}
+
+/// Words after which a bare number is no count: an age, a label, a model,
+/// the end of a range, a rate.
+const NOT_A_COUNT_AFTER: &[&str] = &[
+    "aged", "age", "ages", "no.", "number", "page", "chapter", "section", "article", "to", "per",
+    "under", "turning", "#", "the", "a", "an",
+];
+
+/// Whether the bare number at tokens `first..=last`, of `value`, may be a
+/// count whose noun the text leaves out: a whole number, in digits or in
+/// lower-case words, with no word before it that makes it an age, a
+/// label, a model or the end of a range ("aged 13", "Route 2", "iPhone 4",
+/// "the 787", "May 24 to 26", "between 14 and 18", "a brother, 22,").
+fn may_count(view: &DocView, first: usize, last: usize, value: f64) -> bool {
+    let n = view.len();
+    let next = (last + 1 < n).then(|| view.lower[last + 1].as_str());
+    let whole = value >= 1.0 && value.fract() == 0.0;
+    let named = view.is_capitalized(first) && !view.sent_start[first];
+    let is_number =
+        |j: usize| parse_number(view.word(j)).is_some() || number_word(&view.lower[j]).is_some();
+    let labelled = first.checked_sub(1).is_some_and(|k| {
+        let (word, lower) = (view.word(k), view.lower[k].as_str());
+        NOT_A_COUNT_AFTER.contains(&lower)
+            || (word.chars().any(char::is_uppercase) && !view.sent_start[k])
+            || (word == "," && next == Some(","))
+            || (matches!(lower, "and" | "or" | "-") && k.checked_sub(1).is_some_and(is_number))
+    });
+    whole && !named && !labelled
+}
+
+/// Verbs of harm or rescue said of people, before a number that counts
+/// them ("killing three", "injured sixteen").
+const DONE_TO_PEOPLE: &[&str] = &[
+    "killed",
+    "killing",
+    "kills",
+    "kill",
+    "injured",
+    "injuring",
+    "injures",
+    "injure",
+    "wounded",
+    "wounding",
+    "wounds",
+    "hurt",
+    "hurting",
+    "rescued",
+    "evacuated",
+    "arrested",
+    "hospitalized",
+    "hospitalised",
+];
+
+/// What a story says of people after the number that counts them ("35
+/// died", "20 were killed", "four are missing").
+const SAID_OF_PEOPLE: &[&str] = &[
+    "killed",
+    "dead",
+    "died",
+    "injured",
+    "wounded",
+    "hurt",
+    "missing",
+    "rescued",
+    "arrested",
+    "hospitalized",
+    "hospitalised",
+    "evacuated",
+    "survived",
+];
+
+/// "The blaze killed three, including a 92-year-old woman, and injured
+/// sixteen", "at least 20 were killed": a bare number that a verb of harm
+/// or rescue is said of counts people.
+fn casualties(view: &DocView, first: usize, last: usize, value: f64) -> Option<String> {
+    let n = view.len();
+    let lower = |k: usize| (k < n).then(|| view.lower[k].as_str());
+    let done_to = first
+        .checked_sub(1)
+        .and_then(lower)
+        .is_some_and(|w| DONE_TO_PEOPLE.contains(&w));
+    // "20 were killed", "35 were rescued", "two have been arrested", "12
+    // were still missing".
+    let mut k = last + 1;
+    if lower(k).is_some_and(|w| matches!(w, "were" | "are" | "was" | "have" | "had")) {
+        k += 1;
+        if lower(k) == Some("been") {
+            k += 1;
+        }
+    }
+    if lower(k).is_some_and(|w| matches!(w, "still" | "reportedly" | "also" | "now" | "later")) {
+        k += 1;
+    }
+    let said_of = lower(k).is_some_and(|w| SAID_OF_PEOPLE.contains(&w));
+    ((done_to || said_of) && may_count(view, first, last, value)).then(|| "people".to_string())
+}
+
+/// What a bare count at tokens `first..=last` counts when its noun is left
+/// out because the count before it gave it: "Pelosi won with 220 votes.
+/// McCarthy received 192.", "a total of 1,124 delegates; Sanders trailed
+/// with a total of 815". The number may count ([`may_count`]) and ends its
+/// clause (a stop, a comma, a semicolon or a verb "to be" or "to have"
+/// follows); the count before it is in its sentence or the one before, of
+/// like size (within ten times), and counts things: a plural noun in lower
+/// case that is no measure ("ten kilometres from Barcelona. The blaze
+/// killed three" counts no kilometres).
+fn elided(
+    view: &DocView,
+    first: usize,
+    last: usize,
+    value: f64,
+    before: Option<&Counted>,
+) -> Option<String> {
+    const MEASURES: &[&str] = &[
+        "kilometres",
+        "kilometers",
+        "km",
+        "miles",
+        "metres",
+        "meters",
+        "feet",
+        "inches",
+        "pounds",
+        "kg",
+        "kilograms",
+        "tonnes",
+        "tons",
+        "megapixels",
+        "degrees",
+        "acres",
+        "hectares",
+        "litres",
+        "liters",
+        "gallons",
+        "barrels",
+    ];
+    let before = before?;
+    let n = view.len();
+    let head = before.what.rsplit(' ').next().unwrap_or_default();
+    let counts_things =
+        head.starts_with(char::is_lowercase) && is_plural_head(head) && !MEASURES.contains(&head);
+    let next = (last + 1 < n).then(|| view.lower[last + 1].as_str());
+    let ends_clause = matches!(
+        next,
+        None | Some("." | ";" | "," | "is" | "are" | "was" | "were" | "has" | "have" | "had")
+    );
+    let sentences_between = (before.token + 1..=first)
+        .filter(|&k| view.sent_start[k])
+        .count();
+    let like_size = (value / before.value).log10().abs() <= 1.0;
+    (counts_things
+        && ends_clause
+        && sentences_between <= 1
+        && like_size
+        && may_count(view, first, last, value))
+    .then(|| before.what.clone())
 }

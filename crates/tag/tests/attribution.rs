@@ -235,3 +235,39 @@ fn a_number_in_words_past_twelve_or_of_them_counts_its_noun() {
     // "Three of them stayed" counts nothing it names.
     assert_eq!(figure("three"), None, "{:?}", tags.figures);
 }
+
+#[test]
+fn a_bare_number_counts_the_people_harmed_or_the_noun_it_leaves_out() {
+    // News gives its gravest figures bare: "the blast killed nine", "12
+    // were missing", and leaves out a noun the count before it gave: "won
+    // 31 seats, while Labour took 28".
+    let tags = tagger().tag(
+        "A tanker explosion killed nine and injured 40 near the port on Monday. \
+         Officials said 12 were still missing. In the election the Greens won 31 seats, \
+         while Labour took 28. His son, 14, was among the injured; the ages of the \
+         others were between 20 and 35, and Route 9 was closed.",
+    );
+    let what = |n: &str| {
+        tags.figures
+            .iter()
+            .find(|f| f.text == n)
+            .map(|f| f.what.clone())
+    };
+    for (n, counted) in [
+        ("nine", "people"),
+        ("40", "people"),
+        ("12", "people"),
+        ("28", "seats"),
+    ] {
+        assert_eq!(
+            what(n),
+            Some(Some(counted.to_string())),
+            "{n}: {:?}",
+            tags.figures
+        );
+    }
+    // An age, the end of a range and a route's number count nothing.
+    for n in ["14", "35", "9"] {
+        assert_eq!(what(n), None, "{n}: {:?}", tags.figures);
+    }
+}

@@ -167,8 +167,10 @@ fn what_figures_count_in_the_labelled_sample_stays_right() {
     }
     // Measured precision 1.000, recall 0.762 (42 labelled pairs); 1.000 /
     // 0.810 at version 121 (numbers in words past twelve, "six of them
-    // crew members").
-    assert_floor("figure", &report.pairs, 0.97, 0.80);
+    // crew members"); 1.000 / 0.881 at version 160 (a bare number a verb
+    // of harm is said of counts people; one that leaves out the noun of
+    // the count before it counts that).
+    assert_floor("figure", &report.pairs, 0.97, 0.85);
 }
 
 #[test]
