@@ -231,3 +231,21 @@ fn words_used_in_their_other_sense_are_no_topic() {
     assert!(!has(&t, "WEATHER", "medtop:17000000"), "{t:?}");
     assert!(!has(&t, "DISASTER", "medtop:03000000"), "{t:?}");
 }
+
+#[test]
+fn an_attack_counter_terror_police_take_on_is_an_act_of_terror() {
+    // A stabbing that counter-terrorism police investigate, by an attacker
+    // said to be radicalised, is terrorism (conflict, war and peace) as
+    // well as crime, though the story never calls it a terror attack.
+    let t = topics(
+        "Two killed in knife attack at railway station",
+        "A man stabbed passengers at the main railway station on Saturday evening, \
+         killing two and wounding four before officers detained him. Counter-terrorism \
+         police took over the investigation on Sunday, and a senior officer said the \
+         suspect had been radicalised online. Detectives searched an address in the \
+         north of the city and arrested a second man. Police said there was no wider \
+         threat to the public.",
+    );
+    assert!(has(&t, "TERROR", "medtop:16000000"), "{t:?}");
+    assert!(has(&t, "CRIME", "medtop:02000000"), "{t:?}");
+}
