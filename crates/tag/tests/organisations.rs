@@ -1470,3 +1470,30 @@ fn a_place_run_into_a_plural_names_a_body_not_the_place() {
         assert_no_org_written(text, |written| written.contains(plural));
     }
 }
+
+#[test]
+fn words_before_a_legal_form_are_a_company_in_every_mention() {
+    // A company whose name is ordinary words, in a story too short to say
+    // more of it, is still a company where the story gives its legal form,
+    // and so are its words alone in the story's other mentions.
+    for (text, full, short) in [
+        (
+            "Red Hat Inc. said on Tuesday it would stop updating the software. Red Hat \
+             will move its users to a new release.",
+            "Red Hat Inc.",
+            "Red Hat",
+        ),
+        (
+            "Shares of Golden Harvest Ltd fell on Monday. Golden Harvest blamed the weather.",
+            "Golden Harvest Ltd",
+            "Golden Harvest",
+        ),
+    ] {
+        assert_eq!(types_of(text, full), [EntityType::Org], "{full} in {text}");
+        assert_eq!(
+            types_of(text, short),
+            [EntityType::Org],
+            "{short} in {text}"
+        );
+    }
+}

@@ -30,7 +30,8 @@ use one_type::propagate;
 use organisations::{
     bodies_called_by_their_kind, bodies_listed_with_bodies, campuses_of_a_university_system,
     company_words_after, join_places_into_org_names, known_bodies_are_no_places,
-    parties_written_with_a_small_p, short_names_of_organisations, split_after_legal_form,
+    legal_forms_make_bodies, parties_written_with_a_small_p, short_names_of_organisations,
+    split_after_legal_form,
 };
 pub(crate) use person_names::{NAME_SUFFIXES, name_standalone_words};
 use person_names::{
@@ -116,6 +117,7 @@ impl EntityTagger<'_> {
         self.demonyms_are_no_one(view, &mut spans);
         drop_roles_typed_organisations(view, &mut spans);
         company_words_after(view, &mut spans);
+        legal_forms_make_bodies(view, &mut spans, |w| self.is_ordinary_word(w));
         self.retype_by_name(view, &mut spans);
         known_bodies_are_no_places(view, &mut spans, self.gazetteer);
         places_open_with_a_saint(view, &mut spans, self.gazetteer);

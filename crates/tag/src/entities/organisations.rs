@@ -743,6 +743,141 @@ pub(super) fn company_words_after(view: &DocView, spans: &mut [Span]) {
     }
 }
 
+/// Legal forms that end only a company's name: not "Co." ("Co. Cork"),
+/// "Limited", nor the capitals that are also places' and states' codes
+/// ("SA", "NV", "AB").
+pub(super) const UNMISTAKABLE_LEGAL_FORMS: &[&str] = &[
+    "Inc.", "Inc", "Corp.", "Ltd.", "Ltd", "plc", "PLC", "Plc", "LLC", "LLP", "GmbH", "S.A.",
+    "N.V.", "B.V.", "S.p.A.", "SpA", "Bhd", "PJSC", "Pty", "Oyj",
+];
+
+/// "Red Hat Inc. said", "shares of Acme Ltd fell", "CBS, Inc.": the
+/// capitalised words before a company's legal form name a company, the
+/// form with them, where the model drew no name over them; and the words
+/// alone name it wherever else the story writes them so ("Red Hat will
+/// stop updating CentOS"). The model knows a company by the words around
+/// it, and a short story of a company with a name of ordinary words gives
+/// it none.
+pub(super) fn legal_forms_make_bodies(
+    view: &DocView,
+    spans: &mut Vec<Span>,
+    is_ordinary_word: impl Fn(&str) -> bool,
+) {
+    let n = view.len();
+    let covered = covered_tokens(view, spans);
+    let mut added: Vec<Span> = Vec::new();
+    let mut names: Vec<(usize, usize)> = Vec::new();
+    for i in 1..n {
+        if covered[i] || !UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(i)) {
+            continue;
+        }
+        let end = if view.word(i - 1) == "," { i - 1 } else { i };
+        let mut first = end;
+        while first > 0
+            && end - first < 5
+            && !covered[first - 1]
+            && (view.is_capitalized(first - 1) || view.word(first - 1) == "&")
+        {
+            first -= 1;
+            if view.sent_start[first] {
+                break;
+            }
+        }
+        // An article opening a sentence is no part of the name.
+        while first < end && matches!(view.lower[first].as_str(), "the" | "a" | "an") {
+            first += 1;
+        }
+        if first == end || view.word(first) == "&" {
+            continue;
+        }
+        added.push(Span {
+            first,
+            end: i + 1,
+            type_id: ORG,
+            from_rule: true,
+        });
+        names.push((first, end));
+    }
+    // Names the model already ran on over the form, whatever it took them
+    // for ("Golden Harvest Ltd" read as someone's), are companies too.
+    for s in spans.iter_mut() {
+        let last = s.end - 1;
+        let end = if last > s.first && view.word(last - 1) == "," {
+            last - 1
+        } else {
+            last
+        };
+        if end > s.first && UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(last)) {
+            s.type_id = ORG;
+            names.push((s.first, end));
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    let taken = |j: usize| covered[j] || added.iter().any(|a| a.first <= j && j < a.end);
+    let mut alone = Vec::new();
+    let mut retyped = Vec::new();
+    // One word of the language alone is that word ("According to Wrestling
+    // Inc" … "Wrestling sportswriter Dave Meltzer").
+    for (from, to) in names
+        .into_iter()
+        .filter(|&(from, to)| to - from > 1 || !is_ordinary_word(view.word(from)))
+    {
+        let len = to - from;
+        // Words of a name of two or more the model gave another type
+        // alone ("Golden Harvest blamed the weather" read as someone's);
+        // one word may be a place's or a person's as well ("Boston Ltd").
+        if len > 1 {
+            retyped.extend(spans.iter().enumerate().filter_map(|(k, s)| {
+                let same = s.end - s.first == len
+                    && (0..len).all(|m| view.word(s.first + m) == view.word(from + m));
+                (same && s.type_id != ORG).then_some(k)
+            }));
+        }
+        for j in 0..(n + 1).saturating_sub(len) {
+            let written =
+                (0..len).all(|k| view.word(j + k) == view.word(from + k) && !taken(j + k));
+            let bounded = (j == 0 || view.sent_start[j] || !view.is_capitalized(j - 1))
+                && (j + len >= n || !view.is_capitalized(j + len));
+            if written && bounded && !alone.iter().any(|a: &Span| a.first == j) {
+                alone.push(Span {
+                    first: j,
+                    end: j + len,
+                    type_id: ORG,
+                    from_rule: true,
+                });
+            }
+        }
+    }
+    for k in retyped {
+        spans[k].type_id = ORG;
+    }
+    spans.extend(added);
+    spans.extend(alone);
+    spans.sort_by_key(|s| s.first);
+}
+
+/// The names of the story's spans that end in a company's legal form,
+/// without the form: "Golden Harvest" of "Golden Harvest Ltd".
+pub(super) fn names_with_a_legal_form<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
+    spans
+        .iter()
+        .filter(|s| UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(s.end - 1)))
+        .filter_map(|s| {
+            // "CBS, Inc.": the comma is no part of the name.
+            let form = s.end - 1;
+            let end = if form > s.first && view.word(form - 1) == "," {
+                form - 1
+            } else {
+                form
+            };
+            (end > s.first)
+                .then(|| &view.text[view.tokens[s.first].start..view.tokens[end - 1].end])
+        })
+        .collect()
+}
+
 impl EntityTagger<'_> {
     /// "The Church of Scientology … a war that Scientology has been
     /// waging": an organisation named "X of Y", where X names no state or

@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::naming::{COMPANY_WORDS, LEGAL_SUFFIXES};
 use super::one_type::{listed_together, names_by_last_word};
-use super::organisations::{ORG_HEADS, has_org_word, is_org_word};
+use super::organisations::{ORG_HEADS, has_org_word, is_org_word, names_with_a_legal_form};
 use super::place_names::{FAITHS_AND_PEOPLES_MEMBERS, LOCATIVES, PLACE_WORDS};
 use super::spans::{Span, covered_tokens, span_text};
 use super::things::MISC_WORDS;
@@ -1370,6 +1370,9 @@ impl EntityTagger<'_> {
         // A word that ends several organisations' names ("Oracle Linux",
         // "Enterprise Linux") is a family's name, not a person's.
         let names_ending = names_by_last_word(view, spans, |t| t == ORG);
+        // Names the story also writes with a company's legal form
+        // ("Golden Harvest Ltd … Golden Harvest blamed").
+        let companies = names_with_a_legal_form(view, spans);
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
@@ -1385,7 +1388,7 @@ impl EntityTagger<'_> {
                     && !COMPANY_WORDS.contains(&view.word(i))
                     && !LEGAL_SUFFIXES.contains(&view.word(i))
             });
-            if !names_like_a_person {
+            if !names_like_a_person || companies.contains(span_text(view, s)) {
                 continue;
             }
             let last = view.word(s.end - 1);
