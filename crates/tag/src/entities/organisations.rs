@@ -746,7 +746,7 @@ pub(super) fn company_words_after(view: &DocView, spans: &mut [Span]) {
 /// Legal forms that end only a company's name: not "Co." ("Co. Cork"),
 /// "Limited", nor the capitals that are also places' and states' codes
 /// ("SA", "NV", "AB").
-pub(super) const UNMISTAKABLE_LEGAL_FORMS: &[&str] = &[
+const UNMISTAKABLE_LEGAL_FORMS: &[&str] = &[
     "Inc.", "Inc", "Corp.", "Ltd.", "Ltd", "plc", "PLC", "Plc", "LLC", "LLP", "GmbH", "S.A.",
     "N.V.", "B.V.", "S.p.A.", "SpA", "Bhd", "PJSC", "Pty", "Oyj",
 ];
@@ -771,7 +771,7 @@ pub(super) fn legal_forms_make_bodies(
         if covered[i] || !UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(i)) {
             continue;
         }
-        let end = if view.word(i - 1) == "," { i - 1 } else { i };
+        let end = name_end_before(view, i);
         let mut first = end;
         while first > 0
             && end - first < 5
@@ -801,13 +801,7 @@ pub(super) fn legal_forms_make_bodies(
     // Names the model already ran on over the form, whatever it took them
     // for ("Golden Harvest Ltd" read as someone's), are companies too.
     for s in spans.iter_mut() {
-        let last = s.end - 1;
-        let end = if last > s.first && view.word(last - 1) == "," {
-            last - 1
-        } else {
-            last
-        };
-        if end > s.first && UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(last)) {
+        if let Some(end) = company_name_end(view, s) {
             s.type_id = ORG;
             names.push((s.first, end));
         }
@@ -858,22 +852,32 @@ pub(super) fn legal_forms_make_bodies(
     spans.sort_by_key(|s| s.first);
 }
 
+/// Where the name before the legal form at token `form` ends: "CBS, Inc."
+/// leaves its comma out.
+fn name_end_before(view: &DocView, form: usize) -> usize {
+    if form > 0 && view.word(form - 1) == "," {
+        form - 1
+    } else {
+        form
+    }
+}
+
+/// Where the company's name of span `s` ends, when the span ends in a
+/// legal form after one word or more ("Golden Harvest Ltd").
+fn company_name_end(view: &DocView, s: &Span) -> Option<usize> {
+    let form = s.end - 1;
+    let end = name_end_before(view, form);
+    (UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(form)) && end > s.first).then_some(end)
+}
+
 /// The names of the story's spans that end in a company's legal form,
 /// without the form: "Golden Harvest" of "Golden Harvest Ltd".
 pub(super) fn names_with_a_legal_form<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
     spans
         .iter()
-        .filter(|s| UNMISTAKABLE_LEGAL_FORMS.contains(&view.word(s.end - 1)))
         .filter_map(|s| {
-            // "CBS, Inc.": the comma is no part of the name.
-            let form = s.end - 1;
-            let end = if form > s.first && view.word(form - 1) == "," {
-                form - 1
-            } else {
-                form
-            };
-            (end > s.first)
-                .then(|| &view.text[view.tokens[s.first].start..view.tokens[end - 1].end])
+            let end = company_name_end(view, s)?;
+            Some(&view.text[view.tokens[s.first].start..view.tokens[end - 1].end])
         })
         .collect()
 }
