@@ -105,13 +105,13 @@ pub fn wal_path(path: &Path) -> PathBuf {
 
 /// A number that changes whenever another connection commits (`None`
 /// if it cannot be read, which never counts as quiet).
-pub(crate) fn data_version(conn: &Connection) -> Option<i64> {
+fn data_version(conn: &Connection) -> Option<i64> {
     conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok()
 }
 
 /// One round of the [`Checkpointer`]; `quiet` when nothing was committed
 /// since the last round.
-pub(crate) fn checkpoint_round(conn: &Connection, wal: &Path, limit: u64, quiet: bool) {
+fn checkpoint_round(conn: &Connection, wal: &Path, limit: u64, quiet: bool) {
     let busy = |e: &rusqlite::Error| {
         matches!(e, rusqlite::Error::SqliteFailure(f, _)
             if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))

@@ -31,7 +31,7 @@ pub(crate) const DEFLATED: u8 = 1;
 pub(crate) const ZSTD: u8 = 2;
 /// zstd's level for stored texts: its fastest ordinary level, which already
 /// packs news JSON tighter than deflate's fastest did.
-pub(crate) const ZSTD_LEVEL: i32 = 1;
+const ZSTD_LEVEL: i32 = 1;
 /// The most a stored text may unpack to. A frame names its own size; a
 /// larger one than any story holds is a damaged row, not a buffer to make.
 pub(crate) const MAX_UNPACKED: u64 = 256 << 20;
@@ -64,7 +64,7 @@ impl StoredText {
 /// The writer packs a story's content and tags at every store: a thread
 /// keeps one compression context for all of them, as [`decompress`]
 /// does, since making one costs more than packing a story.
-pub(crate) fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
+fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
     thread_local! {
         static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
             const { std::cell::RefCell::new(None) };
@@ -87,7 +87,7 @@ pub(crate) fn compress(bytes: &[u8]) -> Option<Vec<u8>> {
 ///
 /// Every story read unpacks its content and tags, a search's hits and a
 /// list's rows included: a reader thread keeps one context and reuses it.
-pub(crate) fn decompress(frame: &[u8]) -> Result<String, String> {
+fn decompress(frame: &[u8]) -> Result<String, String> {
     thread_local! {
         static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
             const { std::cell::RefCell::new(None) };
@@ -124,7 +124,7 @@ pub(crate) fn decompress(frame: &[u8]) -> Result<String, String> {
 /// A reader thread keeps one inflater and resets it (a new one is tens of
 /// kilobytes to allocate and clear, which cost as much as inflating a
 /// story), and the text is inflated straight into a buffer sized for it.
-pub(crate) fn inflate(deflated: &[u8]) -> Result<String, String> {
+fn inflate(deflated: &[u8]) -> Result<String, String> {
     use flate2::{Decompress, FlushDecompress, Status};
     thread_local! {
         static INFLATER: std::cell::RefCell<Decompress> =

@@ -505,7 +505,7 @@ impl Reader {
 
 /// Runs a revision query whose parameters are a sequence to start after
 /// and a page size.
-pub(crate) fn page_after(
+fn page_after(
     c: &Connection,
     sql: &str,
     after: u64,
@@ -530,7 +530,7 @@ pub(crate) struct RawRow {
 }
 
 /// The one revision a `select_revision!` query finds, if any.
-pub(crate) fn one_story(
+fn one_story(
     c: &Connection,
     sql: &str,
     params: impl rusqlite::Params,

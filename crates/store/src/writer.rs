@@ -366,7 +366,7 @@ impl Writer {
 /// limit (EFBIG) met while writing is a plain I/O error to it, though to
 /// whoever publishes it is the same: no room, nothing stored (the
 /// transaction was rolled back), try again when there is.
-pub(crate) fn no_room(conn: &Connection, e: StoreError) -> StoreError {
+fn no_room(conn: &Connection, e: StoreError) -> StoreError {
     if let StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) = &e
         && f.code == rusqlite::ErrorCode::SystemIoFailure
     {
@@ -389,6 +389,6 @@ pub(crate) fn no_room(conn: &Connection, e: StoreError) -> StoreError {
 /// upgrade a read to a write while another connection holds the lock (the
 /// [`Checkpointer`](crate::Checkpointer) rewinding the WAL) without waiting out the busy
 /// timeout: the write would fail "database is locked".
-pub(crate) fn begin_write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+fn begin_write(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
 }

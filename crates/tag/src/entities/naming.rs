@@ -166,7 +166,7 @@ pub(super) fn link_short_company_names(entities: &mut [Entity]) {
 /// has in the United States, where English-language news most often names
 /// it so; with the other countries that have a body of that name
 /// (`None`: nearly every country has one).
-pub(super) const BARE_INSTITUTIONS: &[(&str, &str, Option<&[&str]>)] = &[
+const BARE_INSTITUTIONS: &[(&str, &str, Option<&[&str]>)] = &[
     (
         "Senate",
         "United States Senate",
@@ -231,7 +231,7 @@ impl CountryMentions {
 
     /// The country a story is about: at least two and four in five of its
     /// place mentions lie there.
-    pub(super) fn dominant(&self) -> Option<&str> {
+    fn dominant(&self) -> Option<&str> {
         self.by_country
             .iter()
             .find(|&(_, &n)| n >= 2 && n * 5 >= self.all * 4)
@@ -485,14 +485,14 @@ pub(super) const KINDS_OF_BODY: &[&str] = &[
 
 /// Whether a word (in lower case) names a kind of body: one of
 /// [`STATE_BODIES`] or [`KINDS_OF_BODY`].
-pub(super) fn is_kind_of_body_word(lower: &str) -> bool {
+fn is_kind_of_body_word(lower: &str) -> bool {
     static WORDS: WordSet = WordSet::of(&[STATE_BODIES, KINDS_OF_BODY]);
     WORDS.contains(lower)
 }
 
 /// Words before a kind of body that say only which of a country's bodies of
 /// that kind it is ("the Supreme Court", "the Armed Forces").
-pub(super) const WHICH_BODY: &[&str] = &[
+const WHICH_BODY: &[&str] = &[
     "supreme",
     "high",
     "constitutional",
@@ -509,7 +509,7 @@ pub(super) const WHICH_BODY: &[&str] = &[
 /// its people before the kind names the body ("Puerto Rico's Senate", "the
 /// Chilean Navy"); a university or council so named has a name of its own
 /// ("the Chinese University", "the European Council").
-pub(super) const STATE_BODIES: &[&str] = &[
+const STATE_BODIES: &[&str] = &[
     "court",
     "senate",
     "congress",

@@ -34,7 +34,7 @@ use crate::places::{PlaceContext, is_designated_body, names_natural_feature_afte
 use crate::quotes::SPEECH_VERBS;
 
 impl EntityTagger<'_> {
-    pub(super) fn retype_lone_names(&self, view: &DocView, spans: &mut Vec<Span>) {
+    fn retype_lone_names(&self, view: &DocView, spans: &mut Vec<Span>) {
         // Every word of the full names of the story's people ("Bruno Mars",
         // "David Turpin"): a lone word that is one, or its plural ("the
         // Turpins"), is someone of the story.
@@ -930,12 +930,7 @@ impl EntityTagger<'_> {
 /// is one of that type. A word of a full name of the story stays someone,
 /// and so does a given name, unless both hold: the list goes on past it
 /// and `known` says it is one of the type ("Madrid, Carmen, Lanuza").
-pub(super) fn listed_among(
-    view: &DocView,
-    spans: &mut [Span],
-    type_id: u8,
-    known: impl Fn(&str) -> bool,
-) {
+fn listed_among(view: &DocView, spans: &mut [Span], type_id: u8, known: impl Fn(&str) -> bool) {
     let name_words = full_name_words(view, spans);
     let n = view.len();
     let is_separator = |j: usize| matches!(view.word(j), "," | "and" | "or");

@@ -117,7 +117,7 @@ pub(super) const ORG_CUES_BEFORE: &[&str] = &[
 /// developer", "an operator") or a word of other kinds ("a daily walk", "a
 /// group of") do not count; some nouns count here only, as they follow a name
 /// in an appositive but not before it.
-pub(super) fn heads_org_appositive(noun: &str) -> bool {
+fn heads_org_appositive(noun: &str) -> bool {
     const NOT_AFTER_A_NAME: &[&str] = &[
         "daily",
         "network",
@@ -149,7 +149,7 @@ pub(super) fn heads_org_appositive(noun: &str) -> bool {
 
 /// Words that may follow an appositive's head and end it: "a company that",
 /// "a retailer based in", "a bank, said".
-pub(super) const APPOSITIVE_HEAD_ENDS: &[&str] = &[
+const APPOSITIVE_HEAD_ENDS: &[&str] = &[
     ",",
     ".",
     ";",
@@ -240,7 +240,7 @@ pub(super) fn apposition_headed_by(
 /// Whether the name ending before `end` is said to be one of a kind of
 /// thing `heads` knows: "Faithless Hijabi is an organisation which",
 /// "Ashodaya was a charity founded in" (not "is a company director").
-pub(super) fn described_as(view: &DocView, end: usize, heads: impl Fn(&str) -> bool) -> bool {
+fn described_as(view: &DocView, end: usize, heads: impl Fn(&str) -> bool) -> bool {
     end + 2 < view.len()
         && matches!(view.lower[end].as_str(), "is" | "was")
         && matches!(view.lower[end + 1].as_str(), "a" | "an")
@@ -250,11 +250,7 @@ pub(super) fn described_as(view: &DocView, end: usize, heads: impl Fn(&str) -> b
 /// Whether the words from `start` are up to four modifiers (lower-case
 /// words, demonyms, hyphenated words) and a noun `heads` knows, which a
 /// word of [`APPOSITIVE_HEAD_ENDS`] ends.
-pub(super) fn noun_phrase_headed_by(
-    view: &DocView,
-    start: usize,
-    heads: impl Fn(&str) -> bool,
-) -> bool {
+fn noun_phrase_headed_by(view: &DocView, start: usize, heads: impl Fn(&str) -> bool) -> bool {
     let n = view.len();
     for j in start..(start + 5).min(n) {
         if view.sent_start[j] {
@@ -286,7 +282,7 @@ pub(super) fn noun_phrase_headed_by(
     false
 }
 
-pub(super) const ORG_CUES_AFTER: &[&str] = &[
+const ORG_CUES_AFTER: &[&str] = &[
     "shares",
     "stock",
     "stores",
@@ -341,7 +337,7 @@ pub(super) fn leads_a_team(view: &DocView, end: usize) -> bool {
 /// around it: played against or beaten ("against Uni", "[against] Noosa",
 /// "defeated Wynnum", "a win over Maroochydore", "lost to Noosa"), or beating
 /// another ("Maroochydore defeated Caboolture").
-pub(super) fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
+fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
     const BEATEN_AFTER: &[&str] = &[
         "against", "defeated", "defeat", "defeats", "beat", "beats", "beating", "edged",
         "thrashed", "downed", "trounced",
@@ -379,7 +375,7 @@ pub(super) fn org_cue(view: &DocView, s: &Span) -> bool {
 
 /// The word before or after a name that is said of bodies: "the retailer
 /// X", "X's shares", "X's spokesperson".
-pub(super) fn org_cue_word(view: &DocView, s: &Span) -> bool {
+fn org_cue_word(view: &DocView, s: &Span) -> bool {
     let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
     if before.is_some_and(|w| ORG_CUES_BEFORE.contains(&w))
         || s.type_id != LOC && produces_a_commodity(view, s.first)
@@ -396,7 +392,7 @@ pub(super) fn org_cue_word(view: &DocView, s: &Span) -> bool {
 /// of a commodity: "the Greek gas producer Energean", "oil producers".
 /// "Producer" alone is as often a film's or a record's maker, a person;
 /// a country so called ("oil producer Russia") is left to the caller.
-pub(super) fn produces_a_commodity(view: &DocView, first: usize) -> bool {
+fn produces_a_commodity(view: &DocView, first: usize) -> bool {
     const COMMODITIES: &[&str] = &[
         "oil",
         "gas",
@@ -443,7 +439,7 @@ pub(super) fn produces_a_commodity(view: &DocView, first: usize) -> bool {
 /// Whether token `first` opens an example of a kind of body: "carriers,
 /// such as Verizon", "airlines including Qantas", "firms like Apple". The
 /// kind is the plural of a noun said before a body's name.
-pub(super) fn named_among_bodies(view: &DocView, first: usize) -> bool {
+fn named_among_bodies(view: &DocView, first: usize) -> bool {
     let word = |j: usize| view.lower_at(j);
     let Some(mut j) = first.checked_sub(1) else {
         return false;

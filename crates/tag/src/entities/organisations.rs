@@ -517,7 +517,7 @@ pub(super) fn is_org_word(lower: &str) -> bool {
 }
 
 /// Words that end a company's name, never a person's or a place's.
-pub(super) const COMPANY_TAILS: &[&str] = &[
+const COMPANY_TAILS: &[&str] = &[
     "inc",
     "inc.",
     "ltd",
@@ -1041,10 +1041,7 @@ pub(super) fn short_names_of_organisations<'v>(
 /// leaves "Qatar" the country), people's, title or organisation's word. A
 /// name with a place after its first word ("Netto Poland") is a part of
 /// the organisation, whose name the word stays.
-pub(super) fn organisation_openers<'v>(
-    view: &'v DocView,
-    spans: &[Span],
-) -> HashMap<&'v str, &'v str> {
+fn organisation_openers<'v>(view: &'v DocView, spans: &[Span]) -> HashMap<&'v str, &'v str> {
     const PLACE_KINDS: [u8; 5] = [
         kind::COUNTRY,
         kind::STATE,
@@ -1089,7 +1086,7 @@ pub(super) fn organisation_openers<'v>(
 
 /// Plurals after a place that say what the place is or hold an event, not
 /// a team: "the Falkland Islands", "the London Olympics".
-pub(super) const PLACE_PLURALS: &[&str] = &[
+const PLACE_PLURALS: &[&str] = &[
     "islands",
     "isles",
     "islanders",

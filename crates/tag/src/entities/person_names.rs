@@ -894,7 +894,7 @@ pub(super) fn names_with_a_hyphenated_given_name(view: &DocView, spans: &mut Vec
 /// One syllable of a romanised Chinese or Korean name, in lower case: an
 /// initial consonant or two, a glide, one to three vowels and a final
 /// ("keung", "chun", "siu", "park", "jong", "un").
-pub(super) fn is_romanised_syllable(syllable: &str) -> bool {
+fn is_romanised_syllable(syllable: &str) -> bool {
     const INITIALS: &[&str] = &[
         "ch", "ts", "sh", "kw", "gw", "ng", "b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n",
         "p", "q", "r", "s", "t", "w", "x", "y", "z", "",
@@ -949,7 +949,7 @@ pub(super) const CAPITALISED_PARTICLES: &[&str] = &[
 
 /// Nouns said of a person, before "of" and the person's name: "the death
 /// of", "the wife of", "the nomination of".
-pub(super) const PERSONS_NOUNS: &[&str] = &[
+const PERSONS_NOUNS: &[&str] = &[
     "death",
     "funeral",
     "widow",
@@ -986,11 +986,11 @@ pub(super) const NAME_PARTICLES: &[&str] = &[
 
 /// Name particles written joined to the name after them ("al-Assad",
 /// "el-Sisi", "bin-Salman"); the name is also said without them ("Assad").
-pub(super) const JOINED_PARTICLES: &[&str] = &["al-", "el-", "ul-", "bin-", "ibn-", "abu-", "abd-"];
+const JOINED_PARTICLES: &[&str] = &["al-", "el-", "ul-", "bin-", "ibn-", "abu-", "abd-"];
 
 /// A person's surname without a particle joined to it: "al-Assad" is
 /// "Assad" further on.
-pub(super) fn without_joined_particle(word: &str) -> Option<&str> {
+fn without_joined_particle(word: &str) -> Option<&str> {
     JOINED_PARTICLES.iter().find_map(|p| {
         word.strip_prefix(p)
             .filter(|rest| rest.chars().next().is_some_and(char::is_uppercase))
@@ -1003,7 +1003,7 @@ pub(crate) const NAME_SUFFIXES: &[&str] = &["Jr.", "Jr", "Sr.", "Sr", "II", "III
 /// The surname of a person's name of two words or more: its last word, or
 /// the word before a generational suffix ("King" of "Martin Luther King
 /// Jr.").
-pub(super) fn surname_of<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
+fn surname_of<'t>(view: &DocView<'t>, s: &Span) -> &'t str {
     let last = s.end - 1;
     if last > s.first + 1 && NAME_SUFFIXES.contains(&view.word(last)) {
         &view.text[view.tokens[last - 1].start..view.tokens[last - 1].end]
@@ -1075,7 +1075,7 @@ pub(super) fn names_go_on(view: &DocView, spans: &mut [Span]) {
 /// Whether `a` and `b` differ by one slip of the keys: two neighbouring
 /// letters swapped, one letter left out, added or replaced, or only in
 /// case; both start with the same letter, as a misspelling keeps.
-pub(super) fn one_slip_apart(a: &str, b: &str) -> bool {
+fn one_slip_apart(a: &str, b: &str) -> bool {
     let first = |w: &str| w.chars().next().map(|c| c.to_lowercase().next());
     if a == b || a.len().abs_diff(b.len()) > 3 || first(a) != first(b) {
         return false;
@@ -1230,8 +1230,7 @@ pub(super) fn names_completed_in_brackets(
 /// those that are ordinary words too ("Bill", "Mark", "Will"), so that the
 /// model's features do not fire on the words; a rule that must not take
 /// "Bill Gates" for a thing asks this list.
-pub(super) const CENSUS_GIVEN_NAMES: &str =
-    include_str!("../../sources/us_census_1990_first_names.txt");
+const CENSUS_GIVEN_NAMES: &str = include_str!("../../sources/us_census_1990_first_names.txt");
 
 /// Whether `word` (as written, title case) is one of [`CENSUS_GIVEN_NAMES`].
 pub(super) fn is_census_given_name(word: &str) -> bool {
@@ -1285,7 +1284,7 @@ pub(super) fn interview_speakers(view: &DocView, spans: &mut Vec<Span>) {
 
 /// Lowercase particles that join the parts of a person's or a place's name
 /// (a narrower set than the words inside organisations' names).
-pub(super) const JOINING_PARTICLES: &[&str] = &[
+const JOINING_PARTICLES: &[&str] = &[
     "de", "des", "du", "del", "della", "di", "da", "van", "von", "der", "den", "dos", "das",
 ];
 

@@ -474,7 +474,7 @@ impl EntityTagger<'_> {
 /// A dateline starting at token `i`: an all-capitals place ("GENEVA", "NEW YORK"),
 /// an optional qualifier after a comma ("Chile"), an optional agency in brackets,
 /// then a dash. Returns the token ranges of the place and the qualifier.
-pub(super) fn dateline_at(
+fn dateline_at(
     view: &DocView,
     i: usize,
 ) -> Option<(std::ops::Range<usize>, Option<std::ops::Range<usize>>)> {
@@ -678,7 +678,7 @@ pub(super) const PLACE_WORDS: &[&str] = &[
 /// Palace", "Linwood Mosque", "Sandy Point") that the [`PLACE_WORDS`] leave
 /// out, as they end organisations' names too ("Crystal Palace", "West
 /// Point").
-pub(super) const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
+const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
     "market",
     "mosque",
     "church",
@@ -726,7 +726,7 @@ pub(super) fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazet
 }
 
 /// Nouns said only of places, which "the … of" puts before a place's name.
-pub(super) const PLACE_NOUNS: &[&str] = &[
+const PLACE_NOUNS: &[&str] = &[
     "town",
     "city",
     "village",
@@ -742,7 +742,7 @@ pub(super) const PLACE_NOUNS: &[&str] = &[
 
 /// Whether token `i` follows "the", a noun said only of places (in lower
 /// case) and "of": "the town of Yeoncheon".
-pub(super) fn after_a_place_noun(view: &DocView, i: usize) -> bool {
+fn after_a_place_noun(view: &DocView, i: usize) -> bool {
     i >= 3
         && view.lower[i - 1] == "of"
         && PLACE_NOUNS.contains(&view.word(i - 2))

@@ -380,7 +380,7 @@ impl EntityTagger<'_> {
 
     /// The country, state or province a place is said to be part of by "of"
     /// after it ("the Northern District of Texas").
-    pub(super) fn place_it_is_part_of<'g>(
+    fn place_it_is_part_of<'g>(
         &'g self,
         view: &DocView,
         spans: &[Span],
@@ -412,7 +412,7 @@ impl EntityTagger<'_> {
     /// Scotland"), unless both are items of a list, or by a place's
     /// possessive before them ("London's Hyde Park", which lies in London's
     /// country).
-    pub(super) fn qualifiers<'g>(
+    fn qualifiers<'g>(
         &'g self,
         view: &DocView,
         spans: &[Span],

@@ -302,7 +302,7 @@ pub(super) const MISC_WORDS: &[&str] = &[
 
 /// Kinds of work whose title may follow them: "the film Argo", "a movie
 /// called Argo", "the album Abbey Road".
-pub(super) const WORKS: &[&str] = &[
+const WORKS: &[&str] = &[
     "film",
     "movie",
     "album",
@@ -403,8 +403,7 @@ pub(super) const PEOPLES_AND_TONGUES: &[&str] = &[
 /// Nouns after a name that make it a disease's: "Powassan virus", "Lyme
 /// disease", "Parkinson's disease" ("outbreak" is not one: "the Wuhan
 /// outbreak" is the city's).
-pub(super) const DISEASE_WORDS: &[&str] =
-    &["virus", "disease", "syndrome", "fever", "disorder", "flu"];
+const DISEASE_WORDS: &[&str] = &["virus", "disease", "syndrome", "fever", "disorder", "flu"];
 
 /// Whether the words from token `end` on say that the name before them is
 /// a disease's: a disease noun, after a possessive or not.
@@ -492,13 +491,13 @@ pub(super) fn drop_currency_codes(view: &DocView, spans: &mut Vec<Span>) {
 }
 
 /// Units of measure glued to a number ("4GB", "2.5GHz", "300km").
-pub(super) const UNITS: &[&str] = &[
+const UNITS: &[&str] = &[
     "gb", "mb", "tb", "kb", "ghz", "mhz", "khz", "hz", "km", "mm", "cm", "kg", "mg", "kw", "mw",
     "gw", "kwh", "mph", "bn", "m", "k",
 ];
 
 /// Time zones after a clock time ("18:00 UTC").
-pub(super) const TIME_ZONES: &[&str] = &[
+const TIME_ZONES: &[&str] = &[
     "UTC", "GMT", "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "CET", "CEST", "BST",
     "JST", "IST", "AEST", "AEDT", "HKT", "SGT",
 ];
@@ -563,7 +562,7 @@ pub(super) fn products_are_no_organisations(view: &DocView, spans: &mut [Span]) 
 
 /// Words that end a story's sentence about a market index: "the Nasdaq fell 82
 /// points", "the Hang Seng index".
-pub(super) const INDEX_WORDS: &[&str] = &["index", "indices", "indexes"];
+const INDEX_WORDS: &[&str] = &["index", "indices", "indexes"];
 
 impl EntityTagger<'_> {
     /// Market indices ("the Dow Jones Industrial Average", "the Nasdaq fell 82

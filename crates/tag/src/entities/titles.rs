@@ -93,13 +93,13 @@ pub(super) fn is_title(view: &DocView, i: usize) -> bool {
 
 /// Whether token `i` is a title ([`is_title`]) or a police or military rank
 /// the model's title list leaves out ("Senior Constable Kevin King").
-pub(super) fn is_rank(view: &DocView, i: usize) -> bool {
+fn is_rank(view: &DocView, i: usize) -> bool {
     is_title(view, i) || matches!(view.lower[i].as_str(), "constable" | "corporal" | "trooper")
 }
 
 /// Offices the title list leaves out, as the last word of someone's role
 /// ("Divisional Railway Manager", "National Security Adviser").
-pub(super) const OFFICES: &[&str] = &[
+const OFFICES: &[&str] = &[
     "manager",
     "adviser",
     "advisor",
@@ -116,14 +116,14 @@ pub(super) fn is_office(view: &DocView, i: usize) -> bool {
 }
 
 /// Honours, offices and degrees written after a name ("QC", "MP", "OBE").
-pub(super) const POST_NOMINALS: &[&str] = &[
+const POST_NOMINALS: &[&str] = &[
     "QC", "KC", "SC", "MP", "MSP", "MEP", "MLA", "MPP", "OBE", "CBE", "MBE", "KBE", "DBE", "PhD",
 ];
 
 /// "Senators" in "Senators Kamala Harris and Elizabeth Warren": a title shared
 /// by the names after it, when a name follows, not a word that joins the
 /// title into an organisation's name ("Reporters Without Borders").
-pub(super) fn is_plural_title(view: &DocView, i: usize) -> bool {
+fn is_plural_title(view: &DocView, i: usize) -> bool {
     const JOINERS: &[&str] = &[
         "without", "for", "of", "and", "the", "in", "on", "at", "against",
     ];
@@ -196,7 +196,7 @@ pub(super) fn is_practitioner(view: &DocView, i: usize) -> bool {
 /// two words says what the person does (too rare a word for the word
 /// classes to know it as an ordinary one). Given names so long that end
 /// so ("Christopher", "Jennifer") are asked about before this.
-pub(super) fn names_a_doer(view: &DocView, i: usize) -> bool {
+fn names_a_doer(view: &DocView, i: usize) -> bool {
     let lower = view.lower[i].as_str();
     view.is_capitalized(i)
         && !in_capitals(view.word(i))
@@ -209,7 +209,7 @@ pub(super) fn names_a_doer(view: &DocView, i: usize) -> bool {
 }
 
 /// The labels of a caption's credit ("Image: Gage Skidmore").
-pub(super) const CAPTION_LABELS: &[&str] = &[
+const CAPTION_LABELS: &[&str] = &[
     "Image", "Photo", "Picture", "Video", "Credit", "File", "Source",
 ];
 
@@ -445,7 +445,7 @@ pub(super) fn drop_role_only_people(view: &DocView, spans: &mut Vec<Span>) {
 
 /// "Her Majesty", "His Excellency", "Your Honour": a style of address,
 /// with or without its possessive, stands for someone it does not name.
-pub(super) fn is_style_of_address(view: &DocView, s: &Span) -> bool {
+fn is_style_of_address(view: &DocView, s: &Span) -> bool {
     const STYLES: &[&str] = &[
         "majesty",
         "highness",
@@ -615,7 +615,7 @@ pub(super) fn strip_title_domains(
 
 /// "Minister of Education Stefania Giannini" where the model saw only the
 /// name: the title and its domain before it are the person's role.
-pub(super) fn role_of_domain_before(view: &DocView, s: &Span, roles: &mut HashMap<usize, String>) {
+fn role_of_domain_before(view: &DocView, s: &Span, roles: &mut HashMap<usize, String>) {
     if s.type_id != PERSON || roles.contains_key(&s.first) {
         return;
     }
