@@ -183,6 +183,14 @@ fn parse_number(word: &str) -> Option<f64> {
     plain.parse().ok()
 }
 
+/// The number token `j` writes, in digits or in words, and whether it is
+/// spelled in words.
+fn number_at(view: &DocView, j: usize) -> Option<(f64, bool)> {
+    parse_number(view.word(j))
+        .map(|v| (v, false))
+        .or_else(|| number_word(&view.lower[j]).map(|v| (v, true)))
+}
+
 /// Finds the figures of a document.
 pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
     let n = view.len();
@@ -191,15 +199,9 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
     let mut last_count: Option<Counted> = None;
     let mut i = 0;
     while i < n {
-        let (mut value, spelled) = match parse_number(view.word(i)) {
-            Some(v) => (v, false),
-            None => match number_word(lw(i)) {
-                Some(v) => (v, true),
-                None => {
-                    i += 1;
-                    continue;
-                }
-            },
+        let Some((mut value, spelled)) = number_at(view, i) else {
+            i += 1;
+            continue;
         };
         let mut first = i;
         let mut last = i;
@@ -306,19 +308,16 @@ pub(crate) fn figures(view: &DocView) -> Vec<Figure> {
         });
         // A bare number with nothing counted is not a figure worth reporting,
         // unless it counts what the count before it counted.
-        let what = match (kind, what) {
-            (FigureKind::Count, None) => {
-                match casualties(view, first, last, value)
-                    .or_else(|| elided(view, first, last, value, last_count.as_ref()))
-                {
-                    Some(what) => Some(what),
-                    None => {
-                        i = last + 1;
-                        continue;
-                    }
-                }
-            }
-            (_, what) => what,
+        let what = if kind == FigureKind::Count && what.is_none() {
+            let Some(what) = casualties(view, first, last, value)
+                .or_else(|| elided(view, first, last, value, last_count.as_ref()))
+            else {
+                i = last + 1;
+                continue;
+            };
+            Some(what)
+        } else {
+            what
         };
         if kind == FigureKind::Count
             && let Some(what) = &what
@@ -368,14 +367,14 @@ fn may_count(view: &DocView, first: usize, last: usize, value: f64) -> bool {
     let next = (last + 1 < n).then(|| view.lower[last + 1].as_str());
     let whole = value >= 1.0 && value.fract() == 0.0;
     let named = view.is_capitalized(first) && !view.sent_start[first];
-    let is_number =
-        |j: usize| parse_number(view.word(j)).is_some() || number_word(&view.lower[j]).is_some();
     let labelled = first.checked_sub(1).is_some_and(|k| {
         let (word, lower) = (view.word(k), view.lower[k].as_str());
         NOT_A_COUNT_AFTER.contains(&lower)
             || (word.chars().any(char::is_uppercase) && !view.sent_start[k])
             || (word == "," && next == Some(","))
-            || (matches!(lower, "and" | "or" | "-") && k.checked_sub(1).is_some_and(is_number))
+            || (matches!(lower, "and" | "or" | "-")
+                && k.checked_sub(1)
+                    .is_some_and(|j| number_at(view, j).is_some()))
     });
     whole && !named && !labelled
 }
