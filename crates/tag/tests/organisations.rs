@@ -1054,6 +1054,56 @@ fn a_things_name_spelled_out_makes_its_acronym_no_organisation() {
 }
 
 #[test]
+fn everyday_acronyms_and_shouted_words_are_no_organisation() {
+    // ORG listed DNA, PPE, DVD, UFO, EULA and URL from the bundled
+    // stories, and "TRIAL" and "ABSTAINS" from words written in capitals:
+    // the acronym of an everyday term, and a word of the language
+    // shouted, name nothing.
+    for (text, written) in [
+        (
+            "She spliced the genes into circular DNA rings called plasmids. The DNA was \
+             then put into yeast cells, the lab in Boston said.",
+            "DNA",
+        ),
+        (
+            "Think again: masks along with PPE when mandated, and distancing, are what \
+             keeps nurses safe, said Dr. Patel.",
+            "PPE",
+        ),
+        (
+            "Producer Joshua Winch was on hand offering DVD's of his films, and a stall \
+             sold UFO models and LED lamps.",
+            "UFO",
+        ),
+        (
+            "Our agreement is the EULA of the software and the licence of the code.",
+            "EULA",
+        ),
+        (
+            "He said they must work together, find out solutions, TRIAL solutions, hold \
+             forums and see what works.",
+            "TRIAL",
+        ),
+        (
+            "The mayor, who was polling at a solid ZERO but had room to grow, dropped out \
+             on Monday.",
+            "ZERO",
+        ),
+        (
+            "We apply the operators to the domain of Geographic Information Systems \
+             (GIS) applications. GIS tools are popular.",
+            "GIS",
+        ),
+    ] {
+        assert_no_org_written(text, |w| w.contains(written) || w.contains("Geographic"));
+    }
+    // A body spelled out keeps such an acronym a body.
+    let text = "Fighters of the Popular Defence Forces (PDF) entered the town on Monday. \
+        The PDF said it lost four men.";
+    assert_typed_in_every_mention(text, "PDF", EntityType::Org, 2);
+}
+
+#[test]
 fn an_office_spelled_out_and_its_acronym_are_no_organisation() {
     // The Mysuru railway interview had an organisation called "Divisional
     // Railway Manager" in four mentions, two of them "DRM".

@@ -186,6 +186,33 @@ fn spells(view: &DocView, range: Range<usize>, acronym: &str) -> bool {
     open(parts.first()) && open(parts.last()) && spelt[letters.len()]
 }
 
+/// Acronyms of everyday terms, things and measures, which news writes
+/// without spelling out and which name no body, person or place. None is
+/// also a US state's code ("ID", "IN", "OR") or a body's common short name
+/// ("AA", "BC" as British Columbia, "LSD" as Hong Kong's League of Social
+/// Democrats, "CCTV" as China's broadcaster); titles ("CEO") are the
+/// titles' pass's.
+#[rustfmt::skip]
+const TERM_ACRONYMS: &[&str] = &[
+    // Science and medicine.
+    "DNA", "RNA", "HIV", "MRI", "ECG", "EKG", "EEG", "ICU", "IVF", "PPE", "PCR", "BMI", "ADHD",
+    "PTSD", "OCD", "STD", "STI", "UV", "CO2", "GMO", "CFC", "ATP", "TB", "CPR", "DDT",
+    // Computing and devices.
+    "AI", "API", "CPU", "GPU", "RAM", "ROM", "USB", "URL", "HTML", "HTTP", "HTTPS", "PDF", "GIF",
+    "JPEG", "PNG", "SQL", "XML", "JSON", "OS", "PC", "LED", "LCD", "OLED", "HDMI", "HDTV", "TV",
+    "DVD", "CD", "VHS", "VCR", "DVR", "GPS", "GIS", "SMS", "MMS", "IP", "VPN", "ISP", "FAQ",
+    "EULA", "IRC", "SSD", "HDD", "RFID", "NFC", "QR", "ATM", "PIN", "SIM", "LTE", "3G", "4G",
+    "5G", "VR", "3D", "FM", "UHF", "VHF",
+    // Vehicles and weapons.
+    "UFO", "SUV", "ATV", "EV", "ICBM", "IED", "WMD", "UAV",
+    // Money and trade.
+    "GDP", "GNP", "CPI", "IPO", "VAT", "ETF", "ROI", "FDI",
+    // People's standing, schooling and offences.
+    "VIP", "MVP", "LGBT", "LGBTQ", "MBA", "GPA", "IQ", "POW", "DUI", "DWI", "AWOL",
+    // Eras.
+    "BCE", "CE",
+];
+
 /// "Marburg virus disease (MVD)", "ART [anti-retroviral therapy]",
 /// "exclusive economic zone (EEZ)": an acronym spelled out, on
 /// either side of its bracket, by words that are no name is a term,
@@ -195,7 +222,18 @@ fn spells(view: &DocView, range: Range<usize>, acronym: &str) -> bool {
 /// Life (EOL)" … "before the end of life of CentOS 8"), however the
 /// model typed them. Capitalised ordinary words alone say nothing:
 /// "All Elite Wrestling (AEW)" is a company.
-pub(super) fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>, brackets: &[SpelledOut]) {
+///
+/// Two more kinds of capitals name nothing unless the story spells them
+/// out as a name: the acronyms of everyday terms ([`TERM_ACRONYMS`]:
+/// "circular DNA", "the GPS", "BCE"), and a word of the language
+/// shouted ("TRIAL solutions", "PETITIONERS"), which `is_common_word`
+/// tells, where it is not taken for a place.
+pub(super) fn acronyms_of_terms(
+    view: &DocView,
+    spans: &mut Vec<Span>,
+    brackets: &[SpelledOut],
+    is_common_word: impl Fn(&str) -> bool,
+) {
     let n = view.len();
     let names_nothing = |range: &Range<usize>| {
         let Some(last) = range
@@ -220,20 +258,59 @@ pub(super) fn acronyms_of_terms(view: &DocView, spans: &mut Vec<Span>, brackets:
                     })
             })
     };
-    // The words too: a term is no body, however the model typed it.
-    let (terms, spelled_out): (Vec<&str>, Vec<&Range<usize>>) = brackets
+    // "Geographic Information Systems (GIS)": a term's capitalised words
+    // make no name of it, nor a body's word that also names what a body
+    // deals in; "Popular Defence Forces (PDF)" is a body.
+    const ALSO_THINGS: &[&str] = &[
+        "systems",
+        "services",
+        "network",
+        "media",
+        "news",
+        "radio",
+        "television",
+        "tv",
+        "financial",
+        "records",
+        "pictures",
+    ];
+    let names_a_body = |range: &Range<usize>| {
+        range.clone().any(|j| {
+            let w = view.lower_at(j);
+            ORG_WORDS.contains(&w) && !ALSO_THINGS.contains(&w)
+        })
+    };
+    let is_term = |b: &SpelledOut| {
+        names_nothing(&b.words)
+            || TERM_ACRONYMS.contains(&view.word(b.acronym)) && !names_a_body(&b.words)
+    };
+    let (term_brackets, named): (Vec<&SpelledOut>, Vec<&SpelledOut>) =
+        brackets.iter().partition(|b| is_term(b));
+    let (terms, spelled_out): (Vec<&str>, Vec<&Range<usize>>) = term_brackets
         .iter()
-        .filter(|b| names_nothing(&b.words))
         .map(|b| (view.word(b.acronym), &b.words))
         .unzip();
-    let is_term = |s: &Span| {
-        (s.end - s.first == 1 && terms.contains(&view.word(s.first)))
+    let names: Vec<&str> = named.iter().map(|b| view.word(b.acronym)).collect();
+    // A dateline's place is written in capitals ("READING, England"), so
+    // a shouted word is no place's name only where it is no place.
+    let names_nothing_in_capitals = |s: &Span| {
+        let w = view.word(s.first);
+        let shouted = s.type_id != LOC
+            && w.len() >= 4
+            && w.bytes().all(|b| b.is_ascii_uppercase())
+            && is_common_word(&w.to_ascii_lowercase());
+        !names.contains(&w) && (TERM_ACRONYMS.contains(&w) || shouted)
+    };
+    // The words too: a term is no body, however the model typed it.
+    let names_a_term = |s: &Span| {
+        (s.end - s.first == 1
+            && (terms.contains(&view.word(s.first)) || names_nothing_in_capitals(s)))
             || (s.type_id == ORG
                 && spelled_out
                     .iter()
                     .any(|r| r.start <= s.first && s.end <= r.end))
     };
-    spans.retain(|s| !is_term(s));
+    spans.retain(|s| !names_a_term(s));
 }
 
 /// A name spelled out with its acronym, "Transport for London (TfL)",

@@ -151,7 +151,9 @@ impl EntityTagger<'_> {
         bodies_called_by_their_kind(view, &mut spans);
         let brackets = acronyms::spelled_out(view);
         self.name_spelled_out_acronyms(view, &mut spans, &brackets);
-        acronyms_of_terms(view, &mut spans, &brackets);
+        acronyms_of_terms(view, &mut spans, &brackets, |w| {
+            self.common_words.contains(w)
+        });
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
