@@ -1054,7 +1054,7 @@ fn a_things_name_spelled_out_makes_its_acronym_no_organisation() {
 }
 
 #[test]
-fn everyday_acronyms_and_shouted_words_are_no_organisation() {
+fn everyday_acronyms_and_shouted_words_name_nothing() {
     // ORG listed DNA, PPE, DVD, UFO, EULA and URL from the bundled
     // stories, and "TRIAL" and "ABSTAINS" from words written in capitals:
     // the acronym of an everyday term, and a word of the language
@@ -1097,6 +1097,11 @@ fn everyday_acronyms_and_shouted_words_are_no_organisation() {
     ] {
         assert_no_org_written(text, |w| w.contains(written) || w.contains("Geographic"));
     }
+    // Nor a trade's ("the DJ"), whatever type the model gave it.
+    assert_no_entity(
+        "Moreno beat Silva in the second round, and then the DJ played on.",
+        |e| e.text == "DJ",
+    );
     // A body spelled out keeps such an acronym a body.
     let text = "Fighters of the Popular Defence Forces (PDF) entered the town on Monday. \
         The PDF said it lost four men.";

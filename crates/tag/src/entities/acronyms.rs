@@ -207,8 +207,9 @@ const TERM_ACRONYMS: &[&str] = &[
     "UFO", "SUV", "ATV", "EV", "ICBM", "IED", "WMD", "UAV",
     // Money and trade.
     "GDP", "GNP", "CPI", "IPO", "VAT", "ETF", "ROI", "FDI",
-    // People's standing, schooling and offences.
-    "VIP", "MVP", "LGBT", "LGBTQ", "MBA", "GPA", "IQ", "POW", "DUI", "DWI", "AWOL",
+    // People's standing, trades, schooling and offences; a fight's end.
+    "VIP", "MVP", "LGBT", "LGBTQ", "MBA", "GPA", "IQ", "POW", "DUI", "DWI", "AWOL", "DJ",
+    "KO", "TKO",
     // Eras.
     "BCE", "CE",
 ];
