@@ -1217,3 +1217,43 @@ fn a_lone_word_with_nothing_of_a_person_is_no_one() {
         assert_person(&article(headline), name);
     }
 }
+
+#[test]
+fn a_person_named_with_their_country_is_the_person_and_the_country() {
+    // "Abderrahman Samba of Qatar" was one organisation in the athletics
+    // results: a name of "Name of Country", which bodies have too ("Bank
+    // of England"), is someone and their country when it is written as a
+    // person's name.
+    for (text, person, country) in [
+        (
+            "Gold went to Karsten Warholm of Norway, silver to Rai Benjamin of the \
+             United States and bronze to Alison dos Santos of Brazil.",
+            "Karsten Warholm",
+            "Norway",
+        ),
+        (
+            "The winner was Mohamed Salah of Egypt, ahead of Sadio Mane of Senegal.",
+            "Sadio Mane",
+            "Senegal",
+        ),
+    ] {
+        assert_person(text, person);
+        assert_eq!(types_of(text, country), [EntityType::Loc], "{text}");
+        assert_no_org_written(text, |w| w.contains(" of "));
+    }
+    // Bodies keep their names: a body's first word is a word of the
+    // language, and a name the story also gives alone as a body's is one.
+    for (text, body) in [
+        (
+            "The match was won by the National Bank of Egypt, whose coach praised the team.",
+            "National Bank of Egypt",
+        ),
+        (
+            "Fighters of Boko Haram of Nigeria attacked the town. Boko Haram said it \
+             would fight on.",
+            "Boko Haram of Nigeria",
+        ),
+    ] {
+        assert_org(text, body);
+    }
+}

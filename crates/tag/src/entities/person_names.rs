@@ -1332,6 +1332,78 @@ pub(super) fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
     }
 }
 
+/// Whether token `i` is written as a word of a person's name is: a capital,
+/// then lower case ("Patel", not "CentOS"), or a capitalised particle
+/// ("De"); no word of bodies or companies ("Engineering", "Linux", "Inc").
+fn written_as_a_persons_name(view: &DocView, i: usize) -> bool {
+    let w = view.word(i);
+    let mut letters = w.chars().filter(|c| c.is_alphabetic());
+    letters.next().is_some_and(char::is_uppercase)
+        && (letters.all(char::is_lowercase) || CAPITALISED_PARTICLES.contains(&w))
+        && !is_org_word(&view.lower[i])
+        && !ORG_HEADS.contains(&view.lower[i].as_str())
+        && !COMPANY_WORDS.contains(&w)
+        && !LEGAL_SUFFIXES.contains(&w)
+}
+
+impl EntityTagger<'_> {
+    /// "Karsten Warholm of Norway", "Abderrahman Samba of Qatar": results
+    /// and reports name athletes, envoys and laureates by their country,
+    /// and the model reads the whole as a body's name, as it should "Bank
+    /// of England", or a place's, as "Gulf of Mexico". A name of two or three words written as a person's,
+    /// none of them a body the lexicon knows and the first no word of the
+    /// language, before "of" and a country's whole name, is the person and the
+    /// country, unless the story writes the same words as a body's name
+    /// without the country ("Boko Haram of Nigeria … Boko Haram said").
+    pub(super) fn people_of_their_country(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        let bodies_alone: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG)
+            .map(|s| span_text(view, s))
+            .collect();
+        let mut countries = Vec::new();
+        for s in spans.iter_mut().filter(|s| matches!(s.type_id, ORG | LOC)) {
+            let Some(of) = (s.first + 2..s.end.min(s.first + 4)).find(|&i| view.word(i) == "of")
+            else {
+                continue;
+            };
+            let mut country = of + 1;
+            if country < s.end && view.word(country) == "the" {
+                country += 1;
+            }
+            let g = view.gaz.get(country).copied().unwrap_or_default();
+            let mut country_end = country + 1;
+            while country_end < n && view.gaz[country_end].position() == 3 {
+                country_end += 1;
+            }
+            // A surname may be a word ("Samba", "Mane"); a given name and
+            // a body's first word tell them apart ("National Bank").
+            let a_persons_name = !self.is_ordinary_word(view.word(s.first))
+                && (s.first..of)
+                    .all(|i| written_as_a_persons_name(view, i) && !view.gaz[i].has_any(BODIES));
+            let name = &view.text[view.tokens[s.first].start..view.tokens[of - 1].end];
+            if g.has(kind::COUNTRY)
+                && g.is_begin()
+                && country_end == s.end
+                && a_persons_name
+                && !bodies_alone.contains(name)
+            {
+                countries.push(Span {
+                    first: country,
+                    end: s.end,
+                    type_id: LOC,
+                    from_rule: true,
+                });
+                s.end = of;
+                s.type_id = PERSON;
+            }
+        }
+        spans.extend(countries);
+        spans.sort_by_key(|s| s.first);
+    }
+}
+
 impl EntityTagger<'_> {
     /// People the model typed an organisation, which the story shows are
     /// people: a name whose last word the story titles or has speak alone
@@ -1377,16 +1449,7 @@ impl EntityTagger<'_> {
             .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
         {
             // Written as names are ("Amar Patel", not "CentOS Linux").
-            let names_like_a_person = (s.first..s.end).all(|i| {
-                let w = view.word(i);
-                let mut letters = w.chars().filter(|c| c.is_alphabetic());
-                letters.next().is_some_and(char::is_uppercase)
-                    && (letters.all(char::is_lowercase) || CAPITALISED_PARTICLES.contains(&w))
-                    && !is_org_word(&view.lower[i])
-                    && !ORG_HEADS.contains(&view.lower[i].as_str())
-                    && !COMPANY_WORDS.contains(&view.word(i))
-                    && !LEGAL_SUFFIXES.contains(&view.word(i))
-            });
+            let names_like_a_person = (s.first..s.end).all(|i| written_as_a_persons_name(view, i));
             if !names_like_a_person || companies.contains(span_text(view, s)) {
                 continue;
             }
