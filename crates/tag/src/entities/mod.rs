@@ -101,7 +101,6 @@ impl EntityTagger<'_> {
         split_at_inner_lowercase(view, &mut spans);
         split_after_legal_form(view, &mut spans);
         names_stop_at_brackets(view, &mut spans);
-        self.people_of_their_country(view, &mut spans);
         self.given_names_taken_for_towns(view, &mut spans);
         self.people_after_a_persons_noun(view, &mut spans);
         places_after_their_kind(view, &mut spans);

@@ -528,7 +528,9 @@ impl EntityTagger<'_> {
     /// a body (or an office) and the person after it. A given name opens
     /// the person's part, which holds no organisation's word and is two or
     /// three capitalised words; the rest keeps the organisation's type, or
-    /// a place's when it is one ("of Qatar").
+    /// a place's when it is one ("of Qatar"). Before "of" and a country's
+    /// name, a person's name needs no given name a list holds, and the
+    /// model may have made the whole a place.
     pub(super) fn people_inside_organisations(&self, view: &DocView, spans: &mut Vec<Span>) {
         const PLACE_KINDS: [u8; 6] = [
             kind::COUNTRY,
@@ -564,6 +566,33 @@ impl EntityTagger<'_> {
                 && !has_org_word(view, first, end)
                 && !view.gaz[end - 1].has(kind::ORG_SEEN)
         };
+        // "Karsten Warholm of Norway", "Sadio Mane of Senegal": results
+        // and reports name athletes, envoys and laureates by their country,
+        // and the model reads the whole as a body's name ("Bank of
+        // England") or a place's ("Gulf of Mexico"). A name whose given
+        // name no list holds is someone's there too where its words are
+        // written as a person's name, its first is no word of the language
+        // ("National Bank of Egypt"; a surname may be one, "Mane"), and the
+        // story does not give it alone as a body's ("Boko Haram of
+        // Nigeria … Boko Haram said").
+        let bodies_alone: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG)
+            .map(|s| span_text(view, s))
+            .collect();
+        let someone_of_a_country = |first: usize, of: usize, end: usize| {
+            let country = of + 1 + usize::from(view.word(of + 1) == "the");
+            let name = &view.text[view.tokens[first].start..view.tokens[of - 1].end];
+            (2..=3).contains(&(of - first))
+                && country < end
+                && view.gaz[country].has(kind::COUNTRY)
+                && view.gaz[country].is_begin()
+                && (country + 1..end).all(|i| view.gaz[i].position() == 3)
+                && !self.is_ordinary_word(view.word(first))
+                && (first..of)
+                    .all(|i| written_as_a_persons_name(view, i) && !view.gaz[i].has_any(BODIES))
+                && !bodies_alone.contains(name)
+        };
         let mut added = Vec::new();
         // A person's span opened by a body's name ("Senate Mitch McConnell",
         // "European Commission Ursula von der Leyen") is taken apart too,
@@ -572,16 +601,20 @@ impl EntityTagger<'_> {
         // Pompeo", "Members of Parliament") is left to the passes that take
         // titles apart.
         for s in spans.iter_mut().filter(|s| {
-            (s.type_id == ORG || s.type_id == PERSON && has_org_word(view, s.first, s.end))
+            (matches!(s.type_id, ORG | LOC)
+                || s.type_id == PERSON && has_org_word(view, s.first, s.end))
                 && s.end - s.first >= 3
                 && !(s.first..s.end).any(|i| {
                     is_title(view, i) || matches!(view.lower[i].as_str(), "member" | "members")
                 })
         }) {
             let of = (s.first + 2..s.end - 1).find(|&k| view.lower[k] == "of");
-            if let Some(k) = of.filter(|&k| names_someone(s.first, k)) {
+            let of_a_country = of.filter(|&k| someone_of_a_country(s.first, k, s.end));
+            if let Some(k) =
+                of_a_country.or(of.filter(|&k| s.type_id != LOC && names_someone(s.first, k)))
+            {
                 let mut rest = Span {
-                    first: k + 1,
+                    first: k + 1 + usize::from(of_a_country.is_some() && view.word(k + 1) == "the"),
                     end: s.end,
                     type_id: ORG,
                     from_rule: true,
@@ -595,7 +628,8 @@ impl EntityTagger<'_> {
                 s.end = k;
                 s.type_id = PERSON;
             } else if let Some(k) = (s.first + 1..s.end - 1).find(|&k| {
-                names_someone(k, s.end)
+                s.type_id != LOC
+                    && names_someone(k, s.end)
                     && !matches!(
                         view.lower[k - 1].as_str(),
                         "of" | "and" | "for" | "&" | "the"
@@ -1344,64 +1378,6 @@ fn written_as_a_persons_name(view: &DocView, i: usize) -> bool {
         && !ORG_HEADS.contains(&view.lower[i].as_str())
         && !COMPANY_WORDS.contains(&w)
         && !LEGAL_SUFFIXES.contains(&w)
-}
-
-impl EntityTagger<'_> {
-    /// "Karsten Warholm of Norway", "Abderrahman Samba of Qatar": results
-    /// and reports name athletes, envoys and laureates by their country,
-    /// and the model reads the whole as a body's name, as it should "Bank
-    /// of England", or a place's, as "Gulf of Mexico". A name of two or three words written as a person's,
-    /// none of them a body the lexicon knows and the first no word of the
-    /// language, before "of" and a country's whole name, is the person and the
-    /// country, unless the story writes the same words as a body's name
-    /// without the country ("Boko Haram of Nigeria … Boko Haram said").
-    pub(super) fn people_of_their_country(&self, view: &DocView, spans: &mut Vec<Span>) {
-        let n = view.len();
-        let bodies_alone: HashSet<&str> = spans
-            .iter()
-            .filter(|s| s.type_id == ORG)
-            .map(|s| span_text(view, s))
-            .collect();
-        let mut countries = Vec::new();
-        for s in spans.iter_mut().filter(|s| matches!(s.type_id, ORG | LOC)) {
-            let Some(of) = (s.first + 2..s.end.min(s.first + 4)).find(|&i| view.word(i) == "of")
-            else {
-                continue;
-            };
-            let mut country = of + 1;
-            if country < s.end && view.word(country) == "the" {
-                country += 1;
-            }
-            let g = view.gaz.get(country).copied().unwrap_or_default();
-            let mut country_end = country + 1;
-            while country_end < n && view.gaz[country_end].position() == 3 {
-                country_end += 1;
-            }
-            // A surname may be a word ("Samba", "Mane"); a given name and
-            // a body's first word tell them apart ("National Bank").
-            let a_persons_name = !self.is_ordinary_word(view.word(s.first))
-                && (s.first..of)
-                    .all(|i| written_as_a_persons_name(view, i) && !view.gaz[i].has_any(BODIES));
-            let name = &view.text[view.tokens[s.first].start..view.tokens[of - 1].end];
-            if g.has(kind::COUNTRY)
-                && g.is_begin()
-                && country_end == s.end
-                && a_persons_name
-                && !bodies_alone.contains(name)
-            {
-                countries.push(Span {
-                    first: country,
-                    end: s.end,
-                    type_id: LOC,
-                    from_rule: true,
-                });
-                s.end = of;
-                s.type_id = PERSON;
-            }
-        }
-        spans.extend(countries);
-        spans.sort_by_key(|s| s.first);
-    }
 }
 
 impl EntityTagger<'_> {
