@@ -1257,3 +1257,24 @@ fn a_person_named_with_their_country_is_the_person_and_the_country() {
         assert_org(text, body);
     }
 }
+
+#[test]
+fn a_name_after_a_persons_trade_or_kin_is_someone() {
+    // "fellow teacher Amar Patel" was an organisation in the Wikinews
+    // interview with a presidential candidate: a noun said only of a
+    // person, by trade or kin, right before a name written as a person's,
+    // makes the name someone's, whatever type the model gave it.
+    for (text, name) in [
+        (
+            "Jones selected fellow teacher Amar Patel as his running mate on Friday.",
+            "Amar Patel",
+        ),
+        (
+            "Her cousin Amar Gill said the family was shocked.",
+            "Amar Gill",
+        ),
+    ] {
+        assert_person(text, name);
+        assert_no_org_written(text, |w| w == name);
+    }
+}

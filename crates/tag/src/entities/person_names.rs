@@ -1366,6 +1366,94 @@ pub(super) fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
     }
 }
 
+/// Nouns said only of a person, by trade, standing or kin, which news
+/// sets in lower case before the person's name ("fellow teacher Amar
+/// Patel", "his wife Melania"). Titles and offices are the titles' pass's;
+/// nouns also said of bodies or bands ("partner", "group", "act") are
+/// left out.
+const PERSONS_TRADES: &[&str] = &[
+    "teacher",
+    "lawyer",
+    "attorney",
+    "businessman",
+    "businesswoman",
+    "farmer",
+    "nurse",
+    "student",
+    "actor",
+    "actress",
+    "singer",
+    "songwriter",
+    "writer",
+    "author",
+    "poet",
+    "rapper",
+    "comedian",
+    "filmmaker",
+    "photographer",
+    "engineer",
+    "architect",
+    "researcher",
+    "blogger",
+    "entrepreneur",
+    "banker",
+    "pilot",
+    "soldier",
+    "surgeon",
+    "athlete",
+    "striker",
+    "goalkeeper",
+    "midfielder",
+    "defender",
+    "boxer",
+    "wrestler",
+    "swimmer",
+    "sprinter",
+    "golfer",
+    "chef",
+    "dancer",
+    "musician",
+    "drummer",
+    "reporter",
+    "correspondent",
+    "historian",
+    "teenager",
+    "schoolgirl",
+    "schoolboy",
+    "resident",
+    "victim",
+    "suspect",
+    "survivor",
+    "nominee",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "brother",
+    "sister",
+    "uncle",
+    "aunt",
+    "cousin",
+    "grandson",
+    "granddaughter",
+    "grandmother",
+    "grandfather",
+    "widow",
+    "fiancée",
+    "fiance",
+    "fiancé",
+    "girlfriend",
+    "boyfriend",
+];
+
+/// Whether a lower-case noun of [`PERSONS_TRADES`] stands right before
+/// token `first`, in its sentence.
+fn after_a_persons_trade(view: &DocView, first: usize) -> bool {
+    first > 0 && !view.sent_start[first] && PERSONS_TRADES.contains(&view.word(first - 1))
+}
+
 /// Whether token `i` is written as a word of a person's name is: a capital,
 /// then lower case ("Patel", not "CentOS"), or a capitalised particle
 /// ("De"); no word of bodies or companies ("Engineering", "Linux", "Inc").
@@ -1470,7 +1558,9 @@ impl EntityTagger<'_> {
             // no sign: companies speak as often.)
             let given_an_office = s.end - s.first <= 3
                 && !in_lexicon
-                && (role_before(view, s.first).is_some() || role_after(view, s.end).is_some());
+                && (role_before(view, s.first).is_some()
+                    || role_after(view, s.end).is_some()
+                    || after_a_persons_trade(view, s.first));
             if surname_alone
                 || particle_surname
                 || hyphenated_given
