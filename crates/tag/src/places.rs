@@ -532,6 +532,20 @@ impl Gazetteer {
                     name: n.to_string(),
                 })
         };
+        // "Saint Louis" is mostly St. Louis, Missouri, which GeoNames names
+        // so, before the Michigan town named "Saint Louis": a saint's name
+        // written out is looked up shortened first, as places so named are
+        // mostly written.
+        let shortened =
+            [("Saint ", "St. "), ("Sainte ", "Ste. ")]
+                .iter()
+                .find_map(|(saint, short)| {
+                    name.strip_prefix(saint)
+                        .map(|rest| format!("{short}{rest}"))
+                });
+        if let Some(f) = shortened.as_deref().and_then(hit) {
+            return Some(f);
+        }
         if let Some(f) = hit(name) {
             return Some(f);
         }

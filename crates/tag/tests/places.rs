@@ -1942,3 +1942,31 @@ fn a_given_name_in_a_list_of_places_is_one_of_the_places() {
     let text = "The mayor thanked the rescuers of Madrid, Carmen said on Monday.";
     assert_eq!(types_of(text, "Carmen"), [EntityType::Person], "{text}");
 }
+
+#[test]
+fn a_place_named_for_a_saint_is_the_place_however_the_saint_is_written() {
+    // "her life in Saint Louis" gave a person Louis, and "Saint Louis"
+    // written out was a town in Michigan of that name: after a word that
+    // places something, a saint's name the gazetteer holds is the place,
+    // and written out it is the place it shortens to, as mostly written.
+    for text in [
+        "He moved to Saint Louis in 1990 and opened a bakery.",
+        "She spoke of her chess, and of her life in Saint Louis with a correspondent.",
+    ] {
+        let e = resolved(text, "Saint Louis");
+        assert_eq!(e.canonical, "St. Louis", "{text}");
+        assert_eq!(e.country.as_deref(), Some("US"));
+        assert!(
+            e.lat.is_some_and(|lat| (38.0..39.0).contains(&lat)),
+            "{e:?}"
+        );
+        assert!(types_of(text, "Louis").is_empty(), "{text}");
+    }
+    // A hospital's short name stays the body's, not a small town of the
+    // name ("Saint Francis", Wisconsin).
+    assert_no_place(
+        "Patients went to Hartford Hospital and Saint Francis Hospital. A doctor at \
+         Saint Francis said the wards were full.",
+        "Saint Francis",
+    );
+}

@@ -706,9 +706,22 @@ pub(super) const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
 /// "St. Bernard Parish", "Ste. Genevieve County": a place the model read
 /// from after the saint's title takes it back in, where the gazetteer
 /// knows the whole name (so "St. John said Paris …" keeps Paris alone).
+/// The model may read the name after the title as the saint's ("her life
+/// in Saint Louis" gave a person Louis): after a word that places things
+/// ("in", "to", "from"), the whole is the place, unless it is the short
+/// name of a body the story names ("Saint Francis Hospital … at Saint
+/// Francis").
 pub(super) fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
     let covered = covered_tokens(view, spans);
-    for s in spans.iter_mut().filter(|s| s.type_id == LOC && s.first > 0) {
+    let bodies: Vec<String> = spans
+        .iter()
+        .filter(|s| s.type_id == ORG)
+        .map(|s| span_text(view, s).to_string())
+        .collect();
+    for s in spans
+        .iter_mut()
+        .filter(|s| matches!(s.type_id, LOC | PERSON) && s.first > 0)
+    {
         let saint = s.first - 1;
         if covered[saint]
             || !matches!(
@@ -719,8 +732,25 @@ pub(super) fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazet
             continue;
         }
         let whole = &view.text[view.tokens[saint].start..view.tokens[s.end - 1].end];
-        if gazetteer.find_place(whole).is_some() {
+        let Some(found) = gazetteer.find_place(whole) else {
+            continue;
+        };
+        // A city is the place even where a body is named after it ("Saint
+        // Louis University … her life in Saint Louis").
+        let city = gazetteer
+            .readings(found.entry)
+            .any(|p| p.kind == PlaceKind::City && p.population >= 100_000);
+        let short_name_of_a_body = bodies.iter().any(|b| {
+            b.starts_with(whole)
+                || b.strip_prefix(span_text(view, s))
+                    .is_some_and(|rest| rest.starts_with(' '))
+        });
+        let placed = saint > 0
+            && LOCATIVES.contains(&view.word(saint - 1))
+            && (city || !short_name_of_a_body);
+        if s.type_id == LOC || placed {
             s.first = saint;
+            s.type_id = LOC;
         }
     }
 }
