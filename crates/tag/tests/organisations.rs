@@ -1552,3 +1552,27 @@ fn words_before_a_legal_form_are_a_company_in_every_mention() {
         );
     }
 }
+
+#[test]
+fn a_name_that_merged_with_another_is_a_firm() {
+    // "McDonnell Douglas merged with Boeing in 1996" left McDonnell Douglas
+    // a place in four mentions: firms merge; of places, only those whose
+    // names say what they are (counties, districts) do.
+    for (text, firm) in [
+        (
+            "The plant was the home of Douglas Aircraft and later of Hawker Siddeley. In \
+             1977 Hawker Siddeley merged with British Aerospace, and the site closed.",
+            "Hawker Siddeley",
+        ),
+        (
+            "Production of Fokker Breda jets ended in 1996, when Fokker Breda merged with a \
+             Dutch rival.",
+            "Fokker Breda",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, firm, EntityType::Org, 2);
+    }
+    let text = "In 1970 Tønder County merged with Aabenraa County to form a new county in \
+        the south of Denmark.";
+    assert_eq!(types_of(text, "Tønder County"), [EntityType::Loc]);
+}

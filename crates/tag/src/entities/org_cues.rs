@@ -4,6 +4,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::person_names::full_name_words;
+use super::place_names::PLACE_WORDS;
 use super::spans::{Span, after_possessive, span_text};
 use super::titles::is_title;
 use super::{EntityTagger, LOC, ORG, PERSON};
@@ -384,7 +385,12 @@ fn org_cue_word(view: &DocView, s: &Span) -> bool {
         return true;
     }
     let j = after_possessive(view, s.end);
+    // "McDonnell Douglas merged with Boeing": firms merge, and of places
+    // only those whose names say what they are ("Sønderborg County").
+    let merged = view.lower.get(j).is_some_and(|w| w == "merged")
+        && !(s.first..s.end).any(|i| PLACE_WORDS.contains(&view.lower_at(i)));
     j < view.len() && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
+        || merged
         || moves_like_a_share(view, j)
 }
 
