@@ -1970,3 +1970,27 @@ fn a_place_named_for_a_saint_is_the_place_however_the_saint_is_written() {
         "Saint Francis",
     );
 }
+
+#[test]
+fn a_regions_name_with_its_article_capitalised_is_a_title() {
+    // "According to a recent report by The Atlantic" put the magazine on
+    // GEO as the ocean: "The" capitalised inside a sentence makes a sea's
+    // or a region's name a title's; "the Atlantic" stays the ocean.
+    for (text, title, region) in [
+        (
+            "According to a recent report by The Atlantic, the agency kept a database of \
+             complaints. Storms formed over the Atlantic.",
+            "The Atlantic",
+            "Atlantic",
+        ),
+        (
+            "Voter Kitty Mak told The Mediterranean, a monthly, that turnout was high. \
+             Ships crossed the Mediterranean all week.",
+            "The Mediterranean",
+            "Mediterranean",
+        ),
+    ] {
+        assert_eq!(types_of(text, title), [EntityType::Org], "{text}");
+        assert_eq!(types_of(text, region), [EntityType::Loc], "{text}");
+    }
+}

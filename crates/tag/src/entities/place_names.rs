@@ -755,6 +755,28 @@ pub(super) fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazet
     }
 }
 
+/// "according to a report by The Atlantic", "told The Atlantic": a sea's
+/// or a region's name after "The" capitalised inside a sentence is a
+/// title's (a magazine's, a body's), not the place, which news writes
+/// "the Atlantic". The article is part of the name, as with "The Guardian".
+pub(super) fn titles_named_for_a_region(view: &DocView, spans: &mut [Span]) {
+    for s in spans
+        .iter_mut()
+        .filter(|s| matches!(s.type_id, LOC | ORG) && s.first > 0)
+    {
+        let the = s.first - 1;
+        let g = view.gaz[s.first];
+        let whole_region = g.has(kind::REGION)
+            && g.is_begin()
+            && (s.first + 1..s.end).all(|i| view.gaz[i].position() == 3)
+            && view.gaz.get(s.end).is_none_or(|next| next.position() != 3);
+        if whole_region && view.word(the) == "The" && !view.sent_start[the] {
+            s.first = the;
+            s.type_id = ORG;
+        }
+    }
+}
+
 /// Nouns said only of places, which "the … of" puts before a place's name.
 const PLACE_NOUNS: &[&str] = &[
     "town",

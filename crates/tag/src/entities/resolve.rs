@@ -267,6 +267,10 @@ impl EntityTagger<'_> {
                         && let Some((p, _)) =
                             gaz.pick_place(&f, &ctx, qualifiers.get(&s.first).copied(), false)
                         && !matches!(p.kind, PlaceKind::Town | PlaceKind::County)
+                        // "told The Atlantic": a region named with its
+                        // article capitalised is a title
+                        // (`titles_named_for_a_region`).
+                        && !(written.starts_with("The ") && p.kind == PlaceKind::Region)
                     {
                         // A country or city acting as an agent ("Sweden said", "Moscow
                         // denied") is still a place to a reader.
