@@ -593,6 +593,17 @@ impl<'t> DocView<'t> {
         self.capitalized[i]
     }
 
+    /// Where the gazetteer name that begins at token `i` ends (the token
+    /// after its last), or `None` where no name begins there.
+    pub(crate) fn gaz_match_end(&self, i: usize) -> Option<usize> {
+        let g = self.gaz.get(i).filter(|g| g.is_begin())?;
+        let mut end = i + 1;
+        while end < self.len() && self.gaz[end].position() == 3 && self.gaz[end].entry == g.entry {
+            end += 1;
+        }
+        Some(end)
+    }
+
     /// Fills `out` with the hashes of the features of token `i` that do not depend on
     /// the tag before it; `history` is what this word was tagged earlier in the
     /// document (a tag-type id), if anything.

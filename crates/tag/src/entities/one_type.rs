@@ -715,17 +715,10 @@ impl EntityTagger<'_> {
         let mut i = 0;
         while i < view.len() {
             let g = view.gaz[i];
-            if !g.is_begin() {
+            let Some(end) = view.gaz_match_end(i) else {
                 i += 1;
                 continue;
-            }
-            let mut end = i + 1;
-            while end < view.len()
-                && view.gaz[end].position() == 3
-                && view.gaz[end].entry == g.entry
-            {
-                end += 1;
-            }
+            };
             let entry = self.gazetteer.entry(g.entry);
             // Provinces share their names with people ("Isabel"): one needs the
             // sentence to put something in it.

@@ -568,18 +568,7 @@ pub(super) fn known_bodies_are_no_places(
     const PLACE_KINDS: u16 = PLACES_AND_PEOPLES | kind::set(&[kind::CAPITAL]);
     for s in spans.iter_mut().filter(|s| s.type_id == LOC) {
         let g = view.gaz[s.first];
-        let whole = if s.end - s.first == 1 {
-            g.position() == 1
-        } else {
-            g.position() == 2
-                && (s.first + 1..s.end)
-                    .all(|i| view.gaz[i].position() == 3 && view.gaz[i].entry == g.entry)
-                && view
-                    .gaz
-                    .get(s.end)
-                    .is_none_or(|after| !(after.position() == 3 && after.entry == g.entry))
-        };
-        if whole
+        if view.gaz_match_end(s.first) == Some(s.end)
             && g.has_any(BODIES)
             && !g.has_any(PLACE_KINDS)
             && gazetteer.find_place(span_text(view, s)).is_none()

@@ -586,8 +586,7 @@ impl EntityTagger<'_> {
             (2..=3).contains(&(of - first))
                 && country < end
                 && view.gaz[country].has(kind::COUNTRY)
-                && view.gaz[country].is_begin()
-                && (country + 1..end).all(|i| view.gaz[i].position() == 3)
+                && view.gaz_match_end(country) == Some(end)
                 && !self.is_ordinary_word(view.word(first))
                 && (first..of)
                     .all(|i| written_as_a_persons_name(view, i) && !view.gaz[i].has_any(BODIES))

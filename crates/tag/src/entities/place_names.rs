@@ -713,10 +713,10 @@ pub(super) const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
 /// Francis").
 pub(super) fn places_open_with_a_saint(view: &DocView, spans: &mut [Span], gazetteer: &Gazetteer) {
     let covered = covered_tokens(view, spans);
-    let bodies: Vec<String> = spans
+    let bodies: Vec<&str> = spans
         .iter()
         .filter(|s| s.type_id == ORG)
-        .map(|s| span_text(view, s).to_string())
+        .map(|s| span_text(view, s))
         .collect();
     for s in spans
         .iter_mut()
@@ -765,11 +765,8 @@ pub(super) fn titles_named_for_a_region(view: &DocView, spans: &mut [Span]) {
         .filter(|s| matches!(s.type_id, LOC | ORG) && s.first > 0)
     {
         let the = s.first - 1;
-        let g = view.gaz[s.first];
-        let whole_region = g.has(kind::REGION)
-            && g.is_begin()
-            && (s.first + 1..s.end).all(|i| view.gaz[i].position() == 3)
-            && view.gaz.get(s.end).is_none_or(|next| next.position() != 3);
+        let whole_region =
+            view.gaz[s.first].has(kind::REGION) && view.gaz_match_end(s.first) == Some(s.end);
         if whole_region && view.word(the) == "The" && !view.sent_start[the] {
             s.first = the;
             s.type_id = ORG;
