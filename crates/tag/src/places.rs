@@ -187,6 +187,11 @@ pub(crate) fn names_natural_feature_after(word: &str) -> bool {
             | "glacier"
             | "creek"
             | "volcano"
+            | "rainforest"
+            | "jungle"
+            | "basin"
+            | "wetland"
+            | "wetlands"
     )
 }
 

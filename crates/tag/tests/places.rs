@@ -1994,3 +1994,29 @@ fn a_regions_name_with_its_article_capitalised_is_a_title() {
         assert_eq!(types_of(text, region), [EntityType::Loc], "{text}");
     }
 }
+
+#[test]
+fn a_name_before_a_landforms_noun_is_the_place() {
+    // "address Amazon rainforest fires" filed the rainforest under ORG, as
+    // the company, in every mention of the story: a name a noun of land or
+    // water follows in lower case is that place, and the story's other
+    // mentions of it are too. A body that says something stays one.
+    let text = article("World leaders call to address Amazon rainforest fires");
+    assert_typed_in_every_mention(&text, "Amazon", EntityType::Loc, 5);
+    for (text, name) in [
+        (
+            "Loggers cleared a record area of the Congo basin this year. Scientists said \
+             the Congo would lose its last intact forest by 2100.",
+            "Congo",
+        ),
+        (
+            "Farmers along the Mekong delta lost their rice to salt water. Fishermen on \
+             the Mekong said the catch had halved.",
+            "Mekong",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Loc, 2);
+    }
+    let text = "Amazon said on Tuesday it would hire 100,000 workers for its warehouses.";
+    assert_typed_in_every_mention(text, "Amazon", EntityType::Org, 1);
+}

@@ -39,8 +39,8 @@ use person_names::{
     names_with_a_hyphenated_given_name,
 };
 use place_names::{
-    places_after_their_kind, places_before_their_division, places_open_with_a_saint,
-    titles_named_for_a_region,
+    names_before_a_natural_feature, places_after_their_kind, places_before_their_division,
+    places_open_with_a_saint, titles_named_for_a_region,
 };
 use spans::{names_stop_at_brackets, spans_from_tags, split_at_inner_lowercase, trim_punctuation};
 use things::{
@@ -123,6 +123,7 @@ impl EntityTagger<'_> {
         known_bodies_are_no_places(view, &mut spans, self.gazetteer);
         places_open_with_a_saint(view, &mut spans, self.gazetteer);
         titles_named_for_a_region(view, &mut spans);
+        names_before_a_natural_feature(view, &mut spans);
         organisations_before_an_office(view, &mut spans);
         self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);

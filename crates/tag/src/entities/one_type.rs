@@ -711,6 +711,14 @@ impl EntityTagger<'_> {
     /// Demonyms become NORP; unmistakable place names and well-known organisations the
     /// model left untagged are added.
     pub(super) fn add_gazetteer_spans(&self, view: &DocView, spans: &mut Vec<Span>) {
+        // "Amazon rainforest": a name the story sets before a natural
+        // feature ([`names_before_a_natural_feature`]) means the place in
+        // every mention, not the body the lexicon knows by it.
+        let named_for_a_feature: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == LOC && names_natural_feature_after(view.lower_at(s.end)))
+            .map(|s| span_text(view, s))
+            .collect();
         let mut covered = covered_tokens(view, spans);
         let mut i = 0;
         while i < view.len() {
@@ -736,7 +744,10 @@ impl EntityTagger<'_> {
             // A well-known organisation's name beats whatever the model made of the
             // words inside it ("General Motors" is no general called Motors), and so
             // does a country's name of several words ("DR Congo").
-            let org = entry.org.is_some() && !strong_place;
+            let org = entry.org.is_some()
+                && !strong_place
+                && !named_for_a_feature
+                    .contains(&view.text[view.tokens[i].start..view.tokens[end - 1].end]);
             let country = g.has(kind::COUNTRY) && end - i >= 2;
             if (org || country) && view.is_capitalized(i) {
                 let inside = |s: &Span| s.first >= i && s.end <= end;
@@ -832,7 +843,11 @@ impl EntityTagger<'_> {
             };
             if cued_here {
                 cued.insert(text);
-            } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w)) {
+            } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PLACE_HEADS.contains(&w))
+                // "The Amazon basin … the Amazon lost": see
+                // [`names_before_a_natural_feature`].
+                || s.type_id == LOC && names_natural_feature_after(view.lower_at(s.end))
+            {
                 placed.insert(text);
             } else if apposition_headed_by(view, s.end, |w| APPOSITIVE_PERSON_HEADS.contains(&w))
                 // "born in Paris, the daughter of": after a preposition the

@@ -774,6 +774,58 @@ pub(super) fn titles_named_for_a_region(view: &DocView, spans: &mut [Span]) {
     }
 }
 
+/// "Address Amazon rainforest fires", "the Okavango delta": a name a noun
+/// of land or water follows in lower case is that place, whatever the
+/// model made of it (the company, for Amazon) or left untagged, and its
+/// other mentions follow it by one type per name. A name with a body's
+/// word ("the Amazon Conservation Team delta") is left as it is.
+pub(super) fn names_before_a_natural_feature(view: &DocView, spans: &mut Vec<Span>) {
+    const MOST_WORDS: usize = 3;
+    let covered = covered_tokens(view, spans);
+    let mut added = Vec::new();
+    for feature in 1..view.len() {
+        if !names_natural_feature_after(view.word(feature)) {
+            continue;
+        }
+        if let Some(s) = spans.iter_mut().find(|s| s.end == feature) {
+            if s.type_id != LOC && !has_org_word(view, s.first, s.end) {
+                s.type_id = LOC;
+            }
+            continue;
+        }
+        // Capitalised words, and hyphens between them ("Murray-Darling"),
+        // none an ordinary word's or opening its sentence.
+        let mut first = feature;
+        let mut words = 0;
+        while first > 0 && words < MOST_WORDS && !covered[first - 1] {
+            let j = first - 1;
+            if view.word(j) == "-" && j > 0 && view.is_capitalized(j - 1) && words > 0 {
+                first = j;
+            } else if view.is_capitalized(j)
+                && !view.sent_start[j]
+                && !in_capitals(view.word(j))
+                && !view.lower_is_common(j)
+            {
+                first = j;
+                words += 1;
+            } else {
+                break;
+            }
+        }
+        if words > 0 && view.word(first) != "-" {
+            // Voted like the model's own, so that its other mentions follow.
+            added.push(Span {
+                first,
+                end: feature,
+                type_id: LOC,
+                from_rule: false,
+            });
+        }
+    }
+    spans.extend(added);
+    spans.sort_by_key(|s| s.first);
+}
+
 /// Nouns said only of places, which "the … of" puts before a place's name.
 const PLACE_NOUNS: &[&str] = &[
     "town",
