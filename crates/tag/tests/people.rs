@@ -1278,3 +1278,25 @@ fn a_name_after_a_persons_trade_or_kin_is_someone() {
         assert_no_org_written(text, |w| w == name);
     }
 }
+
+#[test]
+fn a_person_a_law_is_named_for_is_named_without_the_laws_words() {
+    // "the George Floyd Justice in Policing Act" gave a person "George
+    // Floyd Justice", on PPL apart from George Floyd: a name opening a
+    // law's title ends before the title's ordinary words.
+    for (text, person) in [
+        (
+            "The House passed the George Floyd Justice in Policing Act on Wednesday. \
+             George Floyd died in Minneapolis in May 2020.",
+            "George Floyd",
+        ),
+        (
+            "Senators debated the John Lewis Voting Rights Advancement Act for hours.",
+            "John Lewis",
+        ),
+    ] {
+        let people = canonical_names(text, EntityType::Person);
+        assert!(!people.is_empty(), "{text}");
+        assert!(people.iter().all(|p| p == person), "{people:?} in {text}");
+    }
+}

@@ -135,6 +135,7 @@ impl EntityTagger<'_> {
         self.bodies_named_for_their_purpose(view, &mut spans);
         campuses_of_a_university_system(view, &mut spans);
         products_are_no_organisations(view, &mut spans);
+        self.people_a_laws_title_is_named_for(view, &mut spans);
         self.leaders_named_for_what_they_lead(view, &mut spans);
         let datelines = self.datelines(view, &mut spans);
         spans.sort_by_key(|s| s.first);

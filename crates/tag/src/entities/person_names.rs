@@ -1583,6 +1583,52 @@ impl EntityTagger<'_> {
     }
 }
 
+/// Lower-case words that join the capitalised words of a law's title:
+/// "Justice in Policing", "Americans with Disabilities".
+const TITLE_JOINERS: &[&str] = &["in", "for", "of", "and", "on", "against", "with", "to"];
+
+impl EntityTagger<'_> {
+    /// "The George Floyd Justice in Policing Act", "the John Lewis Voting
+    /// Rights Advancement Act": a law named for someone opens with their
+    /// name, and the model ran the name into the title's first words
+    /// ("George Floyd Justice"). A person's name inside the title of a law
+    /// ends before the ordinary words that follow it.
+    pub(super) fn people_a_laws_title_is_named_for(&self, view: &DocView, spans: &mut [Span]) {
+        for act in 1..view.len() {
+            if view.word(act) != "Act" || view.sent_start[act] {
+                continue;
+            }
+            // The title's words back from "Act", to the article before it.
+            let mut first = act;
+            while first > 0 && !view.sent_start[first] {
+                let j = first - 1;
+                let word = view.word(j);
+                if view.is_capitalized(j) || TITLE_JOINERS.contains(&word) || word == "-" {
+                    first = j;
+                } else {
+                    break;
+                }
+            }
+            let Some(article) = first.checked_sub(1) else {
+                continue;
+            };
+            let the_before = view.lower[article] == "the";
+            let the_first = view.word(first) == "The" && view.sent_start[first];
+            if !(the_before || the_first) {
+                continue;
+            }
+            for s in spans
+                .iter_mut()
+                .filter(|s| s.type_id == PERSON && first <= s.first && s.end < act)
+            {
+                while s.end - s.first > 1 && self.is_ordinary_word(view.word(s.end - 1)) {
+                    s.end -= 1;
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::one_slip_apart;
