@@ -2020,3 +2020,48 @@ fn a_name_before_a_landforms_noun_is_the_place() {
     let text = "Amazon said on Tuesday it would hire 100,000 workers for its warehouses.";
     assert_typed_in_every_mention(text, "Amazon", EntityType::Org, 1);
 }
+
+#[test]
+fn a_name_ending_in_region_is_a_place() {
+    // "the Bangsamoro Autonomous Region in Muslim Mindanao" and "the
+    // Xinjiang Uyghur Autonomous Region" were ORG: a name whose last word
+    // is "Region" is a place, like one ending in "Province" or "County".
+    for (text, name) in [
+        (
+            "Reports said the quake affected the Bangsamoro Autonomous Region in Muslim \
+             Mindanao, where many homes collapsed.",
+            "Bangsamoro Autonomous Region",
+        ),
+        (
+            "Camps in the Xinjiang Uyghur Autonomous Region hold many people.",
+            "Xinjiang Uyghur Autonomous Region",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Loc, 1);
+    }
+}
+
+#[test]
+fn a_places_first_word_alone_is_the_place() {
+    // "The Bangsamoro Autonomous Region … Bangsamoro is to include them"
+    // and "the new region, to be called Bangsamoro" listed Bangsamoro among
+    // people: a lone word opening the name of a place of the story is that
+    // place, unless it is someone's name, and so is what a place is called.
+    let text = "The quake struck the Bangsamoro Autonomous Region on Sunday. The \
+                government said the new region, to be called Bangsamoro, would govern \
+                itself from 2022.";
+    assert_typed_in_every_mention(text, "Bangsamoro", EntityType::Loc, 1);
+    // What a place noun says a name is called is the place, named in full
+    // in the story or not.
+    let text = article("Bombs kill at least 20 at cathedral in Mindanao");
+    assert_typed_in_every_mention(&text, "Bangsamoro", EntityType::Loc, 2);
+    // A given name opening a county's name stays the person's.
+    let text = "Voters in Marion County backed the measure. Ann Marion, its sheriff, said \
+                Marion was proud.";
+    assert!(
+        types_of(text, "Marion")
+            .iter()
+            .all(|t| *t == EntityType::Person),
+        "{text}"
+    );
+}

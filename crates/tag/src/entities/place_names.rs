@@ -5,6 +5,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::organisations::has_org_word;
+use super::person_names::full_name_words;
 use super::spans::{Span, covered_tokens, span_text};
 use super::titles::{PHOTO_CREDIT_LABELS, is_title};
 use super::{EntityTagger, LOC, MISC, ORG, PERSON};
@@ -672,6 +673,7 @@ pub(super) const PLACE_WORDS: &[&str] = &[
     "krai",
     "governorate",
     "voivodeship",
+    "region",
 ];
 
 /// Last words of a place named for a town it is in or near ("Blenheim
@@ -774,6 +776,44 @@ pub(super) fn titles_named_for_a_region(view: &DocView, spans: &mut [Span]) {
     }
 }
 
+impl EntityTagger<'_> {
+    /// "The Bangsamoro Autonomous Region … Bangsamoro is to include them":
+    /// a lone word the model took for a person is the place whose name the
+    /// story opens with it, where that name ends in what kind of place it
+    /// is ("Region", "County") and the word is no one's name: no given
+    /// name, no census surname ("Lincoln County … Lincoln said"), no word
+    /// of a full name of the story.
+    pub(super) fn short_names_of_places(&self, view: &DocView, spans: &mut [Span]) {
+        let people = full_name_words(view, spans);
+        let openers: HashSet<&str> = spans
+            .iter()
+            .filter(|s| {
+                s.type_id == LOC
+                    && s.end - s.first >= 2
+                    && view.is_capitalized(s.end - 1)
+                    && PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+            })
+            .map(|s| view.word(s.first))
+            .collect();
+        if openers.is_empty() {
+            return;
+        }
+        for s in spans
+            .iter_mut()
+            .filter(|s| s.type_id == PERSON && s.end - s.first == 1)
+        {
+            let word = view.word(s.first);
+            if openers.contains(word)
+                && !people.contains(word)
+                && !self.is_given_name(view, s.first)
+                && !self.surnames.contains(&view.lower[s.first])
+            {
+                s.type_id = LOC;
+            }
+        }
+    }
+}
+
 /// "Address Amazon rainforest fires", "the Okavango delta": a name a noun
 /// of land or water follows in lower case is that place, whatever the
 /// model made of it (the company, for Amazon) or left untagged, and its
@@ -842,12 +882,30 @@ const PLACE_NOUNS: &[&str] = &[
 ];
 
 /// Whether token `i` follows "the", a noun said only of places (in lower
-/// case) and "of": "the town of Yeoncheon".
+/// case) and "of" ("the town of Yeoncheon"), or such a noun and what it is
+/// called ("a village called Bree", "the new region, to be called
+/// Bangsamoro").
 fn after_a_place_noun(view: &DocView, i: usize) -> bool {
-    i >= 3
+    let of_form = i >= 3
         && view.lower[i - 1] == "of"
         && PLACE_NOUNS.contains(&view.word(i - 2))
-        && view.lower[i - 3] == "the"
+        && view.lower[i - 3] == "the";
+    of_form || called_after_a_place_noun(view, i)
+}
+
+fn called_after_a_place_noun(view: &DocView, i: usize) -> bool {
+    let mut j = i;
+    if !(j > 0 && matches!(view.lower[j - 1].as_str(), "called" | "named" | "dubbed")) {
+        return false;
+    }
+    j -= 1;
+    if j >= 2 && view.lower[j - 1] == "be" && view.lower[j - 2] == "to" {
+        j -= 2;
+    }
+    if j >= 1 && view.word(j - 1) == "," {
+        j -= 1;
+    }
+    j >= 1 && PLACE_NOUNS.contains(&view.word(j - 1))
 }
 
 /// "The town of Yeoncheon", "the village of Kfar Aza": a name after "the",
