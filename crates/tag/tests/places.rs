@@ -894,14 +894,19 @@ fn a_country_state_or_city_typed_a_person_is_the_place() {
 #[test]
 fn a_name_before_the_kind_of_thing_it_is_names_that_thing() {
     // "Red Hat also sponsors the Fedora operating system": Fedora was a
-    // person 23 times in two bundled interviews; "Android phones" and
-    // "Godiva chocolate" were people too.
+    // person 23 times in two bundled interviews; "Android phones",
+    // "Godiva chocolate" and "the Mack truck" were people too.
     for (headline, name) in [
         ("Red Hat to move focus away from CentOS", "Fedora"),
         ("Apple unveils iPhone 4", "Android"),
         (
             "Wikinews interviews New York bar owner on Santorum cocktail",
             "Godiva",
+        ),
+        // "flipped the Mack truck he had been driving": a maker's name.
+        (
+            "Driver in New Hampshire multi-motorcycle crash pleads not guilty",
+            "Mack",
         ),
     ] {
         let mentions = mentions_in(headline, |t| t == name);

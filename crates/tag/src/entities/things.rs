@@ -356,6 +356,16 @@ pub(super) const PRODUCT_KINDS: &[&str] = &[
     "sedans",
     "airliner",
     "airliners",
+    "truck",
+    "trucks",
+    "van",
+    "vans",
+    "pickup",
+    "suv",
+    "tractor",
+    "tractors",
+    "motorcycle",
+    "motorcycles",
 ];
 
 /// Nouns after a name that make it an event's, a rule's or a kind's: "the
