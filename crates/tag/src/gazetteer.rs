@@ -73,6 +73,10 @@ pub(crate) enum PlaceKind {
     /// the Philippines): like a town, it resolves a name the model tagged as
     /// a place and never finds one.
     County,
+    /// An island, mountain, lake, river or desert given by hand
+    /// ([`FEATURES`]): it resolves a name the model tagged as a place and
+    /// never finds one.
+    Feature,
 }
 
 /// One gazetteer entry.
@@ -494,6 +498,127 @@ const REGIONS: &[(&str, &str, Point)] = &[
     ("Golan Heights", "", Some((33.0, 35.8))),
     ("Normandy", "FR", Some((49.2, 0.4))),
     ("Great Britain", "GB", Some((54.0, -2.0))),
+];
+
+/// Islands, mountains, lakes, rivers, deserts and other natural features
+/// news names that the GeoNames files here lack (they hold countries,
+/// divisions and towns): (name, ISO country or "", point or none), given
+/// by hand. They resolve a name the model tagged as a place and never find
+/// one, so the model's features do not change with them. A feature across
+/// several countries, or a river, has no point: it is no one place on the
+/// map. No name here is also a well-known body's ("Amazon" alone is the
+/// company as often as the forest).
+const FEATURES: &[(&str, &str, Point)] = &[
+    ("Easter Island", "CL", Some((-27.12, -109.35))),
+    ("Rapa Nui", "CL", Some((-27.12, -109.35))),
+    ("Luzon", "PH", Some((16.0, 121.0))),
+    ("Visayas", "PH", Some((10.6, 123.6))),
+    ("Mindanao", "PH", Some((7.6, 125.0))),
+    ("Sumatra", "ID", Some((-0.6, 101.3))),
+    ("Java", "ID", Some((-7.5, 110.0))),
+    ("Sulawesi", "ID", Some((-2.0, 120.5))),
+    ("Lombok", "ID", Some((-8.65, 116.35))),
+    ("Borneo", "", None),
+    ("New Guinea", "", None),
+    ("Honshu", "JP", Some((36.0, 138.0))),
+    ("Kyushu", "JP", Some((32.6, 130.9))),
+    ("Shikoku", "JP", Some((33.7, 133.5))),
+    ("Iwo Jima", "JP", Some((24.78, 141.32))),
+    ("Socotra", "YE", Some((12.5, 53.9))),
+    ("Lampedusa", "IT", Some((35.51, 12.6))),
+    ("Lesbos", "GR", Some((39.2, 26.3))),
+    ("Santorini", "GR", Some((36.41, 25.43))),
+    ("Nantucket", "US", Some((41.28, -70.1))),
+    ("Martha's Vineyard", "US", Some((41.39, -70.62))),
+    ("Cape Cod", "US", Some((41.7, -70.3))),
+    ("Outer Banks", "US", Some((35.5, -75.5))),
+    ("Ellis Island", "US", Some((40.7, -74.04))),
+    ("Maui", "US", Some((20.8, -156.33))),
+    ("Oahu", "US", Some((21.47, -157.98))),
+    ("Kauai", "US", Some((22.05, -159.5))),
+    ("Vancouver Island", "CA", Some((49.65, -125.45))),
+    ("Newfoundland", "CA", Some((48.6, -56.3))),
+    ("Cape Breton Island", "CA", Some((46.2, -60.8))),
+    ("Lantau Island", "HK", Some((22.26, 113.95))),
+    ("Tahiti", "PF", Some((-17.65, -149.43))),
+    ("Mallorca", "ES", Some((39.6, 2.95))),
+    ("Majorca", "ES", Some((39.6, 2.95))),
+    ("Tenerife", "ES", Some((28.29, -16.63))),
+    ("Gran Canaria", "ES", Some((27.96, -15.6))),
+    ("Lanzarote", "ES", Some((29.04, -13.63))),
+    ("Isle of Skye", "GB", Some((57.3, -6.2))),
+    ("Shetland", "GB", Some((60.3, -1.3))),
+    ("Orkney", "GB", Some((59.0, -3.0))),
+    ("Hebrides", "GB", Some((57.5, -7.0))),
+    ("Spitsbergen", "SJ", Some((78.7, 16.0))),
+    ("Galápagos Islands", "EC", Some((-0.8, -91.1))),
+    ("Kuril Islands", "RU", Some((46.5, 151.5))),
+    ("Andaman Islands", "IN", Some((12.5, 92.8))),
+    ("Nicobar Islands", "IN", Some((8.0, 93.5))),
+    ("Chagos Islands", "IO", Some((-6.0, 71.5))),
+    ("Spratly Islands", "", None),
+    ("Paracel Islands", "", None),
+    ("Senkaku Islands", "", None),
+    ("Diaoyu Islands", "", None),
+    ("Great Barrier Reef", "AU", Some((-18.3, 147.7))),
+    ("Mount Everest", "NP", Some((27.99, 86.93))),
+    ("Mount Fuji", "JP", Some((35.36, 138.73))),
+    ("Kilimanjaro", "TZ", Some((-3.07, 37.35))),
+    ("Mount Kilimanjaro", "TZ", Some((-3.07, 37.35))),
+    ("Mount Etna", "IT", Some((37.75, 14.99))),
+    ("Mount Vesuvius", "IT", Some((40.82, 14.43))),
+    ("Mount Rushmore", "US", Some((43.88, -103.46))),
+    ("Mount St. Helens", "US", Some((46.19, -122.19))),
+    ("Mauna Loa", "US", Some((19.48, -155.6))),
+    ("Kīlauea", "US", Some((19.41, -155.29))),
+    ("Kilauea", "US", Some((19.41, -155.29))),
+    ("Mount Merapi", "ID", Some((-7.54, 110.45))),
+    ("Merapi", "ID", Some((-7.54, 110.45))),
+    ("Taal Volcano", "PH", Some((14.0, 121.0))),
+    ("Eyjafjallajökull", "IS", Some((63.63, -19.62))),
+    ("Mont Blanc", "", None),
+    ("Sahara", "", None),
+    ("Gobi Desert", "", None),
+    ("Atacama Desert", "CL", Some((-24.5, -69.25))),
+    ("Mojave Desert", "US", Some((35.0, -115.5))),
+    ("Negev", "IL", Some((30.8, 34.8))),
+    ("Sinai Peninsula", "EG", Some((29.5, 33.8))),
+    ("Amazon rainforest", "", None),
+    ("Amazon River", "", None),
+    ("Pantanal", "BR", Some((-17.5, -57.0))),
+    ("Okavango Delta", "BW", Some((-19.3, 22.9))),
+    ("Okavango", "BW", Some((-19.3, 22.9))),
+    ("Serengeti", "TZ", Some((-2.33, 34.83))),
+    ("Maasai Mara", "KE", Some((-1.49, 35.14))),
+    ("Masai Mara", "KE", Some((-1.49, 35.14))),
+    ("Death Valley", "US", Some((36.5, -117.0))),
+    ("Grand Canyon", "US", Some((36.1, -112.1))),
+    ("Everglades", "US", Some((25.3, -80.9))),
+    ("Bosphorus", "TR", Some((41.12, 29.07))),
+    ("Dardanelles", "TR", Some((40.2, 26.4))),
+    ("Suez Canal", "EG", Some((30.7, 32.34))),
+    ("Panama Canal", "PA", Some((9.08, -79.68))),
+    ("Dead Sea", "", None),
+    ("Lake Victoria", "", None),
+    ("Lake Titicaca", "", None),
+    ("Lake Baikal", "RU", Some((53.5, 108.2))),
+    ("Lake Tahoe", "US", Some((39.1, -120.04))),
+    ("Lake Michigan", "US", Some((44.0, -87.0))),
+    ("Loch Ness", "GB", Some((57.3, -4.45))),
+    ("Nile", "", None),
+    ("Danube", "", None),
+    ("Rhine", "", None),
+    ("Mekong", "", None),
+    ("Ganges", "", None),
+    ("Euphrates", "", None),
+    ("Tigris", "", None),
+    ("Jordan River", "", None),
+    ("Mississippi River", "US", None),
+    ("Yangtze", "CN", None),
+    ("Yellow River", "CN", None),
+    ("Thames", "GB", None),
+    ("Seine", "FR", None),
+    ("Volga", "RU", None),
 ];
 
 /// Extra ways of writing a country that the name lists lack or drop as too short:
@@ -1056,9 +1181,11 @@ impl Gazetteer {
                 aliases.push((name.to_string(), ci));
             }
         }
-        for (name, country, point) in REGIONS {
+        let regions = REGIONS.iter().map(|r| (r, PlaceKind::Region));
+        let features = FEATURES.iter().map(|f| (f, PlaceKind::Feature));
+        for ((name, country, point), kind) in regions.chain(features) {
             let idx = b.push(Place {
-                kind: PlaceKind::Region,
+                kind,
                 geonames_id: None,
                 name: name.to_string(),
                 country: country.to_string(),
@@ -1199,7 +1326,7 @@ impl Gazetteer {
                     PlaceKind::City if p.population >= 1_000_000 => kind::CITY_LARGE,
                     PlaceKind::City if p.population >= 100_000 => kind::CITY_MEDIUM,
                     PlaceKind::City => kind::CITY_SMALL,
-                    PlaceKind::Town | PlaceKind::County => continue,
+                    PlaceKind::Town | PlaceKind::County | PlaceKind::Feature => continue,
                 };
                 kinds |= 1 << k;
                 if p.capital {

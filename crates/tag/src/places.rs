@@ -691,7 +691,7 @@ impl Gazetteer {
                     PlaceKind::City if p.capital && own_name => 2.5,
                     PlaceKind::City => 0.0,
                     PlaceKind::Town | PlaceKind::County => -2.0,
-                    PlaceKind::Region => 12.0,
+                    PlaceKind::Region | PlaceKind::Feature => 12.0,
                 };
                 let city = matches!(p.kind, PlaceKind::City | PlaceKind::Town);
                 if dateline && city {

@@ -630,13 +630,23 @@ impl EntityTagger<'_> {
             }
             // "Tell Tamer and Ain Issa", "the Punta Ventana rock": a word
             // for a hill, a spring, a valley or a point opens a place's
-            // name in Arabic and Spanish.
+            // name in Arabic and Spanish, and "Mount" one in English
+            // ("the summit of Mount Everest").
             if s.end - s.first >= 2
                 && s.type_id == PERSON
                 && !view.gaz[s.first].has(kind::FIRST_NAME)
                 && matches!(
                     view.word(s.first),
-                    "Tell" | "Ain" | "Deir" | "Kafr" | "Wadi" | "Jebel" | "Jabal" | "Punta"
+                    "Tell"
+                        | "Ain"
+                        | "Deir"
+                        | "Kafr"
+                        | "Wadi"
+                        | "Jebel"
+                        | "Jabal"
+                        | "Punta"
+                        | "Mount"
+                        | "Mt."
                 )
             {
                 s.type_id = LOC;
