@@ -40,6 +40,9 @@ pub(crate) mod kind {
     pub const ORG_SEEN: u8 = 11;
     /// A given name: seen in the training annotations or in the census's list.
     pub const FIRST_NAME: u8 = 12;
+    /// An island, mountain, lake or river given by hand (`FEATURES`):
+    /// read by the rules, never by the model.
+    pub const FEATURE: u8 = 13;
 
     /// The kinds `kinds` as a set, one bit each, for [`super::GazMark::has_any`].
     pub const fn set(kinds: &[u8]) -> u16 {
@@ -74,8 +77,7 @@ pub(crate) enum PlaceKind {
     /// a place and never finds one.
     County,
     /// An island, mountain, lake, river or desert given by hand
-    /// ([`FEATURES`]): it resolves a name the model tagged as a place and
-    /// never finds one.
+    /// ([`FEATURES`]).
     Feature,
 }
 
@@ -170,8 +172,11 @@ pub(crate) struct GazMark {
 }
 
 impl GazMark {
+    /// The kinds the model reads as features: all but [`kind::FEATURE`],
+    /// which only the rules read, so that the hand-written table of
+    /// features can grow without retraining.
     pub fn kinds(&self) -> impl Iterator<Item = u8> + '_ {
-        (0..16u8).filter(|k| self.kinds & (1 << k) != 0)
+        (0..16u8).filter(|&k| k != kind::FEATURE && self.kinds & (1 << k) != 0)
     }
     pub fn position(&self) -> u8 {
         self.pos
@@ -503,11 +508,14 @@ const REGIONS: &[(&str, &str, Point)] = &[
 /// Islands, mountains, lakes, rivers, deserts and other natural features
 /// news names that the GeoNames files here lack (they hold countries,
 /// divisions and towns): (name, ISO country or "", point or none), given
-/// by hand. They resolve a name the model tagged as a place and never find
-/// one, so the model's features do not change with them. A feature across
-/// several countries, or a river, has no point: it is no one place on the
-/// map. No name here is also a well-known body's ("Amazon" alone is the
-/// company as often as the forest).
+/// by hand. They resolve a name the model tagged as a place, and find one
+/// only where a word that places something stands before it ("migrants
+/// landed on Lesbos"); their kind of mark is one the shipped model was
+/// never trained with, so its tags do not change with them. A feature
+/// across several countries, or a river, has no point: it is no one place
+/// on the map. No name here is also a well-known body's or a thing's
+/// ("Amazon" alone is the company as often as the forest, "Java" the
+/// language as often as the island).
 const FEATURES: &[(&str, &str, Point)] = &[
     ("Easter Island", "CL", Some((-27.12, -109.35))),
     ("Rapa Nui", "CL", Some((-27.12, -109.35))),
@@ -515,7 +523,6 @@ const FEATURES: &[(&str, &str, Point)] = &[
     ("Visayas", "PH", Some((10.6, 123.6))),
     ("Mindanao", "PH", Some((7.6, 125.0))),
     ("Sumatra", "ID", Some((-0.6, 101.3))),
-    ("Java", "ID", Some((-7.5, 110.0))),
     ("Sulawesi", "ID", Some((-2.0, 120.5))),
     ("Lombok", "ID", Some((-8.65, 116.35))),
     ("Borneo", "", None),
@@ -1326,7 +1333,8 @@ impl Gazetteer {
                     PlaceKind::City if p.population >= 1_000_000 => kind::CITY_LARGE,
                     PlaceKind::City if p.population >= 100_000 => kind::CITY_MEDIUM,
                     PlaceKind::City => kind::CITY_SMALL,
-                    PlaceKind::Town | PlaceKind::County | PlaceKind::Feature => continue,
+                    PlaceKind::Feature => kind::FEATURE,
+                    PlaceKind::Town | PlaceKind::County => continue,
                 };
                 kinds |= 1 << k;
                 if p.capital {
@@ -1420,7 +1428,12 @@ impl Gazetteer {
                 if let Some(doc) = leave_out {
                     kinds &= !self.only_seen_in(e, doc);
                 }
-                (kinds != 0).then_some((n, e, kinds))
+                // A feature of several words ("Lake Michigan") would take
+                // the marks of the names inside it ("Michigan", a state)
+                // from the model: those stay, and the words the model reads
+                // stay the same.
+                let feature_only = kinds == 1 << kind::FEATURE;
+                (kinds != 0 && !(feature_only && n > 1)).then_some((n, e, kinds))
             });
             let Some((n, entry, kinds)) = found else {
                 i += 1;

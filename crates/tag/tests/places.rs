@@ -2112,3 +2112,40 @@ fn islands_mountains_and_rivers_the_story_names_are_resolved() {
         "{danube:?}"
     );
 }
+
+#[test]
+fn a_feature_the_sentence_puts_something_on_or_in_is_found() {
+    // "Migrants landed on Lesbos overnight" and "crossed the English
+    // Channel" gave GEO nothing: a well-known feature or a region of two
+    // words after a word that places something is a place, found where the
+    // model missed it or took it for someone.
+    for (text, name) in [
+        ("Migrants landed on Lesbos overnight.", "Lesbos"),
+        (
+            "Tourists returned to resorts in Santorini this summer.",
+            "Santorini",
+        ),
+        ("Farmers along the Nile lost their crops.", "Nile"),
+        (
+            "French inventor Franky Zapata crossed the English Channel on a jet-powered board.",
+            "English Channel",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Loc, 1);
+    }
+    // A region of one word used as an adjective, and a title, stay as the
+    // model left them.
+    for (text, name) in [
+        (
+            "No cause had been released for the fire by authorities in the Mediterranean \
+             coastal town.",
+            "Mediterranean",
+        ),
+        (
+            "After the comment reported in The Atlantic, Trump brought up Biden's son.",
+            "Atlantic",
+        ),
+    ] {
+        assert!(!types_of(text, name).contains(&EntityType::Loc), "{text}");
+    }
+}

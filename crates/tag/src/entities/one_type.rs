@@ -745,9 +745,27 @@ impl EntityTagger<'_> {
                     .readings(entry)
                     .any(|p| p.kind == PlaceKind::State)
             };
-            let placed = end - i >= 2
-                || i.checked_sub(1)
-                    .is_some_and(|j| LOCATIVES.contains(&view.lower[j].as_str()));
+            let after_a_locative = |j: usize| LOCATIVES.contains(&view.lower[j].as_str());
+            let placed = end - i >= 2 || i.checked_sub(1).is_some_and(after_a_locative);
+            // "Migrants landed on Lesbos", "across the English Channel": a
+            // natural feature or a region the sentence puts something in or
+            // on, where the name does not go on ("Thames Water").
+            let on_or_along = |j: usize| {
+                after_a_locative(j)
+                    || matches!(
+                        view.lower[j].as_str(),
+                        "on" | "along" | "off" | "over" | "up" | "down" | "crossing" | "crossed"
+                    )
+            };
+            // A region of one word is as often an adjective ("the
+            // Mediterranean coastal town", "Antarctic mountain ranges"),
+            // which the model leaves alone; "The" capitalised makes a title
+            // ("reported in The Atlantic").
+            let placed_feature = (g.has(kind::FEATURE) || g.has(kind::REGION) && end - i >= 2)
+                && (i.checked_sub(1).is_some_and(on_or_along)
+                    || i >= 2 && view.word(i - 1) == "the" && on_or_along(i - 2))
+                && !(end < view.len() && view.is_capitalized(end) && !view.sent_start[end])
+                && !(end - i == 1 && view.lower_is_common(i));
             let strong_place = g.has(kind::COUNTRY)
                 || g.has(kind::CONTINENT)
                 || g.has(kind::STATE) && (placed || us_state());
@@ -759,8 +777,15 @@ impl EntityTagger<'_> {
                 && !named_for_a_feature
                     .contains(&view.text[view.tokens[i].start..view.tokens[end - 1].end]);
             let country = g.has(kind::COUNTRY) && end - i >= 2;
-            if (org || country) && view.is_capitalized(i) {
-                let inside = |s: &Span| s.first >= i && s.end <= end;
+            let inside = |s: &Span| s.first >= i && s.end <= end;
+            // The model took "Santorini" for someone and "English" of
+            // "English Channel" for a people's word.
+            let feature_over_the_model = placed_feature
+                && spans
+                    .iter()
+                    .filter(|s| inside(s))
+                    .all(|s| matches!(s.type_id, PERSON | MISC));
+            if (org || country || feature_over_the_model) && view.is_capitalized(i) {
                 let spills = spans
                     .iter()
                     .any(|s| s.first < end && i < s.end && !inside(s));
@@ -773,7 +798,9 @@ impl EntityTagger<'_> {
             if free && view.is_capitalized(i) {
                 let type_id = if entry.org.is_some() && !strong_place {
                     Some(ORG)
-                } else if strong_place && (end - i >= 2 || !view.lower_is_common(i)) {
+                } else if strong_place && (end - i >= 2 || !view.lower_is_common(i))
+                    || placed_feature
+                {
                     Some(LOC)
                 } else if entry.demonym_of.is_some() {
                     Some(MISC)
