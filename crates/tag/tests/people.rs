@@ -1300,3 +1300,19 @@ fn a_person_a_law_is_named_for_is_named_without_the_laws_words() {
         assert!(people.iter().all(|p| p == person), "{people:?} in {text}");
     }
 }
+
+#[test]
+fn a_holiday_is_no_one() {
+    // "We could not even celebrate the Eid" listed a person Eid, and "Yom
+    // Kippur" and "Eid al-Adha" were people too.
+    for (text, name) in [
+        ("We could not even celebrate the Eid this year.", "Eid"),
+        ("Crowds gathered for Eid al-Adha prayers.", "Eid al-Adha"),
+        ("Schools closed for Yom Kippur.", "Yom Kippur"),
+    ] {
+        assert_no_entity(text, |e| e.text == name);
+    }
+    // A place named for one stays the place.
+    let text = "The ship reached Easter Island on Sunday.";
+    assert_typed_in_every_mention(text, "Easter Island", EntityType::Loc, 1);
+}

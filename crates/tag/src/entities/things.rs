@@ -478,6 +478,53 @@ pub(super) fn drop_named_storms(view: &DocView, spans: &mut Vec<Span>) {
     });
 }
 
+/// Holidays and feasts news names, in lower case; "Eid" opens several
+/// ("Eid al-Adha", "Eid al-Fitr").
+const HOLIDAYS: &[&str] = &[
+    "eid",
+    "diwali",
+    "deepavali",
+    "ramadan",
+    "ramazan",
+    "hanukkah",
+    "chanukah",
+    "passover",
+    "pesach",
+    "yom kippur",
+    "rosh hashanah",
+    "sukkot",
+    "purim",
+    "ashura",
+    "holi",
+    "navratri",
+    "nowruz",
+    "vesak",
+    "songkran",
+    "lunar new year",
+    "chinese new year",
+    "thanksgiving",
+    "easter",
+    "christmas",
+    "christmas eve",
+    "christmas day",
+    "boxing day",
+    "hogmanay",
+    "kwanzaa",
+    "juneteenth",
+    "mardi gras",
+    "halloween",
+];
+
+/// "We could not even celebrate the Eid", "schools closed for Yom Kippur":
+/// a holiday's name is no one and nowhere, whatever the model made of it.
+pub(super) fn holidays_are_no_one(view: &DocView, spans: &mut Vec<Span>) {
+    spans.retain(|s| {
+        let text = span_text(view, s).to_lowercase();
+        let first = view.lower[s.first].as_str();
+        !(HOLIDAYS.contains(&text.as_str()) || first == "eid")
+    });
+}
+
 /// "US$ 40 billion", "A$5", "HK$ 10": a country's code glued to a currency sign
 /// names money, not a place; and three capitals glued to a number, a
 /// currency's code and an amount ("USD15", "EUR2.5") or a flight's number
