@@ -2126,6 +2126,8 @@ fn a_feature_the_sentence_puts_something_on_or_in_is_found() {
             "Santorini",
         ),
         ("Farmers along the Nile lost their crops.", "Nile"),
+        ("An earthquake struck Mindanao on Tuesday.", "Mindanao"),
+        ("A storm hit the coast of Mallorca and Ibiza.", "Mallorca"),
         (
             "French inventor Franky Zapata crossed the English Channel on a jet-powered board.",
             "English Channel",

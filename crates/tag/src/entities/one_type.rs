@@ -754,16 +754,39 @@ impl EntityTagger<'_> {
                 after_a_locative(j)
                     || matches!(
                         view.lower[j].as_str(),
-                        "on" | "along" | "off" | "over" | "up" | "down" | "crossing" | "crossed"
+                        "on" | "along"
+                            | "off"
+                            | "over"
+                            | "up"
+                            | "down"
+                            | "crossing"
+                            | "crossed"
+                            // What storms and earthquakes do to places.
+                            | "hit"
+                            | "struck"
+                            | "battered"
+                            | "lashed"
+                            | "rocked"
                     )
             };
+            // "Mallorca and Ibiza": listed with a place the story tags.
+            let listed_with_a_place = |j: usize| {
+                matches!(view.word(j), "," | "and" | "or")
+                    && spans.iter().any(|s| s.type_id == LOC && s.end == j)
+            };
+            let listed_before_a_place = end + 1 < view.len()
+                && matches!(view.word(end), "," | "and" | "or")
+                && spans.iter().any(|s| s.type_id == LOC && s.first == end + 1);
             // A region of one word is as often an adjective ("the
             // Mediterranean coastal town", "Antarctic mountain ranges"),
             // which the model leaves alone; "The" capitalised makes a title
             // ("reported in The Atlantic").
             let placed_feature = (g.has(kind::FEATURE) || g.has(kind::REGION) && end - i >= 2)
                 && (i.checked_sub(1).is_some_and(on_or_along)
-                    || i >= 2 && view.word(i - 1) == "the" && on_or_along(i - 2))
+                    || i >= 2 && view.word(i - 1) == "the" && on_or_along(i - 2)
+                    || g.has(kind::FEATURE)
+                        && (i.checked_sub(1).is_some_and(listed_with_a_place)
+                            || listed_before_a_place))
                 && !(end < view.len() && view.is_capitalized(end) && !view.sent_start[end])
                 && !(end - i == 1 && view.lower_is_common(i));
             let strong_place = g.has(kind::COUNTRY)
