@@ -1576,3 +1576,21 @@ fn a_name_that_merged_with_another_is_a_firm() {
         the south of Denmark.";
     assert_eq!(types_of(text, "Tønder County"), [EntityType::Loc]);
 }
+
+#[test]
+fn a_seat_in_a_house_is_someones_role_not_a_body() {
+    // "Member of Parliament (MP) Yvette Cooper" put "Member of Parliament"
+    // and "MP" on ORG, and "Member of Congress Ilhan Omar" gave a body
+    // "Congress Ilhan Omar": a seat, spelled out or not, is a role.
+    let text = "Member of Parliament (MP) Yvette Cooper said the bill was flawed. The MP \
+                added that she would vote against it.";
+    assert_no_org_written(text, |t| matches!(t, "Member of Parliament" | "MP"));
+    let tags = tagger().tag("Member of Congress Ilhan Omar spoke on Tuesday.");
+    let omar = tags
+        .entities
+        .iter()
+        .find(|e| e.text == "Ilhan Omar")
+        .unwrap_or_else(|| panic!("no Ilhan Omar in {:?}", tags.entities));
+    assert_eq!(omar.kind, EntityType::Person);
+    assert_eq!(omar.role.as_deref(), Some("Member of Congress"));
+}

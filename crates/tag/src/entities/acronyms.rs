@@ -88,12 +88,17 @@ impl EntityTagger<'_> {
             let (first, k) = (words.start, words.end);
             let a_name =
                 (first..k).all(|j| view.is_capitalized(j) || passes_over(view.lower_at(j)));
-            if acronym != k + 1
-                || view.word(k) != "("
-                || k - first < 2
-                || !a_name
-                || spans.iter().any(|s| s.first == first && s.end == k)
-            {
+            if acronym != k + 1 || view.word(k) != "(" || k - first < 2 || !a_name {
+                continue;
+            }
+            // "Member of Parliament (MP)": a seat spelled out is someone's
+            // role, whatever the model made of it.
+            let a_seat = matches!(view.lower[first].as_str(), "member" | "members")
+                && view.lower[first + 1] == "of";
+            if let Some(s) = spans.iter_mut().find(|s| s.first == first && s.end == k) {
+                if a_seat {
+                    s.type_id = MISC;
+                }
                 continue;
             }
             let name = &view.text[view.tokens[first].start..view.tokens[k - 1].end];
@@ -111,7 +116,7 @@ impl EntityTagger<'_> {
             // (COO)": an office spelled out is someone's role, no body, and
             // so is its acronym ("the NSA" after "National Security
             // Adviser (NSA)" is no agency).
-            let office = is_office(view, k - 1);
+            let office = is_office(view, k - 1) || a_seat;
             let type_id = if self.gazetteer.find_place(name).is_some() {
                 LOC
             } else if office || a_things() {

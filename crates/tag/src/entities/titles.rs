@@ -580,7 +580,9 @@ pub(super) fn strip_title_domains(
         let (of, domain_start) = match before {
             // "Chief Operating Officer of Delta Air Lines": an organisation after
             // the title is where the person works.
-            Some(of) if s.type_id != ORG => (of, s.first),
+            Some(of) if s.type_id != ORG || matches!(view.word(of - 1), "Member" | "Members") => {
+                (of, s.first)
+            }
             Some(_) => continue,
             None => match inside() {
                 Some(of) => (of, of + 1),
@@ -590,14 +592,17 @@ pub(super) fn strip_title_domains(
                 }
             },
         };
-        if !is_title(view, of - 1) {
+        // "Member of Congress Ilhan Omar": a seat is a title too.
+        let seat = matches!(view.word(of - 1), "Member" | "Members");
+        if !(is_title(view, of - 1) || seat) {
             continue;
         }
         // Without a known given name, a domain of one word before a name of two,
         // where the model saw a person ("Governor of New South Wales" stays).
         let Some(first) = (domain_start + 1..s.end.saturating_sub(1))
             .find(|&i| view.gaz[i].has(kind::FIRST_NAME))
-            .or((s.type_id == PERSON && s.end - domain_start == 3).then_some(domain_start + 1))
+            .or(((s.type_id == PERSON || seat) && s.end - domain_start == 3)
+                .then_some(domain_start + 1))
         else {
             continue;
         };
