@@ -774,9 +774,11 @@ impl EntityTagger<'_> {
                 matches!(view.word(j), "," | "and" | "or")
                     && spans.iter().any(|s| s.type_id == LOC && s.end == j)
             };
-            let listed_before_a_place = end + 1 < view.len()
-                && matches!(view.word(end), "," | "and" | "or")
-                && spans.iter().any(|s| s.type_id == LOC && s.first == end + 1);
+            let listed_before_a_place = || {
+                end + 1 < view.len()
+                    && matches!(view.word(end), "," | "and" | "or")
+                    && spans.iter().any(|s| s.type_id == LOC && s.first == end + 1)
+            };
             // A region of one word is as often an adjective ("the
             // Mediterranean coastal town", "Antarctic mountain ranges"),
             // which the model leaves alone; "The" capitalised makes a title
@@ -786,7 +788,7 @@ impl EntityTagger<'_> {
                     || i >= 2 && view.word(i - 1) == "the" && on_or_along(i - 2)
                     || g.has(kind::FEATURE)
                         && (i.checked_sub(1).is_some_and(listed_with_a_place)
-                            || listed_before_a_place))
+                            || listed_before_a_place()))
                 && !(end < view.len() && view.is_capitalized(end) && !view.sent_start[end])
                 && !(end - i == 1 && view.lower_is_common(i));
             let strong_place = g.has(kind::COUNTRY)

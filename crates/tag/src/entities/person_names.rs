@@ -19,6 +19,7 @@ use crate::features::{DocView, is_title_word};
 use crate::gazetteer::{in_capitals, kind};
 use crate::places::ADJECTIVE_SUFFIXES;
 use crate::quotes::SPEECH_VERBS;
+use crate::word_lists::WordSet;
 
 /// A person's name without the full stop of the sentence it ended, which
 /// the tokenizer leaves on a word before a line that opens with no capital
@@ -510,7 +511,7 @@ impl EntityTagger<'_> {
             if s.first >= 2
                 && (2..=3).contains(&words)
                 && view.lower[s.first - 1] == "of"
-                && PERSONS_NOUNS.contains(&view.lower[s.first - 2].as_str())
+                && PERSONS_NOUNS.contains(&view.lower[s.first - 2])
                 && (s.first..s.end).all(|i| self.is_plain_name_word(view, i))
                 && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
                 && self.gazetteer.find_place(span_text(view, s)).is_none()
@@ -980,13 +981,10 @@ pub(super) const CAPITALISED_PARTICLES: &[&str] = &[
     "El",
 ];
 
-/// Nouns said of a person, before "of" and the person's name: "the death
-/// of", "the wife of", "the nomination of".
-const PERSONS_NOUNS: &[&str] = &[
-    "death",
-    "funeral",
+/// Kin, said of a person both before "of" ("the wife of") and before the
+/// name ("his wife Melania").
+const KIN: &[&str] = &[
     "widow",
-    "widower",
     "wife",
     "husband",
     "son",
@@ -997,6 +995,16 @@ const PERSONS_NOUNS: &[&str] = &[
     "sister",
     "grandson",
     "granddaughter",
+];
+
+/// Nouns said of a person, before "of" and the person's name: "the death
+/// of", "the wife of", "the nomination of".
+static PERSONS_NOUNS: WordSet = WordSet::of(&[KIN, NOUNS_OF_A_PERSON]);
+
+const NOUNS_OF_A_PERSON: &[&str] = &[
+    "death",
+    "funeral",
+    "widower",
     "murder",
     "assassination",
     "killing",
@@ -1370,7 +1378,9 @@ pub(super) fn join_name_particles(view: &DocView, spans: &mut Vec<Span>) {
 /// Patel", "his wife Melania"). Titles and offices are the titles' pass's;
 /// nouns also said of bodies or bands ("partner", "group", "act") are
 /// left out.
-const PERSONS_TRADES: &[&str] = &[
+static PERSONS_TRADES: WordSet = WordSet::of(&[KIN, TRADES_AND_STANDING]);
+
+const TRADES_AND_STANDING: &[&str] = &[
     "teacher",
     "lawyer",
     "attorney",
@@ -1424,22 +1434,11 @@ const PERSONS_TRADES: &[&str] = &[
     "suspect",
     "survivor",
     "nominee",
-    "wife",
-    "husband",
-    "son",
-    "daughter",
-    "mother",
-    "father",
-    "brother",
-    "sister",
     "uncle",
     "aunt",
     "cousin",
-    "grandson",
-    "granddaughter",
     "grandmother",
     "grandfather",
-    "widow",
     "fiancée",
     "fiance",
     "fiancé",
@@ -1450,7 +1449,7 @@ const PERSONS_TRADES: &[&str] = &[
 /// Whether a lower-case noun of [`PERSONS_TRADES`] stands right before
 /// token `first`, in its sentence.
 fn after_a_persons_trade(view: &DocView, first: usize) -> bool {
-    first > 0 && !view.sent_start[first] && PERSONS_TRADES.contains(&view.word(first - 1))
+    first > 0 && !view.sent_start[first] && PERSONS_TRADES.contains(view.word(first - 1))
 }
 
 /// Whether token `i` is written as a word of a person's name is: a capital,

@@ -784,7 +784,6 @@ impl EntityTagger<'_> {
     /// name, no census surname ("Lincoln County … Lincoln said"), no word
     /// of a full name of the story.
     pub(super) fn short_names_of_places(&self, view: &DocView, spans: &mut [Span]) {
-        let people = full_name_words(view, spans);
         let openers: HashSet<&str> = spans
             .iter()
             .filter(|s| {
@@ -798,6 +797,7 @@ impl EntityTagger<'_> {
         if openers.is_empty() {
             return;
         }
+        let people = full_name_words(view, spans);
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == PERSON && s.end - s.first == 1)

@@ -519,9 +519,8 @@ const HOLIDAYS: &[&str] = &[
 /// a holiday's name is no one and nowhere, whatever the model made of it.
 pub(super) fn holidays_are_no_one(view: &DocView, spans: &mut Vec<Span>) {
     spans.retain(|s| {
-        let text = span_text(view, s).to_lowercase();
-        let first = view.lower[s.first].as_str();
-        !(HOLIDAYS.contains(&text.as_str()) || first == "eid")
+        let text = span_text(view, s);
+        !(view.lower[s.first] == "eid" || HOLIDAYS.iter().any(|h| h.eq_ignore_ascii_case(text)))
     });
 }
 
