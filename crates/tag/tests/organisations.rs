@@ -390,6 +390,63 @@ fn a_band_or_a_title_the_story_names_so_is_no_person() {
 }
 
 #[test]
+fn a_works_title_is_no_one_in_any_of_its_mentions() {
+    // A talk show was a person ("Morning Joe", split into "Morning" and
+    // "Joe", the latter linked to Joe Biden), a reality show a place
+    // ("Terrace"), a film a body ("Black Panther", six mentions) in bundled
+    // stories: the capitalised words after a kind of work are its title,
+    // wherever the story writes them again.
+    for (text, title) in [
+        (
+            "The senator spoke on the cable talk show Evening Frank on Tuesday. Later, \
+             Evening Frank host Dana Whitfield pressed him on the vote.",
+            "Evening Frank",
+        ),
+        (
+            "She starred in the romantic comedy Chasing Liberty before the television series \
+             Gilmore Girls made her famous.",
+            "Chasing Liberty",
+        ),
+        (
+            "She starred in the romantic comedy Chasing Liberty before the television series \
+             Gilmore Girls made her famous.",
+            "Gilmore Girls",
+        ),
+        (
+            "Kimura was one of the stars of the reality show Lake Cabin, which streams weekly.",
+            "Lake Cabin",
+        ),
+        (
+            "He is best known for the films Winter Harbour and House of Wax, both shot abroad.",
+            "House of Wax",
+        ),
+        (
+            "The actor played the lead in the superhero film Black Panther. Black Panther \
+             earned over a billion dollars.",
+            "Black Panther",
+        ),
+    ] {
+        assert_no_entity(text, |e| title.contains(e.text.as_str()));
+    }
+    // A person the story names stays that person after a kind of work: the
+    // film is about him, or he made it.
+    let text = "Michael Moore spoke at the premiere. The documentary Michael Moore made in \
+                2004 won the top prize.";
+    assert!(
+        types_of(text, "Michael Moore").contains(&EntityType::Person),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+    // A day after a show is a date, and the name after it is still a person.
+    let text = "Speaking on the show Sunday, Senator Maria Alvarez defended the bill.";
+    assert!(
+        types_of(text, "Maria Alvarez").contains(&EntityType::Person),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+}
+
+#[test]
 fn a_role_is_no_organisation() {
     // "Member of Parliament", "Senate Majority Leader", "Secretary of
     // Defense" and "Supreme Leader of Iran" were ORG facet entries in

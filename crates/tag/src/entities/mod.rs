@@ -46,7 +46,7 @@ use spans::{names_stop_at_brackets, spans_from_tags, split_at_inner_lowercase, t
 use things::{
     drop_currency_codes, drop_named_storms, drop_quantities, holidays_are_no_one,
     models_are_no_people, numbers_are_no_part_of_names, products_are_no_organisations,
-    vessels_are_things,
+    titles_of_works, vessels_are_things,
 };
 use titles::{
     drop_caption_labels, drop_role_only_people, drop_roles_typed_organisations, is_title,
@@ -144,6 +144,7 @@ impl EntityTagger<'_> {
         self.people_not_organisations(view, &mut spans);
         self.link_people(view, &mut spans);
         self.bodies_someone_is_of(view, &mut spans);
+        titles_of_works(view, &mut spans);
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
         self.unify_types(view, &mut spans);

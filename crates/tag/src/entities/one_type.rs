@@ -21,7 +21,6 @@ use super::place_names::{
 use super::spans::{Span, covered_tokens, span_text};
 use super::things::{
     DISEASES, EVENTS_AND_RULES, MISC_WORDS, PEOPLES_AND_TONGUES, PRODUCT_KINDS, names_a_disease,
-    names_a_work,
 };
 use super::titles::{is_title, role_after, role_before};
 use super::{
@@ -852,7 +851,6 @@ impl EntityTagger<'_> {
         let mut votes: HashMap<&str, [usize; 5]> = HashMap::default();
         let mut cued: HashSet<&str> = HashSet::default();
         let mut placed: HashSet<&str> = HashSet::default();
-        let mut works: HashSet<&str> = HashSet::default();
         let mut teams: HashSet<&str> = HashSet::default();
         let mut personed: HashSet<&str> = HashSet::default();
         let full_name_words = full_name_words(view, spans);
@@ -934,24 +932,16 @@ impl EntityTagger<'_> {
                 let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
                 if before == Some("band") || leads_a_team(view, s.end) {
                     teams.insert(text);
-                } else if names_a_work(view, s.first) {
-                    works.insert(text);
                 }
             }
         }
         // Unless someone of the story bears the name: "Eddie Van Halen" of
-        // the band Van Halen, "the film Bob Lazar" about him.
-        works.retain(|w| !full_name_words.contains(w));
+        // the band Van Halen.
         teams.retain(|w| !full_name_words.contains(w));
         for s in spans.iter_mut().filter(|s| !s.from_rule) {
             let text = span_text(view, s);
-            // "A movie called Argo": a title, no one, in every mention; "the
-            // rock band Cream" and "Wynnum coach Matt Myers" name a band and a
-            // team, even where the team bears a town's name.
-            if works.contains(text) {
-                s.type_id = MISC;
-                continue;
-            }
+            // "The rock band Cream" and "Wynnum coach Matt Myers" name a band
+            // and a team, even where the team bears a town's name.
             if teams.contains(text) {
                 s.type_id = ORG;
                 continue;

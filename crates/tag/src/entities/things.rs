@@ -4,12 +4,14 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::org_cues::ORG_CUES_BEFORE;
-use super::person_names::{NAME_SUFFIXES, is_census_given_name};
+use super::person_names::{NAME_SUFFIXES, full_name_words, is_census_given_name};
 use super::spans::{Span, after_possessive, covered_tokens, span_text};
 use super::titles::is_title;
 use super::{EntityTagger, LOC, MISC, NO_ENTITY, ORG, PERSON};
 use crate::features::DocView;
+use crate::figures::is_day_or_month;
 use crate::gazetteer::in_capitals;
+use crate::word_lists::WordSet;
 
 /// "Internet Explorer 6", "the 787 Dreamliner", "Falcon 9": a name beside
 /// a model's number is a product's, no person's. No year is a model number
@@ -301,7 +303,7 @@ pub(super) const MISC_WORDS: &[&str] = &[
 ];
 
 /// Kinds of work whose title may follow them: "the film Argo", "a movie
-/// called Argo", "the album Abbey Road".
+/// called Argo", "the album Abbey Road", "the talk show Morning Joe".
 const WORKS: &[&str] = &[
     "film",
     "movie",
@@ -309,25 +311,174 @@ const WORKS: &[&str] = &[
     "song",
     "single",
     "novel",
+    "book",
+    "poem",
+    "painting",
     "documentary",
     "musical",
     "opera",
     "sitcom",
+    "show",
+    "series",
+    "miniseries",
+    "programme",
+    "program",
+    "podcast",
+    "comedy",
+    "drama",
+    "anime",
+    "telenovela",
 ];
 
-/// Whether the words before token `first` say a work's title begins there:
-/// a kind of work, maybe with "called", "named" or "titled" between.
-pub(super) fn names_a_work(view: &DocView, first: usize) -> bool {
-    let mut j = first;
-    if j > 0
-        && matches!(
-            view.lower[j - 1].as_str(),
+/// [`WORKS`] in the plural: "the films New York Minute and House of Wax".
+const WORKS_PLURAL: &[&str] = &[
+    "films",
+    "movies",
+    "albums",
+    "songs",
+    "singles",
+    "novels",
+    "books",
+    "documentaries",
+    "musicals",
+    "operas",
+    "sitcoms",
+    "shows",
+    "programmes",
+    "programs",
+    "podcasts",
+    "comedies",
+    "dramas",
+];
+
+/// Small words a work's title holds between its capitalised words ("Game
+/// of Thrones", "Shang-Chi and the Legend of the Ten Rings").
+const TITLE_SMALL_WORDS: &[&str] = &["of", "the", "and", "in", "on", "a", "to", "for", "at"];
+
+/// "The romantic comedy Chasing Liberty", "the television series Gilmore
+/// Girls", "the talk show Morning Joe … Morning Joe host Joe Scarborough":
+/// the capitalised words right after a kind of work (maybe "called" or a
+/// quotation mark between) are the work's title, in every place the story
+/// writes them, however the model split or typed them. Not a day or a month
+/// ("said on the show Sunday"), nor a name the story gives someone
+/// elsewhere ("the film Spielberg made" of "Steven Spielberg", "the film
+/// Bob Lazar" about Bob Lazar).
+pub(super) fn titles_of_works(view: &DocView, spans: &mut Vec<Span>) {
+    static KINDS: WordSet = WordSet::of(&[WORKS]);
+    static KINDS_OF_MANY: WordSet = WordSet::of(&[WORKS_PLURAL]);
+    static SMALL: WordSet = WordSet::of(&[TITLE_SMALL_WORDS]);
+    // A date's word opens no title, nor its words after a small word ("the
+    // show Evening Frank on Tuesday").
+    let opens_a_title = |i: usize| {
+        i < view.len()
+            && !view.sent_start[i]
+            && view.is_capitalized(i)
+            && !is_day_or_month(view.lower[i].as_str())
+    };
+    let mut titles: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 0..view.len().saturating_sub(1) {
+        let many = KINDS_OF_MANY.contains(view.lower[i].as_str());
+        if !(many || KINDS.contains(view.lower[i].as_str())) || view.is_capitalized(i) {
+            continue;
+        }
+        let mut first = i + 1;
+        if matches!(
+            view.lower[first].as_str(),
             "called" | "named" | "titled" | "entitled"
-        )
-    {
-        j -= 1;
+        ) {
+            first += 1;
+        }
+        if first < view.len() && matches!(view.word(first), "\"" | "\u{201c}" | "'" | "\u{2018}") {
+            first += 1;
+        }
+        // "The films New York Minute and House of Wax": after a plural, an
+        // "and" or a comma ends one title and opens the next.
+        while opens_a_title(first) {
+            let mut end = first + 1;
+            loop {
+                // "The song Gloomy Sunday": a date's word goes on a title
+                // only right after its capitalised words.
+                if end < view.len() && !view.sent_start[end] && view.is_capitalized(end) {
+                    end += 1;
+                } else if SMALL.contains(view.lower_at(end))
+                    && !(many && view.lower[end] == "and")
+                    && !view.is_capitalized(end)
+                    && opens_a_title(end + 1)
+                {
+                    end += 2;
+                } else {
+                    break;
+                }
+            }
+            titles.push(first..end);
+            if !many {
+                break;
+            }
+            first = end;
+            if first < view.len() && view.word(first) == "," {
+                first += 1;
+            }
+            if first < view.len() && view.lower[first] == "and" {
+                first += 1;
+            } else if first == end {
+                break;
+            }
+        }
     }
-    j > 0 && WORKS.contains(&view.lower[j - 1].as_str())
+    if titles.is_empty() {
+        return;
+    }
+    let full_name_words = full_name_words(view, spans);
+    let words =
+        |r: &std::ops::Range<usize>| -> Vec<&str> { r.clone().map(|i| view.word(i)).collect() };
+    let mut known: Vec<Vec<&str>> = Vec::new();
+    for r in &titles {
+        let title = words(r);
+        // A title of several words is someone's only when it opens with a
+        // given name and the story names that person elsewhere: "Morning
+        // Joe host Joe Scarborough" names the show again.
+        let someones = if title.len() == 1 {
+            full_name_words.contains(title[0])
+        } else {
+            is_census_given_name(title[0])
+                && spans.iter().any(|s| {
+                    s.type_id == PERSON
+                        && !titles.iter().any(|t| t.start == s.first)
+                        && s.end - s.first == title.len()
+                        && (s.first..s.end)
+                            .map(|i| view.word(i))
+                            .eq(title.iter().copied())
+                })
+        };
+        if !someones && !known.contains(&title) {
+            known.push(title);
+        }
+    }
+    if known.is_empty() {
+        return;
+    }
+    let mut mentions: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut i = 0;
+    while i < view.len() {
+        match known.iter().find(|t| {
+            i + t.len() <= view.len()
+                && (i..i + t.len()).map(|k| view.word(k)).eq(t.iter().copied())
+        }) {
+            Some(t) => {
+                mentions.push(i..i + t.len());
+                i += t.len();
+            }
+            None => i += 1,
+        }
+    }
+    spans.retain(|s| !mentions.iter().any(|m| s.first < m.end && m.start < s.end));
+    spans.extend(mentions.into_iter().map(|m| Span {
+        first: m.start,
+        end: m.end,
+        type_id: MISC,
+        from_rule: false,
+    }));
+    spans.sort_by_key(|s| s.first);
 }
 
 /// Kinds of product a name before them names: "the Fedora operating
