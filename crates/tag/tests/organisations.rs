@@ -425,6 +425,10 @@ fn a_works_title_is_no_one_in_any_of_its_mentions() {
              earned over a billion dollars.",
             "Black Panther",
         ),
+        (
+            "At the panel \"Breaking Into Publishing,\" editors shared their advice.",
+            "Breaking Into Publishing",
+        ),
     ] {
         assert_no_entity(text, |e| title.contains(e.text.as_str()));
     }
@@ -526,6 +530,19 @@ fn company_words_legal_forms_and_country_web_addresses_make_organisations() {
         (
             "He had worked for Cipriani S.A., which owns the restaurant, for ten years.",
             "Cipriani S.A.",
+        ),
+        // "A Marvel Comics character" had a person Marvel in a bundled story.
+        (
+            "Squirrel Girl, a Marvel Comics character, was her favourite role.",
+            "Marvel Comics",
+        ),
+        (
+            "The poems were printed by Hollis Publishing in a small run.",
+            "Hollis Publishing",
+        ),
+        (
+            "Shares of Keller Therapeutics fell after the trial was halted.",
+            "Keller Therapeutics",
         ),
         (
             "In remarks to Folha.com.br, the director said the fires were man-made.",

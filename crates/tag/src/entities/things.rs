@@ -328,6 +328,8 @@ const WORKS: &[&str] = &[
     "drama",
     "anime",
     "telenovela",
+    "panel",
+    "exhibition",
 ];
 
 /// [`WORKS`] in the plural: "the films New York Minute and House of Wax".
