@@ -399,6 +399,30 @@ fn a_name_goes_on_across_its_lowercase_particles() {
 }
 
 #[test]
+fn a_surname_with_its_particle_is_the_person_named_in_full() {
+    // A bundled story named "Leon van Biljon" (a place to the model until
+    // a late pass), then "Van Biljon" and "van Biljon": those four mentions
+    // were an organisation, two of them under a name of their own.
+    let text = article("South African 'Lion Man' killed by his lions");
+    assert_lone_name_is(&text, "Van Biljon", "Leon van Biljon", 2);
+    assert_lone_name_is(&text, "Biljon", "Leon van Biljon", 2);
+    let text = "Pieter de Klerk, who farms near Tzaneen, was charged on Monday. De Klerk \
+                denied the charge, and friends of de Klerk raised his bail.";
+    for e in tagger()
+        .tag(text)
+        .entities
+        .iter()
+        .filter(|e| e.text.ends_with("Klerk"))
+    {
+        assert_eq!(
+            (e.kind, e.canonical.as_str()),
+            (EntityType::Person, "Pieter de Klerk"),
+            "{e:?}"
+        );
+    }
+}
+
+#[test]
 fn a_captions_credit_label_is_no_part_of_a_name() {
     // The bundled story's captions credit each picture: "Kamala Harris Image:
     // U.S. Senate."

@@ -36,7 +36,7 @@ use organisations::{
 pub(crate) use person_names::{NAME_SUFFIXES, name_standalone_words};
 use person_names::{
     interview_speakers, join_name_particles, names_completed_in_brackets, names_go_on,
-    names_with_a_hyphenated_given_name,
+    names_with_a_hyphenated_given_name, surnames_with_a_particle,
 };
 use place_names::{
     names_before_a_natural_feature, places_after_their_kind, places_before_their_division,
@@ -163,6 +163,7 @@ impl EntityTagger<'_> {
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
+        surnames_with_a_particle(view, &mut spans);
         self.names_listed_with_their_kind(view, &mut spans);
         bodies_listed_with_bodies(view, &mut spans, |w| self.is_ordinary_word(w));
         parties_written_with_a_small_p(view, &mut spans);

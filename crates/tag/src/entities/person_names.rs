@@ -6,6 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::naming::{COMPANY_WORDS, LEGAL_SUFFIXES};
 use super::one_type::{listed_together, names_by_last_word};
+use super::org_cues::org_cue;
 use super::organisations::{ORG_HEADS, has_org_word, is_org_word, names_with_a_legal_form};
 use super::place_names::{FAITHS_AND_PEOPLES_MEMBERS, LOCATIVES, PLACE_WORDS};
 use super::spans::{Span, covered_tokens, span_text};
@@ -1024,6 +1025,57 @@ pub(super) const NAME_PARTICLES: &[&str] = &[
     "du", "da", "das", "dos", "di", "van", "von", "la", "le", "el", "al", "bin", "ibn", "y", "e",
     "und", "et", "zu", "af", "ter", "ten", "op", "to", "&",
 ];
+
+/// Particles a surname opens with ("Ludwig van Beethoven", "Bill de
+/// Blasio"), which the surname keeps when said alone ("Van Beethoven").
+const SURNAME_PARTICLES: &[&str] = &[
+    "van", "von", "de", "del", "della", "der", "den", "des", "du", "da", "das", "dos", "di", "la",
+    "le", "bin", "ibn", "ter", "ten",
+];
+
+/// Whether `word` is a surname's particle written in lower case ("van",
+/// "de", "bin").
+pub(super) fn is_surname_particle(word: &str) -> bool {
+    static PARTICLES: WordSet = WordSet::of(&[SURNAME_PARTICLES]);
+    PARTICLES.contains(word)
+}
+
+/// "Leon van Biljon … Van Biljon was seventy … unable to save van
+/// Biljon": a surname with its particle, or after it, of someone the story
+/// names in full, is that person in every mention, whatever the model made
+/// of it. It runs after the passes that find such a full name late (a
+/// name the model took for an unknown place). Not where the story calls
+/// the name a body's or a band's ("the band Van Halen").
+pub(super) fn surnames_with_a_particle(view: &DocView, spans: &mut [Span]) {
+    let lower_words =
+        |r: std::ops::Range<usize>| -> Vec<&str> { r.map(|i| view.lower[i].as_str()).collect() };
+    let surnames: Vec<Vec<&str>> = spans
+        .iter()
+        .filter(|s| s.type_id == PERSON && s.end - s.first >= 3)
+        .filter_map(|s| {
+            (s.first + 1..s.end - 1)
+                .find(|&k| is_surname_particle(view.word(k)))
+                .map(|k| lower_words(k..s.end))
+        })
+        .collect();
+    if surnames.is_empty() {
+        return;
+    }
+    for s in spans.iter_mut().filter(|s| matches!(s.type_id, ORG | LOC)) {
+        let before = s.first.checked_sub(1);
+        let particle_before = before.filter(|&j| is_surname_particle(view.word(j)));
+        let with_particle = match particle_before {
+            Some(j) => lower_words(j..s.end),
+            None => lower_words(s.first..s.end),
+        };
+        if surnames.contains(&with_particle)
+            && before.is_none_or(|j| view.lower[j] != "band")
+            && !org_cue(view, s)
+        {
+            s.type_id = PERSON;
+        }
+    }
+}
 
 /// Name particles written joined to the name after them ("al-Assad",
 /// "el-Sisi", "bin-Salman"); the name is also said without them ("Assad").

@@ -11,7 +11,8 @@ use super::naming::{
 use super::org_cues::ORG_CUES_BEFORE;
 use super::organisations::{has_org_word, is_org_word};
 use super::person_names::{
-    CAPITALISED_PARTICLES, name_standalone_words, standalone_words, without_sentence_stop,
+    CAPITALISED_PARTICLES, is_surname_particle, name_standalone_words, standalone_words,
+    without_sentence_stop,
 };
 use super::spans::{Span, after_possessive, span_text};
 use super::{EntityTagger, LOC, Learned, MISC, ORG, PERSON};
@@ -49,10 +50,11 @@ impl EntityTagger<'_> {
             for part in standalone_words(view, s) {
                 full_names.entry(part).or_insert(full);
             }
-            // "Rocky De La Fuente" is "De La Fuente" further on.
-            if let Some(i) =
-                (s.first + 1..s.end - 1).find(|&i| CAPITALISED_PARTICLES.contains(&view.word(i)))
-            {
+            // "Rocky De La Fuente" is "De La Fuente" further on, and "Leon
+            // van Biljon" "van Biljon" ("Van Biljon" opening a sentence).
+            if let Some(i) = (s.first + 1..s.end - 1).find(|&i| {
+                CAPITALISED_PARTICLES.contains(&view.word(i)) || is_surname_particle(view.word(i))
+            }) {
                 let tail = &view.text[view.tokens[i].start..view.tokens[s.end - 1].end];
                 full_names.entry(tail).or_insert(full);
             }
@@ -98,12 +100,23 @@ impl EntityTagger<'_> {
                 .or_insert(Some(full));
         }
         let full_name_of = |text: &str| {
-            full_names.get(text).copied().or_else(|| {
-                folded_names
-                    .get(crate::gazetteer::fold_ascii(text).as_ref())
-                    .copied()
-                    .flatten()
-            })
+            full_names
+                .get(text)
+                .copied()
+                .or_else(|| {
+                    folded_names
+                        .get(crate::gazetteer::fold_ascii(text).as_ref())
+                        .copied()
+                        .flatten()
+                })
+                .or_else(|| {
+                    // "Van Biljon" of "Leon van Biljon".
+                    let (particle, rest) = text.split_once(' ')?;
+                    let lower = particle.to_lowercase();
+                    is_surname_particle(&lower)
+                        .then(|| full_names.get(format!("{lower} {rest}").as_str()).copied())
+                        .flatten()
+                })
         };
         // Acronyms spelled out in the story: "Organization for Security and
         // Co-operation in Europe (OSCE)".
