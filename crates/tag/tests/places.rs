@@ -2151,3 +2151,24 @@ fn a_feature_the_sentence_puts_something_on_or_in_is_found() {
         assert!(!types_of(text, name).contains(&EntityType::Loc), "{text}");
     }
 }
+
+#[test]
+fn a_division_named_with_its_kind_stays_a_place_where_things_are_said_of_it() {
+    // A county "was established" and "merged": words the tagger reads as
+    // a body's made every mention of a county named with its kind an
+    // organisation, in a training document of cross-validation.
+    for (text, name) in [
+        (
+            "Vestholm County is a former province in Denmark. Vestholm County was established \
+             in 1920 and merged with two other counties in 1970.",
+            "Vestholm County",
+        ),
+        (
+            "Ostrava Province was created in 1949. Ostrava Province was later merged into a \
+             larger region.",
+            "Ostrava Province",
+        ),
+    ] {
+        assert_typed_in_every_mention(text, name, EntityType::Loc, 2);
+    }
+}

@@ -15,7 +15,7 @@ use super::person_names::{
     PRONOUNS, full_name_words, is_census_given_name, is_hyphenated_given_name,
 };
 use super::place_names::{
-    DEITIES, LOCATIVES, PLACE_WORDS, PLACE_WORDS_AS_SURNAMES, RELIGIONS,
+    DEITIES, DIVISION_WORDS, LOCATIVES, PLACE_WORDS, PLACE_WORDS_AS_SURNAMES, RELIGIONS,
     names_a_faiths_or_peoples_members,
 };
 use super::spans::{Span, covered_tokens, span_text};
@@ -946,7 +946,15 @@ impl EntityTagger<'_> {
                 s.type_id = ORG;
                 continue;
             }
-            if cued.contains(text) && self.gazetteer.find_place(text).is_none() {
+            // "Aabenraa County was established in 1920 … merged": what is
+            // said of bodies is said of counties and provinces too, and a
+            // name ending in its kind of division stays the place.
+            if cued.contains(text)
+                && self.gazetteer.find_place(text).is_none()
+                && !(s.type_id == LOC
+                    && s.end - s.first >= 2
+                    && DIVISION_WORDS.contains(&view.lower[s.end - 1].as_str()))
+            {
                 s.type_id = ORG;
                 continue;
             }

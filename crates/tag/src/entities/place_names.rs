@@ -698,6 +698,21 @@ const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
     "springs",
 ];
 
+/// Words of [`PLACE_WORDS`] that name a country's divisions.
+pub(super) const DIVISION_WORDS: &[&str] = &[
+    "county",
+    "parish",
+    "borough",
+    "township",
+    "province",
+    "district",
+    "oblast",
+    "krai",
+    "governorate",
+    "voivodeship",
+    "region",
+];
+
 /// The [`PLACE_WORDS`] that are also people's surnames ("Chris Bridge",
 /// "Michael Bay"): a person's name may end with them.
 pub(super) const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
