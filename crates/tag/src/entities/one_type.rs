@@ -15,7 +15,7 @@ use super::person_names::{
     PRONOUNS, full_name_words, is_census_given_name, is_hyphenated_given_name,
 };
 use super::place_names::{
-    DEITIES, DIVISION_WORDS, LOCATIVES, PLACE_WORDS, PLACE_WORDS_AS_SURNAMES, RELIGIONS,
+    DEITIES, DIVISION_WORDS, LOCATIVES, PLACE_WORDS_AS_SURNAMES, RELIGIONS, is_place_word,
     names_a_faiths_or_peoples_members,
 };
 use super::spans::{Span, covered_tokens, span_text};
@@ -304,7 +304,7 @@ impl EntityTagger<'_> {
                 && plain(view.word(i))
                 && !is_org_word(&view.lower[i])
                 && !is_title_word(view.lower[i].as_str())
-                && !PLACE_WORDS.contains(&view.lower[i].as_str())
+                && !is_place_word(view.lower[i].as_str())
                 && !PLACE_KINDS.contains(&view.lower[i].as_str())
         };
         // "Parties", "Departments", "committees": a head two bodies share
@@ -664,7 +664,7 @@ impl EntityTagger<'_> {
                 s.type_id = LOC;
                 continue;
             }
-            if PLACE_WORDS.contains(&last) && s.end - s.first >= 2 {
+            if is_place_word(last) && s.end - s.first >= 2 {
                 // "Upper Big Branch Mine", "Hoover Dam": a place word no one
                 // bears as a surname ends a place, not a person.
                 let org = s.type_id == ORG && !has_org_word(view, s.first, s.end - 1);

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::person_names::full_name_words;
-use super::place_names::PLACE_WORDS;
+use super::place_names::is_place_word;
 use super::spans::{Span, after_possessive, span_text};
 use super::titles::is_title;
 use super::{EntityTagger, LOC, ORG, PERSON};
@@ -388,7 +388,7 @@ fn org_cue_word(view: &DocView, s: &Span) -> bool {
     // "McDonnell Douglas merged with Boeing": firms merge, and of places
     // only those whose names say what they are ("Sønderborg County").
     let merged = view.lower.get(j).is_some_and(|w| w == "merged")
-        && !(s.first..s.end).any(|i| PLACE_WORDS.contains(&view.lower_at(i)));
+        && !(s.first..s.end).any(|i| is_place_word(view.lower_at(i)));
     j < view.len() && ORG_CUES_AFTER.contains(&view.lower[j].as_str())
         || merged
         || moves_like_a_share(view, j)

@@ -8,7 +8,7 @@ use super::naming::{KINDS_OF_BODY, LEGAL_SUFFIXES};
 use super::one_type::{listed_together, names_by_last_word};
 use super::org_cues::moves_like_a_share;
 use super::person_names::full_name_words;
-use super::place_names::{LOCATIVES, PLACE_WORDS, RELIGIONS};
+use super::place_names::{LOCATIVES, RELIGIONS, is_place_word};
 use super::spans::{Span, after_possessive, covered_tokens, span_text};
 use super::titles::{ROLE_MODIFIERS, is_title, role_after, role_before};
 use super::{BODIES, EntityTagger, LOC, MISC, NAMES_NO_ONE, ORG, PERSON, PLACES_AND_PEOPLES};
@@ -934,7 +934,7 @@ impl EntityTagger<'_> {
             if of == "of"
                 && view.is_capitalized(s.first)
                 && !STATES_HEADS.contains(&head)
-                && !PLACE_WORDS.contains(&head)
+                && !is_place_word(head)
                 && self.is_plain_name_word(view, i)
                 && !view.gaz[i].has_any(NAMES_NO_ONE | kind::set(&[kind::CAPITAL]))
                 && !RELIGIONS.contains(&word)
@@ -1372,7 +1372,7 @@ impl EntityTagger<'_> {
             // Not where a place is put ("tours in Taasinge or …"), nor
             // after "the" ("the Newfoundland and Labrador Court").
             let unknown_place = s.type_id == LOC
-                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && !is_place_word(view.lower[s.end - 1].as_str())
                 && !s.first.checked_sub(1).is_some_and(|j| {
                     let w = view.lower[j].as_str();
                     w == "the" || LOCATIVES.contains(&w)

@@ -8,7 +8,7 @@ use super::naming::{COMPANY_WORDS, LEGAL_SUFFIXES};
 use super::one_type::{listed_together, names_by_last_word};
 use super::org_cues::org_cue;
 use super::organisations::{ORG_HEADS, has_org_word, is_org_word, names_with_a_legal_form};
-use super::place_names::{FAITHS_AND_PEOPLES_MEMBERS, LOCATIVES, PLACE_WORDS};
+use super::place_names::{FAITHS_AND_PEOPLES_MEMBERS, LOCATIVES, is_place_word};
 use super::spans::{Span, covered_tokens, span_text};
 use super::things::MISC_WORDS;
 use super::titles::{
@@ -514,7 +514,7 @@ impl EntityTagger<'_> {
                 && view.lower[s.first - 1] == "of"
                 && PERSONS_NOUNS.contains(&view.lower[s.first - 2])
                 && (s.first..s.end).all(|i| self.is_plain_name_word(view, i))
-                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && !is_place_word(view.lower[s.end - 1].as_str())
                 && self.gazetteer.find_place(span_text(view, s)).is_none()
             {
                 s.type_id = PERSON;

@@ -17,6 +17,7 @@ use crate::places::{
     names_a_site, names_natural_feature_after,
 };
 use crate::quotes::SPEECH_VERBS;
+use crate::word_lists::WordSet;
 
 impl EntityTagger<'_> {
     /// "PC World", "the Drudge Report", "Vampire Slayer", "Faculty of
@@ -310,7 +311,7 @@ impl EntityTagger<'_> {
             // says a place ("Ford Field").
             if s.end - s.first >= 2
                 && companies.contains(view.word(s.first))
-                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && !is_place_word(view.lower[s.end - 1].as_str())
             {
                 s.type_id = MISC;
                 return true;
@@ -355,7 +356,7 @@ impl EntityTagger<'_> {
                     } else {
                         self.is_ordinary_word_of_the_texts(w)
                     }
-            }) && !PLACE_WORDS.contains(&last)
+            }) && !is_place_word(last)
                 && !names_a_site(first, last)
             {
                 return false;
@@ -431,7 +432,7 @@ impl EntityTagger<'_> {
             });
             if let Some(k) = prefix
                 && view.is_capitalized(k)
-                && !PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                && !is_place_word(view.lower[s.end - 1].as_str())
                 // "Blenheim Palace", "Linwood Mosque", "Sandy Point": a word
                 // saying what kind of place it is ends a place named for a
                 // town, which is that place, not the town.
@@ -461,7 +462,7 @@ impl EntityTagger<'_> {
             let last = view.lower[s.end - 1].as_str();
             if len <= 3
                 && (view.gaz[s.first].has(kind::FIRST_NAME) || someone_called)
-                && !PLACE_WORDS.contains(&last)
+                && !is_place_word(last)
                 && !PLACES_NAMED_FOR_TOWNS.contains(&last)
             {
                 s.type_id = PERSON;
@@ -621,8 +622,9 @@ pub(super) const LOCATIVES: &[&str] = &[
     "within",
 ];
 
-/// Last words that make a name a place's: "Times Square", "Heathrow Airport".
-pub(super) const PLACE_WORDS: &[&str] = &[
+/// Last words that make a name a site's or a feature's: "Times Square",
+/// "Heathrow Airport", "Lake Chad".
+const SITE_AND_FEATURE_WORDS: &[&str] = &[
     "airport",
     "facility",
     "square",
@@ -650,12 +652,6 @@ pub(super) const PLACE_WORDS: &[&str] = &[
     "strait",
     "gulf",
     "coast",
-    "county",
-    "parish",
-    "borough",
-    "township",
-    "province",
-    "district",
     "mine",
     "dam",
     "canyon",
@@ -669,17 +665,20 @@ pub(super) const PLACE_WORDS: &[&str] = &[
     "reservoir",
     "harbour",
     "harbor",
-    "oblast",
-    "krai",
-    "governorate",
-    "voivodeship",
-    "region",
 ];
 
+/// Whether `lower` (a word in lower case) is a last word that makes a name a
+/// place's: a site's, a feature's or a division's ("Times Square", "Lake
+/// Chad", "Kent County").
+pub(super) fn is_place_word(lower: &str) -> bool {
+    static WORDS: WordSet = WordSet::of(&[SITE_AND_FEATURE_WORDS, DIVISION_WORDS]);
+    WORDS.contains(lower)
+}
+
 /// Last words of a place named for a town it is in or near ("Blenheim
-/// Palace", "Linwood Mosque", "Sandy Point") that the [`PLACE_WORDS`] leave
-/// out, as they end organisations' names too ("Crystal Palace", "West
-/// Point").
+/// Palace", "Linwood Mosque", "Sandy Point") that the place words
+/// ([`is_place_word`]) leave out, as they end organisations' names too
+/// ("Crystal Palace", "West Point").
 const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
     "market",
     "mosque",
@@ -698,7 +697,7 @@ const PLACES_NAMED_FOR_TOWNS: &[&str] = &[
     "springs",
 ];
 
-/// Words of [`PLACE_WORDS`] that name a country's divisions.
+/// Last words that make a name a country's division's: "Kent County".
 pub(super) const DIVISION_WORDS: &[&str] = &[
     "county",
     "parish",
@@ -713,8 +712,8 @@ pub(super) const DIVISION_WORDS: &[&str] = &[
     "region",
 ];
 
-/// The [`PLACE_WORDS`] that are also people's surnames ("Chris Bridge",
-/// "Michael Bay"): a person's name may end with them.
+/// The place words ([`is_place_word`]) that are also people's surnames
+/// ("Chris Bridge", "Michael Bay"): a person's name may end with them.
 pub(super) const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
     "street", "road", "bridge", "river", "lake", "bay", "sea", "beach", "mountain", "valley",
     "coast", "lane",
@@ -805,7 +804,7 @@ impl EntityTagger<'_> {
                 s.type_id == LOC
                     && s.end - s.first >= 2
                     && view.is_capitalized(s.end - 1)
-                    && PLACE_WORDS.contains(&view.lower[s.end - 1].as_str())
+                    && is_place_word(view.lower[s.end - 1].as_str())
             })
             .map(|s| view.word(s.first))
             .collect();
