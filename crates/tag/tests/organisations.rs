@@ -715,6 +715,22 @@ fn an_office_after_a_bodys_name_is_no_part_of_it() {
         "{:?}",
         tags.entities
     );
+    // A body named with "and" inside: its name ends where the office
+    // begins ("Office of Science and Technology Policy Acting Director" was
+    // one organisation in a cross-validation document).
+    let tags = tagger().tag(
+        "The telescope is ready, Office of Science and Technology Policy Acting Director \
+         Kei Koizumi said on Monday.",
+    );
+    assert!(
+        tags.entities
+            .iter()
+            .any(|e| e.text == "Office of Science and Technology Policy"
+                && e.kind == EntityType::Org)
+            && !tags.entities.iter().any(|e| e.text.contains("Director")),
+        "{:?}",
+        tags.entities
+    );
 }
 
 #[test]

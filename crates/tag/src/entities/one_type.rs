@@ -22,7 +22,7 @@ use super::spans::{Span, covered_tokens, span_text};
 use super::things::{
     DISEASES, EVENTS_AND_RULES, MISC_WORDS, PEOPLES_AND_TONGUES, PRODUCT_KINDS, names_a_disease,
 };
-use super::titles::{is_title, role_after, role_before};
+use super::titles::{ROLE_MODIFIERS, is_title, role_after, role_before};
 use super::{
     EntityTagger, GROUP_DETERMINERS, IMPERATIVES, LOC, MISC, NO_ENTITY, ORG, PERSON,
     QUESTION_OPENERS, SENTENCE_OPENERS,
@@ -394,8 +394,21 @@ impl EntityTagger<'_> {
                                 && self.is_ordinary_word(view.word(o.first))
                     })
                 };
+                // "Office of Science and Technology Policy Acting Director
+                // Kei Koizumi": an office after the name is someone's.
+                let opens_an_office = |i: usize| {
+                    is_title(view, i)
+                        || i + 1 < n
+                            && ROLE_MODIFIERS.contains(&view.lower[i].as_str())
+                            && is_title(view, i + 1)
+                };
                 let mut end = s.end + 1;
-                while end < n && view.is_capitalized(end) && !view.sent_start[end] && free(end) {
+                while end < n
+                    && view.is_capitalized(end)
+                    && !view.sent_start[end]
+                    && free(end)
+                    && !opens_an_office(end)
+                {
                     end += 1;
                 }
                 if end > s.end + 1

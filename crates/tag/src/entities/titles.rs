@@ -5,6 +5,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::org_cues::ORG_CUES_BEFORE;
+use super::organisations::has_org_word;
 use super::spans::{Span, span_text};
 use super::{BODIES, EntityTagger, LOC, ORG, PERSON};
 use crate::features::{DocView, is_title_word};
@@ -499,10 +500,7 @@ pub(super) fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Spa
         .collect();
     let mut dropped = Vec::new();
     for (n, s) in spans.iter_mut().enumerate() {
-        if s.type_id != ORG
-            || s.end - s.first < 2
-            || (s.first..s.end).any(|i| matches!(view.lower[i].as_str(), "of" | "for" | "and"))
-        {
+        if s.type_id != ORG || s.end - s.first < 2 {
             continue;
         }
         // "White House Press" before "Secretary": the office's own words
@@ -519,6 +517,19 @@ pub(super) fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Spa
             k -= 1;
         }
         let rest = Span { end: k, ..*s };
+        // A name with "of", "for" or "and" is the office's own ("Office of
+        // the President") unless a body's name ends before the office
+        // ("Office of Science and Technology Policy Acting Director", "Bank
+        // of England Governor"): the body is cut free of it.
+        if (s.first..s.end).any(|i| matches!(view.lower[i].as_str(), "of" | "for" | "and")) {
+            let body_before = k > s.first
+                && view.is_capitalized(k - 1)
+                && has_org_word(view, rest.first, rest.end);
+            if body_before {
+                s.end = k;
+            }
+            continue;
+        }
         let known = k > s.first
             && ((rest.first..rest.end).any(|i| view.gaz[i].has_any(BODIES))
                 || known_orgs.contains(span_text(view, &rest)));
