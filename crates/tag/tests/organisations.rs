@@ -441,6 +441,14 @@ fn a_works_title_is_no_one_in_any_of_its_mentions() {
         "{:?}",
         tagger().tag(text).entities
     );
+    // A longer name holding a title's words is another name.
+    let text = "She starred in the film Black Panther. Her grandfather had been a member \
+                of the Black Panther Party in Oakland.";
+    assert!(
+        types_of(text, "Black Panther Party").contains(&EntityType::Org),
+        "{:?}",
+        tagger().tag(text).entities
+    );
     // A day after a show is a date, and the name after it is still a person.
     let text = "Speaking on the show Sunday, Senator Maria Alvarez defended the bill.";
     assert!(

@@ -459,12 +459,17 @@ pub(super) fn titles_of_works(view: &DocView, spans: &mut Vec<Span>) {
     if known.is_empty() {
         return;
     }
+    // A name that goes on past the title's words is another name ("Black
+    // Panther Party" beside the film "Black Panther").
+    let joined = |i: usize| i < view.len() && !view.sent_start[i] && view.is_capitalized(i);
     let mut mentions: Vec<std::ops::Range<usize>> = Vec::new();
     let mut i = 0;
     while i < view.len() {
         match known.iter().find(|t| {
             i + t.len() <= view.len()
                 && (i..i + t.len()).map(|k| view.word(k)).eq(t.iter().copied())
+                && !joined(i + t.len())
+                && !(i > 0 && joined(i) && view.is_capitalized(i - 1))
         }) {
             Some(t) => {
                 mentions.push(i..i + t.len());
