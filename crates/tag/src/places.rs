@@ -26,6 +26,8 @@ pub(crate) const NATURAL_FEATURE: &str =
     "an island, river, lake or other natural feature the gazetteer does not hold";
 pub(crate) const PART_OF_ELSEWHERE: &str =
     "a part of the place named after it that the gazetteer does not hold";
+pub(crate) const AMONG_TOWNS_OF_ANOTHER_COUNTRY: &str =
+    "a name listed among towns of one country, where the gazetteer has no town of it";
 pub(crate) const NOT_IN_ITS_QUALIFIER: &str =
     "a town the gazetteer does not hold in the state or country named after it";
 

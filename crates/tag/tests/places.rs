@@ -2172,3 +2172,39 @@ fn a_division_named_with_its_kind_stays_a_place_where_things_are_said_of_it() {
         assert_typed_in_every_mention(text, name, EntityType::Loc, 2);
     }
 }
+
+#[test]
+fn a_name_listed_among_small_towns_of_one_country_is_no_city_abroad() {
+    // "Carrascal, Cantilan, Madrid, Carmen, Lanuza, and Cortes" in a
+    // bundled story of an earthquake in the Philippines put Madrid in
+    // Spain and Cortes in Honduras on the map; the Philippine town of
+    // Madrid is too small for the gazetteer.
+    let text = "Flooding hit several towns of the province, among them Hinatuan, Lianga, \
+                Madrid, Barobo and Tago, officials said. The hospital in the town of Madrid \
+                took in dozens of patients.";
+    let madrids: Vec<Entity> = tagger()
+        .tag(text)
+        .entities
+        .into_iter()
+        .filter(|e| e.text == "Madrid")
+        .collect();
+    assert_eq!(madrids.len(), 2, "{madrids:?}");
+    for e in &madrids {
+        assert_eq!(
+            (e.country.as_deref(), e.lat, e.unresolved.is_some()),
+            (Some("PH"), None, true),
+            "{e:?}"
+        );
+    }
+    assert_eq!(resolved(text, "Hinatuan").country.as_deref(), Some("PH"));
+    // Lists of places abroad keep their readings where the sentence does
+    // not call them towns (routes list places of several countries), and
+    // a country the story names elsewhere keeps its places.
+    let text = "The airline flies from Boston to New York, Chicago, Los Angeles and Dubai.";
+    assert_eq!(resolved(text, "Dubai").country.as_deref(), Some("AE"));
+    let text = "Buses leave Galway every day for Ennis, Tralee, Killarney and London.";
+    assert_eq!(resolved(text, "London").country.as_deref(), Some("GB"));
+    let text = "Floods reached the towns of Hinatuan, Lianga and Barobo, and Tokyo, where \
+                Japan's aid agency is based, sent help.";
+    assert_eq!(resolved(text, "Tokyo").country.as_deref(), Some("JP"));
+}

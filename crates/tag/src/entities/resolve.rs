@@ -18,10 +18,10 @@ use super::spans::{Span, after_possessive, span_text};
 use super::{EntityTagger, LOC, Learned, MISC, ORG, PERSON};
 use crate::annotations::{Entity, EntityType};
 use crate::features::DocView;
-use crate::gazetteer::{PlaceKind, entity_id, in_capitals, kind};
+use crate::gazetteer::{Gazetteer, Place, PlaceKind, entity_id, in_capitals, kind};
 use crate::places::{
-    Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE, PlaceContext, is_small_town,
-    leave_unresolved, names_natural_feature_after, strip_article,
+    AMONG_TOWNS_OF_ANOTHER_COUNTRY, Dateline, FACILITY, NATURAL_FEATURE, PART_OF_ELSEWHERE,
+    PlaceContext, is_small_town, leave_unresolved, names_natural_feature_after, strip_article,
 };
 
 impl EntityTagger<'_> {
@@ -387,6 +387,7 @@ impl EntityTagger<'_> {
             }
             out.push(e);
         }
+        towns_listed_with_towns_of_one_country(gaz, view, spans, &mut out);
         link_short_company_names(&mut out);
         let mentions = CountryMentions::new(&out, ctx.dateline_country.as_deref());
         name_bare_institutions(&mut out, &mentions);
@@ -471,5 +472,132 @@ impl EntityTagger<'_> {
             }
         }
         out
+    }
+}
+
+/// "Carrascal, Cantilan, Madrid, Carmen, Lanuza, and Cortes" in a story of
+/// an earthquake in the Philippines: a name listed among small towns of one
+/// country is a town of that country too, not the capital or province
+/// abroad that the population prior picks (Madrid in Spain, Cortés in
+/// Honduras). It takes its reading in that country where the gazetteer has
+/// one, and is left off the map in that country otherwise. Only a list the
+/// sentence calls towns or villages: routes and rankings list places of
+/// several countries ("buses leave Galway for Ennis, Tralee and London").
+fn towns_listed_with_towns_of_one_country(
+    gaz: &Gazetteer,
+    view: &DocView,
+    spans: &[Span],
+    out: &mut [Entity],
+) {
+    let n = view.len();
+    let place_at: HashMap<usize, usize> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.kind == EntityType::Loc)
+        .map(|(k, e)| (e.start, k))
+        .collect();
+    if place_at.len() < 3 {
+        return;
+    }
+    let reading = |e: &Entity| -> Option<&Place> {
+        let found = gaz.find_place(&e.text)?;
+        gaz.readings(found.entry).find(|p| p.id() == e.id)
+    };
+    let mut i = 0;
+    while i < n {
+        // One list: names (tagged or not) joined by commas and "and".
+        let mut places: Vec<usize> = Vec::new();
+        let mut items = 0;
+        let mut j = i;
+        while j < n && view.is_capitalized(j) && (j == i || !view.sent_start[j]) {
+            let end = spans
+                .iter()
+                .find(|s| s.first == j)
+                .map_or(j + 1, |s| s.end.max(j + 1));
+            if let Some(&k) = place_at.get(&view.tokens[j].cstart) {
+                places.push(k);
+            }
+            items += 1;
+            let mut next = end;
+            if view.lower_at(next) == "," {
+                next += 1;
+            }
+            if matches!(view.lower_at(next), "and" | "or") {
+                next += 1;
+            }
+            if next == end {
+                j = end;
+                break;
+            }
+            j = next;
+        }
+        let first = i;
+        i = j.max(i + 1);
+        if items < 3 || places.len() < 3 {
+            continue;
+        }
+        // The sentence calls them towns ("the towns damaged were primarily
+        // Carrascal, Cantilan, Madrid…"); a list of destinations ("buses
+        // leave Galway for Ennis, Tralee, Killarney and London") may cross
+        // borders.
+        let sentence_start = (0..=first).rev().find(|&k| view.sent_start[k]).unwrap_or(0);
+        if !(sentence_start..first).any(|k| {
+            matches!(
+                view.lower[k].as_str(),
+                "towns" | "villages" | "municipalities" | "townships" | "barangays"
+            )
+        }) {
+            continue;
+        }
+        let mut small_towns: HashMap<&str, usize> = HashMap::default();
+        for &k in &places {
+            if let Some(p) = reading(&out[k]).filter(|p| is_small_town(p)) {
+                *small_towns.entry(p.country.as_str()).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(&str, usize)> = small_towns.into_iter().collect();
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let country = match counts.as_slice() {
+            [(c, n), rest @ ..] if *n >= 2 && rest.first().is_none_or(|r| r.1 < *n) => {
+                c.to_string()
+            }
+            _ => continue,
+        };
+        // The countries the story names outside the list: a place abroad
+        // there is where the story says it is ("Sligo, Ennis and London" in
+        // a story that names Britain).
+        let listed: HashSet<String> = places.iter().map(|&k| out[k].text.clone()).collect();
+        let named_elsewhere: HashSet<String> = out
+            .iter()
+            .filter(|e| e.kind == EntityType::Loc && !listed.contains(&e.text))
+            .filter_map(|e| e.country.clone())
+            .collect();
+        for &k in &places {
+            let Some(p) = reading(&out[k]) else { continue };
+            if p.country == country
+                || named_elsewhere.contains(&p.country)
+                || matches!(p.kind, PlaceKind::Country | PlaceKind::Continent)
+            {
+                continue;
+            }
+            let here = gaz.find_place(&out[k].text).and_then(|f| {
+                gaz.readings(f.entry)
+                    .find(|r| r.country == country && !matches!(r.kind, PlaceKind::Country))
+            });
+            // Every mention of the name: "the town of Madrid" further on.
+            let (text, id) = (out[k].text.clone(), out[k].id.clone());
+            for e in out
+                .iter_mut()
+                .filter(|e| e.kind == EntityType::Loc && e.text == text && e.id == id)
+            {
+                match here {
+                    Some(r) => gaz.fill_place(e, r),
+                    None => {
+                        leave_unresolved(e, AMONG_TOWNS_OF_ANOTHER_COUNTRY);
+                        e.country = Some(country.clone());
+                    }
+                }
+            }
+        }
     }
 }
