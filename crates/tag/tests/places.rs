@@ -2208,3 +2208,23 @@ fn a_name_listed_among_small_towns_of_one_country_is_no_city_abroad() {
                 Japan's aid agency is based, sent help.";
     assert_eq!(resolved(text, "Tokyo").country.as_deref(), Some("JP"));
 }
+
+#[test]
+fn a_place_named_with_a_possessive_is_one_place() {
+    // "Sergeant Ratana, from Hawke's Bay, New Zealand" put a place "Hawke"
+    // in a bundled story: the name was cut at its possessive.
+    let text = "The constable, who grew up in Hawke's Bay, joined the force in 1991.";
+    assert_eq!(resolved(text, "Hawke's Bay").country.as_deref(), Some("NZ"));
+    // A place's own place stays apart from it.
+    let text = "Flights were cancelled at London's Heathrow Airport on Monday.";
+    assert_eq!(resolved(text, "London").country.as_deref(), Some("GB"));
+    assert!(
+        !tagger()
+            .tag(text)
+            .entities
+            .iter()
+            .any(|e| e.text.starts_with("London's")),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+}

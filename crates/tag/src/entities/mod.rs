@@ -125,6 +125,7 @@ impl EntityTagger<'_> {
         places_open_with_a_saint(view, &mut spans, self.gazetteer);
         titles_named_for_a_region(view, &mut spans);
         names_before_a_natural_feature(view, &mut spans);
+        self.places_named_with_a_possessive(view, &mut spans);
         organisations_before_an_office(view, &mut spans);
         self.scores_after_places(view, &mut spans);
         self.extend_known_organisations(view, &mut spans);

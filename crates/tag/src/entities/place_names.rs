@@ -8,7 +8,7 @@ use super::organisations::has_org_word;
 use super::person_names::full_name_words;
 use super::spans::{Span, covered_tokens, span_text};
 use super::titles::{PHOTO_CREDIT_LABELS, is_title};
-use super::{EntityTagger, LOC, MISC, ORG, PERSON};
+use super::{BODIES, EntityTagger, LOC, MISC, ORG, PERSON};
 use crate::annotations::{Entity, EntityType};
 use crate::features::DocView;
 use crate::gazetteer::{Gazetteer, PlaceKind, in_capitals, kind};
@@ -825,6 +825,72 @@ impl EntityTagger<'_> {
                 s.type_id = LOC;
             }
         }
+    }
+}
+
+impl EntityTagger<'_> {
+    /// "Hawke's Bay", "Ingall's Road", "Grauman's Egyptian Theatre": a
+    /// name, a possessive and capitalised words ending in a word that makes
+    /// a place ("Bay", "Road") are one place, which the model cut at the
+    /// possessive (a place "Hawke", an organisation "Grauman"). Not where
+    /// the possessor is a place, a body or someone of the story: "London's
+    /// Heathrow Airport", "Epstein's Little Saint James Island".
+    pub(super) fn places_named_with_a_possessive(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        let mut joins: Vec<(usize, usize)> = Vec::new();
+        let mut people: Option<HashSet<&str>> = None;
+        for i in 0..n.saturating_sub(3) {
+            if !matches!(view.lower[i + 1].as_str(), "'s" | "\u{2019}s")
+                || !view.is_capitalized(i)
+                || view.sent_start[i + 1]
+            {
+                continue;
+            }
+            // The possessor: a span ending here, or one capitalised word.
+            let first = spans
+                .iter()
+                .find(|s| s.end == i + 1 && !s.from_rule)
+                .map_or(i, |s| s.first);
+            let mut end = i + 2;
+            while end < n && view.is_capitalized(end) && !view.sent_start[end] {
+                end += 1;
+            }
+            if end == i + 2 || !is_place_word(view.lower[end - 1].as_str()) {
+                continue;
+            }
+            let possessor = &view.text[view.tokens[first].start..view.tokens[i].end];
+            let someone = people
+                .get_or_insert_with(|| full_name_words(view, spans))
+                .contains(view.word(i));
+            // Named for someone: a surname or a given name ("Mesoamerica's
+            // Gulf Coast" is a place's coast), unless the gazetteer knows the
+            // whole name.
+            let named_for_someone = first == i
+                && (self.surnames.contains(&view.lower[i]) || self.is_given_name(view, i));
+            let known_whole = self
+                .gazetteer
+                .find_place(&view.text[view.tokens[first].start..view.tokens[end - 1].end])
+                .is_some();
+            if someone
+                || !(named_for_someone || known_whole)
+                || self.gazetteer.find_place(possessor).is_some()
+                || (first..=i).any(|k| view.gaz[k].has_any(BODIES))
+                || self.is_ordinary_word(possessor)
+            {
+                continue;
+            }
+            joins.push((first, end));
+        }
+        for (first, end) in joins {
+            spans.retain(|s| s.end <= first || s.first >= end);
+            spans.push(Span {
+                first,
+                end,
+                type_id: LOC,
+                from_rule: false,
+            });
+        }
+        spans.sort_by_key(|s| s.first);
     }
 }
 
