@@ -593,6 +593,13 @@ impl<'t> DocView<'t> {
         self.capitalized[i]
     }
 
+    /// Whether token `i` is capitalised inside its sentence, where a capital
+    /// says a name and not where the sentence starts; false past the
+    /// document's end.
+    pub fn is_capitalized_in_sentence(&self, i: usize) -> bool {
+        i < self.len() && !self.sent_start[i] && self.capitalized[i]
+    }
+
     /// Where the gazetteer name that begins at token `i` ends (the token
     /// after its last), or `None` where no name begins there.
     pub(crate) fn gaz_match_end(&self, i: usize) -> Option<usize> {

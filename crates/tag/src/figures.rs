@@ -366,7 +366,7 @@ fn may_count(view: &DocView, first: usize, last: usize, value: f64) -> bool {
     let n = view.len();
     let next = (last + 1 < n).then(|| view.lower[last + 1].as_str());
     let whole = value >= 1.0 && value.fract() == 0.0;
-    let named = view.is_capitalized(first) && !view.sent_start[first];
+    let named = view.is_capitalized_in_sentence(first);
     let labelled = first.checked_sub(1).is_some_and(|k| {
         let (word, lower) = (view.word(k), view.lower[k].as_str());
         NOT_A_COUNT_AFTER.contains(&lower)

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::organisations::{ORG_WORDS, has_org_word};
 use super::person_names::NAME_PARTICLES;
 use super::spans::Span;
-use super::titles::is_office;
+use super::titles::{is_office, opens_a_seat};
 use super::{EntityTagger, LOC, MISC, ORG};
 use crate::features::DocView;
 
@@ -93,8 +93,7 @@ impl EntityTagger<'_> {
             }
             // "Member of Parliament (MP)": a seat spelled out is someone's
             // role, whatever the model made of it.
-            let a_seat = matches!(view.lower[first].as_str(), "member" | "members")
-                && view.lower[first + 1] == "of";
+            let a_seat = opens_a_seat(view, first);
             if let Some(s) = spans.iter_mut().find(|s| s.first == first && s.end == k) {
                 if a_seat {
                     s.type_id = MISC;

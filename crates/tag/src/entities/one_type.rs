@@ -403,12 +403,7 @@ impl EntityTagger<'_> {
                             && is_title(view, i + 1)
                 };
                 let mut end = s.end + 1;
-                while end < n
-                    && view.is_capitalized(end)
-                    && !view.sent_start[end]
-                    && free(end)
-                    && !opens_an_office(end)
-                {
+                while view.is_capitalized_in_sentence(end) && free(end) && !opens_an_office(end) {
                     end += 1;
                 }
                 if end > s.end + 1
@@ -801,7 +796,7 @@ impl EntityTagger<'_> {
                     || g.has(kind::FEATURE)
                         && (i.checked_sub(1).is_some_and(listed_with_a_place)
                             || listed_before_a_place()))
-                && !(end < view.len() && view.is_capitalized(end) && !view.sent_start[end])
+                && !view.is_capitalized_in_sentence(end)
                 && !(end - i == 1 && view.lower_is_common(i));
             let strong_place = g.has(kind::COUNTRY)
                 || g.has(kind::CONTINENT)
@@ -1033,9 +1028,7 @@ fn listed_among(view: &DocView, spans: &mut [Span], type_id: u8, known: impl Fn(
                 && (1..=2).contains(&(next.first.saturating_sub(s.end)))
                 && (s.end..next.first).all(is_separator)
         });
-        let listed_on = |j: Option<usize>| {
-            j.is_some_and(|j| j < n && view.is_capitalized(j) && !view.sent_start[j])
-        };
+        let listed_on = |j: Option<usize>| j.is_some_and(|j| view.is_capitalized_in_sentence(j));
         let list_goes_on = kin_before
             && listed_on((s.end < n && is_separator(s.end)).then_some(s.end + 1))
             || kin_after && listed_on(s.first.checked_sub(2).filter(|_| is_separator(s.first - 1)));

@@ -57,8 +57,7 @@ impl EntityTagger<'_> {
         // Bodies that sit on a matter: "the Council on Foreign Relations",
         // "the Commission on Presidential Debates".
         const DELIBERATING: &[&str] = &["committee", "commission", "council", "conference"];
-        let n = view.len();
-        let name_word = |i: usize| i < n && view.is_capitalized(i) && !view.sent_start[i];
+        let name_word = |i: usize| view.is_capitalized_in_sentence(i);
         let mut extended: Vec<(usize, usize)> = Vec::new();
         for s in spans.iter().filter(|s| s.type_id == ORG) {
             let joiner = s.end;
@@ -1161,7 +1160,7 @@ impl EntityTagger<'_> {
             if view.lower_is_common(last)
                 || PLACE_PLURALS.contains(&lower)
                 || ends_a_place_name(lower)
-                || (last + 1 < n && view.is_capitalized(last + 1) && !view.sent_start[last + 1])
+                || view.is_capitalized_in_sentence(last + 1)
             {
                 continue;
             }
@@ -1234,7 +1233,7 @@ pub(super) fn campuses_of_a_university_system(view: &DocView, spans: &mut Vec<Sp
             continue;
         }
         let mut end = i + 1;
-        while end < n && end - i <= 2 && view.is_capitalized(end) && !view.sent_start[end] {
+        while end - i <= 2 && view.is_capitalized_in_sentence(end) {
             end += 1;
         }
         // A longer name that holds the campus stays as it is.

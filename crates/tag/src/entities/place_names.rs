@@ -852,7 +852,7 @@ impl EntityTagger<'_> {
                 .find(|s| s.end == i + 1 && !s.from_rule)
                 .map_or(i, |s| s.first);
             let mut end = i + 2;
-            while end < n && view.is_capitalized(end) && !view.sent_start[end] {
+            while view.is_capitalized_in_sentence(end) {
                 end += 1;
             }
             if end == i + 2 || !is_place_word(view.lower[end - 1].as_str()) {

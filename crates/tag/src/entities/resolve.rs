@@ -489,7 +489,17 @@ fn towns_listed_with_towns_of_one_country(
     spans: &[Span],
     out: &mut [Entity],
 ) {
+    let calls_them_towns = |k: usize| {
+        matches!(
+            view.lower[k].as_str(),
+            "towns" | "villages" | "municipalities" | "townships" | "barangays"
+        )
+    };
+    // Most stories call nothing towns: they are left before any list is read.
     let n = view.len();
+    if !(0..n).any(&calls_them_towns) {
+        return;
+    }
     let place_at: HashMap<usize, usize> = out
         .iter()
         .enumerate()
@@ -541,12 +551,7 @@ fn towns_listed_with_towns_of_one_country(
         // leave Galway for Ennis, Tralee, Killarney and London") may cross
         // borders.
         let sentence_start = (0..=first).rev().find(|&k| view.sent_start[k]).unwrap_or(0);
-        if !(sentence_start..first).any(|k| {
-            matches!(
-                view.lower[k].as_str(),
-                "towns" | "villages" | "municipalities" | "townships" | "barangays"
-            )
-        }) {
+        if !(sentence_start..first).any(calls_them_towns) {
             continue;
         }
         let mut small_towns: HashMap<&str, usize> = HashMap::default();

@@ -249,7 +249,7 @@ impl EntityTagger<'_> {
             }
             // A run that goes on past the words a name may have is
             // something else's (a title in capitals).
-            let runs_on = end < n && view.is_capitalized(end) && !view.sent_start[end];
+            let runs_on = view.is_capitalized_in_sentence(end);
             let ordinary = end - first == 1 && view.lower_is_common(first);
             if !runs_on && !ordinary {
                 found.push(Span {
@@ -371,12 +371,8 @@ pub(super) fn titles_of_works(view: &DocView, spans: &mut Vec<Span>) {
     static SMALL: WordSet = WordSet::of(&[TITLE_SMALL_WORDS]);
     // A date's word opens no title, nor its words after a small word ("the
     // show Evening Frank on Tuesday").
-    let opens_a_title = |i: usize| {
-        i < view.len()
-            && !view.sent_start[i]
-            && view.is_capitalized(i)
-            && !is_day_or_month(view.lower[i].as_str())
-    };
+    let opens_a_title =
+        |i: usize| view.is_capitalized_in_sentence(i) && !is_day_or_month(view.lower[i].as_str());
     let mut titles: Vec<std::ops::Range<usize>> = Vec::new();
     for i in 0..view.len().saturating_sub(1) {
         let many = KINDS_OF_MANY.contains(view.lower[i].as_str());
@@ -400,7 +396,7 @@ pub(super) fn titles_of_works(view: &DocView, spans: &mut Vec<Span>) {
             loop {
                 // "The song Gloomy Sunday": a date's word goes on a title
                 // only right after its capitalised words.
-                if end < view.len() && !view.sent_start[end] && view.is_capitalized(end) {
+                if view.is_capitalized_in_sentence(end) {
                     end += 1;
                 } else if SMALL.contains(view.lower_at(end))
                     && !(many && view.lower[end] == "and")
@@ -461,15 +457,14 @@ pub(super) fn titles_of_works(view: &DocView, spans: &mut Vec<Span>) {
     }
     // A name that goes on past the title's words is another name ("Black
     // Panther Party" beside the film "Black Panther").
-    let joined = |i: usize| i < view.len() && !view.sent_start[i] && view.is_capitalized(i);
     let mut mentions: Vec<std::ops::Range<usize>> = Vec::new();
     let mut i = 0;
     while i < view.len() {
         match known.iter().find(|t| {
             i + t.len() <= view.len()
                 && (i..i + t.len()).map(|k| view.word(k)).eq(t.iter().copied())
-                && !joined(i + t.len())
-                && !(i > 0 && joined(i) && view.is_capitalized(i - 1))
+                && !view.is_capitalized_in_sentence(i + t.len())
+                && !(i > 0 && view.is_capitalized_in_sentence(i) && view.is_capitalized(i - 1))
         }) {
             Some(t) => {
                 mentions.push(i..i + t.len());

@@ -544,6 +544,12 @@ pub(super) fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Spa
     }
 }
 
+/// Whether token `i` opens a seat spelled out, "Member(s) of …": someone's
+/// role, as an office is.
+pub(super) fn opens_a_seat(view: &DocView, i: usize) -> bool {
+    matches!(view.lower_at(i), "member" | "members") && view.lower_at(i + 1) == "of"
+}
+
 /// A role typed an organisation is no organisation: "Secretary of State",
 /// "Supreme Leader of Iran", "Member of Parliament", "Senate Majority
 /// Leader" name what someone is, and an ORG facet listing them would count
@@ -558,9 +564,7 @@ pub(super) fn drop_roles_typed_organisations(view: &DocView, spans: &mut Vec<Spa
         let last = view.lower[s.end - 1].as_str();
         let title_of = is_title(view, s.first) && second == "of";
         // "Labour Member of Parliament", "Sunni Members of Parliament".
-        let member_of = (s.first..s.end - 1).any(|i| {
-            matches!(view.lower[i].as_str(), "member" | "members") && view.lower[i + 1] == "of"
-        });
+        let member_of = (s.first..s.end - 1).any(|i| opens_a_seat(view, i));
         // "Supreme Leader of Iran": a modifier before the title.
         let modified_title_of = s.end - s.first >= 3
             && matches!(first, "supreme" | "deputy" | "acting" | "chief" | "foreign")
@@ -580,6 +584,9 @@ pub(super) fn strip_title_domains(
     spans: &mut [Span],
     roles: &mut HashMap<usize, String>,
 ) {
+    // "Member of Congress Ilhan Omar": a seat written as a title, before
+    // the "of" at `of`, is a title too.
+    let seat_before = |of: usize| matches!(view.word(of - 1), "Member" | "Members");
     for s in spans.iter_mut() {
         let before = s
             .first
@@ -591,9 +598,7 @@ pub(super) fn strip_title_domains(
         let (of, domain_start) = match before {
             // "Chief Operating Officer of Delta Air Lines": an organisation after
             // the title is where the person works.
-            Some(of) if s.type_id != ORG || matches!(view.word(of - 1), "Member" | "Members") => {
-                (of, s.first)
-            }
+            Some(of) if s.type_id != ORG || seat_before(of) => (of, s.first),
             Some(_) => continue,
             None => match inside() {
                 Some(of) => (of, of + 1),
@@ -603,8 +608,7 @@ pub(super) fn strip_title_domains(
                 }
             },
         };
-        // "Member of Congress Ilhan Omar": a seat is a title too.
-        let seat = matches!(view.word(of - 1), "Member" | "Members");
+        let seat = seat_before(of);
         if !(is_title(view, of - 1) || seat) {
             continue;
         }
