@@ -4,11 +4,13 @@
 //! into folds (document i goes to fold i mod FOLDS), and for each fold a model
 //! and lexicon are built from the other folds and the tagger scored on it.
 //!
-//! cargo run --release -p newsterm-tag --example crossval -- [SHARED_DATA] [--folds N] [--orders N] [--epochs N] [--seed N] [--errors] [--silver FILE [--silver-docs N]]
+//! cargo run --release -p newsterm-tag --example crossval -- [SHARED_DATA] [--folds N] [--orders N] [--epochs N] [--seed N] [--errors] [--doc ID] [--silver FILE [--silver-docs N]]
 //!
 //! The word classes are the shipped ones (learned from unlabelled text, held-out
 //! documents' texts among them; no labels). `--errors` lists each fold's
-//! missed and wrongly predicted spans. `--seed` sets the first training
+//! missed and wrongly predicted spans. `--doc ID` runs only the fold that
+//! holds document ID and prints what its tagger finds there, in order: the
+//! way to see a fold model's reading of one text. `--seed` sets the first training
 //! shuffle's seed (default 7): the spread of a few seeds shows how much of a
 //! difference between two variants is the shuffle's. `--silver FILE`
 //! (JSON lines with `id` and `text`, the first N with `--silver-docs`) tries
@@ -65,6 +67,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut errors = false;
     let mut silver: Option<PathBuf> = None;
     let mut silver_docs = usize::MAX;
+    let mut only_doc: Option<String> = None;
     let mut shared = crate_dir.join("../../../shared/data");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -82,6 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--errors" => errors = true,
             "--silver" => silver = Some(PathBuf::from(args.next().ok_or("--silver needs a file")?)),
             "--silver-docs" => silver_docs = number("--silver-docs")?,
+            "--doc" => only_doc = Some(args.next().ok_or("--doc needs a document id")?),
             _ => shared = PathBuf::from(a),
         }
     }
@@ -103,7 +107,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let given_names = training::read_given_names(&crate_dir.join(training::GIVEN_NAMES_FILE))?;
     let mut total: Option<Report> = None;
-    for fold in 0..folds {
+    let only_fold = match &only_doc {
+        Some(id) => Some(
+            docs.iter()
+                .position(|d| &d.id == id)
+                .ok_or_else(|| format!("no training document {id}"))?
+                % folds,
+        ),
+        None => None,
+    };
+    for fold in (0..folds).filter(|f| only_fold.is_none_or(|o| o == *f)) {
         let (mut held, mut train) = (Vec::new(), Vec::new());
         for (i, d) in docs.iter().enumerate() {
             if i % folds == fold {
@@ -126,6 +139,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             more.extend(silver_texts.iter().map(|d| silver_labels(&tagger, d)));
             model = training::train(&more, &data, &options, |_| {})?;
             tagger = Tagger::from_data(&model, &data)?;
+        }
+        if let Some(id) = &only_doc {
+            for doc in held.iter().filter(|d| &d.id == id) {
+                for e in &tagger.tag(&doc.text).entities {
+                    println!("{}\t{}\t{}", e.start, e.kind.as_str(), e.text);
+                }
+            }
         }
         let report = eval::evaluate(&tagger, &held);
         let (p, r, f) = report.micro().exact_prf();
