@@ -51,7 +51,7 @@ use word_lists::WordList;
 /// Version of the tagger's output: raised whenever the model, the gazetteer or the
 /// rules change what a story is tagged with, so that stories tagged by an older
 /// version can be found (`Tags::version`) and tagged again.
-pub const VERSION: u32 = 186;
+pub const VERSION: u32 = 187;
 
 /// A loaded tagger. Loading takes a few tens of milliseconds; tagging is `&self`, so
 /// one tagger can serve many threads.
@@ -206,6 +206,18 @@ impl Tagger {
         tags
     }
 
+    /// The entity passes over this tagger's model and word lists.
+    fn entity_tagger<'a>(&'a self, people: Option<&'a KnownPeople>) -> EntityTagger<'a> {
+        EntityTagger {
+            model: &self.model,
+            gazetteer: &self.gazetteer,
+            clusters: &self.clusters,
+            common_words: &self.common_words,
+            surnames: &self.surnames,
+            people,
+        }
+    }
+
     /// `headline_bytes`: how much of the start of `text` is headline;
     /// `people`, whom other stories named, where the caller keeps them.
     fn annotate(
@@ -225,15 +237,7 @@ impl Tagger {
             };
         }
         let view = DocView::new(text, &self.gazetteer, &self.clusters);
-        let entities = EntityTagger {
-            model: &self.model,
-            gazetteer: &self.gazetteer,
-            clusters: &self.clusters,
-            common_words: &self.common_words,
-            surnames: &self.surnames,
-            people,
-        }
-        .entities(&view, dateline);
+        let entities = self.entity_tagger(people).entities(&view, dateline);
         let quotes = quotes::quotes(&view, &view.sentences, &entities);
         let figures = figures::figures(&view);
         let highlights = highlights::highlights(&view, &view.sentences, &entities, &figures);

@@ -36,7 +36,7 @@ use organisations::{
 pub(crate) use person_names::{NAME_SUFFIXES, name_standalone_words};
 use person_names::{
     interview_speakers, join_name_particles, names_completed_in_brackets, names_go_on,
-    names_with_a_hyphenated_given_name, surnames_with_a_particle,
+    names_with_a_hyphenated_given_name, parts_of_a_full_name_joined, surnames_with_a_particle,
 };
 use place_names::{
     names_before_a_natural_feature, places_after_their_kind, places_before_their_division,
@@ -144,6 +144,7 @@ impl EntityTagger<'_> {
         self.companies_not_people(view, &mut spans);
         self.people_not_organisations(view, &mut spans);
         self.link_people(view, &mut spans);
+        parts_of_a_full_name_joined(view, &mut spans);
         self.bodies_someone_is_of(view, &mut spans);
         titles_of_works(view, &mut spans);
         self.unify_types(view, &mut spans);

@@ -869,6 +869,42 @@ impl EntityTagger<'_> {
     }
 }
 
+/// "… the George Floyd Justice in Policing Act" in a story that names
+/// George Floyd: where the model read the name of a law or a place as two
+/// people side by side, "George" and then "Floyd" (the second often found by
+/// [`EntityTagger::link_people`]), the two are the one person the story
+/// names in full. People next to each other merge only when nothing but
+/// a space parts them and together they are a full name the story gives
+/// elsewhere, so "Smith, Jones" and "told Anna Maria" stay as they are.
+pub(super) fn parts_of_a_full_name_joined(view: &DocView, spans: &mut Vec<Span>) {
+    let words = |s: &Span| (s.first..s.end).map(|i| view.word(i)).collect::<Vec<_>>();
+    let full_names: HashSet<Vec<&str>> = spans
+        .iter()
+        .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+        .map(words)
+        .collect();
+    if full_names.is_empty() {
+        return;
+    }
+    spans.sort_by_key(|s| s.first);
+    let mut k = 0;
+    while k + 1 < spans.len() {
+        let (a, b) = (&spans[k], &spans[k + 1]);
+        let joined = a.type_id == PERSON
+            && b.type_id == PERSON
+            && a.end == b.first
+            && view.tokens[a.end - 1].end + 1 == view.tokens[b.first].start
+            && view.text.as_bytes()[view.tokens[a.end - 1].end] == b' '
+            && full_names.contains(&(a.first..b.end).map(|i| view.word(i)).collect::<Vec<_>>());
+        if joined {
+            spans[k].end = spans[k + 1].end;
+            spans.remove(k + 1);
+        } else {
+            k += 1;
+        }
+    }
+}
+
 /// Capitalised pronouns the model may take for a name ("I" starts many answers).
 pub(super) const PRONOUNS: &[&str] = &[
     "I", "We", "He", "She", "It", "They", "You", "Me", "Us", "Him", "Her", "Them",
@@ -1682,7 +1718,30 @@ impl EntityTagger<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::one_slip_apart;
+    use super::{PERSON, one_slip_apart, parts_of_a_full_name_joined};
+    use crate::Tagger;
+    use crate::entities::spans::{span_text, spans_named};
+    use crate::features::DocView;
+
+    #[test]
+    fn two_people_side_by_side_are_one_when_the_story_names_them_so() {
+        let t = Tagger::load().expect("shipped data loads");
+        let text = "The George Floyd Act passed. George Floyd died. Smith Jones left.";
+        let view = DocView::new(text, &t.gazetteer, &t.clusters);
+        let mut spans = spans_named(
+            &view,
+            &[
+                ("George", PERSON),
+                ("Floyd", PERSON),
+                ("George Floyd", PERSON),
+                ("Smith", PERSON),
+                ("Jones", PERSON),
+            ],
+        );
+        parts_of_a_full_name_joined(&view, &mut spans);
+        let names: Vec<&str> = spans.iter().map(|s| span_text(&view, s)).collect();
+        assert_eq!(names, ["George Floyd", "George Floyd", "Smith", "Jones"]);
+    }
 
     #[test]
     fn one_slip_is_a_swap_a_letter_too_many_or_few_a_wrong_one_or_a_capital() {

@@ -302,8 +302,29 @@ impl EntityTagger<'_> {
                 s.type_id = ORG;
             }
         }
+        // "The Boston Red Sox … the Red Sox": the story's bodies by every
+        // name it gives them.
+        let bodies: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == ORG)
+            .map(|s| span_text(view, s))
+            .collect();
         spans.retain_mut(|s| {
             if s.type_id != LOC || s.from_rule || gaz.find_place(span_text(view, s)).is_some() {
+                return true;
+            }
+            // A town's name before a body's name the story gives is that
+            // body's full name: a team ("Boston Red Sox", "Tampa Bay Rays")
+            // or a town's own body. Asked before the rule for a company's
+            // products, since a team's town is often a body of the story
+            // too ("Boston won").
+            let bodys_name_after_a_town = (s.first + 1..s.end).any(|k| {
+                let head = &view.text[view.tokens[s.first].start..view.tokens[k - 1].end];
+                let tail = &view.text[view.tokens[k].start..view.tokens[s.end - 1].end];
+                bodies.contains(tail) && gaz.find_place(head).is_some()
+            });
+            if bodys_name_after_a_town {
+                s.type_id = ORG;
                 return true;
             }
             // "The iconic Ford Falcon", "the Amazon Kindle": an organisation
@@ -1084,4 +1105,52 @@ pub(super) fn places_before_their_division(view: &DocView, spans: &mut Vec<Span>
     }
     spans.extend(added);
     spans.sort_by_key(|s| s.first);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LOC, ORG};
+    use crate::Tagger;
+    use crate::entities::spans::{span_text, spans_named};
+    use crate::features::DocView;
+
+    /// What `repair_unknown_places` makes of `spans` over `text`: each
+    /// span's words and type, in the order of the text.
+    fn repaired(text: &str, spans: &[(&str, u8)]) -> Vec<(String, u8)> {
+        let t = Tagger::load().expect("shipped data loads");
+        let view = DocView::new(text, &t.gazetteer, &t.clusters);
+        let mut spans = spans_named(&view, spans);
+        t.entity_tagger(None)
+            .repair_unknown_places(&view, &mut spans);
+        spans.sort_by_key(|s| s.first);
+        spans
+            .iter()
+            .map(|s| (span_text(&view, s).to_string(), s.type_id))
+            .collect()
+    }
+
+    #[test]
+    fn a_towns_name_before_a_bodys_name_of_the_story_is_the_body() {
+        // The model took the team for a place and its town for a body
+        // ("Boston won"): the team is still a body, not the town's product.
+        assert_eq!(
+            repaired(
+                "He joined the Boston Red Sox in 2013. Boston won, and the Red Sox paid him.",
+                &[("Boston Red Sox", LOC), ("Boston", ORG), ("Red Sox", ORG)],
+            ),
+            [
+                ("Boston Red Sox".to_string(), ORG),
+                ("Boston".to_string(), ORG),
+                ("Red Sox".to_string(), ORG),
+            ]
+        );
+        // No body of that name in the story: a body's name, then another
+        // name, is still what the body makes.
+        let product = repaired(
+            "Ford sold the Ford Falcon for years.",
+            &[("Ford", ORG), ("Ford Falcon", LOC)],
+        );
+        assert_ne!(product[1], ("Ford Falcon".to_string(), ORG));
+        assert_ne!(product[1], ("Ford Falcon".to_string(), LOC));
+    }
 }

@@ -174,3 +174,30 @@ pub(super) fn trim_punctuation(view: &DocView, spans: &mut Vec<Span>) {
         *spans = parted;
     }
 }
+
+/// Test spans over `view`'s text: each name the next place it is written
+/// after the one before, with its type, as the model would give it.
+#[cfg(test)]
+pub(super) fn spans_named(view: &DocView, names: &[(&str, u8)]) -> Vec<Span> {
+    let text = view.text;
+    let mut from = 0;
+    names
+        .iter()
+        .map(|&(name, type_id)| {
+            let start = from + text[from..].find(name).expect("name in text");
+            from = start + name.len();
+            let first = (0..view.len())
+                .find(|&i| view.tokens[i].start == start)
+                .expect("name starts a token");
+            let last = (first..view.len())
+                .find(|&i| view.tokens[i].end == start + name.len())
+                .expect("name ends a token");
+            Span {
+                first,
+                end: last + 1,
+                type_id,
+                from_rule: false,
+            }
+        })
+        .collect()
+}
