@@ -1095,7 +1095,8 @@ fn organisation_openers<'v>(view: &'v DocView, spans: &[Span]) -> HashMap<&'v st
 }
 
 /// Plurals after a place that say what the place is or hold an event, not
-/// a team: "the Falkland Islands", "the London Olympics".
+/// a team: "the Falkland Islands", "the London Olympics", "the Santa Cruz
+/// Lectures".
 const PLACE_PLURALS: &[&str] = &[
     "islands",
     "isles",
@@ -1115,6 +1116,7 @@ const PLACE_PLURALS: &[&str] = &[
     "championships",
     "awards",
     "series",
+    "lectures",
 ];
 
 impl EntityTagger<'_> {
@@ -1156,10 +1158,7 @@ impl EntityTagger<'_> {
             } else {
                 continue;
             };
-            let lower = view.lower_at(last);
-            if view.lower_is_common(last)
-                || PLACE_PLURALS.contains(&lower)
-                || ends_a_place_name(lower)
+            if !self.is_a_teams_nickname(view, first, last + 1)
                 || view.is_capitalized_in_sentence(last + 1)
             {
                 continue;
@@ -1167,6 +1166,31 @@ impl EntityTagger<'_> {
             s.end = last + 1;
             s.type_id = ORG;
         }
+    }
+
+    /// Whether words `first..end`, after a place's name, are what a team,
+    /// a club or a force is called ("Rays", "Red Sox", "Marines"): a
+    /// capitalised plural, alone or after a word of the language, that the
+    /// story never writes in lower case and that says no kind of place.
+    pub(super) fn is_a_teams_nickname(&self, view: &DocView, first: usize, end: usize) -> bool {
+        let shaped = match end - first {
+            1 => true,
+            2 => self.is_ordinary_word(view.word(first)),
+            _ => false,
+        };
+        let last = end - 1;
+        let lower = view.lower_at(last);
+        // A plural, not "Crisis", "Gas" or "Congress".
+        let plural = lower.chars().count() >= 4
+            && lower.ends_with('s')
+            && !["ss", "is", "us", "as"].iter().any(|e| lower.ends_with(e));
+        shaped
+            && plural
+            && !view.lower_is_common(last)
+            && !PLACE_PLURALS.contains(&lower)
+            && !ends_a_place_name(lower)
+            // "Flanders Fields", "the Rio Grande Rivers".
+            && !lower.strip_suffix('s').is_some_and(ends_a_place_name)
     }
 }
 

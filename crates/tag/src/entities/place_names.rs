@@ -459,6 +459,11 @@ impl EntityTagger<'_> {
                 // town, which is that place, not the town.
                 && !PLACES_NAMED_FOR_TOWNS.contains(&view.lower[s.end - 1].as_str())
             {
+                // "The Tampa Bay Rays", a place to the model: a town's team.
+                if self.is_a_teams_nickname(view, k, s.end) {
+                    s.type_id = ORG;
+                    return true;
+                }
                 if s.end - k >= 2 && !has_org_word(view, k, s.end) {
                     added.push(Span {
                         first: k,
@@ -1152,5 +1157,35 @@ mod tests {
         );
         assert_ne!(product[1], ("Ford Falcon".to_string(), ORG));
         assert_ne!(product[1], ("Ford Falcon".to_string(), LOC));
+    }
+
+    #[test]
+    fn a_towns_team_taken_for_a_place_is_the_team() {
+        let typed = |text: &str, name: &str| repaired(text, &[(name, LOC)]);
+        assert_eq!(
+            typed(
+                "He pitched for the Jacksonville Suns in 2004.",
+                "Jacksonville Suns"
+            ),
+            [("Jacksonville Suns".to_string(), ORG)]
+        );
+        // A plural that says a kind of place, a singular ending in "s",
+        // and an event are no team.
+        for (text, name) in [
+            ("Poppies grow in Flanders Fields.", "Flanders Fields"),
+            (
+                "They hid during the Iran Hostage Crisis.",
+                "Iran Hostage Crisis",
+            ),
+            (
+                "She gave the Santa Cruz Lectures in 1994.",
+                "Santa Cruz Lectures",
+            ),
+        ] {
+            assert!(
+                typed(text, name).iter().all(|(_, type_id)| *type_id != ORG),
+                "{text}"
+            );
+        }
     }
 }
