@@ -1316,3 +1316,30 @@ fn a_holiday_is_no_one() {
     let text = "The ship reached Easter Island on Sunday.";
     assert_typed_in_every_mention(text, "Easter Island", EntityType::Loc, 1);
 }
+
+#[test]
+fn a_part_of_a_law_named_by_its_number_is_no_one() {
+    // A capitalised word and a Roman numeral read as a king's name.
+    for (text, part) in [
+        (
+            "Students sued under Title IX of the Education Amendments, which bars sex discrimination.",
+            "Title IX",
+        ),
+        (
+            "Title IV of the Higher Education Act governs federal student loans.",
+            "Title IV",
+        ),
+        (
+            "The court held that Article III gives judges their tenure for life.",
+            "Article III",
+        ),
+        (
+            "Britain said it would trigger Article 50 by the end of March.",
+            "Article 50",
+        ),
+    ] {
+        assert_no_entity(text, |e| part.contains(e.text.as_str()) || e.text.contains(part));
+    }
+    // A king's numeral still ends his name.
+    assert_person("Henry VIII broke with Rome in 1534.", "Henry VIII");
+}

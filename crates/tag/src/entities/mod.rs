@@ -45,8 +45,8 @@ use place_names::{
 use spans::{names_stop_at_brackets, spans_from_tags, split_at_inner_lowercase, trim_punctuation};
 use things::{
     drop_currency_codes, drop_named_storms, drop_quantities, holidays_are_no_one,
-    models_are_no_people, numbers_are_no_part_of_names, products_are_no_organisations,
-    titles_of_works, vessels_are_things,
+    models_are_no_people, numbers_are_no_part_of_names, parts_of_documents_are_no_names,
+    products_are_no_organisations, titles_of_works, vessels_are_things,
 };
 use titles::{
     drop_caption_labels, drop_role_only_people, drop_roles_typed_organisations, is_title,
@@ -174,6 +174,7 @@ impl EntityTagger<'_> {
         self.short_names_of_places(view, &mut spans);
         drop_currency_codes(view, &mut spans);
         drop_quantities(view, &mut spans);
+        parts_of_documents_are_no_names(view, &mut spans);
         drop_named_storms(view, &mut spans);
         holidays_are_no_one(view, &mut spans);
         self.things_named_in_ordinary_words(view, &mut spans);

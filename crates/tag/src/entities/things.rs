@@ -729,6 +729,45 @@ pub(super) fn drop_quantities(view: &DocView, spans: &mut Vec<Span>) {
     });
 }
 
+/// "Title IX", "Article 50", "Section 230": a part of a law, a treaty or a
+/// book, named by its kind and its number, is no one's name, though the
+/// model reads a capitalised word and a Roman numeral as a king's. The
+/// span goes where it holds only such a part, with or without its kind
+/// ("IX" alone after "Title").
+pub(super) fn parts_of_documents_are_no_names(view: &DocView, spans: &mut Vec<Span>) {
+    const PARTS: &[&str] = &[
+        "Title",
+        "Article",
+        "Chapter",
+        "Section",
+        "Part",
+        "Schedule",
+        "Clause",
+        "Paragraph",
+        "Annex",
+        "Appendix",
+        "Amendment",
+        "Rule",
+        "Volume",
+    ];
+    let numbered = |w: &str| {
+        let roman = w.chars().all(|c| "IVXLCDM".contains(c));
+        let arabic = w.starts_with(|c: char| c.is_ascii_digit())
+            && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+        !w.is_empty() && (roman || arabic)
+    };
+    spans.retain(|s| {
+        let last = s.end - 1;
+        let part_before = |i: usize| {
+            i.checked_sub(1)
+                .is_some_and(|p| PARTS.contains(&view.word(p)))
+        };
+        let whole = s.end - s.first == 2 && PARTS.contains(&view.word(s.first));
+        let number_alone = s.end - s.first == 1 && part_before(s.first);
+        !((whole || number_alone) && numbered(view.word(last)))
+    });
+}
+
 /// "22-year-old Rangoli Patil", "Humberto 785": no person's name holds a
 /// number. A word with digits before or after a person's name is cut off it;
 /// one inside ("Movimento 5 Stelle") makes it no person's name at all.
