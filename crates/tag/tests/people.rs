@@ -1338,7 +1338,9 @@ fn a_part_of_a_law_named_by_its_number_is_no_one() {
             "Article 50",
         ),
     ] {
-        assert_no_entity(text, |e| part.contains(e.text.as_str()) || e.text.contains(part));
+        assert_no_entity(text, |e| {
+            part.contains(e.text.as_str()) || e.text.contains(part)
+        });
     }
     // A king's numeral still ends his name.
     assert_person("Henry VIII broke with Rome in 1534.", "Henry VIII");

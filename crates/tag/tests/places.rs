@@ -2228,3 +2228,18 @@ fn a_place_named_with_a_possessive_is_one_place() {
         tagger().tag(text).entities
     );
 }
+
+#[test]
+fn a_reserve_of_land_is_a_place_and_a_reserve_force_a_body() {
+    let text = "We walked through the Henga Scenic Reserve and camped near the \
+                Tongariro Nature Reserve. The Federal Reserve raised rates, and \
+                the Army Reserve sent troops.";
+    for (name, kind) in [
+        ("Henga Scenic Reserve", EntityType::Loc),
+        ("Tongariro Nature Reserve", EntityType::Loc),
+        ("Federal Reserve", EntityType::Org),
+        ("Army Reserve", EntityType::Org),
+    ] {
+        assert_eq!(types_of(text, name), [kind], "{name}");
+    }
+}

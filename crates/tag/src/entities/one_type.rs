@@ -672,6 +672,16 @@ impl EntityTagger<'_> {
                 s.type_id = LOC;
                 continue;
             }
+            // "Henga Scenic Reserve", "the Maasai Mara National Reserve": a
+            // reserve of land or sea is a place, though "reserve" ends the
+            // names of bodies too ("the Federal Reserve", "Army Reserve").
+            if last == "reserve"
+                && s.end - s.first >= 2
+                && LAND_RESERVE_KINDS.contains(&view.lower[s.end - 2].as_str())
+            {
+                s.type_id = LOC;
+                continue;
+            }
             if is_place_word(last) && s.end - s.first >= 2 {
                 // "Upper Big Branch Mine", "Hoover Dam": a place word no one
                 // bears as a surname ends a place, not a person.
@@ -1134,3 +1144,23 @@ pub(super) fn propagate(view: &DocView, spans: &mut Vec<Span>) {
     spans.extend(added);
     spans.sort_by_key(|s| s.first);
 }
+
+/// The words before "Reserve" that make it land or sea set aside, not a
+/// body's reserve force or bank.
+const LAND_RESERVE_KINDS: &[&str] = &[
+    "nature",
+    "natural",
+    "scenic",
+    "game",
+    "wildlife",
+    "marine",
+    "forest",
+    "biosphere",
+    "national",
+    "ecological",
+    "wilderness",
+    "private",
+    "provincial",
+    "historic",
+    "recreation",
+];
