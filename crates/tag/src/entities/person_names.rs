@@ -1594,6 +1594,12 @@ impl EntityTagger<'_> {
         // Names the story also writes with a company's legal form
         // ("Golden Harvest Ltd … Golden Harvest blamed").
         let companies = names_with_a_legal_form(view, spans);
+        // The surnames of the people the story names in full.
+        let surnames: HashSet<&str> = spans
+            .iter()
+            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+            .map(|s| surname_of(view, s))
+            .collect();
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == ORG && s.end - s.first >= 2)
@@ -1647,7 +1653,17 @@ impl EntityTagger<'_> {
                 && (role_before(view, s.first).is_some()
                     || role_after(view, s.end).is_some()
                     || after_a_persons_trade(view, s.first));
+            // "Mohandas Gandhi, sometimes called Mahatma Gandhi": a name
+            // that ends in the surname of someone the story names in full
+            // is that person under another name, or one of the family.
+            let someones_surname = s.end - s.first <= 3
+                && !in_lexicon
+                && surnames.contains(last)
+                && !self.is_ordinary_word(last)
+                && !lone_orgs.contains(last)
+                && names_ending.get(last).is_none_or(|names| names.len() == 1);
             if surname_alone
+                || someones_surname
                 || particle_surname
                 || hyphenated_given
                 || given_middle_surname
@@ -1718,7 +1734,7 @@ impl EntityTagger<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{PERSON, one_slip_apart, parts_of_a_full_name_joined};
+    use super::{ORG, PERSON, one_slip_apart, parts_of_a_full_name_joined};
     use crate::Tagger;
     use crate::entities::spans::{span_text, spans_named};
     use crate::features::DocView;
@@ -1767,5 +1783,37 @@ mod tests {
         ] {
             assert!(!one_slip_apart(a, b), "{a} {b}");
         }
+    }
+
+    #[test]
+    fn a_body_named_with_the_surname_of_someone_of_the_story_is_someone() {
+        let t = Tagger::load().expect("shipped data loads");
+        let types = |text: &str, names: &[(&str, u8)]| {
+            let view = DocView::new(text, &t.gazetteer, &t.clusters);
+            let mut spans = spans_named(&view, names);
+            t.entity_tagger(None)
+                .people_not_organisations(&view, &mut spans);
+            spans.iter().map(|s| s.type_id).collect::<Vec<_>>()
+        };
+        // A fold's model typed "Mohandas Gandhi" a body beside "Mahatma
+        // Gandhi", a person; the shipped lists know "Mohandas", so the
+        // names here are ones no list holds.
+        assert_eq!(
+            types(
+                "Quorvath Zelinsk, sometimes called Mahatma Zelinsk, led the march.",
+                &[("Quorvath Zelinsk", ORG), ("Mahatma Zelinsk", PERSON)],
+            ),
+            [PERSON, PERSON]
+        );
+        // A word of the language is no one's surname for this: "Orlando
+        // Rays", a team taken for a person, makes no person of the "Devil
+        // Rays".
+        assert_eq!(
+            types(
+                "He pitched for the Orlando Rays and then the Devil Rays.",
+                &[("Orlando Rays", PERSON), ("Devil Rays", ORG)],
+            ),
+            [PERSON, ORG]
+        );
     }
 }
