@@ -1345,3 +1345,33 @@ fn a_part_of_a_law_named_by_its_number_is_no_one() {
     // A king's numeral still ends his name.
     assert_person("Henry VIII broke with Rome in 1534.", "Henry VIII");
 }
+
+#[test]
+fn the_pronoun_i_after_a_name_is_no_part_of_it() {
+    // An interview's answer opens with the speaker's name, and a name
+    // ends a clause before "I"; neither "I" is a monarch's numeral.
+    for (text, name) in [
+        (
+            "What led you to this subject?\n\nMichael Siegel I am a professor of community health sciences.",
+            "Michael Siegel",
+        ),
+        (
+            "When I was a young man in Air Force ROTC I was chosen to attend pilot training.",
+            "Air Force ROTC",
+        ),
+    ] {
+        let tags = tagger().tag(text);
+        assert!(
+            tags.entities.iter().any(|e| e.text == name)
+                && !tags.entities.iter().any(|e| e.text.ends_with(" I")),
+            "{text:?}: {:?}",
+            tags.entities
+        );
+    }
+    assert_no_person(
+        "When I was a young man in Air Force ROTC I was chosen to attend pilot training.",
+        "Air Force ROTC",
+    );
+    // A monarch keeps the numeral.
+    assert_person("Elizabeth I was crowned in 1559.", "Elizabeth I");
+}

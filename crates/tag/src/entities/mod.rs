@@ -37,6 +37,7 @@ pub(crate) use person_names::{NAME_SUFFIXES, name_standalone_words};
 use person_names::{
     interview_speakers, join_name_particles, names_completed_in_brackets, names_go_on,
     names_with_a_hyphenated_given_name, parts_of_a_full_name_joined, surnames_with_a_particle,
+    the_pronoun_i_ends_no_name,
 };
 use place_names::{
     names_before_a_natural_feature, places_after_their_kind, places_before_their_division,
@@ -97,6 +98,7 @@ impl EntityTagger<'_> {
         let mut spans = spans_from_tags(view, &tags);
         trim_punctuation(view, &mut spans);
         numbers_are_no_part_of_names(view, &mut spans);
+        the_pronoun_i_ends_no_name(view, &mut spans, |i| self.is_given_name(view, i));
         drop_caption_labels(view, &mut spans);
         join_name_particles(view, &mut spans);
         names_go_on(view, &mut spans);

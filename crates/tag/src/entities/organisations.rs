@@ -400,6 +400,17 @@ pub(super) fn organisations_over(spans: &mut Vec<Span>, ranges: Vec<(usize, usiz
 
 pub(super) fn has_org_word(view: &DocView, first: usize, end: usize) -> bool {
     (first..end).any(|i| view.is_capitalized(i) && is_org_word(&view.lower[i]))
+        // "Air Force ROTC", "the Eighth Air Force", "Task Force 141": a
+        // force of arms or of police, not "The Force Awakens".
+        || (first + 1..end).any(|i| {
+            view.lower[i] == "force"
+                && view.is_capitalized(i)
+                && matches!(
+                    view.lower[i - 1].as_str(),
+                    "air" | "task" | "police" | "defense" | "defence" | "space" | "security"
+                        | "border" | "marine" | "strike" | "joint" | "expeditionary"
+                )
+        })
         || (first..end).any(|i| {
             // Corporate forms in capitals: "AG", "SA", "LLC", "S.A.".
             matches!(

@@ -1173,6 +1173,37 @@ pub(super) fn standalone_words<'v>(
     name_standalone_words(&words)
 }
 
+/// "When I was a young man in Air Force ROTC I was chosen": the model ran
+/// the pronoun "I" into the name before it, as if a monarch's numeral
+/// ("Charles I"). An "I" that ends a name, where a word in lower case
+/// follows and the name before it is no lone given name or titled name
+/// ("Elizabeth I was crowned", "Shah Abbas I built"), is the speaker, and
+/// the name ends before it.
+pub(super) fn the_pronoun_i_ends_no_name(
+    view: &DocView,
+    spans: &mut [Span],
+    is_given_name: impl Fn(usize) -> bool,
+) {
+    for s in spans.iter_mut() {
+        let last = s.end - 1;
+        if s.end - s.first < 2 || view.word(last) != "I" {
+            continue;
+        }
+        let verb_after = s.end < view.len() && view.word(s.end).starts_with(char::is_lowercase);
+        // "Charles I", "Shah Abbas I built", "King Edward I".
+        const RULERS: &[&str] = &[
+            "shah", "tsar", "czar", "sultan", "emperor", "empress", "pharaoh", "kaiser", "caliph",
+            "emir", "khan", "negus",
+        ];
+        let titled = (s.first.saturating_sub(1)..last)
+            .any(|i| is_title(view, i) || RULERS.contains(&view.lower[i].as_str()));
+        let monarch = s.end - s.first == 2 && is_given_name(s.first) || titled;
+        if verb_after && !monarch {
+            s.end = last;
+        }
+    }
+}
+
 /// A person's name goes on where the model stopped short: over a surname
 /// with a joined particle ("Bashar al-Assad"), a title word that is a
 /// surname because no name follows it ("John Major said", "Martin Luther
