@@ -1692,3 +1692,23 @@ fn a_seat_in_a_house_is_someones_role_not_a_body() {
     assert_eq!(omar.kind, EntityType::Person);
     assert_eq!(omar.role.as_deref(), Some("Member of Congress"));
 }
+
+#[test]
+fn a_body_named_in_a_language_of_south_asia_or_islam_is_a_body() {
+    // Bundled stories: the model took both for people.
+    assert_org(
+        "The party was organised by Akhil Bharat Hindu Mahasabha president Chakrapani.",
+        "Akhil Bharat Hindu Mahasabha",
+    );
+    let text = "((WN)) What is your community?\n\nThe specific community is called the Khoja \
+                Shi'a Ithna Asheri Jamaat.\n\n((WN)) How old are you?";
+    let tags = tagger().tag(text);
+    let jamaat = tags
+        .entities
+        .iter()
+        .find(|e| e.text.starts_with("Khoja"))
+        .unwrap_or_else(|| panic!("no Jamaat in {:?}", tags.entities));
+    assert_eq!(jamaat.kind, EntityType::Org, "{jamaat:?}");
+    // The stop the tokenizer left on its last word is no part of its name.
+    assert_eq!(jamaat.canonical, "Khoja Shi'a Ithna Asheri Jamaat");
+}

@@ -250,6 +250,9 @@ impl EntityTagger<'_> {
                     // "Mahan" alone is "Mahan Air", named in full.
                     let full = short_names.get(&s.first).copied();
                     let written = full.unwrap_or(text);
+                    // "… the Khoja Shi'a Ithna Asheri Jamaat." before a line
+                    // in lower case: the tokenizer left the stop on the word.
+                    let written = without_sentence_stop(written).unwrap_or(written);
                     let name = without_legal_suffix(strip_article(written));
                     // "The Guardian" is known with its article.
                     let entry = gaz
