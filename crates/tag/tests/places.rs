@@ -2243,3 +2243,25 @@ fn a_reserve_of_land_is_a_place_and_a_reserve_force_a_body() {
         assert_eq!(types_of(text, name), [kind], "{name}");
     }
 }
+
+#[test]
+fn models_listed_before_their_kind_and_an_honorific_are_no_places() {
+    // Bundled stories: "Crown Victoria" was a place and "Grand Marquis" a
+    // person; "HM" a place.
+    let cars = "The plant in St. Thomas makes the Crown Victoria and Grand Marquis cars.";
+    let tags = assert_no_place(cars, "Crown Victoria");
+    assert!(
+        !tags.entities.iter().any(|e| e.text == "Grand Marquis"),
+        "{:?}",
+        tags.entities
+    );
+    assert_no_place(
+        "The court held that advice to HM [Her Majesty] the Queen was unlawful.",
+        "HM",
+    );
+    // A known place before such a word is still the place, and a maker a body.
+    assert_eq!(
+        types_of("Turkey drones and Ford cars were seen.", "Turkey"),
+        [EntityType::Loc]
+    );
+}

@@ -219,8 +219,9 @@ const TERM_ACRONYMS: &[&str] = &[
 ];
 
 /// "Marburg virus disease (MVD)", "ART [anti-retroviral therapy]",
-/// "exclusive economic zone (EEZ)": an acronym spelled out, on
-/// either side of its bracket, by words that are no name is a term,
+/// "exclusive economic zone (EEZ)", "HM [Her Majesty]": an acronym spelled
+/// out, on either side of its bracket, by words that are no name (or an
+/// honorific, opening with "Her", "His", "Your"…) is a term,
 /// wherever the story uses it, and no organisation. Words are no name
 /// where their last is in lower case ("Notes from Poland" is a name),
 /// or where the story writes them all in lower case elsewhere ("End of
@@ -251,6 +252,14 @@ pub(super) fn acronyms_of_terms(
         // "the ministry of health (MOH)" is a body, however written.
         if range.clone().any(|j| ORG_WORDS.contains(&view.lower_at(j))) {
             return false;
+        }
+        // "HM [Her Majesty]", "HE (His Excellency)": an honorific is a way
+        // of addressing someone, no name of its own.
+        if matches!(
+            view.lower_at(range.start),
+            "her" | "his" | "their" | "your" | "our"
+        ) {
+            return true;
         }
         let len = range.len();
         view.word(last).starts_with(char::is_lowercase)

@@ -180,6 +180,7 @@ impl EntityTagger<'_> {
         drop_named_storms(view, &mut spans);
         holidays_are_no_one(view, &mut spans);
         self.things_named_in_ordinary_words(view, &mut spans);
+        self.products_listed_before_their_kind(view, &mut spans);
         models_are_no_people(view, &mut spans);
         vessels_are_things(view, &mut spans);
         spans.sort_by_key(|s| s.first);

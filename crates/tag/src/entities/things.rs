@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use super::one_type::listed_together;
 use super::org_cues::ORG_CUES_BEFORE;
 use super::person_names::{NAME_SUFFIXES, full_name_words, is_census_given_name};
 use super::spans::{Span, after_possessive, covered_tokens, span_text};
@@ -804,6 +805,66 @@ pub(super) fn products_are_no_organisations(view: &DocView, spans: &mut [Span]) 
         };
         if (s.first + 1..s.end).any(|i| model(view.word(i))) {
             s.type_id = MISC;
+        }
+    }
+}
+
+/// Plural kinds of made things that a list of models goes before: "the
+/// Crown Victoria and Grand Marquis cars", "Patriot missiles".
+const PRODUCTS_PLURAL: &[&str] = &[
+    "cars",
+    "vehicles",
+    "models",
+    "sedans",
+    "trucks",
+    "vans",
+    "phones",
+    "smartphones",
+    "handsets",
+    "tablets",
+    "laptops",
+    "computers",
+    "consoles",
+    "aircraft",
+    "airliners",
+    "jets",
+    "planes",
+    "helicopters",
+    "missiles",
+    "rifles",
+    "engines",
+];
+
+impl EntityTagger<'_> {
+    /// "The plant makes the Crown Victoria and Grand Marquis cars": names
+    /// listed right before a plural kind of made thing are its models, no
+    /// place or person, though the model read "Crown Victoria" as a place
+    /// and "Grand Marquis" as a titled man. A body stays one ("Ford and GM
+    /// cars" are the makers'), and so does a place the gazetteer knows
+    /// ("Turkey drones", "Israel jets").
+    pub(super) fn products_listed_before_their_kind(&self, view: &DocView, spans: &mut [Span]) {
+        spans.sort_by_key(|s| s.first);
+        let mut k = 0;
+        while k < spans.len() {
+            // The list from span k: each next span joined by "and", "or" or a comma.
+            let mut m = k;
+            while m + 1 < spans.len() && listed_together(view, &spans[m], &spans[m + 1]) {
+                m += 1;
+            }
+            let kind_after = view
+                .lower
+                .get(spans[m].end)
+                .is_some_and(|w| PRODUCTS_PLURAL.contains(&w.as_str()));
+            if kind_after {
+                for s in &mut spans[k..=m] {
+                    let known_place =
+                        s.type_id == LOC && self.gazetteer.find_place(span_text(view, s)).is_some();
+                    if matches!(s.type_id, PERSON | LOC) && !known_place {
+                        s.type_id = MISC;
+                    }
+                }
+            }
+            k = m + 1;
         }
     }
 }
