@@ -2265,3 +2265,17 @@ fn models_listed_before_their_kind_and_an_honorific_are_no_places() {
         [EntityType::Loc]
     );
 }
+
+#[test]
+fn a_town_listed_beside_a_town_of_its_country_is_a_place() {
+    // A bundled story: the model left Yonkers untagged.
+    let text = "The outbreak centred on Westchester County, New York, which is also home \
+                to the cities New Rochelle and Yonkers which formed the epicenter.";
+    let yonkers = resolved(text, "Yonkers");
+    assert_eq!(yonkers.country.as_deref(), Some("US"), "{yonkers:?}");
+    // A word of the language beside a town stays a word.
+    assert_no_place(
+        "Flights leave Denver and Phoenix daily, or Monday.",
+        "Monday",
+    );
+}

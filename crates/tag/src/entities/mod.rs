@@ -173,6 +173,7 @@ impl EntityTagger<'_> {
         parties_written_with_a_small_p(view, &mut spans);
         places_before_their_division(view, &mut spans);
         self.towns_before_their_region(view, &mut spans);
+        self.towns_listed_with_a_town(view, &mut spans);
         self.short_names_of_places(view, &mut spans);
         drop_currency_codes(view, &mut spans);
         drop_quantities(view, &mut spans);

@@ -175,6 +175,79 @@ impl EntityTagger<'_> {
 }
 
 impl EntityTagger<'_> {
+    /// "Renting a bike in Svendborg or Faaborg": a capitalised word the
+    /// model left untagged or took for a people's or a thing's name (MISC),
+    /// listed right beside a place (by "and", "or" or a comma), is a place
+    /// where the gazetteer holds a town of that name in the country of the
+    /// place beside it. One word alone, inside its sentence, no word of the
+    /// language, no given name and no people's name.
+    pub(super) fn towns_listed_with_a_town(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let n = view.len();
+        // What holds each token: `None` untagged, `Some(k)` span k.
+        let mut holder: Vec<Option<usize>> = vec![None; n];
+        for (k, s) in spans.iter().enumerate() {
+            holder[s.first..s.end].iter_mut().for_each(|h| *h = Some(k));
+        }
+        let open = |i: usize| match holder[i] {
+            None => true,
+            Some(k) => spans[k].type_id == MISC && spans[k].end - spans[k].first == 1,
+        };
+        let lone_word = |i: usize| {
+            view.is_capitalized_in_sentence(i)
+                && open(i)
+                && !view.is_capitalized_in_sentence(i + 1)
+                && i.checked_sub(1)
+                    .is_none_or(|p| !view.is_capitalized_in_sentence(p))
+                && !view.lower_is_common(i)
+                && !self.is_given_name(view, i)
+                && view.word(i).chars().all(char::is_alphabetic)
+        };
+        let mut towns: Vec<usize> = Vec::new();
+        for s in spans.iter().filter(|s| s.type_id == LOC) {
+            let Some(country) = self
+                .gazetteer
+                .pick_town(span_text(view, s), &PlaceContext::default(), None)
+                .filter(|p| !p.country.is_empty())
+                .map(|p| p.country.as_str())
+            else {
+                continue;
+            };
+            let separator = |j: usize| matches!(view.word(j), "," | "and" | "or");
+            let beside = [
+                (s.end + 1 < n && separator(s.end)).then_some(s.end + 1),
+                (s.first >= 2 && separator(s.first - 1)).then(|| s.first - 2),
+            ];
+            for i in beside.into_iter().flatten() {
+                let a_town_there = lone_word(i)
+                    && self
+                        .gazetteer
+                        .find_place(view.word(i))
+                        .is_some_and(|found| {
+                            found.entry.demonym_of.is_none()
+                                && self
+                                    .gazetteer
+                                    .readings(found.entry)
+                                    .any(|p| p.country == country)
+                        });
+                if a_town_there && !towns.contains(&i) {
+                    towns.push(i);
+                }
+            }
+        }
+        for i in towns {
+            match holder[i] {
+                Some(k) => spans[k].type_id = LOC,
+                None => spans.push(Span {
+                    first: i,
+                    end: i + 1,
+                    type_id: LOC,
+                    from_rule: true,
+                }),
+            }
+        }
+        spans.sort_by_key(|s| s.first);
+    }
+
     /// "Allen, Texas", "Kamloops, British Columbia": a name before a comma and
     /// the state, province or country it names a town of is that town, where
     /// the model took it for a person (Allen is a given name) or anything else.
