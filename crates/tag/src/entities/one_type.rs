@@ -1164,3 +1164,32 @@ const LAND_RESERVE_KINDS: &[&str] = &[
     "historic",
     "recreation",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::{LOC, PERSON};
+    use crate::Tagger;
+    use crate::entities::spans::spans_named;
+    use crate::features::DocView;
+
+    #[test]
+    fn a_name_ending_in_a_place_word_is_a_place_unless_it_is_someones() {
+        let t = Tagger::load().expect("shipped data loads");
+        let retyped = |text: &str, name: &str| {
+            let view = DocView::new(text, &t.gazetteer, &t.clusters);
+            let mut spans = spans_named(&view, &[(name, PERSON)]);
+            t.entity_tagger(None).retype_by_name(&view, &mut spans);
+            spans.first().map(|s| s.type_id)
+        };
+        // A fold's model took the alley for a person.
+        assert_eq!(
+            retyped("We walked down Diagon Alley to the shop.", "Diagon Alley"),
+            Some(LOC)
+        );
+        // After a given name the place word is a surname.
+        assert_eq!(
+            retyped("Karen Alley said the shop was closed.", "Karen Alley"),
+            Some(PERSON)
+        );
+    }
+}

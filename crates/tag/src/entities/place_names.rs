@@ -760,6 +760,7 @@ const SITE_AND_FEATURE_WORDS: &[&str] = &[
     "fault",
     "heights",
     "lane",
+    "alley",
     "mall",
     "reservoir",
     "harbour",
@@ -815,7 +816,7 @@ pub(super) const DIVISION_WORDS: &[&str] = &[
 /// ("Chris Bridge", "Michael Bay"): a person's name may end with them.
 pub(super) const PLACE_WORDS_AS_SURNAMES: &[&str] = &[
     "street", "road", "bridge", "river", "lake", "bay", "sea", "beach", "mountain", "valley",
-    "coast", "lane",
+    "coast", "lane", "alley",
 ];
 
 /// "St. Bernard Parish", "Ste. Genevieve County": a place the model read
