@@ -436,6 +436,8 @@ const REGIONS: &[(&str, &str, Point)] = &[
     ("Scandinavia", "", None),
     ("Nordic countries", "", None),
     ("Latin America", "", None),
+    ("Americas", "", None),
+    ("Mesoamerica", "", None),
     ("Central America", "", None),
     ("Western Europe", "", None),
     ("Eastern Europe", "", None),

@@ -2279,3 +2279,17 @@ fn a_town_listed_beside_a_town_of_its_country_is_a_place() {
         "Monday",
     );
 }
+
+#[test]
+fn the_americas_are_a_region_off_the_map() {
+    // The model left "the Americas" untagged; a fold's model took it for
+    // a body.
+    let tags = tagger().tag(
+        "People first came to the Americas across Beringia. Maize spread \
+         across Mesoamerica long before the Spanish arrived.",
+    );
+    for region in ["Americas", "Mesoamerica"] {
+        let r = place(&tags, region).unwrap_or_else(|| panic!("{region}: {:?}", tags.entities));
+        assert!(r.lat.is_none() && r.unresolved.is_some(), "{r:?}");
+    }
+}
