@@ -2293,3 +2293,30 @@ fn the_americas_are_a_region_off_the_map() {
         assert!(r.lat.is_none() && r.unresolved.is_some(), "{r:?}");
     }
 }
+
+#[test]
+fn a_qualifier_is_the_state_or_province_it_qualifies_with() {
+    // Bundled stories: "New York" after a town or county was the city, and
+    // "Quebec" after Montreal Quebec City.
+    for (text, name, id) in [
+        (
+            "A water main broke in White Plains, New York, on Monday.",
+            "New York",
+            "geonames:5128638",
+        ),
+        (
+            "Harris moved to Montreal, Quebec, Canada with her mother.",
+            "Quebec",
+            "admin1:CA:quebec",
+        ),
+    ] {
+        let e = resolved(text, name);
+        assert_eq!(e.id, id, "{text}: {e:?}");
+    }
+    // Items of a list of states are no qualifiers: Georgia is the state.
+    let georgia = resolved(
+        "Trump made stops in Pennsylvania, Georgia, Florida and Iowa.",
+        "Georgia",
+    );
+    assert_eq!(georgia.country.as_deref(), Some("US"), "{georgia:?}");
+}

@@ -148,6 +148,24 @@ impl EntityTagger<'_> {
             }
         }
         let qualifiers = self.qualifiers(view, spans);
+        // "Westchester County, New York", "Paris, Texas": the qualifier is
+        // itself the state, province or country it was read as, not the
+        // city of its name that the population prior would pick. Not after
+        // a state or country, where the two are more likely items of a list
+        // ("stops in Pennsylvania, Georgia, Florida").
+        let qualifying: HashMap<usize, &crate::gazetteer::Place> = spans
+            .iter()
+            .filter_map(|a| {
+                let q = *qualifiers.get(&a.first)?;
+                if gaz.qualifier_place(span_text(view, a)).is_some() {
+                    return None;
+                }
+                let b = spans
+                    .iter()
+                    .find(|b| b.first == a.end + 1 && b.type_id == LOC)?;
+                Some((b.first, q))
+            })
+            .collect();
         // Each place name the story qualifies, with its qualifier; none
         // where two mentions qualify it differently.
         let mut qualified_names: HashMap<&str, Option<&crate::gazetteer::Place>> =
@@ -356,7 +374,11 @@ impl EntityTagger<'_> {
                     if let Some(reason) = reason {
                         leave_unresolved(&mut e, reason);
                     } else {
-                        gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                        if let Some(&itself) = qualifying.get(&s.first) {
+                            gaz.fill_place(&mut e, itself);
+                        } else {
+                            gaz.resolve_place(&mut e, &ctx, q, dateline_starts.contains(&s.first));
+                        }
                         // "The Northern District of Texas", "the Southern
                         // District of New York": a part of a US state is not
                         // Israel's district of that name, and has no point
