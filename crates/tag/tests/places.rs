@@ -2320,3 +2320,17 @@ fn a_qualifier_is_the_state_or_province_it_qualifies_with() {
     );
     assert_eq!(georgia.country.as_deref(), Some("US"), "{georgia:?}");
 }
+
+#[test]
+fn an_acronym_spelled_like_a_small_place_is_no_place() {
+    // "The chief market strategist at IG Index": IG was Ig, a Slovenian
+    // municipality, on the map.
+    let text = article("British FTSE index reaches one-year high");
+    assert_no_place(&text, "IG");
+    // A dateline writes a town in capitals, and an abbreviation is its
+    // place's.
+    let tags = tagger().tag("ELY, England — Floods hit the town. The UAE sent aid.");
+    for written in ["ELY", "UAE"] {
+        assert!(place(&tags, written).is_some(), "{written}: {:?}", tags.entities);
+    }
+}

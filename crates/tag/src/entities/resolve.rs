@@ -233,13 +233,26 @@ impl EntityTagger<'_> {
         // qualifies it ("Mobile, Alabama"); a big city keeps it ("Reading").
         // Nor is a word in capitals outside a dateline ("the DAX", "the
         // agency ISNA"): news writes a small town's name so only there.
+        // "At IG Index": an acronym that only places spelled with the same
+        // letters in small ones bear (Ig, a Slovenian municipality, which
+        // GeoNames counts a first-level division) is no place either.
         let names_no_small_town = |s: &Span, text: &str| {
             let capitals = in_capitals(text) && !dateline_starts.contains(&s.first);
+            let found = gaz.find_place(text);
+            let spelled_small = || {
+                found.as_ref().is_some_and(|f| {
+                    gaz.readings(f.entry).all(|p| {
+                        p.kind != PlaceKind::Country
+                            && p.population < 100_000
+                            && p.name != text
+                            && p.name.eq_ignore_ascii_case(text)
+                    })
+                })
+            };
             s.end - s.first == 1
                 && (self.is_ordinary_word_of_the_texts(text) || capitals)
-                && gaz
-                    .find_place(text)
-                    .is_some_and(|f| !gaz.has_big_reading(&f))
+                && found.as_ref().is_some_and(|f| !gaz.has_big_reading(f))
+                || s.end - s.first == 1 && capitals && spelled_small()
         };
         let mut out = Vec::with_capacity(spans.len());
         for s in spans {
