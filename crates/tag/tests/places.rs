@@ -2319,6 +2319,12 @@ fn a_qualifier_is_the_state_or_province_it_qualifies_with() {
         "Georgia",
     );
     assert_eq!(georgia.country.as_deref(), Some("US"), "{georgia:?}");
+    // A possessive qualifies the place after it, and nothing further on.
+    let paris = resolved(
+        "Crowds gathered in London's Hyde Park and Paris on Saturday.",
+        "Paris",
+    );
+    assert_eq!(paris.country.as_deref(), Some("FR"), "{paris:?}");
 }
 
 #[test]
@@ -2331,6 +2337,10 @@ fn an_acronym_spelled_like_a_small_place_is_no_place() {
     // place's.
     let tags = tagger().tag("ELY, England — Floods hit the town. The UAE sent aid.");
     for written in ["ELY", "UAE"] {
-        assert!(place(&tags, written).is_some(), "{written}: {:?}", tags.entities);
+        assert!(
+            place(&tags, written).is_some(),
+            "{written}: {:?}",
+            tags.entities
+        );
     }
 }

@@ -791,12 +791,11 @@ impl EntityTagger<'_> {
         let mut name_parts: HashSet<&str> = HashSet::default();
         // Surnames, which may be title words ("John Major", "Martin Luther
         // King Jr."): a later "Major said" is him, not a rank.
-        let mut surnames: HashSet<&str> = HashSet::default();
+        let surnames = surnames_of_full_names(view, spans);
         for s in spans
             .iter()
             .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         {
-            surnames.insert(surname_of(view, s));
             for part in standalone_words(view, s) {
                 if part.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && !PRONOUNS.contains(&part)
@@ -877,11 +876,11 @@ impl EntityTagger<'_> {
 /// a space parts them and together they are a full name the story gives
 /// elsewhere, so "Smith, Jones" and "told Anna Maria" stay as they are.
 pub(super) fn parts_of_a_full_name_joined(view: &DocView, spans: &mut Vec<Span>) {
-    let words = |s: &Span| (s.first..s.end).map(|i| view.word(i)).collect::<Vec<_>>();
+    let words = |first: usize, end: usize| (first..end).map(|i| view.word(i)).collect::<Vec<_>>();
     let full_names: HashSet<Vec<&str>> = spans
         .iter()
         .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
-        .map(words)
+        .map(|s| words(s.first, s.end))
         .collect();
     if full_names.is_empty() {
         return;
@@ -895,7 +894,7 @@ pub(super) fn parts_of_a_full_name_joined(view: &DocView, spans: &mut Vec<Span>)
             && a.end == b.first
             && view.tokens[a.end - 1].end + 1 == view.tokens[b.first].start
             && view.text.as_bytes()[view.tokens[a.end - 1].end] == b' '
-            && full_names.contains(&(a.first..b.end).map(|i| view.word(i)).collect::<Vec<_>>());
+            && full_names.contains(&words(a.first, b.end));
         if joined {
             spans[k].end = spans[k + 1].end;
             spans.remove(k + 1);
@@ -1008,6 +1007,16 @@ pub(super) fn full_name_words<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<
         .iter()
         .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
         .flat_map(|s| (s.first..s.end).map(|i| view.word(i)))
+        .collect()
+}
+
+/// The surnames of the people the story names in full ("Biden" of "Joe
+/// Biden", "King" of "Martin Luther King Jr.").
+fn surnames_of_full_names<'v>(view: &'v DocView, spans: &[Span]) -> HashSet<&'v str> {
+    spans
+        .iter()
+        .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
+        .map(|s| surname_of(view, s))
         .collect()
 }
 
@@ -1184,17 +1193,18 @@ pub(super) fn the_pronoun_i_ends_no_name(
     spans: &mut [Span],
     is_given_name: impl Fn(usize) -> bool,
 ) {
+    // "Shah Abbas I built": rulers' titles that are no office of today.
+    const RULERS: &[&str] = &[
+        "shah", "tsar", "czar", "sultan", "emperor", "empress", "pharaoh", "kaiser", "caliph",
+        "emir", "khan", "negus",
+    ];
     for s in spans.iter_mut() {
         let last = s.end - 1;
         if s.end - s.first < 2 || view.word(last) != "I" {
             continue;
         }
         let verb_after = s.end < view.len() && view.word(s.end).starts_with(char::is_lowercase);
-        // "Charles I", "Shah Abbas I built", "King Edward I".
-        const RULERS: &[&str] = &[
-            "shah", "tsar", "czar", "sultan", "emperor", "empress", "pharaoh", "kaiser", "caliph",
-            "emir", "khan", "negus",
-        ];
+        // "Charles I", "King Edward I".
         let titled = (s.first.saturating_sub(1)..last)
             .any(|i| is_title(view, i) || RULERS.contains(&view.lower[i].as_str()));
         let monarch = s.end - s.first == 2 && is_given_name(s.first) || titled;
@@ -1625,12 +1635,7 @@ impl EntityTagger<'_> {
         // Names the story also writes with a company's legal form
         // ("Golden Harvest Ltd … Golden Harvest blamed").
         let companies = names_with_a_legal_form(view, spans);
-        // The surnames of the people the story names in full.
-        let surnames: HashSet<&str> = spans
-            .iter()
-            .filter(|s| s.type_id == PERSON && s.end - s.first >= 2)
-            .map(|s| surname_of(view, s))
-            .collect();
+        let surnames = surnames_of_full_names(view, spans);
         for s in spans
             .iter_mut()
             .filter(|s| s.type_id == ORG && s.end - s.first >= 2)

@@ -147,25 +147,10 @@ impl EntityTagger<'_> {
                     .get_or_insert_with(|| p.country.clone());
             }
         }
-        let qualifiers = self.qualifiers(view, spans);
-        // "Westchester County, New York", "Paris, Texas": the qualifier is
-        // itself the state, province or country it was read as, not the
-        // city of its name that the population prior would pick. Not after
-        // a state or country, where the two are more likely items of a list
-        // ("stops in Pennsylvania, Georgia, Florida").
-        let qualifying: HashMap<usize, &crate::gazetteer::Place> = spans
-            .iter()
-            .filter_map(|a| {
-                let q = *qualifiers.get(&a.first)?;
-                if gaz.qualifier_place(span_text(view, a)).is_some() {
-                    return None;
-                }
-                let b = spans
-                    .iter()
-                    .find(|b| b.first == a.end + 1 && b.type_id == LOC)?;
-                Some((b.first, q))
-            })
-            .collect();
+        let Qualifiers {
+            of: qualifiers,
+            itself: qualifying,
+        } = self.qualifiers(view, spans);
         // Each place name the story qualifies, with its qualifier; none
         // where two mentions qualify it differently.
         let mut qualified_names: HashMap<&str, Option<&crate::gazetteer::Place>> =
@@ -238,21 +223,19 @@ impl EntityTagger<'_> {
         // GeoNames counts a first-level division) is no place either.
         let names_no_small_town = |s: &Span, text: &str| {
             let capitals = in_capitals(text) && !dateline_starts.contains(&s.first);
-            let found = gaz.find_place(text);
-            let spelled_small = || {
-                found.as_ref().is_some_and(|f| {
-                    gaz.readings(f.entry).all(|p| {
-                        p.kind != PlaceKind::Country
-                            && p.population < 100_000
-                            && p.name != text
-                            && p.name.eq_ignore_ascii_case(text)
-                    })
-                })
-            };
-            s.end - s.first == 1
-                && (self.is_ordinary_word_of_the_texts(text) || capitals)
-                && found.as_ref().is_some_and(|f| !gaz.has_big_reading(f))
-                || s.end - s.first == 1 && capitals && spelled_small()
+            if s.end - s.first != 1 || !(capitals || self.is_ordinary_word_of_the_texts(text)) {
+                return false;
+            }
+            gaz.find_place(text).is_some_and(|f| {
+                !gaz.has_big_reading(&f)
+                    || capitals
+                        && gaz.readings(f.entry).all(|p| {
+                            p.kind != PlaceKind::Country
+                                && p.population < 100_000
+                                && p.name != text
+                                && p.name.eq_ignore_ascii_case(text)
+                        })
+            })
         };
         let mut out = Vec::with_capacity(spans.len());
         for s in spans {
@@ -468,13 +451,9 @@ impl EntityTagger<'_> {
     /// Scotland"), unless both are items of a list, or by a place's
     /// possessive before them ("London's Hyde Park", which lies in London's
     /// country).
-    fn qualifiers<'g>(
-        &'g self,
-        view: &DocView,
-        spans: &[Span],
-    ) -> HashMap<usize, &'g crate::gazetteer::Place> {
+    fn qualifiers<'g>(&'g self, view: &DocView, spans: &[Span]) -> Qualifiers<'g> {
         let gaz = &self.gazetteer;
-        let mut out = HashMap::default();
+        let mut out = Qualifiers::default();
         // "Boston, Chicago, Los Angeles, Dubai, and": a place between two
         // commas of a list, and the one after it, are two of the list.
         let in_a_list = |a: &Span, b: &Span| {
@@ -492,7 +471,13 @@ impl EntityTagger<'_> {
                 && !in_a_list(a, b)
                 && let Some(q) = gaz.qualifier_place(span_text(view, b))
             {
-                out.insert(a.first, q);
+                out.of.insert(a.first, q);
+                // Not after a state or country, where the two are more
+                // likely items of a list ("stops in Pennsylvania, Georgia,
+                // Florida").
+                if gaz.qualifier_place(span_text(view, a)).is_none() {
+                    out.itself.insert(b.first, q);
+                }
             } else if a.type_id == LOC
                 && b.type_id == LOC
                 && b.first == a.end + 1
@@ -505,12 +490,24 @@ impl EntityTagger<'_> {
                     gaz.country(&p.country)
                 });
                 if let Some(q) = q {
-                    out.insert(b.first, q);
+                    out.of.insert(b.first, q);
                 }
             }
         }
         out
     }
+}
+
+/// The places a story qualifies, by the first token of each mention.
+#[derive(Default)]
+struct Qualifiers<'g> {
+    /// A place and the state, province or country that qualifies it
+    /// ("Paris" of "Paris, Texas": Texas).
+    of: HashMap<usize, &'g Place>,
+    /// A qualifier after a comma and the reading it qualifies with:
+    /// "Westchester County, New York" is the state, not the city of its
+    /// name that the population prior would pick.
+    itself: HashMap<usize, &'g Place>,
 }
 
 /// "Carrascal, Cantilan, Madrid, Carmen, Lanuza, and Cortes" in a story of
