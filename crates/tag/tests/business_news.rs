@@ -149,6 +149,25 @@ fn market_indices_are_no_organisations() {
 }
 
 #[test]
+fn a_player_who_scores_points_is_no_market_index() {
+    // Points scored or awarded in a game are no index's move; only a name
+    // that moves by a number of points is read as an index.
+    for (text, name) in [
+        (
+            "LeBron James scored 30 points as the Los Angeles Lakers beat the Boston Celtics on Tuesday night.",
+            "LeBron James",
+        ),
+        (
+            "Rivals said the judges had confused the riders, awarding Ben Player the points for a ride his opponent had made.",
+            "Ben Player",
+        ),
+    ] {
+        let types = types_of(text, name);
+        assert_eq!(types, vec![EntityType::Person], "{name:?} in {text:?}");
+    }
+}
+
+#[test]
 fn quantities_and_time_zones_are_no_names() {
     for (text, part) in [
         (

@@ -873,6 +873,105 @@ impl EntityTagger<'_> {
 /// points", "the Hang Seng index".
 const INDEX_WORDS: &[&str] = &["index", "indices", "indexes"];
 
+/// Words that say an index moved, read before "N points".
+const INDEX_MOVES: &[&str] = &[
+    "fell",
+    "fall",
+    "falls",
+    "falling",
+    "rose",
+    "rise",
+    "rises",
+    "rising",
+    "gained",
+    "gains",
+    "gaining",
+    "gain",
+    "lost",
+    "loses",
+    "losing",
+    "loss",
+    "dropped",
+    "drops",
+    "dropping",
+    "drop",
+    "climbed",
+    "climbs",
+    "climbing",
+    "slipped",
+    "slips",
+    "added",
+    "adds",
+    "shed",
+    "sheds",
+    "closed",
+    "closes",
+    "closing",
+    "ended",
+    "ends",
+    "ending",
+    "jumped",
+    "jumps",
+    "slid",
+    "slides",
+    "tumbled",
+    "plunged",
+    "plummeted",
+    "surged",
+    "soared",
+    "sank",
+    "rallied",
+    "edged",
+    "declined",
+    "increased",
+    "decreased",
+    "advanced",
+    "retreated",
+    "rebounded",
+    "recovered",
+    "recovers",
+    "rebounds",
+    "surges",
+    "tumbles",
+    "plunges",
+    "sinks",
+    "rallies",
+    "soars",
+    "advances",
+    "declines",
+    "retreats",
+    "increases",
+    "up",
+    "down",
+    "lower",
+    "higher",
+];
+
+/// Counts written as words, which may stand before "points".
+const COUNT_WORDS: &[&str] = &[
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "dozen",
+    "dozens",
+    "hundred",
+    "hundreds",
+    "thousand",
+    "thousands",
+];
+
 impl EntityTagger<'_> {
     /// Market indices ("the Dow Jones Industrial Average", "the Nasdaq fell 82
     /// points", "the FTSE 100 index") are no organisations: every mention of a
@@ -900,12 +999,27 @@ impl EntityTagger<'_> {
                 .rev()
                 .take_while(|&i| plain(i))
                 .any(|i| INDEX_WORDS.contains(&view.lower[i].as_str()));
-            // "the Nasdaq fell 82.65 points".
+            // "the Nasdaq fell 82.65 points", "the Kospi closed up 30 points";
+            // but not a player who "scored 30 points", nor one awarded them:
+            // an index moves by a number of points, and a person named with a
+            // given name is never an index.
             let acronym = s.end + 2 < n && view.word(s.end) == "(" && view.word(s.end + 2) == ")";
             let from = if acronym { s.end + 3 } else { s.end };
-            let points = (from..n.min(from + 16))
+            let someone = s.type_id == PERSON && self.is_given_name(view, s.first);
+            let window: Vec<usize> = (from..n.min(from + 16))
                 .take_while(|&i| !covered[i] && !view.sent_start[i])
-                .any(|i| view.lower[i] == "points");
+                .collect();
+            let points = !someone
+                && window.iter().enumerate().any(|(k, &i)| {
+                    view.lower[i] == "points"
+                        && i > 0
+                        && (view.word(i - 1).starts_with(|c: char| c.is_ascii_digit())
+                            || COUNT_WORDS.contains(&view.lower[i - 1].as_str())
+                            || view.lower[i - 1] == "of")
+                        && window[..k]
+                            .iter()
+                            .any(|&j| INDEX_MOVES.contains(&view.lower[j].as_str()))
+                });
             if named || after || before || points {
                 indices.insert(text);
                 // Its abbreviation: "the Dow Jones Industrial Average (DJIA)".
