@@ -875,6 +875,34 @@ fn a_word_the_story_makes_a_place_as_often_as_someone_is_no_one() {
 }
 
 #[test]
+fn a_score_names_the_sides_of_a_match() {
+    // A football report had Chelsea as a person in every mention and
+    // Arsenal nowhere: a score beside a name says a side, whether the side
+    // is named after a town, with a given name or with a word, and so does
+    // a manager named after it.
+    let text = "Arsenal beat Chelsea 2-1 at the Emirates Stadium on Sunday to go top of the \
+        Premier League. Bukayo Saka opened the scoring after 20 minutes, and although Cole \
+        Palmer equalised for Chelsea before half-time, Declan Rice headed the winner. Chelsea \
+        manager Mauricio Pochettino said his side deserved a draw. The win leaves Arsenal two \
+        points clear of Liverpool, who drew 1-1 with Everton on Saturday.";
+    for (side, mentions) in [("Arsenal", 2), ("Chelsea", 3), ("Liverpool", 1)] {
+        assert_typed_in_every_mention(text, side, EntityType::Org, mentions);
+    }
+    assert_person(text, "Mauricio Pochettino");
+    // The players of a tennis match and the candidates of a count stay people.
+    let text = "Serena Williams beat Naomi Osaka 6-3, 6-4 in the semi-final on Friday. Williams \
+        will face Simona Halep after Halep beat Madison Keys 7-5, 6-2.";
+    for player in ["Williams", "Halep"] {
+        assert_typed_in_every_mention(text, player, EntityType::Person, 1);
+    }
+    let text = "Biden beat Trump 306-232 in the Electoral College, the final count showed on \
+        Monday. President Trump has not conceded, and Biden said he would govern for all.";
+    for candidate in ["Biden", "Trump"] {
+        assert_typed_in_every_mention(text, candidate, EntityType::Person, 2);
+    }
+}
+
+#[test]
 fn the_sides_of_a_match_are_clubs_not_towns_or_people() {
     // A rugby round's report gave people named Uni and Noosa, and the map
     // the towns of clubs that play there.

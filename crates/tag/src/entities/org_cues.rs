@@ -5,39 +5,85 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::person_names::full_name_words;
 use super::place_names::is_place_word;
-use super::spans::{Span, after_possessive, span_text};
+use super::spans::{Span, after_possessive, covered_tokens, span_text};
 use super::titles::is_title;
 use super::{EntityTagger, LOC, ORG, PERSON};
 use crate::features::DocView;
-use crate::gazetteer::kind;
+use crate::gazetteer::{in_capitals, kind};
 
 impl EntityTagger<'_> {
-    /// "Caloundra coach Geoff Ingram", "Maroochydore captain Sam Marshall":
-    /// a story that names a side by its coach or captain reports a match.
-    /// Those names, and the lone words it has beaten, beat another or
-    /// played against ("a win over Maroochydore", "against Uni"), are the
-    /// sides: clubs, mostly named after their towns, not the towns and
-    /// not people. A country or a state keeps its place: a national side's
-    /// story names the country as a place too.
+    /// "Caloundra coach Geoff Ingram", "Maroochydore captain Sam Marshall",
+    /// "Arsenal beat Chelsea 2-1": a story that names a side by its coach,
+    /// captain or manager, or gives a score beside a side it has beaten or
+    /// was beaten by, reports a match. Those names, and the lone words it
+    /// has beaten, beat another or played against ("a win over
+    /// Maroochydore", "against Uni"), are the sides: clubs, mostly named
+    /// after their towns, not the towns and not people. A country or a
+    /// state keeps its place: a national side's story names the country as
+    /// a place too. A side named by a given name ("Chelsea") is a side only
+    /// where the score or its manager is beside it, and a surname of
+    /// someone the story names in full ("Williams beat Osaka 6-3") is never
+    /// one. A side the model left untagged is named where a score says so,
+    /// and at each of its other mentions.
     ///
     /// Returns where the sides' mentions start, for `resolve` to keep them
     /// bodies where a city's name acting would be the city.
-    pub(super) fn sides_of_a_match(&self, view: &DocView, spans: &mut [Span]) -> HashSet<usize> {
+    pub(super) fn sides_of_a_match(&self, view: &DocView, spans: &mut Vec<Span>) -> HashSet<usize> {
         let full_name_words = full_name_words(view, spans);
-        let town_or_no_one = |s: &Span| match s.type_id {
-            PERSON => {
-                s.end - s.first == 1
-                    && !self.is_given_name(view, s.first)
-                    && !full_name_words.contains(view.word(s.first))
+        // Someone the story gives a title ("President Trump") is no side,
+        // whatever the score beside the name ("Biden beat Trump 306-232").
+        let titled: HashSet<&str> = (1..view.len())
+            .filter(|&i| is_title(view, i - 1) && view.is_capitalized(i))
+            .map(|i| view.word(i))
+            .collect();
+        let lone_name = |first: usize, end: usize, given_names_too: bool| {
+            end - first == 1
+                && (given_names_too || !self.is_given_name(view, first))
+                && !full_name_words.contains(view.word(first))
+                && !titled.contains(view.word(first))
+        };
+        // A side beside a score is named like one: after a town
+        // ("Liverpool") or with a given name ("Chelsea"), not by a surname
+        // alone.
+        let named_like_a_side = |s: &Span| {
+            if s.end - s.first == 1 {
+                self.names_a_side(view, s.first)
+            } else {
+                s.type_id == ORG || self.gazetteer.find_place(span_text(view, s)).is_some()
             }
+        };
+        let town_or_no_one = |s: &Span, given_names_too: bool| match s.type_id {
+            PERSON => lone_name(s.first, s.end, given_names_too),
             LOC => !self.is_country_or_state(span_text(view, s)),
             _ => false,
         };
+        let scored = |s: &Span| meets_another_side(view, s.first, s.end) && score_near(view, s.end);
         let mut sides: HashSet<&str> = spans
             .iter()
-            .filter(|s| (s.type_id == ORG || town_or_no_one(s)) && leads_a_team(view, s.end))
+            .filter(|s| {
+                let led = leads_a_team(view, s.end);
+                let named_manager = led && view.is_capitalized_in_sentence(after_role(view, s.end));
+                let scored = scored(s) && named_like_a_side(s);
+                (s.type_id == ORG || town_or_no_one(s, named_manager || scored)) && (led || scored)
+            })
             .map(|s| span_text(view, s))
             .collect();
+        // A side the model left untagged: "Arsenal beat Chelsea 2-1".
+        let covered = covered_tokens(view, spans);
+        let untagged: Vec<usize> = (0..view.len())
+            .filter(|&i| {
+                !covered[i]
+                    && view.is_capitalized(i)
+                    && !in_capitals(view.word(i))
+                    && view.word(i).chars().all(char::is_alphabetic)
+                    && meets_another_side(view, i, i + 1)
+                    && score_near(view, i + 1)
+                    && lone_name(i, i + 1, true)
+                    && !is_title(view, i)
+                    && self.names_a_side(view, i)
+            })
+            .collect();
+        sides.extend(untagged.iter().map(|&i| view.word(i)));
         // The side led may be a word the model left untagged.
         let a_match = !sides.is_empty()
             || (1..view.len()).any(|end| view.is_capitalized(end - 1) && leads_a_team(view, end));
@@ -47,19 +93,89 @@ impl EntityTagger<'_> {
         sides.extend(
             spans
                 .iter()
-                .filter(|s| s.end - s.first == 1 && town_or_no_one(s))
+                .filter(|s| s.end - s.first == 1 && town_or_no_one(s, false))
                 .filter(|s| meets_another_side(view, s.first, s.end))
                 .map(|s| span_text(view, s)),
         );
         let mut starts = HashSet::default();
         for s in spans.iter_mut() {
-            if sides.contains(span_text(view, s)) && (s.type_id == ORG || town_or_no_one(s)) {
+            if sides.contains(span_text(view, s)) && (s.type_id == ORG || town_or_no_one(s, true)) {
                 s.type_id = ORG;
                 starts.insert(s.first);
             }
         }
+        let untagged_sides: HashSet<&str> = untagged.iter().map(|&i| view.word(i)).collect();
+        let before = spans.len();
+        for i in (0..view.len()).filter(|&i| !covered[i] && view.is_capitalized(i)) {
+            if untagged_sides.contains(view.word(i)) {
+                spans.push(Span {
+                    first: i,
+                    end: i + 1,
+                    type_id: ORG,
+                    from_rule: true,
+                });
+                starts.insert(i);
+            }
+        }
+        if spans.len() > before {
+            spans.sort_by_key(|s| s.first);
+        }
         starts
     }
+}
+
+impl EntityTagger<'_> {
+    /// Whether the word at `i`, beside a score, reads as a side's name: a
+    /// town's ("Liverpool"), a given name ("Chelsea"), or an ordinary word
+    /// the story writes capitalised inside a sentence ("Arsenal"); a
+    /// surname alone ("Biden beat Trump 306-232") is someone's.
+    fn names_a_side(&self, view: &DocView, i: usize) -> bool {
+        let word = view.word(i);
+        self.is_given_name(view, i)
+            || self.gazetteer.find_place(word).is_some()
+            || self.common_words.contains(&view.lower[i])
+                && (0..view.len())
+                    .any(|k| k != i && view.word(k) == word && view.is_capitalized_in_sentence(k))
+    }
+}
+
+/// Whether a score ("2-1", "45–12") stands within the few words after a
+/// name: "beat Chelsea 2-1", "Arsenal beat Chelsea 2-1", "drew 1-1 with".
+/// Sets of a tennis match ("6-3, 6-4") are no side's score: their players
+/// are people.
+fn score_near(view: &DocView, end: usize) -> bool {
+    (end..view.len().min(end + 4))
+        .take_while(|&i| i == end || !view.sent_start[i])
+        .find(|&i| is_score(view.word(i)))
+        .is_some_and(|i| {
+            let sets = |k: usize| k < view.len() && is_score(view.word(k));
+            let set_after = i + 2 < view.len() && view.word(i + 1) == "," && sets(i + 2);
+            let set_before = i >= 2 && view.word(i - 1) == "," && sets(i - 2);
+            !set_after && !set_before
+        })
+}
+
+/// "2-1", "45–12": two counts of points joined by a dash.
+fn is_score(word: &str) -> bool {
+    let Some((a, b)) = word.split_once(['-', '–']) else {
+        return false;
+    };
+    let count = |p: &str| (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit());
+    count(a) && count(b)
+}
+
+/// The token after a side's role word ("coach", "head coach", "manager"),
+/// where the person who holds it is named.
+fn after_role(view: &DocView, end: usize) -> usize {
+    let mut j = after_possessive(view, end);
+    if view
+        .lower
+        .get(j)
+        .is_some_and(|w| matches!(w.as_str(), "assistant" | "head"))
+    {
+        j += 1;
+    }
+    j + 1
 }
 
 /// Nouns that say the name next to them is an organisation's: "retailer Tesco",
@@ -319,17 +435,15 @@ const ORG_CUES_AFTER: &[&str] = &[
 /// Whether the words after a name make it a team's: its coach or captain
 /// ("Wynnum coach Matt Myers", "Maroochydore's assistant coach").
 pub(super) fn leads_a_team(view: &DocView, end: usize) -> bool {
-    let mut j = after_possessive(view, end);
-    if view
-        .lower
-        .get(j)
-        .is_some_and(|w| matches!(w.as_str(), "assistant" | "head"))
-    {
-        j += 1;
-    }
-    view.lower
-        .get(j)
-        .is_some_and(|w| matches!(w.as_str(), "coach" | "captain" | "skipper"))
+    let named = after_role(view, end);
+    let j = named - 1;
+    view.lower.get(j).is_some_and(|w| match w.as_str() {
+        "coach" | "captain" | "skipper" => true,
+        // "Chelsea manager Mauricio Pochettino"; a manager of no side is
+        // rarely named after a body's name with no "the" before it.
+        "manager" | "boss" => view.is_capitalized_in_sentence(named),
+        _ => false,
+    })
         // "Ruby from RWBY Captain America": a title of a name, no side's.
         && !view.is_capitalized(j)
 }
@@ -361,11 +475,24 @@ fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
             || w == "to"
                 && j.checked_sub(1)
                     .is_some_and(|k| matches!(view.lower[k].as_str(), "lost" | "lose" | "loss"))
+            // "drew 1-1 with Everton", "a draw with Everton".
+            || w == "with"
+                && j.checked_sub(1).is_some_and(|k| {
+                    is_score(view.word(k)) || matches!(view.lower[k].as_str(), "drew" | "draw")
+                })
     });
+    // "Liverpool, who drew 1-1 with Everton".
+    let verb = if view.word(end.min(view.len().saturating_sub(1))) == ","
+        && view.lower.get(end + 1).is_some_and(|w| w == "who")
+    {
+        end + 2
+    } else {
+        end
+    };
     beaten
         || view
             .lower
-            .get(end)
+            .get(verb)
             .is_some_and(|w| BEATING_BEFORE.contains(&w.as_str()))
 }
 
