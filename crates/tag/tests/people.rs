@@ -875,6 +875,21 @@ fn a_word_the_story_makes_a_place_as_often_as_someone_is_no_one() {
 }
 
 #[test]
+fn a_double_barrelled_surname_is_part_of_the_name() {
+    // "Sam Bankman-Fried" was read as "Sam", and his later mentions were
+    // no one; "Catherine Zeta-Jones" was a body.
+    let text = "A jury in Manhattan found Sam Bankman-Fried guilty of fraud on Thursday \
+        after a month-long trial. Bankman-Fried, who founded the FTX exchange, faces decades \
+        in prison. His lawyer Mark Cohen said Bankman-Fried would appeal. Catherine \
+        Zeta-Jones and Alexandria Ocasio-Cortez also spoke.";
+    assert_typed_in_every_mention(text, "Sam Bankman-Fried", EntityType::Person, 1);
+    assert_lone_name_is(text, "Bankman-Fried", "Sam Bankman-Fried", 2);
+    for name in ["Catherine Zeta-Jones", "Alexandria Ocasio-Cortez"] {
+        assert_typed_in_every_mention(text, name, EntityType::Person, 1);
+    }
+}
+
+#[test]
 fn a_score_names_the_sides_of_a_match() {
     // A football report had Chelsea as a person in every mention and
     // Arsenal nowhere: a score beside a name says a side, whether the side

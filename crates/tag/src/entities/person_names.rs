@@ -766,7 +766,7 @@ impl EntityTagger<'_> {
     /// Whether token `i` is a given name: the census's, or one the
     /// training annotations give.
     pub(super) fn is_given_name(&self, view: &DocView, i: usize) -> bool {
-        view.gaz[i].has(kind::FIRST_NAME) || is_census_given_name(view.word(i))
+        is_given_name_at(view, i)
     }
 
     /// Whether token `i`, capitalised, says what someone is: an ordinary
@@ -1214,10 +1214,35 @@ pub(super) fn the_pronoun_i_ends_no_name(
     }
 }
 
+/// Whether token `i` is a given name: the census's, or one the training
+/// annotations give.
+fn is_given_name_at(view: &DocView, i: usize) -> bool {
+    view.gaz[i].has(kind::FIRST_NAME) || is_census_given_name(view.word(i))
+}
+
+/// "Bankman-Fried", "Zeta-Jones": a double-barrelled surname, two or more
+/// capitalised parts of letters joined by hyphens.
+fn is_double_barrelled(word: &str) -> bool {
+    let mut parts = 0;
+    for part in word.split('-') {
+        let mut chars = part.chars();
+        let capitalised = chars.next().is_some_and(char::is_uppercase)
+            && chars.clone().next().is_some()
+            && chars.all(char::is_lowercase);
+        if !capitalised {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= 2
+}
+
 /// A person's name goes on where the model stopped short: over a surname
 /// with a joined particle ("Bashar al-Assad"), a title word that is a
 /// surname because no name follows it ("John Major said", "Martin Luther
-/// King Jr."), and a generational suffix.
+/// King Jr."), a double-barrelled surname after a given name alone ("Sam
+/// Bankman-Fried", which the model read as "Sam"), and a generational
+/// suffix.
 pub(super) fn names_go_on(view: &DocView, spans: &mut [Span]) {
     let n = view.len();
     let is_suffix = |i: usize| i < n && NAME_SUFFIXES.contains(&view.word(i));
@@ -1233,7 +1258,10 @@ pub(super) fn names_go_on(view: &DocView, spans: &mut [Span]) {
             && view.is_capitalized(j)
             && view.lower.get(j + 1).is_none_or(|w| w.as_str() != "of")
             && (is_suffix(j + 1) || j + 1 >= n || !view.is_capitalized(j + 1));
-        if without_joined_particle(view.word(j)).is_some() || surname_title {
+        let double_barrelled = s.end - s.first == 1
+            && is_given_name_at(view, s.first)
+            && is_double_barrelled(view.word(j));
+        if without_joined_particle(view.word(j)).is_some() || surname_title || double_barrelled {
             s.end = j + 1;
         }
         if is_suffix(s.end) && !starts.contains(&s.end) {
@@ -1582,13 +1610,16 @@ fn after_a_persons_trade(view: &DocView, first: usize) -> bool {
 }
 
 /// Whether token `i` is written as a word of a person's name is: a capital,
-/// then lower case ("Patel", not "CentOS"), or a capitalised particle
-/// ("De"); no word of bodies or companies ("Engineering", "Linux", "Inc").
+/// then lower case ("Patel", not "CentOS"), a double-barrelled name
+/// ("Zeta-Jones") or a capitalised particle ("De"); no word of bodies or
+/// companies ("Engineering", "Linux", "Inc").
 fn written_as_a_persons_name(view: &DocView, i: usize) -> bool {
     let w = view.word(i);
     let mut letters = w.chars().filter(|c| c.is_alphabetic());
     letters.next().is_some_and(char::is_uppercase)
-        && (letters.all(char::is_lowercase) || CAPITALISED_PARTICLES.contains(&w))
+        && (letters.all(char::is_lowercase)
+            || is_double_barrelled(w)
+            || CAPITALISED_PARTICLES.contains(&w))
         && !is_org_word(&view.lower[i])
         && !ORG_HEADS.contains(&view.lower[i].as_str())
         && !COMPANY_WORDS.contains(&w)
@@ -1669,16 +1700,23 @@ impl EntityTagger<'_> {
                         && (i == s.first || self.gazetteer.find_place(view.word(i)).is_none())
                 });
             let in_lexicon = (s.first..s.end).any(|i| view.gaz[i].has_any(BODIES));
-            // "Chuck Jones", "Nikki Holland": a given name, then a family
-            // name the census counts, that no lexicon holds as a body's
+            // "Chuck Jones", "Nikki Holland", "Catherine Zeta-Jones": a given
+            // name, then a family name the census counts (the last of a
+            // double-barrelled one), that no lexicon holds as a body's
             // ("Morgan Stanley" stays a bank).
+            let family_name = &view.lower[s.end - 1];
+            let family_name = if is_double_barrelled(view.word(s.end - 1)) {
+                family_name.rsplit('-').next().unwrap_or(family_name)
+            } else {
+                family_name
+            };
             let given_and_family_name = s.end - s.first == 2
                 && self.is_given_name(view, s.first)
                 && !is_title(view, s.first)
                 // "Mister America" is a film's name.
                 && !view.gaz[s.end - 1].has(kind::COUNTRY)
                 && !view.gaz[s.end - 1].has(kind::CONTINENT)
-                && self.surnames.contains(&view.lower[s.end - 1])
+                && self.surnames.contains(family_name)
                 && !in_lexicon;
             // "Vladimir Putin, president of Russia, said", "said Tedros
             // Adhanom Ghebreyesus, the Director-General of the WHO": the
