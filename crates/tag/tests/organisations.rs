@@ -1712,3 +1712,27 @@ fn a_body_named_in_a_language_of_south_asia_or_islam_is_a_body() {
     // The stop the tokenizer left on its last word is no part of its name.
     assert_eq!(jamaat.canonical, "Khoja Shi'a Ithna Asheri Jamaat");
 }
+
+#[test]
+fn a_club_named_before_its_town_is_the_club() {
+    // "Real Madrid" was the town with a stray word, then nothing.
+    let text = "Kylian Mbappé has joined Real Madrid on a five-year contract, the Spanish \
+        club said on Monday. Real Madrid president Florentino Pérez welcomed him. Inter Milan \
+        beat Bayern Munich 2-0, and Hapoel Tel Aviv drew with Sporting Lisbon.";
+    assert_typed_in_every_mention(text, "Real Madrid", EntityType::Org, 2);
+    for club in [
+        "Inter Milan",
+        "Bayern Munich",
+        "Hapoel Tel Aviv",
+        "Sporting Lisbon",
+    ] {
+        assert_org(text, club);
+    }
+    // A place named so whole stays the place.
+    let text = "Police in Rapid City said the crash closed the road on Monday.";
+    assert!(
+        types_of(text, "Rapid City").contains(&EntityType::Loc),
+        "{:?}",
+        tagger().tag(text).entities
+    );
+}

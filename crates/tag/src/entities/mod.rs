@@ -166,6 +166,7 @@ impl EntityTagger<'_> {
         });
         acronyms_take_their_names_type(view, &mut spans);
         self.add_web_addresses(view, &mut spans);
+        self.clubs_named_before_their_town(view, &mut spans);
         self.repair_unknown_places(view, &mut spans);
         surnames_with_a_particle(view, &mut spans);
         self.names_listed_with_their_kind(view, &mut spans);

@@ -1546,3 +1546,79 @@ impl EntityTagger<'_> {
         spans.sort_by_key(|s| s.first);
     }
 }
+
+/// Words that open a sports club's name before the club's town in the
+/// club's own language or custom: "Real Madrid", "Atlético Madrid",
+/// "Dynamo Kyiv", "Olympique Marseille", "Inter Milan", "Hapoel Tel Aviv".
+const CLUB_WORDS_BEFORE_A_TOWN: &[&str] = &[
+    "Real",
+    "Atlético",
+    "Atletico",
+    "Athletic",
+    "Sporting",
+    "Dynamo",
+    "Dinamo",
+    "Olympique",
+    "Inter",
+    "Borussia",
+    "Bayern",
+    "Eintracht",
+    "Werder",
+    "Hertha",
+    "Fortuna",
+    "Racing",
+    "Deportivo",
+    "Rapid",
+    "Sparta",
+    "Slavia",
+    "Spartak",
+    "Lokomotiv",
+    "Zenit",
+    "Hapoel",
+    "Maccabi",
+    "Beitar",
+    "Partizan",
+    "Universitatea",
+    "Steaua",
+];
+
+impl EntityTagger<'_> {
+    /// "Real Madrid", "Bayern Munich", "Hapoel Tel Aviv": a club's word
+    /// before a town's name is the club, which the model read as the town
+    /// (or as the town and a stray word) or left untagged. A name the
+    /// gazetteer holds whole is the place it names ("Rapid City").
+    pub(super) fn clubs_named_before_their_town(&self, view: &DocView, spans: &mut Vec<Span>) {
+        let mut clubs = Vec::new();
+        for i in 0..view.len().saturating_sub(1) {
+            if !CLUB_WORDS_BEFORE_A_TOWN.contains(&view.word(i)) {
+                continue;
+            }
+            let Some(end) = view.gaz_match_end(i + 1) else {
+                continue;
+            };
+            let town = &view.text[view.tokens[i + 1].start..view.tokens[end - 1].end];
+            let whole = &view.text[view.tokens[i].start..view.tokens[end - 1].end];
+            if self.gazetteer.find_place(town).is_some()
+                && !self.is_country_or_state(town)
+                && self.gazetteer.find_place(whole).is_none()
+            {
+                clubs.push((i, end));
+            }
+        }
+        if clubs.is_empty() {
+            return;
+        }
+        spans.retain(|s| {
+            !clubs
+                .iter()
+                .any(|&(first, end)| s.first < end && first < s.end)
+        });
+        spans.extend(clubs.into_iter().map(|(first, end)| Span {
+            first,
+            end,
+            type_id: ORG,
+            from_rule: true,
+        }));
+        spans.sort_by_key(|s| s.first);
+    }
+}
