@@ -1736,3 +1736,15 @@ fn a_club_named_before_its_town_is_the_club() {
         tagger().tag(text).entities
     );
 }
+
+#[test]
+fn what_someone_is_of_is_no_part_of_their_name() {
+    // "Lewis Hamilton of Mercedes" was one person; Mercedes is his team,
+    // though towns in Uruguay and Argentina bear its name.
+    let text = "Max Verstappen won the Hungarian Grand Prix for Red Bull on Sunday, ahead of \
+        Lewis Hamilton of Mercedes and Lando Norris of McLaren. Jane Doe of Chicago watched.";
+    assert_typed_in_every_mention(text, "Lewis Hamilton", EntityType::Person, 1);
+    assert_org(text, "Mercedes");
+    assert_typed_in_every_mention(text, "Jane Doe", EntityType::Person, 1);
+    assert_typed_in_every_mention(text, "Chicago", EntityType::Loc, 1);
+}

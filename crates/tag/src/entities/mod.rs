@@ -68,11 +68,13 @@ const NO_ENTITY: u8 = 0;
 
 /// What the passes learned of mentions, by the token each starts at, for
 /// `resolve`: the roles of people, the full names of organisations named
-/// short ("Mahan" for "Mahan Air"), and the sides of a match.
+/// short ("Mahan" for "Mahan Air"), and the bodies the words around them
+/// make so, which stay bodies though a town bears their name: the sides of
+/// a match and what someone is of ("Lewis Hamilton of Mercedes").
 struct Learned<'v> {
     roles: HashMap<usize, String>,
     short_names: HashMap<usize, &'v str>,
-    sides: HashSet<usize>,
+    bodies_by_context: HashSet<usize>,
     /// People's full names an editor completed in brackets, by the first
     /// token of each mention ([`names_completed_in_brackets`]).
     completed: HashMap<usize, String>,
@@ -147,7 +149,7 @@ impl EntityTagger<'_> {
         self.people_not_organisations(view, &mut spans);
         self.link_people(view, &mut spans);
         parts_of_a_full_name_joined(view, &mut spans);
-        self.bodies_someone_is_of(view, &mut spans);
+        let bodies_someone_is_of = self.bodies_someone_is_of(view, &mut spans);
         titles_of_works(view, &mut spans);
         self.unify_types(view, &mut spans);
         propagate(view, &mut spans);
@@ -191,7 +193,8 @@ impl EntityTagger<'_> {
         self.lone_names_mostly_no_one(view, &mut spans);
         let no_one = self.lone_words_with_nothing_of_someone(view, &mut spans);
         self.surnames_taken_for_places(view, &mut spans);
-        let sides = self.sides_of_a_match(view, &mut spans);
+        let mut bodies_by_context = self.sides_of_a_match(view, &mut spans);
+        bodies_by_context.extend(bodies_someone_is_of);
         let completed = names_completed_in_brackets(view, &spans);
         for s in spans.iter().filter(|s| s.type_id == PERSON) {
             if let Some((_, role)) = role_before(view, s.first) {
@@ -203,7 +206,7 @@ impl EntityTagger<'_> {
         let learned = Learned {
             roles,
             short_names,
-            sides,
+            bodies_by_context,
             completed,
         };
         let mut entities = self.resolve(view, &spans, &learned, &datelines, dateline);

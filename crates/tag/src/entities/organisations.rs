@@ -14,7 +14,7 @@ use super::titles::{ROLE_MODIFIERS, is_title, role_after, role_before};
 use super::{BODIES, EntityTagger, LOC, MISC, NAMES_NO_ONE, ORG, PERSON, PLACES_AND_PEOPLES};
 use crate::features::DocView;
 use crate::gazetteer::{Gazetteer, in_capitals, kind};
-use crate::places::ends_a_place_name;
+use crate::places::{PlaceContext, ends_a_place_name};
 use crate::word_lists::WordSet;
 
 impl EntityTagger<'_> {
@@ -182,8 +182,48 @@ impl EntityTagger<'_> {
     /// "Mike McCready of Pearl Jam", "Doug Miller of Milltech Marine": a
     /// name right after someone's full name and "of" is what the person
     /// belongs to, a body (or a place the gazetteer knows), not a second
-    /// person.
-    pub(super) fn bodies_someone_is_of(&self, view: &DocView, spans: &mut [Span]) {
+    /// person. The model may run the two into one person ("Lewis Hamilton
+    /// of Mercedes"), which is split first where the name before "of"
+    /// opens with a given name and does not end in a title ("Mary Queen of
+    /// Scots" is one person, as is "Catherine of Aragon").
+    ///
+    /// Returns where the bodies start, for `resolve` to keep them bodies
+    /// where a town of their name would be the town.
+    pub(super) fn bodies_someone_is_of(
+        &self,
+        view: &DocView,
+        spans: &mut Vec<Span>,
+    ) -> HashSet<usize> {
+        let mut split = Vec::new();
+        for s in spans.iter_mut().filter(|s| s.type_id == PERSON) {
+            let Some(of) = (s.first + 2..s.end.saturating_sub(1)).find(|&i| view.lower[i] == "of")
+            else {
+                continue;
+            };
+            let rest = if view.lower[of + 1] == "the" {
+                of + 2
+            } else {
+                of + 1
+            };
+            if rest < s.end
+                && self.is_given_name(view, s.first)
+                && !is_title(view, of - 1)
+                && (rest..s.end).all(|i| view.is_capitalized(i))
+            {
+                split.push(Span {
+                    first: rest,
+                    end: s.end,
+                    type_id: PERSON,
+                    from_rule: true,
+                });
+                s.end = of;
+            }
+        }
+        if !split.is_empty() {
+            spans.extend(split);
+            spans.sort_by_key(|s| s.first);
+        }
+        let mut bodies = HashSet::default();
         for k in 1..spans.len() {
             let (a, b) = (spans[k - 1], spans[k]);
             let of = a.end + 1 == b.first && view.lower[a.end] == "of"
@@ -193,12 +233,28 @@ impl EntityTagger<'_> {
             if !(of && a.type_id == PERSON && a.end - a.first >= 2 && b.type_id == PERSON) {
                 continue;
             }
-            spans[k].type_id = if self.gazetteer.find_place(span_text(view, &b)).is_some() {
-                LOC
-            } else {
-                ORG
-            };
+            // A place of note, or one the story qualifies ("of Springfield,
+            // Illinois"); not a small town abroad named like a body ("Lewis
+            // Hamilton of Mercedes").
+            let text = span_text(view, &b);
+            let qualified = b.end + 1 < view.len()
+                && view.word(b.end) == ","
+                && self
+                    .gazetteer
+                    .qualifier_place(view.word(b.end + 1))
+                    .is_some();
+            let a_place = self.is_country_or_state(text)
+                || qualified && self.gazetteer.find_place(text).is_some()
+                || self
+                    .gazetteer
+                    .pick_town(text, &PlaceContext::default(), None)
+                    .is_some_and(|p| p.population >= 100_000);
+            spans[k].type_id = if a_place { LOC } else { ORG };
+            if !a_place {
+                bodies.insert(b.first);
+            }
         }
+        bodies
     }
 }
 

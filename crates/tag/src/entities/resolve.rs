@@ -36,7 +36,7 @@ impl EntityTagger<'_> {
         let Learned {
             roles,
             short_names,
-            sides,
+            bodies_by_context,
             completed,
         } = learned;
         let gaz = self.gazetteer;
@@ -281,8 +281,9 @@ impl EntityTagger<'_> {
                         && f.entry.org.is_none()
                         // "Mahan" of "Mahan Air" is no town in Iran.
                         && full.is_none()
-                        // "Maroochydore defeated Caboolture": the clubs.
-                        && !sides.contains(&s.first)
+                        // "Maroochydore defeated Caboolture": the clubs;
+                        // "Lewis Hamilton of Mercedes": his team.
+                        && !bodies_by_context.contains(&s.first)
                         // "The news agency Fars" is no province.
                         && !s.first.checked_sub(1).is_some_and(|j| {
                             ORG_CUES_BEFORE.contains(&view.lower[j].as_str())
