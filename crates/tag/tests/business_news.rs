@@ -180,3 +180,15 @@ fn quantities_and_time_zones_are_no_names() {
         assert_nothing_contains(text, part);
     }
 }
+
+#[test]
+fn the_maker_of_a_named_thing_is_a_firm_in_every_mention() {
+    // Activision Blizzard was a person in both mentions, though the story
+    // calls it the maker of a game.
+    let text = "Microsoft completed its $69 billion purchase of Activision Blizzard on \
+        Friday after Britain's Competition and Markets Authority approved the deal. Activision \
+        Blizzard, the maker of Call of Duty, will keep its chief executive Bobby Kotick until \
+        the end of the year. Shares of Sony fell 2% in Tokyo.";
+    let types = types_of(text, "Activision Blizzard");
+    assert_eq!(types, vec![EntityType::Org; 2], "{:?}", entities(text));
+}

@@ -956,8 +956,20 @@ impl EntityTagger<'_> {
         // Unless someone of the story bears the name: "Eddie Van Halen" of
         // the band Van Halen.
         teams.retain(|w| !full_name_words.contains(w));
-        for s in spans.iter_mut().filter(|s| !s.from_rule) {
+        for s in spans.iter_mut() {
             let text = span_text(view, s);
+            // A rule's span keeps the type the rule gave it, unless the story
+            // calls the name a body ("Activision Blizzard, the maker of …"
+            // against a mention a rule linked to it as someone's).
+            if s.from_rule {
+                if cued.contains(text)
+                    && s.type_id == PERSON
+                    && self.gazetteer.find_place(text).is_none()
+                {
+                    s.type_id = ORG;
+                }
+                continue;
+            }
             // "The rock band Cream" and "Wynnum coach Matt Myers" name a band
             // and a team, even where the team bears a town's name.
             if teams.contains(text) {

@@ -664,7 +664,16 @@ pub(super) fn org_cue_beyond_words(view: &DocView, s: &Span) -> bool {
             view.lower[j + 1].as_str(),
             "formed" | "founded" | "established" | "incorporated"
         );
+    // "Activision Blizzard, the maker of Call of Duty": a firm is named
+    // the maker of a named thing, as a person is not ("a film maker").
+    let maker_of_a_name = s.end + 4 < n
+        && view.word(s.end) == ","
+        && view.lower[s.end + 1] == "the"
+        && matches!(view.lower[s.end + 2].as_str(), "maker" | "makers")
+        && view.lower[s.end + 3] == "of"
+        && view.is_capitalized(s.end + 4);
     formed
+        || maker_of_a_name
         || apposition_headed_by(view, s.end, heads_org_appositive)
         || described_as(view, s.end, heads_org_appositive)
 }
