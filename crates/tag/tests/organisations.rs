@@ -1748,3 +1748,14 @@ fn what_someone_is_of_is_no_part_of_their_name() {
     assert_typed_in_every_mention(text, "Jane Doe", EntityType::Person, 1);
     assert_typed_in_every_mention(text, "Chicago", EntityType::Loc, 1);
 }
+
+#[test]
+fn a_team_called_by_a_count_is_the_team() {
+    // "The San Francisco 49ers" was the city: a count is no part of a name
+    // to most passes, and a maker's name with a number is its product.
+    let text = "The Kansas City Chiefs beat the San Francisco 49ers 25-22 in overtime. The \
+        Philadelphia 76ers lost to the Boston Celtics on Friday.";
+    for team in ["San Francisco 49ers", "Philadelphia 76ers"] {
+        assert_org(text, team);
+    }
+}

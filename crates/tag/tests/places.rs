@@ -2344,3 +2344,24 @@ fn an_acronym_spelled_like_a_small_place_is_no_place() {
         );
     }
 }
+
+#[test]
+fn a_name_stops_at_on_or_in_before_another() {
+    // "Jezero Crater on Mars" was one body: a crater is a place, and Mars,
+    // the planet, is no place on the map.
+    let text = "NASA's Perseverance rover has found organic molecules in a rock sample from \
+        Jezero Crater on Mars, scientists at the Jet Propulsion Laboratory said.";
+    let tags = tagger().tag(text);
+    assert!(
+        tags.entities
+            .iter()
+            .any(|e| e.text == "Jezero Crater" && e.kind == EntityType::Loc),
+        "{:?}",
+        tags.entities
+    );
+    assert!(
+        tags.entities.iter().all(|e| !e.text.contains("Mars")),
+        "{:?}",
+        tags.entities
+    );
+}

@@ -440,7 +440,10 @@ impl EntityTagger<'_> {
                     // "The Solar System", "the International Space Station":
                     // no body of people either ("Mars" alone may be the
                     // confectioner, "Sun" the computer maker).
-                    || s.type_id == ORG && s.end - s.first >= 2)
+                    || s.type_id == ORG && s.end - s.first >= 2
+                    // "A crater on Mars": something is on the planet, not
+                    // on the confectioner.
+                    || s.first.checked_sub(1).is_some_and(|j| view.lower[j] == "on"))
                     && self.gazetteer.names_celestial_body(text)
                 || s.end - s.first == 1 && PRONOUNS.contains(&text))
         });

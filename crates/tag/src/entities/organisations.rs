@@ -1209,7 +1209,8 @@ impl EntityTagger<'_> {
     /// ("the Paris Catacombs … other catacombs"), it says no kind of place
     /// ("the Falkland Islands") and no more capitalised words follow. A
     /// title is no such plural ("US Senators"), so "the Kansas City Chiefs"
-    /// is left to the model.
+    /// is left to the model. A count run into a plural ("the San Francisco
+    /// 49ers") is a team's nickname as well.
     pub(super) fn teams_named_after_places(&self, view: &DocView, spans: &mut [Span]) {
         let n = view.len();
         let mut taken = vec![false; n];
@@ -1225,8 +1226,16 @@ impl EntityTagger<'_> {
                 && !is_title(view, i)
                 && !taken[i]
         };
+        // "The San Francisco 49ers", "the Philadelphia 76ers": a count run
+        // into a plural is a team's nickname too.
+        let numbered_nickname = |i: usize| i < n && !taken[i] && is_numbered_nickname(view.word(i));
         for s in spans.iter_mut().filter(|s| s.type_id == LOC) {
             let first = s.end;
+            if numbered_nickname(first) {
+                s.end = first + 1;
+                s.type_id = ORG;
+                continue;
+            }
             if !nickname(first) {
                 continue;
             }
@@ -1274,6 +1283,15 @@ impl EntityTagger<'_> {
             // "Flanders Fields", "the Rio Grande Rivers".
             && !lower.strip_suffix('s').is_some_and(ends_a_place_name)
     }
+}
+
+/// "49ers", "76ers": a count run into a plural, as some teams are called.
+pub(super) fn is_numbered_nickname(word: &str) -> bool {
+    let letters = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    letters.len() < word.len()
+        && letters.len() >= 3
+        && letters.ends_with('s')
+        && letters.chars().all(|c| c.is_ascii_lowercase())
 }
 
 /// Airlines and companies named after their country: "Air China" ("Air" before a

@@ -754,6 +754,7 @@ const SITE_AND_FEATURE_WORDS: &[&str] = &[
     "mine",
     "dam",
     "canyon",
+    "crater",
     "glacier",
     "estuary",
     "trench",

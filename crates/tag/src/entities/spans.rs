@@ -64,17 +64,21 @@ pub(super) fn after_possessive(view: &DocView, end: usize) -> usize {
 }
 
 /// "Airbus wins Qatar Airways": a lower-case word inside a span that is no name
-/// particle (a verb of a title-case headline) ends one name and starts another.
+/// particle (a verb of a title-case headline) ends one name and starts another;
+/// so do "on" and "in" between names ("Jezero Crater on Mars"), unless the
+/// gazetteer holds the whole name ("Stoke on Trent").
 pub(super) fn split_at_inner_lowercase(view: &DocView, spans: &mut Vec<Span>) {
     let mut out = Vec::with_capacity(spans.len());
     for s in spans.drain(..) {
         let mut first = s.first;
+        let a_place_whole = view.gaz_match_end(s.first) == Some(s.end);
         for k in s.first + 1..s.end.saturating_sub(1) {
             let w = view.word(k);
             let ordinary = w.chars().next().is_some_and(char::is_lowercase)
                 && w.chars().count() >= 3
                 && w.chars().all(char::is_alphabetic)
-                && !NAME_PARTICLES.contains(&w);
+                && !NAME_PARTICLES.contains(&w)
+                || matches!(w, "on" | "in") && !a_place_whole;
             if ordinary && view.is_capitalized(k - 1) && view.is_capitalized(k + 1) {
                 if k > first {
                     out.push(Span { end: k, first, ..s });

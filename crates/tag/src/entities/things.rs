@@ -5,6 +5,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::one_type::listed_together;
 use super::org_cues::ORG_CUES_BEFORE;
+use super::organisations::is_numbered_nickname;
 use super::person_names::{NAME_SUFFIXES, full_name_words, is_census_given_name};
 use super::spans::{Span, after_possessive, covered_tokens, span_text};
 use super::titles::is_title;
@@ -803,7 +804,9 @@ pub(super) fn products_are_no_organisations(view: &DocView, spans: &mut [Span]) 
                     .next()
                     .is_some_and(|c| c.is_ascii_digit() || c.is_uppercase())
         };
-        if (s.first + 1..s.end).any(|i| model(view.word(i))) {
+        // "The San Francisco 49ers" is a team, not a model.
+        if (s.first + 1..s.end).any(|i| model(view.word(i)) && !is_numbered_nickname(view.word(i)))
+        {
             s.type_id = MISC;
         }
     }
