@@ -1759,3 +1759,18 @@ fn a_team_called_by_a_count_is_the_team() {
         assert_org(text, team);
     }
 }
+
+#[test]
+fn a_majority_or_minority_leaders_chamber_is_the_body() {
+    // "Senate Majority Leader Chuck Schumer" gave a body "Senate Majority".
+    let text = "House Speaker Mike Johnson said Republicans would pass the bill, as Senate \
+        Majority Leader Chuck Schumer warned of a shutdown and House Minority Whip Katherine \
+        Clark said Democrats would vote against it.";
+    let tags = tagger().tag(text);
+    assert!(
+        !tags.entities.iter().any(|e| e.text.contains("ority")),
+        "{:?}",
+        tags.entities
+    );
+    assert_typed_in_every_mention(text, "Senate", EntityType::Org, 1);
+}

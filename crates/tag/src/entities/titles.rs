@@ -108,6 +108,7 @@ const OFFICES: &[&str] = &[
     "member",
     "mp",
     "officer",
+    "whip",
 ];
 
 /// Whether token `i` says what office someone holds: a title, a rank or
@@ -491,6 +492,9 @@ pub(super) fn organisations_before_an_office(view: &DocView, spans: &mut Vec<Spa
         "vice",
         "senior",
         "acting",
+        // "Senate Majority Leader", "House Minority Whip".
+        "majority",
+        "minority",
     ];
     let office = |i: usize| is_office(view, i);
     let known_orgs: HashSet<&str> = spans
