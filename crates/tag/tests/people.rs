@@ -890,6 +890,17 @@ fn a_double_barrelled_surname_is_part_of_the_name() {
 }
 
 #[test]
+fn a_partys_members_are_no_person() {
+    // "Republicans" was on the PPL list of a story on a spending bill.
+    let text = "House Speaker Mike Johnson said Republicans would pass the bill, and Democrats \
+        would vote against it. In London, Tories cheered.";
+    assert_no_person_written(text, |t| {
+        matches!(t, "Republicans" | "Democrats" | "Tories")
+    });
+    assert_person(text, "Mike Johnson");
+}
+
+#[test]
 fn a_score_names_the_sides_of_a_match() {
     // A football report had Chelsea as a person in every mention and
     // Arsenal nowhere: a score beside a name says a side, whether the side

@@ -471,6 +471,10 @@ impl EntityTagger<'_> {
                     || names_a_faiths_or_peoples_members(view, s.first))
                 || matches!(s.type_id, LOC | ORG) && s.end - s.first <= 2 && DEITIES.contains(&last)
                 || names_a_disease(view, s.end)
+                // "Republicans would pass the bill": a party's members are
+                // no one person (nor the party, "the Republicans" of a
+                // story may be a chamber's or a state's).
+                || s.type_id == PERSON && s.end - s.first == 1 && names_a_partys_members(last)
             {
                 s.type_id = MISC;
             }
@@ -1179,6 +1183,29 @@ const LAND_RESERVE_KINDS: &[&str] = &[
     "historic",
     "recreation",
 ];
+
+/// Whether `word` names the members of a party or a political camp in the
+/// plural: "Republicans", "Democrats", "Tories", "Socialists".
+fn names_a_partys_members(word: &str) -> bool {
+    const MEMBERS: &[&str] = &[
+        "Republican",
+        "Democrat",
+        "Conservative",
+        "Liberal",
+        "Socialist",
+        "Communist",
+        "Nationalist",
+        "Unionist",
+        "Loyalist",
+        "Separatist",
+        "Royalist",
+        "Tory",
+    ];
+    word == "Tories"
+        || word
+            .strip_suffix('s')
+            .is_some_and(|one| MEMBERS.contains(&one))
+}
 
 #[cfg(test)]
 mod tests {
