@@ -43,6 +43,14 @@ fn joins(prev: char, c: char, next: char) -> bool {
     }
 }
 
+/// "then-New York Governor", "ex-Texas senator": a prefix of time in lower
+/// case is no part of the name after its hyphen, which is a token of its
+/// own (else the tagger sees "York" and "Jersey" alone). "pro-Beijing" and
+/// "anti-American" stay whole: a stance is no mention of the place.
+fn prefixes_a_name(word: &str, joiner: char, next: char) -> bool {
+    matches!(joiner, '-' | '\u{2011}') && next.is_uppercase() && matches!(word, "then" | "ex")
+}
+
 /// Splits `text` into tokens.
 pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -70,6 +78,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 } else if end + 1 < n
                     && ch(end + 1).is_alphanumeric()
                     && joins(ch(end - 1), ch(end), ch(end + 1))
+                    && !prefixes_a_name(&text[byte_at(start)..byte_at(end)], ch(end), ch(end + 1))
                 {
                     end += 2;
                 } else {
@@ -218,6 +227,29 @@ mod tests {
                 "'s",
                 "don't-care",
                 "list"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_prefix_before_a_hyphen_leaves_the_name_after_it_whole() {
+        assert_eq!(
+            words("then-New York Governor, ex-Texas senator, pro-Beijing, Ex-Im"),
+            vec![
+                "then",
+                "-",
+                "New",
+                "York",
+                "Governor",
+                ",",
+                "ex",
+                "-",
+                "Texas",
+                "senator",
+                ",",
+                "pro-Beijing",
+                ",",
+                "Ex-Im"
             ]
         );
     }

@@ -2365,3 +2365,16 @@ fn a_name_stops_at_on_or_in_before_another() {
         tags.entities
     );
 }
+
+#[test]
+fn a_place_after_then_or_ex_is_the_whole_place() {
+    // "then-New Jersey Governor" put the story on Jersey, in the Channel
+    // Islands, and "then-New York Governor" on York, England.
+    let text = "The decision was made by then-New York Governor Andrew Cuomo and then-New \
+        Jersey Governor Chris Christie, with ex-Texas senator Phil Gramm.";
+    for (written, country) in [("New York", "US"), ("New Jersey", "US"), ("Texas", "US")] {
+        let e = resolved(text, written);
+        assert_eq!(e.country.as_deref(), Some(country), "{e:?}");
+    }
+    assert_no_place(text, "Jersey");
+}
