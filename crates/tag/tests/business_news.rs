@@ -192,3 +192,21 @@ fn the_maker_of_a_named_thing_is_a_firm_in_every_mention() {
     let types = types_of(text, "Activision Blizzard");
     assert_eq!(types, vec![EntityType::Org; 2], "{:?}", entities(text));
 }
+
+#[test]
+fn what_shares_or_a_stake_are_in_is_a_firm() {
+    // Hasbro was a place in both mentions, Volvo a person.
+    let text = "Shares in Hasbro fell after the toymaker cut its forecast. Hasbro said sales \
+        of Monopoly slowed. Geely bought a stake in Volvo in 2010, and Volvo said it was \
+        pleased. Shares in London fell.";
+    for firm in ["Hasbro", "Volvo"] {
+        let types = types_of(text, firm);
+        assert_eq!(
+            types,
+            vec![EntityType::Org; 2],
+            "{firm}: {:?}",
+            entities(text)
+        );
+    }
+    assert_eq!(types_of(text, "London"), vec![EntityType::Loc]);
+}

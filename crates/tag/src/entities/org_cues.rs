@@ -505,7 +505,15 @@ pub(super) fn org_cue(view: &DocView, s: &Span) -> bool {
 /// X", "X's shares", "X's spokesperson".
 fn org_cue_word(view: &DocView, s: &Span) -> bool {
     let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
+    // "Shares in Hasbro", "a stake in Volvo", "shares of Sony".
+    let holding_in = s.first >= 2
+        && matches!(before, Some("in" | "of"))
+        && matches!(
+            view.lower[s.first - 2].as_str(),
+            "shares" | "stake" | "stakes" | "stock" | "holding" | "holdings"
+        );
     if before.is_some_and(|w| ORG_CUES_BEFORE.contains(&w))
+        || holding_in
         || s.type_id != LOC && produces_a_commodity(view, s.first)
         || named_among_bodies(view, s.first)
     {
