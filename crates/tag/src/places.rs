@@ -986,7 +986,7 @@ impl Gazetteer {
         let qualifier = parsed
             .qualifier
             .as_ref()
-            .and_then(|(_, _, q)| self.qualifier_place(q));
+            .and_then(|(_, _, q)| self.qualifier_of(&parsed.place.2, q));
         let (start, end, city) = parsed.place;
         let mut e = Entity::mention(EntityType::Loc, start, end, &city);
         self.resolve_place(&mut e, &PlaceContext::default(), qualifier, true);
@@ -1002,19 +1002,47 @@ impl Gazetteer {
 
     /// The state or country named by a qualifier ("Texas", "Chile", "Calif.").
     pub fn qualifier_place(&self, written: &str) -> Option<&Place> {
-        let abbreviated = division_abbreviation(written);
-        let found = self.find_place(abbreviated.map_or(written, |(_, name)| name))?;
-        self.readings(found.entry)
-            .filter(|p| match abbreviated {
-                Some((country, _)) => {
-                    matches!(p.kind, PlaceKind::State | PlaceKind::Province) && p.country == country
-                }
-                None => matches!(
-                    p.kind,
-                    PlaceKind::Country | PlaceKind::State | PlaceKind::Province
-                ),
-            })
+        self.qualifier_readings(written)
             .max_by_key(|p| (p.kind == PlaceKind::Country, p.population))
+    }
+
+    /// The reading of a qualifier after a town's name: the country, state or
+    /// province the gazetteer holds a town of that name in ("Atlanta,
+    /// Georgia" is the US state, "Tbilisi, Georgia" the country), else the
+    /// qualifier's own reading ([`Gazetteer::qualifier_place`]).
+    pub fn qualifier_of(&self, town: &str, written: &str) -> Option<&Place> {
+        let towns: Vec<&Place> = self
+            .find_place(town)
+            .map(|f| self.readings(f.entry).collect())
+            .unwrap_or_default();
+        self.qualifier_readings(written).max_by_key(|q| {
+            (
+                towns.iter().any(|t| lies_in(t, q)),
+                q.kind == PlaceKind::Country,
+                q.population,
+            )
+        })
+    }
+
+    /// The readings a qualifier can have: a country, state or province, or
+    /// the state or province an abbreviation stands for ("Calif.", "B.C.").
+    fn qualifier_readings(&self, written: &str) -> impl Iterator<Item = &Place> {
+        let abbreviated = division_abbreviation(written);
+        self.find_place(abbreviated.map_or(written, |(_, name)| name))
+            .into_iter()
+            .flat_map(move |found| {
+                self.readings(found.entry)
+                    .filter(move |p| match abbreviated {
+                        Some((country, _)) => {
+                            matches!(p.kind, PlaceKind::State | PlaceKind::Province)
+                                && p.country == country
+                        }
+                        None => matches!(
+                            p.kind,
+                            PlaceKind::Country | PlaceKind::State | PlaceKind::Province
+                        ),
+                    })
+            })
     }
 
     /// The city or town a name is taken for in `ctx`, if it is taken for one.
@@ -1040,7 +1068,7 @@ impl Gazetteer {
     /// Whether the gazetteer knows a city or town written `name` in the state,
     /// province or country named by `qualifier` ("Allen" in "Texas").
     pub fn is_town_in(&self, name: &str, qualifier: &str) -> bool {
-        let (Some(found), Some(q)) = (self.find_place(name), self.qualifier_place(qualifier))
+        let (Some(found), Some(q)) = (self.find_place(name), self.qualifier_of(name, qualifier))
         else {
             return false;
         };

@@ -2378,3 +2378,40 @@ fn a_place_after_then_or_ex_is_the_whole_place() {
     }
     assert_no_place(text, "Jersey");
 }
+
+#[test]
+fn a_qualifier_is_read_where_its_town_lies() {
+    // "Atlanta, Georgia" put Atlanta, unresolved, in the country Georgia:
+    // a qualifier was read as its biggest reading, a country before a state.
+    for (text, town, country) in [
+        ("He flew to Atlanta, Georgia on Monday.", "Atlanta", "US"),
+        ("The plant in Savannah, Georgia closed.", "Savannah", "US"),
+        ("He visited Tbilisi, Georgia on Monday.", "Tbilisi", "GE"),
+    ] {
+        let e = resolved(text, town);
+        assert_eq!(e.country.as_deref(), Some(country), "{e:?}");
+        let q = resolved(text, "Georgia");
+        assert_eq!(q.country.as_deref(), Some(country), "{q:?}");
+    }
+}
+
+#[test]
+fn a_name_listed_only_with_countries_is_the_country() {
+    // At a summit in Washington, Georgia among Armenia and Azerbaijan was
+    // the US state; "Atlanta, Georgia" in the same story stays the state.
+    let text = "The summit in Washington brought together leaders from Georgia, Armenia and \
+        Azerbaijan. Georgia's prime minister spoke first. Later, he flew to Atlanta, Georgia.";
+    let tags = tagger().tag(text);
+    let georgias: Vec<Option<&str>> = tags
+        .entities
+        .iter()
+        .filter(|e| e.text == "Georgia")
+        .map(|e| e.country.as_deref())
+        .collect();
+    assert_eq!(
+        georgias,
+        vec![Some("GE"), Some("GE"), Some("US")],
+        "{:?}",
+        tags.entities
+    );
+}

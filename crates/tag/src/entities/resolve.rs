@@ -139,7 +139,10 @@ impl EntityTagger<'_> {
             ..PlaceContext::default()
         };
         for (span, d) in datelines {
-            let q = d.qualifier.as_ref().and_then(|q| gaz.qualifier_place(&q.2));
+            let q = d
+                .qualifier
+                .as_ref()
+                .and_then(|q| gaz.qualifier_of(span_text(view, span), &q.2));
             if let Some(f) = gaz.find_place(span_text(view, span))
                 && let Some((p, _)) = gaz.pick_place(&f, &ctx, q, true)
             {
@@ -410,6 +413,7 @@ impl EntityTagger<'_> {
             out.push(e);
         }
         towns_listed_with_towns_of_one_country(gaz, view, spans, &mut out);
+        countries_listed_with_countries(gaz, view, spans, &mut out);
         link_short_company_names(&mut out);
         let mentions = CountryMentions::new(&out, ctx.dateline_country.as_deref());
         name_bare_institutions(&mut out, &mentions);
@@ -470,7 +474,7 @@ impl EntityTagger<'_> {
                 && b.first == a.end + 1
                 && view.word(a.end) == ","
                 && !in_a_list(a, b)
-                && let Some(q) = gaz.qualifier_place(span_text(view, b))
+                && let Some(q) = gaz.qualifier_of(span_text(view, a), span_text(view, b))
             {
                 out.of.insert(a.first, q);
                 // Not after a state or country, where the two are more
@@ -511,47 +515,42 @@ struct Qualifiers<'g> {
     itself: HashMap<usize, &'g Place>,
 }
 
-/// "Carrascal, Cantilan, Madrid, Carmen, Lanuza, and Cortes" in a story of
-/// an earthquake in the Philippines: a name listed among small towns of one
-/// country is a town of that country too, not the capital or province
-/// abroad that the population prior picks (Madrid in Spain, Cortés in
-/// Honduras). It takes its reading in that country where the gazetteer has
-/// one, and is left off the map in that country otherwise. Only a list the
-/// sentence calls towns or villages: routes and rankings list places of
-/// several countries ("buses leave Galway for Ennis, Tralee and London").
-fn towns_listed_with_towns_of_one_country(
-    gaz: &Gazetteer,
-    view: &DocView,
-    spans: &[Span],
-    out: &mut [Entity],
-) {
-    let calls_them_towns = |k: usize| {
-        matches!(
-            view.lower[k].as_str(),
-            "towns" | "villages" | "municipalities" | "townships" | "barangays"
-        )
-    };
-    // Most stories call nothing towns: they are left before any list is read.
-    let n = view.len();
-    if !(0..n).any(&calls_them_towns) {
-        return;
-    }
-    let place_at: HashMap<usize, usize> = out
-        .iter()
+/// The story's place mentions by the character each starts at, as indices
+/// into `out`.
+fn places_by_start(out: &[Entity]) -> HashMap<usize, usize> {
+    out.iter()
         .enumerate()
         .filter(|(_, e)| e.kind == EntityType::Loc)
         .map(|(k, e)| (e.start, k))
-        .collect();
-    if place_at.len() < 3 {
-        return;
-    }
-    let reading = |e: &Entity| -> Option<&Place> {
-        let found = gaz.find_place(&e.text)?;
-        gaz.readings(found.entry).find(|p| p.id() == e.id)
-    };
+        .collect()
+}
+
+/// The gazetteer reading a place mention was resolved to.
+fn reading_of<'g>(gaz: &'g Gazetteer, e: &Entity) -> Option<&'g Place> {
+    let found = gaz.find_place(&e.text)?;
+    gaz.readings(found.entry).find(|p| p.id() == e.id)
+}
+
+/// One list of names in running text, joined by commas and "and" or "or":
+/// the token it starts at, the place mentions in it (indices into the
+/// story's entities) and how many names it has, tagged or not.
+struct PlaceList {
+    first: usize,
+    places: Vec<usize>,
+    items: usize,
+}
+
+/// The lists of capitalised names in a story ("Georgia, Armenia and
+/// Azerbaijan"), with the place mentions of each.
+fn lists_of_places(
+    view: &DocView,
+    spans: &[Span],
+    place_at: &HashMap<usize, usize>,
+) -> Vec<PlaceList> {
+    let n = view.len();
+    let mut lists = Vec::new();
     let mut i = 0;
     while i < n {
-        // One list: names (tagged or not) joined by commas and "and".
         let mut places: Vec<usize> = Vec::new();
         let mut items = 0;
         let mut j = i;
@@ -579,6 +578,113 @@ fn towns_listed_with_towns_of_one_country(
         }
         let first = i;
         i = j.max(i + 1);
+        if items >= 2 {
+            lists.push(PlaceList {
+                first,
+                places,
+                items,
+            });
+        }
+    }
+    lists
+}
+
+/// "Leaders from Georgia, Armenia and Azerbaijan" at a summit in
+/// Washington: a name listed only with countries is the country it can be,
+/// in every mention, not the US state that the story's other places would
+/// pick.
+fn countries_listed_with_countries(
+    gaz: &Gazetteer,
+    view: &DocView,
+    spans: &[Span],
+    out: &mut [Entity],
+) {
+    let place_at = places_by_start(out);
+    if place_at.len() < 2 {
+        return;
+    }
+    let is_country = |e: &Entity| reading_of(gaz, e).is_some_and(|p| p.kind == PlaceKind::Country);
+    // "Atlanta, Georgia" further on is qualified by its town and keeps the
+    // reading the town gave it.
+    let qualifying: HashSet<usize> = spans
+        .windows(2)
+        .filter(|w| {
+            w[0].type_id == LOC
+                && w[1].type_id == LOC
+                && w[1].first == w[0].end + 1
+                && view.word(w[0].end) == ","
+        })
+        .map(|w| view.tokens[w[1].first].cstart)
+        .collect();
+    for list in lists_of_places(view, spans, &place_at) {
+        if list.places.len() < 2 || list.places.len() != list.items {
+            continue;
+        }
+        for &k in &list.places {
+            let others_countries = list
+                .places
+                .iter()
+                .filter(|&&o| o != k)
+                .all(|&o| is_country(&out[o]));
+            if !others_countries || is_country(&out[k]) {
+                continue;
+            }
+            let Some(country) = gaz
+                .find_place(&out[k].text)
+                .and_then(|f| gaz.country_reading(f.entry))
+            else {
+                continue;
+            };
+            // Every mention of the name as it was read: "Georgia" further on.
+            let (text, id) = (out[k].text.clone(), out[k].id.clone());
+            for e in out.iter_mut().filter(|e| {
+                e.kind == EntityType::Loc
+                    && e.text == text
+                    && e.id == id
+                    && !qualifying.contains(&e.start)
+            }) {
+                gaz.fill_place(e, country);
+            }
+        }
+    }
+}
+
+/// "Carrascal, Cantilan, Madrid, Carmen, Lanuza, and Cortes" in a story of
+/// an earthquake in the Philippines: a name listed among small towns of one
+/// country is a town of that country too, not the capital or province
+/// abroad that the population prior picks (Madrid in Spain, Cortés in
+/// Honduras). It takes its reading in that country where the gazetteer has
+/// one, and is left off the map in that country otherwise. Only a list the
+/// sentence calls towns or villages: routes and rankings list places of
+/// several countries ("buses leave Galway for Ennis, Tralee and London").
+fn towns_listed_with_towns_of_one_country(
+    gaz: &Gazetteer,
+    view: &DocView,
+    spans: &[Span],
+    out: &mut [Entity],
+) {
+    let calls_them_towns = |k: usize| {
+        matches!(
+            view.lower[k].as_str(),
+            "towns" | "villages" | "municipalities" | "townships" | "barangays"
+        )
+    };
+    // Most stories call nothing towns: they are left before any list is read.
+    let n = view.len();
+    if !(0..n).any(&calls_them_towns) {
+        return;
+    }
+    let place_at = places_by_start(out);
+    if place_at.len() < 3 {
+        return;
+    }
+    let reading = |e: &Entity| reading_of(gaz, e);
+    for PlaceList {
+        first,
+        places,
+        items,
+    } in lists_of_places(view, spans, &place_at)
+    {
         if items < 3 || places.len() < 3 {
             continue;
         }
