@@ -2415,3 +2415,15 @@ fn a_name_listed_only_with_countries_is_the_country() {
         tags.entities
     );
 }
+
+#[test]
+fn where_a_body_is_based_is_a_place() {
+    // "The Cambridge, Massachusetts-based company" put Cambridge in England
+    // and named no Massachusetts; "the Chicago-based Boeing" no Chicago.
+    let text = "The Cambridge, Massachusetts-based company Moderna said on Monday that the \
+        Chicago-based Boeing had ordered its vaccine.";
+    for written in ["Cambridge", "Massachusetts", "Chicago"] {
+        let e = resolved(text, written);
+        assert_eq!(e.country.as_deref(), Some("US"), "{e:?}");
+    }
+}
