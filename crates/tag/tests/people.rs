@@ -915,6 +915,12 @@ fn a_score_names_the_sides_of_a_match() {
         assert_typed_in_every_mention(text, side, EntityType::Org, mentions);
     }
     assert_person(text, "Mauricio Pochettino");
+    // A side written only where sentences start, and a pronoun that beat
+    // someone, which is no side.
+    let text = "Arsenal beat Chelsea as the title race tightens\n\nArsenal beat Chelsea 2-1 \
+        on Sunday. They beat Everton 3-0 last week.";
+    assert_typed_in_every_mention(text, "Arsenal", EntityType::Org, 2);
+    assert_no_org_written(text, |t| t == "They");
     // The players of a tennis match and the candidates of a count stay people.
     let text = "Serena Williams beat Naomi Osaka 6-3, 6-4 in the semi-final on Friday. Williams \
         will face Simona Halep after Halep beat Madison Keys 7-5, 6-2.";

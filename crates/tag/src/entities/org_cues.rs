@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::person_names::full_name_words;
+use super::person_names::{PRONOUNS, full_name_words};
 use super::place_names::is_place_word;
 use super::spans::{Span, after_possessive, covered_tokens, span_text};
 use super::titles::is_title;
@@ -130,14 +130,38 @@ impl EntityTagger<'_> {
     /// the story writes capitalised inside a sentence ("Arsenal"); a
     /// surname alone ("Biden beat Trump 306-232") is someone's.
     fn names_a_side(&self, view: &DocView, i: usize) -> bool {
+        // Words that open a sentence and name no side: "They beat Chelsea
+        // 2-1", "The hosts beat".
+        const NO_SIDES: &[&str] = &[
+            "The", "This", "That", "These", "Those", "Our", "Their", "His", "Its", "My", "Your",
+            "Both", "All", "Everyone", "Nobody", "Who", "Which",
+        ];
         let word = view.word(i);
+        // "Arsenal beat Chelsea 2-1" opening a story that writes Arsenal
+        // nowhere else inside a sentence: a word beating a named side.
+        let beats_a_named_side = view.sent_start[i]
+            && !PRONOUNS.contains(&word)
+            && !NO_SIDES.contains(&word)
+            && view
+                .lower
+                .get(i + 1)
+                .is_some_and(|w| BEATING_BEFORE.contains(&w.as_str()))
+            && view.is_capitalized_in_sentence(i + 2);
         self.is_given_name(view, i)
             || self.gazetteer.find_place(word).is_some()
             || self.common_words.contains(&view.lower[i])
-                && (0..view.len())
-                    .any(|k| k != i && view.word(k) == word && view.is_capitalized_in_sentence(k))
+                && (beats_a_named_side
+                    || (0..view.len()).any(|k| {
+                        k != i && view.word(k) == word && view.is_capitalized_in_sentence(k)
+                    }))
     }
 }
+
+/// Verbs after a side that has beaten another, or drawn with it.
+const BEATING_BEFORE: &[&str] = &[
+    "defeated", "defeat", "defeats", "beat", "beats", "edged", "thrashed", "downed", "trounced",
+    "drew",
+];
 
 /// Whether a score ("2-1", "45–12") stands within the few words after a
 /// name: "beat Chelsea 2-1", "Arsenal beat Chelsea 2-1", "drew 1-1 with".
@@ -456,10 +480,6 @@ fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
     const BEATEN_AFTER: &[&str] = &[
         "against", "defeated", "defeat", "defeats", "beat", "beats", "beating", "edged",
         "thrashed", "downed", "trounced",
-    ];
-    const BEATING_BEFORE: &[&str] = &[
-        "defeated", "defeat", "defeats", "beat", "beats", "edged", "thrashed", "downed",
-        "trounced", "drew",
     ];
     // A word the writer set in brackets reads as the text's own: "[against] Noosa".
     let before = match first.checked_sub(1) {
