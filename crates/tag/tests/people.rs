@@ -921,6 +921,9 @@ fn a_score_names_the_sides_of_a_match() {
         on Sunday. They beat Everton 3-0 last week.";
     assert_typed_in_every_mention(text, "Arsenal", EntityType::Org, 2);
     assert_no_org_written(text, |t| t == "They");
+    // A side beaten by another, in the passive.
+    let text = "Manchester City were beaten 2-0 by Villa at Villa Park on Saturday.";
+    assert_org(text, "Manchester City");
     // The players of a tennis match and the candidates of a count stay people.
     let text = "Serena Williams beat Naomi Osaka 6-3, 6-4 in the semi-final on Friday. Williams \
         will face Simona Halep after Halep beat Madison Keys 7-5, 6-2.";

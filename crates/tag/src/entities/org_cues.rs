@@ -474,8 +474,9 @@ pub(super) fn leads_a_team(view: &DocView, end: usize) -> bool {
 
 /// Whether the name at tokens `first..end` is a side of a match by the words
 /// around it: played against or beaten ("against Uni", "[against] Noosa",
-/// "defeated Wynnum", "a win over Maroochydore", "lost to Noosa"), or beating
-/// another ("Maroochydore defeated Caboolture").
+/// "defeated Wynnum", "a win over Maroochydore", "lost to Noosa", "beaten
+/// 2-0 by Aston Villa"), or beating another ("Maroochydore defeated
+/// Caboolture") or beaten by one ("Manchester City were beaten").
 fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
     const BEATEN_AFTER: &[&str] = &[
         "against", "defeated", "defeat", "defeats", "beat", "beats", "beating", "edged",
@@ -500,7 +501,22 @@ fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
                 && j.checked_sub(1).is_some_and(|k| {
                     is_score(view.word(k)) || matches!(view.lower[k].as_str(), "drew" | "draw")
                 })
+            // "were beaten 2-0 by Aston Villa", "lost 2-0 to Villa".
+            || matches!(w, "by" | "to")
+                && j.checked_sub(1).is_some_and(|k| {
+                    is_score(view.word(k))
+                        && k.checked_sub(1).is_some_and(|v| {
+                            matches!(
+                                view.lower[v].as_str(),
+                                "beaten" | "defeated" | "thrashed" | "lost" | "edged"
+                            )
+                        })
+                        || w == "by" && matches!(view.lower[k].as_str(), "beaten" | "defeated")
+                })
     });
+    // "Manchester City were beaten 2-0 by Aston Villa".
+    let beaten_by_another = matches!(view.lower_at(end), "were" | "was")
+        && matches!(view.lower_at(end + 1), "beaten" | "defeated" | "thrashed");
     // "Liverpool, who drew 1-1 with Everton".
     let verb = if view.word(end.min(view.len().saturating_sub(1))) == ","
         && view.lower.get(end + 1).is_some_and(|w| w == "who")
@@ -510,6 +526,7 @@ fn meets_another_side(view: &DocView, first: usize, end: usize) -> bool {
         end
     };
     beaten
+        || beaten_by_another
         || view
             .lower
             .get(verb)
