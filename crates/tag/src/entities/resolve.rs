@@ -548,6 +548,7 @@ fn lists_of_places(
     place_at: &HashMap<usize, usize>,
 ) -> Vec<PlaceList> {
     let n = view.len();
+    let span_end: HashMap<usize, usize> = spans.iter().rev().map(|s| (s.first, s.end)).collect();
     let mut lists = Vec::new();
     let mut i = 0;
     while i < n {
@@ -555,10 +556,7 @@ fn lists_of_places(
         let mut items = 0;
         let mut j = i;
         while j < n && view.is_capitalized(j) && (j == i || !view.sent_start[j]) {
-            let end = spans
-                .iter()
-                .find(|s| s.first == j)
-                .map_or(j + 1, |s| s.end.max(j + 1));
+            let end = span_end.get(&j).map_or(j + 1, |&end| end.max(j + 1));
             if let Some(&k) = place_at.get(&view.tokens[j].cstart) {
                 places.push(k);
             }
@@ -599,10 +597,18 @@ fn countries_listed_with_countries(
     spans: &[Span],
     out: &mut [Entity],
 ) {
-    let place_at = places_by_start(out);
-    if place_at.len() < 2 {
+    // Most stories name no place that could be a country and was read as
+    // something else: they are left before any list is read.
+    let could_be_a_country = |e: &Entity| {
+        e.kind == EntityType::Loc
+            && gaz
+                .find_place(&e.text)
+                .is_some_and(|f| gaz.country_reading(f.entry).is_some_and(|c| c.id() != e.id))
+    };
+    if !out.iter().any(could_be_a_country) {
         return;
     }
+    let place_at = places_by_start(out);
     let is_country = |e: &Entity| reading_of(gaz, e).is_some_and(|p| p.kind == PlaceKind::Country);
     // "Atlanta, Georgia" further on is qualified by its town and keeps the
     // reading the town gave it.
