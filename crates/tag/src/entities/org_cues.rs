@@ -32,15 +32,12 @@ impl EntityTagger<'_> {
         let full_name_words = full_name_words(view, spans);
         // Someone the story gives a title ("President Trump") is no side,
         // whatever the score beside the name ("Biden beat Trump 306-232").
-        let titled: HashSet<&str> = (1..view.len())
-            .filter(|&i| is_title(view, i - 1) && view.is_capitalized(i))
-            .map(|i| view.word(i))
-            .collect();
+        let titled = |w: &str| (1..view.len()).any(|i| view.word(i) == w && is_title(view, i - 1));
         let lone_name = |first: usize, end: usize, given_names_too: bool| {
             end - first == 1
                 && (given_names_too || !self.is_given_name(view, first))
                 && !full_name_words.contains(view.word(first))
-                && !titled.contains(view.word(first))
+                && !titled(view.word(first))
         };
         // A side beside a score is named like one: after a town
         // ("Liverpool") or with a given name ("Chelsea"), not by a surname
@@ -74,9 +71,9 @@ impl EntityTagger<'_> {
             .filter(|&i| {
                 !covered[i]
                     && view.is_capitalized(i)
+                    && meets_another_side(view, i, i + 1)
                     && !in_capitals(view.word(i))
                     && view.word(i).chars().all(char::is_alphabetic)
-                    && meets_another_side(view, i, i + 1)
                     && score_near(view, i + 1)
                     && lone_name(i, i + 1, true)
                     && !is_title(view, i)

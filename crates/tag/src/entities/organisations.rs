@@ -1664,12 +1664,12 @@ impl EntityTagger<'_> {
     pub(super) fn clubs_named_before_their_town(&self, view: &DocView, spans: &mut Vec<Span>) {
         let mut clubs = Vec::new();
         for i in 0..view.len().saturating_sub(1) {
-            if !CLUB_WORDS_BEFORE_A_TOWN.contains(&view.word(i)) {
-                continue;
-            }
             let Some(end) = view.gaz_match_end(i + 1) else {
                 continue;
             };
+            if !view.is_capitalized(i) || !CLUB_WORDS_BEFORE_A_TOWN.contains(&view.word(i)) {
+                continue;
+            }
             let town = &view.text[view.tokens[i + 1].start..view.tokens[end - 1].end];
             let whole = &view.text[view.tokens[i].start..view.tokens[end - 1].end];
             if self.gazetteer.find_place(town).is_some()
