@@ -210,3 +210,23 @@ fn what_shares_or_a_stake_are_in_is_a_firm() {
     }
     assert_eq!(types_of(text, "London"), vec![EntityType::Loc]);
 }
+
+#[test]
+fn a_name_whose_own_is_its_is_a_firm() {
+    // "Pfizer said its vaccine" gave a person Pfizer; a family name's "its"
+    // is more often another's.
+    for (text, name, kind) in [
+        (
+            "Pfizer said its vaccine would be available next week, and BioNTech agreed.",
+            "Pfizer",
+            EntityType::Org,
+        ),
+        (
+            "Smith said its decision was wrong, and Jones said it was fine.",
+            "Smith",
+            EntityType::Person,
+        ),
+    ] {
+        assert_eq!(types_of(text, name), vec![kind], "{:?}", entities(text));
+    }
+}

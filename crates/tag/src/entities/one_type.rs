@@ -924,7 +924,7 @@ impl EntityTagger<'_> {
             let cued_here = if someones_full_name {
                 org_cue_beyond_words(view, s)
             } else {
-                org_cue(view, s)
+                org_cue(view, s) || self.owns_as_a_body(view, s)
             };
             if cued_here {
                 cued.insert(text);

@@ -10,6 +10,7 @@ use super::titles::is_title;
 use super::{EntityTagger, LOC, ORG, PERSON};
 use crate::features::DocView;
 use crate::gazetteer::{in_capitals, kind};
+use crate::quotes::SPEECH_VERBS;
 
 impl EntityTagger<'_> {
     /// "Caloundra coach Geoff Ingram", "Maroochydore captain Sam Marshall",
@@ -151,6 +152,22 @@ impl EntityTagger<'_> {
                     || (0..view.len()).any(|k| {
                         k != i && view.word(k) == word && view.is_capitalized_in_sentence(k)
                     }))
+    }
+}
+
+impl EntityTagger<'_> {
+    /// "Pfizer said its vaccine …", "Pfizer and its partner": a lone name
+    /// whose own is "its" is a body's (people's is "his", "her" or
+    /// "their"). Not a given name, nor a family name of the census, whose
+    /// "its" is more often another's ("Smith said its decision was wrong").
+    pub(super) fn owns_as_a_body(&self, view: &DocView, s: &Span) -> bool {
+        let its = |k: usize| view.lower_at(k) == "its";
+        s.end - s.first == 1
+            && !self.is_given_name(view, s.first)
+            && !self.surnames.contains(&view.lower[s.first])
+            && its(s.end + 1)
+            && (SPEECH_VERBS.contains(&view.lower_at(s.end))
+                || matches!(view.lower_at(s.end), "and" | ","))
     }
 }
 
