@@ -2414,6 +2414,12 @@ fn a_name_listed_only_with_countries_is_the_country() {
         "{:?}",
         tags.entities
     );
+    // After a country and its comma, Georgia is an item of the list, not
+    // a place that country qualifies.
+    let text = "The summit in Washington brought together leaders from Armenia, Georgia and \
+        Azerbaijan.";
+    let e = resolved(text, "Georgia");
+    assert_eq!(e.country.as_deref(), Some("GE"), "{e:?}");
 }
 
 #[test]

@@ -413,7 +413,7 @@ impl EntityTagger<'_> {
             out.push(e);
         }
         towns_listed_with_towns_of_one_country(gaz, view, spans, &mut out);
-        countries_listed_with_countries(gaz, view, spans, &mut out);
+        countries_listed_with_countries(gaz, view, spans, &qualifying, &mut out);
         link_short_company_names(&mut out);
         let mentions = CountryMentions::new(&out, ctx.dateline_country.as_deref());
         name_bare_institutions(&mut out, &mentions);
@@ -595,6 +595,7 @@ fn countries_listed_with_countries(
     gaz: &Gazetteer,
     view: &DocView,
     spans: &[Span],
+    qualifying: &HashMap<usize, &Place>,
     out: &mut [Entity],
 ) {
     // Most stories name no place that could be a country and was read as
@@ -611,16 +612,11 @@ fn countries_listed_with_countries(
     let place_at = places_by_start(out);
     let is_country = |e: &Entity| reading_of(gaz, e).is_some_and(|p| p.kind == PlaceKind::Country);
     // "Atlanta, Georgia" further on is qualified by its town and keeps the
-    // reading the town gave it.
-    let qualifying: HashSet<usize> = spans
-        .windows(2)
-        .filter(|w| {
-            w[0].type_id == LOC
-                && w[1].type_id == LOC
-                && w[1].first == w[0].end + 1
-                && view.word(w[0].end) == ","
-        })
-        .map(|w| view.tokens[w[1].first].cstart)
+    // reading the town gave it (the qualifiers `qualifiers` found, by the
+    // character each starts at).
+    let qualifying: HashSet<usize> = qualifying
+        .keys()
+        .map(|&first| view.tokens[first].cstart)
         .collect();
     for list in lists_of_places(view, spans, &place_at) {
         if list.places.len() < 2 || list.places.len() != list.items {
