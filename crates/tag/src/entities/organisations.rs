@@ -14,7 +14,7 @@ use super::titles::{ROLE_MODIFIERS, is_title, role_after, role_before};
 use super::{BODIES, EntityTagger, LOC, MISC, NAMES_NO_ONE, ORG, PERSON, PLACES_AND_PEOPLES};
 use crate::features::DocView;
 use crate::gazetteer::{Gazetteer, in_capitals, kind};
-use crate::places::{PlaceContext, ends_a_place_name};
+use crate::places::ends_a_place_name;
 use crate::word_lists::WordSet;
 
 impl EntityTagger<'_> {
@@ -237,18 +237,8 @@ impl EntityTagger<'_> {
             // Illinois"); not a small town abroad named like a body ("Lewis
             // Hamilton of Mercedes").
             let text = span_text(view, &b);
-            let qualified = b.end + 1 < view.len()
-                && view.word(b.end) == ","
-                && self
-                    .gazetteer
-                    .qualifier_place(view.word(b.end + 1))
-                    .is_some();
-            let a_place = self.is_country_or_state(text)
-                || qualified && self.gazetteer.find_place(text).is_some()
-                || self
-                    .gazetteer
-                    .pick_town(text, &PlaceContext::default(), None)
-                    .is_some_and(|p| p.population >= 100_000);
+            let a_place = self.is_a_place_of_note(text)
+                || self.qualified_after(view, b.end) && self.gazetteer.find_place(text).is_some();
             spans[k].type_id = if a_place { LOC } else { ORG };
             if !a_place {
                 bodies.insert(b.first);

@@ -163,6 +163,25 @@ impl EntityTagger<'_> {
         })
     }
 
+    /// Whether a name is a place of note: a country, a state or province,
+    /// or a town of 100,000 people or more ("according to Iran" is the
+    /// country; "according to Forbes" no town).
+    pub(super) fn is_a_place_of_note(&self, name: &str) -> bool {
+        self.is_country_or_state(name)
+            || self
+                .gazetteer
+                .pick_town(name, &PlaceContext::default(), None)
+                .is_some_and(|p| p.population >= 100_000)
+    }
+
+    /// Whether a comma and a qualifier (a state, province or country)
+    /// follow the name that ends before `end`: "Springfield, Illinois".
+    pub(super) fn qualified_after(&self, view: &DocView, end: usize) -> bool {
+        end + 1 < view.len()
+            && view.word(end) == ","
+            && self.gazetteer.qualifier_place(view.word(end + 1)).is_some()
+    }
+
     /// Whether a name is that of a country or a US state (or another
     /// country's first-level division).
     pub(super) fn is_country_or_state(&self, name: &str) -> bool {
@@ -365,13 +384,7 @@ impl EntityTagger<'_> {
                     ("according", "to") | ("interview", "with") | ("interviewed", "by")
                 );
             let text = span_text(view, s);
-            let a_place_of_note = || {
-                self.is_country_or_state(text)
-                    || gaz
-                        .pick_town(text, &PlaceContext::default(), None)
-                        .is_some_and(|p| p.population >= 100_000)
-            };
-            if a_source && !a_place_of_note() {
+            if a_source && !self.is_a_place_of_note(text) {
                 s.type_id = ORG;
             }
         }
@@ -507,9 +520,7 @@ impl EntityTagger<'_> {
                     return true;
                 }
                 let before = s.first.checked_sub(1).map(|j| view.lower[j].as_str());
-                let after_comma_place = s.end + 1 < view.len()
-                    && view.word(s.end) == ","
-                    && gaz.qualifier_place(view.word(s.end + 1)).is_some();
+                let after_comma_place = self.qualified_after(view, s.end);
                 // "The Kīlauea volcano": the word after says what place it is.
                 let feature_after = view
                     .lower
