@@ -968,11 +968,9 @@ impl EntityTagger<'_> {
             // A rule's span keeps the type the rule gave it, unless the story
             // calls the name a body ("Activision Blizzard, the maker of …"
             // against a mention a rule linked to it as someone's).
+            let called_a_body = || cued.contains(text) && self.gazetteer.find_place(text).is_none();
             if s.from_rule {
-                if cued.contains(text)
-                    && s.type_id == PERSON
-                    && self.gazetteer.find_place(text).is_none()
-                {
+                if s.type_id == PERSON && called_a_body() {
                     s.type_id = ORG;
                 }
                 continue;
@@ -986,8 +984,7 @@ impl EntityTagger<'_> {
             // "Aabenraa County was established in 1920 … merged": what is
             // said of bodies is said of counties and provinces too, and a
             // name ending in its kind of division stays the place.
-            if cued.contains(text)
-                && self.gazetteer.find_place(text).is_none()
+            if called_a_body()
                 && !(s.type_id == LOC
                     && s.end - s.first >= 2
                     && DIVISION_WORDS.contains(&view.lower[s.end - 1].as_str()))
